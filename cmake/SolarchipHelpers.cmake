@@ -1,0 +1,11 @@
+# Shared warning flags for the project's own targets.
+function(solarchip_set_warnings target)
+  target_compile_options(${target} PRIVATE -Wall -Wextra -Wno-unused-parameter)
+endfunction()
+
+# Collect the sources of one layer: every .cpp/.h directly in DIR (and in DIR/detail).
+function(solarchip_glob_sources out dir)
+  file(GLOB _srcs CONFIGURE_DEPENDS
+    ${dir}/*.cpp ${dir}/*.h ${dir}/detail/*.cpp ${dir}/detail/*.h)
+  set(${out} ${_srcs} PARENT_SCOPE)
+endfunction()

@@ -1,0 +1,1 @@
+// Placeholder translation unit for a layer library whose folder has no sources yet.

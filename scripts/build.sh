@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# Installs what is missing (apt) and builds Release into build/ with ccache and at most -j2.
+# Usage: scripts/build.sh [extra cmake args]. Env: BUILD_DIR (default build), JOBS (default 2).
+set -euo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+BUILD_DIR="${BUILD_DIR:-$ROOT/build}"
+JOBS="${JOBS:-2}"
+"$ROOT/scripts/deps.sh"
+export CCACHE_DIR="${CCACHE_DIR:-$HOME/.cache/ccache}"
+export CCACHE_MAXSIZE="${CCACHE_MAXSIZE:-5G}"
+if [ ! -f "$BUILD_DIR/CMakeCache.txt" ]; then
+  cmake -S "$ROOT" -B "$BUILD_DIR" -DCMAKE_BUILD_TYPE=Release "$@" >/dev/null
+elif [ $# -gt 0 ]; then
+  cmake "$BUILD_DIR" "$@" >/dev/null
+fi
+cmake --build "$BUILD_DIR" -j"$JOBS"

@@ -1,0 +1,84 @@
+#include "TestSupport.h"
+
+#include <QFileInfo>
+#include <QJsonParseError>
+#include <QProcess>
+#include <QProcessEnvironment>
+#include <QtTest>
+
+namespace solarchip::test {
+
+QString sourceDir() { return QStringLiteral(SOLARCHIP_SOURCE_DIR); }
+QString binaryDir() { return QStringLiteral(SOLARCHIP_BINARY_DIR); }
+QString binPath(const QString &name) { return binaryDir() + QStringLiteral("/bin/") + name; }
+
+QString python3()
+{
+    const QString configured = QStringLiteral(SOLARCHIP_PYTHON3);
+    if (QFileInfo::exists(QStringLiteral("/usr/bin/python3")))
+        return QStringLiteral("/usr/bin/python3");
+    return configured;
+}
+
+QString sdoDir()
+{
+    const QString env = qEnvironmentVariable("SOLARCHIP_SDO_DIR");
+    if (!env.isEmpty() && QFileInfo(env).isDir())
+        return QFileInfo(env).absoluteFilePath();
+    const QString fromSource = QDir(sourceDir()).absoluteFilePath(QStringLiteral("../shared/sdo"));
+    if (QFileInfo(fromSource).isDir())
+        return QDir::cleanPath(fromSource);
+    return {};
+}
+
+QString sdoFile(const QString &relative) { return sdoDir() + QLatin1Char('/') + relative; }
+
+ProcessResult run(const QString &program, const QStringList &args, int timeoutMs, const QString &workDir)
+{
+    QProcess p;
+    if (!workDir.isEmpty())
+        p.setWorkingDirectory(workDir);
+    p.start(program, args);
+    ProcessResult r;
+    if (!p.waitForStarted(30000)) {
+        r.err = QStringLiteral("could not start %1: %2").arg(program, p.errorString()).toUtf8();
+        return r;
+    }
+    if (!p.waitForFinished(timeoutMs)) {
+        p.kill();
+        p.waitForFinished();
+        r.err = QStringLiteral("%1 timed out after %2 ms").arg(program).arg(timeoutMs).toUtf8();
+    }
+    r.out = p.readAllStandardOutput();
+    r.err += p.readAllStandardError();
+    r.crashed = p.exitStatus() == QProcess::CrashExit;
+    r.exitCode = r.crashed ? -1 : p.exitCode();
+    return r;
+}
+
+ProcessResult runPython(const QString &script, const QStringList &args, int timeoutMs)
+{
+    QStringList all{sourceDir() + QStringLiteral("/tests/reference/") + script};
+    all += args;
+    return run(python3(), all, timeoutMs);
+}
+
+QJsonDocument parseJson(const QByteArray &bytes)
+{
+    QJsonParseError err;
+    QJsonDocument doc = QJsonDocument::fromJson(bytes, &err);
+    if (err.error != QJsonParseError::NoError)
+        qWarning("invalid JSON (%s): %s", qPrintable(err.errorString()), bytes.left(400).constData());
+    return doc;
+}
+
+QTemporaryDir scratchDir()
+{
+    QString base = qEnvironmentVariable("SOLARCHIP_TEST_TMP");
+    if (base.isEmpty())
+        base = QDir::tempPath();
+    QDir().mkpath(base);
+    return QTemporaryDir(base + QStringLiteral("/solarchip-XXXXXX"));
+}
+
+}  // namespace solarchip::test

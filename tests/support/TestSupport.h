@@ -1,0 +1,49 @@
+#pragma once
+// Helpers shared by every Qt Test executable: where the real SDO files are, where the built binaries are,
+// how to call the independent Python references (astropy, sunpy, PyTorch from Debian), and scratch folders.
+
+#include <QDir>
+#include <QJsonDocument>
+#include <QString>
+#include <QStringList>
+#include <QTemporaryDir>
+
+namespace solarchip::test {
+
+/// ../shared/sdo next to the project root (or $SOLARCHIP_SDO_DIR); empty if it does not exist.
+QString sdoDir();
+/// A file under sdoDir(), e.g. sdoFile("fits/aia_171_cutout.fits").
+QString sdoFile(const QString &relative);
+/// The project source root and the build folder (for build/bin/solarchip and friends).
+QString sourceDir();
+QString binaryDir();
+/// build/bin/<name>
+QString binPath(const QString &name);
+/// /usr/bin/python3 (Debian's, with astropy, sunpy, torch).
+QString python3();
+
+struct ProcessResult {
+    int exitCode = -1;
+    bool crashed = false;
+    QByteArray out;
+    QByteArray err;
+};
+/// Runs a program to completion (timeout in ms) and captures its output.
+ProcessResult run(const QString &program, const QStringList &args, int timeoutMs = 600000,
+                  const QString &workDir = {});
+/// Runs tests/reference/<script> with /usr/bin/python3.
+ProcessResult runPython(const QString &script, const QStringList &args, int timeoutMs = 600000);
+/// Parses JSON or fails the current test (returns a null document).
+QJsonDocument parseJson(const QByteArray &bytes);
+
+/// A scratch directory under the build tree, removed at the end of scope.
+QTemporaryDir scratchDir();
+
+}  // namespace solarchip::test
+
+/// Skips the current test with a clear message when the real SDO folder is absent.
+#define SOLARCHIP_REQUIRE_SDO()                                                                       \
+    do {                                                                                              \
+        if (solarchip::test::sdoDir().isEmpty())                                                      \
+            QSKIP("../shared/sdo not found next to the project root (set SOLARCHIP_SDO_DIR)");         \
+    } while (0)
