@@ -74,6 +74,35 @@ double wrap180(double a)
     return a - 180.0;
 }
 
+// Heliocentric position of the Earth in the ecliptic of date (metres), from the low-precision ephemeris.
+void earthEclipticOfDate(const QDateTime &utc, double out[3])
+{
+    const SunEphemeris e = SunEphemeris::at(utc);
+    const double lon = (e.geometricLonDeg + 180.0) * kDeg;
+    out[0] = e.distanceM * std::cos(lon);
+    out[1] = e.distanceM * std::sin(lon);
+    out[2] = 0.0;
+}
+
+// Stonyhurst longitude of a heliocentric ecliptic position: its longitude about the solar rotation axis
+// minus the Earth's. The axis is placed by the IAU node K and inclination I = 7.25 deg; the result is a
+// difference of two nearby longitudes, so it hardly depends on them.
+double stonyhurstLongitudeOf(const double obs[3], const double earth[3], const QDateTime &utc)
+{
+    const double jd = julianDate(utc);
+    const double K = (73.6667 + 1.3958333 * (jd - 2396758.0) / 36525.0) * kDeg;
+    const double I = 7.25 * kDeg;
+    auto solarEquatorLon = [&](const double v[3]) {
+        // Rotate about the ecliptic pole by -K (node on the x axis), then about x by -I.
+        const double x1 = v[0] * std::cos(K) + v[1] * std::sin(K);
+        const double y1 = -v[0] * std::sin(K) + v[1] * std::cos(K);
+        const double z1 = v[2];
+        const double y2 = y1 * std::cos(I) + z1 * std::sin(I);
+        return std::atan2(y2, x1) / kDeg;
+    };
+    return wrap180(solarEquatorLon(obs) - solarEquatorLon(earth));
+}
+
 }  // namespace
 
 QString instrumentName(Instrument instrument)
@@ -243,7 +272,25 @@ Expected<MapMeta> MapMeta::fromHeader(const FitsHeader &h, const QString &file)
     m.crltObs = h.number(QStringLiteral("CRLT_OBS"), eph.b0Deg);
     m.crlnObs = h.number(QStringLiteral("CRLN_OBS"), eph.l0Deg);
     m.hgltObs = h.number(QStringLiteral("HGLT_OBS"), m.crltObs);
-    if (h.has(QStringLiteral("HGLN_OBS"))) {
+    // Observer longitude, in the order sunpy uses: AIA's heliocentric-ecliptic position (HAE*_OBS; older
+    // AIA headers carry a placeholder HGLN_OBS = 0), then HGLN_OBS, then Carrington CRLN_OBS - L0(T_OBS).
+    const bool hasHae = h.has(QStringLiteral("HAEX_OBS")) && h.has(QStringLiteral("HAEY_OBS"))
+        && h.has(QStringLiteral("HAEZ_OBS"));
+    if (m.instrument == Instrument::AIA && hasHae) {
+        const double hae[3] = {h.number(QStringLiteral("HAEX_OBS"), 0), h.number(QStringLiteral("HAEY_OBS"), 0),
+                               h.number(QStringLiteral("HAEZ_OBS"), 0)};
+        double earth[3];
+        if (h.has(QStringLiteral("GAEX_OBS")) && h.has(QStringLiteral("GAEY_OBS")) && h.has(QStringLiteral("GAEZ_OBS"))) {
+            // Earth = observer (heliocentric) - observer (geocentric), in the same ecliptic axes.
+            earth[0] = hae[0] - h.number(QStringLiteral("GAEX_OBS"), 0);
+            earth[1] = hae[1] - h.number(QStringLiteral("GAEY_OBS"), 0);
+            earth[2] = hae[2] - h.number(QStringLiteral("GAEZ_OBS"), 0);
+        } else {
+            earthEclipticOfDate(m.tObs, earth);
+        }
+        m.hglnObs = stonyhurstLongitudeOf(hae, earth, m.tObs);
+        m.hglnFromHeader = true;
+    } else if (h.has(QStringLiteral("HGLN_OBS"))) {
         m.hglnObs = h.number(QStringLiteral("HGLN_OBS"), 0.0);
         m.hglnFromHeader = true;
     } else if (h.has(QStringLiteral("CRLN_OBS"))) {
