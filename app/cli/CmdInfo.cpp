@@ -16,6 +16,19 @@ namespace {
 
 QJsonValue num(double v) { return std::isfinite(v) ? QJsonValue(v) : QJsonValue(); }
 
+// Things a user should know before trusting the numbers.
+QJsonArray warningsFor(const SdoMap &map, const ImageStats &s)
+{
+    QJsonArray w;
+    if (s.finiteCount == 0)
+        w.append(QStringLiteral("no finite pixels: the image holds only NaN/BLANK values"));
+    if (map.meta.quality != 0)
+        w.append(QStringLiteral("QUALITY = %1 (non-zero: the observation is flagged)").arg(map.meta.quality));
+    if (map.meta.exptime <= 0 && map.meta.instrument == Instrument::AIA)
+        w.append(QStringLiteral("no EXPTIME: exposure normalisation is impossible"));
+    return w;
+}
+
 QJsonObject infoJson(const SdoMap &map)
 {
     const MapMeta &m = map.meta;
@@ -57,6 +70,7 @@ QJsonObject infoJson(const SdoMap &map)
         {QStringLiteral("level"), m.level},
         {QStringLiteral("quality"), static_cast<double>(m.quality)},
         {QStringLiteral("stats"), stats},
+        {QStringLiteral("warnings"), warningsFor(map, s)},
     };
 }
 
@@ -106,6 +120,8 @@ int runInfo(const QStringList &args)
             << "  min " << s.value(QStringLiteral("min")).toDouble() << "  max " << s.value(QStringLiteral("max")).toDouble()
             << "  mean " << s.value(QStringLiteral("mean")).toDouble() << "  std " << s.value(QStringLiteral("std")).toDouble()
             << "  NaN " << s.value(QStringLiteral("nan_count")).toDouble() << Qt::endl;
+        for (const QJsonValue &w : o.value(QStringLiteral("warnings")).toArray())
+            out << "  warning: " << w.toString() << Qt::endl;
     }
     if (p.isSet(QStringLiteral("json"))) {
         if (files.size() == 1 && all.size() == 1)
