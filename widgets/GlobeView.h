@@ -1,0 +1,83 @@
+#pragma once
+// The 3D view of a map: the image projected onto the solar sphere, seen from the map's observer (B0 tilt
+// and Stonyhurst longitude from the WCS), with a heliographic grid and the observer's limb, rotatable with
+// the mouse. Texture coordinates come from core's WCS for every vertex of a lon/lat mesh (Stonyhurst ->
+// helioprojective -> map pixel); the far side and everything the map does not cover get a neutral grey.
+//
+// World units are solar radii; Stonyhurst Cartesian axes (x toward lon 0 lat 0, y toward lon 90 W, z to
+// the north pole). The observer preset puts a perspective camera at the observer (DSUN_OBS), north up
+// (helioprojective +Ty), framed like the 2D map fitted to the widget: the map's field of view fills the
+// widget, centred on the map centre, so the disk looks the same as in the 2D view.
+//
+// Mouse: left drag rotates about the Sun centre, right drag / wheel zoom, middle drag pans.
+// Keys: arrows rotate by 5 deg, +/- zoom, O observer view, N north-pole view, R reset.
+
+#include "widgets/VtkOpenGLWidget.h"
+
+#include <QImage>
+
+#include <memory>
+
+namespace solarchip {
+
+struct SdoMap;
+
+class GlobeView : public VtkOpenGLWidget {
+    Q_OBJECT
+public:
+    explicit GlobeView(QWidget *parent = nullptr);
+    ~GlobeView() override;
+
+    /// Shows `map` on the sphere. `texture` is the map as displayed (colormapped and scaled), covering the
+    /// map's whole pixel grid with row 0 at the top (FITS row NAXIS2), i.e. north-up like the 2D view; any
+    /// size with the map's aspect ratio (it is resampled to at most 4096 px a side). The camera moves to
+    /// the observer preset when the observer changes (first map, or a map from another vantage point).
+    void setMap(const SdoMap &map, const QImage &texture);
+    /// Same with a plain greyscale texture (linear between the 0.5 and 99.5 percentiles) for callers that
+    /// have no colormapped image yet.
+    void setMap(const SdoMap &map);
+    void clearMap();
+    bool hasMap() const;
+
+    bool isGridVisible() const;
+    bool isLimbVisible() const;
+    /// Spacing of the heliographic grid in degrees (15 by default).
+    double gridSpacing() const;
+    /// Angular step of the sphere mesh in degrees (1 by default; finer is smoother when rotated, slower).
+    double meshStep() const;
+    void setMeshStep(double degrees);
+
+    /// Angle between the current view direction and the observer's line of sight, degrees (0 in the
+    /// observer preset).
+    double angleFromObserver() const;
+
+public Q_SLOTS:
+    /// From the map's observer, north up, framed like the 2D map (the default).
+    void viewFromObserver();
+    /// Looking down on the north pole, the observer's side at the bottom.
+    void viewFromNorthPole();
+    /// Back to the observer view and its zoom.
+    void resetView();
+    /// Rotates the camera about the Sun centre: azimuth about the view-up axis, elevation about the
+    /// horizontal screen axis (degrees).
+    void rotateCamera(double azimuthDeg, double elevationDeg);
+    /// factor > 1 zooms in.
+    void zoomBy(double factor);
+    void setGridVisible(bool visible);
+    void setLimbVisible(bool visible);
+    void setGridSpacing(double degrees);
+
+Q_SIGNALS:
+    /// The camera moved (mouse, keys or a preset).
+    void viewChanged();
+
+protected:
+    void keyPressEvent(QKeyEvent *event) override;
+    void aboutToRender() override;
+
+private:
+    struct Impl;
+    std::unique_ptr<Impl> d;
+};
+
+}  // namespace solarchip
