@@ -1,0 +1,418 @@
+#include "widgets/TimelineView.h"
+
+#include "core/MapMeta.h"
+#include "widgets/TimelineModel.h"
+
+#include <QContextMenuEvent>
+#include <QHelpEvent>
+#include <QKeyEvent>
+#include <QMenu>
+#include <QMouseEvent>
+#include <QPainter>
+#include <QTimeZone>
+#include <QToolTip>
+#include <QWheelEvent>
+
+#include <algorithm>
+#include <cmath>
+
+namespace solarchip {
+
+namespace {
+
+constexpr int kLabelWidth = 84;
+constexpr int kRowHeight = 15;
+constexpr int kRowGap = 2;
+constexpr int kAxisHeight = 20;
+constexpr int kMargin = 4;
+constexpr int kBinPixels = 2;  // one availability bin per this many pixels
+constexpr qint64 kMinute = 60 * 1000;
+constexpr qint64 kHour = 60 * kMinute;
+constexpr qint64 kDay = 24 * kHour;
+
+// Mid-tones of sunpy's channel colour tables (sdoaia<wl>(0.62)), so a row reads as the channel it stands for.
+QColor defaultColor(const QString &channel)
+{
+    static const QHash<QString, QColor> colors = {
+        {QStringLiteral("94"), QColor(0x62, 0xa6, 0x9e)},   {QStringLiteral("131"), QColor(0x47, 0xe4, 0xe4)},
+        {QStringLiteral("171"), QColor(0xe4, 0x9e, 0x00)},  {QStringLiteral("193"), QColor(0xc9, 0x9e, 0x62)},
+        {QStringLiteral("211"), QColor(0xc9, 0x9e, 0xa6)},  {QStringLiteral("304"), QColor(0xe4, 0x47, 0x00)},
+        {QStringLiteral("335"), QColor(0x62, 0x9e, 0xc9)},  {QStringLiteral("1600"), QColor(0xa6, 0xa6, 0x62)},
+        {QStringLiteral("1700"), QColor(0xc9, 0x9e, 0x9e)}, {QStringLiteral("4500"), QColor(0x9e, 0x9e, 0x00)},
+    };
+    return colors.value(channel, QColor(0x8c, 0x8c, 0x8c));
+}
+
+QDateTime utcFromMs(qint64 ms)
+{
+    return QDateTime::fromMSecsSinceEpoch(ms, QTimeZone::utc());
+}
+
+// Tick spacing for the axis: the smallest "round" step that leaves room for a label.
+struct TickStep {
+    qint64 ms;       // fixed steps (0 for calendar months)
+    int months;      // calendar steps
+    const char *format;
+};
+const TickStep kSteps[] = {
+    {kMinute, 0, "HH:mm"},       {5 * kMinute, 0, "HH:mm"},    {15 * kMinute, 0, "HH:mm"},
+    {30 * kMinute, 0, "HH:mm"},  {kHour, 0, "MM-dd HH:mm"},    {3 * kHour, 0, "MM-dd HH:mm"},
+    {6 * kHour, 0, "MM-dd HH:mm"}, {12 * kHour, 0, "MM-dd HH:mm"}, {kDay, 0, "yyyy-MM-dd"},
+    {2 * kDay, 0, "yyyy-MM-dd"}, {7 * kDay, 0, "yyyy-MM-dd"},  {0, 1, "yyyy-MM"},
+    {0, 3, "yyyy-MM"},           {0, 6, "yyyy-MM"},            {0, 12, "yyyy"},
+    {0, 24, "yyyy"},             {0, 60, "yyyy"},              {0, 120, "yyyy"},
+};
+
+}  // namespace
+
+TimelineView::TimelineView(QWidget *parent) : QWidget(parent)
+{
+    setMouseTracking(true);
+    setFocusPolicy(Qt::ClickFocus);
+    setAttribute(Qt::WA_OpaquePaintEvent);
+    const qint64 now = QDateTime::currentMSecsSinceEpoch();
+    m_from = now - 30 * kDay;
+    m_to = now;
+}
+
+void TimelineView::setModel(TimelineModel *model)
+{
+    if (m_model)
+        disconnect(m_model, nullptr, this, nullptr);
+    m_model = model;
+    if (m_model)
+        connect(m_model, &TimelineModel::changed, this, [this] {
+            fitAll();
+            updateGeometry();
+        });
+    fitAll();
+    updateGeometry();
+}
+
+void TimelineView::setViewRange(qint64 from, qint64 to)
+{
+    qint64 span = std::clamp(to - from, kMinSpanMs, kMaxSpanMs);
+    const qint64 centre = from + (to - from) / 2;
+    from = centre - span / 2;
+    to = from + span;
+    if (from == m_from && to == m_to)
+        return;
+    m_from = from;
+    m_to = to;
+    update();
+    Q_EMIT viewRangeChanged(m_from, m_to);
+}
+
+void TimelineView::fitAll()
+{
+    if (!m_model || m_model->isEmpty()) {
+        update();
+        return;
+    }
+    const qint64 span = std::max(m_model->last() - m_model->first(), kHour);
+    const qint64 pad = span / 40 + kMinute;
+    setViewRange(m_model->first() - pad, m_model->last() + pad);
+}
+
+void TimelineView::zoomBy(double factor, qint64 around)
+{
+    const double f = std::clamp(factor, 1e-3, 1e3);
+    const qint64 from = around - qint64(std::llround((around - m_from) * f));
+    const qint64 to = around + qint64(std::llround((m_to - around) * f));
+    const qint64 span = std::clamp(to - from, kMinSpanMs, kMaxSpanMs);
+    if (span == m_to - m_from)
+        return;
+    // Keep `around` under the same pixel while clamping the span.
+    const double frac = double(around - m_from) / double(m_to - m_from);
+    const qint64 newFrom = around - qint64(std::llround(frac * span));
+    m_from = newFrom;
+    m_to = newFrom + span;
+    update();
+    Q_EMIT viewRangeChanged(m_from, m_to);
+}
+
+QDateTime TimelineView::currentTime() const
+{
+    return m_hasCurrent ? utcFromMs(m_current) : QDateTime();
+}
+
+void TimelineView::setCurrentTime(const QDateTime &utc)
+{
+    m_hasCurrent = utc.isValid();
+    if (!m_hasCurrent) {
+        update();
+        return;
+    }
+    m_current = utc.toMSecsSinceEpoch();
+    const qint64 span = m_to - m_from;
+    if (m_current < m_from || m_current >= m_to) {
+        // Follow the marker: put it a fifth into the view so the next steps stay visible.
+        m_from = m_current - span / 5;
+        m_to = m_from + span;
+        Q_EMIT viewRangeChanged(m_from, m_to);
+    }
+    update();
+}
+
+void TimelineView::setChannelColor(const QString &channel, const QColor &color)
+{
+    m_colors.insert(channel, color);
+    update();
+}
+
+QColor TimelineView::channelColor(const QString &channel) const
+{
+    return m_colors.value(channel, defaultColor(channel));
+}
+
+QRect TimelineView::plotRect() const
+{
+    const int rows = m_model ? std::max<int>(1, int(m_model->channels().size())) : 1;
+    const int h = rows * (kRowHeight + kRowGap);
+    return QRect(kLabelWidth, kMargin, std::max(10, width() - kLabelWidth - kMargin), h);
+}
+
+qint64 TimelineView::timeAtX(double x) const
+{
+    const QRect plot = plotRect();
+    const double frac = (x - plot.left()) / double(plot.width());
+    return m_from + qint64(std::llround(frac * double(m_to - m_from)));
+}
+
+double TimelineView::xAtTime(qint64 t) const
+{
+    const QRect plot = plotRect();
+    return plot.left() + double(t - m_from) / double(m_to - m_from) * plot.width();
+}
+
+QRect TimelineView::rowRect(const QString &channel) const
+{
+    if (!m_model)
+        return {};
+    const int row = int(m_model->channels().indexOf(channel));
+    if (row < 0)
+        return {};
+    const QRect plot = plotRect();
+    return QRect(plot.left(), plot.top() + row * (kRowHeight + kRowGap), plot.width(), kRowHeight);
+}
+
+QSize TimelineView::sizeHint() const
+{
+    return QSize(800, plotRect().height() + kAxisHeight + 2 * kMargin);
+}
+
+QSize TimelineView::minimumSizeHint() const
+{
+    return QSize(200, kRowHeight + kAxisHeight + 2 * kMargin);
+}
+
+void TimelineView::paintEvent(QPaintEvent *)
+{
+    QPainter p(this);
+    p.fillRect(rect(), palette().window());
+    const QRect plot = plotRect();
+    p.fillRect(plot, palette().base());
+
+    if (m_model) {
+        const int nBins = std::max(1, plot.width() / kBinPixels);
+        const double binWidth = double(plot.width()) / nBins;
+        for (const QString &channel : m_model->channels()) {
+            const QRect row = rowRect(channel);
+            p.setPen(palette().color(QPalette::WindowText));
+            p.drawText(QRect(2, row.top(), kLabelWidth - 6, row.height()), Qt::AlignRight | Qt::AlignVCenter,
+                       channelLabel(channel));
+            const QVector<int> counts = m_model->bins(channel, m_from, m_to, nBins);
+            const int maxCount = std::max(1, *std::max_element(counts.begin(), counts.end()));
+            QColor c = channelColor(channel);
+            for (int i = 0; i < nBins; ++i) {
+                if (!counts[i])
+                    continue;
+                // More observations in a bin, more opaque: dense periods stand out from sparse ones.
+                c.setAlpha(110 + 145 * counts[i] / maxCount);
+                const double x0 = plot.left() + i * binWidth;
+                p.fillRect(QRectF(x0, row.top(), std::max(binWidth, 1.5), row.height()), c);
+            }
+        }
+    }
+    paintAxis(p, plot);
+
+    if (m_hoverX >= plot.left() && m_hoverX <= plot.right()) {
+        p.setPen(QPen(palette().color(QPalette::Mid), 1, Qt::DotLine));
+        p.drawLine(m_hoverX, plot.top(), m_hoverX, plot.bottom() + kAxisHeight);
+    }
+    if (m_hasCurrent && m_current >= m_from && m_current < m_to) {
+        const double x = xAtTime(m_current);
+        p.setRenderHint(QPainter::Antialiasing);
+        p.setPen(QPen(QColor(220, 30, 30), 2));
+        p.drawLine(QPointF(x, plot.top()), QPointF(x, plot.bottom() + 4));
+        QPolygonF tri;
+        tri << QPointF(x - 5, plot.top() - kMargin) << QPointF(x + 5, plot.top() - kMargin)
+            << QPointF(x, plot.top() + 4);
+        p.setBrush(QColor(220, 30, 30));
+        p.drawPolygon(tri);
+    }
+}
+
+void TimelineView::paintAxis(QPainter &p, const QRect &plot)
+{
+    const int top = plot.bottom() + 2;
+    p.setPen(palette().color(QPalette::WindowText));
+    p.drawLine(plot.left(), top, plot.right(), top);
+    const double pxPerMs = plot.width() / double(m_to - m_from);
+    const int minPixels = fontMetrics().horizontalAdvance(QStringLiteral("2000-00-00  ")) + 8;
+    const TickStep *step = &kSteps[std::size(kSteps) - 1];
+    for (const TickStep &s : kSteps) {
+        const double stepMs = s.ms ? double(s.ms) : s.months * 30.44 * kDay;
+        if (stepMs * pxPerMs >= minPixels) {
+            step = &s;
+            break;
+        }
+    }
+    const QString format = QString::fromLatin1(step->format);
+    auto drawTick = [&](qint64 t) {
+        const double x = xAtTime(t);
+        if (x < plot.left() || x > plot.right())
+            return;
+        p.drawLine(QPointF(x, top), QPointF(x, top + 4));
+        p.drawText(QRectF(x + 3, top + 2, minPixels, kAxisHeight - 2), Qt::AlignLeft | Qt::AlignVCenter,
+                   utcFromMs(t).toString(format));
+    };
+    if (step->ms) {
+        // Fixed steps divide a day, so multiples of the step since the epoch fall on round UTC times.
+        qint64 t = (m_from / step->ms) * step->ms;
+        for (; t < m_to; t += step->ms)
+            drawTick(t);
+    } else {
+        const QDate start = utcFromMs(m_from).date();
+        const int startMonths = (start.year() * 12 + start.month() - 1) / step->months * step->months;
+        for (int m = startMonths;; m += step->months) {
+            const QDateTime t(QDate(m / 12, m % 12 + 1, 1), QTime(0, 0), QTimeZone::utc());
+            if (t.toMSecsSinceEpoch() >= m_to)
+                break;
+            drawTick(t.toMSecsSinceEpoch());
+        }
+    }
+    p.drawText(QRect(2, top + 2, kLabelWidth - 6, kAxisHeight - 2), Qt::AlignRight | Qt::AlignVCenter,
+               tr("UTC"));
+}
+
+void TimelineView::wheelEvent(QWheelEvent *event)
+{
+    const double steps = event->angleDelta().y() / 120.0;
+    if (steps == 0) {
+        event->ignore();
+        return;
+    }
+    zoomBy(std::pow(1.25, -steps), timeAtX(event->position().x()));
+    event->accept();
+}
+
+void TimelineView::mousePressEvent(QMouseEvent *event)
+{
+    if (event->button() != Qt::LeftButton)
+        return QWidget::mousePressEvent(event);
+    m_pressed = true;
+    m_dragging = false;
+    m_pressPos = event->position().toPoint();
+    m_pressFrom = m_from;
+    m_pressTo = m_to;
+}
+
+void TimelineView::mouseMoveEvent(QMouseEvent *event)
+{
+    m_hoverX = event->position().toPoint().x();
+    if (m_pressed) {
+        const int dx = m_hoverX - m_pressPos.x();
+        if (std::abs(dx) > 3)
+            m_dragging = true;
+        if (m_dragging) {
+            const qint64 shift = qint64(std::llround(dx / double(plotRect().width()) * (m_pressTo - m_pressFrom)));
+            m_from = m_pressFrom - shift;
+            m_to = m_pressTo - shift;
+            Q_EMIT viewRangeChanged(m_from, m_to);
+        }
+    }
+    update();
+}
+
+void TimelineView::mouseReleaseEvent(QMouseEvent *event)
+{
+    if (event->button() != Qt::LeftButton || !m_pressed)
+        return QWidget::mouseReleaseEvent(event);
+    m_pressed = false;
+    if (!m_dragging && plotRect().adjusted(0, 0, 0, kAxisHeight).contains(event->position().toPoint()))
+        Q_EMIT timeRequested(utcFromMs(timeAtX(event->position().x())));
+    m_dragging = false;
+}
+
+void TimelineView::leaveEvent(QEvent *event)
+{
+    m_hoverX = -1;
+    update();
+    QWidget::leaveEvent(event);
+}
+
+void TimelineView::keyPressEvent(QKeyEvent *event)
+{
+    const qint64 centre = m_hasCurrent ? m_current : m_from + (m_to - m_from) / 2;
+    switch (event->key()) {
+    case Qt::Key_Plus:
+    case Qt::Key_Equal:
+        zoomBy(0.5, centre);
+        break;
+    case Qt::Key_Minus:
+        zoomBy(2.0, centre);
+        break;
+    case Qt::Key_0:
+        fitAll();
+        break;
+    default:
+        QWidget::keyPressEvent(event);
+    }
+}
+
+void TimelineView::contextMenuEvent(QContextMenuEvent *event)
+{
+    QMenu menu(this);
+    const qint64 centre = m_hasCurrent ? m_current : timeAtX(event->pos().x());
+    menu.addAction(tr("Fit whole archive"), this, &TimelineView::fitAll);
+    menu.addAction(tr("Show one month"), this, [this, centre] { setViewRange(centre - 15 * kDay, centre + 15 * kDay); });
+    menu.addAction(tr("Show one day"), this, [this, centre] { setViewRange(centre - kDay / 2, centre + kDay / 2); });
+    menu.addAction(tr("Show one hour"), this, [this, centre] { setViewRange(centre - kHour / 2, centre + kHour / 2); });
+    menu.exec(event->globalPos());
+}
+
+bool TimelineView::event(QEvent *event)
+{
+    if (event->type() == QEvent::ToolTip) {
+        auto *help = static_cast<QHelpEvent *>(event);
+        const QString text = tooltipAt(help->pos());
+        if (text.isEmpty())
+            QToolTip::hideText();
+        else
+            QToolTip::showText(help->globalPos(), text, this);
+        return true;
+    }
+    return QWidget::event(event);
+}
+
+QString TimelineView::tooltipAt(const QPoint &pos) const
+{
+    const QRect plot = plotRect();
+    if (!m_model || pos.x() < plot.left() || pos.x() > plot.right())
+        return {};
+    // Counts in the bin under the cursor, so the tooltip says what the strip shows there.
+    const int nBins = std::max(1, plot.width() / kBinPixels);
+    const int bin = std::clamp(int((pos.x() - plot.left()) / (double(plot.width()) / nBins)), 0, nBins - 1);
+    const qint64 b0 = TimelineModel::binEdge(m_from, m_to, nBins, bin);
+    const qint64 b1 = TimelineModel::binEdge(m_from, m_to, nBins, bin + 1);
+    QStringList lines{utcFromMs(timeAtX(pos.x())).toString(QStringLiteral("yyyy-MM-dd HH:mm:ss 'UTC'"))};
+    for (const QString &channel : m_model->channels()) {
+        const int n = m_model->count(channel, b0, b1);
+        if (n)
+            lines << tr("%1: %n observation(s)", nullptr, n).arg(channelLabel(channel));
+    }
+    return lines.join(QLatin1Char('\n'));
+}
+
+}  // namespace solarchip
