@@ -1,0 +1,48 @@
+#pragma once
+// One drawable layer over a map in MapView (limb, heliographic grid, label, colorbar, user layers such as
+// a heatmap later). Geometry is computed once per map in map pixel coordinates (mapChanged) and drawn
+// through the view's pixel -> widget transform, so panning and zooming cost only the drawing.
+
+#include <QPainter>
+#include <QRectF>
+#include <QString>
+#include <QTransform>
+
+namespace solarchip {
+
+struct SdoMap;
+struct RenderedMap;
+
+/// What a layer needs to draw itself.
+struct OverlayContext {
+    const SdoMap *map = nullptr;             // never null when paint() is called
+    const RenderedMap *rendered = nullptr;   // the displayed rendering (colormap, range); may be null
+    QTransform pixelToWidget;                // 0-based map pixel (y up, FITS order) -> widget coordinates
+    QRectF widgetRect;                       // the area being drawn (widget rect or export image rect)
+    double zoom = 1;                         // screen pixels per map pixel
+    QString title;                           // the view's label (channel and time)
+};
+
+class OverlayLayer {
+public:
+    virtual ~OverlayLayer();
+
+    /// Stable identifier for toggles and settings: "limb", "grid", "label", "colorbar".
+    virtual QString id() const = 0;
+    /// Translated name for menus.
+    virtual QString name() const = 0;
+    /// Recomputes geometry for a new map (called on the UI thread; must be quick: a few thousand WCS calls).
+    virtual void mapChanged(const SdoMap *map) { (void)map; }
+    virtual void paint(QPainter &painter, const OverlayContext &context) = 0;
+
+    bool isVisible() const { return m_visible; }
+    void setVisible(bool visible) { m_visible = visible; }
+    QColor color() const { return m_color; }
+    void setColor(const QColor &color) { m_color = color; }
+
+protected:
+    bool m_visible = true;
+    QColor m_color = QColor(255, 255, 255, 200);
+};
+
+}  // namespace solarchip

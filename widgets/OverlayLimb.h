@@ -1,0 +1,33 @@
+#pragma once
+// The solar limb from the map's WCS: the circle of helioprojective points at the apparent solar radius
+// asin(R_sun / D_sun) seen from the map's observer, transformed to map pixels point by point (so a rolled,
+// off-centre or rescaled map gets its limb where the WCS puts it).
+
+#include "core/Wcs.h"
+#include "widgets/OverlayLayer.h"
+
+#include <QPolygonF>
+
+namespace solarchip {
+
+class OverlayLimb : public OverlayLayer {
+public:
+    OverlayLimb();
+    QString id() const override { return QStringLiteral("limb"); }
+    QString name() const override;
+    void mapChanged(const SdoMap *map) override;
+    void paint(QPainter &painter, const OverlayContext &context) override;
+
+    /// Map pixel positions of `points` limb points (counter-clockwise from solar west); empty when the WCS
+    /// cannot place them.
+    static QPolygonF limbPixels(const Wcs &wcs, int points = 720);
+    /// Apparent solar radius in arcsec for an observer: asin(rsun / dsun).
+    static double apparentRadiusArcsec(const Observer &observer);
+
+    const QPolygonF &polygon() const { return m_polygon; }
+
+private:
+    QPolygonF m_polygon;
+};
+
+}  // namespace solarchip
