@@ -1,0 +1,448 @@
+#include "widgets/GlobeView.h"
+
+#include "core/SdoMap.h"
+#include "core/Wcs.h"
+#include "widgets/detail/GlobeGeometry.h"
+
+#include <vtkActor.h>
+#include <vtkCallbackCommand.h>
+#include <vtkCamera.h>
+#include <vtkCommand.h>
+#include <vtkImageData.h>
+#include <vtkInteractorObserver.h>
+#include <vtkPolyData.h>
+#include <vtkPolyDataMapper.h>
+#include <vtkProperty.h>
+#include <vtkRenderWindowInteractor.h>
+#include <vtkRenderer.h>
+#include <vtkSmartPointer.h>
+#include <vtkTexture.h>
+#include <vtkUnsignedCharArray.h>
+
+#include <QKeyEvent>
+
+#include <algorithm>
+#include <cmath>
+#include <cstring>
+#include <optional>
+#include <vector>
+
+namespace solarchip {
+
+namespace {
+
+constexpr double kDeg = M_PI / 180.0;
+constexpr int kMaxTextureSide = 4096;
+// Lines sit a little above the surface so the depth test keeps them in front of the sphere they are on.
+constexpr double kLineRadius = 1.0015;
+
+// Copies a QImage (row 0 at the top) into VTK image data (row 0 at the bottom, FITS order), RGB.
+vtkSmartPointer<vtkImageData> toVtkImage(const QImage &source)
+{
+    QImage img = source;
+    if (img.width() > kMaxTextureSide || img.height() > kMaxTextureSide)
+        img = img.scaled(kMaxTextureSide, kMaxTextureSide, Qt::KeepAspectRatio, Qt::SmoothTransformation);
+    img = img.convertToFormat(QImage::Format_RGB888);
+    auto data = vtkSmartPointer<vtkImageData>::New();
+    data->SetDimensions(img.width(), img.height(), 1);
+    data->AllocateScalars(VTK_UNSIGNED_CHAR, 3);
+    auto *dst = static_cast<unsigned char *>(data->GetScalarPointer());
+    const int rowBytes = img.width() * 3;
+    for (int y = 0; y < img.height(); ++y)
+        std::memcpy(dst + static_cast<size_t>(y) * rowBytes, img.constScanLine(img.height() - 1 - y), rowBytes);
+    return data;
+}
+
+// Greyscale display of a map without the views' colormaps: linear between the 0.5 and 99.5 percentiles.
+QImage greyscaleTexture(const Image &image)
+{
+    std::vector<float> finite;
+    finite.reserve(image.size());
+    const size_t stride = std::max<size_t>(1, image.size() / 1000000);  // a sample is enough for limits
+    for (size_t i = 0; i < image.size(); i += stride)
+        if (std::isfinite(image.pixels[i]))
+            finite.push_back(image.pixels[i]);
+    float lo = 0, hi = 1;
+    if (!finite.empty()) {
+        const auto at = [&](double q) {
+            auto it = finite.begin() + static_cast<std::ptrdiff_t>(q * (finite.size() - 1));
+            std::nth_element(finite.begin(), it, finite.end());
+            return *it;
+        };
+        lo = at(0.005);
+        hi = at(0.995);
+        if (!(hi > lo))
+            hi = lo + 1;
+    }
+    QImage out(image.width, image.height, QImage::Format_Grayscale8);
+    for (int y = 0; y < image.height; ++y) {
+        uchar *line = out.scanLine(image.height - 1 - y);
+        const float *src = image.row(y);
+        for (int x = 0; x < image.width; ++x) {
+            const float v = src[x];
+            const float t = std::isfinite(v) ? std::clamp((v - lo) / (hi - lo), 0.0f, 1.0f) : 0.0f;
+            line[x] = static_cast<uchar>(std::lround(t * 255.0f));
+        }
+    }
+    return out;
+}
+
+vtkSmartPointer<vtkActor> makeActor(vtkPolyData *poly)
+{
+    auto mapper = vtkSmartPointer<vtkPolyDataMapper>::New();
+    mapper->SetInputData(poly);
+    mapper->ScalarVisibilityOff();
+    auto actor = vtkSmartPointer<vtkActor>::New();
+    actor->SetMapper(mapper);
+    return actor;
+}
+
+}  // namespace
+
+struct GlobeView::Impl {
+    GlobeView *q = nullptr;
+    bool hasMap = false;
+    Observer observer;
+    GlobeFraming framing;  // the observer preset's field of view (tangent-plane coordinates)
+    double meshStep = 1.0;
+    double gridSpacing = 15.0;
+    bool gridVisible = true;
+    bool limbVisible = true;
+
+    std::optional<Wcs> wcs;
+    int naxis1 = 0, naxis2 = 0;
+
+    vtkSmartPointer<vtkActor> mapActor;      // textured triangles (the map)
+    vtkSmartPointer<vtkActor> neutralActor;  // the rest of the sphere
+    vtkSmartPointer<vtkActor> gridActor;
+    vtkSmartPointer<vtkActor> limbActor;
+    vtkSmartPointer<vtkTexture> texture;
+    vtkSmartPointer<vtkCallbackCommand> interactionObserver;
+
+    // Reapplying the preset framing on resize only while the user has not moved the camera since.
+    vtkMTimeType presetCameraTime = 0;
+    double presetAspect = 0;
+    enum class Preset { None, Observer, NorthPole } preset = Preset::None;
+
+    double distance() const { return observerDistanceRadii(observer); }
+
+    void rebuildSphere()
+    {
+        GlobeMesh mesh = buildGlobeMesh(meshStep, wcs ? &*wcs : nullptr, naxis1, naxis2);
+        mapActor->GetMapper()->SetInputDataObject(mesh.mapped);
+        neutralActor->GetMapper()->SetInputDataObject(mesh.neutral);
+        mapActor->SetVisibility(hasMap && mesh.mapped->GetNumberOfCells() > 0);
+    }
+
+    void rebuildLines()
+    {
+        gridActor->GetMapper()->SetInputDataObject(buildGrid(gridSpacing, kLineRadius));
+        limbActor->GetMapper()->SetInputDataObject(buildLimb(observer, kLineRadius));
+        gridActor->SetVisibility(gridVisible);
+        limbActor->SetVisibility(limbVisible);
+    }
+
+    double aspect() const
+    {
+        return q->height() > 0 ? static_cast<double>(q->width()) / q->height() : 1.0;
+    }
+
+    void markPreset(Preset p)
+    {
+        preset = p;
+        presetAspect = aspect();
+        presetCameraTime = q->renderer()->GetActiveCamera()->GetMTime();
+    }
+
+    void applyObserverPreset()
+    {
+        vtkCamera *cam = q->renderer()->GetActiveCamera();
+        double pos[3];
+        observerPosition(observer, pos);
+        cam->SetFocalPoint(0, 0, 0);
+        cam->SetPosition(pos);
+        cam->SetViewUp(0, 0, 1);
+        cam->OrthogonalizeViewUp();
+        cam->ParallelProjectionOff();
+        // Perspective from the observer: screen coordinates are tangent-plane (TAN) coordinates, the
+        // same plane a helioprojective TAN map samples linearly. Fit the map's extent, then shift the
+        // window so the map centre (not the Sun centre) is in the middle, as in the 2D view.
+        const double a = aspect();
+        const double halfTan = std::max(framing.halfHeight, framing.halfWidth / a);
+        cam->SetViewAngle(2.0 * std::atan(halfTan) / kDeg);
+        cam->SetWindowCenter(framing.centerU / (halfTan * a), framing.centerV / halfTan);
+        q->renderer()->ResetCameraClippingRange();
+        markPreset(Preset::Observer);
+    }
+
+    void applyNorthPolePreset()
+    {
+        vtkCamera *cam = q->renderer()->GetActiveCamera();
+        const double dist = distance();
+        double pos[3];
+        observerPosition(observer, pos);
+        const double horiz = std::hypot(pos[0], pos[1]);
+        cam->SetFocalPoint(0, 0, 0);
+        cam->SetPosition(0, 0, dist);
+        // The observer's side of the Sun at the bottom of the screen.
+        if (horiz > 0)
+            cam->SetViewUp(-pos[0] / horiz, -pos[1] / horiz, 0);
+        else
+            cam->SetViewUp(-1, 0, 0);
+        cam->OrthogonalizeViewUp();
+        cam->ParallelProjectionOff();
+        const double halfTan = 1.25 / (dist - 1.0);  // the whole disk with a margin
+        const double a = aspect();
+        cam->SetViewAngle(2.0 * std::atan(a < 1.0 ? halfTan / a : halfTan) / kDeg);
+        cam->SetWindowCenter(0, 0);
+        q->renderer()->ResetCameraClippingRange();
+        markPreset(Preset::NorthPole);
+    }
+
+    void viewMoved()
+    {
+        q->update();
+        Q_EMIT q->viewChanged();
+    }
+
+    static void onInteraction(vtkObject *, unsigned long, void *clientData, void *)
+    {
+        static_cast<Impl *>(clientData)->viewMoved();
+    }
+};
+
+GlobeView::GlobeView(QWidget *parent) : VtkOpenGLWidget(parent), d(std::make_unique<Impl>())
+{
+    d->q = this;
+    setBackgroundColor(QColor(0, 0, 0));
+
+    auto emptyPoly = vtkSmartPointer<vtkPolyData>::New();
+    d->mapActor = makeActor(emptyPoly);
+    d->neutralActor = makeActor(emptyPoly);
+    d->gridActor = makeActor(emptyPoly);
+    d->limbActor = makeActor(emptyPoly);
+
+    // The map shows data values: no lighting, the texture colour is the colour on screen.
+    d->mapActor->GetProperty()->LightingOff();
+    d->mapActor->GetProperty()->SetColor(1, 1, 1);
+    d->texture = vtkSmartPointer<vtkTexture>::New();
+    d->texture->InterpolateOn();
+    d->texture->MipmapOn();
+    d->texture->SetWrap(vtkTexture::ClampToEdge);
+    d->mapActor->SetTexture(d->texture);
+
+    // Where there is no data: a dim, lit grey so the sphere still reads as a sphere.
+    vtkProperty *np = d->neutralActor->GetProperty();
+    np->SetColor(neutralGrey()[0], neutralGrey()[1], neutralGrey()[2]);
+    np->SetAmbient(0.55);
+    np->SetDiffuse(0.45);
+    np->SetSpecular(0.0);
+
+    d->gridActor->GetProperty()->LightingOff();
+    d->gridActor->GetProperty()->SetColor(gridColor()[0], gridColor()[1], gridColor()[2]);
+    d->gridActor->GetProperty()->SetLineWidth(1.0f);
+    d->limbActor->GetProperty()->LightingOff();
+    d->limbActor->GetProperty()->SetColor(limbColor()[0], limbColor()[1], limbColor()[2]);
+    d->limbActor->GetProperty()->SetLineWidth(1.0f);
+
+    renderer()->AddActor(d->neutralActor);
+    renderer()->AddActor(d->mapActor);
+    renderer()->AddActor(d->gridActor);
+    renderer()->AddActor(d->limbActor);
+
+    d->interactionObserver = vtkSmartPointer<vtkCallbackCommand>::New();
+    d->interactionObserver->SetClientData(d.get());
+    d->interactionObserver->SetCallback(&Impl::onInteraction);
+    if (vtkInteractorObserver *style = interactor()->GetInteractorStyle())
+        style->AddObserver(vtkCommand::InteractionEvent, d->interactionObserver);
+
+    // An Earth-bound observer until a map arrives: the neutral sphere with its grid.
+    d->framing = fullDiskFraming(d->observer);
+    d->rebuildSphere();
+    d->rebuildLines();
+    d->applyObserverPreset();
+}
+
+GlobeView::~GlobeView()
+{
+    if (vtkInteractorObserver *style = interactor()->GetInteractorStyle())
+        style->RemoveObserver(d->interactionObserver);
+}
+
+void GlobeView::setMap(const SdoMap &map, const QImage &textureImage)
+{
+    if (textureImage.isNull() || map.image.isEmpty() || !map.wcs.isValid()) {
+        clearMap();
+        return;
+    }
+    const Observer &obs = map.wcs.observer();
+    const bool observerChanged = !d->hasMap || std::fabs(obs.hgln - d->observer.hgln) > 1e-6
+        || std::fabs(obs.hglt - d->observer.hglt) > 1e-6 || std::fabs(obs.dsun - d->observer.dsun) > 1.0
+        || d->naxis1 != map.image.width || d->naxis2 != map.image.height;
+    d->observer = obs;
+    d->wcs = map.wcs;
+    d->naxis1 = map.image.width;
+    d->naxis2 = map.image.height;
+    d->hasMap = true;
+    d->texture->SetInputData(toVtkImage(textureImage));
+    const GlobeFraming oldFraming = d->framing;
+    d->framing = mapFraming(*d->wcs, d->naxis1, d->naxis2, d->observer);
+    d->rebuildSphere();
+    d->rebuildLines();
+    if (observerChanged || d->preset == Impl::Preset::None
+        || std::fabs(oldFraming.halfHeight - d->framing.halfHeight) > 1e-12) {
+        if (d->preset == Impl::Preset::NorthPole)
+            d->applyNorthPolePreset();
+        else
+            d->applyObserverPreset();
+    }
+    update();
+}
+
+void GlobeView::setMap(const SdoMap &map) { setMap(map, greyscaleTexture(map.image)); }
+
+void GlobeView::clearMap()
+{
+    d->hasMap = false;
+    d->wcs.reset();
+    d->naxis1 = d->naxis2 = 0;
+    d->texture->SetInputData(nullptr);
+    d->rebuildSphere();
+    update();
+}
+
+bool GlobeView::hasMap() const { return d->hasMap; }
+bool GlobeView::isGridVisible() const { return d->gridVisible; }
+bool GlobeView::isLimbVisible() const { return d->limbVisible; }
+double GlobeView::gridSpacing() const { return d->gridSpacing; }
+double GlobeView::meshStep() const { return d->meshStep; }
+
+void GlobeView::setMeshStep(double degrees)
+{
+    degrees = std::clamp(degrees, 0.1, 10.0);
+    if (degrees == d->meshStep)
+        return;
+    d->meshStep = degrees;
+    d->rebuildSphere();
+    update();
+}
+
+double GlobeView::angleFromObserver() const
+{
+    double pos[3], fp[3], obs[3];
+    renderer()->GetActiveCamera()->GetPosition(pos);
+    renderer()->GetActiveCamera()->GetFocalPoint(fp);
+    observerPosition(d->observer, obs);
+    const double v[3] = {pos[0] - fp[0], pos[1] - fp[1], pos[2] - fp[2]};
+    const double dot = v[0] * obs[0] + v[1] * obs[1] + v[2] * obs[2];
+    const double nv = std::sqrt(v[0] * v[0] + v[1] * v[1] + v[2] * v[2]);
+    const double no = std::sqrt(obs[0] * obs[0] + obs[1] * obs[1] + obs[2] * obs[2]);
+    if (nv == 0 || no == 0)
+        return 0;
+    return std::acos(std::clamp(dot / (nv * no), -1.0, 1.0)) / kDeg;
+}
+
+void GlobeView::viewFromObserver()
+{
+    d->applyObserverPreset();
+    d->viewMoved();
+}
+
+void GlobeView::viewFromNorthPole()
+{
+    d->applyNorthPolePreset();
+    d->viewMoved();
+}
+
+void GlobeView::resetView() { viewFromObserver(); }
+
+void GlobeView::rotateCamera(double azimuthDeg, double elevationDeg)
+{
+    vtkCamera *cam = renderer()->GetActiveCamera();
+    cam->Azimuth(azimuthDeg);
+    cam->Elevation(elevationDeg);
+    cam->OrthogonalizeViewUp();
+    renderer()->ResetCameraClippingRange();
+    d->viewMoved();
+}
+
+void GlobeView::zoomBy(double factor)
+{
+    if (!(factor > 0))
+        return;
+    vtkCamera *cam = renderer()->GetActiveCamera();
+    // Move toward the Sun, but never inside it.
+    const double dist = cam->GetDistance();
+    const double minDist = 1.05;
+    if (dist / factor < minDist)
+        factor = dist / minDist;
+    cam->Dolly(factor);
+    renderer()->ResetCameraClippingRange();
+    d->viewMoved();
+}
+
+void GlobeView::setGridVisible(bool visible)
+{
+    d->gridVisible = visible;
+    d->gridActor->SetVisibility(visible);
+    update();
+}
+
+void GlobeView::setLimbVisible(bool visible)
+{
+    d->limbVisible = visible;
+    d->limbActor->SetVisibility(visible);
+    update();
+}
+
+void GlobeView::setGridSpacing(double degrees)
+{
+    degrees = std::clamp(degrees, 1.0, 90.0);
+    d->gridSpacing = degrees;
+    d->rebuildLines();
+    update();
+}
+
+void GlobeView::keyPressEvent(QKeyEvent *event)
+{
+    switch (event->key()) {
+    case Qt::Key_Left: rotateCamera(-5, 0); return;
+    case Qt::Key_Right: rotateCamera(5, 0); return;
+    case Qt::Key_Up: rotateCamera(0, 5); return;
+    case Qt::Key_Down: rotateCamera(0, -5); return;
+    case Qt::Key_Plus:
+    case Qt::Key_Equal: zoomBy(1.25); return;
+    case Qt::Key_Minus: zoomBy(1 / 1.25); return;
+    case Qt::Key_O: viewFromObserver(); return;
+    case Qt::Key_N: viewFromNorthPole(); return;
+    case Qt::Key_R: resetView(); return;
+    // VTK's own keys that would quit, fly, pick or switch to stereo are not wanted in a viewer.
+    case Qt::Key_E:
+    case Qt::Key_Q:
+    case Qt::Key_F:
+    case Qt::Key_P:
+    case Qt::Key_U:
+    case Qt::Key_3:
+        event->ignore();
+        return;
+    default:
+        VtkOpenGLWidget::keyPressEvent(event);
+    }
+}
+
+void GlobeView::aboutToRender()
+{
+    // Keep the preset framing when the widget is resized, unless the user moved the camera since.
+    if (d->preset == Impl::Preset::None || std::fabs(d->aspect() - d->presetAspect) < 1e-9)
+        return;
+    if (renderer()->GetActiveCamera()->GetMTime() != d->presetCameraTime) {
+        d->preset = Impl::Preset::None;
+        return;
+    }
+    if (d->preset == Impl::Preset::Observer)
+        d->applyObserverPreset();
+    else
+        d->applyNorthPolePreset();
+}
+
+}  // namespace solarchip

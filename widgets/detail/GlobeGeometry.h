@@ -1,0 +1,52 @@
+#pragma once
+// Geometry of the 3D globe (GlobeView's internals): the lon/lat sphere mesh with texture coordinates from
+// core's WCS, the heliographic grid, the observer's limb circle, and where the observer and its field of
+// view are. Units are solar radii in Stonyhurst Cartesian axes (x: lon 0 lat 0, y: lon 90 W, z: north).
+
+#include "core/Wcs.h"
+
+#include <vtkSmartPointer.h>
+
+#include <array>
+
+class vtkPolyData;
+
+namespace solarchip {
+
+/// The observer preset's field of view in the camera's tangent plane (tan of the angle from the Sun
+/// centre): u to solar west, v to solar north.
+struct GlobeFraming {
+    double centerU = 0, centerV = 0;
+    double halfWidth = 0, halfHeight = 0;
+};
+
+/// Observer distance in solar radii (1 AU when the observer's distance is missing or implausible).
+double observerDistanceRadii(const Observer &obs);
+/// Observer position in Stonyhurst Cartesian solar radii.
+void observerPosition(const Observer &obs, double pos[3]);
+/// The map's pixel-edge box seen from the observer (what the 2D view shows when fitted).
+GlobeFraming mapFraming(const Wcs &wcs, int naxis1, int naxis2, const Observer &obs);
+/// The whole disk with a margin (no map, or a map whose corners are off the disk).
+GlobeFraming fullDiskFraming(const Observer &obs);
+
+/// Texture coordinate (s, t in 0..1; t = 0 at FITS row 1) of the map pixel under Stonyhurst (lon, lat),
+/// or false when the point is on the far side or outside the map.
+bool mapTextureCoord(const Wcs &wcs, int naxis1, int naxis2, double lonDeg, double latDeg, double &s, double &t);
+
+struct GlobeMesh {
+    vtkSmartPointer<vtkPolyData> mapped;   // triangles whose three vertices see the map (with TCoords)
+    vtkSmartPointer<vtkPolyData> neutral;  // every other triangle
+};
+
+/// Sphere of radius 1 sampled every `stepDeg` in lon and lat. Without a WCS every triangle is neutral.
+GlobeMesh buildGlobeMesh(double stepDeg, const Wcs *wcs, int naxis1, int naxis2);
+/// Meridians and parallels every `spacingDeg` (parallels stop short of the poles).
+vtkSmartPointer<vtkPolyData> buildGrid(double spacingDeg, double radius);
+/// The circle where the observer's lines of sight graze the sphere.
+vtkSmartPointer<vtkPolyData> buildLimb(const Observer &obs, double radius);
+
+const std::array<double, 3> &neutralGrey();
+const std::array<double, 3> &gridColor();
+const std::array<double, 3> &limbColor();
+
+}  // namespace solarchip
