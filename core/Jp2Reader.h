@@ -8,8 +8,9 @@
 // (as sunpy does), which makes the header's WCS apply unchanged.
 //
 // Reduced resolution: `reduce` = r decodes only the wavelet's low-pass band after r levels (each halves
-// the size, ceil(size / 2^r)); the WCS is adjusted so that reduced pixel i lies at full-resolution pixel
-// 2^r * i (the JPEG2000 low-pass sample n sits on input sample 2n).
+// the size, h = ceil(H / 2^r)); the JPEG2000 low-pass sample n sits on input sample 2n, counted from the
+// top row. In FITS row order (from the bottom) reduced pixel (x, y) is therefore full-resolution pixel
+// (2^r x, 2^r y + H - 1 - 2^r (h - 1)), and the WCS is adjusted accordingly.
 
 #include "core/Expected.h"
 #include "core/FitsHeader.h"
@@ -61,10 +62,11 @@ public:
     /// as absent), multi-line <history>/<comment> become HISTORY/COMMENT cards.
     static Expected<FitsHeader> headerFromXml(const QByteArray &xml, const QString &file);
 
-    /// The header of the same field sampled on a width x height grid whose pixel i sits at original pixel
-    /// `scale` * i + offset (0-based): CRPIXn, CDELTn (or CDn_m) and NAXISn updated, a HISTORY card added.
-    static FitsHeader rescaledHeader(const FitsHeader &header, double scale, double offset, int width,
-                                     int height, const QString &why);
+    /// The header of the same field sampled on a width x height grid whose pixel (x, y) sits at original
+    /// pixel (scale x + offsetX, scale y + offsetY) (0-based): CRPIXn, CDELTn (or CDn_m) and NAXISn
+    /// updated, a HISTORY card added.
+    static FitsHeader rescaledHeader(const FitsHeader &header, double scale, double offsetX, double offsetY,
+                                     int width, int height, const QString &why);
 };
 
 }  // namespace solarchip

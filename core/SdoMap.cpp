@@ -1,10 +1,15 @@
 #include "core/SdoMap.h"
 
+#include "core/Jp2Reader.h"
+
 
 namespace solarchip {
 
 Expected<SdoMap> SdoMap::load(const QString &path)
 {
+    // Helioviewer JPEG2000 files are recognised by content (the JP2 signature box), not by extension.
+    if (Jp2Reader::isJp2File(path))
+        return Jp2Reader::read(path);
     auto fits = FitsReader::read(path);
     if (!fits)
         return fits.error();
