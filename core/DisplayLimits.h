@@ -3,8 +3,8 @@
 // percentiles, IRAF zscale, manual, symmetric about zero) and stretches (linear, log, sqrt, asinh, histogram
 // equalisation) follow the definitions of astropy.visualization, so a map looks the way sunpy users know it,
 // and the per-channel defaults follow sunpy's AIAMap/HMIMap plot settings. GUI-free: widgets/ turns the
-// result into colours (widgets/MapRenderer). Data transforms for machine learning live in core/Scaling.h;
-// these are display-only (normalised to [0, 1] after clipping to the limits).
+// result into colours (widgets/MapRenderer). Model-input transforms (signed log, z-score) live in
+// core/Scaling.h.
 
 #include "core/Image.h"
 #include "core/MapMeta.h"
@@ -15,10 +15,9 @@
 
 namespace solarchip {
 
-/// Stretches on a value t already normalised to [0, 1] (astropy's definitions):
-/// Linear t; Log log(a t + 1) / log(a + 1); Sqrt sqrt(t); Asinh asinh(t / a) / asinh(1 / a);
-/// HistEq the empirical distribution of the image's normalised finite pixels (astropy HistEqStretch).
-enum class DisplayStretch { Linear, Log, Sqrt, Asinh, HistEq };
+/// Stretches on a value t already normalised to [0, 1] (astropy's definitions): Linear t; Log log(a t + 1) / log(a + 1); Sqrt sqrt(t); Asinh asinh(t / a) / asinh(1 / a);
+/// Power t^a; HistEq the empirical distribution of the image's normalised finite pixels (astropy HistEqStretch).
+enum class DisplayStretch { Linear, Log, Sqrt, Asinh, Power, HistEq };
 
 /// How the data range [min, max] mapped onto the colormap is chosen.
 enum class DisplayLimitsMode {
@@ -32,8 +31,8 @@ enum class DisplayLimitsMode {
 /// through toString()/fromString().
 struct DisplaySettings {
     DisplayStretch stretch = DisplayStretch::Linear;
-    /// Stretch parameter `a` (asinh softening, log base); <= 0 means the stretch's default
-    /// (astropy: AsinhStretch 0.1, LogStretch 1000). sunpy's AIA default is asinh with a = 0.01.
+    /// Stretch parameter `a` (asinh softening, log base, power exponent); <= 0 means the stretch's default
+    /// (astropy: AsinhStretch 0.1, LogStretch 1000; power 2). sunpy's AIA default is asinh with a = 0.01.
     double stretchParameter = 0.0;
     DisplayLimitsMode limits = DisplayLimitsMode::MinMax;
     double percentileLow = 0.0;    // percent, Percentile mode (0 = the minimum)
@@ -55,8 +54,9 @@ struct DisplaySettings {
 
     /// Compact text for QSettings: "stretch=asinh;a=0.01;limits=percentile;low=0;high=99.9;...".
     QString toString() const;
-    /// Parses toString()'s text; unknown or missing fields keep the defaults of `base`.
-    static DisplaySettings fromString(const QString &text, const DisplaySettings &base = {});
+    /// Parses toString()'s text; unknown or missing fields keep the values of `base` (or the defaults).
+    static DisplaySettings fromString(const QString &text, const DisplaySettings &base);
+    static DisplaySettings fromString(const QString &text);
 };
 
 /// A data range mapped onto the colormap; valid when both ends are finite and min < max.
@@ -65,6 +65,11 @@ struct DisplayRange {
     double max = 1.0;
     bool isValid() const;
 };
+
+/// Finite minimum and maximum; invalid range when the image has no finite pixel.
+DisplayRange minMaxLimits(const Image &image);
+/// numpy.percentile(finite pixels, [low, high]) with linear interpolation; low/high in percent (0..100).
+DisplayRange percentileLimits(const Image &image, double lowPercent, double highPercent);
 
 /// astropy.visualization.ZScaleInterval parameters (IRAF defaults).
 struct ZScaleParams {
@@ -75,13 +80,6 @@ struct ZScaleParams {
     double krej = 2.5;
     int maxIterations = 5;
 };
-
-/// Finite minimum and maximum; invalid range when the image has no finite pixel.
-DisplayRange minMaxLimits(const Image &image);
-/// numpy.percentile(finite pixels, [low, high]) with linear interpolation; low/high in percent (0..100).
-DisplayRange percentileLimits(const Image &image, double lowPercent, double highPercent);
-/// Several percentiles of the finite pixels at once (one pass of selections); NaN when there are none.
-std::vector<double> percentiles(const Image &image, const std::vector<double> &percents);
 /// IRAF zscale exactly as astropy 5.2's ZScaleInterval.get_limits (sampling of the finite pixels in
 /// row-major order with a stride, iterative k-sigma line fit to the sorted samples, contrast).
 DisplayRange zscaleLimits(const Image &image, const ZScaleParams &params = {});
@@ -95,8 +93,9 @@ double applyStretch(DisplayStretch stretch, double a, double t);
 
 /// A lookup table from normalised value t in [0, 1] (clipped, sampled on kBins bins) to the stretched
 /// value, so the renderer spends one multiply and one load per pixel whatever the stretch is. For
-/// HistEq it holds the empirical CDF of the image's normalised finite pixels: at the bin of t, (number of
-/// pixels at or below t) - 1 over (n - 1), which is astropy's HistEqStretch for data spanning [0, 1].
+/// HistEq it holds the empirical CDF of the image's normalised finite pixels: at the bin of t, the number of
+/// pixels in lower bins over (n - 1), which is astropy's HistEqStretch (rank of the first of equal values)
+/// for data spanning [0, 1] whenever distinct values fall in distinct bins.
 class StretchTable {
 public:
     static constexpr int kBins = 65536;
@@ -133,7 +132,7 @@ DisplaySettings defaultDisplaySettings(const QString &channel, const QString &un
 /// Default for difference images: diverging "RdBu_r", linear, symmetric at the 99.5th percentile of |diff|.
 DisplaySettings defaultDifferenceDisplaySettings();
 
-QString stretchName(DisplayStretch stretch);            // "linear", "log", "sqrt", "asinh", "histeq"
+QString stretchName(DisplayStretch stretch);  // "linear", "log", "sqrt", "asinh", "power", "histeq"
 bool stretchFromName(const QString &name, DisplayStretch &out);
 QString limitsModeName(DisplayLimitsMode mode);         // "minmax", "percentile", "zscale", "manual"
 bool limitsModeFromName(const QString &name, DisplayLimitsMode &out);

@@ -1,0 +1,272 @@
+// Display limits and stretches (core/DisplayLimits) against numpy and astropy.visualization on real SDO files:
+// min/max, numpy.percentile, astropy ZScaleInterval (default and custom parameters), astropy's Linear/Sqrt/
+// Log/Asinh/Power stretches, HistEqStretch; plus closed-form cases (symmetric, degenerate, manual) and the
+// per-channel defaults sunpy uses (AIA AsinhStretch(0.01) with sdoaia<wl>, HMI symmetric).
+
+#include "core/DisplayLimits.h"
+#include "core/SdoMap.h"
+
+#include "TestSupport.h"
+
+#include <QJsonArray>
+#include <QJsonObject>
+#include <QtTest>
+
+#include <cmath>
+
+using namespace solarchip;
+
+namespace {
+const QStringList kFiles{QStringLiteral("fits/aia_171_cutout.fits"), QStringLiteral("fits/resampled_hmi.fits"),
+                         QStringLiteral("fits/sdo-hmi_2011-02-14_20-34-12.fits"),
+                         QStringLiteral("fits/aia_171_level1.fits")};
+
+bool near(double a, double b, double tol) { return std::fabs(a - b) <= tol; }
+}  // namespace
+
+class TestDisplayLimits : public QObject {
+    Q_OBJECT
+
+    QJsonObject m_ref;
+    QMap<QString, SdoMap> m_maps;
+
+private Q_SLOTS:
+    void initTestCase()
+    {
+        if (solarchip::test::sdoDir().isEmpty())
+            return;
+        QStringList paths;
+        for (const QString &f : kFiles) {
+            paths << solarchip::test::sdoFile(f);
+            auto m = SdoMap::load(paths.back());
+            QVERIFY2(m.ok(), qPrintable(m.errorString()));
+            m_maps.insert(f, m.value());
+        }
+        const auto r = solarchip::test::runPython(QStringLiteral("views_reference.py"),
+                                                  QStringList{QStringLiteral("display")} + paths);
+        QVERIFY2(r.exitCode == 0, r.err.constData());
+        m_ref = solarchip::test::parseJson(r.out).object();
+        QCOMPARE(m_ref.size(), kFiles.size());
+    }
+
+    void minMaxAndPercentiles_data()
+    {
+        QTest::addColumn<QString>("file");
+        for (const QString &f : kFiles)
+            QTest::newRow(qPrintable(f)) << f;
+    }
+    void minMaxAndPercentiles()
+    {
+        SOLARCHIP_REQUIRE_SDO();
+        QFETCH(QString, file);
+        const Image &img = m_maps[file].image;
+        const QJsonObject ref = m_ref.value(solarchip::test::sdoFile(file)).toObject();
+        const DisplayRange mm = minMaxLimits(img);
+        QCOMPARE(mm.min, ref.value(QStringLiteral("min")).toDouble());
+        QCOMPARE(mm.max, ref.value(QStringLiteral("max")).toDouble());
+        const double span = mm.max - mm.min;
+        const QJsonObject ps = ref.value(QStringLiteral("percentiles")).toObject();
+        for (auto it = ps.begin(); it != ps.end(); ++it) {
+            const double p = it.key().toDouble();
+            const DisplayRange r = percentileLimits(img, p, p);
+            QVERIFY2(near(r.min, it.value().toDouble(), 1e-6 * span),
+                     qPrintable(QStringLiteral("%1: p%2 = %3, numpy %4").arg(file, it.key()).arg(r.min, 0, 'g', 12)
+                                    .arg(it.value().toDouble(), 0, 'g', 12)));
+        }
+        // Settings route: Percentile mode with 0.5 .. 99.5.
+        DisplaySettings s;
+        s.limits = DisplayLimitsMode::Percentile;
+        s.percentileLow = 0.5;
+        s.percentileHigh = 99.5;
+        const DisplayRange r = resolveLimits(img, s);
+        QVERIFY(near(r.min, ps.value(QStringLiteral("0.5")).toDouble(), 1e-6 * span));
+        QVERIFY(near(r.max, ps.value(QStringLiteral("99.5")).toDouble(), 1e-6 * span));
+    }
+
+    void zscale_data() { minMaxAndPercentiles_data(); }
+    void zscale()
+    {
+        SOLARCHIP_REQUIRE_SDO();
+        QFETCH(QString, file);
+        const Image &img = m_maps[file].image;
+        const QJsonObject ref = m_ref.value(solarchip::test::sdoFile(file)).toObject();
+        const double span = ref.value(QStringLiteral("max")).toDouble() - ref.value(QStringLiteral("min")).toDouble();
+        const QJsonArray z = ref.value(QStringLiteral("zscale")).toArray();
+        const DisplayRange r = zscaleLimits(img);
+        qInfo("%s zscale [%.6g, %.6g], astropy [%.6g, %.6g]", qPrintable(file), r.min, r.max, z[0].toDouble(),
+              z[1].toDouble());
+        QVERIFY(near(r.min, z[0].toDouble(), 1e-6 * span));
+        QVERIFY(near(r.max, z[1].toDouble(), 1e-6 * span));
+        ZScaleParams p;
+        p.samples = 300;
+        p.contrast = 0.1;
+        const QJsonArray z2 = ref.value(QStringLiteral("zscale_300_0.1")).toArray();
+        const DisplayRange r2 = zscaleLimits(img, p);
+        QVERIFY(near(r2.min, z2[0].toDouble(), 1e-6 * span));
+        QVERIFY(near(r2.max, z2[1].toDouble(), 1e-6 * span));
+        DisplaySettings s;
+        s.limits = DisplayLimitsMode::ZScale;
+        const DisplayRange r3 = resolveLimits(img, s);
+        QCOMPARE(r3.min, r.min);
+        QCOMPARE(r3.max, r.max);
+    }
+
+    void stretchesMatchAstropy()
+    {
+        SOLARCHIP_REQUIRE_SDO();
+        const QJsonObject ref = m_ref.value(solarchip::test::sdoFile(kFiles[0])).toObject();
+        const QJsonArray t = ref.value(QStringLiteral("stretch_t")).toArray();
+        const QJsonObject st = ref.value(QStringLiteral("stretches")).toObject();
+        struct Case { const char *key; DisplayStretch s; double a; };
+        const Case cases[] = {{"linear", DisplayStretch::Linear, 0},      {"sqrt", DisplayStretch::Sqrt, 0},
+                              {"log:1000", DisplayStretch::Log, 0},       {"log:100", DisplayStretch::Log, 100},
+                              {"asinh:0.1", DisplayStretch::Asinh, 0},   {"asinh:0.01", DisplayStretch::Asinh, 0.01},
+                              {"power:2", DisplayStretch::Power, 0}};
+        for (const Case &c : cases) {
+            DisplaySettings s;
+            s.stretch = c.s;
+            s.stretchParameter = c.a;
+            const QJsonArray expect = st.value(QLatin1String(c.key)).toArray();
+            QCOMPARE(expect.size(), t.size());
+            for (int i = 0; i < t.size(); ++i) {
+                const double mine = applyStretch(c.s, s.effectiveStretchParameter(), t[i].toDouble());
+                QVERIFY2(near(mine, expect[i].toDouble(), 1e-9),
+                         qPrintable(QStringLiteral("%1 at t=%2: %3 vs astropy %4").arg(QLatin1String(c.key))
+                                        .arg(t[i].toDouble()).arg(mine).arg(expect[i].toDouble())));
+            }
+            // The lookup table reproduces the stretch at bin centres, and within one bin anywhere.
+            const StretchTable table = StretchTable::build(s, {0.0, 1.0}, nullptr);
+            for (int i = 0; i < t.size(); ++i) {
+                const double slope = 20.0;  // bound on d(stretch)/dt for these stretches (asinh 0.01: 18.9)
+                QVERIFY(near(table.map(t[i].toDouble()), expect[i].toDouble(),
+                             slope * 0.5 / (StretchTable::kBins - 1) + 1e-6));
+            }
+        }
+    }
+
+    void histogramEqualisation_data() { minMaxAndPercentiles_data(); }
+    void histogramEqualisation()
+    {
+        SOLARCHIP_REQUIRE_SDO();
+        QFETCH(QString, file);
+        const Image &img = m_maps[file].image;
+        const QJsonObject h = m_ref.value(solarchip::test::sdoFile(file)).toObject().value(QStringLiteral("histeq")).toObject();
+        DisplaySettings s;
+        s.stretch = DisplayStretch::HistEq;
+        s.limits = DisplayLimitsMode::Percentile;
+        s.percentileLow = 0.5;
+        s.percentileHigh = 99.5;
+        const DisplayRange range = resolveLimits(img, s);
+        const StretchTable table = StretchTable::build(s, range, &img);
+        double worst = 0;
+        const QJsonArray samples = h.value(QStringLiteral("samples")).toArray();
+        QVERIFY(samples.size() >= 10);
+        for (const QJsonValue &v : samples) {
+            const QJsonObject o = v.toObject();
+            const float value = img.at(o.value(QStringLiteral("x")).toInt(), o.value(QStringLiteral("y")).toInt());
+            QCOMPARE(double(value), o.value(QStringLiteral("value")).toDouble());
+            const double ours = table.map(value);
+            const double first = o.value(QStringLiteral("tie_first")).toDouble();
+            const double last = o.value(QStringLiteral("tie_last")).toDouble();
+            const double astropy = o.value(QStringLiteral("histeq")).toDouble();
+            // astropy returns a rank within the run of equal values; ours is the first rank of the run.
+            QVERIFY(astropy >= std::min(first, last) - 1e-5 && astropy <= std::max(first, last) + 1e-5);  // float32 inside astropy
+            QVERIFY2(ours >= first - 1.0 / 255.0 && ours <= last + 1.0 / 255.0,
+                     qPrintable(QStringLiteral("value %1: ours %2, ranks of its run [%3, %4], astropy %5")
+                                    .arg(value).arg(ours).arg(first).arg(last).arg(astropy)));
+            worst = std::max(worst, std::fabs(ours - first));
+        }
+        qInfo("%s: histogram equalisation max |ours - first rank of the value| = %.3g", qPrintable(file), worst);
+    }
+
+    void closedFormCases()
+    {
+        Image img(4, 1);
+        img.pixels = {-3.0f, 1.0f, 2.0f, std::numeric_limits<float>::quiet_NaN()};
+        DisplaySettings s;
+        s.symmetric = true;
+        DisplayRange r = resolveLimits(img, s);
+        QCOMPARE(r.min, -3.0);
+        QCOMPARE(r.max, 3.0);
+        s.symmetric = false;
+        s.limits = DisplayLimitsMode::Manual;
+        s.manualMin = 5;
+        s.manualMax = -5;  // swapped by the user: still usable
+        r = resolveLimits(img, s);
+        QCOMPARE(r.min, -5.0);
+        QCOMPARE(r.max, 5.0);
+        // Constant and empty images still give a usable range.
+        Image flat(3, 3, 7.0f);
+        s.limits = DisplayLimitsMode::MinMax;
+        r = resolveLimits(flat, s);
+        QCOMPARE(r.min, 6.5);
+        QCOMPARE(r.max, 7.5);
+        Image nan(2, 2, std::numeric_limits<float>::quiet_NaN());
+        r = resolveLimits(nan, s);
+        QVERIFY(r.isValid());
+        QVERIFY(!minMaxLimits(nan).isValid());
+        // Percentile on 0..100: numpy gives p exactly.
+        Image ramp(101, 1);
+        for (int i = 0; i <= 100; ++i)
+            ramp.pixels[i] = float(i);
+        const DisplayRange p = percentileLimits(ramp, 2.5, 97.25);
+        QCOMPARE(p.min, 2.5);
+        QCOMPARE(p.max, 97.25);
+        // The table clips outside the range and has no bin for NaN.
+        const StretchTable t = StretchTable::build(DisplaySettings(), {0.0, 10.0}, nullptr);
+        QCOMPARE(t.map(-4.0), 0.0);
+        QCOMPARE(t.map(40.0), 1.0);
+        QCOMPARE(t.map(5.0), double(float(32768.0 / 65535.0)));
+        QVERIFY(std::isnan(t.map(std::nan(""))));
+    }
+
+    void settingsRoundTrip()
+    {
+        DisplaySettings s;
+        s.stretch = DisplayStretch::HistEq;
+        s.stretchParameter = 0.05;
+        s.limits = DisplayLimitsMode::Percentile;
+        s.percentileLow = 0.25;
+        s.percentileHigh = 99.95;
+        s.manualMin = -12.5;
+        s.manualMax = 1e5;
+        s.symmetric = true;
+        s.colormap = QStringLiteral("sdoaia304");
+        s.reverseColormap = true;
+        const DisplaySettings back = DisplaySettings::fromString(s.toString());
+        QVERIFY(back == s);
+        // Unknown or broken fields keep the base values.
+        const DisplaySettings base = defaultDisplaySettings(QStringLiteral("171"));
+        const DisplaySettings partial = DisplaySettings::fromString(QStringLiteral("stretch=sqrt;low=abc;bogus=1"), base);
+        QCOMPARE(partial.stretch, DisplayStretch::Sqrt);
+        QCOMPARE(partial.percentileLow, base.percentileLow);
+        QCOMPARE(partial.colormap, base.colormap);
+    }
+
+    void defaultsFollowSunpy()
+    {
+        // sunpy AIAMap: ImageNormalize(stretch=AsinhStretch(0.01)) with cmap sdoaia<wavelength>.
+        for (const char *wl : {"94", "131", "171", "193", "211", "304", "335", "1600", "1700", "4500"}) {
+            const DisplaySettings s = defaultDisplaySettings(QLatin1String(wl));
+            QCOMPARE(s.colormap, QStringLiteral("sdoaia") + QLatin1String(wl));
+            QCOMPARE(s.stretch, DisplayStretch::Asinh);
+            QCOMPARE(s.stretchParameter, 0.01);
+            QCOMPARE(s.limits, DisplayLimitsMode::Percentile);
+            QCOMPARE(s.percentileLow, 0.0);
+        }
+        // HMI magnetogram: symmetric about zero, +-1500 G (field notes).
+        const DisplaySettings h = defaultDisplaySettings(QStringLiteral("hmi"), QStringLiteral("Gauss"));
+        Image any(2, 1);
+        any.pixels = {-3000.0f, 100.0f};
+        const DisplayRange r = resolveLimits(any, h);
+        QCOMPARE(r.min, -1500.0);
+        QCOMPARE(r.max, 1500.0);
+        QCOMPARE(h.stretch, DisplayStretch::Linear);
+        const DisplaySettings d = defaultDifferenceDisplaySettings();
+        QVERIFY(d.symmetric);
+        QCOMPARE(d.colormap, QStringLiteral("RdBu_r"));
+    }
+};
+
+QTEST_GUILESS_MAIN(TestDisplayLimits)
+#include "tst_displaylimits.moc"
