@@ -33,7 +33,8 @@ struct VtkOpenGLWidget::Impl {
     bool initialized = false;
     bool inPaint = false;
     int frames = 0;
-    int wheelAccumulated = 0;  // touchpads send fractions of a notch
+    int wheelAccumulated = 0;
+    QMetaObject::Connection contextConnection;  // touchpads send fractions of a notch
 
     // Device pixels: VTK works in framebuffer pixels, Qt events come in device-independent pixels.
     int devicePixels(double logical) const { return static_cast<int>(std::lround(logical * q->devicePixelRatioF())); }
@@ -115,6 +116,9 @@ VtkOpenGLWidget::VtkOpenGLWidget(QWidget *parent) : QOpenGLWidget(parent), d(std
 
     d->renderer = vtkSmartPointer<vtkRenderer>::New();
     d->renderer->SetBackground(0, 0, 0);
+    // Opaque: VTK's default background alpha is 0, which QWidget::grab() and Qt's compositing would
+    // treat as transparent (the widget would vanish from screenshots).
+    d->renderer->SetBackgroundAlpha(1.0);
     d->window->AddRenderer(d->renderer);
 
     d->interactor = vtkSmartPointer<vtkGenericRenderWindowInteractor>::New();
@@ -131,6 +135,8 @@ VtkOpenGLWidget::VtkOpenGLWidget(QWidget *parent) : QOpenGLWidget(parent), d(std
 
 VtkOpenGLWidget::~VtkOpenGLWidget()
 {
+    // QOpenGLWidget's destructor destroys the context after this one has run: no callback into us then.
+    disconnect(d->contextConnection);
     // Release VTK's GL objects in the context that owns them, then drop the observers that point here.
     if (d->initialized && context()) {
         makeCurrent();
@@ -195,7 +201,8 @@ void VtkOpenGLWidget::initializeGL()
     d->interactor->UpdateSize(d->devicePixels(width()), d->devicePixels(height()));
     d->initialized = true;
     // Reparenting or closing destroys the context: free VTK's GL objects while it still exists.
-    connect(ctx, &QOpenGLContext::aboutToBeDestroyed, this, [this] {
+    disconnect(d->contextConnection);
+    d->contextConnection = connect(ctx, &QOpenGLContext::aboutToBeDestroyed, this, [this] {
         if (!d->initialized)
             return;
         makeCurrent();
@@ -203,7 +210,7 @@ void VtkOpenGLWidget::initializeGL()
         doneCurrent();
         d->initialized = false;
         d->window->SetReadyForRendering(false);
-    }, Qt::UniqueConnection);
+    });
 }
 
 void VtkOpenGLWidget::resizeGL(int w, int h)
