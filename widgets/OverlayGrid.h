@@ -32,12 +32,14 @@ public:
     /// The visible runs of every grid line for a WCS (empty when the WCS cannot place them).
     static QVector<Line> gridLines(const Wcs &wcs, double stepDegrees = 15.0, double sampleDegrees = 1.0);
 
-    const QVector<Line> &lines() const { return m_lines; }
+    /// The grid of the current map (computed on first use after a map change).
+    const QVector<Line> &lines() const;
 
 private:
     double m_step;
-    QVector<Line> m_lines;
     const SdoMap *m_map = nullptr;
+    mutable QVector<Line> m_lines;
+    mutable bool m_dirty = true;
 };
 
 }  // namespace solarchip

@@ -1,7 +1,8 @@
 #pragma once
 // One drawable layer over a map in MapView (limb, heliographic grid, label, colorbar, user layers such as
-// a heatmap later). Geometry is computed once per map in map pixel coordinates (mapChanged) and drawn
-// through the view's pixel -> widget transform, so panning and zooming cost only the drawing.
+// a heatmap later). Geometry is computed once per map in map pixel coordinates (after mapChanged, at the
+// first paint) and drawn through the view's pixel -> widget transform, so panning and zooming cost only
+// the drawing.
 
 #include <QPainter>
 #include <QRectF>
@@ -31,7 +32,8 @@ public:
     virtual QString id() const = 0;
     /// Translated name for menus.
     virtual QString name() const = 0;
-    /// Recomputes geometry for a new map (called on the UI thread; must be quick: a few thousand WCS calls).
+    /// A new map (or null). Called on the UI thread for every map shown, also with the layer hidden: keep it
+    /// cheap and compute geometry lazily. The map outlives the call until the next mapChanged.
     virtual void mapChanged(const SdoMap *map) { (void)map; }
     virtual void paint(QPainter &painter, const OverlayContext &context) = 0;
 

@@ -24,10 +24,13 @@ public:
     /// Apparent solar radius in arcsec for an observer: asin(rsun / dsun).
     static double apparentRadiusArcsec(const Observer &observer);
 
-    const QPolygonF &polygon() const { return m_polygon; }
+    /// The limb of the current map (computed on first use after a map change).
+    const QPolygonF &polygon() const;
 
 private:
-    QPolygonF m_polygon;
+    const SdoMap *m_map = nullptr;
+    mutable QPolygonF m_polygon;
+    mutable bool m_dirty = true;
 };
 
 }  // namespace solarchip

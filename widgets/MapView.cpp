@@ -1,0 +1,837 @@
+#include "widgets/MapView.h"
+
+#include "core/FitsWriter.h"
+#include "core/MapDifference.h"
+#include "widgets/OverlayColorBar.h"
+#include "widgets/OverlayGrid.h"
+#include "widgets/OverlayLabel.h"
+#include "widgets/OverlayLimb.h"
+
+#include <QElapsedTimer>
+#include <QFileInfo>
+#include <QImageWriter>
+#include <QKeyEvent>
+#include <QMouseEvent>
+#include <QPainter>
+#include <QRegularExpression>
+#include <QSaveFile>
+#include <QWheelEvent>
+#include <QtConcurrent/QtConcurrentRun>
+
+#include <algorithm>
+#include <cmath>
+
+namespace solarchip {
+
+namespace {
+
+const QColor kBackground(0, 0, 0);
+
+QString defaultTitleOf(const SdoMap &map)
+{
+    return channelLabel(map.meta.channel) + QLatin1Char(' ')
+           + map.meta.tObs.toUTC().toString(QStringLiteral("yyyy-MM-dd HH:mm:ss"));
+}
+
+// Screen pixels per source pixel of a transform's linear part.
+double linearScale(const QTransform &t) { return std::sqrt(std::abs(t.m11() * t.m22() - t.m12() * t.m21())); }
+
+// Header cards that describe the pixel statistics of the original data and are wrong for a cutout or a
+// derived map.
+bool isStaleStatistic(const QString &key)
+{
+    static const QRegularExpression re(QStringLiteral("^(DATA(MIN|MAX|MEAN|MEDN|RMS|SKEW|KURT|VALS|P\\d\\d)|MISSVALS|TOTVALS)$"));
+    return re.match(key).hasMatch();
+}
+
+}  // namespace
+
+MapView::MapView(QWidget *parent) : QWidget(parent)
+{
+    qRegisterMetaType<MapReadout>();
+    qRegisterMetaType<DisplaySettings>();
+    setMouseTracking(true);
+    setFocusPolicy(Qt::StrongFocus);
+    setAttribute(Qt::WA_OpaquePaintEvent);
+    m_blinkTimer.setInterval(500);
+    connect(&m_blinkTimer, &QTimer::timeout, this, [this] {
+        m_blinkShowsComparison = !m_blinkShowsComparison;
+        update();
+    });
+    ensureDefaultOverlays();
+}
+
+MapView::~MapView() = default;
+
+void MapView::ensureDefaultOverlays()
+{
+    auto limb = std::make_shared<OverlayLimb>();
+    limb->setVisible(false);
+    auto grid = std::make_shared<OverlayGrid>();
+    grid->setVisible(false);
+    auto label = std::make_shared<OverlayLabel>();
+    auto bar = std::make_shared<OverlayColorBar>();
+    bar->setVisible(false);
+    m_overlays = {limb, grid, label, bar};
+}
+
+// ---- data ---------------------------------------------------------------------------------------------
+
+void MapView::setMap(std::shared_ptr<const SdoMap> map)
+{
+    if (!map) {
+        clear();
+        return;
+    }
+    const DisplaySettings s = defaultDisplaySettings(map->meta);
+    setMap(std::move(map), s);
+}
+
+void MapView::setMap(std::shared_ptr<const SdoMap> map, const DisplaySettings &settings)
+{
+    if (!map || map->image.isEmpty()) {
+        clear();
+        return;
+    }
+    const bool sameGeometry = m_map && m_map->image.width == map->image.width && m_map->image.height == map->image.height;
+    const WorldView before = worldView();
+    m_map = std::move(map);
+    m_settings = settings;
+    m_base.map = m_map;
+    m_base.settings = settings;
+    m_base.hasCachedRange = false;
+    if (!sameGeometry)
+        m_base.rendered = RenderedMap();
+    m_title.clear();
+    m_defaultTitle = defaultTitleOf(*m_map);
+    updateOrientation();
+    for (const auto &layer : m_overlays)
+        layer->mapChanged(m_map.get());
+    updateComparisonPlacement();
+
+    if (!sameGeometry || m_fitMode)
+        applyFit();
+    else if (before.valid)
+        setWorldView(before);  // stepping in time: the same patch of Sun stays on screen
+    startRender(m_base);
+    Q_EMIT mapChanged();
+    // The mouse has not moved but what is under it has.
+    if (m_lastReadout.valid || underMouse()) {
+        const QPointF p = widgetToMap(mapFromGlobal(QCursor::pos()));
+        m_lastReadout = readoutAt(p);
+        Q_EMIT readoutChanged(m_lastReadout);
+    }
+    update();
+}
+
+void MapView::setDifferenceMap(const DifferenceMap &difference)
+{
+    setDifferenceMap(difference, defaultDifferenceDisplaySettings());
+}
+
+void MapView::setDifferenceMap(const DifferenceMap &difference, const DisplaySettings &settings)
+{
+    setMap(std::make_shared<const SdoMap>(difference.map), settings);
+    setTitle(difference.label);
+}
+
+void MapView::clear()
+{
+    m_map.reset();
+    // Bumping the generations turns renders still in flight into stale results.
+    for (Layer *layer : {&m_base, &m_compare}) {
+        layer->map.reset();
+        layer->rendered = RenderedMap();
+        layer->hasCachedRange = false;
+        layer->shownGeneration = ++layer->generation;
+    }
+    m_title.clear();
+    m_defaultTitle.clear();
+    for (const auto &layer : m_overlays)
+        layer->mapChanged(nullptr);
+    m_lastReadout = MapReadout();
+    m_linkedCursorVisible = false;
+    Q_EMIT mapChanged();
+    update();
+}
+
+void MapView::setDisplaySettings(const DisplaySettings &settings)
+{
+    if (settings == m_settings)
+        return;
+    const DisplaySettings &o = m_settings;
+    const bool sameLimits = o.limits == settings.limits && o.percentileLow == settings.percentileLow
+                            && o.percentileHigh == settings.percentileHigh && o.manualMin == settings.manualMin
+                            && o.manualMax == settings.manualMax && o.symmetric == settings.symmetric;
+    m_settings = settings;
+    m_base.settings = settings;
+    if (!sameLimits)
+        m_base.hasCachedRange = false;  // colormap or stretch only: reuse the limits (no percentile pass)
+    if (m_map)
+        startRender(m_base);
+    Q_EMIT displaySettingsChanged(m_settings);
+}
+
+void MapView::startRender(Layer &layer)
+{
+    if (!layer.map) {
+        layer.rendered = RenderedMap();
+        layer.shownGeneration = ++layer.generation;
+        return;
+    }
+    const quint64 generation = ++layer.generation;
+    std::shared_ptr<const Image> image(layer.map, &layer.map->image);
+    const DisplaySettings settings = layer.settings;
+    const bool haveRange = layer.hasCachedRange;
+    const DisplayRange range = layer.cachedRange;
+    auto *watcher = new QFutureWatcher<RenderedMap>(this);
+    connect(watcher, &QFutureWatcherBase::finished, this,
+            [this, &layer, generation, watcher] { onRenderDone(layer, generation, watcher); });
+    watcher->setFuture(QtConcurrent::run([image, settings, haveRange, range]() {
+        return haveRange ? MapRenderer::render(*image, settings, range) : MapRenderer::render(*image, settings);
+    }));
+    layer.watcher = watcher;
+}
+
+void MapView::onRenderDone(Layer &layer, quint64 generation, QFutureWatcher<RenderedMap> *watcher)
+{
+    watcher->deleteLater();
+    if (layer.watcher == watcher)
+        layer.watcher = nullptr;
+    if (generation != layer.generation)
+        return;  // superseded while it ran
+    layer.rendered = watcher->result();
+    layer.shownGeneration = generation;
+    layer.cachedRange = layer.rendered.range;
+    layer.hasCachedRange = true;
+    update();
+    Q_EMIT renderFinished();
+}
+
+bool MapView::isRenderPending() const
+{
+    return m_base.generation != m_base.shownGeneration || m_compare.generation != m_compare.shownGeneration;
+}
+
+bool MapView::waitForRender(int timeoutMs)
+{
+    QElapsedTimer timer;
+    timer.start();
+    while (isRenderPending()) {
+        const qint64 left = timeoutMs - timer.elapsed();
+        if (left <= 0)
+            return false;
+        QCoreApplication::processEvents(QEventLoop::WaitForMoreEvents, int(std::min<qint64>(left, 50)));
+    }
+    QCoreApplication::processEvents();
+    return true;
+}
+
+void MapView::setTitle(const QString &title)
+{
+    m_title = title;
+    update();
+}
+
+QString MapView::title() const { return m_title.isEmpty() ? m_defaultTitle : m_title; }
+
+// ---- comparison ---------------------------------------------------------------------------------------
+
+void MapView::setComparisonMap(std::shared_ptr<const SdoMap> map)
+{
+    const DisplaySettings s = map ? defaultDisplaySettings(map->meta) : DisplaySettings();
+    setComparisonMap(std::move(map), s);
+}
+
+void MapView::setComparisonMap(std::shared_ptr<const SdoMap> map, const DisplaySettings &settings)
+{
+    m_compare.map = std::move(map);
+    m_compare.settings = settings;
+    m_compare.hasCachedRange = false;
+    m_compare.rendered = RenderedMap();
+    updateComparisonPlacement();
+    startRender(m_compare);
+    if (!m_compare.map)
+        m_blinkShowsComparison = false;
+    update();
+}
+
+void MapView::updateComparisonPlacement()
+{
+    m_compareToBase = QTransform();
+    if (!m_map || !m_compare.map || !m_map->wcs.isValid() || !m_compare.map->wcs.isValid())
+        return;
+    // An affine fit through three points placed by both WCSs (exact for co-registered maps; maps of one
+    // observer differ by rotation, scale and shift only).
+    const Image &ci = m_compare.map->image;
+    const double d = std::max(1.0, std::min(100.0, std::min(ci.width, ci.height) / 4.0));
+    const QPointF p0((ci.width - 1) / 2.0, (ci.height - 1) / 2.0);
+    const QPointF ps[3] = {p0, p0 + QPointF(d, 0), p0 + QPointF(0, d)};
+    QPointF q[3];
+    for (int i = 0; i < 3; ++i) {
+        double tx = 0, ty = 0, x = 0, y = 0;
+        if (!m_compare.map->wcs.pixelToHelioprojective(ps[i].x(), ps[i].y(), tx, ty)
+            || !m_map->wcs.helioprojectiveToPixel(tx, ty, x, y))
+            return;
+        q[i] = QPointF(x, y);
+    }
+    const QPointF a = (q[1] - q[0]) / d, b = (q[2] - q[0]) / d;
+    const double dx = q[0].x() - (a.x() * p0.x() + b.x() * p0.y());
+    const double dy = q[0].y() - (a.y() * p0.x() + b.y() * p0.y());
+    m_compareToBase = QTransform(a.x(), a.y(), b.x(), b.y(), dx, dy);
+}
+
+void MapView::setCompareMode(CompareMode mode)
+{
+    m_compareMode = mode;
+    m_blinkShowsComparison = false;
+    if (mode == CompareMode::Blink)
+        m_blinkTimer.start();
+    else
+        m_blinkTimer.stop();
+    update();
+}
+
+void MapView::setComparisonOpacity(double opacity)
+{
+    m_compareOpacity = std::clamp(opacity, 0.0, 1.0);
+    update();
+}
+
+void MapView::setBlinkInterval(int milliseconds) { m_blinkTimer.setInterval(std::max(20, milliseconds)); }
+
+void MapView::setShowingComparison(bool comparison)
+{
+    m_blinkShowsComparison = comparison;
+    update();
+}
+
+// ---- geometry -----------------------------------------------------------------------------------------
+
+void MapView::updateOrientation()
+{
+    m_orient[0][0] = 1;
+    m_orient[0][1] = 0;
+    m_orient[1][0] = 0;
+    m_orient[1][1] = -1;  // FITS row 0 at the bottom
+    m_plateScale = 1.0;
+    if (!m_map || !m_map->wcs.isValid())
+        return;
+    const double cx = (m_map->image.width - 1) / 2.0, cy = (m_map->image.height - 1) / 2.0;
+    // Plate scale (arcsec per pixel) for world-linked zoom, from the helioprojective Jacobian.
+    double t0x, t0y, t1x, t1y, t2x, t2y;
+    if (m_map->wcs.pixelToHelioprojective(cx, cy, t0x, t0y) && m_map->wcs.pixelToHelioprojective(cx + 1, cy, t1x, t1y)
+        && m_map->wcs.pixelToHelioprojective(cx, cy + 1, t2x, t2y)) {
+        const double det = (t1x - t0x) * (t2y - t0y) - (t2x - t0x) * (t1y - t0y);
+        if (std::isfinite(det) && det != 0)
+            m_plateScale = std::sqrt(std::abs(det));
+    }
+    if (!m_northUp)
+        return;
+    // North up: the display follows the native world axes (helioprojective Tx right, Ty up; lon/lat for
+    // heliographic maps), so a rolled map (HMI's CROTA2 ~ 180) is turned upright.
+    double w0a, w0b, w1a, w1b, w2a, w2b;
+    if (!m_map->wcs.pixelToWorld(cx, cy, w0a, w0b) || !m_map->wcs.pixelToWorld(cx + 1, cy, w1a, w1b)
+        || !m_map->wcs.pixelToWorld(cx, cy + 1, w2a, w2b))
+        return;
+    const double j00 = w1a - w0a, j01 = w2a - w0a, j10 = w1b - w0b, j11 = w2b - w0b;
+    const double det = j00 * j11 - j01 * j10;
+    if (!std::isfinite(det) || det == 0)
+        return;
+    const double s = std::sqrt(std::abs(det));
+    m_orient[0][0] = j00 / s;
+    m_orient[0][1] = j01 / s;
+    m_orient[1][0] = -j10 / s;
+    m_orient[1][1] = -j11 / s;
+}
+
+void MapView::setNorthUp(bool on)
+{
+    if (on == m_northUp)
+        return;
+    const QPointF c = m_centre;
+    m_northUp = on;
+    updateOrientation();
+    m_centre = c;
+    if (m_fitMode)
+        applyFit();
+    emitViewChanged();
+    update();
+}
+
+double MapView::displayRotation() const
+{
+    // The screen direction of the map's +y axis, measured from screen-up, clockwise positive.
+    return std::atan2(m_orient[0][1], -m_orient[1][1]) * 180.0 / M_PI;
+}
+
+QTransform MapView::pixelToTarget(const QSizeF &size, double zoom) const
+{
+    const double m11 = zoom * m_orient[0][0], m21 = zoom * m_orient[0][1];
+    const double m12 = zoom * m_orient[1][0], m22 = zoom * m_orient[1][1];
+    const double dx = size.width() / 2.0 - (m11 * m_centre.x() + m21 * m_centre.y());
+    const double dy = size.height() / 2.0 - (m12 * m_centre.x() + m22 * m_centre.y());
+    return QTransform(m11, m12, m21, m22, dx, dy);
+}
+
+QTransform MapView::pixelToWidget() const { return pixelToTarget(QSizeF(size()), m_zoom); }
+QPointF MapView::mapToWidget(const QPointF &pixel) const { return pixelToWidget().map(pixel); }
+QPointF MapView::widgetToMap(const QPointF &widgetPoint) const { return pixelToWidget().inverted().map(widgetPoint); }
+
+double MapView::fitZoomFor(const QSizeF &size) const
+{
+    if (!m_map)
+        return 1.0;
+    const double w = m_map->image.width, h = m_map->image.height;
+    const double bw = std::abs(m_orient[0][0]) * w + std::abs(m_orient[0][1]) * h;
+    const double bh = std::abs(m_orient[1][0]) * w + std::abs(m_orient[1][1]) * h;
+    if (bw <= 0 || bh <= 0 || size.isEmpty())
+        return 1.0;
+    return std::min(size.width() / bw, size.height() / bh);
+}
+
+double MapView::minimumZoom() const { return std::max(1e-3, fitZoomFor(QSizeF(size())) / 8.0); }
+
+void MapView::applyFit()
+{
+    m_fitMode = true;
+    if (m_map)
+        m_centre = QPointF((m_map->image.width - 1) / 2.0, (m_map->image.height - 1) / 2.0);
+    m_zoom = fitZoomFor(QSizeF(size()));
+    emitViewChanged();
+    update();
+}
+
+void MapView::setZoomInternal(double zoom)
+{
+    if (!std::isfinite(zoom) || zoom <= 0)
+        return;
+    m_zoom = std::clamp(zoom, minimumZoom(), maximumZoom());
+}
+
+void MapView::emitViewChanged() { Q_EMIT viewChanged(); }
+
+void MapView::setZoom(double zoom) { zoomAbout(zoom, QPointF(width() / 2.0, height() / 2.0)); }
+
+void MapView::zoomAbout(double zoom, const QPointF &widgetPoint)
+{
+    const QPointF before = widgetToMap(widgetPoint);
+    setZoomInternal(zoom);
+    const QPointF after = widgetToMap(widgetPoint);
+    m_centre += before - after;
+    m_fitMode = false;
+    emitViewChanged();
+    update();
+}
+
+void MapView::setCentre(const QPointF &pixel)
+{
+    m_centre = pixel;
+    m_fitMode = false;
+    emitViewChanged();
+    update();
+}
+
+void MapView::setPixelView(const QPointF &centre, double zoom)
+{
+    m_centre = centre;
+    setZoomInternal(zoom);
+    m_fitMode = false;
+    emitViewChanged();
+    update();
+}
+
+void MapView::panBy(const QPointF &widgetDelta)
+{
+    m_centre = widgetToMap(QPointF(width() / 2.0, height() / 2.0) - widgetDelta);
+    m_fitMode = false;
+    emitViewChanged();
+    update();
+}
+
+void MapView::zoomIn() { setZoom(m_zoom * 1.25); }
+void MapView::zoomOut() { setZoom(m_zoom / 1.25); }
+void MapView::fitToWindow() { applyFit(); }
+void MapView::zoomToActualSize() { setZoom(1.0); }
+
+MapView::WorldView MapView::worldView() const
+{
+    WorldView v;
+    if (!m_map || !m_map->wcs.isValid())
+        return v;
+    v.valid = m_map->wcs.pixelToHelioprojective(m_centre.x(), m_centre.y(), v.tx, v.ty);
+    v.arcsecPerScreenPixel = m_plateScale / m_zoom;
+    return v;
+}
+
+void MapView::setWorldView(const WorldView &view)
+{
+    if (!view.valid || !m_map || !m_map->wcs.isValid() || !(view.arcsecPerScreenPixel > 0))
+        return;
+    double x = 0, y = 0;
+    if (!m_map->wcs.helioprojectiveToPixel(view.tx, view.ty, x, y))
+        return;
+    m_centre = QPointF(x, y);
+    setZoomInternal(m_plateScale / view.arcsecPerScreenPixel);
+    m_fitMode = false;
+    emitViewChanged();
+    update();
+}
+
+QRect MapView::visiblePixelRect() const
+{
+    if (!m_map)
+        return {};
+    const QTransform inv = pixelToWidget().inverted();
+    const QPolygonF corners = inv.map(QPolygonF(QRectF(rect())));
+    const QRectF b = corners.boundingRect();
+    const int x0 = std::max(0, int(std::floor(b.left() + 0.5))), y0 = std::max(0, int(std::floor(b.top() + 0.5)));
+    const int x1 = std::min(m_map->image.width - 1, int(std::ceil(b.right() - 0.5)));
+    const int y1 = std::min(m_map->image.height - 1, int(std::ceil(b.bottom() - 0.5)));
+    if (x1 < x0 || y1 < y0)
+        return {};
+    return QRect(x0, y0, x1 - x0 + 1, y1 - y0 + 1);
+}
+
+// ---- overlays -----------------------------------------------------------------------------------------
+
+void MapView::addOverlay(std::shared_ptr<OverlayLayer> layer)
+{
+    if (!layer)
+        return;
+    removeOverlay(layer->id());
+    layer->mapChanged(m_map.get());
+    m_overlays.push_back(std::move(layer));
+    update();
+}
+
+void MapView::removeOverlay(const QString &id)
+{
+    m_overlays.erase(std::remove_if(m_overlays.begin(), m_overlays.end(),
+                                    [&](const std::shared_ptr<OverlayLayer> &l) { return l->id() == id; }),
+                     m_overlays.end());
+    update();
+}
+
+OverlayLayer *MapView::overlay(const QString &id) const
+{
+    for (const auto &l : m_overlays)
+        if (l->id() == id)
+            return l.get();
+    return nullptr;
+}
+
+QStringList MapView::overlayIds() const
+{
+    QStringList ids;
+    for (const auto &l : m_overlays)
+        ids << l->id();
+    return ids;
+}
+
+void MapView::setOverlayVisible(const QString &id, bool visible)
+{
+    if (OverlayLayer *l = overlay(id)) {
+        l->setVisible(visible);
+        update();
+    }
+}
+
+bool MapView::isOverlayVisible(const QString &id) const
+{
+    const OverlayLayer *l = overlay(id);
+    return l && l->isVisible();
+}
+
+// ---- cursor -------------------------------------------------------------------------------------------
+
+MapReadout MapView::readoutAt(const QPointF &pixel) const
+{
+    if (!m_map)
+        return {};
+    MapReadout r = MapReadout::at(*m_map, pixel.x(), pixel.y());
+    r.title = title();
+    return r;
+}
+
+void MapView::setLinkedCursor(bool visible, double tx, double ty)
+{
+    double x = 0, y = 0;
+    const bool show = visible && m_map && m_map->wcs.isValid() && m_map->wcs.helioprojectiveToPixel(tx, ty, x, y);
+    if (!show && !m_linkedCursorVisible)
+        return;
+    m_linkedCursorVisible = show;
+    m_linkedCursorPixel = QPointF(x, y);
+    update();
+}
+
+// ---- painting -----------------------------------------------------------------------------------------
+
+void MapView::paintLayer(QPainter &painter, const RenderedMap &rendered, const QTransform &pixelToTarget, double zoom,
+                         double opacity, int mapHeight) const
+{
+    if (rendered.isNull())
+        return;
+    (void)zoom;
+    const double screenPerPixel = linearScale(pixelToTarget);
+    const int level = rendered.levelFor(screenPerPixel);
+    const QImage &img = rendered.pyramid[static_cast<size_t>(level)];
+    const double f = double(1 << level);
+    // Continuous QImage coordinates of this level -> map pixel coordinates (row 0 of the QImage is FITS
+    // row height-1, pixel centres at half-integers).
+    const QTransform imageToPixel(f, 0, 0, -f, -0.5, mapHeight - 0.5);
+    const QTransform toTarget = imageToPixel * pixelToTarget;
+    // Only the part of the image that lands on the target.
+    const QRectF visible = toTarget.inverted().mapRect(QRectF(painter.clipBoundingRect().isEmpty()
+                                                                  ? QRectF(painter.viewport())
+                                                                  : painter.clipBoundingRect()));
+    QRectF source = visible.adjusted(-1, -1, 1, 1).intersected(QRectF(0, 0, img.width(), img.height()));
+    source = QRectF(QPointF(std::floor(source.left()), std::floor(source.top())),
+                    QPointF(std::ceil(source.right()), std::ceil(source.bottom())));
+    if (source.isEmpty())
+        return;
+    painter.save();
+    painter.setOpacity(opacity);
+    painter.setRenderHint(QPainter::SmoothPixmapTransform, screenPerPixel * f < 0.999);
+    painter.setTransform(toTarget);
+    painter.drawImage(source, img, source);
+    painter.restore();
+}
+
+void MapView::paintScene(QPainter &painter, const QRectF &target, const QTransform &toTarget, double zoom,
+                         bool withOverlays, bool interactive) const
+{
+    (void)interactive;
+    painter.fillRect(target, kBackground);
+    if (!m_map)
+        return;
+    const int h = m_map->image.height;
+    const bool compareReady = m_compare.map && !m_compare.rendered.isNull();
+    const bool blinkOnComparison = m_compareMode == CompareMode::Blink && m_blinkShowsComparison && compareReady;
+    if (!blinkOnComparison)
+        paintLayer(painter, m_base.rendered, toTarget, zoom, 1.0, h);
+    if (compareReady && m_compareMode != CompareMode::None) {
+        const QTransform cmpToTarget = m_compareToBase * toTarget;
+        if (m_compareMode == CompareMode::Overlay)
+            paintLayer(painter, m_compare.rendered, cmpToTarget, zoom, m_compareOpacity, m_compare.map->image.height);
+        else if (blinkOnComparison)
+            paintLayer(painter, m_compare.rendered, cmpToTarget, zoom, 1.0, m_compare.map->image.height);
+    }
+    if (!withOverlays)
+        return;
+    OverlayContext ctx;
+    ctx.map = m_map.get();
+    ctx.rendered = blinkOnComparison ? &m_compare.rendered : &m_base.rendered;
+    ctx.pixelToWidget = toTarget;
+    ctx.widgetRect = target;
+    ctx.zoom = zoom;
+    ctx.title = blinkOnComparison ? defaultTitleOf(*m_compare.map) : title();
+    for (const auto &layer : m_overlays) {
+        if (!layer->isVisible())
+            continue;
+        painter.save();
+        layer->paint(painter, ctx);
+        painter.restore();
+    }
+}
+
+void MapView::paintEvent(QPaintEvent *)
+{
+    QPainter painter(this);
+    painter.setClipRect(rect());
+    if (!m_map) {
+        painter.fillRect(rect(), kBackground);
+        painter.setPen(QColor(160, 160, 160));
+        painter.drawText(rect(), Qt::AlignCenter, tr("No map"));
+        return;
+    }
+    paintScene(painter, QRectF(rect()), pixelToWidget(), m_zoom, true, true);
+    if (m_base.rendered.isNull()) {
+        painter.setPen(QColor(160, 160, 160));
+        painter.drawText(rect(), Qt::AlignCenter, tr("Rendering\u2026"));
+    }
+    if (m_linkedCursorVisible) {
+        const QPointF c = mapToWidget(m_linkedCursorPixel);
+        painter.setRenderHint(QPainter::Antialiasing);
+        painter.setPen(QPen(QColor(0, 255, 255, 220), 1.0));
+        painter.drawLine(c + QPointF(-10, 0), c + QPointF(-3, 0));
+        painter.drawLine(c + QPointF(3, 0), c + QPointF(10, 0));
+        painter.drawLine(c + QPointF(0, -10), c + QPointF(0, -3));
+        painter.drawLine(c + QPointF(0, 3), c + QPointF(0, 10));
+    }
+}
+
+// ---- input --------------------------------------------------------------------------------------------
+
+void MapView::resizeEvent(QResizeEvent *event)
+{
+    QWidget::resizeEvent(event);
+    if (m_fitMode && m_map)
+        applyFit();
+}
+
+void MapView::wheelEvent(QWheelEvent *event)
+{
+    if (!m_map) {
+        event->ignore();
+        return;
+    }
+    double steps = event->angleDelta().y() / 120.0;
+    if (steps == 0 && !event->pixelDelta().isNull())
+        steps = event->pixelDelta().y() / 60.0;
+    if (steps == 0)
+        return;
+    zoomAbout(m_zoom * std::pow(1.2, steps), event->position());
+    event->accept();
+}
+
+void MapView::mousePressEvent(QMouseEvent *event)
+{
+    if (event->button() == Qt::LeftButton || event->button() == Qt::MiddleButton) {
+        m_dragging = true;
+        m_dragLast = event->position();
+        setCursor(Qt::ClosedHandCursor);
+        event->accept();
+        return;
+    }
+    QWidget::mousePressEvent(event);
+}
+
+void MapView::mouseMoveEvent(QMouseEvent *event)
+{
+    if (m_dragging) {
+        const QPointF delta = event->position() - m_dragLast;
+        m_dragLast = event->position();
+        if (!delta.isNull())
+            panBy(delta);
+    }
+    if (!m_map)
+        return;
+    const QPointF p = widgetToMap(event->position());
+    m_lastReadout = readoutAt(p);
+    Q_EMIT readoutChanged(m_lastReadout);
+    double tx = 0, ty = 0;
+    const bool inside = m_lastReadout.valid && m_map->wcs.isValid() && m_map->wcs.pixelToHelioprojective(p.x(), p.y(), tx, ty);
+    Q_EMIT cursorWorldMoved(inside, tx, ty);
+}
+
+void MapView::mouseReleaseEvent(QMouseEvent *event)
+{
+    if (m_dragging && (event->button() == Qt::LeftButton || event->button() == Qt::MiddleButton)) {
+        m_dragging = false;
+        unsetCursor();
+        event->accept();
+        return;
+    }
+    QWidget::mouseReleaseEvent(event);
+}
+
+void MapView::mouseDoubleClickEvent(QMouseEvent *event)
+{
+    if (!m_map)
+        return;
+    const bool out = event->modifiers() & Qt::ShiftModifier;
+    zoomAbout(out ? m_zoom / 2.0 : m_zoom * 2.0, event->position());
+}
+
+void MapView::leaveEvent(QEvent *event)
+{
+    QWidget::leaveEvent(event);
+    m_lastReadout = MapReadout();
+    Q_EMIT readoutChanged(m_lastReadout);
+    Q_EMIT cursorWorldMoved(false, 0, 0);
+}
+
+void MapView::keyPressEvent(QKeyEvent *event)
+{
+    const double step = (event->modifiers() & Qt::ShiftModifier) ? 0.5 : 0.1;
+    switch (event->key()) {
+    case Qt::Key_Left: panBy(QPointF(width() * step, 0)); break;
+    case Qt::Key_Right: panBy(QPointF(-width() * step, 0)); break;
+    case Qt::Key_Up: panBy(QPointF(0, height() * step)); break;
+    case Qt::Key_Down: panBy(QPointF(0, -height() * step)); break;
+    case Qt::Key_Plus:
+    case Qt::Key_Equal: zoomIn(); break;
+    case Qt::Key_Minus: zoomOut(); break;
+    case Qt::Key_F:
+    case Qt::Key_0: fitToWindow(); break;
+    case Qt::Key_1: zoomToActualSize(); break;
+    case Qt::Key_B:
+        if (m_compare.map)
+            setShowingComparison(!m_blinkShowsComparison);
+        break;
+    default: QWidget::keyPressEvent(event); return;
+    }
+    event->accept();
+}
+
+// ---- export -------------------------------------------------------------------------------------------
+
+QImage MapView::renderView(bool withOverlays, QSize size) const
+{
+    const QSize sz = size.isValid() && !size.isEmpty() ? size : this->size();
+    QImage img(sz, QImage::Format_ARGB32_Premultiplied);
+    img.fill(kBackground);
+    if (!m_map || sz.isEmpty())
+        return img;
+    // Same framing: the same centre, the zoom scaled with the width.
+    const double zoom = m_zoom * (width() > 0 ? double(sz.width()) / double(width()) : 1.0);
+    QPainter painter(&img);
+    painter.setClipRect(QRect(QPoint(0, 0), sz));
+    paintScene(painter, QRectF(QPointF(0, 0), QSizeF(sz)), pixelToTarget(QSizeF(sz), zoom), zoom, withOverlays, false);
+    return img;
+}
+
+Status MapView::exportPng(const QString &path, bool withOverlays, QSize size) const
+{
+    if (!m_map)
+        return Error{path, tr("no map to export")};
+    const QImage img = renderView(withOverlays, size);
+    QSaveFile file(path);
+    if (!file.open(QIODevice::WriteOnly))
+        return Error{path, tr("cannot write: %1").arg(file.errorString())};
+    QImageWriter writer(&file, "png");
+    if (!writer.write(img)) {
+        file.cancelWriting();
+        return Error{path, tr("could not encode the PNG: %1").arg(writer.errorString())};
+    }
+    if (!file.commit())
+        return Error{path, tr("could not save: %1").arg(file.errorString())};
+    return Status::success();
+}
+
+Status MapView::exportFits(const QString &path, ExportRegion region) const
+{
+    if (!m_map)
+        return Error{path, tr("no map to export")};
+    FitsHeader header = m_map->header;
+    for (const FitsCard &card : m_map->header.cards())
+        if (isStaleStatistic(card.key))
+            header.remove(card.key);
+    const QString source = QFileInfo(m_map->meta.file).fileName();
+    Image out;
+    if (region == ExportRegion::WholeMap) {
+        out = m_map->image;
+        header.addHistory(QStringLiteral("SolarCHIP Studio export of %1").arg(source.isEmpty() ? title() : source));
+    } else {
+        const QRect r = visiblePixelRect();
+        if (r.isEmpty())
+            return Error{path, tr("the view shows no part of the map")};
+        out = Image(r.width(), r.height());
+        for (int y = 0; y < r.height(); ++y)
+            std::copy_n(m_map->image.row(r.y() + y) + r.x(), r.width(), out.row(y));
+        // The same sky position keeps the same world coordinates: shift the reference pixel.
+        header.setNumber(QStringLiteral("CRPIX1"), m_map->meta.crpix1 - r.x());
+        header.setNumber(QStringLiteral("CRPIX2"), m_map->meta.crpix2 - r.y());
+        header.addHistory(QStringLiteral("SolarCHIP Studio cutout x %1..%2 y %3..%4 (0-based) of %5")
+                              .arg(r.x()).arg(r.right()).arg(r.y()).arg(r.bottom())
+                              .arg(source.isEmpty() ? title() : source));
+    }
+    if (!m_title.isEmpty())
+        header.addHistory(m_title);
+    FitsWriteOptions options;
+    options.type = FitsWriteOptions::Type::Float32;
+    return FitsWriter::write(path, header, out, options);
+}
+
+}  // namespace solarchip

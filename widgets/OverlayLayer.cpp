@@ -1,0 +1,7 @@
+#include "widgets/OverlayLayer.h"
+
+namespace solarchip {
+
+OverlayLayer::~OverlayLayer() = default;
+
+}  // namespace solarchip
