@@ -33,8 +33,11 @@ namespace {
 
 constexpr double kDeg = M_PI / 180.0;
 constexpr int kMaxTextureSide = 4096;
-// Lines sit a little above the surface so the depth test keeps them in front of the sphere they are on.
+// Lines sit a little above the surface so the depth test keeps them in front of the sphere they are on;
+// the limb a little further out, since at the silhouette the sphere bulges toward the camera and would
+// hide the inner half of a line drawn on the tangency circle itself.
 constexpr double kLineRadius = 1.0015;
+constexpr double kLimbRadius = 1.003;
 
 // Copies a QImage (row 0 at the top) into VTK image data (row 0 at the bottom, FITS order), RGB.
 vtkSmartPointer<vtkImageData> toVtkImage(const QImage &source)
@@ -137,7 +140,7 @@ struct GlobeView::Impl {
     void rebuildLines()
     {
         gridActor->GetMapper()->SetInputDataObject(buildGrid(gridSpacing, kLineRadius));
-        limbActor->GetMapper()->SetInputDataObject(buildLimb(observer, kLineRadius));
+        limbActor->GetMapper()->SetInputDataObject(buildLimb(observer, kLimbRadius));
         gridActor->SetVisibility(gridVisible);
         limbActor->SetVisibility(limbVisible);
     }
@@ -243,7 +246,7 @@ GlobeView::GlobeView(QWidget *parent) : VtkOpenGLWidget(parent), d(std::make_uni
     d->gridActor->GetProperty()->SetLineWidth(1.0f);
     d->limbActor->GetProperty()->LightingOff();
     d->limbActor->GetProperty()->SetColor(limbColor()[0], limbColor()[1], limbColor()[2]);
-    d->limbActor->GetProperty()->SetLineWidth(1.0f);
+    d->limbActor->GetProperty()->SetLineWidth(2.0f);
 
     renderer()->AddActor(d->neutralActor);
     renderer()->AddActor(d->mapActor);
