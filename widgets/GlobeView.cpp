@@ -107,7 +107,7 @@ struct GlobeView::Impl {
     bool hasMap = false;
     Observer observer;
     GlobeFraming framing;  // the observer preset's field of view (tangent-plane coordinates)
-    double meshStep = 1.0;
+    double meshStep = 2.0;
     double gridSpacing = 15.0;
     bool gridVisible = true;
     bool limbVisible = true;
@@ -233,6 +233,8 @@ GlobeView::GlobeView(QWidget *parent) : VtkOpenGLWidget(parent), d(std::make_uni
     d->texture->MipmapOn();
     d->texture->SetWrap(vtkTexture::ClampToEdge);
     d->mapActor->SetTexture(d->texture);
+    // The software rasteriser of headless machines pays per triangle: skip the half facing away.
+    d->mapActor->GetProperty()->BackfaceCullingOn();
 
     // Where there is no data: a dim, lit grey so the sphere still reads as a sphere.
     vtkProperty *np = d->neutralActor->GetProperty();
@@ -240,6 +242,7 @@ GlobeView::GlobeView(QWidget *parent) : VtkOpenGLWidget(parent), d(std::make_uni
     np->SetAmbient(0.55);
     np->SetDiffuse(0.45);
     np->SetSpecular(0.0);
+    np->BackfaceCullingOn();
 
     d->gridActor->GetProperty()->LightingOff();
     d->gridActor->GetProperty()->SetColor(gridColor()[0], gridColor()[1], gridColor()[2]);
