@@ -111,6 +111,7 @@ struct GlobeView::Impl {
     double gridSpacing = 15.0;
     bool gridVisible = true;
     bool limbVisible = true;
+    bool offLimbVisible = true;
 
     std::optional<Wcs> wcs;
     int naxis1 = 0, naxis2 = 0;
@@ -119,6 +120,7 @@ struct GlobeView::Impl {
     vtkSmartPointer<vtkActor> neutralActor;  // the rest of the sphere
     vtkSmartPointer<vtkActor> gridActor;
     vtkSmartPointer<vtkActor> limbActor;
+    vtkSmartPointer<vtkActor> offLimbActor;  // the map beyond the limb, on the plane of the sky
     vtkSmartPointer<vtkTexture> texture;
     vtkSmartPointer<vtkCallbackCommand> interactionObserver;
 
@@ -135,6 +137,9 @@ struct GlobeView::Impl {
         mapActor->GetMapper()->SetInputDataObject(mesh.mapped);
         neutralActor->GetMapper()->SetInputDataObject(mesh.neutral);
         mapActor->SetVisibility(hasMap && mesh.mapped->GetNumberOfCells() > 0);
+        vtkSmartPointer<vtkPolyData> plane = hasMap && wcs ? buildOffLimbPlane(*wcs, naxis1, naxis2, framing) : nullptr;
+        offLimbActor->GetMapper()->SetInputDataObject(plane ? plane : vtkSmartPointer<vtkPolyData>::New());
+        offLimbActor->SetVisibility(offLimbVisible && plane != nullptr);  // aboutToRender() fades it
     }
 
     void rebuildLines()
@@ -224,6 +229,7 @@ GlobeView::GlobeView(QWidget *parent) : VtkOpenGLWidget(parent), d(std::make_uni
     d->neutralActor = makeActor(emptyPoly);
     d->gridActor = makeActor(emptyPoly);
     d->limbActor = makeActor(emptyPoly);
+    d->offLimbActor = makeActor(emptyPoly);
 
     // The map shows data values: no lighting, the texture colour is the colour on screen.
     d->mapActor->GetProperty()->LightingOff();
@@ -233,6 +239,8 @@ GlobeView::GlobeView(QWidget *parent) : VtkOpenGLWidget(parent), d(std::make_uni
     d->texture->MipmapOn();
     d->texture->SetWrap(vtkTexture::ClampToEdge);
     d->mapActor->SetTexture(d->texture);
+    d->offLimbActor->GetProperty()->LightingOff();
+    d->offLimbActor->SetTexture(d->texture);
     // The software rasteriser of headless machines pays per triangle: skip the half facing away.
     d->mapActor->GetProperty()->BackfaceCullingOn();
 
@@ -253,6 +261,7 @@ GlobeView::GlobeView(QWidget *parent) : VtkOpenGLWidget(parent), d(std::make_uni
 
     renderer()->AddActor(d->neutralActor);
     renderer()->AddActor(d->mapActor);
+    renderer()->AddActor(d->offLimbActor);
     renderer()->AddActor(d->gridActor);
     renderer()->AddActor(d->limbActor);
 
@@ -320,6 +329,14 @@ void GlobeView::clearMap()
 bool GlobeView::hasMap() const { return d->hasMap; }
 bool GlobeView::isGridVisible() const { return d->gridVisible; }
 bool GlobeView::isLimbVisible() const { return d->limbVisible; }
+bool GlobeView::isOffLimbVisible() const { return d->offLimbVisible; }
+
+void GlobeView::setOffLimbVisible(bool visible)
+{
+    d->offLimbVisible = visible;
+    d->rebuildSphere();
+    update();
+}
 double GlobeView::gridSpacing() const { return d->gridSpacing; }
 double GlobeView::meshStep() const { return d->meshStep; }
 
@@ -438,6 +455,14 @@ void GlobeView::keyPressEvent(QKeyEvent *event)
 
 void GlobeView::aboutToRender()
 {
+    // The off-limb plane belongs to the observer's view: turned away from it, it would be a sheet cutting
+    // through the globe (and a black one for maps without a corona), so it fades out over the first 15 deg.
+    const double fade = std::clamp(1.0 - angleFromObserver() / 15.0, 0.0, 1.0);
+    d->offLimbActor->GetProperty()->SetOpacity(fade);
+    d->offLimbActor->SetVisibility(d->offLimbVisible && d->hasMap && fade > 0.02
+                                   && d->offLimbActor->GetMapper()->GetInput()
+                                   && d->offLimbActor->GetMapper()->GetInput()->GetNumberOfCells() > 0);
+
     // Keep the preset framing when the widget is resized, unless the user moved the camera since.
     if (d->preset == Impl::Preset::None || std::fabs(d->aspect() - d->presetAspect) < 1e-9)
         return;

@@ -3,6 +3,9 @@
 // and Stonyhurst longitude from the WCS), with a heliographic grid and the observer's limb, rotatable with
 // the mouse. Texture coordinates come from core's WCS for every vertex of a lon/lat mesh (Stonyhurst ->
 // helioprojective -> map pixel); the far side and everything the map does not cover get a neutral grey.
+// What the map shows beyond the limb (the corona) sits on the plane through the Sun centre facing the
+// observer, as in JHelioviewer, so the observer view shows the whole map; it fades out as the camera turns
+// more than 15 deg away from the observer.
 //
 // World units are solar radii; Stonyhurst Cartesian axes (x toward lon 0 lat 0, y toward lon 90 W, z to
 // the north pole). The observer preset puts a perspective camera at the observer (DSUN_OBS), north up
@@ -41,6 +44,8 @@ public:
 
     bool isGridVisible() const;
     bool isLimbVisible() const;
+    /// The off-limb plane (on by default).
+    bool isOffLimbVisible() const;
     /// Spacing of the heliographic grid in degrees (15 by default).
     double gridSpacing() const;
     /// Angular step of the sphere mesh in degrees (2 by default). The limb polygon then deviates from a
@@ -67,6 +72,7 @@ public Q_SLOTS:
     void zoomBy(double factor);
     void setGridVisible(bool visible);
     void setLimbVisible(bool visible);
+    void setOffLimbVisible(bool visible);
     void setGridSpacing(double degrees);
 
 Q_SIGNALS:

@@ -5,7 +5,8 @@
 //  - observer view: a camera at the observer looking at the Sun centre, north up, the map's field of view
 //    fitted to the widget and centred on the map centre. For small angles a helioprojective point (Tx, Ty)
 //    lands at widget (W/2 + (Tx - Tx_c)/a, H/2 - (Ty - Ty_c)/a), a = max(N1 |CDELT1| / W, N2 |CDELT2| / H)
-//    arcsec per widget pixel, (Tx_c, Ty_c) the map centre;
+//    arcsec per widget pixel, (Tx_c, Ty_c) the map centre; the map off the disk lies on the plane of the
+//    sky through the Sun centre, so it lands at the same place;
 //  - north-pole view: camera on the rotation axis at the observer's distance D (solar radii), the observer's
 //    meridian pointing down, tan(view angle / 2) = 1.25 / (D - 1).
 // The texture encodes map coordinates in colour (R = 255, G = x, B = y scaled to 0..255), so a grabbed pixel
@@ -175,28 +176,28 @@ private slots:
         const ObserverFrame frame(r, size.width(), size.height());
         const double rsun = r.value(QStringLiteral("rsun_obs_arcsec")).toDouble();
 
-        // Lattice of map pixels: on the disk they appear where the 2D view puts them, off the disk nothing.
-        int onDisk = 0;
+        // Lattice of map pixels: on the disk (the sphere) and off it (the plane of the sky) they appear where
+        // the 2D view puts them.
+        int onDisk = 0, offDisk = 0;
         for (const QJsonValue &v : r.value(QStringLiteral("samples")).toArray()) {
             const QJsonObject s = v.toObject();
             const double tx = s.value(QStringLiteral("tx")).toDouble(), ty = s.value(QStringLiteral("ty")).toDouble();
             const QPointF w = frame.widget(tx, ty);
             const double rho = std::hypot(tx, ty) / rsun;
-            const QRgb p = pixelAt(img, w);
-            if (rho < 0.97) {
-                double x = 0, y = 0;
-                QVERIFY2(decodeAt(img, w, n1, n2, x, y), qPrintable(QStringLiteral("no map at widget %1,%2: %3").arg(w.x()).arg(w.y()).arg(rgb(p))));
-                QVERIFY2(std::fabs(x - s.value(QStringLiteral("x")).toDouble()) < tolerance
-                             && std::fabs(y - s.value(QStringLiteral("y")).toDouble()) < tolerance,
-                         qPrintable(QStringLiteral("widget %1,%2 shows map pixel %3,%4; sunpy: %5,%6")
-                                        .arg(w.x()).arg(w.y()).arg(x).arg(y)
-                                        .arg(s.value(QStringLiteral("x")).toDouble()).arg(s.value(QStringLiteral("y")).toDouble())));
-                ++onDisk;
-            } else if (rho > 1.03) {
-                QVERIFY2(isBackground(p), qPrintable(QStringLiteral("off-disk widget %1,%2 is %3").arg(w.x()).arg(w.y()).arg(rgb(p))));
-            }
+            if (rho > 0.97 && rho < 1.03)
+                continue;
+            double x = 0, y = 0;
+            QVERIFY2(decodeAt(img, w, n1, n2, x, y), qPrintable(QStringLiteral("no map at widget %1,%2: %3").arg(w.x()).arg(w.y()).arg(rgb(pixelAt(img, w)))));
+            QVERIFY2(std::fabs(x - s.value(QStringLiteral("x")).toDouble()) < tolerance
+                         && std::fabs(y - s.value(QStringLiteral("y")).toDouble()) < tolerance,
+                     qPrintable(QStringLiteral("widget %1,%2 shows map pixel %3,%4; sunpy: %5,%6")
+                                    .arg(w.x()).arg(w.y()).arg(x).arg(y)
+                                    .arg(s.value(QStringLiteral("x")).toDouble()).arg(s.value(QStringLiteral("y")).toDouble())));
+            ++(rho < 1 ? onDisk : offDisk);
         }
         QVERIFY(onDisk >= 9);
+        if (name != QLatin1String("aia_171_cutout.fits"))
+            QVERIFY(offDisk >= 4);
 
         // Heliographic points facing the observer: at their helioprojective place, showing their map pixel.
         for (const QJsonValue &v : r.value(QStringLiteral("points")).toArray()) {
@@ -214,15 +215,6 @@ private slots:
                                     .arg(s.value(QStringLiteral("lat")).toDouble()).arg(x).arg(y).arg(x0).arg(y0)));
         }
 
-        // Widget corners: background for the full-disk maps (the disk does not reach them); the cutout
-        // covers the widget with the map (or, where the map ends, with the neutral sphere).
-        const QPoint corners[4] = {{1, 1}, {img.width() - 2, 1}, {1, img.height() - 2}, {img.width() - 2, img.height() - 2}};
-        for (const QPoint &c : corners) {
-            if (name == QLatin1String("aia_171_cutout.fits"))
-                QVERIFY2(!isBackground(img.pixel(c)), qPrintable(rgb(img.pixel(c))));
-            else
-                QVERIFY2(isBackground(img.pixel(c)), qPrintable(rgb(img.pixel(c))));
-        }
         if (name == QLatin1String("aia_171_cutout.fits")) {
             // 769x705 in 400x400: bands above and below the map are on the disk but off the map.
             QVERIFY2(isNeutral(img.pixel(200, 3)), qPrintable(rgb(img.pixel(200, 3))));
@@ -233,20 +225,37 @@ private slots:
                      qPrintable(QStringLiteral("widget centre shows %1,%2").arg(x).arg(y)));
             return;
         }
+        // Beside the map (the wide widget) there is nothing.
+        if (size.width() > size.height())
+            QVERIFY2(isBackground(img.pixel(3, img.height() / 2)), qPrintable(rgb(img.pixel(3, img.height() / 2))));
+
+        // Without the off-limb plane: off the disk is background, corners included, and the disk ends at
+        // the limb.
+        view.setOffLimbVisible(false);
+        const QImage disk = view.grabFramebuffer();
+        for (const QJsonValue &v : r.value(QStringLiteral("samples")).toArray()) {
+            const QJsonObject s = v.toObject();
+            const double tx = s.value(QStringLiteral("tx")).toDouble(), ty = s.value(QStringLiteral("ty")).toDouble();
+            if (std::hypot(tx, ty) > 1.03 * rsun)
+                QVERIFY2(isBackground(pixelAt(disk, frame.widget(tx, ty))), qPrintable(rgb(pixelAt(disk, frame.widget(tx, ty)))));
+        }
+        const QPoint corners[4] = {{1, 1}, {disk.width() - 2, 1}, {1, disk.height() - 2}, {disk.width() - 2, disk.height() - 2}};
+        for (const QPoint &c : corners)
+            QVERIFY2(isBackground(disk.pixel(c)), qPrintable(rgb(disk.pixel(c))));
 
         // The limb: along the row and the column through the Sun centre the disk ends at rsun / a.
         const QPointF c = frame.widget(0, 0);
         const double radius = rsun / frame.a;
         const int row = int(std::floor(c.y())), col = int(std::floor(c.x()));
         int left = -1, right = -1, top = -1, bottom = -1;
-        for (int x = 0; x < img.width(); ++x)
-            if (!isBackground(img.pixel(x, row))) {
+        for (int x = 0; x < disk.width(); ++x)
+            if (!isBackground(disk.pixel(x, row))) {
                 if (left < 0)
                     left = x;
                 right = x;
             }
-        for (int y = 0; y < img.height(); ++y)
-            if (!isBackground(img.pixel(col, y))) {
+        for (int y = 0; y < disk.height(); ++y)
+            if (!isBackground(disk.pixel(col, y))) {
                 if (top < 0)
                     top = y;
                 bottom = y;
@@ -416,10 +425,27 @@ private slots:
         const SdoMap map = load(QStringLiteral("aia_171_level1.fits"));
         GlobeView view;
         view.setGridVisible(false);
+        view.setLimbVisible(false);
         const QImage before = show(view, map, encodingTexture(map.image.width, map.image.height));
+        // Map pixels beyond the disk: the off-limb plane, there in the observer view and faded out at 60 deg.
+        const QJsonObject r = ref(QStringLiteral("aia_171_level1.fits"));
+        const ObserverFrame frame(r, 400, 400);
+        const QPointF sun = frame.widget(0, 0);
+        const double radius = r.value(QStringLiteral("rsun_obs_arcsec")).toDouble() / frame.a;
+        auto offDiskMap = [&](const QImage &img) {
+            int n = 0;
+            double x = 0, y = 0;
+            for (int j = 0; j < img.height(); j += 2)
+                for (int i = 0; i < img.width(); i += 2)
+                    if (std::hypot(i + 0.5 - sun.x(), j + 0.5 - sun.y()) > radius + 3 && decode(img.pixel(i, j), 128, 128, x, y))
+                        ++n;
+            return n;
+        };
+        QVERIFY(offDiskMap(before) > 10000);
         view.rotateCamera(60, 0);
         QVERIFY2(std::fabs(view.angleFromObserver() - 60.0) < 0.01, qPrintable(QString::number(view.angleFromObserver())));
         const QImage turned = view.grabFramebuffer();
+        QCOMPARE(offDiskMap(turned), 0);
         int changed = 0, total = 0;
         for (int y = 0; y < before.height(); y += 2)
             for (int x = 0; x < before.width(); x += 2, ++total)
@@ -447,6 +473,7 @@ private slots:
         GlobeView view;
         view.setGridVisible(false);
         view.setLimbVisible(false);
+        view.setOffLimbVisible(false);  // the disk alone, so its width measures the zoom
         const QImage before = show(view, map, encodingTexture(map.image.width, map.image.height));
         QSignalSpy moved(&view, &GlobeView::viewChanged);
         const QPoint start(200, 200), end(300, 200);

@@ -210,6 +210,71 @@ GlobeMesh buildGlobeMesh(double stepDeg, const Wcs *wcs, int naxis1, int naxis2)
     return mesh;
 }
 
+vtkSmartPointer<vtkPolyData> buildOffLimbPlane(const Wcs &wcs, int naxis1, int naxis2, const GlobeFraming &framing)
+{
+    const Observer &obs = wcs.observer();
+    const double d = observerDistanceRadii(obs);
+    // Plane axes: west and north as the observer sees them (the observer view's screen axes).
+    double o[3];
+    observerPosition(obs, o);
+    for (double &c : o)
+        c /= d;
+    double n[3] = {-o[2] * o[0], -o[2] * o[1], 1.0 - o[2] * o[2]};  // z minus its part along o
+    const double nn = std::sqrt(n[0] * n[0] + n[1] * n[1] + n[2] * n[2]);
+    if (nn < 1e-9)
+        return nullptr;  // observer above a pole: north is undefined on the sky
+    for (double &c : n)
+        c /= nn;
+    const double w[3] = {n[1] * o[2] - n[2] * o[1], n[2] * o[0] - n[0] * o[2], n[0] * o[1] - n[1] * o[0]};
+
+    // A point (X, Y) of the plane is seen at tangent-plane coordinates (X / d, Y / d).
+    const int cells = 64;
+    const int side = cells + 1;
+    auto points = vtkSmartPointer<vtkPoints>::New();
+    points->SetNumberOfPoints(side * side);
+    auto tcoords = vtkSmartPointer<vtkFloatArray>::New();
+    tcoords->SetNumberOfComponents(2);
+    tcoords->SetNumberOfTuples(side * side);
+    std::vector<char> valid(side * side, 0), inside(side * side, 0);
+    for (int j = 0; j < side; ++j) {
+        for (int i = 0; i < side; ++i) {
+            const int k = j * side + i;
+            const double u = framing.centerU - framing.halfWidth + 2.0 * framing.halfWidth * i / cells;
+            const double v = framing.centerV - framing.halfHeight + 2.0 * framing.halfHeight * j / cells;
+            const double X = u * d, Y = v * d;
+            points->SetPoint(k, X * w[0] + Y * n[0], X * w[1] + Y * n[1], X * w[2] + Y * n[2]);
+            inside[k] = std::hypot(X, Y) < 1.0;
+            const double tx = std::atan(u);
+            const double ty = std::atan(v * std::cos(tx));
+            double px = 0, py = 0;
+            tcoords->SetTuple2(k, 0.0, 0.0);
+            if (wcs.helioprojectiveToPixel(tx / kDeg * 3600.0, ty / kDeg * 3600.0, px, py)
+                && px >= -0.5 && px <= naxis1 - 0.5 && py >= -0.5 && py <= naxis2 - 0.5) {
+                valid[k] = 1;
+                tcoords->SetTuple2(k, (px + 0.5) / naxis1, (py + 0.5) / naxis2);
+            }
+        }
+    }
+    auto polys = vtkSmartPointer<vtkCellArray>::New();
+    for (int j = 0; j < cells; ++j) {
+        for (int i = 0; i < cells; ++i) {
+            const vtkIdType a = j * side + i, b = a + 1, c = a + side, e = c + 1;
+            if (!(valid[a] && valid[b] && valid[c] && valid[e]) || (inside[a] && inside[b] && inside[c] && inside[e]))
+                continue;
+            const vtkIdType t1[3] = {a, b, e}, t2[3] = {a, e, c};
+            polys->InsertNextCell(3, t1);
+            polys->InsertNextCell(3, t2);
+        }
+    }
+    if (polys->GetNumberOfCells() == 0)
+        return nullptr;
+    auto poly = vtkSmartPointer<vtkPolyData>::New();
+    poly->SetPoints(points);
+    poly->SetPolys(polys);
+    poly->GetPointData()->SetTCoords(tcoords);
+    return poly;
+}
+
 vtkSmartPointer<vtkPolyData> buildGrid(double spacingDeg, double radius)
 {
     auto points = vtkSmartPointer<vtkPoints>::New();

@@ -40,6 +40,10 @@ struct GlobeMesh {
 
 /// Sphere of radius 1 sampled every `stepDeg` in lon and lat. Without a WCS every triangle is neutral.
 GlobeMesh buildGlobeMesh(double stepDeg, const Wcs *wcs, int naxis1, int naxis2);
+/// The map beyond the limb on the plane through the Sun centre facing the observer (what a 2D view shows
+/// off the disk: the corona), with texture coordinates from the WCS; cells fully inside the disk, which the
+/// sphere hides from every viewpoint, are left out. Null when the WCS has no off-disk coordinates.
+vtkSmartPointer<vtkPolyData> buildOffLimbPlane(const Wcs &wcs, int naxis1, int naxis2, const GlobeFraming &framing);
 /// Meridians and parallels every `spacingDeg` (parallels stop short of the poles).
 vtkSmartPointer<vtkPolyData> buildGrid(double spacingDeg, double radius);
 /// The circle where the observer's lines of sight graze the sphere.
