@@ -97,7 +97,7 @@ public:
     QPointF centre() const { return m_centre; }            // map pixel at the widget centre
     bool isFitMode() const { return m_fitMode; }           // refits on resize until the user pans/zooms
     double minimumZoom() const;
-    double maximumZoom() const { return 64.0; }
+    double maximumZoom() const { return 256.0; }
     /// Solar north up: rotate by the WCS roll (CROTA2) so helioprojective +Ty points up. Default on.
     void setNorthUp(bool on);
     bool isNorthUp() const { return m_northUp; }

@@ -13,6 +13,8 @@ Subcommands (JSON on stdout):
   limb FILE [n]                   n points of the solar limb (angular radius asin(R/D) from the map's observer)
                                   as 0-based pixels through sunpy's world_to_pixel; and the Stonyhurst grid
                                   points lon/lat = multiples of 15 deg on the visible hemisphere
+  difference A B x,y [x,y ...]    A - B (float32) and A/EXPTIME - B/EXPTIME at pixels, the symmetric limit
+                                  max(|p0.5|, |p99.5|) of A - B and matplotlib RdBu_r colours of the pixels
   colours FILE stretch a low high cmap x,y [x,y ...]
                                   sunpy/astropy display colour of pixels: ImageNormalize(vmin, vmax from numpy
                                   percentiles [low, high], stretch) then the colormap, as 8-bit RGB (rounded)
@@ -190,6 +192,28 @@ def cmd_colours(path, stretch, a, low, high, cmap, points):
     json.dump({"vmin": float(lo), "vmax": float(hi), "points": out}, sys.stdout)
 
 
+def cmd_difference(path_a, path_b, points):
+    a, b = image_data(path_a), image_data(path_b)
+    ha = [h for h in fits.open(path_a) if h.is_image and h.header.get("NAXIS", 0) >= 2][0].header
+    hb = [h for h in fits.open(path_b) if h.is_image and h.header.get("NAXIS", 0) >= 2][0].header
+    d = (a.astype(np.float64) - b.astype(np.float64)).astype(np.float32)
+    dn = (a.astype(np.float64) / ha["EXPTIME"] - b.astype(np.float64) / hb["EXPTIME"]).astype(np.float32)
+    f = d[np.isfinite(d)]
+    lo, hi = np.percentile(f, [0.5, 99.5])
+    m = max(abs(lo), abs(hi))
+    cm = matplotlib.colormaps["RdBu_r"]
+    out = []
+    for x, y in points:
+        t = float(np.clip((d[y, x] + m) / (2 * m), 0, 1))
+        k = min(int(t * 256), 255)
+        out.append({"x": x, "y": y, "diff": float(d[y, x]), "diff_per_s": float(dn[y, x]), "t": t,
+                    "rgb": [int(round(c * 255)) for c in cm(t)[:3]],
+                    "neighbours": [[int(round(c * 255)) for c in cm(j / 255.0)[:3]]
+                                   for j in (max(k - 1, 0), min(k + 1, 255))]})
+    json.dump({"t_obs_a": ha["T_OBS"], "t_obs_b": hb["T_OBS"], "exptime_a": ha["EXPTIME"], "exptime_b": hb["EXPTIME"],
+               "limit": float(m), "points": out}, sys.stdout)
+
+
 def parse_points(args):
     return [tuple(int(v) for v in a.split(",")) for a in args]
 
@@ -207,5 +231,7 @@ if __name__ == "__main__":
     elif cmd == "colours":
         cmd_colours(sys.argv[2], sys.argv[3], float(sys.argv[4]), float(sys.argv[5]), float(sys.argv[6]),
                     sys.argv[7], parse_points(sys.argv[8:]))
+    elif cmd == "difference":
+        cmd_difference(sys.argv[2], sys.argv[3], parse_points(sys.argv[4:]))
     else:
         sys.exit("unknown subcommand " + cmd)

@@ -1,0 +1,545 @@
+// MapView on real SDO files: the cursor readout (pixel, value, helioprojective, Stonyhurst, time) against
+// sunpy at known pixels, north up against sunpy's Tx/Ty, screenshots proving the map is drawn with its
+// colormap (grabbed colours = sunpy's display colours of the known values), pan/zoom/keyboard/wheel/drag
+// geometry, rendering off the UI thread (with timings as JSON), blink and blend, PNG and FITS export (the
+// exported cutout's WCS read back by sunpy), and MapGrid. Runs under Xvfb and QT_QPA_PLATFORM=offscreen.
+
+#include "core/FitsHeader.h"
+#include "core/SdoMap.h"
+#include "widgets/MapGrid.h"
+#include "widgets/MapView.h"
+#include "widgets/ViewLink.h"
+
+#include "TestSupport.h"
+
+#include <QElapsedTimer>
+#include <QJsonArray>
+#include <QJsonObject>
+#include <QSignalSpy>
+#include <QtTest>
+
+#include <cmath>
+
+using namespace solarchip;
+
+namespace {
+
+std::shared_ptr<const SdoMap> loadMap(const QString &relative)
+{
+    auto m = SdoMap::load(solarchip::test::sdoFile(relative));
+    if (!m.ok()) {
+        qWarning("%s", qPrintable(m.errorString()));
+        return nullptr;
+    }
+    return std::make_shared<const SdoMap>(std::move(m.value()));
+}
+
+void moveMouse(QWidget *w, const QPointF &pos)
+{
+    QMouseEvent ev(QEvent::MouseMove, pos, w->mapToGlobal(pos), Qt::NoButton, Qt::NoButton, Qt::NoModifier);
+    QApplication::sendEvent(w, &ev);
+}
+
+void mouseButton(QWidget *w, QEvent::Type type, const QPointF &pos)
+{
+    const Qt::MouseButtons buttons = type == QEvent::MouseButtonPress ? Qt::LeftButton : Qt::NoButton;
+    QMouseEvent ev(type, pos, w->mapToGlobal(pos), Qt::LeftButton, buttons, Qt::NoModifier);
+    QApplication::sendEvent(w, &ev);
+}
+
+int channelDiff(QRgb a, const QJsonArray &rgb)
+{
+    return std::max({std::abs(qRed(a) - rgb[0].toInt()), std::abs(qGreen(a) - rgb[1].toInt()),
+                     std::abs(qBlue(a) - rgb[2].toInt())});
+}
+
+QJsonObject python(const QStringList &args)
+{
+    const auto r = solarchip::test::runPython(QStringLiteral("views_reference.py"), args);
+    if (r.exitCode != 0)
+        qWarning("views_reference.py failed: %s", r.err.constData());
+    return solarchip::test::parseJson(r.out).object();
+}
+
+}  // namespace
+
+class TestMapView : public QObject {
+    Q_OBJECT
+
+private Q_SLOTS:
+    // setMap returns at once; the 4096^2 rendering arrives later through renderFinished.
+    void rendersOffTheUiThread()
+    {
+        SOLARCHIP_REQUIRE_SDO();
+        auto small = loadMap(QStringLiteral("fits/aia_171_level1.fits"));
+        QVERIFY(small);
+        // A full-size AIA geometry from the real header: 4096^2 at 0.6"/px, disk centre at the centre.
+        FitsHeader h = small->header;
+        h.setInteger(QStringLiteral("NAXIS1"), 4096);
+        h.setInteger(QStringLiteral("NAXIS2"), 4096);
+        h.setNumber(QStringLiteral("CDELT1"), 0.6);
+        h.setNumber(QStringLiteral("CDELT2"), 0.6);
+        h.setNumber(QStringLiteral("CRPIX1"), 2048.5);
+        h.setNumber(QStringLiteral("CRPIX2"), 2048.5);
+        Image img(4096, 4096);
+        for (int y = 0; y < 4096; ++y)
+            for (int x = 0; x < 4096; ++x)
+                img.at(x, y) = float((x * 7 + y * 13) % 4000);
+        auto big = SdoMap::fromHeaderAndImage(h, std::move(img), QStringLiteral("synthetic-4096.fits"));
+        QVERIFY2(big.ok(), qPrintable(big.errorString()));
+        auto map = std::make_shared<const SdoMap>(std::move(big.value()));
+
+        MapView view;
+        view.resize(800, 800);
+        view.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&view));
+        QSignalSpy finished(&view, &MapView::renderFinished);
+        QElapsedTimer t;
+        t.start();
+        view.setMap(map);
+        const double setMapMs = t.nsecsElapsed() / 1e6;
+        QVERIFY(view.isRenderPending());
+        QVERIFY(view.waitForRender(30000));
+        const double firstFrameMs = t.nsecsElapsed() / 1e6;
+        QCOMPARE(finished.count(), 1);
+        QCOMPARE(view.rendered().image().size(), QSize(4096, 4096));
+        // Painting cost at fit (from a pyramid level) and at 1:1, measured through grab().
+        t.restart();
+        QImage fit = view.grab().toImage();
+        const double paintFitMs = t.nsecsElapsed() / 1e6;
+        view.zoomToActualSize();
+        t.restart();
+        QImage one = view.grab().toImage();
+        const double paintOneMs = t.nsecsElapsed() / 1e6;
+        QVERIFY(!fit.isNull() && !one.isNull());
+        // Changing only the colormap reuses the limits.
+        DisplaySettings s = view.displaySettings();
+        s.colormap = QStringLiteral("viridis");
+        t.restart();
+        view.setDisplaySettings(s);
+        const double recolourCallMs = t.nsecsElapsed() / 1e6;
+        QVERIFY(view.waitForRender(30000));
+        const double recolourMs = t.nsecsElapsed() / 1e6;
+        QCOMPARE(view.rendered().limitsMs < 60.0, true);  // no percentile pass, only the stretch table
+        printf("{\"benchmark\": \"mapview_4096\", \"setmap_ui_ms\": %.2f, \"first_frame_ms\": %.1f, "
+               "\"paint_fit_800_ms\": %.2f, \"paint_1to1_800_ms\": %.2f, \"recolour_ui_ms\": %.2f, \"recolour_ms\": %.1f}\n",
+               setMapMs, firstFrameMs, paintFitMs, paintOneMs, recolourCallMs, recolourMs);
+        fflush(stdout);
+        QVERIFY2(setMapMs < 50.0, qPrintable(QString::number(setMapMs)));
+        QVERIFY2(recolourCallMs < 50.0, qPrintable(QString::number(recolourCallMs)));
+    }
+
+    void readoutMatchesSunpy_data()
+    {
+        QTest::addColumn<QString>("file");
+        QTest::addColumn<QStringList>("pixels");
+        QTest::newRow("aia_171_cutout") << QStringLiteral("fits/aia_171_cutout.fits")
+                                        << QStringList{"0,0", "100,200", "384,352", "768,704", "500,90"};
+        QTest::newRow("hmi_magnetogram") << QStringLiteral("fits/sdo-hmi_2011-02-14_20-34-12.fits")
+                                         << QStringList{"0,0", "247,248", "400,100", "30,450"};
+        QTest::newRow("aia_171_full_disk") << QStringLiteral("fits/aia_171_level1.fits")
+                                           << QStringList{"0,0", "64,64", "20,100", "110,30", "127,64"};
+    }
+    void readoutMatchesSunpy()
+    {
+        SOLARCHIP_REQUIRE_SDO();
+        QFETCH(QString, file);
+        QFETCH(QStringList, pixels);
+        auto map = loadMap(file);
+        QVERIFY(map);
+        const QJsonObject ref = python(QStringList{QStringLiteral("readout"), solarchip::test::sdoFile(file)} + pixels);
+        const QJsonArray pts = ref.value(QStringLiteral("points")).toArray();
+        QCOMPARE(pts.size(), pixels.size());
+
+        MapView view;
+        view.resize(400, 400);
+        view.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&view));
+        view.setMap(map);
+        QVERIFY(view.waitForRender());
+        view.setZoom(4.0);
+        QSignalSpy spy(&view, &MapView::readoutChanged);
+        for (const QJsonValue &v : pts) {
+            const QJsonObject o = v.toObject();
+            const int x = o.value(QStringLiteral("x")).toInt(), y = o.value(QStringLiteral("y")).toInt();
+            view.setCentre(QPointF(x, y));
+            moveMouse(&view, QPointF(3, 3));
+            moveMouse(&view, view.mapToWidget(QPointF(x + 0.2, y - 0.3)));  // inside the pixel, off centre
+            QVERIFY(!spy.isEmpty());
+            const MapReadout r = spy.takeLast().at(0).value<MapReadout>();
+            spy.clear();
+            QVERIFY(r.valid);
+            QCOMPARE(r.ix, x);
+            QCOMPARE(r.iy, y);
+            const QJsonValue value = o.value(QStringLiteral("value"));
+            if (value.isNull())
+                QVERIFY(std::isnan(r.value));
+            else
+                QCOMPARE(r.value, value.toDouble());
+            QCOMPARE(r.unit, ref.value(QStringLiteral("unit")).toString());
+            QVERIFY(r.hasHelioprojective);
+            QVERIFY2(std::fabs(r.tx - o.value(QStringLiteral("tx")).toDouble()) < 0.01,
+                     qPrintable(QStringLiteral("Tx at (%1,%2): %3 vs sunpy %4").arg(x).arg(y).arg(r.tx, 0, 'f', 4)
+                                    .arg(o.value(QStringLiteral("tx")).toDouble(), 0, 'f', 4)));
+            QVERIFY(std::fabs(r.ty - o.value(QStringLiteral("ty")).toDouble()) < 0.01);
+            if (o.value(QStringLiteral("lon")).isNull()) {
+                QVERIFY(!r.onDisk);
+                QCOMPARE(r.stonyhurstText(), QStringLiteral("off disk"));
+            } else {
+                QVERIFY(r.onDisk);
+                QVERIFY2(std::fabs(r.lon - o.value(QStringLiteral("lon")).toDouble()) < 0.01,
+                         qPrintable(QStringLiteral("lon at (%1,%2): %3 vs sunpy %4").arg(x).arg(y).arg(r.lon, 0, 'f', 4)
+                                        .arg(o.value(QStringLiteral("lon")).toDouble(), 0, 'f', 4)));
+                QVERIFY(std::fabs(r.lat - o.value(QStringLiteral("lat")).toDouble()) < 0.01);
+            }
+            QCOMPARE(r.time, map->meta.tObs);
+            QVERIFY(r.toString().contains(r.pixelText()));
+        }
+        // Leaving the widget clears the readout.
+        QEvent leave(QEvent::Leave);
+        QApplication::sendEvent(&view, &leave);
+        QVERIFY(!spy.isEmpty());
+        QVERIFY(!spy.takeLast().at(0).value<MapReadout>().valid);
+    }
+
+    // HMI stores the Sun upside down (CROTA2 ~ 180): north up turns it so that larger sunpy Ty is higher
+    // on screen and larger Tx is further right.
+    void northUpFollowsSunpy()
+    {
+        SOLARCHIP_REQUIRE_SDO();
+        const QString file = QStringLiteral("fits/sdo-hmi_2011-02-14_20-34-12.fits");
+        auto map = loadMap(file);
+        QVERIFY(map);
+        const QStringList pixels{"100,100", "100,400", "400,100"};
+        const QJsonArray pts = python(QStringList{QStringLiteral("readout"), solarchip::test::sdoFile(file)} + pixels)
+                                   .value(QStringLiteral("points")).toArray();
+        MapView view;
+        view.resize(300, 300);
+        view.setMap(map);
+        QVERIFY(std::fabs(std::fabs(view.displayRotation()) - 179.93) < 0.01);
+        auto widgetOf = [&](int i) {
+            const QJsonObject o = pts[i].toObject();
+            return view.mapToWidget(QPointF(o.value(QStringLiteral("x")).toInt(), o.value(QStringLiteral("y")).toInt()));
+        };
+        auto world = [&](int i, const char *k) { return pts[i].toObject().value(QLatin1String(k)).toDouble(); };
+        for (int a = 0; a < 3; ++a)
+            for (int b = 0; b < 3; ++b) {
+                if (world(a, "ty") > world(b, "ty") + 10)
+                    QVERIFY(widgetOf(a).y() < widgetOf(b).y());
+                if (world(a, "tx") > world(b, "tx") + 10)
+                    QVERIFY(widgetOf(a).x() > widgetOf(b).x());
+            }
+        // With north up off, FITS row 0 is simply at the bottom.
+        view.setNorthUp(false);
+        QCOMPARE(view.displayRotation(), 0.0);
+        QVERIFY(view.mapToWidget(QPointF(10, 0)).y() > view.mapToWidget(QPointF(10, 400)).y());
+    }
+
+    // The widget shows each map pixel in the colour sunpy's default display gives its value.
+    void screenshotShowsColormap()
+    {
+        SOLARCHIP_REQUIRE_SDO();
+        const QString file = QStringLiteral("fits/aia_171_level1.fits");
+        auto map = loadMap(file);
+        QVERIFY(map);
+        QStringList pts;
+        for (int k = 0; k < 40; ++k)
+            pts << QStringLiteral("%1,%2").arg((k * 37 + 5) % 128).arg((k * 53 + 11) % 128);
+        const DisplaySettings s = defaultDisplaySettings(map->meta);
+        const QJsonObject ref = python(QStringList{QStringLiteral("colours"), solarchip::test::sdoFile(file),
+                                                   QStringLiteral("asinh"), QString::number(s.stretchParameter),
+                                                   QString::number(s.percentileLow), QString::number(s.percentileHigh),
+                                                   s.colormap} + pts);
+        MapView view;
+        view.resize(512, 512);
+        view.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&view));
+        view.setMap(map);
+        view.setOverlayVisible(QStringLiteral("label"), false);  // its box would darken the top-left corner
+        QVERIFY(view.waitForRender());
+        // 128 px fit into 512 (a hair less: the 0.019 deg roll turned north up widens the bounding box).
+        QVERIFY(std::fabs(view.zoom() - 4.0) < 0.01);
+        view.setZoom(4.0);
+        const QImage shot = view.grab().toImage();
+        int exact = 0;
+        for (const QJsonValue &v : ref.value(QStringLiteral("points")).toArray()) {
+            const QJsonObject o = v.toObject();
+            const QPoint wp = view.mapToWidget(QPointF(o.value(QStringLiteral("x")).toInt(), o.value(QStringLiteral("y")).toInt()))
+                                  .toPoint();
+            const QRgb got = shot.pixel(wp);
+            if (channelDiff(got, o.value(QStringLiteral("rgb")).toArray()) == 0) {
+                ++exact;
+                continue;
+            }
+            const double t = o.value(QStringLiteral("t")).toDouble();
+            const double frac = t * 256.0 - std::floor(t * 256.0);
+            bool neighbour = false;
+            for (const QJsonValue &nb : o.value(QStringLiteral("neighbours")).toArray())
+                neighbour = neighbour || channelDiff(got, nb.toArray()) == 0;
+            QVERIFY2(neighbour && (frac < 0.05 || frac > 0.95),
+                     qPrintable(QStringLiteral("pixel %1: colour %2").arg(QString::fromUtf8(QJsonDocument(o).toJson(QJsonDocument::Compact)))
+                                    .arg(got, 8, 16)));
+        }
+        QVERIFY(exact >= 38);
+        // Outside the map: background.
+        view.setZoom(1.0);
+        const QImage small = view.grab().toImage();
+        QCOMPARE(small.pixel(2, 2) & 0xffffff, 0u);
+    }
+
+    void panZoomKeyboardWheelDrag()
+    {
+        SOLARCHIP_REQUIRE_SDO();
+        auto map = loadMap(QStringLiteral("fits/aia_171_cutout.fits"));
+        QVERIFY(map);
+        MapView view;
+        view.resize(400, 300);
+        view.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&view));
+        view.setNorthUp(false);
+        view.setMap(map);
+        QVERIFY(view.isFitMode());
+        QCOMPARE(view.zoom(), std::min(400.0 / 769.0, 300.0 / 705.0));
+        QCOMPARE(view.centre(), QPointF(384, 352));
+        QSignalSpy changed(&view, &MapView::viewChanged);
+        // Wheel: zoom about the cursor keeps the map point under it.
+        const QPointF cursor(120, 80);
+        const QPointF under = view.widgetToMap(cursor);
+        QWheelEvent wheel(cursor, view.mapToGlobal(cursor), QPoint(), QPoint(0, 240), Qt::NoButton, Qt::NoModifier,
+                          Qt::NoScrollPhase, false);
+        const double z0 = view.zoom();
+        QApplication::sendEvent(&view, &wheel);
+        QVERIFY(std::fabs(view.zoom() - z0 * 1.44) < 1e-12);
+        QVERIFY((view.widgetToMap(cursor) - under).manhattanLength() < 1e-9);
+        QVERIFY(!view.isFitMode());
+        QVERIFY(!changed.isEmpty());
+        // Keyboard: 1:1, +, -, arrows (10 % of the width), F.
+        QTest::keyClick(&view, Qt::Key_1);
+        QCOMPARE(view.zoom(), 1.0);
+        QTest::keyClick(&view, Qt::Key_Plus);
+        QCOMPARE(view.zoom(), 1.25);
+        QTest::keyClick(&view, Qt::Key_Minus);
+        QCOMPARE(view.zoom(), 1.0);
+        const QPointF c = view.centre();
+        QTest::keyClick(&view, Qt::Key_Right);
+        QVERIFY((view.centre() - (c + QPointF(40, 0))).manhattanLength() < 1e-9);  // view moves right
+        QTest::keyClick(&view, Qt::Key_Up);
+        QVERIFY((view.centre() - (c + QPointF(40, 30))).manhattanLength() < 1e-9);  // north (FITS +y)
+        // Drag: the map follows the mouse.
+        const QPointF before = view.centre();
+        mouseButton(&view, QEvent::MouseButtonPress, QPointF(200, 150));
+        moveMouse(&view, QPointF(230, 170));
+        mouseButton(&view, QEvent::MouseButtonRelease, QPointF(230, 170));
+        QVERIFY((view.centre() - (before + QPointF(-30, 20))).manhattanLength() < 1e-9);
+        QTest::keyClick(&view, Qt::Key_F);
+        QVERIFY(view.isFitMode());
+        // Fit follows resizes until the user zooms.
+        view.resize(769, 705);
+        QCOMPARE(view.zoom(), 1.0);
+        // Zoom limits.
+        view.setZoom(1e6);
+        QCOMPARE(view.zoom(), view.maximumZoom());
+        view.setZoom(1e-9);
+        QCOMPARE(view.zoom(), view.minimumZoom());
+        // The visible region at 1:1 centred: the whole map.
+        view.fitToWindow();
+        QCOMPARE(view.visiblePixelRect(), QRect(0, 0, 769, 705));
+    }
+
+    // Two views of maps with plate scales 30x apart stay aligned in world coordinates.
+    void linkedViewsStayAligned()
+    {
+        SOLARCHIP_REQUIRE_SDO();
+        auto fine = loadMap(QStringLiteral("fits/aia_171_cutout.fits"));    // 0.6"/px
+        auto coarse = loadMap(QStringLiteral("fits/aia_171_level1.fits"));  // 19.2"/px
+        QVERIFY(fine && coarse);
+        MapView a, b;
+        a.resize(300, 300);
+        b.resize(300, 300);
+        a.setMap(fine);
+        b.setMap(coarse);
+        ViewLink link;
+        link.addView(a.hasMap() ? &a : nullptr);
+        link.addView(&b);
+        QCOMPARE(link.views().size(), 2);
+        auto checkAligned = [&](const char *when) {
+            const double scaleA = a.worldView().arcsecPerScreenPixel, scaleB = b.worldView().arcsecPerScreenPixel;
+            QVERIFY2(std::fabs(scaleA / scaleB - 1.0) < 1e-9, when);
+            for (const QPointF &w : {QPointF(150, 150), QPointF(20, 40), QPointF(280, 260)}) {
+                const QPointF pa = a.widgetToMap(w), pb = b.widgetToMap(w);
+                double ax, ay, bx, by;
+                QVERIFY(fine->wcs.pixelToHelioprojective(pa.x(), pa.y(), ax, ay));
+                QVERIFY(coarse->wcs.pixelToHelioprojective(pb.x(), pb.y(), bx, by));
+                // Within a tenth of a screen pixel.
+                QVERIFY2(std::hypot(ax - bx, ay - by) < 0.1 * scaleA,
+                         qPrintable(QStringLiteral("%1: (%2,%3) vs (%4,%5) arcsec").arg(QLatin1String(when))
+                                        .arg(ax).arg(ay).arg(bx).arg(by)));
+            }
+        };
+        checkAligned("after linking");
+        a.setZoom(2.0);
+        checkAligned("after zooming the fine view");
+        a.panBy(QPointF(37, -12));
+        checkAligned("after panning the fine view");
+        b.zoomAbout(b.zoom() * 3, QPointF(40, 250));
+        checkAligned("after zooming the coarse view about a point");
+        QVERIFY(std::fabs(b.zoom() / a.zoom() - 19.183648 / 0.599488974) < 1e-3);
+        // Linked cursor: b shows a crosshair where a's cursor points.
+        QSignalSpy cursor(&link, &ViewLink::cursorMoved);
+        moveMouse(&a, QPointF(100, 120));
+        QCOMPARE(cursor.count(), 1);
+        QVERIFY(b.hasLinkedCursor());
+        QVERIFY(!a.hasLinkedCursor());
+        double tx, ty, bx, by;
+        const QPointF pa = a.widgetToMap(QPointF(100, 120));
+        fine->wcs.pixelToHelioprojective(pa.x(), pa.y(), tx, ty);
+        coarse->wcs.pixelToHelioprojective(b.linkedCursorPixel().x(), b.linkedCursorPixel().y(), bx, by);
+        QVERIFY(std::hypot(tx - bx, ty - by) < 1e-6);
+        // Unlinked views move alone.
+        link.setPanZoomLinked(false);
+        const double zb = b.zoom();
+        a.setZoom(a.zoom() * 2);
+        QCOMPARE(b.zoom(), zb);
+    }
+
+    void blinkAndBlend()
+    {
+        SOLARCHIP_REQUIRE_SDO();
+        auto map = loadMap(QStringLiteral("fits/aia_171_level1.fits"));
+        QVERIFY(map);
+        MapView view;
+        view.resize(256, 256);
+        view.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&view));
+        DisplaySettings base = defaultDisplaySettings(map->meta);
+        view.setMap(map, base);
+        DisplaySettings grey = base;
+        grey.colormap = QStringLiteral("grey");
+        view.setComparisonMap(map, grey);  // same frame: placement must be the identity
+        QVERIFY(view.waitForRender());
+        view.setOverlayVisible(QStringLiteral("label"), false);
+        const QPoint probe = view.mapToWidget(QPointF(64, 64)).toPoint();
+        const QRgb colourBase = view.rendered().image().pixel(64, 127 - 64);
+        const QRgb colourGrey = view.comparisonRendered().image().pixel(64, 127 - 64);
+        QVERIFY(colourBase != colourGrey);
+        QCOMPARE(view.grab().toImage().pixel(probe), colourBase);  // CompareMode::None
+        view.setCompareMode(MapView::CompareMode::Overlay);
+        view.setComparisonOpacity(0.5);
+        const QRgb blended = view.grab().toImage().pixel(probe);
+        for (int shift : {16, 8, 0}) {
+            auto ch = [shift](QRgb c) { return int((c >> shift) & 0xff); };
+            QVERIFY(std::abs(ch(blended) - (ch(colourBase) + ch(colourGrey)) / 2) <= 2);
+        }
+        view.setCompareMode(MapView::CompareMode::Blink);
+        view.setShowingComparison(true);
+        QCOMPARE(view.grab().toImage().pixel(probe), colourGrey);
+        view.setShowingComparison(false);
+        QCOMPARE(view.grab().toImage().pixel(probe), colourBase);
+        view.setBlinkInterval(30);
+        QTRY_VERIFY_WITH_TIMEOUT(view.isShowingComparison(), 2000);
+        QTRY_VERIFY_WITH_TIMEOUT(!view.isShowingComparison(), 2000);
+    }
+
+    void exportPngAndFits()
+    {
+        SOLARCHIP_REQUIRE_SDO();
+        const QString file = QStringLiteral("fits/aia_171_cutout.fits");
+        auto map = loadMap(file);
+        QVERIFY(map);
+        MapView view;
+        view.resize(300, 200);
+        view.setMap(map);
+        QVERIFY(view.waitForRender());
+        view.setZoom(1.5);
+        view.setCentre(QPointF(300, 250));
+        auto dir = solarchip::test::scratchDir();
+        // PNG without overlays: exactly the rendered view; with the limb/label it differs.
+        const QString png = dir.filePath(QStringLiteral("view.png"));
+        QVERIFY2(view.exportPng(png, false).ok(), qPrintable(view.exportPng(png, false).errorString()));
+        const QImage read(png);
+        QCOMPARE(read.size(), QSize(300, 200));
+        QCOMPARE(read.convertToFormat(QImage::Format_RGB32), view.renderView(false).convertToFormat(QImage::Format_RGB32));
+        const QString pngOverlay = dir.filePath(QStringLiteral("view-overlays.png"));
+        QVERIFY(view.exportPng(pngOverlay, true, QSize(600, 400)).ok());
+        QCOMPARE(QImage(pngOverlay).size(), QSize(600, 400));
+        QVERIFY(QImage(pngOverlay).convertToFormat(QImage::Format_RGB32).copy(0, 0, 600, 40)
+                != view.renderView(false, QSize(600, 400)).convertToFormat(QImage::Format_RGB32).copy(0, 0, 600, 40));
+        // A bad path fails with the path in the message and leaves nothing behind.
+        const Status bad = view.exportPng(dir.filePath(QStringLiteral("no/such/dir/x.png")), false);
+        QVERIFY(!bad.ok());
+        QVERIFY(bad.errorString().contains(QStringLiteral("x.png")));
+
+        // FITS of the visible region: sunpy must find the same sky at the same data.
+        // 300x200 screen pixels at zoom 1.5 about (300, 250): x 200..400, y 183.3..316.7 (pixels partly on
+        // screen included).
+        const QRect r = view.visiblePixelRect();
+        QCOMPARE(r, QRect(QPoint(200, 183), QPoint(400, 317)));
+        const QString fits = dir.filePath(QStringLiteral("cutout.fits"));
+        const Status st = view.exportFits(fits, MapView::ExportRegion::VisibleRegion);
+        QVERIFY2(st.ok(), qPrintable(st.errorString()));
+        auto back = SdoMap::load(fits);
+        QVERIFY2(back.ok(), qPrintable(back.errorString()));
+        QCOMPARE(back->image.width, r.width());
+        QCOMPARE(back->image.height, r.height());
+        QCOMPARE(back->image.at(5, 7), map->image.at(r.x() + 5, r.y() + 7));
+        const QJsonArray orig = python({QStringLiteral("readout"), solarchip::test::sdoFile(file),
+                                        QStringLiteral("%1,%2").arg(r.x() + 5).arg(r.y() + 7)})
+                                    .value(QStringLiteral("points")).toArray();
+        const QJsonArray cut = python({QStringLiteral("readout"), fits, QStringLiteral("5,7")})
+                                   .value(QStringLiteral("points")).toArray();
+        QCOMPARE(cut.size(), 1);
+        QVERIFY(std::fabs(orig[0].toObject().value(QStringLiteral("tx")).toDouble()
+                          - cut[0].toObject().value(QStringLiteral("tx")).toDouble()) < 1e-3);
+        QVERIFY(std::fabs(orig[0].toObject().value(QStringLiteral("ty")).toDouble()
+                          - cut[0].toObject().value(QStringLiteral("ty")).toDouble()) < 1e-3);
+        QCOMPARE(cut[0].toObject().value(QStringLiteral("value")).toDouble(), double(map->image.at(r.x() + 5, r.y() + 7)));
+        // The whole map round-trips too.
+        const QString whole = dir.filePath(QStringLiteral("whole.fits"));
+        QVERIFY(view.exportFits(whole).ok());
+        auto w = SdoMap::load(whole);
+        QVERIFY(w.ok());
+        QCOMPARE(w->image.pixels, map->image.pixels);
+    }
+
+    void mapGridLinksAndKeepsSettings()
+    {
+        SOLARCHIP_REQUIRE_SDO();
+        auto a = loadMap(QStringLiteral("fits/aia_171_level1.fits"));
+        auto b = loadMap(QStringLiteral("fits/aia_171_cutout.fits"));
+        auto h = loadMap(QStringLiteral("fits/sdo-hmi_2011-02-14_20-34-12.fits"));
+        QVERIFY(a && b && h);
+        MapGrid grid;
+        grid.resize(900, 300);
+        grid.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&grid));
+        grid.setColumns(3);
+        grid.setMaps({a, b, h});
+        QCOMPARE(grid.count(), 3);
+        QVERIFY(grid.waitForRender());
+        QCOMPARE(grid.view(2)->displaySettings().colormap, QStringLiteral("grey"));
+        QCOMPARE(grid.viewForChannel(QStringLiteral("hmi")), grid.view(2));
+        QCOMPARE(grid.link()->views().size(), 3);
+        // The user's colormap for the HMI view survives a step in time (same channels).
+        DisplaySettings s = grid.view(2)->displaySettings();
+        s.colormap = QStringLiteral("hmimag");
+        grid.view(2)->setDisplaySettings(s);
+        grid.setMaps({a, b, h});
+        QCOMPARE(grid.view(2)->displaySettings().colormap, QStringLiteral("hmimag"));
+        // Zooming one view zooms the others in world terms.
+        grid.view(1)->setZoom(3.0);
+        QVERIFY(std::fabs(grid.view(0)->worldView().arcsecPerScreenPixel - grid.view(1)->worldView().arcsecPerScreenPixel) < 1e-9);
+        QVERIFY(std::fabs(grid.view(2)->worldView().arcsecPerScreenPixel - grid.view(1)->worldView().arcsecPerScreenPixel) < 1e-9);
+        QSignalSpy readouts(&grid, &MapGrid::readoutChanged);
+        moveMouse(grid.view(2), QPointF(50, 50));
+        QCOMPARE(readouts.count(), 1);
+        QCOMPARE(readouts.at(0).at(0).toInt(), 2);
+        grid.setOverlayVisible(QStringLiteral("limb"), true);
+        for (int i = 0; i < 3; ++i)
+            QVERIFY(grid.view(i)->isOverlayVisible(QStringLiteral("limb")));
+        grid.setMaps({a});
+        QCOMPARE(grid.count(), 1);
+    }
+};
+
+QTEST_MAIN(TestMapView)
+#include "tst_mapview.moc"
