@@ -106,8 +106,11 @@ std::vector<double> ColorBar::ticks(double min, double max, int count)
             step = m * mag;
             break;
         }
-    for (double v = std::ceil(min / step - 1e-9) * step; v <= max + step * 1e-9; v += step)
-        out.push_back(std::abs(v) < step * 1e-9 ? 0.0 : v);
+    // Integer multiples of the step (no accumulated rounding): k * step for k in [ceil(min/step), floor(max/step)].
+    const long long k0 = static_cast<long long>(std::ceil(min / step - 1e-9));
+    const long long k1 = static_cast<long long>(std::floor(max / step + 1e-9));
+    for (long long k = k0; k <= k1; ++k)
+        out.push_back(double(k) * step);
     return out;
 }
 
