@@ -131,8 +131,9 @@ DisplayRange minMaxLimits(const Image &image)
 
 DisplayRange percentileLimits(const Image &image, double lowPercent, double highPercent)
 {
-    // numpy.percentile's "linear" method on the finite pixels. (Not core/Scaling's percentiles(): its
-    // successive nth_element calls can disturb an order statistic selected earlier.)
+    // numpy.percentile's "linear" method on the finite pixels: order statistics r = floor(p/100 (n-1)) and
+    // r + 1, interpolated with numpy's _lerp (exact at both ends). Selected high first: after that
+    // partition the low ranks live in the part below, and each neighbour is an extreme of a small part.
     std::vector<float> v;
     v.reserve(image.size());
     for (float p : image.pixels)
@@ -140,21 +141,44 @@ DisplayRange percentileLimits(const Image &image, double lowPercent, double high
             v.push_back(p);
     if (v.empty())
         return {kNaN, kNaN};
-    auto at = [&v](double percent) {
-        const double index = std::clamp(percent, 0.0, 100.0) / 100.0 * double(v.size() - 1);
-        const size_t lo = static_cast<size_t>(std::floor(index));
-        const double frac = index - double(lo);
-        std::nth_element(v.begin(), v.begin() + static_cast<std::ptrdiff_t>(lo), v.end());
-        const double a = v[lo];
-        const double b = lo + 1 < v.size() && frac > 0
-                             ? double(*std::min_element(v.begin() + static_cast<std::ptrdiff_t>(lo) + 1, v.end()))
-                             : a;
-        // numpy's _lerp, exact at both ends.
-        return frac >= 0.5 ? b - (b - a) * (1.0 - frac) : a + (b - a) * frac;
+    const long long n = static_cast<long long>(v.size());
+    auto split = [n](double percent, long long &r, double &frac) {
+        const double index = std::clamp(percent, 0.0, 100.0) / 100.0 * double(n - 1);
+        r = std::min(n - 1, static_cast<long long>(std::floor(index)));
+        frac = index - double(r);
     };
-    const double low = at(lowPercent);
-    const double high = at(highPercent);
-    return {low, high};
+    auto lerp = [](double a, double b, double t) { return t >= 0.5 ? b - (b - a) * (1.0 - t) : a + (b - a) * t; };
+    long long rl = 0, rh = 0;
+    double fl = 0, fh = 0;
+    split(std::min(lowPercent, highPercent), rl, fl);
+    split(std::max(lowPercent, highPercent), rh, fh);
+    auto it = [&v](long long k) { return v.begin() + static_cast<std::ptrdiff_t>(k); };
+    // High: rank rh, and rank rh + 1 as the minimum of what lies above it.
+    std::nth_element(v.begin(), it(rh), v.end());
+    const double h0 = v[static_cast<size_t>(rh)];
+    const double h1 = fh > 0 && rh + 1 < n ? double(*std::min_element(it(rh + 1), v.end())) : h0;
+    // Low, within [0, rh]: rank rl + 1 selected, rank rl as the maximum below it.
+    double l0 = h0, l1 = h0;
+    if (rl < rh && fl == 0) {
+        // Only rank rl (the minimum for the 0th percentile, the usual AIA default).
+        if (rl == 0)
+            l0 = double(*std::min_element(v.begin(), it(rh)));
+        else {
+            std::nth_element(v.begin(), it(rl), it(rh));
+            l0 = v[static_cast<size_t>(rl)];
+        }
+        l1 = l0;
+    } else if (rl < rh) {
+        const long long upper = std::min(rl + 1, rh);
+        std::nth_element(v.begin(), it(upper), it(rh));
+        l1 = v[static_cast<size_t>(upper)];  // when rl + 1 == rh this is the high statistic itself
+        l0 = double(*std::max_element(v.begin(), it(upper)));
+    } else if (rl == rh) {
+        l1 = h1;
+    }
+    const double low = fl > 0 ? lerp(l0, l1, fl) : l0;
+    const double high = fh > 0 ? lerp(h0, h1, fh) : h0;
+    return lowPercent <= highPercent ? DisplayRange{low, high} : DisplayRange{high, low};
 }
 
 DisplayRange zscaleLimits(const Image &image, const ZScaleParams &params)

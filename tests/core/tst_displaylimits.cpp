@@ -73,6 +73,13 @@ private Q_SLOTS:
                      qPrintable(QStringLiteral("%1: p%2 = %3, numpy %4").arg(file, it.key()).arg(r.min, 0, 'g', 12)
                                     .arg(it.value().toDouble(), 0, 'g', 12)));
         }
+        // Every pair of percentiles at once (the low and high selections share one partition).
+        for (auto a = ps.begin(); a != ps.end(); ++a)
+            for (auto b = ps.begin(); b != ps.end(); ++b) {
+                const DisplayRange r = percentileLimits(img, a.key().toDouble(), b.key().toDouble());
+                QVERIFY2(near(r.min, a.value().toDouble(), 1e-6 * span) && near(r.max, b.value().toDouble(), 1e-6 * span),
+                         qPrintable(QStringLiteral("%1: p%2/p%3 = %4/%5").arg(file, a.key(), b.key()).arg(r.min).arg(r.max)));
+            }
         // Settings route: Percentile mode with 0.5 .. 99.5.
         DisplaySettings s;
         s.limits = DisplayLimitsMode::Percentile;
