@@ -15,6 +15,8 @@ Subcommands (JSON on stdout):
                                   points lon/lat = multiples of 15 deg on the visible hemisphere
   difference A B x,y [x,y ...]    A - B (float32) and A/EXPTIME - B/EXPTIME at pixels, the symmetric limit
                                   max(|p0.5|, |p99.5|) of A - B and matplotlib RdBu_r colours of the pixels
+  batch JSON                      several of these in one process: JSON is a list of argument lists; prints
+                                  the list of their results
   colours FILE stretch a low high cmap x,y [x,y ...]
                                   sunpy/astropy display colour of pixels: ImageNormalize(vmin, vmax from numpy
                                   percentiles [low, high], stretch) then the colormap, as 8-bit RGB (rounded)
@@ -214,24 +216,47 @@ def cmd_difference(path_a, path_b, points):
                "limit": float(m), "points": out}, sys.stdout)
 
 
+def dispatch(argv):
+    cmd = argv[0]
+    if cmd == "colormaps":
+        cmd_colormaps()
+    elif cmd == "display":
+        cmd_display(argv[1:])
+    elif cmd == "readout":
+        cmd_readout(argv[1], parse_points(argv[2:]))
+    elif cmd == "limb":
+        cmd_limb(argv[1], int(argv[2]) if len(argv) > 2 else 72)
+    elif cmd == "colours":
+        cmd_colours(argv[1], argv[2], float(argv[3]), float(argv[4]), float(argv[5]), argv[6], parse_points(argv[7:]))
+    elif cmd == "difference":
+        cmd_difference(argv[1], argv[2], parse_points(argv[3:]))
+    else:
+        sys.exit("unknown subcommand " + cmd)
+
+
+def cmd_batch(spec):
+    """Several subcommands in one process (imports paid once): a JSON list of argument lists in, a JSON list
+    of their results out."""
+    import io
+    results = []
+    real = sys.stdout
+    for argv in json.loads(spec):
+        buf = io.StringIO()
+        sys.stdout = buf
+        try:
+            dispatch(argv)
+        finally:
+            sys.stdout = real
+        results.append(json.loads(buf.getvalue()))
+    json.dump(results, sys.stdout)
+
+
 def parse_points(args):
     return [tuple(int(v) for v in a.split(",")) for a in args]
 
 
 if __name__ == "__main__":
-    cmd = sys.argv[1]
-    if cmd == "colormaps":
-        cmd_colormaps()
-    elif cmd == "display":
-        cmd_display(sys.argv[2:])
-    elif cmd == "readout":
-        cmd_readout(sys.argv[2], parse_points(sys.argv[3:]))
-    elif cmd == "limb":
-        cmd_limb(sys.argv[2], int(sys.argv[3]) if len(sys.argv) > 3 else 72)
-    elif cmd == "colours":
-        cmd_colours(sys.argv[2], sys.argv[3], float(sys.argv[4]), float(sys.argv[5]), float(sys.argv[6]),
-                    sys.argv[7], parse_points(sys.argv[8:]))
-    elif cmd == "difference":
-        cmd_difference(sys.argv[2], sys.argv[3], parse_points(sys.argv[4:]))
+    if sys.argv[1] == "batch":
+        cmd_batch(sys.argv[2])
     else:
-        sys.exit("unknown subcommand " + cmd)
+        dispatch(sys.argv[1:])
