@@ -46,7 +46,7 @@ public:
 
     /// Resamples `map` onto `frame`'s pixel grid through the WCS of both (co-registration, e.g. HMI into an
     /// AIA frame). For two helioprojective TAN maps seen from the same observer the mapping is an exact
-    /// homography (an affine map when CRVAL is the same) and is applied with OpenCV; otherwise every
+    /// homography (an affine map when CRVAL is the same), fitted to WCSLIB and checked; otherwise every
     /// output pixel goes through world coordinates (and through the solar sphere when observers differ;
     /// off-disk pixels then have no counterpart and are NaN). Metadata other than the WCS stay the input's.
     static Expected<SdoMap> toFrame(SdoMap map, const PixelFrame &frame,

@@ -13,12 +13,13 @@ namespace solarchip {
 
 enum class Interpolation {
     Bilinear = 1,  // --order 1
-    Cubic = 3,     // --order 3: Keys cubic convolution (a = -0.75, OpenCV INTER_CUBIC)
+    Cubic = 3,     // --order 3: Keys cubic convolution with a = -0.5 (Catmull-Rom; third-order accurate)
 };
 
 /// How a resampling was done (for HISTORY cards, --json and tests).
 struct ResampleInfo {
-    /// "affine" (cv::warpAffine), "homography" (cv::warpPerspective) or "per-pixel" (exact WCS per pixel).
+    /// "affine" or "homography" (positions from the exact model, in double precision) or "per-pixel" (every
+    /// position through WCSLIB, and through the solar sphere when observers differ).
     QString method;
     /// Largest difference, in input pixels, between the fitted affine/homography model and WCSLIB on a
     /// grid of check points (0 for "per-pixel").
@@ -44,6 +45,11 @@ public:
     static Image areaAverage(const Image &src, int width, int height, double minValidFraction = 0.5);
     /// The frame of areaAverage's output (CDELT and CRPIX scaled so the WCS stays exact).
     static Expected<PixelFrame> areaAverageFrame(const PixelFrame &src, int width, int height);
+
+    /// Threads the resampling uses (OpenCV's parallel_for_ pool; all cores by default) and a way to change it (<= 0:
+    /// back to the default), for benchmarks and for callers that run many resamplings in parallel.
+    static int threads();
+    static void setThreads(int n);
 };
 
 }  // namespace solarchip

@@ -165,6 +165,9 @@ public:
     ModelTransform transform = ModelTransform::Identity;
     double scale = 1.0;  // the s of the transform
     std::optional<double> clipMin, clipMax;  // physical units, applied before the transform
+    /// Clip limits from data: the `lower` and `upper` percentiles of these values (e.g. 0.5 and 99.5 of a
+    /// representative image). A bound is left unset when there is no finite value.
+    void setClipPercentiles(const float *values, std::size_t n, double lower, double upper);
     bool zscore = false;
     QMap<QString, ChannelStats> stats;  // channel key ("171", "hmi") -> statistics of transformed values
 
