@@ -93,6 +93,8 @@ void MapView::setMap(std::shared_ptr<const SdoMap> map, const DisplaySettings &s
         clear();
         return;
     }
+    if (map == m_map && settings == m_settings)
+        return;  // already shown (or on its way)
     const bool sameGeometry = m_map && m_map->image.width == map->image.width && m_map->image.height == map->image.height;
     const WorldView before = worldView();
     m_map = std::move(map);
@@ -640,9 +642,11 @@ void MapView::paintEvent(QPaintEvent *)
     QPainter painter(this);
     painter.setClipRect(rect());
     if (!m_map) {
+        // An empty view says why when the caller set a title ("171 Å: no data within ±6 min").
         painter.fillRect(rect(), kBackground);
         painter.setPen(QColor(160, 160, 160));
-        painter.drawText(rect(), Qt::AlignCenter, tr("No map"));
+        painter.drawText(rect().adjusted(8, 8, -8, -8), Qt::AlignCenter | Qt::TextWordWrap,
+                         m_title.isEmpty() ? tr("No map") : m_title);
         return;
     }
     paintScene(painter, QRectF(rect()), pixelToWidget(), m_zoom, true, true);

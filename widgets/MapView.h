@@ -70,7 +70,8 @@ public:
     bool waitForRender(int timeoutMs = 10000);
 
     /// The label drawn by the "label" overlay; defaults to "<channel> <time>" (e.g. "AIA 171 Å
-    /// 2011-06-07 12:00:01"). An empty string restores the default.
+    /// 2011-06-07 12:00:01"). An empty string restores the default. Without a map the title is shown in
+    /// the middle of the view (say why it is empty). setMap() and clear() reset it.
     void setTitle(const QString &title);
     QString title() const;
 

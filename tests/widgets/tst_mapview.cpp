@@ -530,6 +530,19 @@ private Q_SLOTS:
         QCOMPARE(w->image.pixels, map->image.pixels);
     }
 
+    void emptyViewSaysWhy()
+    {
+        MapView view;
+        view.resize(300, 200);
+        const QImage blank = view.grab().toImage();
+        view.setTitle(QStringLiteral("AIA 171 Å: no data within ±6 min"));
+        QVERIFY(!view.hasMap());
+        const QImage titled = view.grab().toImage();
+        QVERIFY(titled != blank);  // the message replaces "No map"
+        QCOMPARE(view.title(), QStringLiteral("AIA 171 Å: no data within ±6 min"));
+        QCOMPARE(view.renderView(true).pixel(150, 100) & 0xffffff, 0u);  // exports of nothing are black
+    }
+
     void mapGridLinksAndKeepsSettings()
     {
         SOLARCHIP_REQUIRE_SDO();
