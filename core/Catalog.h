@@ -63,6 +63,7 @@ struct CatalogScanSummary {
     qint64 failed = 0;   // of added+updated: files that could not be read (recorded with their error)
     bool cancelled = false;
     double elapsedS = 0;
+    QStringList warnings;  // folders that could not be listed (permission denied...), each with its reason
 };
 
 /// Totals over the whole catalog.
@@ -152,7 +153,7 @@ public:
     /// First and last observation time (of one channel, or of all when `channel` is empty); invalid if none.
     Expected<QDateTime> firstTime(const QString &channel = {}) const;
     Expected<QDateTime> lastTime(const QString &channel = {}) const;
-    /// Days with observations in [from, to) (whole UTC days overlapping the range), per channel.
+    /// The UTC days overlapping [from, to) that have observations, with per-channel counts over each whole day.
     Expected<QVector<DaySummary>> days(const QDateTime &from = {}, const QDateTime &to = {},
                                        const QStringList &channels = {}) const;
     /// Observations of the given channels (empty: all) in [from, to), by time; at most `limit` (0: no limit).

@@ -1,0 +1,55 @@
+#include "core/ObservationSet.h"
+
+#include <algorithm>
+#include <cstdlib>
+
+namespace solarchip {
+
+bool ObservationSet::isComplete() const
+{
+    if (members.size() != channels.size())
+        return false;
+    return std::all_of(members.begin(), members.end(), [](const Observation &o) { return o.isValid(); });
+}
+
+QStringList ObservationSet::missingChannels() const
+{
+    QStringList missing;
+    for (int i = 0; i < channels.size(); ++i)
+        if (i >= members.size() || !members[i].isValid())
+            missing << channels[i];
+    return missing;
+}
+
+const Observation *ObservationSet::member(const QString &channel) const
+{
+    const int i = int(channels.indexOf(channel));
+    if (i < 0 || i >= members.size() || !members[i].isValid())
+        return nullptr;
+    return &members[i];
+}
+
+qint64 ObservationSet::maxOffsetMs() const
+{
+    qint64 worst = 0;
+    for (const Observation &o : members)
+        if (o.isValid())
+            worst = std::max(worst, std::llabs(o.timeMs - referenceTimeMs));
+    return worst;
+}
+
+qint64 ObservationSet::spreadMs() const
+{
+    bool any = false;
+    qint64 lo = 0, hi = 0;
+    for (const Observation &o : members) {
+        if (!o.isValid())
+            continue;
+        lo = any ? std::min(lo, o.timeMs) : o.timeMs;
+        hi = any ? std::max(hi, o.timeMs) : o.timeMs;
+        any = true;
+    }
+    return hi - lo;
+}
+
+}  // namespace solarchip
