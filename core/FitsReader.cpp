@@ -158,6 +158,19 @@ Expected<FitsImageInfo> openImage(const QString &path, FitsPtr &out)
             fits_read_key(raw, TSTRING, "ZCMPTYPE", value, nullptr, &s);
             if (!s)
                 info.compression = QString::fromLatin1(value).trimmed();
+            // The compressed tiles live in the table (NAXIS1 x NAXIS2 bytes) and its heap (PCOUNT bytes): a file
+            // cut short (an interrupted download) would otherwise only fail when the pixels are read.
+            LONGLONG rowBytes = 0, rows = 0, heap = 0, headStart = 0, dataStart = 0, dataEnd = 0;
+            s = 0;
+            fits_read_key(raw, TLONGLONG, "NAXIS1", &rowBytes, nullptr, &s);
+            fits_read_key(raw, TLONGLONG, "NAXIS2", &rows, nullptr, &s);
+            fits_read_key(raw, TLONGLONG, "PCOUNT", &heap, nullptr, &s);
+            fits_get_hduaddrll(raw, &headStart, &dataStart, &dataEnd, &s);
+            if (!s && dataStart + rowBytes * rows + heap > fi.size())
+                return Error{path, QStringLiteral("truncated: the compressed %1x%2 image in HDU %3 needs %4 bytes but "
+                                                  "the file has %5")
+                                       .arg(dims[0]).arg(dims[1]).arg(hdu).arg(dataStart + rowBytes * rows + heap)
+                                       .arg(fi.size())};
         }
 
         // Check the file is long enough for uncompressed data (CFITSIO would only fail on reading).
@@ -174,6 +187,11 @@ Expected<FitsImageInfo> openImage(const QString &path, FitsPtr &out)
         }
         return info;
     }
+    // FITS files are whole 2880-byte blocks: a file that is not, with no image found, was most likely cut inside
+    // the header of its image HDU.
+    if (fi.size() % 2880 != 0)
+        return Error{path, QStringLiteral("truncated: %1 bytes is not a whole number of 2880-byte FITS blocks, and no "
+                                          "complete image HDU was found").arg(fi.size())};
     return Error{path, QStringLiteral("no 2-D image HDU in the file (%1 HDU%2: tables or empty headers only)")
                            .arg(nhdu).arg(nhdu == 1 ? "" : "s")};
 }

@@ -261,6 +261,11 @@ private slots:
         QVERIFY(hmi.size() > 100000);
         writeBytes(d + QStringLiteral("/cut/data_truncated.fits"), hmi.left(100000));
         writeBytes(d + QStringLiteral("/cut/header_truncated.fits"), hmi.left(1000));
+        // Real AIA files are RICE-compressed in HDU 2: cut inside the compressed tiles, and inside HDU 2's header.
+        const QByteArray rice = readBytes(sdoFile(QStringLiteral("fits/aia_171_cutout.fits")));
+        QVERIFY(rice.size() > 200000);
+        writeBytes(d + QStringLiteral("/cut/rice_data_truncated.fits"), rice.left(200000));
+        writeBytes(d + QStringLiteral("/cut/rice_header_truncated.fits"), rice.left(4000));
         writeBytes(d + QStringLiteral("/notes.fits"), "These are my observing notes, not a FITS file.\n");
         writeBytes(d + QStringLiteral("/empty.fits"), QByteArray());
         writeBytes(d + QStringLiteral("/README.txt"), "not a FITS name: ignored\n");
@@ -275,6 +280,8 @@ private slots:
         const QMap<QString, QString> expected{
             {QStringLiteral("cut/data_truncated.fits"), QStringLiteral("truncated")},
             {QStringLiteral("cut/header_truncated.fits"), QStringLiteral("truncated")},
+            {QStringLiteral("cut/rice_data_truncated.fits"), QStringLiteral("truncated")},
+            {QStringLiteral("cut/rice_header_truncated.fits"), QStringLiteral("truncated")},
             {QStringLiteral("notes.fits"), QStringLiteral("not a FITS file")},
             {QStringLiteral("empty.fits"), QStringLiteral("empty file")},
             {QStringLiteral("hst.fits"), QStringLiteral("not an SDO map")},
@@ -286,7 +293,7 @@ private slots:
             const QString rel = r[QStringLiteral("path")].toString();
             if (rel == QLatin1String("good.fits"))
                 QVERIFY(!r[QStringLiteral("bad")].toBool());
-            else if (rel != QLatin1String("cut/data_truncated.fits"))
+            else if (!rel.contains(QLatin1String("data_truncated")))
                 QVERIFY2(r[QStringLiteral("bad")].toBool(), qPrintable(rel));
         }
 
