@@ -58,6 +58,15 @@ MapView::MapView(QWidget *parent) : QWidget(parent)
         m_blinkShowsComparison = !m_blinkShowsComparison;
         update();
     });
+    m_zoomAnimation.setDuration(120);
+    m_zoomAnimation.setEasingCurve(QEasingCurve::OutCubic);
+    m_zoomAnimation.setStartValue(0.0);
+    m_zoomAnimation.setEndValue(1.0);
+    connect(&m_zoomAnimation, &QVariantAnimation::valueChanged, this, [this](const QVariant &v) {
+        // Log-linear in zoom: equal steps look equal at every scale.
+        const double t = v.toDouble();
+        zoomAbout(m_zoomFrom * std::pow(m_zoomTarget / m_zoomFrom, t), m_zoomAnchor);
+    });
     ensureDefaultOverlays();
 }
 
@@ -451,10 +460,44 @@ void MapView::panBy(const QPointF &widgetDelta)
     update();
 }
 
-void MapView::zoomIn() { setZoom(m_zoom * 1.25); }
-void MapView::zoomOut() { setZoom(m_zoom / 1.25); }
-void MapView::fitToWindow() { applyFit(); }
-void MapView::zoomToActualSize() { setZoom(1.0); }
+void MapView::setAnimatedZoom(bool on)
+{
+    m_animatedZoom = on;
+    if (!on)
+        m_zoomAnimation.stop();
+}
+
+void MapView::animateZoomAbout(double zoom, const QPointF &widgetPoint)
+{
+    if (!m_animatedZoom) {
+        zoomAbout(zoom, widgetPoint);
+        return;
+    }
+    const bool running = m_zoomAnimation.state() == QAbstractAnimation::Running;
+    // A new tick while gliding continues from the current target, so fast wheel spins add up.
+    const double base = running ? m_zoomTarget : m_zoom;
+    const double target = std::clamp(zoom * (base / m_zoom), minimumZoom(), maximumZoom());
+    m_zoomAnimation.stop();
+    m_zoomFrom = m_zoom;
+    m_zoomTarget = target;
+    m_zoomAnchor = widgetPoint;
+    if (std::abs(m_zoomTarget / m_zoomFrom - 1.0) < 1e-12)
+        return;
+    m_zoomAnimation.start();
+}
+
+void MapView::zoomIn() { animateZoomAbout(m_zoom * 1.25, QPointF(width() / 2.0, height() / 2.0)); }
+void MapView::zoomOut() { animateZoomAbout(m_zoom / 1.25, QPointF(width() / 2.0, height() / 2.0)); }
+void MapView::fitToWindow()
+{
+    m_zoomAnimation.stop();
+    applyFit();
+}
+void MapView::zoomToActualSize()
+{
+    m_zoomAnimation.stop();
+    setZoom(1.0);
+}
 
 MapView::WorldView MapView::worldView() const
 {
@@ -685,7 +728,7 @@ void MapView::wheelEvent(QWheelEvent *event)
         steps = event->pixelDelta().y() / 60.0;
     if (steps == 0)
         return;
-    zoomAbout(m_zoom * std::pow(1.2, steps), event->position());
+    animateZoomAbout(m_zoom * std::pow(1.2, steps), event->position());
     event->accept();
 }
 
@@ -735,7 +778,7 @@ void MapView::mouseDoubleClickEvent(QMouseEvent *event)
     if (!m_map)
         return;
     const bool out = event->modifiers() & Qt::ShiftModifier;
-    zoomAbout(out ? m_zoom / 2.0 : m_zoom * 2.0, event->position());
+    animateZoomAbout(out ? m_zoom / 2.0 : m_zoom * 2.0, event->position());
 }
 
 void MapView::leaveEvent(QEvent *event)

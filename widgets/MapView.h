@@ -20,6 +20,7 @@
 #include <QFutureWatcher>
 #include <QPointer>
 #include <QTimer>
+#include <QVariantAnimation>
 #include <QTransform>
 #include <QWidget>
 
@@ -104,6 +105,14 @@ public:
     bool isNorthUp() const { return m_northUp; }
     /// Angle of the map's +y axis from screen-up, degrees (0 for maps already north up or northUp off).
     double displayRotation() const;
+
+    /// Wheel, keyboard and double-click zooms glide to their target in ~120 ms (log-linear, about the
+    /// cursor) instead of jumping; programmatic setZoom/zoomAbout are immediate. Default on.
+    void setAnimatedZoom(bool on);
+    bool isAnimatedZoom() const { return m_animatedZoom; }
+    /// Zooms to `zoom` about a widget point, animated when animated zoom is on (successive calls while it
+    /// runs accumulate, as wheel ticks do).
+    void animateZoomAbout(double zoom, const QPointF &widgetPoint);
 
     QTransform pixelToWidget() const;
     QPointF mapToWidget(const QPointF &pixel) const;
@@ -230,6 +239,11 @@ private:
     double m_plateScale = 1.0;                 // arcsec per map pixel (sqrt |det J|)
 
     std::vector<std::shared_ptr<OverlayLayer>> m_overlays;
+
+    bool m_animatedZoom = true;
+    QVariantAnimation m_zoomAnimation;
+    double m_zoomFrom = 1.0, m_zoomTarget = 1.0;
+    QPointF m_zoomAnchor;
 
     bool m_dragging = false;
     QPointF m_dragLast;

@@ -325,6 +325,7 @@ private Q_SLOTS:
         view.show();
         QVERIFY(QTest::qWaitForWindowExposed(&view));
         view.setNorthUp(false);
+        view.setAnimatedZoom(false);  // exact steps here; the glide is tested in animatedZoomGlides
         view.setMap(map);
         QVERIFY(view.isFitMode());
         QCOMPARE(view.zoom(), std::min(400.0 / 769.0, 300.0 / 705.0));
@@ -372,6 +373,32 @@ private Q_SLOTS:
         // The visible region at 1:1 centred: the whole map.
         view.fitToWindow();
         QCOMPARE(view.visiblePixelRect(), QRect(0, 0, 769, 705));
+    }
+
+    void animatedZoomGlides()
+    {
+        SOLARCHIP_REQUIRE_SDO();
+        auto map = loadMap(kCutout);
+        QVERIFY(map);
+        MapView view;
+        view.resize(400, 300);
+        view.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&view));
+        view.setMap(map);
+        QVERIFY(view.isAnimatedZoom());
+        const double z0 = view.zoom();
+        const QPointF cursor(300, 60);
+        const QPointF under = view.widgetToMap(cursor);
+        QSignalSpy changed(&view, &MapView::viewChanged);
+        for (int tick = 0; tick < 2; ++tick) {  // two quick wheel ticks add up
+            QWheelEvent wheel(cursor, view.mapToGlobal(cursor), QPoint(), QPoint(0, 120), Qt::NoButton, Qt::NoModifier,
+                              Qt::NoScrollPhase, false);
+            QApplication::sendEvent(&view, &wheel);
+        }
+        QVERIFY(view.zoom() < z0 * 1.44 - 1e-9);  // not there yet
+        QTRY_VERIFY_WITH_TIMEOUT(std::fabs(view.zoom() - z0 * 1.44) < 1e-9, 3000);
+        QVERIFY(changed.count() >= 3);  // intermediate frames
+        QVERIFY((view.widgetToMap(cursor) - under).manhattanLength() < 1e-6);
     }
 
     // Two views of maps with plate scales 30x apart stay aligned in world coordinates.
