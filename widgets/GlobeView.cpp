@@ -167,18 +167,26 @@ struct GlobeView::Impl {
         vtkCamera *cam = q->renderer()->GetActiveCamera();
         double pos[3];
         observerPosition(observer, pos);
-        cam->SetFocalPoint(0, 0, 0);
+        // Perspective from the observer: screen coordinates are tangent-plane (TAN) coordinates, the
+        // same plane a helioprojective TAN map samples linearly. Fit the map's extent, centred on the map
+        // centre as in the 2D view. A full-disk map turns about the Sun centre (the window shifted to the
+        // map centre); a cutout about the point of the Sun it shows, so rotating keeps it in view.
+        const double a = aspect();
+        const double halfTan = std::max(framing.halfHeight, framing.halfWidth / a);
+        if (framingCoversDisk(framing, observer)) {
+            cam->SetFocalPoint(0, 0, 0);
+            cam->SetWindowCenter(framing.centerU / (halfTan * a), framing.centerV / halfTan);
+        } else {
+            double pivot[3];
+            framingPivot(framing, observer, pivot);
+            cam->SetFocalPoint(pivot);
+            cam->SetWindowCenter(0, 0);
+        }
         cam->SetPosition(pos);
         cam->SetViewUp(0, 0, 1);
         cam->OrthogonalizeViewUp();
         cam->ParallelProjectionOff();
-        // Perspective from the observer: screen coordinates are tangent-plane (TAN) coordinates, the
-        // same plane a helioprojective TAN map samples linearly. Fit the map's extent, then shift the
-        // window so the map centre (not the Sun centre) is in the middle, as in the 2D view.
-        const double a = aspect();
-        const double halfTan = std::max(framing.halfHeight, framing.halfWidth / a);
         cam->SetViewAngle(2.0 * std::atan(halfTan) / kDeg);
-        cam->SetWindowCenter(framing.centerU / (halfTan * a), framing.centerV / halfTan);
         q->renderer()->ResetCameraClippingRange();
         markPreset(Preset::Observer);
     }
@@ -237,7 +245,10 @@ GlobeView::GlobeView(QWidget *parent) : VtkOpenGLWidget(parent), d(std::make_uni
     d->texture = vtkSmartPointer<vtkTexture>::New();
     d->texture->InterpolateOn();
     d->texture->MipmapOn();
-    d->texture->SetWrap(vtkTexture::ClampToEdge);
+    // Off the map the texture shows its border: the neutral grey.
+    d->texture->SetWrap(vtkTexture::ClampToBorder);
+    d->texture->SetBorderColor(static_cast<float>(neutralGrey()[0]), static_cast<float>(neutralGrey()[1]),
+                               static_cast<float>(neutralGrey()[2]), 1.0f);
     d->mapActor->SetTexture(d->texture);
     d->offLimbActor->GetProperty()->LightingOff();
     d->offLimbActor->SetTexture(d->texture);
@@ -352,10 +363,13 @@ void GlobeView::setMeshStep(double degrees)
 
 double GlobeView::angleFromObserver() const
 {
+    // Between the directions from the focal point to the camera and to the observer.
     double pos[3], fp[3], obs[3];
     renderer()->GetActiveCamera()->GetPosition(pos);
     renderer()->GetActiveCamera()->GetFocalPoint(fp);
     observerPosition(d->observer, obs);
+    for (int i = 0; i < 3; ++i)
+        obs[i] -= fp[i];
     const double v[3] = {pos[0] - fp[0], pos[1] - fp[1], pos[2] - fp[2]};
     const double dot = v[0] * obs[0] + v[1] * obs[1] + v[2] * obs[2];
     const double nv = std::sqrt(v[0] * v[0] + v[1] * v[1] + v[2] * v[2]);

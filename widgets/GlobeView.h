@@ -10,9 +10,10 @@
 // World units are solar radii; Stonyhurst Cartesian axes (x toward lon 0 lat 0, y toward lon 90 W, z to
 // the north pole). The observer preset puts a perspective camera at the observer (DSUN_OBS), north up
 // (helioprojective +Ty), framed like the 2D map fitted to the widget: the map's field of view fills the
-// widget, centred on the map centre, so the disk looks the same as in the 2D view.
+// widget, centred on the map centre, so the disk looks the same as in the 2D view. Full-disk maps turn
+// about the Sun centre, cutouts and patches about the point of the Sun at the map centre.
 //
-// Mouse: left drag rotates about the Sun centre, right drag / wheel zoom, middle drag pans.
+// Mouse: left drag rotates (about the pivot above), right drag / wheel zoom, middle drag pans.
 // Keys: arrows rotate by 5 deg, +/- zoom, O observer view, N north-pole view, R reset.
 
 #include "widgets/VtkOpenGLWidget.h"
@@ -54,8 +55,8 @@ public:
     double meshStep() const;
     void setMeshStep(double degrees);
 
-    /// Angle between the current view direction and the observer's line of sight, degrees (0 in the
-    /// observer preset).
+    /// Angle between the current view direction and the observer's line of sight to the same pivot,
+    /// degrees (0 in the observer preset).
     double angleFromObserver() const;
 
 public Q_SLOTS:

@@ -4,7 +4,8 @@
 Usage: globe_reference.py FITS [FITS...] > tests/reference/globe_reference.json
 The committed globe_reference.json was made with:
   /usr/bin/python3 tests/reference/globe_reference.py ../shared/sdo/fits/aia_171_level1.fits \
-      ../shared/sdo/fits/aia_171_cutout.fits ../shared/sdo/fits/resampled_hmi.fits > tests/reference/globe_reference.json
+      ../shared/sdo/fits/aia_171_cutout.fits ../shared/sdo/fits/resampled_hmi.fits \
+      ../shared/sdo/jp2/2023_01_31__03_39_23_200__SDO_HMI_HMI_continuum.jp2 > tests/reference/globe_reference.json
 Prints, keyed by file name, for each map: its size, the pixel of the Sun centre (helioprojective 0, 0), the apparent solar radius
 (map.rsun_obs) in arcsec and pixels, the observer, the helioprojective coordinates of the map centre and of a
 5x5 lattice of pixels (map.pixel_to_world), and for a few heliographic Stonyhurst points on the solar surface

@@ -18,6 +18,7 @@
 
 #include <QElapsedTimer>
 #include <QFile>
+#include <QFileInfo>
 #include <QGuiApplication>
 #include <QJsonArray>
 #include <QJsonObject>
@@ -107,9 +108,10 @@ class TestGlobeView : public QObject {
     QJsonObject m_ref;
     QJsonObject ref(const QString &name) const { return m_ref.value(name).toObject(); }
 
+    // `name` is a file under ../shared/sdo/fits, or a path relative to ../shared/sdo.
     SdoMap load(const QString &name)
     {
-        auto map = SdoMap::load(test::sdoFile(QStringLiteral("fits/") + name));
+        auto map = SdoMap::load(test::sdoFile(name.contains(QLatin1Char('/')) ? name : QStringLiteral("fits/") + name));
         if (!map.ok())
             qFatal("%s", qPrintable(map.errorString()));
         return std::move(map.value());
@@ -136,7 +138,7 @@ private slots:
         QFile f(test::sourceDir() + QStringLiteral("/tests/reference/globe_reference.json"));
         QVERIFY2(f.open(QIODevice::ReadOnly), "tests/reference/globe_reference.json missing");
         m_ref = QJsonDocument::fromJson(f.readAll()).object();
-        QCOMPARE(m_ref.size(), 3);
+        QCOMPARE(m_ref.size(), 4);
     }
 
     // The observer view shows each map pixel where the 2D view fitted to the widget would: sampled pixels,
@@ -150,6 +152,8 @@ private slots:
         QTest::newRow("aia_171_level1 wide") << QStringLiteral("aia_171_level1.fits") << QSize(520, 360) << 0.4;
         QTest::newRow("hmi crota2 180") << QStringLiteral("resampled_hmi.fits") << QSize(400, 400) << 0.4;
         QTest::newRow("aia cutout") << QStringLiteral("aia_171_cutout.fits") << QSize(400, 400) << 2.5;
+        QTest::newRow("helioviewer jp2") << QStringLiteral("jp2/2023_01_31__03_39_23_200__SDO_HMI_HMI_continuum.jp2")
+                                         << QSize(400, 400) << 2.5;
     }
     void observerView()
     {
@@ -157,7 +161,7 @@ private slots:
         QFETCH(QString, name);
         QFETCH(QSize, size);
         QFETCH(double, tolerance);
-        const QJsonObject r = ref(name);
+        const QJsonObject r = ref(QFileInfo(name).fileName());
         const SdoMap map = load(name);
         const int n1 = map.image.width, n2 = map.image.height;
         QCOMPARE(n1, r.value(QStringLiteral("naxis1")).toInt());
@@ -512,6 +516,36 @@ private slots:
         QVERIFY(std::fabs(view.angleFromObserver() - 5.0) < 0.01);
         QTest::keyClick(&view, Qt::Key_Q);  // VTK's "quit" key does nothing here
         QVERIFY(view.isVisible());
+    }
+
+    // A Carrington (CEA) SHARP patch goes on the sphere through the Stonyhurst <-> Carrington path of the
+    // WCS: the observer view is framed on the patch (its projected outline fitted to the widget), so the
+    // widget shows the whole patch with its middle near the widget centre.
+    void carringtonMap()
+    {
+        SOLARCHIP_REQUIRE_SDO();
+        const SdoMap map = load(QStringLiteral("hmi.sharp_cea_720s.377.20110215_020000_TAI.continuum.fits"));
+        QVERIFY(map.wcs.kind() == Wcs::Kind::Carrington);
+        GlobeView view;
+        view.setGridVisible(false);
+        view.setLimbVisible(false);
+        const int n1 = map.image.width, n2 = map.image.height;
+        const QImage img = show(view, map, encodingTexture(n1, n2));
+        double x = 0, y = 0;
+        QVERIFY2(decodeAt(img, QPointF(200, 200), n1, n2, x, y), qPrintable(rgb(img.pixel(200, 200))));
+        QVERIFY2(std::fabs(x - (n1 - 1) / 2.0) < 0.05 * n1 && std::fabs(y - (n2 - 1) / 2.0) < 0.05 * n2,
+                 qPrintable(QStringLiteral("centre shows %1,%2 of %3x%4").arg(x).arg(y).arg(n1).arg(n2)));
+        double xmin = 1e9, xmax = -1e9, ymin = 1e9, ymax = -1e9;
+        for (int j = 0; j < img.height(); ++j)
+            for (int i = 0; i < img.width(); ++i)
+                if (decode(img.pixel(i, j), n1, n2, x, y)) {
+                    xmin = std::min(xmin, x);
+                    xmax = std::max(xmax, x);
+                    ymin = std::min(ymin, y);
+                    ymax = std::max(ymax, y);
+                }
+        QVERIFY2(xmin < 0.02 * n1 && xmax > 0.98 * (n1 - 1) && ymin < 0.02 * n2 && ymax > 0.98 * (n2 - 1),
+                 qPrintable(QStringLiteral("shown x %1..%2, y %3..%4").arg(xmin).arg(xmax).arg(ymin).arg(ymax)));
     }
 
     void greyscaleAndClear()

@@ -54,6 +54,54 @@ void observerPosition(const Observer &obs, double pos[3])
         pos[i] *= d;
 }
 
+bool observerBasis(const Observer &obs, double o[3], double w[3], double n[3])
+{
+    observerPosition(obs, o);
+    const double d = std::sqrt(o[0] * o[0] + o[1] * o[1] + o[2] * o[2]);
+    for (int i = 0; i < 3; ++i)
+        o[i] /= d;
+    // North: the solar axis (z) minus its part along the line of sight; west = north x toward-observer.
+    n[0] = -o[2] * o[0];
+    n[1] = -o[2] * o[1];
+    n[2] = 1.0 - o[2] * o[2];
+    const double nn = std::sqrt(n[0] * n[0] + n[1] * n[1] + n[2] * n[2]);
+    if (nn < 1e-9)
+        return false;
+    for (int i = 0; i < 3; ++i)
+        n[i] /= nn;
+    w[0] = n[1] * o[2] - n[2] * o[1];
+    w[1] = n[2] * o[0] - n[0] * o[2];
+    w[2] = n[0] * o[1] - n[1] * o[0];
+    return true;
+}
+
+bool framingCoversDisk(const GlobeFraming &f, const Observer &obs)
+{
+    const double tanDisk = std::tan(std::asin(1.0 / observerDistanceRadii(obs)));
+    return std::fabs(f.centerU) + tanDisk <= f.halfWidth && std::fabs(f.centerV) + tanDisk <= f.halfHeight;
+}
+
+void framingPivot(const GlobeFraming &f, const Observer &obs, double out[3])
+{
+    double o[3], w[3], n[3];
+    out[0] = out[1] = out[2] = 0.0;
+    if (!observerBasis(obs, o, w, n))
+        return;
+    const double d = observerDistanceRadii(obs);
+    double dir[3];
+    for (int i = 0; i < 3; ++i)
+        dir[i] = -o[i] + f.centerU * w[i] + f.centerV * n[i];
+    const double len = std::sqrt(dir[0] * dir[0] + dir[1] * dir[1] + dir[2] * dir[2]);
+    for (double &c : dir)
+        c /= len;
+    // |O + t dir| = 1 with O = d o: t^2 + 2 t (O.dir) + d^2 - 1 = 0, nearest root; else the closest approach.
+    const double b = d * (o[0] * dir[0] + o[1] * dir[1] + o[2] * dir[2]);
+    const double disc = b * b - (d * d - 1.0);
+    const double t = disc >= 0 ? -b - std::sqrt(disc) : -b;
+    for (int i = 0; i < 3; ++i)
+        out[i] = d * o[i] + t * dir[i];
+}
+
 GlobeFraming fullDiskFraming(const Observer &obs)
 {
     const double d = observerDistanceRadii(obs);
@@ -91,22 +139,6 @@ GlobeFraming mapFraming(const Wcs &wcs, int naxis1, int naxis2, const Observer &
     return f;
 }
 
-bool mapTextureCoord(const Wcs &wcs, int naxis1, int naxis2, double lonDeg, double latDeg, double &s, double &t)
-{
-    double tx = 0, ty = 0, x = 0, y = 0;
-    bool visible = false;
-    if (!Wcs::stonyhurstToHelioprojective(LonLat{lonDeg, latDeg}, wcs.observer(), tx, ty, &visible) || !visible)
-        return false;
-    if (!wcs.helioprojectiveToPixel(tx, ty, x, y))
-        return false;
-    if (!(x >= -0.5 && x <= naxis1 - 0.5 && y >= -0.5 && y <= naxis2 - 0.5))
-        return false;
-    // Texel centres sit at (i + 0.5) / n in OpenGL.
-    s = (x + 0.5) / naxis1;
-    t = (y + 0.5) / naxis2;
-    return true;
-}
-
 GlobeMesh buildGlobeMesh(double stepDeg, const Wcs *wcs, int naxis1, int naxis2)
 {
     const int nLon = std::max(8, static_cast<int>(std::lround(360.0 / stepDeg)));
@@ -129,7 +161,8 @@ GlobeMesh buildGlobeMesh(double stepDeg, const Wcs *wcs, int naxis1, int naxis2)
         }
     }
 
-    // Which vertices see the map, and where: Stonyhurst -> helioprojective (near side only) -> pixel.
+    // Which vertices face the observer, and the map pixel under them: Stonyhurst -> helioprojective (near
+    // side only) -> pixel, inside the image or not.
     std::vector<char> valid(nPoints, 0);
     auto tcoords = vtkSmartPointer<vtkFloatArray>::New();
     tcoords->SetName("TCoords");
@@ -162,7 +195,7 @@ GlobeMesh buildGlobeMesh(double stepDeg, const Wcs *wcs, int naxis1, int naxis2)
         }
         for (int m = 0; m < n; ++m) {
             const double x = xy[2 * m], y = xy[2 * m + 1];
-            if (x >= -0.5 && x <= naxis1 - 0.5 && y >= -0.5 && y <= naxis2 - 0.5) {
+            if (std::isfinite(x) && std::isfinite(y)) {
                 valid[index[m]] = 1;
                 tcoords->SetTuple2(index[m], (x + 0.5) / naxis1, (y + 0.5) / naxis2);
             }
@@ -215,17 +248,9 @@ vtkSmartPointer<vtkPolyData> buildOffLimbPlane(const Wcs &wcs, int naxis1, int n
     const Observer &obs = wcs.observer();
     const double d = observerDistanceRadii(obs);
     // Plane axes: west and north as the observer sees them (the observer view's screen axes).
-    double o[3];
-    observerPosition(obs, o);
-    for (double &c : o)
-        c /= d;
-    double n[3] = {-o[2] * o[0], -o[2] * o[1], 1.0 - o[2] * o[2]};  // z minus its part along o
-    const double nn = std::sqrt(n[0] * n[0] + n[1] * n[1] + n[2] * n[2]);
-    if (nn < 1e-9)
+    double o[3], w[3], n[3];
+    if (!observerBasis(obs, o, w, n))
         return nullptr;  // observer above a pole: north is undefined on the sky
-    for (double &c : n)
-        c /= nn;
-    const double w[3] = {n[1] * o[2] - n[2] * o[1], n[2] * o[0] - n[0] * o[2], n[0] * o[1] - n[1] * o[0]};
 
     // A point (X, Y) of the plane is seen at tangent-plane coordinates (X / d, Y / d).
     const int cells = 64;
