@@ -10,6 +10,7 @@
 #include <vtkRenderer.h>
 #include <vtkSmartPointer.h>
 
+#include <QCursor>
 #include <QKeyEvent>
 #include <QMouseEvent>
 #include <QOpenGLContext>
