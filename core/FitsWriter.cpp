@@ -195,6 +195,21 @@ Status FitsWriter::write(const QString &path, const FitsHeader &header, const Im
     }
     if (!status)
         fits_write_chksum(f, &status);
+    if (!status && !options.checksumTime.isEmpty()) {
+        // Replace the time stamps in the comments, then recompute CHECKSUM by the FITS checksum convention
+        // (value zeroed, ones'-complement sum of header + data, complement encoded); DATASUM is unchanged.
+        // fits_write_chksum would stamp the current time again.
+        const QByteArray when = options.checksumTime.toLatin1();
+        fits_modify_comment(f, "DATASUM", ("data unit checksum updated " + when).constData(), &status);
+        fits_modify_comment(f, "CHECKSUM", ("HDU checksum updated " + when).constData(), &status);
+        char zero[] = "0000000000000000";
+        fits_modify_key_str(f, "CHECKSUM", zero, "&", &status);
+        unsigned long datasum = 0, hdusum = 0;
+        fits_get_chksum(f, &datasum, &hdusum, &status);
+        char encoded[FLEN_VALUE] = {0};
+        fits_encode_chksum(hdusum, TRUE, encoded);
+        fits_modify_key_str(f, "CHECKSUM", encoded, "&", &status);
+    }
     const int writeStatus = status;
     int closeStatus = 0;
     fits_close_file(f, &closeStatus);

@@ -25,6 +25,10 @@ struct FitsWriteOptions {
     /// Tile shape for compression (0 = row by row, CFITSIO's default for RICE).
     int tileWidth = 0;
     int tileHeight = 1;
+    /// CFITSIO stamps the CHECKSUM/DATASUM comments with the current time; when set (e.g.
+    /// "2011-06-07T00:10:00"), that text is used instead, so identical input gives byte-identical files
+    /// (the synthetic archive is reproducible per seed).
+    QString checksumTime;
 };
 
 class FitsWriter {
