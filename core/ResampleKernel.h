@@ -27,6 +27,11 @@ struct Taps {
 /// reproduces the image (NaN pattern included).
 inline bool axisTaps(double s, int n, bool cubic, Taps &t)
 {
+    // Positions within 1e-9 px of a pixel centre are that centre (model round-off must not turn an exact
+    // grid into a shifted one, or push the edge pixels out of the image).
+    const double r = std::nearbyint(s);
+    if (std::fabs(s - r) < 1e-9)
+        s = r;
     if (!(s >= 0.0 && s <= n - 1.0))
         return false;
     const double f = std::floor(s);

@@ -159,8 +159,9 @@ std::vector<double> percentiles(const float *values, std::size_t n, const std::v
     ranks.erase(std::unique(ranks.begin(), ranks.end()), ranks.end());
     std::size_t from = 0;
     for (std::size_t r : ranks) {
+        // [from, end) holds only values >= every rank already placed, so the earlier ranks stay put.
         std::nth_element(v.begin() + static_cast<long>(from), v.begin() + static_cast<long>(r), v.end());
-        from = r;
+        from = r + 1;
     }
     for (std::size_t i = 0; i < ps.size(); ++i) {
         if (std::isnan(ps[i]))

@@ -18,6 +18,13 @@ coordinates here; numpy the patterns).
       compares with where sunpy puts the same surface point seen from FILE's observer.
   prep_geometry.py world FILE.fits PIXELS_JSON
       astropy world coordinates (arcsec) of 0-based pixels [[x, y], ...] of FILE.
+  prep_geometry.py diskmask FILE.fits
+      sunpy's on-disk test (sunpy.map.maputils.coordinate_is_on_solar_disk) for every pixel, and each pixel's
+      angular distance from disk centre minus sunpy's solar angular radius (arcsec).
+  prep_geometry.py areamean FILE.fits WIDTH HEIGHT MIN_VALID
+      Area average to WIDTH x HEIGHT for any ratio, by an integral image: pixels are constant over their
+      unit cells, so the cumulative integral is bilinear within each cell and the mean over any rectangle
+      [j s, (j+1) s) is exact from four interpolated corner values (NaN-aware: values and valid area apart).
   prep_geometry.py blockmean FILE.fits FACTOR_Y FACTOR_X MIN_VALID
       skimage.transform.downscale_local_mean of FILE (no NaN) and a NaN-aware block mean (numpy), as JSON.
 """
@@ -176,6 +183,54 @@ def world(path, pixels):
     print(json.dumps([[float(a) * 3600.0, float(b) * 3600.0] for a, b in zip(lon, lat)]))
 
 
+def diskmask(path):
+    import astropy.units as u
+    import sunpy.map
+    from sunpy.map.maputils import all_coordinates_from_map, coordinate_is_on_solar_disk
+    from sunpy.coordinates.sun import _angular_radius
+
+    m = sunpy.map.Map(path)
+    c = all_coordinates_from_map(m)
+    on = coordinate_is_on_solar_disk(c)
+    radius = _angular_radius(c.rsun, c.observer.radius).to_value(u.arcsec)
+    dist = np.sqrt(c.Tx.to_value(u.arcsec) ** 2 + c.Ty.to_value(u.arcsec) ** 2)
+    print(json.dumps({"shape": list(on.shape), "on": [int(v) for v in on.ravel()],
+                      "margin": [float(v) for v in (dist - radius).ravel()], "radius": float(radius)}))
+
+
+def areamean(path, width, height, min_valid):
+    hdu = [x for x in fits.open(path) if x.data is not None and x.data.ndim == 2][0]
+    d = hdu.data.astype(np.float64)
+    valid = np.isfinite(d).astype(np.float64)
+    vals = np.where(valid > 0, d, 0.0)
+
+    def integral(a):
+        f = np.zeros((a.shape[0] + 1, a.shape[1] + 1))
+        f[1:, 1:] = a.cumsum(0).cumsum(1)
+        return f
+
+    def at(f, x, y):  # bilinear interpolation of the integral image at edge coordinates (x, y)
+        x0 = np.minimum(np.floor(x).astype(int), f.shape[1] - 2)
+        y0 = np.minimum(np.floor(y).astype(int), f.shape[0] - 2)
+        u, v = x - x0, y - y0
+        return ((1 - u) * (1 - v) * f[y0, x0] + u * (1 - v) * f[y0, x0 + 1] + (1 - u) * v * f[y0 + 1, x0]
+                + u * v * f[y0 + 1, x0 + 1])
+
+    sx, sy = d.shape[1] / width, d.shape[0] / height
+    jj, ii = np.mgrid[0:height, 0:width]
+    ax, bx, ay, by = ii * sx, (ii + 1) * sx, jj * sy, (jj + 1) * sy
+    fv, fm = integral(vals), integral(valid)
+
+    def box(f):
+        return at(f, bx, by) - at(f, ax, by) - at(f, bx, ay) + at(f, ax, ay)
+
+    s_, w_ = box(fv), box(fm)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        mean = s_ / w_
+    mean[(w_ <= 0) | (w_ < min_valid * sx * sy * (1 - 1e-9))] = np.nan
+    print(json.dumps({"mean": [None if not np.isfinite(v) else float(v) for v in mean.ravel()]}))
+
+
 def blockmean(path, fy, fx, min_valid):
     from skimage.transform import downscale_local_mean
 
@@ -206,6 +261,10 @@ def main():
         check_blobs(a[2], json.loads(a[3]))
     elif len(a) == 4 and a[1] == "world":
         world(a[2], json.loads(a[3]))
+    elif len(a) == 3 and a[1] == "diskmask":
+        diskmask(a[2])
+    elif len(a) == 6 and a[1] == "areamean":
+        areamean(a[2], int(a[3]), int(a[4]), float(a[5]))
     elif len(a) == 6 and a[1] == "blockmean":
         blockmean(a[2], int(a[3]), int(a[4]), float(a[5]))
     else:
