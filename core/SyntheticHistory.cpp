@@ -390,6 +390,16 @@ SyntheticRegionModel SyntheticHistory::makeRegion(quint64 seed, double t0, doubl
         f.u = lead ? 1.0 + rng.normal(0, 0.35) : 1.0 + rng.normal(0, 0.55);
         f.v = rng.normal(0, lead ? 0.35 : 0.55);
         f.sigmaDeg = (lead ? rng.uniform(0.2, 0.45) : rng.uniform(0.25, 0.55)) * (0.7 + 0.6 * size);
+        // Sunspots sit in a moat free of plage: keep fragments off the spot (u = 1, v = 0) by a clear margin.
+        {
+            const double du = f.u - 1.0, dv = f.v, d = std::hypot(du, dv);
+            const double moat = 0.45;
+            if (d < moat) {
+                const double a = d > 1e-9 ? std::atan2(dv, du) : rng.uniform(0, 2 * M_PI);
+                f.u = 1.0 + moat * std::cos(a);
+                f.v = moat * std::sin(a);
+            }
+        }
         f.phase1 = rng.uniform(0, 2 * M_PI);
         f.phase2 = rng.uniform(0, 2 * M_PI);
         f.period1 = rng.uniform(2, 6);

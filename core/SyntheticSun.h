@@ -13,10 +13,12 @@
 //   OUT/synth.json                               the options and generator version (resume refuses others)
 //   OUT/<channel>/YYYY/MM/DD/<JSOC export name>   one FITS file per channel and time step
 //       AIA:  aia.lev1.171A_2011-06-07T00_00_00.34Z.image_lev1.fits   (time = DATE-OBS, UTC)
-//       HMI:  hmi.M_720s.20110607_000000_TAI.1.magnetogram.fits        (time = T_REC, TAI; .1. = CAMERA)
+//       HMI:  hmi.M_720s.20110607_000000_TAI.1.magnetogram.fits        (time = T_REC, TAI; .1. = CAMERA:
+//             1 = side camera before 2016-04-13, 3 = both cameras after)
 //             hmi.Ic_720s.20110607_000000_TAI.1.continuum.fits
 //   OUT/truth/YYYY/MM/DD/truth_YYYYMMDD_HHMMSS.json   ground truth per time step (regions, flares, holes)
 //   OUT/swpc_flarelist_YYYYMMDD-YYYYMMDD.csv      flares of the run in the SWPC CSV layout (FlareList reads it)
+// The folder of a file is the date in its name: DATE-OBS (UTC) for AIA, T_REC (TAI) for HMI.
 // Every file is written atomically (temporary + fsync + rename); re-running with the same options skips the
 // files that exist, so a killed run resumes where it stopped.
 
@@ -61,7 +63,9 @@ struct SyntheticOptions {
     QStringList channels = defaultChannels();  // canonical keys: "hmi", "hmi_ic", "94" ... "1700", "4500"
     quint64 seed = 1;
 
-    double activity = -1;           // < 0: from the solar-cycle phase of the date; else emergence-rate factor
+    /// < 0: from the solar-cycle phase of the date (Hathaway profile of cycles 19-28); >= 0: a fixed level
+    /// (1 = the maximum of cycle 24, 0 = no random active regions). Also sets the polar-hole size.
+    double activity = -1;
     bool randomRegions = true;      // draw active regions from the seed
     QVector<SyntheticRegionSpec> regions;  // placed by hand, added to the random ones
     bool flares = true;
@@ -166,7 +170,9 @@ public:
     QVector<SyntheticHoleState> holesAt(const QDateTime &utc) const;
     /// Every flare of the run, visible or not, sorted by peak time.
     const QVector<SyntheticFlare> &flares() const;
-    /// The visible flares peaking inside the run, at or above B1.0, as FlareList events (SWPC layout).
+    /// The flares of the list: on the Earth-facing side at the peak, peaking in [start, start + days + 1 day)
+    /// (the extra day covers the 24 h label window of the last steps), and above the GOES background of the
+    /// moment (as flares are detected in GOES data). Times whole minutes, class to one decimal.
     QVector<FlareEvent> flareListEvents() const;
     /// Ground truth of one step: observer, regions (with pixel positions in each frame), holes, flares in
     /// progress and the strongest flare of the next 24 h. `frames` supplies the per-channel geometry.

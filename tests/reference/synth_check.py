@@ -49,9 +49,13 @@ def main():
                 continue
             m = sunpy.map.Map(path)
             maps[ch] = m
-            with fits.open(path, checksum=True) as hdul:
+            with warnings.catch_warnings(record=True) as caught, fits.open(path, checksum=True) as hdul:
+                warnings.simplefilter("always")
+                # The stored layout, read before astropy scales the data (it then rewrites BITPIX in memory).
+                raw = getattr(hdul[1], "_header", hdul[1].header) if len(hdul) > 1 else hdul[0].header
+                stored = {"zcmptype": raw.get("ZCMPTYPE"), "zbitpix": raw.get("ZBITPIX"),
+                          "stored_bscale": raw.get("BSCALE", 1.0), "stored_blank": raw.get("BLANK")}
                 hdu = image_hdu(hdul)
-                raw = hdul[1].header if len(hdul) > 1 else hdul[0].header
                 fileinfo = {
                     "path": os.path.relpath(path, root),
                     "channel": ch,
@@ -66,11 +70,10 @@ def main():
                     "exposure": float(m.exposure_time.to_value(u.s)) if m.exposure_time is not None else None,
                     "processing_level": m.processing_level,
                     "bitpix": int(hdu.header.get("BITPIX", 0)),
-                    "zcmptype": raw.get("ZCMPTYPE"),
-                    "zbitpix": raw.get("ZBITPIX"),
-                    "blank": hdu.header.get("BLANK"),
-                    "bscale": hdu.header.get("BSCALE", 1.0),
-                    "checksum_ok": bool(hdu._checksum_valid) if hasattr(hdu, "_checksum_valid") else None,
+                    **stored,
+                    "checksum_failures": sum("checksum" in str(w.message).lower() for w in caught),
+                    "hdu_index": hdul.index_of(hdu),
+                    "hdu_class": type(hdu).__name__,
                     "nan_fraction": float(np.mean(~np.isfinite(m.data))),
                     "instrument": m.instrument,
                     "detector": m.detector,

@@ -1,0 +1,304 @@
+// FlareList: the shipped SWPC and cycle-24 lists against facts read independently by Python's csv module
+// (tests/reference/flarelist_reference.py), GOES class <-> flux closed forms, label windows, bad rows.
+#include "TestSupport.h"
+
+#include "core/FlareList.h"
+
+#include <QJsonArray>
+#include <QJsonObject>
+#include <QTimeZone>
+#include <QtTest>
+
+using namespace solarchip;
+
+namespace {
+
+QDateTime utc(int y, int mo, int d, int h = 0, int mi = 0, int s = 0)
+{
+    return QDateTime(QDate(y, mo, d), QTime(h, mi, s), QTimeZone::utc());
+}
+
+QDateTime iso(const QJsonValue &v)
+{
+    if (v.isNull())
+        return {};
+    QDateTime t = QDateTime::fromString(v.toString(), Qt::ISODate);
+    t.setTimeZone(QTimeZone::utc());
+    return t;
+}
+
+FlareEvent flare(const QDateTime &peak, const QString &cls)
+{
+    FlareEvent e;
+    e.start = peak.addSecs(-600);
+    e.peak = peak;
+    e.end = peak.addSecs(900);
+    e.goesClass = cls;
+    e.peakFlux = goesClassToFlux(cls).value();
+    return e;
+}
+
+const QByteArray kSwpcHeader =
+    "date,event_no,start_time,max_time,end_time,goes_sat,goes_channel,goes_class_ind,goes_class,integrated_flux,noaa_ar,ts\n";
+
+}  // namespace
+
+class TestFlareList : public QObject {
+    Q_OBJECT
+private:
+    QJsonObject m_ref;
+    QString m_swpc, m_sc24;
+
+private slots:
+    void initTestCase()
+    {
+        if (test::sdoDir().isEmpty())
+            return;
+        m_swpc = test::sdoFile(QStringLiteral("labels/swpc_flarelist_20100101-20210810.csv"));
+        m_sc24 = test::sdoFile(QStringLiteral("labels/final_flare_list_sc24.csv"));
+        const auto r = test::runPython(QStringLiteral("flarelist_reference.py"), {m_swpc, m_sc24});
+        QVERIFY2(r.exitCode == 0, r.err.constData());
+        m_ref = test::parseJson(r.out).object();
+    }
+
+    void classFluxClosedForms_data()
+    {
+        QTest::addColumn<QString>("cls");
+        QTest::addColumn<double>("flux");
+        QTest::newRow("A1.0") << "A1.0" << 1e-8;
+        QTest::newRow("B5.5") << "B5.5" << 5.5e-7;
+        QTest::newRow("C1.0") << "C1.0" << 1e-6;
+        QTest::newRow("M2.5") << "M2.5" << 2.5e-5;
+        QTest::newRow("X1.0") << "X1.0" << 1e-4;
+        QTest::newRow("X9.3") << "X9.3" << 9.3e-4;
+        QTest::newRow("X17.2") << "X17.2" << 1.72e-3;
+    }
+    void classFluxClosedForms()
+    {
+        QFETCH(QString, cls);
+        QFETCH(double, flux);
+        const auto f = goesClassToFlux(cls);
+        QVERIFY(f.has_value());
+        QVERIFY(qFuzzyCompare(*f, flux));
+        QCOMPARE(goesFluxToClass(flux), cls);
+        QCOMPARE(goesClassLetter(flux), cls.at(0));
+    }
+
+    void classEdgeCases()
+    {
+        QCOMPARE(goesClassToFlux(QStringLiteral("X10")).value(), 1e-3);
+        QCOMPARE(goesClassToFlux(QStringLiteral("c")).value(), 1e-6);  // letter alone = mantissa 1
+        QVERIFY(!goesClassToFlux(QStringLiteral("Q1.0")));
+        QVERIFY(!goesClassToFlux(QStringLiteral("M-1")));
+        QVERIFY(!goesClassToFlux(QString()));
+        // Rounding across a decade moves to the next letter: 9.96e-6 is M1.0, not C10.0.
+        QCOMPARE(goesFluxToClass(9.96e-6), QStringLiteral("M1.0"));
+        QCOMPARE(goesFluxToClass(9.94e-6), QStringLiteral("C9.9"));
+        QCOMPARE(goesFluxToClass(5e-9), QStringLiteral("A0.5"));
+        QCOMPARE(goesFluxToClass(2e-3), QStringLiteral("X20.0"));
+        QCOMPARE(goesFluxToClass(0), QString());
+        QCOMPARE(goesFluxToClass(std::nan("")), QString());
+    }
+
+    void realSwpcList()
+    {
+        SOLARCHIP_REQUIRE_SDO();
+        auto list = FlareList::load(m_swpc);
+        QVERIFY2(list.ok(), qPrintable(list.errorString()));
+        const QJsonObject ref = m_ref.value(QStringLiteral("swpc")).toObject();
+        QCOMPARE(list->size(), ref.value(QStringLiteral("rows")).toInt());
+        const QJsonObject classes = ref.value(QStringLiteral("classes")).toObject();
+        int c = 0, m = 0, x = 0, missingPeak = 0;
+        for (const FlareEvent &e : list->events()) {
+            c += e.goesClass.startsWith(QLatin1Char('C'));
+            m += e.goesClass.startsWith(QLatin1Char('M'));
+            x += e.goesClass.startsWith(QLatin1Char('X'));
+            missingPeak += !e.peak.isValid();
+        }
+        QCOMPARE(c, classes.value(QStringLiteral("C")).toInt());
+        QCOMPARE(m, classes.value(QStringLiteral("M")).toInt());
+        QCOMPARE(x, classes.value(QStringLiteral("X")).toInt());
+        QCOMPARE(missingPeak, ref.value(QStringLiteral("missing_peak")).toInt());
+        // Selected rows (first, last, missing peaks, past midnight): every field as Python read it.
+        QHash<int, FlareEvent> byLine;
+        for (const FlareEvent &e : list->events())
+            byLine.insert(e.line, e);
+        for (const QJsonValue &v : ref.value(QStringLiteral("samples")).toArray()) {
+            const QJsonObject s = v.toObject();
+            const int line = s.value(QStringLiteral("line")).toInt();
+            QVERIFY2(byLine.contains(line), qPrintable(QString::number(line)));
+            const FlareEvent &e = byLine[line];
+            QCOMPARE(e.start, iso(s.value(QStringLiteral("start"))));
+            QCOMPARE(e.peak, iso(s.value(QStringLiteral("peak"))));
+            QCOMPARE(e.end, iso(s.value(QStringLiteral("end"))));
+            QCOMPARE(e.goesClass, s.value(QStringLiteral("class")).toString());
+            QVERIFY(qFuzzyCompare(e.peakFlux, s.value(QStringLiteral("flux")).toDouble()));
+            QCOMPARE(e.noaaAr, s.value(QStringLiteral("noaa")).toInt());
+        }
+        // Hard facts from the file: the first event.
+        const FlareEvent &first = byLine[2];
+        QCOMPARE(first.satellite, QStringLiteral("G14"));
+        QCOMPARE(first.eventNo, QStringLiteral("4300"));
+        QCOMPARE(first.integratedFlux, 1.2e-3);
+    }
+
+    void realSwpcLabels()
+    {
+        SOLARCHIP_REQUIRE_SDO();
+        auto list = FlareList::load(m_swpc, FlareList::Format::Swpc);
+        QVERIFY(list.ok());
+        const QJsonArray labels = m_ref.value(QStringLiteral("swpc")).toObject().value(QStringLiteral("labels")).toArray();
+        QVERIFY(labels.size() > 50);
+        QVector<QDateTime> times;
+        for (const QJsonValue &v : labels)
+            times << iso(v.toObject().value(QStringLiteral("t")));
+        const QVector<int> c = list->labels(times, kGoesC);
+        const QVector<int> m = list->labels(times, kGoesM);
+        int positives = 0;
+        for (int i = 0; i < labels.size(); ++i) {
+            const QJsonObject l = labels[i].toObject();
+            QCOMPARE(c[i], l.value(QStringLiteral("c")).toInt());
+            QCOMPARE(m[i], l.value(QStringLiteral("m")).toInt());
+            const auto strongest = list->strongestIn(times[i]);
+            const double maxFlux = l.value(QStringLiteral("max_flux")).toDouble();
+            QCOMPARE(strongest.has_value(), maxFlux > 0);
+            if (strongest)
+                QVERIFY(qFuzzyCompare(strongest->peakFlux, maxFlux));
+            positives += m[i];
+        }
+        // The sample covers the X2.2 of 2011-02-15 and quiet days: both label values occur.
+        QVERIFY(positives > 0 && positives < labels.size());
+    }
+
+    void realSc24List()
+    {
+        SOLARCHIP_REQUIRE_SDO();
+        auto list = FlareList::load(m_sc24);
+        QVERIFY2(list.ok(), qPrintable(list.errorString()));
+        const QJsonObject ref = m_ref.value(QStringLiteral("sc24")).toObject();
+        QCOMPARE(list->size(), ref.value(QStringLiteral("rows")).toInt());
+        int withPosition = 0, m = 0;
+        for (const FlareEvent &e : list->events()) {
+            withPosition += std::isfinite(e.hgsLat);
+            m += e.goesClass.startsWith(QLatin1Char('M'));
+        }
+        QCOMPARE(withPosition, ref.value(QStringLiteral("with_position")).toInt());
+        QCOMPARE(m, ref.value(QStringLiteral("classes")).toObject().value(QStringLiteral("M")).toInt());
+        const QJsonObject f = ref.value(QStringLiteral("first")).toObject();
+        const FlareEvent &e = list->events().first();
+        QCOMPARE(e.start, iso(f.value(QStringLiteral("start"))));
+        QCOMPARE(e.peak, iso(f.value(QStringLiteral("peak"))));
+        QCOMPARE(e.end, iso(f.value(QStringLiteral("end"))));
+        QCOMPARE(e.goesClass, f.value(QStringLiteral("class")).toString());
+        QCOMPARE(e.noaaAr, f.value(QStringLiteral("noaa")).toInt());
+        // The off-by-one layout: values sit one column right of their names; read correctly they are these.
+        QCOMPARE(e.location, f.value(QStringLiteral("location")).toString());
+        QCOMPARE(e.hgsLat, f.value(QStringLiteral("lat")).toDouble());
+        QCOMPARE(e.hgsLon, f.value(QStringLiteral("lon")).toDouble());
+        QCOMPARE(e.hpcX, f.value(QStringLiteral("hpc_x")).toDouble());
+        QCOMPARE(e.hpcY, f.value(QStringLiteral("hpc_y")).toDouble());
+    }
+
+    void labelWindows()
+    {
+        const QDateTime t = utc(2014, 10, 24, 0, 0);
+        FlareList list({flare(t, QStringLiteral("C1.0")),                       // at t: inside [t, t+24h)
+                        flare(t.addSecs(86400), QStringLiteral("X1.0")),        // at t+24h: outside
+                        flare(t.addSecs(-60), QStringLiteral("M5.0")),          // before t: outside
+                        flare(t.addSecs(3600 * 10), QStringLiteral("B9.0"))});
+        QVERIFY(list.isPositive(t, kGoesC));
+        QVERIFY(!list.isPositive(t, kGoesM));
+        QVERIFY(list.isPositive(t.addSecs(1), kGoesM));   // the X1.0 is now inside
+        QVERIFY(!list.isPositive(t.addSecs(1), kGoesX * 2));
+        QVERIFY(list.isPositive(t.addSecs(-60), kGoesM)); // the M5.0 peaks exactly at this t
+        QCOMPARE(list.labels({t, t.addSecs(1), t.addSecs(86400 + 1)}, kGoesM), (QVector<int>{0, 1, 0}));
+        QCOMPARE(list.strongestIn(t)->goesClass, QStringLiteral("C1.0"));
+        QCOMPARE(list.strongestIn(t, 6 * 3600)->goesClass, QStringLiteral("C1.0"));
+        QCOMPARE(list.strongestIn(t.addSecs(1))->goesClass, QStringLiteral("X1.0"));
+        QCOMPARE(list.between(t, t.addSecs(86400)).size(), 2);
+        QCOMPARE(list.between(t, t.addSecs(86400), kGoesC).size(), 1);
+        // Events without a peak are labelled at their start.
+        FlareEvent noPeak = flare(t.addSecs(7200), QStringLiteral("M1.0"));
+        noPeak.peak = QDateTime();
+        FlareList list2({noPeak});
+        QVERIFY(list2.isPositive(t.addSecs(6600), kGoesM));  // its start: peak - 10 min
+        QVERIFY(!list2.isPositive(t.addSecs(6601), kGoesM));
+    }
+
+    void swpcCsvRoundTrip()
+    {
+        QVector<FlareEvent> events;
+        FlareEvent a = flare(utc(2011, 4, 11, 23, 58), QStringLiteral("C2.5"));  // runs past midnight
+        a.start = utc(2011, 4, 11, 23, 40);
+        a.end = utc(2011, 4, 12, 0, 3);
+        a.noaaAr = 11190;
+        a.integratedFlux = 1.7e-3;
+        a.satellite = QStringLiteral("G15");
+        FlareEvent b = flare(utc(2011, 6, 7, 6, 41), QStringLiteral("M2.5"));
+        b.integratedFlux = 2.6e-2;  // no NOAA number: blank column
+        events << a << b;
+        const QByteArray csv = FlareList::toSwpcCsv(events);
+        QVERIFY(csv.startsWith(kSwpcHeader));
+        QVERIFY(csv.contains("0,20110411,0001,2340,2358,0003,G15,1-8A,C,C2.5,1.7E-03,11190,201104112340\n"));
+        QVERIFY(csv.contains(",M,M2.5,2.6E-02,     ,"));
+        auto back = FlareList::parse(csv, QStringLiteral("roundtrip.csv"));
+        QVERIFY2(back.ok(), qPrintable(back.errorString()));
+        QCOMPARE(back->size(), 2);
+        QCOMPARE(back->events()[0].start, a.start);
+        QCOMPARE(back->events()[0].peak, a.peak);
+        QCOMPARE(back->events()[0].end, a.end);
+        QCOMPARE(back->events()[0].noaaAr, 11190);
+        QCOMPARE(back->events()[1].noaaAr, 0);
+        QCOMPARE(back->events()[1].peakFlux, 2.5e-5);
+        // Written atomically.
+        auto dir = test::scratchDir();
+        const QString path = dir.filePath(QStringLiteral("list.csv"));
+        QVERIFY(FlareList::writeSwpcCsv(path, events).ok());
+        QFile f(path);
+        QVERIFY(f.open(QIODevice::ReadOnly));
+        QCOMPARE(f.readAll(), csv);
+        QVERIFY(!FlareList::writeSwpcCsv(dir.filePath(QStringLiteral("no/such/dir/list.csv")), events).ok());
+    }
+
+    void malformedRows_data()
+    {
+        QTest::addColumn<QByteArray>("text");
+        QTest::addColumn<QString>("expect");
+        QTest::newRow("field count") << kSwpcHeader + "0,20100102,4300,0709,0724,0740,G14,1-8A,C,C1.0,1.2E-03,11039,201001020709\n"
+                                                      "1,20100102,4370,1408,1416\n"
+                                     << "line 3: 5 fields";
+        QTest::newRow("bad date") << kSwpcHeader + "0,2010-01-02,4300,0709,0724,0740,G14,1-8A,C,C1.0,1.2E-03,11039,201001020709\n"
+                                  << "line 2: date '2010-01-02' is not YYYYMMDD";
+        QTest::newRow("bad time") << kSwpcHeader + "0,20100102,4300,07:09,0724,0740,G14,1-8A,C,C1.0,1.2E-03,11039,201001020709\n"
+                                  << "line 2: start_time '07:09' is not HHMM";
+        QTest::newRow("bad class") << kSwpcHeader + "0,20100102,4300,0709,0724,0740,G14,1-8A,C,Z1.0,1.2E-03,11039,201001020709\n"
+                                   << "line 2: goes_class 'Z1.0'";
+        QTest::newRow("bad noaa") << kSwpcHeader + "0,20100102,4300,0709,0724,0740,G14,1-8A,C,C1.0,1.2E-03,AR39,201001020709\n"
+                                  << "line 2: noaa_ar 'AR39'";
+        QTest::newRow("unknown header") << QByteArray("a,b,c\n1,2,3\n") << "line 1: not a known flare list header";
+        QTest::newRow("empty") << QByteArray("\n\n") << "empty flare list";
+        QTest::newRow("sc24 time") << QByteArray("event_starttime,event_peaktime,event_endtime,goes_class_ind,goes_class,"
+                                                 "goes_class_val,integrated_flux,noaa_ar,position_hgs,hgs_lat,hgs_lon,hpc_x,hpc_y\n"
+                                                 "0,yesterday,2010-01-02 07:24:00,2010-01-02 07:40:00,C,C1.0,1e-06,1.2E-03,11039,S26W41,-26.0,41.0,577.1,-391.8\n")
+                                   << "line 2: event_starttime 'yesterday'";
+    }
+    void malformedRows()
+    {
+        QFETCH(QByteArray, text);
+        QFETCH(QString, expect);
+        auto list = FlareList::parse(text, QStringLiteral("/data/flares.csv"));
+        QVERIFY(!list.ok());
+        QVERIFY2(list.errorString().startsWith(QStringLiteral("/data/flares.csv: ")), qPrintable(list.errorString()));
+        QVERIFY2(list.errorString().contains(expect), qPrintable(list.errorString()));
+    }
+
+    void missingFile()
+    {
+        auto list = FlareList::load(QStringLiteral("/nonexistent/flares.csv"));
+        QVERIFY(!list.ok());
+        QCOMPARE(list.errorString(), QStringLiteral("/nonexistent/flares.csv: no such file"));
+    }
+};
+
+QTEST_GUILESS_MAIN(TestFlareList)
+#include "tst_flarelist.moc"
