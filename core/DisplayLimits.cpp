@@ -329,6 +329,24 @@ double applyStretch(DisplayStretch stretch, double a, double t)
     return t;
 }
 
+double inverseStretch(DisplayStretch stretch, double a, double s)
+{
+    switch (stretch) {
+    case DisplayStretch::Linear:
+    case DisplayStretch::HistEq:
+        return s;
+    case DisplayStretch::Log:
+        return std::expm1(s * std::log(a + 1.0)) / a;
+    case DisplayStretch::Sqrt:
+        return s * s;
+    case DisplayStretch::Asinh:
+        return a * std::sinh(s * std::asinh(1.0 / a));
+    case DisplayStretch::Power:
+        return std::pow(s, 1.0 / a);
+    }
+    return s;
+}
+
 StretchTable StretchTable::build(const DisplaySettings &settings, const DisplayRange &range, const Image *image)
 {
     StretchTable t;

@@ -90,6 +90,8 @@ DisplayRange resolveLimits(const Image &image, const DisplaySettings &settings);
 
 /// Applies a (non-HistEq) stretch to t in [0, 1]; `a` is the effective stretch parameter.
 double applyStretch(DisplayStretch stretch, double a, double t);
+/// The inverse: the t in [0, 1] that a (non-HistEq) stretch maps to s.
+double inverseStretch(DisplayStretch stretch, double a, double s);
 
 /// A lookup table from normalised value t in [0, 1] (clipped, sampled on kBins bins) to the stretched
 /// value, so the renderer spends one multiply and one load per pixel whatever the stretch is. For

@@ -122,11 +122,34 @@ RenderedMap MapRenderer::render(const Image &image, const DisplaySettings &setti
     out.limitsMs = timer.nsecsElapsed() / 1e6;
 
     timer.restart();
-    const std::vector<QRgb> lut = colourLut(*table, out.colormap);
+    std::vector<QRgb> lut = colourLut(*table, out.colormap);
     // Single precision is enough here: the bin is (v - lo) * scale with a relative error of ~1e-7, i.e.
     // < 0.01 of a bin, and the data themselves are float32.
     const float lo = float(out.range.min), scale = float(table->scale());
     const float top = float(StretchTable::kBins - 1);
+    // Bins that straddle a colour boundary get the exact data value where matplotlib's index changes
+    // (through the inverse stretch), so steep stretches (log, asinh near zero) pick the same entry as
+    // astropy + matplotlib would for every pixel, not just at bin centres.
+    struct Split {
+        float threshold;
+        QRgb below, above;
+    };
+    // A split bin's LUT entry holds the split's number with alpha 0 (colormap entries are opaque).
+    std::vector<Split> splits;
+    if (settings.stretch != DisplayStretch::HistEq) {
+        const double a = settings.effectiveStretchParameter();
+        const double span = out.range.max - out.range.min;
+        auto indexAt = [&](double t) { return Colormap::indexOf(applyStretch(settings.stretch, a, std::clamp(t, 0.0, 1.0))); };
+        for (int b = 0; b < StretchTable::kBins; ++b) {
+            const double t0 = (b - 0.5) / top, t1 = (b + 0.5) / top;
+            const int i0 = indexAt(t0), i1 = indexAt(t1);
+            if (i0 == i1)
+                continue;
+            const double tStar = inverseStretch(settings.stretch, a, double(i1) / Colormap::kSize);
+            lut[static_cast<size_t>(b)] = QRgb(splits.size());
+            splits.push_back({float(out.range.min + tStar * span), out.colormap.rgb(i0), out.colormap.rgb(i1)});
+        }
+    }
     const int w = image.width, h = image.height;
     QImage img(w, h, QImage::Format_ARGB32_Premultiplied);
     if (img.isNull())
@@ -143,7 +166,13 @@ RenderedMap MapRenderer::render(const Image &image, const DisplaySettings &setti
                 }
                 const float t = (v - lo) * scale;
                 const int b = t > 0.0f ? (t < top ? static_cast<int>(t + 0.5f) : StretchTable::kBins - 1) : 0;
-                dst[x] = lut[static_cast<size_t>(b)];
+                const QRgb c = lut[static_cast<size_t>(b)];
+                if (c >> 24)
+                    dst[x] = c;
+                else {
+                    const Split &q = splits[c];
+                    dst[x] = v >= q.threshold ? q.above : q.below;
+                }
             }
         }
     });

@@ -52,7 +52,8 @@ public:
     static QFuture<RenderedMap> renderAsync(std::shared_ptr<const Image> image, DisplaySettings settings,
                                             RenderOptions options = {});
 
-    /// The premultiplied colour LUT from stretch-table bin to ARGB that render() applies (one entry per bin).
+    /// The premultiplied colour LUT from stretch-table bin to ARGB at bin centres (one entry per bin);
+    /// render() refines the bins that straddle a colour boundary with the exact threshold.
     static std::vector<QRgb> colourLut(const StretchTable &table, const Colormap &colormap);
 };
 

@@ -178,8 +178,8 @@ def cmd_colours(path, stretch, a, low, high, cmap, points):
     d = image_data(path)
     f = d[np.isfinite(d)]
     lo, hi = np.percentile(f, [low, high])
-    s = {"linear": LinearStretch(), "sqrt": SqrtStretch(), "log": LogStretch(a=a), "asinh": AsinhStretch(a),
-         "power": PowerStretch(a)}[stretch]
+    s = {"linear": lambda: LinearStretch(), "sqrt": lambda: SqrtStretch(), "log": lambda: LogStretch(a=a),
+         "asinh": lambda: AsinhStretch(a), "power": lambda: PowerStretch(a)}[stretch]()
     cm = cmap_by_name(cmap)
     out = []
     for x, y in points:
