@@ -19,10 +19,39 @@
 
 using namespace solarchip;
 
+struct Case {
+    QString name, stretch;
+    double a, low, high;
+    QString cmap;
+};
+
+// Display cases checked against astropy + matplotlib, including the steep log and sqrt stretches where a
+// per-bin lookup alone would be off by one entry near zero.
+const std::vector<Case> &cases()
+{
+    static const std::vector<Case> c{{"asinh 0.01, sdoaia171", "asinh", 0.01, 0.5, 99.5, "sdoaia171"},
+                                     {"log 1000, sdoaia193", "log", 1000.0, 0.0, 100.0, "sdoaia193"},
+                                     {"sqrt, hmimag", "sqrt", 0.0, 1.0, 99.0, "hmimag"},
+                                     {"power 2, viridis", "power", 2.0, 0.5, 99.9, "viridis"},
+                                     {"linear, grey", "linear", 0.0, 0.0, 100.0, "grey"}};
+    return c;
+}
+
+// 150 pixels spread over aia_171_cutout (769 x 705) and two corners.
+QStringList samplePixels()
+{
+    QStringList pts;
+    for (int k = 0; k < 150; ++k)
+        pts << QStringLiteral("%1,%2").arg((k * 97 + 13) % 769).arg((k * 61 + 7) % 705);
+    pts << QStringLiteral("0,0") << QStringLiteral("768,704");
+    return pts;
+}
+
 class TestColormap : public QObject {
     Q_OBJECT
 
-    QJsonObject m_ref;
+    QJsonObject m_ref;    // colormap tables
+    QJsonArray m_batch;   // [tables, colours of case 0, case 1, ...]
 
     static int channelDiff(QRgb a, const QJsonArray &rgb)
     {
@@ -33,9 +62,25 @@ class TestColormap : public QObject {
 private Q_SLOTS:
     void initTestCase()
     {
-        const auto r = solarchip::test::runPython(QStringLiteral("views_reference.py"), {QStringLiteral("colormaps")});
+        // One Python process for every reference (sunpy's import dominates): the colormap tables, then the
+        // display colours of each renderMatchesSunpyDisplay case.
+        QJsonArray spec{QJsonArray{QStringLiteral("colormaps")}};
+        if (!solarchip::test::sdoDir().isEmpty()) {
+            const QString file = solarchip::test::sdoFile(QStringLiteral("fits/aia_171_cutout.fits"));
+            for (const Case &c : cases()) {
+                QJsonArray call{QStringLiteral("colours"), file, c.stretch, QString::number(c.a, 'g', 17),
+                                QString::number(c.low), QString::number(c.high), c.cmap};
+                for (const QString &p : samplePixels())
+                    call.append(p);
+                spec.append(call);
+            }
+        }
+        const auto r = solarchip::test::runPython(QStringLiteral("views_reference.py"),
+                                                  {QStringLiteral("batch"), QString::fromUtf8(QJsonDocument(spec).toJson(QJsonDocument::Compact))});
         QVERIFY2(r.exitCode == 0, r.err.constData());
-        m_ref = solarchip::test::parseJson(r.out).object();
+        m_batch = solarchip::test::parseJson(r.out).array();
+        QCOMPARE(m_batch.size(), spec.size());
+        m_ref = m_batch[0].toObject();
         QVERIFY(m_ref.contains(QStringLiteral("tables")));
     }
 
@@ -113,47 +158,30 @@ private Q_SLOTS:
     // steep log stretch where a per-bin lookup alone would be off by one entry near zero.
     void renderMatchesSunpyDisplay_data()
     {
-        QTest::addColumn<QString>("stretch");
-        QTest::addColumn<double>("a");
-        QTest::addColumn<double>("low");
-        QTest::addColumn<double>("high");
-        QTest::addColumn<QString>("cmap");
-        QTest::newRow("asinh 0.01, sdoaia171") << "asinh" << 0.01 << 0.5 << 99.5 << "sdoaia171";
-        QTest::newRow("log 1000, sdoaia193") << "log" << 1000.0 << 0.0 << 100.0 << "sdoaia193";
-        QTest::newRow("sqrt, hmimag") << "sqrt" << 0.0 << 1.0 << 99.0 << "hmimag";
-        QTest::newRow("power 2, viridis") << "power" << 2.0 << 0.5 << 99.9 << "viridis";
-        QTest::newRow("linear, grey") << "linear" << 0.0 << 0.0 << 100.0 << "grey";
+        QTest::addColumn<int>("index");
+        for (size_t i = 0; i < cases().size(); ++i)
+            QTest::newRow(qPrintable(cases()[i].name)) << int(i);
     }
     void renderMatchesSunpyDisplay()
     {
         SOLARCHIP_REQUIRE_SDO();
-        QFETCH(QString, stretch);
-        QFETCH(double, a);
-        QFETCH(double, low);
-        QFETCH(double, high);
-        QFETCH(QString, cmap);
-        const QString file = solarchip::test::sdoFile(QStringLiteral("fits/aia_171_cutout.fits"));
-        auto map = SdoMap::load(file);
+        QFETCH(int, index);
+        const Case &c = cases()[static_cast<size_t>(index)];
+        auto map = SdoMap::load(solarchip::test::sdoFile(QStringLiteral("fits/aia_171_cutout.fits")));
         QVERIFY2(map.ok(), qPrintable(map.errorString()));
         const Image &img = map->image;
-        QStringList pts;
-        for (int k = 0; k < 150; ++k)
-            pts << QStringLiteral("%1,%2").arg((k * 97 + 13) % img.width).arg((k * 61 + 7) % img.height);
-        pts << QStringLiteral("0,0") << QStringLiteral("%1,%2").arg(img.width - 1).arg(img.height - 1);
-        const auto r = solarchip::test::runPython(
-            QStringLiteral("views_reference.py"),
-            QStringList{QStringLiteral("colours"), file, stretch, QString::number(a, 'g', 17), QString::number(low),
-                        QString::number(high), cmap} + pts);
-        QVERIFY2(r.exitCode == 0, r.err.constData());
-        const QJsonObject ref = solarchip::test::parseJson(r.out).object();
+        QCOMPARE(img.width, 769);
+        QCOMPARE(img.height, 705);
+        const QJsonObject ref = m_batch[index + 1].toObject();
+        const QString stretch = c.stretch;
 
         DisplaySettings s;
-        QVERIFY(stretchFromName(stretch, s.stretch));
-        s.stretchParameter = a;
+        QVERIFY(stretchFromName(c.stretch, s.stretch));
+        s.stretchParameter = c.a;
         s.limits = DisplayLimitsMode::Percentile;
-        s.percentileLow = low;
-        s.percentileHigh = high;
-        s.colormap = cmap;
+        s.percentileLow = c.low;
+        s.percentileHigh = c.high;
+        s.colormap = c.cmap;
         const RenderedMap out = MapRenderer::render(img, s);
         QVERIFY(!out.isNull());
         QCOMPARE(out.image().size(), QSize(img.width, img.height));
