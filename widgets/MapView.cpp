@@ -1,21 +1,14 @@
 #include "widgets/MapView.h"
 
-#include "core/FitsWriter.h"
 #include "core/MapDifference.h"
 #include "widgets/OverlayColorBar.h"
 #include "widgets/OverlayGrid.h"
 #include "widgets/OverlayLabel.h"
 #include "widgets/OverlayLimb.h"
 
+#include <QCoreApplication>
 #include <QElapsedTimer>
-#include <QFileInfo>
-#include <QImageWriter>
-#include <QKeyEvent>
-#include <QMouseEvent>
 #include <QPainter>
-#include <QRegularExpression>
-#include <QSaveFile>
-#include <QWheelEvent>
 #include <QtConcurrent/QtConcurrentRun>
 
 #include <algorithm>
@@ -35,14 +28,6 @@ QString defaultTitleOf(const SdoMap &map)
 
 // Screen pixels per source pixel of a transform's linear part.
 double linearScale(const QTransform &t) { return std::sqrt(std::abs(t.m11() * t.m22() - t.m12() * t.m21())); }
-
-// Header cards that describe the pixel statistics of the original data and are wrong for a cutout or a
-// derived map.
-bool isStaleStatistic(const QString &key)
-{
-    static const QRegularExpression re(QStringLiteral("^(DATA(MIN|MAX|MEAN|MEDN|RMS|SKEW|KURT|VALS|P\\d\\d)|MISSVALS|TOTVALS)$"));
-    return re.match(key).hasMatch();
-}
 
 }  // namespace
 
@@ -706,179 +691,6 @@ void MapView::paintEvent(QPaintEvent *)
         painter.drawLine(c + QPointF(0, -10), c + QPointF(0, -3));
         painter.drawLine(c + QPointF(0, 3), c + QPointF(0, 10));
     }
-}
-
-// ---- input --------------------------------------------------------------------------------------------
-
-void MapView::resizeEvent(QResizeEvent *event)
-{
-    QWidget::resizeEvent(event);
-    if (m_fitMode && m_map)
-        applyFit();
-}
-
-void MapView::wheelEvent(QWheelEvent *event)
-{
-    if (!m_map) {
-        event->ignore();
-        return;
-    }
-    double steps = event->angleDelta().y() / 120.0;
-    if (steps == 0 && !event->pixelDelta().isNull())
-        steps = event->pixelDelta().y() / 60.0;
-    if (steps == 0)
-        return;
-    animateZoomAbout(m_zoom * std::pow(1.2, steps), event->position());
-    event->accept();
-}
-
-void MapView::mousePressEvent(QMouseEvent *event)
-{
-    if (event->button() == Qt::LeftButton || event->button() == Qt::MiddleButton) {
-        m_dragging = true;
-        m_dragLast = event->position();
-        setCursor(Qt::ClosedHandCursor);
-        event->accept();
-        return;
-    }
-    QWidget::mousePressEvent(event);
-}
-
-void MapView::mouseMoveEvent(QMouseEvent *event)
-{
-    if (m_dragging) {
-        const QPointF delta = event->position() - m_dragLast;
-        m_dragLast = event->position();
-        if (!delta.isNull())
-            panBy(delta);
-    }
-    if (!m_map)
-        return;
-    const QPointF p = widgetToMap(event->position());
-    m_lastReadout = readoutAt(p);
-    Q_EMIT readoutChanged(m_lastReadout);
-    double tx = 0, ty = 0;
-    const bool inside = m_lastReadout.valid && m_map->wcs.isValid() && m_map->wcs.pixelToHelioprojective(p.x(), p.y(), tx, ty);
-    Q_EMIT cursorWorldMoved(inside, tx, ty);
-}
-
-void MapView::mouseReleaseEvent(QMouseEvent *event)
-{
-    if (m_dragging && (event->button() == Qt::LeftButton || event->button() == Qt::MiddleButton)) {
-        m_dragging = false;
-        unsetCursor();
-        event->accept();
-        return;
-    }
-    QWidget::mouseReleaseEvent(event);
-}
-
-void MapView::mouseDoubleClickEvent(QMouseEvent *event)
-{
-    if (!m_map)
-        return;
-    const bool out = event->modifiers() & Qt::ShiftModifier;
-    animateZoomAbout(out ? m_zoom / 2.0 : m_zoom * 2.0, event->position());
-}
-
-void MapView::leaveEvent(QEvent *event)
-{
-    QWidget::leaveEvent(event);
-    m_lastReadout = MapReadout();
-    Q_EMIT readoutChanged(m_lastReadout);
-    Q_EMIT cursorWorldMoved(false, 0, 0);
-}
-
-void MapView::keyPressEvent(QKeyEvent *event)
-{
-    const double step = (event->modifiers() & Qt::ShiftModifier) ? 0.5 : 0.1;
-    switch (event->key()) {
-    case Qt::Key_Left: panBy(QPointF(width() * step, 0)); break;
-    case Qt::Key_Right: panBy(QPointF(-width() * step, 0)); break;
-    case Qt::Key_Up: panBy(QPointF(0, height() * step)); break;
-    case Qt::Key_Down: panBy(QPointF(0, -height() * step)); break;
-    case Qt::Key_Plus:
-    case Qt::Key_Equal: zoomIn(); break;
-    case Qt::Key_Minus: zoomOut(); break;
-    case Qt::Key_F:
-    case Qt::Key_0: fitToWindow(); break;
-    case Qt::Key_1: zoomToActualSize(); break;
-    case Qt::Key_B:
-        if (m_compare.map)
-            setShowingComparison(!m_blinkShowsComparison);
-        break;
-    default: QWidget::keyPressEvent(event); return;
-    }
-    event->accept();
-}
-
-// ---- export -------------------------------------------------------------------------------------------
-
-QImage MapView::renderView(bool withOverlays, QSize size) const
-{
-    const QSize sz = size.isValid() && !size.isEmpty() ? size : this->size();
-    QImage img(sz, QImage::Format_ARGB32_Premultiplied);
-    img.fill(kBackground);
-    if (!m_map || sz.isEmpty())
-        return img;
-    // Same framing: the same centre, the zoom scaled with the width.
-    const double zoom = m_zoom * (width() > 0 ? double(sz.width()) / double(width()) : 1.0);
-    QPainter painter(&img);
-    painter.setClipRect(QRect(QPoint(0, 0), sz));
-    paintScene(painter, QRectF(QPointF(0, 0), QSizeF(sz)), pixelToTarget(QSizeF(sz), zoom), zoom, withOverlays, false);
-    return img;
-}
-
-Status MapView::exportPng(const QString &path, bool withOverlays, QSize size) const
-{
-    if (!m_map)
-        return Error{path, tr("no map to export")};
-    const QImage img = renderView(withOverlays, size);
-    QSaveFile file(path);
-    if (!file.open(QIODevice::WriteOnly))
-        return Error{path, tr("cannot write: %1").arg(file.errorString())};
-    QImageWriter writer(&file, "png");
-    if (!writer.write(img)) {
-        file.cancelWriting();
-        return Error{path, tr("could not encode the PNG: %1").arg(writer.errorString())};
-    }
-    if (!file.commit())
-        return Error{path, tr("could not save: %1").arg(file.errorString())};
-    return Status::success();
-}
-
-Status MapView::exportFits(const QString &path, ExportRegion region) const
-{
-    if (!m_map)
-        return Error{path, tr("no map to export")};
-    FitsHeader header = m_map->header;
-    for (const FitsCard &card : m_map->header.cards())
-        if (isStaleStatistic(card.key))
-            header.remove(card.key);
-    const QString source = QFileInfo(m_map->meta.file).fileName();
-    Image out;
-    if (region == ExportRegion::WholeMap) {
-        out = m_map->image;
-        header.addHistory(QStringLiteral("SolarCHIP Studio export of %1").arg(source.isEmpty() ? title() : source));
-    } else {
-        const QRect r = visiblePixelRect();
-        if (r.isEmpty())
-            return Error{path, tr("the view shows no part of the map")};
-        out = Image(r.width(), r.height());
-        for (int y = 0; y < r.height(); ++y)
-            std::copy_n(m_map->image.row(r.y() + y) + r.x(), r.width(), out.row(y));
-        // The same sky position keeps the same world coordinates: shift the reference pixel.
-        header.setNumber(QStringLiteral("CRPIX1"), m_map->meta.crpix1 - r.x());
-        header.setNumber(QStringLiteral("CRPIX2"), m_map->meta.crpix2 - r.y());
-        header.addHistory(QStringLiteral("SolarCHIP Studio cutout x %1..%2 y %3..%4 (0-based) of %5")
-                              .arg(r.x()).arg(r.right()).arg(r.y()).arg(r.bottom())
-                              .arg(source.isEmpty() ? title() : source));
-    }
-    if (!m_title.isEmpty())
-        header.addHistory(m_title);
-    FitsWriteOptions options;
-    options.type = FitsWriteOptions::Type::Float32;
-    return FitsWriter::write(path, header, out, options);
 }
 
 }  // namespace solarchip

@@ -1,0 +1,97 @@
+// MapView's PNG and FITS export (split from MapView.cpp).
+#include "widgets/MapView.h"
+
+#include "core/FitsWriter.h"
+
+#include <QFileInfo>
+#include <QImageWriter>
+#include <QPainter>
+#include <QRegularExpression>
+#include <QSaveFile>
+
+namespace solarchip {
+
+namespace {
+
+const QColor kBackground(0, 0, 0);
+
+// Header cards that describe the pixel statistics of the original data and are wrong for a cutout or a
+// derived map.
+bool isStaleStatistic(const QString &key)
+{
+    static const QRegularExpression re(QStringLiteral("^(DATA(MIN|MAX|MEAN|MEDN|RMS|SKEW|KURT|VALS|P\\d\\d)|MISSVALS|TOTVALS)$"));
+    return re.match(key).hasMatch();
+}
+
+}  // namespace
+
+// ---- export -------------------------------------------------------------------------------------------
+
+QImage MapView::renderView(bool withOverlays, QSize size) const
+{
+    const QSize sz = size.isValid() && !size.isEmpty() ? size : this->size();
+    QImage img(sz, QImage::Format_ARGB32_Premultiplied);
+    img.fill(kBackground);
+    if (!m_map || sz.isEmpty())
+        return img;
+    // Same framing: the same centre, the zoom scaled with the width.
+    const double zoom = m_zoom * (width() > 0 ? double(sz.width()) / double(width()) : 1.0);
+    QPainter painter(&img);
+    painter.setClipRect(QRect(QPoint(0, 0), sz));
+    paintScene(painter, QRectF(QPointF(0, 0), QSizeF(sz)), pixelToTarget(QSizeF(sz), zoom), zoom, withOverlays, false);
+    return img;
+}
+
+Status MapView::exportPng(const QString &path, bool withOverlays, QSize size) const
+{
+    if (!m_map)
+        return Error{path, tr("no map to export")};
+    const QImage img = renderView(withOverlays, size);
+    QSaveFile file(path);
+    if (!file.open(QIODevice::WriteOnly))
+        return Error{path, tr("cannot write: %1").arg(file.errorString())};
+    QImageWriter writer(&file, "png");
+    if (!writer.write(img)) {
+        file.cancelWriting();
+        return Error{path, tr("could not encode the PNG: %1").arg(writer.errorString())};
+    }
+    if (!file.commit())
+        return Error{path, tr("could not save: %1").arg(file.errorString())};
+    return Status::success();
+}
+
+Status MapView::exportFits(const QString &path, ExportRegion region) const
+{
+    if (!m_map)
+        return Error{path, tr("no map to export")};
+    FitsHeader header = m_map->header;
+    for (const FitsCard &card : m_map->header.cards())
+        if (isStaleStatistic(card.key))
+            header.remove(card.key);
+    const QString source = QFileInfo(m_map->meta.file).fileName();
+    Image out;
+    if (region == ExportRegion::WholeMap) {
+        out = m_map->image;
+        header.addHistory(QStringLiteral("SolarCHIP Studio export of %1").arg(source.isEmpty() ? title() : source));
+    } else {
+        const QRect r = visiblePixelRect();
+        if (r.isEmpty())
+            return Error{path, tr("the view shows no part of the map")};
+        out = Image(r.width(), r.height());
+        for (int y = 0; y < r.height(); ++y)
+            std::copy_n(m_map->image.row(r.y() + y) + r.x(), r.width(), out.row(y));
+        // The same sky position keeps the same world coordinates: shift the reference pixel.
+        header.setNumber(QStringLiteral("CRPIX1"), m_map->meta.crpix1 - r.x());
+        header.setNumber(QStringLiteral("CRPIX2"), m_map->meta.crpix2 - r.y());
+        header.addHistory(QStringLiteral("SolarCHIP Studio cutout x %1..%2 y %3..%4 (0-based) of %5")
+                              .arg(r.x()).arg(r.right()).arg(r.y()).arg(r.bottom())
+                              .arg(source.isEmpty() ? title() : source));
+    }
+    if (!m_title.isEmpty())
+        header.addHistory(m_title);
+    FitsWriteOptions options;
+    options.type = FitsWriteOptions::Type::Float32;
+    return FitsWriter::write(path, header, out, options);
+}
+
+}  // namespace solarchip
