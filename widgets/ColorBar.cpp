@@ -17,9 +17,11 @@ QString tickText(double v)
     if (v == 0)
         return QStringLiteral("0");
     const double a = std::abs(v);
-    if (a >= 1e5 || a < 1e-2)
-        return QString::number(v, 'g', 3);
-    return QString::number(v, 'g', 5);
+    QString t = a >= 1e5 || a < 1e-2 ? QString::number(v, 'g', 3) : QString::number(v, 'g', 5);
+    // A typographic minus, as matplotlib writes it (a hyphen next to the tick mark reads as "--").
+    if (t.startsWith(QLatin1Char('-')))
+        t.replace(0, 1, QChar(0x2212));
+    return t;
 }
 
 double roundSignificant(double v, int digits)
@@ -140,10 +142,10 @@ void ColorBar::paint(QPainter &painter, const QRectF &rect, const RenderedMap &r
         double lastY = 1e300;
         for (const auto &[v, s] : ticksAt) {
             const double y = bar.bottom() - s * bar.height();
-            painter.drawLine(QPointF(bar.right(), y), QPointF(bar.right() + 4, y));
+            painter.drawLine(QPointF(bar.right(), y), QPointF(bar.right() + 3, y));
             if (std::abs(lastY - y) < th * 0.9)
                 continue;
-            painter.drawText(QRectF(bar.right() + 6, y - th / 2, rect.right() - bar.right() - 6, th),
+            painter.drawText(QRectF(bar.right() + 7, y - th / 2, rect.right() - bar.right() - 7, th),
                              Qt::AlignLeft | Qt::AlignVCenter, tickText(v));
             lastY = y;
         }
