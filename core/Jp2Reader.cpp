@@ -4,6 +4,7 @@
 
 #include <QFile>
 #include <QFileInfo>
+#include <QRegularExpression>
 #include <QThread>
 #include <QXmlStreamReader>
 
@@ -17,6 +18,7 @@ namespace solarchip {
 
 namespace {
 
+const char kScaledUnit[] = "8-bit scaled";
 const char kSignature[12] = {0x00, 0x00, 0x00, 0x0C, 0x6A, 0x50, 0x20, 0x20, 0x0D, 0x0A, char(0x87), 0x0A};
 
 quint64 be32(const uchar *p) { return (quint64(p[0]) << 24) | (quint64(p[1]) << 16) | (quint64(p[2]) << 8) | p[3]; }
@@ -451,12 +453,27 @@ Expected<SdoMap> Jp2Reader::read(const QString &path, int reduce)
                                 QStringLiteral("decoded at 1/%1 resolution (JPEG2000 reduce %2)")
                                     .arg(1 << reduce).arg(reduce));
     }
+    // The pixels are display values: say so in BUNIT (keeping the original unit) so that anything reading
+    // the header, or a FITS file written from this map, does not take them for DN or Gauss.
+    if (auto unit = header.string(QStringLiteral("BUNIT")))
+        header.setString(QStringLiteral("HVBUNIT"), *unit, QStringLiteral("BUNIT of the data before Helioviewer scaling"));
+    header.setString(QStringLiteral("BUNIT"), QString::fromLatin1(kScaledUnit), QStringLiteral("Helioviewer display value, not physical"));
     header.addHistory(QStringLiteral("solarchip: pixels are the 8-bit scaled values of a Helioviewer JPEG2000 file"));
+    // Keywords FITS cannot hold (longer than 8 characters, e.g. <helioviewer>): kept as COMMENT text.
+    FitsHeader clean;
+    for (const FitsCard &c : header.cards()) {
+        static const QRegularExpression valid(QStringLiteral("^[A-Z0-9_-]{1,8}$"));
+        if (c.key == QLatin1String("HISTORY") || c.key == QLatin1String("COMMENT") || valid.match(c.key).hasMatch())
+            clean.append(c);
+        else
+            clean.addComment(c.key + QStringLiteral(" = ") + c.value);
+    }
+    header = std::move(clean);
 
     auto map = SdoMap::fromHeaderAndImage(header, std::move(image.value()), path);
     if (!map)
         return map.error();
-    map->meta.unit = QStringLiteral("8-bit scaled");
+    map->meta.unit = QString::fromLatin1(kScaledUnit);
     map->meta.bitpix = info->precision <= 8 ? 8 : 16;
     map->source.bitpix = map->meta.bitpix;
     map->source.hdu = 0;

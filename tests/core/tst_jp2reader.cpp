@@ -246,6 +246,8 @@ private slots:
         QVERIFY(std::fabs(map->meta.crpix1 - 205.5) < 1e-9);  // the centre of 410 pixels, as for 4096
         QCOMPARE(map->meta.channel, QStringLiteral("193"));
         QCOMPARE(map->meta.unit, QStringLiteral("8-bit scaled"));
+        QCOMPARE(map->header.string(QStringLiteral("BUNIT"), {}), QStringLiteral("8-bit scaled"));
+        QVERIFY(!map->header.has(QStringLiteral("HVBUNIT")));  // no BUNIT in this AIA header
     }
 
     void loadDispatchesByContent()
@@ -260,6 +262,12 @@ private slots:
         QCOMPARE(map->source.compression, QStringLiteral("JPEG2000"));
         QCOMPARE(map->meta.channel, QStringLiteral("hmi_ic"));
         QCOMPARE(map->image.width, 512);
+        // The map's header is FITS-clean and honest about its pixels.
+        QCOMPARE(map->header.string(QStringLiteral("BUNIT"), {}), QStringLiteral("8-bit scaled"));
+        QCOMPARE(map->header.string(QStringLiteral("HVBUNIT"), {}), QStringLiteral("DN"));
+        QVERIFY(!map->header.has(QStringLiteral("HELIOVIEWER")));
+        QVERIFY(map->header.commentary(QStringLiteral("COMMENT")).contains(QStringLiteral("HELIOVIEWER = 1")));
+        QCOMPARE(MapMeta::fromHeader(map->header, copy)->unit, QStringLiteral("8-bit scaled"));
         auto fits = SdoMap::load(test::sdoFile(QStringLiteral("fits/aia_171_level1.fits")));
         QVERIFY2(fits.ok(), qPrintable(fits.errorString()));
         QVERIFY(fits->source.compression != QStringLiteral("JPEG2000"));
