@@ -22,6 +22,9 @@ namespace solarchip {
 struct ImportOptions {
     std::optional<Architecture> arch;  ///< detected from the keys when absent
     QString preset;                    ///< "paper-cnn"/"paper-vit" for the detected arch when empty
+    /// An explicit backbone configuration instead of a preset (report.preset is then "custom"). The ViT
+    /// decoder layout is still taken from the keys.
+    std::optional<BackboneConfig> backbone;
     QString bareModality = QStringLiteral("hmi");  ///< the modality a prefix-less backbone becomes
 };
 

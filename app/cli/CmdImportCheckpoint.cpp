@@ -1,0 +1,80 @@
+// solarchip import-checkpoint IN --out OUT.safetensors [--arch cnn|vit] [--preset NAME] [--modality M] [--json]
+// Converts a research-code checkpoint (torch.save dict of tensors, or safetensors; with or without the
+// model_dict.<modality>. prefix) into our safetensors model file, validating every key and shape.
+#include "app/cli/Command.h"
+
+#include "models/CheckpointImport.h"
+
+#include <QCommandLineParser>
+#include <QJsonArray>
+#include <QTextStream>
+
+namespace solarchip::cli {
+
+namespace {
+
+int runImport(const QStringList &args)
+{
+    const QString cmd = QStringLiteral("import-checkpoint");
+    QCommandLineParser p;
+    p.setApplicationDescription(QStringLiteral(
+        "Convert a SolarCHIP research checkpoint (a Python torch.save dict of tensors, or safetensors; keys with or "
+        "without the model_dict.<modality>. prefix) into a SolarCHIP Studio model file (safetensors)."));
+    p.addHelpOption();
+    p.addPositionalArgument(QStringLiteral("IN"), QStringLiteral("The checkpoint to import."));
+    p.addOption({QStringLiteral("out"), QStringLiteral("Output model file (.safetensors)."), QStringLiteral("OUT")});
+    p.addOption({QStringLiteral("arch"), QStringLiteral("cnn or vit (detected from the keys by default)."), QStringLiteral("ARCH")});
+    p.addOption({QStringLiteral("preset"), QStringLiteral("Architecture preset (paper-cnn / paper-vit by default)."),
+                 QStringLiteral("NAME")});
+    p.addOption({QStringLiteral("modality"), QStringLiteral("Modality of a backbone saved without prefix (default hmi)."),
+                 QStringLiteral("M"), QStringLiteral("hmi")});
+    p.addOption({QStringLiteral("json"), QStringLiteral("Print JSON.")});
+    if (!p.parse(args))
+        return usage(cmd, p.errorText(), p.helpText());
+    if (p.isSet(QStringLiteral("help"))) {
+        QTextStream(stdout) << p.helpText();
+        return kOk;
+    }
+    if (p.positionalArguments().size() != 1)
+        return usage(cmd, QStringLiteral("give exactly one input checkpoint"), p.helpText());
+    if (!p.isSet(QStringLiteral("out")))
+        return usage(cmd, QStringLiteral("--out is required"), p.helpText());
+    ImportOptions o;
+    if (p.isSet(QStringLiteral("arch"))) {
+        o.arch = parseArchitecture(p.value(QStringLiteral("arch")));
+        if (!o.arch)
+            return usage(cmd, QStringLiteral("--arch must be cnn or vit"), p.helpText());
+    }
+    o.preset = p.value(QStringLiteral("preset"));
+    o.bareModality = p.value(QStringLiteral("modality"));
+
+    auto r = importCheckpoint(p.positionalArguments().first(), p.value(QStringLiteral("out")), o);
+    if (!r)
+        return fail(cmd, r.error());
+    if (p.isSet(QStringLiteral("json"))) {
+        printJson(QJsonObject{{QStringLiteral("input"), r->input},
+                              {QStringLiteral("output"), r->output},
+                              {QStringLiteral("format"), r->format},
+                              {QStringLiteral("preset"), r->preset},
+                              {QStringLiteral("config"), r->config.toJson()},
+                              {QStringLiteral("tensors"), r->tensorCount},
+                              {QStringLiteral("parameters"), static_cast<double>(r->parameterCount)},
+                              {QStringLiteral("temperatures_from_file"), r->temperaturesFromFile},
+                              {QStringLiteral("notes"), QJsonArray::fromStringList(r->notes)},
+                              {QStringLiteral("sha256_state"), r->hash}});
+    } else {
+        QTextStream out(stdout);
+        out << r->output << ": " << r->tensorCount << " tensors, " << r->parameterCount << " parameters, "
+            << architectureName(r->config.backbone.arch) << " (" << r->preset << "), modalities "
+            << r->config.modalities.join(u',') << "\n  sha256 " << r->hash << '\n';
+        for (const QString &n : r->notes)
+            out << "  note: " << n << '\n';
+    }
+    return kOk;
+}
+
+const Registration reg(QStringLiteral("import-checkpoint"),
+                       QStringLiteral("convert a research SolarCHIP checkpoint to a model file"), runImport);
+
+}  // namespace
+}  // namespace solarchip::cli
