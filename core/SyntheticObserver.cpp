@@ -76,10 +76,10 @@ SyntheticObserver SyntheticObserver::sdoAt(const QDateTime &utc)
     o.observer.hglt = e.b0Deg + p.dlatDeg;
     o.observer.crln = wrap360(o.observer.hgln + e.l0Deg);
     o.rsunArcsec = std::asin(kRsunRef / p.dsun) / kDeg * 3600.0;
-    // Carrington rotation number: rotation 1 began JD 2398140.227 (1853-11-09); a rotation lasts 27.2752 days and
+    // Carrington rotation number (Meeus ch. 29: rotation C starts at JD 2398140.2270 + 27.2752316 C) and
     // CRLN decreases through each one, so the count is the mean-rate estimate snapped to the longitude.
     const double jd = julianDate(utc);
-    const double estimate = 1.0 + (jd - 2398140.2270) / 27.2752316;
+    const double estimate = (jd - 2398140.2270) / 27.2752316;
     const double frac = 1.0 - o.observer.crln / 360.0;
     o.carringtonRotation = static_cast<int>(std::lround(estimate - frac));
     // Velocities by central differences over a minute.

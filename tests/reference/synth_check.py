@@ -25,7 +25,7 @@ import astropy.units as u  # noqa: E402
 from astropy.coordinates import SkyCoord  # noqa: E402
 from astropy.io import fits  # noqa: E402
 import sunpy.map  # noqa: E402
-from sunpy.coordinates import frames  # noqa: E402
+from sunpy.coordinates import frames, get_earth, sun  # noqa: E402
 
 
 def image_hdu(hdul):
@@ -66,6 +66,14 @@ def main():
                     "observer_lat": float(m.observer_coordinate.lat.to_value(u.deg)),
                     "observer_radius": float(m.observer_coordinate.radius.to_value(u.m)),
                     "rsun_obs": float(m.rsun_obs.to_value(u.arcsec)),
+                    # sunpy's own ephemeris at the map's date: SDO sits within ~42000 km of the Earth.
+                    "earth_distance": float(get_earth(m.date).radius.to_value(u.m)),
+                    "earth_b0": float(sun.B0(m.date).to_value(u.deg)),
+                    "rsun_from_distance": float(np.degrees(np.arcsin(m.rsun_meters.to_value(u.m)
+                                                                     / m.observer_coordinate.radius.to_value(u.m))) * 3600),
+                    "car_rot_header": m.meta.get("car_rot"),
+                    "car_rot_sunpy": int(np.floor(sun.carrington_rotation_number(m.date))),
+                    "hgln_from_carrington": float(((m.meta["crln_obs"] - sun.L0(m.date).to_value(u.deg)) + 180) % 360 - 180),
                     "date": m.date.isot,
                     "exposure": float(m.exposure_time.to_value(u.s)) if m.exposure_time is not None else None,
                     "processing_level": m.processing_level,
@@ -79,35 +87,41 @@ def main():
                     "detector": m.detector,
                     "nickname": m.nickname,
                 }
-            # sunpy's world coordinate of the truth pixel of every visible region centre (and its polarities).
-            worst = 0.0
-            count = 0
+            # sunpy's world coordinate of the truth pixel of every visible region centre (and its polarities),
+            # transformed in one batch.
+            xs, ys, lons, lats = [], [], [], []
             for r in truth["regions"]:
                 for where in (r, r["leading"], r["following"]):
                     p = where["pixels"].get(ch)
                     if p is None or not p["visible"]:
                         continue
-                    c = m.pixel_to_world(p["x"] * u.pix, p["y"] * u.pix)
-                    hgs = c.transform_to(frames.HeliographicStonyhurst(obstime=m.date))
-                    dlon = (hgs.lon.to_value(u.deg) - p["lon"] + 180) % 360 - 180
-                    dlat = hgs.lat.to_value(u.deg) - p["lat"]
-                    if np.isfinite(dlon) and np.isfinite(dlat):
-                        worst = max(worst, abs(dlon), abs(dlat))
-                        count += 1
+                    xs.append(p["x"]); ys.append(p["y"]); lons.append(p["lon"]); lats.append(p["lat"])
+            worst = 0.0
+            count = len(xs)
+            if count:
+                c = m.pixel_to_world(np.array(xs) * u.pix, np.array(ys) * u.pix)
+                hgs = c.transform_to(frames.HeliographicStonyhurst(obstime=m.date))
+                dlon = (hgs.lon.to_value(u.deg) - np.array(lons) + 180) % 360 - 180
+                dlat = hgs.lat.to_value(u.deg) - np.array(lats)
+                ok = np.isfinite(dlon) & np.isfinite(dlat)
+                count = int(ok.sum())
+                if count:
+                    worst = float(max(np.abs(dlon[ok]).max(), np.abs(dlat[ok]).max()))
             fileinfo["regions_checked"] = count
             fileinfo["max_truth_error_deg"] = worst
             out["files"].append(fileinfo)
         # The same solar position through every map's WCS: sunpy's pixel vs the truth's pixel.
         worst_px = 0.0
-        for r in truth["regions"]:
-            for ch, m in maps.items():
-                p = r["pixels"].get(ch)
-                if p is None or not p["visible"]:
-                    continue
-                c = SkyCoord(p["lon"] * u.deg, p["lat"] * u.deg, frame=frames.HeliographicStonyhurst,
-                             obstime=m.date, observer=m.observer_coordinate, rsun=m.rsun_meters)
-                x, y = m.world_to_pixel(c)
-                worst_px = max(worst_px, abs(x.to_value(u.pix) - p["x"]), abs(y.to_value(u.pix) - p["y"]))
+        for ch, m in maps.items():
+            pts = [r["pixels"][ch] for r in truth["regions"] if ch in r["pixels"] and r["pixels"][ch]["visible"]]
+            if not pts:
+                continue
+            c = SkyCoord([p["lon"] for p in pts] * u.deg, [p["lat"] for p in pts] * u.deg,
+                         frame=frames.HeliographicStonyhurst, obstime=m.date, observer=m.observer_coordinate,
+                         rsun=m.rsun_meters)
+            x, y = m.world_to_pixel(c)
+            worst_px = max(worst_px, float(np.max(np.abs(x.to_value(u.pix) - [p["x"] for p in pts]))),
+                           float(np.max(np.abs(y.to_value(u.pix) - [p["y"] for p in pts]))))
         step["max_pixel_error"] = worst_px
         out["steps"].append(step)
     json.dump(out, sys.stdout, indent=1)

@@ -6,7 +6,8 @@ usage:
                                             closed-form rate (diff_rot 'snodgrass', sidereal) at its latitude
   synth_physics.py profile ARCHIVE          median intensity per channel in mu bins and just above the limb
   synth_physics.py holes ARCHIVE            mean intensity per channel in the polar caps (|lat| > 65) and in
-                                            the quiet low latitudes (|lat| < 35, away from active regions)
+                                            the quiet low latitudes (|lat| < 40, away from active regions),
+                                            both at 0.2 < mu < 0.55
 Prints JSON.
 """
 import glob
@@ -112,8 +113,10 @@ def holes(root):
         near = np.zeros(d.shape, bool)
         for rl, rb in regions:
             near |= np.hypot((lon - rl) * np.cos(np.radians(rb)), lat - rb) < 15
-        polar = (np.abs(lat) > 65) & (mu > 0.2) & np.isfinite(d)
-        quiet = (np.abs(lat) < 35) & (mu > 0.5) & ~near & np.isfinite(d)
+        # Same range of mu for both, so limb brightening does not bias the comparison.
+        band = (mu > 0.2) & (mu < 0.55) & np.isfinite(d)
+        polar = (np.abs(lat) > 65) & band
+        quiet = (np.abs(lat) < 40) & band & ~near
         out[ch] = {"polar_mean": float(np.mean(d[polar])) if polar.any() else None,
                    "polar_pixels": int(polar.sum()),
                    "quiet_mean": float(np.mean(d[quiet])) if quiet.any() else None,
