@@ -145,4 +145,40 @@ inline FakeMap fakeHmi(std::vector<Blob> blobs, const QDateTime &t)
     return m;
 }
 
+/// A small archive for trainer/embedding tests: `steps` co-temporal HMI + AIA 171 pairs, `hours` apart, with
+/// two features that move (like active regions crossing the disk), AIA 128 px at 19.2"/px and HMI 150 px at
+/// 16.8"/px rolled by ~180 degrees. Returns false on a write failure.
+inline bool writeFakeArchive(const QString &dir, int steps, double hours = 6.0, int seed = 0)
+{
+    const QDateTime t0(QDate(2012, 3, 4), QTime(0, 0), QTimeZone::utc());
+    for (int i = 0; i < steps; ++i) {
+        const double phase = 0.7 * i + seed;
+        const std::vector<Blob> b{{-600.0 + 1200.0 * std::fmod(0.137 * i + 0.05 * seed, 1.0), 300 * std::sin(phase), 900, 70},
+                                  {500 * std::cos(1.3 * phase), -400.0 + 60 * (i % 7), 500, 50}};
+        const QDateTime t = t0.addSecs(static_cast<qint64>(hours * 3600 * i));
+        FakeMap aia = fakeAia(b, t);
+        aia.size = 128;
+        aia.cdelt = 19.2;
+        FakeMap hmi = fakeHmi(b, t);
+        hmi.size = 150;
+        hmi.cdelt = 16.8;
+        if (!writeFakeMap(dir + QStringLiteral("/aia_%1.fits").arg(i, 3, 10, QLatin1Char('0')), aia).ok()
+            || !writeFakeMap(dir + QStringLiteral("/hmi_%1.fits").arg(i, 3, 10, QLatin1Char('0')), hmi).ok())
+            return false;
+    }
+    return true;
+}
+
+/// A ViT backbone small enough for tests (32 px, 4x4 tokens, width 32), as `--preset FILE.json` takes it.
+inline QByteArray testBackboneJson(int resolution = 32, int width = 32, int layers = 1)
+{
+    return QStringLiteral(R"({"arch":"vit","resolution":%1,"contrastive_dim":16,)"
+                          R"("vit":{"input_dim":1,"patch_size":%2,"hidden_dim":%3,"layers":%4,"heads":2}})")
+        .arg(resolution)
+        .arg(resolution / 4)
+        .arg(width)
+        .arg(layers)
+        .toUtf8();
+}
+
 }  // namespace solarchip::test

@@ -1,0 +1,166 @@
+// solarchip eval-align [--model CKPT] --archive DIR --channels hmi,171 [--json]: cross-modal alignment of a
+// SolarCHIP model on held-out times (models/EvalAlign.h): cls_top1, patch_top1, their chance levels and mean
+// ranks. Without --model, the shipped default model. --untrained scores a freshly initialised model of the same
+// configuration (the baseline a trained model must beat).
+#include "app/cli/Command.h"
+#include "app/cli/DataCliOptions.h"
+#include "app/cli/ModelCliOptions.h"
+
+#include "models/EmbedSets.h"
+#include "models/EvalAlign.h"
+
+#include <QCommandLineParser>
+#include <QDateTime>
+#include <QElapsedTimer>
+#include <QFileInfo>
+#include <QJsonArray>
+#include <QTextStream>
+#include <QTimeZone>
+
+namespace solarchip::cli {
+
+namespace {
+
+const QString kName = QStringLiteral("eval-align");
+
+int runEvalAlign(const QStringList &args)
+{
+    QCommandLineParser p;
+    p.setApplicationDescription(QStringLiteral(
+        "Cross-modal alignment of a SolarCHIP model on held-out times: for each HMI CLS embedding, is the AIA CLS "
+        "of the same time the nearest (cls_top1)? For each AIA patch, is the HMI patch at the same position the "
+        "nearest of that sample's patches (patch_top1)? On the model's own training archive only the times after "
+        "its training period count; any other archive is held out entirely."));
+    p.addHelpOption();
+    addDataOptions(p, QStringLiteral("hmi and the model's first AIA channel"));
+    addModelOptions(p);
+    p.addOption({QStringLiteral("untrained"), QStringLiteral("Score a freshly initialised model of the same configuration.")});
+    p.addOption({QStringLiteral("seed"), QStringLiteral("Initialisation seed for --untrained (default 0)."), QStringLiteral("S"),
+                 QStringLiteral("0")});
+    p.addOption({QStringLiteral("max-sets"), QStringLiteral("Evaluate at most this many sets, evenly spaced (default 0: all)."),
+                 QStringLiteral("N"), QStringLiteral("0")});
+    p.addOption({QStringLiteral("batch"), QStringLiteral("Sets encoded together (default 8)."), QStringLiteral("N"), QStringLiteral("8")});
+    p.addOption({QStringLiteral("json"), QStringLiteral("Print JSON.")});
+    if (!p.parse(args))
+        return usage(kName, p.errorText(), p.helpText());
+    if (p.isSet(QStringLiteral("help"))) {
+        QTextStream(stdout) << p.helpText();
+        return kOk;
+    }
+    auto model = loadModelFromOptions(p);
+    if (!model)
+        return fail(kName, model.error());
+    const QJsonObject training = model->training;
+    if (p.isSet(QStringLiteral("untrained"))) {
+        auto fresh = SolarChipModel::create(model->model.config(), p.value(QStringLiteral("seed")).toULongLong());
+        if (!fresh)
+            return fail(kName, fresh.error());
+        Status moved = fresh->to(model->model.device());
+        if (!moved)
+            return fail(kName, moved.error());
+        model->model = std::move(*fresh);
+        model->hash = model->model.hash();
+        model->training = {};
+    }
+    DatasetOptions base;
+    QStringList fallback{QStringLiteral("hmi")};
+    if (!model->firstAiaChannel().isEmpty())
+        fallback << model->firstAiaChannel();
+    const QString problem = readDataOptions(p, base, fallback);
+    if (!problem.isEmpty())
+        return usage(kName, problem, p.helpText());
+    const QStringList channels = base.selection.channels;
+    if (channels.size() != 2 || channels.first() != QLatin1String("hmi") || channels.last() == QLatin1String("hmi"))
+        return usage(kName, QStringLiteral("--channels must name hmi and one AIA channel, e.g. hmi,171"), p.helpText());
+    auto opts = datasetOptionsFor(*model, base, channels);
+    if (!opts)
+        return fail(kName, opts.error());
+    auto ds = Dataset::open(*opts);
+    if (!ds)
+        return fail(kName, ds.error());
+
+    // Held-out times: on the training archive, the sets after (or before) the training period.
+    const auto &sets = ds->sets(Split::All);
+    QString heldOut = QStringLiteral("the whole archive (not the model's training archive)");
+    std::vector<int> candidates;
+    const QString trainArchive = training.value(QStringLiteral("archive")).toString();
+    const bool sameArchive = !trainArchive.isEmpty()
+                             && QFileInfo(trainArchive).canonicalFilePath() == QFileInfo(ds->options().archiveDir).canonicalFilePath();
+    const qint64 t0 = static_cast<qint64>(training.value(QStringLiteral("train_first_ms")).toDouble());
+    const qint64 t1 = static_cast<qint64>(training.value(QStringLiteral("train_last_ms")).toDouble());
+    for (int i = 0; i < sets.size(); ++i)
+        if (!sameArchive || sets[i].referenceTimeMs > t1 || sets[i].referenceTimeMs < t0)
+            candidates.push_back(i);
+    if (sameArchive)
+        heldOut = QStringLiteral("times outside the training period %1 .. %2 of this archive")
+                      .arg(QDateTime::fromMSecsSinceEpoch(t0, QTimeZone::utc()).toString(Qt::ISODate),
+                           QDateTime::fromMSecsSinceEpoch(t1, QTimeZone::utc()).toString(Qt::ISODate));
+    const int maxSets = p.value(QStringLiteral("max-sets")).toInt();
+    std::vector<int> indices;
+    if (maxSets > 0 && static_cast<int>(candidates.size()) > maxSets) {
+        for (int k = 0; k < maxSets; ++k)
+            indices.push_back(candidates[static_cast<std::size_t>(static_cast<long long>(k) * candidates.size() / maxSets)]);
+    } else {
+        indices = candidates;
+    }
+    if (indices.size() < 2)
+        return fail(kName, Error{ds->options().archiveDir,
+                                 QStringLiteral("fewer than 2 held-out co-temporal sets of %1 (%2)").arg(channels.join(u','), heldOut)});
+
+    QElapsedTimer clock;
+    clock.start();
+    std::vector<EmbeddingRecord> records;
+    long long skipped = 0;
+    EncodeOptions eo;
+    eo.batch = std::max(1, p.value(QStringLiteral("batch")).toInt());
+    Status st = encodeSets(*model, *ds, Split::All, indices, eo,
+                           [&](std::vector<EmbeddingRecord> &&batch) -> Status {
+                               for (EmbeddingRecord &r : batch)
+                                   records.push_back(std::move(r));
+                               return Status::success();
+                           },
+                           [&](const QString &warning) {
+                               ++skipped;
+                               QTextStream(stderr) << "solarchip eval-align: skipped: " << warning << Qt::endl;
+                           });
+    if (!st)
+        return fail(kName, st.error());
+    const auto &cfg = model->model.config().backbone;
+    const ChannelEmbeddings hmi = channelFromRecords(records, 0, 2, cfg.patchCount(), cfg.contrastiveDim);
+    const ChannelEmbeddings aia = channelFromRecords(records, 1, 2, cfg.patchCount(), cfg.contrastiveDim);
+    auto metrics = EvalAlign::evaluate(hmi, aia);
+    if (!metrics)
+        return fail(kName, metrics.error());
+    QJsonObject o = metrics->toJson();
+    o.insert(QStringLiteral("model"), model->path);
+    o.insert(QStringLiteral("model_hash"), model->hash);
+    o.insert(QStringLiteral("untrained"), p.isSet(QStringLiteral("untrained")));
+    o.insert(QStringLiteral("archive"), ds->options().archiveDir);
+    o.insert(QStringLiteral("channels"), QJsonArray::fromStringList(channels));
+    o.insert(QStringLiteral("held_out"), heldOut);
+    o.insert(QStringLiteral("skipped"), static_cast<double>(skipped));
+    o.insert(QStringLiteral("first"), QDateTime::fromMSecsSinceEpoch(records.front().timeMs, QTimeZone::utc()).toString(Qt::ISODate));
+    o.insert(QStringLiteral("last"), QDateTime::fromMSecsSinceEpoch(records.back().timeMs, QTimeZone::utc()).toString(Qt::ISODate));
+    o.insert(QStringLiteral("seconds"), clock.elapsed() / 1000.0);
+    if (p.isSet(QStringLiteral("json"))) {
+        printJson(o);
+    } else {
+        QTextStream out(stdout);
+        out << "model " << model->path << (p.isSet(QStringLiteral("untrained")) ? " (untrained re-initialisation)" : "")
+            << "\n" << channels.join(QStringLiteral(" vs ")) << " on " << metrics->nSamples << " sets (" << heldOut << ")\n"
+            << QStringLiteral("cls_top1   %1  (chance %2)  mean rank %3 (chance %4)\n")
+                   .arg(metrics->clsTop1, 0, 'f', 3).arg(metrics->clsChance, 0, 'f', 3)
+                   .arg(metrics->clsMeanRank, 0, 'f', 2).arg(metrics->clsMeanRankChance, 0, 'f', 1)
+            << QStringLiteral("patch_top1 %1  (chance %2)  mean rank %3 (chance %4)\n")
+                   .arg(metrics->patchTop1, 0, 'f', 3).arg(metrics->patchChance, 0, 'f', 4)
+                   .arg(metrics->patchMeanRank, 0, 'f', 2).arg(metrics->patchMeanRankChance, 0, 'f', 1);
+    }
+    return kOk;
+}
+
+const Registration reg(kName, QStringLiteral("cross-modal alignment metrics (cls_top1, patch_top1) on held-out times"),
+                       runEvalAlign);
+
+}  // namespace
+
+}  // namespace solarchip::cli

@@ -1,0 +1,204 @@
+// solarchip pretrain --archive DIR --preset tiny --channels hmi,171,193,304 --epochs N --out RUN [--resume] ...
+// Contrastive + reconstruction pretraining (models/Trainer). Metrics stream as JSON lines on stdout and into
+// RUN/metrics.jsonl; SIGINT/SIGTERM checkpoint and stop; --resume continues exactly where the last checkpoint was.
+#include "app/cli/Command.h"
+#include "app/cli/DataCliOptions.h"
+
+#include "models/Trainer.h"
+
+#include <QCommandLineParser>
+#include <QFile>
+#include <QFileInfo>
+#include <QJsonDocument>
+#include <QTextStream>
+
+#include <atomic>
+#include <csignal>
+
+namespace solarchip::cli {
+
+namespace {
+
+const QString kName = QStringLiteral("pretrain");
+std::atomic<bool> g_stop{false};
+
+void onStopSignal(int) { g_stop.store(true); }
+
+struct NumberOption {
+    const char *name;
+    const char *help;
+    const char *value;
+};
+
+int runPretrain(const QStringList &args)
+{
+    QCommandLineParser p;
+    p.setApplicationDescription(QStringLiteral(
+        "Pretrain SolarCHIP encoders (contrastive HMI-AIA + reconstruction) on an archive's co-temporal sets.\n"
+        "Metrics: JSON lines on stdout and in RUN/metrics.jsonl. Ctrl-C checkpoints and stops; --resume continues."));
+    p.addHelpOption();
+    addDataOptions(p, QStringLiteral("hmi,171"));
+    p.addOption({QStringLiteral("out"), QStringLiteral("Run folder (checkpoints, metrics, models)."), QStringLiteral("RUN")});
+    p.addOption({QStringLiteral("resume"), QStringLiteral("Continue the run in --out from its last checkpoint (its "
+                                                          "run.json is used; --epochs/--max-steps may extend it).")});
+    p.addOption({QStringLiteral("preset"), QStringLiteral("tiny, small, paper-cnn, paper-vit (tiny-cnn, ...), or a backbone JSON file."),
+                 QStringLiteral("NAME"), QStringLiteral("tiny")});
+    p.addOption({QStringLiteral("arch"), QStringLiteral("vit or cnn for tiny/small (default vit)."), QStringLiteral("ARCH")});
+    p.addOption({QStringLiteral("shared-aia"), QStringLiteral("One backbone shared by all AIA passbands.")});
+    p.addOption({QStringLiteral("topology"), QStringLiteral("hmi-star (default) or all-pairs."), QStringLiteral("T"),
+                 QStringLiteral("hmi-star")});
+    p.addOption({QStringLiteral("init"), QStringLiteral("Start from this model file's weights."), QStringLiteral("MODEL")});
+    p.addOption({QStringLiteral("save-memory"), QStringLiteral("Back-propagate one modality at a time (exact, less memory).")});
+    p.addOption({QStringLiteral("no-bf16"), QStringLiteral("No bf16 autocast on CUDA.")});
+    p.addOption({QStringLiteral("no-augment"), QStringLiteral("No augmentation.")});
+    p.addOption({QStringLiteral("quiet"), QStringLiteral("Do not print metrics on stdout (metrics.jsonl still gets them).")});
+    p.addOption({QStringLiteral("device"), QStringLiteral("auto, cpu, cuda or cuda:N."), QStringLiteral("DEV"), QStringLiteral("auto")});
+    p.addOption({QStringLiteral("norm"), QStringLiteral("signed_log (default), log1p, sqrt, asinh, identity."),
+                 QStringLiteral("T"), QStringLiteral("signed_log")});
+    p.addOption({QStringLiteral("reference"), QStringLiteral("Channel whose frame the others are resampled onto (default: first AIA)."),
+                 QStringLiteral("CH")});
+    const std::vector<NumberOption> numbers{
+        {"epochs", "Epochs (default 1).", "1"},
+        {"max-steps", "Stop after this many optimizer steps (0: epochs decide).", "0"},
+        {"batch", "Micro-batch size (default 8).", "8"},
+        {"accum", "Micro-batches per optimizer step (default 1).", "1"},
+        {"lr", "Peak learning rate (default 5e-4).", "5e-4"},
+        {"min-lr", "Final learning rate of the cosine (default 1e-5).", "1e-5"},
+        {"warmup", "Warmup steps (default: 5% of the steps).", "-1"},
+        {"weight-decay", "AdamW weight decay (default 0.05).", "0.05"},
+        {"grad-clip", "Max gradient norm, 0 = off (default 1).", "1"},
+        {"seed", "Random seed (default 0).", "0"},
+        {"threads", "Torch threads (default: all cores).", "0"},
+        {"workers", "Data loader threads (default 2).", "2"},
+        {"checkpoint-every", "Checkpoint every N steps (default 100).", "100"},
+        {"validate-every", "Validate every N steps (default 0: each epoch).", "0"},
+        {"val-sets", "At most this many validation sets per evaluation (default 256).", "256"},
+        {"val-fraction", "Latest fraction of the sets held out for validation (default 0.1).", "0.1"},
+        {"val-gap-hours", "No training set within this many hours before validation (default 24).", "24"},
+        {"w-rec", "Reconstruction weight (default 1).", "1"},
+        {"w-cls", "CLS contrastive weight (default 1).", "1"},
+        {"w-pat", "Fixed-position patch contrastive weight (default 1).", "1"},
+        {"w-int", "Intra-sample patch contrastive weight (default 1).", "1"},
+        {"norm-scale", "Scale s of the normalisation transform (default 1).", "1"},
+        {"oversample", "Common frame = resolution x this before area averaging (default 2).", "2"},
+        {"max-rotation", "Joint rotation augmentation, degrees (default 10).", "10"},
+        {"hflip", "Left-right flip probability (default 0: flips mirror solar handedness).", "0"},
+        {"vflip", "Up-down flip probability (default 0).", "0"},
+    };
+    for (const NumberOption &n : numbers)
+        p.addOption({QLatin1String(n.name), QLatin1String(n.help), QStringLiteral("X"), QLatin1String(n.value)});
+    if (!p.parse(args))
+        return usage(kName, p.errorText(), p.helpText());
+    if (p.isSet(QStringLiteral("help"))) {
+        QTextStream(stdout) << p.helpText();
+        return kOk;
+    }
+    QMap<QString, double> num;
+    for (const NumberOption &n : numbers) {
+        bool ok = false;
+        const QString name = QLatin1String(n.name);
+        num[name] = p.value(name).toDouble(&ok);
+        if (!ok)
+            return usage(kName, QStringLiteral("--%1 needs a number, got '%2'").arg(name, p.value(name)), p.helpText());
+    }
+    const QString out = p.value(QStringLiteral("out"));
+    if (out.isEmpty())
+        return usage(kName, QStringLiteral("--out RUN is required"), p.helpText());
+
+    TrainerOptions o;
+    o.runDir = out;
+    const bool resume = p.isSet(QStringLiteral("resume"));
+    QJsonObject overrides;
+    if (p.isSet(QStringLiteral("epochs")))
+        overrides.insert(QStringLiteral("epochs"), static_cast<int>(num["epochs"]));
+    if (p.isSet(QStringLiteral("max-steps")))
+        overrides.insert(QStringLiteral("max_steps"), num["max-steps"]);
+    const bool resumable = resume && QFileInfo::exists(out + QStringLiteral("/checkpoint.pt"));
+    if (!resumable) {
+        const QString problem = readDataOptions(p, o.data, {QStringLiteral("hmi"), QStringLiteral("171")});
+        if (!problem.isEmpty())
+            return usage(kName, problem, p.helpText());
+        o.preset = p.value(QStringLiteral("preset"));
+        if (o.preset.endsWith(QLatin1String(".json"))) {
+            QFile f(o.preset);
+            if (!f.open(QIODevice::ReadOnly))
+                return fail(kName, Error{o.preset, QStringLiteral("cannot read the backbone configuration")});
+            const QJsonDocument doc = QJsonDocument::fromJson(f.readAll());
+            if (!doc.isObject())
+                return fail(kName, Error{o.preset, QStringLiteral("not a JSON object")});
+            o.customBackbone = doc.object();
+        }
+        if (p.isSet(QStringLiteral("arch"))) {
+            o.arch = parseArchitecture(p.value(QStringLiteral("arch")));
+            if (!o.arch)
+                return usage(kName, QStringLiteral("--arch must be vit or cnn"), p.helpText());
+        }
+        o.sharedAia = p.isSet(QStringLiteral("shared-aia"));
+        const QString topo = p.value(QStringLiteral("topology"));
+        if (topo != QLatin1String("hmi-star") && topo != QLatin1String("all-pairs"))
+            return usage(kName, QStringLiteral("--topology must be hmi-star or all-pairs"), p.helpText());
+        o.topology = topo == QLatin1String("all-pairs") ? PairTopology::AllPairs : PairTopology::HmiStar;
+        o.weights = LossWeights{num["w-rec"], num["w-cls"], num["w-pat"], num["w-int"]};
+        o.initFrom = p.value(QStringLiteral("init"));
+        o.epochs = static_cast<int>(num["epochs"]);
+        o.maxSteps = static_cast<long long>(num["max-steps"]);
+        o.batchSize = static_cast<int>(num["batch"]);
+        o.accumulation = static_cast<int>(num["accum"]);
+        o.lr = num["lr"];
+        o.minLr = num["min-lr"];
+        o.warmupSteps = static_cast<long long>(num["warmup"]);
+        o.weightDecay = num["weight-decay"];
+        o.gradClip = num["grad-clip"];
+        o.saveMemory = p.isSet(QStringLiteral("save-memory"));
+        o.device = p.value(QStringLiteral("device"));
+        o.bf16 = !p.isSet(QStringLiteral("no-bf16"));
+        o.threads = static_cast<int>(num["threads"]);
+        o.seed = static_cast<quint64>(num["seed"]);
+        o.workers = static_cast<int>(num["workers"]);
+        o.checkpointEvery = static_cast<long long>(num["checkpoint-every"]);
+        o.validateEvery = static_cast<long long>(num["validate-every"]);
+        o.validationMaxSets = static_cast<int>(num["val-sets"]);
+        o.data.split.validationFraction = num["val-fraction"];
+        o.data.split.gapMs = static_cast<qint64>(num["val-gap-hours"] * 3600.0 * 1000.0);
+        const auto transform = ModelNormalize::transformFromName(p.value(QStringLiteral("norm")));
+        if (!transform)
+            return usage(kName, QStringLiteral("--norm: unknown transform '%1'").arg(p.value(QStringLiteral("norm"))), p.helpText());
+        o.data.prep.normalize.transform = *transform;
+        o.data.prep.normalize.scale = num["norm-scale"];
+        o.data.prep.oversample = static_cast<int>(num["oversample"]);
+        if (p.isSet(QStringLiteral("reference"))) {
+            QString error;
+            const QStringList ref = parseChannels(p.value(QStringLiteral("reference")), &error);
+            if (!error.isEmpty())
+                return usage(kName, QStringLiteral("--reference: ") + error, p.helpText());
+            o.data.prep.referenceChannel = ref.first();
+        }
+        o.augment.maxRotationDeg = p.isSet(QStringLiteral("no-augment")) ? 0.0 : num["max-rotation"];
+        o.augment.hflipProbability = p.isSet(QStringLiteral("no-augment")) ? 0.0 : num["hflip"];
+        o.augment.vflipProbability = p.isSet(QStringLiteral("no-augment")) ? 0.0 : num["vflip"];
+    }
+
+    auto trainer = Trainer::create(o, resume, overrides);
+    if (!trainer)
+        return fail(kName, trainer.error());
+    std::signal(SIGINT, onStopSignal);
+    std::signal(SIGTERM, onStopSignal);
+    const bool quiet = p.isSet(QStringLiteral("quiet"));
+    auto summary = trainer->run([quiet](const QJsonObject &line) {
+        if (!quiet)
+            printJsonLine(line);
+    }, [] { return g_stop.load(); });
+    if (!summary)
+        return fail(kName, summary.error());
+    if (summary->cancelled)
+        return fail(kName, QStringLiteral("%1: stopped at step %2 after a signal; continue with --resume")
+                               .arg(trainer->options().runDir).arg(summary->steps));
+    return kOk;
+}
+
+const Registration reg(kName, QStringLiteral("pretrain SolarCHIP encoders on an archive (JSON-lines metrics, exact resume)"),
+                       runPretrain);
+
+}  // namespace
+
+}  // namespace solarchip::cli

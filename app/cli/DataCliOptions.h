@@ -1,0 +1,23 @@
+#pragma once
+// Command-line options shared by pretrain, embed and eval-align: which archive, which channels, which
+// co-temporal sets, and the tensor cache.
+
+#include "models/Dataset.h"
+
+#include <QCommandLineParser>
+#include <QString>
+
+namespace solarchip::cli {
+
+/// Adds --archive, --channels, --db, --no-index, --tolerance-s, --min-spacing-hours, --from, --to,
+/// --cache, --no-cache.
+void addDataOptions(QCommandLineParser &p, const QString &defaultChannels);
+
+/// Fills `o` (archive, catalog, selection, cache) from the parser; `channelsFallback` when --channels is
+/// absent. Returns an error message for bad values (usage error), empty when fine.
+QString readDataOptions(const QCommandLineParser &p, DatasetOptions &o, const QStringList &channelsFallback = {});
+
+/// Parses "hmi,171,193" into canonical keys; an error message in `error` for unknown names.
+QStringList parseChannels(const QString &text, QString *error);
+
+}  // namespace solarchip::cli

@@ -1,0 +1,35 @@
+#include "app/cli/ModelCliOptions.h"
+
+#include "models/Device.h"
+
+namespace solarchip::cli {
+
+void addModelOptions(QCommandLineParser &p)
+{
+    p.addOption({QStringLiteral("model"),
+                 QStringLiteral("Model file (safetensors from pretrain/import-checkpoint; default: the shipped default model)."),
+                 QStringLiteral("FILE")});
+    p.addOption({QStringLiteral("device"), QStringLiteral("auto, cpu, cuda or cuda:N (default auto)."), QStringLiteral("DEV"),
+                 QStringLiteral("auto")});
+    p.addOption({QStringLiteral("threads"), QStringLiteral("Torch threads (default: all cores)."), QStringLiteral("N"),
+                 QStringLiteral("0")});
+}
+
+Expected<TrainedModel> loadModelFromOptions(const QCommandLineParser &p)
+{
+    configureTorchThreads(p.value(QStringLiteral("threads")).toInt());
+    auto model = p.isSet(QStringLiteral("model")) ? TrainedModel::load(p.value(QStringLiteral("model")))
+                                                  : TrainedModel::loadDefault();
+    if (!model)
+        return model;
+    DeviceChoice dev;
+    QString error;
+    if (!parseDevice(p.value(QStringLiteral("device")), &dev, &error))
+        return Error{{}, error};
+    Status s = model->model.to(dev);
+    if (!s)
+        return s.error();
+    return model;
+}
+
+}  // namespace solarchip::cli
