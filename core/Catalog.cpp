@@ -180,7 +180,12 @@ Expected<QStringList> Catalog::channels() const
         return db.error();
     QSqlQuery q(*db);
     q.setForwardOnly(true);
-    if (Status s = d->db->exec(q, QStringLiteral("SELECT DISTINCT channel FROM files WHERE channel IS NOT NULL")); !s)
+    // A skip-scan of the (channel, t_ms) index: one O(log n) probe per channel instead of reading every entry.
+    if (Status s = d->db->exec(q, QStringLiteral(
+                                      "WITH RECURSIVE c(ch) AS (SELECT min(channel) FROM files UNION ALL "
+                                      "SELECT (SELECT min(channel) FROM files WHERE channel > c.ch) FROM c "
+                                      "WHERE c.ch IS NOT NULL) SELECT ch FROM c WHERE ch IS NOT NULL"));
+        !s)
         return s.error();
     QStringList present;
     while (q.next())

@@ -34,27 +34,31 @@ Expected<QVector<DaySummary>> Catalog::days(const QDateTime &from, const QDateTi
     // Whole days overlapping [from, to).
     const qint64 dayLo = from.isValid() ? floorDiv(from.toMSecsSinceEpoch(), kMsPerDay) : std::numeric_limits<qint64>::min();
     const qint64 dayHi = to.isValid() ? floorDiv(to.toMSecsSinceEpoch() - 1, kMsPerDay) : std::numeric_limits<qint64>::max();
-    QString sql = QStringLiteral("SELECT day, channel, n FROM counts_day WHERE day >= ? AND day <= ?");
-    QVariantList binds{dayLo, dayHi};
-    if (!ch->isEmpty()) {
-        sql += QStringLiteral(" AND channel IN (%1)").arg(placeholders(int(ch->size())));
-        for (const QString &c : *ch)
-            binds << c;
+    QStringList chans = *ch;
+    if (chans.isEmpty()) {
+        auto present = channels();
+        if (!present)
+            return present.error();
+        chans = *present;
     }
-    sql += QStringLiteral(" ORDER BY day");
+    // One query per channel with integer columns (decoding a text column per row costs more than the scan).
+    QMap<qint64, QMap<QString, int>> byDay;
     QSqlQuery q(*dbx);
     q.setForwardOnly(true);
-    if (Status s = d->db->exec(q, sql, binds); !s)
-        return s.error();
-    qint64 current = std::numeric_limits<qint64>::min();
-    while (q.next()) {
-        const qint64 day = q.value(0).toLongLong();
-        if (out.isEmpty() || day != current) {
-            out.push_back(DaySummary{dateOfDay(day), {}});
-            current = day;
-        }
-        out.last().counts.insert(q.value(1).toString(), q.value(2).toInt());
+    if (!q.prepare(QStringLiteral("SELECT day, n FROM counts_day WHERE channel = ? AND day >= ? AND day <= ?")))
+        return d->db->sqlError(QStringLiteral("query failed"), q.lastError());
+    for (const QString &c : std::as_const(chans)) {
+        q.bindValue(0, c);
+        q.bindValue(1, dayLo);
+        q.bindValue(2, dayHi);
+        if (!q.exec())
+            return d->db->sqlError(QStringLiteral("query failed"), q.lastError());
+        while (q.next())
+            byDay[q.value(0).toLongLong()].insert(c, q.value(1).toInt());
     }
+    out.reserve(byDay.size());
+    for (auto it = byDay.cbegin(); it != byDay.cend(); ++it)
+        out.push_back(DaySummary{dateOfDay(it.key()), it.value()});
     return out;
 }
 
