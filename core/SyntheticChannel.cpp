@@ -43,7 +43,7 @@ std::vector<SyntheticChannel> makeTable()
     c.waveStr = "171_THIN"; c.exptime = 2.000; c.plateScale4096 = 0.599489; c.instRotDeg = 0.0193;
     c.x0Offset = 4.35; c.y0Offset = -1.93; c.obsOffsetS = 0.34; c.dnGain = 17.7; c.effArea = 2.36;
     c.quietRate = 150; c.coronaFraction = 0.35; c.scaleHeightMm = 40; c.lowHeightMm = 4; c.holeDepth = 0.5;
-    c.networkContrast = 0.25; c.arDiffuse = 180; c.loopPeak = 1400; c.flareArcade = 2000; c.flareRibbon = 400;
+    c.networkContrast = 0.12; c.arDiffuse = 180; c.loopPeak = 1400; c.flareArcade = 2000; c.flareRibbon = 400;
     c.resp[0][0] = 1.0; c.resp[0][1] = 5.85; c.resp[0][2] = 0.13;
     add(c);
 

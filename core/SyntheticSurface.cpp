@@ -106,6 +106,7 @@ struct Blob {  // a Gaussian on the sphere, or a coronal-hole lobe
     double sigma;   // radians (Gaussians) / radius in degrees (lobes)
     double value;   // peak Gauss (Gaussians) / depth (lobes)
     int sign;       // lobes: polarity of the hole
+    bool spot;      // Gaussians: a sunspot (smooth) rather than plage (textured)
     int x0, x1, y0, y1;  // box in reference pixels
 };
 
@@ -152,6 +153,7 @@ SyntheticSurface SyntheticSurface::build(const SyntheticHistory &history, const 
             const double sigmaCm = c.sigmaRad * kRsunCm;
             b.value = c.fluxMx / (2 * M_PI * sigmaCm * sigmaCm);
             b.sign = 0;
+            b.spot = c.spot;
             boxFor(b, 4.0 * c.sigmaRad);
             if (b.x0 <= b.x1)
                 gauss.push_back(b);
@@ -171,6 +173,7 @@ SyntheticSurface SyntheticSurface::build(const SyntheticHistory &history, const 
             b.sigma = l.radiusDeg;
             b.value = depth;
             b.sign = h.sign;
+            b.spot = false;
             boxFor(b, (l.radiusDeg + 3.0) * kDeg);
             if (b.x0 <= b.x1)
                 lobes.push_back(b);
@@ -193,6 +196,7 @@ SyntheticSurface SyntheticSurface::build(const SyntheticHistory &history, const 
         std::vector<double> pc(3 * rowLen * (yEnd - yStart));
         std::vector<float> hole(rowLen * (yEnd - yStart), 0.0f);
         std::vector<signed char> hsign(rowLen * (yEnd - yStart), 0);
+        std::vector<float> texture(rowLen * (yEnd - yStart), 1.0f);
         // 1. Where each pixel's line of sight meets the sphere (limb point off the disk), in Carrington axes.
         for (int y = yStart; y < yEnd; ++y)
             for (int x = 0; x < n; ++x) {
@@ -272,9 +276,11 @@ SyntheticSurface SyntheticSurface::build(const SyntheticHistory &history, const 
                 // itself sits in small concentrations (the peaks of a finer noise) in the lanes.
                 const float patch = static_cast<float>(valueNoise(qx * 1.7, qy * 1.7, qz * 1.7, seed ^ (kTagNet + 7)));
                 const float lane = std::exp(-gl * gl) * (0.2f + 1.6f * patch * patch);
-                const float knot = static_cast<float>(valueNoise(qx * 3.0, qy * 3.0, qz * 3.0, seed ^ (kTagNet + 8)));
+                // Unwarped coordinates: compact, round concentrations (~3 Mm) rather than streaks along lanes.
+                const float knot = static_cast<float>(valueNoise(px * 6.0, py * 6.0, pz * 6.0, seed ^ (kTagNet + 8)));
                 const float k2 = knot * knot;
                 const float element = std::exp(-ge * ge) * k2 * k2 * k2 * 12.0f;
+                texture[i] = (0.3f + 1.4f * k2) / 0.77f;  // small-scale structure of active-region plage
                 const double lat = std::asin(std::clamp(p[2], -1.0, 1.0)) / kDeg;
                 const int polarSign = lat >= 0 ? northSign : -northSign;
                 // Polarity: mixed, biased toward the open-field sign in holes and toward the polar sign near
@@ -304,7 +310,8 @@ SyntheticSurface SyntheticSurface::build(const SyntheticHistory &history, const 
                     const double dx = p[0] - b.v[0], dy = p[1] - b.v[1], dz = p[2] - b.v[2];
                     const double d2 = dx * dx + dy * dy + dz * dz;
                     if (d2 < cut)
-                        s.m_cells[static_cast<size_t>(y) * n + x].br += static_cast<float>(b.value * std::exp(-d2 * inv));
+                        s.m_cells[static_cast<size_t>(y) * n + x].br +=
+                            static_cast<float>(b.value * std::exp(-d2 * inv)) * (b.spot ? 1.0f : texture[i]);
                 }
         }
     };
