@@ -267,8 +267,14 @@ Expected<MapMeta> MapMeta::fromHeader(const FitsHeader &h, const QString &file)
     // Observer. Missing keywords are filled from the ephemeris of the date (an Earth-bound observer).
     const SunEphemeris eph = SunEphemeris::at(m.tObs);
     m.rsunRef = h.number(QStringLiteral("RSUN_REF"), 696000000.0);
+    // Placeholders (Helioviewer writes DSUN_OBS = 0.03, RSUN_OBS = 0) count as missing: any real observer
+    // is millions of kilometres away and sees a radius of tens of arcseconds or more.
     m.dsunObs = h.number(QStringLiteral("DSUN_OBS"), eph.distanceM);
-    m.rsunObs = h.number(QStringLiteral("RSUN_OBS"), std::asin(m.rsunRef / m.dsunObs) / kDeg * 3600.0);
+    if (!(m.dsunObs > 1e9))
+        m.dsunObs = eph.distanceM;
+    m.rsunObs = h.number(QStringLiteral("RSUN_OBS"), 0.0);
+    if (!(m.rsunObs > 1.0))
+        m.rsunObs = std::asin(m.rsunRef / m.dsunObs) / kDeg * 3600.0;
     m.crltObs = h.number(QStringLiteral("CRLT_OBS"), eph.b0Deg);
     m.crlnObs = h.number(QStringLiteral("CRLN_OBS"), eph.l0Deg);
     m.hgltObs = h.number(QStringLiteral("HGLT_OBS"), m.crltObs);
