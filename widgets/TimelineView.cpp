@@ -20,7 +20,6 @@ namespace solarchip {
 
 namespace {
 
-constexpr int kLabelWidth = 84;
 constexpr int kRowHeight = 15;
 constexpr int kRowGap = 2;
 constexpr int kAxisHeight = 20;
@@ -165,11 +164,21 @@ QColor TimelineView::channelColor(const QString &channel) const
     return m_colors.value(channel, defaultColor(channel));
 }
 
+int TimelineView::labelWidth() const
+{
+    // Wide enough for the longest channel label ("HMI magnetogram") in the widget's font.
+    int widest = fontMetrics().horizontalAdvance(tr("UTC"));
+    if (m_model)
+        for (const QString &channel : m_model->channels())
+            widest = std::max(widest, fontMetrics().horizontalAdvance(channelLabel(channel)));
+    return widest + 12;
+}
+
 QRect TimelineView::plotRect() const
 {
     const int rows = m_model ? std::max<int>(1, int(m_model->channels().size())) : 1;
     const int h = rows * (kRowHeight + kRowGap);
-    return QRect(kLabelWidth, kMargin, std::max(10, width() - kLabelWidth - kMargin), h);
+    return QRect(labelWidth(), kMargin, std::max(10, width() - labelWidth() - kMargin), h);
 }
 
 qint64 TimelineView::timeAtX(double x) const
@@ -219,7 +228,7 @@ void TimelineView::paintEvent(QPaintEvent *)
         for (const QString &channel : m_model->channels()) {
             const QRect row = rowRect(channel);
             p.setPen(palette().color(QPalette::WindowText));
-            p.drawText(QRect(2, row.top(), kLabelWidth - 6, row.height()), Qt::AlignRight | Qt::AlignVCenter,
+            p.drawText(QRect(2, row.top(), labelWidth() - 6, row.height()), Qt::AlignRight | Qt::AlignVCenter,
                        channelLabel(channel));
             const QVector<int> counts = m_model->bins(channel, m_from, m_to, nBins);
             const int maxCount = std::max(1, *std::max_element(counts.begin(), counts.end()));
@@ -292,7 +301,7 @@ void TimelineView::paintAxis(QPainter &p, const QRect &plot)
             drawTick(t.toMSecsSinceEpoch());
         }
     }
-    p.drawText(QRect(2, top + 2, kLabelWidth - 6, kAxisHeight - 2), Qt::AlignRight | Qt::AlignVCenter,
+    p.drawText(QRect(2, top + 2, labelWidth() - 6, kAxisHeight - 2), Qt::AlignRight | Qt::AlignVCenter,
                tr("UTC"));
 }
 

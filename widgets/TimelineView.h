@@ -5,14 +5,14 @@
 // observation and calls setCurrentTime). Painting is QPainter over a TimelineModel, so any zoom costs a few
 // binary searches per row.
 
+#include "widgets/TimelineModel.h"
+
 #include <QDateTime>
 #include <QHash>
 #include <QPointer>
 #include <QWidget>
 
 namespace solarchip {
-
-class TimelineModel;
 
 class TimelineView : public QWidget {
     Q_OBJECT
@@ -69,6 +69,7 @@ protected:
 
 private:
     void paintAxis(class QPainter &p, const QRect &plot);
+    int labelWidth() const;
     QString tooltipAt(const QPoint &pos) const;
 
     QPointer<TimelineModel> m_model;

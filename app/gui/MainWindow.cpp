@@ -1,11 +1,557 @@
 #include "app/gui/MainWindow.h"
 
+#include "app/gui/ActionRegistry.h"
+#include "app/gui/ArchiveDocument.h"
+#include "app/gui/CancelIndexingReaction.h"
+#include "app/gui/DisplayFrame.h"
+#include "app/gui/FitViewReaction.h"
+#include "app/gui/JumpToDateReaction.h"
+#include "app/gui/LoopReaction.h"
+#include "app/gui/MenuBuilder.h"
+#include "app/gui/ObservationDocument.h"
+#include "app/gui/OpenArchiveReaction.h"
+#include "app/gui/OpenFilesReaction.h"
+#include "app/gui/OpenSampleArchiveReaction.h"
+#include "app/gui/OverlayToggleReaction.h"
+#include "app/gui/PlayReaction.h"
+#include "app/gui/PlaybackController.h"
+#include "app/gui/PlaybackSpeedReaction.h"
+#include "app/gui/PreferencesReaction.h"
+#include "app/gui/QuitReaction.h"
+#include "app/gui/RefreshArchiveReaction.h"
+#include "app/gui/SampleArchive.h"
+#include "app/gui/SaveScreenshotReaction.h"
+#include "app/gui/SetViewPresenter.h"
+#include "app/gui/ShortcutsReaction.h"
+#include "app/gui/StudioSettings.h"
+#include "app/gui/TimeStepReaction.h"
+#include "app/gui/ViewModeReaction.h"
+#include "core/MapCache.h"
+#include "core/MapMeta.h"
+#include "widgets/GlobeView.h"
+#include "widgets/MapGrid.h"
+#include "widgets/MapReadout.h"
+#include "widgets/TimelineModel.h"
+#include "widgets/TimelineView.h"
+
+#include <QAction>
+#include <QActionGroup>
+#include <QCloseEvent>
+#include <QComboBox>
+#include <QCoreApplication>
+#include <QDir>
+#include <QDockWidget>
+#include <QDoubleSpinBox>
+#include <QDragEnterEvent>
+#include <QDropEvent>
+#include <QFileInfo>
+#include <QLabel>
+#include <QMenu>
+#include <QMessageBox>
+#include <QMimeData>
+#include <QProgressBar>
+#include <QStackedWidget>
+#include <QStatusBar>
+#include <QTimeZone>
+#include <QToolBar>
+#include <QToolButton>
+
 namespace solarchip {
 
-MainWindow::MainWindow(QWidget *parent) : QMainWindow(parent)
+namespace {
+constexpr qint64 kMinute = 60 * 1000;
+constexpr qint64 kHour = 60 * kMinute;
+
+QString durationText(qint64 ms)
+{
+    if (ms % (24 * kHour) == 0)
+        return QCoreApplication::translate("solarchip::MainWindow", "%n day(s)", nullptr, int(ms / (24 * kHour)));
+    if (ms % kHour == 0)
+        return QCoreApplication::translate("solarchip::MainWindow", "%n h", nullptr, int(ms / kHour));
+    if (ms % kMinute == 0)
+        return QCoreApplication::translate("solarchip::MainWindow", "%n min", nullptr, int(ms / kMinute));
+    return QCoreApplication::translate("solarchip::MainWindow", "%1 s").arg(ms / 1000.0, 0, 'g', 4);
+}
+}  // namespace
+
+MainWindow::MainWindow(StudioSettings *settings, QWidget *parent) : QMainWindow(parent), m_settings(settings)
 {
     setWindowTitle(tr("SolarCHIP Studio"));
-    resize(1280, 800);
+    setObjectName(QStringLiteral("SolarchipMainWindow"));
+    setAcceptDrops(true);
+    resize(1400, 900);
+
+    m_archive = new ArchiveDocument(this);
+    m_cache = new MapCache(&loadDisplayMap, settings->cacheBudgetBytes(), 0, this);
+    m_observation = new ObservationDocument(m_archive, m_cache, this);
+    m_playback = new PlaybackController(m_observation, this);
+    m_sample = new SampleArchive(SampleArchive::defaultDir(), this);
+    m_actions = new ActionRegistry(this);
+
+    createCentralViews();
+    createTimelineDock();
+    MenuBuilder::registerActions(*m_actions);
+    m_actions->adopt(QStringLiteral("view.timeline"), m_timelineDock->toggleViewAction(),
+                     QKeySequence(QStringLiteral("Ctrl+T")));
+    addActions(m_actions->findChildren<QAction *>());
+    m_channelMenu = MenuBuilder::buildMenus(this, *m_actions);
+    createTimeWidgets(MenuBuilder::buildToolBars(this, *m_actions));
+    createStatusBar();
+    m_presenter = new SetViewPresenter(m_observation, m_grid, m_globe, settings, this);
+    createReactions();
+    m_actions->loadShortcuts(*settings);
+    connectDocuments();
+    applySettings();
+    restoreLayout();
+    updateMessagePage();
+}
+
+MainWindow::~MainWindow() = default;
+
+void MainWindow::createCentralViews()
+{
+    m_stack = new QStackedWidget(this);
+    m_messagePage = new QLabel(m_stack);
+    m_messagePage->setAlignment(Qt::AlignCenter);
+    m_messagePage->setWordWrap(true);
+    m_messagePage->setObjectName(QStringLiteral("messagePage"));
+    m_grid = new MapGrid(m_stack);
+    m_grid->setObjectName(QStringLiteral("mapGrid"));
+    m_globe = new GlobeView(m_stack);
+    m_globe->setObjectName(QStringLiteral("globeView"));
+    m_stack->addWidget(m_messagePage);
+    m_stack->addWidget(m_grid);
+    m_stack->addWidget(m_globe);
+    setCentralWidget(m_stack);
+}
+
+void MainWindow::createTimelineDock()
+{
+    m_timelineDock = new QDockWidget(tr("Timeline"), this);
+    m_timelineDock->setObjectName(QStringLiteral("dock.timeline"));
+    m_timelineDock->setAllowedAreas(Qt::TopDockWidgetArea | Qt::BottomDockWidgetArea);
+    m_timelineView = new TimelineView(m_timelineDock);
+    m_timelineView->setObjectName(QStringLiteral("timelineView"));
+    m_timelineView->setModel(m_archive->timeline());
+    m_timelineDock->setWidget(m_timelineView);
+    addDockWidget(Qt::BottomDockWidgetArea, m_timelineDock);
+}
+
+void MainWindow::createTimeWidgets(QToolBar *toolbar)
+{
+    toolbar->addSeparator();
+    m_timeButton = new QToolButton(toolbar);
+    m_timeButton->setObjectName(QStringLiteral("timeButton"));
+    m_timeButton->setDefaultAction(m_actions->action(QStringLiteral("time.goToDate")));
+    m_timeButton->setToolButtonStyle(Qt::ToolButtonTextOnly);
+    m_timeButton->setToolTip(tr("Current time (UTC): click to go to a date"));
+    toolbar->addWidget(m_timeButton);
+
+    toolbar->addSeparator();
+    m_stepCombo = new QComboBox(toolbar);
+    m_stepCombo->setObjectName(QStringLiteral("stepCombo"));
+    m_stepCombo->setToolTip(tr("Step by cadence (Ctrl+Left/Right) and playback move by this much"));
+    m_stepCombo->addItem(tr("Step: archive cadence"), qint64(0));
+    for (qint64 ms : {kMinute, 10 * kMinute, kHour, 6 * kHour, 12 * kHour, 24 * kHour})
+        m_stepCombo->addItem(tr("Step: %1").arg(durationText(ms)), ms);
+    connect(m_stepCombo, &QComboBox::activated, this, [this](int index) {
+        const qint64 ms = m_stepCombo->itemData(index).toLongLong();
+        m_settings->setStepMs(ms);
+        m_observation->setStepMs(ms);
+        // Playback follows the step: by observation when it is the cadence, by the chosen span otherwise.
+        m_playback->setStepKind(ms > 0 ? ObservationDocument::Step::ForwardByCadence
+                                       : ObservationDocument::Step::NextObservation);
+    });
+    toolbar->addWidget(m_stepCombo);
+
+    m_speed = new QDoubleSpinBox(toolbar);
+    m_speed->setObjectName(QStringLiteral("speedSpin"));
+    m_speed->setRange(0.1, 30.0);
+    m_speed->setDecimals(1);
+    m_speed->setSingleStep(0.5);
+    m_speed->setSuffix(tr(" fps"));
+    m_speed->setToolTip(tr("Playback speed (frames per second); [ and ] change it"));
+    m_speed->setFocusPolicy(Qt::ClickFocus);
+    connect(m_speed, &QDoubleSpinBox::valueChanged, m_playback, &PlaybackController::setFramesPerSecond);
+    connect(m_playback, &PlaybackController::framesPerSecondChanged, this, [this](double fps) {
+        m_speed->setValue(fps);
+        m_settings->setPlaybackFps(fps);
+    });
+    connect(m_playback, &PlaybackController::loopChanged, this, [this](bool loop) { m_settings->setLoopPlayback(loop); });
+    toolbar->addWidget(m_speed);
+}
+
+void MainWindow::createStatusBar()
+{
+    m_readout = new QLabel(this);
+    m_readout->setObjectName(QStringLiteral("readoutLabel"));
+    statusBar()->addWidget(m_readout, 1);
+    m_progressLabel = new QLabel(this);
+    statusBar()->addPermanentWidget(m_progressLabel);
+    m_progress = new QProgressBar(this);
+    m_progress->setObjectName(QStringLiteral("progressBar"));
+    m_progress->setMaximumWidth(220);
+    m_progress->setTextVisible(true);
+    m_progress->hide();
+    statusBar()->addPermanentWidget(m_progress);
+    m_cancelButton = new QToolButton(this);
+    m_cancelButton->setDefaultAction(m_actions->action(QStringLiteral("file.cancelIndexing")));
+    m_cancelButton->setAutoRaise(true);
+    m_cancelButton->hide();
+    statusBar()->addPermanentWidget(m_cancelButton);
+    m_cacheLabel = new QLabel(this);
+    m_cacheLabel->setObjectName(QStringLiteral("cacheLabel"));
+    m_cacheLabel->setToolTip(tr("Prepared maps held in memory for stepping (budget in Edit > Preferences)"));
+    statusBar()->addPermanentWidget(m_cacheLabel);
+}
+
+void MainWindow::createReactions()
+{
+    using Step = ObservationDocument::Step;
+    auto a = [this](const char *id) { return m_actions->action(QString::fromLatin1(id)); };
+    new OpenArchiveReaction(a("file.openArchive"), m_archive, m_settings, this);
+    new OpenFilesReaction(a("file.openFiles"), m_archive, this);
+    new OpenSampleArchiveReaction(a("file.openSample"), this);
+    new RefreshArchiveReaction(a("file.rescan"), m_archive);
+    new CancelIndexingReaction(a("file.cancelIndexing"), m_archive);
+    new SaveScreenshotReaction(a("file.saveWindowImage"), this);
+    new QuitReaction(a("file.quit"), this);
+    new ShortcutsReaction(a("edit.shortcuts"), m_actions, m_settings, this);
+    auto *prefs = new PreferencesReaction(a("edit.preferences"), m_settings, this);
+    connect(prefs, &PreferencesReaction::applied, this, &MainWindow::applySettings);
+
+    auto *modes = new QActionGroup(this);
+    modes->addAction(a("view.maps"));
+    modes->addAction(a("view.globe"));
+    new ViewModeReaction(a("view.maps"), this, QStringLiteral("map"));
+    new ViewModeReaction(a("view.globe"), this, QStringLiteral("globe"));
+    new FitViewReaction(a("view.fit"), m_grid, FitViewReaction::Mode::Fit);
+    new FitViewReaction(a("view.actualSize"), m_grid, FitViewReaction::Mode::ActualSize);
+    new OverlayToggleReaction(a("view.overlay.limb"), m_presenter, m_settings, QStringLiteral("limb"), true);
+    new OverlayToggleReaction(a("view.overlay.grid"), m_presenter, m_settings, QStringLiteral("grid"), false);
+    new OverlayToggleReaction(a("view.overlay.label"), m_presenter, m_settings, QStringLiteral("label"), true);
+    new OverlayToggleReaction(a("view.overlay.colorbar"), m_presenter, m_settings, QStringLiteral("colorbar"),
+                              false);
+
+    new TimeStepReaction(a("time.first"), m_observation, Step::First);
+    new TimeStepReaction(a("time.previousDay"), m_observation, Step::PreviousDay);
+    new TimeStepReaction(a("time.back"), m_observation, Step::BackByCadence);
+    new TimeStepReaction(a("time.previous"), m_observation, Step::PreviousObservation);
+    new TimeStepReaction(a("time.next"), m_observation, Step::NextObservation);
+    new TimeStepReaction(a("time.forward"), m_observation, Step::ForwardByCadence);
+    new TimeStepReaction(a("time.nextDay"), m_observation, Step::NextDay);
+    new TimeStepReaction(a("time.last"), m_observation, Step::Last);
+    new PlayReaction(a("time.play"), m_playback, m_observation);
+    new LoopReaction(a("time.loop"), m_playback);
+    new PlaybackSpeedReaction(a("time.faster"), m_playback, 1.5);
+    new PlaybackSpeedReaction(a("time.slower"), m_playback, 1.0 / 1.5);
+    new JumpToDateReaction(a("time.goToDate"), m_archive, m_observation, this);
+}
+
+void MainWindow::connectDocuments()
+{
+    connect(m_archive, &ArchiveDocument::opened, this, &MainWindow::onArchiveOpened);
+    connect(m_archive, &ArchiveDocument::dataChanged, this, &MainWindow::onArchiveData);
+    connect(m_archive, &ArchiveDocument::failed, this, [this](const QString &message) { report(message); });
+    connect(m_archive, &ArchiveDocument::busyChanged, this, [this] {
+        updateStatus();
+        updateMessagePage();
+        Q_EMIT settledMaybe();
+    });
+    connect(m_archive, &ArchiveDocument::indexingProgress, this,
+            [this](const QString &phase, qint64 done, qint64 total) {
+                m_progress->show();
+                m_cancelButton->show();
+                m_progress->setRange(0, total > 0 ? int(std::min<qint64>(total, INT_MAX)) : 0);
+                m_progress->setValue(int(std::min<qint64>(done, INT_MAX)));
+                m_progressLabel->setText(total > 0 ? tr("%1 %2/%3").arg(phase).arg(done).arg(total)
+                                                   : tr("%1: %2").arg(phase).arg(done));
+            });
+    connect(m_archive, &ArchiveDocument::indexingFinished, this, [this] { updateStatus(); });
+
+    connect(m_observation, &ObservationDocument::timeChanged, this, &MainWindow::onTimeChanged);
+    connect(m_observation, &ObservationDocument::setLoaded, this, [this] {
+        updateStatus();
+        for (const auto &m : m_observation->members())
+            if (!m.error.isEmpty())
+                report(m.error, false);  // the view shows it too; no dialog while stepping
+    });
+    connect(m_observation, &ObservationDocument::setChanged, this, [this] {
+        updateMessagePage();
+        updateStatus();
+    });
+    connect(m_presenter, &SetViewPresenter::settled, this, &MainWindow::settledMaybe);
+    connect(m_timelineView, &TimelineView::timeRequested, m_observation, &ObservationDocument::goToTime);
+    connect(m_grid, &MapGrid::readoutChanged, this,
+            [this](int, const MapReadout &r) { m_readout->setText(r.valid ? r.toString() : QString()); });
+
+    connect(m_sample, &SampleArchive::progress, this, [this](int step, int steps) {
+        m_progress->show();
+        m_progress->setRange(0, steps);
+        m_progress->setValue(step);
+        m_progressLabel->setText(tr("Generating the sample archive: step %1/%2").arg(step).arg(steps));
+        updateMessagePage();
+    });
+    connect(m_sample, &SampleArchive::ready, this, [this](const QString &dir, double seconds) {
+        if (seconds > 0)
+            statusBar()->showMessage(tr("Sample archive generated in %1 s").arg(seconds, 0, 'f', 1), 8000);
+        m_progress->hide();
+        m_progressLabel->clear();
+        openArchive(dir);
+    });
+    connect(m_sample, &SampleArchive::failed, this, [this](const QString &message) {
+        m_progress->hide();
+        m_progressLabel->clear();
+        report(message);
+        updateMessagePage();
+    });
+}
+
+void MainWindow::applySettings()
+{
+    m_cache->setBudget(m_settings->cacheBudgetBytes());
+    m_observation->setToleranceMs(m_settings->toleranceMs());
+    m_observation->setStepMs(m_settings->stepMs());
+    m_observation->setDisplaySize(m_settings->displaySize());
+    m_observation->setPrefetch(m_settings->prefetchAhead(), m_settings->prefetchBehind());
+    m_playback->setFramesPerSecond(m_settings->playbackFps());
+    m_playback->setLoop(m_settings->loopPlayback());
+    m_speed->setValue(m_playback->framesPerSecond());
+    updateStepCombo();
+    updateStatus();
+}
+
+void MainWindow::restoreLayout()
+{
+    const QByteArray geometry = m_settings->windowGeometry();
+    if (!geometry.isEmpty())
+        restoreGeometry(geometry);
+    const QByteArray state = m_settings->windowState();
+    if (!state.isEmpty())
+        restoreState(state);
+    m_viewMode.clear();
+    setViewMode(m_settings->viewMode());
+}
+
+void MainWindow::saveLayout()
+{
+    m_settings->setWindowGeometry(saveGeometry());
+    m_settings->setWindowState(saveState());
+    m_settings->setViewMode(m_viewMode);
+    if (m_archive->kind() == ArchiveDocument::Kind::Archive && m_observation->hasTime())
+        m_settings->setLastTime(m_archive->archiveDir(), m_observation->timeMs());
+    m_settings->sync();
+}
+
+void MainWindow::closeEvent(QCloseEvent *event)
+{
+    m_playback->pause();
+    saveLayout();
+    QMainWindow::closeEvent(event);
+}
+
+// ---- opening -------------------------------------------------------------------------------------------
+
+void MainWindow::openArchive(const QString &dir)
+{
+    m_archive->openArchive(dir);
+    updateMessagePage();
+}
+
+void MainWindow::openFiles(const QStringList &files)
+{
+    m_archive->openFiles(files);
+}
+
+void MainWindow::openSampleArchive()
+{
+    m_sample->ensure();
+    updateMessagePage();
+}
+
+void MainWindow::openStartupArchive()
+{
+    const QString last = m_settings->lastArchive();
+    if (!last.isEmpty() && QFileInfo(last).isDir())
+        openArchive(last);
+    else
+        openSampleArchive();
+}
+
+void MainWindow::onArchiveOpened()
+{
+    m_playback->pause();
+    m_observation->clear();
+    m_cache->cancelQueuedExcept({});
+    if (m_archive->kind() == ArchiveDocument::Kind::Archive) {
+        m_settings->setLastArchive(m_archive->archiveDir());
+        setWindowTitle(tr("%1 — SolarCHIP Studio").arg(QDir::toNativeSeparators(m_archive->archiveDir())));
+    } else {
+        setWindowTitle(tr("%n file(s) — SolarCHIP Studio", nullptr, int(m_archive->fileSet().members.size())));
+    }
+    updateChannelMenu();
+    updateMessagePage();
+}
+
+void MainWindow::onArchiveData()
+{
+    updateChannelMenu();
+    updateStepCombo();
+    if (!m_archive->hasData()) {
+        updateMessagePage();
+        return;
+    }
+    if (m_observation->hasTime()) {
+        m_observation->reload();  // a scan found new files: the set at this time may have changed
+    } else if (m_archive->kind() == ArchiveDocument::Kind::Files) {
+        m_observation->showTime(m_archive->fileSet().referenceTimeMs);
+    } else if (m_initialTime) {
+        m_observation->goToTime(*m_initialTime);
+        m_initialTime.reset();
+    } else if (auto last = m_settings->lastTimeMs(m_archive->archiveDir())) {
+        m_observation->goToTime(QDateTime::fromMSecsSinceEpoch(*last, QTimeZone::utc()));
+    } else {
+        m_observation->step(ObservationDocument::Step::Last);
+    }
+    updateMessagePage();
+}
+
+void MainWindow::onTimeChanged(const QDateTime &utc)
+{
+    m_timelineView->setCurrentTime(utc);
+    m_timeButton->setText(utc.isValid() ? utc.toString(QStringLiteral("yyyy-MM-dd HH:mm:ss 'UTC'"))
+                                        : tr("Go to date…"));
+}
+
+void MainWindow::setFocusChannel(const QString &channel)
+{
+    m_presenter->setFocusChannel(channel);
+    m_observation->setAnchorChannel(channel);
+    // Only the focus channel is loaded; the whole set again when it is cleared.
+    m_observation->setChannels(channel.isEmpty() ? QStringList() : QStringList{channel});
+    updateChannelMenu();
+}
+
+QString MainWindow::focusChannel() const
+{
+    return m_presenter->focusChannel();
+}
+
+void MainWindow::setViewMode(const QString &mode)
+{
+    const QString m = mode == QLatin1String("globe") ? mode : QStringLiteral("map");
+    if (m == m_viewMode)
+        return;
+    m_viewMode = m;
+    m_presenter->setGlobeActive(m == QLatin1String("globe"));
+    updateMessagePage();
+    Q_EMIT viewModeChanged(m);
+}
+
+void MainWindow::updateChannelMenu()
+{
+    m_channelMenu->clear();
+    auto *group = new QActionGroup(m_channelMenu);
+    auto addChoice = [&](const QString &text, const QString &channel) {
+        QAction *a = m_channelMenu->addAction(text);
+        a->setCheckable(true);
+        a->setChecked(focusChannel() == channel);
+        group->addAction(a);
+        connect(a, &QAction::triggered, this, [this, channel] { setFocusChannel(channel); });
+    };
+    addChoice(tr("All channels (co-temporal set)"), QString());
+    m_channelMenu->addSeparator();
+    for (const QString &c : m_archive->channels())
+        addChoice(channelLabel(c), c);
+}
+
+void MainWindow::updateStepCombo()
+{
+    const qint64 cadence = m_archive->cadenceMs(m_observation->anchorChannel());
+    m_stepCombo->setItemText(0, cadence > 0 ? tr("Step: cadence (%1)").arg(durationText(cadence))
+                                            : tr("Step: archive cadence"));
+    const int index = m_stepCombo->findData(m_settings->stepMs());
+    m_stepCombo->setCurrentIndex(index >= 0 ? index : 0);
+}
+
+void MainWindow::updateStatus()
+{
+    const bool indexing = m_archive->isIndexing();
+    if (!indexing && !m_sample->isGenerating()) {
+        m_progress->hide();
+        m_cancelButton->hide();
+        m_progressLabel->setText(m_observation->isLoading() ? tr("Loading…") : m_archive->statusText());
+    }
+    m_cacheLabel->setText(tr("cache %1/%2 MiB")
+                              .arg(m_cache->bytesUsed() >> 20)
+                              .arg(m_cache->budget() >> 20));
+}
+
+void MainWindow::updateMessagePage()
+{
+    QString message;
+    if (m_sample->isGenerating())
+        message = tr("Generating the sample archive (first start only)…\n%1").arg(m_progressLabel->text());
+    else if (!m_archive->hasData() && m_archive->isBusy())
+        message = tr("Opening %1…").arg(QDir::toNativeSeparators(m_archive->archiveDir()));
+    else if (!m_archive->hasData() && m_archive->kind() != ArchiveDocument::Kind::None)
+        message = tr("No SDO maps found in %1.").arg(QDir::toNativeSeparators(m_archive->archiveDir()));
+    else if (!m_archive->hasData())
+        message = tr("Open an archive folder (Ctrl+O) or SDO files (Ctrl+Shift+O), or drop them here.");
+    if (!message.isEmpty()) {
+        m_messagePage->setText(message);
+        m_stack->setCurrentWidget(m_messagePage);
+        return;
+    }
+    if (m_viewMode == QLatin1String("globe"))
+        m_stack->setCurrentWidget(m_globe);
+    else
+        m_stack->setCurrentWidget(m_grid);
+}
+
+bool MainWindow::isSettled() const
+{
+    return !m_sample->isGenerating() && !m_archive->isBusy() && m_archive->hasData() && m_presenter->isSettled();
+}
+
+void MainWindow::report(const QString &message, bool modal)
+{
+    statusBar()->showMessage(message, 10000);
+    Q_EMIT failed(message);
+    if (m_interactive && modal)
+        QMessageBox::warning(this, tr("SolarCHIP Studio"), message);
+}
+
+// ---- drag and drop ---------------------------------------------------------------------------------------
+
+void MainWindow::dragEnterEvent(QDragEnterEvent *event)
+{
+    const QMimeData *mime = event->mimeData();
+    if (!mime->hasUrls())
+        return;
+    for (const QUrl &url : mime->urls())
+        if (!url.isLocalFile())
+            return;
+    event->acceptProposedAction();
+}
+
+void MainWindow::dropEvent(QDropEvent *event)
+{
+    QStringList files;
+    QString folder;
+    for (const QUrl &url : event->mimeData()->urls()) {
+        const QString path = url.toLocalFile();
+        if (QFileInfo(path).isDir())
+            folder = path;
+        else
+            files << path;
+    }
+    // A folder is an archive; files are opened as a set (a folder wins when both are dropped).
+    if (!folder.isEmpty())
+        openArchive(folder);
+    else if (!files.isEmpty())
+        openFiles(files);
+    event->acceptProposedAction();
 }
 
 }  // namespace solarchip

@@ -1,14 +1,140 @@
 #pragma once
-// The main window of SolarCHIP Studio.
+// The main window of SolarCHIP Studio: the map grid (or the 3D globe) in the centre, the timeline strip
+// docked below, time controls in a toolbar, indexing/generation progress and the cursor readout in the status
+// bar. It owns the documents (ArchiveDocument, ObservationDocument), the map cache, playback and the sample
+// archive, builds its actions through MenuBuilder and gives each one its reaction. Files and folders dropped
+// on the window are opened. Layout, view mode and choices persist through StudioSettings.
 
+#include <QDateTime>
 #include <QMainWindow>
 
+#include <optional>
+
+class QDockWidget;
+class QDoubleSpinBox;
+class QComboBox;
+class QLabel;
+class QMenu;
+class QProgressBar;
+class QStackedWidget;
+class QToolButton;
+
 namespace solarchip {
+
+class ActionRegistry;
+class ArchiveDocument;
+class GlobeView;
+class MapCache;
+class MapGrid;
+class ObservationDocument;
+class PlaybackController;
+class SampleArchive;
+class SetViewPresenter;
+class StudioSettings;
+class TimelineView;
 
 class MainWindow : public QMainWindow {
     Q_OBJECT
 public:
-    explicit MainWindow(QWidget *parent = nullptr);
+    explicit MainWindow(StudioSettings *settings, QWidget *parent = nullptr);
+    ~MainWindow() override;
+
+    void openArchive(const QString &dir);
+    void openFiles(const QStringList &files);
+    /// The bundled sample archive; generated first (in the background, with progress) when needed.
+    void openSampleArchive();
+    /// What a plain start opens: the last archive if it still exists, else the sample archive.
+    void openStartupArchive();
+    /// Where the next archive opens (its observation nearest this time); nullopt: where the user left it
+    /// last time, else the latest observation.
+    void setInitialTime(const std::optional<QDateTime> &utc) { m_initialTime = utc; }
+    /// Show only one channel (empty: the whole co-temporal set).
+    void setFocusChannel(const QString &channel);
+    QString focusChannel() const;
+    /// "map" or "globe".
+    void setViewMode(const QString &mode);
+    QString viewMode() const { return m_viewMode; }
+    /// Scripted runs report problems on failed() instead of message boxes.
+    void setInteractive(bool interactive) { m_interactive = interactive; }
+
+    /// Nothing is being opened, generated, indexed, loaded or rendered: what is on screen is complete.
+    bool isSettled() const;
+    /// Saves geometry, dock layout and view mode (also done on close).
+    void saveLayout();
+    /// Re-reads cache budget, resolution, tolerance, step and playback settings.
+    void applySettings();
+
+    ActionRegistry *actions() const { return m_actions; }
+    ArchiveDocument *archive() const { return m_archive; }
+    ObservationDocument *observation() const { return m_observation; }
+    MapCache *cache() const { return m_cache; }
+    MapGrid *grid() const { return m_grid; }
+    GlobeView *globe() const { return m_globe; }
+    TimelineView *timelineView() const { return m_timelineView; }
+    SetViewPresenter *presenter() const { return m_presenter; }
+    PlaybackController *playback() const { return m_playback; }
+    SampleArchive *sample() const { return m_sample; }
+    StudioSettings *settings() const { return m_settings; }
+
+Q_SIGNALS:
+    void viewModeChanged(const QString &mode);
+    /// isSettled() may have become true (emitted after loads, renders and scans end).
+    void settledMaybe();
+    /// Something could not be opened or loaded (the message names the folder or file).
+    void failed(const QString &message);
+
+protected:
+    void closeEvent(QCloseEvent *event) override;
+    void dragEnterEvent(QDragEnterEvent *event) override;
+    void dropEvent(QDropEvent *event) override;
+
+private:
+    void createCentralViews();
+    void createTimelineDock();
+    void createStatusBar();
+    void createTimeWidgets(QToolBar *toolbar);
+    void createReactions();
+    void connectDocuments();
+    void restoreLayout();
+    void onArchiveOpened();
+    void onArchiveData();
+    void onTimeChanged(const QDateTime &utc);
+    void updateChannelMenu();
+    void updateStepCombo();
+    void updateStatus();
+    void updateMessagePage();
+    /// Status bar + failed(); a message box too when `modal` and the window is interactive.
+    void report(const QString &message, bool modal = true);
+
+    StudioSettings *m_settings;
+    ActionRegistry *m_actions = nullptr;
+    ArchiveDocument *m_archive = nullptr;
+    MapCache *m_cache = nullptr;
+    ObservationDocument *m_observation = nullptr;
+    PlaybackController *m_playback = nullptr;
+    SampleArchive *m_sample = nullptr;
+    SetViewPresenter *m_presenter = nullptr;
+
+    QStackedWidget *m_stack = nullptr;
+    QLabel *m_messagePage = nullptr;
+    MapGrid *m_grid = nullptr;
+    GlobeView *m_globe = nullptr;
+    TimelineView *m_timelineView = nullptr;
+    QDockWidget *m_timelineDock = nullptr;
+    QMenu *m_channelMenu = nullptr;
+    QToolButton *m_timeButton = nullptr;
+    QComboBox *m_stepCombo = nullptr;
+    QDoubleSpinBox *m_speed = nullptr;
+    QProgressBar *m_progress = nullptr;
+    QToolButton *m_cancelButton = nullptr;
+    QLabel *m_progressLabel = nullptr;
+    QLabel *m_readout = nullptr;
+    QLabel *m_cacheLabel = nullptr;
+
+    QString m_viewMode = QStringLiteral("map");
+    std::optional<QDateTime> m_initialTime;
+    bool m_interactive = true;
+    bool m_restoredLayout = false;
 };
 
 }  // namespace solarchip

@@ -1,8 +1,15 @@
-// solarchip-studio: the desktop explorer.
+// solarchip-studio: the desktop explorer (and its scripting hook: --screenshot, --bench-stepping).
 #include "app/gui/MainWindow.h"
+#include "app/gui/ScreenshotRun.h"
+#include "app/gui/StallWatchdog.h"
+#include "app/gui/SteppingBenchmark.h"
+#include "app/gui/StudioOptions.h"
+#include "app/gui/StudioSettings.h"
 #include "resources/resources.h"
 
 #include <QApplication>
+
+#include <memory>
 
 int main(int argc, char **argv)
 {
@@ -10,7 +17,52 @@ int main(int argc, char **argv)
     QApplication::setApplicationName(QStringLiteral("SolarCHIP Studio"));
     QApplication::setOrganizationName(QStringLiteral("SolarCHIP"));
     solarchip::initResources();
-    solarchip::MainWindow window;
+
+    const solarchip::StudioOptionsResult parsed = solarchip::parseStudioOptions(QApplication::arguments());
+    if (!parsed.options)
+        return parsed.exitCode;
+    const solarchip::StudioOptions &options = *parsed.options;
+
+    solarchip::StudioSettings settings(options.settingsFile);
+    solarchip::MainWindow window(&settings);
+    window.setInteractive(!options.isScripted());
+    if (options.windowSize.isValid())
+        window.resize(options.windowSize);
+    else if (options.isScripted())
+        window.resize(1400, 900);
+    if (!options.view.isEmpty())
+        window.setViewMode(options.view);
+    if (options.date)
+        window.setInitialTime(options.date);
+    if (!options.channel.isEmpty())
+        window.setFocusChannel(options.channel);
+
+    // SOLARCHIP_STALL_LOG_MS=50 logs every UI stall longer than 50 ms while the app runs.
+    std::unique_ptr<solarchip::StallWatchdog> watchdog;
+    if (const double logMs = qEnvironmentVariable("SOLARCHIP_STALL_LOG_MS").toDouble(); logMs > 0) {
+        watchdog = std::make_unique<solarchip::StallWatchdog>();
+        watchdog->setLogThresholdMs(logMs);
+        watchdog->start();
+    }
+
+    std::unique_ptr<solarchip::ScreenshotRun> screenshot;
+    std::unique_ptr<solarchip::SteppingBenchmark> bench;
+    if (options.benchStepping) {
+        bench = std::make_unique<solarchip::SteppingBenchmark>(&window, options);
+        bench->start();
+    } else if (!options.screenshot.isEmpty()) {
+        screenshot = std::make_unique<solarchip::ScreenshotRun>(&window, options);
+        screenshot->start();
+    }
     window.show();
+
+    if (!options.archive.isEmpty())
+        window.openArchive(options.archive);
+    else if (options.sample)
+        window.openSampleArchive();
+    else if (!options.files.isEmpty())
+        window.openFiles(options.files);
+    else
+        window.openStartupArchive();
     return app.exec();
 }

@@ -1,0 +1,386 @@
+#include "app/gui/ArchiveDocument.h"
+
+#include "core/FitsReader.h"
+#include "core/Jp2Reader.h"
+#include "core/MapMeta.h"
+#include "widgets/TimelineModel.h"
+
+#include <QCoreApplication>
+#include <QDir>
+#include <QFileInfo>
+#include <QPointer>
+#include <QtConcurrent>
+
+#include <algorithm>
+#include <cstdlib>
+
+namespace solarchip {
+
+// One background open/scan. The document ignores what a job posts once a newer job has started.
+struct ArchiveDocument::Job {
+    QString dir;
+    QStringList files;
+    std::atomic<bool> cancel{false};
+};
+
+namespace {
+
+QString tr(const char *text)
+{
+    return QCoreApplication::translate("solarchip::ArchiveDocument", text);
+}
+
+QHash<QString, QVector<qint64>> timesByChannel(const QVector<Observation> &observations)
+{
+    QHash<QString, QVector<qint64>> times;
+    for (const Observation &o : observations)
+        times[o.channel].append(o.timeMs);
+    return times;
+}
+
+Expected<QHash<QString, QVector<qint64>>> catalogTimes(const Catalog &catalog)
+{
+    auto all = catalog.observations({});
+    if (!all)
+        return all.error();
+    return timesByChannel(*all);
+}
+
+// The catalogue fields of a loose file, from its header alone.
+Expected<Observation> describeFile(const QString &path, qint64 id)
+{
+    const QFileInfo fi(path);
+    if (!fi.exists())
+        return Error{path, tr("no such file")};
+    if (!fi.isFile())
+        return Error{path, tr("not a file")};
+    FitsHeader header;
+    int width = 0, height = 0;
+    if (Jp2Reader::isJp2File(path)) {
+        auto info = Jp2Reader::readInfo(path);
+        if (!info)
+            return info.error();
+        header = info->header;
+        width = info->width;
+        height = info->height;
+    } else {
+        auto info = FitsReader::readInfo(path);
+        if (!info)
+            return info.error();
+        header = info->header;
+        width = info->naxis1;
+        height = info->naxis2;
+    }
+    auto meta = MapMeta::fromHeader(header, path);
+    if (!meta)
+        return meta.error();
+    Observation o;
+    o.id = id;
+    o.path = fi.absoluteFilePath();
+    o.relativePath = fi.fileName();
+    o.instrument = instrumentName(meta->instrument);
+    o.detector = meta->detector;
+    o.channel = meta->channel;
+    o.timeMs = meta->tObs.toMSecsSinceEpoch();
+    o.wavelength = meta->wavelength;
+    o.exptime = meta->exptime;
+    o.naxis1 = meta->naxis1 > 0 ? meta->naxis1 : width;
+    o.naxis2 = meta->naxis2 > 0 ? meta->naxis2 : height;
+    o.unit = meta->unit;
+    o.level = meta->level;
+    o.quality = meta->quality;
+    o.cdelt1 = meta->cdelt1;
+    o.cdelt2 = meta->cdelt2;
+    o.crota2 = meta->crota2;
+    o.rsunObs = meta->rsunObs;
+    o.fileSize = fi.size();
+    return o;
+}
+
+}  // namespace
+
+ArchiveDocument::ArchiveDocument(QObject *parent) : QObject(parent), m_timeline(new TimelineModel(this)) {}
+
+ArchiveDocument::~ArchiveDocument()
+{
+    if (m_job)
+        m_job->cancel = true;
+    m_future.waitForFinished();
+}
+
+bool ArchiveDocument::hasData() const
+{
+    return !m_timeline->isEmpty();
+}
+
+QStringList ArchiveDocument::channels() const
+{
+    return m_timeline->channels();
+}
+
+void ArchiveDocument::setBusy(bool busy)
+{
+    if (busy == m_busy)
+        return;
+    m_busy = busy;
+    Q_EMIT busyChanged(busy);
+}
+
+void ArchiveDocument::applyTimes(const QHash<QString, QVector<qint64>> &times)
+{
+    m_timeline->setObservations(times);
+    Q_EMIT dataChanged();
+}
+
+void ArchiveDocument::startJob(std::shared_ptr<Job> job)
+{
+    // A previous job stops after its current batch and what it still posts is ignored (it is no longer the
+    // current job). It must finish before this document goes away, so the new job waits for it, off the UI
+    // thread.
+    if (m_job)
+        m_job->cancel = true;
+    QFuture<void> previous = m_future;
+    m_job = job;
+    setBusy(true);
+    QPointer<ArchiveDocument> self(this);
+    auto post = [self, job](auto fn) {
+        QMetaObject::invokeMethod(
+            self.data(),
+            [self, job, fn] {
+                if (self && self->m_job == job)
+                    fn(self.data());
+            },
+            Qt::QueuedConnection);
+    };
+
+    if (!job->files.isEmpty()) {
+        m_future = QtConcurrent::run([job, post, previous]() mutable {
+            previous.waitForFinished();
+            ObservationSet set;
+            QStringList errors;
+            qint64 id = 0;
+            for (const QString &path : job->files) {
+                auto o = describeFile(path, ++id);
+                if (!o) {
+                    errors << o.errorString();
+                    continue;
+                }
+                set.channels << o->channel;
+                set.members << *o;
+            }
+            std::stable_sort(set.members.begin(), set.members.end(),
+                             [](const Observation &a, const Observation &b) { return a.timeMs < b.timeMs; });
+            set.channels.clear();
+            for (const Observation &o : set.members)
+                set.channels << o.channel;
+            if (!set.members.isEmpty())
+                set.referenceTimeMs = set.members.front().timeMs;
+            const auto times = timesByChannel(set.members);
+            post([set, errors, times](ArchiveDocument *d) {
+                if (!set.members.isEmpty()) {
+                    d->m_kind = Kind::Files;
+                    d->m_dir.clear();
+                    d->m_catalog.reset();
+                    d->m_fileSet = set;
+                    d->m_status = tr("%1 file(s) opened").arg(set.members.size());
+                    Q_EMIT d->opened();
+                    d->applyTimes(times);
+                }
+                if (!errors.isEmpty())
+                    Q_EMIT d->failed(errors.join(QLatin1Char('\n')));
+                d->setBusy(false);
+            });
+        });
+        return;
+    }
+
+    m_future = QtConcurrent::run([job, post, previous]() mutable {
+        previous.waitForFinished();
+        auto opened = Catalog::open(job->dir);
+        if (!opened) {
+            const QString message = opened.errorString();
+            post([message](ArchiveDocument *d) {
+                Q_EMIT d->failed(message);
+                d->setBusy(false);
+            });
+            return;
+        }
+        auto catalog = std::make_shared<Catalog>(std::move(opened).value());
+        // What the catalog already knows is shown at once; the scan below brings it up to date.
+        auto times = catalogTimes(*catalog);
+        post([catalog, times, job](ArchiveDocument *d) {
+            d->m_kind = Kind::Archive;
+            d->m_dir = catalog->archiveDir();
+            d->m_catalog = catalog;
+            d->m_fileSet = {};
+            d->m_indexing = true;
+            Q_EMIT d->opened();
+            if (times)
+                d->applyTimes(*times);
+        });
+        CatalogScanOptions options;
+        options.cancel = &job->cancel;
+        options.progress = [post](const CatalogScanProgress &p) {
+            const QString phase = p.phase == CatalogScanProgress::Phase::Listing ? tr("Listing files")
+                                                                                 : tr("Reading headers");
+            const qint64 done = p.phase == CatalogScanProgress::Phase::Listing ? p.found : p.done;
+            const qint64 total = p.phase == CatalogScanProgress::Phase::Listing ? 0 : p.total;
+            post([phase, done, total](ArchiveDocument *d) { Q_EMIT d->indexingProgress(phase, done, total); });
+        };
+        auto summary = catalog->update(options);
+        if (!summary) {
+            const QString message = summary.errorString();
+            post([message](ArchiveDocument *d) {
+                d->m_indexing = false;
+                Q_EMIT d->failed(message);
+                Q_EMIT d->indexingFinished(false, message);
+                d->setBusy(false);
+            });
+            return;
+        }
+        const bool changed = summary->added + summary->updated + summary->removed > 0;
+        std::optional<QHash<QString, QVector<qint64>>> newTimes;
+        if (changed) {
+            auto t = catalogTimes(*catalog);
+            if (t)
+                newTimes = *t;
+        }
+        auto stats = catalog->stats();
+        QString message = tr("%1: %2 observations").arg(QDir::toNativeSeparators(catalog->archiveDir()))
+                              .arg(stats ? stats->observations : 0);
+        if (stats && stats->bad)
+            message += tr(", %1 unreadable file(s)").arg(stats->bad);
+        if (summary->cancelled)
+            message += tr(" (indexing cancelled: the catalog may be incomplete)");
+        const bool cancelled = summary->cancelled;
+        post([newTimes, message, cancelled](ArchiveDocument *d) {
+            d->m_indexing = false;
+            d->m_status = message;
+            if (newTimes)
+                d->applyTimes(*newTimes);
+            Q_EMIT d->indexingFinished(cancelled, message);
+            d->setBusy(false);
+        });
+    });
+}
+
+void ArchiveDocument::openArchive(const QString &dir)
+{
+    const QFileInfo fi(dir);
+    if (!fi.exists()) {
+        Q_EMIT failed(tr("%1: no such folder").arg(QDir::toNativeSeparators(dir)));
+        return;
+    }
+    if (!fi.isDir()) {
+        Q_EMIT failed(tr("%1: not a folder").arg(QDir::toNativeSeparators(dir)));
+        return;
+    }
+    auto job = std::make_shared<Job>();
+    job->dir = fi.absoluteFilePath();
+    startJob(job);
+}
+
+void ArchiveDocument::openFiles(const QStringList &paths)
+{
+    if (paths.isEmpty())
+        return;
+    auto job = std::make_shared<Job>();
+    job->files = paths;
+    startJob(job);
+}
+
+void ArchiveDocument::refresh()
+{
+    if (m_kind == Kind::Archive && !m_indexing)
+        openArchive(m_dir);
+}
+
+void ArchiveDocument::cancelIndexing()
+{
+    if (m_job)
+        m_job->cancel = true;
+}
+
+qint64 ArchiveDocument::cadenceMs(const QString &channel) const
+{
+    const QVector<qint64> &t = m_timeline->times(channel);
+    if (t.size() < 2)
+        return 0;
+    std::vector<qint64> gaps;
+    gaps.reserve(t.size() - 1);
+    for (int i = 1; i < t.size(); ++i)
+        if (t[i] > t[i - 1])
+            gaps.push_back(t[i] - t[i - 1]);
+    if (gaps.empty())
+        return 0;
+    std::nth_element(gaps.begin(), gaps.begin() + gaps.size() / 2, gaps.end());
+    return gaps[gaps.size() / 2];
+}
+
+namespace {
+template <class T>
+T valueOr(Expected<T> result, const char *what)
+{
+    if (!result) {
+        qWarning("solarchip-studio: catalog %s: %s", what, qPrintable(result.errorString()));
+        return T{};
+    }
+    return std::move(result).value();
+}
+QDateTime utc(qint64 ms)
+{
+    return QDateTime::fromMSecsSinceEpoch(ms, QTimeZone::utc());
+}
+}  // namespace
+
+ObservationSet ArchiveDocument::nearestSet(qint64 timeMs, const QStringList &channels, qint64 toleranceMs) const
+{
+    if (m_kind == Kind::Files)
+        return m_fileSet;
+    if (!m_catalog)
+        return {};
+    return valueOr(m_catalog->nearestSet(utc(timeMs), channels, toleranceMs), "nearest set");
+}
+
+Observation ArchiveDocument::next(qint64 timeMs, const QString &channel) const
+{
+    if (!m_catalog)
+        return {};
+    return valueOr(m_catalog->next(utc(timeMs), channel), "next");
+}
+
+Observation ArchiveDocument::previous(qint64 timeMs, const QString &channel) const
+{
+    if (!m_catalog)
+        return {};
+    return valueOr(m_catalog->previous(utc(timeMs), channel), "previous");
+}
+
+Observation ArchiveDocument::nearest(qint64 timeMs, const QString &channel) const
+{
+    const Observation before = previous(timeMs + 1, channel);  // at or before
+    const Observation after = next(timeMs, channel);
+    if (!before.isValid())
+        return after;
+    if (!after.isValid())
+        return before;
+    return std::llabs(after.timeMs - timeMs) < std::llabs(timeMs - before.timeMs) ? after : before;
+}
+
+Observation ArchiveDocument::first(const QString &channel) const
+{
+    if (!hasData())
+        return {};
+    const QVector<qint64> &t = m_timeline->times(channel);
+    return next((channel.isEmpty() || t.isEmpty() ? m_timeline->first() : t.front()) - 1, channel);
+}
+
+Observation ArchiveDocument::last(const QString &channel) const
+{
+    if (!hasData())
+        return {};
+    const QVector<qint64> &t = m_timeline->times(channel);
+    return previous((channel.isEmpty() || t.isEmpty() ? m_timeline->last() : t.back()) + 1, channel);
+}
+
+}  // namespace solarchip

@@ -1,0 +1,99 @@
+#pragma once
+// The open archive: a folder of SDO files with its catalog, or a few loose files opened on their own. Opening
+// a folder never blocks the window: the catalog is opened and its observations shown as soon as they are
+// known, then the folder is scanned for new, changed and deleted files in the background (progress signals,
+// cancellable); when the scan changed anything the timeline is reloaded. Loose files (File > Open files,
+// drag and drop; FITS or Helioviewer .jp2) have their headers read in the background and form one set.
+//
+// The observation document asks this one which files belong to a time (nearestSet, next/previous); with an
+// archive those questions go to the catalog, which answers them in well under a millisecond per query.
+
+#include "core/Catalog.h"
+#include "core/ObservationSet.h"
+
+#include <QDateTime>
+#include <QFuture>
+#include <QObject>
+#include <QStringList>
+
+#include <atomic>
+#include <memory>
+
+namespace solarchip {
+
+class TimelineModel;
+
+class ArchiveDocument : public QObject {
+    Q_OBJECT
+public:
+    enum class Kind { None, Archive, Files };
+
+    explicit ArchiveDocument(QObject *parent = nullptr);
+    /// Cancels a running scan and waits for it (it stops after its current batch).
+    ~ArchiveDocument() override;
+
+    /// Opens an archive folder. Fails (failed()) for a missing or unusable folder; the previous archive stays.
+    void openArchive(const QString &dir);
+    /// Opens loose map files (FITS or .jp2). Files that cannot be read are reported in failed() and skipped.
+    void openFiles(const QStringList &paths);
+    /// Scans the open archive folder again.
+    void refresh();
+    /// Stops a running scan after its current batch; what was catalogued so far stays.
+    void cancelIndexing();
+
+    Kind kind() const { return m_kind; }
+    QString archiveDir() const { return m_dir; }
+    /// The loose files' set (Kind::Files).
+    const ObservationSet &fileSet() const { return m_fileSet; }
+    /// A background open or scan is running.
+    bool isBusy() const { return m_busy; }
+    bool isIndexing() const { return m_indexing; }
+    /// Some observation is known (the timeline has data).
+    bool hasData() const;
+    QStringList channels() const;
+    TimelineModel *timeline() const { return m_timeline; }
+    /// Summary of the last finished scan, for the status bar ("360 files, 0 unreadable").
+    QString statusText() const { return m_status; }
+    /// Median spacing of a channel's observations (0 if fewer than two).
+    qint64 cadenceMs(const QString &channel) const;
+
+    // Questions about times (UTC). Invalid results when there is no archive or no such observation.
+    ObservationSet nearestSet(qint64 timeMs, const QStringList &channels, qint64 toleranceMs) const;
+    Observation nearest(qint64 timeMs, const QString &channel) const;
+    Observation next(qint64 timeMs, const QString &channel) const;
+    Observation previous(qint64 timeMs, const QString &channel) const;
+    Observation first(const QString &channel) const;
+    Observation last(const QString &channel) const;
+
+Q_SIGNALS:
+    /// A new archive or file list became current (the timeline is cleared; data follow with dataChanged).
+    void opened();
+    /// The set of known observations changed (first load, or a scan that found changes).
+    void dataChanged();
+    void busyChanged(bool busy);
+    /// Scan progress: `phase` is a translated word ("Listing", "Reading"); total 0 while unknown.
+    void indexingProgress(const QString &phase, qint64 done, qint64 total);
+    /// The scan ended (completed or cancelled); `message` summarises it.
+    void indexingFinished(bool cancelled, const QString &message);
+    /// Something could not be opened or read; the message names the folder or file.
+    void failed(const QString &message);
+
+private:
+    struct Job;
+    void startJob(std::shared_ptr<Job> job);
+    void setBusy(bool busy);
+    void applyTimes(const QHash<QString, QVector<qint64>> &times);
+
+    Kind m_kind = Kind::None;
+    QString m_dir;
+    std::shared_ptr<Catalog> m_catalog;
+    ObservationSet m_fileSet;
+    TimelineModel *m_timeline = nullptr;
+    std::shared_ptr<Job> m_job;
+    QFuture<void> m_future;
+    bool m_busy = false;
+    bool m_indexing = false;
+    QString m_status;
+};
+
+}  // namespace solarchip

@@ -1,0 +1,142 @@
+#include "app/gui/MenuBuilder.h"
+
+#include "app/gui/ActionRegistry.h"
+
+#include <QAction>
+#include <QApplication>
+#include <QMainWindow>
+#include <QMenu>
+#include <QMenuBar>
+#include <QStyle>
+#include <QToolBar>
+
+namespace solarchip {
+
+namespace {
+QString tr(const char *text)
+{
+    return QCoreApplication::translate("solarchip::MenuBuilder", text);
+}
+QIcon icon(QStyle::StandardPixmap pixmap)
+{
+    return QApplication::style()->standardIcon(pixmap);
+}
+}  // namespace
+
+void MenuBuilder::registerActions(ActionRegistry &r)
+{
+    r.add(QStringLiteral("file.openArchive"), tr("&Open archive folder…"), QKeySequence(QStringLiteral("Ctrl+O")),
+          icon(QStyle::SP_DirOpenIcon));
+    r.add(QStringLiteral("file.openFiles"), tr("Open &files…"), QKeySequence(QStringLiteral("Ctrl+Shift+O")),
+          icon(QStyle::SP_FileIcon));
+    r.add(QStringLiteral("file.openSample"), tr("Open &sample archive"));
+    r.add(QStringLiteral("file.rescan"), tr("&Rescan archive"), QKeySequence(QStringLiteral("F5")),
+          icon(QStyle::SP_BrowserReload));
+    r.add(QStringLiteral("file.cancelIndexing"), tr("&Cancel indexing"), {}, icon(QStyle::SP_BrowserStop));
+    r.add(QStringLiteral("file.saveWindowImage"), tr("Save &window image…"),
+          QKeySequence(QStringLiteral("Ctrl+Shift+S")));
+    r.add(QStringLiteral("file.quit"), tr("&Quit"), QKeySequence(QStringLiteral("Ctrl+Q")));
+
+    r.add(QStringLiteral("edit.shortcuts"), tr("&Keyboard shortcuts…"));
+    r.add(QStringLiteral("edit.preferences"), tr("&Preferences…"), QKeySequence(QStringLiteral("Ctrl+,")));
+
+    r.add(QStringLiteral("view.maps"), tr("&Maps"), QKeySequence(QStringLiteral("Ctrl+1")));
+    r.add(QStringLiteral("view.globe"), tr("3D &globe"), QKeySequence(QStringLiteral("Ctrl+2")));
+    r.add(QStringLiteral("view.fit"), tr("&Fit to window"));
+    r.add(QStringLiteral("view.actualSize"), tr("&Actual size (1:1)"));
+    r.add(QStringLiteral("view.overlay.limb"), tr("&Limb"), QKeySequence(QStringLiteral("L")));
+    r.add(QStringLiteral("view.overlay.grid"), tr("Heliographic &grid"), QKeySequence(QStringLiteral("G")));
+    r.add(QStringLiteral("view.overlay.label"), tr("La&bel"));
+    r.add(QStringLiteral("view.overlay.colorbar"), tr("&Colour bar"));
+
+    r.add(QStringLiteral("time.first"), tr("&First observation"), QKeySequence(Qt::Key_Home),
+          icon(QStyle::SP_MediaSkipBackward));
+    r.add(QStringLiteral("time.previousDay"), tr("Previous &day"), QKeySequence(QStringLiteral("Shift+Left")));
+    r.add(QStringLiteral("time.back"), tr("Step &back by cadence"), QKeySequence(QStringLiteral("Ctrl+Left")),
+          icon(QStyle::SP_MediaSeekBackward));
+    r.add(QStringLiteral("time.previous"), tr("&Previous observation"), QKeySequence(Qt::Key_Left),
+          icon(QStyle::SP_ArrowLeft));
+    r.add(QStringLiteral("time.play"), tr("&Play"), QKeySequence(Qt::Key_Space), icon(QStyle::SP_MediaPlay));
+    r.add(QStringLiteral("time.next"), tr("&Next observation"), QKeySequence(Qt::Key_Right),
+          icon(QStyle::SP_ArrowRight));
+    r.add(QStringLiteral("time.forward"), tr("Step f&orward by cadence"), QKeySequence(QStringLiteral("Ctrl+Right")),
+          icon(QStyle::SP_MediaSeekForward));
+    r.add(QStringLiteral("time.nextDay"), tr("Next d&ay"), QKeySequence(QStringLiteral("Shift+Right")));
+    r.add(QStringLiteral("time.last"), tr("&Last observation"), QKeySequence(Qt::Key_End),
+          icon(QStyle::SP_MediaSkipForward));
+    r.add(QStringLiteral("time.loop"), tr("&Loop playback"), QKeySequence(QStringLiteral("Ctrl+R")),
+          icon(QStyle::SP_BrowserReload));
+    r.add(QStringLiteral("time.faster"), tr("Play &faster"), QKeySequence(QStringLiteral("]")));
+    r.add(QStringLiteral("time.slower"), tr("Play &slower"), QKeySequence(QStringLiteral("[")));
+    r.add(QStringLiteral("time.goToDate"), tr("&Go to date…"), QKeySequence(QStringLiteral("Ctrl+D")));
+}
+
+QMenu *MenuBuilder::buildMenus(QMainWindow *window, const ActionRegistry &r)
+{
+    auto add = [&r](QMenu *menu, const char *id) { menu->addAction(r.action(QString::fromLatin1(id))); };
+    QMenuBar *bar = window->menuBar();
+
+    QMenu *file = bar->addMenu(tr("&File"));
+    add(file, "file.openArchive");
+    add(file, "file.openFiles");
+    add(file, "file.openSample");
+    file->addSeparator();
+    add(file, "file.rescan");
+    add(file, "file.cancelIndexing");
+    file->addSeparator();
+    add(file, "file.saveWindowImage");
+    file->addSeparator();
+    add(file, "file.quit");
+
+    QMenu *edit = bar->addMenu(tr("&Edit"));
+    add(edit, "edit.shortcuts");
+    add(edit, "edit.preferences");
+
+    QMenu *view = bar->addMenu(tr("&View"));
+    add(view, "view.maps");
+    add(view, "view.globe");
+    view->addSeparator();
+    QMenu *channels = view->addMenu(tr("&Channels"));
+    view->addSeparator();
+    add(view, "view.fit");
+    add(view, "view.actualSize");
+    view->addSeparator();
+    add(view, "view.overlay.limb");
+    add(view, "view.overlay.grid");
+    add(view, "view.overlay.label");
+    add(view, "view.overlay.colorbar");
+    if (QAction *timeline = r.action(QStringLiteral("view.timeline"))) {
+        view->addSeparator();
+        view->addAction(timeline);
+    }
+
+    QMenu *time = bar->addMenu(tr("&Time"));
+    for (const char *id : {"time.first", "time.previousDay", "time.back", "time.previous", "time.next",
+                           "time.forward", "time.nextDay", "time.last"})
+        add(time, id);
+    time->addSeparator();
+    for (const char *id : {"time.play", "time.loop", "time.faster", "time.slower"})
+        add(time, id);
+    time->addSeparator();
+    add(time, "time.goToDate");
+    return channels;
+}
+
+QToolBar *MenuBuilder::buildToolBars(QMainWindow *window, const ActionRegistry &r)
+{
+    QToolBar *file = window->addToolBar(tr("File"));
+    file->setObjectName(QStringLiteral("toolbar.file"));
+    file->addAction(r.action(QStringLiteral("file.openArchive")));
+    file->addAction(r.action(QStringLiteral("file.openFiles")));
+
+    QToolBar *time = window->addToolBar(tr("Time"));
+    time->setObjectName(QStringLiteral("toolbar.time"));
+    for (const char *id : {"time.first", "time.back", "time.previous", "time.play", "time.next", "time.forward",
+                           "time.last"})
+        time->addAction(r.action(QString::fromLatin1(id)));
+    time->addSeparator();
+    time->addAction(r.action(QStringLiteral("time.loop")));
+    return time;
+}
+
+}  // namespace solarchip

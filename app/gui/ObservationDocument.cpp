@@ -1,0 +1,332 @@
+#include "app/gui/ObservationDocument.h"
+
+#include "app/gui/ArchiveDocument.h"
+#include "widgets/TimelineModel.h"
+
+#include <QTimeZone>
+
+#include <algorithm>
+
+namespace solarchip {
+
+namespace {
+constexpr qint64 kDayMs = 24LL * 3600 * 1000;
+}
+
+ObservationDocument::ObservationDocument(ArchiveDocument *archive, MapCache *cache, QObject *parent)
+    : QObject(parent), m_archive(archive), m_cache(cache)
+{
+    m_sinceChange.start();
+}
+
+ObservationDocument::~ObservationDocument() = default;
+
+void ObservationDocument::setChannels(const QStringList &channels)
+{
+    if (channels == m_channels)
+        return;
+    m_channels = channels;
+    reload();
+}
+
+QStringList ObservationDocument::channels() const
+{
+    return m_channels.isEmpty() ? m_archive->channels() : m_channels;
+}
+
+void ObservationDocument::setAnchorChannel(const QString &channel)
+{
+    m_anchor = channel;
+}
+
+QString ObservationDocument::anchorChannel() const
+{
+    const QStringList shown = channels();
+    if (!m_anchor.isEmpty() && m_archive->channels().contains(m_anchor))
+        return m_anchor;
+    for (const QString &c : shown)
+        if (!c.startsWith(QLatin1String("hmi")) && m_archive->channels().contains(c))
+            return c;
+    for (const QString &c : shown)
+        if (m_archive->channels().contains(c))
+            return c;
+    return {};
+}
+
+void ObservationDocument::setToleranceMs(qint64 ms)
+{
+    if (ms == m_toleranceMs)
+        return;
+    m_toleranceMs = ms;
+    reload();
+}
+
+void ObservationDocument::setStepMs(qint64 ms)
+{
+    m_stepMs = std::max<qint64>(0, ms);
+}
+
+qint64 ObservationDocument::stepMs() const
+{
+    if (m_stepMs > 0)
+        return m_stepMs;
+    const qint64 cadence = m_archive->cadenceMs(anchorChannel());
+    return cadence > 0 ? cadence : 3600 * 1000;
+}
+
+void ObservationDocument::setDisplaySize(int pixels)
+{
+    if (pixels == m_displaySize)
+        return;
+    m_displaySize = pixels;
+    reload();
+}
+
+void ObservationDocument::setPrefetch(int ahead, int behind)
+{
+    m_prefetchAhead = std::max(0, ahead);
+    m_prefetchBehind = std::max(0, behind);
+}
+
+QDateTime ObservationDocument::time() const
+{
+    return m_hasTime ? QDateTime::fromMSecsSinceEpoch(m_timeMs, QTimeZone::utc()) : QDateTime();
+}
+
+ObservationDocument::Step ObservationDocument::inverse(Step step)
+{
+    switch (step) {
+    case Step::PreviousObservation: return Step::NextObservation;
+    case Step::NextObservation: return Step::PreviousObservation;
+    case Step::BackByCadence: return Step::ForwardByCadence;
+    case Step::ForwardByCadence: return Step::BackByCadence;
+    case Step::PreviousDay: return Step::NextDay;
+    case Step::NextDay: return Step::PreviousDay;
+    case Step::First: return Step::NextObservation;
+    case Step::Last: return Step::PreviousObservation;
+    }
+    return Step::NextObservation;
+}
+
+std::optional<qint64> ObservationDocument::stepTarget(Step step, qint64 from) const
+{
+    if (m_archive->kind() != ArchiveDocument::Kind::Archive || !m_archive->hasData())
+        return std::nullopt;
+    const QString anchor = anchorChannel();
+    Observation o;
+    // Steps by a span go to the observation nearest to from +- span, but always at least one observation on,
+    // so a span shorter than the cadence still moves and a data gap is jumped over.
+    auto bySpan = [&](qint64 span) {
+        Observation near = m_archive->nearest(from + span, anchor);
+        if (span > 0 && (!near.isValid() || near.timeMs <= from))
+            near = m_archive->next(from, anchor);
+        if (span < 0 && (!near.isValid() || near.timeMs >= from))
+            near = m_archive->previous(from, anchor);
+        return near;
+    };
+    switch (step) {
+    case Step::NextObservation: o = m_archive->next(from, anchor); break;
+    case Step::PreviousObservation: o = m_archive->previous(from, anchor); break;
+    case Step::ForwardByCadence: o = bySpan(stepMs()); break;
+    case Step::BackByCadence: o = bySpan(-stepMs()); break;
+    case Step::NextDay: o = bySpan(kDayMs); break;
+    case Step::PreviousDay: o = bySpan(-kDayMs); break;
+    case Step::First: o = m_archive->first(anchor); break;
+    case Step::Last: o = m_archive->last(anchor); break;
+    }
+    if (!o.isValid())
+        return std::nullopt;
+    return o.timeMs;
+}
+
+bool ObservationDocument::canStep(Step step) const
+{
+    if (!m_hasTime || m_archive->kind() != ArchiveDocument::Kind::Archive)
+        return false;
+    // Answered from the in-memory timeline (no catalog query): is there an anchor observation that way?
+    const QVector<qint64> &t = m_archive->timeline()->times(anchorChannel());
+    if (t.isEmpty())
+        return false;
+    switch (step) {
+    case Step::NextObservation:
+    case Step::ForwardByCadence:
+    case Step::NextDay: return t.back() > m_timeMs;
+    case Step::PreviousObservation:
+    case Step::BackByCadence:
+    case Step::PreviousDay: return t.front() < m_timeMs;
+    case Step::First: return t.front() != m_timeMs;
+    case Step::Last: return t.back() != m_timeMs;
+    }
+    return false;
+}
+
+void ObservationDocument::step(Step step)
+{
+    if (!m_hasTime && step != Step::First && step != Step::Last)
+        return;
+    const auto target = stepTarget(step, m_timeMs);
+    if (target && (!m_hasTime || *target != m_timeMs))
+        showTime(*target, step == Step::First ? Step::NextObservation
+                          : step == Step::Last ? Step::PreviousObservation : step);
+}
+
+void ObservationDocument::goToTime(const QDateTime &utc)
+{
+    if (!utc.isValid())
+        return;
+    if (m_archive->kind() == ArchiveDocument::Kind::Files) {
+        showTime(m_archive->fileSet().referenceTimeMs);
+        return;
+    }
+    const qint64 t = utc.toMSecsSinceEpoch();
+    const Observation o = m_archive->nearest(t, anchorChannel());
+    if (!o.isValid())
+        return;
+    showTime(o.timeMs, o.timeMs < m_timeMs ? Step::PreviousObservation : Step::NextObservation);
+}
+
+void ObservationDocument::showTime(qint64 timeMs, Step direction)
+{
+    m_sinceChange.restart();
+    const bool timeMoved = !m_hasTime || timeMs != m_timeMs;
+    m_hasTime = true;
+    m_timeMs = timeMs;
+    m_set = m_archive->nearestSet(timeMs, channels(), m_toleranceMs);
+    if (m_archive->kind() == ArchiveDocument::Kind::Files)
+        m_frame = {};
+    else
+        m_frame = DisplayFrame::forSet(m_set, m_displaySize);
+
+    // Results for the set we leave are of no interest any more (the cache keeps them if they finish).
+    m_watchers.clear();
+    m_members.clear();
+    for (int i = 0; i < m_set.channels.size(); ++i) {
+        Member m;
+        m.channel = m_set.channels[i];
+        if (i < m_set.members.size())
+            m.observation = m_set.members[i];
+        if (m.observation.isValid()) {
+            const DisplayFrame frame = m_archive->kind() == ArchiveDocument::Kind::Files
+                                           ? DisplayFrame::forObservation(m.observation, m_displaySize)
+                                           : m_frame;
+            m.key = MapKey{m.observation.path, frame.toKey()};
+        }
+        m_members << m;
+    }
+    if (timeMoved)
+        Q_EMIT timeChanged(time());
+    Q_EMIT setChanged();
+    requestMembers();
+    prefetch(direction);
+}
+
+void ObservationDocument::requestMembers()
+{
+    const bool wasLoading = isLoading();
+    m_pendingCount = 0;
+    for (int i = 0; i < m_members.size(); ++i) {
+        Member &m = m_members[i];
+        if (!m.observation.isValid())
+            continue;
+        QFuture<MapLoadResult> future = m_cache->request(m.key, MapCache::Priority::Visible);
+        if (future.isFinished()) {  // a cache hit: no event-loop round trip
+            const MapLoadResult r = future.result();
+            m.map = r.map;
+            m.error = r.error;
+            continue;
+        }
+        m.pending = true;
+        ++m_pendingCount;
+        auto watcher = std::make_unique<QFutureWatcher<MapLoadResult>>();
+        connect(watcher.get(), &QFutureWatcherBase::finished, this, [this, i, w = watcher.get()] {
+            onLoaded(i, w->future().result());
+        });
+        watcher->setFuture(future);
+        m_watchers.push_back(std::move(watcher));
+    }
+    for (int i = 0; i < m_members.size(); ++i)
+        if (m_members[i].map || !m_members[i].error.isEmpty())
+            Q_EMIT memberChanged(i);
+    if (isLoading() != wasLoading)
+        Q_EMIT loadingChanged(isLoading());
+    if (!isLoading())
+        Q_EMIT setLoaded();
+}
+
+void ObservationDocument::onLoaded(int index, const MapLoadResult &result)
+{
+    if (index < 0 || index >= m_members.size() || !m_members[index].pending)
+        return;
+    Member &m = m_members[index];
+    m.pending = false;
+    if (result.cancelled) {
+        // Dropped from the queue by a later move that still wanted it is impossible (the current set is always
+        // kept); a cancellation here means the cache went away. Show it as an error rather than wait forever.
+        m.error = tr("loading was cancelled");
+    } else {
+        m.map = result.map;
+        m.error = result.error;
+    }
+    --m_pendingCount;
+    Q_EMIT memberChanged(index);
+    if (m_pendingCount == 0) {
+        Q_EMIT loadingChanged(false);
+        Q_EMIT setLoaded();
+    }
+}
+
+void ObservationDocument::prefetch(Step direction)
+{
+    QSet<MapKey> keep;
+    for (const Member &m : std::as_const(m_members))
+        if (m.observation.isValid())
+            keep.insert(m.key);
+    QVector<MapKey> wanted;
+    if (m_archive->kind() == ArchiveDocument::Kind::Archive) {
+        // The sets the next steps in the same direction will show, then the ones behind (stepping back).
+        auto walk = [&](Step step, int count) {
+            qint64 t = m_timeMs;
+            for (int i = 0; i < count; ++i) {
+                const auto target = stepTarget(step, t);
+                if (!target || *target == t)
+                    break;
+                t = *target;
+                const ObservationSet set = m_archive->nearestSet(t, channels(), m_toleranceMs);
+                const QString prep = DisplayFrame::forSet(set, m_displaySize).toKey();
+                for (const Observation &o : set.members)
+                    if (o.isValid())
+                        wanted << MapKey{o.path, prep};
+            }
+        };
+        walk(direction, m_prefetchAhead);
+        walk(inverse(direction), m_prefetchBehind);
+    }
+    for (const MapKey &k : std::as_const(wanted))
+        keep.insert(k);
+    m_cache->cancelQueuedExcept(keep);
+    for (const MapKey &k : std::as_const(wanted))
+        if (!m_cache->contains(k))
+            m_cache->request(k, MapCache::Priority::Prefetch);
+}
+
+void ObservationDocument::reload()
+{
+    if (m_hasTime)
+        showTime(m_timeMs);
+}
+
+void ObservationDocument::clear()
+{
+    m_watchers.clear();
+    m_members.clear();
+    m_set = {};
+    const bool wasLoading = isLoading();
+    m_pendingCount = 0;
+    m_hasTime = false;
+    if (wasLoading)
+        Q_EMIT loadingChanged(false);
+    Q_EMIT timeChanged(QDateTime());
+    Q_EMIT setChanged();
+}
+
+}  // namespace solarchip

@@ -1,0 +1,126 @@
+#pragma once
+// The current time and what is shown for it: the co-temporal set of the chosen channels (nearest file of
+// each channel within a tolerance of the current time) and, as they arrive, their maps prepared into one
+// display frame (DisplayFrame: HMI co-registered into the AIA frame). Time moves by steps (previous/next
+// observation of the anchor channel, by the cadence, by a day, first/last) or by jumps (a clicked or typed
+// time snaps to the nearest observation).
+//
+// Maps come from the MapCache: the visible set is requested first, then the sets the next steps will show
+// (in the direction of travel, and one behind) as prefetch. Moving on drops queued loads that are no longer
+// wanted and ignores results for times already left, so stepping never waits behind stale work.
+
+#include "app/gui/DisplayFrame.h"
+#include "core/MapCache.h"
+#include "core/ObservationSet.h"
+
+#include <QDateTime>
+#include <QElapsedTimer>
+#include <QFutureWatcher>
+#include <QObject>
+#include <QStringList>
+#include <QVector>
+
+#include <memory>
+
+namespace solarchip {
+
+class ArchiveDocument;
+
+class ObservationDocument : public QObject {
+    Q_OBJECT
+public:
+    enum class Step { PreviousObservation, NextObservation, BackByCadence, ForwardByCadence, PreviousDay, NextDay,
+                      First, Last };
+
+    /// One channel of the current set.
+    struct Member {
+        QString channel;
+        Observation observation;  // invalid: no file of this channel within the tolerance
+        MapKey key;
+        MapPtr map;               // the prepared map once loaded
+        QString error;            // why it could not be loaded
+        bool pending = false;
+    };
+
+    ObservationDocument(ArchiveDocument *archive, MapCache *cache, QObject *parent = nullptr);
+    ~ObservationDocument() override;
+
+    /// Channels to show, in order; empty: every channel of the archive.
+    void setChannels(const QStringList &channels);
+    QStringList channels() const;
+    /// The channel whose observations define "previous/next observation" (empty: the first AIA channel shown,
+    /// else the first channel shown).
+    void setAnchorChannel(const QString &channel);
+    QString anchorChannel() const;
+    void setToleranceMs(qint64 ms);
+    qint64 toleranceMs() const { return m_toleranceMs; }
+    /// Step for BackByCadence/ForwardByCadence; 0: the anchor channel's median cadence.
+    void setStepMs(qint64 ms);
+    qint64 stepMs() const;
+    /// Largest side of the display frame (pixels).
+    void setDisplaySize(int pixels);
+    int displaySize() const { return m_displaySize; }
+    void setPrefetch(int ahead, int behind);
+
+    bool hasTime() const { return m_hasTime; }
+    qint64 timeMs() const { return m_timeMs; }
+    QDateTime time() const;
+    const ObservationSet &set() const { return m_set; }
+    const QVector<Member> &members() const { return m_members; }
+    DisplayFrame frame() const { return m_frame; }
+    /// Some member of the current set is still loading.
+    bool isLoading() const { return m_pendingCount > 0; }
+    /// Milliseconds since the current time was asked for (step latency while loading).
+    double msSinceTimeChange() const { return m_sinceChange.nsecsElapsed() / 1e6; }
+    bool canStep(Step step) const;
+    /// The time a step would go to from `fromMs` (nullopt: nowhere to go).
+    std::optional<qint64> stepTarget(Step step, qint64 fromMs) const;
+
+public Q_SLOTS:
+    void step(solarchip::ObservationDocument::Step step);
+    /// Snaps to the observation of the anchor channel nearest to `utc` and shows its set.
+    void goToTime(const QDateTime &utc);
+    /// Shows the set at exactly this time (no snapping).
+    void showTime(qint64 timeMs, solarchip::ObservationDocument::Step direction = Step::NextObservation);
+    /// Resolves the current time again (the archive changed, channels changed...).
+    void reload();
+    /// Forgets the current time and set (archive closed or replaced).
+    void clear();
+
+Q_SIGNALS:
+    void timeChanged(const QDateTime &utc);
+    /// The members were replaced (their maps follow with memberChanged).
+    void setChanged();
+    /// Member `index` got its map (or its error).
+    void memberChanged(int index);
+    void loadingChanged(bool loading);
+    /// Every member of the current set is loaded or failed.
+    void setLoaded();
+
+private:
+    void requestMembers();
+    void prefetch(Step direction);
+    void onLoaded(int index, const MapLoadResult &result);
+    static Step inverse(Step step);
+
+    ArchiveDocument *m_archive;
+    MapCache *m_cache;
+    QStringList m_channels;
+    QString m_anchor;
+    qint64 m_toleranceMs = 10 * 60 * 1000;
+    qint64 m_stepMs = 0;
+    int m_displaySize = 1024;
+    int m_prefetchAhead = 2;
+    int m_prefetchBehind = 1;
+
+    bool m_hasTime = false;
+    qint64 m_timeMs = 0;
+    ObservationSet m_set;
+    DisplayFrame m_frame;
+    QVector<Member> m_members;
+    std::vector<std::unique_ptr<QFutureWatcher<MapLoadResult>>> m_watchers;
+    int m_pendingCount = 0;
+    QElapsedTimer m_sinceChange;
+};
+
+}  // namespace solarchip

@@ -1,0 +1,122 @@
+#include "app/gui/ScreenshotRun.h"
+
+#include "app/gui/ArchiveDocument.h"
+#include "app/gui/MainWindow.h"
+#include "app/gui/ObservationDocument.h"
+#include "app/gui/SampleArchive.h"
+#include "app/gui/SetViewPresenter.h"
+#include "app/gui/WindowCapture.h"
+#include "core/MapMeta.h"
+
+#include <QCoreApplication>
+#include <QDir>
+#include <QImage>
+
+#include <cstdio>
+
+namespace solarchip {
+
+ScreenshotRun::ScreenshotRun(MainWindow *window, const StudioOptions &options, QObject *parent)
+    : QObject(parent), m_window(window), m_options(options)
+{
+}
+
+void ScreenshotRun::start()
+{
+    m_elapsed.start();
+    connect(m_window, &MainWindow::failed, this, &ScreenshotRun::fail);
+    // Settling is announced by signals; the poll only catches transitions no signal reports (a render that
+    // reaches the screen in a view the presenter does not watch, for instance).
+    connect(m_window, &MainWindow::settledMaybe, this, &ScreenshotRun::check, Qt::QueuedConnection);
+    m_poll.setInterval(50);
+    connect(&m_poll, &QTimer::timeout, this, &ScreenshotRun::check);
+    m_poll.start();
+    m_deadline.setSingleShot(true);
+    m_deadline.setInterval(m_options.timeoutS * 1000);
+    connect(&m_deadline, &QTimer::timeout, this, [this] {
+        fail(tr("gave up after %1 s waiting for %2").arg(m_options.timeoutS).arg(waitingFor()));
+    });
+    m_deadline.start();
+}
+
+QString ScreenshotRun::waitingFor() const
+{
+    ArchiveDocument *archive = m_window->archive();
+    if (m_window->sample()->isGenerating())
+        return tr("the sample archive to be generated");
+    if (archive->isBusy())
+        return tr("the archive to be indexed");
+    if (!m_window->observation()->hasTime())
+        return tr("a time to show");
+    if (m_window->observation()->isLoading())
+        return tr("the maps to load");
+    return tr("the views to render");
+}
+
+void ScreenshotRun::check()
+{
+    if (m_done)
+        return;
+    ArchiveDocument *archive = m_window->archive();
+    const bool opening = m_window->sample()->isGenerating() || archive->isBusy();
+    if (!opening && archive->kind() != ArchiveDocument::Kind::None && !archive->hasData()) {
+        fail(tr("%1: no SDO maps found").arg(QDir::toNativeSeparators(archive->archiveDir())));
+        return;
+    }
+    if (!opening && archive->hasData() && !m_options.channel.isEmpty()
+        && !archive->channels().contains(m_options.channel)) {
+        fail(tr("%1: no %2 observations (the archive has %3)")
+                 .arg(QDir::toNativeSeparators(archive->archiveDir()), channelLabel(m_options.channel),
+                      archive->channels().join(QStringLiteral(", "))));
+        return;
+    }
+    if (!m_window->isSettled()) {
+        m_settledChecks = 0;
+        return;
+    }
+    // Settled twice in a row, with the event queue drained in between: late paints and renders are in.
+    if (++m_settledChecks < 2) {
+        QCoreApplication::processEvents();
+        return;
+    }
+    capture();
+}
+
+void ScreenshotRun::capture()
+{
+    const QStringList errors = m_window->presenter()->errors();
+    if (!errors.isEmpty()) {
+        fail(errors.join(QLatin1Char('\n')));
+        return;
+    }
+    const Status written = WindowCapture::save(m_window, m_options.screenshot);
+    if (!written) {
+        fail(written.errorString());
+        return;
+    }
+    const QImage check(m_options.screenshot);
+    std::fprintf(stdout, "solarchip-studio: wrote %s (%dx%d) at %s in %.1f s\n", qPrintable(m_options.screenshot),
+                 check.width(), check.height(), qPrintable(m_window->observation()->time().toString(Qt::ISODate)),
+                 m_elapsed.elapsed() / 1000.0);
+    std::fflush(stdout);
+    finish(0);
+}
+
+void ScreenshotRun::fail(const QString &message)
+{
+    if (m_done)
+        return;
+    std::fprintf(stderr, "solarchip-studio: %s\n", qPrintable(message));
+    finish(1);
+}
+
+void ScreenshotRun::finish(int code)
+{
+    m_done = true;
+    m_poll.stop();
+    m_deadline.stop();
+    m_window->close();
+    QCoreApplication::exit(code);
+}
+
+}  // namespace solarchip

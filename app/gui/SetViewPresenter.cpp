@@ -1,0 +1,209 @@
+#include "app/gui/SetViewPresenter.h"
+
+#include "app/gui/ObservationDocument.h"
+#include "app/gui/StudioSettings.h"
+#include "core/MapMeta.h"
+#include "widgets/GlobeView.h"
+#include "widgets/MapGrid.h"
+#include "widgets/MapView.h"
+
+#include <QTimer>
+
+namespace solarchip {
+
+SetViewPresenter::SetViewPresenter(ObservationDocument *document, MapGrid *grid, GlobeView *globe,
+                                   StudioSettings *settings, QObject *parent)
+    : QObject(parent), m_document(document), m_grid(grid), m_globe(globe), m_settings(settings)
+{
+    connect(document, &ObservationDocument::setChanged, this, &SetViewPresenter::onSetChanged);
+    connect(document, &ObservationDocument::memberChanged, this, &SetViewPresenter::onMemberChanged);
+    connect(document, &ObservationDocument::setLoaded, this, &SetViewPresenter::checkSettled);
+}
+
+void SetViewPresenter::setFocusChannel(const QString &channel)
+{
+    if (channel == m_focus)
+        return;
+    m_focus = channel;
+    onSetChanged();
+    for (int i = 0; i < m_document->members().size(); ++i)
+        onMemberChanged(i);
+}
+
+QString SetViewPresenter::globeChannel() const
+{
+    return m_focus.isEmpty() ? m_document->anchorChannel() : m_focus;
+}
+
+void SetViewPresenter::setGlobeActive(bool active)
+{
+    if (active == m_globeActive)
+        return;
+    m_globeActive = active;
+    updateGlobe();
+    checkSettled();
+}
+
+void SetViewPresenter::setOverlayVisible(const QString &id, bool visible)
+{
+    m_overlays.insert(id, visible);
+    if (m_grid)
+        m_grid->setOverlayVisible(id, visible);
+}
+
+bool SetViewPresenter::isOverlayVisible(const QString &id) const
+{
+    if (m_overlays.contains(id))
+        return m_overlays.value(id);
+    MapView *first = m_grid ? m_grid->view(0) : nullptr;
+    return first && first->isOverlayVisible(id);
+}
+
+MapView *SetViewPresenter::viewForMember(int index) const
+{
+    if (!m_grid || index < 0 || index >= m_slotOfMember.size() || m_slotOfMember[index] < 0)
+        return nullptr;
+    return m_grid->view(m_slotOfMember[index]);
+}
+
+void SetViewPresenter::onSetChanged()
+{
+    m_wasSettled = false;
+    const auto &members = m_document->members();
+    m_slotOfMember.fill(-1, members.size());
+    int viewCount = 0;
+    for (int i = 0; i < members.size(); ++i) {
+        if (!m_focus.isEmpty() && members[i].channel != m_focus)
+            continue;
+        m_slotOfMember[i] = viewCount++;
+    }
+    if (!m_grid)
+        return;
+    if (m_grid->count() != viewCount) {
+        // New layout: views are created empty and filled as maps arrive.
+        std::vector<std::shared_ptr<const SdoMap>> empty(static_cast<size_t>(viewCount));
+        m_grid->setMaps(empty);
+        for (int v = 0; v < m_grid->count(); ++v) {
+            MapView *view = m_grid->view(v);
+            // The grid reuses views across layouts; wire each one once.
+            if (view->property("solarchip.presenterWired").toBool())
+                continue;
+            view->setProperty("solarchip.presenterWired", true);
+            connect(view, &MapView::renderFinished, this, [this] {
+                updateGlobe();
+                checkSettled();
+            });
+            connect(view, &MapView::displaySettingsChanged, this, [this, view](const DisplaySettings &s) {
+                if (view->map())
+                    m_settings->setDisplaySettings(view->map()->meta.channel, s);
+            });
+            for (auto it = m_overlays.begin(); it != m_overlays.end(); ++it)
+                view->setOverlayVisible(it.key(), it.value());
+        }
+    }
+    // Members without a file near this time: the old map must not stay on screen under the new time.
+    for (int i = 0; i < members.size(); ++i) {
+        MapView *view = viewForMember(i);
+        if (!view)
+            continue;
+        if (!members[i].observation.isValid()) {
+            view->clear();
+            view->setTitle(tr("%1: no data within ±%2 min")
+                               .arg(channelLabel(members[i].channel))
+                               .arg(m_document->toleranceMs() / 60000));
+        }
+    }
+    checkSettled();
+}
+
+void SetViewPresenter::onMemberChanged(int index)
+{
+    const auto &members = m_document->members();
+    if (index < 0 || index >= members.size())
+        return;
+    const auto &member = members[index];
+    MapView *view = viewForMember(index);
+    if (view) {
+        if (member.map) {
+            // The user's choice for this channel, else what the view already uses for it, else the default.
+            const auto saved = m_settings->displaySettings(member.channel);
+            const bool sameChannel = view->map() && view->map()->meta.channel == member.map->meta.channel;
+            const DisplaySettings s = saved ? *saved
+                                      : sameChannel ? view->displaySettings()
+                                                    : defaultDisplaySettings(member.map->meta);
+            view->setMap(member.map, s);
+        } else if (!member.error.isEmpty()) {
+            view->clear();
+            view->setTitle(member.error);
+        }
+    }
+    updateGlobe();
+    checkSettled();
+}
+
+void SetViewPresenter::updateGlobe()
+{
+    if (!m_globe || !m_globeActive)
+        return;
+    const QString channel = globeChannel();
+    const auto &members = m_document->members();
+    for (int i = 0; i < members.size(); ++i) {
+        if (members[i].channel != channel)
+            continue;
+        MapView *view = viewForMember(i);
+        if (!members[i].map) {
+            if (!members[i].pending && m_globeMap) {  // no data at this time
+                m_globe->clearMap();
+                m_globeMap.reset();
+            }
+            return;
+        }
+        // The globe wears the 2D view's colours: wait until that rendering is on screen.
+        if (!view || view->map() != members[i].map || view->isRenderPending() || view->rendered().isNull())
+            return;
+        if (m_globeMap == members[i].map)
+            return;
+        m_globeMap = members[i].map;
+        m_globe->setMap(*m_globeMap, view->rendered().image());
+        return;
+    }
+}
+
+bool SetViewPresenter::isSettled() const
+{
+    if (!m_document->hasTime() || m_document->isLoading())
+        return false;
+    const auto &members = m_document->members();
+    for (int i = 0; i < members.size(); ++i) {
+        MapView *view = viewForMember(i);
+        if (!view || !members[i].map)
+            continue;
+        if (view->map() != members[i].map || view->isRenderPending())
+            return false;
+    }
+    if (m_globe && m_globeActive) {
+        for (const auto &m : members)
+            if (m.channel == globeChannel() && m.map && m_globeMap != m.map)
+                return false;
+    }
+    return true;
+}
+
+QStringList SetViewPresenter::errors() const
+{
+    QStringList out;
+    for (const auto &m : m_document->members())
+        if (!m.error.isEmpty())
+            out << m.error;
+    return out;
+}
+
+void SetViewPresenter::checkSettled()
+{
+    const bool now = isSettled();
+    if (now && !m_wasSettled)
+        Q_EMIT settled();
+    m_wasSettled = now;
+}
+
+}  // namespace solarchip

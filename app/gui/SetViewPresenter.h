@@ -1,0 +1,72 @@
+#pragma once
+// Puts the observation document's current set on screen: one MapGrid view per channel (or only the focus
+// channel), each map with the display settings the user chose for its channel (StudioSettings) or the
+// channel's default, and the focus channel's map on the 3D globe with the colours of its 2D view. Tells when
+// everything asked for is on screen (isSettled/settled), which the --screenshot hook and the stepping
+// benchmark wait for.
+
+#include <QObject>
+#include <QHash>
+#include <QPointer>
+#include <QString>
+#include <QVector>
+
+#include <memory>
+
+namespace solarchip {
+
+class GlobeView;
+class MapGrid;
+class MapView;
+class ObservationDocument;
+class StudioSettings;
+struct SdoMap;
+
+class SetViewPresenter : public QObject {
+    Q_OBJECT
+public:
+    SetViewPresenter(ObservationDocument *document, MapGrid *grid, GlobeView *globe, StudioSettings *settings,
+                     QObject *parent = nullptr);
+
+    /// Show only this channel (empty: the whole set).
+    void setFocusChannel(const QString &channel);
+    QString focusChannel() const { return m_focus; }
+    /// The channel the globe shows: the focus channel, else the document's anchor channel.
+    QString globeChannel() const;
+    /// Feed the globe only while it is visible (its texture costs a copy of the rendering).
+    void setGlobeActive(bool active);
+
+    /// Overlay toggles ("limb", "grid", "label", "colorbar") for every view, kept across layout changes.
+    void setOverlayVisible(const QString &id, bool visible);
+    bool isOverlayVisible(const QString &id) const;
+
+    /// Every map of the current set is loaded (or failed), rendered and on screen, and the globe (when
+    /// active) shows the current map.
+    bool isSettled() const;
+    /// Members of the current set that could not be loaded, as "file: problem" lines.
+    QStringList errors() const;
+
+Q_SIGNALS:
+    /// isSettled() became true.
+    void settled();
+
+private:
+    void onSetChanged();
+    void onMemberChanged(int index);
+    void updateGlobe();
+    void checkSettled();
+    MapView *viewForMember(int index) const;
+
+    ObservationDocument *m_document;
+    QPointer<MapGrid> m_grid;
+    QPointer<GlobeView> m_globe;
+    StudioSettings *m_settings;
+    QString m_focus;
+    bool m_globeActive = false;
+    QVector<int> m_slotOfMember;  // member index -> grid view index (-1: not shown)
+    std::shared_ptr<const SdoMap> m_globeMap;  // what the globe shows
+    bool m_wasSettled = false;
+    QHash<QString, bool> m_overlays;
+};
+
+}  // namespace solarchip

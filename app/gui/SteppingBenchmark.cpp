@@ -1,0 +1,221 @@
+#include "app/gui/SteppingBenchmark.h"
+
+#include "app/gui/ArchiveDocument.h"
+#include "app/gui/MainWindow.h"
+#include "app/gui/ObservationDocument.h"
+#include "app/gui/SampleArchive.h"
+#include "core/MapCache.h"
+#include "widgets/MapGrid.h"
+
+#include <QCoreApplication>
+#include <QJsonArray>
+#include <QJsonDocument>
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+
+namespace solarchip {
+
+namespace {
+constexpr double kLatencyTargetMs = 150;
+constexpr double kStallTargetMs = 50;
+}
+
+SteppingBenchmark::SteppingBenchmark(MainWindow *window, const StudioOptions &options, QObject *parent)
+    : QObject(parent), m_window(window), m_options(options)
+{
+}
+
+void SteppingBenchmark::start()
+{
+    m_total.start();
+    connect(m_window, &MainWindow::settledMaybe, this, &SteppingBenchmark::onSettled, Qt::QueuedConnection);
+    connect(m_window, &MainWindow::failed, this, &SteppingBenchmark::fail);
+    m_deadline.setSingleShot(true);
+    connect(&m_deadline, &QTimer::timeout, this, [this] { fail(tr("gave up after %1 s").arg(m_options.timeoutS)); });
+    m_deadline.start(m_options.timeoutS * 1000);
+}
+
+void SteppingBenchmark::onSettled()
+{
+    if (m_done || !m_window->isSettled())
+        return;
+    if (m_phase == Phase::Opening) {
+        if (m_window->archive()->kind() != ArchiveDocument::Kind::Archive) {
+            fail(tr("the benchmark needs an archive"));
+            return;
+        }
+        // Start from the first observation, with the UI warmed up (views created, first renders done).
+        m_phase = Phase::Rewind;
+        if (m_window->observation()->canStep(ObservationDocument::Step::First)) {
+            m_window->observation()->step(ObservationDocument::Step::First);
+            return;
+        }
+    }
+    if (m_phase == Phase::Rewind) {
+        m_watchdog.start();
+        beginPhase(Phase::Paced);
+        return;
+    }
+    if (!m_waiting)
+        return;
+    // The new set is rendered; flush the pending paints so the latency includes putting it on screen.
+    QCoreApplication::sendPostedEvents(nullptr, QEvent::UpdateRequest);
+    const double ms = m_stepTimer.nsecsElapsed() / 1e6;
+    m_waiting = false;
+    switch (m_phase) {
+    case Phase::Paced: m_paced.push_back(ms); break;
+    case Phase::BackToBack: m_backToBack.push_back(ms); break;
+    case Phase::Cold: m_cold.push_back(ms); break;
+    default: break;
+    }
+    ++m_stepsDone;
+    const int steps = m_phase == Phase::Cold ? std::max(3, m_options.benchSteps / 4) : m_options.benchSteps;
+    if (m_stepsDone >= steps) {
+        beginPhase(m_phase == Phase::Paced ? Phase::BackToBack : m_phase == Phase::BackToBack ? Phase::Cold
+                                                                                              : Phase::Done);
+        return;
+    }
+    if (m_phase == Phase::Paced)
+        QTimer::singleShot(m_options.benchIntervalMs, this, &SteppingBenchmark::stepOnce);
+    else
+        QTimer::singleShot(0, this, &SteppingBenchmark::stepOnce);
+}
+
+void SteppingBenchmark::beginPhase(Phase phase)
+{
+    m_phase = phase;
+    m_stepsDone = 0;
+    if (phase == Phase::Done) {
+        finish();
+        return;
+    }
+    // Let the prefetch of the last step finish so phases do not bleed into each other.
+    m_window->cache()->waitForIdle();
+    QTimer::singleShot(m_options.benchIntervalMs, this, &SteppingBenchmark::stepOnce);
+}
+
+void SteppingBenchmark::stepOnce()
+{
+    ObservationDocument *doc = m_window->observation();
+    using Step = ObservationDocument::Step;
+    Step step = m_direction > 0 ? Step::NextObservation : Step::PreviousObservation;
+    if (!doc->canStep(step)) {
+        m_direction = -m_direction;
+        step = m_direction > 0 ? Step::NextObservation : Step::PreviousObservation;
+        if (!doc->canStep(step)) {
+            fail(tr("the archive has a single time: nothing to step through"));
+            return;
+        }
+    }
+    if (m_phase == Phase::Cold) {
+        m_window->cache()->cancelQueuedExcept({});
+        m_window->cache()->waitForIdle();
+        m_window->cache()->clear();
+    }
+    m_waiting = true;
+    m_stepTimer.start();
+    doc->step(step);
+    m_mapsPerStep = int(std::count_if(doc->members().begin(), doc->members().end(),
+                                      [](const auto &m) { return m.observation.isValid(); }));
+    if (m_window->isSettled())  // everything was cached and rendered synchronously
+        onSettled();
+}
+
+QJsonObject SteppingBenchmark::summarise(std::vector<double> ms)
+{
+    QJsonObject o;
+    o[QStringLiteral("count")] = int(ms.size());
+    if (ms.empty())
+        return o;
+    std::sort(ms.begin(), ms.end());
+    // numpy.percentile's linear interpolation between order statistics.
+    auto pct = [&ms](double p) {
+        const double rank = p / 100.0 * double(ms.size() - 1);
+        const size_t lo = size_t(std::floor(rank));
+        const size_t hi = std::min(lo + 1, ms.size() - 1);
+        return ms[lo] + (rank - double(lo)) * (ms[hi] - ms[lo]);
+    };
+    double sum = 0;
+    for (double v : ms)
+        sum += v;
+    o[QStringLiteral("p50_ms")] = std::round(pct(50) * 10) / 10;
+    o[QStringLiteral("p95_ms")] = std::round(pct(95) * 10) / 10;
+    o[QStringLiteral("max_ms")] = std::round(ms.back() * 10) / 10;
+    o[QStringLiteral("mean_ms")] = std::round(sum / double(ms.size()) * 10) / 10;
+    return o;
+}
+
+void SteppingBenchmark::finish()
+{
+    m_done = true;
+    m_deadline.stop();
+    const StallWatchdog::Report stalls = m_watchdog.report();
+    m_watchdog.stop();
+    const MapCache::Stats cache = m_window->cache()->stats();
+    QJsonObject out;
+    out[QStringLiteral("benchmark")] = QStringLiteral("stepping");
+    out[QStringLiteral("archive")] = m_window->archive()->archiveDir();
+    out[QStringLiteral("channels")] = QJsonArray::fromStringList(m_window->observation()->channels());
+    out[QStringLiteral("maps_per_step")] = m_mapsPerStep;
+    out[QStringLiteral("display_size_px")] = m_window->observation()->frame().size;
+    out[QStringLiteral("interval_ms")] = m_options.benchIntervalMs;
+    out[QStringLiteral("threads")] = QThread::idealThreadCount();
+    const QJsonObject paced = summarise(m_paced);
+    out[QStringLiteral("paced")] = paced;
+    out[QStringLiteral("back_to_back")] = summarise(m_backToBack);
+    out[QStringLiteral("cold")] = summarise(m_cold);
+    out[QStringLiteral("max_ui_stall_ms")] = std::round(stalls.maxStallMs * 10) / 10;
+    out[QStringLiteral("ui_stalls_over_16ms")] = stalls.stallsOver16;
+    out[QStringLiteral("ui_stalls_over_50ms")] = stalls.stallsOver50;
+    out[QStringLiteral("watched_s")] = std::round(stalls.watchedMs / 100) / 10;
+    QJsonObject c;
+    c[QStringLiteral("hits")] = cache.hits;
+    c[QStringLiteral("misses")] = cache.misses;
+    c[QStringLiteral("loads")] = cache.loads;
+    c[QStringLiteral("evictions")] = cache.evictions;
+    c[QStringLiteral("cancelled")] = cache.cancelled;
+    c[QStringLiteral("budget_mib")] = m_window->cache()->budget() >> 20;
+    c[QStringLiteral("used_mib")] = m_window->cache()->bytesUsed() >> 20;
+    out[QStringLiteral("cache")] = c;
+    QJsonObject targets;
+    targets[QStringLiteral("paced_p95_ms")] = kLatencyTargetMs;
+    targets[QStringLiteral("max_ui_stall_ms")] = kStallTargetMs;
+    out[QStringLiteral("targets")] = targets;
+    const bool pass = paced.value(QStringLiteral("p95_ms")).toDouble() <= kLatencyTargetMs
+                      && stalls.maxStallMs <= kStallTargetMs;
+    out[QStringLiteral("pass")] = pass;
+
+    if (m_options.json) {
+        std::fputs(QJsonDocument(out).toJson(QJsonDocument::Indented).constData(), stdout);
+    } else {
+        auto line = [](const char *name, const QJsonObject &o) {
+            std::printf("%-13s %3d steps  p50 %7.1f ms  p95 %7.1f ms  max %7.1f ms\n", name,
+                        o.value(QStringLiteral("count")).toInt(), o.value(QStringLiteral("p50_ms")).toDouble(),
+                        o.value(QStringLiteral("p95_ms")).toDouble(), o.value(QStringLiteral("max_ms")).toDouble());
+        };
+        std::printf("stepping %s: %d maps per step at %d px\n", qPrintable(m_window->archive()->archiveDir()),
+                    m_mapsPerStep, m_window->observation()->frame().size);
+        line("paced", paced);
+        line("back-to-back", summarise(m_backToBack));
+        line("cold", summarise(m_cold));
+        std::printf("max UI stall %.1f ms (%d over 50 ms)  -> %s\n", stalls.maxStallMs, stalls.stallsOver50,
+                    pass ? "PASS" : "FAIL");
+    }
+    std::fflush(stdout);
+    m_window->close();
+    QCoreApplication::exit(0);
+}
+
+void SteppingBenchmark::fail(const QString &message)
+{
+    if (m_done)
+        return;
+    m_done = true;
+    std::fprintf(stderr, "solarchip-studio --bench-stepping: %s\n", qPrintable(message));
+    m_window->close();
+    QCoreApplication::exit(1);
+}
+
+}  // namespace solarchip

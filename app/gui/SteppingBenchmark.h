@@ -1,0 +1,54 @@
+#pragma once
+// `solarchip-studio --bench-stepping [--json]`: how quickly stepping in time puts the new maps on screen and
+// whether the UI thread ever stalls. After the archive's first set is on screen it steps through the archive
+// three ways: paced (one step every --interval ms, like a user tapping the arrow key: prefetch has time to
+// work), back-to-back (the next step as soon as the previous set is on screen), and cold (the cache emptied
+// before every step: decode + prep + render of a whole set). Step latency runs from the step to the moment
+// every view of the new set has painted its new rendering. A StallWatchdog watches the UI thread throughout.
+// Prints p50/p95/max per phase and the longest UI stall, as text or JSON.
+
+#include "app/gui/StallWatchdog.h"
+#include "app/gui/StudioOptions.h"
+
+#include <QElapsedTimer>
+#include <QJsonObject>
+#include <QObject>
+#include <QTimer>
+
+#include <vector>
+
+namespace solarchip {
+
+class MainWindow;
+
+class SteppingBenchmark : public QObject {
+    Q_OBJECT
+public:
+    SteppingBenchmark(MainWindow *window, const StudioOptions &options, QObject *parent = nullptr);
+    void start();
+
+private:
+    enum class Phase { Opening, Rewind, Paced, BackToBack, Cold, Done };
+    void onSettled();
+    void beginPhase(Phase phase);
+    void stepOnce();
+    void finish();
+    void fail(const QString &message);
+    static QJsonObject summarise(std::vector<double> ms);
+
+    MainWindow *m_window;
+    StudioOptions m_options;
+    StallWatchdog m_watchdog;
+    Phase m_phase = Phase::Opening;
+    bool m_waiting = false;    // a step is in flight
+    int m_stepsDone = 0;
+    int m_direction = +1;      // ping-pong at the ends of the archive
+    QElapsedTimer m_stepTimer;
+    QElapsedTimer m_total;
+    QTimer m_deadline;
+    std::vector<double> m_paced, m_backToBack, m_cold;
+    int m_mapsPerStep = 0;
+    bool m_done = false;
+};
+
+}  // namespace solarchip

@@ -1,0 +1,145 @@
+#include "app/gui/StudioOptions.h"
+
+#include "core/MapMeta.h"
+#include "core/SdoTime.h"
+
+#include <QCommandLineParser>
+#include <QCoreApplication>
+#include <QDir>
+#include <QFileInfo>
+#include <QRegularExpression>
+
+#include <cstdio>
+
+namespace solarchip {
+
+namespace {
+
+QString tr(const char *text)
+{
+    return QCoreApplication::translate("solarchip::StudioOptions", text);
+}
+
+StudioOptionsResult failWith(int code, const QString &message)
+{
+    std::fprintf(stderr, "solarchip-studio: %s\n", qPrintable(message));
+    return {std::nullopt, code};
+}
+
+}  // namespace
+
+StudioOptionsResult parseStudioOptions(const QStringList &arguments)
+{
+    QCommandLineParser parser;
+    parser.setApplicationDescription(tr("SolarCHIP Studio: browse SDO archives by date and view AIA/HMI maps."));
+    parser.addHelpOption();
+    const QCommandLineOption archive({QStringLiteral("a"), QStringLiteral("archive")},
+                                     tr("Open this archive folder."), tr("DIR"));
+    const QCommandLineOption sample(QStringLiteral("sample"),
+                                    tr("Open the bundled sample archive (generated on first use)."));
+    const QCommandLineOption date({QStringLiteral("d"), QStringLiteral("date")},
+                                  tr("Go to the observation nearest this UTC time (ISO 8601)."), tr("ISO"));
+    const QCommandLineOption channel({QStringLiteral("c"), QStringLiteral("channel")},
+                                     tr("Show this channel (171, 193, hmi, ...)."), tr("NAME"));
+    const QCommandLineOption view(QStringLiteral("view"), tr("Start in the map grid or the 3D globe."),
+                                  tr("map|globe"));
+    const QCommandLineOption screenshot(QStringLiteral("screenshot"),
+                                        tr("Once everything is loaded, write the window as PNG and exit."),
+                                        tr("PNG"));
+    const QCommandLineOption windowSize(QStringLiteral("window-size"), tr("Window size in pixels."), tr("WxH"));
+    const QCommandLineOption settings(QStringLiteral("settings"),
+                                      tr("Use this settings file instead of the user's (INI format)."),
+                                      tr("INI"));
+    const QCommandLineOption timeout(QStringLiteral("timeout"),
+                                     tr("Scripted runs fail after this many seconds (default 600)."),
+                                     tr("S"));
+    const QCommandLineOption bench(QStringLiteral("bench-stepping"),
+                                   tr("Benchmark: step through the archive, measure step latency and UI stalls."));
+    const QCommandLineOption steps(QStringLiteral("steps"), tr("Benchmark steps (default 40)."), tr("N"));
+    const QCommandLineOption interval(QStringLiteral("interval"),
+                                      tr("Benchmark pause between steps in ms (default 250)."), tr("MS"));
+    const QCommandLineOption json(QStringLiteral("json"), tr("Benchmark results as JSON."));
+    parser.addOptions({archive, sample, date, channel, view, screenshot, windowSize, settings, timeout, bench, steps,
+                       interval, json});
+    parser.addPositionalArgument(tr("files"), tr("FITS or Helioviewer .jp2 maps to open."), tr("[FILE...]"));
+
+    if (!parser.parse(arguments))
+        return failWith(2, parser.errorText());
+    if (parser.isSet(QStringLiteral("help"))) {
+        std::fputs(qPrintable(parser.helpText()), stdout);
+        return {std::nullopt, 0};
+    }
+
+    StudioOptions o;
+    if (parser.isSet(archive)) {
+        const QFileInfo fi(parser.value(archive));
+        if (!fi.exists())
+            return failWith(1, tr("%1: no such folder").arg(parser.value(archive)));
+        if (!fi.isDir())
+            return failWith(1, tr("%1: not a folder").arg(parser.value(archive)));
+        o.archive = fi.absoluteFilePath();
+    }
+    o.sample = parser.isSet(sample);
+    for (const QString &f : parser.positionalArguments()) {
+        const QFileInfo fi(f);
+        if (!fi.exists())
+            return failWith(1, tr("%1: no such file").arg(f));
+        o.files << fi.absoluteFilePath();
+    }
+    if (int(!o.archive.isEmpty()) + int(o.sample) + int(!o.files.isEmpty()) > 1)
+        return failWith(2, tr("give one of --archive, --sample or files, not several"));
+    if (parser.isSet(date)) {
+        o.date = SdoTime::parseUserTime(parser.value(date));
+        if (!o.date)
+            return failWith(2, tr("--date: '%1' is not a date/time (use ISO 8601, e.g. 2011-06-07T12:00)")
+                                   .arg(parser.value(date)));
+    }
+    if (parser.isSet(channel)) {
+        o.channel = canonicalChannel(parser.value(channel));
+        if (o.channel.isEmpty())
+            return failWith(2, tr("--channel: '%1' names no SDO channel (known: %2)")
+                                   .arg(parser.value(channel), knownChannels().join(QStringLiteral(", "))));
+    }
+    if (parser.isSet(view)) {
+        o.view = parser.value(view).toLower();
+        if (o.view != QLatin1String("map") && o.view != QLatin1String("globe"))
+            return failWith(2, tr("--view: '%1' is not map or globe").arg(parser.value(view)));
+    }
+    if (parser.isSet(screenshot)) {
+        const QFileInfo fi(parser.value(screenshot));
+        if (!fi.absoluteDir().exists())
+            return failWith(1, tr("%1: the folder for the screenshot does not exist").arg(parser.value(screenshot)));
+        o.screenshot = fi.absoluteFilePath();
+    }
+    if (parser.isSet(windowSize)) {
+        static const QRegularExpression re(QStringLiteral("^(\\d+)[xX](\\d+)$"));
+        const auto m = re.match(parser.value(windowSize));
+        if (!m.hasMatch() || m.captured(1).toInt() < 200 || m.captured(2).toInt() < 150)
+            return failWith(2, tr("--window-size: '%1' is not WxH (at least 200x150)").arg(parser.value(windowSize)));
+        o.windowSize = QSize(m.captured(1).toInt(), m.captured(2).toInt());
+    }
+    o.settingsFile = parser.value(settings);
+    auto positiveInt = [&](const QCommandLineOption &opt, int &out) {
+        if (!parser.isSet(opt))
+            return true;
+        bool ok = false;
+        const int v = parser.value(opt).toInt(&ok);
+        if (!ok || v <= 0)
+            return false;
+        out = v;
+        return true;
+    };
+    if (!positiveInt(timeout, o.timeoutS))
+        return failWith(2, tr("--timeout: '%1' is not a positive number of seconds").arg(parser.value(timeout)));
+    o.benchStepping = parser.isSet(bench);
+    if (!positiveInt(steps, o.benchSteps))
+        return failWith(2, tr("--steps: '%1' is not a positive number").arg(parser.value(steps)));
+    if (!positiveInt(interval, o.benchIntervalMs))
+        return failWith(2, tr("--interval: '%1' is not a positive number of ms").arg(parser.value(interval)));
+    o.json = parser.isSet(json);
+    if (o.benchStepping && !o.files.isEmpty())
+        return failWith(2, tr("--bench-stepping needs an archive (--archive or --sample), not files"));
+    return {o, 0};
+}
+
+}  // namespace solarchip

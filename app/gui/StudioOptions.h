@@ -1,0 +1,44 @@
+#pragma once
+// The command line of solarchip-studio (the scripting hook of the GUI):
+//   solarchip-studio [--archive DIR | --sample | FILE...] [--date ISO] [--channel NAME] [--view map|globe]
+//                    [--screenshot PNG] [--window-size WxH] [--settings INI] [--timeout S]
+//                    [--bench-stepping [--steps N] [--interval MS] [--json]]
+// Parsing checks everything that can be checked without the archive (date syntax, channel and view names,
+// existence of the archive folder) so a typo fails at once with a message and exit code 2 (usage) or 1.
+
+#include <QDateTime>
+#include <QSize>
+#include <QString>
+#include <QStringList>
+
+#include <optional>
+
+namespace solarchip {
+
+struct StudioOptions {
+    QString archive;             // --archive DIR (absolute)
+    bool sample = false;         // --sample: the bundled sample archive
+    QStringList files;           // positional: map files to open
+    std::optional<QDateTime> date;  // --date (UTC)
+    QString channel;             // --channel, canonical key
+    QString view;                // --view "map" / "globe" (empty: the saved choice)
+    QString screenshot;          // --screenshot PNG (absolute)
+    QSize windowSize;            // --window-size (invalid: saved geometry, or 1400x900 for screenshots)
+    QString settingsFile;        // --settings INI (empty: the user's settings)
+    int timeoutS = 600;          // --timeout: scripted runs give up after this long
+    bool benchStepping = false;  // --bench-stepping
+    int benchSteps = 40;         // --steps
+    int benchIntervalMs = 250;   // --interval: pause between steps (a user pressing an arrow key)
+    bool json = false;           // --json
+
+    bool isScripted() const { return !screenshot.isEmpty() || benchStepping; }
+};
+
+/// Parsed options, or the exit code to return right away (after the message was printed; 0 for --help).
+struct StudioOptionsResult {
+    std::optional<StudioOptions> options;
+    int exitCode = 0;
+};
+StudioOptionsResult parseStudioOptions(const QStringList &arguments);
+
+}  // namespace solarchip

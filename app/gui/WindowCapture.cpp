@@ -1,0 +1,44 @@
+#include "app/gui/WindowCapture.h"
+
+#include <QCoreApplication>
+#include <QOpenGLWidget>
+#include <QPainter>
+#include <QSaveFile>
+#include <QWidget>
+
+namespace solarchip {
+
+QImage WindowCapture::grab(QWidget *window)
+{
+    QImage image = window->grab().toImage().convertToFormat(QImage::Format_RGB32);
+    // QWidget::grab() draws OpenGL widgets from their last frame; paint them again from their framebuffer so
+    // the capture shows what is rendered now, whatever the platform plugin does with GL children.
+    QPainter painter(&image);
+    for (QOpenGLWidget *gl : window->findChildren<QOpenGLWidget *>()) {
+        if (!gl->isVisible())
+            continue;
+        const QImage frame = gl->grabFramebuffer();
+        if (frame.isNull())
+            continue;
+        const QPoint at = gl->mapTo(window, QPoint(0, 0));
+        painter.drawImage(QRectF(at.x(), at.y(), gl->width(), gl->height()), frame);
+    }
+    return image;
+}
+
+Status WindowCapture::save(QWidget *window, const QString &path)
+{
+    const QImage image = grab(window);
+    if (image.isNull())
+        return Error{path, QCoreApplication::translate("solarchip::WindowCapture", "the window could not be rendered")};
+    QSaveFile file(path);
+    if (!file.open(QIODevice::WriteOnly))
+        return Error{path, file.errorString()};
+    if (!image.save(&file, "PNG"))
+        return Error{path, QCoreApplication::translate("solarchip::WindowCapture", "could not encode the PNG")};
+    if (!file.commit())
+        return Error{path, file.errorString()};
+    return Status::success();
+}
+
+}  // namespace solarchip

@@ -1,0 +1,210 @@
+// The scripting hook end to end: build/bin/solarchip-studio on a small synthetic archive (written by
+// `solarchip synth`) with --screenshot. The PNG must show the map drawn with its channel's colour table: the
+// table comes from sunpy (tests/reference/studio_reference.py), and most saturated pixels of the map area
+// must lie on it. An HMI screenshot must be grey there instead, the globe view must show the 171 table too,
+// and every kind of bad request must fail with its exit code and a message naming the problem.
+#include "TestSupport.h"
+
+#include <QImage>
+#include <QJsonArray>
+#include <QJsonObject>
+#include <QTest>
+
+#include <array>
+#include <vector>
+
+using namespace solarchip;
+
+namespace {
+
+using Rgb = std::array<int, 3>;
+
+// Distance (max over channels) from a pixel to the nearest colour of a table.
+int distanceToTable(QRgb px, const std::vector<Rgb> &table)
+{
+    int best = 1 << 30;
+    for (const Rgb &c : table) {
+        const int d = std::max({std::abs(qRed(px) - c[0]), std::abs(qGreen(px) - c[1]), std::abs(qBlue(px) - c[2])});
+        best = std::min(best, d);
+    }
+    return best;
+}
+
+bool saturated(QRgb px)
+{
+    const int hi = std::max({qRed(px), qGreen(px), qBlue(px)});
+    const int lo = std::min({qRed(px), qGreen(px), qBlue(px)});
+    return hi - lo > 40;
+}
+
+struct AreaStats {
+    int pixels = 0;     // in the area
+    int saturated = 0;  // coloured (not grey/black/white)
+    int onTable = 0;    // coloured and within tolerance of the table
+};
+
+// The map area: below the menu and toolbar, above the timeline dock (the window is 1000x760 here).
+AreaStats mapArea(const QImage &img, const std::vector<Rgb> &table)
+{
+    AreaStats s;
+    for (int y = 80; y < img.height() * 6 / 10; y += 2)
+        for (int x = 0; x < img.width(); x += 2) {
+            const QRgb px = img.pixel(x, y);
+            ++s.pixels;
+            if (!saturated(px))
+                continue;
+            ++s.saturated;
+            if (distanceToTable(px, table) <= 12)
+                ++s.onTable;
+        }
+    return s;
+}
+
+}  // namespace
+
+class TestScreenshot : public QObject {
+    Q_OBJECT
+private:
+    QTemporaryDir m_dir = test::scratchDir();
+    QString m_archive;
+    std::vector<Rgb> m_aia171;
+
+    test::ProcessResult studio(const QStringList &args)
+    {
+        QStringList all = args;
+        all << QStringLiteral("--settings") << m_dir.filePath(QStringLiteral("settings.ini"))
+            << QStringLiteral("--window-size") << QStringLiteral("1000x760") << QStringLiteral("--timeout")
+            << QStringLiteral("240");
+        return test::run(test::binPath(QStringLiteral("solarchip-studio")), all, 300000);
+    }
+
+private Q_SLOTS:
+    void initTestCase()
+    {
+        QVERIFY(m_dir.isValid());
+        m_archive = m_dir.filePath(QStringLiteral("archive"));
+        const auto synth = test::run(test::binPath(QStringLiteral("solarchip")),
+                                     {QStringLiteral("synth"), m_archive, QStringLiteral("--start"),
+                                      QStringLiteral("2011-06-07T00:00"), QStringLiteral("--days"), QStringLiteral("1"),
+                                      QStringLiteral("--cadence"), QStringLiteral("12"), QStringLiteral("--size"),
+                                      QStringLiteral("128"), QStringLiteral("--channels"),
+                                      QStringLiteral("171,304,hmi"), QStringLiteral("--seed"), QStringLiteral("7"),
+                                      QStringLiteral("--no-truth"), QStringLiteral("--quiet")},
+                                     300000);
+        QVERIFY2(synth.exitCode == 0, synth.err.constData());
+        const auto ref = test::runPython(QStringLiteral("studio_reference.py"),
+                                         {QStringLiteral("colormap"), QStringLiteral("sdoaia171")});
+        QVERIFY2(ref.exitCode == 0, ref.err.constData());
+        for (const QJsonValue &v : test::parseJson(ref.out).object().value(QStringLiteral("sdoaia171")).toArray()) {
+            const QJsonArray c = v.toArray();
+            m_aia171.push_back({c[0].toInt(), c[1].toInt(), c[2].toInt()});
+        }
+        QCOMPARE(int(m_aia171.size()), 256);
+    }
+
+    void mapViewDrawnWith171Table()
+    {
+        const QString png = m_dir.filePath(QStringLiteral("map171.png"));
+        const auto r = studio({QStringLiteral("--archive"), m_archive, QStringLiteral("--channel"),
+                               QStringLiteral("171"), QStringLiteral("--date"), QStringLiteral("2011-06-07T12:00"),
+                               QStringLiteral("--screenshot"), png});
+        QVERIFY2(r.exitCode == 0, r.err.constData());
+        QVERIFY(r.out.contains("2011-06-07T12:00"));  // the observation nearest the asked date
+        const QImage img(png);
+        QCOMPARE(img.size(), QSize(1000, 760));
+        const AreaStats s = mapArea(img, m_aia171);
+        // The disk and corona fill a good part of the view, and what is coloured is sunpy's sdoaia171.
+        QVERIFY2(s.saturated > s.pixels / 10, qPrintable(QStringLiteral("%1 of %2").arg(s.saturated).arg(s.pixels)));
+        QVERIFY2(s.onTable > s.saturated * 9 / 10,
+                 qPrintable(QStringLiteral("%1 of %2 on the table").arg(s.onTable).arg(s.saturated)));
+    }
+
+    void hmiIsGreyNot171()
+    {
+        const QString png = m_dir.filePath(QStringLiteral("hmi.png"));
+        const auto r = studio({QStringLiteral("--archive"), m_archive, QStringLiteral("--channel"),
+                               QStringLiteral("hmi"), QStringLiteral("--screenshot"), png});
+        QVERIFY2(r.exitCode == 0, r.err.constData());
+        const QImage img(png);
+        const AreaStats s = mapArea(img, m_aia171);
+        // The magnetogram is drawn grey: hardly any coloured pixel in the map area (labels and limb are white).
+        QVERIFY2(s.saturated < s.pixels / 200, qPrintable(QStringLiteral("%1 of %2").arg(s.saturated).arg(s.pixels)));
+        int grey = 0, lit = 0;
+        for (int y = 80; y < img.height() * 6 / 10; y += 2)
+            for (int x = 0; x < img.width(); x += 2) {
+                const QRgb px = img.pixel(x, y);
+                if (qRed(px) > 60 && qRed(px) < 200) {
+                    ++lit;
+                    grey += qRed(px) == qGreen(px) && qGreen(px) == qBlue(px);
+                }
+            }
+        QVERIFY2(lit > 1000 && grey > lit * 9 / 10, qPrintable(QStringLiteral("%1 grey of %2").arg(grey).arg(lit)));
+    }
+
+    void wholeSetAndGlobe()
+    {
+        const QString png = m_dir.filePath(QStringLiteral("globe.png"));
+        const auto r = studio({QStringLiteral("--archive"), m_archive, QStringLiteral("--channel"),
+                               QStringLiteral("171"), QStringLiteral("--view"), QStringLiteral("globe"),
+                               QStringLiteral("--screenshot"), png});
+        QVERIFY2(r.exitCode == 0, r.err.constData());
+        const AreaStats s = mapArea(QImage(png), m_aia171);
+        QVERIFY2(s.saturated > s.pixels / 20, qPrintable(QStringLiteral("%1 of %2").arg(s.saturated).arg(s.pixels)));
+        QVERIFY2(s.onTable > s.saturated * 8 / 10,
+                 qPrintable(QStringLiteral("%1 of %2 on the table").arg(s.onTable).arg(s.saturated)));
+
+        const QString all = m_dir.filePath(QStringLiteral("set.png"));
+        const auto r2 = studio({QStringLiteral("--archive"), m_archive, QStringLiteral("--screenshot"), all});
+        QVERIFY2(r2.exitCode == 0, r2.err.constData());
+        QVERIFY(QImage(all).size() == QSize(1000, 760));
+    }
+
+    void failuresExitNonZeroWithAMessage_data()
+    {
+        QTest::addColumn<QStringList>("args");
+        QTest::addColumn<int>("code");
+        QTest::addColumn<QString>("message");
+        const QString png = QStringLiteral("/tmp/solarchip-never-written.png");
+        QTest::newRow("missing archive") << QStringList{QStringLiteral("--archive"), QStringLiteral("/nonexistent/sdo"),
+                                                        QStringLiteral("--screenshot"), png}
+                                         << 1 << QStringLiteral("/nonexistent/sdo: no such folder");
+        QTest::newRow("bad date") << QStringList{QStringLiteral("--archive"), QStringLiteral("@ARCHIVE@"),
+                                                 QStringLiteral("--date"), QStringLiteral("2011-13-45"),
+                                                 QStringLiteral("--screenshot"), png}
+                                  << 2 << QStringLiteral("--date: '2011-13-45'");
+        QTest::newRow("unknown channel") << QStringList{QStringLiteral("--archive"), QStringLiteral("@ARCHIVE@"),
+                                                        QStringLiteral("--channel"), QStringLiteral("999"),
+                                                        QStringLiteral("--screenshot"), png}
+                                         << 2 << QStringLiteral("--channel: '999'");
+        QTest::newRow("channel not in archive") << QStringList{QStringLiteral("--archive"), QStringLiteral("@ARCHIVE@"),
+                                                               QStringLiteral("--channel"), QStringLiteral("94"),
+                                                               QStringLiteral("--screenshot"), png}
+                                                << 1 << QStringLiteral("no AIA 94");
+        QTest::newRow("bad view") << QStringList{QStringLiteral("--view"), QStringLiteral("3d")} << 2
+                                  << QStringLiteral("--view: '3d'");
+        QTest::newRow("screenshot folder missing")
+            << QStringList{QStringLiteral("--archive"), QStringLiteral("@ARCHIVE@"), QStringLiteral("--screenshot"),
+                           QStringLiteral("/nonexistent/dir/x.png")}
+            << 1 << QStringLiteral("/nonexistent/dir/x.png");
+        QTest::newRow("empty archive") << QStringList{QStringLiteral("--archive"), QStringLiteral("@EMPTY@"),
+                                                      QStringLiteral("--screenshot"), png}
+                                       << 1 << QStringLiteral("no SDO maps found");
+    }
+    void failuresExitNonZeroWithAMessage()
+    {
+        QFETCH(QStringList, args);
+        QFETCH(int, code);
+        QFETCH(QString, message);
+        const QString empty = m_dir.filePath(QStringLiteral("empty"));
+        QDir().mkpath(empty);
+        args.replaceInStrings(QStringLiteral("@ARCHIVE@"), m_archive);
+        args.replaceInStrings(QStringLiteral("@EMPTY@"), empty);
+        const auto r = studio(args);
+        QCOMPARE(r.exitCode, code);
+        QVERIFY2(QString::fromUtf8(r.err).contains(message), r.err.constData());
+        QVERIFY(!QFile::exists(QStringLiteral("/tmp/solarchip-never-written.png")));
+    }
+};
+
+QTEST_MAIN(TestScreenshot)
+#include "tst_screenshot.moc"

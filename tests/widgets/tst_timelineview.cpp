@@ -1,0 +1,191 @@
+// widgets/TimelineModel + TimelineView: availability bins against a brute-force count (each time put in bin
+// floor((t - from) * n / (to - from)) directly), and the strip's interaction: a click asks for the time under
+// the cursor, the wheel zooms about the cursor, a drag pans, the marker follows the current time, and the
+// rows are painted in the channel's colour exactly where the data are.
+#include "widgets/TimelineModel.h"
+#include "widgets/TimelineView.h"
+
+#include <QRandomGenerator>
+#include <QSignalSpy>
+#include <QTest>
+#include <QTimeZone>
+#include <QWheelEvent>
+
+using namespace solarchip;
+
+namespace {
+
+constexpr qint64 kHour = 3600 * 1000LL;
+constexpr qint64 kDay = 24 * kHour;
+const qint64 kT0 = QDateTime(QDate(2011, 6, 1), QTime(0, 0), QTimeZone::utc()).toMSecsSinceEpoch();
+
+QVector<int> bruteForceBins(const QVector<qint64> &times, qint64 from, qint64 to, int n)
+{
+    QVector<int> out(n, 0);
+    for (qint64 t : times) {
+        if (t < from || t >= to)
+            continue;
+        const long double bin = (long double)(t - from) * n / (long double)(to - from);
+        out[int(bin)]++;
+    }
+    return out;
+}
+
+QDateTime utc(qint64 ms)
+{
+    return QDateTime::fromMSecsSinceEpoch(ms, QTimeZone::utc());
+}
+
+}  // namespace
+
+class TestTimelineView : public QObject {
+    Q_OBJECT
+private Q_SLOTS:
+    void binsMatchBruteForce_data()
+    {
+        QTest::addColumn<qint64>("from");
+        QTest::addColumn<qint64>("to");
+        QTest::addColumn<int>("n");
+        QTest::newRow("whole span, 100 bins") << kT0 - kDay << kT0 + 31 * kDay << 100;
+        QTest::newRow("one day, 7 bins (uneven)") << kT0 + 3 * kDay << kT0 + 4 * kDay << 7;
+        QTest::newRow("one hour, 333 bins") << kT0 + 5 * kDay + 11 * kHour << kT0 + 5 * kDay + 12 * kHour << 333;
+        QTest::newRow("decades, 500 bins") << kT0 - 3650 * kDay << kT0 + 3650 * kDay << 500;
+        QTest::newRow("before the data") << kT0 - 10 * kDay << kT0 - 9 * kDay << 10;
+    }
+    void binsMatchBruteForce()
+    {
+        QFETCH(qint64, from);
+        QFETCH(qint64, to);
+        QFETCH(int, n);
+        // Random times over 30 days, plus times exactly on bin edges (the ambiguous case).
+        QRandomGenerator rng(42);
+        QVector<qint64> times;
+        for (int i = 0; i < 5000; ++i)
+            times << kT0 + qint64(rng.bounded(30 * 24 * 3600)) * 1000;
+        for (int i = 0; i <= n; ++i)
+            times << TimelineModel::binEdge(from, to, n, i);
+        TimelineModel model;
+        model.setObservations({{QStringLiteral("171"), times}});
+        QCOMPARE(model.bins(QStringLiteral("171"), from, to, n), bruteForceBins(times, from, to, n));
+        int inRange = 0;
+        for (qint64 t : times)
+            inRange += t >= from && t < to;
+        QCOMPARE(model.count(QStringLiteral("171"), from, to), inRange);
+    }
+
+    void channelsInKnownOrderAndSpan()
+    {
+        TimelineModel model;
+        model.setObservations({{QStringLiteral("hmi"), {kT0 + 5}},
+                               {QStringLiteral("304"), {kT0 + 9, kT0 + 1}},
+                               {QStringLiteral("94"), {kT0 + 3}},
+                               {QStringLiteral("empty"), {}}});
+        QCOMPARE(model.channels(), (QStringList{QStringLiteral("94"), QStringLiteral("304"), QStringLiteral("hmi")}));
+        QCOMPARE(model.first(), kT0 + 1);
+        QCOMPARE(model.last(), kT0 + 9);
+        QCOMPARE(model.times(QStringLiteral("304")), (QVector<qint64>{kT0 + 1, kT0 + 9}));
+    }
+
+    void clickAsksForTimeUnderCursor()
+    {
+        TimelineModel model;
+        model.setObservations({{QStringLiteral("171"), {kT0, kT0 + 10 * kDay}}});
+        TimelineView view;
+        view.resize(800, 120);
+        view.setModel(&model);
+        view.setViewRange(kT0, kT0 + 10 * kDay);
+        view.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&view));
+        QSignalSpy spy(&view, &TimelineView::timeRequested);
+        const QRect plot = view.plotRect();
+        // A quarter of the way across the plot is a quarter of the range (closed form, no view code).
+        const int x = plot.left() + plot.width() / 4;
+        const qint64 expected = kT0 + qint64((x - plot.left()) / double(plot.width()) * 10 * kDay);
+        QTest::mouseClick(&view, Qt::LeftButton, {}, QPoint(x, plot.center().y()));
+        QCOMPARE(spy.count(), 1);
+        const qint64 got = spy.at(0).at(0).toDateTime().toMSecsSinceEpoch();
+        QVERIFY2(std::llabs(got - expected) <= 1000, qPrintable(QString::number(got - expected)));
+    }
+
+    void wheelZoomsAboutCursorAndDragPans()
+    {
+        TimelineModel model;
+        model.setObservations({{QStringLiteral("171"), {kT0, kT0 + 10 * kDay}}});
+        TimelineView view;
+        view.resize(800, 120);
+        view.setModel(&model);
+        view.setViewRange(kT0, kT0 + 10 * kDay);
+        view.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&view));
+        const QRect plot = view.plotRect();
+        const QPointF pos(plot.left() + plot.width() * 0.3, plot.center().y());
+        const qint64 under = view.timeAtX(pos.x());
+        QWheelEvent wheel(pos, view.mapToGlobal(pos), QPoint(), QPoint(0, 120), Qt::NoButton, Qt::NoModifier,
+                          Qt::NoScrollPhase, false);
+        QApplication::sendEvent(&view, &wheel);
+        // One notch in: the span shrinks by 1.25 and the time under the cursor stays put.
+        QVERIFY(std::llabs((view.viewTo() - view.viewFrom()) - qint64(10 * kDay / 1.25)) < 1000);
+        QVERIFY(std::llabs(view.timeAtX(pos.x()) - under) < 60 * 1000);
+
+        const qint64 spanBefore = view.viewTo() - view.viewFrom();
+        const qint64 fromBefore = view.viewFrom();
+        QSignalSpy clicks(&view, &TimelineView::timeRequested);
+        QTest::mousePress(&view, Qt::LeftButton, {}, pos.toPoint());
+        QTest::mouseMove(&view, pos.toPoint() + QPoint(200, 0));
+        QTest::mouseRelease(&view, Qt::LeftButton, {}, pos.toPoint() + QPoint(200, 0));
+        QCOMPARE(clicks.count(), 0);  // a drag is not a click
+        QCOMPARE(view.viewTo() - view.viewFrom(), spanBefore);
+        const qint64 expectedShift = qint64(200.0 / plot.width() * spanBefore);
+        QVERIFY(std::llabs((fromBefore - view.viewFrom()) - expectedShift) < 1000);
+    }
+
+    void zoomLimits()
+    {
+        TimelineView view;
+        view.setViewRange(kT0, kT0 + 1000);  // below the minimum span
+        QCOMPARE(view.viewTo() - view.viewFrom(), TimelineView::kMinSpanMs);
+        view.setViewRange(kT0 - 100 * 365 * kDay, kT0);
+        QCOMPARE(view.viewTo() - view.viewFrom(), TimelineView::kMaxSpanMs);
+    }
+
+    void markerFollowsCurrentTime()
+    {
+        TimelineModel model;
+        model.setObservations({{QStringLiteral("171"), {kT0, kT0 + 30 * kDay}}});
+        TimelineView view;
+        view.resize(800, 120);
+        view.setModel(&model);
+        view.setViewRange(kT0, kT0 + 2 * kDay);
+        view.setCurrentTime(utc(kT0 + 20 * kDay));
+        QVERIFY(view.viewFrom() <= kT0 + 20 * kDay && kT0 + 20 * kDay < view.viewTo());
+        QCOMPARE(view.viewTo() - view.viewFrom(), 2 * kDay);  // zoom kept
+    }
+
+    void rowsPaintedInChannelColourWhereDataAre()
+    {
+        // Data only in the first half of the view: the 171 row is coloured there and plain base on the right.
+        TimelineModel model;
+        QVector<qint64> times;
+        for (int m = 0; m < 5 * 24 * 6; ++m)  // every 10 min: every 2-pixel bin (36 min) holds some
+            times << kT0 + m * kHour / 6;
+        model.setObservations({{QStringLiteral("171"), times}});
+        TimelineView view;
+        view.resize(800, 100);
+        view.setModel(&model);
+        view.setViewRange(kT0, kT0 + 10 * kDay);
+        view.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&view));
+        const QImage img = view.grab().toImage();
+        const QRect row = view.rowRect(QStringLiteral("171"));
+        const QColor left = img.pixelColor(int(view.xAtTime(kT0 + 2 * kDay)), row.center().y());
+        const QColor right = img.pixelColor(int(view.xAtTime(kT0 + 8 * kDay)), row.center().y());
+        const QColor base = view.palette().color(QPalette::Base);
+        // sdoaia171's mid-tone is orange-gold: red > green > blue, far from the base colour.
+        QVERIFY2(left.red() > left.green() && left.green() > left.blue(), qPrintable(left.name()));
+        QVERIFY2(std::abs(left.red() - base.red()) + std::abs(left.blue() - base.blue()) > 100, qPrintable(left.name()));
+        QCOMPARE(right.rgb(), base.rgb());
+    }
+};
+
+QTEST_MAIN(TestTimelineView)
+#include "tst_timelineview.moc"
