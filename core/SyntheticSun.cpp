@@ -19,6 +19,7 @@
 #include <QTimeZone>
 #include <QtConcurrent/QtConcurrentMap>
 
+#include <algorithm>
 #include <cmath>
 #include <map>
 #include <memory>
@@ -405,7 +406,12 @@ QJsonObject SyntheticSun::truth(const QDateTime &step, const QVector<SyntheticFr
                                  {QStringLiteral("pixels"), pixels(h.lonDeg + obs.l0Deg, h.latDeg)}});
     QJsonArray active;
     const SyntheticFlareModel *strongest = nullptr;
-    for (const SyntheticFlareModel &m : d->history.flares()) {
+    // Flares are sorted by peak; those in progress peaked less than ~8 h ago.
+    const auto &all = d->history.flares();
+    auto from = std::lower_bound(all.begin(), all.end(), t - 0.35,
+                                 [](const SyntheticFlareModel &f, double x) { return f.tPeak < x; });
+    for (auto it = from; it != all.end(); ++it) {
+        const SyntheticFlareModel &m = *it;
         if (m.tPeak > t + 1.0 + 0.05)
             break;
         if (m.listed && m.tPeak >= t && m.tPeak < t + 1.0 && (!strongest || m.flare.peakFlux > strongest->flare.peakFlux))

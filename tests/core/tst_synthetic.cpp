@@ -13,6 +13,7 @@
 
 #include <QCryptographicHash>
 #include <QDirIterator>
+#include <QProcess>
 #include <QJsonArray>
 #include <QJsonObject>
 #include <QRegularExpression>
@@ -462,6 +463,43 @@ private slots:
         QCOMPARE(line.value(QStringLiteral("event")).toString(), QStringLiteral("file"));
         auto again = test::run(bin, args);
         QCOMPARE(test::parseJson(again.out).object().value(QStringLiteral("skipped")).toInt(), 4);
+    }
+
+    void cliKilledAndResumed()
+    {
+        // SIGKILL mid-run, then the same command again: the archive equals an uninterrupted one.
+        const QString bin = test::binPath(QStringLiteral("solarchip"));
+        QVERIFY2(QFileInfo::exists(bin), qPrintable(bin + " not built"));
+        auto dir = test::scratchDir(), ref = test::scratchDir();
+        const QStringList args{QStringLiteral("synth"), dir.path(), QStringLiteral("--start"), QStringLiteral("2011-06-07"),
+                               QStringLiteral("--days"), QStringLiteral("2"), QStringLiteral("--cadence"), QStringLiteral("6"),
+                               QStringLiteral("--size"), QStringLiteral("128"), QStringLiteral("--channels"), QStringLiteral("hmi,171"),
+                               QStringLiteral("--seed"), QStringLiteral("4"), QStringLiteral("--json")};
+        QProcess p;
+        p.start(bin, args);
+        QVERIFY(p.waitForStarted());
+        QByteArray err;
+        while (err.count('\n') < 3 && p.state() == QProcess::Running) {
+            p.waitForReadyRead(200);
+            err += p.readAllStandardError();
+        }
+        p.kill();  // SIGKILL: no chance to clean up
+        p.waitForFinished();
+        auto resumed = test::run(bin, args);
+        QVERIFY2(resumed.exitCode == 0, resumed.err.constData());
+        const QJsonObject s = test::parseJson(resumed.out).object();
+        QCOMPARE(s.value(QStringLiteral("written")).toInt() + s.value(QStringLiteral("skipped")).toInt(), 16);
+        QVERIFY(s.value(QStringLiteral("skipped")).toInt() >= 3);
+        SyntheticOptions o;
+        o.outDir = ref.path();
+        o.start = utc(2011, 6, 7);
+        o.days = 2;
+        o.cadenceHours = 6;
+        o.size = 128;
+        o.channels = {QStringLiteral("hmi"), QStringLiteral("171")};
+        o.seed = 4;
+        QVERIFY(SyntheticSun::generate(o).ok());
+        QCOMPARE(digest(dir.path()), digest(ref.path()));
     }
 };
 
