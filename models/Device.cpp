@@ -1,6 +1,7 @@
 #include "models/Device.h"
 
 #include <torch/torch.h>
+#include <torch/version.h>
 
 #include <QRegularExpression>
 
