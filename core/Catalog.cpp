@@ -256,6 +256,39 @@ Expected<QVector<Observation>> Catalog::observations(const QStringList &channels
     return out;
 }
 
+Expected<QHash<QString, QVector<qint64>>> Catalog::timesByChannel(const QStringList &channelsIn,
+                                                                   const QDateTime &from, const QDateTime &to) const
+{
+    auto dbx = d->db->connection();
+    if (!dbx)
+        return dbx.error();
+    auto ch = canonicalChannels(channelsIn);
+    if (!ch)
+        return ch.error();
+    if (ch->isEmpty()) {
+        auto present = channels();
+        if (!present)
+            return present.error();
+        ch = *present;
+    }
+    QHash<QString, QVector<qint64>> out;
+    QSqlQuery q(*dbx);
+    q.setForwardOnly(true);
+    if (!q.prepare(QStringLiteral("SELECT t_ms FROM files WHERE channel = ? AND t_ms >= ? AND t_ms < ? ORDER BY t_ms")))
+        return d->db->sqlError(QStringLiteral("query failed"), q.lastError());
+    for (const QString &c : std::as_const(*ch)) {
+        q.bindValue(0, c);
+        q.bindValue(1, lowerMs(from));
+        q.bindValue(2, upperMs(to));
+        if (!q.exec())
+            return d->db->sqlError(QStringLiteral("query failed"), q.lastError());
+        QVector<qint64> &times = out[c];
+        while (q.next())
+            times.push_back(q.value(0).toLongLong());
+    }
+    return out;
+}
+
 Expected<Observation> Catalog::observationForPath(const QString &path) const
 {
     auto dbx = d->db->connection();

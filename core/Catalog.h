@@ -16,6 +16,7 @@
 
 #include <QDate>
 #include <QDateTime>
+#include <QHash>
 #include <QMap>
 #include <QString>
 #include <QStringList>
@@ -162,6 +163,11 @@ public:
     /// Observations of the given channels (empty: all) in [from, to), by time; at most `limit` (0: no limit).
     Expected<QVector<Observation>> observations(const QStringList &channels, const QDateTime &from = {},
                                                 const QDateTime &to = {}, int limit = 0) const;
+    /// Observation times (UTC ms, ascending) per channel in [from, to), channels empty: all. Reads only the
+    /// (channel, time) index: ~20x cheaper per observation than observations(); what a timeline needs.
+    Expected<QHash<QString, QVector<qint64>>> timesByChannel(const QStringList &channels = {},
+                                                             const QDateTime &from = {},
+                                                             const QDateTime &to = {}) const;
     /// The row of one file (absolute path or relative to the archive); invalid Observation if not catalogued.
     Expected<Observation> observationForPath(const QString &path) const;
     /// The closest observation of each channel to `time` within `toleranceMs` (inclusive). Ties: the earlier.

@@ -4,7 +4,7 @@
 #include "core/CatalogImpl.h"
 
 #include <QHash>
-#include <QSet>
+#include <QScopeGuard>
 
 #include <algorithm>
 #include <cstdlib>
@@ -85,141 +85,160 @@ Expected<QVector<ObservationSet>> Catalog::completeSets(const QDateTime &from, c
     if (!dbx)
         return dbx.error();
 
+    // One read transaction: a consistent snapshot even while a scan commits batches (WAL), so the row reads in
+    // step 3 see exactly the series read in step 1.
+    QSqlQuery control(*dbx);
+    if (!control.exec(QStringLiteral("BEGIN")))
+        return d->db->sqlError(QStringLiteral("cannot start a read transaction"), control.lastError());
+    auto endRead = qScopeGuard([&] { control.exec(QStringLiteral("COMMIT")); });
+
     // 1. Times and ids per channel from the covering index (channel, t_ms, quality): no table reads.
     const qint64 tol = options.toleranceMs;
     const qint64 lo = lowerMs(from), hi = upperMs(to);
     const int nch = int(ch->size());
     const int anchorIndex = int(ch->indexOf(anchor));
     QVector<QVector<TimeId>> series(nch);
+    QVector<qint64> seriesLo(nch), seriesHi(nch);
+    const QString qualityFilter = options.nominalQualityOnly ? QStringLiteral(" AND quality = 0") : QString();
     QSqlQuery q(*dbx);
     q.setForwardOnly(true);
     for (int c = 0; c < nch; ++c) {
         const bool isAnchor = c == anchorIndex;
-        QString sql = QStringLiteral("SELECT t_ms, id FROM files WHERE channel = ? AND t_ms >= ? AND t_ms %1 ?")
-                          .arg(isAnchor ? QStringLiteral("<") : QStringLiteral("<="));
-        if (options.nominalQualityOnly)
-            sql += QStringLiteral(" AND quality = 0");
-        sql += QStringLiteral(" ORDER BY t_ms");
-        const QVariantList binds{ch->at(c), isAnchor ? lo : saturatingAdd(lo, -tol),
-                                 isAnchor ? hi : saturatingAdd(hi, tol)};
-        if (Status s = d->db->exec(q, sql, binds); !s)
+        // [lo, hi) for the anchor; others within the tolerance of it: [lo - tol, hi + tol) (inclusive is fine).
+        seriesLo[c] = isAnchor ? lo : saturatingAdd(lo, -tol);
+        seriesHi[c] = isAnchor ? saturatingAdd(hi, -1) : saturatingAdd(hi, tol);
+        if (Status s = d->db->exec(q, QStringLiteral("SELECT t_ms, id FROM files WHERE channel = ? AND t_ms >= ? AND "
+                                                     "t_ms <= ?%1 ORDER BY t_ms")
+                                          .arg(qualityFilter),
+                                   {ch->at(c), seriesLo[c], seriesHi[c]});
+            !s)
             return s.error();
         while (q.next())
             series[c].push_back(TimeId{q.value(0).toLongLong(), q.value(1).toLongLong()});
     }
 
-    // 2. Walk the anchor's observations; one moving cursor per channel (both lists are in time order).
+    // 2. Walk the anchor's observations; one moving cursor per channel (both lists are in time order). A set is
+    // kept as indices into the series.
     QVector<int> cursor(nch, -1);  // index of the last observation at or before the anchor time
-    QVector<QVector<qint64>> chosen;  // per set, ids aligned with the channels
+    QVector<int> chosen;           // nch indices per set
     QVector<qint64> refTimes;
     bool haveLast = false;
     qint64 lastRef = 0;
-    QVector<qint64> ids(nch);
-    for (const TimeId &a : std::as_const(series[anchorIndex])) {
+    QVector<int> picks(nch);
+    for (int ai = 0; ai < series[anchorIndex].size(); ++ai) {
+        const TimeId &a = series[anchorIndex][ai];
         if (options.minSpacingMs > 0 && haveLast && a.t - lastRef < options.minSpacingMs)
             continue;
         bool complete = true;
         for (int c = 0; c < nch && complete; ++c) {
             if (c == anchorIndex) {
-                ids[c] = a.id;
+                picks[c] = ai;
                 continue;
             }
             const QVector<TimeId> &s = series[c];
             int &p = cursor[c];
             while (p + 1 < s.size() && s[p + 1].t <= a.t)
                 ++p;
-            qint64 best = -1, bestDt = std::numeric_limits<qint64>::max();
+            int best = -1;
+            qint64 bestDt = std::numeric_limits<qint64>::max();
             if (p >= 0) {
-                best = s[p].id;
+                best = p;
                 bestDt = a.t - s[p].t;
             }
             if (p + 1 < s.size() && s[p + 1].t - a.t < bestDt) {  // strictly closer: ties keep the earlier
-                best = s[p + 1].id;
+                best = p + 1;
                 bestDt = s[p + 1].t - a.t;
             }
             if (best < 0 || bestDt > tol)
                 complete = false;
             else
-                ids[c] = best;
+                picks[c] = best;
         }
         if (!complete)
             continue;
-        chosen.push_back(ids);
+        chosen += picks;
         refTimes.push_back(a.t);
         haveLast = true;
         lastRef = a.t;
     }
+    const qsizetype nsets = refTimes.size();
 
-    // 3. The rows of the chosen files. Decoding a row through Qt Sql costs ~2 us, so read only what is needed:
-    // a channel whose series is mostly chosen is read by one range scan; a sparse choice by id lookups.
-    QHash<qint64, Observation> rows;
-    if (!chosen.isEmpty()) {
-        QSqlQuery scan(*dbx), byId(*dbx);
-        scan.setForwardOnly(true);
-        byId.setForwardOnly(true);
+    // 3. The rows of the chosen files. Decoding a row through Qt Sql costs microseconds, so read only what is
+    // needed: a channel whose series is mostly chosen by one range scan (same index, same order as step 1: row k
+    // of the scan is series index first + k), a sparse choice by id lookups.
+    QVector<QVector<Observation>> obs(nch);
+    for (int c = 0; c < nch && nsets > 0; ++c) {
+        const QVector<TimeId> &s = series[c];
+        QVector<char> used(s.size(), 0);
+        int first = int(s.size()), last = -1, count = 0;
+        for (qsizetype i = 0; i < nsets; ++i) {
+            const int k = chosen[i * nch + c];
+            if (!used[k]) {
+                used[k] = 1;
+                ++count;
+                first = std::min(first, k);
+                last = std::max(last, k);
+            }
+        }
+        obs[c].resize(s.size());
+        QVector<int> missing;  // used indices not filled by the scan
+        if (count * 2 >= last - first + 1) {
+            if (Status st = d->db->exec(q, QStringLiteral("SELECT %1 FROM files WHERE channel = ? AND t_ms >= ? AND "
+                                                          "t_ms <= ?%2 ORDER BY t_ms")
+                                               .arg(kObservationColumns, qualityFilter),
+                                        {ch->at(c), s[first].t, s[last].t});
+                !st)
+                return st.error();
+            int k = first;
+            while (q.next() && k <= last) {
+                if (q.value(0).toLongLong() == s[k].id && used[k])
+                    obs[c][k] = d->observationFromRow(q);
+                ++k;
+            }
+            for (int i = first; i <= last; ++i)
+                if (used[i] && !obs[c][i].isValid())
+                    missing << i;
+        } else {
+            for (int i = first; i <= last; ++i)
+                if (used[i])
+                    missing << i;
+        }
+        if (missing.isEmpty())
+            continue;
         constexpr int kChunk = 256;
-        bool byIdPrepared = false;
-        for (int c = 0; c < nch; ++c) {
-            QVector<qint64> want;
-            want.reserve(chosen.size());
-            for (const auto &set : std::as_const(chosen))
-                want << set[c];
-            std::sort(want.begin(), want.end());
-            want.erase(std::unique(want.begin(), want.end()), want.end());
-            const QSet<qint64> wanted(want.begin(), want.end());
-            rows.reserve(rows.size() + want.size());
-            qint64 tFirst = std::numeric_limits<qint64>::max(), tLast = std::numeric_limits<qint64>::min();
-            qint64 inSpan = 0;
-            for (const TimeId &ti : std::as_const(series[c]))
-                if (wanted.contains(ti.id)) {
-                    tFirst = std::min(tFirst, ti.t);
-                    tLast = std::max(tLast, ti.t);
-                }
-            for (const TimeId &ti : std::as_const(series[c]))
-                inSpan += (ti.t >= tFirst && ti.t <= tLast) ? 1 : 0;
-            if (want.size() * 2 >= inSpan) {
-                if (Status s = d->db->exec(scan, QStringLiteral("SELECT %1 FROM files WHERE channel = ? AND t_ms >= ? "
-                                                                "AND t_ms <= ?")
-                                                     .arg(kObservationColumns),
-                                           {ch->at(c), tFirst, tLast});
-                    !s)
-                    return s.error();
-                while (scan.next()) {
-                    const qint64 id = scan.value(0).toLongLong();
-                    if (wanted.contains(id))
-                        rows.insert(id, d->observationFromRow(scan));
-                }
-                continue;
-            }
-            if (!byIdPrepared) {
-                if (!byId.prepare(QStringLiteral("SELECT %1 FROM files WHERE id IN (%2)")
-                                      .arg(kObservationColumns, placeholders(kChunk))))
-                    return d->db->sqlError(QStringLiteral("query failed"), byId.lastError());
-                byIdPrepared = true;
-            }
-            for (qsizetype start = 0; start < want.size(); start += kChunk) {
-                for (int i = 0; i < kChunk; ++i)
-                    byId.bindValue(i, start + i < want.size() ? want[start + i] : qint64(0));  // 0: no row
-                if (!byId.exec())
-                    return d->db->sqlError(QStringLiteral("query failed"), byId.lastError());
-                while (byId.next()) {
-                    Observation o = d->observationFromRow(byId);
-                    rows.insert(o.id, std::move(o));
-                }
+        QSqlQuery byId(*dbx);
+        byId.setForwardOnly(true);
+        if (!byId.prepare(QStringLiteral("SELECT %1 FROM files WHERE id IN (%2)").arg(kObservationColumns,
+                                                                                     placeholders(kChunk))))
+            return d->db->sqlError(QStringLiteral("query failed"), byId.lastError());
+        QHash<qint64, int> slot;
+        slot.reserve(missing.size());
+        for (int k : std::as_const(missing))
+            slot.insert(s[k].id, k);
+        for (qsizetype start = 0; start < missing.size(); start += kChunk) {
+            for (int i = 0; i < kChunk; ++i)
+                byId.bindValue(i, start + i < missing.size() ? s[missing[start + i]].id : qint64(0));  // 0: no row
+            if (!byId.exec())
+                return d->db->sqlError(QStringLiteral("query failed"), byId.lastError());
+            while (byId.next()) {
+                Observation o = d->observationFromRow(byId);
+                const int k = slot.value(o.id, -1);
+                if (k >= 0)
+                    obs[c][k] = std::move(o);
             }
         }
     }
 
     QVector<ObservationSet> out;
-    out.reserve(chosen.size());
-    for (qsizetype i = 0; i < chosen.size(); ++i) {
+    out.reserve(nsets);
+    for (qsizetype i = 0; i < nsets; ++i) {
         ObservationSet set;
         set.referenceTimeMs = refTimes[i];
         set.toleranceMs = tol;
         set.channels = *ch;
         set.members.reserve(nch);
-        for (qint64 id : chosen[i])
-            set.members << rows.value(id);  // a row deleted meanwhile by a concurrent scan: invalid member
+        for (int c = 0; c < nch; ++c)
+            set.members << obs[c][chosen[i * nch + c]];
         out.push_back(std::move(set));
     }
     return out;

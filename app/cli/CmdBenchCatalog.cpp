@@ -101,6 +101,8 @@ int runBenchCatalog(const QStringList &args)
     p.addOption({QStringLiteral("keep"), QStringLiteral("Keep the archive and its catalog.")});
     p.addOption({QStringLiteral("reuse"), QStringLiteral("Use the files already in --dir (no generation; the catalog "
                                                          "is still rebuilt from scratch).")});
+    p.addOption({QStringLiteral("queries-only"), QStringLiteral("Time the queries on the catalog already in --dir "
+                                                                "(no generation, no indexing).")});
     p.addOption({QStringLiteral("threads"), QStringLiteral("Reader threads for indexing (default: all cores)."),
                  QStringLiteral("N"), QStringLiteral("0")});
     p.addOption({QStringLiteral("repeat"), QStringLiteral("Runs per query (default 20)."), QStringLiteral("N"),
@@ -140,7 +142,10 @@ int runBenchCatalog(const QStringList &args)
     const int steps = nFiles / int(channels.size());
     const QDateTime start(QDate(2011, 1, 1), QTime(0, 0), QTimeZone::utc());
     const qint64 cadenceMs = qint64(cadenceMin * 60000.0);
-    if (!p.isSet(QStringLiteral("reuse"))) {
+    const bool queriesOnly = p.isSet(QStringLiteral("queries-only"));
+    if (queriesOnly && p.value(QStringLiteral("dir")).isEmpty())
+        return usage(kName, QStringLiteral("--queries-only needs --dir"), p.helpText());
+    if (!p.isSet(QStringLiteral("reuse")) && !queriesOnly) {
         QElapsedTimer c;
         c.start();
         const auto files = CatalogFixture::schedule(channels, start, cadenceMs, steps, 60'000, 7);
@@ -149,34 +154,36 @@ int runBenchCatalog(const QStringList &args)
         out.insert(QStringLiteral("generate_s"), c.elapsed() / 1000.0);
     }
 
-    // Always a fresh catalog: the first update() reads every file.
     const QString db = dir + QStringLiteral("/.solarchip/catalog.sqlite");
-    for (const QString &suffix : {QString(), QStringLiteral("-wal"), QStringLiteral("-shm")})
-        QFile::remove(db + suffix);
-    auto catalog = Catalog::open(dir, db);
-    if (!catalog)
-        return fail(kName, catalog.error());
-    CatalogScanOptions opt;
-    opt.threads = threads;
-    const double cpu0 = processCpuS();
-    auto first = catalog->update(opt);
-    if (!first)
-        return fail(kName, first.error());
-    const double indexCpuS = processCpuS() - cpu0;
-    auto again = catalog->update(opt);
-    if (!again)
-        return fail(kName, again.error());
-    out.insert(QStringLiteral("index"), QJsonObject{{QStringLiteral("seen"), first->seen},
-                                                    {QStringLiteral("added"), first->added},
-                                                    {QStringLiteral("failed"), first->failed},
-                                                    {QStringLiteral("elapsed_s"), first->elapsedS},
-                                                    {QStringLiteral("files_per_s"), first->added / first->elapsedS},
-                                                    {QStringLiteral("cpu_s"), indexCpuS},
-                                                    {QStringLiteral("threads"), threads > 0 ? threads
-                                                                                            : QThread::idealThreadCount()}});
-    out.insert(QStringLiteral("reindex_unchanged"), QJsonObject{{QStringLiteral("skipped"), again->skipped},
-                                                                {QStringLiteral("elapsed_s"), again->elapsedS}});
-    out.insert(QStringLiteral("db_bytes"), du(db));
+    if (!queriesOnly) {
+        // Always a fresh catalog: the first update() reads every file.
+        for (const QString &suffix : {QString(), QStringLiteral("-wal"), QStringLiteral("-shm")})
+            QFile::remove(db + suffix);
+        auto catalog = Catalog::open(dir, db);
+        if (!catalog)
+            return fail(kName, catalog.error());
+        CatalogScanOptions opt;
+        opt.threads = threads;
+        const double cpu0 = processCpuS();
+        auto first = catalog->update(opt);
+        if (!first)
+            return fail(kName, first.error());
+        const double indexCpuS = processCpuS() - cpu0;
+        auto again = catalog->update(opt);
+        if (!again)
+            return fail(kName, again.error());
+        out.insert(QStringLiteral("index"), QJsonObject{{QStringLiteral("seen"), first->seen},
+                                                        {QStringLiteral("added"), first->added},
+                                                        {QStringLiteral("failed"), first->failed},
+                                                        {QStringLiteral("elapsed_s"), first->elapsedS},
+                                                        {QStringLiteral("files_per_s"), first->added / first->elapsedS},
+                                                        {QStringLiteral("cpu_s"), indexCpuS},
+                                                        {QStringLiteral("threads"), threads > 0 ? threads
+                                                                                                : QThread::idealThreadCount()}});
+        out.insert(QStringLiteral("reindex_unchanged"), QJsonObject{{QStringLiteral("skipped"), again->skipped},
+                                                                    {QStringLiteral("elapsed_s"), again->elapsedS}});
+        out.insert(QStringLiteral("db_bytes"), du(db));
+    }
 
     // Queries on a fresh handle (as the GUI opens it).
     auto ro = Catalog::open(dir, db, Catalog::OpenMode::ReadOnly);
@@ -220,6 +227,7 @@ int runBenchCatalog(const QStringList &args)
         {"days_30d", [&](int) { auto r = c.days(mid, mid.addDays(30), {}); return check(r, r ? r->size() : 0); }},
         {"observations_1ch_1day", [&](int) { auto r = c.observations({ch0}, mid, mid.addDays(1)); return check(r, r ? r->size() : 0); }},
         {"observations_all_1day", [&](int) { auto r = c.observations({}, mid, mid.addDays(1)); return check(r, r ? r->size() : 0); }},
+        {"times_by_channel_all", [&](int) { auto r = c.timesByChannel(); qint64 n = 0; if (r) for (const auto &v : *r) n += v.size(); return check(r, n); }},
         {"observations_1ch_all", [&](int) { auto r = c.observations({ch0}, {}, {}); return check(r, r ? r->size() : 0); }},
         {"nearest_set_all_channels", [&](int) { auto r = c.nearestSet(randomTime(), channels, 30 * 60'000); return check(r, r ? r->members.size() : 0); }},
         {"complete_sets_1day", [&](int) { auto r = c.completeSets(mid, mid.addDays(1), channels, setOpt); return check(r, r ? r->size() : 0); }},

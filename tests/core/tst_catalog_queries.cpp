@@ -301,6 +301,27 @@ private slots:
         }
     }
 
+    void timesByChannel()
+    {
+        for (const auto &[from, to] : {std::pair{QDateTime(), QDateTime()},
+                                       std::pair{utc(2011, 6, 29, 7, 3), utc(2011, 7, 1, 22)}}) {
+            auto got = m_catalog->timesByChannel({}, from, to);
+            QVERIFY2(got, qPrintable(got.errorString()));
+            QCOMPARE(got->size(), m_channels.size());
+            for (const QString &ch : m_channels) {
+                QVector<qint64> want;
+                for (const FixtureFile &f : of(ch))
+                    if ((!from.isValid() || f.timeMs >= from.toMSecsSinceEpoch())
+                        && (!to.isValid() || f.timeMs < to.toMSecsSinceEpoch()))
+                        want << f.timeMs;
+                QCOMPARE(got->value(ch), want);
+            }
+        }
+        auto one = m_catalog->timesByChannel({QStringLiteral("magnetogram")});
+        QVERIFY(one);
+        QCOMPARE(one->keys(), QList<QString>{QStringLiteral("hmi")});
+    }
+
     void nearestSetRandom()
     {
         QRandomGenerator rng(21);
