@@ -480,6 +480,32 @@ private slots:
         }
     }
 
+    void movedArchiveKeepsItsCatalog()
+    {
+        SOLARCHIP_REQUIRE_SDO();
+        QTemporaryDir dir = scratchDir();
+        const QString a = dir.path() + QStringLiteral("/before"), b = dir.path() + QStringLiteral("/after");
+        QVERIFY(QDir().mkpath(a + QStringLiteral("/x")));
+        QVERIFY(QFile::copy(sdoFile(QStringLiteral("fits/aia_171_level1.fits")), a + QStringLiteral("/x/1.fits")));
+        QVERIFY(QFile::copy(sdoFile(QStringLiteral("fits/resampled_hmi.fits")), a + QStringLiteral("/2.fits")));
+        {
+            auto c = Catalog::open(a);
+            QVERIFY(c && c->update());
+        }
+        QVERIFY(QDir().rename(a, b));
+        // The catalog inside the folder moved with it: rows are relative, nothing is read again.
+        auto c = Catalog::open(b);
+        QVERIFY2(c, qPrintable(c.errorString()));
+        auto s = c->update();
+        QVERIFY(s);
+        QCOMPARE(s->skipped, qint64(2));
+        QCOMPARE(s->added + s->updated + s->removed, qint64(0));
+        auto o = c->observationForPath(QStringLiteral("x/1.fits"));
+        QVERIFY(o && o->isValid());
+        QCOMPARE(o->path, QDir(b).canonicalPath() + QStringLiteral("/x/1.fits"));
+        QVERIFY(QFileInfo::exists(o->path));
+    }
+
     void databaseProblemsAreClear()
     {
         QTemporaryDir dir = scratchDir();
