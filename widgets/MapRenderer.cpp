@@ -2,6 +2,7 @@
 
 #include <QElapsedTimer>
 #include <QThread>
+#include <QThreadPool>
 #include <QtConcurrent/QtConcurrentRun>
 
 #include <algorithm>
@@ -188,10 +189,16 @@ RenderedMap MapRenderer::render(const Image &image, const DisplaySettings &setti
     return out;
 }
 
+QThreadPool *MapRenderer::pool()
+{
+    static QThreadPool renders;
+    return &renders;
+}
+
 QFuture<RenderedMap> MapRenderer::renderAsync(std::shared_ptr<const Image> image, DisplaySettings settings,
                                               RenderOptions options)
 {
-    return QtConcurrent::run([image = std::move(image), settings = std::move(settings), options]() {
+    return QtConcurrent::run(pool(), [image = std::move(image), settings = std::move(settings), options]() {
         return image ? render(*image, settings, options) : RenderedMap{};
     });
 }

@@ -3,7 +3,7 @@
 // lookup table from value bin to premultiplied ARGB, on all cores. The result is north-up (FITS row 0 at
 // the bottom of the QImage), NaN transparent, with a mipmap pyramid so a 4096^2 map zoomed out to a window
 // paints from a 1024^2 or 512^2 level. render() is thread-safe and GUI-thread-free (QImage only, no
-// QPixmap); renderAsync() runs it on the global QThreadPool for MapView.
+// QPixmap); renderAsync() runs it on the renderer's own thread pool (pool()) for MapView.
 
 #include "core/DisplayLimits.h"
 #include "core/Image.h"
@@ -48,7 +48,11 @@ public:
     /// Same with limits already known (e.g. linked views sharing one range, or a blink pair).
     static RenderedMap render(const Image &image, const DisplaySettings &settings, const DisplayRange &range,
                               const RenderOptions &options = {});
-    /// Runs render() on the global thread pool; the image is kept alive by the shared pointer.
+    /// The pool background renders run on. Not QThreadPool::globalInstance(): Qt 6.4's raster engine runs the
+    /// parallel parts of QPainter::drawImage on the global pool and waits for them on the UI thread, so
+    /// renders queued there would stall painting.
+    static class QThreadPool *pool();
+    /// Runs render() on pool(); the image is kept alive by the shared pointer.
     static QFuture<RenderedMap> renderAsync(std::shared_ptr<const Image> image, DisplaySettings settings,
                                             RenderOptions options = {});
 

@@ -183,7 +183,7 @@ void MapView::startRender(Layer &layer)
     auto *watcher = new QFutureWatcher<RenderedMap>(this);
     connect(watcher, &QFutureWatcherBase::finished, this,
             [this, &layer, generation, watcher] { onRenderDone(layer, generation, watcher); });
-    watcher->setFuture(QtConcurrent::run([image, settings, haveRange, range]() {
+    watcher->setFuture(QtConcurrent::run(MapRenderer::pool(), [image, settings, haveRange, range]() {
         return haveRange ? MapRenderer::render(*image, settings, range) : MapRenderer::render(*image, settings);
     }));
     layer.watcher = watcher;
