@@ -1,5 +1,7 @@
 #include "core/MapCache.h"
 
+#include "core/ThreadPriority.h"
+
 #include <QElapsedTimer>
 #include <QMutex>
 #include <QMutexLocker>
@@ -164,6 +166,8 @@ QFuture<MapLoadResult> MapCache::request(const MapKey &key, Priority priority)
 
 void MapCache::runOne()
 {
+    // Loads are background work: whoever waits for them (the UI thread) keeps the CPU first.
+    ThreadPriority::makeCurrentThreadBackground();
     PendingPtr p;
     {
         QMutexLocker lock(&d->mutex);
@@ -247,6 +251,12 @@ void MapCache::cancelQueuedExcept(const QSet<MapKey> &keep)
         p->promise.addResult(result);
         p->promise.finish();
     }
+}
+
+int MapCache::pendingCount() const
+{
+    QMutexLocker lock(&d->mutex);
+    return int(d->pending.size());
 }
 
 void MapCache::waitForIdle()

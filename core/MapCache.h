@@ -6,6 +6,9 @@
 // loads for times already left behind. Loads that have started always complete and land in the cache (they are
 // likely to be wanted again soon, e.g. when stepping back).
 //
+// Loader threads run at background CPU priority (core/ThreadPriority), so a UI thread waiting for them is
+// not starved on machines with few cores.
+//
 // GUI-free so the training/embedding side can use the same cache; the loader function decides what "prepared"
 // means (decode + co-register + scale), the cache only counts the bytes.
 
@@ -74,7 +77,9 @@ public:
     bool isPending(const MapKey &key) const;
     /// Drops every queued (not yet started) request whose key is not in `keep`; their futures finish cancelled.
     void cancelQueuedExcept(const QSet<MapKey> &keep);
-    /// Waits until nothing is queued or loading (for tests and benchmarks).
+    /// Requests queued or loading.
+    int pendingCount() const;
+    /// Waits until nothing is queued or loading (for tests and benchmarks; blocks the calling thread).
     void waitForIdle();
 
     void setBudget(qint64 bytes);

@@ -3,7 +3,7 @@
 #include "app/gui/ActionRegistry.h"
 #include "app/gui/ArchiveDocument.h"
 #include "app/gui/CancelIndexingReaction.h"
-#include "app/gui/DisplayFrame.h"
+#include "app/gui/DisplayPrep.h"
 #include "app/gui/FitViewReaction.h"
 #include "app/gui/JumpToDateReaction.h"
 #include "app/gui/LoopReaction.h"
@@ -97,7 +97,7 @@ MainWindow::MainWindow(StudioSettings *settings, QWidget *parent) : QMainWindow(
     m_channelMenu = MenuBuilder::buildMenus(this, *m_actions);
     createTimeWidgets(MenuBuilder::buildToolBars(this, *m_actions));
     createStatusBar();
-    m_presenter = new SetViewPresenter(m_observation, m_grid, m_globe, settings, this);
+    m_presenter = new SetViewPresenter(m_observation, m_grid, settings, this);
     createReactions();
     m_actions->loadShortcuts(*settings);
     connectDocuments();
@@ -117,12 +117,22 @@ void MainWindow::createCentralViews()
     m_messagePage->setObjectName(QStringLiteral("messagePage"));
     m_grid = new MapGrid(m_stack);
     m_grid->setObjectName(QStringLiteral("mapGrid"));
-    m_globe = new GlobeView(m_stack);
-    m_globe->setObjectName(QStringLiteral("globeView"));
     m_stack->addWidget(m_messagePage);
     m_stack->addWidget(m_grid);
-    m_stack->addWidget(m_globe);
     setCentralWidget(m_stack);
+}
+
+GlobeView *MainWindow::ensureGlobe()
+{
+    // Made on first use: once an OpenGL widget is in a window, Qt composites the whole window through OpenGL
+    // on every repaint, which costs the map grid dearly where OpenGL is software (Mesa llvmpipe, Xvfb).
+    if (!m_globe) {
+        m_globe = new GlobeView(m_stack);
+        m_globe->setObjectName(QStringLiteral("globeView"));
+        m_stack->addWidget(m_globe);
+        m_presenter->setGlobe(m_globe);
+    }
+    return m_globe;
 }
 
 void MainWindow::createTimelineDock()
@@ -227,7 +237,7 @@ void MainWindow::createReactions()
     new ViewModeReaction(a("view.globe"), this, QStringLiteral("globe"));
     new FitViewReaction(a("view.fit"), m_grid, FitViewReaction::Mode::Fit);
     new FitViewReaction(a("view.actualSize"), m_grid, FitViewReaction::Mode::ActualSize);
-    new OverlayToggleReaction(a("view.overlay.limb"), m_presenter, m_settings, QStringLiteral("limb"), true);
+    new OverlayToggleReaction(a("view.overlay.limb"), m_presenter, m_settings, QStringLiteral("limb"), false);
     new OverlayToggleReaction(a("view.overlay.grid"), m_presenter, m_settings, QStringLiteral("grid"), false);
     new OverlayToggleReaction(a("view.overlay.label"), m_presenter, m_settings, QStringLiteral("label"), true);
     new OverlayToggleReaction(a("view.overlay.colorbar"), m_presenter, m_settings, QStringLiteral("colorbar"),
@@ -443,6 +453,8 @@ void MainWindow::setViewMode(const QString &mode)
     if (m == m_viewMode)
         return;
     m_viewMode = m;
+    if (m == QLatin1String("globe"))
+        ensureGlobe();
     m_presenter->setGlobeActive(m == QLatin1String("globe"));
     updateMessagePage();
     Q_EMIT viewModeChanged(m);

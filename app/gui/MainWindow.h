@@ -69,6 +69,7 @@ public:
     ObservationDocument *observation() const { return m_observation; }
     MapCache *cache() const { return m_cache; }
     MapGrid *grid() const { return m_grid; }
+    /// The 3D view; null until the globe view mode is first used.
     GlobeView *globe() const { return m_globe; }
     TimelineView *timelineView() const { return m_timelineView; }
     SetViewPresenter *presenter() const { return m_presenter; }
@@ -90,6 +91,7 @@ protected:
 
 private:
     void createCentralViews();
+    GlobeView *ensureGlobe();
     void createTimelineDock();
     void createStatusBar();
     void createTimeWidgets(QToolBar *toolbar);

@@ -192,10 +192,6 @@ void ObservationDocument::showTime(qint64 timeMs, Step direction)
     m_hasTime = true;
     m_timeMs = timeMs;
     m_set = m_archive->nearestSet(timeMs, channels(), m_toleranceMs);
-    if (m_archive->kind() == ArchiveDocument::Kind::Files)
-        m_frame = {};
-    else
-        m_frame = DisplayFrame::forSet(m_set, m_displaySize);
 
     // Results for the set we leave are of no interest any more (the cache keeps them if they finish).
     m_watchers.clear();
@@ -205,12 +201,8 @@ void ObservationDocument::showTime(qint64 timeMs, Step direction)
         m.channel = m_set.channels[i];
         if (i < m_set.members.size())
             m.observation = m_set.members[i];
-        if (m.observation.isValid()) {
-            const DisplayFrame frame = m_archive->kind() == ArchiveDocument::Kind::Files
-                                           ? DisplayFrame::forObservation(m.observation, m_displaySize)
-                                           : m_frame;
-            m.key = MapKey{m.observation.path, frame.toKey()};
-        }
+        if (m.observation.isValid())
+            m.key = MapKey{m.observation.path, DisplayPrep::forMember(m.observation, m_set, m_displaySize).toKey()};
         m_members << m;
     }
     if (timeMoved)
@@ -292,10 +284,9 @@ void ObservationDocument::prefetch(Step direction)
                     break;
                 t = *target;
                 const ObservationSet set = m_archive->nearestSet(t, channels(), m_toleranceMs);
-                const QString prep = DisplayFrame::forSet(set, m_displaySize).toKey();
                 for (const Observation &o : set.members)
                     if (o.isValid())
-                        wanted << MapKey{o.path, prep};
+                        wanted << MapKey{o.path, DisplayPrep::forMember(o, set, m_displaySize).toKey()};
             }
         };
         walk(direction, m_prefetchAhead);

@@ -1,7 +1,7 @@
 #pragma once
 // The current time and what is shown for it: the co-temporal set of the chosen channels (nearest file of
 // each channel within a tolerance of the current time) and, as they arrive, their maps prepared into one
-// display frame (DisplayFrame: HMI co-registered into the AIA frame). Time moves by steps (previous/next
+// display form (DisplayPrep: AIA as stored or block-averaged, HMI co-registered into the AIA frame). Time moves by steps (previous/next
 // observation of the anchor channel, by the cadence, by a day, first/last) or by jumps (a clicked or typed
 // time snaps to the nearest observation).
 //
@@ -9,7 +9,7 @@
 // (in the direction of travel, and one behind) as prefetch. Moving on drops queued loads that are no longer
 // wanted and ignores results for times already left, so stepping never waits behind stale work.
 
-#include "app/gui/DisplayFrame.h"
+#include "app/gui/DisplayPrep.h"
 #include "core/MapCache.h"
 #include "core/ObservationSet.h"
 
@@ -57,7 +57,7 @@ public:
     /// Step for BackByCadence/ForwardByCadence; 0: the anchor channel's median cadence.
     void setStepMs(qint64 ms);
     qint64 stepMs() const;
-    /// Largest side of the display frame (pixels).
+    /// Largest side of a displayed map (pixels); bigger maps are block-averaged down.
     void setDisplaySize(int pixels);
     int displaySize() const { return m_displaySize; }
     void setPrefetch(int ahead, int behind);
@@ -67,7 +67,6 @@ public:
     QDateTime time() const;
     const ObservationSet &set() const { return m_set; }
     const QVector<Member> &members() const { return m_members; }
-    DisplayFrame frame() const { return m_frame; }
     /// Some member of the current set is still loading.
     bool isLoading() const { return m_pendingCount > 0; }
     /// Milliseconds since the current time was asked for (step latency while loading).
@@ -116,7 +115,6 @@ private:
     bool m_hasTime = false;
     qint64 m_timeMs = 0;
     ObservationSet m_set;
-    DisplayFrame m_frame;
     QVector<Member> m_members;
     std::vector<std::unique_ptr<QFutureWatcher<MapLoadResult>>> m_watchers;
     int m_pendingCount = 0;

@@ -11,13 +11,20 @@
 
 namespace solarchip {
 
-SetViewPresenter::SetViewPresenter(ObservationDocument *document, MapGrid *grid, GlobeView *globe,
-                                   StudioSettings *settings, QObject *parent)
-    : QObject(parent), m_document(document), m_grid(grid), m_globe(globe), m_settings(settings)
+SetViewPresenter::SetViewPresenter(ObservationDocument *document, MapGrid *grid, StudioSettings *settings,
+                                   QObject *parent)
+    : QObject(parent), m_document(document), m_grid(grid), m_settings(settings)
 {
     connect(document, &ObservationDocument::setChanged, this, &SetViewPresenter::onSetChanged);
     connect(document, &ObservationDocument::memberChanged, this, &SetViewPresenter::onMemberChanged);
     connect(document, &ObservationDocument::setLoaded, this, &SetViewPresenter::checkSettled);
+}
+
+void SetViewPresenter::setGlobe(GlobeView *globe)
+{
+    m_globe = globe;
+    m_globeMap.reset();
+    updateGlobe();
 }
 
 void SetViewPresenter::setFocusChannel(const QString &channel)

@@ -25,8 +25,10 @@ struct SdoMap;
 class SetViewPresenter : public QObject {
     Q_OBJECT
 public:
-    SetViewPresenter(ObservationDocument *document, MapGrid *grid, GlobeView *globe, StudioSettings *settings,
+    SetViewPresenter(ObservationDocument *document, MapGrid *grid, StudioSettings *settings,
                      QObject *parent = nullptr);
+    /// The 3D view (made on first use by the window).
+    void setGlobe(GlobeView *globe);
 
     /// Show only this channel (empty: the whole set).
     void setFocusChannel(const QString &channel);

@@ -15,6 +15,7 @@
 #include <QObject>
 #include <QTimer>
 
+#include <functional>
 #include <vector>
 
 namespace solarchip {
@@ -32,6 +33,8 @@ private:
     void onSettled();
     void beginPhase(Phase phase);
     void stepOnce();
+    /// Runs `then` once the cache has no load queued or running, without blocking the UI thread.
+    void whenCacheIdle(std::function<void()> then);
     void finish();
     void fail(const QString &message);
     static QJsonObject summarise(std::vector<double> ms);
@@ -47,7 +50,10 @@ private:
     QElapsedTimer m_total;
     QTimer m_deadline;
     std::vector<double> m_paced, m_backToBack, m_cold;
+    std::vector<double> m_uiCpu;  // UI-thread CPU time per step (all phases)
+    double m_stepCpuStartMs = 0;
     int m_mapsPerStep = 0;
+    int m_displaySize = 0;
     bool m_done = false;
 };
 

@@ -5,7 +5,9 @@
 #include "app/gui/SteppingBenchmark.h"
 #include "app/gui/StudioOptions.h"
 #include "app/gui/StudioSettings.h"
+#include "core/ThreadPriority.h"
 #include "resources/resources.h"
+#include "widgets/MapRenderer.h"
 
 #include <QApplication>
 
@@ -22,6 +24,9 @@ int main(int argc, char **argv)
     if (!parsed.options)
         return parsed.exitCode;
     const solarchip::StudioOptions &options = *parsed.options;
+
+    // Map rendering is background work too: painting and input come first.
+    solarchip::ThreadPriority::makePoolBackground(solarchip::MapRenderer::pool());
 
     solarchip::StudioSettings settings(options.settingsFile);
     solarchip::MainWindow window(&settings);

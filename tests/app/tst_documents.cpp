@@ -4,10 +4,10 @@
 // clicked time) are worked out from that list by hand, and the timeline's availability bins are compared with a
 // brute-force count of the same list.
 #include "app/gui/ArchiveDocument.h"
+#include "app/gui/DisplayPrep.h"
 #include "app/gui/ObservationDocument.h"
 #include "core/CatalogFixture.h"
 #include "core/MapCache.h"
-#include "app/gui/DisplayFrame.h"
 #include "widgets/TimelineModel.h"
 
 #include "TestSupport.h"

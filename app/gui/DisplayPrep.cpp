@@ -1,0 +1,155 @@
+#include "app/gui/DisplayPrep.h"
+
+#include "core/Jp2Reader.h"
+#include "core/PixelFrame.h"
+#include "core/Prep.h"
+#include "core/Resample.h"
+
+#include <QSize>
+#include <QStringList>
+
+#include <algorithm>
+#include <cmath>
+
+namespace solarchip {
+
+QString DisplayPrep::toKey() const
+{
+    switch (kind) {
+    case Kind::AsStored: return {};
+    case Kind::Downsample: return QStringLiteral("ds:%1x%2").arg(width).arg(height);
+    case Kind::IntoFrameOf: return QStringLiteral("into:%1x%2:%3").arg(width).arg(height).arg(referenceFile);
+    }
+    return {};
+}
+
+std::optional<DisplayPrep> DisplayPrep::fromKey(const QString &key)
+{
+    DisplayPrep p;
+    if (key.isEmpty())
+        return p;
+    const QString head = key.section(QLatin1Char(':'), 0, 0);
+    const QStringList size = key.section(QLatin1Char(':'), 1, 1).split(QLatin1Char('x'));
+    if (size.size() != 2)
+        return std::nullopt;
+    bool okW = false, okH = false;
+    p.width = size[0].toInt(&okW);
+    p.height = size[1].toInt(&okH);
+    if (!okW || !okH || p.width <= 0 || p.height <= 0)
+        return std::nullopt;
+    if (head == QLatin1String("ds")) {
+        p.kind = Kind::Downsample;
+        return p;
+    }
+    if (head == QLatin1String("into")) {
+        p.kind = Kind::IntoFrameOf;
+        p.referenceFile = key.section(QLatin1Char(':'), 2);  // the path may itself contain ':'
+        return p.referenceFile.isEmpty() ? std::nullopt : std::optional<DisplayPrep>(p);
+    }
+    return std::nullopt;
+}
+
+QSize DisplayPrep::displaySize(const Observation &o, int maxSize)
+{
+    const int longer = std::max(o.naxis1, o.naxis2);
+    const int factor = maxSize > 0 && longer > maxSize ? (longer + maxSize - 1) / maxSize : 1;
+    return QSize(std::max(1, o.naxis1 / factor), std::max(1, o.naxis2 / factor));
+}
+
+DisplayPrep DisplayPrep::forMember(const Observation &member, const ObservationSet &set, int maxSize)
+{
+    DisplayPrep p;
+    if (member.instrument == QLatin1String("HMI")) {
+        for (const Observation &o : set.members) {
+            if (o.isValid() && o.instrument == QLatin1String("AIA")) {
+                const QSize size = displaySize(o, maxSize);
+                p.kind = Kind::IntoFrameOf;
+                p.width = size.width();
+                p.height = size.height();
+                p.referenceFile = o.path;
+                return p;
+            }
+        }
+    }
+    const QSize size = displaySize(member, maxSize);
+    if (size != QSize(member.naxis1, member.naxis2)) {
+        p.kind = Kind::Downsample;
+        p.width = size.width();
+        p.height = size.height();
+    }
+    return p;
+}
+
+namespace {
+
+Expected<SdoMap> loadFile(const QString &path, int maxSide)
+{
+    if (!Jp2Reader::isJp2File(path))
+        return SdoMap::load(path);
+    int reduce = 0;
+    if (maxSide > 0) {
+        auto info = Jp2Reader::readInfo(path);
+        if (!info)
+            return info.error();
+        reduce = Jp2Reader::reduceForMaxSide(*info, maxSide);
+    }
+    return Jp2Reader::read(path, reduce);
+}
+
+// The display grid of the reference map: its own frame, block-averaged to width x height when smaller.
+Expected<PixelFrame> referenceFrame(const QString &path, int width, int height)
+{
+    Expected<PixelFrame> frame = Error{path, QStringLiteral("no frame")};
+    if (Jp2Reader::isJp2File(path)) {
+        auto map = loadFile(path, std::max(width, height));
+        if (!map)
+            return map.error();
+        frame = PixelFrame::fromMap(*map);
+    } else {
+        frame = PixelFrame::fromFile(path);
+    }
+    if (!frame || (frame->width == width && frame->height == height))
+        return frame;
+    return Resample::areaAverageFrame(*frame, width, height);
+}
+
+}  // namespace
+
+Expected<SdoMap> loadDisplayMap(const MapKey &key)
+{
+    const std::optional<DisplayPrep> prep = DisplayPrep::fromKey(key.prep);
+    if (!prep)
+        return Error{key.file, QStringLiteral("unknown display preparation '%1'").arg(key.prep)};
+    auto map = loadFile(key.file, prep->kind == DisplayPrep::Kind::AsStored ? 0 : std::max(prep->width, prep->height));
+    if (!map)
+        return map;
+    switch (prep->kind) {
+    case DisplayPrep::Kind::AsStored:
+        return map;
+    case DisplayPrep::Kind::Downsample:
+        if (map->image.width == prep->width && map->image.height == prep->height)  // a reduced .jp2
+            return map;
+        return Prep::downsample(std::move(map).value(), prep->width, prep->height);
+    case DisplayPrep::Kind::IntoFrameOf: {
+        auto frame = referenceFrame(prep->referenceFile, prep->width, prep->height);
+        if (!frame)
+            return frame.error();
+        // Average HMI down by the whole factor that keeps it at least as fine as the target grid, so the
+        // interpolation below does not alias (0.504"/px onto 2.4"/px would skip most pixels).
+        const double target = std::sqrt(std::fabs(frame->meta.cdelt1 * frame->meta.cdelt2));
+        const double own = map->meta.plateScale();
+        const int factor = own > 0 ? int(std::floor(target / own)) : 1;
+        if (factor >= 2) {
+            const int w = map->image.width / factor, h = map->image.height / factor;
+            auto smaller = Prep::downsample(std::move(map).value(), w, h);
+            if (!smaller)
+                return smaller;
+            map = std::move(smaller);
+        }
+        return Prep::toFrame(std::move(map).value(), *frame, Interpolation::Cubic);
+    }
+    }
+    return map;
+}
+
+}  // namespace solarchip

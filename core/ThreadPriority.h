@@ -1,0 +1,27 @@
+#pragma once
+// Background work at a lower CPU priority than the thread that waits for it (a GUI's event loop). On a
+// machine with few cores, decoding, prep and rendering threads otherwise take turns with the UI thread as
+// equals and every frame of the UI waits for its slice. Linux: the thread's nice value is raised (threads
+// created afterwards by that thread inherit it). Elsewhere: no effect.
+
+class QThreadPool;
+
+namespace solarchip {
+
+class ThreadPriority {
+public:
+    /// Nice value background threads get (+5: the UI thread gets about three times their CPU share when both
+    /// want it, yet they still run at full speed on an otherwise idle machine).
+    static constexpr int kBackgroundNice = 5;
+
+    /// Lowers the calling thread to kBackgroundNice (once; later calls do nothing).
+    static void makeCurrentThreadBackground();
+    /// Makes every thread of `pool` a background thread, and keeps those threads (no expiry) so later work
+    /// runs on them. Call once, while the pool is idle. Not for QThreadPool::globalInstance(): Qt's own
+    /// painting helpers run there and the UI thread waits for them.
+    static void makePoolBackground(QThreadPool *pool);
+    /// The calling thread's nice value (0 where unsupported).
+    static int currentNice();
+};
+
+}  // namespace solarchip
