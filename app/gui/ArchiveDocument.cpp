@@ -40,10 +40,7 @@ QHash<QString, QVector<qint64>> timesByChannel(const QVector<Observation> &obser
 
 Expected<QHash<QString, QVector<qint64>>> catalogTimes(const Catalog &catalog)
 {
-    auto all = catalog.observations({});
-    if (!all)
-        return all.error();
-    return timesByChannel(*all);
+    return catalog.timesByChannel();
 }
 
 // The catalogue fields of a loose file, from its header alone.

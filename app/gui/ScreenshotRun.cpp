@@ -37,6 +37,12 @@ void ScreenshotRun::start()
         fail(tr("gave up after %1 s waiting for %2").arg(m_options.timeoutS).arg(waitingFor()));
     });
     m_deadline.start();
+    // Scripted runs have no window to watch: say what takes the time on first use.
+    connect(m_window->sample(), &SampleArchive::progress, this, [](int step, int steps) {
+        if (step == 1 || step == steps || step % 10 == 0)
+            std::fprintf(stderr, "solarchip-studio: generating the sample archive (first use): step %d/%d\n", step,
+                         steps);
+    });
 }
 
 QString ScreenshotRun::waitingFor() const
