@@ -19,6 +19,7 @@
 
 #include <algorithm>
 #include <ctime>
+#include <optional>
 
 #include <sys/resource.h>
 
@@ -125,14 +126,16 @@ int runBenchCatalog(const QStringList &args)
         return usage(kName, QStringLiteral("need --files >= number of channels and a positive --cadence-min"),
                      p.helpText());
 
-    QTemporaryDir tmp(QDir::tempPath() + QStringLiteral("/solarchip-catalog-bench-XXXXXX"));
+    // Without --dir: a temporary folder, removed at the end unless --keep. A --dir is never removed.
+    std::optional<QTemporaryDir> tmp;
     QString dir = p.value(QStringLiteral("dir"));
     if (dir.isEmpty()) {
-        if (!tmp.isValid())
+        tmp.emplace(QDir::tempPath() + QStringLiteral("/solarchip-catalog-bench-XXXXXX"));
+        if (!tmp->isValid())
             return fail(kName, Error{QDir::tempPath(), QStringLiteral("cannot create a temporary folder")});
-        dir = tmp.path();
+        tmp->setAutoRemove(!p.isSet(QStringLiteral("keep")));
+        dir = tmp->path();
     }
-    tmp.setAutoRemove(!p.isSet(QStringLiteral("keep")));
     QJsonObject out{{QStringLiteral("files"), nFiles},
                     {QStringLiteral("channels"), QJsonArray::fromStringList(channels)},
                     {QStringLiteral("cadence_min"), cadenceMin},
