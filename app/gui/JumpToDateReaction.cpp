@@ -25,15 +25,10 @@ void JumpToDateReaction::onTriggered()
     popup->setAttribute(Qt::WA_DeleteOnClose);
     popup->setTime(m_document->hasTime() ? m_document->time() : QDateTime());
     connect(popup, &CalendarPopup::timeChosen, m_document, &ObservationDocument::goToTime);
-    // Under the widget that shows the action (the toolbar button), else under the mouse.
+    // Under the time button of the toolbar when it is shown, else under the mouse.
     QPoint at = QCursor::pos();
-    for (QObject *o : parentAction()->associatedObjects()) {
-        auto *w = qobject_cast<QWidget *>(o);
-        if (w && w->isVisible() && w->window() == m_popupParent->window()) {
-            at = w->mapToGlobal(QPoint(0, w->height()));
-            break;
-        }
-    }
+    if (auto *button = m_popupParent->findChild<QWidget *>(QStringLiteral("timeButton")); button && button->isVisible())
+        at = button->mapToGlobal(QPoint(0, button->height()));
     popup->move(at);
     popup->show();
 }

@@ -3,6 +3,7 @@
 #include "app/gui/ActionRegistry.h"
 #include "app/gui/ArchiveDocument.h"
 #include "app/gui/CancelIndexingReaction.h"
+#include "app/gui/DisplayPanel.h"
 #include "app/gui/DisplayPrep.h"
 #include "app/gui/FitViewReaction.h"
 #include "app/gui/JumpToDateReaction.h"
@@ -30,6 +31,7 @@
 #include "core/MapMeta.h"
 #include "widgets/GlobeView.h"
 #include "widgets/MapGrid.h"
+#include "widgets/MapView.h"
 #include "widgets/MapReadout.h"
 #include "widgets/TimelineModel.h"
 #include "widgets/TimelineView.h"
@@ -90,9 +92,12 @@ MainWindow::MainWindow(StudioSettings *settings, QWidget *parent) : QMainWindow(
 
     createCentralViews();
     createTimelineDock();
+    createDisplayDock();
     MenuBuilder::registerActions(*m_actions);
     m_actions->adopt(QStringLiteral("view.timeline"), m_timelineDock->toggleViewAction(),
                      QKeySequence(QStringLiteral("Ctrl+T")));
+    m_actions->adopt(QStringLiteral("view.displayPanel"), m_displayDock->toggleViewAction(),
+                     QKeySequence(QStringLiteral("Ctrl+Shift+D")));
     addActions(m_actions->findChildren<QAction *>());
     m_channelMenu = MenuBuilder::buildMenus(this, *m_actions);
     createTimeWidgets(MenuBuilder::buildToolBars(this, *m_actions));
@@ -147,13 +152,27 @@ void MainWindow::createTimelineDock()
     addDockWidget(Qt::BottomDockWidgetArea, m_timelineDock);
 }
 
+void MainWindow::createDisplayDock()
+{
+    m_displayDock = new QDockWidget(tr("Display"), this);
+    m_displayDock->setObjectName(QStringLiteral("dock.display"));
+    m_displayPanel = new DisplayPanel(m_settings, m_displayDock);
+    m_displayPanel->setObjectName(QStringLiteral("displayPanel"));
+    m_displayDock->setWidget(m_displayPanel);
+    addDockWidget(Qt::RightDockWidgetArea, m_displayDock);
+}
+
 void MainWindow::createTimeWidgets(QToolBar *toolbar)
 {
     toolbar->addSeparator();
     m_timeButton = new QToolButton(toolbar);
     m_timeButton->setObjectName(QStringLiteral("timeButton"));
-    m_timeButton->setDefaultAction(m_actions->action(QStringLiteral("time.goToDate")));
     m_timeButton->setToolButtonStyle(Qt::ToolButtonTextOnly);
+    m_timeButton->setText(tr("Go to date…"));
+    // Not the action's own button: that would show the action's text instead of the current time.
+    QAction *goTo = m_actions->action(QStringLiteral("time.goToDate"));
+    connect(m_timeButton, &QToolButton::clicked, goTo, &QAction::trigger);
+    connect(goTo, &QAction::changed, m_timeButton, [this, goTo] { m_timeButton->setEnabled(goTo->isEnabled()); });
     m_timeButton->setToolTip(tr("Current time (UTC): click to go to a date"));
     toolbar->addWidget(m_timeButton);
 
@@ -292,6 +311,12 @@ void MainWindow::connectDocuments()
     });
     connect(m_presenter, &SetViewPresenter::settled, this, &MainWindow::settledMaybe);
     connect(m_timelineView, &TimelineView::timeRequested, m_observation, &ObservationDocument::goToTime);
+    // The display panel edits the view last clicked, or the first one until then.
+    connect(m_grid, &MapGrid::currentViewChanged, this, [this](int index) { m_displayPanel->setView(m_grid->view(index)); });
+    connect(m_observation, &ObservationDocument::memberChanged, this, [this] {
+        if (!m_displayPanel->view() || !m_displayPanel->view()->map())
+            m_displayPanel->setView(m_grid->view(0));
+    });
     connect(m_grid, &MapGrid::readoutChanged, this,
             [this](int, const MapReadout &r) { m_readout->setText(r.valid ? r.toString() : QString()); });
 

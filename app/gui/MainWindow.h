@@ -23,6 +23,7 @@ namespace solarchip {
 
 class ActionRegistry;
 class ArchiveDocument;
+class DisplayPanel;
 class GlobeView;
 class MapCache;
 class MapGrid;
@@ -72,6 +73,7 @@ public:
     /// The 3D view; null until the globe view mode is first used.
     GlobeView *globe() const { return m_globe; }
     TimelineView *timelineView() const { return m_timelineView; }
+    DisplayPanel *displayPanel() const { return m_displayPanel; }
     SetViewPresenter *presenter() const { return m_presenter; }
     PlaybackController *playback() const { return m_playback; }
     SampleArchive *sample() const { return m_sample; }
@@ -93,6 +95,7 @@ private:
     void createCentralViews();
     GlobeView *ensureGlobe();
     void createTimelineDock();
+    void createDisplayDock();
     void createStatusBar();
     void createTimeWidgets(QToolBar *toolbar);
     void createReactions();
@@ -123,6 +126,8 @@ private:
     GlobeView *m_globe = nullptr;
     TimelineView *m_timelineView = nullptr;
     QDockWidget *m_timelineDock = nullptr;
+    QDockWidget *m_displayDock = nullptr;
+    DisplayPanel *m_displayPanel = nullptr;
     QMenu *m_channelMenu = nullptr;
     QToolButton *m_timeButton = nullptr;
     QComboBox *m_stepCombo = nullptr;

@@ -105,10 +105,10 @@ QMenu *MenuBuilder::buildMenus(QMainWindow *window, const ActionRegistry &r)
     add(view, "view.overlay.grid");
     add(view, "view.overlay.label");
     add(view, "view.overlay.colorbar");
-    if (QAction *timeline = r.action(QStringLiteral("view.timeline"))) {
-        view->addSeparator();
-        view->addAction(timeline);
-    }
+    view->addSeparator();
+    for (const char *id : {"view.timeline", "view.displayPanel"})
+        if (QAction *dock = r.action(QString::fromLatin1(id)))
+            view->addAction(dock);
 
     QMenu *time = bar->addMenu(tr("&Time"));
     for (const char *id : {"time.first", "time.previousDay", "time.back", "time.previous", "time.next",

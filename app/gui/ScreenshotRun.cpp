@@ -38,10 +38,17 @@ void ScreenshotRun::start()
     });
     m_deadline.start();
     // Scripted runs have no window to watch: say what takes the time on first use.
-    connect(m_window->sample(), &SampleArchive::progress, this, [](int step, int steps) {
-        if (step == 1 || step == steps || step % 10 == 0)
+    connect(m_window->sample(), &SampleArchive::progress, this, [last = 0](int step, int steps) mutable {
+        // Progress comes per file; one line per tenth of the run is plenty.
+        if (step != last && (step == 1 || step == steps || step % std::max(1, steps / 10) == 0))
             std::fprintf(stderr, "solarchip-studio: generating the sample archive (first use): step %d/%d\n", step,
                          steps);
+        last = step;
+    });
+    connect(m_window->sample(), &SampleArchive::ready, this, [](const QString &dir, double seconds) {
+        if (seconds > 0)
+            std::fprintf(stderr, "solarchip-studio: sample archive generated in %.1f s: %s\n", seconds,
+                         qPrintable(dir));
     });
 }
 
