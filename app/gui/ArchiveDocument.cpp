@@ -3,6 +3,7 @@
 #include "core/FitsReader.h"
 #include "core/Jp2Reader.h"
 #include "core/MapMeta.h"
+#include "core/ThreadPriority.h"
 #include "widgets/TimelineModel.h"
 
 #include <QCoreApplication>
@@ -96,7 +97,10 @@ Expected<Observation> describeFile(const QString &path, qint64 id)
 
 }  // namespace
 
-ArchiveDocument::ArchiveDocument(QObject *parent) : QObject(parent), m_timeline(new TimelineModel(this)) {}
+ArchiveDocument::ArchiveDocument(QObject *parent) : QObject(parent), m_timeline(new TimelineModel(this))
+{
+    m_pool.setMaxThreadCount(2);  // the current job, and a superseded one finishing its batch
+}
 
 ArchiveDocument::~ArchiveDocument()
 {
@@ -151,7 +155,8 @@ void ArchiveDocument::startJob(std::shared_ptr<Job> job)
     };
 
     if (!job->files.isEmpty()) {
-        m_future = QtConcurrent::run([job, post, previous]() mutable {
+        m_future = QtConcurrent::run(&m_pool, [job, post, previous]() mutable {
+            ThreadPriority::makeCurrentThreadBackground();
             previous.waitForFinished();
             ObservationSet set;
             QStringList errors;
@@ -191,7 +196,9 @@ void ArchiveDocument::startJob(std::shared_ptr<Job> job)
         return;
     }
 
-    m_future = QtConcurrent::run([job, post, previous]() mutable {
+    m_future = QtConcurrent::run(&m_pool, [job, post, previous]() mutable {
+        // Indexing is background work (its reader threads inherit this priority).
+        ThreadPriority::makeCurrentThreadBackground();
         previous.waitForFinished();
         auto opened = Catalog::open(job->dir);
         if (!opened) {

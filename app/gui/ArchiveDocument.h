@@ -15,6 +15,7 @@
 #include <QFuture>
 #include <QObject>
 #include <QStringList>
+#include <QThreadPool>
 
 #include <atomic>
 #include <memory>
@@ -90,6 +91,8 @@ private:
     ObservationSet m_fileSet;
     TimelineModel *m_timeline = nullptr;
     std::shared_ptr<Job> m_job;
+    // Jobs never run on the global pool: Qt's painting waits for helpers there, and a scan takes minutes.
+    QThreadPool m_pool;
     QFuture<void> m_future;
     bool m_busy = false;
     bool m_indexing = false;

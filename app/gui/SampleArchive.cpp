@@ -1,6 +1,7 @@
 #include "app/gui/SampleArchive.h"
 
 #include "core/SdoTime.h"
+#include "core/ThreadPriority.h"
 
 #include <QCoreApplication>
 #include <QDir>
@@ -122,7 +123,8 @@ void SampleArchive::ensure()
     m_cancel = false;
     QPointer<SampleArchive> self(this);
     const QString dir = m_dir;
-    m_future = QtConcurrent::run([self, dir, this] {
+    m_future = QtConcurrent::run(&m_pool, [self, dir, this] {
+        ThreadPriority::makeCurrentThreadBackground();
         auto summary = ensureBlocking(dir, [&](int step, int steps) {
             QMetaObject::invokeMethod(self.data(), [self, step, steps] {
                 if (self)

@@ -10,6 +10,7 @@
 
 #include <QFuture>
 #include <QObject>
+#include <QThreadPool>
 
 #include <atomic>
 #include <functional>
@@ -50,6 +51,7 @@ Q_SIGNALS:
 
 private:
     QString m_dir;
+    QThreadPool m_pool;  // not the global pool: Qt's painting waits for helpers there
     QFuture<void> m_future;
     std::atomic<bool> m_cancel{false};
     bool m_running = false;
