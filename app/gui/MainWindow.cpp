@@ -3,6 +3,7 @@
 #include "app/gui/ActionRegistry.h"
 #include "app/gui/ArchiveDocument.h"
 #include "app/gui/CancelIndexingReaction.h"
+#include "app/gui/DifferenceModeReaction.h"
 #include "app/gui/DisplayPanel.h"
 #include "app/gui/DisplayPrep.h"
 #include "app/gui/FitViewReaction.h"
@@ -254,6 +255,13 @@ void MainWindow::createReactions()
     modes->addAction(a("view.globe"));
     new ViewModeReaction(a("view.maps"), this, QStringLiteral("map"));
     new ViewModeReaction(a("view.globe"), this, QStringLiteral("globe"));
+    using Diff = ObservationDocument::DifferenceMode;
+    auto *differences = new QActionGroup(this);
+    for (const char *id : {"view.diff.none", "view.diff.running", "view.diff.base"})
+        differences->addAction(a(id));
+    new DifferenceModeReaction(a("view.diff.none"), m_observation, Diff::None);
+    new DifferenceModeReaction(a("view.diff.running"), m_observation, Diff::Running);
+    new DifferenceModeReaction(a("view.diff.base"), m_observation, Diff::Base);
     new FitViewReaction(a("view.fit"), m_grid, FitViewReaction::Mode::Fit);
     new FitViewReaction(a("view.actualSize"), m_grid, FitViewReaction::Mode::ActualSize);
     new OverlayToggleReaction(a("view.overlay.limb"), m_presenter, m_settings, QStringLiteral("limb"), false);

@@ -42,6 +42,11 @@ void MenuBuilder::registerActions(ActionRegistry &r)
 
     r.add(QStringLiteral("view.maps"), tr("&Maps"), QKeySequence(QStringLiteral("Ctrl+1")));
     r.add(QStringLiteral("view.globe"), tr("3D &globe"), QKeySequence(QStringLiteral("Ctrl+2")));
+    r.add(QStringLiteral("view.diff.none"), tr("&No difference"));
+    r.add(QStringLiteral("view.diff.running"), tr("&Running difference (minus the previous observation)"),
+          QKeySequence(QStringLiteral("Ctrl+Shift+R")));
+    r.add(QStringLiteral("view.diff.base"), tr("&Base difference (minus the first observation)"),
+          QKeySequence(QStringLiteral("Ctrl+Shift+B")));
     r.add(QStringLiteral("view.fit"), tr("&Fit to window"));
     r.add(QStringLiteral("view.actualSize"), tr("&Actual size (1:1)"));
     r.add(QStringLiteral("view.overlay.limb"), tr("&Limb"), QKeySequence(QStringLiteral("L")));
@@ -97,6 +102,9 @@ QMenu *MenuBuilder::buildMenus(QMainWindow *window, const ActionRegistry &r)
     add(view, "view.globe");
     view->addSeparator();
     QMenu *channels = view->addMenu(tr("&Channels"));
+    QMenu *difference = view->addMenu(tr("&Difference"));
+    for (const char *id : {"view.diff.none", "view.diff.running", "view.diff.base"})
+        add(difference, id);
     view->addSeparator();
     add(view, "view.fit");
     add(view, "view.actualSize");

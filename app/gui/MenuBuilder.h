@@ -6,7 +6,7 @@
 //   Shift+Left/Right previous/next day        Home/End first/last observation
 //   Space play/pause   Ctrl+R loop   [ ] slower/faster   Ctrl+D go to date
 //   Ctrl+O open archive   Ctrl+Shift+O open files   F5 rescan   Ctrl+1/Ctrl+2 maps/globe   L limb   G grid
-//   Ctrl+T timeline dock   Ctrl+Shift+D display dock
+//   Ctrl+T timeline dock   Ctrl+Shift+D display dock   Ctrl+Shift+R / Ctrl+Shift+B running / base difference
 
 class QMainWindow;
 class QMenu;

@@ -88,6 +88,37 @@ void ObservationDocument::setPrefetch(int ahead, int behind)
     m_prefetchBehind = std::max(0, behind);
 }
 
+void ObservationDocument::setDifferenceMode(DifferenceMode mode)
+{
+    if (mode == m_differenceMode)
+        return;
+    m_differenceMode = mode;
+    Q_EMIT differenceModeChanged(mode);
+    reload();
+}
+
+Observation ObservationDocument::referenceFor(const Observation &member) const
+{
+    if (!member.isValid() || m_differenceMode == DifferenceMode::None)
+        return {};
+    const Observation ref = m_differenceMode == DifferenceMode::Running
+                                ? m_archive->previous(member.timeMs, member.channel)
+                                : m_archive->first(member.channel);
+    return ref.isValid() && ref.path != member.path ? ref : Observation{};
+}
+
+MapKey ObservationDocument::referenceKeyFor(const Observation &member, const MapKey &memberKey,
+                                            const Observation &reference) const
+{
+    // Onto the grid the member is shown on: the member's own (display size), or the AIA grid HMI was put on.
+    std::optional<DisplayPrep> prep = DisplayPrep::fromKey(memberKey.prep);
+    if (!prep || prep->kind != DisplayPrep::Kind::IntoFrameOf) {
+        const QSize size = DisplayPrep::displaySize(member, m_displaySize);
+        prep = DisplayPrep{DisplayPrep::Kind::IntoFrameOf, size.width(), size.height(), member.path};
+    }
+    return MapKey{reference.path, prep->toKey()};
+}
+
 QDateTime ObservationDocument::time() const
 {
     return m_hasTime ? QDateTime::fromMSecsSinceEpoch(m_timeMs, QTimeZone::utc()) : QDateTime();
@@ -201,8 +232,12 @@ void ObservationDocument::showTime(qint64 timeMs, Step direction)
         m.channel = m_set.channels[i];
         if (i < m_set.members.size())
             m.observation = m_set.members[i];
-        if (m.observation.isValid())
+        if (m.observation.isValid()) {
             m.key = MapKey{m.observation.path, DisplayPrep::forMember(m.observation, m_set, m_displaySize).toKey()};
+            m.reference = referenceFor(m.observation);
+            if (m.reference.isValid())
+                m.referenceKey = referenceKeyFor(m.observation, m.key, m.reference);
+        }
         m_members << m;
     }
     if (timeMoved)
@@ -216,51 +251,63 @@ void ObservationDocument::requestMembers()
 {
     const bool wasLoading = isLoading();
     m_pendingCount = 0;
-    for (int i = 0; i < m_members.size(); ++i) {
-        Member &m = m_members[i];
-        if (!m.observation.isValid())
-            continue;
-        QFuture<MapLoadResult> future = m_cache->request(m.key, MapCache::Priority::Visible);
+    // A member's map and, in a difference mode, its reference: each from the cache, or watched until loaded.
+    auto request = [this](int index, bool reference) {
+        Member &m = m_members[index];
+        QFuture<MapLoadResult> future =
+            m_cache->request(reference ? m.referenceKey : m.key, MapCache::Priority::Visible);
         if (future.isFinished()) {  // a cache hit: no event-loop round trip
             const MapLoadResult r = future.result();
-            m.map = r.map;
-            m.error = r.error;
-            continue;
+            (reference ? m.referenceMap : m.map) = r.map;
+            (reference ? m.referenceError : m.error) = r.error;
+            return;
         }
-        m.pending = true;
+        (reference ? m.referencePending : m.pending) = true;
         ++m_pendingCount;
         auto watcher = std::make_unique<QFutureWatcher<MapLoadResult>>();
-        connect(watcher.get(), &QFutureWatcherBase::finished, this, [this, i, w = watcher.get()] {
-            onLoaded(i, w->future().result());
+        connect(watcher.get(), &QFutureWatcherBase::finished, this, [this, index, reference, w = watcher.get()] {
+            onLoaded(index, reference, w->future().result());
         });
         watcher->setFuture(future);
         m_watchers.push_back(std::move(watcher));
+    };
+    for (int i = 0; i < m_members.size(); ++i) {
+        if (!m_members[i].observation.isValid())
+            continue;
+        request(i, false);
+        if (m_members[i].reference.isValid())
+            request(i, true);
     }
-    for (int i = 0; i < m_members.size(); ++i)
-        if (m_members[i].map || !m_members[i].error.isEmpty())
+    for (int i = 0; i < m_members.size(); ++i) {
+        const Member &m = m_members[i];
+        if (!m.pending && !m.referencePending && (m.map || !m.error.isEmpty()))
             Q_EMIT memberChanged(i);
+    }
     if (isLoading() != wasLoading)
         Q_EMIT loadingChanged(isLoading());
     if (!isLoading())
         Q_EMIT setLoaded();
 }
 
-void ObservationDocument::onLoaded(int index, const MapLoadResult &result)
+void ObservationDocument::onLoaded(int index, bool reference, const MapLoadResult &result)
 {
-    if (index < 0 || index >= m_members.size() || !m_members[index].pending)
+    if (index < 0 || index >= m_members.size())
         return;
     Member &m = m_members[index];
-    m.pending = false;
-    if (result.cancelled) {
-        // Dropped from the queue by a later move that still wanted it is impossible (the current set is always
-        // kept); a cancellation here means the cache went away. Show it as an error rather than wait forever.
-        m.error = tr("loading was cancelled");
-    } else {
-        m.map = result.map;
-        m.error = result.error;
+    bool &pending = reference ? m.referencePending : m.pending;
+    if (!pending)
+        return;
+    pending = false;
+    QString &error = reference ? m.referenceError : m.error;
+    if (result.cancelled)  // only when the cache itself goes away: the current set is never dropped
+        error = tr("loading was cancelled");
+    else {
+        (reference ? m.referenceMap : m.map) = result.map;
+        error = result.error;
     }
     --m_pendingCount;
-    Q_EMIT memberChanged(index);
+    if (!m.pending && !m.referencePending)
+        Q_EMIT memberChanged(index);
     if (m_pendingCount == 0) {
         Q_EMIT loadingChanged(false);
         Q_EMIT setLoaded();
@@ -270,9 +317,12 @@ void ObservationDocument::onLoaded(int index, const MapLoadResult &result)
 void ObservationDocument::prefetch(Step direction)
 {
     QSet<MapKey> keep;
-    for (const Member &m : std::as_const(m_members))
+    for (const Member &m : std::as_const(m_members)) {
         if (m.observation.isValid())
             keep.insert(m.key);
+        if (m.reference.isValid())
+            keep.insert(m.referenceKey);
+    }
     QVector<MapKey> wanted;
     if (m_archive->kind() == ArchiveDocument::Kind::Archive) {
         // The sets the next steps in the same direction will show, then the ones behind (stepping back).
@@ -284,9 +334,14 @@ void ObservationDocument::prefetch(Step direction)
                     break;
                 t = *target;
                 const ObservationSet set = m_archive->nearestSet(t, channels(), m_toleranceMs);
-                for (const Observation &o : set.members)
-                    if (o.isValid())
-                        wanted << MapKey{o.path, DisplayPrep::forMember(o, set, m_displaySize).toKey()};
+                for (const Observation &o : set.members) {
+                    if (!o.isValid())
+                        continue;
+                    const MapKey key{o.path, DisplayPrep::forMember(o, set, m_displaySize).toKey()};
+                    wanted << key;
+                    if (const Observation ref = referenceFor(o); ref.isValid())
+                        wanted << referenceKeyFor(o, key, ref);
+                }
             }
         };
         walk(direction, m_prefetchAhead);

@@ -31,6 +31,10 @@ class ObservationDocument : public QObject {
 public:
     enum class Step { PreviousObservation, NextObservation, BackByCadence, ForwardByCadence, PreviousDay, NextDay,
                       First, Last };
+    /// What each member is shown against: nothing, its channel's previous observation (running difference)
+    /// or its channel's first observation (base difference). The reference map is prepared onto the member's
+    /// own display grid, so the two subtract pixel by pixel.
+    enum class DifferenceMode { None, Running, Base };
 
     /// One channel of the current set.
     struct Member {
@@ -40,6 +44,12 @@ public:
         MapPtr map;               // the prepared map once loaded
         QString error;            // why it could not be loaded
         bool pending = false;
+        // Difference modes: the observation subtracted, prepared onto this member's grid.
+        Observation reference;    // invalid: none (no earlier observation) or no difference mode
+        MapKey referenceKey;
+        MapPtr referenceMap;
+        QString referenceError;
+        bool referencePending = false;
     };
 
     ObservationDocument(ArchiveDocument *archive, MapCache *cache, QObject *parent = nullptr);
@@ -61,6 +71,8 @@ public:
     void setDisplaySize(int pixels);
     int displaySize() const { return m_displaySize; }
     void setPrefetch(int ahead, int behind);
+    void setDifferenceMode(DifferenceMode mode);
+    DifferenceMode differenceMode() const { return m_differenceMode; }
 
     bool hasTime() const { return m_hasTime; }
     qint64 timeMs() const { return m_timeMs; }
@@ -95,11 +107,16 @@ Q_SIGNALS:
     void loadingChanged(bool loading);
     /// Every member of the current set is loaded or failed.
     void setLoaded();
+    void differenceModeChanged(solarchip::ObservationDocument::DifferenceMode mode);
 
 private:
     void requestMembers();
     void prefetch(Step direction);
-    void onLoaded(int index, const MapLoadResult &result);
+    void onLoaded(int index, bool reference, const MapLoadResult &result);
+    /// The reference of a member for the difference mode (invalid when there is none).
+    Observation referenceFor(const Observation &member) const;
+    /// The reference prepared onto the grid the member is displayed on.
+    MapKey referenceKeyFor(const Observation &member, const MapKey &memberKey, const Observation &reference) const;
     static Step inverse(Step step);
 
     ArchiveDocument *m_archive;
@@ -111,6 +128,7 @@ private:
     int m_displaySize = 1024;
     int m_prefetchAhead = 2;
     int m_prefetchBehind = 1;
+    DifferenceMode m_differenceMode = DifferenceMode::None;
 
     bool m_hasTime = false;
     qint64 m_timeMs = 0;

@@ -2,6 +2,7 @@
 
 #include "app/gui/ObservationDocument.h"
 #include "app/gui/StudioSettings.h"
+#include "core/MapDifference.h"
 #include "core/MapMeta.h"
 #include "widgets/GlobeView.h"
 #include "widgets/MapGrid.h"
@@ -78,6 +79,7 @@ void SetViewPresenter::onSetChanged()
     m_wasSettled = false;
     const auto &members = m_document->members();
     m_slotOfMember.fill(-1, members.size());
+    m_expected.fill(nullptr, members.size());
     int viewCount = 0;
     for (int i = 0; i < members.size(); ++i) {
         if (!m_focus.isEmpty() && members[i].channel != m_focus)
@@ -86,7 +88,9 @@ void SetViewPresenter::onSetChanged()
     }
     if (!m_grid)
         return;
+    m_showsDifference.resize(viewCount);
     if (m_grid->count() != viewCount) {
+        m_showsDifference.fill(false);
         // New layout: views are created empty and filled as maps arrive.
         std::vector<std::shared_ptr<const SdoMap>> empty(static_cast<size_t>(viewCount));
         m_grid->setMaps(empty);
@@ -101,7 +105,8 @@ void SetViewPresenter::onSetChanged()
                 checkSettled();
             });
             connect(view, &MapView::displaySettingsChanged, this, [this, view](const DisplaySettings &s) {
-                if (view->map())
+                // Choices for difference images are not the channel's choices.
+                if (view->map() && m_document->differenceMode() == ObservationDocument::DifferenceMode::None)
                     m_settings->setDisplaySettings(view->map()->meta.channel, s);
             });
             for (auto it = m_overlays.begin(); it != m_overlays.end(); ++it)
@@ -129,23 +134,71 @@ void SetViewPresenter::onMemberChanged(int index)
     if (index < 0 || index >= members.size())
         return;
     const auto &member = members[index];
+    if (!member.observation.isValid() || member.pending || member.referencePending)
+        return;  // shown by onSetChanged, or not loaded yet
     MapView *view = viewForMember(index);
     if (view) {
-        if (member.map) {
-            // The user's choice for this channel, else what the view already uses for it, else the default.
-            const auto saved = m_settings->displaySettings(member.channel);
-            const bool sameChannel = view->map() && view->map()->meta.channel == member.map->meta.channel;
-            const DisplaySettings s = saved ? *saved
-                                      : sameChannel ? view->displaySettings()
-                                                    : defaultDisplaySettings(member.map->meta);
-            view->setMap(member.map, s);
-        } else if (!member.error.isEmpty()) {
-            view->clear();
-            view->setTitle(member.error);
-        }
+        if (m_document->differenceMode() != ObservationDocument::DifferenceMode::None)
+            showDifference(index, view);
+        else if (member.map)
+            showMap(index, view);
+        else if (!member.error.isEmpty())
+            showMessage(index, view, member.error);
     }
     updateGlobe();
     checkSettled();
+}
+
+void SetViewPresenter::showMap(int index, MapView *view)
+{
+    const auto &member = m_document->members()[index];
+    // The user's choice for this channel, else what the view already uses for it, else the default.
+    const auto saved = m_settings->displaySettings(member.channel);
+    const int slot = m_slotOfMember[index];
+    const bool sameChannel = view->map() && !m_showsDifference[slot]
+                             && view->map()->meta.channel == member.map->meta.channel;
+    const DisplaySettings s = saved          ? *saved
+                              : sameChannel ? view->displaySettings()
+                                            : defaultDisplaySettings(member.map->meta);
+    view->setMap(member.map, s);
+    m_showsDifference[slot] = false;
+    m_expected[index] = view->map();
+}
+
+void SetViewPresenter::showDifference(int index, MapView *view)
+{
+    const auto &member = m_document->members()[index];
+    if (!member.reference.isValid()) {
+        const bool running = m_document->differenceMode() == ObservationDocument::DifferenceMode::Running;
+        showMessage(index, view, running ? tr("%1: no earlier observation to subtract").arg(channelLabel(member.channel))
+                                         : tr("%1: this is the base observation").arg(channelLabel(member.channel)));
+        return;
+    }
+    if (!member.map || !member.referenceMap) {
+        showMessage(index, view, !member.error.isEmpty() ? member.error : member.referenceError);
+        return;
+    }
+    const auto kind = m_document->differenceMode() == ObservationDocument::DifferenceMode::Running
+                          ? DifferenceMap::Kind::Running
+                          : DifferenceMap::Kind::Base;
+    auto difference = differenceMap(*member.map, *member.referenceMap, kind);
+    if (!difference) {
+        showMessage(index, view, difference.errorString());
+        return;
+    }
+    // Stepping keeps the user's settings for the difference view; a first difference gets the diverging default.
+    const int slot = m_slotOfMember[index];
+    const bool keep = m_showsDifference[slot] && view->map() && view->map()->meta.channel == member.channel;
+    view->setDifferenceMap(*difference, keep ? view->displaySettings() : defaultDifferenceDisplaySettings());
+    m_showsDifference[slot] = true;
+    m_expected[index] = view->map();
+}
+
+void SetViewPresenter::showMessage(int index, MapView *view, const QString &message)
+{
+    view->clear();
+    view->setTitle(message);
+    m_expected[index] = nullptr;
 }
 
 void SetViewPresenter::updateGlobe()
@@ -158,19 +211,20 @@ void SetViewPresenter::updateGlobe()
         if (members[i].channel != channel)
             continue;
         MapView *view = viewForMember(i);
-        if (!members[i].map) {
-            if (!members[i].pending && m_globeMap) {  // no data at this time
+        const auto &shown = m_expected[i];
+        if (!shown) {
+            if (!members[i].pending && !members[i].referencePending && m_globeMap) {  // nothing to show now
                 m_globe->clearMap();
                 m_globeMap.reset();
             }
             return;
         }
-        // The globe wears the 2D view's colours: wait until that rendering is on screen.
-        if (!view || view->map() != members[i].map || view->isRenderPending() || view->rendered().isNull())
+        // The globe wears the 2D view's colours (map or difference): wait until that rendering is on screen.
+        if (!view || view->map() != shown || view->isRenderPending() || view->rendered().isNull())
             return;
-        if (m_globeMap == members[i].map)
+        if (m_globeMap == shown)
             return;
-        m_globeMap = members[i].map;
+        m_globeMap = shown;
         m_globe->setMap(*m_globeMap, view->rendered().image());
         return;
     }
@@ -183,14 +237,14 @@ bool SetViewPresenter::isSettled() const
     const auto &members = m_document->members();
     for (int i = 0; i < members.size(); ++i) {
         MapView *view = viewForMember(i);
-        if (!view || !members[i].map)
+        if (!view || !m_expected[i])
             continue;
-        if (view->map() != members[i].map || view->isRenderPending())
+        if (view->map() != m_expected[i] || view->isRenderPending())
             return false;
     }
     if (m_globe && m_globeActive) {
-        for (const auto &m : members)
-            if (m.channel == globeChannel() && m.map && m_globeMap != m.map)
+        for (int i = 0; i < members.size(); ++i)
+            if (members[i].channel == globeChannel() && m_expected[i] && m_globeMap != m_expected[i])
                 return false;
     }
     return true;
@@ -199,9 +253,12 @@ bool SetViewPresenter::isSettled() const
 QStringList SetViewPresenter::errors() const
 {
     QStringList out;
-    for (const auto &m : m_document->members())
+    for (const auto &m : m_document->members()) {
         if (!m.error.isEmpty())
             out << m.error;
+        if (!m.referenceError.isEmpty())
+            out << m.referenceError;
+    }
     return out;
 }
 

@@ -55,6 +55,9 @@ Q_SIGNALS:
 private:
     void onSetChanged();
     void onMemberChanged(int index);
+    void showMap(int index, MapView *view);
+    void showDifference(int index, MapView *view);
+    void showMessage(int index, MapView *view, const QString &message);
     void updateGlobe();
     void checkSettled();
     MapView *viewForMember(int index) const;
@@ -66,6 +69,9 @@ private:
     QString m_focus;
     bool m_globeActive = false;
     QVector<int> m_slotOfMember;  // member index -> grid view index (-1: not shown)
+    // What each member's view should end up showing (its map, or the difference image made from it).
+    QVector<std::shared_ptr<const SdoMap>> m_expected;
+    QVector<bool> m_showsDifference;  // per grid view: the view holds a difference image
     std::shared_ptr<const SdoMap> m_globeMap;  // what the globe shows
     bool m_wasSettled = false;
     QHash<QString, bool> m_overlays;

@@ -43,6 +43,8 @@ StudioOptionsResult parseStudioOptions(const QStringList &arguments)
                                      tr("Show this channel (171, 193, hmi, ...)."), tr("NAME"));
     const QCommandLineOption view(QStringLiteral("view"), tr("Start in the map grid or the 3D globe."),
                                   tr("map|globe"));
+    const QCommandLineOption difference(QStringLiteral("difference"),
+                                        tr("Show running or base difference images."), tr("none|running|base"));
     const QCommandLineOption screenshot(QStringLiteral("screenshot"),
                                         tr("Once everything is loaded, write the window as PNG and exit."),
                                         tr("PNG"));
@@ -59,7 +61,7 @@ StudioOptionsResult parseStudioOptions(const QStringList &arguments)
     const QCommandLineOption interval(QStringLiteral("interval"),
                                       tr("Benchmark pause between steps in ms (default 250)."), tr("MS"));
     const QCommandLineOption json(QStringLiteral("json"), tr("Benchmark results as JSON."));
-    parser.addOptions({archive, sample, date, channel, view, screenshot, windowSize, settings, timeout, bench, steps,
+    parser.addOptions({archive, sample, date, channel, view, difference, screenshot, windowSize, settings, timeout, bench, steps,
                        interval, json});
     parser.addPositionalArgument(tr("files"), tr("FITS or Helioviewer .jp2 maps to open."), tr("[FILE...]"));
 
@@ -104,6 +106,12 @@ StudioOptionsResult parseStudioOptions(const QStringList &arguments)
         o.view = parser.value(view).toLower();
         if (o.view != QLatin1String("map") && o.view != QLatin1String("globe"))
             return failWith(2, tr("--view: '%1' is not map or globe").arg(parser.value(view)));
+    }
+    if (parser.isSet(difference)) {
+        o.difference = parser.value(difference).toLower();
+        if (o.difference != QLatin1String("none") && o.difference != QLatin1String("running")
+            && o.difference != QLatin1String("base"))
+            return failWith(2, tr("--difference: '%1' is not none, running or base").arg(parser.value(difference)));
     }
     if (parser.isSet(screenshot)) {
         const QFileInfo fi(parser.value(screenshot));

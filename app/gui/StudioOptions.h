@@ -1,7 +1,8 @@
 #pragma once
 // The command line of solarchip-studio (the scripting hook of the GUI):
 //   solarchip-studio [--archive DIR | --sample | FILE...] [--date ISO] [--channel NAME] [--view map|globe]
-//                    [--screenshot PNG] [--window-size WxH] [--settings INI] [--timeout S]
+//                    [--difference none|running|base] [--screenshot PNG] [--window-size WxH] [--settings INI]
+//                    [--timeout S]
 //                    [--bench-stepping [--steps N] [--interval MS] [--json]]
 // Parsing checks everything that can be checked without the archive (date syntax, channel and view names,
 // existence of the archive folder) so a typo fails at once with a message and exit code 2 (usage) or 1.
@@ -22,6 +23,7 @@ struct StudioOptions {
     std::optional<QDateTime> date;  // --date (UTC)
     QString channel;             // --channel, canonical key
     QString view;                // --view "map" / "globe" (empty: the saved choice)
+    QString difference;          // --difference "none" / "running" / "base" (empty: none)
     QString screenshot;          // --screenshot PNG (absolute)
     QSize windowSize;            // --window-size (invalid: saved geometry, or 1400x900 for screenshots)
     QString settingsFile;        // --settings INI (empty: the user's settings)

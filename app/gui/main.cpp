@@ -1,5 +1,6 @@
 // solarchip-studio: the desktop explorer (and its scripting hook: --screenshot, --bench-stepping).
 #include "app/gui/MainWindow.h"
+#include "app/gui/ObservationDocument.h"
 #include "app/gui/ScreenshotRun.h"
 #include "app/gui/StallWatchdog.h"
 #include "app/gui/SteppingBenchmark.h"
@@ -41,6 +42,10 @@ int main(int argc, char **argv)
         window.setInitialTime(options.date);
     if (!options.channel.isEmpty())
         window.setFocusChannel(options.channel);
+    if (options.difference == QLatin1String("running"))
+        window.observation()->setDifferenceMode(solarchip::ObservationDocument::DifferenceMode::Running);
+    else if (options.difference == QLatin1String("base"))
+        window.observation()->setDifferenceMode(solarchip::ObservationDocument::DifferenceMode::Base);
 
     // SOLARCHIP_STALL_LOG_MS=50 logs every UI stall longer than 50 ms while the app runs.
     std::unique_ptr<solarchip::StallWatchdog> watchdog;

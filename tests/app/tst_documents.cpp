@@ -205,6 +205,46 @@ private Q_SLOTS:
         QVERIFY(cache.stats().hits >= hitsBefore + 2);
     }
 
+    void differenceReferences()
+    {
+        ArchiveDocument archive;
+        archive.openArchive(m_dir.filePath(QStringLiteral("archive")));
+        QTRY_VERIFY_WITH_TIMEOUT(!archive.isBusy() && archive.hasData(), 60000);
+        MapCache cache(&loadDisplayMap, qint64(256) << 20);
+        ObservationDocument doc(&archive, &cache);
+        doc.setToleranceMs(10 * 60 * kSecond);
+        doc.setDifferenceMode(ObservationDocument::DifferenceMode::Running);
+
+        // Running: each channel minus its own previous observation (HMI skips its missing k = 3).
+        doc.goToTime(QDateTime::fromMSecsSinceEpoch(t171(4), QTimeZone::utc()));
+        QCOMPARE(doc.members()[0].reference.timeMs, t171(3));
+        QCOMPARE(doc.members()[1].reference.timeMs, t193(3));
+        QCOMPARE(doc.members()[2].reference.timeMs, tHmi(2));
+        QTRY_VERIFY_WITH_TIMEOUT(!doc.isLoading(), 30000);
+        for (const auto &m : doc.members()) {
+            QVERIFY2(m.map && m.referenceMap, qPrintable(m.channel + QStringLiteral(": ") + m.error + m.referenceError));
+            // The reference is on the member's grid, so the two subtract pixel by pixel.
+            QCOMPARE(m.referenceMap->image.width, m.map->image.width);
+            QCOMPARE(m.referenceMap->meta.crpix1, m.map->meta.crpix1);
+            QCOMPARE(m.referenceMap->meta.crpix2, m.map->meta.crpix2);
+            QCOMPARE(m.referenceMap->meta.cdelt1, m.map->meta.cdelt1);
+            QCOMPARE(m.referenceMap->meta.tObs.toMSecsSinceEpoch(), m.reference.timeMs);
+        }
+        doc.step(Step::NextObservation);  // k = 6: the 171 reference is k = 4 (k = 5 is missing)
+        QCOMPARE(doc.members()[0].reference.timeMs, t171(4));
+        doc.step(Step::First);  // nothing earlier to subtract
+        QVERIFY(!doc.members()[0].reference.isValid());
+
+        // Base: minus the channel's first observation, whatever the current time.
+        doc.setDifferenceMode(ObservationDocument::DifferenceMode::Base);
+        doc.step(Step::Last);
+        QCOMPARE(doc.members()[0].reference.timeMs, t171(0));
+        QCOMPARE(doc.members()[2].reference.timeMs, tHmi(0));
+        doc.setDifferenceMode(ObservationDocument::DifferenceMode::None);
+        QVERIFY(!doc.members()[0].reference.isValid());
+        QTRY_VERIFY_WITH_TIMEOUT(!doc.isLoading(), 30000);
+    }
+
     void looseFilesFormOneSet()
     {
         ArchiveDocument archive;

@@ -43,12 +43,13 @@ struct AreaStats {
     int onTable = 0;    // coloured and within tolerance of the table
 };
 
-// The map area: below the menu and toolbar, above the timeline dock (the window is 1000x760 here).
+// The map area: below the menu and toolbar, above the timeline dock, left of the display dock (the window is
+// 1000x760 here).
 AreaStats mapArea(const QImage &img, const std::vector<Rgb> &table)
 {
     AreaStats s;
     for (int y = 80; y < img.height() * 6 / 10; y += 2)
-        for (int x = 0; x < img.width(); x += 2) {
+        for (int x = 0; x < img.width() * 7 / 10; x += 2) {
             const QRgb px = img.pixel(x, y);
             ++s.pixels;
             if (!saturated(px))
@@ -68,6 +69,7 @@ private:
     QTemporaryDir m_dir = test::scratchDir();
     QString m_archive;
     std::vector<Rgb> m_aia171;
+    std::vector<Rgb> m_rdbu;
 
     test::ProcessResult studio(const QStringList &args)
     {
@@ -93,13 +95,21 @@ private Q_SLOTS:
                                      300000);
         QVERIFY2(synth.exitCode == 0, synth.err.constData());
         const auto ref = test::runPython(QStringLiteral("studio_reference.py"),
-                                         {QStringLiteral("colormap"), QStringLiteral("sdoaia171")});
+                                         {QStringLiteral("colormap"), QStringLiteral("sdoaia171"), QStringLiteral("RdBu_r")});
         QVERIFY2(ref.exitCode == 0, ref.err.constData());
-        for (const QJsonValue &v : test::parseJson(ref.out).object().value(QStringLiteral("sdoaia171")).toArray()) {
-            const QJsonArray c = v.toArray();
-            m_aia171.push_back({c[0].toInt(), c[1].toInt(), c[2].toInt()});
-        }
+        const QJsonObject tables = test::parseJson(ref.out).object();
+        auto table = [&tables](const char *name) {
+            std::vector<Rgb> out;
+            for (const QJsonValue &v : tables.value(QLatin1String(name)).toArray()) {
+                const QJsonArray c = v.toArray();
+                out.push_back({c[0].toInt(), c[1].toInt(), c[2].toInt()});
+            }
+            return out;
+        };
+        m_aia171 = table("sdoaia171");
+        m_rdbu = table("RdBu_r");
         QCOMPARE(int(m_aia171.size()), 256);
+        QCOMPARE(int(m_rdbu.size()), 256);
     }
 
     void mapViewDrawnWith171Table()
@@ -159,6 +169,34 @@ private Q_SLOTS:
         QVERIFY(QImage(all).size() == QSize(1000, 760));
     }
 
+    void runningDifferenceDrawnDiverging()
+    {
+        // 12:00 minus 00:00: the Sun rotated and changed, so both signs appear, in matplotlib's RdBu_r.
+        const QString png = m_dir.filePath(QStringLiteral("diff.png"));
+        const auto r = studio({QStringLiteral("--archive"), m_archive, QStringLiteral("--channel"),
+                               QStringLiteral("171"), QStringLiteral("--date"), QStringLiteral("2011-06-07T12:00"),
+                               QStringLiteral("--difference"), QStringLiteral("running"), QStringLiteral("--screenshot"),
+                               png});
+        QVERIFY2(r.exitCode == 0, r.err.constData());
+        const QImage img(png);
+        const AreaStats s = mapArea(img, m_rdbu);
+        QVERIFY2(s.saturated > 200, qPrintable(QStringLiteral("%1 of %2").arg(s.saturated).arg(s.pixels)));
+        // The 128 px map is magnified ~3.5x with smooth interpolation: blends of neighbouring reds, blues and
+        // the black sky leave the table's curve, unlike a monotonic table such as sdoaia171's.
+        QVERIFY2(s.onTable > s.saturated * 7 / 10,
+                 qPrintable(QStringLiteral("%1 of %2 on RdBu_r").arg(s.onTable).arg(s.saturated)));
+        int red = 0, blue = 0;
+        for (int y = 80; y < img.height() * 6 / 10; y += 2)
+            for (int x = 0; x < img.width() * 7 / 10; x += 2) {
+                const QRgb px = img.pixel(x, y);
+                red += saturated(px) && qRed(px) > qBlue(px) + 40;
+                blue += saturated(px) && qBlue(px) > qRed(px) + 40;
+            }
+        QVERIFY2(red > 20 && blue > 20, qPrintable(QStringLiteral("red %1 blue %2").arg(red).arg(blue)));
+        const AreaStats plain = mapArea(img, m_aia171);
+        QVERIFY(plain.onTable < plain.saturated / 2);  // not the plain 171 map
+    }
+
     void failuresExitNonZeroWithAMessage_data()
     {
         QTest::addColumn<QStringList>("args");
@@ -182,6 +220,8 @@ private Q_SLOTS:
                                                 << 1 << QStringLiteral("no AIA 94");
         QTest::newRow("bad view") << QStringList{QStringLiteral("--view"), QStringLiteral("3d")} << 2
                                   << QStringLiteral("--view: '3d'");
+        QTest::newRow("bad difference") << QStringList{QStringLiteral("--difference"), QStringLiteral("ratio")} << 2
+                                        << QStringLiteral("--difference: 'ratio'");
         QTest::newRow("screenshot folder missing")
             << QStringList{QStringLiteral("--archive"), QStringLiteral("@ARCHIVE@"), QStringLiteral("--screenshot"),
                            QStringLiteral("/nonexistent/dir/x.png")}

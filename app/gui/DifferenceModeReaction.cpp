@@ -1,0 +1,27 @@
+#include "app/gui/DifferenceModeReaction.h"
+
+#include <QAction>
+
+namespace solarchip {
+
+DifferenceModeReaction::DifferenceModeReaction(QAction *action, ObservationDocument *document,
+                                               ObservationDocument::DifferenceMode mode)
+    : Reaction(action), m_document(document), m_mode(mode)
+{
+    action->setCheckable(true);
+    connect(document, &ObservationDocument::differenceModeChanged, this, [this] { updateEnableState(); });
+    updateEnableState();
+}
+
+void DifferenceModeReaction::onTriggered()
+{
+    m_document->setDifferenceMode(m_mode);
+    updateEnableState();
+}
+
+void DifferenceModeReaction::updateEnableState()
+{
+    parentAction()->setChecked(m_document->differenceMode() == m_mode);
+}
+
+}  // namespace solarchip
