@@ -56,6 +56,7 @@ void StallWatchdog::reset()
     m_over16 = 0;
     m_over50 = 0;
     m_beats = 0;
+    m_stalls.clear();
 }
 
 void StallWatchdog::beat()
@@ -68,8 +69,10 @@ void StallWatchdog::beat()
         return;
     if (stall > m_maxStallNs)
         m_maxStallNs = stall;
-    if (stall > 16000000)
+    if (stall > 16000000) {
         ++m_over16;
+        m_stalls.push_back({(now - m_startNs) / 1e6, stall / 1e6});
+    }
     if (stall > 50000000)
         ++m_over50;
 }

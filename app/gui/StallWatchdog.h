@@ -27,6 +27,12 @@ public:
         double watchedMs = 0;      // how long the watchdog ran
     };
 
+    /// One stall: when it ended (ms since start()/reset()) and how long it was.
+    struct Stall {
+        double endMs = 0;
+        double ms = 0;
+    };
+
     explicit StallWatchdog(int intervalMs = 4, QObject *parent = nullptr);
     ~StallWatchdog() override;
 
@@ -36,6 +42,8 @@ public:
     /// Forgets what was measured so far (keeps running).
     void reset();
     Report report() const;
+    /// Every stall longer than one 60 Hz frame (16 ms), in order (UI thread only).
+    const std::vector<Stall> &stalls() const { return m_stalls; }
     /// Stalls longer than this are printed with qWarning from the watcher thread as they happen (0: never).
     void setLogThresholdMs(double ms) { m_logThresholdMs = ms; }
 
@@ -54,6 +62,7 @@ private:
     std::atomic<bool> m_watching{false};
     std::atomic<double> m_logThresholdMs{0};
     std::thread m_watcher;
+    std::vector<Stall> m_stalls;
 };
 
 }  // namespace solarchip

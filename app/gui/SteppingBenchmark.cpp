@@ -98,6 +98,8 @@ void SteppingBenchmark::beginPhase(Phase phase)
 {
     m_phase = phase;
     m_stepsDone = 0;
+    static const char *const names[] = {"opening", "rewind", "paced", "back_to_back", "cold", "done"};
+    m_phaseStarts.emplace_back(m_watchdog.report().watchedMs, QString::fromLatin1(names[int(phase)]));
     if (phase == Phase::Done) {
         finish();
         return;
@@ -198,6 +200,22 @@ void SteppingBenchmark::finish()
     out[QStringLiteral("max_ui_stall_ms")] = std::round(stalls.maxStallMs * 10) / 10;
     out[QStringLiteral("ui_stalls_over_16ms")] = stalls.stallsOver16;
     out[QStringLiteral("ui_stalls_over_50ms")] = stalls.stallsOver50;
+    // Where the longer stalls happened, for finding what caused them.
+    QJsonArray longStalls;
+    for (const StallWatchdog::Stall &stall : m_watchdog.stalls()) {
+        if (stall.ms <= 30)
+            continue;
+        QString phase;
+        for (const auto &[start, name] : m_phaseStarts)
+            if (stall.endMs >= start)
+                phase = name;
+        QJsonObject o;
+        o[QStringLiteral("at_s")] = std::round(stall.endMs / 100) / 10;
+        o[QStringLiteral("ms")] = std::round(stall.ms * 10) / 10;
+        o[QStringLiteral("phase")] = phase;
+        longStalls.append(o);
+    }
+    out[QStringLiteral("ui_stalls_over_30ms")] = longStalls;
     out[QStringLiteral("watched_s")] = std::round(stalls.watchedMs / 100) / 10;
     QJsonObject c;
     c[QStringLiteral("hits")] = cache.hits;

@@ -16,6 +16,7 @@
 #include <QTimer>
 
 #include <functional>
+#include <utility>
 #include <vector>
 
 namespace solarchip {
@@ -52,6 +53,7 @@ private:
     std::vector<double> m_paced, m_backToBack, m_cold;
     std::vector<double> m_uiCpu;  // UI-thread CPU time per step (all phases)
     double m_stepCpuStartMs = 0;
+    std::vector<std::pair<double, QString>> m_phaseStarts;  // watchdog time (ms) at which each phase began
     int m_mapsPerStep = 0;
     int m_displaySize = 0;
     bool m_done = false;
