@@ -185,12 +185,8 @@ void MainWindow::createTimeWidgets(QToolBar *toolbar)
     for (qint64 ms : {kMinute, 10 * kMinute, kHour, 6 * kHour, 12 * kHour, 24 * kHour})
         m_stepCombo->addItem(tr("Step: %1").arg(durationText(ms)), ms);
     connect(m_stepCombo, &QComboBox::activated, this, [this](int index) {
-        const qint64 ms = m_stepCombo->itemData(index).toLongLong();
-        m_settings->setStepMs(ms);
-        m_observation->setStepMs(ms);
-        // Playback follows the step: by observation when it is the cadence, by the chosen span otherwise.
-        m_playback->setStepKind(ms > 0 ? ObservationDocument::Step::ForwardByCadence
-                                       : ObservationDocument::Step::NextObservation);
+        m_settings->setStepMs(m_stepCombo->itemData(index).toLongLong());
+        applySettings();
     });
     toolbar->addWidget(m_stepCombo);
 
@@ -355,6 +351,9 @@ void MainWindow::applySettings()
     m_cache->setBudget(m_settings->cacheBudgetBytes());
     m_observation->setToleranceMs(m_settings->toleranceMs());
     m_observation->setStepMs(m_settings->stepMs());
+    // Playback follows the step: by observation when it is the cadence, by the chosen span otherwise.
+    m_playback->setStepKind(m_settings->stepMs() > 0 ? ObservationDocument::Step::ForwardByCadence
+                                                     : ObservationDocument::Step::NextObservation);
     m_observation->setDisplaySize(m_settings->displaySize());
     m_observation->setPrefetch(m_settings->prefetchAhead(), m_settings->prefetchBehind());
     m_playback->setFramesPerSecond(m_settings->playbackFps());

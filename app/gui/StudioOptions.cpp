@@ -28,6 +28,34 @@ StudioOptionsResult failWith(int code, const QString &message)
 
 }  // namespace
 
+QStringList withoutQtOptions(const QStringList &arguments)
+{
+    static const QStringList withValue = {
+        QStringLiteral("-platform"),      QStringLiteral("-platformpluginpath"), QStringLiteral("-platformtheme"),
+        QStringLiteral("-plugin"),        QStringLiteral("-qwindowgeometry"),    QStringLiteral("-qwindowtitle"),
+        QStringLiteral("-qwindowicon"),   QStringLiteral("-display"),            QStringLiteral("-geometry"),
+        QStringLiteral("-session"),       QStringLiteral("-style"),              QStringLiteral("-stylesheet"),
+        QStringLiteral("-title")};
+    static const QStringList flags = {QStringLiteral("-reverse"), QStringLiteral("-widgetcount"),
+                                      QStringLiteral("-nograb"), QStringLiteral("-dograb"), QStringLiteral("-sync")};
+    QStringList out;
+    for (int i = 0; i < arguments.size(); ++i) {
+        QString a = arguments[i];
+        if (i > 0 && a.startsWith(QLatin1String("--")))
+            a.remove(0, 1);  // Qt takes -platform and --platform alike
+        const QString name = a.section(QLatin1Char('='), 0, 0);
+        if (i > 0 && withValue.contains(name)) {
+            if (!a.contains(QLatin1Char('=')))
+                ++i;  // skip the value
+            continue;
+        }
+        if (i > 0 && (flags.contains(a) || a.startsWith(QLatin1String("-qmljsdebugger="))))
+            continue;
+        out << arguments[i];
+    }
+    return out;
+}
+
 StudioOptionsResult parseStudioOptions(const QStringList &arguments)
 {
     QCommandLineParser parser;
@@ -67,8 +95,11 @@ StudioOptionsResult parseStudioOptions(const QStringList &arguments)
 
     if (!parser.parse(arguments))
         return failWith(2, parser.errorText());
-    if (parser.isSet(QStringLiteral("help"))) {
-        std::fputs(qPrintable(parser.helpText()), stdout);
+    if (parser.isSet(QStringLiteral("help")) || parser.isSet(QStringLiteral("help-all"))) {
+        // Parsed before QApplication exists, so the parser does not know the program's name.
+        QString help = parser.helpText();
+        help.replace(QStringLiteral("<executable_name>"), QStringLiteral("solarchip-studio"));
+        std::fputs(qPrintable(help), stdout);
         return {std::nullopt, 0};
     }
 

@@ -42,5 +42,9 @@ struct StudioOptionsResult {
     int exitCode = 0;
 };
 StudioOptionsResult parseStudioOptions(const QStringList &arguments);
+/// The arguments without the options QApplication itself consumes (-platform X, -style X, -reverse...), so
+/// ours can be checked before the application (and a display) exists: --help and usage errors then work
+/// anywhere.
+QStringList withoutQtOptions(const QStringList &arguments);
 
 }  // namespace solarchip

@@ -16,15 +16,19 @@
 
 int main(int argc, char **argv)
 {
-    QApplication app(argc, argv);
-    QApplication::setApplicationName(QStringLiteral("SolarCHIP Studio"));
-    QApplication::setOrganizationName(QStringLiteral("SolarCHIP"));
-    solarchip::initResources();
-
-    const solarchip::StudioOptionsResult parsed = solarchip::parseStudioOptions(QApplication::arguments());
+    QCoreApplication::setApplicationName(QStringLiteral("SolarCHIP Studio"));
+    QCoreApplication::setOrganizationName(QStringLiteral("SolarCHIP"));
+    // Our options are checked before QApplication exists: --help and usage errors need no display.
+    QStringList arguments;
+    for (int i = 0; i < argc; ++i)
+        arguments << QString::fromLocal8Bit(argv[i]);
+    const solarchip::StudioOptionsResult parsed = solarchip::parseStudioOptions(solarchip::withoutQtOptions(arguments));
     if (!parsed.options)
         return parsed.exitCode;
     const solarchip::StudioOptions &options = *parsed.options;
+
+    QApplication app(argc, argv);
+    solarchip::initResources();
 
     // Map rendering is background work too: painting and input come first.
     solarchip::ThreadPriority::makePoolBackground(solarchip::MapRenderer::pool());
