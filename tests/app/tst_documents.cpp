@@ -40,6 +40,13 @@ private:
     QVector<FixtureFile> m_files;
     QString m_looseA, m_looseB;
 
+    // Opens the archive written by initTestCase and waits for its scan.
+    bool openTestArchive(ArchiveDocument &archive)
+    {
+        archive.openArchive(m_dir.filePath(QStringLiteral("archive")));
+        return QTest::qWaitFor([&archive] { return !archive.isBusy() && archive.hasData(); }, 60000);
+    }
+
 private Q_SLOTS:
     void initTestCase()
     {
@@ -68,8 +75,7 @@ private Q_SLOTS:
     {
         ArchiveDocument archive;
         QSignalSpy opened(&archive, &ArchiveDocument::opened);
-        archive.openArchive(m_dir.filePath(QStringLiteral("archive")));
-        QTRY_VERIFY_WITH_TIMEOUT(!archive.isBusy() && archive.hasData(), 60000);
+        QVERIFY(openTestArchive(archive));
         QCOMPARE(opened.count(), 1);
         QCOMPARE(archive.kind(), ArchiveDocument::Kind::Archive);
         QCOMPARE(archive.channels(), (QStringList{QStringLiteral("171"), QStringLiteral("193"), QStringLiteral("hmi")}));
@@ -102,8 +108,7 @@ private Q_SLOTS:
     void steppingPicksTheRightTimes()
     {
         ArchiveDocument archive;
-        archive.openArchive(m_dir.filePath(QStringLiteral("archive")));
-        QTRY_VERIFY_WITH_TIMEOUT(!archive.isBusy() && archive.hasData(), 60000);
+        QVERIFY(openTestArchive(archive));
         MapCache cache(&loadDisplayMap, qint64(256) << 20);
         ObservationDocument doc(&archive, &cache);
         doc.setToleranceMs(10 * 60 * kSecond);
@@ -158,8 +163,7 @@ private Q_SLOTS:
     void coTemporalSetAndCoRegisteredMaps()
     {
         ArchiveDocument archive;
-        archive.openArchive(m_dir.filePath(QStringLiteral("archive")));
-        QTRY_VERIFY_WITH_TIMEOUT(!archive.isBusy() && archive.hasData(), 60000);
+        QVERIFY(openTestArchive(archive));
         MapCache cache(&loadDisplayMap, qint64(256) << 20);
         ObservationDocument doc(&archive, &cache);
         doc.setToleranceMs(10 * 60 * kSecond);
@@ -208,8 +212,7 @@ private Q_SLOTS:
     void differenceReferences()
     {
         ArchiveDocument archive;
-        archive.openArchive(m_dir.filePath(QStringLiteral("archive")));
-        QTRY_VERIFY_WITH_TIMEOUT(!archive.isBusy() && archive.hasData(), 60000);
+        QVERIFY(openTestArchive(archive));
         MapCache cache(&loadDisplayMap, qint64(256) << 20);
         ObservationDocument doc(&archive, &cache);
         doc.setToleranceMs(10 * 60 * kSecond);
