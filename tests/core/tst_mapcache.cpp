@@ -29,6 +29,33 @@ MapKey key(int i)
 
 constexpr qint64 kOverhead = 16 * 1024;
 
+// A loader that records the order of its loads and holds the one for key(0) until `gate` is released (with
+// a single worker thread, everything asked for meanwhile stays queued).
+struct OrderedLoader {
+    QSemaphore started;
+    QSemaphore gate;
+    QMutex mutex;
+    QStringList loads;
+
+    MapCache::Loader function()
+    {
+        return [this](const MapKey &k) {
+            if (k == key(0)) {
+                started.release();
+                gate.acquire();
+            }
+            QMutexLocker lock(&mutex);
+            loads << k.file;
+            return Expected<SdoMap>(mapOfWidth(4));
+        };
+    }
+    QStringList order()
+    {
+        QMutexLocker lock(&mutex);
+        return loads;
+    }
+};
+
 }  // namespace
 
 class TestMapCache : public QObject {
@@ -92,23 +119,10 @@ private Q_SLOTS:
     void visibleBeforePrefetchAndCancelQueued()
     {
         // One worker, blocked on a first load, so the order in which queued keys are loaded is observable.
-        QSemaphore started;
-        QSemaphore gate;
-        QMutex mutex;
-        QStringList order;
-        MapCache cache(
-            [&](const MapKey &k) {
-                if (k == key(0)) {
-                    started.release();
-                    gate.acquire();
-                }
-                QMutexLocker lock(&mutex);
-                order << k.file;
-                return Expected<SdoMap>(mapOfWidth(4));
-            },
-            qint64(1) << 30, 1);
+        OrderedLoader loader;
+        MapCache cache(loader.function(), qint64(1) << 30, 1);
         auto blocker = cache.request(key(0), MapCache::Priority::Visible);
-        QVERIFY(started.tryAcquire(1, 10000));  // the worker is busy with key 0: the rest stays queued
+        QVERIFY(loader.started.tryAcquire(1, 10000));  // the worker is busy with key 0: the rest stays queued
         auto p1 = cache.request(key(1), MapCache::Priority::Prefetch);
         auto p2 = cache.request(key(2), MapCache::Priority::Prefetch);
         auto v3 = cache.request(key(3), MapCache::Priority::Visible);
@@ -118,40 +132,27 @@ private Q_SLOTS:
         QVERIFY(p2.isFinished());
         QVERIFY(p2.result().cancelled);
         QVERIFY(p4.result().cancelled);
-        gate.release();
+        loader.gate.release();
         cache.waitForIdle();
         QVERIFY(v3.result().map);
         QVERIFY(p1.result().map);
-        QCOMPARE(order, (QStringList{key(0).file, key(3).file, key(1).file}));
+        QCOMPARE(loader.order(), (QStringList{key(0).file, key(3).file, key(1).file}));
         QCOMPARE(cache.stats().cancelled, qint64(2));
         QVERIFY(!cache.contains(key(2)));
     }
 
     void prefetchRaisedToVisibleMovesAhead()
     {
-        QSemaphore started;
-        QSemaphore gate;
-        QMutex mutex;
-        QStringList order;
-        MapCache cache(
-            [&](const MapKey &k) {
-                if (k == key(0)) {
-                    started.release();
-                    gate.acquire();
-                }
-                QMutexLocker lock(&mutex);
-                order << k.file;
-                return Expected<SdoMap>(mapOfWidth(4));
-            },
-            qint64(1) << 30, 1);
+        OrderedLoader loader;
+        MapCache cache(loader.function(), qint64(1) << 30, 1);
         cache.request(key(0), MapCache::Priority::Visible);
-        QVERIFY(started.tryAcquire(1, 10000));  // the worker is busy with key 0: the rest stays queued
+        QVERIFY(loader.started.tryAcquire(1, 10000));  // the worker is busy with key 0: the rest stays queued
         cache.request(key(1), MapCache::Priority::Prefetch);
         cache.request(key(2), MapCache::Priority::Prefetch);
         cache.request(key(2), MapCache::Priority::Visible);  // now on screen: load it before 1
-        gate.release();
+        loader.gate.release();
         cache.waitForIdle();
-        QCOMPARE(order, (QStringList{key(0).file, key(2).file, key(1).file}));
+        QCOMPARE(loader.order(), (QStringList{key(0).file, key(2).file, key(1).file}));
     }
 
     void loaderErrorIsReportedAndNotCached()

@@ -31,6 +31,16 @@ QVector<int> bruteForceBins(const QVector<qint64> &times, qint64 from, qint64 to
     return out;
 }
 
+// The view 800 px wide over the ten days from kT0, on screen.
+bool showTenDays(TimelineView &view, TimelineModel &model)
+{
+    view.resize(800, 120);
+    view.setModel(&model);
+    view.setViewRange(kT0, kT0 + 10 * kDay);
+    view.show();
+    return QTest::qWaitForWindowExposed(&view);
+}
+
 QDateTime utc(qint64 ms)
 {
     return QDateTime::fromMSecsSinceEpoch(ms, QTimeZone::utc());
@@ -91,11 +101,7 @@ private Q_SLOTS:
         TimelineModel model;
         model.setObservations({{QStringLiteral("171"), {kT0, kT0 + 10 * kDay}}});
         TimelineView view;
-        view.resize(800, 120);
-        view.setModel(&model);
-        view.setViewRange(kT0, kT0 + 10 * kDay);
-        view.show();
-        QVERIFY(QTest::qWaitForWindowExposed(&view));
+        QVERIFY(showTenDays(view, model));
         QSignalSpy spy(&view, &TimelineView::timeRequested);
         const QRect plot = view.plotRect();
         // A quarter of the way across the plot is a quarter of the range (closed form, no view code).
@@ -112,11 +118,7 @@ private Q_SLOTS:
         TimelineModel model;
         model.setObservations({{QStringLiteral("171"), {kT0, kT0 + 10 * kDay}}});
         TimelineView view;
-        view.resize(800, 120);
-        view.setModel(&model);
-        view.setViewRange(kT0, kT0 + 10 * kDay);
-        view.show();
-        QVERIFY(QTest::qWaitForWindowExposed(&view));
+        QVERIFY(showTenDays(view, model));
         const QRect plot = view.plotRect();
         const QPointF pos(plot.left() + plot.width() * 0.3, plot.center().y());
         const qint64 under = view.timeAtX(pos.x());
