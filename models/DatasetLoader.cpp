@@ -122,4 +122,28 @@ std::vector<int> epochPermutation(int n, quint64 seed, int epoch)
     return p;
 }
 
+std::vector<int> epochOrderTimeLocal(int n, int batch, int window, quint64 seed, int epoch)
+{
+    if (batch < 1 || window <= batch || n <= 0)
+        return epochPermutation(n, seed, epoch);
+    const int w = (window + batch - 1) / batch * batch;
+    const int nFull = n / w;
+    // Full windows in a shuffled order, the short remainder (if any) last: every group of `batch` before it lies
+    // inside one window.
+    std::vector<int> windowOrder = epochPermutation(nFull, seed ^ 0x57A11D0EULL, epoch);
+    if (n % w != 0)
+        windowOrder.push_back(nFull);
+    std::vector<int> order;
+    order.reserve(static_cast<std::size_t>(n));
+    for (int k : windowOrder) {
+        const int first = k * w;
+        const int len = std::min(w, n - first);
+        // Each window's own shuffle: a distinct stream per (epoch, window).
+        const std::vector<int> inner = epochPermutation(len, mixSeed(seed, 0x1DE5ULL, static_cast<quint64>(k)), epoch);
+        for (int i : inner)
+            order.push_back(first + i);
+    }
+    return order;
+}
+
 }  // namespace solarchip

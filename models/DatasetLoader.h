@@ -47,4 +47,12 @@ private:
 /// on a counter-based generator (identical on every platform).
 std::vector<int> epochPermutation(int n, quint64 seed, int epoch);
 
+/// A training order whose consecutive groups of `batch` come from one window of `window` consecutive sets (the
+/// training sets are in time order): the sets are cut into windows of `window` (rounded up to a multiple of
+/// `batch`), each window is shuffled, and the full windows are visited in a shuffled order (a short remainder last). Every set appears once per
+/// epoch, as with epochPermutation; window <= batch (or <= 0) gives exactly epochPermutation. Contrastive batches
+/// of nearby times are hard negatives: random batches spanning years are told apart by the solar cycle's activity
+/// level alone, which teaches the CLS nothing about the configuration of the disk.
+std::vector<int> epochOrderTimeLocal(int n, int batch, int window, quint64 seed, int epoch);
+
 }  // namespace solarchip

@@ -392,6 +392,7 @@ Expected<Trainer> Trainer::create(TrainerOptions options, bool resume, const QJs
             o->epochs = overrides.value(QStringLiteral("epochs")).toInt();
         if (overrides.contains(QStringLiteral("max_steps")))
             o->maxSteps = static_cast<long long>(overrides.value(QStringLiteral("max_steps")).toDouble());
+        o->stopAtStep = options.stopAtStep;
         options = *o;
     }
     options.runDir = runDir;
@@ -585,8 +586,15 @@ Expected<TrainSummary> Trainer::run(const std::function<void(const QJsonObject &
     summary.resumed = t.resumed;
     const int nTrain = t.dataset->size(Split::Train);
     const int gb = t.globalBatch();
-    while (t.step < t.totalSteps) {
-        const std::vector<int> order = epochPermutation(nTrain, t.options.seed, t.epoch);
+    if (t.options.stopAtStep > 0 && t.step >= t.options.stopAtStep && t.step < t.totalSteps) {
+        // Already at the pause point (a resumed run): rewrite the checkpoint and model-last of this step.
+        Status c = t.checkpoint();
+        if (!c)
+            return c.error();
+        summary.cancelled = true;
+    }
+    while (!summary.cancelled && t.step < t.totalSteps) {
+        const std::vector<int> order = epochOrderTimeLocal(nTrain, gb, t.options.batchWindow, t.options.seed, t.epoch);
         std::vector<SampleRequest> req;
         for (int p = t.position; p < nTrain; ++p)
             req.push_back({order[p], true, mixSeed(t.options.seed, static_cast<quint64>(t.epoch) + 1, static_cast<quint64>(p))});
@@ -631,7 +639,7 @@ Expected<TrainSummary> Trainer::run(const std::function<void(const QJsonObject &
                 if (!v)
                     return v.error();
             }
-            const bool stop = cancelled && cancelled();
+            const bool stop = (cancelled && cancelled()) || (t.options.stopAtStep > 0 && t.step >= t.options.stopAtStep);
             if (!last && (stop || (t.options.checkpointEvery > 0 && t.step % t.options.checkpointEvery == 0))) {
                 Status c = t.checkpoint();
                 if (!c)

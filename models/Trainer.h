@@ -60,6 +60,10 @@ struct TrainerOptions {
     int epochs = 1;
     long long maxSteps = 0;  ///< > 0: stop after this many optimizer steps (the schedule spans them)
     int batchSize = 8;       ///< micro-batch
+    int batchWindow = 0;     ///< > global batch: each batch drawn from this many consecutive training sets
+                             ///< (time-local hard negatives, epochOrderTimeLocal); 0: uniformly shuffled
+    long long stopAtStep = 0;  ///< > 0: pause (checkpoint, exit as cancelled) once this step is reached; the
+                               ///< schedule still spans maxSteps. Per invocation, not saved in run.json.
     int accumulation = 1;    ///< micro-batches per optimizer step (global batch = batchSize * accumulation)
     double lr = 5e-4;
     double minLr = 1e-5;

@@ -58,6 +58,7 @@ QJsonObject TrainerOptions::toJson() const
     QJsonObject optim{{QStringLiteral("epochs"), epochs},
                       {QStringLiteral("max_steps"), static_cast<double>(maxSteps)},
                       {QStringLiteral("batch"), batchSize},
+                      {QStringLiteral("batch_window"), batchWindow},
                       {QStringLiteral("accumulation"), accumulation},
                       {QStringLiteral("lr"), lr},
                       {QStringLiteral("min_lr"), minLr},
@@ -115,6 +116,7 @@ Expected<TrainerOptions> TrainerOptions::fromJson(const QJsonObject &json)
     o.epochs = p.value(QStringLiteral("epochs")).toInt(o.epochs);
     o.maxSteps = static_cast<long long>(p.value(QStringLiteral("max_steps")).toDouble(0));
     o.batchSize = p.value(QStringLiteral("batch")).toInt(o.batchSize);
+    o.batchWindow = p.value(QStringLiteral("batch_window")).toInt(0);
     o.accumulation = p.value(QStringLiteral("accumulation")).toInt(o.accumulation);
     o.lr = p.value(QStringLiteral("lr")).toDouble(o.lr);
     o.minLr = p.value(QStringLiteral("min_lr")).toDouble(o.minLr);

@@ -61,6 +61,9 @@ int runPretrain(const QStringList &args)
         {"epochs", "Epochs (default 1).", "1"},
         {"max-steps", "Stop after this many optimizer steps (0: epochs decide).", "0"},
         {"batch", "Micro-batch size (default 8).", "8"},
+        {"batch-window", "Draw each batch from this many consecutive (in time) training sets: nearby times as hard "
+                         "negatives for the CLS loss (default 0: uniformly shuffled).", "0"},
+        {"stop-at", "Pause at this step (checkpoint, exit; --resume continues). The schedule still spans --max-steps.", "0"},
         {"accum", "Micro-batches per optimizer step (default 1).", "1"},
         {"lr", "Peak learning rate (default 5e-4).", "5e-4"},
         {"min-lr", "Final learning rate of the cosine (default 1e-5).", "1e-5"},
@@ -107,6 +110,7 @@ int runPretrain(const QStringList &args)
 
     TrainerOptions o;
     o.runDir = out;
+    o.stopAtStep = static_cast<long long>(num["stop-at"]);
     const bool resume = p.isSet(QStringLiteral("resume"));
     QJsonObject overrides;
     if (p.isSet(QStringLiteral("epochs")))
@@ -143,6 +147,7 @@ int runPretrain(const QStringList &args)
         o.epochs = static_cast<int>(num["epochs"]);
         o.maxSteps = static_cast<long long>(num["max-steps"]);
         o.batchSize = static_cast<int>(num["batch"]);
+        o.batchWindow = static_cast<int>(num["batch-window"]);
         o.accumulation = static_cast<int>(num["accum"]);
         o.lr = num["lr"];
         o.minLr = num["min-lr"];
@@ -190,6 +195,12 @@ int runPretrain(const QStringList &args)
     }, [] { return g_stop.load(); });
     if (!summary)
         return fail(kName, summary.error());
+    if (summary->cancelled && o.stopAtStep > 0 && summary->steps >= o.stopAtStep && !g_stop.load()) {
+        if (!quiet)
+            QTextStream(stderr) << QStringLiteral("solarchip pretrain: %1: paused at step %2 (--stop-at); continue with --resume\n")
+                                       .arg(trainer->options().runDir).arg(summary->steps);
+        return kOk;
+    }
     if (summary->cancelled)
         return fail(kName, QStringLiteral("%1: stopped at step %2 after a signal; continue with --resume")
                                .arg(trainer->options().runDir).arg(summary->steps));

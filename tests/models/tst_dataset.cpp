@@ -10,6 +10,7 @@
 #include <QFile>
 #include <QtTest>
 
+#include <algorithm>
 #include <cmath>
 #include <numbers>
 
@@ -71,6 +72,7 @@ private Q_SLOTS:
     void timeSplitKeepsTheGap();
     void cacheHitsMissesAndInvalidation();
     void loaderKeepsRequestOrder();
+    void timeLocalOrderKeepsBatchesInOneWindow();
     void missingChannelFailsNamingTheArchive();
 };
 
@@ -358,6 +360,38 @@ void TestDataset::missingChannelFailsNamingTheArchive()
              qPrintable(ds.errorString()));
     o.selection.channels = {QStringLiteral("hmi"), QStringLiteral("nonsense")};
     QVERIFY(!Dataset::open(o).ok());
+}
+
+void TestDataset::timeLocalOrderKeepsBatchesInOneWindow()
+{
+    const int n = 103, batch = 8, window = 20;  // windows of 24 (rounded up to whole batches): 4 full + 7 left
+    const std::vector<int> order = epochOrderTimeLocal(n, batch, window, 5, 2);
+    QCOMPARE(order, epochOrderTimeLocal(n, batch, window, 5, 2));
+    QVERIFY(order != epochOrderTimeLocal(n, batch, window, 5, 3));
+    // A permutation: every set exactly once per epoch.
+    std::vector<int> sorted = order;
+    std::sort(sorted.begin(), sorted.end());
+    for (int i = 0; i < n; ++i)
+        QCOMPARE(sorted[i], i);
+    // Every whole batch before the remainder comes from one window of 24 consecutive sets.
+    for (int b = 0; b + batch <= 96; b += batch) {
+        const int w0 = order[b] / 24;
+        for (int k = b; k < b + batch; ++k)
+            QVERIFY2(order[k] / 24 == w0, qPrintable(QStringLiteral("batch at %1 spans windows").arg(b)));
+    }
+    for (int k = 96; k < n; ++k)
+        QVERIFY(order[k] >= 96);
+    // The windows themselves are visited in a shuffled order (not 0, 1, 2, 3 every epoch).
+    bool shuffled = false;
+    for (int e = 0; e < 8 && !shuffled; ++e) {
+        const std::vector<int> o = epochOrderTimeLocal(n, batch, window, 5, e);
+        for (int w = 0; w < 4; ++w)
+            shuffled |= o[w * 24] / 24 != w;
+    }
+    QVERIFY(shuffled);
+    // No window (or one no larger than a batch): the plain shuffle.
+    QCOMPARE(epochOrderTimeLocal(n, batch, 0, 5, 2), epochPermutation(n, 5, 2));
+    QCOMPARE(epochOrderTimeLocal(n, batch, batch, 5, 2), epochPermutation(n, 5, 2));
 }
 
 QTEST_GUILESS_MAIN(TestDataset)

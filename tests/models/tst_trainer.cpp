@@ -12,6 +12,7 @@
 
 #include <QFile>
 #include <QJsonArray>
+#include <QJsonDocument>
 #include <QJsonObject>
 #include <QProcess>
 #include <QElapsedTimer>
@@ -98,6 +99,7 @@ private Q_SLOTS:
     void accumulationAndSaveMemoryEqualOneBigBatch();
     void metricsLinesCarryEveryField();
     void killNineAndResumeIsBitExact();
+    void stopAtPausesAndResumeIsBitExact();
     void refusesToOverwriteARun();
 
 private:
@@ -347,6 +349,55 @@ void TestTrainer::killNineAndResumeIsBitExact()
     QCOMPARE(lossB.size(), steps);
     for (int s = 1; s <= steps; ++s)
         QCOMPARE(lossB[s], lossA[s]);
+}
+
+// --stop-at pauses a run at a step (the schedule still spans --max-steps); --resume then finishes it with the
+// weights of an uninterrupted run (run-straight, made by killNineAndResumeIsBitExact with the same options).
+void TestTrainer::stopAtPausesAndResumeIsBitExact()
+{
+    const QString straight = m_dir.path() + QStringLiteral("/run-straight");
+    QVERIFY(QFileInfo::exists(straight + QStringLiteral("/model-last.safetensors")));
+    const QString paused = m_dir.path() + QStringLiteral("/run-paused");
+    const QStringList args{QStringLiteral("pretrain"), QStringLiteral("--archive"), m_archive, QStringLiteral("--preset"),
+                           m_backbone, QStringLiteral("--out"), paused, QStringLiteral("--batch"), QStringLiteral("4"),
+                           QStringLiteral("--max-steps"), QStringLiteral("40"), QStringLiteral("--checkpoint-every"),
+                           QStringLiteral("3"), QStringLiteral("--validate-every"), QStringLiteral("7"),
+                           QStringLiteral("--val-fraction"), QStringLiteral("0.25"), QStringLiteral("--val-gap-hours"),
+                           QStringLiteral("6"), QStringLiteral("--seed"), QStringLiteral("17"), QStringLiteral("--threads"),
+                           QStringLiteral("1"), QStringLiteral("--workers"), QStringLiteral("3"), QStringLiteral("--quiet")};
+    const ProcessResult a = run(pretrainBinary(), args + QStringList{QStringLiteral("--stop-at"), QStringLiteral("13")}, 600000);
+    QVERIFY2(a.exitCode == 0, a.err.constData());
+    int last = 0;
+    QString lastEvent;
+    for (const QJsonObject &o : jsonLines(readAll(paused + QStringLiteral("/metrics.jsonl")))) {
+        lastEvent = o.value(QStringLiteral("event")).toString();
+        if (lastEvent == QLatin1String("train"))
+            last = std::max(last, o.value(QStringLiteral("step")).toInt());
+    }
+    QCOMPARE(last, 13);
+    QCOMPARE(lastEvent, QStringLiteral("cancelled"));
+    // The schedule of the paused run spans all 40 steps (the saved options are the run's, not the pause's).
+    const QJsonObject saved = QJsonDocument::fromJson(readAll(paused + QStringLiteral("/run.json"))).object();
+    QCOMPARE(saved.value(QStringLiteral("options")).toObject().value(QStringLiteral("optim")).toObject()
+                 .value(QStringLiteral("max_steps")).toInt(), 40);
+    // Resuming with a pause already reached stops again at once, without a step.
+    const ProcessResult again = run(pretrainBinary(), args + QStringList{QStringLiteral("--resume"), QStringLiteral("--stop-at"),
+                                                                        QStringLiteral("13")}, 600000);
+    QVERIFY2(again.exitCode == 0, again.err.constData());
+    const ProcessResult b = run(pretrainBinary(), args + QStringList{QStringLiteral("--resume")}, 600000);
+    QVERIFY2(b.exitCode == 0, b.err.constData());
+    auto wa = SafetensorsFile::read(straight + QStringLiteral("/model-last.safetensors"));
+    auto wb = SafetensorsFile::read(paused + QStringLiteral("/model-last.safetensors"));
+    QVERIFY(wa.ok() && wb.ok());
+    for (const auto &[name, ta] : wa->tensors) {
+        const auto it = wb->tensors.find(name);
+        QVERIFY(it != wb->tensors.end());
+        QVERIFY2(ta.bytes == it->second.bytes, name.c_str());
+    }
+    int trainLines = 0;
+    for (const QJsonObject &o : jsonLines(readAll(paused + QStringLiteral("/metrics.jsonl"))))
+        trainLines += o.value(QStringLiteral("event")).toString() == QLatin1String("train");
+    QCOMPARE(trainLines, 40);
 }
 
 void TestTrainer::refusesToOverwriteARun()
