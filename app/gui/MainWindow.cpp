@@ -3,9 +3,12 @@
 #include "app/gui/ActionRegistry.h"
 #include "app/gui/ArchiveDocument.h"
 #include "app/gui/CancelIndexingReaction.h"
+#include "app/gui/CompareReaction.h"
+#include "app/gui/CompareSettingsReaction.h"
 #include "app/gui/DifferenceModeReaction.h"
 #include "app/gui/DisplayPanel.h"
 #include "app/gui/DisplayPrep.h"
+#include "app/gui/ExportViewReaction.h"
 #include "app/gui/FitViewReaction.h"
 #include "app/gui/JumpToDateReaction.h"
 #include "app/gui/LoopReaction.h"
@@ -50,6 +53,7 @@
 #include <QFileInfo>
 #include <QLabel>
 #include <QMenu>
+#include <QMenuBar>
 #include <QMessageBox>
 #include <QMimeData>
 #include <QProgressBar>
@@ -241,6 +245,9 @@ void MainWindow::createReactions()
     new RefreshArchiveReaction(a("file.rescan"), m_archive);
     new CancelIndexingReaction(a("file.cancelIndexing"), m_archive);
     new SaveScreenshotReaction(a("file.saveWindowImage"), this);
+    new ExportViewReaction(a("file.exportPng"), m_grid, this, ExportViewReaction::Kind::PngWithOverlays);
+    new ExportViewReaction(a("file.exportPngPlain"), m_grid, this, ExportViewReaction::Kind::PngWithoutOverlays);
+    new ExportViewReaction(a("file.exportFits"), m_grid, this, ExportViewReaction::Kind::Fits);
     new QuitReaction(a("file.quit"), this);
     new ShortcutsReaction(a("edit.shortcuts"), m_actions, m_settings, this);
     auto *prefs = new PreferencesReaction(a("edit.preferences"), m_settings, this);
@@ -258,6 +265,8 @@ void MainWindow::createReactions()
     new DifferenceModeReaction(a("view.diff.none"), m_observation, Diff::None);
     new DifferenceModeReaction(a("view.diff.running"), m_observation, Diff::Running);
     new DifferenceModeReaction(a("view.diff.base"), m_observation, Diff::Base);
+    new CompareReaction(a("view.compare.none"), m_presenter, MapView::CompareMode::None, QString());
+    new CompareSettingsReaction(a("view.compare.settings"), m_presenter, m_settings, this);
     new FitViewReaction(a("view.fit"), m_grid, FitViewReaction::Mode::Fit);
     new FitViewReaction(a("view.actualSize"), m_grid, FitViewReaction::Mode::ActualSize);
     new OverlayToggleReaction(a("view.overlay.limb"), m_presenter, m_settings, QStringLiteral("limb"), false);
@@ -314,6 +323,8 @@ void MainWindow::connectDocuments()
         updateStatus();
     });
     connect(m_presenter, &SetViewPresenter::settled, this, &MainWindow::settledMaybe);
+    // With one channel shown only that channel is loaded: a comparison channel must be loaded too.
+    connect(m_presenter, &SetViewPresenter::comparisonChanged, this, &MainWindow::updateLoadedChannels);
     connect(m_timelineView, &TimelineView::timeRequested, m_observation, &ObservationDocument::goToTime);
     // The display panel edits the view last clicked, or the first one until then.
     connect(m_grid, &MapGrid::currentViewChanged, this, [this](int index) { m_displayPanel->setView(m_grid->view(index)); });
@@ -432,12 +443,14 @@ void MainWindow::onArchiveOpened()
         setWindowTitle(tr("%n file(s) — SolarCHIP Studio", nullptr, int(m_archive->fileSet().members.size())));
     }
     updateChannelMenu();
+    updateCompareMenu();
     updateMessagePage();
 }
 
 void MainWindow::onArchiveData()
 {
     updateChannelMenu();
+    updateCompareMenu();
     updateStepCombo();
     if (!m_archive->hasData()) {
         updateMessagePage();
@@ -469,9 +482,37 @@ void MainWindow::setFocusChannel(const QString &channel)
 {
     m_presenter->setFocusChannel(channel);
     m_observation->setAnchorChannel(channel);
-    // Only the focus channel is loaded; the whole set again when it is cleared.
-    m_observation->setChannels(channel.isEmpty() ? QStringList() : QStringList{channel});
+    updateLoadedChannels();
     updateChannelMenu();
+}
+
+void MainWindow::updateLoadedChannels()
+{
+    // Only the focus channel is loaded (and the comparison channel, if any); the whole set when none.
+    const QString focus = m_presenter->focusChannel();
+    QStringList channels;
+    if (!focus.isEmpty()) {
+        channels << focus;
+        const QString other = m_presenter->comparisonChannel();
+        if (!other.isEmpty() && other != focus)
+            channels << other;
+    }
+    m_observation->setChannels(channels);
+}
+
+void MainWindow::updateCompareMenu()
+{
+    using Mode = MapView::CompareMode;
+    for (auto [name, mode] :
+         {std::pair{"menu.compare.blink", Mode::Blink}, std::pair{"menu.compare.overlay", Mode::Overlay}}) {
+        QMenu *menu = menuBar()->findChild<QMenu *>(QLatin1String(name));
+        if (!menu)
+            continue;
+        menu->clear();  // deletes the old entries and their reactions
+        for (const QString &c : m_archive->channels())
+            new CompareReaction(menu->addAction(channelLabel(c)), m_presenter, mode, c);
+        menu->setEnabled(!m_archive->channels().isEmpty());
+    }
 }
 
 QString MainWindow::focusChannel() const

@@ -105,6 +105,8 @@ private:
     void onArchiveData();
     void onTimeChanged(const QDateTime &utc);
     void updateChannelMenu();
+    void updateCompareMenu();
+    void updateLoadedChannels();
     void updateStepCombo();
     void updateStatus();
     void updateMessagePage();

@@ -35,6 +35,10 @@ void MenuBuilder::registerActions(ActionRegistry &r)
     r.add(QStringLiteral("file.cancelIndexing"), tr("&Cancel indexing"), {}, icon(QStyle::SP_BrowserStop));
     r.add(QStringLiteral("file.saveWindowImage"), tr("Save &window image…"),
           QKeySequence(QStringLiteral("Ctrl+Shift+S")));
+    r.add(QStringLiteral("file.exportPng"), tr("Export view as &PNG…"), QKeySequence(QStringLiteral("Ctrl+E")));
+    r.add(QStringLiteral("file.exportPngPlain"), tr("Export view as PNG &without overlays…"));
+    r.add(QStringLiteral("file.exportFits"), tr("Export map as &FITS…"),
+          QKeySequence(QStringLiteral("Ctrl+Shift+E")));
     r.add(QStringLiteral("file.quit"), tr("&Quit"), QKeySequence(QStringLiteral("Ctrl+Q")));
 
     r.add(QStringLiteral("edit.shortcuts"), tr("&Keyboard shortcuts…"));
@@ -47,6 +51,8 @@ void MenuBuilder::registerActions(ActionRegistry &r)
           QKeySequence(QStringLiteral("Ctrl+Shift+R")));
     r.add(QStringLiteral("view.diff.base"), tr("&Base difference (minus the first observation)"),
           QKeySequence(QStringLiteral("Ctrl+Shift+B")));
+    r.add(QStringLiteral("view.compare.none"), tr("&No comparison"));
+    r.add(QStringLiteral("view.compare.settings"), tr("Comparison &settings (opacity, blink interval)…"));
     r.add(QStringLiteral("view.fit"), tr("&Fit to window"));
     r.add(QStringLiteral("view.actualSize"), tr("&Actual size (1:1)"));
     r.add(QStringLiteral("view.overlay.limb"), tr("&Limb"), QKeySequence(QStringLiteral("L")));
@@ -90,6 +96,9 @@ QMenu *MenuBuilder::buildMenus(QMainWindow *window, const ActionRegistry &r)
     add(file, "file.cancelIndexing");
     file->addSeparator();
     add(file, "file.saveWindowImage");
+    add(file, "file.exportPng");
+    add(file, "file.exportPngPlain");
+    add(file, "file.exportFits");
     file->addSeparator();
     add(file, "file.quit");
 
@@ -105,6 +114,14 @@ QMenu *MenuBuilder::buildMenus(QMainWindow *window, const ActionRegistry &r)
     QMenu *difference = view->addMenu(tr("&Difference"));
     for (const char *id : {"view.diff.none", "view.diff.running", "view.diff.base"})
         add(difference, id);
+    // The channel entries of "Blink with" / "Overlay with" follow the archive (MainWindow fills them).
+    QMenu *compare = view->addMenu(tr("C&ompare"));
+    compare->setObjectName(QStringLiteral("menu.compare"));
+    add(compare, "view.compare.none");
+    compare->addMenu(tr("&Blink with"))->setObjectName(QStringLiteral("menu.compare.blink"));
+    compare->addMenu(tr("&Overlay with"))->setObjectName(QStringLiteral("menu.compare.overlay"));
+    compare->addSeparator();
+    add(compare, "view.compare.settings");
     view->addSeparator();
     add(view, "view.fit");
     add(view, "view.actualSize");

@@ -10,6 +10,8 @@
 
 #include <QTimer>
 
+#include <algorithm>
+
 namespace solarchip {
 
 SetViewPresenter::SetViewPresenter(ObservationDocument *document, MapGrid *grid, StudioSettings *settings,
@@ -57,6 +59,67 @@ void SetViewPresenter::setOverlayVisible(const QString &id, bool visible)
     m_overlays.insert(id, visible);
     if (m_grid)
         m_grid->setOverlayVisible(id, visible);
+}
+
+void SetViewPresenter::setComparison(const QString &channel, MapView::CompareMode mode)
+{
+    m_compareChannel = mode == MapView::CompareMode::None ? QString() : channel;
+    m_compareMode = m_compareChannel.isEmpty() ? MapView::CompareMode::None : mode;
+    applyComparison();
+    Q_EMIT comparisonChanged();
+}
+
+void SetViewPresenter::setComparisonOpacity(double opacity)
+{
+    m_compareOpacity = std::clamp(opacity, 0.0, 1.0);
+    applyComparison();
+    Q_EMIT comparisonChanged();
+}
+
+void SetViewPresenter::setBlinkInterval(int milliseconds)
+{
+    m_blinkMs = std::max(20, milliseconds);
+    applyComparison();
+    Q_EMIT comparisonChanged();
+}
+
+void SetViewPresenter::applyComparison()
+{
+    if (!m_grid)
+        return;
+    const auto &members = m_document->members();
+    int source = -1;
+    if (m_compareMode != MapView::CompareMode::None)
+        for (int i = 0; i < members.size() && source < 0; ++i)
+            if (members[i].channel == m_compareChannel)
+                source = i;
+    for (int i = 0; i < members.size(); ++i) {
+        MapView *view = viewForMember(i);
+        if (!view)
+            continue;
+        if (source < 0 || source == i) {
+            if (view->compareMode() != MapView::CompareMode::None)
+                view->setCompareMode(MapView::CompareMode::None);
+            if (view->comparisonMap())
+                view->setComparisonMap(nullptr);
+            continue;
+        }
+        const auto &other = members[source];
+        if (other.map) {
+            if (view->comparisonMap() != other.map) {
+                // The comparison wears the colours its own channel has in the grid.
+                const auto saved = m_settings->displaySettings(other.channel);
+                view->setComparisonMap(other.map, saved ? *saved : defaultDisplaySettings(other.map->meta));
+            }
+        } else if (!other.pending && view->comparisonMap()) {
+            view->setComparisonMap(nullptr);  // no file of that channel at this time: nothing stale stays
+        }
+        // While the new member loads the previous comparison stays, as the view's own map does.
+        view->setComparisonOpacity(m_compareOpacity);
+        view->setBlinkInterval(m_blinkMs);
+        if (view->compareMode() != m_compareMode)
+            view->setCompareMode(m_compareMode);
+    }
 }
 
 bool SetViewPresenter::isOverlayVisible(const QString &id) const
@@ -125,6 +188,7 @@ void SetViewPresenter::onSetChanged()
                                .arg(m_document->toleranceMs() / 60000));
         }
     }
+    applyComparison();
     checkSettled();
 }
 
@@ -145,6 +209,7 @@ void SetViewPresenter::onMemberChanged(int index)
         else if (!member.error.isEmpty())
             showMessage(index, view, member.error);
     }
+    applyComparison();
     updateGlobe();
     checkSettled();
 }

@@ -3,7 +3,10 @@
 // channel), each map with the display settings the user chose for its channel (StudioSettings) or the
 // channel's default, and the focus channel's map on the 3D globe with the colours of its 2D view. Tells when
 // everything asked for is on screen (isSettled/settled), which the --screenshot hook and the stepping
-// benchmark wait for.
+// benchmark wait for. View > Compare: every view can show another channel of the same set (the map the
+// document already loaded and prepared for that member, so it lines up with the grid) blinked or blended.
+
+#include "widgets/MapView.h"
 
 #include <QObject>
 #include <QHash>
@@ -17,7 +20,6 @@ namespace solarchip {
 
 class GlobeView;
 class MapGrid;
-class MapView;
 class ObservationDocument;
 class StudioSettings;
 struct SdoMap;
@@ -42,6 +44,18 @@ public:
     void setOverlayVisible(const QString &id, bool visible);
     bool isOverlayVisible(const QString &id) const;
 
+    /// Blink or blend every view with the current set's member of `channel` (that channel's own view shows
+    /// no comparison). CompareMode::None or an empty channel turns it off. Follows time steps: each new set's
+    /// member replaces the comparison map when it arrives.
+    void setComparison(const QString &channel, MapView::CompareMode mode);
+    QString comparisonChannel() const { return m_compareChannel; }
+    MapView::CompareMode compareMode() const { return m_compareMode; }
+    /// Overlay opacity (0..1) and blink interval (ms) for every view.
+    void setComparisonOpacity(double opacity);
+    double comparisonOpacity() const { return m_compareOpacity; }
+    void setBlinkInterval(int milliseconds);
+    int blinkInterval() const { return m_blinkMs; }
+
     /// Every map of the current set is loaded (or failed), rendered and on screen, and the globe (when
     /// active) shows the current map.
     bool isSettled() const;
@@ -51,6 +65,8 @@ public:
 Q_SIGNALS:
     /// isSettled() became true.
     void settled();
+    /// The comparison channel, mode, opacity or interval changed.
+    void comparisonChanged();
 
 private:
     void onSetChanged();
@@ -59,6 +75,7 @@ private:
     void showDifference(int index, MapView *view);
     void showMessage(int index, MapView *view, const QString &message);
     void updateGlobe();
+    void applyComparison();
     void checkSettled();
     MapView *viewForMember(int index) const;
 
@@ -75,6 +92,10 @@ private:
     std::shared_ptr<const SdoMap> m_globeMap;  // what the globe shows
     bool m_wasSettled = false;
     QHash<QString, bool> m_overlays;
+    QString m_compareChannel;
+    MapView::CompareMode m_compareMode = MapView::CompareMode::None;
+    double m_compareOpacity = 0.5;
+    int m_blinkMs = 500;
 };
 
 }  // namespace solarchip

@@ -95,6 +95,23 @@ void StudioSettings::setOverlayVisible(const QString &id, bool visible)
     m_settings->setValue(QStringLiteral("overlays/") + id, visible);
 }
 
+double StudioSettings::compareOpacity() const
+{
+    return std::clamp(m_settings->value(QStringLiteral("compare/opacity"), 0.5).toDouble(), 0.0, 1.0);
+}
+void StudioSettings::setCompareOpacity(double opacity)
+{
+    m_settings->setValue(QStringLiteral("compare/opacity"), std::clamp(opacity, 0.0, 1.0));
+}
+int StudioSettings::blinkIntervalMs() const
+{
+    return std::clamp(m_settings->value(QStringLiteral("compare/blinkMs"), 500).toInt(), 50, 10000);
+}
+void StudioSettings::setBlinkIntervalMs(int ms)
+{
+    m_settings->setValue(QStringLiteral("compare/blinkMs"), std::clamp(ms, 50, 10000));
+}
+
 std::optional<QKeySequence> StudioSettings::shortcut(const QString &actionId) const
 {
     const QVariant text = m_settings->value(shortcutKey(actionId));

@@ -53,6 +53,13 @@ public:
     std::optional<bool> overlayVisible(const QString &id) const;
     void setOverlayVisible(const QString &id, bool visible);
 
+    /// View > Compare: opacity of the comparison map in overlay mode (0..1, default 0.5) and the blink
+    /// interval (ms, default 500).
+    double compareOpacity() const;
+    void setCompareOpacity(double opacity);
+    int blinkIntervalMs() const;
+    void setBlinkIntervalMs(int ms);
+
     /// A user-chosen shortcut for an action id; nullopt when never changed (the default applies). An empty
     /// sequence means the user removed the shortcut.
     std::optional<QKeySequence> shortcut(const QString &actionId) const;
