@@ -2,7 +2,8 @@
 # Builds (scripts/build.sh) and launches solarchip-studio on the bundled sample archive, which is generated on
 # first use (about a minute) into the per-user data folder. Without a display, runs the app under Xvfb, renders
 # its main views (the map grid of the co-temporal set, the 3D globe) to PNG files with --screenshot and prints
-# where they are.
+# where they are, and scores the shipped default model (models/default/MODEL_CARD.md) on the sample archive with
+# `solarchip eval-align` (HMI vs AIA 171 alignment, JSON next to the PNGs).
 # Usage: scripts/run.sh [solarchip-studio options, e.g. --date 2011-06-15 or --channel 193]
 # Env: BUILD_DIR (default build), OUT_DIR (headless PNGs, default $BUILD_DIR/screenshots).
 set -euo pipefail
@@ -36,5 +37,14 @@ echo "run.sh: no display; rendering the main views under Xvfb ($DISPLAY) into $O
   --screenshot "$OUT_DIR/map-grid.png" "$@"
 "$STUDIO" --sample --view globe --channel 171 --window-size 1600x1000 --settings "$SETTINGS" \
   --screenshot "$OUT_DIR/globe-171.png" "$@"
+SAMPLE_DIR="${SOLARCHIP_SAMPLE_DIR:-${XDG_DATA_HOME:-$HOME/.local/share}/SolarCHIP/SolarCHIP Studio/sample-archive}"
+"$BUILD_DIR/bin/solarchip" eval-align --archive "$SAMPLE_DIR" --channels hmi,171 --json \
+  > "$OUT_DIR/default-model-alignment.json"
 echo "map grid:    $OUT_DIR/map-grid.png"
 echo "3D globe:    $OUT_DIR/globe-171.png"
+/usr/bin/python3 - "$OUT_DIR/default-model-alignment.json" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))
+print("default model %s on the sample archive (%d sets): patch_top1 %.3f (chance %.4f), cls_top1 %.3f (chance %.3f): %s"
+      % (d["model_hash"][:12], d["n_samples"], d["patch_top1"], d["patch_chance"], d["cls_top1"], d["cls_chance"], sys.argv[1]))
+PY
