@@ -1,6 +1,7 @@
 #include "core/Scaling.h"
 
 #include <QFile>
+#include <QJsonArray>
 #include <QJsonDocument>
 #include <QSaveFile>
 
@@ -399,8 +400,41 @@ double ModelNormalize::inverseTransformValue(double y) const
     return y;
 }
 
+namespace {
+
+// Linear interpolation of a radial profile at distance r (clamped to its last sample).
+inline double profileAt(const std::vector<double> &p, double r)
+{
+    const double last = static_cast<double>(p.size() - 1);
+    if (r >= last)
+        return p.back();
+    const auto k = static_cast<std::size_t>(r);
+    const double f = r - static_cast<double>(k);
+    return p[k] + f * (p[k + 1] - p[k]);
+}
+
+}  // namespace
+
 Status ModelNormalize::apply(const QString &channel, const float *in, float *out, std::size_t n) const
 {
+    const auto rp = radial.constFind(channel);
+    if (rp != radial.constEnd()) {
+        const int side = rp->side;
+        if (static_cast<std::size_t>(side) * static_cast<std::size_t>(side) != n || rp->mean.size() < 2
+            || rp->mean.size() != rp->std.size())
+            return Error{{}, QStringLiteral("the radial normalisation of channel '%1' is for %2 x %2 images, not %3 values")
+                                 .arg(channel).arg(side).arg(n)};
+        const double c = 0.5 * (side - 1);
+        for (int y = 0; y < side; ++y) {
+            for (int x = 0; x < side; ++x) {
+                const std::size_t i = static_cast<std::size_t>(y) * side + x;
+                const double r = std::hypot(x - c, y - c);
+                const double sd = std::max(profileAt(rp->std, r), kRadialStdFloor);
+                out[i] = static_cast<float>((transformValue(in[i]) - profileAt(rp->mean, r)) / sd);
+            }
+        }
+        return Status::success();
+    }
     double mean = 0, invStd = 1;
     if (zscore) {
         const auto it = stats.constFind(channel);
@@ -417,6 +451,22 @@ Status ModelNormalize::apply(const QString &channel, const float *in, float *out
 
 Status ModelNormalize::invert(const QString &channel, const float *in, float *out, std::size_t n) const
 {
+    const auto rp = radial.constFind(channel);
+    if (rp != radial.constEnd()) {
+        const int side = rp->side;
+        if (static_cast<std::size_t>(side) * static_cast<std::size_t>(side) != n || rp->mean.size() < 2)
+            return Error{{}, QStringLiteral("the radial normalisation of channel '%1' is for %2 x %2 images, not %3 values")
+                                 .arg(channel).arg(side).arg(n)};
+        const double c = 0.5 * (side - 1);
+        for (int y = 0; y < side; ++y)
+            for (int x = 0; x < side; ++x) {
+                const std::size_t i = static_cast<std::size_t>(y) * side + x;
+                const double r = std::hypot(x - c, y - c);
+                const double sd = std::max(profileAt(rp->std, r), kRadialStdFloor);
+                out[i] = static_cast<float>(inverseTransformValue(in[i] * sd + profileAt(rp->mean, r)));
+            }
+        return Status::success();
+    }
     double mean = 0, sd = 1;
     if (zscore) {
         const auto it = stats.constFind(channel);
@@ -435,6 +485,56 @@ void ModelNormalize::accumulate(const QString &channel, const float *values, std
     for (std::size_t i = 0; i < n; ++i)
         t[i] = static_cast<float>(transformValue(values[i]));
     m_accumulators[channel].add(t.data(), n);
+}
+
+void ModelNormalize::accumulateRadial(const QString &channel, const float *transformed, int side)
+{
+    RadialSums &a = m_radialSums[channel];
+    const auto bins = static_cast<std::size_t>(std::ceil(std::sqrt(2.0) * 0.5 * side)) + 2;
+    if (a.side != side) {
+        a.side = side;
+        a.sum.assign(bins, 0.0);
+        a.sumSq.assign(bins, 0.0);
+        a.count.assign(bins, 0.0);
+    }
+    const double c = 0.5 * (side - 1);
+    for (int y = 0; y < side; ++y)
+        for (int x = 0; x < side; ++x) {
+            const float v = transformed[static_cast<std::size_t>(y) * side + x];
+            if (!std::isfinite(v))
+                continue;
+            // Linear binning (the inverse of the interpolation in apply()).
+            const double r = std::hypot(x - c, y - c);
+            const auto k = static_cast<std::size_t>(r);
+            const double f = r - static_cast<double>(k);
+            for (const auto &[bin, w] : {std::pair{k, 1.0 - f}, std::pair{k + 1, f}}) {
+                a.sum[bin] += w * v;
+                a.sumSq[bin] += w * static_cast<double>(v) * v;
+                a.count[bin] += w;
+            }
+        }
+}
+
+void ModelNormalize::finishRadial()
+{
+    for (auto it = m_radialSums.constBegin(); it != m_radialSums.constEnd(); ++it) {
+        const RadialSums &a = it.value();
+        RadialProfile p;
+        p.side = a.side;
+        p.mean.resize(a.sum.size());
+        p.std.resize(a.sum.size());
+        double lastMean = 0, lastStd = 1;
+        for (std::size_t k = 0; k < a.sum.size(); ++k) {
+            if (a.count[k] > 1e-9) {
+                lastMean = a.sum[k] / a.count[k];
+                lastStd = std::sqrt(std::max(0.0, a.sumSq[k] / a.count[k] - lastMean * lastMean));
+            }
+            p.mean[k] = lastMean;  // bins without samples (corners beyond the data) repeat the last one
+            p.std[k] = std::max(lastStd, kRadialStdFloor);
+        }
+        radial[it.key()] = std::move(p);
+    }
+    m_radialSums.clear();
 }
 
 void ModelNormalize::finishStats()
@@ -478,6 +578,20 @@ QJsonObject ModelNormalize::toJson() const
                   {QStringLiteral("scale"), scale},
                   {QStringLiteral("zscore"), zscore},
                   {QStringLiteral("stats"), channels}};
+    if (!radial.isEmpty()) {
+        QJsonObject r;
+        for (auto it = radial.constBegin(); it != radial.constEnd(); ++it) {
+            QJsonArray m, sd;
+            for (double v : it->mean)
+                m.append(v);
+            for (double v : it->std)
+                sd.append(v);
+            r.insert(it.key(), QJsonObject{{QStringLiteral("side"), it->side},
+                                           {QStringLiteral("mean"), m},
+                                           {QStringLiteral("std"), sd}});
+        }
+        o.insert(QStringLiteral("radial"), r);
+    }
     o.insert(QStringLiteral("clip_min"), clipMin ? QJsonValue(*clipMin) : QJsonValue());
     o.insert(QStringLiteral("clip_max"), clipMax ? QJsonValue(*clipMax) : QJsonValue());
     return o;
@@ -507,6 +621,19 @@ Expected<ModelNormalize> ModelNormalize::fromJson(const QJsonObject &o, const QS
         n.stats.insert(it.key(), ChannelStats{c.value(QStringLiteral("mean")).toDouble(),
                                               c.value(QStringLiteral("std")).toDouble(),
                                               static_cast<long long>(c.value(QStringLiteral("count")).toDouble())});
+    }
+    const QJsonObject radialJson = o.value(QStringLiteral("radial")).toObject();
+    for (auto it = radialJson.constBegin(); it != radialJson.constEnd(); ++it) {
+        const QJsonObject c = it.value().toObject();
+        RadialProfile p;
+        p.side = c.value(QStringLiteral("side")).toInt();
+        for (const QJsonValue &v : c.value(QStringLiteral("mean")).toArray())
+            p.mean.push_back(v.toDouble());
+        for (const QJsonValue &v : c.value(QStringLiteral("std")).toArray())
+            p.std.push_back(v.toDouble());
+        if (p.side < 2 || p.mean.size() < 2 || p.mean.size() != p.std.size())
+            return Error{file, QStringLiteral("radial normalisation of channel '%1' is malformed").arg(it.key())};
+        n.radial.insert(it.key(), std::move(p));
     }
     return n;
 }

@@ -171,6 +171,24 @@ public:
     bool zscore = false;
     QMap<QString, ChannelStats> stats;  // channel key ("171", "hmi") -> statistics of transformed values
 
+    /// A radial climatology of one channel on a side x side model image: the mean and standard deviation of
+    /// the transformed values as functions of the distance r (pixels) from the image centre ((side-1)/2, the
+    /// disk centre of a recentred prep), one sample per pixel of r, linearly interpolated. Normalising by it,
+    /// (t(x) - mean(r)) / std(r), removes what every day shares (the disk, limb darkening or brightening, the
+    /// corona's fall-off) and leaves what differs (regions, network, flares); without it, a ViT sees 95% the
+    /// same tokens every day (MODEL_CARD.md of the default model).
+    struct RadialProfile {
+        int side = 0;
+        std::vector<double> mean, std;  // index k = r of k pixels
+    };
+    QMap<QString, RadialProfile> radial;  // used instead of `stats` for the channels it has
+    /// Smallest std(r) used, in transformed units (off-disk HMI is all zeros: its std is 0).
+    static constexpr double kRadialStdFloor = 0.1;
+    /// Accumulates the radial profile of `channel` from one side x side image of values that are ALREADY
+    /// transformed (non-finite values skipped); finishRadial() turns the sums into `radial`.
+    void accumulateRadial(const QString &channel, const float *transformed, int side);
+    void finishRadial();
+
     /// Pointwise transform (after clipping), without the z-score.
     double transformValue(double x) const;
     double inverseTransformValue(double y) const;
@@ -198,6 +216,11 @@ public:
 
 private:
     QMap<QString, RunningStats> m_accumulators;
+    struct RadialSums {
+        int side = 0;
+        std::vector<double> sum, sumSq, count;
+    };
+    QMap<QString, RadialSums> m_radialSums;
 };
 
 }  // namespace solarchip

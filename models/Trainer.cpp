@@ -440,6 +440,30 @@ Expected<Trainer> Trainer::create(TrainerOptions options, bool resume, const QJs
     auto ds = Dataset::open(options.data);
     if (!ds)
         return ds.error();
+    if (options.radialNormSets > 0 && options.data.prep.normalize.radial.isEmpty()) {
+        // The radial climatology of the training sets (evenly spaced over the training period), measured on
+        // the transformed values; a resumed run has it in run.json already.
+        ModelNormalize norm = options.data.prep.normalize;
+        const int nTrain = ds->size(Split::Train);
+        const int k = std::min(nTrain, options.radialNormSets);
+        int used = 0;
+        for (int j = 0; j < k; ++j) {
+            auto s = ds->sample(Split::Train, static_cast<int>(static_cast<long long>(j) * nTrain / k), nullptr, 0);
+            if (!s)
+                continue;  // an unreadable set is skipped here and reported when training meets it
+            for (int c = 0; c < s->channels.size(); ++c)
+                norm.accumulateRadial(s->channels[c], s->plane(c), s->side);
+            ++used;
+        }
+        if (used == 0)
+            return Error{options.data.archiveDir, QStringLiteral("no readable training set to measure the radial normalisation on")};
+        norm.finishRadial();
+        options.data.prep.normalize = norm;
+        t.options = options;
+        ds = Dataset::open(options.data);
+        if (!ds)
+            return ds.error();
+    }
     t.dataset.emplace(std::move(*ds));
     const int nTrain = t.dataset->size(Split::Train);
     t.stepsPerEpoch = nTrain / t.globalBatch();

@@ -62,6 +62,8 @@ struct TrainerOptions {
     int batchSize = 8;       ///< micro-batch
     int batchWindow = 0;     ///< > global batch: each batch drawn from this many consecutive training sets
                              ///< (time-local hard negatives, epochOrderTimeLocal); 0: uniformly shuffled
+    int radialNormSets = 0;  ///< > 0 (new runs): measure a radial climatology (ModelNormalize::radial) on this
+                             ///< many training sets, evenly spaced, and normalise by it (saved with the model)
     long long stopAtStep = 0;  ///< > 0: pause (checkpoint, exit as cancelled) once this step is reached; the
                                ///< schedule still spans maxSteps. Per invocation, not saved in run.json.
     int accumulation = 1;    ///< micro-batches per optimizer step (global batch = batchSize * accumulation)

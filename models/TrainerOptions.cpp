@@ -59,6 +59,7 @@ QJsonObject TrainerOptions::toJson() const
                       {QStringLiteral("max_steps"), static_cast<double>(maxSteps)},
                       {QStringLiteral("batch"), batchSize},
                       {QStringLiteral("batch_window"), batchWindow},
+                      {QStringLiteral("radial_norm_sets"), radialNormSets},
                       {QStringLiteral("accumulation"), accumulation},
                       {QStringLiteral("lr"), lr},
                       {QStringLiteral("min_lr"), minLr},
@@ -117,6 +118,7 @@ Expected<TrainerOptions> TrainerOptions::fromJson(const QJsonObject &json)
     o.maxSteps = static_cast<long long>(p.value(QStringLiteral("max_steps")).toDouble(0));
     o.batchSize = p.value(QStringLiteral("batch")).toInt(o.batchSize);
     o.batchWindow = p.value(QStringLiteral("batch_window")).toInt(0);
+    o.radialNormSets = p.value(QStringLiteral("radial_norm_sets")).toInt(0);
     o.accumulation = p.value(QStringLiteral("accumulation")).toInt(o.accumulation);
     o.lr = p.value(QStringLiteral("lr")).toDouble(o.lr);
     o.minLr = p.value(QStringLiteral("min_lr")).toDouble(o.minLr);

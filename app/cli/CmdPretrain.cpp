@@ -63,6 +63,8 @@ int runPretrain(const QStringList &args)
         {"batch", "Micro-batch size (default 8).", "8"},
         {"batch-window", "Draw each batch from this many consecutive (in time) training sets: nearby times as hard "
                          "negatives for the CLS loss (default 0: uniformly shuffled).", "0"},
+        {"radial-norm", "Normalise by a radial climatology (mean and std of the transformed values against the distance "
+                        "from the disk centre) measured on this many training sets (default 0: off).", "0"},
         {"stop-at", "Pause at this step (checkpoint, exit; --resume continues). The schedule still spans --max-steps.", "0"},
         {"accum", "Micro-batches per optimizer step (default 1).", "1"},
         {"lr", "Peak learning rate (default 5e-4).", "5e-4"},
@@ -148,6 +150,7 @@ int runPretrain(const QStringList &args)
         o.maxSteps = static_cast<long long>(num["max-steps"]);
         o.batchSize = static_cast<int>(num["batch"]);
         o.batchWindow = static_cast<int>(num["batch-window"]);
+        o.radialNormSets = static_cast<int>(num["radial-norm"]);
         o.accumulation = static_cast<int>(num["accum"]);
         o.lr = num["lr"];
         o.minLr = num["min-lr"];

@@ -12,6 +12,8 @@
 #include <QtTest>
 
 #include <cmath>
+#include <limits>
+#include <vector>
 
 using namespace solarchip;
 
@@ -230,6 +232,69 @@ private slots:
         QVERIFY(!broken.ok());
         QVERIFY(broken.errorString().contains(QLatin1String("bad.json")));
         QVERIFY(!ModelNormalize::load(dir.filePath(QStringLiteral("missing.json"))).ok());
+    }
+
+    // The radial climatology: closed forms. Two images per channel, constant c1 and c2 everywhere: every radius
+    // has mean (c1+c2)/2 and (population) std |c1-c2|/2. A disk of value D (r < R) on 0, and 2D on 0: inside
+    // mean 1.5D, std 0.5D; far outside mean 0 and the std floor.
+    void radialClimatology()
+    {
+        const int side = 64;
+        const std::size_t n = static_cast<std::size_t>(side) * side;
+        ModelNormalize norm;
+        norm.transform = ModelTransform::SignedLog;
+        std::vector<float> a(n, 1.0f), b(n, 3.0f);
+        norm.accumulateRadial(QStringLiteral("171"), a.data(), side);
+        norm.accumulateRadial(QStringLiteral("171"), b.data(), side);
+        const double c = 0.5 * (side - 1), R = 20.0, D = 4.0;
+        std::vector<float> d1(n), d2(n);
+        for (int y = 0; y < side; ++y)
+            for (int x = 0; x < side; ++x) {
+                const bool in = std::hypot(x - c, y - c) < R;
+                d1[y * side + x] = in ? D : 0.0f;
+                d2[y * side + x] = in ? 2 * D : 0.0f;
+            }
+        d2[0] = std::numeric_limits<float>::quiet_NaN();  // skipped, not poisoning its bin
+        norm.accumulateRadial(QStringLiteral("hmi"), d1.data(), side);
+        norm.accumulateRadial(QStringLiteral("hmi"), d2.data(), side);
+        norm.finishRadial();
+        QVERIFY(norm.radial.contains(QStringLiteral("171")) && norm.radial.contains(QStringLiteral("hmi")));
+        const auto &p171 = norm.radial[QStringLiteral("171")];
+        QCOMPARE(p171.side, side);
+        QVERIFY(p171.mean.size() >= static_cast<std::size_t>(std::ceil(c * std::sqrt(2.0))) + 1);
+        for (std::size_t k = 0; k < p171.mean.size(); ++k) {
+            QVERIFY2(close(p171.mean[k], 2.0, 1e-12, 1e-12), qPrintable(msg("mean", p171.mean[k], 2.0)));
+            QVERIFY(close(p171.std[k], 1.0, 1e-9, 1e-9));
+        }
+        const auto &ph = norm.radial[QStringLiteral("hmi")];
+        for (int k : {0, 5, 15})
+            QVERIFY2(close(ph.mean[k], 1.5 * D, 1e-9, 1e-9) && close(ph.std[k], 0.5 * D, 1e-9, 1e-9),
+                     qPrintable(msg("disk mean", ph.mean[k], 1.5 * D)));
+        for (int k : {25, 35, 44}) {
+            QVERIFY(close(ph.mean[k], 0.0, 1e-12, 1e-12));
+            QCOMPARE(ph.std[k], ModelNormalize::kRadialStdFloor);
+        }
+        // apply(): the transform, then (v - mean(r)) / std(r), for a value at the image centre and at a corner.
+        std::vector<float> img(n, 10.0f), out(n);
+        QVERIFY(norm.apply(QStringLiteral("171"), img.data(), out.data(), n).ok());
+        const double expect = (std::log1p(10.0) - 2.0) / 1.0;
+        QVERIFY(close(out[0], expect, 1e-5));
+        QVERIFY(close(out[(side / 2) * side + side / 2], expect, 1e-5));
+        std::vector<float> back(n);
+        QVERIFY(norm.invert(QStringLiteral("171"), out.data(), back.data(), n).ok());
+        QVERIFY(close(back[123], 10.0, 1e-4));
+        // The wrong image size is an error naming the channel; the profiles survive JSON.
+        auto wrong = norm.apply(QStringLiteral("171"), img.data(), out.data(), n / 4);
+        QVERIFY(!wrong.ok() && wrong.errorString().contains(QLatin1String("171")));
+        auto again = ModelNormalize::fromJson(norm.toJson());
+        QVERIFY2(again.ok(), qPrintable(again.errorString()));
+        QCOMPARE(again->radial[QStringLiteral("hmi")].mean, ph.mean);
+        QCOMPARE(again->radial[QStringLiteral("hmi")].std, ph.std);
+        QCOMPARE(again->radial[QStringLiteral("hmi")].side, side);
+        // A channel without a profile keeps the plain transform.
+        float v = 10.0f, o = 0;
+        QVERIFY(norm.apply(QStringLiteral("193"), &v, &o, 1).ok());
+        QVERIFY(close(o, std::log1p(10.0), 1e-6));
     }
 
     void clipPercentiles()
