@@ -65,7 +65,8 @@ QJsonObject AlignMetrics::toJson() const
                        {QStringLiteral("patch_top1"), patchTop1},
                        {QStringLiteral("patch_mean_rank"), patchMeanRank},
                        {QStringLiteral("patch_chance"), patchChance},
-                       {QStringLiteral("patch_mean_rank_chance"), patchMeanRankChance}};
+                       {QStringLiteral("patch_mean_rank_chance"), patchMeanRankChance},
+                       {QStringLiteral("patch_top1_other_time"), patchTop1OtherTime}};
 }
 
 Expected<AlignMetrics> EvalAlign::evaluate(const ChannelEmbeddings &hmi, const ChannelEmbeddings &aia)
@@ -112,6 +113,14 @@ Expected<AlignMetrics> EvalAlign::evaluate(const ChannelEmbeddings &hmi, const C
     const double total = static_cast<double>(n) * np;
     m.patchTop1 = static_cast<double>(hits) / total;
     m.patchMeanRank = rankSum / total;
+    long long otherHits = 0;
+    double otherRanks = 0;
+    for (int s = 0; s < n; ++s) {
+        const std::vector<float> q = normalizedRows(aia.patchesOf(s), np, dim);
+        const std::vector<float> c = normalizedRows(hmi.patchesOf((s + n / 2) % n), np, dim);
+        rankDiagonal(q.data(), c.data(), np, dim, otherHits, otherRanks);
+    }
+    m.patchTop1OtherTime = static_cast<double>(otherHits) / total;
     return m;
 }
 

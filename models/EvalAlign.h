@@ -5,6 +5,10 @@
 //           samples' AIA CLS embeddings) to the HMI CLS embedding of sample i?
 //  - patch: within one sample, for each AIA patch p, is the HMI patch at the same grid position p the nearest
 //           among that sample's HMI patches? (The intra-sample question the method's L_int trains for.)
+//  - patch_top1_other_time: the same question asked with the HMI patches of another sample (half the evaluated
+//           set away in time order). Cells matched by content score near chance here; cells matched by where
+//           they are (e.g. a ViT whose two encoders learned aligned positional embeddings) score as high as on
+//           patch_top1. patch_top1 - patch_top1_other_time is the part of the alignment that content explains.
 // Ranks are 1-based and pessimistic on ties (an equally similar wrong candidate counts as ranked above the
 // right one), so a degenerate encoder that maps everything to one vector scores rank n, not 1.
 // Chance levels: top1 = 1/n (1/N for patches), mean rank = (n+1)/2 ((N+1)/2).
@@ -43,9 +47,10 @@ struct AlignMetrics {
     double patchMeanRank = 0;
     double patchChance = 0;   // 1/N
     double patchMeanRankChance = 0;  // (N+1)/2
+    double patchTop1OtherTime = 0;   // patch_top1 with the HMI patches of sample (i + n/2) mod n
 
     /// Keys: n_samples, n_patches, cls_top1, cls_mean_rank, cls_chance, cls_mean_rank_chance, patch_top1,
-    /// patch_mean_rank, patch_chance, patch_mean_rank_chance.
+    /// patch_mean_rank, patch_chance, patch_mean_rank_chance, patch_top1_other_time.
     QJsonObject toJson() const;
 };
 

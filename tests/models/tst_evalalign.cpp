@@ -13,6 +13,7 @@
 
 #include <cmath>
 #include <numbers>
+#include <algorithm>
 #include <random>
 
 using namespace solarchip;
@@ -65,9 +66,33 @@ private Q_SLOTS:
     void randomEmbeddingsScoreChance();
     void shiftedCircleHasKnownRanks();
     void degenerateEmbeddingsRankLast();
+    void otherTimeSeparatesContentFromPosition();
     void refusesMismatchedShapes();
     void cliReportsEveryMetricOnAnArchive();
 };
+
+// Cells coded by position only (the same vectors every sample) match as well with another time's HMI as with
+// their own; cells coded by content (independent random vectors per sample, shared by the two modalities) only
+// with their own: patch_top1_other_time 1 and ~chance (1/64) respectively.
+void TestEvalAlign::otherTimeSeparatesContentFromPosition()
+{
+    std::mt19937 rng(11);
+    const int n = 30, np = 64, dim = 24;
+    const ChannelEmbeddings one = randomEmbeddings(1, np, dim, rng);
+    ChannelEmbeddings positional = randomEmbeddings(n, np, dim, rng);
+    for (int s = 0; s < n; ++s)
+        std::copy(one.patch.begin(), one.patch.end(), positional.patch.begin() + static_cast<std::ptrdiff_t>(s) * np * dim);
+    auto p = EvalAlign::evaluate(positional, positional);
+    QVERIFY(p.ok());
+    QCOMPARE(p->patchTop1, 1.0);
+    QCOMPARE(p->patchTop1OtherTime, 1.0);
+    const ChannelEmbeddings content = randomEmbeddings(n, np, dim, rng);
+    auto c = EvalAlign::evaluate(content, content);
+    QVERIFY(c.ok());
+    QCOMPARE(c->patchTop1, 1.0);
+    QVERIFY2(std::abs(c->patchTop1OtherTime - 1.0 / np) < 0.01, qPrintable(QString::number(c->patchTop1OtherTime)));
+    QVERIFY(c->toJson().contains(QStringLiteral("patch_top1_other_time")));
+}
 
 void TestEvalAlign::identicalEmbeddingsAreAlwaysTop1()
 {
