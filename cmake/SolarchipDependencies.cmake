@@ -27,6 +27,8 @@ find_package(Torch REQUIRED)
 find_package(OpenMP REQUIRED)
 find_package(faiss REQUIRED)
 find_package(Threads REQUIRED)
+# SQLite itself (the library Qt's QSQLITE driver uses): core reads bulk catalog rows through its C API.
+find_package(SQLite3 REQUIRED)
 find_package(benchmark QUIET)
 
 find_program(SOLARCHIP_PYTHON3 NAMES python3 PATHS /usr/bin NO_DEFAULT_PATH)

@@ -40,6 +40,43 @@ Observation Catalog::Impl::observationFromRow(const QSqlQuery &q) const
     return o;
 }
 
+Observation Catalog::Impl::observationFromStatement(const detail::SqliteStatement &s, RepeatedTexts &texts) const
+{
+    auto repeated = [&](int slot, int column) {
+        const QByteArray raw = s.rawText(column);
+        if (raw != texts.bytes[slot] || texts.value[slot].isNull()) {
+            texts.bytes[slot] = QByteArray(raw.constData(), raw.size());  // deep copy: raw dies at the next step
+            texts.value[slot] = QString::fromUtf8(raw);
+        }
+        return texts.value[slot];
+    };
+    Observation o;
+    o.id = s.int64(0);
+    o.relativePath = s.text(1);
+    o.path = absolute(o.relativePath);
+    o.instrument = repeated(0, 2);
+    o.detector = repeated(1, 3);
+    o.channel = repeated(2, 4);
+    o.timeMs = s.int64(5);
+    o.wavelength = s.real(6);
+    o.exptime = s.real(7);
+    o.naxis1 = static_cast<int>(s.int64(8));
+    o.naxis2 = static_cast<int>(s.int64(9));
+    o.bitpix = static_cast<int>(s.int64(10));
+    o.hdu = static_cast<int>(s.int64(11));
+    o.compression = repeated(3, 12);
+    o.unit = repeated(4, 13);
+    o.level = s.real(14);
+    o.quality = s.int64(15);
+    o.cdelt1 = s.real(16);
+    o.cdelt2 = s.real(17);
+    o.crota2 = s.real(18);
+    o.rsunObs = s.real(19);
+    o.fileSize = s.int64(20);
+    o.mtimeMs = s.int64(21);
+    return o;
+}
+
 Expected<Observation> Catalog::Impl::nearest(QSqlQuery &q, const QString &channel, qint64 t, qint64 tol) const
 {
     // Two index probes (at or before t, after t), each bounded by the tolerance.

@@ -5,6 +5,7 @@
 
 #include "core/Catalog.h"
 #include "core/CatalogDatabase.h"
+#include "core/detail/SqliteStatement.h"
 
 #include <QSqlQuery>
 
@@ -22,6 +23,13 @@ public:
     QString absolute(const QString &rel) const { return root + QLatin1Char('/') + rel; }
     /// A row selected with kObservationColumns.
     Observation observationFromRow(const QSqlQuery &q) const;
+    /// The same through SQLite's C API, for bulk reads. The text columns that repeat from row to row
+    /// (instrument, detector, channel, compression, unit) share one QString per distinct value via `texts`.
+    struct RepeatedTexts {
+        QByteArray bytes[5];
+        QString value[5];
+    };
+    Observation observationFromStatement(const detail::SqliteStatement &s, RepeatedTexts &texts) const;
     Expected<QDateTime> timeExtreme(const QString &fn, const QString &channel) const;
     Expected<Observation> neighbour(const QDateTime &time, const QString &channel, bool after) const;
     /// The observation of `channel` closest to t within tol (inclusive; ties: the earlier); id 0 when none.

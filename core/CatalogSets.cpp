@@ -102,19 +102,26 @@ Expected<QVector<ObservationSet>> Catalog::completeSets(const QDateTime &from, c
     const QString qualityFilter = options.nominalQualityOnly ? QStringLiteral(" AND quality = 0") : QString();
     QSqlQuery q(*dbx);
     q.setForwardOnly(true);
+    // Bulk reads go through SQLite directly (detail/SqliteStatement.h): Qt Sql's per-value QVariant costs more
+    // than the rest of this function on a large archive.
     for (int c = 0; c < nch; ++c) {
         const bool isAnchor = c == anchorIndex;
         // [lo, hi) for the anchor; others within the tolerance of it: [lo - tol, hi + tol) (inclusive is fine).
         seriesLo[c] = isAnchor ? lo : saturatingAdd(lo, -tol);
         seriesHi[c] = isAnchor ? saturatingAdd(hi, -1) : saturatingAdd(hi, tol);
-        if (Status s = d->db->exec(q, QStringLiteral("SELECT t_ms, id FROM files WHERE channel = ? AND t_ms >= ? AND "
-                                                     "t_ms <= ?%1 ORDER BY t_ms")
-                                          .arg(qualityFilter),
-                                   {ch->at(c), seriesLo[c], seriesHi[c]});
-            !s)
-            return s.error();
-        while (q.next())
-            series[c].push_back(TimeId{q.value(0).toLongLong(), q.value(1).toLongLong()});
+        auto scan = detail::SqliteStatement::prepare(
+            *dbx, QStringLiteral("SELECT t_ms, id FROM files WHERE channel = ? AND t_ms >= ? AND t_ms <= ?%1 ORDER BY t_ms")
+                      .arg(qualityFilter));
+        if (!scan)
+            return scan.error();
+        scan->bind(1, ch->at(c));
+        scan->bind(2, seriesLo[c]);
+        scan->bind(3, seriesHi[c]);
+        Status st;
+        while (scan->next(&st))
+            series[c].push_back(TimeId{scan->int64(0), scan->int64(1)});
+        if (!st)
+            return st.error();
     }
 
     // 2. Walk the anchor's observations; one moving cursor per channel (both lists are in time order). A set is
@@ -183,18 +190,24 @@ Expected<QVector<ObservationSet>> Catalog::completeSets(const QDateTime &from, c
         obs[c].resize(s.size());
         QVector<int> missing;  // used indices not filled by the scan
         if (count * 2 >= last - first + 1) {
-            if (Status st = d->db->exec(q, QStringLiteral("SELECT %1 FROM files WHERE channel = ? AND t_ms >= ? AND "
-                                                          "t_ms <= ?%2 ORDER BY t_ms")
-                                               .arg(kObservationColumns, qualityFilter),
-                                        {ch->at(c), s[first].t, s[last].t});
-                !st)
-                return st.error();
+            auto rows = detail::SqliteStatement::prepare(
+                *dbx, QStringLiteral("SELECT %1 FROM files WHERE channel = ? AND t_ms >= ? AND t_ms <= ?%2 ORDER BY t_ms")
+                          .arg(kObservationColumns, qualityFilter));
+            if (!rows)
+                return rows.error();
+            rows->bind(1, ch->at(c));
+            rows->bind(2, s[first].t);
+            rows->bind(3, s[last].t);
+            Catalog::Impl::RepeatedTexts texts;
+            Status st;
             int k = first;
-            while (q.next() && k <= last) {
-                if (q.value(0).toLongLong() == s[k].id && used[k])
-                    obs[c][k] = d->observationFromRow(q);
+            while (k <= last && rows->next(&st)) {
+                if (rows->int64(0) == s[k].id && used[k])
+                    obs[c][k] = d->observationFromStatement(*rows, texts);
                 ++k;
             }
+            if (!st)
+                return st.error();
             for (int i = first; i <= last; ++i)
                 if (used[i] && !obs[c][i].isValid())
                     missing << i;

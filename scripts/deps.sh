@@ -12,7 +12,7 @@ PACKAGES=(
   xvfb xauth xfonts-base fonts-dejavu-core
   python3 python3-numpy python3-astropy python3-sunpy python3-torch python3-skimage python3-faiss python3-scipy
   python3-glymur
-  sqlite3
+  sqlite3 libsqlite3-dev
 )
 
 missing=()

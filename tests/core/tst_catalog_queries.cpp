@@ -456,6 +456,35 @@ private slots:
             for (int c = 0; c < channels.size(); ++c)
                 QCOMPARE(s.members[c].relativePath, want[i][c].relativePath);
         }
+        // Bulk rows are decoded through SQLite's C API, single ones through Qt Sql: every field agrees.
+        for (int i = 0; i < std::min<qsizetype>(got->size(), 5); ++i) {
+            for (const Observation &m : (*got)[i].members) {
+                auto one = m_catalog->observationForPath(m.path);
+                QVERIFY2(one, qPrintable(one.errorString()));
+                QCOMPARE(m.id, one->id);
+                QCOMPARE(m.path, one->path);
+                QCOMPARE(m.instrument, one->instrument);
+                QCOMPARE(m.detector, one->detector);
+                QCOMPARE(m.channel, one->channel);
+                QCOMPARE(m.timeMs, one->timeMs);
+                QCOMPARE(m.wavelength, one->wavelength);
+                QCOMPARE(m.exptime, one->exptime);
+                QCOMPARE(m.naxis1, one->naxis1);
+                QCOMPARE(m.naxis2, one->naxis2);
+                QCOMPARE(m.bitpix, one->bitpix);
+                QCOMPARE(m.hdu, one->hdu);
+                QCOMPARE(m.compression, one->compression);
+                QCOMPARE(m.unit, one->unit);
+                QCOMPARE(m.level, one->level);
+                QCOMPARE(m.quality, one->quality);
+                QCOMPARE(m.cdelt1, one->cdelt1);
+                QCOMPARE(m.cdelt2, one->cdelt2);
+                QCOMPARE(m.crota2, one->crota2);
+                QCOMPARE(m.rsunObs, one->rsunObs);
+                QCOMPARE(m.fileSize, one->fileSize);
+                QCOMPARE(m.mtimeMs, one->mtimeMs);
+            }
+        }
     }
 
     void completeSetErrors()
