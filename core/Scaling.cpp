@@ -413,28 +413,34 @@ inline double profileAt(const std::vector<double> &p, double r)
     return p[k] + f * (p[k + 1] - p[k]);
 }
 
+// Checks that `p` fits an image of n values and calls fn(i, mean(r_i), std(r_i)) for every pixel i.
+template <typename Fn>
+Status forEachRadialPixel(const ModelNormalize::RadialProfile &p, const QString &channel, std::size_t n, Fn &&fn)
+{
+    const int side = p.side;
+    if (static_cast<std::size_t>(side) * static_cast<std::size_t>(side) != n || p.mean.size() < 2
+        || p.mean.size() != p.std.size())
+        return Error{{}, QStringLiteral("the radial normalisation of channel '%1' is for %2 x %2 images, not %3 values")
+                             .arg(channel).arg(side).arg(n)};
+    const double c = 0.5 * (side - 1);
+    for (int y = 0; y < side; ++y)
+        for (int x = 0; x < side; ++x) {
+            const double r = std::hypot(x - c, y - c);
+            fn(static_cast<std::size_t>(y) * side + x, profileAt(p.mean, r),
+               std::max(profileAt(p.std, r), ModelNormalize::kRadialStdFloor));
+        }
+    return Status::success();
+}
+
 }  // namespace
 
 Status ModelNormalize::apply(const QString &channel, const float *in, float *out, std::size_t n) const
 {
     const auto rp = radial.constFind(channel);
-    if (rp != radial.constEnd()) {
-        const int side = rp->side;
-        if (static_cast<std::size_t>(side) * static_cast<std::size_t>(side) != n || rp->mean.size() < 2
-            || rp->mean.size() != rp->std.size())
-            return Error{{}, QStringLiteral("the radial normalisation of channel '%1' is for %2 x %2 images, not %3 values")
-                                 .arg(channel).arg(side).arg(n)};
-        const double c = 0.5 * (side - 1);
-        for (int y = 0; y < side; ++y) {
-            for (int x = 0; x < side; ++x) {
-                const std::size_t i = static_cast<std::size_t>(y) * side + x;
-                const double r = std::hypot(x - c, y - c);
-                const double sd = std::max(profileAt(rp->std, r), kRadialStdFloor);
-                out[i] = static_cast<float>((transformValue(in[i]) - profileAt(rp->mean, r)) / sd);
-            }
-        }
-        return Status::success();
-    }
+    if (rp != radial.constEnd())
+        return forEachRadialPixel(*rp, channel, n, [&](std::size_t i, double mean, double sd) {
+            out[i] = static_cast<float>((transformValue(in[i]) - mean) / sd);
+        });
     double mean = 0, invStd = 1;
     if (zscore) {
         const auto it = stats.constFind(channel);
@@ -452,21 +458,10 @@ Status ModelNormalize::apply(const QString &channel, const float *in, float *out
 Status ModelNormalize::invert(const QString &channel, const float *in, float *out, std::size_t n) const
 {
     const auto rp = radial.constFind(channel);
-    if (rp != radial.constEnd()) {
-        const int side = rp->side;
-        if (static_cast<std::size_t>(side) * static_cast<std::size_t>(side) != n || rp->mean.size() < 2)
-            return Error{{}, QStringLiteral("the radial normalisation of channel '%1' is for %2 x %2 images, not %3 values")
-                                 .arg(channel).arg(side).arg(n)};
-        const double c = 0.5 * (side - 1);
-        for (int y = 0; y < side; ++y)
-            for (int x = 0; x < side; ++x) {
-                const std::size_t i = static_cast<std::size_t>(y) * side + x;
-                const double r = std::hypot(x - c, y - c);
-                const double sd = std::max(profileAt(rp->std, r), kRadialStdFloor);
-                out[i] = static_cast<float>(inverseTransformValue(in[i] * sd + profileAt(rp->mean, r)));
-            }
-        return Status::success();
-    }
+    if (rp != radial.constEnd())
+        return forEachRadialPixel(*rp, channel, n, [&](std::size_t i, double mean, double sd) {
+            out[i] = static_cast<float>(inverseTransformValue(in[i] * sd + mean));
+        });
     double mean = 0, sd = 1;
     if (zscore) {
         const auto it = stats.constFind(channel);
