@@ -70,24 +70,12 @@ Record readRecord(const FoundFile &f)
         return r;
     }
     Observation &o = r.o;
-    o.instrument = instrumentName(meta->instrument);
-    o.detector = meta->detector;
-    o.channel = meta->channel;
-    o.timeMs = meta->tObs.toMSecsSinceEpoch();
-    o.wavelength = meta->wavelength;
-    o.exptime = meta->exptime;
-    o.naxis1 = info->naxis1;
+    o.setFromMeta(*meta);
+    o.naxis1 = info->naxis1;  // the image's own size (the uncompressed one of a tile-compressed HDU)
     o.naxis2 = info->naxis2;
     o.bitpix = info->bitpix;
     o.hdu = info->hdu;
     o.compression = info->compression;
-    o.unit = meta->unit;
-    o.level = meta->level;
-    o.quality = meta->quality;
-    o.cdelt1 = meta->cdelt1;
-    o.cdelt2 = meta->cdelt2;
-    o.crota2 = meta->crota2;
-    o.rsunObs = meta->rsunObs;
     return r;
 }
 

@@ -1,9 +1,30 @@
 #include "core/ObservationSet.h"
 
+#include "core/MapMeta.h"
+
 #include <algorithm>
 #include <cstdlib>
 
 namespace solarchip {
+
+void Observation::setFromMeta(const MapMeta &meta)
+{
+    instrument = instrumentName(meta.instrument);
+    detector = meta.detector;
+    channel = meta.channel;
+    timeMs = meta.tObs.toMSecsSinceEpoch();
+    wavelength = meta.wavelength;
+    exptime = meta.exptime;
+    naxis1 = meta.naxis1;
+    naxis2 = meta.naxis2;
+    unit = meta.unit;
+    level = meta.level;
+    quality = meta.quality;
+    cdelt1 = meta.cdelt1;
+    cdelt2 = meta.cdelt2;
+    crota2 = meta.crota2;
+    rsunObs = meta.rsunObs;
+}
 
 bool ObservationSet::isComplete() const
 {

@@ -11,6 +11,8 @@
 
 namespace solarchip {
 
+struct MapMeta;
+
 /// One catalogued FITS file that could be read as an SDO map.
 struct Observation {
     qint64 id = 0;            // catalog row id (0: no observation)
@@ -35,6 +37,9 @@ struct Observation {
 
     bool isValid() const { return id != 0; }
     QDateTime time() const { return QDateTime::fromMSecsSinceEpoch(timeMs, QTimeZone::utc()); }
+    /// The fields a file's SDO metadata gives (instrument ... rsunObs, naxis from the header's NAXISn); the
+    /// caller adds what depends on the file itself (id, paths, bitpix, HDU, compression, size, mtime).
+    void setFromMeta(const MapMeta &meta);
 };
 
 /// One file per requested channel, all close in time to a reference time. Members are aligned with

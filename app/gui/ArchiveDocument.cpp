@@ -76,21 +76,9 @@ Expected<Observation> describeFile(const QString &path, qint64 id)
     o.id = id;
     o.path = fi.absoluteFilePath();
     o.relativePath = fi.fileName();
-    o.instrument = instrumentName(meta->instrument);
-    o.detector = meta->detector;
-    o.channel = meta->channel;
-    o.timeMs = meta->tObs.toMSecsSinceEpoch();
-    o.wavelength = meta->wavelength;
-    o.exptime = meta->exptime;
+    o.setFromMeta(*meta);
     o.naxis1 = meta->naxis1 > 0 ? meta->naxis1 : width;
     o.naxis2 = meta->naxis2 > 0 ? meta->naxis2 : height;
-    o.unit = meta->unit;
-    o.level = meta->level;
-    o.quality = meta->quality;
-    o.cdelt1 = meta->cdelt1;
-    o.cdelt2 = meta->cdelt2;
-    o.crota2 = meta->crota2;
-    o.rsunObs = meta->rsunObs;
     o.fileSize = fi.size();
     return o;
 }
