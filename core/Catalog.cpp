@@ -256,6 +256,11 @@ Expected<QVector<Observation>> Catalog::observations(const QStringList &channels
     return out;
 }
 
+Expected<QStringList> Catalog::channelsOrPresent(const QStringList &canonical) const
+{
+    return canonical.isEmpty() ? channels() : Expected<QStringList>(canonical);
+}
+
 Expected<QHash<QString, QVector<qint64>>> Catalog::timesByChannel(const QStringList &channelsIn,
                                                                    const QDateTime &from, const QDateTime &to) const
 {
@@ -265,12 +270,9 @@ Expected<QHash<QString, QVector<qint64>>> Catalog::timesByChannel(const QStringL
     auto ch = canonicalChannels(channelsIn);
     if (!ch)
         return ch.error();
-    if (ch->isEmpty()) {
-        auto present = channels();
-        if (!present)
-            return present.error();
-        ch = *present;
-    }
+    ch = channelsOrPresent(*ch);
+    if (!ch)
+        return ch.error();
     QHash<QString, QVector<qint64>> out;
     QSqlQuery q(*dbx);
     q.setForwardOnly(true);

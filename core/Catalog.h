@@ -192,6 +192,8 @@ public:
 
 private:
     explicit Catalog(std::unique_ptr<Impl> impl);
+    /// `canonical` (already canonical keys), or every channel present when it is empty.
+    Expected<QStringList> channelsOrPresent(const QStringList &canonical) const;
     std::unique_ptr<Impl> d;
 };
 

@@ -34,13 +34,10 @@ Expected<QVector<DaySummary>> Catalog::days(const QDateTime &from, const QDateTi
     // Whole days overlapping [from, to).
     const qint64 dayLo = from.isValid() ? floorDiv(from.toMSecsSinceEpoch(), kMsPerDay) : std::numeric_limits<qint64>::min();
     const qint64 dayHi = to.isValid() ? floorDiv(to.toMSecsSinceEpoch() - 1, kMsPerDay) : std::numeric_limits<qint64>::max();
-    QStringList chans = *ch;
-    if (chans.isEmpty()) {
-        auto present = channels();
-        if (!present)
-            return present.error();
-        chans = *present;
-    }
+    auto present = channelsOrPresent(*ch);
+    if (!present)
+        return present.error();
+    const QStringList chans = *present;
     // One query per channel with integer columns (decoding a text column per row costs more than the scan).
     QMap<qint64, QMap<QString, int>> byDay;
     QSqlQuery q(*dbx);
@@ -76,12 +73,9 @@ Expected<Availability> Catalog::availability(const QDateTime &fromIn, const QDat
     auto ch = canonicalChannels(channelsIn);
     if (!ch)
         return ch.error();
-    if (ch->isEmpty()) {
-        auto present = channels();
-        if (!present)
-            return present.error();
-        ch = *present;
-    }
+    ch = channelsOrPresent(*ch);
+    if (!ch)
+        return ch.error();
     a.channels = *ch;
 
     // An open range means the catalog's span.
