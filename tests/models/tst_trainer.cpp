@@ -103,6 +103,19 @@ private Q_SLOTS:
     void refusesToOverwriteARun();
 
 private:
+    // The run the resume tests repeat: kResumeSteps steps, checkpoints every 3, validation every 7, seed 17.
+    static constexpr int kResumeSteps = 40;
+    QStringList resumeRunArgs(const QString &runDir) const
+    {
+        return {QStringLiteral("pretrain"), QStringLiteral("--archive"), m_archive, QStringLiteral("--preset"),
+                m_backbone, QStringLiteral("--out"), runDir, QStringLiteral("--batch"), QStringLiteral("4"),
+                QStringLiteral("--max-steps"), QString::number(kResumeSteps), QStringLiteral("--checkpoint-every"),
+                QStringLiteral("3"), QStringLiteral("--validate-every"), QStringLiteral("7"),
+                QStringLiteral("--val-fraction"), QStringLiteral("0.25"), QStringLiteral("--val-gap-hours"),
+                QStringLiteral("6"), QStringLiteral("--seed"), QStringLiteral("17"), QStringLiteral("--threads"),
+                QStringLiteral("1"), QStringLiteral("--workers"), QStringLiteral("3"), QStringLiteral("--quiet")};
+    }
+
     QTemporaryDir m_dir{scratchDir()};
     QString m_archive, m_backbone;
 };
@@ -275,16 +288,8 @@ void TestTrainer::metricsLinesCarryEveryField()
 
 void TestTrainer::killNineAndResumeIsBitExact()
 {
-    const int steps = 40;
-    auto args = [&](const QString &runDir) {
-        return QStringList{QStringLiteral("pretrain"), QStringLiteral("--archive"), m_archive, QStringLiteral("--preset"),
-                           m_backbone, QStringLiteral("--out"), runDir, QStringLiteral("--batch"), QStringLiteral("4"),
-                           QStringLiteral("--max-steps"), QString::number(steps), QStringLiteral("--checkpoint-every"),
-                           QStringLiteral("3"), QStringLiteral("--validate-every"), QStringLiteral("7"),
-                           QStringLiteral("--val-fraction"), QStringLiteral("0.25"), QStringLiteral("--val-gap-hours"),
-                           QStringLiteral("6"), QStringLiteral("--seed"), QStringLiteral("17"), QStringLiteral("--threads"),
-                           QStringLiteral("1"), QStringLiteral("--workers"), QStringLiteral("3"), QStringLiteral("--quiet")};
-    };
+    const int steps = kResumeSteps;
+    auto args = [&](const QString &runDir) { return resumeRunArgs(runDir); };
     // Straight through.
     const QString straight = m_dir.path() + QStringLiteral("/run-straight");
     const ProcessResult a = run(pretrainBinary(), args(straight), 600000);
@@ -358,13 +363,7 @@ void TestTrainer::stopAtPausesAndResumeIsBitExact()
     const QString straight = m_dir.path() + QStringLiteral("/run-straight");
     QVERIFY(QFileInfo::exists(straight + QStringLiteral("/model-last.safetensors")));
     const QString paused = m_dir.path() + QStringLiteral("/run-paused");
-    const QStringList args{QStringLiteral("pretrain"), QStringLiteral("--archive"), m_archive, QStringLiteral("--preset"),
-                           m_backbone, QStringLiteral("--out"), paused, QStringLiteral("--batch"), QStringLiteral("4"),
-                           QStringLiteral("--max-steps"), QStringLiteral("40"), QStringLiteral("--checkpoint-every"),
-                           QStringLiteral("3"), QStringLiteral("--validate-every"), QStringLiteral("7"),
-                           QStringLiteral("--val-fraction"), QStringLiteral("0.25"), QStringLiteral("--val-gap-hours"),
-                           QStringLiteral("6"), QStringLiteral("--seed"), QStringLiteral("17"), QStringLiteral("--threads"),
-                           QStringLiteral("1"), QStringLiteral("--workers"), QStringLiteral("3"), QStringLiteral("--quiet")};
+    const QStringList args = resumeRunArgs(paused);
     const ProcessResult a = run(pretrainBinary(), args + QStringList{QStringLiteral("--stop-at"), QStringLiteral("13")}, 600000);
     QVERIFY2(a.exitCode == 0, a.err.constData());
     int last = 0;
@@ -379,7 +378,7 @@ void TestTrainer::stopAtPausesAndResumeIsBitExact()
     // The schedule of the paused run spans all 40 steps (the saved options are the run's, not the pause's).
     const QJsonObject saved = QJsonDocument::fromJson(readAll(paused + QStringLiteral("/run.json"))).object();
     QCOMPARE(saved.value(QStringLiteral("options")).toObject().value(QStringLiteral("optim")).toObject()
-                 .value(QStringLiteral("max_steps")).toInt(), 40);
+                 .value(QStringLiteral("max_steps")).toInt(), kResumeSteps);
     // Resuming with a pause already reached stops again at once, without a step.
     const ProcessResult again = run(pretrainBinary(), args + QStringList{QStringLiteral("--resume"), QStringLiteral("--stop-at"),
                                                                         QStringLiteral("13")}, 600000);
@@ -397,7 +396,7 @@ void TestTrainer::stopAtPausesAndResumeIsBitExact()
     int trainLines = 0;
     for (const QJsonObject &o : jsonLines(readAll(paused + QStringLiteral("/metrics.jsonl"))))
         trainLines += o.value(QStringLiteral("event")).toString() == QLatin1String("train");
-    QCOMPARE(trainLines, 40);
+    QCOMPARE(trainLines, kResumeSteps);
 }
 
 void TestTrainer::refusesToOverwriteARun()
