@@ -8,8 +8,12 @@ JOBS="${JOBS:-2}"
 "$ROOT/scripts/deps.sh"
 export CCACHE_DIR="${CCACHE_DIR:-$HOME/.cache/ccache}"
 export CCACHE_MAXSIZE="${CCACHE_MAXSIZE:-5G}"
+# Paths below the checkout are hashed relative to it, so several checkouts (worktrees) share one cache.
+export CCACHE_BASEDIR="${CCACHE_BASEDIR:-$ROOT}"
+GENERATOR=()
+command -v ninja >/dev/null 2>&1 && GENERATOR=(-G Ninja)
 if [ ! -f "$BUILD_DIR/CMakeCache.txt" ]; then
-  cmake -S "$ROOT" -B "$BUILD_DIR" -DCMAKE_BUILD_TYPE=Release "$@" >/dev/null
+  cmake -S "$ROOT" -B "$BUILD_DIR" "${GENERATOR[@]}" -DCMAKE_BUILD_TYPE=Release "$@" >/dev/null
 elif [ $# -gt 0 ]; then
   cmake "$BUILD_DIR" "$@" >/dev/null
 fi

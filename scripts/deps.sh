@@ -4,7 +4,7 @@
 set -euo pipefail
 
 PACKAGES=(
-  build-essential cmake ccache pkg-config git
+  build-essential cmake ninja-build ccache pkg-config git
   qt6-base-dev libqt6opengl6-dev libqt6sql6-sqlite qt6-tools-dev qt6-svg-dev libgl-dev
   libtorch-dev libopenblas0-openmp
   libcfitsio-dev wcslib-dev libopenjp2-7-dev libopencv-imgproc-dev

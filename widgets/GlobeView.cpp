@@ -1,7 +1,7 @@
 #include "widgets/GlobeView.h"
 
-#include "core/SdoMap.h"
-#include "core/Wcs.h"
+#include "core/map/SdoMap.h"
+#include "core/map/Wcs.h"
 #include "widgets/detail/GlobeGeometry.h"
 
 #include <vtkActor.h>

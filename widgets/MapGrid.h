@@ -4,8 +4,8 @@
 // owns its views; embed it where one MapView would go. HMI is expected already resampled into the AIA
 // frame by core's prep (co-registration); other maps still line up through their WCS.
 
-#include "core/DisplayLimits.h"
-#include "core/SdoMap.h"
+#include "core/map/DisplayLimits.h"
+#include "core/map/SdoMap.h"
 #include "widgets/MapReadout.h"
 
 #include <QWidget>

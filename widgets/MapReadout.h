@@ -3,7 +3,7 @@
 // helioprojective arcsec and heliographic Stonyhurst lon/lat of the pixel centre through core's Wcs
 // ("off disk" when the line of sight misses the Sun), and the observation time.
 
-#include "core/SdoMap.h"
+#include "core/map/SdoMap.h"
 
 #include <QDateTime>
 #include <QMetaType>

@@ -5,8 +5,8 @@
 // paints from a 1024^2 or 512^2 level. render() is thread-safe and GUI-thread-free (QImage only, no
 // QPixmap); renderAsync() runs it on the renderer's own thread pool (pool()) for MapView.
 
-#include "core/DisplayLimits.h"
-#include "core/Image.h"
+#include "core/map/DisplayLimits.h"
+#include "core/base/Image.h"
 #include "widgets/Colormap.h"
 
 #include <QFuture>

@@ -1,6 +1,6 @@
 #include "widgets/MapView.h"
 
-#include "core/MapDifference.h"
+#include "core/map/MapDifference.h"
 #include "widgets/OverlayColorBar.h"
 #include "widgets/OverlayGrid.h"
 #include "widgets/OverlayLabel.h"

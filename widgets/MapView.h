@@ -10,9 +10,9 @@
 // centre of pixel (i, j) at (i, j)), as everywhere in the product. View links (ViewLink) speak world
 // coordinates (helioprojective arcsec) so maps with different plate scales stay aligned.
 
-#include "core/DisplayLimits.h"
-#include "core/Expected.h"
-#include "core/SdoMap.h"
+#include "core/map/DisplayLimits.h"
+#include "core/base/Expected.h"
+#include "core/map/SdoMap.h"
 #include "widgets/MapReadout.h"
 #include "widgets/MapRenderer.h"
 #include "widgets/OverlayLayer.h"

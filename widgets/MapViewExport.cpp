@@ -1,7 +1,7 @@
 // MapView's PNG and FITS export (split from MapView.cpp).
 #include "widgets/MapView.h"
 
-#include "core/FitsWriter.h"
+#include "core/map/FitsWriter.h"
 
 #include <QFileInfo>
 #include <QImageWriter>

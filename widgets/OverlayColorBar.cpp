@@ -1,6 +1,6 @@
 #include "widgets/OverlayColorBar.h"
 
-#include "core/SdoMap.h"
+#include "core/map/SdoMap.h"
 #include "widgets/ColorBar.h"
 
 #include <QCoreApplication>

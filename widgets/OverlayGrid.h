@@ -4,7 +4,7 @@
 // broken where they pass behind the limb, so only the hemisphere facing the observer is drawn. The
 // equator and the central meridian are drawn a little stronger.
 
-#include "core/Wcs.h"
+#include "core/map/Wcs.h"
 #include "widgets/OverlayLayer.h"
 
 #include <QPolygonF>

@@ -1,6 +1,6 @@
 #include "widgets/OverlayLimb.h"
 
-#include "core/SdoMap.h"
+#include "core/map/SdoMap.h"
 
 #include <QCoreApplication>
 

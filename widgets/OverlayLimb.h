@@ -3,7 +3,7 @@
 // asin(R_sun / D_sun) seen from the map's observer, transformed to map pixels point by point (so a rolled,
 // off-centre or rescaled map gets its limb where the WCS puts it).
 
-#include "core/Wcs.h"
+#include "core/map/Wcs.h"
 #include "widgets/OverlayLayer.h"
 
 #include <QPolygonF>

@@ -1,6 +1,6 @@
 #include "widgets/TimelineModel.h"
 
-#include "core/MapMeta.h"
+#include "core/map/MapMeta.h"
 
 #include <algorithm>
 

@@ -1,6 +1,6 @@
 #include "widgets/TimelineView.h"
 
-#include "core/MapMeta.h"
+#include "core/map/MapMeta.h"
 #include "widgets/TimelineModel.h"
 
 #include <QContextMenuEvent>

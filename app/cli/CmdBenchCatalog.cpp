@@ -3,9 +3,9 @@
 #include "app/cli/BenchRegistry.h"
 #include "app/cli/Command.h"
 
-#include "core/Catalog.h"
-#include "core/CatalogFixture.h"
-#include "core/SdoTime.h"
+#include "core/archive/Catalog.h"
+#include "core/archive/CatalogFixture.h"
+#include "core/map/SdoTime.h"
 
 #include <QCommandLineParser>
 #include <QDir>

@@ -6,8 +6,8 @@
 #include "app/cli/BenchRegistry.h"
 #include "app/cli/Command.h"
 
-#include "models/Device.h"
-#include "models/EncoderBenchmark.h"
+#include "models/networks/Device.h"
+#include "models/networks/EncoderBenchmark.h"
 
 #include <QCommandLineParser>
 #include <QCoreApplication>

@@ -5,7 +5,7 @@
 #include "app/cli/BenchRegistry.h"
 #include "app/cli/Command.h"
 
-#include "core/Jp2Reader.h"
+#include "core/map/Jp2Reader.h"
 
 #include <QCommandLineParser>
 #include <QElapsedTimer>

@@ -8,7 +8,7 @@
 #include "app/cli/BenchRegistry.h"
 #include "app/cli/Command.h"
 
-#include "core/Prep.h"
+#include "core/map/Prep.h"
 
 #include <QCommandLineParser>
 #include <QElapsedTimer>

@@ -2,8 +2,8 @@
 // channel; and the questions the GUI and training ask of it (--nearest, --sets, --availability, --list, --bad).
 #include "app/cli/Command.h"
 
-#include "core/Catalog.h"
-#include "core/SdoTime.h"
+#include "core/archive/Catalog.h"
+#include "core/map/SdoTime.h"
 
 #include <QCommandLineParser>
 #include <QJsonArray>

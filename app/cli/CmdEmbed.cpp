@@ -1,11 +1,11 @@
 // solarchip embed [--model CKPT] --archive DIR [--out STORE]: CLS and patch embeddings of every co-temporal set
-// into an embedding store (models/EmbeddingStore.h), resumable and tied to the model's hash.
+// into an embedding store (models/embeddings/EmbeddingStore.h), resumable and tied to the model's hash.
 #include "app/cli/Command.h"
 #include "app/cli/DataCliOptions.h"
 #include "app/cli/ModelCliOptions.h"
 
-#include "models/EmbedSets.h"
-#include "models/EmbeddingStore.h"
+#include "models/embeddings/EmbedSets.h"
+#include "models/embeddings/EmbeddingStore.h"
 
 #include <QCommandLineParser>
 #include <QElapsedTimer>

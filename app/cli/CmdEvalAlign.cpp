@@ -1,13 +1,13 @@
 // solarchip eval-align [--model CKPT] --archive DIR --channels hmi,171 [--json]: cross-modal alignment of a
-// SolarCHIP model on held-out times (models/EvalAlign.h): cls_top1, patch_top1, their chance levels and mean
+// SolarCHIP model on held-out times (models/embeddings/EvalAlign.h): cls_top1, patch_top1, their chance levels and mean
 // ranks. Without --model, the shipped default model. --untrained scores a freshly initialised model of the same
 // configuration (the baseline a trained model must beat).
 #include "app/cli/Command.h"
 #include "app/cli/DataCliOptions.h"
 #include "app/cli/ModelCliOptions.h"
 
-#include "models/EmbedSets.h"
-#include "models/EvalAlign.h"
+#include "models/embeddings/EmbedSets.h"
+#include "models/embeddings/EvalAlign.h"
 
 #include <QCommandLineParser>
 #include <QDateTime>

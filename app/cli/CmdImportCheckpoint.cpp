@@ -3,7 +3,7 @@
 // model_dict.<modality>. prefix) into our safetensors model file, validating every key and shape.
 #include "app/cli/Command.h"
 
-#include "models/CheckpointImport.h"
+#include "models/networks/CheckpointImport.h"
 
 #include <QCommandLineParser>
 #include <QJsonArray>

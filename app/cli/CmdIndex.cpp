@@ -1,8 +1,8 @@
 // solarchip index DIR [--db PATH] [--json] [--threads N]: build or bring up to date the catalog of an archive.
 #include "app/cli/Command.h"
 
-#include "core/Catalog.h"
-#include "core/SdoTime.h"
+#include "core/archive/Catalog.h"
+#include "core/map/SdoTime.h"
 
 #include <QCommandLineParser>
 #include <QJsonArray>

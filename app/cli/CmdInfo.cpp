@@ -1,8 +1,8 @@
 // solarchip info FILE [--json]: what a map is, where it is, and its pixel statistics.
 #include "app/cli/Command.h"
 
-#include "core/SdoMap.h"
-#include "core/SdoTime.h"
+#include "core/map/SdoMap.h"
+#include "core/map/SdoTime.h"
 
 #include <QCommandLineParser>
 #include <QJsonArray>

@@ -3,7 +3,7 @@
 // writes a float16 copy (how the default model is shipped: half the size, same forward to ~1e-3).
 #include "app/cli/Command.h"
 
-#include "models/TrainedModel.h"
+#include "models/networks/TrainedModel.h"
 
 #include <QCommandLineParser>
 #include <QCryptographicHash>

@@ -3,9 +3,9 @@
 // header. A thin adapter over core/Prep (the GUI and the training pipeline call the same functions).
 #include "app/cli/Command.h"
 
-#include "core/FitsWriter.h"
-#include "core/Prep.h"
-#include "core/SdoTime.h"
+#include "core/map/FitsWriter.h"
+#include "core/map/Prep.h"
+#include "core/map/SdoTime.h"
 
 #include <QCommandLineParser>
 #include <QElapsedTimer>

@@ -4,7 +4,7 @@
 #include "app/cli/Command.h"
 #include "app/cli/DataCliOptions.h"
 
-#include "models/Trainer.h"
+#include "models/training/Trainer.h"
 
 #include <QCommandLineParser>
 #include <QFile>

@@ -1,14 +1,15 @@
 // solarchip synth OUT --start ISO --days N --cadence HOURS --size PX --channels LIST --seed S [--json]:
 // write a synthetic SDO archive (real file names and header conventions, ground truth, flare list).
-// Layout (see core/SyntheticSun.h):
+// Layout (see core/synthetic/SyntheticSun.h):
 //   OUT/synth.json, OUT/<channel>/YYYY/MM/DD/<JSOC name>.fits, OUT/truth/YYYY/MM/DD/truth_*.json,
 //   OUT/swpc_flarelist_YYYYMMDD-YYYYMMDD.csv
 // Re-running with the same arguments skips the files that exist (resume after a kill).
 #include "app/cli/Command.h"
 
-#include "core/MapMeta.h"
-#include "core/SdoTime.h"
-#include "core/SyntheticSun.h"
+#include "core/map/MapMeta.h"
+#include "core/map/SdoTime.h"
+#include "core/synthetic/SyntheticArchiveWriter.h"
+#include "core/synthetic/SyntheticSun.h"
 
 #include <QCommandLineParser>
 #include <QDir>
@@ -182,7 +183,7 @@ int runSynth(const QStringList &args)
         err.flush();
         return true;
     };
-    auto result = SyntheticSun::generate(o, progress);
+    auto result = SyntheticArchiveWriter::run(o, progress);
     if (!quiet && !json && lastStep > 0)
         err << QStringLiteral(" (%1 s)").arg((clock.elapsed() - stepStartMs) / 1000.0, 0, 'f', 2) << Qt::endl;
     if (!result)

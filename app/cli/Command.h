@@ -2,7 +2,7 @@
 // The `solarchip` command-line tool: one small file per subcommand, each registering itself here.
 // Subcommands are thin adapters over core/ and models/ (the GUI calls the same engine).
 
-#include "core/Expected.h"
+#include "core/base/Expected.h"
 
 #include <QJsonDocument>
 #include <QJsonObject>

@@ -1,7 +1,7 @@
 #include "app/cli/DataCliOptions.h"
 
-#include "core/MapMeta.h"
-#include "core/SdoTime.h"
+#include "core/map/MapMeta.h"
+#include "core/map/SdoTime.h"
 
 namespace solarchip::cli {
 

@@ -2,7 +2,7 @@
 // Command-line options shared by pretrain, embed and eval-align: which archive, which channels, which
 // co-temporal sets, and the tensor cache.
 
-#include "models/Dataset.h"
+#include "models/data/Dataset.h"
 
 #include <QCommandLineParser>
 #include <QString>

@@ -1,6 +1,6 @@
 #include "app/cli/ModelCliOptions.h"
 
-#include "models/Device.h"
+#include "models/networks/Device.h"
 
 namespace solarchip::cli {
 

@@ -1,7 +1,7 @@
 #pragma once
 // --model / --device handling shared by embed and eval-align: load a model file, or the shipped default model.
 
-#include "models/TrainedModel.h"
+#include "models/networks/TrainedModel.h"
 
 #include <QCommandLineParser>
 

@@ -1,9 +1,9 @@
 #include "app/gui/ArchiveDocument.h"
 
-#include "core/FitsReader.h"
-#include "core/Jp2Reader.h"
-#include "core/MapMeta.h"
-#include "core/ThreadPriority.h"
+#include "core/map/FitsReader.h"
+#include "core/map/Jp2Reader.h"
+#include "core/map/MapMeta.h"
+#include "core/base/ThreadPriority.h"
 #include "widgets/TimelineModel.h"
 
 #include <QCoreApplication>

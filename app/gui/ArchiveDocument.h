@@ -8,8 +8,8 @@
 // The observation document asks this one which files belong to a time (nearestSet, next/previous); with an
 // archive those questions go to the catalog, which answers them in well under a millisecond per query.
 
-#include "core/Catalog.h"
-#include "core/ObservationSet.h"
+#include "core/archive/Catalog.h"
+#include "core/archive/ObservationSet.h"
 
 #include <QDateTime>
 #include <QFuture>

@@ -5,7 +5,7 @@
 // table; "Channel default" returns to sunpy-like defaults. Edits go to the view at once (it re-renders off the
 // UI thread) and are remembered per channel (StudioSettings) through the view's displaySettingsChanged.
 
-#include "core/DisplayLimits.h"
+#include "core/map/DisplayLimits.h"
 #include "widgets/MapView.h"
 
 #include <QPointer>

@@ -1,9 +1,9 @@
 #include "app/gui/DisplayPrep.h"
 
-#include "core/Jp2Reader.h"
-#include "core/PixelFrame.h"
-#include "core/Prep.h"
-#include "core/Resample.h"
+#include "core/map/Jp2Reader.h"
+#include "core/map/PixelFrame.h"
+#include "core/map/Prep.h"
+#include "core/map/Resample.h"
 
 #include <QSize>
 #include <QStringList>

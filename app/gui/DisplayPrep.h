@@ -7,10 +7,10 @@
 // the reference AIA file's header is read for that, so every member of a set loads independently and in
 // parallel, and the key names the reference so a map prepared for one frame is never served for another.
 
-#include "core/Expected.h"
-#include "core/MapCache.h"
-#include "core/ObservationSet.h"
-#include "core/SdoMap.h"
+#include "core/base/Expected.h"
+#include "core/archive/MapCache.h"
+#include "core/archive/ObservationSet.h"
+#include "core/map/SdoMap.h"
 
 #include <QSize>
 

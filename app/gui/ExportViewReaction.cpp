@@ -1,6 +1,6 @@
 #include "app/gui/ExportViewReaction.h"
 
-#include "core/MapMeta.h"
+#include "core/map/MapMeta.h"
 #include "widgets/MapGrid.h"
 #include "widgets/MapView.h"
 

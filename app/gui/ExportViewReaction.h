@@ -6,7 +6,7 @@
 // only; exportTo() does the writing and is what tests call.
 
 #include "app/gui/Reaction.h"
-#include "core/Expected.h"
+#include "core/base/Expected.h"
 
 #include <QPointer>
 

@@ -10,8 +10,8 @@
 // wanted and ignores results for times already left, so stepping never waits behind stale work.
 
 #include "app/gui/DisplayPrep.h"
-#include "core/MapCache.h"
-#include "core/ObservationSet.h"
+#include "core/archive/MapCache.h"
+#include "core/archive/ObservationSet.h"
 
 #include <QDateTime>
 #include <QElapsedTimer>

@@ -1,7 +1,8 @@
 #include "app/gui/SampleArchive.h"
 
-#include "core/SdoTime.h"
-#include "core/ThreadPriority.h"
+#include "core/map/SdoTime.h"
+#include "core/synthetic/SyntheticArchiveWriter.h"
+#include "core/base/ThreadPriority.h"
 
 #include <QCoreApplication>
 #include <QDir>
@@ -90,7 +91,7 @@ Expected<SyntheticSummary> SampleArchive::ensureBlocking(const QString &dir,
         return options.error();
     if (!QDir().mkpath(dir))
         return Error{dir, tr("cannot create the sample archive folder")};
-    auto summary = SyntheticSun::generate(*options, [&](const SyntheticProgress &p) {
+    auto summary = SyntheticArchiveWriter::run(*options, [&](const SyntheticProgress &p) {
         return progress ? progress(p.step, p.steps) : true;
     });
     if (!summary)

@@ -5,8 +5,8 @@
 // with progress. A stamp file written after a complete run records the manifest it was made from; a killed
 // run resumes (the generator skips finished files), a changed manifest makes a fresh archive.
 
-#include "core/Expected.h"
-#include "core/SyntheticSun.h"
+#include "core/base/Expected.h"
+#include "core/synthetic/SyntheticSun.h"
 
 #include <QFuture>
 #include <QObject>

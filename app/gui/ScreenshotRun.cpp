@@ -6,7 +6,7 @@
 #include "app/gui/SampleArchive.h"
 #include "app/gui/SetViewPresenter.h"
 #include "app/gui/WindowCapture.h"
-#include "core/MapMeta.h"
+#include "core/map/MapMeta.h"
 
 #include <QCoreApplication>
 #include <QDir>

@@ -2,8 +2,8 @@
 
 #include "app/gui/ObservationDocument.h"
 #include "app/gui/StudioSettings.h"
-#include "core/MapDifference.h"
-#include "core/MapMeta.h"
+#include "core/map/MapDifference.h"
+#include "core/map/MapMeta.h"
 #include "widgets/GlobeView.h"
 #include "widgets/MapGrid.h"
 #include "widgets/MapView.h"

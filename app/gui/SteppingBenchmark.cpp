@@ -5,7 +5,7 @@
 #include "app/gui/MainWindow.h"
 #include "app/gui/ObservationDocument.h"
 #include "app/gui/SampleArchive.h"
-#include "core/MapCache.h"
+#include "core/archive/MapCache.h"
 #include "widgets/MapGrid.h"
 
 #include <QCoreApplication>

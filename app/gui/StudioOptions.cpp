@@ -1,7 +1,7 @@
 #include "app/gui/StudioOptions.h"
 
-#include "core/MapMeta.h"
-#include "core/SdoTime.h"
+#include "core/map/MapMeta.h"
+#include "core/map/SdoTime.h"
 
 #include <QCommandLineParser>
 #include <QCoreApplication>

@@ -4,7 +4,7 @@
 // the map-cache budget and the time-stepping preferences. Tests and scripted runs point it at a scratch
 // file (StudioSettings(path), or `solarchip-studio --settings FILE`) so they never touch the user's settings.
 
-#include "core/DisplayLimits.h"
+#include "core/map/DisplayLimits.h"
 
 #include <QByteArray>
 #include <QKeySequence>

@@ -2,7 +2,7 @@
 // Renders a whole window, OpenGL children (the VTK globe) included, into an image, and writes it as PNG
 // atomically. Used by File > Save window image and by --screenshot.
 
-#include "core/Expected.h"
+#include "core/base/Expected.h"
 
 #include <QImage>
 

@@ -6,7 +6,7 @@
 #include "app/gui/SteppingBenchmark.h"
 #include "app/gui/StudioOptions.h"
 #include "app/gui/StudioSettings.h"
-#include "core/ThreadPriority.h"
+#include "core/base/ThreadPriority.h"
 #include "resources/resources.h"
 #include "widgets/MapRenderer.h"
 

@@ -9,7 +9,7 @@
 #include "app/gui/ObservationDocument.h"
 #include "app/gui/SetViewPresenter.h"
 #include "app/gui/StudioSettings.h"
-#include "core/CatalogFixture.h"
+#include "core/archive/CatalogFixture.h"
 #include "widgets/MapGrid.h"
 #include "widgets/MapView.h"
 

@@ -4,7 +4,7 @@
 #include "app/gui/DisplayPanel.h"
 #include "app/gui/MainWindow.h"
 #include "app/gui/StudioSettings.h"
-#include "core/CatalogFixture.h"
+#include "core/archive/CatalogFixture.h"
 #include "widgets/MapGrid.h"
 #include "widgets/MapView.h"
 

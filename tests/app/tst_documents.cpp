@@ -6,8 +6,8 @@
 #include "app/gui/ArchiveDocument.h"
 #include "app/gui/DisplayPrep.h"
 #include "app/gui/ObservationDocument.h"
-#include "core/CatalogFixture.h"
-#include "core/MapCache.h"
+#include "core/archive/CatalogFixture.h"
+#include "core/archive/MapCache.h"
 #include "widgets/TimelineModel.h"
 
 #include "TestSupport.h"

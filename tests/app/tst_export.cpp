@@ -9,8 +9,8 @@
 #include "app/gui/MainWindow.h"
 #include "app/gui/SetViewPresenter.h"
 #include "app/gui/StudioSettings.h"
-#include "core/CatalogFixture.h"
-#include "core/SdoMap.h"
+#include "core/archive/CatalogFixture.h"
+#include "core/map/SdoMap.h"
 #include "widgets/MapGrid.h"
 #include "widgets/MapView.h"
 

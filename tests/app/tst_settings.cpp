@@ -4,7 +4,7 @@
 #include "app/gui/ActionRegistry.h"
 #include "app/gui/MainWindow.h"
 #include "app/gui/StudioSettings.h"
-#include "core/MapCache.h"
+#include "core/archive/MapCache.h"
 #include "widgets/TimelineView.h"
 
 #include "TestSupport.h"

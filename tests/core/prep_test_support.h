@@ -3,8 +3,8 @@
 // writing maps. Header-only; each test executable includes it once.
 #include "TestSupport.h"
 
-#include "core/FitsWriter.h"
-#include "core/SdoMap.h"
+#include "core/map/FitsWriter.h"
+#include "core/map/SdoMap.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>

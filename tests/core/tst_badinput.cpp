@@ -2,8 +2,8 @@
 // write leaves what was already on disk untouched (no partial files, no stray temporaries).
 #include "TestSupport.h"
 
-#include "core/FitsWriter.h"
-#include "core/SdoMap.h"
+#include "core/map/FitsWriter.h"
+#include "core/map/SdoMap.h"
 
 #include <QDir>
 #include <QFile>

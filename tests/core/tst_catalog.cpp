@@ -2,9 +2,9 @@
 // and where the catalog lives (in the archive, or a per-user cache for read-only archives); its CLI.
 #include "TestSupport.h"
 
-#include "core/Catalog.h"
-#include "core/CatalogFixture.h"
-#include "core/SdoTime.h"
+#include "core/archive/Catalog.h"
+#include "core/archive/CatalogFixture.h"
+#include "core/map/SdoTime.h"
 
 #include <QDirIterator>
 #include <QFile>

@@ -3,7 +3,7 @@
 // run completes it to exactly what a clean, uninterrupted index of the same folder holds.
 #include "TestSupport.h"
 
-#include "core/CatalogFixture.h"
+#include "core/archive/CatalogFixture.h"
 
 #include <QJsonObject>
 #include <QProcess>

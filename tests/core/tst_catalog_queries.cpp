@@ -4,10 +4,10 @@
 // including the tolerance edge cases (exactly at the tolerance, one millisecond beyond, ties).
 #include "TestSupport.h"
 
-#include "core/Catalog.h"
-#include "core/CatalogFixture.h"
-#include "core/MapMeta.h"
-#include "core/SdoTime.h"
+#include "core/archive/Catalog.h"
+#include "core/archive/CatalogFixture.h"
+#include "core/map/MapMeta.h"
+#include "core/map/SdoTime.h"
 
 #include <QRandomGenerator>
 #include <QtTest>

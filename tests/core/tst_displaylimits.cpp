@@ -3,8 +3,8 @@
 // Log/Asinh/Power stretches, HistEqStretch; plus closed-form cases (symmetric, degenerate, manual) and the
 // per-channel defaults sunpy uses (AIA AsinhStretch(0.01) with sdoaia<wl>, HMI symmetric).
 
-#include "core/DisplayLimits.h"
-#include "core/SdoMap.h"
+#include "core/map/DisplayLimits.h"
+#include "core/map/SdoMap.h"
 
 #include "TestSupport.h"
 

@@ -2,8 +2,8 @@
 // BLANK -> NaN, header cards and HISTORY, pixel values; and our reader reads it back identically.
 #include "TestSupport.h"
 
-#include "core/FitsReader.h"
-#include "core/FitsWriter.h"
+#include "core/map/FitsReader.h"
+#include "core/map/FitsWriter.h"
 
 #include <QJsonArray>
 #include <QJsonObject>

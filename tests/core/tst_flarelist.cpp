@@ -2,7 +2,7 @@
 // (tests/reference/flarelist_reference.py), GOES class <-> flux closed forms, label windows, bad rows.
 #include "TestSupport.h"
 
-#include "core/FlareList.h"
+#include "core/archive/FlareList.h"
 
 #include <QJsonArray>
 #include <QJsonObject>

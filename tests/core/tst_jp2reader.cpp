@@ -4,9 +4,9 @@
 // physical position of the solar disk in reduced-resolution decodes, and closed forms.
 #include "TestSupport.h"
 
-#include "core/Jp2Reader.h"
-#include "core/SdoMap.h"
-#include "core/SunEphemeris.h"
+#include "core/map/Jp2Reader.h"
+#include "core/map/SdoMap.h"
+#include "core/map/SunEphemeris.h"
 
 #include <QElapsedTimer>
 #include <QFile>

@@ -1,7 +1,7 @@
 // core/MapCache: LRU order and byte budget, one load per key however many ask, visible requests before
 // prefetch, dropping queued requests, and loader errors. The loader here makes maps of known sizes and counts
 // its calls, so every expectation is a count or a byte total known without the cache.
-#include "core/MapCache.h"
+#include "core/archive/MapCache.h"
 
 #include <QAtomicInt>
 #include <QMutex>

@@ -6,10 +6,10 @@
 #include "TestSupport.h"
 #include "prep_test_support.h"
 
-#include "core/DiskMask.h"
-#include "core/FitsWriter.h"
-#include "core/Prep.h"
-#include "core/ResampleKernel.h"
+#include "core/map/DiskMask.h"
+#include "core/map/FitsWriter.h"
+#include "core/map/Prep.h"
+#include "core/map/ResampleKernel.h"
 
 #include <QFile>
 #include <QJsonArray>

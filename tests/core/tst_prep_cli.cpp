@@ -3,8 +3,8 @@
 // was on disk untouched.
 #include "TestSupport.h"
 
-#include "core/FitsReader.h"
-#include "core/Image.h"
+#include "core/map/FitsReader.h"
+#include "core/base/Image.h"
 
 #include <QFile>
 #include <QFileInfo>

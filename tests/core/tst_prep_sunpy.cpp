@@ -5,8 +5,8 @@
 // pixel grids coincide: the comparison also checks that our written WCS puts every pixel where sunpy's does.
 #include "TestSupport.h"
 
-#include "core/FitsWriter.h"
-#include "core/Prep.h"
+#include "core/map/FitsWriter.h"
+#include "core/map/Prep.h"
 
 #include <QJsonArray>
 #include <QJsonObject>

@@ -4,7 +4,7 @@
 // accumulated in parts, and the JSON round trip of a stored normalisation.
 #include "TestSupport.h"
 
-#include "core/Scaling.h"
+#include "core/map/Scaling.h"
 
 #include <QFile>
 #include <QJsonArray>

@@ -2,9 +2,9 @@
 // astropy and sunpy (tests/reference/core_reference.py -> core_reference.json, committed with the script).
 #include "TestSupport.h"
 
-#include "core/SdoMap.h"
-#include "core/SdoTime.h"
-#include "core/SunEphemeris.h"
+#include "core/map/SdoMap.h"
+#include "core/map/SdoTime.h"
+#include "core/map/SunEphemeris.h"
 
 #include <QFile>
 #include <QJsonArray>

@@ -1,7 +1,7 @@
 // Time strings of SDO headers and TAI <-> UTC, against the IERS leap-second table (independent facts).
 #include "TestSupport.h"
 
-#include "core/SdoTime.h"
+#include "core/map/SdoTime.h"
 
 #include <QtTest>
 

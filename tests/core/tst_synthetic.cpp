@@ -2,14 +2,15 @@
 // determinism, resume after a kill, the flare-size power law and rates, options and the CLI.
 #include "TestSupport.h"
 
-#include "core/FitsReader.h"
-#include "core/MapMeta.h"
-#include "core/SdoMap.h"
-#include "core/SunEphemeris.h"
-#include "core/SyntheticChannel.h"
-#include "core/SyntheticFrameSpec.h"
-#include "core/SyntheticSun.h"
-#include "core/Wcs.h"
+#include "core/map/FitsReader.h"
+#include "core/map/MapMeta.h"
+#include "core/map/SdoMap.h"
+#include "core/map/SunEphemeris.h"
+#include "core/synthetic/SyntheticChannel.h"
+#include "core/synthetic/SyntheticFrameSpec.h"
+#include "core/synthetic/SyntheticArchiveWriter.h"
+#include "core/synthetic/SyntheticSun.h"
+#include "core/map/Wcs.h"
 
 #include <QCryptographicHash>
 #include <QDirIterator>
@@ -220,7 +221,7 @@ private slots:
         auto dir = test::scratchDir();
         SyntheticOptions o = smallRun(dir.path());
         o.channels = {QStringLiteral("hmi"), QStringLiteral("171"), QStringLiteral("hmi_ic")};
-        auto r = SyntheticSun::generate(o);
+        auto r = SyntheticArchiveWriter::run(o);
         QVERIFY2(r.ok(), qPrintable(r.errorString()));
         QCOMPARE(r->written, 6);
         QDirIterator it(dir.path(), {QStringLiteral("*.fits")}, QDir::Files, QDirIterator::Subdirectories);
@@ -255,13 +256,13 @@ private slots:
     {
         auto a = test::scratchDir(), b = test::scratchDir(), c = test::scratchDir();
         SyntheticOptions o = smallRun(a.path());
-        QVERIFY(SyntheticSun::generate(o).ok());
+        QVERIFY(SyntheticArchiveWriter::run(o).ok());
         o.outDir = b.path();
         o.threads = 1;  // a different thread count must not change a byte
-        QVERIFY(SyntheticSun::generate(o).ok());
+        QVERIFY(SyntheticArchiveWriter::run(o).ok());
         o.outDir = c.path();
         o.seed = 8;
-        QVERIFY(SyntheticSun::generate(o).ok());
+        QVERIFY(SyntheticArchiveWriter::run(o).ok());
         const auto da = digest(a.path()), db = digest(b.path()), dc = digest(c.path());
         QCOMPARE(da.size(), 3 * 2 + 2 + 1 + 1);  // FITS, truth per step, manifest, flare list
         QCOMPARE(da, db);
@@ -278,7 +279,7 @@ private slots:
         SyntheticOptions o = smallRun(dir.path());
         // Cancel after two files, as a kill would stop it; nothing half-written may remain.
         int calls = 0;
-        auto first = SyntheticSun::generate(o, [&](const SyntheticProgress &) { return ++calls < 2; });
+        auto first = SyntheticArchiveWriter::run(o, [&](const SyntheticProgress &) { return ++calls < 2; });
         QVERIFY(first.ok());
         QVERIFY(first->cancelled);
         QVERIFY(first->written < 6);
@@ -289,21 +290,21 @@ private slots:
         QVERIFY(f.open(QIODevice::WriteOnly));
         f.write("partial");
         f.close();
-        auto second = SyntheticSun::generate(o);
+        auto second = SyntheticArchiveWriter::run(o);
         QVERIFY2(second.ok(), qPrintable(second.errorString()));
         QCOMPARE(second->written + second->skipped, 6);
         QCOMPARE(second->skipped, first->written);
         QVERIFY(!QFileInfo::exists(stale));
-        auto third = SyntheticSun::generate(o);
+        auto third = SyntheticArchiveWriter::run(o);
         QCOMPARE(third->written, 0);
         QCOMPARE(third->skipped, 6);
         // The resumed archive is the uninterrupted one, byte for byte.
         o.outDir = ref.path();
-        QVERIFY(SyntheticSun::generate(o).ok());
+        QVERIFY(SyntheticArchiveWriter::run(o).ok());
         QCOMPARE(digest(dir.path()), digest(ref.path()));
         // Another seed into the same folder is refused, naming the manifest and what differs.
         SyntheticOptions other = smallRun(dir.path(), 99);
-        auto refused = SyntheticSun::generate(other);
+        auto refused = SyntheticArchiveWriter::run(other);
         QVERIFY(!refused.ok());
         QVERIFY2(refused.errorString().contains(QLatin1String("synth.json")) && refused.errorString().contains(QLatin1String("seed")),
                  qPrintable(refused.errorString()));
@@ -312,7 +313,7 @@ private slots:
     void unwritableOutput()
     {
         SyntheticOptions o = smallRun(QStringLiteral("/proc/solarchip-synth-test"));
-        auto r = SyntheticSun::generate(o);
+        auto r = SyntheticArchiveWriter::run(o);
         QVERIFY(!r.ok());
         QVERIFY2(r.errorString().startsWith(QStringLiteral("/proc/solarchip-synth-test")), qPrintable(r.errorString()));
     }
@@ -498,7 +499,7 @@ private slots:
         o.size = 128;
         o.channels = {QStringLiteral("hmi"), QStringLiteral("171")};
         o.seed = 4;
-        QVERIFY(SyntheticSun::generate(o).ok());
+        QVERIFY(SyntheticArchiveWriter::run(o).ok());
         QCOMPARE(digest(dir.path()), digest(ref.path()));
     }
 };

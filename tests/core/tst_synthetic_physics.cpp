@@ -4,7 +4,8 @@
 // continuum, coronal holes dark in 193/211, flares brightening their region (with AIA's exposure control).
 #include "TestSupport.h"
 
-#include "core/SyntheticSun.h"
+#include "core/synthetic/SyntheticArchiveWriter.h"
+#include "core/synthetic/SyntheticSun.h"
 
 #include <QJsonArray>
 #include <QJsonObject>
@@ -75,7 +76,7 @@ private slots:
             r.lifetimeDays = 60;
             o.regions << r;
         }
-        auto run = SyntheticSun::generate(o);
+        auto run = SyntheticArchiveWriter::run(o);
         QVERIFY2(run.ok(), qPrintable(run.errorString()));
         const QJsonObject res = python({QStringLiteral("rotation"), dir.path(), QStringLiteral("1"), QStringLiteral("2")});
         const QJsonArray steps = res.value(QStringLiteral("steps")).toArray();
@@ -114,7 +115,7 @@ private slots:
         o.randomRegions = false;
         o.activity = 1.2;  // polar holes closed: the limb is quiet Sun all round
         o.seed = 4;
-        QVERIFY(SyntheticSun::generate(o).ok());
+        QVERIFY(SyntheticArchiveWriter::run(o).ok());
         const QJsonObject p = python({QStringLiteral("profile"), dir.path()});
         for (const char *ch : {"171", "193", "211"}) {
             const double centre = value(p, ch, "mu_0.9_1.0"), nearLimb = value(p, ch, "mu_0.1_0.2");
@@ -155,7 +156,7 @@ private slots:
         o.size = 256;
         o.channels = {QStringLiteral("171"), QStringLiteral("193"), QStringLiteral("211")};
         o.seed = 2;
-        auto run = SyntheticSun::generate(o);
+        auto run = SyntheticArchiveWriter::run(o);
         QVERIFY(run.ok());
         const QJsonObject h = python({QStringLiteral("holes"), dir.path()});
         double ratio[3];

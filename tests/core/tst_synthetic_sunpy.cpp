@@ -4,10 +4,11 @@
 // ground-truth pixels; the flare list in the layout of the real SWPC file (tests/reference/flarelist_reference.py).
 #include "TestSupport.h"
 
-#include "core/FlareList.h"
-#include "core/MapMeta.h"
-#include "core/SdoMap.h"
-#include "core/SyntheticSun.h"
+#include "core/archive/FlareList.h"
+#include "core/map/MapMeta.h"
+#include "core/map/SdoMap.h"
+#include "core/synthetic/SyntheticArchiveWriter.h"
+#include "core/synthetic/SyntheticSun.h"
 
 #include <QJsonArray>
 #include <QJsonObject>
@@ -36,7 +37,7 @@ private slots:
         m_options.size = 256;
         m_options.channels = SyntheticOptions::defaultChannels() << QStringLiteral("hmi_ic") << QStringLiteral("4500");
         m_options.seed = 5;
-        auto run = SyntheticSun::generate(m_options);
+        auto run = SyntheticArchiveWriter::run(m_options);
         QVERIFY2(run.ok(), qPrintable(run.errorString()));
         m_summary = *run;
         QCOMPARE(m_summary.written, 2 * 12);

@@ -5,10 +5,10 @@
 // and pixel values are computed from each file's own linear WCS (the TAN distortion is below 0.01 arcsec over
 // the disk at these scales), so a feature's position in the files is known in closed form.
 
-#include "core/FitsHeader.h"
-#include "core/FitsWriter.h"
-#include "core/Image.h"
-#include "core/SdoTime.h"
+#include "core/map/FitsHeader.h"
+#include "core/map/FitsWriter.h"
+#include "core/base/Image.h"
+#include "core/map/SdoTime.h"
 
 #include <QDateTime>
 #include <QString>

@@ -2,8 +2,8 @@
 // Helpers for the models tests: reading the Python reference's safetensors outputs as torch tensors and
 // comparing tensors with a tolerance that names the offending tensor.
 #include "TestSupport.h"
-#include "models/SafetensorsFile.h"
-#include "models/detail/TensorIo.h"
+#include "models/networks/SafetensorsFile.h"
+#include "models/networks/detail/TensorIo.h"
 
 #include <QTest>
 

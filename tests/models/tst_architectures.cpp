@@ -3,11 +3,11 @@
 // group rule (C=8->4, 16->8, 32->16, >=64->32) and the token shapes of every preset.
 #include "ModelTestUtil.h"
 
-#include "models/ModelConfig.h"
-#include "models/SolarChipModel.h"
-#include "models/detail/CnnAutoencoder.h"
-#include "models/detail/SolarChipNet.h"
-#include "models/detail/VitAutoencoder.h"
+#include "models/networks/ModelConfig.h"
+#include "models/networks/SolarChipModel.h"
+#include "models/networks/detail/CnnAutoencoder.h"
+#include "models/networks/detail/SolarChipNet.h"
+#include "models/networks/detail/VitAutoencoder.h"
 
 #include <QtTest>
 

@@ -3,8 +3,8 @@
 // checkpoints of the paper CNN written by the Python reference (torch.save dict and prefix-less backbone).
 #include "ModelTestUtil.h"
 
-#include "models/SolarChipModel.h"
-#include "models/detail/SolarChipNet.h"
+#include "models/networks/SolarChipModel.h"
+#include "models/networks/detail/SolarChipNet.h"
 
 #include <QDir>
 #include <QFile>

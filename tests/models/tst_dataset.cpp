@@ -3,9 +3,9 @@
 #include "EngineFixtures.h"
 #include "TestSupport.h"
 
-#include "models/Dataset.h"
-#include "models/DatasetAugment.h"
-#include "models/DatasetLoader.h"
+#include "models/data/Dataset.h"
+#include "models/data/DatasetAugment.h"
+#include "models/data/DatasetLoader.h"
 
 #include <QFile>
 #include <QtTest>

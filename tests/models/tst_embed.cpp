@@ -3,11 +3,11 @@
 #include "EngineFixtures.h"
 #include "TestSupport.h"
 
-#include "models/Dataset.h"
-#include "models/EmbeddingStore.h"
-#include "models/SafetensorsFile.h"
-#include "models/SolarChipModel.h"
-#include "models/TrainedModel.h"
+#include "models/data/Dataset.h"
+#include "models/embeddings/EmbeddingStore.h"
+#include "models/networks/SafetensorsFile.h"
+#include "models/networks/SolarChipModel.h"
+#include "models/networks/TrainedModel.h"
 
 #include <QFile>
 #include <QJsonObject>

@@ -3,9 +3,9 @@
 #include "EngineFixtures.h"
 #include "TestSupport.h"
 
-#include "models/EvalAlign.h"
-#include "models/SolarChipModel.h"
-#include "models/TrainedModel.h"
+#include "models/embeddings/EvalAlign.h"
+#include "models/networks/SolarChipModel.h"
+#include "models/networks/TrainedModel.h"
 
 #include <QJsonArray>
 #include <QJsonObject>

@@ -5,8 +5,8 @@
 // with weights, per-pixel reconstruction weights and both pair topologies.
 #include "ModelTestUtil.h"
 
-#include "models/detail/ContrastiveLoss.h"
-#include "models/detail/SolarChipNet.h"
+#include "models/training/detail/ContrastiveLoss.h"
+#include "models/networks/detail/SolarChipNet.h"
 
 #include <QJsonDocument>
 #include <QtTest>

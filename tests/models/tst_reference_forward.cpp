@@ -5,10 +5,10 @@
 // reproduce reconstruction, latent and projected tokens to 1e-4.
 #include "ModelTestUtil.h"
 
-#include "models/CheckpointImport.h"
-#include "models/SolarChipModel.h"
-#include "models/detail/SolarChipNet.h"
-#include "models/detail/VitAutoencoder.h"
+#include "models/networks/CheckpointImport.h"
+#include "models/networks/SolarChipModel.h"
+#include "models/networks/detail/SolarChipNet.h"
+#include "models/networks/detail/VitAutoencoder.h"
 
 #include <QJsonDocument>
 #include <QtTest>

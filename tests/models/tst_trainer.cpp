@@ -4,11 +4,11 @@
 #include "EngineFixtures.h"
 #include "TestSupport.h"
 
-#include "models/LrSchedule.h"
-#include "models/SafetensorsFile.h"
-#include "models/SolarChipModel.h"
-#include "models/detail/SolarChipNet.h"
-#include "models/detail/TrainerStep.h"
+#include "models/training/LrSchedule.h"
+#include "models/networks/SafetensorsFile.h"
+#include "models/networks/SolarChipModel.h"
+#include "models/networks/detail/SolarChipNet.h"
+#include "models/training/detail/TrainerStep.h"
 
 #include <QFile>
 #include <QJsonArray>

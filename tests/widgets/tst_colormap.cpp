@@ -3,8 +3,8 @@
 // of a real AIA file (astropy ImageNormalize + sunpy colormap at known pixels). Also times a 4096^2 render
 // (JSON line "render_4096").
 
-#include "core/DisplayLimits.h"
-#include "core/SdoMap.h"
+#include "core/map/DisplayLimits.h"
+#include "core/map/SdoMap.h"
 #include "widgets/Colormap.h"
 #include "widgets/MapRenderer.h"
 

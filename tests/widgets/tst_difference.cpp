@@ -3,8 +3,8 @@
 // that refuse maps that cannot be subtracted, and MapView showing a difference with the diverging colormap
 // (grabbed colours = matplotlib RdBu_r at numpy's symmetric 99.5 % limit).
 
-#include "core/MapDifference.h"
-#include "core/SdoMap.h"
+#include "core/map/MapDifference.h"
+#include "core/map/SdoMap.h"
 #include "widgets/MapView.h"
 
 #include "TestSupport.h"

@@ -13,7 +13,7 @@
 // tells which map pixel the globe shows there.
 #include "TestSupport.h"
 
-#include "core/SdoMap.h"
+#include "core/map/SdoMap.h"
 #include "widgets/GlobeView.h"
 
 #include <QElapsedTimer>

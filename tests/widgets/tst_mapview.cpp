@@ -4,8 +4,8 @@
 // geometry, rendering off the UI thread (with timings as JSON), blink and blend, PNG and FITS export (the
 // exported cutout's WCS read back by sunpy), and MapGrid. Runs under Xvfb and QT_QPA_PLATFORM=offscreen.
 
-#include "core/FitsHeader.h"
-#include "core/SdoMap.h"
+#include "core/map/FitsHeader.h"
+#include "core/map/SdoMap.h"
 #include "widgets/MapGrid.h"
 #include "widgets/MapView.h"
 #include "widgets/ViewLink.h"

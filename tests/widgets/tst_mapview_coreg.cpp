@@ -4,8 +4,8 @@
 // (north up from the WCS, world-linked zoom), which the screenshots must show; a 3-pixel shift of one
 // of them must show up as a much larger difference (the comparison is sensitive).
 
-#include "core/Prep.h"
-#include "core/SdoMap.h"
+#include "core/map/Prep.h"
+#include "core/map/SdoMap.h"
 #include "widgets/MapView.h"
 #include "widgets/ViewLink.h"
 

@@ -4,7 +4,7 @@
 // show the limb and grid pixels at those positions and nowhere inside the disk; the colorbar overlay and
 // widget draw the colormap with sensible ticks.
 
-#include "core/SdoMap.h"
+#include "core/map/SdoMap.h"
 #include "widgets/ColorBar.h"
 #include "widgets/MapView.h"
 #include "widgets/OverlayGrid.h"

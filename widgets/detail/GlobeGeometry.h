@@ -3,7 +3,7 @@
 // core's WCS, the heliographic grid, the observer's limb circle, and where the observer and its field of
 // view are. Units are solar radii in Stonyhurst Cartesian axes (x: lon 0 lat 0, y: lon 90 W, z: north).
 
-#include "core/Wcs.h"
+#include "core/map/Wcs.h"
 
 #include <vtkSmartPointer.h>
 

@@ -1,0 +1,453 @@
+#include "core/archive/FlareList.h"
+
+#include "core/base/AtomicFile.h"
+
+#include <QFile>
+#include <QFileInfo>
+#include <QTimeZone>
+
+#include <algorithm>
+#include <cmath>
+
+namespace solarchip {
+
+namespace {
+
+constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
+
+const char *const kSwpcHeader =
+    "date,event_no,start_time,max_time,end_time,goes_sat,goes_channel,goes_class_ind,goes_class,"
+    "integrated_flux,noaa_ar,ts";
+const char *const kSc24Header =
+    "event_starttime,event_peaktime,event_endtime,goes_class_ind,goes_class,goes_class_val,integrated_flux,"
+    "noaa_ar,position_hgs,hgs_lat,hgs_lon,hpc_x,hpc_y";
+
+// Splits one CSV record (RFC 4180 quoting; no embedded newlines in these lists).
+QStringList splitCsv(const QString &line)
+{
+    QStringList out;
+    QString cur;
+    bool quoted = false;
+    for (int i = 0; i < line.size(); ++i) {
+        const QChar c = line.at(i);
+        if (quoted) {
+            if (c == QLatin1Char('"')) {
+                if (i + 1 < line.size() && line.at(i + 1) == QLatin1Char('"')) {
+                    cur += QLatin1Char('"');
+                    ++i;
+                } else {
+                    quoted = false;
+                }
+            } else {
+                cur += c;
+            }
+        } else if (c == QLatin1Char('"')) {
+            quoted = true;
+        } else if (c == QLatin1Char(',')) {
+            out << cur;
+            cur.clear();
+        } else {
+            cur += c;
+        }
+    }
+    out << cur;
+    return out;
+}
+
+// "0709" -> minutes after midnight; -1 for "////" (missing); -2 for anything else.
+int hhmm(const QString &text)
+{
+    const QString t = text.trimmed();
+    if (t == QLatin1String("////") || t.isEmpty())
+        return -1;
+    if (t.size() != 4)
+        return -2;
+    bool ok = false;
+    const int v = t.toInt(&ok);
+    if (!ok || v < 0 || v / 100 > 23 || v % 100 > 59)
+        return -2;
+    return (v / 100) * 60 + v % 100;
+}
+
+double numberOrNaN(const QString &text, bool *bad)
+{
+    const QString t = text.trimmed();
+    if (t.isEmpty() || t.compare(QLatin1String("nan"), Qt::CaseInsensitive) == 0)
+        return kNaN;
+    bool ok = false;
+    const double v = t.toDouble(&ok);
+    if (!ok && bad)
+        *bad = true;
+    return ok ? v : kNaN;
+}
+
+QDateTime sc24Time(const QString &text)
+{
+    QDateTime t = QDateTime::fromString(text.trimmed(), QStringLiteral("yyyy-MM-dd HH:mm:ss"));
+    if (!t.isValid())
+        t = QDateTime::fromString(text.trimmed(), Qt::ISODate);
+    if (t.isValid())
+        t.setTimeZone(QTimeZone::utc());
+    return t;
+}
+
+struct Rows {
+    QStringList header;
+    QVector<QStringList> rows;
+    QVector<int> lines;
+};
+
+Expected<Rows> readRows(const QByteArray &text, const QString &file)
+{
+    Rows r;
+    const QList<QByteArray> lines = text.split('\n');
+    int lineNo = 0;
+    for (QByteArray raw : lines) {
+        ++lineNo;
+        if (raw.endsWith('\r'))
+            raw.chop(1);
+        if (raw.trimmed().isEmpty())
+            continue;
+        const QStringList fields = splitCsv(QString::fromUtf8(raw));
+        if (r.header.isEmpty()) {
+            r.header = fields;
+            for (QString &h : r.header)
+                h = h.trimmed();
+            continue;
+        }
+        r.rows << fields;
+        r.lines << lineNo;
+    }
+    if (r.header.isEmpty())
+        return Error{file, QStringLiteral("empty flare list (no header line)")};
+    return r;
+}
+
+// Both shipped lists carry a leading unnamed index column in the rows only (pandas to_csv with the index
+// but without an index label), so a row has one field more than the header. Rows without it are accepted.
+Expected<QStringList> alignRow(const QStringList &row, int headerCount, const QString &file, int line)
+{
+    if (row.size() == headerCount + 1)
+        return row.mid(1);
+    if (row.size() == headerCount)
+        return row;
+    return Error{file, QStringLiteral("line %1: %2 fields, expected %3 (or %4 with the leading index column)")
+                           .arg(line)
+                           .arg(row.size())
+                           .arg(headerCount)
+                           .arg(headerCount + 1)};
+}
+
+int indexOf(const QStringList &header, const char *name) { return header.indexOf(QString::fromLatin1(name)); }
+
+Expected<FlareList> parseSwpc(const Rows &r, const QString &file)
+{
+    static const char *const need[] = {"date", "start_time", "max_time", "end_time", "goes_class"};
+    for (const char *n : need)
+        if (indexOf(r.header, n) < 0)
+            return Error{file, QStringLiteral("line 1: SWPC flare list header lacks the column '%1'").arg(QLatin1String(n))};
+    const int cDate = indexOf(r.header, "date"), cNo = indexOf(r.header, "event_no"),
+              cStart = indexOf(r.header, "start_time"), cMax = indexOf(r.header, "max_time"),
+              cEnd = indexOf(r.header, "end_time"), cSat = indexOf(r.header, "goes_sat"),
+              cClass = indexOf(r.header, "goes_class"), cFlux = indexOf(r.header, "integrated_flux"),
+              cAr = indexOf(r.header, "noaa_ar");
+    QVector<FlareEvent> events;
+    events.reserve(r.rows.size());
+    for (int i = 0; i < r.rows.size(); ++i) {
+        const int line = r.lines[i];
+        auto aligned = alignRow(r.rows[i], static_cast<int>(r.header.size()), file, line);
+        if (!aligned)
+            return aligned.error();
+        const QStringList &f = *aligned;
+        auto bad = [&](const QString &what) { return Error{file, QStringLiteral("line %1: %2").arg(line).arg(what)}; };
+
+        const QDate date = QDate::fromString(f[cDate].trimmed(), QStringLiteral("yyyyMMdd"));
+        if (!date.isValid())
+            return bad(QStringLiteral("date '%1' is not YYYYMMDD").arg(f[cDate]));
+        const int start = hhmm(f[cStart]), peak = hhmm(f[cMax]), end = hhmm(f[cEnd]);
+        if (start < 0)
+            return bad(QStringLiteral("start_time '%1' is not HHMM").arg(f[cStart]));
+        if (peak == -2)
+            return bad(QStringLiteral("max_time '%1' is not HHMM or ////").arg(f[cMax]));
+        if (end == -2)
+            return bad(QStringLiteral("end_time '%1' is not HHMM or ////").arg(f[cEnd]));
+
+        FlareEvent e;
+        e.line = line;
+        const QDateTime day(date, QTime(0, 0), QTimeZone::utc());
+        e.start = day.addSecs(start * 60);
+        // Times are HHMM on the start date; an event running past midnight wraps (2340 -> 0003).
+        if (peak >= 0)
+            e.peak = day.addSecs((peak + (peak < start ? 1440 : 0)) * 60);
+        if (end >= 0) {
+            const int after = peak >= 0 ? (peak < start ? peak + 1440 : peak) : start;
+            int endMin = end;
+            while (endMin < after)
+                endMin += 1440;
+            e.end = day.addSecs(endMin * 60);
+        }
+        e.goesClass = f[cClass].trimmed();
+        const auto flux = goesClassToFlux(e.goesClass);
+        if (!flux)
+            return bad(QStringLiteral("goes_class '%1' is not a GOES class (A/B/C/M/X and a number)").arg(f[cClass]));
+        e.peakFlux = *flux;
+        if (cFlux >= 0) {
+            bool wrong = false;
+            e.integratedFlux = numberOrNaN(f[cFlux], &wrong);
+            if (wrong)
+                return bad(QStringLiteral("integrated_flux '%1' is not a number").arg(f[cFlux]));
+        }
+        if (cAr >= 0 && !f[cAr].trimmed().isEmpty()) {
+            bool ok = false;
+            e.noaaAr = f[cAr].trimmed().toInt(&ok);
+            if (!ok)
+                return bad(QStringLiteral("noaa_ar '%1' is not a region number").arg(f[cAr]));
+        }
+        if (cSat >= 0)
+            e.satellite = f[cSat].trimmed();
+        if (cNo >= 0)
+            e.eventNo = f[cNo].trimmed();
+        events << e;
+    }
+    return FlareList(std::move(events));
+}
+
+Expected<FlareList> parseSc24(const Rows &r, const QString &file)
+{
+    static const char *const need[] = {"event_starttime", "event_peaktime", "event_endtime", "goes_class"};
+    for (const char *n : need)
+        if (indexOf(r.header, n) < 0)
+            return Error{file, QStringLiteral("line 1: flare list header lacks the column '%1'").arg(QLatin1String(n))};
+    const int cStart = indexOf(r.header, "event_starttime"), cPeak = indexOf(r.header, "event_peaktime"),
+              cEnd = indexOf(r.header, "event_endtime"), cClass = indexOf(r.header, "goes_class"),
+              cVal = indexOf(r.header, "goes_class_val"), cFlux = indexOf(r.header, "integrated_flux"),
+              cAr = indexOf(r.header, "noaa_ar"), cPos = indexOf(r.header, "position_hgs"),
+              cLat = indexOf(r.header, "hgs_lat"), cLon = indexOf(r.header, "hgs_lon"),
+              cX = indexOf(r.header, "hpc_x"), cY = indexOf(r.header, "hpc_y");
+    QVector<FlareEvent> events;
+    events.reserve(r.rows.size());
+    for (int i = 0; i < r.rows.size(); ++i) {
+        const int line = r.lines[i];
+        auto aligned = alignRow(r.rows[i], static_cast<int>(r.header.size()), file, line);
+        if (!aligned)
+            return aligned.error();
+        const QStringList &f = *aligned;
+        auto bad = [&](const QString &what) { return Error{file, QStringLiteral("line %1: %2").arg(line).arg(what)}; };
+        FlareEvent e;
+        e.line = line;
+        e.start = sc24Time(f[cStart]);
+        if (!e.start.isValid())
+            return bad(QStringLiteral("event_starttime '%1' is not a time (YYYY-MM-DD HH:MM:SS)").arg(f[cStart]));
+        if (!f[cPeak].trimmed().isEmpty()) {
+            e.peak = sc24Time(f[cPeak]);
+            if (!e.peak.isValid())
+                return bad(QStringLiteral("event_peaktime '%1' is not a time").arg(f[cPeak]));
+        }
+        if (!f[cEnd].trimmed().isEmpty()) {
+            e.end = sc24Time(f[cEnd]);
+            if (!e.end.isValid())
+                return bad(QStringLiteral("event_endtime '%1' is not a time").arg(f[cEnd]));
+        }
+        e.goesClass = f[cClass].trimmed();
+        const auto flux = goesClassToFlux(e.goesClass);
+        if (!flux)
+            return bad(QStringLiteral("goes_class '%1' is not a GOES class").arg(f[cClass]));
+        e.peakFlux = *flux;
+        bool wrong = false;
+        if (cVal >= 0) {
+            const double v = numberOrNaN(f[cVal], &wrong);
+            if (std::isfinite(v) && v > 0)
+                e.peakFlux = v;
+        }
+        if (cFlux >= 0)
+            e.integratedFlux = numberOrNaN(f[cFlux], &wrong);
+        if (cLat >= 0)
+            e.hgsLat = numberOrNaN(f[cLat], &wrong);
+        if (cLon >= 0)
+            e.hgsLon = numberOrNaN(f[cLon], &wrong);
+        if (cX >= 0)
+            e.hpcX = numberOrNaN(f[cX], &wrong);
+        if (cY >= 0)
+            e.hpcY = numberOrNaN(f[cY], &wrong);
+        if (wrong)
+            return bad(QStringLiteral("a numeric column (goes_class_val, integrated_flux, hgs_lat/lon, hpc_x/y) "
+                                      "holds text that is not a number"));
+        if (cPos >= 0)
+            e.location = f[cPos].trimmed();
+        if (cAr >= 0 && !f[cAr].trimmed().isEmpty()) {
+            bool ok = false;
+            e.noaaAr = f[cAr].trimmed().toInt(&ok);
+            if (!ok)
+                return bad(QStringLiteral("noaa_ar '%1' is not a region number").arg(f[cAr]));
+        }
+        events << e;
+    }
+    return FlareList(std::move(events));
+}
+
+QString hhmmText(const QDateTime &t) { return t.isValid() ? t.toString(QStringLiteral("HHmm")) : QStringLiteral("////"); }
+
+}  // namespace
+
+std::optional<double> goesClassToFlux(const QString &goesClass)
+{
+    const QString t = goesClass.trimmed().toUpper();
+    if (t.isEmpty())
+        return std::nullopt;
+    double decade = 0;
+    switch (t.at(0).toLatin1()) {
+    case 'A': decade = kGoesA; break;
+    case 'B': decade = kGoesB; break;
+    case 'C': decade = kGoesC; break;
+    case 'M': decade = kGoesM; break;
+    case 'X': decade = kGoesX; break;
+    default: return std::nullopt;
+    }
+    if (t.size() == 1)
+        return decade;
+    bool ok = false;
+    const double m = t.mid(1).toDouble(&ok);
+    if (!ok || !(m > 0) || !std::isfinite(m))
+        return std::nullopt;
+    return decade * m;
+}
+
+QString goesFluxToClass(double flux, int decimals)
+{
+    if (!(flux > 0) || !std::isfinite(flux))
+        return {};
+    static const char letters[] = {'A', 'B', 'C', 'M', 'X'};
+    int k = static_cast<int>(std::floor(std::log10(flux / kGoesA) + 1e-12));
+    k = std::clamp(k, 0, 4);
+    double mantissa = flux / (kGoesA * std::pow(10.0, k));
+    const double scale = std::pow(10.0, decimals);
+    double rounded = std::round(mantissa * scale) / scale;
+    // 9.96e-6 rounds to C10.0: that is M1.0 (the next letter), except above X where X10, X17... stay X.
+    if (rounded >= 10.0 && k < 4) {
+        ++k;
+        mantissa = flux / (kGoesA * std::pow(10.0, k));
+        rounded = std::round(mantissa * scale) / scale;
+    }
+    return QString(QLatin1Char(letters[k])) + QString::number(rounded, 'f', decimals);
+}
+
+QChar goesClassLetter(double flux)
+{
+    const QString c = goesFluxToClass(flux);
+    return c.isEmpty() ? QChar() : c.at(0);
+}
+
+FlareList::FlareList(QVector<FlareEvent> events) : m_events(std::move(events))
+{
+    std::stable_sort(m_events.begin(), m_events.end(),
+                     [](const FlareEvent &a, const FlareEvent &b) { return a.labelTime() < b.labelTime(); });
+}
+
+Expected<FlareList> FlareList::load(const QString &path, Format format)
+{
+    QFile f(path);
+    if (!QFileInfo::exists(path))
+        return Error{path, QStringLiteral("no such file")};
+    if (!f.open(QIODevice::ReadOnly))
+        return Error{path, QStringLiteral("cannot open for reading: %1").arg(f.errorString())};
+    const QByteArray text = f.readAll();
+    return parse(text, path, format);
+}
+
+Expected<FlareList> FlareList::parse(const QByteArray &text, const QString &file, Format format)
+{
+    auto rows = readRows(text, file);
+    if (!rows)
+        return rows.error();
+    if (format == Format::Auto) {
+        if (rows->header.contains(QLatin1String("event_starttime")))
+            format = Format::Sc24;
+        else if (rows->header.contains(QLatin1String("start_time")) && rows->header.contains(QLatin1String("date")))
+            format = Format::Swpc;
+        else
+            return Error{file, QStringLiteral("line 1: not a known flare list header (expected the SWPC layout '%1' "
+                                              "or the cycle-24 layout '%2')")
+                                   .arg(QLatin1String(kSwpcHeader), QLatin1String(kSc24Header))};
+    }
+    return format == Format::Swpc ? parseSwpc(*rows, file) : parseSc24(*rows, file);
+}
+
+QVector<FlareEvent> FlareList::between(const QDateTime &from, const QDateTime &to, double minFlux) const
+{
+    auto lo = std::lower_bound(m_events.begin(), m_events.end(), from,
+                               [](const FlareEvent &e, const QDateTime &t) { return e.labelTime() < t; });
+    QVector<FlareEvent> out;
+    for (auto it = lo; it != m_events.end() && it->labelTime() < to; ++it)
+        if (it->peakFlux >= minFlux)
+            out << *it;
+    return out;
+}
+
+std::optional<FlareEvent> FlareList::strongestIn(const QDateTime &t, qint64 windowSeconds) const
+{
+    std::optional<FlareEvent> best;
+    for (const FlareEvent &e : between(t, t.addSecs(windowSeconds)))
+        if (!best || e.peakFlux > best->peakFlux)
+            best = e;
+    return best;
+}
+
+bool FlareList::isPositive(const QDateTime &t, double minFlux, qint64 windowSeconds) const
+{
+    const QDateTime to = t.addSecs(windowSeconds);
+    auto lo = std::lower_bound(m_events.begin(), m_events.end(), t,
+                               [](const FlareEvent &e, const QDateTime &x) { return e.labelTime() < x; });
+    for (auto it = lo; it != m_events.end() && it->labelTime() < to; ++it)
+        if (it->peakFlux >= minFlux)
+            return true;
+    return false;
+}
+
+QVector<int> FlareList::labels(const QVector<QDateTime> &times, double minFlux, qint64 windowSeconds) const
+{
+    QVector<int> out;
+    out.reserve(times.size());
+    for (const QDateTime &t : times)
+        out << (isPositive(t, minFlux, windowSeconds) ? 1 : 0);
+    return out;
+}
+
+QByteArray FlareList::toSwpcCsv(const QVector<FlareEvent> &events)
+{
+    QByteArray out(kSwpcHeader);
+    out += '\n';
+    int index = 0;
+    for (const FlareEvent &e : events) {
+        const QString cls = e.goesClass.isEmpty() ? goesFluxToClass(e.peakFlux) : e.goesClass;
+        // Integrated flux as SWPC prints it: one decimal, two-digit exponent ("1.2E-03"); 7 blanks if unknown.
+        QString integrated = QStringLiteral("       ");
+        if (std::isfinite(e.integratedFlux) && e.integratedFlux > 0)
+            integrated = QString::asprintf("%.1E", e.integratedFlux);
+        const QString ar = e.noaaAr > 0 ? QString::number(e.noaaAr) : QStringLiteral("     ");
+        const QStringList row{
+            QString::number(index++),
+            e.start.toString(QStringLiteral("yyyyMMdd")),
+            e.eventNo.isEmpty() ? QStringLiteral("%1").arg(index % 10000, 4, 10, QLatin1Char('0')) : e.eventNo,
+            hhmmText(e.start),
+            hhmmText(e.peak),
+            hhmmText(e.end),
+            e.satellite.isEmpty() ? QStringLiteral("G15") : e.satellite,
+            QStringLiteral("1-8A"),
+            cls.left(1),
+            cls,
+            integrated,
+            ar,
+            e.start.toString(QStringLiteral("yyyyMMddHHmm")),
+        };
+        out += row.join(QLatin1Char(',')).toLatin1();
+        out += '\n';
+    }
+    return out;
+}
+
+Status FlareList::writeSwpcCsv(const QString &path, const QVector<FlareEvent> &events)
+{
+    return writeFileAtomically(path, toSwpcCsv(events));
+}
+
+}  // namespace solarchip

@@ -1,0 +1,59 @@
+#pragma once
+// The one way this project replaces a file: a uniquely named temporary in the target's folder, the bytes,
+// fsync of the file, rename over the target, fsync of the folder. A crash, a kill or a full disk leaves either
+// the old file or the new one, never a torn one; two threads or processes writing the same path each rename a
+// complete file of their own (the last rename wins), never a mix. Every failure names the file and the step.
+//
+// Two forms: writeFileAtomically() for bytes in memory (JSON, CSV, checkpoints, manifests), and AtomicFile for
+// writers that must fill a file through a path of their own (CFITSIO): open() makes the temporary, the caller
+// writes it, commit() syncs and renames, and the destructor removes the temporary when commit() never ran.
+
+#include "core/base/Expected.h"
+
+#include <QByteArray>
+#include <QString>
+
+namespace solarchip {
+
+struct AtomicWriteOptions {
+    bool createFolder = false;  // make the target's folder (and its parents) when missing
+    int permissions = 0644;     // mode of the new file (before the umask)
+};
+
+Status writeFileAtomically(const QString &path, const QByteArray &bytes, const AtomicWriteOptions &options = {});
+
+class AtomicFile {
+public:
+    explicit AtomicFile(QString path, AtomicWriteOptions options = {});
+    ~AtomicFile();
+    AtomicFile(const AtomicFile &) = delete;
+    AtomicFile &operator=(const AtomicFile &) = delete;
+
+    /// Creates the temporary (exclusively, a fresh random name) and returns its path, still empty.
+    /// With keepOpen, fd() is an open writable descriptor on it; otherwise it is closed for another writer.
+    Expected<QString> open(bool keepOpen = false);
+    int fd() const { return m_fd; }
+    /// Writes all bytes to fd() (open(true) first), retrying short writes.
+    Status write(const QByteArray &bytes);
+    /// fsync the temporary, rename it over the target, fsync the folder. The temporary is gone afterwards
+    /// whatever the outcome; on failure the old target is untouched.
+    Status commit();
+    /// Removes the temporary (the destructor does it too).
+    void discard();
+
+    const QString &path() const { return m_path; }
+    const QString &temporaryPath() const { return m_tmp; }
+
+    /// The temporary's name pattern, ".<name>.tmp-<hex>", so resumable writers can recognise leftovers.
+    static bool isTemporaryName(const QString &fileName);
+
+private:
+    Error fail(const QString &what);
+
+    QString m_path;
+    AtomicWriteOptions m_options;
+    QString m_tmp;
+    int m_fd = -1;
+};
+
+}  // namespace solarchip

@@ -1,0 +1,27 @@
+#pragma once
+// Which pixels of a frame see the solar disk: inside radiusFactor * RSUN_OBS (the apparent radius) of the
+// disk centre, by the angular distance of each pixel's line of sight from the Sun-centre direction. For
+// helioprojective TAN frames this is exact and fast (the gnomonic plane turns the angle into a dot
+// product); other projections go through the WCS per pixel.
+
+#include "core/base/Expected.h"
+#include "core/map/PixelFrame.h"
+
+#include <cstdint>
+#include <vector>
+
+namespace solarchip {
+
+struct DiskMask {
+    int width = 0;
+    int height = 0;
+    std::vector<std::uint8_t> inside;  // 1 on the disk, 0 off; row-major like Image
+
+    bool at(int x, int y) const { return inside[static_cast<std::size_t>(y) * width + x] != 0; }
+    long long count() const;
+
+    /// The mask of a frame. Fails when the frame has no apparent solar radius or no usable WCS.
+    static Expected<DiskMask> compute(const PixelFrame &frame, double radiusFactor = 1.0);
+};
+
+}  // namespace solarchip

@@ -1,0 +1,240 @@
+#include "core/map/FitsReader.h"
+
+#include <QFile>
+#include <QFileInfo>
+
+#include <fitsio.h>
+
+#include <cmath>
+#include <limits>
+#include <memory>
+
+namespace solarchip {
+
+namespace {
+
+struct FitsCloser {
+    void operator()(fitsfile *f) const
+    {
+        int status = 0;
+        fits_close_file(f, &status);
+    }
+};
+using FitsPtr = std::unique_ptr<fitsfile, FitsCloser>;
+
+QString cfitsioText(int status)
+{
+    char text[FLEN_STATUS] = {0};
+    fits_get_errstatus(status, text);
+    return QString::fromLatin1(text);
+}
+
+// Turns a CFITSIO status into a sentence a user can act on.
+QString describe(int status, const QString &path)
+{
+    switch (status) {
+    case FILE_NOT_OPENED:
+    case FILE_NOT_CREATED:
+        if (!QFileInfo::exists(path))
+            return QStringLiteral("no such file");
+        if (QFileInfo(path).isDir())
+            return QStringLiteral("is a folder, not a FITS file");
+        if (!QFileInfo(path).isReadable())
+            return QStringLiteral("permission denied");
+        return QStringLiteral("could not be opened (%1)").arg(cfitsioText(status));
+    case UNKNOWN_REC:
+    case NO_SIMPLE:
+    case BAD_SIMPLE:
+    case NO_XTENSION:
+        return QStringLiteral("not a FITS file (it does not start with a SIMPLE = T header card)");
+    case END_OF_FILE:
+    case READ_ERROR:
+    case BAD_HEADER_FILL:
+        return QStringLiteral("truncated: the file ends before the header or data it declares");
+    case NO_END:
+        return QStringLiteral("truncated or corrupt header: no END card found");
+    case DATA_DECOMPRESSION_ERR:
+    case DATA_COMPRESSION_ERR:
+        return QStringLiteral("corrupt tile-compressed data (%1)").arg(cfitsioText(status));
+    default:
+        return cfitsioText(status);
+    }
+}
+
+Error fitsError(const QString &path, int status, const QString &context = {})
+{
+    QString msg = describe(status, path);
+    if (!context.isEmpty())
+        msg = context + QStringLiteral(": ") + msg;
+    return Error{path, msg};
+}
+
+// Opens the file (READONLY) and moves to the first 2-D image HDU.
+Expected<FitsImageInfo> openImage(const QString &path, FitsPtr &out)
+{
+    const QFileInfo fi(path);
+    if (!fi.exists())
+        return Error{path, QStringLiteral("no such file")};
+    if (fi.isDir())
+        return Error{path, QStringLiteral("is a folder, not a FITS file")};
+    if (fi.size() == 0)
+        return Error{path, QStringLiteral("empty file (0 bytes)")};
+    {
+        // Cheap signature check gives a clearer message than CFITSIO for arbitrary files.
+        QFile f(path);
+        if (!f.open(QIODevice::ReadOnly))
+            return Error{path, QStringLiteral("cannot be read: %1").arg(f.errorString())};
+        const QByteArray head = f.read(30);
+        if (!head.startsWith("SIMPLE  =") || head.mid(29, 1) != "T")
+            return Error{path, QStringLiteral("not a FITS file (it does not start with a SIMPLE = T header card)")};
+        if (fi.size() < 2880)
+            return Error{path, QStringLiteral("truncated: %1 bytes, shorter than one 2880-byte FITS header block")
+                                   .arg(fi.size())};
+    }
+
+    fitsfile *raw = nullptr;
+    int status = 0;
+    // Escape CFITSIO's extended filename syntax: a literal path never has [] filters applied.
+    const QByteArray name = QFile::encodeName(path);
+    fits_open_diskfile(&raw, name.constData(), READONLY, &status);
+    if (status)
+        return fitsError(path, status);
+    out.reset(raw);
+
+    int nhdu = 0;
+    fits_get_num_hdus(raw, &nhdu, &status);
+    if (status)
+        return fitsError(path, status);
+
+    for (int hdu = 1; hdu <= nhdu; ++hdu) {
+        int type = 0;
+        fits_movabs_hdu(raw, hdu, &type, &status);
+        if (status)
+            return fitsError(path, status, QStringLiteral("HDU %1").arg(hdu));
+        if (type != IMAGE_HDU)
+            continue;  // CFITSIO reports tile-compressed images as IMAGE_HDU
+        int naxis = 0;
+        fits_get_img_dim(raw, &naxis, &status);
+        if (status)
+            return fitsError(path, status, QStringLiteral("HDU %1").arg(hdu));
+        if (naxis < 2)
+            continue;
+        long dims[3] = {0, 0, 0};
+        int bitpix = 0;
+        fits_get_img_param(raw, 3, &bitpix, &naxis, dims, &status);
+        if (status)
+            return fitsError(path, status, QStringLiteral("HDU %1").arg(hdu));
+        if (naxis > 2 && dims[2] > 1)
+            return Error{path, QStringLiteral("HDU %1 is a %2-D cube (%3x%4x%5); SDO maps are 2-D images")
+                                   .arg(hdu).arg(naxis).arg(dims[0]).arg(dims[1]).arg(dims[2])};
+        if (dims[0] <= 0 || dims[1] <= 0)
+            continue;
+
+        FitsImageInfo info;
+        info.file = path;
+        info.hdu = hdu;
+        info.naxis1 = static_cast<int>(dims[0]);
+        info.naxis2 = static_cast<int>(dims[1]);
+        info.fileSize = fi.size();
+        info.bitpix = bitpix;  // the stored BITPIX (BSCALE/BZERO are applied on reading)
+        status = 0;
+        info.compressed = fits_is_compressed_image(raw, &status);
+
+        char *cards = nullptr;
+        int ncards = 0;
+        if (info.compressed)
+            fits_convert_hdr2str(raw, 0, nullptr, 0, &cards, &ncards, &status);
+        else
+            fits_hdr2str(raw, 0, nullptr, 0, &cards, &ncards, &status);
+        if (status)
+            return fitsError(path, status, QStringLiteral("reading the header of HDU %1").arg(hdu));
+        info.header = FitsHeader::fromCardString(QByteArray(cards, static_cast<qsizetype>(ncards) * 80));
+        fits_free_memory(cards, &status);
+        status = 0;
+        if (info.compressed) {
+            // The compressed table's own header keeps ZCMPTYPE.
+            char value[FLEN_VALUE] = {0};
+            int s = 0;
+            fits_read_key(raw, TSTRING, "ZCMPTYPE", value, nullptr, &s);
+            if (!s)
+                info.compression = QString::fromLatin1(value).trimmed();
+            // The compressed tiles live in the table (NAXIS1 x NAXIS2 bytes) and its heap (PCOUNT bytes): a file
+            // cut short (an interrupted download) would otherwise only fail when the pixels are read.
+            LONGLONG rowBytes = 0, rows = 0, heap = 0, headStart = 0, dataStart = 0, dataEnd = 0;
+            s = 0;
+            fits_read_key(raw, TLONGLONG, "NAXIS1", &rowBytes, nullptr, &s);
+            fits_read_key(raw, TLONGLONG, "NAXIS2", &rows, nullptr, &s);
+            fits_read_key(raw, TLONGLONG, "PCOUNT", &heap, nullptr, &s);
+            fits_get_hduaddrll(raw, &headStart, &dataStart, &dataEnd, &s);
+            if (!s && dataStart + rowBytes * rows + heap > fi.size())
+                return Error{path, QStringLiteral("truncated: the compressed %1x%2 image in HDU %3 needs %4 bytes but "
+                                                  "the file has %5")
+                                       .arg(dims[0]).arg(dims[1]).arg(hdu).arg(dataStart + rowBytes * rows + heap)
+                                       .arg(fi.size())};
+        }
+
+        // Check the file is long enough for uncompressed data (CFITSIO would only fail on reading).
+        if (!info.compressed) {
+            LONGLONG headStart = 0, dataStart = 0, dataEnd = 0;
+            fits_get_hduaddrll(raw, &headStart, &dataStart, &dataEnd, &status);
+            const LONGLONG needed = dataStart
+                + static_cast<LONGLONG>(std::abs(bitpix) / 8) * dims[0] * dims[1];
+            if (!status && needed > fi.size())
+                return Error{path, QStringLiteral("truncated: the %1x%2 image in HDU %3 needs %4 bytes but the "
+                                                  "file has %5")
+                                       .arg(dims[0]).arg(dims[1]).arg(hdu).arg(needed).arg(fi.size())};
+            status = 0;
+        }
+        return info;
+    }
+    // FITS files are whole 2880-byte blocks: a file that is not, with no image found, was most likely cut inside
+    // the header of its image HDU.
+    if (fi.size() % 2880 != 0)
+        return Error{path, QStringLiteral("truncated: %1 bytes is not a whole number of 2880-byte FITS blocks, and no "
+                                          "complete image HDU was found").arg(fi.size())};
+    return Error{path, QStringLiteral("no 2-D image HDU in the file (%1 HDU%2: tables or empty headers only)")
+                           .arg(nhdu).arg(nhdu == 1 ? "" : "s")};
+}
+
+}  // namespace
+
+Expected<FitsImageInfo> FitsReader::readInfo(const QString &path)
+{
+    FitsPtr f;
+    return openImage(path, f);
+}
+
+Expected<FitsImage> FitsReader::read(const QString &path)
+{
+    FitsPtr f;
+    auto info = openImage(path, f);
+    if (!info)
+        return info.error();
+
+    FitsImage out;
+    out.info = std::move(info.value());
+    const int w = out.info.naxis1;
+    const int h = out.info.naxis2;
+    try {
+        out.image = Image(w, h);
+    } catch (const std::bad_alloc &) {
+        return Error{path, QStringLiteral("not enough memory for a %1x%2 image").arg(w).arg(h)};
+    }
+
+    int status = 0;
+    int anynul = 0;
+    float nanValue = std::numeric_limits<float>::quiet_NaN();
+    const LONGLONG n = static_cast<LONGLONG>(w) * h;
+    // CFITSIO applies BSCALE/BZERO and writes NaN for BLANK (integer) pixels; float NaNs stay NaN.
+    fits_read_img(f.get(), TFLOAT, 1, n, &nanValue, out.image.data(), &anynul, &status);
+    if (status)
+        return fitsError(path, status, QStringLiteral("reading the %1x%2 image of HDU %3").arg(w).arg(h).arg(out.info.hdu));
+    // Infinities are not data either.
+    float *p = out.image.data();
+    for (LONGLONG i = 0; i < n; ++i)
+        if (std::isinf(p[i]))
+            p[i] = nanValue;
+    return out;
+}
+
+}  // namespace solarchip

@@ -1,0 +1,141 @@
+#pragma once
+// The time line of the synthetic Sun, drawn from the seed before any pixel is rendered: the solar cycle
+// (activity and emergence latitudes), bipolar active regions (emergence, differential rotation, decay),
+// coronal holes, and flares with their GOES light curves. Random draws are made per UTC day (regions,
+// flares) and per 27-day block (holes) from the seed and the day's index, so a given date looks the same
+// whatever the run's start and length.
+//
+// Physics used (closed forms, referenced so tests can check them independently):
+// - Differential rotation of magnetic features, Snodgrass (1983) as sunpy's diff_rot 'snodgrass':
+//   omega = 2.851 - 0.343 sin^2(lat) - 0.474 sin^4(lat) microrad/s (sidereal); Carrington frame 14.1844 deg/day.
+// - Cycle shape (Hathaway 1994): f(tau) = tau^3 / (exp(tau^2/b^2) - 0.71), b = 3.8 yr, per cycle.
+// - Sporer's law: mean emergence latitude 28 deg * exp(-tau / 7.5 yr), sigma 6 deg.
+// - Joy's law: tilt = 32.1 deg * sin|lat| (+- 8 deg); Hale's law: leading polarity of the northern hemisphere
+//   negative in even cycles (24), positive in odd ones (23, 25), opposite in the south; polar fields reverse
+//   at cycle maximum.
+// - Flare peak fluxes: dN/dF ~ F^-2 from A1.0 to X20 (Hudson 1991; Aschwanden 2011 find 1.8-2.1);
+//   rate of flares per region ~ (flux / 1e22 Mx)^1.5.
+
+#include "core/synthetic/SyntheticSun.h"
+
+#include <QVector>
+
+namespace solarchip {
+
+/// One Gaussian flux concentration of an active region on the solar sphere.
+struct SyntheticComponent {
+    double v[3];       // Carrington unit vector of the centre
+    double sigmaRad;   // Gaussian width on the sphere (radians)
+    double fluxMx;     // signed flux (Mx)
+    bool spot;         // a sunspot (umbra + penumbra) rather than plage
+};
+
+struct SyntheticRegionModel {
+    struct Fragment {
+        int polarity;      // +1 leading, -1 following (times leadSign gives the sign)
+        double share;      // of its polarity's flux
+        double u, v;       // offset along / across the bipole axis, in units of half the separation
+        double sigmaDeg;
+        double phase1, phase2, period1, period2;  // slow wandering
+        bool spot;
+    };
+    int id = 0;
+    int noaa = 0;
+    double noaaSince = 0;      // days: when the number was assigned
+    quint64 seed = 0;
+    double t0 = 0;             // days since J2000: emergence starts
+    double lonCar0 = 0;        // Carrington longitude of the centre at t0
+    double lat = 0;
+    double fluxMax = 0, rise = 2, life = 20;
+    double tiltDeg = 0, sepMaxDeg = 5;
+    int leadSign = 1;
+    double flareRateA1 = 0;    // flares >= A1.0 per day at peak flux
+    QVector<Fragment> fragments;
+
+    bool alive(double t) const { return t >= t0 && t <= t0 + life; }
+    double flux(double t) const;          // unsigned flux of the region (Mx)
+    double separationDeg(double t) const;
+    /// The region's Gaussian components at t (empty when not alive).
+    void components(double t, QVector<SyntheticComponent> &out) const;
+    /// Centre of the bipole axis (Carrington lon, lat) at t, rotating at the rate of its latitude.
+    double centreLonCar(double t) const;
+    /// Flux-weighted centroids (Carrington unit vectors) of all, leading and following components.
+    void centroids(double t, double all[3], double leading[3], double following[3]) const;
+    /// Area of the spot components above 600 G, millionths of a hemisphere.
+    double spotAreaMsh(double t) const;
+};
+
+struct SyntheticHoleModel {
+    struct Lobe {
+        double dlon, dlat, radiusDeg;
+    };
+    int id = 0;
+    double t0 = 0, life = 60;
+    double lonCar0 = 0, lat = 0;
+    double radiusDeg = 8;
+    int sign = 1;              // polarity of the open field
+    QVector<Lobe> lobes;
+    double depth(double t) const;  // 0..1, ramps in and out over 5 days
+    double lonCar(double t) const;
+};
+
+/// A flare with everything the renderer needs (the public SyntheticFlare plus the light curve and site).
+struct SyntheticFlareModel {
+    SyntheticFlare flare;
+    int regionIndex = -1;      // into SyntheticHistory::regions()
+    double tPeak = 0;          // days
+    double riseDays = 0, tauDays = 0;  // sin^2 rise, exponential decay e-folding
+    double offU = 0, offV = 0; // site offset from the region centre along / across the axis (deg)
+    double logTPeak = 7.0;     // arcade temperature at the peak
+    bool listed = false;       // in the run's flare list
+
+    double goesFlux(double t) const;  // W/m^2 above the background
+};
+
+class SyntheticHistory {
+public:
+    explicit SyntheticHistory(const SyntheticOptions &options);
+
+    static double toDays(const QDateTime &utc);   // days since 2000-01-01T12:00:00 UTC
+    static QDateTime fromDays(double days);
+
+    double runStart() const { return m_runStart; }
+    double runEnd() const { return m_runEnd; }
+    /// Solar-cycle activity (1 = the maximum of cycle 24), or the fixed level of the options.
+    double activity(double t) const;
+    double cycleActivity(double t) const;
+    /// Latitude (deg) above which the polar coronal holes lie.
+    double polarHoleBoundaryDeg(double t) const;
+    /// Sign of the northern polar field (the southern one is opposite).
+    int northPolarSign(double t) const;
+    /// GOES 1-8 A background from the regions on the Earth-facing side (W/m^2).
+    double goesBackground(double t) const;
+
+    const QVector<SyntheticRegionModel> &regions() const { return m_regions; }
+    const QVector<SyntheticHoleModel> &holes() const { return m_holes; }
+    const QVector<SyntheticFlareModel> &flares() const { return m_flares; }
+
+    static double siderealRate(double latDeg);  // deg/day
+    static constexpr double kCarringtonRate = 14.1844;  // deg/day, sidereal
+    /// Truncated power law draw: F = fMin (1 - u (1 - (fMin/fMax)^(a-1)))^(-1/(a-1)).
+    static double powerLaw(double u, double fMin, double fMax, double alpha);
+    static constexpr double kFlareAlpha = 2.0;
+    static constexpr double kFlareMax = 2e-3;  // X20
+
+private:
+    void drawRegions(const SyntheticOptions &o);
+    void drawHoles();
+    void drawFlares(const SyntheticOptions &o);
+    void assignNoaaNumbers();
+    SyntheticRegionModel makeRegion(quint64 seed, double t0, double lonCar0, double lat, double flux,
+                                    double rise, double life, double tilt, int leadSign, double flareRate) const;
+
+    quint64 m_seed = 1;
+    double m_fixedActivity = -1;
+    double m_runStart = 0, m_runEnd = 0;
+    QVector<SyntheticRegionModel> m_regions;
+    QVector<SyntheticHoleModel> m_holes;
+    QVector<SyntheticFlareModel> m_flares;
+};
+
+}  // namespace solarchip

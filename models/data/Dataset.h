@@ -1,0 +1,96 @@
+#pragma once
+// The pretraining dataset: co-temporal sets of an SDO archive (core/Catalog::completeSets) turned into model
+// input, one sample per set: every channel prepared onto one common frame at model resolution (see
+// DatasetSpec.h for the geometry and the normalisation), optionally augmented jointly, split by time with a gap.
+//
+// The geometry is the expensive part (reading and decompressing FITS, resampling), so each member's prepared
+// image is kept in a versioned on-disk cache (DatasetCache.h) keyed by the file (path, size, mtime), the
+// reference file it was co-registered to, the geometry parameters and the prep code version: the second
+// epoch reads no FITS, and a changed file or changed parameters miss the cache instead of serving stale data.
+//
+// Thread safety: sample() and preparedMember() may be called from several threads at once (SampleLoader does);
+// each call opens its own FITS handles. No torch here: samples are plain float arrays.
+
+#include "core/archive/Catalog.h"
+#include "core/base/Expected.h"
+#include "core/base/Image.h"
+#include "core/archive/ObservationSet.h"
+#include "models/data/DatasetCache.h"
+#include "models/data/DatasetSpec.h"
+
+#include <QString>
+#include <QStringList>
+#include <QVector>
+
+#include <memory>
+#include <vector>
+
+namespace solarchip {
+
+enum class Split { Train, Validation, All };
+QString splitName(Split split);  ///< "train", "val", "all"
+
+/// One prepared sample: `channels.size()` planes of side x side float32, channel-major, row 0 = FITS row 1.
+struct Sample {
+    qint64 timeMs = 0;    ///< the set's reference (anchor) time, UTC ms
+    QStringList channels; ///< catalog keys, in the dataset's order
+    QStringList files;    ///< the member file of each channel
+    int side = 0;
+    std::vector<float> data;
+
+    float *plane(int c) { return data.data() + static_cast<std::size_t>(c) * side * side; }
+    const float *plane(int c) const { return data.data() + static_cast<std::size_t>(c) * side * side; }
+};
+
+struct DatasetOptions {
+    QString archiveDir;
+    QString catalogDb;          ///< empty: Catalog::locate(archiveDir)
+    bool updateCatalog = true;  ///< bring the catalog up to date first (incremental; new files are read)
+    SelectionSpec selection;
+    PrepSpec prep;
+    SplitSpec split;
+    bool useCache = true;
+    QString cacheDir;           ///< empty: TensorCache::defaultDir(archiveDir)
+};
+
+class Dataset {
+public:
+    /// Opens (and by default updates) the archive's catalog, lists the complete co-temporal sets of the
+    /// selected channels and splits them. Fails naming the archive when it has no complete set.
+    static Expected<Dataset> open(const DatasetOptions &options);
+
+    Dataset(Dataset &&) noexcept;
+    Dataset &operator=(Dataset &&) noexcept;
+    ~Dataset();
+
+    const DatasetOptions &options() const;
+    const QStringList &channels() const;
+    const QVector<ObservationSet> &sets(Split split) const;
+    int size(Split split) const;
+
+    /// The prepared, normalised sample of sets(split)[index]; with `augment`, the joint augmentation drawn from
+    /// `augmentSeed` (the same seed gives the same transform). Errors name the member file and the problem.
+    Expected<Sample> sample(Split split, int index, const AugmentSpec *augment = nullptr,
+                            quint64 augmentSeed = 0) const;
+    /// The same for any set (e.g. one the caller built), without augmentation.
+    Expected<Sample> sampleOf(const ObservationSet &set) const;
+    /// Geometry only: member `member` of `set` on the common frame at model resolution, in physical units,
+    /// NaN where there is no data. Goes through the cache.
+    Expected<Image> preparedMember(const ObservationSet &set, int member) const;
+
+    const TensorCache &cache() const;
+
+    /// Splits sets (any order) by time: the latest `validationFraction` of them (at least one when the
+    /// fraction is positive and there are >= 2 sets) become validation; training keeps the sets earlier than
+    /// (first validation time - gap). Both outputs are sorted by time.
+    static void splitByTime(const QVector<ObservationSet> &sets, const SplitSpec &spec,
+                            QVector<ObservationSet> *train, QVector<ObservationSet> *validation);
+
+    class Impl;
+
+private:
+    explicit Dataset(std::unique_ptr<Impl> impl);
+    std::unique_ptr<Impl> d;
+};
+
+}  // namespace solarchip

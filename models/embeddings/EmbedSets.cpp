@@ -1,0 +1,110 @@
+#include "models/embeddings/EmbedSets.h"
+
+#include "models/data/DatasetLoader.h"
+#include "models/networks/ModelConfig.h"
+
+#include <cstring>
+
+namespace solarchip {
+
+Expected<DatasetOptions> datasetOptionsFor(const TrainedModel &model, const DatasetOptions &base, const QStringList &channels)
+{
+    DatasetOptions o = base;
+    o.prep = model.prep;
+    o.split.validationFraction = 0;
+    const QStringList wanted = channels.isEmpty() ? model.channels : channels;
+    for (const QString &c : wanted)
+        if (!model.channels.contains(c))
+            return Error{model.path, QStringLiteral("the model has no channel '%1' (it has %2)").arg(c, model.channels.join(u','))};
+    o.selection.channels = wanted;
+    return o;
+}
+
+ChannelEmbeddings channelFromRecords(const std::vector<EmbeddingRecord> &records, int channelIndex, int channels,
+                                     int patches, int dim)
+{
+    ChannelEmbeddings e;
+    e.dim = dim;
+    e.patches = patches;
+    const std::size_t cs = static_cast<std::size_t>(dim), ps = cs * patches;
+    for (const EmbeddingRecord &r : records) {
+        if (r.cls.size() != cs * channels)
+            continue;
+        e.cls.insert(e.cls.end(), r.cls.begin() + static_cast<std::ptrdiff_t>(channelIndex * cs),
+                     r.cls.begin() + static_cast<std::ptrdiff_t>((channelIndex + 1) * cs));
+        e.patch.insert(e.patch.end(), r.patches.begin() + static_cast<std::ptrdiff_t>(channelIndex * ps),
+                       r.patches.begin() + static_cast<std::ptrdiff_t>((channelIndex + 1) * ps));
+        ++e.count;
+    }
+    return e;
+}
+
+Status encodeSets(const TrainedModel &model, const Dataset &dataset, Split split, const std::vector<int> &indices,
+                  const EncodeOptions &options, const std::function<Status(std::vector<EmbeddingRecord> &&)> &sink,
+                  const std::function<void(const QString &)> &onWarning)
+{
+    const QStringList &channels = dataset.channels();
+    QStringList modalities;
+    for (const QString &c : channels) {
+        const QString m = modalityName(c);
+        if (m.isEmpty() || !model.model.config().modalities.contains(m))
+            return Error{model.path, QStringLiteral("the model cannot encode channel '%1'").arg(c)};
+        modalities << m;
+    }
+    std::vector<SampleRequest> req;
+    for (int i : indices)
+        req.push_back({i, false, 0});
+    SampleLoader loader(dataset, split, req, AugmentSpec{}, options.workers, std::max(2, 2 * options.batch));
+    const int batch = std::max(1, options.batch);
+    const int side = model.prep.resolution;
+    const std::size_t plane = static_cast<std::size_t>(side) * side;
+    std::vector<Sample> pending;
+    auto flush = [&]() -> Status {
+        if (pending.empty())
+            return Status::success();
+        const int b = static_cast<int>(pending.size());
+        std::vector<EmbeddingRecord> records(static_cast<std::size_t>(b));
+        for (int c = 0; c < channels.size(); ++c) {
+            ImageBatch images;
+            images.batch = b;
+            images.channels = 1;
+            images.side = side;
+            images.data.resize(plane * b);
+            for (int i = 0; i < b; ++i)
+                std::memcpy(images.data.data() + plane * i, pending[i].plane(c), plane * sizeof(float));
+            auto e = model.model.encode(modalities[c], images, /*normalize=*/true, batch);
+            if (!e)
+                return e.error();
+            const std::size_t cs = static_cast<std::size_t>(e->dim), ps = cs * e->grid * e->grid;
+            for (int i = 0; i < b; ++i) {
+                EmbeddingRecord &r = records[static_cast<std::size_t>(i)];
+                r.cls.insert(r.cls.end(), e->cls.begin() + static_cast<std::ptrdiff_t>(i * cs),
+                             e->cls.begin() + static_cast<std::ptrdiff_t>((i + 1) * cs));
+                r.patches.insert(r.patches.end(), e->patches.begin() + static_cast<std::ptrdiff_t>(i * ps),
+                                 e->patches.begin() + static_cast<std::ptrdiff_t>((i + 1) * ps));
+            }
+        }
+        for (int i = 0; i < b; ++i) {
+            records[static_cast<std::size_t>(i)].timeMs = pending[i].timeMs;
+            records[static_cast<std::size_t>(i)].files = pending[i].files;
+        }
+        pending.clear();
+        return sink(std::move(records));
+    };
+    while (auto s = loader.next()) {
+        if (!s->sample) {
+            if (onWarning)
+                onWarning(s->sample.errorString());
+            continue;
+        }
+        pending.push_back(std::move(*s->sample));
+        if (static_cast<int>(pending.size()) == batch) {
+            Status st = flush();
+            if (!st)
+                return st;
+        }
+    }
+    return flush();
+}
+
+}  // namespace solarchip

@@ -1,0 +1,722 @@
+#include "models/training/Trainer.h"
+
+#include "core/base/AtomicFile.h"
+
+#include "models/data/DatasetAugment.h"
+#include "models/data/DatasetLoader.h"
+#include "models/networks/Device.h"
+#include "models/embeddings/EvalAlign.h"
+#include "models/networks/SolarChipModel.h"
+#include "models/networks/TrainedModel.h"
+#include "models/networks/detail/SolarChipNet.h"
+#include "models/networks/detail/TensorIo.h"
+#include "models/networks/detail/TorchDevice.h"
+#include "models/training/detail/TrainerCheckpoint.h"
+#include "models/training/detail/TrainerStep.h"
+
+#include <QDateTime>
+#include <QDir>
+#include <QElapsedTimer>
+#include <QFile>
+#include <QFileInfo>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QTimeZone>
+
+#include <cmath>
+#include <cstring>
+
+namespace solarchip {
+
+namespace {
+
+// The run folder is made on demand: every file of a run is written atomically into it.
+constexpr AtomicWriteOptions kInRunFolder{.createFolder = true};
+
+
+const QString kRunFormat = QStringLiteral("solarchip-run/1");
+
+QString isoMs(qint64 ms) { return QDateTime::fromMSecsSinceEpoch(ms, QTimeZone::utc()).toString(Qt::ISODateWithMs); }
+
+double meanOf(const std::map<std::string, double> &m)
+{
+    if (m.empty())
+        return 0;
+    double s = 0;
+    for (const auto &[k, v] : m)
+        s += v;
+    return s / static_cast<double>(m.size());
+}
+
+Expected<QJsonObject> readJsonFile(const QString &path)
+{
+    QFile f(path);
+    if (!f.open(QIODevice::ReadOnly))
+        return Error{path, QStringLiteral("cannot read: ") + f.errorString()};
+    QJsonParseError perr;
+    const QJsonDocument doc = QJsonDocument::fromJson(f.readAll(), &perr);
+    if (!doc.isObject())
+        return Error{path, QStringLiteral("not a JSON object: ") + perr.errorString()};
+    return doc.object();
+}
+
+}  // namespace
+
+class Trainer::Impl {
+public:
+    TrainerOptions options;
+    std::optional<Dataset> dataset;
+    std::optional<SolarChipModel> model;
+    std::shared_ptr<detail::SolarChipNetImpl> net;
+    std::unique_ptr<torch::optim::AdamW> optimizer;
+    torch::Device device{torch::kCPU};
+    bool bf16 = false;
+    QStringList channels;    // catalog keys, in the model's modality order (= the sample planes' order)
+    QStringList modalities;  // research names, same order
+    LrSchedule schedule;
+    int stepsPerEpoch = 0;
+    long long totalSteps = 0;
+    bool resumed = false;
+
+    // Trainer state (what checkpoint.pt's trainer_json holds).
+    long long step = 0;      // optimizer steps done
+    int epoch = 0;
+    int position = 0;        // requests of this epoch's order consumed
+    long long samplesSeen = 0;
+    double bestValLoss = std::numeric_limits<double>::infinity();
+    long long bestStep = -1;
+    double lastLoss = 0;
+
+    std::function<void(const QJsonObject &)> sink;
+    QFile metrics;
+    QElapsedTimer clock;
+
+    QString path(const QString &name) const { return options.runDir + QLatin1Char('/') + name; }
+    int globalBatch() const { return options.batchSize * options.accumulation; }
+
+    void emitLine(QJsonObject o)
+    {
+        const QByteArray line = QJsonDocument(o).toJson(QJsonDocument::Compact) + '\n';
+        if (metrics.isOpen()) {
+            metrics.write(line);
+            metrics.flush();
+        }
+        if (sink)
+            sink(o);
+    }
+
+    void warn(const QString &message)
+    {
+        emitLine(QJsonObject{{QStringLiteral("event"), QStringLiteral("warning")},
+                             {QStringLiteral("step"), static_cast<double>(step)},
+                             {QStringLiteral("message"), message}});
+    }
+
+    QJsonObject trainerState() const
+    {
+        return QJsonObject{{QStringLiteral("step"), static_cast<double>(step)},
+                           {QStringLiteral("epoch"), epoch},
+                           {QStringLiteral("position"), position},
+                           {QStringLiteral("samples_seen"), static_cast<double>(samplesSeen)},
+                           {QStringLiteral("best_val_loss"), std::isfinite(bestValLoss) ? QJsonValue(bestValLoss) : QJsonValue()},
+                           {QStringLiteral("best_step"), static_cast<double>(bestStep)},
+                           {QStringLiteral("last_loss"), lastLoss},
+                           {QStringLiteral("schedule"), schedule.toJson()}};
+    }
+
+    void restoreState(const QJsonObject &s)
+    {
+        step = static_cast<long long>(s.value(QStringLiteral("step")).toDouble());
+        epoch = s.value(QStringLiteral("epoch")).toInt();
+        position = s.value(QStringLiteral("position")).toInt();
+        samplesSeen = static_cast<long long>(s.value(QStringLiteral("samples_seen")).toDouble());
+        const QJsonValue b = s.value(QStringLiteral("best_val_loss"));
+        bestValLoss = b.isDouble() ? b.toDouble() : std::numeric_limits<double>::infinity();
+        bestStep = static_cast<long long>(s.value(QStringLiteral("best_step")).toDouble(-1));
+        lastLoss = s.value(QStringLiteral("last_loss")).toDouble();
+    }
+
+    QJsonObject trainingProvenance() const
+    {
+        const auto &tr = dataset->sets(Split::Train);
+        return QJsonObject{{QStringLiteral("run"), QFileInfo(options.runDir).absoluteFilePath()},
+                           {QStringLiteral("step"), static_cast<double>(step)},
+                           {QStringLiteral("epoch"), epoch},
+                           {QStringLiteral("archive"), dataset->options().archiveDir},
+                           {QStringLiteral("seed"), QString::number(options.seed)},
+                           {QStringLiteral("train_sets"), static_cast<int>(tr.size())},
+                           {QStringLiteral("train_first_ms"), tr.isEmpty() ? 0.0 : static_cast<double>(tr.first().referenceTimeMs)},
+                           {QStringLiteral("train_last_ms"), tr.isEmpty() ? 0.0 : static_cast<double>(tr.last().referenceTimeMs)},
+                           {QStringLiteral("best_val_loss"), std::isfinite(bestValLoss) ? QJsonValue(bestValLoss) : QJsonValue()},
+                           {QStringLiteral("best_step"), static_cast<double>(bestStep)}};
+    }
+
+    // Stacks the given samples' planes into one [b, 1, R, R] tensor per modality on the training device.
+    detail::Batch makeBatch(const std::vector<Sample> &samples, std::size_t from, std::size_t count) const
+    {
+        detail::Batch b;
+        const int side = samples[from].side;
+        const std::size_t plane = static_cast<std::size_t>(side) * side;
+        for (int c = 0; c < modalities.size(); ++c) {
+            torch::Tensor t = torch::empty({static_cast<int64_t>(count), 1, side, side}, torch::kFloat32);
+            float *dst = t.data_ptr<float>();
+            for (std::size_t i = 0; i < count; ++i)
+                std::memcpy(dst + i * plane, samples[from + i].plane(c), plane * sizeof(float));
+            b.emplace(modalities[c].toStdString(), t.to(device));
+        }
+        return b;
+    }
+
+    void setLr(double lr)
+    {
+        for (auto &g : optimizer->param_groups())
+            static_cast<torch::optim::AdamWOptions &>(g.options()).lr(lr);
+    }
+
+    Status checkpoint()
+    {
+        Status s = saveTrainedModel(*model, channels, options.data.prep, trainingProvenance(),
+                                    path(QStringLiteral("model-last.safetensors")));
+        if (!s)
+            return s;
+        s = detail::saveTrainingCheckpoint(path(QStringLiteral("checkpoint.pt")), *net, *optimizer, trainerState(), device);
+        if (!s)
+            return s;
+        emitLine(QJsonObject{{QStringLiteral("event"), QStringLiteral("checkpoint")},
+                             {QStringLiteral("step"), static_cast<double>(step)},
+                             {QStringLiteral("epoch"), epoch},
+                             {QStringLiteral("position"), position}});
+        return Status::success();
+    }
+
+    Status validate();
+    Status trainStep(const std::vector<Sample> &samples, double waitedS, QElapsedTimer &stepClock);
+};
+
+Status Trainer::Impl::validate()
+{
+    const auto &val = dataset->sets(Split::Validation);
+    if (val.isEmpty())
+        return Status::success();
+    // An evenly spaced subset spanning the whole validation period, in time order.
+    std::vector<SampleRequest> req;
+    const int n = static_cast<int>(val.size());
+    const int k = options.validationMaxSets > 0 ? std::min(n, options.validationMaxSets) : n;
+    for (int i = 0; i < k; ++i)
+        req.push_back({static_cast<int>(static_cast<long long>(i) * n / k), false, 0});
+    SampleLoader loader(*dataset, Split::Validation, req, AugmentSpec{}, options.workers, options.prefetch);
+    net->eval();
+    std::vector<Sample> pending;
+    std::map<std::string, double> sums;
+    double totalSum = 0;
+    int counted = 0;
+    const QString aia = [&] {
+        for (const QString &m : modalities)
+            if (m != QLatin1String("hmi"))
+                return m;
+        return QString();
+    }();
+    const bool align = modalities.contains(QStringLiteral("hmi")) && !aia.isEmpty();
+    ChannelEmbeddings eh, ea;
+    auto appendTokens = [](ChannelEmbeddings &e, const torch::Tensor &tok) {
+        const torch::Tensor t = tok.to(torch::kCPU, torch::kFloat32).contiguous();
+        const int b = static_cast<int>(t.size(0));
+        e.patches = static_cast<int>(t.size(1)) - 1;
+        e.dim = static_cast<int>(t.size(2));
+        const torch::Tensor cls = t.select(1, 0).contiguous();
+        const torch::Tensor pat = t.slice(1, 1).contiguous();
+        e.cls.insert(e.cls.end(), cls.data_ptr<float>(), cls.data_ptr<float>() + cls.numel());
+        e.patch.insert(e.patch.end(), pat.data_ptr<float>(), pat.data_ptr<float>() + pat.numel());
+        e.count += b;
+    };
+    auto flush = [&] {
+        if (pending.empty())
+            return;
+        const detail::Batch b = makeBatch(pending, 0, pending.size());
+        const detail::StepValues v = detail::evaluateLoss(*net, b, bf16);
+        const double w = static_cast<double>(pending.size());
+        totalSum += v.total * w;
+        sums["rec"] += meanOf(v.reconstruction) * w;
+        sums["cls"] += meanOf(v.cls) * w;
+        sums["pat"] += meanOf(v.pat) * w;
+        sums["int"] += meanOf(v.intra) * w;
+        counted += static_cast<int>(pending.size());
+        if (align) {
+            torch::NoGradGuard noGrad;
+            detail::AutocastBf16 ac(bf16);
+            appendTokens(eh, net->tokens("hmi", b.at("hmi")));
+            appendTokens(ea, net->tokens(aia.toStdString(), b.at(aia.toStdString())));
+        }
+        pending.clear();
+    };
+    while (auto s = loader.next()) {
+        if (!s->sample) {
+            warn(QStringLiteral("validation sample skipped: ") + s->sample.errorString());
+            continue;
+        }
+        pending.push_back(std::move(*s->sample));
+        if (static_cast<int>(pending.size()) == options.batchSize)
+            flush();
+    }
+    flush();
+    net->train();
+    if (counted == 0)
+        return Status::success();
+    const double valLoss = totalSum / counted;
+    QJsonObject o{{QStringLiteral("event"), QStringLiteral("val")},
+                  {QStringLiteral("step"), static_cast<double>(step)},
+                  {QStringLiteral("epoch"), epoch},
+                  {QStringLiteral("val_loss"), valLoss},
+                  {QStringLiteral("val_rec"), sums["rec"] / counted},
+                  {QStringLiteral("val_cls"), sums["cls"] / counted},
+                  {QStringLiteral("val_pat"), sums["pat"] / counted},
+                  {QStringLiteral("val_int"), sums["int"] / counted},
+                  {QStringLiteral("n_val"), counted}};
+    if (align && eh.count >= 2) {
+        auto m = EvalAlign::evaluate(eh, ea);
+        if (m) {
+            const QJsonObject mj = m->toJson();
+            for (auto it = mj.begin(); it != mj.end(); ++it)
+                if (it.key() != QLatin1String("n_samples"))
+                    o.insert(it.key(), it.value());
+            o.insert(QStringLiteral("align_pair"), QStringLiteral("hmi|") + aia);
+        }
+    }
+    const bool best = valLoss < bestValLoss;
+    o.insert(QStringLiteral("best"), best);
+    if (best) {
+        bestValLoss = valLoss;
+        bestStep = step;
+        Status s = saveTrainedModel(*model, channels, options.data.prep, trainingProvenance(),
+                                    path(QStringLiteral("model-best.safetensors")));
+        if (!s)
+            return s;
+        s = writeFileAtomically(path(QStringLiteral("best.json")), QJsonDocument(o).toJson(), kInRunFolder);
+        if (!s)
+            return s;
+    }
+    emitLine(o);
+    return Status::success();
+}
+
+Status Trainer::Impl::trainStep(const std::vector<Sample> &samples, double waitedS, QElapsedTimer &stepClock)
+{
+    std::vector<detail::Batch> micro;
+    for (int a = 0; a < options.accumulation; ++a)
+        micro.push_back(makeBatch(samples, static_cast<std::size_t>(a) * options.batchSize, options.batchSize));
+    const double lr = schedule.at(step);
+    setLr(lr);
+    optimizer->zero_grad();
+    detail::StepOptions so;
+    so.saveMemory = options.saveMemory;
+    so.bf16Autocast = bf16;
+    const detail::StepValues v = detail::accumulateGradients(*net, micro, so);
+    std::vector<torch::Tensor> params;
+    for (const auto &p : net->parameters())
+        if (p.grad().defined())
+            params.push_back(p);
+    double gradNorm = 0;
+    if (options.gradClip > 0) {
+        gradNorm = torch::nn::utils::clip_grad_norm_(params, options.gradClip);
+    } else {
+        double s = 0;
+        for (const auto &p : params)
+            s += p.grad().pow(2).sum().item<double>();
+        gradNorm = std::sqrt(s);
+    }
+    if (!std::isfinite(v.total) || !std::isfinite(gradNorm)) {
+        warn(QStringLiteral("non-finite loss (%1) or gradient norm (%2): step skipped").arg(v.total).arg(gradNorm));
+        optimizer->zero_grad();
+        return Status::success();
+    }
+    optimizer->step();
+    net->contrastive_loss_fn->clampParameters();
+    ++step;
+    samplesSeen += static_cast<long long>(samples.size());
+    lastLoss = v.total;
+    const double seconds = stepClock.nsecsElapsed() / 1e9;
+    auto temp = [](const torch::Tensor &s) { return 1.0 / detail::logitScale(s).item<double>(); };
+    QJsonObject terms;
+    for (const auto &[k, x] : v.reconstruction)
+        terms.insert(QStringLiteral("rec/") + QString::fromStdString(k), x);
+    for (const auto &[k, x] : v.cls)
+        terms.insert(QStringLiteral("cls/") + QString::fromStdString(k), x);
+    for (const auto &[k, x] : v.pat)
+        terms.insert(QStringLiteral("pat/") + QString::fromStdString(k), x);
+    for (const auto &[k, x] : v.intra)
+        terms.insert(QStringLiteral("int/") + QString::fromStdString(k), x);
+    const auto &c = net->contrastive_loss_fn;
+    emitLine(QJsonObject{{QStringLiteral("event"), QStringLiteral("train")},
+                         {QStringLiteral("step"), static_cast<double>(step)},
+                         {QStringLiteral("epoch"), epoch},
+                         {QStringLiteral("epoch_progress"), static_cast<double>(position) / std::max(1, dataset->size(Split::Train))},
+                         {QStringLiteral("loss"), v.total},
+                         {QStringLiteral("rec"), meanOf(v.reconstruction)},
+                         {QStringLiteral("cls"), meanOf(v.cls)},
+                         {QStringLiteral("pat"), meanOf(v.pat)},
+                         {QStringLiteral("int"), meanOf(v.intra)},
+                         {QStringLiteral("temp_cls"), temp(c->cls_logit_scale)},
+                         {QStringLiteral("temp_pat"), temp(c->pat_logit_scale)},
+                         {QStringLiteral("temp_int"), temp(c->int_logit_scale)},
+                         {QStringLiteral("lr"), lr},
+                         {QStringLiteral("grad_norm"), gradNorm},
+                         {QStringLiteral("samples_per_s"), seconds > 0 ? samples.size() / seconds : 0.0},
+                         {QStringLiteral("data_wait_s"), waitedS},
+                         {QStringLiteral("samples"), static_cast<double>(samplesSeen)},
+                         {QStringLiteral("time_s"), clock.nsecsElapsed() / 1e9},
+                         {QStringLiteral("terms"), terms}});
+    return Status::success();
+}
+
+Trainer::Trainer(std::unique_ptr<Impl> impl) : d(std::move(impl)) {}
+Trainer::Trainer(Trainer &&) noexcept = default;
+Trainer &Trainer::operator=(Trainer &&) noexcept = default;
+Trainer::~Trainer() = default;
+
+const TrainerOptions &Trainer::options() const { return d->options; }
+
+Expected<Trainer> Trainer::create(TrainerOptions options, bool resume, const QJsonObject &overrides)
+{
+    if (options.runDir.isEmpty())
+        return Error{{}, QStringLiteral("no run folder given (--out RUN)")};
+    const QString runDir = QFileInfo(options.runDir).absoluteFilePath();
+    const QString ckptPath = runDir + QStringLiteral("/checkpoint.pt");
+    const QString runJson = runDir + QStringLiteral("/run.json");
+    const bool haveCheckpoint = QFileInfo::exists(ckptPath);
+    if (haveCheckpoint && !resume)
+        return Error{runDir, QStringLiteral("already holds a training run (checkpoint.pt); pass --resume to continue it, "
+                                            "or choose another --out")};
+    const bool resuming = resume && haveCheckpoint;
+    if (resuming) {
+        auto saved = readJsonFile(runJson);
+        if (!saved)
+            return saved.error();
+        auto o = TrainerOptions::fromJson(saved->value(QStringLiteral("options")).toObject());
+        if (!o)
+            return Error{runJson, o.error().message};
+        if (overrides.contains(QStringLiteral("epochs")))
+            o->epochs = overrides.value(QStringLiteral("epochs")).toInt();
+        if (overrides.contains(QStringLiteral("max_steps")))
+            o->maxSteps = static_cast<long long>(overrides.value(QStringLiteral("max_steps")).toDouble());
+        o->stopAtStep = options.stopAtStep;
+        options = *o;
+    }
+    options.runDir = runDir;
+    if (options.batchSize < 1 || options.accumulation < 1)
+        return Error{{}, QStringLiteral("batch size and accumulation must be at least 1")};
+    if (options.epochs < 1 && options.maxSteps <= 0)
+        return Error{{}, QStringLiteral("nothing to do: --epochs must be at least 1 (or --max-steps given)")};
+
+    auto impl = std::make_unique<Impl>();
+    Impl &t = *impl;
+    t.resumed = resuming;
+    configureTorchThreads(options.threads);
+    DeviceChoice dev;
+    QString devError;
+    if (!parseDevice(options.device, &dev, &devError))
+        return Error{{}, devError};
+    t.device = detail::toTorchDevice(dev);
+    t.bf16 = options.bf16 && dev.kind == DeviceKind::Cuda;
+    // Deterministic kernels where LibTorch has them (warn-only: a few CUDA kernels have no deterministic form).
+    at::globalContext().setDeterministicAlgorithms(true, /*warn_only=*/true);
+
+    // Model configuration: the preset and the channels; the sample planes follow the model's modality order.
+    auto cfg = SolarChipModel::configFor(options.customBackbone.isEmpty() ? options.preset : QStringLiteral("tiny"),
+                                         options.data.selection.channels, options.arch, options.sharedAia);
+    if (!cfg)
+        return cfg.error();
+    if (!options.customBackbone.isEmpty()) {
+        auto bb = BackboneConfig::fromJson(options.customBackbone);
+        if (!bb)
+            return Error{options.preset, bb.error().message};
+        cfg->backbone = *bb;
+        const QString problem = cfg->validate();
+        if (!problem.isEmpty())
+            return Error{options.preset, problem};
+    }
+    cfg->topology = options.topology;
+    cfg->weights = options.weights;
+    t.modalities = cfg->modalities;
+    for (const QString &m : t.modalities)
+        t.channels << channelOfModality(m);
+    options.data.selection.channels = t.channels;
+    options.data.prep.resolution = cfg->backbone.resolution;
+    t.options = options;
+
+    auto ds = Dataset::open(options.data);
+    if (!ds)
+        return ds.error();
+    if (options.radialNormSets > 0 && options.data.prep.normalize.radial.isEmpty()) {
+        // The radial climatology of the training sets (evenly spaced over the training period), measured on
+        // the transformed values; a resumed run has it in run.json already.
+        ModelNormalize norm = options.data.prep.normalize;
+        const int nTrain = ds->size(Split::Train);
+        const int k = std::min(nTrain, options.radialNormSets);
+        int used = 0;
+        for (int j = 0; j < k; ++j) {
+            auto s = ds->sample(Split::Train, static_cast<int>(static_cast<long long>(j) * nTrain / k), nullptr, 0);
+            if (!s)
+                continue;  // an unreadable set is skipped here and reported when training meets it
+            for (int c = 0; c < s->channels.size(); ++c)
+                norm.accumulateRadial(s->channels[c], s->plane(c), s->side);
+            ++used;
+        }
+        if (used == 0)
+            return Error{options.data.archiveDir, QStringLiteral("no readable training set to measure the radial normalisation on")};
+        norm.finishRadial();
+        options.data.prep.normalize = norm;
+        t.options = options;
+        ds = Dataset::open(options.data);
+        if (!ds)
+            return ds.error();
+    }
+    t.dataset.emplace(std::move(*ds));
+    const int nTrain = t.dataset->size(Split::Train);
+    t.stepsPerEpoch = nTrain / t.globalBatch();
+    if (t.stepsPerEpoch < 1)
+        return Error{options.data.archiveDir, QStringLiteral("the training split has %1 co-temporal sets, fewer than one "
+                                                             "global batch (%2); lower --batch or add data")
+                                                  .arg(nTrain).arg(t.globalBatch())};
+    t.totalSteps = options.maxSteps > 0 ? options.maxSteps : static_cast<long long>(options.epochs) * t.stepsPerEpoch;
+    t.schedule.peakLr = options.lr;
+    t.schedule.minLr = std::min(options.minLr, options.lr);
+    t.schedule.totalSteps = t.totalSteps;
+    t.schedule.warmupSteps = options.warmupSteps >= 0 ? options.warmupSteps
+                                                      : static_cast<long long>(std::llround(0.05 * t.totalSteps));
+
+    auto model = SolarChipModel::create(*cfg, options.seed);
+    if (!model)
+        return model.error();
+    if (!options.initFrom.isEmpty()) {
+        auto init = SolarChipModel::load(options.initFrom);
+        if (!init)
+            return init.error();
+        auto state = detail::stateOf(*init->net());
+        Status s = detail::loadState(*model->net(), state, options.initFrom);
+        if (!s)
+            return s.error();
+    }
+    Status moved = model->to(dev);
+    if (!moved)
+        return moved.error();
+    t.model.emplace(std::move(*model));
+    t.net = t.model->net();
+    t.net->train();
+
+    std::vector<torch::Tensor> decay, noDecay;
+    for (const auto &p : t.net->named_parameters()) {
+        if (!p.value().requires_grad())
+            continue;
+        const std::string &name = p.key();
+        // Biases, norms, class/positional embeddings and the temperatures are not decayed (decaying the log
+        // temperatures would pull them towards 1).
+        const bool skip = p.value().dim() < 2 || name.find("embedding") != std::string::npos
+                          || name.find("logit_scale") != std::string::npos;
+        (skip ? noDecay : decay).push_back(p.value());
+    }
+    torch::optim::AdamWOptions ao(options.lr);
+    ao.betas({options.beta1, options.beta2}).eps(options.eps).weight_decay(options.weightDecay);
+    torch::optim::AdamWOptions aoNoDecay = ao;
+    aoNoDecay.weight_decay(0.0);
+    std::vector<torch::optim::OptimizerParamGroup> groups;
+    groups.emplace_back(decay, std::make_unique<torch::optim::AdamWOptions>(ao));
+    groups.emplace_back(noDecay, std::make_unique<torch::optim::AdamWOptions>(aoNoDecay));
+    t.optimizer = std::make_unique<torch::optim::AdamW>(groups, ao);
+
+    if (!QDir().mkpath(runDir))
+        return Error{runDir, QStringLiteral("cannot create the run folder")};
+    if (resuming) {
+        auto state = detail::loadTrainingCheckpoint(ckptPath, *t.net, *t.optimizer, t.device);
+        if (!state)
+            return state.error();
+        t.restoreState(*state);
+    }
+    // run.json: written fresh (an extension of epochs on resume is recorded).
+    const auto &tr = t.dataset->sets(Split::Train);
+    const auto &va = t.dataset->sets(Split::Validation);
+    QJsonObject dsInfo{{QStringLiteral("n_all"), t.dataset->size(Split::All)},
+                       {QStringLiteral("n_train"), nTrain},
+                       {QStringLiteral("n_val"), static_cast<int>(va.size())},
+                       {QStringLiteral("train_first"), tr.isEmpty() ? QString() : isoMs(tr.first().referenceTimeMs)},
+                       {QStringLiteral("train_last"), tr.isEmpty() ? QString() : isoMs(tr.last().referenceTimeMs)},
+                       {QStringLiteral("val_first"), va.isEmpty() ? QString() : isoMs(va.first().referenceTimeMs)},
+                       {QStringLiteral("val_last"), va.isEmpty() ? QString() : isoMs(va.last().referenceTimeMs)}};
+    QJsonObject run{{QStringLiteral("format"), kRunFormat},
+                    {QStringLiteral("options"), t.options.toJson()},
+                    {QStringLiteral("model_config"), cfg->toJson()},
+                    {QStringLiteral("channels"), QJsonArray::fromStringList(t.channels)},
+                    {QStringLiteral("dataset"), dsInfo},
+                    {QStringLiteral("torch"), torchBuildDescription()}};
+    Status w = writeFileAtomically(runJson, QJsonDocument(run).toJson(), kInRunFolder);
+    if (!w)
+        return w.error();
+    return Trainer(std::move(impl));
+}
+
+QJsonObject Trainer::describe() const
+{
+    return QJsonObject{{QStringLiteral("event"), QStringLiteral("start")},
+                       {QStringLiteral("run"), d->options.runDir},
+                       {QStringLiteral("device"), detail::fromTorchDevice(d->device).toString()},
+                       {QStringLiteral("bf16_autocast"), d->bf16},
+                       {QStringLiteral("threads"), torchThreads()},
+                       {QStringLiteral("torch"), torchBuildDescription()},
+                       {QStringLiteral("parameters"), static_cast<double>(d->model->parameterCount())},
+                       {QStringLiteral("channels"), QJsonArray::fromStringList(d->channels)},
+                       {QStringLiteral("n_train"), d->dataset->size(Split::Train)},
+                       {QStringLiteral("n_val"), d->dataset->size(Split::Validation)},
+                       {QStringLiteral("global_batch"), d->globalBatch()},
+                       {QStringLiteral("steps_per_epoch"), d->stepsPerEpoch},
+                       {QStringLiteral("total_steps"), static_cast<double>(d->totalSteps)},
+                       {QStringLiteral("warmup_steps"), static_cast<double>(d->schedule.warmupSteps)},
+                       {QStringLiteral("resumed"), d->resumed},
+                       {QStringLiteral("step"), static_cast<double>(d->step)},
+                       {QStringLiteral("save_memory"), d->options.saveMemory},
+                       {QStringLiteral("cache"), d->dataset->cache().dir()}};
+}
+
+Expected<TrainSummary> Trainer::run(const std::function<void(const QJsonObject &)> &onMetrics,
+                                    const std::function<bool()> &cancelled)
+{
+    Impl &t = *d;
+    t.sink = onMetrics;
+    t.clock.start();
+    const QString metricsPath = t.path(QStringLiteral("metrics.jsonl"));
+    // Lines written after the checkpoint we resume from describe steps that will be redone: drop them (and a
+    // half-written last line from a kill).
+    {
+        QByteArray kept;
+        QFile old(metricsPath);
+        if (t.resumed && old.open(QIODevice::ReadOnly)) {
+            for (const QByteArray &line : old.readAll().split('\n')) {
+                const QJsonDocument doc = QJsonDocument::fromJson(line);
+                if (!doc.isObject())
+                    continue;
+                if (doc.object().value(QStringLiteral("step")).toDouble() <= static_cast<double>(t.step))
+                    kept += line + '\n';
+            }
+            old.close();
+        }
+        Status s = writeFileAtomically(metricsPath, kept, kInRunFolder);
+        if (!s)
+            return s.error();
+    }
+    t.metrics.setFileName(metricsPath);
+    if (!t.metrics.open(QIODevice::WriteOnly | QIODevice::Append))
+        return Error{metricsPath, QStringLiteral("cannot append: ") + t.metrics.errorString()};
+    QJsonObject start = describe();
+    t.emitLine(start);
+    if (t.resumed)
+        t.emitLine(QJsonObject{{QStringLiteral("event"), QStringLiteral("resume")},
+                               {QStringLiteral("step"), static_cast<double>(t.step)},
+                               {QStringLiteral("epoch"), t.epoch},
+                               {QStringLiteral("position"), t.position}});
+
+    TrainSummary summary;
+    summary.resumed = t.resumed;
+    const int nTrain = t.dataset->size(Split::Train);
+    const int gb = t.globalBatch();
+    if (t.options.stopAtStep > 0 && t.step >= t.options.stopAtStep && t.step < t.totalSteps) {
+        // Already at the pause point (a resumed run): rewrite the checkpoint and model-last of this step.
+        Status c = t.checkpoint();
+        if (!c)
+            return c.error();
+        summary.cancelled = true;
+    }
+    while (!summary.cancelled && t.step < t.totalSteps) {
+        const std::vector<int> order = epochOrderTimeLocal(nTrain, gb, t.options.batchWindow, t.options.seed, t.epoch);
+        std::vector<SampleRequest> req;
+        for (int p = t.position; p < nTrain; ++p)
+            req.push_back({order[p], true, mixSeed(t.options.seed, static_cast<quint64>(t.epoch) + 1, static_cast<quint64>(p))});
+        SampleLoader loader(*t.dataset, Split::Train, req, t.options.augment, t.options.workers, t.options.prefetch);
+        bool epochDone = false;
+        while (t.step < t.totalSteps) {
+            std::vector<Sample> samples;
+            QElapsedTimer stepClock;
+            stepClock.start();
+            while (static_cast<int>(samples.size()) < gb) {
+                auto s = loader.next();
+                if (!s) {
+                    epochDone = true;
+                    break;
+                }
+                ++t.position;
+                if (!s->sample) {
+                    if (!t.options.keepGoingOnBadSamples)
+                        return s->sample.error();
+                    t.warn(QStringLiteral("training sample skipped: ") + s->sample.errorString());
+                    continue;
+                }
+                samples.push_back(std::move(*s->sample));
+            }
+            if (epochDone)
+                break;  // an incomplete global batch at the end of an epoch is dropped
+            const double waited = stepClock.nsecsElapsed() / 1e9;
+            Status st = t.trainStep(samples, waited, stepClock);
+            if (!st)
+                return st.error();
+            // The next epoch starts when no full global batch is left in this one.
+            if (nTrain - t.position < gb) {
+                ++t.epoch;
+                t.position = 0;
+                epochDone = true;
+            }
+            const bool last = t.step >= t.totalSteps;
+            const bool validateNow = t.options.validateEvery > 0 ? (t.step % t.options.validateEvery == 0)
+                                                                 : (epochDone && t.position == 0);
+            if (validateNow && !last) {
+                Status v = t.validate();
+                if (!v)
+                    return v.error();
+            }
+            const bool stop = (cancelled && cancelled()) || (t.options.stopAtStep > 0 && t.step >= t.options.stopAtStep);
+            if (!last && (stop || (t.options.checkpointEvery > 0 && t.step % t.options.checkpointEvery == 0))) {
+                Status c = t.checkpoint();
+                if (!c)
+                    return c.error();
+            }
+            if (stop) {
+                summary.cancelled = true;
+                break;
+            }
+            if (epochDone)
+                break;
+        }
+        if (summary.cancelled)
+            break;
+        if (epochDone && t.position != 0) {  // loader ran dry (drop-last): move on
+            ++t.epoch;
+            t.position = 0;
+        }
+    }
+    if (!summary.cancelled) {
+        Status v = t.validate();
+        if (!v)
+            return v.error();
+        Status c = t.checkpoint();
+        if (!c)
+            return c.error();
+    }
+    summary.steps = t.step;
+    summary.epochs = t.epoch;
+    summary.samples = t.samplesSeen;
+    summary.lastLoss = t.lastLoss;
+    summary.bestValLoss = t.bestValLoss;
+    summary.bestStep = t.bestStep;
+    summary.seconds = t.clock.nsecsElapsed() / 1e9;
+    summary.modelLast = t.path(QStringLiteral("model-last.safetensors"));
+    if (t.bestStep >= 0)
+        summary.modelBest = t.path(QStringLiteral("model-best.safetensors"));
+    t.emitLine(QJsonObject{{QStringLiteral("event"), summary.cancelled ? QStringLiteral("cancelled") : QStringLiteral("done")},
+                           {QStringLiteral("step"), static_cast<double>(t.step)},
+                           {QStringLiteral("epoch"), t.epoch},
+                           {QStringLiteral("samples"), static_cast<double>(t.samplesSeen)},
+                           {QStringLiteral("seconds"), summary.seconds},
+                           {QStringLiteral("best_val_loss"), std::isfinite(t.bestValLoss) ? QJsonValue(t.bestValLoss) : QJsonValue()},
+                           {QStringLiteral("best_step"), static_cast<double>(t.bestStep)},
+                           {QStringLiteral("model"), summary.modelLast}});
+    t.metrics.close();
+    return summary;
+}
+
+}  // namespace solarchip
