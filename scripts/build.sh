@@ -10,6 +10,8 @@ export CCACHE_DIR="${CCACHE_DIR:-$HOME/.cache/ccache}"
 export CCACHE_MAXSIZE="${CCACHE_MAXSIZE:-5G}"
 # Paths below the checkout are hashed relative to it, so several checkouts (worktrees) share one cache.
 export CCACHE_BASEDIR="${CCACHE_BASEDIR:-$ROOT}"
+# Torch translation units use a precompiled header: ccache caches them only with these sloppiness settings.
+export CCACHE_SLOPPINESS="${CCACHE_SLOPPINESS:-pch_defines,time_macros,include_file_mtime,include_file_ctime}"
 GENERATOR=()
 command -v ninja >/dev/null 2>&1 && GENERATOR=(-G Ninja)
 if [ ! -f "$BUILD_DIR/CMakeCache.txt" ]; then
