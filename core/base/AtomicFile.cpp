@@ -41,7 +41,16 @@ Error AtomicFile::fail(const QString &what)
     return Error{m_path, what};
 }
 
-Expected<QString> AtomicFile::open(bool keepOpen)
+Expected<QString> AtomicFile::open() { return create(true); }
+
+Expected<QString> AtomicFile::reserveName()
+{
+    // Created exclusively, then removed: the 64-bit random name stays unique, and the external writer's own
+    // exclusive create (CFITSIO refuses an existing file) would notice the unlikely case of a taker.
+    return create(false);
+}
+
+Expected<QString> AtomicFile::create(bool keepOpen)
 {
     discard();
     const QFileInfo target(m_path);
@@ -75,6 +84,7 @@ Expected<QString> AtomicFile::open(bool keepOpen)
             m_fd = fd;
         } else {
             ::close(fd);
+            ::unlink(QFile::encodeName(tmp).constData());
         }
         return m_tmp;
     }
@@ -112,7 +122,7 @@ Status AtomicFile::commit()
         fd = ::open(tmpName.constData(), O_RDONLY | O_CLOEXEC);
     if (fd < 0) {
         const int e = errno;
-        return fail(QStringLiteral("cannot reopen the temporary %1: %2").arg(m_tmp, errnoText(e)));
+        return fail(QStringLiteral("the temporary %1 was not written: %2").arg(m_tmp, errnoText(e)));
     }
     if (::fsync(fd) != 0) {
         const int e = errno;
@@ -154,7 +164,7 @@ bool AtomicFile::isTemporaryName(const QString &fileName)
 Status writeFileAtomically(const QString &path, const QByteArray &bytes, const AtomicWriteOptions &options)
 {
     AtomicFile file(path, options);
-    if (auto opened = file.open(true); !opened)
+    if (auto opened = file.open(); !opened)
         return opened.error();
     if (Status s = file.write(bytes); !s)
         return s;

@@ -5,7 +5,7 @@
 // complete file of their own (the last rename wins), never a mix. Every failure names the file and the step.
 //
 // Two forms: writeFileAtomically() for bytes in memory (JSON, CSV, checkpoints, manifests), and AtomicFile for
-// writers that must fill a file through a path of their own (CFITSIO): open() makes the temporary, the caller
+// writers that must fill a file through a path of their own (CFITSIO): reserveName() gives the temporary, the caller
 // writes it, commit() syncs and renames, and the destructor removes the temporary when commit() never ran.
 
 #include "core/base/Expected.h"
@@ -29,11 +29,14 @@ public:
     AtomicFile(const AtomicFile &) = delete;
     AtomicFile &operator=(const AtomicFile &) = delete;
 
-    /// Creates the temporary (exclusively, a fresh random name) and returns its path, still empty.
-    /// With keepOpen, fd() is an open writable descriptor on it; otherwise it is closed for another writer.
-    Expected<QString> open(bool keepOpen = false);
+    /// Creates the temporary (exclusively, a fresh random name) and returns its path, still empty; fd() is an
+    /// open writable descriptor on it for write().
+    Expected<QString> open();
+    /// For a writer that creates the file itself and refuses an existing one (CFITSIO): a fresh random name in
+    /// the target's folder that does not exist yet. The caller creates and fills it, then calls commit().
+    Expected<QString> reserveName();
     int fd() const { return m_fd; }
-    /// Writes all bytes to fd() (open(true) first), retrying short writes.
+    /// Writes all bytes to fd() (after open()), retrying short writes.
     Status write(const QByteArray &bytes);
     /// fsync the temporary, rename it over the target, fsync the folder. The temporary is gone afterwards
     /// whatever the outcome; on failure the old target is untouched.
@@ -48,6 +51,7 @@ public:
     static bool isTemporaryName(const QString &fileName);
 
 private:
+    Expected<QString> create(bool keepOpen);
     Error fail(const QString &what);
 
     QString m_path;

@@ -81,7 +81,7 @@ Status FitsWriter::write(const QString &path, const FitsHeader &header, const Im
         return Error{path, QStringLiteral("is a folder")};
 
     AtomicFile atomic(path);
-    auto opened = atomic.open();
+    auto opened = atomic.reserveName();
     if (!opened)
         return opened.error();
     const QString tmp = *opened;

@@ -20,8 +20,6 @@ namespace solarchip::detail {
 
 namespace {
 
-QString errnoText() { return QString::fromLocal8Bit(std::strerror(errno)); }
-
 torch::Tensor bytesTensor(const QByteArray &b)
 {
     return torch::from_blob(const_cast<char *>(b.constData()), {b.size()}, torch::kUInt8).clone();
