@@ -13,6 +13,7 @@ PACKAGES=(
   python3 python3-numpy python3-astropy python3-sunpy python3-torch python3-skimage python3-faiss python3-scipy
   python3-glymur
   sqlite3 libsqlite3-dev
+  desktop-file-utils appstream groff-base
 )
 
 missing=()

@@ -372,11 +372,13 @@ double GlobeView::angleFromObserver() const
         obs[i] -= fp[i];
     const double v[3] = {pos[0] - fp[0], pos[1] - fp[1], pos[2] - fp[2]};
     const double dot = v[0] * obs[0] + v[1] * obs[1] + v[2] * obs[2];
-    const double nv = std::sqrt(v[0] * v[0] + v[1] * v[1] + v[2] * v[2]);
-    const double no = std::sqrt(obs[0] * obs[0] + obs[1] * obs[1] + obs[2] * obs[2]);
-    if (nv == 0 || no == 0)
+    const double cross[3] = {v[1] * obs[2] - v[2] * obs[1], v[2] * obs[0] - v[0] * obs[2], v[0] * obs[1] - v[1] * obs[0]};
+    const double sine = std::sqrt(cross[0] * cross[0] + cross[1] * cross[1] + cross[2] * cross[2]);
+    if (sine == 0 && dot == 0)
         return 0;
-    return std::acos(std::clamp(dot / (nv * no), -1.0, 1.0)) / kDeg;
+    // atan2 rather than acos of the normalised dot product: acos is ill-conditioned at 0, where a rounding
+    // error of 1e-16 in the cosine reads as 1e-6 deg (and the observer view would not be the observer view).
+    return std::atan2(sine, dot) / kDeg;
 }
 
 void GlobeView::viewFromObserver()
@@ -471,7 +473,10 @@ void GlobeView::aboutToRender()
 {
     // The off-limb plane belongs to the observer's view: turned away from it, it would be a sheet cutting
     // through the globe (and a black one for maps without a corona), so it fades out over the first 15 deg.
-    const double fade = std::clamp(1.0 - angleFromObserver() / 15.0, 0.0, 1.0);
+    // Within 0.01 deg it is the observer view: drawn opaque, not through VTK's translucency pass for a fade
+    // of 1 - 1e-15 that nobody could see.
+    const double angle = angleFromObserver();
+    const double fade = angle < 0.01 ? 1.0 : std::clamp(1.0 - angle / 15.0, 0.0, 1.0);
     d->offLimbActor->GetProperty()->SetOpacity(fade);
     d->offLimbActor->SetVisibility(d->offLimbVisible && d->hasMap && fade > 0.02
                                    && d->offLimbActor->GetMapper()->GetInput()

@@ -252,6 +252,18 @@ void VtkOpenGLWidget::paintGL()
     state->vtkglScissor(0, 0, pw, ph);
     state->vtkglDisable(GL_SCISSOR_TEST);
     d->window->BlitDisplayFramebuffer(0, 0, 0, pw, ph, 0, 0, pw, ph, GL_COLOR_BUFFER_BIT, GL_NEAREST);
+    // The widget is opaque: its pixels are the colours VTK rendered, alpha 1. VTK's alpha channel is not
+    // coverage: its order-independent translucency pass (how VTK 9.1 draws any actor with opacity < 1
+    // without depth peeling) leaves the transmittance there, 0 over an almost opaque surface. Qt composes
+    // the widget's framebuffer as premultiplied ARGB, so a low alpha let the window's grey through and
+    // colour channels above alpha overflowed into magenta and cyan fringes.
+    {
+        vtkOpenGLState::ScopedglColorMask mask(state);
+        vtkOpenGLState::ScopedglClearColor clearColor(state);
+        state->vtkglColorMask(GL_FALSE, GL_FALSE, GL_FALSE, GL_TRUE);
+        state->vtkglClearColor(0.0f, 0.0f, 0.0f, 1.0f);
+        state->vtkglClear(GL_COLOR_BUFFER_BIT);
+    }
     state->PopFramebufferBindings();
 }
 

@@ -11,6 +11,7 @@
 #include "widgets/MapRenderer.h"
 
 #include <QApplication>
+#include <QIcon>
 
 #include <memory>
 
@@ -29,6 +30,13 @@ int main(int argc, char **argv)
 
     QApplication app(argc, argv);
     solarchip::initResources();
+    // The desktop entry and icon the package installs (packaging/): window managers and Wayland compositors
+    // match the window to org.solarchip.studio.desktop; the icon is compiled in for uninstalled builds.
+    QGuiApplication::setDesktopFileName(QStringLiteral("org.solarchip.studio"));
+    QIcon icon;
+    for (int size : {32, 64, 256})
+        icon.addFile(QStringLiteral(":/solarchip/icons/app-%1.png").arg(size), QSize(size, size));
+    QApplication::setWindowIcon(icon);
 
     // Map rendering is background work too: painting and input come first.
     solarchip::ThreadPriority::makePoolBackground(solarchip::MapRenderer::pool());
