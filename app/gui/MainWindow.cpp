@@ -7,7 +7,7 @@
 #include "app/gui/CompareSettingsReaction.h"
 #include "app/gui/DifferenceModeReaction.h"
 #include "app/gui/DisplayPanel.h"
-#include "app/gui/DisplayPrep.h"
+#include "core/archive/DisplayPrep.h"
 #include "app/gui/ExportViewReaction.h"
 #include "app/gui/FitViewReaction.h"
 #include "app/gui/JumpToDateReaction.h"

@@ -1,7 +1,7 @@
 #include "app/gui/SteppingBenchmark.h"
 
 #include "app/gui/ArchiveDocument.h"
-#include "app/gui/DisplayPrep.h"
+#include "core/archive/DisplayPrep.h"
 #include "app/gui/MainWindow.h"
 #include "app/gui/ObservationDocument.h"
 #include "app/gui/SampleArchive.h"

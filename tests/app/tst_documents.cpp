@@ -4,7 +4,7 @@
 // clicked time) are worked out from that list by hand, and the timeline's availability bins are compared with a
 // brute-force count of the same list.
 #include "app/gui/ArchiveDocument.h"
-#include "app/gui/DisplayPrep.h"
+#include "core/archive/DisplayPrep.h"
 #include "app/gui/ObservationDocument.h"
 #include "core/archive/CatalogFixture.h"
 #include "core/archive/MapCache.h"
