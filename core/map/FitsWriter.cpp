@@ -92,8 +92,11 @@ Status FitsWriter::write(const QString &path, const FitsHeader &header, const Im
 
     int status = 0;
     fitsfile *f = nullptr;
-    // A leading '!' would mean "overwrite" in CFITSIO's syntax; the temporary is always new.
+    // CFITSIO creates its file itself and refuses an existing one, so the (empty, uniquely named) temporary
+    // AtomicFile reserved is removed first. A leading '!' would mean "overwrite" in CFITSIO's extended syntax,
+    // which fits_create_diskfile does not parse (the path is taken literally).
     const QByteArray tmpName = QFile::encodeName(tmp);
+    QFile::remove(tmp);
     fits_create_diskfile(&f, tmpName.constData(), &status);
     if (status)
         return failWith(QStringLiteral("cannot create a file in %1: %2").arg(dir, cfitsioText(status)));

@@ -1,6 +1,7 @@
 #include "models/data/Dataset.h"
 
 #include "core/map/MapMeta.h"
+#include "core/map/ModelFrame.h"
 #include "core/map/Prep.h"
 #include "core/map/SdoMap.h"
 #include "models/data/DatasetAugment.h"
@@ -35,8 +36,6 @@ int referenceIndex(const ObservationSet &set, const PrepSpec &spec)
     return 0;
 }
 
-double meanPlateScale(const MapMeta &m) { return 0.5 * (std::abs(m.cdelt1) + std::abs(m.cdelt2)); }
-
 }  // namespace
 
 QString splitName(Split split)
@@ -63,51 +62,25 @@ public:
                  set.channels[member], TensorCache::fileIdentity(set.members[member].path));
     }
 
-    // The common frame: the reference map's level 1.5 frame (north up, disk centred) with its full field of
-    // view on resolution*oversample pixels.
-    Expected<PixelFrame> commonFrame(const SdoMap &ref) const
+    // The model-input geometry (core/map/ModelFrame): the reference map's level 1.5 frame (north up, disk
+    // centred) with its full field of view on resolution*oversample pixels, area-averaged to the resolution.
+    Expected<ModelFrame> modelFrame(const SdoMap &ref) const
     {
-        const PrepSpec &p = options.prep;
-        const int side = p.resolution * p.oversample;
-        const int refSide = std::max(ref.image.width, ref.image.height);
-        PrepOptions po;
-        po.scale = meanPlateScale(ref.meta) * refSide / side;
-        po.width = side;
-        po.height = side;
-        po.recenter = true;
-        po.interpolation = p.interpolation;
-        return Prep::level15Frame(ref, po);
+        return ModelFrame::forReference(ref, options.prep.frameSpec());
     }
 
-    Expected<Image> prepare(SdoMap map, const PixelFrame &frame) const
+    Expected<Image> prepare(SdoMap map, const ModelFrame &frame) const
     {
-        const PrepSpec &p = options.prep;
-        if (p.exposureNormalise && map.meta.instrument == Instrument::AIA) {
+        if (options.prep.exposureNormalise && map.meta.instrument == Instrument::AIA) {
             auto e = Prep::normaliseExposure(std::move(map));
             if (!e)
                 return e.error();
             map = std::move(*e);
         }
-        // Area-average big inputs first (e.g. 4096 px HMI onto a 512 px frame) so the resampling below never
-        // skips input pixels (an interpolating resample by a large factor aliases).
-        const double frameScale = meanPlateScale(frame.meta);
-        const int k = static_cast<int>(std::floor(frameScale / meanPlateScale(map.meta) + 1e-9));
-        if (k >= 2) {
-            const int w = map.image.width / k, h = map.image.height / k;
-            auto down = Prep::downsample(std::move(map), w, h);
-            if (!down)
-                return down.error();
-            map = std::move(*down);
-        }
-        auto onFrame = Prep::toFrame(std::move(map), frame, p.interpolation);
-        if (!onFrame)
-            return onFrame.error();
-        if (p.oversample == 1)
-            return std::move(onFrame->image);
-        auto small = Prep::downsample(std::move(*onFrame), p.resolution, p.resolution);
-        if (!small)
-            return small.error();
-        return std::move(small->image);
+        auto prepared = frame.prepare(std::move(map));
+        if (!prepared)
+            return prepared.error();
+        return std::move(prepared->image);
     }
 
     // Prepared images (physical units, NaN where no data) of every member, through the cache.
@@ -121,7 +94,7 @@ public:
         std::vector<Image> out(n);
         std::vector<QString> keys(n);
         std::optional<SdoMap> refMap;
-        std::optional<PixelFrame> frame;
+        std::optional<ModelFrame> frame;
         for (int i = 0; i < n; ++i) {
             if (onlyMember >= 0 && i != onlyMember)
                 continue;
@@ -139,7 +112,7 @@ public:
                 if (!loaded)
                     return loaded.error();
                 refMap = std::move(*loaded);
-                auto f = commonFrame(*refMap);
+                auto f = modelFrame(*refMap);
                 if (!f)
                     return Error{set.members[ref].path, QStringLiteral("cannot build the common frame: ") + f.error().message};
                 frame = std::move(*f);

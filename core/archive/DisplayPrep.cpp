@@ -1,5 +1,6 @@
-#include "app/gui/DisplayPrep.h"
+#include "core/archive/DisplayPrep.h"
 
+#include "core/map/FramePrep.h"
 #include "core/map/Jp2Reader.h"
 #include "core/map/PixelFrame.h"
 #include "core/map/Prep.h"
@@ -51,9 +52,7 @@ std::optional<DisplayPrep> DisplayPrep::fromKey(const QString &key)
 
 QSize DisplayPrep::displaySize(const Observation &o, int maxSize)
 {
-    const int longer = std::max(o.naxis1, o.naxis2);
-    const int factor = maxSize > 0 && longer > maxSize ? (longer + maxSize - 1) / maxSize : 1;
-    return QSize(std::max(1, o.naxis1 / factor), std::max(1, o.naxis2 / factor));
+    return FramePrep::displaySize(o.naxis1, o.naxis2, maxSize);
 }
 
 DisplayPrep DisplayPrep::forMember(const Observation &member, const ObservationSet &set, int maxSize)
@@ -134,19 +133,8 @@ Expected<SdoMap> loadDisplayMap(const MapKey &key)
         auto frame = referenceFrame(prep->referenceFile, prep->width, prep->height);
         if (!frame)
             return frame.error();
-        // Average HMI down by the whole factor that keeps it at least as fine as the target grid, so the
-        // interpolation below does not alias (0.504"/px onto 2.4"/px would skip most pixels).
-        const double target = std::sqrt(std::fabs(frame->meta.cdelt1 * frame->meta.cdelt2));
-        const double own = map->meta.plateScale();
-        const int factor = own > 0 ? int(std::floor(target / own)) : 1;
-        if (factor >= 2) {
-            const int w = map->image.width / factor, h = map->image.height / factor;
-            auto smaller = Prep::downsample(std::move(map).value(), w, h);
-            if (!smaller)
-                return smaller;
-            map = std::move(smaller);
-        }
-        return Prep::toFrame(std::move(map).value(), *frame, Interpolation::Cubic);
+        // The rule the model input uses too: shrink by a whole factor, then onto the AIA display grid.
+        return FramePrep::ontoFrame(std::move(map).value(), *frame, Interpolation::Cubic);
     }
     }
     return map;
