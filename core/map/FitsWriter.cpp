@@ -92,11 +92,10 @@ Status FitsWriter::write(const QString &path, const FitsHeader &header, const Im
 
     int status = 0;
     fitsfile *f = nullptr;
-    // CFITSIO creates its file itself and refuses an existing one, so the (empty, uniquely named) temporary
-    // AtomicFile reserved is removed first. A leading '!' would mean "overwrite" in CFITSIO's extended syntax,
-    // which fits_create_diskfile does not parse (the path is taken literally).
+    // CFITSIO creates its file itself and refuses an existing one: AtomicFile reserved a fresh name that does
+    // not exist. A leading '!' would mean "overwrite" in CFITSIO's extended syntax, which
+    // fits_create_diskfile does not parse (the path is taken literally).
     const QByteArray tmpName = QFile::encodeName(tmp);
-    QFile::remove(tmp);
     fits_create_diskfile(&f, tmpName.constData(), &status);
     if (status)
         return failWith(QStringLiteral("cannot create a file in %1: %2").arg(dir, cfitsioText(status)));
