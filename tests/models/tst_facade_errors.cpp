@@ -16,6 +16,7 @@
 #include "models/embeddings/EmbeddingStore.h"
 #include "models/embeddings/EvalAlign.h"
 #include "models/networks/CheckpointImport.h"
+#include "models/networks/Device.h"
 #include "models/networks/EncoderBenchmark.h"
 #include "models/networks/SafetensorsFile.h"
 #include "models/networks/SolarChipModel.h"
@@ -211,6 +212,13 @@ void TestFacadeErrors::forwardAndEncodeNameModalityAndShape()
     QVERIFY(!e.ok());
     VERIFY_MESSAGE(e.error(), ({QStringLiteral("hmi"), QStringLiteral("100 values"), QStringLiteral("[2, 1, 32, 32]")}));
 
+    // A device this build cannot use.
+    if (!cudaAvailable()) {
+        Status moved = model->to(DeviceChoice{DeviceKind::Cuda, 0});
+        QVERIFY(!moved.ok());
+        VERIFY_MESSAGE(moved.error(), ({QStringLiteral("CUDA")}));
+    }
+
     // The model still works.
     QVERIFY(model->encode(QStringLiteral("171"), zeros(1, 32)).ok());
 }
@@ -278,6 +286,11 @@ void TestFacadeErrors::corruptAndUnwritableModelFiles()
     auto trained = TrainedModel::load(garbage);
     QVERIFY(!trained.ok());
     QCOMPARE(trained.error().file, garbage);
+    qputenv("SOLARCHIP_DEFAULT_MODEL", QFile::encodeName(garbage));
+    auto byDefault = TrainedModel::loadDefault();
+    qunsetenv("SOLARCHIP_DEFAULT_MODEL");
+    QVERIFY(!byDefault.ok());
+    QCOMPARE(byDefault.error().file, garbage);
     const QString notPickle = m_dir.path() + QStringLiteral("/corrupt.pt");
     QVERIFY(writeBytes(notPickle, QByteArray("PK\x03\x04 this is no torch archive", 30)));
     auto imported = importCheckpoint(notPickle, m_dir.path() + QStringLiteral("/out.safetensors"), {});
