@@ -5,6 +5,7 @@
 #include "core/map/Prep.h"
 #include "core/map/SdoMap.h"
 #include "models/data/DatasetAugment.h"
+#include "models/detail/Guarded.h"
 
 #include <QDir>
 #include <QFileInfo>
@@ -34,6 +35,15 @@ int referenceIndex(const ObservationSet &set, const PrepSpec &spec)
         if (set.members[i].instrument == QLatin1String("AIA"))
             return i;
     return 0;
+}
+
+// "the set at 2012-03-04T00:00:00Z (hmi,171) at 64 px": how errors caught while preparing a set name it.
+QString describeSet(const ObservationSet &set, const PrepSpec &prep)
+{
+    return QStringLiteral("the set at %1 (%2) at %3 px (oversample %4)")
+        .arg(msToTime(set.referenceTimeMs).toString(Qt::ISODate), set.channels.join(u','))
+        .arg(prep.resolution)
+        .arg(prep.oversample);
 }
 
 }  // namespace
@@ -140,59 +150,64 @@ Dataset::~Dataset() = default;
 
 Expected<Dataset> Dataset::open(const DatasetOptions &options)
 {
-    auto impl = std::make_unique<Impl>();
-    impl->options = options;
-    DatasetOptions &o = impl->options;
-    const QString problem = o.prep.validate();
-    if (!problem.isEmpty())
-        return Error{{}, QStringLiteral("dataset: ") + problem};
-    if (o.selection.channels.isEmpty())
-        return Error{{}, QStringLiteral("dataset: no channels given")};
-    QStringList canonical;
-    for (const QString &c : o.selection.channels) {
-        const QString k = canonicalChannel(c);
-        if (k.isEmpty())
-            return Error{{}, QStringLiteral("dataset: '%1' is not an SDO channel").arg(c)};
-        if (canonical.contains(k))
-            return Error{{}, QStringLiteral("dataset: channel '%1' given twice").arg(k)};
-        canonical << k;
-    }
-    o.selection.channels = canonical;
-    if (!QFileInfo(o.archiveDir).isDir())
-        return Error{o.archiveDir, QStringLiteral("archive folder not found")};
-    o.archiveDir = QFileInfo(o.archiveDir).absoluteFilePath();
+    const detail::Doing doing{options.archiveDir, QStringLiteral("opening the dataset of %1 at %2 px")
+                                                      .arg(options.selection.channels.join(u','))
+                                                      .arg(options.prep.resolution)};
+    return detail::guarded(doing, [&]() -> Expected<Dataset> {
+        auto impl = std::make_unique<Impl>();
+        impl->options = options;
+        DatasetOptions &o = impl->options;
+        const QString problem = o.prep.validate();
+        if (!problem.isEmpty())
+            return Error{{}, QStringLiteral("dataset: ") + problem};
+        if (o.selection.channels.isEmpty())
+            return Error{{}, QStringLiteral("dataset: no channels given")};
+        QStringList canonical;
+        for (const QString &c : o.selection.channels) {
+            const QString k = canonicalChannel(c);
+            if (k.isEmpty())
+                return Error{{}, QStringLiteral("dataset: '%1' is not an SDO channel").arg(c)};
+            if (canonical.contains(k))
+                return Error{{}, QStringLiteral("dataset: channel '%1' given twice").arg(k)};
+            canonical << k;
+        }
+        o.selection.channels = canonical;
+        if (!QFileInfo(o.archiveDir).isDir())
+            return Error{o.archiveDir, QStringLiteral("archive folder not found")};
+        o.archiveDir = QFileInfo(o.archiveDir).absoluteFilePath();
 
-    auto catalog = Catalog::open(o.archiveDir, o.catalogDb,
-                                 o.updateCatalog ? Catalog::OpenMode::ReadWrite : Catalog::OpenMode::ReadOnly);
-    if (!catalog)
-        return catalog.error();
-    if (o.updateCatalog) {
-        auto scan = catalog->update();
-        if (!scan)
-            return scan.error();
-    }
-    CoTemporalOptions co;
-    co.toleranceMs = o.selection.toleranceMs;
-    co.anchorChannel = canonical.first();
-    co.minSpacingMs = o.selection.minSpacingMs;
-    co.nominalQualityOnly = o.selection.nominalQualityOnly;
-    auto sets = catalog->completeSets(msToTime(o.selection.fromMs), msToTime(o.selection.toMs), canonical, co);
-    if (!sets)
-        return sets.error();
-    if (sets->isEmpty()) {
-        auto have = catalog->channels();
-        return Error{o.archiveDir, QStringLiteral("no complete co-temporal set of %1 within %2 s (channels in the catalog: %3)")
-                                       .arg(canonical.join(QLatin1Char(',')))
-                                       .arg(o.selection.toleranceMs / 1000.0)
-                                       .arg(have ? have->join(QLatin1Char(',')) : QStringLiteral("?"))};
-    }
-    impl->all = *sets;
-    std::sort(impl->all.begin(), impl->all.end(),
-              [](const ObservationSet &a, const ObservationSet &b) { return a.referenceTimeMs < b.referenceTimeMs; });
-    splitByTime(impl->all, o.split, &impl->train, &impl->validation);
-    if (o.useCache)
-        impl->cache = TensorCache(o.cacheDir.isEmpty() ? TensorCache::defaultDir(o.archiveDir) : o.cacheDir);
-    return Dataset(std::move(impl));
+        auto catalog = Catalog::open(o.archiveDir, o.catalogDb,
+                                     o.updateCatalog ? Catalog::OpenMode::ReadWrite : Catalog::OpenMode::ReadOnly);
+        if (!catalog)
+            return catalog.error();
+        if (o.updateCatalog) {
+            auto scan = catalog->update();
+            if (!scan)
+                return scan.error();
+        }
+        CoTemporalOptions co;
+        co.toleranceMs = o.selection.toleranceMs;
+        co.anchorChannel = canonical.first();
+        co.minSpacingMs = o.selection.minSpacingMs;
+        co.nominalQualityOnly = o.selection.nominalQualityOnly;
+        auto sets = catalog->completeSets(msToTime(o.selection.fromMs), msToTime(o.selection.toMs), canonical, co);
+        if (!sets)
+            return sets.error();
+        if (sets->isEmpty()) {
+            auto have = catalog->channels();
+            return Error{o.archiveDir, QStringLiteral("no complete co-temporal set of %1 within %2 s (channels in the catalog: %3)")
+                                           .arg(canonical.join(QLatin1Char(',')))
+                                           .arg(o.selection.toleranceMs / 1000.0)
+                                           .arg(have ? have->join(QLatin1Char(',')) : QStringLiteral("?"))};
+        }
+        impl->all = *sets;
+        std::sort(impl->all.begin(), impl->all.end(),
+                  [](const ObservationSet &a, const ObservationSet &b) { return a.referenceTimeMs < b.referenceTimeMs; });
+        splitByTime(impl->all, o.split, &impl->train, &impl->validation);
+        if (o.useCache)
+            impl->cache = TensorCache(o.cacheDir.isEmpty() ? TensorCache::defaultDir(o.archiveDir) : o.cacheDir);
+        return Dataset(std::move(impl));
+    });
 }
 
 const DatasetOptions &Dataset::options() const { return d->options; }
@@ -215,37 +230,43 @@ Expected<Image> Dataset::preparedMember(const ObservationSet &set, int member) c
 {
     if (member < 0 || member >= set.members.size())
         return Error{{}, QStringLiteral("member %1 out of range").arg(member)};
-    auto imgs = d->prepareSet(set, member);
-    if (!imgs)
-        return imgs.error();
-    return std::move((*imgs)[member]);
+    const detail::Doing doing{set.members[member].path, QStringLiteral("preparing member %1 of %2")
+                                                            .arg(set.channels.value(member), describeSet(set, d->options.prep))};
+    return detail::guarded(doing, [&]() -> Expected<Image> {
+        auto imgs = d->prepareSet(set, member);
+        if (!imgs)
+            return imgs.error();
+        return std::move((*imgs)[member]);
+    });
 }
 
 Expected<Sample> Dataset::sampleOf(const ObservationSet &set) const
 {
-    auto imgs = d->prepareSet(set);
-    if (!imgs)
-        return imgs.error();
-    const int side = d->options.prep.resolution;
-    const std::size_t plane = static_cast<std::size_t>(side) * side;
-    Sample s;
-    s.timeMs = set.referenceTimeMs;
-    s.channels = set.channels;
-    s.side = side;
-    s.data.resize(plane * set.channels.size());
-    const ModelNormalize &norm = d->options.prep.normalize;
-    for (int c = 0; c < set.channels.size(); ++c) {
-        s.files << set.members[c].path;
-        float *dst = s.plane(c);
-        const Status st = norm.apply(set.channels[c], (*imgs)[c].data(), dst, plane);
-        if (!st)
-            return Error{set.members[c].path, st.error().message};
-        // NaN (off disk, outside the field of view) -> 0, as the research code's nan_to_num.
-        for (std::size_t i = 0; i < plane; ++i)
-            if (!std::isfinite(dst[i]))
-                dst[i] = 0.0f;
-    }
-    return s;
+    return detail::guarded(detail::Doing{{}, QStringLiteral("preparing ") + describeSet(set, d->options.prep)}, [&]() -> Expected<Sample> {
+        auto imgs = d->prepareSet(set);
+        if (!imgs)
+            return imgs.error();
+        const int side = d->options.prep.resolution;
+        const std::size_t plane = static_cast<std::size_t>(side) * side;
+        Sample s;
+        s.timeMs = set.referenceTimeMs;
+        s.channels = set.channels;
+        s.side = side;
+        s.data.resize(plane * set.channels.size());
+        const ModelNormalize &norm = d->options.prep.normalize;
+        for (int c = 0; c < set.channels.size(); ++c) {
+            s.files << set.members[c].path;
+            float *dst = s.plane(c);
+            const Status st = norm.apply(set.channels[c], (*imgs)[c].data(), dst, plane);
+            if (!st)
+                return Error{set.members[c].path, st.error().message};
+            // NaN (off disk, outside the field of view) -> 0, as the research code's nan_to_num.
+            for (std::size_t i = 0; i < plane; ++i)
+                if (!std::isfinite(dst[i]))
+                    dst[i] = 0.0f;
+        }
+        return s;
+    });
 }
 
 Expected<Sample> Dataset::sample(Split split, int index, const AugmentSpec *augment, quint64 augmentSeed) const
@@ -253,12 +274,16 @@ Expected<Sample> Dataset::sample(Split split, int index, const AugmentSpec *augm
     const QVector<ObservationSet> &v = sets(split);
     if (index < 0 || index >= v.size())
         return Error{{}, QStringLiteral("sample %1 out of range (%2 %3 sets)").arg(index).arg(v.size()).arg(splitName(split))};
-    auto s = sampleOf(v[index]);
-    if (!s)
+    const detail::Doing doing{{}, QStringLiteral("preparing %1 sample %2, %3")
+                                     .arg(splitName(split)).arg(index).arg(describeSet(v[index], d->options.prep))};
+    return detail::guarded(doing, [&]() -> Expected<Sample> {
+        auto s = sampleOf(v[index]);
+        if (!s)
+            return s;
+        if (augment && augment->enabled())
+            applyAugment(drawAugment(*augment, augmentSeed), s->data.data(), static_cast<int>(s->channels.size()), s->side);
         return s;
-    if (augment && augment->enabled())
-        applyAugment(drawAugment(*augment, augmentSeed), s->data.data(), static_cast<int>(s->channels.size()), s->side);
-    return s;
+    });
 }
 
 void Dataset::splitByTime(const QVector<ObservationSet> &sets, const SplitSpec &spec, QVector<ObservationSet> *train,

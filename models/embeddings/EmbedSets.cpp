@@ -1,6 +1,7 @@
 #include "models/embeddings/EmbedSets.h"
 
 #include "models/data/DatasetLoader.h"
+#include "models/detail/Guarded.h"
 #include "models/networks/ModelConfig.h"
 
 #include <cstring>
@@ -39,9 +40,11 @@ ChannelEmbeddings channelFromRecords(const std::vector<EmbeddingRecord> &records
     return e;
 }
 
-Status encodeSets(const TrainedModel &model, const Dataset &dataset, Split split, const std::vector<int> &indices,
-                  const EncodeOptions &options, const std::function<Status(std::vector<EmbeddingRecord> &&)> &sink,
-                  const std::function<void(const QString &)> &onWarning)
+namespace {
+
+Status encodeUnguarded(const TrainedModel &model, const Dataset &dataset, Split split, const std::vector<int> &indices,
+                       const EncodeOptions &options, const std::function<Status(std::vector<EmbeddingRecord> &&)> &sink,
+                       const std::function<void(const QString &)> &onWarning)
 {
     const QStringList &channels = dataset.channels();
     QStringList modalities;
@@ -105,6 +108,20 @@ Status encodeSets(const TrainedModel &model, const Dataset &dataset, Split split
         }
     }
     return flush();
+}
+
+}  // namespace
+
+Status encodeSets(const TrainedModel &model, const Dataset &dataset, Split split, const std::vector<int> &indices,
+                  const EncodeOptions &options, const std::function<Status(std::vector<EmbeddingRecord> &&)> &sink,
+                  const std::function<void(const QString &)> &onWarning)
+{
+    const detail::Doing doing{model.path, QStringLiteral("encoding %1 %2 sets of %3 in batches of %4 with %5")
+                                              .arg(indices.size())
+                                              .arg(splitName(split), dataset.channels().join(u','))
+                                              .arg(options.batch)
+                                              .arg(model.model.config().describe())};
+    return detail::guarded(doing, [&] { return encodeUnguarded(model, dataset, split, indices, options, sink, onWarning); });
 }
 
 }  // namespace solarchip
