@@ -1,5 +1,7 @@
 #include "core/map/FitsReader.h"
 
+#include "core/base/FileHead.h"
+
 #include <QFile>
 #include <QFileInfo>
 #include <QHash>
@@ -144,18 +146,12 @@ Expected<FitsHeader> imageHeader(fitsfile *f, bool compressed, const QString &pa
 Expected<FitsImageInfo> openImage(const QString &path, FitsPtr &out)
 {
     const QFileInfo fi(path);
-    if (!fi.exists())
-        return Error{path, QStringLiteral("no such file")};
-    if (fi.isDir())
-        return Error{path, QStringLiteral("is a folder, not a FITS file")};
-    if (fi.size() == 0)
-        return Error{path, QStringLiteral("empty file (0 bytes)")};
     {
         // Cheap signature check gives a clearer message than CFITSIO for arbitrary files.
-        QFile f(path);
-        if (!f.open(QIODevice::ReadOnly))
-            return Error{path, QStringLiteral("cannot be read: %1").arg(f.errorString())};
-        const QByteArray head = f.read(30);
+        auto read = readFileHead(path, 30, QStringLiteral("FITS file"));
+        if (!read)
+            return read.error();
+        const QByteArray &head = *read;
         if (!head.startsWith("SIMPLE  =") || head.mid(29, 1) != "T")
             return Error{path, QStringLiteral("not a FITS file (it does not start with a SIMPLE = T header card)")};
         if (fi.size() < 2880)

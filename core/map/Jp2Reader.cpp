@@ -1,5 +1,7 @@
 #include "core/map/Jp2Reader.h"
 
+#include "core/base/FileHead.h"
+
 #include <openjpeg.h>
 
 #include <QFile>
@@ -70,13 +72,10 @@ bool walkBoxes(const QByteArray &bytes, qint64 begin, qint64 end, Boxes &out, QS
 
 Expected<QByteArray> readWholeFile(const QString &path)
 {
-    QFile f(path);
-    if (!QFileInfo::exists(path))
-        return Error{path, QStringLiteral("no such file")};
-    if (!f.open(QIODevice::ReadOnly))
-        return Error{path, QStringLiteral("cannot open: %1").arg(f.errorString())};
-    QByteArray bytes = f.readAll();
-    if (!Jp2Reader::hasJp2Signature(bytes))
+    auto bytes = readFileHead(path, -1, QStringLiteral("JPEG2000 file"));
+    if (!bytes)
+        return bytes.error();
+    if (!Jp2Reader::hasJp2Signature(*bytes))
         return Error{path, QStringLiteral("not a JPEG2000 (JP2) file: the JP2 signature box is missing")};
     return bytes;
 }
@@ -89,14 +88,15 @@ Expected<QByteArray> readWholeFile(const QString &path)
 // the full checks and their messages apply.
 Expected<QByteArray> readHead(const QString &path, qint64 codestreamHead)
 {
-    QFile f(path);
-    if (!QFileInfo::exists(path))
-        return Error{path, QStringLiteral("no such file")};
-    if (!f.open(QIODevice::ReadOnly))
-        return Error{path, QStringLiteral("cannot open: %1").arg(f.errorString())};
-    const qint64 size = f.size();
-    if (!Jp2Reader::hasJp2Signature(f.read(12)))
+    auto signature = readFileHead(path, 12, QStringLiteral("JPEG2000 file"));
+    if (!signature)
+        return signature.error();
+    if (!Jp2Reader::hasJp2Signature(*signature))
         return Error{path, QStringLiteral("not a JPEG2000 (JP2) file: the JP2 signature box is missing")};
+    QFile f(path);
+    if (!f.open(QIODevice::ReadOnly))
+        return Error{path, QStringLiteral("cannot be read: %1").arg(f.errorString())};
+    const qint64 size = f.size();
     constexpr qint64 kLargestSmallBox = 16 << 20;
     QByteArray boxes, codestream;
     bool haveCodestream = false;

@@ -1,8 +1,8 @@
 #include "core/map/MapFile.h"
 
+#include "core/base/FileHead.h"
 #include "core/map/Jp2Reader.h"
 
-#include <QFile>
 #include <QFileInfo>
 
 namespace solarchip {
@@ -116,17 +116,10 @@ Expected<MapFormat> MapFile::detectBytes(const QByteArray &head, const QString &
 
 Expected<MapFormat> MapFile::detect(const QString &path)
 {
-    const QFileInfo fi(path);
-    if (!fi.exists())
-        return Error{path, QStringLiteral("no such file")};
-    if (fi.isDir())
-        return Error{path, QStringLiteral("is a folder, not a map file")};
-    if (fi.size() == 0)
-        return Error{path, QStringLiteral("empty file (0 bytes)")};
-    QFile f(path);
-    if (!f.open(QIODevice::ReadOnly))
-        return Error{path, QStringLiteral("cannot be read: %1").arg(f.errorString())};
-    return detectBytes(f.read(30), path);
+    auto head = readFileHead(path, 30, QStringLiteral("map file"));
+    if (!head)
+        return head.error();
+    return detectBytes(*head, path);
 }
 
 QString MapFile::formatName(MapFormat format)
