@@ -24,11 +24,6 @@ struct ArchiveDocument::Job {
 
 namespace {
 
-QString tr(const char *text)
-{
-    return QCoreApplication::translate("solarchip::ArchiveDocument", text);
-}
-
 QHash<QString, QVector<qint64>> timesByChannel(const QVector<Observation> &observations)
 {
     QHash<QString, QVector<qint64>> times;

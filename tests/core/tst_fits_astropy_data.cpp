@@ -39,6 +39,8 @@ private slots:
     void eachFileReadOrRefusedForTheTrueReason_data()
     {
         QTest::addColumn<QJsonObject>("ref");
+        if (m_files.isEmpty())
+            QTest::newRow("no test data") << QJsonObject();  // the test itself says why it skips
         for (const QJsonValue &v : std::as_const(m_files))
             QTest::newRow(qPrintable(v[QStringLiteral("path")].toString())) << v.toObject();
     }
