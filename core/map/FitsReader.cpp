@@ -85,7 +85,8 @@ Error fitsError(const QString &path, int status, const QString &context = {})
     return Error{path, msg};
 }
 
-// The cards of the current HDU as one string (nullptr-safe wrapper of fits_hdr2str / fits_convert_hdr2str).
+// The current HDU's cards (fits_hdr2str) or, with `convert`, those of the image a tile-compressed HDU holds
+// (fits_convert_hdr2str).
 Expected<FitsHeader> cardsOf(fitsfile *f, bool convert, const QString &path, int hdu)
 {
     char *cards = nullptr;
@@ -94,13 +95,14 @@ Expected<FitsHeader> cardsOf(fitsfile *f, bool convert, const QString &path, int
         fits_convert_hdr2str(f, 0, nullptr, 0, &cards, &ncards, &status);
     else
         fits_hdr2str(f, 0, nullptr, 0, &cards, &ncards, &status);
+    int freeStatus = 0;  // fits_free_memory does nothing under a non-zero status
     if (status) {
         if (cards)
-            fits_free_memory(cards, &status);
+            fits_free_memory(cards, &freeStatus);
         return fitsError(path, status, QStringLiteral("reading the header of HDU %1").arg(hdu));
     }
     FitsHeader h = FitsHeader::fromCardString(QByteArray(cards, static_cast<qsizetype>(ncards) * 80));
-    fits_free_memory(cards, &status);
+    fits_free_memory(cards, &freeStatus);
     return h;
 }
 
@@ -272,8 +274,12 @@ Expected<FitsImageInfo> openImage(const QString &path, FitsPtr &out)
     if (fi.size() % 2880 != 0)
         return Error{path, QStringLiteral("truncated: %1 bytes is not a whole number of 2880-byte FITS blocks, and no "
                                           "complete image HDU was found").arg(fi.size())};
+    constexpr int kListed = 6;
+    QString what = seen.mid(0, kListed).join(QStringLiteral(", "));
+    if (seen.size() > kListed)
+        what += QStringLiteral(" and %1 more").arg(seen.size() - kListed);
     return Error{path, QStringLiteral("no 2-D image HDU in the file (%1 HDU%2: %3)")
-                           .arg(nhdu).arg(nhdu == 1 ? "" : "s").arg(seen.join(QStringLiteral(", ")))};
+                           .arg(nhdu).arg(nhdu == 1 ? "" : "s").arg(what)};
 }
 
 }  // namespace
