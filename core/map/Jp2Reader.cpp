@@ -105,6 +105,8 @@ Expected<QByteArray> readHead(const QString &path, qint64 codestreamHead)
         if (!f.seek(pos))
             return readWholeFile(path);
         const QByteArray head = f.read(16);
+        if (head.size() < 8)
+            return readWholeFile(path);
         const auto *h = reinterpret_cast<const uchar *>(head.constData());
         quint64 length = be32(h);
         qint64 headerSize = 8;
