@@ -3,8 +3,7 @@
 #include "core/archive/Catalog.h"
 #include "core/archive/CatalogSource.h"
 #include "core/archive/FileSetSource.h"
-#include "core/map/FitsReader.h"
-#include "core/map/Jp2Reader.h"
+#include "core/map/MapFile.h"
 #include "core/map/MapMeta.h"
 #include "core/base/ThreadPriority.h"
 #include "widgets/TimelineModel.h"
@@ -29,11 +28,6 @@ struct ArchiveDocument::Job {
 
 namespace {
 
-QString tr(const char *text)
-{
-    return QCoreApplication::translate("solarchip::ArchiveDocument", text);
-}
-
 QHash<QString, QVector<qint64>> timesByChannel(const QVector<Observation> &observations)
 {
     QHash<QString, QVector<qint64>> times;
@@ -50,39 +44,15 @@ Expected<QHash<QString, QVector<qint64>>> catalogTimes(const Catalog &catalog)
 // The catalogue fields of a loose file, from its header alone.
 Expected<Observation> describeFile(const QString &path, qint64 id)
 {
+    auto info = MapFile::readInfo(path);
+    if (!info)
+        return info.error();
     const QFileInfo fi(path);
-    if (!fi.exists())
-        return Error{path, tr("no such file")};
-    if (!fi.isFile())
-        return Error{path, tr("not a file")};
-    FitsHeader header;
-    int width = 0, height = 0;
-    if (Jp2Reader::isJp2File(path)) {
-        auto info = Jp2Reader::readInfo(path);
-        if (!info)
-            return info.error();
-        header = info->header;
-        width = info->width;
-        height = info->height;
-    } else {
-        auto info = FitsReader::readInfo(path);
-        if (!info)
-            return info.error();
-        header = info->header;
-        width = info->naxis1;
-        height = info->naxis2;
-    }
-    auto meta = MapMeta::fromHeader(header, path);
-    if (!meta)
-        return meta.error();
     Observation o;
     o.id = id;
     o.path = fi.absoluteFilePath();
     o.relativePath = fi.fileName();
-    o.setFromMeta(*meta);
-    o.naxis1 = meta->naxis1 > 0 ? meta->naxis1 : width;
-    o.naxis2 = meta->naxis2 > 0 ? meta->naxis2 : height;
-    o.fileSize = fi.size();
+    o.setFromFile(*info);
     return o;
 }
 

@@ -1,7 +1,7 @@
 #include "core/archive/DisplayPrep.h"
 
 #include "core/map/FramePrep.h"
-#include "core/map/Jp2Reader.h"
+#include "core/map/MapFile.h"
 #include "core/map/PixelFrame.h"
 #include "core/map/Prep.h"
 #include "core/map/Resample.h"
@@ -81,32 +81,11 @@ DisplayPrep DisplayPrep::forMember(const Observation &member, const ObservationS
 
 namespace {
 
-Expected<SdoMap> loadFile(const QString &path, int maxSide)
-{
-    if (!Jp2Reader::isJp2File(path))
-        return SdoMap::load(path);
-    int reduce = 0;
-    if (maxSide > 0) {
-        auto info = Jp2Reader::readInfo(path);
-        if (!info)
-            return info.error();
-        reduce = Jp2Reader::reduceForMaxSide(*info, maxSide);
-    }
-    return Jp2Reader::read(path, reduce);
-}
-
-// The display grid of the reference map: its own frame, block-averaged to width x height when smaller.
+// The display grid of the reference map: its own frame (a JPEG2000 file's at the resolution level the display
+// decodes it at), block-averaged to width x height when smaller.
 Expected<PixelFrame> referenceFrame(const QString &path, int width, int height)
 {
-    Expected<PixelFrame> frame = Error{path, QStringLiteral("no frame")};
-    if (Jp2Reader::isJp2File(path)) {
-        auto map = loadFile(path, std::max(width, height));
-        if (!map)
-            return map.error();
-        frame = PixelFrame::fromMap(*map);
-    } else {
-        frame = PixelFrame::fromFile(path);
-    }
+    auto frame = MapFile::readFrame(path, std::max(width, height));
     if (!frame || (frame->width == width && frame->height == height))
         return frame;
     return Resample::areaAverageFrame(*frame, width, height);
@@ -119,7 +98,7 @@ Expected<SdoMap> loadDisplayMap(const MapKey &key)
     const std::optional<DisplayPrep> prep = DisplayPrep::fromKey(key.prep);
     if (!prep)
         return Error{key.file, QStringLiteral("unknown display preparation '%1'").arg(key.prep)};
-    auto map = loadFile(key.file, prep->kind == DisplayPrep::Kind::AsStored ? 0 : std::max(prep->width, prep->height));
+    auto map = MapFile::load(key.file, prep->kind == DisplayPrep::Kind::AsStored ? 0 : std::max(prep->width, prep->height));
     if (!map)
         return map;
     switch (prep->kind) {
