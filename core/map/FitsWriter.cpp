@@ -92,8 +92,10 @@ Status FitsWriter::write(const QString &path, const FitsHeader &header, const Im
 
     int status = 0;
     fitsfile *f = nullptr;
-    // A leading '!' would mean "overwrite" in CFITSIO's syntax; the temporary is always new.
+    // CFITSIO creates its file itself and refuses one that exists: AtomicFile made the temporary (a unique,
+    // empty file of ours) to reserve the name, so it goes just before CFITSIO creates it again.
     const QByteArray tmpName = QFile::encodeName(tmp);
+    QFile::remove(tmp);
     fits_create_diskfile(&f, tmpName.constData(), &status);
     if (status)
         return failWith(QStringLiteral("cannot create a file in %1: %2").arg(dir, cfitsioText(status)));
