@@ -3,7 +3,7 @@
 #include "core/map/FitsReader.h"
 #include "core/map/Jp2Reader.h"
 #include "core/map/MapMeta.h"
-#include "core/base/ThreadPriority.h"
+#include "core/base/ThreadBudget.h"
 #include "widgets/TimelineModel.h"
 
 #include <QCoreApplication>
@@ -13,7 +13,6 @@
 #include <QtConcurrent>
 
 #include <algorithm>
-#include <cstdlib>
 
 namespace solarchip {
 
@@ -85,10 +84,14 @@ Expected<Observation> describeFile(const QString &path, qint64 id)
 
 }  // namespace
 
-ArchiveDocument::ArchiveDocument(QObject *parent) : QObject(parent), m_timeline(new TimelineModel(this))
+namespace {
+QThreadPool *jobPool()
 {
-    m_pool.setMaxThreadCount(2);  // the current job, and a superseded one finishing its batch
+    return ThreadBudget::instance().pool(ThreadBudget::Pool::Background);
 }
+}  // namespace
+
+ArchiveDocument::ArchiveDocument(QObject *parent) : QObject(parent), m_timeline(new TimelineModel(this)) {}
 
 ArchiveDocument::~ArchiveDocument()
 {
@@ -143,8 +146,7 @@ void ArchiveDocument::startJob(std::shared_ptr<Job> job)
     };
 
     if (!job->files.isEmpty()) {
-        m_future = QtConcurrent::run(&m_pool, [job, post, previous]() mutable {
-            ThreadPriority::makeCurrentThreadBackground();
+        m_future = QtConcurrent::run(jobPool(), [job, post, previous]() mutable {
             previous.waitForFinished();
             ObservationSet set;
             QStringList errors;
@@ -184,9 +186,9 @@ void ArchiveDocument::startJob(std::shared_ptr<Job> job)
         return;
     }
 
-    m_future = QtConcurrent::run(&m_pool, [job, post, previous]() mutable {
-        // Indexing is background work (its reader threads inherit this priority).
-        ThreadPriority::makeCurrentThreadBackground();
+    m_future = QtConcurrent::run(jobPool(), [job, post, previous]() mutable {
+        // Indexing is background work: the pool's threads run at ThreadPriority::kIdleNice, and the scan's
+        // reader threads, started from here, inherit it.
         previous.waitForFinished();
         auto opened = Catalog::open(job->dir);
         if (!opened) {
@@ -212,6 +214,7 @@ void ArchiveDocument::startJob(std::shared_ptr<Job> job)
         });
         CatalogScanOptions options;
         options.cancel = &job->cancel;
+        options.threads = ThreadBudget::instance().size(ThreadBudget::Pool::Background);
         options.progress = [post](const CatalogScanProgress &p) {
             const QString phase = p.phase == CatalogScanProgress::Phase::Listing ? tr("Listing files")
                                                                                  : tr("Reading headers");
@@ -295,84 +298,61 @@ void ArchiveDocument::cancelIndexing()
 
 qint64 ArchiveDocument::cadenceMs(const QString &channel) const
 {
-    const QVector<qint64> &t = m_timeline->times(channel);
-    if (t.size() < 2)
-        return 0;
-    std::vector<qint64> gaps;
-    gaps.reserve(t.size() - 1);
-    for (int i = 1; i < t.size(); ++i)
-        if (t[i] > t[i - 1])
-            gaps.push_back(t[i] - t[i - 1]);
-    if (gaps.empty())
-        return 0;
-    std::nth_element(gaps.begin(), gaps.begin() + gaps.size() / 2, gaps.end());
-    return gaps[gaps.size() / 2];
+    return ArchiveQuery::medianSpacing(m_timeline->times(channel));
+}
+
+ArchiveQuery ArchiveDocument::query() const
+{
+    if (m_kind == Kind::Files)
+        return ArchiveQuery::forFiles(m_fileSet);
+    if (!m_catalog)
+        return {};
+    QHash<QString, QVector<qint64>> times;
+    for (const QString &c : m_timeline->channels())
+        times.insert(c, m_timeline->times(c));  // shared, not copied
+    return ArchiveQuery::forCatalog(m_catalog, m_dir, std::move(times));
 }
 
 namespace {
 template <class T>
-T valueOr(Expected<T> result, const char *what)
+T valueOr(Expected<T> result)
 {
     if (!result) {
-        qWarning("solarchip-studio: catalog %s: %s", what, qPrintable(result.errorString()));
+        qWarning("solarchip-studio: %s", qPrintable(result.errorString()));
         return T{};
     }
     return std::move(result).value();
-}
-QDateTime utc(qint64 ms)
-{
-    return QDateTime::fromMSecsSinceEpoch(ms, QTimeZone::utc());
 }
 }  // namespace
 
 ObservationSet ArchiveDocument::nearestSet(qint64 timeMs, const QStringList &channels, qint64 toleranceMs) const
 {
-    if (m_kind == Kind::Files)
-        return m_fileSet;
-    if (!m_catalog)
-        return {};
-    return valueOr(m_catalog->nearestSet(utc(timeMs), channels, toleranceMs), "nearest set");
+    return valueOr(query().nearestSet(timeMs, channels, toleranceMs));
 }
 
 Observation ArchiveDocument::next(qint64 timeMs, const QString &channel) const
 {
-    if (!m_catalog)
-        return {};
-    return valueOr(m_catalog->next(utc(timeMs), channel), "next");
+    return valueOr(query().next(timeMs, channel));
 }
 
 Observation ArchiveDocument::previous(qint64 timeMs, const QString &channel) const
 {
-    if (!m_catalog)
-        return {};
-    return valueOr(m_catalog->previous(utc(timeMs), channel), "previous");
+    return valueOr(query().previous(timeMs, channel));
 }
 
 Observation ArchiveDocument::nearest(qint64 timeMs, const QString &channel) const
 {
-    const Observation before = previous(timeMs + 1, channel);  // at or before
-    const Observation after = next(timeMs, channel);
-    if (!before.isValid())
-        return after;
-    if (!after.isValid())
-        return before;
-    return std::llabs(after.timeMs - timeMs) < std::llabs(timeMs - before.timeMs) ? after : before;
+    return valueOr(query().nearest(timeMs, channel));
 }
 
 Observation ArchiveDocument::first(const QString &channel) const
 {
-    if (!hasData())
-        return {};
-    const QVector<qint64> &t = m_timeline->times(channel);
-    return next((channel.isEmpty() || t.isEmpty() ? m_timeline->first() : t.front()) - 1, channel);
+    return valueOr(query().first(channel));
 }
 
 Observation ArchiveDocument::last(const QString &channel) const
 {
-    if (!hasData())
-        return {};
-    const QVector<qint64> &t = m_timeline->times(channel);
-    return previous((channel.isEmpty() || t.isEmpty() ? m_timeline->last() : t.back()) + 1, channel);
+    return valueOr(query().last(channel));
 }
 
 }  // namespace solarchip

@@ -5,9 +5,11 @@
 // cancellable); when the scan changed anything the timeline is reloaded. Loose files (File > Open files,
 // drag and drop; FITS or Helioviewer .jp2) have their headers read in the background and form one set.
 //
-// The observation document asks this one which files belong to a time (nearestSet, next/previous); with an
-// archive those questions go to the catalog, which answers them in well under a millisecond per query.
+// The observation document asks which files belong to a time (nearestSet, next/previous) through query(): a
+// snapshot (ArchiveQuery) it can take to a worker thread, so no catalogue query runs on the UI thread. The
+// question methods below answer on the calling thread (errors only logged): for tests and scripts.
 
+#include "app/gui/ArchiveQuery.h"
 #include "core/archive/Catalog.h"
 #include "core/archive/ObservationSet.h"
 
@@ -15,7 +17,6 @@
 #include <QFuture>
 #include <QObject>
 #include <QStringList>
-#include <QThreadPool>
 
 #include <atomic>
 #include <memory>
@@ -58,7 +59,11 @@ public:
     /// Median spacing of a channel's observations (0 if fewer than two).
     qint64 cadenceMs(const QString &channel) const;
 
-    // Questions about times (UTC). Invalid results when there is no archive or no such observation.
+    /// The questions below as a value for a worker thread (errors as values).
+    ArchiveQuery query() const;
+
+    // Questions about times (UTC), on the calling thread. Invalid results when there is no archive or no such
+    // observation.
     ObservationSet nearestSet(qint64 timeMs, const QStringList &channels, qint64 toleranceMs) const;
     Observation nearest(qint64 timeMs, const QString &channel) const;
     Observation next(qint64 timeMs, const QString &channel) const;
@@ -91,8 +96,8 @@ private:
     ObservationSet m_fileSet;
     TimelineModel *m_timeline = nullptr;
     std::shared_ptr<Job> m_job;
-    // Jobs never run on the global pool: Qt's painting waits for helpers there, and a scan takes minutes.
-    QThreadPool m_pool;
+    // Jobs run on the thread budget's Background pool (never the global pool: Qt's painting waits for helpers
+    // there, and a scan takes minutes).
     QFuture<void> m_future;
     bool m_busy = false;
     bool m_indexing = false;

@@ -6,9 +6,8 @@
 #include "app/gui/SteppingBenchmark.h"
 #include "app/gui/StudioOptions.h"
 #include "app/gui/StudioSettings.h"
-#include "core/base/ThreadPriority.h"
+#include "core/base/ThreadBudget.h"
 #include "resources/resources.h"
-#include "widgets/MapRenderer.h"
 
 #include <QApplication>
 
@@ -30,8 +29,13 @@ int main(int argc, char **argv)
     QApplication app(argc, argv);
     solarchip::initResources();
 
-    // Map rendering is background work too: painting and input come first.
-    solarchip::ThreadPriority::makePoolBackground(solarchip::MapRenderer::pool());
+    // One thread budget for the process (core/base/ThreadBudget): OpenCV's threads follow it, and the pools
+    // the app works on are started now, at background priority, so painting and input come first.
+    solarchip::ThreadBudget &budget = solarchip::ThreadBudget::instance();
+    budget.applyToLibraries();
+    for (solarchip::ThreadBudget::Pool pool : solarchip::ThreadBudget::kPools)
+        if (pool != solarchip::ThreadBudget::Pool::Inference)  // no inference in the app yet
+            budget.pool(pool);
 
     solarchip::StudioSettings settings(options.settingsFile);
     solarchip::MainWindow window(&settings);

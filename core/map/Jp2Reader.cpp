@@ -1,11 +1,12 @@
 #include "core/map/Jp2Reader.h"
 
+#include "core/base/ThreadBudget.h"
+
 #include <openjpeg.h>
 
 #include <QFile>
 #include <QFileInfo>
 #include <QRegularExpression>
-#include <QThread>
 #include <QXmlStreamReader>
 
 #include <algorithm>
@@ -151,7 +152,8 @@ public:
         opj_dparameters_t params;
         opj_set_default_decoder_parameters(&params);
         opj_setup_decoder(m_codec, &params);
-        opj_codec_set_threads(m_codec, std::max(1, QThread::idealThreadCount()));
+        // Decodes run inside one Io task of the thread budget, beside others: its share of the cores.
+        opj_codec_set_threads(m_codec, ThreadBudget::instance().sizes().openjpeg);
     }
     ~Decoder()
     {

@@ -1,5 +1,7 @@
 #include "models/networks/Device.h"
 
+#include "core/base/ThreadBudget.h"
+
 #include <torch/torch.h>
 #include <torch/version.h>
 
@@ -64,7 +66,7 @@ bool parseDevice(const QString &text, DeviceChoice *out, QString *error)
 int configureTorchThreads(int threads)
 {
     if (threads <= 0)
-        threads = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+        threads = ThreadBudget::instance().sizes().torchIntraOp;
     torch::set_num_threads(threads);
     return torch::get_num_threads();
 }

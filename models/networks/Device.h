@@ -29,8 +29,9 @@ DeviceChoice defaultDevice();
 /// Parses "auto", "cpu", "cuda" or "cuda:N"; "auto" means defaultDevice(). Fails for CUDA without CUDA.
 bool parseDevice(const QString &text, DeviceChoice *out, QString *error);
 
-/// Sets LibTorch's intra-op thread count (it defaults to 1 on these machines). threads <= 0 means
-/// std::thread::hardware_concurrency(). Returns the count now in force.
+/// Sets LibTorch's intra-op thread count (it defaults to 1 on these machines). threads <= 0 means the
+/// thread budget's share for inference (core/base/ThreadBudget: half the cores, the rest stay with the UI,
+/// loads and renders). Returns the count now in force.
 int configureTorchThreads(int threads = 0);
 
 /// The intra-op thread count LibTorch currently uses.
