@@ -6,6 +6,7 @@
 
 #include <QtConcurrent/qtconcurrenttask.h>
 
+#include <QThread>
 #include <QTimeZone>
 
 #include <algorithm>
@@ -201,6 +202,7 @@ struct ObservationDocument::Resolution {
     QVector<Observation> references;  // per set member (invalid: none)
     QVector<MapKey> prefetch;
     QString error;
+    QThread *thread = nullptr;  // where it was worked out
 };
 
 namespace {
@@ -290,6 +292,7 @@ ObservationDocument::Resolution ObservationDocument::resolve(const Inputs &in, b
                                                              const QVector<Request> &requests)
 {
     Resolution r;
+    r.thread = QThread::currentThread();
     const ArchiveQuery &q = in.query;
     const qint64 stepMs = in.stepMs > 0 ? in.stepMs : (q.cadenceMs(in.anchor) > 0 ? q.cadenceMs(in.anchor) : 3600 * 1000);
     auto fail = [&r](const Error &e) {
@@ -441,6 +444,7 @@ void ObservationDocument::onResolved(quint64 generation, const Resolution &r)
     if (generation != m_generation)
         return;  // the archive was closed or replaced meanwhile
     m_resolving = false;
+    m_lastLookupThread = r.thread;
     if (!r.error.isEmpty())
         Q_EMIT failed(r.error);
     if (!m_queued.isEmpty()) {

@@ -29,6 +29,8 @@
 
 #include <memory>
 
+class QThread;
+
 namespace solarchip {
 
 class ArchiveDocument;
@@ -90,6 +92,8 @@ public:
     bool isLoading() const { return m_pendingCount > 0 || m_resolving; }
     /// A step or jump is being looked up in the catalogue (timeMs() and members() are still the old ones).
     bool isResolving() const { return m_resolving; }
+    /// The thread the last look-up ran on (diagnostics and tests: never the UI thread).
+    QThread *lastLookupThread() const { return m_lastLookupThread; }
     /// Milliseconds since the current time was asked for (step latency while loading).
     double msSinceTimeChange() const { return m_sinceChange.nsecsElapsed() / 1e6; }
     bool canStep(Step step) const;
@@ -162,6 +166,7 @@ private:
     QVector<Request> m_queued;
     quint64 m_generation = 0;  // bumped by each look-up and by clear(): older answers are dropped
     bool m_loadingSignalled = false;  // the state loadingChanged() last announced
+    QThread *m_lastLookupThread = nullptr;
 };
 
 }  // namespace solarchip

@@ -6,6 +6,8 @@
 #include <QThreadPool>
 #include <QtGlobal>
 
+#include <memory>
+
 #if defined(Q_OS_LINUX)
 #include <pthread.h>
 #include <sys/resource.h>
@@ -46,10 +48,14 @@ void ThreadPriority::makePoolBackground(QThreadPool *pool, int nice, const char 
 {
     pool->setExpiryTimeout(-1);
     // One task per thread, each held until all have started, so every thread of the pool runs one of them.
+    // Not waitForDone(): it also ends the pool's threads, and threads the pool starts later would run at the
+    // priority of whichever thread happens to start them. The semaphores are shared: a task may still be
+    // inside release() when this function returns.
     const int n = pool->maxThreadCount();
-    QSemaphore arrived, release;
+    auto arrived = std::make_shared<QSemaphore>(), release = std::make_shared<QSemaphore>(),
+         done = std::make_shared<QSemaphore>();
     for (int i = 0; i < n; ++i)
-        pool->start([&] {
+        pool->start([arrived, release, done, nice, threadName] {
             lowerCurrentThread(nice);
             if (threadName) {
                 QThread::currentThread()->setObjectName(QString::fromLatin1(threadName));
@@ -57,12 +63,13 @@ void ThreadPriority::makePoolBackground(QThreadPool *pool, int nice, const char 
                 pthread_setname_np(pthread_self(), threadName);  // at most 15 characters
 #endif
             }
-            arrived.release();
-            release.acquire();
+            arrived->release();
+            release->acquire();
+            done->release();
         });
-    arrived.acquire(n);
-    release.release(n);
-    pool->waitForDone(-1);
+    arrived->acquire(n);
+    release->release(n);
+    done->acquire(n);
 }
 
 void ThreadPriority::lowerChildProcess(QProcess *process, int nice)
