@@ -12,7 +12,7 @@
 #include <QFutureWatcher>
 #include <QThread>
 #include <QTimer>
-#include <QtConcurrent/QtConcurrentRun>
+#include <QtConcurrent/qtconcurrenttask.h>
 
 #include <algorithm>
 
@@ -263,19 +263,22 @@ void SetViewPresenter::showDifference(int index, MapView *view)
     const quint64 ticket = ++m_nextTicket;
     m_differenceTicket[index] = ticket;
     m_expected[index] = nullptr;
-    auto future = QtConcurrent::run(ThreadBudget::instance().pool(ThreadBudget::Pool::Io),
-                                    [current = member.map, reference = member.referenceMap, kind] {
-                                        Made made;
-                                        made.thread = QThread::currentThread();
-                                        auto difference = differenceMap(*current, *reference, kind);
-                                        if (!difference) {
-                                            made.error = difference.errorString();
-                                            return made;
-                                        }
-                                        made.label = difference->label;
-                                        made.map = std::make_shared<const SdoMap>(std::move(difference->map));
-                                        return made;
-                                    });
+    // Ahead of prefetch loads queued on the same pool: this is for the set on screen.
+    auto future = QtConcurrent::task([current = member.map, reference = member.referenceMap, kind] {
+                      Made made;
+                      made.thread = QThread::currentThread();
+                      auto difference = differenceMap(*current, *reference, kind);
+                      if (!difference) {
+                          made.error = difference.errorString();
+                          return made;
+                      }
+                      made.label = difference->label;
+                      made.map = std::make_shared<const SdoMap>(std::move(difference->map));
+                      return made;
+                  })
+                      .onThreadPool(*ThreadBudget::instance().pool(ThreadBudget::Pool::Io))
+                      .withPriority(1)
+                      .spawn();
     auto *watcher = new QFutureWatcher<Made>(this);
     connect(watcher, &QFutureWatcherBase::finished, this, [this, watcher, index, ticket] {
         watcher->deleteLater();
