@@ -11,7 +11,7 @@ void addModelOptions(QCommandLineParser &p)
                  QStringLiteral("FILE")});
     p.addOption({QStringLiteral("device"), QStringLiteral("auto, cpu, cuda or cuda:N (default auto)."), QStringLiteral("DEV"),
                  QStringLiteral("auto")});
-    p.addOption({QStringLiteral("threads"), QStringLiteral("Torch threads (default: the thread budget's inference share, half the cores)."), QStringLiteral("N"),
+    p.addOption({QStringLiteral("threads"), QStringLiteral("Torch threads (default: all cores)."), QStringLiteral("N"),
                  QStringLiteral("0")});
 }
 

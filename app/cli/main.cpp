@@ -1,6 +1,5 @@
 // solarchip: the command-line face of SolarCHIP Studio (same engine as the GUI, no display needed).
 #include "app/cli/Command.h"
-#include "core/base/ThreadBudget.h"
 #include "resources/resources.h"
 
 #include <QCoreApplication>
@@ -27,8 +26,6 @@ int main(int argc, char **argv)
     QCoreApplication::setOrganizationName(QStringLiteral("SolarCHIP"));
     QCoreApplication::setApplicationVersion(QStringLiteral(SOLARCHIP_VERSION_STRING));
     initResources();
-    // OpenCV's threads from the one thread budget (torch's follow in ModelCliOptions: configureTorchThreads).
-    ThreadBudget::instance().applyToLibraries();
 
     const QStringList args = app.arguments();
     if (args.size() < 2 || args[1] == QLatin1String("--help") || args[1] == QLatin1String("-h")

@@ -7,6 +7,7 @@
 #include "app/gui/StudioOptions.h"
 #include "app/gui/StudioSettings.h"
 #include "core/base/ThreadBudget.h"
+#include "core/map/Jp2Reader.h"
 #include "resources/resources.h"
 
 #include <QApplication>
@@ -33,6 +34,7 @@ int main(int argc, char **argv)
     // the app works on are started now, at background priority, so painting and input come first.
     solarchip::ThreadBudget &budget = solarchip::ThreadBudget::instance();
     budget.applyToLibraries();
+    solarchip::Jp2Reader::setDecoderThreads(budget.sizes().openjpeg);  // decodes run side by side on the Io pool
     for (solarchip::ThreadBudget::Pool pool : solarchip::ThreadBudget::kPools)
         if (pool != solarchip::ThreadBudget::Pool::Inference)  // no inference in the app yet
             budget.pool(pool);

@@ -7,7 +7,7 @@
 // (core/base/ThreadPriority) so the UI thread is served first:
 //   Io         map loads + prep (MapCache), catalogue queries and difference images for the GUI
 //   Render     colouring maps (MapRenderer) and helping a running render with its rows
-//   Inference  model inference (torch's intra-op threads are sized from it)
+//   Inference  model inference beside the UI (torch's intra-op threads are sized from it there)
 //   Background archive scans, sample-archive generation: the lowest priority, fewest threads
 // A pool's threads are all started when the pool is first asked for and then kept (no expiry), so steady
 // work creates no threads.
@@ -35,7 +35,7 @@ public:
         int background = 1;
         int opencv = 1;    // cv::setNumThreads: OpenCV runs inside one Io task, whose pool already spreads work
         int openjpeg = 1;  // decoder threads per JPEG2000 decode (inside one Io task, likewise)
-        int torchIntraOp = 1;
+        int torchIntraOp = 1;  // torch's intra-op threads for inference beside a UI (the inference pool's size)
         int of(Pool pool) const;
     };
     static Sizes sizesFor(int cores);
@@ -53,8 +53,10 @@ public:
     static int niceOf(Pool pool);
 
     /// Applies the budget to the libraries that keep their own threads (OpenCV). Call once at start-up, before
-    /// any work runs (the CLI's and the GUI's main do); torch's intra-op threads are set by models/
-    /// (configureTorchThreads) from sizes().torchIntraOp.
+    /// any work runs: the GUI's main does (and sets Jp2Reader's decoder threads from sizes().openjpeg). The CLI
+    /// does not: a command works on one thing at a time with no UI beside it, so OpenCV, OpenJPEG and torch
+    /// (configureTorchThreads) take every core there. An app running inference beside its UI gives torch
+    /// sizes().torchIntraOp.
     void applyToLibraries();
 
     ThreadBudget(const ThreadBudget &) = delete;

@@ -1,21 +1,30 @@
 #include "core/map/Jp2Reader.h"
 
-#include "core/base/ThreadBudget.h"
-
 #include <openjpeg.h>
 
 #include <QFile>
 #include <QFileInfo>
 #include <QRegularExpression>
+#include <QThread>
 #include <QXmlStreamReader>
 
 #include <algorithm>
+#include <atomic>
 #include <cctype>
 #include <cmath>
 #include <cstring>
 #include <memory>
 
 namespace solarchip {
+
+namespace {
+std::atomic<int> g_decoderThreads{std::max(1, QThread::idealThreadCount())};
+}  // namespace
+
+void Jp2Reader::setDecoderThreads(int threads)
+{
+    g_decoderThreads = threads > 0 ? threads : std::max(1, QThread::idealThreadCount());
+}
 
 namespace {
 
@@ -152,8 +161,7 @@ public:
         opj_dparameters_t params;
         opj_set_default_decoder_parameters(&params);
         opj_setup_decoder(m_codec, &params);
-        // Decodes run inside one Io task of the thread budget, beside others: its share of the cores.
-        opj_codec_set_threads(m_codec, ThreadBudget::instance().sizes().openjpeg);
+        opj_codec_set_threads(m_codec, g_decoderThreads.load());
     }
     ~Decoder()
     {

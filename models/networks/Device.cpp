@@ -7,8 +7,6 @@
 
 #include <QRegularExpression>
 
-#include <thread>
-
 namespace solarchip {
 
 QString DeviceChoice::toString() const
@@ -66,7 +64,7 @@ bool parseDevice(const QString &text, DeviceChoice *out, QString *error)
 int configureTorchThreads(int threads)
 {
     if (threads <= 0)
-        threads = ThreadBudget::instance().sizes().torchIntraOp;
+        threads = ThreadBudget::instance().sizes().cores;
     torch::set_num_threads(threads);
     return torch::get_num_threads();
 }

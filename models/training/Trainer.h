@@ -76,7 +76,7 @@ struct TrainerOptions {
     bool saveMemory = false;
     QString device = QStringLiteral("auto");  ///< "auto", "cpu", "cuda", "cuda:N"
     bool bf16 = true;        ///< bf16 autocast when running on CUDA (ignored on the CPU)
-    int threads = 0;         ///< torch intra-op threads; 0: the thread budget's inference share
+    int threads = 0;         ///< torch intra-op threads; 0: hardware concurrency
     quint64 seed = 0;
 
     // ---- run folder ----
