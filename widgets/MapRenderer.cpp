@@ -1,21 +1,27 @@
 #include "widgets/MapRenderer.h"
 
+#include "core/base/ThreadBudget.h"
+
 #include <QElapsedTimer>
-#include <QThread>
+#include <QMutex>
 #include <QThreadPool>
+#include <QWaitCondition>
 #include <QtConcurrent/QtConcurrentRun>
 
 #include <algorithm>
+#include <atomic>
 #include <cmath>
-#include <thread>
+#include <functional>
 
 namespace solarchip {
 
 namespace {
 
-// Splits [0, n) into contiguous chunks run on `threads` threads (the caller's included). Plain threads
-// rather than the global QThreadPool: render() itself usually runs on a pool thread, and waiting there
-// for more pool work could starve the pool.
+// Splits [0, n) into contiguous chunks and runs them on the calling thread, helped by idle threads of the
+// render pool: no thread is created per render. render() itself usually runs on a render-pool thread, so the
+// helpers are only offered to threads idle right now (tryStart) and the caller never waits for a helper to
+// start: chunks are taken from a shared counter, the caller takes them too, and it waits only for chunks a
+// helper has already taken. A helper that starts after the work ran out finds nothing to do.
 template <class F>
 void parallelRows(int n, int threads, F &&f)
 {
@@ -24,22 +30,48 @@ void parallelRows(int n, int threads, F &&f)
         f(0, n);
         return;
     }
-    std::vector<std::thread> pool;
-    pool.reserve(static_cast<size_t>(threads - 1));
-    const int chunk = (n + threads - 1) / threads;
-    for (int t = 1; t < threads; ++t) {
-        const int b = t * chunk, e = std::min(n, b + chunk);
-        if (b < e)
-            pool.emplace_back([&f, b, e] { f(b, e); });
-    }
-    f(0, std::min(n, chunk));
-    for (std::thread &th : pool)
-        th.join();
+    struct Shared {
+        std::atomic<int> next{0};
+        QMutex mutex;
+        QWaitCondition allDone;
+        int finished = 0;
+        int chunks = 0;
+        int chunk = 0;
+        int n = 0;
+        std::function<void(int, int)> work;  // emptied by the caller before it returns
+    };
+    auto shared = std::make_shared<Shared>();
+    shared->n = n;
+    shared->chunks = threads * 2;  // a few more chunks than threads: a helper starting late still shares
+    shared->chunk = (n + shared->chunks - 1) / shared->chunks;
+    shared->work = [&f](int b, int e) { f(b, e); };
+    auto drain = [](const std::shared_ptr<Shared> &s) {
+        for (;;) {
+            const int i = s->next.fetch_add(1);
+            if (i >= s->chunks)
+                return;
+            const int b = i * s->chunk, e = std::min(s->n, b + s->chunk);
+            if (b < e)
+                s->work(b, e);
+            QMutexLocker lock(&s->mutex);
+            if (++s->finished == s->chunks)
+                s->allDone.wakeAll();
+        }
+    };
+    QThreadPool *pool = MapRenderer::pool();
+    for (int t = 1; t < threads; ++t)
+        if (!pool->tryStart([shared, drain] { drain(shared); }))
+            break;  // no idle render thread: the caller does the rest
+    drain(shared);
+    QMutexLocker lock(&shared->mutex);
+    while (shared->finished < shared->chunks)
+        shared->allDone.wait(&shared->mutex);
+    shared->work = nullptr;
 }
 
 int threadCount(const RenderOptions &o)
 {
-    return o.threads > 0 ? o.threads : std::max(1, QThread::idealThreadCount());
+    return o.threads > 0 ? o.threads : ThreadBudget::instance().size(ThreadBudget::Pool::Render);
 }
 
 // One 2x2 box-average step on premultiplied ARGB (averaging premultiplied channels, alpha included, is
@@ -191,8 +223,7 @@ RenderedMap MapRenderer::render(const Image &image, const DisplaySettings &setti
 
 QThreadPool *MapRenderer::pool()
 {
-    static QThreadPool renders;
-    return &renders;
+    return ThreadBudget::instance().pool(ThreadBudget::Pool::Render);
 }
 
 QFuture<RenderedMap> MapRenderer::renderAsync(std::shared_ptr<const Image> image, DisplaySettings settings,

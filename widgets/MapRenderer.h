@@ -1,9 +1,10 @@
 #pragma once
 // Turns a float map into display pixels: limits + stretch (core/DisplayLimits) + colormap, through one
-// lookup table from value bin to premultiplied ARGB, on all cores. The result is north-up (FITS row 0 at
-// the bottom of the QImage), NaN transparent, with a mipmap pyramid so a 4096^2 map zoomed out to a window
-// paints from a 1024^2 or 512^2 level. render() is thread-safe and GUI-thread-free (QImage only, no
-// QPixmap); renderAsync() runs it on the renderer's own thread pool (pool()) for MapView.
+// lookup table from value bin to premultiplied ARGB, on the render pool of the thread budget
+// (core/base/ThreadBudget: idle render threads help with the rows; no thread is created per render). The
+// result is north-up (FITS row 0 at the bottom of the QImage), NaN transparent, with a mipmap pyramid so a
+// 4096^2 map zoomed out to a window paints from a 1024^2 or 512^2 level. render() is thread-safe and
+// GUI-thread-free (QImage only, no QPixmap); renderAsync() runs it on that pool (pool()) for MapView.
 
 #include "core/map/DisplayLimits.h"
 #include "core/base/Image.h"
@@ -38,7 +39,7 @@ struct RenderedMap {
 
 struct RenderOptions {
     bool buildPyramid = true;
-    int threads = 0;  // 0: QThread::idealThreadCount()
+    int threads = 0;  // at most this many threads share the rows; 0: the render pool's size
 };
 
 class MapRenderer {
@@ -48,7 +49,7 @@ public:
     /// Same with limits already known (e.g. linked views sharing one range, or a blink pair).
     static RenderedMap render(const Image &image, const DisplaySettings &settings, const DisplayRange &range,
                               const RenderOptions &options = {});
-    /// The pool background renders run on. Not QThreadPool::globalInstance(): Qt 6.4's raster engine runs the
+    /// The pool background renders run on: the thread budget's render pool. Not QThreadPool::globalInstance(): Qt 6.4's raster engine runs the
     /// parallel parts of QPainter::drawImage on the global pool and waits for them on the UI thread, so
     /// renders queued there would stall painting.
     static class QThreadPool *pool();

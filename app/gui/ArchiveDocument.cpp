@@ -5,7 +5,7 @@
 #include "core/archive/FileSetSource.h"
 #include "core/map/MapFile.h"
 #include "core/map/MapMeta.h"
-#include "core/base/ThreadPriority.h"
+#include "core/base/ThreadBudget.h"
 #include "widgets/TimelineModel.h"
 
 #include <QCoreApplication>
@@ -15,7 +15,6 @@
 #include <QtConcurrent>
 
 #include <algorithm>
-#include <cstdlib>
 
 namespace solarchip {
 
@@ -58,10 +57,14 @@ Expected<Observation> describeFile(const QString &path, qint64 id)
 
 }  // namespace
 
-ArchiveDocument::ArchiveDocument(QObject *parent) : QObject(parent), m_timeline(new TimelineModel(this))
+namespace {
+QThreadPool *jobPool()
 {
-    m_pool.setMaxThreadCount(2);  // the current job, and a superseded one finishing its batch
+    return ThreadBudget::instance().pool(ThreadBudget::Pool::Background);
 }
+}  // namespace
+
+ArchiveDocument::ArchiveDocument(QObject *parent) : QObject(parent), m_timeline(new TimelineModel(this)) {}
 
 ArchiveDocument::~ArchiveDocument()
 {
@@ -116,8 +119,7 @@ void ArchiveDocument::startJob(std::shared_ptr<Job> job)
     };
 
     if (!job->files.isEmpty()) {
-        m_future = QtConcurrent::run(&m_pool, [job, post, previous]() mutable {
-            ThreadPriority::makeCurrentThreadBackground();
+        m_future = QtConcurrent::run(jobPool(), [job, post, previous]() mutable {
             previous.waitForFinished();
             QVector<Observation> observations;
             QStringList errors;
@@ -150,9 +152,9 @@ void ArchiveDocument::startJob(std::shared_ptr<Job> job)
         return;
     }
 
-    m_future = QtConcurrent::run(&m_pool, [job, post, previous]() mutable {
-        // Indexing is background work (its reader threads inherit this priority).
-        ThreadPriority::makeCurrentThreadBackground();
+    m_future = QtConcurrent::run(jobPool(), [job, post, previous]() mutable {
+        // Indexing is background work: the pool's threads run at ThreadPriority::kIdleNice, and the scan's
+        // reader threads, started from here, inherit it.
         previous.waitForFinished();
         auto opened = Catalog::open(job->dir);
         if (!opened) {
@@ -177,6 +179,7 @@ void ArchiveDocument::startJob(std::shared_ptr<Job> job)
         });
         CatalogScanOptions options;
         options.cancel = &job->cancel;
+        options.threads = ThreadBudget::instance().size(ThreadBudget::Pool::Background);
         options.progress = [post](const CatalogScanProgress &p) {
             const QString phase = p.phase == CatalogScanProgress::Phase::Listing ? tr("Listing files")
                                                                                  : tr("Reading headers");
@@ -263,12 +266,17 @@ qint64 ArchiveDocument::cadenceMs(const QString &channel) const
     return m_timeline->index().medianCadence(channel);
 }
 
+ArchiveQuery ArchiveDocument::query() const
+{
+    return ArchiveQuery(m_source, m_timeline->index());
+}
+
 namespace {
 template <class T>
-T valueOr(Expected<T> result, const char *what)
+T valueOr(Expected<T> result)
 {
     if (!result) {
-        qWarning("solarchip-studio: %s: %s", what, qPrintable(result.errorString()));
+        qWarning("solarchip-studio: %s", qPrintable(result.errorString()));
         return T{};
     }
     return std::move(result).value();
@@ -277,50 +285,32 @@ T valueOr(Expected<T> result, const char *what)
 
 ObservationSet ArchiveDocument::nearestSet(qint64 timeMs, const QStringList &channels, qint64 toleranceMs) const
 {
-    if (!m_source)
-        return {};
-    return valueOr(m_source->nearestSet(timeMs, channels, toleranceMs), "nearest set");
+    return valueOr(query().nearestSet(timeMs, channels, toleranceMs));
 }
 
 Observation ArchiveDocument::next(qint64 timeMs, const QString &channel) const
 {
-    if (!m_source)
-        return {};
-    return valueOr(m_source->next(timeMs, channel), "next");
+    return valueOr(query().next(timeMs, channel));
 }
 
 Observation ArchiveDocument::previous(qint64 timeMs, const QString &channel) const
 {
-    if (!m_source)
-        return {};
-    return valueOr(m_source->previous(timeMs, channel), "previous");
+    return valueOr(query().previous(timeMs, channel));
 }
 
 Observation ArchiveDocument::nearest(qint64 timeMs, const QString &channel) const
 {
-    const Observation before = previous(timeMs + 1, channel);  // at or before
-    const Observation after = next(timeMs, channel);
-    if (!before.isValid())
-        return after;
-    if (!after.isValid())
-        return before;
-    return std::llabs(after.timeMs - timeMs) < std::llabs(timeMs - before.timeMs) ? after : before;
+    return valueOr(query().nearest(timeMs, channel));
 }
 
 Observation ArchiveDocument::first(const QString &channel) const
 {
-    if (!hasData())
-        return {};
-    const QVector<qint64> &t = m_timeline->times(channel);
-    return next((channel.isEmpty() || t.isEmpty() ? m_timeline->first() : t.front()) - 1, channel);
+    return valueOr(query().first(channel));
 }
 
 Observation ArchiveDocument::last(const QString &channel) const
 {
-    if (!hasData())
-        return {};
-    const QVector<qint64> &t = m_timeline->times(channel);
-    return previous((channel.isEmpty() || t.isEmpty() ? m_timeline->last() : t.back()) + 1, channel);
+    return valueOr(query().last(channel));
 }
 
 }  // namespace solarchip

@@ -6,10 +6,12 @@
 // drag and drop; FITS or Helioviewer .jp2) have their headers read in the background and form one set.
 //
 // What is open is an ObservationSource (core/archive): a catalogued folder (CatalogSource) or the loose files'
-// set (FileSetSource). The observation document asks this one which files belong to a time (nearestSet,
-// next/previous) and what the source can do (hasTimeAxis, canRescan, startTime); the answers are the
-// source's, so nothing here or in its users switches on the kind of source.
+// set (FileSetSource); nothing here or in its users switches on the kind of source. The observation document
+// asks which files belong to a time (nearestSet, next/previous) through query(): a snapshot (ArchiveQuery: the
+// immutable source and the time index) it takes to a worker thread, so no catalogue query runs on the UI
+// thread. The question methods below answer on the calling thread (errors only logged): for tests and scripts.
 
+#include "app/gui/ArchiveQuery.h"
 #include "core/archive/ObservationSet.h"
 #include "core/archive/ObservationSource.h"
 
@@ -17,7 +19,6 @@
 #include <QFuture>
 #include <QObject>
 #include <QStringList>
-#include <QThreadPool>
 
 #include <atomic>
 #include <memory>
@@ -67,7 +68,11 @@ public:
     /// Median spacing of a channel's observations (0 if fewer than two).
     qint64 cadenceMs(const QString &channel) const;
 
-    // Questions about times (UTC). Invalid results when there is no archive or no such observation.
+    /// The questions below as a value for a worker thread (errors as values).
+    ArchiveQuery query() const;
+
+    // Questions about times (UTC), on the calling thread. Invalid results when there is no archive or no such
+    // observation.
     ObservationSet nearestSet(qint64 timeMs, const QStringList &channels, qint64 toleranceMs) const;
     Observation nearest(qint64 timeMs, const QString &channel) const;
     Observation next(qint64 timeMs, const QString &channel) const;
@@ -99,8 +104,8 @@ private:
     ObservationSet m_fileSet;
     TimelineModel *m_timeline = nullptr;
     std::shared_ptr<Job> m_job;
-    // Jobs never run on the global pool: Qt's painting waits for helpers there, and a scan takes minutes.
-    QThreadPool m_pool;
+    // Jobs run on the thread budget's Background pool (never the global pool: Qt's painting waits for helpers
+    // there, and a scan takes minutes).
     QFuture<void> m_future;
     bool m_busy = false;
     bool m_indexing = false;

@@ -312,6 +312,8 @@ void MainWindow::connectDocuments()
     connect(m_archive, &ArchiveDocument::indexingFinished, this, [this] { updateStatus(); });
 
     connect(m_observation, &ObservationDocument::timeChanged, this, &MainWindow::onTimeChanged);
+    // A catalogue that cannot answer (locked, corrupt, on a disk that went away): said in the status bar.
+    connect(m_observation, &ObservationDocument::failed, this, [this](const QString &message) { report(message, false); });
     connect(m_observation, &ObservationDocument::setLoaded, this, [this] {
         updateStatus();
         for (const auto &m : m_observation->members())

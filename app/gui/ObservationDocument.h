@@ -8,7 +8,14 @@
 // Maps come from the MapCache: the visible set is requested first, then the sets the next steps will show
 // (in the direction of travel, and one behind) as prefetch. Moving on drops queued loads that are no longer
 // wanted and ignores results for times already left, so stepping never waits behind stale work.
+//
+// Steps and jumps are asked of the catalogue off the UI thread (ArchiveQuery on the thread budget's Io pool):
+// step(), goToTime(), showTime() and reload() return at once and the new time and set follow with
+// timeChanged()/setChanged(). Requests made while one is being answered are queued and answered from the
+// time it reaches (three quick "next" go three observations on; only the last set is shown); an answer for
+// an archive already closed is dropped. A catalogue error is reported with failed().
 
+#include "app/gui/ArchiveQuery.h"
 #include "core/archive/DisplayPrep.h"
 #include "core/archive/MapCache.h"
 #include "core/archive/ObservationSet.h"
@@ -21,6 +28,8 @@
 #include <QVector>
 
 #include <memory>
+
+class QThread;
 
 namespace solarchip {
 
@@ -79,13 +88,15 @@ public:
     QDateTime time() const;
     const ObservationSet &set() const { return m_set; }
     const QVector<Member> &members() const { return m_members; }
-    /// Some member of the current set is still loading.
-    bool isLoading() const { return m_pendingCount > 0; }
+    /// Some member of the current set is still loading, or the time asked for is still being looked up.
+    bool isLoading() const { return m_pendingCount > 0 || m_resolving; }
+    /// A step or jump is being looked up in the catalogue (timeMs() and members() are still the old ones).
+    bool isResolving() const { return m_resolving; }
+    /// The thread the last look-up ran on (diagnostics and tests: never the UI thread).
+    QThread *lastLookupThread() const { return m_lastLookupThread; }
     /// Milliseconds since the current time was asked for (step latency while loading).
     double msSinceTimeChange() const { return m_sinceChange.nsecsElapsed() / 1e6; }
     bool canStep(Step step) const;
-    /// The time a step would go to from `fromMs` (nullopt: nowhere to go).
-    std::optional<qint64> stepTarget(Step step, qint64 fromMs) const;
 
 public Q_SLOTS:
     void step(solarchip::ObservationDocument::Step step);
@@ -108,16 +119,29 @@ Q_SIGNALS:
     /// Every member of the current set is loaded or failed.
     void setLoaded();
     void differenceModeChanged(solarchip::ObservationDocument::DifferenceMode mode);
+    /// A catalogue question failed; the message names the archive.
+    void failed(const QString &message);
 
 private:
+    /// What the user asked for: a step from the current time, a time to snap to, an exact time, or the
+    /// current time again.
+    struct Request {
+        enum class Kind { Step, Nearest, Exact, Current };
+        Kind kind = Kind::Current;
+        Step step = Step::NextObservation;  // Step; for Exact: the direction of travel
+        qint64 timeMs = 0;                  // Nearest, Exact
+    };
+    struct Inputs;
+    struct Resolution;
+    void enqueue(const Request &request);
+    void launch();
+    void onResolved(quint64 generation, const Resolution &resolution);
+    void apply(const Resolution &resolution);
     void requestMembers();
-    void prefetch(Step direction);
+    void prefetch(const QVector<MapKey> &wanted);
     void onLoaded(int index, bool reference, const MapLoadResult &result);
-    /// The reference of a member for the difference mode (invalid when there is none).
-    Observation referenceFor(const Observation &member) const;
-    /// The reference prepared onto the grid the member is displayed on.
-    MapKey referenceKeyFor(const Observation &member, const MapKey &memberKey, const Observation &reference) const;
-    static Step inverse(Step step);
+    void updateLoading();
+    static Resolution resolve(const Inputs &inputs, bool hasTime, qint64 fromMs, const QVector<Request> &requests);
 
     ArchiveDocument *m_archive;
     MapCache *m_cache;
@@ -137,6 +161,12 @@ private:
     std::vector<std::unique_ptr<QFutureWatcher<MapLoadResult>>> m_watchers;
     int m_pendingCount = 0;
     QElapsedTimer m_sinceChange;
+    // Catalogue look-ups: one in flight at a time; what is asked meanwhile waits in m_queued.
+    bool m_resolving = false;
+    QVector<Request> m_queued;
+    quint64 m_generation = 0;  // bumped by each look-up and by clear(): older answers are dropped
+    bool m_loadingSignalled = false;  // the state loadingChanged() last announced
+    QThread *m_lastLookupThread = nullptr;
 };
 
 }  // namespace solarchip

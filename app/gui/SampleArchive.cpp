@@ -2,7 +2,7 @@
 
 #include "core/map/SdoTime.h"
 #include "core/synthetic/SyntheticArchiveWriter.h"
-#include "core/base/ThreadPriority.h"
+#include "core/base/ThreadBudget.h"
 
 #include <QCoreApplication>
 #include <QDir>
@@ -91,6 +91,7 @@ Expected<SyntheticSummary> SampleArchive::ensureBlocking(const QString &dir,
         return options.error();
     if (!QDir().mkpath(dir))
         return Error{dir, tr("cannot create the sample archive folder")};
+    options->threads = ThreadBudget::instance().size(ThreadBudget::Pool::Background);
     auto summary = SyntheticArchiveWriter::run(*options, [&](const SyntheticProgress &p) {
         return progress ? progress(p.step, p.steps) : true;
     });
@@ -124,8 +125,9 @@ void SampleArchive::ensure()
     m_cancel = false;
     QPointer<SampleArchive> self(this);
     const QString dir = m_dir;
-    m_future = QtConcurrent::run(&m_pool, [self, dir, this] {
-        ThreadPriority::makeCurrentThreadBackground();
+    // Background work (not the global pool: Qt's painting waits for helpers there): the generator's own
+    // threads are started from this one and inherit its low priority.
+    m_future = QtConcurrent::run(ThreadBudget::instance().pool(ThreadBudget::Pool::Background), [self, dir, this] {
         auto summary = ensureBlocking(dir, [&](int step, int steps) {
             QMetaObject::invokeMethod(self.data(), [self, step, steps] {
                 if (self)

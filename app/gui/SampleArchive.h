@@ -10,7 +10,6 @@
 
 #include <QFuture>
 #include <QObject>
-#include <QThreadPool>
 
 #include <atomic>
 #include <functional>
@@ -51,7 +50,6 @@ Q_SIGNALS:
 
 private:
     QString m_dir;
-    QThreadPool m_pool;  // not the global pool: Qt's painting waits for helpers there
     QFuture<void> m_future;
     std::atomic<bool> m_cancel{false};
     bool m_running = false;

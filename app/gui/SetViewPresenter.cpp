@@ -3,12 +3,16 @@
 #include "app/gui/ObservationDocument.h"
 #include "app/gui/StudioSettings.h"
 #include "core/map/MapDifference.h"
+#include "core/base/ThreadBudget.h"
 #include "core/map/MapMeta.h"
 #include "widgets/GlobeView.h"
 #include "widgets/MapGrid.h"
 #include "widgets/MapView.h"
 
+#include <QFutureWatcher>
+#include <QThread>
 #include <QTimer>
+#include <QtConcurrent/qtconcurrenttask.h>
 
 #include <algorithm>
 
@@ -143,6 +147,7 @@ void SetViewPresenter::onSetChanged()
     const auto &members = m_document->members();
     m_slotOfMember.fill(-1, members.size());
     m_expected.fill(nullptr, members.size());
+    m_differenceTicket.fill(0, members.size());  // differences still being made are for the set left
     int viewCount = 0;
     for (int i = 0; i < members.size(); ++i) {
         if (!m_focus.isEmpty() && members[i].channel != m_focus)
@@ -225,6 +230,8 @@ void SetViewPresenter::showMap(int index, MapView *view)
     const DisplaySettings s = saved          ? *saved
                               : sameChannel ? view->displaySettings()
                                             : defaultDisplaySettings(member.map->meta);
+    if (index < m_differenceTicket.size())
+        m_differenceTicket[index] = 0;
     view->setMap(member.map, s);
     m_showsDifference[slot] = false;
     m_expected[index] = view->map();
@@ -246,21 +253,74 @@ void SetViewPresenter::showDifference(int index, MapView *view)
     const auto kind = m_document->differenceMode() == ObservationDocument::DifferenceMode::Running
                           ? DifferenceMap::Kind::Running
                           : DifferenceMap::Kind::Base;
-    auto difference = differenceMap(*member.map, *member.referenceMap, kind);
-    if (!difference) {
-        showMessage(index, view, difference.errorString());
+    // A 4096^2 subtraction and its copy take far over 10 ms: made on the Io pool, shown when it comes back.
+    struct Made {
+        QString error;
+        std::shared_ptr<const SdoMap> map;
+        QString label;
+        QThread *thread = nullptr;
+    };
+    const quint64 ticket = ++m_nextTicket;
+    m_differenceTicket[index] = ticket;
+    m_expected[index] = nullptr;
+    // Ahead of prefetch loads queued on the same pool: this is for the set on screen.
+    auto future = QtConcurrent::task([current = member.map, reference = member.referenceMap, kind] {
+                      Made made;
+                      made.thread = QThread::currentThread();
+                      auto difference = differenceMap(*current, *reference, kind);
+                      if (!difference) {
+                          made.error = difference.errorString();
+                          return made;
+                      }
+                      made.label = difference->label;
+                      made.map = std::make_shared<const SdoMap>(std::move(difference->map));
+                      return made;
+                  })
+                      .onThreadPool(*ThreadBudget::instance().pool(ThreadBudget::Pool::Io))
+                      .withPriority(1)
+                      .spawn();
+    auto *watcher = new QFutureWatcher<Made>(this);
+    connect(watcher, &QFutureWatcherBase::finished, this, [this, watcher, index, ticket] {
+        watcher->deleteLater();
+        const Made made = watcher->result();
+        m_lastDifferenceThread = made.thread;
+        onDifferenceDone(index, ticket, made.error, made.map, made.label);
+    });
+    watcher->setFuture(future);
+}
+
+void SetViewPresenter::onDifferenceDone(int index, quint64 ticket, const QString &error,
+                                        std::shared_ptr<const SdoMap> map, const QString &label)
+{
+    if (index < 0 || index >= m_differenceTicket.size() || m_differenceTicket[index] != ticket)
+        return;  // the user has moved on: a newer set or difference replaced this one
+    m_differenceTicket[index] = 0;
+    MapView *view = viewForMember(index);
+    if (!view) {
+        checkSettled();
+        return;
+    }
+    if (!error.isEmpty()) {
+        showMessage(index, view, error);
+        checkSettled();
         return;
     }
     // Stepping keeps the user's settings for the difference view; a first difference gets the diverging default.
+    const auto &member = m_document->members()[index];
     const int slot = m_slotOfMember[index];
     const bool keep = m_showsDifference[slot] && view->map() && view->map()->meta.channel == member.channel;
-    view->setDifferenceMap(*difference, keep ? view->displaySettings() : defaultDifferenceDisplaySettings());
+    view->setMap(std::move(map), keep ? view->displaySettings() : defaultDifferenceDisplaySettings());
+    view->setTitle(label);
     m_showsDifference[slot] = true;
     m_expected[index] = view->map();
+    updateGlobe();
+    checkSettled();
 }
 
 void SetViewPresenter::showMessage(int index, MapView *view, const QString &message)
 {
+    if (index < m_differenceTicket.size())
+        m_differenceTicket[index] = 0;
     view->clear();
     view->setTitle(message);
     m_expected[index] = nullptr;
@@ -278,6 +338,8 @@ void SetViewPresenter::updateGlobe()
         MapView *view = viewForMember(i);
         const auto &shown = m_expected[i];
         if (!shown) {
+            if (i < m_differenceTicket.size() && m_differenceTicket[i])
+                return;  // its difference image is on its way
             if (!members[i].pending && !members[i].referencePending && m_globeMap) {  // nothing to show now
                 m_globe->clearMap();
                 m_globeMap.reset();
@@ -299,6 +361,9 @@ bool SetViewPresenter::isSettled() const
 {
     if (!m_document->hasTime() || m_document->isLoading())
         return false;
+    for (quint64 ticket : m_differenceTicket)
+        if (ticket)
+            return false;  // a difference image is still being made
     const auto &members = m_document->members();
     for (int i = 0; i < members.size(); ++i) {
         MapView *view = viewForMember(i);

@@ -3,7 +3,8 @@
 // channel), each map with the display settings the user chose for its channel (StudioSettings) or the
 // channel's default, and the focus channel's map on the 3D globe with the colours of its 2D view. Tells when
 // everything asked for is on screen (isSettled/settled), which the --screenshot hook and the stepping
-// benchmark wait for. View > Compare: every view can show another channel of the same set (the map the
+// benchmark wait for. Difference images are made on the thread budget's Io pool, never on the UI thread; a
+// result for a set already left is dropped. View > Compare: every view can show another channel of the same set (the map the
 // document already loaded and prepared for that member, so it lines up with the grid) blinked or blended.
 
 #include "widgets/MapView.h"
@@ -15,6 +16,8 @@
 #include <QVector>
 
 #include <memory>
+
+class QThread;
 
 namespace solarchip {
 
@@ -61,6 +64,8 @@ public:
     bool isSettled() const;
     /// Members of the current set that could not be loaded, as "file: problem" lines.
     QStringList errors() const;
+    /// The thread the last difference image was made on (diagnostics and tests: never the UI thread).
+    QThread *lastDifferenceThread() const { return m_lastDifferenceThread; }
 
 Q_SIGNALS:
     /// isSettled() became true.
@@ -73,6 +78,8 @@ private:
     void onMemberChanged(int index);
     void showMap(int index, MapView *view);
     void showDifference(int index, MapView *view);
+    void onDifferenceDone(int index, quint64 ticket, const QString &error, std::shared_ptr<const SdoMap> map,
+                          const QString &label);
     void showMessage(int index, MapView *view, const QString &message);
     void updateGlobe();
     void applyComparison();
@@ -89,6 +96,9 @@ private:
     // What each member's view should end up showing (its map, or the difference image made from it).
     QVector<std::shared_ptr<const SdoMap>> m_expected;
     QVector<bool> m_showsDifference;  // per grid view: the view holds a difference image
+    QVector<quint64> m_differenceTicket;  // per member: the difference being made (0: none)
+    quint64 m_nextTicket = 0;
+    QThread *m_lastDifferenceThread = nullptr;
     std::shared_ptr<const SdoMap> m_globeMap;  // what the globe shows
     bool m_wasSettled = false;
     QHash<QString, bool> m_overlays;

@@ -6,9 +6,9 @@
 #include "app/gui/SteppingBenchmark.h"
 #include "app/gui/StudioOptions.h"
 #include "app/gui/StudioSettings.h"
-#include "core/base/ThreadPriority.h"
+#include "core/base/ThreadBudget.h"
+#include "core/map/Jp2Reader.h"
 #include "resources/resources.h"
-#include "widgets/MapRenderer.h"
 
 #include <QApplication>
 #include <QIcon>
@@ -38,8 +38,14 @@ int main(int argc, char **argv)
         icon.addFile(QStringLiteral(":/solarchip/icons/app-%1.png").arg(size), QSize(size, size));
     QApplication::setWindowIcon(icon);
 
-    // Map rendering is background work too: painting and input come first.
-    solarchip::ThreadPriority::makePoolBackground(solarchip::MapRenderer::pool());
+    // One thread budget for the process (core/base/ThreadBudget): OpenCV's threads follow it, and the pools
+    // the app works on are started now, at background priority, so painting and input come first.
+    solarchip::ThreadBudget &budget = solarchip::ThreadBudget::instance();
+    budget.applyToLibraries();
+    solarchip::Jp2Reader::setDecoderThreads(budget.sizes().openjpeg);  // decodes run side by side on the Io pool
+    for (solarchip::ThreadBudget::Pool pool : solarchip::ThreadBudget::kPools)
+        if (pool != solarchip::ThreadBudget::Pool::Inference)  // no inference in the app yet
+            budget.pool(pool);
 
     solarchip::StudioSettings settings(options.settingsFile);
     solarchip::MainWindow window(&settings);

@@ -1,5 +1,6 @@
 #include "core/archive/MapCache.h"
 
+#include "core/base/ThreadBudget.h"
 #include "core/base/ThreadPriority.h"
 
 #include <QElapsedTimer>
@@ -51,9 +52,12 @@ QFuture<MapLoadResult> readyFuture(MapLoadResult result)
 
 struct MapCache::Private {
     Loader loader;
-    QThreadPool pool;
+    std::unique_ptr<QThreadPool> ownPool;  // only when the cache was given its own thread count
+    QThreadPool *pool = nullptr;
     mutable QMutex mutex;
     QWaitCondition idle;
+    QWaitCondition drained;
+    int scheduled = 0;  // runnables handed to the pool and not yet returned (the pool may be shared)
     qint64 budget = 0;
     qint64 used = 0;
     QHash<MapKey, Entry> entries;
@@ -111,15 +115,25 @@ MapCache::MapCache(Loader loader, qint64 budgetBytes, int threads, QObject *pare
 {
     d->loader = std::move(loader);
     d->budget = std::max<qint64>(0, budgetBytes);
-    d->pool.setMaxThreadCount(threads > 0 ? threads : std::max(1, QThread::idealThreadCount()));
-    // Workers idle for a while between steps; keeping them avoids thread start-up on every step.
-    d->pool.setExpiryTimeout(60000);
+    if (threads > 0) {
+        d->ownPool = std::make_unique<QThreadPool>();
+        d->ownPool->setMaxThreadCount(threads);
+        // Workers idle for a while between steps; keeping them avoids thread start-up on every step.
+        d->ownPool->setExpiryTimeout(60000);
+        d->pool = d->ownPool.get();
+    } else {
+        d->pool = ThreadBudget::instance().pool(ThreadBudget::Pool::Io);
+    }
 }
 
 MapCache::~MapCache()
 {
     cancelQueuedExcept({});
-    d->pool.waitForDone();
+    // Runnables already handed to a shared pool still refer to this cache: wait until each has returned (the
+    // queued ones find nothing left to load and return at once).
+    QMutexLocker lock(&d->mutex);
+    while (d->scheduled > 0)
+        d->drained.wait(&d->mutex);
 }
 
 qint64 MapCache::costOf(const SdoMap &map)
@@ -157,10 +171,16 @@ QFuture<MapLoadResult> MapCache::request(const MapKey &key, Priority priority)
     p->future = p->promise.future();
     d->pending.insert(key, p);
     d->queue[int(priority)].push_back(p);
+    ++d->scheduled;
     QFuture<MapLoadResult> future = p->future;
     lock.unlock();
     // One runnable per queued request; each takes whatever is most urgent when it gets a thread.
-    d->pool.start([this] { runOne(); });
+    d->pool->start([this] {
+        runOne();
+        QMutexLocker done(&d->mutex);
+        if (--d->scheduled == 0)
+            d->drained.wakeAll();
+    });
     return future;
 }
 

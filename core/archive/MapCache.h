@@ -1,7 +1,7 @@
 #pragma once
 // A memory-budgeted LRU cache of prepared maps, together with the background loads that fill it. The GUI asks
 // for a map by file + prep parameters and gets a QFuture; a hit is an already-finished future, a miss queues a
-// load on the cache's own thread pool. Requests have a priority (what is on screen now before what is being
+// load on the thread budget's Io pool (core/base/ThreadBudget). Requests have a priority (what is on screen now before what is being
 // prefetched) and queued requests can be dropped when the user moves on, so a fast stepper never waits behind
 // loads for times already left behind. Loads that have started always complete and land in the cache (they are
 // likely to be wanted again soon, e.g. when stepping back).
@@ -62,7 +62,8 @@ public:
         qint64 cancelled = 0;
     };
 
-    /// `threads` <= 0: QThread::idealThreadCount().
+    /// `threads` <= 0: loads run on the thread budget's Io pool (shared with the GUI's other short I/O);
+    /// > 0: on a pool of this cache's own with that many threads (tests that need an exact count).
     MapCache(Loader loader, qint64 budgetBytes, int threads = 0, QObject *parent = nullptr);
     /// Drops the queue and waits for loads already running.
     ~MapCache() override;

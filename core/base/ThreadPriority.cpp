@@ -1,10 +1,15 @@
 #include "core/base/ThreadPriority.h"
 
+#include <QProcess>
 #include <QSemaphore>
+#include <QThread>
 #include <QThreadPool>
 #include <QtGlobal>
 
+#include <memory>
+
 #if defined(Q_OS_LINUX)
+#include <pthread.h>
 #include <sys/resource.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -14,34 +19,72 @@ namespace solarchip {
 
 void ThreadPriority::makeCurrentThreadBackground()
 {
-#if defined(Q_OS_LINUX)
     thread_local bool done = false;
     if (done)
         return;
     done = true;
+    lowerCurrentThread(kBackgroundNice);
+}
+
+void ThreadPriority::lowerCurrentThread(int nice)
+{
+#if defined(Q_OS_LINUX)
     // Linux keeps a nice value per thread (the tid); raising it needs no privilege.
     const auto tid = static_cast<id_t>(syscall(SYS_gettid));
     const int now = getpriority(PRIO_PROCESS, tid);
-    if (now < kBackgroundNice)
-        setpriority(PRIO_PROCESS, tid, kBackgroundNice);
+    if (now < nice)
+        setpriority(PRIO_PROCESS, tid, nice);
+#else
+    Q_UNUSED(nice);
 #endif
 }
 
 void ThreadPriority::makePoolBackground(QThreadPool *pool)
 {
+    makePoolBackground(pool, kBackgroundNice, nullptr);
+}
+
+void ThreadPriority::makePoolBackground(QThreadPool *pool, int nice, const char *threadName)
+{
     pool->setExpiryTimeout(-1);
     // One task per thread, each held until all have started, so every thread of the pool runs one of them.
+    // Not waitForDone(): it also ends the pool's threads, and threads the pool starts later would run at the
+    // priority of whichever thread happens to start them. The semaphores are shared: a task may still be
+    // inside release() when this function returns.
     const int n = pool->maxThreadCount();
-    QSemaphore arrived, release;
+    auto arrived = std::make_shared<QSemaphore>(), release = std::make_shared<QSemaphore>(),
+         done = std::make_shared<QSemaphore>();
     for (int i = 0; i < n; ++i)
-        pool->start([&] {
-            makeCurrentThreadBackground();
-            arrived.release();
-            release.acquire();
+        pool->start([arrived, release, done, nice, threadName] {
+            lowerCurrentThread(nice);
+            if (threadName) {
+                QThread::currentThread()->setObjectName(QString::fromLatin1(threadName));
+#if defined(Q_OS_LINUX)
+                pthread_setname_np(pthread_self(), threadName);  // at most 15 characters
+#endif
+            }
+            arrived->release();
+            release->acquire();
+            done->release();
         });
-    arrived.acquire(n);
-    release.release(n);
-    pool->waitForDone(-1);
+    arrived->acquire(n);
+    release->release(n);
+    done->acquire(n);
+}
+
+void ThreadPriority::lowerChildProcess(QProcess *process, int nice)
+{
+#if defined(Q_OS_UNIX)
+    // Runs in the child between fork and exec: only async-signal-safe calls (setpriority is one).
+    process->setChildProcessModifier([nice] {
+        const int now = getpriority(PRIO_PROCESS, 0);
+        if (now < nice)
+            setpriority(PRIO_PROCESS, 0, nice);
+    });
+#else
+    Q_UNUSED(process);
+    Q_UNUSED(nice);
+#endif
 }
 
 int ThreadPriority::currentNice()

@@ -2,8 +2,10 @@
 // Background work at a lower CPU priority than the thread that waits for it (a GUI's event loop). On a
 // machine with few cores, decoding, prep and rendering threads otherwise take turns with the UI thread as
 // equals and every frame of the UI waits for its slice. Linux: the thread's nice value is raised (threads
-// created afterwards by that thread inherit it). Elsewhere: no effect.
+// created afterwards by that thread inherit it); child processes get theirs raised before they run.
+// Elsewhere: no effect.
 
+class QProcess;
 class QThreadPool;
 
 namespace solarchip {
@@ -13,13 +15,22 @@ public:
     /// Nice value background threads get (+5: the UI thread gets about three times their CPU share when both
     /// want it, yet they still run at full speed on an otherwise idle machine).
     static constexpr int kBackgroundNice = 5;
+    /// Nice value of work nobody waits for on screen (archive scans, sample generation, training and
+    /// embedding processes started from the app): below the background threads the user does wait for.
+    static constexpr int kIdleNice = 10;
 
     /// Lowers the calling thread to kBackgroundNice (once; later calls do nothing).
     static void makeCurrentThreadBackground();
+    /// Lowers the calling thread to at least `nice` (a thread is never raised: that needs privilege).
+    static void lowerCurrentThread(int nice);
     /// Makes every thread of `pool` a background thread, and keeps those threads (no expiry) so later work
     /// runs on them. Call once, while the pool is idle. Not for QThreadPool::globalInstance(): Qt's own
     /// painting helpers run there and the UI thread waits for them.
     static void makePoolBackground(QThreadPool *pool);
+    /// Same with a chosen nice value, and each thread named `threadName` (seen in top -H, gdb, /proc).
+    static void makePoolBackground(QThreadPool *pool, int nice, const char *threadName);
+    /// The child `process` will start at nice `nice` (call before QProcess::start).
+    static void lowerChildProcess(QProcess *process, int nice = kIdleNice);
     /// The calling thread's nice value (0 where unsupported).
     static int currentNice();
 };

@@ -11,12 +11,22 @@
 #include <QXmlStreamReader>
 
 #include <algorithm>
+#include <atomic>
 #include <cctype>
 #include <cmath>
 #include <cstring>
 #include <memory>
 
 namespace solarchip {
+
+namespace {
+std::atomic<int> g_decoderThreads{std::max(1, QThread::idealThreadCount())};
+}  // namespace
+
+void Jp2Reader::setDecoderThreads(int threads)
+{
+    g_decoderThreads = threads > 0 ? threads : std::max(1, QThread::idealThreadCount());
+}
 
 namespace {
 
@@ -208,7 +218,7 @@ public:
         opj_dparameters_t params;
         opj_set_default_decoder_parameters(&params);
         opj_setup_decoder(m_codec, &params);
-        opj_codec_set_threads(m_codec, std::max(1, QThread::idealThreadCount()));
+        opj_codec_set_threads(m_codec, g_decoderThreads.load());
     }
     ~Decoder()
     {

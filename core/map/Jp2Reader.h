@@ -49,6 +49,10 @@ public:
     /// the first 64 KiB of the codestream, not the whole file (the whole file only when that is not enough).
     static Expected<Jp2Info> readInfo(const QString &path);
 
+    /// Threads OpenJPEG starts for each decode (default: every core, right for one decode at a time). The app
+    /// decodes on its Io pool, several maps side by side, and sets the thread budget's share here at start-up.
+    static void setDecoderThreads(int threads);
+
     /// Decodes component 0 into an Image in FITS row order (row 0 = bottom), at 1/2^reduce resolution.
     static Expected<Image> readImage(const QString &path, int reduce = 0);
 

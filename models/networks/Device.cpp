@@ -1,11 +1,11 @@
 #include "models/networks/Device.h"
 
+#include "core/base/ThreadBudget.h"
+
 #include <torch/torch.h>
 #include <torch/version.h>
 
 #include <QRegularExpression>
-
-#include <thread>
 
 namespace solarchip {
 
@@ -64,7 +64,7 @@ bool parseDevice(const QString &text, DeviceChoice *out, QString *error)
 int configureTorchThreads(int threads)
 {
     if (threads <= 0)
-        threads = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+        threads = ThreadBudget::instance().sizes().cores;
     try {
         torch::set_num_threads(threads);
     } catch (const std::exception &) {

@@ -29,8 +29,10 @@ DeviceChoice defaultDevice();
 /// Parses "auto", "cpu", "cuda" or "cuda:N"; "auto" means defaultDevice(). Fails for CUDA without CUDA.
 bool parseDevice(const QString &text, DeviceChoice *out, QString *error);
 
-/// Sets LibTorch's intra-op thread count (it defaults to 1 on these machines). threads <= 0 means
-/// std::thread::hardware_concurrency(). Returns the count now in force (unchanged when torch refuses it).
+/// Sets LibTorch's intra-op thread count (it defaults to 1 on these machines). threads <= 0 means every core
+/// of the thread budget (core/base/ThreadBudget: a command-line process has no UI to leave room for). An app
+/// with a UI passes ThreadBudget::instance().sizes().torchIntraOp instead (the inference pool's share).
+/// Returns the count now in force (unchanged when torch refuses it).
 int configureTorchThreads(int threads = 0);
 
 /// The intra-op thread count LibTorch currently uses.

@@ -188,11 +188,12 @@ private Q_SLOTS:
     {
         presenter()->setComparison(QStringLiteral("193"), Mode::Overlay);
         m_window->observation()->step(ObservationDocument::Step::NextObservation);
-        QCOMPARE(m_window->observation()->timeMs(), t171(1));
+        QTRY_COMPARE(m_window->observation()->timeMs(), t171(1));
         QTRY_VERIFY_WITH_TIMEOUT(comparisonReady(), 20000);
         QCOMPARE(view("171")->comparisonMap()->meta.tObs.toMSecsSinceEpoch(), t193(1));
         QCOMPARE(view("171")->map()->meta.tObs.toMSecsSinceEpoch(), t171(1));
         m_window->observation()->step(ObservationDocument::Step::NextObservation);
+        QTRY_COMPARE(m_window->observation()->timeMs(), t171(2));
         QTRY_VERIFY_WITH_TIMEOUT(comparisonReady(), 20000);
         QCOMPARE(view("171")->comparisonMap()->meta.tObs.toMSecsSinceEpoch(), t193(2));
     }

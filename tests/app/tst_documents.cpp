@@ -2,7 +2,8 @@
 // 171 and 193 every 12 h with one time missing (a data gap), HMI 35 s later with another time missing. The
 // expected results of every step (next/previous observation, by cadence, by day, first/last, snapping a
 // clicked time) are worked out from that list by hand, and the timeline's availability bins are compared with a
-// brute-force count of the same list.
+// brute-force count of the same list. Steps are answered off the UI thread: each answer is awaited
+// (isResolving) before it is checked.
 #include "app/gui/ArchiveDocument.h"
 #include "core/archive/DisplayPrep.h"
 #include "app/gui/ObservationDocument.h"
@@ -116,23 +117,30 @@ private Q_SLOTS:
 
         // A clicked time snaps to the nearest 171 observation (k = 2 is 1 h before, k = 3 is 11 h after).
         doc.goToTime(QDateTime::fromMSecsSinceEpoch(t171(2) + kHour, QTimeZone::utc()));
+        QTRY_VERIFY(!doc.isResolving());
         QCOMPARE(doc.timeMs(), t171(2));
         QVERIFY(doc.canStep(Step::PreviousObservation));
 
         doc.step(Step::NextObservation);
+        QTRY_VERIFY(!doc.isResolving());
         QCOMPARE(doc.timeMs(), t171(3));
         doc.step(Step::NextObservation);
+        QTRY_VERIFY(!doc.isResolving());
         QCOMPARE(doc.timeMs(), t171(4));
         doc.step(Step::NextObservation);  // over the gap at k = 5
+        QTRY_VERIFY(!doc.isResolving());
         QCOMPARE(doc.timeMs(), t171(6));
         doc.step(Step::PreviousObservation);
+        QTRY_VERIFY(!doc.isResolving());
         QCOMPARE(doc.timeMs(), t171(4));
 
         doc.step(Step::First);
+        QTRY_VERIFY(!doc.isResolving());
         QCOMPARE(doc.timeMs(), t171(0));
         QVERIFY(!doc.canStep(Step::PreviousObservation));
         QVERIFY(!doc.canStep(Step::First));
         doc.step(Step::Last);
+        QTRY_VERIFY(!doc.isResolving());
         QCOMPARE(doc.timeMs(), t171(9));
         QVERIFY(!doc.canStep(Step::NextObservation));
 
@@ -140,23 +148,28 @@ private Q_SLOTS:
         doc.setStepMs(24 * kHour);
         doc.step(Step::First);
         doc.step(Step::ForwardByCadence);
+        QTRY_VERIFY(!doc.isResolving());
         QCOMPARE(doc.timeMs(), t171(2));
         // A day from k = 4 is k = 6 (24 h later; k = 5 is missing anyway); a day back from k = 6 is k = 4.
         doc.goToTime(QDateTime::fromMSecsSinceEpoch(t171(4), QTimeZone::utc()));
         doc.step(Step::NextDay);
+        QTRY_VERIFY(!doc.isResolving());
         QCOMPARE(doc.timeMs(), t171(6));
         doc.step(Step::PreviousDay);
+        QTRY_VERIFY(!doc.isResolving());
         QCOMPARE(doc.timeMs(), t171(4));
         // A step shorter than the cadence still moves by one observation: 1 h back from k = 6 is k = 4.
         doc.setStepMs(kHour);
         doc.goToTime(QDateTime::fromMSecsSinceEpoch(t171(6), QTimeZone::utc()));
         doc.step(Step::BackByCadence);
+        QTRY_VERIFY(!doc.isResolving());
         QCOMPARE(doc.timeMs(), t171(4));
         // 0 = the archive's cadence (12 h): forward from k = 4 is the nearest to k = 5, i.e. k = 4 or 6 ->
         // at least one on: k = 6.
         doc.setStepMs(0);
         QCOMPARE(doc.stepMs(), 12 * kHour);
         doc.step(Step::ForwardByCadence);
+        QTRY_VERIFY(!doc.isResolving());
         QCOMPARE(doc.timeMs(), t171(6));
     }
 
@@ -171,6 +184,7 @@ private Q_SLOTS:
         // k = 3: 171 and 193 present, HMI missing.
         QSignalSpy loaded(&doc, &ObservationDocument::setLoaded);
         doc.goToTime(QDateTime::fromMSecsSinceEpoch(t171(3), QTimeZone::utc()));
+        QTRY_VERIFY(!doc.isResolving());  // the catalogue is asked off the UI thread
         const auto &m3 = doc.members();
         QCOMPARE(m3.size(), 3);
         QCOMPARE(m3[0].channel, QStringLiteral("171"));
@@ -182,6 +196,7 @@ private Q_SLOTS:
         // k = 4: all three; HMI (35 s later, TAI in its header) belongs to the set and is prepared into the AIA
         // frame: same grid, same plate scale, north up.
         doc.step(Step::NextObservation);
+        QTRY_VERIFY(!doc.isResolving());
         QCOMPARE(doc.members()[2].observation.timeMs, tHmi(4));
         QTRY_VERIFY_WITH_TIMEOUT(!doc.isLoading(), 30000);
         const auto &m4 = doc.members();
@@ -205,7 +220,8 @@ private Q_SLOTS:
         // Stepping back is served from the cache (the previous set was loaded and is kept).
         const auto hitsBefore = cache.stats().hits;
         doc.step(Step::PreviousObservation);
-        QVERIFY(!doc.isLoading());
+        QTRY_VERIFY(!doc.isResolving());
+        QVERIFY(!doc.isLoading());  // every map of the set came from the cache at once
         QVERIFY(cache.stats().hits >= hitsBefore + 2);
     }
 
@@ -220,6 +236,7 @@ private Q_SLOTS:
 
         // Running: each channel minus its own previous observation (HMI skips its missing k = 3).
         doc.goToTime(QDateTime::fromMSecsSinceEpoch(t171(4), QTimeZone::utc()));
+        QTRY_VERIFY(!doc.isResolving());
         QCOMPARE(doc.members()[0].reference.timeMs, t171(3));
         QCOMPARE(doc.members()[1].reference.timeMs, t193(3));
         QCOMPARE(doc.members()[2].reference.timeMs, tHmi(2));
@@ -234,16 +251,20 @@ private Q_SLOTS:
             QCOMPARE(m.referenceMap->meta.tObs.toMSecsSinceEpoch(), m.reference.timeMs);
         }
         doc.step(Step::NextObservation);  // k = 6: the 171 reference is k = 4 (k = 5 is missing)
+        QTRY_VERIFY(!doc.isResolving());
         QCOMPARE(doc.members()[0].reference.timeMs, t171(4));
         doc.step(Step::First);  // nothing earlier to subtract
+        QTRY_VERIFY(!doc.isResolving());
         QVERIFY(!doc.members()[0].reference.isValid());
 
         // Base: minus the channel's first observation, whatever the current time.
         doc.setDifferenceMode(ObservationDocument::DifferenceMode::Base);
         doc.step(Step::Last);
+        QTRY_VERIFY(!doc.isResolving());
         QCOMPARE(doc.members()[0].reference.timeMs, t171(0));
         QCOMPARE(doc.members()[2].reference.timeMs, tHmi(0));
         doc.setDifferenceMode(ObservationDocument::DifferenceMode::None);
+        QTRY_VERIFY(!doc.isResolving());
         QVERIFY(!doc.members()[0].reference.isValid());
         QTRY_VERIFY_WITH_TIMEOUT(!doc.isLoading(), 30000);
     }
