@@ -1,8 +1,9 @@
 #include "app/gui/SampleArchive.h"
 
+#include "core/base/AtomicFile.h"
+#include "core/base/ThreadPriority.h"
 #include "core/map/SdoTime.h"
 #include "core/synthetic/SyntheticArchiveWriter.h"
-#include "core/base/ThreadPriority.h"
 
 #include <QCoreApplication>
 #include <QDir>
@@ -11,7 +12,6 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QPointer>
-#include <QSaveFile>
 #include <QStandardPaths>
 #include <QtConcurrent>
 
@@ -98,9 +98,8 @@ Expected<SyntheticSummary> SampleArchive::ensureBlocking(const QString &dir,
         return summary.error();
     if (summary->cancelled)
         return *summary;
-    QSaveFile stamp(stampPath(dir));
-    if (!stamp.open(QIODevice::WriteOnly) || stamp.write(manifestBytes()) < 0 || !stamp.commit())
-        return Error{stampPath(dir), stamp.errorString()};
+    if (Status s = writeFileAtomically(stampPath(dir), manifestBytes()); !s)
+        return s.error();
     return *summary;
 }
 

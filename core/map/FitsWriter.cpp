@@ -92,8 +92,11 @@ Status FitsWriter::write(const QString &path, const FitsHeader &header, const Im
 
     int status = 0;
     fitsfile *f = nullptr;
-    // A leading '!' would mean "overwrite" in CFITSIO's syntax; the temporary is always new.
+    // AtomicFile::open() reserved the unique name by creating the (empty) temporary, but CFITSIO refuses to
+    // create a file that exists (and fits_create_diskfile, which takes the name literally, has no "clobber"):
+    // our own placeholder goes just before CFITSIO creates the file under its random 64-bit name.
     const QByteArray tmpName = QFile::encodeName(tmp);
+    ::unlink(tmpName.constData());
     fits_create_diskfile(&f, tmpName.constData(), &status);
     if (status)
         return failWith(QStringLiteral("cannot create a file in %1: %2").arg(dir, cfitsioText(status)));
