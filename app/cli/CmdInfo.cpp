@@ -1,10 +1,10 @@
 // solarchip info FILE [--json]: what a map is, where it is, and its pixel statistics.
 #include "app/cli/Command.h"
+#include "app/cli/CommandLine.h"
 
 #include "core/map/SdoMap.h"
 #include "core/map/SdoTime.h"
 
-#include <QCommandLineParser>
 #include <QJsonArray>
 #include <QTextStream>
 
@@ -76,20 +76,12 @@ QJsonObject infoJson(const SdoMap &map)
 
 int runInfo(const QStringList &args)
 {
-    QCommandLineParser p;
-    p.setApplicationDescription(QStringLiteral("Print the metadata and pixel statistics of an SDO FITS file."));
-    p.addHelpOption();
-    p.addOption({QStringLiteral("json"), QStringLiteral("Print JSON.")});
+    CommandLine p(QStringLiteral("info"), QStringLiteral("Print the metadata and pixel statistics of an SDO FITS file."));
+    p.addJsonOption();
     p.addPositionalArgument(QStringLiteral("FILE"), QStringLiteral("An AIA or HMI FITS file."), QStringLiteral("FILE..."));
-    if (!p.parse(args))
-        return usage(QStringLiteral("info"), p.errorText(), p.helpText());
-    if (p.isSet(QStringLiteral("help"))) {
-        QTextStream(stdout) << p.helpText();
-        return kOk;
-    }
+    if (auto exit = p.parseOrExit(args, Positionals::atLeast(1, QStringLiteral("no FILE given"))))
+        return *exit;
     const QStringList files = p.positionalArguments();
-    if (files.isEmpty())
-        return usage(QStringLiteral("info"), QStringLiteral("no FILE given"), p.helpText());
 
     int rc = kOk;
     QJsonArray all;
@@ -101,7 +93,7 @@ int runInfo(const QStringList &args)
             continue;
         }
         const QJsonObject o = infoJson(*map);
-        if (p.isSet(QStringLiteral("json"))) {
+        if (p.json()) {
             all.append(o);
             continue;
         }
@@ -123,7 +115,7 @@ int runInfo(const QStringList &args)
         for (const QJsonValue &w : o.value(QStringLiteral("warnings")).toArray())
             out << "  warning: " << w.toString() << Qt::endl;
     }
-    if (p.isSet(QStringLiteral("json"))) {
+    if (p.json()) {
         if (files.size() == 1 && all.size() == 1)
             printJson(all.first().toObject());
         else if (!all.isEmpty())
