@@ -3,6 +3,7 @@
 // header. A thin adapter over core/Prep (the GUI and the training pipeline call the same functions).
 #include "app/cli/Command.h"
 #include "app/cli/CommandLine.h"
+#include "app/cli/MapSummaryJson.h"
 
 #include "core/map/FitsWriter.h"
 #include "core/map/Prep.h"
@@ -20,8 +21,6 @@ namespace {
 
 const QString kCmd = QStringLiteral("prep");
 
-QJsonValue num(double v) { return std::isfinite(v) ? QJsonValue(v) : QJsonValue(); }
-
 // "512" -> 512x512, "800x600" -> 800x600. false on anything else.
 bool parseSize(const QString &text, int &w, int &h)
 {
@@ -34,34 +33,7 @@ bool parseSize(const QString &text, int &w, int &h)
     return w > 0 && h > 0 && w <= 32000 && h <= 32000;
 }
 
-QJsonObject mapJson(const SdoMap &map)
-{
-    const MapMeta &m = map.meta;
-    const ImageStats s = computeStats(map.image);
-    return QJsonObject{
-        {QStringLiteral("instrument"), instrumentName(m.instrument)},
-        {QStringLiteral("channel"), m.channel},
-        {QStringLiteral("t_obs"), SdoTime::toIso(m.tObs)},
-        {QStringLiteral("naxis1"), m.naxis1},
-        {QStringLiteral("naxis2"), m.naxis2},
-        {QStringLiteral("cdelt1"), m.cdelt1},
-        {QStringLiteral("cdelt2"), m.cdelt2},
-        {QStringLiteral("crpix1"), m.crpix1},
-        {QStringLiteral("crpix2"), m.crpix2},
-        {QStringLiteral("crval1"), m.crval1},
-        {QStringLiteral("crval2"), m.crval2},
-        {QStringLiteral("crota2"), m.crota2},
-        {QStringLiteral("rsun_obs"), m.rsunObs},
-        {QStringLiteral("exptime"), m.exptime},
-        {QStringLiteral("unit"), m.unit},
-        {QStringLiteral("level"), m.level},
-        {QStringLiteral("stats"), QJsonObject{{QStringLiteral("min"), num(s.min)},
-                                              {QStringLiteral("max"), num(s.max)},
-                                              {QStringLiteral("mean"), num(s.mean)},
-                                              {QStringLiteral("std"), num(s.std)},
-                                              {QStringLiteral("nan_count"), static_cast<double>(s.nanCount)}}},
-    };
-}
+QJsonObject mapJson(const SdoMap &map) { return mapSummaryJson(map, computeStats(map.image)); }
 
 int runPrep(const QStringList &args)
 {

@@ -52,10 +52,10 @@ std::optional<SyntheticRegionSpec> parseRegion(const QString &text, QString &why
 
 int runSynth(const QStringList &args)
 {
-    CommandLine p(kName, QStringLiteral(
-        "Write a synthetic SDO archive: AIA level-1 and HMI 720 s files with real JSOC names and header "
-        "conventions, a ground-truth JSON per time step and the flare list in the SWPC CSV layout. "
-        "Deterministic for a seed; re-running with the same arguments resumes."));
+    CommandLine p(kName, QStringLiteral("Write a synthetic SDO archive: AIA level-1 and HMI 720 s files with real "
+                                        "JSOC names and header conventions, a ground-truth JSON per time step and "
+                                        "the flare list in the SWPC CSV layout. Deterministic for a seed; re-running "
+                                        "with the same arguments resumes."));
     p.addPositionalArgument(QStringLiteral("OUT"), QStringLiteral("Output folder (created if missing)."));
     p.addOption({QStringLiteral("start"), QStringLiteral("First time step, ISO UTC (e.g. 2011-06-07T00:00)."), QStringLiteral("ISO")});
     p.addOption({QStringLiteral("days"), QStringLiteral("Span in days (default 1)."), QStringLiteral("N"), QStringLiteral("1")});
