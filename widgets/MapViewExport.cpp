@@ -1,13 +1,14 @@
 // MapView's PNG and FITS export (split from MapView.cpp).
 #include "widgets/MapView.h"
 
+#include "core/base/AtomicFile.h"
 #include "core/map/FitsWriter.h"
 
 #include <QFileInfo>
 #include <QImageWriter>
 #include <QPainter>
 #include <QRegularExpression>
-#include <QSaveFile>
+#include <QBuffer>
 
 namespace solarchip {
 
@@ -47,17 +48,14 @@ Status MapView::exportPng(const QString &path, bool withOverlays, QSize size) co
     if (!m_map)
         return Error{path, tr("no map to export")};
     const QImage img = renderView(withOverlays, size);
-    QSaveFile file(path);
-    if (!file.open(QIODevice::WriteOnly))
-        return Error{path, tr("cannot write: %1").arg(file.errorString())};
-    QImageWriter writer(&file, "png");
-    if (!writer.write(img)) {
-        file.cancelWriting();
+    // Encoded in memory first: a failed encoding never touches the disk, and the file is replaced in one step.
+    QByteArray png;
+    QBuffer buffer(&png);
+    buffer.open(QIODevice::WriteOnly);
+    QImageWriter writer(&buffer, "png");
+    if (!writer.write(img))
         return Error{path, tr("could not encode the PNG: %1").arg(writer.errorString())};
-    }
-    if (!file.commit())
-        return Error{path, tr("could not save: %1").arg(file.errorString())};
-    return Status::success();
+    return writeFileAtomically(path, png);
 }
 
 Status MapView::exportFits(const QString &path, ExportRegion region) const

@@ -2,19 +2,18 @@
 // re-indexes them unchanged, and times every catalog query the GUI and training use. Prints JSON.
 #include "app/cli/BenchRegistry.h"
 #include "app/cli/Command.h"
+#include "app/cli/CommandLine.h"
 
 #include "core/archive/Catalog.h"
 #include "core/archive/CatalogFixture.h"
 #include "core/map/SdoTime.h"
 
-#include <QCommandLineParser>
 #include <QDir>
 #include <QElapsedTimer>
 #include <QFileInfo>
 #include <QJsonArray>
 #include <QRandomGenerator>
 #include <QTemporaryDir>
-#include <QTextStream>
 #include <QThread>
 
 #include <algorithm>
@@ -86,10 +85,8 @@ qint64 du(const QString &path)
 
 int runBenchCatalog(const QStringList &args)
 {
-    QCommandLineParser p;
-    p.setApplicationDescription(QStringLiteral(
+    CommandLine p(kName, QStringLiteral(
         "Index N tiny SDO-like FITS files and time every catalog query (median of --repeat runs, warm cache)."));
-    p.addHelpOption();
     p.addOption({QStringLiteral("files"), QStringLiteral("Number of files (default 100000)."), QStringLiteral("N"),
                  QStringLiteral("100000")});
     p.addOption({QStringLiteral("channels"), QStringLiteral("Channels (default the 9 AIA EUV/UV channels + hmi)."),
@@ -110,21 +107,16 @@ int runBenchCatalog(const QStringList &args)
                  QStringLiteral("20")});
     p.addOption({QStringLiteral("only"), QStringLiteral("Time only these queries (comma separated names)."),
                  QStringLiteral("LIST")});
-    p.addOption({QStringLiteral("json"), QStringLiteral("Print JSON (the default output).")});
-    if (!p.parse(args))
-        return usage(kName, p.errorText(), p.helpText());
-    if (p.isSet(QStringLiteral("help"))) {
-        QTextStream(stdout) << p.helpText();
-        return kOk;
-    }
+    p.addJsonOption(QStringLiteral("Print JSON (the default output)."));
+    if (auto exit = p.parseOrExit(args))
+        return *exit;
     const int nFiles = p.value(QStringLiteral("files")).toInt();
     const QStringList channels = p.value(QStringLiteral("channels")).split(QLatin1Char(','), Qt::SkipEmptyParts);
     const double cadenceMin = p.value(QStringLiteral("cadence-min")).toDouble();
     const int repeat = std::max(1, p.value(QStringLiteral("repeat")).toInt());
     const int threads = p.value(QStringLiteral("threads")).toInt();
     if (nFiles < channels.size() || channels.isEmpty() || cadenceMin <= 0)
-        return usage(kName, QStringLiteral("need --files >= number of channels and a positive --cadence-min"),
-                     p.helpText());
+        return p.usage(QStringLiteral("need --files >= number of channels and a positive --cadence-min"));
 
     // Without --dir: a temporary folder, removed at the end unless --keep. A --dir is never removed.
     std::optional<QTemporaryDir> tmp;
@@ -147,7 +139,7 @@ int runBenchCatalog(const QStringList &args)
     const qint64 cadenceMs = qint64(cadenceMin * 60000.0);
     const bool queriesOnly = p.isSet(QStringLiteral("queries-only"));
     if (queriesOnly && p.value(QStringLiteral("dir")).isEmpty())
-        return usage(kName, QStringLiteral("--queries-only needs --dir"), p.helpText());
+        return p.usage(QStringLiteral("--queries-only needs --dir"));
     if (!p.isSet(QStringLiteral("reuse")) && !queriesOnly) {
         QElapsedTimer c;
         c.start();

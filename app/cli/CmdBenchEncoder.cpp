@@ -5,11 +5,11 @@
 // ratio_cpp_over_python and the achieved GFLOP/s against a measured float32 matmul peak.
 #include "app/cli/BenchRegistry.h"
 #include "app/cli/Command.h"
+#include "app/cli/CommandLine.h"
 
 #include "models/networks/Device.h"
 #include "models/networks/EncoderBenchmark.h"
 
-#include <QCommandLineParser>
 #include <QCoreApplication>
 #include <QDir>
 #include <QFileInfo>
@@ -69,9 +69,7 @@ QJsonObject runPython(const QString &python, const QString &script, const Backbo
 int runBenchEncoder(const QStringList &args)
 {
     const QString cmd = QStringLiteral("bench encoder");
-    QCommandLineParser p;
-    p.setApplicationDescription(QStringLiteral("Time the SolarCHIP backbones in LibTorch against the same architecture in PyTorch."));
-    p.addHelpOption();
+    CommandLine p(cmd, QStringLiteral("Time the SolarCHIP backbones in LibTorch against the same architecture in PyTorch."));
     p.addOption({QStringLiteral("presets"), QStringLiteral("Comma-separated presets."), QStringLiteral("LIST"),
                  QStringLiteral("tiny,paper-cnn,paper-vit")});
     p.addOption({QStringLiteral("batch"), QStringLiteral("Images per batch (default 4 for tiny/small, 1 for paper presets)."),
@@ -84,13 +82,9 @@ int runBenchEncoder(const QStringList &args)
     p.addOption({QStringLiteral("script"), QStringLiteral("bench/bench_encoder.py (found next to the build by default)."),
                  QStringLiteral("PATH")});
     p.addOption({QStringLiteral("no-python"), QStringLiteral("LibTorch only.")});
-    p.addOption({QStringLiteral("json"), QStringLiteral("Print JSON.")});
-    if (!p.parse(args))
-        return usage(cmd, p.errorText(), p.helpText());
-    if (p.isSet(QStringLiteral("help"))) {
-        QTextStream(stdout) << p.helpText();
-        return kOk;
-    }
+    p.addJsonOption();
+    if (auto exit = p.parseOrExit(args))
+        return *exit;
     const int threads = configureTorchThreads(p.value(QStringLiteral("threads")).toInt());
     const int warmup = std::max(0, p.value(QStringLiteral("warmup")).toInt());
     const int iterations = std::max(1, p.value(QStringLiteral("iterations")).toInt());
@@ -162,7 +156,7 @@ int runBenchEncoder(const QStringList &args)
                        QJsonObject{{QStringLiteral("forward"), r->forwardMs / pf}, {QStringLiteral("train_step"), r->trainStepMs / pt}});
         }
         results.append(row);
-        if (!p.isSet(QStringLiteral("json"))) {
+        if (!p.json()) {
             out << preset << " (" << architectureName(cfg->arch) << ", " << cfg->resolution << " px, batch " << r->batch
                 << "): forward " << r->forwardMs << " ms, train step " << r->trainStepMs << " ms";
             if (row.contains(QStringLiteral("ratio_cpp_over_python"))) {
@@ -178,7 +172,7 @@ int runBenchEncoder(const QStringList &args)
                           {QStringLiteral("threads"), threads},
                           {QStringLiteral("matmul_peak_gflops"), peak},
                           {QStringLiteral("results"), results}};
-    if (p.isSet(QStringLiteral("json")))
+    if (p.json())
         printJson(doc);
     else
         out << "matmul peak (1024^3 float32, " << threads << " threads): " << peak << " GFLOP/s" << Qt::endl;

@@ -4,10 +4,10 @@
 // what sunpy uses) decoding the same file at the same levels.
 #include "app/cli/BenchRegistry.h"
 #include "app/cli/Command.h"
+#include "app/cli/CommandLine.h"
 
 #include "core/map/Jp2Reader.h"
 
-#include <QCommandLineParser>
 #include <QElapsedTimer>
 #include <QJsonArray>
 #include <QTextStream>
@@ -23,32 +23,24 @@ const QString kCmd = QStringLiteral("bench jp2");
 
 int runBenchJp2(const QStringList &args)
 {
-    QCommandLineParser p;
-    p.setApplicationDescription(QStringLiteral("Time of reading a Helioviewer JPEG2000 file at several resolution levels."));
-    p.addHelpOption();
+    CommandLine p(kCmd, QStringLiteral("Time of reading a Helioviewer JPEG2000 file at several resolution levels."));
     p.addPositionalArgument(QStringLiteral("FILE"), QStringLiteral("A Helioviewer .jp2 file."));
     p.addOption({QStringLiteral("reduce"), QStringLiteral("Comma-separated levels (default 0,1,2,3)."), QStringLiteral("LIST"),
                  QStringLiteral("0,1,2,3")});
     p.addOption({QStringLiteral("repeat"), QStringLiteral("Runs per level (default 3)."), QStringLiteral("N"), QStringLiteral("3")});
-    p.addOption({QStringLiteral("json"), QStringLiteral("Print JSON.")});
-    if (!p.parse(args))
-        return usage(kCmd, p.errorText(), p.helpText());
-    if (p.isSet(QStringLiteral("help"))) {
-        QTextStream(stdout) << p.helpText();
-        return kOk;
-    }
-    if (p.positionalArguments().size() != 1)
-        return usage(kCmd, QStringLiteral("exactly one FILE"), p.helpText());
+    p.addJsonOption();
+    if (auto exit = p.parseOrExit(args, Positionals::exactly(1, QStringLiteral("exactly one FILE"))))
+        return *exit;
     const QString file = p.positionalArguments().first();
     bool ok = false;
     const int repeat = p.value(QStringLiteral("repeat")).toInt(&ok);
     if (!ok || repeat < 1)
-        return usage(kCmd, QStringLiteral("--repeat must be >= 1"), p.helpText());
+        return p.usage(QStringLiteral("--repeat must be >= 1"));
     QList<int> levels;
     for (const QString &s : p.value(QStringLiteral("reduce")).split(QLatin1Char(','), Qt::SkipEmptyParts)) {
         const int r = s.trimmed().toInt(&ok);
         if (!ok || r < 0)
-            return usage(kCmd, QStringLiteral("--reduce takes levels >= 0, e.g. 0,2,3"), p.helpText());
+            return p.usage(QStringLiteral("--reduce takes levels >= 0, e.g. 0,2,3"));
         levels << r;
     }
 
@@ -80,7 +72,7 @@ int runBenchJp2(const QStringList &args)
                           {QStringLiteral("file"), file},
                           {QStringLiteral("threads"), QThread::idealThreadCount()},
                           {QStringLiteral("levels"), results}};
-    if (p.isSet(QStringLiteral("json"))) {
+    if (p.json()) {
         printJson(out);
     } else {
         QTextStream ts(stdout);

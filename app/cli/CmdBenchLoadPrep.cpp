@@ -7,10 +7,10 @@
 // just before the run, i.e. the extra resident memory the load + prep needed at its worst moment.
 #include "app/cli/BenchRegistry.h"
 #include "app/cli/Command.h"
+#include "app/cli/CommandLine.h"
 
 #include "core/map/Prep.h"
 
-#include <QCommandLineParser>
 #include <QElapsedTimer>
 #include <QFile>
 #include <QJsonArray>
@@ -54,10 +54,8 @@ bool resetPeakRss()
 
 int runLoadPrep(const QStringList &args)
 {
-    QCommandLineParser p;
-    p.setApplicationDescription(QStringLiteral(
+    CommandLine p(kCmd, QStringLiteral(
         "Time and peak memory of load + level 1.5 prep (0.6\"/px, north up, recentred, cubic) of one file."));
-    p.addHelpOption();
     p.addPositionalArgument(QStringLiteral("FILE"), QStringLiteral("An AIA or HMI FITS file."));
     p.addOption({QStringLiteral("scale"), QStringLiteral("Plate scale (default 0.6)."), QStringLiteral("ARCSEC"),
                  QStringLiteral("0.6")});
@@ -65,33 +63,27 @@ int runLoadPrep(const QStringList &args)
     p.addOption({QStringLiteral("repeat"), QStringLiteral("Runs (default 3); times of each are reported."),
                  QStringLiteral("N"), QStringLiteral("3")});
     p.addOption({QStringLiteral("threads"), QStringLiteral("Resampling threads (default: all cores)."), QStringLiteral("N")});
-    p.addOption({QStringLiteral("json"), QStringLiteral("Print JSON.")});
-    if (!p.parse(args))
-        return usage(kCmd, p.errorText(), p.helpText());
-    if (p.isSet(QStringLiteral("help"))) {
-        QTextStream(stdout) << p.helpText();
-        return kOk;
-    }
-    if (p.positionalArguments().size() != 1)
-        return usage(kCmd, QStringLiteral("exactly one FILE"), p.helpText());
+    p.addJsonOption();
+    if (auto exit = p.parseOrExit(args, Positionals::exactly(1, QStringLiteral("exactly one FILE"))))
+        return *exit;
     const QString file = p.positionalArguments().first();
     bool ok = false;
     PrepOptions opts;
     opts.recenter = true;
     opts.scale = p.value(QStringLiteral("scale")).toDouble(&ok);
     if (!ok || !(opts.scale > 0))
-        return usage(kCmd, QStringLiteral("--scale must be positive"), p.helpText());
+        return p.usage(QStringLiteral("--scale must be positive"));
     const int order = p.value(QStringLiteral("order")).toInt(&ok);
     if (!ok || (order != 1 && order != 3))
-        return usage(kCmd, QStringLiteral("--order must be 1 or 3"), p.helpText());
+        return p.usage(QStringLiteral("--order must be 1 or 3"));
     opts.interpolation = order == 1 ? Interpolation::Bilinear : Interpolation::Cubic;
     const int repeat = p.value(QStringLiteral("repeat")).toInt(&ok);
     if (!ok || repeat < 1)
-        return usage(kCmd, QStringLiteral("--repeat must be >= 1"), p.helpText());
+        return p.usage(QStringLiteral("--repeat must be >= 1"));
     if (p.isSet(QStringLiteral("threads"))) {
         const int n = p.value(QStringLiteral("threads")).toInt(&ok);
         if (!ok || n < 1)
-            return usage(kCmd, QStringLiteral("--threads must be >= 1"), p.helpText());
+            return p.usage(QStringLiteral("--threads must be >= 1"));
         Resample::setThreads(n);
     }
 
@@ -150,7 +142,7 @@ int runLoadPrep(const QStringList &args)
          peakReset ? QStringLiteral("VmHWM after the run (peak reset via /proc/self/clear_refs before it) minus VmRSS before")
                    : QStringLiteral("VmHWM (could not reset: process-lifetime peak) minus VmRSS before the run")},
     };
-    if (p.isSet(QStringLiteral("json"))) {
+    if (p.json()) {
         printJson(result);
     } else {
         QTextStream(stdout) << "load+prep " << file << " (" << width << "x" << height << "): min " << sorted.front()

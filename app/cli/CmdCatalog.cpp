@@ -1,11 +1,11 @@
 // solarchip catalog DIR [--json] [--from ISO --to ISO] [--channels ...]: what an indexed archive holds, by day and
 // channel; and the questions the GUI and training ask of it (--nearest, --sets, --availability, --list, --bad).
 #include "app/cli/Command.h"
+#include "app/cli/CommandLine.h"
 
 #include "core/archive/Catalog.h"
 #include "core/map/SdoTime.h"
 
-#include <QCommandLineParser>
 #include <QJsonArray>
 #include <QTextStream>
 
@@ -17,8 +17,6 @@ namespace solarchip::cli {
 namespace {
 
 const QString kName = QStringLiteral("catalog");
-
-QJsonValue isoOrNull(const QDateTime &t) { return t.isValid() ? QJsonValue(SdoTime::toIso(t)) : QJsonValue(); }
 
 QJsonObject observationJson(const Observation &o)
 {
@@ -102,18 +100,203 @@ Expected<std::pair<QDateTime, QDateTime>> spanIn(const Catalog &c, const QDateTi
     return std::pair{first, last};
 }
 
-int runCatalog(const QStringList &args)
+// What every mode reads (the catalog and the parsed options) and where its answer goes: with --json, `out`
+// (printed once every mode's keys are in); without, `text` (stdout).
+struct CatalogQuery {
+    const Catalog &catalog;
+    const CommandLine &p;
+    QDateTime from;
+    QDateTime to;
+    QStringList channels;
+    double tolMin = 1;
+    double spacingMin = 0;
+    int step = 1;
+    int limit = 1000;
+    QJsonObject &out;
+    QTextStream &text;
+
+    qint64 toleranceMs() const { return std::llround(tolMin * 60000.0); }
+    bool json() const { return p.json(); }
+};
+
+// --nearest: the co-temporal set closest to `at` (of the channels present when none are named).
+int showNearest(CatalogQuery &q, const QDateTime &at)
 {
-    QCommandLineParser p;
-    p.setApplicationDescription(QStringLiteral(
-        "Show what the catalog of an archive holds (run `solarchip index DIR` first): observations per day and "
-        "channel, or with --nearest the co-temporal set closest to a time, with --sets every complete set in the "
-        "range, with --availability timeline counts, with --list the observations, with --bad the unreadable files."));
-    p.addHelpOption();
+    if (q.channels.isEmpty()) {
+        auto present = q.catalog.channels();
+        if (!present)
+            return fail(kName, present.error());
+        q.channels = *present;
+    }
+    auto set = q.catalog.nearestSet(at, q.channels, q.toleranceMs());
+    if (!set)
+        return fail(kName, set.error());
+    q.out.insert(QStringLiteral("tolerance_min"), q.tolMin);
+    q.out.insert(QStringLiteral("nearest"), setJson(*set));
+    if (!q.json()) {
+        q.text << "set nearest " << SdoTime::toIso(at) << " (tolerance " << q.tolMin << " min): "
+               << (set->isComplete() ? "complete" : "incomplete") << '\n';
+        for (int i = 0; i < set->channels.size(); ++i) {
+            const Observation &o = set->members[i];
+            q.text << "  " << set->channels[i].leftJustified(8)
+                   << (o.isValid() ? SdoTime::toIso(o.time()) + QStringLiteral("  ") + o.path
+                                   : QStringLiteral("(none within tolerance)"))
+                   << '\n';
+        }
+    }
+    return kOk;
+}
+
+// --sets: every complete co-temporal set in the range.
+int showSets(const CatalogQuery &q)
+{
+    if (q.channels.isEmpty())
+        return q.p.usage(QStringLiteral("--sets needs --channels"));
+    CoTemporalOptions opt;
+    opt.toleranceMs = q.toleranceMs();
+    opt.minSpacingMs = std::llround(q.spacingMin * 60000.0);
+    opt.anchorChannel = q.p.value(QStringLiteral("anchor"));
+    auto sets = q.catalog.completeSets(q.from, q.to, q.channels, opt);
+    if (!sets)
+        return fail(kName, sets.error());
+    QJsonArray arr;
+    for (const ObservationSet &s : *sets)
+        arr.append(setJson(s));
+    q.out.insert(QStringLiteral("count"), int(sets->size()));
+    q.out.insert(QStringLiteral("sets"), arr);
+    if (!q.json()) {
+        q.text << sets->size() << " complete sets of " << q.channels.join(QLatin1Char(',')) << '\n';
+        for (const ObservationSet &s : *sets)
+            q.text << "  " << SdoTime::toIso(s.referenceTime()) << "  spread " << s.spreadMs() / 1000.0 << " s\n";
+    }
+    return kOk;
+}
+
+// --availability UNIT: observations per channel per bin of `step` hours, days or months.
+int showAvailability(const CatalogQuery &q)
+{
+    const QString u = q.p.value(QStringLiteral("availability")).toLower();
+    Availability::Unit unit = Availability::Unit::Day;
+    if (u == QLatin1String("hour") || u == QLatin1String("hours"))
+        unit = Availability::Unit::Hour;
+    else if (u == QLatin1String("month") || u == QLatin1String("months"))
+        unit = Availability::Unit::Month;
+    else if (u != QLatin1String("day") && u != QLatin1String("days"))
+        return q.p.usage(QStringLiteral("--availability takes hour, day or month"));
+    auto a = q.catalog.availability(q.from, q.to, unit, q.step, q.channels);
+    if (!a)
+        return fail(kName, a.error());
+    QJsonArray edges;
+    for (qint64 e : a->edgesMs)
+        edges.append(SdoTime::toIso(QDateTime::fromMSecsSinceEpoch(e, QTimeZone::utc())));
+    QJsonObject counts;
+    for (auto it = a->counts.cbegin(); it != a->counts.cend(); ++it) {
+        QJsonArray v;
+        for (int n : it.value())
+            v.append(n);
+        counts.insert(it.key(), v);
+    }
+    q.out.insert(QStringLiteral("unit"), u);
+    q.out.insert(QStringLiteral("step"), q.step);
+    q.out.insert(QStringLiteral("edges"), edges);
+    q.out.insert(QStringLiteral("counts"), counts);
+    if (!q.json()) {
+        for (int b = 0; b < a->binCount(); ++b) {
+            q.text << SdoTime::toIso(QDateTime::fromMSecsSinceEpoch(a->edgesMs[b], QTimeZone::utc()));
+            for (const QString &ch : a->channels)
+                q.text << "  " << ch << ' ' << a->counts[ch][b];
+            q.text << '\n';
+        }
+    }
+    return kOk;
+}
+
+// --list: the observations in the range (at most --limit).
+int showList(const CatalogQuery &q)
+{
+    auto obs = q.catalog.observations(q.channels, q.from, q.to, q.limit);
+    if (!obs)
+        return fail(kName, obs.error());
+    QJsonArray arr;
+    for (const Observation &o : *obs)
+        arr.append(observationJson(o));
+    q.out.insert(QStringLiteral("observations"), arr);
+    if (!q.json())
+        for (const Observation &o : *obs)
+            q.text << SdoTime::toIso(o.time()) << "  " << o.channel.leftJustified(7) << ' ' << o.path << '\n';
+    return kOk;
+}
+
+// --bad: the files the index could not read, and why.
+int showBad(const CatalogQuery &q)
+{
+    auto bad = q.catalog.badFiles();
+    if (!bad)
+        return fail(kName, bad.error());
+    QJsonArray arr;
+    for (const CatalogBadFile &b : *bad)
+        arr.append(QJsonObject{{QStringLiteral("path"), b.path}, {QStringLiteral("error"), b.message},
+                               {QStringLiteral("size"), b.fileSize}});
+    q.out.insert(QStringLiteral("bad_files"), arr);
+    if (!q.json())
+        for (const CatalogBadFile &b : *bad)
+            q.text << b.path << ": " << b.message << '\n';
+    return kOk;
+}
+
+// The default: observations per day and channel, the first and last time, and the index's state.
+int showDays(const CatalogQuery &q)
+{
+    auto days = q.catalog.days(q.from, q.to, q.channels);
+    if (!days)
+        return fail(kName, days.error());
+    QJsonArray dayList;
+    QMap<QString, qint64> totals;
+    for (const DaySummary &d : *days) {
+        QJsonObject counts;
+        for (auto it = d.counts.cbegin(); it != d.counts.cend(); ++it) {
+            counts.insert(it.key(), it.value());
+            totals[it.key()] += it.value();
+        }
+        dayList.append(QJsonObject{{QStringLiteral("date"), d.date.toString(Qt::ISODate)},
+                                   {QStringLiteral("channels"), counts},
+                                   {QStringLiteral("total"), d.total()}});
+    }
+    QJsonObject chans;
+    for (auto it = totals.cbegin(); it != totals.cend(); ++it)
+        chans.insert(it.key(), it.value());
+    auto span = spanIn(q.catalog, q.from, q.to, q.channels);
+    if (!span)
+        return fail(kName, span.error());
+    auto stats = q.catalog.stats();
+    if (!stats)
+        return fail(kName, stats.error());
+    q.out.insert(QStringLiteral("days"), dayList);
+    q.out.insert(QStringLiteral("channels"), chans);
+    q.out.insert(QStringLiteral("first"), isoOrNull(span->first));
+    q.out.insert(QStringLiteral("last"), isoOrNull(span->second));
+    q.out.insert(QStringLiteral("files"), stats->files);
+    q.out.insert(QStringLiteral("bad"), stats->bad);
+    q.out.insert(QStringLiteral("scan_complete"), stats->scanComplete);
+    if (!q.json()) {
+        q.text << q.catalog.archiveDir() << " (" << stats->files << " files, " << stats->bad << " unreadable"
+               << (stats->scanComplete ? "" : "; the last index run did not finish") << ")\n";
+        for (const DaySummary &d : *days) {
+            q.text << d.date.toString(Qt::ISODate);
+            for (auto it = d.counts.cbegin(); it != d.counts.cend(); ++it)
+                q.text << "  " << it.key() << ':' << it.value();
+            q.text << '\n';
+        }
+    }
+    return kOk;
+}
+
+void addCatalogOptions(CommandLine &p)
+{
     p.addPositionalArgument(QStringLiteral("DIR"), QStringLiteral("The archive folder."));
     p.addOption({QStringLiteral("db"), QStringLiteral("Catalog file (default: where `solarchip index` puts it)."),
                  QStringLiteral("PATH")});
-    p.addOption({QStringLiteral("json"), QStringLiteral("Print JSON.")});
+    p.addJsonOption();
     p.addOption({QStringLiteral("from"), QStringLiteral("Start of the range (UTC, inclusive)."), QStringLiteral("ISO")});
     p.addOption({QStringLiteral("to"), QStringLiteral("End of the range (UTC, exclusive)."), QStringLiteral("ISO")});
     p.addOption({QStringLiteral("channels"), QStringLiteral("Channels, comma separated (171,193,hmi...)."),
@@ -136,187 +319,51 @@ int runCatalog(const QStringList &args)
     p.addOption({QStringLiteral("limit"), QStringLiteral("--list: at most N rows (default 1000, 0: all)."),
                  QStringLiteral("N"), QStringLiteral("1000")});
     p.addOption({QStringLiteral("bad"), QStringLiteral("List the files that could not be read.")});
-    if (!p.parse(args))
-        return usage(kName, p.errorText(), p.helpText());
-    if (p.isSet(QStringLiteral("help"))) {
-        QTextStream(stdout) << p.helpText();
-        return kOk;
-    }
-    if (p.positionalArguments().size() != 1)
-        return usage(kName, QStringLiteral("expected one DIR"), p.helpText());
+}
+
+int runCatalog(const QStringList &args)
+{
+    CommandLine p(kName, QStringLiteral(
+        "Show what the catalog of an archive holds (run `solarchip index DIR` first): observations per day and "
+        "channel, or with --nearest the co-temporal set closest to a time, with --sets every complete set in the "
+        "range, with --availability timeline counts, with --list the observations, with --bad the unreadable files."));
+    addCatalogOptions(p);
+    if (auto exit = p.parseOrExit(args, Positionals::exactly(1, QStringLiteral("expected one DIR"))))
+        return *exit;
     QString err;
     const auto from = timeOption(p, QStringLiteral("from"), &err);
     const auto to = timeOption(p, QStringLiteral("to"), &err);
     const auto nearest = timeOption(p, QStringLiteral("nearest"), &err);
     if (!err.isEmpty())
-        return usage(kName, err, p.helpText());
+        return p.usage(err);
     bool okTol = false, okSpacing = false, okStep = false, okLimit = false;
     const double tolMin = p.value(QStringLiteral("tolerance-min")).toDouble(&okTol);
     const double spacingMin = p.value(QStringLiteral("spacing-min")).toDouble(&okSpacing);
     const int step = p.value(QStringLiteral("step")).toInt(&okStep);
     const int limit = p.value(QStringLiteral("limit")).toInt(&okLimit);
     if (!okTol || tolMin < 0 || !okSpacing || spacingMin < 0 || !okStep || step < 1 || !okLimit || limit < 0)
-        return usage(kName, QStringLiteral("--tolerance-min, --spacing-min, --step and --limit need non-negative "
-                                           "numbers (--step at least 1)"),
-                     p.helpText());
+        return p.usage(QStringLiteral("--tolerance-min, --spacing-min, --step and --limit need non-negative "
+                                      "numbers (--step at least 1)"));
     QStringList channels;
     for (const QString &c : p.value(QStringLiteral("channels")).split(QLatin1Char(','), Qt::SkipEmptyParts))
         channels << c.trimmed();
-    const qint64 tolMs = std::llround(tolMin * 60000.0);
 
     auto catalog = Catalog::open(p.positionalArguments().first(), p.value(QStringLiteral("db")),
                                  Catalog::OpenMode::ReadOnly);
     if (!catalog)
         return fail(kName, catalog.error());
-    const Catalog &c = *catalog;
-    QJsonObject out{{QStringLiteral("archive"), c.archiveDir()}, {QStringLiteral("db"), c.dbPath()}};
+    QJsonObject out{{QStringLiteral("archive"), catalog->archiveDir()}, {QStringLiteral("db"), catalog->dbPath()}};
     QTextStream text(stdout);
-    const bool json = p.isSet(QStringLiteral("json"));
-
-    if (p.isSet(QStringLiteral("nearest"))) {
-        if (channels.isEmpty()) {
-            auto present = c.channels();
-            if (!present)
-                return fail(kName, present.error());
-            channels = *present;
-        }
-        auto set = c.nearestSet(*nearest, channels, tolMs);
-        if (!set)
-            return fail(kName, set.error());
-        out.insert(QStringLiteral("tolerance_min"), tolMin);
-        out.insert(QStringLiteral("nearest"), setJson(*set));
-        if (!json) {
-            text << "set nearest " << SdoTime::toIso(*nearest) << " (tolerance " << tolMin << " min): "
-                 << (set->isComplete() ? "complete" : "incomplete") << '\n';
-            for (int i = 0; i < set->channels.size(); ++i) {
-                const Observation &o = set->members[i];
-                text << "  " << set->channels[i].leftJustified(8)
-                     << (o.isValid() ? SdoTime::toIso(o.time()) + QStringLiteral("  ") + o.path
-                                     : QStringLiteral("(none within tolerance)"))
-                     << '\n';
-            }
-        }
-    } else if (p.isSet(QStringLiteral("sets"))) {
-        if (channels.isEmpty())
-            return usage(kName, QStringLiteral("--sets needs --channels"), p.helpText());
-        CoTemporalOptions opt;
-        opt.toleranceMs = tolMs;
-        opt.minSpacingMs = std::llround(spacingMin * 60000.0);
-        opt.anchorChannel = p.value(QStringLiteral("anchor"));
-        auto sets = c.completeSets(*from, *to, channels, opt);
-        if (!sets)
-            return fail(kName, sets.error());
-        QJsonArray arr;
-        for (const ObservationSet &s : *sets)
-            arr.append(setJson(s));
-        out.insert(QStringLiteral("count"), int(sets->size()));
-        out.insert(QStringLiteral("sets"), arr);
-        if (!json) {
-            text << sets->size() << " complete sets of " << channels.join(QLatin1Char(',')) << '\n';
-            for (const ObservationSet &s : *sets)
-                text << "  " << SdoTime::toIso(s.referenceTime()) << "  spread " << s.spreadMs() / 1000.0 << " s\n";
-        }
-    } else if (p.isSet(QStringLiteral("availability"))) {
-        const QString u = p.value(QStringLiteral("availability")).toLower();
-        Availability::Unit unit = Availability::Unit::Day;
-        if (u == QLatin1String("hour") || u == QLatin1String("hours"))
-            unit = Availability::Unit::Hour;
-        else if (u == QLatin1String("month") || u == QLatin1String("months"))
-            unit = Availability::Unit::Month;
-        else if (u != QLatin1String("day") && u != QLatin1String("days"))
-            return usage(kName, QStringLiteral("--availability takes hour, day or month"), p.helpText());
-        auto a = c.availability(*from, *to, unit, step, channels);
-        if (!a)
-            return fail(kName, a.error());
-        QJsonArray edges;
-        for (qint64 e : a->edgesMs)
-            edges.append(SdoTime::toIso(QDateTime::fromMSecsSinceEpoch(e, QTimeZone::utc())));
-        QJsonObject counts;
-        for (auto it = a->counts.cbegin(); it != a->counts.cend(); ++it) {
-            QJsonArray v;
-            for (int n : it.value())
-                v.append(n);
-            counts.insert(it.key(), v);
-        }
-        out.insert(QStringLiteral("unit"), u);
-        out.insert(QStringLiteral("step"), step);
-        out.insert(QStringLiteral("edges"), edges);
-        out.insert(QStringLiteral("counts"), counts);
-        if (!json) {
-            for (int b = 0; b < a->binCount(); ++b) {
-                text << SdoTime::toIso(QDateTime::fromMSecsSinceEpoch(a->edgesMs[b], QTimeZone::utc()));
-                for (const QString &ch : a->channels)
-                    text << "  " << ch << ' ' << a->counts[ch][b];
-                text << '\n';
-            }
-        }
-    } else if (p.isSet(QStringLiteral("list"))) {
-        auto obs = c.observations(channels, *from, *to, limit);
-        if (!obs)
-            return fail(kName, obs.error());
-        QJsonArray arr;
-        for (const Observation &o : *obs)
-            arr.append(observationJson(o));
-        out.insert(QStringLiteral("observations"), arr);
-        if (!json)
-            for (const Observation &o : *obs)
-                text << SdoTime::toIso(o.time()) << "  " << o.channel.leftJustified(7) << ' ' << o.path << '\n';
-    } else if (p.isSet(QStringLiteral("bad"))) {
-        auto bad = c.badFiles();
-        if (!bad)
-            return fail(kName, bad.error());
-        QJsonArray arr;
-        for (const CatalogBadFile &b : *bad)
-            arr.append(QJsonObject{{QStringLiteral("path"), b.path}, {QStringLiteral("error"), b.message},
-                                   {QStringLiteral("size"), b.fileSize}});
-        out.insert(QStringLiteral("bad_files"), arr);
-        if (!json)
-            for (const CatalogBadFile &b : *bad)
-                text << b.path << ": " << b.message << '\n';
-    } else {
-        auto days = c.days(*from, *to, channels);
-        if (!days)
-            return fail(kName, days.error());
-        QJsonArray dayList;
-        QMap<QString, qint64> totals;
-        for (const DaySummary &d : *days) {
-            QJsonObject counts;
-            for (auto it = d.counts.cbegin(); it != d.counts.cend(); ++it) {
-                counts.insert(it.key(), it.value());
-                totals[it.key()] += it.value();
-            }
-            dayList.append(QJsonObject{{QStringLiteral("date"), d.date.toString(Qt::ISODate)},
-                                       {QStringLiteral("channels"), counts},
-                                       {QStringLiteral("total"), d.total()}});
-        }
-        QJsonObject chans;
-        for (auto it = totals.cbegin(); it != totals.cend(); ++it)
-            chans.insert(it.key(), it.value());
-        auto span = spanIn(c, *from, *to, channels);
-        if (!span)
-            return fail(kName, span.error());
-        auto stats = c.stats();
-        if (!stats)
-            return fail(kName, stats.error());
-        out.insert(QStringLiteral("days"), dayList);
-        out.insert(QStringLiteral("channels"), chans);
-        out.insert(QStringLiteral("first"), isoOrNull(span->first));
-        out.insert(QStringLiteral("last"), isoOrNull(span->second));
-        out.insert(QStringLiteral("files"), stats->files);
-        out.insert(QStringLiteral("bad"), stats->bad);
-        out.insert(QStringLiteral("scan_complete"), stats->scanComplete);
-        if (!json) {
-            text << c.archiveDir() << " (" << stats->files << " files, " << stats->bad << " unreadable"
-                 << (stats->scanComplete ? "" : "; the last index run did not finish") << ")\n";
-            for (const DaySummary &d : *days) {
-                text << d.date.toString(Qt::ISODate);
-                for (auto it = d.counts.cbegin(); it != d.counts.cend(); ++it)
-                    text << "  " << it.key() << ':' << it.value();
-                text << '\n';
-            }
-        }
-    }
-    if (json)
+    CatalogQuery q{*catalog, p, *from, *to, channels, tolMin, spacingMin, step, limit, out, text};
+    const int rc = p.isSet(QStringLiteral("nearest"))        ? showNearest(q, *nearest)
+                   : p.isSet(QStringLiteral("sets"))         ? showSets(q)
+                   : p.isSet(QStringLiteral("availability")) ? showAvailability(q)
+                   : p.isSet(QStringLiteral("list"))         ? showList(q)
+                   : p.isSet(QStringLiteral("bad"))          ? showBad(q)
+                                                             : showDays(q);
+    if (rc != kOk)
+        return rc;
+    if (p.json())
         printJson(out);
     text.flush();
     return kOk;

@@ -1,13 +1,13 @@
 // solarchip embed [--model CKPT] --archive DIR [--out STORE]: CLS and patch embeddings of every co-temporal set
 // into an embedding store (models/embeddings/EmbeddingStore.h), resumable and tied to the model's hash.
 #include "app/cli/Command.h"
+#include "app/cli/CommandLine.h"
 #include "app/cli/DataCliOptions.h"
 #include "app/cli/ModelCliOptions.h"
 
 #include "models/embeddings/EmbedSets.h"
 #include "models/embeddings/EmbeddingStore.h"
 
-#include <QCommandLineParser>
 #include <QElapsedTimer>
 #include <QJsonArray>
 #include <QTextStream>
@@ -18,13 +18,8 @@ namespace {
 
 const QString kName = QStringLiteral("embed");
 
-int runEmbed(const QStringList &args)
+void addEmbedOptions(CommandLine &p)
 {
-    QCommandLineParser p;
-    p.setApplicationDescription(QStringLiteral(
-        "Encode every co-temporal set of an archive with a SolarCHIP model and store its CLS and patch embeddings "
-        "(resumable: sets already in the store are skipped; a store never mixes models)."));
-    p.addHelpOption();
     addDataOptions(p, QStringLiteral("the model's"));
     addModelOptions(p);
     p.addOption({QStringLiteral("out"), QStringLiteral("Embedding store folder (default ARCHIVE/.solarchip/embeddings/<model hash>)."),
@@ -33,17 +28,21 @@ int runEmbed(const QStringList &args)
     p.addOption({QStringLiteral("shard"), QStringLiteral("Sets per appended shard (default 64)."), QStringLiteral("N"), QStringLiteral("64")});
     p.addOption({QStringLiteral("workers"), QStringLiteral("Loader threads (default 2)."), QStringLiteral("N"), QStringLiteral("2")});
     p.addOption({QStringLiteral("half"), QStringLiteral("Store patch vectors as float16 (half the size).")});
-    p.addOption({QStringLiteral("json"), QStringLiteral("Progress as JSON lines and a JSON summary.")});
-    if (!p.parse(args))
-        return usage(kName, p.errorText(), p.helpText());
-    if (p.isSet(QStringLiteral("help"))) {
-        QTextStream(stdout) << p.helpText();
-        return kOk;
-    }
+    p.addJsonOption(QStringLiteral("Progress as JSON lines and a JSON summary."));
+}
+
+int runEmbed(const QStringList &args)
+{
+    CommandLine p(kName, QStringLiteral(
+        "Encode every co-temporal set of an archive with a SolarCHIP model and store its CLS and patch embeddings "
+        "(resumable: sets already in the store are skipped; a store never mixes models)."));
+    addEmbedOptions(p);
+    if (auto exit = p.parseOrExit(args))
+        return *exit;
     const int batch = p.value(QStringLiteral("batch")).toInt();
     const int shardSize = p.value(QStringLiteral("shard")).toInt();
     if (batch < 1 || shardSize < 1)
-        return usage(kName, QStringLiteral("--batch and --shard must be positive integers"), p.helpText());
+        return p.usage(QStringLiteral("--batch and --shard must be positive integers"));
 
     auto model = loadModelFromOptions(p);
     if (!model)
@@ -51,7 +50,7 @@ int runEmbed(const QStringList &args)
     DatasetOptions base;
     const QString problem = readDataOptions(p, base, model->channels);
     if (!problem.isEmpty())
-        return usage(kName, problem, p.helpText());
+        return p.usage(problem);
     auto opts = datasetOptionsFor(*model, base, base.selection.channels);
     if (!opts)
         return fail(kName, opts.error());
@@ -75,7 +74,7 @@ int runEmbed(const QStringList &args)
     if (!store)
         return fail(kName, store.error());
 
-    const bool json = p.isSet(QStringLiteral("json"));
+    const bool json = p.json();
     std::vector<int> todo;
     const auto &sets = ds->sets(Split::All);
     for (int i = 0; i < sets.size(); ++i)

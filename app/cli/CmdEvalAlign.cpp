@@ -3,13 +3,13 @@
 // ranks. Without --model, the shipped default model. --untrained scores a freshly initialised model of the same
 // configuration (the baseline a trained model must beat).
 #include "app/cli/Command.h"
+#include "app/cli/CommandLine.h"
 #include "app/cli/DataCliOptions.h"
 #include "app/cli/ModelCliOptions.h"
 
 #include "models/embeddings/EmbedSets.h"
 #include "models/embeddings/EvalAlign.h"
 
-#include <QCommandLineParser>
 #include <QDateTime>
 #include <QElapsedTimer>
 #include <QFileInfo>
@@ -25,13 +25,11 @@ const QString kName = QStringLiteral("eval-align");
 
 int runEvalAlign(const QStringList &args)
 {
-    QCommandLineParser p;
-    p.setApplicationDescription(QStringLiteral(
+    CommandLine p(kName, QStringLiteral(
         "Cross-modal alignment of a SolarCHIP model on held-out times: for each HMI CLS embedding, is the AIA CLS "
         "of the same time the nearest (cls_top1)? For each AIA patch, is the HMI patch at the same position the "
         "nearest of that sample's patches (patch_top1)? On the model's own training archive only the times after "
         "its training period count; any other archive is held out entirely."));
-    p.addHelpOption();
     addDataOptions(p, QStringLiteral("hmi and the model's first AIA channel"));
     addModelOptions(p);
     p.addOption({QStringLiteral("untrained"), QStringLiteral("Score a freshly initialised model of the same configuration.")});
@@ -40,13 +38,9 @@ int runEvalAlign(const QStringList &args)
     p.addOption({QStringLiteral("max-sets"), QStringLiteral("Evaluate at most this many sets, evenly spaced (default 0: all)."),
                  QStringLiteral("N"), QStringLiteral("0")});
     p.addOption({QStringLiteral("batch"), QStringLiteral("Sets encoded together (default 8)."), QStringLiteral("N"), QStringLiteral("8")});
-    p.addOption({QStringLiteral("json"), QStringLiteral("Print JSON.")});
-    if (!p.parse(args))
-        return usage(kName, p.errorText(), p.helpText());
-    if (p.isSet(QStringLiteral("help"))) {
-        QTextStream(stdout) << p.helpText();
-        return kOk;
-    }
+    p.addJsonOption();
+    if (auto exit = p.parseOrExit(args))
+        return *exit;
     auto model = loadModelFromOptions(p);
     if (!model)
         return fail(kName, model.error());
@@ -71,10 +65,10 @@ int runEvalAlign(const QStringList &args)
         fallback << model->firstAiaChannel();
     const QString problem = readDataOptions(p, base, fallback);
     if (!problem.isEmpty())
-        return usage(kName, problem, p.helpText());
+        return p.usage(problem);
     const QStringList channels = base.selection.channels;
     if (channels.size() != 2 || channels.first() != QLatin1String("hmi") || channels.last() == QLatin1String("hmi"))
-        return usage(kName, QStringLiteral("--channels must name hmi and one AIA channel, e.g. hmi,171"), p.helpText());
+        return p.usage(QStringLiteral("--channels must name hmi and one AIA channel, e.g. hmi,171"));
     auto opts = datasetOptionsFor(*model, base, channels);
     if (!opts)
         return fail(kName, opts.error());
@@ -145,7 +139,7 @@ int runEvalAlign(const QStringList &args)
     o.insert(QStringLiteral("first"), QDateTime::fromMSecsSinceEpoch(records.front().timeMs, QTimeZone::utc()).toString(Qt::ISODate));
     o.insert(QStringLiteral("last"), QDateTime::fromMSecsSinceEpoch(records.back().timeMs, QTimeZone::utc()).toString(Qt::ISODate));
     o.insert(QStringLiteral("seconds"), clock.elapsed() / 1000.0);
-    if (p.isSet(QStringLiteral("json"))) {
+    if (p.json()) {
         printJson(o);
     } else {
         QTextStream out(stdout);

@@ -2,10 +2,10 @@
 // Converts a research-code checkpoint (torch.save dict of tensors, or safetensors; with or without the
 // model_dict.<modality>. prefix) into our safetensors model file, validating every key and shape.
 #include "app/cli/Command.h"
+#include "app/cli/CommandLine.h"
 
 #include "models/networks/CheckpointImport.h"
 
-#include <QCommandLineParser>
 #include <QJsonArray>
 #include <QTextStream>
 
@@ -16,11 +16,9 @@ namespace {
 int runImport(const QStringList &args)
 {
     const QString cmd = QStringLiteral("import-checkpoint");
-    QCommandLineParser p;
-    p.setApplicationDescription(QStringLiteral(
+    CommandLine p(cmd, QStringLiteral(
         "Convert a SolarCHIP research checkpoint (a Python torch.save dict of tensors, or safetensors; keys with or "
         "without the model_dict.<modality>. prefix) into a SolarCHIP Studio model file (safetensors)."));
-    p.addHelpOption();
     p.addPositionalArgument(QStringLiteral("IN"), QStringLiteral("The checkpoint to import."));
     p.addOption({QStringLiteral("out"), QStringLiteral("Output model file (.safetensors)."), QStringLiteral("OUT")});
     p.addOption({QStringLiteral("arch"), QStringLiteral("cnn or vit (detected from the keys by default)."), QStringLiteral("ARCH")});
@@ -28,22 +26,16 @@ int runImport(const QStringList &args)
                  QStringLiteral("NAME")});
     p.addOption({QStringLiteral("modality"), QStringLiteral("Modality of a backbone saved without prefix (default hmi)."),
                  QStringLiteral("M"), QStringLiteral("hmi")});
-    p.addOption({QStringLiteral("json"), QStringLiteral("Print JSON.")});
-    if (!p.parse(args))
-        return usage(cmd, p.errorText(), p.helpText());
-    if (p.isSet(QStringLiteral("help"))) {
-        QTextStream(stdout) << p.helpText();
-        return kOk;
-    }
-    if (p.positionalArguments().size() != 1)
-        return usage(cmd, QStringLiteral("give exactly one input checkpoint"), p.helpText());
+    p.addJsonOption();
+    if (auto exit = p.parseOrExit(args, Positionals::exactly(1, QStringLiteral("give exactly one input checkpoint"))))
+        return *exit;
     if (!p.isSet(QStringLiteral("out")))
-        return usage(cmd, QStringLiteral("--out is required"), p.helpText());
+        return p.usage(QStringLiteral("--out is required"));
     ImportOptions o;
     if (p.isSet(QStringLiteral("arch"))) {
         o.arch = parseArchitecture(p.value(QStringLiteral("arch")));
         if (!o.arch)
-            return usage(cmd, QStringLiteral("--arch must be cnn or vit"), p.helpText());
+            return p.usage(QStringLiteral("--arch must be cnn or vit"));
     }
     o.preset = p.value(QStringLiteral("preset"));
     o.bareModality = p.value(QStringLiteral("modality"));
@@ -51,7 +43,7 @@ int runImport(const QStringList &args)
     auto r = importCheckpoint(p.positionalArguments().first(), p.value(QStringLiteral("out")), o);
     if (!r)
         return fail(cmd, r.error());
-    if (p.isSet(QStringLiteral("json"))) {
+    if (p.json()) {
         printJson(QJsonObject{{QStringLiteral("input"), r->input},
                               {QStringLiteral("output"), r->output},
                               {QStringLiteral("format"), r->format},

@@ -1,10 +1,10 @@
 // solarchip index DIR [--db PATH] [--json] [--threads N]: build or bring up to date the catalog of an archive.
 #include "app/cli/Command.h"
+#include "app/cli/CommandLine.h"
 
 #include "core/archive/Catalog.h"
 #include "core/map/SdoTime.h"
 
-#include <QCommandLineParser>
 #include <QJsonArray>
 #include <QTextStream>
 
@@ -14,8 +14,6 @@ namespace {
 
 const QString kName = QStringLiteral("index");
 constexpr int kMaxBadListed = 1000;
-
-QJsonValue isoOrNull(const QDateTime &t) { return t.isValid() ? QJsonValue(SdoTime::toIso(t)) : QJsonValue(); }
 
 QString phaseName(CatalogScanProgress::Phase phase)
 {
@@ -29,47 +27,39 @@ QString phaseName(CatalogScanProgress::Phase phase)
 
 int runIndex(const QStringList &args)
 {
-    QCommandLineParser p;
-    p.setApplicationDescription(QStringLiteral(
+    CommandLine p(kName, QStringLiteral(
         "Catalog a folder tree of SDO FITS files (headers are read; names are not trusted). Re-running reads only "
         "new and changed files and drops deleted ones; it is safe to interrupt at any moment."));
-    p.addHelpOption();
     p.addPositionalArgument(QStringLiteral("DIR"), QStringLiteral("The archive folder."));
     p.addOption({QStringLiteral("db"), QStringLiteral("Catalog file (default DIR/.solarchip/catalog.sqlite, or a "
                                                       "per-user cache file when DIR is read-only)."),
                  QStringLiteral("PATH")});
-    p.addOption({QStringLiteral("json"), QStringLiteral("Print the summary as JSON.")});
+    p.addJsonOption(QStringLiteral("Print the summary as JSON."));
     p.addOption({QStringLiteral("threads"), QStringLiteral("Reader threads (default: all cores)."), QStringLiteral("N")});
     p.addOption({QStringLiteral("batch"), QStringLiteral("Files per write transaction (default 256)."),
                  QStringLiteral("N")});
     p.addOption({QStringLiteral("reread"), QStringLiteral("Read every file again, changed or not.")});
     p.addOption({QStringLiteral("retry-errors"), QStringLiteral("Read again unchanged files that failed before.")});
     p.addOption({QStringLiteral("progress"), QStringLiteral("Print progress as JSON lines on stderr.")});
-    if (!p.parse(args))
-        return usage(kName, p.errorText(), p.helpText());
-    if (p.isSet(QStringLiteral("help"))) {
-        QTextStream(stdout) << p.helpText();
-        return kOk;
-    }
-    if (p.positionalArguments().size() != 1)
-        return usage(kName, QStringLiteral("expected one DIR"), p.helpText());
+    if (auto exit = p.parseOrExit(args, Positionals::exactly(1, QStringLiteral("expected one DIR"))))
+        return *exit;
     const QString dir = p.positionalArguments().first();
     CatalogScanOptions options;
     if (p.isSet(QStringLiteral("threads"))) {
         bool ok = false;
         options.threads = p.value(QStringLiteral("threads")).toInt(&ok);
         if (!ok || options.threads < 1)
-            return usage(kName, QStringLiteral("--threads needs a positive integer"), p.helpText());
+            return p.usage(QStringLiteral("--threads needs a positive integer"));
     }
     if (p.isSet(QStringLiteral("batch"))) {
         bool ok = false;
         options.batchSize = p.value(QStringLiteral("batch")).toInt(&ok);
         if (!ok || options.batchSize < 1)
-            return usage(kName, QStringLiteral("--batch needs a positive integer"), p.helpText());
+            return p.usage(QStringLiteral("--batch needs a positive integer"));
     }
     options.rereadAll = p.isSet(QStringLiteral("reread"));
     options.retryErrors = p.isSet(QStringLiteral("retry-errors"));
-    const bool json = p.isSet(QStringLiteral("json"));
+    const bool json = p.json();
     if (p.isSet(QStringLiteral("progress"))) {
         options.progress = [](const CatalogScanProgress &pr) {
             QTextStream err(stderr);

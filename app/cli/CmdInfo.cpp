@@ -1,20 +1,18 @@
 // solarchip info FILE [--json]: what a map is, where it is, and its pixel statistics.
 #include "app/cli/Command.h"
+#include "app/cli/CommandLine.h"
+#include "app/cli/MapSummaryJson.h"
 
 #include "core/map/MapFile.h"
 #include "core/map/SdoTime.h"
 
-#include <QCommandLineParser>
 #include <QJsonArray>
 #include <QTextStream>
 
-#include <cmath>
 
 namespace solarchip::cli {
 
 namespace {
-
-QJsonValue num(double v) { return std::isfinite(v) ? QJsonValue(v) : QJsonValue(); }
 
 // Things a user should know before trusting the numbers.
 QJsonArray warningsFor(const SdoMap &map, const ImageStats &s)
@@ -33,63 +31,38 @@ QJsonObject infoJson(const SdoMap &map)
 {
     const MapMeta &m = map.meta;
     const ImageStats s = computeStats(map.image);
-    QJsonObject stats{{QStringLiteral("min"), num(s.min)},
-                      {QStringLiteral("max"), num(s.max)},
-                      {QStringLiteral("mean"), num(s.mean)},
-                      {QStringLiteral("std"), num(s.std)},
-                      {QStringLiteral("nan_count"), static_cast<double>(s.nanCount)}};
-    return QJsonObject{
+    QJsonObject o = mapSummaryJson(map, s);
+    // What only `info` shows: where the pixels come from, the observer, and the warnings.
+    const QJsonObject more{
         {QStringLiteral("file"), m.file},
-        {QStringLiteral("instrument"), instrumentName(m.instrument)},
         {QStringLiteral("detector"), m.detector},
-        {QStringLiteral("channel"), m.channel},
         {QStringLiteral("wavelength"), m.wavelength},
-        {QStringLiteral("t_obs"), SdoTime::toIso(m.tObs)},
-        {QStringLiteral("naxis1"), m.naxis1},
-        {QStringLiteral("naxis2"), m.naxis2},
         {QStringLiteral("bitpix"), m.bitpix},
         {QStringLiteral("hdu"), map.source.hdu},
         {QStringLiteral("compression"), map.source.compression},
         {QStringLiteral("ctype1"), m.ctype1},
         {QStringLiteral("ctype2"), m.ctype2},
-        {QStringLiteral("cdelt1"), m.cdelt1},
-        {QStringLiteral("cdelt2"), m.cdelt2},
-        {QStringLiteral("crpix1"), m.crpix1},
-        {QStringLiteral("crpix2"), m.crpix2},
-        {QStringLiteral("crval1"), m.crval1},
-        {QStringLiteral("crval2"), m.crval2},
-        {QStringLiteral("crota2"), m.crota2},
-        {QStringLiteral("rsun_obs"), m.rsunObs},
         {QStringLiteral("dsun_obs"), m.dsunObs},
         {QStringLiteral("hgln_obs"), m.hglnObs},
         {QStringLiteral("hglt_obs"), m.hgltObs},
         {QStringLiteral("crln_obs"), m.crlnObs},
         {QStringLiteral("crlt_obs"), m.crltObs},
-        {QStringLiteral("exptime"), m.exptime},
-        {QStringLiteral("unit"), m.unit},
-        {QStringLiteral("level"), m.level},
         {QStringLiteral("quality"), static_cast<double>(m.quality)},
-        {QStringLiteral("stats"), stats},
         {QStringLiteral("warnings"), warningsFor(map, s)},
     };
+    for (auto it = more.begin(); it != more.end(); ++it)
+        o.insert(it.key(), it.value());
+    return o;
 }
 
 int runInfo(const QStringList &args)
 {
-    QCommandLineParser p;
-    p.setApplicationDescription(QStringLiteral("Print the metadata and pixel statistics of an SDO FITS file."));
-    p.addHelpOption();
-    p.addOption({QStringLiteral("json"), QStringLiteral("Print JSON.")});
+    CommandLine p(QStringLiteral("info"), QStringLiteral("Print the metadata and pixel statistics of an SDO FITS file."));
+    p.addJsonOption();
     p.addPositionalArgument(QStringLiteral("FILE"), QStringLiteral("An AIA or HMI FITS file."), QStringLiteral("FILE..."));
-    if (!p.parse(args))
-        return usage(QStringLiteral("info"), p.errorText(), p.helpText());
-    if (p.isSet(QStringLiteral("help"))) {
-        QTextStream(stdout) << p.helpText();
-        return kOk;
-    }
+    if (auto exit = p.parseOrExit(args, Positionals::atLeast(1, QStringLiteral("no FILE given"))))
+        return *exit;
     const QStringList files = p.positionalArguments();
-    if (files.isEmpty())
-        return usage(QStringLiteral("info"), QStringLiteral("no FILE given"), p.helpText());
 
     int rc = kOk;
     QJsonArray all;
@@ -101,7 +74,7 @@ int runInfo(const QStringList &args)
             continue;
         }
         const QJsonObject o = infoJson(*map);
-        if (p.isSet(QStringLiteral("json"))) {
+        if (p.json()) {
             all.append(o);
             continue;
         }
@@ -123,7 +96,7 @@ int runInfo(const QStringList &args)
         for (const QJsonValue &w : o.value(QStringLiteral("warnings")).toArray())
             out << "  warning: " << w.toString() << Qt::endl;
     }
-    if (p.isSet(QStringLiteral("json"))) {
+    if (p.json()) {
         if (files.size() == 1 && all.size() == 1)
             printJson(all.first().toObject());
         else if (!all.isEmpty())

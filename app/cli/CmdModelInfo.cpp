@@ -2,10 +2,10 @@
 // training provenance, parameter count, content hash); without FILE, the shipped default model. --write-half
 // writes a float16 copy (how the default model is shipped: half the size, same forward to ~1e-3).
 #include "app/cli/Command.h"
+#include "app/cli/CommandLine.h"
 
 #include "models/networks/TrainedModel.h"
 
-#include <QCommandLineParser>
 #include <QCryptographicHash>
 #include <QFile>
 #include <QJsonArray>
@@ -29,21 +29,13 @@ QString fileSha256(const QString &path)
 
 int runModelInfo(const QStringList &args)
 {
-    QCommandLineParser p;
-    p.setApplicationDescription(QStringLiteral("Describe a SolarCHIP model file (default: the shipped default model)."));
-    p.addHelpOption();
-    p.addOption({QStringLiteral("json"), QStringLiteral("Print JSON.")});
+    CommandLine p(kName, QStringLiteral("Describe a SolarCHIP model file (default: the shipped default model)."));
+    p.addJsonOption();
     p.addOption({QStringLiteral("write-half"), QStringLiteral("Write a float16 copy of the model to OUT."), QStringLiteral("OUT")});
     p.addPositionalArgument(QStringLiteral("FILE"), QStringLiteral("Model file (safetensors)."), QStringLiteral("[FILE]"));
-    if (!p.parse(args))
-        return usage(kName, p.errorText(), p.helpText());
-    if (p.isSet(QStringLiteral("help"))) {
-        QTextStream(stdout) << p.helpText();
-        return kOk;
-    }
+    if (auto exit = p.parseOrExit(args, Positionals::atMost(1, QStringLiteral("one FILE at most"))))
+        return *exit;
     const QStringList pos = p.positionalArguments();
-    if (pos.size() > 1)
-        return usage(kName, QStringLiteral("one FILE at most"), p.helpText());
     auto model = pos.isEmpty() ? TrainedModel::loadDefault() : TrainedModel::load(pos.first());
     if (!model)
         return fail(kName, model.error());
@@ -60,7 +52,7 @@ int runModelInfo(const QStringList &args)
                         {QStringLiteral("config"), model->model.config().toJson()},
                         {QStringLiteral("prep"), model->prep.toJson()},
                         {QStringLiteral("training"), model->training}};
-    if (p.isSet(QStringLiteral("json"))) {
+    if (p.json()) {
         printJson(o);
     } else {
         QTextStream out(stdout);

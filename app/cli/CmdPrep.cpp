@@ -2,12 +2,13 @@
 // or co-registration onto another map's frame (--to-frame), written as a float32 FITS file with a correct
 // header. A thin adapter over core/Prep (the GUI and the training pipeline call the same functions).
 #include "app/cli/Command.h"
+#include "app/cli/CommandLine.h"
+#include "app/cli/MapSummaryJson.h"
 
 #include "core/map/FitsWriter.h"
 #include "core/map/Prep.h"
 #include "core/map/SdoTime.h"
 
-#include <QCommandLineParser>
 #include <QElapsedTimer>
 #include <QRegularExpression>
 #include <QTextStream>
@@ -19,8 +20,6 @@ namespace solarchip::cli {
 namespace {
 
 const QString kCmd = QStringLiteral("prep");
-
-QJsonValue num(double v) { return std::isfinite(v) ? QJsonValue(v) : QJsonValue(); }
 
 // "512" -> 512x512, "800x600" -> 800x600. false on anything else.
 bool parseSize(const QString &text, int &w, int &h)
@@ -34,43 +33,14 @@ bool parseSize(const QString &text, int &w, int &h)
     return w > 0 && h > 0 && w <= 32000 && h <= 32000;
 }
 
-QJsonObject mapJson(const SdoMap &map)
-{
-    const MapMeta &m = map.meta;
-    const ImageStats s = computeStats(map.image);
-    return QJsonObject{
-        {QStringLiteral("instrument"), instrumentName(m.instrument)},
-        {QStringLiteral("channel"), m.channel},
-        {QStringLiteral("t_obs"), SdoTime::toIso(m.tObs)},
-        {QStringLiteral("naxis1"), m.naxis1},
-        {QStringLiteral("naxis2"), m.naxis2},
-        {QStringLiteral("cdelt1"), m.cdelt1},
-        {QStringLiteral("cdelt2"), m.cdelt2},
-        {QStringLiteral("crpix1"), m.crpix1},
-        {QStringLiteral("crpix2"), m.crpix2},
-        {QStringLiteral("crval1"), m.crval1},
-        {QStringLiteral("crval2"), m.crval2},
-        {QStringLiteral("crota2"), m.crota2},
-        {QStringLiteral("rsun_obs"), m.rsunObs},
-        {QStringLiteral("exptime"), m.exptime},
-        {QStringLiteral("unit"), m.unit},
-        {QStringLiteral("level"), m.level},
-        {QStringLiteral("stats"), QJsonObject{{QStringLiteral("min"), num(s.min)},
-                                              {QStringLiteral("max"), num(s.max)},
-                                              {QStringLiteral("mean"), num(s.mean)},
-                                              {QStringLiteral("std"), num(s.std)},
-                                              {QStringLiteral("nan_count"), static_cast<double>(s.nanCount)}}},
-    };
-}
+QJsonObject mapJson(const SdoMap &map) { return mapSummaryJson(map, computeStats(map.image)); }
 
 int runPrep(const QStringList &args)
 {
-    QCommandLineParser p;
-    p.setApplicationDescription(QStringLiteral(
+    CommandLine p(kCmd, QStringLiteral(
         "Prepare an SDO map (level 1.5): rotate to solar north, rescale to a plate scale, optionally recentre the\n"
         "disk and divide by the exposure time; or resample it onto the pixel grid of a reference map (--to-frame,\n"
         "e.g. HMI into an AIA frame). Writes float32 FITS with CRPIX/CDELT/CROTA2=0, LVL_NUM 1.5 and HISTORY."));
-    p.addHelpOption();
     p.addPositionalArgument(QStringLiteral("IN"), QStringLiteral("An AIA or HMI FITS file."));
     p.addOption({{QStringLiteral("o"), QStringLiteral("output")}, QStringLiteral("Output FITS file."), QStringLiteral("OUT")});
     p.addOption({QStringLiteral("scale"),
@@ -89,21 +59,13 @@ int runPrep(const QStringList &args)
     p.addOption({QStringLiteral("downsample"),
                  QStringLiteral("Then area-average to PX or WxH (model resolution; NaN-aware)."), QStringLiteral("PX")});
     p.addOption({QStringLiteral("mask-off-disk"), QStringLiteral("Then set pixels outside the solar disk to NaN.")});
-    p.addOption({QStringLiteral("json"), QStringLiteral("Print a JSON summary.")});
-    if (!p.parse(args))
-        return usage(kCmd, p.errorText(), p.helpText());
-    if (p.isSet(QStringLiteral("help"))) {
-        QTextStream(stdout) << p.helpText();
-        return kOk;
-    }
-    const QStringList pos = p.positionalArguments();
-    if (pos.size() != 1)
-        return usage(kCmd, pos.isEmpty() ? QStringLiteral("no IN file given") : QStringLiteral("exactly one IN file"),
-                     p.helpText());
-    const QString in = pos.first();
+    p.addJsonOption(QStringLiteral("Print a JSON summary."));
+    if (auto exit = p.parseOrExit(args, {1, 1, QStringLiteral("no IN file given"), QStringLiteral("exactly one IN file")}))
+        return *exit;
+    const QString in = p.positionalArguments().first();
     const QString out = p.value(QStringLiteral("output"));
     if (out.isEmpty())
-        return usage(kCmd, QStringLiteral("no output file given (-o OUT)"), p.helpText());
+        return p.usage(QStringLiteral("no output file given (-o OUT)"));
 
     PrepOptions opts;
     const QString order = p.value(QStringLiteral("order"));
@@ -112,26 +74,25 @@ int runPrep(const QStringList &args)
     else if (order == QLatin1String("3"))
         opts.interpolation = Interpolation::Cubic;
     else
-        return usage(kCmd, QStringLiteral("--order must be 1 or 3, got '%1'").arg(order), p.helpText());
+        return p.usage(QStringLiteral("--order must be 1 or 3, got '%1'").arg(order));
     bool scaleGiven = p.isSet(QStringLiteral("scale"));
     if (scaleGiven) {
         bool ok = false;
         opts.scale = p.value(QStringLiteral("scale")).toDouble(&ok);
         if (!ok || !(opts.scale > 0) || !std::isfinite(opts.scale))
-            return usage(kCmd, QStringLiteral("--scale must be a positive number of arcsec/px"), p.helpText());
+            return p.usage(QStringLiteral("--scale must be a positive number of arcsec/px"));
     }
     if (p.isSet(QStringLiteral("size")) && !parseSize(p.value(QStringLiteral("size")), opts.width, opts.height))
-        return usage(kCmd, QStringLiteral("--size must be PX or WxH"), p.helpText());
+        return p.usage(QStringLiteral("--size must be PX or WxH"));
     int dsW = 0, dsH = 0;
     if (p.isSet(QStringLiteral("downsample")) && !parseSize(p.value(QStringLiteral("downsample")), dsW, dsH))
-        return usage(kCmd, QStringLiteral("--downsample must be PX or WxH"), p.helpText());
+        return p.usage(QStringLiteral("--downsample must be PX or WxH"));
     opts.recenter = p.isSet(QStringLiteral("recenter"));
     opts.exposureNormalise = p.isSet(QStringLiteral("exposure-normalise"));
     const QString ref = p.value(QStringLiteral("to-frame"));
     if (!ref.isEmpty() && (scaleGiven || p.isSet(QStringLiteral("size")) || opts.recenter))
-        return usage(kCmd, QStringLiteral("--to-frame takes the reference's grid: it cannot be combined with "
-                                          "--scale, --size or --recenter"),
-                     p.helpText());
+        return p.usage(QStringLiteral("--to-frame takes the reference's grid: it cannot be combined with "
+                                      "--scale, --size or --recenter"));
 
     QElapsedTimer total;
     total.start();
@@ -182,7 +143,7 @@ int runPrep(const QStringList &args)
         return fail(kCmd, written.error());
     const double writeS = t.nsecsElapsed() * 1e-9;
 
-    if (p.isSet(QStringLiteral("json"))) {
+    if (p.json()) {
         printJson(QJsonObject{
             {QStringLiteral("input"), in},
             {QStringLiteral("output"), out},

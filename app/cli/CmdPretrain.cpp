@@ -2,11 +2,11 @@
 // Contrastive + reconstruction pretraining (models/Trainer). Metrics stream as JSON lines on stdout and into
 // RUN/metrics.jsonl; SIGINT/SIGTERM checkpoint and stop; --resume continues exactly where the last checkpoint was.
 #include "app/cli/Command.h"
+#include "app/cli/CommandLine.h"
 #include "app/cli/DataCliOptions.h"
 
 #include "models/training/Trainer.h"
 
-#include <QCommandLineParser>
 #include <QFile>
 #include <QFileInfo>
 #include <QJsonDocument>
@@ -32,11 +32,9 @@ struct NumberOption {
 
 int runPretrain(const QStringList &args)
 {
-    QCommandLineParser p;
-    p.setApplicationDescription(QStringLiteral(
+    CommandLine p(kName, QStringLiteral(
         "Pretrain SolarCHIP encoders (contrastive HMI-AIA + reconstruction) on an archive's co-temporal sets.\n"
         "Metrics: JSON lines on stdout and in RUN/metrics.jsonl. Ctrl-C checkpoints and stops; --resume continues."));
-    p.addHelpOption();
     addDataOptions(p, QStringLiteral("hmi,171"));
     p.addOption({QStringLiteral("out"), QStringLiteral("Run folder (checkpoints, metrics, models)."), QStringLiteral("RUN")});
     p.addOption({QStringLiteral("resume"), QStringLiteral("Continue the run in --out from its last checkpoint (its "
@@ -92,23 +90,19 @@ int runPretrain(const QStringList &args)
     };
     for (const NumberOption &n : numbers)
         p.addOption({QLatin1String(n.name), QLatin1String(n.help), QStringLiteral("X"), QLatin1String(n.value)});
-    if (!p.parse(args))
-        return usage(kName, p.errorText(), p.helpText());
-    if (p.isSet(QStringLiteral("help"))) {
-        QTextStream(stdout) << p.helpText();
-        return kOk;
-    }
+    if (auto exit = p.parseOrExit(args))
+        return *exit;
     QMap<QString, double> num;
     for (const NumberOption &n : numbers) {
         bool ok = false;
         const QString name = QLatin1String(n.name);
         num[name] = p.value(name).toDouble(&ok);
         if (!ok)
-            return usage(kName, QStringLiteral("--%1 needs a number, got '%2'").arg(name, p.value(name)), p.helpText());
+            return p.usage(QStringLiteral("--%1 needs a number, got '%2'").arg(name, p.value(name)));
     }
     const QString out = p.value(QStringLiteral("out"));
     if (out.isEmpty())
-        return usage(kName, QStringLiteral("--out RUN is required"), p.helpText());
+        return p.usage(QStringLiteral("--out RUN is required"));
 
     TrainerOptions o;
     o.runDir = out;
@@ -123,7 +117,7 @@ int runPretrain(const QStringList &args)
     if (!resumable) {
         const QString problem = readDataOptions(p, o.data, {QStringLiteral("hmi"), QStringLiteral("171")});
         if (!problem.isEmpty())
-            return usage(kName, problem, p.helpText());
+            return p.usage(problem);
         o.preset = p.value(QStringLiteral("preset"));
         if (o.preset.endsWith(QLatin1String(".json"))) {
             QFile f(o.preset);
@@ -137,12 +131,12 @@ int runPretrain(const QStringList &args)
         if (p.isSet(QStringLiteral("arch"))) {
             o.arch = parseArchitecture(p.value(QStringLiteral("arch")));
             if (!o.arch)
-                return usage(kName, QStringLiteral("--arch must be vit or cnn"), p.helpText());
+                return p.usage(QStringLiteral("--arch must be vit or cnn"));
         }
         o.sharedAia = p.isSet(QStringLiteral("shared-aia"));
         const QString topo = p.value(QStringLiteral("topology"));
         if (topo != QLatin1String("hmi-star") && topo != QLatin1String("all-pairs"))
-            return usage(kName, QStringLiteral("--topology must be hmi-star or all-pairs"), p.helpText());
+            return p.usage(QStringLiteral("--topology must be hmi-star or all-pairs"));
         o.topology = topo == QLatin1String("all-pairs") ? PairTopology::AllPairs : PairTopology::HmiStar;
         o.weights = LossWeights{num["w-rec"], num["w-cls"], num["w-pat"], num["w-int"]};
         o.initFrom = p.value(QStringLiteral("init"));
@@ -170,7 +164,7 @@ int runPretrain(const QStringList &args)
         o.data.split.gapMs = static_cast<qint64>(num["val-gap-hours"] * 3600.0 * 1000.0);
         const auto transform = ModelNormalize::transformFromName(p.value(QStringLiteral("norm")));
         if (!transform)
-            return usage(kName, QStringLiteral("--norm: unknown transform '%1'").arg(p.value(QStringLiteral("norm"))), p.helpText());
+            return p.usage(QStringLiteral("--norm: unknown transform '%1'").arg(p.value(QStringLiteral("norm"))));
         o.data.prep.normalize.transform = *transform;
         o.data.prep.normalize.scale = num["norm-scale"];
         o.data.prep.oversample = static_cast<int>(num["oversample"]);
@@ -178,7 +172,7 @@ int runPretrain(const QStringList &args)
             QString error;
             const QStringList ref = parseChannels(p.value(QStringLiteral("reference")), &error);
             if (!error.isEmpty())
-                return usage(kName, QStringLiteral("--reference: ") + error, p.helpText());
+                return p.usage(QStringLiteral("--reference: ") + error);
             o.data.prep.referenceChannel = ref.first();
         }
         o.augment.maxRotationDeg = p.isSet(QStringLiteral("no-augment")) ? 0.0 : num["max-rotation"];

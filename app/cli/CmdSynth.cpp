@@ -5,13 +5,13 @@
 //   OUT/swpc_flarelist_YYYYMMDD-YYYYMMDD.csv
 // Re-running with the same arguments skips the files that exist (resume after a kill).
 #include "app/cli/Command.h"
+#include "app/cli/CommandLine.h"
 
 #include "core/map/MapMeta.h"
 #include "core/map/SdoTime.h"
 #include "core/synthetic/SyntheticArchiveWriter.h"
 #include "core/synthetic/SyntheticSun.h"
 
-#include <QCommandLineParser>
 #include <QDir>
 #include <QElapsedTimer>
 #include <QFileInfo>
@@ -52,12 +52,10 @@ std::optional<SyntheticRegionSpec> parseRegion(const QString &text, QString &why
 
 int runSynth(const QStringList &args)
 {
-    QCommandLineParser p;
-    p.setApplicationDescription(QStringLiteral(
-        "Write a synthetic SDO archive: AIA level-1 and HMI 720 s files with real JSOC names and header "
-        "conventions, a ground-truth JSON per time step and the flare list in the SWPC CSV layout. "
-        "Deterministic for a seed; re-running with the same arguments resumes."));
-    p.addHelpOption();
+    CommandLine p(kName, QStringLiteral("Write a synthetic SDO archive: AIA level-1 and HMI 720 s files with real "
+                                        "JSOC names and header conventions, a ground-truth JSON per time step and "
+                                        "the flare list in the SWPC CSV layout. Deterministic for a seed; re-running "
+                                        "with the same arguments resumes."));
     p.addPositionalArgument(QStringLiteral("OUT"), QStringLiteral("Output folder (created if missing)."));
     p.addOption({QStringLiteral("start"), QStringLiteral("First time step, ISO UTC (e.g. 2011-06-07T00:00)."), QStringLiteral("ISO")});
     p.addOption({QStringLiteral("days"), QStringLiteral("Span in days (default 1)."), QStringLiteral("N"), QStringLiteral("1")});
@@ -75,25 +73,18 @@ int runSynth(const QStringList &args)
     p.addOption({QStringLiteral("no-noise"), QStringLiteral("No photon/read/magnetogram noise.")});
     p.addOption({QStringLiteral("no-truth"), QStringLiteral("Do not write the ground-truth JSON files.")});
     p.addOption({QStringLiteral("threads"), QStringLiteral("Worker threads (default: all cores)."), QStringLiteral("N"), QStringLiteral("0")});
-    p.addOption({QStringLiteral("json"), QStringLiteral("Progress as JSON lines on stderr, summary as JSON on stdout.")});
+    p.addJsonOption(QStringLiteral("Progress as JSON lines on stderr, summary as JSON on stdout."));
     p.addOption({QStringLiteral("quiet"), QStringLiteral("No progress lines.")});
-    if (!p.parse(args))
-        return usage(kName, p.errorText(), p.helpText());
-    if (p.isSet(QStringLiteral("help"))) {
-        QTextStream(stdout) << p.helpText();
-        return kOk;
-    }
-    const QStringList pos = p.positionalArguments();
-    if (pos.size() != 1)
-        return usage(kName, pos.isEmpty() ? QStringLiteral("no OUT folder given") : QStringLiteral("one OUT folder expected"), p.helpText());
+    if (auto exit = p.parseOrExit(args, {1, 1, QStringLiteral("no OUT folder given"), QStringLiteral("one OUT folder expected")}))
+        return *exit;
     if (!p.isSet(QStringLiteral("start")))
-        return usage(kName, QStringLiteral("--start is required"), p.helpText());
+        return p.usage(QStringLiteral("--start is required"));
 
     SyntheticOptions o;
-    o.outDir = pos.first();
+    o.outDir = p.positionalArguments().first();
     const auto start = SdoTime::parseUserTime(p.value(QStringLiteral("start")));
     if (!start)
-        return usage(kName, QStringLiteral("--start '%1' is not an ISO time").arg(p.value(QStringLiteral("start"))), p.helpText());
+        return p.usage(QStringLiteral("--start '%1' is not an ISO time").arg(p.value(QStringLiteral("start"))));
     o.start = *start;
     bool ok = true;
     auto number = [&](const char *name, double &out) {
@@ -101,7 +92,7 @@ int runSynth(const QStringList &args)
         out = p.value(QString::fromLatin1(name)).toDouble(&good);
         if (!good) {
             ok = false;
-            usage(kName, QStringLiteral("--%1 '%2' is not a number").arg(QLatin1String(name), p.value(QString::fromLatin1(name))), p.helpText());
+            p.usage(QStringLiteral("--%1 '%2' is not a number").arg(QLatin1String(name), p.value(QString::fromLatin1(name))));
         }
     };
     double size = 0, seed = 0, threads = 0;
@@ -114,10 +105,10 @@ int runSynth(const QStringList &args)
     bool seedOk = false;
     o.seed = p.value(QStringLiteral("seed")).toULongLong(&seedOk);
     if (!seedOk)
-        return usage(kName, QStringLiteral("--seed '%1' is not a non-negative integer").arg(p.value(QStringLiteral("seed"))), p.helpText());
+        return p.usage(QStringLiteral("--seed '%1' is not a non-negative integer").arg(p.value(QStringLiteral("seed"))));
     static_cast<void>(seed);
     if (size != std::floor(size))
-        return usage(kName, QStringLiteral("--size must be a whole number of pixels"), p.helpText());
+        return p.usage(QStringLiteral("--size must be a whole number of pixels"));
     o.size = static_cast<int>(size);
     o.threads = static_cast<int>(threads);
     if (p.isSet(QStringLiteral("activity"))) {
@@ -125,20 +116,20 @@ int runSynth(const QStringList &args)
         if (!ok)
             return kUsage;
         if (o.activity < 0)
-            return usage(kName, QStringLiteral("--activity must be >= 0"), p.helpText());
+            return p.usage(QStringLiteral("--activity must be >= 0"));
     }
     o.channels.clear();
     for (const QString &c : p.value(QStringLiteral("channels")).split(QLatin1Char(','), Qt::SkipEmptyParts)) {
         const QString key = canonicalChannel(c);
         if (key.isEmpty())
-            return usage(kName, QStringLiteral("--channels: '%1' is not an SDO channel").arg(c), p.helpText());
+            return p.usage(QStringLiteral("--channels: '%1' is not an SDO channel").arg(c));
         o.channels << key;
     }
     for (const QString &r : p.values(QStringLiteral("region"))) {
         QString why;
         const auto spec = parseRegion(r, why);
         if (!spec)
-            return usage(kName, why, p.helpText());
+            return p.usage(why);
         o.regions << *spec;
     }
     o.randomRegions = !p.isSet(QStringLiteral("no-random-regions"));
@@ -146,9 +137,9 @@ int runSynth(const QStringList &args)
     o.noise = !p.isSet(QStringLiteral("no-noise"));
     o.writeTruth = !p.isSet(QStringLiteral("no-truth"));
     if (Status s = o.validate(); !s)
-        return usage(kName, s.errorString(), p.helpText());
+        return p.usage(s.errorString());
 
-    const bool json = p.isSet(QStringLiteral("json"));
+    const bool json = p.json();
     const bool quiet = p.isSet(QStringLiteral("quiet"));
     QElapsedTimer clock;
     clock.start();

@@ -1,5 +1,7 @@
 #include "app/cli/Command.h"
 
+#include "core/map/SdoTime.h"
+
 #include <QTextStream>
 
 #include <cstdio>
@@ -49,5 +51,7 @@ int usage(const QString &command, const QString &message, const QString &help)
     err << "solarchip " << command << ": " << message << "\n\n" << help << Qt::endl;
     return kUsage;
 }
+
+QJsonValue isoOrNull(const QDateTime &t) { return t.isValid() ? QJsonValue(SdoTime::toIso(t)) : QJsonValue(); }
 
 }  // namespace solarchip::cli

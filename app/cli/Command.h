@@ -1,11 +1,14 @@
 #pragma once
 // The `solarchip` command-line tool: one small file per subcommand, each registering itself here.
-// Subcommands are thin adapters over core/ and models/ (the GUI calls the same engine).
+// Subcommands are thin adapters over core/ and models/ (the GUI calls the same engine); each parses its
+// command line through CommandLine (app/cli/CommandLine.h), which holds the prologue they share.
 
 #include "core/base/Expected.h"
 
+#include <QDateTime>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QJsonValue>
 #include <QString>
 #include <QStringList>
 
@@ -41,5 +44,8 @@ int fail(const QString &command, const QString &message);
 int fail(const QString &command, const Error &error);
 /// Prints a usage error with the parser help and returns kUsage.
 int usage(const QString &command, const QString &message, const QString &help);
+
+/// A time as ISO-8601 UTC, or JSON null when invalid (no observation).
+QJsonValue isoOrNull(const QDateTime &t);
 
 }  // namespace solarchip::cli

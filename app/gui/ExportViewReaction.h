@@ -1,7 +1,7 @@
 #pragma once
 // File > Export view as PNG (with or without overlays) and File > Export map as FITS: the map view the user
 // last clicked in the grid (the first view until then, or the only one when one channel is shown) is written
-// through MapView::exportPng / exportFits, which save atomically (QSaveFile / FitsWriter: temporary file,
+// through MapView::exportPng / exportFits, which save atomically (core/base/AtomicFile: temporary file,
 // then rename), so a failed export never damages a file already there. The dialog lives in onTriggered
 // only; exportTo() does the writing and is what tests call.
 

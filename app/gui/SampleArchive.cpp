@@ -1,5 +1,7 @@
 #include "app/gui/SampleArchive.h"
 
+#include "core/base/AtomicFile.h"
+#include "core/base/ThreadPriority.h"
 #include "core/map/SdoTime.h"
 #include "core/synthetic/SyntheticArchiveWriter.h"
 #include "core/base/ThreadBudget.h"
@@ -11,7 +13,6 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QPointer>
-#include <QSaveFile>
 #include <QStandardPaths>
 #include <QtConcurrent>
 
@@ -99,9 +100,8 @@ Expected<SyntheticSummary> SampleArchive::ensureBlocking(const QString &dir,
         return summary.error();
     if (summary->cancelled)
         return *summary;
-    QSaveFile stamp(stampPath(dir));
-    if (!stamp.open(QIODevice::WriteOnly) || stamp.write(manifestBytes()) < 0 || !stamp.commit())
-        return Error{stampPath(dir), stamp.errorString()};
+    if (Status s = writeFileAtomically(stampPath(dir), manifestBytes()); !s)
+        return s.error();
     return *summary;
 }
 

@@ -1,9 +1,11 @@
 #include "app/gui/WindowCapture.h"
 
+#include "core/base/AtomicFile.h"
+
+#include <QBuffer>
 #include <QCoreApplication>
 #include <QOpenGLWidget>
 #include <QPainter>
-#include <QSaveFile>
 #include <QWidget>
 
 namespace solarchip {
@@ -31,14 +33,12 @@ Status WindowCapture::save(QWidget *window, const QString &path)
     const QImage image = grab(window);
     if (image.isNull())
         return Error{path, QCoreApplication::translate("solarchip::WindowCapture", "the window could not be rendered")};
-    QSaveFile file(path);
-    if (!file.open(QIODevice::WriteOnly))
-        return Error{path, file.errorString()};
-    if (!image.save(&file, "PNG"))
+    QByteArray png;
+    QBuffer buffer(&png);
+    buffer.open(QIODevice::WriteOnly);
+    if (!image.save(&buffer, "PNG"))
         return Error{path, QCoreApplication::translate("solarchip::WindowCapture", "could not encode the PNG")};
-    if (!file.commit())
-        return Error{path, file.errorString()};
-    return Status::success();
+    return writeFileAtomically(path, png);
 }
 
 }  // namespace solarchip

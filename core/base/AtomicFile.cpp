@@ -53,9 +53,12 @@ Expected<QString> AtomicFile::reserveName()
 Expected<QString> AtomicFile::create(bool keepOpen)
 {
     discard();
-    const QFileInfo target(m_path);
     if (m_path.isEmpty())
         return Error{m_path, QStringLiteral("no file name given")};
+    // A link is written through, as QSaveFile does: the file it points at is replaced, the link stays a link.
+    const QFileInfo given(m_path);
+    m_target = given.isSymLink() ? given.symLinkTarget() : m_path;
+    const QFileInfo target(m_target);
     if (target.isDir())
         return Error{m_path, QStringLiteral("is a folder")};
     const QString dir = target.absolutePath();
@@ -65,12 +68,19 @@ Expected<QString> AtomicFile::create(bool keepOpen)
         if (!QDir().mkpath(dir))
             return Error{m_path, QStringLiteral("cannot create the folder %1").arg(dir)};
     }
+    // A replaced file keeps its permission bits (a file the user made private stays private); the temporary is
+    // created with them already, so its bytes are never readable by more people than the old file's.
+    // (Applied at commit(): until then the owner must be able to write it, also through another writer's path.)
+    struct stat old;
+    m_keepMode = ::stat(QFile::encodeName(m_target).constData(), &old) == 0 && S_ISREG(old.st_mode);
+    m_mode = m_keepMode ? (old.st_mode & 07777) : 0;
     // O_EXCL on a fresh 64-bit random name: concurrent writers of one path never share a temporary.
     for (int attempt = 0; attempt < 16; ++attempt) {
-        const QString tmp = QStringLiteral("%1/.%2.tmp-%3").arg(dir, target.fileName())
-                                .arg(QRandomGenerator::system()->generate64(), 16, 16, QLatin1Char('0'));
+        // (Concatenated, not .arg(): a '%1' in a file name must stay as it is.)
+        const QString tmp = dir + QStringLiteral("/.") + target.fileName() + QStringLiteral(".tmp-")
+                            + QStringLiteral("%1").arg(QRandomGenerator::system()->generate64(), 16, 16, QLatin1Char('0'));
         const int fd = ::open(QFile::encodeName(tmp).constData(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC,
-                              m_options.permissions);
+                              m_keepMode ? 0600 : m_options.permissions);
         if (fd < 0) {
             if (errno == EEXIST)
                 continue;
@@ -94,7 +104,7 @@ Expected<QString> AtomicFile::create(bool keepOpen)
 Status AtomicFile::write(const QByteArray &bytes)
 {
     if (m_fd < 0)
-        return Error{m_path, QStringLiteral("internal: write() before open(true)")};
+        return Error{m_path, QStringLiteral("internal: write() before open()")};
     qint64 done = 0;
     while (done < bytes.size()) {
         const ssize_t n = ::write(m_fd, bytes.constData() + done, static_cast<size_t>(bytes.size() - done));
@@ -124,6 +134,11 @@ Status AtomicFile::commit()
         const int e = errno;
         return fail(QStringLiteral("the temporary %1 was not written: %2").arg(m_tmp, errnoText(e)));
     }
+    if (m_keepMode && ::fchmod(fd, m_mode) != 0) {
+        const int e = errno;
+        ::close(fd);
+        return fail(QStringLiteral("cannot give the new file the old one's permissions: %1").arg(errnoText(e)));
+    }
     if (::fsync(fd) != 0) {
         const int e = errno;
         ::close(fd);
@@ -134,12 +149,12 @@ Status AtomicFile::commit()
         const int e = errno;
         return fail(QStringLiteral("close failed, the old file is unchanged: %1").arg(errnoText(e)));
     }
-    if (::rename(tmpName.constData(), QFile::encodeName(m_path).constData()) != 0) {
+    if (::rename(tmpName.constData(), QFile::encodeName(m_target).constData()) != 0) {
         const int e = errno;
         return fail(QStringLiteral("cannot move the finished file into place: %1").arg(errnoText(e)));
     }
     m_tmp.clear();
-    syncFolder(QFileInfo(m_path).absolutePath());
+    syncFolder(QFileInfo(m_target).absolutePath());
     return Status::success();
 }
 

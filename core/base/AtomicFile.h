@@ -3,6 +3,8 @@
 // fsync of the file, rename over the target, fsync of the folder. A crash, a kill or a full disk leaves either
 // the old file or the new one, never a torn one; two threads or processes writing the same path each rename a
 // complete file of their own (the last rename wins), never a mix. Every failure names the file and the step.
+// As QSaveFile did for the writers that used it: a replaced file keeps its permission bits, and a symbolic link
+// is written through (the file it points to is replaced; the link stays).
 //
 // Two forms: writeFileAtomically() for bytes in memory (JSON, CSV, checkpoints, manifests), and AtomicFile for
 // writers that must fill a file through a path of their own (CFITSIO): reserveName() gives the temporary, the caller
@@ -17,7 +19,7 @@ namespace solarchip {
 
 struct AtomicWriteOptions {
     bool createFolder = false;  // make the target's folder (and its parents) when missing
-    int permissions = 0644;     // mode of the new file (before the umask)
+    int permissions = 0644;     // mode of a new file (before the umask); a replaced file keeps its own
 };
 
 Status writeFileAtomically(const QString &path, const QByteArray &bytes, const AtomicWriteOptions &options = {});
@@ -54,10 +56,13 @@ private:
     Expected<QString> create(bool keepOpen);
     Error fail(const QString &what);
 
-    QString m_path;
+    QString m_path;    // as given: errors name it
+    QString m_target;  // what is replaced: m_path, or the file a link at m_path points to
     AtomicWriteOptions m_options;
     QString m_tmp;
     int m_fd = -1;
+    bool m_keepMode = false;  // the target exists: the new file gets its permission bits (m_mode)
+    unsigned m_mode = 0;
 };
 
 }  // namespace solarchip

@@ -1,9 +1,10 @@
 #include "core/map/Scaling.h"
 
+#include "core/base/AtomicFile.h"
+
 #include <QFile>
 #include <QJsonArray>
 #include <QJsonDocument>
-#include <QSaveFile>
 
 #include <opencv2/core.hpp>
 
@@ -635,13 +636,7 @@ Expected<ModelNormalize> ModelNormalize::fromJson(const QJsonObject &o, const QS
 
 Status ModelNormalize::save(const QString &path) const
 {
-    QSaveFile f(path);
-    if (!f.open(QIODevice::WriteOnly))
-        return Error{path, QStringLiteral("cannot write: %1").arg(f.errorString())};
-    f.write(QJsonDocument(toJson()).toJson(QJsonDocument::Indented));
-    if (!f.commit())
-        return Error{path, QStringLiteral("cannot write: %1").arg(f.errorString())};
-    return Status::success();
+    return writeFileAtomically(path, QJsonDocument(toJson()).toJson(QJsonDocument::Indented));
 }
 
 Expected<ModelNormalize> ModelNormalize::load(const QString &path)

@@ -1,10 +1,11 @@
 #include "models/data/DatasetCache.h"
 
+#include "core/base/AtomicFile.h"
+
 #include <QCryptographicHash>
 #include <QDir>
 #include <QFile>
 #include <QFileInfo>
-#include <QSaveFile>
 #include <QStandardPaths>
 #include <QtEndian>
 
@@ -110,10 +111,6 @@ Status TensorCache::put(const QString &key, const Image &image) const
     if (!enabled())
         return Status::success();
     const QString path = entryPath(key);
-    if (!QDir().mkpath(QFileInfo(path).absolutePath())) {
-        ++m_errors;
-        return Error{path, QStringLiteral("cannot create the cache folder")};
-    }
     const QByteArray keyBytes = key.toUtf8();
     QByteArray buf(kHeaderBytes + keyBytes.size() + static_cast<qsizetype>(image.size() * sizeof(float)), Qt::Uninitialized);
     std::memcpy(buf.data(), kMagic, 4);
@@ -123,11 +120,10 @@ Status TensorCache::put(const QString &key, const Image &image) const
     qToLittleEndian<quint32>(static_cast<quint32>(keyBytes.size()), buf.data() + 16);
     std::memcpy(buf.data() + kHeaderBytes, keyBytes.constData(), keyBytes.size());
     std::memcpy(buf.data() + kHeaderBytes + keyBytes.size(), image.data(), image.size() * sizeof(float));
-    // QSaveFile writes a temporary beside the target, fsyncs it and renames it over the target on commit.
-    QSaveFile f(path);
-    if (!f.open(QIODevice::WriteOnly) || f.write(buf) != buf.size() || !f.commit()) {
+    // Two loader threads may store the same entry at once: each renames a complete file of its own.
+    if (Status s = writeFileAtomically(path, buf, AtomicWriteOptions{.createFolder = true}); !s) {
         ++m_errors;
-        return Error{path, QStringLiteral("cannot write the cache entry: ") + f.errorString()};
+        return Error{path, QStringLiteral("cannot write the cache entry: ") + s.error().message};
     }
     ++m_writes;
     return Status::success();

@@ -1,5 +1,6 @@
 #include "models/embeddings/EmbeddingStore.h"
 
+#include "core/base/AtomicFile.h"
 #include "models/detail/Guarded.h"
 #include "models/networks/SafetensorsFile.h"
 
@@ -9,7 +10,6 @@
 #include <QFloat16>
 #include <QJsonArray>
 #include <QJsonDocument>
-#include <QSaveFile>
 
 #include <cstring>
 
@@ -51,11 +51,7 @@ EmbeddingStoreInfo infoFromJson(const QJsonObject &j)
 
 Status writeJsonAtomically(const QString &path, const QJsonObject &o)
 {
-    QSaveFile f(path);  // temporary + fsync + rename on commit
-    const QByteArray bytes = QJsonDocument(o).toJson();
-    if (!f.open(QIODevice::WriteOnly) || f.write(bytes) != bytes.size() || !f.commit())
-        return Error{path, QStringLiteral("cannot write: ") + f.errorString()};
-    return Status::success();
+    return writeFileAtomically(path, QJsonDocument(o).toJson());
 }
 
 }  // namespace

@@ -1,19 +1,14 @@
 #include "models/networks/SafetensorsFile.h"
 
-#include <QDir>
+#include "core/base/AtomicFile.h"
+
 #include <QFile>
-#include <QFileInfo>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
-#include <QRandomGenerator>
 
 #include <bit>
-#include <cerrno>
-#include <cstdio>
 #include <cstring>
-#include <fcntl.h>
-#include <unistd.h>
 
 static_assert(std::endian::native == std::endian::little, "safetensors I/O assumes a little-endian host");
 
@@ -230,45 +225,7 @@ QByteArray SafetensorsFile::serialize() const
 
 Status SafetensorsFile::write(const QString &path) const
 {
-    const QByteArray bytes = serialize();
-    const QFileInfo info(path);
-    const QString dir = info.absolutePath();
-    if (!QDir().mkpath(dir))
-        return Error{path, QStringLiteral("cannot create the folder ") + dir};
-    const QString tmp = QStringLiteral("%1/.%2.tmp-%3").arg(dir, info.fileName()).arg(QRandomGenerator::global()->generate(), 8, 16, QLatin1Char('0'));
-    const QByteArray tmpName = QFile::encodeName(tmp);
-    const int fd = ::open(tmpName.constData(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-    if (fd < 0)
-        return Error{path, QStringLiteral("cannot create a temporary file: ") + QString::fromLocal8Bit(std::strerror(errno))};
-    qsizetype done = 0;
-    while (done < bytes.size()) {
-        const ssize_t n = ::write(fd, bytes.constData() + done, static_cast<size_t>(bytes.size() - done));
-        if (n < 0) {
-            if (errno == EINTR)
-                continue;
-            const QString why = QString::fromLocal8Bit(std::strerror(errno));
-            ::close(fd);
-            ::unlink(tmpName.constData());
-            return Error{path, QStringLiteral("write failed (%1); the previous file, if any, is untouched").arg(why)};
-        }
-        done += n;
-    }
-    if (::fsync(fd) != 0 || ::close(fd) != 0) {
-        const QString why = QString::fromLocal8Bit(std::strerror(errno));
-        ::unlink(tmpName.constData());
-        return Error{path, QStringLiteral("could not flush to disk (%1); the previous file, if any, is untouched").arg(why)};
-    }
-    if (std::rename(tmpName.constData(), QFile::encodeName(info.absoluteFilePath()).constData()) != 0) {
-        const QString why = QString::fromLocal8Bit(std::strerror(errno));
-        ::unlink(tmpName.constData());
-        return Error{path, QStringLiteral("cannot replace the file: ") + why};
-    }
-    const int dfd = ::open(QFile::encodeName(dir).constData(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    if (dfd >= 0) {  // make the rename itself durable
-        ::fsync(dfd);
-        ::close(dfd);
-    }
-    return Status::success();
+    return writeFileAtomically(path, serialize(), AtomicWriteOptions{.createFolder = true});
 }
 
 bool looksLikeSafetensors(const QString &path)

@@ -1,12 +1,13 @@
 #include "models/networks/TrainedModel.h"
 
+#include "core/base/AtomicFile.h"
+
 #include "core/map/MapMeta.h"
 #include "models/detail/Guarded.h"
 #include "models/networks/SafetensorsFile.h"
 #include "models/networks/detail/TensorIo.h"
 
 #include <QCoreApplication>
-#include <QFile>
 #include <QFileInfo>
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -124,12 +125,16 @@ Status saveTrainedModel(const SolarChipModel &model, const QStringList &channels
         // so this stays right if that format changes), read back, and the dataset facts added next to it.
         SafetensorsFile f;
         {
-            const QString tmp = path + QStringLiteral(".model-tmp");
-            Status s = model.save(tmp);
+            // A scratch file with a unique temporary's name beside the target (two savers of one path never
+            // share it; a killed run's leftover is recognisably a temporary), removed when `scratch` goes.
+            AtomicFile scratch(path, AtomicWriteOptions{.createFolder = true});
+            auto tmp = scratch.reserveName();
+            if (!tmp)
+                return tmp.error();
+            Status s = model.save(*tmp);
             if (!s)
                 return s;
-            auto written = SafetensorsFile::read(tmp);
-            QFile::remove(tmp);
+            auto written = SafetensorsFile::read(*tmp);
             if (!written)
                 return written.error();
             f = std::move(*written);

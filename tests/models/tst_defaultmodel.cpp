@@ -5,7 +5,6 @@
 // turns this test red until the expectation is updated.
 #include "TestSupport.h"
 
-#include <QCryptographicHash>
 #include <QFile>
 #include <QJsonObject>
 #include <QtTest>
@@ -16,14 +15,11 @@ namespace {
 
 const char *kModelFile = "models/default/solarchip-tiny-default.safetensors";
 
+// The file's SHA-256 as coreutils computes it (independent of the hashing in `solarchip model-info`).
 QString sha256Of(const QString &path)
 {
-    QFile f(path);
-    if (!f.open(QIODevice::ReadOnly))
-        return {};
-    QCryptographicHash h(QCryptographicHash::Sha256);
-    h.addData(&f);
-    return QString::fromLatin1(h.result().toHex());
+    const ProcessResult r = run(QStringLiteral("sha256sum"), {QStringLiteral("--"), path}, 60000);
+    return r.exitCode == 0 ? QString::fromLatin1(r.out.left(64)) : QString();
 }
 
 }  // namespace
@@ -45,6 +41,7 @@ void TestDefaultModel::embeddedModelIsTheCommittedFile()
     QVERIFY2(r.exitCode == 0, r.err.constData());
     const QJsonObject o = parseJson(r.out).object();
     const QString sha = sha256Of(committed);
+    QVERIFY2(sha.size() == 64, "sha256sum (coreutils) failed");
     QCOMPARE(o.value(QStringLiteral("file_sha256")).toString(), sha);
     // The card names the file's hash, so a retrained model without an updated card fails here.
     QFile card(sourceDir() + QStringLiteral("/models/default/MODEL_CARD.md"));

@@ -1,0 +1,55 @@
+#pragma once
+// One subcommand's command line. Every `solarchip` subcommand starts the same way: a parser with its
+// description and --help, often --json; parse; print --help and stop (exit 0); stop on a parse error or a wrong
+// number of positional arguments with a usage error (the message, then the help, on stderr; exit 2). This class
+// does that once. A subcommand adds its own options and reads them through the QCommandLineParser interface,
+// and reports a bad value found later with usage().
+
+#include <QCommandLineParser>
+#include <QString>
+#include <QStringList>
+
+#include <limits>
+#include <optional>
+
+namespace solarchip::cli {
+
+/// How many positional arguments a subcommand takes, and the usage message when there are fewer or more.
+struct Positionals {
+    int min = 0;
+    int max = std::numeric_limits<int>::max();
+    QString tooFew;
+    QString tooMany;  // empty: tooFew
+
+    /// Exactly `n` (one message either way).
+    static Positionals exactly(int n, const QString &message) { return {n, n, message, message}; }
+    /// `n` or more.
+    static Positionals atLeast(int n, const QString &message) { return {n, std::numeric_limits<int>::max(), message, {}}; }
+    /// `n` at most.
+    static Positionals atMost(int n, const QString &message) { return {0, n, {}, message}; }
+};
+
+class CommandLine : public QCommandLineParser {
+public:
+    /// `command` as typed after "solarchip" ("prep", "bench jp2"): every message starts "solarchip <command>: ".
+    CommandLine(QString command, const QString &description);
+
+    const QString &command() const { return m_command; }
+
+    /// Adds --json; `help` says what it prints.
+    void addJsonOption(const QString &help = QStringLiteral("Print JSON."));
+    bool json() const;
+
+    /// Parses `args` (args[0] is "solarchip <command>"). Returns the exit code when the subcommand is finished
+    /// already: kOk after printing --help, kUsage after a parse error or a wrong positional count. std::nullopt:
+    /// go on.
+    std::optional<int> parseOrExit(const QStringList &args, const Positionals &positionals = {});
+
+    /// Prints "solarchip <command>: <message>" and the help to stderr; returns kUsage.
+    int usage(const QString &message) const;
+
+private:
+    QString m_command;
+};
+
+}  // namespace solarchip::cli
