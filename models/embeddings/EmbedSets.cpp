@@ -3,6 +3,7 @@
 #include "models/data/DatasetLoader.h"
 #include "models/networks/ModelConfig.h"
 
+#include <cmath>
 #include <cstring>
 
 namespace solarchip {
@@ -18,6 +19,25 @@ Expected<DatasetOptions> datasetOptionsFor(const TrainedModel &model, const Data
             return Error{model.path, QStringLiteral("the model has no channel '%1' (it has %2)").arg(c, model.channels.join(u','))};
     o.selection.channels = wanted;
     return o;
+}
+
+double diskRadiusModelPixels(const ObservationSet &set, const PrepSpec &prep)
+{
+    // The member the Dataset builds its common frame on: prep.referenceChannel, else the first AIA member.
+    int ref = prep.referenceChannel.isEmpty() ? -1 : static_cast<int>(set.channels.indexOf(prep.referenceChannel));
+    for (int i = 0; ref < 0 && i < set.members.size(); ++i)
+        if (set.members[i].instrument == QLatin1String("AIA"))
+            ref = i;
+    if (ref < 0)
+        ref = 0;
+    if (ref >= set.members.size())
+        return 0;
+    const Observation &o = set.members[ref];
+    const double plate = 0.5 * (std::abs(o.cdelt1) + std::abs(o.cdelt2));
+    const int side = std::max(o.naxis1, o.naxis2);
+    if (!(plate > 0) || side <= 0 || !(o.rsunObs > 0) || prep.resolution <= 0)
+        return 0;
+    return o.rsunObs / (plate * side / prep.resolution);
 }
 
 ChannelEmbeddings channelFromRecords(const std::vector<EmbeddingRecord> &records, int channelIndex, int channels,
@@ -53,8 +73,9 @@ Status encodeSets(const TrainedModel &model, const Dataset &dataset, Split split
     }
     std::vector<SampleRequest> req;
     for (int i : indices)
-        req.push_back({i, false, 0});
-    SampleLoader loader(dataset, split, req, AugmentSpec{}, options.workers, std::max(2, 2 * options.batch));
+        req.push_back({i, options.augment.has_value(), options.augmentSeed + static_cast<quint64>(i)});
+    SampleLoader loader(dataset, split, req, options.augment.value_or(AugmentSpec{}), options.workers,
+                        std::max(2, 2 * options.batch));
     const int batch = std::max(1, options.batch);
     const int side = model.prep.resolution;
     const std::size_t plane = static_cast<std::size_t>(side) * side;
@@ -97,6 +118,8 @@ Status encodeSets(const TrainedModel &model, const Dataset &dataset, Split split
                 onWarning(s->sample.errorString());
             continue;
         }
+        if (options.onSample)
+            options.onSample(*s->sample);
         pending.push_back(std::move(*s->sample));
         if (static_cast<int>(pending.size()) == batch) {
             Status st = flush();

@@ -10,6 +10,7 @@
 #include "models/networks/TrainedModel.h"
 
 #include <functional>
+#include <optional>
 #include <vector>
 
 namespace solarchip {
@@ -17,6 +18,12 @@ namespace solarchip {
 struct EncodeOptions {
     int batch = 8;    ///< sets encoded together
     int workers = 2;  ///< loader threads preparing sets
+    /// When set, every set gets the dataset's joint augmentation drawn from augmentSeed + its index (the same
+    /// transform for all channels of a set; eval-align's rotation probe).
+    std::optional<AugmentSpec> augment;
+    quint64 augmentSeed = 0;
+    /// Called with each prepared sample (normalised planes) before it is encoded, in order (reference baselines).
+    std::function<void(const Sample &)> onSample;
 };
 
 /// DatasetOptions that prepare sets exactly as `model` was trained (prep spec, channels). `channels` may pick a
@@ -29,6 +36,11 @@ Expected<DatasetOptions> datasetOptionsFor(const TrainedModel &model, const Data
 Status encodeSets(const TrainedModel &model, const Dataset &dataset, Split split, const std::vector<int> &indices,
                   const EncodeOptions &options, const std::function<Status(std::vector<EmbeddingRecord> &&)> &sink,
                   const std::function<void(const QString &)> &onWarning = {});
+
+/// The apparent solar radius in model pixels on the prepared (disk-centred) frame of `set`: the reference
+/// member's RSUN_OBS over its plate scale times its side / prep.resolution (Dataset's common frame). 0 when the
+/// metadata lack the radius or the plate scale. The one place eval-align's on-disk cells come from.
+double diskRadiusModelPixels(const ObservationSet &set, const PrepSpec &prep);
 
 /// The embeddings of one dataset channel from records made by encodeSets().
 ChannelEmbeddings channelFromRecords(const std::vector<EmbeddingRecord> &records, int channelIndex, int channels,
