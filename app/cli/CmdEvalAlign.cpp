@@ -69,6 +69,9 @@ int runEvalAlign(const QStringList &args)
                                                          "on-disk cells, baselines, rotation probe). With --suite, "
                                                          "--min-spacing-hours is the spacing of the cls_*_spaced sets (default "
                                                          "648) and does not thin the other questions' sets.")});
+    p.addOption({QStringLiteral("daily-sets"), QStringLiteral("--suite: the per-day questions use N consecutive daily sets from the "
+                                                              "start (default 0: the evaluated sets)."), QStringLiteral("N"),
+                 QStringLiteral("0")});
     if (!p.parse(args))
         return usage(kName, p.errorText(), p.helpText());
     if (p.isSet(QStringLiteral("help"))) {
@@ -178,14 +181,16 @@ int runEvalAlign(const QStringList &args)
         so.minSpacingHours = spacedHours;
         so.untrainedSeed = p.value(QStringLiteral("seed")).toULongLong();
         so.batch = eo.batch;
+        so.dailySets = std::max(0, p.value(QStringLiteral("daily-sets")).toInt());
         if (!(so.minSpacingHours > 0))
             return usage(kName, QStringLiteral("--min-spacing-hours must be positive with --suite"), p.helpText());
-        auto suite = runEvalSuite(*model, *ds, candidates, indices, so, &skipped);
+        long long suiteSkipped = 0;
+        auto suite = runEvalSuite(*model, *ds, candidates, indices, so, &suiteSkipped);
         if (!suite)
             return fail(kName, suite.error());
         for (auto it = suite->begin(); it != suite->end(); ++it)
             o.insert(it.key(), it.value());
-        o.insert(QStringLiteral("skipped"), static_cast<double>(skipped));
+        o.insert(QStringLiteral("suite_skipped"), static_cast<double>(suiteSkipped));
     }
     o.insert(QStringLiteral("seconds"), clock.elapsed() / 1000.0);
     if (p.isSet(QStringLiteral("json"))) {

@@ -9,6 +9,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <map>
 #include <memory>
 
@@ -52,9 +53,26 @@ std::map<qint64, int> positionsByTime(const std::vector<EmbeddingRecord> &record
 }  // namespace
 
 Expected<QJsonObject> runEvalSuite(const TrainedModel &model, const Dataset &dataset, const std::vector<int> &candidates,
-                                   const std::vector<int> &evaluated, const SuiteRunOptions &options, long long *skipped)
+                                   const std::vector<int> &evaluatedIn, const SuiteRunOptions &options, long long *skipped)
 {
     const auto &sets = dataset.sets(Split::All);
+    std::vector<int> evaluated = evaluatedIn;
+    if (options.dailySets > 0) {
+        evaluated.clear();
+        std::vector<int> byTime = candidates;
+        std::stable_sort(byTime.begin(), byTime.end(),
+                         [&](int x, int y) { return sets[x].referenceTimeMs < sets[y].referenceTimeMs; });
+        qint64 lastDay = std::numeric_limits<qint64>::min();
+        for (int i : byTime) {
+            const qint64 day = sets[i].referenceTimeMs / kDayMs;  // UTC day number
+            if (day == lastDay)
+                continue;
+            evaluated.push_back(i);
+            lastDay = day;
+            if (static_cast<int>(evaluated.size()) == options.dailySets)
+                break;
+        }
+    }
     const auto &cfg = model.model.config().backbone;
     const int grid = cfg.gridSize(), patches = cfg.patchCount(), dim = cfg.contrastiveDim;
 
@@ -173,7 +191,7 @@ Expected<QJsonObject> runEvalSuite(const TrainedModel &model, const Dataset &dat
                      kind == 0 ? QStringLiteral("rank matching of global statistics: total |HMI| against total AIA "
                                                 "(normalised input values), per cell the cell means")
                                : QStringLiteral("pooled layout: |HMI| and AIA pooled to the token grid minus the set "
-                                                "mean (CLS), each cell's own 4x4-pooled block minus its mean (cells); cosine"));
+                                                "mean (CLS), each cell's own block pooled to at most 4x4 minus its mean (cells); cosine"));
             baselines.insert(kind == 0 ? QStringLiteral("global_statistics") : QStringLiteral("pooled_layout"), r);
         }
     }
@@ -217,6 +235,7 @@ Expected<QJsonObject> runEvalSuite(const TrainedModel &model, const Dataset &dat
                                                                       "and plate scale of the reference member)")},
                            {QStringLiteral("sets_encoded"), static_cast<int>(records->size())},
                            {QStringLiteral("sets_evaluated"), static_cast<int>(in.evaluated.size())},
+                           {QStringLiteral("daily_sets"), options.dailySets},
                            {QStringLiteral("sets_spaced"), static_cast<int>(in.spaced.size())},
                            {QStringLiteral("sets_with_on_disk_cells"), onDiskKnown},
                            {QStringLiteral("min_spacing_hours"), options.minSpacingHours},

@@ -18,6 +18,10 @@ struct SuiteRunOptions {
     double minSpacingHours = 648;   ///< C2: sets at least this far apart
     double otherTimeDays = 13.6;    ///< patch_top1_other_time_ondisk: the partner this far away (half a rotation)
     double otherTimeToleranceDays = 2.0;
+    /// > 0: the per-day questions (C1, C3, P1, P2, patch) use this many consecutive daily sets (the first
+    /// held-out set of each UTC day, from the start) instead of `evaluated`; the spaced and other-time sets
+    /// still come from every candidate. Lets one run answer both kinds on a multi-year archive.
+    int dailySets = 0;
     quint64 untrainedSeed = 0;
     int batch = 8;
 };

@@ -434,7 +434,11 @@ void TestEvalSuite::cliSuiteOnSyntheticArchive()
     QCOMPARE(o.value(QStringLiteral("pat_day_top1_n")).toInt(), 2 * 18 * 4);
 
     // 100 h spacing: days 0, 5, 10, 15 -> 4 spaced sets; top-1 and MRR exist, recall@5 among 4 does not.
-    const QJsonObject s = suite({QStringLiteral("--min-spacing-hours"), QStringLiteral("100")});
+    // --daily-sets 10: the per-day questions on the first 10 days only.
+    const QJsonObject s = suite({QStringLiteral("--min-spacing-hours"), QStringLiteral("100"), QStringLiteral("--daily-sets"),
+                                 QStringLiteral("10")});
+    QCOMPARE(s.value(QStringLiteral("suite")).toObject().value(QStringLiteral("sets_evaluated")).toInt(), 10);
+    QCOMPARE(s.value(QStringLiteral("day_top1_by_patches_n")).toInt(), 2 * 10);
     QCOMPARE(s.value(QStringLiteral("suite")).toObject().value(QStringLiteral("sets_spaced")).toInt(), 4);
     QVERIFY(s.value(QStringLiteral("cls_top1_spaced")).isDouble());
     QCOMPARE(s.value(QStringLiteral("cls_top1_spaced_n")).toInt(), 8);
