@@ -1,9 +1,10 @@
 #pragma once
-// What the timeline strip shows: for each channel, the sorted times of its observations, and counts of them in
-// equal bins over any time range (one bin per few pixels at whatever zoom). Times are milliseconds since the
-// Unix epoch, UTC. Counting is two binary searches per bin, so zooming and dragging never touch the catalog.
+// What the timeline strip shows, as a Qt model: a core TimeIndex (per-channel observation times, counts per
+// bin, neighbours of a time) plus the changed() signal the strip repaints on. Everything it answers is the
+// index's (core/archive/TimeIndex.h); this class only tells the views when the index was replaced.
 
-#include <QDateTime>
+#include "core/archive/TimeIndex.h"
+
 #include <QHash>
 #include <QObject>
 #include <QStringList>
@@ -18,32 +19,33 @@ public:
 
     /// Replaces all data. Times need not be sorted. Channels are shown in knownChannels() order.
     void setObservations(const QHash<QString, QVector<qint64>> &timesByChannel);
+    void setIndex(TimeIndex index);
     void clear();
+    const TimeIndex &index() const { return m_index; }
 
-    bool isEmpty() const { return m_channels.isEmpty(); }
-    QStringList channels() const { return m_channels; }
+    bool isEmpty() const { return m_index.isEmpty(); }
+    QStringList channels() const { return m_index.channels(); }
     /// Sorted times of one channel (empty for an unknown channel).
-    const QVector<qint64> &times(const QString &channel) const;
+    const QVector<qint64> &times(const QString &channel) const { return m_index.times(channel); }
     /// Earliest and latest observation over all channels (0 when empty).
-    qint64 first() const { return m_first; }
-    qint64 last() const { return m_last; }
+    qint64 first() const { return m_index.first(); }
+    qint64 last() const { return m_index.last(); }
 
     /// Observations of `channel` with from <= t < to.
-    int count(const QString &channel, qint64 from, qint64 to) const;
-    /// Counts in `n` bins splitting [from, to): bin i holds from + ceil(i*(to-from)/n) <= t < the next edge, i.e.
-    /// the bin of t is floor((t - from) * n / (to - from)).
-    QVector<int> bins(const QString &channel, qint64 from, qint64 to, int n) const;
+    int count(const QString &channel, qint64 from, qint64 to) const { return m_index.count(channel, from, to); }
+    /// Counts in `n` bins splitting [from, to) (TimeIndex::bins).
+    QVector<int> bins(const QString &channel, qint64 from, qint64 to, int n) const
+    {
+        return m_index.bins(channel, from, to, n);
+    }
     /// Start of bin i as used by bins().
-    static qint64 binEdge(qint64 from, qint64 to, int n, int i);
+    static qint64 binEdge(qint64 from, qint64 to, int n, int i) { return TimeIndex::binEdge(from, to, n, i); }
 
 Q_SIGNALS:
     void changed();
 
 private:
-    QStringList m_channels;
-    QHash<QString, QVector<qint64>> m_times;
-    qint64 m_first = 0;
-    qint64 m_last = 0;
+    TimeIndex m_index;
 };
 
 }  // namespace solarchip

@@ -107,7 +107,10 @@ int runBenchEncoder(const QStringList &args)
     if (!tmp.isValid())
         return fail(cmd, QStringLiteral("cannot create a temporary folder"));
 
-    const double peak = measureMatmulGflops(1024, 5);
+    const auto measuredPeak = measureMatmulGflops(1024, 5);
+    if (!measuredPeak)
+        return fail(cmd, measuredPeak.error());
+    const double peak = *measuredPeak;
     QJsonArray results;
     QTextStream out(stdout);
     for (const QString &preset : p.value(QStringLiteral("presets")).split(u',', Qt::SkipEmptyParts)) {

@@ -90,7 +90,10 @@ int runEvalAlign(const QStringList &args)
         if (!moved)
             return fail(kName, moved.error());
         model->model = std::move(*fresh);
-        model->hash = model->model.hash();
+        auto hash = model->model.hash();
+        if (!hash)
+            return fail(kName, hash.error());
+        model->hash = *hash;
         model->training = {};
     }
     DatasetOptions base;

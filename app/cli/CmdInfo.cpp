@@ -1,7 +1,7 @@
 // solarchip info FILE [--json]: what a map is, where it is, and its pixel statistics.
 #include "app/cli/Command.h"
 
-#include "core/map/SdoMap.h"
+#include "core/map/MapFile.h"
 #include "core/map/SdoTime.h"
 
 #include <QCommandLineParser>
@@ -94,7 +94,7 @@ int runInfo(const QStringList &args)
     int rc = kOk;
     QJsonArray all;
     for (const QString &file : files) {
-        auto map = SdoMap::load(file);
+        auto map = MapFile::load(file);
         if (!map) {
             fail(QStringLiteral("info"), map.error());
             rc = kFailed;

@@ -126,8 +126,7 @@ Expected<QJsonObject> runEvalSuite(const TrainedModel &model, const Dataset &dat
     int onDiskKnown = 0;
     for (const EmbeddingRecord &r : *records) {
         in.timesMs.push_back(r.timeMs);
-        const double radius = diskRadiusModelPixels(sets[setOfTime.at(r.timeMs)], model.prep);
-        in.onDisk.push_back(EvalSuite::onDiskCells(grid, model.prep.resolution, radius));
+        in.onDisk.push_back(onDiskCells(sets[setOfTime.at(r.timeMs)], model.prep, grid));
         onDiskKnown += in.onDisk.back().empty() ? 0 : 1;
     }
     for (std::size_t k = 0; k < evaluated.size(); ++k) {
@@ -231,8 +230,8 @@ Expected<QJsonObject> runEvalSuite(const TrainedModel &model, const Dataset &dat
                                                                         "and K_hmi_to_aia")},
                            {QStringLiteral("ci95"), QStringLiteral("Wilson score interval for proportions; mean +- 1.96 s/sqrt(n) "
                                                                    "for cls_mrr_spaced; queries counted as independent")},
-                           {QStringLiteral("on_disk"), QStringLiteral("cell centre < 0.95 R_sun on the prepared frame (RSUN_OBS "
-                                                                      "and plate scale of the reference member)")},
+                           {QStringLiteral("on_disk"), QStringLiteral("cell centre (core/map/ModelFrame) within 0.95 RSUN_OBS of "
+                                                                      "the reference member")},
                            {QStringLiteral("sets_encoded"), static_cast<int>(records->size())},
                            {QStringLiteral("sets_evaluated"), static_cast<int>(in.evaluated.size())},
                            {QStringLiteral("daily_sets"), options.dailySets},

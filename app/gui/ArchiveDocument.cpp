@@ -1,7 +1,9 @@
 #include "app/gui/ArchiveDocument.h"
 
-#include "core/map/FitsReader.h"
-#include "core/map/Jp2Reader.h"
+#include "core/archive/Catalog.h"
+#include "core/archive/CatalogSource.h"
+#include "core/archive/FileSetSource.h"
+#include "core/map/MapFile.h"
 #include "core/map/MapMeta.h"
 #include "core/base/ThreadPriority.h"
 #include "widgets/TimelineModel.h"
@@ -26,11 +28,6 @@ struct ArchiveDocument::Job {
 
 namespace {
 
-QString tr(const char *text)
-{
-    return QCoreApplication::translate("solarchip::ArchiveDocument", text);
-}
-
 QHash<QString, QVector<qint64>> timesByChannel(const QVector<Observation> &observations)
 {
     QHash<QString, QVector<qint64>> times;
@@ -47,39 +44,15 @@ Expected<QHash<QString, QVector<qint64>>> catalogTimes(const Catalog &catalog)
 // The catalogue fields of a loose file, from its header alone.
 Expected<Observation> describeFile(const QString &path, qint64 id)
 {
+    auto info = MapFile::readInfo(path);
+    if (!info)
+        return info.error();
     const QFileInfo fi(path);
-    if (!fi.exists())
-        return Error{path, tr("no such file")};
-    if (!fi.isFile())
-        return Error{path, tr("not a file")};
-    FitsHeader header;
-    int width = 0, height = 0;
-    if (Jp2Reader::isJp2File(path)) {
-        auto info = Jp2Reader::readInfo(path);
-        if (!info)
-            return info.error();
-        header = info->header;
-        width = info->width;
-        height = info->height;
-    } else {
-        auto info = FitsReader::readInfo(path);
-        if (!info)
-            return info.error();
-        header = info->header;
-        width = info->naxis1;
-        height = info->naxis2;
-    }
-    auto meta = MapMeta::fromHeader(header, path);
-    if (!meta)
-        return meta.error();
     Observation o;
     o.id = id;
     o.path = fi.absoluteFilePath();
     o.relativePath = fi.fileName();
-    o.setFromMeta(*meta);
-    o.naxis1 = meta->naxis1 > 0 ? meta->naxis1 : width;
-    o.naxis2 = meta->naxis2 > 0 ? meta->naxis2 : height;
-    o.fileSize = fi.size();
+    o.setFromFile(*info);
     return o;
 }
 
@@ -146,7 +119,7 @@ void ArchiveDocument::startJob(std::shared_ptr<Job> job)
         m_future = QtConcurrent::run(&m_pool, [job, post, previous]() mutable {
             ThreadPriority::makeCurrentThreadBackground();
             previous.waitForFinished();
-            ObservationSet set;
+            QVector<Observation> observations;
             QStringList errors;
             qint64 id = 0;
             for (const QString &path : job->files) {
@@ -155,22 +128,15 @@ void ArchiveDocument::startJob(std::shared_ptr<Job> job)
                     errors << o.errorString();
                     continue;
                 }
-                set.channels << o->channel;
-                set.members << *o;
+                observations << *o;
             }
-            std::stable_sort(set.members.begin(), set.members.end(),
-                             [](const Observation &a, const Observation &b) { return a.timeMs < b.timeMs; });
-            set.channels.clear();
-            for (const Observation &o : set.members)
-                set.channels << o.channel;
-            if (!set.members.isEmpty())
-                set.referenceTimeMs = set.members.front().timeMs;
+            auto source = std::make_shared<const FileSetSource>(std::move(observations));
+            const ObservationSet set = source->set();
             const auto times = timesByChannel(set.members);
-            post([set, errors, times](ArchiveDocument *d) {
+            post([source, set, errors, times](ArchiveDocument *d) {
                 if (!set.members.isEmpty()) {
-                    d->m_kind = Kind::Files;
+                    d->m_source = source;
                     d->m_dir.clear();
-                    d->m_catalog.reset();
                     d->m_fileSet = set;
                     d->m_status = tr("%1 file(s) opened").arg(set.members.size());
                     Q_EMIT d->opened();
@@ -201,9 +167,8 @@ void ArchiveDocument::startJob(std::shared_ptr<Job> job)
         // What the catalog already knows is shown at once; the scan below brings it up to date.
         auto times = catalogTimes(*catalog);
         post([catalog, times, job](ArchiveDocument *d) {
-            d->m_kind = Kind::Archive;
+            d->m_source = std::make_shared<const CatalogSource>(catalog);
             d->m_dir = catalog->archiveDir();
-            d->m_catalog = catalog;
             d->m_fileSet = {};
             d->m_indexing = true;
             Q_EMIT d->opened();
@@ -283,8 +248,8 @@ void ArchiveDocument::openFiles(const QStringList &paths)
 
 void ArchiveDocument::refresh()
 {
-    if (m_kind == Kind::Archive && !m_indexing)
-        openArchive(m_dir);
+    if (canRescan() && !m_indexing)
+        openArchive(m_source->folder());
 }
 
 void ArchiveDocument::cancelIndexing()
@@ -295,18 +260,7 @@ void ArchiveDocument::cancelIndexing()
 
 qint64 ArchiveDocument::cadenceMs(const QString &channel) const
 {
-    const QVector<qint64> &t = m_timeline->times(channel);
-    if (t.size() < 2)
-        return 0;
-    std::vector<qint64> gaps;
-    gaps.reserve(t.size() - 1);
-    for (int i = 1; i < t.size(); ++i)
-        if (t[i] > t[i - 1])
-            gaps.push_back(t[i] - t[i - 1]);
-    if (gaps.empty())
-        return 0;
-    std::nth_element(gaps.begin(), gaps.begin() + gaps.size() / 2, gaps.end());
-    return gaps[gaps.size() / 2];
+    return m_timeline->index().medianCadence(channel);
 }
 
 namespace {
@@ -314,38 +268,32 @@ template <class T>
 T valueOr(Expected<T> result, const char *what)
 {
     if (!result) {
-        qWarning("solarchip-studio: catalog %s: %s", what, qPrintable(result.errorString()));
+        qWarning("solarchip-studio: %s: %s", what, qPrintable(result.errorString()));
         return T{};
     }
     return std::move(result).value();
-}
-QDateTime utc(qint64 ms)
-{
-    return QDateTime::fromMSecsSinceEpoch(ms, QTimeZone::utc());
 }
 }  // namespace
 
 ObservationSet ArchiveDocument::nearestSet(qint64 timeMs, const QStringList &channels, qint64 toleranceMs) const
 {
-    if (m_kind == Kind::Files)
-        return m_fileSet;
-    if (!m_catalog)
+    if (!m_source)
         return {};
-    return valueOr(m_catalog->nearestSet(utc(timeMs), channels, toleranceMs), "nearest set");
+    return valueOr(m_source->nearestSet(timeMs, channels, toleranceMs), "nearest set");
 }
 
 Observation ArchiveDocument::next(qint64 timeMs, const QString &channel) const
 {
-    if (!m_catalog)
+    if (!m_source)
         return {};
-    return valueOr(m_catalog->next(utc(timeMs), channel), "next");
+    return valueOr(m_source->next(timeMs, channel), "next");
 }
 
 Observation ArchiveDocument::previous(qint64 timeMs, const QString &channel) const
 {
-    if (!m_catalog)
+    if (!m_source)
         return {};
-    return valueOr(m_catalog->previous(utc(timeMs), channel), "previous");
+    return valueOr(m_source->previous(timeMs, channel), "previous");
 }
 
 Observation ArchiveDocument::nearest(qint64 timeMs, const QString &channel) const

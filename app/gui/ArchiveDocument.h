@@ -5,11 +5,13 @@
 // cancellable); when the scan changed anything the timeline is reloaded. Loose files (File > Open files,
 // drag and drop; FITS or Helioviewer .jp2) have their headers read in the background and form one set.
 //
-// The observation document asks this one which files belong to a time (nearestSet, next/previous); with an
-// archive those questions go to the catalog, which answers them in well under a millisecond per query.
+// What is open is an ObservationSource (core/archive): a catalogued folder (CatalogSource) or the loose files'
+// set (FileSetSource). The observation document asks this one which files belong to a time (nearestSet,
+// next/previous) and what the source can do (hasTimeAxis, canRescan, startTime); the answers are the
+// source's, so nothing here or in its users switches on the kind of source.
 
-#include "core/archive/Catalog.h"
 #include "core/archive/ObservationSet.h"
+#include "core/archive/ObservationSource.h"
 
 #include <QDateTime>
 #include <QFuture>
@@ -27,8 +29,6 @@ class TimelineModel;
 class ArchiveDocument : public QObject {
     Q_OBJECT
 public:
-    enum class Kind { None, Archive, Files };
-
     explicit ArchiveDocument(QObject *parent = nullptr);
     /// Cancels a running scan and waits for it (it stops after its current batch).
     ~ArchiveDocument() override;
@@ -42,9 +42,18 @@ public:
     /// Stops a running scan after its current batch; what was catalogued so far stays.
     void cancelIndexing();
 
-    Kind kind() const { return m_kind; }
+    /// The open source (nullptr before anything was opened).
+    const ObservationSource *source() const { return m_source.get(); }
+    bool isOpen() const { return m_source != nullptr; }
+    /// The open archive folder, or the folder being opened; empty for loose files.
     QString archiveDir() const { return m_dir; }
-    /// The loose files' set (Kind::Files).
+    /// Time can be walked (steps, jumps to a date, prefetch): an archive; loose files are one fixed set.
+    bool hasTimeAxis() const { return m_source && m_source->hasTimeAxis(); }
+    /// The source can be scanned again (an archive folder).
+    bool canRescan() const { return m_source && m_source->canRescan(); }
+    /// The time to show first when nothing else asks for one (loose files: their set's time).
+    std::optional<qint64> startTime() const { return m_source ? m_source->startTime() : std::nullopt; }
+    /// The loose files' set (empty unless loose files are open).
     const ObservationSet &fileSet() const { return m_fileSet; }
     /// A background open or scan is running.
     bool isBusy() const { return m_busy; }
@@ -85,9 +94,8 @@ private:
     void setBusy(bool busy);
     void applyTimes(const QHash<QString, QVector<qint64>> &times);
 
-    Kind m_kind = Kind::None;
+    std::shared_ptr<const ObservationSource> m_source;
     QString m_dir;
-    std::shared_ptr<Catalog> m_catalog;
     ObservationSet m_fileSet;
     TimelineModel *m_timeline = nullptr;
     std::shared_ptr<Job> m_job;

@@ -35,7 +35,7 @@ void JumpToDateReaction::onTriggered()
 
 void JumpToDateReaction::updateEnableState()
 {
-    parentAction()->setEnabled(m_archive->kind() == ArchiveDocument::Kind::Archive && m_archive->hasData());
+    parentAction()->setEnabled(m_archive->hasTimeAxis() && m_archive->hasData());
 }
 
 }  // namespace solarchip

@@ -7,7 +7,7 @@
 #include "app/gui/CompareSettingsReaction.h"
 #include "app/gui/DifferenceModeReaction.h"
 #include "app/gui/DisplayPanel.h"
-#include "app/gui/DisplayPrep.h"
+#include "core/archive/DisplayPrep.h"
 #include "app/gui/ExportViewReaction.h"
 #include "app/gui/FitViewReaction.h"
 #include "app/gui/JumpToDateReaction.h"
@@ -391,7 +391,7 @@ void MainWindow::saveLayout()
     m_settings->setWindowGeometry(saveGeometry());
     m_settings->setWindowState(saveState());
     m_settings->setViewMode(m_viewMode);
-    if (m_archive->kind() == ArchiveDocument::Kind::Archive && m_observation->hasTime())
+    if (m_archive->hasTimeAxis() && !m_archive->archiveDir().isEmpty() && m_observation->hasTime())
         m_settings->setLastTime(m_archive->archiveDir(), m_observation->timeMs());
     m_settings->sync();
 }
@@ -436,7 +436,7 @@ void MainWindow::onArchiveOpened()
     m_playback->pause();
     m_observation->clear();
     m_cache->cancelQueuedExcept({});
-    if (m_archive->kind() == ArchiveDocument::Kind::Archive) {
+    if (!m_archive->archiveDir().isEmpty()) {
         m_settings->setLastArchive(m_archive->archiveDir());
         setWindowTitle(tr("%1 — SolarCHIP Studio").arg(QDir::toNativeSeparators(m_archive->archiveDir())));
     } else {
@@ -458,8 +458,8 @@ void MainWindow::onArchiveData()
     }
     if (m_observation->hasTime()) {
         m_observation->reload();  // a scan found new files: the set at this time may have changed
-    } else if (m_archive->kind() == ArchiveDocument::Kind::Files) {
-        m_observation->showTime(m_archive->fileSet().referenceTimeMs);
+    } else if (const auto start = m_archive->startTime()) {
+        m_observation->showTime(*start);
     } else if (m_initialTime) {
         m_observation->goToTime(*m_initialTime);
         m_initialTime.reset();
@@ -579,7 +579,7 @@ void MainWindow::updateMessagePage()
         message = tr("Generating the sample archive (first start only)…\n%1").arg(m_progressLabel->text());
     else if (!m_archive->hasData() && m_archive->isBusy())
         message = tr("Opening %1…").arg(QDir::toNativeSeparators(m_archive->archiveDir()));
-    else if (!m_archive->hasData() && m_archive->kind() != ArchiveDocument::Kind::None)
+    else if (!m_archive->hasData() && m_archive->isOpen())
         message = tr("No SDO maps found in %1.").arg(QDir::toNativeSeparators(m_archive->archiveDir()));
     else if (!m_archive->hasData())
         message = tr("Open an archive folder (Ctrl+O) or SDO files (Ctrl+Shift+O), or drop them here.");

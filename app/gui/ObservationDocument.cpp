@@ -141,7 +141,7 @@ ObservationDocument::Step ObservationDocument::inverse(Step step)
 
 std::optional<qint64> ObservationDocument::stepTarget(Step step, qint64 from) const
 {
-    if (m_archive->kind() != ArchiveDocument::Kind::Archive || !m_archive->hasData())
+    if (!m_archive->hasTimeAxis() || !m_archive->hasData())
         return std::nullopt;
     const QString anchor = anchorChannel();
     Observation o;
@@ -172,7 +172,7 @@ std::optional<qint64> ObservationDocument::stepTarget(Step step, qint64 from) co
 
 bool ObservationDocument::canStep(Step step) const
 {
-    if (!m_hasTime || m_archive->kind() != ArchiveDocument::Kind::Archive)
+    if (!m_hasTime || !m_archive->hasTimeAxis())
         return false;
     // Answered from the in-memory timeline (no catalog query): is there an anchor observation that way?
     const QVector<qint64> &t = m_archive->timeline()->times(anchorChannel());
@@ -205,8 +205,9 @@ void ObservationDocument::goToTime(const QDateTime &utc)
 {
     if (!utc.isValid())
         return;
-    if (m_archive->kind() == ArchiveDocument::Kind::Files) {
-        showTime(m_archive->fileSet().referenceTimeMs);
+    if (!m_archive->hasTimeAxis()) {  // one fixed set (loose files): it is shown whatever the time
+        if (const auto start = m_archive->startTime())
+            showTime(*start);
         return;
     }
     const qint64 t = utc.toMSecsSinceEpoch();
@@ -324,7 +325,7 @@ void ObservationDocument::prefetch(Step direction)
             keep.insert(m.referenceKey);
     }
     QVector<MapKey> wanted;
-    if (m_archive->kind() == ArchiveDocument::Kind::Archive) {
+    if (m_archive->hasTimeAxis()) {
         // The sets the next steps in the same direction will show, then the ones behind (stepping back).
         auto walk = [&](Step step, int count) {
             qint64 t = m_timeMs;

@@ -9,7 +9,7 @@
 // (in the direction of travel, and one behind) as prefetch. Moving on drops queued loads that are no longer
 // wanted and ignores results for times already left, so stepping never waits behind stale work.
 
-#include "app/gui/DisplayPrep.h"
+#include "core/archive/DisplayPrep.h"
 #include "core/archive/MapCache.h"
 #include "core/archive/ObservationSet.h"
 

@@ -21,7 +21,7 @@ void RefreshArchiveReaction::onTriggered()
 
 void RefreshArchiveReaction::updateEnableState()
 {
-    parentAction()->setEnabled(m_archive->kind() == ArchiveDocument::Kind::Archive && !m_archive->isBusy());
+    parentAction()->setEnabled(m_archive->canRescan() && !m_archive->isBusy());
 }
 
 }  // namespace solarchip

@@ -72,7 +72,7 @@ void ScreenshotRun::check()
         return;
     ArchiveDocument *archive = m_window->archive();
     const bool opening = m_window->sample()->isGenerating() || archive->isBusy();
-    if (!opening && archive->kind() != ArchiveDocument::Kind::None && !archive->hasData()) {
+    if (!opening && archive->isOpen() && !archive->hasData()) {
         fail(tr("%1: no SDO maps found").arg(QDir::toNativeSeparators(archive->archiveDir())));
         return;
     }

@@ -1,7 +1,7 @@
 #include "app/gui/SteppingBenchmark.h"
 
 #include "app/gui/ArchiveDocument.h"
-#include "app/gui/DisplayPrep.h"
+#include "core/archive/DisplayPrep.h"
 #include "app/gui/MainWindow.h"
 #include "app/gui/ObservationDocument.h"
 #include "app/gui/SampleArchive.h"
@@ -52,7 +52,7 @@ void SteppingBenchmark::onSettled()
     if (m_done || !m_window->isSettled())
         return;
     if (m_phase == Phase::Opening) {
-        if (m_window->archive()->kind() != ArchiveDocument::Kind::Archive) {
+        if (!m_window->archive()->hasTimeAxis()) {
             fail(tr("the benchmark needs an archive"));
             return;
         }

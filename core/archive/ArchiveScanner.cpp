@@ -1,7 +1,6 @@
 #include "core/archive/ArchiveScanner.h"
 
-#include "core/map/FitsReader.h"
-#include "core/map/MapMeta.h"
+#include "core/map/MapFile.h"
 
 #include <QDateTime>
 #include <QElapsedTimer>
@@ -52,7 +51,7 @@ Record readRecord(const FoundFile &f)
 {
     Record r;
     r.file = f;
-    auto info = FitsReader::readInfo(f.abs);
+    auto info = MapFile::readInfo(f.abs);
     if (!info) {
         if (!QFileInfo::exists(f.abs))
             r.vanished = true;
@@ -60,22 +59,12 @@ Record readRecord(const FoundFile &f)
             r.error = info.error().message;
         return r;
     }
-    auto meta = MapMeta::fromHeader(info->header, f.abs);
-    if (!meta) {
-        r.error = meta.error().message;
-        return r;
-    }
-    if (!meta->tObs.isValid()) {
+    if (!info->meta.tObs.isValid()) {
         r.error = QStringLiteral("no usable observation time");
         return r;
     }
     Observation &o = r.o;
-    o.setFromMeta(*meta);
-    o.naxis1 = info->naxis1;  // the image's own size (the uncompressed one of a tile-compressed HDU)
-    o.naxis2 = info->naxis2;
-    o.bitpix = info->bitpix;
-    o.hdu = info->hdu;
-    o.compression = info->compression;
+    o.setFromFile(*info);
     return r;
 }
 
@@ -152,13 +141,6 @@ ArchiveScanner::ArchiveScanner(const CatalogDatabase &db, QString archiveRoot)
 {
 }
 
-bool ArchiveScanner::isFitsName(const QString &fileName)
-{
-    const QString n = fileName.toLower();
-    return n.endsWith(QLatin1String(".fits")) || n.endsWith(QLatin1String(".fit"))
-        || n.endsWith(QLatin1String(".fts")) || n.endsWith(QLatin1String(".fz"));
-}
-
 Expected<CatalogScanSummary> ArchiveScanner::run(const CatalogScanOptions &options)
 {
     QElapsedTimer clock;
@@ -192,7 +174,8 @@ Expected<CatalogScanSummary> ArchiveScanner::run(const CatalogScanOptions &optio
         return s.error();
     m_db.setMeta(QStringLiteral("scan_started_utc"), nowIso);
 
-    // ---- 1. List the tree (hidden folders such as .solarchip are skipped; symlinked folders not followed).
+    // ---- 1. List the tree by name (MapFile::isCandidateName; content decides what each file is). Hidden folders
+    // such as .solarchip are skipped; symlinked folders are not followed.
     namespace fs = std::filesystem;
     QVector<FoundFile> found;
     CatalogScanProgress progress;
@@ -215,7 +198,7 @@ Expected<CatalogScanSummary> ArchiveScanner::run(const CatalogScanOptions &optio
                 else if (::access(entry.path().c_str(), R_OK | X_OK) != 0)
                     summary.warnings << QStringLiteral("%1: folder skipped: cannot be read")
                                             .arg(QFile::decodeName(entry.path().c_str()));
-            } else if (!name.empty() && name[0] != '.' && isFitsName(QFile::decodeName(name.c_str()))) {
+            } else if (!name.empty() && name[0] != '.' && MapFile::isCandidateName(QFile::decodeName(name.c_str()))) {
                 struct stat st {};
                 if (::stat(entry.path().c_str(), &st) == 0 && S_ISREG(st.st_mode)) {
                     FoundFile f;

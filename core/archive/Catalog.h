@@ -1,5 +1,6 @@
 #pragma once
-// The archive catalog: an SQLite index (WAL) of a folder tree of SDO FITS files, one row per file, built from
+// The archive catalog: an SQLite index (WAL) of a folder tree of SDO map files (FITS and Helioviewer JPEG2000,
+// read through core/map/MapFile), one row per file, built from
 // the files' headers (never from their names). The GUI's timeline and archive browser, the training dataset and
 // the CLI (`solarchip index`, `solarchip catalog`) all ask it the same questions: what is there, when, and
 // which files of several channels belong together.
@@ -39,7 +40,7 @@ QString catalogLocationName(CatalogLocation location);  // "explicit", "archive"
 struct CatalogScanProgress {
     enum class Phase { Listing, Reading, Done };
     Phase phase = Phase::Listing;
-    qint64 found = 0;  // FITS files found so far while listing
+    qint64 found = 0;  // map files found so far while listing
     qint64 done = 0;   // files read so far (Reading)
     qint64 total = 0;  // files to read: new + changed (Reading)
 };
@@ -56,7 +57,7 @@ struct CatalogScanOptions {
 };
 
 struct CatalogScanSummary {
-    qint64 seen = 0;     // FITS files found in the folder tree
+    qint64 seen = 0;     // map files found in the folder tree
     qint64 added = 0;    // new files read
     qint64 updated = 0;  // changed files re-read (size or mtime differ, or a re-read was asked for)
     qint64 removed = 0;  // rows of files that no longer exist
@@ -69,7 +70,7 @@ struct CatalogScanSummary {
 
 /// Totals over the whole catalog.
 struct CatalogStats {
-    qint64 files = 0;         // rows: every FITS file found, readable or not
+    qint64 files = 0;         // rows: every map file found, readable or not
     qint64 observations = 0;  // rows that are SDO maps
     qint64 bad = 0;           // rows with an error
     QMap<QString, qint64> channels;  // channel -> observations

@@ -22,7 +22,8 @@ public:
     /// Version of the schema this build creates and reads. A file with a larger version is refused.
     static constexpr int kSchemaVersion = 1;
     /// Version of the header-reading rules that produced a row; rows written by other rules are re-read.
-    static constexpr int kReaderVersion = 1;
+    /// 2: read through MapFile (tile-compressed former extensions read, HIERARCH keys, the reasons for refusals).
+    static constexpr int kReaderVersion = 2;
 
     CatalogDatabase(QString dbPath, bool readOnly);
     ~CatalogDatabase();

@@ -1,5 +1,6 @@
 #include "core/archive/ObservationSet.h"
 
+#include "core/map/MapFile.h"
 #include "core/map/MapMeta.h"
 
 #include <algorithm>
@@ -24,6 +25,15 @@ void Observation::setFromMeta(const MapMeta &meta)
     cdelt2 = meta.cdelt2;
     crota2 = meta.crota2;
     rsunObs = meta.rsunObs;
+}
+
+void Observation::setFromFile(const MapFileInfo &info)
+{
+    setFromMeta(info.meta);  // naxis: the image's own size (uncompressed, or as decoded from the JPEG2000 file)
+    bitpix = info.source.bitpix;
+    hdu = info.source.hdu;
+    compression = info.source.compression;
+    fileSize = info.source.fileSize;
 }
 
 bool ObservationSet::isComplete() const

@@ -12,8 +12,9 @@
 namespace solarchip {
 
 struct MapMeta;
+struct MapFileInfo;
 
-/// One catalogued FITS file that could be read as an SDO map.
+/// One catalogued map file (FITS or Helioviewer JPEG2000) that could be read as an SDO map.
 struct Observation {
     qint64 id = 0;            // catalog row id (0: no observation)
     QString path;             // absolute path of the file
@@ -26,8 +27,8 @@ struct Observation {
     double exptime = 0;       // seconds
     int naxis1 = 0, naxis2 = 0;
     int bitpix = 0;           // stored BITPIX of the image (of the uncompressed image for tile-compressed HDUs)
-    int hdu = 1;              // 1-based HDU holding the image
-    QString compression;      // "RICE_1", ... or empty
+    int hdu = 1;              // 1-based HDU holding the image (0: a JPEG2000 file)
+    QString compression;      // "RICE_1", ..., "JPEG2000", or empty
     QString unit;             // BUNIT
     double level = 1;         // LVL_NUM
     qint64 quality = 0;       // QUALITY bit field (0: nominal)
@@ -40,6 +41,9 @@ struct Observation {
     /// The fields a file's SDO metadata gives (instrument ... rsunObs, naxis from the header's NAXISn); the
     /// caller adds what depends on the file itself (id, paths, bitpix, HDU, compression, size, mtime).
     void setFromMeta(const MapMeta &meta);
+    /// setFromMeta(info.meta) plus what the file's storage says (bitpix, hdu, compression, file size): every
+    /// field a map file's header gives. The caller adds id, paths and mtime.
+    void setFromFile(const MapFileInfo &info);
 };
 
 /// One file per requested channel, all close in time to a reference time. Members are aligned with

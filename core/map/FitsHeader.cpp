@@ -73,6 +73,17 @@ FitsHeader FitsHeader::fromCardString(const QByteArray &cards)
             break;
         FitsCard c;
         c.key = key;
+        // ESO's HIERARCH convention: "HIERARCH LONG KEY NAME = value / comment" (astropy and CFITSIO read it).
+        if (key == QLatin1String("HIERARCH")) {
+            const int eq = card.indexOf(QLatin1Char('='), 8);
+            const QString name = eq > 8 ? card.mid(8, eq - 8).trimmed().toUpper() : QString();
+            if (!name.isEmpty()) {
+                c.key = name;
+                splitValueComment(card.mid(eq + 1), c.value, c.comment);
+                h.m_cards.append(c);
+                continue;
+            }
+        }
         if (isCommentaryKey(key) || card.mid(8, 2) != QLatin1String("= ")) {
             c.value = card.mid(8).trimmed();
             if (key.isEmpty() && c.value.isEmpty())
@@ -87,27 +98,50 @@ FitsHeader FitsHeader::fromCardString(const QByteArray &cards)
     return h;
 }
 
+bool FitsHeader::isStandardKey(const QString &key)
+{
+    if (key.isEmpty() || key.size() > 8)
+        return false;
+    for (const QChar ch : key)
+        if (!((ch >= QLatin1Char('A') && ch <= QLatin1Char('Z')) || ch.isDigit() || ch == QLatin1Char('_')
+              || ch == QLatin1Char('-')))
+            return false;
+    return true;
+}
+
+QByteArray FitsHeader::cardImage(const FitsCard &c)
+{
+    QByteArray card;
+    if (isCommentaryKey(c.key)) {
+        card = c.key.leftJustified(8, QLatin1Char(' ')).toLatin1() + c.value.toLatin1();
+        return card.left(80).leftJustified(80, ' ');
+    }
+    QByteArray v = c.value.toLatin1();
+    if (isStandardKey(c.key)) {
+        card = c.key.leftJustified(8, QLatin1Char(' ')).toLatin1() + "= ";
+        // Fixed format: numbers and logicals right-justified to column 30.
+        if (!v.startsWith('\''))
+            v = v.rightJustified(20, ' ');
+        card += v;
+        if (card.size() > 80)
+            return {};
+    } else {
+        // Longer names (or names with other characters) only fit the HIERARCH convention.
+        card = "HIERARCH " + c.key.toLatin1() + " = " + v;
+        if (card.size() > 80)
+            return {};  // a card that would lose part of its value is not written at all
+    }
+    if (!c.comment.isEmpty())
+        card += " / " + c.comment.toLatin1();
+    return card.left(80).leftJustified(80, ' ');
+}
+
 QByteArray FitsHeader::toCardString() const
 {
     QByteArray out;
     out.reserve((m_cards.size() + 1) * 80);
-    for (const FitsCard &c : m_cards) {
-        QByteArray card;
-        if (isCommentaryKey(c.key)) {
-            card = c.key.leftJustified(8, QLatin1Char(' ')).toLatin1() + c.value.toLatin1();
-        } else {
-            card = c.key.leftJustified(8, QLatin1Char(' ')).toLatin1() + "= ";
-            QByteArray v = c.value.toLatin1();
-            // Fixed format: numbers and logicals right-justified to column 30.
-            if (!v.startsWith('\''))
-                v = v.rightJustified(20, ' ');
-            card += v;
-            if (!c.comment.isEmpty())
-                card += " / " + c.comment.toLatin1();
-        }
-        card = card.left(80).leftJustified(80, ' ');
-        out += card;
-    }
+    for (const FitsCard &c : m_cards)
+        out += cardImage(c);  // empty for a card no FITS record can hold
     out += QByteArray("END").leftJustified(80, ' ');
     return out;
 }
@@ -268,7 +302,7 @@ bool FitsHeader::isStructuralKey(const QString &key)
         return true;
     // Tile-compression bookkeeping (ZIMAGE, ZCMPTYPE, ZBITPIX, ZNAXISn, ZTILEn, ZNAMEn, ZVALn, ZQUANTIZ...)
     // and binary-table column keywords that belong to the compressed representation.
-    if (key.startsWith(QLatin1Char('Z')) && key != QLatin1String("ZEROTEMP"))
+    if (key.startsWith(QLatin1Char('Z')) && key.size() <= 8 && key != QLatin1String("ZEROTEMP"))
         return true;
     static const char *tableKeys[] = {"TTYPE", "TFORM", "TUNIT", "TSCAL", "TZERO", "TNULL", "TDIM", "THEAP"};
     for (const char *t : tableKeys)

@@ -20,10 +20,17 @@ class FitsHeader {
 public:
     FitsHeader() = default;
 
-    /// Parses a block of 80-character cards (as produced by fits_hdr2str), END optional.
+    /// Parses a block of 80-character cards (as produced by fits_hdr2str), END optional. HIERARCH cards come
+    /// back under their long name ("HIERARCH ESO DET DIT = 1.0" -> key "ESO DET DIT").
     static FitsHeader fromCardString(const QByteArray &cards);
     /// All cards as one string of 80-character records ending in END (for WCSLIB's wcspih).
     QByteArray toCardString() const;
+    /// The 80-character record of one card: "KEY     = value / comment" for standard keys, "HIERARCH LONG_KEY =
+    /// value / comment" for others (longer than 8 characters, or characters outside A-Z 0-9 _ -); empty when
+    /// the record cannot hold the whole value. Comments are cut at 80 characters, values never.
+    static QByteArray cardImage(const FitsCard &card);
+    /// True for keys a standard FITS card can hold: 1-8 characters of A-Z, 0-9, '_' and '-'.
+    static bool isStandardKey(const QString &key);
 
     const QVector<FitsCard> &cards() const { return m_cards; }
     bool has(const QString &key) const;

@@ -1,10 +1,15 @@
 #include "core/map/FitsReader.h"
 
+#include "core/base/FileHead.h"
+
 #include <QFile>
 #include <QFileInfo>
+#include <QHash>
+#include <QStringList>
 
 #include <fitsio.h>
 
+#include <algorithm>
 #include <cmath>
 #include <limits>
 #include <memory>
@@ -53,6 +58,17 @@ QString describe(int status, const QString &path)
         return QStringLiteral("truncated: the file ends before the header or data it declares");
     case NO_END:
         return QStringLiteral("truncated or corrupt header: no END card found");
+    case NO_BITPIX:
+    case BAD_BITPIX:
+    case NO_NAXIS:
+    case BAD_NAXIS:
+    case NO_NAXES:
+    case BAD_NAXES:
+    case NO_PCOUNT:
+    case NO_GCOUNT:
+    case NOT_POS_INT:
+        return QStringLiteral("invalid FITS header: %1 (the mandatory keywords are missing or out of order)")
+            .arg(cfitsioText(status));
     case DATA_DECOMPRESSION_ERR:
     case DATA_COMPRESSION_ERR:
         return QStringLiteral("corrupt tile-compressed data (%1)").arg(cfitsioText(status));
@@ -69,22 +85,75 @@ Error fitsError(const QString &path, int status, const QString &context = {})
     return Error{path, msg};
 }
 
+// The current HDU's cards (fits_hdr2str) or, with `convert`, those of the image a tile-compressed HDU holds
+// (fits_convert_hdr2str).
+Expected<FitsHeader> cardsOf(fitsfile *f, bool convert, const QString &path, int hdu)
+{
+    char *cards = nullptr;
+    int ncards = 0, status = 0;
+    if (convert)
+        fits_convert_hdr2str(f, 0, nullptr, 0, &cards, &ncards, &status);
+    else
+        fits_hdr2str(f, 0, nullptr, 0, &cards, &ncards, &status);
+    int freeStatus = 0;  // fits_free_memory does nothing under a non-zero status
+    if (status) {
+        if (cards)
+            fits_free_memory(cards, &freeStatus);
+        return fitsError(path, status, QStringLiteral("reading the header of HDU %1").arg(hdu));
+    }
+    FitsHeader h = FitsHeader::fromCardString(QByteArray(cards, static_cast<qsizetype>(ncards) * 80));
+    fits_free_memory(cards, &freeStatus);
+    return h;
+}
+
+// The header of the image a tile-compressed table holds, by the tiled-image convention: ZBITPIX, ZNAXIS,
+// ZNAXISn become BITPIX, NAXIS, NAXISn, ZHECKSUM/ZDATASUM the image's CHECKSUM/DATASUM; the table's own
+// structure and compression bookkeeping go. Used when CFITSIO's conversion refuses, as 4.2 does for an image
+// that was an extension before compression (ZTENSION instead of ZSIMPLE).
+FitsHeader uncompressedHeader(const FitsHeader &table)
+{
+    FitsHeader h;
+    for (const FitsCard &c : table.cards()) {
+        static const QHash<QString, QString> renamed{
+            {QStringLiteral("ZBITPIX"), QStringLiteral("BITPIX")},    {QStringLiteral("ZNAXIS"), QStringLiteral("NAXIS")},
+            {QStringLiteral("ZNAXIS1"), QStringLiteral("NAXIS1")},    {QStringLiteral("ZNAXIS2"), QStringLiteral("NAXIS2")},
+            {QStringLiteral("ZNAXIS3"), QStringLiteral("NAXIS3")},    {QStringLiteral("ZHECKSUM"), QStringLiteral("CHECKSUM")},
+            {QStringLiteral("ZDATASUM"), QStringLiteral("DATASUM")},
+        };
+        FitsCard card = c;
+        if (auto it = renamed.constFind(c.key); it != renamed.constEnd())
+            card.key = *it;
+        else if (FitsHeader::isStructuralKey(c.key) && c.key != QLatin1String("BSCALE") && c.key != QLatin1String("BZERO")
+                 && c.key != QLatin1String("BLANK") && c.key != QLatin1String("EXTNAME"))
+            continue;  // XTENSION, the table's BITPIX/NAXISn/PCOUNT/GCOUNT/TFIELDS/TTYPEn..., Z* bookkeeping
+        h.append(card);
+    }
+    return h;
+}
+
+Expected<FitsHeader> imageHeader(fitsfile *f, bool compressed, const QString &path, int hdu)
+{
+    if (!compressed)
+        return cardsOf(f, false, path, hdu);
+    auto converted = cardsOf(f, true, path, hdu);
+    if (converted)
+        return converted;
+    auto table = cardsOf(f, false, path, hdu);
+    if (!table)
+        return converted.error();
+    return uncompressedHeader(*table);
+}
+
 // Opens the file (READONLY) and moves to the first 2-D image HDU.
 Expected<FitsImageInfo> openImage(const QString &path, FitsPtr &out)
 {
     const QFileInfo fi(path);
-    if (!fi.exists())
-        return Error{path, QStringLiteral("no such file")};
-    if (fi.isDir())
-        return Error{path, QStringLiteral("is a folder, not a FITS file")};
-    if (fi.size() == 0)
-        return Error{path, QStringLiteral("empty file (0 bytes)")};
     {
         // Cheap signature check gives a clearer message than CFITSIO for arbitrary files.
-        QFile f(path);
-        if (!f.open(QIODevice::ReadOnly))
-            return Error{path, QStringLiteral("cannot be read: %1").arg(f.errorString())};
-        const QByteArray head = f.read(30);
+        auto read = readFileHead(path, 30, QStringLiteral("FITS file"));
+        if (!read)
+            return read.error();
+        const QByteArray &head = *read;
         if (!head.startsWith("SIMPLE  =") || head.mid(29, 1) != "T")
             return Error{path, QStringLiteral("not a FITS file (it does not start with a SIMPLE = T header card)")};
         if (fi.size() < 2880)
@@ -106,29 +175,49 @@ Expected<FitsImageInfo> openImage(const QString &path, FitsPtr &out)
     if (status)
         return fitsError(path, status);
 
+    QStringList seen;  // what each HDU holds, for the message when none is a 2-D image
     for (int hdu = 1; hdu <= nhdu; ++hdu) {
         int type = 0;
         fits_movabs_hdu(raw, hdu, &type, &status);
         if (status)
             return fitsError(path, status, QStringLiteral("HDU %1").arg(hdu));
+        if (type == BINARY_TBL || type == ASCII_TBL) {  // CFITSIO reports tile-compressed images as IMAGE_HDU
+            seen << QStringLiteral("HDU %1 a%2 table").arg(hdu).arg(type == ASCII_TBL ? QStringLiteral("n ASCII")
+                                                                                     : QStringLiteral(" binary"));
+            continue;
+        }
         if (type != IMAGE_HDU)
-            continue;  // CFITSIO reports tile-compressed images as IMAGE_HDU
-        int naxis = 0;
-        fits_get_img_dim(raw, &naxis, &status);
+            continue;
+        int groups = 0, s = 0;
+        if (fits_read_key(raw, TLOGICAL, "GROUPS", &groups, nullptr, &s) == 0 && groups) {
+            seen << QStringLiteral("HDU %1 random groups (GROUPS = T)").arg(hdu);
+            continue;
+        }
+        constexpr int kMaxAxes = 9;
+        long dims[kMaxAxes] = {0};
+        int bitpix = 0, naxis = 0;
+        fits_get_img_param(raw, kMaxAxes, &bitpix, &naxis, dims, &status);
         if (status)
             return fitsError(path, status, QStringLiteral("HDU %1").arg(hdu));
-        if (naxis < 2)
+        if (naxis < 2) {
+            seen << (naxis == 0 ? QStringLiteral("HDU %1 a header without data").arg(hdu)
+                                : QStringLiteral("HDU %1 a 1-D array of %2").arg(hdu).arg(dims[0]));
             continue;
-        long dims[3] = {0, 0, 0};
-        int bitpix = 0;
-        fits_get_img_param(raw, 3, &bitpix, &naxis, dims, &status);
-        if (status)
-            return fitsError(path, status, QStringLiteral("HDU %1").arg(hdu));
-        if (naxis > 2 && dims[2] > 1)
-            return Error{path, QStringLiteral("HDU %1 is a %2-D cube (%3x%4x%5); SDO maps are 2-D images")
-                                   .arg(hdu).arg(naxis).arg(dims[0]).arg(dims[1]).arg(dims[2])};
-        if (dims[0] <= 0 || dims[1] <= 0)
+        }
+        QStringList shape;
+        bool empty = false, cube = false;
+        for (int i = 0; i < std::min(naxis, kMaxAxes); ++i) {
+            shape << QString::number(dims[i]);
+            empty = empty || dims[i] <= 0;
+            cube = cube || (i >= 2 && dims[i] > 1);
+        }
+        if (empty) {
+            seen << QStringLiteral("HDU %1 an image with a zero-length axis (%2)").arg(hdu).arg(shape.join(QLatin1Char('x')));
             continue;
+        }
+        if (cube)
+            return Error{path, QStringLiteral("HDU %1 is a %2-D cube (%3); SDO maps are 2-D images")
+                                   .arg(hdu).arg(naxis).arg(shape.join(QLatin1Char('x')))};
 
         FitsImageInfo info;
         info.file = path;
@@ -140,17 +229,10 @@ Expected<FitsImageInfo> openImage(const QString &path, FitsPtr &out)
         status = 0;
         info.compressed = fits_is_compressed_image(raw, &status);
 
-        char *cards = nullptr;
-        int ncards = 0;
-        if (info.compressed)
-            fits_convert_hdr2str(raw, 0, nullptr, 0, &cards, &ncards, &status);
-        else
-            fits_hdr2str(raw, 0, nullptr, 0, &cards, &ncards, &status);
-        if (status)
-            return fitsError(path, status, QStringLiteral("reading the header of HDU %1").arg(hdu));
-        info.header = FitsHeader::fromCardString(QByteArray(cards, static_cast<qsizetype>(ncards) * 80));
-        fits_free_memory(cards, &status);
-        status = 0;
+        auto header = imageHeader(raw, info.compressed, path, hdu);
+        if (!header)
+            return header.error();
+        info.header = std::move(header.value());
         if (info.compressed) {
             // The compressed table's own header keeps ZCMPTYPE.
             char value[FLEN_VALUE] = {0};
@@ -192,8 +274,12 @@ Expected<FitsImageInfo> openImage(const QString &path, FitsPtr &out)
     if (fi.size() % 2880 != 0)
         return Error{path, QStringLiteral("truncated: %1 bytes is not a whole number of 2880-byte FITS blocks, and no "
                                           "complete image HDU was found").arg(fi.size())};
-    return Error{path, QStringLiteral("no 2-D image HDU in the file (%1 HDU%2: tables or empty headers only)")
-                           .arg(nhdu).arg(nhdu == 1 ? "" : "s")};
+    constexpr int kListed = 6;
+    QString what = seen.mid(0, kListed).join(QStringLiteral(", "));
+    if (seen.size() > kListed)
+        what += QStringLiteral(" and %1 more").arg(seen.size() - kListed);
+    return Error{path, QStringLiteral("no 2-D image HDU in the file (%1 HDU%2: %3)")
+                           .arg(nhdu).arg(nhdu == 1 ? "" : "s").arg(what)};
 }
 
 }  // namespace

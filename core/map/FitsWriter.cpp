@@ -92,7 +92,9 @@ Status FitsWriter::write(const QString &path, const FitsHeader &header, const Im
 
     int status = 0;
     fitsfile *f = nullptr;
-    // A leading '!' would mean "overwrite" in CFITSIO's syntax; the temporary is always new.
+    // CFITSIO creates its file itself and refuses an existing one: AtomicFile reserved a fresh name that does
+    // not exist. A leading '!' would mean "overwrite" in CFITSIO's extended syntax, which
+    // fits_create_diskfile does not parse (the path is taken literally).
     const QByteArray tmpName = QFile::encodeName(tmp);
     fits_create_diskfile(&f, tmpName.constData(), &status);
     if (status)
@@ -134,17 +136,17 @@ Status FitsWriter::write(const QString &path, const FitsHeader &header, const Im
     for (const FitsCard &c : header.cards()) {
         if (FitsHeader::isStructuralKey(c.key))
             continue;
-        QByteArray card;
         if (c.key == QLatin1String("HISTORY")) {
             fits_write_history(f, c.value.toLatin1().constData(), &status);
         } else if (c.key == QLatin1String("COMMENT")) {
             fits_write_comment(f, c.value.toLatin1().constData(), &status);
         } else {
-            card = c.key.leftJustified(8, QLatin1Char(' ')).toLatin1() + "= " + c.value.toLatin1();
-            if (!c.comment.isEmpty())
-                card += " / " + c.comment.toLatin1();
-            card = card.left(80);
-            fits_write_record(f, card.constData(), &status);
+            // Keys longer than 8 characters become HIERARCH cards (FitsHeader::cardImage).
+            const QByteArray card = FitsHeader::cardImage(c);
+            if (card.isEmpty())
+                status = BAD_KEYCHAR;  // too long even for HIERARCH: kept as a COMMENT below
+            else
+                fits_write_record(f, card.constData(), &status);
         }
         if (status) {
             // A malformed card: write it as a COMMENT so nothing is lost, and continue.

@@ -1,5 +1,7 @@
 #include "core/map/Jp2Reader.h"
 
+#include "core/base/FileHead.h"
+
 #include <openjpeg.h>
 
 #include <QFile>
@@ -70,15 +72,70 @@ bool walkBoxes(const QByteArray &bytes, qint64 begin, qint64 end, Boxes &out, QS
 
 Expected<QByteArray> readWholeFile(const QString &path)
 {
-    QFile f(path);
-    if (!QFileInfo::exists(path))
-        return Error{path, QStringLiteral("no such file")};
-    if (!f.open(QIODevice::ReadOnly))
-        return Error{path, QStringLiteral("cannot open: %1").arg(f.errorString())};
-    QByteArray bytes = f.readAll();
-    if (!Jp2Reader::hasJp2Signature(bytes))
+    auto bytes = readFileHead(path, -1, QStringLiteral("JPEG2000 file"));
+    if (!bytes)
+        return bytes.error();
+    if (!Jp2Reader::hasJp2Signature(*bytes))
         return Error{path, QStringLiteral("not a JPEG2000 (JP2) file: the JP2 signature box is missing")};
     return bytes;
+}
+
+// What readInfo needs, without reading the whole file: every box but the codestream's tail. Boxes before and
+// after the codestream are small (signature, header, XML, UUID) and read whole; of the contiguous codestream box
+// only the first `codestreamHead` bytes (its main header, before the first tile), under a box length of 0 ("to
+// the end of the file") so that the box walk and OpenJPEG's header read accept the shortened copy. Anything
+// unusual (a box running past the end, a codestream box missing, a huge box) falls back to the whole file, so
+// the full checks and their messages apply.
+Expected<QByteArray> readHead(const QString &path, qint64 codestreamHead)
+{
+    auto signature = readFileHead(path, 12, QStringLiteral("JPEG2000 file"));
+    if (!signature)
+        return signature.error();
+    if (!Jp2Reader::hasJp2Signature(*signature))
+        return Error{path, QStringLiteral("not a JPEG2000 (JP2) file: the JP2 signature box is missing")};
+    QFile f(path);
+    if (!f.open(QIODevice::ReadOnly))
+        return Error{path, QStringLiteral("cannot be read: %1").arg(f.errorString())};
+    const qint64 size = f.size();
+    constexpr qint64 kLargestSmallBox = 16 << 20;
+    QByteArray boxes, codestream;
+    bool haveCodestream = false;
+    qint64 pos = 0;
+    while (pos + 8 <= size) {
+        if (!f.seek(pos))
+            return readWholeFile(path);
+        const QByteArray head = f.read(16);
+        if (head.size() < 8)
+            return readWholeFile(path);
+        const auto *h = reinterpret_cast<const uchar *>(head.constData());
+        quint64 length = be32(h);
+        qint64 headerSize = 8;
+        if (length == 1) {
+            if (head.size() < 16)
+                return readWholeFile(path);
+            length = be64(h + 8);
+            headerSize = 16;
+        } else if (length == 0) {
+            length = static_cast<quint64>(size - pos);
+        }
+        if (length < quint64(headerSize) || quint64(size - pos) < length)
+            return readWholeFile(path);
+        if (head.mid(4, 4) == "jp2c" && !haveCodestream) {
+            haveCodestream = true;
+            f.seek(pos + headerSize);
+            codestream = f.read(std::min<qint64>(qint64(length) - headerSize, codestreamHead));
+        } else {
+            if (length > quint64(kLargestSmallBox))
+                return readWholeFile(path);
+            f.seek(pos);
+            boxes += f.read(qint64(length));
+        }
+        pos += qint64(length);
+    }
+    if (!haveCodestream || codestream.isEmpty())
+        return readWholeFile(path);
+    static const char kOpenCodestreamBox[8] = {0, 0, 0, 0, 'j', 'p', '2', 'c'};
+    return boxes + QByteArray(kOpenCodestreamBox, 8) + codestream;
 }
 
 // OpenJPEG reads from memory through these callbacks (the file is already in memory for the box walk,
@@ -385,6 +442,14 @@ Expected<Image> imageFromBytes(const QByteArray &bytes, const QString &path, int
 
 Expected<Jp2Info> Jp2Reader::readInfo(const QString &path)
 {
+    // A catalogue scan reads thousands of headers: read the boxes and the codestream's main header only
+    // (64 KiB, against ~1 MB for a 4096^2 Helioviewer file), and the whole file only when that is not enough.
+    auto head = readHead(path, 64 << 10);
+    if (!head)
+        return head.error();
+    auto info = infoFromBytes(*head, path);
+    if (info)
+        return info;
     auto bytes = readWholeFile(path);
     if (!bytes)
         return bytes.error();
@@ -399,17 +464,25 @@ Expected<Image> Jp2Reader::readImage(const QString &path, int reduce)
     return imageFromBytes(*bytes, path, reduce);
 }
 
-Expected<SdoMap> Jp2Reader::read(const QString &path, int reduce)
+int Jp2Reader::reducedSide(int side, int reduce)
 {
-    auto bytes = readWholeFile(path);
-    if (!bytes)
-        return bytes.error();
-    auto info = infoFromBytes(*bytes, path);
-    if (!info)
-        return info.error();
-    if (info->xml.isEmpty())
+    return reduce <= 0 ? side : static_cast<int>((static_cast<qint64>(side) + (qint64(1) << reduce) - 1) >> reduce);
+}
+
+int Jp2Reader::storedBitpix(const Jp2Info &info)
+{
+    return info.precision <= 8 ? 8 : 16;
+}
+
+Expected<FitsHeader> Jp2Reader::mapHeader(const Jp2Info &info, int reduce)
+{
+    const QString &path = info.file;
+    if (info.xml.isEmpty())
         return Error{path, QStringLiteral("no XML box: the file carries no FITS header (not a Helioviewer JPEG2000 file)")};
-    auto parsed = headerFromXml(info->xml, path);
+    if (reduce < 0 || reduce > info.resolutionLevels)
+        return Error{path, QStringLiteral("cannot reduce the resolution %1 times: the file has %2 wavelet levels")
+                               .arg(reduce).arg(info.resolutionLevels)};
+    auto parsed = headerFromXml(info.xml, path);
     if (!parsed)
         return parsed.error();
     FitsHeader header = std::move(parsed.value());
@@ -429,27 +502,25 @@ Expected<SdoMap> Jp2Reader::read(const QString &path, int reduce)
     // same aspect ratio -> the same field on a coarser grid, edges aligned.
     const int n1 = static_cast<int>(header.number(QStringLiteral("NAXIS1"), 0));
     const int n2 = static_cast<int>(header.number(QStringLiteral("NAXIS2"), 0));
-    if (n1 > 0 && n2 > 0 && (n1 != info->width || n2 != info->height)) {
-        const double s1 = static_cast<double>(n1) / info->width, s2 = static_cast<double>(n2) / info->height;
+    if (n1 > 0 && n2 > 0 && (n1 != info.width || n2 != info.height)) {
+        const double s1 = static_cast<double>(n1) / info.width, s2 = static_cast<double>(n2) / info.height;
         if (std::fabs(s1 - s2) > 0.01 * std::max(s1, s2))
             return Error{path, QStringLiteral("image is %1x%2 but the header says NAXIS1=%3 NAXIS2=%4")
-                                   .arg(info->width).arg(info->height).arg(n1).arg(n2)};
-        header = rescaledHeader(header, s1, 0.5 * (s1 - 1.0), 0.5 * (s1 - 1.0), info->width, info->height,
+                                   .arg(info.width).arg(info.height).arg(n1).arg(n2)};
+        header = rescaledHeader(header, s1, 0.5 * (s1 - 1.0), 0.5 * (s1 - 1.0), info.width, info.height,
                                 QStringLiteral("JP2 image is %1x%2, header NAXIS %3x%4; resampled field assumed")
-                                    .arg(info->width).arg(info->height).arg(n1).arg(n2));
+                                    .arg(info.width).arg(info.height).arg(n1).arg(n2));
     } else if (n1 <= 0 || n2 <= 0) {
-        header.setInteger(QStringLiteral("NAXIS1"), info->width);
-        header.setInteger(QStringLiteral("NAXIS2"), info->height);
+        header.setInteger(QStringLiteral("NAXIS1"), info.width);
+        header.setInteger(QStringLiteral("NAXIS2"), info.height);
     }
 
-    auto image = imageFromBytes(*bytes, path, reduce);
-    if (!image)
-        return image.error();
     if (reduce > 0) {
         // Low-pass samples sit on even rows counted from the top; rows here count from the bottom.
+        const int width = reducedSide(info.width, reduce), height = reducedSide(info.height, reduce);
         const double scale = std::ldexp(1.0, reduce);
-        const double offsetY = (info->height - 1) - scale * (image->height - 1);
-        header = rescaledHeader(header, scale, 0.0, offsetY, image->width, image->height,
+        const double offsetY = (info.height - 1) - scale * (height - 1);
+        header = rescaledHeader(header, scale, 0.0, offsetY, width, height,
                                 QStringLiteral("decoded at 1/%1 resolution (JPEG2000 reduce %2)")
                                     .arg(1 << reduce).arg(reduce));
     }
@@ -468,13 +539,33 @@ Expected<SdoMap> Jp2Reader::read(const QString &path, int reduce)
         else
             clean.addComment(c.key + QStringLiteral(" = ") + c.value);
     }
-    header = std::move(clean);
+    return clean;
+}
 
-    auto map = SdoMap::fromHeaderAndImage(header, std::move(image.value()), path);
+Expected<SdoMap> Jp2Reader::read(const QString &path, int reduce)
+{
+    auto bytes = readWholeFile(path);
+    if (!bytes)
+        return bytes.error();
+    auto info = infoFromBytes(*bytes, path);
+    if (!info)
+        return info.error();
+    auto header = mapHeader(*info, reduce);
+    if (!header)
+        return header.error();
+    auto image = imageFromBytes(*bytes, path, reduce);
+    if (!image)
+        return image.error();
+    const int width = reducedSide(info->width, reduce), height = reducedSide(info->height, reduce);
+    if (image->width != width || image->height != height)
+        return Error{path, QStringLiteral("decoded a %1x%2 image at reduce %3; the codestream header promised %4x%5")
+                               .arg(image->width).arg(image->height).arg(reduce).arg(width).arg(height)};
+
+    auto map = SdoMap::fromHeaderAndImage(*header, std::move(image.value()), path);
     if (!map)
         return map.error();
     map->meta.unit = QString::fromLatin1(kScaledUnit);
-    map->meta.bitpix = info->precision <= 8 ? 8 : 16;
+    map->meta.bitpix = storedBitpix(*info);
     map->source.bitpix = map->meta.bitpix;
     map->source.hdu = 0;
     map->source.compression = QStringLiteral("JPEG2000");

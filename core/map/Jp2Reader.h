@@ -45,7 +45,8 @@ public:
     /// Reads the first 12 bytes of a file and checks the signature (false if unreadable).
     static bool isJp2File(const QString &path);
 
-    /// Boxes and codestream header only: sizes, levels and the FITS header of the XML box.
+    /// Boxes and codestream header only: sizes, levels and the FITS header of the XML box. Reads the boxes and
+    /// the first 64 KiB of the codestream, not the whole file (the whole file only when that is not enough).
     static Expected<Jp2Info> readInfo(const QString &path);
 
     /// Decodes component 0 into an Image in FITS row order (row 0 = bottom), at 1/2^reduce resolution.
@@ -54,6 +55,16 @@ public:
     /// The whole map: header from the XML box (adjusted for `reduce` and for images whose size differs
     /// from NAXIS1/2, e.g. resampled files), the decoded image and the WCS.
     static Expected<SdoMap> read(const QString &path, int reduce = 0);
+
+    /// The header of the map that read(path, reduce) returns, from the boxes alone (nothing decoded): the XML
+    /// box's cards with placeholder observer keywords dropped, the WCS adjusted for resampled files and for
+    /// `reduce`, BUNIT = '8-bit scaled' and keywords FITS cannot hold kept as COMMENT text. Fails when the file
+    /// has no XML box or no <fits> element, or when the image and NAXIS1/2 disagree in aspect.
+    static Expected<FitsHeader> mapHeader(const Jp2Info &info, int reduce = 0);
+    /// Width or height of the image decoded at `reduce`: ceil(side / 2^reduce), as OpenJPEG decodes it.
+    static int reducedSide(int side, int reduce);
+    /// BITPIX that describes the stored samples (8 for Helioviewer's 8-bit files, else 16).
+    static int storedBitpix(const Jp2Info &info);
 
     /// Smallest `reduce` whose image is at most `maxSide` pixels on its longer side (capped at the
     /// file's levels): e.g. 2 for a 4096^2 file and maxSide 1024.

@@ -1,6 +1,6 @@
 #include "core/map/PixelFrame.h"
 
-#include "core/map/FitsReader.h"
+#include "core/map/MapFile.h"
 #include "core/map/SdoMap.h"
 
 #include <cmath>
@@ -33,27 +33,7 @@ Expected<PixelFrame> PixelFrame::fromMap(const SdoMap &map)
 
 Expected<PixelFrame> PixelFrame::fromFile(const QString &path)
 {
-    auto info = FitsReader::readInfo(path);
-    if (!info)
-        return info.error();
-    auto meta = MapMeta::fromHeader(info->header, path);
-    if (!meta)
-        return meta.error();
-    meta->naxis1 = info->naxis1;
-    meta->naxis2 = info->naxis2;
-    meta->bitpix = info->bitpix;
-    if (info->naxis1 <= 0 || info->naxis2 <= 0)
-        return Error{path, QStringLiteral("the image has no pixels (NAXIS1=%1, NAXIS2=%2)")
-                               .arg(info->naxis1).arg(info->naxis2)};
-    auto wcs = Wcs::fromHeader(info->header, *meta);
-    if (!wcs)
-        return wcs.error();
-    PixelFrame f;
-    f.width = info->naxis1;
-    f.height = info->naxis2;
-    f.meta = std::move(meta.value());
-    f.wcs = std::move(wcs.value());
-    return f;
+    return MapFile::readFrame(path);
 }
 
 Expected<PixelFrame> PixelFrame::fromMeta(int width, int height, const MapMeta &meta)

@@ -19,7 +19,7 @@ struct PixelFrame {
 
     /// The frame of a loaded map.
     static Expected<PixelFrame> fromMap(const SdoMap &map);
-    /// The frame of a file, from its header only (pixels are not read).
+    /// The frame of a FITS or JPEG2000 file, from its header only (pixels are not read): MapFile::readFrame.
     static Expected<PixelFrame> fromFile(const QString &path);
     /// Builds the frame from `meta` alone (PC from meta.pc) and checks it is usable.
     static Expected<PixelFrame> fromMeta(int width, int height, const MapMeta &meta);

@@ -65,7 +65,11 @@ void setUnit(FitsHeader &h, const QString &unit)
 
 Expected<PixelFrame> Prep::level15Frame(const SdoMap &map, const PrepOptions &o)
 {
-    const MapMeta &in = map.meta;
+    return level15Frame(map.meta, map.image.width, map.image.height, o);
+}
+
+Expected<PixelFrame> Prep::level15Frame(const MapMeta &in, int inWidth, int inHeight, const PrepOptions &o)
+{
     if (!in.isHelioprojective())
         return Error{in.file, QStringLiteral("prep needs a helioprojective map (CTYPE %1/%2); resample other "
                                              "projections onto a helioprojective frame instead")
@@ -77,8 +81,8 @@ Expected<PixelFrame> Prep::level15Frame(const SdoMap &map, const PrepOptions &o)
     const double scale = o.scale > 0 ? o.scale : in.plateScale();
     if (!std::isfinite(scale) || scale <= 0)
         return Error{in.file, QStringLiteral("invalid plate scale %1").arg(scale)};
-    const int w = o.width > 0 ? o.width : map.image.width;
-    const int h = o.height > 0 ? o.height : map.image.height;
+    const int w = o.width > 0 ? o.width : inWidth;
+    const int h = o.height > 0 ? o.height : inHeight;
 
     MapMeta m = in;
     m.cdelt1 = scale;
@@ -96,8 +100,8 @@ Expected<PixelFrame> Prep::level15Frame(const SdoMap &map, const PrepOptions &o)
     } else {
         // Same tangent point (CRVAL), so intermediate coordinates are shared: put the input's array centre at
         // the output's array centre. Input: I = CD_in (c_in - crpix0_in); output: I = scale (c_out - crpix0_out).
-        const double cx = (map.image.width - 1) / 2.0 - (in.crpix1 - 1.0);
-        const double cy = (map.image.height - 1) / 2.0 - (in.crpix2 - 1.0);
+        const double cx = (inWidth - 1) / 2.0 - (in.crpix1 - 1.0);
+        const double cy = (inHeight - 1) / 2.0 - (in.crpix2 - 1.0);
         const double ix = in.cdelt1 * (in.pc[0][0] * cx + in.pc[0][1] * cy);
         const double iy = in.cdelt2 * (in.pc[1][0] * cx + in.pc[1][1] * cy);
         m.crpix1 = (w - 1) / 2.0 - ix / scale + 1.0;

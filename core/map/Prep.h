@@ -43,6 +43,8 @@ public:
     static Expected<SdoMap> level15(SdoMap map, const PrepOptions &options = {}, ResampleInfo *info = nullptr);
     /// The frame level15() would produce for this map (so several channels can share one frame).
     static Expected<PixelFrame> level15Frame(const SdoMap &map, const PrepOptions &options);
+    /// The same from a map's header alone (metadata and pixel size), e.g. PixelFrame::fromFile's.
+    static Expected<PixelFrame> level15Frame(const MapMeta &meta, int width, int height, const PrepOptions &options);
 
     /// Resamples `map` onto `frame`'s pixel grid through the WCS of both (co-registration, e.g. HMI into an
     /// AIA frame). For two helioprojective TAN maps seen from the same observer the mapping is an exact

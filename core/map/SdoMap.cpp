@@ -1,34 +1,12 @@
 #include "core/map/SdoMap.h"
 
-#include "core/map/Jp2Reader.h"
-
+#include "core/map/MapFile.h"
 
 namespace solarchip {
 
 Expected<SdoMap> SdoMap::load(const QString &path)
 {
-    // Helioviewer JPEG2000 files are recognised by content (the JP2 signature box), not by extension.
-    if (Jp2Reader::isJp2File(path))
-        return Jp2Reader::read(path);
-    auto fits = FitsReader::read(path);
-    if (!fits)
-        return fits.error();
-    SdoMap map;
-    map.source = std::move(fits->info);
-    map.header = map.source.header;
-    auto meta = MapMeta::fromHeader(map.header, path);
-    if (!meta)
-        return meta.error();
-    map.meta = std::move(meta.value());
-    map.meta.naxis1 = fits->image.width;
-    map.meta.naxis2 = fits->image.height;
-    map.meta.bitpix = map.source.bitpix;
-    auto wcs = Wcs::fromHeader(map.header, map.meta);
-    if (!wcs)
-        return wcs.error();
-    map.wcs = std::move(wcs.value());
-    map.image = std::move(fits->image);
-    return map;
+    return MapFile::load(path);
 }
 
 Expected<SdoMap> SdoMap::fromHeaderAndImage(const FitsHeader &header, Image image, const QString &file)

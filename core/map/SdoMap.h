@@ -18,7 +18,8 @@ struct SdoMap {
     FitsHeader header;   // the original image header (for writing derived maps with their provenance)
     FitsImageInfo source;  // where it came from (hdu, compression, bitpix)
 
-    /// Reads a file and checks it is an SDO map with a usable time and WCS.
+    /// Reads a FITS or Helioviewer JPEG2000 file (decided by content) and checks it is an SDO map with a usable
+    /// time and WCS: shorthand for MapFile::load(path).
     static Expected<SdoMap> load(const QString &path);
     /// Assembles a map from a header and pixels (e.g. a JPEG2000 file, a synthetic image).
     static Expected<SdoMap> fromHeaderAndImage(const FitsHeader &header, Image image, const QString &file);

@@ -1,9 +1,11 @@
 #include "models/data/Dataset.h"
 
 #include "core/map/MapMeta.h"
+#include "core/map/ModelFrame.h"
 #include "core/map/Prep.h"
 #include "core/map/SdoMap.h"
 #include "models/data/DatasetAugment.h"
+#include "models/detail/Guarded.h"
 
 #include <QDir>
 #include <QFileInfo>
@@ -35,7 +37,14 @@ int referenceIndex(const ObservationSet &set, const PrepSpec &spec)
     return 0;
 }
 
-double meanPlateScale(const MapMeta &m) { return 0.5 * (std::abs(m.cdelt1) + std::abs(m.cdelt2)); }
+// "the set at 2012-03-04T00:00:00Z (hmi,171) at 64 px": how errors caught while preparing a set name it.
+QString describeSet(const ObservationSet &set, const PrepSpec &prep)
+{
+    return QStringLiteral("the set at %1 (%2) at %3 px (oversample %4)")
+        .arg(msToTime(set.referenceTimeMs).toString(Qt::ISODate), set.channels.join(u','))
+        .arg(prep.resolution)
+        .arg(prep.oversample);
+}
 
 }  // namespace
 
@@ -63,51 +72,25 @@ public:
                  set.channels[member], TensorCache::fileIdentity(set.members[member].path));
     }
 
-    // The common frame: the reference map's level 1.5 frame (north up, disk centred) with its full field of
-    // view on resolution*oversample pixels.
-    Expected<PixelFrame> commonFrame(const SdoMap &ref) const
+    // The model-input geometry (core/map/ModelFrame): the reference map's level 1.5 frame (north up, disk
+    // centred) with its full field of view on resolution*oversample pixels, area-averaged to the resolution.
+    Expected<ModelFrame> modelFrame(const SdoMap &ref) const
     {
-        const PrepSpec &p = options.prep;
-        const int side = p.resolution * p.oversample;
-        const int refSide = std::max(ref.image.width, ref.image.height);
-        PrepOptions po;
-        po.scale = meanPlateScale(ref.meta) * refSide / side;
-        po.width = side;
-        po.height = side;
-        po.recenter = true;
-        po.interpolation = p.interpolation;
-        return Prep::level15Frame(ref, po);
+        return ModelFrame::forReference(ref, options.prep.frameSpec());
     }
 
-    Expected<Image> prepare(SdoMap map, const PixelFrame &frame) const
+    Expected<Image> prepare(SdoMap map, const ModelFrame &frame) const
     {
-        const PrepSpec &p = options.prep;
-        if (p.exposureNormalise && map.meta.instrument == Instrument::AIA) {
+        if (options.prep.exposureNormalise && map.meta.instrument == Instrument::AIA) {
             auto e = Prep::normaliseExposure(std::move(map));
             if (!e)
                 return e.error();
             map = std::move(*e);
         }
-        // Area-average big inputs first (e.g. 4096 px HMI onto a 512 px frame) so the resampling below never
-        // skips input pixels (an interpolating resample by a large factor aliases).
-        const double frameScale = meanPlateScale(frame.meta);
-        const int k = static_cast<int>(std::floor(frameScale / meanPlateScale(map.meta) + 1e-9));
-        if (k >= 2) {
-            const int w = map.image.width / k, h = map.image.height / k;
-            auto down = Prep::downsample(std::move(map), w, h);
-            if (!down)
-                return down.error();
-            map = std::move(*down);
-        }
-        auto onFrame = Prep::toFrame(std::move(map), frame, p.interpolation);
-        if (!onFrame)
-            return onFrame.error();
-        if (p.oversample == 1)
-            return std::move(onFrame->image);
-        auto small = Prep::downsample(std::move(*onFrame), p.resolution, p.resolution);
-        if (!small)
-            return small.error();
-        return std::move(small->image);
+        auto prepared = frame.prepare(std::move(map));
+        if (!prepared)
+            return prepared.error();
+        return std::move(prepared->image);
     }
 
     // Prepared images (physical units, NaN where no data) of every member, through the cache.
@@ -121,7 +104,7 @@ public:
         std::vector<Image> out(n);
         std::vector<QString> keys(n);
         std::optional<SdoMap> refMap;
-        std::optional<PixelFrame> frame;
+        std::optional<ModelFrame> frame;
         for (int i = 0; i < n; ++i) {
             if (onlyMember >= 0 && i != onlyMember)
                 continue;
@@ -139,7 +122,7 @@ public:
                 if (!loaded)
                     return loaded.error();
                 refMap = std::move(*loaded);
-                auto f = commonFrame(*refMap);
+                auto f = modelFrame(*refMap);
                 if (!f)
                     return Error{set.members[ref].path, QStringLiteral("cannot build the common frame: ") + f.error().message};
                 frame = std::move(*f);
@@ -167,59 +150,64 @@ Dataset::~Dataset() = default;
 
 Expected<Dataset> Dataset::open(const DatasetOptions &options)
 {
-    auto impl = std::make_unique<Impl>();
-    impl->options = options;
-    DatasetOptions &o = impl->options;
-    const QString problem = o.prep.validate();
-    if (!problem.isEmpty())
-        return Error{{}, QStringLiteral("dataset: ") + problem};
-    if (o.selection.channels.isEmpty())
-        return Error{{}, QStringLiteral("dataset: no channels given")};
-    QStringList canonical;
-    for (const QString &c : o.selection.channels) {
-        const QString k = canonicalChannel(c);
-        if (k.isEmpty())
-            return Error{{}, QStringLiteral("dataset: '%1' is not an SDO channel").arg(c)};
-        if (canonical.contains(k))
-            return Error{{}, QStringLiteral("dataset: channel '%1' given twice").arg(k)};
-        canonical << k;
-    }
-    o.selection.channels = canonical;
-    if (!QFileInfo(o.archiveDir).isDir())
-        return Error{o.archiveDir, QStringLiteral("archive folder not found")};
-    o.archiveDir = QFileInfo(o.archiveDir).absoluteFilePath();
+    const detail::Doing doing{options.archiveDir, QStringLiteral("opening the dataset of %1 at %2 px")
+                                                      .arg(options.selection.channels.join(u','))
+                                                      .arg(options.prep.resolution)};
+    return detail::guarded(doing, [&]() -> Expected<Dataset> {
+        auto impl = std::make_unique<Impl>();
+        impl->options = options;
+        DatasetOptions &o = impl->options;
+        const QString problem = o.prep.validate();
+        if (!problem.isEmpty())
+            return Error{{}, QStringLiteral("dataset: ") + problem};
+        if (o.selection.channels.isEmpty())
+            return Error{{}, QStringLiteral("dataset: no channels given")};
+        QStringList canonical;
+        for (const QString &c : o.selection.channels) {
+            const QString k = canonicalChannel(c);
+            if (k.isEmpty())
+                return Error{{}, QStringLiteral("dataset: '%1' is not an SDO channel").arg(c)};
+            if (canonical.contains(k))
+                return Error{{}, QStringLiteral("dataset: channel '%1' given twice").arg(k)};
+            canonical << k;
+        }
+        o.selection.channels = canonical;
+        if (!QFileInfo(o.archiveDir).isDir())
+            return Error{o.archiveDir, QStringLiteral("archive folder not found")};
+        o.archiveDir = QFileInfo(o.archiveDir).absoluteFilePath();
 
-    auto catalog = Catalog::open(o.archiveDir, o.catalogDb,
-                                 o.updateCatalog ? Catalog::OpenMode::ReadWrite : Catalog::OpenMode::ReadOnly);
-    if (!catalog)
-        return catalog.error();
-    if (o.updateCatalog) {
-        auto scan = catalog->update();
-        if (!scan)
-            return scan.error();
-    }
-    CoTemporalOptions co;
-    co.toleranceMs = o.selection.toleranceMs;
-    co.anchorChannel = canonical.first();
-    co.minSpacingMs = o.selection.minSpacingMs;
-    co.nominalQualityOnly = o.selection.nominalQualityOnly;
-    auto sets = catalog->completeSets(msToTime(o.selection.fromMs), msToTime(o.selection.toMs), canonical, co);
-    if (!sets)
-        return sets.error();
-    if (sets->isEmpty()) {
-        auto have = catalog->channels();
-        return Error{o.archiveDir, QStringLiteral("no complete co-temporal set of %1 within %2 s (channels in the catalog: %3)")
-                                       .arg(canonical.join(QLatin1Char(',')))
-                                       .arg(o.selection.toleranceMs / 1000.0)
-                                       .arg(have ? have->join(QLatin1Char(',')) : QStringLiteral("?"))};
-    }
-    impl->all = *sets;
-    std::sort(impl->all.begin(), impl->all.end(),
-              [](const ObservationSet &a, const ObservationSet &b) { return a.referenceTimeMs < b.referenceTimeMs; });
-    splitByTime(impl->all, o.split, &impl->train, &impl->validation);
-    if (o.useCache)
-        impl->cache = TensorCache(o.cacheDir.isEmpty() ? TensorCache::defaultDir(o.archiveDir) : o.cacheDir);
-    return Dataset(std::move(impl));
+        auto catalog = Catalog::open(o.archiveDir, o.catalogDb,
+                                     o.updateCatalog ? Catalog::OpenMode::ReadWrite : Catalog::OpenMode::ReadOnly);
+        if (!catalog)
+            return catalog.error();
+        if (o.updateCatalog) {
+            auto scan = catalog->update();
+            if (!scan)
+                return scan.error();
+        }
+        CoTemporalOptions co;
+        co.toleranceMs = o.selection.toleranceMs;
+        co.anchorChannel = canonical.first();
+        co.minSpacingMs = o.selection.minSpacingMs;
+        co.nominalQualityOnly = o.selection.nominalQualityOnly;
+        auto sets = catalog->completeSets(msToTime(o.selection.fromMs), msToTime(o.selection.toMs), canonical, co);
+        if (!sets)
+            return sets.error();
+        if (sets->isEmpty()) {
+            auto have = catalog->channels();
+            return Error{o.archiveDir, QStringLiteral("no complete co-temporal set of %1 within %2 s (channels in the catalog: %3)")
+                                           .arg(canonical.join(QLatin1Char(',')))
+                                           .arg(o.selection.toleranceMs / 1000.0)
+                                           .arg(have ? have->join(QLatin1Char(',')) : QStringLiteral("?"))};
+        }
+        impl->all = *sets;
+        std::sort(impl->all.begin(), impl->all.end(),
+                  [](const ObservationSet &a, const ObservationSet &b) { return a.referenceTimeMs < b.referenceTimeMs; });
+        splitByTime(impl->all, o.split, &impl->train, &impl->validation);
+        if (o.useCache)
+            impl->cache = TensorCache(o.cacheDir.isEmpty() ? TensorCache::defaultDir(o.archiveDir) : o.cacheDir);
+        return Dataset(std::move(impl));
+    });
 }
 
 const DatasetOptions &Dataset::options() const { return d->options; }
@@ -242,37 +230,43 @@ Expected<Image> Dataset::preparedMember(const ObservationSet &set, int member) c
 {
     if (member < 0 || member >= set.members.size())
         return Error{{}, QStringLiteral("member %1 out of range").arg(member)};
-    auto imgs = d->prepareSet(set, member);
-    if (!imgs)
-        return imgs.error();
-    return std::move((*imgs)[member]);
+    const detail::Doing doing{set.members[member].path, QStringLiteral("preparing member %1 of %2")
+                                                            .arg(set.channels.value(member), describeSet(set, d->options.prep))};
+    return detail::guarded(doing, [&]() -> Expected<Image> {
+        auto imgs = d->prepareSet(set, member);
+        if (!imgs)
+            return imgs.error();
+        return std::move((*imgs)[member]);
+    });
 }
 
 Expected<Sample> Dataset::sampleOf(const ObservationSet &set) const
 {
-    auto imgs = d->prepareSet(set);
-    if (!imgs)
-        return imgs.error();
-    const int side = d->options.prep.resolution;
-    const std::size_t plane = static_cast<std::size_t>(side) * side;
-    Sample s;
-    s.timeMs = set.referenceTimeMs;
-    s.channels = set.channels;
-    s.side = side;
-    s.data.resize(plane * set.channels.size());
-    const ModelNormalize &norm = d->options.prep.normalize;
-    for (int c = 0; c < set.channels.size(); ++c) {
-        s.files << set.members[c].path;
-        float *dst = s.plane(c);
-        const Status st = norm.apply(set.channels[c], (*imgs)[c].data(), dst, plane);
-        if (!st)
-            return Error{set.members[c].path, st.error().message};
-        // NaN (off disk, outside the field of view) -> 0, as the research code's nan_to_num.
-        for (std::size_t i = 0; i < plane; ++i)
-            if (!std::isfinite(dst[i]))
-                dst[i] = 0.0f;
-    }
-    return s;
+    return detail::guarded(detail::Doing{{}, QStringLiteral("preparing ") + describeSet(set, d->options.prep)}, [&]() -> Expected<Sample> {
+        auto imgs = d->prepareSet(set);
+        if (!imgs)
+            return imgs.error();
+        const int side = d->options.prep.resolution;
+        const std::size_t plane = static_cast<std::size_t>(side) * side;
+        Sample s;
+        s.timeMs = set.referenceTimeMs;
+        s.channels = set.channels;
+        s.side = side;
+        s.data.resize(plane * set.channels.size());
+        const ModelNormalize &norm = d->options.prep.normalize;
+        for (int c = 0; c < set.channels.size(); ++c) {
+            s.files << set.members[c].path;
+            float *dst = s.plane(c);
+            const Status st = norm.apply(set.channels[c], (*imgs)[c].data(), dst, plane);
+            if (!st)
+                return Error{set.members[c].path, st.error().message};
+            // NaN (off disk, outside the field of view) -> 0, as the research code's nan_to_num.
+            for (std::size_t i = 0; i < plane; ++i)
+                if (!std::isfinite(dst[i]))
+                    dst[i] = 0.0f;
+        }
+        return s;
+    });
 }
 
 Expected<Sample> Dataset::sample(Split split, int index, const AugmentSpec *augment, quint64 augmentSeed) const
@@ -280,12 +274,16 @@ Expected<Sample> Dataset::sample(Split split, int index, const AugmentSpec *augm
     const QVector<ObservationSet> &v = sets(split);
     if (index < 0 || index >= v.size())
         return Error{{}, QStringLiteral("sample %1 out of range (%2 %3 sets)").arg(index).arg(v.size()).arg(splitName(split))};
-    auto s = sampleOf(v[index]);
-    if (!s)
+    const detail::Doing doing{{}, QStringLiteral("preparing %1 sample %2, %3")
+                                     .arg(splitName(split)).arg(index).arg(describeSet(v[index], d->options.prep))};
+    return detail::guarded(doing, [&]() -> Expected<Sample> {
+        auto s = sampleOf(v[index]);
+        if (!s)
+            return s;
+        if (augment && augment->enabled())
+            applyAugment(drawAugment(*augment, augmentSeed), s->data.data(), static_cast<int>(s->channels.size()), s->side);
         return s;
-    if (augment && augment->enabled())
-        applyAugment(drawAugment(*augment, augmentSeed), s->data.data(), static_cast<int>(s->channels.size()), s->side);
-    return s;
+    });
 }
 
 void Dataset::splitByTime(const QVector<ObservationSet> &sets, const SplitSpec &spec, QVector<ObservationSet> *train,

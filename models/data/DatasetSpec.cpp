@@ -29,6 +29,16 @@ QString PrepSpec::geometryKey() const
         .arg(exposureNormalise ? 1 : 0);
 }
 
+ModelFrameSpec PrepSpec::frameSpec(int gridSize) const
+{
+    ModelFrameSpec spec;
+    spec.resolution = resolution;
+    spec.oversample = oversample;
+    spec.gridSize = gridSize;
+    spec.interpolation = interpolation;
+    return spec;
+}
+
 QString PrepSpec::validate() const
 {
     if (resolution < 8 || resolution > 8192)

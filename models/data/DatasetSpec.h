@@ -16,6 +16,7 @@
 //               training times (consecutive SDO frames are nearly identical).
 
 #include "core/base/Expected.h"
+#include "core/map/ModelFrame.h"
 #include "core/map/Resample.h"
 #include "core/map/Scaling.h"
 
@@ -43,6 +44,9 @@ struct PrepSpec {
     /// What decides the cached geometry (resolution, oversample, reference, interpolation, exposure): the
     /// normalisation is applied after the cache and is not part of it.
     QString geometryKey() const;
+    /// The model-input geometry these values describe (core/map/ModelFrame), for a model grid of `gridSize`
+    /// cells per side (1: the pixels only).
+    ModelFrameSpec frameSpec(int gridSize = 1) const;
     QString validate() const;  ///< empty when usable
     QJsonObject toJson() const;
     static Expected<PrepSpec> fromJson(const QJsonObject &json);

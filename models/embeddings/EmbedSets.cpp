@@ -1,6 +1,9 @@
 #include "models/embeddings/EmbedSets.h"
 
+#include "core/map/ModelFrame.h"
+#include "core/map/PixelFrame.h"
 #include "models/data/DatasetLoader.h"
+#include "models/detail/Guarded.h"
 #include "models/networks/ModelConfig.h"
 
 #include <cmath>
@@ -21,23 +24,30 @@ Expected<DatasetOptions> datasetOptionsFor(const TrainedModel &model, const Data
     return o;
 }
 
-double diskRadiusModelPixels(const ObservationSet &set, const PrepSpec &prep)
+std::vector<uint8_t> onDiskCells(const ObservationSet &set, const PrepSpec &prep, int grid, double limit)
 {
-    // The member the Dataset builds its common frame on: prep.referenceChannel, else the first AIA member.
+    // The member the Dataset builds its frame on: prep.referenceChannel, else the first AIA member.
     int ref = prep.referenceChannel.isEmpty() ? -1 : static_cast<int>(set.channels.indexOf(prep.referenceChannel));
     for (int i = 0; ref < 0 && i < set.members.size(); ++i)
         if (set.members[i].instrument == QLatin1String("AIA"))
             ref = i;
     if (ref < 0)
         ref = 0;
-    if (ref >= set.members.size())
-        return 0;
-    const Observation &o = set.members[ref];
-    const double plate = 0.5 * (std::abs(o.cdelt1) + std::abs(o.cdelt2));
-    const int side = std::max(o.naxis1, o.naxis2);
-    if (!(plate > 0) || side <= 0 || !(o.rsunObs > 0) || prep.resolution <= 0)
-        return 0;
-    return o.rsunObs / (plate * side / prep.resolution);
+    if (ref >= set.members.size() || grid <= 0)
+        return {};
+    auto header = PixelFrame::fromFile(set.members[ref].path);
+    if (!header || !(header->meta.rsunObs > 0))
+        return {};
+    auto frame = ModelFrame::forReference(*header, prep.frameSpec(grid));
+    if (!frame)
+        return {};
+    std::vector<uint8_t> out(static_cast<std::size_t>(grid) * grid, 0);
+    for (int index = 0; index < grid * grid; ++index) {
+        const auto hpc = frame->cellCentreHpc(frame->cellOfIndex(index));
+        out[static_cast<std::size_t>(index)] =
+            hpc && std::hypot(hpc->x(), hpc->y()) < limit * header->meta.rsunObs ? 1 : 0;
+    }
+    return out;
 }
 
 ChannelEmbeddings channelFromRecords(const std::vector<EmbeddingRecord> &records, int channelIndex, int channels,
@@ -59,9 +69,11 @@ ChannelEmbeddings channelFromRecords(const std::vector<EmbeddingRecord> &records
     return e;
 }
 
-Status encodeSets(const TrainedModel &model, const Dataset &dataset, Split split, const std::vector<int> &indices,
-                  const EncodeOptions &options, const std::function<Status(std::vector<EmbeddingRecord> &&)> &sink,
-                  const std::function<void(const QString &)> &onWarning)
+namespace {
+
+Status encodeUnguarded(const TrainedModel &model, const Dataset &dataset, Split split, const std::vector<int> &indices,
+                       const EncodeOptions &options, const std::function<Status(std::vector<EmbeddingRecord> &&)> &sink,
+                       const std::function<void(const QString &)> &onWarning)
 {
     const QStringList &channels = dataset.channels();
     QStringList modalities;
@@ -128,6 +140,20 @@ Status encodeSets(const TrainedModel &model, const Dataset &dataset, Split split
         }
     }
     return flush();
+}
+
+}  // namespace
+
+Status encodeSets(const TrainedModel &model, const Dataset &dataset, Split split, const std::vector<int> &indices,
+                  const EncodeOptions &options, const std::function<Status(std::vector<EmbeddingRecord> &&)> &sink,
+                  const std::function<void(const QString &)> &onWarning)
+{
+    const detail::Doing doing{model.path, QStringLiteral("encoding %1 %2 sets of %3 in batches of %4 with %5")
+                                              .arg(indices.size())
+                                              .arg(splitName(split), dataset.channels().join(u','))
+                                              .arg(options.batch)
+                                              .arg(model.model.config().describe())};
+    return detail::guarded(doing, [&] { return encodeUnguarded(model, dataset, split, indices, options, sink, onWarning); });
 }
 
 }  // namespace solarchip

@@ -9,6 +9,7 @@
 #include "models/embeddings/EmbeddingStore.h"
 #include "models/networks/TrainedModel.h"
 
+#include <cstdint>
 #include <functional>
 #include <optional>
 #include <vector>
@@ -37,10 +38,11 @@ Status encodeSets(const TrainedModel &model, const Dataset &dataset, Split split
                   const EncodeOptions &options, const std::function<Status(std::vector<EmbeddingRecord> &&)> &sink,
                   const std::function<void(const QString &)> &onWarning = {});
 
-/// The apparent solar radius in model pixels on the prepared (disk-centred) frame of `set`: the reference
-/// member's RSUN_OBS over its plate scale times its side / prep.resolution (Dataset's common frame). 0 when the
-/// metadata lack the radius or the plate scale. The one place eval-align's on-disk cells come from.
-double diskRadiusModelPixels(const ObservationSet &set, const PrepSpec &prep);
+/// Flags (grid^2, row-major as the tokens) of the model cells of `set` whose centre lies within `limit` solar
+/// radii of the disk centre: the cell centres through core/map/ModelFrame (the Dataset's input geometry, built
+/// from the reference member's header), the radius from its RSUN_OBS (or DSUN_OBS). Empty when the header
+/// cannot be read or gives no radius. The one place eval-align's on-disk cells come from.
+std::vector<uint8_t> onDiskCells(const ObservationSet &set, const PrepSpec &prep, int grid, double limit = 0.95);
 
 /// The embeddings of one dataset channel from records made by encodeSets().
 ChannelEmbeddings channelFromRecords(const std::vector<EmbeddingRecord> &records, int channelIndex, int channels,

@@ -1,5 +1,6 @@
 #include "models/embeddings/EmbeddingStore.h"
 
+#include "models/detail/Guarded.h"
 #include "models/networks/SafetensorsFile.h"
 
 #include <QDir>
@@ -61,6 +62,31 @@ Status writeJsonAtomically(const QString &path, const QJsonObject &o)
 
 Expected<EmbeddingStore> EmbeddingStore::open(const QString &dir)
 {
+    return detail::guarded(detail::Doing{dir, QStringLiteral("opening the embedding store")}, [&] { return openUnguarded(dir); });
+}
+
+Expected<EmbeddingStore> EmbeddingStore::openOrCreate(const QString &dir, const EmbeddingStoreInfo &info)
+{
+    return detail::guarded(detail::Doing{dir, QStringLiteral("opening the embedding store for %1 (channels %2)")
+                                                  .arg(info.modelHash.left(16), info.channels.join(u','))},
+                           [&] { return openOrCreateUnguarded(dir, info); });
+}
+
+Status EmbeddingStore::append(const std::vector<EmbeddingRecord> &records)
+{
+    return detail::guarded(detail::Doing{m_dir, QStringLiteral("appending %1 embeddings").arg(records.size())},
+                           [&] { return appendUnguarded(records); });
+}
+
+Expected<std::vector<EmbeddingRecord>> EmbeddingStore::readAll() const
+{
+    return detail::guarded(detail::Doing{m_dir, QStringLiteral("reading %1 embeddings (channels %2, %3 x %3 grid, dim %4)")
+                                                    .arg(m_count).arg(m_info.channels.join(u',')).arg(m_info.grid).arg(m_info.dim)},
+                           [&] { return readAllUnguarded(); });
+}
+
+Expected<EmbeddingStore> EmbeddingStore::openUnguarded(const QString &dir)
+{
     const QString manifestPath = dir + QLatin1Char('/') + kManifest;
     QFile f(manifestPath);
     if (!f.open(QIODevice::ReadOnly))
@@ -99,7 +125,7 @@ Expected<EmbeddingStore> EmbeddingStore::open(const QString &dir)
     return s;
 }
 
-Expected<EmbeddingStore> EmbeddingStore::openOrCreate(const QString &dir, const EmbeddingStoreInfo &info)
+Expected<EmbeddingStore> EmbeddingStore::openOrCreateUnguarded(const QString &dir, const EmbeddingStoreInfo &info)
 {
     if (QFileInfo::exists(dir + QLatin1Char('/') + kManifest)) {
         auto s = open(dir);
@@ -136,7 +162,7 @@ Expected<EmbeddingStore> EmbeddingStore::openOrCreate(const QString &dir, const 
 
 Status EmbeddingStore::writeManifest() const { return writeJsonAtomically(m_dir + QLatin1Char('/') + kManifest, m_manifest); }
 
-Status EmbeddingStore::append(const std::vector<EmbeddingRecord> &records)
+Status EmbeddingStore::appendUnguarded(const std::vector<EmbeddingRecord> &records)
 {
     if (records.empty())
         return Status::success();
@@ -218,7 +244,7 @@ Status EmbeddingStore::append(const std::vector<EmbeddingRecord> &records)
     return Status::success();
 }
 
-Expected<std::vector<EmbeddingRecord>> EmbeddingStore::readAll() const
+Expected<std::vector<EmbeddingRecord>> EmbeddingStore::readAllUnguarded() const
 {
     std::vector<EmbeddingRecord> out;
     const int c = static_cast<int>(m_info.channels.size()), dim = m_info.dim, np = m_info.grid * m_info.grid;
@@ -260,19 +286,22 @@ Expected<ChannelEmbeddings> EmbeddingStore::channelEmbeddings(const QString &cha
     auto all = readAll();
     if (!all)
         return all.error();
-    ChannelEmbeddings e;
-    e.dim = m_info.dim;
-    e.patches = m_info.grid * m_info.grid;
-    const std::size_t cs = static_cast<std::size_t>(e.dim), ps = cs * e.patches;
-    for (const EmbeddingRecord &r : *all) {
-        e.cls.insert(e.cls.end(), r.cls.begin() + static_cast<std::ptrdiff_t>(ci * cs), r.cls.begin() + static_cast<std::ptrdiff_t>((ci + 1) * cs));
-        e.patch.insert(e.patch.end(), r.patches.begin() + static_cast<std::ptrdiff_t>(ci * ps),
-                       r.patches.begin() + static_cast<std::ptrdiff_t>((ci + 1) * ps));
-        ++e.count;
-        if (times)
-            times->push_back(r.timeMs);
-    }
-    return e;
+    return detail::guarded(detail::Doing{m_dir, QStringLiteral("collecting the channel %1 embeddings").arg(channel)},
+                           [&]() -> Expected<ChannelEmbeddings> {
+        ChannelEmbeddings e;
+        e.dim = m_info.dim;
+        e.patches = m_info.grid * m_info.grid;
+        const std::size_t cs = static_cast<std::size_t>(e.dim), ps = cs * e.patches;
+        for (const EmbeddingRecord &r : *all) {
+            e.cls.insert(e.cls.end(), r.cls.begin() + static_cast<std::ptrdiff_t>(ci * cs), r.cls.begin() + static_cast<std::ptrdiff_t>((ci + 1) * cs));
+            e.patch.insert(e.patch.end(), r.patches.begin() + static_cast<std::ptrdiff_t>(ci * ps),
+                           r.patches.begin() + static_cast<std::ptrdiff_t>((ci + 1) * ps));
+            ++e.count;
+            if (times)
+                times->push_back(r.timeMs);
+        }
+        return e;
+    });
 }
 
 }  // namespace solarchip

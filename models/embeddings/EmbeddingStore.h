@@ -73,6 +73,12 @@ public:
     Expected<ChannelEmbeddings> channelEmbeddings(const QString &channel, std::vector<qint64> *times = nullptr) const;
 
 private:
+    // The public members run these through detail::guarded (an exception, e.g. a refused allocation for a huge
+    // store, becomes an Error naming the folder).
+    static Expected<EmbeddingStore> openUnguarded(const QString &dir);
+    static Expected<EmbeddingStore> openOrCreateUnguarded(const QString &dir, const EmbeddingStoreInfo &info);
+    Status appendUnguarded(const std::vector<EmbeddingRecord> &records);
+    Expected<std::vector<EmbeddingRecord>> readAllUnguarded() const;
     Status writeManifest() const;
     QString m_dir;
     EmbeddingStoreInfo m_info;

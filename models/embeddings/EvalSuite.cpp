@@ -468,21 +468,4 @@ std::vector<int> EvalSuite::partnerByTime(const std::vector<qint64> &queryTimesM
     return out;
 }
 
-std::vector<uint8_t> EvalSuite::onDiskCells(int grid, int resolution, double diskRadiusPx, double limit)
-{
-    // The prepared frame is disk-centred (level 1.5, recentred): the disk centre is the image centre. Cell
-    // (r, c) covers pixels [c*s, (c+1)*s) with s = resolution/grid, so its centre lies s*(c + 0.5 - grid/2)
-    // pixels from the centre.
-    std::vector<uint8_t> out(static_cast<std::size_t>(grid) * grid, 0);
-    if (grid <= 0 || resolution <= 0 || !(diskRadiusPx > 0))
-        return {};
-    const double s = static_cast<double>(resolution) / grid;
-    for (int r = 0; r < grid; ++r)
-        for (int c = 0; c < grid; ++c) {
-            const double dx = s * (c + 0.5 - grid / 2.0), dy = s * (r + 0.5 - grid / 2.0);
-            out[static_cast<std::size_t>(r) * grid + c] = std::hypot(dx, dy) < limit * diskRadiusPx ? 1 : 0;
-        }
-    return out;
-}
-
 }  // namespace solarchip

@@ -114,9 +114,6 @@ public:
     /// the tolerance there, query - offset); -1 when neither lies within `toleranceMs`.
     static std::vector<int> partnerByTime(const std::vector<qint64> &queryTimesMs, const std::vector<qint64> &candidateTimesMs,
                                           qint64 offsetMs, qint64 toleranceMs);
-    /// Grid cells whose centre lies within `limit` solar radii of the disk centre, for a disk of radius
-    /// `diskRadiusPx` model pixels centred on a `resolution`-pixel image cut into grid x grid cells.
-    static std::vector<uint8_t> onDiskCells(int grid, int resolution, double diskRadiusPx, double limit = 0.95);
 };
 
 }  // namespace solarchip

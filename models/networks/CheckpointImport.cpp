@@ -1,5 +1,6 @@
 #include "models/networks/CheckpointImport.h"
 
+#include "models/detail/Guarded.h"
 #include "models/networks/ArchitectureInference.h"
 #include "models/networks/SolarChipModel.h"
 #include "models/networks/detail/SolarChipNet.h"
@@ -20,9 +21,7 @@ bool startsWith(const std::string &s, const std::string &p) { return s.compare(0
 
 QString q(const std::string &s) { return QString::fromStdString(s); }
 
-}  // namespace
-
-Expected<ImportReport> importCheckpoint(const QString &input, const QString &output, const ImportOptions &options)
+Expected<ImportReport> importUnguarded(const QString &input, const QString &output, const ImportOptions &options)
 {
     ImportReport report;
     report.input = input;
@@ -221,8 +220,19 @@ Expected<ImportReport> importCheckpoint(const QString &input, const QString &out
     report.config = config;
     report.tensorCount = static_cast<int>(full.size());
     report.parameterCount = model->parameterCount();
-    report.hash = model->hash();
+    auto hash = model->hash();
+    if (!hash)
+        return hash.error();
+    report.hash = *hash;
     return report;
+}
+
+}  // namespace
+
+Expected<ImportReport> importCheckpoint(const QString &input, const QString &output, const ImportOptions &options)
+{
+    return detail::guarded(detail::Doing{input, QStringLiteral("importing the checkpoint into ") + output},
+                           [&] { return importUnguarded(input, output, options); });
 }
 
 }  // namespace solarchip

@@ -65,7 +65,11 @@ int configureTorchThreads(int threads)
 {
     if (threads <= 0)
         threads = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
-    torch::set_num_threads(threads);
+    try {
+        torch::set_num_threads(threads);
+    } catch (const std::exception &) {
+        // Refused (torch checks the count): the count in force stays, and the caller sees it in the result.
+    }
     return torch::get_num_threads();
 }
 

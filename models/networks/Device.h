@@ -30,7 +30,7 @@ DeviceChoice defaultDevice();
 bool parseDevice(const QString &text, DeviceChoice *out, QString *error);
 
 /// Sets LibTorch's intra-op thread count (it defaults to 1 on these machines). threads <= 0 means
-/// std::thread::hardware_concurrency(). Returns the count now in force.
+/// std::thread::hardware_concurrency(). Returns the count now in force (unchanged when torch refuses it).
 int configureTorchThreads(int threads = 0);
 
 /// The intra-op thread count LibTorch currently uses.

@@ -1,5 +1,6 @@
 #include "models/networks/EncoderBenchmark.h"
 
+#include "models/detail/Guarded.h"
 #include "models/networks/detail/SolarChipNet.h"
 #include "models/networks/detail/TensorIo.h"
 
@@ -88,31 +89,39 @@ double backboneForwardFlops(const BackboneConfig &config)
     return f;
 }
 
-double measureMatmulGflops(int n, int reps)
+Expected<double> measureMatmulGflops(int n, int reps)
 {
-    torch::NoGradGuard g;
-    const torch::Tensor a = torch::randn({n, n}), b = torch::randn({n, n});
-    torch::Tensor c = torch::mm(a, b);  // warm-up
-    std::vector<double> t;
-    for (int i = 0; i < reps; ++i) {
-        const auto t0 = Clock::now();
-        c = torch::mm(a, b);
-        t.push_back(msSince(t0));
-    }
-    return 2.0 * n * double(n) * n / (medianOf(t) * 1e6);
+    const detail::Doing doing{{}, QStringLiteral("measuring the float32 matmul peak with %1 x %1 matrices").arg(n)};
+    return detail::guarded(doing, [&]() -> Expected<double> {
+        torch::NoGradGuard g;
+        const torch::Tensor a = torch::randn({n, n}), b = torch::randn({n, n});
+        torch::Tensor c = torch::mm(a, b);  // warm-up
+        std::vector<double> t;
+        for (int i = 0; i < reps; ++i) {
+            const auto t0 = Clock::now();
+            c = torch::mm(a, b);
+            t.push_back(msSince(t0));
+        }
+        return 2.0 * n * double(n) * n / (medianOf(t) * 1e6);
+    });
 }
 
 Status writeBenchInput(const QString &path, const BackboneConfig &config, int batch)
 {
-    torch::manual_seed(1234);
     const int c = config.inChannels(), r = config.resolution;
-    detail::TensorMap m;
-    m.emplace("hmi", torch::randn({batch, c, r, r}));
-    m.emplace("aia", torch::randn({batch, c, r, r}));
-    return detail::writeSafetensors(path, m);
+    const detail::Doing doing{path, QStringLiteral("writing the benchmark input [%1, %2, %3, %3]").arg(batch).arg(c).arg(r)};
+    return detail::guarded(doing, [&]() -> Status {
+        torch::manual_seed(1234);
+        detail::TensorMap m;
+        m.emplace("hmi", torch::randn({batch, c, r, r}));
+        m.emplace("aia", torch::randn({batch, c, r, r}));
+        return detail::writeSafetensors(path, m);
+    });
 }
 
-Expected<EncoderBenchResult> benchEncoder(const EncoderBenchOptions &o)
+namespace {
+
+Expected<EncoderBenchResult> benchUnguarded(const EncoderBenchOptions &o)
 {
     auto backbone = presetConfig(o.preset, o.arch);
     if (!backbone)
@@ -183,6 +192,16 @@ Expected<EncoderBenchResult> benchEncoder(const EncoderBenchOptions &o)
     }
     res.trainStepMs = medianOf(t);
     return res;
+}
+
+}  // namespace
+
+Expected<EncoderBenchResult> benchEncoder(const EncoderBenchOptions &o)
+{
+    const detail::Doing doing{o.inputFile, QStringLiteral("benchmarking the %1%2 encoder with a batch of %3")
+                                               .arg(o.preset, o.arch ? QLatin1Char('-') + architectureName(*o.arch) : QString())
+                                               .arg(o.batch)};
+    return detail::guarded(doing, [&] { return benchUnguarded(o); });
 }
 
 }  // namespace solarchip

@@ -10,6 +10,7 @@
 #include <QString>
 
 namespace solarchip {
+// Errors, also those torch throws (a refused allocation for a large batch), come back as values.
 
 struct EncoderBenchOptions {
     QString preset = QStringLiteral("tiny");
@@ -41,7 +42,7 @@ Expected<EncoderBenchResult> benchEncoder(const EncoderBenchOptions &options);
 double backboneForwardFlops(const BackboneConfig &config);
 
 /// Measured float32 matmul throughput (GFLOP/s) with n x n matrices, median of `reps` runs.
-double measureMatmulGflops(int n = 1024, int reps = 5);
+Expected<double> measureMatmulGflops(int n = 1024, int reps = 5);
 
 /// Writes the deterministic benchmark input (tensors "hmi" and "aia") for a preset to a safetensors file.
 Status writeBenchInput(const QString &path, const BackboneConfig &config, int batch);

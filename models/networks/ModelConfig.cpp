@@ -139,6 +139,14 @@ Expected<BackboneConfig> BackboneConfig::fromJson(const QJsonObject &json)
     return c;
 }
 
+QString SolarChipConfig::describe() const
+{
+    return QStringLiteral("the %1 model (%2; %3 px input, %4x%4 grid)")
+        .arg(backbone.arch == Architecture::Cnn ? QStringLiteral("CNN") : QStringLiteral("ViT"), modalities.join(u','))
+        .arg(backbone.resolution)
+        .arg(backbone.gridSize());
+}
+
 QStringList researchModalities()
 {
     return {QStringLiteral("hmi"),  QStringLiteral("0094"), QStringLiteral("0131"), QStringLiteral("0171"),

@@ -108,6 +108,8 @@ struct SolarChipConfig {
     /// The (a, b) modality pairs the contrastive terms use, in a fixed order.
     std::vector<std::pair<QString, QString>> pairs() const;
     QString validate() const;
+    /// "the ViT model (hmi,0171; 256 px input, 16x16 grid)": how error messages name the model.
+    QString describe() const;
 
     QJsonObject toJson() const;
     static Expected<SolarChipConfig> fromJson(const QJsonObject &json);

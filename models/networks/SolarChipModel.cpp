@@ -1,5 +1,6 @@
 #include "models/networks/SolarChipModel.h"
 
+#include "models/detail/Guarded.h"
 #include "models/networks/detail/SolarChipNet.h"
 #include "models/networks/detail/TensorIo.h"
 #include "models/networks/detail/TorchDevice.h"
@@ -10,6 +11,8 @@
 
 namespace solarchip {
 
+using detail::Doing;
+using detail::guarded;
 using detail::TensorMap;
 
 namespace {
@@ -38,6 +41,11 @@ std::vector<float> toVector(const torch::Tensor &t)
     std::vector<float> v(static_cast<size_t>(c.numel()));
     std::memcpy(v.data(), c.data_ptr<float>(), v.size() * sizeof(float));
     return v;
+}
+
+QString shapeOf(const ImageBatch &b)
+{
+    return QStringLiteral("[%1, %2, %3, %3]").arg(b.batch).arg(b.channels).arg(b.side);
 }
 
 Embeddings toEmbeddings(const torch::Tensor &tokens, int grid, bool normalized)
@@ -96,43 +104,43 @@ Expected<SolarChipModel> SolarChipModel::create(const SolarChipConfig &config, u
     const QString problem = config.validate();
     if (!problem.isEmpty())
         return Error{{}, QStringLiteral("model configuration: ") + problem};
-    auto impl = std::make_unique<Impl>();
-    impl->config = config;
-    try {
+    return guarded(Doing{{}, QStringLiteral("cannot build ") + config.describe()}, [&]() -> Expected<SolarChipModel> {
+        auto impl = std::make_unique<Impl>();
+        impl->config = config;
         torch::manual_seed(seed);
         impl->net = detail::SolarChipNet(config);
-    } catch (const std::exception &e) {
-        return Error{{}, QStringLiteral("cannot build the model: ") + QString::fromUtf8(e.what())};
-    }
-    return SolarChipModel(std::move(impl));
+        return SolarChipModel(std::move(impl));
+    });
 }
 
 Expected<SolarChipModel> SolarChipModel::load(const QString &path)
 {
-    auto file = SafetensorsFile::read(path);
-    if (!file)
-        return file.error();
-    const QString json = file->metadata.value(kConfigKey);
-    if (json.isEmpty())
-        return Error{path, QStringLiteral("no SolarCHIP configuration in its metadata (a research checkpoint? convert it "
-                                          "with `solarchip import-checkpoint`)")};
-    QJsonParseError perr;
-    const QJsonDocument doc = QJsonDocument::fromJson(json.toUtf8(), &perr);
-    if (!doc.isObject())
-        return Error{path, QStringLiteral("bad configuration metadata: ") + perr.errorString()};
-    auto config = SolarChipConfig::fromJson(doc.object());
-    if (!config)
-        return Error{path, config.error().message};
-    auto model = create(*config, 0);
-    if (!model)
-        return Error{path, model.error().message};
-    TensorMap state;
-    for (const auto &[name, data] : file->tensors)
-        state.emplace(name, detail::toTensor(data));
-    Status s = detail::loadState(*model->d->net, state, path);
-    if (!s)
-        return s.error();
-    return model;
+    return guarded(Doing{path, QStringLiteral("loading the model")}, [&]() -> Expected<SolarChipModel> {
+        auto file = SafetensorsFile::read(path);
+        if (!file)
+            return file.error();
+        const QString json = file->metadata.value(kConfigKey);
+        if (json.isEmpty())
+            return Error{path, QStringLiteral("no SolarCHIP configuration in its metadata (a research checkpoint? convert it "
+                                              "with `solarchip import-checkpoint`)")};
+        QJsonParseError perr;
+        const QJsonDocument doc = QJsonDocument::fromJson(json.toUtf8(), &perr);
+        if (!doc.isObject())
+            return Error{path, QStringLiteral("bad configuration metadata: ") + perr.errorString()};
+        auto config = SolarChipConfig::fromJson(doc.object());
+        if (!config)
+            return Error{path, config.error().message};
+        auto model = create(*config, 0);
+        if (!model)
+            return Error{path, model.error().message};
+        TensorMap state;
+        for (const auto &[name, data] : file->tensors)
+            state.emplace(name, detail::toTensor(data));
+        Status s = detail::loadState(*model->d->net, state, path);
+        if (!s)
+            return s.error();
+        return model;
+    });
 }
 
 const SolarChipConfig &SolarChipModel::config() const { return d->config; }
@@ -149,70 +157,86 @@ Status SolarChipModel::to(const DeviceChoice &device)
 {
     if (device.kind == DeviceKind::Cuda && !cudaAvailable())
         return Error{{}, QStringLiteral("CUDA asked for, but this LibTorch has no CUDA or no GPU is visible")};
-    d->net->to(detail::toTorchDevice(device));
-    d->device = device;
-    return Status::success();
+    return guarded(Doing{{}, QStringLiteral("moving %1 to %2").arg(d->config.describe(), device.toString())}, [&]() -> Status {
+        d->net->to(detail::toTorchDevice(device));
+        d->device = device;
+        return Status::success();
+    });
 }
 
 DeviceChoice SolarChipModel::device() const { return d->device; }
 
 Status SolarChipModel::save(const QString &path) const
 {
-    const TensorMap state = detail::stateOf(*d->net);
-    QMap<QString, QString> meta;
-    meta.insert(kFormatKey, kFormatValue);
-    meta.insert(kConfigKey, QString::fromUtf8(QJsonDocument(d->config.toJson()).toJson(QJsonDocument::Compact)));
-    meta.insert(QStringLiteral("sha256_state"), detail::stateHash(state));
-    return detail::writeSafetensors(path, state, meta);
+    return guarded(Doing{path, QStringLiteral("saving ") + d->config.describe()}, [&]() -> Status {
+        const TensorMap state = detail::stateOf(*d->net);
+        QMap<QString, QString> meta;
+        meta.insert(kFormatKey, kFormatValue);
+        meta.insert(kConfigKey, QString::fromUtf8(QJsonDocument(d->config.toJson()).toJson(QJsonDocument::Compact)));
+        meta.insert(QStringLiteral("sha256_state"), detail::stateHash(state));
+        return detail::writeSafetensors(path, state, meta);
+    });
 }
 
-QString SolarChipModel::hash() const { return detail::stateHash(detail::stateOf(*d->net)); }
+Expected<QString> SolarChipModel::hash() const
+{
+    return guarded(Doing{{}, QStringLiteral("hashing the weights of ") + d->config.describe()},
+                   [&]() -> Expected<QString> { return detail::stateHash(detail::stateOf(*d->net)); });
+}
 
 Expected<ForwardResult> SolarChipModel::forward(const std::map<QString, ImageBatch> &images) const
 {
-    std::map<std::string, torch::Tensor> inputs;
-    int batch = -1;
-    for (const QString &m : d->config.modalities) {
-        const auto it = images.find(m);
-        if (it == images.end())
-            return Error{{}, QStringLiteral("no images for modality '%1'").arg(m)};
-        if (batch >= 0 && it->second.batch != batch)
-            return Error{{}, QStringLiteral("modality '%1' has %2 images, the others %3").arg(m).arg(it->second.batch).arg(batch)};
-        batch = it->second.batch;
-        auto t = toBatchTensor(m, it->second, d->config.backbone);
-        if (!t)
-            return t.error();
-        inputs.emplace(m.toStdString(), t->to(detail::toTorchDevice(d->device)));
-    }
-    torch::NoGradGuard noGrad;
-    ForwardResult r;
-    const auto outputs = d->net->forward(inputs);
-    const auto terms = d->net->loss(inputs, outputs);
-    const int grid = d->config.backbone.gridSize();
-    for (const auto &[m, o] : outputs) {
-        ImageBatch rec;
-        rec.batch = static_cast<int>(o.recon.size(0));
-        rec.channels = static_cast<int>(o.recon.size(1));
-        rec.side = static_cast<int>(o.recon.size(2));
-        rec.data = toVector(o.recon);
-        r.reconstruction.emplace(QString::fromStdString(m), std::move(rec));
-        r.tokens.emplace(QString::fromStdString(m), toEmbeddings(o.tokens, grid, false));
-    }
-    LossReport &l = r.losses;
-    l.total = terms.total.item<double>();
-    for (const auto &[k, v] : terms.reconstruction)
-        l.reconstruction.emplace(QString::fromStdString(k), v.item<double>());
-    for (const auto &[k, v] : terms.cls)
-        l.cls.emplace(QString::fromStdString(k), v.item<double>());
-    for (const auto &[k, v] : terms.pat)
-        l.pat.emplace(QString::fromStdString(k), v.item<double>());
-    for (const auto &[k, v] : terms.intra)
-        l.intra.emplace(QString::fromStdString(k), v.item<double>());
-    const auto &c = d->net->contrastive_loss_fn;
-    l.clsLogitScale = detail::logitScale(c->cls_logit_scale).item<double>();
-    l.patLogitScale = detail::logitScale(c->pat_logit_scale).item<double>();
-    l.intLogitScale = detail::logitScale(c->int_logit_scale).item<double>();
-    return r;
+    auto doing = [&] {
+        QStringList shapes;
+        for (const auto &[m, b] : images)
+            shapes << m + QLatin1Char(' ') + shapeOf(b);
+        return Doing{{}, QStringLiteral("forward of %1 on %2").arg(d->config.describe(), shapes.join(QStringLiteral(", ")))};
+    };
+    return guarded(doing, [&]() -> Expected<ForwardResult> {
+        std::map<std::string, torch::Tensor> inputs;
+        int batch = -1;
+        for (const QString &m : d->config.modalities) {
+            const auto it = images.find(m);
+            if (it == images.end())
+                return Error{{}, QStringLiteral("no images for modality '%1'").arg(m)};
+            if (batch >= 0 && it->second.batch != batch)
+                return Error{{}, QStringLiteral("modality '%1' has %2 images, the others %3").arg(m).arg(it->second.batch).arg(batch)};
+            batch = it->second.batch;
+            auto t = toBatchTensor(m, it->second, d->config.backbone);
+            if (!t)
+                return t.error();
+            inputs.emplace(m.toStdString(), t->to(detail::toTorchDevice(d->device)));
+        }
+        torch::NoGradGuard noGrad;
+        ForwardResult r;
+        const auto outputs = d->net->forward(inputs);
+        const auto terms = d->net->loss(inputs, outputs);
+        const int grid = d->config.backbone.gridSize();
+        for (const auto &[m, o] : outputs) {
+            ImageBatch rec;
+            rec.batch = static_cast<int>(o.recon.size(0));
+            rec.channels = static_cast<int>(o.recon.size(1));
+            rec.side = static_cast<int>(o.recon.size(2));
+            rec.data = toVector(o.recon);
+            r.reconstruction.emplace(QString::fromStdString(m), std::move(rec));
+            r.tokens.emplace(QString::fromStdString(m), toEmbeddings(o.tokens, grid, false));
+        }
+        LossReport &l = r.losses;
+        l.total = terms.total.item<double>();
+        for (const auto &[k, v] : terms.reconstruction)
+            l.reconstruction.emplace(QString::fromStdString(k), v.item<double>());
+        for (const auto &[k, v] : terms.cls)
+            l.cls.emplace(QString::fromStdString(k), v.item<double>());
+        for (const auto &[k, v] : terms.pat)
+            l.pat.emplace(QString::fromStdString(k), v.item<double>());
+        for (const auto &[k, v] : terms.intra)
+            l.intra.emplace(QString::fromStdString(k), v.item<double>());
+        const auto &c = d->net->contrastive_loss_fn;
+        l.clsLogitScale = detail::logitScale(c->cls_logit_scale).item<double>();
+        l.patLogitScale = detail::logitScale(c->pat_logit_scale).item<double>();
+        l.intLogitScale = detail::logitScale(c->int_logit_scale).item<double>();
+        return r;
+    });
 }
 
 Expected<Embeddings> SolarChipModel::encode(const QString &modality, const ImageBatch &images, bool normalize, int chunk) const
@@ -220,20 +244,23 @@ Expected<Embeddings> SolarChipModel::encode(const QString &modality, const Image
     const QString m = modalityName(modality);
     if (m.isEmpty() || !d->config.modalities.contains(m))
         return Error{{}, QStringLiteral("the model has no modality '%1' (it has %2)").arg(modality, d->config.modalities.join(u','))};
-    auto x = toBatchTensor(m, images, d->config.backbone);
-    if (!x)
-        return x.error();
-    chunk = std::max(1, chunk);
-    torch::NoGradGuard noGrad;
-    std::vector<torch::Tensor> parts;
-    for (int64_t i = 0; i < x->size(0); i += chunk) {
-        const torch::Tensor xs = x->slice(0, i, std::min<int64_t>(i + chunk, x->size(0))).to(detail::toTorchDevice(d->device));
-        torch::Tensor t = d->net->tokens(m.toStdString(), xs);
-        if (normalize)
-            t = detail::l2Normalize(t);
-        parts.push_back(t.to(torch::kCPU));
-    }
-    return toEmbeddings(torch::cat(parts, 0), d->config.backbone.gridSize(), normalize);
+    const Doing doing{{}, QStringLiteral("encoding %1 images %2 with %3").arg(m, shapeOf(images), d->config.describe())};
+    return guarded(doing, [&]() -> Expected<Embeddings> {
+        auto x = toBatchTensor(m, images, d->config.backbone);
+        if (!x)
+            return x.error();
+        chunk = std::max(1, chunk);
+        torch::NoGradGuard noGrad;
+        std::vector<torch::Tensor> parts;
+        for (int64_t i = 0; i < x->size(0); i += chunk) {
+            const torch::Tensor xs = x->slice(0, i, std::min<int64_t>(i + chunk, x->size(0))).to(detail::toTorchDevice(d->device));
+            torch::Tensor t = d->net->tokens(m.toStdString(), xs);
+            if (normalize)
+                t = detail::l2Normalize(t);
+            parts.push_back(t.to(torch::kCPU));
+        }
+        return toEmbeddings(torch::cat(parts, 0), d->config.backbone.gridSize(), normalize);
+    });
 }
 
 std::shared_ptr<detail::SolarChipNetImpl> SolarChipModel::net() const { return d->net.ptr(); }

@@ -16,6 +16,10 @@
 // Images are float32, row-major [batch, channels, side, side], already prepped and normalised (the model does
 // no scaling of its own). State-dict keys are the research code's: `model_dict.<backbone>.<backbone key>` and
 // `contrastive_loss_fn.{cls,pat,int}_logit_scale`.
+//
+// Every member that can fail returns an Expected/Status, also for failures torch reports by throwing (a CUDA
+// out-of-memory, a refused allocation, a shape error deep in a network): the message then says what was being
+// done, with which model, modality and input shape (models/detail/Guarded.h). Nothing here throws.
 
 #include "core/base/Expected.h"
 #include "models/networks/Device.h"
@@ -94,8 +98,9 @@ public:
     /// Writes the state and the configuration to a safetensors file atomically.
     Status save(const QString &path) const;
     /// SHA-256 (hex) over every tensor's name, dtype, shape and bytes in name order: equal weights give
-    /// equal hashes whatever the file's metadata. Embedding stores record it.
-    QString hash() const;
+    /// equal hashes whatever the file's metadata. Embedding stores record it. (An Expected: the weights are
+    /// copied to the CPU for it, which can fail for a large model on a GPU.)
+    Expected<QString> hash() const;
 
     /// Reconstruction, projected tokens and all loss terms, in inference mode (no gradients).
     /// `images` maps modality (research name) to a batch; every configured modality must be present with

@@ -1,6 +1,7 @@
 #include "models/networks/TrainedModel.h"
 
 #include "core/map/MapMeta.h"
+#include "models/detail/Guarded.h"
 #include "models/networks/SafetensorsFile.h"
 #include "models/networks/detail/TensorIo.h"
 
@@ -41,43 +42,48 @@ QString TrainedModel::firstAiaChannel() const
 
 Expected<TrainedModel> TrainedModel::load(const QString &path)
 {
-    auto file = SafetensorsFile::read(path);
-    if (!file)
-        return file.error();
-    auto model = SolarChipModel::load(path);
-    if (!model)
-        return model.error();
-    TrainedModel t{std::move(*model), {}, {}, {}, path, {}};
-    const SolarChipConfig &cfg = t.model.config();
+    return detail::guarded(detail::Doing{path, QStringLiteral("loading the trained model")}, [&]() -> Expected<TrainedModel> {
+        auto file = SafetensorsFile::read(path);
+        if (!file)
+            return file.error();
+        auto model = SolarChipModel::load(path);
+        if (!model)
+            return model.error();
+        TrainedModel t{std::move(*model), {}, {}, {}, path, {}};
+        const SolarChipConfig &cfg = t.model.config();
 
-    const QString chJson = file->metadata.value(kChannelsKey);
-    if (!chJson.isEmpty()) {
-        for (const QJsonValue &v : QJsonDocument::fromJson(chJson.toUtf8()).array())
-            t.channels << v.toString();
-        if (t.channels.size() != cfg.modalities.size())
-            return Error{path, QStringLiteral("metadata names %1 channels, the model has %2 modalities")
-                                   .arg(t.channels.size()).arg(cfg.modalities.size())};
-    } else {
-        for (const QString &m : cfg.modalities)
-            t.channels << channelOfModality(m);
-    }
-    const QString prepJson = file->metadata.value(kPrepKey);
-    if (!prepJson.isEmpty()) {
-        auto p = PrepSpec::fromJson(QJsonDocument::fromJson(prepJson.toUtf8()).object());
-        if (!p)
-            return Error{path, p.error().message};
-        t.prep = *p;
-    } else {
-        t.prep.resolution = cfg.backbone.resolution;
-    }
-    if (t.prep.resolution != cfg.backbone.resolution)
-        return Error{path, QStringLiteral("prep resolution %1 differs from the model's input size %2")
-                               .arg(t.prep.resolution).arg(cfg.backbone.resolution)};
-    const QString trJson = file->metadata.value(kTrainingKey);
-    if (!trJson.isEmpty())
-        t.training = QJsonDocument::fromJson(trJson.toUtf8()).object();
-    t.hash = t.model.hash();
-    return t;
+        const QString chJson = file->metadata.value(kChannelsKey);
+        if (!chJson.isEmpty()) {
+            for (const QJsonValue &v : QJsonDocument::fromJson(chJson.toUtf8()).array())
+                t.channels << v.toString();
+            if (t.channels.size() != cfg.modalities.size())
+                return Error{path, QStringLiteral("metadata names %1 channels, the model has %2 modalities")
+                                       .arg(t.channels.size()).arg(cfg.modalities.size())};
+        } else {
+            for (const QString &m : cfg.modalities)
+                t.channels << channelOfModality(m);
+        }
+        const QString prepJson = file->metadata.value(kPrepKey);
+        if (!prepJson.isEmpty()) {
+            auto p = PrepSpec::fromJson(QJsonDocument::fromJson(prepJson.toUtf8()).object());
+            if (!p)
+                return Error{path, p.error().message};
+            t.prep = *p;
+        } else {
+            t.prep.resolution = cfg.backbone.resolution;
+        }
+        if (t.prep.resolution != cfg.backbone.resolution)
+            return Error{path, QStringLiteral("prep resolution %1 differs from the model's input size %2")
+                                   .arg(t.prep.resolution).arg(cfg.backbone.resolution)};
+        const QString trJson = file->metadata.value(kTrainingKey);
+        if (!trJson.isEmpty())
+            t.training = QJsonDocument::fromJson(trJson.toUtf8()).object();
+        auto hash = t.model.hash();
+        if (!hash)
+            return Error{path, hash.error().message};
+        t.hash = *hash;
+        return t;
+    });
 }
 
 QString TrainedModel::defaultModelLocation()
@@ -113,45 +119,47 @@ Status TrainedModel::save(const QString &path, bool halfPrecision) const
 Status saveTrainedModel(const SolarChipModel &model, const QStringList &channels, const PrepSpec &prep,
                         const QJsonObject &training, const QString &path, bool halfPrecision)
 {
-    // The model's own writer (tensors + configuration metadata, exactly as SolarChipModel::save() writes them,
-    // so this stays right if that format changes), read back, and the dataset facts added next to it.
-    SafetensorsFile f;
-    {
-        const QString tmp = path + QStringLiteral(".model-tmp");
-        Status s = model.save(tmp);
-        if (!s)
-            return s;
-        auto written = SafetensorsFile::read(tmp);
-        QFile::remove(tmp);
-        if (!written)
-            return written.error();
-        f = std::move(*written);
-    }
-    if (halfPrecision) {
-        // float16 storage; the recorded hash is the one a loader computes over the float32 state it becomes.
-        detail::TensorMap loaded;
-        for (auto &[name, data] : f.tensors) {
-            const torch::Tensor t = detail::toTensor(data);
-            if (!t.is_floating_point())
-                continue;
-            const torch::Tensor h = t.to(torch::kFloat16);
-            data = detail::fromTensor(h);
-            loaded.emplace(name, h.to(torch::kFloat32));
+    return detail::guarded(detail::Doing{path, QStringLiteral("saving ") + model.config().describe()}, [&]() -> Status {
+        // The model's own writer (tensors + configuration metadata, exactly as SolarChipModel::save() writes them,
+        // so this stays right if that format changes), read back, and the dataset facts added next to it.
+        SafetensorsFile f;
+        {
+            const QString tmp = path + QStringLiteral(".model-tmp");
+            Status s = model.save(tmp);
+            if (!s)
+                return s;
+            auto written = SafetensorsFile::read(tmp);
+            QFile::remove(tmp);
+            if (!written)
+                return written.error();
+            f = std::move(*written);
         }
-        for (const auto &[name, data] : f.tensors)
-            if (!loaded.count(name))
-                loaded.emplace(name, detail::toTensor(data));
-        f.metadata.insert(QStringLiteral("sha256_state"), detail::stateHash(loaded));
-        f.metadata.insert(QStringLiteral("storage"), QStringLiteral("float16 (loaded into float32)"));
-    }
-    QJsonArray ch;
-    for (const QString &c : channels)
-        ch.append(c);
-    f.metadata.insert(kChannelsKey, compact(ch));
-    f.metadata.insert(kPrepKey, compact(prep.toJson()));
-    if (!training.isEmpty())
-        f.metadata.insert(kTrainingKey, compact(training));
-    return f.write(path);
+        if (halfPrecision) {
+            // float16 storage; the recorded hash is the one a loader computes over the float32 state it becomes.
+            detail::TensorMap loaded;
+            for (auto &[name, data] : f.tensors) {
+                const torch::Tensor t = detail::toTensor(data);
+                if (!t.is_floating_point())
+                    continue;
+                const torch::Tensor h = t.to(torch::kFloat16);
+                data = detail::fromTensor(h);
+                loaded.emplace(name, h.to(torch::kFloat32));
+            }
+            for (const auto &[name, data] : f.tensors)
+                if (!loaded.count(name))
+                    loaded.emplace(name, detail::toTensor(data));
+            f.metadata.insert(QStringLiteral("sha256_state"), detail::stateHash(loaded));
+            f.metadata.insert(QStringLiteral("storage"), QStringLiteral("float16 (loaded into float32)"));
+        }
+        QJsonArray ch;
+        for (const QString &c : channels)
+            ch.append(c);
+        f.metadata.insert(kChannelsKey, compact(ch));
+        f.metadata.insert(kPrepKey, compact(prep.toJson()));
+        if (!training.isEmpty())
+            f.metadata.insert(kTrainingKey, compact(training));
+        return f.write(path);
+    });
 }
 
 }  // namespace solarchip

@@ -4,6 +4,7 @@
 
 #include "models/data/DatasetAugment.h"
 #include "models/data/DatasetLoader.h"
+#include "models/detail/Guarded.h"
 #include "models/networks/Device.h"
 #include "models/embeddings/EvalAlign.h"
 #include "models/networks/SolarChipModel.h"
@@ -12,6 +13,7 @@
 #include "models/networks/detail/TensorIo.h"
 #include "models/networks/detail/TorchDevice.h"
 #include "models/training/detail/TrainerCheckpoint.h"
+#include "models/training/detail/TrainerSetup.h"
 #include "models/training/detail/TrainerStep.h"
 
 #include <QDateTime>
@@ -46,18 +48,6 @@ double meanOf(const std::map<std::string, double> &m)
     for (const auto &[k, v] : m)
         s += v;
     return s / static_cast<double>(m.size());
-}
-
-Expected<QJsonObject> readJsonFile(const QString &path)
-{
-    QFile f(path);
-    if (!f.open(QIODevice::ReadOnly))
-        return Error{path, QStringLiteral("cannot read: ") + f.errorString()};
-    QJsonParseError perr;
-    const QJsonDocument doc = QJsonDocument::fromJson(f.readAll(), &perr);
-    if (!doc.isObject())
-        return Error{path, QStringLiteral("not a JSON object: ") + perr.errorString()};
-    return doc.object();
 }
 
 }  // namespace
@@ -188,6 +178,14 @@ public:
                              {QStringLiteral("position"), position}});
         return Status::success();
     }
+
+    // Trainer::create, step by step (in this order: the RNG is seeded when the model is built).
+    Expected<DeviceChoice> setUpDevice();  // torch threads, the device, bf16, deterministic kernels
+    Status openDataset(const SolarChipConfig &config);  // channels in the model's order; radial norm if asked
+    Expected<ModelNormalize> measureRadialNormalisation(const Dataset &ds) const;
+    Status planSteps();                    // steps per epoch, total steps, the LR schedule
+    Status buildModel(const SolarChipConfig &config, const DeviceChoice &dev);  // model (+ init), optimizer
+    Status writeRunDescription(const SolarChipConfig &config) const;            // run.json
 
     Status validate();
     Status trainStep(const std::vector<Sample> &samples, double waitedS, QElapsedTimer &stepClock);
@@ -375,182 +373,167 @@ Trainer::~Trainer() = default;
 
 const TrainerOptions &Trainer::options() const { return d->options; }
 
-Expected<Trainer> Trainer::create(TrainerOptions options, bool resume, const QJsonObject &overrides)
+Expected<DeviceChoice> Trainer::Impl::setUpDevice()
 {
-    if (options.runDir.isEmpty())
-        return Error{{}, QStringLiteral("no run folder given (--out RUN)")};
-    const QString runDir = QFileInfo(options.runDir).absoluteFilePath();
-    const QString ckptPath = runDir + QStringLiteral("/checkpoint.pt");
-    const QString runJson = runDir + QStringLiteral("/run.json");
-    const bool haveCheckpoint = QFileInfo::exists(ckptPath);
-    if (haveCheckpoint && !resume)
-        return Error{runDir, QStringLiteral("already holds a training run (checkpoint.pt); pass --resume to continue it, "
-                                            "or choose another --out")};
-    const bool resuming = resume && haveCheckpoint;
-    if (resuming) {
-        auto saved = readJsonFile(runJson);
-        if (!saved)
-            return saved.error();
-        auto o = TrainerOptions::fromJson(saved->value(QStringLiteral("options")).toObject());
-        if (!o)
-            return Error{runJson, o.error().message};
-        if (overrides.contains(QStringLiteral("epochs")))
-            o->epochs = overrides.value(QStringLiteral("epochs")).toInt();
-        if (overrides.contains(QStringLiteral("max_steps")))
-            o->maxSteps = static_cast<long long>(overrides.value(QStringLiteral("max_steps")).toDouble());
-        o->stopAtStep = options.stopAtStep;
-        options = *o;
-    }
-    options.runDir = runDir;
-    if (options.batchSize < 1 || options.accumulation < 1)
-        return Error{{}, QStringLiteral("batch size and accumulation must be at least 1")};
-    if (options.epochs < 1 && options.maxSteps <= 0)
-        return Error{{}, QStringLiteral("nothing to do: --epochs must be at least 1 (or --max-steps given)")};
-
-    auto impl = std::make_unique<Impl>();
-    Impl &t = *impl;
-    t.resumed = resuming;
     configureTorchThreads(options.threads);
     DeviceChoice dev;
     QString devError;
     if (!parseDevice(options.device, &dev, &devError))
         return Error{{}, devError};
-    t.device = detail::toTorchDevice(dev);
-    t.bf16 = options.bf16 && dev.kind == DeviceKind::Cuda;
+    device = detail::toTorchDevice(dev);
+    bf16 = options.bf16 && dev.kind == DeviceKind::Cuda;
     // Deterministic kernels where LibTorch has them (warn-only: a few CUDA kernels have no deterministic form).
     at::globalContext().setDeterministicAlgorithms(true, /*warn_only=*/true);
+    return dev;
+}
 
-    // Model configuration: the preset and the channels; the sample planes follow the model's modality order.
-    auto cfg = SolarChipModel::configFor(options.customBackbone.isEmpty() ? options.preset : QStringLiteral("tiny"),
-                                         options.data.selection.channels, options.arch, options.sharedAia);
-    if (!cfg)
-        return cfg.error();
-    if (!options.customBackbone.isEmpty()) {
-        auto bb = BackboneConfig::fromJson(options.customBackbone);
-        if (!bb)
-            return Error{options.preset, bb.error().message};
-        cfg->backbone = *bb;
-        const QString problem = cfg->validate();
-        if (!problem.isEmpty())
-            return Error{options.preset, problem};
-    }
-    cfg->topology = options.topology;
-    cfg->weights = options.weights;
-    t.modalities = cfg->modalities;
-    for (const QString &m : t.modalities)
-        t.channels << channelOfModality(m);
-    options.data.selection.channels = t.channels;
-    options.data.prep.resolution = cfg->backbone.resolution;
-    t.options = options;
-
+Status Trainer::Impl::openDataset(const SolarChipConfig &config)
+{
+    // The sample planes follow the model's modality order.
+    modalities = config.modalities;
+    for (const QString &m : modalities)
+        channels << channelOfModality(m);
+    options.data.selection.channels = channels;
+    options.data.prep.resolution = config.backbone.resolution;
     auto ds = Dataset::open(options.data);
     if (!ds)
         return ds.error();
     if (options.radialNormSets > 0 && options.data.prep.normalize.radial.isEmpty()) {
-        // The radial climatology of the training sets (evenly spaced over the training period), measured on
-        // the transformed values; a resumed run has it in run.json already.
-        ModelNormalize norm = options.data.prep.normalize;
-        const int nTrain = ds->size(Split::Train);
-        const int k = std::min(nTrain, options.radialNormSets);
-        int used = 0;
-        for (int j = 0; j < k; ++j) {
-            auto s = ds->sample(Split::Train, static_cast<int>(static_cast<long long>(j) * nTrain / k), nullptr, 0);
-            if (!s)
-                continue;  // an unreadable set is skipped here and reported when training meets it
-            for (int c = 0; c < s->channels.size(); ++c)
-                norm.accumulateRadial(s->channels[c], s->plane(c), s->side);
-            ++used;
-        }
-        if (used == 0)
-            return Error{options.data.archiveDir, QStringLiteral("no readable training set to measure the radial normalisation on")};
-        norm.finishRadial();
-        options.data.prep.normalize = norm;
-        t.options = options;
+        // The radial climatology of the training sets, measured on the transformed values; a resumed run has
+        // it in run.json already. The dataset is reopened to normalise by it.
+        auto norm = measureRadialNormalisation(*ds);
+        if (!norm)
+            return norm.error();
+        options.data.prep.normalize = *norm;
         ds = Dataset::open(options.data);
         if (!ds)
             return ds.error();
     }
-    t.dataset.emplace(std::move(*ds));
-    const int nTrain = t.dataset->size(Split::Train);
-    t.stepsPerEpoch = nTrain / t.globalBatch();
-    if (t.stepsPerEpoch < 1)
+    dataset.emplace(std::move(*ds));
+    return Status::success();
+}
+
+Expected<ModelNormalize> Trainer::Impl::measureRadialNormalisation(const Dataset &ds) const
+{
+    // Evenly spaced over the training period.
+    ModelNormalize norm = options.data.prep.normalize;
+    const int nTrain = ds.size(Split::Train);
+    const int k = std::min(nTrain, options.radialNormSets);
+    int used = 0;
+    for (int j = 0; j < k; ++j) {
+        auto s = ds.sample(Split::Train, static_cast<int>(static_cast<long long>(j) * nTrain / k), nullptr, 0);
+        if (!s)
+            continue;  // an unreadable set is skipped here and reported when training meets it
+        for (int c = 0; c < s->channels.size(); ++c)
+            norm.accumulateRadial(s->channels[c], s->plane(c), s->side);
+        ++used;
+    }
+    if (used == 0)
+        return Error{options.data.archiveDir, QStringLiteral("no readable training set to measure the radial normalisation on")};
+    norm.finishRadial();
+    return norm;
+}
+
+Status Trainer::Impl::planSteps()
+{
+    const int nTrain = dataset->size(Split::Train);
+    stepsPerEpoch = nTrain / globalBatch();
+    if (stepsPerEpoch < 1)
         return Error{options.data.archiveDir, QStringLiteral("the training split has %1 co-temporal sets, fewer than one "
                                                              "global batch (%2); lower --batch or add data")
-                                                  .arg(nTrain).arg(t.globalBatch())};
-    t.totalSteps = options.maxSteps > 0 ? options.maxSteps : static_cast<long long>(options.epochs) * t.stepsPerEpoch;
-    t.schedule.peakLr = options.lr;
-    t.schedule.minLr = std::min(options.minLr, options.lr);
-    t.schedule.totalSteps = t.totalSteps;
-    t.schedule.warmupSteps = options.warmupSteps >= 0 ? options.warmupSteps
-                                                      : static_cast<long long>(std::llround(0.05 * t.totalSteps));
+                                                  .arg(nTrain).arg(globalBatch())};
+    totalSteps = options.maxSteps > 0 ? options.maxSteps : static_cast<long long>(options.epochs) * stepsPerEpoch;
+    schedule.peakLr = options.lr;
+    schedule.minLr = std::min(options.minLr, options.lr);
+    schedule.totalSteps = totalSteps;
+    schedule.warmupSteps = options.warmupSteps >= 0 ? options.warmupSteps
+                                                    : static_cast<long long>(std::llround(0.05 * totalSteps));
+    return Status::success();
+}
 
-    auto model = SolarChipModel::create(*cfg, options.seed);
-    if (!model)
-        return model.error();
+Status Trainer::Impl::buildModel(const SolarChipConfig &config, const DeviceChoice &dev)
+{
+    auto fresh = SolarChipModel::create(config, options.seed);
+    if (!fresh)
+        return fresh.error();
     if (!options.initFrom.isEmpty()) {
         auto init = SolarChipModel::load(options.initFrom);
         if (!init)
             return init.error();
         auto state = detail::stateOf(*init->net());
-        Status s = detail::loadState(*model->net(), state, options.initFrom);
+        Status s = detail::loadState(*fresh->net(), state, options.initFrom);
         if (!s)
-            return s.error();
+            return s;
     }
-    Status moved = model->to(dev);
+    Status moved = fresh->to(dev);
     if (!moved)
-        return moved.error();
-    t.model.emplace(std::move(*model));
-    t.net = t.model->net();
-    t.net->train();
+        return moved;
+    model.emplace(std::move(*fresh));
+    net = model->net();
+    net->train();
+    optimizer = detail::makeTrainerOptimizer(*net, options);
+    return Status::success();
+}
 
-    std::vector<torch::Tensor> decay, noDecay;
-    for (const auto &p : t.net->named_parameters()) {
-        if (!p.value().requires_grad())
-            continue;
-        const std::string &name = p.key();
-        // Biases, norms, class/positional embeddings and the temperatures are not decayed (decaying the log
-        // temperatures would pull them towards 1).
-        const bool skip = p.value().dim() < 2 || name.find("embedding") != std::string::npos
-                          || name.find("logit_scale") != std::string::npos;
-        (skip ? noDecay : decay).push_back(p.value());
-    }
-    torch::optim::AdamWOptions ao(options.lr);
-    ao.betas({options.beta1, options.beta2}).eps(options.eps).weight_decay(options.weightDecay);
-    torch::optim::AdamWOptions aoNoDecay = ao;
-    aoNoDecay.weight_decay(0.0);
-    std::vector<torch::optim::OptimizerParamGroup> groups;
-    groups.emplace_back(decay, std::make_unique<torch::optim::AdamWOptions>(ao));
-    groups.emplace_back(noDecay, std::make_unique<torch::optim::AdamWOptions>(aoNoDecay));
-    t.optimizer = std::make_unique<torch::optim::AdamW>(groups, ao);
-
-    if (!QDir().mkpath(runDir))
-        return Error{runDir, QStringLiteral("cannot create the run folder")};
-    if (resuming) {
-        auto state = detail::loadTrainingCheckpoint(ckptPath, *t.net, *t.optimizer, t.device);
-        if (!state)
-            return state.error();
-        t.restoreState(*state);
-    }
-    // run.json: written fresh (an extension of epochs on resume is recorded).
-    const auto &tr = t.dataset->sets(Split::Train);
-    const auto &va = t.dataset->sets(Split::Validation);
-    QJsonObject dsInfo{{QStringLiteral("n_all"), t.dataset->size(Split::All)},
-                       {QStringLiteral("n_train"), nTrain},
+Status Trainer::Impl::writeRunDescription(const SolarChipConfig &config) const
+{
+    // Written fresh on every start (an extension of epochs on resume is recorded).
+    const auto &tr = dataset->sets(Split::Train);
+    const auto &va = dataset->sets(Split::Validation);
+    QJsonObject dsInfo{{QStringLiteral("n_all"), dataset->size(Split::All)},
+                       {QStringLiteral("n_train"), static_cast<int>(tr.size())},
                        {QStringLiteral("n_val"), static_cast<int>(va.size())},
                        {QStringLiteral("train_first"), tr.isEmpty() ? QString() : isoMs(tr.first().referenceTimeMs)},
                        {QStringLiteral("train_last"), tr.isEmpty() ? QString() : isoMs(tr.last().referenceTimeMs)},
                        {QStringLiteral("val_first"), va.isEmpty() ? QString() : isoMs(va.first().referenceTimeMs)},
                        {QStringLiteral("val_last"), va.isEmpty() ? QString() : isoMs(va.last().referenceTimeMs)}};
     QJsonObject run{{QStringLiteral("format"), kRunFormat},
-                    {QStringLiteral("options"), t.options.toJson()},
-                    {QStringLiteral("model_config"), cfg->toJson()},
-                    {QStringLiteral("channels"), QJsonArray::fromStringList(t.channels)},
+                    {QStringLiteral("options"), options.toJson()},
+                    {QStringLiteral("model_config"), config.toJson()},
+                    {QStringLiteral("channels"), QJsonArray::fromStringList(channels)},
                     {QStringLiteral("dataset"), dsInfo},
                     {QStringLiteral("torch"), torchBuildDescription()}};
-    Status w = writeFileAtomically(runJson, QJsonDocument(run).toJson(), kInRunFolder);
-    if (!w)
-        return w.error();
-    return Trainer(std::move(impl));
+    return writeFileAtomically(path(QStringLiteral("run.json")), QJsonDocument(run).toJson(), kInRunFolder);
+}
+
+Expected<Trainer> Trainer::create(TrainerOptions options, bool resume, const QJsonObject &overrides)
+{
+    bool resuming = false;
+    auto effective = detail::effectiveTrainerOptions(std::move(options), resume, overrides, &resuming);
+    if (!effective)
+        return effective.error();
+    const QString runDir = effective->runDir;
+    return detail::guarded(detail::Doing{runDir, QStringLiteral("preparing the training run")}, [&]() -> Expected<Trainer> {
+        auto impl = std::make_unique<Impl>();
+        Impl &t = *impl;
+        t.options = std::move(*effective);
+        t.resumed = resuming;
+        auto dev = t.setUpDevice();
+        if (!dev)
+            return dev.error();
+        auto cfg = detail::trainerModelConfig(t.options);
+        if (!cfg)
+            return cfg.error();
+        Status s = t.openDataset(*cfg);
+        if (s)
+            s = t.planSteps();
+        if (s)
+            s = t.buildModel(*cfg, *dev);
+        if (!s)
+            return s.error();
+        if (!QDir().mkpath(runDir))
+            return Error{runDir, QStringLiteral("cannot create the run folder")};
+        if (resuming) {
+            auto state = detail::loadTrainingCheckpoint(t.path(QStringLiteral("checkpoint.pt")), *t.net, *t.optimizer, t.device);
+            if (!state)
+                return state.error();
+            t.restoreState(*state);
+        }
+        s = t.writeRunDescription(*cfg);
+        if (!s)
+            return s.error();
+        return Trainer(std::move(impl));
+    });
 }
 
 QJsonObject Trainer::describe() const
@@ -577,6 +560,20 @@ QJsonObject Trainer::describe() const
 
 Expected<TrainSummary> Trainer::run(const std::function<void(const QJsonObject &)> &onMetrics,
                                     const std::function<bool()> &cancelled)
+{
+    // Evaluated only when something was thrown: the step that was running then.
+    auto doing = [this] {
+        return detail::Doing{d->options.runDir, QStringLiteral("training step %1 (epoch %2, position %3) of %4")
+                                                    .arg(d->step + 1)
+                                                    .arg(d->epoch)
+                                                    .arg(d->position)
+                                                    .arg(d->model->config().describe())};
+    };
+    return detail::guarded(doing, [&] { return runUnguarded(onMetrics, cancelled); });
+}
+
+Expected<TrainSummary> Trainer::runUnguarded(const std::function<void(const QJsonObject &)> &onMetrics,
+                                             const std::function<bool()> &cancelled)
 {
     Impl &t = *d;
     t.sink = onMetrics;

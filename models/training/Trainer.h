@@ -119,7 +119,9 @@ public:
     QJsonObject describe() const;  ///< device, threads, parameter count, dataset sizes, steps per epoch...
 
     /// Trains to the end (or until `cancelled()` returns true, checked between steps). Every metrics line
-    /// also goes to `onMetrics` (the CLI prints them on stdout).
+    /// also goes to `onMetrics` (the CLI prints them on stdout). A failure inside a step (e.g. torch refusing an
+    /// allocation) comes back as an Error naming the run folder, the step and the model; the checkpoint on
+    /// disk is then the last one written, and this Trainer should not be run again.
     Expected<TrainSummary> run(const std::function<void(const QJsonObject &)> &onMetrics = {},
                                const std::function<bool()> &cancelled = {});
 
@@ -127,6 +129,8 @@ public:
 
 private:
     explicit Trainer(std::unique_ptr<Impl> impl);
+    Expected<TrainSummary> runUnguarded(const std::function<void(const QJsonObject &)> &onMetrics,
+                                        const std::function<bool()> &cancelled);
     std::unique_ptr<Impl> d;
 };
 

@@ -4,7 +4,7 @@
 // clicked time) are worked out from that list by hand, and the timeline's availability bins are compared with a
 // brute-force count of the same list.
 #include "app/gui/ArchiveDocument.h"
-#include "app/gui/DisplayPrep.h"
+#include "core/archive/DisplayPrep.h"
 #include "app/gui/ObservationDocument.h"
 #include "core/archive/CatalogFixture.h"
 #include "core/archive/MapCache.h"
@@ -77,7 +77,7 @@ private Q_SLOTS:
         QSignalSpy opened(&archive, &ArchiveDocument::opened);
         QVERIFY(openTestArchive(archive));
         QCOMPARE(opened.count(), 1);
-        QCOMPARE(archive.kind(), ArchiveDocument::Kind::Archive);
+        QVERIFY(archive.hasTimeAxis() && archive.canRescan());
         QCOMPARE(archive.channels(), (QStringList{QStringLiteral("171"), QStringLiteral("193"), QStringLiteral("hmi")}));
 
         // Availability in 40 bins over the whole span against a direct count of the files written.
@@ -102,7 +102,7 @@ private Q_SLOTS:
         QCOMPARE(failed.count(), 1);
         QVERIFY(failed.at(0).at(0).toString().contains(QStringLiteral("nowhere")));
         QVERIFY(failed.at(0).at(0).toString().contains(QStringLiteral("no such folder")));
-        QCOMPARE(archive.kind(), ArchiveDocument::Kind::None);
+        QVERIFY(!archive.isOpen());
     }
 
     void steppingPicksTheRightTimes()
@@ -253,7 +253,8 @@ private Q_SLOTS:
         ArchiveDocument archive;
         archive.openFiles({m_looseB, m_looseA});
         QTRY_VERIFY_WITH_TIMEOUT(!archive.isBusy() && archive.hasData(), 30000);
-        QCOMPARE(archive.kind(), ArchiveDocument::Kind::Files);
+        QVERIFY(archive.isOpen() && !archive.hasTimeAxis() && !archive.canRescan());
+        QCOMPARE(archive.startTime(), std::optional<qint64>(t171(20)));
         QCOMPARE(archive.fileSet().members.size(), 2);
         QCOMPARE(archive.fileSet().members[0].channel, QStringLiteral("171"));  // ordered by time
         QCOMPARE(archive.fileSet().members[0].timeMs, t171(20));

@@ -5,6 +5,7 @@
 #include "core/map/FitsReader.h"
 #include "core/map/FitsWriter.h"
 
+#include <QFile>
 #include <QJsonArray>
 #include <QJsonObject>
 #include <QtTest>
@@ -126,7 +127,7 @@ private slots:
     {
         const QString file = m_dir.filePath(QStringLiteral("f32.fits"));
         const Image img = pattern(64, 48);
-        QVERIFY(FitsWriter::write(file, header(), img).ok());
+        { auto st = FitsWriter::write(file, header(), img); QVERIFY2(st.ok(), qPrintable(st.errorString())); }
         const QJsonObject a = astropyView(file);
         QCOMPARE(a.value(QStringLiteral("hdu")).toInt(), 1);
         QVERIFY(!a.value(QStringLiteral("compressed")).toBool());
@@ -135,6 +136,62 @@ private slots:
         const QJsonArray v = a.value(QStringLiteral("values")).toArray();
         QCOMPARE(v[2].toDouble(), double(img.at(63, 31)));
         QVERIFY(v[1].isNull());
+    }
+
+    // Keys longer than 8 characters are written as HIERARCH cards, read back by astropy and by our reader under
+    // their long names, in a plain and in a tile-compressed file; a card no record can hold becomes a COMMENT.
+    void longKeysAsHierarch_data()
+    {
+        QTest::addColumn<QString>("compression");
+        QTest::newRow("plain") << QString();
+        QTest::newRow("rice") << QStringLiteral("RICE_1");
+    }
+
+    void longKeysAsHierarch()
+    {
+        QFETCH(QString, compression);
+        const QString file = m_dir.filePath(QStringLiteral("hierarch_%1.fits").arg(compression.isEmpty() ? QStringLiteral("plain") : compression));
+        FitsHeader h = header();
+        h.setString(QStringLiteral("WAVE_UNIT_NAME"), QStringLiteral("angstrom"), QStringLiteral("a long string key"));
+        h.setNumber(QStringLiteral("EXPOSURE_SECONDS"), 2.901);
+        h.setInteger(QStringLiteral("ZENITH_COUNT"), 42);  // starts with Z, yet no tile-compression keyword
+        const QString huge = QString(80, QLatin1Char('x'));
+        h.setString(QStringLiteral("TOO_LONG_FOR_ANY_CARD"), huge);
+        FitsWriteOptions o;
+        o.compression = compression;
+        o.type = compression.isEmpty() ? FitsWriteOptions::Type::Float32 : FitsWriteOptions::Type::Int16;
+        QVERIFY(FitsWriter::write(file, h, pattern(64, 48), o).ok());
+
+        QFile raw(file);
+        QVERIFY(raw.open(QIODevice::ReadOnly));
+        const QByteArray bytes = raw.readAll();
+        QVERIFY(bytes.contains("HIERARCH WAVE_UNIT_NAME = 'angstrom'"));
+        QVERIFY(!bytes.contains("WAVE_UNI= "));  // never cut down to 8 characters
+
+        const QJsonObject a = astropyView(file);
+        const QJsonObject keys = a.value(QStringLiteral("long_keys")).toObject();
+        QVERIFY2(keys.contains(QStringLiteral("WAVE_UNIT_NAME")), QJsonDocument(a).toJson().constData());
+        QCOMPARE(keys.value(QStringLiteral("WAVE_UNIT_NAME")).toArray().at(0).toString(), QStringLiteral("angstrom"));
+        QCOMPARE(keys.value(QStringLiteral("WAVE_UNIT_NAME")).toArray().at(1).toString(), QStringLiteral("a long string key"));
+        QCOMPARE(keys.value(QStringLiteral("EXPOSURE_SECONDS")).toArray().at(0).toDouble(), 2.901);
+        QCOMPARE(keys.value(QStringLiteral("ZENITH_COUNT")).toArray().at(0).toInt(), 42);
+        QVERIFY(!keys.contains(QStringLiteral("TOO_LONG_FOR_ANY_CARD")));
+        const QString comments = a.value(QStringLiteral("comments")).toVariant().toStringList().join(QString());
+        QVERIFY2(comments.contains(QStringLiteral("TOO_LONG_FOR_ANY_CARD")), qPrintable(comments));  // kept, as text
+
+        auto back = FitsReader::readInfo(file);
+        QVERIFY2(back.ok(), qPrintable(back.errorString()));
+        QCOMPARE(back->header.string(QStringLiteral("WAVE_UNIT_NAME")).value_or(QString()), QStringLiteral("angstrom"));
+        QCOMPARE(back->header.number(QStringLiteral("EXPOSURE_SECONDS")).value_or(0), 2.901);
+        QCOMPARE(back->header.number(QStringLiteral("ZENITH_COUNT")).value_or(0), 42.0);
+        QCOMPARE(back->header.string(QStringLiteral("TELESCOP")).value_or(QString()), QStringLiteral("SDO/AIA"));
+
+        // Written again from what was read: the same cards, still HIERARCH.
+        const QString again = file + QStringLiteral(".again.fits");
+        QVERIFY(FitsWriter::write(again, back->header, pattern(64, 48), o).ok());
+        auto twice = FitsReader::readInfo(again);
+        QVERIFY(twice.ok());
+        QCOMPARE(twice->header.string(QStringLiteral("WAVE_UNIT_NAME")).value_or(QString()), QStringLiteral("angstrom"));
     }
 
     void overwriteIsAtomic()

@@ -223,12 +223,12 @@ void TestEmbed::embedCommandWritesResumesAndRefuses()
     const QJsonObject s1 = parseJson(r1.out.mid(r1.out.lastIndexOf("\n{"))).object();
     QCOMPARE(s1.value(QStringLiteral("written")).toInt(), 6);
     QCOMPARE(s1.value(QStringLiteral("count")).toInt(), 6);
-    QCOMPARE(s1.value(QStringLiteral("model_hash")).toString(), a->hash());
+    QCOMPARE(s1.value(QStringLiteral("model_hash")).toString(), *a->hash());
 
     // The stored vectors are the model's normalised embeddings of the prepared sets.
     auto st = EmbeddingStore::open(store);
     QVERIFY(st.ok());
-    QCOMPARE(st->info().modelHash, a->hash());
+    QCOMPARE(st->info().modelHash, *a->hash());
     auto records = st->readAll();
     QVERIFY(records.ok() && records->size() == 6);
     DatasetOptions o;

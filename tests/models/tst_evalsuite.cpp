@@ -94,7 +94,6 @@ private Q_SLOTS:
     void offDiskCellsAreLeftOut();
     void otherTimeSeparatesContentFromPosition();
     void wilsonMatchesNewcombe();
-    void onDiskCellsOfKnownGeometry();
     void setSelectionByTime();
     void unsupportedQuestionsAreNullWithReason();
     void referenceBaselines();
@@ -284,20 +283,6 @@ void TestEvalSuite::wilsonMatchesNewcombe()
     QVERIFY(std::abs(o.value(QStringLiteral("k")).toDouble() - 81.0 / 263) < 1e-12);
 }
 
-void TestEvalSuite::onDiskCellsOfKnownGeometry()
-{
-    // 4x4 cells of 10 px on a 40 px image: centres at 7.07 px (4 inner), 15.81 px (8 edge), 21.21 px (4 corner)
-    // from the centre. Limit 0.95 R.
-    auto count = [](const std::vector<uint8_t> &v) { return std::accumulate(v.begin(), v.end(), 0); };
-    QCOMPARE(count(EvalSuite::onDiskCells(4, 40, 8.0 / 0.95)), 4);
-    QCOMPARE(count(EvalSuite::onDiskCells(4, 40, 16.0 / 0.95)), 12);
-    QCOMPARE(count(EvalSuite::onDiskCells(4, 40, 22.0 / 0.95)), 16);
-    QCOMPARE(count(EvalSuite::onDiskCells(4, 40, 7.0 / 0.95)), 0);
-    const auto inner = EvalSuite::onDiskCells(4, 40, 8.0 / 0.95);
-    QCOMPARE(inner[5] + inner[6] + inner[9] + inner[10], 4);
-    QVERIFY(EvalSuite::onDiskCells(4, 40, 0.0).empty());  // no radius: unknown
-}
-
 void TestEvalSuite::setSelectionByTime()
 {
     // Sets every 12 h over 100 days, unordered: the spaced subset keeps one every 27 days (648 h) from the first.
@@ -429,8 +414,9 @@ void TestEvalSuite::cliSuiteOnSyntheticArchive()
     for (const char *key : {"cls_top1", "patch_top1", "patch_top1_other_time", "n_samples"})
         QVERIFY2(o.value(QLatin1String(key)).isDouble(), key);
     QCOMPARE(o.value(QStringLiteral("n_samples")).toInt(), 18);
-    // 4x4 cells of a disk of radius ~0.4 of the image: the 4 inner cells at 0.18 of the side, 8 edge cells at
-    // 0.40 (> 0.95 * 0.4), so 4 on-disk cells per set: 18 * 4 queries a direction.
+    // 4x4 cells of a disk of radius ~0.4 of the image (AIA's field of view is 2.5 R_sun wide): the 4 inner cells'
+    // centres at 0.18 of the side from the centre, the 8 edge cells' at 0.40 (> 0.95 * 0.4 R), so 4 on-disk cells
+    // per set: 18 * 4 queries a direction.
     QCOMPARE(o.value(QStringLiteral("pat_day_top1_n")).toInt(), 2 * 18 * 4);
 
     // 100 h spacing: days 0, 5, 10, 15 -> 4 spaced sets; top-1 and MRR exist, recall@5 among 4 does not.

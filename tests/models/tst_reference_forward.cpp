@@ -118,7 +118,7 @@ private Q_SLOTS:
             QCOMPARE(report->config.backbone.vit.researchLayout, cfg.backbone.vit.researchLayout);
         auto model = SolarChipModel::load(imported);
         QVERIFY2(model, qPrintable(model.errorString()));
-        QCOMPARE(model->hash(), report->hash);
+        QCOMPARE(*model->hash(), report->hash);
         std::map<QString, ImageBatch> batches;
         for (const char *m : {"hmi", "0171"})
             batches.emplace(QString::fromLatin1(m), toBatch(io.at(std::string("input.") + m)));

@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
 """Reads a FITS file written by core/FitsWriter with astropy and prints what astropy sees, as JSON:
-the HDU layout, compression, BITPIX (stored), BSCALE/BZERO, selected header values and pixel values.
+the HDU layout, compression, BITPIX (stored), BSCALE/BZERO, selected header values, keywords longer than 8
+characters (HIERARCH cards), COMMENT lines and pixel values.
 Usage: fits_roundtrip.py FILE x,y [x,y ...]"""
 import json
 import sys
@@ -28,6 +29,9 @@ with fits.open(path, checksum=True) as hdul:
                                        "BLANK", "BSCALE", "BZERO")
                    if k in hdr},
         "history": [str(h) for h in hdr.get("HISTORY", [])],
+        # Keywords longer than 8 characters (astropy reads HIERARCH cards under their long name).
+        "long_keys": {k: [hdr[k], hdr.comments[k]] for k in hdr.keys() if len(k) > 8},
+        "comments": [str(c) for c in hdr.get("COMMENT", [])],
         "values": [None if not np.isfinite(data[y, x]) else float(data[y, x]) for x, y in points],
     }
 print(json.dumps(out))

@@ -3,9 +3,10 @@
 // up through its own WCS and link views in world coordinates, so AIA maps need no resampling: they are shown
 // as stored, or block-averaged by a whole factor when larger than the display size (exact means, WCS kept
 // exact). HMI magnetograms (stored ~180 deg rotated at 0.504"/px) are co-registered into the AIA frame of their
-// set: resampled onto the AIA map's pixel grid (core Prep::toFrame), so the two line up pixel for pixel. Only
-// the reference AIA file's header is read for that, so every member of a set loads independently and in
-// parallel, and the key names the reference so a map prepared for one frame is never served for another.
+// set: put onto the AIA map's display grid by the same rule the models' input uses (core/map/FramePrep), so
+// the two line up pixel for pixel. Only the reference AIA file's header is read for that, so every member of
+// a set loads independently and in parallel, and the key names the reference so a map prepared for one frame
+// is never served for another.
 
 #include "core/base/Expected.h"
 #include "core/archive/MapCache.h"

@@ -1,6 +1,7 @@
-#include "app/gui/DisplayPrep.h"
+#include "core/archive/DisplayPrep.h"
 
-#include "core/map/Jp2Reader.h"
+#include "core/map/FramePrep.h"
+#include "core/map/MapFile.h"
 #include "core/map/PixelFrame.h"
 #include "core/map/Prep.h"
 #include "core/map/Resample.h"
@@ -51,9 +52,7 @@ std::optional<DisplayPrep> DisplayPrep::fromKey(const QString &key)
 
 QSize DisplayPrep::displaySize(const Observation &o, int maxSize)
 {
-    const int longer = std::max(o.naxis1, o.naxis2);
-    const int factor = maxSize > 0 && longer > maxSize ? (longer + maxSize - 1) / maxSize : 1;
-    return QSize(std::max(1, o.naxis1 / factor), std::max(1, o.naxis2 / factor));
+    return FramePrep::displaySize(o.naxis1, o.naxis2, maxSize);
 }
 
 DisplayPrep DisplayPrep::forMember(const Observation &member, const ObservationSet &set, int maxSize)
@@ -82,32 +81,11 @@ DisplayPrep DisplayPrep::forMember(const Observation &member, const ObservationS
 
 namespace {
 
-Expected<SdoMap> loadFile(const QString &path, int maxSide)
-{
-    if (!Jp2Reader::isJp2File(path))
-        return SdoMap::load(path);
-    int reduce = 0;
-    if (maxSide > 0) {
-        auto info = Jp2Reader::readInfo(path);
-        if (!info)
-            return info.error();
-        reduce = Jp2Reader::reduceForMaxSide(*info, maxSide);
-    }
-    return Jp2Reader::read(path, reduce);
-}
-
-// The display grid of the reference map: its own frame, block-averaged to width x height when smaller.
+// The display grid of the reference map: its own frame (a JPEG2000 file's at the resolution level the display
+// decodes it at), block-averaged to width x height when smaller.
 Expected<PixelFrame> referenceFrame(const QString &path, int width, int height)
 {
-    Expected<PixelFrame> frame = Error{path, QStringLiteral("no frame")};
-    if (Jp2Reader::isJp2File(path)) {
-        auto map = loadFile(path, std::max(width, height));
-        if (!map)
-            return map.error();
-        frame = PixelFrame::fromMap(*map);
-    } else {
-        frame = PixelFrame::fromFile(path);
-    }
+    auto frame = MapFile::readFrame(path, std::max(width, height));
     if (!frame || (frame->width == width && frame->height == height))
         return frame;
     return Resample::areaAverageFrame(*frame, width, height);
@@ -120,7 +98,7 @@ Expected<SdoMap> loadDisplayMap(const MapKey &key)
     const std::optional<DisplayPrep> prep = DisplayPrep::fromKey(key.prep);
     if (!prep)
         return Error{key.file, QStringLiteral("unknown display preparation '%1'").arg(key.prep)};
-    auto map = loadFile(key.file, prep->kind == DisplayPrep::Kind::AsStored ? 0 : std::max(prep->width, prep->height));
+    auto map = MapFile::load(key.file, prep->kind == DisplayPrep::Kind::AsStored ? 0 : std::max(prep->width, prep->height));
     if (!map)
         return map;
     switch (prep->kind) {
@@ -134,19 +112,8 @@ Expected<SdoMap> loadDisplayMap(const MapKey &key)
         auto frame = referenceFrame(prep->referenceFile, prep->width, prep->height);
         if (!frame)
             return frame.error();
-        // Average HMI down by the whole factor that keeps it at least as fine as the target grid, so the
-        // interpolation below does not alias (0.504"/px onto 2.4"/px would skip most pixels).
-        const double target = std::sqrt(std::fabs(frame->meta.cdelt1 * frame->meta.cdelt2));
-        const double own = map->meta.plateScale();
-        const int factor = own > 0 ? int(std::floor(target / own)) : 1;
-        if (factor >= 2) {
-            const int w = map->image.width / factor, h = map->image.height / factor;
-            auto smaller = Prep::downsample(std::move(map).value(), w, h);
-            if (!smaller)
-                return smaller;
-            map = std::move(smaller);
-        }
-        return Prep::toFrame(std::move(map).value(), *frame, Interpolation::Cubic);
+        // The rule the model input uses too: shrink by a whole factor, then onto the AIA display grid.
+        return FramePrep::ontoFrame(std::move(map).value(), *frame, Interpolation::Cubic);
     }
     }
     return map;
