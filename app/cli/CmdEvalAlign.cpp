@@ -1,10 +1,13 @@
 // solarchip eval-align [--model CKPT] --archive DIR --channels hmi,171 [--json]: cross-modal alignment of a
 // SolarCHIP model on held-out times (models/embeddings/EvalAlign.h): cls_top1, patch_top1, their chance levels and mean
 // ranks. Without --model, the shipped default model. --untrained scores a freshly initialised model of the same
-// configuration (the baseline a trained model must beat).
+// configuration (the baseline a trained model must beat). --suite adds the evaluation suite of issue 10
+// (app/cli/EvalAlignSuite.h, models/embeddings/EvalSuite.h): both directions, 95% intervals, on-disk cells,
+// baselines and the rotation probe; null with a *_reason key where the archive cannot answer a question.
 #include "app/cli/Command.h"
 #include "app/cli/CommandLine.h"
 #include "app/cli/DataCliOptions.h"
+#include "app/cli/EvalAlignSuite.h"
 #include "app/cli/ModelCliOptions.h"
 
 #include "models/embeddings/EmbedSets.h"
@@ -23,6 +26,27 @@ namespace {
 
 const QString kName = QStringLiteral("eval-align");
 
+// The suite's headline keys as text: value [95% interval] (chance), or why the archive cannot answer.
+void printSuiteText(QTextStream &out, const QJsonObject &o)
+{
+    const QJsonObject untrained = o.value(QStringLiteral("baselines")).toObject().value(QStringLiteral("untrained")).toObject();
+    for (const char *k : {"cls_batch_top1", "cls_top1_spaced", "cls_recall5_spaced", "cls_mrr_spaced", "cls_top1_within3d",
+                          "pat_day_top1", "day_top1_by_patches", "patch_top1_ondisk", "patch_top1_other_time_ondisk"}) {
+        const QString key = QLatin1String(k);
+        out << key.leftJustified(30);
+        if (o.value(key).isNull()) {
+            out << "n/a: " << o.value(key + QStringLiteral("_reason")).toString() << '\n';
+            continue;
+        }
+        const QJsonArray ci = o.value(key + QStringLiteral("_ci95")).toArray();
+        out << QStringLiteral("%1 [%2, %3]  chance %4  untrained %5  n %6\n")
+                   .arg(o.value(key).toDouble(), 0, 'f', 3).arg(ci.at(0).toDouble(), 0, 'f', 3).arg(ci.at(1).toDouble(), 0, 'f', 3)
+                   .arg(o.value(key + QStringLiteral("_chance")).toDouble(), 0, 'f', 3)
+                   .arg(untrained.value(key).toDouble(), 0, 'f', 3)
+                   .arg(o.value(key + QStringLiteral("_n")).toDouble());
+    }
+}
+
 int runEvalAlign(const QStringList &args)
 {
     CommandLine p(kName, QStringLiteral(
@@ -38,6 +62,13 @@ int runEvalAlign(const QStringList &args)
     p.addOption({QStringLiteral("max-sets"), QStringLiteral("Evaluate at most this many sets, evenly spaced (default 0: all)."),
                  QStringLiteral("N"), QStringLiteral("0")});
     p.addOption({QStringLiteral("batch"), QStringLiteral("Sets encoded together (default 8)."), QStringLiteral("N"), QStringLiteral("8")});
+    p.addOption({QStringLiteral("suite"), QStringLiteral("Also run the evaluation suite (both query directions, 95% intervals, "
+                                                         "on-disk cells, baselines, rotation probe). With --suite, "
+                                                         "--min-spacing-hours is the spacing of the cls_*_spaced sets (default "
+                                                         "648) and does not thin the other questions' sets.")});
+    p.addOption({QStringLiteral("daily-sets"), QStringLiteral("--suite: the per-day questions use N consecutive daily sets from the "
+                                                              "start (default 0: the evaluated sets)."), QStringLiteral("N"),
+                 QStringLiteral("0")});
     p.addJsonOption();
     if (auto exit = p.parseOrExit(args))
         return *exit;
@@ -66,6 +97,10 @@ int runEvalAlign(const QStringList &args)
     const QString problem = readDataOptions(p, base, fallback);
     if (!problem.isEmpty())
         return p.usage(problem);
+    const bool suite = p.isSet(QStringLiteral("suite"));
+    const double spacedHours = p.isSet(QStringLiteral("min-spacing-hours")) ? base.selection.minSpacingMs / 3600000.0 : 648.0;
+    if (suite)
+        base.selection.minSpacingMs = 0;
     const QStringList channels = base.selection.channels;
     if (channels.size() != 2 || channels.first() != QLatin1String("hmi") || channels.last() == QLatin1String("hmi"))
         return p.usage(QStringLiteral("--channels must name hmi and one AIA channel, e.g. hmi,171"));
@@ -138,6 +173,22 @@ int runEvalAlign(const QStringList &args)
     o.insert(QStringLiteral("skipped"), static_cast<double>(skipped));
     o.insert(QStringLiteral("first"), QDateTime::fromMSecsSinceEpoch(records.front().timeMs, QTimeZone::utc()).toString(Qt::ISODate));
     o.insert(QStringLiteral("last"), QDateTime::fromMSecsSinceEpoch(records.back().timeMs, QTimeZone::utc()).toString(Qt::ISODate));
+    if (suite) {
+        SuiteRunOptions so;
+        so.minSpacingHours = spacedHours;
+        so.untrainedSeed = p.value(QStringLiteral("seed")).toULongLong();
+        so.batch = eo.batch;
+        so.dailySets = std::max(0, p.value(QStringLiteral("daily-sets")).toInt());
+        if (!(so.minSpacingHours > 0))
+            return p.usage(QStringLiteral("--min-spacing-hours must be positive with --suite"));
+        long long suiteSkipped = 0;
+        auto suite = runEvalSuite(*model, *ds, candidates, indices, so, &suiteSkipped);
+        if (!suite)
+            return fail(kName, suite.error());
+        for (auto it = suite->begin(); it != suite->end(); ++it)
+            o.insert(it.key(), it.value());
+        o.insert(QStringLiteral("suite_skipped"), static_cast<double>(suiteSkipped));
+    }
     o.insert(QStringLiteral("seconds"), clock.elapsed() / 1000.0);
     if (p.json()) {
         printJson(o);
@@ -151,6 +202,8 @@ int runEvalAlign(const QStringList &args)
             << QStringLiteral("patch_top1 %1  (chance %2)  mean rank %3 (chance %4)\n")
                    .arg(metrics->patchTop1, 0, 'f', 3).arg(metrics->patchChance, 0, 'f', 4)
                    .arg(metrics->patchMeanRank, 0, 'f', 2).arg(metrics->patchMeanRankChance, 0, 'f', 1);
+        if (suite)
+            printSuiteText(out, o);
     }
     return kOk;
 }

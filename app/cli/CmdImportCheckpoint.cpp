@@ -1,4 +1,5 @@
-// solarchip import-checkpoint IN --out OUT.safetensors [--arch cnn|vit] [--preset NAME] [--modality M] [--json]
+// solarchip import-checkpoint IN --out OUT.safetensors [--arch cnn|vit] [--preset NAME | --heads N --resolution PX
+//   --config FILE] [--modality M] [--json]
 // Converts a research-code checkpoint (torch.save dict of tensors, or safetensors; with or without the
 // model_dict.<modality>. prefix) into our safetensors model file, validating every key and shape.
 #include "app/cli/Command.h"
@@ -22,10 +23,15 @@ int runImport(const QStringList &args)
     p.addPositionalArgument(QStringLiteral("IN"), QStringLiteral("The checkpoint to import."));
     p.addOption({QStringLiteral("out"), QStringLiteral("Output model file (.safetensors)."), QStringLiteral("OUT")});
     p.addOption({QStringLiteral("arch"), QStringLiteral("cnn or vit (detected from the keys by default)."), QStringLiteral("ARCH")});
-    p.addOption({QStringLiteral("preset"), QStringLiteral("Architecture preset (paper-cnn / paper-vit by default)."),
+    p.addOption({QStringLiteral("preset"), QStringLiteral("Architecture preset (default: inferred from the shapes)."),
                  QStringLiteral("NAME")});
     p.addOption({QStringLiteral("modality"), QStringLiteral("Modality of a backbone saved without prefix (default hmi)."),
                  QStringLiteral("M"), QStringLiteral("hmi")});
+    p.addOption({QStringLiteral("heads"), QStringLiteral("ViT attention heads (the shapes cannot tell them)."), QStringLiteral("N")});
+    p.addOption({QStringLiteral("resolution"), QStringLiteral("CNN input resolution in pixels (the shapes cannot tell it)."),
+                 QStringLiteral("PX")});
+    p.addOption({QStringLiteral("config"), QStringLiteral("The research configuration (YAML or JSON) whose ddconfig / dd_config "
+                                                          "describes the backbone."), QStringLiteral("FILE")});
     p.addJsonOption();
     if (auto exit = p.parseOrExit(args, Positionals::exactly(1, QStringLiteral("give exactly one input checkpoint"))))
         return *exit;
@@ -39,6 +45,16 @@ int runImport(const QStringList &args)
     }
     o.preset = p.value(QStringLiteral("preset"));
     o.bareModality = p.value(QStringLiteral("modality"));
+    for (const char *name : {"heads", "resolution"}) {
+        if (!p.isSet(QLatin1String(name)))
+            continue;
+        bool ok = false;
+        const int v = p.value(QLatin1String(name)).toInt(&ok);
+        if (!ok || v <= 0)
+            return p.usage(QStringLiteral("--%1 needs a positive integer").arg(QLatin1String(name)));
+        (qstrcmp(name, "heads") == 0 ? o.heads : o.resolution) = v;
+    }
+    o.configFile = p.value(QStringLiteral("config"));
 
     auto r = importCheckpoint(p.positionalArguments().first(), p.value(QStringLiteral("out")), o);
     if (!r)

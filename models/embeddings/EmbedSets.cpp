@@ -1,9 +1,12 @@
 #include "models/embeddings/EmbedSets.h"
 
+#include "core/map/ModelFrame.h"
+#include "core/map/PixelFrame.h"
 #include "models/data/DatasetLoader.h"
 #include "models/detail/Guarded.h"
 #include "models/networks/ModelConfig.h"
 
+#include <cmath>
 #include <cstring>
 
 namespace solarchip {
@@ -19,6 +22,32 @@ Expected<DatasetOptions> datasetOptionsFor(const TrainedModel &model, const Data
             return Error{model.path, QStringLiteral("the model has no channel '%1' (it has %2)").arg(c, model.channels.join(u','))};
     o.selection.channels = wanted;
     return o;
+}
+
+std::vector<uint8_t> onDiskCells(const ObservationSet &set, const PrepSpec &prep, int grid, double limit)
+{
+    // The member the Dataset builds its frame on: prep.referenceChannel, else the first AIA member.
+    int ref = prep.referenceChannel.isEmpty() ? -1 : static_cast<int>(set.channels.indexOf(prep.referenceChannel));
+    for (int i = 0; ref < 0 && i < set.members.size(); ++i)
+        if (set.members[i].instrument == QLatin1String("AIA"))
+            ref = i;
+    if (ref < 0)
+        ref = 0;
+    if (ref >= set.members.size() || grid <= 0)
+        return {};
+    auto header = PixelFrame::fromFile(set.members[ref].path);
+    if (!header || !(header->meta.rsunObs > 0))
+        return {};
+    auto frame = ModelFrame::forReference(*header, prep.frameSpec(grid));
+    if (!frame)
+        return {};
+    std::vector<uint8_t> out(static_cast<std::size_t>(grid) * grid, 0);
+    for (int index = 0; index < grid * grid; ++index) {
+        const auto hpc = frame->cellCentreHpc(frame->cellOfIndex(index));
+        out[static_cast<std::size_t>(index)] =
+            hpc && std::hypot(hpc->x(), hpc->y()) < limit * header->meta.rsunObs ? 1 : 0;
+    }
+    return out;
 }
 
 ChannelEmbeddings channelFromRecords(const std::vector<EmbeddingRecord> &records, int channelIndex, int channels,
@@ -56,8 +85,9 @@ Status encodeUnguarded(const TrainedModel &model, const Dataset &dataset, Split 
     }
     std::vector<SampleRequest> req;
     for (int i : indices)
-        req.push_back({i, false, 0});
-    SampleLoader loader(dataset, split, req, AugmentSpec{}, options.workers, std::max(2, 2 * options.batch));
+        req.push_back({i, options.augment.has_value(), options.augmentSeed + static_cast<quint64>(i)});
+    SampleLoader loader(dataset, split, req, options.augment.value_or(AugmentSpec{}), options.workers,
+                        std::max(2, 2 * options.batch));
     const int batch = std::max(1, options.batch);
     const int side = model.prep.resolution;
     const std::size_t plane = static_cast<std::size_t>(side) * side;
@@ -100,6 +130,8 @@ Status encodeUnguarded(const TrainedModel &model, const Dataset &dataset, Split 
                 onWarning(s->sample.errorString());
             continue;
         }
+        if (options.onSample)
+            options.onSample(*s->sample);
         pending.push_back(std::move(*s->sample));
         if (static_cast<int>(pending.size()) == batch) {
             Status st = flush();

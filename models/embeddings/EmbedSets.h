@@ -9,7 +9,9 @@
 #include "models/embeddings/EmbeddingStore.h"
 #include "models/networks/TrainedModel.h"
 
+#include <cstdint>
 #include <functional>
+#include <optional>
 #include <vector>
 
 namespace solarchip {
@@ -17,6 +19,12 @@ namespace solarchip {
 struct EncodeOptions {
     int batch = 8;    ///< sets encoded together
     int workers = 2;  ///< loader threads preparing sets
+    /// When set, every set gets the dataset's joint augmentation drawn from augmentSeed + its index (the same
+    /// transform for all channels of a set; eval-align's rotation probe).
+    std::optional<AugmentSpec> augment;
+    quint64 augmentSeed = 0;
+    /// Called with each prepared sample (normalised planes) before it is encoded, in order (reference baselines).
+    std::function<void(const Sample &)> onSample;
 };
 
 /// DatasetOptions that prepare sets exactly as `model` was trained (prep spec, channels). `channels` may pick a
@@ -29,6 +37,12 @@ Expected<DatasetOptions> datasetOptionsFor(const TrainedModel &model, const Data
 Status encodeSets(const TrainedModel &model, const Dataset &dataset, Split split, const std::vector<int> &indices,
                   const EncodeOptions &options, const std::function<Status(std::vector<EmbeddingRecord> &&)> &sink,
                   const std::function<void(const QString &)> &onWarning = {});
+
+/// Flags (grid^2, row-major as the tokens) of the model cells of `set` whose centre lies within `limit` solar
+/// radii of the disk centre: the cell centres through core/map/ModelFrame (the Dataset's input geometry, built
+/// from the reference member's header), the radius from its RSUN_OBS (or DSUN_OBS). Empty when the header
+/// cannot be read or gives no radius. The one place eval-align's on-disk cells come from.
+std::vector<uint8_t> onDiskCells(const ObservationSet &set, const PrepSpec &prep, int grid, double limit = 0.95);
 
 /// The embeddings of one dataset channel from records made by encodeSets().
 ChannelEmbeddings channelFromRecords(const std::vector<EmbeddingRecord> &records, int channelIndex, int channels,

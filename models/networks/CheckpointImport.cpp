@@ -1,6 +1,7 @@
 #include "models/networks/CheckpointImport.h"
 
 #include "models/detail/Guarded.h"
+#include "models/networks/ArchitectureInference.h"
 #include "models/networks/SolarChipModel.h"
 #include "models/networks/detail/SolarChipNet.h"
 #include "models/networks/detail/TensorIo.h"
@@ -108,9 +109,33 @@ Expected<ImportReport> importUnguarded(const QString &input, const QString &outp
                                     .arg(architectureName(arch), architectureName(options.backbone->arch))};
         report.preset = QStringLiteral("custom");
         backbone = *options.backbone;
+    } else if (options.preset.isEmpty()) {
+        // Any size: the architecture from the shapes of one backbone (HMI's when present), the rest from hints.
+        InferenceHints hints;
+        hints.heads = options.heads;
+        hints.resolution = options.resolution;
+        if (!options.configFile.isEmpty()) {
+            auto rc = ResearchConfig::load(options.configFile);
+            if (!rc)
+                return rc.error();
+            hints.config = *rc;
+        }
+        const std::string first = backbones.count("hmi") ? std::string("hmi") : *backbones.begin();
+        const std::string prefix = kModelDict + first + ".";
+        ArchitectureInference::ShapeMap shapes;
+        for (const auto &[key, t] : state)
+            if (startsWith(key, prefix))
+                shapes.emplace(key.substr(prefix.size()), t.sizes().vec());
+        auto inferred = ArchitectureInference::infer(arch, shapes, hints, input);
+        if (!inferred)
+            return inferred.error();
+        report.preset = inferred->matchedPreset.isEmpty() ? QStringLiteral("inferred") : inferred->matchedPreset;
+        report.notes << inferred->notes;
+        backbone = inferred->config;
     } else {
-        report.preset = options.preset.isEmpty() ? (arch == Architecture::Cnn ? QStringLiteral("paper-cnn") : QStringLiteral("paper-vit"))
-                                                 : options.preset;
+        if (options.heads || options.resolution || !options.configFile.isEmpty())
+            return Error{input, QStringLiteral("give either --preset or --heads/--resolution/--config, not both")};
+        report.preset = options.preset;
         backbone = presetConfig(report.preset, arch);
         if (!backbone)
             return Error{input, backbone.error().message};

@@ -5,7 +5,8 @@
 // whose "state_dict" entry is such a dict also works), or a safetensors file. Keys may carry the wrapper prefix
 // `model_dict.<modality>.` (one or several backbones, plus `contrastive_loss_fn.*_logit_scale`), a DDP
 // `module.` prefix, or none (a bare backbone, stored under `model_dict.<modality>.`). Every key and shape is
-// validated against the chosen architecture and preset; the first problem is reported naming the file and the
+// validated against the chosen architecture (a preset, an explicit configuration, or by default the one inferred
+// from the shapes, ArchitectureInference.h); the first problem is reported naming the file and the
 // key. LPIPS weights (`rec_loss_fn.*`) are dropped with a note. A ViT checkpoint without
 // `decoder.positional_embedding` is taken to be in the research layout (naive unpatchify).
 
@@ -26,6 +27,11 @@ struct ImportOptions {
     /// decoder layout is still taken from the keys.
     std::optional<BackboneConfig> backbone;
     QString bareModality = QStringLiteral("hmi");  ///< the modality a prefix-less backbone becomes
+    // Without a preset or backbone, the architecture is inferred from the keys and shapes
+    // (ArchitectureInference); these give what shapes cannot tell.
+    std::optional<int> heads;       ///< ViT attention heads (--heads)
+    std::optional<int> resolution;  ///< CNN input resolution (--resolution)
+    QString configFile;             ///< research YAML/JSON configuration (its ddconfig / dd_config) (--config)
 };
 
 struct ImportReport {
