@@ -95,6 +95,12 @@ struct SyntheticRegionState {
     double leadingLonDeg = 0, leadingLatDeg = 0;    // polarity centroids, Stonyhurst
     double followingLonDeg = 0, followingLatDeg = 0;
     bool visible = false;       // centre on the Earth-facing hemisphere
+    QString complexity;         // Mount Wilson class: "beta", "beta-gamma", "beta-gamma-delta"
+    bool antiHale = false;      // leading polarity opposite to Hale's law
+    double rValueMx = 0;        // Schrijver's R now (Mx; SyntheticRValue, SyntheticHistory's rate law)
+    double flareRateA1PerDay = 0;  // expected flares >= A1.0 per day now (the rate law)
+    double flareRateCPerDay = 0;   // of them >= C1.0
+    double flareRateMPerDay = 0;   // of them >= M1.0
 };
 
 /// One flare of the run (the flare list holds the visible ones at or above the list's threshold).
@@ -174,6 +180,9 @@ public:
     /// (the extra day covers the 24 h label window of the last steps), and above the GOES background of the
     /// moment (as flares are detected in GOES data). Times whole minutes, class to one decimal.
     QVector<FlareEvent> flareListEvents() const;
+    /// Expected number of flares with peak flux >= fMin peaking in [from, from + hours) on the Earth-facing
+    /// side, from the regions' rate law (integrated hourly): the truth behind the oracle (SyntheticOracle).
+    double expectedVisibleFlares(const QDateTime &from, double hours, double fMin) const;
     /// Ground truth of one step: observer, regions (with pixel positions in each frame), holes, flares in
     /// progress and the strongest flare of the next 24 h. `frames` supplies the per-channel geometry.
     QJsonObject truth(const QDateTime &step, const QVector<SyntheticFrame> &frames) const;
