@@ -6,6 +6,7 @@
 #include "TestSupport.h"
 
 #include "core/archive/FlareList.h"
+#include "core/synthetic/SyntheticOracle.h"
 #include "core/synthetic/SyntheticSun.h"
 
 #include <QJsonObject>
@@ -152,6 +153,62 @@ private slots:
         qInfo("Spearman(R, rate) over %d region-days: %.3f", int(rs.size()), rho);
         QVERIFY2(rho > 0.25, qPrintable(QString::number(rho)));
         QVERIFY(median(byClass.value(QStringLiteral("beta-gamma-delta"))) > 3 * median(byClass.value(QStringLiteral("beta"))));
+    }
+
+    void oracleTssClosedForm()
+    {
+        // bestTss on a constructed case: p = 0.9, 0.8 (yes), 0.7 (no), 0.6 (yes), 0.1, 0.05, 0.02 (no).
+        // At threshold 0.8: TSS = 2/3 - 0; at 0.6: TP 3, FN 0, FP 1, TN 3, TSS = 1 - 1/4 = 0.75 (the best).
+        const SyntheticOracle::Skill s = SyntheticOracle::bestTss({0.9, 0.8, 0.7, 0.6, 0.1, 0.05, 0.02},
+                                                                  {true, true, false, true, false, false, false});
+        QCOMPARE(s.n, 7);
+        QVERIFY(std::fabs(s.tss - 0.75) < 1e-12);
+        QCOMPARE(s.tp, 3);
+        QCOMPARE(s.fn, 0);
+        QCOMPARE(s.fp, 1);
+        QCOMPARE(s.tn, 3);
+        QCOMPARE(s.threshold, 0.6);
+        // Perfect separation gives TSS 1; a constant forecast gives 0.
+        QCOMPARE(SyntheticOracle::bestTss({0.9, 0.2}, {true, false}).tss, 1.0);
+        QCOMPARE(SyntheticOracle::bestTss({0.5, 0.5, 0.5}, {true, false, true}).tss, 0.0);
+    }
+
+    void oracleIsCalibratedAndReportsItsSkill()
+    {
+        // Three years of daily forecasts (2011-2013, fresh seed) against the run's own flare list.
+        SyntheticOptions o = fourYears();
+        o.days = 3 * 365;
+        SyntheticSun sun(o);
+        const SyntheticOracle oracle(sun);
+        // Calibration: the expected number of flares >= C (>= M) over the run equals the number listed, up to
+        // Poisson noise and the flares under the GOES background (not listed; a few per cent of C flares).
+        const QVector<FlareEvent> events = sun.flareListEvents();
+        int nC = 0, nM = 0;
+        for (const FlareEvent &e : events)
+            if (e.peak < o.start.addDays(3 * 365)) {
+                nC += e.peakFlux >= kGoesC;
+                nM += e.peakFlux >= kGoesM;
+            }
+        double expC = 0, expM = 0;
+        for (int k = 0; k < 3 * 365; ++k) {
+            const SyntheticOracle::Forecast f = oracle.at(o.start.addDays(k));
+            expC += f.expectedC;
+            expM += f.expectedM;
+        }
+        qInfo("listed >= C: %d, oracle expects %.0f; listed >= M: %d, oracle expects %.0f", nC, expC, nM, expM);
+        QVERIFY2(std::fabs(nC - expC) < 0.1 * expC, qPrintable(QString::number(nC / expC)));
+        QVERIFY2(std::fabs(nM - expM) < 0.2 * expM, qPrintable(QString::number(nM / expM)));
+        for (const double minFlux : {kGoesC, kGoesM}) {
+            const SyntheticOracle::Skill s = oracle.evaluate(o.start, 3 * 365, minFlux);
+            qInfo("oracle >= %s in 24 h, 2011-2013 daily (seed %llu): TSS %.3f at p >= %.3f; n %d, TP %d, FN %d, "
+                  "FP %d, TN %d", minFlux >= kGoesM ? "M" : "C", o.seed, s.tss, s.threshold, s.n, s.tp, s.fn, s.fp,
+                  s.tn);
+            QCOMPARE(s.n, 3 * 365);
+            QCOMPARE(s.tp + s.fn + s.fp + s.tn, s.n);
+            QVERIFY(s.tp + s.fn > 20 && s.fp + s.tn > 20);  // both outcomes occur
+            // Far above chance (0); seeds 20261206, 77, 1234 give 0.60/0.61/0.56 (>= C) and 0.34/0.37/0.31 (>= M).
+            QVERIFY2(s.tss > (minFlux >= kGoesM ? 0.2 : 0.4), qPrintable(QString::number(s.tss)));
+        }
     }
 };
 
