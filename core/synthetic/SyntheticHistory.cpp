@@ -512,7 +512,7 @@ void SyntheticHistory::drawRegions(const SyntheticOptions &o)
         const double rate = s.flareRatePerDay >= 0 ? s.flareRatePerDay : -1.0;  // < 0: the rate law
         SyntheticRegionModel r = makeRegion(SyntheticRandom::hash(o.seed, kTagSpec, static_cast<quint64>(i)), t0,
                                             s.lonDeg + l0, s.latDeg, s.fluxMx, std::max(0.1, s.riseDays),
-                                            s.lifetimeDays, tilt, lead, rate);
+                                            s.lifetimeDays, tilt, lead, rate, std::clamp(s.complexity, 1, 3));
         r.id = i + 1;
         m_regions.push_back(r);
     }

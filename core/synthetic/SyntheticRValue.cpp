@@ -89,7 +89,7 @@ double SyntheticRValue::ofComponents(const QVector<SyntheticComponent> &comps, d
     for (const SyntheticComponent &c : comps) {
         double lon = 0, lat = 0;
         SyntheticFrameGeometry::vectorToLonLat(c.v, lon, lat);
-        double dl = std::fmod(lon - lonC + 540.0, 360.0) - 180.0;
+        const double dl = std::remainder(lon - lonC, 360.0);
         const double sigmaCm = c.sigmaRad * kRsunKm * 1e5;
         C k{dl * cosLat, lat - latC, c.sigmaRad / kDeg, c.fluxMx / (2 * M_PI * sigmaCm * sigmaCm)};
         // Only concentrations that can reach the threshold matter to the masks; weaker ones still add |B|.

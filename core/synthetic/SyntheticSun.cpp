@@ -120,10 +120,11 @@ QJsonObject SyntheticOptions::toJson() const
                                 {QStringLiteral("lifetime_days"), r.lifetimeDays},
                                 {QStringLiteral("tilt_deg"), num(r.tiltDeg)},
                                 {QStringLiteral("leading_sign"), r.leadingSign},
-                                {QStringLiteral("flare_rate_per_day"), r.flareRatePerDay}});
+                                {QStringLiteral("flare_rate_per_day"), r.flareRatePerDay},
+                                {QStringLiteral("complexity"), r.complexity}});
     return QJsonObject{
         {QStringLiteral("generator"), QStringLiteral("solarchip synth")},
-        {QStringLiteral("model_version"), 1},
+        {QStringLiteral("model_version"), 2},  // 2: cycle-24 surge, nests, complexity, R rate law
         {QStringLiteral("start"), isoZ(start)},
         {QStringLiteral("days"), days},
         {QStringLiteral("cadence_hours"), cadenceHours},

@@ -51,7 +51,8 @@ struct SyntheticRegionSpec {
     double lifetimeDays = 20;  // emergence to full decay
     double tiltDeg = std::numeric_limits<double>::quiet_NaN();  // NaN: Joy's law for the latitude
     int leadingSign = 0;       // +1/-1 leading polarity; 0: Hale's law for the hemisphere and cycle
-    double flareRatePerDay = -1;  // flares (all classes >= A1) per day at peak flux; < 0: from the flux
+    double flareRatePerDay = -1;  // flares (all classes >= A1) per day at peak flux; < 0: the rate law on flux and R
+    int complexity = 1;        // Mount Wilson class: 1 beta, 2 beta-gamma, 3 beta-gamma-delta (shapes the spots)
 };
 
 struct SyntheticOptions {

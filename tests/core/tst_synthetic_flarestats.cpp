@@ -6,9 +6,11 @@
 #include "TestSupport.h"
 
 #include "core/archive/FlareList.h"
+#include "core/synthetic/SyntheticArchiveWriter.h"
 #include "core/synthetic/SyntheticOracle.h"
 #include "core/synthetic/SyntheticSun.h"
 
+#include <QJsonArray>
 #include <QJsonObject>
 #include <QTemporaryDir>
 #include <QTimeZone>
@@ -209,6 +211,56 @@ private slots:
             // Far above chance (0); seeds 20261206, 77, 1234 give 0.60/0.61/0.56 (>= C) and 0.34/0.37/0.31 (>= M).
             QVERIFY2(s.tss > (minFlux >= kGoesM ? 0.2 : 0.4), qPrintable(QString::number(s.tss)));
         }
+    }
+
+    void rValueOfTheTruthIsInTheMagnetogram()
+    {
+        // A small archive (one step, HMI at 1024 pixels: 2.0" pixels as the recipe's 1450 km) with a simple
+        // beta region and a beta-gamma-delta region near disk centre at peak flux. R recomputed from the FITS
+        // by tests/reference/rvalue_reference.py (numpy) agrees with the truth's r_value (computed from the
+        // region's concentrations face-on, without the plage texture, network, noise or foreshortening).
+        QTemporaryDir dir = test::scratchDir();
+        SyntheticOptions o;
+        o.outDir = dir.path();
+        o.start = utc(2014, 3, 10);
+        o.days = 0.4;
+        o.cadenceHours = 12;
+        o.size = 1024;
+        o.channels = {QStringLiteral("hmi")};
+        o.seed = freshSeed();
+        o.randomRegions = false;
+        o.flares = false;
+        for (int k = 0; k < 2; ++k) {
+            SyntheticRegionSpec r;
+            r.emergence = o.start.addDays(-3);
+            r.lonDeg = k == 0 ? -45 : -36;  // Stonyhurst at emergence: near the central meridian 3 days later
+            r.latDeg = k == 0 ? 14 : -10;
+            r.fluxMx = 5e22;
+            r.riseDays = 3;
+            r.lifetimeDays = 30;
+            r.complexity = k == 0 ? 1 : 3;
+            o.regions << r;
+        }
+        const auto s = SyntheticArchiveWriter::run(o);
+        QVERIFY2(s.ok(), qPrintable(s.errorString()));
+        const auto r = test::runPython(QStringLiteral("rvalue_reference.py"), {dir.path()});
+        QVERIFY2(r.exitCode == 0, r.err.constData());
+        const QJsonArray rows = test::parseJson(r.out).array();
+        QCOMPARE(rows.size(), 2);
+        double rBeta = -1, rDelta = -1;
+        for (const QJsonValue &v : rows) {
+            const QJsonObject row = v.toObject();
+            const double truth = row.value(QStringLiteral("r_truth")).toDouble();
+            const double image = row.value(QStringLiteral("r_image")).toDouble();
+            qInfo("%-17s R truth %.3g Mx, R from the FITS %.3g Mx (pixel %.0f km)",
+                  qPrintable(row.value(QStringLiteral("complexity")).toString()), truth, image,
+                  row.value(QStringLiteral("pixel_km")).toDouble());
+            (row.value(QStringLiteral("complexity")).toString() == QLatin1String("beta") ? rBeta : rDelta) = image;
+            if (row.value(QStringLiteral("complexity")).toString() != QLatin1String("beta"))
+                QVERIFY2(std::fabs(image - truth) < 0.25 * truth, qPrintable(QString::number(image / truth)));
+        }
+        // The delta region's R stands far above the simple region's, in the image as in the truth.
+        QVERIFY2(rDelta > 5 * rBeta, qPrintable(QStringLiteral("%1 vs %2").arg(rDelta).arg(rBeta)));
     }
 };
 
