@@ -25,6 +25,7 @@
 //   (Gaussian, 2014.75, sigma 0.45 yr, 1.6 in the south = 0.8 on the whole disk): the north peaked in 2011-12,
 //   the south in 2014, and the SWPC list has more C and M flares in 2014 than in any other year.
 // - Short-term variability: region emergence modulated by +-20 % at the Rieger period (154 d), phase per seed.
+// - The quiet corona brightens with the cycle (SyntheticRenderer: the hot layer times 1 + 0.5 (activity - 0.5)).
 // - Activity nests and active longitudes: half the regions emerge inside a nest (lifetime 3-8 months) near
 //   an earlier one; nests sit at one of two active longitudes 180 deg apart per hemisphere and cycle (60 %),
 //   so activity persists at the same Carrington longitudes over many rotations.

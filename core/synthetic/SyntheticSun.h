@@ -9,6 +9,12 @@
 // differentially and decay, channel-specific responses, photon noise, and flares with a realistic GOES class
 // distribution. Everything below is drawn from the seed alone: the same options give byte-identical files.
 //
+// Flares that can be known (model_version 2; the laws are in SyntheticHistory.h): each region's flare rate
+// follows its flux and Schrijver's R, which its magnetogram shows (delta and gamma spots make strong-gradient
+// polarity inversion lines); the yearly C and M counts of 2011-2014 are within a factor 1.5 of the SWPC list
+// (tests/core/tst_synthetic_flarestats); SyntheticOracle turns the truth's rates into the best possible
+// forecast (its TSS is the ceiling for forecasts from the images).
+//
 // Archive layout written by generate() (documented in docs of `solarchip synth` too):
 //   OUT/synth.json                               the options and generator version (resume refuses others)
 //   OUT/<channel>/YYYY/MM/DD/<JSOC export name>   one FITS file per channel and time step
@@ -16,7 +22,10 @@
 //       HMI:  hmi.M_720s.20110607_000000_TAI.1.magnetogram.fits        (time = T_REC, TAI; .1. = CAMERA:
 //             1 = side camera before 2016-04-13, 3 = both cameras after)
 //             hmi.Ic_720s.20110607_000000_TAI.1.continuum.fits
-//   OUT/truth/YYYY/MM/DD/truth_YYYYMMDD_HHMMSS.json   ground truth per time step (regions, flares, holes)
+//   OUT/truth/YYYY/MM/DD/truth_YYYYMMDD_HHMMSS.json   ground truth per time step (regions, flares, holes);
+//       each region has its Mount Wilson `complexity` (beta, beta-gamma, beta-gamma-delta), `anti_hale`,
+//       Schrijver's `r_value` (Mx, SyntheticRValue's recipe) and `r_value_peak`, and the expected flares per
+//       day of its rate law: `flare_rate_per_day` (>= A1.0), `flare_rate_c_per_day`, `flare_rate_m_per_day`
 //   OUT/swpc_flarelist_YYYYMMDD-YYYYMMDD.csv      flares of the run in the SWPC CSV layout (FlareList reads it)
 // The folder of a file is the date in its name: DATE-OBS (UTC) for AIA, T_REC (TAI) for HMI.
 // Every file is written atomically (temporary + fsync + rename); re-running with the same options skips the
@@ -64,8 +73,10 @@ struct SyntheticOptions {
     QStringList channels = defaultChannels();  // canonical keys: "hmi", "hmi_ic", "94" ... "1700", "4500"
     quint64 seed = 1;
 
-    /// < 0: from the solar-cycle phase of the date (Hathaway profile of cycles 19-28); >= 0: a fixed level
-    /// (1 = the maximum of cycle 24, 0 = no random active regions). Also sets the polar-hole size.
+    /// < 0: from the solar-cycle phase of the date (Hathaway profile of cycles 19-28; cycle 24 with its
+    /// southern 2014 surge, whose yearly mean is about 1 in 2014 and the monthly peak 1.24 in 2014.7);
+    /// >= 0: a fixed level (1 = about the mean of 2014, 0 = no random active regions). Also sets the
+    /// polar-hole size.
     double activity = -1;
     bool randomRegions = true;      // draw active regions from the seed
     QVector<SyntheticRegionSpec> regions;  // placed by hand, added to the random ones
