@@ -12,6 +12,7 @@
 
 #include <QJsonArray>
 #include <QJsonObject>
+#include <QSet>
 #include <QTemporaryDir>
 #include <QTimeZone>
 #include <QtTest>
@@ -261,6 +262,44 @@ private slots:
         }
         // The delta region's R stands far above the simple region's, in the image as in the truth.
         QVERIFY2(rDelta > 5 * rBeta, qPrintable(QStringLiteral("%1 vs %2").arg(rDelta).arg(rBeta)));
+    }
+
+    void activityPersistsAtActiveLongitudesAndIsAsymmetric()
+    {
+        // Each region once (its first sight, weekly samples of 2011-2014): per hemisphere, the Carrington
+        // longitudes of emergence cluster at two active longitudes 180 deg apart, which the Rayleigh test of the
+        // second harmonic detects: Z = n |mean exp(2 i lon)|^2, P(Z > z) = exp(-z) for uniform longitudes.
+        // And the southern surge of 2014: most regions of 2014 are southern, while 2011 is balanced.
+        SyntheticSun sun(fourYears());
+        QSet<int> seen;
+        double c[2] = {0, 0}, s2[2] = {0, 0};
+        int n[2] = {0, 0}, south[4] = {0, 0, 0, 0}, all[4] = {0, 0, 0, 0};
+        for (QDateTime t = utc(2011, 1, 1); t < utc(2015, 1, 1); t = t.addDays(7)) {
+            for (const SyntheticRegionState &r : sun.regionsAt(t)) {
+                if (seen.contains(r.id))
+                    continue;
+                seen.insert(r.id);
+                const int h = r.latDeg >= 0 ? 0 : 1;
+                const double a = 2.0 * r.carringtonLonDeg * M_PI / 180.0;
+                c[h] += std::cos(a);
+                s2[h] += std::sin(a);
+                ++n[h];
+                const int y = t.date().year() - 2011;
+                south[y] += h;
+                ++all[y];
+            }
+        }
+        for (int h = 0; h < 2; ++h) {
+            const double z = (c[h] * c[h] + s2[h] * s2[h]) / n[h];
+            qInfo("%s: %d regions, Rayleigh Z (2nd harmonic of Carrington longitude) = %.1f, P = %.2g",
+                  h ? "south" : "north", n[h], z, std::exp(-z));
+            QVERIFY(n[h] > 100);
+            QVERIFY2(z > 9.2, qPrintable(QString::number(z)));  // P < 1e-4
+        }
+        for (int y = 0; y < 4; ++y)
+            qInfo("%d: %d regions, %.0f %% southern", 2011 + y, all[y], 100.0 * south[y] / all[y]);
+        QVERIFY(std::fabs(south[0] / double(all[0]) - 0.5) < 0.1);
+        QVERIFY(south[3] / double(all[3]) > 0.6);
     }
 };
 
