@@ -3,6 +3,7 @@
 #include "core/map/SunEphemeris.h"
 #include "core/synthetic/SyntheticFrameGeometry.h"
 #include "core/synthetic/SyntheticRandom.h"
+#include "core/synthetic/SyntheticRValue.h"
 
 #include <QTimeZone>
 
@@ -14,8 +15,6 @@ namespace solarchip {
 namespace {
 
 constexpr double kDeg = M_PI / 180.0;
-constexpr double kRsunCm = 6.96e10;
-constexpr double kHemisphereCm2 = 2.0 * M_PI * kRsunCm * kRsunCm;
 constexpr double kPreRollDays = 100.0;   // regions alive at the start emerged up to this long before
 constexpr double kMinNoaaFlux = 2e21;    // regions smaller than this get no NOAA-like number
 
@@ -25,6 +24,9 @@ constexpr quint64 kTagRegion = 0x52454731;
 constexpr quint64 kTagHole = 0x484f4c45;        // "HOLE"
 constexpr quint64 kTagFlare = 0x464c4152;       // "FLAR"
 constexpr quint64 kTagSpec = 0x53504543;        // "SPEC"
+constexpr quint64 kTagNest = 0x4e455354;        // "NEST"
+constexpr quint64 kTagCycle = 0x4359434c;       // "CYCL"
+constexpr double kRiegerDays = 154.0;
 
 struct Cycle {
     int number;
@@ -58,6 +60,16 @@ double hathawayMax()
 }
 
 double yearOf(double days) { return 2000.0 + (days + 0.5) / 365.25; }
+
+// One cycle's contribution to a hemisphere's activity in a year (see the header for cycle 24's shape).
+double cycleShare(const Cycle &c, double year, bool north)
+{
+    if (c.number != 24)
+        return c.amplitude * hathaway(year - c.startYear) / hathawayMax();
+    const double base = 0.66 * hathaway(year - c.startYear + 0.3) / hathawayMax();
+    const double z = (year - 2014.75) / 0.45;
+    return base + (north ? 0.0 : 1.6 * std::exp(-0.5 * z * z));
+}
 
 double smoothstep(double x)
 {
@@ -124,126 +136,6 @@ void localToLonLat(double lonC, double latC, double w, double n, double &lon, do
 
 }  // namespace
 
-// ---------------------------------------------------------------- regions
-
-double SyntheticRegionModel::flux(double t) const
-{
-    if (!alive(t))
-        return 0;
-    const double x = (t - t0) / rise;
-    if (x < 1)
-        return fluxMax * smoothstep(x);
-    const double d = (t - t0 - rise) / std::max(1e-6, life - rise);
-    return fluxMax * std::max(0.0, 1.0 - d);
-}
-
-double SyntheticRegionModel::separationDeg(double t) const
-{
-    const double x = std::clamp((t - t0) / rise, 0.0, 1.0);
-    return sepMaxDeg * (0.35 + 0.65 * std::sqrt(x));
-}
-
-double SyntheticRegionModel::centreLonCar(double t) const
-{
-    return lonCar0 + (SyntheticHistory::siderealRate(lat) - SyntheticHistory::kCarringtonRate) * (t - t0);
-}
-
-void SyntheticRegionModel::components(double t, QVector<SyntheticComponent> &out) const
-{
-    out.clear();
-    const double phi = flux(t);
-    if (phi <= 0)
-        return;
-    const double decay = std::max(0.0, (t - t0 - rise) / std::max(1e-6, life - rise));
-    const double riseFrac = std::clamp((t - t0) / rise, 0.0, 1.0);
-    // Spots form during emergence and decay first (they are gone at 2/3 of the decay).
-    const double spotFactor = t - t0 < rise ? smoothstep(riseFrac) : std::max(0.0, 1.0 - 1.5 * decay);
-    const double half = 0.5 * separationDeg(t);
-    const double g = tiltDeg * kDeg;
-    const double sgn = lat >= 0 ? 1.0 : -1.0;
-    // Bipole axis in the local (west, north) plane; leading polarity to the west and toward the equator.
-    const double aw = std::cos(g), an = -sgn * std::sin(g);
-    const double bw = sgn * std::sin(g), bn = std::cos(g);
-
-    double spotShare[2] = {0, 0}, plageShare[2] = {0, 0};
-    for (const Fragment &f : fragments) {
-        const int k = f.polarity > 0 ? 0 : 1;
-        (f.spot ? spotShare[k] : plageShare[k]) += f.share;
-    }
-    const double lonC = lonCar0, latC = lat;
-    for (const Fragment &f : fragments) {
-        const int k = f.polarity > 0 ? 0 : 1;
-        double share = 0;
-        if (f.spot)
-            share = f.share * spotFactor;
-        else
-            share = plageShare[k] > 0 ? f.share / plageShare[k] * (1.0 - spotShare[k] * spotFactor) : 0;
-        if (share <= 0)
-            continue;
-        double u = f.polarity * f.u, v = f.v;
-        double sigma = f.sigmaDeg;
-        if (!f.spot) {
-            // Plage wanders slowly and spreads as the region decays.
-            const double spread = 1.0 + 0.8 * decay;
-            u = u * spread + 0.08 * std::sin(2 * M_PI * t / f.period1 + f.phase1);
-            v = v * spread + 0.08 * std::sin(2 * M_PI * t / f.period2 + f.phase2);
-            sigma *= std::sqrt(1.0 + 2.0 * decay);
-        }
-        const double w = half * (u * aw + v * bw), n = half * (u * an + v * bn);
-        double lon = 0, la = 0;
-        localToLonLat(lonC, latC, w, n, lon, la);
-        // Each concentration rotates at the rate of its own latitude: plage shears over weeks.
-        lon += (SyntheticHistory::siderealRate(la) - SyntheticHistory::kCarringtonRate) * (t - t0);
-        SyntheticComponent c;
-        SyntheticFrameGeometry::lonLatToVector(lon, la, c.v);
-        const double fx = share * 0.5 * phi;
-        // Keep umbral fields physical (< 3300 G).
-        const double sMin = std::sqrt(fx / (2 * M_PI * 3300.0)) / kRsunCm;
-        c.sigmaRad = std::max(sigma * kDeg, sMin);
-        c.fluxMx = fx * f.polarity * leadSign;
-        c.spot = f.spot;
-        out.push_back(c);
-    }
-}
-
-void SyntheticRegionModel::centroids(double t, double all[3], double leading[3], double following[3]) const
-{
-    QVector<SyntheticComponent> comps;
-    components(t, comps);
-    for (int i = 0; i < 3; ++i)
-        all[i] = leading[i] = following[i] = 0;
-    for (const SyntheticComponent &c : comps) {
-        const double w = std::fabs(c.fluxMx);
-        const bool lead = (c.fluxMx > 0) == (leadSign > 0);
-        for (int i = 0; i < 3; ++i) {
-            all[i] += w * c.v[i];
-            (lead ? leading : following)[i] += w * c.v[i];
-        }
-    }
-    for (double *p : {all, leading, following}) {
-        const double n = std::sqrt(p[0] * p[0] + p[1] * p[1] + p[2] * p[2]);
-        if (n > 0)
-            for (int i = 0; i < 3; ++i)
-                p[i] /= n;
-    }
-}
-
-double SyntheticRegionModel::spotAreaMsh(double t) const
-{
-    QVector<SyntheticComponent> comps;
-    components(t, comps);
-    double area = 0;
-    for (const SyntheticComponent &c : comps) {
-        if (!c.spot)
-            continue;
-        const double sigmaCm = c.sigmaRad * kRsunCm;
-        const double peak = std::fabs(c.fluxMx) / (2 * M_PI * sigmaCm * sigmaCm);
-        if (peak > 600.0)
-            area += M_PI * 2.0 * sigmaCm * sigmaCm * std::log(peak / 600.0);
-    }
-    return area / kHemisphereCm2 * 1e6;
-}
-
 // ---------------------------------------------------------------- holes
 
 double SyntheticHoleModel::depth(double t) const
@@ -303,13 +195,48 @@ double SyntheticHistory::powerLaw(double u, double fMin, double fMax, double alp
     return fMin * std::pow(1.0 - u * (1.0 - r), -1.0 / k);
 }
 
-double SyntheticHistory::cycleActivity(double t) const
+double SyntheticHistory::hemisphereActivity(double t, bool north) const
 {
     const double y = yearOf(t);
     double a = 0;
     for (const Cycle &c : kCycles)
-        a += c.amplitude * hathaway(y - c.startYear) / hathawayMax();
+        a += cycleShare(c, y, north);
     return a;
+}
+
+double SyntheticHistory::cycleActivity(double t) const
+{
+    return 0.5 * (hemisphereActivity(t, true) + hemisphereActivity(t, false));
+}
+
+double SyntheticHistory::fractionAbove(double f)
+{
+    // dN/dF ~ F^-2 between A1 and kFlareMax: N(>= F) / N(>= A1) = (1/F - 1/Fmax) / (1/A1 - 1/Fmax).
+    static_assert(kFlareAlpha == 2.0, "fractionAbove assumes alpha = 2");
+    if (f <= kGoesA)
+        return 1.0;
+    if (f >= kFlareMax)
+        return 0.0;
+    return (1.0 / f - 1.0 / kFlareMax) / (1.0 / kGoesA - 1.0 / kFlareMax);
+}
+
+double SyntheticHistory::rateLaw(double flux, double r)
+{
+    return kRateFlux * flux / 1e22 + kRateR * std::sqrt(std::max(0.0, r) / 1e20);
+}
+
+double SyntheticHistory::visibleFlareRate(double t, double fMin) const
+{
+    const double l0 = SunEphemeris::at(fromDays(t)).l0Deg;
+    double rate = 0;
+    for (const SyntheticRegionModel &r : m_regions) {
+        if (!r.alive(t) || r.flareRateA1 <= 0)
+            continue;
+        if (std::fabs(wrap180(r.centreLonCar(t) - l0)) > 90.0)
+            continue;
+        rate += r.rateA1(t);
+    }
+    return rate * fractionAbove(fMin);
 }
 
 double SyntheticHistory::activity(double t) const
@@ -359,7 +286,7 @@ SyntheticHistory::SyntheticHistory(const SyntheticOptions &o)
 
 SyntheticRegionModel SyntheticHistory::makeRegion(quint64 seed, double t0, double lonCar0, double lat, double flux,
                                                   double rise, double life, double tilt, int leadSign,
-                                                  double flareRate) const
+                                                  double flareRate, int complexity) const
 {
     SyntheticRegionModel r;
     r.seed = seed;
@@ -371,7 +298,7 @@ SyntheticRegionModel SyntheticHistory::makeRegion(quint64 seed, double t0, doubl
     r.life = std::max(life, rise + 1.0);
     r.tiltDeg = tilt;
     r.leadSign = leadSign;
-    r.flareRateA1 = flareRate;
+    r.complexity = complexity;
     const double size = std::sqrt(flux / 5e22);
     r.sepMaxDeg = 3.0 + 9.0 * size;
     SyntheticRandom rng(seed, kTagRegion);
@@ -407,6 +334,32 @@ SyntheticRegionModel SyntheticHistory::makeRegion(quint64 seed, double t0, doubl
         f.spot = false;
         r.fragments.push_back(f);
     }
+    // Complexity that shows: opposite spots side by side make strong-gradient polarity inversion lines.
+    // (u is multiplied by the polarity when placed: a following fragment at u = -1 sits at the leading spot.)
+    SyntheticRandom cx(seed, kTagRegion, 2);
+    const double halfMax = 0.5 * r.sepMaxDeg;
+    if (complexity >= 2) {
+        // Gamma: a leading-polarity spot and a following-polarity spot near the middle of the region.
+        const double gap = 2.4 * spotSigma / halfMax;
+        const double a = cx.uniform(0, 2 * M_PI);
+        const double cu = cx.normal(0, 0.1), cv = cx.normal(0, 0.15);
+        r.fragments.push_back({+1, 0.14, cu + 0.5 * gap * std::cos(a), cv + 0.5 * gap * std::sin(a),
+                               spotSigma * 0.75, 0, 0, 1, 1, true});
+        r.fragments.push_back({-1, 0.14, -(cu - 0.5 * gap * std::cos(a)), cv - 0.5 * gap * std::sin(a),
+                               spotSigma * 0.75, 0, 0, 1, 1, true});
+    }
+    if (complexity >= 3) {
+        // Delta: a following-polarity umbra within the leading spot's penumbra.
+        const double a = cx.uniform(0.25 * M_PI, 0.75 * M_PI) * (cx.chance(0.5) ? 1 : -1);
+        const double gap = 2.2 * spotSigma / halfMax;
+        r.fragments.push_back({-1, 0.24, -(1.0 + gap * std::cos(a)), gap * std::sin(a), spotSigma * 0.8, 0, 0, 1,
+                               1, true});
+    }
+    // Schrijver's R at peak flux (face-on), and the rate law on it.
+    QVector<SyntheticComponent> comps;
+    r.components(t0 + r.rise, comps);
+    r.rPeak = SyntheticRValue::ofComponents(comps, r.centreLonCar(t0 + r.rise), lat);
+    r.flareRateA1 = flareRate >= 0 ? flareRate : SyntheticHistory::rateLaw(flux, r.rPeak);
     return r;
 }
 
@@ -419,22 +372,24 @@ void SyntheticHistory::drawRegions(const SyntheticOptions &o)
         const double l0 = SunEphemeris::at(s.emergence).l0Deg;
         const double tilt = std::isfinite(s.tiltDeg) ? s.tiltDeg : 32.1 * std::sin(std::fabs(s.latDeg) * kDeg);
         const int lead = s.leadingSign != 0 ? (s.leadingSign > 0 ? 1 : -1) : haleLeadSign(t0, s.latDeg);
-        const double rate = s.flareRatePerDay >= 0 ? s.flareRatePerDay : 30.0 * std::pow(s.fluxMx / 1e22, 1.5);
+        const double rate = s.flareRatePerDay >= 0 ? s.flareRatePerDay : -1.0;  // < 0: the rate law
         SyntheticRegionModel r = makeRegion(SyntheticRandom::hash(o.seed, kTagSpec, static_cast<quint64>(i)), t0,
                                             s.lonDeg + l0, s.latDeg, s.fluxMx, std::max(0.1, s.riseDays),
-                                            s.lifetimeDays, tilt, lead, rate);
+                                            s.lifetimeDays, tilt, lead, rate, std::clamp(s.complexity, 1, 3));
         r.id = i + 1;
         m_regions.push_back(r);
     }
     if (!o.randomRegions)
         return;
+    drawNests();
+    const double riegerPhase = SyntheticRandom(o.seed, kTagCycle).uniform(0, 2 * M_PI);
     QVector<SyntheticRegionModel> random;
     const qint64 firstDay = static_cast<qint64>(std::floor(m_runStart - kPreRollDays));
     const qint64 lastDay = static_cast<qint64>(std::floor(m_runEnd + 1.5));
     for (qint64 day = firstDay; day <= lastDay; ++day) {
         SyntheticRandom rng(o.seed, kTagRegionDay, static_cast<quint64>(day));
         const double tMid = day + 0.5;
-        const double rate = 1.1 * activity(tMid);
+        const double rate = 1.1 * activity(tMid) * (1.0 + 0.2 * std::sin(2 * M_PI * tMid / kRiegerDays + riegerPhase));
         const int n = rng.poisson(rate);
         for (int k = 0; k < n; ++k) {
             const double t0 = day + rng.uniform();
@@ -457,8 +412,11 @@ void SyntheticHistory::drawRegions(const SyntheticOptions &o)
                 rng.uniform();
             }
             const double tau = std::max(0.0, y - kCycles[cyc].startYear);
-            const double hemi = rng.chance(0.5) ? 1.0 : -1.0;
-            const double lat = hemi * std::clamp(std::fabs(rng.normal(28.0 * std::exp(-tau / 7.5), 6.0)), 2.0, 45.0);
+            // North-south asymmetry: the hemisphere in proportion to its activity (equal at a fixed level).
+            const double aN = m_fixedActivity >= 0 ? 1.0 : hemisphereActivity(t0, true);
+            const double aS = m_fixedActivity >= 0 ? 1.0 : hemisphereActivity(t0, false);
+            const double hemi = rng.uniform() * (aN + aS) < aN ? 1.0 : -1.0;
+            double lat = hemi * std::clamp(std::fabs(rng.normal(28.0 * std::exp(-tau / 7.5), 6.0)), 2.0, 45.0);
             const double flux = powerLaw(rng.uniform(), 3e21, 8e22, 2.0);
             const double size = std::sqrt(flux / 5e22);
             const double life = (8.0 + 45.0 * std::pow(flux / 5e22, 0.6)) * rng.uniform(0.7, 1.3);
@@ -466,13 +424,35 @@ void SyntheticHistory::drawRegions(const SyntheticOptions &o)
             const double tilt = 32.1 * std::sin(std::fabs(lat) * kDeg) + rng.normal(0, 8.0);
             const int north = leadNorth(kCycles[cyc].number);
             const int lead = hemi > 0 ? north : -north;
-            // Flare productivity: 30 flares >= A1 per day at 1e22 Mx (0.3 >= C1), times a log-normal
-            // complexity factor (most regions are quiet; a few are very productive).
-            const double complexity = std::exp(rng.normal(-0.18, 0.6));
-            const double rateA1 = 30.0 * std::pow(flux / 1e22, 1.5) * complexity;
-            const double lonCar0 = rng.uniform(0, 360);
+            double lonCar0 = rng.uniform(0, 360);
             const quint64 seed = rng.next();
-            random.push_back(makeRegion(seed, t0, lonCar0, lat, flux, rise, life, tilt, lead, rateA1));
+            // Activity nests: half the regions emerge in a living nest of their hemisphere, near its centre.
+            const double nestU = rng.uniform(), nestPick = rng.uniform();
+            const double nestDLon = rng.normal(0, 4.0), nestDLat = rng.normal(0, 2.5);
+            if (nestU < 0.5) {
+                QVector<const Nest *> alive;
+                for (const Nest &nst : m_nests)
+                    if (t0 >= nst.t0 && t0 <= nst.t0 + nst.life && (nst.lat >= 0) == (hemi > 0))
+                        alive.push_back(&nst);
+                if (!alive.isEmpty()) {
+                    const Nest &nst = *alive[std::min<int>(alive.size() - 1, static_cast<int>(nestPick * alive.size()))];
+                    lat = std::clamp(nst.lat + nestDLat, -45.0, 45.0);
+                    if (std::fabs(lat) < 2.0)
+                        lat = hemi * 2.0;
+                    lonCar0 = nst.lonCar0 + (siderealRate(nst.lat) - kCarringtonRate) * (t0 - nst.t0) + nestDLon;
+                }
+            }
+            // Mount Wilson class: complex regions are the large ones (Jaeggli & Norton 2016: ~80 % of
+            // regions are alpha/beta; delta regions are a few per cent, most of them large).
+            const double big = std::clamp(std::log(flux / 3e21) / std::log(8e22 / 3e21), 0.0, 1.0);
+            const double cu = rng.uniform();
+            const double pDelta = 0.02 + 0.30 * big * big, pGamma = 0.05 + 0.25 * big;
+            const int complexity = cu < pDelta ? 3 : (cu < pDelta + pGamma ? 2 : 1);
+            const bool antiHale = rng.chance(complexity == 3 ? 0.2 : 0.035);
+            SyntheticRegionModel reg = makeRegion(seed, t0, lonCar0, lat, flux, rise, life, tilt,
+                                                  antiHale ? -lead : lead, -1.0, complexity);
+            reg.antiHale = antiHale;
+            random.push_back(reg);
         }
     }
     std::stable_sort(random.begin(), random.end(),
@@ -483,6 +463,35 @@ void SyntheticHistory::drawRegions(const SyntheticOptions &o)
             continue;  // gone before the run
         r.id = ++id;
         m_regions.push_back(r);
+    }
+}
+
+void SyntheticHistory::drawNests()
+{
+    // Nests per 27-day block (as holes): 2 per block at activity 1, living 3-8 months; 60 % at one of the
+    // hemisphere's two active longitudes (fixed per seed, cycle and hemisphere, 180 deg apart).
+    const qint64 firstBlock = static_cast<qint64>(std::floor((m_runStart - kPreRollDays - 250.0) / 27.0));
+    const qint64 lastBlock = static_cast<qint64>(std::floor((m_runEnd + 1.5) / 27.0));
+    for (qint64 b = firstBlock; b <= lastBlock; ++b) {
+        SyntheticRandom rng(m_seed, kTagNest, static_cast<quint64>(b));
+        const double tB = b * 27.0 + 13.5;
+        const int n = rng.poisson(2.0 * activity(tB));
+        for (int k = 0; k < n; ++k) {
+            Nest nst;
+            nst.t0 = b * 27.0 + rng.uniform() * 27.0;
+            nst.life = rng.uniform(90, 240);
+            const bool north = rng.chance(0.5);
+            const Cycle &c = cycleAt(yearOf(nst.t0));
+            const double tau = std::max(0.0, yearOf(nst.t0) - c.startYear);
+            nst.lat = (north ? 1 : -1) * std::clamp(std::fabs(rng.normal(28.0 * std::exp(-tau / 7.5), 5.0)), 3.0, 40.0);
+            const double activeLon = SyntheticRandom(m_seed, kTagCycle, static_cast<quint64>(c.number), north ? 1 : 2)
+                                         .uniform(0, 360);
+            const bool atActive = rng.chance(0.6);
+            const double pick = rng.chance(0.5) ? 0.0 : 180.0;
+            const double scatter = rng.normal(0, 15.0), anywhere = rng.uniform(0, 360);
+            nst.lonCar0 = wrap360(atActive ? activeLon + pick + scatter : anywhere);
+            m_nests.push_back(nst);
+        }
     }
 }
 
@@ -573,7 +582,7 @@ void SyntheticHistory::drawFlares(const SyntheticOptions &o)
                 const double riseU = rng.uniform(), riseTail = rng.uniform(), tauU = rng.uniform(),
                              tauTail = rng.uniform();
                 const double offU = rng.normal(0, 0.15), offV = rng.normal(0, 0.3);
-                if (keep >= std::pow(r.flux(tPeak) / r.fluxMax, 1.5))
+                if (keep >= r.activityShape(tPeak))
                     continue;
                 SyntheticFlareModel f;
                 f.regionIndex = i;

@@ -14,56 +14,28 @@
 //   negative in even cycles (24), positive in odd ones (23, 25), opposite in the south; polar fields reverse
 //   at cycle maximum.
 // - Flare peak fluxes: dN/dF ~ F^-2 from A1.0 to X20 (Hudson 1991; Aschwanden 2011 find 1.8-2.1);
-//   rate of flares per region ~ (flux / 1e22 Mx)^1.5.
+//   the rate of flares of a region is tied to Schrijver's R (SyntheticRValue), which its magnetogram shows:
+//   flares >= A1 per day = kRateFlux (flux / 1e22 Mx) + kRateR sqrt(R / 1e20 Mx), at the region's peak, and
+//   (flux(t) / peak flux)^1.5 times that at t (R(t) is taken as R_peak (flux(t) / peak flux)^1.5).
+//   Complex regions (Mount Wilson classes) carry the structure that raises R: beta-gamma regions a pair of
+//   opposite spots near the middle, beta-gamma-delta regions a spot of following polarity inside the leading
+//   spot's penumbra; their share grows with the region's flux, anti-Hale regions (leading polarity reversed)
+//   are 4 % of all and 20 % of the delta regions (as in the Mount Wilson statistics).
+// - Cycle 24 (the SDO era): a Hathaway profile of amplitude 0.66 starting 0.3 yr early, plus a southern surge
+//   (Gaussian, 2014.75, sigma 0.45 yr, 1.6 in the south = 0.8 on the whole disk): the north peaked in 2011-12,
+//   the south in 2014, and the SWPC list has more C and M flares in 2014 than in any other year.
+// - Short-term variability: region emergence modulated by +-20 % at the Rieger period (154 d), phase per seed.
+// - The quiet corona brightens with the cycle (SyntheticRenderer: the hot layer times 1 + 0.5 (activity - 0.5)).
+// - Activity nests and active longitudes: half the regions emerge inside a nest (lifetime 3-8 months) near
+//   an earlier one; nests sit at one of two active longitudes 180 deg apart per hemisphere and cycle (60 %),
+//   so activity persists at the same Carrington longitudes over many rotations.
 
+#include "core/synthetic/SyntheticRegionModel.h"
 #include "core/synthetic/SyntheticSun.h"
 
 #include <QVector>
 
 namespace solarchip {
-
-/// One Gaussian flux concentration of an active region on the solar sphere.
-struct SyntheticComponent {
-    double v[3];       // Carrington unit vector of the centre
-    double sigmaRad;   // Gaussian width on the sphere (radians)
-    double fluxMx;     // signed flux (Mx)
-    bool spot;         // a sunspot (umbra + penumbra) rather than plage
-};
-
-struct SyntheticRegionModel {
-    struct Fragment {
-        int polarity;      // +1 leading, -1 following (times leadSign gives the sign)
-        double share;      // of its polarity's flux
-        double u, v;       // offset along / across the bipole axis, in units of half the separation
-        double sigmaDeg;
-        double phase1, phase2, period1, period2;  // slow wandering
-        bool spot;
-    };
-    int id = 0;
-    int noaa = 0;
-    double noaaSince = 0;      // days: when the number was assigned
-    quint64 seed = 0;
-    double t0 = 0;             // days since J2000: emergence starts
-    double lonCar0 = 0;        // Carrington longitude of the centre at t0
-    double lat = 0;
-    double fluxMax = 0, rise = 2, life = 20;
-    double tiltDeg = 0, sepMaxDeg = 5;
-    int leadSign = 1;
-    double flareRateA1 = 0;    // flares >= A1.0 per day at peak flux
-    QVector<Fragment> fragments;
-
-    bool alive(double t) const { return t >= t0 && t <= t0 + life; }
-    double flux(double t) const;          // unsigned flux of the region (Mx)
-    double separationDeg(double t) const;
-    /// The region's Gaussian components at t (empty when not alive).
-    void components(double t, QVector<SyntheticComponent> &out) const;
-    /// Centre of the bipole axis (Carrington lon, lat) at t, rotating at the rate of its latitude.
-    double centreLonCar(double t) const;
-    /// Flux-weighted centroids (Carrington unit vectors) of all, leading and following components.
-    void centroids(double t, double all[3], double leading[3], double following[3]) const;
-    /// Area of the spot components above 600 G, millionths of a hemisphere.
-    double spotAreaMsh(double t) const;
-};
 
 struct SyntheticHoleModel {
     struct Lobe {
@@ -104,6 +76,17 @@ public:
     /// Solar-cycle activity (1 = the maximum of cycle 24), or the fixed level of the options.
     double activity(double t) const;
     double cycleActivity(double t) const;
+    /// Activity of one hemisphere (their mean is cycleActivity).
+    double hemisphereActivity(double t, bool north) const;
+    /// Expected listed-or-not flares with peak flux >= fMin per day at t from the regions visible from Earth
+    /// then (the rate law above): the oracle's intensity.
+    double visibleFlareRate(double t, double fMin) const;
+    /// Share of flares >= A1.0 whose peak flux is >= f (the truncated power law).
+    static double fractionAbove(double f);
+    /// Flares >= A1 per day at peak for a region of peak flux `flux` and R `r` (Mx).
+    static double rateLaw(double flux, double r);
+    static constexpr double kRateFlux = 60.0;
+    static constexpr double kRateR = 13.5;
     /// Latitude (deg) above which the polar coronal holes lie.
     double polarHoleBoundaryDeg(double t) const;
     /// Sign of the northern polar field (the southern one is opposite).
@@ -123,16 +106,22 @@ public:
     static constexpr double kFlareMax = 2e-3;  // X20
 
 private:
+    struct Nest {
+        double t0, life, lonCar0, lat;
+    };
+    void drawNests();
     void drawRegions(const SyntheticOptions &o);
     void drawHoles();
     void drawFlares(const SyntheticOptions &o);
     void assignNoaaNumbers();
     SyntheticRegionModel makeRegion(quint64 seed, double t0, double lonCar0, double lat, double flux,
-                                    double rise, double life, double tilt, int leadSign, double flareRate) const;
+                                    double rise, double life, double tilt, int leadSign, double flareRate,
+                                    int complexity = 1) const;
 
     quint64 m_seed = 1;
     double m_fixedActivity = -1;
     double m_runStart = 0, m_runEnd = 0;
+    QVector<Nest> m_nests;
     QVector<SyntheticRegionModel> m_regions;
     QVector<SyntheticHoleModel> m_holes;
     QVector<SyntheticFlareModel> m_flares;

@@ -136,6 +136,10 @@ SyntheticFrame SyntheticRenderer::render(const SyntheticFrameSpec &spec, const S
     const float plageRate = static_cast<float>(ch.plageRate), plageField = static_cast<float>(ch.plageField);
     const float spotDepth = static_cast<float>(ch.spotDepth);
     const float meanLane = SyntheticSurface::kMeanLane, meanSqrtLane = SyntheticSurface::kMeanSqrtLane;
+    // The quiet corona brightens with the cycle (more flux emerging and decaying into the quiet Sun heats it):
+    // the hot layer scales by 1 + 0.5 (activity - 0.5), i.e. 0.75 at minimum, 1.0 at activity 0.5 (the
+    // level the channel rates were set for) and 1.37 at the 2014 peak.
+    const float cycleHot = static_cast<float>(std::max(0.6, 1.0 + 0.5 * (history.activity(tStep) - 0.5)));
 
     for (int y = 0; y < n; ++y) {
         float *row = rate.row(y);
@@ -162,7 +166,7 @@ SyntheticFrame SyntheticRenderer::render(const SyntheticFrameSpec &spec, const S
                 // The transition-region network is broader than the photospheric one: sqrt of the lanes.
                 // Holes darken the hot layer fully, the low layer less (bright points and network remain).
                 v = q * s.qs
-                    * (f * high * (1.0f - hd * s.hole)
+                    * (f * cycleHot * high * (1.0f - hd * s.hole)
                        + (1.0f - f) * low * (1.0f - 0.75f * hd * s.hole) * (1.0f + nc * (std::sqrt(s.lane) - meanSqrtLane)));
                 break;
             }

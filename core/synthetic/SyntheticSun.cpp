@@ -120,10 +120,11 @@ QJsonObject SyntheticOptions::toJson() const
                                 {QStringLiteral("lifetime_days"), r.lifetimeDays},
                                 {QStringLiteral("tilt_deg"), num(r.tiltDeg)},
                                 {QStringLiteral("leading_sign"), r.leadingSign},
-                                {QStringLiteral("flare_rate_per_day"), r.flareRatePerDay}});
+                                {QStringLiteral("flare_rate_per_day"), r.flareRatePerDay},
+                                {QStringLiteral("complexity"), r.complexity}});
     return QJsonObject{
         {QStringLiteral("generator"), QStringLiteral("solarchip synth")},
-        {QStringLiteral("model_version"), 1},
+        {QStringLiteral("model_version"), 2},  // 2: cycle-24 surge, nests, complexity, R rate law
         {QStringLiteral("start"), isoZ(start)},
         {QStringLiteral("days"), days},
         {QStringLiteral("cadence_hours"), cadenceHours},
@@ -258,6 +259,12 @@ QVector<SyntheticRegionState> SyntheticSun::regionsAt(const QDateTime &utc) cons
         s.separationDeg = std::acos(dot) / kDeg;
         s.leadingSign = r.leadSign;
         s.visible = std::fabs(s.lonDeg) < 90.0;
+        s.complexity = SyntheticRegionModel::complexityName(r.complexity);
+        s.antiHale = r.antiHale;
+        s.rValueMx = r.rValue(t);
+        s.flareRateA1PerDay = r.rateA1(t);
+        s.flareRateCPerDay = s.flareRateA1PerDay * SyntheticHistory::fractionAbove(kGoesC);
+        s.flareRateMPerDay = s.flareRateA1PerDay * SyntheticHistory::fractionAbove(kGoesM);
         out.push_back(s);
     }
     return out;
@@ -282,6 +289,19 @@ QVector<SyntheticHoleState> SyntheticSun::holesAt(const QDateTime &utc) const
 }
 
 const QVector<SyntheticFlare> &SyntheticSun::flares() const { return d->flares; }
+
+double SyntheticSun::expectedVisibleFlares(const QDateTime &from, double hours, double fMin) const
+{
+    if (!d->options.flares)
+        return 0;
+    const double t0 = SyntheticHistory::toDays(from);
+    const int n = std::max(1, static_cast<int>(std::ceil(hours)));
+    const double dt = hours / 24.0 / n;
+    double sum = 0;
+    for (int i = 0; i < n; ++i)
+        sum += d->history.visibleFlareRate(t0 + (i + 0.5) * dt, fMin) * dt;
+    return sum;
+}
 
 QVector<FlareEvent> SyntheticSun::flareListEvents() const
 {
@@ -385,6 +405,13 @@ QJsonObject SyntheticSun::truth(const QDateTime &step, const QVector<SyntheticFr
             {QStringLiteral("separation_deg"), num(std::acos(dot) / kDeg, 4)},
             {QStringLiteral("leading_polarity"), r.leadSign > 0 ? QStringLiteral("+") : QStringLiteral("-")},
             {QStringLiteral("age_days"), num(t - r.t0, 4)},
+            {QStringLiteral("complexity"), SyntheticRegionModel::complexityName(r.complexity)},
+            {QStringLiteral("anti_hale"), r.antiHale},
+            {QStringLiteral("r_value"), r.rValue(t)},
+            {QStringLiteral("r_value_peak"), r.rPeak},
+            {QStringLiteral("flare_rate_per_day"), r.rateA1(t)},
+            {QStringLiteral("flare_rate_c_per_day"), r.rateA1(t) * SyntheticHistory::fractionAbove(kGoesC)},
+            {QStringLiteral("flare_rate_m_per_day"), r.rateA1(t) * SyntheticHistory::fractionAbove(kGoesM)},
             {QStringLiteral("visible"), std::fabs(wrap180(lon - obs.l0Deg)) < 90.0},
             {QStringLiteral("pixels"), pixels(lon, lat)},
             {QStringLiteral("leading"), QJsonObject{{QStringLiteral("lon"), num(wrap180(llon - obs.l0Deg))},

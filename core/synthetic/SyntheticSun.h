@@ -9,6 +9,12 @@
 // differentially and decay, channel-specific responses, photon noise, and flares with a realistic GOES class
 // distribution. Everything below is drawn from the seed alone: the same options give byte-identical files.
 //
+// Flares that can be known (model_version 2; the laws are in SyntheticHistory.h): each region's flare rate
+// follows its flux and Schrijver's R, which its magnetogram shows (delta and gamma spots make strong-gradient
+// polarity inversion lines); the yearly C and M counts of 2011-2014 are within a factor 1.5 of the SWPC list
+// (tests/core/tst_synthetic_flarestats); SyntheticOracle turns the truth's rates into the best possible
+// forecast (its TSS is the ceiling for forecasts from the images).
+//
 // Archive layout written by generate() (documented in docs of `solarchip synth` too):
 //   OUT/synth.json                               the options and generator version (resume refuses others)
 //   OUT/<channel>/YYYY/MM/DD/<JSOC export name>   one FITS file per channel and time step
@@ -16,7 +22,10 @@
 //       HMI:  hmi.M_720s.20110607_000000_TAI.1.magnetogram.fits        (time = T_REC, TAI; .1. = CAMERA:
 //             1 = side camera before 2016-04-13, 3 = both cameras after)
 //             hmi.Ic_720s.20110607_000000_TAI.1.continuum.fits
-//   OUT/truth/YYYY/MM/DD/truth_YYYYMMDD_HHMMSS.json   ground truth per time step (regions, flares, holes)
+//   OUT/truth/YYYY/MM/DD/truth_YYYYMMDD_HHMMSS.json   ground truth per time step (regions, flares, holes);
+//       each region has its Mount Wilson `complexity` (beta, beta-gamma, beta-gamma-delta), `anti_hale`,
+//       Schrijver's `r_value` (Mx, SyntheticRValue's recipe) and `r_value_peak`, and the expected flares per
+//       day of its rate law: `flare_rate_per_day` (>= A1.0), `flare_rate_c_per_day`, `flare_rate_m_per_day`
 //   OUT/swpc_flarelist_YYYYMMDD-YYYYMMDD.csv      flares of the run in the SWPC CSV layout (FlareList reads it)
 // The folder of a file is the date in its name: DATE-OBS (UTC) for AIA, T_REC (TAI) for HMI.
 // Every file is written atomically (temporary + fsync + rename); re-running with the same options skips the
@@ -51,7 +60,8 @@ struct SyntheticRegionSpec {
     double lifetimeDays = 20;  // emergence to full decay
     double tiltDeg = std::numeric_limits<double>::quiet_NaN();  // NaN: Joy's law for the latitude
     int leadingSign = 0;       // +1/-1 leading polarity; 0: Hale's law for the hemisphere and cycle
-    double flareRatePerDay = -1;  // flares (all classes >= A1) per day at peak flux; < 0: from the flux
+    double flareRatePerDay = -1;  // flares (all classes >= A1) per day at peak flux; < 0: the rate law on flux and R
+    int complexity = 1;        // Mount Wilson class: 1 beta, 2 beta-gamma, 3 beta-gamma-delta (shapes the spots)
 };
 
 struct SyntheticOptions {
@@ -63,8 +73,10 @@ struct SyntheticOptions {
     QStringList channels = defaultChannels();  // canonical keys: "hmi", "hmi_ic", "94" ... "1700", "4500"
     quint64 seed = 1;
 
-    /// < 0: from the solar-cycle phase of the date (Hathaway profile of cycles 19-28); >= 0: a fixed level
-    /// (1 = the maximum of cycle 24, 0 = no random active regions). Also sets the polar-hole size.
+    /// < 0: from the solar-cycle phase of the date (Hathaway profile of cycles 19-28; cycle 24 with its
+    /// southern 2014 surge, whose yearly mean is about 1 in 2014 and the monthly peak 1.24 in 2014.7);
+    /// >= 0: a fixed level (1 = about the mean of 2014, 0 = no random active regions). Also sets the
+    /// polar-hole size.
     double activity = -1;
     bool randomRegions = true;      // draw active regions from the seed
     QVector<SyntheticRegionSpec> regions;  // placed by hand, added to the random ones
@@ -95,6 +107,12 @@ struct SyntheticRegionState {
     double leadingLonDeg = 0, leadingLatDeg = 0;    // polarity centroids, Stonyhurst
     double followingLonDeg = 0, followingLatDeg = 0;
     bool visible = false;       // centre on the Earth-facing hemisphere
+    QString complexity;         // Mount Wilson class: "beta", "beta-gamma", "beta-gamma-delta"
+    bool antiHale = false;      // leading polarity opposite to Hale's law
+    double rValueMx = 0;        // Schrijver's R now (Mx; SyntheticRValue, SyntheticHistory's rate law)
+    double flareRateA1PerDay = 0;  // expected flares >= A1.0 per day now (the rate law)
+    double flareRateCPerDay = 0;   // of them >= C1.0
+    double flareRateMPerDay = 0;   // of them >= M1.0
 };
 
 /// One flare of the run (the flare list holds the visible ones at or above the list's threshold).
@@ -174,6 +192,9 @@ public:
     /// (the extra day covers the 24 h label window of the last steps), and above the GOES background of the
     /// moment (as flares are detected in GOES data). Times whole minutes, class to one decimal.
     QVector<FlareEvent> flareListEvents() const;
+    /// Expected number of flares with peak flux >= fMin peaking in [from, from + hours) on the Earth-facing
+    /// side, from the regions' rate law (integrated hourly): the truth behind the oracle (SyntheticOracle).
+    double expectedVisibleFlares(const QDateTime &from, double hours, double fMin) const;
     /// Ground truth of one step: observer, regions (with pixel positions in each frame), holes, flares in
     /// progress and the strongest flare of the next 24 h. `frames` supplies the per-channel geometry.
     QJsonObject truth(const QDateTime &step, const QVector<SyntheticFrame> &frames) const;
