@@ -29,6 +29,13 @@ QByteArray manifestBytes()
     return f.open(QIODevice::ReadOnly) ? f.readAll() : QByteArray();
 }
 
+// What the stamp of a finished sample holds: the manifest and the generator's model version, so a sample
+// made by an older generator is made again rather than kept.
+QByteArray stampBytes()
+{
+    return manifestBytes() + "\nmodel_version=" + QByteArray::number(SyntheticSun::kModelVersion) + "\n";
+}
+
 QString stampPath(const QString &dir)
 {
     return QDir(dir).filePath(QString::fromLatin1(kStamp));
@@ -75,7 +82,7 @@ Expected<SyntheticOptions> SampleArchive::manifestOptions(const QString &dir)
 bool SampleArchive::isComplete(const QString &dir)
 {
     QFile stamp(stampPath(dir));
-    return stamp.open(QIODevice::ReadOnly) && stamp.readAll() == manifestBytes();
+    return stamp.open(QIODevice::ReadOnly) && stamp.readAll() == stampBytes();
 }
 
 Expected<SyntheticSummary> SampleArchive::ensureBlocking(const QString &dir,
@@ -100,7 +107,7 @@ Expected<SyntheticSummary> SampleArchive::ensureBlocking(const QString &dir,
         return summary.error();
     if (summary->cancelled)
         return *summary;
-    if (Status s = writeFileAtomically(stampPath(dir), manifestBytes()); !s)
+    if (Status s = writeFileAtomically(stampPath(dir), stampBytes()); !s)
         return s.error();
     return *summary;
 }

@@ -124,7 +124,7 @@ QJsonObject SyntheticOptions::toJson() const
                                 {QStringLiteral("complexity"), r.complexity}});
     return QJsonObject{
         {QStringLiteral("generator"), QStringLiteral("solarchip synth")},
-        {QStringLiteral("model_version"), 2},  // 2: cycle-24 surge, nests, complexity, R rate law
+        {QStringLiteral("model_version"), SyntheticSun::kModelVersion},
         {QStringLiteral("start"), isoZ(start)},
         {QStringLiteral("days"), days},
         {QStringLiteral("cadence_hours"), cadenceHours},

@@ -169,6 +169,10 @@ struct SyntheticSummary {
 
 class SyntheticSun {
 public:
+    /// Version of the generator's physical model, recorded in synth.json: 2 = cycle-24 surge, activity nests,
+    /// region complexity, flare rates from R. Archives of another version are not resumed or mixed.
+    static constexpr int kModelVersion = 2;
+
     /// Builds the whole history of the run from the options (regions, holes, flares): cheap, no pixels.
     explicit SyntheticSun(const SyntheticOptions &options);
     ~SyntheticSun();
