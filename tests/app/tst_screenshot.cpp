@@ -173,10 +173,11 @@ private Q_SLOTS:
     {
         // 12:00 minus 00:00: the Sun rotated and changed, so both signs appear, in matplotlib's RdBu_r.
         const QString png = m_dir.filePath(QStringLiteral("diff.png"));
+        // --view map: the settings file is shared with the tests before, and the window remembers the globe.
         const auto r = studio({QStringLiteral("--archive"), m_archive, QStringLiteral("--channel"),
                                QStringLiteral("171"), QStringLiteral("--date"), QStringLiteral("2011-06-07T12:00"),
-                               QStringLiteral("--difference"), QStringLiteral("running"), QStringLiteral("--screenshot"),
-                               png});
+                               QStringLiteral("--view"), QStringLiteral("map"), QStringLiteral("--difference"),
+                               QStringLiteral("running"), QStringLiteral("--screenshot"), png});
         QVERIFY2(r.exitCode == 0, r.err.constData());
         const QImage img(png);
         const AreaStats s = mapArea(img, m_rdbu);
