@@ -1,5 +1,7 @@
 #include "models/embeddings/EvalSuite.h"
 
+#include "models/embeddings/UnitRows.h"
+
 #include <QJsonArray>
 #include <QJsonValue>
 
@@ -13,23 +15,6 @@ namespace solarchip {
 namespace {
 
 constexpr double kZ95 = 1.959963984540054;
-
-// Unit rows (a zero row stays zero: it ties with everything and the pessimistic rank counts that against it).
-std::vector<float> unitRows(const float *x, std::size_t rows, int dim)
-{
-    std::vector<float> out(x, x + rows * static_cast<std::size_t>(dim));
-    for (std::size_t r = 0; r < rows; ++r) {
-        float *v = out.data() + r * static_cast<std::size_t>(dim);
-        double s = 0;
-        for (int k = 0; k < dim; ++k)
-            s += static_cast<double>(v[k]) * v[k];
-        const double n = std::sqrt(s);
-        if (n > 0)
-            for (int k = 0; k < dim; ++k)
-                v[k] = static_cast<float>(v[k] / n);
-    }
-    return out;
-}
 
 // Unit CLS rows and unit patch rows of a whole channel.
 struct Unit {
@@ -46,14 +31,6 @@ struct Unit {
         return patch.data() + (static_cast<std::size_t>(s) * patches + cell) * dim;
     }
 };
-
-double dot(const float *a, const float *b, int dim)
-{
-    double s = 0;
-    for (int k = 0; k < dim; ++k)
-        s += static_cast<double>(a[k]) * b[k];
-    return s;
-}
 
 // 1-based pessimistic rank of sims[right] among sims.
 long long rankOf(const std::vector<double> &sims, std::size_t right)
@@ -149,10 +126,10 @@ SuiteMetric EvalSuite::clsBatchTop1(const ChannelEmbeddings &hmi, const ChannelE
         }
         for (int i = 0; i < batchSize; ++i) {
             for (int j = 0; j < batchSize; ++j)
-                sims[j] = dot(a.c(pool[i]), h.c(pool[j]), h.dim);
+                sims[j] = rowDot(a.c(pool[i]), h.c(pool[j]), h.dim);
             m.aiaToHmi.add(rankOf(sims, i) == 1 ? 1 : 0);
             for (int j = 0; j < batchSize; ++j)
-                sims[j] = dot(h.c(pool[i]), a.c(pool[j]), h.dim);
+                sims[j] = rowDot(h.c(pool[i]), a.c(pool[j]), h.dim);
             m.hmiToAia.add(rankOf(sims, i) == 1 ? 1 : 0);
         }
     }
@@ -184,7 +161,7 @@ std::vector<SuiteMetric> EvalSuite::clsRetrieval(const ChannelEmbeddings &hmi, c
         const Unit &q = dir == 0 ? a : h, &c = dir == 0 ? h : a;
         for (int i = 0; i < n; ++i) {
             for (int j = 0; j < n; ++j)
-                sims[j] = dot(q.c(sets[i]), c.c(sets[j]), h.dim);
+                sims[j] = rowDot(q.c(sets[i]), c.c(sets[j]), h.dim);
             const long long rank = rankOf(sims, i);
             (dir == 0 ? top1.aiaToHmi : top1.hmiToAia).add(rank == 1 ? 1 : 0);
             (dir == 0 ? recall5.aiaToHmi : recall5.hmiToAia).add(rank <= 5 ? 1 : 0);
@@ -231,7 +208,7 @@ SuiteMetric EvalSuite::clsWithinDays(const ChannelEmbeddings &hmi, const Channel
             int best = -1;
             double bestSim = 0;
             for (int j = 0; j < n; ++j) {
-                const double s = dot(q.c(sets[i]), c.c(sets[j]), h.dim);
+                const double s = rowDot(q.c(sets[i]), c.c(sets[j]), h.dim);
                 if (best < 0 || s > bestSim) {
                     best = j;
                     bestSim = s;
@@ -275,7 +252,7 @@ SuiteMetric EvalSuite::patDayTop1(const ChannelEmbeddings &hmi, const ChannelEmb
             for (int dir = 0; dir < 2; ++dir) {
                 const Unit &q = dir == 0 ? a : h, &c = dir == 0 ? h : a;
                 for (std::size_t k = 0; k < cand.size(); ++k)
-                    sims[k] = dot(q.p(sets[i], cell), c.p(sets[cand[k]], cell), h.dim);
+                    sims[k] = rowDot(q.p(sets[i], cell), c.p(sets[cand[k]], cell), h.dim);
                 (dir == 0 ? m.aiaToHmi : m.hmiToAia).add(rankOf(sims, qi) == 1 ? 1 : 0);
             }
         }
@@ -306,7 +283,7 @@ SuiteMetric EvalSuite::dayTop1ByPatches(const ChannelEmbeddings &hmi, const Chan
             int k = 0;
             for (int cell = 0; cell < hmi.patches; ++cell)
                 if (onDisk[sets[i]][cell] && onDisk[sets[j]][cell]) {
-                    s += dot(a.p(sets[i], cell), h.p(sets[j], cell), h.dim);
+                    s += rowDot(a.p(sets[i], cell), h.p(sets[j], cell), h.dim);
                     ++k;
                 }
             if (k > 0)
@@ -370,10 +347,10 @@ SuiteMetric EvalSuite::patchTop1OnDisk(const ChannelEmbeddings &hmi, const Chann
             chanceSum += 1.0 / static_cast<double>(cand.size());
             ++queries;
             for (std::size_t c = 0; c < cand.size(); ++c)
-                sims[c] = dot(a.p(i, cand[qi]), h.p(j, cand[c]), h.dim);
+                sims[c] = rowDot(a.p(i, cand[qi]), h.p(j, cand[c]), h.dim);
             m.aiaToHmi.add(rankOf(sims, qi) == 1 ? 1 : 0);
             for (std::size_t c = 0; c < cand.size(); ++c)
-                sims[c] = dot(h.p(j, cand[qi]), a.p(i, cand[c]), h.dim);
+                sims[c] = rowDot(h.p(j, cand[qi]), a.p(i, cand[c]), h.dim);
             m.hmiToAia.add(rankOf(sims, qi) == 1 ? 1 : 0);
         }
     }
