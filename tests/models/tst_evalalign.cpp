@@ -1,5 +1,6 @@
 // EvalAlign on constructed embeddings whose answers are known in closed form, and `solarchip eval-align` on a
 // small archive (output keys, chance levels, held-out selection, the untrained baseline).
+#include "EmbeddingFixtures.h"
 #include "EngineFixtures.h"
 #include "TestSupport.h"
 
@@ -18,45 +19,6 @@
 
 using namespace solarchip;
 using namespace solarchip::test;
-
-namespace {
-
-ChannelEmbeddings randomEmbeddings(int n, int np, int dim, std::mt19937 &rng)
-{
-    std::normal_distribution<float> g;
-    ChannelEmbeddings e;
-    e.count = n;
-    e.patches = np;
-    e.dim = dim;
-    e.cls.resize(static_cast<std::size_t>(n) * dim);
-    e.patch.resize(static_cast<std::size_t>(n) * np * dim);
-    for (float &v : e.cls)
-        v = g(rng);
-    for (float &v : e.patch)
-        v = g(rng);
-    return e;
-}
-
-// n unit vectors on a circle (2-D embeddings) at angles 2 pi i / n + offset.
-ChannelEmbeddings circle(int n, int np, double offsetSteps)
-{
-    ChannelEmbeddings e;
-    e.count = n;
-    e.patches = np;
-    e.dim = 2;
-    const double step = 2 * std::numbers::pi / n, pstep = 2 * std::numbers::pi / np;
-    for (int i = 0; i < n; ++i) {
-        e.cls.push_back(static_cast<float>(std::cos(step * (i + offsetSteps))));
-        e.cls.push_back(static_cast<float>(std::sin(step * (i + offsetSteps))));
-        for (int p = 0; p < np; ++p) {
-            e.patch.push_back(static_cast<float>(std::cos(pstep * (p + offsetSteps))));
-            e.patch.push_back(static_cast<float>(std::sin(pstep * (p + offsetSteps))));
-        }
-    }
-    return e;
-}
-
-}  // namespace
 
 class TestEvalAlign : public QObject {
     Q_OBJECT

@@ -3,6 +3,7 @@
 // rank -> its reciprocal as MRR), the Wilson interval against Newcombe (1998)'s published table, the on-disk
 // cells of a known geometry, the set selection by time, the reference baselines, and the CLI on a small
 // synthetic archive (keys, types, null with a reason where the archive cannot support a question).
+#include "EmbeddingFixtures.h"
 #include "TestSupport.h"
 
 #include "models/embeddings/EvalSuite.h"
@@ -25,41 +26,6 @@ using namespace solarchip::test;
 namespace {
 
 constexpr qint64 kDay = 86400000LL;
-
-ChannelEmbeddings randomEmbeddings(int n, int np, int dim, std::mt19937 &rng)
-{
-    std::normal_distribution<float> g;
-    ChannelEmbeddings e;
-    e.count = n;
-    e.patches = np;
-    e.dim = dim;
-    e.cls.resize(static_cast<std::size_t>(n) * dim);
-    e.patch.resize(static_cast<std::size_t>(n) * np * dim);
-    for (float &v : e.cls)
-        v = g(rng);
-    for (float &v : e.patch)
-        v = g(rng);
-    return e;
-}
-
-// n unit vectors on a circle at angles 2 pi (i + offset) / n (CLS), the same for the cells with np.
-ChannelEmbeddings circle(int n, int np, double offsetSteps)
-{
-    ChannelEmbeddings e;
-    e.count = n;
-    e.patches = np;
-    e.dim = 2;
-    const double step = 2 * std::numbers::pi / n, pstep = 2 * std::numbers::pi / np;
-    for (int i = 0; i < n; ++i) {
-        e.cls.push_back(static_cast<float>(std::cos(step * (i + offsetSteps))));
-        e.cls.push_back(static_cast<float>(std::sin(step * (i + offsetSteps))));
-        for (int p = 0; p < np; ++p) {
-            e.patch.push_back(static_cast<float>(std::cos(pstep * (p + offsetSteps))));
-            e.patch.push_back(static_cast<float>(std::sin(pstep * (p + offsetSteps))));
-        }
-    }
-    return e;
-}
 
 std::vector<int> iota(int n)
 {
