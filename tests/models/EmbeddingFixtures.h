@@ -1,8 +1,13 @@
 #pragma once
-// Fixtures shared by the embedding tests: constructed embeddings whose evaluation answers are known in closed
-// form (independent Gaussian rows; unit vectors on a circle).
+// Fixtures shared by the embedding and training tests: constructed embeddings whose evaluation answers are known
+// in closed form (independent Gaussian rows; unit vectors on a circle) and the small ViT configuration the tests
+// train or encode with so that they stay fast.
 
 #include "models/embeddings/EvalAlign.h"
+#include "models/networks/SolarChipModel.h"
+
+#include <QString>
+#include <QStringList>
 
 #include <cmath>
 #include <numbers>
@@ -45,6 +50,25 @@ inline ChannelEmbeddings circle(int n, int np, double offsetSteps)
         }
     }
     return e;
+}
+
+/// The "tiny" preset for channels hmi and 171 with a small ViT backbone (32 px input, 8 px patches: a 4x4 grid,
+/// width 32, `layers` layers, 2 heads, 16-dimensional contrastive space).
+inline Expected<SolarChipConfig> tinyVitConfig(int layers = 1)
+{
+    auto cfg = SolarChipModel::configFor(QStringLiteral("tiny"), {QStringLiteral("hmi"), QStringLiteral("171")});
+    if (!cfg.ok())
+        return cfg;
+    BackboneConfig bb;
+    bb.arch = Architecture::Vit;
+    bb.resolution = 32;
+    bb.contrastiveDim = 16;
+    bb.vit.patchSize = 8;
+    bb.vit.width = 32;
+    bb.vit.layers = layers;
+    bb.vit.heads = 2;
+    cfg->backbone = bb;
+    return cfg;
 }
 
 }  // namespace solarchip::test

@@ -163,17 +163,8 @@ void TestEvalAlign::cliReportsEveryMetricOnAnArchive()
         QVERIFY(writeFakeMap(archive + QStringLiteral("/hmi%1.fits").arg(i), hmi).ok());
     }
     // A small untrained model written as a model file (no training provenance: the whole archive is held out).
-    BackboneConfig bb;
-    bb.arch = Architecture::Vit;
-    bb.resolution = 32;
-    bb.contrastiveDim = 16;
-    bb.vit.patchSize = 8;
-    bb.vit.width = 32;
-    bb.vit.layers = 1;
-    bb.vit.heads = 2;
-    auto cfg = SolarChipModel::configFor(QStringLiteral("tiny"), {QStringLiteral("hmi"), QStringLiteral("171")});
+    auto cfg = tinyVitConfig();
     QVERIFY(cfg.ok());
-    cfg->backbone = bb;
     auto model = SolarChipModel::create(*cfg, 5);
     QVERIFY(model.ok());
     PrepSpec prep;

@@ -320,17 +320,8 @@ void TestEvalSuite::cliSuiteOnSyntheticArchive()
                                      QStringLiteral("--threads"), QStringLiteral("2")});
     QVERIFY2(synth.exitCode == 0, synth.err.constData());
     // A small ViT (32 px input, 4x4 grid) so the test stays fast.
-    BackboneConfig bb;
-    bb.arch = Architecture::Vit;
-    bb.resolution = 32;
-    bb.contrastiveDim = 16;
-    bb.vit.patchSize = 8;
-    bb.vit.width = 32;
-    bb.vit.layers = 1;
-    bb.vit.heads = 2;
-    auto cfg = SolarChipModel::configFor(QStringLiteral("tiny"), {QStringLiteral("hmi"), QStringLiteral("171")});
+    auto cfg = tinyVitConfig();
     QVERIFY(cfg.ok());
-    cfg->backbone = bb;
     auto model = SolarChipModel::create(*cfg, 5);
     QVERIFY(model.ok());
     PrepSpec prep;
