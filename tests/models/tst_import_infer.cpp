@@ -29,22 +29,6 @@ const char *kVit = R"({"arch":"vit","resolution":48,"contrastive_dim":24,
 const char *kCnn = R"({"arch":"cnn","resolution":32,"contrastive_dim":12,
   "cnn":{"in_channels":1,"out_ch":1,"ch":8,"ch_mult":[1,2,4],"num_res_blocks":2,"z_channels":6,"attn_resolutions":[16]}})";
 
-ImageBatch toBatch(const torch::Tensor &t)
-{
-    ImageBatch b;
-    b.batch = static_cast<int>(t.size(0));
-    b.channels = static_cast<int>(t.size(1));
-    b.side = static_cast<int>(t.size(2));
-    const torch::Tensor c = t.contiguous();
-    b.data.assign(c.data_ptr<float>(), c.data_ptr<float>() + c.numel());
-    return b;
-}
-
-torch::Tensor fromFloats(const std::vector<float> &v, std::vector<int64_t> shape)
-{
-    return torch::from_blob(const_cast<float *>(v.data()), shape).clone();
-}
-
 bool writeText(const QString &path, const QByteArray &text)
 {
     QFile f(path);

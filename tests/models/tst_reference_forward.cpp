@@ -35,22 +35,6 @@ BackboneConfig parseConfig(const char *json)
     return *c;
 }
 
-ImageBatch toBatch(const torch::Tensor &t)
-{
-    ImageBatch b;
-    b.batch = static_cast<int>(t.size(0));
-    b.channels = static_cast<int>(t.size(1));
-    b.side = static_cast<int>(t.size(2));
-    const torch::Tensor c = t.contiguous();
-    b.data.assign(c.data_ptr<float>(), c.data_ptr<float>() + c.numel());
-    return b;
-}
-
-torch::Tensor fromFloats(const std::vector<float> &v, std::vector<int64_t> shape)
-{
-    return torch::from_blob(const_cast<float *>(v.data()), shape).clone();
-}
-
 }  // namespace
 
 class TestReferenceForward : public QObject {
