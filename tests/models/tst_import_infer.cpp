@@ -11,6 +11,7 @@
 #include "models/networks/ResearchConfig.h"
 #include "models/networks/SolarChipModel.h"
 
+#include <QFileInfo>
 #include <QJsonArray>
 #include <QJsonObject>
 #include <QtTest>
@@ -33,6 +34,18 @@ bool writeText(const QString &path, const QByteArray &text)
 {
     QFile f(path);
     return f.open(QIODevice::WriteOnly) && f.write(text) == text.size();
+}
+
+// Imports `in` with `--config` a file `configName` holding `text`, both the file and the imported model
+// (<configName without extension>.safetensors) written into the folder `out`.
+Expected<ImportReport> importWithConfigText(const QString &in, const QString &out, const QString &configName, const QByteArray &text)
+{
+    const QString config = out + u'/' + configName;
+    if (!writeText(config, text))
+        return Error{config, QStringLiteral("cannot write the test's configuration file")};
+    ImportOptions options;
+    options.configFile = config;
+    return importCheckpoint(in, out + u'/' + QFileInfo(configName).completeBaseName() + QStringLiteral(".safetensors"), options);
 }
 
 }  // namespace
@@ -192,19 +205,12 @@ void TestImportInfer::vitOfAnySize()
     QCOMPARE(y->hash, r->hash);
     QVERIFY(y->notes.join(u' ').contains(yaml));
     // A bare JSON ddconfig: the same.
-    const QString json = out + QStringLiteral("/vit.json");
-    QVERIFY(writeText(json, R"({"input_dim": 1, "patch_size": 8, "hidden_dim": 48, "layers": 3, "heads": 6})"));
-    ImportOptions withJson;
-    withJson.configFile = json;
-    auto j = importCheckpoint(in, out + QStringLiteral("/json.safetensors"), withJson);
+    auto j = importWithConfigText(in, out, QStringLiteral("vit.json"),
+                                  R"({"input_dim": 1, "patch_size": 8, "hidden_dim": 48, "layers": 3, "heads": 6})");
     QVERIFY2(j, qPrintable(j.errorString()));
     QCOMPARE(j->hash, r->hash);
     // A configuration that contradicts the shapes names both values.
-    const QString wrong = out + QStringLiteral("/wrong.yaml");
-    QVERIFY(writeText(wrong, "ddconfig:\n  hidden_dim: 64\n  heads: 8\n"));
-    ImportOptions withWrong;
-    withWrong.configFile = wrong;
-    auto w = importCheckpoint(in, out + QStringLiteral("/wrong.safetensors"), withWrong);
+    auto w = importWithConfigText(in, out, QStringLiteral("wrong.yaml"), "ddconfig:\n  hidden_dim: 64\n  heads: 8\n");
     QVERIFY(!w);
     QVERIFY2(w.errorString().contains(QStringLiteral("hidden_dim: 64")) && w.errorString().contains(QStringLiteral("48")),
              qPrintable(w.errorString()));
@@ -257,11 +263,7 @@ void TestImportInfer::cnnOfAnySize()
     QVERIFY2(s, qPrintable(s.errorString()));
     QCOMPARE(s->hash, r->hash);
     // attn_resolutions that put attention at another level than the keys: refused, naming both.
-    const QString wrong = out + QStringLiteral("/wrong.yaml");
-    QVERIFY(writeText(wrong, "dd_config:\n  resolution: 32\n  attn_resolutions: [8]\n"));
-    ImportOptions withWrong;
-    withWrong.configFile = wrong;
-    auto w = importCheckpoint(in, out + QStringLiteral("/wrong.safetensors"), withWrong);
+    auto w = importWithConfigText(in, out, QStringLiteral("wrong.yaml"), "dd_config:\n  resolution: 32\n  attn_resolutions: [8]\n");
     QVERIFY(!w);
     QVERIFY2(w.errorString().contains(QStringLiteral("attn_resolutions")), qPrintable(w.errorString()));
 
