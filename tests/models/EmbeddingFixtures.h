@@ -9,7 +9,9 @@
 #include <QString>
 #include <QStringList>
 
+#include <algorithm>
 #include <cmath>
+#include <cstddef>
 #include <numbers>
 #include <random>
 
@@ -29,6 +31,17 @@ inline ChannelEmbeddings randomEmbeddings(int n, int np, int dim, std::mt19937 &
         v = g(rng);
     for (float &v : e.patch)
         v = g(rng);
+    return e;
+}
+
+/// n sets of random CLS rows whose cells are coded by position only: every set has the same np patch rows. The
+/// shared rows are drawn first, then the rest as randomEmbeddings(n, np, dim, rng) draws them.
+inline ChannelEmbeddings positionalEmbeddings(int n, int np, int dim, std::mt19937 &rng)
+{
+    const ChannelEmbeddings one = randomEmbeddings(1, np, dim, rng);
+    ChannelEmbeddings e = randomEmbeddings(n, np, dim, rng);
+    for (int s = 0; s < n; ++s)
+        std::copy(one.patch.begin(), one.patch.end(), e.patch.begin() + static_cast<std::ptrdiff_t>(s) * np * dim);
     return e;
 }
 

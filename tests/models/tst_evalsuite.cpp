@@ -203,10 +203,7 @@ void TestEvalSuite::otherTimeSeparatesContentFromPosition()
 {
     std::mt19937 rng(11);
     const int n = 30, np = 64, dim = 24;
-    const ChannelEmbeddings one = randomEmbeddings(1, np, dim, rng);
-    ChannelEmbeddings positional = randomEmbeddings(n, np, dim, rng);
-    for (int s = 0; s < n; ++s)
-        std::copy(one.patch.begin(), one.patch.end(), positional.patch.begin() + static_cast<std::ptrdiff_t>(s) * np * dim);
+    const ChannelEmbeddings positional = positionalEmbeddings(n, np, dim, rng);
     std::vector<int> partner(static_cast<std::size_t>(n));
     for (int i = 0; i < n; ++i)
         partner[static_cast<std::size_t>(i)] = (i + 14) % n;
