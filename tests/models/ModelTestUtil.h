@@ -11,6 +11,9 @@
 
 #include <torch/torch.h>
 
+#include <map>
+#include <string>
+
 namespace solarchip::test {
 
 inline solarchip::detail::TensorMap readTensors(const QString &path)
@@ -36,6 +39,15 @@ inline ImageBatch toBatch(const torch::Tensor &t)
     const torch::Tensor c = t.contiguous();
     b.data.assign(c.data_ptr<float>(), c.data_ptr<float>() + c.numel());
     return b;
+}
+
+/// The reference model's inputs (io.safetensors: input.hmi, input.0171) as the facade's batches per modality.
+inline std::map<QString, ImageBatch> referenceInputs(const solarchip::detail::TensorMap &io)
+{
+    std::map<QString, ImageBatch> batches;
+    for (const char *m : {"hmi", "0171"})
+        batches.emplace(QString::fromLatin1(m), toBatch(io.at(std::string("input.") + m)));
+    return batches;
 }
 
 /// A copy of `v` as a float tensor of `shape`.

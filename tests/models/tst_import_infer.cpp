@@ -60,10 +60,7 @@ class TestImportInfer : public QObject {
         QVERIFY(!io.empty());
         auto model = SolarChipModel::load(modelFile);
         QVERIFY2(model, qPrintable(model.errorString()));
-        std::map<QString, ImageBatch> batches;
-        for (const char *m : {"hmi", "0171"})
-            batches.emplace(QString::fromLatin1(m), toBatch(io.at(std::string("input.") + m)));
-        auto fwd = model->forward(batches);
+        auto fwd = model->forward(referenceInputs(io));
         QVERIFY2(fwd, qPrintable(fwd.errorString()));
         for (const char *m : {"hmi", "0171"}) {
             const std::string k(m);
