@@ -5,6 +5,7 @@
 
 #include "models/embeddings/EvalAlign.h"
 #include "models/networks/SolarChipModel.h"
+#include "models/networks/TrainedModel.h"
 
 #include <QString>
 #include <QStringList>
@@ -82,6 +83,23 @@ inline Expected<SolarChipConfig> tinyVitConfig(int layers = 1)
     bb.vit.heads = 2;
     cfg->backbone = bb;
     return cfg;
+}
+
+/// An untrained tinyVitConfig() model (seed 5) for hmi and 171, prepared at 32 px, written as a model file at
+/// `path` with no training provenance (so an evaluation holds out the whole archive); the model written.
+inline Expected<SolarChipModel> writeUntrainedTinyModel(const QString &path)
+{
+    auto cfg = tinyVitConfig();
+    if (!cfg)
+        return cfg.error();
+    auto model = SolarChipModel::create(*cfg, 5);
+    if (!model)
+        return model;
+    PrepSpec prep;
+    prep.resolution = 32;
+    if (Status saved = saveTrainedModel(*model, {QStringLiteral("hmi"), QStringLiteral("171")}, prep, {}, path); !saved)
+        return saved.error();
+    return model;
 }
 
 }  // namespace solarchip::test

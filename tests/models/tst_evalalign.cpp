@@ -160,14 +160,9 @@ void TestEvalAlign::cliReportsEveryMetricOnAnArchive()
         QVERIFY(writeFakeMap(archive + QStringLiteral("/hmi%1.fits").arg(i), hmi).ok());
     }
     // A small untrained model written as a model file (no training provenance: the whole archive is held out).
-    auto cfg = tinyVitConfig();
-    QVERIFY(cfg.ok());
-    auto model = SolarChipModel::create(*cfg, 5);
-    QVERIFY(model.ok());
-    PrepSpec prep;
-    prep.resolution = 32;
     const QString modelPath = dir.path() + QStringLiteral("/model.safetensors");
-    QVERIFY(saveTrainedModel(*model, {QStringLiteral("hmi"), QStringLiteral("171")}, prep, {}, modelPath).ok());
+    auto model = writeUntrainedTinyModel(modelPath);
+    QVERIFY2(model.ok(), qPrintable(model.errorString()));
 
     const ProcessResult r = run(binPath(QStringLiteral("solarchip")),
                                 {QStringLiteral("eval-align"), QStringLiteral("--model"), modelPath, QStringLiteral("--archive"),

@@ -316,15 +316,10 @@ void TestEvalSuite::cliSuiteOnSyntheticArchive()
                                      QStringLiteral("hmi,171"), QStringLiteral("--no-truth"), QStringLiteral("--quiet"),
                                      QStringLiteral("--threads"), QStringLiteral("2")});
     QVERIFY2(synth.exitCode == 0, synth.err.constData());
-    // A small ViT (32 px input, 4x4 grid) so the test stays fast.
-    auto cfg = tinyVitConfig();
-    QVERIFY(cfg.ok());
-    auto model = SolarChipModel::create(*cfg, 5);
-    QVERIFY(model.ok());
-    PrepSpec prep;
-    prep.resolution = 32;
+    // A small untrained ViT (32 px input, 4x4 grid) so the test stays fast.
     const QString modelPath = dir.path() + QStringLiteral("/model.safetensors");
-    QVERIFY(saveTrainedModel(*model, {QStringLiteral("hmi"), QStringLiteral("171")}, prep, {}, modelPath).ok());
+    auto model = writeUntrainedTinyModel(modelPath);
+    QVERIFY2(model.ok(), qPrintable(model.errorString()));
 
     auto suite = [&](const QStringList &extra) {
         QStringList args{QStringLiteral("eval-align"), QStringLiteral("--model"), modelPath, QStringLiteral("--archive"), archive,
