@@ -1,38 +1,11 @@
 #include "models/embeddings/EvalAlign.h"
 
 #include "models/detail/Guarded.h"
-
-#include <cmath>
+#include "models/embeddings/UnitRows.h"
 
 namespace solarchip {
 
 namespace {
-
-// Unit vectors (rows of length dim). A zero row stays zero: it ties with everything, which the
-// pessimistic rank then counts against it.
-std::vector<float> normalizedRows(const float *x, std::size_t rows, int dim)
-{
-    std::vector<float> out(x, x + rows * static_cast<std::size_t>(dim));
-    for (std::size_t r = 0; r < rows; ++r) {
-        float *v = out.data() + r * static_cast<std::size_t>(dim);
-        double s = 0;
-        for (int k = 0; k < dim; ++k)
-            s += static_cast<double>(v[k]) * v[k];
-        const double n = std::sqrt(s);
-        if (n > 0)
-            for (int k = 0; k < dim; ++k)
-                v[k] = static_cast<float>(v[k] / n);
-    }
-    return out;
-}
-
-double dot(const float *a, const float *b, int dim)
-{
-    double s = 0;
-    for (int k = 0; k < dim; ++k)
-        s += static_cast<double>(a[k]) * b[k];
-    return s;
-}
 
 // For each query row i (of n), the 1-based pessimistic rank of candidate i among all n candidates.
 // Accumulates the number of rank-1 hits and the sum of ranks.
@@ -42,7 +15,7 @@ void rankDiagonal(const float *queries, const float *candidates, int n, int dim,
     for (int i = 0; i < n; ++i) {
         const float *q = queries + static_cast<std::size_t>(i) * dim;
         for (int j = 0; j < n; ++j)
-            sims[j] = dot(q, candidates + static_cast<std::size_t>(j) * dim, dim);
+            sims[j] = rowDot(q, candidates + static_cast<std::size_t>(j) * dim, dim);
         const double own = sims[i];
         long long above = 0;
         for (int j = 0; j < n; ++j)
@@ -99,8 +72,8 @@ Expected<AlignMetrics> EvalAlign::evaluate(const ChannelEmbeddings &hmi, const C
         m.patchMeanRankChance = (np + 1) / 2.0;
 
         {
-            const std::vector<float> q = normalizedRows(hmi.cls.data(), n, dim);
-            const std::vector<float> c = normalizedRows(aia.cls.data(), n, dim);
+            const std::vector<float> q = unitRows(hmi.cls.data(), n, dim);
+            const std::vector<float> c = unitRows(aia.cls.data(), n, dim);
             long long hits = 0;
             double rankSum = 0;
             rankDiagonal(q.data(), c.data(), n, dim, hits, rankSum);
@@ -111,8 +84,8 @@ Expected<AlignMetrics> EvalAlign::evaluate(const ChannelEmbeddings &hmi, const C
         double rankSum = 0;
         for (int s = 0; s < n; ++s) {
             // Queries are the AIA patches, candidates the HMI patches of the same sample.
-            const std::vector<float> q = normalizedRows(aia.patchesOf(s), np, dim);
-            const std::vector<float> c = normalizedRows(hmi.patchesOf(s), np, dim);
+            const std::vector<float> q = unitRows(aia.patchesOf(s), np, dim);
+            const std::vector<float> c = unitRows(hmi.patchesOf(s), np, dim);
             rankDiagonal(q.data(), c.data(), np, dim, hits, rankSum);
         }
         const double total = static_cast<double>(n) * np;
@@ -121,8 +94,8 @@ Expected<AlignMetrics> EvalAlign::evaluate(const ChannelEmbeddings &hmi, const C
         long long otherHits = 0;
         double otherRanks = 0;
         for (int s = 0; s < n; ++s) {
-            const std::vector<float> q = normalizedRows(aia.patchesOf(s), np, dim);
-            const std::vector<float> c = normalizedRows(hmi.patchesOf((s + n / 2) % n), np, dim);
+            const std::vector<float> q = unitRows(aia.patchesOf(s), np, dim);
+            const std::vector<float> c = unitRows(hmi.patchesOf((s + n / 2) % n), np, dim);
             rankDiagonal(q.data(), c.data(), np, dim, otherHits, otherRanks);
         }
         m.patchTop1OtherTime = static_cast<double>(otherHits) / total;

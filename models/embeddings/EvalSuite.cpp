@@ -1,5 +1,7 @@
 #include "models/embeddings/EvalSuite.h"
 
+#include "models/embeddings/UnitRows.h"
+
 #include <QJsonArray>
 #include <QJsonValue>
 
@@ -13,23 +15,6 @@ namespace solarchip {
 namespace {
 
 constexpr double kZ95 = 1.959963984540054;
-
-// Unit rows (a zero row stays zero: it ties with everything and the pessimistic rank counts that against it).
-std::vector<float> unitRows(const float *x, std::size_t rows, int dim)
-{
-    std::vector<float> out(x, x + rows * static_cast<std::size_t>(dim));
-    for (std::size_t r = 0; r < rows; ++r) {
-        float *v = out.data() + r * static_cast<std::size_t>(dim);
-        double s = 0;
-        for (int k = 0; k < dim; ++k)
-            s += static_cast<double>(v[k]) * v[k];
-        const double n = std::sqrt(s);
-        if (n > 0)
-            for (int k = 0; k < dim; ++k)
-                v[k] = static_cast<float>(v[k] / n);
-    }
-    return out;
-}
 
 // Unit CLS rows and unit patch rows of a whole channel.
 struct Unit {
@@ -46,14 +31,6 @@ struct Unit {
         return patch.data() + (static_cast<std::size_t>(s) * patches + cell) * dim;
     }
 };
-
-double dot(const float *a, const float *b, int dim)
-{
-    double s = 0;
-    for (int k = 0; k < dim; ++k)
-        s += static_cast<double>(a[k]) * b[k];
-    return s;
-}
 
 // 1-based pessimistic rank of sims[right] among sims.
 long long rankOf(const std::vector<double> &sims, std::size_t right)
@@ -84,13 +61,60 @@ QString setsProblem(const ChannelEmbeddings &h, const std::vector<int> &sets)
     return {};
 }
 
-bool masksUsable(const std::vector<std::vector<uint8_t>> &onDisk, const std::vector<int> &sets, int patches)
+// Why the on-disk masks cannot serve `sets` (empty when each of them has one flag per cell).
+QString masksProblem(const std::vector<std::vector<uint8_t>> &onDisk, const std::vector<int> &sets, int patches)
 {
     for (int s : sets)
         if (s < 0 || static_cast<std::size_t>(s) >= onDisk.size() || onDisk[s].size() != static_cast<std::size_t>(patches))
-            return false;
-    return true;
+            return QStringLiteral("the on-disk cells are unknown (no solar radius in the sets' metadata)");
+    return {};
 }
+
+// Why the cells of `sets` cannot be compared across sets (empty when they can): embeddings off their shapes,
+// set indices outside them, fewer than two sets, or on-disk masks that do not fit.
+QString cellSetsProblem(const ChannelEmbeddings &h, const ChannelEmbeddings &a, const std::vector<int> &sets,
+                        const std::vector<std::vector<uint8_t>> &onDisk)
+{
+    if (QString p = shapeProblem(h, a) + setsProblem(h, sets); !p.isEmpty())
+        return p;
+    if (sets.size() < 2)
+        return QStringLiteral("needs at least 2 sets, the archive gives %1").arg(static_cast<int>(sets.size()));
+    return masksProblem(onDisk, sets, h.patches);
+}
+
+// Top-1 of cell queries among candidate cells (both directions, pessimistic rank), with the chance level
+// averaged over the queries (1 / candidates each): what the on-disk patch metrics share.
+struct CellTop1 {
+    SuiteMetric m;
+    double chanceSum = 0;
+    long long queries = 0;
+    std::vector<double> sims;
+
+    // One query among `candidates` candidates, the right one at `right`; sim(dir, k) is the cosine with candidate
+    // k of an AIA query among HMI candidates (dir 0) or of an HMI query among AIA candidates (dir 1).
+    template <class Sim>
+    void add(std::size_t candidates, std::size_t right, const Sim &sim)
+    {
+        chanceSum += 1.0 / static_cast<double>(candidates);
+        ++queries;
+        sims.resize(candidates);
+        for (int dir = 0; dir < 2; ++dir) {
+            for (std::size_t k = 0; k < candidates; ++k)
+                sims[k] = sim(dir, k);
+            (dir == 0 ? m.aiaToHmi : m.hmiToAia).add(rankOf(sims, right) == 1 ? 1 : 0);
+        }
+    }
+
+    // The metric, or unavailable with `noQueries` when no query was made.
+    SuiteMetric result(const QString &noQueries)
+    {
+        if (queries == 0)
+            return SuiteMetric::unavailable(noQueries);
+        m.available = true;
+        m.chance = chanceSum / static_cast<double>(queries);
+        return m;
+    }
+};
 
 QJsonArray interval(const std::pair<double, double> &ci) { return QJsonArray{ci.first, ci.second}; }
 
@@ -149,10 +173,10 @@ SuiteMetric EvalSuite::clsBatchTop1(const ChannelEmbeddings &hmi, const ChannelE
         }
         for (int i = 0; i < batchSize; ++i) {
             for (int j = 0; j < batchSize; ++j)
-                sims[j] = dot(a.c(pool[i]), h.c(pool[j]), h.dim);
+                sims[j] = rowDot(a.c(pool[i]), h.c(pool[j]), h.dim);
             m.aiaToHmi.add(rankOf(sims, i) == 1 ? 1 : 0);
             for (int j = 0; j < batchSize; ++j)
-                sims[j] = dot(h.c(pool[i]), a.c(pool[j]), h.dim);
+                sims[j] = rowDot(h.c(pool[i]), a.c(pool[j]), h.dim);
             m.hmiToAia.add(rankOf(sims, i) == 1 ? 1 : 0);
         }
     }
@@ -184,7 +208,7 @@ std::vector<SuiteMetric> EvalSuite::clsRetrieval(const ChannelEmbeddings &hmi, c
         const Unit &q = dir == 0 ? a : h, &c = dir == 0 ? h : a;
         for (int i = 0; i < n; ++i) {
             for (int j = 0; j < n; ++j)
-                sims[j] = dot(q.c(sets[i]), c.c(sets[j]), h.dim);
+                sims[j] = rowDot(q.c(sets[i]), c.c(sets[j]), h.dim);
             const long long rank = rankOf(sims, i);
             (dir == 0 ? top1.aiaToHmi : top1.hmiToAia).add(rank == 1 ? 1 : 0);
             (dir == 0 ? recall5.aiaToHmi : recall5.hmiToAia).add(rank <= 5 ? 1 : 0);
@@ -231,7 +255,7 @@ SuiteMetric EvalSuite::clsWithinDays(const ChannelEmbeddings &hmi, const Channel
             int best = -1;
             double bestSim = 0;
             for (int j = 0; j < n; ++j) {
-                const double s = dot(q.c(sets[i]), c.c(sets[j]), h.dim);
+                const double s = rowDot(q.c(sets[i]), c.c(sets[j]), h.dim);
                 if (best < 0 || s > bestSim) {
                     best = j;
                     bestSim = s;
@@ -248,54 +272,34 @@ SuiteMetric EvalSuite::clsWithinDays(const ChannelEmbeddings &hmi, const Channel
 SuiteMetric EvalSuite::patDayTop1(const ChannelEmbeddings &hmi, const ChannelEmbeddings &aia, const std::vector<int> &sets,
                                   const std::vector<std::vector<uint8_t>> &onDisk)
 {
-    if (QString p = shapeProblem(hmi, aia) + setsProblem(hmi, sets); !p.isEmpty())
+    if (QString p = cellSetsProblem(hmi, aia, sets, onDisk); !p.isEmpty())
         return SuiteMetric::unavailable(p);
     const int n = static_cast<int>(sets.size());
-    if (n < 2)
-        return SuiteMetric::unavailable(QStringLiteral("needs at least 2 sets, the archive gives %1").arg(n));
-    if (!masksUsable(onDisk, sets, hmi.patches))
-        return SuiteMetric::unavailable(QStringLiteral("the on-disk cells are unknown (no solar radius in the sets' metadata)"));
     const Unit h(hmi), a(aia);
-    SuiteMetric m;
-    m.available = true;
-    double chanceSum = 0;
-    long long queries = 0;
-    std::vector<double> sims;
+    CellTop1 top1;
     std::vector<int> cand;
     for (int cell = 0; cell < hmi.patches; ++cell) {
         cand.clear();
         for (int j = 0; j < n; ++j)
             if (onDisk[sets[j]][cell])
                 cand.push_back(j);
-        sims.resize(cand.size());
         for (std::size_t qi = 0; qi < cand.size(); ++qi) {
             const int i = cand[qi];
-            chanceSum += 1.0 / static_cast<double>(cand.size());
-            ++queries;
-            for (int dir = 0; dir < 2; ++dir) {
+            top1.add(cand.size(), qi, [&](int dir, std::size_t k) {
                 const Unit &q = dir == 0 ? a : h, &c = dir == 0 ? h : a;
-                for (std::size_t k = 0; k < cand.size(); ++k)
-                    sims[k] = dot(q.p(sets[i], cell), c.p(sets[cand[k]], cell), h.dim);
-                (dir == 0 ? m.aiaToHmi : m.hmiToAia).add(rankOf(sims, qi) == 1 ? 1 : 0);
-            }
+                return rowDot(q.p(sets[i], cell), c.p(sets[cand[k]], cell), h.dim);
+            });
         }
     }
-    if (queries == 0)
-        return SuiteMetric::unavailable(QStringLiteral("no cell centre lies on the disk"));
-    m.chance = chanceSum / static_cast<double>(queries);
-    return m;
+    return top1.result(QStringLiteral("no cell centre lies on the disk"));
 }
 
 SuiteMetric EvalSuite::dayTop1ByPatches(const ChannelEmbeddings &hmi, const ChannelEmbeddings &aia,
                                         const std::vector<int> &sets, const std::vector<std::vector<uint8_t>> &onDisk)
 {
-    if (QString p = shapeProblem(hmi, aia) + setsProblem(hmi, sets); !p.isEmpty())
+    if (QString p = cellSetsProblem(hmi, aia, sets, onDisk); !p.isEmpty())
         return SuiteMetric::unavailable(p);
     const int n = static_cast<int>(sets.size());
-    if (n < 2)
-        return SuiteMetric::unavailable(QStringLiteral("needs at least 2 sets, the archive gives %1").arg(n));
-    if (!masksUsable(onDisk, sets, hmi.patches))
-        return SuiteMetric::unavailable(QStringLiteral("the on-disk cells are unknown (no solar radius in the sets' metadata)"));
     const Unit h(hmi), a(aia);
     // score[i][j]: mean cosine of AIA cells of set i with HMI cells of set j over the cells on the disk in both.
     // A pair with no common on-disk cell scores -2, below any mean cosine: it is never chosen.
@@ -306,7 +310,7 @@ SuiteMetric EvalSuite::dayTop1ByPatches(const ChannelEmbeddings &hmi, const Chan
             int k = 0;
             for (int cell = 0; cell < hmi.patches; ++cell)
                 if (onDisk[sets[i]][cell] && onDisk[sets[j]][cell]) {
-                    s += dot(a.p(sets[i], cell), h.p(sets[j], cell), h.dim);
+                    s += rowDot(a.p(sets[i], cell), h.p(sets[j], cell), h.dim);
                     ++k;
                 }
             if (k > 0)
@@ -345,14 +349,10 @@ SuiteMetric EvalSuite::patchTop1OnDisk(const ChannelEmbeddings &hmi, const Chann
         }
     if (used.empty())
         return SuiteMetric::unavailable(QStringLiteral("no set has a partner"));
-    if (!masksUsable(onDisk, used, hmi.patches))
-        return SuiteMetric::unavailable(QStringLiteral("the on-disk cells are unknown (no solar radius in the sets' metadata)"));
+    if (QString p = masksProblem(onDisk, used, hmi.patches); !p.isEmpty())
+        return SuiteMetric::unavailable(p);
     const Unit h(hmi), a(aia);
-    SuiteMetric m;
-    m.available = true;
-    double chanceSum = 0;
-    long long queries = 0;
-    std::vector<double> sims;
+    CellTop1 top1;
     std::vector<int> cand;
     for (std::size_t k = 0; k < sets.size(); ++k) {
         if (partners[k] < 0)
@@ -365,22 +365,13 @@ SuiteMetric EvalSuite::patchTop1OnDisk(const ChannelEmbeddings &hmi, const Chann
                 cand.push_back(cell);
         if (cand.size() < 2)
             continue;
-        sims.resize(cand.size());
-        for (std::size_t qi = 0; qi < cand.size(); ++qi) {
-            chanceSum += 1.0 / static_cast<double>(cand.size());
-            ++queries;
-            for (std::size_t c = 0; c < cand.size(); ++c)
-                sims[c] = dot(a.p(i, cand[qi]), h.p(j, cand[c]), h.dim);
-            m.aiaToHmi.add(rankOf(sims, qi) == 1 ? 1 : 0);
-            for (std::size_t c = 0; c < cand.size(); ++c)
-                sims[c] = dot(h.p(j, cand[qi]), a.p(i, cand[c]), h.dim);
-            m.hmiToAia.add(rankOf(sims, qi) == 1 ? 1 : 0);
-        }
+        for (std::size_t qi = 0; qi < cand.size(); ++qi)
+            top1.add(cand.size(), qi, [&](int dir, std::size_t c) {
+                return dir == 0 ? rowDot(a.p(i, cand[qi]), h.p(j, cand[c]), h.dim)
+                                : rowDot(h.p(j, cand[qi]), a.p(i, cand[c]), h.dim);
+            });
     }
-    if (queries == 0)
-        return SuiteMetric::unavailable(QStringLiteral("fewer than 2 cell centres lie on the disk"));
-    m.chance = chanceSum / static_cast<double>(queries);
-    return m;
+    return top1.result(QStringLiteral("fewer than 2 cell centres lie on the disk"));
 }
 
 void EvalSuite::putMetric(QJsonObject &out, const QString &key, const SuiteMetric &metric)

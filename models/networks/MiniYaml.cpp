@@ -16,11 +16,13 @@ struct Line {
     QString text;    // without indentation, comment and trailing spaces
 };
 
-// Removes a '#' comment that is outside quotes and at the start or after whitespace.
-QString stripComment(const QString &s)
+// The first index from `from` on where stop(i) holds, looking only outside single and double quotes (stop sees,
+// in order, every character outside quotes except the quote marks themselves); -1 when there is none.
+template <class Stop>
+int findOutsideQuotes(const QString &s, int from, Stop stop)
 {
     QChar quote;
-    for (int i = 0; i < s.size(); ++i) {
+    for (int i = from; i < s.size(); ++i) {
         const QChar c = s[i];
         if (!quote.isNull()) {
             if (c == quote)
@@ -29,35 +31,34 @@ QString stripComment(const QString &s)
         }
         if (c == u'\'' || c == u'"')
             quote = c;
-        else if (c == u'#' && (i == 0 || s[i - 1].isSpace()))
-            return s.left(i);
+        else if (stop(i))
+            return i;
     }
-    return s;
+    return -1;
+}
+
+// Removes a '#' comment that is outside quotes and at the start or after whitespace.
+QString stripComment(const QString &s)
+{
+    const int hash = findOutsideQuotes(s, 0, [&](int i) { return s[i] == u'#' && (i == 0 || s[i - 1].isSpace()); });
+    return hash < 0 ? s : s.left(hash);
 }
 
 // Index of the ':' separating a mapping key from its value (followed by a space or the end), outside quotes
 // and brackets; -1 when the text is not a "key: value" pair.
 int keySeparator(const QString &s)
 {
-    QChar quote;
     int depth = 0;
-    for (int i = 0; i < s.size(); ++i) {
+    return findOutsideQuotes(s, 0, [&](int i) {
         const QChar c = s[i];
-        if (!quote.isNull()) {
-            if (c == quote)
-                quote = QChar();
-            continue;
-        }
-        if (c == u'\'' || c == u'"')
-            quote = c;
-        else if (c == u'[' || c == u'{')
+        if (c == u'[' || c == u'{')
             ++depth;
         else if (c == u']' || c == u'}')
             --depth;
-        else if (c == u':' && depth == 0 && (i + 1 == s.size() || s[i + 1] == u' '))
-            return i;
-    }
-    return -1;
+        else
+            return c == u':' && depth == 0 && (i + 1 == s.size() || s[i + 1] == u' ');
+        return false;
+    });
 }
 
 QJsonValue scalar(QString s)
@@ -188,19 +189,8 @@ private:
         }
         // A scalar inside a flow collection ends at ',' ']' '}' outside quotes.
         const int start = pos;
-        QChar quote;
-        for (; pos < t.size(); ++pos) {
-            const QChar c = t[pos];
-            if (!quote.isNull()) {
-                if (c == quote)
-                    quote = QChar();
-                continue;
-            }
-            if (c == u'\'' || c == u'"')
-                quote = c;
-            else if (c == u',' || c == u']' || c == u'}')
-                break;
-        }
+        const int end = findOutsideQuotes(t, pos, [&](int i) { return t[i] == u',' || t[i] == u']' || t[i] == u'}'; });
+        pos = end < 0 ? static_cast<int>(t.size()) : end;
         return scalar(t.mid(start, pos - start));
     }
 

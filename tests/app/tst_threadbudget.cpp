@@ -122,32 +122,24 @@ private Q_SLOTS:
         QVERIFY(CatalogFixture::write(archiveDir(), files, options).ok());
     }
 
+    // The rule of ThreadBudget.h, by hand: io = clamp(cores, 2, 4); render = cores; inference = cores / 2;
+    // background = cores - 1; OpenCV, OpenJPEG = cores / io; torch = inference (each at least 1).
+    void sizesFollowTheCoreCount_data()
+    {
+        QTest::addColumn<int>("cores");
+        QTest::addColumn<QList<int>>("expected");  // io, render, inference, background, opencv, openjpeg, torch
+        QTest::newRow("1 core") << 1 << QList<int>{2, 1, 1, 1, 1, 1, 1};
+        QTest::newRow("2 cores") << 2 << QList<int>{2, 2, 1, 1, 1, 1, 1};
+        QTest::newRow("16 cores") << 16 << QList<int>{4, 16, 8, 15, 4, 4, 8};
+    }
+
     void sizesFollowTheCoreCount()
     {
-        // The rule of ThreadBudget.h, by hand: io = clamp(cores, 2, 4); render = cores; inference = cores / 2;
-        // background = cores - 1; OpenCV, OpenJPEG = cores / io; torch = inference (each at least 1).
-        const ThreadBudget::Sizes one = ThreadBudget::sizesFor(1);
-        QCOMPARE(one.io, 2);
-        QCOMPARE(one.render, 1);
-        QCOMPARE(one.inference, 1);
-        QCOMPARE(one.background, 1);
-        QCOMPARE(one.opencv, 1);
-        const ThreadBudget::Sizes two = ThreadBudget::sizesFor(2);
-        QCOMPARE(two.io, 2);
-        QCOMPARE(two.render, 2);
-        QCOMPARE(two.inference, 1);
-        QCOMPARE(two.background, 1);
-        QCOMPARE(two.opencv, 1);
-        QCOMPARE(two.openjpeg, 1);
-        QCOMPARE(two.torchIntraOp, 1);
-        const ThreadBudget::Sizes sixteen = ThreadBudget::sizesFor(16);
-        QCOMPARE(sixteen.io, 4);
-        QCOMPARE(sixteen.render, 16);
-        QCOMPARE(sixteen.inference, 8);
-        QCOMPARE(sixteen.background, 15);
-        QCOMPARE(sixteen.opencv, 4);
-        QCOMPARE(sixteen.torchIntraOp, 8);
-        QCOMPARE(sixteen.of(Pool::Render), 16);
+        QFETCH(int, cores);
+        QFETCH(QList<int>, expected);
+        const ThreadBudget::Sizes s = ThreadBudget::sizesFor(cores);
+        QCOMPARE((QList<int>{s.io, s.render, s.inference, s.background, s.opencv, s.openjpeg, s.torchIntraOp}), expected);
+        QCOMPARE(s.of(Pool::Render), s.render);
     }
 
     void poolsExistWithTheirRolesSizesAndPriorities()

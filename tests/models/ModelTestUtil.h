@@ -1,13 +1,18 @@
 #pragma once
-// Helpers for the models tests: reading the Python reference's safetensors outputs as torch tensors and
-// comparing tensors with a tolerance that names the offending tensor.
+// Helpers for the models tests: reading the Python reference's safetensors outputs as torch tensors, moving
+// tensors in and out of the facade's ImageBatch, and comparing tensors with a tolerance that names the offending
+// tensor.
 #include "TestSupport.h"
 #include "models/networks/SafetensorsFile.h"
+#include "models/networks/SolarChipModel.h"
 #include "models/networks/detail/TensorIo.h"
 
 #include <QTest>
 
 #include <torch/torch.h>
+
+#include <map>
+#include <string>
 
 namespace solarchip::test {
 
@@ -22,6 +27,33 @@ inline solarchip::detail::TensorMap readTensors(const QString &path)
     for (const auto &[k, v] : f->tensors)
         out.emplace(k, solarchip::detail::toTensor(v));
     return out;
+}
+
+/// A (batch, channels, side, side) float tensor as the facade's ImageBatch.
+inline ImageBatch toBatch(const torch::Tensor &t)
+{
+    ImageBatch b;
+    b.batch = static_cast<int>(t.size(0));
+    b.channels = static_cast<int>(t.size(1));
+    b.side = static_cast<int>(t.size(2));
+    const torch::Tensor c = t.contiguous();
+    b.data.assign(c.data_ptr<float>(), c.data_ptr<float>() + c.numel());
+    return b;
+}
+
+/// The reference model's inputs (io.safetensors: input.hmi, input.0171) as the facade's batches per modality.
+inline std::map<QString, ImageBatch> referenceInputs(const solarchip::detail::TensorMap &io)
+{
+    std::map<QString, ImageBatch> batches;
+    for (const char *m : {"hmi", "0171"})
+        batches.emplace(QString::fromLatin1(m), toBatch(io.at(std::string("input.") + m)));
+    return batches;
+}
+
+/// A copy of `v` as a float tensor of `shape`.
+inline torch::Tensor fromFloats(const std::vector<float> &v, std::vector<int64_t> shape)
+{
+    return torch::from_blob(const_cast<float *>(v.data()), shape).clone();
 }
 
 inline double maxAbsDiff(const torch::Tensor &a, const torch::Tensor &b)

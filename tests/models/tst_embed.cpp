@@ -1,5 +1,6 @@
 // The embedding store (round trip, float16 patches, refusal to mix models, orphaned shards from a killed writer)
 // and `solarchip embed` end to end (writes every set, resumes without recomputing, refuses another model).
+#include "EmbeddingFixtures.h"
 #include "EngineFixtures.h"
 #include "TestSupport.h"
 
@@ -53,17 +54,7 @@ std::vector<EmbeddingRecord> randomRecords(int n, qint64 t0, std::mt19937 &rng)
 
 SolarChipConfig smallModelConfig()
 {
-    auto cfg = SolarChipModel::configFor(QStringLiteral("tiny"), {QStringLiteral("hmi"), QStringLiteral("171")});
-    BackboneConfig bb;
-    bb.arch = Architecture::Vit;
-    bb.resolution = 32;
-    bb.contrastiveDim = 16;
-    bb.vit.patchSize = 8;
-    bb.vit.width = 32;
-    bb.vit.layers = 1;
-    bb.vit.heads = 2;
-    cfg->backbone = bb;
-    return *cfg;
+    return *tinyVitConfig();
 }
 
 }  // namespace

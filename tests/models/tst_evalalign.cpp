@@ -1,5 +1,6 @@
 // EvalAlign on constructed embeddings whose answers are known in closed form, and `solarchip eval-align` on a
 // small archive (output keys, chance levels, held-out selection, the untrained baseline).
+#include "EmbeddingFixtures.h"
 #include "EngineFixtures.h"
 #include "TestSupport.h"
 
@@ -18,45 +19,6 @@
 
 using namespace solarchip;
 using namespace solarchip::test;
-
-namespace {
-
-ChannelEmbeddings randomEmbeddings(int n, int np, int dim, std::mt19937 &rng)
-{
-    std::normal_distribution<float> g;
-    ChannelEmbeddings e;
-    e.count = n;
-    e.patches = np;
-    e.dim = dim;
-    e.cls.resize(static_cast<std::size_t>(n) * dim);
-    e.patch.resize(static_cast<std::size_t>(n) * np * dim);
-    for (float &v : e.cls)
-        v = g(rng);
-    for (float &v : e.patch)
-        v = g(rng);
-    return e;
-}
-
-// n unit vectors on a circle (2-D embeddings) at angles 2 pi i / n + offset.
-ChannelEmbeddings circle(int n, int np, double offsetSteps)
-{
-    ChannelEmbeddings e;
-    e.count = n;
-    e.patches = np;
-    e.dim = 2;
-    const double step = 2 * std::numbers::pi / n, pstep = 2 * std::numbers::pi / np;
-    for (int i = 0; i < n; ++i) {
-        e.cls.push_back(static_cast<float>(std::cos(step * (i + offsetSteps))));
-        e.cls.push_back(static_cast<float>(std::sin(step * (i + offsetSteps))));
-        for (int p = 0; p < np; ++p) {
-            e.patch.push_back(static_cast<float>(std::cos(pstep * (p + offsetSteps))));
-            e.patch.push_back(static_cast<float>(std::sin(pstep * (p + offsetSteps))));
-        }
-    }
-    return e;
-}
-
-}  // namespace
 
 class TestEvalAlign : public QObject {
     Q_OBJECT
@@ -78,10 +40,7 @@ void TestEvalAlign::otherTimeSeparatesContentFromPosition()
 {
     std::mt19937 rng(11);
     const int n = 30, np = 64, dim = 24;
-    const ChannelEmbeddings one = randomEmbeddings(1, np, dim, rng);
-    ChannelEmbeddings positional = randomEmbeddings(n, np, dim, rng);
-    for (int s = 0; s < n; ++s)
-        std::copy(one.patch.begin(), one.patch.end(), positional.patch.begin() + static_cast<std::ptrdiff_t>(s) * np * dim);
+    const ChannelEmbeddings positional = positionalEmbeddings(n, np, dim, rng);
     auto p = EvalAlign::evaluate(positional, positional);
     QVERIFY(p.ok());
     QCOMPARE(p->patchTop1, 1.0);
@@ -201,23 +160,9 @@ void TestEvalAlign::cliReportsEveryMetricOnAnArchive()
         QVERIFY(writeFakeMap(archive + QStringLiteral("/hmi%1.fits").arg(i), hmi).ok());
     }
     // A small untrained model written as a model file (no training provenance: the whole archive is held out).
-    BackboneConfig bb;
-    bb.arch = Architecture::Vit;
-    bb.resolution = 32;
-    bb.contrastiveDim = 16;
-    bb.vit.patchSize = 8;
-    bb.vit.width = 32;
-    bb.vit.layers = 1;
-    bb.vit.heads = 2;
-    auto cfg = SolarChipModel::configFor(QStringLiteral("tiny"), {QStringLiteral("hmi"), QStringLiteral("171")});
-    QVERIFY(cfg.ok());
-    cfg->backbone = bb;
-    auto model = SolarChipModel::create(*cfg, 5);
-    QVERIFY(model.ok());
-    PrepSpec prep;
-    prep.resolution = 32;
     const QString modelPath = dir.path() + QStringLiteral("/model.safetensors");
-    QVERIFY(saveTrainedModel(*model, {QStringLiteral("hmi"), QStringLiteral("171")}, prep, {}, modelPath).ok());
+    auto model = writeUntrainedTinyModel(modelPath);
+    QVERIFY2(model.ok(), qPrintable(model.errorString()));
 
     const ProcessResult r = run(binPath(QStringLiteral("solarchip")),
                                 {QStringLiteral("eval-align"), QStringLiteral("--model"), modelPath, QStringLiteral("--archive"),

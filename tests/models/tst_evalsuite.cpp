@@ -3,6 +3,7 @@
 // rank -> its reciprocal as MRR), the Wilson interval against Newcombe (1998)'s published table, the on-disk
 // cells of a known geometry, the set selection by time, the reference baselines, and the CLI on a small
 // synthetic archive (keys, types, null with a reason where the archive cannot support a question).
+#include "EmbeddingFixtures.h"
 #include "TestSupport.h"
 
 #include "models/embeddings/EvalSuite.h"
@@ -25,41 +26,6 @@ using namespace solarchip::test;
 namespace {
 
 constexpr qint64 kDay = 86400000LL;
-
-ChannelEmbeddings randomEmbeddings(int n, int np, int dim, std::mt19937 &rng)
-{
-    std::normal_distribution<float> g;
-    ChannelEmbeddings e;
-    e.count = n;
-    e.patches = np;
-    e.dim = dim;
-    e.cls.resize(static_cast<std::size_t>(n) * dim);
-    e.patch.resize(static_cast<std::size_t>(n) * np * dim);
-    for (float &v : e.cls)
-        v = g(rng);
-    for (float &v : e.patch)
-        v = g(rng);
-    return e;
-}
-
-// n unit vectors on a circle at angles 2 pi (i + offset) / n (CLS), the same for the cells with np.
-ChannelEmbeddings circle(int n, int np, double offsetSteps)
-{
-    ChannelEmbeddings e;
-    e.count = n;
-    e.patches = np;
-    e.dim = 2;
-    const double step = 2 * std::numbers::pi / n, pstep = 2 * std::numbers::pi / np;
-    for (int i = 0; i < n; ++i) {
-        e.cls.push_back(static_cast<float>(std::cos(step * (i + offsetSteps))));
-        e.cls.push_back(static_cast<float>(std::sin(step * (i + offsetSteps))));
-        for (int p = 0; p < np; ++p) {
-            e.patch.push_back(static_cast<float>(std::cos(pstep * (p + offsetSteps))));
-            e.patch.push_back(static_cast<float>(std::sin(pstep * (p + offsetSteps))));
-        }
-    }
-    return e;
-}
 
 std::vector<int> iota(int n)
 {
@@ -237,10 +203,7 @@ void TestEvalSuite::otherTimeSeparatesContentFromPosition()
 {
     std::mt19937 rng(11);
     const int n = 30, np = 64, dim = 24;
-    const ChannelEmbeddings one = randomEmbeddings(1, np, dim, rng);
-    ChannelEmbeddings positional = randomEmbeddings(n, np, dim, rng);
-    for (int s = 0; s < n; ++s)
-        std::copy(one.patch.begin(), one.patch.end(), positional.patch.begin() + static_cast<std::ptrdiff_t>(s) * np * dim);
+    const ChannelEmbeddings positional = positionalEmbeddings(n, np, dim, rng);
     std::vector<int> partner(static_cast<std::size_t>(n));
     for (int i = 0; i < n; ++i)
         partner[static_cast<std::size_t>(i)] = (i + 14) % n;
@@ -353,24 +316,10 @@ void TestEvalSuite::cliSuiteOnSyntheticArchive()
                                      QStringLiteral("hmi,171"), QStringLiteral("--no-truth"), QStringLiteral("--quiet"),
                                      QStringLiteral("--threads"), QStringLiteral("2")});
     QVERIFY2(synth.exitCode == 0, synth.err.constData());
-    // A small ViT (32 px input, 4x4 grid) so the test stays fast.
-    BackboneConfig bb;
-    bb.arch = Architecture::Vit;
-    bb.resolution = 32;
-    bb.contrastiveDim = 16;
-    bb.vit.patchSize = 8;
-    bb.vit.width = 32;
-    bb.vit.layers = 1;
-    bb.vit.heads = 2;
-    auto cfg = SolarChipModel::configFor(QStringLiteral("tiny"), {QStringLiteral("hmi"), QStringLiteral("171")});
-    QVERIFY(cfg.ok());
-    cfg->backbone = bb;
-    auto model = SolarChipModel::create(*cfg, 5);
-    QVERIFY(model.ok());
-    PrepSpec prep;
-    prep.resolution = 32;
+    // A small untrained ViT (32 px input, 4x4 grid) so the test stays fast.
     const QString modelPath = dir.path() + QStringLiteral("/model.safetensors");
-    QVERIFY(saveTrainedModel(*model, {QStringLiteral("hmi"), QStringLiteral("171")}, prep, {}, modelPath).ok());
+    auto model = writeUntrainedTinyModel(modelPath);
+    QVERIFY2(model.ok(), qPrintable(model.errorString()));
 
     auto suite = [&](const QStringList &extra) {
         QStringList args{QStringLiteral("eval-align"), QStringLiteral("--model"), modelPath, QStringLiteral("--archive"), archive,

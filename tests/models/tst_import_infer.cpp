@@ -11,6 +11,7 @@
 #include "models/networks/ResearchConfig.h"
 #include "models/networks/SolarChipModel.h"
 
+#include <QFileInfo>
 #include <QJsonArray>
 #include <QJsonObject>
 #include <QtTest>
@@ -29,26 +30,22 @@ const char *kVit = R"({"arch":"vit","resolution":48,"contrastive_dim":24,
 const char *kCnn = R"({"arch":"cnn","resolution":32,"contrastive_dim":12,
   "cnn":{"in_channels":1,"out_ch":1,"ch":8,"ch_mult":[1,2,4],"num_res_blocks":2,"z_channels":6,"attn_resolutions":[16]}})";
 
-ImageBatch toBatch(const torch::Tensor &t)
-{
-    ImageBatch b;
-    b.batch = static_cast<int>(t.size(0));
-    b.channels = static_cast<int>(t.size(1));
-    b.side = static_cast<int>(t.size(2));
-    const torch::Tensor c = t.contiguous();
-    b.data.assign(c.data_ptr<float>(), c.data_ptr<float>() + c.numel());
-    return b;
-}
-
-torch::Tensor fromFloats(const std::vector<float> &v, std::vector<int64_t> shape)
-{
-    return torch::from_blob(const_cast<float *>(v.data()), shape).clone();
-}
-
 bool writeText(const QString &path, const QByteArray &text)
 {
     QFile f(path);
     return f.open(QIODevice::WriteOnly) && f.write(text) == text.size();
+}
+
+// Imports `in` with `--config` a file `configName` holding `text`, both the file and the imported model
+// (<configName without extension>.safetensors) written into the folder `out`.
+Expected<ImportReport> importWithConfigText(const QString &in, const QString &out, const QString &configName, const QByteArray &text)
+{
+    const QString config = out + u'/' + configName;
+    if (!writeText(config, text))
+        return Error{config, QStringLiteral("cannot write the test's configuration file")};
+    ImportOptions options;
+    options.configFile = config;
+    return importCheckpoint(in, out + u'/' + QFileInfo(configName).completeBaseName() + QStringLiteral(".safetensors"), options);
 }
 
 }  // namespace
@@ -63,10 +60,7 @@ class TestImportInfer : public QObject {
         QVERIFY(!io.empty());
         auto model = SolarChipModel::load(modelFile);
         QVERIFY2(model, qPrintable(model.errorString()));
-        std::map<QString, ImageBatch> batches;
-        for (const char *m : {"hmi", "0171"})
-            batches.emplace(QString::fromLatin1(m), toBatch(io.at(std::string("input.") + m)));
-        auto fwd = model->forward(batches);
+        auto fwd = model->forward(referenceInputs(io));
         QVERIFY2(fwd, qPrintable(fwd.errorString()));
         for (const char *m : {"hmi", "0171"}) {
             const std::string k(m);
@@ -208,19 +202,12 @@ void TestImportInfer::vitOfAnySize()
     QCOMPARE(y->hash, r->hash);
     QVERIFY(y->notes.join(u' ').contains(yaml));
     // A bare JSON ddconfig: the same.
-    const QString json = out + QStringLiteral("/vit.json");
-    QVERIFY(writeText(json, R"({"input_dim": 1, "patch_size": 8, "hidden_dim": 48, "layers": 3, "heads": 6})"));
-    ImportOptions withJson;
-    withJson.configFile = json;
-    auto j = importCheckpoint(in, out + QStringLiteral("/json.safetensors"), withJson);
+    auto j = importWithConfigText(in, out, QStringLiteral("vit.json"),
+                                  R"({"input_dim": 1, "patch_size": 8, "hidden_dim": 48, "layers": 3, "heads": 6})");
     QVERIFY2(j, qPrintable(j.errorString()));
     QCOMPARE(j->hash, r->hash);
     // A configuration that contradicts the shapes names both values.
-    const QString wrong = out + QStringLiteral("/wrong.yaml");
-    QVERIFY(writeText(wrong, "ddconfig:\n  hidden_dim: 64\n  heads: 8\n"));
-    ImportOptions withWrong;
-    withWrong.configFile = wrong;
-    auto w = importCheckpoint(in, out + QStringLiteral("/wrong.safetensors"), withWrong);
+    auto w = importWithConfigText(in, out, QStringLiteral("wrong.yaml"), "ddconfig:\n  hidden_dim: 64\n  heads: 8\n");
     QVERIFY(!w);
     QVERIFY2(w.errorString().contains(QStringLiteral("hidden_dim: 64")) && w.errorString().contains(QStringLiteral("48")),
              qPrintable(w.errorString()));
@@ -273,11 +260,7 @@ void TestImportInfer::cnnOfAnySize()
     QVERIFY2(s, qPrintable(s.errorString()));
     QCOMPARE(s->hash, r->hash);
     // attn_resolutions that put attention at another level than the keys: refused, naming both.
-    const QString wrong = out + QStringLiteral("/wrong.yaml");
-    QVERIFY(writeText(wrong, "dd_config:\n  resolution: 32\n  attn_resolutions: [8]\n"));
-    ImportOptions withWrong;
-    withWrong.configFile = wrong;
-    auto w = importCheckpoint(in, out + QStringLiteral("/wrong.safetensors"), withWrong);
+    auto w = importWithConfigText(in, out, QStringLiteral("wrong.yaml"), "dd_config:\n  resolution: 32\n  attn_resolutions: [8]\n");
     QVERIFY(!w);
     QVERIFY2(w.errorString().contains(QStringLiteral("attn_resolutions")), qPrintable(w.errorString()));
 

@@ -35,22 +35,6 @@ BackboneConfig parseConfig(const char *json)
     return *c;
 }
 
-ImageBatch toBatch(const torch::Tensor &t)
-{
-    ImageBatch b;
-    b.batch = static_cast<int>(t.size(0));
-    b.channels = static_cast<int>(t.size(1));
-    b.side = static_cast<int>(t.size(2));
-    const torch::Tensor c = t.contiguous();
-    b.data.assign(c.data_ptr<float>(), c.data_ptr<float>() + c.numel());
-    return b;
-}
-
-torch::Tensor fromFloats(const std::vector<float> &v, std::vector<int64_t> shape)
-{
-    return torch::from_blob(const_cast<float *>(v.data()), shape).clone();
-}
-
 }  // namespace
 
 class TestReferenceForward : public QObject {
@@ -119,10 +103,7 @@ private Q_SLOTS:
         auto model = SolarChipModel::load(imported);
         QVERIFY2(model, qPrintable(model.errorString()));
         QCOMPARE(*model->hash(), report->hash);
-        std::map<QString, ImageBatch> batches;
-        for (const char *m : {"hmi", "0171"})
-            batches.emplace(QString::fromLatin1(m), toBatch(io.at(std::string("input.") + m)));
-        auto fwd = model->forward(batches);
+        auto fwd = model->forward(referenceInputs(io));
         QVERIFY2(fwd, qPrintable(fwd.errorString()));
         for (const char *m : {"hmi", "0171"}) {
             const std::string k(m);

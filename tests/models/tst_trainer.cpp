@@ -1,6 +1,7 @@
 // The training engine: the learning-rate schedule against its closed form, gradient accumulation and the
 // save-memory mode against one big backward, the metrics stream, and exact resume after kill -9 of
 // `solarchip pretrain` (the weights after K straight steps equal those after K/2 + kill -9 + resume, bit for bit).
+#include "EmbeddingFixtures.h"
 #include "EngineFixtures.h"
 #include "TestSupport.h"
 
@@ -52,16 +53,7 @@ QList<QJsonObject> jsonLines(const QByteArray &text)
 
 SolarChipConfig smallConfig(double wRec = 1.0)
 {
-    auto cfg = SolarChipModel::configFor(QStringLiteral("tiny"), {QStringLiteral("hmi"), QStringLiteral("171")});
-    BackboneConfig bb;
-    bb.arch = Architecture::Vit;
-    bb.resolution = 32;
-    bb.contrastiveDim = 16;
-    bb.vit.patchSize = 8;
-    bb.vit.width = 32;
-    bb.vit.layers = 2;
-    bb.vit.heads = 2;
-    cfg->backbone = bb;
+    auto cfg = tinyVitConfig(2);
     cfg->weights.reconstruction = wRec;
     return *cfg;
 }

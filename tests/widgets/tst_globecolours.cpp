@@ -4,6 +4,7 @@
 // under test: the colours of the 171 table (sunpy's sdoaia171, widgets/Colormap), the background, the overlay
 // and neutral colours the globe documents; and off the disk the observer view shows, pixel for pixel, what the
 // fitted 2D view shows (the plane-of-sky corona), whose colours are the 2D rendering's.
+#include "GlTestSupport.h"
 #include "TestSupport.h"
 
 #include "core/map/DisplayLimits.h"
@@ -13,7 +14,6 @@
 #include "widgets/GlobeView.h"
 #include "widgets/MapRenderer.h"
 
-#include <QGuiApplication>
 #include <QHash>
 #include <QPainter>
 #include <QtTest>
@@ -44,17 +44,13 @@ int countTransparent(const QImage &img)
 
 }  // namespace
 
-class TestGlobeColours : public QObject {
+class TestGlobeColours : public QObject, public test::GlWidgetTest {
     Q_OBJECT
-
-public:
-    static void initMain() { VtkOpenGLWidget::installDefaultFormat(); }
 
 private slots:
     void initTestCase()
     {
-        if (QGuiApplication::platformName() != QLatin1String("xcb"))
-            QSKIP("OpenGL widget tests need a display (run under Xvfb with QT_QPA_PLATFORM=xcb, as scripts/test.sh does)");
+        SOLARCHIP_SKIP_WITHOUT_GL_DISPLAY();
     }
 
     // A new user's globe: the synthetic AIA 171 map of `solarchip synth A --start 2013-05-01T00:00:00 --days 3

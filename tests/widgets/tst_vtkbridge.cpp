@@ -1,11 +1,11 @@
 // The Qt 6 <-> VTK bridge (widgets/VtkOpenGLWidget) under Xvfb: a 3.2+ core context, VTK's frame blitted
 // into the widget's framebuffer (grabFramebuffer() shows VTK's background colour, not black), resizes and
 // colour changes followed, two bridges in one window each showing their own frame.
+#include "GlTestSupport.h"
 #include "TestSupport.h"
 
 #include "widgets/VtkOpenGLWidget.h"
 
-#include <QGuiApplication>
 #include <QHBoxLayout>
 #include <QOpenGLContext>
 #include <QScreen>
@@ -40,17 +40,13 @@ QString describe(const QImage &img)
 
 }  // namespace
 
-class TestVtkBridge : public QObject {
+class TestVtkBridge : public QObject, public test::GlWidgetTest {
     Q_OBJECT
-public:
-    // Before QApplication exists: every GL widget of the process gets the core profile.
-    static void initMain() { VtkOpenGLWidget::installDefaultFormat(); }
 
 private slots:
     void initTestCase()
     {
-        if (QGuiApplication::platformName() != QLatin1String("xcb"))
-            QSKIP("OpenGL widget tests need a display (run under Xvfb with QT_QPA_PLATFORM=xcb, as scripts/test.sh does)");
+        SOLARCHIP_SKIP_WITHOUT_GL_DISPLAY();
     }
 
     void coreContextAndBackground()
