@@ -2,19 +2,13 @@
 
 #include "core/base/AtomicFile.h"
 
-#include <QDir>
 #include <QFile>
 #include <QFileInfo>
-#include <QRandomGenerator>
 
 #include <fitsio.h>
 
-#include <cerrno>
 #include <cmath>
-#include <cstring>
-#include <fcntl.h>
 #include <limits>
-#include <unistd.h>
 #include <vector>
 
 namespace solarchip {
@@ -73,18 +67,13 @@ Status FitsWriter::write(const QString &path, const FitsHeader &header, const Im
 {
     if (image.isEmpty())
         return Error{path, QStringLiteral("refusing to write an empty image")};
-    const QFileInfo target(path);
-    const QString dir = target.absolutePath();
-    if (!QFileInfo(dir).isDir())
-        return Error{path, QStringLiteral("the folder %1 does not exist").arg(dir)};
-    if (target.isDir())
-        return Error{path, QStringLiteral("is a folder")};
-
+    // AtomicFile refuses a missing folder or a folder path with the same words a user would get here.
     AtomicFile atomic(path);
     auto opened = atomic.reserveName();
     if (!opened)
         return opened.error();
     const QString tmp = *opened;
+    const QString dir = QFileInfo(tmp).absolutePath();
     auto failWith = [&](const QString &msg) -> Status {
         atomic.discard();
         return Error{path, msg};
