@@ -38,13 +38,16 @@ Status ensureDir(const QString &path)
     return Status::success();
 }
 
-// Temporaries left by a killed run (FitsWriter and writeFileAtomically name them ".<name>.tmp-<hex>").
+// Temporaries left by a killed run (every file here is written through AtomicFile, which names them).
 void removeStaleTemporaries(const QString &root)
 {
     QDirIterator it(root, QStringList{QStringLiteral(".*.tmp-*")}, QDir::Files | QDir::Hidden,
                     QDirIterator::Subdirectories);
-    while (it.hasNext())
-        QFile::remove(it.next());
+    while (it.hasNext()) {
+        const QString path = it.next();
+        if (AtomicFile::isTemporaryName(it.fileName()))
+            QFile::remove(path);
+    }
 }
 
 Status checkManifest(const QString &path, const QJsonObject &options)
