@@ -39,11 +39,6 @@ void ThreadPriority::lowerCurrentThread(int nice)
 #endif
 }
 
-void ThreadPriority::makePoolBackground(QThreadPool *pool)
-{
-    makePoolBackground(pool, kBackgroundNice, nullptr);
-}
-
 void ThreadPriority::makePoolBackground(QThreadPool *pool, int nice, const char *threadName)
 {
     pool->setExpiryTimeout(-1);

@@ -23,11 +23,10 @@ public:
     static void makeCurrentThreadBackground();
     /// Lowers the calling thread to at least `nice` (a thread is never raised: that needs privilege).
     static void lowerCurrentThread(int nice);
-    /// Makes every thread of `pool` a background thread, and keeps those threads (no expiry) so later work
-    /// runs on them. Call once, while the pool is idle. Not for QThreadPool::globalInstance(): Qt's own
-    /// painting helpers run there and the UI thread waits for them.
-    static void makePoolBackground(QThreadPool *pool);
-    /// Same with a chosen nice value, and each thread named `threadName` (seen in top -H, gdb, /proc).
+    /// Lowers every thread of `pool` to `nice` and names it `threadName` (seen in top -H, gdb, /proc; may be
+    /// null), and keeps those threads (no expiry) so later work runs on them. Call once, while the pool is
+    /// idle. Not for QThreadPool::globalInstance(): Qt's own painting helpers run there and the UI thread waits
+    /// for them.
     static void makePoolBackground(QThreadPool *pool, int nice, const char *threadName);
     /// The child `process` will start at nice `nice` (call before QProcess::start).
     static void lowerChildProcess(QProcess *process, int nice = kIdleNice);
