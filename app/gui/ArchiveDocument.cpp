@@ -35,11 +35,6 @@ QHash<QString, QVector<qint64>> timesByChannel(const QVector<Observation> &obser
     return times;
 }
 
-Expected<QHash<QString, QVector<qint64>>> catalogTimes(const Catalog &catalog)
-{
-    return catalog.timesByChannel();
-}
-
 // The catalogue fields of a loose file, from its header alone.
 Expected<Observation> describeFile(const QString &path, qint64 id)
 {
@@ -55,13 +50,11 @@ Expected<Observation> describeFile(const QString &path, qint64 id)
     return o;
 }
 
-}  // namespace
-
-namespace {
 QThreadPool *jobPool()
 {
     return ThreadBudget::instance().pool(ThreadBudget::Pool::Background);
 }
+
 }  // namespace
 
 ArchiveDocument::ArchiveDocument(QObject *parent) : QObject(parent), m_timeline(new TimelineModel(this)) {}
@@ -167,7 +160,7 @@ void ArchiveDocument::startJob(std::shared_ptr<Job> job)
         }
         auto catalog = std::make_shared<Catalog>(std::move(opened).value());
         // What the catalog already knows is shown at once; the scan below brings it up to date.
-        auto times = catalogTimes(*catalog);
+        auto times = catalog->timesByChannel();
         post([catalog, times, job](ArchiveDocument *d) {
             d->m_source = std::make_shared<const CatalogSource>(catalog);
             d->m_dir = catalog->archiveDir();
@@ -201,7 +194,7 @@ void ArchiveDocument::startJob(std::shared_ptr<Job> job)
         const bool changed = summary->added + summary->updated + summary->removed > 0;
         std::optional<QHash<QString, QVector<qint64>>> newTimes;
         if (changed) {
-            auto t = catalogTimes(*catalog);
+            auto t = catalog->timesByChannel();
             if (t)
                 newTimes = *t;
         }
