@@ -9,6 +9,7 @@
 #include <QMenu>
 #include <QMouseEvent>
 #include <QPainter>
+#include <QScrollBar>
 #include <QTimeZone>
 #include <QToolTip>
 #include <QWheelEvent>
@@ -21,6 +22,7 @@ namespace solarchip {
 namespace {
 
 constexpr int kRowHeight = 15;
+constexpr int kMinRowHeight = 9;  // still one line of a small font beside it, and a readable strip
 constexpr int kRowGap = 2;
 constexpr int kAxisHeight = 20;
 constexpr int kMargin = 4;
@@ -72,6 +74,10 @@ TimelineView::TimelineView(QWidget *parent) : QWidget(parent)
     const qint64 now = QDateTime::currentMSecsSinceEpoch();
     m_from = now - 30 * kDay;
     m_to = now;
+    m_scroll = new QScrollBar(Qt::Vertical, this);
+    m_scroll->setObjectName(QStringLiteral("timelineRowScrollBar"));
+    m_scroll->hide();
+    connect(m_scroll, &QScrollBar::valueChanged, this, qOverload<>(&QWidget::update));
 }
 
 void TimelineView::setModel(TimelineModel *model)
@@ -83,9 +89,11 @@ void TimelineView::setModel(TimelineModel *model)
         connect(m_model, &TimelineModel::changed, this, [this] {
             fitAll();
             updateGeometry();
+            updateScrollBar();
         });
     fitAll();
     updateGeometry();
+    updateScrollBar();
 }
 
 void TimelineView::setViewRange(qint64 from, qint64 to)
@@ -174,11 +182,65 @@ int TimelineView::labelWidth() const
     return widest + 12;
 }
 
+int TimelineView::rowCount() const
+{
+    return m_model ? std::max<int>(1, int(m_model->channels().size())) : 1;
+}
+
+int TimelineView::rowsAvailableHeight() const
+{
+    // What is left for the rows once the axis has its place at the bottom.
+    return std::max(kMinRowHeight + kRowGap, height() - 2 * kMargin - kAxisHeight);
+}
+
+int TimelineView::rowPitch() const
+{
+    return std::clamp(rowsAvailableHeight() / rowCount(), kMinRowHeight + kRowGap, kRowHeight + kRowGap);
+}
+
 QRect TimelineView::plotRect() const
 {
-    const int rows = m_model ? std::max<int>(1, int(m_model->channels().size())) : 1;
-    const int h = rows * (kRowHeight + kRowGap);
-    return QRect(labelWidth(), kMargin, std::max(10, width() - labelWidth() - kMargin), h);
+    const int h = std::min(rowCount() * rowPitch(), rowsAvailableHeight());
+    const int right = m_scroll && !m_scroll->isHidden() ? m_scroll->sizeHint().width() + 2 : kMargin;
+    return QRect(labelWidth(), kMargin, std::max(10, width() - labelWidth() - right), h);
+}
+
+QRect TimelineView::axisRect() const
+{
+    const QRect plot = plotRect();
+    return QRect(plot.left(), plot.bottom() + 2, plot.width(), kAxisHeight);
+}
+
+void TimelineView::updateScrollBar()
+{
+    const int overflow = rowCount() * rowPitch() - rowsAvailableHeight();
+    m_scroll->setVisible(overflow > 0);
+    m_scroll->setRange(0, std::max(0, overflow));
+    m_scroll->setSingleStep(rowPitch());
+    m_scroll->setPageStep(rowsAvailableHeight());
+    const int w = m_scroll->sizeHint().width();
+    m_scroll->setGeometry(width() - w, kMargin, w, std::min(rowCount() * rowPitch(), rowsAvailableHeight()));
+    update();
+}
+
+void TimelineView::ensureRowVisible(const QString &channel)
+{
+    if (!m_model)
+        return;
+    const int row = int(m_model->channels().indexOf(channel));
+    if (row < 0)
+        return;
+    const int top = row * rowPitch(), visible = plotRect().height();
+    if (top < m_scroll->value())
+        m_scroll->setValue(top);
+    else if (top + rowPitch() > m_scroll->value() + visible)
+        m_scroll->setValue(top + rowPitch() - visible);
+}
+
+void TimelineView::resizeEvent(QResizeEvent *event)
+{
+    QWidget::resizeEvent(event);
+    updateScrollBar();
 }
 
 qint64 TimelineView::timeAtX(double x) const
@@ -202,17 +264,21 @@ QRect TimelineView::rowRect(const QString &channel) const
     if (row < 0)
         return {};
     const QRect plot = plotRect();
-    return QRect(plot.left(), plot.top() + row * (kRowHeight + kRowGap), plot.width(), kRowHeight);
+    const int pitch = rowPitch();
+    const int scrolled = m_scroll->isHidden() ? 0 : m_scroll->value();
+    return QRect(plot.left(), plot.top() + row * pitch - scrolled, plot.width(), pitch - kRowGap);
 }
 
 QSize TimelineView::sizeHint() const
 {
-    return QSize(800, plotRect().height() + kAxisHeight + 2 * kMargin);
+    // Every row at full height when the window has room; smaller sizes shrink the rows, then scroll them.
+    return QSize(800, rowCount() * (kRowHeight + kRowGap) + kAxisHeight + 2 * kMargin);
 }
 
 QSize TimelineView::minimumSizeHint() const
 {
-    return QSize(200, kRowHeight + kAxisHeight + 2 * kMargin);
+    // One row at the smallest height and the axis: the rest scrolls.
+    return QSize(200, kMinRowHeight + kRowGap + kAxisHeight + 2 * kMargin);
 }
 
 void TimelineView::paintEvent(QPaintEvent *)
@@ -225,8 +291,17 @@ void TimelineView::paintEvent(QPaintEvent *)
     if (m_model) {
         const int nBins = std::max(1, plot.width() / kBinPixels);
         const double binWidth = double(plot.width()) / nBins;
+        // Scrolled rows (and their names) end at the edges of the rows' area, never over the axis.
+        p.save();
+        p.setClipRect(QRect(0, plot.top(), width(), plot.height()));
+        QFont small = font();
+        if (rowPitch() - kRowGap < fontMetrics().height() && small.pointSizeF() > 0)
+            small.setPointSizeF(std::max(6.0, small.pointSizeF() * (rowPitch() - kRowGap + 2) / fontMetrics().height()));
+        p.setFont(small);
         for (const QString &channel : m_model->channels()) {
             const QRect row = rowRect(channel);
+            if (!row.intersects(plot))
+                continue;
             p.setPen(palette().color(QPalette::WindowText));
             p.drawText(QRect(2, row.top(), labelWidth() - 6, row.height()), Qt::AlignRight | Qt::AlignVCenter,
                        channelLabel(channel));
@@ -242,12 +317,13 @@ void TimelineView::paintEvent(QPaintEvent *)
                 p.fillRect(QRectF(x0, row.top(), std::max(binWidth, 1.5), row.height()), c);
             }
         }
+        p.restore();
     }
     paintAxis(p, plot);
 
     if (m_hoverX >= plot.left() && m_hoverX <= plot.right()) {
         p.setPen(QPen(palette().color(QPalette::Mid), 1, Qt::DotLine));
-        p.drawLine(m_hoverX, plot.top(), m_hoverX, plot.bottom() + kAxisHeight);
+        p.drawLine(m_hoverX, plot.top(), m_hoverX, axisRect().bottom());
     }
     if (m_hasCurrent && m_current >= m_from && m_current < m_to) {
         const double x = xAtTime(m_current);
@@ -264,7 +340,7 @@ void TimelineView::paintEvent(QPaintEvent *)
 
 void TimelineView::paintAxis(QPainter &p, const QRect &plot)
 {
-    const int top = plot.bottom() + 2;
+    const int top = axisRect().top();
     p.setPen(palette().color(QPalette::WindowText));
     p.drawLine(plot.left(), top, plot.right(), top);
     const double pxPerMs = plot.width() / double(m_to - m_from);
@@ -312,6 +388,13 @@ void TimelineView::wheelEvent(QWheelEvent *event)
         event->ignore();
         return;
     }
+    // Shift+wheel, or the wheel over the channel names, scrolls the rows when they do not all fit.
+    if (!m_scroll->isHidden()
+        && ((event->modifiers() & Qt::ShiftModifier) || event->position().x() < plotRect().left())) {
+        m_scroll->setValue(m_scroll->value() - int(std::lround(steps * rowPitch())));
+        event->accept();
+        return;
+    }
     zoomBy(std::pow(1.25, -steps), timeAtX(event->position().x()));
     event->accept();
 }
@@ -349,7 +432,7 @@ void TimelineView::mouseReleaseEvent(QMouseEvent *event)
     if (event->button() != Qt::LeftButton || !m_pressed)
         return QWidget::mouseReleaseEvent(event);
     m_pressed = false;
-    if (!m_dragging && plotRect().adjusted(0, 0, 0, kAxisHeight).contains(event->position().toPoint()))
+    if (!m_dragging && plotRect().united(axisRect()).contains(event->position().toPoint()))
         Q_EMIT timeRequested(utcFromMs(timeAtX(event->position().x())));
     m_dragging = false;
 }

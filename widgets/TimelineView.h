@@ -4,6 +4,10 @@
 // dragging pans, a click asks to jump to the time under the cursor (timeRequested; the owner snaps it to an
 // observation and calls setCurrentTime). Painting is QPainter over a TimelineModel, so any zoom costs a few
 // binary searches per row.
+//
+// Any number of channels: rows shrink from 15 px down to 9 px to fit the height the strip is given, and past
+// that the rows scroll (a scrollbar at the right, Shift+wheel or the wheel over the channel names) while the
+// time axis stays pinned under them, so the date axis and every row can always be reached.
 
 #include "widgets/TimelineModel.h"
 
@@ -11,6 +15,8 @@
 #include <QHash>
 #include <QPointer>
 #include <QWidget>
+
+class QScrollBar;
 
 namespace solarchip {
 
@@ -42,8 +48,17 @@ public:
     QRect plotRect() const;
     qint64 timeAtX(double x) const;
     double xAtTime(qint64 t) const;
-    /// Row of a channel in widget coordinates (empty if not shown).
+    /// Row of a channel in widget coordinates (empty if not shown). With the rows scrolled it may lie
+    /// outside plotRect(): scroll it into view with ensureRowVisible().
     QRect rowRect(const QString &channel) const;
+    /// The date axis under the rows (always inside the widget).
+    QRect axisRect() const;
+    /// Height of a row and the gap under it at the current size (15 + 2 px down to 9 + 2 px).
+    int rowPitch() const;
+    /// The rows' scrollbar: visible only when the rows do not fit at the smallest row height.
+    QScrollBar *rowScrollBar() const { return m_scroll; }
+    /// Scrolls the rows so the channel's row is inside plotRect().
+    void ensureRowVisible(const QString &channel);
 
     static constexpr qint64 kMinSpanMs = 10LL * 60 * 1000;                  // ten minutes
     static constexpr qint64 kMaxSpanMs = 40LL * 366 * 24 * 3600 * 1000;     // forty years
@@ -64,12 +79,16 @@ protected:
     void mouseReleaseEvent(QMouseEvent *event) override;
     void leaveEvent(QEvent *event) override;
     void keyPressEvent(QKeyEvent *event) override;
+    void resizeEvent(QResizeEvent *event) override;
     void contextMenuEvent(QContextMenuEvent *event) override;
     bool event(QEvent *event) override;
 
 private:
     void paintAxis(class QPainter &p, const QRect &plot);
     int labelWidth() const;
+    int rowCount() const;
+    int rowsAvailableHeight() const;
+    void updateScrollBar();
     QString tooltipAt(const QPoint &pos) const;
 
     QPointer<TimelineModel> m_model;
@@ -85,6 +104,7 @@ private:
     qint64 m_pressFrom = 0;
     qint64 m_pressTo = 0;
     int m_hoverX = -1;
+    QScrollBar *m_scroll = nullptr;
 };
 
 }  // namespace solarchip

@@ -5,7 +5,9 @@
 #include "widgets/TimelineModel.h"
 #include "widgets/TimelineView.h"
 
+#include <QApplication>
 #include <QRandomGenerator>
+#include <QScrollBar>
 #include <QSignalSpy>
 #include <QTest>
 #include <QTimeZone>
@@ -186,6 +188,83 @@ private Q_SLOTS:
         QVERIFY2(left.red() > left.green() && left.green() > left.blue(), qPrintable(left.name()));
         QVERIFY2(std::abs(left.red() - base.red()) + std::abs(left.blue() - base.blue()) > 100, qPrintable(left.name()));
         QCOMPARE(right.rgb(), base.rgb());
+    }
+
+    // Ten channels (the 1024² synthetic archive's nine AIA passbands and HMI) in strips of several heights:
+    // the date axis is always inside the widget under the rows; the rows shrink to fit, and where even the
+    // smallest rows do not fit they scroll, and every row can be brought into view (scrollbar range, row
+    // heights, and the row's colour painted there).
+    void tenChannelsFitOrScroll_data()
+    {
+        QTest::addColumn<int>("height");
+        QTest::addColumn<bool>("scrolls");
+        QTest::newRow("roomy 240 px: full rows") << 240 << false;
+        QTest::newRow("150 px: smaller rows") << 150 << false;
+        QTest::newRow("100 px: scrolls") << 100 << true;
+        QTest::newRow("minimum height: scrolls") << -1 << true;
+    }
+    void tenChannelsFitOrScroll()
+    {
+        QFETCH(int, height);
+        QFETCH(bool, scrolls);
+        const QStringList channels{QStringLiteral("94"),   QStringLiteral("131"),  QStringLiteral("171"),
+                                   QStringLiteral("193"),  QStringLiteral("211"),  QStringLiteral("304"),
+                                   QStringLiteral("335"),  QStringLiteral("1600"), QStringLiteral("1700"),
+                                   QStringLiteral("hmi")};
+        QHash<QString, QVector<qint64>> observations;
+        for (const QString &c : channels)
+            for (int m = 0; m < 10 * 24 * 6; ++m)  // every 10 min: every bin holds some
+                observations[c] << kT0 + m * kHour / 6;
+        TimelineModel model;
+        model.setObservations(observations);
+        TimelineView view;
+        view.setModel(&model);
+        QCOMPARE(view.sizeHint().height(), 10 * 17 + 20 + 8);  // every row at full height when there is room
+        view.resize(800, height > 0 ? height : view.minimumSizeHint().height());
+        view.setViewRange(kT0, kT0 + 10 * kDay);
+        view.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&view));
+        const QRect widget = view.rect();
+        const QRect plot = view.plotRect();
+        const QRect axis = view.axisRect();
+        QVERIFY2(widget.contains(axis), qPrintable(QStringLiteral("axis %1..%2 in a %3 px widget").arg(axis.top()).arg(axis.bottom()).arg(widget.height())));
+        QVERIFY(axis.top() > plot.bottom());
+        QVERIFY(widget.contains(plot));
+        QCOMPARE(view.rowScrollBar()->isVisible(), scrolls);
+        QVERIFY(view.rowPitch() >= 11 && view.rowPitch() <= 17);
+        if (!scrolls) {
+            for (const QString &c : channels)
+                QVERIFY2(plot.contains(view.rowRect(c)), qPrintable(c));
+        } else {
+            // The scroll range covers exactly the rows that do not fit.
+            QCOMPARE(view.rowScrollBar()->maximum(), 10 * view.rowPitch() - plot.height());
+            QVERIFY(!plot.contains(view.rowRect(QStringLiteral("hmi"))));
+        }
+        for (const QString &c : channels) {
+            view.ensureRowVisible(c);
+            const QRect row = view.rowRect(c);
+            QVERIFY2(plot.contains(row), qPrintable(c));
+            QVERIFY(row.height() >= 9);
+            // The row is painted in its channel's colour where the data are.
+            const QImage img = view.grab().toImage();
+            const QColor painted = img.pixelColor(int(view.xAtTime(kT0 + 5 * kDay)), row.center().y());
+            const QColor expected = view.channelColor(c);
+            QVERIFY2(std::abs(painted.hue() - expected.hue()) <= 12 || expected.saturation() < 40,
+                     qPrintable(c + QLatin1Char(' ') + painted.name() + QLatin1Char(' ') + expected.name()));
+            QVERIFY2(painted.rgb() != view.palette().color(QPalette::Base).rgb(), qPrintable(c));
+        }
+        // The wheel over the channel names scrolls the rows, and never changes the time range.
+        if (scrolls) {
+            view.rowScrollBar()->setValue(0);
+            const qint64 from = view.viewFrom(), to = view.viewTo();
+            const QPoint over(5, plot.center().y());
+            QWheelEvent wheel(over, view.mapToGlobal(over), QPoint(), QPoint(0, -120), Qt::NoButton, Qt::NoModifier,
+                              Qt::NoScrollPhase, false);
+            QApplication::sendEvent(&view, &wheel);
+            QCOMPARE(view.rowScrollBar()->value(), view.rowPitch());
+            QCOMPARE(view.viewFrom(), from);
+            QCOMPARE(view.viewTo(), to);
+        }
     }
 };
 
