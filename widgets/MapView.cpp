@@ -1,6 +1,7 @@
 #include "widgets/MapView.h"
 
 #include "core/map/MapDifference.h"
+#include "widgets/OverlayAxes.h"
 #include "widgets/OverlayColorBar.h"
 #include "widgets/OverlayGrid.h"
 #include "widgets/OverlayLabel.h"
@@ -66,7 +67,9 @@ void MapView::ensureDefaultOverlays()
     auto label = std::make_shared<OverlayLabel>();
     auto bar = std::make_shared<OverlayColorBar>();
     bar->setVisible(false);
-    m_overlays = {limb, grid, label, bar};
+    auto axes = std::make_shared<OverlayAxes>();
+    axes->setVisible(false);
+    m_overlays = {limb, grid, label, bar, axes};
 }
 
 // ---- data ---------------------------------------------------------------------------------------------
@@ -361,16 +364,53 @@ double MapView::displayRotation() const
     return std::atan2(m_orient[0][1], -m_orient[1][1]) * 180.0 / M_PI;
 }
 
-QTransform MapView::pixelToTarget(const QSizeF &size, double zoom) const
+QTransform MapView::pixelToTarget(const QRectF &area, double zoom) const
 {
     const double m11 = zoom * m_orient[0][0], m21 = zoom * m_orient[0][1];
     const double m12 = zoom * m_orient[1][0], m22 = zoom * m_orient[1][1];
-    const double dx = size.width() / 2.0 - (m11 * m_centre.x() + m21 * m_centre.y());
-    const double dy = size.height() / 2.0 - (m12 * m_centre.x() + m22 * m_centre.y());
+    const QPointF c = area.center();
+    const double dx = c.x() - (m11 * m_centre.x() + m21 * m_centre.y());
+    const double dy = c.y() - (m12 * m_centre.x() + m22 * m_centre.y());
     return QTransform(m11, m12, m21, m22, dx, dy);
 }
 
-QTransform MapView::pixelToWidget() const { return pixelToTarget(QSizeF(size()), m_zoom); }
+QRectF MapView::mapAreaFor(const QSizeF &size, bool withOverlays) const
+{
+    const QRectF all(QPointF(0, 0), size);
+    if (!withOverlays || !m_map)
+        return all;
+    QMarginsF m;
+    for (const auto &layer : m_overlays)
+        if (layer->isVisible())
+            m += layer->margins(size, font());
+    const QRectF area = all.marginsRemoved(m);
+    // A view too small for its margins still shows the map (the layers then overlap it).
+    return area.width() >= 16 && area.height() >= 16 ? area : all;
+}
+
+QRectF MapView::mapArea() const { return mapAreaFor(QSizeF(size()), true); }
+
+QString MapView::zoomText(double zoom) { return tr("zoom %1%").arg(zoom * 100.0, 0, 'f', zoom < 0.1 ? 1 : 0); }
+
+void MapView::setSelected(bool selected)
+{
+    if (selected == m_selected)
+        return;
+    m_selected = selected;
+    update();
+}
+
+void MapView::overlayMarginsChanged()
+{
+    // The map's area grew or shrank: refit, or keep the same world centre in the middle of the new area.
+    if (m_fitMode && m_map)
+        applyFit();
+    else
+        emitViewChanged();
+    update();
+}
+
+QTransform MapView::pixelToWidget() const { return pixelToTarget(mapArea(), m_zoom); }
 QPointF MapView::mapToWidget(const QPointF &pixel) const { return pixelToWidget().map(pixel); }
 QPointF MapView::widgetToMap(const QPointF &widgetPoint) const { return pixelToWidget().inverted().map(widgetPoint); }
 
@@ -386,14 +426,14 @@ double MapView::fitZoomFor(const QSizeF &size) const
     return std::min(size.width() / bw, size.height() / bh);
 }
 
-double MapView::minimumZoom() const { return std::max(1e-3, fitZoomFor(QSizeF(size())) / 8.0); }
+double MapView::minimumZoom() const { return std::max(1e-3, fitZoomFor(mapArea().size()) / 8.0); }
 
 void MapView::applyFit()
 {
     m_fitMode = true;
     if (m_map)
         m_centre = QPointF((m_map->image.width - 1) / 2.0, (m_map->image.height - 1) / 2.0);
-    m_zoom = fitZoomFor(QSizeF(size()));
+    m_zoom = fitZoomFor(mapArea().size());
     emitViewChanged();
     update();
 }
@@ -407,7 +447,7 @@ void MapView::setZoomInternal(double zoom)
 
 void MapView::emitViewChanged() { Q_EMIT viewChanged(); }
 
-void MapView::setZoom(double zoom) { zoomAbout(zoom, QPointF(width() / 2.0, height() / 2.0)); }
+void MapView::setZoom(double zoom) { zoomAbout(zoom, mapArea().center()); }
 
 void MapView::zoomAbout(double zoom, const QPointF &widgetPoint)
 {
@@ -439,7 +479,7 @@ void MapView::setPixelView(const QPointF &centre, double zoom)
 
 void MapView::panBy(const QPointF &widgetDelta)
 {
-    m_centre = widgetToMap(QPointF(width() / 2.0, height() / 2.0) - widgetDelta);
+    m_centre = widgetToMap(mapArea().center() - widgetDelta);
     m_fitMode = false;
     emitViewChanged();
     update();
@@ -471,8 +511,8 @@ void MapView::animateZoomAbout(double zoom, const QPointF &widgetPoint)
     m_zoomAnimation.start();
 }
 
-void MapView::zoomIn() { animateZoomAbout(m_zoom * 1.25, QPointF(width() / 2.0, height() / 2.0)); }
-void MapView::zoomOut() { animateZoomAbout(m_zoom / 1.25, QPointF(width() / 2.0, height() / 2.0)); }
+void MapView::zoomIn() { animateZoomAbout(m_zoom * 1.25, mapArea().center()); }
+void MapView::zoomOut() { animateZoomAbout(m_zoom / 1.25, mapArea().center()); }
 void MapView::fitToWindow()
 {
     m_zoomAnimation.stop();
@@ -513,7 +553,7 @@ QRect MapView::visiblePixelRect() const
     if (!m_map)
         return {};
     const QTransform inv = pixelToWidget().inverted();
-    const QPolygonF corners = inv.map(QPolygonF(QRectF(rect())));
+    const QPolygonF corners = inv.map(QPolygonF(mapArea()));
     const QRectF b = corners.boundingRect();
     const int x0 = std::max(0, int(std::floor(b.left() + 0.5))), y0 = std::max(0, int(std::floor(b.top() + 0.5)));
     const int x1 = std::min(m_map->image.width - 1, int(std::ceil(b.right() - 0.5)));
@@ -531,15 +571,22 @@ void MapView::addOverlay(std::shared_ptr<OverlayLayer> layer)
         return;
     removeOverlay(layer->id());
     layer->mapChanged(m_map.get());
+    const bool takesRoom = layer->isVisible() && !layer->margins(QSizeF(size()), font()).isNull();
     m_overlays.push_back(std::move(layer));
+    if (takesRoom)
+        overlayMarginsChanged();
     update();
 }
 
 void MapView::removeOverlay(const QString &id)
 {
+    const OverlayLayer *old = overlay(id);
+    const bool tookRoom = old && old->isVisible() && !old->margins(QSizeF(size()), font()).isNull();
     m_overlays.erase(std::remove_if(m_overlays.begin(), m_overlays.end(),
                                     [&](const std::shared_ptr<OverlayLayer> &l) { return l->id() == id; }),
                      m_overlays.end());
+    if (tookRoom)
+        overlayMarginsChanged();
     update();
 }
 
@@ -562,7 +609,11 @@ QStringList MapView::overlayIds() const
 void MapView::setOverlayVisible(const QString &id, bool visible)
 {
     if (OverlayLayer *l = overlay(id)) {
+        if (l->isVisible() == visible)
+            return;
         l->setVisible(visible);
+        if (!l->margins(QSizeF(size()), font()).isNull())
+            overlayMarginsChanged();
         update();
     }
 }
@@ -628,8 +679,8 @@ void MapView::paintLayer(QPainter &painter, const RenderedMap &rendered, const Q
     painter.restore();
 }
 
-void MapView::paintScene(QPainter &painter, const QRectF &target, const QTransform &toTarget, double zoom,
-                         bool withOverlays, bool interactive) const
+void MapView::paintScene(QPainter &painter, const QRectF &target, const QRectF &mapRect, const QTransform &toTarget,
+                         double zoom, bool withOverlays, bool interactive) const
 {
     (void)interactive;
     painter.fillRect(target, kBackground);
@@ -638,6 +689,9 @@ void MapView::paintScene(QPainter &painter, const QRectF &target, const QTransfo
     const int h = m_map->image.height;
     const bool compareReady = m_compare.map && !m_compare.rendered.isNull();
     const bool blinkOnComparison = m_compareMode == CompareMode::Blink && m_blinkShowsComparison && compareReady;
+    // The map stays in its area: the strips beside it (colour bar, axis labels) never show data under them.
+    painter.save();
+    painter.setClipRect(mapRect, Qt::IntersectClip);
     if (!blinkOnComparison)
         paintLayer(painter, m_base.rendered, toTarget, zoom, 1.0, h);
     if (compareReady && m_compareMode != CompareMode::None) {
@@ -647,6 +701,7 @@ void MapView::paintScene(QPainter &painter, const QRectF &target, const QTransfo
         else if (blinkOnComparison)
             paintLayer(painter, m_compare.rendered, cmpToTarget, zoom, 1.0, m_compare.map->image.height);
     }
+    painter.restore();
     if (!withOverlays)
         return;
     OverlayContext ctx;
@@ -654,12 +709,16 @@ void MapView::paintScene(QPainter &painter, const QRectF &target, const QTransfo
     ctx.rendered = blinkOnComparison ? &m_compare.rendered : &m_base.rendered;
     ctx.pixelToWidget = toTarget;
     ctx.widgetRect = target;
+    ctx.mapRect = mapRect;
     ctx.zoom = zoom;
     ctx.title = blinkOnComparison ? defaultTitleOf(*m_compare.map) : title();
     for (const auto &layer : m_overlays) {
         if (!layer->isVisible())
             continue;
         painter.save();
+        // Lines on the map stay on it; labels and the layers with margins use the whole view.
+        if (layer->clipsToMap())
+            painter.setClipRect(mapRect, Qt::IntersectClip);
         layer->paint(painter, ctx);
         painter.restore();
     }
@@ -669,18 +728,28 @@ void MapView::paintEvent(QPaintEvent *)
 {
     QPainter painter(this);
     painter.setClipRect(rect());
+    // The selected view (what the Display dock and the exports act on) wears a frame; never exported.
+    auto paintSelection = [&] {
+        if (!m_selected)
+            return;
+        painter.setRenderHint(QPainter::Antialiasing, false);
+        painter.setBrush(Qt::NoBrush);
+        painter.setPen(QPen(palette().color(QPalette::Active, QPalette::Highlight), 3));
+        painter.drawRect(QRectF(rect()).adjusted(1.5, 1.5, -1.5, -1.5));
+    };
     if (!m_map) {
         // An empty view says why when the caller set a title ("171 Å: no data within ±6 min").
         painter.fillRect(rect(), kBackground);
         painter.setPen(QColor(160, 160, 160));
         painter.drawText(rect().adjusted(8, 8, -8, -8), Qt::AlignCenter | Qt::TextWordWrap,
                          m_title.isEmpty() ? tr("No map") : m_title);
+        paintSelection();
         return;
     }
-    paintScene(painter, QRectF(rect()), pixelToWidget(), m_zoom, true, true);
+    paintScene(painter, QRectF(rect()), mapArea(), pixelToWidget(), m_zoom, true, true);
     if (m_base.rendered.isNull()) {
         painter.setPen(QColor(160, 160, 160));
-        painter.drawText(rect(), Qt::AlignCenter, tr("Rendering\u2026"));
+        painter.drawText(mapArea(), Qt::AlignCenter, tr("Rendering\u2026"));
     }
     if (m_linkedCursorVisible) {
         const QPointF c = mapToWidget(m_linkedCursorPixel);
@@ -691,6 +760,7 @@ void MapView::paintEvent(QPaintEvent *)
         painter.drawLine(c + QPointF(0, -10), c + QPointF(0, -3));
         painter.drawLine(c + QPointF(0, 3), c + QPointF(0, 10));
     }
+    paintSelection();
 }
 
 }  // namespace solarchip

@@ -2,8 +2,8 @@
 // The map viewer widget: one SDO map drawn from a cached, pre-coloured QImage (MapRenderer, rendered off
 // the UI thread with QtConcurrent), north up (FITS row 0 at the bottom; rolled maps rotated by their WCS
 // so solar north points up), with smooth pan and zoom (wheel about the cursor, drag, keyboard), fit and
-// 1:1, a live cursor readout through core's Wcs, overlay layers (limb, heliographic grid, label,
-// colorbar), a second map to blink or blend with opacity, and PNG/FITS export. A plain QWidget painted
+// 1:1, a live cursor readout through core's Wcs, overlay layers (limb, heliographic grid, label with the
+// zoom level, colorbar and WCS axes beside the map, never over it), a second map to blink or blend with opacity, and PNG/FITS export. A plain QWidget painted
 // with QPainter (no OpenGL), so it works under QT_QPA_PLATFORM=offscreen as well as on X11.
 //
 // Coordinates: "map pixel" means 0-based FITS pixel coordinates (x along NAXIS1, y along NAXIS2, the
@@ -114,6 +114,18 @@ public:
     /// runs accumulate, as wheel ticks do).
     void animateZoomAbout(double zoom, const QPointF &widgetPoint);
 
+    /// The part of the widget the map is drawn in: the widget less the margins of the visible overlays
+    /// (colour bar strip at the right, axis labels at the left and bottom). Fit fills it; the map's world
+    /// centre (worldView) sits at its centre.
+    QRectF mapArea() const;
+    /// "zoom 78%": screen pixels per pixel of the displayed map, as a percentage (drawn by the label layer).
+    QString zoomText() const { return zoomText(m_zoom); }
+    static QString zoomText(double zoom);
+
+    /// The view the Display dock and the exports act on: drawn with a frame in the highlight colour.
+    void setSelected(bool selected);
+    bool isSelected() const { return m_selected; }
+
     QTransform pixelToWidget() const;
     QPointF mapToWidget(const QPointF &pixel) const;
     QPointF widgetToMap(const QPointF &widgetPoint) const;
@@ -137,7 +149,8 @@ public Q_SLOTS:
 public:
     // ---- overlays -----------------------------------------------------------------------------------
     /// Built in: "limb" (solar limb from the WCS), "grid" (Stonyhurst grid, 15 deg), "label" (channel and
-    /// time), "colorbar". Layers are drawn in the order added.
+    /// time, zoom level), "colorbar" (a strip at the right), "axes" (WCS ticks at the left and bottom).
+    /// Layers are drawn in the order added.
     void addOverlay(std::shared_ptr<OverlayLayer> layer);
     void removeOverlay(const QString &id);
     OverlayLayer *overlay(const QString &id) const;
@@ -205,8 +218,10 @@ private:
     };
     void startRender(Layer &layer);
     void onRenderDone(Layer &layer, quint64 generation, QFutureWatcher<RenderedMap> *watcher);
-    void paintScene(QPainter &painter, const QRectF &target, const QTransform &toTarget, double zoom,
-                    bool withOverlays, bool interactive) const;
+    void paintScene(QPainter &painter, const QRectF &target, const QRectF &mapRect, const QTransform &toTarget,
+                    double zoom, bool withOverlays, bool interactive) const;
+    QRectF mapAreaFor(const QSizeF &size, bool withOverlays) const;
+    void overlayMarginsChanged();
     void paintLayer(QPainter &painter, const RenderedMap &rendered, const QTransform &pixelToTarget,
                     double zoom, double opacity, int mapHeight) const;
     void updateOrientation();
@@ -215,7 +230,7 @@ private:
     void applyFit();
     void setZoomInternal(double zoom);
     void emitViewChanged();
-    QTransform pixelToTarget(const QSizeF &size, double zoom) const;
+    QTransform pixelToTarget(const QRectF &area, double zoom) const;
     double fitZoomFor(const QSizeF &size) const;
 
     std::shared_ptr<const SdoMap> m_map;
@@ -235,6 +250,7 @@ private:
     double m_zoom = 1.0;
     bool m_fitMode = true;
     bool m_northUp = true;
+    bool m_selected = false;
     double m_orient[2][2] = {{1, 0}, {0, 1}};  // unit-determinant display orientation (world-aligned)
     double m_plateScale = 1.0;                 // arcsec per map pixel (sqrt |det J|)
 

@@ -35,11 +35,14 @@ QImage MapView::renderView(bool withOverlays, QSize size) const
     img.fill(kBackground);
     if (!m_map || sz.isEmpty())
         return img;
-    // Same framing: the same centre, the zoom scaled with the width.
-    const double zoom = m_zoom * (width() > 0 ? double(sz.width()) / double(width()) : 1.0);
+    // Same framing: the same centre, the zoom scaled with the width of the map's area (the colour bar and
+    // axes take their room beside the map in the image too, as on screen).
+    const QRectF area = mapAreaFor(QSizeF(sz), withOverlays);
+    const double screenWidth = mapArea().width();
+    const double zoom = m_zoom * (screenWidth > 0 ? area.width() / screenWidth : 1.0);
     QPainter painter(&img);
     painter.setClipRect(QRect(QPoint(0, 0), sz));
-    paintScene(painter, QRectF(QPointF(0, 0), QSizeF(sz)), pixelToTarget(QSizeF(sz), zoom), zoom, withOverlays, false);
+    paintScene(painter, QRectF(QPointF(0, 0), QSizeF(sz)), area, pixelToTarget(area, zoom), zoom, withOverlays, false);
     return img;
 }
 

@@ -4,6 +4,7 @@
 // first paint) and drawn through the view's pixel -> widget transform, so panning and zooming cost only
 // the drawing.
 
+#include <QMarginsF>
 #include <QPainter>
 #include <QRectF>
 #include <QString>
@@ -20,6 +21,7 @@ struct OverlayContext {
     const RenderedMap *rendered = nullptr;   // the displayed rendering (colormap, range); may be null
     QTransform pixelToWidget;                // 0-based map pixel (y up, FITS order) -> widget coordinates
     QRectF widgetRect;                       // the area being drawn (widget rect or export image rect)
+    QRectF mapRect;                          // the map's part of it: widgetRect less the layers' margins()
     double zoom = 1;                         // screen pixels per map pixel
     QString title;                           // the view's label (channel and time)
 };
@@ -36,6 +38,19 @@ public:
     /// cheap and compute geometry lazily. The map outlives the call until the next mapChanged.
     virtual void mapChanged(const SdoMap *map) { (void)map; }
     virtual void paint(QPainter &painter, const OverlayContext &context) = 0;
+    /// Room the layer needs beside the map, outside the map's drawn area (a colour bar at the right, axis
+    /// labels at the left and bottom), for a view of `viewSize` drawn with `font`. While the layer is visible
+    /// MapView fits and draws the map in what is left, so such a layer never covers data; a layer without
+    /// margins is drawn over the map.
+    virtual QMarginsF margins(const QSizeF &viewSize, const QFont &font) const
+    {
+        (void)viewSize;
+        (void)font;
+        return {};
+    }
+    /// Whether MapView clips the layer to the map's area (lines on the map: limb, grid) or lets it use the whole
+    /// view (labels, and the layers drawn in their margins).
+    virtual bool clipsToMap() const { return true; }
 
     bool isVisible() const { return m_visible; }
     void setVisible(bool visible) { m_visible = visible; }

@@ -10,6 +10,8 @@ Subcommands (JSON on stdout):
                                   astropy stretches on a grid, HistEqStretch on sample pixels
   readout FILE x,y [x,y ...]      per 0-based pixel: value, helioprojective Tx/Ty (sunpy pixel_to_world) and
                                   heliographic Stonyhurst lon/lat (None off disk)
+  world FILE x,y [x,y ...]        helioprojective Tx/Ty in arcsec (sunpy pixel_to_world) of fractional 0-based
+                                  pixels (the WCS axes' tick positions)
   limb FILE [n]                   n points of the solar limb (angular radius asin(R/D) from the map's observer)
                                   as 0-based pixels through sunpy's world_to_pixel; and the Stonyhurst grid
                                   points lon/lat = multiples of 15 deg on the visible hemisphere
@@ -150,6 +152,15 @@ def cmd_readout(path, points):
     json.dump({"points": out, "unit": str(m.meta.get("bunit", m.meta.get("pixlunit", "")))}, sys.stdout)
 
 
+def cmd_world(path, points):
+    m, _, _ = sunpy_map_and_observer(path)
+    xs = np.array([p[0] for p in points], dtype=float)
+    ys = np.array([p[1] for p in points], dtype=float)
+    c = m.pixel_to_world(xs * u.pix, ys * u.pix)
+    json.dump({"tx": [float(v) for v in np.atleast_1d(c.Tx.to_value(u.arcsec))],
+               "ty": [float(v) for v in np.atleast_1d(c.Ty.to_value(u.arcsec))]}, sys.stdout)
+
+
 def cmd_limb(path, n):
     from sunpy.coordinates import frames
     m, observer, rsun = sunpy_map_and_observer(path)
@@ -224,6 +235,8 @@ def dispatch(argv):
         cmd_display(argv[1:])
     elif cmd == "readout":
         cmd_readout(argv[1], parse_points(argv[2:]))
+    elif cmd == "world":
+        cmd_world(argv[1], [tuple(float(v) for v in a.split(",")) for a in argv[2:]])
     elif cmd == "limb":
         cmd_limb(argv[1], int(argv[2]) if len(argv) > 2 else 72)
     elif cmd == "colours":
