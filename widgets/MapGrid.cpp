@@ -7,6 +7,7 @@
 #include <QEvent>
 #include <QGridLayout>
 
+#include <algorithm>
 #include <cmath>
 
 namespace solarchip {
@@ -52,6 +53,10 @@ MapView *MapGrid::addMap(std::shared_ptr<const SdoMap> map, const DisplaySetting
     relayout();
     view->setMap(std::move(map), settings);
     m_link->addView(view);
+    if (m_current < 0)
+        setCurrentIndex(0);
+    else
+        updateSelectionFrames();
     return view;
 }
 
@@ -82,8 +87,37 @@ void MapGrid::removeView(int index)
     m_link->removeView(v);
     m_views.erase(m_views.begin() + index);
     m_layout->removeWidget(v);
+    v->setSelected(false);
     v->deleteLater();
     relayout();
+    // The selection never stays on a view that is gone: the one that takes its place, else the last one.
+    if (m_current > index || m_current >= count()) {
+        m_current = std::min(m_current > index ? m_current - 1 : m_current, count() - 1);
+        updateSelectionFrames();
+        Q_EMIT currentViewChanged(m_current);
+    } else if (m_current == index) {
+        updateSelectionFrames();
+        Q_EMIT currentViewChanged(m_current);  // the same index, another view
+    } else {
+        updateSelectionFrames();
+    }
+}
+
+void MapGrid::setCurrentIndex(int index)
+{
+    index = count() == 0 ? -1 : std::clamp(index, 0, count() - 1);
+    if (index == m_current)
+        return;
+    m_current = index;
+    updateSelectionFrames();
+    Q_EMIT currentViewChanged(m_current);
+}
+
+void MapGrid::updateSelectionFrames()
+{
+    // A frame says which cell is selected; a single view needs none.
+    for (int i = 0; i < count(); ++i)
+        m_views[static_cast<size_t>(i)]->setSelected(count() > 1 && i == m_current);
 }
 
 void MapGrid::clear()
@@ -150,7 +184,7 @@ bool MapGrid::eventFilter(QObject *watched, QEvent *event)
     if (event->type() == QEvent::MouseButtonPress || event->type() == QEvent::FocusIn)
         for (int i = 0; i < count(); ++i)
             if (m_views[static_cast<size_t>(i)] == watched) {
-                Q_EMIT currentViewChanged(i);
+                setCurrentIndex(i);
                 break;
             }
     return QWidget::eventFilter(watched, event);

@@ -3,6 +3,11 @@
 // MapView with a caption, linked through one ViewLink (pan/zoom/cursor in world coordinates). The grid
 // owns its views; embed it where one MapView would go. HMI is expected already resampled into the AIA
 // frame by core's prep (co-registration); other maps still line up through their WCS.
+//
+// One view is the selected one (what the Display dock and the exports act on): a click or keyboard focus
+// selects a view, and when the selected view goes away (a smaller layout, a channel in focus) the selection
+// moves to a view still in the grid, so it is never a cell that is not on screen. With more than one view the
+// selected one is drawn with a frame.
 
 #include "core/map/DisplayLimits.h"
 #include "core/map/SdoMap.h"
@@ -47,6 +52,12 @@ public:
 
     /// Applies an overlay toggle to every view.
     void setOverlayVisible(const QString &id, bool visible);
+    /// The selected view (-1 / null when the grid is empty).
+    int currentIndex() const { return m_current; }
+    MapView *currentView() const { return view(m_current); }
+    /// Selects a view (clamped to the views there are); emits currentViewChanged when it changes.
+    void setCurrentIndex(int index);
+
     /// Fits the first view; the link aligns the others.
     void fitAll();
     /// Waits until every view shows its rendering (tests, screenshots).
@@ -55,7 +66,7 @@ public:
 Q_SIGNALS:
     /// The cursor readout from the view under the mouse.
     void readoutChanged(int viewIndex, const solarchip::MapReadout &readout);
-    /// The view the user last clicked (for per-view settings panels).
+    /// The selected view changed: clicked, or moved because the selected one went away (-1: none left).
     void currentViewChanged(int viewIndex);
 
 protected:
@@ -63,12 +74,14 @@ protected:
 
 private:
     void relayout();
+    void updateSelectionFrames();
     MapView *createView();
 
     QGridLayout *m_layout = nullptr;
     ViewLink *m_link = nullptr;
     std::vector<MapView *> m_views;
     int m_columns = 0;
+    int m_current = -1;
 };
 
 }  // namespace solarchip
