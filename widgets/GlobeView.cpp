@@ -2,6 +2,7 @@
 
 #include "core/map/SdoMap.h"
 #include "core/map/Wcs.h"
+#include "widgets/ColorBar.h"
 #include "widgets/detail/GlobeGeometry.h"
 
 #include <vtkActor.h>
@@ -20,6 +21,8 @@
 #include <vtkUnsignedCharArray.h>
 
 #include <QKeyEvent>
+#include <QLabel>
+#include <QResizeEvent>
 
 #include <algorithm>
 #include <cmath>
@@ -123,6 +126,8 @@ struct GlobeView::Impl {
     vtkSmartPointer<vtkActor> offLimbActor;  // the map beyond the limb, on the plane of the sky
     vtkSmartPointer<vtkTexture> texture;
     vtkSmartPointer<vtkCallbackCommand> interactionObserver;
+    QLabel *caption = nullptr;
+    ColorBar *colorBar = nullptr;
 
     // Reapplying the preset framing on resize only while the user has not moved the camera since.
     vtkMTimeType presetCameraTime = 0;
@@ -130,6 +135,19 @@ struct GlobeView::Impl {
     enum class Preset { None, Observer, NorthPole } preset = Preset::None;
 
     double distance() const { return observerDistanceRadii(observer); }
+
+    bool cameraUserSet() const
+    {
+        return preset == Preset::None || q->renderer()->GetActiveCamera()->GetMTime() != presetCameraTime;
+    }
+
+    void placeChildren()
+    {
+        caption->adjustSize();
+        caption->move(8, 8);
+        const int w = std::min(110, q->width() / 4), h = std::max(80, q->height() * 3 / 5);
+        colorBar->setGeometry(q->width() - w - 8, (q->height() - h) / 2, w, h);
+    }
 
     void rebuildSphere()
     {
@@ -287,6 +305,22 @@ GlobeView::GlobeView(QWidget *parent) : VtkOpenGLWidget(parent), d(std::make_uni
     d->rebuildSphere();
     d->rebuildLines();
     d->applyObserverPreset();
+
+    // Caption and colour bar: light text on a translucent dark box, over the picture.
+    d->caption = new QLabel(this);
+    d->caption->setObjectName(QStringLiteral("globeCaption"));
+    d->caption->setStyleSheet(QStringLiteral(
+        "QLabel { color: white; background: rgba(0, 0, 0, 150); padding: 3px 5px; border-radius: 3px; font-weight: bold; }"));
+    d->caption->hide();
+    d->colorBar = new ColorBar(Qt::Vertical, this);
+    d->colorBar->setObjectName(QStringLiteral("globeColorBar"));
+    d->colorBar->setAutoFillBackground(true);
+    QPalette pal = d->colorBar->palette();
+    pal.setColor(QPalette::Window, QColor(0, 0, 0));
+    pal.setColor(QPalette::WindowText, QColor(255, 255, 255));
+    d->colorBar->setPalette(pal);
+    d->colorBar->hide();
+    d->placeChildren();
 }
 
 GlobeView::~GlobeView()
@@ -301,22 +335,19 @@ void GlobeView::setMap(const SdoMap &map, const QImage &textureImage)
         clearMap();
         return;
     }
-    const Observer &obs = map.wcs.observer();
-    const bool observerChanged = !d->hasMap || std::fabs(obs.hgln - d->observer.hgln) > 1e-6
-        || std::fabs(obs.hglt - d->observer.hglt) > 1e-6 || std::fabs(obs.dsun - d->observer.dsun) > 1.0
-        || d->naxis1 != map.image.width || d->naxis2 != map.image.height;
-    d->observer = obs;
+    const bool hadMap = d->hasMap;
+    d->observer = map.wcs.observer();
     d->wcs = map.wcs;
     d->naxis1 = map.image.width;
     d->naxis2 = map.image.height;
     d->hasMap = true;
     d->texture->SetInputData(toVtkImage(textureImage));
-    const GlobeFraming oldFraming = d->framing;
     d->framing = mapFraming(*d->wcs, d->naxis1, d->naxis2, d->observer);
     d->rebuildSphere();
     d->rebuildLines();
-    if (observerChanged || d->preset == Impl::Preset::None
-        || std::fabs(oldFraming.halfHeight - d->framing.halfHeight) > 1e-12) {
+    // A camera the user moved stays (stepping in time or switching channel must not undo a rotation or a
+    // zoom); one still in a preset follows the new map's observer and framing.
+    if (!hadMap || !d->cameraUserSet()) {
         if (d->preset == Impl::Preset::NorthPole)
             d->applyNorthPolePreset();
         else
@@ -334,10 +365,50 @@ void GlobeView::clearMap()
     d->naxis1 = d->naxis2 = 0;
     d->texture->SetInputData(nullptr);
     d->rebuildSphere();
+    setCaption(QString());
+    setColorBar(RenderedMap(), QString());
     update();
 }
 
 bool GlobeView::hasMap() const { return d->hasMap; }
+
+void GlobeView::setCaption(const QString &caption)
+{
+    d->caption->setText(caption);
+    d->caption->setVisible(!caption.isEmpty());
+    d->placeChildren();
+}
+
+QString GlobeView::caption() const { return d->caption->text(); }
+
+void GlobeView::setColorBar(const RenderedMap &rendered, const QString &unit)
+{
+    d->colorBar->setRendering(rendered, unit);
+    d->colorBar->setVisible(!rendered.isNull());
+    d->placeChildren();
+}
+
+ColorBar *GlobeView::colorBar() const { return d->colorBar; }
+
+bool GlobeView::isCameraUserSet() const { return d->cameraUserSet(); }
+
+GlobeView::CameraState GlobeView::cameraState() const
+{
+    CameraState s;
+    vtkCamera *cam = renderer()->GetActiveCamera();
+    cam->GetPosition(s.position.data());
+    cam->GetFocalPoint(s.focalPoint.data());
+    cam->GetViewUp(s.viewUp.data());
+    s.viewAngle = cam->GetViewAngle();
+    return s;
+}
+
+void GlobeView::resizeEvent(QResizeEvent *event)
+{
+    VtkOpenGLWidget::resizeEvent(event);
+    d->placeChildren();
+}
+
 bool GlobeView::isGridVisible() const { return d->gridVisible; }
 bool GlobeView::isLimbVisible() const { return d->limbVisible; }
 bool GlobeView::isOffLimbVisible() const { return d->offLimbVisible; }

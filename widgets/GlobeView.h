@@ -15,16 +15,24 @@
 //
 // Mouse: left drag rotates (about the pivot above), right drag / wheel zoom, middle drag pans.
 // Keys: arrows rotate by 5 deg, +/- zoom, O observer view, N north-pole view, R reset.
+//
+// The camera belongs to the user: once moved (mouse, keys, zoom) it stays where it is when the map changes
+// (another channel, another time); only a camera still in a preset follows the new map's framing. A caption
+// (channel and time) sits in the top-left corner and the colour bar of the 2D view the texture comes from at
+// the right, both child widgets over the OpenGL picture.
 
+#include "widgets/MapRenderer.h"
 #include "widgets/VtkOpenGLWidget.h"
 
 #include <QImage>
 
+#include <array>
 #include <memory>
 
 namespace solarchip {
 
 struct SdoMap;
+class ColorBar;
 
 class GlobeView : public VtkOpenGLWidget {
     Q_OBJECT
@@ -42,6 +50,25 @@ public:
     void setMap(const SdoMap &map);
     void clearMap();
     bool hasMap() const;
+
+    /// The label in the top-left corner ("AIA 171 Å 2011-06-07 12:00:01"); empty hides it.
+    void setCaption(const QString &caption);
+    QString caption() const;
+    /// The colour bar of the rendering the texture was made from (hidden for a null rendering).
+    void setColorBar(const RenderedMap &rendered, const QString &unit);
+    ColorBar *colorBar() const;
+    /// Whether the user moved the camera away from the presets (then map changes keep it).
+    bool isCameraUserSet() const;
+    /// The camera in world units (solar radii, Stonyhurst Cartesian): for tests and for saving a view.
+    struct CameraState {
+        std::array<double, 3> position{}, focalPoint{}, viewUp{};
+        double viewAngle = 0;  // degrees
+        bool operator==(const CameraState &o) const
+        {
+            return position == o.position && focalPoint == o.focalPoint && viewUp == o.viewUp && viewAngle == o.viewAngle;
+        }
+    };
+    CameraState cameraState() const;
 
     bool isGridVisible() const;
     bool isLimbVisible() const;
@@ -82,6 +109,7 @@ Q_SIGNALS:
 
 protected:
     void keyPressEvent(QKeyEvent *event) override;
+    void resizeEvent(QResizeEvent *event) override;
     void aboutToRender() override;
 
 private:
