@@ -274,6 +274,7 @@ void MainWindow::createReactions()
     new OverlayToggleReaction(a("view.overlay.label"), m_presenter, m_settings, QStringLiteral("label"), true);
     new OverlayToggleReaction(a("view.overlay.colorbar"), m_presenter, m_settings, QStringLiteral("colorbar"),
                               false);
+    new OverlayToggleReaction(a("view.overlay.axes"), m_presenter, m_settings, QStringLiteral("axes"), false);
 
     new TimeStepReaction(a("time.first"), m_observation, Step::First);
     new TimeStepReaction(a("time.previousDay"), m_observation, Step::PreviousDay);
@@ -328,11 +329,14 @@ void MainWindow::connectDocuments()
     // With one channel shown only that channel is loaded: a comparison channel must be loaded too.
     connect(m_presenter, &SetViewPresenter::comparisonChanged, this, &MainWindow::updateLoadedChannels);
     connect(m_timelineView, &TimelineView::timeRequested, m_observation, &ObservationDocument::goToTime);
-    // The display panel edits the view last clicked, or the first one until then.
+    // The display panel edits the grid's selected view (framed; it moves to a view on screen when the selected
+    // one goes away), the one the globe takes its colours from while the globe is shown.
     connect(m_grid, &MapGrid::currentViewChanged, this, [this](int index) { m_displayPanel->setView(m_grid->view(index)); });
     connect(m_observation, &ObservationDocument::memberChanged, this, [this] {
+        if (m_viewMode == QLatin1String("globe"))
+            selectGlobeView();
         if (!m_displayPanel->view() || !m_displayPanel->view()->map())
-            m_displayPanel->setView(m_grid->view(0));
+            m_displayPanel->setView(m_grid->currentView());
     });
     connect(m_grid, &MapGrid::readoutChanged, this,
             [this](int, const MapReadout &r) { m_readout->setText(r.valid ? r.toString() : QString()); });
@@ -528,11 +532,22 @@ void MainWindow::setViewMode(const QString &mode)
     if (m == m_viewMode)
         return;
     m_viewMode = m;
-    if (m == QLatin1String("globe"))
+    if (m == QLatin1String("globe")) {
         ensureGlobe();
+        selectGlobeView();
+    }
     m_presenter->setGlobeActive(m == QLatin1String("globe"));
     updateMessagePage();
     Q_EMIT viewModeChanged(m);
+}
+
+void MainWindow::selectGlobeView()
+{
+    // The grid is not on screen: the dock and the exports follow the view whose colours the globe wears.
+    const MapView *view = m_grid->viewForChannel(m_presenter->globeChannel());
+    for (int i = 0; view && i < m_grid->count(); ++i)
+        if (m_grid->view(i) == view)
+            m_grid->setCurrentIndex(i);
 }
 
 void MainWindow::updateChannelMenu()

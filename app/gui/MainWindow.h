@@ -105,6 +105,7 @@ private:
     void onArchiveData();
     void onTimeChanged(const QDateTime &utc);
     void updateChannelMenu();
+    void selectGlobeView();
     void updateCompareMenu();
     void updateLoadedChannels();
     void updateStepCombo();

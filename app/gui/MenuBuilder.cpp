@@ -59,6 +59,7 @@ void MenuBuilder::registerActions(ActionRegistry &r)
     r.add(QStringLiteral("view.overlay.grid"), tr("Heliographic &grid"), QKeySequence(QStringLiteral("G")));
     r.add(QStringLiteral("view.overlay.label"), tr("La&bel"));
     r.add(QStringLiteral("view.overlay.colorbar"), tr("&Colour bar"));
+    r.add(QStringLiteral("view.overlay.axes"), tr("&Axes (arcsec)"), QKeySequence(QStringLiteral("A")));
 
     r.add(QStringLiteral("time.first"), tr("&First observation"), QKeySequence(Qt::Key_Home),
           icon(QStyle::SP_MediaSkipBackward));
@@ -130,6 +131,7 @@ QMenu *MenuBuilder::buildMenus(QMainWindow *window, const ActionRegistry &r)
     add(view, "view.overlay.grid");
     add(view, "view.overlay.label");
     add(view, "view.overlay.colorbar");
+    add(view, "view.overlay.axes");
     view->addSeparator();
     for (const char *id : {"view.timeline", "view.displayPanel"})
         if (QAction *dock = r.action(QString::fromLatin1(id)))

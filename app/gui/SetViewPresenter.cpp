@@ -349,10 +349,15 @@ void SetViewPresenter::updateGlobe()
         // The globe wears the 2D view's colours (map or difference): wait until that rendering is on screen.
         if (!view || view->map() != shown || view->isRenderPending() || view->rendered().isNull())
             return;
-        if (m_globeMap == shown)
+        // A new map, or new colours for it (the Display dock edits the view the globe takes them from).
+        const qint64 imageKey = view->rendered().image().cacheKey();
+        if (m_globeMap == shown && m_globeImageKey == imageKey)
             return;
         m_globeMap = shown;
+        m_globeImageKey = imageKey;
         m_globe->setMap(*m_globeMap, view->rendered().image());
+        m_globe->setCaption(view->title());
+        m_globe->setColorBar(view->rendered(), m_globeMap->meta.unit);
         return;
     }
 }

@@ -100,6 +100,7 @@ private:
     quint64 m_nextTicket = 0;
     QThread *m_lastDifferenceThread = nullptr;
     std::shared_ptr<const SdoMap> m_globeMap;  // what the globe shows
+    qint64 m_globeImageKey = 0;                // and the rendering its texture came from
     bool m_wasSettled = false;
     QHash<QString, bool> m_overlays;
     QString m_compareChannel;
