@@ -5,6 +5,8 @@
 
 #include <QDialogButtonBox>
 #include <QFormLayout>
+#include <QHBoxLayout>
+#include <QLabel>
 #include <QSignalBlocker>
 #include <QSlider>
 #include <QSpinBox>
@@ -22,7 +24,15 @@ CompareSettingsDialog::CompareSettingsDialog(SetViewPresenter *presenter, Studio
     m_opacity->setObjectName(QStringLiteral("compareOpacitySlider"));
     m_opacity->setRange(0, 100);
     m_opacity->setToolTip(tr("Opacity of the comparison map in overlay mode"));
-    form->addRow(tr("Overlay opacity"), m_opacity);
+    // The slider's value in words beside it ("50 %"), wide enough for "100 %" so the slider does not move.
+    m_opacityValue = new QLabel(this);
+    m_opacityValue->setObjectName(QStringLiteral("compareOpacityValue"));
+    m_opacityValue->setAlignment(Qt::AlignRight | Qt::AlignVCenter);
+    m_opacityValue->setMinimumWidth(m_opacityValue->fontMetrics().horizontalAdvance(tr("%1 %").arg(100)) + 4);
+    auto *opacityRow = new QHBoxLayout;
+    opacityRow->addWidget(m_opacity, 1);
+    opacityRow->addWidget(m_opacityValue);
+    form->addRow(tr("Overlay opacity"), opacityRow);
     m_interval = new QSpinBox(this);
     m_interval->setObjectName(QStringLiteral("blinkIntervalSpin"));
     m_interval->setRange(50, 10000);
@@ -34,6 +44,7 @@ CompareSettingsDialog::CompareSettingsDialog(SetViewPresenter *presenter, Studio
     connect(buttons, &QDialogButtonBox::rejected, this, &QDialog::close);
 
     connect(m_opacity, &QSlider::valueChanged, this, [this](int percent) {
+        m_opacityValue->setText(tr("%1 %").arg(percent));
         m_presenter->setComparisonOpacity(percent / 100.0);
         m_settings->setCompareOpacity(percent / 100.0);
     });
@@ -48,6 +59,7 @@ void CompareSettingsDialog::syncFromPresenter()
 {
     const QSignalBlocker a(m_opacity), b(m_interval);
     m_opacity->setValue(int(std::lround(m_presenter->comparisonOpacity() * 100)));
+    m_opacityValue->setText(tr("%1 %").arg(m_opacity->value()));
     m_interval->setValue(m_presenter->blinkInterval());
 }
 

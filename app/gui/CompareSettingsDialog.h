@@ -5,6 +5,7 @@
 
 #include <QDialog>
 
+class QLabel;
 class QSlider;
 class QSpinBox;
 
@@ -25,6 +26,7 @@ private:
     SetViewPresenter *m_presenter;
     StudioSettings *m_settings;
     QSlider *m_opacity = nullptr;
+    QLabel *m_opacityValue = nullptr;
     QSpinBox *m_interval = nullptr;
 };
 

@@ -19,6 +19,7 @@
 #include <QElapsedTimer>
 #include <QMenu>
 #include <QMenuBar>
+#include <QLabel>
 #include <QSlider>
 #include <QSpinBox>
 #include <QTest>
@@ -256,6 +257,10 @@ private Q_SLOTS:
         QCOMPARE(presenter()->comparisonOpacity(), 0.3);
         QCOMPARE(view("171")->comparisonOpacity(), 0.3);
         QCOMPARE(view("171")->blinkInterval(), 750);
+        // The slider says its value.
+        auto *value = m_window->findChild<QLabel *>(QStringLiteral("compareOpacityValue"));
+        QVERIFY(value);
+        QCOMPARE(value->text(), QStringLiteral("30 %"));
         presenter()->setComparison({}, Mode::None);
         MainWindow second(m_settings.get());
         QCOMPARE(second.presenter()->comparisonOpacity(), 0.3);
