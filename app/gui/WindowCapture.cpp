@@ -24,6 +24,10 @@ QImage WindowCapture::grab(QWidget *window)
             continue;
         const QPoint at = gl->mapTo(window, QPoint(0, 0));
         painter.drawImage(QRectF(at.x(), at.y(), gl->width(), gl->height()), frame);
+        // Widgets over the GL picture (the globe's caption and colour bar) go back on top of it.
+        for (QWidget *child : gl->findChildren<QWidget *>(Qt::FindDirectChildrenOnly))
+            if (child->isVisible() && !qobject_cast<QOpenGLWidget *>(child))
+                child->render(&painter, at + child->pos(), QRegion(), QWidget::DrawWindowBackground | QWidget::DrawChildren);
     }
     return image;
 }
