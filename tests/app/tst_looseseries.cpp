@@ -22,6 +22,8 @@
 
 #include <QAction>
 #include <QFile>
+#include <QJsonArray>
+#include <QJsonObject>
 #include <QRegularExpression>
 #include <QSignalSpy>
 #include <QTest>
@@ -68,6 +70,25 @@ private:
     void settle(MainWindow &w)
     {
         QTRY_VERIFY_WITH_TIMEOUT(w.isSettled(), 60000);
+    }
+
+    // build/bin/solarchip-studio ARGS --state-json: the window's state once everything is loaded.
+    QJsonObject studioState(const QStringList &args, const QString &name)
+    {
+        const QString json = m_dir.filePath(name + QStringLiteral(".json"));
+        QStringList all = args;
+        all << QStringLiteral("--state-json") << json << QStringLiteral("--settings")
+            << m_dir.filePath(name + QStringLiteral(".ini")) << QStringLiteral("--window-size")
+            << QStringLiteral("1000x760") << QStringLiteral("--timeout") << QStringLiteral("240");
+        const auto r = test::run(test::binPath(QStringLiteral("solarchip-studio")), all, 300000);
+        if (r.exitCode != 0) {
+            qWarning("%s", r.err.constData());
+            return {};
+        }
+        QFile f(json);
+        if (!f.open(QIODevice::ReadOnly))
+            return {};
+        return test::parseJson(f.readAll()).object();
     }
 
 private Q_SLOTS:
@@ -158,6 +179,43 @@ private Q_SLOTS:
         QCOMPARE(archive->looseFiles(), QStringList{cutout});
         QVERIFY(!archive->hasTimeAxis());  // one file: one set at one time, as before
         QCOMPARE(w.grid()->count(), 1);
+    }
+
+    // The same from the command line, as a user starts it: `solarchip-studio AIA20220402_*.fits`.
+    void stateJsonOfTheSeries()
+    {
+        SOLARCHIP_REQUIRE_SDO();
+        const QStringList files = aia304Files();
+        QJsonObject state = studioState(files, QStringLiteral("series-first"));
+        QCOMPARE(state.value(QStringLiteral("times_count")).toInt(), 8);
+        QJsonArray views = state.value(QStringLiteral("views")).toArray();
+        QCOMPARE(views.size(), 1);
+        QCOMPARE(views[0].toObject().value(QStringLiteral("channel")).toString(), QStringLiteral("304"));
+        QCOMPARE(QFileInfo(views[0].toObject().value(QStringLiteral("file")).toString()).fileName(),
+                 QFileInfo(files[0]).fileName());
+        QCOMPARE(state.value(QStringLiteral("linked_groups")).toArray(), (QJsonArray{QJsonArray{0}}));
+
+        // --date picks the nearest frame; --difference running subtracts the frame before it.
+        const QString at = QDateTime::fromMSecsSinceEpoch(nameTimeMs(files[4]) + 4000, QTimeZone::utc())
+                               .toString(QStringLiteral("yyyy-MM-ddTHH:mm:ss"));
+        state = studioState(QStringList(files) << QStringLiteral("--date") << at << QStringLiteral("--difference")
+                                               << QStringLiteral("running"),
+                            QStringLiteral("series-diff"));
+        views = state.value(QStringLiteral("views")).toArray();
+        QCOMPARE(views.size(), 1);
+        const QJsonObject v = views[0].toObject();
+        QCOMPARE(QFileInfo(v.value(QStringLiteral("file")).toString()).fileName(), QFileInfo(files[4]).fileName());
+        const QString title = v.value(QStringLiteral("title")).toString();
+        QVERIFY2(!title.contains(QStringLiteral("no earlier")) && title.contains(QStringLiteral("304")), qPrintable(title));
+        QVERIFY(v.value(QStringLiteral("shown")).toBool());
+        QCOMPARE(state.value(QStringLiteral("errors")).toArray().size(), 0);
+
+        // A cut-out with a full disk: two link groups.
+        state = studioState({test::sdoFile(QStringLiteral("fits/aia_171_cutout.fits")),
+                             test::sdoFile(QStringLiteral("jp2/2022_01_01__00_03_52_835__SDO_AIA_AIA_193.jp2"))},
+                            QStringLiteral("cutout-disk"));
+        QCOMPARE(state.value(QStringLiteral("views")).toArray().size(), 2);
+        QCOMPARE(state.value(QStringLiteral("linked_groups")).toArray(), (QJsonArray{QJsonArray{0}, QJsonArray{1}}));
     }
 
     void onlyViewsSharingAFrameAreLinked()
