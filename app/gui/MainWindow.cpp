@@ -653,8 +653,11 @@ void MainWindow::dropFiles(const QStringList &files)
         choice = DropFilesDialog::Choice::Replace;  // nothing to add to
     else if (choice == DropFilesDialog::Choice::Ask)
         choice = m_interactive ? DropFilesDialog::ask(this, int(files.size()), open) : DropFilesDialog::Choice::Replace;
-    if (choice == DropFilesDialog::Choice::Add)
+    if (choice == DropFilesDialog::Choice::Add) {
+        if (m_observation->hasTime())  // the enlarged set opens where the user was
+            m_initialTime = m_observation->time();
         m_archive->addFiles(files);
+    }
     else if (choice == DropFilesDialog::Choice::Replace)
         openFiles(files);
 }

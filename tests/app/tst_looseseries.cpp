@@ -164,14 +164,25 @@ private Q_SLOTS:
         // Dropping more files: added to the movie when the choice is Add (no dialog in a scripted run).
         const QString cutout = test::sdoFile(QStringLiteral("fits/aia_171_cutout.fits"));
         w.setFileDropChoice(DropFilesDialog::Choice::Add);
-        w.dropFiles({cutout, files[0]});  // files[0] is open already: not twice
+        const QString hmi = test::sdoFile(QStringLiteral("fits/resampled_hmi.fits"));
+        w.dropFiles({cutout, hmi, files[0]});  // files[0] is open already: not twice
         settle(w);
-        QCOMPARE(archive->looseFiles().size(), 9);
-        QCOMPARE(archive->channels(), (QStringList{QStringLiteral("171"), QStringLiteral("304")}));
-        QCOMPARE(w.grid()->count(), 2);
-        // The 2013 cut-out stays on screen beside the 2022 movie (no tolerance hides a loose file), and the two
-        // regions (disk centre, west limb) are not linked.
-        QCOMPARE(w.grid()->linkedGroups().size(), 2);
+        QCOMPARE(archive->looseFiles().size(), 10);
+        QCOMPARE(archive->channels(),
+                 (QStringList{QStringLiteral("171"), QStringLiteral("304"), QStringLiteral("hmi_ic")}));
+        QCOMPARE(w.grid()->count(), 3);
+        QCOMPARE(doc->anchorChannel(), QStringLiteral("304"));  // the channel with frames to walk
+        // The 2013 cut-out and the 2014 full-disk HMI stay on screen beside the 2022 movie (no tolerance hides
+        // a loose file); the HMI map keeps its own 100 px frame (no AIA map of its time to co-register onto),
+        // and the three regions are three link groups.
+        MapView *hmiView = w.grid()->viewForChannel(QStringLiteral("hmi_ic"));
+        QVERIFY(hmiView && hmiView->map());
+        QCOMPARE(QSize(hmiView->map()->image.width, hmiView->map()->image.height), QSize(100, 100));
+        QCOMPARE(w.grid()->linkedGroups().size(), 3);
+        w.actions()->action(QStringLiteral("time.next"))->trigger();  // the movie still plays
+        settle(w);
+        QCOMPARE(QFileInfo(w.grid()->viewForChannel(QStringLiteral("304"))->map()->meta.file).fileName(),
+                 QFileInfo(files[4]).fileName());
         // ... or replaces them.
         w.setFileDropChoice(DropFilesDialog::Choice::Replace);
         w.dropFiles({cutout});

@@ -6,6 +6,7 @@
 // the time the file name carries to within two seconds.
 #include "TestSupport.h"
 
+#include "core/archive/DisplayPrep.h"
 #include "core/archive/FileSeriesSource.h"
 #include "core/archive/TimeIndex.h"
 #include "core/map/MapFile.h"
@@ -102,6 +103,28 @@ private Q_SLOTS:
         QCOMPARE(s.previous(3000, k171)->id, 2);
         QCOMPARE(s.nearestSet(2000, {k171}, 0)->members[0].id, 2);
         QCOMPARE(s.timesByChannel().value(k171).size(), 4);
+    }
+
+    // Loose files of other times side by side: HMI joins an AIA frame only when taken about then (within the
+    // set's tolerance, at least 10 min), else it keeps its own.
+    void hmiJoinsOnlyACoTemporalAiaFrame()
+    {
+        Observation aia = obs(1, k171, 1'000'000'000);
+        aia.instrument = QStringLiteral("AIA");
+        aia.naxis1 = aia.naxis2 = 1024;
+        Observation hmi = obs(2, kHmi, aia.timeMs + 9 * 60 * 1000);
+        hmi.instrument = QStringLiteral("HMI");
+        hmi.naxis1 = hmi.naxis2 = 1024;
+        ObservationSet set;
+        set.channels = {k171, kHmi};
+        set.members = {aia, hmi};
+        DisplayPrep p = DisplayPrep::forMember(hmi, set, 1024);
+        QCOMPARE(int(p.kind), int(DisplayPrep::Kind::IntoFrameOf));
+        QCOMPARE(p.referenceFile, aia.path);
+        set.members[1].timeMs = hmi.timeMs = aia.timeMs + 11 * 60 * 1000;  // a year apart is no better
+        QCOMPARE(int(DisplayPrep::forMember(hmi, set, 1024).kind), int(DisplayPrep::Kind::AsStored));
+        set.toleranceMs = 15 * 60 * 1000;  // an archive set built with a wider tolerance
+        QCOMPARE(int(DisplayPrep::forMember(hmi, set, 1024).kind), int(DisplayPrep::Kind::IntoFrameOf));
     }
 
     void realAia304SeriesInTimeOrder()
