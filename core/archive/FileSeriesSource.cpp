@@ -69,9 +69,18 @@ QHash<QString, QVector<qint64>> FileSeriesSource::timesByChannel() const
 
 std::optional<qint64> FileSeriesSource::startTime() const
 {
-    if (m_all.isEmpty())
-        return std::nullopt;
-    return m_all.front().timeMs;
+    // The first frame of the longest movie (of two as long, the one starting first).
+    std::optional<qint64> start;
+    qsizetype longest = 0;
+    for (const QString &c : m_channels) {
+        const QVector<Observation> list = m_byChannel.value(c);  // shared, not copied
+        const qint64 first = list.front().timeMs;
+        if (list.size() > longest || (list.size() == longest && first < *start)) {
+            longest = list.size();
+            start = first;
+        }
+    }
+    return start;
 }
 
 Observation FileSeriesSource::nearest(qint64 timeMs, const QString &channel) const

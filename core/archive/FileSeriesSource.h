@@ -39,7 +39,8 @@ public:
     QString folder() const override { return {}; }
     bool hasTimeAxis() const override { return true; }
     bool canRescan() const override { return false; }
-    /// The earliest observation: a movie starts at its first frame.
+    /// A movie starts at its first frame: that of the channel with the most files (of two as long, the one
+    /// starting first), not at a lone file of years before.
     std::optional<qint64> startTime() const override;
     /// Per channel asked (empty: every channel, in channels() order) its observation nearest to the time,
     /// ties to the earlier; the tolerance is recorded in the set but hides nothing (see above).

@@ -85,6 +85,9 @@ private Q_SLOTS:
         QCOMPARE(set->members[0].id, 9);
         QCOMPARE(set->members[1].id, 3);
         QVERIFY(!set->members[2].isValid());  // a channel with no file
+        // A lone earlier file does not start the movie: its longest channel's first frame does.
+        QCOMPARE(FileSeriesSource({obs(1, kHmi, 10), obs(2, k171, 1000), obs(3, k171, 2000)}).startTime(),
+                 std::optional<qint64>(1000));
         QCOMPARE(set->missingChannels(), QStringList{QStringLiteral("193")});
 
         // The timeline's index holds every observation.
