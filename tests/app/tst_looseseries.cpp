@@ -24,6 +24,10 @@
 #include <QFile>
 #include <QJsonArray>
 #include <QJsonObject>
+#include <QAbstractButton>
+#include <QApplication>
+#include <QMessageBox>
+#include <QTimer>
 #include <QRegularExpression>
 #include <QSignalSpy>
 #include <QTest>
@@ -183,7 +187,25 @@ private Q_SLOTS:
         settle(w);
         QCOMPARE(QFileInfo(w.grid()->viewForChannel(QStringLiteral("304"))->map()->meta.file).fileName(),
                  QFileInfo(files[4]).fileName());
-        // ... or replaces them.
+        // Interactive, a drop asks: the dialog offers Add and Replace (Replace clicked here).
+        w.setInteractive(true);
+        w.setFileDropChoice(DropFilesDialog::Choice::Ask);
+        bool asked = false;
+        QTimer::singleShot(200, &w, [&asked] {
+            auto *box = qobject_cast<QMessageBox *>(QApplication::activeModalWidget());
+            if (!box || box->objectName() != QLatin1String("dropFilesDialog"))
+                return;
+            asked = true;
+            for (QAbstractButton *b : box->buttons())
+                if (b->text().remove(QLatin1Char('&')) == QLatin1String("Replace"))
+                    b->click();
+        });
+        w.dropFiles({files[0], files[1]});
+        QVERIFY(asked);
+        settle(w);
+        QCOMPARE(archive->looseFiles().size(), 2);
+        w.setInteractive(false);
+        // ... or replaces them without asking.
         w.setFileDropChoice(DropFilesDialog::Choice::Replace);
         w.dropFiles({cutout});
         settle(w);
