@@ -11,6 +11,7 @@
 #include "app/gui/ArchiveDocument.h"
 #include "app/gui/MainWindow.h"
 #include "app/gui/ObservationDocument.h"
+#include "app/gui/PlaybackController.h"
 #include "app/gui/StudioSettings.h"
 #include "core/archive/CatalogFixture.h"
 #include "widgets/MapGrid.h"
@@ -162,6 +163,18 @@ private Q_SLOTS:
 
         // Go to a date: snaps to the nearest frame.
         doc->goToTime(QDateTime::fromMSecsSinceEpoch(nameTimeMs(files[3]) + 3000, QTimeZone::utc()));
+        settle(w);
+        QCOMPARE(shownFile(w), QFileInfo(files[3]).fileName());
+
+        // Play runs through the frames to the last one.
+        w.actions()->action(QStringLiteral("time.first"))->trigger();
+        settle(w);
+        w.actions()->action(QStringLiteral("time.play"))->trigger();
+        QVERIFY(w.playback()->isPlaying());
+        QTRY_COMPARE_WITH_TIMEOUT(shownFile(w), QFileInfo(files[7]).fileName(), 60000);
+        w.playback()->pause();
+        settle(w);
+        doc->goToTime(QDateTime::fromMSecsSinceEpoch(nameTimeMs(files[3]), QTimeZone::utc()));
         settle(w);
         QCOMPARE(shownFile(w), QFileInfo(files[3]).fileName());
 
