@@ -9,6 +9,7 @@
 //    with an unreadable file names it in the status.
 #include "app/gui/ActionRegistry.h"
 #include "app/gui/ArchiveDocument.h"
+#include "app/gui/DisplayPanel.h"
 #include "app/gui/MainWindow.h"
 #include "app/gui/ObservationDocument.h"
 #include "app/gui/PlaybackController.h"
@@ -339,6 +340,7 @@ private Q_SLOTS:
         w.openArchive(maps);
         settle(w);
         QVERIFY(w.grid()->count() > 0);
+        QTRY_VERIFY(w.displayPanel()->isEnabled());
 
         w.openArchive(empty);
         QTRY_VERIFY_WITH_TIMEOUT(!w.archive()->isBusy() && w.archive()->archiveDir() == QDir(empty).absolutePath(),
@@ -348,6 +350,8 @@ private Q_SLOTS:
         QVERIFY(w.archive()->timeline()->isEmpty());
         QVERIFY(!w.observation()->hasTime());
         QTRY_COMPARE(w.grid()->count(), 0);
+        QVERIFY(!w.displayPanel()->view());  // the Display dock edits nothing of the folder left
+        QVERIFY(!w.displayPanel()->isEnabled());
         QVERIFY(w.archive()->statusText().contains(QStringLiteral("no SDO maps")));
     }
 
