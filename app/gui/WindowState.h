@@ -12,7 +12,8 @@
 //   selected_view the cell the Display dock and the exports act on (index into views; -1 only with no cells):
 //                 the framed cell, the first one until the user clicks another; it moves to a cell still there
 //                 when its cell goes away (a channel in focus), and is the globe channel's cell in the globe view
-//   linked_groups lists of view indices whose pan and zoom move together
+//   linked_groups lists of view indices whose pan and zoom move together: views whose maps share a frame
+//                 (ViewLink), each view in one group (alone: a group of one); empty while linking is off
 //   errors        "file: problem" lines for members that could not be loaded
 
 #include <QJsonObject>
