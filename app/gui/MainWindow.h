@@ -29,6 +29,7 @@ class MapCache;
 class MapGrid;
 class ObservationDocument;
 class PlaybackController;
+class StepCombo;
 class SampleArchive;
 class SetViewPresenter;
 class StudioSettings;
@@ -132,7 +133,8 @@ private:
     DisplayPanel *m_displayPanel = nullptr;
     QMenu *m_channelMenu = nullptr;
     QToolButton *m_timeButton = nullptr;
-    QComboBox *m_stepCombo = nullptr;
+    StepCombo *m_stepCombo = nullptr;
+    quint64 m_cadenceTicket = 0;  // the cadence being worked out for the Step box
     QDoubleSpinBox *m_speed = nullptr;
     QProgressBar *m_progress = nullptr;
     QToolButton *m_cancelButton = nullptr;

@@ -6,6 +6,13 @@
 // benchmark wait for. Difference images are made on the thread budget's Io pool, never on the UI thread; a
 // result for a set already left is dropped. View > Compare: every view can show another channel of the same set (the map the
 // document already loaded and prepared for that member, so it lines up with the grid) blinked or blended.
+//
+// One frame never mixes times: when a new set comes, the grid keeps painting the set on screen (its paints are
+// held, QWidget::setUpdatesEnabled) while the new maps load, their differences are made and every view renders
+// off the UI thread; the whole new set then goes on screen at once. A set that takes longer than
+// maxHoldMs() to complete is shown as it fills (counted as mixed frames, never hidden). The presenter counts
+// what reaches the screen: frames presented (a complete set of one time) and mixed-time frames (views of
+// different sets painted together), for the playback benchmark and the tests.
 
 #include "widgets/MapView.h"
 
@@ -18,6 +25,7 @@
 #include <memory>
 
 class QThread;
+class QTimer;
 
 namespace solarchip {
 
@@ -67,9 +75,26 @@ public:
     /// The thread the last difference image was made on (diagnostics and tests: never the UI thread).
     QThread *lastDifferenceThread() const { return m_lastDifferenceThread; }
 
+    /// The grid's paints are held while a new set completes.
+    bool isHoldingFrame() const { return m_holding; }
+    /// Hold frames until complete (default on). Off, views show each map as it arrives (tests show that the
+    /// mixed-time count sees that).
+    void setHoldFrames(bool on) { m_holdFrames = on; }
+    /// The longest a frame is held (ms) before a slow set is shown as it fills; 0: no limit.
+    void setMaxHoldMs(int ms) { m_maxHoldMs = ms; }
+    int maxHoldMs() const { return m_maxHoldMs; }
+    /// Complete sets put on screen since the start (each new time once).
+    int framesPresented() const { return m_framesPresented; }
+    /// Moments the grid showed views of different times together (0 unless a set outlasted maxHoldMs).
+    int mixedTimeFrames() const { return m_mixedFrames; }
+    /// The time of the complete set on screen (-1: none yet).
+    qint64 presentedTimeMs() const { return m_presentedTimeMs; }
+
 Q_SIGNALS:
     /// isSettled() became true.
     void settled();
+    /// A complete set of a new time reached the screen.
+    void framePresented(qint64 timeMs);
     /// The comparison channel, mode, opacity or interval changed.
     void comparisonChanged();
 
@@ -85,6 +110,15 @@ private:
     void applyComparison();
     void checkSettled();
     MapView *viewForMember(int index) const;
+    /// Every view shows (has rendered) what the current set asks of it; paints may still be held.
+    bool isFrameComplete() const;
+    void holdFrame();
+    void releaseFrame();
+    /// The view of `slot` got new content of the current set (a map on its way to render, or a message).
+    void noteContent(int slot);
+    void onViewRendered(MapView *view);
+    /// What the grid shows now was painted: count it.
+    void countFrame();
 
     ObservationDocument *m_document;
     QPointer<MapGrid> m_grid;
@@ -101,6 +135,18 @@ private:
     QThread *m_lastDifferenceThread = nullptr;
     std::shared_ptr<const SdoMap> m_globeMap;  // what the globe shows
     bool m_wasSettled = false;
+    // Frame holding and counting (see the header comment).
+    qint64 m_setTimeMs = -1;          // the time of the document's current set
+    QVector<bool> m_placed;           // per member: its view was given this set's content (map, image, message)
+    QVector<qint64> m_pendingTime;    // per grid view: the set time of the content last given to it
+    QVector<qint64> m_viewTime;       // per grid view: the set time of what it paints now (-1: nothing)
+    bool m_holding = false;
+    bool m_holdFrames = true;
+    int m_maxHoldMs = 3000;
+    QTimer *m_holdLimit = nullptr;
+    int m_framesPresented = 0;
+    int m_mixedFrames = 0;
+    qint64 m_presentedTimeMs = -1;
     QHash<QString, bool> m_overlays;
     QString m_compareChannel;
     MapView::CompareMode m_compareMode = MapView::CompareMode::None;
