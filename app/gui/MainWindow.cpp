@@ -7,6 +7,7 @@
 #include "app/gui/CompareSettingsReaction.h"
 #include "app/gui/DifferenceModeReaction.h"
 #include "app/gui/DisplayPanel.h"
+#include "app/gui/ElidedLabel.h"
 #include "core/archive/DisplayPrep.h"
 #include "app/gui/ExportViewReaction.h"
 #include "app/gui/FitViewReaction.h"
@@ -198,11 +199,17 @@ void MainWindow::createTimeWidgets(QToolBar *toolbar)
 
 void MainWindow::createStatusBar()
 {
-    m_readout = new QLabel(this);
+    // Labels that end in "…" rather than run into each other in a narrow window; a temporary message
+    // (errors, "Saved …") takes the archive status's room while it shows.
+    m_readout = new ElidedLabel(this);
     m_readout->setObjectName(QStringLiteral("readoutLabel"));
     statusBar()->addWidget(m_readout, 1);
-    m_progressLabel = new QLabel(this);
-    statusBar()->addPermanentWidget(m_progressLabel);
+    m_progressLabel = new ElidedLabel(this);
+    m_progressLabel->setObjectName(QStringLiteral("statusLabel"));
+    m_progressLabel->setMaximumWidth(420);
+    statusBar()->addPermanentWidget(m_progressLabel, 0);
+    connect(statusBar(), &QStatusBar::messageChanged, m_progressLabel,
+            [this](const QString &message) { m_progressLabel->setVisible(message.isEmpty()); });
     m_progress = new QProgressBar(this);
     m_progress->setObjectName(QStringLiteral("progressBar"));
     m_progress->setMaximumWidth(220);
@@ -298,7 +305,7 @@ void MainWindow::connectDocuments()
                 m_cancelButton->show();
                 m_progress->setRange(0, total > 0 ? int(std::min<qint64>(total, INT_MAX)) : 0);
                 m_progress->setValue(int(std::min<qint64>(done, INT_MAX)));
-                m_progressLabel->setText(total > 0 ? tr("%1 %2/%3").arg(phase).arg(done).arg(total)
+                m_progressLabel->setFullText(total > 0 ? tr("%1 %2/%3").arg(phase).arg(done).arg(total)
                                                    : tr("%1: %2").arg(phase).arg(done));
             });
     connect(m_archive, &ArchiveDocument::indexingFinished, this, [this] { updateStatus(); });
@@ -320,6 +327,10 @@ void MainWindow::connectDocuments()
     // Playback moves on only when every visible cell of the current time is on screen.
     m_playback->setFrameGate([this] { return m_presenter->isSettled(); });
     connect(m_presenter, &SetViewPresenter::settled, m_playback, &PlaybackController::frameShown);
+    // While playing, a slow set is waited for however long it takes (never shown half-filled).
+    connect(m_playback, &PlaybackController::playingChanged, m_presenter, [this](bool playing) {
+        m_presenter->setMaxHoldMs(playing ? 0 : SetViewPresenter::kDefaultMaxHoldMs);
+    });
     connect(m_playback, &PlaybackController::framesDroppedChanged, this, [this](int total) {
         statusBar()->showMessage(tr("Playback skipped %n frame(s) to keep %1 fps", nullptr, total)
                                      .arg(m_playback->framesPerSecond(), 0, 'g', 3),
@@ -335,25 +346,25 @@ void MainWindow::connectDocuments()
             m_displayPanel->setView(m_grid->view(0));
     });
     connect(m_grid, &MapGrid::readoutChanged, this,
-            [this](int, const MapReadout &r) { m_readout->setText(r.valid ? r.toString() : QString()); });
+            [this](int, const MapReadout &r) { m_readout->setFullText(r.valid ? r.toString() : QString()); });
 
     connect(m_sample, &SampleArchive::progress, this, [this](int step, int steps) {
         m_progress->show();
         m_progress->setRange(0, steps);
         m_progress->setValue(step);
-        m_progressLabel->setText(tr("Generating the sample archive: step %1/%2").arg(step).arg(steps));
+        m_progressLabel->setFullText(tr("Generating the sample archive: step %1/%2").arg(step).arg(steps));
         updateMessagePage();
     });
     connect(m_sample, &SampleArchive::ready, this, [this](const QString &dir, double seconds) {
         if (seconds > 0)
             statusBar()->showMessage(tr("Sample archive generated in %1 s").arg(seconds, 0, 'f', 1), 8000);
         m_progress->hide();
-        m_progressLabel->clear();
+        m_progressLabel->setFullText(QString());
         openArchive(dir);
     });
     connect(m_sample, &SampleArchive::failed, this, [this](const QString &message) {
         m_progress->hide();
-        m_progressLabel->clear();
+        m_progressLabel->setFullText(QString());
         report(message);
         updateMessagePage();
     });
@@ -578,7 +589,7 @@ void MainWindow::updateStatus()
     if (!indexing && !m_sample->isGenerating()) {
         m_progress->hide();
         m_cancelButton->hide();
-        m_progressLabel->setText(m_observation->isLoading() ? tr("Loading…") : m_archive->statusText());
+        m_progressLabel->setFullText(m_observation->isLoading() ? tr("Loading…") : m_archive->statusText());
     }
     m_cacheLabel->setText(tr("cache %1/%2 MiB")
                               .arg(m_cache->bytesUsed() >> 20)

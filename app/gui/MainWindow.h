@@ -30,6 +30,7 @@ class MapGrid;
 class ObservationDocument;
 class PlaybackController;
 class StepCombo;
+class ElidedLabel;
 class SampleArchive;
 class SetViewPresenter;
 class StudioSettings;
@@ -138,8 +139,8 @@ private:
     QDoubleSpinBox *m_speed = nullptr;
     QProgressBar *m_progress = nullptr;
     QToolButton *m_cancelButton = nullptr;
-    QLabel *m_progressLabel = nullptr;
-    QLabel *m_readout = nullptr;
+    ElidedLabel *m_progressLabel = nullptr;
+    ElidedLabel *m_readout = nullptr;
     QLabel *m_cacheLabel = nullptr;
 
     QString m_viewMode = QStringLiteral("map");

@@ -29,6 +29,8 @@ SetViewPresenter::SetViewPresenter(ObservationDocument *document, MapGrid *grid,
     m_holdLimit->setSingleShot(true);
     connect(m_holdLimit, &QTimer::timeout, this, [this] {
         // A set this slow is better seen filling than not at all (its mixed frames are counted).
+        if (m_holding)
+            ++m_releasedIncomplete;
         releaseFrame();
         checkSettled();
     });
@@ -428,6 +430,17 @@ QStringList SetViewPresenter::errors() const
             out << m.referenceError;
     }
     return out;
+}
+
+void SetViewPresenter::setMaxHoldMs(int ms)
+{
+    m_maxHoldMs = std::max(0, ms);
+    if (!m_holding)
+        return;
+    if (m_maxHoldMs > 0)
+        m_holdLimit->start(m_maxHoldMs);
+    else
+        m_holdLimit->stop();
 }
 
 void SetViewPresenter::holdFrame()

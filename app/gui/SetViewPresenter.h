@@ -80,13 +80,17 @@ public:
     /// Hold frames until complete (default on). Off, views show each map as it arrives (tests show that the
     /// mixed-time count sees that).
     void setHoldFrames(bool on) { m_holdFrames = on; }
-    /// The longest a frame is held (ms) before a slow set is shown as it fills; 0: no limit.
-    void setMaxHoldMs(int ms) { m_maxHoldMs = ms; }
+    /// The longest a frame is held (ms) before a slow set is shown as it fills; 0: no limit (playback, where a
+    /// frame must never mix times, however slow the disk).
+    static constexpr int kDefaultMaxHoldMs = 3000;
+    void setMaxHoldMs(int ms);
     int maxHoldMs() const { return m_maxHoldMs; }
     /// Complete sets put on screen since the start (each new time once).
     int framesPresented() const { return m_framesPresented; }
     /// Moments the grid showed views of different times together (0 unless a set outlasted maxHoldMs).
     int mixedTimeFrames() const { return m_mixedFrames; }
+    /// Sets that outlasted maxHoldMs and were shown as they filled.
+    int framesReleasedIncomplete() const { return m_releasedIncomplete; }
     /// The time of the complete set on screen (-1: none yet).
     qint64 presentedTimeMs() const { return m_presentedTimeMs; }
 
@@ -142,7 +146,8 @@ private:
     QVector<qint64> m_viewTime;       // per grid view: the set time of what it paints now (-1: nothing)
     bool m_holding = false;
     bool m_holdFrames = true;
-    int m_maxHoldMs = 3000;
+    int m_maxHoldMs = kDefaultMaxHoldMs;
+    int m_releasedIncomplete = 0;
     QTimer *m_holdLimit = nullptr;
     int m_framesPresented = 0;
     int m_mixedFrames = 0;

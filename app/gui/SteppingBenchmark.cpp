@@ -271,6 +271,8 @@ void SteppingBenchmark::finish()
     const SetViewPresenter *presenter = m_window->presenter();
     out[QStringLiteral("frames_presented")] = presenter->framesPresented();
     out[QStringLiteral("mixed_time_frames")] = presenter->mixedTimeFrames();
+    // Sets slower than the presenter's hold limit (stepping by hand) are shown as they fill: the mixed frames.
+    out[QStringLiteral("frames_released_incomplete")] = presenter->framesReleasedIncomplete();
     out[QStringLiteral("ui_thread_cpu_per_step")] = summarise(m_uiCpu);
     out[QStringLiteral("max_ui_stall_ms")] = std::round(stalls.maxStallMs * 10) / 10;
     out[QStringLiteral("ui_stalls_over_16ms")] = stalls.stallsOver16;

@@ -9,9 +9,12 @@
 // - the export dialog says where it saved, remembers the folder and writes data resolution on request;
 // - the Step box speaks human units, offers 27 d and a custom step, and shows the archive's cadence (12 s);
 // - Play becomes Pause (text and icon) and back; Loop and Rescan have different icons;
-// - the shortcuts dialog shows no internal ids and filters by what is typed.
+// - the shortcuts dialog shows no internal ids and filters by what is typed;
+// - status-bar texts never run into each other in a narrow window (they end in "…"), and a temporary message
+//   gets the archive status's room.
 #include "app/gui/ActionRegistry.h"
 #include "app/gui/CalendarPopup.h"
+#include "app/gui/ElidedLabel.h"
 #include "app/gui/ExportDialog.h"
 #include "app/gui/ExportViewReaction.h"
 #include "app/gui/MainWindow.h"
@@ -110,8 +113,11 @@ private:
         playback->setLoop(true);
         playback->setFramesPerSecond(30);
         playback->play();
+        // While playing a slow set is waited for, never shown half-filled.
+        [&] { QCOMPARE(presenter()->maxHoldMs(), 0); }();
         [&] { QTRY_VERIFY_WITH_TIMEOUT(shown.size() >= frames, 60000); }();
         playback->pause();
+        [&] { QCOMPARE(presenter()->maxHoldMs(), SetViewPresenter::kDefaultMaxHoldMs); }();
         disconnect(c);
         [&] { QTRY_VERIFY_WITH_TIMEOUT(m_window->isSettled(), 30000); }();
         return shown;
@@ -476,6 +482,34 @@ private Q_SLOTS:
             for (int x = 0; x < loop.width(); ++x)
                 opaque += qAlpha(loop.pixel(x, y)) > 128;
         QVERIFY(opaque > 20);
+    }
+
+    // ---- the status bar ----------------------------------------------------------------------------------
+
+    void statusBarTextsDoNotOverlap()
+    {
+        auto *readout = m_window->findChild<ElidedLabel *>(QStringLiteral("readoutLabel"));
+        auto *status = m_window->findChild<ElidedLabel *>(QStringLiteral("statusLabel"));
+        auto *cache = m_window->findChild<QLabel *>(QStringLiteral("cacheLabel"));
+        QVERIFY(readout && status && cache);
+        const QSize before = m_window->size();
+        m_window->statusBar()->clearMessage();  // the export's "Saved …" may still show
+        m_window->resize(640, 500);
+        readout->setFullText(QStringLiteral("x 1234.5 y 2345.6  Tx -512.3\" Ty 345.6\"  lon 12.3° lat -23.4°  1234.5 DN/s"));
+        status->setFullText(QStringLiteral("Indexing /a/rather/long/archive/path/of/a/user: 12345 files, 10 channels"));
+        QTRY_VERIFY(status->isVisible() && status->width() > 0);
+        QCoreApplication::processEvents();
+        const QRect r = readout->geometry(), s = status->geometry(), c = cache->geometry();
+        QVERIFY2(!r.intersects(s) && !s.intersects(c) && !r.intersects(c),
+                 qPrintable(QStringLiteral("%1 %2 %3").arg(r.right()).arg(s.left()).arg(s.right())));
+        QVERIFY(status->shownText().endsWith(QStringLiteral("…")) || readout->shownText().endsWith(QStringLiteral("…")));
+        QCOMPARE(status->toolTip(), status->fullText());
+        // A message takes the status's room while it shows.
+        m_window->statusBar()->showMessage(QStringLiteral("Saved /tmp/somewhere/aia171.png"));
+        QVERIFY(!status->isVisible());
+        m_window->statusBar()->clearMessage();
+        QVERIFY(status->isVisible());
+        m_window->resize(before);
     }
 
     // ---- the shortcuts dialog ------------------------------------------------------------------------------
