@@ -231,8 +231,9 @@ void SetViewPresenter::onMemberChanged(int index)
             showDifference(index, view);
         else if (member.map)
             showMap(index, view);
-        else if (!member.error.isEmpty())
-            showMessage(index, view, member.error);
+        else
+            showMessage(index, view, !member.error.isEmpty() ? member.error
+                                                              : tr("%1: no map").arg(channelLabel(member.channel)));
     }
     applyComparison();
     updateGlobe();
