@@ -4,6 +4,9 @@
 
 #include <QCoreApplication>
 #include <QFontMetricsF>
+#include <QPainter>
+
+#include <algorithm>
 
 namespace solarchip {
 
@@ -34,13 +37,17 @@ void OverlayLabel::paint(QPainter &painter, const OverlayContext &context)
     painter.setFont(font);
     const QFontMetricsF fm(font);
     const double margin = 6, pad = 4;
+    // A label wider than the view (a difference label in a small grid cell) wraps onto more lines rather than
+    // being cut at the view's edge.
+    const double room = std::max(40.0, area.width() - 2 * (margin + pad));
+    const QRectF wanted = fm.boundingRect(QRectF(0, 0, room, 1e4), Qt::AlignLeft | Qt::TextWordWrap, context.title);
     const QRectF text(area.left() + margin + pad, area.top() + margin + pad,
-                      fm.horizontalAdvance(context.title), fm.height());
+                      std::min(room, wanted.width()), wanted.height());
     painter.setPen(Qt::NoPen);
     painter.setBrush(QColor(0, 0, 0, 150));
     painter.drawRoundedRect(text.adjusted(-pad, -pad, pad, pad), 3, 3);
     painter.setPen(m_color);
-    painter.drawText(text, Qt::AlignLeft | Qt::AlignVCenter, context.title);
+    painter.drawText(text, Qt::AlignLeft | Qt::AlignVCenter | Qt::TextWordWrap, context.title);
 }
 
 }  // namespace solarchip

@@ -1,5 +1,6 @@
 #include "app/gui/CompareSettingsDialog.h"
 
+#include "app/gui/DialogSize.h"
 #include "app/gui/SetViewPresenter.h"
 #include "app/gui/StudioSettings.h"
 
@@ -53,6 +54,7 @@ CompareSettingsDialog::CompareSettingsDialog(SetViewPresenter *presenter, Studio
         m_settings->setBlinkIntervalMs(ms);
     });
     syncFromPresenter();
+    makeWideEnoughForTitle(this);
 }
 
 void CompareSettingsDialog::syncFromPresenter()

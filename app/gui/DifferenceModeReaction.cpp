@@ -15,7 +15,9 @@ DifferenceModeReaction::DifferenceModeReaction(QAction *action, ObservationDocum
 
 void DifferenceModeReaction::onTriggered()
 {
-    m_document->setDifferenceMode(m_mode);
+    // Asking again for the mode on screen (Ctrl+Shift+R twice) turns differences off.
+    const bool again = m_mode != ObservationDocument::DifferenceMode::None && m_document->differenceMode() == m_mode;
+    m_document->setDifferenceMode(again ? ObservationDocument::DifferenceMode::None : m_mode);
     updateEnableState();
 }
 

@@ -7,6 +7,7 @@
 #include "app/gui/CompareSettingsReaction.h"
 #include "app/gui/DifferenceModeReaction.h"
 #include "app/gui/DisplayPanel.h"
+#include "app/gui/ElidedLabel.h"
 #include "core/archive/DisplayPrep.h"
 #include "app/gui/ExportViewReaction.h"
 #include "app/gui/FitViewReaction.h"
@@ -28,10 +29,13 @@
 #include "app/gui/SaveScreenshotReaction.h"
 #include "app/gui/SetViewPresenter.h"
 #include "app/gui/ShortcutsReaction.h"
+#include "app/gui/StepCombo.h"
 #include "app/gui/StudioSettings.h"
 #include "app/gui/TimeStepReaction.h"
 #include "app/gui/ViewModeReaction.h"
 #include "core/archive/MapCache.h"
+#include "core/archive/TimeIndex.h"
+#include "core/base/ThreadBudget.h"
 #include "core/map/MapMeta.h"
 #include "widgets/GlobeView.h"
 #include "widgets/MapGrid.h"
@@ -51,6 +55,7 @@
 #include <QDragEnterEvent>
 #include <QDropEvent>
 #include <QFileInfo>
+#include <QFutureWatcher>
 #include <QLabel>
 #include <QMenu>
 #include <QMenuBar>
@@ -62,24 +67,10 @@
 #include <QTimeZone>
 #include <QToolBar>
 #include <QToolButton>
+#include <QtConcurrent/QtConcurrentRun>
 
 namespace solarchip {
 
-namespace {
-constexpr qint64 kMinute = 60 * 1000;
-constexpr qint64 kHour = 60 * kMinute;
-
-QString durationText(qint64 ms)
-{
-    if (ms % (24 * kHour) == 0)
-        return QCoreApplication::translate("solarchip::MainWindow", "%n day(s)", nullptr, int(ms / (24 * kHour)));
-    if (ms % kHour == 0)
-        return QCoreApplication::translate("solarchip::MainWindow", "%n h", nullptr, int(ms / kHour));
-    if (ms % kMinute == 0)
-        return QCoreApplication::translate("solarchip::MainWindow", "%n min", nullptr, int(ms / kMinute));
-    return QCoreApplication::translate("solarchip::MainWindow", "%1 s").arg(ms / 1000.0, 0, 'g', 4);
-}
-}  // namespace
 
 MainWindow::MainWindow(StudioSettings *settings, QWidget *parent) : QMainWindow(parent), m_settings(settings)
 {
@@ -182,14 +173,9 @@ void MainWindow::createTimeWidgets(QToolBar *toolbar)
     toolbar->addWidget(m_timeButton);
 
     toolbar->addSeparator();
-    m_stepCombo = new QComboBox(toolbar);
-    m_stepCombo->setObjectName(QStringLiteral("stepCombo"));
-    m_stepCombo->setToolTip(tr("Step by cadence (Ctrl+Left/Right) and playback move by this much"));
-    m_stepCombo->addItem(tr("Step: archive cadence"), qint64(0));
-    for (qint64 ms : {kMinute, 10 * kMinute, kHour, 6 * kHour, 12 * kHour, 24 * kHour})
-        m_stepCombo->addItem(tr("Step: %1").arg(durationText(ms)), ms);
-    connect(m_stepCombo, &QComboBox::activated, this, [this](int index) {
-        m_settings->setStepMs(m_stepCombo->itemData(index).toLongLong());
+    m_stepCombo = new StepCombo(toolbar);
+    connect(m_stepCombo, &StepCombo::stepChosen, this, [this](qint64 ms) {
+        m_settings->setStepMs(ms);
         applySettings();
     });
     toolbar->addWidget(m_stepCombo);
@@ -213,11 +199,17 @@ void MainWindow::createTimeWidgets(QToolBar *toolbar)
 
 void MainWindow::createStatusBar()
 {
-    m_readout = new QLabel(this);
+    // Labels that end in "…" rather than run into each other in a narrow window; a temporary message
+    // (errors, "Saved …") takes the archive status's room while it shows.
+    m_readout = new ElidedLabel(this);
     m_readout->setObjectName(QStringLiteral("readoutLabel"));
     statusBar()->addWidget(m_readout, 1);
-    m_progressLabel = new QLabel(this);
-    statusBar()->addPermanentWidget(m_progressLabel);
+    m_progressLabel = new ElidedLabel(this);
+    m_progressLabel->setObjectName(QStringLiteral("statusLabel"));
+    m_progressLabel->setMaximumWidth(420);
+    statusBar()->addPermanentWidget(m_progressLabel, 0);
+    connect(statusBar(), &QStatusBar::messageChanged, m_progressLabel,
+            [this](const QString &message) { m_progressLabel->setVisible(message.isEmpty()); });
     m_progress = new QProgressBar(this);
     m_progress->setObjectName(QStringLiteral("progressBar"));
     m_progress->setMaximumWidth(220);
@@ -245,9 +237,12 @@ void MainWindow::createReactions()
     new RefreshArchiveReaction(a("file.rescan"), m_archive);
     new CancelIndexingReaction(a("file.cancelIndexing"), m_archive);
     new SaveScreenshotReaction(a("file.saveWindowImage"), this);
-    new ExportViewReaction(a("file.exportPng"), m_grid, this, ExportViewReaction::Kind::PngWithOverlays);
-    new ExportViewReaction(a("file.exportPngPlain"), m_grid, this, ExportViewReaction::Kind::PngWithoutOverlays);
-    new ExportViewReaction(a("file.exportFits"), m_grid, this, ExportViewReaction::Kind::Fits);
+    new ExportViewReaction(a("file.exportPng"), m_grid, this, ExportViewReaction::Kind::PngWithOverlays,
+                           m_settings);
+    new ExportViewReaction(a("file.exportPngPlain"), m_grid, this, ExportViewReaction::Kind::PngWithoutOverlays,
+                           m_settings);
+    new ExportViewReaction(a("file.exportFits"), m_grid, this, ExportViewReaction::Kind::Fits,
+                           m_settings);
     new QuitReaction(a("file.quit"), this);
     new ShortcutsReaction(a("edit.shortcuts"), m_actions, m_settings, this);
     auto *prefs = new PreferencesReaction(a("edit.preferences"), m_settings, this);
@@ -286,6 +281,10 @@ void MainWindow::createReactions()
     new TimeStepReaction(a("time.last"), m_observation, Step::Last);
     new PlayReaction(a("time.play"), m_playback, m_observation);
     new LoopReaction(a("time.loop"), m_playback);
+    QAction *dropFrames = a("time.dropFrames");
+    dropFrames->setCheckable(true);
+    dropFrames->setChecked(m_playback->dropsFrames());
+    connect(dropFrames, &QAction::toggled, m_playback, &PlaybackController::setDropFrames);
     new PlaybackSpeedReaction(a("time.faster"), m_playback, 1.5);
     new PlaybackSpeedReaction(a("time.slower"), m_playback, 1.0 / 1.5);
     new JumpToDateReaction(a("time.goToDate"), m_archive, m_observation, this);
@@ -307,7 +306,7 @@ void MainWindow::connectDocuments()
                 m_cancelButton->show();
                 m_progress->setRange(0, total > 0 ? int(std::min<qint64>(total, INT_MAX)) : 0);
                 m_progress->setValue(int(std::min<qint64>(done, INT_MAX)));
-                m_progressLabel->setText(total > 0 ? tr("%1 %2/%3").arg(phase).arg(done).arg(total)
+                m_progressLabel->setFullText(total > 0 ? tr("%1 %2/%3").arg(phase).arg(done).arg(total)
                                                    : tr("%1: %2").arg(phase).arg(done));
             });
     connect(m_archive, &ArchiveDocument::indexingFinished, this, [this] { updateStatus(); });
@@ -326,6 +325,18 @@ void MainWindow::connectDocuments()
         updateStatus();
     });
     connect(m_presenter, &SetViewPresenter::settled, this, &MainWindow::settledMaybe);
+    // Playback moves on only when every visible cell of the current time is on screen.
+    m_playback->setFrameGate([this] { return m_presenter->isSettled(); });
+    connect(m_presenter, &SetViewPresenter::settled, m_playback, &PlaybackController::frameShown);
+    // While playing, a slow set is waited for however long it takes (never shown half-filled).
+    connect(m_playback, &PlaybackController::playingChanged, m_presenter, [this](bool playing) {
+        m_presenter->setMaxHoldMs(playing ? 0 : SetViewPresenter::kDefaultMaxHoldMs);
+    });
+    connect(m_playback, &PlaybackController::framesDroppedChanged, this, [this](int total) {
+        statusBar()->showMessage(tr("Playback skipped %n frame(s) to keep %1 fps", nullptr, total)
+                                     .arg(m_playback->framesPerSecond(), 0, 'g', 3),
+                                 4000);
+    });
     // With one channel shown only that channel is loaded: a comparison channel must be loaded too.
     connect(m_presenter, &SetViewPresenter::comparisonChanged, this, &MainWindow::updateLoadedChannels);
     connect(m_timelineView, &TimelineView::timeRequested, m_observation, &ObservationDocument::goToTime);
@@ -339,25 +350,25 @@ void MainWindow::connectDocuments()
             m_displayPanel->setView(m_grid->currentView());
     });
     connect(m_grid, &MapGrid::readoutChanged, this,
-            [this](int, const MapReadout &r) { m_readout->setText(r.valid ? r.toString() : QString()); });
+            [this](int, const MapReadout &r) { m_readout->setFullText(r.valid ? r.toString() : QString()); });
 
     connect(m_sample, &SampleArchive::progress, this, [this](int step, int steps) {
         m_progress->show();
         m_progress->setRange(0, steps);
         m_progress->setValue(step);
-        m_progressLabel->setText(tr("Generating the sample archive: step %1/%2").arg(step).arg(steps));
+        m_progressLabel->setFullText(tr("Generating the sample archive: step %1/%2").arg(step).arg(steps));
         updateMessagePage();
     });
     connect(m_sample, &SampleArchive::ready, this, [this](const QString &dir, double seconds) {
         if (seconds > 0)
             statusBar()->showMessage(tr("Sample archive generated in %1 s").arg(seconds, 0, 'f', 1), 8000);
         m_progress->hide();
-        m_progressLabel->clear();
+        m_progressLabel->setFullText(QString());
         openArchive(dir);
     });
     connect(m_sample, &SampleArchive::failed, this, [this](const QString &message) {
         m_progress->hide();
-        m_progressLabel->clear();
+        m_progressLabel->setFullText(QString());
         report(message);
         updateMessagePage();
     });
@@ -573,11 +584,22 @@ void MainWindow::updateChannelMenu()
 
 void MainWindow::updateStepCombo()
 {
-    const qint64 cadence = m_archive->cadenceMs(m_observation->anchorChannel());
-    m_stepCombo->setItemText(0, cadence > 0 ? tr("Step: cadence (%1)").arg(durationText(cadence))
-                                            : tr("Step: archive cadence"));
-    const int index = m_stepCombo->findData(m_settings->stepMs());
-    m_stepCombo->setCurrentIndex(index >= 0 ? index : 0);
+    m_stepCombo->setStepMs(m_settings->stepMs());
+    // The median cadence sorts every gap of the anchor channel (millions in a year of 12 s data): worked out on
+    // the thread budget from a copy of the index (shared, not copied), shown when it comes; a stale answer (the
+    // archive or anchor changed meanwhile) is dropped.
+    const quint64 ticket = ++m_cadenceTicket;
+    const TimeIndex index = m_archive->timeline()->index();
+    const QString anchor = m_observation->anchorChannel();
+    auto future = QtConcurrent::run(ThreadBudget::instance().pool(ThreadBudget::Pool::Background),
+                                    [index, anchor] { return index.medianCadence(anchor); });
+    auto *watcher = new QFutureWatcher<qint64>(this);
+    connect(watcher, &QFutureWatcherBase::finished, this, [this, watcher, ticket] {
+        watcher->deleteLater();
+        if (ticket == m_cadenceTicket)
+            m_stepCombo->setCadenceMs(watcher->result());
+    });
+    watcher->setFuture(future);
 }
 
 void MainWindow::updateStatus()
@@ -586,7 +608,7 @@ void MainWindow::updateStatus()
     if (!indexing && !m_sample->isGenerating()) {
         m_progress->hide();
         m_cancelButton->hide();
-        m_progressLabel->setText(m_observation->isLoading() ? tr("Loading…") : m_archive->statusText());
+        m_progressLabel->setFullText(m_observation->isLoading() ? tr("Loading…") : m_archive->statusText());
     }
     m_cacheLabel->setText(tr("cache %1/%2 MiB")
                               .arg(m_cache->bytesUsed() >> 20)

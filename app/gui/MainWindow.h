@@ -31,6 +31,8 @@ class MapCache;
 class MapGrid;
 class ObservationDocument;
 class PlaybackController;
+class StepCombo;
+class ElidedLabel;
 class SampleArchive;
 class SetViewPresenter;
 class StudioSettings;
@@ -141,12 +143,13 @@ private:
     DisplayPanel *m_displayPanel = nullptr;
     QMenu *m_channelMenu = nullptr;
     QToolButton *m_timeButton = nullptr;
-    QComboBox *m_stepCombo = nullptr;
+    StepCombo *m_stepCombo = nullptr;
+    quint64 m_cadenceTicket = 0;  // the cadence being worked out for the Step box
     QDoubleSpinBox *m_speed = nullptr;
     QProgressBar *m_progress = nullptr;
     QToolButton *m_cancelButton = nullptr;
-    QLabel *m_progressLabel = nullptr;
-    QLabel *m_readout = nullptr;
+    ElidedLabel *m_progressLabel = nullptr;
+    ElidedLabel *m_readout = nullptr;
     QLabel *m_cacheLabel = nullptr;
 
     QString m_viewMode = QStringLiteral("map");

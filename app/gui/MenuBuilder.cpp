@@ -7,6 +7,9 @@
 #include <QMainWindow>
 #include <QMenu>
 #include <QMenuBar>
+#include <QPainter>
+#include <QPainterPath>
+#include <QPolygonF>
 #include <QStyle>
 #include <QToolBar>
 
@@ -20,6 +23,46 @@ QString tr(const char *text)
 QIcon icon(QStyle::StandardPixmap pixmap)
 {
     return QApplication::style()->standardIcon(pixmap);
+}
+
+// Loop playback: two arrows chasing each other round a rounded rectangle (the styles have no such icon and
+// the reload arrow is Rescan's), in the palette's text colour; the icon theme's "media-playlist-repeat" when
+// there is one.
+QIcon loopIcon()
+{
+    if (QIcon::hasThemeIcon(QStringLiteral("media-playlist-repeat")))
+        return QIcon::fromTheme(QStringLiteral("media-playlist-repeat"));
+    QIcon result;
+    for (int size : {16, 24, 32, 48}) {
+        QPixmap pixmap(size, size);
+        pixmap.fill(Qt::transparent);
+        QPainter p(&pixmap);
+        p.setRenderHint(QPainter::Antialiasing);
+        const QColor colour = QApplication::palette().color(QPalette::WindowText);
+        const double s = size / 16.0;
+        QPen pen(colour, 1.6 * s, Qt::SolidLine, Qt::RoundCap, Qt::RoundJoin);
+        p.setPen(pen);
+        // Upper run left to right, lower run right to left, joined by rounded ends.
+        QPainterPath top;
+        top.moveTo(3 * s, 9 * s);
+        top.lineTo(3 * s, 6 * s);
+        top.quadTo(3 * s, 4 * s, 5 * s, 4 * s);
+        top.lineTo(12 * s, 4 * s);
+        p.drawPath(top);
+        QPainterPath bottom;
+        bottom.moveTo(13 * s, 7 * s);
+        bottom.lineTo(13 * s, 10 * s);
+        bottom.quadTo(13 * s, 12 * s, 11 * s, 12 * s);
+        bottom.lineTo(4 * s, 12 * s);
+        p.drawPath(bottom);
+        p.setPen(Qt::NoPen);
+        p.setBrush(colour);
+        p.drawPolygon(QPolygonF({QPointF(10 * s, 1.5 * s), QPointF(14 * s, 4 * s), QPointF(10 * s, 6.5 * s)}));
+        p.drawPolygon(QPolygonF({QPointF(6 * s, 9.5 * s), QPointF(2 * s, 12 * s), QPointF(6 * s, 14.5 * s)}));
+        p.end();
+        result.addPixmap(pixmap);
+    }
+    return result;
 }
 }  // namespace
 
@@ -76,8 +119,8 @@ void MenuBuilder::registerActions(ActionRegistry &r)
     r.add(QStringLiteral("time.nextDay"), tr("Next d&ay"), QKeySequence(QStringLiteral("Shift+Right")));
     r.add(QStringLiteral("time.last"), tr("&Last observation"), QKeySequence(Qt::Key_End),
           icon(QStyle::SP_MediaSkipForward));
-    r.add(QStringLiteral("time.loop"), tr("&Loop playback"), QKeySequence(QStringLiteral("Ctrl+R")),
-          icon(QStyle::SP_BrowserReload));
+    r.add(QStringLiteral("time.loop"), tr("&Loop playback"), QKeySequence(QStringLiteral("Ctrl+R")), loopIcon());
+    r.add(QStringLiteral("time.dropFrames"), tr("S&kip frames to keep the pace"));
     r.add(QStringLiteral("time.faster"), tr("Play &faster"), QKeySequence(QStringLiteral("]")));
     r.add(QStringLiteral("time.slower"), tr("Play &slower"), QKeySequence(QStringLiteral("[")));
     r.add(QStringLiteral("time.goToDate"), tr("&Go to date…"), QKeySequence(QStringLiteral("Ctrl+D")));
@@ -142,7 +185,7 @@ QMenu *MenuBuilder::buildMenus(QMainWindow *window, const ActionRegistry &r)
                            "time.forward", "time.nextDay", "time.last"})
         add(time, id);
     time->addSeparator();
-    for (const char *id : {"time.play", "time.loop", "time.faster", "time.slower"})
+    for (const char *id : {"time.play", "time.loop", "time.dropFrames", "time.faster", "time.slower"})
         add(time, id);
     time->addSeparator();
     add(time, "time.goToDate");

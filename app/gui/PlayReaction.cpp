@@ -4,6 +4,8 @@
 #include "app/gui/PlaybackController.h"
 
 #include <QAction>
+#include <QApplication>
+#include <QStyle>
 
 namespace solarchip {
 
@@ -28,6 +30,8 @@ void PlayReaction::updateEnableState()
     const bool playing = m_playback->isPlaying();
     a->setChecked(playing);
     a->setText(playing ? tr("Pause") : tr("Play"));
+    // The button shows what pressing it does.
+    a->setIcon(QApplication::style()->standardIcon(playing ? QStyle::SP_MediaPause : QStyle::SP_MediaPlay));
     a->setEnabled(playing || m_document->hasTime());
 }
 

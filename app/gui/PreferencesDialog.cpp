@@ -1,5 +1,6 @@
 #include "app/gui/PreferencesDialog.h"
 
+#include "app/gui/DialogSize.h"
 #include "app/gui/StudioSettings.h"
 
 #include <QComboBox>
@@ -59,6 +60,7 @@ PreferencesDialog::PreferencesDialog(StudioSettings *settings, QWidget *parent)
     form->addRow(buttons);
     connect(buttons, &QDialogButtonBox::accepted, this, &QDialog::accept);
     connect(buttons, &QDialogButtonBox::rejected, this, &QDialog::reject);
+    makeWideEnoughForTitle(this);
 }
 
 void PreferencesDialog::store()

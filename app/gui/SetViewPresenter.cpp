@@ -25,6 +25,15 @@ SetViewPresenter::SetViewPresenter(ObservationDocument *document, MapGrid *grid,
     connect(document, &ObservationDocument::setChanged, this, &SetViewPresenter::onSetChanged);
     connect(document, &ObservationDocument::memberChanged, this, &SetViewPresenter::onMemberChanged);
     connect(document, &ObservationDocument::setLoaded, this, &SetViewPresenter::checkSettled);
+    m_holdLimit = new QTimer(this);
+    m_holdLimit->setSingleShot(true);
+    connect(m_holdLimit, &QTimer::timeout, this, [this] {
+        // A set this slow is better seen filling than not at all (its mixed frames are counted).
+        if (m_holding)
+            ++m_releasedIncomplete;
+        releaseFrame();
+        checkSettled();
+    });
 }
 
 void SetViewPresenter::setGlobe(GlobeView *globe)
@@ -144,9 +153,11 @@ MapView *SetViewPresenter::viewForMember(int index) const
 void SetViewPresenter::onSetChanged()
 {
     m_wasSettled = false;
+    m_setTimeMs = m_document->hasTime() ? m_document->timeMs() : -1;
     const auto &members = m_document->members();
     m_slotOfMember.fill(-1, members.size());
     m_expected.fill(nullptr, members.size());
+    m_placed.fill(false, members.size());
     m_differenceTicket.fill(0, members.size());  // differences still being made are for the set left
     int viewCount = 0;
     for (int i = 0; i < members.size(); ++i) {
@@ -156,9 +167,15 @@ void SetViewPresenter::onSetChanged()
     }
     if (!m_grid)
         return;
+    // The set on screen stays there, whole, until every view of this one is ready.
+    holdFrame();
     m_showsDifference.resize(viewCount);
+    m_pendingTime.resize(viewCount);
+    m_viewTime.resize(viewCount);
     if (m_grid->count() != viewCount) {
         m_showsDifference.fill(false);
+        m_pendingTime.fill(-1);
+        m_viewTime.fill(-1);
         // New layout: views are created empty and filled as maps arrive.
         std::vector<std::shared_ptr<const SdoMap>> empty(static_cast<size_t>(viewCount));
         m_grid->setMaps(empty);
@@ -168,7 +185,8 @@ void SetViewPresenter::onSetChanged()
             if (view->property("solarchip.presenterWired").toBool())
                 continue;
             view->setProperty("solarchip.presenterWired", true);
-            connect(view, &MapView::renderFinished, this, [this] {
+            connect(view, &MapView::renderFinished, this, [this, view] {
+                onViewRendered(view);
                 updateGlobe();
                 checkSettled();
             });
@@ -191,6 +209,8 @@ void SetViewPresenter::onSetChanged()
             view->setTitle(tr("%1: no data within ±%2 min")
                                .arg(channelLabel(members[i].channel))
                                .arg(m_document->toleranceMs() / 60000));
+            noteContent(m_slotOfMember[i]);
+            m_placed[i] = true;
         }
     }
     applyComparison();
@@ -211,8 +231,9 @@ void SetViewPresenter::onMemberChanged(int index)
             showDifference(index, view);
         else if (member.map)
             showMap(index, view);
-        else if (!member.error.isEmpty())
-            showMessage(index, view, member.error);
+        else
+            showMessage(index, view, !member.error.isEmpty() ? member.error
+                                                              : tr("%1: no map").arg(channelLabel(member.channel)));
     }
     applyComparison();
     updateGlobe();
@@ -235,6 +256,8 @@ void SetViewPresenter::showMap(int index, MapView *view)
     view->setMap(member.map, s);
     m_showsDifference[slot] = false;
     m_expected[index] = view->map();
+    m_placed[index] = true;
+    noteContent(slot);
 }
 
 void SetViewPresenter::showDifference(int index, MapView *view)
@@ -313,6 +336,8 @@ void SetViewPresenter::onDifferenceDone(int index, quint64 ticket, const QString
     view->setTitle(label);
     m_showsDifference[slot] = true;
     m_expected[index] = view->map();
+    m_placed[index] = true;
+    noteContent(slot);
     updateGlobe();
     checkSettled();
 }
@@ -324,6 +349,10 @@ void SetViewPresenter::showMessage(int index, MapView *view, const QString &mess
     view->clear();
     view->setTitle(message);
     m_expected[index] = nullptr;
+    if (index < m_placed.size())
+        m_placed[index] = true;
+    if (index < m_slotOfMember.size())
+        noteContent(m_slotOfMember[index]);
 }
 
 void SetViewPresenter::updateGlobe()
@@ -362,21 +391,33 @@ void SetViewPresenter::updateGlobe()
     }
 }
 
-bool SetViewPresenter::isSettled() const
+bool SetViewPresenter::isFrameComplete() const
 {
-    if (!m_document->hasTime() || m_document->isLoading())
+    if (m_document->isLoading())
         return false;
+    if (!m_document->hasTime())
+        return true;  // nothing asked for
     for (quint64 ticket : m_differenceTicket)
         if (ticket)
             return false;  // a difference image is still being made
     const auto &members = m_document->members();
     for (int i = 0; i < members.size(); ++i) {
         MapView *view = viewForMember(i);
-        if (!view || !m_expected[i])
+        if (!view)
             continue;
-        if (view->map() != m_expected[i] || view->isRenderPending())
+        if (i >= m_placed.size() || !m_placed[i])
+            return false;  // its map (or message) for this set has not been given to the view yet
+        if (m_expected[i] && (view->map() != m_expected[i] || view->isRenderPending()))
             return false;
     }
+    return true;
+}
+
+bool SetViewPresenter::isSettled() const
+{
+    if (!m_document->hasTime() || m_holding || !isFrameComplete())
+        return false;
+    const auto &members = m_document->members();
     if (m_globe && m_globeActive) {
         for (int i = 0; i < members.size(); ++i)
             if (members[i].channel == globeChannel() && m_expected[i] && m_globeMap != m_expected[i])
@@ -397,8 +438,90 @@ QStringList SetViewPresenter::errors() const
     return out;
 }
 
+void SetViewPresenter::setMaxHoldMs(int ms)
+{
+    m_maxHoldMs = std::max(0, ms);
+    if (!m_holding)
+        return;
+    if (m_maxHoldMs > 0)
+        m_holdLimit->start(m_maxHoldMs);
+    else
+        m_holdLimit->stop();
+}
+
+void SetViewPresenter::holdFrame()
+{
+    if (m_holding || !m_grid || !m_holdFrames)
+        return;
+    m_holding = true;
+    m_grid->setUpdatesEnabled(false);
+    if (m_maxHoldMs > 0)
+        m_holdLimit->start(m_maxHoldMs);
+}
+
+void SetViewPresenter::releaseFrame()
+{
+    if (!m_holding)
+        return;
+    m_holding = false;
+    m_holdLimit->stop();
+    if (m_grid)
+        m_grid->setUpdatesEnabled(true);  // repaints every view
+    countFrame();
+}
+
+void SetViewPresenter::noteContent(int slot)
+{
+    if (!m_grid || slot < 0 || slot >= m_pendingTime.size())
+        return;
+    m_pendingTime[slot] = m_setTimeMs;
+    MapView *view = m_grid->view(slot);
+    // A map already rendered (the same file as before) or a message is what the view paints from now on.
+    if (view && !view->isRenderPending()) {
+        m_viewTime[slot] = m_setTimeMs;
+        if (!m_holding)
+            countFrame();
+    }
+}
+
+void SetViewPresenter::onViewRendered(MapView *view)
+{
+    if (!m_grid)
+        return;
+    for (int slot = 0; slot < m_viewTime.size(); ++slot) {
+        if (m_grid->view(slot) != view)
+            continue;
+        if (!view->isRenderPending())
+            m_viewTime[slot] = m_pendingTime[slot];
+        break;
+    }
+    if (!m_holding)
+        countFrame();
+}
+
+void SetViewPresenter::countFrame()
+{
+    qint64 time = -1;
+    for (qint64 t : std::as_const(m_viewTime)) {
+        if (t < 0)
+            continue;  // a view with nothing on it yet
+        if (time >= 0 && t != time) {
+            ++m_mixedFrames;
+            return;
+        }
+        time = t;
+    }
+    if (time < 0 || time == m_presentedTimeMs)
+        return;
+    m_presentedTimeMs = time;
+    ++m_framesPresented;
+    Q_EMIT framePresented(time);
+}
+
 void SetViewPresenter::checkSettled()
 {
+    if (m_holding && isFrameComplete())
+        releaseFrame();
     const bool now = isSettled();
     if (now && !m_wasSettled)
         Q_EMIT settled();

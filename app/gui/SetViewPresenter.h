@@ -6,6 +6,14 @@
 // benchmark wait for. Difference images are made on the thread budget's Io pool, never on the UI thread; a
 // result for a set already left is dropped. View > Compare: every view can show another channel of the same set (the map the
 // document already loaded and prepared for that member, so it lines up with the grid) blinked or blended.
+//
+// One frame never mixes times: when a new set comes, the grid keeps painting the set on screen (its paints are
+// held, QWidget::setUpdatesEnabled) while the new maps load, their differences are made and every view renders
+// off the UI thread; the whole new set then goes on screen at once (meanwhile the status bar says "Loading…").
+// Only a set that takes longer than maxHoldMs() (15 s, never while playing) is shown as it fills, counted as
+// mixed frames, never hidden. The presenter counts
+// what reaches the screen: frames presented (a complete set of one time) and mixed-time frames (views of
+// different sets painted together), for the playback benchmark and the tests.
 
 #include "widgets/MapView.h"
 
@@ -18,6 +26,7 @@
 #include <memory>
 
 class QThread;
+class QTimer;
 
 namespace solarchip {
 
@@ -67,9 +76,31 @@ public:
     /// The thread the last difference image was made on (diagnostics and tests: never the UI thread).
     QThread *lastDifferenceThread() const { return m_lastDifferenceThread; }
 
+    /// The grid's paints are held while a new set completes.
+    bool isHoldingFrame() const { return m_holding; }
+    /// Hold frames until complete (default on). Off, views show each map as it arrives (tests show that the
+    /// mixed-time count sees that).
+    void setHoldFrames(bool on) { m_holdFrames = on; }
+    /// The longest a frame is held (ms) before a slow set is shown as it fills; 0: no limit (playback, where a
+    /// frame must never mix times, however slow the disk). The default is a safety valve far above any set's
+    /// load time (a 4096^2 cold set on a loaded 2-core machine takes ~10 s), not a display choice.
+    static constexpr int kDefaultMaxHoldMs = 15000;
+    void setMaxHoldMs(int ms);
+    int maxHoldMs() const { return m_maxHoldMs; }
+    /// Complete sets put on screen since the start (each new time once).
+    int framesPresented() const { return m_framesPresented; }
+    /// Moments the grid showed views of different times together (0 unless a set outlasted maxHoldMs).
+    int mixedTimeFrames() const { return m_mixedFrames; }
+    /// Sets that outlasted maxHoldMs and were shown as they filled.
+    int framesReleasedIncomplete() const { return m_releasedIncomplete; }
+    /// The time of the complete set on screen (-1: none yet).
+    qint64 presentedTimeMs() const { return m_presentedTimeMs; }
+
 Q_SIGNALS:
     /// isSettled() became true.
     void settled();
+    /// A complete set of a new time reached the screen.
+    void framePresented(qint64 timeMs);
     /// The comparison channel, mode, opacity or interval changed.
     void comparisonChanged();
 
@@ -85,6 +116,15 @@ private:
     void applyComparison();
     void checkSettled();
     MapView *viewForMember(int index) const;
+    /// Every view shows (has rendered) what the current set asks of it; paints may still be held.
+    bool isFrameComplete() const;
+    void holdFrame();
+    void releaseFrame();
+    /// The view of `slot` got new content of the current set (a map on its way to render, or a message).
+    void noteContent(int slot);
+    void onViewRendered(MapView *view);
+    /// What the grid shows now was painted: count it.
+    void countFrame();
 
     ObservationDocument *m_document;
     QPointer<MapGrid> m_grid;
@@ -102,6 +142,19 @@ private:
     std::shared_ptr<const SdoMap> m_globeMap;  // what the globe shows
     qint64 m_globeImageKey = 0;                // and the rendering its texture came from
     bool m_wasSettled = false;
+    // Frame holding and counting (see the header comment).
+    qint64 m_setTimeMs = -1;          // the time of the document's current set
+    QVector<bool> m_placed;           // per member: its view was given this set's content (map, image, message)
+    QVector<qint64> m_pendingTime;    // per grid view: the set time of the content last given to it
+    QVector<qint64> m_viewTime;       // per grid view: the set time of what it paints now (-1: nothing)
+    bool m_holding = false;
+    bool m_holdFrames = true;
+    int m_maxHoldMs = kDefaultMaxHoldMs;
+    int m_releasedIncomplete = 0;
+    QTimer *m_holdLimit = nullptr;
+    int m_framesPresented = 0;
+    int m_mixedFrames = 0;
+    qint64 m_presentedTimeMs = -1;
     QHash<QString, bool> m_overlays;
     QString m_compareChannel;
     MapView::CompareMode m_compareMode = MapView::CompareMode::None;

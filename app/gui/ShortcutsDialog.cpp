@@ -1,12 +1,14 @@
 #include "app/gui/ShortcutsDialog.h"
 
 #include "app/gui/ActionRegistry.h"
+#include "app/gui/DialogSize.h"
 #include "app/gui/StudioSettings.h"
 
 #include <QAction>
 #include <QDialogButtonBox>
 #include <QHeaderView>
 #include <QKeySequenceEdit>
+#include <QLineEdit>
 #include <QMessageBox>
 #include <QPushButton>
 #include <QTableWidget>
@@ -28,9 +30,17 @@ ShortcutsDialog::ShortcutsDialog(ActionRegistry *registry, StudioSettings *setti
 {
     setWindowTitle(tr("Keyboard shortcuts"));
     auto *layout = new QVBoxLayout(this);
+    m_filter = new QLineEdit(this);
+    m_filter->setObjectName(QStringLiteral("shortcutFilter"));
+    m_filter->setPlaceholderText(tr("Search actions or keys…"));
+    m_filter->setClearButtonEnabled(true);
+    layout->addWidget(m_filter);
+    connect(m_filter, &QLineEdit::textChanged, this, &ShortcutsDialog::applyFilter);
+    // What users read: the action as the menus name it and its keys (the registry's ids stay inside).
     m_table = new QTableWidget(this);
-    m_table->setColumnCount(3);
-    m_table->setHorizontalHeaderLabels({tr("Action"), tr("Shortcut"), tr("Id")});
+    m_table->setObjectName(QStringLiteral("shortcutTable"));
+    m_table->setColumnCount(2);
+    m_table->setHorizontalHeaderLabels({tr("Action"), tr("Shortcut")});
     m_table->horizontalHeader()->setSectionResizeMode(0, QHeaderView::Stretch);
     m_table->verticalHeader()->hide();
     m_table->setSelectionBehavior(QAbstractItemView::SelectRows);
@@ -64,8 +74,28 @@ void ShortcutsDialog::fill()
         const QAction *a = m_registry->action(ids[row]);
         m_table->setItem(row, 0, new QTableWidgetItem(plainText(a)));
         m_table->setItem(row, 1, new QTableWidgetItem(a->shortcut().toString(QKeySequence::NativeText)));
-        m_table->setItem(row, 2, new QTableWidgetItem(ids[row]));
     }
+    applyFilter(m_filter->text());
+}
+
+void ShortcutsDialog::applyFilter(const QString &text)
+{
+    const QString needle = text.trimmed();
+    for (int row = 0; row < m_table->rowCount(); ++row) {
+        bool match = needle.isEmpty();
+        for (int column = 0; column < m_table->columnCount() && !match; ++column)
+            if (const QTableWidgetItem *item = m_table->item(row, column))
+                match = item->text().contains(needle, Qt::CaseInsensitive);
+        m_table->setRowHidden(row, !match);
+    }
+}
+
+int ShortcutsDialog::visibleRowCount() const
+{
+    int n = 0;
+    for (int row = 0; row < m_table->rowCount(); ++row)
+        n += m_table->isRowHidden(row) ? 0 : 1;
+    return n;
 }
 
 void ShortcutsDialog::editRow(int row)
@@ -75,6 +105,7 @@ void ShortcutsDialog::editRow(int row)
     const QString id = m_registry->ids()[row];
     QDialog ask(this);
     ask.setWindowTitle(tr("Shortcut for “%1”").arg(plainText(m_registry->action(id))));
+    makeWideEnoughForTitle(&ask);
     auto *layout = new QVBoxLayout(&ask);
     auto *edit = new QKeySequenceEdit(m_registry->action(id)->shortcut(), &ask);
     layout->addWidget(edit);

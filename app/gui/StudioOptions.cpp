@@ -93,9 +93,11 @@ StudioOptionsResult parseStudioOptions(const QStringList &arguments)
     const QCommandLineOption steps(QStringLiteral("steps"), tr("Benchmark steps (default 40)."), tr("N"));
     const QCommandLineOption interval(QStringLiteral("interval"),
                                       tr("Benchmark pause between steps in ms (default 250)."), tr("MS"));
+    const QCommandLineOption fps(QStringLiteral("fps"), tr("Benchmark playback rate in frames per second (default 10)."),
+                                 tr("F"));
     const QCommandLineOption json(QStringLiteral("json"), tr("Benchmark results as JSON."));
     parser.addOptions({archive, sample, date, channel, view, difference, screenshot, stateJson, windowSize, settings, timeout, bench, steps,
-                       interval, json});
+                       interval, fps, json});
     parser.addPositionalArgument(tr("files"), tr("FITS or Helioviewer .jp2 maps to open."), tr("[FILE...]"));
 
     if (!parser.parse(arguments))
@@ -186,6 +188,12 @@ StudioOptionsResult parseStudioOptions(const QStringList &arguments)
         return failWith(2, tr("--steps: '%1' is not a positive number").arg(parser.value(steps)));
     if (!positiveInt(interval, o.benchIntervalMs))
         return failWith(2, tr("--interval: '%1' is not a positive number of ms").arg(parser.value(interval)));
+    if (parser.isSet(fps)) {
+        bool ok = false;
+        o.benchFps = parser.value(fps).toDouble(&ok);
+        if (!ok || o.benchFps < 0.1 || o.benchFps > 60)
+            return failWith(2, tr("--fps: '%1' is not a rate between 0.1 and 60").arg(parser.value(fps)));
+    }
     o.json = parser.isSet(json);
     if (o.benchStepping && !o.files.isEmpty())
         return failWith(2, tr("--bench-stepping needs an archive (--archive or --sample), not files"));

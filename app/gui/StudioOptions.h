@@ -4,7 +4,7 @@
 //                    [--difference none|running|base] [--screenshot PNG] [--state-json FILE]
 //                    [--window-size WxH] [--settings INI]
 //                    [--timeout S]
-//                    [--bench-stepping [--steps N] [--interval MS] [--json]]
+//                    [--bench-stepping [--steps N] [--interval MS] [--fps F] [--json]]
 // Parsing checks everything that can be checked without the archive (date syntax, channel and view names,
 // existence of the archive folder) so a typo fails at once with a message and exit code 2 (usage) or 1.
 
@@ -33,6 +33,7 @@ struct StudioOptions {
     bool benchStepping = false;  // --bench-stepping
     int benchSteps = 40;         // --steps
     int benchIntervalMs = 250;   // --interval: pause between steps (a user pressing an arrow key)
+    double benchFps = 10;        // --fps: the playback rate the benchmark asks for
     bool json = false;           // --json
 
     bool isScripted() const { return !screenshot.isEmpty() || !stateJson.isEmpty() || benchStepping; }

@@ -19,6 +19,8 @@ const QString kTolerance = QStringLiteral("time/toleranceMs");
 const QString kStep = QStringLiteral("time/stepMs");
 const QString kFps = QStringLiteral("time/playbackFps");
 const QString kLoop = QStringLiteral("time/loop");
+const QString kExportDir = QStringLiteral("export/dir");
+const QString kExportDataResolution = QStringLiteral("export/dataResolution");
 
 QString displayKey(const QString &channel)
 {
@@ -151,6 +153,11 @@ double StudioSettings::playbackFps() const
     return std::clamp(m_settings->value(kFps, 2.0).toDouble(), 0.1, 60.0);
 }
 void StudioSettings::setPlaybackFps(double fps) { m_settings->setValue(kFps, fps); }
+
+QString StudioSettings::exportDir() const { return m_settings->value(kExportDir).toString(); }
+void StudioSettings::setExportDir(const QString &dir) { m_settings->setValue(kExportDir, dir); }
+bool StudioSettings::exportDataResolution() const { return m_settings->value(kExportDataResolution, false).toBool(); }
+void StudioSettings::setExportDataResolution(bool on) { m_settings->setValue(kExportDataResolution, on); }
 
 bool StudioSettings::loopPlayback() const { return m_settings->value(kLoop, true).toBool(); }
 void StudioSettings::setLoopPlayback(bool loop) { m_settings->setValue(kLoop, loop); }

@@ -87,6 +87,13 @@ public:
     int prefetchBehind() const;
     void setPrefetch(int ahead, int behind);
 
+    /// The folder exports were last saved in (empty: none yet).
+    QString exportDir() const;
+    void setExportDir(const QString &dir);
+    /// PNG export at data resolution (one image pixel per map pixel) rather than the view's size.
+    bool exportDataResolution() const;
+    void setExportDataResolution(bool on);
+
 private:
     std::unique_ptr<QSettings> m_settings;
 };

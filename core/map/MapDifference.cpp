@@ -84,9 +84,8 @@ QString formatTimeStep(double seconds)
 
 QString differenceLabel(const MapMeta &current, const MapMeta &reference)
 {
-    QString channel = channelLabel(current.channel);
-    if (channel.startsWith(QLatin1String("AIA ")))
-        channel = channel.mid(4);
+    // The whole channel name ("AIA 171 Å"), as every other caption: the view wraps a long label, never cuts it.
+    const QString channel = channelLabel(current.channel);
     const QDateTime a = current.tObs.toUTC(), b = reference.tObs.toUTC();
     const bool seconds = a.time().second() != 0 || b.time().second() != 0;
     const bool sameDay = a.date() == b.date();

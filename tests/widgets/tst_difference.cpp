@@ -75,9 +75,9 @@ private Q_SLOTS:
         QCOMPARE(formatTimeStep(-43200), QStringLiteral("\u221212 h"));
         // The example, and a step across midnight.
         QCOMPARE(differenceLabel(metaAt("171", "2011-06-07T12:00:00"), metaAt("171", "2011-06-07T00:00:00")),
-                 QStringLiteral("171 \u00c5 2011-06-07 12:00 \u2212 00:00 (\u0394t = 12 h)"));
+                 QStringLiteral("AIA 171 \u00c5 2011-06-07 12:00 \u2212 00:00 (\u0394t = 12 h)"));
         QCOMPARE(differenceLabel(metaAt("171", "2011-06-07T12:00:00"), metaAt("171", "2011-06-06T12:00:00")),
-                 QStringLiteral("171 \u00c5 2011-06-07 12:00 \u2212 2011-06-06 12:00 (\u0394t = 24 h)"));
+                 QStringLiteral("AIA 171 \u00c5 2011-06-07 12:00 \u2212 2011-06-06 12:00 (\u0394t = 24 h)"));
         QCOMPARE(differenceLabel(metaAt("hmi", "2011-06-07T00:12:00"), metaAt("hmi", "2011-06-07T00:00:00")),
                  QStringLiteral("HMI magnetogram 2011-06-07 00:12 \u2212 00:00 (\u0394t = 12 min)"));
     }
@@ -90,7 +90,7 @@ private Q_SLOTS:
         QVERIFY2(d.ok(), qPrintable(d.errorString()));
         // T_OBS 13:13:54.582 and 13:13:42.580 (the files' headers).
         QCOMPARE(m_ref.value(QStringLiteral("t_obs_a")).toString(), QStringLiteral("2022-04-02T13:13:54.582"));
-        QCOMPARE(d->label, QStringLiteral("304 \u00c5 2022-04-02 13:13:54 \u2212 13:13:42 (\u0394t = 12 s)"));
+        QCOMPARE(d->label, QStringLiteral("AIA 304 \u00c5 2022-04-02 13:13:54 \u2212 13:13:42 (\u0394t = 12 s)"));
         QVERIFY(std::fabs(d->dtSeconds - 12.002) < 1e-6);
         QCOMPARE(d->kind, DifferenceMap::Kind::Running);
         QCOMPARE(d->map.meta.unit, QStringLiteral("DN"));
@@ -129,7 +129,7 @@ private Q_SLOTS:
         for (float v : base->front().map.image.pixels)
             QVERIFY(v == 0.0f || std::isnan(v));
         // 13:15:06.583 - 13:13:42.580 = 84.003 s.
-        QCOMPARE(base->back().label, QStringLiteral("304 \u00c5 2022-04-02 13:15:06 \u2212 13:13:42 (\u0394t = 1 min 24 s)"));
+        QCOMPARE(base->back().label, QStringLiteral("AIA 304 \u00c5 2022-04-02 13:15:06 \u2212 13:13:42 (\u0394t = 1 min 24 s)"));
         QCOMPARE(base->back().kind, DifferenceMap::Kind::Base);
         QVERIFY(!runningDifferences({maps.front()}).ok());
     }
