@@ -326,10 +326,13 @@ void MapView::updateOrientation()
         if (std::isfinite(det) && det != 0)
             m_plateScale = std::sqrt(std::abs(det));
     }
-    if (!m_northUp)
+    // A map in a heliographic projection (a Carrington CEA SHARP patch) is shown in its own projection, as
+    // sunpy and DS9 show it: its pixel grid as a rectangle of square pixels, row 0 at the bottom. Following its
+    // world axes would shear and stretch it (an oblique CEA's lon/lat axes are not quite its pixel axes).
+    if (!m_northUp || m_map->wcs.kind() != Wcs::Kind::Helioprojective)
         return;
-    // North up: the display follows the native world axes (helioprojective Tx right, Ty up; lon/lat for
-    // heliographic maps), so a rolled map (HMI's CROTA2 ~ 180) is turned upright.
+    // North up: the display follows the helioprojective world axes (Tx right, Ty up), so a rolled map (HMI's
+    // CROTA2 ~ 180) is turned upright.
     double w0a, w0b, w1a, w1b, w2a, w2b;
     if (!m_map->wcs.pixelToWorld(cx, cy, w0a, w0b) || !m_map->wcs.pixelToWorld(cx + 1, cy, w1a, w1b)
         || !m_map->wcs.pixelToWorld(cx, cy + 1, w2a, w2b))
