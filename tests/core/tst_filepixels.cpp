@@ -149,6 +149,33 @@ private slots:
         }
     }
 
+    // An HMI map co-registered onto an AIA grid: its display pixels map onto the HMI file's pixels through the
+    // affine fit of the resampling, which agrees with placing each display pixel through both WCSs.
+    void coRegisteredMapsOntoFilePixels()
+    {
+        SOLARCHIP_REQUIRE_SDO();
+        const QString hmi = test::sdoFile(QStringLiteral("fits/sdo-hmi_2011-02-14_20-34-12.fits"));
+        const QString aia = test::sdoFile(kAiaCutout);
+        auto map = loadDisplayMap(MapKey{hmi, DisplayPrep{DisplayPrep::Kind::IntoFrameOf, 769, 705, aia}.toKey()});
+        QVERIFY2(map, map ? "" : qPrintable(map.error().toString()));
+        QCOMPARE(map->image.width, 769);
+        const FilePixels &fp = map->filePixels;
+        QVERIFY(fp.known && fp.resampled && !fp.isIdentity());
+        QCOMPARE(fp.width, 495);
+        QCOMPARE(fp.height, 496);
+        auto source = MapFile::load(hmi);
+        QVERIFY(source);
+        double worst = 0;
+        for (const QPointF p : {QPointF(384, 352), QPointF(300, 400), QPointF(450, 300), QPointF(384.3, 351.6)}) {
+            double tx = 0, ty = 0, sx = 0, sy = 0, fx = 0, fy = 0;
+            QVERIFY(map->wcs.pixelToHelioprojective(p.x(), p.y(), tx, ty));
+            QVERIFY(source->wcs.helioprojectiveToPixel(tx, ty, sx, sy));
+            fp.toFile(p.x(), p.y(), fx, fy);
+            worst = std::max({worst, std::abs(fx - sx), std::abs(fy - sy)});
+        }
+        QVERIFY2(worst < 0.01, qPrintable(QStringLiteral("affine vs WCS: %1 px").arg(worst)));
+    }
+
     // A 4096^2 JPEG2000 file shown at 1024^2 (wavelet level 2): display pixel (x, y) is file pixel
     // (4x, 4y + 3) (the low-pass sample sits on every fourth input sample, counted from the top row), its world
     // position is astropy's for that file pixel, and the file's value there is glymur's.
