@@ -81,6 +81,10 @@ void MapGrid::removeView(int index)
     MapView *v = m_views[static_cast<size_t>(index)];
     m_link->removeView(v);
     m_views.erase(m_views.begin() + index);
+    if (m_current == index)
+        m_current = -1;
+    else if (m_current > index)
+        --m_current;
     m_layout->removeWidget(v);
     v->deleteLater();
     relayout();
@@ -150,6 +154,7 @@ bool MapGrid::eventFilter(QObject *watched, QEvent *event)
     if (event->type() == QEvent::MouseButtonPress || event->type() == QEvent::FocusIn)
         for (int i = 0; i < count(); ++i)
             if (m_views[static_cast<size_t>(i)] == watched) {
+                m_current = i;
                 Q_EMIT currentViewChanged(i);
                 break;
             }

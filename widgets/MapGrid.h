@@ -40,6 +40,8 @@ public:
     /// The view showing a channel key ("171", "hmi"), or null.
     MapView *viewForChannel(const QString &channel) const;
     ViewLink *link() const { return m_link; }
+    /// The view the user last clicked or focused (-1: none yet, or it was removed).
+    int currentIndex() const { return m_current; }
 
     /// Columns of the grid; 0 = automatic (about square).
     void setColumns(int columns);
@@ -69,6 +71,7 @@ private:
     ViewLink *m_link = nullptr;
     std::vector<MapView *> m_views;
     int m_columns = 0;
+    int m_current = -1;
 };
 
 }  // namespace solarchip

@@ -132,6 +132,7 @@ RenderedMap MapRenderer::render(const Image &image, const DisplaySettings &setti
     const double limitsMs = timer.nsecsElapsed() / 1e6;
     RenderedMap out = render(image, settings, range, options);
     out.limitsMs += limitsMs;
+    out.limitsComputed = true;
     return out;
 }
 

@@ -27,6 +27,7 @@ struct RenderedMap {
     Colormap colormap;                        // settings.colormap (reversed if asked)
     std::shared_ptr<const StretchTable> table;  // value -> [0, 1] (for colorbar ticks and readouts)
     double limitsMs = 0;   // time spent choosing limits (percentiles, zscale, histogram)
+    bool limitsComputed = false;  // the limits were chosen from the data here (false: given, e.g. reused)
     double colourMs = 0;   // time spent colouring pixels
     double pyramidMs = 0;  // time spent on the mipmaps
 

@@ -6,6 +6,7 @@
 #include "app/gui/SampleArchive.h"
 #include "app/gui/SetViewPresenter.h"
 #include "app/gui/WindowCapture.h"
+#include "app/gui/WindowState.h"
 #include "core/map/MapMeta.h"
 
 #include <QCoreApplication>
@@ -97,9 +98,23 @@ void ScreenshotRun::check()
 
 void ScreenshotRun::capture()
 {
+    // The state goes out first, errors included, so a check can read what failed as well as the exit code.
+    if (!m_options.stateJson.isEmpty()) {
+        const QString error = writeWindowState(m_window, m_options.stateJson);
+        if (!error.isEmpty()) {
+            fail(error);
+            return;
+        }
+        std::fprintf(stdout, "solarchip-studio: wrote state %s\n", qPrintable(m_options.stateJson));
+        std::fflush(stdout);
+    }
     const QStringList errors = m_window->presenter()->errors();
     if (!errors.isEmpty()) {
         fail(errors.join(QLatin1Char('\n')));
+        return;
+    }
+    if (m_options.screenshot.isEmpty()) {
+        finish(0);
         return;
     }
     const Status written = WindowCapture::save(m_window, m_options.screenshot);

@@ -1,7 +1,8 @@
 #pragma once
-// The --screenshot hook: waits until the main window has opened what was asked (archive scanned, the time
-// chosen, every map of the set loaded and rendered, the globe drawn) — by watching the documents, not by
-// sleeping — then writes the whole window as PNG and quits with 0. Anything that goes wrong on the way (no
+// The --screenshot and --state-json hook: waits until the main window has opened what was asked (archive
+// scanned, the time chosen, every map of the set loaded and rendered, the globe drawn) — by watching the
+// documents, not by sleeping — then writes the window's state as JSON (WindowState, also when a member failed
+// to load) and/or the whole window as PNG and quits with 0. Anything that goes wrong on the way (no
 // such archive, no maps in it, a channel the archive lacks, a map that cannot be read, the time limit) quits
 // with 1 and a message on stderr.
 

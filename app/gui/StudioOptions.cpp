@@ -76,6 +76,11 @@ StudioOptionsResult parseStudioOptions(const QStringList &arguments)
     const QCommandLineOption screenshot(QStringLiteral("screenshot"),
                                         tr("Once everything is loaded, write the window as PNG and exit."),
                                         tr("PNG"));
+    const QCommandLineOption stateJson(QStringLiteral("state-json"),
+                                       tr("Once everything is loaded, write the window's state (time, views, display "
+                                          "settings, selection, linked groups) as JSON; exits afterwards like "
+                                          "--screenshot."),
+                                       tr("FILE"));
     const QCommandLineOption windowSize(QStringLiteral("window-size"), tr("Window size in pixels."), tr("WxH"));
     const QCommandLineOption settings(QStringLiteral("settings"),
                                       tr("Use this settings file instead of the user's (INI format)."),
@@ -89,7 +94,7 @@ StudioOptionsResult parseStudioOptions(const QStringList &arguments)
     const QCommandLineOption interval(QStringLiteral("interval"),
                                       tr("Benchmark pause between steps in ms (default 250)."), tr("MS"));
     const QCommandLineOption json(QStringLiteral("json"), tr("Benchmark results as JSON."));
-    parser.addOptions({archive, sample, date, channel, view, difference, screenshot, windowSize, settings, timeout, bench, steps,
+    parser.addOptions({archive, sample, date, channel, view, difference, screenshot, stateJson, windowSize, settings, timeout, bench, steps,
                        interval, json});
     parser.addPositionalArgument(tr("files"), tr("FITS or Helioviewer .jp2 maps to open."), tr("[FILE...]"));
 
@@ -149,6 +154,12 @@ StudioOptionsResult parseStudioOptions(const QStringList &arguments)
         if (!fi.absoluteDir().exists())
             return failWith(1, tr("%1: the folder for the screenshot does not exist").arg(parser.value(screenshot)));
         o.screenshot = fi.absoluteFilePath();
+    }
+    if (parser.isSet(stateJson)) {
+        const QFileInfo fi(parser.value(stateJson));
+        if (!fi.absoluteDir().exists())
+            return failWith(1, tr("%1: the folder for the state file does not exist").arg(parser.value(stateJson)));
+        o.stateJson = fi.absoluteFilePath();
     }
     if (parser.isSet(windowSize)) {
         static const QRegularExpression re(QStringLiteral("^(\\d+)[xX](\\d+)$"));

@@ -1,7 +1,8 @@
 #pragma once
 // The command line of solarchip-studio (the scripting hook of the GUI):
 //   solarchip-studio [--archive DIR | --sample | FILE...] [--date ISO] [--channel NAME] [--view map|globe]
-//                    [--difference none|running|base] [--screenshot PNG] [--window-size WxH] [--settings INI]
+//                    [--difference none|running|base] [--screenshot PNG] [--state-json FILE]
+//                    [--window-size WxH] [--settings INI]
 //                    [--timeout S]
 //                    [--bench-stepping [--steps N] [--interval MS] [--json]]
 // Parsing checks everything that can be checked without the archive (date syntax, channel and view names,
@@ -25,6 +26,7 @@ struct StudioOptions {
     QString view;                // --view "map" / "globe" (empty: the saved choice)
     QString difference;          // --difference "none" / "running" / "base" (empty: none)
     QString screenshot;          // --screenshot PNG (absolute)
+    QString stateJson;           // --state-json FILE (absolute): the window's state once settled (WindowState)
     QSize windowSize;            // --window-size (invalid: saved geometry, or 1400x900 for screenshots)
     QString settingsFile;        // --settings INI (empty: the user's settings)
     int timeoutS = 600;          // --timeout: scripted runs give up after this long
@@ -33,7 +35,9 @@ struct StudioOptions {
     int benchIntervalMs = 250;   // --interval: pause between steps (a user pressing an arrow key)
     bool json = false;           // --json
 
-    bool isScripted() const { return !screenshot.isEmpty() || benchStepping; }
+    bool isScripted() const { return !screenshot.isEmpty() || !stateJson.isEmpty() || benchStepping; }
+    /// A run that waits until everything is loaded, writes the screenshot and/or the state, and exits.
+    bool isCaptureRun() const { return !screenshot.isEmpty() || !stateJson.isEmpty(); }
 };
 
 /// Parsed options, or the exit code to return right away (after the message was printed; 0 for --help).

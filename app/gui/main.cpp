@@ -78,7 +78,7 @@ int main(int argc, char **argv)
     if (options.benchStepping) {
         bench = std::make_unique<solarchip::SteppingBenchmark>(&window, options);
         bench->start();
-    } else if (!options.screenshot.isEmpty()) {
+    } else if (options.isCaptureRun()) {
         screenshot = std::make_unique<solarchip::ScreenshotRun>(&window, options);
         screenshot->start();
     }

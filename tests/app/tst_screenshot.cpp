@@ -5,6 +5,8 @@
 // and every kind of bad request must fail with its exit code and a message naming the problem.
 #include "TestSupport.h"
 
+#include <QFile>
+#include <QFileInfo>
 #include <QImage>
 #include <QJsonArray>
 #include <QJsonObject>
@@ -196,6 +198,70 @@ private Q_SLOTS:
         QVERIFY2(red > 20 && blue > 20, qPrintable(QStringLiteral("red %1 blue %2").arg(red).arg(blue)));
         const AreaStats plain = mapArea(img, m_aia171);
         QVERIFY(plain.onTable < plain.saturated / 2);  // not the plain 171 map
+    }
+
+    // --state-json: what the window shows, as JSON, checked against the file headers read by astropy.
+    void stateJsonOfARealFile()
+    {
+        SOLARCHIP_REQUIRE_SDO();
+        const QString file = test::sdoFile(QStringLiteral("fits/aia_171_level1.fits"));
+        const QString json = m_dir.filePath(QStringLiteral("state-real.json"));
+        const auto r = studio({file, QStringLiteral("--state-json"), json});
+        QVERIFY2(r.exitCode == 0, r.err.constData());
+        QFile f(json);
+        QVERIFY(f.open(QIODevice::ReadOnly));
+        const QJsonObject state = test::parseJson(f.readAll()).object();
+        const auto ref = test::runPython(QStringLiteral("state_reference.py"), {QStringLiteral("header"), file});
+        QVERIFY2(ref.exitCode == 0, ref.err.constData());
+        const QJsonObject header = test::parseJson(ref.out).object();
+
+        const QJsonArray views = state.value(QStringLiteral("views")).toArray();
+        QCOMPARE(views.size(), 1);
+        const QJsonObject v = views[0].toObject();
+        QCOMPARE(v.value(QStringLiteral("channel")).toString(), QString::number(header.value(QStringLiteral("wavelnth")).toInt()));
+        QCOMPARE(v.value(QStringLiteral("time")).toString(), header.value(QStringLiteral("t_obs")).toString());
+        QCOMPARE(state.value(QStringLiteral("time")).toString(), header.value(QStringLiteral("t_obs")).toString());
+        QCOMPARE(QFileInfo(v.value(QStringLiteral("file")).toString()).canonicalFilePath(),
+                 QFileInfo(file).canonicalFilePath());
+        QCOMPARE(v.value(QStringLiteral("unit")).toString(), header.value(QStringLiteral("bunit")).toString());
+        QVERIFY(v.value(QStringLiteral("shown")).toBool());
+        const QJsonArray limits = v.value(QStringLiteral("limits")).toArray();
+        QCOMPARE(limits.size(), 2);
+        QVERIFY(limits[0].toDouble() < limits[1].toDouble());
+        QVERIFY(!v.value(QStringLiteral("colormap")).toString().isEmpty());
+        QVERIFY(!v.value(QStringLiteral("stretch")).toString().isEmpty());
+        QCOMPARE(state.value(QStringLiteral("errors")).toArray().size(), 0);
+    }
+
+    void stateJsonOfAnArchive()
+    {
+        const QString json = m_dir.filePath(QStringLiteral("state-archive.json"));
+        const auto r = studio({QStringLiteral("--archive"), m_archive, QStringLiteral("--view"), QStringLiteral("map"),
+                               QStringLiteral("--date"), QStringLiteral("2011-06-07T12:00"), QStringLiteral("--state-json"),
+                               json});
+        QVERIFY2(r.exitCode == 0, r.err.constData());
+        QFile f(json);
+        QVERIFY(f.open(QIODevice::ReadOnly));
+        const QJsonObject state = test::parseJson(f.readAll()).object();
+        // The anchor is the first AIA channel (171): the timeline holds as many times as there are 171 files.
+        QCOMPARE(state.value(QStringLiteral("anchor_channel")).toString(), QStringLiteral("171"));
+        const auto ref = test::runPython(QStringLiteral("state_reference.py"),
+                                         {QStringLiteral("count"), m_archive, QStringLiteral("171")});
+        QVERIFY2(ref.exitCode == 0, ref.err.constData());
+        const int files171 = test::parseJson(ref.out).object().value(QStringLiteral("count")).toInt();
+        QVERIFY(files171 > 1);
+        QCOMPARE(state.value(QStringLiteral("times_count")).toInt(), files171);
+        QVERIFY(state.value(QStringLiteral("time")).toString().startsWith(QStringLiteral("2011-06-07T12:00")));
+        const QJsonArray views = state.value(QStringLiteral("views")).toArray();
+        QStringList channels;
+        for (const QJsonValue &v : views) {
+            channels << v.toObject().value(QStringLiteral("channel")).toString();
+            QVERIFY(v.toObject().value(QStringLiteral("shown")).toBool());
+        }
+        QCOMPARE(channels, (QStringList{QStringLiteral("171"), QStringLiteral("304"), QStringLiteral("hmi")}));
+        // Nothing clicked yet; one co-registered set: all three cells move together.
+        QCOMPARE(state.value(QStringLiteral("selected_view")).toInt(), -1);
+        QCOMPARE(state.value(QStringLiteral("linked_groups")).toArray(), (QJsonArray{QJsonArray{0, 1, 2}}));
     }
 
     void failuresExitNonZeroWithAMessage_data()

