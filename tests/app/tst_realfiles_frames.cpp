@@ -9,6 +9,9 @@
 
 #include <QDir>
 #include <QImage>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QtTest>
 
 using namespace solarchip;
@@ -54,14 +57,23 @@ class TestRealFilesFrames : public QObject {
     Q_OBJECT
     QTemporaryDir m_dir = test::scratchDir();
 
+    // Runs the studio with --screenshot and --state-json; the state lands in m_state.
+    QJsonObject m_state;
     test::ProcessResult studio(const QStringList &files, const QString &png)
     {
+        const QString json = png + QStringLiteral(".json");
+        QFile::remove(json);
         QStringList all = files;
-        all << QStringLiteral("--settings") << m_dir.filePath(QStringLiteral("settings.ini"))
+        all << QStringLiteral("--state-json") << json << QStringLiteral("--settings") << m_dir.filePath(QStringLiteral("settings.ini"))
             << QStringLiteral("--window-size") << QStringLiteral("1000x760") << QStringLiteral("--timeout")
             << QStringLiteral("240") << QStringLiteral("--screenshot") << png;
-        return test::run(test::binPath(QStringLiteral("solarchip-studio")), all, 300000);
+        auto r = test::run(test::binPath(QStringLiteral("solarchip-studio")), all, 300000);
+        QFile f(json);
+        m_state = f.open(QIODevice::ReadOnly) ? QJsonDocument::fromJson(f.readAll()).object() : QJsonObject();
+        return r;
     }
+    QJsonObject view(int i) const { return m_state.value(QStringLiteral("views")).toArray().at(i).toObject(); }
+    static QJsonArray pair(int a, int b) { return QJsonArray{a, b}; }
 
 private slots:
     void smallJp2Opens()
@@ -72,6 +84,22 @@ private slots:
         QVERIFY2(r.exitCode == 0, r.err.constData());
         QVERIFY(!r.err.contains("cannot downsample"));
         QVERIFY(QImage(png).width() > 0);
+        // Shown at its own size: 410 px (its header says 4096), and the map is the file pixel for pixel.
+        QCOMPARE(view(0).value(QStringLiteral("size")).toArray(), pair(410, 410));
+        QCOMPARE(view(0).value(QStringLiteral("file_size")).toArray(), pair(410, 410));
+        QCOMPARE(view(0).value(QStringLiteral("note")).toString(), QString());
+        QVERIFY(m_state.value(QStringLiteral("errors")).toArray().isEmpty());
+    }
+
+    // A 4096^2 file is shown reduced to the display size, and the view knows the file it came from.
+    void largeJp2KnowsItsFile()
+    {
+        SOLARCHIP_REQUIRE_SDO();
+        const QString png = m_dir.filePath(QStringLiteral("aia304.png"));
+        const auto r = studio({test::sdoFile(QStringLiteral("jp2/2024_04_16__11_15_41_129__SDO_AIA_AIA_304.jp2"))}, png);
+        QVERIFY2(r.exitCode == 0, r.err.constData());
+        QCOMPARE(view(0).value(QStringLiteral("size")).toArray(), pair(1024, 1024));
+        QCOMPARE(view(0).value(QStringLiteral("file_size")).toArray(), pair(4096, 4096));
     }
 
     void sharpFilesOpenAloneAsRectangles()
@@ -83,6 +111,11 @@ private slots:
             QVERIFY2(r.exitCode == 0, qPrintable(file + QStringLiteral(": ") + QString::fromLocal8Bit(r.err)));
             const QImage img(png);
             QCOMPARE(img.size(), QSize(1000, 760));
+            QCOMPARE(view(0).value(QStringLiteral("size")).toArray(), pair(744, 377));
+            QCOMPARE(view(0).value(QStringLiteral("ctype")).toArray(),
+                     (QJsonArray{QStringLiteral("CRLN-CEA"), QStringLiteral("CRLT-CEA")}));
+            QCOMPARE(view(0).value(QStringLiteral("note")).toString(),
+                     QStringLiteral("Carrington CEA: limb and co-registration off"));
             if (file.contains(QStringLiteral(".bitmap.")))
                 continue;  // its zeros (outside the original CCD patch) draw black: no data box to measure
             // The map area (below the label, above the projection note, left of the display dock): the patch fills an
@@ -109,6 +142,12 @@ private slots:
         const auto r = studio(sharpFiles(), png);
         QVERIFY2(r.exitCode == 0, r.err.constData());
         QVERIFY(!r.err.contains("invalid output size"));
+        const QJsonArray views = m_state.value(QStringLiteral("views")).toArray();
+        QCOMPARE(views.size(), 4);
+        for (int i = 0; i < 4; ++i) {
+            QCOMPARE(view(i).value(QStringLiteral("size")).toArray(), pair(744, 377));
+            QVERIFY(view(i).value(QStringLiteral("note")).toString().startsWith(QStringLiteral("Carrington CEA")));
+        }
     }
 
     // With an AIA map in the set, HMI maps are co-registered into its frame: the CEA patches used to be pushed
@@ -122,6 +161,15 @@ private slots:
             const auto r = studio(sharpFiles() << test::sdoFile(QLatin1String(aia)), png);
             QVERIFY2(r.exitCode == 0, r.err.constData());
             QVERIFY(QImage(png).width() > 0);
+            int cea = 0;
+            for (const QJsonValue &v : m_state.value(QStringLiteral("views")).toArray()) {
+                const QJsonObject o = v.toObject();
+                if (o.value(QStringLiteral("ctype")).toArray().at(0).toString() != QLatin1String("CRLN-CEA"))
+                    continue;
+                ++cea;  // not pushed onto the AIA grid
+                QCOMPARE(o.value(QStringLiteral("size")).toArray(), pair(744, 377));
+            }
+            QCOMPARE(cea, 4);
         }
     }
 };
