@@ -117,6 +117,8 @@ private slots:
                                                   .arg(p.value(QStringLiteral("lon")).toDouble(), 0, 'f', 3)
                                                   .arg(p.value(QStringLiteral("lat")).toDouble(), 0, 'f', 3)));
                 QVERIFY(!r.toString().contains(QStringLiteral("off disk")));
+                if (x == 371)
+                    qInfo("%s", qPrintable(r.toString()));
                 // The map is the file: the pixel is the file's, the value the file's.
                 QVERIFY(r.hasFilePixel && r.fileIsDisplay);
                 QCOMPARE(r.fileX, x);
@@ -167,6 +169,7 @@ private slots:
             // The file's value arrives from the Io pool (the first time after a full-resolution decode).
             QTRY_VERIFY_WITH_TIMEOUT(view.lastReadout().fileValueState == MapReadout::FileValue::Ready, 60000);
             const MapReadout r = view.lastReadout();
+            qInfo("%s", qPrintable(r.toString()));
             QCOMPARE(r.fileX, fx);
             QCOMPARE(r.fileValue, p.value(QStringLiteral("value")).toDouble());
             QVERIFY2(r.valueText().startsWith(MapReadout::formatNumber(r.fileValue) + QLatin1Char(' ')),
