@@ -44,7 +44,11 @@ MapReadout MapReadout::at(const SdoMap &map, double x, double y)
         r.hasFilePixel = true;
         r.file = fp.file;
         r.fileApproximate = fp.resampled;
-        r.fileIsDisplay = fp.isIdentity();
+        r.fileIsDisplay = fp.holdsFileValues();
+        if (fp.isIdentity()) {
+            r.fileX = r.ix;
+            r.fileY = r.iy;
+        }
         if (r.fileIsDisplay) {
             r.fileX = r.ix;
             r.fileY = r.iy;

@@ -20,10 +20,14 @@ struct FilePixels {
     double a11 = 1, a12 = 0, a21 = 0, a22 = 1;  // file x = a11 x + a12 y + b1
     double b1 = 0, b2 = 0;                      // file y = a21 x + a22 y + b2
     bool resampled = false;  // through a co-registration (interpolated values, an approximate file pixel)
+    bool derived = false;    // the map's values are not the file's (a difference image): read them from the file
 
     /// The map is the file itself, pixel for pixel.
     static FilePixels identity(const QString &file, int width, int height);
+    /// The map's pixel grid is the file's (its values may still be derived).
     bool isIdentity() const;
+    /// The map's pixels and values are the file's.
+    bool holdsFileValues() const { return isIdentity() && !derived; }
     /// Map pixel -> file pixel (continuous, 0-based).
     void toFile(double x, double y, double &fx, double &fy) const;
     /// The nearest file pixel to a map pixel position; false when it falls outside the file's image.

@@ -6,6 +6,7 @@
 //    (glymur's decode), read off the UI thread and delivered by a second readoutChanged.
 // References: tests/reference/frames_reference.py (astropy, glymur) at run time.
 #include "core/archive/DisplayPrep.h"
+#include "core/map/MapDifference.h"
 #include "core/map/SdoMap.h"
 #include "widgets/MapView.h"
 #include "widgets/OverlayLimb.h"
@@ -130,6 +131,35 @@ private slots:
                     QVERIFY(std::abs(r.value - p.value(QStringLiteral("value")).toDouble()) < 1e-3);
             }
         }
+    }
+
+    // A difference image names the current file's pixel and reads the file's own value there (the shown
+    // value is the difference). Reference: astropy reads 12.0 at (300, 200) of the 13:13:53 file.
+    void differenceReadsCurrentFileValue()
+    {
+        SOLARCHIP_REQUIRE_SDO();
+        auto cur = displayMap(test::sdoFile(QStringLiteral("fits/AIA20220402_131353_0304.fits")), QString());
+        auto ref = displayMap(test::sdoFile(QStringLiteral("fits/AIA20220402_131341_0304.fits")), QString());
+        QVERIFY(cur && ref);
+        auto diff = differenceMap(*cur, *ref);
+        QVERIFY2(diff, diff ? "" : qPrintable(diff.error().toString()));
+        MapView view;
+        view.resize(450, 400);
+        view.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&view));
+        view.setDifferenceMap(*diff);
+        QVERIFY(view.waitForRender());
+        view.setZoom(2.0);
+        view.setCentre(QPointF(300, 200));
+        moveMouse(&view, view.mapToWidget(QPointF(300.1, 199.9)));
+        QTRY_VERIFY_WITH_TIMEOUT(view.lastReadout().fileValueState == MapReadout::FileValue::Ready, 30000);
+        const MapReadout r = view.lastReadout();
+        QVERIFY(!r.fileIsDisplay);
+        QCOMPARE(r.fileX, 300);
+        QCOMPARE(r.fileY, 200);
+        QCOMPARE(r.fileValue, 12.0);
+        QCOMPARE(r.value, double(diff->map.image.at(300, 200)));
+        QVERIFY(r.valueText().startsWith(QStringLiteral("12 ")));
     }
 
     void reducedJp2ReadsFilePixelAndValue()
