@@ -45,13 +45,11 @@ MapReadout MapReadout::at(const SdoMap &map, double x, double y)
         r.file = fp.file;
         r.fileApproximate = fp.resampled;
         r.fileIsDisplay = fp.holdsFileValues();
-        if (fp.isIdentity()) {
+        if (fp.isIdentity()) {  // the same pixel exactly (no rounding through the mapping)
             r.fileX = r.ix;
             r.fileY = r.iy;
         }
         if (r.fileIsDisplay) {
-            r.fileX = r.ix;
-            r.fileY = r.iy;
             r.fileValue = r.value;
             r.fileValueState = FileValue::Ready;
         } else {
@@ -104,7 +102,7 @@ QString MapReadout::pixelText() const
     if (!valid)
         return {};
     if (hasFilePixel)
-        return (fileApproximate ? tr("pixel ≈%1, %2 (file)") : tr("pixel %1, %2 (file)")).arg(fileX).arg(fileY);
+        return (fileApproximate ? tr("pixel \u2248%1, %2 (file)") : tr("pixel %1, %2 (file)")).arg(fileX).arg(fileY);
     return tr("pixel %1, %2 (map)").arg(ix).arg(iy);
 }
 
@@ -121,7 +119,7 @@ QString MapReadout::valueText() const
             .arg(std::isnan(fileValue) ? tr("no data") : withUnit(formatNumber(fileValue), unit),
                  std::isnan(value) ? tr("no data") : formatNumber(value));
     case FileValue::Pending:
-        return tr("%1 shown (reading file…)").arg(shown);
+        return tr("%1 shown (reading file\u2026)").arg(shown);
     case FileValue::Failed:
     case FileValue::None:
         break;
