@@ -1,11 +1,14 @@
 #include "widgets/MapView.h"
 
+#include "core/base/ThreadBudget.h"
+#include "core/map/FileValue.h"
 #include "core/map/MapDifference.h"
 #include "widgets/OverlayAxes.h"
 #include "widgets/OverlayColorBar.h"
 #include "widgets/OverlayGrid.h"
 #include "widgets/OverlayLabel.h"
 #include "widgets/OverlayLimb.h"
+#include "widgets/OverlayProjectionNote.h"
 
 #include <QCoreApplication>
 #include <QElapsedTimer>
@@ -14,6 +17,8 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
+#include <utility>
 
 namespace solarchip {
 
@@ -69,7 +74,7 @@ void MapView::ensureDefaultOverlays()
     bar->setVisible(false);
     auto axes = std::make_shared<OverlayAxes>();
     axes->setVisible(false);
-    m_overlays = {limb, grid, label, bar, axes};
+    m_overlays = {limb, grid, label, bar, axes, std::make_shared<OverlayProjectionNote>()};
 }
 
 // ---- data ---------------------------------------------------------------------------------------------
@@ -117,8 +122,7 @@ void MapView::setMap(std::shared_ptr<const SdoMap> map, const DisplaySettings &s
     // The mouse has not moved but what is under it has.
     if (m_lastReadout.valid || underMouse()) {
         const QPointF p = widgetToMap(mapFromGlobal(QCursor::pos()));
-        m_lastReadout = readoutAt(p);
-        Q_EMIT readoutChanged(m_lastReadout);
+        setReadout(readoutAt(p));
     }
     update();
 }
@@ -325,10 +329,13 @@ void MapView::updateOrientation()
         if (std::isfinite(det) && det != 0)
             m_plateScale = std::sqrt(std::abs(det));
     }
-    if (!m_northUp)
+    // A map in a heliographic projection (a Carrington CEA SHARP patch) is shown in its own projection, as
+    // sunpy and DS9 show it: its pixel grid as a rectangle of square pixels, row 0 at the bottom. Following its
+    // world axes would shear and stretch it (an oblique CEA's lon/lat axes are not quite its pixel axes).
+    if (!m_northUp || m_map->wcs.kind() != Wcs::Kind::Helioprojective)
         return;
-    // North up: the display follows the native world axes (helioprojective Tx right, Ty up; lon/lat for
-    // heliographic maps), so a rolled map (HMI's CROTA2 ~ 180) is turned upright.
+    // North up: the display follows the helioprojective world axes (Tx right, Ty up), so a rolled map (HMI's
+    // CROTA2 ~ 180) is turned upright.
     double w0a, w0b, w1a, w1b, w2a, w2b;
     if (!m_map->wcs.pixelToWorld(cx, cy, w0a, w0b) || !m_map->wcs.pixelToWorld(cx + 1, cy, w1a, w1b)
         || !m_map->wcs.pixelToWorld(cx, cy + 1, w2a, w2b))
@@ -632,7 +639,55 @@ MapReadout MapView::readoutAt(const QPointF &pixel) const
         return {};
     MapReadout r = MapReadout::at(*m_map, pixel.x(), pixel.y());
     r.title = title();
+    if (r.fileValueState == MapReadout::FileValue::Pending && m_haveFileValue && r.file == m_fileValueFile
+        && r.fileX == m_fileValueX && r.fileY == m_fileValueY) {
+        r.fileValueState = m_fileValueOk ? MapReadout::FileValue::Ready : MapReadout::FileValue::Failed;
+        r.fileValue = m_fileValue;
+    }
     return r;
+}
+
+void MapView::setReadout(const MapReadout &readout)
+{
+    m_lastReadout = readout;
+    Q_EMIT readoutChanged(m_lastReadout);
+    fetchFileValue();
+}
+
+void MapView::fetchFileValue()
+{
+    const MapReadout &r = m_lastReadout;
+    if (m_fileValueBusy || !r.valid || r.fileValueState != MapReadout::FileValue::Pending)
+        return;
+    m_fileValueBusy = true;
+    const QString file = r.file;
+    const int x = r.fileX, y = r.fileY;
+    using Result = std::pair<bool, double>;
+    auto *watcher = new QFutureWatcher<Result>(this);
+    connect(watcher, &QFutureWatcherBase::finished, this, [this, watcher, file, x, y] {
+        watcher->deleteLater();
+        m_fileValueBusy = false;
+        const Result result = watcher->result();
+        m_haveFileValue = true;
+        m_fileValueOk = result.first;
+        m_fileValue = result.second;
+        m_fileValueFile = file;
+        m_fileValueX = x;
+        m_fileValueY = y;
+        MapReadout &last = m_lastReadout;
+        if (last.valid && last.fileValueState == MapReadout::FileValue::Pending && last.file == file
+            && last.fileX == x && last.fileY == y) {
+            last.fileValueState = result.first ? MapReadout::FileValue::Ready : MapReadout::FileValue::Failed;
+            last.fileValue = result.second;
+            Q_EMIT readoutChanged(last);
+        }
+        fetchFileValue();  // the cursor may have moved on meanwhile
+    });
+    // A JPEG2000 file is decoded at full resolution on first use (about a second for 4096^2): the Io pool.
+    watcher->setFuture(QtConcurrent::run(ThreadBudget::instance().pool(ThreadBudget::Pool::Io), [file, x, y]() {
+        auto v = FileValue::at(file, x, y);
+        return v ? Result{true, *v} : Result{false, std::numeric_limits<double>::quiet_NaN()};
+    }));
 }
 
 void MapView::setLinkedCursor(bool visible, double tx, double ty)

@@ -159,9 +159,11 @@ public:
     bool isOverlayVisible(const QString &id) const;
 
     // ---- cursor -------------------------------------------------------------------------------------
-    /// The readout at a map pixel position.
+    /// The readout at a map pixel position (the file's value filled in when this view read it already).
     MapReadout readoutAt(const QPointF &pixel) const;
-    /// The last readout under the mouse (valid = false when the mouse is outside the map).
+    /// The last readout under the mouse (valid = false when the mouse is outside the map). When the display
+    /// map is not the file pixel for pixel, the file's value is read off the UI thread (core FileValue) and
+    /// readoutChanged is emitted again with it once it is there.
     const MapReadout &lastReadout() const { return m_lastReadout; }
     /// A crosshair at a helioprojective position (from a linked view); hidden when `visible` is false.
     void setLinkedCursor(bool visible, double tx = 0, double ty = 0);
@@ -232,6 +234,8 @@ private:
     void emitViewChanged();
     QTransform pixelToTarget(const QRectF &area, double zoom) const;
     double fitZoomFor(const QSizeF &size) const;
+    void setReadout(const MapReadout &readout);
+    void fetchFileValue();
 
     std::shared_ptr<const SdoMap> m_map;
     DisplaySettings m_settings;
@@ -264,6 +268,13 @@ private:
     bool m_dragging = false;
     QPointF m_dragLast;
     MapReadout m_lastReadout;
+    // The file value of the last pixel read (one read in flight at a time; a newer pixel waits for it).
+    bool m_fileValueBusy = false;
+    bool m_haveFileValue = false;
+    bool m_fileValueOk = false;
+    QString m_fileValueFile;
+    int m_fileValueX = -1, m_fileValueY = -1;
+    double m_fileValue = 0;
     bool m_linkedCursorVisible = false;
     QPointF m_linkedCursorPixel;
 };

@@ -56,8 +56,7 @@ void MapView::mouseMoveEvent(QMouseEvent *event)
     if (!m_map)
         return;
     const QPointF p = widgetToMap(event->position());
-    m_lastReadout = readoutAt(p);
-    Q_EMIT readoutChanged(m_lastReadout);
+    setReadout(readoutAt(p));
     double tx = 0, ty = 0;
     const bool inside = m_lastReadout.valid && m_map->wcs.isValid() && m_map->wcs.pixelToHelioprojective(p.x(), p.y(), tx, ty);
     Q_EMIT cursorWorldMoved(inside, tx, ty);

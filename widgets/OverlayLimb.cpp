@@ -20,7 +20,9 @@ double OverlayLimb::apparentRadiusArcsec(const Observer &observer)
 QPolygonF OverlayLimb::limbPixels(const Wcs &wcs, int points)
 {
     QPolygonF poly;
-    if (!wcs.isValid() || points < 3)
+    // Only a helioprojective map shows the disk: in a heliographic projection (a Carrington CEA patch) the limb
+    // is not a curve of the map, and placing it through the sphere drew a stray line across the patch.
+    if (!wcs.isValid() || points < 3 || wcs.kind() != Wcs::Kind::Helioprojective)
         return poly;
     const double r = apparentRadiusArcsec(wcs.observer());
     poly.reserve(points);

@@ -19,7 +19,7 @@ public:
     void paint(QPainter &painter, const OverlayContext &context) override;
 
     /// Map pixel positions of `points` limb points (counter-clockwise from solar west); empty when the WCS
-    /// cannot place them.
+    /// cannot place them or is not helioprojective (heliographic maps have no limb in them).
     static QPolygonF limbPixels(const Wcs &wcs, int points = 720);
     /// Apparent solar radius in arcsec for an observer: asin(rsun / dsun).
     static double apparentRadiusArcsec(const Observer &observer);

@@ -9,6 +9,7 @@
 #include "core/map/SdoMap.h"
 #include "widgets/MapGrid.h"
 #include "widgets/MapView.h"
+#include "widgets/OverlayProjectionNote.h"
 #include "widgets/TimelineModel.h"
 #include "widgets/ViewLink.h"
 
@@ -42,6 +43,14 @@ QJsonObject viewState(const MapView *view)
     o[QStringLiteral("shown")] = map != nullptr && view->isVisible() && !view->visibleRegion().isEmpty();
     o[QStringLiteral("title")] = view->title();
     o[QStringLiteral("size")] = map ? QJsonValue(QJsonArray{map->image.width, map->image.height}) : QJsonValue();
+    // The file's own image size (the map shown may be reduced or resampled from it), the map's projection and
+    // the note a non-helioprojective map carries ("Carrington CEA: limb and co-registration off").
+    o[QStringLiteral("file_size")] = map && map->filePixels.known
+                                         ? QJsonValue(QJsonArray{map->filePixels.width, map->filePixels.height})
+                                         : QJsonValue();
+    o[QStringLiteral("ctype")] = map ? QJsonValue(QJsonArray{map->meta.ctype1, map->meta.ctype2}) : QJsonValue();
+    const auto *note = dynamic_cast<const OverlayProjectionNote *>(view->overlay(QStringLiteral("projection")));
+    o[QStringLiteral("note")] = note && map ? note->text() : QString();
     return o;
 }
 

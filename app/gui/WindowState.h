@@ -8,7 +8,10 @@
 //   views         one object per grid cell, in grid order: channel, time, file, colormap, stretch,
 //                 limits [lo, hi] (the limits the rendering on screen used; null before it is rendered), unit,
 //                 shown (the cell is on screen and holds a map), title (the cell's label), size [w, h] (map
-//                 pixels)
+//                 pixels), file_size [w, h] (the file's own image, of which the map may be a reduced or
+//                 resampled version; null for maps without a file), ctype [CTYPE1, CTYPE2] (the map's
+//                 projection), note (the view's projection note, e.g. "Carrington CEA: limb and
+//                 co-registration off"; "" for helioprojective maps)
 //   selected_view the cell the Display dock and the exports act on (index into views; -1 only with no cells):
 //                 the framed cell, the first one until the user clicks another; it moves to a cell still there
 //                 when its cell goes away (a channel in focus), and is the globe channel's cell in the globe view

@@ -101,6 +101,30 @@ Expected<PixelFrame> referenceFrame(const QString &path, int width, int height)
     return Resample::areaAverageFrame(*frame, width, height);
 }
 
+// The file pixels of a co-registered map: its pixels placed on the source map's pixels through both WCSs
+// (an affine fit through three points about the centre), then on the file's.
+FilePixels coRegisteredFilePixels(const FilePixels &source, const Wcs &sourceWcs, const SdoMap &map)
+{
+    FilePixels unknown;
+    if (!source.known)
+        return unknown;
+    const double cx = (map.image.width - 1) / 2.0, cy = (map.image.height - 1) / 2.0;
+    const double d = std::max(1.0, std::min(100.0, std::min(map.image.width, map.image.height) / 4.0));
+    const double px[3] = {cx, cx + d, cx}, py[3] = {cy, cy, cy + d};
+    double qx[3], qy[3];
+    for (int i = 0; i < 3; ++i) {
+        double tx = 0, ty = 0;
+        if (!map.wcs.pixelToHelioprojective(px[i], py[i], tx, ty)
+            || !sourceWcs.helioprojectiveToPixel(tx, ty, qx[i], qy[i]))
+            return unknown;
+    }
+    const double i11 = (qx[1] - qx[0]) / d, i21 = (qy[1] - qy[0]) / d;
+    const double i12 = (qx[2] - qx[0]) / d, i22 = (qy[2] - qy[0]) / d;
+    FilePixels f = source.composedWith(i11, i12, i21, i22, qx[0] - i11 * cx - i12 * cy, qy[0] - i21 * cx - i22 * cy);
+    f.resampled = true;
+    return f;
+}
+
 }  // namespace
 
 Expected<SdoMap> loadDisplayMap(const MapKey &key)
@@ -114,16 +138,37 @@ Expected<SdoMap> loadDisplayMap(const MapKey &key)
     switch (prep->kind) {
     case DisplayPrep::Kind::AsStored:
         return map;
-    case DisplayPrep::Kind::Downsample:
-        if (map->image.width == prep->width && map->image.height == prep->height)  // a reduced .jp2
+    case DisplayPrep::Kind::Downsample: {
+        // The size the key asks for came from the catalogue; the image read may be smaller (a reduced .jp2, a
+        // Helioviewer file resampled below its header's NAXIS) or of another shape. Display preparation never
+        // refuses a map for being small: it shrinks by the display rule what is larger than the display and
+        // shows the rest at its own size.
+        const int maxSize = std::max(prep->width, prep->height);
+        const QSize size = FramePrep::displaySize(map->image.width, map->image.height, maxSize);
+        if (size == QSize(map->image.width, map->image.height))
             return map;
-        return Prep::downsample(std::move(map).value(), prep->width, prep->height);
+        const FilePixels before = map->filePixels;
+        const int w0 = map->image.width, h0 = map->image.height;
+        auto down = Prep::downsample(std::move(map).value(), size.width(), size.height());
+        if (down)
+            down->filePixels = before.afterAreaAverage(w0, h0, size.width(), size.height());
+        return down;
+    }
     case DisplayPrep::Kind::IntoFrameOf: {
         auto frame = referenceFrame(prep->referenceFile, prep->width, prep->height);
         if (!frame)
             return frame.error();
+        // Only helioprojective maps can be co-registered into a helioprojective frame; a map in another
+        // projection (a Carrington CEA patch) is shown in its own.
+        if (!map->meta.isHelioprojective() || !frame->meta.isHelioprojective())
+            return map;
+        const FilePixels before = map->filePixels;
+        const Wcs sourceWcs = map->wcs;
         // The rule the model input uses too: shrink by a whole factor, then onto the AIA display grid.
-        return FramePrep::ontoFrame(std::move(map).value(), *frame, Interpolation::Cubic);
+        auto onto = FramePrep::ontoFrame(std::move(map).value(), *frame, Interpolation::Cubic);
+        if (onto)
+            onto->filePixels = coRegisteredFilePixels(before, sourceWcs, *onto);
+        return onto;
     }
     }
     return map;

@@ -323,4 +323,23 @@ Expected<FitsImage> FitsReader::read(const QString &path)
     return out;
 }
 
+Expected<double> FitsReader::readPixel(const QString &path, int x, int y)
+{
+    FitsPtr f;
+    auto info = openImage(path, f);
+    if (!info)
+        return info.error();
+    if (x < 0 || y < 0 || x >= info->naxis1 || y >= info->naxis2)
+        return Error{path, QStringLiteral("pixel (%1, %2) is outside the %3x%4 image").arg(x).arg(y)
+                               .arg(info->naxis1).arg(info->naxis2)};
+    int status = 0, anynul = 0;
+    double nanValue = std::numeric_limits<double>::quiet_NaN();
+    double value = 0;
+    long first[2] = {x + 1L, y + 1L};
+    fits_read_pix(f.get(), TDOUBLE, first, 1, &nanValue, &value, &anynul, &status);
+    if (status)
+        return fitsError(path, status, QStringLiteral("reading pixel (%1, %2) of HDU %3").arg(x).arg(y).arg(info->hdu));
+    return std::isinf(value) ? nanValue : value;
+}
+
 }  // namespace solarchip

@@ -35,6 +35,9 @@ public:
     static Expected<FitsImageInfo> readInfo(const QString &path);
     /// Header and pixels (float32; BSCALE/BZERO applied; BLANK and non-finite values -> NaN).
     static Expected<FitsImage> read(const QString &path);
+    /// One pixel of the image (0-based x along NAXIS1, y along NAXIS2) as the file holds it: BSCALE/BZERO
+    /// applied, NaN for BLANK. Reads only the tile or bytes that hold it (the readout's raw file value).
+    static Expected<double> readPixel(const QString &path, int x, int y);
 };
 
 }  // namespace solarchip

@@ -581,6 +581,10 @@ Expected<SdoMap> Jp2Reader::read(const QString &path, int reduce)
     map->source.compression = QStringLiteral("JPEG2000");
     map->source.compressed = true;
     map->source.fileSize = QFileInfo(path).size();
+    // Reduced pixel (x, y) is full-resolution pixel (2^r x, 2^r y + H - 1 - 2^r (h - 1)) (see the header).
+    const double f = double(1 << reduce);
+    map->filePixels = FilePixels::identity(path, info->width, info->height)
+                          .composedWith(f, 0, 0, f, 0, info->height - 1 - f * (height - 1));
     return map;
 }
 

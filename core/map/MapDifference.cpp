@@ -134,6 +134,8 @@ Expected<DifferenceMap> differenceMap(const SdoMap &current, const SdoMap &refer
     out.map.wcs = current.wcs;
     out.map.header = current.header;
     out.map.source = current.source;
+    out.map.filePixels = current.filePixels;  // the readout names the current file's pixel and reads its value
+    out.map.filePixels.derived = true;
     out.map.image = Image(current.image.width, current.image.height);
     const size_t n = current.image.size();
     const float *a = current.image.data();

@@ -91,6 +91,7 @@ Expected<SdoMap> loadFits(const QString &path)
         return wcs.error();
     map.wcs = std::move(wcs.value());
     map.image = std::move(fits->image);
+    map.filePixels = FilePixels::identity(path, map.image.width, map.image.height);
     return map;
 }
 

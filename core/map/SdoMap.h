@@ -3,6 +3,7 @@
 // the GUI shares them through std::shared_ptr<const SdoMap>.
 
 #include "core/base/Expected.h"
+#include "core/map/FilePixels.h"
 #include "core/map/FitsHeader.h"
 #include "core/map/FitsReader.h"
 #include "core/base/Image.h"
@@ -17,6 +18,9 @@ struct SdoMap {
     Wcs wcs;
     FitsHeader header;   // the original image header (for writing derived maps with their provenance)
     FitsImageInfo source;  // where it came from (hdu, compression, bitpix)
+    /// How this map's pixels sit on the pixels of its file (identity for a file read as stored; unknown for
+    /// maps assembled from pixels). Display preparation keeps it up to date (core/archive/DisplayPrep).
+    FilePixels filePixels;
 
     /// Reads a FITS or Helioviewer JPEG2000 file (decided by content) and checks it is an SDO map with a usable
     /// time and WCS: shorthand for MapFile::load(path).
