@@ -112,8 +112,10 @@ Expected<SdoMap> loadDisplayMap(const MapKey &key)
         auto frame = referenceFrame(prep->referenceFile, prep->width, prep->height);
         if (!frame)
             return frame.error();
-        // The rule the model input uses too: shrink by a whole factor, then onto the AIA display grid.
-        return FramePrep::ontoFrame(std::move(map).value(), *frame, Interpolation::Cubic);
+        // The rule the model input uses too: shrink by a whole factor, then onto the AIA display grid. Unlike the
+        // model input, what lies off the disk stays (on a spherical screen when the observers differ, e.g. the
+        // reference of a difference image seconds or hours earlier): off-limb loops, CMEs and EUV waves.
+        return FramePrep::ontoFrame(std::move(map).value(), *frame, Interpolation::Cubic, OffDisk::SphericalScreen);
     }
     }
     return map;
