@@ -21,7 +21,7 @@ void OverlayColorBar::paint(QPainter &painter, const OverlayContext &context)
     painter.setPen(Qt::NoPen);
     painter.setBrush(QColor(0, 0, 0, 150));
     painter.drawRoundedRect(box, 3, 3);
-    ColorBar::paint(painter, box.adjusted(6, 4, -4, -4), *context.rendered, context.map->meta.unit, Qt::Vertical, m_color);
+    ColorBar::paint(painter, box.adjusted(6, 4, -4, -4), *context.rendered, context.valueLabel, Qt::Vertical, m_color);
 }
 
 }  // namespace solarchip
