@@ -1,14 +1,19 @@
-// Difference images keep what lies off the limb (issue 9, item 11). Two consecutive real AIA 304 exposures 12 s
-// apart (AIA20220402_131341/131353, a limb cutout): the viewer prepares the earlier one onto the later one's
-// display grid (core/archive/DisplayPrep, as ObservationDocument does for a running difference), which goes
-// through the solar sphere because the two observers differ slightly; off-disk pixels used to come out NaN (the
-// exported FITS was about half NaN). Checked against numpy on the same files (tests/reference/
-// difference_offlimb.py: astropy data, sunpy WCS for the limb): the same off-limb pixels, finite, with the same
-// values; what stays blank is counted and said (differenceBlankNote). Plus the spherical screen itself against
-// its closed form (identity for one observer, and continuous across the limb with the on-disk mapping).
+// Difference images keep what lies off the limb (issue 9, item 11). The viewer prepares the reference of a
+// difference onto the current map's display grid (core/archive/DisplayPrep, as ObservationDocument keys it). When
+// the two observers differ (SDO hours apart) that goes through the solar sphere, where off-disk points have no
+// place: every off-limb pixel came out NaN (the synthetic archive's 12 h differences were about half NaN). Now
+// off-disk points sit on a spherical screen (sunpy's assume_spherical_screen). Checked on two consecutive real AIA
+// 304 exposures 12 s apart (AIA20220402_131341/131353, a limb cutout) against numpy on the same files
+// (tests/reference/difference_offlimb.py: astropy data, sunpy WCS for the limb): the same off-limb pixels, finite,
+// with the same values; on the same pair with the earlier observer moved as hours would (NaN without the screen,
+// kept with it); what stays blank is counted and said (differenceBlankNote). Plus the screen against its closed
+// form (identity for one observer).
 
 #include "core/archive/DisplayPrep.h"
+#include "core/map/FitsWriter.h"
 #include "core/map/MapDifference.h"
+#include "core/map/PixelFrame.h"
+#include "core/map/Resample.h"
 #include "core/map/Wcs.h"
 
 #include "TestSupport.h"
@@ -123,6 +128,63 @@ private Q_SLOTS:
             QVERIFY(note.contains(QStringLiteral("none in the reference")));
             QVERIFY(d.header.commentary(QStringLiteral("HISTORY")).join(QLatin1Char('\n')).contains(QStringLiteral("pixels blank")));
         }
+    }
+
+    // Hours apart SDO's observer has moved (here the second file's keywords with HGLN_OBS + 0.005 deg and DSUN_OBS +
+    // 30 000 km, a few hours of its orbit): the reference then goes through the solar sphere, where nothing off the
+    // disk has a place. Without the screen every off-limb pixel was NaN (the synthetic archive's 12 h differences,
+    // about half of each map); with it they stay.
+    void movedObserverKeepsOffLimbOnTheScreen()
+    {
+        SOLARCHIP_REQUIRE_SDO();
+        auto cur = loadDisplayMap(MapKey{test::sdoFile(QStringLiteral("fits/AIA20220402_131353_0304.fits")), QString()});
+        auto earlier = SdoMap::load(test::sdoFile(QStringLiteral("fits/AIA20220402_131341_0304.fits")));
+        QVERIFY2(cur.ok() && earlier.ok(), qPrintable(cur.errorString() + earlier.errorString()));
+        FitsHeader h = earlier->header;
+        h.setNumber(QStringLiteral("HGLN_OBS"), earlier->meta.hglnObs + 0.005);
+        h.setNumber(QStringLiteral("DSUN_OBS"), earlier->meta.dsunObs + 3.0e7);
+        QTemporaryDir dir = test::scratchDir();
+        const QString moved = dir.filePath(QStringLiteral("moved_0304.fits"));
+        QVERIFY(FitsWriter::write(moved, h, earlier->image).ok());
+        auto movedMap = SdoMap::load(moved);
+        QVERIFY2(movedMap.ok(), qPrintable(movedMap.errorString()));
+        auto curFrame = PixelFrame::fromMap(*cur);
+        auto srcFrame = PixelFrame::fromMap(*movedMap);
+        QVERIFY(curFrame.ok() && srcFrame.ok());
+
+        auto offLimbFinite = [&](const Image &img, int &offLimb) {
+            int finite = 0;
+            offLimb = 0;
+            for (int y = 0; y < img.height; ++y)
+                for (int x = 0; x < img.width; ++x) {
+                    double tx = 0, ty = 0;
+                    cur->wcs.pixelToHelioprojective(x, y, tx, ty);
+                    if (std::hypot(tx, ty) <= cur->meta.rsunObs)
+                        continue;
+                    ++offLimb;
+                    finite += std::isfinite(img.at(x, y));
+                }
+            return finite;
+        };
+        ResampleInfo info;
+        auto undefined = Resample::toFrame(movedMap->image, *srcFrame, *curFrame, Interpolation::Cubic, &info, OffDisk::Undefined);
+        QVERIFY(undefined.ok());
+        QVERIFY(info.throughSphere);  // the observers differ enough
+        int offLimb = 0;
+        const int before = offLimbFinite(*undefined, offLimb);
+        QCOMPARE(before, 0);
+
+        // What the viewer does for a difference reference (DisplayPrep: onto the current grid, screen on).
+        DisplayPrep into{DisplayPrep::Kind::IntoFrameOf, cur->image.width, cur->image.height, cur->meta.file};
+        auto ref = loadDisplayMap(MapKey{moved, into.toKey()});
+        QVERIFY2(ref.ok(), qPrintable(ref.errorString()));
+        QVERIFY(ref->header.commentary(QStringLiteral("HISTORY")).join(QLatin1Char(' ')).contains(QStringLiteral("spherical screen")));
+        const int after = offLimbFinite(ref->image, offLimb);
+        qInfo("observer moved: off-limb finite %d of %d without the screen, %d with it", before, offLimb, after);
+        QVERIFY(after >= 0.98 * offLimb);
+        auto diff = differenceMap(*cur, *ref);
+        QVERIFY2(diff.ok(), qPrintable(diff.errorString()));
+        QVERIFY(diff->blank() < diff->pixels / 50);
     }
 
     void blankNoteSaysWhy()
