@@ -133,10 +133,19 @@ void MapGrid::setOverlayVisible(const QString &id, bool visible)
 
 void MapGrid::fitAll()
 {
-    if (!m_views.empty()) {
-        m_views.front()->fitToWindow();
-        m_link->synchronise(m_views.front());
+    for (const QVector<int> &group : linkedGroups()) {
+        MapView *first = m_views[static_cast<size_t>(group.front())];
+        first->fitToWindow();
+        m_link->synchronise(first);
     }
+}
+
+QVector<QVector<int>> MapGrid::linkedGroups() const
+{
+    QList<const SdoMap *> maps;
+    for (MapView *v : m_views)
+        maps << v->map().get();
+    return ViewLink::groupsOf(maps);
 }
 
 bool MapGrid::waitForRender(int timeoutMs)

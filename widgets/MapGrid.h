@@ -1,6 +1,7 @@
 #pragma once
 // Several maps side by side (a co-temporal AIA + HMI set, or a map and its difference image), each in a
-// MapView with a caption, linked through one ViewLink (pan/zoom/cursor in world coordinates). The grid
+// MapView with a caption, linked through one ViewLink (pan/zoom/cursor in world coordinates; pan and zoom
+// only among views sharing a frame). The grid
 // owns its views; embed it where one MapView would go. HMI is expected already resampled into the AIA
 // frame by core's prep (co-registration); other maps still line up through their WCS.
 
@@ -49,8 +50,10 @@ public:
 
     /// Applies an overlay toggle to every view.
     void setOverlayVisible(const QString &id, bool visible);
-    /// Fits the first view; the link aligns the others.
+    /// Fits the first view of each link group to its own data; the link aligns the rest of the group.
     void fitAll();
+    /// The views panned and zoomed together (ViewLink: those sharing a frame), as lists of view indices.
+    QVector<QVector<int>> linkedGroups() const;
     /// Waits until every view shows its rendering (tests, screenshots).
     bool waitForRender(int timeoutMs = 10000);
 

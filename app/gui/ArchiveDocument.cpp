@@ -2,6 +2,7 @@
 
 #include "core/archive/Catalog.h"
 #include "core/archive/CatalogSource.h"
+#include "core/archive/FileSeriesSource.h"
 #include "core/archive/FileSetSource.h"
 #include "core/map/MapFile.h"
 #include "core/map/MapMeta.h"
@@ -10,8 +11,10 @@
 
 #include <QCoreApplication>
 #include <QDir>
+#include <QDirIterator>
 #include <QFileInfo>
 #include <QPointer>
+#include <QSet>
 #include <QtConcurrent>
 
 #include <algorithm>
@@ -48,6 +51,43 @@ Expected<Observation> describeFile(const QString &path, qint64 id)
     o.relativePath = fi.fileName();
     o.setFromFile(*info);
     return o;
+}
+
+// A folder a catalogue may be written into: one that has a catalogue already, or holds at least one file
+// that reads as an SDO map. Opening a folder of something else must leave no .solarchip/ behind. Hidden
+// folders are skipped as the scan skips them; at most kMaxProbes candidates are read (a tree with that many
+// unreadable map-like files is taken as an archive and its scan reports them).
+bool worthCataloguing(const QString &dir, const std::atomic<bool> &cancel)
+{
+    if (QFileInfo::exists(Catalog::locate(dir).dbPath))
+        return true;
+    constexpr int kMaxProbes = 200;
+    int probes = 0;
+    QDirIterator it(dir, QDir::Files | QDir::Dirs | QDir::NoDotAndDotDot, QDirIterator::Subdirectories);
+    while (it.hasNext() && !cancel) {
+        it.next();
+        const QFileInfo fi = it.fileInfo();
+        if (fi.isDir() || !MapFile::isCandidateName(fi.fileName()))
+            continue;
+        if (it.filePath().contains(QLatin1String("/.")))
+            continue;  // inside a hidden folder (or a hidden file)
+        if (MapFile::readInfo(fi.absoluteFilePath()) || ++probes >= kMaxProbes)
+            return true;
+    }
+    return false;
+}
+
+// "a.fits, b.jp2 and 3 more": the names of unreadable files for a one-line status message.
+QString nameList(const QStringList &paths)
+{
+    constexpr int kShown = 3;
+    QStringList names;
+    for (int i = 0; i < paths.size() && i < kShown; ++i)
+        names << QFileInfo(paths[i]).fileName();
+    QString text = names.join(QLatin1String(", "));
+    if (paths.size() > kShown)
+        text += QCoreApplication::translate("solarchip::ArchiveDocument", " and %1 more").arg(paths.size() - kShown);
+    return text;
 }
 
 QThreadPool *jobPool()
@@ -125,15 +165,35 @@ void ArchiveDocument::startJob(std::shared_ptr<Job> job)
                 }
                 observations << *o;
             }
-            auto source = std::make_shared<const FileSetSource>(std::move(observations));
-            const ObservationSet set = source->set();
-            const auto times = timesByChannel(set.members);
+            // Several times of one channel make a movie per channel; otherwise one set at one time.
+            std::shared_ptr<const ObservationSource> source;
+            ObservationSet set;
+            QHash<QString, QVector<qint64>> times;
+            if (FileSeriesSource::formsSeries(observations)) {
+                auto series = std::make_shared<const FileSeriesSource>(std::move(observations));
+                for (const Observation &o : series->observations())
+                    set.channels << o.channel;
+                set.members = series->observations();
+                set.referenceTimeMs = series->startTime().value_or(0);
+                times = series->timesByChannel();
+                source = series;
+            } else {
+                auto fixed = std::make_shared<const FileSetSource>(std::move(observations));
+                set = fixed->set();
+                times = timesByChannel(set.members);
+                source = fixed;
+            }
             post([source, set, errors, times](ArchiveDocument *d) {
                 if (!set.members.isEmpty()) {
                     d->m_source = source;
                     d->m_dir.clear();
                     d->m_fileSet = set;
+                    d->m_files.clear();
+                    for (const Observation &o : set.members)
+                        d->m_files << o.path;
                     d->m_status = tr("%1 file(s) opened").arg(set.members.size());
+                    if (!errors.isEmpty())
+                        d->m_status += tr(", %1 unreadable (see the message)").arg(errors.size());
                     Q_EMIT d->opened();
                     d->applyTimes(times);
                 }
@@ -149,6 +209,22 @@ void ArchiveDocument::startJob(std::shared_ptr<Job> job)
         // Indexing is background work: the pool's threads run at ThreadPriority::kIdleNice, and the scan's
         // reader threads, started from here, inherit it.
         previous.waitForFinished();
+        if (!worthCataloguing(job->dir, job->cancel)) {
+            // Nothing to catalogue: no catalogue is written into the folder; it is open but empty (the
+            // timeline and the views are cleared, the window says so).
+            const QString dir = job->dir;
+            post([dir](ArchiveDocument *d) {
+                d->m_source = std::make_shared<const FileSetSource>(QVector<Observation>{});
+                d->m_dir = dir;
+                d->m_fileSet = {};
+                d->m_files.clear();
+                d->m_status = tr("%1: no SDO maps found").arg(QDir::toNativeSeparators(dir));
+                Q_EMIT d->opened();
+                d->applyTimes({});
+                d->setBusy(false);
+            });
+            return;
+        }
         auto opened = Catalog::open(job->dir);
         if (!opened) {
             const QString message = opened.errorString();
@@ -165,6 +241,7 @@ void ArchiveDocument::startJob(std::shared_ptr<Job> job)
             d->m_source = std::make_shared<const CatalogSource>(catalog);
             d->m_dir = catalog->archiveDir();
             d->m_fileSet = {};
+            d->m_files.clear();
             d->m_indexing = true;
             Q_EMIT d->opened();
             if (times)
@@ -201,8 +278,15 @@ void ArchiveDocument::startJob(std::shared_ptr<Job> job)
         auto stats = catalog->stats();
         QString message = tr("%1: %2 observations").arg(QDir::toNativeSeparators(catalog->archiveDir()))
                               .arg(stats ? stats->observations : 0);
-        if (stats && stats->bad)
+        if (stats && stats->bad) {
+            QStringList badPaths;
+            if (auto bad = catalog->badFiles())
+                for (const CatalogBadFile &b : std::as_const(*bad))
+                    badPaths << b.path;
             message += tr(", %1 unreadable file(s)").arg(stats->bad);
+            if (!badPaths.isEmpty())
+                message += QLatin1String(": ") + nameList(badPaths);
+        }
         if (summary->cancelled)
             message += tr(" (indexing cancelled: the catalog may be incomplete)");
         const bool cancelled = summary->cancelled;
@@ -240,6 +324,21 @@ void ArchiveDocument::openFiles(const QStringList &paths)
     auto job = std::make_shared<Job>();
     job->files = paths;
     startJob(job);
+}
+
+void ArchiveDocument::addFiles(const QStringList &paths)
+{
+    // The loose files open now and the new ones, each once (a file dropped twice is one frame).
+    QStringList files = m_files;
+    QSet<QString> known;
+    for (const QString &f : std::as_const(files))
+        known.insert(QFileInfo(f).absoluteFilePath());
+    for (const QString &p : paths)
+        if (!known.contains(QFileInfo(p).absoluteFilePath())) {
+            known.insert(QFileInfo(p).absoluteFilePath());
+            files << p;
+        }
+    openFiles(files);
 }
 
 void ArchiveDocument::refresh()

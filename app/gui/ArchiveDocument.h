@@ -3,10 +3,14 @@
 // a folder never blocks the window: the catalog is opened and its observations shown as soon as they are
 // known, then the folder is scanned for new, changed and deleted files in the background (progress signals,
 // cancellable); when the scan changed anything the timeline is reloaded. Loose files (File > Open files,
-// drag and drop; FITS or Helioviewer .jp2) have their headers read in the background and form one set.
+// drag and drop; FITS or Helioviewer .jp2) have their headers read in the background and form one time series
+// per channel when some channel has files at several times (a movie: FileSeriesSource, walked like an
+// archive), else one set at one time (FileSetSource). A folder holding no SDO map gets no catalogue written
+// into it: it opens empty.
 //
-// What is open is an ObservationSource (core/archive): a catalogued folder (CatalogSource) or the loose files'
-// set (FileSetSource); nothing here or in its users switches on the kind of source. The observation document
+// What is open is an ObservationSource (core/archive): a catalogued folder (CatalogSource), the loose files'
+// series (FileSeriesSource) or set (FileSetSource); nothing here or in its users switches on the kind of
+// source. The observation document
 // asks which files belong to a time (nearestSet, next/previous) through query(): a snapshot (ArchiveQuery: the
 // immutable source and the time index) it takes to a worker thread, so no catalogue query runs on the UI
 // thread. The question methods below answer on the calling thread (errors only logged): for tests and scripts.
@@ -36,8 +40,11 @@ public:
 
     /// Opens an archive folder. Fails (failed()) for a missing or unusable folder; the previous archive stays.
     void openArchive(const QString &dir);
-    /// Opens loose map files (FITS or .jp2). Files that cannot be read are reported in failed() and skipped.
+    /// Opens loose map files (FITS or .jp2). Files that cannot be read are reported in failed() (one line per
+    /// file, naming it) and skipped.
     void openFiles(const QStringList &paths);
+    /// Opens the loose files already open plus these (when a folder is open: these alone).
+    void addFiles(const QStringList &paths);
     /// Scans the open archive folder again.
     void refresh();
     /// Stops a running scan after its current batch; what was catalogued so far stays.
@@ -48,14 +55,17 @@ public:
     bool isOpen() const { return m_source != nullptr; }
     /// The open archive folder, or the folder being opened; empty for loose files.
     QString archiveDir() const { return m_dir; }
-    /// Time can be walked (steps, jumps to a date, prefetch): an archive; loose files are one fixed set.
+    /// Time can be walked (steps, jumps to a date, prefetch): an archive or loose files forming a series.
     bool hasTimeAxis() const { return m_source && m_source->hasTimeAxis(); }
     /// The source can be scanned again (an archive folder).
     bool canRescan() const { return m_source && m_source->canRescan(); }
     /// The time to show first when nothing else asks for one (loose files: their set's time).
     std::optional<qint64> startTime() const { return m_source ? m_source->startTime() : std::nullopt; }
-    /// The loose files' set (empty unless loose files are open).
+    /// The loose files' observations, ordered by time (empty unless loose files are open): the one set shown,
+    /// or every frame of a series.
     const ObservationSet &fileSet() const { return m_fileSet; }
+    /// The loose files open (readable ones), for adding to them.
+    QStringList looseFiles() const { return m_files; }
     /// A background open or scan is running.
     bool isBusy() const { return m_busy; }
     bool isIndexing() const { return m_indexing; }
@@ -102,6 +112,7 @@ private:
     std::shared_ptr<const ObservationSource> m_source;
     QString m_dir;
     ObservationSet m_fileSet;
+    QStringList m_files;
     TimelineModel *m_timeline = nullptr;
     std::shared_ptr<Job> m_job;
     // Jobs run on the thread budget's Background pool (never the global pool: Qt's painting waits for helpers

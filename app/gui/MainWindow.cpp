@@ -437,6 +437,7 @@ void MainWindow::onArchiveOpened()
 {
     m_playback->pause();
     m_observation->clear();
+    m_displayPanel->setView(nullptr);  // what it edited belongs to what was open (an empty folder shows none)
     m_cache->cancelQueuedExcept({});
     if (!m_archive->archiveDir().isEmpty()) {
         m_settings->setLastArchive(m_archive->archiveDir());
@@ -460,6 +461,9 @@ void MainWindow::onArchiveData()
     }
     if (m_observation->hasTime()) {
         m_observation->reload();  // a scan found new files: the set at this time may have changed
+    } else if (m_initialTime && m_archive->hasTimeAxis()) {  // --date, also into a series of loose files
+        m_observation->goToTime(*m_initialTime);
+        m_initialTime.reset();
     } else if (const auto start = m_archive->startTime()) {
         m_observation->showTime(*start);
     } else if (m_initialTime) {
@@ -637,8 +641,25 @@ void MainWindow::dropEvent(QDropEvent *event)
     if (!folder.isEmpty())
         openArchive(folder);
     else if (!files.isEmpty())
-        openFiles(files);
+        dropFiles(files);
     event->acceptProposedAction();
+}
+
+void MainWindow::dropFiles(const QStringList &files)
+{
+    const int open = int(m_archive->looseFiles().size());
+    DropFilesDialog::Choice choice = m_dropChoice;
+    if (open == 0)
+        choice = DropFilesDialog::Choice::Replace;  // nothing to add to
+    else if (choice == DropFilesDialog::Choice::Ask)
+        choice = m_interactive ? DropFilesDialog::ask(this, int(files.size()), open) : DropFilesDialog::Choice::Replace;
+    if (choice == DropFilesDialog::Choice::Add) {
+        if (m_observation->hasTime())  // the enlarged set opens where the user was
+            m_initialTime = m_observation->time();
+        m_archive->addFiles(files);
+    }
+    else if (choice == DropFilesDialog::Choice::Replace)
+        openFiles(files);
 }
 
 }  // namespace solarchip

@@ -5,6 +5,8 @@
 // archive, builds its actions through MenuBuilder and gives each one its reaction. Files and folders dropped
 // on the window are opened. Layout, view mode and choices persist through StudioSettings.
 
+#include "app/gui/DropFilesDialog.h"
+
 #include <QDateTime>
 #include <QMainWindow>
 
@@ -57,6 +59,12 @@ public:
     QString viewMode() const { return m_viewMode; }
     /// Scripted runs report problems on failed() instead of message boxes.
     void setInteractive(bool interactive) { m_interactive = interactive; }
+    /// What dropped files do when loose files are open: Ask (a dialog when interactive, else Replace), Add or
+    /// Replace without asking (scripts, tests).
+    void setFileDropChoice(DropFilesDialog::Choice choice) { m_dropChoice = choice; }
+    /// Opens dropped files as `choice` says (Ask: asks when loose files are open and the window is
+    /// interactive). What a drop of files does; public for scripts and tests.
+    void dropFiles(const QStringList &files);
 
     /// Nothing is being opened, generated, indexed, loaded or rendered: what is on screen is complete.
     bool isSettled() const;
@@ -143,6 +151,7 @@ private:
     QString m_viewMode = QStringLiteral("map");
     std::optional<QDateTime> m_initialTime;
     bool m_interactive = true;
+    DropFilesDialog::Choice m_dropChoice = DropFilesDialog::Choice::Ask;
     bool m_restoredLayout = false;
 };
 

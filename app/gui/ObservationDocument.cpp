@@ -45,6 +45,15 @@ QString ObservationDocument::anchorChannel() const
     const QStringList shown = channels();
     if (!m_anchor.isEmpty() && m_archive->channels().contains(m_anchor))
         return m_anchor;
+    // A channel with something to walk first (loose files: a lone 171 file beside a 304 movie must not
+    // anchor the steps), AIA before HMI.
+    const TimeIndex &index = m_archive->timeline()->index();
+    for (const QString &c : shown)
+        if (!c.startsWith(QLatin1String("hmi")) && index.times(c).size() > 1)
+            return c;
+    for (const QString &c : shown)
+        if (index.times(c).size() > 1)
+            return c;
     for (const QString &c : shown)
         if (!c.startsWith(QLatin1String("hmi")) && m_archive->channels().contains(c))
             return c;

@@ -68,15 +68,16 @@ QJsonObject windowState(const MainWindow *window)
     state[QStringLiteral("views")] = views;
     state[QStringLiteral("selected_view")] = grid->currentIndex();
 
-    // One link today: every view in it moves together.
-    QJsonArray group;
-    for (MapView *v : grid->link()->views())
-        for (int i = 0; i < grid->count(); ++i)
-            if (grid->view(i) == v)
-                group.append(i);
+    // The views that pan and zoom together (ViewLink: those sharing a frame), every view in one group (a
+    // view alone is a group of one); none while pan/zoom linking is off.
     QJsonArray groups;
-    if (!group.isEmpty() && grid->link()->isPanZoomLinked())
-        groups.append(group);
+    if (grid->link()->isPanZoomLinked())
+        for (const QVector<int> &g : grid->linkedGroups()) {
+            QJsonArray group;
+            for (int i : g)
+                group.append(i);
+            groups.append(group);
+        }
     state[QStringLiteral("linked_groups")] = groups;
     state[QStringLiteral("errors")] = QJsonArray::fromStringList(window->presenter()->errors());
     return state;

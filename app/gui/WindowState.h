@@ -10,7 +10,8 @@
 //                 shown (the cell is on screen and holds a map), title (the cell's label), size [w, h] (map
 //                 pixels)
 //   selected_view the cell the Display dock and the exports act on (index into views, -1: none)
-//   linked_groups lists of view indices whose pan and zoom move together
+//   linked_groups lists of view indices whose pan and zoom move together: views whose maps share a frame
+//                 (ViewLink), each view in one group (alone: a group of one); empty while linking is off
 //   errors        "file: problem" lines for members that could not be loaded
 
 #include <QJsonObject>

@@ -11,6 +11,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdlib>
 
 namespace solarchip {
 
@@ -55,12 +56,21 @@ QSize DisplayPrep::displaySize(const Observation &o, int maxSize)
     return FramePrep::displaySize(o.naxis1, o.naxis2, maxSize);
 }
 
+namespace {
+// Members of a loose set with no tolerance of their own are co-temporal within this (an archive set's
+// default tolerance).
+constexpr qint64 kCoTemporalMs = 10 * 60 * 1000;
+}  // namespace
+
 DisplayPrep DisplayPrep::forMember(const Observation &member, const ObservationSet &set, int maxSize)
 {
     DisplayPrep p;
     if (member.instrument == QLatin1String("HMI")) {
+        // Only into the frame of an AIA map taken about when it was: loose files put side by side (a 2014
+        // full disk beside a 2013 cut-out) keep their own frames.
+        const qint64 coTemporalMs = std::max<qint64>(set.toleranceMs, kCoTemporalMs);
         for (const Observation &o : set.members) {
-            if (o.isValid() && o.instrument == QLatin1String("AIA")) {
+            if (o.isValid() && o.instrument == QLatin1String("AIA") && std::llabs(o.timeMs - member.timeMs) <= coTemporalMs) {
                 const QSize size = displaySize(o, maxSize);
                 p.kind = Kind::IntoFrameOf;
                 p.width = size.width();

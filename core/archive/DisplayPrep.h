@@ -33,8 +33,9 @@ struct DisplayPrep {
     /// Display size of an observation: itself, or divided by the smallest whole factor that brings its
     /// longer side to at most maxSize.
     static QSize displaySize(const Observation &observation, int maxSize);
-    /// The prep of one member of a set: HMI into the frame of the set's first AIA member, everything else as
-    /// stored or downsampled.
+    /// The prep of one member of a set: HMI into the frame of the set's first AIA member taken within the
+    /// set's tolerance (at least 10 min) of it, everything else (and HMI without such a member) as stored or
+    /// downsampled.
     static DisplayPrep forMember(const Observation &member, const ObservationSet &set, int maxSize);
 };
 

@@ -1,9 +1,9 @@
 #pragma once
 // Where the observations a viewer shows come from, behind one interface: a catalogued archive folder
-// (CatalogSource: a time axis to walk, rescannable) or a few files opened together (FileSetSource: one fixed
-// set). The documents, the presenter and the reactions ask the source what it can do (hasTimeAxis,
-// canRescan, startTime) instead of asking which kind it is, so a new kind of source (a remote archive, loose
-// files as a time series) is one new class. Times are UTC milliseconds since the Unix epoch. Implementations
+// (CatalogSource: a time axis to walk, rescannable), files opened together that form a movie per channel
+// (FileSeriesSource: a time axis in memory) or that do not (FileSetSource: one fixed set). The documents, the
+// presenter and the reactions ask the source what it can do (hasTimeAxis, canRescan, startTime) instead of
+// asking which kind it is, so a new kind of source (a remote archive) is one new class. Times are UTC milliseconds since the Unix epoch. Implementations
 // are immutable once built and safe to query from any thread.
 
 #include "core/archive/ObservationSet.h"
