@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 
 namespace solarchip {
 
@@ -22,46 +23,6 @@ QString tickText(double v)
     if (t.startsWith(QLatin1Char('-')))
         t.replace(0, 1, QChar(0x2212));
     return t;
-}
-
-double roundSignificant(double v, int digits)
-{
-    if (v == 0 || !std::isfinite(v))
-        return v;
-    const double p = std::pow(10.0, digits - 1 - std::floor(std::log10(std::abs(v))));
-    return std::round(v * p) / p;
-}
-
-// Data value at a stretched position s, by bisection on the (monotonic) stretch table.
-double inverseStretch(const StretchTable &t, double s)
-{
-    const std::vector<float> &v = t.values();
-    const auto it = std::lower_bound(v.begin(), v.end(), float(s));
-    const double bin = double(it - v.begin());
-    return t.range().min + bin / t.scale();
-}
-
-// Tick values and their stretched positions in [0, 1].
-std::vector<std::pair<double, double>> tickPositions(const RenderedMap &r)
-{
-    std::vector<std::pair<double, double>> out;
-    const double lo = r.range.min, hi = r.range.max;
-    const bool linear = r.settings.stretch == DisplayStretch::Linear;
-    if (linear || !r.table) {
-        for (double v : ColorBar::ticks(lo, hi, 6))
-            out.emplace_back(v, (v - lo) / (hi - lo));
-        return out;
-    }
-    // Non-linear stretches: evenly spaced colours, labelled with rounded data values.
-    for (int k = 0; k <= 5; ++k) {
-        double v = roundSignificant(inverseStretch(*r.table, k / 5.0), 2);
-        v = std::clamp(v, lo, hi);
-        out.emplace_back(v, r.table->map(v));
-    }
-    out.erase(std::unique(out.begin(), out.end(),
-                          [](const auto &a, const auto &b) { return a.first == b.first; }),
-              out.end());
-    return out;
 }
 
 }  // namespace
@@ -100,19 +61,75 @@ std::vector<double> ColorBar::ticks(double min, double max, int count)
     std::vector<double> out;
     if (!(max > min) || !std::isfinite(min) || !std::isfinite(max) || count < 1)
         return out;
+    // Steps of 1, 2 or 5 x 10^n only (round labels: 0, 500, 1000; 0, 0.02, 0.04), the one whose tick count is
+    // nearest to count + 1 (the larger step on a tie, fewer labels).
+    auto firstLast = [min, max](double step, long long &k0, long long &k1) {
+        k0 = static_cast<long long>(std::ceil(min / step - 1e-9));
+        k1 = static_cast<long long>(std::floor(max / step + 1e-9));
+    };
     const double raw = (max - min) / count;
     const double mag = std::pow(10.0, std::floor(std::log10(raw)));
-    double step = mag;
-    for (double m : {1.0, 2.0, 2.5, 5.0, 10.0})
-        if (m * mag >= raw) {
-            step = m * mag;
-            break;
+    double best = 0;
+    long long bestMiss = std::numeric_limits<long long>::max();
+    for (double scale : {0.1, 1.0, 10.0})
+        for (double m : {1.0, 2.0, 5.0}) {
+            const double step = m * mag * scale;
+            long long k0 = 0, k1 = 0;
+            firstLast(step, k0, k1);
+            const long long miss = std::abs((k1 - k0 + 1) - (count + 1));
+            if (miss <= bestMiss) {
+                bestMiss = miss;
+                best = step;
+            }
         }
     // Integer multiples of the step (no accumulated rounding): k * step for k in [ceil(min/step), floor(max/step)].
-    const long long k0 = static_cast<long long>(std::ceil(min / step - 1e-9));
-    const long long k1 = static_cast<long long>(std::floor(max / step + 1e-9));
+    long long k0 = 0, k1 = 0;
+    firstLast(best, k0, k1);
     for (long long k = k0; k <= k1; ++k)
-        out.push_back(double(k) * step);
+        out.push_back(double(k) * best);
+    return out;
+}
+
+std::vector<std::pair<double, double>> ColorBar::tickPositions(const RenderedMap &r)
+{
+    std::vector<std::pair<double, double>> out;
+    const double lo = r.range.min, hi = r.range.max;
+    if (!(hi > lo))
+        return out;
+    const bool linear = r.settings.stretch == DisplayStretch::Linear;
+    if (linear || !r.table) {
+        for (double v : ticks(lo, hi, 6))
+            out.emplace_back(v, (v - lo) / (hi - lo));
+        return out;
+    }
+    // Non-linear stretches: round values (0 and 1, 2, 5 x 10^n of either sign inside the limits), for each of
+    // six evenly spaced colours the one nearest to it along the bar; labels closer than a tenth of the bar
+    // to the previous one are left out.
+    std::vector<std::pair<double, double>> candidates;
+    auto add = [&](double v) {
+        if (v >= lo && v <= hi)
+            candidates.emplace_back(v, r.table->map(v));
+    };
+    add(0.0);
+    const double top = std::floor(std::log10(std::max(std::abs(lo), std::abs(hi))));
+    for (double e = top - 8; e <= top; e += 1)
+        for (double m : {1.0, 2.0, 5.0}) {
+            add(m * std::pow(10.0, e));
+            add(-m * std::pow(10.0, e));
+        }
+    if (candidates.empty())
+        return out;
+    for (int k = 0; k <= 5; ++k) {
+        const double target = k / 5.0;
+        const auto nearest = std::min_element(candidates.begin(), candidates.end(), [target](const auto &a, const auto &b) {
+            return std::abs(a.second - target) < std::abs(b.second - target);
+        });
+        if (std::abs(nearest->second - target) > 0.1)
+            continue;  // no round value near this colour
+        if (!out.empty() && (nearest->first == out.back().first || nearest->second - out.back().second < 0.1))
+            continue;
+        out.push_back(*nearest);
+    }
     return out;
 }
 
@@ -175,9 +192,13 @@ void ColorBar::paintEvent(QPaintEvent *)
 {
     QPainter painter(this);
     painter.fillRect(rect(), palette().window());
-    if (m_view && m_view->hasMap())
-        paint(painter, QRectF(rect()).adjusted(4, 4, -4, -4), m_view->rendered(), m_view->map()->meta.unit,
+    if (m_view && m_view->hasMap()) {
+        // The image on screen: while blinking, the comparison map's colours and unit.
+        const bool comparison = m_view->shownMap() != m_view->map();
+        paint(painter, QRectF(rect()).adjusted(4, 4, -4, -4),
+              comparison ? m_view->comparisonRendered() : m_view->rendered(), m_view->shownValueLabel(),
               m_orientation, palette().windowText().color());
+    }
     else if (!m_view)
         paint(painter, QRectF(rect()).adjusted(4, 4, -4, -4), m_own, m_unit, m_orientation,
               palette().windowText().color());

@@ -29,8 +29,11 @@ public:
     /// Draws a colorbar in `rect` (the gradient takes the part left by the labels).
     static void paint(QPainter &painter, const QRectF &rect, const RenderedMap &rendered, const QString &unit,
                       Qt::Orientation orientation, const QColor &textColor);
-    /// Nice tick values (1, 2, 2.5, 5 x 10^n) inside [min, max], about `count` of them.
+    /// Round tick values inside [min, max]: the multiples of a step of 1, 2 or 5 x 10^n, about count + 1 of them.
     static std::vector<double> ticks(double min, double max, int count = 6);
+    /// The labelled ticks of a rendering: (data value, position 0..1 along the bar). Linear stretches: ticks();
+    /// others: round values (0, 1/2/5 x 10^n) picked near six evenly spaced colours.
+    static std::vector<std::pair<double, double>> tickPositions(const RenderedMap &rendered);
 
 protected:
     void paintEvent(QPaintEvent *event) override;

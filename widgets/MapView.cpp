@@ -135,7 +135,9 @@ void MapView::setDifferenceMap(const DifferenceMap &difference)
 void MapView::setDifferenceMap(const DifferenceMap &difference, const DisplaySettings &settings)
 {
     setMap(std::make_shared<const SdoMap>(difference.map), settings);
-    setTitle(difference.label);
+    // The label, and on a second line what is blank and why (nothing is masked silently).
+    const QString note = differenceBlankNote(difference);
+    setTitle(note.isEmpty() ? difference.label : difference.label + QLatin1Char('\n') + note);
 }
 
 void MapView::clear()
@@ -734,6 +736,21 @@ void MapView::paintLayer(QPainter &painter, const RenderedMap &rendered, const Q
     painter.restore();
 }
 
+std::shared_ptr<const SdoMap> MapView::shownMap() const
+{
+    // The same rule paintScene draws by.
+    const bool compareReady = m_compare.map && !m_compare.rendered.isNull();
+    if (m_compareMode == CompareMode::Blink && m_blinkShowsComparison && compareReady)
+        return m_compare.map;
+    return m_map;
+}
+
+QString MapView::shownValueLabel() const
+{
+    const auto shown = shownMap();
+    return shown ? valueLabel(shown->meta) : QString();
+}
+
 void MapView::paintScene(QPainter &painter, const QRectF &target, const QRectF &mapRect, const QTransform &toTarget,
                          double zoom, bool withOverlays, bool interactive) const
 {
@@ -767,6 +784,7 @@ void MapView::paintScene(QPainter &painter, const QRectF &target, const QRectF &
     ctx.mapRect = mapRect;
     ctx.zoom = zoom;
     ctx.title = blinkOnComparison ? defaultTitleOf(*m_compare.map) : title();
+    ctx.valueLabel = shownValueLabel();
     for (const auto &layer : m_overlays) {
         if (!layer->isVisible())
             continue;

@@ -93,6 +93,11 @@ public:
     bool isShowingComparison() const { return m_blinkShowsComparison; }
     void setShowingComparison(bool comparison);
     const RenderedMap &comparisonRendered() const { return m_compare.rendered; }
+    /// The map whose image is on screen now: the comparison map while Blink shows it (once rendered), else
+    /// map(). Colour bar, units and label follow it.
+    std::shared_ptr<const SdoMap> shownMap() const;
+    /// What the values on screen are (core/map valueLabel of shownMap()): "DN", "Gauss", "Helioviewer byte value".
+    QString shownValueLabel() const;
 
     // ---- view geometry ------------------------------------------------------------------------------
     double zoom() const { return m_zoom; }                 // screen pixels per map pixel

@@ -89,7 +89,16 @@ Status MapView::exportFits(const QString &path, ExportRegion region) const
                               .arg(source.isEmpty() ? title() : source));
     }
     if (!m_title.isEmpty())
-        header.addHistory(m_title);
+        header.addHistory(m_title);  // FitsWriter writes it as plain ASCII ("-" for the minus, "d" for delta)
+    // Say what the values are: AIA headers often have no BUNIT (only PIXLUNIT, or nothing). Display-scaled maps
+    // keep '8-bit scaled' (never a physical unit); a difference has its maps' unit.
+    if (!header.has(QStringLiteral("BUNIT"))) {
+        if (m_map->meta.displayScaled)
+            header.setString(QStringLiteral("BUNIT"), QString::fromLatin1(kDisplayScaledBunit),
+                             QStringLiteral("Helioviewer display value, not physical"));
+        else if (!m_map->meta.unit.isEmpty())
+            header.setString(QStringLiteral("BUNIT"), m_map->meta.unit, QStringLiteral("unit of the pixel values"));
+    }
     FitsWriteOptions options;
     options.type = FitsWriteOptions::Type::Float32;
     return FitsWriter::write(path, header, out, options);

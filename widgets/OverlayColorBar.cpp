@@ -37,7 +37,7 @@ void OverlayColorBar::paint(QPainter &painter, const OverlayContext &context)
     if (box.width() < 8 || box.height() < 24)
         return;
     m_lastRect = box;
-    ColorBar::paint(painter, box, *context.rendered, context.map->meta.unit, Qt::Vertical, m_color);
+    ColorBar::paint(painter, box, *context.rendered, context.valueLabel, Qt::Vertical, m_color);
 }
 
 }  // namespace solarchip

@@ -5,6 +5,7 @@
 #include <QCoreApplication>
 #include <QFontMetricsF>
 #include <QPainter>
+#include <QStringList>
 
 #include <algorithm>
 
@@ -13,6 +14,49 @@ namespace solarchip {
 OverlayLabel::OverlayLabel() { m_color = QColor(255, 255, 255); }
 
 QString OverlayLabel::name() const { return QCoreApplication::translate("solarchip::OverlayLabel", "Channel and time"); }
+
+namespace {
+
+constexpr double kMargin = 6, kPad = 4;
+constexpr int kFlags = Qt::AlignLeft | Qt::AlignTop | Qt::TextWordWrap;
+
+// The title's lines with their fonts (the first bold) and wrapped heights, within maxWidth.
+struct LabelLayout {
+    QStringList lines;
+    QFont bold, plain;
+    QList<double> heights;
+    QRectF text;  // where the text goes
+};
+
+LabelLayout layoutLabel(const QString &title, const QFont &base, const QRectF &widgetRect)
+{
+    LabelLayout l;
+    l.bold = base;
+    l.bold.setBold(true);
+    l.plain = base;
+    l.plain.setBold(false);
+    const double maxWidth = std::max(40.0, widgetRect.width() - 2 * (kMargin + kPad));
+    l.lines = title.split(QLatin1Char('\n'));
+    double width = 0, height = 0;
+    for (int i = 0; i < l.lines.size(); ++i) {
+        const QFontMetricsF m(i == 0 ? l.bold : l.plain);
+        const QRectF b = m.boundingRect(QRectF(0, 0, maxWidth, 1e6), kFlags, l.lines[i]);
+        l.heights << b.height();
+        width = std::max(width, std::min(maxWidth, b.width()));
+        height += b.height();
+    }
+    l.text = QRectF(widgetRect.left() + kMargin + kPad, widgetRect.top() + kMargin + kPad, width, height);
+    return l;
+}
+
+}  // namespace
+
+QRectF OverlayLabel::boxFor(const QString &title, const QFont &font, const QRectF &widgetRect)
+{
+    if (title.isEmpty())
+        return {};
+    return layoutLabel(title, font, widgetRect).text.adjusted(-kPad, -kPad, kPad, kPad);
+}
 
 void OverlayLabel::paint(QPainter &painter, const OverlayContext &context)
 {
@@ -32,22 +76,20 @@ void OverlayLabel::paint(QPainter &painter, const OverlayContext &context)
     }
     if (context.title.isEmpty())
         return;
-    QFont font = painter.font();
-    font.setBold(true);
-    painter.setFont(font);
-    const QFontMetricsF fm(font);
-    const double margin = 6, pad = 4;
-    // A label wider than the view (a difference label in a small grid cell) wraps onto more lines rather than
-    // being cut at the view's edge.
-    const double room = std::max(40.0, area.width() - 2 * (margin + pad));
-    const QRectF wanted = fm.boundingRect(QRectF(0, 0, room, 1e4), Qt::AlignLeft | Qt::TextWordWrap, context.title);
-    const QRectF text(area.left() + margin + pad, area.top() + margin + pad,
-                      std::min(room, wanted.width()), wanted.height());
+    // Long labels (a difference "171 Å 2022-04-02 13:13:53 − 13:13:41 (Δt = 12 s)" and its note on blank
+    // pixels, in a narrow grid cell) wrap within the view instead of running off its edge; the first line
+    // (channel and time) is bold, further lines plain.
+    const LabelLayout l = layoutLabel(context.title, painter.font(), area);
     painter.setPen(Qt::NoPen);
     painter.setBrush(QColor(0, 0, 0, 150));
-    painter.drawRoundedRect(text.adjusted(-pad, -pad, pad, pad), 3, 3);
+    painter.drawRoundedRect(l.text.adjusted(-kPad, -kPad, kPad, kPad), 3, 3);
     painter.setPen(m_color);
-    painter.drawText(text, Qt::AlignLeft | Qt::AlignVCenter | Qt::TextWordWrap, context.title);
+    double y = l.text.top();
+    for (int i = 0; i < l.lines.size(); ++i) {
+        painter.setFont(i == 0 ? l.bold : l.plain);
+        painter.drawText(QRectF(l.text.left(), y, l.text.width(), l.heights[i]), kFlags, l.lines[i]);
+        y += l.heights[i];
+    }
 }
 
 }  // namespace solarchip

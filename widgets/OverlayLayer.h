@@ -24,6 +24,9 @@ struct OverlayContext {
     QRectF mapRect;                          // the map's part of it: widgetRect less the layers' margins()
     double zoom = 1;                         // screen pixels per map pixel
     QString title;                           // the view's label (channel and time)
+    /// What the values on screen are ("DN", "Gauss", "Helioviewer byte value"; core/map valueLabel): of the
+    /// image shown, which while blinking may be the comparison map rather than `map`.
+    QString valueLabel;
 };
 
 class OverlayLayer {

@@ -4,6 +4,7 @@
 
 #include <QCoreApplication>
 
+#include <algorithm>
 #include <cmath>
 
 namespace solarchip {
@@ -55,9 +56,16 @@ void OverlayLimb::paint(QPainter &painter, const OverlayContext &context)
     if (polygon().size() < 3)
         return;
     painter.setRenderHint(QPainter::Antialiasing);
-    painter.setPen(QPen(m_color, 1.5));
     painter.setBrush(Qt::NoBrush);
-    painter.drawPolygon(context.pixelToWidget.map(m_polygon));
+    const QPolygonF onScreen = context.pixelToWidget.map(m_polygon);
+    // A dark casing under the line: the limb stays visible where the map is as light as the line (the
+    // white middle of a diverging difference colormap, a bright corona) as well as where it is dark.
+    QColor casing = m_color.lightnessF() > 0.5 ? QColor(0, 0, 0) : QColor(255, 255, 255);
+    casing.setAlpha(std::min(200, m_color.alpha()));
+    painter.setPen(QPen(casing, 3.5));
+    painter.drawPolygon(onScreen);
+    painter.setPen(QPen(m_color, 1.5));
+    painter.drawPolygon(onScreen);
 }
 
 }  // namespace solarchip

@@ -10,6 +10,7 @@
 #include <QFormLayout>
 #include <QLabel>
 #include <QPushButton>
+#include <QSignalBlocker>
 #include <QVBoxLayout>
 
 namespace solarchip {
@@ -43,10 +44,9 @@ DisplayPanel::DisplayPanel(StudioSettings *settings, QWidget *parent) : QWidget(
         m_stretch->addItem(stretchName(s), int(s));
     form->addRow(tr("Stretch:"), m_stretch);
     m_parameter = new QDoubleSpinBox(this);
+    m_parameter->setObjectName(QStringLiteral("stretchParameter"));
     m_parameter->setDecimals(4);
-    m_parameter->setRange(0.0, 100000.0);
-    m_parameter->setSpecialValueText(tr("default"));
-    m_parameter->setToolTip(tr("asinh softening a (sunpy's AIA default 0.01) or log base a (default 1000)"));
+    m_parameter->setRange(0.0001, 100000.0);
     form->addRow(tr("Parameter a:"), m_parameter);
 
     m_limits = new QComboBox(this);
@@ -86,8 +86,24 @@ DisplayPanel::DisplayPanel(StudioSettings *settings, QWidget *parent) : QWidget(
         apply();
     };
     connect(m_colormap, &QComboBox::currentIndexChanged, this, changed);
-    connect(m_stretch, &QComboBox::currentIndexChanged, this, changed);
-    connect(m_limits, &QComboBox::currentIndexChanged, this, changed);
+    connect(m_stretch, &QComboBox::currentIndexChanged, this, [this, changed] {
+        // A parameter means something else for each stretch (asinh's a = 0.01 under log would be linear).
+        if (!m_loading && m_view && m_view->map()) {
+            const QSignalBlocker block(m_parameter);
+            m_parameter->setValue(parameterFor(DisplayStretch(m_stretch->currentData().toInt())));
+        }
+        changed();
+    });
+    connect(m_limits, &QComboBox::currentIndexChanged, this, [this, changed] {
+        // Manual starts from the limits on screen, so the map looks the same until the user edits them.
+        if (!m_loading && m_view && m_view->map() && LimitsChoice(m_limits->currentData().toInt()) == kManual) {
+            const DisplayRange r = currentRange();
+            const QSignalBlocker blockMin(m_min), blockMax(m_max);
+            m_min->setValue(r.min);
+            m_max->setValue(r.max);
+        }
+        changed();
+    });
     connect(m_reverse, &QCheckBox::toggled, this, changed);
     connect(m_symmetric, &QCheckBox::toggled, this, changed);
     for (QDoubleSpinBox *p : {m_parameter, m_low, m_high, m_min, m_max}) {
@@ -97,9 +113,9 @@ DisplayPanel::DisplayPanel(StudioSettings *settings, QWidget *parent) : QWidget(
     connect(m_reset, &QPushButton::clicked, this, [this] {
         if (!m_view || !m_view->map())
             return;
-        const QString channel = m_view->map()->meta.channel;
+        const QString key = displaySettingsKey(m_view->map()->meta);
         m_view->setDisplaySettings(defaultDisplaySettings(m_view->map()->meta));
-        m_settings->clearDisplaySettings(channel);
+        m_settings->clearDisplaySettings(key);
         load();
     });
     setView(nullptr);
@@ -133,7 +149,7 @@ void DisplayPanel::load()
     m_colormap->setCurrentIndex(std::max(0, index));
     m_reverse->setChecked(s.reverseColormap);
     m_stretch->setCurrentIndex(std::max(0, m_stretch->findData(int(s.stretch))));
-    m_parameter->setValue(std::max(0.0, s.stretchParameter));
+    m_parameter->setValue(s.effectiveStretchParameter() > 0 ? s.effectiveStretchParameter() : 1.0);
     LimitsChoice choice = kMinMax;
     switch (s.limits) {
     case DisplayLimitsMode::MinMax: choice = kMinMax; break;
@@ -161,7 +177,8 @@ DisplaySettings DisplayPanel::collect() const
     s.colormap = m_colormap->currentData().toString();
     s.reverseColormap = m_reverse->isChecked();
     s.stretch = DisplayStretch(m_stretch->currentData().toInt());
-    s.stretchParameter = m_parameter->value();
+    // Only log and asinh take the parameter box's value; the others keep their own default.
+    s.stretchParameter = s.stretch == DisplayStretch::Log || s.stretch == DisplayStretch::Asinh ? m_parameter->value() : 0.0;
     s.symmetric = m_symmetric->isChecked();
     switch (LimitsChoice(m_limits->currentData().toInt())) {
     case kMinMax: s.limits = DisplayLimitsMode::MinMax; break;
@@ -212,6 +229,32 @@ void DisplayPanel::updateVisibility()
     show(m_max, choice == kManual);
     const auto stretch = DisplayStretch(m_stretch->currentData().toInt());
     show(m_parameter, stretch == DisplayStretch::Log || stretch == DisplayStretch::Asinh);
+    m_parameter->setToolTip(stretch == DisplayStretch::Log
+                                ? tr("log(a t + 1) / log(a + 1): larger a brightens faint values more (astropy's default 1000)")
+                                : tr("asinh(t / a) / asinh(1 / a): smaller a brightens faint values more (sunpy's AIA default 0.01)"));
+}
+
+double DisplayPanel::parameterFor(DisplayStretch stretch) const
+{
+    // The channel's own choice when its default uses this stretch (sunpy's AIA asinh a = 0.01), else the
+    // stretch's astropy default (log 1000, asinh 0.1).
+    if (m_view && m_view->map()) {
+        const DisplaySettings channel = defaultDisplaySettings(m_view->map()->meta);
+        if (channel.stretch == stretch && channel.effectiveStretchParameter() > 0)
+            return channel.effectiveStretchParameter();
+    }
+    DisplaySettings s;
+    s.stretch = stretch;
+    return s.effectiveStretchParameter() > 0 ? s.effectiveStretchParameter() : 1.0;
+}
+
+DisplayRange DisplayPanel::currentRange() const
+{
+    // The limits of the rendering on screen; before the first render is back (rare: the dock follows the view),
+    // the same limits computed here on the display-size map.
+    if (!m_view->rendered().isNull() && m_view->rendered().range.isValid())
+        return m_view->rendered().range;
+    return resolveLimits(m_view->map()->image, m_view->displaySettings());
 }
 
 }  // namespace solarchip

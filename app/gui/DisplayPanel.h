@@ -38,6 +38,10 @@ private:
     void load();
     void apply();
     void updateVisibility();
+    /// The parameter a stretch starts with when the user picks it.
+    double parameterFor(DisplayStretch stretch) const;
+    /// The limits the view shows now (its rendering's range).
+    DisplayRange currentRange() const;
 
     StudioSettings *m_settings;
     QPointer<MapView> m_view;

@@ -121,7 +121,7 @@ void SetViewPresenter::applyComparison()
         if (other.map) {
             if (view->comparisonMap() != other.map) {
                 // The comparison wears the colours its own channel has in the grid.
-                const auto saved = m_settings->displaySettings(other.channel);
+                const auto saved = m_settings->displaySettings(displaySettingsKey(other.map->meta));
                 view->setComparisonMap(other.map, saved ? *saved : defaultDisplaySettings(other.map->meta));
             }
         } else if (!other.pending && view->comparisonMap()) {
@@ -193,7 +193,7 @@ void SetViewPresenter::onSetChanged()
             connect(view, &MapView::displaySettingsChanged, this, [this, view](const DisplaySettings &s) {
                 // Choices for difference images are not the channel's choices.
                 if (view->map() && m_document->differenceMode() == ObservationDocument::DifferenceMode::None)
-                    m_settings->setDisplaySettings(view->map()->meta.channel, s);
+                    m_settings->setDisplaySettings(displaySettingsKey(view->map()->meta), s);
             });
             for (auto it = m_overlays.begin(); it != m_overlays.end(); ++it)
                 view->setOverlayVisible(it.key(), it.value());
@@ -244,10 +244,10 @@ void SetViewPresenter::showMap(int index, MapView *view)
 {
     const auto &member = m_document->members()[index];
     // The user's choice for this channel, else what the view already uses for it, else the default.
-    const auto saved = m_settings->displaySettings(member.channel);
+    const auto saved = m_settings->displaySettings(displaySettingsKey(member.map->meta));
     const int slot = m_slotOfMember[index];
     const bool sameChannel = view->map() && !m_showsDifference[slot]
-                             && view->map()->meta.channel == member.map->meta.channel;
+                             && displaySettingsKey(view->map()->meta) == displaySettingsKey(member.map->meta);
     const DisplaySettings s = saved          ? *saved
                               : sameChannel ? view->displaySettings()
                                             : defaultDisplaySettings(member.map->meta);
@@ -295,7 +295,10 @@ void SetViewPresenter::showDifference(int index, MapView *view)
                           made.error = difference.errorString();
                           return made;
                       }
+                      // The view says what is blank and why (off-disk HMI, outside the reference's field).
                       made.label = difference->label;
+                      if (const QString note = differenceBlankNote(*difference); !note.isEmpty())
+                          made.label += QLatin1Char('\n') + note;
                       made.map = std::make_shared<const SdoMap>(std::move(difference->map));
                       return made;
                   })

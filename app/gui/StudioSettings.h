@@ -44,7 +44,8 @@ public:
     QString viewMode() const;
     void setViewMode(const QString &mode);
 
-    /// The display settings chosen for a channel, if the user changed them from the defaults.
+    /// The display settings chosen for a channel, if the user changed them from the defaults. `channel` is a
+    /// displaySettingsKey (core/map/DisplayLimits.h): Helioviewer bytes of a channel are remembered apart.
     std::optional<DisplaySettings> displaySettings(const QString &channel) const;
     void setDisplaySettings(const QString &channel, const DisplaySettings &settings);
     void clearDisplaySettings(const QString &channel);

@@ -39,7 +39,10 @@ QJsonObject viewState(const MapView *view)
         o[QStringLiteral("limits")] = QJsonArray{view->rendered().range.min, view->rendered().range.max};
     else
         o[QStringLiteral("limits")] = QJsonValue();
-    o[QStringLiteral("unit")] = map ? QJsonValue(map->meta.unit) : QJsonValue();
+    // The unit of the image on screen (while blinking, the comparison's); "byte" for Helioviewer JPEG2000
+    // values, which have no physical unit (MapMeta::displayScaled).
+    const std::shared_ptr<const SdoMap> shown = view->shownMap();
+    o[QStringLiteral("unit")] = shown ? QJsonValue(shown->meta.unit) : QJsonValue();
     o[QStringLiteral("shown")] = map != nullptr && view->isVisible() && !view->visibleRegion().isEmpty();
     o[QStringLiteral("title")] = view->title();
     o[QStringLiteral("size")] = map ? QJsonValue(QJsonArray{map->image.width, map->image.height}) : QJsonValue();

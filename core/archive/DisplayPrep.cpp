@@ -164,8 +164,10 @@ Expected<SdoMap> loadDisplayMap(const MapKey &key)
             return map;
         const FilePixels before = map->filePixels;
         const Wcs sourceWcs = map->wcs;
-        // The rule the model input uses too: shrink by a whole factor, then onto the AIA display grid.
-        auto onto = FramePrep::ontoFrame(std::move(map).value(), *frame, Interpolation::Cubic);
+        // The rule the model input uses too: shrink by a whole factor, then onto the AIA display grid. Unlike the
+        // model input, what lies off the disk stays (on a spherical screen when the observers differ, e.g. the
+        // reference of a difference image seconds or hours earlier): off-limb loops, CMEs and EUV waves.
+        auto onto = FramePrep::ontoFrame(std::move(map).value(), *frame, Interpolation::Cubic, OffDisk::SphericalScreen);
         if (onto)
             onto->filePixels = coRegisteredFilePixels(before, sourceWcs, *onto);
         return onto;

@@ -427,7 +427,27 @@ DisplaySettings defaultDisplaySettings(const QString &channel, const QString &un
     return s;
 }
 
-DisplaySettings defaultDisplaySettings(const MapMeta &meta) { return defaultDisplaySettings(meta.channel, meta.unit); }
+DisplaySettings defaultDisplaySettings(const MapMeta &meta)
+{
+    if (!meta.displayScaled)
+        return defaultDisplaySettings(meta.channel, meta.unit);
+    // Helioviewer already scaled these values for display (per-channel clip, log/sqrt, gamma): a second
+    // stretch or data-derived limits would distort its scaling twice, and field limits in Gauss mean nothing
+    // for bytes. Linear over the whole byte range, the channel's colours (what JHelioviewer shows).
+    DisplaySettings s = defaultDisplaySettings(meta.channel, QString());
+    s.stretch = DisplayStretch::Linear;
+    s.stretchParameter = 0.0;
+    s.limits = DisplayLimitsMode::Manual;
+    s.manualMin = 0.0;
+    s.manualMax = meta.bitpix == 16 ? 65535.0 : 255.0;
+    s.symmetric = false;
+    return s;
+}
+
+QString displaySettingsKey(const MapMeta &meta)
+{
+    return meta.displayScaled ? meta.channel + QStringLiteral("-helioviewer") : meta.channel;
+}
 
 DisplaySettings defaultDifferenceDisplaySettings()
 {

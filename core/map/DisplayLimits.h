@@ -128,9 +128,14 @@ private:
 /// the minimum to the 99.9th percentile (sunpy uses the maximum; clipping the top 0.1 % keeps saturated
 /// flare pixels and hot pixels from dimming the disk). HMI magnetograms (and other field maps in Gauss or
 /// Mx/cm^2): grey, linear, symmetric +-1500 G (field notes; sunpy's own default is symmetric about zero,
-/// grey). HMI continuum/Dopplergrams and unknown data: grey, linear, min/max.
+/// grey). HMI continuum/Dopplergrams and unknown data: grey, linear, min/max. Display-scaled maps (Helioviewer
+/// JPEG2000 bytes, MapMeta::displayScaled): the channel's colours, linear, manual limits 0..255 (0..65535 for
+/// 16-bit files), never symmetric.
 DisplaySettings defaultDisplaySettings(const MapMeta &meta);
 DisplaySettings defaultDisplaySettings(const QString &channel, const QString &unit = {});
+/// The key under which the user's display choices for a map are remembered (per channel): the channel, with
+/// "-helioviewer" appended for display-scaled maps, whose bytes need other limits than the channel's data.
+QString displaySettingsKey(const MapMeta &meta);
 /// Default for difference images: diverging "RdBu_r", linear, symmetric at the 99.5th percentile of |diff|.
 DisplaySettings defaultDifferenceDisplaySettings();
 

@@ -312,4 +312,42 @@ bool FitsHeader::isStructuralKey(const QString &key)
     return key == QLatin1String("THEAP");
 }
 
+QString FitsHeader::asciiText(const QString &text)
+{
+    QString out;
+    out.reserve(text.size());
+    for (const QChar c : text) {
+        const char16_t u = c.unicode();
+        if (u >= 32 && u < 127) {
+            out += c;
+            continue;
+        }
+        switch (u) {
+        case u'\n': out += QStringLiteral("; "); continue;
+        case u'\t': case u'\r': out += QLatin1Char(' '); continue;
+        case 0x2212: case 0x2010: case 0x2011: case 0x2012: case 0x2013: case 0x2014: out += QLatin1Char('-'); continue;
+        case 0x0394: case 0x2206: case 0x03B4: out += QLatin1Char('d'); continue;   // Delta, increment, delta
+        case 0x00C5: case 0x212B: out += QLatin1Char('A'); continue;                 // Angstrom
+        case 0x00B1: out += QStringLiteral("+/-"); continue;
+        case 0x00B0: out += QStringLiteral("deg"); continue;
+        case 0x00B5: case 0x03BC: out += QLatin1Char('u'); continue;                 // micro
+        case 0x00D7: out += QLatin1Char('x'); continue;
+        case 0x2026: out += QStringLiteral("..."); continue;
+        case 0x00A0: case 0x2009: case 0x202F: out += QLatin1Char(' '); continue;    // no-break and thin spaces
+        case 0x2018: case 0x2019: out += QLatin1Char('\''); continue;
+        case 0x201C: case 0x201D: out += QLatin1Char('"'); continue;
+        case 0x00B2: out += QStringLiteral("^2"); continue;
+        case 0x00B3: out += QStringLiteral("^3"); continue;
+        default: break;
+        }
+        // Accented Latin letters: their base letter (canonical decomposition).
+        const QString d = QString(c).normalized(QString::NormalizationForm_D);
+        if (!d.isEmpty() && d.at(0).unicode() >= 32 && d.at(0).unicode() < 127)
+            out += d.at(0);
+        else
+            out += QLatin1Char('?');
+    }
+    return out;
+}
+
 }  // namespace solarchip

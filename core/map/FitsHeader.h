@@ -29,6 +29,10 @@ public:
     /// value / comment" for others (longer than 8 characters, or characters outside A-Z 0-9 _ -); empty when
     /// the record cannot hold the whole value. Comments are cut at 80 characters, values never.
     static QByteArray cardImage(const FitsCard &card);
+    /// Header text as FITS allows it, printable ASCII (32-126): the symbols labels use become their plain
+    /// spelling (U+2212 minus "-", delta "d", Angstrom "A", "+/-", degree "deg", micro "u", dashes "-",
+    /// ellipsis "..."), accented letters lose their accents, anything else becomes '?'; line breaks become "; ".
+    static QString asciiText(const QString &text);
     /// True for keys a standard FITS card can hold: 1-8 characters of A-Z, 0-9, '_' and '-'.
     static bool isStandardKey(const QString &key);
 

@@ -40,6 +40,17 @@ int compressionCode(const QString &name, bool &ok)
     return 0;
 }
 
+// The COMMENT block CFITSIO writes into every primary header it creates ("FITS (Flexible Image Transport
+// System) format is defined in 'Astronomy / and Astrophysics', volume 376, page 359; bibcode: 2001A&A...376..359H").
+bool isFitsDefinitionComment(const FitsCard &c)
+{
+    if (c.key != QLatin1String("COMMENT"))
+        return false;
+    const QString t = c.value.trimmed();
+    return t.startsWith(QLatin1String("FITS (Flexible Image Transport System) format is defined"))
+           || t.startsWith(QLatin1String("and Astrophysics', volume 376, page 359"));
+}
+
 template <class T>
 void quantise(const Image &image, double bscale, double bzero, T blank, std::vector<T> &out)
 {
@@ -121,10 +132,16 @@ Status FitsWriter::write(const QString &path, const FitsHeader &header, const Im
         return failWith(QStringLiteral("cannot create the image HDU: %1").arg(cfitsioText(status)));
     }
 
-    // Copy the caller's cards, except the ones CFITSIO owns.
-    for (const FitsCard &c : header.cards()) {
-        if (FitsHeader::isStructuralKey(c.key))
+    // Copy the caller's cards, except the ones CFITSIO owns: the structural keys, and the two COMMENT lines on
+    // the FITS definition that fits_create_img has just written (a header read from a file carries them too;
+    // copied, the block would appear twice). Text goes in as plain ASCII, as FITS requires (a label's minus
+    // sign or delta would otherwise come out as '?').
+    for (const FitsCard &original : header.cards()) {
+        if (FitsHeader::isStructuralKey(original.key) || isFitsDefinitionComment(original))
             continue;
+        FitsCard c = original;
+        c.value = FitsHeader::asciiText(c.value);
+        c.comment = FitsHeader::asciiText(c.comment);
         if (c.key == QLatin1String("HISTORY")) {
             fits_write_history(f, c.value.toLatin1().constData(), &status);
         } else if (c.key == QLatin1String("COMMENT")) {

@@ -20,7 +20,7 @@ int FramePrep::shrinkFactor(double frameScale, double mapScale)
     return k >= 2 ? k : 1;
 }
 
-Expected<SdoMap> FramePrep::ontoFrame(SdoMap map, const PixelFrame &frame, Interpolation interpolation)
+Expected<SdoMap> FramePrep::ontoFrame(SdoMap map, const PixelFrame &frame, Interpolation interpolation, OffDisk offDisk)
 {
     const int k = shrinkFactor(meanPlateScale(frame.meta), meanPlateScale(map.meta));
     if (k >= 2) {
@@ -30,7 +30,7 @@ Expected<SdoMap> FramePrep::ontoFrame(SdoMap map, const PixelFrame &frame, Inter
             return down.error();
         map = std::move(*down);
     }
-    return Prep::toFrame(std::move(map), frame, interpolation);
+    return Prep::toFrame(std::move(map), frame, interpolation, nullptr, offDisk);
 }
 
 int FramePrep::displayFactor(int width, int height, int maxSize)

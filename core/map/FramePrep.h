@@ -28,7 +28,10 @@ public:
     static int shrinkFactor(double frameScale, double mapScale);
     /// The rule: averages `map` by shrinkFactor (Prep::downsample to width/k x height/k), then resamples it
     /// onto `frame` (Prep::toFrame). The result's header, MapMeta and Wcs describe `frame`.
-    static Expected<SdoMap> ontoFrame(SdoMap map, const PixelFrame &frame, Interpolation interpolation);
+    /// `offDisk`: what off-disk pixels become when the observers differ (the viewer keeps them on a spherical
+    /// screen; the models' input leaves them undefined).
+    static Expected<SdoMap> ontoFrame(SdoMap map, const PixelFrame &frame, Interpolation interpolation,
+                                      OffDisk offDisk = OffDisk::Undefined);
 
     /// The smallest whole factor that brings the longer side of a width x height map to at most maxSize
     /// (1 when it already fits or maxSize <= 0).

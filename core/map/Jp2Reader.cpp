@@ -30,7 +30,6 @@ void Jp2Reader::setDecoderThreads(int threads)
 
 namespace {
 
-const char kScaledUnit[] = "8-bit scaled";
 const char kSignature[12] = {0x00, 0x00, 0x00, 0x0C, 0x6A, 0x50, 0x20, 0x20, 0x0D, 0x0A, char(0x87), 0x0A};
 
 quint64 be32(const uchar *p) { return (quint64(p[0]) << 24) | (quint64(p[1]) << 16) | (quint64(p[2]) << 8) | p[3]; }
@@ -538,7 +537,7 @@ Expected<FitsHeader> Jp2Reader::mapHeader(const Jp2Info &info, int reduce)
     // the header, or a FITS file written from this map, does not take them for DN or Gauss.
     if (auto unit = header.string(QStringLiteral("BUNIT")))
         header.setString(QStringLiteral("HVBUNIT"), *unit, QStringLiteral("BUNIT of the data before Helioviewer scaling"));
-    header.setString(QStringLiteral("BUNIT"), QString::fromLatin1(kScaledUnit), QStringLiteral("Helioviewer display value, not physical"));
+    header.setString(QStringLiteral("BUNIT"), QString::fromLatin1(kDisplayScaledBunit), QStringLiteral("Helioviewer display value, not physical"));
     header.addHistory(QStringLiteral("solarchip: pixels are the 8-bit scaled values of a Helioviewer JPEG2000 file"));
     // Keywords FITS cannot hold (longer than 8 characters, e.g. <helioviewer>): kept as COMMENT text.
     FitsHeader clean;
@@ -574,7 +573,9 @@ Expected<SdoMap> Jp2Reader::read(const QString &path, int reduce)
     auto map = SdoMap::fromHeaderAndImage(*header, std::move(image.value()), path);
     if (!map)
         return map.error();
-    map->meta.unit = QString::fromLatin1(kScaledUnit);
+    // MapMeta::fromHeader recognised BUNIT: unit "byte", displayScaled (shown linearly over 0..255).
+    map->meta.unit = QString::fromLatin1(kDisplayScaledUnit);
+    map->meta.displayScaled = true;
     map->meta.bitpix = storedBitpix(*info);
     map->source.bitpix = map->meta.bitpix;
     map->source.hdu = 0;

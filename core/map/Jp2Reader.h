@@ -3,7 +3,8 @@
 // as XML in the JP2 "xml " box (<meta><fits><KEY>value</KEY>...</fits></meta>). Decoding uses OpenJPEG 2.5.
 // The result is an ordinary SdoMap, so these files can be browsed like FITS maps; pixel values are the
 // scaled 8-bit values of the file (0..255), not physical units: the map's header says BUNIT = '8-bit
-// scaled' (the original unit kept as HVBUNIT), keywords FITS cannot hold (longer than 8 characters)
+// scaled' (the original unit kept as HVBUNIT), its MapMeta is displayScaled with unit "byte" (shown linearly
+// over 0..255 with the channel's colours, like JHelioviewer), keywords FITS cannot hold (longer than 8 characters)
 // become COMMENT cards, and placeholder observer keywords are dropped (HISTORY says which).
 //
 // Row order: JPEG2000 stores the top row first; Image row 0 is FITS row 1 (the bottom), so rows are flipped

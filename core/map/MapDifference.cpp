@@ -1,6 +1,7 @@
 #include "core/map/MapDifference.h"
 
 #include <QFileInfo>
+#include <QStringList>
 
 #include <cmath>
 #include <limits>
@@ -94,6 +95,25 @@ QString differenceLabel(const MapMeta &current, const MapMeta &reference)
         .arg(channel, timeText(a, seconds, true), timeText(b, seconds, !sameDay), formatTimeStep(dt));
 }
 
+QString differenceBlankNote(const DifferenceMap &difference)
+{
+    if (difference.pixels <= 0 || difference.blank() <= 0)
+        return {};
+    auto percent = [&](long long count) {
+        const double p = 100.0 * double(count) / double(difference.pixels);
+        return QString::number(p, 'f', p < 1 ? 2 : 1) + QStringLiteral(" %");
+    };
+    QStringList parts;
+    if (difference.blankInCurrent > 0) {
+        const bool hmi = difference.map.meta.instrument == Instrument::HMI;
+        parts << QStringLiteral("%1 no data in this map%2")
+                     .arg(percent(difference.blankInCurrent), hmi ? QStringLiteral(" (HMI has none off the disk)") : QString());
+    }
+    if (difference.blankByReference > 0)
+        parts << QStringLiteral("%1 none in the reference (outside its field of view or blank there)").arg(percent(difference.blankByReference));
+    return QStringLiteral("blank: ") + parts.join(QStringLiteral("; "));
+}
+
 Expected<DifferenceMap> differenceMap(const SdoMap &current, const SdoMap &reference, DifferenceMap::Kind kind,
                                       const DifferenceOptions &options)
 {
@@ -142,10 +162,17 @@ Expected<DifferenceMap> differenceMap(const SdoMap &current, const SdoMap &refer
     const float *b = reference.image.data();
     float *d = out.map.image.data();
     const float nan = std::numeric_limits<float>::quiet_NaN();
+    long long blankInCurrent = 0, blankByReference = 0;
     for (size_t i = 0; i < n; ++i) {
         const float va = a[i], vb = b[i];
-        d[i] = std::isfinite(va) && std::isfinite(vb) ? float(double(va) * fc - double(vb) * fr) : nan;
+        const bool hasA = std::isfinite(va), hasB = std::isfinite(vb);
+        blankInCurrent += !hasA;
+        blankByReference += hasA && !hasB;
+        d[i] = hasA && hasB ? float(double(va) * fc - double(vb) * fr) : nan;
     }
+    out.pixels = static_cast<long long>(n);
+    out.blankInCurrent = blankInCurrent;
+    out.blankByReference = blankByReference;
     out.map.meta.unit = unit;
     out.label = differenceLabel(current.meta, reference.meta);
     out.dtSeconds = reference.meta.tObs.msecsTo(current.meta.tObs) / 1000.0;
@@ -164,6 +191,10 @@ Expected<DifferenceMap> differenceMap(const SdoMap &current, const SdoMap &refer
                      .arg(reference.meta.tObs.toUTC().toString(Qt::ISODateWithMs))
                      .arg(out.dtSeconds, 0, 'f', 3)
                      .arg(options.normaliseByExposure ? QStringLiteral(", both divided by EXPTIME") : QString()));
+    if (out.blank() > 0)
+        h.addHistory(QStringLiteral("%1 of %2 pixels blank (NaN): %3 without data in this map, %4 without data in "
+                                    "the reference")
+                         .arg(out.blank()).arg(out.pixels).arg(out.blankInCurrent).arg(out.blankByReference));
     return out;
 }
 

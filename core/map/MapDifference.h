@@ -33,7 +33,19 @@ struct DifferenceMap {
     QString label;        // "171 Å 2011-06-07 12:00 − 00:00 (Δt = 12 h)"
     double dtSeconds = 0; // current time - reference time
     QString referenceFile;
+    /// Why pixels are blank (NaN): the current map has no value there (off-disk HMI, missing data), or the
+    /// reference has none where the current map has one (outside its field of view or, after resampling
+    /// through the solar sphere without a screen, off its disk). Nothing else is masked.
+    long long pixels = 0;               // all pixels
+    long long blankInCurrent = 0;       // NaN in the current map
+    long long blankByReference = 0;     // finite in the current map, NaN in the reference
+    long long blank() const { return blankInCurrent + blankByReference; }
 };
+
+/// What a difference leaves blank and why, for the view and HISTORY ("blank: 48.2 % no data in this map
+/// (HMI has none off the disk); 0.4 % none in the reference (outside its field of view or blank there)"); empty
+/// when nothing is blank.
+QString differenceBlankNote(const DifferenceMap &difference);
 
 /// current - reference for two maps of the same channel on the same pixel grid (same size and WCS within
 /// the tolerances). Errors name the files: different channels, sizes, misaligned WCS, missing EXPTIME.

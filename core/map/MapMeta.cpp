@@ -160,6 +160,11 @@ QString channelLabel(const QString &channel)
     return QStringLiteral("AIA ") + channel + QStringLiteral(" \u00C5");
 }
 
+QString valueLabel(const MapMeta &meta)
+{
+    return meta.displayScaled ? QStringLiteral("Helioviewer byte value") : meta.unit;
+}
+
 double MapMeta::plateScale() const { return std::sqrt(std::fabs(cdelt1 * cdelt2)); }
 
 bool MapMeta::isHelioprojective() const
@@ -225,6 +230,10 @@ Expected<MapMeta> MapMeta::fromHeader(const FitsHeader &h, const QString &file)
         m.unit = h.string(QStringLiteral("PIXLUNIT"), {});
     if (m.unit.isEmpty() && m.instrument == Instrument::AIA)
         m.unit = QStringLiteral("DN");
+    if (m.unit.compare(QLatin1String(kDisplayScaledBunit), Qt::CaseInsensitive) == 0) {
+        m.displayScaled = true;
+        m.unit = QString::fromLatin1(kDisplayScaledUnit);
+    }
     m.level = h.number(QStringLiteral("LVL_NUM"), 1.0);
     m.quality = static_cast<long long>(h.number(QStringLiteral("QUALITY"), 0.0));
     m.naxis1 = static_cast<int>(h.number(QStringLiteral("NAXIS1"), 0));

@@ -12,6 +12,11 @@ namespace solarchip {
 
 enum class Instrument { Unknown, AIA, HMI };
 
+/// MapMeta::unit of display-scaled maps (Helioviewer JPEG2000 bytes): not a physical unit.
+inline constexpr char kDisplayScaledUnit[] = "byte";
+/// BUNIT that marks display-scaled pixels in a header (written by Jp2Reader, read back by MapMeta::fromHeader).
+inline constexpr char kDisplayScaledBunit[] = "8-bit scaled";
+
 QString instrumentName(Instrument instrument);  // "AIA", "HMI", "unknown"
 
 struct MapMeta {
@@ -26,7 +31,13 @@ struct MapMeta {
     double wavelength = 0;  // Angstrom (AIA passband, 6173 for HMI)
     QDateTime tObs;         // observation time in UTC (T_OBS, else DATE-OBS; HMI TAI converted)
     double exptime = 0;     // seconds (0 when absent)
-    QString unit;           // BUNIT or PIXLUNIT ("DN", "Gauss", "DN/s", "Mx/cm^2")
+    QString unit;           // BUNIT or PIXLUNIT ("DN", "Gauss", "DN/s", "Mx/cm^2"); "byte" when displayScaled
+    /// The pixels are display values, not measurements: the 0..255 bytes of a Helioviewer JPEG2000 file, which
+    /// Helioviewer made from the data with its own per-channel scaling (clip, log/sqrt, gamma). Such a map
+    /// has no physical unit: `unit` is "byte" (kDisplayScaledUnit), BUNIT in its header '8-bit scaled'
+    /// (kDisplayScaledBunit, also how a FITS file written from it is recognised), and it is displayed
+    /// linearly over 0..255 (core/map/DisplayLimits defaultDisplaySettings), as JHelioviewer does.
+    bool displayScaled = false;
     double level = 1;       // LVL_NUM
     long long quality = 0;  // QUALITY bit field
     int naxis1 = 0, naxis2 = 0, bitpix = 0;
@@ -64,5 +75,8 @@ QString canonicalChannel(const QString &text);
 QStringList knownChannels();
 /// Human label: "AIA 171 Å", "HMI magnetogram".
 QString channelLabel(const QString &channel);
+/// What a map's values are, for colour bars and readouts: the unit ("DN", "Gauss"), or "Helioviewer byte value"
+/// for display-scaled maps (never a physical unit for them).
+QString valueLabel(const MapMeta &meta);
 
 }  // namespace solarchip

@@ -153,13 +153,14 @@ Expected<SdoMap> Prep::level15(SdoMap map, const PrepOptions &o, ResampleInfo *i
     return rebuild(header, std::move(image.value()), map);
 }
 
-Expected<SdoMap> Prep::toFrame(SdoMap map, const PixelFrame &frame, Interpolation interpolation, ResampleInfo *infoOut)
+Expected<SdoMap> Prep::toFrame(SdoMap map, const PixelFrame &frame, Interpolation interpolation, ResampleInfo *infoOut,
+                               OffDisk offDisk)
 {
     auto srcFrame = PixelFrame::fromMap(map);
     if (!srcFrame)
         return srcFrame.error();
     ResampleInfo info;
-    auto image = Resample::toFrame(map.image, *srcFrame, frame, interpolation, &info);
+    auto image = Resample::toFrame(map.image, *srcFrame, frame, interpolation, &info, offDisk);
     if (!image)
         return image.error();
     map.image = Image();
@@ -179,6 +180,8 @@ Expected<SdoMap> Prep::toFrame(SdoMap map, const PixelFrame &frame, Interpolatio
                           .arg(info.method, num(info.modelErrorPx, 2), interpolationName(interpolation),
                                info.throughSphere ? QStringLiteral(", through the solar sphere (observers differ)")
                                                   : QString()));
+    if (info.offDiskScreen)
+        header.addHistory(QStringLiteral("solarchip prep: off-disk pixels on a spherical screen about the observer"));
     if (infoOut)
         *infoOut = info;
     return rebuild(header, std::move(image.value()), map);

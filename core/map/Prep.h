@@ -51,8 +51,10 @@ public:
     /// homography (an affine map when CRVAL is the same), fitted to WCSLIB and checked; otherwise every
     /// output pixel goes through world coordinates (and through the solar sphere when observers differ;
     /// off-disk pixels then have no counterpart and are NaN). Metadata other than the WCS stay the input's.
+    /// `offDisk` = SphericalScreen keeps off-disk pixels when the observers differ (Resample's OffDisk).
     static Expected<SdoMap> toFrame(SdoMap map, const PixelFrame &frame,
-                                    Interpolation interpolation = Interpolation::Cubic, ResampleInfo *info = nullptr);
+                                    Interpolation interpolation = Interpolation::Cubic, ResampleInfo *info = nullptr,
+                                    OffDisk offDisk = OffDisk::Undefined);
 
     /// Divides by EXPTIME; BUNIT/PIXLUNIT become "<unit>/s". Fails when EXPTIME is missing or not positive,
     /// or the map is already per second.

@@ -59,8 +59,8 @@ double observerShiftArcsec(const PixelFrame &src, const PixelFrame &dst)
 // the solar sphere when the observers differ. Not thread-safe (each thread builds its own copy).
 class ExactMapper {
 public:
-    ExactMapper(const PixelFrame &src, const PixelFrame &dst, bool throughSphere)
-        : m_src(src.wcs), m_dst(dst.wcs), m_throughSphere(throughSphere) {}
+    ExactMapper(const PixelFrame &src, const PixelFrame &dst, bool throughSphere, OffDisk offDisk)
+        : m_src(src.wcs), m_dst(dst.wcs), m_throughSphere(throughSphere), m_offDisk(offDisk) {}
 
     // xy: n destination (x, y) pairs (0-based); out: n source pairs, NaN where undefined.
     void map(const double *xy, double *out, int n)
@@ -77,9 +77,16 @@ public:
             for (int i = 0; i < n; ++i) {
                 LonLat hgs;
                 bool visible = false;
-                if (!std::isfinite(w[2 * i]) || !Wcs::helioprojectiveToStonyhurst(w[2 * i], w[2 * i + 1], m_dst.observer(), hgs)
-                    || !Wcs::stonyhurstToHelioprojective(hgs, m_src.observer(), w[2 * i], w[2 * i + 1], &visible)
-                    || !visible) {
+                if (!std::isfinite(w[2 * i]))
+                    continue;
+                if (!Wcs::helioprojectiveToStonyhurst(w[2 * i], w[2 * i + 1], m_dst.observer(), hgs)) {
+                    // Off the disk: no place on the sphere; on the screen if asked.
+                    if (m_offDisk != OffDisk::SphericalScreen
+                        || !Wcs::helioprojectiveViaScreen(w[2 * i], w[2 * i + 1], m_dst.observer(), m_src.observer(),
+                                                          w[2 * i], w[2 * i + 1]))
+                        w[2 * i] = w[2 * i + 1] = kNaN;
+                } else if (!Wcs::stonyhurstToHelioprojective(hgs, m_src.observer(), w[2 * i], w[2 * i + 1], &visible)
+                           || !visible) {
                     w[2 * i] = w[2 * i + 1] = kNaN;
                 }
             }
@@ -103,6 +110,7 @@ public:
 private:
     Wcs m_src, m_dst;
     bool m_throughSphere;
+    OffDisk m_offDisk;
     std::vector<double> m_world;
 };
 
@@ -227,7 +235,7 @@ bool allFinite(const std::vector<double> &v)
 }  // namespace
 
 Expected<Image> Resample::toFrame(const Image &src, const PixelFrame &srcFrame, const PixelFrame &dst,
-                                  Interpolation interpolation, ResampleInfo *infoOut)
+                                  Interpolation interpolation, ResampleInfo *infoOut, OffDisk offDisk)
 {
     if (src.isEmpty())
         return Error{srcFrame.meta.file, QStringLiteral("nothing to resample: the image is empty")};
@@ -247,9 +255,10 @@ Expected<Image> Resample::toFrame(const Image &src, const PixelFrame &srcFrame, 
         * (dst.meta.isHelioprojective() ? 1.0 : 3600.0);
     const double shift = observerShiftArcsec(srcFrame, dst);
     info.throughSphere = !(shift / dstScale < kObserverTolerancePx);
+    info.offDiskScreen = info.throughSphere && offDisk == OffDisk::SphericalScreen;
 
     // Exact correspondences on two grids: one to fit, one to check.
-    ExactMapper mapper(srcFrame, dst, info.throughSphere);
+    ExactMapper mapper(srcFrame, dst, info.throughSphere, offDisk);
     std::vector<double> fitDst = gridPoints(dst, 5), checkDst = gridPoints(dst, 9);
     std::vector<double> fitSrc(fitDst.size()), checkSrc(checkDst.size());
     mapper.map(fitDst.data(), fitSrc.data(), static_cast<int>(fitDst.size() / 2));
@@ -330,7 +339,7 @@ Expected<Image> Resample::toFrame(const Image &src, const PixelFrame &srcFrame, 
     // Exact path: every output pixel through world coordinates, in strips of rows.
     const int strips = (dst.height + kStripRows - 1) / kStripRows;
     cv::parallel_for_(cv::Range(0, strips), [&](const cv::Range &range) {
-        ExactMapper local(srcFrame, dst, info.throughSphere);
+        ExactMapper local(srcFrame, dst, info.throughSphere, offDisk);
         std::vector<double> xy, sxy;
         for (int s = range.start; s < range.end; ++s) {
             const int y0 = s * kStripRows, y1 = std::min(dst.height, y0 + kStripRows);

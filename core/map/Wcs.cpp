@@ -5,6 +5,7 @@
 #include <wcslib/wcsfix.h>
 #include <wcslib/wcshdr.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstring>
 #include <limits>
@@ -374,6 +375,40 @@ bool Wcs::stonyhurstToHelioprojective(const LonLat &hgs, const Observer &obs, do
     txArcsec = std::atan2(x, zz) / kDeg * 3600.0;
     tyArcsec = std::asin(y / dist) / kDeg * 3600.0;
     return std::isfinite(txArcsec) && std::isfinite(tyArcsec);
+}
+
+bool Wcs::helioprojectiveViaScreen(double txArcsec, double tyArcsec, const Observer &from, const Observer &to,
+                                   double &txOut, double &tyOut)
+{
+    txOut = tyOut = kNaN;
+    // The point on the screen, in `from`'s heliocentric Cartesian coordinates (x west, y north, z toward it).
+    const double tx = txArcsec / 3600.0 * kDeg, ty = tyArcsec / 3600.0 * kDeg;
+    const double D = from.dsun;
+    const double x = D * std::cos(ty) * std::sin(tx);
+    const double y = D * std::sin(ty);
+    const double z = D - D * std::cos(ty) * std::cos(tx);
+    const double r = std::sqrt(x * x + y * y + z * z);
+    if (!(r > 0) || !std::isfinite(r))
+        return false;
+    // Into Stonyhurst (the same rotation as helioprojectiveToStonyhurst), then into `to`'s frame.
+    const double phi = std::atan2(x, z) / kDeg;
+    const double theta = std::asin(std::clamp(y / r, -1.0, 1.0)) / kDeg;
+    double eul[5];
+    observerEuler(from, eul);
+    double lng = 0, lat = 0;
+    sphx2s(eul, 1, 1, 1, 1, &phi, &theta, &lng, &lat);
+    observerEuler(to, eul);
+    double phi2 = 0, theta2 = 0;
+    sphs2x(eul, 1, 1, 1, 1, &lng, &lat, &phi2, &theta2);
+    const double x2 = r * std::cos(theta2 * kDeg) * std::sin(phi2 * kDeg);
+    const double y2 = r * std::sin(theta2 * kDeg);
+    const double zz = to.dsun - r * std::cos(theta2 * kDeg) * std::cos(phi2 * kDeg);
+    const double dist = std::sqrt(x2 * x2 + y2 * y2 + zz * zz);
+    if (!(dist > 0))
+        return false;
+    txOut = std::atan2(x2, zz) / kDeg * 3600.0;
+    tyOut = std::asin(std::clamp(y2 / dist, -1.0, 1.0)) / kDeg * 3600.0;
+    return std::isfinite(txOut) && std::isfinite(tyOut);
 }
 
 }  // namespace solarchip

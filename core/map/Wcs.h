@@ -66,6 +66,12 @@ public:
     /// Stonyhurst -> helioprojective; `visible` tells whether the point is on the observer's near side.
     static bool stonyhurstToHelioprojective(const LonLat &hgs, const Observer &obs, double &tx, double &ty,
                                             bool *visible = nullptr);
+    /// Where an off-disk point seen at helioprojective (tx, ty) by `from` appears to `to`, the point taken on a
+    /// spherical screen about `from` through the Sun centre (distance dsun along the line of sight), as sunpy's
+    /// Helioprojective.assume_spherical_screen(from, only_off_disk=True) does. For nearby observers (maps of
+    /// one instrument minutes apart) this is nearly the identity; false if undefined.
+    static bool helioprojectiveViaScreen(double tx, double ty, const Observer &from, const Observer &to, double &txOut,
+                                         double &tyOut);
 
 private:
     struct WcsDeleter {

@@ -15,6 +15,8 @@
 #include <QTest>
 #include <QTimeZone>
 
+#include <cmath>
+
 using namespace solarchip;
 
 class TestDisplayPanel : public QObject {
@@ -100,6 +102,51 @@ private Q_SLOTS:
         reset->click();
         QCOMPARE(w.grid()->view(0)->displaySettings().colormap, QStringLiteral("sdoaia171"));
         QVERIFY(!s.displaySettings(QStringLiteral("171")));
+    }
+
+    // "Manual…" starts from the limits on screen (not 0–1 DN, which turned the map white), and each stretch
+    // starts with its own parameter (log with asinh's a = 0.01 is linear within 0.5 %).
+    void manualStartsFromCurrentLimitsAndStretchesKeepTheirParameter()
+    {
+        StudioSettings s(m_dir.filePath(QStringLiteral("manual.ini")));
+        MainWindow w(&s);
+        w.setInteractive(false);
+        w.show();
+        w.openFiles(m_files);
+        QTRY_VERIFY_WITH_TIMEOUT(w.isSettled(), 30000);
+        MapView *view = w.grid()->view(0);
+        DisplayPanel *panel = w.displayPanel();
+        panel->setView(view);
+        QTRY_VERIFY_WITH_TIMEOUT(!view->isRenderPending() && !view->rendered().isNull(), 10000);
+        const DisplayRange before = view->rendered().range;
+        // The channel default (0 to the 99.9th percentile) computed independently on the map shown.
+        const DisplayRange expected = resolveLimits(view->map()->image, defaultDisplaySettings(view->map()->meta));
+        QCOMPARE(before.min, expected.min);
+        QCOMPARE(before.max, expected.max);
+        QVERIFY(before.max > 1.0);  // the old start (0..1) was far from this
+
+        auto *limits = panel->findChild<QComboBox *>(QStringLiteral("limitsCombo"));
+        limits->setCurrentIndex(limits->findText(QStringLiteral("Manual…")));
+        QCOMPARE(view->displaySettings().limits, DisplayLimitsMode::Manual);
+        // The spin boxes round to 3 decimals.
+        QVERIFY(std::abs(view->displaySettings().manualMin - before.min) <= 5e-4);
+        QVERIFY(std::abs(view->displaySettings().manualMax - before.max) <= 5e-4);
+        QTRY_VERIFY_WITH_TIMEOUT(!view->isRenderPending(), 10000);
+        QVERIFY(std::abs(view->rendered().range.max - before.max) <= 5e-4);
+
+        auto *stretch = panel->findChild<QComboBox *>(QStringLiteral("stretchCombo"));
+        QCOMPARE(view->displaySettings().stretch, DisplayStretch::Asinh);
+        QCOMPARE(view->displaySettings().effectiveStretchParameter(), 0.01);  // sunpy's AIA default
+        stretch->setCurrentIndex(stretch->findData(int(DisplayStretch::Log)));
+        QCOMPARE(view->displaySettings().stretch, DisplayStretch::Log);
+        const double a = view->displaySettings().effectiveStretchParameter();
+        QCOMPARE(a, 1000.0);  // astropy's LogStretch default
+        // Not linear: the middle of the range sits at log(501)/log(1001) = 0.90 of the colours, not 0.5.
+        QVERIFY(std::abs(applyStretch(DisplayStretch::Log, a, 0.5) - std::log(501.0) / std::log(1001.0)) < 1e-12);
+        QVERIFY(applyStretch(DisplayStretch::Log, a, 0.5) > 0.85);
+        // Back to asinh: the channel's own a again.
+        stretch->setCurrentIndex(stretch->findData(int(DisplayStretch::Asinh)));
+        QCOMPARE(view->displaySettings().effectiveStretchParameter(), 0.01);
     }
 };
 

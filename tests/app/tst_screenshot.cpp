@@ -233,6 +233,37 @@ private Q_SLOTS:
         QCOMPARE(state.value(QStringLiteral("errors")).toArray().size(), 0);
     }
 
+    // Helioviewer JPEG2000 files are shown as Helioviewer means them: linear over their bytes 0..255 with the
+    // channel's colour table, unit "byte" (no DN, no Gauss), whatever the channel's FITS defaults are.
+    void stateJsonOfHelioviewerJp2()
+    {
+        SOLARCHIP_REQUIRE_SDO();
+        const struct {
+            const char *file;
+            const char *channel;
+            const char *colormap;
+        } cases[] = {{"jp2/2022_08_02__10_47_53_000__SDO_HMI_HMI_magnetogram.jp2", "hmi", "grey"},
+                     {"jp2/2022_01_01__00_03_52_835__SDO_AIA_AIA_193.jp2", "193", "sdoaia193"}};
+        for (const auto &c : cases) {
+            const QString file = test::sdoFile(QLatin1String(c.file));
+            const QString json = m_dir.filePath(QStringLiteral("state-jp2-%1.json").arg(QLatin1String(c.channel)));
+            const auto r = studio({file, QStringLiteral("--state-json"), json});
+            QVERIFY2(r.exitCode == 0, r.err.constData());
+            QFile f(json);
+            QVERIFY(f.open(QIODevice::ReadOnly));
+            const QJsonObject state = test::parseJson(f.readAll()).object();
+            const QJsonArray views = state.value(QStringLiteral("views")).toArray();
+            QCOMPARE(views.size(), 1);
+            const QJsonObject v = views[0].toObject();
+            QCOMPARE(v.value(QStringLiteral("channel")).toString(), QLatin1String(c.channel));
+            QCOMPARE(v.value(QStringLiteral("stretch")).toString(), QStringLiteral("linear"));
+            QCOMPARE(v.value(QStringLiteral("limits")).toArray(), (QJsonArray{0.0, 255.0}));
+            QCOMPARE(v.value(QStringLiteral("unit")).toString(), QStringLiteral("byte"));
+            QCOMPARE(v.value(QStringLiteral("colormap")).toString(), QLatin1String(c.colormap));
+            QVERIFY(v.value(QStringLiteral("shown")).toBool());
+        }
+    }
+
     void stateJsonOfAnArchive()
     {
         const QString json = m_dir.filePath(QStringLiteral("state-archive.json"));

@@ -4,6 +4,8 @@
 // per-channel defaults sunpy uses (AIA AsinhStretch(0.01) with sdoaia<wl>, HMI symmetric).
 
 #include "core/map/DisplayLimits.h"
+#include "core/map/FitsWriter.h"
+#include "core/map/Jp2Reader.h"
 #include "core/map/SdoMap.h"
 
 #include "TestSupport.h"
@@ -12,7 +14,9 @@
 #include <QJsonObject>
 #include <QtTest>
 
+#include <algorithm>
 #include <cmath>
+#include <set>
 
 using namespace solarchip;
 
@@ -272,6 +276,85 @@ private Q_SLOTS:
         const DisplaySettings d = defaultDifferenceDisplaySettings();
         QVERIFY(d.symmetric);
         QCOMPARE(d.colormap, QStringLiteral("RdBu_r"));
+    }
+
+    // Helioviewer JPEG2000 pixels are bytes Helioviewer already scaled for display: shown linearly over 0..255
+    // with the channel's colours (JHelioviewer), never with the Gauss limits +-1500 (flat grey) or a second asinh.
+    void helioviewerBytesShownLinearly()
+    {
+        SOLARCHIP_REQUIRE_SDO();
+        const QString hmiJp2 = test::sdoFile(QStringLiteral("jp2/2022_08_02__10_47_53_000__SDO_HMI_HMI_magnetogram.jp2"));
+        auto hmi = Jp2Reader::read(hmiJp2, 2);
+        QVERIFY2(hmi.ok(), qPrintable(hmi.errorString()));
+        QCOMPARE(hmi->meta.channel, QStringLiteral("hmi"));
+        QVERIFY(hmi->meta.displayScaled);
+        QCOMPARE(hmi->meta.unit, QStringLiteral("byte"));  // no physical unit
+        QCOMPARE(valueLabel(hmi->meta), QStringLiteral("Helioviewer byte value"));
+        const DisplaySettings s = defaultDisplaySettings(hmi->meta);
+        QCOMPARE(s.stretch, DisplayStretch::Linear);
+        QCOMPARE(s.colormap, QStringLiteral("grey"));
+        QVERIFY(!s.symmetric);
+        const DisplayRange r = resolveLimits(hmi->image, s);
+        QCOMPARE(r.min, 0.0);
+        QCOMPARE(r.max, 255.0);
+
+        // The bytes against Pillow's decode of the same file (its own OpenJPEG binding) at the same reduce.
+        const test::ProcessResult py = test::runPython(QStringLiteral("jp2_histogram.py"), {hmiJp2, QStringLiteral("2")});
+        QVERIFY2(py.exitCode == 0, py.err.constData());
+        const QJsonObject ref = test::parseJson(py.out).object();
+        QCOMPARE(hmi->image.width, ref.value(QStringLiteral("width")).toInt());
+        std::vector<long long> hist(256, 0);
+        for (float v : hmi->image.pixels)
+            ++hist[static_cast<size_t>(std::clamp(int(v), 0, 255))];
+        const QJsonArray refHist = ref.value(QStringLiteral("hist")).toArray();
+        int distinct = 0;
+        for (int b = 0; b < 256; ++b) {
+            QCOMPARE(hist[size_t(b)], static_cast<long long>(refHist.at(b).toDouble()));
+            distinct += hist[size_t(b)] > 0;
+        }
+        // Linear 0..255: every byte value its own grey level (not flat). The Gauss limits +-1500 put all 256
+        // bytes into [0.5, 0.585] of the colour range, 22 of 256 levels: the flat grey of the issue.
+        const StretchTable table = StretchTable::build(s, r, &hmi->image);
+        std::set<int> levels;
+        for (float v : hmi->image.pixels)
+            levels.insert(int(std::lround(table.map(v) * 255.0)));
+        QCOMPARE(int(levels.size()), distinct);
+        QVERIFY(distinct > 200);
+        const DisplaySettings gauss = defaultDisplaySettings(QStringLiteral("hmi"), QStringLiteral("Gauss"));
+        const StretchTable old = StretchTable::build(gauss, resolveLimits(hmi->image, gauss), &hmi->image);
+        std::set<int> oldLevels;
+        for (float v : hmi->image.pixels)
+            oldLevels.insert(int(std::lround(old.map(v) * 255.0)));
+        QVERIFY(oldLevels.size() <= 23);
+
+        // AIA: the channel's colour table, linear (no asinh on top of Helioviewer's own scaling), 0..255.
+        auto aia = Jp2Reader::read(test::sdoFile(QStringLiteral("jp2/2022_01_01__00_03_52_835__SDO_AIA_AIA_193.jp2")), 2);
+        QVERIFY2(aia.ok(), qPrintable(aia.errorString()));
+        QVERIFY(aia->meta.displayScaled);
+        const DisplaySettings a = defaultDisplaySettings(aia->meta);
+        QCOMPARE(a.colormap, QStringLiteral("sdoaia193"));
+        QCOMPARE(a.stretch, DisplayStretch::Linear);
+        QCOMPARE(resolveLimits(aia->image, a).min, 0.0);
+        QCOMPARE(resolveLimits(aia->image, a).max, 255.0);
+        // The user's choices for bytes are remembered apart from the channel's data.
+        QCOMPARE(displaySettingsKey(aia->meta), QStringLiteral("193-helioviewer"));
+
+        // FITS data keep their physical defaults.
+        auto fits = SdoMap::load(test::sdoFile(QStringLiteral("fits/sdo-hmi_2011-02-14_20-34-12.fits")));
+        QVERIFY2(fits.ok(), qPrintable(fits.errorString()));
+        QVERIFY(!fits->meta.displayScaled);
+        QCOMPARE(displaySettingsKey(fits->meta), QStringLiteral("hmi"));
+        QCOMPARE(resolveLimits(fits->image, defaultDisplaySettings(fits->meta)).max, 1500.0);
+
+        // A FITS file written from the bytes is still recognised as display-scaled (BUNIT '8-bit scaled').
+        QTemporaryDir dir = test::scratchDir();
+        const QString out = dir.filePath(QStringLiteral("bytes.fits"));
+        QVERIFY(FitsWriter::write(out, hmi->header, hmi->image).ok());
+        auto back = SdoMap::load(out);
+        QVERIFY2(back.ok(), qPrintable(back.errorString()));
+        QVERIFY(back->meta.displayScaled);
+        QCOMPARE(back->meta.unit, QStringLiteral("byte"));
+        QCOMPARE(resolveLimits(back->image, defaultDisplaySettings(back->meta)).max, 255.0);
     }
 };
 

@@ -245,7 +245,8 @@ private slots:
         QVERIFY(std::fabs(map->meta.crpix1 - ((2048.5 - 1.0 - 0.5 * (s - 1.0)) / s + 1.0)) < 1e-9);
         QVERIFY(std::fabs(map->meta.crpix1 - 205.5) < 1e-9);  // the centre of 410 pixels, as for 4096
         QCOMPARE(map->meta.channel, QStringLiteral("193"));
-        QCOMPARE(map->meta.unit, QStringLiteral("8-bit scaled"));
+        QCOMPARE(map->meta.unit, QStringLiteral("byte"));
+        QVERIFY(map->meta.displayScaled);
         QCOMPARE(map->header.string(QStringLiteral("BUNIT"), {}), QStringLiteral("8-bit scaled"));
         QVERIFY(!map->header.has(QStringLiteral("HVBUNIT")));  // no BUNIT in this AIA header
     }
@@ -267,7 +268,8 @@ private slots:
         QCOMPARE(map->header.string(QStringLiteral("HVBUNIT"), {}), QStringLiteral("DN"));
         QVERIFY(!map->header.has(QStringLiteral("HELIOVIEWER")));
         QVERIFY(map->header.commentary(QStringLiteral("COMMENT")).contains(QStringLiteral("HELIOVIEWER = 1")));
-        QCOMPARE(MapMeta::fromHeader(map->header, copy)->unit, QStringLiteral("8-bit scaled"));
+        QCOMPARE(MapMeta::fromHeader(map->header, copy)->unit, QStringLiteral("byte"));
+        QVERIFY(MapMeta::fromHeader(map->header, copy)->displayScaled);
         auto fits = SdoMap::load(test::sdoFile(QStringLiteral("fits/aia_171_level1.fits")));
         QVERIFY2(fits.ok(), qPrintable(fits.errorString()));
         QVERIFY(fits->source.compression != QStringLiteral("JPEG2000"));

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Independent read of a map exported by solarchip-studio (File > Export map as FITS) next to its source file,
 with astropy only. Prints JSON: for "export" and "source" the first image HDU's shape, CRPIX/CDELT/CRVAL,
-BITPIX and the values at the given 0-based pixels (x,y); "limb": 0-based pixel positions (astropy WCS of the
+BITPIX, BUNIT, the HISTORY and COMMENT texts and the values at the given 0-based pixels (x,y); "limb": 0-based pixel positions (astropy WCS of the
 source) of helioprojective points at fractions of RSUN_OBS along +x, -x, +y, -y from (0, 0) arcsec.
 Usage: export_check.py EXPORT SOURCE --points x,y [x,y ...] --radii r [r ...]"""
 import json
@@ -27,6 +27,10 @@ def describe(path, points):
         }
         for k in ("CRPIX1", "CRPIX2", "CDELT1", "CDELT2", "CRVAL1", "CRVAL2", "RSUN_OBS"):
             out[k] = float(hdr[k]) if k in hdr else None
+        # What a FITS reader shows a user: the unit and the commentary cards, as text.
+        out["BUNIT"] = str(hdr["BUNIT"]) if "BUNIT" in hdr else None
+        out["HISTORY"] = [str(v) for v in hdr.get("HISTORY", [])]
+        out["COMMENT"] = [str(v) for v in hdr.get("COMMENT", [])]
         return out, hdr
 
 

@@ -5,8 +5,11 @@
 // exported cutout's WCS read back by sunpy), and MapGrid. Runs under Xvfb and QT_QPA_PLATFORM=offscreen.
 
 #include "core/map/FitsHeader.h"
+#include "core/map/Jp2Reader.h"
+#include "core/map/MapDifference.h"
 #include "core/map/Prep.h"
 #include "core/map/SdoMap.h"
+#include "widgets/ColorBar.h"
 #include "widgets/MapGrid.h"
 #include "widgets/MapView.h"
 #include "widgets/ViewLink.h"
@@ -20,6 +23,7 @@
 #include <QtTest>
 
 #include <cmath>
+#include <set>
 
 using namespace solarchip;
 
@@ -501,6 +505,116 @@ private Q_SLOTS:
         view.setBlinkInterval(30);
         QTRY_VERIFY_WITH_TIMEOUT(view.isShowingComparison(), 2000);
         QTRY_VERIFY_WITH_TIMEOUT(!view.isShowingComparison(), 2000);
+    }
+
+    // Blinking HMI (Gauss) against AIA 171 (DN): while the 171 image is on screen the colour bar and the unit
+    // are 171's, not the HMI cell's.
+    void blinkColourBarFollowsShownImage()
+    {
+        SOLARCHIP_REQUIRE_SDO();
+        auto hmi = loadMap(QStringLiteral("fits/sdo-hmi_2011-02-14_20-34-12.fits"));
+        auto aia = loadMap(QStringLiteral("fits/aia_171_level1.fits"));
+        QVERIFY(hmi && aia);
+        MapView view;
+        view.resize(300, 300);
+        view.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&view));
+        view.setMap(hmi);
+        view.setComparisonMap(aia, defaultDisplaySettings(aia->meta));
+        QVERIFY(view.waitForRender());
+        QCOMPARE(view.shownValueLabel(), QStringLiteral("Gauss"));
+        view.setCompareMode(MapView::CompareMode::Blink);
+        view.setBlinkInterval(100000);  // stepped by hand below
+        ColorBar bar;
+        bar.resize(90, 300);
+        bar.setView(&view);
+        const Colormap aiaColours = view.comparisonRendered().colormap;
+        auto hasColour = [](const QImage &img, QRgb c) {
+            for (int y = 0; y < img.height(); ++y)
+                for (int x = 0; x < img.width(); ++x)
+                    if (std::abs(qRed(img.pixel(x, y)) - qRed(c)) <= 2 && std::abs(qGreen(img.pixel(x, y)) - qGreen(c)) <= 2
+                        && std::abs(qBlue(img.pixel(x, y)) - qBlue(c)) <= 2)
+                        return true;
+            return false;
+        };
+        const QRgb aiaMiddle = aiaColours.rgb(128);  // golden brown: no grey has it
+        QVERIFY(qRed(aiaMiddle) - qBlue(aiaMiddle) > 40);
+        view.setShowingComparison(true);
+        QCOMPARE(view.shownMap(), aia);
+        QCOMPARE(view.shownValueLabel(), QStringLiteral("DN"));
+        QVERIFY(hasColour(bar.grab().toImage(), aiaMiddle));
+        view.setShowingComparison(false);
+        QCOMPARE(view.shownMap(), hmi);
+        QCOMPARE(view.shownValueLabel(), QStringLiteral("Gauss"));
+        QVERIFY(!hasColour(bar.grab().toImage(), aiaMiddle));
+    }
+
+    // The Helioviewer magnetogram JP2 (8-bit bytes) renders linearly over 0..255, not flat grey at +-1500 G.
+    void helioviewerJp2RendersItsBytes()
+    {
+        SOLARCHIP_REQUIRE_SDO();
+        auto m = Jp2Reader::read(solarchip::test::sdoFile(QStringLiteral("jp2/2022_08_02__10_47_53_000__SDO_HMI_HMI_magnetogram.jp2")), 2);
+        QVERIFY2(m.ok(), qPrintable(m.errorString()));
+        auto map = std::make_shared<const SdoMap>(std::move(m.value()));
+        MapView view;
+        view.resize(300, 300);
+        view.setMap(map);
+        QVERIFY(view.waitForRender());
+        QCOMPARE(view.displaySettings().stretch, DisplayStretch::Linear);
+        QCOMPARE(view.rendered().range.min, 0.0);
+        QCOMPARE(view.rendered().range.max, 255.0);
+        QCOMPARE(view.shownValueLabel(), QStringLiteral("Helioviewer byte value"));
+        // Not flat: the rendered grey levels are as many as the distinct bytes (grey colormap, one level each).
+        std::set<int> bytes, greys;
+        const QImage &img = view.rendered().image();
+        for (int y = 0; y < map->image.height; ++y)
+            for (int x = 0; x < map->image.width; ++x) {
+                bytes.insert(int(map->image.at(x, y)));
+                greys.insert(qRed(img.pixel(x, map->image.height - 1 - y)));
+            }
+        QVERIFY(bytes.size() > 200);
+        QCOMPARE(greys.size(), bytes.size());
+    }
+
+    // An exported difference: HISTORY in plain ASCII (the label's minus and delta spelled out, no '?'), one
+    // FITS-definition COMMENT block, BUNIT set (the AIA files have none) -- read back by astropy.
+    void exportedFitsHeaderIsPlainAscii()
+    {
+        SOLARCHIP_REQUIRE_SDO();
+        const QString currentFile = solarchip::test::sdoFile(QStringLiteral("fits/AIA20220402_131353_0304.fits"));
+        auto current = loadMap(QStringLiteral("fits/AIA20220402_131353_0304.fits"));
+        auto earlier = loadMap(QStringLiteral("fits/AIA20220402_131341_0304.fits"));
+        QVERIFY(current && earlier);
+        auto d = differenceMap(*current, *earlier);
+        QVERIFY2(d.ok(), qPrintable(d.errorString()));
+        QVERIFY(d->label.contains(QChar(0x2212)) && d->label.contains(QChar(0x0394)));
+        MapView view;
+        view.resize(300, 300);
+        view.setDifferenceMap(*d);
+        QVERIFY(view.waitForRender());
+        auto dir = solarchip::test::scratchDir();
+        const QString out = dir.filePath(QStringLiteral("difference.fits"));
+        QVERIFY(view.exportFits(out).ok());
+        const auto py = solarchip::test::runPython(QStringLiteral("export_check.py"), {out, currentFile});
+        QVERIFY2(py.exitCode == 0, py.err.constData());
+        const QJsonObject exported = solarchip::test::parseJson(py.out).object().value(QStringLiteral("export")).toObject();
+        const QJsonObject source = solarchip::test::parseJson(py.out).object().value(QStringLiteral("source")).toObject();
+        QVERIFY(source.value(QStringLiteral("BUNIT")).isNull());  // the real file has none
+        QCOMPARE(exported.value(QStringLiteral("BUNIT")).toString(), QStringLiteral("DN"));
+        QStringList history;
+        for (const QJsonValue &v : exported.value(QStringLiteral("HISTORY")).toArray())
+            history << v.toString();
+        const QString all = history.join(QLatin1Char('\n'));
+        for (const QString &line : history)
+            for (const QChar c : line)
+                QVERIFY2(c.unicode() >= 32 && c.unicode() < 127, qPrintable(line));
+        QVERIFY2(!all.contains(QLatin1Char('?')), qPrintable(all));
+        // The label's times are the headers' T_OBS (13:13:54.582 and 13:13:42.580), to the second.
+        QVERIFY2(all.contains(QStringLiteral("304 A 2022-04-02 13:13:54 - 13:13:42 (dt = 12 s)")), qPrintable(all));
+        int definitions = 0;
+        for (const QJsonValue &v : exported.value(QStringLiteral("COMMENT")).toArray())
+            definitions += v.toString().contains(QStringLiteral("FITS (Flexible Image Transport System) format is defined"));
+        QCOMPARE(definitions, 1);
     }
 
     void exportPngAndFits()

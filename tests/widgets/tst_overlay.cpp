@@ -7,7 +7,9 @@
 #include "core/map/SdoMap.h"
 #include "widgets/ColorBar.h"
 #include "widgets/MapView.h"
+#include "widgets/MapRenderer.h"
 #include "widgets/OverlayGrid.h"
+#include "widgets/OverlayLabel.h"
 #include "widgets/OverlayLimb.h"
 
 #include "TestSupport.h"
@@ -184,13 +186,25 @@ private Q_SLOTS:
 
     void colorBarTicksAndPixels()
     {
-        QCOMPARE(ColorBar::ticks(0, 1500, 6), (std::vector<double>{0, 250, 500, 750, 1000, 1250, 1500}));
+        // Steps of 1, 2 or 5 x 10^n only, the tick count nearest to count + 1.
+        QCOMPARE(ColorBar::ticks(0, 1500, 6), (std::vector<double>{0, 200, 400, 600, 800, 1000, 1200, 1400}));
         QCOMPARE(ColorBar::ticks(-1500, 1500, 6), (std::vector<double>{-1500, -1000, -500, 0, 500, 1000, 1500}));
-        const std::vector<double> small = ColorBar::ticks(0.013, 0.1, 4);  // raw step 0.0218 -> 0.025
-        QCOMPARE(small.size(), size_t(4));
+        QCOMPARE(ColorBar::ticks(0, 255, 6), (std::vector<double>{0, 50, 100, 150, 200, 250}));
+        const std::vector<double> small = ColorBar::ticks(0.013, 0.1, 4);  // raw step 0.0218 -> 0.02
+        QCOMPARE(small.size(), size_t(5));
         for (size_t i = 0; i < small.size(); ++i)
-            QVERIFY(std::fabs(small[i] - 0.025 * double(i + 1)) < 1e-15);
+            QVERIFY(std::fabs(small[i] - 0.02 * double(i + 1)) < 1e-15);
         QVERIFY(ColorBar::ticks(3, 3).empty());
+        // Every step is 1, 2 or 5 x 10^n, for ranges over 12 decades.
+        for (double lo : {-7.3, 0.0, 0.013, 12.0, 3.3e4})
+            for (double span : {1e-3, 0.37, 1.0, 42.5, 255.0, 1337.0, 2.9e4, 7.7e8}) {
+                const std::vector<double> t = ColorBar::ticks(lo, lo + span, 6);
+                QVERIFY(t.size() >= 3);
+                const double step = t[1] - t[0];
+                const double mantissa = step / std::pow(10.0, std::floor(std::log10(step) + 1e-9));
+                QVERIFY2(std::abs(mantissa - 1) < 1e-6 || std::abs(mantissa - 2) < 1e-6 || std::abs(mantissa - 5) < 1e-6,
+                         qPrintable(QStringLiteral("[%1, %2]: step %3").arg(lo).arg(lo + span).arg(step)));
+            }
         SOLARCHIP_REQUIRE_SDO();
         MapView view;
         view.resize(400, 400);
@@ -230,6 +244,76 @@ private Q_SLOTS:
             for (int x = 0; x < b.width(); ++x)
                 hasTop = hasTop || close(b.pixel(x, y), cm.rgb(255));
         QVERIFY(hasTop);
+    }
+
+    // Non-linear stretches label round values (0, 1/2/5 x 10^n), placed where their colours are.
+    void colorBarTicksRoundForNonLinearStretches()
+    {
+        SOLARCHIP_REQUIRE_SDO();
+        for (DisplayStretch stretch : {DisplayStretch::Asinh, DisplayStretch::Log, DisplayStretch::Sqrt, DisplayStretch::HistEq}) {
+            DisplaySettings s = defaultDisplaySettings(m_map->meta);  // AIA 171: 0 .. 99.9th percentile
+            s.stretch = stretch;
+            const RenderedMap r = MapRenderer::render(m_map->image, s);
+            const auto ticks = ColorBar::tickPositions(r);
+            QVERIFY2(ticks.size() >= 4, qPrintable(stretchName(stretch)));
+            double last = -1;
+            for (const auto &[v, pos] : ticks) {
+                QVERIFY(v >= r.range.min && v <= r.range.max);
+                if (v != 0) {
+                    const double mantissa = std::abs(v) / std::pow(10.0, std::floor(std::log10(std::abs(v)) + 1e-12));
+                    QVERIFY2(std::abs(mantissa - 1) < 1e-9 || std::abs(mantissa - 2) < 1e-9 || std::abs(mantissa - 5) < 1e-9,
+                             qPrintable(QStringLiteral("%1: tick %2").arg(stretchName(stretch)).arg(v)));
+                }
+                QCOMPARE(pos, r.table->map(v));  // drawn where that value's colour is
+                QVERIFY(pos >= last + 0.1 - 1e-12);
+                last = pos;
+            }
+        }
+    }
+
+    // The limb line has a dark casing: visible on the white middle of a diverging difference colormap.
+    void limbVisibleOnWhite()
+    {
+        SOLARCHIP_REQUIRE_SDO();
+        auto flat = std::make_shared<SdoMap>(*m_map);
+        std::fill(flat->image.pixels.begin(), flat->image.pixels.end(), 0.0f);  // a difference with no change
+        MapView view;
+        view.resize(400, 400);
+        view.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&view));
+        DisplaySettings s = defaultDifferenceDisplaySettings();  // RdBu_r, symmetric: 0 is the white middle
+        view.setMap(flat, s);
+        view.setOverlayVisible(QStringLiteral("label"), false);
+        view.setOverlayVisible(QStringLiteral("limb"), true);
+        QVERIFY(view.waitForRender());
+        const QImage shot = view.grab().toImage();
+        const QRgb middle = shot.pixel(200, 200);
+        QVERIFY(qRed(middle) > 220 && qGreen(middle) > 220 && qBlue(middle) > 220);  // white
+        auto isDark = [](QRgb c) { return qRed(c) < 110 && qGreen(c) < 110 && qBlue(c) < 110; };
+        int seen = 0, points = 0;
+        for (const QPointF &p : OverlayLimb::limbPixels(flat->wcs, 36)) {
+            const QPointF w = view.mapToWidget(p);
+            if (!QRectF(view.rect()).adjusted(3, 3, -3, -3).contains(w))
+                continue;
+            ++points;
+            seen += anyNear(shot, w, 2, isDark);
+        }
+        QVERIFY(points > 20);
+        QCOMPARE(seen, points);
+    }
+
+    // A long difference label and its note wrap within a narrow cell instead of running off its edge.
+    void labelWrapsInNarrowViews()
+    {
+        const QString title = QStringLiteral("304 \u00C5 2022-04-02 13:13:53 \u2212 13:13:41 (\u0394t = 12 s)\n"
+                                             "blank: 0.9 % none in the reference (outside its field of view or blank there)");
+        QFont font;
+        const QRectF narrow(0, 0, 220, 300);
+        const QRectF box = OverlayLabel::boxFor(title, font, narrow);
+        QVERIFY(box.right() <= narrow.right());
+        const QRectF wide = OverlayLabel::boxFor(title, font, QRectF(0, 0, 2000, 300));
+        QVERIFY(box.height() > wide.height());  // wrapped onto more lines
+        QVERIFY(wide.width() > narrow.width());  // which it needed
     }
 };
 
