@@ -11,7 +11,7 @@ PACKAGES=(
   libvtk9-dev libqcustomplot-dev libfaiss-dev libbenchmark-dev
   xvfb xauth xfonts-base fonts-dejavu-core
   python3 python3-numpy python3-astropy python3-sunpy python3-torch python3-skimage python3-faiss python3-scipy
-  python3-glymur
+  python3-glymur python3-pil
   sqlite3 libsqlite3-dev
   desktop-file-utils appstream groff-base
 )
