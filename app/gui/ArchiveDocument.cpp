@@ -188,9 +188,6 @@ void ArchiveDocument::startJob(std::shared_ptr<Job> job)
                     d->m_source = source;
                     d->m_dir.clear();
                     d->m_fileSet = set;
-                    d->m_files.clear();
-                    for (const Observation &o : set.members)
-                        d->m_files << o.path;
                     d->m_status = tr("%1 file(s) opened").arg(set.members.size());
                     if (!errors.isEmpty())
                         d->m_status += tr(", %1 unreadable (see the message)").arg(errors.size());
@@ -217,7 +214,6 @@ void ArchiveDocument::startJob(std::shared_ptr<Job> job)
                 d->m_source = std::make_shared<const FileSetSource>(QVector<Observation>{});
                 d->m_dir = dir;
                 d->m_fileSet = {};
-                d->m_files.clear();
                 d->m_status = tr("%1: no SDO maps found").arg(QDir::toNativeSeparators(dir));
                 Q_EMIT d->opened();
                 d->applyTimes({});
@@ -241,7 +237,6 @@ void ArchiveDocument::startJob(std::shared_ptr<Job> job)
             d->m_source = std::make_shared<const CatalogSource>(catalog);
             d->m_dir = catalog->archiveDir();
             d->m_fileSet = {};
-            d->m_files.clear();
             d->m_indexing = true;
             Q_EMIT d->opened();
             if (times)
@@ -326,10 +321,18 @@ void ArchiveDocument::openFiles(const QStringList &paths)
     startJob(job);
 }
 
+QStringList ArchiveDocument::looseFiles() const
+{
+    QStringList files;
+    for (const Observation &o : m_fileSet.members)
+        files << o.path;
+    return files;
+}
+
 void ArchiveDocument::addFiles(const QStringList &paths)
 {
     // The loose files open now and the new ones, each once (a file dropped twice is one frame).
-    QStringList files = m_files;
+    QStringList files = looseFiles();
     QSet<QString> known;
     for (const QString &f : std::as_const(files))
         known.insert(QFileInfo(f).absoluteFilePath());

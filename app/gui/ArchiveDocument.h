@@ -65,7 +65,7 @@ public:
     /// or every frame of a series.
     const ObservationSet &fileSet() const { return m_fileSet; }
     /// The loose files open (readable ones), for adding to them.
-    QStringList looseFiles() const { return m_files; }
+    QStringList looseFiles() const;
     /// A background open or scan is running.
     bool isBusy() const { return m_busy; }
     bool isIndexing() const { return m_indexing; }
@@ -112,7 +112,6 @@ private:
     std::shared_ptr<const ObservationSource> m_source;
     QString m_dir;
     ObservationSet m_fileSet;
-    QStringList m_files;
     TimelineModel *m_timeline = nullptr;
     std::shared_ptr<Job> m_job;
     // Jobs run on the thread budget's Background pool (never the global pool: Qt's painting waits for helpers
