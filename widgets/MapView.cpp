@@ -135,9 +135,7 @@ void MapView::setDifferenceMap(const DifferenceMap &difference)
 void MapView::setDifferenceMap(const DifferenceMap &difference, const DisplaySettings &settings)
 {
     setMap(std::make_shared<const SdoMap>(difference.map), settings);
-    // The label, and on a second line what is blank and why (nothing is masked silently).
-    const QString note = differenceBlankNote(difference);
-    setTitle(note.isEmpty() ? difference.label : difference.label + QLatin1Char('\n') + note);
+    setTitle(differenceTitle(difference));
 }
 
 void MapView::clear()
@@ -736,13 +734,17 @@ void MapView::paintLayer(QPainter &painter, const RenderedMap &rendered, const Q
     painter.restore();
 }
 
+bool MapView::isComparisonReady() const { return m_compare.map && !m_compare.rendered.isNull(); }
+
+bool MapView::isBlinkOnComparison() const
+{
+    return m_compareMode == CompareMode::Blink && m_blinkShowsComparison && isComparisonReady();
+}
+
 std::shared_ptr<const SdoMap> MapView::shownMap() const
 {
     // The same rule paintScene draws by.
-    const bool compareReady = m_compare.map && !m_compare.rendered.isNull();
-    if (m_compareMode == CompareMode::Blink && m_blinkShowsComparison && compareReady)
-        return m_compare.map;
-    return m_map;
+    return isBlinkOnComparison() ? m_compare.map : m_map;
 }
 
 QString MapView::shownValueLabel() const
@@ -759,8 +761,8 @@ void MapView::paintScene(QPainter &painter, const QRectF &target, const QRectF &
     if (!m_map)
         return;
     const int h = m_map->image.height;
-    const bool compareReady = m_compare.map && !m_compare.rendered.isNull();
-    const bool blinkOnComparison = m_compareMode == CompareMode::Blink && m_blinkShowsComparison && compareReady;
+    const bool compareReady = isComparisonReady();
+    const bool blinkOnComparison = isBlinkOnComparison();
     // The map stays in its area: the strips beside it (colour bar, axis labels) never show data under them.
     painter.save();
     painter.setClipRect(mapRect, Qt::IntersectClip);

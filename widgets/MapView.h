@@ -225,6 +225,10 @@ private:
     };
     void startRender(Layer &layer);
     void onRenderDone(Layer &layer, quint64 generation, QFutureWatcher<RenderedMap> *watcher);
+    /// The comparison map is set and rendered.
+    bool isComparisonReady() const;
+    /// Blink mode is showing the comparison map now (the one rule for painting, shownMap() and the labels).
+    bool isBlinkOnComparison() const;
     void paintScene(QPainter &painter, const QRectF &target, const QRectF &mapRect, const QTransform &toTarget,
                     double zoom, bool withOverlays, bool interactive) const;
     QRectF mapAreaFor(const QSizeF &size, bool withOverlays) const;

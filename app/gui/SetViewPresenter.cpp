@@ -296,9 +296,7 @@ void SetViewPresenter::showDifference(int index, MapView *view)
                           return made;
                       }
                       // The view says what is blank and why (off-disk HMI, outside the reference's field).
-                      made.label = difference->label;
-                      if (const QString note = differenceBlankNote(*difference); !note.isEmpty())
-                          made.label += QLatin1Char('\n') + note;
+                      made.label = differenceTitle(*difference);
                       made.map = std::make_shared<const SdoMap>(std::move(difference->map));
                       return made;
                   })
@@ -389,7 +387,7 @@ void SetViewPresenter::updateGlobe()
         m_globeImageKey = imageKey;
         m_globe->setMap(*m_globeMap, view->rendered().image());
         m_globe->setCaption(view->title());
-        m_globe->setColorBar(view->rendered(), m_globeMap->meta.unit);
+        m_globe->setColorBar(view->rendered(), valueLabel(m_globeMap->meta));  // the 2D bar's label
         return;
     }
 }

@@ -114,6 +114,12 @@ QString differenceBlankNote(const DifferenceMap &difference)
     return QStringLiteral("blank: ") + parts.join(QStringLiteral("; "));
 }
 
+QString differenceTitle(const DifferenceMap &difference)
+{
+    const QString note = differenceBlankNote(difference);
+    return note.isEmpty() ? difference.label : difference.label + QLatin1Char('\n') + note;
+}
+
 Expected<DifferenceMap> differenceMap(const SdoMap &current, const SdoMap &reference, DifferenceMap::Kind kind,
                                       const DifferenceOptions &options)
 {

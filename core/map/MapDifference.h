@@ -46,6 +46,9 @@ struct DifferenceMap {
 /// (HMI has none off the disk); 0.4 % none in the reference (outside its field of view or blank there)"); empty
 /// when nothing is blank.
 QString differenceBlankNote(const DifferenceMap &difference);
+/// The difference's title for a view: its label and, on a second line, differenceBlankNote() when something
+/// is blank (nothing is masked silently).
+QString differenceTitle(const DifferenceMap &difference);
 
 /// current - reference for two maps of the same channel on the same pixel grid (same size and WCS within
 /// the tolerances). Errors name the files: different channels, sizes, misaligned WCS, missing EXPTIME.
