@@ -5,6 +5,7 @@
 // reads from the same header (tests/reference/catalog_reference.py, which knows nothing of this code) and to
 // the time the file name carries to within two seconds.
 #include "TestSupport.h"
+#include "observation_test_support.h"
 
 #include "core/archive/DisplayPrep.h"
 #include "core/archive/FileSeriesSource.h"
@@ -22,15 +23,7 @@
 using namespace solarchip;
 
 namespace {
-Observation obs(qint64 id, const QString &channel, qint64 t)
-{
-    Observation o;
-    o.id = id;
-    o.channel = channel;
-    o.timeMs = t;
-    o.path = QStringLiteral("/data/%1.fits").arg(id);
-    return o;
-}
+using test::obs;
 
 const QString k171 = QStringLiteral("171");
 const QString kHmi = QStringLiteral("hmi");

@@ -4,6 +4,7 @@
 // either side and at exact midpoints (ties go to the earlier), so stepping through the timeline and through
 // the catalogue never disagree.
 #include "TestSupport.h"
+#include "observation_test_support.h"
 
 #include "core/archive/Catalog.h"
 #include "core/archive/CatalogFixture.h"
@@ -17,17 +18,7 @@
 
 using namespace solarchip;
 
-namespace {
-Observation obs(qint64 id, const QString &channel, qint64 t)
-{
-    Observation o;
-    o.id = id;
-    o.channel = channel;
-    o.timeMs = t;
-    o.path = QStringLiteral("/data/%1.fits").arg(id);
-    return o;
-}
-}  // namespace
+using test::obs;
 
 class TestObservationSource : public QObject {
     Q_OBJECT
