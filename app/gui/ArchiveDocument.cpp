@@ -63,14 +63,18 @@ bool worthCataloguing(const QString &dir, const std::atomic<bool> &cancel)
         return true;
     constexpr int kMaxProbes = 200;
     int probes = 0;
+    const QDir root(dir);
     QDirIterator it(dir, QDir::Files | QDir::Dirs | QDir::NoDotAndDotDot, QDirIterator::Subdirectories);
     while (it.hasNext() && !cancel) {
         it.next();
         const QFileInfo fi = it.fileInfo();
         if (fi.isDir() || !MapFile::isCandidateName(fi.fileName()))
             continue;
-        if (it.filePath().contains(QLatin1String("/.")))
-            continue;  // inside a hidden folder (or a hidden file)
+        // Inside a hidden folder below `dir` (or a hidden file); the folders above it may be hidden
+        // (~/.local/share holds the sample archive).
+        const QString below = QLatin1Char('/') + root.relativeFilePath(it.filePath());
+        if (below.contains(QLatin1String("/.")))
+            continue;
         if (MapFile::readInfo(fi.absoluteFilePath()) || ++probes >= kMaxProbes)
             return true;
     }

@@ -355,6 +355,37 @@ private Q_SLOTS:
         QVERIFY(w.archive()->statusText().contains(QStringLiteral("no SDO maps")));
     }
 
+    // Only hidden folders below the opened one are skipped: an archive whose own path passes through a hidden
+    // folder (the sample archive lives in ~/.local/share) is an archive, and a map hidden inside an otherwise
+    // empty folder does not make it one.
+    void archiveBelowAHiddenFolderOpens()
+    {
+        const QString maps = m_dir.filePath(QStringLiteral(".hidden-parent/maps"));
+        FixtureOptions options;
+        options.size = 32;
+        const QDateTime start(QDate(2012, 3, 7), QTime(0, 0), QTimeZone::utc());
+        QVERIFY(CatalogFixture::write(maps, CatalogFixture::schedule({QStringLiteral("171")}, start, 3600000, 3), options)
+                    .ok());
+        const QString onlyHidden = m_dir.filePath(QStringLiteral("only-hidden"));
+        QVERIFY(CatalogFixture::write(onlyHidden + QStringLiteral("/.cache"),
+                                      CatalogFixture::schedule({QStringLiteral("171")}, start, 3600000, 1), options)
+                    .ok());
+        StudioSettings s(m_dir.filePath(QStringLiteral("hidden.ini")));
+        MainWindow w(&s);
+        w.setInteractive(false);
+        w.show();
+        w.openArchive(maps);
+        settle(w);
+        QVERIFY(w.archive()->hasData());
+        QCOMPARE(w.archive()->timeline()->times(QStringLiteral("171")).size(), 3);  // the three files written
+
+        w.openArchive(onlyHidden);
+        QTRY_VERIFY_WITH_TIMEOUT(!w.archive()->isBusy() && w.archive()->archiveDir() == QDir(onlyHidden).absolutePath(),
+                                 30000);
+        QVERIFY(!w.archive()->hasData());
+        QVERIFY(!QFileInfo::exists(onlyHidden + QStringLiteral("/.solarchip")));
+    }
+
     void unreadableFilesAreNamed()
     {
         const QString dir = m_dir.filePath(QStringLiteral("with-bad"));
