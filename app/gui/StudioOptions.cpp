@@ -9,6 +9,7 @@
 #include <QFileInfo>
 #include <QRegularExpression>
 
+#include <cmath>
 #include <cstdio>
 
 namespace solarchip {
@@ -69,8 +70,22 @@ StudioOptionsResult parseStudioOptions(const QStringList &arguments)
                                   tr("Go to the observation nearest this UTC time (ISO 8601)."), tr("ISO"));
     const QCommandLineOption channel({QStringLiteral("c"), QStringLiteral("channel")},
                                      tr("Show this channel (171, 193, hmi, ...)."), tr("NAME"));
-    const QCommandLineOption view(QStringLiteral("view"), tr("Start in the map grid or the 3D globe."),
-                                  tr("map|globe"));
+    const QCommandLineOption view(QStringLiteral("view"),
+                                  tr("Start in the map grid, the 3D globe, the cross-modal alignment view or the "
+                                     "archive search gallery."),
+                                  tr("map|globe|alignment|search"));
+    const QCommandLineOption model(QStringLiteral("model"),
+                                   tr("Use this SolarCHIP model (.safetensors) for heatmaps and search instead of the "
+                                      "current one."),
+                                   tr("FILE"));
+    const QCommandLineOption queryHpc(QStringLiteral("query-hpc"),
+                                      tr("Query the model cell at these helioprojective coordinates in arcsec, as a "
+                                         "click there would (write --query-hpc=X,Y when X is negative)."),
+                                      tr("X,Y"));
+    const QCommandLineOption queryBox(QStringLiteral("query-box"),
+                                      tr("With --query-hpc: query the mean of the cells in a box of this size in "
+                                         "arcsec, as a box drag would."),
+                                      tr("W,H"));
     const QCommandLineOption difference(QStringLiteral("difference"),
                                         tr("Show running or base difference images."), tr("none|running|base"));
     const QCommandLineOption screenshot(QStringLiteral("screenshot"),
@@ -96,7 +111,7 @@ StudioOptionsResult parseStudioOptions(const QStringList &arguments)
     const QCommandLineOption fps(QStringLiteral("fps"), tr("Benchmark playback rate in frames per second (default 10)."),
                                  tr("F"));
     const QCommandLineOption json(QStringLiteral("json"), tr("Benchmark results as JSON."));
-    parser.addOptions({archive, sample, date, channel, view, difference, screenshot, stateJson, windowSize, settings, timeout, bench, steps,
+    parser.addOptions({archive, sample, date, channel, view, model, queryHpc, queryBox, difference, screenshot, stateJson, windowSize, settings, timeout, bench, steps,
                        interval, fps, json});
     parser.addPositionalArgument(tr("files"), tr("FITS or Helioviewer .jp2 maps to open."), tr("[FILE...]"));
 
@@ -142,8 +157,40 @@ StudioOptionsResult parseStudioOptions(const QStringList &arguments)
     }
     if (parser.isSet(view)) {
         o.view = parser.value(view).toLower();
-        if (o.view != QLatin1String("map") && o.view != QLatin1String("globe"))
-            return failWith(2, tr("--view: '%1' is not map or globe").arg(parser.value(view)));
+        static const QStringList views{QStringLiteral("map"), QStringLiteral("globe"), QStringLiteral("alignment"),
+                                       QStringLiteral("search")};
+        if (!views.contains(o.view))
+            return failWith(2, tr("--view: '%1' is not one of %2").arg(parser.value(view), views.join(QLatin1Char('|'))));
+    }
+    if (parser.isSet(model)) {
+        const QFileInfo fi(parser.value(model));
+        if (!fi.isFile())
+            return failWith(1, tr("%1: no such model file").arg(parser.value(model)));
+        o.model = fi.absoluteFilePath();
+    }
+    auto pair = [&](const QCommandLineOption &opt) -> std::optional<QPointF> {
+        const QStringList parts = parser.value(opt).split(QLatin1Char(','));
+        if (parts.size() != 2)
+            return std::nullopt;
+        bool okX = false, okY = false;
+        const double x = parts[0].trimmed().toDouble(&okX), y = parts[1].trimmed().toDouble(&okY);
+        if (!okX || !okY || !std::isfinite(x) || !std::isfinite(y))
+            return std::nullopt;
+        return QPointF(x, y);
+    };
+    if (parser.isSet(queryHpc)) {
+        o.queryHpc = pair(queryHpc);
+        if (!o.queryHpc)
+            return failWith(2, tr("--query-hpc: '%1' is not X,Y in arcsec (e.g. --query-hpc=-250.5,310)")
+                                   .arg(parser.value(queryHpc)));
+    }
+    if (parser.isSet(queryBox)) {
+        const auto wh = pair(queryBox);
+        if (!wh || wh->x() <= 0 || wh->y() <= 0)
+            return failWith(2, tr("--query-box: '%1' is not W,H in arcsec (both positive)").arg(parser.value(queryBox)));
+        if (!o.queryHpc)
+            return failWith(2, tr("--query-box needs --query-hpc (the box's centre)"));
+        o.queryBox = QSizeF(wh->x(), wh->y());
     }
     if (parser.isSet(difference)) {
         o.difference = parser.value(difference).toLower();
