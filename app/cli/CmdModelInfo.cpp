@@ -59,7 +59,11 @@ int runModelInfo(const QStringList &args)
         const auto &b = model->model.config().backbone;
         out << model->path << "\n  " << architectureName(b.arch) << " " << b.resolution << " px, grid " << b.gridSize()
             << "x" << b.gridSize() << ", Dc " << b.contrastiveDim << ", " << model->model.parameterCount()
-            << " parameters\n  channels " << model->channels.join(u',') << "\n  model hash " << model->hash
+            << " parameters\n  CLS head "
+            << (b.clsHead == ClsHead::Attn ? (b.clsPosition == ClsPosition::RadialXy ? "attention pool, radial + x/y position code"
+                                                                                      : "attention pool, radial position code")
+                                           : "GAP + Linear (research)")
+            << "\n  channels " << model->channels.join(u',') << "\n  model hash " << model->hash
             << "\n  file sha256 " << o.value(QStringLiteral("file_sha256")).toString() << "\n";
     }
     return kOk;

@@ -49,6 +49,16 @@ int runPretrain(const QStringList &args)
     p.addOption({QStringLiteral("save-memory"), QStringLiteral("Back-propagate one modality at a time (exact, less memory).")});
     p.addOption({QStringLiteral("no-bf16"), QStringLiteral("No bf16 autocast on CUDA.")});
     p.addOption({QStringLiteral("no-augment"), QStringLiteral("No augmentation.")});
+    p.addOption({QStringLiteral("modality-quarter-turns"),
+                 QStringLiteral("Turn each modality of a sample by its own random number of quarter turns (after the joint "
+                                "rotation); the patch terms see the cells turned back. The CLS term then cannot match "
+                                "a pair by a shared rotation.")});
+    p.addOption({QStringLiteral("cls-head"), QStringLiteral("CNN CLS head: gap (default, the research code's) or attn "
+                                                            "(opt-in attention pool over the cells with a position code)."),
+                 QStringLiteral("H")});
+    p.addOption({QStringLiteral("cls-position"), QStringLiteral("Position code of --cls-head attn: radial (default, "
+                                                                "centre-to-limb) or radial-xy."),
+                 QStringLiteral("P"), QStringLiteral("radial")});
     p.addOption({QStringLiteral("quiet"), QStringLiteral("Do not print metrics on stdout (metrics.jsonl still gets them).")});
     p.addOption({QStringLiteral("device"), QStringLiteral("auto, cpu, cuda or cuda:N."), QStringLiteral("DEV"), QStringLiteral("auto")});
     p.addOption({QStringLiteral("norm"), QStringLiteral("signed_log (default), log1p, sqrt, asinh, identity."),
@@ -84,6 +94,9 @@ int runPretrain(const QStringList &args)
         {"w-int", "Intra-sample patch contrastive weight (default 1).", "1"},
         {"norm-scale", "Scale s of the normalisation transform (default 1).", "1"},
         {"oversample", "Common frame = resolution x this before area averaging (default 2).", "2"},
+        {"disk-radius", "Fixed apparent radius: scale every set so the disk radius is this fraction of half the "
+                        "input side (e.g. 0.8; default 0: the reference's field of view, the disk size follows "
+                        "the observer's distance).", "0"},
         {"max-rotation", "Joint rotation augmentation, degrees (default 10).", "10"},
         {"hflip", "Left-right flip probability (default 0: flips mirror solar handedness).", "0"},
         {"vflip", "Up-down flip probability (default 0).", "0"},
@@ -134,6 +147,12 @@ int runPretrain(const QStringList &args)
                 return p.usage(QStringLiteral("--arch must be vit or cnn"));
         }
         o.sharedAia = p.isSet(QStringLiteral("shared-aia"));
+        o.clsHead = p.value(QStringLiteral("cls-head"));
+        o.clsPosition = p.value(QStringLiteral("cls-position"));
+        if (!o.clsHead.isEmpty() && o.clsHead != QLatin1String("gap") && o.clsHead != QLatin1String("attn"))
+            return p.usage(QStringLiteral("--cls-head must be gap or attn"));
+        if (o.clsPosition != QLatin1String("radial") && o.clsPosition != QLatin1String("radial-xy"))
+            return p.usage(QStringLiteral("--cls-position must be radial or radial-xy"));
         const QString topo = p.value(QStringLiteral("topology"));
         if (topo != QLatin1String("hmi-star") && topo != QLatin1String("all-pairs"))
             return p.usage(QStringLiteral("--topology must be hmi-star or all-pairs"));
@@ -168,6 +187,7 @@ int runPretrain(const QStringList &args)
         o.data.prep.normalize.transform = *transform;
         o.data.prep.normalize.scale = num["norm-scale"];
         o.data.prep.oversample = static_cast<int>(num["oversample"]);
+        o.data.prep.diskRadiusFraction = num["disk-radius"];
         if (p.isSet(QStringLiteral("reference"))) {
             QString error;
             const QStringList ref = parseChannels(p.value(QStringLiteral("reference")), &error);
@@ -178,6 +198,7 @@ int runPretrain(const QStringList &args)
         o.augment.maxRotationDeg = p.isSet(QStringLiteral("no-augment")) ? 0.0 : num["max-rotation"];
         o.augment.hflipProbability = p.isSet(QStringLiteral("no-augment")) ? 0.0 : num["hflip"];
         o.augment.vflipProbability = p.isSet(QStringLiteral("no-augment")) ? 0.0 : num["vflip"];
+        o.augment.modalityQuarterTurns = !p.isSet(QStringLiteral("no-augment")) && p.isSet(QStringLiteral("modality-quarter-turns"));
     }
 
     auto trainer = Trainer::create(o, resume, overrides);

@@ -14,6 +14,8 @@ QString ModelFrameSpec::validate() const
         return QStringLiteral("resolution must be positive (got %1)").arg(resolution);
     if (oversample <= 0)
         return QStringLiteral("oversample must be positive (got %1)").arg(oversample);
+    if (!(diskRadiusFraction >= 0 && diskRadiusFraction <= 1.5))
+        return QStringLiteral("disk radius fraction %1 is outside 0..1.5").arg(diskRadiusFraction);
     if (gridSize <= 0 || resolution % gridSize != 0)
         return QStringLiteral("the model grid (%1 cells per side) must divide the resolution %2").arg(gridSize).arg(resolution);
     return {};
@@ -29,6 +31,12 @@ Expected<ModelFrame> ModelFrame::forReference(const MapMeta &reference, int widt
     const int side = spec.resolution * spec.oversample;
     PrepOptions po;
     po.scale = FramePrep::meanPlateScale(reference) * std::max(width, height) / side;
+    if (spec.diskRadiusFraction > 0) {
+        if (!(reference.rsunObs > 0))
+            return Error{reference.file, QStringLiteral("model frame: a fixed disk radius needs the apparent solar radius "
+                                                        "(RSUN_OBS or DSUN_OBS), which the reference header lacks")};
+        po.scale = reference.rsunObs / (spec.diskRadiusFraction * side / 2.0);
+    }
     po.width = side;
     po.height = side;
     po.recenter = true;

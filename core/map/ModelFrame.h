@@ -34,6 +34,11 @@ struct ModelFrameSpec {
     int oversample = 2;    ///< the working frame has resolution*oversample pixels per side
     int gridSize = 16;     ///< cells per side of the model's grid; must divide resolution
     Interpolation interpolation = Interpolation::Bilinear;
+    /// > 0: the plate scale puts the reference's apparent solar radius (RSUN_OBS) at this fraction of half the
+    /// input side, whatever the observer's distance (a fixed apparent radius: the disk size, which changes by
+    /// ~3% over a year and is the same in every channel of a set, no longer tells sets apart). 0: the
+    /// reference's full field of view fills the frame (the default and the research code's).
+    double diskRadiusFraction = 0;
 
     QString validate() const;  ///< empty when usable
 };

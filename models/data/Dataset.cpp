@@ -280,8 +280,14 @@ Expected<Sample> Dataset::sample(Split split, int index, const AugmentSpec *augm
         auto s = sampleOf(v[index]);
         if (!s)
             return s;
-        if (augment && augment->enabled())
+        if (augment && augment->enabled()) {
             applyAugment(drawAugment(*augment, augmentSeed), s->data.data(), static_cast<int>(s->channels.size()), s->side);
+            if (augment->modalityQuarterTurns)
+                for (int c = 0; c < s->channels.size(); ++c) {
+                    s->quarterTurns.push_back(drawQuarterTurns(augmentSeed, c));
+                    applyQuarterTurns(s->plane(c), s->side, s->quarterTurns.back());
+                }
+        }
         return s;
     });
 }

@@ -37,6 +37,9 @@ struct Sample {
     QStringList files;    ///< the member file of each channel
     int side = 0;
     std::vector<float> data;
+    /// Quarter turns applied to each channel after the joint augmentation (AugmentSpec::modalityQuarterTurns);
+    /// empty when none were drawn.
+    std::vector<int> quarterTurns;
 
     float *plane(int c) { return data.data() + static_cast<std::size_t>(c) * side * side; }
     const float *plane(int c) const { return data.data() + static_cast<std::size_t>(c) * side * side; }

@@ -35,6 +35,45 @@ AugmentParams drawAugment(const AugmentSpec &spec, quint64 seed)
     return p;
 }
 
+int drawQuarterTurns(quint64 seed, int channel)
+{
+    // Keys 1..3 are drawAugment's; channels use 101, 102, ...
+    return static_cast<int>(mixSeed(seed, 101 + static_cast<quint64>(channel)) >> 62);
+}
+
+void applyQuarterTurns(float *plane, int side, int turns)
+{
+    turns = ((turns % 4) + 4) % 4;
+    if (turns == 0 || side <= 0)
+        return;
+    const std::size_t n = static_cast<std::size_t>(side) * side;
+    std::vector<float> src(plane, plane + n);
+    for (int t = 0; t < turns; ++t) {
+        for (int y = 0; y < side; ++y)
+            for (int x = 0; x < side; ++x)
+                plane[static_cast<std::size_t>(y) * side + x] = src[static_cast<std::size_t>(side - 1 - x) * side + y];
+        if (t + 1 < turns)
+            std::copy(plane, plane + n, src.begin());
+    }
+}
+
+std::vector<int> quarterTurnsUndoIndex(int grid, int turns)
+{
+    turns = ((turns % 4) + 4) % 4;
+    // After one turn, turned[r][c] = original[g-1-c][r], so original[r][c] = turned[c][g-1-r]; compose.
+    std::vector<int> index(static_cast<std::size_t>(grid) * grid);
+    for (int i = 0; i < grid * grid; ++i)
+        index[i] = i;
+    for (int t = 0; t < turns; ++t) {
+        std::vector<int> next(index.size());
+        for (int r = 0; r < grid; ++r)
+            for (int c = 0; c < grid; ++c)
+                next[r * grid + c] = index[c * grid + (grid - 1 - r)];
+        index.swap(next);
+    }
+    return index;
+}
+
 void applyAugment(const AugmentParams &params, float *data, int channels, int side)
 {
     if (params.isIdentity() || side <= 0)

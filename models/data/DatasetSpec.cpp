@@ -22,11 +22,15 @@ ModelNormalize PrepSpec::defaultNormalize()
 
 QString PrepSpec::geometryKey() const
 {
-    return QStringLiteral("res=%1;over=%2;ref=%3;interp=%4;expnorm=%5")
-        .arg(resolution)
-        .arg(oversample)
-        .arg(referenceChannel, interpolationName(interpolation))
-        .arg(exposureNormalise ? 1 : 0);
+    QString key = QStringLiteral("res=%1;over=%2;ref=%3;interp=%4;expnorm=%5")
+                      .arg(resolution)
+                      .arg(oversample)
+                      .arg(referenceChannel, interpolationName(interpolation))
+                      .arg(exposureNormalise ? 1 : 0);
+    // Appended only when set: the cache entries of the default geometry keep their keys.
+    if (diskRadiusFraction > 0)
+        key += QStringLiteral(";rfix=%1").arg(diskRadiusFraction, 0, 'g', 10);
+    return key;
 }
 
 ModelFrameSpec PrepSpec::frameSpec(int gridSize) const
@@ -36,6 +40,7 @@ ModelFrameSpec PrepSpec::frameSpec(int gridSize) const
     spec.oversample = oversample;
     spec.gridSize = gridSize;
     spec.interpolation = interpolation;
+    spec.diskRadiusFraction = diskRadiusFraction;
     return spec;
 }
 
@@ -45,6 +50,8 @@ QString PrepSpec::validate() const
         return QStringLiteral("resolution %1 is outside 8..8192").arg(resolution);
     if (oversample < 1 || oversample > 8)
         return QStringLiteral("oversample %1 is outside 1..8").arg(oversample);
+    if (!(diskRadiusFraction >= 0 && diskRadiusFraction <= 1.5))
+        return QStringLiteral("disk radius fraction %1 is outside 0..1.5").arg(diskRadiusFraction);
     if (!referenceChannel.isEmpty() && canonicalChannel(referenceChannel) != referenceChannel)
         return QStringLiteral("reference channel '%1' is not a canonical channel key").arg(referenceChannel);
     return {};
@@ -52,12 +59,15 @@ QString PrepSpec::validate() const
 
 QJsonObject PrepSpec::toJson() const
 {
-    return QJsonObject{{QStringLiteral("resolution"), resolution},
-                       {QStringLiteral("oversample"), oversample},
-                       {QStringLiteral("reference_channel"), referenceChannel},
-                       {QStringLiteral("interpolation"), interpolationName(interpolation)},
-                       {QStringLiteral("exposure_normalise"), exposureNormalise},
-                       {QStringLiteral("normalize"), normalize.toJson()}};
+    QJsonObject o{{QStringLiteral("resolution"), resolution},
+                  {QStringLiteral("oversample"), oversample},
+                  {QStringLiteral("reference_channel"), referenceChannel},
+                  {QStringLiteral("interpolation"), interpolationName(interpolation)},
+                  {QStringLiteral("exposure_normalise"), exposureNormalise},
+                  {QStringLiteral("normalize"), normalize.toJson()}};
+    if (diskRadiusFraction > 0)
+        o.insert(QStringLiteral("disk_radius_fraction"), diskRadiusFraction);
+    return o;
 }
 
 Expected<PrepSpec> PrepSpec::fromJson(const QJsonObject &json)
@@ -74,6 +84,7 @@ Expected<PrepSpec> PrepSpec::fromJson(const QJsonObject &json)
     else
         return Error{{}, QStringLiteral("prep: unknown interpolation '%1'").arg(interp)};
     p.exposureNormalise = json.value(QStringLiteral("exposure_normalise")).toBool(false);
+    p.diskRadiusFraction = json.value(QStringLiteral("disk_radius_fraction")).toDouble(0);
     if (json.contains(QStringLiteral("normalize"))) {
         auto n = ModelNormalize::fromJson(json.value(QStringLiteral("normalize")).toObject());
         if (!n)
@@ -88,9 +99,12 @@ Expected<PrepSpec> PrepSpec::fromJson(const QJsonObject &json)
 
 QJsonObject AugmentSpec::toJson() const
 {
-    return QJsonObject{{QStringLiteral("max_rotation_deg"), maxRotationDeg},
-                       {QStringLiteral("hflip_probability"), hflipProbability},
-                       {QStringLiteral("vflip_probability"), vflipProbability}};
+    QJsonObject o{{QStringLiteral("max_rotation_deg"), maxRotationDeg},
+                  {QStringLiteral("hflip_probability"), hflipProbability},
+                  {QStringLiteral("vflip_probability"), vflipProbability}};
+    if (modalityQuarterTurns)
+        o.insert(QStringLiteral("modality_quarter_turns"), true);
+    return o;
 }
 
 AugmentSpec AugmentSpec::fromJson(const QJsonObject &json)
@@ -99,6 +113,7 @@ AugmentSpec AugmentSpec::fromJson(const QJsonObject &json)
     a.maxRotationDeg = json.value(QStringLiteral("max_rotation_deg")).toDouble(a.maxRotationDeg);
     a.hflipProbability = json.value(QStringLiteral("hflip_probability")).toDouble(a.hflipProbability);
     a.vflipProbability = json.value(QStringLiteral("vflip_probability")).toDouble(a.vflipProbability);
+    a.modalityQuarterTurns = json.value(QStringLiteral("modality_quarter_turns")).toBool(false);
     return a;
 }
 

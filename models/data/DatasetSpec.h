@@ -36,6 +36,9 @@ struct PrepSpec {
     QString referenceChannel;
     Interpolation interpolation = Interpolation::Bilinear;
     bool exposureNormalise = false;  ///< AIA DN -> DN/s before the normalisation
+    /// > 0: fixed apparent radius, the disk radius at this fraction of half the side (ModelFrameSpec); 0: the
+    /// reference's field of view (default). JSON `disk_radius_fraction`, written only when set.
+    double diskRadiusFraction = 0;
     /// Value normalisation (applied after the geometry; NaN becomes 0 afterwards, as the research code did
     /// with nan_to_num). Default: signed log, scale 1.
     ModelNormalize normalize = defaultNormalize();
@@ -56,8 +59,13 @@ struct AugmentSpec {
     double maxRotationDeg = 10.0;  ///< uniform angle in [-max, +max]; 0 disables rotation
     double hflipProbability = 0.0; ///< left-right mirror (off: it mirrors solar handedness)
     double vflipProbability = 0.0; ///< up-down mirror (off, same reason)
+    /// After the joint transform, each channel turned by its own 0..3 quarter turns (drawQuarterTurns): the
+    /// two modalities of a pair then share no rotation the CLS term could match on, while the patch terms,
+    /// which see the cell grid turned back (quarterTurnsUndoIndex), still compare grid-exact cells. Off by
+    /// default (JSON `modality_quarter_turns`, written only when on). Not in the research code.
+    bool modalityQuarterTurns = false;
 
-    bool enabled() const { return maxRotationDeg > 0 || hflipProbability > 0 || vflipProbability > 0; }
+    bool enabled() const { return maxRotationDeg > 0 || hflipProbability > 0 || vflipProbability > 0 || modalityQuarterTurns; }
     QJsonObject toJson() const;
     static AugmentSpec fromJson(const QJsonObject &json);
 };

@@ -40,6 +40,8 @@ QString BackboneConfig::validate() const
         return QStringLiteral("resolution must be positive (got %1)").arg(resolution);
     if (contrastiveDim <= 0)
         return QStringLiteral("contrastive dimension must be positive (got %1)").arg(contrastiveDim);
+    if (clsHead == ClsHead::Attn && arch != Architecture::Cnn)
+        return QStringLiteral("the attention-pool CLS head (cls_head attn) exists for the CNN only; the ViT has its own CLS token");
     if (arch == Architecture::Cnn) {
         if (cnn.chMult.empty() || cnn.ch <= 0 || cnn.numResBlocks <= 0 || cnn.zChannels <= 0 || cnn.inChannels <= 0
             || cnn.outChannels <= 0)
@@ -86,6 +88,12 @@ QJsonObject BackboneConfig::toJson() const
     QJsonObject o{{QStringLiteral("arch"), architectureName(arch)},
                   {QStringLiteral("resolution"), resolution},
                   {QStringLiteral("contrastive_dim"), contrastiveDim}};
+    // Written only for the opt-in head, so the configuration (and the files) of GAP models stay as they were.
+    if (clsHead == ClsHead::Attn) {
+        o.insert(QStringLiteral("cls_head"), QStringLiteral("attn"));
+        o.insert(QStringLiteral("cls_position"),
+                 clsPosition == ClsPosition::RadialXy ? QStringLiteral("radial-xy") : QStringLiteral("radial"));
+    }
     if (arch == Architecture::Cnn) {
         o.insert(QStringLiteral("cnn"), QJsonObject{{QStringLiteral("in_channels"), cnn.inChannels},
                                                     {QStringLiteral("out_ch"), cnn.outChannels},
@@ -115,6 +123,16 @@ Expected<BackboneConfig> BackboneConfig::fromJson(const QJsonObject &json)
     c.arch = *arch;
     c.resolution = json.value(QStringLiteral("resolution")).toInt();
     c.contrastiveDim = json.value(QStringLiteral("contrastive_dim")).toInt();
+    const QString head = json.value(QStringLiteral("cls_head")).toString(QStringLiteral("gap"));
+    if (head == QLatin1String("attn"))
+        c.clsHead = ClsHead::Attn;
+    else if (head != QLatin1String("gap"))
+        return Error{{}, QStringLiteral("model configuration: unknown cls_head '%1' (expected gap or attn)").arg(head)};
+    const QString pos = json.value(QStringLiteral("cls_position")).toString(QStringLiteral("radial"));
+    if (pos == QLatin1String("radial-xy"))
+        c.clsPosition = ClsPosition::RadialXy;
+    else if (pos != QLatin1String("radial"))
+        return Error{{}, QStringLiteral("model configuration: unknown cls_position '%1' (expected radial or radial-xy)").arg(pos)};
     if (c.arch == Architecture::Cnn) {
         const QJsonObject n = json.value(QStringLiteral("cnn")).toObject();
         c.cnn.inChannels = n.value(QStringLiteral("in_channels")).toInt(1);

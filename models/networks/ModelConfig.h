@@ -55,11 +55,26 @@ struct VitConfig {
     bool researchLayout = false;
 };
 
+/// How the CNN forms its CLS token from the latent cells.
+///   Gap   the research AE_CNN's: Linear(global average pool) (paper presets, imported checkpoints)
+///   Attn  opt-in: the Gap token plus an attention pool over the cells, each cell's features plus a learned
+///         projection of a fixed position code (keys `cls_pool.*`), so the CLS can say WHERE activity is,
+///         which an average discards. Not part of the research code (see docs/solarchip-method.md).
+enum class ClsHead { Gap, Attn };
+/// The position code of the attention pool.
+///   Radial    Gaussian bumps of the cell centre's distance from the image (= disk) centre: centre-to-limb
+///             position, unchanged by any rotation about the centre, so a rotation of the input cannot be
+///             read from it (pairs with the per-modality quarter turns of AugmentSpec).
+///   RadialXy  the radial code plus sin/cos of the cell centre's x and y: the 2-D layout, but also the angle.
+enum class ClsPosition { Radial, RadialXy };
+
 /// One backbone (one modality).
 struct BackboneConfig {
     Architecture arch = Architecture::Vit;
     int resolution = 256;      ///< square input side in pixels
     int contrastiveDim = 128;  ///< Dc: width of the projected tokens the losses see
+    ClsHead clsHead = ClsHead::Gap;  ///< CNN only; JSON `cls_head` ("gap"|"attn", written only when attn)
+    ClsPosition clsPosition = ClsPosition::Radial;  ///< with Attn; JSON `cls_position` ("radial"|"radial-xy")
     CnnConfig cnn;
     VitConfig vit;
 

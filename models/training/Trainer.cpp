@@ -157,6 +157,30 @@ public:
         return b;
     }
 
+    // The cell orders that undo each sample's per-modality quarter turns (empty when no sample was turned).
+    detail::CellOrder makeCellOrder(const std::vector<Sample> &samples, std::size_t from, std::size_t count) const
+    {
+        detail::CellOrder order;
+        bool any = false;
+        for (std::size_t i = 0; i < count; ++i)
+            any = any || !samples[from + i].quarterTurns.empty();
+        if (!any)
+            return order;
+        const int grid = model->config().backbone.gridSize();
+        const int64_t n = static_cast<int64_t>(grid) * grid;
+        for (int c = 0; c < modalities.size(); ++c) {
+            torch::Tensor t = torch::empty({static_cast<int64_t>(count), n}, torch::kLong);
+            int64_t *dst = t.data_ptr<int64_t>();
+            for (std::size_t i = 0; i < count; ++i) {
+                const std::vector<int> &turns = samples[from + i].quarterTurns;
+                const std::vector<int> idx = quarterTurnsUndoIndex(grid, c < static_cast<int>(turns.size()) ? turns[c] : 0);
+                std::copy(idx.begin(), idx.end(), dst + i * n);
+            }
+            order.emplace(modalities[c].toStdString(), t.to(device));
+        }
+        return order;
+    }
+
     void setLr(double lr)
     {
         for (auto &g : optimizer->param_groups())
@@ -196,12 +220,16 @@ Status Trainer::Impl::validate()
     const auto &val = dataset->sets(Split::Validation);
     if (val.isEmpty())
         return Status::success();
-    // An evenly spaced subset spanning the whole validation period, in time order.
+    // An evenly spaced subset spanning the whole validation period, batched in a fixed random order (the same
+    // at every validation): training batches are random draws, and batches of time-sorted neighbours would
+    // ask the CLS a different (harder) question than the one it is trained on.
     std::vector<SampleRequest> req;
     const int n = static_cast<int>(val.size());
     const int k = options.validationMaxSets > 0 ? std::min(n, options.validationMaxSets) : n;
     for (int i = 0; i < k; ++i)
         req.push_back({static_cast<int>(static_cast<long long>(i) * n / k), false, 0});
+    for (int i = k - 1; i > 0; --i)  // Fisher-Yates with the counter-based mixer: no global RNG state touched
+        std::swap(req[i], req[static_cast<int>(mixSeed(options.seed, 0x7661u, static_cast<quint64>(i)) % static_cast<quint64>(i + 1))]);
     SampleLoader loader(*dataset, Split::Validation, req, AugmentSpec{}, options.workers, options.prefetch);
     net->eval();
     std::vector<Sample> pending;
@@ -300,15 +328,18 @@ Status Trainer::Impl::validate()
 Status Trainer::Impl::trainStep(const std::vector<Sample> &samples, double waitedS, QElapsedTimer &stepClock)
 {
     std::vector<detail::Batch> micro;
-    for (int a = 0; a < options.accumulation; ++a)
+    std::vector<detail::CellOrder> orders;
+    for (int a = 0; a < options.accumulation; ++a) {
         micro.push_back(makeBatch(samples, static_cast<std::size_t>(a) * options.batchSize, options.batchSize));
+        orders.push_back(makeCellOrder(samples, static_cast<std::size_t>(a) * options.batchSize, options.batchSize));
+    }
     const double lr = schedule.at(step);
     setLr(lr);
     optimizer->zero_grad();
     detail::StepOptions so;
     so.saveMemory = options.saveMemory;
     so.bf16Autocast = bf16;
-    const detail::StepValues v = detail::accumulateGradients(*net, micro, so);
+    const detail::StepValues v = detail::accumulateGradients(*net, micro, so, orders);
     std::vector<torch::Tensor> params;
     for (const auto &p : net->parameters())
         if (p.grad().defined())

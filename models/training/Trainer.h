@@ -53,6 +53,10 @@ struct TrainerOptions {
     std::optional<Architecture> arch;
     bool sharedAia = false;
     PairTopology topology = PairTopology::HmiStar;
+    /// CNN CLS head: empty = the preset's (GAP), "attn" = the opt-in attention pool (ModelConfig.h ClsHead);
+    /// clsPosition "radial" or "radial-xy" goes with it. Both end up in the model's configuration.
+    QString clsHead;
+    QString clsPosition = QStringLiteral("radial");
     LossWeights weights;
     QString initFrom;    ///< optional model file to start from (same configuration)
 
@@ -84,6 +88,8 @@ struct TrainerOptions {
     long long checkpointEvery = 100;  ///< steps; the run also checkpoints at its end and when cancelled
     long long validateEvery = 0;      ///< steps; 0: at the end of every epoch
     int validationMaxSets = 256;      ///< at most this many validation sets per evaluation (0: all)
+    /// Validation sets are batched in a fixed random order (seeded by `seed`), as training batches are: batches
+    /// of time-sorted neighbours would ask the CLS a harder question than training does.
     bool keepGoingOnBadSamples = true;  ///< skip unreadable sets with a warning instead of stopping
 
     QJsonObject toJson() const;

@@ -50,6 +50,8 @@ QJsonObject TrainerOptions::toJson() const
                       {QStringLiteral("arch"), arch ? architectureName(*arch) : QString()},
                       {QStringLiteral("shared_aia"), sharedAia},
                       {QStringLiteral("topology"), topologyName(topology)},
+                      {QStringLiteral("cls_head"), clsHead},
+                      {QStringLiteral("cls_position"), clsPosition},
                       {QStringLiteral("w_rec"), weights.reconstruction},
                       {QStringLiteral("w_cls"), weights.cls},
                       {QStringLiteral("w_pat"), weights.pat},
@@ -106,6 +108,8 @@ Expected<TrainerOptions> TrainerOptions::fromJson(const QJsonObject &json)
             return Error{{}, QStringLiteral("unknown architecture '%1'").arg(arch)};
     }
     o.sharedAia = m.value(QStringLiteral("shared_aia")).toBool(false);
+    o.clsHead = m.value(QStringLiteral("cls_head")).toString();
+    o.clsPosition = m.value(QStringLiteral("cls_position")).toString(QStringLiteral("radial"));
     o.topology = m.value(QStringLiteral("topology")).toString() == QLatin1String("all-pairs") ? PairTopology::AllPairs
                                                                                             : PairTopology::HmiStar;
     o.weights.reconstruction = m.value(QStringLiteral("w_rec")).toDouble(o.weights.reconstruction);

@@ -45,6 +45,7 @@ private Q_SLOTS:
     void rotatedMapFindsTheCellPrepareUses();
     void agreesWithAstropy();
     void refusesAGridThatDoesNotDivide();
+    void fixedDiskRadiusIsTheClosedForm();
 };
 
 void TestModelFrame::shrinkAndDisplayFactors()
@@ -262,6 +263,35 @@ void TestModelFrame::agreesWithAstropy()
                  qPrintable(QStringLiteral("cell %1: ours (%2, %3), astropy (%4, %5)").arg(i).arg(hpc->x()).arg(hpc->y())
                                 .arg(c[0].toDouble()).arg(c[1].toDouble())));
     }
+}
+
+void TestModelFrame::fixedDiskRadiusIsTheClosedForm()
+{
+    SOLARCHIP_REQUIRE_SDO();
+    auto ref = PixelFrame::fromFile(test::sdoFile(QString::fromLatin1(kAia)));
+    QVERIFY(ref.ok());
+    // The file's RSUN_OBS as astropy reads it: fits.getheader("aia_171_level1.fits")["RSUN_OBS"] = 971.812597.
+    const double rsun = ref->meta.rsunObs;
+    QVERIFY2(std::abs(rsun - 971.812597) < 1e-6, qPrintable(QString::number(rsun, 'g', 12)));
+    for (double fraction : {0.8, 0.5}) {
+        ModelFrameSpec spec = spec64();
+        spec.diskRadiusFraction = fraction;
+        auto f = ModelFrame::forReference(*ref, spec);
+        QVERIFY2(f.ok(), qPrintable(f.errorString()));
+        // Input plate scale = R / (fraction * 64 / 2) arcsec per pixel: the limb is fraction * 32 px from the
+        // centre (31.5, 31.5) along both axes, whatever the observer's distance.
+        const double s = rsun / (fraction * 32.0);
+        QVERIFY(std::abs(f->inputFrame().meta.cdelt1 - s) < 1e-9 && std::abs(f->inputFrame().meta.cdelt2 - s) < 1e-9);
+        const auto west = f->hpcToInputPixel(QPointF(rsun, 0));
+        const auto north = f->hpcToInputPixel(QPointF(0, rsun));
+        QVERIFY(west && north);
+        // TAN projection: tan(R) vs R differs by < 1e-6 relative at ~0.27 deg.
+        QVERIFY2(std::abs(west->x() - (31.5 + fraction * 32)) < 1e-3, qPrintable(QString::number(west->x())));
+        QVERIFY2(std::abs(north->y() - (31.5 + fraction * 32)) < 1e-3, qPrintable(QString::number(north->y())));
+    }
+    ModelFrameSpec bad = spec64();
+    bad.diskRadiusFraction = -1;
+    QVERIFY(!ModelFrame::forReference(*ref, bad).ok());
 }
 
 void TestModelFrame::refusesAGridThatDoesNotDivide()

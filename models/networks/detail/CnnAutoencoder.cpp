@@ -216,6 +216,60 @@ torch::Tensor CnnDecoderImpl::forward(const torch::Tensor &z)
     return conv_out(swish(norm_out(h)));
 }
 
+ClsAttentionPoolImpl::ClsAttentionPoolImpl(int channels, int grid, ClsPosition position)
+    : m_code(positionCode(grid, position)), m_heads(channels % 4 == 0 ? 4 : 1)
+{
+    query = register_parameter("query", torch::randn({channels}) * std::pow(channels, -0.5));
+    pos_proj = register_module("pos_proj", torch::nn::Linear(m_code.size(1), channels));
+    norm = register_module("norm", torch::nn::LayerNorm(torch::nn::LayerNormOptions({channels})));
+    key = register_module("key", torch::nn::Linear(channels, channels));
+    value = register_module("value", torch::nn::Linear(channels, channels));
+    out = register_module("out", torch::nn::Linear(channels, channels));
+    torch::NoGradGuard noGrad;
+    out->weight.zero_();
+    out->bias.zero_();
+}
+
+torch::Tensor ClsAttentionPoolImpl::positionCode(int grid, ClsPosition position)
+{
+    const int k = position == ClsPosition::RadialXy ? 16 : 8;
+    torch::Tensor code = torch::empty({static_cast<int64_t>(grid) * grid, k}, torch::kFloat32);
+    auto a = code.accessor<float, 2>();
+    const double pi = 3.14159265358979323846;
+    for (int row = 0; row < grid; ++row)
+        for (int col = 0; col < grid; ++col) {
+            const int i = row * grid + col;
+            const double x = (col + 0.5) / grid * 2.0 - 1.0;
+            const double y = (row + 0.5) / grid * 2.0 - 1.0;
+            const double r = std::sqrt(x * x + y * y);
+            for (int j = 0; j < 8; ++j)
+                a[i][j] = static_cast<float>(std::exp(-std::pow(r - 0.2 * j, 2) / (2 * 0.1 * 0.1)));
+            if (position == ClsPosition::RadialXy)
+                for (int m = 1; m <= 2; ++m) {
+                    const int o = 8 + (m - 1) * 4;
+                    a[i][o] = static_cast<float>(std::sin(pi * m * x));
+                    a[i][o + 1] = static_cast<float>(std::cos(pi * m * x));
+                    a[i][o + 2] = static_cast<float>(std::sin(pi * m * y));
+                    a[i][o + 3] = static_cast<float>(std::cos(pi * m * y));
+                }
+        }
+    return code;
+}
+
+torch::Tensor ClsAttentionPoolImpl::forward(const torch::Tensor &z)
+{
+    const int64_t b = z.size(0), c = z.size(1), n = z.size(2) * z.size(3);
+    const int64_t d = c / m_heads;
+    const torch::Tensor cells = z.flatten(2).transpose(1, 2);  // [B, N, C]
+    const torch::Tensor h = norm(cells + pos_proj(m_code.to(z.device(), z.scalar_type())));
+    const torch::Tensor k = key(h).view({b, n, m_heads, d}).permute({0, 2, 1, 3});    // [B, H, N, d]
+    const torch::Tensor v = value(h).view({b, n, m_heads, d}).permute({0, 2, 1, 3});  // [B, H, N, d]
+    const torch::Tensor q = query.view({1, m_heads, 1, d});
+    const torch::Tensor w = torch::softmax((k * q).sum(-1) * (1.0 / std::sqrt(static_cast<double>(d))), -1);  // [B, H, N]
+    const torch::Tensor pooled = (w.unsqueeze(-1) * v).sum(2);  // [B, H, d]
+    return out(pooled.reshape({b, c}));
+}
+
 CnnAutoencoderImpl::CnnAutoencoderImpl(const BackboneConfig &config) : BackboneImpl(config)
 {
     const int zc = config.cnn.zChannels;
@@ -227,6 +281,8 @@ CnnAutoencoderImpl::CnnAutoencoderImpl(const BackboneConfig &config) : BackboneI
                                                                  torch::nn::Flatten(), torch::nn::Linear(zc, zc)));
     contrasive_porject = register_parameter("contrasive_porject",
                                             torch::randn({zc, config.contrastiveDim}) * std::pow(zc, -0.5));
+    if (config.clsHead == ClsHead::Attn)
+        cls_pool = register_module("cls_pool", ClsAttentionPool(zc, config.gridSize(), config.clsPosition));
 }
 
 torch::Tensor CnnAutoencoderImpl::encode(const torch::Tensor &x) { return encoder(x); }
@@ -235,7 +291,10 @@ torch::Tensor CnnAutoencoderImpl::decode(const torch::Tensor &z) { return decode
 
 torch::Tensor CnnAutoencoderImpl::contrastiveProjection(const torch::Tensor &z)
 {
-    const torch::Tensor cls = cls_proj->forward(z).unsqueeze(1);            // [B, 1, zc]
+    torch::Tensor cls = cls_proj->forward(z);                               // [B, zc]
+    if (cls_pool)
+        cls = cls + cls_pool(z);
+    cls = cls.unsqueeze(1);                                                 // [B, 1, zc]
     const torch::Tensor cells = z.flatten(2).transpose(1, 2);               // [B, g*g, zc], row-major
     return torch::matmul(torch::cat({cls, cells}, 1), contrasive_porject);  // [B, 1+N, Dc]
 }

@@ -103,6 +103,32 @@ public:
 };
 TORCH_MODULE(CnnDecoder);
 
+/// The opt-in attention-pool CLS head (BackboneConfig::clsHead == ClsHead::Attn), keys `cls_pool.*`:
+///     h_i = LayerNorm(z_i + pos_proj(code_i))              z_i: latent cell i [zc], code_i: positionCode row i
+///     w_hi = softmax_i(<query_h, key(h_i)_h> / sqrt(d))     per head h (4 heads of d = zc/4 when zc % 4 == 0)
+///     pool = out(concat_h sum_i w_hi value(h_i)_h)         [zc]; `out` starts at zero, so an untrained head
+/// adds nothing to the GAP token it is summed with (CLS = cls_proj(z) + cls_pool(z)).
+class ClsAttentionPoolImpl : public torch::nn::Module {
+public:
+    ClsAttentionPoolImpl(int channels, int grid, ClsPosition position);
+    torch::Tensor forward(const torch::Tensor &z);  ///< [B, zc, g, g] -> [B, zc]
+
+    /// The fixed code of every cell, [g*g, K], row-major cells. Cell centre (x, y) in [-1, 1] (x from column
+    /// 0 = east edge, y from row 0 = south edge), r = sqrt(x^2 + y^2): Radial has K = 8 columns
+    /// exp(-(r - 0.2 k)^2 / (2 * 0.1^2)), k = 0..7; RadialXy appends sin(pi m x), cos(pi m x), sin(pi m y),
+    /// cos(pi m y) for m = 1, 2 (K = 16).
+    static torch::Tensor positionCode(int grid, ClsPosition position);
+
+    torch::Tensor query;  ///< [zc]
+    torch::nn::Linear pos_proj{nullptr}, key{nullptr}, value{nullptr}, out{nullptr};
+    torch::nn::LayerNorm norm{nullptr};
+
+private:
+    torch::Tensor m_code;  ///< not a parameter (not saved): rebuilt from the configuration
+    int m_heads = 1;
+};
+TORCH_MODULE(ClsAttentionPool);
+
 class CnnAutoencoderImpl : public BackboneImpl {
 public:
     explicit CnnAutoencoderImpl(const BackboneConfig &config);
@@ -110,11 +136,13 @@ public:
     torch::Tensor encode(const torch::Tensor &x) override;  ///< [B, zc, g, g]
     torch::Tensor decode(const torch::Tensor &z) override;
     /// cat(cls_proj(z), cells) @ contrasive_porject: CLS = Linear(GAP(z)), cells = z row-major, no bias.
+    /// With the attention-pool head the CLS is cls_proj(z) + cls_pool(z).
     torch::Tensor contrastiveProjection(const torch::Tensor &z) override;
 
     CnnEncoder encoder{nullptr};
     CnnDecoder decoder{nullptr};
     torch::nn::Sequential cls_proj{nullptr};
+    ClsAttentionPool cls_pool{nullptr};  ///< only with ClsHead::Attn
     torch::Tensor contrasive_porject;  ///< [zc, Dc] (the research spelling is the checkpoint key)
 };
 TORCH_MODULE(CnnAutoencoder);

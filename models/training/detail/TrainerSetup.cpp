@@ -72,6 +72,16 @@ Expected<SolarChipConfig> trainerModelConfig(const TrainerOptions &options)
         if (!problem.isEmpty())
             return Error{options.preset, problem};
     }
+    if (!options.clsHead.isEmpty() || options.clsPosition != QLatin1String("radial")) {
+        // The same names and checks as the configuration JSON (BackboneConfig::fromJson).
+        QJsonObject bb = cfg->backbone.toJson();
+        bb.insert(QStringLiteral("cls_head"), options.clsHead.isEmpty() ? QStringLiteral("gap") : options.clsHead);
+        bb.insert(QStringLiteral("cls_position"), options.clsPosition);
+        auto withHead = BackboneConfig::fromJson(bb);
+        if (!withHead)
+            return withHead.error();
+        cfg->backbone = *withHead;
+    }
     cfg->topology = options.topology;
     cfg->weights = options.weights;
     return cfg;

@@ -88,8 +88,22 @@ StepValues evaluateLoss(SolarChipNetImpl &net, const Batch &batch, bool bf16Auto
     return v;
 }
 
-StepValues accumulateGradients(SolarChipNetImpl &net, const std::vector<Batch> &microBatches, const StepOptions &options)
+torch::Tensor alignCells(const torch::Tensor &tokens, const torch::Tensor &order)
 {
+    const int64_t b = tokens.size(0), n = tokens.size(1) - 1, d = tokens.size(2);
+    const torch::Tensor idx = order.to(tokens.device(), torch::kLong).view({b, n, 1}).expand({b, n, d});
+    return torch::cat({tokens.slice(1, 0, 1), tokens.slice(1, 1).gather(1, idx)}, 1);
+}
+
+StepValues accumulateGradients(SolarChipNetImpl &net, const std::vector<Batch> &microBatches, const StepOptions &options,
+                               const std::vector<CellOrder> &cellOrders)
+{
+    auto aligned = [&](std::size_t micro, const std::string &m, const torch::Tensor &tokens) {
+        if (micro >= cellOrders.size())
+            return tokens;
+        const auto it = cellOrders[micro].find(m);
+        return it == cellOrders[micro].end() ? tokens : alignCells(tokens, it->second);
+    };
     StepValues v;
     if (microBatches.empty())
         return v;
@@ -106,12 +120,10 @@ StepValues accumulateGradients(SolarChipNetImpl &net, const std::vector<Batch> &
         LossTerms t;
         {
             AutocastBf16 ac(options.bf16Autocast);
-            if (withDecoder) {
-                const auto outputs = net.forward(x);
-                t = net.loss(x, outputs);
-            } else {
-                t = net.loss({}, tokensOnly(net, x));
-            }
+            auto outputs = withDecoder ? net.forward(x) : tokensOnly(net, x);
+            for (auto &[m, o] : outputs)
+                o.tokens = aligned(0, m, o.tokens);
+            t = withDecoder ? net.loss(x, outputs) : net.loss({}, outputs);
         }
         t.total.backward();
         v.total = t.total.item<double>();
@@ -126,9 +138,9 @@ StepValues accumulateGradients(SolarChipNetImpl &net, const std::vector<Batch> &
     {
         torch::NoGradGuard noGrad;
         AutocastBf16 ac(options.bf16Autocast);
-        for (const Batch &b : microBatches)
-            for (const auto &[m, x] : b)
-                parts[m].push_back(fullPrecision(net.tokens(m, x)));
+        for (std::size_t i = 0; i < microBatches.size(); ++i)
+            for (const auto &[m, x] : microBatches[i])
+                parts[m].push_back(fullPrecision(aligned(i, m, net.tokens(m, x))));
     }
     std::map<std::string, ModalityOutput> cached;
     for (auto &[m, p] : parts)
@@ -144,7 +156,8 @@ StepValues accumulateGradients(SolarChipNetImpl &net, const std::vector<Batch> &
     const double modalities = static_cast<double>(cached.size());
     std::map<std::string, double> recSum;
     int64_t offset = 0;
-    for (const Batch &b : microBatches) {
+    for (std::size_t mb = 0; mb < microBatches.size(); ++mb) {
+        const Batch &b = microBatches[mb];
         const int64_t n = b.begin()->second.size(0);
         const double share = static_cast<double>(n) / total;
         auto tokenGrad = [&](const std::string &m) {
@@ -169,7 +182,7 @@ StepValues accumulateGradients(SolarChipNetImpl &net, const std::vector<Batch> &
                     const torch::Tensor g = tokenGrad(m);
                     if (!g.defined())
                         continue;
-                    const torch::Tensor part = (fullPrecision(net.tokens(m, x)) * g).sum();
+                    const torch::Tensor part = (fullPrecision(aligned(mb, m, net.tokens(m, x))) * g).sum();
                     obj = obj.defined() ? obj + part : part;
                 }
             }
@@ -182,7 +195,7 @@ StepValues accumulateGradients(SolarChipNetImpl &net, const std::vector<Batch> &
                     AutocastBf16 ac(options.bf16Autocast);
                     auto bb = net.backbone(m);
                     const torch::Tensor z = bb->encode(x);
-                    obj = objective(m, x, bb->decode(z), bb->contrastiveProjection(z));
+                    obj = objective(m, x, bb->decode(z), aligned(mb, m, bb->contrastiveProjection(z)));
                 }
                 obj.backward();
             }
@@ -192,7 +205,7 @@ StepValues accumulateGradients(SolarChipNetImpl &net, const std::vector<Batch> &
                 AutocastBf16 ac(options.bf16Autocast);
                 const auto outs = net.forward(b);
                 for (const auto &[m, o] : outs) {
-                    const torch::Tensor part = objective(m, b.at(m), o.recon, o.tokens);
+                    const torch::Tensor part = objective(m, b.at(m), o.recon, aligned(mb, m, o.tokens));
                     obj = obj.defined() ? obj + part : part;
                 }
             }

@@ -21,6 +21,13 @@
 namespace solarchip::detail {
 
 using Batch = std::map<std::string, torch::Tensor>;  ///< modality -> [b, C, R, R]
+/// modality -> int64 [b, N]: for each sample, the cell order that brings its (quarter-turned) cells back to the
+/// common layout (quarterTurnsUndoIndex). Modalities without an entry keep their cells as they are.
+using CellOrder = std::map<std::string, torch::Tensor>;
+
+/// Tokens [B, 1+N, D] with cells 1..N reordered by `order` [B, N] (out[b, 1+i] = in[b, 1+order[b, i]]); the
+/// CLS token (0) is left alone. Differentiable.
+torch::Tensor alignCells(const torch::Tensor &tokens, const torch::Tensor &order);
 
 struct StepOptions {
     bool saveMemory = false;
@@ -34,8 +41,10 @@ struct StepValues {
     int samples = 0;
 };
 
+/// `cellOrders` (empty, or one per micro-batch): the patch and intra-sample terms see every modality's cells
+/// in the common layout, while the CLS token is that of the (independently turned) input.
 StepValues accumulateGradients(SolarChipNetImpl &net, const std::vector<Batch> &microBatches,
-                               const StepOptions &options);
+                               const StepOptions &options, const std::vector<CellOrder> &cellOrders = {});
 
 /// Forward + loss values without gradients (validation).
 StepValues evaluateLoss(SolarChipNetImpl &net, const Batch &batch, bool bf16Autocast);
