@@ -11,15 +11,19 @@
 #   5. the model card, generated from those files (scripts/make_model_card.py).
 # Usage: scripts/train_default_model.sh [WORK_DIR] [OUT_DIR]
 #        (defaults /tmp/solarchip-default-model and models/default; OUT_DIR must exist or is created)
-# Env: BUILD_DIR (default build/), STEPS (optimizer steps, default 900), NICE (default 10).
-# Sizing (2-core CPU, idle): see MODEL_CARD.md "Commands" and the step time measured in the run's metrics.jsonl;
-# the defaults are chosen to finish in about two hours (archives ~25 min, training ~80 min, evaluation ~15 min).
+# Env: BUILD_DIR (default build/), STEPS (optimizer steps, default 600), NICE (default 10).
+# Sizing for about two hours on the idle 2-core CPU (estimates; every step's time is in RUN/metrics.jsonl and the
+# script can be stopped and rerun at any point): archives written at the model resolution (256 px, oversample 1;
+# ~875 s of CPU for the 4-channel training archive, scaled from 18 s per 60 days x 2 channels at 256 px), first
+# epoch's prep ~5 min, training ~7 s per step (the shipped tiny-cnn took 7 s per step of 16 x 2 channels at
+# ch 32; here ch 16 is ~1/4 of the convolution cost, x2 for 4 channels, x2 for batch 32) x 600 steps = 70 min,
+# evaluation ~15 min.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 BIN="${BUILD_DIR:-$ROOT/build}/bin/solarchip"
 WORK="${1:-/tmp/solarchip-default-model}"
 OUT="${2:-$ROOT/models/default}"
-STEPS="${STEPS:-900}"
+STEPS="${STEPS:-600}"
 NICE="${NICE:-10}"
 CH=hmi,171,193,304
 RES=256
@@ -31,7 +35,7 @@ CMDS="$WORK/commands.txt"
 run() { echo "$*" >> "$CMDS"; nice -n "$NICE" "$@"; }
 
 echo "== 1/5 training archive" >&2
-run "$BIN" synth "$WORK/train-archive" --start 2010-06-01T00:00 --days 1460 --cadence 24 --size $((RES * 2)) \
+run "$BIN" synth "$WORK/train-archive" --start 2010-06-01T00:00 --days 1460 --cadence 24 --size "$RES" \
   --channels "$CH" --seed 11 --quiet
 
 echo "== 2/5 pretraining (metrics: $WORK/run/metrics.jsonl)" >&2
@@ -44,7 +48,7 @@ cat > "$WORK/backbone.json" <<'JSON'
 JSON
 run "$BIN" pretrain --archive "$WORK/train-archive" --channels "$CH" --out "$WORK/run" --resume \
   --preset "$WORK/backbone.json" --w-rec 0 --batch 32 --max-steps "$STEPS" --lr 1e-3 --min-lr 1e-5 \
-  --max-rotation 0 --modality-quarter-turns --disk-radius 0.8 --radial-norm 256 \
+  --max-rotation 0 --modality-quarter-turns --disk-radius 0.8 --radial-norm 256 --oversample 1 \
   --seed 11 --validate-every 100 --val-sets 64 --checkpoint-every 25 --threads 2 --workers 1 --quiet
 
 echo "== 3/5 shipping the final weights as float16" >&2
@@ -55,9 +59,9 @@ BYTES=$(stat -c %s "$MODEL")
 
 echo "== 4/5 evaluation on fresh archives (seeds 2 and 5)" >&2
 for SEED in 2 5; do
-  run "$BIN" synth "$WORK/eval-spaced-seed$SEED" --start 2011-01-01T00:00 --days 1460 --cadence 648 --size $((RES * 2)) \
+  run "$BIN" synth "$WORK/eval-spaced-seed$SEED" --start 2011-01-01T00:00 --days 1460 --cadence 648 --size "$RES" \
     --channels "$CH" --seed "$SEED" --quiet
-  run "$BIN" synth "$WORK/eval-daily-seed$SEED" --start 2013-06-01T00:00 --days 60 --cadence 24 --size $((RES * 2)) \
+  run "$BIN" synth "$WORK/eval-daily-seed$SEED" --start 2013-06-01T00:00 --days 60 --cadence 24 --size "$RES" \
     --channels "$CH" --seed "$SEED" --quiet
   for AIA in 171 193 304; do
     run "$BIN" eval-align --model "$MODEL" --archive "$WORK/eval-spaced-seed$SEED" --channels "hmi,$AIA" --suite \
