@@ -307,6 +307,7 @@ void HeatmapController::setOpacity(double opacity)
             l->setOpacity(m_opacity);
             m_grid->view(i)->update();
         }
+    Q_EMIT heatmapsChanged();
 }
 
 void HeatmapController::setThreshold(double threshold)
@@ -317,6 +318,7 @@ void HeatmapController::setThreshold(double threshold)
             l->setThreshold(m_threshold);
             m_grid->view(i)->update();
         }
+    Q_EMIT heatmapsChanged();
 }
 
 void HeatmapController::setTopK(int k)
@@ -324,6 +326,7 @@ void HeatmapController::setTopK(int k)
     m_topK = std::max(0, k);
     if (m_shown)
         apply();
+    Q_EMIT heatmapsChanged();
 }
 
 bool HeatmapController::isSettled() const
@@ -497,6 +500,11 @@ QJsonObject HeatmapController::state() const
             cells.append(rowCol(e, c));
         o[QStringLiteral("query_cells")] = cells;
         QJsonArray views;
+        double paintMs = -1;
+        for (int i = 0; m_grid && i < m_grid->count(); ++i)
+            if (HeatmapLayer *l = layerOf(m_grid->view(i)); l && l->hasData())
+                paintMs = std::max(paintMs, l->lastPaintMs());
+        o[QStringLiteral("paint_ms")] = number(paintMs);
         for (const ViewResult &r : m_results) {
             QJsonArray top;
             for (int c : r.top)

@@ -175,6 +175,8 @@ void MainWindow::createSimilarityDock()
     connect(m_heatmaps, &HeatmapController::queryChanged, this, &MainWindow::queryChanged);
     // Heatmaps drawn (or given up on) may settle a scripted run waiting for them.
     connect(m_heatmaps, &HeatmapController::heatmapsChanged, this, &MainWindow::settledMaybe, Qt::QueuedConnection);
+    // The globe wears the heatmap of its channel's 2D view.
+    connect(m_heatmaps, &HeatmapController::heatmapsChanged, m_presenter, &SetViewPresenter::refreshGlobe);
     // A click that cannot be answered (outside the model frame, a channel without data) says why.
     connect(m_heatmaps, &HeatmapController::heatmapsChanged, this, [this] {
         const QString error = m_heatmaps->lastError();
