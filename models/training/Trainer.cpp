@@ -134,6 +134,8 @@ public:
                            {QStringLiteral("epoch"), epoch},
                            {QStringLiteral("archive"), dataset->options().archiveDir},
                            {QStringLiteral("seed"), QString::number(options.seed)},
+                           // How the inputs were augmented (e.g. per-modality quarter turns): part of how the model was made.
+                           {QStringLiteral("augment"), options.augment.toJson()},
                            {QStringLiteral("train_sets"), static_cast<int>(tr.size())},
                            {QStringLiteral("train_first_ms"), tr.isEmpty() ? 0.0 : static_cast<double>(tr.first().referenceTimeMs)},
                            {QStringLiteral("train_last_ms"), tr.isEmpty() ? 0.0 : static_cast<double>(tr.last().referenceTimeMs)},
