@@ -135,6 +135,8 @@ int runEvalSearch(const QStringList &args)
                  QStringLiteral("H"), QStringLiteral("12")});
     p.addOption({QStringLiteral("match-cells"), QStringLiteral("A hit lies on a region within this many cells of its centre (default 1)."),
                  QStringLiteral("N"), QStringLiteral("1")});
+    p.addOption({QStringLiteral("min-flux"), QStringLiteral("Regions below this unsigned flux (Mx) are not active regions here (default 3e21)."),
+                 QStringLiteral("MX"), QStringLiteral("3e21")});
     p.addOption({QStringLiteral("no-baselines"), QStringLiteral("Only the model.")});
     p.addJsonOption();
     if (auto exit = p.parseOrExit(args))
@@ -169,6 +171,10 @@ int runEvalSearch(const QStringList &args)
     if (trained->times.size() < 3)
         return fail(kName, Error{archive, QStringLiteral("only %1 sets could be encoded; eval-search needs several days").arg(trained->times.size())});
 
+    bool okFlux = false;
+    const double minFlux = p.value(QStringLiteral("min-flux")).toDouble(&okFlux);
+    if (!okFlux || minFlux < 0)
+        return p.usage(QStringLiteral("--min-flux needs a non-negative number (Mx)"));
     // Frames: truth regions on the model grid of each set.
     std::vector<SearchEvalFrame> frames;
     int withTruth = 0;
@@ -186,7 +192,7 @@ int runEvalSearch(const QStringList &args)
                 ++withTruth;
             for (const QJsonValue &v : truth.value(QStringLiteral("regions")).toArray()) {
                 const QJsonObject r = v.toObject();
-                if (!r.value(QStringLiteral("visible")).toBool())
+                if (!r.value(QStringLiteral("visible")).toBool() || r.value(QStringLiteral("flux_mx")).toDouble() < minFlux)
                     continue;
                 double tx = 0, ty = 0;
                 bool visible = false;
@@ -287,8 +293,9 @@ int runEvalSearch(const QStringList &args)
     out.insert(QStringLiteral("grid"), grid);
     out.insert(QStringLiteral("exclude_hours"), excludeHours);
     out.insert(QStringLiteral("match_cells"), matchCells);
+    out.insert(QStringLiteral("min_flux_mx"), minFlux);
     out.insert(QStringLiteral("definitions"),
-               QStringLiteral("queries: the centre cell of every visible region within 0.95 Rsun, per channel (pooled over channels); "
+               QStringLiteral("queries: the centre cell of every visible region of at least min_flux_mx within 0.95 Rsun, per channel (pooled over channels); "
                               "hits: exact cosine top-10 over on-disk cells (r < 0.95) of sets more than exclude_hours away; a hit lies "
                               "on a region within match_cells cells (Chebyshev) of its truth centre at the hit's time. Flux classes "
                               "<1e22, <3e22, >=3e22 Mx; flare-productive: C-rate >= 0.1/day. Queries whose region is on no other "

@@ -66,8 +66,8 @@ int runSearch(const QStringList &args)
     p.addOption({QStringLiteral("k"), QStringLiteral("Hits (default 10)."), QStringLiteral("N"), QStringLiteral("10")});
     p.addOption({QStringLiteral("exclude-days"), QStringLiteral("Drop the query's own region (differentially rotated) within +-N days "
                                                                  "(default 0: keep)."), QStringLiteral("N"), QStringLiteral("0")});
-    p.addOption({QStringLiteral("exclude-radius-deg"), QStringLiteral("Heliographic radius of the own-region exclusion (default 10)."),
-                 QStringLiteral("DEG"), QStringLiteral("10")});
+    p.addOption({QStringLiteral("exclude-radius-deg"), QStringLiteral("Heliographic radius of the own-region exclusion (default 15)."),
+                 QStringLiteral("DEG"), QStringLiteral("15")});
     p.addOption({QStringLiteral("min-limb-distance"), QStringLiteral("Drop hits nearer the limb than this (solar radii, default 0)."),
                  QStringLiteral("R"), QStringLiteral("0")});
     p.addOption({QStringLiteral("from"), QStringLiteral("Hits at or after (ISO, UTC)."), QStringLiteral("ISO")});

@@ -34,7 +34,7 @@ struct SearchFilters {
     std::optional<qint64> fromMs;   ///< hits at or after (UTC ms)
     std::optional<qint64> toMs;     ///< hits at or before
     double excludeDays = 0;         ///< > 0: drop the query's own region, differentially rotated, within +-N days
-    double excludeRadiusDeg = 10;   ///< how near (heliographic great circle) the rotated position counts as the region
+    double excludeRadiusDeg = 15;   ///< how near (heliographic great circle) the rotated position counts as the region
     bool onDiskOnly = true;         ///< only cells whose centre is on the disk
     double minLimbDistance = 0.0;   ///< in solar radii: drop hits whose centre lies nearer the limb (0.1: r <= 0.9)
 };

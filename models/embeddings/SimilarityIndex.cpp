@@ -107,7 +107,7 @@ struct SimilarityIndex::Impl {
     {
         if (kind == Kind::Flat)
             return std::make_unique<faiss::IndexFlatIP>(dim);
-        const int nlist = o.nlist > 0 ? o.nlist : static_cast<int>(std::clamp(4.0 * std::sqrt(static_cast<double>(n)), 16.0, 65536.0));
+        const int nlist = o.nlist > 0 ? o.nlist : static_cast<int>(std::clamp(std::sqrt(static_cast<double>(n)), 16.0, 65536.0));
         const int m = o.pqBytes > 0 ? o.pqBytes : largestDivisorAtMost(dim, std::max(1, dim / 4));
         auto quantizer = new faiss::IndexFlatIP(dim);
         auto ivf = std::make_unique<faiss::IndexIVFPQ>(quantizer, dim, static_cast<std::size_t>(nlist), static_cast<std::size_t>(m), 8,
@@ -117,11 +117,12 @@ struct SimilarityIndex::Impl {
         return ivf;
     }
 
-    // Trains (IVF-PQ: on up to 256 vectors per list, evenly spaced) and adds.
+    // Trains (IVF-PQ: on 40 vectors per list, at least 10^4, evenly spaced: the coarse k-means costs
+    // nlist * sample * dim per iteration, which must stay seconds on 2 cores) and adds.
     void trainAndAdd(const float *v, qint64 n)
     {
         if (!index->is_trained) {
-            const qint64 want = std::min<qint64>(n, std::max<qint64>(static_cast<qint64>(dynamic_cast<faiss::IndexIVF *>(index.get())->nlist) * 64, 65536));
+            const qint64 want = std::min<qint64>(n, std::max<qint64>(static_cast<qint64>(dynamic_cast<faiss::IndexIVF *>(index.get())->nlist) * 40, 10000));
             std::vector<float> sample(static_cast<std::size_t>(want * dim));
             for (qint64 i = 0; i < want; ++i) {
                 const qint64 src = n == want ? i : (i * n) / want;
@@ -220,6 +221,12 @@ struct SimilarityIndex::Impl {
         return f.write(file);
     }
 };
+
+void SimilarityIndex::setThreads(int threads)
+{
+    if (threads > 0)
+        omp_set_num_threads(threads);
+}
 
 QString SimilarityIndex::kindName(Kind kind) { return kind == Kind::Flat ? QStringLiteral("flat") : QStringLiteral("ivfpq"); }
 

@@ -39,7 +39,7 @@ struct SimilarityIndexOptions {
     bool onDiskOnly = true;       ///< index only the cells whose centre is on the disk
     double onDiskLimit = 0.98;    ///< in solar radii
     qint64 flatLimit = 1000000;   ///< exact search up to this many vectors, IVF-PQ above
-    int nlist = 0;                ///< IVF lists; 0: about 4 sqrt(n)
+    int nlist = 0;                ///< IVF lists; 0: about sqrt(n)
     int pqBytes = 0;              ///< PQ sub-quantisers (bytes per code); 0: dim/4 (a divisor of dim)
     int nprobe = 0;               ///< lists visited per query; 0: about nlist/16, at least 16
     int rerank = 10;              ///< IVF-PQ: exact re-ranking of rerank * k candidates
@@ -72,6 +72,10 @@ public:
     ~SimilarityIndex();
     SimilarityIndex(SimilarityIndex &&) noexcept;
     SimilarityIndex &operator=(SimilarityIndex &&) noexcept;
+
+    /// Caps FAISS's OpenMP threads for the whole process (0: leave). On a loaded machine, idle OpenMP workers
+    /// spin: tests and the 2-core target run better with 1 or 2.
+    static void setThreads(int threads);
 
     /// The index file for `options` in a store folder.
     static QString indexPath(const QString &storeDir, const SimilarityIndexOptions &options);
