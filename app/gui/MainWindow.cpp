@@ -27,6 +27,7 @@
 #include "app/gui/RefreshArchiveReaction.h"
 #include "app/gui/SampleArchive.h"
 #include "app/gui/SaveScreenshotReaction.h"
+#include "app/gui/SearchController.h"
 #include "app/gui/SetViewPresenter.h"
 #include "app/gui/ShortcutsReaction.h"
 #include "app/gui/StepCombo.h"
@@ -99,6 +100,12 @@ MainWindow::MainWindow(StudioSettings *settings, QWidget *parent) : QMainWindow(
     createTimeWidgets(MenuBuilder::buildToolBars(this, *m_actions));
     createStatusBar();
     m_presenter = new SetViewPresenter(m_observation, m_grid, settings, this);
+    m_search = new SearchController(this);
+    m_actions->adopt(QStringLiteral("view.searchPanel"), m_search->dock()->toggleViewAction(),
+                     QKeySequence(QStringLiteral("Ctrl+Shift+F")));
+    if (QMenu *view = menuBar()->findChild<QMenu *>(QStringLiteral("menu.view")))
+        view->addAction(m_search->dock()->toggleViewAction());
+    connect(m_search, &SearchController::settledMaybe, this, &MainWindow::settledMaybe);
     createReactions();
     m_actions->loadShortcuts(*settings);
     connectDocuments();
@@ -251,8 +258,10 @@ void MainWindow::createReactions()
     auto *modes = new QActionGroup(this);
     modes->addAction(a("view.maps"));
     modes->addAction(a("view.globe"));
+    modes->addAction(a("view.search"));
     new ViewModeReaction(a("view.maps"), this, QStringLiteral("map"));
     new ViewModeReaction(a("view.globe"), this, QStringLiteral("globe"));
+    new ViewModeReaction(a("view.search"), this, QStringLiteral("search"));
     using Diff = ObservationDocument::DifferenceMode;
     auto *differences = new QActionGroup(this);
     for (const char *id : {"view.diff.none", "view.diff.running", "view.diff.base"})
@@ -543,7 +552,7 @@ QString MainWindow::focusChannel() const
 
 void MainWindow::setViewMode(const QString &mode)
 {
-    const QString m = mode == QLatin1String("globe") ? mode : QStringLiteral("map");
+    const QString m = mode == QLatin1String("globe") || mode == QLatin1String("search") ? mode : QStringLiteral("map");
     if (m == m_viewMode)
         return;
     m_viewMode = m;
@@ -552,6 +561,16 @@ void MainWindow::setViewMode(const QString &mode)
         selectGlobeView();
     }
     m_presenter->setGlobeActive(m == QLatin1String("globe"));
+    if (m == QLatin1String("search")) {
+        // The gallery prominently: its dock shown in the right column (in front of the Display dock, a tab away),
+        // raised and given half the window beside the maps.
+        if (dockWidgetArea(m_displayDock) == Qt::RightDockWidgetArea && !m_displayDock->isFloating()
+            && tabifiedDockWidgets(m_displayDock).isEmpty())
+            tabifyDockWidget(m_displayDock, m_search->dock());
+        m_search->dock()->show();
+        m_search->dock()->raise();
+        resizeDocks({m_search->dock()}, {width() / 2}, Qt::Horizontal);
+    }
     updateMessagePage();
     Q_EMIT viewModeChanged(m);
 }
@@ -639,7 +658,8 @@ void MainWindow::updateMessagePage()
 
 bool MainWindow::isSettled() const
 {
-    return !m_sample->isGenerating() && !m_archive->isBusy() && m_archive->hasData() && m_presenter->isSettled();
+    return !m_sample->isGenerating() && !m_archive->isBusy() && m_archive->hasData() && m_presenter->isSettled()
+           && m_search->isSettled();
 }
 
 void MainWindow::report(const QString &message, bool modal)

@@ -34,6 +34,7 @@ class PlaybackController;
 class StepCombo;
 class ElidedLabel;
 class SampleArchive;
+class SearchController;
 class SetViewPresenter;
 class StudioSettings;
 class TimelineView;
@@ -56,7 +57,7 @@ public:
     /// Show only one channel (empty: the whole co-temporal set).
     void setFocusChannel(const QString &channel);
     QString focusChannel() const;
-    /// "map" or "globe".
+    /// "map", "globe" or "search" (the maps with the archive-search gallery docked beside them, raised).
     void setViewMode(const QString &mode);
     QString viewMode() const { return m_viewMode; }
     /// Scripted runs report problems on failed() instead of message boxes.
@@ -87,6 +88,8 @@ public:
     SetViewPresenter *presenter() const { return m_presenter; }
     PlaybackController *playback() const { return m_playback; }
     SampleArchive *sample() const { return m_sample; }
+    /// Archive search: the embedding job, the query and the gallery dock (SearchController).
+    SearchController *search() const { return m_search; }
     StudioSettings *settings() const { return m_settings; }
 
 Q_SIGNALS:
@@ -132,6 +135,7 @@ private:
     PlaybackController *m_playback = nullptr;
     SampleArchive *m_sample = nullptr;
     SetViewPresenter *m_presenter = nullptr;
+    SearchController *m_search = nullptr;
 
     QStackedWidget *m_stack = nullptr;
     QLabel *m_messagePage = nullptr;

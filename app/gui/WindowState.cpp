@@ -3,6 +3,7 @@
 #include "app/gui/ArchiveDocument.h"
 #include "app/gui/MainWindow.h"
 #include "app/gui/ObservationDocument.h"
+#include "app/gui/SearchController.h"
 #include "app/gui/SetViewPresenter.h"
 #include "core/base/AtomicFile.h"
 #include "core/map/DisplayLimits.h"
@@ -89,6 +90,7 @@ QJsonObject windowState(const MainWindow *window)
         }
     state[QStringLiteral("linked_groups")] = groups;
     state[QStringLiteral("errors")] = QJsonArray::fromStringList(window->presenter()->errors());
+    state[QStringLiteral("search")] = window->search()->stateJson();
     return state;
 }
 

@@ -18,6 +18,14 @@
 //   linked_groups lists of view indices whose pan and zoom move together: views whose maps share a frame
 //                 (ViewLink), each view in one group (alone: a group of one); empty while linking is off
 //   errors        "file: problem" lines for members that could not be loaded
+//   search        archive search (SearchController::stateJson): state ("no-archive", "model", "no-store",
+//                 "other-model", "embedding", "ready", "searching", "error"), message (what the panel says),
+//                 model_hash (the current model's), store {dir, exists, count, model_hash, matches_model},
+//                 index {kind}, embedding {running, done, total}, filters {channel, from, to, exclude_days,
+//                 on_disk_only, max_limb_distance, k}, query {time, channel, hpc [x, y], box, set_time, cell,
+//                 cells_averaged, grid} or null, hits [{time, time_ms, channel, cell, row, col, hpc [x, y],
+//                 lonlat [lon, lat] (null off disk), score, file, thumbnail (drawn)}] best first,
+//                 thumbnails_drawn, framed (the hit the maps frame, -1: none), seconds (the query's)
 
 #include <QJsonObject>
 #include <QString>

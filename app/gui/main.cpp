@@ -2,6 +2,7 @@
 #include "app/gui/MainWindow.h"
 #include "app/gui/ObservationDocument.h"
 #include "app/gui/ScreenshotRun.h"
+#include "app/gui/SearchController.h"
 #include "app/gui/StallWatchdog.h"
 #include "app/gui/SteppingBenchmark.h"
 #include "app/gui/StudioOptions.h"
@@ -60,6 +61,11 @@ int main(int argc, char **argv)
         window.setInitialTime(options.date);
     if (!options.channel.isEmpty())
         window.setFocusChannel(options.channel);
+    if (!options.model.isEmpty())
+        window.search()->setModelFile(options.model);
+    // --query-hpc: the search runs at the time first shown (the heatmap views take the same point).
+    if (options.queryHpc)
+        window.search()->setPendingQuery(*options.queryHpc, options.queryBox, options.channel);
     if (options.difference == QLatin1String("running"))
         window.observation()->setDifferenceMode(solarchip::ObservationDocument::DifferenceMode::Running);
     else if (options.difference == QLatin1String("base"))

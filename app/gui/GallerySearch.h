@@ -1,0 +1,79 @@
+#pragma once
+// What the search gallery runs off the UI thread (all functions here are thread-safe and take no Qt widgets):
+//  * runGallerySearch(): a query point (time, channel, helioprojective point or box) against the archive's
+//    embedding store: the query vector is the stored patch vector of the query's own set at the cell under the
+//    point (the mean of the cells in a box, renormalised), the cell found through core/map/ModelFrame of the
+//    set's reference member (the geometry the model saw); then the top-k cells over every stored time, with the
+//    panel's filters, each hit placed back on the Sun (cell centre and box in arcsec, Stonyhurst lon/lat).
+//    The ranking is an exact inner product over the store's vectors (small archives); the FAISS index of
+//    models/embeddings (ArchiveSearch, h-search) takes over the ranking once merged; the query-vector and
+//    hit-geometry parts stay here.
+//  * cutThumbnail(): a north-up square cut from a hit's map around the hit's box, in the channel's default
+//    colours (limits from the whole map, so thumbnails of one channel compare), with the box outlined.
+//  * hitsToCsv() / hitsToJson(): the export formats.
+// Stores are never trusted across models: the store's model hash must be the current model's.
+
+#include "app/gui/QueryPoint.h"
+#include "core/base/Expected.h"
+#include "widgets/ResultsGallery.h"
+
+#include <QImage>
+#include <QJsonObject>
+#include <QString>
+#include <QStringList>
+
+#include <atomic>
+#include <optional>
+#include <vector>
+
+namespace solarchip {
+
+struct GalleryFilters {
+    QString channel;              ///< channel searched (empty: the query's channel)
+    qint64 fromMs = 0;            ///< hits at or after (0: no bound)
+    qint64 toMs = 0;              ///< hits at or before (0: no bound)
+    double excludeDays = 0;       ///< drop the query's own region within +-N days (0: keep everything)
+    double excludeRadiusDeg = 10; ///< how close (great circle) to the rotated query position counts as the region
+    bool onDiskOnly = true;       ///< only cells whose centre is on the disk (within 0.95 R_sun)
+    double maxLimbDistance = 0;   ///< only cells within this fraction of R_sun from disk centre (0: no bound)
+    int k = 12;
+};
+
+struct GallerySearchRequest {
+    QString storeDir;
+    QString expectedModelHash;    ///< the current model's; a store of another model is refused (empty: any)
+    QueryPoint query;
+    GalleryFilters filters;
+    qint64 toleranceMs = 30 * 60 * 1000;  ///< how far the query time may be from a stored set
+};
+
+struct GallerySearchResult {
+    std::vector<GalleryHit> hits;
+    qint64 queryTimeMs = 0;       ///< the stored set the query vector came from
+    int queryCell = -1;
+    int grid = 0;
+    int queryCells = 0;           ///< cells averaged (1 for a click)
+    QPointF queryLonLat{qQNaN(), qQNaN()};
+    qint64 storeCount = 0;        ///< sets in the store
+    qint64 vectorsSearched = 0;
+    double seconds = 0;
+    QString method;               ///< "exact inner product over the store"
+};
+
+Expected<GallerySearchResult> runGallerySearch(const GallerySearchRequest &request,
+                                              const std::atomic<bool> *cancel = nullptr);
+
+/// Stonyhurst longitude change of a feature at `latDeg` over `days` (Snodgrass differential rotation, sidereal
+/// rate less the Earth's orbital motion).
+double differentialRotationDeg(double latDeg, double days);
+
+/// A thumbnail of `hit` from its own map (`side` px square, `spanCells` cells across).
+Expected<QImage> cutThumbnail(const GalleryHit &hit, int side = 128, double spanCells = 4);
+
+QByteArray hitsToCsv(const std::vector<GalleryHit> &hits);
+QJsonObject hitsToJson(const std::vector<GalleryHit> &hits, const QJsonObject &query = {});
+/// One hit as JSON (time ISO, channel, cell, row, col, hpc [x, y], lonlat [lon, lat], score, file): the state
+/// JSON, the JSON export and the CLI twin use the same keys.
+QJsonObject hitToJson(const GalleryHit &hit);
+
+}  // namespace solarchip
