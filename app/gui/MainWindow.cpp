@@ -66,6 +66,7 @@
 #include <QStackedWidget>
 #include <QStatusBar>
 #include <QTimeZone>
+#include <QTimer>
 #include <QToolBar>
 #include <QToolButton>
 #include <QtConcurrent/QtConcurrentRun>
@@ -569,6 +570,8 @@ void MainWindow::setViewMode(const QString &mode)
             tabifyDockWidget(m_displayDock, m_search->dock());
         m_search->dock()->show();
         m_search->dock()->raise();
+        // Tabs raised before the window is first shown fall back to the first tab: raise again once shown.
+        QTimer::singleShot(0, m_search->dock(), [dock = m_search->dock()] { dock->raise(); });
         resizeDocks({m_search->dock()}, {width() / 2}, Qt::Horizontal);
     }
     updateMessagePage();
