@@ -2,13 +2,13 @@
 
 #include "app/gui/ArchiveDocument.h"
 #include "app/gui/EmbedJob.h"
+#include "app/gui/InferenceWorker.h"
 #include "app/gui/MainWindow.h"
 #include "app/gui/ObservationDocument.h"
 #include "app/gui/SearchPanel.h"
 #include "core/base/AtomicFile.h"
 #include "core/base/ThreadBudget.h"
 #include "models/embeddings/EmbeddingStore.h"
-#include "models/networks/TrainedModel.h"
 #include "widgets/MapGrid.h"
 #include "widgets/MapView.h"
 #include "widgets/OverlayHitBox.h"
@@ -63,6 +63,27 @@ SearchController::SearchController(MainWindow *window)
             [this] { m_panel->setChannels(m_window->archive()->channels()); });
     connect(window->observation(), &ObservationDocument::timeChanged, this, [this] { runPending(); });
     connect(gallery(), &ResultsGallery::hitActivated, this, &SearchController::activateHit);
+    // A click or box on a map queries the archive, while the gallery is on screen (a search over a large store is
+    // not free); a query made meanwhile runs when the gallery is shown.
+    connect(window, &MainWindow::queryChanged, this, [this](const QueryPoint &q) {
+        if (m_dock->isVisible())
+            query(q);
+        else
+            m_query = q, m_stale = true;
+    });
+    connect(m_dock, &QDockWidget::visibilityChanged, this, [this](bool visible) {
+        if (visible && m_stale)
+            requery();
+    });
+    // The current model is the inference worker's: its hash names the store searched.
+    InferenceWorker *inference = window->inference();
+    connect(inference, &InferenceWorker::currentModelChanged, this, [this](const QString &hash) { onModel(hash); });
+    connect(inference, &InferenceWorker::failed, this, [this](const QString &message) {
+        if (m_window->inference()->hasModel())
+            return;  // an encoding failure, not the model's
+        m_resolving = false;
+        setState(QStringLiteral("error"), tr("No model to search with: %1").arg(message));
+    });
 
     connect(m_job, &EmbedJob::started, this, [this](qint64 todo, qint64 already) {
         setState(QStringLiteral("embedding"),
@@ -83,7 +104,8 @@ SearchController::SearchController(MainWindow *window)
         setState(QStringLiteral("error"), message);
         checkStore();
     });
-    resolveModel();
+    if (inference->hasModel())
+        onModel(inference->modelHash());
 }
 
 SearchController::~SearchController()
@@ -95,12 +117,6 @@ SearchController::~SearchController()
 ResultsGallery *SearchController::gallery() const { return m_panel->gallery(); }
 
 const std::vector<GalleryHit> &SearchController::hits() const { return gallery()->model()->hits(); }
-
-void SearchController::setModelFile(const QString &file)
-{
-    m_modelFile = file;
-    resolveModel();
-}
 
 QString SearchController::storeDir() const
 {
@@ -119,33 +135,16 @@ void SearchController::setState(const QString &state, const QString &message)
     Q_EMIT settledMaybe();
 }
 
-void SearchController::resolveModel()
+void SearchController::onModel(const QString &hash)
 {
-    // Loading the model (to learn its hash, which names its store) takes a moment: off the UI thread.
-    m_resolving = true;
-    if (m_window->archive()->isOpen())
-        setState(QStringLiteral("model"), tr("Working out the current model…"));
-    const QString file = m_modelFile;
-    auto future = QtConcurrent::run(ThreadBudget::instance().pool(ThreadBudget::Pool::Background), [file] {
-        auto model = file.isEmpty() ? TrainedModel::loadDefault() : TrainedModel::load(file);
-        return model ? std::pair<QString, QString>(model->hash, QString())
-                     : std::pair<QString, QString>(QString(), model.errorString());
-    });
-    auto *watcher = new QFutureWatcher<std::pair<QString, QString>>(this);
-    connect(watcher, &QFutureWatcherBase::finished, this, [this, watcher, file] {
-        watcher->deleteLater();
-        if (file != m_modelFile)
-            return;  // another model was chosen meanwhile
-        m_resolving = false;
-        const auto [hash, error] = watcher->result();
-        m_modelHash = hash;
-        if (hash.isEmpty()) {
-            setState(QStringLiteral("error"), tr("No model to search with: %1").arg(error));
-            return;
-        }
-        checkStore();
-    });
-    watcher->setFuture(future);
+    m_resolving = false;
+    if (hash == m_modelHash && m_state != QLatin1String("model"))
+        return;
+    m_modelHash = hash;
+    m_result = {};
+    gallery()->model()->setHits({});
+    Q_EMIT hitsChanged();
+    checkStore();
 }
 
 void SearchController::onArchiveOpened()
@@ -165,7 +164,9 @@ void SearchController::onArchiveOpened()
                                                   "embedding store)"));
         return;
     }
-    if (!m_resolving)
+    if (m_modelHash.isEmpty())
+        setState(QStringLiteral("model"), tr("Waiting for the current model…"));
+    else
         checkStore();
 }
 
@@ -284,6 +285,7 @@ void SearchController::requery()
 
 void SearchController::query(const QueryPoint &q)
 {
+    m_stale = false;
     m_query = q;
     if (m_state != QLatin1String("ready") && m_state != QLatin1String("searching")) {
         Q_EMIT stateChanged(m_state, m_message);
@@ -392,7 +394,11 @@ void SearchController::embedArchive()
         setState(QStringLiteral("no-archive"), tr("Open an archive folder to embed it"));
         return;
     }
-    if (m_job->start(archive, m_modelFile))
+    // The inference worker's model file (none for the shipped default, which the CLI has built in too).
+    QString model = m_window->inference()->modelPath();
+    if (model.startsWith(QLatin1String(":/")))
+        model.clear();
+    if (m_job->start(archive, model))
         setState(QStringLiteral("embedding"), tr("Starting the embedding job…"));
 }
 
@@ -403,10 +409,10 @@ void SearchController::cancelEmbedding()
 
 bool SearchController::isSettled() const
 {
-    if (m_resolving || m_checking || m_searching > 0 || m_thumbsPending > 0)
+    if (m_checking || m_searching > 0 || m_thumbsPending > 0)
         return false;
-    // A --query-hpc not run yet (it waits for a time and the store) keeps a scripted run waiting.
-    return !m_pending || m_state != QLatin1String("ready");
+    // A --query-hpc not run yet (it waits for the model, a time and the store) keeps a scripted run waiting.
+    return !m_pending || (!m_resolving && m_state != QLatin1String("ready") && m_state != QLatin1String("model"));
 }
 
 QJsonObject SearchController::queryJson() const

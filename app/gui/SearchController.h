@@ -1,6 +1,6 @@
 #pragma once
 // The app side of archive search (issue 11): finds the open archive's embedding store for the current model
-// (ARCHIVE/.solarchip/embeddings/<model hash>), runs the embedding job (EmbedJob, a child process) with progress,
+// (ARCHIVE/.solarchip/embeddings/<model hash>; the current model is the InferenceWorker's), runs the embedding job (EmbedJob, a child process) with progress,
 // ETA, cancel and resume, answers queries (a click or box on a map, --query-hpc) with runGallerySearch() off the
 // UI thread, fills the gallery (ResultsGallery in the "Archive search" dock, SearchPanel) and cuts each hit's
 // thumbnail off the UI thread, moves the app to a hit's time with the hit framed on the maps (OverlayHitBox),
@@ -37,8 +37,6 @@ public:
     explicit SearchController(MainWindow *window);
     ~SearchController() override;
 
-    /// The model whose store is searched (empty: the shipped default).
-    void setModelFile(const QString &file);
     /// A query to run once a time is shown and the store is known (--query-hpc): its time is the time shown
     /// then, its channel the one given (empty: the focus channel, else the store's reference channel).
     void setPendingQuery(const QPointF &hpc, const std::optional<QSizeF> &box, const QString &channel = {});
@@ -84,7 +82,7 @@ Q_SIGNALS:
 
 private:
     void onArchiveOpened();
-    void resolveModel();
+    void onModel(const QString &hash);
     void checkStore();
     void setState(const QString &state, const QString &message = {});
     void runPending();
@@ -99,13 +97,13 @@ private:
     SearchPanel *m_panel = nullptr;
     std::shared_ptr<OverlayHitBox> m_overlay;
 
-    QString m_modelFile;
     QString m_modelHash;
     QString m_storeHash;   // the store's own hash when it is another model's
     qint64 m_storeCount = 0;
     QString m_state = QStringLiteral("no-archive");
     QString m_message;
-    bool m_resolving = false;
+    bool m_resolving = true;  // until the inference worker has a model
+    bool m_stale = false;     // a query came while the gallery was hidden
     bool m_checking = false;
     int m_searching = 0;
     quint64 m_ticket = 0;

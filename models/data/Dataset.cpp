@@ -210,6 +210,30 @@ Expected<Dataset> Dataset::open(const DatasetOptions &options)
     });
 }
 
+Expected<Dataset> Dataset::forPreparing(const DatasetOptions &options)
+{
+    auto impl = std::make_unique<Impl>();
+    impl->options = options;
+    DatasetOptions &o = impl->options;
+    const QString problem = o.prep.validate();
+    if (!problem.isEmpty())
+        return Error{{}, QStringLiteral("dataset: ") + problem};
+    QStringList canonical;
+    for (const QString &c : o.selection.channels) {
+        const QString k = canonicalChannel(c);
+        if (k.isEmpty())
+            return Error{{}, QStringLiteral("dataset: '%1' is not an SDO channel").arg(c)};
+        canonical << k;
+    }
+    o.selection.channels = canonical;
+    const QString cacheDir = !o.cacheDir.isEmpty()       ? o.cacheDir
+                             : !o.archiveDir.isEmpty() ? TensorCache::defaultDir(QFileInfo(o.archiveDir).absoluteFilePath())
+                                                       : QString();
+    if (o.useCache && !cacheDir.isEmpty())
+        impl->cache = TensorCache(cacheDir);
+    return Dataset(std::move(impl));
+}
+
 const DatasetOptions &Dataset::options() const { return d->options; }
 const QStringList &Dataset::channels() const { return d->options.selection.channels; }
 
@@ -240,7 +264,9 @@ Expected<Image> Dataset::preparedMember(const ObservationSet &set, int member) c
     });
 }
 
-Expected<Sample> Dataset::sampleOf(const ObservationSet &set) const
+Expected<Sample> Dataset::sampleOf(const ObservationSet &set) const { return sampleOf(set, nullptr); }
+
+Expected<Sample> Dataset::sampleOf(const ObservationSet &set, std::vector<uint8_t> *hasData) const
 {
     return detail::guarded(detail::Doing{{}, QStringLiteral("preparing ") + describeSet(set, d->options.prep)}, [&]() -> Expected<Sample> {
         auto imgs = d->prepareSet(set);
@@ -254,7 +280,15 @@ Expected<Sample> Dataset::sampleOf(const ObservationSet &set) const
         s.side = side;
         s.data.resize(plane * set.channels.size());
         const ModelNormalize &norm = d->options.prep.normalize;
+        if (hasData)
+            hasData->assign(plane * set.channels.size(), 0);
         for (int c = 0; c < set.channels.size(); ++c) {
+            if (hasData) {
+                const float *src = (*imgs)[c].data();
+                uint8_t *flag = hasData->data() + plane * c;
+                for (std::size_t i = 0; i < plane; ++i)
+                    flag[i] = std::isfinite(src[i]) ? 1 : 0;
+            }
             s.files << set.members[c].path;
             float *dst = s.plane(c);
             const Status st = norm.apply(set.channels[c], (*imgs)[c].data(), dst, plane);

@@ -14,6 +14,7 @@
 //   the hits; on an archive not embedded yet it says so.
 #include "app/gui/EmbedJob.h"
 #include "app/gui/GallerySearch.h"
+#include "app/gui/InferenceWorker.h"
 #include "app/gui/MainWindow.h"
 #include "app/gui/ObservationDocument.h"
 #include "app/gui/SearchController.h"
@@ -268,6 +269,7 @@ private Q_SLOTS:
         MainWindow w(&settings);
         w.setInteractive(false);
         w.resize(1400, 900);
+        w.inference()->setModelFile({});  // the shipped default, as solarchip-studio does
         w.setFocusChannel(QStringLiteral("171"));
         w.setViewMode(QStringLiteral("search"));
         w.show();
@@ -275,7 +277,7 @@ private Q_SLOTS:
         w.openArchive(m_archive);
         SearchController *search = w.search();
         QTRY_VERIFY_WITH_TIMEOUT(w.isSettled() && w.observation()->hasTime(), 60000);
-        QCOMPARE(search->state(), QStringLiteral("ready"));
+        QTRY_COMPARE_WITH_TIMEOUT(search->state(), QStringLiteral("ready"), 60000);  // the model loaded, its store found
         const qint64 shown = w.observation()->timeMs();
         QVERIFY(std::llabs(shown - m_times[1]) < 5 * 60000);
         QVERIFY(search->dock()->isVisible());
