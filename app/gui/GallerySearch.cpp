@@ -6,7 +6,9 @@
 #include "core/map/SdoMap.h"
 #include "core/map/Wcs.h"
 #include "models/data/DatasetSpec.h"
+#include "models/embeddings/ArchiveSearch.h"
 #include "models/embeddings/EmbeddingStore.h"
+#include "models/embeddings/SimilarityIndex.h"
 #include "widgets/MapRenderer.h"
 
 #include <QDateTime>
@@ -19,6 +21,8 @@
 #include <algorithm>
 #include <cmath>
 #include <map>
+#include <memory>
+#include <mutex>
 #include <numeric>
 
 namespace solarchip {
@@ -29,7 +33,6 @@ constexpr double kDeg = M_PI / 180.0;
 
 // The messages name their file or folder themselves.
 Error failure(const QString &message) { return Error{QString(), message}; }
-constexpr double kDayMs = 86400000.0;
 
 QString isoMs(qint64 ms)
 {
@@ -91,205 +94,143 @@ QRectF cellBoxHpc(const ModelFrame &frame, int cell)
     return QRectF(QPointF(x0, y0), QPointF(x1, y1));
 }
 
-double greatCircleDeg(QPointF a, QPointF b)
-{
-    const double c = std::sin(a.y() * kDeg) * std::sin(b.y() * kDeg)
-                     + std::cos(a.y() * kDeg) * std::cos(b.y() * kDeg) * std::cos((a.x() - b.x()) * kDeg);
-    return std::acos(std::clamp(c, -1.0, 1.0)) / kDeg;
-}
-
-QPointF lonLatOf(QPointF hpc, const Observer &observer)
-{
-    LonLat ll;
-    if (!Wcs::helioprojectiveToStonyhurst(hpc.x(), hpc.y(), observer, ll))
-        return {qQNaN(), qQNaN()};
-    return {ll.lon, ll.lat};
-}
-
 }  // namespace
 
-double differentialRotationDeg(double latDeg, double days)
-{
-    // Snodgrass (1983) sidereal rate in deg/day, less the Earth's mean orbital motion (Stonyhurst frame).
-    const double s2 = std::pow(std::sin(latDeg * kDeg), 2);
-    const double sidereal = 14.713 - 2.396 * s2 - 1.787 * s2 * s2;
-    return (sidereal - 0.9856) * days;
-}
+namespace {
+
+// Opened searches, one per (store, channel): opening reads the manifest and loads (or builds, or extends) the
+// FAISS index, which is the slow part; queries then take milliseconds. Reopened when the store grew (the embedding
+// job appended shards: the index is extended incrementally) or belongs to another model. One lock: the searches
+// run one at a time on the background pool.
+struct OpenSearch {
+    std::unique_ptr<ArchiveSearch> search;
+    qint64 count = -1;
+    QString hash;
+    QString note;
+    std::map<qint64, qint64> recordOfTime;          // time -> record (manifest order)
+    std::map<qint64, SetGeometry> geometries;       // record -> its model frame
+};
+std::mutex g_searchLock;
+std::map<QString, OpenSearch> g_searches;
+
+}  // namespace
 
 Expected<GallerySearchResult> runGallerySearch(const GallerySearchRequest &request, const std::atomic<bool> *cancel)
 {
     QElapsedTimer clock;
     clock.start();
     const QString dir = QDir::toNativeSeparators(request.storeDir);
-    auto store = EmbeddingStore::open(request.storeDir);
+    auto store = EmbeddingStore::open(request.storeDir);  // the manifest only
     if (!store)
         return failure(store.errorString());
     const EmbeddingStoreInfo &info = store->info();
     if (!request.expectedModelHash.isEmpty() && info.modelHash != request.expectedModelHash)
-        return failure(QObject::tr("%1: made by model %2, not by the current model %3: its vectors are not comparable; "
-                                 "embed the archive again with the current model")
-                         .arg(dir, info.modelHash.left(16), request.expectedModelHash.left(16)));
+        return failure(QObject::tr("%1: made by model %2, not by the current model %3: its vectors are not "
+                                   "comparable; embed the archive again with the current model")
+                           .arg(dir, info.modelHash.left(16), request.expectedModelHash.left(16)));
     const QString queryChannel = request.query.channel.isEmpty() ? info.channels.value(0) : request.query.channel;
     const QString searchChannel = request.filters.channel.isEmpty() ? queryChannel : request.filters.channel;
-    const int cq = static_cast<int>(info.channels.indexOf(queryChannel));
-    const int cs = static_cast<int>(info.channels.indexOf(searchChannel));
-    if (cq < 0 || cs < 0)
-        return failure(QObject::tr("%1: holds no %2 embeddings (it has %3)")
-                         .arg(dir, cq < 0 ? queryChannel : searchChannel, info.channels.join(QStringLiteral(", "))));
-    auto records = store->readAll();
-    if (!records)
-        return failure(records.errorString());
-    if (records->empty())
+    for (const QString &c : {queryChannel, searchChannel})
+        if (!info.channels.contains(c))
+            return failure(QObject::tr("%1: holds no %2 embeddings (it has %3)")
+                               .arg(dir, c, info.channels.join(QStringLiteral(", "))));
+    if (store->count() == 0)
         return failure(QObject::tr("%1: the store is empty; embed the archive first").arg(dir));
     auto prep = PrepSpec::fromJson(info.prep);
     if (!prep)
         return failure(QObject::tr("%1: unusable prep in store.json: %2").arg(dir, prep.errorString()));
     const ModelFrameSpec spec = prep->frameSpec(info.grid);
-    const int C = static_cast<int>(info.channels.size()), G = info.grid * info.grid, D = info.dim;
     const int ref = referenceIndex(info.channels, prep->referenceChannel);
 
-    // The query's own set: the stored set nearest the query time, within the tolerance.
-    std::size_t q = 0;
-    qint64 best = std::numeric_limits<qint64>::max();
-    for (std::size_t i = 0; i < records->size(); ++i) {
-        const qint64 d = std::llabs((*records)[i].timeMs - request.query.timeMs);
-        if (d < best) {
-            best = d;
-            q = i;
+    std::lock_guard<std::mutex> lock(g_searchLock);
+    if (cancel && cancel->load())
+        return failure(QObject::tr("cancelled"));
+    OpenSearch &open = g_searches[QDir::cleanPath(request.storeDir) + QLatin1Char('|') + searchChannel];
+    if (!open.search || open.count != store->count() || open.hash != info.modelHash) {
+        SimilarityIndexOptions options;
+        options.channel = searchChannel;
+        QString note;
+        auto opened = ArchiveSearch::open(request.storeDir, options, &note);
+        if (!opened) {
+            open = {};
+            return failure(opened.errorString());
         }
+        auto times = opened->store().times();
+        if (!times) {
+            open = {};
+            return failure(times.errorString());
+        }
+        open = {};
+        open.search = std::make_unique<ArchiveSearch>(std::move(*opened));
+        open.count = open.search->store().count();
+        open.hash = open.search->store().info().modelHash;
+        open.note = note;
+        for (std::size_t i = 0; i < times->size(); ++i)
+            open.recordOfTime[(*times)[i]] = static_cast<qint64>(i);
     }
-    if (best > request.toleranceMs)
-        return failure(QObject::tr("%1: no embeddings within %2 min of %3 (the nearest set is %4): the time is not "
-                                 "embedded yet; run the embedding job (it adds new files incrementally)")
-                         .arg(dir)
-                         .arg(request.toleranceMs / 60000)
-                         .arg(isoMs(request.query.timeMs), isoMs((*records)[q].timeMs)));
-    std::map<std::size_t, SetGeometry> geometries;
-    auto geometry = [&](std::size_t i) -> const SetGeometry & {
-        auto it = geometries.find(i);
-        if (it == geometries.end())
-            it = geometries.emplace(i, geometryOf((*records)[i].files.value(ref), spec)).first;
-        return it->second;
+    const ArchiveSearch &search = *open.search;
+    auto geometry = [&](qint64 timeMs) -> const SetGeometry * {
+        const auto r = open.recordOfTime.find(timeMs);
+        if (r == open.recordOfTime.end())
+            return nullptr;
+        auto it = open.geometries.find(r->second);
+        if (it == open.geometries.end()) {
+            auto files = search.store().recordFiles(r->second);
+            it = open.geometries.emplace(r->second, files ? geometryOf(files->value(ref), spec) : SetGeometry{}).first;
+        }
+        return it->second.frame ? &it->second : nullptr;
     };
-    const SetGeometry &qg = geometry(q);
-    if (!qg.frame)
-        return failure(QObject::tr("%1: the query set's frame: %2").arg(dir, qg.error));
-    const QPointF hpc = request.query.hpc;
-    if (qg.rsunArcsec > 0 && std::hypot(hpc.x(), hpc.y()) > qg.rsunArcsec)
-        return failure(QObject::tr("The point (%1\", %2\") is off the solar disk (radius %3\"): pick a point on the Sun")
-                         .arg(hpc.x(), 0, 'f', 0)
-                         .arg(hpc.y(), 0, 'f', 0)
-                         .arg(qg.rsunArcsec, 0, 'f', 0));
-    const ModelCell centreCell = qg.frame->cellAt(hpc);
-    if (!centreCell.isValid())
-        return failure(QObject::tr("The point (%1\", %2\") lies outside the model frame of %3")
-                         .arg(hpc.x(), 0, 'f', 0)
-                         .arg(hpc.y(), 0, 'f', 0)
-                         .arg((*records)[q].files.value(ref)));
-    std::vector<int> cells;
-    if (request.query.box && request.query.box->width() > 0 && request.query.box->height() > 0) {
-        const QRectF box(hpc.x() - request.query.box->width() / 2, hpc.y() - request.query.box->height() / 2,
-                         request.query.box->width(), request.query.box->height());
-        for (int c = 0; c < G; ++c) {
-            const auto centre = qg.frame->cellCentreHpc(qg.frame->cellOfIndex(c));
-            if (centre && box.contains(*centre))
-                cells.push_back(c);
-        }
+
+    const QSizeF box = request.query.box ? *request.query.box : QSizeF();
+    auto cell = search.queryAt(request.query.timeMs, request.query.hpc, queryChannel, box, request.toleranceMs);
+    if (!cell) {
+        if (cell.errorString().contains(QLatin1String("no embedded set")))
+            return failure(QObject::tr("%1: no embeddings within %2 min of %3: the time is not embedded yet; run the "
+                                       "embedding job (it adds new files incrementally)")
+                               .arg(dir)
+                               .arg(request.toleranceMs / 60000)
+                               .arg(isoMs(request.query.timeMs)));
+        return failure(cell.errorString());
     }
-    if (cells.empty())
-        cells.push_back(qg.frame->cellIndex(centreCell));
-    std::vector<float> qv(static_cast<std::size_t>(D), 0.f);
-    const EmbeddingRecord &qr = (*records)[q];
-    for (int c : cells) {
-        const float *v = qr.patches.data() + (static_cast<std::size_t>(cq) * G + c) * D;
-        for (int d = 0; d < D; ++d)
-            qv[static_cast<std::size_t>(d)] += v[d];
-    }
-    double norm = 0;
-    for (float x : qv)
-        norm += double(x) * x;
-    norm = std::sqrt(norm);
-    if (!(norm > 0))
-        return failure(QObject::tr("%1: the query cells have a zero embedding").arg(dir));
-    for (float &x : qv)
-        x = static_cast<float>(x / norm);
 
     GallerySearchResult result;
-    result.queryTimeMs = qr.timeMs;
-    result.queryCell = cells.size() == 1 ? cells.front() : qg.frame->cellIndex(centreCell);
-    result.queryCells = static_cast<int>(cells.size());
+    result.queryTimeMs = cell->recordTimeMs;
+    result.queryCell = cell->cell;
     result.grid = info.grid;
+    result.queryCells = box.isEmpty() ? 1 : 0;
+    result.queryLonLat = cell->query.lonlat ? *cell->query.lonlat : QPointF(qQNaN(), qQNaN());
     result.storeCount = store->count();
-    result.queryLonLat = lonLatOf(hpc, qg.observer);
-    result.method = QStringLiteral("exact inner product over the store");
+    result.vectorsSearched = search.index().size();
+    result.indexKind = SimilarityIndex::kindName(search.index().kind());
+    result.indexNote = open.note;
+    result.method = QStringLiteral("FAISS %1 index over %2 on-disk %3 cells").arg(result.indexKind).arg(result.vectorsSearched).arg(searchChannel);
 
-    // Exact scores of every stored cell of the searched channel.
-    struct Scored {
-        float score;
-        std::uint32_t record;
-        std::uint32_t cell;
-    };
-    std::vector<Scored> scored;
-    scored.reserve(records->size() * static_cast<std::size_t>(G));
-    for (std::size_t i = 0; i < records->size(); ++i) {
-        if (cancel && cancel->load())
-            return failure(QObject::tr("cancelled"));
-        const EmbeddingRecord &r = (*records)[i];
-        const qint64 t = r.timeMs;
-        if ((request.filters.fromMs && t < request.filters.fromMs) || (request.filters.toMs && t > request.filters.toMs))
-            continue;
-        if (r.patches.size() != static_cast<std::size_t>(C) * G * D)
-            continue;
-        for (int c = 0; c < G; ++c) {
-            const float *v = r.patches.data() + (static_cast<std::size_t>(cs) * G + c) * D;
-            float s = 0;
-            for (int d = 0; d < D; ++d)
-                s += v[d] * qv[static_cast<std::size_t>(d)];
-            scored.push_back({s, static_cast<std::uint32_t>(i), static_cast<std::uint32_t>(c)});
-        }
-    }
-    result.vectorsSearched = static_cast<qint64>(scored.size());
-    std::sort(scored.begin(), scored.end(), [](const Scored &a, const Scored &b) {
-        return a.score != b.score ? a.score > b.score : (a.record != b.record ? a.record < b.record : a.cell < b.cell);
-    });
-
-    // Walk down the ranking, placing each candidate on the Sun and applying the geometric filters.
     const GalleryFilters &f = request.filters;
-    for (const Scored &s : scored) {
-        if (static_cast<int>(result.hits.size()) >= f.k)
-            break;
-        if (cancel && cancel->load())
-            return failure(QObject::tr("cancelled"));
-        const EmbeddingRecord &r = (*records)[s.record];
-        const SetGeometry &g = geometry(s.record);
-        if (!g.frame)
-            continue;  // its reference header is gone or unreadable (an archive with gaps): skip the set
-        const auto centre = g.frame->cellCentreHpc(g.frame->cellOfIndex(static_cast<int>(s.cell)));
-        if (!centre)
-            continue;
-        const double rho = g.rsunArcsec > 0 ? std::hypot(centre->x(), centre->y()) / g.rsunArcsec : 0;
-        if (f.onDiskOnly && g.rsunArcsec > 0 && rho >= 0.95)
-            continue;
-        if (f.maxLimbDistance > 0 && g.rsunArcsec > 0 && rho > f.maxLimbDistance)
-            continue;
+    SearchFilters filters;
+    filters.channel = searchChannel;
+    if (f.fromMs)
+        filters.fromMs = f.fromMs;
+    if (f.toMs)
+        filters.toMs = f.toMs;
+    filters.excludeDays = f.excludeDays;
+    filters.excludeRadiusDeg = f.excludeRadiusDeg;
+    filters.onDiskOnly = f.onDiskOnly;
+    filters.minLimbDistance = f.maxLimbDistance > 0 ? 1.0 - f.maxLimbDistance : 0.0;
+    auto hits = search.search(cell->query, filters, f.k);
+    if (!hits)
+        return failure(hits.errorString());
+    for (const SearchHit &h : *hits) {
         GalleryHit hit;
-        hit.timeMs = r.timeMs;
-        hit.channel = searchChannel;
-        hit.cell = static_cast<int>(s.cell);
+        hit.timeMs = h.timeMs;
+        hit.channel = h.channel.isEmpty() ? searchChannel : h.channel;
+        hit.cell = h.cell;
         hit.grid = info.grid;
-        hit.hpc = *centre;
-        hit.lonlat = lonLatOf(*centre, g.observer);
-        hit.hpcBox = cellBoxHpc(*g.frame, hit.cell);
-        hit.score = s.score;
-        hit.file = r.files.value(cs);
-        if (f.excludeDays > 0 && std::llabs(r.timeMs - qr.timeMs) <= f.excludeDays * kDayMs
-            && std::isfinite(result.queryLonLat.x()) && std::isfinite(hit.lonlat.x())) {
-            const double days = (r.timeMs - qr.timeMs) / kDayMs;
-            const QPointF predicted(result.queryLonLat.x() + differentialRotationDeg(result.queryLonLat.y(), days),
-                                    result.queryLonLat.y());
-            if (greatCircleDeg(predicted, hit.lonlat) < f.excludeRadiusDeg)
-                continue;
-        }
+        hit.hpc = h.hpc;
+        hit.lonlat = h.lonlat;
+        hit.score = h.score;
+        hit.file = h.file;
+        if (const SetGeometry *g = geometry(h.timeMs))
+            hit.hpcBox = cellBoxHpc(*g->frame, h.cell);
         result.hits.push_back(std::move(hit));
     }
     result.seconds = clock.elapsed() / 1000.0;

@@ -5,9 +5,10 @@
 //    point (the mean of the cells in a box, renormalised), the cell found through core/map/ModelFrame of the
 //    set's reference member (the geometry the model saw); then the top-k cells over every stored time, with the
 //    panel's filters, each hit placed back on the Sun (cell centre and box in arcsec, Stonyhurst lon/lat).
-//    The ranking is an exact inner product over the store's vectors (small archives); the FAISS index of
-//    models/embeddings (ArchiveSearch, h-search) takes over the ranking once merged; the query-vector and
-//    hit-geometry parts stay here.
+//    The engine is models/embeddings/ArchiveSearch (the FAISS SimilarityIndex saved next to the store: built on
+//    first use, extended when the store grew, rebuilt when it does not match); an opened search is kept per
+//    (store, channel) so a query after the first takes milliseconds. Each hit gets its cell's box in arcsec (the
+//    frame of the hit's own set) for the thumbnail and the map's framing.
 //  * cutThumbnail(): a north-up square cut from a hit's map around the hit's box, in the channel's default
 //    colours (limits from the whole map, so thumbnails of one channel compare), with the box outlined.
 //  * hitsToCsv() / hitsToJson(): the export formats.
@@ -33,8 +34,8 @@ struct GalleryFilters {
     qint64 fromMs = 0;            ///< hits at or after (0: no bound)
     qint64 toMs = 0;              ///< hits at or before (0: no bound)
     double excludeDays = 0;       ///< drop the query's own region within +-N days (0: keep everything)
-    double excludeRadiusDeg = 10; ///< how close (great circle) to the rotated query position counts as the region
-    bool onDiskOnly = true;       ///< only cells whose centre is on the disk (within 0.95 R_sun)
+    double excludeRadiusDeg = 15; ///< how close (great circle) to the rotated query position counts as the region
+    bool onDiskOnly = true;       ///< only cells whose centre is on the disk (the index holds cells within 0.98 R_sun)
     double maxLimbDistance = 0;   ///< only cells within this fraction of R_sun from disk centre (0: no bound)
     int k = 12;
 };
@@ -52,20 +53,18 @@ struct GallerySearchResult {
     qint64 queryTimeMs = 0;       ///< the stored set the query vector came from
     int queryCell = -1;
     int grid = 0;
-    int queryCells = 0;           ///< cells averaged (1 for a click)
+    int queryCells = 0;           ///< 1 for a click, 0 for a box (the mean of the cells whose centres lie in it)
     QPointF queryLonLat{qQNaN(), qQNaN()};
     qint64 storeCount = 0;        ///< sets in the store
     qint64 vectorsSearched = 0;
     double seconds = 0;
-    QString method;               ///< "exact inner product over the store"
+    QString method;               ///< what ranked the hits, in words
+    QString indexKind;            ///< SimilarityIndex kind: "flat" (exact) or "ivfpq" (re-ranked exactly)
+    QString indexNote;            ///< whether the index was used as saved, extended or (re)built, and why
 };
 
 Expected<GallerySearchResult> runGallerySearch(const GallerySearchRequest &request,
                                               const std::atomic<bool> *cancel = nullptr);
-
-/// Stonyhurst longitude change of a feature at `latDeg` over `days` (Snodgrass differential rotation, sidereal
-/// rate less the Earth's orbital motion).
-double differentialRotationDeg(double latDeg, double days);
 
 /// A thumbnail of `hit` from its own map (`side` px square, `spanCells` cells across).
 Expected<QImage> cutThumbnail(const GalleryHit &hit, int side = 128, double spanCells = 4);

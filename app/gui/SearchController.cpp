@@ -327,7 +327,7 @@ void SearchController::query(const QueryPoint &q)
             && m_result.hits.front().cell == m_result.queryCell)
             frame(m_result.hits.front().hpcBox, m_result.queryTimeMs, tr("query"));
         setState(QStringLiteral("ready"),
-                 tr("%n hit(s) among %1 cells of %2 set(s) in %3 ms", nullptr, int(m_result.hits.size()))
+                 tr("%n hit(s) among %1 indexed cells of %2 set(s) in %3 ms", nullptr, int(m_result.hits.size()))
                      .arg(m_result.vectorsSearched)
                      .arg(m_result.storeCount)
                      .arg(m_result.seconds * 1000.0, 0, 'f', 0));
@@ -427,7 +427,6 @@ QJsonObject SearchController::queryJson() const
     if (m_result.grid > 0) {
         q[QStringLiteral("set_time")] = isoMs(m_result.queryTimeMs);
         q[QStringLiteral("cell")] = m_result.queryCell;
-        q[QStringLiteral("cells_averaged")] = m_result.queryCells;
         q[QStringLiteral("grid")] = m_result.grid;
     }
     return q;
@@ -446,9 +445,12 @@ QJsonObject SearchController::stateJson() const
         {QStringLiteral("count"), static_cast<double>(m_storeCount)},
         {QStringLiteral("model_hash"), m_storeHash},
         {QStringLiteral("matches_model"), !m_storeHash.isEmpty() && m_storeHash == m_modelHash}};
-    o[QStringLiteral("index")] = QJsonObject{{QStringLiteral("kind"), m_result.method.isEmpty()
-                                                                          ? QStringLiteral("exact inner product over the store")
-                                                                          : m_result.method}};
+    // The engine's index as the last query found it (kind "flat" = exact, "ivfpq" = re-ranked exactly; note: used as
+    // saved, extended or rebuilt, and why); empty before a query.
+    o[QStringLiteral("index")] = QJsonObject{{QStringLiteral("kind"), m_result.indexKind},
+                                             {QStringLiteral("vectors"), static_cast<double>(m_result.vectorsSearched)},
+                                             {QStringLiteral("note"), m_result.indexNote},
+                                             {QStringLiteral("method"), m_result.method}};
     o[QStringLiteral("embedding")] = QJsonObject{{QStringLiteral("running"), m_job->isRunning()},
                                                  {QStringLiteral("done"), static_cast<double>(m_job->done())},
                                                  {QStringLiteral("total"), static_cast<double>(m_job->total())}};

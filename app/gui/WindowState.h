@@ -29,9 +29,10 @@
 //   search        archive search (SearchController::stateJson): state ("no-archive", "model", "no-store",
 //                 "other-model", "embedding", "ready", "searching", "error"), message (what the panel says),
 //                 model_hash (the current model's), store {dir, exists, count, model_hash, matches_model},
-//                 index {kind}, embedding {running, done, total}, filters {channel, from, to, exclude_days,
-//                 on_disk_only, max_limb_distance, k}, query {time, channel, hpc [x, y], box, set_time, cell,
-//                 cells_averaged, grid} or null, hits [{time, time_ms, channel, cell, row, col, hpc [x, y],
+//                 index {kind ("flat" exact / "ivfpq" re-ranked; "" before a query), vectors, note (used as
+//                 saved, extended or rebuilt, and why), method}, embedding {running, done, total}, filters {channel,
+//                 from, to, exclude_days, on_disk_only, max_limb_distance, k}, query {time, channel, hpc [x, y],
+//                 box, set_time, cell, grid} or null, hits [{time, time_ms, channel, cell, row, col, hpc [x, y],
 //                 lonlat [lon, lat] (null off disk), score, file, thumbnail (drawn)}] best first,
 //                 thumbnails_drawn, framed (the hit the maps frame, -1: none), seconds (the query's)
 

@@ -207,7 +207,7 @@ private Q_SLOTS:
         request.expectedModelHash = m_modelHash;
         request.query.timeMs = m_times[1];
         request.query.channel = QStringLiteral("171");
-        request.query.hpc = QPointF(1500, 0);  // beyond the limb (~975")
+        request.query.hpc = QPointF(1100, 0);  // beyond the limb (~975"), inside the model frame
         auto off = runGallerySearch(request);
         QVERIFY(!off);
         QVERIFY2(off.errorString().contains(QStringLiteral("off the solar disk")), qPrintable(off.errorString()));
