@@ -22,7 +22,20 @@ QString formatLonLat(QPointF lonlat)
         .arg(std::abs(lonlat.x()), 0, 'f', 1);
 }
 
-GalleryHitModel::GalleryHitModel(QObject *parent) : QAbstractListModel(parent) {}
+GalleryHitModel::GalleryHitModel(QObject *parent) : QAbstractListModel(parent) { setPlaceholderSide(128); }
+
+void GalleryHitModel::setPlaceholderSide(int side)
+{
+    // A dark square while the thumbnail is being cut, a red-crossed one where it could not be (the tooltip says
+    // why): every tile has its final size from the start.
+    m_placeholder = QImage(side, side, QImage::Format_ARGB32_Premultiplied);
+    m_placeholder.fill(QColor(40, 40, 40));
+    m_failed = m_placeholder;
+    QPainter p(&m_failed);
+    p.setPen(QPen(QColor(200, 60, 60), 2));
+    p.drawLine(0, 0, side, side);
+    p.drawLine(0, side, side, 0);
+}
 
 void GalleryHitModel::setHits(std::vector<GalleryHit> hits)
 {
@@ -92,7 +105,7 @@ QVariant GalleryHitModel::data(const QModelIndex &index, int role) const
     case Qt::DecorationRole:
         if (!m_thumbs[r].isNull())
             return m_thumbs[r];
-        return {};
+        return m_done[r] ? m_failed : m_placeholder;
     case Qt::ToolTipRole: {
         QString tip = QObject::tr("#%1  %2 cell (%3, %4)  Tx %5\" Ty %6\"\n%7")
                           .arg(index.row() + 1)
@@ -127,7 +140,7 @@ ResultsGallery::ResultsGallery(QWidget *parent) : QWidget(parent), m_model(new G
     m_list->setResizeMode(QListView::Adjust);
     m_list->setMovement(QListView::Static);
     m_list->setWrapping(true);
-    m_list->setUniformItemSizes(true);
+    m_list->setUniformItemSizes(false);
     m_list->setSelectionMode(QAbstractItemView::SingleSelection);
     m_list->setWordWrap(true);
     m_list->setModel(m_model);
@@ -143,6 +156,7 @@ ResultsGallery::ResultsGallery(QWidget *parent) : QWidget(parent), m_model(new G
 void ResultsGallery::setThumbnailSide(int side)
 {
     m_side = side;
+    m_model->setPlaceholderSide(side);
     m_list->setIconSize(QSize(side, side));
     const int textHeight = 2 * fontMetrics().height() + 6;
     m_list->setGridSize(QSize(side + 16, side + textHeight + 10));

@@ -50,6 +50,8 @@ public:
     /// Every hit has its thumbnail or its error.
     bool thumbnailsDone() const;
     int thumbnailsDrawn() const;
+    /// Side of the placeholder shown until a thumbnail arrives (tiles keep their size when it does).
+    void setPlaceholderSide(int side);
     /// The text under a tile: "2026-01-03 12:00  N12.3 E45.6  0.873".
     static QString caption(const GalleryHit &hit);
 
@@ -61,6 +63,8 @@ private:
     std::vector<QImage> m_thumbs;
     std::vector<QString> m_errors;
     std::vector<bool> m_done;
+    QImage m_placeholder;
+    QImage m_failed;
 };
 
 class ResultsGallery : public QWidget {

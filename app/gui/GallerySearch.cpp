@@ -113,7 +113,44 @@ struct OpenSearch {
 std::mutex g_searchLock;
 std::map<QString, OpenSearch> g_searches;
 
+// The opened search of (store, channel), opened or reopened as needed; call with g_searchLock held.
+Expected<OpenSearch *> openedSearch(const QString &storeDir, const QString &channel, const EmbeddingStore &store)
+{
+    OpenSearch &open = g_searches[QDir::cleanPath(storeDir) + QLatin1Char('|') + channel];
+    if (open.search && open.count == store.count() && open.hash == store.info().modelHash)
+        return &open;
+    open = {};
+    SimilarityIndexOptions options;
+    options.channel = channel;
+    QString note;
+    auto opened = ArchiveSearch::open(storeDir, options, &note);
+    if (!opened)
+        return opened.error();
+    auto times = opened->store().times();
+    if (!times)
+        return times.error();
+    open.search = std::make_unique<ArchiveSearch>(std::move(*opened));
+    open.count = open.search->store().count();
+    open.hash = open.search->store().info().modelHash;
+    open.note = note;
+    for (std::size_t i = 0; i < times->size(); ++i)
+        open.recordOfTime[(*times)[i]] = static_cast<qint64>(i);
+    return &open;
+}
+
 }  // namespace
+
+Expected<QString> prepareGallerySearch(const QString &storeDir, const QString &channel)
+{
+    auto store = EmbeddingStore::open(storeDir);
+    if (!store)
+        return store.error();
+    std::lock_guard<std::mutex> lock(g_searchLock);
+    auto opened = openedSearch(storeDir, channel, *store);
+    if (!opened)
+        return opened.error();
+    return (*opened)->note;
+}
 
 Expected<GallerySearchResult> runGallerySearch(const GallerySearchRequest &request, const std::atomic<bool> *cancel)
 {
@@ -145,29 +182,10 @@ Expected<GallerySearchResult> runGallerySearch(const GallerySearchRequest &reque
     std::lock_guard<std::mutex> lock(g_searchLock);
     if (cancel && cancel->load())
         return failure(QObject::tr("cancelled"));
-    OpenSearch &open = g_searches[QDir::cleanPath(request.storeDir) + QLatin1Char('|') + searchChannel];
-    if (!open.search || open.count != store->count() || open.hash != info.modelHash) {
-        SimilarityIndexOptions options;
-        options.channel = searchChannel;
-        QString note;
-        auto opened = ArchiveSearch::open(request.storeDir, options, &note);
-        if (!opened) {
-            open = {};
-            return failure(opened.errorString());
-        }
-        auto times = opened->store().times();
-        if (!times) {
-            open = {};
-            return failure(times.errorString());
-        }
-        open = {};
-        open.search = std::make_unique<ArchiveSearch>(std::move(*opened));
-        open.count = open.search->store().count();
-        open.hash = open.search->store().info().modelHash;
-        open.note = note;
-        for (std::size_t i = 0; i < times->size(); ++i)
-            open.recordOfTime[(*times)[i]] = static_cast<qint64>(i);
-    }
+    auto opened = openedSearch(request.storeDir, searchChannel, *store);
+    if (!opened)
+        return failure(opened.errorString());
+    OpenSearch &open = **opened;
     const ArchiveSearch &search = *open.search;
     auto geometry = [&](qint64 timeMs) -> const SetGeometry * {
         const auto r = open.recordOfTime.find(timeMs);

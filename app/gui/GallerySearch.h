@@ -66,6 +66,10 @@ struct GallerySearchResult {
 Expected<GallerySearchResult> runGallerySearch(const GallerySearchRequest &request,
                                               const std::atomic<bool> *cancel = nullptr);
 
+/// Opens the store's search for `channel` ahead of the first query: builds, extends or loads the FAISS index
+/// next to the store (what follows the embedding job). Returns the index note (used as saved, extended, built).
+Expected<QString> prepareGallerySearch(const QString &storeDir, const QString &channel);
+
 /// A thumbnail of `hit` from its own map (`side` px square, `spanCells` cells across).
 Expected<QImage> cutThumbnail(const GalleryHit &hit, int side = 128, double spanCells = 4);
 

@@ -69,7 +69,6 @@
 #include <QStackedWidget>
 #include <QStatusBar>
 #include <QTimeZone>
-#include <QTimer>
 #include <QToolBar>
 #include <QToolButton>
 #include <QtConcurrent/QtConcurrentRun>
@@ -593,13 +592,14 @@ void MainWindow::setViewMode(const QString &mode)
     if (m == QLatin1String("search")) {
         // The gallery prominently: its dock shown in the right column (in front of the Display dock, a tab away),
         // raised and given half the window beside the maps.
-        if (dockWidgetArea(m_displayDock) == Qt::RightDockWidgetArea && !m_displayDock->isFloating()
-            && !tabifiedDockWidgets(m_displayDock).contains(m_search->dock()))
-            tabifyDockWidget(m_displayDock, m_search->dock());
+        // (The tab added last is the one in front once the window is laid out: the gallery's.)
+        for (QDockWidget *dock : {m_similarityDock, m_search->dock()})
+            if (dockWidgetArea(m_displayDock) == Qt::RightDockWidgetArea && !m_displayDock->isFloating()
+                && dockWidgetArea(dock) == Qt::RightDockWidgetArea && !dock->isFloating()
+                && !tabifiedDockWidgets(m_displayDock).contains(dock))
+                tabifyDockWidget(m_displayDock, dock);
         m_search->dock()->show();
-        m_search->dock()->raise();
-        // Tabs raised before the window is first shown fall back to the first tab: raise again once shown.
-        QTimer::singleShot(0, m_search->dock(), [dock = m_search->dock()] { dock->raise(); });
+        m_search->raiseDock();  // (and again once a time is shown: before the first layout it may not hold)
         resizeDocks({m_search->dock()}, {width() / 2}, Qt::Horizontal);
     }
     updateMessagePage();

@@ -61,7 +61,18 @@ SearchController::SearchController(MainWindow *window)
     });
     connect(window->archive(), &ArchiveDocument::dataChanged, this,
             [this] { m_panel->setChannels(m_window->archive()->channels()); });
-    connect(window->observation(), &ObservationDocument::timeChanged, this, [this] { runPending(); });
+    connect(window->observation(), &ObservationDocument::timeChanged, this, [this] {
+        // The search view mode puts the gallery in front of its tabs; a tab raised before the window is laid
+        // out falls back, so it is raised again once a time is shown.
+        if (m_raisePending && m_window->isVisible()) {
+            m_raisePending = false;
+            raiseDock();
+        }
+        runPending();
+    });
+    connect(window, &MainWindow::viewModeChanged, this, [this](const QString &mode) {
+        m_raisePending = mode == QLatin1String("search");
+    });
     connect(gallery(), &ResultsGallery::hitActivated, this, &SearchController::activateHit);
     // A click or box on a map queries the archive, while the gallery is on screen (a search over a large store is
     // not free); a query made meanwhile runs when the gallery is shown.
@@ -147,6 +158,14 @@ void SearchController::onModel(const QString &hash)
     checkStore();
 }
 
+void SearchController::raiseDock()
+{
+    // QDockWidget brings its tab to the front on a z-order change, and raise() makes none for the widget already
+    // on top of its siblings (the dock made last): lowered first, the raise always takes effect.
+    m_dock->lower();
+    m_dock->raise();
+}
+
 void SearchController::onArchiveOpened()
 {
     if (m_cancel)
@@ -225,10 +244,12 @@ void SearchController::checkStore()
             setState(QStringLiteral("other-model"),
                      tr("%1 was made by model %2, not the current %3: not used; embed the archive again")
                          .arg(QDir::toNativeSeparators(dir), p.hash.left(16), m_modelHash.left(16)));
-        else if (p.exists && p.count > 0)
+        else if (p.exists && p.count > 0) {
             setState(QStringLiteral("ready"), done + tr("%n set(s) embedded (model %1); click or drag on a map to "
                                                         "search the archive", nullptr, int(p.count))
                                                       .arg(m_modelHash.left(12)));
+            prepareIndex(p.channels);
+        }
         else if (!p.hash.isEmpty())
             setState(QStringLiteral("no-store"),
                      done + tr("Only a store of another model (%1) is here; its vectors do not compare with the "
@@ -240,6 +261,34 @@ void SearchController::checkStore()
         runPending();
         if (m_query && m_state == QLatin1String("ready") && m_result.hits.empty())
             requery();
+    });
+    watcher->setFuture(future);
+}
+
+void SearchController::prepareIndex(const QStringList &channels)
+{
+    // The FAISS index next to the store, built (or extended after new shards, or loaded) before the first query
+    // needs it: the searched channel first.
+    const QString dir = storeDir();
+    QStringList order = channels;
+    const QString focus = m_window->focusChannel();
+    if (order.contains(focus))
+        order.move(order.indexOf(focus), 0);
+    ++m_indexing;
+    auto future = QtConcurrent::run(ThreadBudget::instance().pool(ThreadBudget::Pool::Background), [dir, order] {
+        QStringList notes;
+        for (const QString &c : order) {
+            auto note = prepareGallerySearch(dir, c);
+            notes << (note ? *note : note.errorString());
+        }
+        return notes;
+    });
+    auto *watcher = new QFutureWatcher<QStringList>(this);
+    connect(watcher, &QFutureWatcherBase::finished, this, [this, watcher] {
+        watcher->deleteLater();
+        --m_indexing;
+        m_indexNotes = watcher->result();
+        Q_EMIT settledMaybe();
     });
     watcher->setFuture(future);
 }
@@ -409,7 +458,7 @@ void SearchController::cancelEmbedding()
 
 bool SearchController::isSettled() const
 {
-    if (m_checking || m_searching > 0 || m_thumbsPending > 0)
+    if (m_checking || m_indexing > 0 || m_searching > 0 || m_thumbsPending > 0)
         return false;
     // A --query-hpc not run yet (it waits for the model, a time and the store) keeps a scripted run waiting.
     return !m_pending || (!m_resolving && m_state != QLatin1String("ready") && m_state != QLatin1String("model"));
@@ -450,7 +499,8 @@ QJsonObject SearchController::stateJson() const
     o[QStringLiteral("index")] = QJsonObject{{QStringLiteral("kind"), m_result.indexKind},
                                              {QStringLiteral("vectors"), static_cast<double>(m_result.vectorsSearched)},
                                              {QStringLiteral("note"), m_result.indexNote},
-                                             {QStringLiteral("method"), m_result.method}};
+                                             {QStringLiteral("method"), m_result.method},
+                                             {QStringLiteral("prepared"), QJsonArray::fromStringList(m_indexNotes)}};
     o[QStringLiteral("embedding")] = QJsonObject{{QStringLiteral("running"), m_job->isRunning()},
                                                  {QStringLiteral("done"), static_cast<double>(m_job->done())},
                                                  {QStringLiteral("total"), static_cast<double>(m_job->total())}};

@@ -55,6 +55,8 @@ public:
     ResultsGallery *gallery() const;
     SearchPanel *panel() const { return m_panel; }
     QDockWidget *dock() const { return m_dock; }
+    /// Brings the gallery's tab to the front.
+    void raiseDock();
 
     /// Nothing pending: the model hash is known, no search runs and every thumbnail is cut (or failed).
     bool isSettled() const;
@@ -86,6 +88,7 @@ private:
     void checkStore();
     void setState(const QString &state, const QString &message = {});
     void runPending();
+    void prepareIndex(const QStringList &channels);
     void cutThumbnails();
     /// Outlines a helioprojective box on every map view observed near `timeMs` (OverlayHitBox).
     void frame(const QRectF &hpcBox, qint64 timeMs, const QString &label);
@@ -103,9 +106,12 @@ private:
     QString m_state = QStringLiteral("no-archive");
     QString m_message;
     bool m_resolving = true;  // until the inference worker has a model
-    bool m_stale = false;     // a query came while the gallery was hidden
+    bool m_stale = false;
+    bool m_raisePending = false;  // the search view mode's gallery tab, raised once the window is laid out     // a query came while the gallery was hidden
     bool m_checking = false;
     int m_searching = 0;
+    int m_indexing = 0;
+    QStringList m_indexNotes;  // what preparing each channel's index did
     quint64 m_ticket = 0;
     std::shared_ptr<std::atomic<bool>> m_cancel;
     GalleryFilters m_filters;

@@ -30,7 +30,8 @@
 //                 "other-model", "embedding", "ready", "searching", "error"), message (what the panel says),
 //                 model_hash (the current model's), store {dir, exists, count, model_hash, matches_model},
 //                 index {kind ("flat" exact / "ivfpq" re-ranked; "" before a query), vectors, note (used as
-//                 saved, extended or rebuilt, and why), method}, embedding {running, done, total}, filters {channel,
+//                 saved, extended or rebuilt, and why), method, prepared (one note per channel from building
+//                 or loading the indexes when the store became ready)}, embedding {running, done, total}, filters {channel,
 //                 from, to, exclude_days, on_disk_only, max_limb_distance, k}, query {time, channel, hpc [x, y],
 //                 box, set_time, cell, grid} or null, hits [{time, time_ms, channel, cell, row, col, hpc [x, y],
 //                 lonlat [lon, lat] (null off disk), score, file, thumbnail (drawn)}] best first,
