@@ -1,5 +1,7 @@
 #include "app/gui/EmbedJob.h"
 
+#include "core/base/ThreadPriority.h"
+
 #include <QCoreApplication>
 #include <QDir>
 #include <QFileInfo>
@@ -59,6 +61,7 @@ bool EmbedJob::start(const QString &archiveDir, const QString &modelFile)
             Q_EMIT failed(tr("%1: could not start: %2").arg(QDir::toNativeSeparators(m_program), m_process->errorString()));
     });
     m_clock.start();
+    ThreadPriority::lowerChildProcess(m_process);  // bulk work: painting and input in the app come first
     m_process->start(m_program, args);
     return true;
 }

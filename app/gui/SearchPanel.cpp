@@ -88,6 +88,8 @@ SearchPanel::SearchPanel(SearchController *controller, QWidget *parent) : QWidge
     form->addRow(tr("Exclude own region ±"), m_exclude);
     m_onDisk = new QCheckBox(tr("On-disk cells only"), this);
     m_onDisk->setChecked(true);
+    m_onDisk->setToolTip(tr("Only cells whose centre lies on the disk (the search index holds the cells within 0.98 "
+                            "solar radii; off-limb cells are never indexed)"));
     form->addRow(QString(), m_onDisk);
     m_limb = new QDoubleSpinBox(this);
     m_limb->setRange(0, 1);

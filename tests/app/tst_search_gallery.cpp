@@ -293,6 +293,9 @@ private Q_SLOTS:
         QVERIFY(row >= 0);
         const qint64 target = search->hits()[row].timeMs;
         QListView *list = search->gallery()->listView();
+        // The gallery is the tab in front in the search view, and its tiles hold the whole thumbnail.
+        QTRY_VERIFY(!search->dock()->visibleRegion().isEmpty());
+        QVERIFY(list->visualRect(model->index(0)).height() >= search->gallery()->thumbnailSide());
         list->scrollTo(model->index(row));
         QTest::mouseClick(list->viewport(), Qt::LeftButton, {}, list->visualRect(model->index(row)).center());
         // The app shows the observation nearest the hit's set time (its members are seconds apart).
