@@ -3,6 +3,7 @@
 #include "core/map/SdoMap.h"
 
 #include <QCoreApplication>
+#include <QElapsedTimer>
 #include <QFontMetricsF>
 #include <QImage>
 
@@ -108,16 +109,10 @@ QImage HeatmapLayer::colorBarImage(const Colormap &map, int width, int height)
     return img;
 }
 
-void HeatmapLayer::paint(QPainter &painter, const OverlayContext &context)
+void HeatmapLayer::paintCells(QPainter &painter, const QTransform &pixelToTarget, double markScale) const
 {
-    if (!hasData() || !m_map)
-        return;
-    ensureGeometry();
-    if (m_polygons.empty())
-        return;
     const auto [lo, hi] = range();
     painter.save();
-    painter.setClipRect(context.mapRect);
     painter.setRenderHint(QPainter::Antialiasing, false);
     painter.setPen(Qt::NoPen);
     const int alpha = std::clamp(static_cast<int>(std::lround(m_opacity * 255)), 0, 255);
@@ -128,7 +123,7 @@ void HeatmapLayer::paint(QPainter &painter, const OverlayContext &context)
         QColor c = QColor::fromRgb(m_colormap.map((v - lo) / (hi - lo)));
         c.setAlpha(alpha);
         painter.setBrush(c);
-        painter.drawPolygon(context.pixelToWidget.map(m_polygons[i]));
+        painter.drawPolygon(pixelToTarget.map(m_polygons[i]));
     }
     painter.setRenderHint(QPainter::Antialiasing, true);
     painter.setBrush(Qt::NoBrush);
@@ -137,25 +132,25 @@ void HeatmapLayer::paint(QPainter &painter, const OverlayContext &context)
         const QPolygonF poly = cellPolygon(cell);
         if (poly.size() < 3)
             continue;
-        const QPolygonF s = context.pixelToWidget.map(poly);
-        painter.setPen(QPen(QColor(0, 0, 0, 200), 4));
+        const QPolygonF s = pixelToTarget.map(poly);
+        painter.setPen(QPen(QColor(0, 0, 0, 200), 4 * markScale));
         painter.drawPolygon(s);
-        painter.setPen(QPen(m_color, 2));
+        painter.setPen(QPen(m_color, 2 * markScale));
         painter.drawPolygon(s);
     }
     // Top-k: a ring and the rank at the cell's centre.
     QFont f = painter.font();
-    f.setPointSizeF(std::max(6.0, f.pointSizeF() * 0.8));
+    f.setPointSizeF(std::max(6.0, f.pointSizeF() * 0.8 * markScale));
     painter.setFont(f);
     for (std::size_t r = 0; r < m_data.topCells.size(); ++r) {
         const QPolygonF poly = cellPolygon(m_data.topCells[r]);
         if (poly.size() < 3)
             continue;
-        const QPointF centre = context.pixelToWidget.map(poly.boundingRect().center());
-        const double radius = std::clamp(context.pixelToWidget.map(poly).boundingRect().width() * 0.3, 4.0, 14.0);
-        painter.setPen(QPen(QColor(0, 0, 0, 200), 3));
+        const QPointF centre = pixelToTarget.map(poly.boundingRect().center());
+        const double radius = std::clamp(pixelToTarget.map(poly).boundingRect().width() * 0.3, 4.0 * markScale, 14.0 * markScale);
+        painter.setPen(QPen(QColor(0, 0, 0, 200), 3 * markScale));
         painter.drawEllipse(centre, radius, radius);
-        painter.setPen(QPen(QColor(120, 255, 120), 1.5));
+        painter.setPen(QPen(QColor(120, 255, 120), 1.5 * markScale));
         painter.drawEllipse(centre, radius, radius);
         const QString rank = QString::number(r + 1);
         painter.setPen(QColor(0, 0, 0));
@@ -163,7 +158,42 @@ void HeatmapLayer::paint(QPainter &painter, const OverlayContext &context)
         painter.setPen(QColor(255, 255, 255));
         painter.drawText(QRectF(centre.x() - radius, centre.y() - radius, 2 * radius, 2 * radius), Qt::AlignCenter, rank);
     }
-    // The colour bar: top-left of the map, on a translucent plate.
+    painter.restore();
+}
+
+QImage HeatmapLayer::composeOnto(const QImage &texture) const
+{
+    if (!hasData() || !m_map || texture.isNull())
+        return texture;
+    ensureGeometry();
+    QImage out = texture.convertToFormat(QImage::Format_ARGB32_Premultiplied);
+    // The texture covers the map's pixel grid north-up, row 0 = FITS row NAXIS2 (GlobeView::setMap's contract).
+    const double sx = static_cast<double>(out.width()) / m_map->image.width;
+    const double sy = static_cast<double>(out.height()) / m_map->image.height;
+    // Map pixel x covers [x - 0.5, x + 0.5): texture X = (x + 0.5) sx, Y = height - (y + 0.5) sy.
+    QTransform t;
+    t.translate(0, out.height());
+    t.scale(sx, -sy);
+    t.translate(0.5, 0.5);
+    QPainter painter(&out);
+    paintCells(painter, t, std::max(1.0, out.width() / 600.0));
+    return out;
+}
+
+void HeatmapLayer::paint(QPainter &painter, const OverlayContext &context)
+{
+    if (!hasData() || !m_map)
+        return;
+    QElapsedTimer clock;
+    clock.start();
+    ensureGeometry();
+    if (m_polygons.empty())
+        return;
+    const auto [lo, hi] = range();
+    painter.save();
+    painter.setClipRect(context.mapRect);
+    paintCells(painter, context.pixelToWidget, 1.0);
+    // The colour bar on a translucent plate.
     const QFontMetricsF fm(painter.font());
     const double barW = 10, barH = std::clamp(context.mapRect.height() * 0.3, 50.0, 160.0);
     const QString hiText = QString::number(hi, 'f', 3), loText = QString::number(lo, 'f', 3);
@@ -182,6 +212,7 @@ void HeatmapLayer::paint(QPainter &painter, const OverlayContext &context)
     painter.drawText(QPointF(bar.right() + 5, bar.top() + fm.ascent() * 0.8), hiText);
     painter.drawText(QPointF(bar.right() + 5, bar.bottom()), loText);
     painter.restore();
+    m_lastPaintMs = clock.nsecsElapsed() / 1e6;
 }
 
 }  // namespace solarchip

@@ -65,14 +65,21 @@ public:
     /// The cell under a map pixel of the current map (-1 outside the frame) and its value (NaN when none).
     int cellAtMapPixel(QPointF pixel) const;
     double valueAtMapPixel(QPointF pixel) const;
+    /// How long the last paint() took (ms; the first paint after a new map includes the cells' geometry).
+    double lastPaintMs() const { return m_lastPaintMs; }
     /// A cell's outline in the current map's pixels (empty when it has no counterpart there). For tests.
     QPolygonF cellPolygon(int cell) const;
 
+    /// `texture` (the map as displayed, covering its pixel grid north-up with row 0 = FITS row NAXIS2: the
+    /// globe's texture) with the cells, the query and the top-k drawn on it: the heatmap on the sphere.
+    QImage composeOnto(const QImage &texture) const;
     /// The colour bar image (vertical, high at the top) for a range; used by the layer and the docks.
     static QImage colorBarImage(const Colormap &map, int width, int height);
 
 private:
     void ensureGeometry() const;
+    /// Cells, query outline and top-k marks through `pixelToTarget` (map pixel -> target); marks scaled.
+    void paintCells(QPainter &painter, const QTransform &pixelToTarget, double markScale) const;
 
     const SdoMap *m_map = nullptr;
     HeatmapData m_data;
@@ -83,6 +90,7 @@ private:
     mutable std::vector<QPolygonF> m_polygons;
     mutable const void *m_geometryFrame = nullptr;
     mutable bool m_dirty = true;
+    double m_lastPaintMs = -1;
 };
 
 }  // namespace solarchip

@@ -158,8 +158,12 @@ void HeatmapController::onEncoded(std::shared_ptr<const SetEmbeddings> embedding
     m_embeddings = std::move(embeddings);
     m_error.clear();
     if (m_query) {
+        // A scripted query given before any set was shown gets its time now: tell the followers once.
+        const bool timed = m_query->timeMs == 0;
         m_query->timeMs = m_embeddings->timeMs;
         apply();
+        if (timed)
+            Q_EMIT queryChanged(*m_query);
     }
     Q_EMIT heatmapsChanged();
 }
@@ -307,6 +311,7 @@ void HeatmapController::setOpacity(double opacity)
             l->setOpacity(m_opacity);
             m_grid->view(i)->update();
         }
+    Q_EMIT heatmapsChanged();
 }
 
 void HeatmapController::setThreshold(double threshold)
@@ -317,6 +322,7 @@ void HeatmapController::setThreshold(double threshold)
             l->setThreshold(m_threshold);
             m_grid->view(i)->update();
         }
+    Q_EMIT heatmapsChanged();
 }
 
 void HeatmapController::setTopK(int k)
@@ -324,6 +330,7 @@ void HeatmapController::setTopK(int k)
     m_topK = std::max(0, k);
     if (m_shown)
         apply();
+    Q_EMIT heatmapsChanged();
 }
 
 bool HeatmapController::isSettled() const
@@ -497,6 +504,11 @@ QJsonObject HeatmapController::state() const
             cells.append(rowCol(e, c));
         o[QStringLiteral("query_cells")] = cells;
         QJsonArray views;
+        double paintMs = -1;
+        for (int i = 0; m_grid && i < m_grid->count(); ++i)
+            if (HeatmapLayer *l = layerOf(m_grid->view(i)); l && l->hasData())
+                paintMs = std::max(paintMs, l->lastPaintMs());
+        o[QStringLiteral("paint_ms")] = number(paintMs);
         for (const ViewResult &r : m_results) {
             QJsonArray top;
             for (int c : r.top)

@@ -24,8 +24,6 @@ HeatmapPanel::HeatmapPanel(HeatmapController *controller, InferenceWorker *worke
     m_status = new QLabel(this);
     m_status->setObjectName(QStringLiteral("heatmapStatus"));
     m_status->setWordWrap(true);
-    layout->addWidget(m_model);
-    layout->addWidget(m_status);
     auto *form = new QFormLayout;
     m_opacity = new QSlider(Qt::Horizontal, this);
     m_opacity->setObjectName(QStringLiteral("heatmapOpacity"));
@@ -55,11 +53,11 @@ HeatmapPanel::HeatmapPanel(HeatmapController *controller, InferenceWorker *worke
     auto *clear = new QPushButton(tr("Clear query"), this);
     clear->setObjectName(QStringLiteral("heatmapClear"));
     layout->addWidget(clear);
-    auto *hint = new QLabel(tr("Click a map for the similarity of that model cell in every channel; Shift+drag "
-                               "for a box (the mean of its cells)."), this);
-    hint->setWordWrap(true);
-    layout->addWidget(hint);
-    layout->addStretch(1);
+    setToolTip(tr("Click a map for the similarity of that model cell in every channel; Shift+drag for a box (the mean "
+                  "of its cells)."));
+    layout->addWidget(m_model);
+    layout->addWidget(m_status, 1);
+    m_status->setAlignment(Qt::AlignTop | Qt::AlignLeft);
 
     connect(m_opacity, &QSlider::valueChanged, this, [this](int v) { m_controller->setOpacity(v / 100.0); });
     connect(m_threshold, &QDoubleSpinBox::valueChanged, m_controller, &HeatmapController::setThreshold);

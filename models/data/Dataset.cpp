@@ -2,6 +2,7 @@
 
 #include "core/map/MapMeta.h"
 #include "core/map/ModelFrame.h"
+#include "core/map/PixelFrame.h"
 #include "core/map/Prep.h"
 #include "core/map/SdoMap.h"
 #include "models/data/DatasetAugment.h"
@@ -64,12 +65,15 @@ public:
     QVector<ObservationSet> all, train, validation;
     TensorCache cache;
 
-    QString cacheKey(const ObservationSet &set, int member, int ref) const
+    QString cacheKey(const ObservationSet &set, int member, int ref, bool partialReference) const
     {
-        return QStringLiteral("solarchip-prep-v%1|%2|ref=%3:%4|src=%5:%6")
+        // A reference that does not show the whole disk is framed on its own pointing (ModelFrame): such entries
+        // get their own keys, so the full-disk keys (every training archive's) stay what they were.
+        return QStringLiteral("solarchip-prep-v%1|%2|ref=%3:%4|src=%5:%6%7")
             .arg(kPrepCodeVersion)
             .arg(options.prep.geometryKey(), set.channels[ref], TensorCache::fileIdentity(set.members[ref].path),
-                 set.channels[member], TensorCache::fileIdentity(set.members[member].path));
+                 set.channels[member], TensorCache::fileIdentity(set.members[member].path),
+                 partialReference ? QStringLiteral("|partial-fov") : QString());
     }
 
     // The model-input geometry (core/map/ModelFrame): the reference map's level 1.5 frame (north up, disk
@@ -105,10 +109,13 @@ public:
         std::vector<QString> keys(n);
         std::optional<SdoMap> refMap;
         std::optional<ModelFrame> frame;
+        const auto refHeader = PixelFrame::fromFile(set.members[ref].path);
+        const bool partialReference =
+            refHeader && !ModelFrame::showsWholeDisk(refHeader->meta, refHeader->width, refHeader->height);
         for (int i = 0; i < n; ++i) {
             if (onlyMember >= 0 && i != onlyMember)
                 continue;
-            keys[i] = cacheKey(set, i, ref);
+            keys[i] = cacheKey(set, i, ref, partialReference);
             if (TensorCache::fileIdentity(set.members[i].path).isEmpty())
                 return Error{set.members[i].path, QStringLiteral("file not found (the catalog is out of date?)")};
             if (auto hit = cache.get(keys[i])) {
