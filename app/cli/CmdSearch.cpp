@@ -44,7 +44,7 @@ std::optional<QPointF> parsePair(const QString &text)
 
 QJsonValue num(double v) { return std::isfinite(v) ? QJsonValue(v) : QJsonValue(QJsonValue::Null); }
 QJsonArray pair(QPointF p) { return QJsonArray{num(p.x()), num(p.y())}; }
-QString iso(qint64 ms) { return QDateTime::fromMSecsSinceEpoch(ms, QTimeZone::utc()).toString(Qt::ISODateWithMs); }
+QString iso(qint64 ms) { return QDateTime::fromMSecsSinceEpoch(ms, QTimeZone::utc()).toString(QStringLiteral("yyyy-MM-dd'T'HH:mm:ss.zzz'Z'")); }
 
 int runSearch(const QStringList &args)
 {
