@@ -184,7 +184,7 @@ void MainWindow::createSimilarityDock()
     tabifyDockWidget(m_displayDock, m_similarityDock);
     m_displayDock->raise();
     connect(m_heatmaps, &HeatmapController::queryChanged, this, [this] {
-        if (!m_similarityShown) {
+        if (!m_similarityShown && m_viewMode != QLatin1String("search")) {  // the search view keeps its gallery in front
             m_similarityShown = true;
             m_similarityDock->raise();
         }
