@@ -135,14 +135,16 @@ Expected<std::vector<SearchBenchRow>> runUnguarded(const SearchBenchOptions &o, 
 
         SimilarityIndexOptions ivf;
         ivf.flatLimit = 0;
-        ivf.rerank = o.rerank;
+        ivf.rerank = o.reranks.empty() ? 10 : o.reranks.front();
         build.restart();
         auto pq = SimilarityIndex::build(data.data(), n, o.dim, ivf);
         if (!pq)
             return pq.error();
         const double pqBuild = build.nsecsElapsed() / 1e9;
         for (int nprobe : o.nprobes) {
-            for (int rerank : {o.rerank, 1}) {
+            std::vector<int> reranks = o.reranks;
+            reranks.push_back(1);
+            for (int rerank : reranks) {
                 pq->setSearchParameters(nprobe, rerank);
                 std::vector<std::vector<qint32>> got;
                 auto t = timeIndex(*pq, &got);

@@ -22,7 +22,7 @@ struct SearchBenchOptions {
     int clusters = 0;               ///< 0: n / 200 (at least 16)
     double spread = 0.35;           ///< within-cluster noise (per-dimension sigma * sqrt(dim))
     std::vector<int> nprobes{16, 64};
-    int rerank = 10;
+    std::vector<int> reranks{10, 50};  ///< shortlist factors timed (each also without re-ranking once)
     int threads = 2;                ///< OpenMP threads for FAISS (the 2-core target)
     quint64 seed = 7;
 };

@@ -436,7 +436,7 @@ Expected<SimilarityIndex> SimilarityIndex::openOrBuild(const EmbeddingStore &sto
                 m.index = std::move(l->index);
                 m.entries = std::move(l->entries);
                 m.times = std::move(l->times);
-                m.nprobe = l->nprobe;
+                m.nprobe = options.nprobe > 0 ? options.nprobe : l->nprobe;
                 m.serialized = l->serialized;
                 m.kind = dynamic_cast<faiss::IndexIVF *>(m.index.get()) ? Kind::IvfPq : Kind::Flat;
                 firstShard = l->coveredShards;
