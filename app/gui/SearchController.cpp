@@ -379,7 +379,7 @@ void SearchController::query(const QueryPoint &q)
                  tr("%n hit(s) among %1 indexed cells of %2 set(s) in %3 ms", nullptr, int(m_result.hits.size()))
                      .arg(m_result.vectorsSearched)
                      .arg(m_result.storeCount)
-                     .arg(m_result.seconds * 1000.0, 0, 'f', 0));
+                     .arg(m_result.seconds * 1000.0, 0, 'f', 1));
         Q_EMIT hitsChanged();
         cutThumbnails();
     });
