@@ -37,6 +37,7 @@ class PlaybackController;
 class StepCombo;
 class ElidedLabel;
 class SampleArchive;
+class SearchController;
 class SetViewPresenter;
 class StudioSettings;
 class TimelineView;
@@ -59,7 +60,7 @@ public:
     /// Show only one channel (empty: the whole co-temporal set).
     void setFocusChannel(const QString &channel);
     QString focusChannel() const;
-    /// "map" or "globe".
+    /// "map", "globe" or "search" (the maps with the archive-search gallery docked beside them, raised).
     void setViewMode(const QString &mode);
     QString viewMode() const { return m_viewMode; }
     /// Scripted runs report problems on failed() instead of message boxes.
@@ -90,6 +91,8 @@ public:
     SetViewPresenter *presenter() const { return m_presenter; }
     PlaybackController *playback() const { return m_playback; }
     SampleArchive *sample() const { return m_sample; }
+    /// Archive search: the embedding job, the query and the gallery dock (SearchController).
+    SearchController *search() const { return m_search; }
     StudioSettings *settings() const { return m_settings; }
     /// The current model on its worker thread (encodes the sets shown; the alignment view and search use it).
     InferenceWorker *inference() const { return m_inference; }
@@ -142,6 +145,7 @@ private:
     PlaybackController *m_playback = nullptr;
     SampleArchive *m_sample = nullptr;
     SetViewPresenter *m_presenter = nullptr;
+    SearchController *m_search = nullptr;
     InferenceWorker *m_inference = nullptr;
     HeatmapController *m_heatmaps = nullptr;
     QDockWidget *m_similarityDock = nullptr;

@@ -26,6 +26,16 @@
 //                 query_box [w, h] or null, query_cell [row, col] (row 0 = south), query_cells, and views (one
 //                 per grid cell, grid order: channel, drawn, self, peak_cell [row, col], peak_value,
 //                 query_value (the similarity at the query cell), top [[row, col]...])
+//   search        archive search (SearchController::stateJson): state ("no-archive", "model", "no-store",
+//                 "other-model", "embedding", "ready", "searching", "error"), message (what the panel says),
+//                 model_hash (the current model's), store {dir, exists, count, model_hash, matches_model},
+//                 index {kind ("flat" exact / "ivfpq" re-ranked; "" before a query), vectors, note (used as
+//                 saved, extended or rebuilt, and why), method, prepared (one note per channel from building
+//                 or loading the indexes when the store became ready)}, embedding {running, done, total}, filters {channel,
+//                 from, to, exclude_days, on_disk_only, max_limb_distance, k}, query {time, channel, hpc [x, y],
+//                 box, set_time, cell, grid} or null, hits [{time, time_ms, channel, cell, row, col, hpc [x, y],
+//                 lonlat [lon, lat] (null off disk), score, file, thumbnail (drawn)}] best first,
+//                 thumbnails_drawn, framed (the hit the maps frame, -1: none), seconds (the query's)
 
 #include <QJsonObject>
 #include <QString>
