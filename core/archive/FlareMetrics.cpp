@@ -258,4 +258,36 @@ Expected<ForecastScores> scoreForecast(const std::vector<double> &p, const std::
     return s;
 }
 
+std::pair<double, double> meanTssInterval(const std::vector<std::vector<double>> &p, const std::vector<double> &thresholds,
+                                          const std::vector<int> &y, int bootstrap, unsigned long long seed)
+{
+    const size_t n = y.size();
+    if (p.empty() || n == 0)
+        return {kNaN, kNaN};
+    std::mt19937_64 rng(seed);
+    std::uniform_int_distribution<size_t> pick(0, n - 1);
+    std::vector<double> means;
+    std::vector<size_t> idx(n);
+    std::vector<double> bp(n);
+    std::vector<int> by(n);
+    for (int b = 0; b < bootstrap; ++b) {
+        for (size_t i = 0; i < n; ++i)
+            idx[i] = pick(rng);
+        for (size_t i = 0; i < n; ++i)
+            by[i] = y[idx[i]];
+        double sum = 0;
+        bool defined = true;
+        for (size_t k = 0; k < p.size(); ++k) {
+            for (size_t i = 0; i < n; ++i)
+                bp[i] = p[k][idx[i]];
+            const Contingency t = contingencyAt(bp, by, thresholds[k]);
+            defined = defined && t.tp + t.fn > 0 && t.fp + t.tn > 0;
+            sum += t.tss();
+        }
+        if (defined)
+            means.push_back(sum / static_cast<double>(p.size()));
+    }
+    return {percentile(means, 0.025), percentile(means, 0.975)};
+}
+
 }  // namespace solarchip

@@ -73,4 +73,9 @@ Expected<ForecastScores> scoreForecast(const std::vector<double> &p, const std::
                                        double climatology, const QString &what, int bootstrap = 1000,
                                        unsigned long long seed = 12);
 
+/// The 95% interval of the mean TSS of several forecasts of the same cases (e.g. one per training seed, each at
+/// its own threshold): the cases are resampled jointly `bootstrap` times. Returns {lo, hi}.
+std::pair<double, double> meanTssInterval(const std::vector<std::vector<double>> &p, const std::vector<double> &thresholds,
+                                          const std::vector<int> &y, int bootstrap = 1000, unsigned long long seed = 12);
+
 }  // namespace solarchip

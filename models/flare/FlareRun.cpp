@@ -77,7 +77,7 @@ Expected<FlareFeatureLoad> loadFlareFeatures(const TrainedModel &model, const Da
                 pending.push_back(std::move(r));
             out.encoded += static_cast<qint64>(records.size());
             if (progress)
-                progress(static_cast<qint64>(pending.size()), static_cast<qint64>(todo.size()));
+                progress(out.encoded, static_cast<qint64>(todo.size()));
             if (pending.size() >= 64) {
                 Status s = store->append(pending);
                 pending.clear();
@@ -284,7 +284,7 @@ Expected<FlareRun> trainFlareRun(const FlareFeatures &x, const QVector<int> &lab
     };
     const int trainPos = count(train), valPos = count(val);
     if (trainPos < 2)
-        return Error{{}, QStringLiteral("too few positives: %1%% of the training labels (%2 samples) holds %3 %4 flare window(s); "
+        return Error{{}, QStringLiteral("too few positives: %1% of the training labels (%2 samples) holds %3 %4 flare window(s); "
                                         "at least 2 are needed")
                              .arg(spec.labelsFraction * 100).arg(train.size()).arg(trainPos).arg(eventName(spec.target))};
     if (valPos == 0 || valPos == static_cast<int>(val.size()))
