@@ -7,6 +7,7 @@
 
 #include "core/archive/FlareLabels.h"
 #include "core/archive/FlareMetrics.h"
+#include "core/synthetic/SyntheticSun.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -180,6 +181,34 @@ private slots:
         QCOMPARE(flareClassIndex(9.96e-6), 2);  // rounds to M1.0 as the list writes it
         QVERIFY(!flareTargetFromString(QStringLiteral("Q")));
         QCOMPARE(*flareTargetFromString(QStringLiteral("4CLASS")), FlareTarget::FourClass);
+    }
+
+    void syntheticOptionsRoundTrip()
+    {
+        // The oracle of an existing archive rebuilds its Sun from synth.json: the options must come back whole.
+        SyntheticOptions o;
+        o.start = utc(2012, 7, 1, 6);
+        o.days = 40;
+        o.cadenceHours = 6;
+        o.size = 256;
+        o.channels = {QStringLiteral("hmi"), QStringLiteral("171")};
+        o.seed = 18446744073709551557ULL;
+        o.activity = 0.7;
+        SyntheticRegionSpec r;
+        r.emergence = utc(2012, 7, 3);
+        r.lonDeg = -30;
+        r.complexity = 3;
+        r.flareRatePerDay = 4;
+        o.regions << r;
+        auto back = SyntheticOptions::fromJson(o.toJson());
+        QVERIFY2(back, qPrintable(back ? QString() : back.error().message));
+        QCOMPARE(back->toJson(), o.toJson());
+        QCOMPARE(back->seed, o.seed);
+        QJsonObject old = o.toJson();
+        old.insert(QStringLiteral("model_version"), 1);
+        auto refused = SyntheticOptions::fromJson(old);
+        QVERIFY(!refused);
+        QVERIFY(refused.error().message.contains(QLatin1String("model_version 1")));
     }
 
     void timeBlockSplit()
