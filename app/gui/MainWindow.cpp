@@ -1,4 +1,7 @@
 #include "app/gui/MainWindow.h"
+#include "app/gui/HeatmapController.h"
+#include "app/gui/HeatmapPanel.h"
+#include "app/gui/InferenceWorker.h"
 
 #include "app/gui/ActionRegistry.h"
 #include "app/gui/ArchiveDocument.h"
@@ -27,6 +30,7 @@
 #include "app/gui/RefreshArchiveReaction.h"
 #include "app/gui/SampleArchive.h"
 #include "app/gui/SaveScreenshotReaction.h"
+#include "app/gui/SearchController.h"
 #include "app/gui/SetViewPresenter.h"
 #include "app/gui/ShortcutsReaction.h"
 #include "app/gui/StepCombo.h"
@@ -99,6 +103,15 @@ MainWindow::MainWindow(StudioSettings *settings, QWidget *parent) : QMainWindow(
     createTimeWidgets(MenuBuilder::buildToolBars(this, *m_actions));
     createStatusBar();
     m_presenter = new SetViewPresenter(m_observation, m_grid, settings, this);
+    m_inference = new InferenceWorker(this);
+    m_heatmaps = new HeatmapController(m_observation, m_archive, m_grid, m_inference, this);
+    createSimilarityDock();
+    m_search = new SearchController(this);
+    m_actions->adopt(QStringLiteral("view.searchPanel"), m_search->dock()->toggleViewAction(),
+                     QKeySequence(QStringLiteral("Ctrl+Shift+F")));
+    if (QMenu *view = menuBar()->findChild<QMenu *>(QStringLiteral("menu.view")))
+        view->addAction(m_search->dock()->toggleViewAction());
+    connect(m_search, &SearchController::settledMaybe, this, &MainWindow::settledMaybe);
     createReactions();
     m_actions->loadShortcuts(*settings);
     connectDocuments();
@@ -156,6 +169,38 @@ void MainWindow::createDisplayDock()
     m_displayPanel->setObjectName(QStringLiteral("displayPanel"));
     m_displayDock->setWidget(m_displayPanel);
     addDockWidget(Qt::RightDockWidgetArea, m_displayDock);
+}
+
+void MainWindow::createSimilarityDock()
+{
+    m_similarityDock = new QDockWidget(tr("Similarity"), this);
+    m_similarityDock->setObjectName(QStringLiteral("dock.similarity"));
+    auto *panel = new HeatmapPanel(m_heatmaps, m_inference, m_similarityDock);
+    panel->setObjectName(QStringLiteral("heatmapPanel"));
+    m_similarityDock->setWidget(panel);
+    addDockWidget(Qt::RightDockWidgetArea, m_similarityDock);
+    // A tab beside the Display dock (stacked, the two docks would not fit a 650 px high window); the first query
+    // brings it to the front.
+    tabifyDockWidget(m_displayDock, m_similarityDock);
+    m_displayDock->raise();
+    connect(m_heatmaps, &HeatmapController::queryChanged, this, [this] {
+        if (!m_similarityShown && m_viewMode != QLatin1String("search")) {  // the search view keeps its gallery in front
+            m_similarityShown = true;
+            m_similarityDock->raise();
+        }
+    });
+    connect(m_heatmaps, &HeatmapController::queryChanged, this, &MainWindow::queryChanged);
+    // Heatmaps drawn (or given up on) may settle a scripted run waiting for them.
+    connect(m_heatmaps, &HeatmapController::heatmapsChanged, this, &MainWindow::settledMaybe, Qt::QueuedConnection);
+    // The globe wears the heatmap of its channel's 2D view.
+    connect(m_heatmaps, &HeatmapController::heatmapsChanged, m_presenter, &SetViewPresenter::refreshGlobe);
+    // A click that cannot be answered (outside the model frame, a channel without data) says why.
+    connect(m_heatmaps, &HeatmapController::heatmapsChanged, this, [this] {
+        const QString error = m_heatmaps->lastError();
+        if (!error.isEmpty() && error != m_lastHeatmapError)
+            statusBar()->showMessage(error, 8000);
+        m_lastHeatmapError = error;
+    });
 }
 
 void MainWindow::createTimeWidgets(QToolBar *toolbar)
@@ -251,8 +296,10 @@ void MainWindow::createReactions()
     auto *modes = new QActionGroup(this);
     modes->addAction(a("view.maps"));
     modes->addAction(a("view.globe"));
+    modes->addAction(a("view.search"));
     new ViewModeReaction(a("view.maps"), this, QStringLiteral("map"));
     new ViewModeReaction(a("view.globe"), this, QStringLiteral("globe"));
+    new ViewModeReaction(a("view.search"), this, QStringLiteral("search"));
     using Diff = ObservationDocument::DifferenceMode;
     auto *differences = new QActionGroup(this);
     for (const char *id : {"view.diff.none", "view.diff.running", "view.diff.base"})
@@ -350,7 +397,9 @@ void MainWindow::connectDocuments()
             m_displayPanel->setView(m_grid->currentView());
     });
     connect(m_grid, &MapGrid::readoutChanged, this,
-            [this](int, const MapReadout &r) { m_readout->setFullText(r.valid ? r.toString() : QString()); });
+            [this](int index, const MapReadout &r) {
+                m_readout->setFullText(r.valid ? r.toString() + m_heatmaps->readoutText(index, r) : QString());
+            });
 
     connect(m_sample, &SampleArchive::progress, this, [this](int step, int steps) {
         m_progress->show();
@@ -543,7 +592,7 @@ QString MainWindow::focusChannel() const
 
 void MainWindow::setViewMode(const QString &mode)
 {
-    const QString m = mode == QLatin1String("globe") ? mode : QStringLiteral("map");
+    const QString m = mode == QLatin1String("globe") || mode == QLatin1String("search") ? mode : QStringLiteral("map");
     if (m == m_viewMode)
         return;
     m_viewMode = m;
@@ -552,6 +601,19 @@ void MainWindow::setViewMode(const QString &mode)
         selectGlobeView();
     }
     m_presenter->setGlobeActive(m == QLatin1String("globe"));
+    if (m == QLatin1String("search")) {
+        // The gallery prominently: its dock shown in the right column (in front of the Display dock, a tab away),
+        // raised and given half the window beside the maps.
+        // (The tab added last is the one in front once the window is laid out: the gallery's.)
+        for (QDockWidget *dock : {m_similarityDock, m_search->dock()})
+            if (dockWidgetArea(m_displayDock) == Qt::RightDockWidgetArea && !m_displayDock->isFloating()
+                && dockWidgetArea(dock) == Qt::RightDockWidgetArea && !dock->isFloating()
+                && !tabifiedDockWidgets(m_displayDock).contains(dock))
+                tabifyDockWidget(m_displayDock, dock);
+        m_search->dock()->show();
+        m_search->raiseDock();  // (and again once a time is shown: before the first layout it may not hold)
+        resizeDocks({m_search->dock()}, {width() / 2}, Qt::Horizontal);
+    }
     updateMessagePage();
     Q_EMIT viewModeChanged(m);
 }
@@ -639,7 +701,8 @@ void MainWindow::updateMessagePage()
 
 bool MainWindow::isSettled() const
 {
-    return !m_sample->isGenerating() && !m_archive->isBusy() && m_archive->hasData() && m_presenter->isSettled();
+    return !m_sample->isGenerating() && !m_archive->isBusy() && m_archive->hasData() && m_presenter->isSettled()
+           && m_heatmaps->isSettled() && m_search->isSettled();
 }
 
 void MainWindow::report(const QString &message, bool modal)

@@ -6,6 +6,7 @@
 // on the window are opened. Layout, view mode and choices persist through StudioSettings.
 
 #include "app/gui/DropFilesDialog.h"
+#include "app/gui/QueryPoint.h"
 
 #include <QDateTime>
 #include <QMainWindow>
@@ -27,6 +28,8 @@ class ActionRegistry;
 class ArchiveDocument;
 class DisplayPanel;
 class GlobeView;
+class HeatmapController;
+class InferenceWorker;
 class MapCache;
 class MapGrid;
 class ObservationDocument;
@@ -34,6 +37,7 @@ class PlaybackController;
 class StepCombo;
 class ElidedLabel;
 class SampleArchive;
+class SearchController;
 class SetViewPresenter;
 class StudioSettings;
 class TimelineView;
@@ -56,7 +60,7 @@ public:
     /// Show only one channel (empty: the whole co-temporal set).
     void setFocusChannel(const QString &channel);
     QString focusChannel() const;
-    /// "map" or "globe".
+    /// "map", "globe" or "search" (the maps with the archive-search gallery docked beside them, raised).
     void setViewMode(const QString &mode);
     QString viewMode() const { return m_viewMode; }
     /// Scripted runs report problems on failed() instead of message boxes.
@@ -87,7 +91,13 @@ public:
     SetViewPresenter *presenter() const { return m_presenter; }
     PlaybackController *playback() const { return m_playback; }
     SampleArchive *sample() const { return m_sample; }
+    /// Archive search: the embedding job, the query and the gallery dock (SearchController).
+    SearchController *search() const { return m_search; }
     StudioSettings *settings() const { return m_settings; }
+    /// The current model on its worker thread (encodes the sets shown; the alignment view and search use it).
+    InferenceWorker *inference() const { return m_inference; }
+    /// Click -> similarity heatmaps over every view of the set.
+    HeatmapController *heatmaps() const { return m_heatmaps; }
 
 Q_SIGNALS:
     void viewModeChanged(const QString &mode);
@@ -95,6 +105,8 @@ Q_SIGNALS:
     void settledMaybe();
     /// Something could not be opened or loaded (the message names the folder or file).
     void failed(const QString &message);
+    /// A click, box drag or --query-hpc picked a point of the set on screen (HeatmapController::queryChanged).
+    void queryChanged(const solarchip::QueryPoint &query);
 
 protected:
     void closeEvent(QCloseEvent *event) override;
@@ -106,6 +118,7 @@ private:
     GlobeView *ensureGlobe();
     void createTimelineDock();
     void createDisplayDock();
+    void createSimilarityDock();
     void createStatusBar();
     void createTimeWidgets(QToolBar *toolbar);
     void createReactions();
@@ -132,6 +145,12 @@ private:
     PlaybackController *m_playback = nullptr;
     SampleArchive *m_sample = nullptr;
     SetViewPresenter *m_presenter = nullptr;
+    SearchController *m_search = nullptr;
+    InferenceWorker *m_inference = nullptr;
+    HeatmapController *m_heatmaps = nullptr;
+    QDockWidget *m_similarityDock = nullptr;
+    QString m_lastHeatmapError;
+    bool m_similarityShown = false;  // the Similarity dock was brought to the front once
 
     QStackedWidget *m_stack = nullptr;
     QLabel *m_messagePage = nullptr;

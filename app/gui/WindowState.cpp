@@ -1,8 +1,10 @@
 #include "app/gui/WindowState.h"
 
 #include "app/gui/ArchiveDocument.h"
+#include "app/gui/HeatmapController.h"
 #include "app/gui/MainWindow.h"
 #include "app/gui/ObservationDocument.h"
+#include "app/gui/SearchController.h"
 #include "app/gui/SetViewPresenter.h"
 #include "core/base/AtomicFile.h"
 #include "core/map/DisplayLimits.h"
@@ -89,6 +91,8 @@ QJsonObject windowState(const MainWindow *window)
         }
     state[QStringLiteral("linked_groups")] = groups;
     state[QStringLiteral("errors")] = QJsonArray::fromStringList(window->presenter()->errors());
+    state[QStringLiteral("heatmap")] = window->heatmaps()->state();
+    state[QStringLiteral("search")] = window->search()->stateJson();
     return state;
 }
 

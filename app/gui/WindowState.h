@@ -18,6 +18,24 @@
 //   linked_groups lists of view indices whose pan and zoom move together: views whose maps share a frame
 //                 (ViewLink), each view in one group (alone: a group of one); empty while linking is off
 //   errors        "file: problem" lines for members that could not be loaded
+//   heatmap       the similarity heatmaps (HeatmapController::state): enabled, model_hash, device, encoded (the set
+//                 on screen is encoded), shown (the heatmaps of the query are drawn), error (why a query or set
+//                 could not be answered), encode_ms (the last encode on the worker), apply_ms (the last click ->
+//                 every layer updated), paint_ms (the slowest view's last heatmap paint), opacity, threshold; with a set encoded: grid, channels, note (partial disk,
+//                 channels missing...), disk_coverage, set_time; with a query: channel, query_hpc [x, y],
+//                 query_box [w, h] or null, query_cell [row, col] (row 0 = south), query_cells, and views (one
+//                 per grid cell, grid order: channel, drawn, self, peak_cell [row, col], peak_value,
+//                 query_value (the similarity at the query cell), top [[row, col]...])
+//   search        archive search (SearchController::stateJson): state ("no-archive", "model", "no-store",
+//                 "other-model", "embedding", "ready", "searching", "error"), message (what the panel says),
+//                 model_hash (the current model's), store {dir, exists, count, model_hash, matches_model},
+//                 index {kind ("flat" exact / "ivfpq" re-ranked; "" before a query), vectors, note (used as
+//                 saved, extended or rebuilt, and why), method, prepared (one note per channel from building
+//                 or loading the indexes when the store became ready)}, embedding {running, done, total}, filters {channel,
+//                 from, to, exclude_days, on_disk_only, max_limb_distance, k}, query {time, channel, hpc [x, y],
+//                 box, set_time, cell, grid} or null, hits [{time, time_ms, channel, cell, row, col, hpc [x, y],
+//                 lonlat [lon, lat] (null off disk), score, file, thumbnail (drawn)}] best first,
+//                 thumbnails_drawn, framed (the hit the maps frame, -1: none), seconds (the query's)
 
 #include <QJsonObject>
 #include <QString>
