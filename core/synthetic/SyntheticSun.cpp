@@ -139,6 +139,56 @@ QJsonObject SyntheticOptions::toJson() const
     };
 }
 
+Expected<SyntheticOptions> SyntheticOptions::fromJson(const QJsonObject &j)
+{
+    if (j.value(QStringLiteral("model_version")).toInt(-1) != SyntheticSun::kModelVersion)
+        return Error{{}, QStringLiteral("synthetic archive of generator model_version %1, this build has %2")
+                             .arg(j.value(QStringLiteral("model_version")).toInt(-1))
+                             .arg(SyntheticSun::kModelVersion)};
+    auto time = [](const QJsonValue &v) {
+        QDateTime t = QDateTime::fromString(v.toString(), Qt::ISODateWithMs);
+        t.setTimeZone(QTimeZone::utc());
+        return t;
+    };
+    SyntheticOptions o;
+    o.start = time(j.value(QStringLiteral("start")));
+    if (!o.start.isValid())
+        return Error{{}, QStringLiteral("synth.json: 'start' is not an ISO time")};
+    o.days = j.value(QStringLiteral("days")).toDouble();
+    o.cadenceHours = j.value(QStringLiteral("cadence_hours")).toDouble();
+    o.size = j.value(QStringLiteral("size")).toInt();
+    o.channels.clear();
+    for (const QJsonValue &c : j.value(QStringLiteral("channels")).toArray())
+        o.channels << c.toString();
+    bool ok = false;
+    o.seed = j.value(QStringLiteral("seed")).toString().toULongLong(&ok);
+    if (!ok)
+        return Error{{}, QStringLiteral("synth.json: 'seed' is not an unsigned integer")};
+    o.activity = j.value(QStringLiteral("activity")).toDouble(-1);
+    o.randomRegions = j.value(QStringLiteral("random_regions")).toBool(true);
+    o.flares = j.value(QStringLiteral("flares")).toBool(true);
+    o.noise = j.value(QStringLiteral("noise")).toBool(true);
+    for (const QJsonValue &v : j.value(QStringLiteral("regions")).toArray()) {
+        const QJsonObject r = v.toObject();
+        SyntheticRegionSpec spec;
+        spec.emergence = time(r.value(QStringLiteral("emergence")));
+        spec.lonDeg = r.value(QStringLiteral("lon")).toDouble();
+        spec.latDeg = r.value(QStringLiteral("lat")).toDouble();
+        spec.fluxMx = r.value(QStringLiteral("flux_mx")).toDouble();
+        spec.riseDays = r.value(QStringLiteral("rise_days")).toDouble();
+        spec.lifetimeDays = r.value(QStringLiteral("lifetime_days")).toDouble();
+        spec.tiltDeg = r.value(QStringLiteral("tilt_deg")).isDouble() ? r.value(QStringLiteral("tilt_deg")).toDouble()
+                                                                      : std::numeric_limits<double>::quiet_NaN();
+        spec.leadingSign = r.value(QStringLiteral("leading_sign")).toInt();
+        spec.flareRatePerDay = r.value(QStringLiteral("flare_rate_per_day")).toDouble(-1);
+        spec.complexity = r.value(QStringLiteral("complexity")).toInt(1);
+        o.regions << spec;
+    }
+    if (Status s = o.validate(); !s)
+        return s.error();
+    return o;
+}
+
 // ---------------------------------------------------------------- the Sun
 
 struct SyntheticSun::Impl {

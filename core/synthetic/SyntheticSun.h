@@ -90,6 +90,9 @@ struct SyntheticOptions {
     /// Checks ranges and channel names; the error says which option is wrong.
     Status validate() const;
     QJsonObject toJson() const;
+    /// The options back from toJson() (an archive's synth.json), for the oracle of an existing archive. Errors
+    /// say which key is missing or of another generator version.
+    static Expected<SyntheticOptions> fromJson(const QJsonObject &json);
 };
 
 /// One active region at one time, as the ground truth reports it.

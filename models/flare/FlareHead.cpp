@@ -1,0 +1,259 @@
+#include "models/flare/FlareHead.h"
+
+#include "models/detail/Guarded.h"
+
+#include <torch/torch.h>
+
+#include <QJsonArray>
+
+#include <cmath>
+#include <cstring>
+#include <limits>
+
+namespace solarchip {
+
+FlareFeatures FlareFeatures::subset(const std::vector<int> &idx) const
+{
+    FlareFeatures s;
+    s.n = static_cast<int>(idx.size());
+    s.width = width;
+    s.cells = cells;
+    s.cellIndex = cellIndex;
+    s.grid = grid;
+    const size_t w = static_cast<size_t>(width), pc = static_cast<size_t>(cells) * w;
+    for (int i : idx) {
+        s.timesMs.push_back(timesMs[static_cast<size_t>(i)]);
+        s.cls.insert(s.cls.end(), cls.begin() + static_cast<std::ptrdiff_t>(i * w),
+                     cls.begin() + static_cast<std::ptrdiff_t>((i + 1) * w));
+        if (!patches.empty())
+            s.patches.insert(s.patches.end(), patches.begin() + static_cast<std::ptrdiff_t>(i * pc),
+                             patches.begin() + static_cast<std::ptrdiff_t>((i + 1) * pc));
+    }
+    return s;
+}
+
+QString flareHeadKindName(FlareHeadKind kind) { return kind == FlareHeadKind::Linear ? QStringLiteral("linear") : QStringLiteral("attn"); }
+
+// The torch side of FlareHead: tensors from the features, the forward pass, parameters in and out.
+struct FlareHeadTorch {
+    static torch::Tensor input(const FlareFeatures &x, FlareHeadKind kind)
+    {
+        if (kind == FlareHeadKind::Linear)
+            return torch::from_blob(const_cast<float *>(x.cls.data()), {x.n, x.width}, torch::kFloat32);
+        return torch::from_blob(const_cast<float *>(x.patches.data()), {x.n, x.cells, x.width}, torch::kFloat32);
+    }
+
+    static torch::Tensor fromParam(const FlareHead::Param &p)
+    {
+        return torch::from_blob(const_cast<float *>(p.values.data()), p.shape, torch::kFloat32).clone();
+    }
+
+    static FlareHead::Param toParam(const torch::Tensor &t)
+    {
+        FlareHead::Param p;
+        const torch::Tensor c = t.detach().to(torch::kFloat32).contiguous();
+        p.shape = c.sizes().vec();
+        p.values.assign(c.data_ptr<float>(), c.data_ptr<float>() + c.numel());
+        return p;
+    }
+
+    // Logits [n, k] (k = 1 binary) and the pool weights [n, cells] (Attention).
+    static torch::Tensor forward(FlareHeadKind kind, const torch::Tensor &xRaw, const std::map<std::string, torch::Tensor> &p,
+                                 torch::Tensor *attention)
+    {
+        const torch::Tensor x = (xRaw - p.at("mean")) / p.at("std");
+        if (kind == FlareHeadKind::Linear)
+            return torch::matmul(x, p.at("w").t()) + p.at("b");
+        const torch::Tensor h = torch::tanh(torch::matmul(x, p.at("att_w").t()) + p.at("att_b"));  // [n, c, H]
+        const torch::Tensor a = torch::softmax(torch::matmul(h, p.at("att_v")), 1);               // [n, c]
+        if (attention)
+            *attention = a;
+        const torch::Tensor pooled = (a.unsqueeze(2) * x).sum(1);                                 // [n, F]
+        return torch::matmul(pooled, p.at("w").t()) + p.at("b");
+    }
+};
+
+Expected<FlareHead> FlareHead::train(const FlareFeatures &x, const std::vector<int> &labels, const std::vector<int> &train,
+                                     const std::vector<int> &val, const FlareHeadOptions &o,
+                                     const std::function<void(const Progress &)> &progress)
+{
+    if (o.kind == FlareHeadKind::Attention && (x.patches.empty() || x.cells < 1))
+        return Error{{}, QStringLiteral("the attention head needs patch tokens, and the features hold none")};
+    if (train.empty())
+        return Error{{}, QStringLiteral("no training samples")};
+    const int k = o.classes == 2 ? 1 : o.classes;
+    std::vector<long long> counts(static_cast<size_t>(std::max(2, o.classes)), 0);
+    for (int i : train)
+        counts[static_cast<size_t>(std::clamp(labels[static_cast<size_t>(i)], 0, static_cast<int>(counts.size()) - 1))]++;
+    if (o.classes == 2 && (counts[0] == 0 || counts[1] == 0))
+        return Error{{}, QStringLiteral("the training samples hold %1 positives and %2 negatives: a binary head needs both")
+                             .arg(counts[1]).arg(counts[0])};
+    return detail::guarded(detail::Doing{{}, QStringLiteral("training a %1 flare head").arg(flareHeadKindName(o.kind))},
+                           [&]() -> Expected<FlareHead> {
+        torch::manual_seed(o.seed);
+        const torch::Tensor all = FlareHeadTorch::input(x, o.kind);
+        auto rows = [](const std::vector<int> &idx) {
+            return torch::from_blob(const_cast<int *>(idx.data()), {static_cast<int64_t>(idx.size())}, torch::kInt32)
+                .to(torch::kInt64);
+        };
+        const torch::Tensor ti = rows(train);
+        const torch::Tensor xt = all.index_select(0, ti);
+        const torch::Tensor xv = val.empty() ? xt : all.index_select(0, rows(val));
+        std::vector<int64_t> lab(labels.begin(), labels.end());
+        const torch::Tensor yAll = torch::from_blob(lab.data(), {static_cast<int64_t>(lab.size())}, torch::kInt64).clone();
+        const torch::Tensor yt = yAll.index_select(0, ti);
+        const torch::Tensor yv = val.empty() ? yt : yAll.index_select(0, rows(val));
+
+        // Standardisation from the training rows (over cells too for tokens).
+        const torch::Tensor flat = xt.reshape({-1, x.width});
+        std::map<std::string, torch::Tensor> p;
+        p["mean"] = flat.mean(0);
+        p["std"] = flat.std(0).clamp_min(1e-6);
+        p["w"] = torch::zeros({k, x.width}).normal_(0, 0.01);
+        p["b"] = torch::zeros({k});
+        if (o.kind == FlareHeadKind::Attention) {
+            p["att_w"] = torch::randn({o.hidden, x.width}) / std::sqrt(static_cast<double>(x.width));
+            p["att_b"] = torch::zeros({o.hidden});
+            p["att_v"] = torch::randn({o.hidden}) / std::sqrt(static_cast<double>(o.hidden));
+        }
+        std::vector<torch::Tensor> trainable;
+        for (auto &[name, t] : p)
+            if (name != "mean" && name != "std") {
+                t.set_requires_grad(true);
+                trainable.push_back(t);
+            }
+        torch::optim::Adam opt(trainable, torch::optim::AdamOptions(o.lr).weight_decay(o.weightDecay));
+
+        // Imbalance in the loss: positives weighted N-/N+ (binary), classes by inverse frequency (4-class).
+        torch::Tensor classWeight;
+        if (o.classes != 2) {
+            std::vector<float> w;
+            const double total = static_cast<double>(train.size());
+            for (long long c : counts)
+                w.push_back(c > 0 ? static_cast<float>(total / (static_cast<double>(counts.size()) * static_cast<double>(c))) : 0.f);
+            classWeight = torch::tensor(w);
+        }
+        const double posWeight = o.classes == 2 ? static_cast<double>(counts[0]) / static_cast<double>(counts[1]) : 1.0;
+        auto loss = [&](const torch::Tensor &logits, const torch::Tensor &y) {
+            if (o.classes == 2)
+                return torch::binary_cross_entropy_with_logits(logits.squeeze(1), y.to(torch::kFloat32), {},
+                                                               torch::tensor({posWeight}, torch::kFloat32));
+            return torch::nn::functional::cross_entropy(
+                logits, y, torch::nn::functional::CrossEntropyFuncOptions().weight(classWeight));
+        };
+
+        FlareHead head;
+        head.m_kind = o.kind;
+        head.m_classes = o.classes;
+        head.m_width = x.width;
+        head.m_cells = o.kind == FlareHeadKind::Attention ? x.cells : 0;
+        head.m_hidden = o.kind == FlareHeadKind::Attention ? o.hidden : 0;
+        double best = std::numeric_limits<double>::infinity();
+        auto keep = [&](int epoch) {
+            head.m_params.clear();
+            for (auto &[name, t] : p)
+                head.m_params.insert(QString::fromStdString(name), FlareHeadTorch::toParam(t));
+            head.m_bestEpoch = epoch;
+        };
+        for (int epoch = 1; epoch <= o.epochs; ++epoch) {
+            opt.zero_grad();
+            const torch::Tensor l = loss(FlareHeadTorch::forward(o.kind, xt, p, nullptr), yt);
+            l.backward();
+            opt.step();
+            if (epoch % std::max(1, o.evalEvery) == 0 || epoch == o.epochs) {
+                torch::NoGradGuard ng;
+                const double vl = loss(FlareHeadTorch::forward(o.kind, xv, p, nullptr), yv).item<double>();
+                if (vl < best) {
+                    best = vl;
+                    keep(epoch);
+                }
+                if (progress)
+                    progress(Progress{epoch, o.epochs, l.item<double>(), vl});
+            }
+        }
+        if (head.m_params.isEmpty())
+            keep(o.epochs);
+        return head;
+    });
+}
+
+Expected<std::vector<double>> FlareHead::scores(const FlareFeatures &x, std::vector<float> *attention) const
+{
+    if (x.width != m_width)
+        return Error{{}, QStringLiteral("the features are %1 wide, the head was trained on %2").arg(x.width).arg(m_width)};
+    if (m_kind == FlareHeadKind::Attention && x.cells != m_cells)
+        return Error{{}, QStringLiteral("the features keep %1 on-disk cells, the head was trained on %2").arg(x.cells).arg(m_cells)};
+    return detail::guarded(detail::Doing{{}, QStringLiteral("scoring with a %1 flare head").arg(flareHeadKindName(m_kind))},
+                           [&]() -> Expected<std::vector<double>> {
+        torch::NoGradGuard ng;
+        std::map<std::string, torch::Tensor> p;
+        for (auto it = m_params.begin(); it != m_params.end(); ++it)
+            p[it.key().toStdString()] = FlareHeadTorch::fromParam(it.value());
+        torch::Tensor a;
+        const torch::Tensor logits =
+            FlareHeadTorch::forward(m_kind, FlareHeadTorch::input(x, m_kind), p, attention ? &a : nullptr).contiguous().to(torch::kFloat64);
+        std::vector<double> out(logits.data_ptr<double>(), logits.data_ptr<double>() + logits.numel());
+        if (attention && a.defined()) {
+            const torch::Tensor ac = a.contiguous();
+            attention->assign(ac.data_ptr<float>(), ac.data_ptr<float>() + ac.numel());
+        }
+        return out;
+    });
+}
+
+QJsonObject FlareHead::toJson() const
+{
+    QJsonObject params;
+    for (auto it = m_params.begin(); it != m_params.end(); ++it) {
+        QJsonArray shape;
+        for (int64_t s : it.value().shape)
+            shape.append(static_cast<double>(s));
+        const QByteArray raw(reinterpret_cast<const char *>(it.value().values.data()),
+                             static_cast<qsizetype>(it.value().values.size() * sizeof(float)));
+        params.insert(it.key(), QJsonObject{{QStringLiteral("shape"), shape},
+                                            {QStringLiteral("f32le_base64"), QString::fromLatin1(raw.toBase64())}});
+    }
+    return QJsonObject{{QStringLiteral("kind"), flareHeadKindName(m_kind)}, {QStringLiteral("classes"), m_classes},
+                       {QStringLiteral("width"), m_width}, {QStringLiteral("cells"), m_cells},
+                       {QStringLiteral("hidden"), m_hidden}, {QStringLiteral("best_epoch"), m_bestEpoch},
+                       {QStringLiteral("params"), params}};
+}
+
+Expected<FlareHead> FlareHead::fromJson(const QJsonObject &j)
+{
+    FlareHead h;
+    const QString kind = j.value(QStringLiteral("kind")).toString();
+    if (kind == QLatin1String("linear"))
+        h.m_kind = FlareHeadKind::Linear;
+    else if (kind == QLatin1String("attn"))
+        h.m_kind = FlareHeadKind::Attention;
+    else
+        return Error{{}, QStringLiteral("unknown flare head kind '%1'").arg(kind)};
+    h.m_classes = j.value(QStringLiteral("classes")).toInt();
+    h.m_width = j.value(QStringLiteral("width")).toInt();
+    h.m_cells = j.value(QStringLiteral("cells")).toInt();
+    h.m_hidden = j.value(QStringLiteral("hidden")).toInt();
+    h.m_bestEpoch = j.value(QStringLiteral("best_epoch")).toInt();
+    const QJsonObject params = j.value(QStringLiteral("params")).toObject();
+    QStringList need{QStringLiteral("mean"), QStringLiteral("std"), QStringLiteral("w"), QStringLiteral("b")};
+    if (h.m_kind == FlareHeadKind::Attention)
+        need << QStringLiteral("att_w") << QStringLiteral("att_b") << QStringLiteral("att_v");
+    for (const QString &name : need) {
+        const QJsonObject o = params.value(name).toObject();
+        Param p;
+        long long count = 1;
+        for (const QJsonValue &s : o.value(QStringLiteral("shape")).toArray()) {
+            p.shape.push_back(static_cast<int64_t>(s.toDouble()));
+            count *= p.shape.back();
+        }
+        const QByteArray raw = QByteArray::fromBase64(o.value(QStringLiteral("f32le_base64")).toString().toLatin1());
+        if (o.isEmpty() || raw.size() != static_cast<qsizetype>(count * static_cast<long long>(sizeof(float))))
+            return Error{{}, QStringLiteral("flare head parameter '%1' is missing or has the wrong size").arg(name)};
+        p.values.resize(static_cast<size_t>(count));
+        std::memcpy(p.values.data(), raw.constData(), static_cast<size_t>(raw.size()));
+        h.m_params.insert(name, p);
+    }
+    return h;
+}
+
+}  // namespace solarchip

@@ -1,0 +1,90 @@
+#pragma once
+// Flare-forecast heads on frozen SolarCHIP embeddings (issue 12). Two architectures, both small enough to train
+// in seconds on the embeddings of a few years of daily sets:
+//   Linear     logistic (or softmax) regression on the CLS vectors of every channel, concatenated;
+//   Attention  a gated attention pool over the on-disk patch tokens (channels concatenated per cell):
+//              a_i = softmax_i(v . tanh(W x_i + b)), pooled = sum_i a_i x_i, logits = U pooled + c, so a single
+//              flaring region can carry the full-disk probability; its weights a_i are the attribution map.
+// Inputs are standardised with the training samples' mean and spread (kept with the head). Class imbalance is
+// handled in the loss (positive weight N-/N+, inverse-frequency class weights for 4-class), never by resampling
+// the evaluation. Training is full-batch Adam; the parameters of the epoch with the lowest validation loss are
+// kept (the validation block also calibrates and picks the threshold; the test block is never seen).
+// Saving and the encoder check are FlareRun's (models/flare/FlareRun.h). Torch only in the .cpp.
+
+#include "core/base/Expected.h"
+
+#include <QJsonObject>
+#include <QMap>
+#include <QString>
+
+#include <functional>
+#include <vector>
+
+namespace solarchip {
+
+/// Embeddings of n sets as the heads read them.
+struct FlareFeatures {
+    int n = 0;
+    int width = 0;               ///< channels * dim (one CLS row, one patch token)
+    int cells = 0;               ///< on-disk patch cells kept per set
+    std::vector<qint64> timesMs; ///< [n]
+    std::vector<float> cls;      ///< [n, width]
+    std::vector<float> patches;  ///< [n, cells, width]; empty when only CLS was loaded
+    std::vector<int> cellIndex;  ///< [cells] row-major grid index of each kept cell
+    int grid = 0;
+
+    /// The rows `idx` only (same cells).
+    FlareFeatures subset(const std::vector<int> &idx) const;
+};
+
+enum class FlareHeadKind { Linear, Attention };
+QString flareHeadKindName(FlareHeadKind kind);  ///< "linear", "attn"
+
+struct FlareHeadOptions {
+    FlareHeadKind kind = FlareHeadKind::Linear;
+    int classes = 2;        ///< 2: one logit (binary); 4: quiet/C/M/X
+    int epochs = 300;
+    double lr = 1e-2;
+    double weightDecay = 1e-3;
+    int hidden = 32;        ///< attention width
+    quint64 seed = 1;
+    int evalEvery = 5;
+};
+
+class FlareHead {
+public:
+    struct Progress {
+        int epoch = 0, epochs = 0;
+        double trainLoss = 0, valLoss = 0;
+    };
+    /// Trains on rows `train` of `x` with `labels` (per row of x: 0/1, or 0..3), keeps the epoch with the lowest
+    /// loss on rows `val`. Errors when a class needed by the loss has no example in `train`.
+    static Expected<FlareHead> train(const FlareFeatures &x, const std::vector<int> &labels, const std::vector<int> &train,
+                                     const std::vector<int> &val, const FlareHeadOptions &options,
+                                     const std::function<void(const Progress &)> &progress = {});
+
+    /// Scores of every row: binary -> one logit per row; 4-class -> 4 logits per row (row-major).
+    /// `attention` (Attention heads) receives [n, cells] pool weights.
+    Expected<std::vector<double>> scores(const FlareFeatures &x, std::vector<float> *attention = nullptr) const;
+
+    FlareHeadKind kind() const { return m_kind; }
+    int classes() const { return m_classes; }
+    int width() const { return m_width; }
+    int cells() const { return m_cells; }
+    int bestEpoch() const { return m_bestEpoch; }
+
+    QJsonObject toJson() const;
+    static Expected<FlareHead> fromJson(const QJsonObject &json);
+
+private:
+    struct Param {
+        std::vector<int64_t> shape;
+        std::vector<float> values;
+    };
+    FlareHeadKind m_kind = FlareHeadKind::Linear;
+    int m_classes = 2, m_width = 0, m_cells = 0, m_hidden = 0, m_bestEpoch = 0;
+    QMap<QString, Param> m_params;  // "mean", "std", "w", "b" (+ "att_w", "att_b", "att_v" for Attention)
+    friend struct FlareHeadTorch;
+};
+
+}  // namespace solarchip

@@ -1,0 +1,380 @@
+#include "models/flare/FlareRun.h"
+
+#include "core/base/AtomicFile.h"
+#include "core/synthetic/SyntheticOracle.h"
+#include "models/embeddings/EmbedSets.h"
+#include "models/embeddings/EmbeddingStore.h"
+
+#include <QDir>
+#include <QFile>
+#include <QFileInfo>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QTimeZone>
+
+#include <algorithm>
+#include <cmath>
+#include <numeric>
+
+namespace solarchip {
+
+namespace {
+
+QVector<QDateTime> timesOf(const FlareFeatures &x)
+{
+    QVector<QDateTime> t;
+    t.reserve(x.n);
+    for (qint64 ms : x.timesMs)
+        t << QDateTime::fromMSecsSinceEpoch(ms, QTimeZone::utc());
+    return t;
+}
+
+int primaryLevel(FlareTarget t) { return t == FlareTarget::GeC ? 1 : 2; }
+
+QString eventName(FlareTarget t) { return t == FlareTarget::GeC ? QStringLiteral(">=C") : QStringLiteral(">=M"); }
+
+double logit(double p)
+{
+    p = std::clamp(p, 1e-7, 1 - 1e-7);
+    return std::log(p / (1 - p));
+}
+
+}  // namespace
+
+Expected<FlareFeatureLoad> loadFlareFeatures(const TrainedModel &model, const DatasetOptions &base, const QString &storeDir,
+                                             bool patches, const std::function<void(qint64, qint64)> &progress)
+{
+    auto opts = datasetOptionsFor(model, base, base.selection.channels);
+    if (!opts)
+        return opts.error();
+    auto ds = Dataset::open(*opts);
+    if (!ds)
+        return ds.error();
+    EmbeddingStoreInfo info;
+    info.modelHash = model.hash;
+    info.modelPath = model.path;
+    info.modelConfig = model.model.config().toJson();
+    info.channels = ds->channels();
+    info.prep = model.prep.toJson();
+    info.dim = model.model.config().backbone.contrastiveDim;
+    info.grid = model.model.config().backbone.gridSize();
+    FlareFeatureLoad out;
+    out.storeDir = storeDir.isEmpty() ? ds->options().archiveDir + QStringLiteral("/.solarchip/embeddings/") + model.hash.left(16)
+                                      : storeDir;
+    auto store = EmbeddingStore::openOrCreate(out.storeDir, info);
+    if (!store)
+        return store.error();
+    const auto &sets = ds->sets(Split::All);
+    std::vector<int> todo;
+    for (int i = 0; i < sets.size(); ++i)
+        if (!store->contains(sets[i].referenceTimeMs))
+            todo.push_back(i);
+    if (!todo.empty()) {
+        std::vector<EmbeddingRecord> pending;
+        EncodeOptions eo;
+        Status st = encodeSets(model, *ds, Split::All, todo, eo, [&](std::vector<EmbeddingRecord> &&records) -> Status {
+            for (EmbeddingRecord &r : records)
+                pending.push_back(std::move(r));
+            out.encoded += static_cast<qint64>(records.size());
+            if (progress)
+                progress(out.encoded, static_cast<qint64>(todo.size()));
+            if (pending.size() >= 64) {
+                Status s = store->append(pending);
+                pending.clear();
+                return s;
+            }
+            return Status::success();
+        });
+        if (st && !pending.empty())
+            st = store->append(pending);
+        if (!st)
+            return st.error();
+        out.encoded = static_cast<qint64>(todo.size());
+    }
+    auto records = store->readAll();
+    if (!records)
+        return records.error();
+    std::sort(records->begin(), records->end(), [](const EmbeddingRecord &a, const EmbeddingRecord &b) { return a.timeMs < b.timeMs; });
+    const int channels = static_cast<int>(info.channels.size()), dim = info.dim, grid = info.grid;
+    FlareFeatures &f = out.features;
+    f.width = channels * dim;
+    f.grid = grid;
+    if (patches) {
+        std::vector<uint8_t> disk = sets.isEmpty() ? std::vector<uint8_t>{} : onDiskCells(sets.front(), model.prep, grid);
+        for (int c = 0; c < grid * grid; ++c)
+            if (disk.empty() || disk[static_cast<size_t>(c)])
+                f.cellIndex.push_back(c);
+        f.cells = static_cast<int>(f.cellIndex.size());
+    }
+    for (EmbeddingRecord &r : *records) {
+        if (static_cast<int>(r.cls.size()) != f.width)
+            return Error{out.storeDir, QStringLiteral("a record holds %1 CLS values, expected %2").arg(r.cls.size()).arg(f.width)};
+        f.timesMs.push_back(r.timeMs);
+        f.cls.insert(f.cls.end(), r.cls.begin(), r.cls.end());
+        if (patches) {
+            const size_t g2 = static_cast<size_t>(grid) * static_cast<size_t>(grid);
+            for (int cell : f.cellIndex)
+                for (int c = 0; c < channels; ++c) {
+                    const auto at = r.patches.begin() + static_cast<std::ptrdiff_t>((static_cast<size_t>(c) * g2 + static_cast<size_t>(cell)) * static_cast<size_t>(dim));
+                    f.patches.insert(f.patches.end(), at, at + dim);
+                }
+        }
+        std::vector<float>().swap(r.patches);
+        ++f.n;
+    }
+    if (f.n == 0)
+        return Error{base.archiveDir, QStringLiteral("no embedded sets")};
+    return out;
+}
+
+Expected<QString> findFlareList(const QString &archiveDir)
+{
+    const QStringList found = QDir(archiveDir).entryList({QStringLiteral("swpc_flarelist_*.csv")}, QDir::Files, QDir::Name);
+    if (found.isEmpty())
+        return Error{archiveDir, QStringLiteral("no flare list (swpc_flarelist_*.csv) in the archive's top folder")};
+    if (found.size() > 1)
+        return Error{archiveDir, QStringLiteral("several flare lists (%1): keep one").arg(found.join(QStringLiteral(", ")))};
+    return QDir(archiveDir).filePath(found.front());
+}
+
+Expected<std::vector<double>> oracleProbabilities(const QString &archiveDir, const QVector<QDateTime> &times,
+                                                  double windowHours, double minFlux)
+{
+    const QString path = QDir(archiveDir).filePath(QStringLiteral("synth.json"));
+    QFile f(path);
+    if (!f.open(QIODevice::ReadOnly))
+        return Error{path, QStringLiteral("no synth.json: not a synthetic archive, so no oracle")};
+    const QJsonDocument doc = QJsonDocument::fromJson(f.readAll());
+    auto options = SyntheticOptions::fromJson(doc.object());
+    if (!options)
+        return Error{path, options.error().message};
+    SyntheticSun sun(*options);
+    SyntheticOracle oracle(sun);
+    std::vector<double> p;
+    p.reserve(static_cast<size_t>(times.size()));
+    for (const QDateTime &t : times) {
+        const auto fc = oracle.at(t, windowHours);
+        p.push_back(minFlux >= kGoesM ? fc.pM : fc.pC);
+    }
+    return p;
+}
+
+Expected<FlareProbabilities> FlareRun::predict(const FlareFeatures &x) const
+{
+    FlareProbabilities out;
+    auto s = head.scores(x, head.kind() == FlareHeadKind::Attention ? &out.attention : nullptr);
+    if (!s)
+        return s.error();
+    const size_t n = static_cast<size_t>(x.n);
+    for (size_t i = 0; i < n; ++i) {
+        double z;
+        if (head.classes() == 2) {
+            z = (*s)[i];
+        } else {
+            const double *l = s->data() + i * 4;
+            const double m = *std::max_element(l, l + 4);
+            double e[4], sum = 0;
+            for (int k = 0; k < 4; ++k)
+                sum += e[k] = std::exp(l[k] - m);
+            for (int k = 0; k < 4; ++k)
+                out.fourClass.push_back(e[k] / sum);
+            z = logit((e[2] + e[3]) / sum);
+            out.geC.push_back((e[1] + e[2] + e[3]) / sum);
+        }
+        const double p = platt.apply(z);
+        out.primary.push_back(p);
+        if (spec.target == FlareTarget::GeC)
+            out.geC.push_back(p);
+        else
+            out.geM.push_back(p);
+    }
+    return out;
+}
+
+Status FlareRun::checkEncoder(const QString &hash) const
+{
+    if (hash != modelHash)
+        return Error{{}, QStringLiteral("this flare head was trained on encoder %1 and refuses encoder %2 (embeddings of "
+                                        "two models are not comparable): train a head for this model")
+                             .arg(modelHash.left(16), hash.left(16))};
+    return Status::success();
+}
+
+Status FlareRun::save(const QString &dir) const
+{
+    const QJsonObject o{{QStringLiteral("format"), QStringLiteral("solarchip-flare-head/1")},
+                        {QStringLiteral("model_hash"), modelHash},
+                        {QStringLiteral("model"), modelPath},
+                        {QStringLiteral("archive"), archiveDir},
+                        {QStringLiteral("target"), flareTargetName(spec.target)},
+                        {QStringLiteral("window_hours"), spec.windowHours},
+                        {QStringLiteral("labels_fraction"), spec.labelsFraction},
+                        {QStringLiteral("platt"), QJsonObject{{QStringLiteral("a"), platt.a}, {QStringLiteral("b"), platt.b}}},
+                        {QStringLiteral("threshold"), threshold},
+                        {QStringLiteral("climatology"), climatology},
+                        {QStringLiteral("split"), split},
+                        {QStringLiteral("training"), training},
+                        {QStringLiteral("head"), head.toJson()}};
+    AtomicWriteOptions ao;
+    ao.createFolder = true;
+    return writeFileAtomically(QDir(dir).filePath(QStringLiteral("head.json")), QJsonDocument(o).toJson(QJsonDocument::Compact), ao);
+}
+
+Expected<FlareRun> FlareRun::load(const QString &dir)
+{
+    const QString path = QFileInfo(dir).isDir() ? QDir(dir).filePath(QStringLiteral("head.json")) : dir;
+    QFile f(path);
+    if (!f.open(QIODevice::ReadOnly))
+        return Error{path, QStringLiteral("cannot open the flare head (%1)").arg(f.errorString())};
+    QJsonParseError err;
+    const QJsonDocument doc = QJsonDocument::fromJson(f.readAll(), &err);
+    const QJsonObject o = doc.object();
+    if (err.error != QJsonParseError::NoError || o.value(QStringLiteral("format")).toString() != QLatin1String("solarchip-flare-head/1"))
+        return Error{path, QStringLiteral("not a SolarCHIP flare head (format solarchip-flare-head/1)")};
+    FlareRun r;
+    auto head = FlareHead::fromJson(o.value(QStringLiteral("head")).toObject());
+    if (!head)
+        return Error{path, head.error().message};
+    r.head = *head;
+    const auto target = flareTargetFromString(o.value(QStringLiteral("target")).toString());
+    if (!target)
+        return Error{path, QStringLiteral("unknown target '%1'").arg(o.value(QStringLiteral("target")).toString())};
+    r.spec.target = *target;
+    r.spec.windowHours = o.value(QStringLiteral("window_hours")).toDouble(24);
+    r.spec.labelsFraction = o.value(QStringLiteral("labels_fraction")).toDouble(1);
+    r.spec.head.kind = r.head.kind();
+    r.spec.head.classes = r.head.classes();
+    r.platt.a = o.value(QStringLiteral("platt")).toObject().value(QStringLiteral("a")).toDouble(1);
+    r.platt.b = o.value(QStringLiteral("platt")).toObject().value(QStringLiteral("b")).toDouble(0);
+    r.threshold = o.value(QStringLiteral("threshold")).toDouble(0.5);
+    r.climatology = o.value(QStringLiteral("climatology")).toDouble();
+    r.modelHash = o.value(QStringLiteral("model_hash")).toString();
+    r.modelPath = o.value(QStringLiteral("model")).toString();
+    r.archiveDir = o.value(QStringLiteral("archive")).toString();
+    r.split = o.value(QStringLiteral("split")).toObject();
+    r.training = o.value(QStringLiteral("training")).toObject();
+    return r;
+}
+
+Expected<FlareRun> trainFlareRun(const FlareFeatures &x, const QVector<int> &labels4, const FlareRunSpec &spec, quint64 seed,
+                                 const std::function<void(const FlareHead::Progress &)> &progress)
+{
+    const QVector<QDateTime> times = timesOf(x);
+    FlareSplitOptions so = spec.split;
+    so.windowSeconds = static_cast<qint64>(spec.windowHours * 3600);
+    auto split = makeFlareSplit(times, so);
+    if (!split)
+        return split.error();
+    const int level = primaryLevel(spec.target);
+    std::vector<int> headLabels, y;
+    QVector<int> yq;
+    for (int c : labels4) {
+        headLabels.push_back(flareLabelOf(c, spec.target));
+        y.push_back(c >= level ? 1 : 0);
+        yq << (c >= level ? 1 : 0);
+    }
+    const std::vector<int> trainAll = split->indices(FlareSplitPart::Train);
+    const std::vector<int> train = drawLabelFraction(times, trainAll, spec.labelsFraction, seed);
+    const std::vector<int> val = split->indices(FlareSplitPart::Validation);
+    auto count = [&](const std::vector<int> &idx) {
+        int pos = 0;
+        for (int i : idx)
+            pos += y[static_cast<size_t>(i)];
+        return pos;
+    };
+    const int trainPos = count(train), valPos = count(val);
+    if (trainPos < 2)
+        return Error{{}, QStringLiteral("too few positives: %1% of the training labels (%2 samples) holds %3 %4 flare window(s); "
+                                        "at least 2 are needed")
+                             .arg(spec.labelsFraction * 100).arg(train.size()).arg(trainPos).arg(eventName(spec.target))};
+    if (valPos == 0 || valPos == static_cast<int>(val.size()))
+        return Error{{}, QStringLiteral("the validation block (%1 samples) has %2 %3 flare windows: calibration and the "
+                                        "threshold need both outcomes").arg(val.size()).arg(valPos).arg(eventName(spec.target))};
+    FlareHeadOptions ho = spec.head;
+    ho.classes = flareTargetClasses(spec.target);
+    ho.seed = seed;
+    auto head = FlareHead::train(x, headLabels, train, val, ho, progress);
+    if (!head)
+        return head.error();
+    FlareRun run;
+    run.head = *head;
+    run.spec = spec;
+    run.spec.head = ho;
+    run.climatology = static_cast<double>(trainPos) / static_cast<double>(train.size());
+    // Calibrate the validation block's raw P(event) (Platt on its logit), then pick the threshold there.
+    run.platt = PlattScaling{1, 0};
+    const FlareFeatures xv = x.subset(val);
+    auto raw = run.predict(xv);
+    if (!raw)
+        return raw.error();
+    std::vector<double> zv, yv;
+    std::vector<int> yvi;
+    for (size_t i = 0; i < val.size(); ++i) {
+        zv.push_back(logit(raw->primary[i]));
+        yvi.push_back(y[static_cast<size_t>(val[i])]);
+    }
+    run.platt = PlattScaling::fit(zv, yvi);
+    std::vector<double> pv;
+    for (double z : zv)
+        pv.push_back(run.platt.apply(z));
+    run.threshold = maxTssThreshold(pv, yvi);
+    auto vs = scoreForecast(pv, yvi, run.threshold, run.climatology, QStringLiteral("validation block"), 200);
+    run.split = split->toJson(yq);
+    QJsonObject tr{{QStringLiteral("train_samples"), static_cast<int>(train.size())},
+                   {QStringLiteral("train_positives"), trainPos},
+                   {QStringLiteral("validation_samples"), static_cast<int>(val.size())},
+                   {QStringLiteral("validation_positives"), valPos},
+                   {QStringLiteral("best_epoch"), run.head.bestEpoch()},
+                   {QStringLiteral("epochs"), ho.epochs},
+                   {QStringLiteral("seed"), QString::number(seed)}};
+    if (vs)
+        tr.insert(QStringLiteral("validation"), vs->toJson());
+    run.training = tr;
+    return run;
+}
+
+Expected<QJsonObject> evaluateFlareRun(const FlareRun &run, const FlareFeatures &x, const QVector<int> &labels4,
+                                       const QVector<int> &past4, const std::vector<double> &oracle,
+                                       const std::vector<int> &rows, int bootstrap)
+{
+    const int level = primaryLevel(run.spec.target);
+    const FlareFeatures xs = x.subset(rows);
+    auto probs = run.predict(xs);
+    if (!probs)
+        return probs.error();
+    std::vector<int> y;
+    std::vector<double> clim, persist, orc;
+    for (int i : rows) {
+        y.push_back(labels4[i] >= level ? 1 : 0);
+        clim.push_back(run.climatology);
+        persist.push_back(past4[i] >= level ? 1.0 : 0.0);
+        if (!oracle.empty())
+            orc.push_back(oracle[static_cast<size_t>(i)]);
+    }
+    const QString what = QStringLiteral("%1 %2 samples").arg(rows.size()).arg(eventName(run.spec.target));
+    auto model = scoreForecast(probs->primary, y, run.threshold, run.climatology, what, bootstrap);
+    if (!model)
+        return model.error();
+    QJsonObject out = model->toJson();
+    QJsonObject baselines;
+    // Climatology says "yes" to everything at its own rate: TSS 0, AUC 0.5, BSS 0 by construction.
+    if (auto c = scoreForecast(clim, y, run.climatology, run.climatology, what, bootstrap))
+        baselines.insert(QStringLiteral("climatology"), c->toJson());
+    if (auto p = scoreForecast(persist, y, 0.5, run.climatology, what, bootstrap))
+        baselines.insert(QStringLiteral("persistence"), p->toJson());
+    if (!orc.empty()) {
+        // The ceiling: the threshold is the one that maximises TSS on these very samples.
+        if (auto o = scoreForecast(orc, y, maxTssThreshold(orc, y), run.climatology, what, bootstrap)) {
+            QJsonObject oj = o->toJson();
+            oj.insert(QStringLiteral("note"), QStringLiteral("generator truth; threshold maximising TSS on these samples (a ceiling)"));
+            baselines.insert(QStringLiteral("oracle"), oj);
+        }
+    } else {
+        baselines.insert(QStringLiteral("oracle"), QJsonValue());
+    }
+    out.insert(QStringLiteral("baselines"), baselines);
+    out.insert(QStringLiteral("event"), eventName(run.spec.target));
+    return out;
+}
+
+}  // namespace solarchip

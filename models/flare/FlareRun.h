@@ -1,0 +1,91 @@
+#pragma once
+// One flare-forecast run (issue 12): the embeddings of an archive's sets (through its embedding store, filled
+// on first use), labels from the archive's flare list, the time-block split, a head trained on the training
+// block, Platt calibration and the max-TSS threshold from the validation block, and the test-block scores with
+// the no-skill and reference baselines (climatology, persistence, the synthetic generator's oracle).
+//
+// A run folder holds head.json (written atomically): the head, calibration, threshold, training base rate, the
+// target and window, the encoder's hash and the split. A run refuses features from any other encoder.
+//
+// The primary event of a run is >= C for target C, >= M for targets M and 4class (the 4-class head's P(>=M) =
+// P(M) + P(X) is what is calibrated and scored).
+
+#include "core/archive/FlareLabels.h"
+#include "core/archive/FlareMetrics.h"
+#include "models/data/Dataset.h"
+#include "models/flare/FlareHead.h"
+#include "models/networks/TrainedModel.h"
+
+#include <QJsonObject>
+
+#include <functional>
+
+namespace solarchip {
+
+/// Embeddings of every complete set of an archive (time order), read from the store at `storeDir` (empty: the
+/// default ARCHIVE/.solarchip/embeddings/<hash16>, as `solarchip embed` writes it); sets missing from the store
+/// are encoded and appended first. `patches` false keeps only the CLS rows.
+struct FlareFeatureLoad {
+    FlareFeatures features;
+    QString storeDir;
+    qint64 encoded = 0;   ///< sets encoded now
+};
+Expected<FlareFeatureLoad> loadFlareFeatures(const TrainedModel &model, const DatasetOptions &base, const QString &storeDir,
+                                             bool patches, const std::function<void(qint64 done, qint64 total)> &progress = {});
+
+/// The archive's flare list: the one swpc_flarelist_*.csv in its top folder. Errors name the folder.
+Expected<QString> findFlareList(const QString &archiveDir);
+
+/// The generator oracle's probability of the event (>= minFlux) in [t, t + window) for each time, from the
+/// archive's synth.json. Errors when the archive is not synthetic.
+Expected<std::vector<double>> oracleProbabilities(const QString &archiveDir, const QVector<QDateTime> &times,
+                                                  double windowHours, double minFlux);
+
+struct FlareRunSpec {
+    FlareTarget target = FlareTarget::GeM;
+    double windowHours = 24;
+    FlareHeadOptions head;
+    double labelsFraction = 1.0;
+    FlareSplitOptions split;
+};
+
+/// Probabilities of a run for each row: `primary` calibrated P(event), plus per-target values.
+struct FlareProbabilities {
+    std::vector<double> primary;
+    std::vector<double> geC, geM;            ///< binary heads: only the trained one is filled
+    std::vector<double> fourClass;           ///< [n, 4] softmax (4class only)
+    std::vector<float> attention;            ///< [n, cells] (attention heads)
+};
+
+class FlareRun {
+public:
+    FlareHead head;
+    FlareRunSpec spec;
+    PlattScaling platt;
+    double threshold = 0.5;
+    double climatology = 0;   ///< training base rate of the primary event
+    QString modelHash, modelPath, archiveDir;
+    QJsonObject split;        ///< FlareSplit::toJson() with counts
+    QJsonObject training;     ///< seconds, best epoch, train/val sizes, validation scores
+
+    double primaryMinFlux() const { return spec.target == FlareTarget::GeC ? kGoesC : kGoesM; }
+    Expected<FlareProbabilities> predict(const FlareFeatures &x) const;
+
+    /// Refuses features of another encoder.
+    Status checkEncoder(const QString &hash) const;
+    Status save(const QString &dir) const;
+    static Expected<FlareRun> load(const QString &dir);
+};
+
+/// Labels, split, label fraction, training, calibration and threshold. `labels4` are the 4-class window
+/// classes of every row of `x`.
+Expected<FlareRun> trainFlareRun(const FlareFeatures &x, const QVector<int> &labels4, const FlareRunSpec &spec, quint64 seed,
+                                 const std::function<void(const FlareHead::Progress &)> &progress = {});
+
+/// The test-time report: the run's scores and the baselines', all on rows `rows` of `x`. `past4` are the
+/// 4-class classes of the previous window (persistence), `oracle` the oracle's P (empty: no oracle).
+Expected<QJsonObject> evaluateFlareRun(const FlareRun &run, const FlareFeatures &x, const QVector<int> &labels4,
+                                       const QVector<int> &past4, const std::vector<double> &oracle,
+                                       const std::vector<int> &rows, int bootstrap = 1000);
+
+}  // namespace solarchip

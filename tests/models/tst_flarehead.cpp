@@ -1,0 +1,196 @@
+// Flare heads on embeddings (issue 12), on features whose answer is known by construction: the linear head
+// learns a CLS direction that carries the outcome; the attention pool finds the one patch cell of a set that
+// carries a "flaring region" signature, and its weights point at that cell (the attribution the app shows);
+// a run saved and loaded predicts the same probabilities and refuses another encoder's features; a label
+// budget without positives is refused with the count; a 4-class head gives probabilities that sum to one.
+#include "TestSupport.h"
+
+#include "core/archive/FlareMetrics.h"
+#include "models/flare/FlareRun.h"
+
+#include <QTimeZone>
+#include <QtTest>
+
+#include <cmath>
+#include <random>
+
+using namespace solarchip;
+
+namespace {
+
+// n daily samples from 2011-01-01; label 1 with probability `rate`. CLS dim 0 = label * 1.5 + noise;
+// patches: cell `hot[i]` of a positive sample carries +2 on dims 1 and 2, every other entry noise.
+struct Toy {
+    FlareFeatures x;
+    std::vector<int> label, hot;
+    QVector<int> classes;  // 4-class form: positives are M (2), negatives quiet
+};
+
+Toy makeToy(int n, double rate, quint64 seed)
+{
+    Toy t;
+    std::mt19937_64 rng(seed);
+    std::normal_distribution<float> g(0, 1);
+    std::uniform_real_distribution<double> u(0, 1);
+    t.x.n = n;
+    t.x.width = 8;
+    t.x.cells = 12;
+    t.x.grid = 4;
+    for (int c = 0; c < 12; ++c)
+        t.x.cellIndex.push_back(c + 2);
+    const qint64 t0 = QDateTime(QDate(2011, 1, 1), QTime(0, 0), QTimeZone::utc()).toMSecsSinceEpoch();
+    for (int i = 0; i < n; ++i) {
+        const int y = u(rng) < rate ? 1 : 0;
+        t.label.push_back(y);
+        t.classes << (y ? 2 : 0);
+        t.x.timesMs.push_back(t0 + static_cast<qint64>(i) * 86400000);
+        for (int d = 0; d < 8; ++d)
+            t.x.cls.push_back(g(rng) + (d == 0 ? 1.5f * static_cast<float>(y) : 0.f));
+        const int hot = static_cast<int>(u(rng) * 12) % 12;
+        t.hot.push_back(hot);
+        for (int c = 0; c < 12; ++c)
+            for (int d = 0; d < 8; ++d)
+                t.x.patches.push_back(g(rng) * 0.5f + (y && c == hot && (d == 1 || d == 2) ? 2.f : 0.f));
+    }
+    return t;
+}
+
+std::vector<int> range(int a, int b)
+{
+    std::vector<int> r;
+    for (int i = a; i < b; ++i)
+        r.push_back(i);
+    return r;
+}
+
+}  // namespace
+
+class TestFlareHead : public QObject {
+    Q_OBJECT
+private Q_SLOTS:
+    void linearHeadLearnsTheDirection()
+    {
+        const Toy t = makeToy(600, 0.2, 1);
+        FlareHeadOptions o;
+        o.epochs = 200;
+        auto head = FlareHead::train(t.x, t.label, range(0, 400), range(400, 500), o);
+        QVERIFY2(head, qPrintable(head ? QString() : head.error().message));
+        const FlareFeatures test = t.x.subset(range(500, 600));
+        auto s = head->scores(test);
+        QVERIFY(s);
+        std::vector<int> y(t.label.begin() + 500, t.label.end());
+        // The Bayes AUC of a unit-variance shift of 1.5 is Phi(1.5 / sqrt 2) = 0.856.
+        const double auc = rocAuc(*s, y);
+        QVERIFY2(auc > 0.75, qPrintable(QString::number(auc)));
+    }
+
+    void attentionFindsTheFlaringCell()
+    {
+        const Toy t = makeToy(500, 0.3, 2);
+        FlareHeadOptions o;
+        o.kind = FlareHeadKind::Attention;
+        o.epochs = 150;
+        o.hidden = 8;
+        auto head = FlareHead::train(t.x, t.label, range(0, 350), range(350, 420), o);
+        QVERIFY2(head, qPrintable(head ? QString() : head.error().message));
+        const std::vector<int> rows = range(420, 500);
+        std::vector<float> att;
+        auto s = head->scores(t.x.subset(rows), &att);
+        QVERIFY(s);
+        QCOMPARE(att.size(), rows.size() * 12);
+        std::vector<int> y;
+        int pos = 0, pointed = 0;
+        for (size_t r = 0; r < rows.size(); ++r) {
+            y.push_back(t.label[static_cast<size_t>(rows[r])]);
+            double sum = 0;
+            int arg = 0;
+            for (int c = 0; c < 12; ++c) {
+                sum += att[r * 12 + static_cast<size_t>(c)];
+                if (att[r * 12 + static_cast<size_t>(c)] > att[r * 12 + static_cast<size_t>(arg)])
+                    arg = c;
+            }
+            QVERIFY(std::abs(sum - 1) < 1e-4);
+            if (y.back()) {
+                ++pos;
+                pointed += arg == t.hot[static_cast<size_t>(rows[r])] ? 1 : 0;
+            }
+        }
+        QVERIFY2(rocAuc(*s, y) > 0.95, qPrintable(QString::number(rocAuc(*s, y))));
+        QVERIFY2(pointed >= pos * 8 / 10, qPrintable(QStringLiteral("%1 of %2").arg(pointed).arg(pos)));
+    }
+
+    void runSavesLoadsAndRefusesAnotherEncoder()
+    {
+        // 400 days: 60-day blocks -> 7 blocks (train, train, val, train, test, train, train).
+        const Toy t = makeToy(400, 0.25, 3);
+        FlareRunSpec spec;
+        spec.target = FlareTarget::GeM;
+        spec.head.epochs = 100;
+        auto run = trainFlareRun(t.x, t.classes, spec, 5);
+        QVERIFY2(run, qPrintable(run ? QString() : run.error().message));
+        run->modelHash = QStringLiteral("a").repeated(64);
+        QVERIFY(run->threshold > 0 && run->threshold < 1);
+        QVERIFY(run->climatology > 0.1 && run->climatology < 0.4);
+        const QJsonObject counts = run->split.value(QStringLiteral("counts")).toObject();
+        QVERIFY(counts.value(QStringLiteral("test")).toObject().value(QStringLiteral("n_pos")).toInt() > 0);
+        QTemporaryDir dir = test::scratchDir();
+        QVERIFY(run->save(dir.filePath(QStringLiteral("run"))));
+        auto back = FlareRun::load(dir.filePath(QStringLiteral("run")));
+        QVERIFY2(back, qPrintable(back ? QString() : back.error().toString()));
+        auto p1 = run->predict(t.x), p2 = back->predict(t.x);
+        QVERIFY(p1 && p2);
+        QCOMPARE(p1->primary.size(), static_cast<size_t>(400));
+        for (size_t i = 0; i < p1->primary.size(); ++i)
+            QVERIFY(std::abs(p1->primary[i] - p2->primary[i]) < 1e-12);
+        QVERIFY(back->checkEncoder(run->modelHash));
+        const Status other = back->checkEncoder(QStringLiteral("b").repeated(64));
+        QVERIFY(!other);
+        QVERIFY(other.error().message.contains(QLatin1String("refuses encoder bbbbbbbbbbbbbbbb")));
+
+        // The test block scored with baselines; persistence from a shifted copy of the classes.
+        QVector<int> past = t.classes;
+        past.prepend(0);
+        past.removeLast();
+        const std::vector<int> testRows = [&] {
+            FlareSplitOptions so;
+            return makeFlareSplit([&] {
+                QVector<QDateTime> ts;
+                for (qint64 ms : t.x.timesMs)
+                    ts << QDateTime::fromMSecsSinceEpoch(ms, QTimeZone::utc());
+                return ts;
+            }(), so)->indices(FlareSplitPart::Test);
+        }();
+        auto report = evaluateFlareRun(*back, t.x, t.classes, past, {}, testRows, 100);
+        QVERIFY2(report, qPrintable(report ? QString() : report.error().message));
+        QVERIFY(report->value(QStringLiteral("tss")).toDouble() > 0.3);
+        const QJsonObject clim = report->value(QStringLiteral("baselines")).toObject().value(QStringLiteral("climatology")).toObject();
+        QCOMPARE(clim.value(QStringLiteral("tss")).toDouble(), 0.0);
+        QCOMPARE(report->value(QStringLiteral("tss_ci95")).toArray().size(), 2);
+    }
+
+    void fourClassAndTooFewPositives()
+    {
+        const Toy t = makeToy(400, 0.25, 4);
+        FlareRunSpec spec;
+        spec.target = FlareTarget::FourClass;
+        spec.head.epochs = 60;
+        auto run = trainFlareRun(t.x, t.classes, spec, 1);
+        QVERIFY2(run, qPrintable(run ? QString() : run.error().message));
+        auto p = run->predict(t.x.subset({0, 1, 2}));
+        QVERIFY(p);
+        QCOMPARE(p->fourClass.size(), static_cast<size_t>(12));
+        QVERIFY(std::abs(p->fourClass[0] + p->fourClass[1] + p->fourClass[2] + p->fourClass[3] - 1) < 1e-9);
+
+        // No positive at all in the training labels: refused with the count.
+        QVector<int> quiet(t.classes.size(), 0);
+        for (int i = 120; i < 160; ++i)  // positives only in the validation block
+            quiet[i] = t.classes[i];
+        spec.target = FlareTarget::GeM;
+        auto none = trainFlareRun(t.x, quiet, spec, 1);
+        QVERIFY(!none);
+        QVERIFY2(none.error().message.contains(QLatin1String("too few positives")), qPrintable(none.error().message));
+    }
+};
+
+QTEST_GUILESS_MAIN(TestFlareHead)
+#include "tst_flarehead.moc"
