@@ -1,4 +1,7 @@
 #include "app/gui/MainWindow.h"
+#include "app/gui/HeatmapController.h"
+#include "app/gui/HeatmapPanel.h"
+#include "app/gui/InferenceWorker.h"
 
 #include "app/gui/ActionRegistry.h"
 #include "app/gui/ArchiveDocument.h"
@@ -99,6 +102,9 @@ MainWindow::MainWindow(StudioSettings *settings, QWidget *parent) : QMainWindow(
     createTimeWidgets(MenuBuilder::buildToolBars(this, *m_actions));
     createStatusBar();
     m_presenter = new SetViewPresenter(m_observation, m_grid, settings, this);
+    m_inference = new InferenceWorker(this);
+    m_heatmaps = new HeatmapController(m_observation, m_archive, m_grid, m_inference, this);
+    createSimilarityDock();
     createReactions();
     m_actions->loadShortcuts(*settings);
     connectDocuments();
@@ -156,6 +162,28 @@ void MainWindow::createDisplayDock()
     m_displayPanel->setObjectName(QStringLiteral("displayPanel"));
     m_displayDock->setWidget(m_displayPanel);
     addDockWidget(Qt::RightDockWidgetArea, m_displayDock);
+}
+
+void MainWindow::createSimilarityDock()
+{
+    m_similarityDock = new QDockWidget(tr("Similarity"), this);
+    m_similarityDock->setObjectName(QStringLiteral("dock.similarity"));
+    auto *panel = new HeatmapPanel(m_heatmaps, m_inference, m_similarityDock);
+    panel->setObjectName(QStringLiteral("heatmapPanel"));
+    m_similarityDock->setWidget(panel);
+    addDockWidget(Qt::RightDockWidgetArea, m_similarityDock);
+    connect(m_heatmaps, &HeatmapController::queryChanged, this, &MainWindow::queryChanged);
+    // Heatmaps drawn (or given up on) may settle a scripted run waiting for them.
+    connect(m_heatmaps, &HeatmapController::heatmapsChanged, this, &MainWindow::settledMaybe, Qt::QueuedConnection);
+    // The globe wears the heatmap of its channel's 2D view.
+    connect(m_heatmaps, &HeatmapController::heatmapsChanged, m_presenter, &SetViewPresenter::refreshGlobe);
+    // A click that cannot be answered (outside the model frame, a channel without data) says why.
+    connect(m_heatmaps, &HeatmapController::heatmapsChanged, this, [this] {
+        const QString error = m_heatmaps->lastError();
+        if (!error.isEmpty() && error != m_lastHeatmapError)
+            statusBar()->showMessage(error, 8000);
+        m_lastHeatmapError = error;
+    });
 }
 
 void MainWindow::createTimeWidgets(QToolBar *toolbar)
@@ -350,7 +378,9 @@ void MainWindow::connectDocuments()
             m_displayPanel->setView(m_grid->currentView());
     });
     connect(m_grid, &MapGrid::readoutChanged, this,
-            [this](int, const MapReadout &r) { m_readout->setFullText(r.valid ? r.toString() : QString()); });
+            [this](int index, const MapReadout &r) {
+                m_readout->setFullText(r.valid ? r.toString() + m_heatmaps->readoutText(index, r) : QString());
+            });
 
     connect(m_sample, &SampleArchive::progress, this, [this](int step, int steps) {
         m_progress->show();
@@ -639,7 +669,8 @@ void MainWindow::updateMessagePage()
 
 bool MainWindow::isSettled() const
 {
-    return !m_sample->isGenerating() && !m_archive->isBusy() && m_archive->hasData() && m_presenter->isSettled();
+    return !m_sample->isGenerating() && !m_archive->isBusy() && m_archive->hasData() && m_presenter->isSettled()
+           && m_heatmaps->isSettled();
 }
 
 void MainWindow::report(const QString &message, bool modal)

@@ -6,6 +6,7 @@
 // on the window are opened. Layout, view mode and choices persist through StudioSettings.
 
 #include "app/gui/DropFilesDialog.h"
+#include "app/gui/QueryPoint.h"
 
 #include <QDateTime>
 #include <QMainWindow>
@@ -27,6 +28,8 @@ class ActionRegistry;
 class ArchiveDocument;
 class DisplayPanel;
 class GlobeView;
+class HeatmapController;
+class InferenceWorker;
 class MapCache;
 class MapGrid;
 class ObservationDocument;
@@ -88,6 +91,10 @@ public:
     PlaybackController *playback() const { return m_playback; }
     SampleArchive *sample() const { return m_sample; }
     StudioSettings *settings() const { return m_settings; }
+    /// The current model on its worker thread (encodes the sets shown; the alignment view and search use it).
+    InferenceWorker *inference() const { return m_inference; }
+    /// Click -> similarity heatmaps over every view of the set.
+    HeatmapController *heatmaps() const { return m_heatmaps; }
 
 Q_SIGNALS:
     void viewModeChanged(const QString &mode);
@@ -95,6 +102,8 @@ Q_SIGNALS:
     void settledMaybe();
     /// Something could not be opened or loaded (the message names the folder or file).
     void failed(const QString &message);
+    /// A click, box drag or --query-hpc picked a point of the set on screen (HeatmapController::queryChanged).
+    void queryChanged(const solarchip::QueryPoint &query);
 
 protected:
     void closeEvent(QCloseEvent *event) override;
@@ -106,6 +115,7 @@ private:
     GlobeView *ensureGlobe();
     void createTimelineDock();
     void createDisplayDock();
+    void createSimilarityDock();
     void createStatusBar();
     void createTimeWidgets(QToolBar *toolbar);
     void createReactions();
@@ -132,6 +142,10 @@ private:
     PlaybackController *m_playback = nullptr;
     SampleArchive *m_sample = nullptr;
     SetViewPresenter *m_presenter = nullptr;
+    InferenceWorker *m_inference = nullptr;
+    HeatmapController *m_heatmaps = nullptr;
+    QDockWidget *m_similarityDock = nullptr;
+    QString m_lastHeatmapError;
 
     QStackedWidget *m_stack = nullptr;
     QLabel *m_messagePage = nullptr;

@@ -6,6 +6,7 @@
 #include "core/base/ThreadBudget.h"
 #include "core/map/MapMeta.h"
 #include "widgets/GlobeView.h"
+#include "widgets/HeatmapLayer.h"
 #include "widgets/MapGrid.h"
 #include "widgets/MapView.h"
 
@@ -356,6 +357,12 @@ void SetViewPresenter::showMessage(int index, MapView *view, const QString &mess
         noteContent(m_slotOfMember[index]);
 }
 
+void SetViewPresenter::refreshGlobe()
+{
+    m_globeImageKey = 0;
+    updateGlobe();
+}
+
 void SetViewPresenter::updateGlobe()
 {
     if (!m_globe || !m_globeActive)
@@ -385,7 +392,11 @@ void SetViewPresenter::updateGlobe()
             return;
         m_globeMap = shown;
         m_globeImageKey = imageKey;
-        m_globe->setMap(*m_globeMap, view->rendered().image());
+        // The similarity heatmap of the 2D view (when a query is shown) sits on the sphere too.
+        const HeatmapLayer *heatmap = dynamic_cast<const HeatmapLayer *>(view->overlay(QStringLiteral("heatmap")));
+        m_globe->setMap(*m_globeMap, heatmap && heatmap->hasData() && heatmap->isVisible()
+                                         ? heatmap->composeOnto(view->rendered().image())
+                                         : view->rendered().image());
         m_globe->setCaption(view->title());
         m_globe->setColorBar(view->rendered(), valueLabel(m_globeMap->meta));  // the 2D bar's label
         return;

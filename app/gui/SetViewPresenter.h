@@ -51,6 +51,9 @@ public:
     QString globeChannel() const;
     /// Feed the globe only while it is visible (its texture costs a copy of the rendering).
     void setGlobeActive(bool active);
+    /// Puts the globe map's texture on the sphere again (the similarity heatmap drawn on its 2D view changed:
+    /// the globe wears it too, HeatmapLayer::composeOnto).
+    void refreshGlobe();
 
     /// Overlay toggles ("limb", "grid", "label", "colorbar") for every view, kept across layout changes.
     void setOverlayVisible(const QString &id, bool visible);

@@ -1,6 +1,7 @@
 #include "app/gui/WindowState.h"
 
 #include "app/gui/ArchiveDocument.h"
+#include "app/gui/HeatmapController.h"
 #include "app/gui/MainWindow.h"
 #include "app/gui/ObservationDocument.h"
 #include "app/gui/SetViewPresenter.h"
@@ -89,6 +90,7 @@ QJsonObject windowState(const MainWindow *window)
         }
     state[QStringLiteral("linked_groups")] = groups;
     state[QStringLiteral("errors")] = QJsonArray::fromStringList(window->presenter()->errors());
+    state[QStringLiteral("heatmap")] = window->heatmaps()->state();
     return state;
 }
 

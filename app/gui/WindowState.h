@@ -18,6 +18,14 @@
 //   linked_groups lists of view indices whose pan and zoom move together: views whose maps share a frame
 //                 (ViewLink), each view in one group (alone: a group of one); empty while linking is off
 //   errors        "file: problem" lines for members that could not be loaded
+//   heatmap       the similarity heatmaps (HeatmapController::state): enabled, model_hash, device, encoded (the set
+//                 on screen is encoded), shown (the heatmaps of the query are drawn), error (why a query or set
+//                 could not be answered), encode_ms (the last encode on the worker), apply_ms (the last click ->
+//                 every layer updated), paint_ms (the slowest view's last heatmap paint), opacity, threshold; with a set encoded: grid, channels, note (partial disk,
+//                 channels missing...), disk_coverage, set_time; with a query: channel, query_hpc [x, y],
+//                 query_box [w, h] or null, query_cell [row, col] (row 0 = south), query_cells, and views (one
+//                 per grid cell, grid order: channel, drawn, self, peak_cell [row, col], peak_value,
+//                 query_value (the similarity at the query cell), top [[row, col]...])
 
 #include <QJsonObject>
 #include <QString>

@@ -1,4 +1,6 @@
 // solarchip-studio: the desktop explorer (and its scripting hook: --screenshot, --bench-stepping).
+#include "app/gui/HeatmapController.h"
+#include "app/gui/InferenceWorker.h"
 #include "app/gui/MainWindow.h"
 #include "app/gui/ObservationDocument.h"
 #include "app/gui/ScreenshotRun.h"
@@ -44,7 +46,7 @@ int main(int argc, char **argv)
     budget.applyToLibraries();
     solarchip::Jp2Reader::setDecoderThreads(budget.sizes().openjpeg);  // decodes run side by side on the Io pool
     for (solarchip::ThreadBudget::Pool pool : solarchip::ThreadBudget::kPools)
-        if (pool != solarchip::ThreadBudget::Pool::Inference)  // no inference in the app yet
+        if (pool != solarchip::ThreadBudget::Pool::Inference)  // inference runs on InferenceWorker's own thread
             budget.pool(pool);
 
     solarchip::StudioSettings settings(options.settingsFile);
@@ -60,6 +62,10 @@ int main(int argc, char **argv)
         window.setInitialTime(options.date);
     if (!options.channel.isEmpty())
         window.setFocusChannel(options.channel);
+    // The current model (the embedded default unless --model) and the scripted click of --query-hpc.
+    window.inference()->setModelFile(options.model);
+    if (options.queryHpc)
+        window.heatmaps()->setScriptedQuery(*options.queryHpc, options.queryBox, options.channel);
     if (options.difference == QLatin1String("running"))
         window.observation()->setDifferenceMode(solarchip::ObservationDocument::DifferenceMode::Running);
     else if (options.difference == QLatin1String("base"))

@@ -19,6 +19,23 @@ QString ModelFrameSpec::validate() const
     return {};
 }
 
+bool ModelFrame::showsWholeDisk(const MapMeta &reference, int width, int height)
+{
+    if (!(reference.rsunObs > 0))
+        return true;
+    auto frame = PixelFrame::fromMeta(width, height, reference);
+    if (!frame)
+        return true;
+    const double r = reference.rsunObs;
+    for (const QPointF limb : {QPointF(r, 0), QPointF(-r, 0), QPointF(0, r), QPointF(0, -r)}) {
+        double x = 0, y = 0;
+        if (!frame->wcs.helioprojectiveToPixel(limb.x(), limb.y(), x, y) || !(x >= -0.5 && x <= width - 0.5)
+            || !(y >= -0.5 && y <= height - 0.5))
+            return false;
+    }
+    return true;
+}
+
 Expected<ModelFrame> ModelFrame::forReference(const MapMeta &reference, int width, int height, const ModelFrameSpec &spec)
 {
     const QString problem = spec.validate();
@@ -31,7 +48,7 @@ Expected<ModelFrame> ModelFrame::forReference(const MapMeta &reference, int widt
     po.scale = FramePrep::meanPlateScale(reference) * std::max(width, height) / side;
     po.width = side;
     po.height = side;
-    po.recenter = true;
+    po.recenter = showsWholeDisk(reference, width, height);
     po.interpolation = spec.interpolation;
     auto working = Prep::level15Frame(reference, width, height, po);
     if (!working)

@@ -8,6 +8,11 @@
 // (row, col) is token row*gridSize + col, row 0 is the first image row (FITS row 1), i.e. the south edge,
 // col 0 the east (left) edge.
 //
+// A reference that does not show the whole disk (a cut-out, a partial field of view) keeps its own pointing
+// instead: its array centre, not the disk centre, goes to the frame centre, so the frame covers what the map
+// shows rather than the middle of a disk the map mostly lacks (showsWholeDisk; full-disk maps, which every
+// training archive holds, are framed as before).
+//
 // Coordinates: helioprojective (tx, ty) in arcsec; pixels 0-based with pixel centres at integers (pixel i
 // covers [i - 0.5, i + 0.5)), as everywhere in this project. A point of any displayed map goes through that
 // map's own WCS to helioprojective coordinates and from there into the input, so a map shown as stored
@@ -48,6 +53,10 @@ struct ModelCell {
 
 class ModelFrame {
 public:
+    /// Whether a reference of this header shows the whole solar disk (its four limb points at +-RSUN_OBS on
+    /// the axes fall inside the image). True when the header gives no radius (the full-disk assumption).
+    static bool showsWholeDisk(const MapMeta &reference, int width, int height);
+
     /// The frame for a reference map given by its header (metadata and pixel size, e.g. PixelFrame::fromFile's
     /// frame or a loaded map): the plate scale that puts max(width, height) reference pixels' field of view on
     /// resolution*oversample pixels. Fails for a non-helioprojective reference or an unusable spec.

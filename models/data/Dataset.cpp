@@ -2,6 +2,7 @@
 
 #include "core/map/MapMeta.h"
 #include "core/map/ModelFrame.h"
+#include "core/map/PixelFrame.h"
 #include "core/map/Prep.h"
 #include "core/map/SdoMap.h"
 #include "models/data/DatasetAugment.h"
@@ -64,12 +65,15 @@ public:
     QVector<ObservationSet> all, train, validation;
     TensorCache cache;
 
-    QString cacheKey(const ObservationSet &set, int member, int ref) const
+    QString cacheKey(const ObservationSet &set, int member, int ref, bool partialReference) const
     {
-        return QStringLiteral("solarchip-prep-v%1|%2|ref=%3:%4|src=%5:%6")
+        // A reference that does not show the whole disk is framed on its own pointing (ModelFrame): such entries
+        // get their own keys, so the full-disk keys (every training archive's) stay what they were.
+        return QStringLiteral("solarchip-prep-v%1|%2|ref=%3:%4|src=%5:%6%7")
             .arg(kPrepCodeVersion)
             .arg(options.prep.geometryKey(), set.channels[ref], TensorCache::fileIdentity(set.members[ref].path),
-                 set.channels[member], TensorCache::fileIdentity(set.members[member].path));
+                 set.channels[member], TensorCache::fileIdentity(set.members[member].path),
+                 partialReference ? QStringLiteral("|partial-fov") : QString());
     }
 
     // The model-input geometry (core/map/ModelFrame): the reference map's level 1.5 frame (north up, disk
@@ -105,10 +109,13 @@ public:
         std::vector<QString> keys(n);
         std::optional<SdoMap> refMap;
         std::optional<ModelFrame> frame;
+        const auto refHeader = PixelFrame::fromFile(set.members[ref].path);
+        const bool partialReference =
+            refHeader && !ModelFrame::showsWholeDisk(refHeader->meta, refHeader->width, refHeader->height);
         for (int i = 0; i < n; ++i) {
             if (onlyMember >= 0 && i != onlyMember)
                 continue;
-            keys[i] = cacheKey(set, i, ref);
+            keys[i] = cacheKey(set, i, ref, partialReference);
             if (TensorCache::fileIdentity(set.members[i].path).isEmpty())
                 return Error{set.members[i].path, QStringLiteral("file not found (the catalog is out of date?)")};
             if (auto hit = cache.get(keys[i])) {
@@ -210,6 +217,30 @@ Expected<Dataset> Dataset::open(const DatasetOptions &options)
     });
 }
 
+Expected<Dataset> Dataset::forPreparing(const DatasetOptions &options)
+{
+    auto impl = std::make_unique<Impl>();
+    impl->options = options;
+    DatasetOptions &o = impl->options;
+    const QString problem = o.prep.validate();
+    if (!problem.isEmpty())
+        return Error{{}, QStringLiteral("dataset: ") + problem};
+    QStringList canonical;
+    for (const QString &c : o.selection.channels) {
+        const QString k = canonicalChannel(c);
+        if (k.isEmpty())
+            return Error{{}, QStringLiteral("dataset: '%1' is not an SDO channel").arg(c)};
+        canonical << k;
+    }
+    o.selection.channels = canonical;
+    const QString cacheDir = !o.cacheDir.isEmpty()       ? o.cacheDir
+                             : !o.archiveDir.isEmpty() ? TensorCache::defaultDir(QFileInfo(o.archiveDir).absoluteFilePath())
+                                                       : QString();
+    if (o.useCache && !cacheDir.isEmpty())
+        impl->cache = TensorCache(cacheDir);
+    return Dataset(std::move(impl));
+}
+
 const DatasetOptions &Dataset::options() const { return d->options; }
 const QStringList &Dataset::channels() const { return d->options.selection.channels; }
 
@@ -240,7 +271,9 @@ Expected<Image> Dataset::preparedMember(const ObservationSet &set, int member) c
     });
 }
 
-Expected<Sample> Dataset::sampleOf(const ObservationSet &set) const
+Expected<Sample> Dataset::sampleOf(const ObservationSet &set) const { return sampleOf(set, nullptr); }
+
+Expected<Sample> Dataset::sampleOf(const ObservationSet &set, std::vector<uint8_t> *hasData) const
 {
     return detail::guarded(detail::Doing{{}, QStringLiteral("preparing ") + describeSet(set, d->options.prep)}, [&]() -> Expected<Sample> {
         auto imgs = d->prepareSet(set);
@@ -254,7 +287,15 @@ Expected<Sample> Dataset::sampleOf(const ObservationSet &set) const
         s.side = side;
         s.data.resize(plane * set.channels.size());
         const ModelNormalize &norm = d->options.prep.normalize;
+        if (hasData)
+            hasData->assign(plane * set.channels.size(), 0);
         for (int c = 0; c < set.channels.size(); ++c) {
+            if (hasData) {
+                const float *src = (*imgs)[c].data();
+                uint8_t *flag = hasData->data() + plane * c;
+                for (std::size_t i = 0; i < plane; ++i)
+                    flag[i] = std::isfinite(src[i]) ? 1 : 0;
+            }
             s.files << set.members[c].path;
             float *dst = s.plane(c);
             const Status st = norm.apply(set.channels[c], (*imgs)[c].data(), dst, plane);

@@ -58,6 +58,12 @@ public:
     /// Opens (and by default updates) the archive's catalog, lists the complete co-temporal sets of the
     /// selected channels and splits them. Fails naming the archive when it has no complete set.
     static Expected<Dataset> open(const DatasetOptions &options);
+    /// A dataset without a catalog and without sets, for preparing sets the caller builds (the set the GUI
+    /// shows, files opened on their own) with sampleOf()/preparedMember(): the same prep as open() gives
+    /// (models/inference/SetEncoding.h uses it, so a set is prepared exactly as in training). The cache lives in
+    /// options.cacheDir, else TensorCache::defaultDir(options.archiveDir); none when both are empty or
+    /// useCache is off. selection.channels may be empty.
+    static Expected<Dataset> forPreparing(const DatasetOptions &options);
 
     Dataset(Dataset &&) noexcept;
     Dataset &operator=(Dataset &&) noexcept;
@@ -74,6 +80,10 @@ public:
                             quint64 augmentSeed = 0) const;
     /// The same for any set (e.g. one the caller built), without augmentation.
     Expected<Sample> sampleOf(const ObservationSet &set) const;
+    /// sampleOf() that also says, per channel and input pixel, whether the prepared image had data there (1)
+    /// or was NaN before the NaN -> 0 step (0: outside the reference's field of view, e.g. beyond a cut-out):
+    /// `hasData` gets [channels, side*side]. What callers use to tell cells without data from the Sun.
+    Expected<Sample> sampleOf(const ObservationSet &set, std::vector<uint8_t> *hasData) const;
     /// Geometry only: member `member` of `set` on the common frame at model resolution, in physical units,
     /// NaN where there is no data. Goes through the cache.
     Expected<Image> preparedMember(const ObservationSet &set, int member) const;

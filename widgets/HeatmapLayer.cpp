@@ -1,0 +1,218 @@
+#include "widgets/HeatmapLayer.h"
+
+#include "core/map/SdoMap.h"
+
+#include <QCoreApplication>
+#include <QElapsedTimer>
+#include <QFontMetricsF>
+#include <QImage>
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+
+namespace solarchip {
+
+HeatmapLayer::HeatmapLayer() : m_colormap(Colormap::byName(QStringLiteral("inferno")))
+{
+    m_color = QColor(0, 255, 255);
+}
+
+QString HeatmapLayer::name() const
+{
+    return QCoreApplication::translate("solarchip::HeatmapLayer", "Similarity heatmap");
+}
+
+void HeatmapLayer::mapChanged(const SdoMap *map)
+{
+    m_map = map;
+    m_dirty = true;
+}
+
+void HeatmapLayer::setData(HeatmapData data)
+{
+    if (data.frame.get() != m_geometryFrame)
+        m_dirty = true;
+    m_data = std::move(data);
+}
+
+void HeatmapLayer::clearData()
+{
+    m_data = HeatmapData{};
+    m_dirty = true;
+}
+
+void HeatmapLayer::ensureGeometry() const
+{
+    if (!m_dirty && m_geometryFrame == m_data.frame.get())
+        return;
+    m_dirty = false;
+    m_geometryFrame = m_data.frame.get();
+    m_polygons.clear();
+    if (!m_map || !m_data.frame || !m_map->wcs.isValid())
+        return;
+    const ModelFrame &f = *m_data.frame;
+    const int g = f.gridSize();
+    m_polygons.resize(static_cast<std::size_t>(g) * g);
+    for (int i = 0; i < g * g; ++i) {
+        const QVector<QPointF> pts = f.cellPolygonInMap(f.cellOfIndex(i), m_map->wcs, 4);
+        m_polygons[static_cast<std::size_t>(i)] = QPolygonF(pts);
+    }
+}
+
+QPolygonF HeatmapLayer::cellPolygon(int cell) const
+{
+    ensureGeometry();
+    return cell >= 0 && cell < static_cast<int>(m_polygons.size()) ? m_polygons[static_cast<std::size_t>(cell)] : QPolygonF();
+}
+
+std::pair<double, double> HeatmapLayer::range() const
+{
+    double lo = std::numeric_limits<double>::infinity(), hi = -lo;
+    for (float v : m_data.values)
+        if (std::isfinite(v)) {
+            lo = std::min(lo, static_cast<double>(v));
+            hi = std::max(hi, static_cast<double>(v));
+        }
+    if (!std::isfinite(lo))
+        return {0, 1};
+    lo = std::max(lo, m_threshold);
+    if (!(hi > lo))
+        lo = hi - 1e-3;
+    return {lo, hi};
+}
+
+int HeatmapLayer::cellAtMapPixel(QPointF pixel) const
+{
+    if (!m_map || !m_data.frame)
+        return -1;
+    return m_data.frame->cellIndex(m_data.frame->cellAtMapPixel(pixel, m_map->wcs));
+}
+
+double HeatmapLayer::valueAtMapPixel(QPointF pixel) const
+{
+    const int cell = cellAtMapPixel(pixel);
+    if (cell < 0 || cell >= static_cast<int>(m_data.values.size()))
+        return std::numeric_limits<double>::quiet_NaN();
+    return m_data.values[static_cast<std::size_t>(cell)];
+}
+
+QImage HeatmapLayer::colorBarImage(const Colormap &map, int width, int height)
+{
+    QImage img(std::max(1, width), std::max(1, height), QImage::Format_ARGB32);
+    for (int y = 0; y < img.height(); ++y) {
+        const double t = img.height() > 1 ? 1.0 - static_cast<double>(y) / (img.height() - 1) : 1.0;
+        const QRgb c = map.map(t);
+        auto *line = reinterpret_cast<QRgb *>(img.scanLine(y));
+        std::fill(line, line + img.width(), c);
+    }
+    return img;
+}
+
+void HeatmapLayer::paintCells(QPainter &painter, const QTransform &pixelToTarget, double markScale) const
+{
+    const auto [lo, hi] = range();
+    painter.save();
+    painter.setRenderHint(QPainter::Antialiasing, false);
+    painter.setPen(Qt::NoPen);
+    const int alpha = std::clamp(static_cast<int>(std::lround(m_opacity * 255)), 0, 255);
+    for (std::size_t i = 0; i < m_polygons.size() && i < m_data.values.size(); ++i) {
+        const double v = m_data.values[i];
+        if (!std::isfinite(v) || v < m_threshold || m_polygons[i].size() < 3)
+            continue;
+        QColor c = QColor::fromRgb(m_colormap.map((v - lo) / (hi - lo)));
+        c.setAlpha(alpha);
+        painter.setBrush(c);
+        painter.drawPolygon(pixelToTarget.map(m_polygons[i]));
+    }
+    painter.setRenderHint(QPainter::Antialiasing, true);
+    painter.setBrush(Qt::NoBrush);
+    // The query: outlined with a dark casing so it reads on any colour.
+    for (int cell : m_data.queryCells) {
+        const QPolygonF poly = cellPolygon(cell);
+        if (poly.size() < 3)
+            continue;
+        const QPolygonF s = pixelToTarget.map(poly);
+        painter.setPen(QPen(QColor(0, 0, 0, 200), 4 * markScale));
+        painter.drawPolygon(s);
+        painter.setPen(QPen(m_color, 2 * markScale));
+        painter.drawPolygon(s);
+    }
+    // Top-k: a ring and the rank at the cell's centre.
+    QFont f = painter.font();
+    f.setPointSizeF(std::max(6.0, f.pointSizeF() * 0.8 * markScale));
+    painter.setFont(f);
+    for (std::size_t r = 0; r < m_data.topCells.size(); ++r) {
+        const QPolygonF poly = cellPolygon(m_data.topCells[r]);
+        if (poly.size() < 3)
+            continue;
+        const QPointF centre = pixelToTarget.map(poly.boundingRect().center());
+        const double radius = std::clamp(pixelToTarget.map(poly).boundingRect().width() * 0.3, 4.0 * markScale, 14.0 * markScale);
+        painter.setPen(QPen(QColor(0, 0, 0, 200), 3 * markScale));
+        painter.drawEllipse(centre, radius, radius);
+        painter.setPen(QPen(QColor(120, 255, 120), 1.5 * markScale));
+        painter.drawEllipse(centre, radius, radius);
+        const QString rank = QString::number(r + 1);
+        painter.setPen(QColor(0, 0, 0));
+        painter.drawText(QRectF(centre.x() - radius + 1, centre.y() - radius + 1, 2 * radius, 2 * radius), Qt::AlignCenter, rank);
+        painter.setPen(QColor(255, 255, 255));
+        painter.drawText(QRectF(centre.x() - radius, centre.y() - radius, 2 * radius, 2 * radius), Qt::AlignCenter, rank);
+    }
+    painter.restore();
+}
+
+QImage HeatmapLayer::composeOnto(const QImage &texture) const
+{
+    if (!hasData() || !m_map || texture.isNull())
+        return texture;
+    ensureGeometry();
+    QImage out = texture.convertToFormat(QImage::Format_ARGB32_Premultiplied);
+    // The texture covers the map's pixel grid north-up, row 0 = FITS row NAXIS2 (GlobeView::setMap's contract).
+    const double sx = static_cast<double>(out.width()) / m_map->image.width;
+    const double sy = static_cast<double>(out.height()) / m_map->image.height;
+    // Map pixel x covers [x - 0.5, x + 0.5): texture X = (x + 0.5) sx, Y = height - (y + 0.5) sy.
+    QTransform t;
+    t.translate(0, out.height());
+    t.scale(sx, -sy);
+    t.translate(0.5, 0.5);
+    QPainter painter(&out);
+    paintCells(painter, t, std::max(1.0, out.width() / 600.0));
+    return out;
+}
+
+void HeatmapLayer::paint(QPainter &painter, const OverlayContext &context)
+{
+    if (!hasData() || !m_map)
+        return;
+    QElapsedTimer clock;
+    clock.start();
+    ensureGeometry();
+    if (m_polygons.empty())
+        return;
+    const auto [lo, hi] = range();
+    painter.save();
+    painter.setClipRect(context.mapRect);
+    paintCells(painter, context.pixelToWidget, 1.0);
+    // The colour bar on a translucent plate.
+    const QFontMetricsF fm(painter.font());
+    const double barW = 10, barH = std::clamp(context.mapRect.height() * 0.3, 50.0, 160.0);
+    const QString hiText = QString::number(hi, 'f', 3), loText = QString::number(lo, 'f', 3);
+    const double textW = std::max({fm.horizontalAdvance(hiText), fm.horizontalAdvance(loText)});
+    const double titleW = fm.horizontalAdvance(m_data.label);
+    // Bottom-left: the view's label sits top-left and the zoom bottom-right.
+    const QSizeF plateSize(std::max(barW + 10 + textW, titleW) + 12, barH + fm.height() + 16);
+    const QRectF plate(QPointF(context.mapRect.left() + 6, context.mapRect.bottom() - 6 - plateSize.height()), plateSize);
+    painter.setPen(Qt::NoPen);
+    painter.setBrush(QColor(0, 0, 0, 150));
+    painter.drawRoundedRect(plate, 4, 4);
+    painter.setPen(QColor(235, 235, 235));
+    painter.drawText(QPointF(plate.left() + 6, plate.top() + 4 + fm.ascent()), m_data.label);
+    const QRectF bar(plate.left() + 6, plate.top() + fm.height() + 8, barW, barH);
+    painter.drawImage(bar, colorBarImage(m_colormap, 1, 128));
+    painter.drawText(QPointF(bar.right() + 5, bar.top() + fm.ascent() * 0.8), hiText);
+    painter.drawText(QPointF(bar.right() + 5, bar.bottom()), loText);
+    painter.restore();
+    m_lastPaintMs = clock.nsecsElapsed() / 1e6;
+}
+
+}  // namespace solarchip
