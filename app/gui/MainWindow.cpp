@@ -1,4 +1,5 @@
 #include "app/gui/MainWindow.h"
+#include "app/gui/AlignmentView.h"
 #include "app/gui/HeatmapController.h"
 #include "app/gui/HeatmapPanel.h"
 #include "app/gui/InferenceWorker.h"
@@ -105,6 +106,9 @@ MainWindow::MainWindow(StudioSettings *settings, QWidget *parent) : QMainWindow(
     m_inference = new InferenceWorker(this);
     m_heatmaps = new HeatmapController(m_observation, m_archive, m_grid, m_inference, this);
     createSimilarityDock();
+    // View > Cross-modal alignment: its dock (below the maps) and the overlays on the AIA views.
+    m_alignment = new AlignmentView(this, m_archive, m_observation, m_grid, m_inference, this);
+    connect(m_alignment, &AlignmentView::settledMaybe, this, &MainWindow::settledMaybe, Qt::QueuedConnection);
     createReactions();
     m_actions->loadShortcuts(*settings);
     connectDocuments();
@@ -279,8 +283,10 @@ void MainWindow::createReactions()
     auto *modes = new QActionGroup(this);
     modes->addAction(a("view.maps"));
     modes->addAction(a("view.globe"));
+    modes->addAction(a("view.alignment"));
     new ViewModeReaction(a("view.maps"), this, QStringLiteral("map"));
     new ViewModeReaction(a("view.globe"), this, QStringLiteral("globe"));
+    new ViewModeReaction(a("view.alignment"), this, QStringLiteral("alignment"));
     using Diff = ObservationDocument::DifferenceMode;
     auto *differences = new QActionGroup(this);
     for (const char *id : {"view.diff.none", "view.diff.running", "view.diff.base"})
@@ -573,7 +579,7 @@ QString MainWindow::focusChannel() const
 
 void MainWindow::setViewMode(const QString &mode)
 {
-    const QString m = mode == QLatin1String("globe") ? mode : QStringLiteral("map");
+    const QString m = mode == QLatin1String("globe") || mode == QLatin1String("alignment") ? mode : QStringLiteral("map");
     if (m == m_viewMode)
         return;
     m_viewMode = m;
@@ -582,6 +588,7 @@ void MainWindow::setViewMode(const QString &mode)
         selectGlobeView();
     }
     m_presenter->setGlobeActive(m == QLatin1String("globe"));
+    m_alignment->setActive(m == QLatin1String("alignment"));  // the map grid, with its overlays and dock
     updateMessagePage();
     Q_EMIT viewModeChanged(m);
 }
@@ -670,7 +677,7 @@ void MainWindow::updateMessagePage()
 bool MainWindow::isSettled() const
 {
     return !m_sample->isGenerating() && !m_archive->isBusy() && m_archive->hasData() && m_presenter->isSettled()
-           && m_heatmaps->isSettled();
+           && m_heatmaps->isSettled() && m_alignment->isSettled();
 }
 
 void MainWindow::report(const QString &message, bool modal)

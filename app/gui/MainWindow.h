@@ -25,6 +25,7 @@ class QToolButton;
 namespace solarchip {
 
 class ActionRegistry;
+class AlignmentView;
 class ArchiveDocument;
 class DisplayPanel;
 class GlobeView;
@@ -59,7 +60,7 @@ public:
     /// Show only one channel (empty: the whole co-temporal set).
     void setFocusChannel(const QString &channel);
     QString focusChannel() const;
-    /// "map" or "globe".
+    /// "map", "globe" or "alignment" (the map grid with the cross-modal alignment overlays and timeline).
     void setViewMode(const QString &mode);
     QString viewMode() const { return m_viewMode; }
     /// Scripted runs report problems on failed() instead of message boxes.
@@ -95,6 +96,8 @@ public:
     InferenceWorker *inference() const { return m_inference; }
     /// Click -> similarity heatmaps over every view of the set.
     HeatmapController *heatmaps() const { return m_heatmaps; }
+    /// The cross-modal alignment view (view mode "alignment"): overlays on the AIA views and the timeline dock.
+    AlignmentView *alignment() const { return m_alignment; }
 
 Q_SIGNALS:
     void viewModeChanged(const QString &mode);
@@ -144,6 +147,7 @@ private:
     SetViewPresenter *m_presenter = nullptr;
     InferenceWorker *m_inference = nullptr;
     HeatmapController *m_heatmaps = nullptr;
+    AlignmentView *m_alignment = nullptr;
     QDockWidget *m_similarityDock = nullptr;
     QString m_lastHeatmapError;
 
