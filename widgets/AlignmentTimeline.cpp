@@ -115,9 +115,24 @@ void AlignmentTimeline::updateGraphs()
     m_plot->yAxis->setRange(lo < 0 ? std::floor(lo * 10) / 10 : 0.0, 1.05);
 }
 
+void AlignmentTimeline::setSpan(qint64 fromMs, qint64 toMs)
+{
+    m_spanFrom = fromMs;
+    m_spanTo = toMs;
+    fitTime();
+}
+
 void AlignmentTimeline::fitTime()
 {
-    if (m_points.isEmpty()) {
+    if (m_spanTo > m_spanFrom) {
+        qint64 a = m_spanFrom, b = m_spanTo;
+        if (!m_points.isEmpty()) {
+            a = std::min(a, m_points.front().timeMs);
+            b = std::max(b, m_points.back().timeMs);
+        }
+        const double margin = std::max((keyOf(b) - keyOf(a)) * 0.03, 3600.0);
+        m_plot->xAxis->setRange(keyOf(a) - margin, keyOf(b) + margin);
+    } else if (m_points.isEmpty()) {
         const qint64 t = m_hasCurrent ? m_currentMs : QDateTime::currentMSecsSinceEpoch();
         m_plot->xAxis->setRange(keyOf(t) - 86400, keyOf(t) + 86400);
     } else {

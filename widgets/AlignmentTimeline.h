@@ -38,6 +38,10 @@ public:
     const QVector<Point> &points() const { return m_points; }
     void clear();
 
+    /// The span the time axis shows when it is fitted (the archive's: where the points can be); an invalid span
+    /// (from >= to) fits the points alone.
+    void setSpan(qint64 fromMs, qint64 toMs);
+
     /// Moves the cursor line; pans (keeping the zoom) when the time lies outside the visible range.
     void setCurrentTime(const QDateTime &utc);
     QDateTime currentTime() const;
@@ -73,6 +77,7 @@ private:
     QLabel *m_message = nullptr;
     QCPItemStraightLine *m_cursor = nullptr;
     QVector<Point> m_points;
+    qint64 m_spanFrom = 0, m_spanTo = 0;
     qint64 m_currentMs = 0;
     bool m_hasCurrent = false;
     QPointF m_pressPos;

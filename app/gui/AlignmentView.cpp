@@ -10,6 +10,7 @@
 #include "widgets/CellValueLayer.h"
 #include "widgets/MapGrid.h"
 #include "widgets/MapView.h"
+#include "widgets/TimelineModel.h"
 
 #include <QComboBox>
 #include <QDir>
@@ -52,6 +53,7 @@ struct AlignResult {
     std::shared_ptr<const SetAlignment> alignment;
     std::shared_ptr<const ModelFrame> frame;
     std::vector<float> radius;  // per cell: its centre's distance from the disk centre in solar radii (NaN: unknown)
+    std::vector<uint8_t> hasData;  // per cell: every channel's input had data there (0: describes zeros, not drawn)
     QString note;
 };
 
@@ -70,10 +72,14 @@ AlignResult alignEmbeddings(const SetEmbeddings &e)
         r.radius[static_cast<std::size_t>(cell)] = static_cast<float>(std::hypot(c.x(), c.y()) / e.rsunArcsec);
     }
     std::vector<uint8_t> mask = e.onDisk;
+    r.hasData.assign(static_cast<std::size_t>(cells), 1);
     bool allData = true;
     for (int c = 0; c < e.channels.size(); ++c)
         for (int cell = 0; cell < cells; ++cell)
-            allData = allData && e.cellHasData(c, cell);
+            if (!e.cellHasData(c, cell)) {
+                allData = false;
+                r.hasData[static_cast<std::size_t>(cell)] = 0;
+            }
     if (!allData) {
         if (mask.empty())
             mask.assign(static_cast<std::size_t>(cells), 1);
@@ -136,6 +142,10 @@ AlignmentView::AlignmentView(QMainWindow *window, ArchiveDocument *archive, Obse
             reloadTimeline();
             requestCurrentSet();
         }
+    });
+    connect(m_archive, &ArchiveDocument::dataChanged, this, [this] {
+        if (m_active)
+            updateSpan();
     });
     connect(m_archive, &ArchiveDocument::opened, this, [this] {
         m_current.reset();
@@ -315,8 +325,10 @@ void AlignmentView::onEncoded(std::shared_ptr<const SetEmbeddings> embeddings)
     connect(watcher, &QFutureWatcherBase::finished, this, [this, watcher, ticket] {
         watcher->deleteLater();
         const AlignResult r = watcher->result();
-        if (ticket == m_alignTicket)
+        if (ticket == m_alignTicket) {
             m_cellRadius = r.radius;
+            m_cellHasData = r.hasData;
+        }
         onAligned(ticket, r.error, r.alignment, r.frame, r.note);
     });
     watcher->setFuture(future);
@@ -364,11 +376,34 @@ void AlignmentView::onAligned(quint64 ticket, const QString &error, std::shared_
         parts << tr("few cells on the disk: read the summary with care");
     if (!m_note.isEmpty())
         parts << m_note;
+    if (const qint64 spread = m_observation->set().spreadMs(); spread > 60000)
+        parts << tr("the members are %1 min apart: the Sun rotated meanwhile").arg(spread / 60000.0, 0, 'f', 0);
+    // A partial field of view (a cut-out, a submap): disk cells without data in some channel are not drawn nor
+    // counted. (HMI has no data off the limb: that is no news.)
+    int diskCells = 0, diskWithData = 0;
+    for (std::size_t i = 0; i < m_cellHasData.size() && i < m_cellRadius.size(); ++i)
+        if (m_cellRadius[i] < 0.95) {
+            ++diskCells;
+            diskWithData += m_cellHasData[i] ? 1 : 0;
+        }
+    if (diskWithData < diskCells)
+        parts << tr("only %1 of the %2 disk cells have data in every channel (a partial field of view): only those are "
+                    "drawn and counted").arg(diskWithData).arg(diskCells);
     setStatus(parts.join(QStringLiteral(" · ")));
     addCurrentPoint();
     updateTimelineMessage();
     applyOverlays();
     Q_EMIT settledMaybe();
+}
+
+void AlignmentView::updateSpan()
+{
+    // The axis spans the archive, so the points aligned while browsing sit where they belong in it.
+    const TimelineModel *span = m_archive->timeline();
+    if (span && span->last() > span->first())
+        m_timeline->setSpan(span->first(), span->last());
+    else
+        m_timeline->setSpan(0, 0);
 }
 
 void AlignmentView::addCurrentPoint()
@@ -418,6 +453,7 @@ void AlignmentView::reloadTimeline()
     m_browsedPoints = 0;
     m_storeTimes.clear();
     m_timeline->clear();
+    updateSpan();
     const QString archiveDir = m_archive->archiveDir();
     if (archiveDir.isEmpty() || m_modelHash.isEmpty()) {
         m_loadingTimeline = false;
@@ -550,7 +586,8 @@ void AlignmentView::applyOverlay(MapView *view)
         double lowest = 1.0;
         for (std::size_t i = 0; i < values.size(); ++i) {
             const float radius = i < m_cellRadius.size() ? m_cellRadius[i] : std::numeric_limits<float>::quiet_NaN();
-            const bool shown = (std::isnan(radius) || radius < limit)
+            const bool data = i >= m_cellHasData.size() || m_cellHasData[i];
+            const bool shown = data && (std::isnan(radius) || radius < limit)
                                && (region != 1 || m_current->onDisk[i]) && std::isfinite(c->cosine[i]);
             values[i] = !shown ? std::numeric_limits<float>::quiet_NaN()
                         : m_measure == Measure::Cosine ? c->cosine[i] : static_cast<float>(c->rank[i]);

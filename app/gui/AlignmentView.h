@@ -103,6 +103,7 @@ private:
     void updateTimelineMessage();
     /// Adds the aligned set on screen to the timeline unless a point of the same set is there.
     void addCurrentPoint();
+    void updateSpan();
     bool isCurrentSet(const SetEmbeddings &e) const;
 
     QPointer<QMainWindow> m_window;
@@ -124,6 +125,7 @@ private:
     QString m_note;                   // the encoder's note on the set (cut-out, channels missing)
     std::shared_ptr<const SetAlignment> m_current;
     std::shared_ptr<const ModelFrame> m_frame;
+    std::vector<uint8_t> m_cellHasData;  // per cell: every channel had data there
     std::vector<float> m_cellRadius;  // per cell of the aligned set: centre distance in solar radii (NaN: unknown)
     bool m_waitingEncode = false;     // asked the worker for the set on screen
     quint64 m_alignTicket = 0;        // the alignment being worked out (stale ones are dropped)
