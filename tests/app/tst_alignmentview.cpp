@@ -223,6 +223,38 @@ private Q_SLOTS:
         waitAligned();
     }
 
+    void realFilesSayWhatTheyCover()
+    {
+        SOLARCHIP_REQUIRE_SDO();
+        // A real full-disk AIA 171 map with a real HMI submap of NOAA 11158 (rolled by ~180 deg, 0.5"/px, 205 min
+        // earlier): only the cells the submap covers have data in both channels; only those are drawn and counted.
+        const QString aia = test::sdoFile(QStringLiteral("fits/aia_171_level1.fits"));
+        const QString hmi = test::sdoFile(QStringLiteral("fits/sdo-hmi_2011-02-14_20-34-12.fits"));
+        m_window->openFiles({aia, hmi});
+        waitAligned();
+        const QJsonObject s = state();
+        const QJsonObject v = s[QStringLiteral("views")].toArray().first().toObject();
+        const int n = v[QStringLiteral("on_disk_cells")].toInt();
+        QVERIFY2(n >= 1 && n <= 6, qPrintable(QString::number(n)));
+        QVERIFY2(s[QStringLiteral("status")].toString().contains(QStringLiteral("partial field of view"))
+                     && s[QStringLiteral("status")].toString().contains(QStringLiteral("min apart")),
+                 qPrintable(s[QStringLiteral("status")].toString()));
+        QCOMPARE(s[QStringLiteral("timeline_source")].toString(), QStringLiteral("browsing"));
+        auto *layer = dynamic_cast<CellValueLayer *>(m_window->grid()->viewForChannel(QStringLiteral("171"))->overlay(QStringLiteral("alignment")));
+        QVERIFY(layer && layer->hasValues());
+        int drawn = 0;
+        for (float value : layer->values())
+            drawn += std::isfinite(value) ? 1 : 0;
+        QVERIFY2(drawn >= n && drawn <= n + 6, qPrintable(QStringLiteral("%1 drawn, %2 counted").arg(drawn).arg(n)));
+        // A single AIA map: nothing to align with, and the view says so.
+        m_window->openFiles({aia});
+        QTRY_VERIFY_WITH_TIMEOUT(m_window->isSettled() && state()[QStringLiteral("status")].toString().contains(QStringLiteral("needs an HMI")), 60000);
+        QVERIFY(!alignment()->current());
+        QCOMPARE(state()[QStringLiteral("views")].toArray().size(), 0);
+        m_window->openArchive(archive());
+        waitAligned();
+    }
+
     void scriptedScreenshotWaitsForTheAlignment()
     {
         const QString png = m_dir.filePath(QStringLiteral("alignment.png"));
