@@ -158,8 +158,12 @@ void HeatmapController::onEncoded(std::shared_ptr<const SetEmbeddings> embedding
     m_embeddings = std::move(embeddings);
     m_error.clear();
     if (m_query) {
+        // A scripted query given before any set was shown gets its time now: tell the followers once.
+        const bool timed = m_query->timeMs == 0;
         m_query->timeMs = m_embeddings->timeMs;
         apply();
+        if (timed)
+            Q_EMIT queryChanged(*m_query);
     }
     Q_EMIT heatmapsChanged();
 }

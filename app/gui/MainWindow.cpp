@@ -176,6 +176,16 @@ void MainWindow::createSimilarityDock()
     panel->setObjectName(QStringLiteral("heatmapPanel"));
     m_similarityDock->setWidget(panel);
     addDockWidget(Qt::RightDockWidgetArea, m_similarityDock);
+    // A tab beside the Display dock (stacked, the two docks would not fit a 650 px high window); the first query
+    // brings it to the front.
+    tabifyDockWidget(m_displayDock, m_similarityDock);
+    m_displayDock->raise();
+    connect(m_heatmaps, &HeatmapController::queryChanged, this, [this] {
+        if (!m_similarityShown) {
+            m_similarityShown = true;
+            m_similarityDock->raise();
+        }
+    });
     connect(m_heatmaps, &HeatmapController::queryChanged, this, &MainWindow::queryChanged);
     // Heatmaps drawn (or given up on) may settle a scripted run waiting for them.
     connect(m_heatmaps, &HeatmapController::heatmapsChanged, this, &MainWindow::settledMaybe, Qt::QueuedConnection);

@@ -150,6 +150,7 @@ private:
     AlignmentView *m_alignment = nullptr;
     QDockWidget *m_similarityDock = nullptr;
     QString m_lastHeatmapError;
+    bool m_similarityShown = false;  // the Similarity dock was brought to the front once
 
     QStackedWidget *m_stack = nullptr;
     QLabel *m_messagePage = nullptr;

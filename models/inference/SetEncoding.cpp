@@ -269,6 +269,15 @@ Expected<SetEmbeddings> encodeObservationSet(const TrainedModel &model, const Ob
     if (e.frameDataFraction < 0.98)
         notes << QStringLiteral("%1 of the model cells have no data in %2 and are left blank (never padded with a Sun)")
                      .arg(percent(1 - e.frameDataFraction), sub.channels[ref]);
+    // Files opened together need not be co-temporal: say how far apart they are when it shows (the Sun turns
+    // ~10 arcsec an hour at the disk centre, so a cell's features drift between the members).
+    if (sub.members.size() > 1 && sub.spreadMs() > 10 * 60 * 1000) {
+        const double hours = sub.spreadMs() / 3.6e6;
+        notes << QStringLiteral("the members are %1 h apart, not co-temporal (solar rotation moves features ~%2 arcsec "
+                                "at the disk centre between them)")
+                     .arg(hours, 0, 'f', 1)
+                     .arg(std::lround(hours * 10.0));
+    }
     bool jp2 = false;
     for (const Observation &m : sub.members)
         jp2 = jp2 || m.compression == QLatin1String("JPEG2000") || m.hdu == 0;

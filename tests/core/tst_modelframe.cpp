@@ -45,7 +45,35 @@ private Q_SLOTS:
     void rotatedMapFindsTheCellPrepareUses();
     void agreesWithAstropy();
     void refusesAGridThatDoesNotDivide();
+    void cutoutIsFramedOnItself();
 };
+
+// A cut-out does not show the whole disk: its frame keeps the cut-out's own pointing (its array centre at the
+// frame centre), so the model frame covers the cut-out instead of the disk centre region of the same size. The
+// cut-out's centre, (153.643", -250.277") by sunpy (pixel_to_world of the array centre), is the frame centre.
+void TestModelFrame::cutoutIsFramedOnItself()
+{
+    SOLARCHIP_REQUIRE_SDO();
+    auto full = PixelFrame::fromFile(test::sdoFile(QString::fromLatin1(kAia)));
+    auto cut = PixelFrame::fromFile(test::sdoFile(QStringLiteral("fits/aia_171_cutout.fits")));
+    QVERIFY(full && cut);
+    QVERIFY(ModelFrame::showsWholeDisk(full->meta, full->width, full->height));
+    QVERIFY(!ModelFrame::showsWholeDisk(cut->meta, cut->width, cut->height));
+    ModelFrameSpec spec;
+    spec.resolution = 256;
+    spec.gridSize = 16;
+    auto frame = ModelFrame::forReference(*cut, spec);
+    QVERIFY2(frame, qPrintable(frame.errorString()));
+    const auto centre = frame->inputPixelToHpc(QPointF(127.5, 127.5));
+    QVERIFY(centre);
+    QVERIFY2(std::abs(centre->x() - 153.643) < 1.0 && std::abs(centre->y() + 250.277) < 1.0,
+             qPrintable(QStringLiteral("%1, %2").arg(centre->x()).arg(centre->y())));
+    // The full-disk reference keeps the disk centre at the frame centre.
+    auto fullFrame = ModelFrame::forReference(*full, spec);
+    QVERIFY(fullFrame);
+    const auto disk = fullFrame->inputPixelToHpc(QPointF(127.5, 127.5));
+    QVERIFY(disk && std::abs(disk->x()) < 0.5 && std::abs(disk->y()) < 0.5);
+}
 
 void TestModelFrame::shrinkAndDisplayFactors()
 {

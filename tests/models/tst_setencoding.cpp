@@ -215,13 +215,13 @@ private Q_SLOTS:
 
     void cliMatchesNumpyOverTheEmbeddings()
     {
+        // A two-file archive (the fake pair: no `solarchip synth` run, the test stays short).
         const QString archive = m_dir.filePath(QStringLiteral("archive"));
-        auto synth = test::run(test::binPath(QStringLiteral("solarchip")),
-                               {QStringLiteral("synth"), archive, QStringLiteral("--start"), QStringLiteral("2013-06-01T00:00"),
-                                QStringLiteral("--days"), QStringLiteral("1"), QStringLiteral("--cadence"), QStringLiteral("24"),
-                                QStringLiteral("--size"), QStringLiteral("256"), QStringLiteral("--channels"), QStringLiteral("hmi,171"),
-                                QStringLiteral("--seed"), QStringLiteral("5"), QStringLiteral("--quiet")});
-        QVERIFY2(synth.exitCode == 0, synth.err.constData());
+        QVERIFY(QDir().mkpath(archive + QStringLiteral("/171")) && QDir().mkpath(archive + QStringLiteral("/hmi")));
+        const QDateTime t(QDate(2013, 6, 1), QTime(0, 0), QTimeZone::utc());
+        const std::vector<test::Blob> blobs{{-300, 200, 400, 40}, {300, -200, 250, 60}};
+        QVERIFY(test::writeFakeMap(archive + QStringLiteral("/171/aia_171.fits"), test::fakeAia(blobs, t)));
+        QVERIFY(test::writeFakeMap(archive + QStringLiteral("/hmi/hmi_m.fits"), test::fakeHmi(blobs, t)));
         const QString store = m_dir.filePath(QStringLiteral("store"));
         auto embed = test::run(test::binPath(QStringLiteral("solarchip")),
                                {QStringLiteral("embed"), QStringLiteral("--archive"), archive, QStringLiteral("--out"), store,

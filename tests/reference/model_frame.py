@@ -4,7 +4,8 @@ its g x g cell grid, by astropy.wcs alone.
 
   model_frame.py REF.fits RESOLUTION OVERSAMPLE GRID MAP.fits PIXELS_JSON
 
-The model input frame is written down from its definition (not from the C++ code): the reference's level 1.5
+The model input frame of a full-disk reference (a cut-out keeps its own pointing instead: ModelFrame.h) is
+written down from its definition (not from the C++ code): the reference's level 1.5
 frame, north up, disk centre (0", 0") at the array centre, the reference's full field of view, i.e. the plate
 scale mean(|CDELT1|, |CDELT2|) * max(NAXIS1, NAXIS2) / (RESOLUTION * OVERSAMPLE) on RESOLUTION * OVERSAMPLE
 pixels, then area-averaged by OVERSAMPLE: CDELT * OVERSAMPLE on RESOLUTION pixels, CRPIX (RESOLUTION + 1) / 2.
