@@ -16,6 +16,7 @@
 #include <QDir>
 #include <QDirIterator>
 #include <QDockWidget>
+#include <QElapsedTimer>
 #include <QFile>
 #include <QFutureWatcher>
 #include <QHBoxLayout>
@@ -54,6 +55,7 @@ struct AlignResult {
     std::shared_ptr<const ModelFrame> frame;
     std::vector<float> radius;  // per cell: its centre's distance from the disk centre in solar radii (NaN: unknown)
     std::vector<uint8_t> hasData;  // per cell: every channel's input had data there (0: describes zeros, not drawn)
+    double ms = 0;                 // the alignment's wall time on the pool
     QString note;
 };
 
@@ -61,6 +63,8 @@ struct AlignResult {
 // its field of view describe zeros, not the Sun).
 AlignResult alignEmbeddings(const SetEmbeddings &e)
 {
+    QElapsedTimer clock;
+    clock.start();
     AlignResult r;
     r.note = e.note;
     if (e.frame)
@@ -94,6 +98,7 @@ AlignResult alignEmbeddings(const SetEmbeddings &e)
         return r;
     }
     r.alignment = std::make_shared<const SetAlignment>(std::move(*a));
+    r.ms = clock.nsecsElapsed() / 1e6;
     return r;
 }
 
@@ -102,6 +107,7 @@ struct TimelineResult {
     qint64 sets = 0;
     QString error;
     std::vector<AlignmentPoint> points;
+    double seconds = 0;  // reading the store and aligning every set
 };
 
 AlignmentTimeline::Point toTimelinePoint(const AlignmentPoint &p)
@@ -328,6 +334,7 @@ void AlignmentView::onEncoded(std::shared_ptr<const SetEmbeddings> embeddings)
         if (ticket == m_alignTicket) {
             m_cellRadius = r.radius;
             m_cellHasData = r.hasData;
+            m_alignMs = r.ms;
         }
         onAligned(ticket, r.error, r.alignment, r.frame, r.note);
     });
@@ -465,6 +472,8 @@ void AlignmentView::reloadTimeline()
     const QString hash = m_modelHash;
     auto future = QtConcurrent::run(ThreadBudget::instance().pool(ThreadBudget::Pool::Background), [archiveDir, hash] {
         TimelineResult r;
+        QElapsedTimer clock;
+        clock.start();
         r.storeDir = findStore(archiveDir, hash);
         if (r.storeDir.isEmpty())
             return r;
@@ -479,6 +488,7 @@ void AlignmentView::reloadTimeline()
             r.error = points.errorString();
         else
             r.points = std::move(*points);
+        r.seconds = clock.nsecsElapsed() / 1e9;
         return r;
     });
     auto *watcher = new QFutureWatcher<TimelineResult>(this);
@@ -490,6 +500,7 @@ void AlignmentView::reloadTimeline()
         m_loadingTimeline = false;
         m_storeDir = r.storeDir;
         m_storeSets = r.sets;
+        m_timelineSeconds = r.seconds;
         m_timelineError = r.error;
         QVector<AlignmentTimeline::Point> points;
         for (const AlignmentPoint &p : r.points)
@@ -656,6 +667,8 @@ QJsonObject AlignmentView::state() const
     o[QStringLiteral("timeline_source")] = m_storeDir.isEmpty() ? QStringLiteral("browsing") : QStringLiteral("store");
     o[QStringLiteral("store")] = m_storeDir.isEmpty() ? QJsonValue() : QJsonValue(m_storeDir);
     o[QStringLiteral("store_sets")] = m_storeSets;
+    o[QStringLiteral("timeline_seconds")] = m_timelineSeconds;
+    o[QStringLiteral("align_ms")] = m_alignMs;
     o[QStringLiteral("timeline_message")] = m_timeline->message();
     o[QStringLiteral("cursor_time")] = m_timeline->currentTime().isValid()
                                            ? QJsonValue(m_timeline->currentTime().toString(Qt::ISODateWithMs))

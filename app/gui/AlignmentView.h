@@ -134,6 +134,8 @@ private:
     QString m_modelHash;
     QString m_storeDir;
     qint64 m_storeSets = 0;
+    double m_timelineSeconds = 0;     // the last store read (reports)
+    double m_alignMs = 0;             // the last set's alignment on the pool (reports)
     quint64 m_timelineTicket = 0;
     bool m_loadingTimeline = false;
     QString m_timelineError;

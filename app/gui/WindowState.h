@@ -34,7 +34,9 @@
 //                 fraction_rank1 (fraction of those cells whose HMI cell at the same place is the nearest),
 //                 mean_rank, on_disk_cells, overlay_shown), timeline_points, timeline ([[time_ms, mean_cosine,
 //                 fraction_rank1]...] in time order; null above 5000 points), timeline_source ("store" or
-//                 "browsing"), store (the embedding store read, or null), store_sets, timeline_message,
+//                 "browsing"), store (the embedding store read, or null), store_sets, timeline_seconds (reading
+//                 the store and aligning its sets, off the UI thread), align_ms (the set on screen's alignment,
+//                 off the UI thread), timeline_message,
 //                 cursor_time (the timeline's current-time line)
 
 #include <QJsonObject>
