@@ -14,7 +14,6 @@
 
 #include <QComboBox>
 #include <QDir>
-#include <QDirIterator>
 #include <QDockWidget>
 #include <QElapsedTimer>
 #include <QFile>
@@ -220,8 +219,10 @@ void AlignmentView::createDock(QMainWindow *window)
 
 void AlignmentView::setActive(bool active)
 {
-    if (active == m_active)
+    if (active == m_active) {
+        m_dock->setVisible(active);  // a restored window layout may have shown the dock outside the view
         return;
+    }
     m_active = active;
     m_dock->setVisible(active);
     if (active) {
