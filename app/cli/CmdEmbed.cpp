@@ -28,7 +28,7 @@ void addEmbedOptions(CommandLine &p)
     p.addOption({QStringLiteral("shard"), QStringLiteral("Sets per appended shard (default 64)."), QStringLiteral("N"), QStringLiteral("64")});
     p.addOption({QStringLiteral("workers"), QStringLiteral("Loader threads (default 2)."), QStringLiteral("N"), QStringLiteral("2")});
     p.addOption({QStringLiteral("half"), QStringLiteral("Store patch vectors as float16 (half the size).")});
-    p.addJsonOption(QStringLiteral("Progress as JSON lines and a JSON summary."));
+    p.addJsonOption(QStringLiteral("Progress as JSON lines (a start event, one progress event per shard) and a JSON summary."));
 }
 
 int runEmbed(const QStringList &args)
@@ -81,6 +81,13 @@ int runEmbed(const QStringList &args)
         if (!store->contains(sets[i].referenceTimeMs))
             todo.push_back(i);
     const qint64 already = static_cast<qint64>(sets.size()) - static_cast<qint64>(todo.size());
+    if (json)  // what the run will do, before the first set is encoded (the app's progress bar and ETA)
+        printJsonLine(QJsonObject{{QStringLiteral("event"), QStringLiteral("start")},
+                                  {QStringLiteral("sets"), static_cast<double>(sets.size())},
+                                  {QStringLiteral("already_stored"), static_cast<double>(already)},
+                                  {QStringLiteral("todo"), static_cast<double>(todo.size())},
+                                  {QStringLiteral("store"), store->dir()},
+                                  {QStringLiteral("model_hash"), model->hash}});
     QElapsedTimer clock;
     clock.start();
     qint64 written = 0, skipped = 0;

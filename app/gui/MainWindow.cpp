@@ -31,6 +31,7 @@
 #include "app/gui/RefreshArchiveReaction.h"
 #include "app/gui/SampleArchive.h"
 #include "app/gui/SaveScreenshotReaction.h"
+#include "app/gui/SearchController.h"
 #include "app/gui/SetViewPresenter.h"
 #include "app/gui/ShortcutsReaction.h"
 #include "app/gui/StepCombo.h"
@@ -106,6 +107,12 @@ MainWindow::MainWindow(StudioSettings *settings, QWidget *parent) : QMainWindow(
     m_inference = new InferenceWorker(this);
     m_heatmaps = new HeatmapController(m_observation, m_archive, m_grid, m_inference, this);
     createSimilarityDock();
+    m_search = new SearchController(this);
+    m_actions->adopt(QStringLiteral("view.searchPanel"), m_search->dock()->toggleViewAction(),
+                     QKeySequence(QStringLiteral("Ctrl+Shift+F")));
+    if (QMenu *view = menuBar()->findChild<QMenu *>(QStringLiteral("menu.view")))
+        view->addAction(m_search->dock()->toggleViewAction());
+    connect(m_search, &SearchController::settledMaybe, this, &MainWindow::settledMaybe);
     // View > Cross-modal alignment: its dock (below the maps) and the overlays on the AIA views.
     m_alignment = new AlignmentView(this, m_archive, m_observation, m_grid, m_inference, this);
     connect(m_alignment, &AlignmentView::settledMaybe, this, &MainWindow::settledMaybe, Qt::QueuedConnection);
@@ -181,7 +188,7 @@ void MainWindow::createSimilarityDock()
     tabifyDockWidget(m_displayDock, m_similarityDock);
     m_displayDock->raise();
     connect(m_heatmaps, &HeatmapController::queryChanged, this, [this] {
-        if (!m_similarityShown) {
+        if (!m_similarityShown && m_viewMode != QLatin1String("search")) {  // the search view keeps its gallery in front
             m_similarityShown = true;
             m_similarityDock->raise();
         }
@@ -293,9 +300,11 @@ void MainWindow::createReactions()
     auto *modes = new QActionGroup(this);
     modes->addAction(a("view.maps"));
     modes->addAction(a("view.globe"));
+    modes->addAction(a("view.search"));
     modes->addAction(a("view.alignment"));
     new ViewModeReaction(a("view.maps"), this, QStringLiteral("map"));
     new ViewModeReaction(a("view.globe"), this, QStringLiteral("globe"));
+    new ViewModeReaction(a("view.search"), this, QStringLiteral("search"));
     new ViewModeReaction(a("view.alignment"), this, QStringLiteral("alignment"));
     using Diff = ObservationDocument::DifferenceMode;
     auto *differences = new QActionGroup(this);
@@ -589,7 +598,10 @@ QString MainWindow::focusChannel() const
 
 void MainWindow::setViewMode(const QString &mode)
 {
-    const QString m = mode == QLatin1String("globe") || mode == QLatin1String("alignment") ? mode : QStringLiteral("map");
+    const QString m = mode == QLatin1String("globe") || mode == QLatin1String("search")
+                              || mode == QLatin1String("alignment")
+                          ? mode
+                          : QStringLiteral("map");
     if (m == m_viewMode)
         return;
     m_viewMode = m;
@@ -599,6 +611,19 @@ void MainWindow::setViewMode(const QString &mode)
     }
     m_presenter->setGlobeActive(m == QLatin1String("globe"));
     m_alignment->setActive(m == QLatin1String("alignment"));  // the map grid, with its overlays and dock
+    if (m == QLatin1String("search")) {
+        // The gallery prominently: its dock shown in the right column (in front of the Display dock, a tab away),
+        // raised and given half the window beside the maps.
+        // (The tab added last is the one in front once the window is laid out: the gallery's.)
+        for (QDockWidget *dock : {m_similarityDock, m_search->dock()})
+            if (dockWidgetArea(m_displayDock) == Qt::RightDockWidgetArea && !m_displayDock->isFloating()
+                && dockWidgetArea(dock) == Qt::RightDockWidgetArea && !dock->isFloating()
+                && !tabifiedDockWidgets(m_displayDock).contains(dock))
+                tabifyDockWidget(m_displayDock, dock);
+        m_search->dock()->show();
+        m_search->raiseDock();  // (and again once a time is shown: before the first layout it may not hold)
+        resizeDocks({m_search->dock()}, {width() / 2}, Qt::Horizontal);
+    }
     updateMessagePage();
     Q_EMIT viewModeChanged(m);
 }
@@ -687,7 +712,7 @@ void MainWindow::updateMessagePage()
 bool MainWindow::isSettled() const
 {
     return !m_sample->isGenerating() && !m_archive->isBusy() && m_archive->hasData() && m_presenter->isSettled()
-           && m_heatmaps->isSettled() && m_alignment->isSettled();
+           && m_heatmaps->isSettled() && m_search->isSettled() && m_alignment->isSettled();
 }
 
 void MainWindow::report(const QString &message, bool modal)

@@ -38,6 +38,7 @@ class PlaybackController;
 class StepCombo;
 class ElidedLabel;
 class SampleArchive;
+class SearchController;
 class SetViewPresenter;
 class StudioSettings;
 class TimelineView;
@@ -60,7 +61,8 @@ public:
     /// Show only one channel (empty: the whole co-temporal set).
     void setFocusChannel(const QString &channel);
     QString focusChannel() const;
-    /// "map", "globe" or "alignment" (the map grid with the cross-modal alignment overlays and timeline).
+    /// "map", "globe", "search" (the maps with the archive-search gallery docked beside them, raised) or
+    /// "alignment" (the map grid with the cross-modal alignment overlays and timeline).
     void setViewMode(const QString &mode);
     QString viewMode() const { return m_viewMode; }
     /// Scripted runs report problems on failed() instead of message boxes.
@@ -91,6 +93,8 @@ public:
     SetViewPresenter *presenter() const { return m_presenter; }
     PlaybackController *playback() const { return m_playback; }
     SampleArchive *sample() const { return m_sample; }
+    /// Archive search: the embedding job, the query and the gallery dock (SearchController).
+    SearchController *search() const { return m_search; }
     StudioSettings *settings() const { return m_settings; }
     /// The current model on its worker thread (encodes the sets shown; the alignment view and search use it).
     InferenceWorker *inference() const { return m_inference; }
@@ -145,6 +149,7 @@ private:
     PlaybackController *m_playback = nullptr;
     SampleArchive *m_sample = nullptr;
     SetViewPresenter *m_presenter = nullptr;
+    SearchController *m_search = nullptr;
     InferenceWorker *m_inference = nullptr;
     HeatmapController *m_heatmaps = nullptr;
     AlignmentView *m_alignment = nullptr;

@@ -5,6 +5,7 @@
 #include "app/gui/HeatmapController.h"
 #include "app/gui/MainWindow.h"
 #include "app/gui/ObservationDocument.h"
+#include "app/gui/SearchController.h"
 #include "app/gui/SetViewPresenter.h"
 #include "core/base/AtomicFile.h"
 #include "core/map/DisplayLimits.h"
@@ -92,6 +93,7 @@ QJsonObject windowState(const MainWindow *window)
     state[QStringLiteral("linked_groups")] = groups;
     state[QStringLiteral("errors")] = QJsonArray::fromStringList(window->presenter()->errors());
     state[QStringLiteral("heatmap")] = window->heatmaps()->state();
+    state[QStringLiteral("search")] = window->search()->stateJson();
     state[QStringLiteral("alignment")] = window->alignment()->state();
     return state;
 }

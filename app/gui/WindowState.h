@@ -4,7 +4,7 @@
 //   time          the current time (ISO 8601 UTC with milliseconds), null before one is shown
 //   times_count   how many times the timeline holds: the observations of the anchor channel, the ones
 //                 previous/next walk through (0 with nothing open)
-//   view_mode     "map", "globe" or "alignment"
+//   view_mode     "map", "globe", "search" or "alignment"
 //   views         one object per grid cell, in grid order: channel, time, file, colormap, stretch,
 //                 limits [lo, hi] (the limits the rendering on screen used; null before it is rendered), unit,
 //                 shown (the cell is on screen and holds a map), title (the cell's label), size [w, h] (map
@@ -26,6 +26,16 @@
 //                 query_box [w, h] or null, query_cell [row, col] (row 0 = south), query_cells, and views (one
 //                 per grid cell, grid order: channel, drawn, self, peak_cell [row, col], peak_value,
 //                 query_value (the similarity at the query cell), top [[row, col]...])
+//   search        archive search (SearchController::stateJson): state ("no-archive", "model", "no-store",
+//                 "other-model", "embedding", "ready", "searching", "error"), message (what the panel says),
+//                 model_hash (the current model's), store {dir, exists, count, model_hash, matches_model},
+//                 index {kind ("flat" exact / "ivfpq" re-ranked; "" before a query), vectors, note (used as
+//                 saved, extended or rebuilt, and why), method, prepared (one note per channel from building
+//                 or loading the indexes when the store became ready)}, embedding {running, done, total}, filters {channel,
+//                 from, to, exclude_days, on_disk_only, max_limb_distance, k}, query {time, channel, hpc [x, y],
+//                 box, set_time, cell, grid} or null, hits [{time, time_ms, channel, cell, row, col, hpc [x, y],
+//                 lonlat [lon, lat] (null off disk), score, file, thumbnail (drawn)}] best first,
+//                 thumbnails_drawn, framed (the hit the maps frame, -1: none), seconds (the query's)
 //   alignment     the cross-modal alignment view (AlignmentView::state): active, model_hash, measure ("cosine" or
 //                 "rank": what the cells are coloured by), status (the dock's line about the set), note (the
 //                 encoder's: partial disk, channels missing), set_time (the set aligned, null before), on_disk_known,

@@ -4,6 +4,7 @@
 #include "app/gui/MainWindow.h"
 #include "app/gui/ObservationDocument.h"
 #include "app/gui/ScreenshotRun.h"
+#include "app/gui/SearchController.h"
 #include "app/gui/StallWatchdog.h"
 #include "app/gui/SteppingBenchmark.h"
 #include "app/gui/StudioOptions.h"
@@ -66,6 +67,9 @@ int main(int argc, char **argv)
     window.inference()->setModelFile(options.model);
     if (options.queryHpc)
         window.heatmaps()->setScriptedQuery(*options.queryHpc, options.queryBox, options.channel);
+    // --query-hpc: the archive search runs at the time first shown, once the model and its store are known.
+    if (options.queryHpc)
+        window.search()->setPendingQuery(*options.queryHpc, options.queryBox, options.channel);
     if (options.difference == QLatin1String("running"))
         window.observation()->setDifferenceMode(solarchip::ObservationDocument::DifferenceMode::Running);
     else if (options.difference == QLatin1String("base"))

@@ -10,7 +10,12 @@
 #include "models/networks/SolarChipModel.h"
 #include "models/networks/TrainedModel.h"
 
+#include <QDateTime>
+#include <QDir>
 #include <QFile>
+#include <QFileInfo>
+#include <QJsonArray>
+#include <QTimeZone>
 #include <QJsonObject>
 #include <QtTest>
 
@@ -68,6 +73,7 @@ private Q_SLOTS:
     void orphanShardIsIgnored();
     void halfPrecisionPatches();
     void embedCommandWritesResumesAndRefuses();
+    void searchCommandFindsTheQueryCell();
 };
 
 void TestEmbed::storeRoundTrip()
@@ -258,6 +264,60 @@ void TestEmbed::embedCommandWritesResumesAndRefuses()
     QCOMPARE(r3.exitCode, 1);
     QVERIFY2(r3.err.contains("another model"), r3.err.constData());
     QCOMPARE(EmbeddingStore::open(store)->count(), 6LL);
+}
+
+void TestEmbed::searchCommandFindsTheQueryCell()
+{
+    // `solarchip search` over a store `embed` wrote: the query cell itself (same time, same channel, score 1) comes
+    // first, the hits carry positions from the model frame, a store of another model is named, and a click off the
+    // model frame is a clear error. --at-hpc=-X,Y (negative) parses.
+    QTemporaryDir dir = scratchDir();
+    const QString archive = dir.path() + QStringLiteral("/archive");
+    QDir().mkpath(archive);
+    QVERIFY(writeFakeArchive(archive, 4, 24.0));
+    PrepSpec prep;
+    prep.resolution = 32;
+    auto a = SolarChipModel::create(smallModelConfig(), 1);
+    QVERIFY(a.ok());
+    const QString model = dir.path() + QStringLiteral("/a.safetensors");
+    QVERIFY(saveTrainedModel(*a, {QStringLiteral("hmi"), QStringLiteral("171")}, prep, {}, model).ok());
+    const QString exe = binPath(QStringLiteral("solarchip"));
+    auto search = [&](const QStringList &extra) {
+        return run(exe, QStringList{QStringLiteral("search"), QStringLiteral("--model"), model, QStringLiteral("--archive"), archive,
+                                    QStringLiteral("--channel"), QStringLiteral("171"), QStringLiteral("--json")} + extra, 120000);
+    };
+    // No store yet: the message says what to run.
+    ProcessResult r = search({QStringLiteral("--time"), QStringLiteral("2011-06-07T00:00"), QStringLiteral("--at-hpc=-100,50")});
+    QCOMPARE(r.exitCode, 1);
+    QVERIFY2(r.err.contains("solarchip embed"), r.err.constData());
+
+    r = run(exe, {QStringLiteral("embed"), QStringLiteral("--model"), model, QStringLiteral("--archive"), archive, QStringLiteral("--json")}, 120000);
+    QVERIFY2(r.exitCode == 0, r.err.constData());
+    const QString store = parseJson(r.out.mid(r.out.lastIndexOf("\n{"))).object().value(QStringLiteral("store")).toString();
+    auto st = EmbeddingStore::open(store);
+    QVERIFY(st.ok());
+    const qint64 t1 = (*st->times())[1];
+    const QString when = QDateTime::fromMSecsSinceEpoch(t1, QTimeZone::utc()).toString(QStringLiteral("yyyy-MM-dd'T'HH:mm:ss'Z'"));
+    r = search({QStringLiteral("--time"), when, QStringLiteral("--at-hpc=-100,50"), QStringLiteral("--k"), QStringLiteral("3")});
+    QVERIFY2(r.exitCode == 0, r.err.constData());
+    const QJsonObject out = parseJson(r.out).object();
+    const QJsonObject query = out.value(QStringLiteral("query")).toObject();
+    const QJsonArray hits = out.value(QStringLiteral("hits")).toArray();
+    QCOMPARE(hits.size(), 3);
+    const QJsonObject first = hits.at(0).toObject();
+    QCOMPARE(first.value(QStringLiteral("cell")).toInt(), query.value(QStringLiteral("cell")).toInt());
+    QCOMPARE(first.value(QStringLiteral("time")).toString(), query.value(QStringLiteral("time")).toString());
+    QVERIFY(std::abs(first.value(QStringLiteral("score")).toDouble() - 1.0) < 1e-4);
+    QCOMPARE(first.value(QStringLiteral("hpc")).toArray(), query.value(QStringLiteral("hpc")).toArray());
+    QVERIFY(first.value(QStringLiteral("lonlat")).toArray().at(1).isDouble());
+    // The query cell's centre lies within one cell of the clicked point.
+    const QJsonArray hpc = first.value(QStringLiteral("hpc")).toArray();
+    QVERIFY(std::abs(hpc.at(0).toDouble() + 100) < 620 && std::abs(hpc.at(1).toDouble() - 50) < 620);
+    QVERIFY(QFileInfo::exists(store + QStringLiteral("/index-171.safetensors")));
+    // Off the frame: a clear error.
+    r = search({QStringLiteral("--time"), when, QStringLiteral("--at-hpc=-90000,0")});
+    QCOMPARE(r.exitCode, 1);
+    QVERIFY2(r.err.contains("outside the model frame"), r.err.constData());
 }
 
 QTEST_GUILESS_MAIN(TestEmbed)
