@@ -1,4 +1,5 @@
 #include "app/gui/MainWindow.h"
+#include "app/gui/AlignmentView.h"
 #include "app/gui/HeatmapController.h"
 #include "app/gui/HeatmapPanel.h"
 #include "app/gui/InferenceWorker.h"
@@ -112,6 +113,9 @@ MainWindow::MainWindow(StudioSettings *settings, QWidget *parent) : QMainWindow(
     if (QMenu *view = menuBar()->findChild<QMenu *>(QStringLiteral("menu.view")))
         view->addAction(m_search->dock()->toggleViewAction());
     connect(m_search, &SearchController::settledMaybe, this, &MainWindow::settledMaybe);
+    // View > Cross-modal alignment: its dock (below the maps) and the overlays on the AIA views.
+    m_alignment = new AlignmentView(this, m_archive, m_observation, m_grid, m_inference, this);
+    connect(m_alignment, &AlignmentView::settledMaybe, this, &MainWindow::settledMaybe, Qt::QueuedConnection);
     createReactions();
     m_actions->loadShortcuts(*settings);
     connectDocuments();
@@ -297,9 +301,11 @@ void MainWindow::createReactions()
     modes->addAction(a("view.maps"));
     modes->addAction(a("view.globe"));
     modes->addAction(a("view.search"));
+    modes->addAction(a("view.alignment"));
     new ViewModeReaction(a("view.maps"), this, QStringLiteral("map"));
     new ViewModeReaction(a("view.globe"), this, QStringLiteral("globe"));
     new ViewModeReaction(a("view.search"), this, QStringLiteral("search"));
+    new ViewModeReaction(a("view.alignment"), this, QStringLiteral("alignment"));
     using Diff = ObservationDocument::DifferenceMode;
     auto *differences = new QActionGroup(this);
     for (const char *id : {"view.diff.none", "view.diff.running", "view.diff.base"})
@@ -592,7 +598,10 @@ QString MainWindow::focusChannel() const
 
 void MainWindow::setViewMode(const QString &mode)
 {
-    const QString m = mode == QLatin1String("globe") || mode == QLatin1String("search") ? mode : QStringLiteral("map");
+    const QString m = mode == QLatin1String("globe") || mode == QLatin1String("search")
+                              || mode == QLatin1String("alignment")
+                          ? mode
+                          : QStringLiteral("map");
     if (m == m_viewMode)
         return;
     m_viewMode = m;
@@ -601,6 +610,7 @@ void MainWindow::setViewMode(const QString &mode)
         selectGlobeView();
     }
     m_presenter->setGlobeActive(m == QLatin1String("globe"));
+    m_alignment->setActive(m == QLatin1String("alignment"));  // the map grid, with its overlays and dock
     if (m == QLatin1String("search")) {
         // The gallery prominently: its dock shown in the right column (in front of the Display dock, a tab away),
         // raised and given half the window beside the maps.
@@ -702,7 +712,7 @@ void MainWindow::updateMessagePage()
 bool MainWindow::isSettled() const
 {
     return !m_sample->isGenerating() && !m_archive->isBusy() && m_archive->hasData() && m_presenter->isSettled()
-           && m_heatmaps->isSettled() && m_search->isSettled();
+           && m_heatmaps->isSettled() && m_search->isSettled() && m_alignment->isSettled();
 }
 
 void MainWindow::report(const QString &message, bool modal)

@@ -25,6 +25,7 @@ class QToolButton;
 namespace solarchip {
 
 class ActionRegistry;
+class AlignmentView;
 class ArchiveDocument;
 class DisplayPanel;
 class GlobeView;
@@ -60,7 +61,8 @@ public:
     /// Show only one channel (empty: the whole co-temporal set).
     void setFocusChannel(const QString &channel);
     QString focusChannel() const;
-    /// "map", "globe" or "search" (the maps with the archive-search gallery docked beside them, raised).
+    /// "map", "globe", "search" (the maps with the archive-search gallery docked beside them, raised) or
+    /// "alignment" (the map grid with the cross-modal alignment overlays and timeline).
     void setViewMode(const QString &mode);
     QString viewMode() const { return m_viewMode; }
     /// Scripted runs report problems on failed() instead of message boxes.
@@ -98,6 +100,8 @@ public:
     InferenceWorker *inference() const { return m_inference; }
     /// Click -> similarity heatmaps over every view of the set.
     HeatmapController *heatmaps() const { return m_heatmaps; }
+    /// The cross-modal alignment view (view mode "alignment"): overlays on the AIA views and the timeline dock.
+    AlignmentView *alignment() const { return m_alignment; }
 
 Q_SIGNALS:
     void viewModeChanged(const QString &mode);
@@ -148,6 +152,7 @@ private:
     SearchController *m_search = nullptr;
     InferenceWorker *m_inference = nullptr;
     HeatmapController *m_heatmaps = nullptr;
+    AlignmentView *m_alignment = nullptr;
     QDockWidget *m_similarityDock = nullptr;
     QString m_lastHeatmapError;
     bool m_similarityShown = false;  // the Similarity dock was brought to the front once

@@ -1,5 +1,6 @@
 #include "app/gui/WindowState.h"
 
+#include "app/gui/AlignmentView.h"
 #include "app/gui/ArchiveDocument.h"
 #include "app/gui/HeatmapController.h"
 #include "app/gui/MainWindow.h"
@@ -93,6 +94,7 @@ QJsonObject windowState(const MainWindow *window)
     state[QStringLiteral("errors")] = QJsonArray::fromStringList(window->presenter()->errors());
     state[QStringLiteral("heatmap")] = window->heatmaps()->state();
     state[QStringLiteral("search")] = window->search()->stateJson();
+    state[QStringLiteral("alignment")] = window->alignment()->state();
     return state;
 }
 

@@ -4,7 +4,7 @@
 //   time          the current time (ISO 8601 UTC with milliseconds), null before one is shown
 //   times_count   how many times the timeline holds: the observations of the anchor channel, the ones
 //                 previous/next walk through (0 with nothing open)
-//   view_mode     "map" or "globe"
+//   view_mode     "map", "globe", "search" or "alignment"
 //   views         one object per grid cell, in grid order: channel, time, file, colormap, stretch,
 //                 limits [lo, hi] (the limits the rendering on screen used; null before it is rendered), unit,
 //                 shown (the cell is on screen and holds a map), title (the cell's label), size [w, h] (map
@@ -36,6 +36,18 @@
 //                 box, set_time, cell, grid} or null, hits [{time, time_ms, channel, cell, row, col, hpc [x, y],
 //                 lonlat [lon, lat] (null off disk), score, file, thumbnail (drawn)}] best first,
 //                 thumbnails_drawn, framed (the hit the maps frame, -1: none), seconds (the query's)
+//   alignment     the cross-modal alignment view (AlignmentView::state): active, model_hash, measure ("cosine" or
+//                 "rank": what the cells are coloured by), status (the dock's line about the set), note (the
+//                 encoder's: partial disk, channels missing), set_time (the set aligned, null before), on_disk_known,
+//                 views (one per grid cell showing an AIA channel the set was aligned for, grid order: view (index
+//                 into views), channel, mean_cosine (mean same-place cosine with HMI over the on-disk cells),
+//                 fraction_rank1 (fraction of those cells whose HMI cell at the same place is the nearest),
+//                 mean_rank, on_disk_cells, overlay_shown), timeline_points, timeline ([[time_ms, mean_cosine,
+//                 fraction_rank1]...] in time order; null above 5000 points), timeline_source ("store" or
+//                 "browsing"), store (the embedding store read, or null), store_sets, timeline_seconds (reading
+//                 the store and aligning its sets, off the UI thread), align_ms (the set on screen's alignment,
+//                 off the UI thread), timeline_message,
+//                 cursor_time (the timeline's current-time line)
 
 #include <QJsonObject>
 #include <QString>
