@@ -22,7 +22,9 @@
 
 #include <QKeyEvent>
 #include <QLabel>
+#include <QMouseEvent>
 #include <QResizeEvent>
+#include <QRubberBand>
 
 #include <algorithm>
 #include <cmath>
@@ -128,6 +130,11 @@ struct GlobeView::Impl {
     vtkSmartPointer<vtkCallbackCommand> interactionObserver;
     QLabel *caption = nullptr;
     ColorBar *colorBar = nullptr;
+    // Picking: a left press, and whether it is a Shift+drag box (not forwarded to VTK: no pan).
+    QPointF pressPos;
+    bool pressed = false;
+    bool boxDrag = false;
+    QRubberBand *band = nullptr;
 
     // Reapplying the preset framing on resize only while the user has not moved the camera since.
     vtkMTimeType presetCameraTime = 0;
@@ -450,6 +457,126 @@ double GlobeView::angleFromObserver() const
     // atan2 rather than acos of the normalised dot product: acos is ill-conditioned at 0, where a rounding
     // error of 1e-16 in the cosine reads as 1e-6 deg (and the observer view would not be the observer view).
     return std::atan2(sine, dot) / kDeg;
+}
+
+std::optional<QPointF> GlobeView::hpcAt(QPointF widgetPoint, QString *why) const
+{
+    const auto fail = [why](const QString &reason) -> std::optional<QPointF> {
+        if (why)
+            *why = reason;
+        return std::nullopt;
+    };
+    if (!d->hasMap || !d->wcs)
+        return fail(tr("Globe: no map shown"));
+    vtkRenderer *ren = renderer();
+    const int *size = ren->GetSize();  // the viewport (the whole window) in device pixels
+    if (!size || size[0] <= 0 || size[1] <= 0)
+        return fail(tr("Globe: not on screen yet"));
+    // The pixel in VTK display coordinates (device pixels, y up), as VtkOpenGLWidget forwards events.
+    const double dpr = devicePixelRatioF();
+    const double dx = widgetPoint.x() * dpr, dy = size[1] - widgetPoint.y() * dpr - 1.0;
+    // The ray through it: its points on the near and far clipping planes.
+    double ends[2][3];
+    for (int k = 0; k < 2; ++k) {
+        ren->SetDisplayPoint(dx, dy, k);
+        ren->DisplayToWorld();
+        double w[4];
+        ren->GetWorldPoint(w);
+        const double h = w[3] != 0 ? w[3] : 1.0;
+        for (int i = 0; i < 3; ++i)
+            ends[k][i] = w[i] / h;
+    }
+    double dir[3] = {ends[1][0] - ends[0][0], ends[1][1] - ends[0][1], ends[1][2] - ends[0][2]};
+    const double len = std::sqrt(dir[0] * dir[0] + dir[1] * dir[1] + dir[2] * dir[2]);
+    if (!(len > 0))
+        return fail(tr("Globe: no ray through that pixel"));
+    for (double &c : dir)
+        c /= len;
+    // |o + t dir| = 1 (the unit sphere): t^2 + 2 b t + c = 0; the nearest root ahead is the point on screen.
+    const double *o = ends[0];
+    const double b = o[0] * dir[0] + o[1] * dir[1] + o[2] * dir[2];
+    const double c = o[0] * o[0] + o[1] * o[1] + o[2] * o[2] - 1.0;
+    const double disc = b * b - c;
+    if (disc < 0)
+        return fail(tr("Globe: off the solar disk (corona or space): click on the sphere to query"));
+    double t = -b - std::sqrt(disc);
+    if (t < 0)
+        t = -b + std::sqrt(disc);
+    if (t < 0)
+        return fail(tr("Globe: off the solar disk (corona or space): click on the sphere to query"));
+    const double p[3] = {o[0] + t * dir[0], o[1] + t * dir[1], o[2] + t * dir[2]};
+    const LonLat hgs{std::atan2(p[1], p[0]) / kDeg, std::asin(std::clamp(p[2], -1.0, 1.0)) / kDeg};
+    double tx = 0, ty = 0;
+    bool visible = false;
+    if (!Wcs::stonyhurstToHelioprojective(hgs, d->wcs->observer(), tx, ty, &visible) || !visible)
+        return fail(tr("Globe: lon %1, lat %2 is on the far side, not seen in this map").arg(hgs.lon, 0, 'f', 1).arg(hgs.lat, 0, 'f', 1));
+    double x = 0, y = 0;
+    if (!d->wcs->helioprojectiveToPixel(tx, ty, x, y) || x < -0.5 || y < -0.5 || x > d->naxis1 - 0.5 || y > d->naxis2 - 0.5)
+        return fail(tr("Globe: lon %1, lat %2 is outside the map's field of view").arg(hgs.lon, 0, 'f', 1).arg(hgs.lat, 0, 'f', 1));
+    return QPointF(tx, ty);
+}
+
+void GlobeView::mousePressEvent(QMouseEvent *event)
+{
+    if (event->button() == Qt::LeftButton) {
+        d->pressed = true;
+        d->pressPos = event->position();
+        d->boxDrag = event->modifiers().testFlag(Qt::ShiftModifier);
+        if (d->boxDrag) {  // a box to query, not VTK's Shift+drag pan
+            if (!d->band)
+                d->band = new QRubberBand(QRubberBand::Rectangle, this);
+            d->band->setGeometry(QRect(d->pressPos.toPoint(), QSize()));
+            d->band->show();
+            event->accept();
+            return;
+        }
+    }
+    VtkOpenGLWidget::mousePressEvent(event);
+}
+
+void GlobeView::mouseMoveEvent(QMouseEvent *event)
+{
+    if (d->pressed && d->boxDrag) {
+        if (d->band)
+            d->band->setGeometry(QRect(d->pressPos.toPoint(), event->position().toPoint()).normalized());
+        event->accept();
+        return;
+    }
+    VtkOpenGLWidget::mouseMoveEvent(event);
+}
+
+void GlobeView::mouseReleaseEvent(QMouseEvent *event)
+{
+    if (event->button() != Qt::LeftButton || !d->pressed) {
+        VtkOpenGLWidget::mouseReleaseEvent(event);
+        return;
+    }
+    d->pressed = false;
+    const QPointF release = event->position();
+    if (d->boxDrag) {
+        d->boxDrag = false;
+        if (d->band)
+            d->band->hide();
+        event->accept();
+        QString why;
+        const auto a = hpcAt(d->pressPos, &why);
+        const auto b = a ? hpcAt(release, &why) : std::nullopt;
+        if (!a || !b) {
+            Q_EMIT pickRejected(why);
+            return;
+        }
+        Q_EMIT hpcPicked((*a + *b) / 2, QSizeF(std::abs(a->x() - b->x()), std::abs(a->y() - b->y())));
+        return;
+    }
+    VtkOpenGLWidget::mouseReleaseEvent(event);  // ends a rotation
+    // A click, not a rotation: press and release within a few pixels (a drag has turned the camera).
+    if ((release - d->pressPos).manhattanLength() > 4)
+        return;
+    QString why;
+    if (const auto hpc = hpcAt(release, &why))
+        Q_EMIT hpcPicked(*hpc, QSizeF());
+    else
+        Q_EMIT pickRejected(why);
 }
 
 void GlobeView::viewFromObserver()

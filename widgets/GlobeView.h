@@ -13,7 +13,13 @@
 // widget, centred on the map centre, so the disk looks the same as in the 2D view. Full-disk maps turn
 // about the Sun centre, cutouts and patches about the point of the Sun at the map centre.
 //
-// Mouse: left drag rotates (about the pivot above), right drag / wheel zoom, middle drag pans.
+// Mouse: left drag rotates (about the pivot above), right drag / wheel zoom, middle drag pans. A left click
+// without motion (press and release within 4 px) picks the point of the sphere under it, and a Shift+left drag
+// a box, as a click and a box drag do on the 2D maps: the ray from the camera through the pixel meets the unit
+// sphere, the nearest intersection (the one on screen) goes Stonyhurst -> helioprojective arcsec of the shown
+// map's observer (the coordinates a 2D map click gives), and hpcPicked() tells. Off the sphere (the corona on
+// the off-limb plane, empty space), on the far side the map's observer does not see, or outside a cutout's
+// field, pickRejected() says why and nothing is picked.
 // Keys: arrows rotate by 5 deg, +/- zoom, O observer view, N north-pole view, R reset.
 //
 // The camera belongs to the user: once moved (mouse, keys, zoom) it stays where it is when the map changes
@@ -25,9 +31,12 @@
 #include "widgets/VtkOpenGLWidget.h"
 
 #include <QImage>
+#include <QPointF>
+#include <QSizeF>
 
 #include <array>
 #include <memory>
+#include <optional>
 
 namespace solarchip {
 
@@ -86,6 +95,11 @@ public:
     /// degrees (0 in the observer preset).
     double angleFromObserver() const;
 
+    /// The helioprojective arcsec (the shown map's observer) of the point of the sphere under `widgetPoint`
+    /// (logical pixels) with the current camera; none, with the reason in `why`, off the sphere, on the far
+    /// side, outside the map's field or without a map.
+    std::optional<QPointF> hpcAt(QPointF widgetPoint, QString *why = nullptr) const;
+
 public Q_SLOTS:
     /// From the map's observer, north up, framed like the 2D map (the default).
     void viewFromObserver();
@@ -106,9 +120,17 @@ public Q_SLOTS:
 Q_SIGNALS:
     /// The camera moved (mouse, keys or a preset).
     void viewChanged();
+    /// A click without motion (`box` empty) or a Shift+drag box (`hpc` its centre, `box` width x height
+    /// arcsec) picked a point of the shown map (helioprojective arcsec, as a 2D map click).
+    void hpcPicked(const QPointF &hpc, const QSizeF &box);
+    /// A click or box that picks nothing (off the sphere, far side, outside the map): why, for the status bar.
+    void pickRejected(const QString &why);
 
 protected:
     void keyPressEvent(QKeyEvent *event) override;
+    void mousePressEvent(QMouseEvent *event) override;
+    void mouseMoveEvent(QMouseEvent *event) override;
+    void mouseReleaseEvent(QMouseEvent *event) override;
     void resizeEvent(QResizeEvent *event) override;
     void aboutToRender() override;
 

@@ -3,8 +3,11 @@
 #include "core/map/SdoMap.h"
 
 #include <QCoreApplication>
+#include <QPainter>
 #include <QPen>
 
+#include <algorithm>
+#include <cmath>
 #include <cstdlib>
 
 namespace solarchip {
@@ -43,6 +46,55 @@ QPolygonF OverlayHitBox::boxPixels(const SdoMap &map, const QRectF &hpcBox)
             poly << QPointF(x, y);
         }
     return poly;
+}
+
+QImage OverlayHitBox::composeOnto(const QImage &texture, const SdoMap &map, const std::vector<GlobeHitMark> &hits,
+                                  qint64 toleranceMs, int *drawn)
+{
+    if (drawn)
+        *drawn = 0;
+    if (texture.isNull() || map.image.isEmpty() || !map.meta.tObs.isValid())
+        return texture;
+    const qint64 t = map.meta.tObs.toMSecsSinceEpoch();
+    QImage out;
+    const double sx = static_cast<double>(texture.width()) / map.image.width;
+    const double sy = static_cast<double>(texture.height()) / map.image.height;
+    // Map pixel x covers [x - 0.5, x + 0.5): texture X = (x + 0.5) sx, Y = height - (y + 0.5) sy.
+    QTransform toTexture;
+    toTexture.translate(0, texture.height());
+    toTexture.scale(sx, -sy);
+    toTexture.translate(0.5, 0.5);
+    const double scale = std::max(1.0, texture.width() / 600.0);  // lines that survive the globe's minification
+    QPainter painter;
+    for (const GlobeHitMark &hit : hits) {
+        if (hit.hpcBox.isEmpty() || std::llabs(hit.timeMs - t) > toleranceMs)
+            continue;
+        const QPolygonF poly = boxPixels(map, hit.hpcBox);
+        if (poly.size() < 3)
+            continue;
+        if (out.isNull()) {
+            out = texture.convertToFormat(QImage::Format_ARGB32_Premultiplied);
+            painter.begin(&out);
+            painter.setRenderHint(QPainter::Antialiasing);
+            painter.setBrush(Qt::NoBrush);
+            QFont font = painter.font();
+            font.setPixelSize(static_cast<int>(std::lround(12 * scale)));
+            font.setBold(true);
+            painter.setFont(font);
+        }
+        const QPolygonF onTexture = toTexture.map(poly);
+        painter.setPen(QPen(QColor(0, 0, 0, 160), 4 * scale));
+        painter.drawPolygon(onTexture);
+        painter.setPen(QPen(QColor(0, 255, 128, 230), 2 * scale));
+        painter.drawPolygon(onTexture);
+        if (!hit.label.isEmpty()) {
+            const QRectF b = onTexture.boundingRect();
+            painter.drawText(QPointF(b.left(), b.top() - 3 * scale), hit.label);
+        }
+        if (drawn)
+            ++*drawn;
+    }
+    return out.isNull() ? texture : out;
 }
 
 void OverlayHitBox::paint(QPainter &painter, const OverlayContext &context)

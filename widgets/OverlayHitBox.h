@@ -6,11 +6,23 @@
 
 #include "widgets/OverlayLayer.h"
 
+#include <QImage>
 #include <QPolygonF>
 #include <QRectF>
 #include <QtGlobal>
 
+#include <vector>
+
 namespace solarchip {
+
+struct SdoMap;
+
+/// A search hit to mark on a texture (the globe's): its cell's helioprojective box, the hit's time, a label.
+struct GlobeHitMark {
+    QRectF hpcBox;
+    qint64 timeMs = 0;
+    QString label;
+};
 
 class OverlayHitBox : public OverlayLayer {
 public:
@@ -26,6 +38,11 @@ public:
     QRectF box() const { return m_box; }
     /// The box's outline in a map's pixels (empty when a corner has no pixel there).
     static QPolygonF boxPixels(const SdoMap &map, const QRectF &hpcBox);
+    /// `texture` (the map's pixel grid north-up, row 0 = FITS row NAXIS2: GlobeView::setMap's contract) with
+    /// the boxes of the hits observed within `toleranceMs` of the map's time outlined and labelled, as the 2D
+    /// views frame a hit; `texture` itself when none is. `drawn` (optional) counts the boxes drawn.
+    static QImage composeOnto(const QImage &texture, const SdoMap &map, const std::vector<GlobeHitMark> &hits,
+                              qint64 toleranceMs = 30 * 60 * 1000, int *drawn = nullptr);
 
 private:
     QRectF m_box;

@@ -113,6 +113,14 @@ MainWindow::MainWindow(StudioSettings *settings, QWidget *parent) : QMainWindow(
     if (QMenu *view = menuBar()->findChild<QMenu *>(QStringLiteral("menu.view")))
         view->addAction(m_search->dock()->toggleViewAction());
     connect(m_search, &SearchController::settledMaybe, this, &MainWindow::settledMaybe);
+    // The gallery's hits of the time shown are outlined on the globe's texture too (ranked as in the gallery).
+    connect(m_search, &SearchController::hitsChanged, this, [this] {
+        std::vector<GlobeHitMark> marks;
+        const auto &hits = m_search->hits();
+        for (std::size_t i = 0; i < hits.size(); ++i)
+            marks.push_back({hits[i].hpcBox, hits[i].timeMs, QStringLiteral("#%1").arg(i + 1)});
+        m_presenter->setGlobeHits(std::move(marks));
+    });
     // View > Cross-modal alignment: its dock (below the maps) and the overlays on the AIA views.
     m_alignment = new AlignmentView(this, m_archive, m_observation, m_grid, m_inference, this);
     connect(m_alignment, &AlignmentView::settledMaybe, this, &MainWindow::settledMaybe, Qt::QueuedConnection);
@@ -149,6 +157,20 @@ GlobeView *MainWindow::ensureGlobe()
         m_globe->setObjectName(QStringLiteral("globeView"));
         m_stack->addWidget(m_globe);
         m_presenter->setGlobe(m_globe);
+        // A click or Shift+drag box on the sphere queries like one on the 2D map the globe wears.
+        connect(m_globe, &GlobeView::hpcPicked, this, [this](const QPointF &hpc, const QSizeF &box) {
+            const auto map = m_presenter->globeMap();
+            if (!map || !m_observation->hasTime())
+                return;
+            QueryPoint q;
+            q.timeMs = m_observation->timeMs();
+            q.channel = map->meta.channel;
+            q.hpc = hpc;
+            if (box.width() > 0 || box.height() > 0)
+                q.box = box;
+            m_heatmaps->setQuery(q);
+        });
+        connect(m_globe, &GlobeView::pickRejected, this, [this](const QString &why) { statusBar()->showMessage(why, 8000); });
     }
     return m_globe;
 }

@@ -363,6 +363,12 @@ void SetViewPresenter::refreshGlobe()
     updateGlobe();
 }
 
+void SetViewPresenter::setGlobeHits(std::vector<GlobeHitMark> hits)
+{
+    m_globeHits = std::move(hits);
+    refreshGlobe();
+}
+
 void SetViewPresenter::updateGlobe()
 {
     if (!m_globe || !m_globeActive)
@@ -394,9 +400,12 @@ void SetViewPresenter::updateGlobe()
         m_globeImageKey = imageKey;
         // The similarity heatmap of the 2D view (when a query is shown) sits on the sphere too.
         const HeatmapLayer *heatmap = dynamic_cast<const HeatmapLayer *>(view->overlay(QStringLiteral("heatmap")));
-        m_globe->setMap(*m_globeMap, heatmap && heatmap->hasData() && heatmap->isVisible()
-                                         ? heatmap->composeOnto(view->rendered().image())
-                                         : view->rendered().image());
+        // And the archive-search hits of this time, outlined as the 2D views frame a hit.
+        const QImage texture = heatmap && heatmap->hasData() && heatmap->isVisible()
+                                   ? heatmap->composeOnto(view->rendered().image())
+                                   : view->rendered().image();
+        m_globe->setMap(*m_globeMap, OverlayHitBox::composeOnto(texture, *m_globeMap, m_globeHits, 30 * 60 * 1000,
+                                                                &m_globeHitsDrawn));
         m_globe->setCaption(view->title());
         m_globe->setColorBar(view->rendered(), valueLabel(m_globeMap->meta));  // the 2D bar's label
         return;

@@ -16,6 +16,7 @@
 // different sets painted together), for the playback benchmark and the tests.
 
 #include "widgets/MapView.h"
+#include "widgets/OverlayHitBox.h"
 
 #include <QObject>
 #include <QHash>
@@ -24,6 +25,7 @@
 #include <QVector>
 
 #include <memory>
+#include <vector>
 
 class QThread;
 class QTimer;
@@ -54,6 +56,13 @@ public:
     /// Puts the globe map's texture on the sphere again (the similarity heatmap drawn on its 2D view changed:
     /// the globe wears it too, HeatmapLayer::composeOnto).
     void refreshGlobe();
+    /// The map the globe shows (null when none): what a click on the sphere queries.
+    std::shared_ptr<const SdoMap> globeMap() const { return m_globeMap; }
+    /// The archive-search hits to mark on the globe's texture (those observed within 30 min of the globe's map
+    /// are drawn, OverlayHitBox::composeOnto); empty clears them.
+    void setGlobeHits(std::vector<GlobeHitMark> hits);
+    /// How many of them the globe's current texture shows (for --state-json and tests).
+    int globeHitsDrawn() const { return m_globeHitsDrawn; }
 
     /// Overlay toggles ("limb", "grid", "label", "colorbar") for every view, kept across layout changes.
     void setOverlayVisible(const QString &id, bool visible);
@@ -142,6 +151,8 @@ private:
     QVector<quint64> m_differenceTicket;  // per member: the difference being made (0: none)
     quint64 m_nextTicket = 0;
     QThread *m_lastDifferenceThread = nullptr;
+    std::vector<GlobeHitMark> m_globeHits;
+    int m_globeHitsDrawn = 0;
     std::shared_ptr<const SdoMap> m_globeMap;  // what the globe shows
     qint64 m_globeImageKey = 0;                // and the rendering its texture came from
     bool m_wasSettled = false;
