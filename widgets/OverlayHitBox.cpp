@@ -78,7 +78,7 @@ QImage OverlayHitBox::composeOnto(const QImage &texture, const SdoMap &map, cons
             painter.setRenderHint(QPainter::Antialiasing);
             painter.setBrush(Qt::NoBrush);
             QFont font = painter.font();
-            font.setPixelSize(static_cast<int>(std::lround(12 * scale)));
+            font.setPixelSize(std::max(7, texture.width() / 50));  // ~10 px on a globe of 500 px
             font.setBold(true);
             painter.setFont(font);
         }

@@ -72,6 +72,7 @@ QJsonObject windowState(const MainWindow *window)
         anchor.isEmpty() ? 0 : static_cast<qint64>(window->archive()->timeline()->times(anchor).size());
     state[QStringLiteral("anchor_channel")] = anchor;
     state[QStringLiteral("view_mode")] = window->viewMode();
+    state[QStringLiteral("globe_hits")] = window->globe() ? window->presenter()->globeHitsDrawn() : 0;
 
     const MapGrid *grid = window->grid();
     QJsonArray views;

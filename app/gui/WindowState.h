@@ -5,6 +5,7 @@
 //   times_count   how many times the timeline holds: the observations of the anchor channel, the ones
 //                 previous/next walk through (0 with nothing open)
 //   view_mode     "map", "globe", "search" or "alignment"
+//   globe_hits    archive-search hits outlined on the globe's texture (those of the time shown; 0 without a globe)
 //   views         one object per grid cell, in grid order: channel, time, file, colormap, stretch,
 //                 limits [lo, hi] (the limits the rendering on screen used; null before it is rendered), unit,
 //                 shown (the cell is on screen and holds a map), title (the cell's label), size [w, h] (map

@@ -173,6 +173,7 @@ private Q_SLOTS:
         p->setGlobeHits({{QRectF(-460, 150, 150, 150), t, QStringLiteral("#1")},
                          {QRectF(200, -300, 150, 150), t + 86400000, QStringLiteral("#2")}});
         QCOMPARE(p->globeHitsDrawn(), 1);  // the hit of another day is not drawn on this Sun
+        QCOMPARE(windowState(m_window.get())[QStringLiteral("globe_hits")].toInt(), 1);
         p->setGlobeHits({});
         QCOMPARE(p->globeHitsDrawn(), 0);
     }
