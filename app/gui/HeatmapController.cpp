@@ -99,6 +99,7 @@ HeatmapLayer *HeatmapController::ensureLayer(MapView *view)
     auto layer = std::make_shared<HeatmapLayer>();
     layer->setOpacity(m_opacity);
     layer->setThreshold(m_threshold);
+    layer->setVisible(m_layersVisible);
     view->addOverlay(layer);
     return layer.get();
 }
@@ -205,6 +206,18 @@ void HeatmapController::clearQuery()
     m_shown = false;
     clearLayers();
     Q_EMIT heatmapsChanged();
+}
+
+void HeatmapController::setLayersVisible(bool visible)
+{
+    if (visible == m_layersVisible)
+        return;
+    m_layersVisible = visible;
+    for (int i = 0; m_grid && i < m_grid->count(); ++i)
+        if (HeatmapLayer *l = layerOf(m_grid->view(i))) {
+            l->setVisible(visible);
+            m_grid->view(i)->update();
+        }
 }
 
 void HeatmapController::clearLayers()
@@ -476,6 +489,7 @@ QJsonObject HeatmapController::state() const
     o[QStringLiteral("device")] = m_worker->deviceName();
     o[QStringLiteral("encoded")] = static_cast<bool>(m_embeddings);
     o[QStringLiteral("shown")] = m_shown;
+    o[QStringLiteral("layers_visible")] = m_layersVisible;
     o[QStringLiteral("error")] = m_error;
     o[QStringLiteral("encode_ms")] = number(m_worker->lastEncodeMs());
     o[QStringLiteral("apply_ms")] = number(m_applyMs);

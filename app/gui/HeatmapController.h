@@ -64,6 +64,11 @@ public:
     QString lastError() const { return m_error; }
     std::shared_ptr<const SetEmbeddings> embeddings() const { return m_embeddings; }
 
+    /// Draw the heatmaps on the maps (default) or keep them computed but hidden: the alignment view draws its
+    /// own per-cell overlay on the same maps, and two cell overlays with two colour bars on one map read as one.
+    void setLayersVisible(bool visible);
+    bool layersVisible() const { return m_layersVisible; }
+
     void setOpacity(double opacity);
     double opacity() const { return m_opacity; }
     void setThreshold(double threshold);
@@ -123,6 +128,7 @@ private:
     std::shared_ptr<const SetEmbeddings> m_embeddings;
     bool m_encoding = false;
     bool m_shown = false;
+    bool m_layersVisible = true;
     QString m_error;
     int m_queryChannel = -1;           // index in m_embeddings->channels
     std::vector<int> m_queryCells;

@@ -633,6 +633,7 @@ void MainWindow::setViewMode(const QString &mode)
     }
     m_presenter->setGlobeActive(m == QLatin1String("globe"));
     m_alignment->setActive(m == QLatin1String("alignment"));  // the map grid, with its overlays and dock
+    m_heatmaps->setLayersVisible(m != QLatin1String("alignment"));  // one cell overlay per map at a time
     if (m == QLatin1String("search")) {
         // The gallery prominently: its dock shown in the right column (in front of the Display dock, a tab away),
         // raised and given half the window beside the maps.

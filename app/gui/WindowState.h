@@ -20,7 +20,8 @@
 //                 (ViewLink), each view in one group (alone: a group of one); empty while linking is off
 //   errors        "file: problem" lines for members that could not be loaded
 //   heatmap       the similarity heatmaps (HeatmapController::state): enabled, model_hash, device, encoded (the set
-//                 on screen is encoded), shown (the heatmaps of the query are drawn), error (why a query or set
+//                 on screen is encoded), shown (the heatmaps of the query are drawn), layers_visible (false in the
+//                 alignment view, which draws its own cell overlay there), error (why a query or set
 //                 could not be answered), encode_ms (the last encode on the worker), apply_ms (the last click ->
 //                 every layer updated), paint_ms (the slowest view's last heatmap paint), opacity, threshold; with a set encoded: grid, channels, note (partial disk,
 //                 channels missing...), disk_coverage, set_time; with a query: channel, query_hpc [x, y],

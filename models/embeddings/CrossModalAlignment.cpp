@@ -195,25 +195,30 @@ Expected<std::vector<AlignmentPoint>> CrossModalAlignment::timelineFromStore(
         if (!info.channels.contains(QStringLiteral("hmi")) || info.channels.size() < 2)
             return Error{store.dir(), QStringLiteral("the store's model has no HMI and AIA channels to align (it has %1)")
                                           .arg(info.channels.join(QStringLiteral(", ")))};
-        // TODO(issue 11, archive search): read shard by shard once the store streams; today readAll() holds the
-        // whole store (60 sets of the sample archive: ~8 MB).
-        auto records = store.readAll();
-        if (!records)
-            return records.error();
+        // One shard in memory at a time (a 15-year store does not fit), in time order.
         std::vector<AlignmentPoint> points;
-        const int total = static_cast<int>(records->size());
-        for (int i = 0; i < total; ++i) {
-            const EmbeddingRecord &r = (*records)[static_cast<std::size_t>(i)];
-            const std::vector<uint8_t> mask = onDiskOf ? onDiskOf(r) : onDiskOfRecord(r, info);
-            auto a = evaluate(r.patches, info.channels, info.grid, info.dim, mask, r.timeMs);
-            if (!a)
-                return Error{store.dir(), QStringLiteral("the set of %1: %2")
-                                              .arg(QDateTime::fromMSecsSinceEpoch(r.timeMs, QTimeZone::utc()).toString(Qt::ISODate),
-                                                   a.error().message)};
-            points.push_back(summarise(*a));
-            if (progress && !progress(i + 1, total))
-                break;
-        }
+        const int total = static_cast<int>(store.count());
+        int done = 0;
+        bool stopped = false;
+        const Status walked = store.forEachRecord(
+            [&](EmbeddingRecord &&r) -> Status {
+                const std::vector<uint8_t> mask = onDiskOf ? onDiskOf(r) : onDiskOfRecord(r, info);
+                auto a = evaluate(r.patches, info.channels, info.grid, info.dim, mask, r.timeMs);
+                if (!a)
+                    return Error{store.dir(), QStringLiteral("the set of %1: %2")
+                                                  .arg(QDateTime::fromMSecsSinceEpoch(r.timeMs, QTimeZone::utc())
+                                                           .toString(Qt::ISODate),
+                                                       a.error().message)};
+                points.push_back(summarise(*a));
+                if (progress && !progress(++done, total)) {
+                    stopped = true;
+                    return Error{store.dir(), QStringLiteral("stopped")};
+                }
+                return {};
+            },
+            RecordOrder::Time);
+        if (!walked && !stopped)
+            return walked.error();
         std::sort(points.begin(), points.end(),
                   [](const AlignmentPoint &a, const AlignmentPoint &b) { return a.timeMs < b.timeMs; });
         return points;

@@ -121,6 +121,23 @@ private Q_SLOTS:
         QVERIFY2(readout.contains(QStringLiteral("similarity 1.000 (cell 9, 5)")), qPrintable(readout));
     }
 
+    void alignmentModeHidesTheHeatmaps()
+    {
+        // The alignment view draws its own per-cell overlay on the AIA maps: the heatmaps stay computed (the
+        // gallery and --state-json still use the query) but are not drawn over it, and come back on the maps.
+        QTRY_VERIFY_WITH_TIMEOUT(m_window->heatmaps()->isShown(), 5000);
+        m_window->setViewMode(QStringLiteral("alignment"));
+        for (const char *c : {"171", "hmi"}) {
+            HeatmapLayer *layer = HeatmapController::layerOf(view(c));
+            QVERIFY(layer && layer->hasData() && !layer->isVisible());
+        }
+        QCOMPARE(heatmapState()[QStringLiteral("layers_visible")].toBool(), false);
+        m_window->setViewMode(QStringLiteral("map"));
+        for (const char *c : {"171", "hmi"})
+            QVERIFY(HeatmapController::layerOf(view(c))->isVisible());
+        QCOMPARE(heatmapState()[QStringLiteral("layers_visible")].toBool(), true);
+    }
+
     void boxDragQueriesTheMeanOfItsCells()
     {
         MapView *v = view("171");
