@@ -25,7 +25,18 @@ constexpr int kPrepCodeVersion = 1;
 
 QDateTime msToTime(qint64 ms) { return ms == 0 ? QDateTime() : QDateTime::fromMSecsSinceEpoch(ms, QTimeZone::utc()); }
 
-int referenceIndex(const ObservationSet &set, const PrepSpec &spec)
+// "the set at 2012-03-04T00:00:00Z (hmi,171) at 64 px": how errors caught while preparing a set name it.
+QString describeSet(const ObservationSet &set, const PrepSpec &prep)
+{
+    return QStringLiteral("the set at %1 (%2) at %3 px (oversample %4)")
+        .arg(msToTime(set.referenceTimeMs).toString(Qt::ISODate), set.channels.join(u','))
+        .arg(prep.resolution)
+        .arg(prep.oversample);
+}
+
+}  // namespace
+
+int referenceMemberIndex(const ObservationSet &set, const PrepSpec &spec)
 {
     if (!spec.referenceChannel.isEmpty()) {
         const int i = static_cast<int>(set.channels.indexOf(spec.referenceChannel));
@@ -37,17 +48,6 @@ int referenceIndex(const ObservationSet &set, const PrepSpec &spec)
             return i;
     return 0;
 }
-
-// "the set at 2012-03-04T00:00:00Z (hmi,171) at 64 px": how errors caught while preparing a set name it.
-QString describeSet(const ObservationSet &set, const PrepSpec &prep)
-{
-    return QStringLiteral("the set at %1 (%2) at %3 px (oversample %4)")
-        .arg(msToTime(set.referenceTimeMs).toString(Qt::ISODate), set.channels.join(u','))
-        .arg(prep.resolution)
-        .arg(prep.oversample);
-}
-
-}  // namespace
 
 QString splitName(Split split)
 {
@@ -103,7 +103,7 @@ public:
         if (!set.isComplete())
             return Error{{}, QStringLiteral("the set at %1 lacks channel(s) %2")
                                  .arg(set.referenceTime().toString(Qt::ISODate), set.missingChannels().join(QLatin1Char(',')))};
-        const int ref = referenceIndex(set, options.prep);
+        const int ref = referenceMemberIndex(set, options.prep);
         const int n = static_cast<int>(set.members.size());
         std::vector<Image> out(n);
         std::vector<QString> keys(n);

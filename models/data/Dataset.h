@@ -106,4 +106,8 @@ private:
     std::unique_ptr<Impl> d;
 };
 
+/// The member of `set` the common frame is built on: spec.referenceChannel when the set has it, else the first AIA
+/// member, else the first member (the one rule the Dataset and the app's set encoding share).
+int referenceMemberIndex(const ObservationSet &set, const PrepSpec &spec);
+
 }  // namespace solarchip

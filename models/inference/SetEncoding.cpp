@@ -22,21 +22,6 @@ namespace {
 
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 
-// The member the Dataset builds the common frame on (Dataset.cpp's rule): prep.referenceChannel when the set
-// has it, else the first AIA member, else the first member.
-int referenceMember(const ObservationSet &set, const PrepSpec &prep)
-{
-    if (!prep.referenceChannel.isEmpty()) {
-        const int i = static_cast<int>(set.channels.indexOf(prep.referenceChannel));
-        if (i >= 0)
-            return i;
-    }
-    for (int i = 0; i < set.members.size(); ++i)
-        if (set.members[i].instrument == QLatin1String("AIA"))
-            return i;
-    return 0;
-}
-
 bool cancelled(const EncodeSetOptions &o) { return o.cancel && o.cancel->load(std::memory_order_relaxed); }
 
 QString percent(double f) { return QString::number(std::lround(100.0 * f)) + QLatin1Char('%'); }
@@ -205,7 +190,7 @@ Expected<SetEmbeddings> encodeObservationSet(const TrainedModel &model, const Ob
             }
 
     // The geometry: ModelFrame of the member the Dataset framed the set on.
-    const int ref = referenceMember(sub, model.prep);
+    const int ref = referenceMemberIndex(sub, model.prep);
     const QString refPath = sub.members[ref].path;
     auto header = PixelFrame::fromFile(refPath);
     if (!header)
