@@ -12,7 +12,9 @@
 #include <QProcess>
 #include <QTimer>
 
+#include <cerrno>
 #include <csignal>
+#include <sys/resource.h>
 #include <sys/types.h>
 #include <signal.h>
 
@@ -173,12 +175,23 @@ void JobRunner::launch(const JobRecord &job)
                     .toUtf8());
     }
     const qint64 offset = QFileInfo(log).size();
+    // `nice -n` adds to the supervisor's niceness (the app's): the job gets nice m_nice, or the app's if higher.
+    errno = 0;
+    const int appNice = ::getpriority(PRIO_PROCESS, 0);
+    const int increment = std::max(0, m_nice - (errno == 0 ? appNice : 0));
     QStringList shArgs{QStringLiteral("-c"), QString::fromLatin1(kSupervisor), QStringLiteral("solarchip-job"), ctl, log,
-                       QString::number(m_nice), job.program};
+                       QString::number(increment), job.program};
     shArgs += args;
     qint64 supervisor = 0;
-    if (!QProcess::startDetached(QStringLiteral("/bin/sh"), shArgs,
-                                 job.runDir.isEmpty() ? ctl : job.runDir, &supervisor)) {
+    QProcess detached;
+    detached.setProgram(QStringLiteral("/bin/sh"));
+    detached.setArguments(shArgs);
+    detached.setWorkingDirectory(job.runDir.isEmpty() ? ctl : job.runDir);
+    // The supervisor holds none of the app's standard channels (a pipe the app's parent waits on would stay open).
+    detached.setStandardInputFile(QProcess::nullDevice());
+    detached.setStandardOutputFile(QProcess::nullDevice());
+    detached.setStandardErrorFile(QProcess::nullDevice());
+    if (!detached.startDetached(&supervisor)) {
         failAtStart(job.id, tr("/bin/sh: could not start the job's supervisor"));
         return;
     }
@@ -222,10 +235,10 @@ void JobRunner::readLog(qint64 id, Watch &w)
     while ((nl = w.partial.indexOf('\n')) >= 0) {
         const QByteArray line = w.partial.left(nl).trimmed();
         w.partial.remove(0, nl + 1);
-        if (!line.startsWith("{\"event\""))
+        if (!line.startsWith('{') || !line.contains("\"event\":"))
             continue;
         const QJsonDocument doc = QJsonDocument::fromJson(line);
-        if (!doc.isObject())
+        if (!doc.isObject() || !doc.object().contains(QStringLiteral("event")))
             continue;
         w.lastEvent = doc.object();
         gotEvent = true;

@@ -8,7 +8,7 @@
 // session, not a child the app must reap): the supervisor starts `nice -n 10 solarchip ARGS` with stdout and
 // stderr appended to the job's log (RUN/job.log), writes the solarchip pid to the job's control folder, waits
 // for it and writes its exit status there (JobDatabase::controlDir). Everything the app learns comes from those
-// files: the one-line JSON events ({"event": ...}) are read from the log as it grows (pretrain prints every
+// files: the one-line JSON events (objects with an "event" key) are read from the log as it grows (pretrain prints every
 // metrics.jsonl line on stdout), the end from the exit file. So quitting the app (or the app crashing) neither
 // kills a week-long pretraining nor leaves a process nobody tracks: the next start (JobDatabase::
 // recoverAfterRestart) re-attaches a job whose pid is still its solarchip process and follows its log again, and

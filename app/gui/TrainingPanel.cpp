@@ -37,9 +37,12 @@
 #include <QStandardPaths>
 #include <QTabWidget>
 #include <QTableWidget>
+#include <QTimer>
 #include <QUrl>
 #include <QVBoxLayout>
 #include <QtConcurrent>
+
+#include <utility>
 
 namespace solarchip {
 
@@ -575,7 +578,7 @@ void TrainingPanel::loadCurves(int slot, qint64 id)
             m_loadedUpTo[slot] = last.isEmpty() ? -1 : last.value(QStringLiteral("step")).toDouble();
             // The start event (totals for the progress text) of a run the runner did not see start.
             for (const QByteArray &line : bytes.split('\n'))
-                if (line.startsWith("{\"event\":\"start\"")) {
+                if (line.startsWith('{') && line.contains("\"event\":\"start\"")) {
                     const QJsonObject o = QJsonDocument::fromJson(line).object();
                     if (!o.isEmpty())
                         m_startEvents[id] = o;
@@ -605,7 +608,16 @@ void TrainingPanel::onJobEvent(qint64 id, const QJsonObject &event)
             m_curves->appendEvent(slot, event);
         }
     }
-    updateRow(id);
+    // A fast job prints many events per poll: the row (a table query) is updated once per event-loop turn.
+    if (!m_dirtyRows.contains(id)) {
+        m_dirtyRows.insert(id);
+        if (m_dirtyRows.size() == 1)
+            QTimer::singleShot(0, this, [this] {
+                const QSet<qint64> rows = std::exchange(m_dirtyRows, {});
+                for (qint64 r : rows)
+                    updateRow(r);
+            });
+    }
 }
 
 void TrainingPanel::onJobOutput(qint64 id, const QByteArray &text)

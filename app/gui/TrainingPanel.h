@@ -17,6 +17,7 @@
 
 #include <QHash>
 #include <QJsonObject>
+#include <QSet>
 #include <QWidget>
 
 class QCheckBox;
@@ -103,6 +104,7 @@ private:
     QString m_lastExport;
     QHash<qint64, QJsonObject> m_startEvents;  // the last "start" event of each job (totals for the progress)
     QHash<qint64, QJsonObject> m_lastEvents;
+    QSet<qint64> m_dirtyRows;
     double m_loadedUpTo[2] = {-1, -1};            // curves read from metrics.jsonl up to this step
 
     // form

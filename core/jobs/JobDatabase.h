@@ -14,7 +14,7 @@
 //     paused ──> cancelled
 //
 // `started` is set on each move to running, `ended` on each move out of it; both are cleared by a move back to
-// queued. Every change is one SQLite transaction (WAL, synchronous=FULL), so a killed app leaves a consistent
+// queued. Every change is one SQLite transaction (WAL, synchronous=NORMAL), so a killed app leaves a consistent
 // table.
 //
 // Jobs outlive the app (see JobRunner.h): each runs under a small /bin/sh supervisor that records the child's

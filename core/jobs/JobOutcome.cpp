@@ -23,9 +23,11 @@ QByteArray readFileTail(const QString &path, qint64 maxBytes)
     return bytes;
 }
 
+// A one-line JSON event: an object with an "event" key (the CLI writes keys in sorted order, so "event" need not
+// come first).
 static bool isEventLine(const QByteArray &line)
 {
-    return line.startsWith("{\"event\"");
+    return line.startsWith('{') && line.contains("\"event\":");
 }
 
 QJsonObject lastJsonEvent(const QByteArray &text)
@@ -36,7 +38,7 @@ QJsonObject lastJsonEvent(const QByteArray &text)
         if (!isEventLine(line))
             continue;
         const QJsonDocument doc = QJsonDocument::fromJson(line);
-        if (doc.isObject())
+        if (doc.isObject() && doc.object().contains(QStringLiteral("event")))
             return doc.object();
     }
     return {};
