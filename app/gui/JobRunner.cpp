@@ -295,11 +295,11 @@ void JobRunner::poll()
         schedule();
 }
 
-void JobRunner::endRun(qint64 id, Watch &w, std::optional<int> exitCode)
+void JobRunner::endRun(qint64 id, Watch &watch, std::optional<int> exitCode)
 {
-    readLog(id, w);
+    readLog(id, watch);
+    Watch w = m_watches.take(id);  // (a copy: `watch` refers into the hash)
     const auto job = m_db.job(id);
-    m_watches.remove(id);
     if (!job)
         return;
     if (!w.lastEvent.isEmpty())
