@@ -35,7 +35,7 @@ trap cleanup EXIT
 
 "$CLI" synth "$WORK/archive" --start 2011-01-01T00:00 --days 3 --cadence 2 --size 128 --channels hmi,171 --seed 5 \
   --no-truth --quiet
-"$CLI" catalog "$WORK/archive" >/dev/null
+"$CLI" index "$WORK/archive" >/dev/null
 
 # The job, queued as the training panel queues it (the table's schema: core/jobs/JobDatabase.cpp).
 /usr/bin/python3 - "$SOLARCHIP_JOBS_DB" "$CLI" "$WORK/archive" "$RUN" "$PRESET" <<'PY'

@@ -133,7 +133,7 @@ TrainingCheckResult checkTrainingRequest(const TrainingRequest &req)
     } else if (out.problems.isEmpty()) {
         auto catalog = Catalog::open(req.archiveDir, {}, Catalog::OpenMode::ReadOnly);
         if (!catalog) {
-            out.problems << QStringLiteral("%1 (open the archive in the app or run `solarchip catalog` first)").arg(catalog.errorString());
+            out.problems << QStringLiteral("%1 (open the archive in the app or run `solarchip index ARCHIVE` first)").arg(catalog.errorString());
         } else {
             CoTemporalOptions co;
             co.toleranceMs = 120'000;  // pretrain's default --tolerance-s

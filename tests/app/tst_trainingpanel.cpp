@@ -72,7 +72,7 @@ void TestTrainingPanel::initTestCase()
     QDir().mkpath(m_archive);
     QVERIFY(writeFakeArchive(m_archive, 12, 6.0));  // 12 hmi+171 pairs, 6 h apart
     // The catalog, as opening the archive in the app (or any CLI command) makes it.
-    const auto r = run(binPath(QStringLiteral("solarchip")), {QStringLiteral("catalog"), m_archive}, 60000);
+    const auto r = run(binPath(QStringLiteral("solarchip")), {QStringLiteral("index"), m_archive}, 60000);
     QVERIFY2(r.exitCode == 0, r.err.constData());
     qputenv("XDG_DATA_HOME", m_dir.filePath(QStringLiteral("xdg")).toUtf8());
 }
@@ -233,7 +233,7 @@ void TestTrainingPanel::viewTrainingStateJson()
     const QString png = m_dir.filePath(QStringLiteral("view/training.png"));
     const QString json = m_dir.filePath(QStringLiteral("view/training.json"));
     const auto r = run(binPath(QStringLiteral("solarchip-studio")),
-                       {m_archive, QStringLiteral("--view"), QStringLiteral("training"), QStringLiteral("--screenshot"), png,
+                       {QStringLiteral("--archive"), m_archive, QStringLiteral("--view"), QStringLiteral("training"), QStringLiteral("--screenshot"), png,
                         QStringLiteral("--state-json"), json, QStringLiteral("--settings"),
                         m_dir.filePath(QStringLiteral("view/settings.ini")), QStringLiteral("--window-size"),
                         QStringLiteral("1200x800"), QStringLiteral("--timeout"), QStringLiteral("60")},
