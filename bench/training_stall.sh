@@ -34,7 +34,7 @@ cleanup() {
 trap cleanup EXIT
 
 "$CLI" synth "$WORK/archive" --start 2011-01-01T00:00 --days 3 --cadence 2 --size 128 --channels hmi,171 --seed 5 \
-  --no-truth --quiet
+  --no-truth --quiet >/dev/null
 "$CLI" index "$WORK/archive" >/dev/null
 
 # The job, queued as the training panel queues it (the table's schema: core/jobs/JobDatabase.cpp).
