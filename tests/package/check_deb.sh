@@ -185,14 +185,14 @@ done
 studio_page=$(gzip -dc "$root/usr/share/man/man1/solarchip-studio.1.gz" | sed 's/\\-/-/g')
 studio_help=$("$root/usr/bin/solarchip-studio" --help 2>&1)
 for opt in $(printf '%s\n' "$studio_help" | grep -o -- '--[a-z][a-z-]*' | sort -u); do
-  printf '%s\n' "$studio_page" | grep -q -- "$opt\b" || fail "solarchip-studio.1 does not document $opt"
+  grep -q -- "$opt\b" <<< "$studio_page" || fail "solarchip-studio.1 does not document $opt"
 done
 [ -n "$studio_help" ] && pass "solarchip-studio.1 documents the options of solarchip-studio --help"
 cli_page=$(gzip -dc "$root/usr/share/man/man1/solarchip.1.gz" | sed 's/\\-/-/g')
 commands=$("$root/usr/bin/solarchip" --help 2>&1 | awk '/^commands:/ {on = 1; next} on && NF {print $1}')
 [ -n "$commands" ] || fail "solarchip --help lists no commands"
 for cmd in $commands; do
-  printf '%s\n' "$cli_page" | grep -q "^\.B[IR]* $cmd\b" || fail "solarchip.1 has no entry for the command $cmd"
+  grep -q "^\.B[IR]* $cmd\b" <<< "$cli_page" || fail "solarchip.1 has no entry for the command $cmd"
 done
 pass "solarchip.1 has an entry for each command of solarchip --help: $(echo $commands)"
 
