@@ -334,8 +334,8 @@ QString checkSlurmOptions(const SlurmScriptOptions &o, QStringList *warnings)
     if (o.gpusPerNode > 0 && !distributedBackendAvailable(/*cuda=*/true))
         *warnings << QStringLiteral("this solarchip's LibTorch (%1) has no CUDA/NCCL: on the cluster its tasks would "
                                     "train on the CPUs (Gloo, with --device auto) or fail (--device cuda) and leave "
-                                    "the %2 GPU(s) per node idle; run the script with a CUDA build of solarchip "
-                                    "(README: GPU builds) or ask for --gpus-per-node 0")
+                                    "the %2 GPU(s) per node idle; run the script with a solarchip built against a CUDA LibTorch "
+                                    "(models/networks/Device.h says how) or ask for --gpus-per-node 0")
                          .arg(torchBuildDescription()).arg(o.gpusPerNode);
     if (o.gpusPerNode > o.tasksPerNode)
         *warnings << QStringLiteral("%1 GPUs per node for %2 task(s) per node: %3 GPU(s) per node stay idle")
