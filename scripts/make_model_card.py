@@ -41,8 +41,12 @@ DEVIATIONS = [
     "Optimiser: AdamW (beta 0.9/0.98, eps 1e-6, wd 0.05, none on norms/biases/temperatures), per-step warmup and "
     "cosine, gradient clipping at 1 (research: AdamW defaults, lr 1e-5, per-epoch cosine, no clipping).",
     "Validation batches are drawn in a fixed random order like training batches (research: val shuffle=False).",
-    "Input size: 256 px (research 1024 px), channels hmi, 171, 193, 304 (research: all 11), one backbone per "
-    "modality, float16 weights.",
+    "Input size: 64 px area-averaged from 256 px files (research 1024 px), 16x16 latent cells, a small CNN "
+    "(ch 16, ch_mult [1, 2, 2]); channels hmi, 171, 193, 304 (research: all 11), one backbone per modality, "
+    "float16 weights.",
+    "Schedule: batch 32 sets, AdamW with a cosine over STAGE1 = 2000 steps; with STEPS > STAGE1 the script extends "
+    "the same run to STEPS (a warm restart of the cosine at its step-STAGE1 value); the step this model stopped at "
+    "is in the training row above.",
 ]
 
 
@@ -78,8 +82,8 @@ def main(out, work):
     w("| parameters | %s |" % format(int(info.get("parameters", 0)), ","))
     w("| backbone | `%s` |" % json.dumps(bb, sort_keys=True))
     w("| prep | `%s` |" % json.dumps(info.get("prep", {}), sort_keys=True))
-    w("| augmentation | `%s` |" % json.dumps(run.get("augment", {}), sort_keys=True))
-    w("| optimisation | `%s` |" % json.dumps(run.get("optim", {}), sort_keys=True))
+    w("| augmentation | `%s` |" % json.dumps(run.get("options", {}).get("augment", {}), sort_keys=True))
+    w("| optimisation | `%s` |" % json.dumps(run.get("options", {}).get("optim", {}), sort_keys=True))
     w("| training | `%s` |" % json.dumps(info.get("training", {}), sort_keys=True))
     w("")
     w("## Targets (issue 10 section 4), on fresh archives with seeds the training never saw")

@@ -11,7 +11,8 @@
 #   5. the model card, generated from those files (scripts/make_model_card.py).
 # Usage: scripts/train_default_model.sh [WORK_DIR] [OUT_DIR]
 #        (defaults /tmp/solarchip-default-model and models/default; OUT_DIR must exist or is created)
-# Env: BUILD_DIR (default build/), STEPS (optimizer steps, default 2000), THREADS (torch threads, default 2;
+# Env: BUILD_DIR (default build/), STEPS (optimizer steps, default 2000; above STAGE1, default 2000, the run is
+#      extended with a warm restart of the cosine), THREADS (torch threads, default 2;
 #      use 1 on a shared machine: two spinning OpenMP threads on a loaded 2-core CPU run 10-50x slower), NICE
 #      (default 0), REMEDIES (default 1; 0: the previous recipe, GAP CLS and a joint rotation up to 180 deg, same
 #      size and steps).
@@ -27,6 +28,7 @@ BIN="${BUILD_DIR:-$ROOT/build}/bin/solarchip"
 WORK="${1:-/tmp/solarchip-default-model}"
 OUT="${2:-$ROOT/models/default}"
 STEPS="${STEPS:-2000}"
+STAGE1="${STAGE1:-2000}"
 THREADS="${THREADS:-2}"
 NICE="${NICE:-0}"
 CH=hmi,171,193,304
@@ -56,9 +58,14 @@ else
   sed -i 's/"cls_head": "attn", "cls_position": "radial",//' "$WORK/backbone.json"
   AUG=(--max-rotation 180)
 fi
-run "$BIN" pretrain --archive "$WORK/train-archive" --channels "$CH" --out "$WORK/run" --resume \
-  --preset "$WORK/backbone.json" --w-rec 0 --batch 32 --epochs 1000 --max-steps "$STEPS" --lr 1e-3 --min-lr 1e-5 \
-  "${AUG[@]}" --seed 11 --validate-every 250 --val-sets 64 --checkpoint-every 50 --threads "$THREADS" --workers 1 --quiet
+# Staged: a cosine schedule over STAGE1 steps, then (when STEPS > STAGE1) the same run extended to STEPS: the
+# learning rate restarts at the extended cosine's value for step STAGE1 and decays again (a warm restart).
+if [ "$STEPS" -gt "$STAGE1" ]; then TOTALS=("$STAGE1" "$STEPS"); else TOTALS=("$STEPS"); fi
+for TOTAL in "${TOTALS[@]}"; do
+  run "$BIN" pretrain --archive "$WORK/train-archive" --channels "$CH" --out "$WORK/run" --resume \
+    --preset "$WORK/backbone.json" --w-rec 0 --batch 32 --epochs 1000 --max-steps "$TOTAL" --lr 1e-3 --min-lr 1e-5 \
+    "${AUG[@]}" --seed 11 --validate-every 250 --val-sets 64 --checkpoint-every 50 --threads "$THREADS" --workers 1 --quiet
+done
 
 echo "== 3/5 shipping the final weights as float16" >&2
 run "$BIN" model-info "$WORK/run/model-last.safetensors" --write-half "$MODEL" --json > "$WORK/model-last-info.json"

@@ -1,7 +1,12 @@
 #include "app/cli/DataCliOptions.h"
 
+#include "core/archive/Catalog.h"
 #include "core/map/MapMeta.h"
 #include "core/map/SdoTime.h"
+
+#include <QFileInfo>
+
+#include <cstdio>
 
 namespace solarchip::cli {
 
@@ -39,6 +44,25 @@ QStringList parseChannels(const QString &text, QString *error)
     return out;
 }
 
+QStringList channelsPresent(const QString &archiveDir, const QString &catalogDb, bool updateCatalog, const QStringList &wanted)
+{
+    if (wanted.isEmpty() || !QFileInfo(archiveDir).isDir())
+        return {};
+    auto catalog = Catalog::open(archiveDir, catalogDb, updateCatalog ? Catalog::OpenMode::ReadWrite : Catalog::OpenMode::ReadOnly);
+    if (!catalog)
+        return {};
+    if (updateCatalog && !catalog->update())
+        return {};
+    const auto have = catalog->channels();
+    if (!have)
+        return {};
+    QStringList out;
+    for (const QString &c : wanted)
+        if (have->contains(canonicalChannel(c)))
+            out << c;
+    return out;
+}
+
 QString readDataOptions(const QCommandLineParser &p, DatasetOptions &o, const QStringList &channelsFallback)
 {
     o.archiveDir = p.value(QStringLiteral("archive"));
@@ -53,6 +77,14 @@ QString readDataOptions(const QCommandLineParser &p, DatasetOptions &o, const QS
             return error;
     } else {
         o.selection.channels = channelsFallback;
+        // Without --channels: the fallback channels (a model's) that the archive has, so a 4-channel model still
+        // embeds or evaluates an archive of HMI + 171 alone; said on stderr, never silently.
+        const QStringList present = channelsPresent(o.archiveDir, o.catalogDb, o.updateCatalog, channelsFallback);
+        if (present.size() >= 2 && present.size() < channelsFallback.size()) {
+            std::fprintf(stderr, "solarchip: %s has %s of %s: using those (--channels chooses)\n", qPrintable(o.archiveDir),
+                         qPrintable(present.join(QLatin1Char(','))), qPrintable(channelsFallback.join(QLatin1Char(','))));
+            o.selection.channels = present;
+        }
     }
     bool ok = false;
     const double tol = p.value(QStringLiteral("tolerance-s")).toDouble(&ok);

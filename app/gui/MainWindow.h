@@ -31,6 +31,7 @@ class DisplayPanel;
 class GlobeView;
 class HeatmapController;
 class InferenceWorker;
+class JobRunner;
 class MapCache;
 class MapGrid;
 class ObservationDocument;
@@ -42,6 +43,7 @@ class SearchController;
 class SetViewPresenter;
 class StudioSettings;
 class TimelineView;
+class TrainingPanel;
 
 class MainWindow : public QMainWindow {
     Q_OBJECT
@@ -102,6 +104,11 @@ public:
     HeatmapController *heatmaps() const { return m_heatmaps; }
     /// The cross-modal alignment view (view mode "alignment"): overlays on the AIA views and the timeline dock.
     AlignmentView *alignment() const { return m_alignment; }
+    /// The app's background jobs (pretrain, embed, flare-train, label-efficiency...; JobRunner.h): one per window,
+    /// used by the training panel and the low-label wizard.
+    JobRunner *jobRunner() const { return m_jobRunner; }
+    /// The training panel (view mode "training"; its dock is View > Training).
+    TrainingPanel *trainingPanel() const { return m_trainingPanel; }
 
 Q_SIGNALS:
     void viewModeChanged(const QString &mode);
@@ -123,6 +130,7 @@ private:
     void createTimelineDock();
     void createDisplayDock();
     void createSimilarityDock();
+    void createTrainingDock();
     void createStatusBar();
     void createTimeWidgets(QToolBar *toolbar);
     void createReactions();
@@ -154,6 +162,9 @@ private:
     HeatmapController *m_heatmaps = nullptr;
     AlignmentView *m_alignment = nullptr;
     QDockWidget *m_similarityDock = nullptr;
+    JobRunner *m_jobRunner = nullptr;
+    TrainingPanel *m_trainingPanel = nullptr;
+    QDockWidget *m_trainingDock = nullptr;
     QString m_lastHeatmapError;
     bool m_similarityShown = false;  // the Similarity dock was brought to the front once
 

@@ -32,7 +32,6 @@ using namespace solarchip;
 
 namespace {
 
-QString defaultModelPath() { return test::sourceDir() + QStringLiteral("/models/default/solarchip-tiny-default.safetensors"); }
 
 }  // namespace
 
@@ -101,7 +100,7 @@ private Q_SLOTS:
         // The store the timeline reads, written by the CLI.
         const auto embed = test::run(test::binPath(QStringLiteral("solarchip")),
                                      {QStringLiteral("embed"), QStringLiteral("--archive"), archive(), QStringLiteral("--model"),
-                                      defaultModelPath(), QStringLiteral("--json")});
+                                      test::fixtureModelPath(), QStringLiteral("--json")});
         QVERIFY2(embed.exitCode == 0, embed.err.constData());
         // Progress lines first (one JSON object a line), then the summary (indented, from a line "{").
         const qsizetype summary = embed.out.indexOf("\n{\n");
@@ -117,7 +116,7 @@ private Q_SLOTS:
         m_window = std::make_unique<MainWindow>(m_settings.get());
         m_window->setInteractive(false);
         m_window->resize(1200, 800);
-        m_window->inference()->setModelFile(defaultModelPath());
+        m_window->inference()->setModelFile(test::fixtureModelPath());
         m_window->setViewMode(QStringLiteral("alignment"));
         m_window->show();
         m_window->openArchive(archive());
@@ -261,7 +260,7 @@ private Q_SLOTS:
         const QString json = m_dir.filePath(QStringLiteral("alignment.json"));
         const auto r = test::run(test::binPath(QStringLiteral("solarchip-studio")),
                                  {QStringLiteral("--archive"), archive(), QStringLiteral("--date"), QStringLiteral("2012-03-04T06:00"),
-                                  QStringLiteral("--view"), QStringLiteral("alignment"), QStringLiteral("--model"), defaultModelPath(),
+                                  QStringLiteral("--view"), QStringLiteral("alignment"), QStringLiteral("--model"), test::fixtureModelPath(),
                                   QStringLiteral("--screenshot"), png, QStringLiteral("--state-json"), json,
                                   QStringLiteral("--settings"), m_dir.filePath(QStringLiteral("scripted.ini")),
                                   QStringLiteral("--window-size"), QStringLiteral("1200x800"), QStringLiteral("--timeout"),

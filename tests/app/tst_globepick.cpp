@@ -26,7 +26,6 @@ using namespace solarchip;
 
 namespace {
 
-QString defaultModelPath() { return test::sourceDir() + QStringLiteral("/models/default/solarchip-tiny-default.safetensors"); }
 
 }  // namespace
 
@@ -57,7 +56,7 @@ private Q_SLOTS:
         m_window = std::make_unique<MainWindow>(m_settings.get());
         m_window->setInteractive(false);
         m_window->resize(1000, 700);
-        m_window->inference()->setModelFile(defaultModelPath());
+        m_window->inference()->setModelFile(test::fixtureModelPath());
         m_window->show();
         m_window->openArchive(archive());
         QTRY_VERIFY_WITH_TIMEOUT(m_window->isSettled(), 30000);

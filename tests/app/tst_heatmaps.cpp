@@ -24,7 +24,6 @@ using namespace solarchip;
 
 namespace {
 
-QString defaultModelPath() { return test::sourceDir() + QStringLiteral("/models/default/solarchip-tiny-default.safetensors"); }
 
 }  // namespace
 
@@ -70,7 +69,7 @@ private Q_SLOTS:
         m_window = std::make_unique<MainWindow>(m_settings.get());
         m_window->setInteractive(false);
         m_window->resize(1200, 700);
-        m_window->inference()->setModelFile(defaultModelPath());
+        m_window->inference()->setModelFile(test::fixtureModelPath());
         m_window->show();
         m_window->openArchive(archive());
         QTRY_VERIFY_WITH_TIMEOUT(m_window->isSettled(), 30000);
@@ -167,7 +166,7 @@ private Q_SLOTS:
         const QString png = m_dir.filePath(QStringLiteral("shot.png")), state = m_dir.filePath(QStringLiteral("state.json"));
         auto r = test::run(test::binPath(QStringLiteral("solarchip-studio")),
                            {QStringLiteral("--archive"), archive(), QStringLiteral("--date"), m_time.toString(QStringLiteral("yyyy-MM-ddTHH:mm")),
-                            QStringLiteral("--model"), defaultModelPath(), QStringLiteral("--query-hpc=-384,230.4"),
+                            QStringLiteral("--model"), test::fixtureModelPath(), QStringLiteral("--query-hpc=-384,230.4"),
                             QStringLiteral("--screenshot"), png, QStringLiteral("--window-size"), QStringLiteral("1000x600"),
                             QStringLiteral("--state-json"), state},
                            120000);

@@ -1,8 +1,10 @@
 // The shipped default model (models/default/, MODEL_CARD.md): the binary embeds exactly the committed file, and
-// on a freshly generated synthetic archive with a seed it never saw it aligns HMI with AIA 171 far above the
-// untrained model: patch_top1 >= 0.5 (the issue's threshold). The issue's cls_top1 >= 0.5 is not met by this
-// model (MODEL_CARD.md, "Known limitation"): it is checked as an expected failure, so a model that meets it
-// turns this test red until the expectation is updated.
+// on a freshly generated synthetic archive with a seed and a period it never saw (20 daily sets of HMI + 171, a
+// subset of its channels) the evaluation suite gives what issue 10 asks of it: the day identified by the on-disk
+// patches (day_top1_by_patches >= 0.9), cells matched by content and not by position (the same cells of HMI half
+// a rotation later mostly miss: patch_top1_other_time_ondisk <= 0.2), and CLS and patch skill far above the
+// untrained model of the same configuration. The full targets on two fresh 4-year and 60-day archives per AIA
+// channel are the card's figures (scripts/train_default_model.sh).
 #include "TestSupport.h"
 
 #include <QFile>
@@ -60,13 +62,14 @@ void TestDefaultModel::alignsOnAFreshArchiveFarAboveUntrained()
     // A seed and a period the model never saw (training: seed 11; the card's evaluation: seed 2).
     const ProcessResult s = run(exe, {QStringLiteral("synth"), archive, QStringLiteral("--start"), QStringLiteral("2012-02-01T00:00"),
                                       QStringLiteral("--days"), QStringLiteral("20"), QStringLiteral("--cadence"), QStringLiteral("24"),
-                                      QStringLiteral("--size"), QStringLiteral("512"), QStringLiteral("--channels"),
+                                      QStringLiteral("--size"), QStringLiteral("256"), QStringLiteral("--channels"),
                                       QStringLiteral("hmi,171"), QStringLiteral("--seed"), QStringLiteral("23"), QStringLiteral("--quiet")},
                                 600000);
     QVERIFY2(s.exitCode == 0, s.err.constData());
     auto evalAlign = [&](bool untrained) {
         QStringList args{QStringLiteral("eval-align"), QStringLiteral("--archive"), archive, QStringLiteral("--channels"),
-                         QStringLiteral("hmi,171"), QStringLiteral("--json")};
+                         QStringLiteral("hmi,171"), QStringLiteral("--suite"), QStringLiteral("--daily-sets"),
+                         QStringLiteral("20"), QStringLiteral("--threads"), QStringLiteral("1"), QStringLiteral("--json")};
         if (untrained)
             args << QStringLiteral("--untrained");
         const ProcessResult r = run(exe, args, 600000);
@@ -76,27 +79,23 @@ void TestDefaultModel::alignsOnAFreshArchiveFarAboveUntrained()
     };
     const QJsonObject trained = evalAlign(false);
     const QJsonObject untrained = evalAlign(true);
-    const double cls = trained.value(QStringLiteral("cls_top1")).toDouble(-1);
-    const double patch = trained.value(QStringLiteral("patch_top1")).toDouble(-1);
-    const double cls0 = untrained.value(QStringLiteral("cls_top1")).toDouble(-1);
-    const double patch0 = untrained.value(QStringLiteral("patch_top1")).toDouble(-1);
-    qInfo("fresh archive (seed 23, %d sets): trained cls_top1 %.3f patch_top1 %.3f (mean ranks %.2f, %.2f); "
-          "untrained cls_top1 %.3f patch_top1 %.3f; chance %.3f / %.4f",
-          trained.value(QStringLiteral("n_samples")).toInt(), cls, patch,
-          trained.value(QStringLiteral("cls_mean_rank")).toDouble(), trained.value(QStringLiteral("patch_mean_rank")).toDouble(),
-          cls0, patch0, trained.value(QStringLiteral("cls_chance")).toDouble(), trained.value(QStringLiteral("patch_chance")).toDouble());
+    auto value = [](const QJsonObject &o, const char *key) { return o.value(QLatin1String(key)).toDouble(-1); };
+    for (const char *key : {"cls_batch_top1", "cls_top1_within3d", "day_top1_by_patches", "patch_top1_ondisk",
+                            "patch_top1_other_time_ondisk"})
+        qInfo("fresh archive (seed 23, 20 daily sets): %s trained %.3f, untrained %.3f", key, value(trained, key),
+              value(untrained, key));
     QCOMPARE(trained.value(QStringLiteral("n_samples")).toInt(), 20);
-    QVERIFY2(patch >= 0.5, qPrintable(QString::number(patch)));
-    QVERIFY(patch - patch0 >= 0.3);
-    // Matched by content, not by position: with the HMI of another time the cells mostly miss.
-    const double other = trained.value(QStringLiteral("patch_top1_other_time")).toDouble(-1);
-    QVERIFY2(other >= 0 && patch - other >= 0.3, qPrintable(QStringLiteral("patch_top1 %1, other time %2").arg(patch).arg(other)));
-    // Far above chance on the cells; not on the CLS (see MODEL_CARD.md).
-    QVERIFY(patch >= 50 * trained.value(QStringLiteral("patch_chance")).toDouble());
-    QEXPECT_FAIL("", "the shipped model's CLS does not identify the day (MODEL_CARD.md, Known limitation)", Continue);
-    QVERIFY2(cls >= 0.5, qPrintable(QString::number(cls)));
-    QEXPECT_FAIL("", "the shipped model's CLS does not identify the day (MODEL_CARD.md, Known limitation)", Continue);
-    QVERIFY(cls - cls0 >= 0.3);
+    // The issue's per-day and content targets.
+    QVERIFY(value(trained, "day_top1_by_patches") >= 0.9);
+    const double other = value(trained, "patch_top1_other_time_ondisk");
+    QVERIFY2(other >= 0 && other <= 0.2, qPrintable(QString::number(other)));
+    // Far above the untrained model and chance on the cells (chance 1 / on-disk cells) and on the CLS.
+    const double patch = value(trained, "patch_top1_ondisk");
+    QVERIFY2(patch >= 0.5 && patch - value(untrained, "patch_top1_ondisk") >= 0.3, qPrintable(QString::number(patch)));
+    const double batch = value(trained, "cls_batch_top1");
+    QVERIFY2(batch >= 3 * value(trained, "cls_batch_top1_chance") && batch - value(untrained, "cls_batch_top1") >= 0.2,
+             qPrintable(QString::number(batch)));
+    QVERIFY(value(trained, "cls_top1_within3d") >= 0.5);
 }
 
 QTEST_GUILESS_MAIN(TestDefaultModel)

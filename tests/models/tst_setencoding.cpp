@@ -24,7 +24,6 @@ using namespace solarchip;
 
 namespace {
 
-QString defaultModelPath() { return test::sourceDir() + QStringLiteral("/models/default/solarchip-tiny-default.safetensors"); }
 
 int argmax(const std::vector<float> &m)
 {
@@ -62,7 +61,7 @@ private:
 private Q_SLOTS:
     void initTestCase()
     {
-        auto m = TrainedModel::load(defaultModelPath());
+        auto m = TrainedModel::load(test::fixtureModelPath());
         QVERIFY2(m, qPrintable(m.errorString()));
         m_model = std::move(*m);
         QVERIFY(m_dir.isValid());
@@ -225,12 +224,12 @@ private Q_SLOTS:
         const QString store = m_dir.filePath(QStringLiteral("store"));
         auto embed = test::run(test::binPath(QStringLiteral("solarchip")),
                                {QStringLiteral("embed"), QStringLiteral("--archive"), archive, QStringLiteral("--out"), store,
-                                QStringLiteral("--model"), defaultModelPath()});
+                                QStringLiteral("--model"), test::fixtureModelPath()});
         QVERIFY2(embed.exitCode == 0, embed.err.constData());
         auto sim = test::run(test::binPath(QStringLiteral("solarchip")),
                              {QStringLiteral("similarity"), QStringLiteral("--archive"), archive, QStringLiteral("--time"),
                               QStringLiteral("2013-06-01T00:00"), QStringLiteral("--at-hpc=-300,200"), QStringLiteral("--channel"),
-                              QStringLiteral("171"), QStringLiteral("--model"), defaultModelPath(), QStringLiteral("--json")});
+                              QStringLiteral("171"), QStringLiteral("--model"), test::fixtureModelPath(), QStringLiteral("--json")});
         QVERIFY2(sim.exitCode == 0, sim.err.constData());
         const QJsonObject j = test::parseJson(sim.out).object();
         QCOMPARE(j[QStringLiteral("grid")].toInt(), 16);
@@ -264,13 +263,13 @@ private Q_SLOTS:
         auto offDisk = test::run(test::binPath(QStringLiteral("solarchip")),
                                  {QStringLiteral("similarity"), QStringLiteral("--archive"), archive, QStringLiteral("--time"),
                                   QStringLiteral("2013-06-01T00:00"), QStringLiteral("--at-hpc=1100,0"), QStringLiteral("--model"),
-                                  defaultModelPath()});
+                                  test::fixtureModelPath()});
         QVERIFY(offDisk.exitCode != 0);
         QVERIFY2(offDisk.err.contains("off the solar disk") && offDisk.err.contains(".fits"), offDisk.err.constData());
         auto outside = test::run(test::binPath(QStringLiteral("solarchip")),
                                  {QStringLiteral("similarity"), QStringLiteral("--archive"), archive, QStringLiteral("--time"),
                                   QStringLiteral("2013-06-01T00:00"), QStringLiteral("--at-hpc=-90000,0"), QStringLiteral("--model"),
-                                  defaultModelPath()});
+                                  test::fixtureModelPath()});
         QVERIFY(outside.exitCode != 0);
         QVERIFY2(outside.err.contains("outside the model frame"), outside.err.constData());
         const QString onlyAia = m_dir.filePath(QStringLiteral("only171"));
@@ -283,7 +282,7 @@ private Q_SLOTS:
         auto lacks = test::run(test::binPath(QStringLiteral("solarchip")),
                                {QStringLiteral("similarity"), QStringLiteral("--archive"), onlyAia, QStringLiteral("--time"),
                                 QStringLiteral("2013-06-01T00:00"), QStringLiteral("--at-hpc=-300,200"), QStringLiteral("--model"),
-                                defaultModelPath()});
+                                test::fixtureModelPath()});
         QVERIFY(lacks.exitCode != 0);
         QVERIFY2(lacks.err.contains("no file of channel(s) hmi") && lacks.err.contains("only171"), lacks.err.constData());
     }

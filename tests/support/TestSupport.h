@@ -19,6 +19,10 @@ QString sourceDir();
 QString binaryDir();
 /// build/bin/<name>
 QString binPath(const QString &name);
+/// A trained model fixed for tests of geometry and plumbing: the first shipped default (tiny CNN, HMI + AIA 171,
+/// 256 px input, GAP CLS; tests/data/models/, its model-info.json beside it). Tests that pin cells, peaks or
+/// frames use it so they do not change when models/default is retrained; tests of the shipped model use that.
+QString fixtureModelPath();
 /// /usr/bin/python3 (Debian's, with astropy, sunpy, torch).
 QString python3();
 
