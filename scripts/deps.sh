@@ -8,7 +8,7 @@ PACKAGES=(
   qt6-base-dev libqt6opengl6-dev libqt6sql6-sqlite qt6-tools-dev qt6-svg-dev libgl-dev
   libtorch-dev libopenblas0-openmp
   libcfitsio-dev wcslib-dev libopenjp2-7-dev libopencv-imgproc-dev
-  libvtk9-dev libqcustomplot-dev libfaiss-dev libbenchmark-dev
+  libvtk9-dev libqcustomplot-dev libfaiss-dev libbenchmark-dev libgloo-dev
   xvfb xauth xfonts-base fonts-dejavu-core
   python3 python3-numpy python3-astropy python3-sunpy python3-torch python3-skimage python3-faiss python3-scipy
   python3-glymur python3-pil

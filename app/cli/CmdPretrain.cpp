@@ -1,14 +1,19 @@
 // solarchip pretrain --archive DIR --preset tiny --channels hmi,171,193,304 --epochs N --out RUN [--resume] ...
 // Contrastive + reconstruction pretraining (models/Trainer). Metrics stream as JSON lines on stdout and into
 // RUN/metrics.jsonl; SIGINT/SIGTERM checkpoint and stop; --resume continues exactly where the last checkpoint was.
+// --nproc N runs it as N local data-parallel workers; --slurm-script writes the batch script for a cluster
+// (app/cli/PretrainLaunch.h). A process started with RANK/WORLD_SIZE (or under srun) is one rank of such a job.
 #include "app/cli/Command.h"
 #include "app/cli/CommandLine.h"
 #include "app/cli/DataCliOptions.h"
+#include "app/cli/PretrainLaunch.h"
 
 #include "models/training/Trainer.h"
 
+#include <QCoreApplication>
 #include <QFile>
 #include <QFileInfo>
+#include <QJsonArray>
 #include <QJsonDocument>
 #include <QTextStream>
 
@@ -34,7 +39,11 @@ int runPretrain(const QStringList &args)
 {
     CommandLine p(kName, QStringLiteral(
         "Pretrain SolarCHIP encoders (contrastive HMI-AIA + reconstruction) on an archive's co-temporal sets.\n"
-        "Metrics: JSON lines on stdout and in RUN/metrics.jsonl. Ctrl-C checkpoints and stops; --resume continues."));
+        "Metrics: JSON lines on stdout and in RUN/metrics.jsonl. Ctrl-C checkpoints and stops; --resume continues.\n"
+        "Data-parallel: --nproc N starts N local worker processes (Gloo on the CPU; --batch is per process, the global\n"
+        "batch is N x batch x accum); --slurm-script FILE --nodes N --tasks-per-node T --gpus-per-node G writes a Slurm\n"
+        "batch script running the same job with srun instead of running it. Any launcher that sets RANK, WORLD_SIZE,\n"
+        "LOCAL_RANK, MASTER_ADDR and MASTER_PORT (or Slurm's SLURM_PROCID, SLURM_NTASKS, SLURM_NODELIST) works too."));
     addDataOptions(p, QStringLiteral("hmi,171"));
     p.addOption({QStringLiteral("out"), QStringLiteral("Run folder (checkpoints, metrics, models)."), QStringLiteral("RUN")});
     p.addOption({QStringLiteral("resume"), QStringLiteral("Continue the run in --out from its last checkpoint (its "
@@ -65,6 +74,20 @@ int runPretrain(const QStringList &args)
                  QStringLiteral("T"), QStringLiteral("signed_log")});
     p.addOption({QStringLiteral("reference"), QStringLiteral("Channel whose frame the others are resampled onto (default: first AIA)."),
                  QStringLiteral("CH")});
+    p.addOption({QStringLiteral("nproc"), QStringLiteral("Run as N local data-parallel worker processes (like torchrun): "
+                                                         "rank 0 reports, a failed worker stops the job (default 1)."),
+                 QStringLiteral("N"), QStringLiteral("1")});
+    p.addOption({QStringLiteral("slurm-script"), QStringLiteral("Write a Slurm batch script for this run to FILE (srun over "
+                                                                "--nodes x --tasks-per-node tasks) and exit without training."),
+                 QStringLiteral("FILE")});
+    p.addOption({QStringLiteral("nodes"), QStringLiteral("Slurm script: nodes (default 1)."), QStringLiteral("N"), QStringLiteral("1")});
+    p.addOption({QStringLiteral("tasks-per-node"), QStringLiteral("Slurm script: processes per node, one per GPU on GPU nodes "
+                                                                  "(default 1)."),
+                 QStringLiteral("T"), QStringLiteral("1")});
+    p.addOption({QStringLiteral("gpus-per-node"), QStringLiteral("Slurm script: GPUs per node (default 0: CPU tasks, Gloo)."),
+                 QStringLiteral("G"), QStringLiteral("0")});
+    p.addOption({QStringLiteral("time"), QStringLiteral("Slurm script: wall-time limit HH:MM:SS or D-HH:MM:SS."), QStringLiteral("HH:MM:SS")});
+    p.addOption({QStringLiteral("partition"), QStringLiteral("Slurm script: partition."), QStringLiteral("P")});
     const std::vector<NumberOption> numbers{
         {"epochs", "Epochs (default 1).", "1"},
         {"max-steps", "Stop after this many optimizer steps (0: epochs decide).", "0"},
@@ -116,6 +139,69 @@ int runPretrain(const QStringList &args)
     const QString out = p.value(QStringLiteral("out"));
     if (out.isEmpty())
         return p.usage(QStringLiteral("--out RUN is required"));
+
+    auto intOption = [&](const QString &name, int *value) {
+        bool ok = false;
+        *value = p.value(name).toInt(&ok);
+        return ok;
+    };
+    const QStringList launchValued{QStringLiteral("nproc"), QStringLiteral("slurm-script"), QStringLiteral("nodes"),
+                                   QStringLiteral("tasks-per-node"), QStringLiteral("gpus-per-node"), QStringLiteral("time"),
+                                   QStringLiteral("partition")};
+    if (p.isSet(QStringLiteral("slurm-script"))) {
+        SlurmScriptOptions so;
+        so.file = p.value(QStringLiteral("slurm-script"));
+        if (!intOption(QStringLiteral("nodes"), &so.nodes) || !intOption(QStringLiteral("tasks-per-node"), &so.tasksPerNode)
+            || !intOption(QStringLiteral("gpus-per-node"), &so.gpusPerNode))
+            return p.usage(QStringLiteral("--nodes, --tasks-per-node and --gpus-per-node need whole numbers"));
+        if (p.isSet(QStringLiteral("nproc")))
+            return p.usage(QStringLiteral("--nproc and --slurm-script exclude each other (Slurm starts the processes)"));
+        so.time = p.value(QStringLiteral("time"));
+        so.partition = p.value(QStringLiteral("partition"));
+        so.device = p.value(QStringLiteral("device"));
+        so.threads = static_cast<int>(num["threads"]);
+        so.perProcessBatch = static_cast<int>(num["batch"] * std::max(1.0, num["accum"]));
+        QStringList warnings;
+        const QString problem = checkSlurmOptions(so, &warnings);
+        if (!problem.isEmpty())
+            return p.usage(problem);
+        for (const QString &w : warnings)
+            QTextStream(stderr) << QStringLiteral("solarchip pretrain: warning: %1\n").arg(w);
+        const QStringList runArgs = withoutOptions(args.mid(1), launchValued);
+        const QString program = QCoreApplication::applicationFilePath();
+        const QString error = writeSlurmScript(so, program, runArgs, warnings);
+        if (!error.isEmpty())
+            return fail(kName, error);
+        printJsonLine(QJsonObject{{QStringLiteral("event"), QStringLiteral("slurm-script")},
+                                  {QStringLiteral("path"), QFileInfo(so.file).absoluteFilePath()},
+                                  {QStringLiteral("nodes"), so.nodes},
+                                  {QStringLiteral("tasks_per_node"), so.tasksPerNode},
+                                  {QStringLiteral("gpus_per_node"), so.gpusPerNode},
+                                  {QStringLiteral("world_size"), so.nodes * so.tasksPerNode},
+                                  {QStringLiteral("global_batch"), so.nodes * so.tasksPerNode * so.perProcessBatch},
+                                  {QStringLiteral("warnings"), QJsonArray::fromStringList(warnings)},
+                                  {QStringLiteral("srun"), slurmSrunLine(so, program, runArgs)}});
+        return kOk;
+    }
+    for (const QString &slurmOnly : launchValued.mid(2))
+        if (p.isSet(slurmOnly))
+            return p.usage(QStringLiteral("--%1 belongs to --slurm-script").arg(slurmOnly));
+    int nproc = 1;
+    if (!intOption(QStringLiteral("nproc"), &nproc) || nproc < 1)
+        return p.usage(QStringLiteral("--nproc needs a whole number of at least 1, got '%1'").arg(p.value(QStringLiteral("nproc"))));
+    if (nproc > 1) {
+        if (!qEnvironmentVariableIsEmpty("RANK"))
+            return p.usage(QStringLiteral("--nproc inside a distributed job (RANK is set): launch the workers one way only"));
+        return launchLocalWorkers(nproc, withoutOptions(args.mid(1), {QStringLiteral("nproc")}),
+                                  QFileInfo(out).absoluteFilePath(), p.isSet(QStringLiteral("quiet")));
+    }
+    auto distributed = DistributedEnv::fromEnvironment();
+    if (!distributed)
+        return fail(kName, distributed.error());
+    // Messages of a rank name it (the launcher's and srun's logs interleave the ranks' stderr).
+    const QString who = distributed->active() ? QStringLiteral("%1 (rank %2 of %3)").arg(kName).arg(distributed->rank)
+                                                    .arg(distributed->worldSize)
+                                              : kName;
 
     TrainerOptions o;
     o.runDir = out;
@@ -201,9 +287,9 @@ int runPretrain(const QStringList &args)
         o.augment.modalityQuarterTurns = !p.isSet(QStringLiteral("no-augment")) && p.isSet(QStringLiteral("modality-quarter-turns"));
     }
 
-    auto trainer = Trainer::create(o, resume, overrides);
+    auto trainer = Trainer::create(o, resume, overrides, *distributed);
     if (!trainer)
-        return fail(kName, trainer.error());
+        return fail(who, trainer.error());
     std::signal(SIGINT, onStopSignal);
     std::signal(SIGTERM, onStopSignal);
     const bool quiet = p.isSet(QStringLiteral("quiet"));
@@ -212,7 +298,7 @@ int runPretrain(const QStringList &args)
             printJsonLine(line);
     }, [] { return g_stop.load(); });
     if (!summary)
-        return fail(kName, summary.error());
+        return fail(who, summary.error());
     if (summary->cancelled && o.stopAtStep > 0 && summary->steps >= o.stopAtStep && !g_stop.load()) {
         if (!quiet)
             QTextStream(stderr) << QStringLiteral("solarchip pretrain: %1: paused at step %2 (--stop-at); continue with --resume\n")
@@ -220,7 +306,7 @@ int runPretrain(const QStringList &args)
         return kOk;
     }
     if (summary->cancelled)
-        return fail(kName, QStringLiteral("%1: stopped at step %2 after a signal; continue with --resume")
+        return fail(who, QStringLiteral("%1: stopped at step %2 after a signal; continue with --resume")
                                .arg(trainer->options().runDir).arg(summary->steps));
     return kOk;
 }

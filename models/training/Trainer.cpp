@@ -12,6 +12,7 @@
 #include "models/networks/detail/SolarChipNet.h"
 #include "models/networks/detail/TensorIo.h"
 #include "models/networks/detail/TorchDevice.h"
+#include "models/training/detail/DistributedContext.h"
 #include "models/training/detail/TrainerCheckpoint.h"
 #include "models/training/detail/TrainerSetup.h"
 #include "models/training/detail/TrainerStep.h"
@@ -26,6 +27,7 @@
 #include <QTimeZone>
 
 #include <cmath>
+#include <cstdio>
 #include <cstring>
 
 namespace solarchip {
@@ -81,11 +83,28 @@ public:
     QFile metrics;
     QElapsedTimer clock;
 
+    // Multi-process data parallelism (null: one process). Rank 0 (the leader) alone writes the run folder and
+    // the metrics and validates; every rank trains on its slice of each global batch.
+    DistributedEnv distEnv;
+    std::shared_ptr<detail::DistributedContext> dist;
+    int world() const { return dist ? dist->worldSize() : 1; }
+    int rank() const { return dist ? dist->rank() : 0; }
+    bool leader() const { return rank() == 0; }
+
     QString path(const QString &name) const { return options.runDir + QLatin1Char('/') + name; }
-    int globalBatch() const { return options.batchSize * options.accumulation; }
+    /// Sets per optimizer step on this rank, and over all ranks.
+    int localBatch() const { return options.batchSize * options.accumulation; }
+    int globalBatch() const { return localBatch() * world(); }
 
     void emitLine(QJsonObject o)
     {
+        if (!leader()) {
+            // Other ranks only report warnings (on stderr, naming the rank); rank 0 writes the metrics.
+            if (o.value(QStringLiteral("event")).toString() == QLatin1String("warning"))
+                std::fprintf(stderr, "solarchip pretrain: rank %d: %s\n", rank(),
+                             qPrintable(o.value(QStringLiteral("message")).toString()));
+            return;
+        }
         const QByteArray line = QJsonDocument(o).toJson(QJsonDocument::Compact) + '\n';
         if (metrics.isOpen()) {
             metrics.write(line);
@@ -191,6 +210,8 @@ public:
 
     Status checkpoint()
     {
+        if (!leader())
+            return Status::success();
         Status s = saveTrainedModel(*model, channels, options.data.prep, trainingProvenance(),
                                     path(QStringLiteral("model-last.safetensors")));
         if (!s)
@@ -212,6 +233,8 @@ public:
     Status planSteps();                    // steps per epoch, total steps, the LR schedule
     Status buildModel(const SolarChipConfig &config, const DeviceChoice &dev);  // model (+ init), optimizer
     Status writeRunDescription(const SolarChipConfig &config) const;            // run.json
+    Status joinProcessGroup();             // rendezvous; checks a resumed run's world size
+    QJsonObject distributedDescription() const;
 
     Status validate();
     Status trainStep(const std::vector<Sample> &samples, double waitedS, QElapsedTimer &stepClock);
@@ -220,7 +243,7 @@ public:
 Status Trainer::Impl::validate()
 {
     const auto &val = dataset->sets(Split::Validation);
-    if (val.isEmpty())
+    if (!leader() || val.isEmpty())
         return Status::success();
     // An evenly spaced subset spanning the whole validation period, batched in a fixed random order (the same
     // at every validation): training batches are random draws, and batches of time-sorted neighbours would
@@ -283,7 +306,9 @@ Status Trainer::Impl::validate()
             continue;
         }
         pending.push_back(std::move(*s->sample));
-        if (static_cast<int>(pending.size()) == options.batchSize)
+        // A multi-process run validates on rank 0 in batches of the global size: the contrastive values then mean
+        // what they mean for one process with that batch.
+        if (static_cast<int>(pending.size()) == options.batchSize * world())
             flush();
     }
     flush();
@@ -341,11 +366,29 @@ Status Trainer::Impl::trainStep(const std::vector<Sample> &samples, double waite
     detail::StepOptions so;
     so.saveMemory = options.saveMemory;
     so.bf16Autocast = bf16;
-    const detail::StepValues v = detail::accumulateGradients(*net, micro, so, orders);
+    detail::TokenGather gather;
+    if (dist)
+        gather = [this](const torch::Tensor &local) { return dist->gatherKeepLocal(local); };
+    detail::StepValues v = detail::accumulateGradients(*net, micro, so, orders, gather);
     std::vector<torch::Tensor> params;
     for (const auto &p : net->parameters())
         if (p.grad().defined())
             params.push_back(p);
+    if (dist) {
+        // Sum over ranks / N: the single-process gradient of the global batch (DistributedContext.h). The
+        // reported reconstruction values become the global batch's too (the contrastive ones are already).
+        dist->allReduceMeanGradients(params);
+        std::vector<double> values{v.total};
+        for (const auto &[k, x] : v.reconstruction)
+            values.push_back(x);
+        torch::Tensor t = torch::tensor(values, torch::kFloat64).to(device);
+        dist->allReduceSum(t);
+        t = (t / static_cast<double>(world())).cpu();
+        v.total = t[0].item<double>();
+        int i = 1;
+        for (auto &[k, x] : v.reconstruction)
+            x = t[i++].item<double>();
+    }
     double gradNorm = 0;
     if (options.gradClip > 0) {
         gradNorm = torch::nn::utils::clip_grad_norm_(params, options.gradClip);
@@ -363,7 +406,7 @@ Status Trainer::Impl::trainStep(const std::vector<Sample> &samples, double waite
     optimizer->step();
     net->contrastive_loss_fn->clampParameters();
     ++step;
-    samplesSeen += static_cast<long long>(samples.size());
+    samplesSeen += static_cast<long long>(samples.size()) * world();
     lastLoss = v.total;
     const double seconds = stepClock.nsecsElapsed() / 1e9;
     auto temp = [](const torch::Tensor &s) { return 1.0 / detail::logitScale(s).item<double>(); };
@@ -391,7 +434,7 @@ Status Trainer::Impl::trainStep(const std::vector<Sample> &samples, double waite
                          {QStringLiteral("temp_int"), temp(c->int_logit_scale)},
                          {QStringLiteral("lr"), lr},
                          {QStringLiteral("grad_norm"), gradNorm},
-                         {QStringLiteral("samples_per_s"), seconds > 0 ? samples.size() / seconds : 0.0},
+                         {QStringLiteral("samples_per_s"), seconds > 0 ? samples.size() * world() / seconds : 0.0},
                          {QStringLiteral("data_wait_s"), waitedS},
                          {QStringLiteral("samples"), static_cast<double>(samplesSeen)},
                          {QStringLiteral("time_s"), clock.nsecsElapsed() / 1e9},
@@ -415,6 +458,11 @@ Expected<DeviceChoice> Trainer::Impl::setUpDevice()
         return Error{{}, devError};
     device = detail::toTorchDevice(dev);
     bf16 = options.bf16 && dev.kind == DeviceKind::Cuda;
+    // One GPU per process: rank r of a node takes cuda:LOCAL_RANK unless a device index was given.
+    if (distEnv.active() && dev.kind == DeviceKind::Cuda && !options.device.contains(QLatin1Char(':'))) {
+        dev.index = distEnv.localRank;
+        device = detail::toTorchDevice(dev);
+    }
     // Deterministic kernels where LibTorch has them (warn-only: a few CUDA kernels have no deterministic form).
     at::globalContext().setDeterministicAlgorithms(true, /*warn_only=*/true);
     return dev;
@@ -508,8 +556,43 @@ Status Trainer::Impl::buildModel(const SolarChipConfig &config, const DeviceChoi
     return Status::success();
 }
 
+QJsonObject Trainer::Impl::distributedDescription() const
+{
+    return QJsonObject{{QStringLiteral("world_size"), world()},
+                       {QStringLiteral("backend"), dist ? dist->backend() : QStringLiteral("none")},
+                       {QStringLiteral("batch_per_process"), options.batchSize},
+                       {QStringLiteral("global_batch"), globalBatch()}};
+}
+
+Status Trainer::Impl::joinProcessGroup()
+{
+    if (!distEnv.active())
+        return Status::success();
+    if (resumed) {
+        // The data order and the position within an epoch are counted in global batches: a resumed run keeps
+        // its number of processes.
+        QFile f(path(QStringLiteral("run.json")));
+        const int saved = f.open(QIODevice::ReadOnly)
+            ? QJsonDocument::fromJson(f.readAll()).object().value(QStringLiteral("distributed")).toObject()
+                  .value(QStringLiteral("world_size")).toInt(1)
+            : 1;
+        if (saved != distEnv.worldSize)
+            return Error{options.runDir, QStringLiteral("this run was trained by %1 process(es) and cannot be resumed by %2: "
+                                                        "the global batch and the data order would change (resume with "
+                                                        "--nproc %1, or the same number of Slurm tasks)")
+                                             .arg(saved).arg(distEnv.worldSize)};
+    }
+    auto c = detail::DistributedContext::create(distEnv, device);
+    if (!c)
+        return c.error();
+    dist = *c;
+    return Status::success();
+}
+
 Status Trainer::Impl::writeRunDescription(const SolarChipConfig &config) const
 {
+    if (!leader())
+        return Status::success();
     // Written fresh on every start (an extension of epochs on resume is recorded).
     const auto &tr = dataset->sets(Split::Train);
     const auto &va = dataset->sets(Split::Validation);
@@ -525,11 +608,13 @@ Status Trainer::Impl::writeRunDescription(const SolarChipConfig &config) const
                     {QStringLiteral("model_config"), config.toJson()},
                     {QStringLiteral("channels"), QJsonArray::fromStringList(channels)},
                     {QStringLiteral("dataset"), dsInfo},
+                    {QStringLiteral("distributed"), distributedDescription()},
                     {QStringLiteral("torch"), torchBuildDescription()}};
     return writeFileAtomically(path(QStringLiteral("run.json")), QJsonDocument(run).toJson(), kInRunFolder);
 }
 
-Expected<Trainer> Trainer::create(TrainerOptions options, bool resume, const QJsonObject &overrides)
+Expected<Trainer> Trainer::create(TrainerOptions options, bool resume, const QJsonObject &overrides,
+                                  const DistributedEnv &distributed)
 {
     bool resuming = false;
     auto effective = detail::effectiveTrainerOptions(std::move(options), resume, overrides, &resuming);
@@ -541,13 +626,23 @@ Expected<Trainer> Trainer::create(TrainerOptions options, bool resume, const QJs
         Impl &t = *impl;
         t.options = std::move(*effective);
         t.resumed = resuming;
+        t.distEnv = distributed;
         auto dev = t.setUpDevice();
         if (!dev)
             return dev.error();
+        Status joined = t.joinProcessGroup();
+        if (!joined)
+            return joined.error();
         auto cfg = detail::trainerModelConfig(t.options);
         if (!cfg)
             return cfg.error();
+        // Rank 0 opens the dataset first (it may index the archive and fill the tensor cache); the others then
+        // find both ready instead of writing the same catalog at once.
+        if (t.dist && !t.leader())
+            t.dist->barrier();
         Status s = t.openDataset(*cfg);
+        if (t.dist && t.leader())
+            t.dist->barrier();
         if (s)
             s = t.planSteps();
         if (s)
@@ -561,6 +656,16 @@ Expected<Trainer> Trainer::create(TrainerOptions options, bool resume, const QJs
             if (!state)
                 return state.error();
             t.restoreState(*state);
+        }
+        if (t.dist) {
+            // Every rank built the same model from the same seed (or read the same checkpoint); rank 0's copy is
+            // made authoritative anyway, so the ranks cannot start apart.
+            std::vector<torch::Tensor> all;
+            for (const auto &p : t.net->parameters())
+                all.push_back(p);
+            for (const auto &b : t.net->buffers())
+                all.push_back(b);
+            t.dist->broadcastFromRank0(all);
         }
         s = t.writeRunDescription(*cfg);
         if (!s)
@@ -582,6 +687,8 @@ QJsonObject Trainer::describe() const
                        {QStringLiteral("n_train"), d->dataset->size(Split::Train)},
                        {QStringLiteral("n_val"), d->dataset->size(Split::Validation)},
                        {QStringLiteral("global_batch"), d->globalBatch()},
+                       {QStringLiteral("world_size"), d->world()},
+                       {QStringLiteral("distributed"), d->distributedDescription()},
                        {QStringLiteral("steps_per_epoch"), d->stepsPerEpoch},
                        {QStringLiteral("total_steps"), static_cast<double>(d->totalSteps)},
                        {QStringLiteral("warmup_steps"), static_cast<double>(d->schedule.warmupSteps)},
@@ -613,8 +720,8 @@ Expected<TrainSummary> Trainer::runUnguarded(const std::function<void(const QJso
     t.clock.start();
     const QString metricsPath = t.path(QStringLiteral("metrics.jsonl"));
     // Lines written after the checkpoint we resume from describe steps that will be redone: drop them (and a
-    // half-written last line from a kill).
-    {
+    // half-written last line from a kill). Rank 0 alone writes the metrics.
+    if (t.leader()) {
         QByteArray kept;
         QFile old(metricsPath);
         if (t.resumed && old.open(QIODevice::ReadOnly)) {
@@ -632,7 +739,7 @@ Expected<TrainSummary> Trainer::runUnguarded(const std::function<void(const QJso
             return s.error();
     }
     t.metrics.setFileName(metricsPath);
-    if (!t.metrics.open(QIODevice::WriteOnly | QIODevice::Append))
+    if (t.leader() && !t.metrics.open(QIODevice::WriteOnly | QIODevice::Append))
         return Error{metricsPath, QStringLiteral("cannot append: ") + t.metrics.errorString()};
     QJsonObject start = describe();
     t.emitLine(start);
@@ -656,15 +763,50 @@ Expected<TrainSummary> Trainer::runUnguarded(const std::function<void(const QJso
     while (!summary.cancelled && t.step < t.totalSteps) {
         const std::vector<int> order = epochOrderTimeLocal(nTrain, gb, t.options.batchWindow, t.options.seed, t.epoch);
         std::vector<SampleRequest> req;
-        for (int p = t.position; p < nTrain; ++p)
+        auto request = [&](int p) {
             req.push_back({order[p], true, mixSeed(t.options.seed, static_cast<quint64>(t.epoch) + 1, static_cast<quint64>(p))});
+        };
+        const int lb = t.localBatch();
+        if (t.world() == 1) {
+            for (int p = t.position; p < nTrain; ++p)
+                request(p);
+        } else {
+            // This rank's slice of every whole global batch left in the epoch (the same count on every rank).
+            for (int p0 = t.position; p0 + gb <= nTrain; p0 += gb)
+                for (int j = 0; j < lb; ++j)
+                    request(p0 + t.rank() * lb + j);
+        }
         SampleLoader loader(*t.dataset, Split::Train, req, t.options.augment, t.options.workers, t.options.prefetch);
         bool epochDone = false;
         while (t.step < t.totalSteps) {
             std::vector<Sample> samples;
             QElapsedTimer stepClock;
             stepClock.start();
-            while (static_cast<int>(samples.size()) < gb) {
+            bool skipBatch = false;
+            if (t.world() > 1) {
+                // A fixed slice per rank: an unreadable set cannot be replaced by the next one (the ranks would
+                // drift apart), so the ranks agree to skip the whole global batch instead.
+                int bad = 0;
+                for (int j = 0; j < lb; ++j) {
+                    auto s = loader.next();
+                    if (!s) {
+                        epochDone = true;
+                        break;
+                    }
+                    if (!s->sample) {
+                        if (!t.options.keepGoingOnBadSamples)
+                            return s->sample.error();
+                        t.warn(QStringLiteral("training sample skipped (with its global batch): ") + s->sample.errorString());
+                        ++bad;
+                        continue;
+                    }
+                    samples.push_back(std::move(*s->sample));
+                }
+                if (!epochDone)
+                    t.position += gb;
+                skipBatch = t.dist->any(bad > 0);
+            }
+            while (t.world() == 1 && static_cast<int>(samples.size()) < gb) {
                 auto s = loader.next();
                 if (!s) {
                     epochDone = true;
@@ -682,7 +824,7 @@ Expected<TrainSummary> Trainer::runUnguarded(const std::function<void(const QJso
             if (epochDone)
                 break;  // an incomplete global batch at the end of an epoch is dropped
             const double waited = stepClock.nsecsElapsed() / 1e9;
-            Status st = t.trainStep(samples, waited, stepClock);
+            Status st = skipBatch ? Status::success() : t.trainStep(samples, waited, stepClock);
             if (!st)
                 return st.error();
             // The next epoch starts when no full global batch is left in this one.
@@ -699,7 +841,9 @@ Expected<TrainSummary> Trainer::runUnguarded(const std::function<void(const QJso
                 if (!v)
                     return v.error();
             }
-            const bool stop = (cancelled && cancelled()) || (t.options.stopAtStep > 0 && t.step >= t.options.stopAtStep);
+            bool stop = (cancelled && cancelled()) || (t.options.stopAtStep > 0 && t.step >= t.options.stopAtStep);
+            if (t.dist)
+                stop = t.dist->any(stop);  // a signal to one rank stops all of them at the same step
             if (!last && (stop || (t.options.checkpointEvery > 0 && t.step % t.options.checkpointEvery == 0))) {
                 Status c = t.checkpoint();
                 if (!c)
@@ -745,7 +889,8 @@ Expected<TrainSummary> Trainer::runUnguarded(const std::function<void(const QJso
                            {QStringLiteral("best_val_loss"), std::isfinite(t.bestValLoss) ? QJsonValue(t.bestValLoss) : QJsonValue()},
                            {QStringLiteral("best_step"), static_cast<double>(t.bestStep)},
                            {QStringLiteral("model"), summary.modelLast}});
-    t.metrics.close();
+    if (t.metrics.isOpen())
+        t.metrics.close();
     return summary;
 }
 

@@ -22,10 +22,19 @@
 // A `kill -9` at any moment loses at most the steps since the last checkpoint; `--resume` continues from it and
 // reaches bit-identical weights on the CPU (the data order and each sample's augmentation depend only on
 // (seed, epoch, position), never on thread timing).
+//
+// Data parallelism (Distributed.h; `solarchip pretrain --nproc N`, srun): N processes, one model copy each.
+// The epoch order is the single-process one for the global batch G = N x batch x accumulation; global batch k
+// is the sets order[k*G .. (k+1)*G), and rank r trains on its r-th slice of it (disjoint, deterministic by
+// seed and epoch). The contrastive terms see the whole global batch (tokens all-gathered, gradient to the local
+// slice); gradients are all-reduced in ~25 MB buckets and divided by N, so each step is the single-process step
+// of the global batch up to float rounding. `position` counts sets of the global order, so a resume (with the
+// same N) continues mid-epoch exactly. An unreadable set on any rank skips that global batch on all ranks.
 
 #include "core/base/Expected.h"
 #include "models/data/Dataset.h"
 #include "models/data/DatasetSpec.h"
+#include "models/training/Distributed.h"
 #include "models/training/LrSchedule.h"
 #include "models/networks/ModelConfig.h"
 
@@ -114,8 +123,11 @@ public:
     /// Prepares a run: opens the dataset, builds (or loads) the model and optimizer, and with `resume` restores
     /// the last checkpoint of options.runDir (its run.json then overrides `options`, except epochs/maxSteps
     /// given in `overrides`). Without `resume`, a run folder that already holds a checkpoint is refused.
+    /// `distributed` (active when its world size is > 1): this process is one rank of a data-parallel job; it
+    /// joins the process group here (blocking until every rank has), trains on its slice of each global batch
+    /// of world x batch x accumulation sets, and only rank 0 writes the run folder.
     static Expected<Trainer> create(TrainerOptions options, bool resume = false,
-                                    const QJsonObject &overrides = {});
+                                    const QJsonObject &overrides = {}, const DistributedEnv &distributed = {});
 
     Trainer(Trainer &&) noexcept;
     Trainer &operator=(Trainer &&) noexcept;

@@ -96,7 +96,7 @@ torch::Tensor alignCells(const torch::Tensor &tokens, const torch::Tensor &order
 }
 
 StepValues accumulateGradients(SolarChipNetImpl &net, const std::vector<Batch> &microBatches, const StepOptions &options,
-                               const std::vector<CellOrder> &cellOrders)
+                               const std::vector<CellOrder> &cellOrders, const TokenGather &gather)
 {
     auto aligned = [&](std::size_t micro, const std::string &m, const torch::Tensor &tokens) {
         if (micro >= cellOrders.size())
@@ -121,8 +121,11 @@ StepValues accumulateGradients(SolarChipNetImpl &net, const std::vector<Batch> &
         {
             AutocastBf16 ac(options.bf16Autocast);
             auto outputs = withDecoder ? net.forward(x) : tokensOnly(net, x);
-            for (auto &[m, o] : outputs)
+            for (auto &[m, o] : outputs) {
                 o.tokens = aligned(0, m, o.tokens);
+                if (gather)
+                    o.tokens = gather(fullPrecision(o.tokens));
+            }
             t = withDecoder ? net.loss(x, outputs) : net.loss({}, outputs);
         }
         t.total.backward();
@@ -145,7 +148,13 @@ StepValues accumulateGradients(SolarChipNetImpl &net, const std::vector<Batch> &
     std::map<std::string, ModalityOutput> cached;
     for (auto &[m, p] : parts)
         cached[m].tokens = torch::cat(p, 0).detach().requires_grad_(true);
-    const LossTerms ctr = net.loss({}, cached);  // no images: reconstruction skipped, contrastive terms only
+    // Multi-process: the contrastive terms of the global batch; the cached gradient of this rank's tokens comes
+    // back through the gather (its local slice, scaled as DistributedContext.h derives).
+    std::map<std::string, ModalityOutput> lossInput = cached;
+    if (gather)
+        for (auto &[m, o] : lossInput)
+            o.tokens = gather(o.tokens);
+    const LossTerms ctr = net.loss({}, lossInput);  // no images: reconstruction skipped, contrastive terms only
     if (ctr.total.requires_grad())
         ctr.total.backward();
     storeTerms(ctr, v);

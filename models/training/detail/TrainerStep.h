@@ -14,6 +14,7 @@
 // Gradients are accumulated (not zeroed first).
 #include "models/networks/detail/SolarChipNet.h"
 
+#include <functional>
 #include <map>
 #include <string>
 #include <vector>
@@ -41,10 +42,17 @@ struct StepValues {
     int samples = 0;
 };
 
+/// Multi-process training: maps this rank's tokens [b, 1+N, D] to the global batch's [world*b, 1+N, D] with a
+/// gradient only for the local slice (DistributedContext::gatherKeepLocal); empty: one process.
+using TokenGather = std::function<torch::Tensor(const torch::Tensor &)>;
+
 /// `cellOrders` (empty, or one per micro-batch): the patch and intra-sample terms see every modality's cells
 /// in the common layout, while the CLS token is that of the (independently turned) input.
+/// `gather` (multi-process): the contrastive terms are computed on the gathered global batch, so the negatives
+/// span every rank's sets; the reconstruction terms stay this rank's mean (the caller averages over ranks).
 StepValues accumulateGradients(SolarChipNetImpl &net, const std::vector<Batch> &microBatches,
-                               const StepOptions &options, const std::vector<CellOrder> &cellOrders = {});
+                               const StepOptions &options, const std::vector<CellOrder> &cellOrders = {},
+                               const TokenGather &gather = {});
 
 /// Forward + loss values without gradients (validation).
 StepValues evaluateLoss(SolarChipNetImpl &net, const Batch &batch, bool bf16Autocast);
