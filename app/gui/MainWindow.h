@@ -26,6 +26,7 @@ namespace solarchip {
 
 class ActionRegistry;
 class AlignmentView;
+class TranslationView;
 class ArchiveDocument;
 class DisplayPanel;
 class GlobeView;
@@ -102,6 +103,8 @@ public:
     HeatmapController *heatmaps() const { return m_heatmaps; }
     /// The cross-modal alignment view (view mode "alignment"): overlays on the AIA views and the timeline dock.
     AlignmentView *alignment() const { return m_alignment; }
+    /// The HMI→AIA translation view (view mode "translation"): its own page of linked panels.
+    TranslationView *translation() const { return m_translation; }
 
 Q_SIGNALS:
     void viewModeChanged(const QString &mode);
@@ -153,6 +156,7 @@ private:
     InferenceWorker *m_inference = nullptr;
     HeatmapController *m_heatmaps = nullptr;
     AlignmentView *m_alignment = nullptr;
+    TranslationView *m_translation = nullptr;
     QDockWidget *m_similarityDock = nullptr;
     QString m_lastHeatmapError;
     bool m_similarityShown = false;  // the Similarity dock was brought to the front once
