@@ -543,7 +543,7 @@ QString TranslationView::stateName(State state)
     return {};
 }
 
-QJsonObject TranslationView::state() const
+QJsonObject TranslationView::stateJson() const
 {
     QJsonObject s;
     s[QStringLiteral("active")] = m_active;

@@ -91,7 +91,7 @@ public:
     /// HMI, no translator) and every panel rendered. The --screenshot hook waits for it.
     bool isSettled() const;
     /// The --state-json `translation` object (see WindowState.h).
-    QJsonObject state() const;
+    QJsonObject stateJson() const;
 
 Q_SIGNALS:
     /// isSettled() may have changed.

@@ -97,7 +97,7 @@ QJsonObject windowState(const MainWindow *window)
     state[QStringLiteral("heatmap")] = window->heatmaps()->state();
     state[QStringLiteral("search")] = window->search()->stateJson();
     state[QStringLiteral("alignment")] = window->alignment()->state();
-    state[QStringLiteral("translation")] = window->translation()->state();
+    state[QStringLiteral("translation")] = window->translation()->stateJson();
     return state;
 }
 

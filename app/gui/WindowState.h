@@ -50,7 +50,7 @@
 //                 the store and aligning its sets, off the UI thread), align_ms (the set on screen's alignment,
 //                 off the UI thread), timeline_message,
 //                 cursor_time (the timeline's current-time line)
-//   translation   the HMI → AIA translation view (TranslationView::state): active, state ("inactive", "no-time",
+//   translation   the HMI → AIA translation view (TranslationView::stateJson): active, state ("inactive", "no-time",
 //                 "no-hmi", "loading" (the translator), "running", "done", "cancelled", "failed", "unavailable" (no
 //                 translator)), message (the status line), run (the run folder; "" the shipped default), run_name,
 //                 model_hash (the translator's weights), channel, channels (the run's), seed, samples, progress
