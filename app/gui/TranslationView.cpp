@@ -79,6 +79,8 @@ TranslationView::TranslationView(ObservationDocument *observation, StudioSetting
     });
     connect(m_worker, &TranslationWorker::cancelled, this, [this] {
         m_progress->hide();
+        if (!m_active)
+            return;  // left the view: nothing to say
         m_heldAfterCancel = true;
         clearTranslatedPanels(tr("Translation cancelled: press Translate to run it again."));
         setState(State::Cancelled, tr("Cancelled. Press Translate to run it again."));
@@ -448,9 +450,13 @@ void TranslationView::onFinished(std::shared_ptr<const TranslationOutcome> outco
     } else {
         showPanelMessage(SpreadPanel, tr("No spread from one sample: set Samples to 2 or more"));
     }
-    // Fit the new grid once; afterwards the link keeps the panels together as the user pans and zooms.
-    if (!o.fromCache)
-        QTimer::singleShot(0, this, [this] { m_grid->fitAll(); });
+    // The new panels take the HMI panel's pan and zoom (what the user looks at); afterwards the link keeps them
+    // together as the user pans and zooms any of them.
+    QTimer::singleShot(0, this, [this] {
+        MapView *leader = panel(HmiPanel)->hasMap() ? panel(HmiPanel) : panel(TranslatedPanel);
+        if (leader->hasMap())
+            m_grid->link()->synchronise(leader);
+    });
     QString status = tr("Done in %1 s%2.").arg(o.seconds, 0, 'f', 1).arg(o.fromCache ? tr(" (cached)") : QString());
     if (o.real && std::isfinite(o.cc))
         status += tr(" CC against the real AIA %1 Å: %2.").arg(ch).arg(o.cc, 0, 'f', 3);
