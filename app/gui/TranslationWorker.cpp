@@ -50,7 +50,8 @@ double pearson(const Image &a, const Image &b, const DiskMask *mask, qint64 &cou
 
 /// A map on the translation's frame: its pixels, the frame's WCS and observer, and a header that says what it is.
 std::shared_ptr<const SdoMap> mapOnFrame(Image image, const PixelFrame &frame, const QString &channel, double wavelength,
-                                         const QString &unit, const QDateTime &time, const QString &what)
+                                         const QString &unit, const QDateTime &time, const QString &what,
+                                         bool synthetic = true)
 {
     auto map = std::make_shared<SdoMap>();
     map->meta = frame.meta;
@@ -68,6 +69,18 @@ std::shared_ptr<const SdoMap> mapOnFrame(Image image, const PixelFrame &frame, c
     map->wcs = frame.wcs;
     frame.writeWcs(map->header, true);
     map->header.setString(QStringLiteral("BUNIT"), unit);
+    if (synthetic) {
+        // As writeTranslatedFits labels it: nothing names SDO or AIA, so an exported panel is never taken for data.
+        map->meta.telescope = QStringLiteral("SolarCHIP");
+        map->meta.detector = QStringLiteral("HMI2AIA-TRANSLATOR");
+        map->header.setString(QStringLiteral("TELESCOP"), map->meta.telescope);
+        map->header.setString(QStringLiteral("INSTRUME"), map->meta.detector);
+        map->header.setBoolean(QStringLiteral("SYNTHETC"), true, QStringLiteral("model output, not an observation"));
+    } else {
+        map->meta.telescope = QStringLiteral("SDO/AIA");
+        map->header.setString(QStringLiteral("TELESCOP"), map->meta.telescope);
+    }
+    map->header.setNumber(QStringLiteral("WAVELNTH"), wavelength);
     map->header.addHistory(what);
     map->image = std::move(image);
     return map;
@@ -196,6 +209,7 @@ public:
         }
         // Level 1 AIA is in DN per exposure; the translator speaks DN/s.
         const bool perSecond = real->meta.unit.endsWith(QLatin1String("/s"));
+        const QDateTime realTime = real->meta.tObs;
         const double exptime = real->meta.exptime;
         auto onGrid = FramePrep::ontoFrame(std::move(*real), *frame, Interpolation::Bilinear);
         if (!onGrid) {
@@ -216,7 +230,7 @@ public:
                                  .arg(QFileInfo(job.aiaFile).fileName(),
                                       !perSecond && exptime > 0 ? QStringLiteral(", divided by EXPTIME") : QString());
         out.real = mapOnFrame(std::move(realImage), *frame, job.channel, out.translated->meta.wavelength,
-                              QStringLiteral("DN/s"), out.translated->meta.tObs, what);
+                              QStringLiteral("DN/s"), realTime, what, false);
         out.difference = mapOnFrame(std::move(diff), *frame, job.channel, out.translated->meta.wavelength,
                                     QStringLiteral("DN/s"), out.translated->meta.tObs,
                                     QStringLiteral("translated (synthetic) minus ") + what);
