@@ -11,7 +11,6 @@
 //  - Cancel stops a long job; a single HMI file with no AIA beside it is translated and the real and difference
 //    panels say why they are empty;
 //  - the scripted run (--view translation --screenshot --state-json) waits for the translation.
-#include "../models/EngineFixtures.h"
 #include "TestSupport.h"
 
 #include "app/gui/ArchiveDocument.h"
@@ -90,8 +89,15 @@ private Q_SLOTS:
         QVERIFY(m_dir.isValid());
         qputenv("SOLARCHIP_SAMPLE_DIR", m_dir.filePath(QStringLiteral("no-sample")).toUtf8());
         qputenv("OMP_NUM_THREADS", "1");
-        QVERIFY(QDir().mkpath(archive()));
-        QVERIFY(test::writeFakeArchive(archive(), 4, 6.0));
+        // Eight days at 12 h of HMI + AIA 171 at 128 px: the smallest archive whose train/validation split the
+        // translator's training accepts.
+        const auto synth = test::run(test::binPath(QStringLiteral("solarchip")),
+                                     {QStringLiteral("synth"), archive(), QStringLiteral("--start"),
+                                      QStringLiteral("2011-06-01T00:00"), QStringLiteral("--days"), QStringLiteral("8"),
+                                      QStringLiteral("--size"), QStringLiteral("128"), QStringLiteral("--channels"),
+                                      QStringLiteral("hmi,171"), QStringLiteral("--threads"), QStringLiteral("1"),
+                                      QStringLiteral("--quiet")});
+        QVERIFY2(synth.exitCode == 0, synth.err.constData());
         // A tiny translator run: a few steps, one thread (its quality does not matter here).
         m_run = m_dir.filePath(QStringLiteral("run"));
         const auto train = test::run(test::binPath(QStringLiteral("solarchip")),
@@ -294,7 +300,7 @@ private Q_SLOTS:
         const QString json = m_dir.filePath(QStringLiteral("translation.json"));
         const auto r = test::run(test::binPath(QStringLiteral("solarchip-studio")),
                                  {QStringLiteral("--archive"), archive(), QStringLiteral("--date"),
-                                  QStringLiteral("2012-03-04T06:00:00"), QStringLiteral("--view"),
+                                  QStringLiteral("2011-06-03T12:00:00"), QStringLiteral("--view"),
                                   QStringLiteral("translation"), QStringLiteral("--translator"), m_run,
                                   QStringLiteral("--translate-channel"), QStringLiteral("171"),
                                   QStringLiteral("--translate-samples"), QStringLiteral("2"), QStringLiteral("--screenshot"),
