@@ -7,11 +7,7 @@
 #include "core/map/PixelFrame.h"
 #include "models/networks/Device.h"
 
-// Until the translator's implementation is merged (h-translate), the view builds without it and says so.
-#if __has_include("models/translate/Translator.cpp")
 #include "models/translate/Translator.h"
-#define SOLARCHIP_HAVE_TRANSLATOR 1
-#endif
 
 #include <QCoreApplication>
 #include <QDeadlineTimer>
@@ -98,9 +94,7 @@ QString TranslationJob::cacheKey(const QString &modelHash) const
 /// Lives on the worker thread; everything it does runs there (posted functors).
 class TranslationEngine : public QObject {
 public:
-#ifdef SOLARCHIP_HAVE_TRANSLATOR
     std::optional<TranslatorRun> run;
-#endif
     QString runDir;
     bool loaded = false;
     QString loadError;
@@ -123,28 +117,22 @@ public:
             loaded = true;
             runDir = dir;
             loadError.clear();
-#ifdef SOLARCHIP_HAVE_TRANSLATOR
             run.reset();
             auto r = TranslatorRun::load(dir);
             if (r)
                 run.emplace(std::move(*r));
             else
                 loadError = r.errorString();
-#else
-            loadError = QStringLiteral("this build has no HMI→AIA translator (models/translate)");
-#endif
         }
         info = TranslatorInfo();
         info.runDir = dir;
         if (!loadError.isEmpty())
             return loadError;
-#ifdef SOLARCHIP_HAVE_TRANSLATOR
         info.modelHash = run->modelHash();
         info.channels = run->channels();
         info.runName = dir.isEmpty() ? QStringLiteral("shipped default translator")
                                      : QFileInfo(dir).fileName() + QStringLiteral(" (%1)").arg(run->kind());
         info.device = QStringLiteral("cpu (%1 threads)").arg(torchThreads());
-#endif
         return {};
     }
 
@@ -152,7 +140,6 @@ public:
     QString translate(const TranslationJob &job, const std::function<bool(int, int)> &progress,
                       TranslationOutcome &out)
     {
-#ifdef SOLARCHIP_HAVE_TRANSLATOR
         TranslationRequest request;
         request.hmiFile = job.hmiFile;
         request.referenceFile = job.frameFile;  // the set's AIA frame, as in training (empty: built from the HMI map)
@@ -176,12 +163,6 @@ public:
         out.spread = mapOnFrame(std::move(t.spread), t.frame, t.channel, t.wavelength, QStringLiteral("DN/s"), t.time,
                                 QStringLiteral("per-pixel standard deviation over the samples; ") + provenance);
         return {};
-#else
-        Q_UNUSED(job);
-        Q_UNUSED(progress);
-        Q_UNUSED(out);
-        return loadError;
-#endif
     }
 
     /// The real AIA map of the job on the translation's grid (DN/s), the difference and the CC.
