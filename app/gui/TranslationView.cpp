@@ -167,14 +167,17 @@ void TranslationView::buildUi()
     connect(m_cancelButton, &QPushButton::clicked, this, &TranslationView::cancel);
     connect(m_channelBox, &QComboBox::currentIndexChanged, this, [this] {
         m_settings->raw().setValue(QLatin1String(kChannelKey), channel());
+        m_heldAfterCancel = false;  // a new choice
         scheduleTranslate();
     });
     connect(m_samplesBox, &QSpinBox::valueChanged, this, [this](int n) {
         m_settings->raw().setValue(QLatin1String(kSamplesKey), n);
+        m_heldAfterCancel = false;  // a new choice
         scheduleTranslate();
     });
     connect(m_seedBox, &QSpinBox::valueChanged, this, [this](int seed) {
         m_settings->raw().setValue(QLatin1String(kSeedKey), seed);
+        m_heldAfterCancel = false;  // a new choice
         scheduleTranslate();
     });
     updateBanner();
