@@ -1,5 +1,6 @@
 #include "app/gui/MainWindow.h"
 #include "app/gui/AlignmentView.h"
+#include "app/gui/TranslationView.h"
 #include "app/gui/HeatmapController.h"
 #include "app/gui/HeatmapPanel.h"
 #include "app/gui/InferenceWorker.h"
@@ -127,6 +128,10 @@ MainWindow::MainWindow(StudioSettings *settings, QWidget *parent) : QMainWindow(
     // View > Cross-modal alignment: its dock (below the maps) and the overlays on the AIA views.
     m_alignment = new AlignmentView(this, m_archive, m_observation, m_grid, m_inference, this);
     connect(m_alignment, &AlignmentView::settledMaybe, this, &MainWindow::settledMaybe, Qt::QueuedConnection);
+    // View > HMI → AIA translation: a page of its own beside the grid and the globe.
+    m_translation = new TranslationView(m_observation, m_settings, m_stack);
+    m_stack->addWidget(m_translation);
+    connect(m_translation, &TranslationView::settledMaybe, this, &MainWindow::settledMaybe, Qt::QueuedConnection);
     createReactions();
     m_actions->loadShortcuts(*settings);
     connectDocuments();
@@ -344,10 +349,12 @@ void MainWindow::createReactions()
     modes->addAction(a("view.globe"));
     modes->addAction(a("view.search"));
     modes->addAction(a("view.alignment"));
+    modes->addAction(a("view.translation"));
     new ViewModeReaction(a("view.maps"), this, QStringLiteral("map"));
     new ViewModeReaction(a("view.globe"), this, QStringLiteral("globe"));
     new ViewModeReaction(a("view.search"), this, QStringLiteral("search"));
     new ViewModeReaction(a("view.alignment"), this, QStringLiteral("alignment"));
+    new ViewModeReaction(a("view.translation"), this, QStringLiteral("translation"));
     using Diff = ObservationDocument::DifferenceMode;
     auto *differences = new QActionGroup(this);
     for (const char *id : {"view.diff.none", "view.diff.running", "view.diff.base"})
@@ -642,6 +649,7 @@ void MainWindow::setViewMode(const QString &mode)
 {
     const QString m = mode == QLatin1String("globe") || mode == QLatin1String("search")
                               || mode == QLatin1String("alignment") || mode == QLatin1String("training")
+                              || mode == QLatin1String("translation")
                           ? mode
                           : QStringLiteral("map");
     if (m == m_viewMode)
@@ -653,6 +661,7 @@ void MainWindow::setViewMode(const QString &mode)
     }
     m_presenter->setGlobeActive(m == QLatin1String("globe"));
     m_alignment->setActive(m == QLatin1String("alignment"));  // the map grid, with its overlays and dock
+    m_translation->setActive(m == QLatin1String("translation"));
     m_heatmaps->setLayersVisible(m != QLatin1String("alignment"));  // one cell overlay per map at a time
     if (m == QLatin1String("search")) {
         // The gallery prominently: its dock shown in the right column (in front of the Display dock, a tab away),
@@ -754,6 +763,8 @@ void MainWindow::updateMessagePage()
     }
     if (m_viewMode == QLatin1String("globe"))
         m_stack->setCurrentWidget(m_globe);
+    else if (m_viewMode == QLatin1String("translation"))
+        m_stack->setCurrentWidget(m_translation);
     else
         m_stack->setCurrentWidget(m_grid);
 }
@@ -762,7 +773,8 @@ bool MainWindow::isSettled() const
 {
     return !m_sample->isGenerating() && !m_archive->isBusy() && m_archive->hasData() && m_presenter->isSettled()
            && m_heatmaps->isSettled() && m_search->isSettled() && m_alignment->isSettled()
-           && m_trainingPanel->isSettled();
+           && m_trainingPanel->isSettled()
+           && m_translation->isSettled();
 }
 
 void MainWindow::report(const QString &message, bool modal)

@@ -26,6 +26,7 @@ namespace solarchip {
 
 class ActionRegistry;
 class AlignmentView;
+class TranslationView;
 class ArchiveDocument;
 class DisplayPanel;
 class GlobeView;
@@ -109,6 +110,8 @@ public:
     JobRunner *jobRunner() const { return m_jobRunner; }
     /// The training panel (view mode "training"; its dock is View > Training).
     TrainingPanel *trainingPanel() const { return m_trainingPanel; }
+    /// The HMI→AIA translation view (view mode "translation"): its own page of linked panels.
+    TranslationView *translation() const { return m_translation; }
 
 Q_SIGNALS:
     void viewModeChanged(const QString &mode);
@@ -161,6 +164,7 @@ private:
     InferenceWorker *m_inference = nullptr;
     HeatmapController *m_heatmaps = nullptr;
     AlignmentView *m_alignment = nullptr;
+    TranslationView *m_translation = nullptr;
     QDockWidget *m_similarityDock = nullptr;
     JobRunner *m_jobRunner = nullptr;
     TrainingPanel *m_trainingPanel = nullptr;

@@ -72,8 +72,20 @@ StudioOptionsResult parseStudioOptions(const QStringList &arguments)
                                      tr("Show this channel (171, 193, hmi, ...)."), tr("NAME"));
     const QCommandLineOption view(QStringLiteral("view"),
                                   tr("Start in the map grid, the 3D globe, the cross-modal alignment view, the "
-                                     "archive search gallery or the training panel."),
-                                  tr("map|globe|alignment|search|training"));
+                                     "archive search gallery, the training panel or the HMI → AIA translation view."),
+                                  tr("map|globe|alignment|search|training|translation"));
+    const QCommandLineOption translator(QStringLiteral("translator"),
+                                        tr("The translation view uses this translator run folder (`solarchip "
+                                           "translate-train --out RUN`) instead of the saved one or the shipped "
+                                           "default."),
+                                        tr("RUN"));
+    const QCommandLineOption translateChannel(QStringLiteral("translate-channel"),
+                                              tr("The AIA channel the translation view makes (171, 193, ...)."),
+                                              tr("C"));
+    const QCommandLineOption translateSamples(QStringLiteral("translate-samples"),
+                                              tr("Samples the translation view averages (mean and spread)."), tr("N"));
+    const QCommandLineOption translateSeed(QStringLiteral("translate-seed"),
+                                           tr("The translation view's first sample's seed."), tr("S"));
     const QCommandLineOption model(QStringLiteral("model"),
                                    tr("Use this SolarCHIP model (.safetensors) for heatmaps and search instead of the "
                                       "current one."),
@@ -111,6 +123,7 @@ StudioOptionsResult parseStudioOptions(const QStringList &arguments)
     const QCommandLineOption fps(QStringLiteral("fps"), tr("Benchmark playback rate in frames per second (default 10)."),
                                  tr("F"));
     const QCommandLineOption json(QStringLiteral("json"), tr("Benchmark results as JSON."));
+    parser.addOptions({translator, translateChannel, translateSamples, translateSeed});
     parser.addOptions({archive, sample, date, channel, view, model, queryHpc, queryBox, difference, screenshot, stateJson, windowSize, settings, timeout, bench, steps,
                        interval, fps, json});
     parser.addPositionalArgument(tr("files"), tr("FITS or Helioviewer .jp2 maps to open."), tr("[FILE...]"));
@@ -158,9 +171,34 @@ StudioOptionsResult parseStudioOptions(const QStringList &arguments)
     if (parser.isSet(view)) {
         o.view = parser.value(view).toLower();
         static const QStringList views{QStringLiteral("map"), QStringLiteral("globe"), QStringLiteral("alignment"),
-                                       QStringLiteral("search"), QStringLiteral("training")};
+                                       QStringLiteral("search"), QStringLiteral("training"), QStringLiteral("translation")};
         if (!views.contains(o.view))
             return failWith(2, tr("--view: '%1' is not one of %2").arg(parser.value(view), views.join(QLatin1Char('|'))));
+    }
+    if (parser.isSet(translator)) {
+        const QFileInfo fi(parser.value(translator));
+        if (!fi.isDir())
+            return failWith(1, tr("%1: no such translator run folder").arg(parser.value(translator)));
+        o.translator = fi.absoluteFilePath();
+    }
+    if (parser.isSet(translateChannel)) {
+        o.translateChannel = canonicalChannel(parser.value(translateChannel));
+        if (o.translateChannel.isEmpty() || o.translateChannel.startsWith(QLatin1String("hmi")))
+            return failWith(2, tr("--translate-channel: '%1' names no AIA channel").arg(parser.value(translateChannel)));
+    }
+    if (parser.isSet(translateSamples)) {
+        bool ok = false;
+        o.translateSamples = parser.value(translateSamples).toInt(&ok);
+        if (!ok || o.translateSamples < 1 || o.translateSamples > 64)
+            return failWith(2, tr("--translate-samples: '%1' is not a number of samples from 1 to 64")
+                                   .arg(parser.value(translateSamples)));
+    }
+    if (parser.isSet(translateSeed)) {
+        bool ok = false;
+        const qulonglong seed = parser.value(translateSeed).toULongLong(&ok);
+        if (!ok || seed > 1000000000ULL)
+            return failWith(2, tr("--translate-seed: '%1' is not a seed from 0 to 1000000000").arg(parser.value(translateSeed)));
+        o.translateSeed = seed;
     }
     if (parser.isSet(model)) {
         const QFileInfo fi(parser.value(model));

@@ -1,7 +1,8 @@
 #pragma once
 // The command line of solarchip-studio (the scripting hook of the GUI):
 //   solarchip-studio [--archive DIR | --sample | FILE...] [--date ISO] [--channel NAME]
-//                    [--view map|globe|alignment|search|training] [--model FILE] [--query-hpc=X,Y [--query-box=W,H]]
+//                    [--view map|globe|alignment|search|training|translation] [--model FILE] [--query-hpc=X,Y [--query-box=W,H]]
+//                    [--translator RUN] [--translate-channel C] [--translate-samples N] [--translate-seed S]
 //                    [--difference none|running|base] [--screenshot PNG] [--state-json FILE]
 //                    [--window-size WxH] [--settings INI]
 //                    [--timeout S]
@@ -26,10 +27,14 @@ struct StudioOptions {
     QStringList files;           // positional: map files to open
     std::optional<QDateTime> date;  // --date (UTC)
     QString channel;             // --channel, canonical key
-    QString view;                // --view "map" / "globe" / "alignment" / "search" / "training" (empty: the saved choice)
+    QString view;                // --view "map" / "globe" / "alignment" / "search" / "training" / "translation" (empty: the saved choice)
     QString model;               // --model FILE (absolute; empty: the app's current model, else the embedded default)
     std::optional<QPointF> queryHpc;  // --query-hpc=X,Y: a click at these helioprojective arcsec (Tx, Ty)
     std::optional<QSizeF> queryBox;   // --query-box=W,H: a box of this size in arcsec centred there (mean of its cells)
+    std::optional<QString> translator;  // --translator RUN (absolute folder; "" never: the default is the saved choice)
+    QString translateChannel;    // --translate-channel: the translation view's AIA channel (canonical key)
+    int translateSamples = 0;    // --translate-samples N (0: the saved choice)
+    std::optional<quint64> translateSeed;  // --translate-seed S
     QString difference;          // --difference "none" / "running" / "base" (empty: none)
     QString screenshot;          // --screenshot PNG (absolute)
     QString stateJson;           // --state-json FILE (absolute): the window's state once settled (WindowState)

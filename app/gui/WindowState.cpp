@@ -1,6 +1,7 @@
 #include "app/gui/WindowState.h"
 
 #include "app/gui/AlignmentView.h"
+#include "app/gui/TranslationView.h"
 #include "app/gui/ArchiveDocument.h"
 #include "app/gui/HeatmapController.h"
 #include "app/gui/MainWindow.h"
@@ -98,6 +99,7 @@ QJsonObject windowState(const MainWindow *window)
     state[QStringLiteral("search")] = window->search()->stateJson();
     state[QStringLiteral("alignment")] = window->alignment()->state();
     state[QStringLiteral("training")] = window->trainingPanel()->state();
+    state[QStringLiteral("translation")] = window->translation()->stateJson();
     return state;
 }
 

@@ -4,7 +4,7 @@
 //   time          the current time (ISO 8601 UTC with milliseconds), null before one is shown
 //   times_count   how many times the timeline holds: the observations of the anchor channel, the ones
 //                 previous/next walk through (0 with nothing open)
-//   view_mode     "map", "globe", "search", "alignment" or "training"
+//   view_mode     "map", "globe", "search", "alignment", "training" or "translation"
 //   globe_hits    archive-search hits outlined on the globe's texture (those of the time shown; 0 without a globe)
 //   views         one object per grid cell, in grid order: channel, time, file, colormap, stretch,
 //                 limits [lo, hi] (the limits the rendering on screen used; null before it is rendered), unit,
@@ -56,6 +56,16 @@
 //                 drawn), curve_points, check_ok and check (the last pre-launch check's verdict and text), command
 //                 (the pretrain arguments the form makes), form {archive, channels, preset, batch, run_dir}, export
 //                 (the last Slurm export's message)
+//   translation   the HMI → AIA translation view (TranslationView::stateJson): active, state ("inactive", "no-time",
+//                 "no-hmi", "loading" (the translator), "running", "done", "cancelled", "failed", "unavailable" (no
+//                 translator)), message (the status line), run (the run folder; "" the shipped default), run_name,
+//                 model_hash (the translator's weights), channel, channels (the run's), seed, samples, progress
+//                 [done, total] (sampling steps), hmi_file, aia_file (the real map compared; "" none), real_present,
+//                 real_note (why the real and difference panels are empty), cc (Pearson CC of translated vs real
+//                 over cc_pixels on-disk pixels; null without a real map), seconds (the job on the worker), cached
+//                 (answered from the cache), note (the translator's), views (the five panels in grid order: role
+//                 "hmi"/"translated"/"real"/"difference"/"spread", shown, title, channel, colormap, size [w, h]),
+//                 linked_groups (panels panned and zoomed together, as in the map grid)
 
 #include <QJsonObject>
 #include <QString>

@@ -2,6 +2,7 @@
 #include "app/gui/HeatmapController.h"
 #include "app/gui/InferenceWorker.h"
 #include "app/gui/MainWindow.h"
+#include "app/gui/TranslationView.h"
 #include "app/gui/ObservationDocument.h"
 #include "app/gui/ScreenshotRun.h"
 #include "app/gui/SearchController.h"
@@ -57,6 +58,15 @@ int main(int argc, char **argv)
         window.resize(options.windowSize);
     else if (options.isScripted())
         window.resize(1400, 900);
+    // The translation view's choices go in before the view mode activates it (and loads its translator).
+    if (options.translator)
+        window.translation()->setRunDir(*options.translator);
+    if (!options.translateChannel.isEmpty())
+        window.translation()->setChannel(options.translateChannel);
+    if (options.translateSamples > 0)
+        window.translation()->setSamples(options.translateSamples);
+    if (options.translateSeed)
+        window.translation()->setSeed(*options.translateSeed);
     if (!options.view.isEmpty())
         window.setViewMode(options.view);
     if (options.date)

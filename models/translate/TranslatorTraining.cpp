@@ -1,0 +1,538 @@
+#include "models/translate/TranslatorTraining.h"
+
+#include "core/map/ModelFrame.h"
+#include "models/data/Dataset.h"
+#include "models/detail/Guarded.h"
+#include "models/translate/TranslationMetrics.h"
+#include "models/translate/detail/TranslatorCore.h"
+
+#include <QDir>
+#include <QElapsedTimer>
+#include <QFile>
+#include <QFileInfo>
+#include <QJsonArray>
+#include <QJsonDocument>
+
+#include <cmath>
+#include <random>
+
+namespace solarchip {
+
+using detail::TranslatorCore;
+
+namespace {
+
+/// Every complete set of one split, prepared: what training and evaluation read.
+struct TranslationData {
+    int n = 0;
+    torch::Tensor hmiNorm;   ///< [N, 1, R, R] the encoder's input
+    torch::Tensor aia;       ///< [N, C, S, S] DN/s (0 where no data)
+    torch::Tensor hmiPhys;   ///< [N, S, S] Gauss (0 where no data)
+    torch::Tensor disk;      ///< [N, S, S] 1 on the disk (r < 0.98 R_sun)
+    std::vector<qint64> timesMs;
+    QStringList hmiFiles;
+    double fovRsun = 0;      ///< mean reference field of view in solar radii
+};
+
+Expected<TranslationData> loadData(const TrainedModel &encoder, const QString &archiveDir, const QStringList &aiaChannels,
+                                   int side, Split split, qint64 minSpacingMs, int maxSets,
+                                   const std::function<void(int, int)> &progress)
+{
+    DatasetOptions o;
+    o.archiveDir = archiveDir;
+    o.selection.channels = QStringList{QStringLiteral("hmi")} + aiaChannels;
+    o.selection.minSpacingMs = minSpacingMs;
+    o.prep = encoder.prep;
+    o.prep.exposureNormalise = true;   // AIA targets in DN/s
+    o.prep.normalize = ModelNormalize();  // physical values out; the encoder's normalisation is applied below
+    o.prep.referenceChannel = aiaChannels.value(0);
+    auto ds = Dataset::open(o);
+    if (!ds)
+        return ds.error();
+    const auto &sets = ds->sets(split);
+    const int n = maxSets > 0 ? std::min<int>(maxSets, sets.size()) : static_cast<int>(sets.size());
+    if (n == 0)
+        return Error{archiveDir, QStringLiteral("no complete %1 set of %2 in the %3 split")
+                                     .arg(o.selection.channels.join(QLatin1Char(','))).arg(splitName(split))};
+    const int R = o.prep.resolution;
+    const int C = static_cast<int>(aiaChannels.size());
+    if (R % side != 0)
+        return Error{archiveDir, QStringLiteral("the encoder's resolution %1 is not a multiple of the side %2").arg(R).arg(side)};
+    TranslationData d;
+    d.n = n;
+    d.hmiNorm = torch::zeros({n, 1, R, R});
+    auto aiaR = torch::zeros({n, C, R, R});
+    auto hmiR = torch::zeros({n, 1, R, R});
+    auto disk = torch::zeros({n, 1, R, R});
+    double fovSum = 0;
+    int fovCount = 0;
+    const std::size_t plane = static_cast<std::size_t>(R) * R;
+    for (int i = 0; i < n; ++i) {
+        std::vector<uint8_t> has;
+        auto s = ds->sampleOf(sets[i], &has);
+        if (!s)
+            return s.error();
+        // HMI: NaN back where there was no data, then exactly the encoder's normalisation, then NaN -> 0.
+        std::vector<float> h(s->plane(0), s->plane(0) + plane);
+        for (std::size_t k = 0; k < plane; ++k)
+            if (!has[k])
+                h[k] = std::nanf("");
+        std::vector<float> hn(plane);
+        auto st = encoder.prep.normalize.apply(QStringLiteral("hmi"), h.data(), hn.data(), plane);
+        if (!st)
+            return Error{s->files.value(0), st.error().message};
+        float *dn = d.hmiNorm[i][0].data_ptr<float>();
+        float *dp = hmiR[i][0].data_ptr<float>();
+        for (std::size_t k = 0; k < plane; ++k) {
+            dn[k] = std::isfinite(hn[k]) ? hn[k] : 0.0f;
+            dp[k] = std::isfinite(h[k]) ? h[k] : 0.0f;
+        }
+        for (int c = 0; c < C; ++c)
+            std::copy(s->plane(c + 1), s->plane(c + 1) + plane, aiaR[i][c].data_ptr<float>());
+        // The disk on the reference frame.
+        const int ref = referenceMemberIndex(sets[i], o.prep);
+        auto pf = PixelFrame::fromFile(sets[i].members[ref].path);
+        if (!pf)
+            return pf.error();
+        auto frame = ModelFrame::forReference(*pf, o.prep.frameSpec());
+        if (!frame)
+            return Error{sets[i].members[ref].path, frame.error().message};
+        const auto centre = frame->hpcToInputPixel(QPointF(0, 0));
+        const double cdelt = frame->inputFrame().meta.plateScale();
+        const double rsun = pf->meta.rsunObs;
+        if (centre && rsun > 0 && cdelt > 0) {
+            const double rpx = 0.98 * rsun / cdelt;
+            float *m = disk[i][0].data_ptr<float>();
+            for (int y = 0; y < R; ++y)
+                for (int x = 0; x < R; ++x)
+                    m[y * R + x] = std::hypot(x - centre->x(), y - centre->y()) < rpx ? 1.0f : 0.0f;
+            fovSum += R * cdelt / rsun;
+            ++fovCount;
+        } else {
+            disk[i][0].fill_(1.0f);
+        }
+        d.timesMs.push_back(s->timeMs);
+        d.hmiFiles << s->files.value(0);
+        if (progress)
+            progress(i + 1, n);
+    }
+    d.aia = detail::areaDown(aiaR, side);
+    d.hmiPhys = detail::areaDown(hmiR, side).select(1, 0);
+    d.disk = (detail::areaDown(disk, side).select(1, 0) > 0.5).to(torch::kFloat32);
+    d.fovRsun = fovCount > 0 ? fovSum / fovCount : 0;
+    return d;
+}
+
+/// Batch indices for step `step` (a function of seed and step only, so a resumed run draws the same batches).
+torch::Tensor batchIndex(int n, int batch, quint64 seed, int step)
+{
+    std::mt19937_64 rng(seed * 1000003ULL + static_cast<quint64>(step));
+    std::uniform_int_distribution<int> u(0, n - 1);
+    std::vector<int64_t> idx(batch);
+    for (auto &i : idx)
+        i = u(rng);
+    return torch::tensor(idx);
+}
+
+struct StageRun {
+    const char *name;
+    int steps;
+};
+
+QJsonObject jsonOf(std::initializer_list<QPair<QString, QJsonValue>> kv)
+{
+    QJsonObject o;
+    for (const auto &p : kv)
+        o[p.first] = p.second;
+    return o;
+}
+
+}  // namespace
+
+Expected<QJsonObject> trainTranslator(const TrainedModel &encoder, const TranslatorTrainOptions &opt,
+                                      const std::function<bool(const QJsonObject &)> &eventIn)
+{
+    return detail::guarded(detail::Doing{opt.outDir, QStringLiteral("training a %1 run").arg(opt.kind)},
+                           [&]() -> Expected<QJsonObject> {
+        QElapsedTimer total;
+        total.start();
+        if (!QDir().mkpath(opt.outDir))
+            return Error{opt.outDir, QStringLiteral("cannot create the run folder")};
+        QFile metrics(QDir(opt.outDir).filePath(QStringLiteral("metrics.jsonl")));
+        if (!metrics.open(QIODevice::Append | QIODevice::WriteOnly))
+            return Error{metrics.fileName(), QStringLiteral("cannot append")};
+        bool stopped = false;
+        auto event = [&](QJsonObject o) {
+            o[QStringLiteral("elapsed_s")] = total.nsecsElapsed() * 1e-9;
+            metrics.write(QJsonDocument(o).toJson(QJsonDocument::Compact) + '\n');
+            metrics.flush();
+            if (eventIn && !eventIn(o))
+                stopped = true;
+        };
+        QStringList channels = opt.channels;
+        if (channels.isEmpty())
+            for (const QString &c : encoder.channels)
+                if (c != QLatin1String("hmi"))
+                    channels << c;
+        if (channels.isEmpty())
+            return Error{encoder.path, QStringLiteral("the encoder has no AIA channel and --channels gives none")};
+        if (!encoder.channels.contains(QStringLiteral("hmi")))
+            return Error{encoder.path, QStringLiteral("the encoder has no HMI branch")};
+        for (const QString &c : channels)
+            if (c == QLatin1String("hmi") || c.startsWith(QLatin1String("hmi")))
+                return Error{{}, QStringLiteral("--channels lists AIA channels only ('%1' given)").arg(c)};
+
+        auto core = std::make_unique<TranslatorCore>();
+        core->dir = QFileInfo(opt.outDir).absoluteFilePath();
+        core->kind = opt.kind;
+        core->channels = channels;
+        core->side = opt.side;
+        core->resolution = encoder.prep.resolution;
+        core->ddimSteps = opt.ddimSteps;
+        core->prep = encoder.prep;
+        core->encoderHash = encoder.hash;
+        if (core->resolution % opt.side != 0 || opt.side % 8 != 0)
+            return Error{{}, QStringLiteral("--side %1 must divide the encoder's resolution %2 and be a multiple of 8")
+                                 .arg(opt.side).arg(core->resolution)};
+
+        // Resume?
+        QJsonObject progress;
+        const QString infoPath = QDir(opt.outDir).filePath(QLatin1String(detail::kTranslatorJson));
+        const bool resuming = QFileInfo::exists(infoPath);
+        if (resuming) {
+            QFile f(infoPath);
+            if (!f.open(QIODevice::ReadOnly))
+                return Error{infoPath, QStringLiteral("cannot read")};
+            const QJsonObject prev = QJsonDocument::fromJson(f.readAll()).object();
+            QStringList prevChannels;
+            for (const auto &v : prev[QStringLiteral("channels")].toArray())
+                prevChannels << v.toString();
+            if (prev[QStringLiteral("kind")].toString() != opt.kind || prevChannels != channels)
+                return Error{opt.outDir, QStringLiteral("holds a %1 run for %2: use another --out to train a %3 run for %4")
+                                             .arg(prev[QStringLiteral("kind")].toString(), prevChannels.join(QLatin1Char(',')),
+                                                  opt.kind, channels.join(QLatin1Char(',')))};
+            if (prev[QStringLiteral("encoder")].toObject()[QStringLiteral("hash")].toString() != encoder.hash)
+                return Error{opt.outDir, QStringLiteral("was started with another encoder (a run for another encoder)")};
+            core->info = prev;
+            progress = prev[QStringLiteral("progress")].toObject();
+        }
+        // The encoder object the run keeps (a second copy: the caller's stays untouched).
+        auto reloaded = TrainedModel::load(encoder.path);
+        if (!reloaded)
+            return reloaded.error();
+        auto enc = TranslatorCore::encoderFor(opt.kind, std::move(*reloaded), opt.encoderSeed);
+        if (!enc)
+            return enc.error();
+        core->encoder = *enc;
+
+        event(jsonOf({{QStringLiteral("event"), QStringLiteral("loading")}, {QStringLiteral("archive"), opt.archiveDir}}));
+        auto train = loadData(encoder, opt.archiveDir, channels, opt.side, Split::Train, opt.minSpacingMs, 0, {});
+        if (!train)
+            return train.error();
+        auto val = loadData(encoder, opt.archiveDir, channels, opt.side, Split::Validation, opt.minSpacingMs, 0, {});
+        core->fovRsun = train->fovRsun;
+
+        // Target normalisation from the training sets (on-disk and off-disk pixels alike).
+        if (!resuming || core->info[QStringLiteral("target_norm")].toObject().isEmpty()) {
+            auto l = torch::log1p(train->aia.clamp_min(0));
+            for (int c = 0; c < channels.size(); ++c) {
+                core->normMean.push_back(l.select(1, c).mean().item<double>());
+                core->normStd.push_back(std::max(1e-3, l.select(1, c).std().item<double>()));
+            }
+        } else {
+            const auto tn = core->info[QStringLiteral("target_norm")].toObject();
+            for (const auto &v : tn[QStringLiteral("mean")].toArray())
+                core->normMean.push_back(v.toDouble());
+            for (const auto &v : tn[QStringLiteral("std")].toArray())
+                core->normStd.push_back(v.toDouble());
+        }
+        auto y = core->normalizeTarget(train->aia);
+        auto yVal = val ? core->normalizeTarget(val->aia) : torch::Tensor();
+
+        // Tokens once (the encoder is frozen).
+        torch::Tensor tok, tokVal;
+        int tokenDim = 0;
+        if (core->diffusion()) {
+            std::vector<torch::Tensor> parts;
+            for (int i = 0; i < train->n; i += 8) {
+                auto t = core->tokens(train->hmiNorm.slice(0, i, std::min(train->n, i + 8)));
+                if (!t)
+                    return t.error();
+                parts.push_back(*t);
+            }
+            tok = torch::cat(parts, 0);
+            tokenDim = static_cast<int>(tok.size(1));
+            if (val) {
+                auto t = core->tokens(val->hmiNorm);
+                if (t)
+                    tokVal = *t;
+            }
+        }
+        core->createNets(tokenDim, opt.seed);
+        QJsonObject extra{
+            {QStringLiteral("token_dim"), tokenDim},
+            {QStringLiteral("encoder"), QJsonObject{{QStringLiteral("hash"), encoder.hash},
+                                                    {QStringLiteral("path"), QFileInfo(encoder.path).absoluteFilePath()},
+                                                    {QStringLiteral("channels"), QJsonArray::fromStringList(encoder.channels)},
+                                                    {QStringLiteral("random_seed"), opt.kind == QLatin1String("random-encoder")
+                                                         ? QString::number(opt.encoderSeed) : QString()},
+                                                    {QStringLiteral("used_hash"), core->encoder->hash}}},
+            {QStringLiteral("training"), QJsonObject{{QStringLiteral("archive"), QFileInfo(opt.archiveDir).absoluteFilePath()},
+                                                     {QStringLiteral("seed"), QString::number(opt.seed)},
+                                                     {QStringLiteral("train_sets"), train->n},
+                                                     {QStringLiteral("val_sets"), val ? val->n : 0},
+                                                     {QStringLiteral("batch"), opt.batch},
+                                                     {QStringLiteral("lr"), opt.lr},
+                                                     {QStringLiteral("init_from"), opt.initFrom}}},
+        };
+        QJsonObject stages = core->info[QStringLiteral("stages")].toObject();
+        if (resuming) {
+            const QString w = QDir(opt.outDir).filePath(QLatin1String(detail::kTranslatorWeights));
+            auto state = detail::readTensorFile(w);
+            if (!state)
+                return state.error();
+            auto st = core->loadState(*state, w);
+            if (!st)
+                return st.error();
+        } else if (!opt.initFrom.isEmpty() && core->diffusion()) {
+            auto other = TranslatorCore::load(opt.initFrom, encoder.path);
+            if (!other)
+                return other.error();
+            if ((*other)->channels != channels || (*other)->side != opt.side || !(*other)->diffusion())
+                return Error{opt.initFrom, QStringLiteral("--init-from needs a diffusion run with the same channels and side")};
+            torch::NoGradGuard ng;
+            auto copy = [](torch::nn::Module &to, torch::nn::Module &from) {
+                auto src = from.named_parameters();
+                for (auto &p : to.named_parameters())
+                    p.value().copy_(src[p.key()]);
+            };
+            copy(*core->ae, *(*other)->ae);
+            copy(*core->base, *(*other)->base);
+            core->latentScale = (*other)->latentScale;
+            core->normMean = (*other)->normMean;
+            core->normStd = (*other)->normStd;
+            y = core->normalizeTarget(train->aia);
+            yVal = val ? core->normalizeTarget(val->aia) : torch::Tensor();
+            const auto os = (*other)->info[QStringLiteral("stages")].toObject();
+            for (const char *s : {"ae", "base"}) {
+                QJsonObject so = os[QLatin1String(s)].toObject();
+                so[QStringLiteral("copied_from")] = (*other)->dir;
+                stages[QLatin1String(s)] = so;
+            }
+            progress = QJsonObject{{QStringLiteral("stage"), QStringLiteral("control")}, {QStringLiteral("step"), 0}};
+        }
+        const std::vector<StageRun> plan = core->diffusion()
+            ? std::vector<StageRun>{{"ae", opt.aeSteps}, {"base", opt.baseSteps}, {"control", opt.controlSteps}}
+            : std::vector<StageRun>{{"unet", opt.unetSteps}};
+        const QString startStage = progress[QStringLiteral("stage")].toString(QLatin1String(plan.front().name));
+        int startStep = progress[QStringLiteral("step")].toInt(0);
+        bool reached = false;
+        auto checkpoint = [&](const QString &stage, int step) -> Status {
+            auto st = core->saveWeights();
+            if (!st)
+                return st;
+            QJsonObject e = extra;
+            e[QStringLiteral("progress")] = QJsonObject{{QStringLiteral("stage"), stage}, {QStringLiteral("step"), step}};
+            e[QStringLiteral("stages")] = stages;
+            e[QStringLiteral("weights_sha256")] = core->weightsHash;
+            return core->saveInfo(e);
+        };
+        const int N = train->n;
+        const int B = std::min(opt.batch, std::max(1, N));
+        torch::Tensor z0, z0Val;  // scaled latents
+        auto latents = [&](const torch::Tensor &x) {
+            torch::NoGradGuard ng;
+            auto scale = torch::tensor(core->latentScale).view({1, detail::kLatentChannels, 1, 1});
+            return core->ae->encode(x) / scale;
+        };
+        for (const StageRun &stage : plan) {
+            const QString name = QLatin1String(stage.name);
+            if (!reached && name != startStage)
+                continue;  // done before
+            const int first = reached ? 0 : startStep;
+            reached = true;
+            if (name == QLatin1String("control") && first == 0)
+                core->control->initFrom(core->base->encoder);  // ControlNet: the copy starts as the trained base's encoder
+            if ((name == QLatin1String("base") || name == QLatin1String("control")) && core->latentScale.empty()) {
+                torch::NoGradGuard ng;
+                auto z = core->ae->encode(y);
+                auto zz = z.transpose(0, 1).reshape({detail::kLatentChannels, -1});
+                auto s = (zz - zz.mean(1, true)).pow(2).mean(1).sqrt().contiguous();
+                core->latentScale.assign(s.data_ptr<float>(), s.data_ptr<float>() + s.numel());
+                for (float &v : core->latentScale)
+                    v = std::max(v, 1e-3f);
+            }
+            if (name == QLatin1String("base") || name == QLatin1String("control")) {
+                z0 = latents(y);
+                if (yVal.defined())
+                    z0Val = latents(yVal);
+            }
+            torch::nn::Module *trained = nullptr;
+            if (name == QLatin1String("ae"))
+                trained = core->ae.get();
+            else if (name == QLatin1String("base"))
+                trained = core->base.get();
+            else if (name == QLatin1String("control"))
+                trained = core->control.get();
+            else
+                trained = core->unet.get();
+            if (core->base) {
+                for (auto &p : core->base->parameters())
+                    p.set_requires_grad(name == QLatin1String("base"));
+                for (auto &p : core->ae->parameters())
+                    p.set_requires_grad(name == QLatin1String("ae"));
+            }
+            torch::optim::Adam adam(trained->parameters(), torch::optim::AdamOptions(name == QLatin1String("control") ? opt.lr * 0.5 : opt.lr));
+            auto stepLoss = [&](const torch::Tensor &idx, quint64 noiseSeed, bool validation) -> torch::Tensor {
+                auto gen = at::detail::createCPUGenerator(noiseSeed);
+                const torch::Tensor &Y = validation ? yVal : y;
+                if (name == QLatin1String("ae")) {
+                    auto x = Y.index_select(0, idx);
+                    return (core->ae->decode(core->ae->encode(x)) - x).abs().mean();
+                }
+                if (name == QLatin1String("unet")) {
+                    auto x = detail::areaDown((validation ? val->hmiNorm : train->hmiNorm).index_select(0, idx), opt.side);
+                    return (core->unet->forward(x) - Y.index_select(0, idx)).abs().mean();
+                }
+                auto z = (validation ? z0Val : z0).index_select(0, idx);
+                auto t = torch::randint(0, detail::kDiffusionSteps, {z.size(0)}, gen, torch::kLong);
+                auto noise = torch::randn(z.sizes(), gen, torch::kFloat32);
+                auto ab = core->alphaBar.index_select(0, t).view({-1, 1, 1, 1});
+                auto zt = torch::sqrt(ab) * z + torch::sqrt(1 - ab) * noise;
+                torch::Tensor pred;
+                if (name == QLatin1String("base"))
+                    pred = core->base->forward(zt, t);
+                else {
+                    auto res = core->control->forward(zt, t, (validation ? tokVal : tok).index_select(0, idx));
+                    pred = core->base->forward(zt, t, &res);
+                }
+                return (pred - noise).pow(2).mean();
+            };
+            auto valLoss = [&]() -> double {
+                if (!val || val->n == 0 || (name == QLatin1String("control") && !tokVal.defined()))
+                    return std::nan("");
+                torch::NoGradGuard ng;
+                double s = 0;
+                const int reps = name == QLatin1String("ae") || name == QLatin1String("unet") ? 1 : 4;
+                for (int r = 0; r < reps; ++r)
+                    s += stepLoss(torch::arange(val->n), 777 + r, true).item<double>();
+                return s / reps;
+            };
+            QElapsedTimer st;
+            st.start();
+            double running = 0;
+            int runningN = 0;
+            for (int step = first; step < stage.steps; ++step) {
+                trained->train();
+                auto loss = stepLoss(batchIndex(N, B, opt.seed + std::hash<std::string>{}(stage.name), step),
+                                     opt.seed * 7919 + step, false);
+                adam.zero_grad();
+                loss.backward();
+                adam.step();
+                running += loss.item<double>();
+                ++runningN;
+                const bool last = step + 1 == stage.steps;
+                if ((step + 1) % opt.logEvery == 0 || last) {
+                    QJsonObject ev{{QStringLiteral("event"), QStringLiteral("step")}, {QStringLiteral("stage"), name},
+                                   {QStringLiteral("step"), step + 1}, {QStringLiteral("steps"), stage.steps},
+                                   {QStringLiteral("loss"), running / runningN},
+                                   {QStringLiteral("stage_s"), st.nsecsElapsed() * 1e-9}};
+                    running = 0;
+                    runningN = 0;
+                    event(ev);
+                }
+                if (((step + 1) % opt.saveEvery == 0 && !last) || stopped) {
+                    auto cs = checkpoint(name, step + 1);
+                    if (!cs)
+                        return cs.error();
+                    if (stopped) {
+                        event(jsonOf({{QStringLiteral("event"), QStringLiteral("stopped")}, {QStringLiteral("stage"), name},
+                                      {QStringLiteral("step"), step + 1}}));
+                        return core->info;
+                    }
+                }
+            }
+            const double v = valLoss();
+            QJsonObject so{{QStringLiteral("steps"), stage.steps}, {QStringLiteral("seconds"), st.nsecsElapsed() * 1e-9 +
+                               stages[name].toObject()[QStringLiteral("seconds")].toDouble()},
+                           {QStringLiteral("val_loss"), std::isfinite(v) ? QJsonValue(v) : QJsonValue()}};
+            stages[name] = so;
+            event(jsonOf({{QStringLiteral("event"), QStringLiteral("stage_done")}, {QStringLiteral("stage"), name},
+                          {QStringLiteral("val_loss"), so[QStringLiteral("val_loss")]},
+                          {QStringLiteral("seconds"), so[QStringLiteral("seconds")]}}));
+            // The next stage starts at step 0; the checkpoint says so.
+            const auto next = &stage - plan.data() + 1;
+            auto cs = checkpoint(next < static_cast<long>(plan.size()) ? QString::fromLatin1(plan[next].name) : QStringLiteral("done"), 0);
+            if (!cs)
+                return cs.error();
+        }
+        if (!reached && startStage != QLatin1String("done"))
+            return Error{opt.outDir, QStringLiteral("unknown stage '%1' in the run's progress").arg(startStage)};
+        event(jsonOf({{QStringLiteral("event"), QStringLiteral("done")}, {QStringLiteral("run"), core->dir},
+                      {QStringLiteral("weights_sha256"), core->weightsHash}}));
+        return core->info;
+    });
+}
+
+// ------------------------------------------------------------------------------------------------ evaluation
+
+Expected<QJsonObject> evaluateTranslators(const QStringList &runDirs, const TranslatorEvalOptions &opt,
+                                          const std::function<void(const QJsonObject &)> &event)
+{
+    return detail::guarded(detail::Doing{opt.archiveDir, QStringLiteral("evaluating translators")}, [&]() -> Expected<QJsonObject> {
+        QJsonArray runs;
+        int sets = 0;
+        for (const QString &dir : runDirs) {
+            auto core = TranslatorCore::load(dir, opt.encoderPath);
+            if (!core)
+                return core.error();
+            TranslatorCore &c = **core;
+            auto data = loadData(*c.encoder, opt.archiveDir, c.channels, c.side, Split::All, 0, opt.maxSets, {});
+            if (!data)
+                return data.error();
+            sets = data->n;
+            QElapsedTimer timer;
+            timer.start();
+            std::vector<torch::Tensor> preds;
+            for (int i = 0; i < data->n; ++i) {
+                auto g = c.generate(data->hmiNorm.slice(0, i, i + 1), opt.samples, opt.seed, opt.ddimSteps);
+                if (!g)
+                    return g.error();
+                preds.push_back(c.denormalizeTarget(g->mean(0)));  // [1, C, S, S], mean of the normalised samples
+                if (event)
+                    event(QJsonObject{{QStringLiteral("event"), QStringLiteral("eval")}, {QStringLiteral("run"), c.dir},
+                                      {QStringLiteral("done"), i + 1}, {QStringLiteral("total"), data->n}});
+            }
+            auto pred = torch::cat(preds, 0).contiguous();
+            QJsonObject perChannel;
+            const int S = c.side;
+            for (int ch = 0; ch < c.channels.size(); ++ch) {
+                std::vector<ImageScores> scores;
+                for (int i = 0; i < data->n; ++i) {
+                    auto p = pred[i][ch].contiguous();
+                    auto t = data->aia[i][ch].contiguous();
+                    auto h = data->hmiPhys[i].contiguous();
+                    auto m = data->disk[i].contiguous();
+                    std::vector<uint8_t> disk(S * S), active(S * S);
+                    for (int k = 0; k < S * S; ++k) {
+                        disk[k] = m.data_ptr<float>()[k] > 0.5f;
+                        active[k] = disk[k] && std::abs(h.data_ptr<float>()[k]) > kActiveGauss;
+                    }
+                    scores.push_back(scoreImage(p.data_ptr<float>(), t.data_ptr<float>(), S, disk, active));
+                }
+                perChannel[c.channels[ch]] = summariseScores(scores, opt.bootstrap, 17);
+            }
+            runs.append(QJsonObject{{QStringLiteral("run"), c.dir}, {QStringLiteral("kind"), c.kind},
+                                    {QStringLiteral("weights_sha256"), c.weightsHash},
+                                    {QStringLiteral("seconds_per_set"), timer.nsecsElapsed() * 1e-9 / std::max(1, data->n)},
+                                    {QStringLiteral("channels"), perChannel}});
+        }
+        return QJsonObject{{QStringLiteral("archive"), QFileInfo(opt.archiveDir).absoluteFilePath()},
+                           {QStringLiteral("sets"), sets}, {QStringLiteral("samples"), opt.samples},
+                           {QStringLiteral("seed"), QString::number(opt.seed)},
+                           {QStringLiteral("active_threshold_gauss"), kActiveGauss},
+                           {QStringLiteral("runs"), runs}};
+    });
+}
+
+}  // namespace solarchip

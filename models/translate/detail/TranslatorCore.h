@@ -1,0 +1,82 @@
+#pragma once
+// What translate(), translate-train and translate-eval share, torch side: a run's networks and numbers
+// (translator.json + weights.safetensors), the HMI encoder it reads tokens from, the target normalisation
+// (log1p of DN/s, per-channel z-score), the down-sampling from the encoder's resolution to the translator's side,
+// and generation (DDIM for the diffusion kinds, one forward for the U-Net).
+#include "core/base/Expected.h"
+#include "models/networks/TrainedModel.h"
+#include "models/networks/detail/TensorIo.h"
+#include "models/translate/detail/TranslatorNets.h"
+
+#include <QJsonObject>
+#include <QString>
+#include <QStringList>
+
+#include <functional>
+#include <memory>
+#include <mutex>
+
+namespace solarchip::detail {
+
+inline const char *kTranslatorJson = "translator.json";
+inline const char *kTranslatorWeights = "weights.safetensors";
+
+/// Area average of [.., R, R] by R / side (R a multiple of side).
+torch::Tensor areaDown(const torch::Tensor &x, int side);
+
+struct TranslatorCore {
+    QString dir;
+    QJsonObject info;
+    QString kind;              ///< translator | random-encoder | unet
+    QStringList channels;      ///< AIA catalog keys
+    int side = 64;             ///< translator image side
+    int resolution = 256;      ///< encoder (prep) resolution
+    int ddimSteps = 20;
+    double fovRsun = 0;        ///< the training reference frames' field of view in solar radii
+    std::vector<double> normMean, normStd;  ///< per channel, of log1p(max(DN/s, 0))
+    std::vector<float> latentScale;         ///< per latent channel (latents are divided by it)
+    PrepSpec prep;             ///< the encoder's
+    std::shared_ptr<TrainedModel> encoder;  ///< the HMI encoder used for tokens (random for random-encoder)
+    QString encoderHash;       ///< the pretrained encoder's hash the run was made with
+    QString weightsHash;       ///< SHA-256 of weights.safetensors
+
+    // mutable: forward() is not const in LibTorch; generate() (const) runs them under `mutex`.
+    mutable LatentAutoencoder ae{nullptr};
+    mutable DenoiserUNet base{nullptr};
+    mutable ControlBranch control{nullptr};
+    mutable RegressionUNet unet{nullptr};
+    torch::Tensor alphaBar;
+    mutable std::mutex mutex;
+
+    bool diffusion() const { return kind != QLatin1String("unet"); }
+
+    /// Builds fresh networks for `kind` (weights drawn from `seed`); `tokenDim` is the encoder's Dc.
+    void createNets(int tokenDim, quint64 seed);
+    TensorMap state() const;                          ///< "ae.*", "base.*", "control.*", "unet.*"
+    Status loadState(const TensorMap &state, const QString &file);
+
+    /// The encoder for a kind: the pretrained model itself, or a random one of its architecture.
+    static Expected<std::shared_ptr<TrainedModel>> encoderFor(const QString &kind, TrainedModel pretrained, quint64 seed);
+
+    /// HMI encoder tokens [B, D, g, g] of normalised HMI images [B, 1, R, R] (unit vectors).
+    Expected<torch::Tensor> tokens(const torch::Tensor &hmiNorm) const;
+
+    /// Normalised AIA [B, C, S, S] from normalised HMI [B, 1, R, R]: `samples` draws (seeds seed..seed+n-1) ->
+    /// [n, B, C, S, S]. `progress(done, total)` counts sampling steps; false cancels (undefined tensor).
+    Expected<torch::Tensor> generate(const torch::Tensor &hmiNorm, int samples, quint64 seed, int steps,
+                                     const std::function<bool(int, int)> &progress = {}) const;
+
+    /// log1p(max(DN/s, 0)) z-scored per channel, and back.
+    torch::Tensor normalizeTarget(const torch::Tensor &dns) const;  ///< [.., C, S, S]
+    torch::Tensor denormalizeTarget(const torch::Tensor &y) const;
+
+    QJsonObject baseInfo() const;  ///< the fields every translator.json has (filled from the members)
+    Status saveInfo(const QJsonObject &extra) const;
+    Status saveWeights(const QMap<QString, QString> &metadata = {}, bool half = false);
+
+    /// Reads translator.json + weights.safetensors and the encoder (recorded path, `encoderPath`, or the
+    /// default when its hash matches). Errors name the folder.
+    static Expected<std::unique_ptr<TranslatorCore>> load(const QString &dir, const QString &encoderPath);
+};
+
+}  // namespace solarchip::detail

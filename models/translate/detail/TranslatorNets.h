@@ -1,0 +1,104 @@
+#pragma once
+// The torch networks of the HMI -> AIA translator (models/translate/Translator.h says what each is for):
+// LatentAutoencoder (AIA images <-> a 4-channel latent at side/4), DenoiserUNet (epsilon prediction on the latent,
+// split into an encoder half and a decoder half so a ControlNet copy can feed the decoder), ControlBranch (the
+// trainable copy + hint encoder + zero convolutions) and RegressionUNet (the direct HMI -> AIA baseline), plus
+// the cosine noise schedule and DDIM sampling.
+#include <torch/torch.h>
+
+#include <functional>
+#include <vector>
+
+namespace solarchip::detail {
+
+constexpr int kLatentChannels = 4;
+constexpr int kDiffusionSteps = 1000;
+
+/// GroupNorm + SiLU + conv, twice, with an optional time embedding added in between; 1x1 skip when widths differ.
+struct ResBlockImpl : torch::nn::Module {
+    ResBlockImpl(int in, int out, int tembDim);
+    torch::Tensor forward(const torch::Tensor &x, const torch::Tensor &temb);
+    torch::nn::GroupNorm n1{nullptr}, n2{nullptr};
+    torch::nn::Conv2d c1{nullptr}, c2{nullptr}, skip{nullptr};
+    torch::nn::Linear t{nullptr};
+};
+TORCH_MODULE(ResBlock);
+
+struct LatentAutoencoderImpl : torch::nn::Module {
+    explicit LatentAutoencoderImpl(int channels);
+    torch::Tensor encode(const torch::Tensor &x);  ///< [B, C, S, S] -> [B, 4, S/4, S/4]
+    torch::Tensor decode(const torch::Tensor &z);
+    torch::nn::Sequential enc{nullptr}, dec{nullptr};
+};
+TORCH_MODULE(LatentAutoencoder);
+
+/// Sinusoidal embedding of integer steps t [B] -> [B, dim].
+torch::Tensor timestepEmbedding(const torch::Tensor &t, int dim);
+
+/// The encoder half: time MLP, conv_in, two downsamplings, the middle block. Features: h0 (L), h1 (L), h2 (L/2),
+/// h3 (L/4), mid (L/4). `inputAdd` (optional) is added after conv_in (the ControlNet hint).
+struct UNetEncoderImpl : torch::nn::Module {
+    UNetEncoderImpl();
+    std::vector<torch::Tensor> forward(const torch::Tensor &z, const torch::Tensor &t, torch::Tensor *temb,
+                                       const torch::Tensor &inputAdd = {});
+    torch::nn::Sequential timeMlp{nullptr};
+    torch::nn::Conv2d convIn{nullptr}, down1{nullptr}, down2{nullptr};
+    ResBlock rb1{nullptr}, rb2{nullptr}, rb3{nullptr}, mid{nullptr};
+};
+TORCH_MODULE(UNetEncoder);
+
+struct UNetDecoderImpl : torch::nn::Module {
+    UNetDecoderImpl();
+    torch::Tensor forward(const std::vector<torch::Tensor> &features, const torch::Tensor &temb);
+    ResBlock u3{nullptr}, u2{nullptr}, u1{nullptr}, u0{nullptr};
+    torch::nn::Conv2d up2{nullptr}, up1{nullptr};
+    torch::nn::GroupNorm normOut{nullptr};
+    torch::nn::Conv2d convOut{nullptr};
+};
+TORCH_MODULE(UNetDecoder);
+
+/// The base denoiser: eps = decoder(encoder(z_t, t)).
+struct DenoiserUNetImpl : torch::nn::Module {
+    DenoiserUNetImpl();
+    torch::Tensor forward(const torch::Tensor &z, const torch::Tensor &t,
+                          const std::vector<torch::Tensor> *residuals = nullptr);
+    UNetEncoder encoder{nullptr};
+    UNetDecoder decoder{nullptr};
+};
+TORCH_MODULE(DenoiserUNet);
+
+/// ControlNet: hint encoder (HMI tokens [B, D, g, g] resampled to L) -> zero conv -> added after the copy's
+/// conv_in; the copy's five features -> five zero 1x1 convs -> residuals for the frozen decoder.
+struct ControlBranchImpl : torch::nn::Module {
+    explicit ControlBranchImpl(int tokenDim);
+    /// Copies the base encoder's weights into the trainable copy (ControlNet's initialisation).
+    void initFrom(UNetEncoder &base);
+    std::vector<torch::Tensor> forward(const torch::Tensor &z, const torch::Tensor &t, const torch::Tensor &tokens);
+    torch::nn::Sequential hint{nullptr};
+    torch::nn::Conv2d hintZero{nullptr};
+    UNetEncoder copy{nullptr};
+    torch::nn::ModuleList zero{nullptr};
+};
+TORCH_MODULE(ControlBranch);
+
+/// The direct baseline: [B, 1, S, S] prepared HMI -> [B, C, S, S] normalised AIA.
+struct RegressionUNetImpl : torch::nn::Module {
+    explicit RegressionUNetImpl(int outChannels);
+    torch::Tensor forward(const torch::Tensor &x);
+    torch::nn::Conv2d convIn{nullptr}, d1{nullptr}, d2{nullptr}, d3{nullptr}, u3{nullptr}, u2{nullptr}, u1{nullptr};
+    ResBlock r0{nullptr}, r1{nullptr}, r2{nullptr}, r3{nullptr}, m{nullptr}, q3{nullptr}, q2{nullptr}, q1{nullptr};
+    torch::nn::GroupNorm normOut{nullptr};
+    torch::nn::Conv2d convOut{nullptr};
+};
+TORCH_MODULE(RegressionUNet);
+
+/// alpha_bar(t) for t = 0..T-1 of the cosine schedule (Nichol & Dhariwal 2021, s = 0.008, betas <= 0.999).
+torch::Tensor cosineAlphaBar(int steps = kDiffusionSteps);
+
+/// DDIM (eta 0): `eps(z, t)` predicts the noise; starts from `noise`, `steps` evenly spaced timesteps.
+/// `progress(done, total)` returning false stops early (returns an undefined tensor).
+torch::Tensor ddimSample(const std::function<torch::Tensor(const torch::Tensor &, const torch::Tensor &)> &eps,
+                         const torch::Tensor &noise, const torch::Tensor &alphaBar, int steps,
+                         const std::function<bool(int, int)> &progress = {});
+
+}  // namespace solarchip::detail

@@ -1,0 +1,363 @@
+// HMI -> AIA translation (issue 14): the ControlNet property (a zero-initialised control branch leaves the base
+// denoiser's output unchanged, and can still learn), DDIM determinism for a fixed seed, the written FITS read back
+// by astropy (WCS, synthetic keywords), bad input, a run for another encoder, and the metrics against closed forms
+// and skimage's SSIM. Networks and archives are tiny (32 px); training runs a handful of steps, never to convergence.
+#include "EmbeddingFixtures.h"
+#include "EngineFixtures.h"
+#include "TestSupport.h"
+
+#include "core/map/SdoMap.h"
+#include "models/translate/TranslationMetrics.h"
+#include "models/translate/Translator.h"
+#include "models/translate/TranslatorTraining.h"
+#include "models/translate/detail/TranslatorCore.h"
+
+#include <QJsonArray>
+#include <QTest>
+
+#include <cmath>
+
+using namespace solarchip;
+using namespace solarchip::test;
+
+class TestTranslate : public QObject {
+    Q_OBJECT
+
+private Q_SLOTS:
+    void initTestCase();
+    void zeroControlLeavesBaseUnchanged();
+    void ddimIsDeterministicForASeed();
+    void metricsClosedForms();
+    void ssimMatchesSkimage();
+    void trainTranslateWriteAndRefuse();
+};
+
+void TestTranslate::initTestCase()
+{
+    torch::set_num_threads(1);
+}
+
+void TestTranslate::zeroControlLeavesBaseUnchanged()
+{
+    detail::TranslatorCore core;
+    core.kind = QStringLiteral("translator");
+    core.channels = {QStringLiteral("171")};
+    core.createNets(16, 3);
+    torch::manual_seed(5);
+    // A base that is not at its initialisation (the property must hold for any base weights).
+    {
+        torch::NoGradGuard ng;
+        for (auto &p : core.base->parameters())
+            p.add_(0.05 * torch::randn(p.sizes()));
+    }
+    core.control->initFrom(core.base->encoder);
+    auto z = torch::randn({2, detail::kLatentChannels, 8, 8});
+    auto t = torch::tensor(std::vector<int64_t>{10, 700});
+    auto tokens = torch::randn({2, 16, 4, 4});
+    torch::NoGradGuard ng;
+    auto plain = core.base->forward(z, t);
+    auto res = core.control->forward(z, t, tokens);
+    QCOMPARE(res.size(), std::size_t(5));
+    for (const auto &r : res)
+        QCOMPARE(r.abs().max().item<double>(), 0.0);
+    auto controlled = core.base->forward(z, t, &res);
+    QCOMPARE((plain - controlled).abs().max().item<double>(), 0.0);
+
+    // ... and the branch learns: one gradient step moves the output (the zero convs get gradients).
+    torch::GradMode::set_enabled(true);
+    torch::optim::SGD sgd(core.control->parameters(), torch::optim::SGDOptions(0.1));
+    auto r2 = core.control->forward(z, t, tokens);
+    auto loss = (core.base->forward(z, t, &r2) - torch::ones_like(plain)).pow(2).mean();
+    sgd.zero_grad();
+    loss.backward();
+    sgd.step();
+    torch::GradMode::set_enabled(false);
+    auto r3 = core.control->forward(z, t, tokens);
+    QVERIFY((core.base->forward(z, t, &r3) - plain).abs().max().item<double>() > 1e-6);
+}
+
+void TestTranslate::ddimIsDeterministicForASeed()
+{
+    auto ab = detail::cosineAlphaBar();
+    QCOMPARE(ab.size(0), int64_t(detail::kDiffusionSteps));
+    QVERIFY(ab[0].item<double>() > 0.99 && ab[-1].item<double>() < 1e-3);
+    torch::manual_seed(1);
+    detail::DenoiserUNet net;
+    torch::NoGradGuard ng;
+    auto eps = [&](const torch::Tensor &z, const torch::Tensor &t) { return net->forward(z, t); };
+    auto draw = [&](quint64 seed) {
+        auto gen = at::detail::createCPUGenerator(seed);
+        auto noise = torch::randn({1, detail::kLatentChannels, 8, 8}, gen, torch::TensorOptions().dtype(torch::kFloat32));
+        return detail::ddimSample(eps, noise, ab, 5);
+    };
+    auto a = draw(42), b = draw(42), c = draw(43);
+    QCOMPARE((a - b).abs().max().item<double>(), 0.0);
+    QVERIFY((a - c).abs().max().item<double>() > 1e-4);
+    // Cancelling stops and says so with an undefined tensor.
+    int calls = 0;
+    auto gen = at::detail::createCPUGenerator(1);
+    auto stopped = detail::ddimSample(eps, torch::randn({1, detail::kLatentChannels, 8, 8}, gen, torch::TensorOptions().dtype(torch::kFloat32)),
+                                      ab, 5, [&](int, int) { return ++calls < 2; });
+    QVERIFY(!stopped.defined());
+    QCOMPARE(calls, 2);
+}
+
+void TestTranslate::metricsClosedForms()
+{
+    const int S = 32, n = S * S;
+    std::vector<float> a(n), lin(n), cst(n, 3.0f), shiftHalf(n), shiftQuarter(n);
+    const double k = 2 * M_PI / 8;  // 4 whole periods across the image
+    for (int y = 0; y < S; ++y)
+        for (int x = 0; x < S; ++x) {
+            const int i = y * S + x;
+            a[i] = static_cast<float>(10 + 5 * std::cos(k * x));
+            lin[i] = 2.5f * a[i] + 7.0f;
+            shiftHalf[i] = static_cast<float>(10 + 5 * std::cos(k * (x + 4)));     // half a period: -cos
+            shiftQuarter[i] = static_cast<float>(10 + 5 * std::cos(k * (x + 2)));  // a quarter: -sin
+        }
+    QCOMPARE(pearsonCc(a.data(), a.data(), n), 1.0);
+    QVERIFY(std::abs(pearsonCc(a.data(), lin.data(), n) - 1.0) < 1e-12);
+    QVERIFY(std::abs(pearsonCc(a.data(), shiftHalf.data(), n) + 1.0) < 1e-9);
+    QVERIFY(std::abs(pearsonCc(a.data(), shiftQuarter.data(), n)) < 1e-6);
+    QVERIFY(std::isnan(pearsonCc(a.data(), cst.data(), n)));  // a constant image has no correlation
+    QVERIFY(std::abs(ssim(a.data(), a.data(), S, 10.0) - 1.0) < 1e-12);
+    QVERIFY(std::abs(ssim(cst.data(), cst.data(), S, 10.0) - 1.0) < 1e-12);
+    QVERIFY(std::isinf(psnr(a.data(), a.data(), n, 10.0)));
+    // A constant offset d: MSE = d^2, PSNR = 20 log10(L / d).
+    std::vector<float> off(a);
+    for (float &v : off)
+        v += 0.5f;
+    QVERIFY(std::abs(psnr(off.data(), a.data(), n, 10.0) - 20 * std::log10(10.0 / 0.5)) < 1e-4);
+    // scoreImage: identical -> cc 1, ssim 1, flux error 0; a scaled image -> flux error |s - 1|, cc 1.
+    std::vector<uint8_t> disk(n, 1), active(n, 0);
+    for (int i = 0; i < n / 4; ++i)
+        active[i] = 1;
+    const ImageScores same = scoreImage(a.data(), a.data(), S, disk, active);
+    QCOMPARE(same.cc, 1.0);
+    QVERIFY(std::abs(same.ssim - 1.0) < 1e-12);
+    QCOMPARE(same.fluxRelErr, 0.0);
+    std::vector<float> scaled(a);
+    for (float &v : scaled)
+        v *= 1.2f;
+    const ImageScores sc = scoreImage(scaled.data(), a.data(), S, disk, active);
+    QVERIFY(std::abs(sc.fluxRelErr - 0.2) < 1e-6);
+    QVERIFY(std::abs(sc.cc - 1.0) < 1e-9);
+    // Summary: identical scores -> a zero-width interval at the value.
+    const QJsonObject sum = summariseScores({same, same, same}, 200, 1);
+    QCOMPARE(sum[QStringLiteral("cc")].toObject()[QStringLiteral("mean")].toDouble(), 1.0);
+    QCOMPARE(sum[QStringLiteral("cc")].toObject()[QStringLiteral("ci95")].toArray().at(0).toDouble(), 1.0);
+}
+
+void TestTranslate::ssimMatchesSkimage()
+{
+    const int S = 40, n = S * S;
+    std::vector<float> x(n), y(n);
+    for (int r = 0; r < S; ++r)
+        for (int c = 0; c < S; ++c) {
+            x[r * S + c] = static_cast<float>(std::sin(0.3 * c) * std::cos(0.2 * r) + 0.01 * ((r * 7 + c * 13) % 11));
+            y[r * S + c] = static_cast<float>(std::sin(0.3 * c + 0.4) * std::cos(0.2 * r) + 0.02 * ((r * 5 + c * 3) % 7));
+        }
+    const double mine = ssim(x.data(), y.data(), S, 2.5);
+    QString xs, ys;
+    for (int i = 0; i < n; ++i) {
+        xs += QString::number(x[i], 'g', 9) + QLatin1Char(',');
+        ys += QString::number(y[i], 'g', 9) + QLatin1Char(',');
+    }
+    const QString code = QStringLiteral(
+        "import numpy as np\nfrom skimage.metrics import structural_similarity as s\n"
+        "x=np.array([%1],dtype=np.float64).reshape(%3,%3)\ny=np.array([%2],dtype=np.float64).reshape(%3,%3)\n"
+        "print(repr(float(s(x,y,gaussian_weights=True,sigma=1.5,use_sample_covariance=False,data_range=2.5))))\n")
+                             .arg(xs, ys)
+                             .arg(S);
+    const ProcessResult r = run(python3(), {QStringLiteral("-c"), code}, 120000);
+    if (r.exitCode != 0)
+        QSKIP(qPrintable(QStringLiteral("skimage not usable: ") + QString::fromUtf8(r.err)));
+    const double ref = QString::fromUtf8(r.out).trimmed().toDouble();
+    QVERIFY2(std::abs(mine - ref) < 1e-6, qPrintable(QStringLiteral("ssim %1 vs skimage %2").arg(mine).arg(ref)));
+    QVERIFY(mine < 0.99 && mine > -1);
+}
+
+void TestTranslate::trainTranslateWriteAndRefuse()
+{
+    QTemporaryDir dir = scratchDir();
+    const QString archive = dir.path() + QStringLiteral("/archive");
+    QDir().mkpath(archive);
+    QVERIFY(writeFakeArchive(archive, 8, 6.0));
+    const QString modelPath = dir.path() + QStringLiteral("/enc.safetensors");
+    QVERIFY(writeUntrainedTinyModel(modelPath).ok());
+    auto encoder = TrainedModel::load(modelPath);
+    QVERIFY2(encoder.ok(), qPrintable(encoder.errorString()));
+
+    TranslatorTrainOptions o;
+    o.archiveDir = archive;
+    o.outDir = dir.path() + QStringLiteral("/run");
+    o.side = 32;
+    o.aeSteps = 3;
+    o.baseSteps = 3;
+    o.controlSteps = 3;
+    o.batch = 4;
+    o.ddimSteps = 4;
+    o.saveEvery = 2;
+    o.logEvery = 1;
+    QList<QJsonObject> events;
+    auto trained = trainTranslator(*encoder, o, [&](const QJsonObject &e) {
+        events << e;
+        return true;
+    });
+    QVERIFY2(trained.ok(), qPrintable(trained.errorString()));
+    QCOMPARE((*trained)[QStringLiteral("channels")].toArray().at(0).toString(), QStringLiteral("171"));  // from the encoder
+    QVERIFY(QFileInfo::exists(o.outDir + QStringLiteral("/metrics.jsonl")));
+    QCOMPARE(events.last()[QStringLiteral("event")].toString(), QStringLiteral("done"));
+    // Running it again resumes a finished run: nothing is trained again.
+    events.clear();
+    auto again = trainTranslator(*encoder, o, [&](const QJsonObject &e) {
+        events << e;
+        return true;
+    });
+    QVERIFY2(again.ok(), qPrintable(again.errorString()));
+    for (const auto &e : events)
+        QVERIFY(e[QStringLiteral("event")].toString() != QLatin1String("step"));
+
+    auto runA = TranslatorRun::load(o.outDir);
+    QVERIFY2(runA.ok(), qPrintable(runA.errorString()));
+    QCOMPARE(runA->channels(), QStringList{QStringLiteral("171")});
+    const QString hmi = archive + QStringLiteral("/hmi_003.fits");
+    TranslationRequest req;
+    req.hmiFile = hmi;
+    req.channel = QStringLiteral("171");
+    req.seed = 7;
+    int calls = 0;
+    auto r1 = runA->translate(req, [&](int, int) {
+        ++calls;
+        return true;
+    });
+    QVERIFY2(r1.ok(), qPrintable(r1.errorString()));
+    QCOMPARE(calls, 4);
+    auto r2 = runA->translate(req);
+    QVERIFY(r2.ok());
+    QCOMPARE(r1->mean.pixels, r2->mean.pixels);  // same seed, same map
+    req.seed = 8;
+    auto r3 = runA->translate(req);
+    QVERIFY(r3.ok() && r3->mean.pixels != r1->mean.pixels);
+    req.seed = 7;
+    req.samples = 3;
+    auto r4 = runA->translate(req);
+    QVERIFY(r4.ok());
+    QVERIFY(computeStats(r4->spread).max > 0);
+    QCOMPARE(r4->mean.width, 32);
+    for (float v : r4->mean.pixels)
+        QVERIFY(std::isfinite(v) && v >= 0);
+    // Cancel.
+    auto cancelled = runA->translate(req, [](int, int) { return false; });
+    QVERIFY(!cancelled.ok() && cancelled.errorString().contains(QStringLiteral("cancelled")));
+
+    // The FITS file through astropy: WCS and keywords.
+    const QString out = dir.path() + QStringLiteral("/t171.fits");
+    QVERIFY(writeTranslatedFits(*r4, out).ok());
+    const QString code = QStringLiteral(
+        "import json,warnings\nwarnings.simplefilter('ignore')\nfrom astropy.io import fits\nfrom astropy.wcs import WCS\n"
+        "h=fits.open('%1')[0]\nw=WCS(h.header)\nx,y=w.wcs_pix2world([[3.0,20.0]],0)[0]\n"
+        "print(json.dumps({k:h.header.get(k) for k in ['TELESCOP','INSTRUME','WAVELNTH','BUNIT','SYNTHETC','TRSRC','TRNSAMP',"
+        "'TRSEED','TRKIND','CTYPE1','CTYPE2','DATE-OBS']}|{'x':x,'y':y,'shape':list(h.data.shape),'hist':str(h.header['HISTORY']),"
+        "'sum':float(h.data.sum())}))\n").arg(out);
+    const ProcessResult py = run(python3(), {QStringLiteral("-c"), code}, 120000);
+    QVERIFY2(py.exitCode == 0, py.err.constData());
+    const QJsonObject h = parseJson(py.out).object();
+    QCOMPARE(h[QStringLiteral("TELESCOP")].toString(), QStringLiteral("SolarCHIP"));
+    QVERIFY(!h[QStringLiteral("INSTRUME")].toString().contains(QStringLiteral("AIA")));
+    QCOMPARE(h[QStringLiteral("WAVELNTH")].toInt(), 171);
+    QCOMPARE(h[QStringLiteral("BUNIT")].toString(), QStringLiteral("DN/s"));
+    QCOMPARE(h[QStringLiteral("SYNTHETC")].toBool(), true);
+    QCOMPARE(h[QStringLiteral("TRSRC")].toString(), QStringLiteral("hmi_003.fits"));
+    QCOMPARE(h[QStringLiteral("TRNSAMP")].toInt(), 3);
+    QCOMPARE(h[QStringLiteral("TRSEED")].toInt(), 7);
+    QCOMPARE(h[QStringLiteral("CTYPE1")].toString(), QStringLiteral("HPLN-TAN"));
+    QVERIFY(h[QStringLiteral("hist")].toString().contains(QStringLiteral("SYNTHETIC")));
+    QCOMPARE(h[QStringLiteral("shape")].toArray().at(0).toInt(), 32);
+    double tx = 0, ty = 0;
+    QVERIFY(r4->frame.wcs.pixelToHelioprojective(3.0, 20.0, tx, ty));
+    QVERIFY2(std::abs(h[QStringLiteral("x")].toDouble() * 3600 - tx) < 0.05 || std::abs(h[QStringLiteral("x")].toDouble() - tx) < 0.05,
+             qPrintable(QStringLiteral("astropy %1 vs %2").arg(h[QStringLiteral("x")].toDouble()).arg(tx)));
+    double sum = 0;
+    for (float v : r4->mean.pixels)
+        sum += v;
+    QVERIFY(std::abs(h[QStringLiteral("sum")].toDouble() - sum) < 1e-3 * std::max(1.0, sum));
+    // The frame is the AIA-like one: north up, the disk centre at the image centre.
+    double cx = 0, cy = 0;
+    QVERIFY(r4->frame.wcs.pixelToHelioprojective(15.5, 15.5, cx, cy));
+    QVERIFY2(std::hypot(cx, cy) < 0.6 * r4->frame.meta.plateScale(), qPrintable(QStringLiteral("%1 %2").arg(cx).arg(cy)));
+
+    // Bad input: an AIA map, a cut-out, all NaN, a channel the run lacks.
+    req.samples = 1;
+    req.hmiFile = archive + QStringLiteral("/aia_003.fits");
+    auto notHmi = runA->translate(req);
+    QVERIFY(!notHmi.ok());
+    QVERIFY2(notHmi.errorString().contains(QStringLiteral("not an HMI map")), qPrintable(notHmi.errorString()));
+    auto hmiMap = SdoMap::load(hmi);
+    QVERIFY(hmiMap.ok());
+    {
+        SdoMap nan = *hmiMap;
+        std::fill(nan.image.pixels.begin(), nan.image.pixels.end(), std::nanf(""));
+        TranslationRequest rq;
+        rq.hmiFile = QStringLiteral("nan.fits");
+        rq.hmiMap = std::make_shared<const SdoMap>(nan);
+        auto e = runA->translate(rq);
+        QVERIFY(!e.ok() && e.errorString().contains(QStringLiteral("NaN")));
+        SdoMap cut = *hmiMap;
+        cut.image = Image(40, 40, 1.0f);  // 40 px of a 150 px map around its reference pixel: not the whole disk
+        cut.meta.crpix1 = 20;
+        cut.meta.crpix2 = 20;
+        rq.hmiMap = std::make_shared<const SdoMap>(cut);
+        auto c = runA->translate(rq);
+        QVERIFY(!c.ok());
+        QVERIFY2(c.errorString().contains(QStringLiteral("cut-out")), qPrintable(c.errorString()));
+        SdoMap cont = *hmiMap;
+        cont.meta.channel = QStringLiteral("hmi_ic");
+        cont.meta.unit = QStringLiteral("DN/s");
+        rq.hmiMap = std::make_shared<const SdoMap>(cont);
+        auto ic = runA->translate(rq);
+        QVERIFY(!ic.ok());
+        QVERIFY2(ic.errorString().contains(QStringLiteral("continuum")), qPrintable(ic.errorString()));
+    }
+    req.hmiFile = hmi;
+    req.channel = QStringLiteral("304");
+    auto noChannel = runA->translate(req);
+    QVERIFY(!noChannel.ok() && noChannel.errorString().contains(QStringLiteral("171 only")));
+
+    // A run for another encoder is refused, naming both.
+    const QString other = dir.path() + QStringLiteral("/other.safetensors");
+    {
+        auto cfg = tinyVitConfig();
+        auto m = SolarChipModel::create(*cfg, 99);
+        PrepSpec prep;
+        prep.resolution = 32;
+        QVERIFY(saveTrainedModel(*m, {QStringLiteral("hmi"), QStringLiteral("171")}, prep, {}, other).ok());
+    }
+    auto wrong = TranslatorRun::load(o.outDir, other);
+    QVERIFY(!wrong.ok());
+    QVERIFY2(wrong.errorString().contains(QStringLiteral("another encoder")), qPrintable(wrong.errorString()));
+
+    // The U-Net baseline trains and translates through the same interface, and evaluation scores both runs.
+    TranslatorTrainOptions u = o;
+    u.kind = QStringLiteral("unet");
+    u.outDir = dir.path() + QStringLiteral("/unet");
+    u.unetSteps = 3;
+    auto tu = trainTranslator(*encoder, u);
+    QVERIFY2(tu.ok(), qPrintable(tu.errorString()));
+    TranslatorEvalOptions eo;
+    eo.archiveDir = archive;
+    eo.bootstrap = 50;
+    eo.maxSets = 3;
+    auto ev = evaluateTranslators({o.outDir, u.outDir}, eo);
+    QVERIFY2(ev.ok(), qPrintable(ev.errorString()));
+    const QJsonArray runs = (*ev)[QStringLiteral("runs")].toArray();
+    QCOMPARE(runs.size(), 2);
+    QCOMPARE(runs.at(1).toObject()[QStringLiteral("kind")].toString(), QStringLiteral("unet"));
+    const QJsonObject cc = runs.at(0).toObject()[QStringLiteral("channels")].toObject()[QStringLiteral("171")]
+                               .toObject()[QStringLiteral("cc")].toObject();
+    QCOMPARE(cc[QStringLiteral("n")].toInt(), 3);
+    QVERIFY(cc[QStringLiteral("ci95")].toArray().size() == 2);
+}
+
+QTEST_GUILESS_MAIN(TestTranslate)
+#include "tst_translate.moc"
