@@ -127,7 +127,7 @@ int runTranslate(const QStringList &args)
 {
     CommandLine p(QStringLiteral("translate"), QStringLiteral(
         "Translate an HMI line-of-sight magnetogram into a synthetic AIA map (DN/s) with a translator run, written as "
-        "FITS with an AIA-like but clearly synthetic header (TELESCOP 'SolarCHIP', INSTRUME 'HMI2AIA-TRANSLATOR', "
+        "FITS with an AIA-like but clearly synthetic header (TELESCOP 'SolarCHIP', INSTRUME 'SOLARCHIP-TRANSLATOR', "
         "SYNTHETC = T, HISTORY: model, run, source file). With --samples N > 1 the mean over N DDIM samples is "
         "written, and the per-pixel spread to --spread FILE."));
     p.addOption({QStringLiteral("run"), QStringLiteral("Translator run folder (default: the shipped default translator)."),

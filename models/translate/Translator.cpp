@@ -251,7 +251,7 @@ FitsHeader translatedHeader(const TranslationResult &r, const QString &plane)
     h.setString(QStringLiteral("DATE-OBS"), t, QStringLiteral("time of the HMI map translated"));
     h.setString(QStringLiteral("T_OBS"), t + QLatin1Char('Z'), QStringLiteral("time of the HMI map translated"));
     h.setString(QStringLiteral("TELESCOP"), QStringLiteral("SolarCHIP"), QStringLiteral("synthetic: not observed by SDO/AIA"));
-    h.setString(QStringLiteral("INSTRUME"), QStringLiteral("HMI2AIA-TRANSLATOR"), QStringLiteral("a model, not an instrument"));
+    h.setString(QStringLiteral("INSTRUME"), QStringLiteral("SOLARCHIP-TRANSLATOR"), QStringLiteral("a model, not an instrument"));
     h.setString(QStringLiteral("ORIGIN"), QStringLiteral("SolarCHIP Studio"), QString());
     h.setInteger(QStringLiteral("WAVELNTH"), static_cast<long long>(std::lround(r.wavelength)), QStringLiteral("AIA passband translated to"));
     h.setString(QStringLiteral("WAVEUNIT"), QStringLiteral("angstrom"), QString());

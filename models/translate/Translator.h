@@ -108,7 +108,7 @@ private:
 
 /// Writes result.mean as a FITS file (float32, DN/s) with an AIA-like, clearly synthetic header: the frame's WCS
 /// and observer, WAVELNTH, WAVEUNIT, BUNIT 'DN/s', DATE-OBS/T_OBS of the HMI map, TELESCOP 'SolarCHIP' and
-/// INSTRUME 'HMI2AIA-TRANSLATOR' (nothing naming SDO or AIA: a translated map is never an observation, and the
+/// INSTRUME 'SOLARCHIP-TRANSLATOR' (nothing naming SDO or AIA: a translated map is never an observation, and the
 /// catalog, which indexes only SDO maps, never files one as AIA data), ORIGIN 'SolarCHIP Studio',
 /// SYNTHETC = T, TRMODEL (weights hash), TRRUN, TRKIND, TRSRC (the HMI file), TRSEED, TRNSAMP, TRSTEPS, and
 /// HISTORY cards saying the same in words. One HDU (the mean); writeTranslatedSpreadFits() writes the spread

@@ -39,7 +39,7 @@ void TestTranslate::initTestCase()
 
 void TestTranslate::zeroControlLeavesBaseUnchanged()
 {
-    detail::TranslatorCore core;
+    solarchip::detail::TranslatorCore core;
     core.kind = QStringLiteral("translator");
     core.channels = {QStringLiteral("171")};
     core.createNets(16, 3);
@@ -51,7 +51,7 @@ void TestTranslate::zeroControlLeavesBaseUnchanged()
             p.add_(0.05 * torch::randn(p.sizes()));
     }
     core.control->initFrom(core.base->encoder);
-    auto z = torch::randn({2, detail::kLatentChannels, 8, 8});
+    auto z = torch::randn({2, solarchip::detail::kLatentChannels, 8, 8});
     auto t = torch::tensor(std::vector<int64_t>{10, 700});
     auto tokens = torch::randn({2, 16, 4, 4});
     torch::NoGradGuard ng;
@@ -78,17 +78,17 @@ void TestTranslate::zeroControlLeavesBaseUnchanged()
 
 void TestTranslate::ddimIsDeterministicForASeed()
 {
-    auto ab = detail::cosineAlphaBar();
-    QCOMPARE(ab.size(0), int64_t(detail::kDiffusionSteps));
+    auto ab = solarchip::detail::cosineAlphaBar();
+    QCOMPARE(ab.size(0), int64_t(solarchip::detail::kDiffusionSteps));
     QVERIFY(ab[0].item<double>() > 0.99 && ab[-1].item<double>() < 1e-3);
     torch::manual_seed(1);
-    detail::DenoiserUNet net;
+    solarchip::detail::DenoiserUNet net;
     torch::NoGradGuard ng;
     auto eps = [&](const torch::Tensor &z, const torch::Tensor &t) { return net->forward(z, t); };
     auto draw = [&](quint64 seed) {
         auto gen = at::detail::createCPUGenerator(seed);
-        auto noise = torch::randn({1, detail::kLatentChannels, 8, 8}, gen, torch::TensorOptions().dtype(torch::kFloat32));
-        return detail::ddimSample(eps, noise, ab, 5);
+        auto noise = torch::randn({1, solarchip::detail::kLatentChannels, 8, 8}, gen, torch::TensorOptions().dtype(torch::kFloat32));
+        return solarchip::detail::ddimSample(eps, noise, ab, 5);
     };
     auto a = draw(42), b = draw(42), c = draw(43);
     QCOMPARE((a - b).abs().max().item<double>(), 0.0);
@@ -96,7 +96,7 @@ void TestTranslate::ddimIsDeterministicForASeed()
     // Cancelling stops and says so with an undefined tensor.
     int calls = 0;
     auto gen = at::detail::createCPUGenerator(1);
-    auto stopped = detail::ddimSample(eps, torch::randn({1, detail::kLatentChannels, 8, 8}, gen, torch::TensorOptions().dtype(torch::kFloat32)),
+    auto stopped = solarchip::detail::ddimSample(eps, torch::randn({1, solarchip::detail::kLatentChannels, 8, 8}, gen, torch::TensorOptions().dtype(torch::kFloat32)),
                                       ab, 5, [&](int, int) { return ++calls < 2; });
     QVERIFY(!stopped.defined());
     QCOMPARE(calls, 2);
@@ -264,7 +264,12 @@ void TestTranslate::trainTranslateWriteAndRefuse()
     QVERIFY2(py.exitCode == 0, py.err.constData());
     const QJsonObject h = parseJson(py.out).object();
     QCOMPARE(h[QStringLiteral("TELESCOP")].toString(), QStringLiteral("SolarCHIP"));
-    QVERIFY(!h[QStringLiteral("INSTRUME")].toString().contains(QStringLiteral("AIA")));
+    QVERIFY(!h[QStringLiteral("INSTRUME")].toString().startsWith(QStringLiteral("AIA")));
+    QVERIFY(!h[QStringLiteral("INSTRUME")].toString().startsWith(QStringLiteral("HMI")));
+    // Never mistaken for an observation: the app's own reader (and so the catalog) refuses it as SDO data.
+    auto asSdo = SdoMap::load(out);
+    QVERIFY(!asSdo.ok());
+    QVERIFY2(asSdo.errorString().contains(QStringLiteral("not an SDO map")), qPrintable(asSdo.errorString()));
     QCOMPARE(h[QStringLiteral("WAVELNTH")].toInt(), 171);
     QCOMPARE(h[QStringLiteral("BUNIT")].toString(), QStringLiteral("DN/s"));
     QCOMPARE(h[QStringLiteral("SYNTHETC")].toBool(), true);
@@ -276,8 +281,10 @@ void TestTranslate::trainTranslateWriteAndRefuse()
     QCOMPARE(h[QStringLiteral("shape")].toArray().at(0).toInt(), 32);
     double tx = 0, ty = 0;
     QVERIFY(r4->frame.wcs.pixelToHelioprojective(3.0, 20.0, tx, ty));
-    QVERIFY2(std::abs(h[QStringLiteral("x")].toDouble() * 3600 - tx) < 0.05 || std::abs(h[QStringLiteral("x")].toDouble() - tx) < 0.05,
-             qPrintable(QStringLiteral("astropy %1 vs %2").arg(h[QStringLiteral("x")].toDouble()).arg(tx)));
+    // astropy gives degrees in [0, 360): wrap to (-180, 180] before comparing in arcsec.
+    auto arcsec = [](double deg) { return (deg > 180 ? deg - 360 : deg) * 3600; };
+    QVERIFY2(std::abs(arcsec(h[QStringLiteral("x")].toDouble()) - tx) < 0.05 && std::abs(arcsec(h[QStringLiteral("y")].toDouble()) - ty) < 0.05,
+             qPrintable(QStringLiteral("astropy %1 %2 vs %3 %4").arg(arcsec(h[QStringLiteral("x")].toDouble())).arg(arcsec(h[QStringLiteral("y")].toDouble())).arg(tx).arg(ty)));
     double sum = 0;
     for (float v : r4->mean.pixels)
         sum += v;
