@@ -495,10 +495,11 @@ int runLabelEfficiency(const QStringList &args)
                                                {QStringLiteral("tss_minus_scratch"), d[0]},
                                                {QStringLiteral("ci95"), QJsonArray{d[1], d[2]}},
                                                {QStringLiteral("seeds"), static_cast<int>(std::min(a.probs.size(), s.probs.size()))}});
-                const QString verdict = d[1] > 0 ? QStringLiteral("beats") : (d[2] < 0 ? QStringLiteral("is beaten by")
-                                                                                        : QStringLiteral("is not distinguishable from"));
-                note << QStringLiteral("%1% labels: %2 %3 scratch by %4 TSS [95% %5, %6]")
-                            .arg(budget).arg(pre, verdict).arg(d[0], 0, 'f', 3).arg(d[1], 0, 'f', 3).arg(d[2], 0, 'f', 3);
+                const QString verdict = d[1] > 0 ? QStringLiteral("pretraining beats scratch")
+                                                 : (d[2] < 0 ? QStringLiteral("scratch beats pretraining")
+                                                             : QStringLiteral("no significant difference"));
+                note << QStringLiteral("%1% labels: TSS(%2) - TSS(scratch) = %3 [95% %4, %5]: %6")
+                            .arg(budget).arg(pre).arg(d[0], 0, 'f', 3).arg(d[1], 0, 'f', 3).arg(d[2], 0, 'f', 3).arg(verdict);
             }
         }
         if (note.isEmpty())

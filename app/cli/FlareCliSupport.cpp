@@ -110,6 +110,8 @@ void addFinetuneOptions(CommandLine &p)
                  QStringLiteral("N"), QStringLiteral("0")});
     p.addOption({QStringLiteral("finetune-epochs"), QStringLiteral("Passes over the training rows (default 6; at least 30 steps)."),
                  QStringLiteral("N"), QStringLiteral("6")});
+    p.addOption({QStringLiteral("finetune-steps"), QStringLiteral("Fewest optimizer steps whatever the budget (default 30)."),
+                 QStringLiteral("N"), QStringLiteral("30")});
     p.addOption({QStringLiteral("finetune-resolution"),
                  QStringLiteral("Input px for the trained encoder: the model's prep, area-averaged by an integer factor (default "
                                 "min(64, model px); a ViT keeps its own)."),
@@ -136,6 +138,10 @@ QString readFinetuneOptions(const CommandLine &p, FlareFinetuneOptions *o, int *
     o->headLr = p.value(QStringLiteral("head-lr")).toDouble(&ok5);
     o->batch = p.value(QStringLiteral("batch")).toInt(&ok6);
     o->patience = p.value(QStringLiteral("patience")).toInt(&ok7);
+    bool ok8 = false;
+    o->minSteps = p.value(QStringLiteral("finetune-steps")).toInt(&ok8);
+    if (!ok8 || o->minSteps < 1)
+        return QStringLiteral("--finetune-steps needs a positive integer");
     if (!ok1 || o->blocks < 0)
         return QStringLiteral("--finetune-blocks needs a non-negative integer");
     if (!ok2 || o->epochs < 1)

@@ -238,6 +238,9 @@ std::vector<std::pair<std::string, std::vector<torch::Tensor>>> encoderBlocks(de
             groups.back().second.push_back(item.value());
         }
     }
+    // Registration order puts some projection parameters first: the encoder's own blocks go first (bottom to
+    // top), the projections to the contrastive space (CLS and cells) last, so "the last N blocks" are the top.
+    std::stable_partition(groups.begin(), groups.end(), [](const auto &g) { return g.first.rfind("encoder", 0) == 0; });
     return groups;
 }
 
