@@ -285,7 +285,7 @@ int runEval(const QStringList &args)
     addFlareArchiveOptions(p);
     p.addOption({QStringLiteral("run"), QStringLiteral("Run folder (flare-train --out)."), QStringLiteral("RUN")});
     p.addOption({QStringLiteral("bootstrap"), QStringLiteral("Bootstrap resamples (default 1000)."), QStringLiteral("N"), QStringLiteral("1000")});
-    p.addOption({QStringLiteral("per-sample"), QStringLiteral("Also list every scored set's time, probability and outcome (\"samples\").")});
+    p.addOption({QStringLiteral("per-sample"), QStringLiteral("Also list every scored set's time, probability and outcome (\"per_sample\").")});
     p.addJsonOption(QStringLiteral("Print JSON."));
     if (auto exit = p.parseOrExit(args))
         return *exit;
@@ -343,7 +343,7 @@ int runEval(const QStringList &args)
             samples.append(QJsonObject{{QStringLiteral("time"), SdoTime::toIso(archive->times[rows[i]]) + QStringLiteral("Z")},
                                        {QStringLiteral("p"), probs->primary[i]},
                                        {QStringLiteral("event"), archive->next4[rows[i]] >= level ? 1 : 0}});
-        out.insert(QStringLiteral("samples"), samples);
+        out.insert(QStringLiteral("per_sample"), samples);
     }
     out.insert(QStringLiteral("run"), p.value(QStringLiteral("run")));
     out.insert(QStringLiteral("archive"), archiveDir);

@@ -179,7 +179,7 @@ private Q_SLOTS:
         const QJsonObject eo = test::parseJson(ev.out).object();
         QCOMPARE(eo.value(QStringLiteral("head")).toString(), QStringLiteral("finetune"));
         QCOMPARE(eo.value(QStringLiteral("encoder_hash")).toString(), trained->hash);
-        const QJsonArray samples = eo.value(QStringLiteral("samples")).toArray();
+        const QJsonArray samples = eo.value(QStringLiteral("per_sample")).toArray();
         QVERIFY(samples.size() >= 3);
         for (const int k : {0, static_cast<int>(samples.size()) - 1}) {
             const QJsonObject s = samples.at(k).toObject();
