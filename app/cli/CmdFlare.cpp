@@ -5,7 +5,11 @@
 #include "app/cli/FlareCliSupport.h"
 #include "app/cli/ModelCliOptions.h"
 
+#include "app/cli/DataCliOptions.h"
+
 #include "core/map/SdoTime.h"
+#include "models/embeddings/EmbedSets.h"
+#include "models/inference/SetEncoding.h"
 
 #include <QCryptographicHash>
 #include <QDir>
@@ -14,6 +18,10 @@
 #include <QFileInfo>
 #include <QJsonArray>
 #include <QTextStream>
+#include <QTimeZone>
+
+#include <memory>
+#include <optional>
 
 namespace solarchip::cli {
 
@@ -34,6 +42,112 @@ QString headHash(const QString &runDir)
     return QString::fromLatin1(QCryptographicHash::hash(f.readAll(), QCryptographicHash::Sha256).toHex());
 }
 
+// flare-train --head finetune|scratch: the encoder and the head trained together on the archive's images.
+int trainWithEncoder(const CommandLine &p, const TrainedModel &model, const FlareRunSpec &spec, const FlareFinetuneOptions &options,
+                     int resolution, quint64 seed)
+{
+    const QString name = QStringLiteral("flare-train");
+    const bool json = p.json();
+    auto side = flareFinetuneResolution(model, resolution);
+    if (!side)
+        return fail(name, side.error());
+    QElapsedTimer clock;
+    clock.start();
+    QString usageError;
+    auto archive = loadFlareImageArchive(p, model, spec.windowHours, *side, json, &usageError);
+    if (!usageError.isEmpty())
+        return p.usage(usageError);
+    if (!archive)
+        return fail(name, archive.error());
+    const double prepSeconds = clock.elapsed() / 1000.0;
+    clock.restart();
+    auto ft = trainFinetuneFlareRun(model, archive->images, archive->next4, spec, options, seed, [&](const FlareHead::Progress &pr) {
+        if (json)
+            printJsonLine(QJsonObject{{QStringLiteral("event"), QStringLiteral("step")}, {QStringLiteral("step"), pr.epoch},
+                                      {QStringLiteral("steps"), pr.epochs}, {QStringLiteral("train_loss"), pr.trainLoss},
+                                      {QStringLiteral("val_loss"), pr.valLoss}});
+    });
+    if (!ft)
+        return fail(name, Error{p.value(QStringLiteral("archive")), ft.error().message});
+    const double trainSeconds = clock.elapsed() / 1000.0;
+    FlareRun &run = ft->run;
+    run.archiveDir = QFileInfo(p.value(QStringLiteral("archive"))).canonicalFilePath();
+    run.training.insert(QStringLiteral("train_seconds"), trainSeconds);
+    run.training.insert(QStringLiteral("prepare_seconds"), prepSeconds);
+    run.training.insert(QStringLiteral("flare_list"), archive->flareList);
+    const QString out = p.value(QStringLiteral("out"));
+    if (Status s = run.saveWithEncoder(out, *ft->encoder); !s)
+        return fail(name, s.error());
+    const QJsonObject summary{{QStringLiteral("run"), out},
+                              {QStringLiteral("head"), run.headName()},
+                              {QStringLiteral("pool"), flareHeadKindName(run.head.kind())},
+                              {QStringLiteral("target"), flareTargetName(spec.target)},
+                              {QStringLiteral("window_hours"), spec.windowHours},
+                              {QStringLiteral("labels_fraction"), spec.labelsFraction},
+                              {QStringLiteral("model_hash"), model.hash},
+                              {QStringLiteral("encoder_hash"), ft->encoder->hash},
+                              {QStringLiteral("head_hash"), headHash(out)},
+                              {QStringLiteral("resolution"), *side},
+                              {QStringLiteral("sets"), archive->images.n},
+                              {QStringLiteral("prepare_seconds"), prepSeconds},
+                              {QStringLiteral("train_seconds"), trainSeconds},
+                              {QStringLiteral("climatology"), run.climatology},
+                              {QStringLiteral("threshold"), run.threshold},
+                              {QStringLiteral("encoder"), run.encoder},
+                              {QStringLiteral("training"), run.training},
+                              {QStringLiteral("split"), run.split}};
+    if (json)
+        printJson(summary);
+    else
+        QTextStream(stdout) << out << ": " << run.headName() << " run for >=" << flareTargetName(spec.target) << " in "
+                            << spec.windowHours << " h trained in " << trainSeconds << " s at " << *side << " px (threshold "
+                            << run.threshold << ")\n";
+    return kOk;
+}
+
+// The features a run scores on an archive: frozen heads read the embedding store of the model; fine-tuned and
+// scratch runs encode the archive's images with the encoder stored in the run.
+struct RunInputs {
+    FlareFeatures features;
+    QVector<QDateTime> times;
+    QVector<int> next4, past4;
+    QString encoderHash, encoderPath;
+};
+
+Expected<RunInputs> runInputs(const CommandLine &p, const FlareRun &run, const TrainedModel &model, QString *usageError)
+{
+    RunInputs in;
+    const bool attn = run.head.kind() == FlareHeadKind::Attention;
+    if (!run.trainsEncoder()) {
+        auto a = loadFlareArchive(p, model, run.spec.windowHours, attn, false, usageError);
+        if (!a)
+            return a.error();
+        in.features = std::move(a->load.features);
+        in.times = a->times;
+        in.next4 = a->next4;
+        in.past4 = a->past4;
+        in.encoderHash = model.hash;
+        in.encoderPath = model.path;
+        return in;
+    }
+    auto encoder = run.loadEncoder(p.value(QStringLiteral("run")));
+    if (!encoder)
+        return encoder.error();
+    auto a = loadFlareImageArchive(p, *encoder, run.spec.windowHours, run.encoderResolution(), false, usageError);
+    if (!a)
+        return a.error();
+    auto f = encodeFlareImages(*encoder, a->images, attn);
+    if (!f)
+        return f.error();
+    in.features = std::move(*f);
+    in.times = a->times;
+    in.next4 = a->next4;
+    in.past4 = a->past4;
+    in.encoderHash = encoder->hash;
+    in.encoderPath = encoder->path;
+    return in;
+}
+
 // ------------------------------------------------------------------------------------------------ flare-train
 
 int runTrain(const QStringList &args)
@@ -46,8 +160,12 @@ int runTrain(const QStringList &args)
     addFlareArchiveOptions(p);
     p.addOption({QStringLiteral("target"), QStringLiteral("C, M or 4class (default M)."), QStringLiteral("T"), QStringLiteral("M")});
     p.addOption({QStringLiteral("window-hours"), QStringLiteral("Label window (default 24)."), QStringLiteral("H"), QStringLiteral("24")});
-    p.addOption({QStringLiteral("head"), QStringLiteral("linear (CLS) or attn (attention pool over on-disk patch tokens)."),
+    p.addOption({QStringLiteral("head"),
+                 QStringLiteral("linear (CLS) or attn (attention pool over on-disk patch tokens) on the stored embeddings; finetune "
+                                "(the encoder trained with the head on the archive's images) or scratch (the same architecture from "
+                                "random weights, trained the same way)."),
                  QStringLiteral("KIND"), QStringLiteral("linear")});
+    addFinetuneOptions(p);
     p.addOption({QStringLiteral("labels-fraction"), QStringLiteral("Fraction of the training labels, drawn by time blocks (default 1)."),
                  QStringLiteral("F"), QStringLiteral("1")});
     p.addOption({QStringLiteral("seed"), QStringLiteral("Seed (default 1)."), QStringLiteral("S"), QStringLiteral("1")});
@@ -66,10 +184,14 @@ int runTrain(const QStringList &args)
     if (!parseWindow(p, &window))
         return p.usage(QStringLiteral("--window-hours needs a positive number"));
     const QString kind = p.value(QStringLiteral("head"));
-    if (kind == QLatin1String("finetune") || kind == QLatin1String("scratch"))
-        return p.usage(QStringLiteral("--head %1 (training the encoder) is not built yet: use linear or attn").arg(kind));
-    if (kind != QLatin1String("linear") && kind != QLatin1String("attn"))
-        return p.usage(QStringLiteral("--head must be linear or attn"));
+    const bool trainsEncoder = kind == QLatin1String("finetune") || kind == QLatin1String("scratch");
+    if (kind != QLatin1String("linear") && kind != QLatin1String("attn") && !trainsEncoder)
+        return p.usage(QStringLiteral("--head must be linear, attn, finetune or scratch"));
+    FlareFinetuneOptions ftOptions;
+    int ftResolution = 0;
+    if (const QString bad = readFinetuneOptions(p, &ftOptions, &ftResolution); !bad.isEmpty())
+        return p.usage(bad);
+    ftOptions.scratch = kind == QLatin1String("scratch");
     bool ok = false;
     const double fraction = p.value(QStringLiteral("labels-fraction")).toDouble(&ok);
     if (!ok || !(fraction > 0) || fraction > 1)
@@ -100,6 +222,8 @@ int runTrain(const QStringList &args)
     QElapsedTimer clock;
     clock.start();
     QString usageError;
+    if (trainsEncoder)
+        return trainWithEncoder(p, *model, spec, ftOptions, ftResolution, seed);
     auto archive = loadFlareArchive(p, *model, window, spec.head.kind == FlareHeadKind::Attention, json, &usageError);
     if (!usageError.isEmpty())
         return p.usage(usageError);
@@ -161,6 +285,7 @@ int runEval(const QStringList &args)
     addFlareArchiveOptions(p);
     p.addOption({QStringLiteral("run"), QStringLiteral("Run folder (flare-train --out)."), QStringLiteral("RUN")});
     p.addOption({QStringLiteral("bootstrap"), QStringLiteral("Bootstrap resamples (default 1000)."), QStringLiteral("N"), QStringLiteral("1000")});
+    p.addOption({QStringLiteral("per-sample"), QStringLiteral("Also list every scored set's time, probability and outcome (\"per_sample\").")});
     p.addJsonOption(QStringLiteral("Print JSON."));
     if (auto exit = p.parseOrExit(args))
         return *exit;
@@ -175,7 +300,7 @@ int runEval(const QStringList &args)
     if (Status s = run->checkEncoder(model->hash); !s)
         return fail(name, Error{p.value(QStringLiteral("run")), s.error().message});
     QString usageError;
-    auto archive = loadFlareArchive(p, *model, run->spec.windowHours, run->head.kind() == FlareHeadKind::Attention, false, &usageError);
+    auto archive = runInputs(p, *run, *model, &usageError);
     if (!usageError.isEmpty())
         return p.usage(usageError);
     if (!archive)
@@ -203,19 +328,32 @@ int runEval(const QStringList &args)
         oracle = *o;
     else
         oracleNote = o.error().toString();
-    auto report = evaluateFlareRun(*run, archive->load.features, archive->next4, archive->past4, oracle, rows,
+    auto report = evaluateFlareRun(*run, archive->features, archive->next4, archive->past4, oracle, rows,
                                    p.value(QStringLiteral("bootstrap")).toInt());
     if (!report)
         return fail(name, Error{archiveDir, report.error().message});
     QJsonObject out = *report;
+    if (p.isSet(QStringLiteral("per-sample"))) {
+        auto probs = run->predict(archive->features.subset(rows));
+        if (!probs)
+            return fail(name, probs.error());
+        QJsonArray samples;
+        const int level = run->spec.target == FlareTarget::GeC ? 1 : 2;
+        for (size_t i = 0; i < rows.size(); ++i)
+            samples.append(QJsonObject{{QStringLiteral("time"), SdoTime::toIso(archive->times[rows[i]]) + QStringLiteral("Z")},
+                                       {QStringLiteral("p"), probs->primary[i]},
+                                       {QStringLiteral("event"), archive->next4[rows[i]] >= level ? 1 : 0}});
+        out.insert(QStringLiteral("per_sample"), samples);
+    }
     out.insert(QStringLiteral("run"), p.value(QStringLiteral("run")));
     out.insert(QStringLiteral("archive"), archiveDir);
     out.insert(QStringLiteral("samples"), sameArchive ? QStringLiteral("test block of the training archive")
                                                       : QStringLiteral("every set (an archive the head never saw)"));
     out.insert(QStringLiteral("target"), flareTargetName(run->spec.target));
     out.insert(QStringLiteral("window_hours"), run->spec.windowHours);
-    out.insert(QStringLiteral("head"), flareHeadKindName(run->head.kind()));
+    out.insert(QStringLiteral("head"), run->headName());
     out.insert(QStringLiteral("model_hash"), model->hash);
+    out.insert(QStringLiteral("encoder_hash"), archive->encoderHash);
     out.insert(QStringLiteral("head_hash"), headHash(p.value(QStringLiteral("run"))));
     if (!oracleNote.isEmpty())
         out.insert(QStringLiteral("oracle_note"), oracleNote);
@@ -236,51 +374,127 @@ int runPredict(const QStringList &args)
 {
     const QString name = QStringLiteral("flare-predict");
     CommandLine p(name, QStringLiteral(
-        "Flare probabilities for the next window at one time of an archive (the nearest embedded set), with the "
-        "model and head hashes; attention heads also give the cells that drive the probability."));
+        "Flare probabilities for the next window, with the model and head hashes: at one time of an archive (--archive A "
+        "--time ISO: the nearest set), or for FILE... (the FITS files of one co-temporal set, one per model channel), "
+        "prepared as the model was trained. Attention heads also give the cells that drive the probability."));
     addFlareArchiveOptions(p);
     p.addOption({QStringLiteral("run"), QStringLiteral("Run folder (flare-train --out)."), QStringLiteral("RUN")});
     p.addOption({QStringLiteral("time"), QStringLiteral("Time (ISO, UTC)."), QStringLiteral("ISO")});
+    p.addPositionalArgument(QStringLiteral("FILE"), QStringLiteral("FITS files of one set (instead of --archive and --time)."),
+                            QStringLiteral("[FILE...]"));
     p.addJsonOption(QStringLiteral("Print JSON."));
     if (auto exit = p.parseOrExit(args))
         return *exit;
-    if (!p.isSet(QStringLiteral("run")) || !p.isSet(QStringLiteral("time")))
-        return p.usage(QStringLiteral("--run RUN, --archive A and --time ISO are required"));
-    const auto when = SdoTime::parseUserTime(p.value(QStringLiteral("time")));
-    if (!when)
-        return p.usage(QStringLiteral("--time: '%1' is not a time").arg(p.value(QStringLiteral("time"))));
-    auto run = FlareRun::load(p.value(QStringLiteral("run")));
+    const QStringList files = p.positionalArguments();
+    if (!p.isSet(QStringLiteral("run")))
+        return p.usage(QStringLiteral("--run RUN is required"));
+    if (files.isEmpty() == !p.isSet(QStringLiteral("time")) || (files.isEmpty() && !p.isSet(QStringLiteral("archive"))))
+        return p.usage(QStringLiteral("give either --archive A --time ISO, or the FILEs of one set"));
+    std::optional<QDateTime> when;
+    if (files.isEmpty()) {
+        const auto t = SdoTime::parseUserTime(p.value(QStringLiteral("time")));
+        if (!t)
+            return p.usage(QStringLiteral("--time: '%1' is not a time").arg(p.value(QStringLiteral("time"))));
+        when = *t;
+    }
+    const QString runDir = p.value(QStringLiteral("run"));
+    auto run = FlareRun::load(runDir);
     if (!run)
         return fail(name, run.error());
     auto model = loadModelFromOptions(p);
     if (!model)
         return fail(name, model.error());
     if (Status s = run->checkEncoder(model->hash); !s)
-        return fail(name, Error{p.value(QStringLiteral("run")), s.error().message});
+        return fail(name, Error{runDir, s.error().message});
+    const bool attn = run->head.kind() == FlareHeadKind::Attention;
+    // The encoder that makes the features: the model (frozen heads) or the one the run trained.
+    std::unique_ptr<TrainedModel> trained;
+    if (run->trainsEncoder()) {
+        auto e = run->loadEncoder(runDir);
+        if (!e)
+            return fail(name, e.error());
+        trained = std::make_unique<TrainedModel>(std::move(*e));
+    }
+    const TrainedModel &encoder = trained ? *trained : *model;
+    const int side = trained ? run->encoderResolution() : model->prep.resolution;
+
+    FlareFeatures one;
+    QString setTime;
+    QStringList setFiles;
+    int observed = -1;
     QString usageError;
-    auto archive = loadFlareArchive(p, *model, run->spec.windowHours, run->head.kind() == FlareHeadKind::Attention, false, &usageError);
-    if (!usageError.isEmpty())
-        return p.usage(usageError);
-    if (!archive)
-        return fail(name, archive.error());
-    int best = 0;
-    for (int i = 1; i < archive->times.size(); ++i)
-        if (std::llabs(archive->times[i].msecsTo(*when)) < std::llabs(archive->times[best].msecsTo(*when)))
-            best = i;
-    const FlareFeatures one = archive->load.features.subset({best});
+    if (!files.isEmpty() || trained) {
+        // One set prepared on its own (the Dataset's prep path, as in training), then encoded.
+        ObservationSet set;
+        if (!files.isEmpty()) {
+            auto s = observationSetOfFiles(files);
+            if (!s)
+                return fail(name, s.error());
+            set = *s;
+        } else {
+            DatasetOptions base;
+            usageError = readDataOptions(p, base, encoder.channels);
+            if (!usageError.isEmpty())
+                return p.usage(usageError);
+            auto opts = datasetOptionsFor(encoder, base, base.selection.channels);
+            if (!opts)
+                return fail(name, opts.error());
+            auto ds = Dataset::open(*opts);
+            if (!ds)
+                return fail(name, ds.error());
+            const auto &sets = ds->sets(Split::All);
+            if (sets.isEmpty())
+                return fail(name, Error{base.archiveDir, QStringLiteral("no complete set")});
+            int best = 0;
+            for (int i = 1; i < sets.size(); ++i)
+                if (std::llabs(sets[i].referenceTimeMs - when->toMSecsSinceEpoch()) < std::llabs(sets[best].referenceTimeMs - when->toMSecsSinceEpoch()))
+                    best = i;
+            set = sets[best];
+        }
+        DatasetOptions base;
+        if (files.isEmpty())
+            base.archiveDir = QFileInfo(p.value(QStringLiteral("archive"))).absoluteFilePath();
+        auto images = flareImagesOfSets(encoder, {set}, base, side);
+        if (!images)
+            return fail(name, images.error());
+        auto f = encodeFlareImages(encoder, *images, attn);
+        if (!f)
+            return fail(name, f.error());
+        one = std::move(*f);
+        setTime = SdoTime::toIso(QDateTime::fromMSecsSinceEpoch(images->timesMs.front(), QTimeZone::utc())) + QStringLiteral("Z");
+        for (const auto &m : set.members)
+            setFiles << m.path;
+    } else {
+        auto archive = loadFlareArchive(p, *model, run->spec.windowHours, attn, false, &usageError);
+        if (!usageError.isEmpty())
+            return p.usage(usageError);
+        if (!archive)
+            return fail(name, archive.error());
+        int best = 0;
+        for (int i = 1; i < archive->times.size(); ++i)
+            if (std::llabs(archive->times[i].msecsTo(*when)) < std::llabs(archive->times[best].msecsTo(*when)))
+                best = i;
+        one = archive->load.features.subset({best});
+        setTime = SdoTime::toIso(archive->times[best]) + QStringLiteral("Z");
+        observed = archive->next4[best];
+    }
     auto probs = run->predict(one);
     if (!probs)
-        return fail(name, probs.error());
-    QJsonObject out{{QStringLiteral("time"), SdoTime::toIso(archive->times[best]) + QStringLiteral("Z")},
-                    {QStringLiteral("requested"), SdoTime::toIso(*when) + QStringLiteral("Z")},
+        return fail(name, Error{runDir, probs.error().message});
+    QJsonObject out{{QStringLiteral("time"), setTime},
                     {QStringLiteral("window_hours"), run->spec.windowHours},
                     {QStringLiteral("target"), flareTargetName(run->spec.target)},
-                    {QStringLiteral("head"), flareHeadKindName(run->head.kind())},
+                    {QStringLiteral("head"), run->headName()},
                     {QStringLiteral("climatology"), run->climatology},
                     {QStringLiteral("threshold"), run->threshold},
                     {QStringLiteral("model"), model->path},
                     {QStringLiteral("model_hash"), model->hash},
-                    {QStringLiteral("head_hash"), headHash(p.value(QStringLiteral("run")))}};
+                    {QStringLiteral("encoder_hash"), encoder.hash},
+                    {QStringLiteral("head_hash"), headHash(runDir)}};
+    if (when)
+        out.insert(QStringLiteral("requested"), SdoTime::toIso(*when) + QStringLiteral("Z"));
+    if (!setFiles.isEmpty())
+        out.insert(QStringLiteral("files"), QJsonArray::fromStringList(setFiles));
     if (!probs->geC.empty())
         out.insert(QStringLiteral("p_ge_c"), probs->geC.front());
     if (!probs->geM.empty())
@@ -291,28 +505,28 @@ int runPredict(const QStringList &args)
         out.insert(QStringLiteral("p_m"), probs->fourClass[2]);
         out.insert(QStringLiteral("p_x"), probs->fourClass[3]);
     }
-    out.insert(QStringLiteral("observed_class_index"), archive->next4[best]);
+    if (observed >= 0)
+        out.insert(QStringLiteral("observed_class_index"), observed);
     if (!probs->attention.empty()) {
         // The five cells with the largest pool weight (grid row/column of the model's input frame).
-        const FlareFeatures &f = archive->load.features;
         std::vector<int> order(probs->attention.size());
         for (size_t i = 0; i < order.size(); ++i)
             order[i] = static_cast<int>(i);
         std::sort(order.begin(), order.end(), [&](int a, int b) { return probs->attention[a] > probs->attention[b]; });
         QJsonArray top;
         for (int i = 0; i < std::min<int>(5, static_cast<int>(order.size())); ++i) {
-            const int cell = f.cellIndex[static_cast<size_t>(order[i])];
-            top.append(QJsonObject{{QStringLiteral("row"), cell / f.grid}, {QStringLiteral("col"), cell % f.grid},
+            const int cell = one.cellIndex[static_cast<size_t>(order[i])];
+            top.append(QJsonObject{{QStringLiteral("row"), cell / one.grid}, {QStringLiteral("col"), cell % one.grid},
                                    {QStringLiteral("weight"), probs->attention[static_cast<size_t>(order[i])]}});
         }
         out.insert(QStringLiteral("attention_top"), top);
-        out.insert(QStringLiteral("grid"), f.grid);
+        out.insert(QStringLiteral("grid"), one.grid);
     }
     if (p.json())
         printJson(out);
     else
-        QTextStream(stdout) << out.value(QStringLiteral("time")).toString() << ": P(>=" << flareTargetName(run->spec.target)
-                            << ") = " << probs->primary.front() << " (climatology " << run->climatology << ")\n";
+        QTextStream(stdout) << setTime << ": P(>=" << flareTargetName(run->spec.target) << ") = " << probs->primary.front()
+                            << " (climatology " << run->climatology << ")\n";
     return kOk;
 }
 

@@ -1,8 +1,14 @@
-// solarchip label-efficiency: what pretraining buys when labels are few (issue 12). For each budget (percent of
-// the training labels, drawn by time blocks) and seed, a frozen head on the model's embeddings is trained and
-// scored on the same test block; the same is done on the embeddings of a freshly initialised encoder of the same
-// architecture (the "untrained" curve: features without pretraining). Fine-tuning the encoder and training it
-// from scratch on the labels are not built yet; the JSON says so.
+// solarchip label-efficiency: what pretraining buys when labels are few (issue 12). For each strategy, budget
+// (percent of the training labels, drawn by time blocks) and seed, a flare run is trained and scored on the same
+// test block:
+//   frozen     a head (linear or attn) on the pretrained model's stored embeddings;
+//   finetune   the pretrained encoder fine-tuned together with a head on the archive's images;
+//   scratch    the same architecture from a random initialisation, trained the same way;
+//   untrained  (on request) a frozen head on a never-trained encoder's embeddings (features without pretraining).
+// Each point's run is a normal flare run folder (DIR/runs/<strategy>-b<budget>-s<seed>) that flare-predict,
+// flare-eval and the app accept. Finished points are appended (fsync) to DIR/points.jsonl and never recomputed:
+// a killed run resumes where it stopped, a finished one run again computes nothing. With --json, one-line events
+// (start, point, skipped) go to stdout before the indented summary (the EmbedJob convention).
 #include "app/cli/Command.h"
 #include "app/cli/CommandLine.h"
 #include "app/cli/FlareCliSupport.h"
@@ -13,122 +19,131 @@
 
 #include <QDir>
 #include <QElapsedTimer>
+#include <QFile>
+#include <QFileInfo>
 #include <QJsonArray>
+#include <QJsonDocument>
 #include <QTextStream>
 
+#include <algorithm>
+#include <array>
 #include <cmath>
+#include <map>
+#include <optional>
+#include <random>
+
+#include <unistd.h>
 
 namespace solarchip::cli {
 
 namespace {
 
 const QString kName = QStringLiteral("label-efficiency");
+const QStringList kStrategies{QStringLiteral("frozen"), QStringLiteral("finetune"), QStringLiteral("scratch"), QStringLiteral("untrained")};
 
-struct CurveResult {
-    QJsonArray points;
-    QVector<EfficiencyPoint> plot;
-};
-
-// One curve: every budget x seed on the features of one encoder.
-CurveResult runCurve(const QString &curve, const FlareArchive &a, const FlareRunSpec &base, const QVector<double> &budgets,
-                     int seeds, const std::vector<int> &testRows, QStringList *csv, bool json)
+QString pointKey(const QString &strategy, double budget, int seed)
 {
-    CurveResult out;
-    for (double budget : budgets) {
-        std::vector<std::vector<double>> probs;
-        std::vector<double> thresholds;
-        QJsonArray perSeed;
-        double sumTss = 0, sumAuc = 0, sumBss = 0;
-        int ok = 0;
-        QStringList errors;
-        std::vector<int> y;
-        for (int i : testRows)
-            y.push_back(a.next4[i] >= (base.target == FlareTarget::GeC ? 1 : 2) ? 1 : 0);
-        for (int s = 0; s < seeds; ++s) {
-            FlareRunSpec spec = base;
-            spec.labelsFraction = budget / 100.0;
-            const quint64 seed = 1000 + static_cast<quint64>(s);
-            auto run = trainFlareRun(a.load.features, a.next4, spec, seed);
-            QJsonObject entry{{QStringLiteral("seed"), static_cast<double>(seed)}};
-            if (!run) {
-                errors << run.error().message;
-                entry.insert(QStringLiteral("error"), run.error().message);
-                *csv << QStringLiteral("%1,%2,%3,,,,,,,,\"%4\"").arg(curve).arg(budget).arg(seed).arg(run.error().message);
-                perSeed.append(entry);
-                continue;
-            }
-            auto report = evaluateFlareRun(*run, a.load.features, a.next4, a.past4, {}, testRows, 300);
-            if (!report) {
-                errors << report.error().message;
-                entry.insert(QStringLiteral("error"), report.error().message);
-                perSeed.append(entry);
-                continue;
-            }
-            auto pr = run->predict(a.load.features.subset(testRows));
-            probs.push_back(pr->primary);
-            thresholds.push_back(run->threshold);
-            const double tss = report->value(QStringLiteral("tss")).toDouble(), auc = report->value(QStringLiteral("auc")).toDouble(),
-                         bss = report->value(QStringLiteral("bss")).toDouble();
-            sumTss += tss;
-            sumAuc += auc;
-            sumBss += bss;
-            ++ok;
-            const QJsonObject tr = run->training;
-            entry.insert(QStringLiteral("tss"), tss);
-            entry.insert(QStringLiteral("tss_ci95"), report->value(QStringLiteral("tss_ci95")));
-            entry.insert(QStringLiteral("auc"), auc);
-            entry.insert(QStringLiteral("bss"), bss);
-            entry.insert(QStringLiteral("train_samples"), tr.value(QStringLiteral("train_samples")));
-            entry.insert(QStringLiteral("train_positives"), tr.value(QStringLiteral("train_positives")));
-            perSeed.append(entry);
-            const QJsonArray ci = report->value(QStringLiteral("tss_ci95")).toArray();
-            *csv << QStringLiteral("%1,%2,%3,%4,%5,%6,%7,%8,%9,%10,")
-                        .arg(curve).arg(budget).arg(seed)
-                        .arg(tr.value(QStringLiteral("train_samples")).toInt())
-                        .arg(tr.value(QStringLiteral("train_positives")).toInt())
-                        .arg(tss).arg(ci.at(0).toDouble()).arg(ci.at(1).toDouble()).arg(auc).arg(bss);
-        }
-        QJsonObject point{{QStringLiteral("budget"), budget}, {QStringLiteral("seeds_ok"), ok}, {QStringLiteral("per_seed"), perSeed}};
-        if (ok > 0) {
-            const auto ci = meanTssInterval(probs, thresholds, y, 500);
-            point.insert(QStringLiteral("tss"), sumTss / ok);
-            point.insert(QStringLiteral("tss_ci95"), QJsonArray{ci.first, ci.second});
-            point.insert(QStringLiteral("auc"), sumAuc / ok);
-            point.insert(QStringLiteral("bss"), sumBss / ok);
-            out.plot << EfficiencyPoint{budget, sumTss / ok, ci.first, ci.second};
-        } else {
-            point.insert(QStringLiteral("tss"), QJsonValue());
-            point.insert(QStringLiteral("error"), errors.isEmpty() ? QString() : errors.front());
-        }
-        out.points.append(point);
-        if (json)
-            printJsonLine(QJsonObject{{QStringLiteral("event"), QStringLiteral("budget")}, {QStringLiteral("curve"), curve},
-                                      {QStringLiteral("budget"), budget}, {QStringLiteral("tss"), point.value(QStringLiteral("tss"))},
-                                      {QStringLiteral("seeds_ok"), ok}});
+    return QStringLiteral("%1-b%2-s%3").arg(strategy, QString::number(budget)).arg(seed);
+}
+
+// DIR/points.jsonl: one finished point (or skip) per line. A torn last line (a kill mid-write) is ignored.
+std::map<QString, QJsonObject> readPoints(const QString &path)
+{
+    std::map<QString, QJsonObject> out;
+    QFile f(path);
+    if (!f.open(QIODevice::ReadOnly))
+        return out;
+    while (!f.atEnd()) {
+        const QJsonObject o = QJsonDocument::fromJson(f.readLine()).object();
+        if (o.isEmpty())
+            continue;
+        out[pointKey(o.value(QStringLiteral("strategy")).toString(), o.value(QStringLiteral("budget")).toDouble(),
+                     o.value(QStringLiteral("seed")).toInt())] = o;
     }
     return out;
+}
+
+Status appendPoint(const QString &path, const QJsonObject &o)
+{
+    QFile f(path);
+    if (!f.open(QIODevice::WriteOnly | QIODevice::Append))
+        return Error{path, QStringLiteral("cannot append (%1)").arg(f.errorString())};
+    const QByteArray line = QJsonDocument(o).toJson(QJsonDocument::Compact) + '\n';
+    if (f.write(line) != line.size() || !f.flush() || ::fsync(f.handle()) != 0)
+        return Error{path, QStringLiteral("cannot write a point (%1)").arg(f.errorString())};
+    return Status::success();
+}
+
+// TSS of probabilities at a threshold on the rows `idx` of (p, y).
+double tssAt(const std::vector<double> &p, const std::vector<int> &y, double threshold, const std::vector<int> &idx)
+{
+    Contingency t;
+    for (int i : idx) {
+        const bool yes = p[static_cast<size_t>(i)] >= threshold;
+        if (y[static_cast<size_t>(i)])
+            yes ? ++t.tp : ++t.fn;
+        else
+            yes ? ++t.fp : ++t.tn;
+    }
+    return t.tss();
+}
+
+struct Curve {
+    std::vector<std::vector<double>> probs;
+    std::vector<double> thresholds;
+};
+
+// Mean over seeds of TSS(a) - TSS(b) with a bootstrap over test samples (paired: the same resample for both).
+std::array<double, 3> pairedDifference(const Curve &a, const Curve &b, const std::vector<int> &y, int bootstrap = 1000)
+{
+    std::vector<int> all(y.size());
+    for (size_t i = 0; i < all.size(); ++i)
+        all[i] = static_cast<int>(i);
+    auto meanTss = [&](const Curve &c, const std::vector<int> &idx) {
+        double s = 0;
+        for (size_t k = 0; k < c.probs.size(); ++k)
+            s += tssAt(c.probs[k], y, c.thresholds[k], idx);
+        return s / static_cast<double>(c.probs.size());
+    };
+    const double d0 = meanTss(a, all) - meanTss(b, all);
+    std::mt19937_64 rng(12);
+    std::uniform_int_distribution<int> pick(0, static_cast<int>(y.size()) - 1);
+    std::vector<double> ds;
+    std::vector<int> idx(y.size());
+    for (int r = 0; r < bootstrap; ++r) {
+        for (int &i : idx)
+            i = pick(rng);
+        ds.push_back(meanTss(a, idx) - meanTss(b, idx));
+    }
+    std::sort(ds.begin(), ds.end());
+    return {d0, ds[static_cast<size_t>(0.025 * (ds.size() - 1))], ds[static_cast<size_t>(0.975 * (ds.size() - 1))]};
 }
 
 int runLabelEfficiency(const QStringList &args)
 {
     CommandLine p(kName, QStringLiteral(
-        "TSS against the fraction of training labels (drawn by time blocks), for a frozen head on the model's "
-        "embeddings and on a freshly initialised encoder's, all on the same test block. Writes DIR/label_efficiency.csv, "
-        ".png and .json."));
+        "TSS against the fraction of training labels (drawn by time blocks) for a frozen head on the model's embeddings, "
+        "the fine-tuned encoder and the same architecture trained from scratch, all on the same test block. Each point's "
+        "run is a flare run folder (DIR/runs/<strategy>-b<budget>-s<seed>); finished points are kept in DIR/points.jsonl "
+        "and not recomputed. Writes DIR/label_efficiency.csv, .png and .json."));
     addFlareArchiveOptions(p);
+    addFinetuneOptions(p);
     p.addOption({QStringLiteral("target"), QStringLiteral("C, M or 4class (default M)."), QStringLiteral("T"), QStringLiteral("M")});
     p.addOption({QStringLiteral("window-hours"), QStringLiteral("Label window (default 24)."), QStringLiteral("H"), QStringLiteral("24")});
     p.addOption({QStringLiteral("budgets"), QStringLiteral("Percentages of the training labels (default 1,2,5,10,25,100)."),
                  QStringLiteral("LIST"), QStringLiteral("1,2,5,10,25,100")});
     p.addOption({QStringLiteral("seeds"), QStringLiteral("Seeds per budget (default 3)."), QStringLiteral("N"), QStringLiteral("3")});
+    p.addOption({QStringLiteral("strategies"),
+                 QStringLiteral("Comma list of frozen, finetune, scratch, untrained (default frozen,finetune,scratch)."),
+                 QStringLiteral("LIST"), QStringLiteral("frozen,finetune,scratch")});
     p.addOption({QStringLiteral("frozen-head"), QStringLiteral("linear or attn (default linear)."), QStringLiteral("KIND"), QStringLiteral("linear")});
-    p.addOption({QStringLiteral("epochs"), QStringLiteral("Head epochs (default 300 linear, 150 attn)."), QStringLiteral("N")});
+    p.addOption({QStringLiteral("epochs"), QStringLiteral("Frozen head epochs (default 300 linear, 150 attn)."), QStringLiteral("N")});
     p.addOption({QStringLiteral("block-days"), QStringLiteral("Split block length in days (default 60)."), QStringLiteral("D"), QStringLiteral("60")});
     p.addOption({QStringLiteral("buffer-days"), QStringLiteral("Buffer between blocks of different splits (default 27)."),
                  QStringLiteral("D"), QStringLiteral("27")});
-    p.addOption({QStringLiteral("no-untrained"), QStringLiteral("Skip the untrained-encoder curve (it embeds the archive a second time).")});
-    p.addOption({QStringLiteral("out"), QStringLiteral("Output folder."), QStringLiteral("DIR")});
-    p.addJsonOption(QStringLiteral("Progress as JSON lines and a JSON summary."));
+    p.addOption({QStringLiteral("no-untrained"), QStringLiteral("Kept for old scripts: the untrained curve runs only when --strategies lists it.")});
+    p.addOption({QStringLiteral("out"), QStringLiteral("Output folder (resumable)."), QStringLiteral("DIR")});
+    p.addJsonOption(QStringLiteral("Events as JSON lines (start, point, skipped) and a JSON summary."));
     if (auto exit = p.parseOrExit(args))
         return *exit;
     const auto target = flareTargetFromString(p.value(QStringLiteral("target")));
@@ -143,15 +158,31 @@ int runLabelEfficiency(const QStringList &args)
         const double v = b.trimmed().toDouble(&ok);
         if (!ok || !(v > 0) || v > 100)
             return p.usage(QStringLiteral("--budgets: '%1' is not a percentage in (0, 100]").arg(b));
-        budgets << v;
+        if (!budgets.contains(v))
+            budgets << v;
     }
     std::sort(budgets.begin(), budgets.end());
+    if (budgets.isEmpty())
+        return p.usage(QStringLiteral("--budgets needs at least one percentage"));
     const int seeds = p.value(QStringLiteral("seeds")).toInt(&ok);
     if (!ok || seeds < 1)
         return p.usage(QStringLiteral("--seeds needs a positive integer"));
+    QStringList strategies;
+    for (const QString &s : p.value(QStringLiteral("strategies")).split(QLatin1Char(','), Qt::SkipEmptyParts)) {
+        if (!kStrategies.contains(s.trimmed()))
+            return p.usage(QStringLiteral("--strategies: '%1' is not one of %2").arg(s, kStrategies.join(u',')));
+        if (!strategies.contains(s.trimmed()))
+            strategies << s.trimmed();
+    }
+    if (strategies.isEmpty())
+        return p.usage(QStringLiteral("--strategies needs at least one of %1").arg(kStrategies.join(u',')));
     const QString kind = p.value(QStringLiteral("frozen-head"));
     if (kind != QLatin1String("linear") && kind != QLatin1String("attn"))
         return p.usage(QStringLiteral("--frozen-head must be linear or attn"));
+    FlareFinetuneOptions ftOptions;
+    int ftResolution = 0;
+    if (const QString bad = readFinetuneOptions(p, &ftOptions, &ftResolution); !bad.isEmpty())
+        return p.usage(bad);
     if (!p.isSet(QStringLiteral("out")))
         return p.usage(QStringLiteral("--out DIR is required"));
     FlareRunSpec spec;
@@ -165,83 +196,346 @@ int runLabelEfficiency(const QStringList &args)
     if (!(spec.split.blockDays > 0) || spec.split.bufferDays < 0 || spec.split.bufferDays >= spec.split.blockDays)
         return p.usage(QStringLiteral("--block-days must be positive and --buffer-days in [0, block days)"));
     const bool json = p.json();
+    const QString out = p.value(QStringLiteral("out"));
+    if (!QDir().mkpath(out))
+        return fail(kName, Error{out, QStringLiteral("cannot create the output folder")});
+    const QString pointsPath = QDir(out).filePath(QStringLiteral("points.jsonl"));
+    std::map<QString, QJsonObject> done = readPoints(pointsPath);
     QElapsedTimer clock;
     clock.start();
 
     auto model = loadModelFromOptions(p);
     if (!model)
         return fail(kName, model.error());
-    QString usageError;
-    auto archive = loadFlareArchive(p, *model, window, spec.head.kind == FlareHeadKind::Attention, json, &usageError);
-    if (!usageError.isEmpty())
-        return p.usage(usageError);
-    if (!archive)
-        return fail(kName, archive.error());
-    FlareSplitOptions so = spec.split;
-    so.windowSeconds = static_cast<qint64>(window * 3600);
-    auto split = makeFlareSplit(archive->times, so);
-    if (!split)
-        return fail(kName, Error{p.value(QStringLiteral("archive")), split.error().message});
-    const std::vector<int> testRows = split->indices(FlareSplitPart::Test);
+    const QString archiveDir = QFileInfo(p.value(QStringLiteral("archive"))).canonicalFilePath();
+    const int total = static_cast<int>(strategies.size() * budgets.size()) * seeds;
+    int resumed = 0;
+    for (const QString &s : strategies)
+        for (double b : budgets)
+            for (int k = 0; k < seeds; ++k)
+                resumed += done.count(pointKey(s, b, k)) ? 1 : 0;
+    if (json)
+        printJsonLine(QJsonObject{{QStringLiteral("event"), QStringLiteral("start")}, {QStringLiteral("points"), total},
+                                  {QStringLiteral("out"), out}, {QStringLiteral("resumed"), resumed},
+                                  {QStringLiteral("strategies"), QJsonArray::fromStringList(strategies)}});
 
-    QStringList csv{QStringLiteral("curve,budget_percent,seed,train_samples,train_positives,tss,tss_lo,tss_hi,auc,bss,error")};
+    // Inputs are loaded only when a point still needs them.
+    QString usageError;
+    std::optional<FlareArchive> frozenArchive, untrainedArchive;
+    std::optional<FlareImageArchive> images;
+    std::unique_ptr<TrainedModel> untrainedModel;
+    auto frozenInputs = [&](bool untrained) -> Expected<const FlareArchive *> {
+        std::optional<FlareArchive> &slot = untrained ? untrainedArchive : frozenArchive;
+        if (!slot) {
+            const TrainedModel *m = model.operator->();
+            if (untrained) {
+                // The same architecture, freshly initialised (seed 0) and never trained: its own embedding store.
+                auto fresh = SolarChipModel::create(model->model.config(), 0);
+                if (!fresh)
+                    return fresh.error();
+                untrainedModel = std::make_unique<TrainedModel>(TrainedModel{std::move(*fresh), model->channels, model->prep, {},
+                                                                             QStringLiteral("untrained re-initialisation of ") + model->path, {}});
+                auto hash = untrainedModel->model.hash();
+                if (!hash)
+                    return hash.error();
+                untrainedModel->hash = *hash;
+                m = untrainedModel.get();
+            }
+            auto a = loadFlareArchive(p, *m, window, spec.head.kind == FlareHeadKind::Attention, json, &usageError);
+            if (!a)
+                return a.error();
+            slot = std::move(*a);
+        }
+        return &*slot;
+    };
+    auto imageInputs = [&]() -> Expected<const FlareImageArchive *> {
+        if (!images) {
+            auto side = flareFinetuneResolution(*model, ftResolution);
+            if (!side)
+                return side.error();
+            auto a = loadFlareImageArchive(p, *model, window, *side, json, &usageError);
+            if (!a)
+                return a.error();
+            images = std::move(*a);
+        }
+        return &*images;
+    };
+
+    // The test block (the same for every strategy: the same sets in time order).
+    std::vector<int> testY;
+    QJsonObject splitJson;
+    auto testRowsOf = [&](const QVector<QDateTime> &times, const QVector<int> &next4) -> Expected<std::vector<int>> {
+        FlareSplitOptions so = spec.split;
+        so.windowSeconds = static_cast<qint64>(window * 3600);
+        auto split = makeFlareSplit(times, so);
+        if (!split)
+            return Error{archiveDir, split.error().message};
+        const std::vector<int> rows = split->indices(FlareSplitPart::Test);
+        if (testY.empty()) {
+            QVector<int> yq;
+            for (int c : next4)
+                yq << (c >= (*target == FlareTarget::GeC ? 1 : 2) ? 1 : 0);
+            for (int i : rows)
+                testY.push_back(yq[i]);
+            splitJson = split->toJson(yq);
+        }
+        return rows;
+    };
+
+    int finished = 0;
+    for (const QString &strategy : strategies) {
+        for (double budget : budgets) {
+            for (int k = 0; k < seeds; ++k) {
+                const QString key = pointKey(strategy, budget, k);
+                if (done.count(key)) {
+                    ++finished;
+                    QJsonObject e = done[key];
+                    e.remove(QStringLiteral("test_p"));
+                    e.insert(QStringLiteral("done"), finished);
+                    e.insert(QStringLiteral("total"), total);
+                    e.insert(QStringLiteral("resumed"), true);
+                    if (json)
+                        printJsonLine(e);
+                    continue;
+                }
+                QElapsedTimer pointClock;
+                pointClock.start();
+                const quint64 seed = 1000 + static_cast<quint64>(k);
+                FlareRunSpec ps = spec;
+                ps.labelsFraction = budget / 100.0;
+                const QString runDir = QDir(out).filePath(QStringLiteral("runs/") + key);
+                Expected<FlareRun> run = Error{{}, {}};
+                Expected<QJsonObject> report = Error{{}, {}};
+                std::vector<double> testP;
+                if (strategy == QLatin1String("frozen") || strategy == QLatin1String("untrained")) {
+                    auto a = frozenInputs(strategy == QLatin1String("untrained"));
+                    if (!usageError.isEmpty())
+                        return p.usage(usageError);
+                    if (!a)
+                        return fail(kName, a.error());
+                    auto rows = testRowsOf((*a)->times, (*a)->next4);
+                    if (!rows)
+                        return fail(kName, rows.error());
+                    run = trainFlareRun((*a)->load.features, (*a)->next4, ps, seed);
+                    if (run) {
+                        const TrainedModel &m = strategy == QLatin1String("untrained") ? *untrainedModel : *model;
+                        run->modelHash = m.hash;
+                        run->modelPath = m.path;
+                        run->archiveDir = archiveDir;
+                        run->training.insert(QStringLiteral("flare_list"), (*a)->flareList);
+                        run->training.insert(QStringLiteral("train_seconds"), pointClock.elapsed() / 1000.0);
+                        if (Status s = run->save(runDir); !s)
+                            return fail(kName, s.error());
+                        report = evaluateFlareRun(*run, (*a)->load.features, (*a)->next4, (*a)->past4, {}, *rows, 300);
+                        if (auto pr = run->predict((*a)->load.features.subset(*rows)))
+                            testP = pr->primary;
+                    }
+                } else {
+                    auto a = imageInputs();
+                    if (!usageError.isEmpty())
+                        return p.usage(usageError);
+                    if (!a)
+                        return fail(kName, a.error());
+                    auto rows = testRowsOf((*a)->times, (*a)->next4);
+                    if (!rows)
+                        return fail(kName, rows.error());
+                    FlareFinetuneOptions fo = ftOptions;
+                    fo.scratch = strategy == QLatin1String("scratch");
+                    auto ft = trainFinetuneFlareRun(*model, (*a)->images, (*a)->next4, ps, fo, seed);
+                    if (ft) {
+                        ft->run.archiveDir = archiveDir;
+                        ft->run.training.insert(QStringLiteral("flare_list"), (*a)->flareList);
+                        ft->run.training.insert(QStringLiteral("train_seconds"), pointClock.elapsed() / 1000.0);
+                        if (Status s = ft->run.saveWithEncoder(runDir, *ft->encoder); !s)
+                            return fail(kName, s.error());
+                        report = evaluateFlareRun(ft->run, ft->features, (*a)->next4, (*a)->past4, {}, *rows, 300);
+                        if (auto pr = ft->run.predict(ft->features.subset(*rows)))
+                            testP = pr->primary;
+                        run = std::move(ft->run);
+                    } else {
+                        run = ft.error();
+                    }
+                }
+                ++finished;
+                QJsonObject e{{QStringLiteral("strategy"), strategy}, {QStringLiteral("budget"), budget}, {QStringLiteral("seed"), k}};
+                const QString problem = !run ? run.error().message : (!report ? report.error().message : QString());
+                if (!problem.isEmpty()) {
+                    // Deterministic refusals (too few positives, a one-sided block): recorded, not retried.
+                    e.insert(QStringLiteral("event"), QStringLiteral("skipped"));
+                    e.insert(QStringLiteral("reason"), problem);
+                } else {
+                    const QJsonObject tr = run->training;
+                    const int trainN = tr.value(QStringLiteral("train_samples")).toInt(), trainPos = tr.value(QStringLiteral("train_positives")).toInt();
+                    e.insert(QStringLiteral("event"), QStringLiteral("point"));
+                    for (const char *m : {"tss", "tss_ci95", "hss", "auc", "bss"})
+                        e.insert(QLatin1String(m), report->value(QLatin1String(m)));
+                    e.insert(QStringLiteral("n_train_pos"), trainPos);
+                    e.insert(QStringLiteral("n_train_neg"), trainN - trainPos);
+                    e.insert(QStringLiteral("threshold"), run->threshold);
+                    e.insert(QStringLiteral("run"), runDir);
+                    e.insert(QStringLiteral("seconds"), pointClock.elapsed() / 1000.0);
+                    QJsonArray tp;
+                    for (double v : testP)
+                        tp.append(v);
+                    e.insert(QStringLiteral("test_p"), tp);
+                }
+                if (Status s = appendPoint(pointsPath, e); !s)
+                    return fail(kName, s.error());
+                done[key] = e;
+                e.remove(QStringLiteral("test_p"));
+                e.insert(QStringLiteral("done"), finished);
+                e.insert(QStringLiteral("total"), total);
+                if (json)
+                    printJsonLine(e);
+            }
+        }
+    }
+
+    // The summary from every point (resumed or new).
+    if (testY.empty()) {
+        // Every point was resumed: the test labels come from the first point's inputs.
+        if (strategies.contains(QStringLiteral("frozen")) || strategies.contains(QStringLiteral("untrained"))) {
+            auto a = frozenInputs(!strategies.contains(QStringLiteral("frozen")));
+            if (!a)
+                return fail(kName, a.error());
+            if (auto r = testRowsOf((*a)->times, (*a)->next4); !r)
+                return fail(kName, r.error());
+        } else {
+            auto a = imageInputs();
+            if (!a)
+                return fail(kName, a.error());
+            if (auto r = testRowsOf((*a)->times, (*a)->next4); !r)
+                return fail(kName, r.error());
+        }
+    }
+    QStringList csv{QStringLiteral("strategy,budget_percent,seed,train_samples,train_positives,tss,tss_lo,tss_hi,auc,bss,error")};
     QJsonObject curves;
     QVector<EfficiencyCurve> plot;
-    const CurveResult frozen = runCurve(QStringLiteral("frozen"), *archive, spec, budgets, seeds, testRows, &csv, json);
-    curves.insert(QStringLiteral("frozen"), frozen.points);
-    plot << EfficiencyCurve{QStringLiteral("frozen (pretrained)"), frozen.plot};
-    QString untrainedHash;
-    const QString pretrainedHash = model->hash;
-    if (!p.isSet(QStringLiteral("no-untrained"))) {
-        // The same architecture, freshly initialised (seed 0) and never trained: its own embedding store.
-        auto fresh = SolarChipModel::create(model->model.config(), 0);
-        if (!fresh)
-            return fail(kName, fresh.error());
-        if (Status moved = fresh->to(model->model.device()); !moved)
-            return fail(kName, moved.error());
-        // The pretrained curve is done: the model object becomes its untrained twin (same channels and prep).
-        TrainedModel &untrained = *model;
-        untrained.model = std::move(*fresh);
-        auto hash = untrained.model.hash();
-        if (!hash)
-            return fail(kName, hash.error());
-        untrained.hash = *hash;
-        untrainedHash = *hash;
-        untrained.path = QStringLiteral("untrained re-initialisation of ") + untrained.path;
-        auto ua = loadFlareArchive(p, untrained, window, spec.head.kind == FlareHeadKind::Attention, json, &usageError);
-        if (!ua)
-            return fail(kName, ua.error());
-        const CurveResult u = runCurve(QStringLiteral("untrained"), *ua, spec, budgets, seeds, testRows, &csv, json);
-        curves.insert(QStringLiteral("untrained"), u.points);
-        plot << EfficiencyCurve{QStringLiteral("untrained encoder"), u.plot};
+    std::map<QString, std::map<double, Curve>> perCurve;
+    for (const QString &strategy : strategies) {
+        QJsonArray points;
+        EfficiencyCurve pc{strategy == QLatin1String("frozen") ? QStringLiteral("frozen (pretrained)") : strategy, {}};
+        for (double budget : budgets) {
+            QJsonArray perSeed;
+            double sumTss = 0, sumAuc = 0, sumBss = 0;
+            int okSeeds = 0;
+            QString firstReason;
+            Curve &c = perCurve[strategy][budget];
+            for (int k = 0; k < seeds; ++k) {
+                const QJsonObject e = done[pointKey(strategy, budget, k)];
+                QJsonObject entry{{QStringLiteral("seed"), k}, {QStringLiteral("run"), e.value(QStringLiteral("run"))}};
+                if (e.value(QStringLiteral("event")).toString() != QLatin1String("point")) {
+                    const QString reason = e.value(QStringLiteral("reason")).toString();
+                    if (firstReason.isEmpty())
+                        firstReason = reason;
+                    entry.insert(QStringLiteral("error"), reason);
+                    csv << QStringLiteral("%1,%2,%3,,,,,,,,\"%4\"").arg(strategy).arg(budget).arg(k).arg(QString(reason).replace(u'"', u'\''));
+                    perSeed.append(entry);
+                    continue;
+                }
+                const double tss = e.value(QStringLiteral("tss")).toDouble(), auc = e.value(QStringLiteral("auc")).toDouble(),
+                             bss = e.value(QStringLiteral("bss")).toDouble();
+                sumTss += tss;
+                sumAuc += auc;
+                sumBss += bss;
+                ++okSeeds;
+                std::vector<double> tp;
+                for (const QJsonValue &v : e.value(QStringLiteral("test_p")).toArray())
+                    tp.push_back(v.toDouble());
+                if (tp.size() == testY.size()) {
+                    c.probs.push_back(tp);
+                    c.thresholds.push_back(e.value(QStringLiteral("threshold")).toDouble());
+                }
+                for (const char *m : {"tss", "tss_ci95", "auc", "bss", "n_train_pos", "n_train_neg", "seconds"})
+                    entry.insert(QLatin1String(m), e.value(QLatin1String(m)));
+                perSeed.append(entry);
+                const QJsonArray ci = e.value(QStringLiteral("tss_ci95")).toArray();
+                const int pos = e.value(QStringLiteral("n_train_pos")).toInt();
+                csv << QStringLiteral("%1,%2,%3,%4,%5,%6,%7,%8,%9,%10,")
+                           .arg(strategy).arg(budget).arg(k)
+                           .arg(pos + e.value(QStringLiteral("n_train_neg")).toInt()).arg(pos)
+                           .arg(tss).arg(ci.at(0).toDouble()).arg(ci.at(1).toDouble()).arg(auc).arg(bss);
+            }
+            QJsonObject point{{QStringLiteral("budget"), budget}, {QStringLiteral("seeds_ok"), okSeeds}, {QStringLiteral("per_seed"), perSeed}};
+            if (okSeeds > 0) {
+                const auto ci = c.probs.empty() ? std::pair<double, double>{NAN, NAN} : meanTssInterval(c.probs, c.thresholds, testY, 500);
+                point.insert(QStringLiteral("tss"), sumTss / okSeeds);
+                point.insert(QStringLiteral("tss_ci95"), QJsonArray{ci.first, ci.second});
+                point.insert(QStringLiteral("auc"), sumAuc / okSeeds);
+                point.insert(QStringLiteral("bss"), sumBss / okSeeds);
+                pc.points << EfficiencyPoint{budget, sumTss / okSeeds, ci.first, ci.second};
+            } else {
+                point.insert(QStringLiteral("tss"), QJsonValue());
+                point.insert(QStringLiteral("error"), firstReason);
+            }
+            points.append(point);
+        }
+        curves.insert(strategy, points);
+        plot << pc;
     }
-    const QString out = p.value(QStringLiteral("out"));
+
+    // The closing note: pretrained (frozen or fine-tuned) against scratch at budgets <= 5%, paired bootstrap.
+    QJsonArray comparisons;
+    QStringList note;
+    if (strategies.contains(QStringLiteral("scratch"))) {
+        for (double budget : budgets) {
+            if (budget > 5)
+                continue;
+            const Curve &s = perCurve[QStringLiteral("scratch")][budget];
+            for (const QString &pre : {QStringLiteral("frozen"), QStringLiteral("finetune")}) {
+                if (!strategies.contains(pre))
+                    continue;
+                const Curve &a = perCurve[pre][budget];
+                if (a.probs.empty() || s.probs.empty()) {
+                    note << QStringLiteral("%1% labels: %2 vs scratch not comparable (a strategy has no finished seed)").arg(budget).arg(pre);
+                    continue;
+                }
+                const auto d = pairedDifference(a, s, testY);
+                comparisons.append(QJsonObject{{QStringLiteral("budget"), budget}, {QStringLiteral("pretrained"), pre},
+                                               {QStringLiteral("tss_minus_scratch"), d[0]},
+                                               {QStringLiteral("ci95"), QJsonArray{d[1], d[2]}},
+                                               {QStringLiteral("seeds"), static_cast<int>(std::min(a.probs.size(), s.probs.size()))}});
+                const QString verdict = d[1] > 0 ? QStringLiteral("pretraining beats scratch")
+                                                 : (d[2] < 0 ? QStringLiteral("scratch beats pretraining")
+                                                             : QStringLiteral("no significant difference"));
+                note << QStringLiteral("%1% labels: TSS(%2) - TSS(scratch) = %3 [95% %4, %5]: %6")
+                            .arg(budget).arg(pre).arg(d[0], 0, 'f', 3).arg(d[1], 0, 'f', 3).arg(d[2], 0, 'f', 3).arg(verdict);
+            }
+        }
+        if (note.isEmpty())
+            note << QStringLiteral("no budget at or below 5% was run");
+    } else {
+        note << QStringLiteral("scratch was not among the strategies: no comparison");
+    }
+
     AtomicWriteOptions ao;
     ao.createFolder = true;
     if (Status s = writeFileAtomically(QDir(out).filePath(QStringLiteral("label_efficiency.csv")), csv.join(QLatin1Char('\n')).toUtf8() + '\n', ao); !s)
         return fail(kName, s.error());
-    const QString title = QStringLiteral("label efficiency, >=%1 in %2 h, %3 head, %4 seeds")
-                              .arg(flareTargetName(*target)).arg(window).arg(kind).arg(seeds);
+    const QString title = QStringLiteral("label efficiency, >=%1 in %2 h, %3 seeds").arg(flareTargetName(*target)).arg(window).arg(seeds);
     if (Status s = writeLabelEfficiencyPng(QDir(out).filePath(QStringLiteral("label_efficiency.png")), plot, title); !s)
         return fail(kName, s.error());
-    QJsonObject testCounts{{QStringLiteral("n"), static_cast<int>(testRows.size())}};
     int pos = 0;
-    for (int i : testRows)
-        pos += archive->next4[i] >= (*target == FlareTarget::GeC ? 1 : 2) ? 1 : 0;
-    testCounts.insert(QStringLiteral("n_pos"), pos);
+    for (int v : testY)
+        pos += v;
     const QJsonObject summary{
         {QStringLiteral("curves"), curves},
-        {QStringLiteral("not_built"), QJsonObject{{QStringLiteral("finetune"), QStringLiteral("fine-tuning the encoder on flare labels is not built yet")},
-                                                  {QStringLiteral("scratch"), QStringLiteral("training the encoder from scratch on flare labels is not built yet")}}},
+        {QStringLiteral("comparison"), comparisons},
+        {QStringLiteral("note"), note.join(QStringLiteral("; "))},
+        {QStringLiteral("strategies"), QJsonArray::fromStringList(strategies)},
         {QStringLiteral("target"), flareTargetName(*target)},
         {QStringLiteral("window_hours"), window},
         {QStringLiteral("frozen_head"), kind},
+        {QStringLiteral("finetune_head"), flareHeadKindName(ftOptions.head)},
         {QStringLiteral("seeds"), seeds},
-        {QStringLiteral("model_hash"), pretrainedHash},
-        {QStringLiteral("untrained_hash"), untrainedHash},
-        {QStringLiteral("test"), testCounts},
-        {QStringLiteral("split"), split->toJson()},
+        {QStringLiteral("model_hash"), model->hash},
+        {QStringLiteral("untrained_hash"), untrainedModel ? untrainedModel->hash : QString()},
+        {QStringLiteral("test"), QJsonObject{{QStringLiteral("n"), static_cast<int>(testY.size())}, {QStringLiteral("n_pos"), pos}}},
+        {QStringLiteral("split"), splitJson},
+        {QStringLiteral("points"), total},
+        {QStringLiteral("resumed"), resumed},
         {QStringLiteral("seconds"), clock.elapsed() / 1000.0},
+        {QStringLiteral("points_file"), pointsPath},
         {QStringLiteral("csv"), QDir(out).filePath(QStringLiteral("label_efficiency.csv"))},
         {QStringLiteral("png"), QDir(out).filePath(QStringLiteral("label_efficiency.png"))}};
     if (Status s = writeFileAtomically(QDir(out).filePath(QStringLiteral("label_efficiency.json")), QJsonDocument(summary).toJson(), ao); !s)
@@ -249,11 +543,13 @@ int runLabelEfficiency(const QStringList &args)
     if (json)
         printJson(summary);
     else
-        QTextStream(stdout) << out << ": " << budgets.size() << " budgets x " << seeds << " seeds in " << clock.elapsed() / 1000.0 << " s\n";
+        QTextStream(stdout) << out << ": " << total << " points (" << resumed << " resumed) in " << clock.elapsed() / 1000.0 << " s; "
+                            << note.join(QStringLiteral("; ")) << "\n";
     return kOk;
 }
 
-const Registration reg(kName, QStringLiteral("TSS against the fraction of flare labels: pretrained vs untrained encoder"), runLabelEfficiency);
+const Registration reg(kName, QStringLiteral("TSS against the fraction of flare labels: frozen, fine-tuned and from-scratch encoders"),
+                       runLabelEfficiency);
 
 }  // namespace
 

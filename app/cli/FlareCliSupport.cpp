@@ -55,4 +55,104 @@ Expected<FlareArchive> loadFlareArchive(const CommandLine &p, const TrainedModel
     return a;
 }
 
+namespace {
+
+Expected<FlareList> loadList(const CommandLine &p, const QString &archiveDir, QString *path)
+{
+    if (p.isSet(QStringLiteral("flare-list"))) {
+        *path = p.value(QStringLiteral("flare-list"));
+    } else {
+        auto found = findFlareList(archiveDir);
+        if (!found)
+            return found.error();
+        *path = *found;
+    }
+    return FlareList::load(*path);
+}
+
+}  // namespace
+
+Expected<FlareImageArchive> loadFlareImageArchive(const CommandLine &p, const TrainedModel &model, double windowHours, int side,
+                                                  bool json, QString *usageError)
+{
+    DatasetOptions base;
+    *usageError = readDataOptions(p, base, model.channels);
+    if (!usageError->isEmpty())
+        return Error{{}, *usageError};
+    FlareImageArchive a;
+    auto list = loadList(p, base.archiveDir, &a.flareList);
+    if (!list)
+        return list.error();
+    auto images = loadFlareImages(model, base, side, [&](qint64 done, qint64 total) {
+        if (json)
+            printJsonLine(QJsonObject{{QStringLiteral("event"), QStringLiteral("prepare")},
+                                      {QStringLiteral("done"), static_cast<double>(done)},
+                                      {QStringLiteral("total"), static_cast<double>(total)}});
+    });
+    if (!images)
+        return images.error();
+    a.images = std::move(*images);
+    for (qint64 ms : a.images.timesMs)
+        a.times << QDateTime::fromMSecsSinceEpoch(ms, QTimeZone::utc());
+    const qint64 w = static_cast<qint64>(windowHours * 3600);
+    a.next4 = flareWindowClasses(*list, a.times, w);
+    a.past4 = flarePastClasses(*list, a.times, w);
+    return a;
+}
+
+void addFinetuneOptions(CommandLine &p)
+{
+    p.addOption({QStringLiteral("finetune-head"),
+                 QStringLiteral("Head on the trained encoder: linear (CLS) or attn (attention pool over on-disk patch tokens); default linear."),
+                 QStringLiteral("KIND"), QStringLiteral("linear")});
+    p.addOption({QStringLiteral("finetune-blocks"),
+                 QStringLiteral("Fine-tuning: train only the encoder's last N blocks (default 0: all of them; scratch always trains all)."),
+                 QStringLiteral("N"), QStringLiteral("0")});
+    p.addOption({QStringLiteral("finetune-epochs"), QStringLiteral("Passes over the training rows (default 6; at least 30 steps)."),
+                 QStringLiteral("N"), QStringLiteral("6")});
+    p.addOption({QStringLiteral("finetune-steps"), QStringLiteral("Fewest optimizer steps whatever the budget (default 30)."),
+                 QStringLiteral("N"), QStringLiteral("30")});
+    p.addOption({QStringLiteral("finetune-resolution"),
+                 QStringLiteral("Input px for the trained encoder: the model's prep, area-averaged by an integer factor (default "
+                                "min(64, model px); a ViT keeps its own)."),
+                 QStringLiteral("PX"), QStringLiteral("0")});
+    p.addOption({QStringLiteral("encoder-lr"), QStringLiteral("Encoder learning rate when fine-tuning (default 1e-4; scratch uses --head-lr)."),
+                 QStringLiteral("LR"), QStringLiteral("1e-4")});
+    p.addOption({QStringLiteral("head-lr"), QStringLiteral("Head learning rate (default 1e-3)."), QStringLiteral("LR"), QStringLiteral("1e-3")});
+    p.addOption({QStringLiteral("batch"), QStringLiteral("Fine-tuning batch (default 16)."), QStringLiteral("N"), QStringLiteral("16")});
+    p.addOption({QStringLiteral("patience"), QStringLiteral("Stop after N validation checks without improvement (default 3)."),
+                 QStringLiteral("N"), QStringLiteral("3")});
+}
+
+QString readFinetuneOptions(const CommandLine &p, FlareFinetuneOptions *o, int *resolution)
+{
+    const QString head = p.value(QStringLiteral("finetune-head"));
+    if (head != QLatin1String("linear") && head != QLatin1String("attn"))
+        return QStringLiteral("--finetune-head must be linear or attn");
+    o->head = head == QLatin1String("attn") ? FlareHeadKind::Attention : FlareHeadKind::Linear;
+    bool ok1 = false, ok2 = false, ok3 = false, ok4 = false, ok5 = false, ok6 = false, ok7 = false;
+    o->blocks = p.value(QStringLiteral("finetune-blocks")).toInt(&ok1);
+    o->epochs = p.value(QStringLiteral("finetune-epochs")).toInt(&ok2);
+    *resolution = p.value(QStringLiteral("finetune-resolution")).toInt(&ok3);
+    o->encoderLr = p.value(QStringLiteral("encoder-lr")).toDouble(&ok4);
+    o->headLr = p.value(QStringLiteral("head-lr")).toDouble(&ok5);
+    o->batch = p.value(QStringLiteral("batch")).toInt(&ok6);
+    o->patience = p.value(QStringLiteral("patience")).toInt(&ok7);
+    bool ok8 = false;
+    o->minSteps = p.value(QStringLiteral("finetune-steps")).toInt(&ok8);
+    if (!ok8 || o->minSteps < 1)
+        return QStringLiteral("--finetune-steps needs a positive integer");
+    if (!ok1 || o->blocks < 0)
+        return QStringLiteral("--finetune-blocks needs a non-negative integer");
+    if (!ok2 || o->epochs < 1)
+        return QStringLiteral("--finetune-epochs needs a positive integer");
+    if (!ok3 || *resolution < 0)
+        return QStringLiteral("--finetune-resolution needs a non-negative integer");
+    if (!ok4 || !(o->encoderLr > 0) || !ok5 || !(o->headLr > 0))
+        return QStringLiteral("--encoder-lr and --head-lr need positive numbers");
+    if (!ok6 || o->batch < 1 || !ok7 || o->patience < 1)
+        return QStringLiteral("--batch and --patience need positive integers");
+    return {};
+}
+
 }  // namespace solarchip::cli

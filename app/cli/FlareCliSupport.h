@@ -3,6 +3,7 @@
 // embeddings through the model (store filled on first use), its flare list and the 4-class window labels.
 
 #include "app/cli/CommandLine.h"
+#include "models/flare/FlareFinetune.h"
 #include "models/flare/FlareRun.h"
 
 namespace solarchip::cli {
@@ -19,5 +20,23 @@ void addFlareArchiveOptions(CommandLine &p);
 /// Loads embeddings and labels; progress lines (event "embed") when `json`. `windowHours` sets the label window.
 Expected<FlareArchive> loadFlareArchive(const CommandLine &p, const TrainedModel &model, double windowHours, bool patches,
                                         bool json, QString *usageError);
+
+/// An archive's images for fine-tuning (models/flare/FlareFinetune.h) with the window labels of their sets.
+struct FlareImageArchive {
+    FlareImages images;
+    QVector<QDateTime> times;
+    QString flareList;
+    QVector<int> next4, past4;
+};
+/// Prepares every set at `side` px (the model's prep, then an integer area average); progress lines (event
+/// "prepare") when `json`.
+Expected<FlareImageArchive> loadFlareImageArchive(const CommandLine &p, const TrainedModel &model, double windowHours, int side,
+                                                  bool json, QString *usageError);
+
+/// --finetune-head, --finetune-blocks, --finetune-epochs, --finetune-resolution, --encoder-lr, --head-lr,
+/// --batch, --patience (flare-train --head finetune|scratch and label-efficiency).
+void addFinetuneOptions(CommandLine &p);
+/// Reads them; a usage message when one is bad (empty: fine). `resolution` 0 means the default.
+QString readFinetuneOptions(const CommandLine &p, FlareFinetuneOptions *options, int *resolution);
 
 }  // namespace solarchip::cli

@@ -215,9 +215,40 @@ Status FlareRun::save(const QString &dir) const
                         {QStringLiteral("split"), split},
                         {QStringLiteral("training"), training},
                         {QStringLiteral("head"), head.toJson()}};
+    QJsonObject full = o;
+    if (!encoder.isEmpty())
+        full.insert(QStringLiteral("encoder"), encoder);
     AtomicWriteOptions ao;
     ao.createFolder = true;
-    return writeFileAtomically(QDir(dir).filePath(QStringLiteral("head.json")), QJsonDocument(o).toJson(QJsonDocument::Compact), ao);
+    return writeFileAtomically(QDir(dir).filePath(QStringLiteral("head.json")), QJsonDocument(full).toJson(QJsonDocument::Compact), ao);
+}
+
+QString FlareRun::headName() const
+{
+    return trainsEncoder() ? encoder.value(QStringLiteral("mode")).toString() : flareHeadKindName(head.kind());
+}
+
+Status FlareRun::saveWithEncoder(const QString &dir, const TrainedModel &trainedEncoder) const
+{
+    if (!QDir().mkpath(dir))
+        return Error{dir, QStringLiteral("cannot create the run folder")};
+    const QString file = QDir(dir).filePath(encoder.value(QStringLiteral("file")).toString(QStringLiteral("encoder.safetensors")));
+    if (Status s = trainedEncoder.save(file); !s)
+        return s;
+    return save(dir);
+}
+
+Expected<TrainedModel> FlareRun::loadEncoder(const QString &dir) const
+{
+    const QString base = QFileInfo(dir).isDir() ? dir : QFileInfo(dir).absolutePath();
+    const QString file = QDir(base).filePath(encoder.value(QStringLiteral("file")).toString(QStringLiteral("encoder.safetensors")));
+    auto m = TrainedModel::load(file);
+    if (!m)
+        return m.error();
+    if (m->hash != encoder.value(QStringLiteral("hash")).toString())
+        return Error{file, QStringLiteral("the encoder's weights (hash %1) are not the ones this run trained (%2): the run folder "
+                                          "was changed").arg(m->hash.left(16), encoder.value(QStringLiteral("hash")).toString().left(16))};
+    return m;
 }
 
 Expected<FlareRun> FlareRun::load(const QString &dir)
@@ -253,65 +284,58 @@ Expected<FlareRun> FlareRun::load(const QString &dir)
     r.archiveDir = o.value(QStringLiteral("archive")).toString();
     r.split = o.value(QStringLiteral("split")).toObject();
     r.training = o.value(QStringLiteral("training")).toObject();
+    r.encoder = o.value(QStringLiteral("encoder")).toObject();
     return r;
 }
 
-Expected<FlareRun> trainFlareRun(const FlareFeatures &x, const QVector<int> &labels4, const FlareRunSpec &spec, quint64 seed,
-                                 const std::function<void(const FlareHead::Progress &)> &progress)
+Expected<FlareRunRows> flareRunRows(const QVector<QDateTime> &times, const QVector<int> &labels4, const FlareRunSpec &spec,
+                                    quint64 seed)
 {
-    const QVector<QDateTime> times = timesOf(x);
     FlareSplitOptions so = spec.split;
     so.windowSeconds = static_cast<qint64>(spec.windowHours * 3600);
     auto split = makeFlareSplit(times, so);
     if (!split)
         return split.error();
     const int level = primaryLevel(spec.target);
-    std::vector<int> headLabels, y;
+    FlareRunRows r;
     QVector<int> yq;
     for (int c : labels4) {
-        headLabels.push_back(flareLabelOf(c, spec.target));
-        y.push_back(c >= level ? 1 : 0);
+        r.headLabels.push_back(flareLabelOf(c, spec.target));
+        r.y.push_back(c >= level ? 1 : 0);
         yq << (c >= level ? 1 : 0);
     }
     const std::vector<int> trainAll = split->indices(FlareSplitPart::Train);
-    const std::vector<int> train = drawLabelFraction(times, trainAll, spec.labelsFraction, seed);
-    const std::vector<int> val = split->indices(FlareSplitPart::Validation);
-    auto count = [&](const std::vector<int> &idx) {
-        int pos = 0;
-        for (int i : idx)
-            pos += y[static_cast<size_t>(i)];
-        return pos;
-    };
-    const int trainPos = count(train), valPos = count(val);
-    if (trainPos < 2)
+    r.train = drawLabelFraction(times, trainAll, spec.labelsFraction, seed);
+    r.val = split->indices(FlareSplitPart::Validation);
+    for (int i : r.train)
+        r.trainPos += r.y[static_cast<size_t>(i)];
+    for (int i : r.val)
+        r.valPos += r.y[static_cast<size_t>(i)];
+    if (r.trainPos < 2)
         return Error{{}, QStringLiteral("too few positives: %1% of the training labels (%2 samples) holds %3 %4 flare window(s); "
                                         "at least 2 are needed")
-                             .arg(spec.labelsFraction * 100).arg(train.size()).arg(trainPos).arg(eventName(spec.target))};
-    if (valPos == 0 || valPos == static_cast<int>(val.size()))
+                             .arg(spec.labelsFraction * 100).arg(r.train.size()).arg(r.trainPos).arg(eventName(spec.target))};
+    if (r.valPos == 0 || r.valPos == static_cast<int>(r.val.size()))
         return Error{{}, QStringLiteral("the validation block (%1 samples) has %2 %3 flare windows: calibration and the "
-                                        "threshold need both outcomes").arg(val.size()).arg(valPos).arg(eventName(spec.target))};
-    FlareHeadOptions ho = spec.head;
-    ho.classes = flareTargetClasses(spec.target);
-    ho.seed = seed;
-    auto head = FlareHead::train(x, headLabels, train, val, ho, progress);
-    if (!head)
-        return head.error();
-    FlareRun run;
-    run.head = *head;
-    run.spec = spec;
-    run.spec.head = ho;
-    run.climatology = static_cast<double>(trainPos) / static_cast<double>(train.size());
+                                        "threshold need both outcomes").arg(r.val.size()).arg(r.valPos).arg(eventName(spec.target))};
+    r.split = split->toJson(yq);
+    return r;
+}
+
+Status calibrateFlareRun(FlareRun &run, const FlareFeatures &x, const FlareRunRows &rows, quint64 seed)
+{
+    run.climatology = static_cast<double>(rows.trainPos) / static_cast<double>(rows.train.size());
     // Calibrate the validation block's raw P(event) (Platt on its logit), then pick the threshold there.
     run.platt = PlattScaling{1, 0};
-    const FlareFeatures xv = x.subset(val);
+    const FlareFeatures xv = x.subset(rows.val);
     auto raw = run.predict(xv);
     if (!raw)
         return raw.error();
-    std::vector<double> zv, yv;
+    std::vector<double> zv;
     std::vector<int> yvi;
-    for (size_t i = 0; i < val.size(); ++i) {
+    for (size_t i = 0; i < rows.val.size(); ++i) {
         zv.push_back(logit(raw->primary[i]));
-        yvi.push_back(y[static_cast<size_t>(val[i])]);
+        yvi.push_back(rows.y[static_cast<size_t>(rows.val[i])]);
     }
     run.platt = PlattScaling::fit(zv, yvi);
     std::vector<double> pv;
@@ -319,17 +343,38 @@ Expected<FlareRun> trainFlareRun(const FlareFeatures &x, const QVector<int> &lab
         pv.push_back(run.platt.apply(z));
     run.threshold = maxTssThreshold(pv, yvi);
     auto vs = scoreForecast(pv, yvi, run.threshold, run.climatology, QStringLiteral("validation block"), 200);
-    run.split = split->toJson(yq);
-    QJsonObject tr{{QStringLiteral("train_samples"), static_cast<int>(train.size())},
-                   {QStringLiteral("train_positives"), trainPos},
-                   {QStringLiteral("validation_samples"), static_cast<int>(val.size())},
-                   {QStringLiteral("validation_positives"), valPos},
+    run.split = rows.split;
+    QJsonObject tr{{QStringLiteral("train_samples"), static_cast<int>(rows.train.size())},
+                   {QStringLiteral("train_positives"), rows.trainPos},
+                   {QStringLiteral("validation_samples"), static_cast<int>(rows.val.size())},
+                   {QStringLiteral("validation_positives"), rows.valPos},
                    {QStringLiteral("best_epoch"), run.head.bestEpoch()},
-                   {QStringLiteral("epochs"), ho.epochs},
+                   {QStringLiteral("epochs"), run.spec.head.epochs},
                    {QStringLiteral("seed"), QString::number(seed)}};
     if (vs)
         tr.insert(QStringLiteral("validation"), vs->toJson());
     run.training = tr;
+    return Status::success();
+}
+
+Expected<FlareRun> trainFlareRun(const FlareFeatures &x, const QVector<int> &labels4, const FlareRunSpec &spec, quint64 seed,
+                                 const std::function<void(const FlareHead::Progress &)> &progress)
+{
+    auto rows = flareRunRows(timesOf(x), labels4, spec, seed);
+    if (!rows)
+        return rows.error();
+    FlareHeadOptions ho = spec.head;
+    ho.classes = flareTargetClasses(spec.target);
+    ho.seed = seed;
+    auto head = FlareHead::train(x, rows->headLabels, rows->train, rows->val, ho, progress);
+    if (!head)
+        return head.error();
+    FlareRun run;
+    run.head = *head;
+    run.spec = spec;
+    run.spec.head = ho;
+    if (Status s = calibrateFlareRun(run, x, *rows, seed); !s)
+        return s.error();
     return run;
 }
 

@@ -59,6 +59,11 @@ struct FlareProbabilities {
 
 class FlareRun {
 public:
+    /// Empty for heads on frozen embeddings. For `finetune` / `scratch` runs (models/flare/FlareFinetune.h): the
+    /// encoder the run trained, kept in the run folder: {"mode": "finetune"|"scratch", "file": "encoder.safetensors",
+    /// "hash": its weights' hash, "base_hash": the encoder it started from (scratch: whose architecture, channels and
+    /// prep it copies), "resolution": input px, "training": the fine-tuning report}. modelHash is then base_hash.
+    QJsonObject encoder;
     FlareHead head;
     FlareRunSpec spec;
     PlattScaling platt;
@@ -68,12 +73,20 @@ public:
     QJsonObject split;        ///< FlareSplit::toJson() with counts
     QJsonObject training;     ///< seconds, best epoch, train/val sizes, validation scores
 
+    bool trainsEncoder() const { return !encoder.isEmpty(); }
+    /// "linear", "attn", "finetune" or "scratch".
+    QString headName() const;
+    int encoderResolution() const { return encoder.value(QStringLiteral("resolution")).toInt(); }
     double primaryMinFlux() const { return spec.target == FlareTarget::GeC ? kGoesC : kGoesM; }
     Expected<FlareProbabilities> predict(const FlareFeatures &x) const;
 
     /// Refuses features of another encoder.
     Status checkEncoder(const QString &hash) const;
     Status save(const QString &dir) const;
+    /// Fine-tuned runs: writes the encoder (atomically, as RUN/encoder.safetensors) and then head.json.
+    Status saveWithEncoder(const QString &dir, const TrainedModel &trainedEncoder) const;
+    /// Fine-tuned runs: the encoder stored in `dir`, checked against the recorded hash.
+    Expected<TrainedModel> loadEncoder(const QString &dir) const;
     static Expected<FlareRun> load(const QString &dir);
 };
 
@@ -81,6 +94,18 @@ public:
 /// classes of every row of `x`.
 Expected<FlareRun> trainFlareRun(const FlareFeatures &x, const QVector<int> &labels4, const FlareRunSpec &spec, quint64 seed,
                                  const std::function<void(const FlareHead::Progress &)> &progress = {});
+
+/// The rows of a run: the time-block split of `times`, the label fraction drawn from its training block (seed),
+/// the primary event per row, with the refusals of trainFlareRun (too few positives, a one-sided validation block).
+struct FlareRunRows {
+    std::vector<int> train, val, y, headLabels;
+    int trainPos = 0, valPos = 0;
+    QJsonObject split;
+};
+Expected<FlareRunRows> flareRunRows(const QVector<QDateTime> &times, const QVector<int> &labels4, const FlareRunSpec &spec,
+                                    quint64 seed);
+/// Platt calibration and the max-TSS threshold on the validation rows, the climatology and the training record.
+Status calibrateFlareRun(FlareRun &run, const FlareFeatures &x, const FlareRunRows &rows, quint64 seed);
 
 /// The test-time report: the run's scores and the baselines', all on rows `rows` of `x`. `past4` are the
 /// 4-class classes of the previous window (persistence), `oracle` the oracle's P (empty: no oracle).

@@ -1,0 +1,327 @@
+// Flare runs that train the encoder (issue 12: `--head finetune|scratch`), flare-predict on files, and the
+// label-efficiency events and resume, on a tiny synthetic archive (80 days, activity 0.3: about two days in three
+// with a >= C flare) and a tiny CNN (64 px prep, fine-tuned at 32 px: four optimizer steps, no convergence). What is checked is what can be known independently:
+//   - a fine-tuned run folder holds the encoder it trained (hash recorded, the base model's hash recorded) and
+//     flare-predict at a test-block time reproduces the probability flare-eval scored for that set;
+//   - a run refuses a model other than the one it was trained from (and names both hashes);
+//   - scratch starts from random weights: its encoder is far from the pretrained one, while fine-tuning a few
+//     steps at a low rate stays close to it;
+//   - flare-predict FILE... (the set's FITS files, prepared on their own) gives the probabilities of
+//     --archive --time for the same set, for a frozen head (embedding store path) and a fine-tuned one;
+//   - label-efficiency prints start/point/skipped events, saves each point's run folder, keeps points.jsonl,
+//     and a second run computes nothing new (every event resumed, the file unchanged).
+#include "TestSupport.h"
+
+#include "models/networks/TrainedModel.h"
+#include "models/networks/detail/SolarChipNet.h"
+#include "models/networks/detail/TensorIo.h"
+
+#include <QCryptographicHash>
+#include <QDir>
+#include <QFile>
+#include <QJsonArray>
+#include <QJsonObject>
+#include <QtTest>
+
+using namespace solarchip;
+
+namespace {
+
+Expected<SolarChipModel> writeTinyCnn(const QString &path, quint64 seed)
+{
+    auto cfg = SolarChipModel::configFor(QStringLiteral("tiny"), {QStringLiteral("hmi"), QStringLiteral("171")});
+    if (!cfg)
+        return cfg.error();
+    BackboneConfig bb;
+    bb.arch = Architecture::Cnn;
+    bb.resolution = 64;
+    bb.contrastiveDim = 16;
+    bb.cnn.ch = 8;
+    bb.cnn.chMult = {1, 2, 2};
+    bb.cnn.numResBlocks = 1;
+    bb.cnn.zChannels = 8;
+    cfg->backbone = bb;
+    auto model = SolarChipModel::create(*cfg, seed);
+    if (!model)
+        return model;
+    PrepSpec prep;
+    prep.resolution = 64;
+    if (Status s = saveTrainedModel(*model, {QStringLiteral("hmi"), QStringLiteral("171")}, prep, {}, path); !s)
+        return s.error();
+    return model;
+}
+
+struct Output {
+    QList<QJsonObject> events;
+    QJsonObject summary;
+};
+
+// One-line JSON events, then the indented summary.
+Output splitOutput(const QByteArray &out)
+{
+    Output o;
+    const QList<QByteArray> lines = out.split('\n');
+    int i = 0;
+    for (; i < lines.size(); ++i) {
+        if (lines[i].trimmed() == "{")
+            break;
+        const QJsonObject e = QJsonDocument::fromJson(lines[i]).object();
+        if (e.contains(QStringLiteral("event")))
+            o.events << e;
+    }
+    QByteArray rest;
+    for (; i < lines.size(); ++i)
+        rest += lines[i] + '\n';
+    o.summary = QJsonDocument::fromJson(rest).object();
+    return o;
+}
+
+double relativeDistance(const SolarChipModel &a, const SolarChipModel &b)
+{
+    const auto sa = solarchip::detail::stateOf(*a.net());
+    const auto sb = solarchip::detail::stateOf(*b.net());
+    double num = 0, den = 0;
+    for (const auto &[name, t] : sa) {
+        if (name.find("encoder.") == std::string::npos || !t.is_floating_point())
+            continue;
+        num += (t - sb.at(name)).pow(2).sum().item<double>();
+        den += t.pow(2).sum().item<double>();
+    }
+    return std::sqrt(num / std::max(den, 1e-30));
+}
+
+}  // namespace
+
+class TestFlareFinetune : public QObject {
+    Q_OBJECT
+
+public:
+    // Every check runs several `solarchip` processes; on a loaded 2-core machine a function can pass Qt Test's
+    // default 5-minute watchdog (read once, before the first test function, so set here).
+    TestFlareFinetune() { qputenv("QTEST_FUNCTION_TIMEOUT", "900000"); }
+
+private:
+    QTemporaryDir m_dir = test::scratchDir();
+    QString m_archive, m_model, m_other;
+
+    test::ProcessResult cli(const QStringList &args, int timeoutMs = 300000)
+    {
+        return test::run(test::binPath(QStringLiteral("solarchip")), args + QStringList{QStringLiteral("--threads"), QStringLiteral("1")},
+                         timeoutMs);
+    }
+    QStringList common() const
+    {
+        return {QStringLiteral("--archive"), m_archive, QStringLiteral("--model"), m_model, QStringLiteral("--target"), QStringLiteral("C"),
+                QStringLiteral("--block-days"), QStringLiteral("12"), QStringLiteral("--buffer-days"), QStringLiteral("1")};
+    }
+    QStringList ftOptions() const
+    {
+        return {QStringLiteral("--finetune-resolution"), QStringLiteral("32"), QStringLiteral("--finetune-epochs"), QStringLiteral("1"),
+                QStringLiteral("--batch"), QStringLiteral("8"), QStringLiteral("--patience"), QStringLiteral("1"),
+                QStringLiteral("--finetune-steps"), QStringLiteral("4")};
+    }
+    QString trainRun(const QString &head, const QString &out)
+    {
+        QStringList args{QStringLiteral("flare-train")};
+        args << common() << QStringLiteral("--head") << head << QStringLiteral("--out") << out << QStringLiteral("--json");
+        if (head == QLatin1String("finetune") || head == QLatin1String("scratch"))
+            args << ftOptions();
+        const auto r = cli(args);
+        if (r.exitCode != 0)
+            return QString::fromUtf8(r.err);
+        return {};
+    }
+
+private Q_SLOTS:
+    void initTestCase()
+    {
+        qputenv("OMP_NUM_THREADS", "1");
+        m_archive = m_dir.filePath(QStringLiteral("synth"));
+        const auto synth = cli({QStringLiteral("synth"), m_archive, QStringLiteral("--start"), QStringLiteral("2012-01-01T00:00"),
+                                QStringLiteral("--days"), QStringLiteral("80"), QStringLiteral("--cadence"), QStringLiteral("24"),
+                                QStringLiteral("--size"), QStringLiteral("64"), QStringLiteral("--channels"), QStringLiteral("hmi,171"),
+                                QStringLiteral("--seed"), QStringLiteral("5"), QStringLiteral("--activity"), QStringLiteral("0.3"),
+                                QStringLiteral("--no-truth"), QStringLiteral("--quiet")},
+                               600000);
+        QVERIFY2(synth.exitCode == 0, synth.err.constData());
+        m_model = m_dir.filePath(QStringLiteral("tiny.safetensors"));
+        m_other = m_dir.filePath(QStringLiteral("other.safetensors"));
+        QVERIFY(writeTinyCnn(m_model, 3).ok());
+        QVERIFY(writeTinyCnn(m_other, 4).ok());
+    }
+
+    void finetuneRunRoundTrip()
+    {
+        const QString run = m_dir.filePath(QStringLiteral("ft"));
+        const QString err = trainRun(QStringLiteral("finetune"), run);
+        QVERIFY2(err.isEmpty(), qPrintable(err));
+        QVERIFY(QFile::exists(run + QStringLiteral("/encoder.safetensors")));
+        QFile f(run + QStringLiteral("/head.json"));
+        QVERIFY(f.open(QIODevice::ReadOnly));
+        const QJsonObject head = QJsonDocument::fromJson(f.readAll()).object();
+        const QJsonObject enc = head.value(QStringLiteral("encoder")).toObject();
+        auto base = TrainedModel::load(m_model);
+        QVERIFY(base.ok());
+        QCOMPARE(enc.value(QStringLiteral("mode")).toString(), QStringLiteral("finetune"));
+        QCOMPARE(enc.value(QStringLiteral("base_hash")).toString(), base->hash);
+        QCOMPARE(head.value(QStringLiteral("model_hash")).toString(), base->hash);
+        QCOMPARE(enc.value(QStringLiteral("resolution")).toInt(), 32);
+        auto trained = TrainedModel::load(run + QStringLiteral("/encoder.safetensors"));
+        QVERIFY(trained.ok());
+        QCOMPARE(enc.value(QStringLiteral("hash")).toString(), trained->hash);
+        QVERIFY(trained->hash != base->hash);
+
+        // Predict at a test-block time = what eval scored for that set.
+        const auto ev = cli({QStringLiteral("flare-eval"), QStringLiteral("--run"), run, QStringLiteral("--archive"), m_archive,
+                             QStringLiteral("--model"), m_model, QStringLiteral("--json"), QStringLiteral("--per-sample"),
+                             QStringLiteral("--bootstrap"), QStringLiteral("50")});
+        QVERIFY2(ev.exitCode == 0, ev.err.constData());
+        const QJsonObject eo = test::parseJson(ev.out).object();
+        QCOMPARE(eo.value(QStringLiteral("head")).toString(), QStringLiteral("finetune"));
+        QCOMPARE(eo.value(QStringLiteral("encoder_hash")).toString(), trained->hash);
+        const QJsonArray samples = eo.value(QStringLiteral("per_sample")).toArray();
+        QVERIFY(samples.size() >= 3);
+        for (const int k : {0, static_cast<int>(samples.size()) - 1}) {
+            const QJsonObject s = samples.at(k).toObject();
+            const auto pr = cli({QStringLiteral("flare-predict"), QStringLiteral("--run"), run, QStringLiteral("--archive"), m_archive,
+                                 QStringLiteral("--model"), m_model, QStringLiteral("--time"), s.value(QStringLiteral("time")).toString(),
+                                 QStringLiteral("--json")});
+            QVERIFY2(pr.exitCode == 0, pr.err.constData());
+            const QJsonObject po = test::parseJson(pr.out).object();
+            QCOMPARE(po.value(QStringLiteral("time")).toString(), s.value(QStringLiteral("time")).toString());
+            QVERIFY2(std::abs(po.value(QStringLiteral("p_ge_c")).toDouble(-1) - s.value(QStringLiteral("p")).toDouble()) < 1e-5,
+                     qPrintable(QStringLiteral("predict %1 vs eval %2").arg(po.value(QStringLiteral("p_ge_c")).toDouble())
+                                    .arg(s.value(QStringLiteral("p")).toDouble())));
+            QCOMPARE(po.value(QStringLiteral("encoder_hash")).toString(), trained->hash);
+        }
+
+        // Another encoder is refused, with both hashes in the message; nothing is written.
+        const auto bad = cli({QStringLiteral("flare-predict"), QStringLiteral("--run"), run, QStringLiteral("--archive"), m_archive,
+                              QStringLiteral("--model"), m_other, QStringLiteral("--time"), samples.at(0).toObject().value(QStringLiteral("time")).toString()});
+        QVERIFY(bad.exitCode != 0);
+        QVERIFY2(bad.err.contains("refuses encoder"), bad.err.constData());
+        QVERIFY(bad.err.contains(base->hash.left(16).toLatin1()));
+    }
+
+    void scratchStartsFromRandomWeights()
+    {
+        const QString ft = m_dir.filePath(QStringLiteral("ft"));
+        if (!QFile::exists(ft + QStringLiteral("/encoder.safetensors")))
+            QVERIFY(trainRun(QStringLiteral("finetune"), ft).isEmpty());
+        const QString sc = m_dir.filePath(QStringLiteral("scratch"));
+        const QString err = trainRun(QStringLiteral("scratch"), sc);
+        QVERIFY2(err.isEmpty(), qPrintable(err));
+        auto base = TrainedModel::load(m_model);
+        auto fine = TrainedModel::load(ft + QStringLiteral("/encoder.safetensors"));
+        auto scratch = TrainedModel::load(sc + QStringLiteral("/encoder.safetensors"));
+        QVERIFY(base.ok() && fine.ok() && scratch.ok());
+        const double dFine = relativeDistance(base->model, fine->model), dScratch = relativeDistance(base->model, scratch->model);
+        qInfo("relative encoder distance to the pretrained weights: finetune %.4f, scratch %.4f", dFine, dScratch);
+        QVERIFY2(dFine > 0 && dFine < 0.2, qPrintable(QString::number(dFine)));
+        QVERIFY2(dScratch > 0.5, qPrintable(QString::number(dScratch)));
+        QFile f(sc + QStringLiteral("/head.json"));
+        QVERIFY(f.open(QIODevice::ReadOnly));
+        QCOMPARE(QJsonDocument::fromJson(f.readAll()).object().value(QStringLiteral("encoder")).toObject().value(QStringLiteral("mode")).toString(),
+                 QStringLiteral("scratch"));
+    }
+
+    void predictFilesEqualsArchiveTime()
+    {
+        // A frozen linear head (embedding store path) and the fine-tuned run (encoder in the run folder).
+        const QString lin = m_dir.filePath(QStringLiteral("lin"));
+        QString err = trainRun(QStringLiteral("linear"), lin);
+        QVERIFY2(err.isEmpty(), qPrintable(err));
+        const QString ft = m_dir.filePath(QStringLiteral("ft"));
+        if (!QFile::exists(ft + QStringLiteral("/encoder.safetensors")))
+            QVERIFY(trainRun(QStringLiteral("finetune"), ft).isEmpty());
+        const QString when = QStringLiteral("2012-03-01T00:00");
+        // The fine-tuned run's --archive --time answer names the set's files.
+        const auto a = cli({QStringLiteral("flare-predict"), QStringLiteral("--run"), ft, QStringLiteral("--archive"), m_archive,
+                            QStringLiteral("--model"), m_model, QStringLiteral("--time"), when, QStringLiteral("--json")});
+        QVERIFY2(a.exitCode == 0, a.err.constData());
+        const QJsonObject ao = test::parseJson(a.out).object();
+        QStringList files;
+        for (const QJsonValue &v : ao.value(QStringLiteral("files")).toArray())
+            files << v.toString();
+        QCOMPARE(files.size(), 2);
+        for (const QString &run : {lin, ft}) {
+            const auto byTime = cli({QStringLiteral("flare-predict"), QStringLiteral("--run"), run, QStringLiteral("--archive"), m_archive,
+                                     QStringLiteral("--model"), m_model, QStringLiteral("--time"), when, QStringLiteral("--json")});
+            QVERIFY2(byTime.exitCode == 0, byTime.err.constData());
+            const auto byFiles = cli(QStringList{QStringLiteral("flare-predict"), QStringLiteral("--run"), run, QStringLiteral("--model"),
+                                                 m_model, QStringLiteral("--json")} + files);
+            QVERIFY2(byFiles.exitCode == 0, byFiles.err.constData());
+            const QJsonObject t = test::parseJson(byTime.out).object(), f = test::parseJson(byFiles.out).object();
+            QCOMPARE(f.value(QStringLiteral("time")).toString(), t.value(QStringLiteral("time")).toString());
+            const double pt = t.value(QStringLiteral("p_ge_c")).toDouble(-1), pf = f.value(QStringLiteral("p_ge_c")).toDouble(-2);
+            QVERIFY2(std::abs(pt - pf) < 1e-5, qPrintable(QStringLiteral("%1: --time %2, FILE %3").arg(run).arg(pt).arg(pf)));
+            QCOMPARE(f.value(QStringLiteral("head_hash")).toString(), t.value(QStringLiteral("head_hash")).toString());
+        }
+        // FILE and --time together is a usage error.
+        const auto both = cli(QStringList{QStringLiteral("flare-predict"), QStringLiteral("--run"), lin, QStringLiteral("--time"), when} + files);
+        QCOMPARE(both.exitCode, 2);
+    }
+
+    void labelEfficiencyEventsAndResume()
+    {
+        const QString out = m_dir.filePath(QStringLiteral("le"));
+        QStringList args{QStringLiteral("label-efficiency")};
+        args << common() << ftOptions()
+             << QStringList{QStringLiteral("--budgets"), QStringLiteral("1,100"), QStringLiteral("--seeds"), QStringLiteral("1"),
+                            QStringLiteral("--strategies"), QStringLiteral("frozen,finetune,scratch"), QStringLiteral("--out"), out,
+                            QStringLiteral("--json")};
+        const auto first = cli(args);
+        QVERIFY2(first.exitCode == 0, first.err.constData());
+        const Output o1 = splitOutput(first.out);
+        QVERIFY(!o1.events.isEmpty());
+        QCOMPARE(o1.events.first().value(QStringLiteral("event")).toString(), QStringLiteral("start"));
+        QCOMPARE(o1.events.first().value(QStringLiteral("points")).toInt(), 6);
+        int points = 0, skipped = 0;
+        for (const QJsonObject &e : o1.events) {
+            const QString kind = e.value(QStringLiteral("event")).toString();
+            if (kind == QLatin1String("point")) {
+                ++points;
+                for (const char *k : {"strategy", "budget", "seed", "tss", "tss_ci95", "auc", "bss", "n_train_pos", "n_train_neg", "done",
+                                      "total", "run"})
+                    QVERIFY2(e.contains(QLatin1String(k)), k);
+                QVERIFY(QFile::exists(e.value(QStringLiteral("run")).toString() + QStringLiteral("/head.json")));
+                if (e.value(QStringLiteral("strategy")).toString() != QLatin1String("frozen"))
+                    QVERIFY(QFile::exists(e.value(QStringLiteral("run")).toString() + QStringLiteral("/encoder.safetensors")));
+            } else if (kind == QLatin1String("skipped")) {
+                ++skipped;
+                QVERIFY(!e.value(QStringLiteral("reason")).toString().isEmpty());
+            }
+        }
+        QCOMPARE(points + skipped, 6);
+        QVERIFY2(points >= 3, "the 100% budget of every strategy is a point");
+        const QJsonObject curves = o1.summary.value(QStringLiteral("curves")).toObject();
+        for (const char *s : {"frozen", "finetune", "scratch"})
+            QCOMPARE(curves.value(QLatin1String(s)).toArray().size(), 2);
+        QVERIFY(!o1.summary.contains(QStringLiteral("not_built")));
+        QVERIFY(QFile::exists(out + QStringLiteral("/label_efficiency.png")));
+        QFile pf(out + QStringLiteral("/points.jsonl"));
+        QVERIFY(pf.open(QIODevice::ReadOnly));
+        const QByteArray before = pf.readAll();
+        pf.close();
+        QCOMPARE(before.count('\n'), 6);
+
+        // The second run computes nothing: every event is resumed and points.jsonl is unchanged.
+        const auto second = cli(args);
+        QVERIFY2(second.exitCode == 0, second.err.constData());
+        const Output o2 = splitOutput(second.out);
+        QCOMPARE(o2.events.first().value(QStringLiteral("resumed")).toInt(), 6);
+        int resumed = 0;
+        for (const QJsonObject &e : o2.events)
+            if (e.value(QStringLiteral("event")).toString() != QLatin1String("start")) {
+                QVERIFY(e.value(QStringLiteral("resumed")).toBool());
+                ++resumed;
+            }
+        QCOMPARE(resumed, 6);
+        QVERIFY(pf.open(QIODevice::ReadOnly));
+        QCOMPARE(pf.readAll(), before);
+        QCOMPARE(o2.summary.value(QStringLiteral("curves")).toObject(), curves);
+    }
+};
+
+QTEST_GUILESS_MAIN(TestFlareFinetune)
+#include "tst_flarefinetune.moc"
