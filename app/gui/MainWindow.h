@@ -26,6 +26,7 @@ namespace solarchip {
 
 class ActionRegistry;
 class AlignmentView;
+class FlareController;
 class ArchiveDocument;
 class DisplayPanel;
 class GlobeView;
@@ -62,7 +63,8 @@ public:
     void setFocusChannel(const QString &channel);
     QString focusChannel() const;
     /// "map", "globe", "search" (the maps with the archive-search gallery docked beside them, raised) or
-    /// "alignment" (the map grid with the cross-modal alignment overlays and timeline).
+    /// "alignment" (the map grid with the cross-modal alignment overlays and timeline) or "flare" (the map grid
+    /// with the flare dock and its attribution overlays).
     void setViewMode(const QString &mode);
     QString viewMode() const { return m_viewMode; }
     /// Scripted runs report problems on failed() instead of message boxes.
@@ -102,6 +104,9 @@ public:
     HeatmapController *heatmaps() const { return m_heatmaps; }
     /// The cross-modal alignment view (view mode "alignment"): overlays on the AIA views and the timeline dock.
     AlignmentView *alignment() const { return m_alignment; }
+    /// The flare forecast (view mode "flare"): the flare dock, its timeline and the attribution overlays; its
+    /// setHeadRun() slot installs a head.
+    FlareController *flareController() const { return m_flare; }
 
 Q_SIGNALS:
     void viewModeChanged(const QString &mode);
@@ -153,6 +158,7 @@ private:
     InferenceWorker *m_inference = nullptr;
     HeatmapController *m_heatmaps = nullptr;
     AlignmentView *m_alignment = nullptr;
+    FlareController *m_flare = nullptr;
     QDockWidget *m_similarityDock = nullptr;
     QString m_lastHeatmapError;
     bool m_similarityShown = false;  // the Similarity dock was brought to the front once

@@ -71,9 +71,13 @@ StudioOptionsResult parseStudioOptions(const QStringList &arguments)
     const QCommandLineOption channel({QStringLiteral("c"), QStringLiteral("channel")},
                                      tr("Show this channel (171, 193, hmi, ...)."), tr("NAME"));
     const QCommandLineOption view(QStringLiteral("view"),
-                                  tr("Start in the map grid, the 3D globe, the cross-modal alignment view or the "
-                                     "archive search gallery."),
-                                  tr("map|globe|alignment|search"));
+                                  tr("Start in the map grid, the 3D globe, the cross-modal alignment view, the "
+                                     "archive search gallery or the flare forecast panel."),
+                                  tr("map|globe|alignment|search|flare"));
+    const QCommandLineOption flareHead(QStringLiteral("flare-head"),
+                                       tr("Use this flare head (a solarchip flare-train run folder) in the flare panel "
+                                          "for this run, instead of the saved one."),
+                                       tr("RUN"));
     const QCommandLineOption model(QStringLiteral("model"),
                                    tr("Use this SolarCHIP model (.safetensors) for heatmaps and search instead of the "
                                       "current one."),
@@ -111,7 +115,7 @@ StudioOptionsResult parseStudioOptions(const QStringList &arguments)
     const QCommandLineOption fps(QStringLiteral("fps"), tr("Benchmark playback rate in frames per second (default 10)."),
                                  tr("F"));
     const QCommandLineOption json(QStringLiteral("json"), tr("Benchmark results as JSON."));
-    parser.addOptions({archive, sample, date, channel, view, model, queryHpc, queryBox, difference, screenshot, stateJson, windowSize, settings, timeout, bench, steps,
+    parser.addOptions({archive, sample, date, channel, view, flareHead, model, queryHpc, queryBox, difference, screenshot, stateJson, windowSize, settings, timeout, bench, steps,
                        interval, fps, json});
     parser.addPositionalArgument(tr("files"), tr("FITS or Helioviewer .jp2 maps to open."), tr("[FILE...]"));
 
@@ -158,9 +162,16 @@ StudioOptionsResult parseStudioOptions(const QStringList &arguments)
     if (parser.isSet(view)) {
         o.view = parser.value(view).toLower();
         static const QStringList views{QStringLiteral("map"), QStringLiteral("globe"), QStringLiteral("alignment"),
-                                       QStringLiteral("search")};
+                                       QStringLiteral("search"), QStringLiteral("flare")};
         if (!views.contains(o.view))
             return failWith(2, tr("--view: '%1' is not one of %2").arg(parser.value(view), views.join(QLatin1Char('|'))));
+    }
+    if (parser.isSet(flareHead)) {
+        const QFileInfo fi(parser.value(flareHead));
+        if (!QFileInfo(fi.absoluteFilePath() + QStringLiteral("/head.json")).isFile())
+            return failWith(1, tr("%1: not a flare head (no head.json in it; see solarchip flare-train --out)")
+                                   .arg(parser.value(flareHead)));
+        o.flareHead = fi.absoluteFilePath();
     }
     if (parser.isSet(model)) {
         const QFileInfo fi(parser.value(model));

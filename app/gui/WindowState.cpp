@@ -1,6 +1,7 @@
 #include "app/gui/WindowState.h"
 
 #include "app/gui/AlignmentView.h"
+#include "app/gui/FlareController.h"
 #include "app/gui/ArchiveDocument.h"
 #include "app/gui/HeatmapController.h"
 #include "app/gui/MainWindow.h"
@@ -96,6 +97,7 @@ QJsonObject windowState(const MainWindow *window)
     state[QStringLiteral("heatmap")] = window->heatmaps()->state();
     state[QStringLiteral("search")] = window->search()->stateJson();
     state[QStringLiteral("alignment")] = window->alignment()->state();
+    state[QStringLiteral("flare")] = window->flareController()->state();
     return state;
 }
 

@@ -1,6 +1,7 @@
 // solarchip-studio: the desktop explorer (and its scripting hook: --screenshot, --bench-stepping).
 #include "app/gui/HeatmapController.h"
 #include "app/gui/InferenceWorker.h"
+#include "app/gui/FlareController.h"
 #include "app/gui/MainWindow.h"
 #include "app/gui/ObservationDocument.h"
 #include "app/gui/ScreenshotRun.h"
@@ -65,6 +66,8 @@ int main(int argc, char **argv)
         window.setFocusChannel(options.channel);
     // The current model (the embedded default unless --model) and the scripted click of --query-hpc.
     window.inference()->setModelFile(options.model);
+    if (!options.flareHead.isEmpty())
+        window.flareController()->setHeadOverride(options.flareHead);
     if (options.queryHpc)
         window.heatmaps()->setScriptedQuery(*options.queryHpc, options.queryBox, options.channel);
     // --query-hpc: the archive search runs at the time first shown, once the model and its store are known.
