@@ -202,7 +202,7 @@ void FlareController::setActive(bool active)
             if (m_window->dockWidgetArea(m_dock) == Qt::RightDockWidgetArea && !m_dock->isFloating()
                 && m_window->tabifiedDockWidgets(m_dock).isEmpty())
                 for (QDockWidget *other : m_window->findChildren<QDockWidget *>())
-                    if (other != m_dock && other->isVisible() && !other->isFloating()
+                    if (other != m_dock && !other->isHidden() && !other->isFloating()
                         && m_window->dockWidgetArea(other) == Qt::RightDockWidgetArea) {
                         m_window->tabifyDockWidget(other, m_dock);
                         break;

@@ -148,6 +148,7 @@ void FlarePanel::setTraining(bool running, const QString &text)
 
 QString FlarePanel::statusText() const { return m_status->text(); }
 QString FlarePanel::headText() const { return m_head->text(); }
+QString FlarePanel::trainingText() const { return m_training->text(); }
 QString FlarePanel::forecastText() const { return m_pc->text() + QLatin1Char('\n') + m_pm->text(); }
 
 bool FlarePanel::attributionShown() const { return m_attribution->isChecked(); }

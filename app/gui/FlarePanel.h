@@ -29,7 +29,8 @@ public:
 
     QString statusText() const;
     QString headText() const;
-    QString forecastText() const;  ///< the two probability lines as shown (tests, state)
+    QString forecastText() const;
+    QString trainingText() const;  ///< the line about the "Train a head" run  ///< the two probability lines as shown (tests, state)
 
     bool attributionShown() const;
     void setAttributionShown(bool shown);

@@ -149,7 +149,7 @@ private Q_SLOTS:
         QVERIFY(summary >= 0);
         m_store = test::parseJson(embed.out.mid(summary + 1)).object()[QStringLiteral("store")].toString();
         train(QStringLiteral("attn-m"), QStringLiteral("attn"), QStringLiteral("M"));
-        train(QStringLiteral("linear-c"), QStringLiteral("linear"), QStringLiteral("C"));
+        train(QStringLiteral("linear-m"), QStringLiteral("linear"), QStringLiteral("M"));
 
         m_settings = std::make_unique<StudioSettings>(m_dir.filePath(QStringLiteral("settings.ini")));
         m_window = std::make_unique<MainWindow>(m_settings.get());
@@ -217,11 +217,11 @@ private Q_SLOTS:
 
     void linearHeadMatchesAndSaysWhyNoMap()
     {
-        flare()->setHeadRun(runDir(QStringLiteral("linear-c")));
-        compareWithCli(runDir(QStringLiteral("linear-c")));
+        flare()->setHeadRun(runDir(QStringLiteral("linear-m")));
+        compareWithCli(runDir(QStringLiteral("linear-m")));
         const QJsonObject s = state();
-        QVERIFY(s[QStringLiteral("p_ge_m")].isNull());
-        QVERIFY(!s[QStringLiteral("p_ge_c")].isNull());
+        QCOMPARE(s[QStringLiteral("head_kind")].toString(), QStringLiteral("linear"));
+        QVERIFY(!s[QStringLiteral("p_ge_m")].isNull());
         QVERIFY2(s[QStringLiteral("attribution")][QStringLiteral("error")].toString().contains(QLatin1String("linear head")),
                  qPrintable(s[QStringLiteral("attribution")][QStringLiteral("error")].toString()));
         QCOMPARE(s[QStringLiteral("attribution")][QStringLiteral("views_shown")].toInt(), 0);
@@ -234,11 +234,10 @@ private Q_SLOTS:
         auto e = m_window->inference()->cached(m_window->observation()->set());
         QVERIFY(e);
         const QStringList channels = m_window->inference()->modelChannels();
-        // The chosen cell: an on-disk cell a third of the way through the on-disk list (away from the centre).
-        std::vector<int> onDisk;
-        for (int c = 0; c < e->cells(); ++c)
-            if (e->onDisk[static_cast<size_t>(c)])
-                onDisk.push_back(c);
+        // The chosen cell: one the head reads (the archive's first set's on-disk cells), a third of the way
+        // through their list (away from the centre).
+        const std::vector<int> onDisk = flare()->current()->cellIndex;
+        QVERIFY(onDisk.size() > 20);
         const int chosen = onDisk[onDisk.size() / 3];
         // Its token (channels concatenated, unit vectors each: |x|^2 = channels). Attention score
         // v tanh(a (x_i . x_k) - a (|x_k|^2 - 0.05)) peaks at i = k (x_i . x_k <= |x_k|^2 with equality only for
@@ -339,6 +338,24 @@ private Q_SLOTS:
         waitScored();
         QCOMPARE(state()[QStringLiteral("head_run")].toString(), archive() + QStringLiteral("/.solarchip/flare/found"));
         QVERIFY(!state()[QStringLiteral("p_ge_m")].isNull());
+    }
+
+    void trainButtonInstallsAHead()
+    {
+        // The button runs the command the panel shows (a child process) and installs the head it writes.
+        qputenv("SOLARCHIP_CLI", test::binPath(QStringLiteral("solarchip")).toUtf8());
+        flare()->trainHead();
+        QVERIFY2(flare()->isTraining(), qPrintable(flare()->panel()->trainingText()));
+        QTRY_VERIFY_WITH_TIMEOUT(!flare()->isTraining(), 300000);
+        QVERIFY2(flare()->headProblem().isEmpty(), qPrintable(flare()->panel()->trainingText() + QLatin1Char(' ') + flare()->headProblem()));
+        const QJsonObject s = state();
+        QVERIFY2(s[QStringLiteral("head_run")].toString().startsWith(archive() + QStringLiteral("/.solarchip/flare/attn-4class-")),
+                 qPrintable(s[QStringLiteral("head_run")].toString()));
+        QCOMPARE(s[QStringLiteral("head_setting")].toString(), s[QStringLiteral("head_run")].toString());
+        QCOMPARE(s[QStringLiteral("target")].toString(), QStringLiteral("4class"));
+        // A 4-class head gives both probabilities, as flare-predict does.
+        compareWithCli(s[QStringLiteral("head_run")].toString());
+        QVERIFY(!state()[QStringLiteral("p_ge_c")].isNull() && !state()[QStringLiteral("p_ge_m")].isNull());
     }
 
     void scriptedRunShowsThePanel()
