@@ -675,6 +675,8 @@ void FlareController::reloadTimeline()
     const QString hash = m_modelHash;
     const std::vector<int> cells = m_cellIndex;
     const double windowMs = run->spec.windowHours * 3600e3;
+    m_flareFromMs = from - static_cast<qint64>(windowMs);
+    m_flareToMs = to + static_cast<qint64>(windowMs);
     auto future = QtConcurrent::run(ThreadBudget::instance().pool(ThreadBudget::Pool::Background),
                                     [archiveDir, hash, run, cells, from, to, windowMs] {
         TimelineResult r;
@@ -910,6 +912,8 @@ QJsonObject FlareController::state() const
     const auto n = timeline->flareCounts();
     o[QStringLiteral("flare_markers")] = QJsonObject{{QStringLiteral("C"), n[0]}, {QStringLiteral("M"), n[1]}, {QStringLiteral("X"), n[2]}};
     o[QStringLiteral("flare_list")] = m_flareList;
+    // The flares marked: label time (peak, else start) in [from, to), the archive's span and a window either side.
+    o[QStringLiteral("flare_range_ms")] = QJsonArray{static_cast<double>(m_flareFromMs), static_cast<double>(m_flareToMs)};
     o[QStringLiteral("cursor_time")] = timeline->currentTime().isValid()
                                            ? QJsonValue(timeline->currentTime().toString(Qt::ISODateWithMs))
                                            : QJsonValue();

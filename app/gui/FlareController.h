@@ -158,6 +158,7 @@ private:
     bool m_timelineWanted = false;  // reload once the first set gives the on-disk cells (attention heads)
     QString m_storeDir, m_timelineError, m_flareList, m_flareError;
     qint64 m_storeSets = 0;
+    qint64 m_flareFromMs = 0, m_flareToMs = 0;
     double m_timelineSeconds = 0;
     std::vector<qint64> m_storeTimes;
     int m_browsedPoints = 0;

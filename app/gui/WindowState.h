@@ -60,6 +60,7 @@
 //                 hpc_y (the cell centre in helioprojective arcsec)}}; timeline_points, timeline ([[time_ms,
 //                 p_ge_c, p_ge_m]...], null entries where absent), timeline_source ("store" or "browsing"), store,
 //                 timeline_seconds, timeline_message, flare_markers {C, M, X} (the list's flares drawn), flare_list,
+//                 flare_range_ms [from, to) (label times marked: the archive's span and a window either side),
 //                 cursor_time
 
 #include <QJsonObject>
