@@ -510,7 +510,9 @@ void FlareController::onEncoded(std::shared_ptr<const SetEmbeddings> embeddings)
     const quint64 ticket = ++m_ticket;
     m_scoring = true;
     auto run = m_run;
-    const QStringList channels = m_worker->modelChannels();
+    // The model's channels the set has (its order), as the CLI takes the model's channels the archive has: a head
+    // trained on other channels is refused by its width check.
+    const QStringList channels = embeddings->channels;
     const std::vector<int> cells = m_cellIndex;
     const QString archiveDir = m_archive->archiveDir(), hash = m_modelHash;
     auto future = QtConcurrent::run(ThreadBudget::instance().pool(ThreadBudget::Pool::Inference),

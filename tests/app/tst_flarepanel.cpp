@@ -41,7 +41,21 @@ namespace {
 const QString kStart = QStringLiteral("2014-01-01T00:00");
 constexpr int kDays = 24;
 
-QStringList threads1() { return {QStringLiteral("--threads"), QStringLiteral("1")}; }
+// The model: the pinned hmi,171 fixture where the tree has it (the shipped default changes with retraining), else
+// the shipped default (then the same tiny hmi,171 CNN). CLI and app use the same one.
+QString modelFile()
+{
+    const QString fixture = test::sourceDir() + QStringLiteral("/tests/data/models/tiny-cnn-hmi171-v1.safetensors");
+    return QFileInfo::exists(fixture) ? fixture : QString();
+}
+
+QStringList threads1()
+{
+    QStringList a{QStringLiteral("--threads"), QStringLiteral("1")};
+    if (!modelFile().isEmpty())
+        a << QStringLiteral("--model") << modelFile();
+    return a;
+}
 
 QByteArray base64Floats(const std::vector<float> &v)
 {
@@ -140,8 +154,7 @@ private Q_SLOTS:
                                      QString::number(kDays), QStringLiteral("--cadence"), QStringLiteral("24"), QStringLiteral("--size"),
                                      QStringLiteral("128"), QStringLiteral("--channels"), QStringLiteral("hmi,171"),
                                      QStringLiteral("--activity"), QStringLiteral("1"), QStringLiteral("--seed"), QStringLiteral("7"),
-                                     QStringLiteral("--quiet")}
-                         + threads1());
+                                     QStringLiteral("--quiet"), QStringLiteral("--threads"), QStringLiteral("1")});
         QVERIFY2(synth.exitCode == 0, synth.err.constData());
         auto embed = cli(QStringList{QStringLiteral("embed"), QStringLiteral("--archive"), archive(), QStringLiteral("--json")} + threads1());
         QVERIFY2(embed.exitCode == 0, embed.err.constData());
@@ -156,7 +169,7 @@ private Q_SLOTS:
         m_window->setInteractive(false);
         m_window->resize(1300, 800);
         m_window->setInitialTime(QDateTime(QDate(2014, 1, 12), QTime(0, 0), QTimeZone::utc()));
-        m_window->inference()->setModelFile({});  // the shipped default, as the CLI's
+        m_window->inference()->setModelFile(modelFile());  // the CLI's
         flare()->setHeadRun(runDir(QStringLiteral("attn-m")));
         m_window->setViewMode(QStringLiteral("flare"));
         m_window->show();
@@ -367,10 +380,11 @@ private Q_SLOTS:
         const QString json = m_dir.filePath(QStringLiteral("flare.json"));
         qputenv("OMP_NUM_THREADS", "1");
         const auto r = test::run(test::binPath(QStringLiteral("solarchip-studio")),
-                                 {QStringLiteral("--archive"), archive(), QStringLiteral("--date"), QStringLiteral("2014-01-20T00:00"),
+                                 QStringList{QStringLiteral("--archive"), archive(), QStringLiteral("--date"), QStringLiteral("2014-01-20T00:00"),
                                   QStringLiteral("--view"), QStringLiteral("flare"), QStringLiteral("--flare-head"), runDir(QStringLiteral("attn-m")),
                                   QStringLiteral("--screenshot"), png, QStringLiteral("--state-json"), json, QStringLiteral("--window-size"),
-                                  QStringLiteral("1300x800"), QStringLiteral("--settings"), m_dir.filePath(QStringLiteral("scripted.ini"))});
+                                  QStringLiteral("1300x800"), QStringLiteral("--settings"), m_dir.filePath(QStringLiteral("scripted.ini"))}
+                                     + (modelFile().isEmpty() ? QStringList() : QStringList{QStringLiteral("--model"), modelFile()}));
         QVERIFY2(r.exitCode == 0, r.err.constData());
         QVERIFY(!QImage(png).isNull());
         QFile f(json);
