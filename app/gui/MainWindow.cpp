@@ -1,6 +1,7 @@
 #include "app/gui/MainWindow.h"
 #include "app/gui/AlignmentView.h"
 #include "app/gui/TranslationView.h"
+#include "app/gui/FlareController.h"
 #include "app/gui/HeatmapController.h"
 #include "app/gui/HeatmapPanel.h"
 #include "app/gui/InferenceWorker.h"
@@ -132,6 +133,9 @@ MainWindow::MainWindow(StudioSettings *settings, QWidget *parent) : QMainWindow(
     m_translation = new TranslationView(m_observation, m_settings, m_stack);
     m_stack->addWidget(m_translation);
     connect(m_translation, &TranslationView::settledMaybe, this, &MainWindow::settledMaybe, Qt::QueuedConnection);
+    // View > Flare forecast: its dock (beside the maps) and the attribution overlays.
+    m_flare = new FlareController(this, m_archive, m_observation, m_grid, m_inference, m_settings, this);
+    connect(m_flare, &FlareController::settledMaybe, this, &MainWindow::settledMaybe, Qt::QueuedConnection);
     createReactions();
     m_actions->loadShortcuts(*settings);
     connectDocuments();
@@ -350,11 +354,13 @@ void MainWindow::createReactions()
     modes->addAction(a("view.search"));
     modes->addAction(a("view.alignment"));
     modes->addAction(a("view.translation"));
+    modes->addAction(a("view.flare"));
     new ViewModeReaction(a("view.maps"), this, QStringLiteral("map"));
     new ViewModeReaction(a("view.globe"), this, QStringLiteral("globe"));
     new ViewModeReaction(a("view.search"), this, QStringLiteral("search"));
     new ViewModeReaction(a("view.alignment"), this, QStringLiteral("alignment"));
     new ViewModeReaction(a("view.translation"), this, QStringLiteral("translation"));
+    new ViewModeReaction(a("view.flare"), this, QStringLiteral("flare"));
     using Diff = ObservationDocument::DifferenceMode;
     auto *differences = new QActionGroup(this);
     for (const char *id : {"view.diff.none", "view.diff.running", "view.diff.base"})
@@ -650,6 +656,7 @@ void MainWindow::setViewMode(const QString &mode)
     const QString m = mode == QLatin1String("globe") || mode == QLatin1String("search")
                               || mode == QLatin1String("alignment") || mode == QLatin1String("training")
                               || mode == QLatin1String("translation")
+                              || mode == QLatin1String("flare")
                           ? mode
                           : QStringLiteral("map");
     if (m == m_viewMode)
@@ -662,7 +669,9 @@ void MainWindow::setViewMode(const QString &mode)
     m_presenter->setGlobeActive(m == QLatin1String("globe"));
     m_alignment->setActive(m == QLatin1String("alignment"));  // the map grid, with its overlays and dock
     m_translation->setActive(m == QLatin1String("translation"));
-    m_heatmaps->setLayersVisible(m != QLatin1String("alignment"));  // one cell overlay per map at a time
+    m_flare->setActive(m == QLatin1String("flare"));  // the map grid, the attribution overlays and the flare dock
+    // One cell overlay per map at a time.
+    m_heatmaps->setLayersVisible(m != QLatin1String("alignment") && m != QLatin1String("flare"));
     if (m == QLatin1String("search")) {
         // The gallery prominently: its dock shown in the right column (in front of the Display dock, a tab away),
         // raised and given half the window beside the maps.
@@ -774,7 +783,8 @@ bool MainWindow::isSettled() const
     return !m_sample->isGenerating() && !m_archive->isBusy() && m_archive->hasData() && m_presenter->isSettled()
            && m_heatmaps->isSettled() && m_search->isSettled() && m_alignment->isSettled()
            && m_trainingPanel->isSettled()
-           && m_translation->isSettled();
+           && m_translation->isSettled()
+           && m_flare->isSettled();
 }
 
 void MainWindow::report(const QString &message, bool modal)

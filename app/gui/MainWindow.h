@@ -27,6 +27,7 @@ namespace solarchip {
 class ActionRegistry;
 class AlignmentView;
 class TranslationView;
+class FlareController;
 class ArchiveDocument;
 class DisplayPanel;
 class GlobeView;
@@ -65,7 +66,8 @@ public:
     void setFocusChannel(const QString &channel);
     QString focusChannel() const;
     /// "map", "globe", "search" (the maps with the archive-search gallery docked beside them, raised) or
-    /// "alignment" (the map grid with the cross-modal alignment overlays and timeline).
+    /// "alignment" (the map grid with the cross-modal alignment overlays and timeline) or "flare" (the map grid
+    /// with the flare dock and its attribution overlays).
     void setViewMode(const QString &mode);
     QString viewMode() const { return m_viewMode; }
     /// Scripted runs report problems on failed() instead of message boxes.
@@ -112,6 +114,9 @@ public:
     TrainingPanel *trainingPanel() const { return m_trainingPanel; }
     /// The HMI→AIA translation view (view mode "translation"): its own page of linked panels.
     TranslationView *translation() const { return m_translation; }
+    /// The flare forecast (view mode "flare"): the flare dock, its timeline and the attribution overlays; its
+    /// setHeadRun() slot installs a head.
+    FlareController *flareController() const { return m_flare; }
 
 Q_SIGNALS:
     void viewModeChanged(const QString &mode);
@@ -165,6 +170,7 @@ private:
     HeatmapController *m_heatmaps = nullptr;
     AlignmentView *m_alignment = nullptr;
     TranslationView *m_translation = nullptr;
+    FlareController *m_flare = nullptr;
     QDockWidget *m_similarityDock = nullptr;
     JobRunner *m_jobRunner = nullptr;
     TrainingPanel *m_trainingPanel = nullptr;

@@ -72,8 +72,8 @@ StudioOptionsResult parseStudioOptions(const QStringList &arguments)
                                      tr("Show this channel (171, 193, hmi, ...)."), tr("NAME"));
     const QCommandLineOption view(QStringLiteral("view"),
                                   tr("Start in the map grid, the 3D globe, the cross-modal alignment view, the "
-                                     "archive search gallery, the training panel or the HMI → AIA translation view."),
-                                  tr("map|globe|alignment|search|training|translation"));
+                                     "archive search gallery, the training panel, the HMI → AIA translation view or the flare forecast panel."),
+                                  tr("map|globe|alignment|search|training|translation|flare"));
     const QCommandLineOption translator(QStringLiteral("translator"),
                                         tr("The translation view uses this translator run folder (`solarchip "
                                            "translate-train --out RUN`) instead of the saved one or the shipped "
@@ -86,6 +86,10 @@ StudioOptionsResult parseStudioOptions(const QStringList &arguments)
                                               tr("Samples the translation view averages (mean and spread)."), tr("N"));
     const QCommandLineOption translateSeed(QStringLiteral("translate-seed"),
                                            tr("The translation view's first sample's seed."), tr("S"));
+    const QCommandLineOption flareHead(QStringLiteral("flare-head"),
+                                       tr("Use this flare head (a solarchip flare-train run folder) in the flare panel "
+                                          "for this run, instead of the saved one."),
+                                       tr("RUN"));
     const QCommandLineOption model(QStringLiteral("model"),
                                    tr("Use this SolarCHIP model (.safetensors) for heatmaps and search instead of the "
                                       "current one."),
@@ -124,7 +128,7 @@ StudioOptionsResult parseStudioOptions(const QStringList &arguments)
                                  tr("F"));
     const QCommandLineOption json(QStringLiteral("json"), tr("Benchmark results as JSON."));
     parser.addOptions({translator, translateChannel, translateSamples, translateSeed});
-    parser.addOptions({archive, sample, date, channel, view, model, queryHpc, queryBox, difference, screenshot, stateJson, windowSize, settings, timeout, bench, steps,
+    parser.addOptions({archive, sample, date, channel, view, flareHead, model, queryHpc, queryBox, difference, screenshot, stateJson, windowSize, settings, timeout, bench, steps,
                        interval, fps, json});
     parser.addPositionalArgument(tr("files"), tr("FITS or Helioviewer .jp2 maps to open."), tr("[FILE...]"));
 
@@ -171,7 +175,7 @@ StudioOptionsResult parseStudioOptions(const QStringList &arguments)
     if (parser.isSet(view)) {
         o.view = parser.value(view).toLower();
         static const QStringList views{QStringLiteral("map"), QStringLiteral("globe"), QStringLiteral("alignment"),
-                                       QStringLiteral("search"), QStringLiteral("training"), QStringLiteral("translation")};
+                                       QStringLiteral("search"), QStringLiteral("training"), QStringLiteral("translation"), QStringLiteral("flare")};
         if (!views.contains(o.view))
             return failWith(2, tr("--view: '%1' is not one of %2").arg(parser.value(view), views.join(QLatin1Char('|'))));
     }
@@ -199,6 +203,13 @@ StudioOptionsResult parseStudioOptions(const QStringList &arguments)
         if (!ok || seed > 1000000000ULL)
             return failWith(2, tr("--translate-seed: '%1' is not a seed from 0 to 1000000000").arg(parser.value(translateSeed)));
         o.translateSeed = seed;
+    }
+    if (parser.isSet(flareHead)) {
+        const QFileInfo fi(parser.value(flareHead));
+        if (!QFileInfo(fi.absoluteFilePath() + QStringLiteral("/head.json")).isFile())
+            return failWith(1, tr("%1: not a flare head (no head.json in it; see solarchip flare-train --out)")
+                                   .arg(parser.value(flareHead)));
+        o.flareHead = fi.absoluteFilePath();
     }
     if (parser.isSet(model)) {
         const QFileInfo fi(parser.value(model));

@@ -1,8 +1,9 @@
 #pragma once
 // The command line of solarchip-studio (the scripting hook of the GUI):
 //   solarchip-studio [--archive DIR | --sample | FILE...] [--date ISO] [--channel NAME]
-//                    [--view map|globe|alignment|search|training|translation] [--model FILE] [--query-hpc=X,Y [--query-box=W,H]]
+//                    [--view map|globe|alignment|search|training|translation|flare] [--model FILE] [--query-hpc=X,Y [--query-box=W,H]]
 //                    [--translator RUN] [--translate-channel C] [--translate-samples N] [--translate-seed S]
+//                    [--flare-head RUN]
 //                    [--difference none|running|base] [--screenshot PNG] [--state-json FILE]
 //                    [--window-size WxH] [--settings INI]
 //                    [--timeout S]
@@ -27,7 +28,8 @@ struct StudioOptions {
     QStringList files;           // positional: map files to open
     std::optional<QDateTime> date;  // --date (UTC)
     QString channel;             // --channel, canonical key
-    QString view;                // --view "map" / "globe" / "alignment" / "search" / "training" / "translation" (empty: the saved choice)
+    QString view;                // --view "map" / "globe" / "alignment" / "search" / "training" / "translation" / "flare" (empty: the saved choice)
+    QString flareHead;           // --flare-head RUN (absolute): the flare head for this run (not saved)
     QString model;               // --model FILE (absolute; empty: the app's current model, else the embedded default)
     std::optional<QPointF> queryHpc;  // --query-hpc=X,Y: a click at these helioprojective arcsec (Tx, Ty)
     std::optional<QSizeF> queryBox;   // --query-box=W,H: a box of this size in arcsec centred there (mean of its cells)

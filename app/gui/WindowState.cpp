@@ -2,6 +2,7 @@
 
 #include "app/gui/AlignmentView.h"
 #include "app/gui/TranslationView.h"
+#include "app/gui/FlareController.h"
 #include "app/gui/ArchiveDocument.h"
 #include "app/gui/HeatmapController.h"
 #include "app/gui/MainWindow.h"
@@ -100,6 +101,7 @@ QJsonObject windowState(const MainWindow *window)
     state[QStringLiteral("alignment")] = window->alignment()->state();
     state[QStringLiteral("training")] = window->trainingPanel()->state();
     state[QStringLiteral("translation")] = window->translation()->stateJson();
+    state[QStringLiteral("flare")] = window->flareController()->state();
     return state;
 }
 

@@ -4,7 +4,7 @@
 //   time          the current time (ISO 8601 UTC with milliseconds), null before one is shown
 //   times_count   how many times the timeline holds: the observations of the anchor channel, the ones
 //                 previous/next walk through (0 with nothing open)
-//   view_mode     "map", "globe", "search", "alignment", "training" or "translation"
+//   view_mode     "map", "globe", "search", "alignment", "training", "translation" or "flare"
 //   globe_hits    archive-search hits outlined on the globe's texture (those of the time shown; 0 without a globe)
 //   views         one object per grid cell, in grid order: channel, time, file, colormap, stretch,
 //                 limits [lo, hi] (the limits the rendering on screen used; null before it is rendered), unit,
@@ -66,6 +66,18 @@
 //                 (answered from the cache), note (the translator's), views (the five panels in grid order: role
 //                 "hmi"/"translated"/"real"/"difference"/"spread", shown, title, channel, colormap, size [w, h]),
 //                 linked_groups (panels panned and zoomed together, as in the map grid)
+//   flare         the flare forecast panel (FlareController::state): active, head_run (the run folder in use),
+//                 head_setting (the saved flare/headRun), head_hash (SHA-256 of head.json, as flare-predict's),
+//                 model_hash, head_problem (why no head is used: none, another encoder, unreadable), train_command,
+//                 training; with a head: head_kind, target, window_hours, climatology (the head's training base
+//                 rate of its event), threshold; for the set on screen: time (the set's), p_ge_c, p_ge_m (null when
+//                 the head does not forecast it or no set is scored), error, status; attribution {method
+//                 ("pool_weight" or "occlusion"), enabled, error, views_shown, top_cell {row, col, value, hpc_x,
+//                 hpc_y (the cell centre in helioprojective arcsec)}}; timeline_points, timeline ([[time_ms,
+//                 p_ge_c, p_ge_m]...], null entries where absent), timeline_source ("store" or "browsing"), store,
+//                 timeline_seconds, timeline_message, flare_markers {C, M, X} (the list's flares drawn), flare_list,
+//                 flare_range_ms [from, to) (label times marked: the archive's span and a window either side),
+//                 cursor_time
 
 #include <QJsonObject>
 #include <QString>

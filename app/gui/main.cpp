@@ -1,6 +1,7 @@
 // solarchip-studio: the desktop explorer (and its scripting hook: --screenshot, --bench-stepping).
 #include "app/gui/HeatmapController.h"
 #include "app/gui/InferenceWorker.h"
+#include "app/gui/FlareController.h"
 #include "app/gui/MainWindow.h"
 #include "app/gui/TranslationView.h"
 #include "app/gui/ObservationDocument.h"
@@ -76,6 +77,8 @@ int main(int argc, char **argv)
     // The current model (--model, else the one "use this model" chose, else the embedded default) and the
     // scripted click of --query-hpc.
     window.inference()->setModelFile(options.model.isEmpty() ? settings.currentModel() : options.model);
+    if (!options.flareHead.isEmpty())
+        window.flareController()->setHeadOverride(options.flareHead);
     if (options.queryHpc)
         window.heatmaps()->setScriptedQuery(*options.queryHpc, options.queryBox, options.channel);
     // --query-hpc: the archive search runs at the time first shown, once the model and its store are known.
