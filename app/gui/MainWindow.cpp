@@ -3,6 +3,8 @@
 #include "app/gui/HeatmapController.h"
 #include "app/gui/HeatmapPanel.h"
 #include "app/gui/InferenceWorker.h"
+#include "app/gui/LowLabelWizard.h"
+#include "app/gui/WizardJobs.h"
 
 #include "app/gui/ActionRegistry.h"
 #include "app/gui/ArchiveDocument.h"
@@ -67,6 +69,7 @@
 #include <QMessageBox>
 #include <QMimeData>
 #include <QProgressBar>
+#include <QSettings>
 #include <QStackedWidget>
 #include <QStatusBar>
 #include <QTimeZone>
@@ -124,6 +127,9 @@ MainWindow::MainWindow(StudioSettings *settings, QWidget *parent) : QMainWindow(
     // View > Cross-modal alignment: its dock (below the maps) and the overlays on the AIA views.
     m_alignment = new AlignmentView(this, m_archive, m_observation, m_grid, m_inference, this);
     connect(m_alignment, &AlignmentView::settledMaybe, this, &MainWindow::settledMaybe, Qt::QueuedConnection);
+    m_wizardJobs = new WizardJobs(this);
+    connect(m_actions->action(QStringLiteral("tools.lowLabelWizard")), &QAction::triggered, this,
+            &MainWindow::showLowLabelWizard);
     createReactions();
     m_actions->loadShortcuts(*settings);
     connectDocuments();
@@ -567,6 +573,43 @@ void MainWindow::onArchiveData()
         m_observation->step(ObservationDocument::Step::Last);
     }
     updateMessagePage();
+    if (m_wizardPending) {
+        m_wizardPending = false;
+        showLowLabelWizard();
+    }
+}
+
+LowLabelWizard *MainWindow::lowLabelWizard() const
+{
+    return m_wizard.data();
+}
+
+LowLabelWizard *MainWindow::showLowLabelWizard()
+{
+    if (m_wizard && (m_wizard->isJobRunning() || m_wizard->currentId() != LowLabelWizard::TaskPage
+                     || QFileInfo(m_wizard->choices().archive) == QFileInfo(m_archive->archiveDir()))) {
+        m_wizard->show();
+        m_wizard->raise();
+        m_wizard->activateWindow();
+        return m_wizard;
+    }
+    delete m_wizard;
+    const TimelineModel *timeline = m_archive->timeline();
+    const double spanDays = m_archive->hasData() && timeline->last() > timeline->first()
+                                ? (timeline->last() - timeline->first()) / 86400e3
+                                : 0;
+    m_wizard = new LowLabelWizard(m_wizardJobs, m_archive->archiveDir(), spanDays, this);
+    m_wizard->setAttribute(Qt::WA_DeleteOnClose);
+    // The flare panel's head is the settings key flare/headRun (FlareController reads it).
+    m_wizard->setHeadInstaller([this](const QString &runDir) {
+        m_settings->raw().setValue(QStringLiteral("flare/headRun"), runDir);
+        m_settings->raw().sync();
+        return m_settings->raw().status() == QSettings::NoError
+                   ? QString()
+                   : tr("%1: could not write the settings").arg(m_settings->fileName());
+    });
+    m_wizard->show();
+    return m_wizard;
 }
 
 void MainWindow::onTimeChanged(const QDateTime &utc)

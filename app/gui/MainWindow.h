@@ -10,6 +10,7 @@
 
 #include <QDateTime>
 #include <QMainWindow>
+#include <QPointer>
 
 #include <optional>
 
@@ -31,6 +32,7 @@ class DisplayPanel;
 class GlobeView;
 class HeatmapController;
 class InferenceWorker;
+class LowLabelWizard;
 class MapCache;
 class MapGrid;
 class ObservationDocument;
@@ -42,6 +44,7 @@ class SearchController;
 class SetViewPresenter;
 class StudioSettings;
 class TimelineView;
+class WizardJobs;
 
 class MainWindow : public QMainWindow {
     Q_OBJECT
@@ -102,6 +105,14 @@ public:
     HeatmapController *heatmaps() const { return m_heatmaps; }
     /// The cross-modal alignment view (view mode "alignment"): overlays on the AIA views and the timeline dock.
     AlignmentView *alignment() const { return m_alignment; }
+    /// Tools > Low-label wizard: shows it (a new one over the archive open now unless one is running a job).
+    LowLabelWizard *showLowLabelWizard();
+    /// The wizard shown last (null: none, or it was closed).
+    LowLabelWizard *lowLabelWizard() const;
+    /// Shows the wizard once the archive being opened has data (--view wizard).
+    void showLowLabelWizardWhenReady() { m_wizardPending = true; }
+    /// The jobs the wizard queues.
+    WizardJobs *wizardJobs() const { return m_wizardJobs; }
 
 Q_SIGNALS:
     void viewModeChanged(const QString &mode);
@@ -153,6 +164,9 @@ private:
     InferenceWorker *m_inference = nullptr;
     HeatmapController *m_heatmaps = nullptr;
     AlignmentView *m_alignment = nullptr;
+    WizardJobs *m_wizardJobs = nullptr;
+    QPointer<LowLabelWizard> m_wizard;
+    bool m_wizardPending = false;
     QDockWidget *m_similarityDock = nullptr;
     QString m_lastHeatmapError;
     bool m_similarityShown = false;  // the Similarity dock was brought to the front once

@@ -72,8 +72,8 @@ StudioOptionsResult parseStudioOptions(const QStringList &arguments)
                                      tr("Show this channel (171, 193, hmi, ...)."), tr("NAME"));
     const QCommandLineOption view(QStringLiteral("view"),
                                   tr("Start in the map grid, the 3D globe, the cross-modal alignment view or the "
-                                     "archive search gallery."),
-                                  tr("map|globe|alignment|search"));
+                                     "archive search gallery; wizard: the low-label wizard over the maps."),
+                                  tr("map|globe|alignment|search|wizard"));
     const QCommandLineOption model(QStringLiteral("model"),
                                    tr("Use this SolarCHIP model (.safetensors) for heatmaps and search instead of the "
                                       "current one."),
@@ -158,7 +158,7 @@ StudioOptionsResult parseStudioOptions(const QStringList &arguments)
     if (parser.isSet(view)) {
         o.view = parser.value(view).toLower();
         static const QStringList views{QStringLiteral("map"), QStringLiteral("globe"), QStringLiteral("alignment"),
-                                       QStringLiteral("search")};
+                                       QStringLiteral("search"), QStringLiteral("wizard")};
         if (!views.contains(o.view))
             return failWith(2, tr("--view: '%1' is not one of %2").arg(parser.value(view), views.join(QLatin1Char('|'))));
     }

@@ -3,6 +3,7 @@
 #include "app/gui/AlignmentView.h"
 #include "app/gui/ArchiveDocument.h"
 #include "app/gui/HeatmapController.h"
+#include "app/gui/LowLabelWizard.h"
 #include "app/gui/MainWindow.h"
 #include "app/gui/ObservationDocument.h"
 #include "app/gui/SearchController.h"
@@ -96,6 +97,7 @@ QJsonObject windowState(const MainWindow *window)
     state[QStringLiteral("heatmap")] = window->heatmaps()->state();
     state[QStringLiteral("search")] = window->search()->stateJson();
     state[QStringLiteral("alignment")] = window->alignment()->state();
+    state[QStringLiteral("wizard")] = window->lowLabelWizard() ? QJsonValue(window->lowLabelWizard()->state()) : QJsonValue();
     return state;
 }
 

@@ -50,6 +50,11 @@
 //                 the store and aligning its sets, off the UI thread), align_ms (the set on screen's alignment,
 //                 off the UI thread), timeline_message,
 //                 cursor_time (the timeline's current-time line)
+//   wizard        the low-label wizard (LowLabelWizard::state), null when none is open: page (task, encoder,
+//                 budgets, strategies, run), archive, target, model ("" = shipped), budgets, strategies, seeds,
+//                 out_dir, flare_list_found, task_message, status, error, job {queued, running, ended, ok,
+//                 arguments}, points [{strategy, budget, seed, skipped, reason, tss, tss_ci95, auc, bss, run}],
+//                 installed_head
 
 #include <QJsonObject>
 #include <QString>

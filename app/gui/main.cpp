@@ -57,7 +57,9 @@ int main(int argc, char **argv)
         window.resize(options.windowSize);
     else if (options.isScripted())
         window.resize(1400, 900);
-    if (!options.view.isEmpty())
+    if (options.view == QLatin1String("wizard"))
+        window.showLowLabelWizardWhenReady();  // over the map grid, once the archive has data
+    else if (!options.view.isEmpty())
         window.setViewMode(options.view);
     if (options.date)
         window.setInitialTime(options.date);
