@@ -26,7 +26,7 @@ namespace solarchip {
 
 struct LowLabelChoices {
     QString archive;                                  // the archive folder (with its flare list)
-    QString target = QStringLiteral("C");             // "C" or "M": flare >= that class within windowHours
+    QString target = QStringLiteral("M");             // "C" or "M": flare >= that class within windowHours
     double windowHours = 24;
     QString model;                                    // a trained model file; empty: the shipped default
     QVector<double> budgets{1, 5, 10, 25, 100};       // percent of the training labels

@@ -114,7 +114,9 @@ QWizardPage *LowLabelWizard::makeTaskPage()
     m->setObjectName(QStringLiteral("targetM"));
     m_target->addButton(c, 0);
     m_target->addButton(m, 1);
-    c->setChecked(true);  // >= C: the sample archive's month has C flares, M flares are rare
+    // >= M by default: in the sample archive's month nearly every day has a C flare within 24 h, so a >= C
+    // validation block holds no negatives; >= M windows come and go.
+    m->setChecked(true);
     layout->addWidget(c);
     layout->addWidget(m);
     m_taskMessage = new QLabel(page);
@@ -455,8 +457,12 @@ void LowLabelWizard::queueJob(bool withStrategies)
     m_withStrategies = withStrategies;
     m_jobArguments = labelEfficiencyArguments(c, withStrategies);
     m_jobEnded = false;
-    m_jobId = m_jobs->enqueue(QStringLiteral("label-efficiency"), m_jobArguments, m_runOut,
+    m_jobId = -1;  // a queue that refuses at once says so with id -1, maybe before enqueue returns
+    const qint64 id = m_jobs->enqueue(QStringLiteral("label-efficiency"), m_jobArguments, m_runOut,
                               tr("Low-label wizard: flare ≥%1, %2").arg(c.target, c.strategies().join(QStringLiteral(", "))));
+    if (m_jobEnded)
+        return;  // refused: onFinished showed why
+    m_jobId = id;
     QString text = tr("Queued: %1 budgets × %2 strategies × %3 seed(s) into %4")
                        .arg(c.budgets.size())
                        .arg(withStrategies ? c.strategies().size() : 2)

@@ -3,6 +3,7 @@
 #include "app/gui/HeatmapController.h"
 #include "app/gui/HeatmapPanel.h"
 #include "app/gui/InferenceWorker.h"
+#include "app/gui/JobRunner.h"
 #include "app/gui/LowLabelWizard.h"
 #include "app/gui/WizardJobs.h"
 
@@ -38,6 +39,7 @@
 #include "app/gui/ShortcutsReaction.h"
 #include "app/gui/StepCombo.h"
 #include "app/gui/StudioSettings.h"
+#include "app/gui/TrainingPanel.h"
 #include "app/gui/TimeStepReaction.h"
 #include "app/gui/ViewModeReaction.h"
 #include "core/archive/MapCache.h"
@@ -110,6 +112,7 @@ MainWindow::MainWindow(StudioSettings *settings, QWidget *parent) : QMainWindow(
     m_inference = new InferenceWorker(this);
     m_heatmaps = new HeatmapController(m_observation, m_archive, m_grid, m_inference, this);
     createSimilarityDock();
+    createTrainingDock();
     m_search = new SearchController(this);
     m_actions->adopt(QStringLiteral("view.searchPanel"), m_search->dock()->toggleViewAction(),
                      QKeySequence(QStringLiteral("Ctrl+Shift+F")));
@@ -127,7 +130,7 @@ MainWindow::MainWindow(StudioSettings *settings, QWidget *parent) : QMainWindow(
     // View > Cross-modal alignment: its dock (below the maps) and the overlays on the AIA views.
     m_alignment = new AlignmentView(this, m_archive, m_observation, m_grid, m_inference, this);
     connect(m_alignment, &AlignmentView::settledMaybe, this, &MainWindow::settledMaybe, Qt::QueuedConnection);
-    m_wizardJobs = new WizardJobs(this);
+    m_wizardJobs = new WizardJobs(m_jobRunner, this);  // the wizard's job goes through the app's job runner
     connect(m_actions->action(QStringLiteral("tools.lowLabelWizard")), &QAction::triggered, this,
             &MainWindow::showLowLabelWizard);
     createReactions();
@@ -201,6 +204,23 @@ void MainWindow::createDisplayDock()
     m_displayPanel->setObjectName(QStringLiteral("displayPanel"));
     m_displayDock->setWidget(m_displayPanel);
     addDockWidget(Qt::RightDockWidgetArea, m_displayDock);
+}
+
+void MainWindow::createTrainingDock()
+{
+    // The job runner re-attaches the jobs a previous session left running as soon as the window exists.
+    m_jobRunner = new JobRunner(this);
+    m_trainingDock = new QDockWidget(tr("Training"), this);
+    m_trainingDock->setObjectName(QStringLiteral("dock.training"));
+    m_trainingPanel = new TrainingPanel(m_jobRunner, m_inference, m_settings, m_trainingDock);
+    m_trainingDock->setWidget(m_trainingPanel);
+    addDockWidget(Qt::BottomDockWidgetArea, m_trainingDock);
+    m_trainingDock->hide();
+    connect(m_trainingPanel, &TrainingPanel::settledMaybe, this, &MainWindow::settledMaybe);
+    connect(m_archive, &ArchiveDocument::dataChanged, m_trainingPanel,
+            [this] { m_trainingPanel->setArchive(m_archive->archiveDir(), {}, {}); });
+    if (QMenu *view = menuBar()->findChild<QMenu *>(QStringLiteral("menu.view")))
+        view->addAction(m_trainingDock->toggleViewAction());
 }
 
 void MainWindow::createSimilarityDock()
@@ -664,7 +684,7 @@ QString MainWindow::focusChannel() const
 void MainWindow::setViewMode(const QString &mode)
 {
     const QString m = mode == QLatin1String("globe") || mode == QLatin1String("search")
-                              || mode == QLatin1String("alignment")
+                              || mode == QLatin1String("alignment") || mode == QLatin1String("training")
                           ? mode
                           : QStringLiteral("map");
     if (m == m_viewMode)
@@ -689,6 +709,12 @@ void MainWindow::setViewMode(const QString &mode)
         m_search->dock()->show();
         m_search->raiseDock();  // (and again once a time is shown: before the first layout it may not hold)
         resizeDocks({m_search->dock()}, {width() / 2}, Qt::Horizontal);
+    }
+    if (m == QLatin1String("training")) {
+        // The panel prominently: its dock below the maps, given most of the window's height.
+        m_trainingDock->show();
+        m_trainingDock->raise();
+        resizeDocks({m_trainingDock}, {height() * 2 / 3}, Qt::Vertical);
     }
     updateMessagePage();
     Q_EMIT viewModeChanged(m);
@@ -778,7 +804,8 @@ void MainWindow::updateMessagePage()
 bool MainWindow::isSettled() const
 {
     return !m_sample->isGenerating() && !m_archive->isBusy() && m_archive->hasData() && m_presenter->isSettled()
-           && m_heatmaps->isSettled() && m_search->isSettled() && m_alignment->isSettled();
+           && m_heatmaps->isSettled() && m_search->isSettled() && m_alignment->isSettled()
+           && m_trainingPanel->isSettled();
 }
 
 void MainWindow::report(const QString &message, bool modal)

@@ -33,6 +33,7 @@ class GlobeView;
 class HeatmapController;
 class InferenceWorker;
 class LowLabelWizard;
+class JobRunner;
 class MapCache;
 class MapGrid;
 class ObservationDocument;
@@ -45,6 +46,7 @@ class SetViewPresenter;
 class StudioSettings;
 class TimelineView;
 class WizardJobs;
+class TrainingPanel;
 
 class MainWindow : public QMainWindow {
     Q_OBJECT
@@ -113,6 +115,11 @@ public:
     void showLowLabelWizardWhenReady() { m_wizardPending = true; }
     /// The jobs the wizard queues.
     WizardJobs *wizardJobs() const { return m_wizardJobs; }
+    /// The app's background jobs (pretrain, embed, flare-train, label-efficiency...; JobRunner.h): one per window,
+    /// used by the training panel and the low-label wizard.
+    JobRunner *jobRunner() const { return m_jobRunner; }
+    /// The training panel (view mode "training"; its dock is View > Training).
+    TrainingPanel *trainingPanel() const { return m_trainingPanel; }
 
 Q_SIGNALS:
     void viewModeChanged(const QString &mode);
@@ -134,6 +141,7 @@ private:
     void createTimelineDock();
     void createDisplayDock();
     void createSimilarityDock();
+    void createTrainingDock();
     void createStatusBar();
     void createTimeWidgets(QToolBar *toolbar);
     void createReactions();
@@ -168,6 +176,9 @@ private:
     QPointer<LowLabelWizard> m_wizard;
     bool m_wizardPending = false;
     QDockWidget *m_similarityDock = nullptr;
+    JobRunner *m_jobRunner = nullptr;
+    TrainingPanel *m_trainingPanel = nullptr;
+    QDockWidget *m_trainingDock = nullptr;
     QString m_lastHeatmapError;
     bool m_similarityShown = false;  // the Similarity dock was brought to the front once
 

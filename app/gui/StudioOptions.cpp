@@ -71,9 +71,10 @@ StudioOptionsResult parseStudioOptions(const QStringList &arguments)
     const QCommandLineOption channel({QStringLiteral("c"), QStringLiteral("channel")},
                                      tr("Show this channel (171, 193, hmi, ...)."), tr("NAME"));
     const QCommandLineOption view(QStringLiteral("view"),
-                                  tr("Start in the map grid, the 3D globe, the cross-modal alignment view or the "
-                                     "archive search gallery; wizard: the low-label wizard over the maps."),
-                                  tr("map|globe|alignment|search|wizard"));
+                                  tr("Start in the map grid, the 3D globe, the cross-modal alignment view, the "
+                                     "archive search gallery or the training panel; wizard: the low-label wizard over "
+                                     "the maps."),
+                                  tr("map|globe|alignment|search|training|wizard"));
     const QCommandLineOption model(QStringLiteral("model"),
                                    tr("Use this SolarCHIP model (.safetensors) for heatmaps and search instead of the "
                                       "current one."),
@@ -158,7 +159,7 @@ StudioOptionsResult parseStudioOptions(const QStringList &arguments)
     if (parser.isSet(view)) {
         o.view = parser.value(view).toLower();
         static const QStringList views{QStringLiteral("map"), QStringLiteral("globe"), QStringLiteral("alignment"),
-                                       QStringLiteral("search"), QStringLiteral("wizard")};
+                                       QStringLiteral("search"), QStringLiteral("training"), QStringLiteral("wizard")};
         if (!views.contains(o.view))
             return failWith(2, tr("--view: '%1' is not one of %2").arg(parser.value(view), views.join(QLatin1Char('|'))));
     }

@@ -1,7 +1,7 @@
 #pragma once
 // The command line of solarchip-studio (the scripting hook of the GUI):
 //   solarchip-studio [--archive DIR | --sample | FILE...] [--date ISO] [--channel NAME]
-//                    [--view map|globe|alignment|search|wizard] [--model FILE] [--query-hpc=X,Y [--query-box=W,H]]
+//                    [--view map|globe|alignment|search|training|wizard] [--model FILE] [--query-hpc=X,Y [--query-box=W,H]]
 //                    [--difference none|running|base] [--screenshot PNG] [--state-json FILE]
 //                    [--window-size WxH] [--settings INI]
 //                    [--timeout S]
@@ -26,7 +26,7 @@ struct StudioOptions {
     QStringList files;           // positional: map files to open
     std::optional<QDateTime> date;  // --date (UTC)
     QString channel;             // --channel, canonical key
-    QString view;                // --view "map" / "globe" / "alignment" / "search" / "wizard" (empty: the saved choice)
+    QString view;                // --view "map" / "globe" / "alignment" / "search" / "training" / "wizard" (empty: the saved choice)
     QString model;               // --model FILE (absolute; empty: the app's current model, else the embedded default)
     std::optional<QPointF> queryHpc;  // --query-hpc=X,Y: a click at these helioprojective arcsec (Tx, Ty)
     std::optional<QSizeF> queryBox;   // --query-box=W,H: a box of this size in arcsec centred there (mean of its cells)

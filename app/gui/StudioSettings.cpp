@@ -159,6 +159,9 @@ void StudioSettings::setExportDir(const QString &dir) { m_settings->setValue(kEx
 bool StudioSettings::exportDataResolution() const { return m_settings->value(kExportDataResolution, false).toBool(); }
 void StudioSettings::setExportDataResolution(bool on) { m_settings->setValue(kExportDataResolution, on); }
 
+QString StudioSettings::currentModel() const { return m_settings->value(QStringLiteral("model/current")).toString(); }
+void StudioSettings::setCurrentModel(const QString &path) { m_settings->setValue(QStringLiteral("model/current"), path); }
+
 bool StudioSettings::loopPlayback() const { return m_settings->value(kLoop, true).toBool(); }
 void StudioSettings::setLoopPlayback(bool loop) { m_settings->setValue(kLoop, loop); }
 

@@ -95,6 +95,11 @@ public:
     bool exportDataResolution() const;
     void setExportDataResolution(bool on);
 
+    /// The app's current model file ("use this model" in the training panel; key model/current). Empty: the
+    /// shipped default. --model overrides it for one start.
+    QString currentModel() const;
+    void setCurrentModel(const QString &path);
+
 private:
     std::unique_ptr<QSettings> m_settings;
 };

@@ -8,6 +8,7 @@
 #include "app/gui/ObservationDocument.h"
 #include "app/gui/SearchController.h"
 #include "app/gui/SetViewPresenter.h"
+#include "app/gui/TrainingPanel.h"
 #include "core/base/AtomicFile.h"
 #include "core/map/DisplayLimits.h"
 #include "core/map/SdoMap.h"
@@ -97,6 +98,7 @@ QJsonObject windowState(const MainWindow *window)
     state[QStringLiteral("heatmap")] = window->heatmaps()->state();
     state[QStringLiteral("search")] = window->search()->stateJson();
     state[QStringLiteral("alignment")] = window->alignment()->state();
+    state[QStringLiteral("training")] = window->trainingPanel()->state();
     state[QStringLiteral("wizard")] = window->lowLabelWizard() ? QJsonValue(window->lowLabelWizard()->state()) : QJsonValue();
     return state;
 }

@@ -4,7 +4,7 @@
 //   time          the current time (ISO 8601 UTC with milliseconds), null before one is shown
 //   times_count   how many times the timeline holds: the observations of the anchor channel, the ones
 //                 previous/next walk through (0 with nothing open)
-//   view_mode     "map", "globe", "search" or "alignment"
+//   view_mode     "map", "globe", "search", "alignment" or "training"
 //   globe_hits    archive-search hits outlined on the globe's texture (those of the time shown; 0 without a globe)
 //   views         one object per grid cell, in grid order: channel, time, file, colormap, stretch,
 //                 limits [lo, hi] (the limits the rendering on screen used; null before it is rendered), unit,
@@ -50,6 +50,12 @@
 //                 the store and aligning its sets, off the UI thread), align_ms (the set on screen's alignment,
 //                 off the UI thread), timeline_message,
 //                 cursor_time (the timeline's current-time line)
+//   training      the training panel (TrainingPanel::state): visible, database (the job table's file),
+//                 database_error, jobs [{id, kind, state, run_dir, step (of the last event saved), message}] oldest
+//                 first, running (jobs running now), selected (job id shown, -1 none), compared, curves (curves
+//                 drawn), curve_points, check_ok and check (the last pre-launch check's verdict and text), command
+//                 (the pretrain arguments the form makes), form {archive, channels, preset, batch, run_dir}, export
+//                 (the last Slurm export's message)
 //   wizard        the low-label wizard (LowLabelWizard::state), null when none is open: page (task, encoder,
 //                 budgets, strategies, run), archive, target, model ("" = shipped), budgets, strategies, seeds,
 //                 out_dir, flare_list_found, task_message, status, error, job {queued, running, ended, ok,

@@ -1,5 +1,6 @@
 #include "app/gui/WizardJobs.h"
 
+#include "app/gui/JobRunner.h"
 #include "core/base/ThreadPriority.h"
 
 #include <QCoreApplication>
@@ -12,11 +13,27 @@
 
 namespace solarchip {
 
-WizardJobs::WizardJobs(QObject *parent) : QObject(parent)
+WizardJobs::WizardJobs(JobRunner *runner, QObject *parent) : QObject(parent), m_runner(runner)
 {
     m_program = qEnvironmentVariable("SOLARCHIP_CLI");
     if (m_program.isEmpty())
         m_program = QDir(QCoreApplication::applicationDirPath()).filePath(QStringLiteral("solarchip"));
+    if (m_runner) {
+        connect(m_runner, &JobRunner::jobEvent, this, &WizardJobs::jobEvent);
+        connect(m_runner, &JobRunner::jobFinished, this, &WizardJobs::jobFinished);
+    }
+}
+
+QString WizardJobs::program() const
+{
+    return m_runner ? m_runner->program() : m_program;
+}
+
+void WizardJobs::setProgram(const QString &program)
+{
+    if (m_runner)
+        m_runner->setProgram(program);
+    m_program = program;
 }
 
 WizardJobs::~WizardJobs()
@@ -30,13 +47,15 @@ WizardJobs::~WizardJobs()
 
 bool WizardJobs::isRunning(qint64 id) const
 {
+    if (m_runner)
+        return m_runner->runningJobs().contains(id);
     return id == m_id && m_process && m_process->state() != QProcess::NotRunning;
 }
 
 qint64 WizardJobs::enqueue(const QString &kind, const QStringList &arguments, const QString &runDir, const QString &title)
 {
-    Q_UNUSED(kind)
-    Q_UNUSED(title)
+    if (m_runner)
+        return m_runner->enqueue(kind, arguments, runDir, title);
     const qint64 id = m_nextId++;
     auto refuse = [this, id](const QString &message) {
         QTimer::singleShot(0, this, [this, id, message] { Q_EMIT jobFinished(id, -1, message); });
@@ -72,6 +91,10 @@ qint64 WizardJobs::enqueue(const QString &kind, const QStringList &arguments, co
 
 void WizardJobs::cancel(qint64 id)
 {
+    if (m_runner) {
+        m_runner->cancel(id);
+        return;
+    }
     if (!isRunning(id))
         return;
     m_cancelling = true;

@@ -3,9 +3,9 @@
 // events and its end. A thin adapter so the wizard speaks the JobRunner contract (enqueue(kind, arguments,
 // runDir, title), jobEvent, jobFinished) and nothing else of it.
 //
-// This version runs the job itself as one `solarchip` child process at nice 10 (the EmbedJob way), one at a
-// time; its log goes to RUN/job.log. It stands in for the app's JobRunner until that is merged, at which point
-// this class forwards to MainWindow::jobRunner() and the wizard's jobs show in the training panel.
+// With a JobRunner (the app's: MainWindow::jobRunner()) it forwards to it, so the wizard's job is in the job
+// table, survives closing the app and shows in the training panel. Without one it runs the job itself as one
+// `solarchip` child process at nice 10 (the EmbedJob way), one at a time, its output in RUN/job.log.
 
 #include <QByteArray>
 #include <QJsonObject>
@@ -17,15 +17,17 @@ class QProcess;
 
 namespace solarchip {
 
+class JobRunner;
+
 class WizardJobs : public QObject {
     Q_OBJECT
 public:
-    explicit WizardJobs(QObject *parent = nullptr);
+    explicit WizardJobs(JobRunner *runner = nullptr, QObject *parent = nullptr);
     ~WizardJobs() override;
 
     /// The `solarchip` executable (default: next to this program, else $SOLARCHIP_CLI).
-    QString program() const { return m_program; }
-    void setProgram(const QString &program) { m_program = program; }
+    QString program() const;
+    void setProgram(const QString &program);
 
     /// Queues `solarchip <arguments>`; returns the job's id (-1: refused, jobFinished(-1, ...) says why).
     qint64 enqueue(const QString &kind, const QStringList &arguments, const QString &runDir, const QString &title);
@@ -41,6 +43,7 @@ private:
     void readLines();
     void onFinished(int exitCode, int status);
 
+    JobRunner *m_runner = nullptr;
     QString m_program;
     QProcess *m_process = nullptr;
     qint64 m_id = 0;

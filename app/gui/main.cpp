@@ -65,8 +65,9 @@ int main(int argc, char **argv)
         window.setInitialTime(options.date);
     if (!options.channel.isEmpty())
         window.setFocusChannel(options.channel);
-    // The current model (the embedded default unless --model) and the scripted click of --query-hpc.
-    window.inference()->setModelFile(options.model);
+    // The current model (--model, else the one "use this model" chose, else the embedded default) and the
+    // scripted click of --query-hpc.
+    window.inference()->setModelFile(options.model.isEmpty() ? settings.currentModel() : options.model);
     if (options.queryHpc)
         window.heatmaps()->setScriptedQuery(*options.queryHpc, options.queryBox, options.channel);
     // --query-hpc: the archive search runs at the time first shown, once the model and its store are known.

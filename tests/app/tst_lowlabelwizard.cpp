@@ -1,7 +1,7 @@
 // The low-label wizard (issue 13) driven end to end on a tiny synthetic archive (`solarchip synth --days 60
 // --cadence 24 --size 64 --channels hmi,171 --activity 1`: 60 daily sets with a flare list) and a tiny model
 // (`solarchip pretrain --preset tiny --max-steps 1`: only the pipeline is under test, not the weights):
-// - the defaults: flare >= C in 24 h, the shipped model, budgets 1, 5, 10, 25, 100 %, frozen + fine-tune +
+// - the defaults: flare >= M in 24 h, the shipped model, budgets 1, 5, 10, 25, 100 %, frozen + fine-tune +
 //   scratch (scratch ticked and not untickable), one seed, --threads 1; the split sized from the archive's span
 //   (closed form: five blocks of span/5 days, buffers of max(window, block/4));
 // - the command's events parsed into points (contract "point"/"skipped" lines, the older per-budget lines),
@@ -12,6 +12,7 @@
 //   here independently; a point's head installed through the wizard lands in the settings key flare/headRun;
 // - a job that fails (a "model" file that is no model) shows a message naming the file in the wizard;
 // - `solarchip-studio --archive A --view wizard --screenshot PNG --state-json J` shows the first page.
+#include "app/gui/JobRunner.h"
 #include "app/gui/LabelEfficiencyRun.h"
 #include "app/gui/LowLabelWizard.h"
 #include "app/gui/WizardJobs.h"
@@ -100,7 +101,7 @@ private Q_SLOTS:
         WizardJobs jobs;
         LowLabelWizard wizard(&jobs, m_archive, 30, nullptr);
         const LowLabelChoices c = wizard.choices();
-        QCOMPARE(c.target, QStringLiteral("C"));
+        QCOMPARE(c.target, QStringLiteral("M"));
         QCOMPARE(c.windowHours, 24.0);
         QCOMPARE(c.model, QString());
         QCOMPARE(c.budgets, (QVector<double>{1, 5, 10, 25, 100}));
@@ -125,7 +126,7 @@ private Q_SLOTS:
         };
         QCOMPARE(a.first(), QStringLiteral("label-efficiency"));
         QCOMPARE(after("--archive"), m_archive);
-        QCOMPARE(after("--target"), QStringLiteral("C"));
+        QCOMPARE(after("--target"), QStringLiteral("M"));
         QCOMPARE(after("--budgets"), QStringLiteral("1,5,10,25,100"));
         QCOMPARE(after("--strategies"), QStringLiteral("frozen,finetune,scratch"));
         QCOMPARE(after("--seeds"), QStringLiteral("1"));
@@ -200,14 +201,17 @@ private Q_SLOTS:
 
     void endToEnd()
     {
-        WizardJobs jobs;
-        jobs.setProgram(cli());
+        // Through the app's job runner (its own job table here), as the main window does.
+        JobRunner runner(nullptr, m_dir.filePath(QStringLiteral("jobs-e2e.sqlite")));
+        QVERIFY2(runner.openError().isEmpty(), qPrintable(runner.openError()));
+        runner.setProgram(cli());
+        WizardJobs jobs(&runner);
         LowLabelWizard wizard(&jobs, m_archive, m_spanDays, nullptr);
         const QString settingsFile = m_dir.filePath(QStringLiteral("settings.ini"));
         wizard.setSettingsFile(settingsFile);
         const QString out = m_dir.filePath(QStringLiteral("results"));
         wizard.show();
-        // Task: >= M. Encoder: the tiny model file. Budgets: 1 and 100 %. Strategies: defaults; results folder.
+        // Task: >= M (the default). Encoder: the tiny model file. Budgets: 1 and 100 %. Strategies: defaults; results folder.
         wizard.findChild<QRadioButton *>(QStringLiteral("targetM"))->setChecked(true);
         wizard.next();
         QCOMPARE(wizard.currentId(), int(LowLabelWizard::EncoderPage));
@@ -308,8 +312,9 @@ private Q_SLOTS:
         QVERIFY(f.open(QIODevice::WriteOnly));
         f.write("this is no model\n");
         f.close();
-        WizardJobs jobs;
-        jobs.setProgram(cli());
+        JobRunner runner(nullptr, m_dir.filePath(QStringLiteral("jobs-failing.sqlite")));
+        runner.setProgram(cli());
+        WizardJobs jobs(&runner);
         LowLabelWizard wizard(&jobs, m_archive, m_spanDays, nullptr);
         wizard.show();
         wizard.next();

@@ -1,0 +1,191 @@
+#include "app/gui/TrainingCheck.h"
+
+#include "core/archive/Catalog.h"
+#include "core/map/SdoTime.h"
+#include "models/networks/ModelConfig.h"
+#include "models/networks/SolarChipModel.h"
+
+#include <QDir>
+#include <QFile>
+#include <QFileInfo>
+
+namespace solarchip {
+
+namespace {
+
+QString mib(double bytes)
+{
+    if (bytes >= 1024.0 * 1024 * 1024)
+        return QStringLiteral("%1 GiB").arg(bytes / (1024.0 * 1024 * 1024), 0, 'f', 1);
+    return QStringLiteral("%1 MiB").arg(bytes / (1024.0 * 1024), 0, 'f', 0);
+}
+
+double memAvailableBytes()
+{
+    QFile f(QStringLiteral("/proc/meminfo"));
+    if (!f.open(QIODevice::ReadOnly))
+        return 0;
+    for (const QByteArray &line : f.readAll().split('\n'))
+        if (line.startsWith("MemAvailable:"))
+            return line.mid(13).trimmed().split(' ').value(0).toDouble() * 1024.0;
+    return 0;
+}
+
+}  // namespace
+
+QStringList TrainingRequest::arguments() const
+{
+    QStringList a{QStringLiteral("pretrain"), QStringLiteral("--archive"), archiveDir, QStringLiteral("--channels"),
+                  channels.join(QLatin1Char(','))};
+    if (from.isValid())
+        a << QStringLiteral("--from") << SdoTime::toIso(from);
+    if (to.isValid())
+        a << QStringLiteral("--to") << SdoTime::toIso(to);
+    a << QStringLiteral("--preset") << preset;
+    if (!initModel.isEmpty())
+        a << QStringLiteral("--init") << initModel;
+    a << QStringLiteral("--epochs") << QString::number(epochs);
+    if (maxSteps > 0)
+        a << QStringLiteral("--max-steps") << QString::number(maxSteps);
+    a << QStringLiteral("--batch") << QString::number(batch) << QStringLiteral("--lr") << QString::number(lr, 'g', 6);
+    if (!augment)
+        a << QStringLiteral("--no-augment");
+    else
+        a << QStringLiteral("--max-rotation") << QString::number(maxRotationDeg, 'g', 6);
+    a << QStringLiteral("--w-rec") << QString::number(wRec, 'g', 6) << QStringLiteral("--w-cls")
+      << QString::number(wCls, 'g', 6) << QStringLiteral("--w-pat") << QString::number(wPat, 'g', 6)
+      << QStringLiteral("--w-int") << QString::number(wInt, 'g', 6);
+    a << QStringLiteral("--device") << device << QStringLiteral("--seed") << QString::number(seed);
+    if (threads > 0)
+        a << QStringLiteral("--threads") << QString::number(threads);
+    a << QStringLiteral("--checkpoint-every") << QString::number(checkpointEvery);
+    a << QStringLiteral("--out") << runDir;
+    return a;
+}
+
+QString TrainingCheckResult::text() const
+{
+    QStringList lines;
+    for (const QString &p : problems)
+        lines << QStringLiteral("✗ ") + p;
+    for (const QString &n : notes)
+        lines << QStringLiteral("✓ ") + n;
+    return lines.join(QLatin1Char('\n'));
+}
+
+double estimateTrainingMemory(const QString &preset, int modalities, int batch, qint64 *parameters)
+{
+    auto cfg = presetConfig(preset);
+    if (!cfg)
+        return -1;
+    const BackboneConfig &b = *cfg;
+    const double r = b.resolution;
+    double params = 0, actFloats = 0;
+    if (b.arch == Architecture::Vit) {
+        const double w = b.vit.width, L = b.vit.layers, p = b.vit.patchSize, heads = b.vit.heads;
+        const double T = b.tokenCount();
+        // Encoder and decoder: L blocks each (attention 4w^2, MLP 8w^2, biases and norms 13w), the patch
+        // embedding and its inverse, positional embeddings, the contrastive projection.
+        params = 2 * L * (12 * w * w + 13 * w) + 2 * p * p * w + 2 * T * w + w * b.contrastiveDim;
+        // Kept for backward per block: ~17 floats per token and width, ~2.5 per attention-score entry.
+        actFloats = 2 * L * (17 * T * w + 2.5 * heads * T * T) + 8 * r * r;
+    } else {
+        auto model = SolarChipModel::create(*SolarChipModel::configFor(preset, {QStringLiteral("hmi"), QStringLiteral("171")}));
+        if (model)
+            params = double(model->parameterCount()) / 2;
+        // Each level of encoder and decoder keeps ~8 feature maps per residual block.
+        for (std::size_t l = 0; l < b.cnn.chMult.size(); ++l) {
+            const double side = r / double(1 << l);
+            actFloats += 2 * (b.cnn.numResBlocks + 1) * 8 * side * side * b.cnn.ch * b.cnn.chMult[l];
+        }
+        actFloats += 8 * r * r;
+    }
+    if (parameters)
+        *parameters = static_cast<qint64>(params);
+    const double state = 16.0 * params * modalities;
+    const double activations = 4.0 * actFloats * modalities * batch;
+    const double prefetch = 4.0 * 16 * modalities * r * r;
+    return state + activations + prefetch;
+}
+
+TrainingCheckResult checkTrainingRequest(const TrainingRequest &req)
+{
+    TrainingCheckResult out;
+    if (req.channels.isEmpty() || req.channels.first().toLower() != QLatin1String("hmi"))
+        out.problems << QStringLiteral("the channels must start with hmi (the contrastive pairs are HMI-centred)");
+    if (req.channels.size() < 2)
+        out.problems << QStringLiteral("at least one AIA channel is needed beside hmi");
+    for (const QString &c : req.channels)
+        if (modalityName(c).isEmpty())
+            out.problems << QStringLiteral("'%1' is not an SDO channel the model knows").arg(c);
+    if (req.batch < 2)
+        out.problems << QStringLiteral("the batch needs at least 2 sets (the contrastive terms compare them)");
+    if (req.runDir.isEmpty())
+        out.problems << QStringLiteral("no run folder given");
+    else if (QFileInfo::exists(QDir(req.runDir).filePath(QStringLiteral("checkpoint.pt"))))
+        out.problems << QStringLiteral("%1 already holds a run (checkpoint.pt): pick a new folder, or resume that run's job")
+                            .arg(QDir::toNativeSeparators(req.runDir));
+    if (!req.initModel.isEmpty() && !QFileInfo(req.initModel).isReadable())
+        out.problems << QStringLiteral("%1: the model to fine-tune cannot be read").arg(req.initModel);
+
+    if (req.archiveDir.isEmpty() || !QFileInfo(req.archiveDir).isDir()) {
+        out.problems << QStringLiteral("%1: not an archive folder").arg(req.archiveDir.isEmpty() ? QStringLiteral("(none)") : req.archiveDir);
+    } else if (out.problems.isEmpty()) {
+        auto catalog = Catalog::open(req.archiveDir, {}, Catalog::OpenMode::ReadOnly);
+        if (!catalog) {
+            out.problems << QStringLiteral("%1 (open the archive in the app or run `solarchip catalog` first)").arg(catalog.errorString());
+        } else {
+            CoTemporalOptions co;
+            co.toleranceMs = 120'000;  // pretrain's default --tolerance-s
+            const QDateTime from = req.from.isValid() ? req.from : QDateTime::fromMSecsSinceEpoch(0, Qt::UTC);
+            const QDateTime to = req.to.isValid() ? req.to : QDateTime::fromMSecsSinceEpoch(4102444800000LL, Qt::UTC);
+            auto sets = catalog->completeSets(from, to, req.channels, co);
+            if (!sets) {
+                out.problems << sets.errorString();
+            } else {
+                out.completeSets = sets->size();
+                const int train = static_cast<int>(sets->size() * 0.9);
+                if (sets->isEmpty())
+                    out.problems << QStringLiteral("the archive has no complete set of %1 in this date range")
+                                        .arg(req.channels.join(QLatin1Char(',')));
+                else if (train < req.batch)
+                    out.problems << QStringLiteral("only %1 complete sets of %2 in this range: about %3 for training, fewer than one batch of %4")
+                                        .arg(sets->size())
+                                        .arg(req.channels.join(QLatin1Char(',')))
+                                        .arg(train)
+                                        .arg(req.batch);
+                else
+                    out.notes << QStringLiteral("%1 complete sets of %2 (about %3 for training, %4 steps per epoch)")
+                                     .arg(sets->size())
+                                     .arg(req.channels.join(QLatin1Char(',')))
+                                     .arg(train)
+                                     .arg(train / req.batch);
+            }
+        }
+    }
+    qint64 params = 0;
+    const double bytes = estimateTrainingMemory(req.preset, static_cast<int>(req.channels.size()), req.batch, &params);
+    if (bytes < 0) {
+        out.problems << QStringLiteral("unknown preset '%1'").arg(req.preset);
+    } else {
+        out.parameters = params;
+        out.estimateBytes = bytes;
+        const bool gpu = req.device.startsWith(QLatin1String("cuda"));
+        out.availableBytes = gpu ? 0 : memAvailableBytes();
+        const QString est = QStringLiteral("memory estimate for %1 with %2 channels, batch %3: about %4 (%5 M parameters per channel)")
+                                .arg(req.preset)
+                                .arg(req.channels.size())
+                                .arg(req.batch)
+                                .arg(mib(bytes))
+                                .arg(params / 1e6, 0, 'f', 2);
+        if (!gpu && out.availableBytes > 0 && bytes > out.availableBytes)
+            out.problems << est + QStringLiteral(", more than the %1 available: a smaller batch or preset").arg(mib(out.availableBytes));
+        else
+            out.notes << est + (gpu ? QStringLiteral(" (compare with the GPU's memory)")
+                                    : QStringLiteral(" of %1 available").arg(mib(out.availableBytes)));
+    }
+    out.ok = out.problems.isEmpty();
+    return out;
+}
+
+}  // namespace solarchip
