@@ -5,30 +5,33 @@
 #      the CLS remedies of issue 10 section 2 (attention-pool CLS head with a radial position code, per-modality
 #      quarter turns instead of a joint rotation, fixed apparent disk radius, random validation batches),
 #   3. the final weights as float16 (checked <= 25 MB),
-#   4. FRESH evaluation archives with seeds the training never saw (2 and 5): 4 years every 648 h (the spaced
+#   4. FRESH evaluation archives with seeds the training never saw (2 and 5): 4 years every 660 h (the spaced
 #      CLS questions) and 60 daily sets (the per-day and per-cell questions), `eval-align --suite --json` on
 #      each for every HMI-AIA pair, plus the learning curve,
 #   5. the model card, generated from those files (scripts/make_model_card.py).
 # Usage: scripts/train_default_model.sh [WORK_DIR] [OUT_DIR]
 #        (defaults /tmp/solarchip-default-model and models/default; OUT_DIR must exist or is created)
-# Env: BUILD_DIR (default build/), STEPS (optimizer steps, default 600), NICE (default 10),
-#      REMEDIES (default 1; 0: the previous recipe, GAP CLS and a joint rotation up to 180 deg, same size and steps;
-#      the remedies were not yet shown to help in a short run, see the issue 10 notes).
-# Sizing for about two hours on the idle 2-core CPU (estimates; every step's time is in RUN/metrics.jsonl and the
-# script can be stopped and rerun at any point): archives written at the model resolution (256 px, oversample 1;
-# ~875 s of CPU for the 4-channel training archive, scaled from 18 s per 60 days x 2 channels at 256 px), first
-# epoch's prep ~5 min, training ~7 s per step (the shipped tiny-cnn took 7 s per step of 16 x 2 channels at
-# ch 32; here ch 16 is ~1/4 of the convolution cost, x2 for 4 channels, x2 for batch 32) x 600 steps = 70 min,
-# evaluation ~15 min.
+# Env: BUILD_DIR (default build/), STEPS (optimizer steps, default 2000), THREADS (torch threads, default 2;
+#      use 1 on a shared machine: two spinning OpenMP threads on a loaded 2-core CPU run 10-50x slower), NICE
+#      (default 0), REMEDIES (default 1; 0: the previous recipe, GAP CLS and a joint rotation up to 180 deg, same
+#      size and steps).
+# Sizing for about two hours on the 2-core CPU (every step's time is in RUN/metrics.jsonl; the script can be
+# stopped and rerun at any point, finished stages are skipped): archives written at 256 px and area-averaged to the
+# model's 64 px input (16x16 latent cells of 4x4 px), ~25 min for the 4-channel training archive with one thread;
+# training ~1 s per step of 32 sets x 4 channels with one thread on a loaded machine (0.4 s idle with two) x 2000
+# steps; evaluation ~15 min. The remedies were chosen by a 600-step A/B on HMI + 171 (issue 10 notes: same CLS skill, the
+# positional patch shortcut and the joint-rotation leak removed).
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 BIN="${BUILD_DIR:-$ROOT/build}/bin/solarchip"
 WORK="${1:-/tmp/solarchip-default-model}"
 OUT="${2:-$ROOT/models/default}"
-STEPS="${STEPS:-600}"
-NICE="${NICE:-10}"
+STEPS="${STEPS:-2000}"
+THREADS="${THREADS:-2}"
+NICE="${NICE:-0}"
 CH=hmi,171,193,304
-RES=256
+RES=64          # model input (px)
+SIZE=256        # archive image size (px)
 MODEL="$OUT/solarchip-tiny-default.safetensors"   # the name the binaries embed (models/CMakeLists.txt)
 [ -x "$BIN" ] || { echo "train_default_model.sh: $BIN not found; build first (scripts/build.sh)" >&2; exit 1; }
 mkdir -p "$WORK" "$OUT"
@@ -37,15 +40,14 @@ CMDS="$WORK/commands.txt"
 run() { echo "$*" >> "$CMDS"; nice -n "$NICE" "$@"; }
 
 echo "== 1/5 training archive" >&2
-run "$BIN" synth "$WORK/train-archive" --start 2010-06-01T00:00 --days 1460 --cadence 24 --size "$RES" \
-  --channels "$CH" --seed 11 --quiet
+run "$BIN" synth "$WORK/train-archive" --start 2010-06-01T00:00 --days 1460 --cadence 24 --size "$SIZE" \
+  --channels "$CH" --seed 11 --threads "$THREADS" --quiet
 
 echo "== 2/5 pretraining (metrics: $WORK/run/metrics.jsonl)" >&2
-# 256 px, 16x16 cells, ch 16: a quarter of tiny-cnn's convolution cost, so four backbones fit the budget and
-# the float16 file stays far below 25 MB.
+# 64 px, 16x16 cells, ch 16: four backbones fit the CPU budget and the float16 file stays far below 25 MB.
 cat > "$WORK/backbone.json" <<'JSON'
-{"arch": "cnn", "resolution": 256, "contrastive_dim": 128, "cls_head": "attn", "cls_position": "radial",
- "cnn": {"in_channels": 1, "out_ch": 1, "ch": 16, "ch_mult": [1, 1, 2, 2, 4], "num_res_blocks": 1,
+{"arch": "cnn", "resolution": 64, "contrastive_dim": 128, "cls_head": "attn", "cls_position": "radial",
+ "cnn": {"in_channels": 1, "out_ch": 1, "ch": 16, "ch_mult": [1, 2, 2], "num_res_blocks": 1,
          "z_channels": 64, "attn_resolutions": []}}
 JSON
 if [ "${REMEDIES:-1}" = 1 ]; then
@@ -55,9 +57,8 @@ else
   AUG=(--max-rotation 180)
 fi
 run "$BIN" pretrain --archive "$WORK/train-archive" --channels "$CH" --out "$WORK/run" --resume \
-  --preset "$WORK/backbone.json" --w-rec 0 --batch 32 --max-steps "$STEPS" --lr 1e-3 --min-lr 1e-5 \
-  "${AUG[@]}" --radial-norm 256 --oversample 1 \
-  --seed 11 --validate-every 100 --val-sets 64 --checkpoint-every 25 --threads 2 --workers 1 --quiet
+  --preset "$WORK/backbone.json" --w-rec 0 --batch 32 --epochs 1000 --max-steps "$STEPS" --lr 1e-3 --min-lr 1e-5 \
+  "${AUG[@]}" --seed 11 --validate-every 250 --val-sets 64 --checkpoint-every 50 --threads "$THREADS" --workers 1 --quiet
 
 echo "== 3/5 shipping the final weights as float16" >&2
 run "$BIN" model-info "$WORK/run/model-last.safetensors" --write-half "$MODEL" --json > "$WORK/model-last-info.json"
@@ -67,15 +68,15 @@ BYTES=$(stat -c %s "$MODEL")
 
 echo "== 4/5 evaluation on fresh archives (seeds 2 and 5)" >&2
 for SEED in 2 5; do
-  run "$BIN" synth "$WORK/eval-spaced-seed$SEED" --start 2011-01-01T00:00 --days 1460 --cadence 648 --size "$RES" \
-    --channels "$CH" --seed "$SEED" --quiet
-  run "$BIN" synth "$WORK/eval-daily-seed$SEED" --start 2013-06-01T00:00 --days 60 --cadence 24 --size "$RES" \
-    --channels "$CH" --seed "$SEED" --quiet
+  run "$BIN" synth "$WORK/eval-spaced-seed$SEED" --start 2011-01-01T00:00 --days 1460 --cadence 660 --size "$SIZE" \
+    --channels "$CH" --seed "$SEED" --threads "$THREADS" --quiet
+  run "$BIN" synth "$WORK/eval-daily-seed$SEED" --start 2013-06-01T00:00 --days 60 --cadence 24 --size "$SIZE" \
+    --channels "$CH" --seed "$SEED" --threads "$THREADS" --quiet
   for AIA in 171 193 304; do
     run "$BIN" eval-align --model "$MODEL" --archive "$WORK/eval-spaced-seed$SEED" --channels "hmi,$AIA" --suite \
-      --min-spacing-hours 648 --threads 2 --json > "$OUT/suite_seed${SEED}_hmi${AIA}_spaced.json"
+      --min-spacing-hours 648 --threads "$THREADS" --json > "$OUT/suite_seed${SEED}_hmi${AIA}_spaced.json"
     run "$BIN" eval-align --model "$MODEL" --archive "$WORK/eval-daily-seed$SEED" --channels "hmi,$AIA" --suite \
-      --daily-sets 60 --threads 2 --json > "$OUT/suite_seed${SEED}_hmi${AIA}_daily.json"
+      --daily-sets 60 --threads "$THREADS" --json > "$OUT/suite_seed${SEED}_hmi${AIA}_daily.json"
   done
 done
 
