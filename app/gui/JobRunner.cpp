@@ -282,10 +282,11 @@ void JobRunner::poll()
         schedule();
 }
 
-void JobRunner::endRun(qint64 id, Watch &w, std::optional<int> exitCode)
+void JobRunner::endRun(qint64 id, Watch &watch, std::optional<int> exitCode)
 {
-    readLog(id, w);
+    readLog(id, watch);
     const auto job = m_db.job(id);
+    const Watch w = watch;  // removing the entry destroys `watch` (a reference into m_watches)
     m_watches.remove(id);
     if (!job)
         return;
