@@ -6,6 +6,8 @@
 #include "app/gui/HeatmapPanel.h"
 #include "app/gui/InferenceWorker.h"
 #include "app/gui/JobRunner.h"
+#include "app/gui/LowLabelWizard.h"
+#include "app/gui/WizardJobs.h"
 
 #include "app/gui/ActionRegistry.h"
 #include "app/gui/ArchiveDocument.h"
@@ -71,6 +73,7 @@
 #include <QMessageBox>
 #include <QMimeData>
 #include <QProgressBar>
+#include <QSettings>
 #include <QStackedWidget>
 #include <QStatusBar>
 #include <QTimeZone>
@@ -136,6 +139,9 @@ MainWindow::MainWindow(StudioSettings *settings, QWidget *parent) : QMainWindow(
     // View > Flare forecast: its dock (beside the maps) and the attribution overlays.
     m_flare = new FlareController(this, m_archive, m_observation, m_grid, m_inference, m_settings, this);
     connect(m_flare, &FlareController::settledMaybe, this, &MainWindow::settledMaybe, Qt::QueuedConnection);
+    m_wizardJobs = new WizardJobs(m_jobRunner, this);  // the wizard's job goes through the app's job runner
+    connect(m_actions->action(QStringLiteral("tools.lowLabelWizard")), &QAction::triggered, this,
+            &MainWindow::showLowLabelWizard);
     createReactions();
     m_actions->loadShortcuts(*settings);
     connectDocuments();
@@ -600,6 +606,42 @@ void MainWindow::onArchiveData()
         m_observation->step(ObservationDocument::Step::Last);
     }
     updateMessagePage();
+    if (m_wizardPending) {
+        m_wizardPending = false;
+        showLowLabelWizard();
+    }
+}
+
+LowLabelWizard *MainWindow::lowLabelWizard() const
+{
+    return m_wizard.data();
+}
+
+LowLabelWizard *MainWindow::showLowLabelWizard()
+{
+    if (m_wizard && (m_wizard->isJobRunning() || m_wizard->currentId() != LowLabelWizard::TaskPage
+                     || QFileInfo(m_wizard->choices().archive) == QFileInfo(m_archive->archiveDir()))) {
+        m_wizard->show();
+        m_wizard->raise();
+        m_wizard->activateWindow();
+        return m_wizard;
+    }
+    delete m_wizard;
+    const TimelineModel *timeline = m_archive->timeline();
+    const double spanDays = m_archive->hasData() && timeline->last() > timeline->first()
+                                ? (timeline->last() - timeline->first()) / 86400e3
+                                : 0;
+    m_wizard = new LowLabelWizard(m_wizardJobs, m_archive->archiveDir(), spanDays, this);
+    m_wizard->setAttribute(Qt::WA_DeleteOnClose);
+    // The flare panel's head: FlareController::setHeadRun saves the settings key flare/headRun and rescores.
+    m_wizard->setHeadInstaller([this](const QString &runDir) {
+        m_flare->setHeadRun(runDir);
+        return m_settings->raw().status() == QSettings::NoError
+                   ? QString()
+                   : tr("%1: could not write the settings").arg(m_settings->fileName());
+    });
+    m_wizard->show();
+    return m_wizard;
 }
 
 void MainWindow::onTimeChanged(const QDateTime &utc)

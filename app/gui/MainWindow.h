@@ -10,6 +10,7 @@
 
 #include <QDateTime>
 #include <QMainWindow>
+#include <QPointer>
 
 #include <optional>
 
@@ -33,6 +34,7 @@ class DisplayPanel;
 class GlobeView;
 class HeatmapController;
 class InferenceWorker;
+class LowLabelWizard;
 class JobRunner;
 class MapCache;
 class MapGrid;
@@ -45,6 +47,7 @@ class SearchController;
 class SetViewPresenter;
 class StudioSettings;
 class TimelineView;
+class WizardJobs;
 class TrainingPanel;
 
 class MainWindow : public QMainWindow {
@@ -107,6 +110,14 @@ public:
     HeatmapController *heatmaps() const { return m_heatmaps; }
     /// The cross-modal alignment view (view mode "alignment"): overlays on the AIA views and the timeline dock.
     AlignmentView *alignment() const { return m_alignment; }
+    /// Tools > Low-label wizard: shows it (a new one over the archive open now unless one is running a job).
+    LowLabelWizard *showLowLabelWizard();
+    /// The wizard shown last (null: none, or it was closed).
+    LowLabelWizard *lowLabelWizard() const;
+    /// Shows the wizard once the archive being opened has data (--view wizard).
+    void showLowLabelWizardWhenReady() { m_wizardPending = true; }
+    /// The jobs the wizard queues.
+    WizardJobs *wizardJobs() const { return m_wizardJobs; }
     /// The app's background jobs (pretrain, embed, flare-train, label-efficiency...; JobRunner.h): one per window,
     /// used by the training panel and the low-label wizard.
     JobRunner *jobRunner() const { return m_jobRunner; }
@@ -171,6 +182,9 @@ private:
     AlignmentView *m_alignment = nullptr;
     TranslationView *m_translation = nullptr;
     FlareController *m_flare = nullptr;
+    WizardJobs *m_wizardJobs = nullptr;
+    QPointer<LowLabelWizard> m_wizard;
+    bool m_wizardPending = false;
     QDockWidget *m_similarityDock = nullptr;
     JobRunner *m_jobRunner = nullptr;
     TrainingPanel *m_trainingPanel = nullptr;

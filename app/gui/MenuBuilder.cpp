@@ -128,6 +128,8 @@ void MenuBuilder::registerActions(ActionRegistry &r)
     r.add(QStringLiteral("time.faster"), tr("Play &faster"), QKeySequence(QStringLiteral("]")));
     r.add(QStringLiteral("time.slower"), tr("Play &slower"), QKeySequence(QStringLiteral("[")));
     r.add(QStringLiteral("time.goToDate"), tr("&Go to date…"), QKeySequence(QStringLiteral("Ctrl+D")));
+
+    r.add(QStringLiteral("tools.lowLabelWizard"), tr("&Low-label wizard (flare heads, label-efficiency curve)…"));
 }
 
 QMenu *MenuBuilder::buildMenus(QMainWindow *window, const ActionRegistry &r)
@@ -198,6 +200,10 @@ QMenu *MenuBuilder::buildMenus(QMainWindow *window, const ActionRegistry &r)
         add(time, id);
     time->addSeparator();
     add(time, "time.goToDate");
+
+    QMenu *tools = bar->addMenu(tr("T&ools"));
+    tools->setObjectName(QStringLiteral("menu.tools"));
+    add(tools, "tools.lowLabelWizard");
     return channels;
 }
 

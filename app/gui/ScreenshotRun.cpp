@@ -1,6 +1,7 @@
 #include "app/gui/ScreenshotRun.h"
 
 #include "app/gui/ArchiveDocument.h"
+#include "app/gui/LowLabelWizard.h"
 #include "app/gui/MainWindow.h"
 #include "app/gui/ObservationDocument.h"
 #include "app/gui/SampleArchive.h"
@@ -117,7 +118,13 @@ void ScreenshotRun::capture()
         finish(0);
         return;
     }
-    const Status written = WindowCapture::save(m_window, m_options.screenshot);
+    // --view wizard: the wizard's window (its first page) is the picture.
+    QWidget *shown = m_window;
+    if (m_options.view == QLatin1String("wizard")) {
+        shown = m_window->lowLabelWizard() ? m_window->lowLabelWizard() : m_window->showLowLabelWizard();
+        QCoreApplication::processEvents();
+    }
+    const Status written = WindowCapture::save(shown, m_options.screenshot);
     if (!written) {
         fail(written.errorString());
         return;

@@ -1,7 +1,7 @@
 #pragma once
 // The command line of solarchip-studio (the scripting hook of the GUI):
 //   solarchip-studio [--archive DIR | --sample | FILE...] [--date ISO] [--channel NAME]
-//                    [--view map|globe|alignment|search|training|translation|flare] [--model FILE] [--query-hpc=X,Y [--query-box=W,H]]
+//                    [--view map|globe|alignment|search|training|translation|flare|wizard] [--model FILE] [--query-hpc=X,Y [--query-box=W,H]]
 //                    [--translator RUN] [--translate-channel C] [--translate-samples N] [--translate-seed S]
 //                    [--flare-head RUN]
 //                    [--difference none|running|base] [--screenshot PNG] [--state-json FILE]
@@ -28,7 +28,7 @@ struct StudioOptions {
     QStringList files;           // positional: map files to open
     std::optional<QDateTime> date;  // --date (UTC)
     QString channel;             // --channel, canonical key
-    QString view;                // --view "map" / "globe" / "alignment" / "search" / "training" / "translation" / "flare" (empty: the saved choice)
+    QString view;                // --view "map" / "globe" / "alignment" / "search" / "training" / "translation" / "flare" / "wizard" (empty: the saved choice)
     QString flareHead;           // --flare-head RUN (absolute): the flare head for this run (not saved)
     QString model;               // --model FILE (absolute; empty: the app's current model, else the embedded default)
     std::optional<QPointF> queryHpc;  // --query-hpc=X,Y: a click at these helioprojective arcsec (Tx, Ty)

@@ -5,6 +5,7 @@
 #include "app/gui/FlareController.h"
 #include "app/gui/ArchiveDocument.h"
 #include "app/gui/HeatmapController.h"
+#include "app/gui/LowLabelWizard.h"
 #include "app/gui/MainWindow.h"
 #include "app/gui/ObservationDocument.h"
 #include "app/gui/SearchController.h"
@@ -102,6 +103,7 @@ QJsonObject windowState(const MainWindow *window)
     state[QStringLiteral("training")] = window->trainingPanel()->state();
     state[QStringLiteral("translation")] = window->translation()->stateJson();
     state[QStringLiteral("flare")] = window->flareController()->state();
+    state[QStringLiteral("wizard")] = window->lowLabelWizard() ? QJsonValue(window->lowLabelWizard()->state()) : QJsonValue();
     return state;
 }
 

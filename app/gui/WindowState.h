@@ -78,6 +78,11 @@
 //                 timeline_seconds, timeline_message, flare_markers {C, M, X} (the list's flares drawn), flare_list,
 //                 flare_range_ms [from, to) (label times marked: the archive's span and a window either side),
 //                 cursor_time
+//   wizard        the low-label wizard (LowLabelWizard::state), null when none is open: page (task, encoder,
+//                 budgets, strategies, run), archive, target, model ("" = shipped), budgets, strategies, seeds,
+//                 out_dir, flare_list_found, task_message, status, error, job {queued, running, ended, ok,
+//                 arguments}, points [{strategy, budget, seed, skipped, reason, tss, tss_ci95, auc, bss, run}],
+//                 installed_head
 
 #include <QJsonObject>
 #include <QString>

@@ -68,7 +68,9 @@ int main(int argc, char **argv)
         window.translation()->setSamples(options.translateSamples);
     if (options.translateSeed)
         window.translation()->setSeed(*options.translateSeed);
-    if (!options.view.isEmpty())
+    if (options.view == QLatin1String("wizard"))
+        window.showLowLabelWizardWhenReady();  // over the map grid, once the archive has data
+    else if (!options.view.isEmpty())
         window.setViewMode(options.view);
     if (options.date)
         window.setInitialTime(options.date);
