@@ -168,7 +168,8 @@ private Q_SLOTS:
                            {QStringLiteral("--archive"), archive(), QStringLiteral("--date"), m_time.toString(QStringLiteral("yyyy-MM-ddTHH:mm")),
                             QStringLiteral("--model"), test::fixtureModelPath(), QStringLiteral("--query-hpc=-384,230.4"),
                             QStringLiteral("--screenshot"), png, QStringLiteral("--window-size"), QStringLiteral("1000x600"),
-                            QStringLiteral("--state-json"), state},
+                            QStringLiteral("--state-json"), state, QStringLiteral("--settings"),
+                            m_dir.filePath(QStringLiteral("scripted.ini"))},
                            120000);
         QVERIFY2(r.exitCode == 0, r.err.constData());
         QFile f(state);
