@@ -50,6 +50,19 @@ int runTrain(const QStringList &args)
                  QStringLiteral("RUN")});
     p.addOption({QStringLiteral("side"), QStringLiteral("Translator image side in pixels (default 64; divides the encoder's resolution)."),
                  QStringLiteral("PX"), QStringLiteral("64")});
+    p.addOption({QStringLiteral("design"), QStringLiteral(
+        "latent (default): the latent diffusion models the AIA images themselves; residual: it models the residual "
+        "around a regression mean mu(HMI) trained first (CorrDiff's split; the output is mu + the decoded sample)."),
+        QStringLiteral("D"), QStringLiteral("latent")});
+    p.addOption({QStringLiteral("mean-steps"), QStringLiteral("Regression-mean steps of the residual design (default 1500)."),
+                 QStringLiteral("N"), QStringLiteral("1500")});
+    p.addOption({QStringLiteral("min-spacing-hours"), QStringLiteral("Use sets at least this many hours apart (default 0: all)."),
+                 QStringLiteral("H"), QStringLiteral("0")});
+    p.addOption({QStringLiteral("cache"), QStringLiteral("Cache the prepared sets in this folder (shared by runs on the same archive)."),
+                 QStringLiteral("DIR")});
+    p.addOption({QStringLiteral("write-half"), QStringLiteral(
+        "After training, write the finished run as shipped (translator.json + float16 weights) into DIR (with only "
+        "--out and this option: just write it)."), QStringLiteral("DIR")});
     p.addOption({QStringLiteral("ae-steps"), QStringLiteral("Autoencoder steps (default 400)."), QStringLiteral("N"), QStringLiteral("400")});
     p.addOption({QStringLiteral("base-steps"), QStringLiteral("Denoiser steps (default 1500)."), QStringLiteral("N"), QStringLiteral("1500")});
     p.addOption({QStringLiteral("control-steps"), QStringLiteral("Control-branch steps (default 1500)."), QStringLiteral("N"),
@@ -65,6 +78,14 @@ int runTrain(const QStringList &args)
     p.addJsonOption(QStringLiteral("Progress as JSON lines, then the run description as JSON."));
     if (auto exit = p.parseOrExit(args))
         return *exit;
+    if (p.isSet(QStringLiteral("write-half")) && p.isSet(QStringLiteral("out")) && !p.isSet(QStringLiteral("archive"))) {
+        auto w = writeHalfTranslator(p.value(QStringLiteral("out")), p.value(QStringLiteral("write-half")), p.value(QStringLiteral("model")));
+        if (!w)
+            return fail(p.command(), w.error());
+        if (p.json())
+            printJson(*w);
+        return kOk;
+    }
     if (!p.isSet(QStringLiteral("archive")) || !p.isSet(QStringLiteral("out")))
         return p.usage(QStringLiteral("--archive and --out are required"));
     TranslatorTrainOptions o;
@@ -85,13 +106,19 @@ int runTrain(const QStringList &args)
             o.channels << k;
         }
     o.initFrom = p.value(QStringLiteral("init-from"));
-    int seed = 0;
+    o.design = p.value(QStringLiteral("design"));
+    if (o.design != QLatin1String("residual") && o.design != QLatin1String("latent"))
+        return p.usage(QStringLiteral("--design must be residual or latent"));
+    o.cacheDir = p.value(QStringLiteral("cache"));
+    int seed = 0, spacingHours = 0;
     if (!positiveInt(p, "side", &o.side, 8) || !positiveInt(p, "ae-steps", &o.aeSteps, 0) || !positiveInt(p, "base-steps", &o.baseSteps, 0)
         || !positiveInt(p, "control-steps", &o.controlSteps, 0) || !positiveInt(p, "unet-steps", &o.unetSteps, 0)
         || !positiveInt(p, "batch", &o.batch) || !positiveInt(p, "ddim-steps", &o.ddimSteps) || !positiveInt(p, "seed", &seed, 0)
-        || !positiveInt(p, "save-every", &o.saveEvery))
+        || !positiveInt(p, "save-every", &o.saveEvery) || !positiveInt(p, "mean-steps", &o.meanSteps, 0)
+        || !positiveInt(p, "min-spacing-hours", &spacingHours, 0))
         return p.usage(QStringLiteral("--side, --*-steps, --batch, --seed and --save-every need non-negative integers"));
     o.seed = static_cast<quint64>(seed);
+    o.minSpacingMs = qint64(spacingHours) * 3600 * 1000;
     auto model = loadModelFromOptions(p);
     if (!model)
         return fail(p.command(), model.error());
@@ -114,6 +141,11 @@ int runTrain(const QStringList &args)
     });
     if (!r)
         return fail(p.command(), r.error());
+    if (!g_stop && p.isSet(QStringLiteral("write-half"))) {
+        auto w = writeHalfTranslator(o.outDir, p.value(QStringLiteral("write-half")), model->path);
+        if (!w)
+            return fail(p.command(), w.error());
+    }
     if (json)
         printJson(*r);
     else
@@ -213,6 +245,7 @@ int runEval(const QStringList &args)
     p.addOption({QStringLiteral("seed"), QStringLiteral("Noise seed (default 0)."), QStringLiteral("S"), QStringLiteral("0")});
     p.addOption({QStringLiteral("ddim-steps"), QStringLiteral("DDIM steps (default: each run's)."), QStringLiteral("N"), QStringLiteral("0")});
     p.addOption({QStringLiteral("max-sets"), QStringLiteral("Use at most N sets (default all)."), QStringLiteral("N"), QStringLiteral("0")});
+    p.addOption({QStringLiteral("cache"), QStringLiteral("Cache the prepared sets in this folder."), QStringLiteral("DIR")});
     p.addOption({QStringLiteral("bootstrap"), QStringLiteral("Bootstrap resamples (default 1000)."), QStringLiteral("N"), QStringLiteral("1000")});
     p.addOption({QStringLiteral("threads"), QStringLiteral("Torch threads (default: all cores)."), QStringLiteral("N"), QStringLiteral("0")});
     p.addJsonOption(QStringLiteral("Progress as JSON lines, then the scores as JSON."));
@@ -226,6 +259,7 @@ int runEval(const QStringList &args)
     TranslatorEvalOptions o;
     o.archiveDir = p.value(QStringLiteral("archive"));
     o.encoderPath = p.value(QStringLiteral("model"));
+    o.cacheDir = p.value(QStringLiteral("cache"));
     bool ok1 = false, ok2 = false, ok3 = false, ok4 = false, ok5 = false;
     o.samples = p.value(QStringLiteral("samples")).toInt(&ok1);
     o.seed = p.value(QStringLiteral("seed")).toULongLong(&ok2);

@@ -24,8 +24,6 @@ TranslatorRun::TranslatorRun(TranslatorRun &&) noexcept = default;
 TranslatorRun &TranslatorRun::operator=(TranslatorRun &&) noexcept = default;
 TranslatorRun::~TranslatorRun() = default;
 
-namespace {
-
 QString defaultTranslatorDir()
 {
     const QString env = qEnvironmentVariable("SOLARCHIP_DEFAULT_TRANSLATOR");
@@ -36,8 +34,14 @@ QString defaultTranslatorDir()
         : QString();
     if (!installed.isEmpty() && QFileInfo::exists(QDir(installed).filePath(QLatin1String(detail::kTranslatorJson))))
         return installed;
+    // Compiled into the binaries that link solarchip_default_model (resources/CMakeLists.txt; models/translator).
+    const QString embedded = QStringLiteral(":/solarchip/models/translator");
+    if (QFileInfo::exists(embedded + QLatin1Char('/') + QLatin1String(detail::kTranslatorJson)))
+        return embedded;
     return {};
 }
+
+namespace {
 
 /// The input frame at `side` pixels: the area average by k = R / side (pixel j covers old pixels kj..kj+k-1).
 Expected<PixelFrame> frameAtSide(const PixelFrame &input, int side)

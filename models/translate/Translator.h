@@ -74,7 +74,8 @@ struct TranslationResult {
 class TranslatorRun {
 public:
     /// Loads a run folder; empty `dir`: the shipped default ($SOLARCHIP_DEFAULT_TRANSLATOR, else
-    /// <exe>/../share/solarchip/models/translator), failing with a clear message when there is none. The
+    /// <exe>/../share/solarchip/models/translator, else the one compiled in from models/translator/), failing
+    /// with a clear message when there is none. The
     /// encoder is the model file recorded in the run (`encoderPath` overrides it); a model whose hash differs
     /// from the run's is refused ("a run for another encoder").
     static Expected<TranslatorRun> load(const QString &dir, const QString &encoderPath = {});
@@ -105,6 +106,11 @@ private:
     explicit TranslatorRun(std::unique_ptr<Impl> impl);
     std::unique_ptr<Impl> d;
 };
+
+/// The shipped default translator's folder: $SOLARCHIP_DEFAULT_TRANSLATOR, else
+/// <exe>/../share/solarchip/models/translator, else the one compiled in (":/solarchip/models/translator"); empty
+/// when there is none.
+QString defaultTranslatorDir();
 
 /// Writes result.mean as a FITS file (float32, DN/s) with an AIA-like, clearly synthetic header: the frame's WCS
 /// and observer, WAVELNTH, WAVEUNIT, BUNIT 'DN/s', DATE-OBS/T_OBS of the HMI map, TELESCOP 'SolarCHIP' and

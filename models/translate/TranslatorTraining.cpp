@@ -1,11 +1,14 @@
 #include "models/translate/TranslatorTraining.h"
 
+#include "core/base/AtomicFile.h"
 #include "core/map/ModelFrame.h"
 #include "models/data/Dataset.h"
 #include "models/detail/Guarded.h"
 #include "models/translate/TranslationMetrics.h"
+#include "models/translate/Translator.h"
 #include "models/translate/detail/TranslatorCore.h"
 
+#include <QCryptographicHash>
 #include <QDir>
 #include <QElapsedTimer>
 #include <QFile>
@@ -34,9 +37,71 @@ struct TranslationData {
     double fovRsun = 0;      ///< mean reference field of view in solar radii
 };
 
+Expected<TranslationData> loadDataUncached(const TrainedModel &encoder, const QString &archiveDir,
+                                           const QStringList &aiaChannels, int side, Split split, qint64 minSpacingMs,
+                                           int maxSets, const std::function<void(int, int)> &progress);
+
+/// loadDataUncached through a cache folder (empty: no cache): preparing a set (reprojection at the encoder's
+/// 256 px) costs ~1 s on the loaded CPU, and the translator, its baselines and the evaluation read the same sets.
+/// The key is the archive's path and every setting that shapes the tensors; a stale cache is the caller's to
+/// delete (the default-translator script keeps it in its own work folder).
 Expected<TranslationData> loadData(const TrainedModel &encoder, const QString &archiveDir, const QStringList &aiaChannels,
                                    int side, Split split, qint64 minSpacingMs, int maxSets,
-                                   const std::function<void(int, int)> &progress)
+                                   const std::function<void(int, int)> &progress, const QString &cacheDir = {})
+{
+    if (cacheDir.isEmpty())
+        return loadDataUncached(encoder, archiveDir, aiaChannels, side, split, minSpacingMs, maxSets, progress);
+    const QJsonObject key{{QStringLiteral("archive"), QFileInfo(archiveDir).absoluteFilePath()},
+                          {QStringLiteral("channels"), QJsonArray::fromStringList(aiaChannels)},
+                          {QStringLiteral("side"), side}, {QStringLiteral("split"), splitName(split)},
+                          {QStringLiteral("min_spacing_ms"), QString::number(minSpacingMs)},
+                          {QStringLiteral("max_sets"), maxSets}, {QStringLiteral("prep"), encoder.prep.toJson()}};
+    const QByteArray keyBytes = QJsonDocument(key).toJson(QJsonDocument::Compact);
+    const QString stem = QDir(cacheDir).filePath(QStringLiteral("data-") + QString::fromLatin1(
+        QCryptographicHash::hash(keyBytes, QCryptographicHash::Sha256).toHex().left(16)));
+    QFile meta(stem + QStringLiteral(".json"));
+    if (meta.open(QIODevice::ReadOnly)) {
+        const QJsonObject m = QJsonDocument::fromJson(meta.readAll()).object();
+        std::vector<torch::Tensor> t;
+        try {
+            torch::load(t, (stem + QStringLiteral(".pt")).toStdString());
+        } catch (const std::exception &) {
+            t.clear();
+        }
+        if (m[QStringLiteral("key")].toObject() == key && t.size() == 5) {
+            TranslationData d;
+            d.hmiNorm = t[0];
+            d.aia = t[1];
+            d.hmiPhys = t[2];
+            d.disk = t[3];
+            d.n = static_cast<int>(d.hmiNorm.size(0));
+            auto times = t[4].contiguous();
+            d.timesMs.assign(times.data_ptr<int64_t>(), times.data_ptr<int64_t>() + times.numel());
+            for (const auto &v : m[QStringLiteral("hmi_files")].toArray())
+                d.hmiFiles << v.toString();
+            d.fovRsun = m[QStringLiteral("fov_rsun")].toDouble();
+            return d;
+        }
+    }
+    auto d = loadDataUncached(encoder, archiveDir, aiaChannels, side, split, minSpacingMs, maxSets, progress);
+    if (!d || !QDir().mkpath(cacheDir))
+        return d;
+    const std::string tmp = (stem + QStringLiteral(".pt.part")).toStdString();
+    torch::save(std::vector<torch::Tensor>{d->hmiNorm, d->aia, d->hmiPhys, d->disk,
+                                           torch::tensor(std::vector<int64_t>(d->timesMs.begin(), d->timesMs.end()))},
+                tmp);
+    QFile::remove(stem + QStringLiteral(".pt"));
+    QFile::rename(QString::fromStdString(tmp), stem + QStringLiteral(".pt"));
+    writeFileAtomically(meta.fileName(), QJsonDocument(QJsonObject{{QStringLiteral("key"), key},
+                                                                   {QStringLiteral("hmi_files"), QJsonArray::fromStringList(d->hmiFiles)},
+                                                                   {QStringLiteral("fov_rsun"), d->fovRsun}})
+                                             .toJson(QJsonDocument::Compact));
+    return d;
+}
+
+Expected<TranslationData> loadDataUncached(const TrainedModel &encoder, const QString &archiveDir,
+                                           const QStringList &aiaChannels, int side, Split split, qint64 minSpacingMs,
+                                           int maxSets, const std::function<void(int, int)> &progress)
 {
     DatasetOptions o;
     o.archiveDir = archiveDir;
@@ -189,6 +254,9 @@ Expected<QJsonObject> trainTranslator(const TrainedModel &encoder, const Transla
         core->side = opt.side;
         core->resolution = encoder.prep.resolution;
         core->ddimSteps = opt.ddimSteps;
+        core->design = opt.design;
+        if (core->diffusion() && opt.design != QLatin1String("latent") && opt.design != QLatin1String("residual"))
+            return Error{{}, QStringLiteral("--design must be latent or residual (got '%1')").arg(opt.design)};
         core->prep = encoder.prep;
         core->encoderHash = encoder.hash;
         if (core->resolution % opt.side != 0 || opt.side % 8 != 0)
@@ -215,6 +283,9 @@ Expected<QJsonObject> trainTranslator(const TrainedModel &encoder, const Transla
                 return Error{opt.outDir, QStringLiteral("was started with another encoder (a run for another encoder)")};
             core->info = prev;
             progress = prev[QStringLiteral("progress")].toObject();
+            if (core->diffusion() && prev[QStringLiteral("design")].toString(QStringLiteral("latent")) != opt.design)
+                return Error{opt.outDir, QStringLiteral("holds a run of design '%1': pass --design %1 to resume it")
+                                             .arg(prev[QStringLiteral("design")].toString(QStringLiteral("latent")))};
         }
         // The encoder object the run keeps (a second copy: the caller's stays untouched).
         auto reloaded = TrainedModel::load(encoder.path);
@@ -226,10 +297,10 @@ Expected<QJsonObject> trainTranslator(const TrainedModel &encoder, const Transla
         core->encoder = *enc;
 
         event(jsonOf({{QStringLiteral("event"), QStringLiteral("loading")}, {QStringLiteral("archive"), opt.archiveDir}}));
-        auto train = loadData(encoder, opt.archiveDir, channels, opt.side, Split::Train, opt.minSpacingMs, 0, {});
+        auto train = loadData(encoder, opt.archiveDir, channels, opt.side, Split::Train, opt.minSpacingMs, 0, {}, opt.cacheDir);
         if (!train)
             return train.error();
-        auto val = loadData(encoder, opt.archiveDir, channels, opt.side, Split::Validation, opt.minSpacingMs, 0, {});
+        auto val = loadData(encoder, opt.archiveDir, channels, opt.side, Split::Validation, opt.minSpacingMs, 0, {}, opt.cacheDir);
         core->fovRsun = train->fovRsun;
 
         // Target normalisation from the training sets (on-disk and off-disk pixels alike).
@@ -294,36 +365,58 @@ Expected<QJsonObject> trainTranslator(const TrainedModel &encoder, const Transla
             auto st = core->loadState(*state, w);
             if (!st)
                 return st.error();
-        } else if (!opt.initFrom.isEmpty() && core->diffusion()) {
-            auto other = TranslatorCore::load(opt.initFrom, encoder.path);
+        } else if (!opt.initFrom.isEmpty()) {
+            // The parts copied (regression mean, autoencoder, base denoiser) never read the encoder's tokens, so
+            // the other run may have been made with another encoder (its own, found by its record) as long as
+            // the data were prepared alike: the same PrepSpec.
+            auto other = TranslatorCore::load(opt.initFrom, {});
             if (!other)
                 return other.error();
+            if ((*other)->prep.toJson() != encoder.prep.toJson())
+                return Error{opt.initFrom, QStringLiteral("was trained on data prepared otherwise (its encoder's prep "
+                                                          "differs from %1's)").arg(encoder.path)};
             if ((*other)->channels != channels || (*other)->side != opt.side || !(*other)->diffusion())
                 return Error{opt.initFrom, QStringLiteral("--init-from needs a diffusion run with the same channels and side")};
+            if (core->diffusion() && (*other)->design != core->design)
+                return Error{opt.initFrom, QStringLiteral("is a run of design '%1': pass --design %1").arg((*other)->design)};
+            if (!core->diffusion() && !(*other)->residual())
+                return Error{opt.initFrom, QStringLiteral("a U-Net baseline can start only from a residual-design run "
+                                                          "(its regression mean)")};
             torch::NoGradGuard ng;
             auto copy = [](torch::nn::Module &to, torch::nn::Module &from) {
                 auto src = from.named_parameters();
                 for (auto &p : to.named_parameters())
                     p.value().copy_(src[p.key()]);
             };
-            copy(*core->ae, *(*other)->ae);
-            copy(*core->base, *(*other)->base);
-            core->latentScale = (*other)->latentScale;
+            // The regression mean (residual design; for a U-Net baseline: the translator's own mean network).
+            if (core->unet)
+                copy(*core->unet, *(*other)->unet);
+            if (core->diffusion()) {
+                copy(*core->ae, *(*other)->ae);
+                copy(*core->base, *(*other)->base);
+            }
+            if (core->diffusion())
+                core->latentScale = (*other)->latentScale;
             core->normMean = (*other)->normMean;
             core->normStd = (*other)->normStd;
             y = core->normalizeTarget(train->aia);
             yVal = val ? core->normalizeTarget(val->aia) : torch::Tensor();
             const auto os = (*other)->info[QStringLiteral("stages")].toObject();
-            for (const char *s : {"ae", "base"}) {
+            for (const char *s : {"mean", "ae", "base"}) {
+                if (!os.contains(QLatin1String(s)) || (!core->diffusion() && std::string(s) != "mean"))
+                    continue;
                 QJsonObject so = os[QLatin1String(s)].toObject();
                 so[QStringLiteral("copied_from")] = (*other)->dir;
-                stages[QLatin1String(s)] = so;
+                stages[QLatin1String(core->diffusion() || std::string(s) != "mean" ? s : "unet")] = so;
             }
-            progress = QJsonObject{{QStringLiteral("stage"), QStringLiteral("control")}, {QStringLiteral("step"), 0}};
+            progress = QJsonObject{{QStringLiteral("stage"), core->diffusion() ? QStringLiteral("control") : QStringLiteral("unet")},
+                                   {QStringLiteral("step"), 0}};
         }
-        const std::vector<StageRun> plan = core->diffusion()
+        std::vector<StageRun> plan = core->diffusion()
             ? std::vector<StageRun>{{"ae", opt.aeSteps}, {"base", opt.baseSteps}, {"control", opt.controlSteps}}
             : std::vector<StageRun>{{"unet", opt.unetSteps}};
+        if (core->residual())
+            plan.insert(plan.begin(), StageRun{"mean", opt.meanSteps});
         const QString startStage = progress[QStringLiteral("stage")].toString(QLatin1String(plan.front().name));
         int startStep = progress[QStringLiteral("step")].toInt(0);
         bool reached = false;
@@ -340,6 +433,21 @@ Expected<QJsonObject> trainTranslator(const TrainedModel &encoder, const Transla
         const int N = train->n;
         const int B = std::min(opt.batch, std::max(1, N));
         torch::Tensor z0, z0Val;  // scaled latents
+        // What the autoencoder and the diffusion model: y itself, or (residual design) y - mu(HMI) once the mean
+        // stage is done.
+        torch::Tensor yAe, yAeVal;
+        auto diffusionTargets = [&]() {
+            if (yAe.defined())
+                return;
+            if (!core->residual()) {
+                yAe = y;
+                yAeVal = yVal;
+                return;
+            }
+            yAe = y - core->regressionMean(train->hmiNorm);
+            if (yVal.defined())
+                yAeVal = yVal - core->regressionMean(val->hmiNorm);
+        };
         auto latents = [&](const torch::Tensor &x) {
             torch::NoGradGuard ng;
             auto scale = torch::tensor(core->latentScale).view({1, detail::kLatentChannels, 1, 1});
@@ -353,9 +461,11 @@ Expected<QJsonObject> trainTranslator(const TrainedModel &encoder, const Transla
             reached = true;
             if (name == QLatin1String("control") && first == 0)
                 core->control->initFrom(core->base->encoder);  // ControlNet: the copy starts as the trained base's encoder
+            if (name == QLatin1String("ae") || name == QLatin1String("base") || name == QLatin1String("control"))
+                diffusionTargets();
             if ((name == QLatin1String("base") || name == QLatin1String("control")) && core->latentScale.empty()) {
                 torch::NoGradGuard ng;
-                auto z = core->ae->encode(y);
+                auto z = core->ae->encode(yAe);
                 auto zz = z.transpose(0, 1).reshape({detail::kLatentChannels, -1});
                 auto s = (zz - zz.mean(1, true)).pow(2).mean(1).sqrt().contiguous();
                 core->latentScale.assign(s.data_ptr<float>(), s.data_ptr<float>() + s.numel());
@@ -363,9 +473,9 @@ Expected<QJsonObject> trainTranslator(const TrainedModel &encoder, const Transla
                     v = std::max(v, 1e-3f);
             }
             if (name == QLatin1String("base") || name == QLatin1String("control")) {
-                z0 = latents(y);
-                if (yVal.defined())
-                    z0Val = latents(yVal);
+                z0 = latents(yAe);
+                if (yAeVal.defined())
+                    z0Val = latents(yAeVal);
             }
             torch::nn::Module *trained = nullptr;
             if (name == QLatin1String("ae"))
@@ -387,10 +497,10 @@ Expected<QJsonObject> trainTranslator(const TrainedModel &encoder, const Transla
                 auto gen = at::detail::createCPUGenerator(noiseSeed);
                 const torch::Tensor &Y = validation ? yVal : y;
                 if (name == QLatin1String("ae")) {
-                    auto x = Y.index_select(0, idx);
+                    auto x = (validation ? yAeVal : yAe).index_select(0, idx);
                     return (core->ae->decode(core->ae->encode(x)) - x).abs().mean();
                 }
-                if (name == QLatin1String("unet")) {
+                if (name == QLatin1String("unet") || name == QLatin1String("mean")) {
                     auto x = detail::areaDown((validation ? val->hmiNorm : train->hmiNorm).index_select(0, idx), opt.side);
                     return (core->unet->forward(x) - Y.index_select(0, idx)).abs().mean();
                 }
@@ -413,7 +523,7 @@ Expected<QJsonObject> trainTranslator(const TrainedModel &encoder, const Transla
                     return std::nan("");
                 torch::NoGradGuard ng;
                 double s = 0;
-                const int reps = name == QLatin1String("ae") || name == QLatin1String("unet") ? 1 : 4;
+                const int reps = name == QLatin1String("ae") || name == QLatin1String("unet") || name == QLatin1String("mean") ? 1 : 4;
                 for (int r = 0; r < reps; ++r)
                     s += stepLoss(torch::arange(val->n), 777 + r, true).item<double>();
                 return s / reps;
@@ -453,9 +563,10 @@ Expected<QJsonObject> trainTranslator(const TrainedModel &encoder, const Transla
                 }
             }
             const double v = valLoss();
-            QJsonObject so{{QStringLiteral("steps"), stage.steps}, {QStringLiteral("seconds"), st.nsecsElapsed() * 1e-9 +
-                               stages[name].toObject()[QStringLiteral("seconds")].toDouble()},
-                           {QStringLiteral("val_loss"), std::isfinite(v) ? QJsonValue(v) : QJsonValue()}};
+            QJsonObject so = stages[name].toObject();
+            so[QLatin1String(so.contains(QStringLiteral("copied_from")) ? "extra_steps" : "steps")] = stage.steps;
+            so[QStringLiteral("seconds")] = st.nsecsElapsed() * 1e-9 + so[QStringLiteral("seconds")].toDouble();
+            so[QStringLiteral("val_loss")] = std::isfinite(v) ? QJsonValue(v) : QJsonValue();
             stages[name] = so;
             event(jsonOf({{QStringLiteral("event"), QStringLiteral("stage_done")}, {QStringLiteral("stage"), name},
                           {QStringLiteral("val_loss"), so[QStringLiteral("val_loss")]},
@@ -474,6 +585,35 @@ Expected<QJsonObject> trainTranslator(const TrainedModel &encoder, const Transla
     });
 }
 
+Expected<QJsonObject> writeHalfTranslator(const QString &runDir, const QString &outDir, const QString &encoderPath)
+{
+    return detail::guarded(detail::Doing{runDir, QStringLiteral("writing the float16 translator")}, [&]() -> Expected<QJsonObject> {
+        auto core = TranslatorCore::load(runDir, encoderPath);
+        if (!core)
+            return core.error();
+        TranslatorCore &c = **core;
+        if (c.info[QStringLiteral("progress")].toObject()[QStringLiteral("stage")].toString() != QLatin1String("done"))
+            return Error{runDir, QStringLiteral("the run is not finished (run translate-train again to complete it)")};
+        if (!QDir().mkpath(outDir))
+            return Error{outDir, QStringLiteral("cannot create the folder")};
+        QJsonObject info = c.info;
+        QJsonObject enc = info[QStringLiteral("encoder")].toObject();
+        enc[QStringLiteral("path")] = QString();  // found by hash: the default model, or --model
+        info[QStringLiteral("encoder")] = enc;
+        info[QStringLiteral("source_run")] = QFileInfo(runDir).absoluteFilePath();
+        c.info = info;
+        c.dir = QFileInfo(outDir).absoluteFilePath();
+        auto st = c.saveWeights({{QStringLiteral("format"), QStringLiteral("solarchip-translator-1")}}, /*half*/ true);
+        if (!st)
+            return st.error();
+        st = c.saveInfo(QJsonObject{{QStringLiteral("weights_sha256"), c.weightsHash},
+                                    {QStringLiteral("weights_dtype"), QStringLiteral("float16")}});
+        if (!st)
+            return st.error();
+        return c.info;
+    });
+}
+
 // ------------------------------------------------------------------------------------------------ evaluation
 
 Expected<QJsonObject> evaluateTranslators(const QStringList &runDirs, const TranslatorEvalOptions &opt,
@@ -482,12 +622,16 @@ Expected<QJsonObject> evaluateTranslators(const QStringList &runDirs, const Tran
     return detail::guarded(detail::Doing{opt.archiveDir, QStringLiteral("evaluating translators")}, [&]() -> Expected<QJsonObject> {
         QJsonArray runs;
         int sets = 0;
-        for (const QString &dir : runDirs) {
+        for (const QString &given : runDirs) {
+            const QString dir = given.isEmpty() ? defaultTranslatorDir() : given;
+            if (dir.isEmpty())
+                return Error{{}, QStringLiteral("no default translator is installed: pass --run RUN (a folder made by "
+                                                "`solarchip translate-train`)")};
             auto core = TranslatorCore::load(dir, opt.encoderPath);
             if (!core)
                 return core.error();
             TranslatorCore &c = **core;
-            auto data = loadData(*c.encoder, opt.archiveDir, c.channels, c.side, Split::All, 0, opt.maxSets, {});
+            auto data = loadData(*c.encoder, opt.archiveDir, c.channels, c.side, Split::All, 0, opt.maxSets, {}, opt.cacheDir);
             if (!data)
                 return data.error();
             sets = data->n;
@@ -504,28 +648,43 @@ Expected<QJsonObject> evaluateTranslators(const QStringList &runDirs, const Tran
                                       {QStringLiteral("done"), i + 1}, {QStringLiteral("total"), data->n}});
             }
             auto pred = torch::cat(preds, 0).contiguous();
-            QJsonObject perChannel;
             const int S = c.side;
-            for (int ch = 0; ch < c.channels.size(); ++ch) {
-                std::vector<ImageScores> scores;
-                for (int i = 0; i < data->n; ++i) {
-                    auto p = pred[i][ch].contiguous();
-                    auto t = data->aia[i][ch].contiguous();
-                    auto h = data->hmiPhys[i].contiguous();
-                    auto m = data->disk[i].contiguous();
-                    std::vector<uint8_t> disk(S * S), active(S * S);
-                    for (int k = 0; k < S * S; ++k) {
-                        disk[k] = m.data_ptr<float>()[k] > 0.5f;
-                        active[k] = disk[k] && std::abs(h.data_ptr<float>()[k]) > kActiveGauss;
+            auto scoreAll = [&](const torch::Tensor &predicted) {
+                QJsonObject perChannel;
+                for (int ch = 0; ch < c.channels.size(); ++ch) {
+                    std::vector<ImageScores> scores;
+                    for (int i = 0; i < data->n; ++i) {
+                        auto p = predicted[i][ch].contiguous();
+                        auto t = data->aia[i][ch].contiguous();
+                        auto h = data->hmiPhys[i].contiguous();
+                        auto m = data->disk[i].contiguous();
+                        std::vector<uint8_t> disk(S * S), active(S * S);
+                        for (int k = 0; k < S * S; ++k) {
+                            disk[k] = m.data_ptr<float>()[k] > 0.5f;
+                            active[k] = disk[k] && std::abs(h.data_ptr<float>()[k]) > kActiveGauss;
+                        }
+                        scores.push_back(scoreImage(p.data_ptr<float>(), t.data_ptr<float>(), S, disk, active));
                     }
-                    scores.push_back(scoreImage(p.data_ptr<float>(), t.data_ptr<float>(), S, disk, active));
+                    perChannel[c.channels[ch]] = summariseScores(scores, opt.bootstrap, 17);
                 }
-                perChannel[c.channels[ch]] = summariseScores(scores, opt.bootstrap, 17);
+                return perChannel;
+            };
+            const QJsonObject perChannel = scoreAll(pred);
+            // The ceiling of a latent translator: the true images through the autoencoder (and, residual design,
+            // around the regression mean); and the regression mean alone (what the diffusion adds to).
+            QJsonObject ceiling, meanOnly;
+            if (c.diffusion()) {
+                auto y = c.normalizeTarget(data->aia);
+                ceiling = scoreAll(c.denormalizeTarget(c.autoencode(y, data->hmiNorm)).contiguous());
+                if (c.residual())
+                    meanOnly = scoreAll(c.denormalizeTarget(c.regressionMean(data->hmiNorm)).contiguous());
             }
             runs.append(QJsonObject{{QStringLiteral("run"), c.dir}, {QStringLiteral("kind"), c.kind},
                                     {QStringLiteral("weights_sha256"), c.weightsHash},
                                     {QStringLiteral("seconds_per_set"), timer.nsecsElapsed() * 1e-9 / std::max(1, data->n)},
-                                    {QStringLiteral("channels"), perChannel}});
+                                    {QStringLiteral("channels"), perChannel},
+                                    {QStringLiteral("autoencoder_ceiling"), ceiling.isEmpty() ? QJsonValue() : QJsonValue(ceiling)},
+                                    {QStringLiteral("regression_mean"), meanOnly.isEmpty() ? QJsonValue() : QJsonValue(meanOnly)}});
         }
         return QJsonObject{{QStringLiteral("archive"), QFileInfo(opt.archiveDir).absoluteFilePath()},
                            {QStringLiteral("sets"), sets}, {QStringLiteral("samples"), opt.samples},

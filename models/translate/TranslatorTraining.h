@@ -34,7 +34,9 @@ struct TranslatorTrainOptions {
     QString kind = QStringLiteral("translator");  ///< translator | unet | random-encoder
     QStringList channels;                          ///< AIA catalog keys; empty: the encoder's AIA channels
     int side = 64;
-    int aeSteps = 400, baseSteps = 1500, controlSteps = 1500, unetSteps = 1500;
+    /// latent | residual (translator and random-encoder kinds; see TranslatorCore::design)
+    QString design = QStringLiteral("latent");
+    int meanSteps = 1500, aeSteps = 400, baseSteps = 1500, controlSteps = 1500, unetSteps = 1500;
     int batch = 16;
     double lr = 2e-3;
     int ddimSteps = 20;
@@ -44,12 +46,18 @@ struct TranslatorTrainOptions {
     int saveEvery = 100;
     int logEvery = 25;
     qint64 minSpacingMs = 0;
+    QString cacheDir;            ///< prepared sets are cached here (empty: none); see loadData in the .cpp
 };
 
 /// Trains (or resumes) a run. `event` receives one JSON object per progress line (also appended to
 /// RUN/metrics.jsonl); returning false stops after writing a checkpoint. The summary is the final translator.json.
 Expected<QJsonObject> trainTranslator(const TrainedModel &encoder, const TranslatorTrainOptions &options,
                                       const std::function<bool(const QJsonObject &)> &event = {});
+
+/// Writes a finished run's shipped form into `outDir`: translator.json (the run's, with the encoder recorded by
+/// hash only, so the default model of the same hash is found wherever it is installed) and weights.safetensors in
+/// float16 (the networks load them back as float32). Refuses an unfinished run. Returns the written description.
+Expected<QJsonObject> writeHalfTranslator(const QString &runDir, const QString &outDir, const QString &encoderPath = {});
 
 struct TranslatorEvalOptions {
     QString archiveDir;
@@ -59,6 +67,7 @@ struct TranslatorEvalOptions {
     int bootstrap = 1000;
     int maxSets = 0;        ///< 0: all
     QString encoderPath;    ///< override of the runs' recorded encoder
+    QString cacheDir;       ///< prepared sets are cached here (empty: none)
 };
 
 /// Evaluates each run on the archive's complete sets: {"archive", "sets", "runs": [{"run", "kind", "channels":

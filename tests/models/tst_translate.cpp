@@ -27,6 +27,8 @@ private Q_SLOTS:
     void initTestCase();
     void zeroControlLeavesBaseUnchanged();
     void ddimIsDeterministicForASeed();
+    void ddimStartKeepsTheMeanOfGaussianData();
+    void residualDesignAddsTheRegressionMean();
     void metricsClosedForms();
     void ssimMatchesSkimage();
     void trainTranslateWriteAndRefuse();
@@ -100,6 +102,69 @@ void TestTranslate::ddimIsDeterministicForASeed()
                                       ab, 5, [&](int, int) { return ++calls < 2; });
     QVERIFY(!stopped.defined());
     QCOMPARE(calls, 2);
+}
+
+// Data x0 ~ N(m, s^2) per element has the exact noise predictor E[eps | z_t] = sqrt(1-a)(z - sqrt(a) m) /
+// (a s^2 + 1 - a). DDIM with it must turn N(0, 1) noise into samples of mean m and std ~s (20 steps from
+// alpha_bar 1e-2: mean 0.46, std 0.76 by a numpy replica); with a network-like error of 0.002 in eps the start at
+// the cosine schedule's last step (alpha_bar ~ 2e-9) turned the first x0 into +-6 and lost the mean (0.5 -> 0.09:
+// the "translated disk without its brightness"); the fixed start keeps it (0.46).
+void TestTranslate::ddimStartKeepsTheMeanOfGaussianData()
+{
+    namespace D = solarchip::detail;
+    auto ab = D::cosineAlphaBar();
+    const double m = 0.5, s = 0.8;
+    const auto ts = D::ddimTimesteps(ab, 20);
+    QCOMPARE(int(ts.size()), 20);
+    QVERIFY(ab[ts.front()].item<double>() >= D::kDdimMinAlphaBar);
+    QVERIFY(ts.front() + 1 >= D::kDiffusionSteps || ab[ts.front() + 1].item<double>() < D::kDdimMinAlphaBar);
+    QCOMPARE(ts.back(), 0);
+    auto gen = at::detail::createCPUGenerator(3);
+    auto noise = torch::randn({64, 4, 16, 16}, gen, torch::TensorOptions().dtype(torch::kFloat32));
+    const float *abp = ab.data_ptr<float>();
+    auto exact = [&](double error) {
+        return [&, error](const torch::Tensor &z, const torch::Tensor &t) {
+            const double a = abp[t[0].item<int64_t>()];
+            return std::sqrt(1 - a) * (z - std::sqrt(a) * m) / (a * s * s + 1 - a) + error;
+        };
+    };
+    torch::NoGradGuard ng;
+    auto clean = D::ddimSample(exact(0), noise, ab, 20);
+    QVERIFY2(std::abs(clean.mean().item<double>() - m) < 0.06, qPrintable(QString::number(clean.mean().item<double>())));
+    QVERIFY2(std::abs(clean.std().item<double>() - s) < 0.08, qPrintable(QString::number(clean.std().item<double>())));
+    auto noisy = D::ddimSample(exact(0.002), noise, ab, 20);
+    QVERIFY2(std::abs(noisy.mean().item<double>() - m) < 0.07, qPrintable(QString::number(noisy.mean().item<double>())));
+    // The old start (the last timestep) with the same small error: the mean is gone.
+    auto old = D::ddimSample(exact(0.002), noise, ab, 20, {}, 0.0);
+    QVERIFY2(std::abs(old.mean().item<double>() - m) > 0.3, qPrintable(QString::number(old.mean().item<double>())));
+}
+
+// The residual design's output is mu(HMI) + D(sample): with a decoder whose output is zero the translation IS
+// the regression mean, whatever the noise.
+void TestTranslate::residualDesignAddsTheRegressionMean()
+{
+    solarchip::detail::TranslatorCore core;
+    core.kind = QStringLiteral("translator");
+    core.design = QStringLiteral("residual");
+    core.channels = {QStringLiteral("171"), QStringLiteral("193")};
+    core.side = 32;
+    core.createNets(16, 3);
+    QVERIFY(core.residual() && core.unet && core.ae);
+    core.latentScale.assign(solarchip::detail::kLatentChannels, 1.0f);
+    {
+        torch::NoGradGuard ng;
+        auto last = core.ae->dec->ptr(core.ae->dec->size() - 1)->as<torch::nn::Conv2dImpl>();
+        QVERIFY(last);
+        last->weight.zero_();
+        last->bias.zero_();
+    }
+    torch::manual_seed(4);
+    auto hmi = torch::randn({2, 1, 64, 64});
+    torch::NoGradGuard ng;
+    auto mu = core.unet->forward(solarchip::detail::areaDown(hmi, 32));
+    QCOMPARE((core.regressionMean(hmi) - mu).abs().max().item<double>(), 0.0);
+    QCOMPARE(core.ae->decode(torch::randn({2, solarchip::detail::kLatentChannels, 8, 8})).abs().max().item<double>(), 0.0);
+    QCOMPARE((core.autoencode(torch::randn({2, 2, 32, 32}), hmi) - mu).abs().max().item<double>(), 0.0);
 }
 
 void TestTranslate::metricsClosedForms()
@@ -192,6 +257,7 @@ void TestTranslate::trainTranslateWriteAndRefuse()
     o.archiveDir = archive;
     o.outDir = dir.path() + QStringLiteral("/run");
     o.side = 32;
+    o.meanSteps = 3;
     o.aeSteps = 3;
     o.baseSteps = 3;
     o.controlSteps = 3;
@@ -364,6 +430,55 @@ void TestTranslate::trainTranslateWriteAndRefuse()
                                .toObject()[QStringLiteral("cc")].toObject();
     QCOMPARE(cc[QStringLiteral("n")].toInt(), 3);
     QVERIFY(cc[QStringLiteral("ci95")].toArray().size() == 2);
+    // The translator's entry also has the autoencoder's ceiling (the latent design has no regression mean).
+    QVERIFY(runs.at(0).toObject()[QStringLiteral("autoencoder_ceiling")].toObject().contains(QStringLiteral("171")));
+    QVERIFY(runs.at(0).toObject()[QStringLiteral("regression_mean")].isNull());
+
+    // The residual design trains its regression mean first; a U-Net baseline made from that mean (no extra step)
+    // translates exactly as the mean does.
+    TranslatorTrainOptions res = o;
+    res.design = QStringLiteral("residual");
+    res.outDir = dir.path() + QStringLiteral("/residual");
+    auto tr = trainTranslator(*encoder, res);
+    QVERIFY2(tr.ok(), qPrintable(tr.errorString()));
+    QCOMPARE((*tr)[QStringLiteral("design")].toString(), QStringLiteral("residual"));
+    QVERIFY((*tr)[QStringLiteral("stages")].toObject().contains(QStringLiteral("mean")));
+    TranslatorTrainOptions um = u;
+    um.outDir = dir.path() + QStringLiteral("/unet-mean");
+    um.initFrom = o.outDir;
+    um.unetSteps = 0;
+    QVERIFY(!trainTranslator(*encoder, um).ok());  // a latent run has no mean to copy
+    um.initFrom = res.outDir;
+    auto tm = trainTranslator(*encoder, um);
+    QVERIFY2(tm.ok(), qPrintable(tm.errorString()));
+    QVERIFY((*tm)[QStringLiteral("stages")].toObject()[QStringLiteral("unet")].toObject().contains(QStringLiteral("copied_from")));
+    auto ev2 = evaluateTranslators({res.outDir, um.outDir}, eo);
+    QVERIFY2(ev2.ok(), qPrintable(ev2.errorString()));
+    const QJsonArray runs2 = (*ev2)[QStringLiteral("runs")].toArray();
+    // (equal up to float rounding: the mean is computed in batches of 32 there, one set at a time here)
+    const double ccUnet = runs2.at(1).toObject()[QStringLiteral("channels")].toObject()[QStringLiteral("171")].toObject()
+                              [QStringLiteral("cc")].toObject()[QStringLiteral("mean")].toDouble();
+    const double ccMean = runs2.at(0).toObject()[QStringLiteral("regression_mean")].toObject()[QStringLiteral("171")]
+                              .toObject()[QStringLiteral("cc")].toObject()[QStringLiteral("mean")].toDouble();
+    QVERIFY2(std::abs(ccUnet - ccMean) < 1e-6, qPrintable(QStringLiteral("%1 vs %2").arg(ccUnet).arg(ccMean)));
+    // The shipped form: float16 weights, the encoder found by hash, the same translation up to float16 rounding.
+    const QString half = dir.path() + QStringLiteral("/half");
+    auto wh = writeHalfTranslator(o.outDir, half, modelPath);
+    QVERIFY2(wh.ok(), qPrintable(wh.errorString()));
+    QVERIFY((*wh)[QStringLiteral("encoder")].toObject()[QStringLiteral("path")].toString().isEmpty());
+    auto runH = TranslatorRun::load(half, modelPath);
+    QVERIFY2(runH.ok(), qPrintable(runH.errorString()));
+    TranslationRequest hq;
+    hq.hmiFile = hmi;
+    hq.seed = 7;
+    auto rh = runH->translate(hq);
+    auto rf = runA->translate(hq);
+    QVERIFY(rh.ok() && rf.ok());
+    const ImageStats sf = computeStats(rf->mean);
+    double maxDiff = 0;
+    for (std::size_t k = 0; k < rf->mean.pixels.size(); ++k)
+        maxDiff = std::max(maxDiff, double(std::abs(rh->mean.pixels[k] - rf->mean.pixels[k])));
+    QVERIFY2(maxDiff <= 0.05 * std::max(1.0, double(sf.max)), qPrintable(QString::number(maxDiff)));
 }
 
 QTEST_GUILESS_MAIN(TestTranslate)

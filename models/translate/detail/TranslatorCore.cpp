@@ -35,9 +35,9 @@ void TranslatorCore::createNets(int tokenDim, quint64 seed)
         ae = LatentAutoencoder(c);
         base = DenoiserUNet();
         control = ControlBranch(tokenDim);
-    } else {
-        unet = RegressionUNet(c);
     }
+    if (!diffusion() || residual())
+        unet = RegressionUNet(c);
     alphaBar = cosineAlphaBar();
 }
 
@@ -137,24 +137,51 @@ Expected<torch::Tensor> TranslatorCore::generate(const torch::Tensor &hmiNorm, i
     if (steps <= 0)
         steps = ddimSteps;
     auto scale = torch::tensor(latentScale).view({1, kLatentChannels, 1, 1});
-    std::vector<torch::Tensor> outs;
-    const int total = samples * steps;
+    // One generator per sample: sample s of seed S is sample 0 of seed S + s, whatever N is. The N samples run
+    // as one batch (one network call per DDIM step).
+    std::vector<torch::Tensor> noises;
     for (int s = 0; s < samples; ++s) {
-        // One generator per sample: sample s of seed S is sample 0 of seed S + s, whatever N is.
         auto gen = at::detail::createCPUGenerator(seed + static_cast<quint64>(s));
-        auto noise = torch::randn({b, kLatentChannels, l, l}, gen, torch::TensorOptions().dtype(torch::kFloat32));
-        auto eps = [&](const torch::Tensor &z, const torch::Tensor &t) {
-            auto res = control->forward(z, t, *tok);
-            return base->forward(z, t, &res);
-        };
-        auto z = ddimSample(eps, noise, alphaBar, steps, [&](int done, int) {
-            return !progress || progress(s * steps + done, total);
-        });
-        if (!z.defined())
-            return torch::Tensor();
-        outs.push_back(ae->decode(z * scale));
+        noises.push_back(torch::randn({b, kLatentChannels, l, l}, gen, torch::TensorOptions().dtype(torch::kFloat32)));
     }
-    return torch::stack(outs, 0);
+    auto noise = torch::cat(noises, 0);  // [samples * b, ...], sample-major
+    auto tokAll = tok->repeat({samples, 1, 1, 1});
+    auto eps = [&](const torch::Tensor &z, const torch::Tensor &t) {
+        auto res = control->forward(z, t, tokAll);
+        return base->forward(z, t, &res);
+    };
+    auto z = ddimSample(eps, noise, alphaBar, steps, [&](int done, int total) {
+        return !progress || progress(done, total);
+    }, ddimMinAlphaBar);
+    if (!z.defined())
+        return torch::Tensor();
+    auto decoded = ae->decode(z * scale);
+    std::vector<torch::Tensor> outs;
+    for (int s = 0; s < samples; ++s)
+        outs.push_back(decoded.slice(0, s * b, (s + 1) * b));
+    auto out = torch::stack(outs, 0);
+    if (residual())
+        out = out + regressionMean(hmiNorm).unsqueeze(0);
+    return out;
+}
+
+torch::Tensor TranslatorCore::regressionMean(const torch::Tensor &hmiNorm) const
+{
+    torch::NoGradGuard ng;
+    const auto n = hmiNorm.size(0);
+    if (!residual())
+        return torch::zeros({n, static_cast<int64_t>(channels.size()), side, side});
+    std::vector<torch::Tensor> parts;
+    for (int64_t i = 0; i < n; i += 32)
+        parts.push_back(unet->forward(areaDown(hmiNorm.slice(0, i, std::min(n, i + 32)), side)));
+    return torch::cat(parts, 0);
+}
+
+torch::Tensor TranslatorCore::autoencode(const torch::Tensor &y, const torch::Tensor &hmiNorm) const
+{
+    torch::NoGradGuard ng;
+    auto mu = regressionMean(hmiNorm);
+    return mu + ae->decode(ae->encode(y - mu));
 }
 
 torch::Tensor TranslatorCore::normalizeTarget(const torch::Tensor &dns) const
@@ -184,6 +211,9 @@ QJsonObject TranslatorCore::baseInfo() const
     o[QStringLiteral("side")] = side;
     o[QStringLiteral("resolution")] = resolution;
     o[QStringLiteral("ddim_steps")] = ddimSteps;
+    o[QStringLiteral("ddim_min_alpha_bar")] = ddimMinAlphaBar;
+    if (diffusion())
+        o[QStringLiteral("design")] = design;
     o[QStringLiteral("fov_rsun")] = fovRsun;
     QJsonArray nm, ns;
     for (std::size_t i = 0; i < normMean.size(); ++i) {
@@ -244,6 +274,9 @@ Expected<std::unique_ptr<TranslatorCore>> TranslatorCore::load(const QString &di
         core->side = o[QStringLiteral("side")].toInt(64);
         core->resolution = o[QStringLiteral("resolution")].toInt(256);
         core->ddimSteps = o[QStringLiteral("ddim_steps")].toInt(20);
+        // Runs written before the DDIM start fix have no entry: they get the fixed start too.
+        core->ddimMinAlphaBar = o[QStringLiteral("ddim_min_alpha_bar")].toDouble(kDdimMinAlphaBar);
+        core->design = o[QStringLiteral("design")].toString(QStringLiteral("latent"));
         core->fovRsun = o[QStringLiteral("fov_rsun")].toDouble();
         const auto tn = o[QStringLiteral("target_norm")].toObject();
         for (const auto &v : tn[QStringLiteral("mean")].toArray())
@@ -305,6 +338,8 @@ Expected<std::unique_ptr<TranslatorCore>> TranslatorCore::load(const QString &di
             core->weightsHash = QString::fromLatin1(QCryptographicHash::hash(wf.readAll(), QCryptographicHash::Sha256).toHex());
         if (core->ae)
             core->ae->eval();
+        if (core->unet)
+            core->unet->eval();
         return core;
     });
 }

@@ -32,6 +32,11 @@ struct TranslatorCore {
     int side = 64;             ///< translator image side
     int resolution = 256;      ///< encoder (prep) resolution
     int ddimSteps = 20;
+    double ddimMinAlphaBar = kDdimMinAlphaBar;  ///< where DDIM starts (translator.json "ddim_min_alpha_bar")
+    /// "latent": the latent diffusion generates the normalised AIA images themselves; "residual" (CorrDiff's
+    /// split): a regression mean mu(HMI) (`unet`, trained first) plus a latent diffusion of the residual y - mu,
+    /// the autoencoder, base denoiser and ControlNet branch all working on residuals (TranslatorTraining.h).
+    QString design = QStringLiteral("latent");
     double fovRsun = 0;        ///< the training reference frames' field of view in solar radii
     std::vector<double> normMean, normStd;  ///< per channel, of log1p(max(DN/s, 0))
     std::vector<float> latentScale;         ///< per latent channel (latents are divided by it)
@@ -49,6 +54,13 @@ struct TranslatorCore {
     mutable std::mutex mutex;
 
     bool diffusion() const { return kind != QLatin1String("unet"); }
+    bool residual() const { return diffusion() && design == QLatin1String("residual"); }
+
+    /// The regression mean of the residual design (normalised AIA [B, C, S, S] from normalised HMI [B, 1, R, R]),
+    /// in chunks, no gradient; zeros for the latent design.
+    torch::Tensor regressionMean(const torch::Tensor &hmiNorm) const;
+    /// The autoencoder's round trip of normalised AIA y (the ceiling of any latent translator): mu + D(E(y - mu)).
+    torch::Tensor autoencode(const torch::Tensor &y, const torch::Tensor &hmiNorm) const;
 
     /// Builds fresh networks for `kind` (weights drawn from `seed`); `tokenDim` is the encoder's Dc.
     void createNets(int tokenDim, quint64 seed);

@@ -243,17 +243,29 @@ torch::Tensor cosineAlphaBar(int steps)
     return torch::tensor(ab);
 }
 
-torch::Tensor ddimSample(const std::function<torch::Tensor(const torch::Tensor &, const torch::Tensor &)> &eps,
-                         const torch::Tensor &noise, const torch::Tensor &alphaBar, int steps,
-                         const std::function<bool(int, int)> &progress)
+std::vector<int> ddimTimesteps(const torch::Tensor &alphaBar, int steps, double minAlphaBar)
 {
-    const int T = static_cast<int>(alphaBar.size(0));
-    steps = std::max(1, std::min(steps, T));
+    const auto ab = alphaBar.to(torch::kCPU).to(torch::kFloat32).contiguous();
+    const float *abp = ab.data_ptr<float>();
+    const int T = static_cast<int>(ab.size(0));
+    int start = T - 1;
+    while (start > 0 && abp[start] < minAlphaBar)
+        --start;
+    steps = std::max(1, std::min(steps, start + 1));
     std::vector<int> ts;
     for (int i = 0; i < steps; ++i)
-        ts.push_back(static_cast<int>(std::lround(double(T - 1) * (steps - 1 - i) / std::max(1, steps - 1))));
+        ts.push_back(static_cast<int>(std::lround(double(start) * (steps - 1 - i) / std::max(1, steps - 1))));
     if (steps == 1)
-        ts = {T - 1};
+        ts = {start};
+    return ts;
+}
+
+torch::Tensor ddimSample(const std::function<torch::Tensor(const torch::Tensor &, const torch::Tensor &)> &eps,
+                         const torch::Tensor &noise, const torch::Tensor &alphaBar, int steps,
+                         const std::function<bool(int, int)> &progress, double minAlphaBar)
+{
+    const std::vector<int> ts = ddimTimesteps(alphaBar, steps, minAlphaBar);
+    steps = static_cast<int>(ts.size());
     auto z = noise;
     const auto ab = alphaBar.to(torch::kCPU);
     const float *abp = ab.data_ptr<float>();
