@@ -61,10 +61,16 @@ L.append("| files | `translator.json`, `weights.safetensors` (float16, %.1f MB) 
 L.append("| weights SHA-256 | `%s` |" % info.get("weights_sha256", "?"))
 L.append("| encoder (HMI patch tokens) | the default model, hash `%s` (a translator is refused with any other encoder) |"
          % enc.get("hash", "?"))
-L.append("| design | `%s`: output = mu(HMI) + D(z), mu a regression U-Net on the prepared HMI image, z a DDIM sample "
-         "of the latent diffusion of the residual y - mu (4-channel latent at side/4), the frozen base denoiser steered "
-         "by a ControlNet branch fed by the encoder's HMI patch tokens through zero-initialised convolutions |"
-         % info.get("design", "?"))
+if info.get("design") == "residual":
+    L.append("| design | `residual`: output = mu(HMI) + D(z), mu a regression U-Net on the prepared HMI image, z a DDIM "
+             "sample of the latent diffusion of the residual y - mu (4-channel latent at side/4), the frozen base "
+             "denoiser steered by a ControlNet branch fed by the encoder's HMI patch tokens through zero-initialised "
+             "convolutions |")
+else:
+    L.append("| design | `latent`: output = D(z), z a DDIM sample of the latent diffusion of the normalised AIA images "
+             "(autoencoder E/D, 4-channel latent at side/4), the unconditional base denoiser trained first and frozen, "
+             "steered by a ControlNet branch (a trainable copy of the denoiser's encoder half) fed by the encoder's HMI "
+             "patch tokens through zero-initialised convolutions |")
 L.append("| channels, side | %s, %s px (the encoder's %s px frame), one multi-channel latent |"
          % (", ".join(channels), info.get("side"), info.get("resolution")))
 L.append("| sampling | DDIM, %s steps, from alpha_bar >= %s; N samples give the per-pixel mean and spread |"
@@ -83,14 +89,11 @@ for name, r in runs.items():
             continue
         L.append("| %s | %s | %s | %.0f | %s |" % (name, st, so.get("steps"), so.get("seconds", 0),
                                                    "%.4f" % so["val_loss"] if so.get("val_loss") is not None else "-"))
-if len(times) >= 2:
-    t = {x["stage"]: x["epoch_s"] for x in times}
-    order = [x["stage"] for x in times]
-    L.append("")
-    spans = []
-    for a, b in zip(order, order[1:]):
-        spans.append("%s %.1f min" % (a, (t[b] - t[a]) / 60))
-    L.append("Wall time per script stage (last run of each): " + ", ".join(spans) + ".")
+total = sum(so.get("seconds", 0) for r in runs.values() for so in (r.get("stages") or {}).values()
+            if not so.get("copied_from"))
+L.append("")
+L.append("Training time: %.0f s (%.1f min) of optimizer steps in all (one torch thread, nice 10, on the shared 2-core "
+         "CPU), plus loading the prepared sets (cached after the first run)." % (total, total / 60))
 L.append("")
 L.append("## Held-out evaluation (`translate-eval`, synthetic archive seed 2, 60 daily sets, %s samples, seed %s)"
          % (ev.get("samples"), ev.get("seed")))
@@ -109,7 +112,7 @@ for r in ev.get("runs", []):
                                                             fmt(s.get("flux_rel_err"))))
     for extra, lab in (("regression_mean", "its regression mean alone"), ("autoencoder_ceiling", "autoencoder ceiling")):
         for ch, s in sorted((r.get(extra) or {}).items()):
-            L.append("| %s: %s | %s | %s | %s | - | - | - | - |" % (label, lab, ch, fmt(s.get("cc")),
+            L.append("| %s: %s | %s | %s | %s | %s | - | - | - |" % (label, lab, ch, fmt(s.get("cc")),
                                                                    fmt(s.get("cc_active")), fmt(s.get("cc_quiet"))))
 L.append("")
 if preview:
@@ -119,12 +122,28 @@ if preview:
     L.append("")
 L.append("## Commands")
 L.append("")
+try:
+    inv = [l.rstrip("\n") for l in open(os.path.join(work, "invocations.txt")) if l.strip()]
+except OSError:
+    inv = []
+if inv:
+    L.append("The script, as it was run (stopped and rerun; finished stages are skipped):")
+    L.append("")
+    for l in inv:
+        L.append("    " + l)
+    L.append("")
+    L.append("The commands it ran (the last of each):")
+    L.append("")
 L.append("```")
-seen = set()
+# The last command per (subcommand, --out): a stopped and rerun stage shows once, as it finished.
+last = {}
 for c in commands:
-    if c not in seen:
-        seen.add(c)
-        L.append(c)
+    w = c.split()
+    key = (w[1] if len(w) > 1 else "", w[w.index("--out") + 1] if "--out" in w else c, "--write-half" in w)
+    last.pop(key, None)
+    last[key] = c
+for c in last.values():
+    L.append(c)
 L.append("```")
 L.append("")
 with open(os.path.join(out, "MODEL_CARD.md"), "w") as f:
