@@ -375,9 +375,12 @@ Expected<QJsonObject> trainTranslator(const TrainedModel &encoder, const Transla
             if ((*other)->prep.toJson() != encoder.prep.toJson())
                 return Error{opt.initFrom, QStringLiteral("was trained on data prepared otherwise (its encoder's prep "
                                                           "differs from %1's)").arg(encoder.path)};
-            if ((*other)->channels != channels || (*other)->side != opt.side || !(*other)->diffusion())
-                return Error{opt.initFrom, QStringLiteral("--init-from needs a diffusion run with the same channels and side")};
-            if (core->diffusion() && (*other)->design != core->design)
+            // A residual translator may also start from a U-Net run: its network becomes the regression mean.
+            const bool meanFromUnet = core->residual() && !(*other)->diffusion();
+            if ((*other)->channels != channels || (*other)->side != opt.side || (!(*other)->diffusion() && !meanFromUnet))
+                return Error{opt.initFrom, QStringLiteral("--init-from needs a diffusion run with the same channels and side "
+                                                          "(or, for --design residual, a U-Net run)")};
+            if (core->diffusion() && !meanFromUnet && (*other)->design != core->design)
                 return Error{opt.initFrom, QStringLiteral("is a run of design '%1': pass --design %1").arg((*other)->design)};
             if (!core->diffusion() && !(*other)->residual())
                 return Error{opt.initFrom, QStringLiteral("a U-Net baseline can start only from a residual-design run "
@@ -391,25 +394,30 @@ Expected<QJsonObject> trainTranslator(const TrainedModel &encoder, const Transla
             // The regression mean (residual design; for a U-Net baseline: the translator's own mean network).
             if (core->unet)
                 copy(*core->unet, *(*other)->unet);
-            if (core->diffusion()) {
+            if (core->diffusion() && !meanFromUnet) {
                 copy(*core->ae, *(*other)->ae);
                 copy(*core->base, *(*other)->base);
-            }
-            if (core->diffusion())
                 core->latentScale = (*other)->latentScale;
+            }
             core->normMean = (*other)->normMean;
             core->normStd = (*other)->normStd;
             y = core->normalizeTarget(train->aia);
             yVal = val ? core->normalizeTarget(val->aia) : torch::Tensor();
             const auto os = (*other)->info[QStringLiteral("stages")].toObject();
+            if (meanFromUnet) {
+                QJsonObject so = os[QStringLiteral("unet")].toObject();
+                so[QStringLiteral("copied_from")] = (*other)->dir;
+                stages[QStringLiteral("mean")] = so;
+            }
             for (const char *s : {"mean", "ae", "base"}) {
-                if (!os.contains(QLatin1String(s)) || (!core->diffusion() && std::string(s) != "mean"))
+                if (meanFromUnet || !os.contains(QLatin1String(s)) || (!core->diffusion() && std::string(s) != "mean"))
                     continue;
                 QJsonObject so = os[QLatin1String(s)].toObject();
                 so[QStringLiteral("copied_from")] = (*other)->dir;
                 stages[QLatin1String(core->diffusion() || std::string(s) != "mean" ? s : "unet")] = so;
             }
-            progress = QJsonObject{{QStringLiteral("stage"), core->diffusion() ? QStringLiteral("control") : QStringLiteral("unet")},
+            progress = QJsonObject{{QStringLiteral("stage"), meanFromUnet ? QStringLiteral("ae")
+                                                             : core->diffusion() ? QStringLiteral("control") : QStringLiteral("unet")},
                                    {QStringLiteral("step"), 0}};
         }
         std::vector<StageRun> plan = core->diffusion()

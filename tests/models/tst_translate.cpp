@@ -461,6 +461,22 @@ void TestTranslate::trainTranslateWriteAndRefuse()
     const double ccMean = runs2.at(0).toObject()[QStringLiteral("regression_mean")].toObject()[QStringLiteral("171")]
                               .toObject()[QStringLiteral("cc")].toObject()[QStringLiteral("mean")].toDouble();
     QVERIFY2(std::abs(ccUnet - ccMean) < 1e-6, qPrintable(QStringLiteral("%1 vs %2").arg(ccUnet).arg(ccMean)));
+    // A residual translator started from the U-Net run: that network is its regression mean (same CC).
+    TranslatorTrainOptions ru = res;
+    ru.outDir = dir.path() + QStringLiteral("/residual-from-unet");
+    ru.initFrom = u.outDir;
+    auto trf = trainTranslator(*encoder, ru);
+    QVERIFY2(trf.ok(), qPrintable(trf.errorString()));
+    QVERIFY((*trf)[QStringLiteral("stages")].toObject()[QStringLiteral("mean")].toObject().contains(QStringLiteral("copied_from")));
+    auto ev3 = evaluateTranslators({ru.outDir, u.outDir}, eo);
+    QVERIFY2(ev3.ok(), qPrintable(ev3.errorString()));
+    const QJsonArray runs3 = (*ev3)[QStringLiteral("runs")].toArray();
+    const double ccU = runs3.at(1).toObject()[QStringLiteral("channels")].toObject()[QStringLiteral("171")].toObject()
+                           [QStringLiteral("cc")].toObject()[QStringLiteral("mean")].toDouble();
+    const double ccM = runs3.at(0).toObject()[QStringLiteral("regression_mean")].toObject()[QStringLiteral("171")]
+                           .toObject()[QStringLiteral("cc")].toObject()[QStringLiteral("mean")].toDouble();
+    QVERIFY2(std::abs(ccU - ccM) < 1e-6, qPrintable(QStringLiteral("%1 vs %2").arg(ccU).arg(ccM)));
+
     // The shipped form: float16 weights, the encoder found by hash, the same translation up to float16 rounding.
     const QString half = dir.path() + QStringLiteral("/half");
     auto wh = writeHalfTranslator(o.outDir, half, modelPath);
