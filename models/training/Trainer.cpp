@@ -476,10 +476,13 @@ Status Trainer::Impl::openDataset(const SolarChipConfig &config)
         channels << channelOfModality(m);
     options.data.selection.channels = channels;
     options.data.prep.resolution = config.backbone.resolution;
-    // What this process opens: the model's channels exactly (the planes must match its modalities). options.data
-    // (run.json) keeps update_catalog as given, so a resumed run still indexes new files.
+    // What this process opens: the model's channels exactly (the planes must match its modalities), and the
+    // catalog brought up to date by rank 0 alone: the other ranks open it read-only after rank 0 has scanned
+    // (Trainer::create's barrier), so no two processes write the SQLite catalog at once. options.data (run.json)
+    // keeps update_catalog as given, so a resumed run still indexes new files.
     DatasetOptions data = options.data;
     data.onlyChannelsPresent = false;
+    data.updateCatalog = data.updateCatalog && leader();
     auto ds = Dataset::open(data);
     if (!ds)
         return ds.error();
