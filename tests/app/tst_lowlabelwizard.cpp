@@ -25,6 +25,7 @@
 #include <QCheckBox>
 #include <QFile>
 #include <QImage>
+#include <QLabel>
 #include <QJsonArray>
 #include <QJsonObject>
 #include <QLineEdit>
@@ -133,12 +134,31 @@ private Q_SLOTS:
         QCOMPARE(after("--seeds"), QStringLiteral("1"));
         QCOMPARE(after("--threads"), QStringLiteral("1"));
         QCOMPARE(after("--window-hours"), QStringLiteral("24"));
+        // Encoder training as long as the command's own defaults (6 passes, at least 30 steps).
+        QCOMPARE(after("--finetune-epochs"), QStringLiteral("6"));
+        QCOMPARE(after("--finetune-steps"), QStringLiteral("30"));
+        QCOMPARE(c.headCount(), 15);
+        QCOMPARE(c.encoderTrainings(), 10);
         QVERIFY(near(after("--block-days").toDouble(), 6.0006));
         QVERIFY(near(after("--buffer-days").toDouble(), 1.50015));
         QCOMPARE(after("--out"), QStringLiteral("/out"));
         QVERIFY(a.contains(QStringLiteral("--json")));
         QVERIFY(!a.contains(QStringLiteral("--model")));
         QVERIFY(!labelEfficiencyArguments(d, false).contains(QStringLiteral("--strategies")));
+        QVERIFY(!labelEfficiencyArguments(d, false).contains(QStringLiteral("--finetune-steps")));
+        // The strategies page says what the run costs, and follows the choices.
+        wizard.findChild<QCheckBox *>(QStringLiteral("strategyFrozen"))->setChecked(true);
+        wizard.findChild<QCheckBox *>(QStringLiteral("strategyFinetune"))->setChecked(true);
+        auto *cost = wizard.findChild<QLabel *>(QStringLiteral("costMessage"));
+        QVERIFY(cost);
+        QVERIFY2(cost->text().startsWith(QStringLiteral("This run trains 15 heads: 5 frozen probe(s)")), qPrintable(cost->text()));
+        QVERIFY2(cost->text().contains(QStringLiteral("10 encoder training(s)")), qPrintable(cost->text()));
+        wizard.findChild<QSpinBox *>(QStringLiteral("seeds"))->setValue(2);
+        QVERIFY2(cost->text().startsWith(QStringLiteral("This run trains 30 heads")), qPrintable(cost->text()));
+        wizard.findChild<QSpinBox *>(QStringLiteral("seeds"))->setValue(1);
+        wizard.findChild<QSpinBox *>(QStringLiteral("finetuneSteps"))->setValue(5);
+        QVERIFY2(cost->text().contains(QStringLiteral("at least 5 steps")), qPrintable(cost->text()));
+        QCOMPARE(wizard.choices().finetuneSteps, 5);
         // The task page finds the archive's flare list and lets the user go on.
         QVERIFY(wizard.taskMessage().contains(QStringLiteral("swpc_flarelist_")));
         QVERIFY(wizard.page(LowLabelWizard::TaskPage)->isComplete());
@@ -224,6 +244,9 @@ private Q_SLOTS:
         wizard.next();
         QCOMPARE(wizard.currentId(), int(LowLabelWizard::StrategiesPage));
         wizard.findChild<QLineEdit *>(QStringLiteral("outDir"))->setText(out);
+        // Only the pipeline is under test: encoder training of one pass and one step at least (seconds, not minutes).
+        wizard.findChild<QSpinBox *>(QStringLiteral("finetuneEpochs"))->setValue(1);
+        wizard.findChild<QSpinBox *>(QStringLiteral("finetuneSteps"))->setValue(1);
         QSignalSpy ended(&wizard, &LowLabelWizard::jobEnded);
         QSignalSpy arrived(&wizard, &LowLabelWizard::pointArrived);
         wizard.next();  // Run
@@ -234,6 +257,8 @@ private Q_SLOTS:
         const QStringList args = wizard.jobArguments();
         QCOMPARE(args.at(args.indexOf(QStringLiteral("--target")) + 1), QStringLiteral("M"));
         QCOMPARE(args.at(args.indexOf(QStringLiteral("--model")) + 1), m_model);
+        QCOMPARE(args.at(args.indexOf(QStringLiteral("--finetune-steps")) + 1), QStringLiteral("1"));
+        QCOMPARE(args.at(args.indexOf(QStringLiteral("--strategies")) + 1), QStringLiteral("frozen,finetune,scratch"));
         QVERIFY(wizard.button(QWizard::FinishButton)->isEnabled());
 
         // The curve against the command's own files, read here without the wizard's parser.
@@ -359,6 +384,12 @@ private Q_SLOTS:
         QVERIFY(wizard.value("flare_list_found").toBool());
         QCOMPARE(wizard.value("budgets").toArray(), (QJsonArray{1, 5, 10, 25, 100}));
         QCOMPARE(wizard.value("strategies").toArray(), (QJsonArray{"frozen", "finetune", "scratch"}));
+        // The command Run would queue, for scripts that time the defaults (README: the wizard's cost).
+        const QJsonArray command = wizard.value("command").toArray();
+        QCOMPARE(command.first().toString(), QStringLiteral("label-efficiency"));
+        QVERIFY(command.contains(QStringLiteral("--finetune-steps")) && command.contains(QStringLiteral("30")));
+        QCOMPARE(wizard.value("heads").toInt(), 15);
+        QVERIFY(wizard.value("cost").toString().contains(QStringLiteral("15 heads")));
         // The picture is the wizard's window, not the main window's.
         QVERIFY2(image.width() < 1400 && image.height() < 900,
                  qPrintable(QStringLiteral("%1x%2").arg(image.width()).arg(image.height())));
