@@ -155,15 +155,15 @@ void LowLabelWizard::updateCost()
     // label-efficiency` exactly as queued here, at nice 10, with --threads 1 on the 2-core CPU while other
     // work kept the load at 11: 4 min 54 s wall, 62 s of CPU time; each encoder training ~1 min wall (~13 s
     // of CPU), embedding the 60 sets ~25 s.
-    m_cost->setText(tr("This run trains %n head(s)", nullptr, c.headCount())
-                    + tr(": %1 frozen probe(s), trained in under a second each, and %2 encoder training(s) (fine-tune "
-                         "and from scratch), at least %3 steps of 16 sets each, about a minute each on a busy 2-core "
-                         "CPU. Budgets whose training labels hold too few flares are skipped quickly. For reference, "
-                         "the defaults on the sample archive took 4 min 54 s on a 2-core CPU shared with other work "
-                         "(about 1 min of CPU time); each extra seed adds as much again.")
-                          .arg(c.frozen ? int(c.budgets.size()) * c.seeds : 0)
-                          .arg(c.encoderTrainings())
-                          .arg(c.finetuneSteps));
+    m_cost->setText(tr("This run trains %1 heads: %2 frozen probe(s), trained in under a second each, and %3 encoder "
+                       "training(s) (fine-tune and from scratch), at least %4 steps of 16 sets each, about a minute "
+                       "each on a busy 2-core CPU. Budgets whose training labels hold too few flares are skipped "
+                       "quickly. For reference, the defaults on the sample archive took 4 min 54 s on a 2-core CPU "
+                       "shared with other work (about 1 min of CPU time); each extra seed adds as much again.")
+                        .arg(c.headCount())
+                        .arg(c.frozen ? int(c.budgets.size()) * c.seeds : 0)
+                        .arg(c.encoderTrainings())
+                        .arg(c.finetuneSteps));
 }
 
 QWizardPage *LowLabelWizard::makeEncoderPage()
