@@ -153,12 +153,12 @@ void LowLabelWizard::updateCost()
     // The reference figures: the defaults on the sample archive (30 days at 12 h, 60 sets; its training blocks
     // hold too few >=M flares for budgets under 25 %, so 9 of the 15 heads are skipped there), `solarchip
     // label-efficiency` exactly as queued here, at nice 10, with --threads 1 on the 2-core CPU while other
-    // work kept the load at 11: 4 min 54 s wall, 62 s of CPU time; each encoder training ~1 min wall (~13 s
-    // of CPU), embedding the 60 sets ~25 s.
+    // work kept the load at 10-12 (bench/wizard_defaults.sh): 3 min 16 s and 4 min 54 s wall in two runs,
+    // 62-65 s of CPU time; each encoder training 40-70 s wall, embedding the 60 sets ~25 s.
     m_cost->setText(tr("This run trains %1 heads: %2 frozen probe(s), trained in under a second each, and %3 encoder "
                        "training(s) (fine-tune and from scratch), at least %4 steps of 16 sets each, about a minute "
                        "each on a busy 2-core CPU. Budgets whose training labels hold too few flares are skipped "
-                       "quickly. For reference, the defaults on the sample archive took 4 min 54 s on a 2-core CPU "
+                       "quickly. For reference, the defaults on the sample archive took 3 to 5 minutes on a 2-core CPU "
                        "shared with other work (about 1 min of CPU time); each extra seed adds as much again.")
                         .arg(c.headCount())
                         .arg(c.frozen ? int(c.budgets.size()) * c.seeds : 0)

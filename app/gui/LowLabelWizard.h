@@ -12,8 +12,8 @@
 //
 // The defaults are chosen to run with Next-Next-...-Finish on the sample archive (30 days): its time-block
 // split is sized from the archive's span (splitForSpan), one seed, --threads 1 (see docs/platform-notes.md),
-// the command's own fine-tuning length (6 passes, at least 30 steps). Measured there as queued: 4 min 54 s on
-// the 2-core CPU at load 11 (the strategies page says what a run costs: updateCost).
+// the command's own fine-tuning length (6 passes, at least 30 steps). Measured there as queued: 3 to 5 min on
+// the 2-core CPU at load 10-12 (bench/wizard_defaults.sh; the strategies page says what a run costs: updateCost).
 // When the job ends, the chart and list are re-read from the command's own files (OUT/points.jsonl, else
 // OUT/label_efficiency.json), so what is shown is what was written; reopening the wizard on the same results
 // folder shows what is there and the command resumes the rest.
