@@ -329,7 +329,8 @@ int runEval(const QStringList &args)
     else
         oracleNote = o.error().toString();
     auto report = evaluateFlareRun(*run, archive->features, archive->next4, archive->past4, oracle, rows,
-                                   p.value(QStringLiteral("bootstrap")).toInt());
+                                   p.value(QStringLiteral("bootstrap")).toInt(),
+                                   sameArchive ? QStringLiteral("the test block") : QStringLiteral("the archive"));
     if (!report)
         return fail(name, Error{archiveDir, report.error().message});
     QJsonObject out = *report;
@@ -359,6 +360,8 @@ int runEval(const QStringList &args)
         out.insert(QStringLiteral("oracle_note"), oracleNote);
     if (p.json()) {
         printJson(out);
+    } else if (out.value(QStringLiteral("tss")).isNull()) {
+        QTextStream(stdout) << archiveDir << ": " << out.value(QStringLiteral("message")).toString() << "\n";
     } else {
         const QJsonArray ci = out.value(QStringLiteral("tss_ci95")).toArray();
         QTextStream(stdout) << "TSS " << out.value(QStringLiteral("tss")).toDouble() << " [" << ci.at(0).toDouble() << ", "

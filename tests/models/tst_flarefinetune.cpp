@@ -19,6 +19,7 @@
 #include <QCryptographicHash>
 #include <QDir>
 #include <QFile>
+#include <QFileInfo>
 #include <QJsonArray>
 #include <QJsonObject>
 #include <QtTest>
@@ -262,6 +263,61 @@ private Q_SLOTS:
         QCOMPARE(both.exitCode, 2);
     }
 
+    // A flare list with no flare of the target class in the test block: flare-eval reports TSS null with the
+    // block's dates instead of dividing by zero, label-efficiency refuses before training anything; both name it.
+    void splitWithoutFlares()
+    {
+        const QString lin = m_dir.filePath(QStringLiteral("lin"));
+        if (!QFile::exists(lin + QStringLiteral("/head.json")))
+            QVERIFY(trainRun(QStringLiteral("linear"), lin).isEmpty());
+        // The archive's list without its C, M and X rows (SWPC layout: goes_class_ind is the 9th field).
+        QDir archive(m_archive);
+        const QStringList lists = archive.entryList({QStringLiteral("swpc_flarelist_*.csv")});
+        QCOMPARE(lists.size(), 1);
+        QFile in(archive.filePath(lists.first()));
+        QVERIFY(in.open(QIODevice::ReadOnly));
+        QByteArray quiet;
+        int dropped = 0;
+        for (const QByteArray &line : in.readAll().split('\n')) {
+            if (line.isEmpty())
+                continue;
+            const QList<QByteArray> f = line.split(',');
+            if (quiet.isEmpty() || (f.size() > 8 && (f[8] == "A" || f[8] == "B"))) {
+                quiet += line + '\n';
+            } else {
+                ++dropped;
+            }
+        }
+        QVERIFY(dropped > 0);
+        const QString quietPath = m_dir.filePath(QStringLiteral("quiet_flarelist.csv"));
+        QFile out(quietPath);
+        QVERIFY(out.open(QIODevice::WriteOnly));
+        out.write(quiet);
+        out.close();
+
+        const auto eval = cli({QStringLiteral("flare-eval"), QStringLiteral("--run"), lin, QStringLiteral("--archive"), m_archive,
+                               QStringLiteral("--model"), m_model, QStringLiteral("--flare-list"), quietPath, QStringLiteral("--json")});
+        QVERIFY2(eval.exitCode == 0, eval.err.constData());
+        const QJsonObject e = test::parseJson(eval.out).object();
+        QVERIFY(e.value(QStringLiteral("tss")).isNull());
+        QVERIFY(e.value(QStringLiteral("tss_ci95")).isNull());
+        QCOMPARE(e.value(QStringLiteral("n_pos")).toInt(), 0);
+        const QString message = e.value(QStringLiteral("message")).toString();
+        QVERIFY2(message.startsWith(QStringLiteral("no >=C flares in the test block 2012-")), qPrintable(message));
+        QVERIFY2(message.endsWith(QStringLiteral("TSS, HSS and ROC AUC undefined")), qPrintable(message));
+
+        const auto le = cli({QStringLiteral("label-efficiency"), QStringLiteral("--archive"), m_archive, QStringLiteral("--model"), m_model,
+                             QStringLiteral("--target"), QStringLiteral("C"), QStringLiteral("--block-days"), QStringLiteral("12"),
+                             QStringLiteral("--buffer-days"), QStringLiteral("1"), QStringLiteral("--flare-list"), quietPath,
+                             QStringLiteral("--strategies"), QStringLiteral("frozen"), QStringLiteral("--budgets"), QStringLiteral("100"),
+                             QStringLiteral("--seeds"), QStringLiteral("1"), QStringLiteral("--out"), m_dir.filePath(QStringLiteral("le-quiet"))});
+        QVERIFY(le.exitCode != 0);
+        const QString err = QString::fromUtf8(le.err);
+        QVERIFY2(err.contains(QFileInfo(m_archive).canonicalFilePath()), qPrintable(err));
+        QVERIFY2(err.contains(QStringLiteral("no >=C flares in the test block 2012-")), qPrintable(err));
+        QVERIFY2(err.contains(QStringLiteral("no point trained")), qPrintable(err));
+    }
+
     void labelEfficiencyEventsAndResume()
     {
         const QString out = m_dir.filePath(QStringLiteral("le"));
@@ -299,6 +355,18 @@ private Q_SLOTS:
             QCOMPARE(curves.value(QLatin1String(s)).toArray().size(), 2);
         QVERIFY(!o1.summary.contains(QStringLiteral("not_built")));
         QVERIFY(QFile::exists(out + QStringLiteral("/label_efficiency.png")));
+        // The PNG (QCustomPlot, offscreen) read by skimage: its size, each curve's colour present (a point and its
+        // interval at least), the dashed chance line at TSS 0 spanning much of the width.
+        const auto png = test::runPython(QStringLiteral("label_efficiency_png.py"), {out + QStringLiteral("/label_efficiency.png")});
+        QVERIFY2(png.exitCode == 0, png.err.constData());
+        const QJsonObject pj = test::parseJson(png.out).object();
+        QCOMPARE(pj.value(QStringLiteral("width")).toInt(), 960);
+        QCOMPARE(pj.value(QStringLiteral("height")).toInt(), 600);
+        const QJsonObject counts = pj.value(QStringLiteral("counts")).toObject();
+        for (const char *c : {"c0", "c1", "c2"})
+            QVERIFY2(counts.value(QLatin1String(c)).toInt() > 20, qPrintable(QString::fromUtf8(png.out)));
+        QVERIFY2(pj.value(QStringLiteral("grey_row_max")).toInt() > 200, qPrintable(QString::fromUtf8(png.out)));
+        QVERIFY(pj.value(QStringLiteral("white_fraction")).toDouble() > 0.5);
         QFile pf(out + QStringLiteral("/points.jsonl"));
         QVERIFY(pf.open(QIODevice::ReadOnly));
         const QByteArray before = pf.readAll();
