@@ -110,7 +110,8 @@ Status writeLabelEfficiencyPng(const QString &path, const QVector<EfficiencyCurv
     auto *chance = new QCPItemStraightLine(&plot);
     chance->point1->setCoords(bMin, 0);
     chance->point2->setCoords(bMax, 0);
-    chance->setPen(QPen(QColor(90, 90, 90), 1.5, Qt::DashLine));
+    chance->setPen(QPen(QColor(90, 90, 90), 2, Qt::DashLine));
+    chance->setAntialiased(false);  // crisp: one colour, so the line is findable in the PNG
     auto *chanceLabel = new QCPItemText(&plot);
     chanceLabel->position->setCoords(bMax * pad, 0);
     chanceLabel->setPositionAlignment(Qt::AlignRight | Qt::AlignTop);
