@@ -170,6 +170,8 @@ int runTrain(const QStringList &args)
                  QStringLiteral("F"), QStringLiteral("1")});
     p.addOption({QStringLiteral("seed"), QStringLiteral("Seed (default 1)."), QStringLiteral("S"), QStringLiteral("1")});
     p.addOption({QStringLiteral("epochs"), QStringLiteral("Training epochs (default 300 linear, 150 attn)."), QStringLiteral("N")});
+    p.addOption({QStringLiteral("weight-decay"), QStringLiteral("L2 weight decay of a linear/attn head on embeddings (default 1e-3)."),
+                 QStringLiteral("W")});
     p.addOption({QStringLiteral("block-days"), QStringLiteral("Split block length in days (default 60)."), QStringLiteral("D"), QStringLiteral("60")});
     p.addOption({QStringLiteral("buffer-days"), QStringLiteral("Buffer between blocks of different splits (default 27)."),
                  QStringLiteral("D"), QStringLiteral("27")});
@@ -208,6 +210,12 @@ int runTrain(const QStringList &args)
     spec.head.kind = kind == QLatin1String("attn") ? FlareHeadKind::Attention : FlareHeadKind::Linear;
     spec.head.epochs = p.isSet(QStringLiteral("epochs")) ? p.value(QStringLiteral("epochs")).toInt()
                                                          : (spec.head.kind == FlareHeadKind::Attention ? 150 : 300);
+    if (p.isSet(QStringLiteral("weight-decay"))) {
+        bool ok = false;
+        spec.head.weightDecay = p.value(QStringLiteral("weight-decay")).toDouble(&ok);
+        if (!ok || !(spec.head.weightDecay >= 0))
+            return p.usage(QStringLiteral("--weight-decay needs a number >= 0"));
+    }
     if (spec.head.epochs < 1)
         return p.usage(QStringLiteral("--epochs needs a positive integer"));
     spec.split.blockDays = p.value(QStringLiteral("block-days")).toDouble();

@@ -24,6 +24,9 @@
 #include <QJsonObject>
 #include <QtTest>
 
+#include <cmath>
+#include <cstring>
+
 using namespace solarchip;
 
 namespace {
@@ -316,6 +319,40 @@ private Q_SLOTS:
         QVERIFY2(err.contains(QFileInfo(m_archive).canonicalFilePath()), qPrintable(err));
         QVERIFY2(err.contains(QStringLiteral("no >=C flares in the test block 2012-")), qPrintable(err));
         QVERIFY2(err.contains(QStringLiteral("no point trained")), qPrintable(err));
+    }
+
+    // --weight-decay reaches the head: a huge decay leaves the linear head's weights far smaller than the default;
+    // a negative one is a usage error.
+    void weightDecayReachesTheHead()
+    {
+        auto weightNorm = [](const QString &run) {
+            QFile f(run + QStringLiteral("/head.json"));
+            if (!f.open(QIODevice::ReadOnly))
+                return -1.0;
+            const QJsonObject w = test::parseJson(f.readAll()).object().value(QStringLiteral("head")).toObject()
+                                      .value(QStringLiteral("params")).toObject().value(QStringLiteral("w")).toObject();
+            const QByteArray raw = QByteArray::fromBase64(w.value(QStringLiteral("f32le_base64")).toString().toLatin1());
+            double sum = 0;
+            for (qsizetype i = 0; i + 4 <= raw.size(); i += 4) {
+                float v = 0;
+                std::memcpy(&v, raw.constData() + i, 4);
+                sum += static_cast<double>(v) * v;
+            }
+            return raw.isEmpty() ? -1.0 : std::sqrt(sum);
+        };
+        auto train = [&](const QString &decay, const QString &out) {
+            QStringList args{QStringLiteral("flare-train")};
+            args << common() << QStringLiteral("--head") << QStringLiteral("linear") << QStringLiteral("--weight-decay") << decay
+                 << QStringLiteral("--out") << out;
+            return cli(args);
+        };
+        const QString plain = m_dir.filePath(QStringLiteral("wd-default")), heavy = m_dir.filePath(QStringLiteral("wd-heavy"));
+        const auto a = train(QStringLiteral("1e-3"), plain), b = train(QStringLiteral("1e4"), heavy);
+        QVERIFY2(a.exitCode == 0, a.err.constData());
+        QVERIFY2(b.exitCode == 0, b.err.constData());
+        const double na = weightNorm(plain), nb = weightNorm(heavy);
+        QVERIFY2(na > 0 && nb >= 0 && nb < 0.5 * na, qPrintable(QStringLiteral("|w| %1 (1e-3) vs %2 (1e4)").arg(na).arg(nb)));
+        QCOMPARE(train(QStringLiteral("-1"), m_dir.filePath(QStringLiteral("wd-bad"))).exitCode, 2);
     }
 
     void labelEfficiencyEventsAndResume()
