@@ -170,6 +170,8 @@ int runTrain(const QStringList &args)
                  QStringLiteral("F"), QStringLiteral("1")});
     p.addOption({QStringLiteral("seed"), QStringLiteral("Seed (default 1)."), QStringLiteral("S"), QStringLiteral("1")});
     p.addOption({QStringLiteral("epochs"), QStringLiteral("Training epochs (default 300 linear, 150 attn)."), QStringLiteral("N")});
+    p.addOption({QStringLiteral("weight-decay"), QStringLiteral("L2 weight decay of a linear/attn head on embeddings (default 1e-3)."),
+                 QStringLiteral("W")});
     p.addOption({QStringLiteral("block-days"), QStringLiteral("Split block length in days (default 60)."), QStringLiteral("D"), QStringLiteral("60")});
     p.addOption({QStringLiteral("buffer-days"), QStringLiteral("Buffer between blocks of different splits (default 27)."),
                  QStringLiteral("D"), QStringLiteral("27")});
@@ -208,6 +210,12 @@ int runTrain(const QStringList &args)
     spec.head.kind = kind == QLatin1String("attn") ? FlareHeadKind::Attention : FlareHeadKind::Linear;
     spec.head.epochs = p.isSet(QStringLiteral("epochs")) ? p.value(QStringLiteral("epochs")).toInt()
                                                          : (spec.head.kind == FlareHeadKind::Attention ? 150 : 300);
+    if (p.isSet(QStringLiteral("weight-decay"))) {
+        bool ok = false;
+        spec.head.weightDecay = p.value(QStringLiteral("weight-decay")).toDouble(&ok);
+        if (!ok || !(spec.head.weightDecay >= 0))
+            return p.usage(QStringLiteral("--weight-decay needs a number >= 0"));
+    }
     if (spec.head.epochs < 1)
         return p.usage(QStringLiteral("--epochs needs a positive integer"));
     spec.split.blockDays = p.value(QStringLiteral("block-days")).toDouble();
@@ -329,7 +337,8 @@ int runEval(const QStringList &args)
     else
         oracleNote = o.error().toString();
     auto report = evaluateFlareRun(*run, archive->features, archive->next4, archive->past4, oracle, rows,
-                                   p.value(QStringLiteral("bootstrap")).toInt());
+                                   p.value(QStringLiteral("bootstrap")).toInt(),
+                                   sameArchive ? QStringLiteral("the test block") : QStringLiteral("the archive"));
     if (!report)
         return fail(name, Error{archiveDir, report.error().message});
     QJsonObject out = *report;
@@ -359,6 +368,8 @@ int runEval(const QStringList &args)
         out.insert(QStringLiteral("oracle_note"), oracleNote);
     if (p.json()) {
         printJson(out);
+    } else if (out.value(QStringLiteral("tss")).isNull()) {
+        QTextStream(stdout) << archiveDir << ": " << out.value(QStringLiteral("message")).toString() << "\n";
     } else {
         const QJsonArray ci = out.value(QStringLiteral("tss_ci95")).toArray();
         QTextStream(stdout) << "TSS " << out.value(QStringLiteral("tss")).toDouble() << " [" << ci.at(0).toDouble() << ", "

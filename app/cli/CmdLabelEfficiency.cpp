@@ -278,6 +278,17 @@ int runLabelEfficiency(const QStringList &args)
             for (int i : rows)
                 testY.push_back(yq[i]);
             splitJson = split->toJson(yq);
+            // Every point is scored on this block: without both outcomes no TSS exists, so say so before training.
+            const int nPos = static_cast<int>(std::count(testY.begin(), testY.end(), 1));
+            if (nPos == 0 || nPos == static_cast<int>(testY.size())) {
+                FlareFeatures t;
+                for (const QDateTime &d : times)
+                    t.timesMs.push_back(d.toMSecsSinceEpoch());
+                return Error{archiveDir, undefinedSkillMessage(t, rows, nPos, *target == FlareTarget::GeC ? QStringLiteral(">=C")
+                                                                                                      : QStringLiteral(">=M"),
+                                                               QStringLiteral("the test block"))
+                                             + QStringLiteral("; no point trained")};
+            }
         }
         return rows;
     };
@@ -512,7 +523,9 @@ int runLabelEfficiency(const QStringList &args)
     ao.createFolder = true;
     if (Status s = writeFileAtomically(QDir(out).filePath(QStringLiteral("label_efficiency.csv")), csv.join(QLatin1Char('\n')).toUtf8() + '\n', ao); !s)
         return fail(kName, s.error());
-    const QString title = QStringLiteral("label efficiency, >=%1 in %2 h, %3 seeds").arg(flareTargetName(*target)).arg(window).arg(seeds);
+    const QString title = QStringLiteral("label efficiency, >=%1 in %2 h, %3 seed%4, test block %5 sets (%6 positive)")
+                              .arg(flareTargetName(*target)).arg(window).arg(seeds).arg(seeds == 1 ? QString() : QStringLiteral("s"))
+                              .arg(testY.size()).arg(std::count(testY.begin(), testY.end(), 1));
     if (Status s = writeLabelEfficiencyPng(QDir(out).filePath(QStringLiteral("label_efficiency.png")), plot, title); !s)
         return fail(kName, s.error());
     int pos = 0;

@@ -1,10 +1,7 @@
 #include "app/cli/DataCliOptions.h"
 
-#include "core/archive/Catalog.h"
 #include "core/map/MapMeta.h"
 #include "core/map/SdoTime.h"
-
-#include <QFileInfo>
 
 #include <cstdio>
 
@@ -44,25 +41,6 @@ QStringList parseChannels(const QString &text, QString *error)
     return out;
 }
 
-QStringList channelsPresent(const QString &archiveDir, const QString &catalogDb, bool updateCatalog, const QStringList &wanted)
-{
-    if (wanted.isEmpty() || !QFileInfo(archiveDir).isDir())
-        return {};
-    auto catalog = Catalog::open(archiveDir, catalogDb, updateCatalog ? Catalog::OpenMode::ReadWrite : Catalog::OpenMode::ReadOnly);
-    if (!catalog)
-        return {};
-    if (updateCatalog && !catalog->update())
-        return {};
-    const auto have = catalog->channels();
-    if (!have)
-        return {};
-    QStringList out;
-    for (const QString &c : wanted)
-        if (have->contains(canonicalChannel(c)))
-            out << c;
-    return out;
-}
-
 QString readDataOptions(const QCommandLineParser &p, DatasetOptions &o, const QStringList &channelsFallback)
 {
     o.archiveDir = p.value(QStringLiteral("archive"));
@@ -78,13 +56,14 @@ QString readDataOptions(const QCommandLineParser &p, DatasetOptions &o, const QS
     } else {
         o.selection.channels = channelsFallback;
         // Without --channels: the fallback channels (a model's) that the archive has, so a 4-channel model still
-        // embeds or evaluates an archive of HMI + 171 alone; said on stderr, never silently.
-        const QStringList present = channelsPresent(o.archiveDir, o.catalogDb, o.updateCatalog, channelsFallback);
-        if (present.size() >= 2 && present.size() < channelsFallback.size()) {
-            std::fprintf(stderr, "solarchip: %s has %s of %s: using those (--channels chooses)\n", qPrintable(o.archiveDir),
-                         qPrintable(present.join(QLatin1Char(','))), qPrintable(channelsFallback.join(QLatin1Char(','))));
-            o.selection.channels = present;
-        }
+        // embeds or evaluates an archive of HMI + 171 alone; said on stderr, never silently. The Dataset resolves
+        // it after its own catalog scan (one scan per command).
+        o.onlyChannelsPresent = !channelsFallback.isEmpty();
+        const QString archive = o.archiveDir;
+        o.onChannelsNarrowed = [archive](const QStringList &wanted, const QStringList &kept) {
+            std::fprintf(stderr, "solarchip: %s has %s of %s: using those (--channels chooses)\n", qPrintable(archive),
+                         qPrintable(kept.join(QLatin1Char(','))), qPrintable(wanted.join(QLatin1Char(','))));
+        };
     }
     bool ok = false;
     const double tol = p.value(QStringLiteral("tolerance-s")).toDouble(&ok);

@@ -14,14 +14,11 @@ namespace solarchip::cli {
 void addDataOptions(QCommandLineParser &p, const QString &defaultChannels);
 
 /// Fills `o` (archive, catalog, selection, cache) from the parser; `channelsFallback` when --channels is
-/// absent, narrowed (with a note on stderr) to those of them the archive's catalog has when at least two are
-/// there, so a model's command runs on an archive of a subset of its channels. Returns an error message for bad
-/// values (usage error), empty when fine.
+/// absent, marked (DatasetOptions::onlyChannelsPresent) to be narrowed by Dataset::open, with a note on stderr,
+/// to those of them the archive's catalog has when at least two are there, so a model's command runs on an
+/// archive of a subset of its channels. Reads no catalog itself. Returns an error message for bad values (usage
+/// error), empty when fine.
 QString readDataOptions(const QCommandLineParser &p, DatasetOptions &o, const QStringList &channelsFallback = {});
-
-/// The channels of `wanted` (kept as given, in order) that the archive's catalog lists (brought up to date first
-/// when `updateCatalog`); empty when the catalog cannot be opened.
-QStringList channelsPresent(const QString &archiveDir, const QString &catalogDb, bool updateCatalog, const QStringList &wanted);
 
 /// Parses "hmi,171,193" into canonical keys; an error message in `error` for unknown names.
 QStringList parseChannels(const QString &text, QString *error);

@@ -4,16 +4,35 @@
 #include "app/cli/DataCliOptions.h"
 #include "app/cli/ModelCliOptions.h"
 
+#include <QTextStream>
 #include <QTimeZone>
 
 namespace solarchip::cli {
+
+namespace {
+
+// A HEK export's reports without a GOES class are left out on purpose; say how many (on stderr, so --json
+// output stays one document).
+Expected<FlareList> loadListNoting(const QString &path)
+{
+    auto list = FlareList::load(path);
+    if (list && !list->skippedRows().isEmpty()) {
+        const auto &first = list->skippedRows().first();
+        QTextStream(stderr) << path << ": " << list->skippedRows().size() << " row(s) skipped (" << first.reason
+                            << "; first at line " << first.line << "), " << list->size() << " flares read\n";
+    }
+    return list;
+}
+
+}  // namespace
 
 void addFlareArchiveOptions(CommandLine &p)
 {
     addDataOptions(p, QStringLiteral("the model's"));
     addModelOptions(p);
     p.addOption({QStringLiteral("flare-list"),
-                 QStringLiteral("Flare list (SWPC CSV or the cycle-24 list; default: the archive's swpc_flarelist_*.csv)."),
+                 QStringLiteral("Flare list (SWPC CSV, the cycle-24 list or a HEK flare export as CSV; default: the archive's "
+                                "swpc_flarelist_*.csv)."),
                  QStringLiteral("FILE")});
     p.addOption({QStringLiteral("store"), QStringLiteral("Embedding store (default ARCHIVE/.solarchip/embeddings/<model hash>)."),
                  QStringLiteral("DIR")});
@@ -35,7 +54,7 @@ Expected<FlareArchive> loadFlareArchive(const CommandLine &p, const TrainedModel
             return found.error();
         a.flareList = *found;
     }
-    auto list = FlareList::load(a.flareList);
+    auto list = loadListNoting(a.flareList);
     if (!list)
         return list.error();
     auto load = loadFlareFeatures(model, base, p.value(QStringLiteral("store")), patches, [&](qint64 done, qint64 total) {
@@ -67,7 +86,7 @@ Expected<FlareList> loadList(const CommandLine &p, const QString &archiveDir, QS
             return found.error();
         *path = *found;
     }
-    return FlareList::load(*path);
+    return loadListNoting(*path);
 }
 
 }  // namespace

@@ -5,15 +5,174 @@
 #include <QBuffer>
 #include <QImage>
 
+#ifdef SOLARCHIP_CLI_QCUSTOMPLOT
+#include <QApplication>
+#include <qcustomplot.h>
+#else
 #include <opencv2/imgproc.hpp>
+#endif
 
 #include <algorithm>
 #include <cmath>
 
 namespace solarchip::cli {
 
-Status writeLabelEfficiencyPng(const QString &path, const QVector<EfficiencyCurve> &curves, const QString &title)
+namespace {
+
+// Skipped budgets carry no TSS: they are gaps, not points at 0.
+QVector<EfficiencyCurve> finiteCurves(const QVector<EfficiencyCurve> &curves)
 {
+    QVector<EfficiencyCurve> out;
+    for (const EfficiencyCurve &c : curves) {
+        EfficiencyCurve k{c.name, {}};
+        for (const EfficiencyPoint &p : c.points)
+            if (std::isfinite(p.tss) && p.budget > 0)
+                k.points << p;
+        out << k;
+    }
+    return out;
+}
+
+Status writePng(const QString &path, const QImage &image)
+{
+    QByteArray bytes;
+    QBuffer buf(&bytes);
+    buf.open(QIODevice::WriteOnly);
+    if (image.isNull() || !image.save(&buf, "PNG"))
+        return Error{path, QStringLiteral("PNG encoding failed")};
+    AtomicWriteOptions ao;
+    ao.createFolder = true;
+    return writeFileAtomically(path, bytes, ao);
+}
+
+}  // namespace
+
+bool commandDrawsWidgets(const QString &command)
+{
+#ifdef SOLARCHIP_CLI_QCUSTOMPLOT
+    return command == QLatin1String("label-efficiency");
+#else
+    Q_UNUSED(command);
+    return false;
+#endif
+}
+
+QVector<double> efficiencyBudgets(const QVector<EfficiencyCurve> &curves)
+{
+    QVector<double> b;
+    for (const EfficiencyCurve &c : finiteCurves(curves))
+        for (const EfficiencyPoint &p : c.points)
+            if (!b.contains(p.budget))
+                b << p.budget;
+    std::sort(b.begin(), b.end());
+    return b;
+}
+
+#ifdef SOLARCHIP_CLI_QCUSTOMPLOT
+
+Status writeLabelEfficiencyPng(const QString &path, const QVector<EfficiencyCurve> &curvesIn, const QString &title)
+{
+    if (!qobject_cast<QApplication *>(QCoreApplication::instance()))
+        return Error{path, QStringLiteral("the plot needs a QApplication (solarchip's main makes one for label-efficiency)")};
+    const QVector<EfficiencyCurve> curves = finiteCurves(curvesIn);
+    const QVector<double> budgets = efficiencyBudgets(curves);
+    const int w = 960, h = 600;
+    QCustomPlot plot;
+    plot.resize(w, h);
+    plot.plotLayout()->insertRow(0);
+    plot.plotLayout()->addElement(0, 0, new QCPTextElement(&plot, title, QFont(QStringLiteral("Sans"), 11, QFont::Bold)));
+
+    QCPAxis *x = plot.xAxis, *y = plot.yAxis;
+    x->setScaleType(QCPAxis::stLogarithmic);
+    // Ticks at the budgets measured (1, 2, 5, 10, 25, 100 %), written as they were asked for.
+    auto ticker = QSharedPointer<QCPAxisTickerText>::create();
+    for (double b : budgets)
+        ticker->addTick(b, QString::number(b));
+    x->setTicker(ticker);
+    x->setLabel(QStringLiteral("training labels (% of the training block, log scale)"));
+    y->setLabel(QStringLiteral("TSS on the test block"));
+    double bMin = budgets.isEmpty() ? 1 : budgets.front(), bMax = budgets.isEmpty() ? 100 : budgets.back();
+    if (!(bMin < bMax)) {
+        bMin /= 2;
+        bMax *= 2;
+    }
+    const double pad = std::pow(bMax / bMin, 0.06);
+    x->setRange(bMin / pad, bMax * pad);
+    double yMin = 0, yMax = 0.5;
+    for (const EfficiencyCurve &c : curves)
+        for (const EfficiencyPoint &p : c.points) {
+            yMin = std::min(yMin, std::isfinite(p.lo) ? p.lo : p.tss);
+            yMax = std::max(yMax, std::isfinite(p.hi) ? p.hi : p.tss);
+        }
+    y->setRange(std::max(-1.0, std::floor(yMin * 10) / 10 - 0.05), std::min(1.0, std::ceil(yMax * 10) / 10 + 0.05));
+
+    // Chance: TSS 0 is what climatology (and any constant or random forecast) scores.
+    auto *chance = new QCPItemStraightLine(&plot);
+    chance->point1->setCoords(bMin, 0);
+    chance->point2->setCoords(bMax, 0);
+    chance->setPen(QPen(QColor(90, 90, 90), 2, Qt::DashLine));
+    chance->setAntialiased(false);  // crisp: one colour, so the line is findable in the PNG
+    auto *chanceLabel = new QCPItemText(&plot);
+    chanceLabel->position->setCoords(bMax * pad, 0);
+    chanceLabel->setPositionAlignment(Qt::AlignRight | Qt::AlignTop);
+    chanceLabel->setText(QStringLiteral("chance / climatology (TSS 0)"));
+    chanceLabel->setColor(QColor(90, 90, 90));
+
+    static const QColor colours[] = {QColor(31, 119, 180), QColor(255, 127, 14), QColor(44, 160, 44), QColor(214, 39, 40),
+                                     QColor(148, 103, 189)};
+    // Curves sit side by side around each budget (a few percent apart on the log axis) so intervals do not hide
+    // each other.
+    const int nc = static_cast<int>(curves.size());
+    for (int k = 0; k < nc; ++k) {
+        const EfficiencyCurve &c = curves[k];
+        const QColor col = colours[k % 5];
+        const double shift = std::pow(1.04, k - (nc - 1) / 2.0);
+        QVector<double> bx, ty, lo, hi, errLo, errHi;
+        for (const EfficiencyPoint &p : c.points) {
+            bx << p.budget * shift;
+            ty << p.tss;
+            const bool hasCi = std::isfinite(p.lo) && std::isfinite(p.hi);
+            lo << (hasCi ? p.lo : p.tss);
+            hi << (hasCi ? p.hi : p.tss);
+            errLo << (hasCi ? p.tss - p.lo : 0);
+            errHi << (hasCi ? p.hi - p.tss : 0);
+        }
+        // The 95% band: the fill between the interval's lower and upper lines.
+        QCPGraph *gLo = plot.addGraph(), *gHi = plot.addGraph();
+        gLo->setData(bx, lo, true);
+        gHi->setData(bx, hi, true);
+        QColor band = col;
+        band.setAlpha(30);
+        gLo->setPen(Qt::NoPen);
+        gHi->setPen(Qt::NoPen);
+        gHi->setBrush(band);
+        gHi->setChannelFillGraph(gLo);
+        gLo->removeFromLegend();
+        gHi->removeFromLegend();
+        QCPGraph *g = plot.addGraph();
+        g->setData(bx, ty, true);
+        g->setPen(QPen(col, 2.2));
+        g->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssDisc, col, col, 8));
+        g->setName(c.name + QStringLiteral(", 95% interval"));
+        auto *bars = new QCPErrorBars(x, y);
+        bars->setDataPlottable(g);
+        bars->setData(errLo, errHi);
+        bars->setPen(QPen(col, 1.3));
+        bars->setWhiskerWidth(8);
+        bars->removeFromLegend();
+    }
+    plot.legend->setVisible(true);
+    plot.axisRect()->insetLayout()->setInsetAlignment(0, Qt::AlignTop | Qt::AlignLeft);
+    plot.legend->setBrush(QColor(255, 255, 255, 220));
+    const QPixmap pixmap = plot.toPixmap(w, h, 1.0);
+    return writePng(path, pixmap.toImage());
+}
+
+#else  // OpenCV: the CLI built without the GUI libraries.
+
+Status writeLabelEfficiencyPng(const QString &path, const QVector<EfficiencyCurve> &curvesIn, const QString &title)
+{
+    const QVector<EfficiencyCurve> curves = finiteCurves(curvesIn);
     const int w = 960, h = 600, left = 90, right = 240, top = 60, bottom = 80;
     cv::Mat img(h, w, CV_8UC3, cv::Scalar(255, 255, 255));
     double bMin = 1e9, bMax = -1e9, yMin = 0, yMax = 0.5;
@@ -67,12 +226,10 @@ Status writeLabelEfficiencyPng(const QString &path, const QVector<EfficiencyCurv
         cv::putText(img, curves[k].name.toStdString(), {w - right + 52, top + 25 + 25 * k}, font, 0.45, axis, 1, cv::LINE_AA);
     }
     const QImage q(img.data, img.cols, img.rows, static_cast<qsizetype>(img.step), QImage::Format_BGR888);
-    QByteArray bytes;
-    QBuffer buf(&bytes);
-    buf.open(QIODevice::WriteOnly);
-    if (!q.save(&buf, "PNG"))
-        return Error{path, QStringLiteral("PNG encoding failed")};
-    return writeFileAtomically(path, bytes);
+    return writePng(path, q.copy());
 }
+
+
+#endif
 
 }  // namespace solarchip::cli

@@ -1,11 +1,17 @@
 // solarchip: the command-line face of SolarCHIP Studio (same engine as the GUI, no display needed).
 #include "app/cli/Command.h"
+#include "app/cli/LabelEfficiencyPlot.h"
 #include "resources/resources.h"
 
 #include <QCoreApplication>
 #include <QTextStream>
 
+#ifdef SOLARCHIP_CLI_QCUSTOMPLOT
+#include <QApplication>
+#endif
+
 #include <algorithm>
+#include <memory>
 
 using namespace solarchip;
 
@@ -21,7 +27,20 @@ static void printHelp(QTextStream &out)
 
 int main(int argc, char **argv)
 {
-    QCoreApplication app(argc, argv);
+    // Only a command that draws with QCustomPlot (label-efficiency's PNG) gets a QApplication, and on the
+    // offscreen platform unless QT_QPA_PLATFORM says otherwise: the CLI never shows a window, and a job that
+    // outlives the desktop session it was started from must not depend on its display.
+    std::unique_ptr<QCoreApplication> appHolder;
+#ifdef SOLARCHIP_CLI_QCUSTOMPLOT
+    if (argc >= 2 && cli::commandDrawsWidgets(QString::fromLocal8Bit(argv[1]))) {
+        if (qEnvironmentVariableIsEmpty("QT_QPA_PLATFORM"))
+            qputenv("QT_QPA_PLATFORM", "offscreen");
+        appHolder = std::make_unique<QApplication>(argc, argv);
+    }
+#endif
+    if (!appHolder)
+        appHolder = std::make_unique<QCoreApplication>(argc, argv);
+    QCoreApplication &app = *appHolder;
     QCoreApplication::setApplicationName(QStringLiteral("solarchip"));
     QCoreApplication::setOrganizationName(QStringLiteral("SolarCHIP"));
     QCoreApplication::setApplicationVersion(QStringLiteral(SOLARCHIP_VERSION_STRING));

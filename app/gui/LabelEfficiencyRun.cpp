@@ -35,6 +35,16 @@ QStringList LowLabelChoices::strategies() const
     return s;
 }
 
+int LowLabelChoices::headCount() const
+{
+    return int(budgets.size()) * int(strategies().size()) * seeds;
+}
+
+int LowLabelChoices::encoderTrainings() const
+{
+    return int(budgets.size()) * (finetune ? 2 : 1) * seeds;
+}
+
 std::optional<SplitDays> splitForSpan(double spanDays, double windowHours)
 {
     // Five full blocks (train, train, validation, train, test) need 5 x 60 days with the defaults.
@@ -60,8 +70,9 @@ QStringList labelEfficiencyArguments(const LowLabelChoices &c, bool withStrategi
                   QStringLiteral("--target"), c.target, QStringLiteral("--window-hours"), number(c.windowHours),
                   QStringLiteral("--budgets"), budgets.join(QLatin1Char(',')),
                   QStringLiteral("--seeds"), QString::number(c.seeds)};
-    if (withStrategies)
-        a << QStringLiteral("--strategies") << c.strategies().join(QLatin1Char(','));
+    if (withStrategies)  // builds with --strategies have the fine-tuning options too
+        a << QStringLiteral("--strategies") << c.strategies().join(QLatin1Char(',')) << QStringLiteral("--finetune-epochs")
+          << QString::number(c.finetuneEpochs) << QStringLiteral("--finetune-steps") << QString::number(c.finetuneSteps);
     if (!c.model.isEmpty())
         a << QStringLiteral("--model") << c.model;
     if (const auto split = splitForSpan(c.spanDays, c.windowHours))

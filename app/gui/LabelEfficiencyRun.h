@@ -34,11 +34,19 @@ struct LowLabelChoices {
     bool finetune = true;                             // fine-tuning the encoder
     // The from-scratch baseline is always run: it is what pretraining has to beat.
     int seeds = 1;
+    // Encoder training (fine-tune and scratch heads): passes over a budget's training rows, and the fewest
+    // optimizer steps whatever the budget (the command's defaults). These heads are nearly all of the run's
+    // time: at least finetuneSteps steps of 16 sets at 64 px each, where a frozen probe takes a fraction of a
+    // second.
+    int finetuneEpochs = 6;
+    int finetuneSteps = 30;
     int threads = 1;                                  // --threads of the child (1: see platform notes)
     double spanDays = 0;                              // the archive's span (0: unknown -> the command's default split)
     QString outDir;                                   // where the command writes (points, runs, curve files)
 
     QStringList strategies() const;  // e.g. {"frozen", "finetune", "scratch"}; "scratch" always last
+    int headCount() const;           // budgets x strategies x seeds
+    int encoderTrainings() const;    // of those, the fine-tune and scratch heads (budgets x (1 or 2) x seeds)
 };
 
 /// Block and buffer lengths (days) for five time blocks in `spanDays` with gaps of at least the label

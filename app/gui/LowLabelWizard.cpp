@@ -78,6 +78,7 @@ LowLabelWizard::LowLabelWizard(WizardJobs *jobs, const QString &archiveDir, doub
     setPage(BudgetsPage, makeBudgetsPage());
     setPage(StrategiesPage, makeStrategiesPage());
     setPage(RunPage, makeRunPage());
+    updateCost();
     setStartId(TaskPage);
     setButtonText(QWizard::FinishButton, tr("Close"));
     resize(860, 640);
@@ -142,6 +143,27 @@ void LowLabelWizard::updateTaskMessage()
                                    .arg(QDir::toNativeSeparators(m_archive)));
     else
         m_taskMessage->setText(tr("Flare list: %1").arg(QDir::toNativeSeparators(list)));
+}
+
+void LowLabelWizard::updateCost()
+{
+    if (!m_cost)
+        return;
+    const LowLabelChoices c = choices();
+    // The reference figures: the defaults on the sample archive (30 days at 12 h, 60 sets; its training blocks
+    // hold too few >=M flares for budgets under 25 %, so 9 of the 15 heads are skipped there), `solarchip
+    // label-efficiency` exactly as queued here, at nice 10, with --threads 1 on the 2-core CPU while other
+    // work kept the load at 10-12 (bench/wizard_defaults.sh): 3 min 16 s and 4 min 54 s wall in two runs,
+    // 62-65 s of CPU time; each encoder training 40-70 s wall, embedding the 60 sets ~25 s.
+    m_cost->setText(tr("This run trains %1 heads: %2 frozen probe(s), trained in under a second each, and %3 encoder "
+                       "training(s) (fine-tune and from scratch), at least %4 steps of 16 sets each, about a minute "
+                       "each on a busy 2-core CPU. Budgets whose training labels hold too few flares are skipped "
+                       "quickly. For reference, the defaults on the sample archive took 3 to 5 minutes on a 2-core CPU "
+                       "shared with other work (about 1 min of CPU time); each extra seed adds as much again.")
+                        .arg(c.headCount())
+                        .arg(c.frozen ? int(c.budgets.size()) * c.seeds : 0)
+                        .arg(c.encoderTrainings())
+                        .arg(c.finetuneSteps));
 }
 
 QWizardPage *LowLabelWizard::makeEncoderPage()
@@ -283,10 +305,35 @@ QWizardPage *LowLabelWizard::makeStrategiesPage()
     m_seeds->setToolTip(tr("Each seed draws other training blocks and initialisations; more seeds, tighter curves, "
                            "longer runs."));
     layout->addRow(tr("Seeds:"), m_seeds);
+    // Encoder training is what the run's time is spent on (a frozen probe trains in well under a second).
+    m_finetuneEpochs = new QSpinBox(page);
+    m_finetuneEpochs->setObjectName(QStringLiteral("finetuneEpochs"));
+    m_finetuneEpochs->setRange(1, 1000);
+    m_finetuneEpochs->setValue(LowLabelChoices{}.finetuneEpochs);
+    m_finetuneSteps = new QSpinBox(page);
+    m_finetuneSteps->setObjectName(QStringLiteral("finetuneSteps"));
+    m_finetuneSteps->setRange(1, 100000);
+    m_finetuneSteps->setValue(LowLabelChoices{}.finetuneSteps);
+    auto *training = new QHBoxLayout;
+    training->addWidget(m_finetuneEpochs);
+    training->addWidget(new QLabel(tr("passes over the labels, at least"), page));
+    training->addWidget(m_finetuneSteps);
+    training->addWidget(new QLabel(tr("steps"), page));
+    training->addStretch(1);
+    layout->addRow(tr("Encoder training:"), training);
+    m_cost = new QLabel(page);
+    m_cost->setObjectName(QStringLiteral("costMessage"));
+    m_cost->setWordWrap(true);
+    layout->addRow(m_cost);
+    for (QCheckBox *box : {m_frozen, m_finetune})
+        connect(box, &QCheckBox::toggled, this, &LowLabelWizard::updateCost);
+    for (QSpinBox *box : {m_seeds, m_finetuneEpochs, m_finetuneSteps})
+        connect(box, &QSpinBox::valueChanged, this, &LowLabelWizard::updateCost);
     m_outDir = new QLineEdit(page);
     m_outDir->setObjectName(QStringLiteral("outDir"));
     layout->addRow(tr("Results folder:"), m_outDir);
     page->initialize = [this] {
+        updateCost();
         if (m_outDir->text().isEmpty())
             m_outDir->setText(defaultOutDir(m_target->checkedId() == 1 ? QStringLiteral("M") : QStringLiteral("C")));
     };
@@ -377,6 +424,8 @@ LowLabelChoices LowLabelWizard::choices() const
     c.frozen = m_frozen->isChecked();
     c.finetune = m_finetune->isChecked();
     c.seeds = m_seeds->value();
+    c.finetuneEpochs = m_finetuneEpochs->value();
+    c.finetuneSteps = m_finetuneSteps->value();
     c.spanDays = m_spanDays;
     c.outDir = m_outDir->text().trimmed();
     if (c.outDir.isEmpty())
@@ -402,6 +451,12 @@ QJsonObject LowLabelWizard::state() const
         {QStringLiteral("budgets"), budgets},
         {QStringLiteral("strategies"), QJsonArray::fromStringList(c.strategies())},
         {QStringLiteral("seeds"), c.seeds},
+        {QStringLiteral("finetune_epochs"), c.finetuneEpochs},
+        {QStringLiteral("finetune_steps"), c.finetuneSteps},
+        {QStringLiteral("heads"), c.headCount()},
+        {QStringLiteral("encoder_trainings"), c.encoderTrainings()},
+        {QStringLiteral("cost"), m_cost->text()},
+        {QStringLiteral("command"), QJsonArray::fromStringList(labelEfficiencyArguments(c))},
         {QStringLiteral("out_dir"), m_outDir->text()},
         {QStringLiteral("flare_list_found"), m_flareListFound},
         {QStringLiteral("task_message"), m_taskMessage->text()},

@@ -11,7 +11,9 @@
 // one point's head (its flare run folder) as the flare panel's head.
 //
 // The defaults are chosen to run with Next-Next-...-Finish on the sample archive (30 days): its time-block
-// split is sized from the archive's span (splitForSpan), one seed, --threads 1 (see docs/platform-notes.md).
+// split is sized from the archive's span (splitForSpan), one seed, --threads 1 (see docs/platform-notes.md),
+// the command's own fine-tuning length (6 passes, at least 30 steps). Measured there as queued: 3 to 5 min on
+// the 2-core CPU at load 10-12 (bench/wizard_defaults.sh; the strategies page says what a run costs: updateCost).
 // When the job ends, the chart and list are re-read from the command's own files (OUT/points.jsonl, else
 // OUT/label_efficiency.json), so what is shown is what was written; reopening the wizard on the same results
 // folder shows what is there and the command resumes the rest.
@@ -98,6 +100,7 @@ private:
     void selectPoint(const QString &strategy, double budget);
     std::optional<QVector<double>> parsedBudgets(QString *error) const;
     void updateTaskMessage();
+    void updateCost();
 
     WizardJobs *m_jobs;
     QString m_archive;
@@ -117,6 +120,9 @@ private:
     QCheckBox *m_finetune = nullptr;
     QCheckBox *m_scratch = nullptr;
     QSpinBox *m_seeds = nullptr;
+    QSpinBox *m_finetuneEpochs = nullptr;
+    QSpinBox *m_finetuneSteps = nullptr;
+    QLabel *m_cost = nullptr;
     QLineEdit *m_outDir = nullptr;
 
     QLabel *m_status = nullptr;

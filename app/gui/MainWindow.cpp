@@ -732,6 +732,7 @@ void MainWindow::setViewMode(const QString &mode)
         m_trainingDock->show();
         m_trainingDock->raise();
         resizeDocks({m_trainingDock}, {height() * 2 / 3}, Qt::Vertical);
+        resizeDocks({m_trainingDock}, {width() * 3 / 4}, Qt::Horizontal);  // beside the timeline: most of the width
     }
     updateMessagePage();
     Q_EMIT viewModeChanged(m);

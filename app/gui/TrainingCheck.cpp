@@ -2,6 +2,8 @@
 
 #include "core/archive/Catalog.h"
 #include "core/map/SdoTime.h"
+#include "models/networks/Device.h"
+#include "models/networks/DeviceMemory.h"
 #include "models/networks/ModelConfig.h"
 #include "models/networks/SolarChipModel.h"
 
@@ -73,11 +75,27 @@ QString TrainingCheckResult::text() const
     return lines.join(QLatin1Char('\n'));
 }
 
-double estimateTrainingMemory(const QString &preset, int modalities, int batch, qint64 *parameters)
+double MemoryEstimate::total() const
+{
+    return weightBytes + gradientBytes + optimizerBytes + activationBytes + inputBytes + overheadBytes;
+}
+
+QString MemoryEstimate::parts() const
+{
+    QStringList p{QStringLiteral("weights %1").arg(mib(weightBytes)), QStringLiteral("gradients %1").arg(mib(gradientBytes)),
+                  QStringLiteral("AdamW moments %1").arg(mib(optimizerBytes)),
+                  QStringLiteral("activations %1%2").arg(mib(activationBytes), cuda ? QStringLiteral(" (bf16)") : QString()),
+                  QStringLiteral("%1 %2").arg(cuda ? QStringLiteral("batch") : QStringLiteral("prefetched samples"), mib(inputBytes))};
+    if (overheadBytes > 0)
+        p << QStringLiteral("CUDA context %1").arg(mib(overheadBytes));
+    return p.join(QStringLiteral(", "));
+}
+
+std::optional<MemoryEstimate> estimateMemory(const QString &preset, int modalities, int batch, bool cuda)
 {
     auto cfg = presetConfig(preset);
     if (!cfg)
-        return -1;
+        return std::nullopt;
     const BackboneConfig &b = *cfg;
     const double r = b.resolution;
     double params = 0, actFloats = 0;
@@ -100,12 +118,30 @@ double estimateTrainingMemory(const QString &preset, int modalities, int batch, 
         }
         actFloats += 8 * r * r;
     }
+    MemoryEstimate e;
+    e.parametersPerBackbone = static_cast<qint64>(params);
+    e.modalities = modalities;
+    e.batch = batch;
+    e.cuda = cuda;
+    const double all = params * modalities;
+    e.weightBytes = 4.0 * all;
+    e.gradientBytes = 4.0 * all;
+    e.optimizerBytes = 8.0 * all;
+    e.activationBytes = (cuda ? 2.0 : 4.0) * actFloats * modalities * batch;
+    // The CPU loader keeps 16 samples ready; on a GPU the micro-batch is what sits on the device.
+    e.inputBytes = 4.0 * (cuda ? batch : 16) * modalities * r * r;
+    e.overheadBytes = cuda ? 512.0 * 1024 * 1024 : 0;
+    return e;
+}
+
+double estimateTrainingMemory(const QString &preset, int modalities, int batch, qint64 *parameters)
+{
+    const auto e = estimateMemory(preset, modalities, batch, false);
+    if (!e)
+        return -1;
     if (parameters)
-        *parameters = static_cast<qint64>(params);
-    const double state = 16.0 * params * modalities;
-    const double activations = 4.0 * actFloats * modalities * batch;
-    const double prefetch = 4.0 * 16 * modalities * r * r;
-    return state + activations + prefetch;
+        *parameters = e->parametersPerBackbone;
+    return e->total();
 }
 
 TrainingCheckResult checkTrainingRequest(const TrainingRequest &req)
@@ -163,26 +199,63 @@ TrainingCheckResult checkTrainingRequest(const TrainingRequest &req)
             }
         }
     }
-    qint64 params = 0;
-    const double bytes = estimateTrainingMemory(req.preset, static_cast<int>(req.channels.size()), req.batch, &params);
-    if (bytes < 0) {
+    // The device the run would train on: cuda, cuda:N, or auto when a GPU is visible.
+    const QString device = req.device.trimmed().toLower();
+    int gpuIndex = -1;
+    if (device.startsWith(QLatin1String("cuda")))
+        gpuIndex = device.section(QLatin1Char(':'), 1, 1).isEmpty() ? 0 : device.section(QLatin1Char(':'), 1, 1).toInt();
+    else if ((device.isEmpty() || device == QLatin1String("auto")) && cudaAvailable())
+        gpuIndex = 0;
+    const auto cpu = estimateMemory(req.preset, static_cast<int>(req.channels.size()), req.batch, false);
+    if (!cpu) {
         out.problems << QStringLiteral("unknown preset '%1'").arg(req.preset);
-    } else {
-        out.parameters = params;
-        out.estimateBytes = bytes;
-        const bool gpu = req.device.startsWith(QLatin1String("cuda"));
-        out.availableBytes = gpu ? 0 : memAvailableBytes();
-        const QString est = QStringLiteral("memory estimate for %1 with %2 channels, batch %3: about %4 (%5 M parameters per channel)")
+    } else if (gpuIndex < 0) {
+        out.parameters = cpu->parametersPerBackbone;
+        out.estimateBytes = cpu->total();
+        out.availableBytes = memAvailableBytes();
+        const QString est = QStringLiteral("memory estimate for %1 with %2 channels, batch %3 on the CPU: about %4 (%5; "
+                                           "%6 M parameters per channel)")
                                 .arg(req.preset)
                                 .arg(req.channels.size())
                                 .arg(req.batch)
-                                .arg(mib(bytes))
-                                .arg(params / 1e6, 0, 'f', 2);
-        if (!gpu && out.availableBytes > 0 && bytes > out.availableBytes)
+                                .arg(mib(cpu->total()), cpu->parts())
+                                .arg(cpu->parametersPerBackbone / 1e6, 0, 'f', 2);
+        if (out.availableBytes > 0 && cpu->total() > out.availableBytes)
             out.problems << est + QStringLiteral(", more than the %1 available: a smaller batch or preset").arg(mib(out.availableBytes));
         else
-            out.notes << est + (gpu ? QStringLiteral(" (compare with the GPU's memory)")
-                                    : QStringLiteral(" of %1 available").arg(mib(out.availableBytes)));
+            out.notes << est + QStringLiteral(" of %1 available").arg(mib(out.availableBytes));
+        if (device.isEmpty() || device == QLatin1String("auto"))
+            out.notes << QStringLiteral("device auto: the CPU (%1)")
+                             .arg(cudaInBuild() ? QStringLiteral("no GPU visible") : QStringLiteral("no CUDA in this build"));
+    } else {
+        const auto gpu = estimateMemory(req.preset, static_cast<int>(req.channels.size()), req.batch, true);
+        out.onGpu = true;
+        out.parameters = gpu->parametersPerBackbone;
+        out.estimateBytes = gpu->total();
+        out.gpuEstimateBytes = gpu->total();
+        const QString est = QStringLiteral("GPU memory estimate for %1 with %2 channels, batch %3 on cuda:%4: about %5 (%6; "
+                                           "%7 M parameters per channel)")
+                                .arg(req.preset)
+                                .arg(req.channels.size())
+                                .arg(req.batch)
+                                .arg(gpuIndex)
+                                .arg(mib(gpu->total()), gpu->parts())
+                                .arg(gpu->parametersPerBackbone / 1e6, 0, 'f', 2);
+        QString why;
+        if (const auto mem = gpuMemory(gpuIndex, &why)) {
+            out.gpuFreeBytes = double(mem->freeBytes);
+            out.gpuMessage = QStringLiteral("%1: %2 free of %3").arg(mem->name, mib(double(mem->freeBytes)), mib(double(mem->totalBytes)));
+            if (gpu->total() > out.gpuFreeBytes)
+                out.problems << est + QStringLiteral(", more than the %1 free on %2: a smaller batch or preset")
+                                          .arg(mib(out.gpuFreeBytes), mem->name);
+            else
+                out.notes << est + QStringLiteral(" of %1 free on %2 (%3 in all)")
+                                       .arg(mib(out.gpuFreeBytes), mem->name, mib(double(mem->totalBytes)));
+        } else {
+            // pretrain refuses a CUDA device it cannot use: the job would fail at start.
+            out.gpuMessage = why;
+            out.problems << est + QStringLiteral(". But %1: the job cannot run on '%2'; choose cpu").arg(why, req.device);
+        }
     }
     out.ok = out.problems.isEmpty();
     return out;

@@ -22,6 +22,7 @@
 #include <QFontDatabase>
 #include <QFormLayout>
 #include <QFutureWatcher>
+#include <QGridLayout>
 #include <QHBoxLayout>
 #include <QHeaderView>
 #include <QJsonArray>
@@ -80,10 +81,21 @@ TrainingPanel::TrainingPanel(JobRunner *runner, InferenceWorker *inference, Stud
     : QWidget(parent), m_runner(runner), m_inference(inference), m_settings(settings)
 {
     setObjectName(QStringLiteral("trainingPanel"));
+    // The dock never makes the window wider than asked: narrower than its content's minimum (the form's
+    // 300 px beside the job list's rows of four buttons, about 750 px in all), it scrolls sideways inside the
+    // dock. The form scrolls on its own as well.
     auto *layout = new QHBoxLayout(this);
-    layout->setContentsMargins(2, 2, 2, 2);
-    auto *split = new QSplitter(Qt::Horizontal, this);
-    layout->addWidget(split);
+    layout->setContentsMargins(0, 0, 0, 0);
+    auto *scroll = new QScrollArea(this);
+    scroll->setObjectName(QStringLiteral("trainingScroll"));
+    scroll->setWidgetResizable(true);
+    scroll->setFrameShape(QFrame::NoFrame);
+    auto *content = m_content = new QWidget(scroll);
+    auto *contentLayout = new QHBoxLayout(content);
+    contentLayout->setContentsMargins(2, 2, 2, 2);
+    auto *split = new QSplitter(Qt::Horizontal, content);
+    split->setChildrenCollapsible(false);
+    contentLayout->addWidget(split);
     auto *formHost = new QWidget(split);
     buildForm(formHost);
     auto *jobsHost = new QWidget(split);
@@ -92,6 +104,8 @@ TrainingPanel::TrainingPanel(JobRunner *runner, InferenceWorker *inference, Stud
     split->addWidget(jobsHost);
     split->setStretchFactor(0, 0);
     split->setStretchFactor(1, 1);
+    scroll->setWidget(content);
+    layout->addWidget(scroll);
 
     connect(m_runner, &JobRunner::jobAdded, this, [this](qint64) { refreshJobs(); });
     connect(m_runner, &JobRunner::jobStateChanged, this, [this](qint64 id, JobState) {
@@ -111,6 +125,11 @@ TrainingPanel::TrainingPanel(JobRunner *runner, InferenceWorker *inference, Stud
 }
 
 TrainingPanel::~TrainingPanel() = default;
+
+QSize TrainingPanel::sizeHint() const
+{
+    return m_content->sizeHint();
+}
 
 void TrainingPanel::buildForm(QWidget *host)
 {
@@ -183,15 +202,17 @@ void TrainingPanel::buildForm(QWidget *host)
     augRow->addWidget(m_augment);
     augRow->addWidget(m_rotation);
     form->addRow(tr("Augmentation"), augRow);
-    auto *weights = new QHBoxLayout;
+    auto *weights = new QGridLayout;  // two by two: the form stays narrow
     m_wRec = doubleBox(formWidget, 0, 100, 1, 2, 0.1);
     m_wCls = doubleBox(formWidget, 0, 100, 1, 2, 0.1);
     m_wPat = doubleBox(formWidget, 0, 100, 1, 2, 0.1);
     m_wInt = doubleBox(formWidget, 0, 100, 1, 2, 0.1);
+    int cell = 0;
     for (auto [label, box] : {std::pair{"rec", m_wRec}, std::pair{"cls", m_wCls}, std::pair{"pat", m_wPat},
                               std::pair{"int", m_wInt}}) {
-        weights->addWidget(new QLabel(QLatin1String(label), formWidget));
-        weights->addWidget(box);
+        weights->addWidget(new QLabel(QLatin1String(label), formWidget), cell / 2, 2 * (cell % 2));
+        weights->addWidget(box, cell / 2, 2 * (cell % 2) + 1);
+        ++cell;
     }
     form->addRow(tr("Loss weights"), weights);
     m_device = new QComboBox(formWidget);
@@ -224,7 +245,7 @@ void TrainingPanel::buildForm(QWidget *host)
     outer->addWidget(m_checkLabel);
     connect(m_checkButton, &QPushButton::clicked, this, &TrainingPanel::check);
     connect(m_launchButton, &QPushButton::clicked, this, &TrainingPanel::launch);
-    host->setMinimumWidth(330);
+    host->setMinimumWidth(300);
 }
 
 void TrainingPanel::buildJobs(QWidget *host)
@@ -254,7 +275,8 @@ void TrainingPanel::buildJobs(QWidget *host)
                 selectJob(id);
         }
     });
-    auto *actions = new QHBoxLayout;
+    // Two rows of four buttons, the comparison below: in one row they would need ~1000 px of the window's width.
+    auto *actions = new QGridLayout;
     m_cancel = new QPushButton(tr("Cancel"), top);
     m_pause = new QPushButton(tr("Pause"), top);
     m_resume = new QPushButton(tr("Resume"), top);
@@ -263,14 +285,22 @@ void TrainingPanel::buildJobs(QWidget *host)
     m_use = new QPushButton(tr("Use this model"), top);
     m_copy = new QPushButton(tr("Copy command"), top);
     m_slurm = new QPushButton(tr("Slurm script…"), top);
-    for (QPushButton *b : {m_cancel, m_pause, m_resume, m_remove, m_open, m_use, m_copy, m_slurm})
-        actions->addWidget(b);
-    actions->addStretch(1);
-    actions->addWidget(new QLabel(tr("Compare with"), top));
+    int cell = 0;
+    for (QPushButton *b : {m_cancel, m_pause, m_resume, m_remove, m_open, m_use, m_copy, m_slurm}) {
+        actions->addWidget(b, cell / 4, cell % 4);
+        ++cell;
+    }
+    actions->setColumnStretch(4, 1);
+    topLayout->addLayout(actions);
+    auto *compareRow = new QHBoxLayout;
+    compareRow->addWidget(new QLabel(tr("Compare with"), top));
     m_compare = new QComboBox(top);
     m_compare->setMinimumWidth(120);
-    actions->addWidget(m_compare);
-    topLayout->addLayout(actions);
+    m_compare->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
+    m_compare->setMinimumContentsLength(12);
+    compareRow->addWidget(m_compare);
+    compareRow->addStretch(1);
+    topLayout->addLayout(compareRow);
     connect(m_cancel, &QPushButton::clicked, this, [this] { m_runner->cancel(m_selected); });
     connect(m_pause, &QPushButton::clicked, this, [this] { m_runner->pause(m_selected); });
     connect(m_resume, &QPushButton::clicked, this, [this] { m_runner->resume(m_selected); });

@@ -73,6 +73,10 @@ public:
     /// For --state-json ("training"): see WindowState.h.
     QJsonObject state() const;
 
+    /// The content's natural size (the scroll area around it would offer a small default); the minimum stays
+    /// small, so the dock scrolls rather than widening the window.
+    QSize sizeHint() const override;
+
 Q_SIGNALS:
     void checked(bool ok, const QString &text);
     void launched(qint64 id);
@@ -102,6 +106,7 @@ private:
     QString m_checkText;
     bool m_checkOk = false;
     QString m_lastExport;
+    QWidget *m_content = nullptr;                 // the scrolled content: form and job list
     QHash<qint64, QJsonObject> m_startEvents;  // the last "start" event of each job (totals for the progress)
     QHash<qint64, QJsonObject> m_lastEvents;
     QSet<qint64> m_dirtyRows;

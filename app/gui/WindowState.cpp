@@ -76,6 +76,7 @@ QJsonObject windowState(const MainWindow *window)
         anchor.isEmpty() ? 0 : static_cast<qint64>(window->archive()->timeline()->times(anchor).size());
     state[QStringLiteral("anchor_channel")] = anchor;
     state[QStringLiteral("view_mode")] = window->viewMode();
+    state[QStringLiteral("window_size")] = QJsonArray{window->width(), window->height()};
     state[QStringLiteral("globe_hits")] = window->globe() ? window->presenter()->globeHitsDrawn() : 0;
 
     const MapGrid *grid = window->grid();

@@ -5,6 +5,7 @@
 //   times_count   how many times the timeline holds: the observations of the anchor channel, the ones
 //                 previous/next walk through (0 with nothing open)
 //   view_mode     "map", "globe", "search", "alignment", "training", "translation" or "flare"
+//   window_size   [width, height] of the main window (docks with large minimum widths can make it wider than asked)
 //   globe_hits    archive-search hits outlined on the globe's texture (those of the time shown; 0 without a globe)
 //   views         one object per grid cell, in grid order: channel, time, file, colormap, stretch,
 //                 limits [lo, hi] (the limits the rendering on screen used; null before it is rendered), unit,
@@ -80,7 +81,8 @@
 //                 cursor_time
 //   wizard        the low-label wizard (LowLabelWizard::state), null when none is open: page (task, encoder,
 //                 budgets, strategies, run), archive, target, model ("" = shipped), budgets, strategies, seeds,
-//                 out_dir, flare_list_found, task_message, status, error, job {queued, running, ended, ok,
+//                 finetune_epochs, finetune_steps, heads, encoder_trainings, cost (the strategies page's note),
+//                 command (the label-efficiency arguments Run would queue now), out_dir, flare_list_found, task_message, status, error, job {queued, running, ended, ok,
 //                 arguments}, points [{strategy, budget, seed, skipped, reason, tss, tss_ci95, auc, bss, run}],
 //                 installed_head
 

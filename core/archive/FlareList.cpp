@@ -21,6 +21,8 @@ const char *const kSwpcHeader =
 const char *const kSc24Header =
     "event_starttime,event_peaktime,event_endtime,goes_class_ind,goes_class,goes_class_val,integrated_flux,"
     "noaa_ar,position_hgs,hgs_lat,hgs_lon,hpc_x,hpc_y";
+// The HEK columns read (any order, others ignored); only the first four are required.
+const char *const kHekColumns = "event_starttime,event_peaktime,event_endtime,fl_goescls[,ar_noaanum,hpc_x,hpc_y,hgs_x,hgs_y,frm_name]";
 
 // Splits one CSV record (RFC 4180 quoting; no embedded newlines in these lists).
 QStringList splitCsv(const QString &line)
@@ -81,11 +83,16 @@ double numberOrNaN(const QString &text, bool *bad)
     return ok ? v : kNaN;
 }
 
+// "2011-08-09 07:48:00" (sc24 list), "2011-08-09 07:48:00.000" (astropy's ISO, as a HEK table exported by
+// Table.write), "2011-08-09T07:48:00" (the HEK's own JSON), all UTC.
 QDateTime sc24Time(const QString &text)
 {
-    QDateTime t = QDateTime::fromString(text.trimmed(), QStringLiteral("yyyy-MM-dd HH:mm:ss"));
+    const QString t0 = text.trimmed();
+    QDateTime t = QDateTime::fromString(t0, QStringLiteral("yyyy-MM-dd HH:mm:ss"));
     if (!t.isValid())
-        t = QDateTime::fromString(text.trimmed(), Qt::ISODate);
+        t = QDateTime::fromString(t0, QStringLiteral("yyyy-MM-dd HH:mm:ss.zzz"));
+    if (!t.isValid())
+        t = QDateTime::fromString(t0, Qt::ISODateWithMs);
     if (t.isValid())
         t.setTimeZone(QTimeZone::utc());
     return t;
@@ -95,7 +102,19 @@ struct Rows {
     QStringList header;
     QVector<QStringList> rows;
     QVector<int> lines;
+    QStringList texts;   // each row as written (for messages)
 };
+
+// A row that cannot be read refuses the whole file: a silently dropped flare would turn a positive window
+// into a negative label. The message names the file, the line and the row's text.
+Error rowError(const QString &file, int line, const QString &text, const QString &what)
+{
+    QString shown = text.trimmed();
+    if (shown.size() > 160)
+        shown = shown.left(157) + QStringLiteral("...");
+    return Error{file, QStringLiteral("line %1: %2 (row: \"%3\"); the file was refused, no flare loaded")
+                           .arg(line).arg(what, shown)};
+}
 
 Expected<Rows> readRows(const QByteArray &text, const QString &file)
 {
@@ -117,6 +136,7 @@ Expected<Rows> readRows(const QByteArray &text, const QString &file)
         }
         r.rows << fields;
         r.lines << lineNo;
+        r.texts << QString::fromUtf8(raw);
     }
     if (r.header.isEmpty())
         return Error{file, QStringLiteral("empty flare list (no header line)")};
@@ -125,17 +145,19 @@ Expected<Rows> readRows(const QByteArray &text, const QString &file)
 
 // Both shipped lists carry a leading unnamed index column in the rows only (pandas to_csv with the index
 // but without an index label), so a row has one field more than the header. Rows without it are accepted.
-Expected<QStringList> alignRow(const QStringList &row, int headerCount, const QString &file, int line)
+Expected<QStringList> alignRow(const Rows &r, int i, const QString &file)
 {
+    const QStringList &row = r.rows[i];
+    const int headerCount = static_cast<int>(r.header.size());
     if (row.size() == headerCount + 1)
         return row.mid(1);
     if (row.size() == headerCount)
         return row;
-    return Error{file, QStringLiteral("line %1: %2 fields, expected %3 (or %4 with the leading index column)")
-                           .arg(line)
-                           .arg(row.size())
-                           .arg(headerCount)
-                           .arg(headerCount + 1)};
+    return rowError(file, r.lines[i], r.texts[i],
+                    QStringLiteral("%1 fields, expected %2 (or %3 with the leading index column)")
+                        .arg(row.size())
+                        .arg(headerCount)
+                        .arg(headerCount + 1));
 }
 
 int indexOf(const QStringList &header, const char *name) { return header.indexOf(QString::fromLatin1(name)); }
@@ -155,11 +177,11 @@ Expected<FlareList> parseSwpc(const Rows &r, const QString &file)
     events.reserve(r.rows.size());
     for (int i = 0; i < r.rows.size(); ++i) {
         const int line = r.lines[i];
-        auto aligned = alignRow(r.rows[i], static_cast<int>(r.header.size()), file, line);
+        auto aligned = alignRow(r, i, file);
         if (!aligned)
             return aligned.error();
         const QStringList &f = *aligned;
-        auto bad = [&](const QString &what) { return Error{file, QStringLiteral("line %1: %2").arg(line).arg(what)}; };
+        auto bad = [&](const QString &what) { return rowError(file, line, r.texts[i], what); };
 
         const QDate date = QDate::fromString(f[cDate].trimmed(), QStringLiteral("yyyyMMdd"));
         if (!date.isValid())
@@ -228,11 +250,11 @@ Expected<FlareList> parseSc24(const Rows &r, const QString &file)
     events.reserve(r.rows.size());
     for (int i = 0; i < r.rows.size(); ++i) {
         const int line = r.lines[i];
-        auto aligned = alignRow(r.rows[i], static_cast<int>(r.header.size()), file, line);
+        auto aligned = alignRow(r, i, file);
         if (!aligned)
             return aligned.error();
         const QStringList &f = *aligned;
-        auto bad = [&](const QString &what) { return Error{file, QStringLiteral("line %1: %2").arg(line).arg(what)}; };
+        auto bad = [&](const QString &what) { return rowError(file, line, r.texts[i], what); };
         FlareEvent e;
         e.line = line;
         e.start = sc24Time(f[cStart]);
@@ -280,6 +302,78 @@ Expected<FlareList> parseSc24(const Rows &r, const QString &file)
             if (!ok)
                 return bad(QStringLiteral("noaa_ar '%1' is not a region number").arg(f[cAr]));
         }
+        events << e;
+    }
+    return FlareList(std::move(events));
+}
+
+// A HEK flare query (sunpy's HEKClient or Fido with a.hek.FL) written to CSV: one row per flare report, from
+// any feature-recognition method. Rows without a GOES class (reports of methods that do not measure one, e.g.
+// an EUV flare detector) are skipped and listed in skippedRows(); a row with a class that cannot be read
+// refuses the file. hgs_x is the Stonyhurst longitude, hgs_y the latitude; ar_noaanum 0 means no region.
+Expected<FlareList> parseHek(const Rows &r, const QString &file, QVector<FlareList::SkippedRow> *skipped)
+{
+    static const char *const need[] = {"event_starttime", "event_peaktime", "event_endtime", "fl_goescls"};
+    for (const char *n : need)
+        if (indexOf(r.header, n) < 0)
+            return Error{file, QStringLiteral("line 1: HEK flare list header lacks the column '%1'").arg(QLatin1String(n))};
+    const int cStart = indexOf(r.header, "event_starttime"), cPeak = indexOf(r.header, "event_peaktime"),
+              cEnd = indexOf(r.header, "event_endtime"), cClass = indexOf(r.header, "fl_goescls"),
+              cAr = indexOf(r.header, "ar_noaanum"), cX = indexOf(r.header, "hpc_x"), cY = indexOf(r.header, "hpc_y"),
+              cLon = indexOf(r.header, "hgs_x"), cLat = indexOf(r.header, "hgs_y"), cFrm = indexOf(r.header, "frm_name");
+    QVector<FlareEvent> events;
+    for (int i = 0; i < r.rows.size(); ++i) {
+        const int line = r.lines[i];
+        auto aligned = alignRow(r, i, file);
+        if (!aligned)
+            return aligned.error();
+        const QStringList &f = *aligned;
+        auto bad = [&](const QString &what) { return rowError(file, line, r.texts[i], what); };
+        FlareEvent e;
+        e.line = line;
+        e.goesClass = f[cClass].trimmed();
+        if (e.goesClass.isEmpty() || e.goesClass == QLatin1String("--")) {
+            if (skipped)
+                skipped->append({line, r.texts[i], QStringLiteral("no GOES class (fl_goescls empty)")});
+            continue;
+        }
+        const auto flux = goesClassToFlux(e.goesClass);
+        if (!flux)
+            return bad(QStringLiteral("fl_goescls '%1' is not a GOES class (A/B/C/M/X and a number)").arg(f[cClass]));
+        e.peakFlux = *flux;
+        e.start = sc24Time(f[cStart]);
+        if (!e.start.isValid())
+            return bad(QStringLiteral("event_starttime '%1' is not a time (YYYY-MM-DD HH:MM:SS[.mmm])").arg(f[cStart]));
+        if (!f[cPeak].trimmed().isEmpty()) {
+            e.peak = sc24Time(f[cPeak]);
+            if (!e.peak.isValid())
+                return bad(QStringLiteral("event_peaktime '%1' is not a time").arg(f[cPeak]));
+        }
+        if (!f[cEnd].trimmed().isEmpty()) {
+            e.end = sc24Time(f[cEnd]);
+            if (!e.end.isValid())
+                return bad(QStringLiteral("event_endtime '%1' is not a time").arg(f[cEnd]));
+        }
+        bool wrong = false;
+        if (cX >= 0)
+            e.hpcX = numberOrNaN(f[cX], &wrong);
+        if (cY >= 0)
+            e.hpcY = numberOrNaN(f[cY], &wrong);
+        if (cLon >= 0)
+            e.hgsLon = numberOrNaN(f[cLon], &wrong);
+        if (cLat >= 0)
+            e.hgsLat = numberOrNaN(f[cLat], &wrong);
+        if (wrong)
+            return bad(QStringLiteral("a position column (hpc_x, hpc_y, hgs_x, hgs_y) holds text that is not a number"));
+        if (cAr >= 0 && !f[cAr].trimmed().isEmpty()) {
+            bool ok = false;
+            const double ar = f[cAr].trimmed().toDouble(&ok);  // astropy may write 11263.0
+            if (!ok || ar < 0 || ar != std::floor(ar))
+                return bad(QStringLiteral("ar_noaanum '%1' is not a region number").arg(f[cAr]));
+            e.noaaAr = static_cast<int>(ar);
+        }
+        if (cFrm >= 0)
+            e.satellite = f[cFrm].trimmed();
         events << e;
     }
     return FlareList(std::move(events));
@@ -360,14 +454,28 @@ Expected<FlareList> FlareList::parse(const QByteArray &text, const QString &file
     if (!rows)
         return rows.error();
     if (format == Format::Auto) {
-        if (rows->header.contains(QLatin1String("event_starttime")))
+        const QStringList &h = rows->header;
+        if (h.contains(QLatin1String("fl_goescls")))
+            format = Format::Hek;
+        else if (h.contains(QLatin1String("event_starttime")))
             format = Format::Sc24;
-        else if (rows->header.contains(QLatin1String("start_time")) && rows->header.contains(QLatin1String("date")))
+        else if (h.contains(QLatin1String("start_time")) && h.contains(QLatin1String("date")))
             format = Format::Swpc;
-        else
-            return Error{file, QStringLiteral("line 1: not a known flare list header (expected the SWPC layout '%1' "
-                                              "or the cycle-24 layout '%2')")
-                                   .arg(QLatin1String(kSwpcHeader), QLatin1String(kSc24Header))};
+        else {
+            QString found = h.join(QLatin1Char(','));
+            if (found.size() > 160)
+                found = found.left(157) + QStringLiteral("...");
+            return Error{file, QStringLiteral("line 1: not a known flare list layout; found the header \"%1\"; known layouts: "
+                                              "the SWPC event list (%2), the cycle-24 list (%3), a HEK flare export (%4)")
+                                   .arg(found, QLatin1String(kSwpcHeader), QLatin1String(kSc24Header), QLatin1String(kHekColumns))};
+        }
+    }
+    if (format == Format::Hek) {
+        QVector<SkippedRow> skipped;
+        auto list = parseHek(*rows, file, &skipped);
+        if (list)
+            list->m_skipped = std::move(skipped);
+        return list;
     }
     return format == Format::Swpc ? parseSwpc(*rows, file) : parseSc24(*rows, file);
 }

@@ -4,6 +4,10 @@
 // HHMM, satellite, class, integrated flux, NOAA region, ts) and the solar-cycle-24 list with positions
 // (final_flare_list_sc24.csv). In both files every data row starts with an unnamed pandas index column that
 // the header line lacks, so the values sit one column right of their names; the reader accounts for it.
+// A HEK flare export (sunpy's HEKClient / Fido query for event type FL written to CSV: event_starttime,
+// event_peaktime, event_endtime, fl_goescls, ar_noaanum, hpc_x/hpc_y, hgs_x/hgs_y, frm_name and many more) is
+// read too; its rows without a GOES class are skipped and listed (skippedRows()). Any other unreadable row
+// refuses the whole file with a message naming the file, the line and the row's text.
 // The synthetic archive writes its flare list in the SWPC layout through toSwpcCsv(), so the same reader takes
 // real and synthetic lists.
 //
@@ -59,7 +63,14 @@ struct FlareEvent {
 
 class FlareList {
 public:
-    enum class Format { Auto, Swpc, Sc24 };
+    enum class Format { Auto, Swpc, Sc24, Hek };
+
+    /// A row left out on purpose (HEK reports without a GOES class), with the reason.
+    struct SkippedRow {
+        int line = 0;
+        QString text;
+        QString reason;
+    };
 
     FlareList() = default;
     /// Events in any order; kept sorted by labelTime().
@@ -73,6 +84,8 @@ public:
     const QVector<FlareEvent> &events() const { return m_events; }
     int size() const { return static_cast<int>(m_events.size()); }
     bool isEmpty() const { return m_events.isEmpty(); }
+    /// Rows the reader skipped (HEK only; empty for the other layouts, which refuse a file with a bad row).
+    const QVector<SkippedRow> &skippedRows() const { return m_skipped; }
 
     /// Events whose labelTime() lies in [from, to) with peak flux >= minFlux (0: all).
     QVector<FlareEvent> between(const QDateTime &from, const QDateTime &to, double minFlux = 0) const;
@@ -90,6 +103,7 @@ public:
 
 private:
     QVector<FlareEvent> m_events;
+    QVector<SkippedRow> m_skipped;
 };
 
 }  // namespace solarchip

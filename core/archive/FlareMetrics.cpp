@@ -139,9 +139,20 @@ PlattScaling PlattScaling::fit(const std::vector<double> &z, const std::vector<i
         nPos += y[i] > 0 ? 1 : 0;
     const double nNeg = static_cast<double>(n) - nPos;
     const double tPos = (nPos + 1) / (nPos + 2), tNeg = 1 / (nNeg + 2);
+    // The penalised cross-entropy against the smoothed targets, computed stably (log(1 + e^x) for any x).
+    auto softplus = [](double x) { return x > 0 ? x + std::log1p(std::exp(-x)) : std::log1p(std::exp(x)); };
+    auto objective = [&](double a, double b) {
+        double f = 0.5 * kRidge * (a - 1) * (a - 1);
+        for (size_t i = 0; i < n; ++i) {
+            const double u = a * z[i] + b, t = y[i] > 0 ? tPos : tNeg;
+            f += t * softplus(-u) + (1 - t) * softplus(u);
+        }
+        return f;
+    };
     PlattScaling s;
     s.a = 1;
     s.b = std::log((nPos + 1) / (nNeg + 1));
+    double f = objective(s.a, s.b);
     for (int it = 0; it < 100; ++it) {
         // Gradient and Hessian of the cross-entropy in (a, b) plus a unit ridge on the slope's distance from 1
         // (identity calibration): negligible on hundreds of validation cases, it keeps a handful of separable
@@ -161,9 +172,22 @@ PlattScaling PlattScaling::fit(const std::vector<double> &z, const std::vector<i
         if (!(std::abs(det) > 1e-300))
             break;
         const double da = (hbb * ga - hab * gb) / det, db = (haa * gb - hab * ga) / det;
-        s.a -= da;
-        s.b -= db;
-        if (std::abs(da) + std::abs(db) < 1e-10)
+        // Damped Newton: halve the step until the objective decreases. Plain Newton diverges when the scores
+        // saturate (every p(1 - p) ~ 0, as for a head that overfits a few cases: logits of +-16), where the
+        // Hessian in b vanishes and one step sent b to 1e10, every calibrated probability to 0 or 1.
+        double step = 1;
+        double fNew = objective(s.a - da, s.b - db);
+        for (int k = 0; k < 60 && !(fNew <= f); ++k) {
+            step *= 0.5;
+            fNew = objective(s.a - step * da, s.b - step * db);
+        }
+        if (!(fNew <= f))
+            break;
+        s.a -= step * da;
+        s.b -= step * db;
+        const bool converged = std::abs(step * da) + std::abs(step * db) < 1e-10 || f - fNew < 1e-12 * std::max(1.0, f);
+        f = fNew;
+        if (converged)
             break;
     }
     return s;

@@ -192,6 +192,21 @@ Expected<Dataset> Dataset::open(const DatasetOptions &options)
             if (!scan)
                 return scan.error();
         }
+        if (o.onlyChannelsPresent) {
+            // A model's channels: those the archive has, when at least two (a pair) are there.
+            if (auto have = catalog->channels()) {
+                QStringList present;
+                for (const QString &c : canonical)
+                    if (have->contains(c))
+                        present << c;
+                if (present.size() >= 2 && present.size() < canonical.size()) {
+                    if (o.onChannelsNarrowed)
+                        o.onChannelsNarrowed(canonical, present);
+                    canonical = present;
+                    o.selection.channels = present;
+                }
+            }
+        }
         CoTemporalOptions co;
         co.toleranceMs = o.selection.toleranceMs;
         co.anchorChannel = canonical.first();

@@ -22,6 +22,7 @@
 #include <QStringList>
 #include <QVector>
 
+#include <functional>
 #include <memory>
 #include <vector>
 
@@ -50,6 +51,13 @@ struct DatasetOptions {
     QString catalogDb;          ///< empty: Catalog::locate(archiveDir)
     bool updateCatalog = true;  ///< bring the catalog up to date first (incremental; new files are read)
     SelectionSpec selection;
+    /// selection.channels are a model's, not a demand: open() keeps, after its own scan, those of them the
+    /// catalog lists (in order) when at least two are there and some are missing, so a 4-channel model runs on
+    /// an archive of HMI + 171; channels() then says which. Resolved here rather than by the caller so the
+    /// catalog is scanned once. Not part of a training run's recorded options (the model fixes its channels).
+    bool onlyChannelsPresent = false;
+    /// Called by open() when onlyChannelsPresent narrowed the channels: (wanted, kept). The CLI says it on stderr.
+    std::function<void(const QStringList &wanted, const QStringList &kept)> onChannelsNarrowed;
     PrepSpec prep;
     SplitSpec split;
     bool useCache = true;

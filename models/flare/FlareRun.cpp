@@ -378,9 +378,30 @@ Expected<FlareRun> trainFlareRun(const FlareFeatures &x, const QVector<int> &lab
     return run;
 }
 
+QString undefinedSkillMessage(const FlareFeatures &x, const std::vector<int> &rows, int nPos, const QString &event,
+                              const QString &where)
+{
+    QString range;
+    if (!rows.empty()) {
+        auto day = [&](int i) {
+            return QDateTime::fromMSecsSinceEpoch(x.timesMs[static_cast<size_t>(i)], QTimeZone::utc()).toString(QStringLiteral("yyyy-MM-dd"));
+        };
+        range = QStringLiteral(" %1..%2").arg(day(*std::min_element(rows.begin(), rows.end())),
+                                             day(*std::max_element(rows.begin(), rows.end())));
+    }
+    const QString place = (where.isEmpty() ? QStringLiteral("the scored sets") : where) + range;
+    if (rows.empty())
+        return QStringLiteral("no sets in %1: TSS undefined").arg(place);
+    if (nPos == 0)
+        return QStringLiteral("no %1 flares in %2 (%3 sets, 0 positive): TSS, HSS and ROC AUC undefined")
+            .arg(event, place).arg(rows.size());
+    return QStringLiteral("every one of the %1 sets in %2 is followed by a %3 flare (0 negative): TSS, HSS and ROC AUC undefined")
+        .arg(rows.size()).arg(place, event);
+}
+
 Expected<QJsonObject> evaluateFlareRun(const FlareRun &run, const FlareFeatures &x, const QVector<int> &labels4,
                                        const QVector<int> &past4, const std::vector<double> &oracle,
-                                       const std::vector<int> &rows, int bootstrap)
+                                       const std::vector<int> &rows, int bootstrap, const QString &where)
 {
     const int level = primaryLevel(run.spec.target);
     const FlareFeatures xs = x.subset(rows);
@@ -397,6 +418,31 @@ Expected<QJsonObject> evaluateFlareRun(const FlareRun &run, const FlareFeatures 
             orc.push_back(oracle[static_cast<size_t>(i)]);
     }
     const QString what = QStringLiteral("%1 %2 samples").arg(rows.size()).arg(eventName(run.spec.target));
+    const int nPos = static_cast<int>(std::count(y.begin(), y.end(), 1));
+    if (nPos == 0 || nPos == static_cast<int>(y.size())) {
+        // TSS, HSS and AUC need both outcomes: report them as null with the reason, never a division by zero.
+        const QString message = undefinedSkillMessage(x, rows, nPos, eventName(run.spec.target), where);
+        auto undefinedScores = [&](const std::vector<double> &p, double threshold) {
+            QJsonObject o{{QStringLiteral("tss"), QJsonValue()}, {QStringLiteral("tss_ci95"), QJsonValue()},
+                          {QStringLiteral("hss"), QJsonValue()}, {QStringLiteral("hss_ci95"), QJsonValue()},
+                          {QStringLiteral("auc"), QJsonValue()}, {QStringLiteral("auc_ci95"), QJsonValue()},
+                          {QStringLiteral("threshold"), threshold},
+                          {QStringLiteral("n_pos"), nPos}, {QStringLiteral("n_neg"), static_cast<int>(y.size()) - nPos},
+                          {QStringLiteral("message"), message}};
+            // The Brier score (and its skill against the climatology) stays defined with one outcome.
+            const double bs = brierScore(p, y), bss = brierSkillScore(p, y, run.climatology);
+            o.insert(QStringLiteral("brier"), y.empty() ? QJsonValue() : QJsonValue(bs));
+            o.insert(QStringLiteral("bss"), std::isfinite(bss) ? QJsonValue(bss) : QJsonValue());
+            return o;
+        };
+        QJsonObject out = undefinedScores(probs->primary, run.threshold);
+        QJsonObject baselines{{QStringLiteral("climatology"), undefinedScores(clim, run.climatology)},
+                              {QStringLiteral("persistence"), undefinedScores(persist, 0.5)},
+                              {QStringLiteral("oracle"), orc.empty() ? QJsonValue() : QJsonValue(undefinedScores(orc, 0.5))}};
+        out.insert(QStringLiteral("baselines"), baselines);
+        out.insert(QStringLiteral("event"), eventName(run.spec.target));
+        return out;
+    }
     auto model = scoreForecast(probs->primary, y, run.threshold, run.climatology, what, bootstrap);
     if (!model)
         return model.error();

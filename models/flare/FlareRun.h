@@ -109,8 +109,14 @@ Status calibrateFlareRun(FlareRun &run, const FlareFeatures &x, const FlareRunRo
 
 /// The test-time report: the run's scores and the baselines', all on rows `rows` of `x`. `past4` are the
 /// 4-class classes of the previous window (persistence), `oracle` the oracle's P (empty: no oracle).
+/// When the rows hold no event (or only events), TSS, HSS and AUC are undefined: the report then has them
+/// null (model and baselines) and a "message" such as "no >=M flares in the test block 2013-01-01..2013-06-30
+/// (58 sets, 0 positive): ..."; `where` names the rows in it ("the test block"; empty: "the scored sets").
 Expected<QJsonObject> evaluateFlareRun(const FlareRun &run, const FlareFeatures &x, const QVector<int> &labels4,
                                        const QVector<int> &past4, const std::vector<double> &oracle,
-                                       const std::vector<int> &rows, int bootstrap = 1000);
+                                       const std::vector<int> &rows, int bootstrap = 1000, const QString &where = {});
+/// The message above (also used by label-efficiency before it trains anything).
+QString undefinedSkillMessage(const FlareFeatures &x, const std::vector<int> &rows, int nPos, const QString &event,
+                              const QString &where);
 
 }  // namespace solarchip

@@ -476,17 +476,26 @@ Status Trainer::Impl::openDataset(const SolarChipConfig &config)
         channels << channelOfModality(m);
     options.data.selection.channels = channels;
     options.data.prep.resolution = config.backbone.resolution;
-    auto ds = Dataset::open(options.data);
+    // What this process opens: the model's channels exactly (the planes must match its modalities), and the
+    // catalog brought up to date by rank 0 alone: the other ranks open it read-only after rank 0 has scanned
+    // (Trainer::create's barrier), so no two processes write the SQLite catalog at once. options.data (run.json)
+    // keeps update_catalog as given, so a resumed run still indexes new files.
+    DatasetOptions data = options.data;
+    data.onlyChannelsPresent = false;
+    data.updateCatalog = data.updateCatalog && leader();
+    auto ds = Dataset::open(data);
     if (!ds)
         return ds.error();
     if (options.radialNormSets > 0 && options.data.prep.normalize.radial.isEmpty()) {
         // The radial climatology of the training sets, measured on the transformed values; a resumed run has
-        // it in run.json already. The dataset is reopened to normalise by it.
+        // it in run.json already. The dataset is reopened to normalise by it (the catalog is up to date now).
         auto norm = measureRadialNormalisation(*ds);
         if (!norm)
             return norm.error();
         options.data.prep.normalize = *norm;
-        ds = Dataset::open(options.data);
+        data.prep.normalize = *norm;
+        data.updateCatalog = false;
+        ds = Dataset::open(data);
         if (!ds)
             return ds.error();
     }

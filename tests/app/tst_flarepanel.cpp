@@ -41,11 +41,11 @@ namespace {
 const QString kStart = QStringLiteral("2014-01-01T00:00");
 constexpr int kDays = 24;
 
-// The model: the pinned hmi,171 fixture where the tree has it (the shipped default changes with retraining), else
-// the shipped default (then the same tiny hmi,171 CNN). CLI and app use the same one.
+// The model: the pinned hmi,171 fixture where the build has it (the shipped default changes with retraining), else
+// the shipped default. CLI and app use the same one.
 QString modelFile()
 {
-    const QString fixture = test::sourceDir() + QStringLiteral("/tests/data/models/tiny-cnn-hmi171-v1.safetensors");
+    const QString fixture = test::fixtureModelPath();
     return QFileInfo::exists(fixture) ? fixture : QString();
 }
 

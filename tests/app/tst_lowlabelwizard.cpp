@@ -1,6 +1,7 @@
-// The low-label wizard (issue 13) driven end to end on a tiny synthetic archive (`solarchip synth --days 60
-// --cadence 24 --size 64 --channels hmi,171 --activity 1`: 60 daily sets with a flare list) and a tiny model
-// (`solarchip pretrain --preset tiny --max-steps 1`: only the pipeline is under test, not the weights):
+// The low-label wizard (issue 13) driven end to end on a tiny synthetic archive (`solarchip synth --days 40
+// --cadence 24 --size 64 --channels hmi,171 --activity 1`: 40 daily sets with a flare list) and a tiny model
+// (`solarchip pretrain --preset <a 32 px CNN> --max-steps 1`: only the pipeline is under test, not the weights;
+// encoder training of one pass and one step at least, one seed):
 // - the defaults: flare >= M in 24 h, the shipped model, budgets 1, 5, 10, 25, 100 %, frozen + fine-tune +
 //   scratch (scratch ticked and not untickable), one seed, --threads 1; the split sized from the archive's span
 //   (closed form: five blocks of span/5 days, buffers of max(window, block/4));
@@ -25,6 +26,7 @@
 #include <QCheckBox>
 #include <QFile>
 #include <QImage>
+#include <QLabel>
 #include <QJsonArray>
 #include <QJsonObject>
 #include <QLineEdit>
@@ -50,7 +52,7 @@ class TestLowLabelWizard : public QObject {
 
     QTemporaryDir m_dir = test::scratchDir();
     QString m_archive, m_noList, m_model;
-    const double m_spanDays = 59;  // 60 daily sets: first to last
+    const double m_spanDays = 39;  // 40 daily sets: first to last
 
     QString cli() const { return test::binPath(QStringLiteral("solarchip")); }
 
@@ -61,15 +63,24 @@ private Q_SLOTS:
         qputenv("OMP_NUM_THREADS", "1");
         m_archive = m_dir.filePath(QStringLiteral("archive"));
         const auto synth = test::run(cli(), {QStringLiteral("synth"), m_archive, QStringLiteral("--start"),
-                                             QStringLiteral("2011-01-01T00:00"), QStringLiteral("--days"), QStringLiteral("60"),
+                                             QStringLiteral("2011-01-01T00:00"), QStringLiteral("--days"), QStringLiteral("40"),
                                              QStringLiteral("--cadence"), QStringLiteral("24"), QStringLiteral("--size"),
                                              QStringLiteral("64"), QStringLiteral("--channels"), QStringLiteral("hmi,171"),
                                              QStringLiteral("--activity"), QStringLiteral("1"), QStringLiteral("--threads"),
                                              QStringLiteral("1"), QStringLiteral("--no-truth"), QStringLiteral("--no-noise"),
                                              QStringLiteral("--quiet")});
         QVERIFY2(synth.exitCode == 0, synth.err.constData());
+        // A very small CNN at 32 px (the shipped default's layout, narrower): embedding the 60 sets and each
+        // encoder training take seconds; the 256 px tiny ViT preset took minutes here.
+        const QString backbone = m_dir.filePath(QStringLiteral("backbone.json"));
+        QFile json(backbone);
+        QVERIFY(json.open(QIODevice::WriteOnly));
+        json.write(R"({"arch": "cnn", "resolution": 32, "contrastive_dim": 32, "cls_head": "attn", "cls_position": "radial",
+                       "cnn": {"in_channels": 1, "out_ch": 1, "ch": 8, "ch_mult": [1, 2], "num_res_blocks": 1,
+                               "z_channels": 16, "attn_resolutions": []}})");
+        json.close();
         const auto pretrain = test::run(cli(), {QStringLiteral("pretrain"), QStringLiteral("--archive"), m_archive,
-                                                QStringLiteral("--preset"), QStringLiteral("tiny"), QStringLiteral("--max-steps"),
+                                                QStringLiteral("--preset"), backbone, QStringLiteral("--max-steps"),
                                                 QStringLiteral("1"), QStringLiteral("--batch"), QStringLiteral("2"),
                                                 QStringLiteral("--threads"), QStringLiteral("1"), QStringLiteral("--workers"),
                                                 QStringLiteral("1"), QStringLiteral("--out"), m_dir.filePath(QStringLiteral("tiny"))});
@@ -133,12 +144,31 @@ private Q_SLOTS:
         QCOMPARE(after("--seeds"), QStringLiteral("1"));
         QCOMPARE(after("--threads"), QStringLiteral("1"));
         QCOMPARE(after("--window-hours"), QStringLiteral("24"));
+        // Encoder training as long as the command's own defaults (6 passes, at least 30 steps).
+        QCOMPARE(after("--finetune-epochs"), QStringLiteral("6"));
+        QCOMPARE(after("--finetune-steps"), QStringLiteral("30"));
+        QCOMPARE(c.headCount(), 15);
+        QCOMPARE(c.encoderTrainings(), 10);
         QVERIFY(near(after("--block-days").toDouble(), 6.0006));
         QVERIFY(near(after("--buffer-days").toDouble(), 1.50015));
         QCOMPARE(after("--out"), QStringLiteral("/out"));
         QVERIFY(a.contains(QStringLiteral("--json")));
         QVERIFY(!a.contains(QStringLiteral("--model")));
         QVERIFY(!labelEfficiencyArguments(d, false).contains(QStringLiteral("--strategies")));
+        QVERIFY(!labelEfficiencyArguments(d, false).contains(QStringLiteral("--finetune-steps")));
+        // The strategies page says what the run costs, and follows the choices.
+        wizard.findChild<QCheckBox *>(QStringLiteral("strategyFrozen"))->setChecked(true);
+        wizard.findChild<QCheckBox *>(QStringLiteral("strategyFinetune"))->setChecked(true);
+        auto *cost = wizard.findChild<QLabel *>(QStringLiteral("costMessage"));
+        QVERIFY(cost);
+        QVERIFY2(cost->text().startsWith(QStringLiteral("This run trains 15 heads: 5 frozen probe(s)")), qPrintable(cost->text()));
+        QVERIFY2(cost->text().contains(QStringLiteral("10 encoder training(s)")), qPrintable(cost->text()));
+        wizard.findChild<QSpinBox *>(QStringLiteral("seeds"))->setValue(2);
+        QVERIFY2(cost->text().startsWith(QStringLiteral("This run trains 30 heads")), qPrintable(cost->text()));
+        wizard.findChild<QSpinBox *>(QStringLiteral("seeds"))->setValue(1);
+        wizard.findChild<QSpinBox *>(QStringLiteral("finetuneSteps"))->setValue(5);
+        QVERIFY2(cost->text().contains(QStringLiteral("at least 5 steps")), qPrintable(cost->text()));
+        QCOMPARE(wizard.choices().finetuneSteps, 5);
         // The task page finds the archive's flare list and lets the user go on.
         QVERIFY(wizard.taskMessage().contains(QStringLiteral("swpc_flarelist_")));
         QVERIFY(wizard.page(LowLabelWizard::TaskPage)->isComplete());
@@ -224,6 +254,9 @@ private Q_SLOTS:
         wizard.next();
         QCOMPARE(wizard.currentId(), int(LowLabelWizard::StrategiesPage));
         wizard.findChild<QLineEdit *>(QStringLiteral("outDir"))->setText(out);
+        // Only the pipeline is under test: encoder training of one pass and one step at least (seconds, not minutes).
+        wizard.findChild<QSpinBox *>(QStringLiteral("finetuneEpochs"))->setValue(1);
+        wizard.findChild<QSpinBox *>(QStringLiteral("finetuneSteps"))->setValue(1);
         QSignalSpy ended(&wizard, &LowLabelWizard::jobEnded);
         QSignalSpy arrived(&wizard, &LowLabelWizard::pointArrived);
         wizard.next();  // Run
@@ -234,6 +267,8 @@ private Q_SLOTS:
         const QStringList args = wizard.jobArguments();
         QCOMPARE(args.at(args.indexOf(QStringLiteral("--target")) + 1), QStringLiteral("M"));
         QCOMPARE(args.at(args.indexOf(QStringLiteral("--model")) + 1), m_model);
+        QCOMPARE(args.at(args.indexOf(QStringLiteral("--finetune-steps")) + 1), QStringLiteral("1"));
+        QCOMPARE(args.at(args.indexOf(QStringLiteral("--strategies")) + 1), QStringLiteral("frozen,finetune,scratch"));
         QVERIFY(wizard.button(QWizard::FinishButton)->isEnabled());
 
         // The curve against the command's own files, read here without the wizard's parser.
@@ -359,6 +394,12 @@ private Q_SLOTS:
         QVERIFY(wizard.value("flare_list_found").toBool());
         QCOMPARE(wizard.value("budgets").toArray(), (QJsonArray{1, 5, 10, 25, 100}));
         QCOMPARE(wizard.value("strategies").toArray(), (QJsonArray{"frozen", "finetune", "scratch"}));
+        // The command Run would queue, for scripts that time the defaults (README: the wizard's cost).
+        const QJsonArray command = wizard.value("command").toArray();
+        QCOMPARE(command.first().toString(), QStringLiteral("label-efficiency"));
+        QVERIFY(command.contains(QStringLiteral("--finetune-steps")) && command.contains(QStringLiteral("30")));
+        QCOMPARE(wizard.value("heads").toInt(), 15);
+        QVERIFY(wizard.value("cost").toString().contains(QStringLiteral("15 heads")));
         // The picture is the wizard's window, not the main window's.
         QVERIFY2(image.width() < 1400 && image.height() < 900,
                  qPrintable(QStringLiteral("%1x%2").arg(image.width()).arg(image.height())));

@@ -3,12 +3,18 @@
 // run), the memory estimate against the paper ViT's published parameter count, the curves from a metrics file
 // written here, "use this model" (the settings key), the Slurm export (either the script, checked by bash -n, or
 // the clear message of a CLI without --slurm-script), and `solarchip-studio --view training --state-json` under
-// Xvfb showing a job table with a finished run and its curves.
+// Xvfb showing a job table with a finished run and its curves, in a window of the asked size (the dock scrolls
+// rather than widening it). The memory estimate's parts against closed forms (torch's parameter count of the
+// tiny presets x bytes per parameter), and the GPU estimate of a cuda run ("no CUDA in this build" here).
 #include "app/gui/InferenceWorker.h"
 #include "app/gui/JobRunner.h"
 #include "app/gui/StudioSettings.h"
 #include "app/gui/TrainingCheck.h"
 #include "app/gui/TrainingPanel.h"
+#include "models/networks/Device.h"
+#include "models/networks/DeviceMemory.h"
+#include "models/networks/ModelConfig.h"
+#include "models/networks/SolarChipModel.h"
 #include "widgets/TrainingCurves.h"
 
 #include "TestSupport.h"
@@ -56,6 +62,8 @@ private Q_SLOTS:
     void initTestCase();
     void checkCountsCompleteSets();
     void memoryEstimate();
+    void memoryEstimateParts();
+    void gpuCheck();
     void curvesFromMetrics();
     void panelActions();
     void viewTrainingStateJson();
@@ -128,6 +136,97 @@ void TestTrainingPanel::memoryEstimate()
     // More batch, more memory; an unknown preset: negative.
     QVERIFY(estimateTrainingMemory(QStringLiteral("tiny"), 2, 16) > estimateTrainingMemory(QStringLiteral("tiny"), 2, 8));
     QVERIFY(estimateTrainingMemory(QStringLiteral("huge"), 2, 8) < 0);
+}
+
+void TestTrainingPanel::memoryEstimateParts()
+{
+    // The tiny CNN with hmi+171: its parameters counted by building the model (torch), then the closed forms
+    // of the state: fp32 weights and gradients 4 B each, AdamW's two moments 8 B, per parameter.
+    const QStringList channels{QStringLiteral("hmi"), QStringLiteral("171")};
+    auto config = SolarChipModel::configFor(QStringLiteral("tiny-cnn"), channels);
+    QVERIFY(config);
+    auto model = SolarChipModel::create(*config);
+    QVERIFY(model);
+    const double P = double(model->parameterCount());  // both backbones
+    QVERIFY(P > 1000);
+    const double r = presetConfig(QStringLiteral("tiny-cnn"))->resolution;
+    const auto cpu = estimateMemory(QStringLiteral("tiny-cnn"), 2, 4, false);
+    const auto gpu = estimateMemory(QStringLiteral("tiny-cnn"), 2, 4, true);
+    QVERIFY(cpu && gpu);
+    QCOMPARE(double(cpu->parametersPerBackbone), std::floor(P / 2));
+    for (const MemoryEstimate &e : {*cpu, *gpu}) {
+        QCOMPARE(e.weightBytes, 4 * P);
+        QCOMPARE(e.gradientBytes, 4 * P);
+        QCOMPARE(e.optimizerBytes, 8 * P);
+        QCOMPARE(e.total(), e.weightBytes + e.gradientBytes + e.optimizerBytes + e.activationBytes + e.inputBytes + e.overheadBytes);
+    }
+    // The input: 16 prefetched fp32 samples of 2 channels on the CPU, the micro-batch of 4 on the GPU.
+    QCOMPARE(cpu->inputBytes, 4.0 * 16 * 2 * r * r);
+    QCOMPARE(gpu->inputBytes, 4.0 * 4 * 2 * r * r);
+    // bf16 autocast on CUDA: activations in 2 bytes instead of 4; the CUDA context 0.5 GiB; none on the CPU.
+    QCOMPARE(gpu->activationBytes, cpu->activationBytes / 2);
+    QCOMPARE(gpu->overheadBytes, 512.0 * 1024 * 1024);
+    QCOMPARE(cpu->overheadBytes, 0.0);
+    // Activations grow with the micro-batch, the state does not.
+    const auto cpu8 = estimateMemory(QStringLiteral("tiny-cnn"), 2, 8, false);
+    QCOMPARE(cpu8->activationBytes, 2 * cpu->activationBytes);
+    QCOMPARE(cpu8->optimizerBytes, cpu->optimizerBytes);
+    // The total the CPU check uses is the CPU estimate's.
+    QCOMPARE(estimateTrainingMemory(QStringLiteral("tiny-cnn"), 2, 4), cpu->total());
+    QVERIFY(!estimateMemory(QStringLiteral("huge"), 2, 4, true));
+
+    // tiny (a ViT): the closed-form count against the model torch builds, within 0.1 %; the state bytes from it.
+    auto vitConfig = SolarChipModel::configFor(QStringLiteral("tiny"), channels);
+    QVERIFY(vitConfig);
+    auto vit = SolarChipModel::create(*vitConfig);
+    QVERIFY(vit);
+    const double vitP = double(vit->parameterCount()) / 2;
+    const auto vitE = estimateMemory(QStringLiteral("tiny"), 2, 2, true);
+    QVERIFY2(std::abs(double(vitE->parametersPerBackbone) - vitP) / vitP < 1e-3,
+             qPrintable(QStringLiteral("%1 vs %2").arg(vitE->parametersPerBackbone).arg(vitP)));
+    QVERIFY(std::abs(vitE->weightBytes + vitE->gradientBytes + vitE->optimizerBytes - 16 * 2 * vitP) < 1e-3 * 32 * vitP);
+}
+
+void TestTrainingPanel::gpuCheck()
+{
+    // A run meant for cuda: the GPU estimate is shown; without CUDA in the build (Debian's LibTorch) the check
+    // says so and refuses (pretrain would fail at start); with CUDA and a GPU it compares with the free memory.
+    TrainingRequest req;
+    req.archiveDir = m_archive;
+    req.preset = QStringLiteral("tiny");
+    req.batch = 4;
+    req.runDir = m_dir.filePath(QStringLiteral("runs/gpu"));
+    req.device = QStringLiteral("cuda");
+    const TrainingCheckResult r = checkTrainingRequest(req);
+    QVERIFY(r.onGpu);
+    QCOMPARE(r.gpuEstimateBytes, estimateMemory(QStringLiteral("tiny"), 2, 4, true)->total());
+    QVERIFY2(r.text().contains(QStringLiteral("GPU memory estimate for tiny with 2 channels, batch 4 on cuda:0")), qPrintable(r.text()));
+    QVERIFY2(r.text().contains(QStringLiteral("AdamW moments")), qPrintable(r.text()));
+    QString why;
+    const auto mem = gpuMemory(0, &why);
+    if (!cudaInBuild()) {
+        QVERIFY(!mem);
+        QVERIFY2(why.startsWith(QStringLiteral("no CUDA in this build")), qPrintable(why));
+        QVERIFY(!r.ok);
+        QVERIFY2(r.text().contains(QStringLiteral("no CUDA in this build")), qPrintable(r.text()));
+        QCOMPARE(r.gpuFreeBytes, 0.0);
+    } else if (mem) {
+        QVERIFY(mem->freeBytes > 0 && mem->freeBytes <= mem->totalBytes);
+        QVERIFY(r.gpuFreeBytes > 0);
+        QVERIFY2(r.text().contains(QStringLiteral("free")), qPrintable(r.text()));
+    }
+    // The CPU: host memory, and "auto" says where it runs.
+    req.device = QStringLiteral("cpu");
+    const TrainingCheckResult c = checkTrainingRequest(req);
+    QVERIFY(!c.onGpu);
+    QVERIFY2(c.ok, qPrintable(c.text()));
+    QVERIFY2(c.text().contains(QStringLiteral("on the CPU: about")), qPrintable(c.text()));
+    QCOMPARE(c.estimateBytes, estimateMemory(QStringLiteral("tiny"), 2, 4, false)->total());
+    if (!cudaAvailable()) {
+        req.device = QStringLiteral("auto");
+        const QString text = checkTrainingRequest(req).text();
+        QVERIFY2(text.contains(cudaInBuild() ? QStringLiteral("no GPU visible") : QStringLiteral("no CUDA in this build")), qPrintable(text));
+    }
 }
 
 void TestTrainingPanel::curvesFromMetrics()
@@ -253,7 +352,12 @@ void TestTrainingPanel::viewTrainingStateJson()
              QStringLiteral("finished"));
     QCOMPARE(t.value(QStringLiteral("curve_points")).toInt(), 30);
     QCOMPARE(t.value(QStringLiteral("form")).toObject().value(QStringLiteral("archive")).toString(), m_archive);
-    QVERIFY(!QImage(png).isNull());
+    // The dock keeps the window at the asked size (its form and job list scroll inside it): the window and
+    // the picture are 1200 x 800, not widened to the panel's content.
+    QCOMPARE(state.value(QStringLiteral("window_size")).toArray(), (QJsonArray{1200, 800}));
+    const QImage image(png);
+    QVERIFY(!image.isNull());
+    QCOMPARE(image.size(), QSize(1200, 800));
 }
 
 QTEST_MAIN(TestTrainingPanel)

@@ -1,5 +1,6 @@
 // The archive catalog on real SDO files (checked against astropy), on bad files, across incremental re-runs,
 // and where the catalog lives (in the archive, or a per-user cache for read-only archives); its CLI.
+#include "../models/CatalogScans.h"
 #include "TestSupport.h"
 
 #include "core/archive/Catalog.h"
@@ -383,6 +384,7 @@ private slots:
         QCOMPARE(first->added, n);
         auto before = catalog->stats();
         QVERIFY(before);
+        QCOMPARE(catalogScanCount(d), qint64(1));  // every update() counts (tests/models/CatalogScans.h)
 
         // touch (same bytes, new mtime), modify (other content), delete, add.
         const QString touched = d + QStringLiteral("/aia_171_level1.fits");
@@ -441,6 +443,7 @@ private slots:
         auto last = catalog->stats();
         QVERIFY(last);
         QCOMPARE(last->channels, after->channels);
+        QCOMPARE(catalogScanCount(d), qint64(5));
     }
 
     void readOnlyArchiveUsesUserCache()

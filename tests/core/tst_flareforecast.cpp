@@ -160,6 +160,35 @@ private slots:
         // Four separable cases stay finite (no probability of exactly 0 or 1).
         const PlattScaling t = PlattScaling::fit({-1, -0.5, 0.5, 1}, {0, 0, 1, 1});
         QVERIFY(t.apply(1) < 1 && t.apply(-1) > 0);
+
+        // Saturated scores (a head that overfits a few training cases: logits of +-16 on the validation block),
+        // 15 of 60 "yes" and 11 of 72 "no" cases positive. The fit is the minimum of the penalised cross-entropy
+        // against Platt's smoothed targets: its gradient (computed here from the definition) vanishes, and the
+        // calibrated probabilities are the smoothed positive rates of the two groups, not 0 and 1.
+        std::vector<double> zs;
+        std::vector<int> ys;
+        for (int i = 0; i < 60; ++i) {
+            zs.push_back(16.1);
+            ys.push_back(i < 15 ? 1 : 0);
+        }
+        for (int i = 0; i < 72; ++i) {
+            zs.push_back(-16.1);
+            ys.push_back(i < 11 ? 1 : 0);
+        }
+        const PlattScaling sat = PlattScaling::fit(zs, ys);
+        QVERIFY2(std::isfinite(sat.a) && std::isfinite(sat.b) && std::abs(sat.b) < 100,
+                 qPrintable(QStringLiteral("a %1 b %2").arg(sat.a).arg(sat.b)));
+        const double tPos = 27.0 / 28.0, tNeg = 1.0 / 108.0;  // (26 + 1) / (26 + 2), 1 / (106 + 2)
+        double ga = sat.a - 1, gb = 0;
+        for (size_t i = 0; i < zs.size(); ++i) {
+            const double d = sat.apply(zs[i]) - (ys[i] ? tPos : tNeg);
+            ga += d * zs[i];
+            gb += d;
+        }
+        QVERIFY2(std::abs(ga) < 1e-5 && std::abs(gb) < 1e-5, qPrintable(QStringLiteral("gradient %1 %2").arg(ga).arg(gb)));
+        QVERIFY(sat.apply(16.1) > 0.1 && sat.apply(16.1) < 0.5);    // ~ 25 % of the "yes" group flared
+        QVERIFY(sat.apply(-16.1) > 0.05 && sat.apply(-16.1) < 0.3); // ~ 15 % of the "no" group
+        QVERIFY(sat.apply(16.1) > sat.apply(-16.1));
     }
 
     void windowLabelsAndPersistence()

@@ -1,5 +1,6 @@
 // FlareList: the shipped SWPC and cycle-24 lists against facts read independently by Python's csv module
-// (tests/reference/flarelist_reference.py), GOES class <-> flux closed forms, label windows, bad rows.
+// (tests/reference/flarelist_reference.py), a hand-written HEK export (tests/data/flarelists), GOES class <->
+// flux closed forms, label windows, bad rows and their messages.
 #include "TestSupport.h"
 
 #include "core/archive/FlareList.h"
@@ -8,6 +9,8 @@
 #include <QJsonObject>
 #include <QTimeZone>
 #include <QtTest>
+
+#include <cmath>
 
 using namespace solarchip;
 
@@ -275,7 +278,7 @@ private slots:
                                    << "line 2: goes_class 'Z1.0'";
         QTest::newRow("bad noaa") << kSwpcHeader + "0,20100102,4300,0709,0724,0740,G14,1-8A,C,C1.0,1.2E-03,AR39,201001020709\n"
                                   << "line 2: noaa_ar 'AR39'";
-        QTest::newRow("unknown header") << QByteArray("a,b,c\n1,2,3\n") << "line 1: not a known flare list header";
+        QTest::newRow("unknown header") << QByteArray("a,b,c\n1,2,3\n") << "line 1: not a known flare list layout; found the header \"a,b,c\"";
         QTest::newRow("empty") << QByteArray("\n\n") << "empty flare list";
         QTest::newRow("sc24 time") << QByteArray("event_starttime,event_peaktime,event_endtime,goes_class_ind,goes_class,"
                                                  "goes_class_val,integrated_flux,noaa_ar,position_hgs,hgs_lat,hgs_lon,hpc_x,hpc_y\n"
@@ -290,6 +293,107 @@ private slots:
         QVERIFY(!list.ok());
         QVERIFY2(list.errorString().startsWith(QStringLiteral("/data/flares.csv: ")), qPrintable(list.errorString()));
         QVERIFY2(list.errorString().contains(expect), qPrintable(list.errorString()));
+    }
+
+    // A HEK flare query exported to CSV (the columns sunpy's HEKClient returns, astropy's ISO times with
+    // milliseconds, a float region number, a quoted field with a comma), written by hand: what it says is known.
+    void hekExport()
+    {
+        const QString path = test::sourceDir() + QStringLiteral("/tests/data/flarelists/hek_fl_20110808-20110810.csv");
+        auto list = FlareList::load(path);
+        QVERIFY2(list.ok(), qPrintable(list.errorString()));
+        QCOMPARE(list->size(), 4);
+        // The Flare Detective row (line 4) has no GOES class: skipped and listed.
+        QCOMPARE(list->skippedRows().size(), 1);
+        QCOMPARE(list->skippedRows()[0].line, 4);
+        QVERIFY(list->skippedRows()[0].text.contains(QStringLiteral("Flare Detective")));
+        const FlareEvent &m = list->events()[0];
+        QCOMPARE(m.goesClass, QStringLiteral("M3.5"));
+        QCOMPARE(m.start, utc(2011, 8, 8, 18, 0));
+        QCOMPARE(m.peak, utc(2011, 8, 8, 18, 10));
+        QCOMPARE(m.end, utc(2011, 8, 8, 18, 18));
+        QCOMPARE(m.noaaAr, 11263);  // written 11263.0
+        QCOMPARE(m.hpcX, 745.2);
+        QCOMPARE(m.hpcY, 247.9);
+        QCOMPARE(m.hgsLon, 61.0);
+        QCOMPARE(m.hgsLat, 16.0);
+        QCOMPARE(m.line, 2);
+        const FlareEvent &x = list->events()[2];
+        QCOMPARE(x.goesClass, QStringLiteral("X6.9"));
+        QCOMPARE(x.peakFlux, 6.9e-4);
+        QCOMPARE(x.peak, utc(2011, 8, 9, 8, 5));
+        QCOMPARE(x.satellite, QStringLiteral("SWPC"));  // frm_name
+        QCOMPARE(x.line, 5);
+        const FlareEvent &b = list->events()[3];
+        QCOMPARE(b.goesClass, QStringLiteral("B8.1"));
+        QVERIFY(!b.peak.isValid());                     // empty peak: labelled at its start
+        QCOMPARE(b.labelTime(), utc(2011, 8, 10, 11, 5));
+        QCOMPARE(b.noaaAr, 0);
+        QVERIFY(std::isnan(b.hpcX));
+        // Labels from it: >= M in [t, t + 24 h).
+        QVERIFY(list->isPositive(utc(2011, 8, 8, 12, 0), kGoesM));   // the M3.5
+        QVERIFY(list->isPositive(utc(2011, 8, 9, 8, 0), kGoesX));    // the X6.9 peaks at 08:05
+        QVERIFY(!list->isPositive(utc(2011, 8, 9, 8, 6), kGoesC));   // only the B8.1 after it
+        // The same rows with the pandas index column parse the same.
+        QFile f(path);
+        QVERIFY(f.open(QIODevice::ReadOnly));
+        const QList<QByteArray> lines = f.readAll().split('\n');
+        QByteArray indexed = lines[0] + '\n';
+        for (int i = 1; i < lines.size(); ++i)
+            if (!lines[i].isEmpty())
+                indexed += QByteArray::number(i - 1) + ',' + lines[i] + '\n';
+        auto again = FlareList::parse(indexed, QStringLiteral("indexed.csv"));
+        QVERIFY2(again.ok(), qPrintable(again.errorString()));
+        QCOMPARE(again->size(), 4);
+        QCOMPARE(again->events()[2].peak, x.peak);
+    }
+
+    // Messages for bad lists name the file, the row (number and text) and what happened to the file.
+    void badListMessages()
+    {
+        auto dir = test::scratchDir();
+        auto write = [&](const QString &name, const QByteArray &text) {
+            const QString path = dir.filePath(name);
+            QFile f(path);
+            if (f.open(QIODevice::WriteOnly))
+                f.write(text);
+            return path;
+        };
+        const QByteArray hekHeader = "event_starttime,event_peaktime,event_endtime,fl_goescls,ar_noaanum\n";
+        const QString badClass = write(QStringLiteral("hek_badclass.csv"),
+                                       hekHeader + "2011-08-09 07:48:00.000,2011-08-09 08:05:00.000,2011-08-09 08:08:00.000,X6.9,11263\n"
+                                                   "2011-08-09 09:00:00.000,2011-08-09 09:05:00.000,2011-08-09 09:08:00.000,Q2.0,11263\n");
+        auto a = FlareList::load(badClass);
+        QVERIFY(!a.ok());
+        const QString am = a.errorString();
+        QVERIFY2(am.startsWith(badClass + QStringLiteral(": line 3: fl_goescls 'Q2.0'")), qPrintable(am));
+        QVERIFY2(am.contains(QStringLiteral("2011-08-09 09:00:00.000,2011-08-09 09:05:00.000,2011-08-09 09:08:00.000,Q2.0,11263")), qPrintable(am));
+        QVERIFY2(am.contains(QStringLiteral("the file was refused")), qPrintable(am));
+
+        const QString badTime = write(QStringLiteral("hek_badtime.csv"), hekHeader + "09/08/2011 07:48,,,M1.0,0\n");
+        auto b = FlareList::load(badTime);
+        QVERIFY(!b.ok());
+        QVERIFY2(b.errorString().startsWith(badTime + QStringLiteral(": line 2: event_starttime '09/08/2011 07:48'")),
+                 qPrintable(b.errorString()));
+        QVERIFY2(b.errorString().contains(QStringLiteral("(row: \"09/08/2011 07:48,,,M1.0,0\")")), qPrintable(b.errorString()));
+
+        const QString swpc = write(QStringLiteral("swpc_short.csv"),
+                                   kSwpcHeader + "0,20100102,4300,0709,0724,0740,G14,1-8A,C,C1.0,1.2E-03,11039,201001020709\n"
+                                                 "1,20100102,4370,1408,1416\n");
+        auto c = FlareList::load(swpc);
+        QVERIFY(!c.ok());
+        QVERIFY2(c.errorString().startsWith(swpc + QStringLiteral(": line 3: 5 fields")), qPrintable(c.errorString()));
+        QVERIFY2(c.errorString().contains(QStringLiteral("1,20100102,4370,1408,1416")), qPrintable(c.errorString()));
+
+        // An unknown layout: the header found and the layouts known.
+        const QString other = write(QStringLiteral("donki.csv"), "flrID,beginTime,peakTime,classType\nx,2011-08-09T07:48Z,2011-08-09T08:05Z,X6.9\n");
+        auto d = FlareList::load(other);
+        QVERIFY(!d.ok());
+        const QString dm = d.errorString();
+        QVERIFY2(dm.startsWith(other + QStringLiteral(": line 1: not a known flare list layout")), qPrintable(dm));
+        QVERIFY2(dm.contains(QStringLiteral("found the header \"flrID,beginTime,peakTime,classType\"")), qPrintable(dm));
+        QVERIFY2(dm.contains(QStringLiteral("SWPC event list")) && dm.contains(QStringLiteral("cycle-24 list"))
+                     && dm.contains(QStringLiteral("HEK flare export")), qPrintable(dm));
     }
 
     void missingFile()

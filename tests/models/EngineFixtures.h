@@ -11,6 +11,8 @@
 #include "core/map/SdoTime.h"
 
 #include <QDateTime>
+#include <QDir>
+#include <QFile>
 #include <QString>
 #include <QTimeZone>
 
@@ -180,5 +182,26 @@ inline QByteArray testBackboneJson(int resolution = 32, int width = 32, int laye
         .arg(layers)
         .toUtf8();
 }
+
+/// What the pretraining tests (tst_trainer, tst_distributed) run on, written below `dir`: `archive`, a
+/// writeFakeArchive() of 24 sets 6 h apart, and `backbone`, a testBackboneJson() file with `layers` layers for
+/// --preset. Both paths stay empty when a file cannot be written.
+struct PretrainFixture {
+    QString archive, backbone;
+
+    static PretrainFixture write(const QString &dir, int layers)
+    {
+        PretrainFixture f;
+        const QString archive = dir + QStringLiteral("/archive");
+        const QString backbone = dir + QStringLiteral("/backbone.json");
+        QFile file(backbone);
+        if (!QDir().mkpath(archive) || !writeFakeArchive(archive, 24, 6.0) || !file.open(QIODevice::WriteOnly)
+            || file.write(testBackboneJson(32, 32, layers)) < 0)
+            return f;
+        f.archive = archive;
+        f.backbone = backbone;
+        return f;
+    }
+};
 
 }  // namespace solarchip::test

@@ -1,5 +1,6 @@
 // The pretraining dataset: co-registration of HMI into the AIA frame, the normalisation against its closed
 // form, joint augmentation, the time split with a gap, and the prepared-tensor cache.
+#include "CatalogScans.h"
 #include "EngineFixtures.h"
 #include "TestSupport.h"
 
@@ -77,6 +78,7 @@ private Q_SLOTS:
     void loaderKeepsRequestOrder();
     void timeLocalOrderKeepsBatchesInOneWindow();
     void missingChannelFailsNamingTheArchive();
+    void modelChannelsNarrowAfterTheOpensOwnScan();
     void preparedInputIsTheCoreModelFrame();
 };
 
@@ -430,6 +432,55 @@ void TestDataset::missingChannelFailsNamingTheArchive()
              qPrintable(ds.errorString()));
     o.selection.channels = {QStringLiteral("hmi"), QStringLiteral("nonsense")};
     QVERIFY(!Dataset::open(o).ok());
+}
+
+void TestDataset::modelChannelsNarrowAfterTheOpensOwnScan()
+{
+    // DatasetOptions::onlyChannelsPresent: a model's channels (hmi,171,193) on an archive of HMI + 171 give the
+    // two it has, resolved after the open's own catalog scan: exactly one scan per open (the CLI used to scan
+    // once more before it, to find the channels).
+    QTemporaryDir dir = scratchDir();
+    const QString archive = dir.path() + QStringLiteral("/archive");
+    QDir().mkpath(archive);
+    QVERIFY(writeFakeArchive(archive, 3));
+    auto scans = [&] { return catalogScanCount(archive); };
+    const QStringList hmi171{QStringLiteral("hmi"), QStringLiteral("171")};
+    DatasetOptions o = optionsFor(archive, {});
+    o.useCache = false;
+    o.selection.channels = hmi171 + QStringList{QStringLiteral("193")};
+
+    // As a demand (the default): no complete set of the three, named.
+    auto strict = Dataset::open(o);
+    QVERIFY(!strict.ok());
+    QVERIFY2(strict.errorString().contains(QStringLiteral("hmi,171,193")), qPrintable(strict.errorString()));
+    QCOMPARE(scans(), qint64(1));
+
+    // As a model's channels: the two the archive has, in the model's order, said once through the callback.
+    QList<QStringList> told;
+    o.onlyChannelsPresent = true;
+    o.onChannelsNarrowed = [&](const QStringList &wanted, const QStringList &kept) { told << wanted << kept; };
+    auto ds = Dataset::open(o);
+    QVERIFY2(ds.ok(), qPrintable(ds.errorString()));
+    QCOMPARE(ds->channels(), hmi171);
+    QCOMPARE(ds->size(Split::All), 3);
+    QCOMPARE(told, (QList<QStringList>{o.selection.channels, hmi171}));
+    QCOMPARE(scans(), qint64(2));
+
+    // Every channel there: nothing narrowed, nothing said. Fewer than two there: not narrowed, the open fails.
+    told.clear();
+    o.selection.channels = hmi171;
+    QVERIFY(Dataset::open(o).ok());
+    QVERIFY(told.isEmpty());
+    o.selection.channels = {QStringLiteral("hmi"), QStringLiteral("193"), QStringLiteral("304")};
+    auto single = Dataset::open(o);
+    QVERIFY(!single.ok());
+    QVERIFY2(single.errorString().contains(QStringLiteral("hmi,193,304")), qPrintable(single.errorString()));
+    QVERIFY(told.isEmpty());
+    // Without an update (--no-index) the open reads the catalog only.
+    o.updateCatalog = false;
+    o.selection.channels = hmi171;
+    QVERIFY(Dataset::open(o).ok());
+    QCOMPARE(scans(), qint64(4));
 }
 
 void TestDataset::timeLocalOrderKeepsBatchesInOneWindow()

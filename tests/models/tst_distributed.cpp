@@ -2,12 +2,14 @@
 // `--slurm-script`):
 //  - 2 local workers (Gloo over loopback) with --batch 2 take the same steps as 1 process with --batch 4 and the
 //    same seed: the same loss (so the contrastive negatives span the global batch), the same gradient norm (so
-//    the all-reduce and the gather's gradient scaling are right) and the same weights, to float32 rounding;
+//    the all-reduce and the gather's gradient scaling are right) and the same weights, to float32 rounding; the
+//    archive's catalog is scanned once, by rank 0 (no two ranks write it);
 //  - a worker killed with SIGKILL makes the job fail with a message naming its rank, leaves no worker behind,
 //    and --resume finishes the run from the last checkpoint with the weights of an uninterrupted run;
 //  - the Slurm script passes `bash -n`, holds the expected srun line, and run by a stand-in `srun` that starts
 //    the tasks with Slurm's variables (SLURM_PROCID, SLURM_NTASKS, SLURM_NODELIST) trains as a 2-rank job;
 //  - the rendezvous variables and Slurm node lists are read as Slurm and torchrun define them.
+#include "CatalogScans.h"
 #include "EngineFixtures.h"
 #include "TestSupport.h"
 
@@ -118,13 +120,10 @@ private:
 
 void TestDistributed::initTestCase()
 {
-    m_archive = m_dir.path() + QStringLiteral("/archive");
-    QDir().mkpath(m_archive);
-    QVERIFY(writeFakeArchive(m_archive, 24, 6.0));
-    m_backbone = m_dir.path() + QStringLiteral("/backbone.json");
-    QFile f(m_backbone);
-    QVERIFY(f.open(QIODevice::WriteOnly));
-    f.write(testBackboneJson(32, 32, 1));
+    const PretrainFixture fixture = PretrainFixture::write(m_dir.path(), 1);
+    QVERIFY(!fixture.archive.isEmpty());
+    m_archive = fixture.archive;
+    m_backbone = fixture.backbone;
 }
 
 void TestDistributed::rendezvousFromEnvironment()
@@ -190,9 +189,12 @@ void TestDistributed::twoWorkersMatchOneProcess()
     const QString two = m_dir.path() + QStringLiteral("/run-two");
     const ProcessResult a = run(binPath(QStringLiteral("solarchip")), runArgs(one, 4, steps), 120000);
     QVERIFY2(a.exitCode == 0, a.err.constData());
+    const qint64 scansBefore = catalogScanCount(m_archive);
     const ProcessResult b = run(binPath(QStringLiteral("solarchip")), runArgs(two, 2, steps) << QStringLiteral("--nproc")
                                                                                              << QStringLiteral("2"), 120000);
     QVERIFY2(b.exitCode == 0, b.err.constData());
+    // Rank 0 alone brings the catalog up to date, once; rank 1 reads it after the barrier.
+    QCOMPARE(catalogScanCount(m_archive), scansBefore + 1);
 
     const QJsonObject runJson = QJsonDocument::fromJson(readAll(two + QStringLiteral("/run.json"))).object();
     const QJsonObject dist = runJson.value(QStringLiteral("distributed")).toObject();

@@ -1,5 +1,6 @@
 // The embedding store (round trip, float16 patches, refusal to mix models, orphaned shards from a killed writer)
 // and `solarchip embed` end to end (writes every set, resumes without recomputing, refuses another model).
+#include "CatalogScans.h"
 #include "EmbeddingFixtures.h"
 #include "EngineFixtures.h"
 #include "TestSupport.h"
@@ -73,6 +74,7 @@ private Q_SLOTS:
     void orphanShardIsIgnored();
     void halfPrecisionPatches();
     void embedCommandWritesResumesAndRefuses();
+    void embedCommandUsesTheModelsChannelsPresentAfterOneScan();
     void searchCommandFindsTheQueryCell();
 };
 
@@ -264,6 +266,38 @@ void TestEmbed::embedCommandWritesResumesAndRefuses()
     QCOMPARE(r3.exitCode, 1);
     QVERIFY2(r3.err.contains("another model"), r3.err.constData());
     QCOMPARE(EmbeddingStore::open(store)->count(), 6LL);
+}
+
+void TestEmbed::embedCommandUsesTheModelsChannelsPresentAfterOneScan()
+{
+    // A model of hmi,171,193 on an archive of HMI + 171 without --channels: the two it has, said on stderr,
+    // and the catalog scanned once in the whole command (it used to be scanned before the Dataset's own scan).
+    QTemporaryDir dir = scratchDir();
+    const QString archive = dir.path() + QStringLiteral("/archive");
+    QDir().mkpath(archive);
+    QVERIFY(writeFakeArchive(archive, 3, 6.0));
+    const QStringList three{QStringLiteral("hmi"), QStringLiteral("171"), QStringLiteral("193")};
+    auto cfg = SolarChipModel::configFor(QStringLiteral("tiny"), three);
+    QVERIFY(cfg.ok());
+    cfg->backbone = smallModelConfig().backbone;
+    auto model = SolarChipModel::create(*cfg, 1);
+    QVERIFY(model.ok());
+    PrepSpec prep;
+    prep.resolution = 32;
+    const QString path = dir.path() + QStringLiteral("/three.safetensors");
+    QVERIFY(saveTrainedModel(*model, three, prep, {}, path).ok());
+    const QString store = dir.path() + QStringLiteral("/store");
+    const ProcessResult r = run(binPath(QStringLiteral("solarchip")),
+                                {QStringLiteral("embed"), QStringLiteral("--model"), path, QStringLiteral("--archive"), archive,
+                                 QStringLiteral("--out"), store, QStringLiteral("--json")},
+                                120000);
+    QVERIFY2(r.exitCode == 0, r.err.constData());
+    QVERIFY2(r.err.contains(QStringLiteral("%1 has hmi,171 of hmi,171,193: using those").arg(archive).toUtf8()), r.err.constData());
+    auto st = EmbeddingStore::open(store);
+    QVERIFY(st.ok());
+    QCOMPARE(st->info().channels, (QStringList{QStringLiteral("hmi"), QStringLiteral("171")}));
+    QCOMPARE(st->count(), 3LL);
+    QCOMPARE(catalogScanCount(archive), qint64(1));
 }
 
 void TestEmbed::searchCommandFindsTheQueryCell()

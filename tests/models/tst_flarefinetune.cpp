@@ -19,9 +19,13 @@
 #include <QCryptographicHash>
 #include <QDir>
 #include <QFile>
+#include <QFileInfo>
 #include <QJsonArray>
 #include <QJsonObject>
 #include <QtTest>
+
+#include <cmath>
+#include <cstring>
 
 using namespace solarchip;
 
@@ -262,6 +266,95 @@ private Q_SLOTS:
         QCOMPARE(both.exitCode, 2);
     }
 
+    // A flare list with no flare of the target class in the test block: flare-eval reports TSS null with the
+    // block's dates instead of dividing by zero, label-efficiency refuses before training anything; both name it.
+    void splitWithoutFlares()
+    {
+        const QString lin = m_dir.filePath(QStringLiteral("lin"));
+        if (!QFile::exists(lin + QStringLiteral("/head.json")))
+            QVERIFY(trainRun(QStringLiteral("linear"), lin).isEmpty());
+        // The archive's list without its C, M and X rows (SWPC layout: goes_class_ind is the 9th field).
+        QDir archive(m_archive);
+        const QStringList lists = archive.entryList({QStringLiteral("swpc_flarelist_*.csv")});
+        QCOMPARE(lists.size(), 1);
+        QFile in(archive.filePath(lists.first()));
+        QVERIFY(in.open(QIODevice::ReadOnly));
+        QByteArray quiet;
+        int dropped = 0;
+        for (const QByteArray &line : in.readAll().split('\n')) {
+            if (line.isEmpty())
+                continue;
+            const QList<QByteArray> f = line.split(',');
+            if (quiet.isEmpty() || (f.size() > 8 && (f[8] == "A" || f[8] == "B"))) {
+                quiet += line + '\n';
+            } else {
+                ++dropped;
+            }
+        }
+        QVERIFY(dropped > 0);
+        const QString quietPath = m_dir.filePath(QStringLiteral("quiet_flarelist.csv"));
+        QFile out(quietPath);
+        QVERIFY(out.open(QIODevice::WriteOnly));
+        out.write(quiet);
+        out.close();
+
+        const auto eval = cli({QStringLiteral("flare-eval"), QStringLiteral("--run"), lin, QStringLiteral("--archive"), m_archive,
+                               QStringLiteral("--model"), m_model, QStringLiteral("--flare-list"), quietPath, QStringLiteral("--json")});
+        QVERIFY2(eval.exitCode == 0, eval.err.constData());
+        const QJsonObject e = test::parseJson(eval.out).object();
+        QVERIFY(e.value(QStringLiteral("tss")).isNull());
+        QVERIFY(e.value(QStringLiteral("tss_ci95")).isNull());
+        QCOMPARE(e.value(QStringLiteral("n_pos")).toInt(), 0);
+        const QString message = e.value(QStringLiteral("message")).toString();
+        QVERIFY2(message.startsWith(QStringLiteral("no >=C flares in the test block 2012-")), qPrintable(message));
+        QVERIFY2(message.endsWith(QStringLiteral("TSS, HSS and ROC AUC undefined")), qPrintable(message));
+
+        const auto le = cli({QStringLiteral("label-efficiency"), QStringLiteral("--archive"), m_archive, QStringLiteral("--model"), m_model,
+                             QStringLiteral("--target"), QStringLiteral("C"), QStringLiteral("--block-days"), QStringLiteral("12"),
+                             QStringLiteral("--buffer-days"), QStringLiteral("1"), QStringLiteral("--flare-list"), quietPath,
+                             QStringLiteral("--strategies"), QStringLiteral("frozen"), QStringLiteral("--budgets"), QStringLiteral("100"),
+                             QStringLiteral("--seeds"), QStringLiteral("1"), QStringLiteral("--out"), m_dir.filePath(QStringLiteral("le-quiet"))});
+        QVERIFY(le.exitCode != 0);
+        const QString err = QString::fromUtf8(le.err);
+        QVERIFY2(err.contains(QFileInfo(m_archive).canonicalFilePath()), qPrintable(err));
+        QVERIFY2(err.contains(QStringLiteral("no >=C flares in the test block 2012-")), qPrintable(err));
+        QVERIFY2(err.contains(QStringLiteral("no point trained")), qPrintable(err));
+    }
+
+    // --weight-decay reaches the head: a huge decay leaves the linear head's weights far smaller than the default;
+    // a negative one is a usage error.
+    void weightDecayReachesTheHead()
+    {
+        auto weightNorm = [](const QString &run) {
+            QFile f(run + QStringLiteral("/head.json"));
+            if (!f.open(QIODevice::ReadOnly))
+                return -1.0;
+            const QJsonObject w = test::parseJson(f.readAll()).object().value(QStringLiteral("head")).toObject()
+                                      .value(QStringLiteral("params")).toObject().value(QStringLiteral("w")).toObject();
+            const QByteArray raw = QByteArray::fromBase64(w.value(QStringLiteral("f32le_base64")).toString().toLatin1());
+            double sum = 0;
+            for (qsizetype i = 0; i + 4 <= raw.size(); i += 4) {
+                float v = 0;
+                std::memcpy(&v, raw.constData() + i, 4);
+                sum += static_cast<double>(v) * v;
+            }
+            return raw.isEmpty() ? -1.0 : std::sqrt(sum);
+        };
+        auto train = [&](const QString &decay, const QString &out) {
+            QStringList args{QStringLiteral("flare-train")};
+            args << common() << QStringLiteral("--head") << QStringLiteral("linear") << QStringLiteral("--weight-decay") << decay
+                 << QStringLiteral("--out") << out;
+            return cli(args);
+        };
+        const QString plain = m_dir.filePath(QStringLiteral("wd-default")), heavy = m_dir.filePath(QStringLiteral("wd-heavy"));
+        const auto a = train(QStringLiteral("1e-3"), plain), b = train(QStringLiteral("1e4"), heavy);
+        QVERIFY2(a.exitCode == 0, a.err.constData());
+        QVERIFY2(b.exitCode == 0, b.err.constData());
+        const double na = weightNorm(plain), nb = weightNorm(heavy);
+        QVERIFY2(na > 0 && nb >= 0 && nb < 0.5 * na, qPrintable(QStringLiteral("|w| %1 (1e-3) vs %2 (1e4)").arg(na).arg(nb)));
+        QCOMPARE(train(QStringLiteral("-1"), m_dir.filePath(QStringLiteral("wd-bad"))).exitCode, 2);
+    }
+
     void labelEfficiencyEventsAndResume()
     {
         const QString out = m_dir.filePath(QStringLiteral("le"));
@@ -299,6 +392,18 @@ private Q_SLOTS:
             QCOMPARE(curves.value(QLatin1String(s)).toArray().size(), 2);
         QVERIFY(!o1.summary.contains(QStringLiteral("not_built")));
         QVERIFY(QFile::exists(out + QStringLiteral("/label_efficiency.png")));
+        // The PNG (QCustomPlot, offscreen) read by skimage: its size, each curve's colour present (a point and its
+        // interval at least), the dashed chance line at TSS 0 spanning much of the width.
+        const auto png = test::runPython(QStringLiteral("label_efficiency_png.py"), {out + QStringLiteral("/label_efficiency.png")});
+        QVERIFY2(png.exitCode == 0, png.err.constData());
+        const QJsonObject pj = test::parseJson(png.out).object();
+        QCOMPARE(pj.value(QStringLiteral("width")).toInt(), 960);
+        QCOMPARE(pj.value(QStringLiteral("height")).toInt(), 600);
+        const QJsonObject counts = pj.value(QStringLiteral("counts")).toObject();
+        for (const char *c : {"c0", "c1", "c2"})
+            QVERIFY2(counts.value(QLatin1String(c)).toInt() > 20, qPrintable(QString::fromUtf8(png.out)));
+        QVERIFY2(pj.value(QStringLiteral("grey_row_max")).toInt() > 200, qPrintable(QString::fromUtf8(png.out)));
+        QVERIFY(pj.value(QStringLiteral("white_fraction")).toDouble() > 0.5);
         QFile pf(out + QStringLiteral("/points.jsonl"));
         QVERIFY(pf.open(QIODevice::ReadOnly));
         const QByteArray before = pf.readAll();

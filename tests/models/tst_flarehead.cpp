@@ -189,6 +189,32 @@ private Q_SLOTS:
         auto none = trainFlareRun(t.x, quiet, spec, 1);
         QVERIFY(!none);
         QVERIFY2(none.error().message.contains(QLatin1String("too few positives")), qPrintable(none.error().message));
+
+        // A label budget of 1% (a 3-day block of the ~240 training days) cannot hold 2 positive windows here.
+        FlareRunSpec tiny;
+        tiny.labelsFraction = 0.01;
+        auto few = trainFlareRun(t.x, t.classes, tiny, 1);
+        QVERIFY(!few);
+        QVERIFY2(few.error().message.startsWith(QLatin1String("too few positives: 1% of the training labels (")),
+                 qPrintable(few.error().message));
+        QVERIFY2(few.error().message.contains(QLatin1String("at least 2 are needed")), qPrintable(few.error().message));
+
+        // Scored on rows without any >=M window (days 200..259 of `quiet`): TSS, HSS and AUC null with the
+        // reason and the block's dates, never a division by zero; the Brier skill stays defined.
+        auto report = evaluateFlareRun(*run, t.x, quiet, quiet, {}, range(200, 260), 50, QStringLiteral("the test block"));
+        QVERIFY2(report, qPrintable(report ? QString() : report.error().message));
+        QVERIFY(report->value(QStringLiteral("tss")).isNull());
+        QVERIFY(report->value(QStringLiteral("tss_ci95")).isNull());
+        QVERIFY(report->value(QStringLiteral("auc")).isNull());
+        QCOMPARE(report->value(QStringLiteral("n_pos")).toInt(), 0);
+        QCOMPARE(report->value(QStringLiteral("n_neg")).toInt(), 60);
+        QCOMPARE(report->value(QStringLiteral("message")).toString(),
+                 QStringLiteral("no >=M flares in the test block 2011-07-20..2011-09-17 (60 sets, 0 positive): TSS, HSS and "
+                                "ROC AUC undefined"));
+        QVERIFY(report->value(QStringLiteral("bss")).isDouble());
+        const QJsonObject pers = report->value(QStringLiteral("baselines")).toObject().value(QStringLiteral("persistence")).toObject();
+        QVERIFY(pers.value(QStringLiteral("tss")).isNull());
+        QVERIFY(pers.value(QStringLiteral("message")).toString().startsWith(QLatin1String("no >=M flares")));
     }
 };
 

@@ -114,13 +114,10 @@ private:
 
 void TestTrainer::initTestCase()
 {
-    m_archive = m_dir.path() + QStringLiteral("/archive");
-    QDir().mkpath(m_archive);
-    QVERIFY(writeFakeArchive(m_archive, 24, 6.0));
-    m_backbone = m_dir.path() + QStringLiteral("/backbone.json");
-    QFile f(m_backbone);
-    QVERIFY(f.open(QIODevice::WriteOnly));
-    f.write(testBackboneJson(32, 32, 2));
+    const PretrainFixture fixture = PretrainFixture::write(m_dir.path(), 2);
+    QVERIFY(!fixture.archive.isEmpty());
+    m_archive = fixture.archive;
+    m_backbone = fixture.backbone;
 }
 
 void TestTrainer::scheduleFollowsClosedForm()

@@ -11,7 +11,7 @@ namespace solarchip::test {
 QString sourceDir() { return QStringLiteral(SOLARCHIP_SOURCE_DIR); }
 QString binaryDir() { return QStringLiteral(SOLARCHIP_BINARY_DIR); }
 QString binPath(const QString &name) { return binaryDir() + QStringLiteral("/bin/") + name; }
-QString fixtureModelPath() { return sourceDir() + QStringLiteral("/tests/data/models/tiny-cnn-hmi171-v1.safetensors"); }
+QString fixtureModelPath() { return binaryDir() + QStringLiteral("/tests/data/fixture-cnn-hmi171.safetensors"); }
 
 QString python3()
 {

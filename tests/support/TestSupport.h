@@ -19,9 +19,10 @@ QString sourceDir();
 QString binaryDir();
 /// build/bin/<name>
 QString binPath(const QString &name);
-/// A trained model fixed for tests of geometry and plumbing: the first shipped default (tiny CNN, HMI + AIA 171,
-/// 256 px input, GAP CLS; tests/data/models/, its model-info.json beside it). Tests that pin cells, peaks or
-/// frames use it so they do not change when models/default is retrained; tests of the shipped model use that.
+/// A model fixed for tests of geometry and plumbing: an untrained CNN of the first shipped default's geometry (HMI +
+/// AIA 171, 256 px input, 16x16 cells, GAP CLS) written at a fixed seed at build time (build/tests/data/,
+/// tests/support/make_fixture_model.cpp). Tests that pin cells, peaks or frames use it so they do not change when
+/// models/default is retrained; tests of the shipped model use that.
 QString fixtureModelPath();
 /// /usr/bin/python3 (Debian's, with astropy, sunpy, torch).
 QString python3();
