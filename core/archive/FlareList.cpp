@@ -107,6 +107,27 @@ struct Rows {
 
 // A row that cannot be read refuses the whole file: a silently dropped flare would turn a positive window
 // into a negative label. The message names the file, the line and the row's text.
+// The event_starttime (required), event_peaktime and event_endtime (optional) columns the SC24 and HEK layouts
+// share, into e; the problem with the row when one is not a time (startForm: the form the layout's start takes).
+std::optional<QString> readEventTimes(const QStringList &f, int cStart, int cPeak, int cEnd, const char *startForm,
+                                      FlareEvent &e)
+{
+    e.start = sc24Time(f[cStart]);
+    if (!e.start.isValid())
+        return QStringLiteral("event_starttime '%1' is not a time (%2)").arg(f[cStart], QLatin1String(startForm));
+    if (!f[cPeak].trimmed().isEmpty()) {
+        e.peak = sc24Time(f[cPeak]);
+        if (!e.peak.isValid())
+            return QStringLiteral("event_peaktime '%1' is not a time").arg(f[cPeak]);
+    }
+    if (!f[cEnd].trimmed().isEmpty()) {
+        e.end = sc24Time(f[cEnd]);
+        if (!e.end.isValid())
+            return QStringLiteral("event_endtime '%1' is not a time").arg(f[cEnd]);
+    }
+    return std::nullopt;
+}
+
 Error rowError(const QString &file, int line, const QString &text, const QString &what)
 {
     QString shown = text.trimmed();
@@ -257,19 +278,8 @@ Expected<FlareList> parseSc24(const Rows &r, const QString &file)
         auto bad = [&](const QString &what) { return rowError(file, line, r.texts[i], what); };
         FlareEvent e;
         e.line = line;
-        e.start = sc24Time(f[cStart]);
-        if (!e.start.isValid())
-            return bad(QStringLiteral("event_starttime '%1' is not a time (YYYY-MM-DD HH:MM:SS)").arg(f[cStart]));
-        if (!f[cPeak].trimmed().isEmpty()) {
-            e.peak = sc24Time(f[cPeak]);
-            if (!e.peak.isValid())
-                return bad(QStringLiteral("event_peaktime '%1' is not a time").arg(f[cPeak]));
-        }
-        if (!f[cEnd].trimmed().isEmpty()) {
-            e.end = sc24Time(f[cEnd]);
-            if (!e.end.isValid())
-                return bad(QStringLiteral("event_endtime '%1' is not a time").arg(f[cEnd]));
-        }
+        if (const auto why = readEventTimes(f, cStart, cPeak, cEnd, "YYYY-MM-DD HH:MM:SS", e))
+            return bad(*why);
         e.goesClass = f[cClass].trimmed();
         const auto flux = goesClassToFlux(e.goesClass);
         if (!flux)
@@ -341,19 +351,8 @@ Expected<FlareList> parseHek(const Rows &r, const QString &file, QVector<FlareLi
         if (!flux)
             return bad(QStringLiteral("fl_goescls '%1' is not a GOES class (A/B/C/M/X and a number)").arg(f[cClass]));
         e.peakFlux = *flux;
-        e.start = sc24Time(f[cStart]);
-        if (!e.start.isValid())
-            return bad(QStringLiteral("event_starttime '%1' is not a time (YYYY-MM-DD HH:MM:SS[.mmm])").arg(f[cStart]));
-        if (!f[cPeak].trimmed().isEmpty()) {
-            e.peak = sc24Time(f[cPeak]);
-            if (!e.peak.isValid())
-                return bad(QStringLiteral("event_peaktime '%1' is not a time").arg(f[cPeak]));
-        }
-        if (!f[cEnd].trimmed().isEmpty()) {
-            e.end = sc24Time(f[cEnd]);
-            if (!e.end.isValid())
-                return bad(QStringLiteral("event_endtime '%1' is not a time").arg(f[cEnd]));
-        }
+        if (const auto why = readEventTimes(f, cStart, cPeak, cEnd, "YYYY-MM-DD HH:MM:SS[.mmm]", e))
+            return bad(*why);
         bool wrong = false;
         if (cX >= 0)
             e.hpcX = numberOrNaN(f[cX], &wrong);
