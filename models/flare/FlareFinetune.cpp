@@ -347,6 +347,7 @@ Expected<FlareFinetuneResult> finetuneFlare(const TrainedModel &base, const Flar
         // map thereafter); the scratch encoder gets the same treatment on its random features.
         TensorMap p;
         QJsonObject probeFit;
+        double headL2 = 0;
         {
             torch::NoGradGuard ng;
             std::vector<int> rowsTv = train;
@@ -385,6 +386,7 @@ Expected<FlareFinetuneResult> finetuneFlare(const TrainedModel &base, const Flar
             if (!probe)
                 return Error{base.path, QStringLiteral("the starting probe: %1").arg(probe.error().message)};
             probeFit = probe->fitReport();
+            headL2 = o.head == FlareHeadKind::Linear ? probeFit.value(QStringLiteral("weight_decay")).toDouble() : 0.0;
             for (const char *name : {"mean", "std", "w", "b", "att_w", "att_b", "att_v"}) {
                 std::vector<int64_t> shape;
                 std::vector<float> v = probe->parameter(QLatin1String(name), &shape);
@@ -483,8 +485,11 @@ Expected<FlareFinetuneResult> finetuneFlare(const TrainedModel &base, const Flar
                 rows.push_back(order[cursor++]);
             }
             opt.zero_grad();
+            // The probe's objective, L2 on the head's weights included: without it the head's weights, shrunk by
+            // the L2 the validation block chose, grow freely as soon as the encoder moves.
             const torch::Tensor l = lossOf(rows);
-            l.backward();
+            const torch::Tensor penalised = headL2 > 0 ? l + 0.5 * headL2 * p["w"].pow(2).sum() : l;
+            penalised.backward();
             opt.step();
             lastTrain = l.item<double>();
             done = step;
@@ -547,6 +552,7 @@ Expected<FlareFinetuneResult> finetuneFlare(const TrainedModel &base, const Flar
                                     {QStringLiteral("trained_blocks"), QJsonArray::fromStringList(trainedBlocks)},
                                     {QStringLiteral("history_step_train_val"), history},
                                     {QStringLiteral("start_probe"), probeFit},
+                                    {QStringLiteral("head_l2"), headL2},
                                     {QStringLiteral("seconds"), clock.elapsed() / 1000.0}};
         return result;
     });

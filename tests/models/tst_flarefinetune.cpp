@@ -181,6 +181,9 @@ private Q_SLOTS:
         // The start is the probe (L-BFGS linear head on the starting encoder's features), evaluated as step 0.
         const QJsonObject report = enc.value(QStringLiteral("training")).toObject();
         QCOMPARE(report.value(QStringLiteral("start_probe")).toObject().value(QStringLiteral("solver")).toString(), QStringLiteral("lbfgs"));
+        // The probe's L2 stays on the head's weights while fine-tuning (the coefficient the validation block chose).
+        QCOMPARE(report.value(QStringLiteral("head_l2")).toDouble(),
+                 report.value(QStringLiteral("start_probe")).toObject().value(QStringLiteral("weight_decay")).toDouble());
         const QJsonArray history = report.value(QStringLiteral("history_step_train_val")).toArray();
         QVERIFY(history.size() >= 2);
         QCOMPARE(history.at(0).toArray().at(0).toInt(), 0);
