@@ -651,7 +651,8 @@ int runLabelEfficiency(const QStringList &args)
                               .arg(flareTargetName(*target)).arg(window).arg(seeds).arg(seeds == 1 ? QString() : QStringLiteral("s"))
                               .arg(testArchive.isEmpty() ? QStringLiteral("test block") : QStringLiteral("test archive"))
                               .arg(testY.size()).arg(std::count(testY.begin(), testY.end(), 1));
-    if (Status s = writeLabelEfficiencyPng(QDir(out).filePath(QStringLiteral("label_efficiency.png")), plot, title); !s)
+    if (Status s = writeLabelEfficiencyPng(QDir(out).filePath(QStringLiteral("label_efficiency.png")), plot, title,
+                                           testArchive.isEmpty() ? QStringLiteral("TSS on the test block") : QStringLiteral("TSS on every set of the test archive")); !s)
         return fail(kName, s.error());
     int pos = 0;
     for (int v : testY)
