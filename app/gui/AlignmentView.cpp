@@ -1,6 +1,7 @@
 #include "app/gui/AlignmentView.h"
 
 #include "app/gui/ArchiveDocument.h"
+#include "app/gui/CurrentSetRequest.h"
 #include "app/gui/InferenceWorker.h"
 #include "app/gui/ObservationDocument.h"
 #include "app/gui/StoreTimeline.h"
@@ -271,10 +272,7 @@ void AlignmentView::requestCurrentSet()
     if (!m_active || !m_observation->hasTime())
         return;
     const ObservationSet &set = m_observation->set();
-    bool any = false;
-    for (const Observation &o : set.members)
-        any = any || o.isValid();
-    if (!any) {
+    if (!hasMemberFiles(set)) {
         m_waitingEncode = false;
         Q_EMIT settledMaybe();
         return;
@@ -283,14 +281,10 @@ void AlignmentView::requestCurrentSet()
         return;  // already answered for this set
     m_waitingEncode = true;
     setStatus(tr("Encoding the set of %1 with the model…").arg(set.referenceTime().toString(QStringLiteral("yyyy-MM-dd HH:mm:ss"))));
-    if (auto hit = m_worker->cached(set)) {
+    if (auto hit = cachedOrAsk(*m_worker, set, m_archive->archiveDir(), /*onlyWhenIdle=*/true)) {
         onEncoded(hit);
         return;
     }
-    // The heatmaps ask for every set shown: while the worker is busy it is (almost always) on this set, and its
-    // answer comes with encoded(); if it answers another set, busyChanged(false) asks again (askWorker).
-    if (!m_worker->isBusy())
-        askWorker();
     Q_EMIT settledMaybe();
 }
 
@@ -298,11 +292,8 @@ void AlignmentView::askWorker()
 {
     if (!m_active || !m_waitingEncode || !m_observation->hasTime())
         return;
-    if (auto hit = m_worker->cached(m_observation->set())) {
+    if (auto hit = cachedOrAsk(*m_worker, m_observation->set(), m_archive->archiveDir(), /*onlyWhenIdle=*/false))
         onEncoded(hit);
-        return;
-    }
-    m_worker->request(m_observation->set(), m_archive->archiveDir());
 }
 
 void AlignmentView::onEncoded(std::shared_ptr<const SetEmbeddings> embeddings)

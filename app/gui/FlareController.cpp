@@ -1,6 +1,7 @@
 #include "app/gui/FlareController.h"
 
 #include "app/gui/ArchiveDocument.h"
+#include "app/gui/CurrentSetRequest.h"
 #include "app/gui/FlarePanel.h"
 #include "app/gui/InferenceWorker.h"
 #include "app/gui/ObservationDocument.h"
@@ -443,10 +444,7 @@ void FlareController::requestCurrentSet()
     if (!m_active || !m_run || !m_observation->hasTime())
         return;
     const ObservationSet &set = m_observation->set();
-    bool any = false;
-    for (const Observation &o : set.members)
-        any = any || o.isValid();
-    if (!any) {
+    if (!hasMemberFiles(set)) {
         m_waitingEncode = false;
         Q_EMIT settledMaybe();
         return;
@@ -456,12 +454,10 @@ void FlareController::requestCurrentSet()
     m_waitingEncode = true;
     m_encodeError.clear();
     m_panel->clearForecast(tr("Encoding the set of %1 with the model…").arg(set.referenceTime().toString(QStringLiteral("yyyy-MM-dd HH:mm:ss"))));
-    if (auto hit = m_worker->cached(set)) {
+    if (auto hit = cachedOrAsk(*m_worker, set, m_archive->archiveDir(), /*onlyWhenIdle=*/true)) {
         onEncoded(hit);
         return;
     }
-    if (!m_worker->isBusy())
-        askWorker();
     Q_EMIT settledMaybe();
 }
 
@@ -469,11 +465,8 @@ void FlareController::askWorker()
 {
     if (!m_active || !m_waitingEncode || !m_observation->hasTime())
         return;
-    if (auto hit = m_worker->cached(m_observation->set())) {
+    if (auto hit = cachedOrAsk(*m_worker, m_observation->set(), m_archive->archiveDir(), /*onlyWhenIdle=*/false))
         onEncoded(hit);
-        return;
-    }
-    m_worker->request(m_observation->set(), m_archive->archiveDir());
 }
 
 QString FlareController::resultKey(const SetEmbeddings &e) const
