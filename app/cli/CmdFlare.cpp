@@ -169,8 +169,9 @@ int runTrain(const QStringList &args)
     p.addOption({QStringLiteral("labels-fraction"), QStringLiteral("Fraction of the training labels, drawn by time blocks (default 1)."),
                  QStringLiteral("F"), QStringLiteral("1")});
     p.addOption({QStringLiteral("seed"), QStringLiteral("Seed (default 1)."), QStringLiteral("S"), QStringLiteral("1")});
-    p.addOption({QStringLiteral("epochs"), QStringLiteral("Training epochs (default 300 linear, 150 attn)."), QStringLiteral("N")});
-    p.addOption({QStringLiteral("weight-decay"), QStringLiteral("L2 weight decay of a linear/attn head on embeddings (default 1e-3)."),
+    p.addOption({QStringLiteral("epochs"), QStringLiteral("Adam epochs of an attn head (default 150); L-BFGS iterations at most of a linear head (default 300)."), QStringLiteral("N")});
+    p.addOption({QStringLiteral("weight-decay"), QStringLiteral("L2 coefficient of a linear/attn head on embeddings (default: linear heads pick it "
+                                "from 1e-3..100 by the validation loss, attn 1e-3)."),
                  QStringLiteral("W")});
     p.addOption({QStringLiteral("block-days"), QStringLiteral("Split block length in days (default 60)."), QStringLiteral("D"), QStringLiteral("60")});
     p.addOption({QStringLiteral("buffer-days"), QStringLiteral("Buffer between blocks of different splits (default 27)."),
@@ -287,9 +288,13 @@ int runEval(const QStringList &args)
 {
     const QString name = QStringLiteral("flare-eval");
     CommandLine p(name, QStringLiteral(
-        "Score a flare head on an archive: on the training archive its test block, on any other archive every set. "
-        "TSS, HSS, ROC AUC and Brier skill score with bootstrap 95% intervals, and the same for climatology, "
-        "persistence and (synthetic archives) the generator's oracle."));
+        "Score a flare head on an archive: on the training archive its test block; on any other archive (e.g. a synthetic "
+        "archive of another seed) every set, since the head's training, validation, calibration, threshold and climatology "
+        "all came from the training archive and none of its sets is seen here (no buffer needed; about ten times the sets "
+        "of a test block). TSS, HSS, ROC AUC and Brier skill score with bootstrap 95% intervals, and the same for "
+        "climatology (the training archive's base rate), persistence (the scored archive's previous window; the first "
+        "sets of an archive, whose previous window precedes it, count as 'no flare') and, on synthetic archives, the "
+        "generator's oracle of the scored archive."));
     addFlareArchiveOptions(p);
     p.addOption({QStringLiteral("run"), QStringLiteral("Run folder (flare-train --out)."), QStringLiteral("RUN")});
     p.addOption({QStringLiteral("bootstrap"), QStringLiteral("Bootstrap resamples (default 1000)."), QStringLiteral("N"), QStringLiteral("1000")});

@@ -5,6 +5,8 @@
 //   finetune   the pretrained encoder fine-tuned together with a head on the archive's images;
 //   scratch    the same architecture from a random initialisation, trained the same way;
 //   untrained  (on request) a frozen head on a never-trained encoder's embeddings (features without pretraining).
+// With --test-archive B every point is scored on every set of B instead (a second archive the heads never saw:
+// no buffer needed, about ten times the sets of a test block); the training archive's test block is then unused.
 // Each point's run is a normal flare run folder (DIR/runs/<strategy>-b<budget>-s<seed>) that flare-predict,
 // flare-eval and the app accept. Finished points are appended (fsync) to DIR/points.jsonl and never recomputed:
 // a killed run resumes where it stopped, a finished one run again computes nothing. With --json, one-line events
@@ -142,6 +144,10 @@ int runLabelEfficiency(const QStringList &args)
     p.addOption({QStringLiteral("buffer-days"), QStringLiteral("Buffer between blocks of different splits (default 27)."),
                  QStringLiteral("D"), QStringLiteral("27")});
     p.addOption({QStringLiteral("no-untrained"), QStringLiteral("Kept for old scripts: the untrained curve runs only when --strategies lists it.")});
+    p.addOption({QStringLiteral("test-archive"),
+                 QStringLiteral("Score every point on every set of this second archive (its own catalog, flare list and "
+                                "embedding store; a seed the model and the heads never saw) instead of the test block of --archive."),
+                 QStringLiteral("B")});
     p.addOption({QStringLiteral("out"), QStringLiteral("Output folder (resumable)."), QStringLiteral("DIR")});
     p.addJsonOption(QStringLiteral("Events as JSON lines (start, point, skipped) and a JSON summary."));
     if (auto exit = p.parseOrExit(args))
@@ -185,6 +191,14 @@ int runLabelEfficiency(const QStringList &args)
         return p.usage(bad);
     if (!p.isSet(QStringLiteral("out")))
         return p.usage(QStringLiteral("--out DIR is required"));
+    QString testArchive;
+    if (p.isSet(QStringLiteral("test-archive"))) {
+        testArchive = QFileInfo(p.value(QStringLiteral("test-archive"))).canonicalFilePath();
+        if (testArchive.isEmpty() || !QFileInfo(testArchive).isDir())
+            return p.usage(QStringLiteral("--test-archive: '%1' is not a folder").arg(p.value(QStringLiteral("test-archive"))));
+        if (testArchive == QFileInfo(p.value(QStringLiteral("archive"))).canonicalFilePath())
+            return p.usage(QStringLiteral("--test-archive must be another archive than --archive"));
+    }
     FlareRunSpec spec;
     spec.target = *target;
     spec.windowHours = window;
@@ -201,6 +215,9 @@ int runLabelEfficiency(const QStringList &args)
         return fail(kName, Error{out, QStringLiteral("cannot create the output folder")});
     const QString pointsPath = QDir(out).filePath(QStringLiteral("points.jsonl"));
     std::map<QString, QJsonObject> done = readPoints(pointsPath);
+    // Points scored on another test set (a different --test-archive, or none) are computed again.
+    for (auto it = done.begin(); it != done.end();)
+        it = it->second.value(QStringLiteral("test_archive")).toString() != testArchive ? done.erase(it) : std::next(it);
     QElapsedTimer clock;
     clock.start();
 
@@ -261,6 +278,36 @@ int runLabelEfficiency(const QStringList &args)
         return &*images;
     };
 
+    // --test-archive: the second archive's embeddings (per encoder) and images, loaded when first needed.
+    std::optional<FlareArchive> frozenTest, untrainedTest;
+    std::optional<FlareImageArchive> imagesTest;
+    auto frozenTestInputs = [&](bool untrained) -> Expected<const FlareArchive *> {
+        std::optional<FlareArchive> &slot = untrained ? untrainedTest : frozenTest;
+        if (!slot) {
+            if (untrained && !untrainedModel)
+                if (auto a = frozenInputs(true); !a)
+                    return a.error();
+            const TrainedModel &m = untrained ? *untrainedModel : *model;
+            auto a = loadFlareArchive(p, m, window, spec.head.kind == FlareHeadKind::Attention, json, &usageError, testArchive);
+            if (!a)
+                return a.error();
+            slot = std::move(*a);
+        }
+        return &*slot;
+    };
+    auto imageTestInputs = [&]() -> Expected<const FlareImageArchive *> {
+        if (!imagesTest) {
+            auto side = flareFinetuneResolution(*model, ftResolution);
+            if (!side)
+                return side.error();
+            auto a = loadFlareImageArchive(p, *model, window, *side, json, &usageError, testArchive);
+            if (!a)
+                return a.error();
+            imagesTest = std::move(*a);
+        }
+        return &*imagesTest;
+    };
+
     // The test block (the same for every strategy: the same sets in time order).
     std::vector<int> testY;
     QJsonObject splitJson;
@@ -271,13 +318,20 @@ int runLabelEfficiency(const QStringList &args)
         if (!split)
             return Error{archiveDir, split.error().message};
         const std::vector<int> rows = split->indices(FlareSplitPart::Test);
+        if (splitJson.isEmpty()) {
+            QVector<int> yq;
+            for (int c : next4)
+                yq << (c >= (*target == FlareTarget::GeC ? 1 : 2) ? 1 : 0);
+            splitJson = split->toJson(yq);
+        }
+        if (!testArchive.isEmpty())
+            return rows;  // the training archive's split only; the test rows are the second archive's (testArchiveRows)
         if (testY.empty()) {
             QVector<int> yq;
             for (int c : next4)
                 yq << (c >= (*target == FlareTarget::GeC ? 1 : 2) ? 1 : 0);
             for (int i : rows)
                 testY.push_back(yq[i]);
-            splitJson = split->toJson(yq);
             // Every point is scored on this block: without both outcomes no TSS exists, so say so before training.
             const int nPos = static_cast<int>(std::count(testY.begin(), testY.end(), 1));
             if (nPos == 0 || nPos == static_cast<int>(testY.size())) {
@@ -288,6 +342,28 @@ int runLabelEfficiency(const QStringList &args)
                                                                                                       : QStringLiteral(">=M"),
                                                                QStringLiteral("the test block"))
                                              + QStringLiteral("; no point trained")};
+            }
+        }
+        return rows;
+    };
+
+    // --test-archive: every set of the second archive, refused before training when it lacks an outcome.
+    auto testArchiveRows = [&](const QVector<QDateTime> &times, const QVector<int> &next4) -> Expected<std::vector<int>> {
+        std::vector<int> rows(static_cast<size_t>(times.size()));
+        for (size_t i = 0; i < rows.size(); ++i)
+            rows[i] = static_cast<int>(i);
+        if (testY.empty()) {
+            for (int c : next4)
+                testY.push_back(c >= (*target == FlareTarget::GeC ? 1 : 2) ? 1 : 0);
+            const int nPos = static_cast<int>(std::count(testY.begin(), testY.end(), 1));
+            if (nPos == 0 || nPos == static_cast<int>(testY.size())) {
+                FlareFeatures t;
+                for (const QDateTime &d : times)
+                    t.timesMs.push_back(d.toMSecsSinceEpoch());
+                return Error{testArchive, undefinedSkillMessage(t, rows, nPos, *target == FlareTarget::GeC ? QStringLiteral(">=C")
+                                                                                                       : QStringLiteral(">=M"),
+                                                                QStringLiteral("the test archive"))
+                                              + QStringLiteral("; no point trained")};
             }
         }
         return rows;
@@ -337,9 +413,22 @@ int runLabelEfficiency(const QStringList &args)
                         run->training.insert(QStringLiteral("train_seconds"), pointClock.elapsed() / 1000.0);
                         if (Status s = run->save(runDir); !s)
                             return fail(kName, s.error());
-                        report = evaluateFlareRun(*run, (*a)->load.features, (*a)->next4, (*a)->past4, {}, *rows, 300);
-                        if (auto pr = run->predict((*a)->load.features.subset(*rows)))
-                            testP = pr->primary;
+                        if (testArchive.isEmpty()) {
+                            report = evaluateFlareRun(*run, (*a)->load.features, (*a)->next4, (*a)->past4, {}, *rows, 300);
+                            if (auto pr = run->predict((*a)->load.features.subset(*rows)))
+                                testP = pr->primary;
+                        } else {
+                            auto b = frozenTestInputs(strategy == QLatin1String("untrained"));
+                            if (!b)
+                                return fail(kName, b.error());
+                            auto bRows = testArchiveRows((*b)->times, (*b)->next4);
+                            if (!bRows)
+                                return fail(kName, bRows.error());
+                            report = evaluateFlareRun(*run, (*b)->load.features, (*b)->next4, (*b)->past4, {}, *bRows, 300,
+                                                      QStringLiteral("the test archive"));
+                            if (auto pr = run->predict((*b)->load.features))
+                                testP = pr->primary;
+                        }
                     }
                 } else {
                     auto a = imageInputs();
@@ -359,9 +448,25 @@ int runLabelEfficiency(const QStringList &args)
                         ft->run.training.insert(QStringLiteral("train_seconds"), pointClock.elapsed() / 1000.0);
                         if (Status s = ft->run.saveWithEncoder(runDir, *ft->encoder); !s)
                             return fail(kName, s.error());
-                        report = evaluateFlareRun(ft->run, ft->features, (*a)->next4, (*a)->past4, {}, *rows, 300);
-                        if (auto pr = ft->run.predict(ft->features.subset(*rows)))
-                            testP = pr->primary;
+                        if (testArchive.isEmpty()) {
+                            report = evaluateFlareRun(ft->run, ft->features, (*a)->next4, (*a)->past4, {}, *rows, 300);
+                            if (auto pr = ft->run.predict(ft->features.subset(*rows)))
+                                testP = pr->primary;
+                        } else {
+                            auto b = imageTestInputs();
+                            if (!b)
+                                return fail(kName, b.error());
+                            auto bRows = testArchiveRows((*b)->times, (*b)->next4);
+                            if (!bRows)
+                                return fail(kName, bRows.error());
+                            auto fb = encodeFlareImages(*ft->encoder, (*b)->images, fo.head == FlareHeadKind::Attention);
+                            if (!fb)
+                                return fail(kName, fb.error());
+                            report = evaluateFlareRun(ft->run, *fb, (*b)->next4, (*b)->past4, {}, *bRows, 300,
+                                                      QStringLiteral("the test archive"));
+                            if (auto pr = ft->run.predict(*fb))
+                                testP = pr->primary;
+                        }
                         run = std::move(ft->run);
                     } else {
                         run = ft.error();
@@ -369,6 +474,8 @@ int runLabelEfficiency(const QStringList &args)
                 }
                 ++finished;
                 QJsonObject e{{QStringLiteral("strategy"), strategy}, {QStringLiteral("budget"), budget}, {QStringLiteral("seed"), k}};
+                if (!testArchive.isEmpty())
+                    e.insert(QStringLiteral("test_archive"), testArchive);
                 const QString problem = !run ? run.error().message : (!report ? report.error().message : QString());
                 if (!problem.isEmpty()) {
                     // Deterministic refusals (too few positives, a one-sided block): recorded, not retried.
@@ -403,6 +510,23 @@ int runLabelEfficiency(const QStringList &args)
     }
 
     // The summary from every point (resumed or new).
+    if (testY.empty() && !testArchive.isEmpty()) {
+        // Every point was resumed: the test labels come from the second archive's inputs.
+        const bool frozenLike = strategies.contains(QStringLiteral("frozen")) || strategies.contains(QStringLiteral("untrained"));
+        if (frozenLike) {
+            auto b = frozenTestInputs(!strategies.contains(QStringLiteral("frozen")));
+            if (!b)
+                return fail(kName, b.error());
+            if (auto r = testArchiveRows((*b)->times, (*b)->next4); !r)
+                return fail(kName, r.error());
+        } else {
+            auto b = imageTestInputs();
+            if (!b)
+                return fail(kName, b.error());
+            if (auto r = testArchiveRows((*b)->times, (*b)->next4); !r)
+                return fail(kName, r.error());
+        }
+    }
     if (testY.empty()) {
         // Every point was resumed: the test labels come from the first point's inputs.
         if (strategies.contains(QStringLiteral("frozen")) || strategies.contains(QStringLiteral("untrained"))) {
@@ -523,10 +647,12 @@ int runLabelEfficiency(const QStringList &args)
     ao.createFolder = true;
     if (Status s = writeFileAtomically(QDir(out).filePath(QStringLiteral("label_efficiency.csv")), csv.join(QLatin1Char('\n')).toUtf8() + '\n', ao); !s)
         return fail(kName, s.error());
-    const QString title = QStringLiteral("label efficiency, >=%1 in %2 h, %3 seed%4, test block %5 sets (%6 positive)")
+    const QString title = QStringLiteral("label efficiency, >=%1 in %2 h, %3 seed%4, %5 %6 sets (%7 positive)")
                               .arg(flareTargetName(*target)).arg(window).arg(seeds).arg(seeds == 1 ? QString() : QStringLiteral("s"))
+                              .arg(testArchive.isEmpty() ? QStringLiteral("test block") : QStringLiteral("test archive"))
                               .arg(testY.size()).arg(std::count(testY.begin(), testY.end(), 1));
-    if (Status s = writeLabelEfficiencyPng(QDir(out).filePath(QStringLiteral("label_efficiency.png")), plot, title); !s)
+    if (Status s = writeLabelEfficiencyPng(QDir(out).filePath(QStringLiteral("label_efficiency.png")), plot, title,
+                                           testArchive.isEmpty() ? QStringLiteral("TSS on the test block") : QStringLiteral("TSS on every set of the test archive")); !s)
         return fail(kName, s.error());
     int pos = 0;
     for (int v : testY)
@@ -543,7 +669,11 @@ int runLabelEfficiency(const QStringList &args)
         {QStringLiteral("seeds"), seeds},
         {QStringLiteral("model_hash"), model->hash},
         {QStringLiteral("untrained_hash"), untrainedModel ? untrainedModel->hash : QString()},
-        {QStringLiteral("test"), QJsonObject{{QStringLiteral("n"), static_cast<int>(testY.size())}, {QStringLiteral("n_pos"), pos}}},
+        {QStringLiteral("test"), QJsonObject{{QStringLiteral("n"), static_cast<int>(testY.size())}, {QStringLiteral("n_pos"), pos},
+                                             {QStringLiteral("archive"), testArchive.isEmpty() ? archiveDir : testArchive},
+                                             {QStringLiteral("samples"), testArchive.isEmpty()
+                                                                             ? QStringLiteral("test block of the training archive")
+                                                                             : QStringLiteral("every set of the test archive")}}},
         {QStringLiteral("split"), splitJson},
         {QStringLiteral("points"), total},
         {QStringLiteral("resumed"), resumed},

@@ -38,15 +38,30 @@ void addFlareArchiveOptions(CommandLine &p)
                  QStringLiteral("DIR")});
 }
 
+namespace {
+
+// The data options of --archive, or of `otherArchive` with its own catalog.
+QString readArchiveOptions(const CommandLine &p, const TrainedModel &model, const QString &otherArchive, DatasetOptions &base)
+{
+    const QString usage = readDataOptions(p, base, model.channels);
+    if (usage.isEmpty() && !otherArchive.isEmpty()) {
+        base.archiveDir = otherArchive;
+        base.catalogDb.clear();
+    }
+    return usage;
+}
+
+}  // namespace
+
 Expected<FlareArchive> loadFlareArchive(const CommandLine &p, const TrainedModel &model, double windowHours, bool patches,
-                                        bool json, QString *usageError)
+                                        bool json, QString *usageError, const QString &otherArchive)
 {
     DatasetOptions base;
-    *usageError = readDataOptions(p, base, model.channels);
+    *usageError = readArchiveOptions(p, model, otherArchive, base);
     if (!usageError->isEmpty())
         return Error{{}, *usageError};
     FlareArchive a;
-    if (p.isSet(QStringLiteral("flare-list"))) {
+    if (p.isSet(QStringLiteral("flare-list")) && otherArchive.isEmpty()) {
         a.flareList = p.value(QStringLiteral("flare-list"));
     } else {
         auto found = findFlareList(base.archiveDir);
@@ -57,7 +72,7 @@ Expected<FlareArchive> loadFlareArchive(const CommandLine &p, const TrainedModel
     auto list = loadListNoting(a.flareList);
     if (!list)
         return list.error();
-    auto load = loadFlareFeatures(model, base, p.value(QStringLiteral("store")), patches, [&](qint64 done, qint64 total) {
+    auto load = loadFlareFeatures(model, base, otherArchive.isEmpty() ? p.value(QStringLiteral("store")) : QString(), patches, [&](qint64 done, qint64 total) {
         if (json)
             printJsonLine(QJsonObject{{QStringLiteral("event"), QStringLiteral("embed")},
                                       {QStringLiteral("done"), static_cast<double>(done)},
@@ -76,9 +91,9 @@ Expected<FlareArchive> loadFlareArchive(const CommandLine &p, const TrainedModel
 
 namespace {
 
-Expected<FlareList> loadList(const CommandLine &p, const QString &archiveDir, QString *path)
+Expected<FlareList> loadList(const CommandLine &p, const QString &archiveDir, QString *path, bool ownList)
 {
-    if (p.isSet(QStringLiteral("flare-list"))) {
+    if (p.isSet(QStringLiteral("flare-list")) && !ownList) {
         *path = p.value(QStringLiteral("flare-list"));
     } else {
         auto found = findFlareList(archiveDir);
@@ -92,14 +107,14 @@ Expected<FlareList> loadList(const CommandLine &p, const QString &archiveDir, QS
 }  // namespace
 
 Expected<FlareImageArchive> loadFlareImageArchive(const CommandLine &p, const TrainedModel &model, double windowHours, int side,
-                                                  bool json, QString *usageError)
+                                                  bool json, QString *usageError, const QString &otherArchive)
 {
     DatasetOptions base;
-    *usageError = readDataOptions(p, base, model.channels);
+    *usageError = readArchiveOptions(p, model, otherArchive, base);
     if (!usageError->isEmpty())
         return Error{{}, *usageError};
     FlareImageArchive a;
-    auto list = loadList(p, base.archiveDir, &a.flareList);
+    auto list = loadList(p, base.archiveDir, &a.flareList, !otherArchive.isEmpty());
     if (!list)
         return list.error();
     auto images = loadFlareImages(model, base, side, [&](qint64 done, qint64 total) {

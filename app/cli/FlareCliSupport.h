@@ -18,8 +18,10 @@ struct FlareArchive {
 /// Adds --flare-list FILE and --store DIR (with the data and model options).
 void addFlareArchiveOptions(CommandLine &p);
 /// Loads embeddings and labels; progress lines (event "embed") when `json`. `windowHours` sets the label window.
+/// `otherArchive` (label-efficiency --test-archive): that archive instead of --archive, with its own catalog,
+/// its own swpc_flarelist_*.csv and its default embedding store (--db, --flare-list and --store are --archive's).
 Expected<FlareArchive> loadFlareArchive(const CommandLine &p, const TrainedModel &model, double windowHours, bool patches,
-                                        bool json, QString *usageError);
+                                        bool json, QString *usageError, const QString &otherArchive = {});
 
 /// An archive's images for fine-tuning (models/flare/FlareFinetune.h) with the window labels of their sets.
 struct FlareImageArchive {
@@ -31,7 +33,7 @@ struct FlareImageArchive {
 /// Prepares every set at `side` px (the model's prep, then an integer area average); progress lines (event
 /// "prepare") when `json`.
 Expected<FlareImageArchive> loadFlareImageArchive(const CommandLine &p, const TrainedModel &model, double windowHours, int side,
-                                                  bool json, QString *usageError);
+                                                  bool json, QString *usageError, const QString &otherArchive = {});
 
 /// --finetune-head, --finetune-blocks, --finetune-epochs, --finetune-resolution, --encoder-lr, --head-lr,
 /// --batch, --patience (flare-train --head finetune|scratch and label-efficiency).

@@ -70,7 +70,8 @@ QVector<double> efficiencyBudgets(const QVector<EfficiencyCurve> &curves)
 
 #ifdef SOLARCHIP_CLI_QCUSTOMPLOT
 
-Status writeLabelEfficiencyPng(const QString &path, const QVector<EfficiencyCurve> &curvesIn, const QString &title)
+Status writeLabelEfficiencyPng(const QString &path, const QVector<EfficiencyCurve> &curvesIn, const QString &title,
+                               const QString &yLabel)
 {
     if (!qobject_cast<QApplication *>(QCoreApplication::instance()))
         return Error{path, QStringLiteral("the plot needs a QApplication (solarchip's main makes one for label-efficiency)")};
@@ -90,7 +91,7 @@ Status writeLabelEfficiencyPng(const QString &path, const QVector<EfficiencyCurv
         ticker->addTick(b, QString::number(b));
     x->setTicker(ticker);
     x->setLabel(QStringLiteral("training labels (% of the training block, log scale)"));
-    y->setLabel(QStringLiteral("TSS on the test block"));
+    y->setLabel(yLabel);
     double bMin = budgets.isEmpty() ? 1 : budgets.front(), bMax = budgets.isEmpty() ? 100 : budgets.back();
     if (!(bMin < bMax)) {
         bMin /= 2;
@@ -170,7 +171,8 @@ Status writeLabelEfficiencyPng(const QString &path, const QVector<EfficiencyCurv
 
 #else  // OpenCV: the CLI built without the GUI libraries.
 
-Status writeLabelEfficiencyPng(const QString &path, const QVector<EfficiencyCurve> &curvesIn, const QString &title)
+Status writeLabelEfficiencyPng(const QString &path, const QVector<EfficiencyCurve> &curvesIn, const QString &title,
+                               const QString &yLabel)
 {
     const QVector<EfficiencyCurve> curves = finiteCurves(curvesIn);
     const int w = 960, h = 600, left = 90, right = 240, top = 60, bottom = 80;

@@ -33,7 +33,9 @@ struct EfficiencyCurve {
 bool commandDrawsWidgets(const QString &command);
 
 /// Writes the figure atomically. Points with a non-finite TSS (skipped budgets) are left out of their curve.
-Status writeLabelEfficiencyPng(const QString &path, const QVector<EfficiencyCurve> &curves, const QString &title);
+/// `yLabel`: what the TSS was measured on.
+Status writeLabelEfficiencyPng(const QString &path, const QVector<EfficiencyCurve> &curves, const QString &title,
+                               const QString &yLabel = QStringLiteral("TSS on the test block"));
 
 /// The x positions (budget percent) with a curve point, sorted; for tests and the axis ticks.
 QVector<double> efficiencyBudgets(const QVector<EfficiencyCurve> &curves);

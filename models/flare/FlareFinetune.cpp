@@ -285,7 +285,6 @@ Expected<FlareFinetuneResult> finetuneFlare(const TrainedModel &base, const Flar
 {
     if (train.empty() || val.empty())
         return Error{{}, QStringLiteral("fine-tuning needs training and validation rows")};
-    const int k = o.classes == 2 ? 1 : o.classes;
     std::vector<long long> counts(static_cast<size_t>(std::max(2, o.classes)), 0);
     for (int i : train)
         counts[static_cast<size_t>(std::clamp(labels[static_cast<size_t>(i)], 0, static_cast<int>(counts.size()) - 1))]++;
@@ -341,30 +340,62 @@ Expected<FlareFinetuneResult> finetuneFlare(const TrainedModel &base, const Flar
         }
         const torch::Tensor cells = cellTensor(images).to(dev);
 
-        // The head, standardised by the starting encoder's training features (a fixed affine map thereafter).
+        // The head starts as the probe trained on the starting encoder's features (linear probe, then fine-tune:
+        // a randomly initialised head would send its random gradients into the pretrained encoder, and the fine-
+        // tuned run could end worse than the frozen probe it starts from). The probe is FlareHead::train on the
+        // training and validation rows' features (its standardisation, from the training rows, stays a fixed affine
+        // map thereafter); the scratch encoder gets the same treatment on its random features.
         TensorMap p;
+        QJsonObject probeFit;
+        double headL2 = 0;
         {
             torch::NoGradGuard ng;
-            std::vector<torch::Tensor> feats;
-            for (size_t at = 0; at < train.size(); at += 32) {
-                const std::vector<int> rows(train.begin() + static_cast<std::ptrdiff_t>(at),
-                                            train.begin() + static_cast<std::ptrdiff_t>(std::min(train.size(), at + 32)));
+            std::vector<int> rowsTv = train;
+            rowsTv.insert(rowsTv.end(), val.begin(), val.end());
+            FlareFeatures f;
+            std::vector<int> probeLabels, probeTrain, probeVal;
+            for (size_t at = 0; at < rowsTv.size(); at += 32) {
+                const std::vector<int> rows(rowsTv.begin() + static_cast<std::ptrdiff_t>(at),
+                                            rowsTv.begin() + static_cast<std::ptrdiff_t>(std::min(rowsTv.size(), at + 32)));
                 torch::Tensor cls, tok;
                 encodeRows(*net, images, imagesOf(images, rows).to(dev), cells, attn, &cls, &tok);
-                feats.push_back(attn ? tok.reshape({-1, tok.size(2)}) : cls);
+                const torch::Tensor c = cls.to(torch::kCPU, torch::kFloat32).contiguous();
+                f.width = static_cast<int>(c.size(1));
+                f.cls.insert(f.cls.end(), c.data_ptr<float>(), c.data_ptr<float>() + c.numel());
+                if (attn) {
+                    const torch::Tensor t = tok.to(torch::kCPU, torch::kFloat32).contiguous();
+                    f.patches.insert(f.patches.end(), t.data_ptr<float>(), t.data_ptr<float>() + t.numel());
+                }
             }
-            const torch::Tensor flat = torch::cat(feats, 0);
-            p["mean"] = flat.mean(0);
-            p["std"] = flat.size(0) > 1 ? flat.std(0).clamp_min(1e-6) : torch::ones({flat.size(1)}, flat.options());
+            for (size_t i = 0; i < rowsTv.size(); ++i) {
+                f.timesMs.push_back(images.timesMs[static_cast<size_t>(rowsTv[i])]);
+                probeLabels.push_back(labels[static_cast<size_t>(rowsTv[i])]);
+                (i < train.size() ? probeTrain : probeVal).push_back(static_cast<int>(i));
+            }
+            f.n = static_cast<int>(rowsTv.size());
+            f.cells = attn ? static_cast<int>(images.cellIndex.size()) : 0;
+            f.cellIndex = images.cellIndex;
+            f.grid = images.grid;
+            FlareHeadOptions ho;
+            ho.kind = o.head;
+            ho.classes = o.classes;
+            ho.hidden = o.hidden;
+            ho.seed = o.seed;
+            ho.epochs = attn ? 150 : 300;
+            auto probe = FlareHead::train(f, probeLabels, probeTrain, probeVal, ho);
+            if (!probe)
+                return Error{base.path, QStringLiteral("the starting probe: %1").arg(probe.error().message)};
+            probeFit = probe->fitReport();
+            headL2 = o.head == FlareHeadKind::Linear ? probeFit.value(QStringLiteral("weight_decay")).toDouble() : 0.0;
+            for (const char *name : {"mean", "std", "w", "b", "att_w", "att_b", "att_v"}) {
+                std::vector<int64_t> shape;
+                std::vector<float> v = probe->parameter(QLatin1String(name), &shape);
+                if (v.empty())
+                    continue;
+                p[name] = torch::from_blob(v.data(), shape, torch::kFloat32).clone().to(dev);
+            }
         }
         const int64_t width = p["mean"].size(0);
-        p["w"] = torch::zeros({k, width}, torch::TensorOptions().device(dev)).normal_(0, 0.01);
-        p["b"] = torch::zeros({k}, torch::TensorOptions().device(dev));
-        if (attn) {
-            p["att_w"] = (torch::randn({o.hidden, width}) / std::sqrt(static_cast<double>(width))).to(dev);
-            p["att_b"] = torch::zeros({o.hidden}, torch::TensorOptions().device(dev));
-            p["att_v"] = (torch::randn({o.hidden}) / std::sqrt(static_cast<double>(o.hidden))).to(dev);
-        }
         std::vector<torch::Tensor> headParams;
         for (auto &[name, t] : p)
             if (name != "mean" && name != "std") {
@@ -434,6 +465,16 @@ Expected<FlareFinetuneResult> finetuneFlare(const TrainedModel &base, const Flar
             bestStep = step;
         };
         QJsonArray history;
+        {
+            // Step 0 (the probe on the starting encoder) is a candidate too: fine-tuning is kept only where it
+            // lowers the validation loss.
+            const double v0 = valLoss();
+            history.append(QJsonArray{0, QJsonValue(), std::isfinite(v0) ? QJsonValue(v0) : QJsonValue()});
+            if (std::isfinite(v0)) {
+                best = v0;
+                snapshot(0);
+            }
+        }
         for (int step = 1; step <= steps; ++step) {
             std::vector<int> rows;
             while (static_cast<int>(rows.size()) < batch) {
@@ -444,8 +485,11 @@ Expected<FlareFinetuneResult> finetuneFlare(const TrainedModel &base, const Flar
                 rows.push_back(order[cursor++]);
             }
             opt.zero_grad();
+            // The probe's objective, L2 on the head's weights included: without it the head's weights, shrunk by
+            // the L2 the validation block chose, grow freely as soon as the encoder moves.
             const torch::Tensor l = lossOf(rows);
-            l.backward();
+            const torch::Tensor penalised = headL2 > 0 ? l + 0.5 * headL2 * p["w"].pow(2).sum() : l;
+            penalised.backward();
             opt.step();
             lastTrain = l.item<double>();
             done = step;
@@ -507,6 +551,8 @@ Expected<FlareFinetuneResult> finetuneFlare(const TrainedModel &base, const Flar
                                     {QStringLiteral("trainable_encoder_parameters"), static_cast<double>(trainableCount)},
                                     {QStringLiteral("trained_blocks"), QJsonArray::fromStringList(trainedBlocks)},
                                     {QStringLiteral("history_step_train_val"), history},
+                                    {QStringLiteral("start_probe"), probeFit},
+                                    {QStringLiteral("head_l2"), headL2},
                                     {QStringLiteral("seconds"), clock.elapsed() / 1000.0}};
         return result;
     });

@@ -116,14 +116,6 @@ Expected<FlareHead> FlareHead::train(const FlareFeatures &x, const std::vector<i
             p["att_b"] = torch::zeros({o.hidden});
             p["att_v"] = torch::randn({o.hidden}) / std::sqrt(static_cast<double>(o.hidden));
         }
-        std::vector<torch::Tensor> trainable;
-        for (auto &[name, t] : p)
-            if (name != "mean" && name != "std") {
-                t.set_requires_grad(true);
-                trainable.push_back(t);
-            }
-        torch::optim::Adam opt(trainable, torch::optim::AdamOptions(o.lr).weight_decay(o.weightDecay));
-
         // Imbalance in the loss: positives weighted N-/N+ (binary), classes by inverse frequency (4-class).
         torch::Tensor classWeight;
         if (o.classes != 2) {
@@ -148,13 +140,63 @@ Expected<FlareHead> FlareHead::train(const FlareFeatures &x, const std::vector<i
         head.m_width = x.width;
         head.m_cells = o.kind == FlareHeadKind::Attention ? x.cells : 0;
         head.m_hidden = o.kind == FlareHeadKind::Attention ? o.hidden : 0;
-        double best = std::numeric_limits<double>::infinity();
-        auto keep = [&](int epoch) {
+        auto keepParams = [&](int epoch) {
             head.m_params.clear();
             for (auto &[name, t] : p)
                 head.m_params.insert(QString::fromStdString(name), FlareHeadTorch::toParam(t));
             head.m_bestEpoch = epoch;
         };
+
+        if (o.kind == FlareHeadKind::Linear) {
+            // Convex: solve to convergence for each L2 coefficient, keep the lowest validation loss.
+            std::vector<double> grid = o.weightDecay >= 0 ? std::vector<double>{o.weightDecay} : o.weightDecayGrid;
+            if (grid.empty())
+                grid = {1e-3};
+            double best = std::numeric_limits<double>::infinity(), bestDecay = grid.front();
+            QJsonArray byDecay;
+            for (size_t g = 0; g < grid.size(); ++g) {
+                const double lambda = grid[g];
+                p["w"] = torch::zeros({k, x.width}).set_requires_grad(true);
+                p["b"] = torch::zeros({k}).set_requires_grad(true);
+                torch::optim::LBFGS opt(std::vector<torch::Tensor>{p["w"], p["b"]},
+                                        torch::optim::LBFGSOptions(1.0).max_iter(std::max(1, o.epochs)).history_size(20)
+                                            .tolerance_grad(1e-6).tolerance_change(1e-9).line_search_fn("strong_wolfe"));
+                double trainLoss = 0;
+                opt.step([&]() {
+                    opt.zero_grad();
+                    torch::Tensor l = loss(FlareHeadTorch::forward(o.kind, xt, p, nullptr), yt) + 0.5 * lambda * p["w"].pow(2).sum();
+                    l.backward();
+                    trainLoss = l.item<double>();
+                    return l;
+                });
+                torch::NoGradGuard ng;
+                const double vl = loss(FlareHeadTorch::forward(o.kind, xv, p, nullptr), yv).item<double>();
+                byDecay.append(QJsonArray{lambda, std::isfinite(vl) ? QJsonValue(vl) : QJsonValue()});
+                if (progress)
+                    progress(Progress{static_cast<int>(g + 1), static_cast<int>(grid.size()), trainLoss, vl});
+                if (vl < best || head.m_params.isEmpty()) {
+                    best = std::isfinite(vl) ? vl : best;
+                    bestDecay = lambda;
+                    keepParams(0);
+                }
+            }
+            head.m_fit = QJsonObject{{QStringLiteral("solver"), QStringLiteral("lbfgs")},
+                                     {QStringLiteral("weight_decay"), bestDecay},
+                                     {QStringLiteral("weight_decay_chosen_on"), grid.size() > 1 ? QStringLiteral("validation loss")
+                                                                                                : QStringLiteral("given")},
+                                     {QStringLiteral("validation_loss_by_weight_decay"), byDecay}};
+            return head;
+        }
+
+        const double decay = o.weightDecay >= 0 ? o.weightDecay : 1e-3;
+        std::vector<torch::Tensor> trainable;
+        for (auto &[name, t] : p)
+            if (name != "mean" && name != "std") {
+                t.set_requires_grad(true);
+                trainable.push_back(t);
+            }
+        torch::optim::Adam opt(trainable, torch::optim::AdamOptions(o.lr).weight_decay(decay));
+        double best = std::numeric_limits<double>::infinity();
         for (int epoch = 1; epoch <= o.epochs; ++epoch) {
             opt.zero_grad();
             const torch::Tensor l = loss(FlareHeadTorch::forward(o.kind, xt, p, nullptr), yt);
@@ -165,14 +207,16 @@ Expected<FlareHead> FlareHead::train(const FlareFeatures &x, const std::vector<i
                 const double vl = loss(FlareHeadTorch::forward(o.kind, xv, p, nullptr), yv).item<double>();
                 if (vl < best) {
                     best = vl;
-                    keep(epoch);
+                    keepParams(epoch);
                 }
                 if (progress)
                     progress(Progress{epoch, o.epochs, l.item<double>(), vl});
             }
         }
+        head.m_fit = QJsonObject{{QStringLiteral("solver"), QStringLiteral("adam")}, {QStringLiteral("weight_decay"), decay},
+                                 {QStringLiteral("lr"), o.lr}};
         if (head.m_params.isEmpty())
-            keep(o.epochs);
+            keepParams(o.epochs);
         return head;
     });
 }
@@ -201,6 +245,16 @@ Expected<std::vector<double>> FlareHead::scores(const FlareFeatures &x, std::vec
     });
 }
 
+std::vector<float> FlareHead::parameter(const QString &name, std::vector<int64_t> *shape) const
+{
+    const auto it = m_params.find(name);
+    if (it == m_params.end())
+        return {};
+    if (shape)
+        *shape = it->shape;
+    return it->values;
+}
+
 QJsonObject FlareHead::toJson() const
 {
     QJsonObject params;
@@ -216,7 +270,7 @@ QJsonObject FlareHead::toJson() const
     return QJsonObject{{QStringLiteral("kind"), flareHeadKindName(m_kind)}, {QStringLiteral("classes"), m_classes},
                        {QStringLiteral("width"), m_width}, {QStringLiteral("cells"), m_cells},
                        {QStringLiteral("hidden"), m_hidden}, {QStringLiteral("best_epoch"), m_bestEpoch},
-                       {QStringLiteral("params"), params}};
+                       {QStringLiteral("fit"), m_fit}, {QStringLiteral("params"), params}};
 }
 
 Expected<FlareHead> FlareHead::fromJson(const QJsonObject &j)
@@ -234,6 +288,7 @@ Expected<FlareHead> FlareHead::fromJson(const QJsonObject &j)
     h.m_cells = j.value(QStringLiteral("cells")).toInt();
     h.m_hidden = j.value(QStringLiteral("hidden")).toInt();
     h.m_bestEpoch = j.value(QStringLiteral("best_epoch")).toInt();
+    h.m_fit = j.value(QStringLiteral("fit")).toObject();
     const QJsonObject params = j.value(QStringLiteral("params")).toObject();
     QStringList need{QStringLiteral("mean"), QStringLiteral("std"), QStringLiteral("w"), QStringLiteral("b")};
     if (h.m_kind == FlareHeadKind::Attention)

@@ -349,6 +349,7 @@ Status calibrateFlareRun(FlareRun &run, const FlareFeatures &x, const FlareRunRo
                    {QStringLiteral("validation_samples"), static_cast<int>(rows.val.size())},
                    {QStringLiteral("validation_positives"), rows.valPos},
                    {QStringLiteral("best_epoch"), run.head.bestEpoch()},
+                   {QStringLiteral("head_fit"), run.head.fitReport()},
                    {QStringLiteral("epochs"), run.spec.head.epochs},
                    {QStringLiteral("seed"), QString::number(seed)}};
     if (vs)

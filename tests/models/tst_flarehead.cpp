@@ -3,11 +3,15 @@
 // carries a "flaring region" signature, and its weights point at that cell (the attribution the app shows);
 // a run saved and loaded predicts the same probabilities and refuses another encoder's features; a label
 // budget without positives is refused with the count; a 4-class head gives probabilities that sum to one.
+// The linear head is checked against the optimality condition of its convex objective (the gradient of the
+// pos-weighted logistic loss + L2, written out here in double precision, vanishes at the returned weights) and
+// its validation loss recomputed here.
 #include "TestSupport.h"
 
 #include "core/archive/FlareMetrics.h"
 #include "models/flare/FlareRun.h"
 
+#include <QJsonArray>
 #include <QTimeZone>
 #include <QtTest>
 
@@ -82,6 +86,87 @@ private Q_SLOTS:
         // The Bayes AUC of a unit-variance shift of 1.5 is Phi(1.5 / sqrt 2) = 0.856.
         const double auc = rocAuc(*s, y);
         QVERIFY2(auc > 0.75, qPrintable(QString::number(auc)));
+    }
+
+    void linearHeadIsTheL2Optimum()
+    {
+        const Toy t = makeToy(300, 0.25, 3);
+        const std::vector<int> train = range(0, 200), val = range(200, 300);
+        // Objective terms of a linear head's parameters on rows `rows`: mean pos-weighted loss, its gradient.
+        struct Terms {
+            double loss = 0;
+            std::vector<double> gw;
+            double gb = 0, wNorm2 = 0;
+        };
+        auto terms = [&](const FlareHead &h, const std::vector<int> &rows, double posWeight) {
+            const std::vector<float> mean = h.parameter(QStringLiteral("mean")), sd = h.parameter(QStringLiteral("std")),
+                                     w = h.parameter(QStringLiteral("w")), b = h.parameter(QStringLiteral("b"));
+            Terms r;
+            r.gw.assign(8, 0.0);
+            for (int i : rows) {
+                double z = b.at(0);
+                std::vector<double> xs(8);
+                for (int d = 0; d < 8; ++d) {
+                    xs[static_cast<size_t>(d)] = (t.x.cls[static_cast<size_t>(i * 8 + d)] - mean.at(static_cast<size_t>(d))) / sd.at(static_cast<size_t>(d));
+                    z += w.at(static_cast<size_t>(d)) * xs[static_cast<size_t>(d)];
+                }
+                const double sig = 1 / (1 + std::exp(-z));
+                const int y = t.label[static_cast<size_t>(i)];
+                r.loss += y ? -posWeight * std::log(sig) : -std::log(1 - sig);
+                const double gz = y ? posWeight * (sig - 1) : sig;
+                for (int d = 0; d < 8; ++d)
+                    r.gw[static_cast<size_t>(d)] += gz * xs[static_cast<size_t>(d)];
+                r.gb += gz;
+            }
+            const double n = static_cast<double>(rows.size());
+            r.loss /= n;
+            r.gb /= n;
+            for (int d = 0; d < 8; ++d) {
+                r.gw[static_cast<size_t>(d)] /= n;
+                r.wNorm2 += static_cast<double>(w.at(static_cast<size_t>(d))) * w.at(static_cast<size_t>(d));
+            }
+            return r;
+        };
+        int pos = 0;
+        for (int i : train)
+            pos += t.label[static_cast<size_t>(i)];
+        const double posWeight = static_cast<double>(static_cast<int>(train.size()) - pos) / pos;
+
+        const double lambda = 0.05;
+        FlareHeadOptions o;
+        o.weightDecay = lambda;
+        auto head = FlareHead::train(t.x, t.label, train, val, o);
+        QVERIFY2(head, qPrintable(head ? QString() : head.error().message));
+        QCOMPARE(head->fitReport().value(QStringLiteral("solver")).toString(), QStringLiteral("lbfgs"));
+        const Terms at = terms(*head, train, posWeight);
+        const std::vector<float> w = head->parameter(QStringLiteral("w"));
+        double worst = std::abs(at.gb);
+        for (int d = 0; d < 8; ++d)
+            worst = std::max(worst, std::abs(at.gw[static_cast<size_t>(d)] + lambda * w.at(static_cast<size_t>(d))));
+        QVERIFY2(std::sqrt(at.wNorm2) > 0.3, qPrintable(QString::number(std::sqrt(at.wNorm2))));
+        QVERIFY2(worst < 1e-4, qPrintable(QStringLiteral("largest gradient component %1").arg(worst)));
+        // Deterministic: the same fit twice.
+        auto again = FlareHead::train(t.x, t.label, train, val, o);
+        QVERIFY(again);
+        QCOMPARE(again->parameter(QStringLiteral("w")), w);
+
+        // A grid: the kept coefficient is the one with the lowest validation loss, and that loss is the head's.
+        o.weightDecay = -1;
+        o.weightDecayGrid = {1e-3, 1, 100};
+        auto picked = FlareHead::train(t.x, t.label, train, val, o);
+        QVERIFY(picked);
+        const QJsonObject fit = picked->fitReport();
+        const QJsonArray byDecay = fit.value(QStringLiteral("validation_loss_by_weight_decay")).toArray();
+        QCOMPARE(byDecay.size(), 3);
+        double bestLoss = 1e300, bestDecay = -1;
+        for (const QJsonValue &v : byDecay)
+            if (v.toArray().at(1).toDouble() < bestLoss) {
+                bestLoss = v.toArray().at(1).toDouble();
+                bestDecay = v.toArray().at(0).toDouble();
+            }
+        QCOMPARE(fit.value(QStringLiteral("weight_decay")).toDouble(), bestDecay);
+        const Terms v = terms(*picked, val, posWeight);
+        QVERIFY2(std::abs(v.loss - bestLoss) < 1e-5, qPrintable(QStringLiteral("%1 vs %2").arg(v.loss).arg(bestLoss)));
     }
 
     void attentionFindsTheFlaringCell()
