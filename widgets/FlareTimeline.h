@@ -5,25 +5,22 @@
 // times by class (C, M, X: three marker rows above the probabilities, so they never hide a point). A vertical line
 // follows the current time (setCurrentTime; the plot pans to keep it in view); a click asks to go to the set
 // nearest the time under the cursor (timeRequested); a drag pans and the wheel zooms the time axis (as
-// widgets/AlignmentTimeline, whose interaction this follows).
+// widgets/TimePlot, which widgets/AlignmentTimeline shares).
 //
 // The widget knows nothing of models or flare lists: the owner gives it points and flares.
 
-#include <QDateTime>
+#include "widgets/TimePlot.h"
+
 #include <QtNumeric>
 #include <QVector>
-#include <QWidget>
 
 #include <array>
 
-class QCustomPlot;
 class QCPItemStraightLine;
-class QLabel;
-class QMouseEvent;
 
 namespace solarchip {
 
-class FlareTimeline : public QWidget {
+class FlareTimeline : public TimePlot {
     Q_OBJECT
 public:
     struct Point {
@@ -51,43 +48,15 @@ public:
     void setClimatology(double rate);
     void clear();
 
-    /// The span the time axis shows when fitted (the archive's); an invalid span (from >= to) fits the points.
-    void setSpan(qint64 fromMs, qint64 toMs);
-    void setCurrentTime(const QDateTime &utc);
-    QDateTime currentTime() const;
-
-    /// The line above the plot (where the points come from). Empty hides it.
-    void setMessage(const QString &text);
-    QString message() const;
-
-    /// Geometry for tests, in this widget's coordinates.
-    double xAtTime(qint64 timeMs) const;
-    double cursorX() const;
-    int nearestPoint(qint64 timeMs) const;
-    QCustomPlot *plot() const { return m_plot; }
-
-Q_SIGNALS:
-    /// A click asked to go to this time: the nearest point's, or the time under the cursor without points.
-    void timeRequested(const QDateTime &utc);
+protected:
+    int pointCount() const override { return static_cast<int>(m_points.size()); }
+    qint64 pointTimeMs(int index) const override { return m_points[index].timeMs; }
+    void updateGraphs() override;
 
 private:
-    void onPress(QMouseEvent *event);
-    void onRelease(QMouseEvent *event);
-    void updateGraphs();
-    void updateCursor();
-    void fitTime();
-
-    QCustomPlot *m_plot = nullptr;
-    QLabel *m_message = nullptr;
-    QCPItemStraightLine *m_cursor = nullptr;
     QCPItemStraightLine *m_climatology = nullptr;
     QVector<Point> m_points;
     std::array<int, 3> m_flareCounts{0, 0, 0};
-    qint64 m_spanFrom = 0, m_spanTo = 0;
-    qint64 m_currentMs = 0;
-    bool m_hasCurrent = false;
-    QPointF m_pressPos;
-    bool m_pressed = false;
 };
 
 }  // namespace solarchip

@@ -1,8 +1,10 @@
 #include "app/gui/AlignmentView.h"
 
 #include "app/gui/ArchiveDocument.h"
+#include "app/gui/CurrentSetRequest.h"
 #include "app/gui/InferenceWorker.h"
 #include "app/gui/ObservationDocument.h"
+#include "app/gui/StoreTimeline.h"
 #include "core/base/ThreadBudget.h"
 #include "core/map/MapMeta.h"
 #include "models/inference/SetEncoding.h"
@@ -101,12 +103,8 @@ AlignResult alignEmbeddings(const SetEmbeddings &e)
     return r;
 }
 
-struct TimelineResult {
-    QString storeDir;
-    qint64 sets = 0;
-    QString error;
+struct TimelineResult : StoreRead {  // seconds: reading the store and aligning every set
     std::vector<AlignmentPoint> points;
-    double seconds = 0;  // reading the store and aligning every set
 };
 
 AlignmentTimeline::Point toTimelinePoint(const AlignmentPoint &p)
@@ -255,7 +253,7 @@ void AlignmentView::setOpacity(double opacity)
 
 bool AlignmentView::isSettled() const
 {
-    return !m_active || (!m_waitingEncode && !m_aligning && !m_loadingTimeline);
+    return !m_active || (!m_waitingEncode && !m_aligning && !m_store.loading);
 }
 
 void AlignmentView::onSetChanged()
@@ -274,10 +272,7 @@ void AlignmentView::requestCurrentSet()
     if (!m_active || !m_observation->hasTime())
         return;
     const ObservationSet &set = m_observation->set();
-    bool any = false;
-    for (const Observation &o : set.members)
-        any = any || o.isValid();
-    if (!any) {
+    if (!hasMemberFiles(set)) {
         m_waitingEncode = false;
         Q_EMIT settledMaybe();
         return;
@@ -286,14 +281,10 @@ void AlignmentView::requestCurrentSet()
         return;  // already answered for this set
     m_waitingEncode = true;
     setStatus(tr("Encoding the set of %1 with the model…").arg(set.referenceTime().toString(QStringLiteral("yyyy-MM-dd HH:mm:ss"))));
-    if (auto hit = m_worker->cached(set)) {
+    if (auto hit = cachedOrAsk(*m_worker, set, m_archive->archiveDir(), /*onlyWhenIdle=*/true)) {
         onEncoded(hit);
         return;
     }
-    // The heatmaps ask for every set shown: while the worker is busy it is (almost always) on this set, and its
-    // answer comes with encoded(); if it answers another set, busyChanged(false) asks again (askWorker).
-    if (!m_worker->isBusy())
-        askWorker();
     Q_EMIT settledMaybe();
 }
 
@@ -301,27 +292,13 @@ void AlignmentView::askWorker()
 {
     if (!m_active || !m_waitingEncode || !m_observation->hasTime())
         return;
-    if (auto hit = m_worker->cached(m_observation->set())) {
+    if (auto hit = cachedOrAsk(*m_worker, m_observation->set(), m_archive->archiveDir(), /*onlyWhenIdle=*/false))
         onEncoded(hit);
-        return;
-    }
-    m_worker->request(m_observation->set(), m_archive->archiveDir());
-}
-
-bool AlignmentView::isCurrentSet(const SetEmbeddings &e) const
-{
-    const ObservationSet &set = m_observation->set();
-    for (int i = 0; i < e.channels.size() && i < e.files.size(); ++i) {
-        const Observation *o = set.member(e.channels[i]);
-        if (!o || o->path != e.files[i])
-            return false;
-    }
-    return !e.channels.isEmpty();
 }
 
 void AlignmentView::onEncoded(std::shared_ptr<const SetEmbeddings> embeddings)
 {
-    if (!m_active || !embeddings || !isCurrentSet(*embeddings) || m_current || m_aligning)
+    if (!m_active || !embeddings || !InferenceWorker::isEncodingOf(*embeddings, m_observation->set()) || m_current || m_aligning)
         return;  // another view's request, a set already left, or one already aligned
     m_waitingEncode = false;
     const quint64 ticket = ++m_alignTicket;
@@ -424,99 +401,55 @@ void AlignmentView::addCurrentPoint()
     // The store dates a set by its first channel's time (HMI), the view by its anchor (AIA): the stored set
     // nearest in time, within the set tolerance, is this set, already drawn. (A point aligned while browsing has
     // this very time and is replaced.)
-    auto it = std::lower_bound(m_storeTimes.begin(), m_storeTimes.end(), p.timeMs);
-    for (auto near : {it, it == m_storeTimes.begin() ? it : it - 1})
-        if (near != m_storeTimes.end() && std::abs(*near - p.timeMs) <= m_observation->toleranceMs())
-            return;
+    if (m_store.holds(p.timeMs, m_observation->toleranceMs()))
+        return;
     const int before = static_cast<int>(m_timeline->points().size());
     m_timeline->addPoint(toTimelinePoint(p));
     if (static_cast<int>(m_timeline->points().size()) == before)
         return;
-    ++m_browsedPoints;
-}
-
-QString AlignmentView::findStore(const QString &archiveDir, const QString &modelHash)
-{
-    if (archiveDir.isEmpty() || modelHash.isEmpty())
-        return {};
-    const QDir root(archiveDir + QStringLiteral("/.solarchip/embeddings"));
-    // `solarchip embed` names the folder after the hash; any folder whose manifest names the hash will do.
-    for (const QString &name : root.entryList(QDir::Dirs | QDir::NoDotAndDotDot, QDir::Name)) {
-        QFile f(root.filePath(name) + QStringLiteral("/store.json"));
-        if (!f.open(QIODevice::ReadOnly))
-            continue;
-        const QJsonObject o = QJsonDocument::fromJson(f.read(1 << 20)).object();
-        if (o.value(QStringLiteral("model_hash")).toString() == modelHash)
-            return root.filePath(name);
-    }
-    return {};
+    ++m_store.browsedPoints;
 }
 
 void AlignmentView::reloadTimeline()
 {
-    const quint64 ticket = ++m_timelineTicket;
-    m_storeDir.clear();
-    m_storeSets = 0;
-    m_timelineError.clear();
-    m_browsedPoints = 0;
-    m_storeTimes.clear();
+    m_store.reset();
     m_timeline->clear();
     updateSpan();
     const QString archiveDir = m_archive->archiveDir();
     if (archiveDir.isEmpty() || m_modelHash.isEmpty()) {
-        m_loadingTimeline = false;
         updateTimelineMessage();
         return;
     }
-    m_loadingTimeline = true;
-    updateTimelineMessage();
     const QString hash = m_modelHash;
-    auto future = QtConcurrent::run(ThreadBudget::instance().pool(ThreadBudget::Pool::Background), [archiveDir, hash] {
+    m_store.start<TimelineResult>(this, [archiveDir, hash] {
         TimelineResult r;
         QElapsedTimer clock;
         clock.start();
-        r.storeDir = findStore(archiveDir, hash);
-        if (r.storeDir.isEmpty())
-            return r;
-        auto store = EmbeddingStore::open(r.storeDir);
-        if (!store) {
-            r.error = store.errorString();
-            return r;
-        }
-        r.sets = store->count();
-        auto points = CrossModalAlignment::timelineFromStore(*store);
-        if (!points)
-            r.error = points.errorString();
-        else
+        const bool read = readModelStore(archiveDir, hash, r, [&r](EmbeddingStore &store) -> Status {
+            auto points = CrossModalAlignment::timelineFromStore(store);
+            if (!points)
+                return points.error();
             r.points = std::move(*points);
-        r.seconds = clock.nsecsElapsed() / 1e9;
+            return Status::success();
+        });
+        if (read)
+            r.seconds = clock.nsecsElapsed() / 1e9;
         return r;
-    });
-    auto *watcher = new QFutureWatcher<TimelineResult>(this);
-    connect(watcher, &QFutureWatcherBase::finished, this, [this, watcher, ticket] {
-        watcher->deleteLater();
-        if (ticket != m_timelineTicket)
-            return;
-        const TimelineResult r = watcher->result();
-        m_loadingTimeline = false;
-        m_storeDir = r.storeDir;
-        m_storeSets = r.sets;
-        m_timelineSeconds = r.seconds;
-        m_timelineError = r.error;
+    }, [this](const TimelineResult &r) {
         QVector<AlignmentTimeline::Point> points;
-        for (const AlignmentPoint &p : r.points)
+        std::vector<qint64> times;
+        for (const AlignmentPoint &p : r.points) {
             points << toTimelinePoint(p);
+            times.push_back(p.timeMs);  // sorted, as the points are
+        }
         m_timeline->setPoints(points);
-        m_storeTimes.clear();
-        for (const AlignmentPoint &p : r.points)
-            m_storeTimes.push_back(p.timeMs);  // sorted, as the points are
-        m_browsedPoints = 0;
+        m_store.setStoredTimes(std::move(times));
         addCurrentPoint();  // the set on screen, aligned before the store was read
         m_timeline->setCurrentTime(m_observation->hasTime() ? m_observation->time() : QDateTime());
         updateTimelineMessage();
         Q_EMIT settledMaybe();
     });
-    watcher->setFuture(future);
+    updateTimelineMessage();
 }
 
 void AlignmentView::updateTimelineMessage()
@@ -524,18 +457,18 @@ void AlignmentView::updateTimelineMessage()
     const QString archiveDir = m_archive->archiveDir();
     const QString shortHash = m_modelHash.left(12);
     QString text;
-    if (m_loadingTimeline) {
+    if (m_store.loading) {
         text = tr("Reading the embedding store of model %1…").arg(shortHash);
     } else if (archiveDir.isEmpty()) {
         text = tr("Loose files, no archive: nothing to draw over time. The points are the sets aligned while you "
                   "browse (%1).").arg(m_timeline->points().size());
     } else if (m_modelHash.isEmpty()) {
         text = tr("Loading the model…");
-    } else if (!m_timelineError.isEmpty()) {
+    } else if (!m_store.error.isEmpty()) {
         text = tr("The embedding store could not be read: %1. The points are the sets aligned while you browse (%2).")
-                   .arg(m_timelineError)
+                   .arg(m_store.error)
                    .arg(m_timeline->points().size());
-    } else if (m_storeDir.isEmpty()) {
+    } else if (m_store.storeDir.isEmpty()) {
         const QString model = m_worker->modelPath();
         const QString modelArg = model.isEmpty() || model.startsWith(QLatin1String(":/"))
                                      ? QString()
@@ -547,10 +480,10 @@ void AlignmentView::updateTimelineMessage()
                    .arg(m_timeline->points().size());
     } else {
         text = tr("%1 sets from the embedding store %2 (model %3)")
-                   .arg(m_storeSets)
-                   .arg(QDir::toNativeSeparators(m_storeDir), shortHash);
-        if (m_browsedPoints > 0)
-            text += tr(", %n more aligned while browsing", nullptr, m_browsedPoints);
+                   .arg(m_store.sets)
+                   .arg(QDir::toNativeSeparators(m_store.storeDir), shortHash);
+        if (m_store.browsedPoints > 0)
+            text += tr(", %n more aligned while browsing", nullptr, m_store.browsedPoints);
     }
     m_timeline->setMessage(text);
 }
@@ -665,10 +598,10 @@ QJsonObject AlignmentView::state() const
     } else {
         o[QStringLiteral("timeline")] = QJsonValue();
     }
-    o[QStringLiteral("timeline_source")] = m_storeDir.isEmpty() ? QStringLiteral("browsing") : QStringLiteral("store");
-    o[QStringLiteral("store")] = m_storeDir.isEmpty() ? QJsonValue() : QJsonValue(m_storeDir);
-    o[QStringLiteral("store_sets")] = m_storeSets;
-    o[QStringLiteral("timeline_seconds")] = m_timelineSeconds;
+    o[QStringLiteral("timeline_source")] = m_store.storeDir.isEmpty() ? QStringLiteral("browsing") : QStringLiteral("store");
+    o[QStringLiteral("store")] = m_store.storeDir.isEmpty() ? QJsonValue() : QJsonValue(m_store.storeDir);
+    o[QStringLiteral("store_sets")] = m_store.sets;
+    o[QStringLiteral("timeline_seconds")] = m_store.seconds;
     o[QStringLiteral("align_ms")] = m_alignMs;
     o[QStringLiteral("timeline_message")] = m_timeline->message();
     o[QStringLiteral("cursor_time")] = m_timeline->currentTime().isValid()

@@ -16,6 +16,7 @@
 // Sets without an HMI member or an AIA channel of the model, loose files without an archive, cut-outs (the model
 // frame covers part of the disk): the dock says so in words; nothing is padded or invented.
 
+#include "app/gui/StoreTimeline.h"
 #include "core/map/ModelFrame.h"
 #include "models/embeddings/CrossModalAlignment.h"
 
@@ -77,11 +78,7 @@ public:
     /// The `alignment` key of --state-json (see WindowState.h).
     QJsonObject state() const;
     /// The store the timeline was read from (empty: none).
-    QString storeDir() const { return m_storeDir; }
-
-    /// The store of `modelHash` under `archiveDir` (ARCHIVE/.solarchip/embeddings/*/store.json naming the hash);
-    /// empty when there is none.
-    static QString findStore(const QString &archiveDir, const QString &modelHash);
+    QString storeDir() const { return m_store.storeDir; }
 
 Q_SIGNALS:
     /// isSettled() may have changed.
@@ -104,7 +101,6 @@ private:
     /// Adds the aligned set on screen to the timeline unless a point of the same set is there.
     void addCurrentPoint();
     void updateSpan();
-    bool isCurrentSet(const SetEmbeddings &e) const;
 
     QPointer<QMainWindow> m_window;
     ArchiveDocument *m_archive;
@@ -132,15 +128,8 @@ private:
     bool m_aligning = false;
     // Timeline
     QString m_modelHash;
-    QString m_storeDir;
-    qint64 m_storeSets = 0;
-    double m_timelineSeconds = 0;     // the last store read (reports)
+    StoreTimeline m_store;            // the store read, its sets' times, the points added while browsing
     double m_alignMs = 0;             // the last set's alignment on the pool (reports)
-    quint64 m_timelineTicket = 0;
-    bool m_loadingTimeline = false;
-    QString m_timelineError;
-    std::vector<qint64> m_storeTimes;  // times of the stored sets, sorted
-    int m_browsedPoints = 0;          // points added from sets aligned while browsing (not in the store)
 };
 
 }  // namespace solarchip

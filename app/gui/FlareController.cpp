@@ -1,10 +1,11 @@
 #include "app/gui/FlareController.h"
 
-#include "app/gui/AlignmentView.h"
 #include "app/gui/ArchiveDocument.h"
+#include "app/gui/CurrentSetRequest.h"
 #include "app/gui/FlarePanel.h"
 #include "app/gui/InferenceWorker.h"
 #include "app/gui/ObservationDocument.h"
+#include "app/gui/StoreTimeline.h"
 #include "app/gui/StudioSettings.h"
 #include "core/archive/FlareList.h"
 #include "core/base/ThreadBudget.h"
@@ -115,12 +116,10 @@ FlareController::Result scoreSet(const FlareRun &run, const SetEmbeddings &e, co
     return r;
 }
 
-struct TimelineResult {
-    QString storeDir, error, flareList, flareError;
-    qint64 sets = 0;
+struct TimelineResult : StoreRead {
+    QString flareList, flareError;
     QVector<FlareTimeline::Point> points;
     QVector<FlareTimeline::Flare> flares;
-    double seconds = 0;
 };
 
 }  // namespace
@@ -427,7 +426,7 @@ bool FlareController::isSettled() const
     const bool reloadPending = m_timelineWanted && !m_cellIndex.empty();
     // A head is chosen and the model it needs is still loading: the head cannot be checked yet.
     const bool modelPending = m_modelHash.isEmpty() && !m_runDir.isEmpty() && !m_modelFailed;
-    return !m_active || (!m_waitingEncode && !m_scoring && !m_loadingTimeline && !reloadPending && !modelPending);
+    return !m_active || (!m_waitingEncode && !m_scoring && !m_store.loading && !reloadPending && !modelPending);
 }
 
 void FlareController::onSetChanged()
@@ -445,10 +444,7 @@ void FlareController::requestCurrentSet()
     if (!m_active || !m_run || !m_observation->hasTime())
         return;
     const ObservationSet &set = m_observation->set();
-    bool any = false;
-    for (const Observation &o : set.members)
-        any = any || o.isValid();
-    if (!any) {
+    if (!hasMemberFiles(set)) {
         m_waitingEncode = false;
         Q_EMIT settledMaybe();
         return;
@@ -458,12 +454,10 @@ void FlareController::requestCurrentSet()
     m_waitingEncode = true;
     m_encodeError.clear();
     m_panel->clearForecast(tr("Encoding the set of %1 with the model…").arg(set.referenceTime().toString(QStringLiteral("yyyy-MM-dd HH:mm:ss"))));
-    if (auto hit = m_worker->cached(set)) {
+    if (auto hit = cachedOrAsk(*m_worker, set, m_archive->archiveDir(), /*onlyWhenIdle=*/true)) {
         onEncoded(hit);
         return;
     }
-    if (!m_worker->isBusy())
-        askWorker();
     Q_EMIT settledMaybe();
 }
 
@@ -471,22 +465,8 @@ void FlareController::askWorker()
 {
     if (!m_active || !m_waitingEncode || !m_observation->hasTime())
         return;
-    if (auto hit = m_worker->cached(m_observation->set())) {
+    if (auto hit = cachedOrAsk(*m_worker, m_observation->set(), m_archive->archiveDir(), /*onlyWhenIdle=*/false))
         onEncoded(hit);
-        return;
-    }
-    m_worker->request(m_observation->set(), m_archive->archiveDir());
-}
-
-bool FlareController::isCurrentSet(const SetEmbeddings &e) const
-{
-    const ObservationSet &set = m_observation->set();
-    for (int i = 0; i < e.channels.size() && i < e.files.size(); ++i) {
-        const Observation *o = set.member(e.channels[i]);
-        if (!o || o->path != e.files[i])
-            return false;
-    }
-    return !e.channels.isEmpty();
 }
 
 QString FlareController::resultKey(const SetEmbeddings &e) const
@@ -496,7 +476,7 @@ QString FlareController::resultKey(const SetEmbeddings &e) const
 
 void FlareController::onEncoded(std::shared_ptr<const SetEmbeddings> embeddings)
 {
-    if (!m_active || !m_run || !embeddings || !isCurrentSet(*embeddings) || m_current || m_scoring)
+    if (!m_active || !m_run || !embeddings || !InferenceWorker::isEncodingOf(*embeddings, m_observation->set()) || m_current || m_scoring)
         return;
     m_waitingEncode = false;
     const QString key = resultKey(*embeddings);
@@ -521,7 +501,7 @@ void FlareController::onEncoded(std::shared_ptr<const SetEmbeddings> embeddings)
         QString cellError;
         if (run->head.kind() == FlareHeadKind::Attention && use.empty()) {
             // The cells the head was trained on: the archive's first set's (flare-train's rule), from the store.
-            const QString storeDir = AlignmentView::findStore(archiveDir, hash);
+            const QString storeDir = findModelStore(archiveDir, hash);
             if (!storeDir.isEmpty()) {
                 auto store = EmbeddingStore::open(storeDir);
                 auto found = store ? flareHeadCells(*store) : Expected<std::vector<int>>(store.error());
@@ -630,26 +610,19 @@ void FlareController::addCurrentPoint()
     // A set already in the store's timeline is drawn there (the store dates it by its first channel, seconds
     // away from the set's reference time).
     const qint64 t = m_current->timeMs;
-    auto it = std::lower_bound(m_storeTimes.begin(), m_storeTimes.end(), t);
-    for (auto near : {it, it == m_storeTimes.begin() ? it : it - 1})
-        if (near != m_storeTimes.end() && std::abs(*near - t) <= m_observation->toleranceMs())
-            return;
+    if (m_store.holds(t, m_observation->toleranceMs()))
+        return;
     const int before = static_cast<int>(m_panel->timeline()->points().size());
     m_panel->timeline()->addPoint({t, m_current->pGeC, m_current->pGeM});
     if (static_cast<int>(m_panel->timeline()->points().size()) > before)
-        ++m_browsedPoints;
+        ++m_store.browsedPoints;
     updateTimelineMessage();
 }
 
 void FlareController::reloadTimeline()
 {
-    const quint64 ticket = ++m_timelineTicket;
-    m_storeDir.clear();
-    m_storeSets = 0;
-    m_timelineError.clear();
+    m_store.reset();
     m_flareError.clear();
-    m_browsedPoints = 0;
-    m_storeTimes.clear();
     m_timelineWanted = false;
     FlareTimeline *timeline = m_panel->timeline();
     timeline->clear();
@@ -659,7 +632,6 @@ void FlareController::reloadTimeline()
     timeline->setSpan(from, to);
     const QString archiveDir = m_archive->archiveDir();
     if (archiveDir.isEmpty() || !m_run) {
-        m_loadingTimeline = false;
         timeline->setFlares({});
         updateTimelineMessage();
         return;
@@ -667,20 +639,16 @@ void FlareController::reloadTimeline()
     // Attention heads read the on-disk cells: the first set scored gives them.
     if (m_run->head.kind() == FlareHeadKind::Attention && m_cellIndex.empty()) {
         m_timelineWanted = true;
-        m_loadingTimeline = false;
         updateTimelineMessage();
         return;
     }
-    m_loadingTimeline = true;
-    updateTimelineMessage();
     auto run = m_run;
     const QString hash = m_modelHash;
     const std::vector<int> cells = m_cellIndex;
     const double windowMs = run->spec.windowHours * 3600e3;
     m_flareFromMs = from - static_cast<qint64>(windowMs);
     m_flareToMs = to + static_cast<qint64>(windowMs);
-    auto future = QtConcurrent::run(ThreadBudget::instance().pool(ThreadBudget::Pool::Background),
-                                    [archiveDir, hash, run, cells, from, to, windowMs] {
+    m_store.start<TimelineResult>(this, [archiveDir, hash, run, cells, from, to, windowMs] {
         TimelineResult r;
         QElapsedTimer clock;
         clock.start();
@@ -696,75 +664,57 @@ void FlareController::reloadTimeline()
             for (const FlareEvent &e : flares->between(a, b, kGoesC))
                 r.flares << FlareTimeline::Flare{e.labelTime().toMSecsSinceEpoch(), flareClassIndex(e.peakFlux)};
         }
-        r.storeDir = AlignmentView::findStore(archiveDir, hash);
-        if (r.storeDir.isEmpty())
-            return r;
-        auto store = EmbeddingStore::open(r.storeDir);
-        if (!store) {
-            r.error = store.errorString();
-            return r;
-        }
-        r.sets = store->count();
-        const EmbeddingStoreInfo info = store->info();
-        const bool attention = run->head.kind() == FlareHeadKind::Attention;
-        std::vector<EmbeddingRecord> batch;
-        auto flush = [&]() -> Status {
-            auto x = flareFeaturesOfRecords(batch, static_cast<int>(info.channels.size()), info.dim, info.grid, cells, attention);
-            batch.clear();
-            if (!x)
-                return x.error();
-            auto p = run->predict(*x);
-            if (!p)
-                return p.error();
-            for (int i = 0; i < x->n; ++i) {
-                FlareTimeline::Point point;
-                point.timeMs = x->timesMs[static_cast<size_t>(i)];
-                double primary;
-                probabilitiesOf(*p, static_cast<size_t>(i), &point.pGeC, &point.pGeM, &primary);
-                r.points << point;
-            }
-            return Status::success();
-        };
-        Status st = store->forEachRecord([&](EmbeddingRecord &&rec) -> Status {
-            if (!attention)
-                std::vector<float>().swap(rec.patches);
-            batch.push_back(std::move(rec));
-            return batch.size() >= 128 ? flush() : Status::success();
-        }, RecordOrder::Time);
-        if (st && !batch.empty())
-            st = flush();
-        if (!st)
-            r.error = st.errorString();
-        r.seconds = clock.nsecsElapsed() / 1e9;
+        const bool read = readModelStore(archiveDir, hash, r, [&](EmbeddingStore &store) -> Status {
+            const EmbeddingStoreInfo info = store.info();
+            const bool attention = run->head.kind() == FlareHeadKind::Attention;
+            std::vector<EmbeddingRecord> batch;
+            auto flush = [&]() -> Status {
+                auto x = flareFeaturesOfRecords(batch, static_cast<int>(info.channels.size()), info.dim, info.grid, cells, attention);
+                batch.clear();
+                if (!x)
+                    return x.error();
+                auto p = run->predict(*x);
+                if (!p)
+                    return p.error();
+                for (int i = 0; i < x->n; ++i) {
+                    FlareTimeline::Point point;
+                    point.timeMs = x->timesMs[static_cast<size_t>(i)];
+                    double primary;
+                    probabilitiesOf(*p, static_cast<size_t>(i), &point.pGeC, &point.pGeM, &primary);
+                    r.points << point;
+                }
+                return Status::success();
+            };
+            Status st = store.forEachRecord([&](EmbeddingRecord &&rec) -> Status {
+                if (!attention)
+                    std::vector<float>().swap(rec.patches);
+                batch.push_back(std::move(rec));
+                return batch.size() >= 128 ? flush() : Status::success();
+            }, RecordOrder::Time);
+            if (st && !batch.empty())
+                st = flush();
+            return st;
+        });
+        if (read)
+            r.seconds = clock.nsecsElapsed() / 1e9;
         return r;
-    });
-    auto *watcher = new QFutureWatcher<TimelineResult>(this);
-    connect(watcher, &QFutureWatcherBase::finished, this, [this, watcher, ticket] {
-        watcher->deleteLater();
-        if (ticket != m_timelineTicket)
-            return;
-        const TimelineResult r = watcher->result();
-        m_loadingTimeline = false;
-        m_storeDir = r.storeDir;
-        m_storeSets = r.sets;
-        m_timelineSeconds = r.seconds;
-        m_timelineError = r.error;
+    }, [this](const TimelineResult &r) {
         m_flareList = r.flareList;
         m_flareError = r.flareError;
         FlareTimeline *timeline = m_panel->timeline();
         timeline->setPoints(r.error.isEmpty() ? r.points : QVector<FlareTimeline::Point>{});
         timeline->setFlares(r.flares);
-        m_storeTimes.clear();
+        std::vector<qint64> times;
         if (r.error.isEmpty())
             for (const FlareTimeline::Point &p : r.points)
-                m_storeTimes.push_back(p.timeMs);
-        m_browsedPoints = 0;
+                times.push_back(p.timeMs);
+        m_store.setStoredTimes(std::move(times));
         addCurrentPoint();
         timeline->setCurrentTime(m_observation->hasTime() ? m_observation->time() : QDateTime());
         updateTimelineMessage();
         Q_EMIT settledMaybe();
     });
-    watcher->setFuture(future);
+    updateTimelineMessage();
 }
 
 void FlareController::updateTimelineMessage()
@@ -774,23 +724,23 @@ void FlareController::updateTimelineMessage()
     QString text;
     if (!m_run) {
         text.clear();
-    } else if (m_loadingTimeline) {
+    } else if (m_store.loading) {
         text = tr("Scoring the embedding store of model %1…").arg(m_modelHash.left(12));
     } else if (m_timelineWanted) {
         text = tr("The timeline follows once the set on screen is scored (it gives the on-disk cells the attention head reads).");
     } else if (archiveDir.isEmpty()) {
         text = tr("Loose files, no archive: the points are the sets scored while you browse (%1).").arg(timeline->points().size());
-    } else if (!m_timelineError.isEmpty()) {
+    } else if (!m_store.error.isEmpty()) {
         text = tr("The embedding store could not be read: %1. The points are the sets scored while you browse (%2).")
-                   .arg(m_timelineError).arg(timeline->points().size());
-    } else if (m_storeDir.isEmpty()) {
+                   .arg(m_store.error).arg(timeline->points().size());
+    } else if (m_store.storeDir.isEmpty()) {
         text = tr("No embedding store of model %1 in this archive: the points are the sets scored while you browse (%2). "
                   "For the whole archive run:  solarchip embed --archive '%3'  (flare-train fills it too).")
                    .arg(m_modelHash.left(12)).arg(timeline->points().size()).arg(QDir::toNativeSeparators(archiveDir));
     } else {
-        text = tr("%1 sets from the embedding store %2").arg(m_storeSets).arg(QDir::toNativeSeparators(m_storeDir));
-        if (m_browsedPoints > 0)
-            text += tr(", %n more scored while browsing", nullptr, m_browsedPoints);
+        text = tr("%1 sets from the embedding store %2").arg(m_store.sets).arg(QDir::toNativeSeparators(m_store.storeDir));
+        if (m_store.browsedPoints > 0)
+            text += tr(", %n more scored while browsing", nullptr, m_store.browsedPoints);
     }
     if (m_run && !m_flareError.isEmpty())
         text += tr(" · No flare markers: %1").arg(m_flareError);
@@ -907,9 +857,9 @@ QJsonObject FlareController::state() const
     o[QStringLiteral("attribution")] = attribution;
     const FlareTimeline *timeline = m_panel->timeline();
     o[QStringLiteral("timeline_points")] = static_cast<int>(timeline->points().size());
-    o[QStringLiteral("timeline_source")] = m_storeDir.isEmpty() ? QStringLiteral("browsing") : QStringLiteral("store");
-    o[QStringLiteral("store")] = m_storeDir.isEmpty() ? QJsonValue() : QJsonValue(m_storeDir);
-    o[QStringLiteral("timeline_seconds")] = m_timelineSeconds;
+    o[QStringLiteral("timeline_source")] = m_store.storeDir.isEmpty() ? QStringLiteral("browsing") : QStringLiteral("store");
+    o[QStringLiteral("store")] = m_store.storeDir.isEmpty() ? QJsonValue() : QJsonValue(m_store.storeDir);
+    o[QStringLiteral("timeline_seconds")] = m_store.seconds;
     o[QStringLiteral("timeline_message")] = timeline->message();
     const auto n = timeline->flareCounts();
     o[QStringLiteral("flare_markers")] = QJsonObject{{QStringLiteral("C"), n[0]}, {QStringLiteral("M"), n[1]}, {QStringLiteral("X"), n[2]}};

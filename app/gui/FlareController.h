@@ -20,6 +20,7 @@
 // Attribution: see models/flare/FlareInputs.h (attention heads: pool weights or exact occlusion of a cell from
 // the pool; linear heads: none, and the panel says why).
 
+#include "app/gui/StoreTimeline.h"
 #include "models/flare/FlareInputs.h"
 
 #include <QDateTime>
@@ -124,7 +125,6 @@ private:
     void applyOverlay(MapView *view);
     void chooseHead();
     QString resultKey(const SetEmbeddings &e) const;
-    bool isCurrentSet(const SetEmbeddings &e) const;
 
     QPointer<QMainWindow> m_window;
     ArchiveDocument *m_archive;
@@ -153,15 +153,10 @@ private:
     QStringList m_cacheOrder;
 
     // Timeline
-    quint64 m_timelineTicket = 0;
-    bool m_loadingTimeline = false;
+    StoreTimeline m_store;          // the store read, its sets' times, the points added while browsing
     bool m_timelineWanted = false;  // reload once the first set gives the on-disk cells (attention heads)
-    QString m_storeDir, m_timelineError, m_flareList, m_flareError;
-    qint64 m_storeSets = 0;
+    QString m_flareList, m_flareError;
     qint64 m_flareFromMs = 0, m_flareToMs = 0;
-    double m_timelineSeconds = 0;
-    std::vector<qint64> m_storeTimes;
-    int m_browsedPoints = 0;
 
     // Training child process
     QProcess *m_training = nullptr;

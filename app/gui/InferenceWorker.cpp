@@ -1,7 +1,6 @@
 #include "app/gui/InferenceWorker.h"
 
-#include "core/base/ThreadBudget.h"
-#include "core/base/ThreadPriority.h"
+#include "app/gui/ModelThread.h"
 #include "models/networks/Device.h"
 #include "models/networks/TrainedModel.h"
 
@@ -16,30 +15,17 @@
 namespace solarchip {
 
 /// Lives on the worker thread; everything it does runs there (posted functors).
-class InferenceEngine : public QObject {
+class InferenceEngine : public ModelEngine {
 public:
     std::optional<TrainedModel> model;
     QString device;
-    bool threadsConfigured = false;
-
-    void prepareThread()
-    {
-        if (threadsConfigured)
-            return;
-        threadsConfigured = true;
-        ThreadPriority::makeCurrentThreadBackground();
-        configureTorchThreads(ThreadBudget::instance().sizes().torchIntraOp);
-    }
 };
 
 InferenceWorker::InferenceWorker(QObject *parent) : QObject(parent)
 {
     qRegisterMetaType<std::shared_ptr<const SetEmbeddings>>();
-    m_thread = new QThread(this);
-    m_thread->setObjectName(QStringLiteral("solarchip-inference"));
     m_engine = new InferenceEngine;
-    m_engine->moveToThread(m_thread);
-    m_thread->start(QThread::LowPriority);
+    m_thread = startModelThread(this, QStringLiteral("solarchip-inference"), m_engine);
 }
 
 InferenceWorker::~InferenceWorker()
@@ -47,9 +33,7 @@ InferenceWorker::~InferenceWorker()
     if (m_cancel)
         m_cancel->store(true);
     ++m_generation;
-    m_thread->quit();
-    m_thread->wait();
-    delete m_engine;
+    stopModelThread(m_thread, m_engine);
 }
 
 QString InferenceWorker::modelHash() const { return m_hash; }
@@ -121,6 +105,16 @@ QString InferenceWorker::cacheKey(const ObservationSet &set, const QString &mode
     for (const Observation &m : set.members)
         parts << (m.isValid() ? m.path : QString());
     return parts.join(u'|') + QStringLiteral("#") + modelHash;
+}
+
+bool InferenceWorker::isEncodingOf(const SetEmbeddings &e, const ObservationSet &set)
+{
+    for (int i = 0; i < e.channels.size() && i < e.files.size(); ++i) {
+        const Observation *o = set.member(e.channels[i]);
+        if (!o || o->path != e.files[i])
+            return false;
+    }
+    return !e.channels.isEmpty();
 }
 
 std::shared_ptr<const SetEmbeddings> InferenceWorker::cached(const ObservationSet &set) const

@@ -68,6 +68,9 @@ public:
 
     /// The cache key of a set under a model: its member files and the model hash.
     static QString cacheKey(const ObservationSet &set, const QString &modelHash);
+    /// Whether `embeddings` are those of `set` (its member file of each channel encoded): the answer for the set
+    /// on screen, not for a set already left or another view's request.
+    static bool isEncodingOf(const SetEmbeddings &embeddings, const ObservationSet &set);
 
 Q_SIGNALS:
     /// The embeddings of the set last asked for.

@@ -77,6 +77,7 @@
 #include <QStackedWidget>
 #include <QStatusBar>
 #include <QTimeZone>
+#include <QTimer>
 #include <QToolBar>
 #include <QToolButton>
 #include <QtConcurrent/QtConcurrentRun>
@@ -731,8 +732,15 @@ void MainWindow::setViewMode(const QString &mode)
         // The panel prominently: its dock below the maps, given most of the window's height.
         m_trainingDock->show();
         m_trainingDock->raise();
-        resizeDocks({m_trainingDock}, {height() * 2 / 3}, Qt::Vertical);
-        resizeDocks({m_trainingDock}, {width() * 3 / 4}, Qt::Horizontal);  // beside the timeline: most of the width
+        auto give = [this] {
+            if (m_viewMode != QLatin1String("training"))
+                return;
+            resizeDocks({m_trainingDock}, {height() * 2 / 3}, Qt::Vertical);
+            resizeDocks({m_trainingDock}, {width() * 3 / 4}, Qt::Horizontal);  // beside the timeline: most of the width
+        };
+        give();
+        // Before the window's first layout (--view at startup, a restored layout) the sizes do not hold: again after.
+        QTimer::singleShot(0, this, give);
     }
     updateMessagePage();
     Q_EMIT viewModeChanged(m);

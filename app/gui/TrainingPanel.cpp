@@ -33,6 +33,7 @@
 #include <QProcess>
 #include <QPushButton>
 #include <QScrollArea>
+#include <QScrollBar>
 #include <QSpinBox>
 #include <QSplitter>
 #include <QStandardPaths>
@@ -43,6 +44,7 @@
 #include <QVBoxLayout>
 #include <QtConcurrent>
 
+#include <algorithm>
 #include <utility>
 
 namespace solarchip {
@@ -82,11 +84,11 @@ TrainingPanel::TrainingPanel(JobRunner *runner, InferenceWorker *inference, Stud
 {
     setObjectName(QStringLiteral("trainingPanel"));
     // The dock never makes the window wider than asked: narrower than its content's minimum (the form's
-    // 300 px beside the job list's rows of four buttons, about 750 px in all), it scrolls sideways inside the
+    // fields beside the job list's rows of four buttons, about 770 px in all), it scrolls sideways inside the
     // dock. The form scrolls on its own as well.
     auto *layout = new QHBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
-    auto *scroll = new QScrollArea(this);
+    auto *scroll = m_scroll = new QScrollArea(this);
     scroll->setObjectName(QStringLiteral("trainingScroll"));
     scroll->setWidgetResizable(true);
     scroll->setFrameShape(QFrame::NoFrame);
@@ -245,7 +247,9 @@ void TrainingPanel::buildForm(QWidget *host)
     outer->addWidget(m_checkLabel);
     connect(m_checkButton, &QPushButton::clicked, this, &TrainingPanel::check);
     connect(m_launchButton, &QPushButton::clicked, this, &TrainingPanel::launch);
-    host->setMinimumWidth(300);
+    // The form scrolls up and down only: its host is as wide as its fields need (beside the vertical bar).
+    m_formScroll = scroll;
+    host->setMinimumWidth(std::max(300, formWidget->minimumSizeHint().width() + scroll->verticalScrollBar()->sizeHint().width()));
 }
 
 void TrainingPanel::buildJobs(QWidget *host)
@@ -822,7 +826,11 @@ QJsonObject TrainingPanel::state() const
                                                             {QStringLiteral("preset"), r.preset},
                                                             {QStringLiteral("batch"), r.batch},
                                                             {QStringLiteral("run_dir"), r.runDir}}},
-                       {QStringLiteral("export"), m_lastExport}};
+                       {QStringLiteral("export"), m_lastExport},
+                       {QStringLiteral("width"), width()},
+                       {QStringLiteral("content_min_width"), m_content->minimumSizeHint().width()},
+                       {QStringLiteral("scrolls_sideways"), m_scroll->horizontalScrollBar()->maximum() > 0
+                                                                || m_formScroll->horizontalScrollBar()->maximum() > 0}};
 }
 
 }  // namespace solarchip

@@ -29,6 +29,7 @@ class QLineEdit;
 class QPlainTextEdit;
 class QPushButton;
 class QSpinBox;
+class QScrollArea;
 class QTableWidget;
 class QTabWidget;
 
@@ -107,6 +108,8 @@ private:
     bool m_checkOk = false;
     QString m_lastExport;
     QWidget *m_content = nullptr;                 // the scrolled content: form and job list
+    QScrollArea *m_scroll = nullptr;               // around the content (a dock narrower than it)
+    QScrollArea *m_formScroll = nullptr;           // around the form
     QHash<qint64, QJsonObject> m_startEvents;  // the last "start" event of each job (totals for the progress)
     QHash<qint64, QJsonObject> m_lastEvents;
     QSet<qint64> m_dirtyRows;

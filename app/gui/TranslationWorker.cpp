@@ -1,7 +1,6 @@
 #include "app/gui/TranslationWorker.h"
 
-#include "core/base/ThreadBudget.h"
-#include "core/base/ThreadPriority.h"
+#include "app/gui/ModelThread.h"
 #include "core/map/DiskMask.h"
 #include "core/map/FramePrep.h"
 #include "core/map/PixelFrame.h"
@@ -92,22 +91,12 @@ QString TranslationJob::cacheKey(const QString &modelHash) const
 }
 
 /// Lives on the worker thread; everything it does runs there (posted functors).
-class TranslationEngine : public QObject {
+class TranslationEngine : public ModelEngine {
 public:
     std::optional<TranslatorRun> run;
     QString runDir;
     bool loaded = false;
     QString loadError;
-    bool threadPrepared = false;
-
-    void prepareThread()
-    {
-        if (threadPrepared)
-            return;
-        threadPrepared = true;
-        ThreadPriority::makeCurrentThreadBackground();
-        configureTorchThreads(ThreadBudget::instance().sizes().torchIntraOp);
-    }
 
     /// Loads `dir` unless it is the run loaded already; fills `info` (empty hash and an error on failure).
     QString ensureLoaded(const QString &dir, TranslatorInfo &info)
@@ -222,11 +211,8 @@ TranslationWorker::TranslationWorker(QObject *parent) : QObject(parent)
 {
     qRegisterMetaType<TranslatorInfo>();
     qRegisterMetaType<std::shared_ptr<const TranslationOutcome>>();
-    m_thread = new QThread(this);
-    m_thread->setObjectName(QStringLiteral("solarchip-translation"));
     m_engine = new TranslationEngine;
-    m_engine->moveToThread(m_thread);
-    m_thread->start(QThread::LowPriority);
+    m_thread = startModelThread(this, QStringLiteral("solarchip-translation"), m_engine);
 }
 
 TranslationWorker::~TranslationWorker()
@@ -234,9 +220,7 @@ TranslationWorker::~TranslationWorker()
     if (m_cancel)
         m_cancel->store(true);
     ++m_ticket;
-    m_thread->quit();
-    m_thread->wait();
-    delete m_engine;
+    stopModelThread(m_thread, m_engine);
 }
 
 void TranslationWorker::loadTranslator(const QString &runDir)

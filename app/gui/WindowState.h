@@ -56,7 +56,9 @@
 //                 first, running (jobs running now), selected (job id shown, -1 none), compared, curves (curves
 //                 drawn), curve_points, check_ok and check (the last pre-launch check's verdict and text), command
 //                 (the pretrain arguments the form makes), form {archive, channels, preset, batch, run_dir}, export
-//                 (the last Slurm export's message)
+//                 (the last Slurm export's message), width (the panel's, px), content_min_width (what its form and
+//                 job list need side by side), scrolls_sideways (any of it behind a horizontal scroll bar: the
+//                 panel's or the form's)
 //   translation   the HMI → AIA translation view (TranslationView::stateJson): active, state ("inactive", "no-time",
 //                 "no-hmi", "loading" (the translator), "running", "done", "cancelled", "failed", "unavailable" (no
 //                 translator)), message (the status line), run (the run folder; "" the shipped default), run_name,

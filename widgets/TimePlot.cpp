@@ -1,0 +1,209 @@
+#include "widgets/TimePlot.h"
+
+#include <QLabel>
+#include <QMouseEvent>
+#include <QTimeZone>
+#include <QVBoxLayout>
+
+#include <qcustomplot.h>
+
+#include <cmath>
+#include <limits>
+
+namespace solarchip {
+
+double TimePlot::keyOf(qint64 ms) { return static_cast<double>(ms) / 1000.0; }
+qint64 TimePlot::msOf(double key) { return static_cast<qint64>(std::llround(key * 1000.0)); }
+
+TimePlot::TimePlot(const QString &messageName, const QString &plotName, int minimumPlotHeight, QWidget *parent)
+    : QWidget(parent)
+{
+    auto *layout = new QVBoxLayout(this);
+    layout->setContentsMargins(0, 0, 0, 0);
+    layout->setSpacing(2);
+    m_message = new QLabel(this);
+    m_message->setObjectName(messageName);
+    m_message->setWordWrap(true);
+    m_message->setTextInteractionFlags(Qt::TextSelectableByMouse);  // a command in it can be copied
+    m_message->hide();
+    layout->addWidget(m_message);
+    m_plot = new QCustomPlot(this);
+    m_plot->setObjectName(plotName);
+    m_plot->setMinimumHeight(minimumPlotHeight);
+    layout->addWidget(m_plot, 1);
+
+    auto ticker = QSharedPointer<QCPAxisTickerDateTime>::create();
+    ticker->setDateTimeFormat(QStringLiteral("yyyy-MM-dd\nHH:mm"));
+    ticker->setTimeZone(QTimeZone::utc());
+    m_plot->xAxis->setTicker(ticker);
+    m_plot->xAxis->setLabel(tr("UTC"));
+
+    // Only the time axis pans and zooms; the values keep their fixed scale.
+    m_plot->setInteractions(QCP::iRangeDrag | QCP::iRangeZoom);
+    m_plot->axisRect()->setRangeDrag(Qt::Horizontal);
+    m_plot->axisRect()->setRangeZoom(Qt::Horizontal);
+    connect(m_plot, &QCustomPlot::mousePress, this, &TimePlot::onPress);
+    connect(m_plot, &QCustomPlot::mouseRelease, this, &TimePlot::onRelease);
+}
+
+void TimePlot::addCursor(const QColor &colour)
+{
+    m_cursor = new QCPItemStraightLine(m_plot);
+    m_cursor->setPen(QPen(colour, 1.5));
+    m_cursor->setVisible(false);
+}
+
+void TimePlot::pointsReplaced()
+{
+    updateGraphs();
+    fitTime();
+    updateCursor();
+}
+
+void TimePlot::pointAdded()
+{
+    updateGraphs();
+    if (pointCount() == 1)
+        fitTime();
+    m_plot->replot();
+}
+
+void TimePlot::setSpan(qint64 fromMs, qint64 toMs)
+{
+    m_spanFrom = fromMs;
+    m_spanTo = toMs;
+    fitTime();
+}
+
+void TimePlot::fitTime()
+{
+    const int n = pointCount();
+    if (m_spanTo > m_spanFrom) {
+        qint64 a = m_spanFrom, b = m_spanTo;
+        if (n > 0) {
+            a = std::min(a, pointTimeMs(0));
+            b = std::max(b, pointTimeMs(n - 1));
+        }
+        const double margin = std::max((keyOf(b) - keyOf(a)) * 0.03, 3600.0);
+        m_plot->xAxis->setRange(keyOf(a) - margin, keyOf(b) + margin);
+    } else if (n == 0) {
+        const qint64 t = m_hasCurrent ? m_currentMs : QDateTime::currentMSecsSinceEpoch();
+        m_plot->xAxis->setRange(keyOf(t) - 86400, keyOf(t) + 86400);
+    } else {
+        const double a = keyOf(pointTimeMs(0)), b = keyOf(pointTimeMs(n - 1));
+        const double margin = std::max((b - a) * 0.03, 3600.0);
+        m_plot->xAxis->setRange(a - margin, b + margin);
+    }
+    m_plot->replot();
+}
+
+void TimePlot::setCurrentTime(const QDateTime &utc)
+{
+    m_hasCurrent = utc.isValid();
+    m_currentMs = utc.isValid() ? utc.toMSecsSinceEpoch() : 0;
+    if (m_hasCurrent) {
+        const QCPRange r = m_plot->xAxis->range();
+        const double k = keyOf(m_currentMs);
+        if (k < r.lower || k > r.upper)
+            m_plot->xAxis->setRange(k - r.size() / 2, k + r.size() / 2);
+    }
+    updateCursor();
+}
+
+QDateTime TimePlot::currentTime() const
+{
+    return m_hasCurrent ? QDateTime::fromMSecsSinceEpoch(m_currentMs, QTimeZone::utc()) : QDateTime();
+}
+
+void TimePlot::updateCursor()
+{
+    if (m_cursor) {
+        m_cursor->setVisible(m_hasCurrent);
+        if (m_hasCurrent) {
+            const double k = keyOf(m_currentMs);
+            m_cursor->point1->setCoords(k, 0);
+            m_cursor->point2->setCoords(k, 1);
+        }
+    }
+    m_plot->replot();
+}
+
+void TimePlot::setMessage(const QString &text)
+{
+    m_message->setText(text);
+    m_message->setVisible(!text.isEmpty());
+}
+
+QString TimePlot::message() const
+{
+    return m_message->text();
+}
+
+double TimePlot::xAtTime(qint64 timeMs) const
+{
+    return m_plot->xAxis->coordToPixel(keyOf(timeMs)) + m_plot->geometry().x();
+}
+
+qint64 TimePlot::timeAtX(double x) const
+{
+    return msOf(m_plot->xAxis->pixelToCoord(x - m_plot->geometry().x()));
+}
+
+double TimePlot::cursorX() const
+{
+    return m_hasCurrent ? xAtTime(m_currentMs) : std::numeric_limits<double>::quiet_NaN();
+}
+
+qint64 TimePlot::viewFrom() const
+{
+    return msOf(m_plot->xAxis->range().lower);
+}
+
+qint64 TimePlot::viewTo() const
+{
+    return msOf(m_plot->xAxis->range().upper);
+}
+
+int TimePlot::nearestPoint(qint64 timeMs) const
+{
+    // Binary search over the sorted point times: the first at or after timeMs, or the one before if nearer.
+    const int n = pointCount();
+    if (n == 0)
+        return -1;
+    int lo = 0, hi = n;
+    while (lo < hi) {
+        const int mid = lo + (hi - lo) / 2;
+        if (pointTimeMs(mid) < timeMs)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    if (lo == n)
+        return n - 1;
+    if (lo > 0 && timeMs - pointTimeMs(lo - 1) <= pointTimeMs(lo) - timeMs)
+        --lo;
+    return lo;
+}
+
+void TimePlot::onPress(QMouseEvent *event)
+{
+    m_pressed = event->button() == Qt::LeftButton;
+    m_pressPos = event->position();
+}
+
+void TimePlot::onRelease(QMouseEvent *event)
+{
+    // A click (not a drag that panned) inside the plot's axis rectangle asks for the time under it.
+    if (!m_pressed || event->button() != Qt::LeftButton)
+        return;
+    m_pressed = false;
+    if ((event->position() - m_pressPos).manhattanLength() > 4)
+        return;
+    if (!m_plot->axisRect()->rect().contains(event->position().toPoint()))
+        return;
+    const qint64 t = msOf(m_plot->xAxis->pixelToCoord(event->position().x()));
+    const int i = nearestPoint(t);
+    Q_EMIT timeRequested(QDateTime::fromMSecsSinceEpoch(i >= 0 ? pointTimeMs(i) : t, QTimeZone::utc()));
+}
+
+}  // namespace solarchip
