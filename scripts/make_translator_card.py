@@ -61,16 +61,20 @@ L.append("| files | `translator.json`, `weights.safetensors` (float16, %.1f MB) 
 L.append("| weights SHA-256 | `%s` |" % info.get("weights_sha256", "?"))
 L.append("| encoder (HMI patch tokens) | the default model, hash `%s` (a translator is refused with any other encoder) |"
          % enc.get("hash", "?"))
+latent = "%s-channel latent at side/4" % info.get("latent_channels", 4)
+decoder = (" whose decoder also reads the HMI pixels at full resolution (the pixel-scale texture that follows |B|)"
+           if info.get("decoder_hint") == "hmi_pixels" else "")
+control = ("the encoder's HMI patch tokens and, through a full-resolution hint encoder of its own, the HMI pixels"
+           if info.get("control_hint") == "tokens+pixels" else "the encoder's HMI patch tokens")
 if info.get("design") == "residual":
     L.append("| design | `residual`: output = mu(HMI) + D(z), mu a regression U-Net on the prepared HMI image, z a DDIM "
-             "sample of the latent diffusion of the residual y - mu (4-channel latent at side/4), the frozen base "
-             "denoiser steered by a ControlNet branch fed by the encoder's HMI patch tokens through zero-initialised "
-             "convolutions |")
+             "sample of the latent diffusion of the residual y - mu (%s%s), the frozen base denoiser steered by a "
+             "ControlNet branch fed by %s through zero-initialised convolutions |" % (latent, decoder, control))
 else:
     L.append("| design | `latent`: output = D(z), z a DDIM sample of the latent diffusion of the normalised AIA images "
-             "(autoencoder E/D, 4-channel latent at side/4), the unconditional base denoiser trained first and frozen, "
-             "steered by a ControlNet branch (a trainable copy of the denoiser's encoder half) fed by the encoder's HMI "
-             "patch tokens through zero-initialised convolutions |")
+             "(autoencoder E/D, %s%s), the unconditional base denoiser trained first and frozen, steered by a "
+             "ControlNet branch (a trainable copy of the denoiser's encoder half) fed by %s through "
+             "zero-initialised convolutions |" % (latent, decoder, control))
 L.append("| channels, side | %s, %s px (the encoder's %s px frame), one multi-channel latent |"
          % (", ".join(channels), info.get("side"), info.get("resolution")))
 L.append("| sampling | DDIM, %s steps, from alpha_bar >= %s; N samples give the per-pixel mean and spread |"

@@ -54,6 +54,16 @@ int runTrain(const QStringList &args)
         "latent (default): the latent diffusion models the AIA images themselves; residual: it models the residual "
         "around a regression mean mu(HMI) trained first (CorrDiff's split; the output is mu + the decoded sample)."),
         QStringLiteral("D"), QStringLiteral("latent")});
+    p.addOption({QStringLiteral("latent-channels"), QStringLiteral(
+        "Channels of the AIA autoencoder's latent at side/4 (default 4; the diffusion works in this latent)."),
+        QStringLiteral("N"), QStringLiteral("4")});
+    p.addOption({QStringLiteral("control-hint"), QStringLiteral(
+        "What the ControlNet branch reads: tokens (default: the encoder's HMI patch tokens) or tokens+pixels (also "
+        "the HMI pixels through a full-resolution hint encoder with its own zero convolution)."),
+        QStringLiteral("H"), QStringLiteral("tokens")});
+    p.addOption({QStringLiteral("decoder-hint"), QStringLiteral(
+        "What the autoencoder's decoder reads besides the latent: none (default) or hmi_pixels (the HMI pixels at "
+        "full resolution, for the pixel-scale AIA texture that follows them)."), QStringLiteral("H"), QStringLiteral("none")});
     p.addOption({QStringLiteral("mean-steps"), QStringLiteral("Regression-mean steps of the residual design (default 1500)."),
                  QStringLiteral("N"), QStringLiteral("1500")});
     p.addOption({QStringLiteral("min-spacing-hours"), QStringLiteral("Use sets at least this many hours apart (default 0: all)."),
@@ -109,13 +119,21 @@ int runTrain(const QStringList &args)
     o.design = p.value(QStringLiteral("design"));
     if (o.design != QLatin1String("residual") && o.design != QLatin1String("latent"))
         return p.usage(QStringLiteral("--design must be residual or latent"));
+    const QString hint = p.value(QStringLiteral("control-hint"));
+    if (hint != QLatin1String("tokens") && hint != QLatin1String("tokens+pixels"))
+        return p.usage(QStringLiteral("--control-hint must be tokens or tokens+pixels"));
+    o.pixelHint = hint == QLatin1String("tokens+pixels");
+    const QString decHint = p.value(QStringLiteral("decoder-hint"));
+    if (decHint != QLatin1String("none") && decHint != QLatin1String("hmi_pixels"))
+        return p.usage(QStringLiteral("--decoder-hint must be none or hmi_pixels"));
+    o.hmiDecoder = decHint == QLatin1String("hmi_pixels");
     o.cacheDir = p.value(QStringLiteral("cache"));
     int seed = 0, spacingHours = 0;
     if (!positiveInt(p, "side", &o.side, 8) || !positiveInt(p, "ae-steps", &o.aeSteps, 0) || !positiveInt(p, "base-steps", &o.baseSteps, 0)
         || !positiveInt(p, "control-steps", &o.controlSteps, 0) || !positiveInt(p, "unet-steps", &o.unetSteps, 0)
         || !positiveInt(p, "batch", &o.batch) || !positiveInt(p, "ddim-steps", &o.ddimSteps) || !positiveInt(p, "seed", &seed, 0)
         || !positiveInt(p, "save-every", &o.saveEvery) || !positiveInt(p, "mean-steps", &o.meanSteps, 0)
-        || !positiveInt(p, "min-spacing-hours", &spacingHours, 0))
+        || !positiveInt(p, "min-spacing-hours", &spacingHours, 0) || !positiveInt(p, "latent-channels", &o.latentChannels, 1))
         return p.usage(QStringLiteral("--side, --*-steps, --batch, --seed and --save-every need non-negative integers"));
     o.seed = static_cast<quint64>(seed);
     o.minSpacingMs = qint64(spacingHours) * 3600 * 1000;

@@ -255,6 +255,11 @@ Expected<QJsonObject> trainTranslator(const TrainedModel &encoder, const Transla
         core->resolution = encoder.prep.resolution;
         core->ddimSteps = opt.ddimSteps;
         core->design = opt.design;
+        core->latentChannels = opt.latentChannels;
+        core->pixelHint = opt.pixelHint;
+        core->hmiDecoder = opt.hmiDecoder;
+        if (opt.latentChannels < 1 || opt.latentChannels > 64)
+            return Error{{}, QStringLiteral("--latent-channels must be 1..64 (got %1)").arg(opt.latentChannels)};
         if (core->diffusion() && opt.design != QLatin1String("latent") && opt.design != QLatin1String("residual"))
             return Error{{}, QStringLiteral("--design must be latent or residual (got '%1')").arg(opt.design)};
         core->prep = encoder.prep;
@@ -286,6 +291,17 @@ Expected<QJsonObject> trainTranslator(const TrainedModel &encoder, const Transla
             if (core->diffusion() && prev[QStringLiteral("design")].toString(QStringLiteral("latent")) != opt.design)
                 return Error{opt.outDir, QStringLiteral("holds a run of design '%1': pass --design %1 to resume it")
                                              .arg(prev[QStringLiteral("design")].toString(QStringLiteral("latent")))};
+            if (core->diffusion() && prev[QStringLiteral("latent_channels")].toInt(detail::kLatentChannels) != opt.latentChannels)
+                return Error{opt.outDir, QStringLiteral("holds a run with %1 latent channels: pass --latent-channels %1 to resume it")
+                                             .arg(prev[QStringLiteral("latent_channels")].toInt(detail::kLatentChannels))};
+            if (core->diffusion() && (prev[QStringLiteral("decoder_hint")].toString(QStringLiteral("none"))
+                                      == QLatin1String("hmi_pixels")) != opt.hmiDecoder)
+                return Error{opt.outDir, QStringLiteral("holds a run with decoder hint '%1': pass --decoder-hint %1 to resume it")
+                                             .arg(prev[QStringLiteral("decoder_hint")].toString(QStringLiteral("none")))};
+            if (core->diffusion() && (prev[QStringLiteral("control_hint")].toString(QStringLiteral("tokens"))
+                                      == QLatin1String("tokens+pixels")) != opt.pixelHint)
+                return Error{opt.outDir, QStringLiteral("holds a run with control hint '%1': pass --control-hint %1 to resume it")
+                                             .arg(prev[QStringLiteral("control_hint")].toString(QStringLiteral("tokens")))};
         }
         // The encoder object the run keeps (a second copy: the caller's stays untouched).
         auto reloaded = TrainedModel::load(encoder.path);
@@ -382,6 +398,12 @@ Expected<QJsonObject> trainTranslator(const TrainedModel &encoder, const Transla
                                                           "(or, for --design residual, a U-Net run)")};
             if (core->diffusion() && !meanFromUnet && (*other)->design != core->design)
                 return Error{opt.initFrom, QStringLiteral("is a run of design '%1': pass --design %1").arg((*other)->design)};
+            if (core->diffusion() && !meanFromUnet && (*other)->latentChannels != core->latentChannels)
+                return Error{opt.initFrom, QStringLiteral("has %1 latent channels: pass --latent-channels %1")
+                                               .arg((*other)->latentChannels)};
+            if (core->diffusion() && !meanFromUnet && (*other)->hmiDecoder != core->hmiDecoder)
+                return Error{opt.initFrom, QStringLiteral("has decoder hint '%1': pass --decoder-hint %1")
+                                               .arg((*other)->hmiDecoder ? QStringLiteral("hmi_pixels") : QStringLiteral("none"))};
             if (!core->diffusion() && !(*other)->residual())
                 return Error{opt.initFrom, QStringLiteral("a U-Net baseline can start only from a residual-design run "
                                                           "(its regression mean)")};
@@ -458,7 +480,7 @@ Expected<QJsonObject> trainTranslator(const TrainedModel &encoder, const Transla
         };
         auto latents = [&](const torch::Tensor &x) {
             torch::NoGradGuard ng;
-            auto scale = torch::tensor(core->latentScale).view({1, detail::kLatentChannels, 1, 1});
+            auto scale = torch::tensor(core->latentScale).view({1, core->latentChannels, 1, 1});
             return core->ae->encode(x) / scale;
         };
         for (const StageRun &stage : plan) {
@@ -474,7 +496,7 @@ Expected<QJsonObject> trainTranslator(const TrainedModel &encoder, const Transla
             if ((name == QLatin1String("base") || name == QLatin1String("control")) && core->latentScale.empty()) {
                 torch::NoGradGuard ng;
                 auto z = core->ae->encode(yAe);
-                auto zz = z.transpose(0, 1).reshape({detail::kLatentChannels, -1});
+                auto zz = z.transpose(0, 1).reshape({core->latentChannels, -1});
                 auto s = (zz - zz.mean(1, true)).pow(2).mean(1).sqrt().contiguous();
                 core->latentScale.assign(s.data_ptr<float>(), s.data_ptr<float>() + s.numel());
                 for (float &v : core->latentScale)
@@ -506,7 +528,10 @@ Expected<QJsonObject> trainTranslator(const TrainedModel &encoder, const Transla
                 const torch::Tensor &Y = validation ? yVal : y;
                 if (name == QLatin1String("ae")) {
                     auto x = (validation ? yAeVal : yAe).index_select(0, idx);
-                    return (core->ae->decode(core->ae->encode(x)) - x).abs().mean();
+                    torch::Tensor hmi;
+                    if (core->hmiDecoder)
+                        hmi = detail::areaDown((validation ? val->hmiNorm : train->hmiNorm).index_select(0, idx), opt.side);
+                    return (core->ae->decode(core->ae->encode(x), hmi) - x).abs().mean();
                 }
                 if (name == QLatin1String("unet") || name == QLatin1String("mean")) {
                     auto x = detail::areaDown((validation ? val->hmiNorm : train->hmiNorm).index_select(0, idx), opt.side);
@@ -521,7 +546,10 @@ Expected<QJsonObject> trainTranslator(const TrainedModel &encoder, const Transla
                 if (name == QLatin1String("base"))
                     pred = core->base->forward(zt, t);
                 else {
-                    auto res = core->control->forward(zt, t, (validation ? tokVal : tok).index_select(0, idx));
+                    torch::Tensor pix;
+                    if (core->pixelHint)
+                        pix = detail::areaDown((validation ? val->hmiNorm : train->hmiNorm).index_select(0, idx), opt.side);
+                    auto res = core->control->forward(zt, t, (validation ? tokVal : tok).index_select(0, idx), pix);
                     pred = core->base->forward(zt, t, &res);
                 }
                 return (pred - noise).pow(2).mean();

@@ -36,6 +36,12 @@ struct TranslatorTrainOptions {
     int side = 64;
     /// latent | residual (translator and random-encoder kinds; see TranslatorCore::design)
     QString design = QStringLiteral("latent");
+    /// The latent autoencoder's channels (diffusion kinds; TranslatorCore::latentChannels).
+    int latentChannels = 4;
+    /// The control branch also reads the HMI pixels beside the encoder's tokens (TranslatorCore::pixelHint).
+    bool pixelHint = false;
+    /// The autoencoder's decoder also reads the HMI pixels (TranslatorCore::hmiDecoder).
+    bool hmiDecoder = false;
     int meanSteps = 1500, aeSteps = 400, baseSteps = 1500, controlSteps = 1500, unetSteps = 1500;
     int batch = 16;
     double lr = 2e-3;

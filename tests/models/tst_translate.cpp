@@ -12,7 +12,9 @@
 #include "models/translate/TranslatorTraining.h"
 #include "models/translate/detail/TranslatorCore.h"
 
+#include <QFile>
 #include <QJsonArray>
+#include <QJsonDocument>
 #include <QTest>
 
 #include <cmath>
@@ -26,6 +28,7 @@ class TestTranslate : public QObject {
 private Q_SLOTS:
     void initTestCase();
     void zeroControlLeavesBaseUnchanged();
+    void hmiDecoderReadsThePixels();
     void ddimIsDeterministicForASeed();
     void ddimStartKeepsTheMeanOfGaussianData();
     void residualDesignAddsTheRegressionMean();
@@ -39,43 +42,96 @@ void TestTranslate::initTestCase()
     torch::set_num_threads(1);
 }
 
+// For both control hints: tokens only (the first shipped default) and tokens + HMI pixels (the full-resolution hint
+// encoder beside the tokens, here with 8 latent channels). With the pixel hint, the pixels' own zero conv must
+// also leave the output unchanged, and the branch must learn to read the pixels: after two steps, changing only
+// the pixels changes the output.
 void TestTranslate::zeroControlLeavesBaseUnchanged()
 {
-    solarchip::detail::TranslatorCore core;
-    core.kind = QStringLiteral("translator");
-    core.channels = {QStringLiteral("171")};
-    core.createNets(16, 3);
-    torch::manual_seed(5);
-    // A base that is not at its initialisation (the property must hold for any base weights).
-    {
+    for (const bool pixelHint : {false, true}) {
+        solarchip::detail::TranslatorCore core;
+        core.kind = QStringLiteral("translator");
+        core.channels = {QStringLiteral("171")};
+        core.pixelHint = pixelHint;
+        core.latentChannels = pixelHint ? 8 : solarchip::detail::kLatentChannels;
+        core.createNets(16, 3);
+        QCOMPARE(bool(core.control->pixelHint), pixelHint);
+        torch::manual_seed(5);
+        // A base that is not at its initialisation (the property must hold for any base weights).
+        {
+            torch::NoGradGuard ng;
+            for (auto &p : core.base->parameters())
+                p.add_(0.05 * torch::randn(p.sizes()));
+        }
+        core.control->initFrom(core.base->encoder);
+        auto z = torch::randn({2, core.latentChannels, 8, 8});
+        auto t = torch::tensor(std::vector<int64_t>{10, 700});
+        auto tokens = torch::randn({2, 16, 4, 4});
+        // Pixels at the translator's side (4 x the latent's), large so a path that were not zeroed would show.
+        auto pixels = pixelHint ? 3 * torch::randn({2, 1, 32, 32}) : torch::Tensor();
         torch::NoGradGuard ng;
-        for (auto &p : core.base->parameters())
-            p.add_(0.05 * torch::randn(p.sizes()));
-    }
-    core.control->initFrom(core.base->encoder);
-    auto z = torch::randn({2, solarchip::detail::kLatentChannels, 8, 8});
-    auto t = torch::tensor(std::vector<int64_t>{10, 700});
-    auto tokens = torch::randn({2, 16, 4, 4});
-    torch::NoGradGuard ng;
-    auto plain = core.base->forward(z, t);
-    auto res = core.control->forward(z, t, tokens);
-    QCOMPARE(res.size(), std::size_t(5));
-    for (const auto &r : res)
-        QCOMPARE(r.abs().max().item<double>(), 0.0);
-    auto controlled = core.base->forward(z, t, &res);
-    QCOMPARE((plain - controlled).abs().max().item<double>(), 0.0);
+        auto plain = core.base->forward(z, t);
+        auto res = core.control->forward(z, t, tokens, pixels);
+        QCOMPARE(res.size(), std::size_t(5));
+        for (const auto &r : res)
+            QCOMPARE(r.abs().max().item<double>(), 0.0);
+        auto controlled = core.base->forward(z, t, &res);
+        QCOMPARE((plain - controlled).abs().max().item<double>(), 0.0);
+        if (pixelHint) {
+            // The pixel path alone (before its zero conv) is not zero: the zero conv is what keeps the output.
+            QVERIFY(core.control->pixelHint->forward(pixels).abs().max().item<double>() > 1e-3);
+            QCOMPARE(core.control->pixelZero->forward(core.control->pixelHint->forward(pixels)).abs().max().item<double>(), 0.0);
+        }
 
-    // ... and the branch learns: one gradient step moves the output (the zero convs get gradients).
-    torch::GradMode::set_enabled(true);
-    torch::optim::SGD sgd(core.control->parameters(), torch::optim::SGDOptions(0.1));
-    auto r2 = core.control->forward(z, t, tokens);
-    auto loss = (core.base->forward(z, t, &r2) - torch::ones_like(plain)).pow(2).mean();
-    sgd.zero_grad();
-    loss.backward();
-    sgd.step();
-    torch::GradMode::set_enabled(false);
-    auto r3 = core.control->forward(z, t, tokens);
-    QVERIFY((core.base->forward(z, t, &r3) - plain).abs().max().item<double>() > 1e-6);
+        // ... and the branch learns: one gradient step moves the output (the output zero convs get gradients). The
+        // hint paths sit behind those zero convs, so (as in ControlNet) their own zero convs get a gradient from the
+        // second step on; after it, the output depends on the pixels.
+        torch::GradMode::set_enabled(true);
+        torch::optim::SGD sgd(core.control->parameters(), torch::optim::SGDOptions(0.1));
+        for (int step = 0; step < 2; ++step) {
+            auto r2 = core.control->forward(z, t, tokens, pixels);
+            auto loss = (core.base->forward(z, t, &r2) - torch::ones_like(plain)).pow(2).mean();
+            sgd.zero_grad();
+            loss.backward();
+            if (pixelHint && step == 1)
+                QVERIFY(core.control->pixelZero->weight.grad().abs().max().item<double>() > 0);
+            sgd.step();
+            if (step == 0) {
+                torch::NoGradGuard ng1;
+                auto r3 = core.control->forward(z, t, tokens, pixels);
+                QVERIFY((core.base->forward(z, t, &r3) - plain).abs().max().item<double>() > 1e-6);
+            }
+        }
+        torch::GradMode::set_enabled(false);
+        if (pixelHint) {
+            auto r3 = core.control->forward(z, t, tokens, pixels);
+            auto r4 = core.control->forward(z, t, tokens, torch::zeros_like(pixels));
+            QVERIFY((core.base->forward(z, t, &r4) - core.base->forward(z, t, &r3)).abs().max().item<double>() > 1e-6);
+        }
+    }
+}
+
+// The HMI decoder reads the pixels (another HMI image, another decoded image; the latent alone does not decide it),
+// the latent-only decoder has no pixel path, and an HMI decoder refuses to decode without the pixels.
+void TestTranslate::hmiDecoderReadsThePixels()
+{
+    torch::manual_seed(2);
+    solarchip::detail::LatentAutoencoder plain(2, 6), withHmi(2, 6, true);
+    QVERIFY(!plain->decHint && withHmi->decHint && withHmi->decOut);
+    torch::NoGradGuard ng;
+    auto z = torch::randn({2, 6, 8, 8});
+    auto h1 = torch::randn({2, 1, 32, 32}), h2 = torch::randn({2, 1, 32, 32});
+    auto a = withHmi->decode(z, h1), b = withHmi->decode(z, h2);
+    QCOMPARE(a.sizes(), (torch::IntArrayRef{2, 2, 32, 32}));
+    QVERIFY((a - b).abs().max().item<double>() > 1e-4);
+    QCOMPARE((plain->decode(z, h1) - plain->decode(z, h2)).abs().max().item<double>(), 0.0);
+    bool threw = false;
+    try {
+        withHmi->decode(z);
+    } catch (const std::exception &) {
+        threw = true;
+    }
+    QVERIFY(threw);
 }
 
 void TestTranslate::ddimIsDeterministicForASeed()
@@ -265,6 +321,11 @@ void TestTranslate::trainTranslateWriteAndRefuse()
     o.ddimSteps = 4;
     o.saveEvery = 2;
     o.logEvery = 1;
+    // The wider latent, the pixel hint and the HMI decoder (the residual run below keeps the first default's shape:
+    // 4 channels, tokens only, a decoder of the latent alone).
+    o.latentChannels = 6;
+    o.pixelHint = true;
+    o.hmiDecoder = true;
     QList<QJsonObject> events;
     auto trained = trainTranslator(*encoder, o, [&](const QJsonObject &e) {
         events << e;
@@ -274,6 +335,24 @@ void TestTranslate::trainTranslateWriteAndRefuse()
     QCOMPARE((*trained)[QStringLiteral("channels")].toArray().at(0).toString(), QStringLiteral("171"));  // from the encoder
     QVERIFY(QFileInfo::exists(o.outDir + QStringLiteral("/metrics.jsonl")));
     QCOMPARE(events.last()[QStringLiteral("event")].toString(), QStringLiteral("done"));
+    QCOMPARE((*trained)[QStringLiteral("latent_channels")].toInt(), 6);
+    QCOMPARE((*trained)[QStringLiteral("control_hint")].toString(), QStringLiteral("tokens+pixels"));
+    QCOMPARE((*trained)[QStringLiteral("decoder_hint")].toString(), QStringLiteral("hmi_pixels"));
+    {
+        // Resuming with other latent settings is refused, naming the run's.
+        TranslatorTrainOptions w = o;
+        w.latentChannels = 4;
+        auto e = trainTranslator(*encoder, w);
+        QVERIFY(!e.ok() && e.errorString().contains(QStringLiteral("--latent-channels 6")));
+        w = o;
+        w.pixelHint = false;
+        e = trainTranslator(*encoder, w);
+        QVERIFY(!e.ok() && e.errorString().contains(QStringLiteral("--control-hint tokens+pixels")));
+        w = o;
+        w.hmiDecoder = false;
+        e = trainTranslator(*encoder, w);
+        QVERIFY(!e.ok() && e.errorString().contains(QStringLiteral("--decoder-hint hmi_pixels")));
+    }
     // Running it again resumes a finished run: nothing is trained again.
     events.clear();
     auto again = trainTranslator(*encoder, o, [&](const QJsonObject &e) {
@@ -439,9 +518,42 @@ void TestTranslate::trainTranslateWriteAndRefuse()
     TranslatorTrainOptions res = o;
     res.design = QStringLiteral("residual");
     res.outDir = dir.path() + QStringLiteral("/residual");
+    res.latentChannels = 4;
+    res.pixelHint = false;
+    res.hmiDecoder = false;
     auto tr = trainTranslator(*encoder, res);
     QVERIFY2(tr.ok(), qPrintable(tr.errorString()));
     QCOMPARE((*tr)[QStringLiteral("design")].toString(), QStringLiteral("residual"));
+    {
+        // A run written before "latent_channels" and "control_hint" existed (the first shipped default) loads as
+        // 4 channels, tokens only, and translates as before.
+        TranslationRequest rq;
+        rq.hmiFile = archive + QStringLiteral("/hmi_003.fits");
+        rq.seed = 3;
+        auto before = TranslatorRun::load(res.outDir);
+        QVERIFY2(before.ok(), qPrintable(before.errorString()));
+        auto tb = before->translate(rq);
+        QVERIFY(tb.ok());
+        const QString js = res.outDir + QStringLiteral("/translator.json");
+        QFile f(js);
+        QVERIFY(f.open(QIODevice::ReadOnly));
+        QJsonObject info = QJsonDocument::fromJson(f.readAll()).object();
+        f.close();
+        QCOMPARE(info[QStringLiteral("latent_channels")].toInt(), 4);
+        QCOMPARE(info[QStringLiteral("control_hint")].toString(), QStringLiteral("tokens"));
+        QCOMPARE(info[QStringLiteral("decoder_hint")].toString(), QStringLiteral("none"));
+        info.remove(QStringLiteral("latent_channels"));
+        info.remove(QStringLiteral("control_hint"));
+        info.remove(QStringLiteral("decoder_hint"));
+        QVERIFY(f.open(QIODevice::WriteOnly | QIODevice::Truncate));
+        f.write(QJsonDocument(info).toJson());
+        f.close();
+        auto old = TranslatorRun::load(res.outDir);
+        QVERIFY2(old.ok(), qPrintable(old.errorString()));
+        auto to = old->translate(rq);
+        QVERIFY(to.ok());
+        QCOMPARE(to->mean.pixels, tb->mean.pixels);
+    }
     QVERIFY((*tr)[QStringLiteral("stages")].toObject().contains(QStringLiteral("mean")));
     TranslatorTrainOptions um = u;
     um.outDir = dir.path() + QStringLiteral("/unet-mean");

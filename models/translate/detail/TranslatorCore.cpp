@@ -32,9 +32,9 @@ void TranslatorCore::createNets(int tokenDim, quint64 seed)
     unet = nullptr;
     const int c = static_cast<int>(channels.size());
     if (diffusion()) {
-        ae = LatentAutoencoder(c);
-        base = DenoiserUNet();
-        control = ControlBranch(tokenDim);
+        ae = LatentAutoencoder(c, latentChannels, hmiDecoder);
+        base = DenoiserUNet(latentChannels);
+        control = ControlBranch(tokenDim, latentChannels, pixelHint);
     }
     if (!diffusion() || residual())
         unet = RegressionUNet(c);
@@ -136,18 +136,19 @@ Expected<torch::Tensor> TranslatorCore::generate(const torch::Tensor &hmiNorm, i
     const int l = side / 4;
     if (steps <= 0)
         steps = ddimSteps;
-    auto scale = torch::tensor(latentScale).view({1, kLatentChannels, 1, 1});
+    auto scale = torch::tensor(latentScale).view({1, latentChannels, 1, 1});
     // One generator per sample: sample s of seed S is sample 0 of seed S + s, whatever N is. The N samples run
     // as one batch (one network call per DDIM step).
     std::vector<torch::Tensor> noises;
     for (int s = 0; s < samples; ++s) {
         auto gen = at::detail::createCPUGenerator(seed + static_cast<quint64>(s));
-        noises.push_back(torch::randn({b, kLatentChannels, l, l}, gen, torch::TensorOptions().dtype(torch::kFloat32)));
+        noises.push_back(torch::randn({b, latentChannels, l, l}, gen, torch::TensorOptions().dtype(torch::kFloat32)));
     }
     auto noise = torch::cat(noises, 0);  // [samples * b, ...], sample-major
     auto tokAll = tok->repeat({samples, 1, 1, 1});
+    const torch::Tensor pixAll = pixelHint || hmiDecoder ? areaDown(hmiNorm, side).repeat({samples, 1, 1, 1}) : torch::Tensor();
     auto eps = [&](const torch::Tensor &z, const torch::Tensor &t) {
-        auto res = control->forward(z, t, tokAll);
+        auto res = control->forward(z, t, tokAll, pixAll);
         return base->forward(z, t, &res);
     };
     auto z = ddimSample(eps, noise, alphaBar, steps, [&](int done, int total) {
@@ -155,7 +156,7 @@ Expected<torch::Tensor> TranslatorCore::generate(const torch::Tensor &hmiNorm, i
     }, ddimMinAlphaBar);
     if (!z.defined())
         return torch::Tensor();
-    auto decoded = ae->decode(z * scale);
+    auto decoded = ae->decode(z * scale, pixAll);
     std::vector<torch::Tensor> outs;
     for (int s = 0; s < samples; ++s)
         outs.push_back(decoded.slice(0, s * b, (s + 1) * b));
@@ -181,7 +182,7 @@ torch::Tensor TranslatorCore::autoencode(const torch::Tensor &y, const torch::Te
 {
     torch::NoGradGuard ng;
     auto mu = regressionMean(hmiNorm);
-    return mu + ae->decode(ae->encode(y - mu));
+    return mu + ae->decode(ae->encode(y - mu), hmiDecoder ? areaDown(hmiNorm, side) : torch::Tensor());
 }
 
 torch::Tensor TranslatorCore::normalizeTarget(const torch::Tensor &dns) const
@@ -212,8 +213,12 @@ QJsonObject TranslatorCore::baseInfo() const
     o[QStringLiteral("resolution")] = resolution;
     o[QStringLiteral("ddim_steps")] = ddimSteps;
     o[QStringLiteral("ddim_min_alpha_bar")] = ddimMinAlphaBar;
-    if (diffusion())
+    if (diffusion()) {
         o[QStringLiteral("design")] = design;
+        o[QStringLiteral("latent_channels")] = latentChannels;
+        o[QStringLiteral("control_hint")] = pixelHint ? QStringLiteral("tokens+pixels") : QStringLiteral("tokens");
+        o[QStringLiteral("decoder_hint")] = hmiDecoder ? QStringLiteral("hmi_pixels") : QStringLiteral("none");
+    }
     o[QStringLiteral("fov_rsun")] = fovRsun;
     QJsonArray nm, ns;
     for (std::size_t i = 0; i < normMean.size(); ++i) {
@@ -277,6 +282,18 @@ Expected<std::unique_ptr<TranslatorCore>> TranslatorCore::load(const QString &di
         // Runs written before the DDIM start fix have no entry: they get the fixed start too.
         core->ddimMinAlphaBar = o[QStringLiteral("ddim_min_alpha_bar")].toDouble(kDdimMinAlphaBar);
         core->design = o[QStringLiteral("design")].toString(QStringLiteral("latent"));
+        // Runs written before these entries existed: 4 latent channels, tokens only, a decoder of the latent only.
+        core->latentChannels = o[QStringLiteral("latent_channels")].toInt(kLatentChannels);
+        const QString hint = o[QStringLiteral("control_hint")].toString(QStringLiteral("tokens"));
+        if (hint != QLatin1String("tokens") && hint != QLatin1String("tokens+pixels"))
+            return Error{f.fileName(), QStringLiteral("unknown control_hint '%1' (tokens or tokens+pixels)").arg(hint)};
+        core->pixelHint = hint == QLatin1String("tokens+pixels");
+        const QString decHint = o[QStringLiteral("decoder_hint")].toString(QStringLiteral("none"));
+        if (decHint != QLatin1String("none") && decHint != QLatin1String("hmi_pixels"))
+            return Error{f.fileName(), QStringLiteral("unknown decoder_hint '%1' (none or hmi_pixels)").arg(decHint)};
+        core->hmiDecoder = decHint == QLatin1String("hmi_pixels");
+        if (core->latentChannels < 1 || core->latentChannels > 64)
+            return Error{f.fileName(), QStringLiteral("latent_channels %1 out of range (1..64)").arg(core->latentChannels)};
         core->fovRsun = o[QStringLiteral("fov_rsun")].toDouble();
         const auto tn = o[QStringLiteral("target_norm")].toObject();
         for (const auto &v : tn[QStringLiteral("mean")].toArray())

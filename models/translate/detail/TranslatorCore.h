@@ -37,6 +37,14 @@ struct TranslatorCore {
     /// split): a regression mean mu(HMI) (`unet`, trained first) plus a latent diffusion of the residual y - mu,
     /// the autoencoder, base denoiser and ControlNet branch all working on residuals (TranslatorTraining.h).
     QString design = QStringLiteral("latent");
+    /// The latent autoencoder's width (translator.json "latent_channels"; runs without it: kLatentChannels).
+    int latentChannels = kLatentChannels;
+    /// The control branch also reads the HMI pixels (translator.json "control_hint": "tokens+pixels"; runs
+    /// without it: "tokens", the encoder's patch tokens only). See ControlBranchImpl.
+    bool pixelHint = false;
+    /// The autoencoder's decoder also reads the HMI pixels (translator.json "decoder_hint": "hmi_pixels"; runs
+    /// without it: "none"). See LatentAutoencoderImpl.
+    bool hmiDecoder = false;
     double fovRsun = 0;        ///< the training reference frames' field of view in solar radii
     std::vector<double> normMean, normStd;  ///< per channel, of log1p(max(DN/s, 0))
     std::vector<float> latentScale;         ///< per latent channel (latents are divided by it)

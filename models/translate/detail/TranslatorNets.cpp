@@ -64,21 +64,39 @@ torch::Tensor ResBlockImpl::forward(const torch::Tensor &x, const torch::Tensor 
     return (skip ? skip(x) : x) + h;
 }
 
-LatentAutoencoderImpl::LatentAutoencoderImpl(int channels)
+LatentAutoencoderImpl::LatentAutoencoderImpl(int channels, int latentChannels, bool hmiDecoder)
 {
     enc = register_module("enc", torch::nn::Sequential(
         conv(channels, 32, 3), torch::nn::SiLU(), conv(32, 32, 4, 2, 1), torch::nn::SiLU(),
-        conv(32, 64, 3), torch::nn::SiLU(), conv(64, 64, 4, 2, 1), torch::nn::SiLU(), conv(64, kLatentChannels, 3)));
+        conv(32, 64, 3), torch::nn::SiLU(), conv(64, 64, 4, 2, 1), torch::nn::SiLU(), conv(64, latentChannels, 3)));
+    auto upsample = [] {
+        return torch::nn::Upsample(torch::nn::UpsampleOptions().scale_factor(std::vector<double>{2.0, 2.0})
+                                       .mode(torch::kNearest));
+    };
+    if (!hmiDecoder) {
+        dec = register_module("dec", torch::nn::Sequential(
+            conv(latentChannels, 64, 3), torch::nn::SiLU(), upsample(), conv(64, 32, 3), torch::nn::SiLU(), upsample(),
+            conv(32, 32, 3), torch::nn::SiLU(), conv(32, channels, 3)));
+        return;
+    }
     dec = register_module("dec", torch::nn::Sequential(
-        conv(kLatentChannels, 64, 3), torch::nn::SiLU(), torch::nn::Upsample(torch::nn::UpsampleOptions()
-            .scale_factor(std::vector<double>{2.0, 2.0}).mode(torch::kNearest)),
-        conv(64, 32, 3), torch::nn::SiLU(), torch::nn::Upsample(torch::nn::UpsampleOptions()
-            .scale_factor(std::vector<double>{2.0, 2.0}).mode(torch::kNearest)),
-        conv(32, 32, 3), torch::nn::SiLU(), conv(32, channels, 3)));
+        conv(latentChannels, 64, 3), torch::nn::SiLU(), upsample(), conv(64, 32, 3), torch::nn::SiLU(), upsample(),
+        conv(32, 32, 3), torch::nn::SiLU()));
+    decHint = register_module("dec_hint", torch::nn::Sequential(conv(1, 16, 3), torch::nn::SiLU(), conv(16, 16, 3),
+                                                                torch::nn::SiLU()));
+    decOut = register_module("dec_out", torch::nn::Sequential(conv(48, 32, 3), torch::nn::SiLU(), conv(32, channels, 3)));
 }
 
 torch::Tensor LatentAutoencoderImpl::encode(const torch::Tensor &x) { return enc->forward(x); }
-torch::Tensor LatentAutoencoderImpl::decode(const torch::Tensor &z) { return dec->forward(z); }
+
+torch::Tensor LatentAutoencoderImpl::decode(const torch::Tensor &z, const torch::Tensor &hmi)
+{
+    if (!decHint)
+        return dec->forward(z);
+    TORCH_CHECK(hmi.defined() && hmi.size(1) == 1 && hmi.size(-1) == 4 * z.size(-1),
+                "the HMI decoder needs the HMI pixels [B, 1, 4L, 4L]");
+    return decOut->forward(torch::cat({dec->forward(z), decHint->forward(hmi)}, 1));
+}
 
 torch::Tensor timestepEmbedding(const torch::Tensor &t, int dim)
 {
@@ -88,11 +106,11 @@ torch::Tensor timestepEmbedding(const torch::Tensor &t, int dim)
     return torch::cat({torch::sin(a), torch::cos(a)}, 1);
 }
 
-UNetEncoderImpl::UNetEncoderImpl()
+UNetEncoderImpl::UNetEncoderImpl(int latentChannels)
 {
     timeMlp = register_module("time", torch::nn::Sequential(torch::nn::Linear(64, kTembDim), torch::nn::SiLU(),
                                                             torch::nn::Linear(kTembDim, kTembDim)));
-    convIn = register_module("conv_in", conv(kLatentChannels, kBase, 3));
+    convIn = register_module("conv_in", conv(latentChannels, kBase, 3));
     rb1 = register_module("rb1", ResBlock(kBase, kBase, kTembDim));
     down1 = register_module("down1", conv(kBase, kBase, 3, 2, 1));
     rb2 = register_module("rb2", ResBlock(kBase, 2 * kBase, kTembDim));
@@ -117,7 +135,7 @@ std::vector<torch::Tensor> UNetEncoderImpl::forward(const torch::Tensor &z, cons
     return {h0, h1, h2, h3, m};
 }
 
-UNetDecoderImpl::UNetDecoderImpl()
+UNetDecoderImpl::UNetDecoderImpl(int latentChannels)
 {
     u3 = register_module("u3", ResBlock(4 * kBase, 2 * kBase, kTembDim));
     up2 = register_module("up2", conv(2 * kBase, 2 * kBase, 3));
@@ -126,7 +144,7 @@ UNetDecoderImpl::UNetDecoderImpl()
     u1 = register_module("u1", ResBlock(3 * kBase, kBase, kTembDim));
     u0 = register_module("u0", ResBlock(2 * kBase, kBase, kTembDim));
     normOut = register_module("norm_out", norm(kBase));
-    convOut = register_module("conv_out", conv(kBase, kLatentChannels, 3));
+    convOut = register_module("conv_out", conv(kBase, latentChannels, 3));
 }
 
 torch::Tensor UNetDecoderImpl::forward(const std::vector<torch::Tensor> &f, const torch::Tensor &temb)
@@ -140,10 +158,10 @@ torch::Tensor UNetDecoderImpl::forward(const std::vector<torch::Tensor> &f, cons
     return convOut(torch::silu(normOut(h)));
 }
 
-DenoiserUNetImpl::DenoiserUNetImpl()
+DenoiserUNetImpl::DenoiserUNetImpl(int latentChannels)
 {
-    encoder = register_module("encoder", UNetEncoder());
-    decoder = register_module("decoder", UNetDecoder());
+    encoder = register_module("encoder", UNetEncoder(latentChannels));
+    decoder = register_module("decoder", UNetDecoder(latentChannels));
 }
 
 torch::Tensor DenoiserUNetImpl::forward(const torch::Tensor &z, const torch::Tensor &t,
@@ -157,12 +175,18 @@ torch::Tensor DenoiserUNetImpl::forward(const torch::Tensor &z, const torch::Ten
     return decoder->forward(f, temb);
 }
 
-ControlBranchImpl::ControlBranchImpl(int tokenDim)
+ControlBranchImpl::ControlBranchImpl(int tokenDim, int latentChannels, bool withPixelHint)
 {
     hint = register_module("hint", torch::nn::Sequential(conv(tokenDim, 64, 1), torch::nn::SiLU(), conv(64, kBase, 3),
                                                          torch::nn::SiLU(), conv(kBase, kBase, 3), torch::nn::SiLU()));
     hintZero = register_module("hint_zero", zeroConv(kBase, kBase, 3));
-    copy = register_module("copy", UNetEncoder());
+    if (withPixelHint) {
+        pixelHint = register_module("pixel_hint", torch::nn::Sequential(
+            conv(1, 16, 3), torch::nn::SiLU(), conv(16, 32, 4, 2, 1), torch::nn::SiLU(), conv(32, kBase, 4, 2, 1),
+            torch::nn::SiLU(), conv(kBase, kBase, 3), torch::nn::SiLU()));
+        pixelZero = register_module("pixel_zero", zeroConv(kBase, kBase, 3));
+    }
+    copy = register_module("copy", UNetEncoder(latentChannels));
     zero = register_module("zero", torch::nn::ModuleList());
     for (int w : {kBase, kBase, 2 * kBase, 2 * kBase, 2 * kBase})
         zero->push_back(zeroConv(w, w, 1));
@@ -177,7 +201,7 @@ void ControlBranchImpl::initFrom(UNetEncoder &base)
 }
 
 std::vector<torch::Tensor> ControlBranchImpl::forward(const torch::Tensor &z, const torch::Tensor &t,
-                                                      const torch::Tensor &tokens)
+                                                      const torch::Tensor &tokens, const torch::Tensor &pixels)
 {
     const auto L = z.size(-1);
     auto h = tokens;
@@ -185,6 +209,11 @@ std::vector<torch::Tensor> ControlBranchImpl::forward(const torch::Tensor &z, co
         h = F::interpolate(h, F::InterpolateFuncOptions().size(std::vector<int64_t>{L, L}).mode(torch::kBilinear)
                                   .align_corners(false));
     auto add = hintZero(hint->forward(h));
+    if (pixelHint) {
+        TORCH_CHECK(pixels.defined() && pixels.size(-1) == 4 * L && pixels.size(1) == 1,
+                    "the control branch's pixel hint needs the HMI pixels [B, 1, 4L, 4L]");
+        add = add + pixelZero(pixelHint->forward(pixels));
+    }
     auto f = copy->forward(z, t, nullptr, add);
     std::vector<torch::Tensor> out;
     for (std::size_t i = 0; i < f.size(); ++i)

@@ -1,6 +1,6 @@
 #pragma once
 // The torch networks of the HMI -> AIA translator (models/translate/Translator.h says what each is for):
-// LatentAutoencoder (AIA images <-> a 4-channel latent at side/4), DenoiserUNet (epsilon prediction on the latent,
+// LatentAutoencoder (AIA images <-> a latent at side/4, kLatentChannels channels unless the run says otherwise), DenoiserUNet (epsilon prediction on the latent,
 // split into an encoder half and a decoder half so a ControlNet copy can feed the decoder), ControlBranch (the
 // trainable copy + hint encoder + zero convolutions) and RegressionUNet (the direct HMI -> AIA baseline), plus
 // the cosine noise schedule and DDIM sampling.
@@ -11,6 +11,7 @@
 
 namespace solarchip::detail {
 
+/// The latent width of runs that do not record one (translator.json "latent_channels"; the first shipped default).
 constexpr int kLatentChannels = 4;
 constexpr int kDiffusionSteps = 1000;
 
@@ -24,11 +25,19 @@ struct ResBlockImpl : torch::nn::Module {
 };
 TORCH_MODULE(ResBlock);
 
+/// With `hmiDecoder` (translator.json "decoder_hint": "hmi_pixels") the decoder also reads the normalised HMI
+/// pixels at full resolution, joined to its last features: 304's on-disk variance is dominated by a pixel-scale
+/// network texture that follows |B| pixel by pixel (on the held-out seed-2 sets CC(304, |B|) = 0.71; a 2x2 block
+/// average of the true image keeps CC 0.75, a 4x4 one 0.51), which no latent at side/4 held (measured: 4 or 16
+/// latent channels, a latent at side/2, L1 or MSE, space-to-depth, up to 800 steps: autoencoder ceiling 0.54-0.60
+/// on 304 while the regression U-Net reaches 0.80). The latent then carries what the HMI pixels do not say.
 struct LatentAutoencoderImpl : torch::nn::Module {
-    explicit LatentAutoencoderImpl(int channels);
-    torch::Tensor encode(const torch::Tensor &x);  ///< [B, C, S, S] -> [B, 4, S/4, S/4]
-    torch::Tensor decode(const torch::Tensor &z);
+    explicit LatentAutoencoderImpl(int channels, int latentChannels = kLatentChannels, bool hmiDecoder = false);
+    torch::Tensor encode(const torch::Tensor &x);  ///< [B, C, S, S] -> [B, latentChannels, S/4, S/4]
+    /// `hmi` [B, 1, S, S] is read only by an HMI decoder (and required then).
+    torch::Tensor decode(const torch::Tensor &z, const torch::Tensor &hmi = {});
     torch::nn::Sequential enc{nullptr}, dec{nullptr};
+    torch::nn::Sequential decHint{nullptr}, decOut{nullptr};  ///< the HMI decoder's pixel path and output head
 };
 TORCH_MODULE(LatentAutoencoder);
 
@@ -38,7 +47,7 @@ torch::Tensor timestepEmbedding(const torch::Tensor &t, int dim);
 /// The encoder half: time MLP, conv_in, two downsamplings, the middle block. Features: h0 (L), h1 (L), h2 (L/2),
 /// h3 (L/4), mid (L/4). `inputAdd` (optional) is added after conv_in (the ControlNet hint).
 struct UNetEncoderImpl : torch::nn::Module {
-    UNetEncoderImpl();
+    explicit UNetEncoderImpl(int latentChannels = kLatentChannels);
     std::vector<torch::Tensor> forward(const torch::Tensor &z, const torch::Tensor &t, torch::Tensor *temb,
                                        const torch::Tensor &inputAdd = {});
     torch::nn::Sequential timeMlp{nullptr};
@@ -48,7 +57,7 @@ struct UNetEncoderImpl : torch::nn::Module {
 TORCH_MODULE(UNetEncoder);
 
 struct UNetDecoderImpl : torch::nn::Module {
-    UNetDecoderImpl();
+    explicit UNetDecoderImpl(int latentChannels = kLatentChannels);
     torch::Tensor forward(const std::vector<torch::Tensor> &features, const torch::Tensor &temb);
     ResBlock u3{nullptr}, u2{nullptr}, u1{nullptr}, u0{nullptr};
     torch::nn::Conv2d up2{nullptr}, up1{nullptr};
@@ -59,7 +68,7 @@ TORCH_MODULE(UNetDecoder);
 
 /// The base denoiser: eps = decoder(encoder(z_t, t)).
 struct DenoiserUNetImpl : torch::nn::Module {
-    DenoiserUNetImpl();
+    explicit DenoiserUNetImpl(int latentChannels = kLatentChannels);
     torch::Tensor forward(const torch::Tensor &z, const torch::Tensor &t,
                           const std::vector<torch::Tensor> *residuals = nullptr);
     UNetEncoder encoder{nullptr};
@@ -69,13 +78,23 @@ TORCH_MODULE(DenoiserUNet);
 
 /// ControlNet: hint encoder (HMI tokens [B, D, g, g] resampled to L) -> zero conv -> added after the copy's
 /// conv_in; the copy's five features -> five zero 1x1 convs -> residuals for the frozen decoder.
+/// With `pixelHint` (translator.json "control_hint": "tokens+pixels") a second, full-resolution hint encoder
+/// reads the normalised HMI pixels at the translator's side S (two stride-2 convs down to L = S/4, ControlNet's
+/// own hint encoder) through its own zero conv, added beside the tokens' hint: the encoder's patch tokens are
+/// coarse (an 8 px patch at 64 px), and the AIA fine structure (304's network, measured: a 4x4 block average of
+/// the true 304 images keeps CC 0.51) follows HMI pixels the tokens have averaged away. The tokens stay, so a
+/// random-encoder run still differs from the pretrained one only in the encoder.
 struct ControlBranchImpl : torch::nn::Module {
-    explicit ControlBranchImpl(int tokenDim);
+    explicit ControlBranchImpl(int tokenDim, int latentChannels = kLatentChannels, bool pixelHint = false);
     /// Copies the base encoder's weights into the trainable copy (ControlNet's initialisation).
     void initFrom(UNetEncoder &base);
-    std::vector<torch::Tensor> forward(const torch::Tensor &z, const torch::Tensor &t, const torch::Tensor &tokens);
+    /// `pixels` [B, 1, S, S] (S = 4 L) is read only with the pixel hint (and required then).
+    std::vector<torch::Tensor> forward(const torch::Tensor &z, const torch::Tensor &t, const torch::Tensor &tokens,
+                                       const torch::Tensor &pixels = {});
     torch::nn::Sequential hint{nullptr};
     torch::nn::Conv2d hintZero{nullptr};
+    torch::nn::Sequential pixelHint{nullptr};  ///< absent unless constructed with pixelHint
+    torch::nn::Conv2d pixelZero{nullptr};
     UNetEncoder copy{nullptr};
     torch::nn::ModuleList zero{nullptr};
 };
