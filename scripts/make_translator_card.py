@@ -96,8 +96,9 @@ for name, r in runs.items():
 total = sum(so.get("seconds", 0) for r in runs.values() for so in (r.get("stages") or {}).values()
             if not so.get("copied_from"))
 L.append("")
-L.append("Training time: %.0f s (%.1f min) of optimizer steps in all (one torch thread, nice 10, on the shared 2-core "
-         "CPU), plus loading the prepared sets (cached after the first run)." % (total, total / 60))
+L.append("Training time: %.0f s (%.1f min) of optimizer steps in all (%s torch thread(s), nice %s, on the 2-core CPU; a "
+         "stage reused from an earlier run keeps its own time, see Commands), plus loading the prepared sets (cached "
+         "after the first run)." % (total, total / 60, os.environ.get("THREADS", "1"), os.environ.get("NICE", "10")))
 L.append("")
 L.append("## Held-out evaluation (`translate-eval`, synthetic archive seed 2, 60 daily sets, %s samples, seed %s)"
          % (ev.get("samples"), ev.get("seed")))

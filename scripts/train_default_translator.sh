@@ -22,12 +22,13 @@
 # Env: BUILD_DIR (build/), MODEL (the encoder; default models/default/solarchip-tiny-default.safetensors),
 #      PARTS_MODEL (MODEL), SOURCE_ARCHIVE, EVAL_SOURCE (archives to hard-link copy instead of synthesising),
 #      THREADS (1), NICE (10), SPACING_HOURS (48: training sets at least this far apart), DESIGN (latent),
-#      MEAN_STEPS (1000, residual only), AE_STEPS (400), BASE_STEPS (2000), CONTROL_STEPS (1500), UNET_STEPS (1000),
-#      BATCH (16), SAMPLES (8), LATENT_CHANNELS (4: the autoencoder's latent width), DECODER_HINT (none: the
-#      decoder reads the latent only; hmi_pixels: also the HMI pixels), CONTROL_HINT (tokens: the encoder's tokens
-#      only; tokens+pixels: also the HMI pixels). The random-encoder baseline gets the same shape. The defaults make
-#      the shipped default; README "HMI→AIA translation" has the figures of AE_STEPS=800 DECODER_HINT=hmi_pixels
-#      CONTROL_HINT=tokens+pixels (measured, not shipped).
+#      MEAN_STEPS (1000, residual only), AE_STEPS (800), BASE_STEPS (2000), CONTROL_STEPS (1500), UNET_STEPS (1000),
+#      BATCH (16), SAMPLES (8), LATENT_CHANNELS (4: the autoencoder's latent width), DECODER_HINT (hmi_pixels: the
+#      decoder also reads the HMI pixels, which 304's pixel-scale texture needs; none: the latent only, the
+#      translator shipped before 2026-12-06 with AE_STEPS=400), CONTROL_HINT (tokens: the encoder's tokens only;
+#      tokens+pixels: also the HMI pixels). The random-encoder baseline gets the same shape. The defaults make the
+#      shipped default; README "HMI→AIA translation" also has the figures of CONTROL_HINT=tokens+pixels (measured,
+#      not shipped: level with its random-encoder baseline, the tokens become redundant).
 # Sizing (2-core CPU shared with other work, one torch thread, load ~8): the 64 px sets of the default model's prep
 # load in ~0.07 s each (cached in WORK/cache for every later stage); autoencoder 0.27 s/step, base denoiser 0.11,
 # control branch 0.15, regression U-Net 1.4 (the slow one); measured 36 min of steps, ~45 min with the evaluation.
@@ -42,16 +43,16 @@ THREADS="${THREADS:-1}"
 NICE="${NICE:-10}"
 SPACING_HOURS="${SPACING_HOURS:-48}"
 DESIGN="${DESIGN:-latent}"
-MEAN_STEPS="${MEAN_STEPS:-1000}"; AE_STEPS="${AE_STEPS:-400}"; BASE_STEPS="${BASE_STEPS:-2000}"
+MEAN_STEPS="${MEAN_STEPS:-1000}"; AE_STEPS="${AE_STEPS:-800}"; BASE_STEPS="${BASE_STEPS:-2000}"
 CONTROL_STEPS="${CONTROL_STEPS:-1500}"; UNET_STEPS="${UNET_STEPS:-1000}"; BATCH="${BATCH:-16}"; SAMPLES="${SAMPLES:-8}"
-LATENT_CHANNELS="${LATENT_CHANNELS:-4}"; DECODER_HINT="${DECODER_HINT:-none}"; CONTROL_HINT="${CONTROL_HINT:-tokens}"
+LATENT_CHANNELS="${LATENT_CHANNELS:-4}"; DECODER_HINT="${DECODER_HINT:-hmi_pixels}"; CONTROL_HINT="${CONTROL_HINT:-tokens}"
 CH=171,193,304
 [ -x "$BIN" ] || { echo "train_default_translator.sh: $BIN not found; build first (scripts/build.sh)" >&2; exit 1; }
 [ -f "$PARTS_MODEL" ] || { echo "train_default_translator.sh: no encoder $PARTS_MODEL" >&2; exit 1; }
 mkdir -p "$WORK" "$OUT"
 CMDS="$WORK/commands.txt"
 touch "$CMDS"
-echo "$(date -u +%FT%TZ) MODEL=$MODEL PARTS_MODEL=$PARTS_MODEL SOURCE_ARCHIVE=${SOURCE_ARCHIVE:-} EVAL_SOURCE=${EVAL_SOURCE:-} DESIGN=$DESIGN SPACING_HOURS=$SPACING_HOURS AE_STEPS=$AE_STEPS BASE_STEPS=$BASE_STEPS CONTROL_STEPS=$CONTROL_STEPS UNET_STEPS=$UNET_STEPS MEAN_STEPS=$MEAN_STEPS BATCH=$BATCH SAMPLES=$SAMPLES LATENT_CHANNELS=$LATENT_CHANNELS DECODER_HINT=$DECODER_HINT CONTROL_HINT=$CONTROL_HINT $0 $WORK $OUT" >> "$WORK/invocations.txt"
+echo "$(date -u +%FT%TZ) THREADS=$THREADS NICE=$NICE MODEL=$MODEL PARTS_MODEL=$PARTS_MODEL SOURCE_ARCHIVE=${SOURCE_ARCHIVE:-} EVAL_SOURCE=${EVAL_SOURCE:-} DESIGN=$DESIGN SPACING_HOURS=$SPACING_HOURS AE_STEPS=$AE_STEPS BASE_STEPS=$BASE_STEPS CONTROL_STEPS=$CONTROL_STEPS UNET_STEPS=$UNET_STEPS MEAN_STEPS=$MEAN_STEPS BATCH=$BATCH SAMPLES=$SAMPLES LATENT_CHANNELS=$LATENT_CHANNELS DECODER_HINT=$DECODER_HINT CONTROL_HINT=$CONTROL_HINT $0 $WORK $OUT" >> "$WORK/invocations.txt"
 run() { echo "$*" >> "$CMDS"; nice -n "$NICE" "$@"; }
 stamp() { echo "{\"stage\": \"$1\", \"utc\": \"$(date -u +%FT%TZ)\", \"epoch_s\": $(date +%s)}" >> "$WORK/times.jsonl"; }
 
@@ -149,4 +150,4 @@ run "$BIN" translate --model "$MODEL" --run "$OUT" "$HMI_FILE" --channel 171 --s
 stamp done
 
 echo "== 6/6 model card" >&2
-/usr/bin/python3 "$ROOT/scripts/make_translator_card.py" "$OUT" "$WORK"
+THREADS="$THREADS" NICE="$NICE" /usr/bin/python3 "$ROOT/scripts/make_translator_card.py" "$OUT" "$WORK"
