@@ -169,7 +169,7 @@ int runTrain(const QStringList &args)
     p.addOption({QStringLiteral("labels-fraction"), QStringLiteral("Fraction of the training labels, drawn by time blocks (default 1)."),
                  QStringLiteral("F"), QStringLiteral("1")});
     p.addOption({QStringLiteral("seed"), QStringLiteral("Seed (default 1)."), QStringLiteral("S"), QStringLiteral("1")});
-    p.addOption({QStringLiteral("epochs"), QStringLiteral("Adam epochs of an attn head (default 150); L-BFGS iterations at most of a linear head (default 300)."), QStringLiteral("N")});
+    p.addOption({QStringLiteral("epochs"), QStringLiteral("L-BFGS iterations at most per L2 candidate: attn head (default 50), linear head (default 300)."), QStringLiteral("N")});
     p.addOption({QStringLiteral("weight-decay"), QStringLiteral("L2 coefficient of a linear/attn head on embeddings (default: linear heads pick it "
                                 "from 1e-3..100 by the validation loss, attn 1e-3)."),
                  QStringLiteral("W")});
@@ -210,7 +210,7 @@ int runTrain(const QStringList &args)
     spec.labelsFraction = fraction;
     spec.head.kind = kind == QLatin1String("attn") ? FlareHeadKind::Attention : FlareHeadKind::Linear;
     spec.head.epochs = p.isSet(QStringLiteral("epochs")) ? p.value(QStringLiteral("epochs")).toInt()
-                                                         : (spec.head.kind == FlareHeadKind::Attention ? 150 : 300);
+                                                         : (spec.head.kind == FlareHeadKind::Attention ? 50 : 300);
     if (p.isSet(QStringLiteral("weight-decay"))) {
         bool ok = false;
         spec.head.weightDecay = p.value(QStringLiteral("weight-decay")).toDouble(&ok);

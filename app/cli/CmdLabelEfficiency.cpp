@@ -139,7 +139,7 @@ int runLabelEfficiency(const QStringList &args)
                  QStringLiteral("Comma list of frozen, finetune, scratch, untrained (default frozen,finetune,scratch)."),
                  QStringLiteral("LIST"), QStringLiteral("frozen,finetune,scratch")});
     p.addOption({QStringLiteral("frozen-head"), QStringLiteral("linear or attn (default linear)."), QStringLiteral("KIND"), QStringLiteral("linear")});
-    p.addOption({QStringLiteral("epochs"), QStringLiteral("Frozen head epochs (default 300 linear, 150 attn)."), QStringLiteral("N")});
+    p.addOption({QStringLiteral("epochs"), QStringLiteral("Frozen head L-BFGS iterations at most per L2 candidate (default 300 linear, 50 attn)."), QStringLiteral("N")});
     p.addOption({QStringLiteral("block-days"), QStringLiteral("Split block length in days (default 60)."), QStringLiteral("D"), QStringLiteral("60")});
     p.addOption({QStringLiteral("buffer-days"), QStringLiteral("Buffer between blocks of different splits (default 27)."),
                  QStringLiteral("D"), QStringLiteral("27")});
@@ -204,7 +204,7 @@ int runLabelEfficiency(const QStringList &args)
     spec.windowHours = window;
     spec.head.kind = kind == QLatin1String("attn") ? FlareHeadKind::Attention : FlareHeadKind::Linear;
     spec.head.epochs = p.isSet(QStringLiteral("epochs")) ? p.value(QStringLiteral("epochs")).toInt()
-                                                         : (spec.head.kind == FlareHeadKind::Attention ? 150 : 300);
+                                                         : (spec.head.kind == FlareHeadKind::Attention ? 50 : 300);
     spec.split.blockDays = p.value(QStringLiteral("block-days")).toDouble();
     spec.split.bufferDays = p.value(QStringLiteral("buffer-days")).toDouble();
     if (!(spec.split.blockDays > 0) || spec.split.bufferDays < 0 || spec.split.bufferDays >= spec.split.blockDays)

@@ -188,35 +188,52 @@ Expected<FlareHead> FlareHead::train(const FlareFeatures &x, const std::vector<i
             return head;
         }
 
-        const double decay = o.weightDecay >= 0 ? o.weightDecay : 1e-3;
-        std::vector<torch::Tensor> trainable;
+        // Attention (not convex): the same scheme as the linear head, from one seeded start. Each L2 coefficient
+        // of `weightDecayGrid` (penalty on every weight, not the biases) is solved by full-batch L-BFGS
+        // from the same initial weights; the coefficient with the lowest validation loss is kept. Deterministic.
+        std::vector<double> grid = o.weightDecay >= 0 ? std::vector<double>{o.weightDecay} : o.weightDecayGrid;
+        if (grid.empty())
+            grid = {1};
+        std::map<std::string, torch::Tensor> init;
         for (auto &[name, t] : p)
-            if (name != "mean" && name != "std") {
-                t.set_requires_grad(true);
-                trainable.push_back(t);
-            }
-        torch::optim::Adam opt(trainable, torch::optim::AdamOptions(o.lr).weight_decay(decay));
-        double best = std::numeric_limits<double>::infinity();
-        for (int epoch = 1; epoch <= o.epochs; ++epoch) {
-            opt.zero_grad();
-            const torch::Tensor l = loss(FlareHeadTorch::forward(o.kind, xt, p, nullptr), yt);
-            l.backward();
-            opt.step();
-            if (epoch % std::max(1, o.evalEvery) == 0 || epoch == o.epochs) {
-                torch::NoGradGuard ng;
-                const double vl = loss(FlareHeadTorch::forward(o.kind, xv, p, nullptr), yv).item<double>();
-                if (vl < best) {
-                    best = vl;
-                    keepParams(epoch);
+            init[name] = t.clone();
+        double best = std::numeric_limits<double>::infinity(), bestDecay = grid.front();
+        QJsonArray byDecay;
+        for (size_t g = 0; g < grid.size(); ++g) {
+            const double lambda = grid[g];
+            std::vector<torch::Tensor> trainable;
+            for (auto &[name, t] : init)
+                if (name != "mean" && name != "std") {
+                    p[name] = t.clone().set_requires_grad(true);
+                    trainable.push_back(p[name]);
                 }
-                if (progress)
-                    progress(Progress{epoch, o.epochs, l.item<double>(), vl});
+            torch::optim::LBFGS opt(trainable, torch::optim::LBFGSOptions(1.0).max_iter(std::max(1, o.epochs)).history_size(20)
+                                                   .tolerance_grad(1e-6).tolerance_change(1e-9).line_search_fn("strong_wolfe"));
+            double trainLoss = 0;
+            opt.step([&]() {
+                opt.zero_grad();
+                torch::Tensor l = loss(FlareHeadTorch::forward(o.kind, xt, p, nullptr), yt)
+                    + 0.5 * lambda * (p["w"].pow(2).sum() + p["att_w"].pow(2).sum() + p["att_v"].pow(2).sum());
+                l.backward();
+                trainLoss = l.item<double>();
+                return l;
+            });
+            torch::NoGradGuard ng;
+            const double vl = loss(FlareHeadTorch::forward(o.kind, xv, p, nullptr), yv).item<double>();
+            byDecay.append(QJsonArray{lambda, std::isfinite(vl) ? QJsonValue(vl) : QJsonValue()});
+            if (progress)
+                progress(Progress{static_cast<int>(g + 1), static_cast<int>(grid.size()), trainLoss, vl});
+            if (vl < best || head.m_params.isEmpty()) {
+                best = std::isfinite(vl) ? vl : best;
+                bestDecay = lambda;
+                keepParams(0);
             }
         }
-        head.m_fit = QJsonObject{{QStringLiteral("solver"), QStringLiteral("adam")}, {QStringLiteral("weight_decay"), decay},
-                                 {QStringLiteral("lr"), o.lr}};
-        if (head.m_params.isEmpty())
-            keepParams(o.epochs);
+        head.m_fit = QJsonObject{{QStringLiteral("solver"), QStringLiteral("lbfgs")},
+                                 {QStringLiteral("weight_decay"), bestDecay},
+                                 {QStringLiteral("weight_decay_chosen_on"), grid.size() > 1 ? QStringLiteral("validation loss")
+                                                                                            : QStringLiteral("given")},
+                                 {QStringLiteral("validation_loss_by_weight_decay"), byDecay}};
         return head;
     });
 }

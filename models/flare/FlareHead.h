@@ -15,7 +15,10 @@
 // "best validation epoch" selection, the earlier scheme, oscillated (validation loss up and down by 0.2-0.3
 // between evaluations on the seed-23 archive), so the kept epoch (5-15 of 300) was a trough of that oscillation
 // picked before the L2 term had any effect (|w| 0.28 at epoch 5 for decay 1e-3 and 0.27 for 0.1).
-// Attention heads (not convex) are trained by full-batch Adam; the epoch with the lowest validation loss is kept.
+// Attention heads (not convex) had the same defect, worse: Adam at 1e-2 kept epoch 5 of 150 on seed 23 while the
+// validation loss rose from 1.15 (epoch 25) to 15.3 (epoch 150) as the training loss fell to 0.01 (overfitting with
+// an L2 of 1e-3). They are now fitted like the linear heads: full-batch L-BFGS from one seeded start for each L2
+// coefficient of `weightDecayGrid` (on all weights), the lowest validation loss kept.
 // Saving and the encoder check are FlareRun's (models/flare/FlareRun.h). Torch only in the .cpp.
 
 #include "core/base/Expected.h"
@@ -50,9 +53,9 @@ QString flareHeadKindName(FlareHeadKind kind);  ///< "linear", "attn"
 struct FlareHeadOptions {
     FlareHeadKind kind = FlareHeadKind::Linear;
     int classes = 2;        ///< 2: one logit (binary); 4: quiet/C/M/X
-    int epochs = 300;       ///< Adam epochs (attention); L-BFGS iterations at most (linear)
-    double lr = 1e-2;       ///< Adam (attention)
-    double weightDecay = -1;  ///< L2 coefficient; < 0: linear heads pick it from weightDecayGrid on validation, attention 1e-3
+    int epochs = 300;       ///< L-BFGS iterations at most, per L2 coefficient
+    double lr = 1e-2;       ///< unused since both heads are fitted by L-BFGS (kept for callers)
+    double weightDecay = -1;  ///< L2 coefficient; < 0: picked on validation from weightDecayGrid
     std::vector<double> weightDecayGrid{1e-3, 1e-2, 1e-1, 1, 10, 100};
     int hidden = 32;        ///< attention width
     quint64 seed = 1;
