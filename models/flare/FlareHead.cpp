@@ -147,73 +147,44 @@ Expected<FlareHead> FlareHead::train(const FlareFeatures &x, const std::vector<i
             head.m_bestEpoch = epoch;
         };
 
-        if (o.kind == FlareHeadKind::Linear) {
-            // Convex: solve to convergence for each L2 coefficient, keep the lowest validation loss.
-            std::vector<double> grid = o.weightDecay >= 0 ? std::vector<double>{o.weightDecay} : o.weightDecayGrid;
-            if (grid.empty())
-                grid = {1e-3};
-            double best = std::numeric_limits<double>::infinity(), bestDecay = grid.front();
-            QJsonArray byDecay;
-            for (size_t g = 0; g < grid.size(); ++g) {
-                const double lambda = grid[g];
-                p["w"] = torch::zeros({k, x.width}).set_requires_grad(true);
-                p["b"] = torch::zeros({k}).set_requires_grad(true);
-                torch::optim::LBFGS opt(std::vector<torch::Tensor>{p["w"], p["b"]},
-                                        torch::optim::LBFGSOptions(1.0).max_iter(std::max(1, o.epochs)).history_size(20)
-                                            .tolerance_grad(1e-6).tolerance_change(1e-9).line_search_fn("strong_wolfe"));
-                double trainLoss = 0;
-                opt.step([&]() {
-                    opt.zero_grad();
-                    torch::Tensor l = loss(FlareHeadTorch::forward(o.kind, xt, p, nullptr), yt) + 0.5 * lambda * p["w"].pow(2).sum();
-                    l.backward();
-                    trainLoss = l.item<double>();
-                    return l;
-                });
-                torch::NoGradGuard ng;
-                const double vl = loss(FlareHeadTorch::forward(o.kind, xv, p, nullptr), yv).item<double>();
-                byDecay.append(QJsonArray{lambda, std::isfinite(vl) ? QJsonValue(vl) : QJsonValue()});
-                if (progress)
-                    progress(Progress{static_cast<int>(g + 1), static_cast<int>(grid.size()), trainLoss, vl});
-                if (vl < best || head.m_params.isEmpty()) {
-                    best = std::isfinite(vl) ? vl : best;
-                    bestDecay = lambda;
-                    keepParams(0);
-                }
-            }
-            head.m_fit = QJsonObject{{QStringLiteral("solver"), QStringLiteral("lbfgs")},
-                                     {QStringLiteral("weight_decay"), bestDecay},
-                                     {QStringLiteral("weight_decay_chosen_on"), grid.size() > 1 ? QStringLiteral("validation loss")
-                                                                                                : QStringLiteral("given")},
-                                     {QStringLiteral("validation_loss_by_weight_decay"), byDecay}};
-            return head;
-        }
-
-        // Attention (not convex): the same scheme as the linear head, from one seeded start. Each L2 coefficient
-        // of `weightDecayGrid` (penalty on every weight, not the biases) is solved by full-batch L-BFGS
-        // from the same initial weights; the coefficient with the lowest validation loss is kept. Deterministic.
+        // Both kinds are fitted the same way: for each L2 coefficient of `weightDecayGrid` (or the one given), a
+        // full-batch L-BFGS solve from the same initial weights (L2 on every weight, not the biases); the
+        // coefficient with the lowest validation loss is kept. Deterministic. The linear head is convex and starts
+        // from zero weights; the attention head (not convex) starts from its seeded random weights.
+        const bool linear = o.kind == FlareHeadKind::Linear;
         std::vector<double> grid = o.weightDecay >= 0 ? std::vector<double>{o.weightDecay} : o.weightDecayGrid;
         if (grid.empty())
-            grid = {1};
-        std::map<std::string, torch::Tensor> init;
-        for (auto &[name, t] : p)
-            init[name] = t.clone();
+            grid = {linear ? 1e-3 : 1.0};
+        if (linear)
+            p["w"] = torch::zeros({k, x.width});
+        const std::map<std::string, torch::Tensor> init = p;
+        std::vector<std::string> trainableNames;
+        if (linear)
+            trainableNames = {"w", "b"};
+        else
+            for (const auto &[name, t] : init)
+                if (name != "mean" && name != "std")
+                    trainableNames.push_back(name);
+        const std::vector<std::string> penalised =
+            linear ? std::vector<std::string>{"w"} : std::vector<std::string>{"w", "att_w", "att_v"};
         double best = std::numeric_limits<double>::infinity(), bestDecay = grid.front();
         QJsonArray byDecay;
         for (size_t g = 0; g < grid.size(); ++g) {
             const double lambda = grid[g];
             std::vector<torch::Tensor> trainable;
-            for (auto &[name, t] : init)
-                if (name != "mean" && name != "std") {
-                    p[name] = t.clone().set_requires_grad(true);
-                    trainable.push_back(p[name]);
-                }
+            for (const std::string &name : trainableNames) {
+                p[name] = init.at(name).clone().set_requires_grad(true);
+                trainable.push_back(p[name]);
+            }
             torch::optim::LBFGS opt(trainable, torch::optim::LBFGSOptions(1.0).max_iter(std::max(1, o.epochs)).history_size(20)
                                                    .tolerance_grad(1e-6).tolerance_change(1e-9).line_search_fn("strong_wolfe"));
             double trainLoss = 0;
             opt.step([&]() {
                 opt.zero_grad();
-                torch::Tensor l = loss(FlareHeadTorch::forward(o.kind, xt, p, nullptr), yt)
-                    + 0.5 * lambda * (p["w"].pow(2).sum() + p["att_w"].pow(2).sum() + p["att_v"].pow(2).sum());
+                torch::Tensor penalty = torch::zeros({});
+                for (const std::string &name : penalised)
+                    penalty = penalty + p[name].pow(2).sum();
+                torch::Tensor l = loss(FlareHeadTorch::forward(o.kind, xt, p, nullptr), yt) + 0.5 * lambda * penalty;
                 l.backward();
                 trainLoss = l.item<double>();
                 return l;
