@@ -310,6 +310,21 @@ int runLabelEfficiency(const QStringList &args)
 
     // The test block (the same for every strategy: the same sets in time order).
     std::vector<int> testY;
+    // The scored sets (testY, just filled) must hold both outcomes, or no TSS exists: the refusal names FILE and
+    // the sets (WHAT), before any point is trained.
+    auto oneOutcomeOnly = [&](const QString &file, const QVector<QDateTime> &times, const std::vector<int> &rows,
+                              const QString &what) -> std::optional<Error> {
+        const int nPos = static_cast<int>(std::count(testY.begin(), testY.end(), 1));
+        if (nPos != 0 && nPos != static_cast<int>(testY.size()))
+            return std::nullopt;
+        FlareFeatures t;
+        for (const QDateTime &d : times)
+            t.timesMs.push_back(d.toMSecsSinceEpoch());
+        return Error{file, undefinedSkillMessage(t, rows, nPos, *target == FlareTarget::GeC ? QStringLiteral(">=C")
+                                                                                          : QStringLiteral(">=M"),
+                                                 what)
+                               + QStringLiteral("; no point trained")};
+    };
     QJsonObject splitJson;
     auto testRowsOf = [&](const QVector<QDateTime> &times, const QVector<int> &next4) -> Expected<std::vector<int>> {
         FlareSplitOptions so = spec.split;
@@ -333,16 +348,8 @@ int runLabelEfficiency(const QStringList &args)
             for (int i : rows)
                 testY.push_back(yq[i]);
             // Every point is scored on this block: without both outcomes no TSS exists, so say so before training.
-            const int nPos = static_cast<int>(std::count(testY.begin(), testY.end(), 1));
-            if (nPos == 0 || nPos == static_cast<int>(testY.size())) {
-                FlareFeatures t;
-                for (const QDateTime &d : times)
-                    t.timesMs.push_back(d.toMSecsSinceEpoch());
-                return Error{archiveDir, undefinedSkillMessage(t, rows, nPos, *target == FlareTarget::GeC ? QStringLiteral(">=C")
-                                                                                                      : QStringLiteral(">=M"),
-                                                               QStringLiteral("the test block"))
-                                             + QStringLiteral("; no point trained")};
-            }
+            if (auto refused = oneOutcomeOnly(archiveDir, times, rows, QStringLiteral("the test block")))
+                return *refused;
         }
         return rows;
     };
@@ -355,16 +362,8 @@ int runLabelEfficiency(const QStringList &args)
         if (testY.empty()) {
             for (int c : next4)
                 testY.push_back(c >= (*target == FlareTarget::GeC ? 1 : 2) ? 1 : 0);
-            const int nPos = static_cast<int>(std::count(testY.begin(), testY.end(), 1));
-            if (nPos == 0 || nPos == static_cast<int>(testY.size())) {
-                FlareFeatures t;
-                for (const QDateTime &d : times)
-                    t.timesMs.push_back(d.toMSecsSinceEpoch());
-                return Error{testArchive, undefinedSkillMessage(t, rows, nPos, *target == FlareTarget::GeC ? QStringLiteral(">=C")
-                                                                                                       : QStringLiteral(">=M"),
-                                                                QStringLiteral("the test archive"))
-                                              + QStringLiteral("; no point trained")};
-            }
+            if (auto refused = oneOutcomeOnly(testArchive, times, rows, QStringLiteral("the test archive")))
+                return *refused;
         }
         return rows;
     };

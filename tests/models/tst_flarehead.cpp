@@ -59,6 +59,18 @@ Toy makeToy(int n, double rate, quint64 seed)
     return t;
 }
 
+// The (L2, validation loss) pair of a fit report's grid with the lowest validation loss, read from the report.
+std::pair<double, double> lowestReportedLoss(const QJsonObject &fit)
+{
+    double bestLoss = 1e300, bestDecay = -1;
+    for (const QJsonValue &v : fit.value(QStringLiteral("validation_loss_by_weight_decay")).toArray())
+        if (v.toArray().at(1).toDouble() < bestLoss) {
+            bestLoss = v.toArray().at(1).toDouble();
+            bestDecay = v.toArray().at(0).toDouble();
+        }
+    return {bestDecay, bestLoss};
+}
+
 std::vector<int> range(int a, int b)
 {
     std::vector<int> r;
@@ -158,12 +170,7 @@ private Q_SLOTS:
         const QJsonObject fit = picked->fitReport();
         const QJsonArray byDecay = fit.value(QStringLiteral("validation_loss_by_weight_decay")).toArray();
         QCOMPARE(byDecay.size(), 3);
-        double bestLoss = 1e300, bestDecay = -1;
-        for (const QJsonValue &v : byDecay)
-            if (v.toArray().at(1).toDouble() < bestLoss) {
-                bestLoss = v.toArray().at(1).toDouble();
-                bestDecay = v.toArray().at(0).toDouble();
-            }
+        const auto [bestDecay, bestLoss] = lowestReportedLoss(fit);
         QCOMPARE(fit.value(QStringLiteral("weight_decay")).toDouble(), bestDecay);
         const Terms v = terms(*picked, val, posWeight);
         QVERIFY2(std::abs(v.loss - bestLoss) < 1e-5, qPrintable(QStringLiteral("%1 vs %2").arg(v.loss).arg(bestLoss)));
@@ -239,12 +246,7 @@ private Q_SLOTS:
         QCOMPARE(fit.value(QStringLiteral("solver")).toString(), QStringLiteral("lbfgs"));
         const QJsonArray byDecay = fit.value(QStringLiteral("validation_loss_by_weight_decay")).toArray();
         QCOMPARE(byDecay.size(), 3);
-        double bestLoss = 1e300, bestDecay = -1;
-        for (const QJsonValue &v : byDecay)
-            if (v.toArray().at(1).toDouble() < bestLoss) {
-                bestLoss = v.toArray().at(1).toDouble();
-                bestDecay = v.toArray().at(0).toDouble();
-            }
+        const auto [bestDecay, bestLoss] = lowestReportedLoss(fit);
         QCOMPARE(fit.value(QStringLiteral("weight_decay")).toDouble(), bestDecay);
         const double keptLoss = bce(*head, val);
         QVERIFY2(std::abs(keptLoss - bestLoss) < 1e-4, qPrintable(QStringLiteral("%1 vs %2").arg(keptLoss).arg(bestLoss)));
