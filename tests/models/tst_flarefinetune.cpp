@@ -118,6 +118,15 @@ private:
         return test::run(test::binPath(QStringLiteral("solarchip")), args + QStringList{QStringLiteral("--threads"), QStringLiteral("1")},
                          timeoutMs);
     }
+    // A small daily hmi,171 archive (64 px, activity 0.3, no truth) of DAYS days from START with SEED.
+    test::ProcessResult synthArchive(const QString &dir, const QString &start, int days, int seed)
+    {
+        return cli({QStringLiteral("synth"), dir, QStringLiteral("--start"), start, QStringLiteral("--days"), QString::number(days),
+                    QStringLiteral("--cadence"), QStringLiteral("24"), QStringLiteral("--size"), QStringLiteral("64"),
+                    QStringLiteral("--channels"), QStringLiteral("hmi,171"), QStringLiteral("--seed"), QString::number(seed),
+                    QStringLiteral("--activity"), QStringLiteral("0.3"), QStringLiteral("--no-truth"), QStringLiteral("--quiet")},
+                   600000);
+    }
     QStringList common() const
     {
         return {QStringLiteral("--archive"), m_archive, QStringLiteral("--model"), m_model, QStringLiteral("--target"), QStringLiteral("C"),
@@ -146,12 +155,7 @@ private Q_SLOTS:
     {
         qputenv("OMP_NUM_THREADS", "1");
         m_archive = m_dir.filePath(QStringLiteral("synth"));
-        const auto synth = cli({QStringLiteral("synth"), m_archive, QStringLiteral("--start"), QStringLiteral("2012-01-01T00:00"),
-                                QStringLiteral("--days"), QStringLiteral("80"), QStringLiteral("--cadence"), QStringLiteral("24"),
-                                QStringLiteral("--size"), QStringLiteral("64"), QStringLiteral("--channels"), QStringLiteral("hmi,171"),
-                                QStringLiteral("--seed"), QStringLiteral("5"), QStringLiteral("--activity"), QStringLiteral("0.3"),
-                                QStringLiteral("--no-truth"), QStringLiteral("--quiet")},
-                               600000);
+        const auto synth = synthArchive(m_archive, QStringLiteral("2012-01-01T00:00"), 80, 5);
         QVERIFY2(synth.exitCode == 0, synth.err.constData());
         m_model = m_dir.filePath(QStringLiteral("tiny.safetensors"));
         m_other = m_dir.filePath(QStringLiteral("other.safetensors"));
@@ -379,12 +383,7 @@ private Q_SLOTS:
     void labelEfficiencyOnATestArchive()
     {
         const QString other = m_dir.filePath(QStringLiteral("synth-b"));
-        const auto synth = cli({QStringLiteral("synth"), other, QStringLiteral("--start"), QStringLiteral("2013-01-01T00:00"),
-                                QStringLiteral("--days"), QStringLiteral("30"), QStringLiteral("--cadence"), QStringLiteral("24"),
-                                QStringLiteral("--size"), QStringLiteral("64"), QStringLiteral("--channels"), QStringLiteral("hmi,171"),
-                                QStringLiteral("--seed"), QStringLiteral("6"), QStringLiteral("--activity"), QStringLiteral("0.3"),
-                                QStringLiteral("--no-truth"), QStringLiteral("--quiet")},
-                               600000);
+        const auto synth = synthArchive(other, QStringLiteral("2013-01-01T00:00"), 30, 6);
         QVERIFY2(synth.exitCode == 0, synth.err.constData());
         const QString out = m_dir.filePath(QStringLiteral("le-b"));
         QStringList args{QStringLiteral("label-efficiency")};
