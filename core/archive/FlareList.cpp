@@ -8,6 +8,9 @@
 
 #include <algorithm>
 #include <cmath>
+#include <functional>
+#include <initializer_list>
+#include <optional>
 
 namespace solarchip {
 
@@ -183,40 +186,77 @@ Expected<QStringList> alignRow(const Rows &r, int i, const QString &file)
 
 int indexOf(const QStringList &header, const char *name) { return header.indexOf(QString::fromLatin1(name)); }
 
-Expected<FlareList> parseSwpc(const Rows &r, const QString &file)
+// What a layout's reader says of one row: nothing (the event is filled), a problem (the file is refused with
+// it), or a reason to skip the row (listed in skippedRows()).
+struct RowVerdict {
+    QString problem, skip;
+    static RowVerdict ok() { return {}; }
+    static RowVerdict bad(const QString &what) { return {what, {}}; }
+    static RowVerdict skipped(const QString &why) { return {{}, why}; }
+};
+using RowReader = std::function<RowVerdict(const QStringList &fields, FlareEvent &event)>;
+
+// The frame the three layouts share: the header's required columns ("line 1: <layout> header lacks the column
+// 'x'"), each row aligned to the header (leading index column), the event's line, and the row error that names
+// the file, the line and the row's text.
+Expected<FlareList> readEvents(const Rows &r, const QString &file, const QString &layout, std::initializer_list<const char *> need,
+                               const RowReader &read, QVector<FlareList::SkippedRow> *skipped = nullptr)
 {
-    static const char *const need[] = {"date", "start_time", "max_time", "end_time", "goes_class"};
     for (const char *n : need)
         if (indexOf(r.header, n) < 0)
-            return Error{file, QStringLiteral("line 1: SWPC flare list header lacks the column '%1'").arg(QLatin1String(n))};
+            return Error{file, QStringLiteral("line 1: %1 header lacks the column '%2'").arg(layout, QLatin1String(n))};
+    QVector<FlareEvent> events;
+    events.reserve(r.rows.size());
+    for (int i = 0; i < r.rows.size(); ++i) {
+        auto aligned = alignRow(r, i, file);
+        if (!aligned)
+            return aligned.error();
+        FlareEvent e;
+        e.line = r.lines[i];
+        const RowVerdict v = read(*aligned, e);
+        if (!v.problem.isEmpty())
+            return rowError(file, e.line, r.texts[i], v.problem);
+        if (!v.skip.isEmpty()) {
+            if (skipped)
+                skipped->append({e.line, r.texts[i], v.skip});
+            continue;
+        }
+        events << e;
+    }
+    return FlareList(std::move(events));
+}
+
+// The NOAA region column (noaa_ar) of the SWPC and SC24 layouts: empty is no region.
+std::optional<QString> readRegion(const QStringList &f, int c, FlareEvent &e)
+{
+    if (c < 0 || f[c].trimmed().isEmpty())
+        return std::nullopt;
+    bool ok = false;
+    e.noaaAr = f[c].trimmed().toInt(&ok);
+    if (!ok)
+        return QStringLiteral("noaa_ar '%1' is not a region number").arg(f[c]);
+    return std::nullopt;
+}
+
+Expected<FlareList> parseSwpc(const Rows &r, const QString &file)
+{
     const int cDate = indexOf(r.header, "date"), cNo = indexOf(r.header, "event_no"),
               cStart = indexOf(r.header, "start_time"), cMax = indexOf(r.header, "max_time"),
               cEnd = indexOf(r.header, "end_time"), cSat = indexOf(r.header, "goes_sat"),
               cClass = indexOf(r.header, "goes_class"), cFlux = indexOf(r.header, "integrated_flux"),
               cAr = indexOf(r.header, "noaa_ar");
-    QVector<FlareEvent> events;
-    events.reserve(r.rows.size());
-    for (int i = 0; i < r.rows.size(); ++i) {
-        const int line = r.lines[i];
-        auto aligned = alignRow(r, i, file);
-        if (!aligned)
-            return aligned.error();
-        const QStringList &f = *aligned;
-        auto bad = [&](const QString &what) { return rowError(file, line, r.texts[i], what); };
-
+    return readEvents(r, file, QStringLiteral("SWPC flare list"), {"date", "start_time", "max_time", "end_time", "goes_class"},
+                      [&](const QStringList &f, FlareEvent &e) {
         const QDate date = QDate::fromString(f[cDate].trimmed(), QStringLiteral("yyyyMMdd"));
         if (!date.isValid())
-            return bad(QStringLiteral("date '%1' is not YYYYMMDD").arg(f[cDate]));
+            return RowVerdict::bad(QStringLiteral("date '%1' is not YYYYMMDD").arg(f[cDate]));
         const int start = hhmm(f[cStart]), peak = hhmm(f[cMax]), end = hhmm(f[cEnd]);
         if (start < 0)
-            return bad(QStringLiteral("start_time '%1' is not HHMM").arg(f[cStart]));
+            return RowVerdict::bad(QStringLiteral("start_time '%1' is not HHMM").arg(f[cStart]));
         if (peak == -2)
-            return bad(QStringLiteral("max_time '%1' is not HHMM or ////").arg(f[cMax]));
+            return RowVerdict::bad(QStringLiteral("max_time '%1' is not HHMM or ////").arg(f[cMax]));
         if (end == -2)
-            return bad(QStringLiteral("end_time '%1' is not HHMM or ////").arg(f[cEnd]));
-
-        FlareEvent e;
-        e.line = line;
+            return RowVerdict::bad(QStringLiteral("end_time '%1' is not HHMM or ////").arg(f[cEnd]));
         const QDateTime day(date, QTime(0, 0), QTimeZone::utc());
         e.start = day.addSecs(start * 60);
         // Times are HHMM on the start date; an event running past midnight wraps (2340 -> 0003).
@@ -232,58 +272,40 @@ Expected<FlareList> parseSwpc(const Rows &r, const QString &file)
         e.goesClass = f[cClass].trimmed();
         const auto flux = goesClassToFlux(e.goesClass);
         if (!flux)
-            return bad(QStringLiteral("goes_class '%1' is not a GOES class (A/B/C/M/X and a number)").arg(f[cClass]));
+            return RowVerdict::bad(QStringLiteral("goes_class '%1' is not a GOES class (A/B/C/M/X and a number)").arg(f[cClass]));
         e.peakFlux = *flux;
         if (cFlux >= 0) {
             bool wrong = false;
             e.integratedFlux = numberOrNaN(f[cFlux], &wrong);
             if (wrong)
-                return bad(QStringLiteral("integrated_flux '%1' is not a number").arg(f[cFlux]));
+                return RowVerdict::bad(QStringLiteral("integrated_flux '%1' is not a number").arg(f[cFlux]));
         }
-        if (cAr >= 0 && !f[cAr].trimmed().isEmpty()) {
-            bool ok = false;
-            e.noaaAr = f[cAr].trimmed().toInt(&ok);
-            if (!ok)
-                return bad(QStringLiteral("noaa_ar '%1' is not a region number").arg(f[cAr]));
-        }
+        if (const auto why = readRegion(f, cAr, e))
+            return RowVerdict::bad(*why);
         if (cSat >= 0)
             e.satellite = f[cSat].trimmed();
         if (cNo >= 0)
             e.eventNo = f[cNo].trimmed();
-        events << e;
-    }
-    return FlareList(std::move(events));
+        return RowVerdict::ok();
+    });
 }
 
 Expected<FlareList> parseSc24(const Rows &r, const QString &file)
 {
-    static const char *const need[] = {"event_starttime", "event_peaktime", "event_endtime", "goes_class"};
-    for (const char *n : need)
-        if (indexOf(r.header, n) < 0)
-            return Error{file, QStringLiteral("line 1: flare list header lacks the column '%1'").arg(QLatin1String(n))};
     const int cStart = indexOf(r.header, "event_starttime"), cPeak = indexOf(r.header, "event_peaktime"),
               cEnd = indexOf(r.header, "event_endtime"), cClass = indexOf(r.header, "goes_class"),
               cVal = indexOf(r.header, "goes_class_val"), cFlux = indexOf(r.header, "integrated_flux"),
               cAr = indexOf(r.header, "noaa_ar"), cPos = indexOf(r.header, "position_hgs"),
               cLat = indexOf(r.header, "hgs_lat"), cLon = indexOf(r.header, "hgs_lon"),
               cX = indexOf(r.header, "hpc_x"), cY = indexOf(r.header, "hpc_y");
-    QVector<FlareEvent> events;
-    events.reserve(r.rows.size());
-    for (int i = 0; i < r.rows.size(); ++i) {
-        const int line = r.lines[i];
-        auto aligned = alignRow(r, i, file);
-        if (!aligned)
-            return aligned.error();
-        const QStringList &f = *aligned;
-        auto bad = [&](const QString &what) { return rowError(file, line, r.texts[i], what); };
-        FlareEvent e;
-        e.line = line;
+    return readEvents(r, file, QStringLiteral("flare list"), {"event_starttime", "event_peaktime", "event_endtime", "goes_class"},
+                      [&](const QStringList &f, FlareEvent &e) {
         if (const auto why = readEventTimes(f, cStart, cPeak, cEnd, "YYYY-MM-DD HH:MM:SS", e))
-            return bad(*why);
+            return RowVerdict::bad(*why);
         e.goesClass = f[cClass].trimmed();
         const auto flux = goesClassToFlux(e.goesClass);
         if (!flux)
-            return bad(QStringLiteral("goes_class '%1' is not a GOES class").arg(f[cClass]));
+            return RowVerdict::bad(QStringLiteral("goes_class '%1' is not a GOES class").arg(f[cClass]));
         e.peakFlux = *flux;
         bool wrong = false;
         if (cVal >= 0) {
@@ -302,19 +324,14 @@ Expected<FlareList> parseSc24(const Rows &r, const QString &file)
         if (cY >= 0)
             e.hpcY = numberOrNaN(f[cY], &wrong);
         if (wrong)
-            return bad(QStringLiteral("a numeric column (goes_class_val, integrated_flux, hgs_lat/lon, hpc_x/y) "
-                                      "holds text that is not a number"));
+            return RowVerdict::bad(QStringLiteral("a numeric column (goes_class_val, integrated_flux, hgs_lat/lon, hpc_x/y) "
+                                                  "holds text that is not a number"));
         if (cPos >= 0)
             e.location = f[cPos].trimmed();
-        if (cAr >= 0 && !f[cAr].trimmed().isEmpty()) {
-            bool ok = false;
-            e.noaaAr = f[cAr].trimmed().toInt(&ok);
-            if (!ok)
-                return bad(QStringLiteral("noaa_ar '%1' is not a region number").arg(f[cAr]));
-        }
-        events << e;
-    }
-    return FlareList(std::move(events));
+        if (const auto why = readRegion(f, cAr, e))
+            return RowVerdict::bad(*why);
+        return RowVerdict::ok();
+    });
 }
 
 // A HEK flare query (sunpy's HEKClient or Fido with a.hek.FL) written to CSV: one row per flare report, from
@@ -323,36 +340,21 @@ Expected<FlareList> parseSc24(const Rows &r, const QString &file)
 // refuses the file. hgs_x is the Stonyhurst longitude, hgs_y the latitude; ar_noaanum 0 means no region.
 Expected<FlareList> parseHek(const Rows &r, const QString &file, QVector<FlareList::SkippedRow> *skipped)
 {
-    static const char *const need[] = {"event_starttime", "event_peaktime", "event_endtime", "fl_goescls"};
-    for (const char *n : need)
-        if (indexOf(r.header, n) < 0)
-            return Error{file, QStringLiteral("line 1: HEK flare list header lacks the column '%1'").arg(QLatin1String(n))};
     const int cStart = indexOf(r.header, "event_starttime"), cPeak = indexOf(r.header, "event_peaktime"),
               cEnd = indexOf(r.header, "event_endtime"), cClass = indexOf(r.header, "fl_goescls"),
               cAr = indexOf(r.header, "ar_noaanum"), cX = indexOf(r.header, "hpc_x"), cY = indexOf(r.header, "hpc_y"),
               cLon = indexOf(r.header, "hgs_x"), cLat = indexOf(r.header, "hgs_y"), cFrm = indexOf(r.header, "frm_name");
-    QVector<FlareEvent> events;
-    for (int i = 0; i < r.rows.size(); ++i) {
-        const int line = r.lines[i];
-        auto aligned = alignRow(r, i, file);
-        if (!aligned)
-            return aligned.error();
-        const QStringList &f = *aligned;
-        auto bad = [&](const QString &what) { return rowError(file, line, r.texts[i], what); };
-        FlareEvent e;
-        e.line = line;
+    return readEvents(r, file, QStringLiteral("HEK flare list"), {"event_starttime", "event_peaktime", "event_endtime", "fl_goescls"},
+                      [&](const QStringList &f, FlareEvent &e) {
         e.goesClass = f[cClass].trimmed();
-        if (e.goesClass.isEmpty() || e.goesClass == QLatin1String("--")) {
-            if (skipped)
-                skipped->append({line, r.texts[i], QStringLiteral("no GOES class (fl_goescls empty)")});
-            continue;
-        }
+        if (e.goesClass.isEmpty() || e.goesClass == QLatin1String("--"))
+            return RowVerdict::skipped(QStringLiteral("no GOES class (fl_goescls empty)"));
         const auto flux = goesClassToFlux(e.goesClass);
         if (!flux)
-            return bad(QStringLiteral("fl_goescls '%1' is not a GOES class (A/B/C/M/X and a number)").arg(f[cClass]));
+            return RowVerdict::bad(QStringLiteral("fl_goescls '%1' is not a GOES class (A/B/C/M/X and a number)").arg(f[cClass]));
         e.peakFlux = *flux;
         if (const auto why = readEventTimes(f, cStart, cPeak, cEnd, "YYYY-MM-DD HH:MM:SS[.mmm]", e))
-            return bad(*why);
+            return RowVerdict::bad(*why);
         bool wrong = false;
         if (cX >= 0)
             e.hpcX = numberOrNaN(f[cX], &wrong);
@@ -363,19 +365,18 @@ Expected<FlareList> parseHek(const Rows &r, const QString &file, QVector<FlareLi
         if (cLat >= 0)
             e.hgsLat = numberOrNaN(f[cLat], &wrong);
         if (wrong)
-            return bad(QStringLiteral("a position column (hpc_x, hpc_y, hgs_x, hgs_y) holds text that is not a number"));
+            return RowVerdict::bad(QStringLiteral("a position column (hpc_x, hpc_y, hgs_x, hgs_y) holds text that is not a number"));
         if (cAr >= 0 && !f[cAr].trimmed().isEmpty()) {
             bool ok = false;
             const double ar = f[cAr].trimmed().toDouble(&ok);  // astropy may write 11263.0
             if (!ok || ar < 0 || ar != std::floor(ar))
-                return bad(QStringLiteral("ar_noaanum '%1' is not a region number").arg(f[cAr]));
+                return RowVerdict::bad(QStringLiteral("ar_noaanum '%1' is not a region number").arg(f[cAr]));
             e.noaaAr = static_cast<int>(ar);
         }
         if (cFrm >= 0)
             e.satellite = f[cFrm].trimmed();
-        events << e;
-    }
-    return FlareList(std::move(events));
+        return RowVerdict::ok();
+    }, skipped);
 }
 
 QString hhmmText(const QDateTime &t) { return t.isValid() ? t.toString(QStringLiteral("HHmm")) : QStringLiteral("////"); }
