@@ -1,6 +1,7 @@
 #include "app/gui/AlignmentView.h"
 
 #include "app/gui/ArchiveDocument.h"
+#include "app/gui/DockFront.h"
 #include "app/gui/CurrentSetRequest.h"
 #include "app/gui/InferenceWorker.h"
 #include "app/gui/ObservationDocument.h"
@@ -224,6 +225,7 @@ void AlignmentView::setActive(bool active)
     m_active = active;
     m_dock->setVisible(active);
     if (active) {
+        bringDockToFront(m_dock);  // a restored layout may hold another tab in front
         m_modelHash = m_worker->modelHash();
         reloadTimeline();
         m_timeline->setCurrentTime(m_observation->hasTime() ? m_observation->time() : QDateTime());

@@ -1,6 +1,7 @@
 #include "app/gui/FlareController.h"
 
 #include "app/gui/ArchiveDocument.h"
+#include "app/gui/DockFront.h"
 #include "app/gui/CurrentSetRequest.h"
 #include "app/gui/FlarePanel.h"
 #include "app/gui/InferenceWorker.h"
@@ -206,7 +207,7 @@ void FlareController::setActive(bool active)
                         m_window->tabifyDockWidget(other, m_dock);
                         break;
                     }
-            m_dock->raise();
+            bringDockToFront(m_dock);  // a restored layout may hold another tab in front
             m_window->resizeDocks({m_dock}, {std::max(420, m_window->width() / 3)}, Qt::Horizontal);
         }
         m_modelHash = m_worker->modelHash();
@@ -805,6 +806,7 @@ QJsonObject FlareController::state() const
 {
     QJsonObject o;
     o[QStringLiteral("active")] = m_active;
+    o[QStringLiteral("dock_in_front")] = dockIsInFront(m_dock);
     o[QStringLiteral("head_run")] = m_runDir;
     o[QStringLiteral("head_setting")] = m_settings ? m_settings->raw().value(kSettingsKey).toString() : QString();
     o[QStringLiteral("head_hash")] = m_headHash;

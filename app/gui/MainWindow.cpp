@@ -1,5 +1,6 @@
 #include "app/gui/MainWindow.h"
 #include "app/gui/AlignmentView.h"
+#include "app/gui/DockFront.h"
 #include "app/gui/TranslationView.h"
 #include "app/gui/FlareController.h"
 #include "app/gui/HeatmapController.h"
@@ -731,7 +732,7 @@ void MainWindow::setViewMode(const QString &mode)
     if (m == QLatin1String("training")) {
         // The panel prominently: its dock below the maps, given most of the window's height.
         m_trainingDock->show();
-        m_trainingDock->raise();
+        bringDockToFront(m_trainingDock);
         auto give = [this] {
             if (m_viewMode != QLatin1String("training"))
                 return;

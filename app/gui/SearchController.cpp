@@ -1,6 +1,7 @@
 #include "app/gui/SearchController.h"
 
 #include "app/gui/ArchiveDocument.h"
+#include "app/gui/DockFront.h"
 #include "app/gui/EmbedJob.h"
 #include "app/gui/InferenceWorker.h"
 #include "app/gui/MainWindow.h"
@@ -160,10 +161,7 @@ void SearchController::onModel(const QString &hash)
 
 void SearchController::raiseDock()
 {
-    // QDockWidget brings its tab to the front on a z-order change, and raise() makes none for the widget already
-    // on top of its siblings (the dock made last): lowered first, the raise always takes effect.
-    m_dock->lower();
-    m_dock->raise();
+    bringDockToFront(m_dock);
 }
 
 void SearchController::onArchiveOpened()
