@@ -173,6 +173,7 @@ int runTrain(const QStringList &args)
     p.addOption({QStringLiteral("weight-decay"), QStringLiteral("L2 coefficient of a linear/attn head on embeddings (default: linear heads pick it "
                                 "from 1e-3..100 by the validation loss, attn 1e-3)."),
                  QStringLiteral("W")});
+    addComponentsOption(p);
     p.addOption({QStringLiteral("block-days"), QStringLiteral("Split block length in days (default 60)."), QStringLiteral("D"), QStringLiteral("60")});
     p.addOption({QStringLiteral("buffer-days"), QStringLiteral("Buffer between blocks of different splits (default 27)."),
                  QStringLiteral("D"), QStringLiteral("27")});
@@ -219,6 +220,8 @@ int runTrain(const QStringList &args)
     }
     if (spec.head.epochs < 1)
         return p.usage(QStringLiteral("--epochs needs a positive integer"));
+    if (const QString bad = readComponentsOption(p, &spec.head); !bad.isEmpty())
+        return p.usage(bad);
     spec.split.blockDays = p.value(QStringLiteral("block-days")).toDouble();
     spec.split.bufferDays = p.value(QStringLiteral("buffer-days")).toDouble();
     if (!(spec.split.blockDays > 0) || spec.split.bufferDays < 0 || spec.split.bufferDays >= spec.split.blockDays)

@@ -140,6 +140,7 @@ int runLabelEfficiency(const QStringList &args)
                  QStringLiteral("LIST"), QStringLiteral("frozen,finetune,scratch")});
     p.addOption({QStringLiteral("frozen-head"), QStringLiteral("linear or attn (default linear)."), QStringLiteral("KIND"), QStringLiteral("linear")});
     p.addOption({QStringLiteral("epochs"), QStringLiteral("Frozen head L-BFGS iterations at most per L2 candidate (default 300 linear, 50 attn)."), QStringLiteral("N")});
+    addComponentsOption(p);
     p.addOption({QStringLiteral("block-days"), QStringLiteral("Split block length in days (default 60)."), QStringLiteral("D"), QStringLiteral("60")});
     p.addOption({QStringLiteral("buffer-days"), QStringLiteral("Buffer between blocks of different splits (default 27)."),
                  QStringLiteral("D"), QStringLiteral("27")});
@@ -205,6 +206,8 @@ int runLabelEfficiency(const QStringList &args)
     spec.head.kind = kind == QLatin1String("attn") ? FlareHeadKind::Attention : FlareHeadKind::Linear;
     spec.head.epochs = p.isSet(QStringLiteral("epochs")) ? p.value(QStringLiteral("epochs")).toInt()
                                                          : (spec.head.kind == FlareHeadKind::Attention ? 50 : 300);
+    if (const QString bad = readComponentsOption(p, &spec.head); !bad.isEmpty())
+        return p.usage(bad);
     spec.split.blockDays = p.value(QStringLiteral("block-days")).toDouble();
     spec.split.bufferDays = p.value(QStringLiteral("buffer-days")).toDouble();
     if (!(spec.split.blockDays > 0) || spec.split.bufferDays < 0 || spec.split.bufferDays >= spec.split.blockDays)
@@ -215,9 +218,14 @@ int runLabelEfficiency(const QStringList &args)
         return fail(kName, Error{out, QStringLiteral("cannot create the output folder")});
     const QString pointsPath = QDir(out).filePath(QStringLiteral("points.jsonl"));
     std::map<QString, QJsonObject> done = readPoints(pointsPath);
-    // Points scored on another test set (a different --test-archive, or none) are computed again.
+    // Points scored on another test set (a different --test-archive, or none) or fitted with other --components
+    // are computed again.
+    const QString components = spec.head.components < 0 ? QStringLiteral("auto") : QString::number(spec.head.components);
     for (auto it = done.begin(); it != done.end();)
-        it = it->second.value(QStringLiteral("test_archive")).toString() != testArchive ? done.erase(it) : std::next(it);
+        it = it->second.value(QStringLiteral("test_archive")).toString() != testArchive
+                     || it->second.value(QStringLiteral("components")).toString(QStringLiteral("0")) != components
+                 ? done.erase(it)
+                 : std::next(it);
     QElapsedTimer clock;
     clock.start();
 
@@ -475,6 +483,8 @@ int runLabelEfficiency(const QStringList &args)
                 QJsonObject e{{QStringLiteral("strategy"), strategy}, {QStringLiteral("budget"), budget}, {QStringLiteral("seed"), k}};
                 if (!testArchive.isEmpty())
                     e.insert(QStringLiteral("test_archive"), testArchive);
+                if (components != QLatin1String("0"))
+                    e.insert(QStringLiteral("components"), components);
                 const QString problem = !run ? run.error().message : (!report ? report.error().message : QString());
                 if (!problem.isEmpty()) {
                     // Deterministic refusals (too few positives, a one-sided block): recorded, not retried.

@@ -189,4 +189,28 @@ QString readFinetuneOptions(const CommandLine &p, FlareFinetuneOptions *o, int *
     return {};
 }
 
+void addComponentsOption(CommandLine &p)
+{
+    p.addOption({QStringLiteral("components"),
+                 QStringLiteral("Linear heads: fit on the first N principal components of the training block's embeddings (its "
+                                "unlabelled rows give the basis and the standardisation), N a number or auto (picked on the "
+                                "validation loss with the L2 from 2..64 and all); 0: every input (default)."),
+                 QStringLiteral("N"), QStringLiteral("0")});
+}
+
+QString readComponentsOption(const CommandLine &p, FlareHeadOptions *head)
+{
+    const QString v = p.value(QStringLiteral("components")).trimmed();
+    if (v == QLatin1String("auto")) {
+        head->components = -1;
+        return {};
+    }
+    bool ok = false;
+    const int n = v.toInt(&ok);
+    if (!ok || n < 0)
+        return QStringLiteral("--components needs a number >= 0 or auto");
+    head->components = n;
+    return {};
+}
+
 }  // namespace solarchip::cli

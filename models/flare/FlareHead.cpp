@@ -6,6 +6,7 @@
 
 #include <QJsonArray>
 
+#include <algorithm>
 #include <cmath>
 #include <cstring>
 #include <limits>
@@ -75,7 +76,8 @@ struct FlareHeadTorch {
 
 Expected<FlareHead> FlareHead::train(const FlareFeatures &x, const std::vector<int> &labels, const std::vector<int> &train,
                                      const std::vector<int> &val, const FlareHeadOptions &o,
-                                     const std::function<void(const Progress &)> &progress)
+                                     const std::function<void(const Progress &)> &progress,
+                                     const std::vector<int> &unlabeled)
 {
     if (o.kind == FlareHeadKind::Attention && (x.patches.empty() || x.cells < 1))
         return Error{{}, QStringLiteral("the attention head needs patch tokens, and the features hold none")};
@@ -104,8 +106,11 @@ Expected<FlareHead> FlareHead::train(const FlareFeatures &x, const std::vector<i
         const torch::Tensor yt = yAll.index_select(0, ti);
         const torch::Tensor yv = val.empty() ? yt : yAll.index_select(0, rows(val));
 
-        // Standardisation from the training rows (over cells too for tokens).
-        const torch::Tensor flat = xt.reshape({-1, x.width});
+        // Standardisation from the training rows, or from the unlabelled rows when given (over cells too for
+        // tokens).
+        const bool fromUnlabeled = !unlabeled.empty();
+        const torch::Tensor xu = fromUnlabeled ? all.index_select(0, rows(unlabeled)) : xt;
+        const torch::Tensor flat = xu.reshape({-1, x.width});
         std::map<std::string, torch::Tensor> p;
         p["mean"] = flat.mean(0);
         p["std"] = flat.std(0).clamp_min(1e-6);
@@ -140,23 +145,38 @@ Expected<FlareHead> FlareHead::train(const FlareFeatures &x, const std::vector<i
         head.m_width = x.width;
         head.m_cells = o.kind == FlareHeadKind::Attention ? x.cells : 0;
         head.m_hidden = o.kind == FlareHeadKind::Attention ? o.hidden : 0;
-        auto keepParams = [&](int epoch) {
-            head.m_params.clear();
-            for (auto &[name, t] : p)
-                head.m_params.insert(QString::fromStdString(name), FlareHeadTorch::toParam(t));
-            head.m_bestEpoch = epoch;
-        };
 
         // Both kinds are fitted the same way: for each L2 coefficient of `weightDecayGrid` (or the one given), a
         // full-batch L-BFGS solve from the same initial weights (L2 on every weight, not the biases); the
         // coefficient with the lowest validation loss is kept. Deterministic. The linear head is convex and starts
         // from zero weights; the attention head (not convex) starts from its seeded random weights.
+        // Linear heads may also be fitted on the first K principal components of the standardised inputs (basis:
+        // the eigenvectors of the unlabelled rows' covariance, by decreasing variance), K picked on validation
+        // jointly with the L2 coefficient. The basis is orthonormal, so the L2 on the K weights equals the L2 on
+        // the folded full-width weights w = u P_K^T that are kept: the saved head has the usual form.
         const bool linear = o.kind == FlareHeadKind::Linear;
         std::vector<double> grid = o.weightDecay >= 0 ? std::vector<double>{o.weightDecay} : o.weightDecayGrid;
         if (grid.empty())
             grid = {linear ? 1e-3 : 1.0};
-        if (linear)
-            p["w"] = torch::zeros({k, x.width});
+        std::vector<int> kGrid{0};
+        if (linear && o.components > 0)
+            kGrid = {o.components};
+        else if (linear && o.components < 0 && !o.componentsGrid.empty())
+            kGrid = o.componentsGrid;
+        const bool project = kGrid != std::vector<int>{0};
+        torch::Tensor basis;  // [F, F], columns by decreasing variance
+        int maxK = x.width;
+        if (project) {
+            const torch::Tensor zu = ((flat - p["mean"]) / p["std"]).to(torch::kFloat64);
+            const torch::Tensor cov = torch::matmul(zu.t(), zu) / static_cast<double>(std::max<int64_t>(1, zu.size(0) - 1));
+            auto [values, vectors] = torch::linalg::eigh(cov, "L");
+            (void)values;
+            basis = vectors.flip({1}).to(torch::kFloat32).contiguous();
+            maxK = static_cast<int>(std::min<int64_t>(x.width, std::max<int64_t>(1, zu.size(0) - 1)));
+        }
+        // The linear head's fit works on standardised (projected) rows directly.
+        const torch::Tensor zt = linear ? (xt - p["mean"]) / p["std"] : torch::Tensor();
+        const torch::Tensor zv = linear ? (xv - p["mean"]) / p["std"] : torch::Tensor();
         const std::map<std::string, torch::Tensor> init = p;
         std::vector<std::string> trainableNames;
         if (linear)
@@ -168,43 +188,85 @@ Expected<FlareHead> FlareHead::train(const FlareFeatures &x, const std::vector<i
         const std::vector<std::string> penalised =
             linear ? std::vector<std::string>{"w"} : std::vector<std::string>{"w", "att_w", "att_v"};
         double best = std::numeric_limits<double>::infinity(), bestDecay = grid.front();
-        QJsonArray byDecay;
-        for (size_t g = 0; g < grid.size(); ++g) {
-            const double lambda = grid[g];
-            std::vector<torch::Tensor> trainable;
-            for (const std::string &name : trainableNames) {
-                p[name] = init.at(name).clone().set_requires_grad(true);
-                trainable.push_back(p[name]);
+        int bestK = 0;
+        QJsonArray byDecay, byComponents;
+        std::vector<int> tried;
+        int step = 0;
+        const int steps = static_cast<int>(grid.size() * kGrid.size());
+        for (int kWanted : kGrid) {
+            const int kUsed = kWanted <= 0 || !project ? 0 : std::min(kWanted, maxK);
+            if (std::find(tried.begin(), tried.end(), kUsed) != tried.end())
+                continue;
+            tried.push_back(kUsed);
+            const torch::Tensor pk = kUsed > 0 ? basis.narrow(1, 0, kUsed) : torch::Tensor();  // [F, K]
+            const torch::Tensor ft = linear && kUsed > 0 ? torch::matmul(zt, pk) : zt;
+            const torch::Tensor fv = linear && kUsed > 0 ? torch::matmul(zv, pk) : zv;
+            auto logits = [&](bool training) {
+                if (linear)
+                    return torch::matmul(training ? ft : fv, p["w"].t()) + p["b"];
+                return FlareHeadTorch::forward(o.kind, training ? xt : xv, p, nullptr);
+            };
+            double bestHere = std::numeric_limits<double>::infinity();
+            QJsonArray byDecayHere;
+            for (const double lambda : grid) {
+                std::vector<torch::Tensor> trainable;
+                for (const std::string &name : trainableNames) {
+                    torch::Tensor start = init.at(name).clone();
+                    if (linear && name == "w")
+                        start = torch::zeros({k, kUsed > 0 ? kUsed : x.width});
+                    p[name] = start.set_requires_grad(true);
+                    trainable.push_back(p[name]);
+                }
+                torch::optim::LBFGS opt(trainable, torch::optim::LBFGSOptions(1.0).max_iter(std::max(1, o.epochs)).history_size(20)
+                                                       .tolerance_grad(1e-6).tolerance_change(1e-9).line_search_fn("strong_wolfe"));
+                double trainLoss = 0;
+                opt.step([&]() {
+                    opt.zero_grad();
+                    torch::Tensor penalty = torch::zeros({});
+                    for (const std::string &name : penalised)
+                        penalty = penalty + p[name].pow(2).sum();
+                    torch::Tensor l = loss(logits(true), yt) + 0.5 * lambda * penalty;
+                    l.backward();
+                    trainLoss = l.item<double>();
+                    return l;
+                });
+                torch::NoGradGuard ng;
+                const double vl = loss(logits(false), yv).item<double>();
+                byDecayHere.append(QJsonArray{lambda, std::isfinite(vl) ? QJsonValue(vl) : QJsonValue()});
+                bestHere = std::min(bestHere, std::isfinite(vl) ? vl : bestHere);
+                if (progress)
+                    progress(Progress{++step, steps, trainLoss, vl});
+                if (vl < best || head.m_params.isEmpty()) {
+                    best = std::isfinite(vl) ? vl : best;
+                    bestDecay = lambda;
+                    bestK = kUsed;
+                    std::map<std::string, torch::Tensor> kept = p;
+                    if (linear && kUsed > 0)
+                        kept["w"] = torch::matmul(p["w"].detach(), pk.t());  // folded to the full width
+                    head.m_params.clear();
+                    for (auto &[name, t] : kept)
+                        head.m_params.insert(QString::fromStdString(name), FlareHeadTorch::toParam(t));
+                    head.m_bestEpoch = 0;
+                }
             }
-            torch::optim::LBFGS opt(trainable, torch::optim::LBFGSOptions(1.0).max_iter(std::max(1, o.epochs)).history_size(20)
-                                                   .tolerance_grad(1e-6).tolerance_change(1e-9).line_search_fn("strong_wolfe"));
-            double trainLoss = 0;
-            opt.step([&]() {
-                opt.zero_grad();
-                torch::Tensor penalty = torch::zeros({});
-                for (const std::string &name : penalised)
-                    penalty = penalty + p[name].pow(2).sum();
-                torch::Tensor l = loss(FlareHeadTorch::forward(o.kind, xt, p, nullptr), yt) + 0.5 * lambda * penalty;
-                l.backward();
-                trainLoss = l.item<double>();
-                return l;
-            });
-            torch::NoGradGuard ng;
-            const double vl = loss(FlareHeadTorch::forward(o.kind, xv, p, nullptr), yv).item<double>();
-            byDecay.append(QJsonArray{lambda, std::isfinite(vl) ? QJsonValue(vl) : QJsonValue()});
-            if (progress)
-                progress(Progress{static_cast<int>(g + 1), static_cast<int>(grid.size()), trainLoss, vl});
-            if (vl < best || head.m_params.isEmpty()) {
-                best = std::isfinite(vl) ? vl : best;
-                bestDecay = lambda;
-                keepParams(0);
-            }
+            if (bestK == kUsed)
+                byDecay = byDecayHere;
+            byComponents.append(QJsonArray{kUsed > 0 ? kUsed : x.width, std::isfinite(bestHere) ? QJsonValue(bestHere) : QJsonValue()});
         }
         head.m_fit = QJsonObject{{QStringLiteral("solver"), QStringLiteral("lbfgs")},
                                  {QStringLiteral("weight_decay"), bestDecay},
                                  {QStringLiteral("weight_decay_chosen_on"), grid.size() > 1 ? QStringLiteral("validation loss")
                                                                                             : QStringLiteral("given")},
-                                 {QStringLiteral("validation_loss_by_weight_decay"), byDecay}};
+                                 {QStringLiteral("validation_loss_by_weight_decay"), byDecay},
+                                 {QStringLiteral("components"), bestK > 0 ? bestK : x.width},
+                                 {QStringLiteral("standardised_on"),
+                                  fromUnlabeled ? QStringLiteral("%1 unlabelled rows").arg(unlabeled.size())
+                                                : QStringLiteral("%1 training rows").arg(train.size())}};
+        if (project) {
+            head.m_fit.insert(QStringLiteral("components_chosen_on"),
+                              tried.size() > 1 ? QStringLiteral("validation loss") : QStringLiteral("given"));
+            head.m_fit.insert(QStringLiteral("validation_loss_by_components"), byComponents);
+        }
         return head;
     });
 }

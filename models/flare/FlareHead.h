@@ -57,6 +57,12 @@ struct FlareHeadOptions {
     double lr = 1e-2;       ///< unused since both heads are fitted by L-BFGS (kept for callers)
     double weightDecay = -1;  ///< L2 coefficient; < 0: picked on validation from weightDecayGrid
     std::vector<double> weightDecayGrid{1e-3, 1e-2, 1e-1, 1, 10, 100};
+    /// Linear heads: fit on the first K principal components of the standardised inputs (the basis from the
+    /// unlabelled rows, see FlareHead::train), the weights folded back to the full width afterwards, so the
+    /// saved head has the same form. 0: no projection (all inputs); < 0: K picked on validation, jointly with
+    /// the L2 coefficient, from componentsGrid (0 there meaning all inputs).
+    int components = 0;
+    std::vector<int> componentsGrid{2, 4, 8, 16, 32, 64, 0};
     int hidden = 32;        ///< attention width
     quint64 seed = 1;
     int evalEvery = 5;
@@ -68,11 +74,15 @@ public:
         int epoch = 0, epochs = 0;
         double trainLoss = 0, valLoss = 0;
     };
-    /// Trains on rows `train` of `x` with `labels` (per row of x: 0/1, or 0..3), keeps the epoch with the lowest
+    /// Trains on rows `train` of `x` with `labels` (per row of x: 0/1, or 0..3), keeps the fit with the lowest
     /// loss on rows `val`. Errors when a class needed by the loss has no example in `train`.
+    /// `unlabeled`: rows whose features, never their labels, may shape the inputs (the standardisation and the
+    /// principal-component basis) — the whole training block when only a fraction of its labels is used, as the
+    /// embeddings of a time block cost nothing to have; empty: the rows `train`.
     static Expected<FlareHead> train(const FlareFeatures &x, const std::vector<int> &labels, const std::vector<int> &train,
                                      const std::vector<int> &val, const FlareHeadOptions &options,
-                                     const std::function<void(const Progress &)> &progress = {});
+                                     const std::function<void(const Progress &)> &progress = {},
+                                     const std::vector<int> &unlabeled = {});
 
     /// Scores of every row: binary -> one logit per row; 4-class -> 4 logits per row (row-major).
     /// `attention` (Attention heads) receives [n, cells] pool weights.
@@ -83,7 +93,9 @@ public:
     int width() const { return m_width; }
     int cells() const { return m_cells; }
     int bestEpoch() const { return m_bestEpoch; }
-    /// How it was fitted: {"solver", "weight_decay", and for linear heads "validation_loss_by_weight_decay"}.
+    /// How it was fitted: {"solver", "weight_decay", "components", "standardised_on" (rows),
+    /// "validation_loss_by_weight_decay": [[l2, loss], ...] at the chosen components, and with a components grid
+    /// "validation_loss_by_components": [[components, best loss], ...]}.
     QJsonObject fitReport() const { return m_fit; }
     /// One parameter ("mean", "std", "w", "b", "att_w", "att_b", "att_v") and its shape; empty when absent.
     std::vector<float> parameter(const QString &name, std::vector<int64_t> *shape = nullptr) const;

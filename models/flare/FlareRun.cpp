@@ -306,6 +306,7 @@ Expected<FlareRunRows> flareRunRows(const QVector<QDateTime> &times, const QVect
     }
     const std::vector<int> trainAll = split->indices(FlareSplitPart::Train);
     r.train = drawLabelFraction(times, trainAll, spec.labelsFraction, seed);
+    r.trainBlock = trainAll;
     r.val = split->indices(FlareSplitPart::Validation);
     for (int i : r.train)
         r.trainPos += r.y[static_cast<size_t>(i)];
@@ -367,7 +368,7 @@ Expected<FlareRun> trainFlareRun(const FlareFeatures &x, const QVector<int> &lab
     FlareHeadOptions ho = spec.head;
     ho.classes = flareTargetClasses(spec.target);
     ho.seed = seed;
-    auto head = FlareHead::train(x, rows->headLabels, rows->train, rows->val, ho, progress);
+    auto head = FlareHead::train(x, rows->headLabels, rows->train, rows->val, ho, progress, rows->trainBlock);
     if (!head)
         return head.error();
     FlareRun run;

@@ -99,6 +99,7 @@ Expected<FlareRun> trainFlareRun(const FlareFeatures &x, const QVector<int> &lab
 /// the primary event per row, with the refusals of trainFlareRun (too few positives, a one-sided validation block).
 struct FlareRunRows {
     std::vector<int> train, val, y, headLabels;
+    std::vector<int> trainBlock;  ///< the whole training block (its features, not its labels, may shape a head's inputs)
     int trainPos = 0, valPos = 0;
     QJsonObject split;
 };

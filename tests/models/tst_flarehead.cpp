@@ -15,6 +15,7 @@
 #include <QTimeZone>
 #include <QtTest>
 
+#include <algorithm>
 #include <cmath>
 #include <random>
 
@@ -71,6 +72,106 @@ std::pair<double, double> lowestReportedLoss(const QJsonObject &fit)
     return {bestDecay, bestLoss};
 }
 
+// Objective terms of a linear head's parameters on rows `rows` of a toy (8 CLS dims), in double precision: the
+// mean pos-weighted logistic loss and its gradient in the standardised inputs.
+struct Terms {
+    double loss = 0;
+    std::vector<double> gw;
+    double gb = 0, wNorm2 = 0;
+};
+
+Terms linearTerms(const Toy &t, const FlareHead &h, const std::vector<int> &rows, double posWeight)
+{
+    const std::vector<float> mean = h.parameter(QStringLiteral("mean")), sd = h.parameter(QStringLiteral("std")),
+                             w = h.parameter(QStringLiteral("w")), b = h.parameter(QStringLiteral("b"));
+    Terms r;
+    r.gw.assign(8, 0.0);
+    for (int i : rows) {
+        double z = b.at(0);
+        std::vector<double> xs(8);
+        for (int d = 0; d < 8; ++d) {
+            xs[static_cast<size_t>(d)] = (t.x.cls[static_cast<size_t>(i * 8 + d)] - mean.at(static_cast<size_t>(d))) / sd.at(static_cast<size_t>(d));
+            z += w.at(static_cast<size_t>(d)) * xs[static_cast<size_t>(d)];
+        }
+        const double sig = 1 / (1 + std::exp(-z));
+        const int y = t.label[static_cast<size_t>(i)];
+        r.loss += y ? -posWeight * std::log(sig) : -std::log(1 - sig);
+        const double gz = y ? posWeight * (sig - 1) : sig;
+        for (int d = 0; d < 8; ++d)
+            r.gw[static_cast<size_t>(d)] += gz * xs[static_cast<size_t>(d)];
+        r.gb += gz;
+    }
+    const double n = static_cast<double>(rows.size());
+    r.loss /= n;
+    r.gb /= n;
+    for (int d = 0; d < 8; ++d) {
+        r.gw[static_cast<size_t>(d)] /= n;
+        r.wNorm2 += static_cast<double>(w.at(static_cast<size_t>(d))) * w.at(static_cast<size_t>(d));
+    }
+    return r;
+}
+
+double positiveWeight(const Toy &t, const std::vector<int> &train)
+{
+    int pos = 0;
+    for (int i : train)
+        pos += t.label[static_cast<size_t>(i)];
+    return static_cast<double>(static_cast<int>(train.size()) - pos) / pos;
+}
+
+// Eigenvectors of a symmetric n x n matrix (row-major) by cyclic Jacobi rotations, as columns of the returned
+// matrix sorted by decreasing eigenvalue (written here, independent of torch's eigh).
+std::vector<std::vector<double>> jacobiEigenvectors(std::vector<double> a, int n)
+{
+    std::vector<double> v(static_cast<size_t>(n * n), 0.0);
+    for (int i = 0; i < n; ++i)
+        v[static_cast<size_t>(i * n + i)] = 1;
+    auto at = [n](std::vector<double> &m, int r, int c) -> double & { return m[static_cast<size_t>(r * n + c)]; };
+    for (int sweep = 0; sweep < 100; ++sweep) {
+        double off = 0;
+        for (int p = 0; p < n; ++p)
+            for (int q = p + 1; q < n; ++q)
+                off += at(a, p, q) * at(a, p, q);
+        if (off < 1e-24)
+            break;
+        for (int p = 0; p < n; ++p)
+            for (int q = p + 1; q < n; ++q) {
+                if (std::abs(at(a, p, q)) < 1e-300)
+                    continue;
+                const double theta = (at(a, q, q) - at(a, p, p)) / (2 * at(a, p, q));
+                const double tt = (theta >= 0 ? 1.0 : -1.0) / (std::abs(theta) + std::sqrt(theta * theta + 1));
+                const double c = 1 / std::sqrt(tt * tt + 1), s = tt * c;
+                for (int k = 0; k < n; ++k) {  // A <- A J
+                    const double akp = at(a, k, p), akq = at(a, k, q);
+                    at(a, k, p) = c * akp - s * akq;
+                    at(a, k, q) = s * akp + c * akq;
+                }
+                for (int k = 0; k < n; ++k) {  // A <- J^T A
+                    const double apk = at(a, p, k), aqk = at(a, q, k);
+                    at(a, p, k) = c * apk - s * aqk;
+                    at(a, q, k) = s * apk + c * aqk;
+                }
+                for (int k = 0; k < n; ++k) {  // V <- V J
+                    const double vkp = at(v, k, p), vkq = at(v, k, q);
+                    at(v, k, p) = c * vkp - s * vkq;
+                    at(v, k, q) = s * vkp + c * vkq;
+                }
+            }
+    }
+    std::vector<int> order(static_cast<size_t>(n));
+    for (int i = 0; i < n; ++i)
+        order[static_cast<size_t>(i)] = i;
+    std::sort(order.begin(), order.end(), [&](int i, int j) { return at(a, i, i) > at(a, j, j); });
+    std::vector<std::vector<double>> cols;
+    for (int i : order) {
+        std::vector<double> col(static_cast<size_t>(n));
+        for (int k = 0; k < n; ++k)
+            col[static_cast<size_t>(k)] = at(v, k, i);
+        cols.push_back(col);
+    }
+    return cols;
+}
+
 std::vector<int> range(int a, int b)
 {
     std::vector<int> r;
@@ -104,45 +205,7 @@ private Q_SLOTS:
     {
         const Toy t = makeToy(300, 0.25, 3);
         const std::vector<int> train = range(0, 200), val = range(200, 300);
-        // Objective terms of a linear head's parameters on rows `rows`: mean pos-weighted loss, its gradient.
-        struct Terms {
-            double loss = 0;
-            std::vector<double> gw;
-            double gb = 0, wNorm2 = 0;
-        };
-        auto terms = [&](const FlareHead &h, const std::vector<int> &rows, double posWeight) {
-            const std::vector<float> mean = h.parameter(QStringLiteral("mean")), sd = h.parameter(QStringLiteral("std")),
-                                     w = h.parameter(QStringLiteral("w")), b = h.parameter(QStringLiteral("b"));
-            Terms r;
-            r.gw.assign(8, 0.0);
-            for (int i : rows) {
-                double z = b.at(0);
-                std::vector<double> xs(8);
-                for (int d = 0; d < 8; ++d) {
-                    xs[static_cast<size_t>(d)] = (t.x.cls[static_cast<size_t>(i * 8 + d)] - mean.at(static_cast<size_t>(d))) / sd.at(static_cast<size_t>(d));
-                    z += w.at(static_cast<size_t>(d)) * xs[static_cast<size_t>(d)];
-                }
-                const double sig = 1 / (1 + std::exp(-z));
-                const int y = t.label[static_cast<size_t>(i)];
-                r.loss += y ? -posWeight * std::log(sig) : -std::log(1 - sig);
-                const double gz = y ? posWeight * (sig - 1) : sig;
-                for (int d = 0; d < 8; ++d)
-                    r.gw[static_cast<size_t>(d)] += gz * xs[static_cast<size_t>(d)];
-                r.gb += gz;
-            }
-            const double n = static_cast<double>(rows.size());
-            r.loss /= n;
-            r.gb /= n;
-            for (int d = 0; d < 8; ++d) {
-                r.gw[static_cast<size_t>(d)] /= n;
-                r.wNorm2 += static_cast<double>(w.at(static_cast<size_t>(d))) * w.at(static_cast<size_t>(d));
-            }
-            return r;
-        };
-        int pos = 0;
-        for (int i : train)
-            pos += t.label[static_cast<size_t>(i)];
-        const double posWeight = static_cast<double>(static_cast<int>(train.size()) - pos) / pos;
+        const double posWeight = positiveWeight(t, train);
 
         const double lambda = 0.05;
         FlareHeadOptions o;
@@ -150,7 +213,7 @@ private Q_SLOTS:
         auto head = FlareHead::train(t.x, t.label, train, val, o);
         QVERIFY2(head, qPrintable(head ? QString() : head.error().message));
         QCOMPARE(head->fitReport().value(QStringLiteral("solver")).toString(), QStringLiteral("lbfgs"));
-        const Terms at = terms(*head, train, posWeight);
+        const Terms at = linearTerms(t, *head, train, posWeight);
         const std::vector<float> w = head->parameter(QStringLiteral("w"));
         double worst = std::abs(at.gb);
         for (int d = 0; d < 8; ++d)
@@ -172,7 +235,116 @@ private Q_SLOTS:
         QCOMPARE(byDecay.size(), 3);
         const auto [bestDecay, bestLoss] = lowestReportedLoss(fit);
         QCOMPARE(fit.value(QStringLiteral("weight_decay")).toDouble(), bestDecay);
-        const Terms v = terms(*picked, val, posWeight);
+        const Terms v = linearTerms(t, *picked, val, posWeight);
+        QVERIFY2(std::abs(v.loss - bestLoss) < 1e-5, qPrintable(QStringLiteral("%1 vs %2").arg(v.loss).arg(bestLoss)));
+    }
+
+    void linearHeadOnPrincipalComponents()
+    {
+        // A few labels (rows 0..59) and a whole unlabelled block (rows 0..299) that gives the standardisation and
+        // the principal-component basis.
+        const Toy t = makeToy(400, 0.25, 5);
+        const std::vector<int> train = range(0, 60), val = range(300, 400), block = range(0, 300);
+        const double posWeight = positiveWeight(t, train);
+        // Standardisation: the unlabelled rows' mean and (unbiased) spread, computed here.
+        std::vector<double> mean(8, 0), sd(8, 0);
+        for (int i : block)
+            for (int d = 0; d < 8; ++d)
+                mean[static_cast<size_t>(d)] += t.x.cls[static_cast<size_t>(i * 8 + d)] / 300.0;
+        for (int i : block)
+            for (int d = 0; d < 8; ++d)
+                sd[static_cast<size_t>(d)] += std::pow(t.x.cls[static_cast<size_t>(i * 8 + d)] - mean[static_cast<size_t>(d)], 2) / 299.0;
+        for (double &s : sd)
+            s = std::sqrt(s);
+        // Their covariance, its eigenvectors (Jacobi, here), and the projector on the top two.
+        std::vector<double> cov(64, 0);
+        for (int i : block)
+            for (int a = 0; a < 8; ++a)
+                for (int b = 0; b < 8; ++b)
+                    cov[static_cast<size_t>(a * 8 + b)] +=
+                        (t.x.cls[static_cast<size_t>(i * 8 + a)] - mean[static_cast<size_t>(a)]) / sd[static_cast<size_t>(a)]
+                        * (t.x.cls[static_cast<size_t>(i * 8 + b)] - mean[static_cast<size_t>(b)]) / sd[static_cast<size_t>(b)] / 299.0;
+        const auto vec = jacobiEigenvectors(cov, 8);
+        auto projectTop = [&](const std::vector<double> &x, int k) {
+            std::vector<double> out(8, 0);
+            for (int c = 0; c < k; ++c) {
+                double dot = 0;
+                for (int d = 0; d < 8; ++d)
+                    dot += vec[static_cast<size_t>(c)][static_cast<size_t>(d)] * x[static_cast<size_t>(d)];
+                for (int d = 0; d < 8; ++d)
+                    out[static_cast<size_t>(d)] += dot * vec[static_cast<size_t>(c)][static_cast<size_t>(d)];
+            }
+            return out;
+        };
+
+        const double lambda = 0.05;
+        FlareHeadOptions o;
+        o.weightDecay = lambda;
+        o.components = 2;
+        auto head = FlareHead::train(t.x, t.label, train, val, o, {}, block);
+        QVERIFY2(head, qPrintable(head ? QString() : head.error().message));
+        QCOMPARE(head->fitReport().value(QStringLiteral("components")).toInt(), 2);
+        const std::vector<float> hm = head->parameter(QStringLiteral("mean")), hs = head->parameter(QStringLiteral("std"));
+        for (int d = 0; d < 8; ++d) {
+            QVERIFY(std::abs(hm.at(static_cast<size_t>(d)) - mean[static_cast<size_t>(d)]) < 1e-4);
+            QVERIFY(std::abs(hs.at(static_cast<size_t>(d)) - sd[static_cast<size_t>(d)]) < 1e-4);
+        }
+        // The folded weights lie in the span of the top two components, and are the optimum there: the gradient
+        // of loss + L2 projected on that span vanishes (its part outside the span need not).
+        const std::vector<float> wf = head->parameter(QStringLiteral("w"));
+        std::vector<double> w(wf.begin(), wf.end());
+        const std::vector<double> inSpan = projectTop(w, 2);
+        double outside = 0, norm = 0;
+        for (int d = 0; d < 8; ++d) {
+            outside += std::pow(w[static_cast<size_t>(d)] - inSpan[static_cast<size_t>(d)], 2);
+            norm += w[static_cast<size_t>(d)] * w[static_cast<size_t>(d)];
+        }
+        QVERIFY2(norm > 0.01, qPrintable(QString::number(norm)));
+        QVERIFY2(std::sqrt(outside) < 1e-4 * std::max(1.0, std::sqrt(norm)), qPrintable(QString::number(std::sqrt(outside))));
+        const Terms at = linearTerms(t, *head, train, posWeight);
+        std::vector<double> g(8);
+        for (int d = 0; d < 8; ++d)
+            g[static_cast<size_t>(d)] = at.gw[static_cast<size_t>(d)] + lambda * w[static_cast<size_t>(d)];
+        const std::vector<double> gSpan = projectTop(g, 2);
+        double worst = std::abs(at.gb);
+        for (double v : gSpan)
+            worst = std::max(worst, std::abs(v));
+        QVERIFY2(worst < 1e-4, qPrintable(QStringLiteral("largest projected gradient component %1").arg(worst)));
+
+        // All eight components: a rotation of the full problem (the L2 is rotation invariant), so the same
+        // optimum as no projection with the same standardisation. Both solves stop at a gradient below ~1e-4 (as
+        // checked above); the objective is lambda-strongly convex, so each is within 1e-4 / lambda = 2e-3 of it.
+        o.components = 8;
+        auto all = FlareHead::train(t.x, t.label, train, val, o, {}, block);
+        o.components = 0;
+        auto plain = FlareHead::train(t.x, t.label, train, val, o, {}, block);
+        QVERIFY(all && plain);
+        const std::vector<float> wa = all->parameter(QStringLiteral("w")), wp = plain->parameter(QStringLiteral("w"));
+        for (int d = 0; d < 8; ++d)
+            QVERIFY2(std::abs(wa.at(static_cast<size_t>(d)) - wp.at(static_cast<size_t>(d))) < 2e-3,
+                     qPrintable(QStringLiteral("dim %1: %2 vs %3").arg(d).arg(wa.at(static_cast<size_t>(d))).arg(wp.at(static_cast<size_t>(d)))));
+
+        // Picked on validation: one entry per component count tried, the kept pair has the lowest validation
+        // loss, and that loss is the head's own on the validation rows (recomputed here).
+        o.components = -1;
+        o.componentsGrid = {1, 2, 4, 0};
+        o.weightDecay = -1;
+        o.weightDecayGrid = {1e-2, 1, 100};
+        auto picked = FlareHead::train(t.x, t.label, train, val, o, {}, block);
+        QVERIFY(picked);
+        const QJsonObject fit = picked->fitReport();
+        const QJsonArray byK = fit.value(QStringLiteral("validation_loss_by_components")).toArray();
+        QCOMPARE(byK.size(), 4);
+        double bestLoss = 1e300;
+        int bestK = 0;
+        for (const QJsonValue &v : byK)
+            if (v.toArray().at(1).toDouble() < bestLoss) {
+                bestLoss = v.toArray().at(1).toDouble();
+                bestK = v.toArray().at(0).toInt();
+            }
+        QCOMPARE(fit.value(QStringLiteral("components")).toInt(), bestK);
+        QCOMPARE(lowestReportedLoss(fit).second, bestLoss);
+        const Terms v = linearTerms(t, *picked, val, posWeight);
         QVERIFY2(std::abs(v.loss - bestLoss) < 1e-5, qPrintable(QStringLiteral("%1 vs %2").arg(v.loss).arg(bestLoss)));
     }
 
