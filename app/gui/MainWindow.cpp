@@ -517,8 +517,27 @@ void MainWindow::restoreLayout()
     const QByteArray state = m_settings->windowState();
     if (!state.isEmpty())
         restoreState(state);
+    // Only the map and globe modes are restored: a layout saved in the training mode opens in the map mode, so
+    // the training dock that mode gave most of the window to goes with it.
+    if (m_settings->raw().value(QStringLiteral("window/view")).toString() == QLatin1String("training")
+        && !m_trainingDock->isFloating())
+        hideTrainingDock();
     m_viewMode.clear();
     setViewMode(m_settings->viewMode());
+}
+
+void MainWindow::hideTrainingDock()
+{
+    m_trainingDock->hide();
+    // The bottom area keeps the height the training mode gave it: the timeline (its other dock) would fill it.
+    // Back to the timeline's own height, now and once laid out (before the first layout sizes do not hold).
+    auto shrink = [this] {
+        if (m_trainingDock->isHidden() && !m_timelineDock->isHidden() && !m_timelineDock->isFloating()
+            && dockWidgetArea(m_timelineDock) == Qt::BottomDockWidgetArea)
+            resizeDocks({m_timelineDock}, {m_timelineDock->sizeHint().height()}, Qt::Vertical);
+    };
+    shrink();
+    QTimer::singleShot(0, this, shrink);
 }
 
 void MainWindow::saveLayout()
@@ -705,7 +724,14 @@ void MainWindow::setViewMode(const QString &mode)
                           : QStringLiteral("map");
     if (m == m_viewMode)
         return;
+    const QString previous = m_viewMode;
     m_viewMode = m;
+    // The training view mode gives its dock most of the window; another mode gets the window back (the dock
+    // hidden again when the training mode showed it), or its panel would be squeezed under the training dock.
+    if (previous == QLatin1String("training") && m_trainingDockShownByView && !m_trainingDock->isFloating())
+        hideTrainingDock();
+    if (m == QLatin1String("training"))
+        m_trainingDockShownByView = m_trainingDock->isHidden();
     if (m == QLatin1String("globe")) {
         ensureGlobe();
         selectGlobeView();

@@ -155,6 +155,8 @@ private:
     void createReactions();
     void connectDocuments();
     void restoreLayout();
+    /// Hides the training dock that the training view mode showed, and gives the maps their height back.
+    void hideTrainingDock();
     void onArchiveOpened();
     void onArchiveData();
     void onTimeChanged(const QDateTime &utc);
@@ -212,6 +214,9 @@ private:
     QLabel *m_cacheLabel = nullptr;
 
     QString m_viewMode = QStringLiteral("map");
+    /// Whether the training dock was hidden before the training view mode showed it (leaving that mode hides it
+    /// again).
+    bool m_trainingDockShownByView = false;
     std::optional<QDateTime> m_initialTime;
     bool m_interactive = true;
     DropFilesDialog::Choice m_dropChoice = DropFilesDialog::Choice::Ask;

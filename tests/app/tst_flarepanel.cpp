@@ -375,7 +375,7 @@ private Q_SLOTS:
     }
 
     /// A scripted run of the app in `view` with the settings file `ini` (a scripted run saves its window layout
-    /// there on closing, as an interactive one does); the flare part of its --state-json.
+    /// there on closing, as an interactive one does); its --state-json.
     QJsonObject scriptedRun(const QString &view, const QString &ini, const QString &name)
     {
         const QString png = m_dir.filePath(name + QStringLiteral(".png"));
@@ -394,12 +394,13 @@ private Q_SLOTS:
         QFile f(json);
         if (!f.open(QIODevice::ReadOnly))
             return {};
-        return QJsonDocument::fromJson(f.readAll()).object()[QStringLiteral("flare")].toObject();
+        return QJsonDocument::fromJson(f.readAll()).object();
     }
 
     void scriptedRunShowsThePanel()
     {
-        const QJsonObject s = scriptedRun(QStringLiteral("flare"), m_dir.filePath(QStringLiteral("scripted.ini")), QStringLiteral("flare"));
+        const QJsonObject s =
+            scriptedRun(QStringLiteral("flare"), m_dir.filePath(QStringLiteral("scripted.ini")), QStringLiteral("flare"))[QStringLiteral("flare")].toObject();
         QVERIFY(!s.isEmpty());
         QCOMPARE(s[QStringLiteral("active")].toBool(), true);
         QCOMPARE(s[QStringLiteral("dock_in_front")].toBool(), true);
@@ -413,14 +414,16 @@ private Q_SLOTS:
     void panelComesToTheFrontOverASavedLayout()
     {
         // A layout saved with the flare dock tabbed in the right column, then with the archive search in front
-        // of it: the flare view must bring its panel's tab to the front again.
+        // of it, then in the training view (its dock given most of the window): the flare view must bring its
+        // panel's tab to the front again, and the training dock must not squeeze the maps and the panel.
         const QString ini = m_dir.filePath(QStringLiteral("layouts.ini"));
+        auto flareOf = [](const QJsonObject &s) { return s[QStringLiteral("flare")].toObject(); };
         const QJsonObject first = scriptedRun(QStringLiteral("flare"), ini, QStringLiteral("layout-1"));
         QVERIFY(!first.isEmpty());
-        QCOMPARE(first[QStringLiteral("dock_in_front")].toBool(), true);
+        QCOMPARE(flareOf(first)[QStringLiteral("dock_in_front")].toBool(), true);
         const QJsonObject search = scriptedRun(QStringLiteral("search"), ini, QStringLiteral("layout-2"));
         QVERIFY(!search.isEmpty());
-        QCOMPARE(search[QStringLiteral("active")].toBool(), false);
+        QCOMPARE(flareOf(search)[QStringLiteral("active")].toBool(), false);
         {
             const QSettings saved(ini, QSettings::IniFormat);  // what the next run restores
             QVERIFY(!saved.value(QStringLiteral("window/state")).toByteArray().isEmpty());
@@ -428,8 +431,17 @@ private Q_SLOTS:
         }
         const QJsonObject again = scriptedRun(QStringLiteral("flare"), ini, QStringLiteral("layout-3"));
         QVERIFY(!again.isEmpty());
-        QCOMPARE(again[QStringLiteral("active")].toBool(), true);
-        QCOMPARE(again[QStringLiteral("dock_in_front")].toBool(), true);
+        QCOMPARE(flareOf(again)[QStringLiteral("active")].toBool(), true);
+        QCOMPARE(flareOf(again)[QStringLiteral("dock_in_front")].toBool(), true);
+
+        const QJsonObject training = scriptedRun(QStringLiteral("training"), ini, QStringLiteral("layout-4"));
+        QVERIFY(!training.isEmpty());
+        QCOMPARE(training[QStringLiteral("training")][QStringLiteral("visible")].toBool(), true);
+        QCOMPARE(QSettings(ini, QSettings::IniFormat).value(QStringLiteral("window/view")).toString(), QStringLiteral("training"));
+        const QJsonObject after = scriptedRun(QStringLiteral("flare"), ini, QStringLiteral("layout-5"));
+        QVERIFY(!after.isEmpty());
+        QCOMPARE(after[QStringLiteral("training")][QStringLiteral("visible")].toBool(), false);
+        QCOMPARE(flareOf(after)[QStringLiteral("dock_in_front")].toBool(), true);
     }
 };
 
