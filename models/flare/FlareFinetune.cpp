@@ -18,6 +18,7 @@
 #include <limits>
 #include <numeric>
 #include <random>
+#include <set>
 
 namespace solarchip {
 
@@ -281,7 +282,8 @@ Expected<FlareFeatures> encodeFlareImages(const TrainedModel &encoder, const Fla
 Expected<FlareFinetuneResult> finetuneFlare(const TrainedModel &base, const FlareImages &images, const std::vector<int> &labels,
                                             const std::vector<int> &train, const std::vector<int> &val,
                                             const FlareFinetuneOptions &o,
-                                            const std::function<void(const FlareHead::Progress &)> &progress)
+                                            const std::function<void(const FlareHead::Progress &)> &progress,
+                                            const std::vector<int> &unlabeled)
 {
     if (train.empty() || val.empty())
         return Error{{}, QStringLiteral("fine-tuning needs training and validation rows")};
@@ -343,8 +345,10 @@ Expected<FlareFinetuneResult> finetuneFlare(const TrainedModel &base, const Flar
         // The head starts as the probe trained on the starting encoder's features (linear probe, then fine-tune:
         // a randomly initialised head would send its random gradients into the pretrained encoder, and the fine-
         // tuned run could end worse than the frozen probe it starts from). The probe is FlareHead::train on the
-        // training and validation rows' features (its standardisation, from the training rows, stays a fixed affine
-        // map thereafter); the scratch encoder gets the same treatment on its random features.
+        // training and validation rows' features (its standardisation, from the unlabelled rows when given, else
+        // the training rows, stays a fixed affine map thereafter; the unlabelled rows' features also give the
+        // principal components of --components); the scratch encoder gets the same treatment on its random
+        // features.
         TensorMap p;
         QJsonObject probeFit;
         double headL2 = 0;
@@ -352,6 +356,11 @@ Expected<FlareFinetuneResult> finetuneFlare(const TrainedModel &base, const Flar
             torch::NoGradGuard ng;
             std::vector<int> rowsTv = train;
             rowsTv.insert(rowsTv.end(), val.begin(), val.end());
+            // The unlabelled rows not already there follow (their labels are never read by the probe).
+            const std::set<int> labelled(rowsTv.begin(), rowsTv.end());
+            for (int i : unlabeled)
+                if (!labelled.count(i))
+                    rowsTv.push_back(i);
             FlareFeatures f;
             std::vector<int> probeLabels, probeTrain, probeVal;
             for (size_t at = 0; at < rowsTv.size(); at += 32) {
@@ -367,10 +376,17 @@ Expected<FlareFinetuneResult> finetuneFlare(const TrainedModel &base, const Flar
                     f.patches.insert(f.patches.end(), t.data_ptr<float>(), t.data_ptr<float>() + t.numel());
                 }
             }
+            std::vector<int> probeUnlabeled;
+            const std::set<int> unlabeledSet(unlabeled.begin(), unlabeled.end());
             for (size_t i = 0; i < rowsTv.size(); ++i) {
                 f.timesMs.push_back(images.timesMs[static_cast<size_t>(rowsTv[i])]);
                 probeLabels.push_back(labels[static_cast<size_t>(rowsTv[i])]);
-                (i < train.size() ? probeTrain : probeVal).push_back(static_cast<int>(i));
+                if (i < train.size())
+                    probeTrain.push_back(static_cast<int>(i));
+                else if (i < train.size() + val.size())
+                    probeVal.push_back(static_cast<int>(i));
+                if (unlabeledSet.count(rowsTv[i]))
+                    probeUnlabeled.push_back(static_cast<int>(i));
             }
             f.n = static_cast<int>(rowsTv.size());
             f.cells = attn ? static_cast<int>(images.cellIndex.size()) : 0;
@@ -382,7 +398,8 @@ Expected<FlareFinetuneResult> finetuneFlare(const TrainedModel &base, const Flar
             ho.hidden = o.hidden;
             ho.seed = o.seed;
             ho.epochs = attn ? 150 : 300;
-            auto probe = FlareHead::train(f, probeLabels, probeTrain, probeVal, ho);
+            ho.components = o.components;
+            auto probe = FlareHead::train(f, probeLabels, probeTrain, probeVal, ho, {}, probeUnlabeled);
             if (!probe)
                 return Error{base.path, QStringLiteral("the starting probe: %1").arg(probe.error().message)};
             probeFit = probe->fitReport();
@@ -570,7 +587,8 @@ Expected<FlareFinetuneRun> trainFinetuneFlareRun(const TrainedModel &base, const
         return rows.error();
     options.classes = flareTargetClasses(spec.target);
     options.seed = seed;
-    auto ft = finetuneFlare(base, images, rows->headLabels, rows->train, rows->val, options, progress);
+    options.components = spec.head.components;
+    auto ft = finetuneFlare(base, images, rows->headLabels, rows->train, rows->val, options, progress, rows->trainBlock);
     if (!ft)
         return ft.error();
     const bool attn = options.head == FlareHeadKind::Attention;

@@ -76,6 +76,7 @@ struct FlareFinetuneOptions {
     double headLr = 1e-3;
     double weightDecay = 1e-4;
     int hidden = 32;
+    int components = 0;         ///< the starting linear probe's principal components (FlareHeadOptions::components)
     quint64 seed = 1;
 };
 
@@ -87,10 +88,13 @@ struct FlareFinetuneResult {
 
 /// Trains encoder + head on rows `train` of `images` (`labels` per row: 0/1, or 0..3), keeps the weights of the
 /// evaluation with the lowest loss on rows `val`. `progress` gets (step, steps, train loss, val loss).
+/// `unlabeled`: rows whose starting-encoder features (never their labels) shape the starting probe's inputs, as
+/// FlareHead::train's (the whole training block; empty: the rows `train`).
 Expected<FlareFinetuneResult> finetuneFlare(const TrainedModel &base, const FlareImages &images, const std::vector<int> &labels,
                                             const std::vector<int> &train, const std::vector<int> &val,
                                             const FlareFinetuneOptions &options,
-                                            const std::function<void(const FlareHead::Progress &)> &progress = {});
+                                            const std::function<void(const FlareHead::Progress &)> &progress = {},
+                                            const std::vector<int> &unlabeled = {});
 
 /// A whole fine-tuned (or scratch) run: the rows of flareRunRows(), finetuneFlare(), the trained encoder's
 /// features of every image, then calibrateFlareRun() on them. `run.encoder` records the mode, the input
