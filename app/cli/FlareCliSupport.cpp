@@ -193,9 +193,9 @@ void addComponentsOption(CommandLine &p)
 {
     p.addOption({QStringLiteral("components"),
                  QStringLiteral("Linear heads: fit on the first N principal components of the training block's embeddings (its "
-                                "unlabelled rows give the basis and the standardisation), N a number or auto (picked on the "
-                                "validation loss with the L2 from 2..64 and all); 0: every input (default)."),
-                 QStringLiteral("N"), QStringLiteral("0")});
+                                "unlabelled rows give the basis and the standardisation), N a number, or auto (default: picked "
+                                "on the validation loss with the L2, from 2..64 and all); 0: every input, no projection."),
+                 QStringLiteral("N"), QStringLiteral("auto")});
 }
 
 QString readComponentsOption(const CommandLine &p, FlareHeadOptions *head)

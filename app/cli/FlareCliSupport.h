@@ -42,7 +42,7 @@ void addFinetuneOptions(CommandLine &p);
 QString readFinetuneOptions(const CommandLine &p, FlareFinetuneOptions *options, int *resolution);
 
 /// --components N|auto: linear heads fitted on the first N principal components of the training block's
-/// embeddings (auto: N picked on validation with the L2; 0: all inputs, the default).
+/// embeddings (auto, the default: N picked on validation with the L2; 0: all inputs).
 void addComponentsOption(CommandLine &p);
 /// Reads it into `head`; a usage message when it is bad (empty: fine).
 QString readComponentsOption(const CommandLine &p, FlareHeadOptions *head);
