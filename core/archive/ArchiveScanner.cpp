@@ -156,12 +156,15 @@ Expected<CatalogScanSummary> ArchiveScanner::run(const CatalogScanOptions &optio
     // of interleaving. A lock left by a killed process is detected as stale from its pid.
     QLockFile lock(m_db.path() + QStringLiteral(".lock"));
     lock.setStaleLockTime(0);
-    if (!lock.tryLock(0)) {
+    if (!lock.tryLock(0) && (options.waitForWriterMs <= 0 || !lock.tryLock(options.waitForWriterMs))) {
         qint64 pid = 0;
         QString host, app;
         lock.getLockInfo(&pid, &host, &app);
         if (lock.error() == QLockFile::LockFailedError)
-            return m_db.error(QStringLiteral("another process (pid %1, %2) is updating this catalog").arg(pid).arg(app));
+            return m_db.error(options.waitForWriterMs > 0
+                                  ? QStringLiteral("another process (pid %1, %2) is still updating this catalog after %3 s")
+                                        .arg(pid).arg(app).arg(options.waitForWriterMs / 1000.0)
+                                  : QStringLiteral("another process (pid %1, %2) is updating this catalog").arg(pid).arg(app));
         return m_db.error(QStringLiteral("cannot create the lock file %1.lock").arg(m_db.path()));
     }
 

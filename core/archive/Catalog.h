@@ -54,6 +54,10 @@ struct CatalogScanOptions {
     std::function<void(const CatalogScanProgress &)> progress;
     /// Set to true from any thread to stop after the current batch; what was committed stays.
     const std::atomic<bool> *cancel = nullptr;
+    /// While another process updates this catalog: 0 refuses at once (`solarchip index`); > 0 waits up to that
+    /// many ms for it to finish, then updates (what it added is then skipped as unchanged). For commands that only
+    /// need the catalog current before reading it, so two jobs on one archive do not fail each other.
+    int waitForWriterMs = 0;
 };
 
 struct CatalogScanSummary {

@@ -188,7 +188,11 @@ Expected<Dataset> Dataset::open(const DatasetOptions &options)
         if (!catalog)
             return catalog.error();
         if (o.updateCatalog) {
-            auto scan = catalog->update();
+            // Brought up to date before reading: another process's update (a second job on this archive) is waited
+            // for rather than refused.
+            CatalogScanOptions so;
+            so.waitForWriterMs = 10 * 60 * 1000;
+            auto scan = catalog->update(so);
             if (!scan)
                 return scan.error();
         }

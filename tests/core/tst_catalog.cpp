@@ -680,7 +680,21 @@ private slots:
         auto refused = c->update();
         QVERIFY(!refused);
         QVERIFY2(refused.errorString().contains(QStringLiteral("another process")), qPrintable(refused.errorString()));
-        other.unlock();
+        // One that may wait: refused after its wait while the lock stays, done once the other writer finishes.
+        CatalogScanOptions patient;
+        patient.waitForWriterMs = 300;
+        QElapsedTimer waited;
+        waited.start();
+        auto late = c->update(patient);
+        QVERIFY(!late);
+        QVERIFY2(late.errorString().contains(QStringLiteral("still updating")), qPrintable(late.errorString()));
+        QVERIFY(waited.elapsed() >= 250);
+        patient.waitForWriterMs = 20000;
+        QTimer::singleShot(200, [&other] { other.unlock(); });
+        auto waitedFor = QtConcurrent::run([&] { return c->update(patient); });
+        while (!waitedFor.isFinished())
+            QCoreApplication::processEvents(QEventLoop::AllEvents, 20);
+        QVERIFY2(waitedFor.result(), qPrintable(waitedFor.result().errorString()));
         QVERIFY(c->update());
     }
 };
