@@ -23,6 +23,7 @@
 #include <QCryptographicHash>
 #include <QDir>
 #include <QDockWidget>
+#include <QScrollArea>
 #include <QElapsedTimer>
 #include <QFile>
 #include <QFileDialog>
@@ -181,8 +182,17 @@ void FlareController::createDock(QMainWindow *window)
 {
     m_dock = new QDockWidget(tr("Flare forecast"), window);
     m_dock->setObjectName(QStringLiteral("dock.flare"));
-    m_panel = new FlarePanel(m_dock);
-    m_dock->setWidget(m_panel);
+    // In a scroll area: the panel's word-wrapped notes make its minimum height tall at a narrow width, and a dock
+    // demands its widget's minimum, which squeezed the timeline dock below the maps to a sliver; scrolled, the
+    // panel fits whatever height the window gives it.
+    auto *scroll = new QScrollArea(m_dock);
+    scroll->setObjectName(QStringLiteral("flareScroll"));
+    scroll->setWidgetResizable(true);
+    scroll->setFrameShape(QFrame::NoFrame);
+    scroll->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
+    m_panel = new FlarePanel(scroll);
+    scroll->setWidget(m_panel);
+    m_dock->setWidget(scroll);
     // Beside the maps: the numbers read at a glance, the timeline below them.
     window->addDockWidget(Qt::RightDockWidgetArea, m_dock, Qt::Vertical);
     m_dock->hide();

@@ -530,14 +530,22 @@ void MainWindow::hideTrainingDock()
 {
     m_trainingDock->hide();
     // The bottom area keeps the height the training mode gave it: the timeline (its other dock) would fill it.
-    // Back to the timeline's own height, now and once laid out (before the first layout sizes do not hold).
-    auto shrink = [this] {
+    fitTimelineHeight();
+}
+
+void MainWindow::fitTimelineHeight()
+{
+    // The timeline dock at its own height (every channel row shown), now and once laid out (before the first
+    // layout sizes do not hold): neither filling the height a hidden dock left nor squeezed to the height of an
+    // empty timeline by a dock resize made before the archive's rows were known (again once they are).
+    m_fitTimelinePending = !m_archive->hasData();
+    auto fit = [this] {
         if (m_trainingDock->isHidden() && !m_timelineDock->isHidden() && !m_timelineDock->isFloating()
             && dockWidgetArea(m_timelineDock) == Qt::BottomDockWidgetArea)
             resizeDocks({m_timelineDock}, {m_timelineDock->sizeHint().height()}, Qt::Vertical);
     };
-    shrink();
-    QTimer::singleShot(0, this, shrink);
+    fit();
+    QTimer::singleShot(0, this, fit);
 }
 
 void MainWindow::saveLayout()
@@ -627,6 +635,8 @@ void MainWindow::onArchiveData()
         m_observation->step(ObservationDocument::Step::Last);
     }
     updateMessagePage();
+    if (m_fitTimelinePending)
+        fitTimelineHeight();
     if (m_wizardPending) {
         m_wizardPending = false;
         showLowLabelWizard();
@@ -740,6 +750,8 @@ void MainWindow::setViewMode(const QString &mode)
     m_alignment->setActive(m == QLatin1String("alignment"));  // the map grid, with its overlays and dock
     m_translation->setActive(m == QLatin1String("translation"));
     m_flare->setActive(m == QLatin1String("flare"));  // the map grid, the attribution overlays and the flare dock
+    if (m == QLatin1String("flare"))
+        fitTimelineHeight();  // the flare panel's tall right column would squeeze the timeline to a sliver
     // One cell overlay per map at a time.
     m_heatmaps->setLayersVisible(m != QLatin1String("alignment") && m != QLatin1String("flare"));
     if (m == QLatin1String("search")) {

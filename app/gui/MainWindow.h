@@ -157,6 +157,8 @@ private:
     void restoreLayout();
     /// Hides the training dock that the training view mode showed, and gives the maps their height back.
     void hideTrainingDock();
+    /// The timeline dock (bottom) back to its own height, now and after the next layout.
+    void fitTimelineHeight();
     void onArchiveOpened();
     void onArchiveData();
     void onTimeChanged(const QDateTime &utc);
@@ -217,6 +219,7 @@ private:
     /// Whether the training dock was hidden before the training view mode showed it (leaving that mode hides it
     /// again).
     bool m_trainingDockShownByView = false;
+    bool m_fitTimelinePending = false;  ///< fitTimelineHeight() ran before the timeline had rows
     std::optional<QDateTime> m_initialTime;
     bool m_interactive = true;
     DropFilesDialog::Choice m_dropChoice = DropFilesDialog::Choice::Ask;

@@ -18,6 +18,7 @@
 #include "widgets/MapView.h"
 #include "widgets/OverlayProjectionNote.h"
 #include "widgets/TimelineModel.h"
+#include "widgets/TimelineView.h"
 #include "widgets/ViewLink.h"
 
 #include <QJsonArray>
@@ -104,6 +105,13 @@ QJsonObject windowState(const MainWindow *window)
     state[QStringLiteral("training")] = window->trainingPanel()->state();
     state[QStringLiteral("translation")] = window->translation()->stateJson();
     state[QStringLiteral("flare")] = window->flareController()->state();
+    {
+        // The timeline below the maps: its height and the height that shows every channel row at full size.
+        const TimelineView *t = window->timelineView();
+        state[QStringLiteral("timeline")] = QJsonObject{{QStringLiteral("visible"), t->isVisible()},
+                                                        {QStringLiteral("height"), t->height()},
+                                                        {QStringLiteral("rows_height"), t->sizeHint().height()}};
+    }
     state[QStringLiteral("wizard")] = window->lowLabelWizard() ? QJsonValue(window->lowLabelWizard()->state()) : QJsonValue();
     return state;
 }

@@ -76,6 +76,7 @@ private:
     std::unique_ptr<StudioSettings> m_settings;
     std::unique_ptr<MainWindow> m_window;
     QString m_store;
+    QJsonObject m_lastState;  ///< the last scripted run's --state-json
 
     QString archive() const { return m_dir.filePath(QStringLiteral("archive")); }
     QString runDir(const QString &name) const { return m_dir.filePath(QStringLiteral("runs/") + name); }
@@ -399,11 +400,18 @@ private Q_SLOTS:
 
     void scriptedRunShowsThePanel()
     {
-        const QJsonObject s =
-            scriptedRun(QStringLiteral("flare"), m_dir.filePath(QStringLiteral("scripted.ini")), QStringLiteral("flare"))[QStringLiteral("flare")].toObject();
+        m_lastState = scriptedRun(QStringLiteral("flare"), m_dir.filePath(QStringLiteral("scripted.ini")), QStringLiteral("flare"));
+        const QJsonObject s = m_lastState[QStringLiteral("flare")].toObject();
         QVERIFY(!s.isEmpty());
         QCOMPARE(s[QStringLiteral("active")].toBool(), true);
         QCOMPARE(s[QStringLiteral("dock_in_front")].toBool(), true);
+        // The timeline below the maps shows both channel rows (it was squeezed to one by the dock resize the flare
+        // view made before the archive's rows were known).
+        const QJsonObject timeline = m_lastState[QStringLiteral("timeline")].toObject();
+        QVERIFY2(timeline[QStringLiteral("visible")].toBool(), "timeline hidden");
+        QVERIFY2(timeline[QStringLiteral("height")].toInt() >= timeline[QStringLiteral("rows_height")].toInt(),
+                 qPrintable(QStringLiteral("timeline %1 px, its rows need %2 px").arg(timeline[QStringLiteral("height")].toInt())
+                                .arg(timeline[QStringLiteral("rows_height")].toInt())));
         const QJsonObject cliOut = predict(runDir(QStringLiteral("attn-m")), s[QStringLiteral("time")].toString().left(19));
         QVERIFY(std::abs(s[QStringLiteral("p_ge_m")].toDouble() - cliOut[QStringLiteral("p_ge_m")].toDouble()) < 1e-4);
         // --flare-head is for that run only: nothing saved.
