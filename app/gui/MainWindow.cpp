@@ -750,8 +750,8 @@ void MainWindow::setViewMode(const QString &mode)
     m_alignment->setActive(m == QLatin1String("alignment"));  // the map grid, with its overlays and dock
     m_translation->setActive(m == QLatin1String("translation"));
     m_flare->setActive(m == QLatin1String("flare"));  // the map grid, the attribution overlays and the flare dock
-    if (m == QLatin1String("flare"))
-        fitTimelineHeight();  // the flare panel's tall right column would squeeze the timeline to a sliver
+    if (m == QLatin1String("flare") || m == QLatin1String("search") || m == QLatin1String("alignment"))
+        fitTimelineHeight();  // their docks' resizes would leave the timeline at an empty archive's height
     // One cell overlay per map at a time.
     m_heatmaps->setLayersVisible(m != QLatin1String("alignment") && m != QLatin1String("flare"));
     if (m == QLatin1String("search")) {
