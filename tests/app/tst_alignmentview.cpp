@@ -270,7 +270,10 @@ private Q_SLOTS:
         QVERIFY(!QImage(png).isNull());
         QFile f(json);
         QVERIFY(f.open(QIODevice::ReadOnly));
-        const QJsonObject a = QJsonDocument::fromJson(f.readAll()).object()[QStringLiteral("alignment")].toObject();
+        const QJsonObject whole = QJsonDocument::fromJson(f.readAll()).object();
+        const QString timeline = test::timelineRowsProblem(whole);  // the alignment dock shares the bottom area
+        QVERIFY2(timeline.isEmpty(), qPrintable(timeline));
+        const QJsonObject a = whole[QStringLiteral("alignment")].toObject();
         QCOMPARE(a[QStringLiteral("timeline_points")].toInt(), 4);
         QCOMPARE(a[QStringLiteral("views")].toArray().size(), 1);
         QVERIFY(a[QStringLiteral("views")].toArray().first()[QStringLiteral("overlay_shown")].toBool());

@@ -335,6 +335,8 @@ private Q_SLOTS:
         QVERIFY(f.open(QIODevice::ReadOnly));
         const QJsonObject state = test::parseJson(f.readAll()).object();
         QCOMPARE(state.value(QStringLiteral("view_mode")).toString(), QStringLiteral("search"));
+        const QString timeline = test::timelineRowsProblem(state);
+        QVERIFY2(timeline.isEmpty(), qPrintable(timeline));
         const QJsonObject s = state.value(QStringLiteral("search")).toObject();
         QCOMPARE(s.value(QStringLiteral("state")).toString(), QStringLiteral("ready"));
         const QJsonArray hits = s.value(QStringLiteral("hits")).toArray();

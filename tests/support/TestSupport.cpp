@@ -64,6 +64,19 @@ ProcessResult runPython(const QString &script, const QStringList &args, int time
     return run(python3(), all, timeoutMs);
 }
 
+QString timelineRowsProblem(const QJsonObject &state)
+{
+    const QJsonObject t = state.value(QStringLiteral("timeline")).toObject();
+    if (t.isEmpty())
+        return QStringLiteral("no timeline in the state");
+    if (!t.value(QStringLiteral("visible")).toBool())
+        return QStringLiteral("timeline hidden");
+    const int height = t.value(QStringLiteral("height")).toInt(), rows = t.value(QStringLiteral("rows_height")).toInt();
+    if (height < rows)
+        return QStringLiteral("timeline %1 px tall, its rows need %2 px").arg(height).arg(rows);
+    return {};
+}
+
 QJsonDocument parseJson(const QByteArray &bytes)
 {
     QJsonParseError err;

@@ -4,6 +4,7 @@
 
 #include <QDir>
 #include <QJsonDocument>
+#include <QJsonObject>
 #include <QString>
 #include <QStringList>
 #include <QTemporaryDir>
@@ -40,6 +41,9 @@ ProcessResult run(const QString &program, const QStringList &args, int timeoutMs
 ProcessResult runPython(const QString &script, const QStringList &args, int timeoutMs = 600000);
 /// Parses JSON or fails the current test (returns a null document).
 QJsonDocument parseJson(const QByteArray &bytes);
+/// From the app's --state-json: empty when the timeline dock below the maps is shown tall enough for every channel
+/// row (`timeline.height` >= `timeline.rows_height`), else what is wrong.
+QString timelineRowsProblem(const QJsonObject &state);
 
 /// A scratch directory under the build tree, removed at the end of scope.
 QTemporaryDir scratchDir();
