@@ -183,6 +183,35 @@ torch::Tensor cellTensor(const FlareImages &img)
     return torch::tensor(c, torch::kInt64);
 }
 
+// The CLS rows (and on-disk patch tokens) of the images `rows`, in that order, through `net` in batches of
+// `batch`, laid out as FlareFeatures (channels concatenated); no gradients. Times and the cell layout are filled.
+FlareFeatures featuresOfRows(detail::SolarChipNetImpl &net, const FlareImages &images, const std::vector<int> &rows,
+                             const torch::Tensor &cells, bool patches, int batch, const torch::Device &dev)
+{
+    torch::NoGradGuard ng;
+    FlareFeatures f;
+    f.grid = images.grid;
+    f.cellIndex = patches ? images.cellIndex : std::vector<int>{};
+    f.cells = patches ? static_cast<int>(images.cellIndex.size()) : 0;
+    for (size_t at = 0; at < rows.size(); at += static_cast<size_t>(batch)) {
+        const std::vector<int> part(rows.begin() + static_cast<std::ptrdiff_t>(at),
+                                    rows.begin() + static_cast<std::ptrdiff_t>(std::min(rows.size(), at + static_cast<size_t>(batch))));
+        torch::Tensor cls, tok;
+        encodeRows(net, images, imagesOf(images, part).to(dev), cells, patches, &cls, &tok);
+        cls = cls.to(torch::kCPU, torch::kFloat32).contiguous();
+        f.width = static_cast<int>(cls.size(1));
+        f.cls.insert(f.cls.end(), cls.data_ptr<float>(), cls.data_ptr<float>() + cls.numel());
+        if (patches) {
+            tok = tok.to(torch::kCPU, torch::kFloat32).contiguous();
+            f.patches.insert(f.patches.end(), tok.data_ptr<float>(), tok.data_ptr<float>() + tok.numel());
+        }
+        for (int i : part)
+            f.timesMs.push_back(images.timesMs[static_cast<size_t>(i)]);
+        f.n += static_cast<int>(part.size());
+    }
+    return f;
+}
+
 // The FlareHead forward (models/flare/FlareHead.cpp): standardise, linear, or gated attention pool then linear.
 torch::Tensor headForward(FlareHeadKind kind, const torch::Tensor &xRaw, const TensorMap &p)
 {
@@ -251,31 +280,12 @@ Expected<FlareFeatures> encodeFlareImages(const TrainedModel &encoder, const Fla
 {
     return detail::guarded(detail::Doing{encoder.path, QStringLiteral("encoding %1 sets at %2 px for a flare head").arg(images.n).arg(images.side)},
                            [&]() -> Expected<FlareFeatures> {
-        torch::NoGradGuard ng;
         auto net = encoder.model.net();
         net->eval();
         const torch::Device dev = detail::toTorchDevice(encoder.model.device());
-        FlareFeatures f;
-        f.grid = images.grid;
-        f.cellIndex = patches ? images.cellIndex : std::vector<int>{};
-        f.cells = patches ? static_cast<int>(images.cellIndex.size()) : 0;
-        f.timesMs = images.timesMs;
-        const torch::Tensor cells = cellTensor(images).to(dev);
-        for (int at = 0; at < images.n; at += 16) {
-            std::vector<int> rows(static_cast<size_t>(std::min(16, images.n - at)));
-            std::iota(rows.begin(), rows.end(), at);
-            torch::Tensor cls, tok;
-            encodeRows(*net, images, imagesOf(images, rows).to(dev), cells, patches, &cls, &tok);
-            cls = cls.to(torch::kCPU).contiguous();
-            f.width = static_cast<int>(cls.size(1));
-            f.cls.insert(f.cls.end(), cls.data_ptr<float>(), cls.data_ptr<float>() + cls.numel());
-            if (patches) {
-                tok = tok.to(torch::kCPU).contiguous();
-                f.patches.insert(f.patches.end(), tok.data_ptr<float>(), tok.data_ptr<float>() + tok.numel());
-            }
-            f.n += static_cast<int>(rows.size());
-        }
-        return f;
+        std::vector<int> rows(static_cast<size_t>(images.n));
+        std::iota(rows.begin(), rows.end(), 0);
+        return featuresOfRows(*net, images, rows, cellTensor(images).to(dev), patches, 16, dev);
     });
 }
 
@@ -361,25 +371,10 @@ Expected<FlareFinetuneResult> finetuneFlare(const TrainedModel &base, const Flar
             for (int i : unlabeled)
                 if (!labelled.count(i))
                     rowsTv.push_back(i);
-            FlareFeatures f;
-            std::vector<int> probeLabels, probeTrain, probeVal;
-            for (size_t at = 0; at < rowsTv.size(); at += 32) {
-                const std::vector<int> rows(rowsTv.begin() + static_cast<std::ptrdiff_t>(at),
-                                            rowsTv.begin() + static_cast<std::ptrdiff_t>(std::min(rowsTv.size(), at + 32)));
-                torch::Tensor cls, tok;
-                encodeRows(*net, images, imagesOf(images, rows).to(dev), cells, attn, &cls, &tok);
-                const torch::Tensor c = cls.to(torch::kCPU, torch::kFloat32).contiguous();
-                f.width = static_cast<int>(c.size(1));
-                f.cls.insert(f.cls.end(), c.data_ptr<float>(), c.data_ptr<float>() + c.numel());
-                if (attn) {
-                    const torch::Tensor t = tok.to(torch::kCPU, torch::kFloat32).contiguous();
-                    f.patches.insert(f.patches.end(), t.data_ptr<float>(), t.data_ptr<float>() + t.numel());
-                }
-            }
-            std::vector<int> probeUnlabeled;
+            const FlareFeatures f = featuresOfRows(*net, images, rowsTv, cells, attn, 32, dev);
+            std::vector<int> probeLabels, probeTrain, probeVal, probeUnlabeled;
             const std::set<int> unlabeledSet(unlabeled.begin(), unlabeled.end());
             for (size_t i = 0; i < rowsTv.size(); ++i) {
-                f.timesMs.push_back(images.timesMs[static_cast<size_t>(rowsTv[i])]);
                 probeLabels.push_back(labels[static_cast<size_t>(rowsTv[i])]);
                 if (i < train.size())
                     probeTrain.push_back(static_cast<int>(i));
@@ -388,10 +383,6 @@ Expected<FlareFinetuneResult> finetuneFlare(const TrainedModel &base, const Flar
                 if (unlabeledSet.count(rowsTv[i]))
                     probeUnlabeled.push_back(static_cast<int>(i));
             }
-            f.n = static_cast<int>(rowsTv.size());
-            f.cells = attn ? static_cast<int>(images.cellIndex.size()) : 0;
-            f.cellIndex = images.cellIndex;
-            f.grid = images.grid;
             FlareHeadOptions ho;
             ho.kind = o.head;
             ho.classes = o.classes;

@@ -194,13 +194,13 @@ Expected<FlareHead> FlareHead::train(const FlareFeatures &x, const std::vector<i
         int step = 0;
         const int steps = static_cast<int>(grid.size() * kGrid.size());
         for (int kWanted : kGrid) {
-            const int kUsed = kWanted <= 0 || !project ? 0 : std::min(kWanted, maxK);
+            const int kUsed = kWanted <= 0 ? 0 : std::min(kWanted, maxK);  // > 0 only for projected linear heads
             if (std::find(tried.begin(), tried.end(), kUsed) != tried.end())
                 continue;
             tried.push_back(kUsed);
             const torch::Tensor pk = kUsed > 0 ? basis.narrow(1, 0, kUsed) : torch::Tensor();  // [F, K]
-            const torch::Tensor ft = linear && kUsed > 0 ? torch::matmul(zt, pk) : zt;
-            const torch::Tensor fv = linear && kUsed > 0 ? torch::matmul(zv, pk) : zv;
+            const torch::Tensor ft = kUsed > 0 ? torch::matmul(zt, pk) : zt;
+            const torch::Tensor fv = kUsed > 0 ? torch::matmul(zv, pk) : zv;
             auto logits = [&](bool training) {
                 if (linear)
                     return torch::matmul(training ? ft : fv, p["w"].t()) + p["b"];
@@ -241,7 +241,7 @@ Expected<FlareHead> FlareHead::train(const FlareFeatures &x, const std::vector<i
                     bestDecay = lambda;
                     bestK = kUsed;
                     std::map<std::string, torch::Tensor> kept = p;
-                    if (linear && kUsed > 0)
+                    if (kUsed > 0)
                         kept["w"] = torch::matmul(p["w"].detach(), pk.t());  // folded to the full width
                     head.m_params.clear();
                     for (auto &[name, t] : kept)

@@ -54,7 +54,6 @@ struct FlareHeadOptions {
     FlareHeadKind kind = FlareHeadKind::Linear;
     int classes = 2;        ///< 2: one logit (binary); 4: quiet/C/M/X
     int epochs = 300;       ///< L-BFGS iterations at most, per L2 coefficient
-    double lr = 1e-2;       ///< unused since both heads are fitted by L-BFGS (kept for callers)
     double weightDecay = -1;  ///< L2 coefficient; < 0: picked on validation from weightDecayGrid
     std::vector<double> weightDecayGrid{1e-3, 1e-2, 1e-1, 1, 10, 100};
     /// Linear heads: fit on the first K principal components of the standardised inputs (the basis from the
@@ -65,7 +64,6 @@ struct FlareHeadOptions {
     std::vector<int> componentsGrid{2, 4, 8, 16, 32, 64, 0};
     int hidden = 32;        ///< attention width
     quint64 seed = 1;
-    int evalEvery = 5;
 };
 
 class FlareHead {
