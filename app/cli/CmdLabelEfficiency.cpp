@@ -273,18 +273,20 @@ int runLabelEfficiency(const QStringList &args)
         }
         return &*slot;
     };
-    auto imageInputs = [&]() -> Expected<const FlareImageArchive *> {
-        if (!images) {
+    // The images of --archive (`other` empty) or of --test-archive, prepared once into `slot`.
+    auto loadImages = [&](std::optional<FlareImageArchive> &slot, const QString &other) -> Expected<const FlareImageArchive *> {
+        if (!slot) {
             auto side = flareFinetuneResolution(*model, ftResolution);
             if (!side)
                 return side.error();
-            auto a = loadFlareImageArchive(p, *model, window, *side, json, &usageError);
+            auto a = loadFlareImageArchive(p, *model, window, *side, json, &usageError, other);
             if (!a)
                 return a.error();
-            images = std::move(*a);
+            slot = std::move(*a);
         }
-        return &*images;
+        return &*slot;
     };
+    auto imageInputs = [&] { return loadImages(images, {}); };
 
     // --test-archive: the second archive's embeddings (per encoder) and images, loaded when first needed.
     std::optional<FlareArchive> frozenTest, untrainedTest;
@@ -303,18 +305,7 @@ int runLabelEfficiency(const QStringList &args)
         }
         return &*slot;
     };
-    auto imageTestInputs = [&]() -> Expected<const FlareImageArchive *> {
-        if (!imagesTest) {
-            auto side = flareFinetuneResolution(*model, ftResolution);
-            if (!side)
-                return side.error();
-            auto a = loadFlareImageArchive(p, *model, window, *side, json, &usageError, testArchive);
-            if (!a)
-                return a.error();
-            imagesTest = std::move(*a);
-        }
-        return &*imagesTest;
-    };
+    auto imageTestInputs = [&] { return loadImages(imagesTest, testArchive); };
 
     // The test block (the same for every strategy: the same sets in time order).
     std::vector<int> testY;

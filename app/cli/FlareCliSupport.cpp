@@ -51,6 +51,20 @@ QString readArchiveOptions(const CommandLine &p, const TrainedModel &model, cons
     return usage;
 }
 
+// The flare list: --flare-list, unless `ownList` (another archive's), else the archive's swpc_flarelist_*.csv.
+Expected<FlareList> loadList(const CommandLine &p, const QString &archiveDir, QString *path, bool ownList)
+{
+    if (p.isSet(QStringLiteral("flare-list")) && !ownList) {
+        *path = p.value(QStringLiteral("flare-list"));
+    } else {
+        auto found = findFlareList(archiveDir);
+        if (!found)
+            return found.error();
+        *path = *found;
+    }
+    return loadListNoting(*path);
+}
+
 }  // namespace
 
 Expected<FlareArchive> loadFlareArchive(const CommandLine &p, const TrainedModel &model, double windowHours, bool patches,
@@ -61,15 +75,7 @@ Expected<FlareArchive> loadFlareArchive(const CommandLine &p, const TrainedModel
     if (!usageError->isEmpty())
         return Error{{}, *usageError};
     FlareArchive a;
-    if (p.isSet(QStringLiteral("flare-list")) && otherArchive.isEmpty()) {
-        a.flareList = p.value(QStringLiteral("flare-list"));
-    } else {
-        auto found = findFlareList(base.archiveDir);
-        if (!found)
-            return found.error();
-        a.flareList = *found;
-    }
-    auto list = loadListNoting(a.flareList);
+    auto list = loadList(p, base.archiveDir, &a.flareList, !otherArchive.isEmpty());
     if (!list)
         return list.error();
     auto load = loadFlareFeatures(model, base, otherArchive.isEmpty() ? p.value(QStringLiteral("store")) : QString(), patches, [&](qint64 done, qint64 total) {
@@ -88,23 +94,6 @@ Expected<FlareArchive> loadFlareArchive(const CommandLine &p, const TrainedModel
     a.past4 = flarePastClasses(*list, a.times, w);
     return a;
 }
-
-namespace {
-
-Expected<FlareList> loadList(const CommandLine &p, const QString &archiveDir, QString *path, bool ownList)
-{
-    if (p.isSet(QStringLiteral("flare-list")) && !ownList) {
-        *path = p.value(QStringLiteral("flare-list"));
-    } else {
-        auto found = findFlareList(archiveDir);
-        if (!found)
-            return found.error();
-        *path = *found;
-    }
-    return loadListNoting(*path);
-}
-
-}  // namespace
 
 Expected<FlareImageArchive> loadFlareImageArchive(const CommandLine &p, const TrainedModel &model, double windowHours, int side,
                                                   bool json, QString *usageError, const QString &otherArchive)
