@@ -1,8 +1,8 @@
 #include "app/gui/FlareController.h"
 
 #include "app/gui/ArchiveDocument.h"
-#include "app/gui/DockFront.h"
 #include "app/gui/CurrentSetRequest.h"
+#include "app/gui/DockFront.h"
 #include "app/gui/FlarePanel.h"
 #include "app/gui/InferenceWorker.h"
 #include "app/gui/ObservationDocument.h"
@@ -23,7 +23,6 @@
 #include <QCryptographicHash>
 #include <QDir>
 #include <QDockWidget>
-#include <QScrollArea>
 #include <QElapsedTimer>
 #include <QFile>
 #include <QFileDialog>
@@ -33,6 +32,7 @@
 #include <QJsonDocument>
 #include <QMainWindow>
 #include <QProcess>
+#include <QScrollArea>
 #include <QSettings>
 #include <QTimeZone>
 #include <QtConcurrent/QtConcurrentRun>
@@ -182,9 +182,8 @@ void FlareController::createDock(QMainWindow *window)
 {
     m_dock = new QDockWidget(tr("Flare forecast"), window);
     m_dock->setObjectName(QStringLiteral("dock.flare"));
-    // In a scroll area: the panel's word-wrapped notes make its minimum height tall at a narrow width, and a dock
-    // demands its widget's minimum, which squeezed the timeline dock below the maps to a sliver; scrolled, the
-    // panel fits whatever height the window gives it.
+    // In a scroll area: on a short window the panel (word-wrapped notes, buttons, the plot) scrolls instead of
+    // forcing its minimum height on the right column.
     auto *scroll = new QScrollArea(m_dock);
     scroll->setObjectName(QStringLiteral("flareScroll"));
     scroll->setWidgetResizable(true);

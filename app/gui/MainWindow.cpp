@@ -519,8 +519,7 @@ void MainWindow::restoreLayout()
         restoreState(state);
     // Only the map and globe modes are restored: a layout saved in the training mode opens in the map mode, so
     // the training dock that mode gave most of the window to goes with it.
-    if (m_settings->raw().value(QStringLiteral("window/view")).toString() == QLatin1String("training")
-        && !m_trainingDock->isFloating())
+    if (m_settings->savedViewMode() == QLatin1String("training") && !m_trainingDock->isFloating())
         hideTrainingDock();
     m_viewMode.clear();
     setViewMode(m_settings->viewMode());

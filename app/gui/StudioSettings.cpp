@@ -65,9 +65,10 @@ void StudioSettings::setWindowGeometry(const QByteArray &geometry) { m_settings-
 QByteArray StudioSettings::windowState() const { return m_settings->value(kState).toByteArray(); }
 void StudioSettings::setWindowState(const QByteArray &state) { m_settings->setValue(kState, state); }
 
+QString StudioSettings::savedViewMode() const { return m_settings->value(kViewMode, QStringLiteral("map")).toString(); }
 QString StudioSettings::viewMode() const
 {
-    const QString mode = m_settings->value(kViewMode, QStringLiteral("map")).toString();
+    const QString mode = savedViewMode();
     return mode == QLatin1String("globe") ? mode : QStringLiteral("map");
 }
 void StudioSettings::setViewMode(const QString &mode) { m_settings->setValue(kViewMode, mode); }

@@ -42,6 +42,8 @@ public:
 
     /// "map" or "globe".
     QString viewMode() const;
+    /// The view mode as it was saved (any mode; viewMode() restores only map and globe).
+    QString savedViewMode() const;
     void setViewMode(const QString &mode);
 
     /// The display settings chosen for a channel, if the user changed them from the defaults. `channel` is a

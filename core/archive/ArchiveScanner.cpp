@@ -156,7 +156,7 @@ Expected<CatalogScanSummary> ArchiveScanner::run(const CatalogScanOptions &optio
     // of interleaving. A lock left by a killed process is detected as stale from its pid.
     QLockFile lock(m_db.path() + QStringLiteral(".lock"));
     lock.setStaleLockTime(0);
-    if (!lock.tryLock(0) && (options.waitForWriterMs <= 0 || !lock.tryLock(options.waitForWriterMs))) {
+    if (!lock.tryLock(std::max(0, options.waitForWriterMs))) {
         qint64 pid = 0;
         QString host, app;
         lock.getLockInfo(&pid, &host, &app);
