@@ -2,6 +2,7 @@
 
 #include <opencv2/core.hpp>
 
+#include <algorithm>
 #include <cmath>
 
 namespace solarchip {
@@ -20,7 +21,7 @@ long long DiskMask::count() const
     return n;
 }
 
-Expected<DiskMask> DiskMask::compute(const PixelFrame &frame, double radiusFactor)
+Expected<DiskMask> DiskMask::compute(const PixelFrame &frame, double radiusFactor, bool withMu)
 {
     const MapMeta &m = frame.meta;
     if (!(m.rsunObs > 0))
@@ -35,6 +36,19 @@ Expected<DiskMask> DiskMask::compute(const PixelFrame &frame, double radiusFacto
     mask.height = frame.height;
     mask.inside.assign(static_cast<std::size_t>(frame.width) * frame.height, 0);
     const double cosLimit = std::cos(radiusFactor * m.rsunObs * kArcsec);
+    if (withMu)
+        mask.mu.assign(mask.inside.size(), 0.0f);
+    const double sinSun = std::sin(m.rsunObs * kArcsec);
+    // Marks pixel i from c = cos(angle from the disk centre), with its mu when asked.
+    auto mark = [&](std::size_t i, double c) {
+        if (!(c > cosLimit))
+            return;
+        mask.inside[i] = 1;
+        if (withMu) {
+            const double s = std::sqrt(std::max(0.0, 1.0 - c * c)) / sinSun;
+            mask.mu[i] = static_cast<float>(std::sqrt(std::max(0.0, 1.0 - s * s)));
+        }
+    };
 
     const bool tan = m.isHelioprojective() && m.ctype1.endsWith(QLatin1String("-TAN"))
         && m.ctype2.endsWith(QLatin1String("-TAN"));
@@ -60,12 +74,11 @@ Expected<DiskMask> DiskMask::compute(const PixelFrame &frame, double radiusFacto
         const double c0x = xi0 / n0, c0y = eta0 / n0, c0z = 1.0 / n0;
         cv::parallel_for_(cv::Range(0, frame.height), [&](const cv::Range &r) {
             for (int y = r.start; y < r.end; ++y) {
-                std::uint8_t *row = mask.inside.data() + static_cast<std::size_t>(y) * frame.width;
+                const std::size_t row = static_cast<std::size_t>(y) * frame.width;
                 for (int x = 0; x < frame.width; ++x) {
                     double xi, eta;
                     plane(x, y, xi, eta);
-                    const double c = (xi * c0x + eta * c0y + c0z) / std::sqrt(xi * xi + eta * eta + 1.0);
-                    row[x] = c > cosLimit ? 1 : 0;
+                    mark(row + x, (xi * c0x + eta * c0y + c0z) / std::sqrt(xi * xi + eta * eta + 1.0));
                 }
             }
         });
@@ -76,13 +89,12 @@ Expected<DiskMask> DiskMask::compute(const PixelFrame &frame, double radiusFacto
     cv::parallel_for_(cv::Range(0, frame.height), [&](const cv::Range &r) {
         const Wcs wcs = frame.wcs;  // WCSLIB structs are not shared across threads
         for (int y = r.start; y < r.end; ++y) {
-            std::uint8_t *row = mask.inside.data() + static_cast<std::size_t>(y) * frame.width;
+            const std::size_t row = static_cast<std::size_t>(y) * frame.width;
             for (int x = 0; x < frame.width; ++x) {
                 double tx = 0, ty = 0;
                 if (!wcs.pixelToHelioprojective(x, y, tx, ty))
                     continue;
-                const double c = std::cos(tx * kArcsec) * std::cos(ty * kArcsec);
-                row[x] = c > cosLimit ? 1 : 0;
+                mark(row + x, std::cos(tx * kArcsec) * std::cos(ty * kArcsec));
             }
         }
     });
