@@ -9,6 +9,7 @@
 
 #include "core/map/SdoTime.h"
 #include "models/embeddings/EmbedSets.h"
+#include "models/flare/FlareInputs.h"
 #include "models/inference/SetEncoding.h"
 
 #include <QCryptographicHash>
@@ -117,7 +118,7 @@ struct RunInputs {
 Expected<RunInputs> runInputs(const CommandLine &p, const FlareRun &run, const TrainedModel &model, QString *usageError)
 {
     RunInputs in;
-    const bool attn = run.head.kind() == FlareHeadKind::Attention;
+    const bool attn = flareHeadReadsPatches(run.head.kind());
     if (!run.trainsEncoder()) {
         auto a = loadFlareArchive(p, model, run.spec.windowHours, attn, false, usageError);
         if (!a)
@@ -161,7 +162,8 @@ int runTrain(const QStringList &args)
     p.addOption({QStringLiteral("target"), QStringLiteral("C, M or 4class (default M)."), QStringLiteral("T"), QStringLiteral("M")});
     p.addOption({QStringLiteral("window-hours"), QStringLiteral("Label window (default 24)."), QStringLiteral("H"), QStringLiteral("24")});
     p.addOption({QStringLiteral("head"),
-                 QStringLiteral("linear (CLS) or attn (attention pool over on-disk patch tokens) on the stored embeddings; finetune "
+                 QStringLiteral("linear (CLS), mean (linear on the mean of the on-disk patch tokens) or attn (attention pool over "
+                                "on-disk patch tokens) on the stored embeddings; finetune "
                                 "(the encoder trained with the head on the archive's images) or scratch (the same architecture from "
                                 "random weights, trained the same way)."),
                  QStringLiteral("KIND"), QStringLiteral("linear")});
@@ -169,7 +171,7 @@ int runTrain(const QStringList &args)
     p.addOption({QStringLiteral("labels-fraction"), QStringLiteral("Fraction of the training labels, drawn by time blocks (default 1)."),
                  QStringLiteral("F"), QStringLiteral("1")});
     p.addOption({QStringLiteral("seed"), QStringLiteral("Seed (default 1)."), QStringLiteral("S"), QStringLiteral("1")});
-    p.addOption({QStringLiteral("epochs"), QStringLiteral("L-BFGS iterations at most per L2 candidate: attn head (default 50), linear head (default 300)."), QStringLiteral("N")});
+    p.addOption({QStringLiteral("epochs"), QStringLiteral("L-BFGS iterations at most per L2 candidate: attn head (default 50), linear and mean heads (default 300)."), QStringLiteral("N")});
     p.addOption({QStringLiteral("weight-decay"), QStringLiteral("L2 coefficient of a linear/attn head on embeddings (default: linear heads pick it "
                                 "from 1e-3..100 by the validation loss, attn 1e-3)."),
                  QStringLiteral("W")});
@@ -189,8 +191,9 @@ int runTrain(const QStringList &args)
         return p.usage(QStringLiteral("--window-hours needs a positive number"));
     const QString kind = p.value(QStringLiteral("head"));
     const bool trainsEncoder = kind == QLatin1String("finetune") || kind == QLatin1String("scratch");
-    if (kind != QLatin1String("linear") && kind != QLatin1String("attn") && !trainsEncoder)
-        return p.usage(QStringLiteral("--head must be linear, attn, finetune or scratch"));
+    FlareHeadKind frozenKind = FlareHeadKind::Linear;
+    if (!trainsEncoder && !flareHeadKindFromName(kind, &frozenKind))
+        return p.usage(QStringLiteral("--head must be linear, mean, attn, finetune or scratch"));
     FlareFinetuneOptions ftOptions;
     int ftResolution = 0;
     if (const QString bad = readFinetuneOptions(p, &ftOptions, &ftResolution); !bad.isEmpty())
@@ -209,7 +212,7 @@ int runTrain(const QStringList &args)
     spec.target = *target;
     spec.windowHours = window;
     spec.labelsFraction = fraction;
-    spec.head.kind = kind == QLatin1String("attn") ? FlareHeadKind::Attention : FlareHeadKind::Linear;
+    spec.head.kind = frozenKind;
     spec.head.epochs = p.isSet(QStringLiteral("epochs")) ? p.value(QStringLiteral("epochs")).toInt()
                                                          : (spec.head.kind == FlareHeadKind::Attention ? 50 : 300);
     if (p.isSet(QStringLiteral("weight-decay"))) {
@@ -236,7 +239,7 @@ int runTrain(const QStringList &args)
     QString usageError;
     if (trainsEncoder)
         return trainWithEncoder(p, *model, spec, ftOptions, ftResolution, seed);
-    auto archive = loadFlareArchive(p, *model, window, spec.head.kind == FlareHeadKind::Attention, json, &usageError);
+    auto archive = loadFlareArchive(p, *model, window, flareHeadReadsPatches(spec.head.kind), json, &usageError);
     if (!usageError.isEmpty())
         return p.usage(usageError);
     if (!archive)
@@ -425,7 +428,7 @@ int runPredict(const QStringList &args)
         return fail(name, model.error());
     if (Status s = run->checkEncoder(model->hash); !s)
         return fail(name, Error{runDir, s.error().message});
-    const bool attn = run->head.kind() == FlareHeadKind::Attention;
+    const bool attn = flareHeadReadsPatches(run->head.kind());
     // The encoder that makes the features: the model (frozen heads) or the one the run trained.
     std::unique_ptr<TrainedModel> trained;
     if (run->trainsEncoder()) {
@@ -539,6 +542,21 @@ int runPredict(const QStringList &args)
                                    {QStringLiteral("weight"), probs->attention[static_cast<size_t>(order[i])]}});
         }
         out.insert(QStringLiteral("attention_top"), top);
+        out.insert(QStringLiteral("grid"), one.grid);
+    }
+    if (run->head.kind() == FlareHeadKind::MeanPool && run->head.classes() == 2) {
+        // The five cells with the largest term of the mean-pool head's logit (models/flare/FlareInputs.h).
+        auto terms = flareAttribution(*run, one, FlareAttributionMethod::LogitContribution);
+        if (!terms)
+            return fail(name, Error{runDir, terms.error().message});
+        std::vector<int> cells = one.cellIndex;
+        std::sort(cells.begin(), cells.end(), [&](int a, int b) { return terms->values[static_cast<size_t>(a)] > terms->values[static_cast<size_t>(b)]; });
+        QJsonArray top;
+        for (int i = 0; i < std::min<int>(5, static_cast<int>(cells.size())); ++i)
+            top.append(QJsonObject{{QStringLiteral("row"), cells[static_cast<size_t>(i)] / one.grid},
+                                   {QStringLiteral("col"), cells[static_cast<size_t>(i)] % one.grid},
+                                   {QStringLiteral("logit_term"), terms->values[static_cast<size_t>(cells[static_cast<size_t>(i)])]}});
+        out.insert(QStringLiteral("logit_terms_top"), top);
         out.insert(QStringLiteral("grid"), one.grid);
     }
     if (p.json())

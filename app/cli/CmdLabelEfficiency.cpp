@@ -1,10 +1,12 @@
 // solarchip label-efficiency: what pretraining buys when labels are few (issue 12). For each strategy, budget
 // (percent of the training labels, drawn by time blocks) and seed, a flare run is trained and scored on the same
 // test block:
-//   frozen     a head (linear or attn) on the pretrained model's stored embeddings;
+//   frozen     a head (linear, mean or attn) on the pretrained model's stored embeddings;
 //   finetune   the pretrained encoder fine-tuned together with a head on the archive's images;
 //   scratch    the same architecture from a random initialisation, trained the same way;
 //   untrained  (on request) a frozen head on a never-trained encoder's embeddings (features without pretraining).
+// Beside them, with the frozen strategy, the curve "unsigned_flux": the non-learned baseline (a logistic on log10
+// total unsigned HMI flux, core/archive/FlareFluxBaseline) fitted on each frozen point's own labelled rows.
 // With --test-archive B every point is scored on every set of B instead (a second archive the heads never saw:
 // no buffer needed, about ten times the sets of a test block); the training archive's test block is then unused.
 // Each point's run is a normal flare run folder (DIR/runs/<strategy>-b<budget>-s<seed>) that flare-predict,
@@ -138,7 +140,7 @@ int runLabelEfficiency(const QStringList &args)
     p.addOption({QStringLiteral("strategies"),
                  QStringLiteral("Comma list of frozen, finetune, scratch, untrained (default frozen,finetune,scratch)."),
                  QStringLiteral("LIST"), QStringLiteral("frozen,finetune,scratch")});
-    p.addOption({QStringLiteral("frozen-head"), QStringLiteral("linear or attn (default linear)."), QStringLiteral("KIND"), QStringLiteral("linear")});
+    p.addOption({QStringLiteral("frozen-head"), QStringLiteral("linear (CLS), mean (linear on the mean of the on-disk patch tokens) or attn (default linear)."), QStringLiteral("KIND"), QStringLiteral("linear")});
     p.addOption({QStringLiteral("epochs"), QStringLiteral("Frozen head L-BFGS iterations at most per L2 candidate (default 300 linear, 50 attn)."), QStringLiteral("N")});
     addComponentsOption(p);
     p.addOption({QStringLiteral("block-days"), QStringLiteral("Split block length in days (default 60)."), QStringLiteral("D"), QStringLiteral("60")});
@@ -184,8 +186,9 @@ int runLabelEfficiency(const QStringList &args)
     if (strategies.isEmpty())
         return p.usage(QStringLiteral("--strategies needs at least one of %1").arg(kStrategies.join(u',')));
     const QString kind = p.value(QStringLiteral("frozen-head"));
-    if (kind != QLatin1String("linear") && kind != QLatin1String("attn"))
-        return p.usage(QStringLiteral("--frozen-head must be linear or attn"));
+    FlareHeadKind frozenKind = FlareHeadKind::Linear;
+    if (!flareHeadKindFromName(kind, &frozenKind))
+        return p.usage(QStringLiteral("--frozen-head must be linear, mean or attn"));
     FlareFinetuneOptions ftOptions;
     int ftResolution = 0;
     if (const QString bad = readFinetuneOptions(p, &ftOptions, &ftResolution); !bad.isEmpty())
@@ -203,7 +206,7 @@ int runLabelEfficiency(const QStringList &args)
     FlareRunSpec spec;
     spec.target = *target;
     spec.windowHours = window;
-    spec.head.kind = kind == QLatin1String("attn") ? FlareHeadKind::Attention : FlareHeadKind::Linear;
+    spec.head.kind = frozenKind;
     spec.head.epochs = p.isSet(QStringLiteral("epochs")) ? p.value(QStringLiteral("epochs")).toInt()
                                                          : (spec.head.kind == FlareHeadKind::Attention ? 50 : 300);
     if (const QString bad = readComponentsOption(p, &spec.head); !bad.isEmpty())
@@ -218,12 +221,18 @@ int runLabelEfficiency(const QStringList &args)
         return fail(kName, Error{out, QStringLiteral("cannot create the output folder")});
     const QString pointsPath = QDir(out).filePath(QStringLiteral("points.jsonl"));
     std::map<QString, QJsonObject> done = readPoints(pointsPath);
-    // Points scored on another test set (a different --test-archive, or none) or fitted with other --components
-    // are computed again.
+    // Points scored on another test set (a different --test-archive, or none), fitted with other --components or
+    // with another head (points written before heads were recorded had linear ones) are computed again.
     const QString components = spec.head.components < 0 ? QStringLiteral("auto") : QString::number(spec.head.components);
+    auto headOf = [&](const QString &strategy) {
+        return flareHeadKindName(strategy == QLatin1String("finetune") || strategy == QLatin1String("scratch") ? ftOptions.head
+                                                                                                                : spec.head.kind);
+    };
     for (auto it = done.begin(); it != done.end();)
         it = it->second.value(QStringLiteral("test_archive")).toString() != testArchive
                      || it->second.value(QStringLiteral("components")).toString(QStringLiteral("0")) != components
+                     || it->second.value(QStringLiteral("head")).toString(QStringLiteral("linear"))
+                            != headOf(it->second.value(QStringLiteral("strategy")).toString())
                  ? done.erase(it)
                  : std::next(it);
     QElapsedTimer clock;
@@ -266,7 +275,7 @@ int runLabelEfficiency(const QStringList &args)
                 untrainedModel->hash = *hash;
                 m = untrainedModel.get();
             }
-            auto a = loadFlareArchive(p, *m, window, spec.head.kind == FlareHeadKind::Attention, json, &usageError);
+            auto a = loadFlareArchive(p, *m, window, flareHeadReadsPatches(spec.head.kind), json, &usageError);
             if (!a)
                 return a.error();
             slot = std::move(*a);
@@ -298,7 +307,7 @@ int runLabelEfficiency(const QStringList &args)
                 if (auto a = frozenInputs(true); !a)
                     return a.error();
             const TrainedModel &m = untrained ? *untrainedModel : *model;
-            auto a = loadFlareArchive(p, m, window, spec.head.kind == FlareHeadKind::Attention, json, &usageError, testArchive);
+            auto a = loadFlareArchive(p, m, window, flareHeadReadsPatches(spec.head.kind), json, &usageError, testArchive);
             if (!a)
                 return a.error();
             slot = std::move(*a);
@@ -376,6 +385,7 @@ int runLabelEfficiency(const QStringList &args)
                     ++finished;
                     QJsonObject e = done[key];
                     e.remove(QStringLiteral("test_p"));
+                    e.remove(QStringLiteral("flux_test_p"));
                     e.insert(QStringLiteral("done"), finished);
                     e.insert(QStringLiteral("total"), total);
                     e.insert(QStringLiteral("resumed"), true);
@@ -391,7 +401,19 @@ int runLabelEfficiency(const QStringList &args)
                 const QString runDir = QDir(out).filePath(QStringLiteral("runs/") + key);
                 Expected<FlareRun> run = Error{{}, {}};
                 Expected<QJsonObject> report = Error{{}, {}};
-                std::vector<double> testP;
+                std::vector<double> testP, fluxTestP;
+                // The flux baseline of a frozen run (the same labelled rows) on the scored rows, as testP.
+                auto fluxOf = [&](const FlareRun &r, const FlareFeatures &f, const std::vector<int> *scored) {
+                    std::vector<double> out;
+                    if (!r.fluxBaseline.valid() || f.diskFlux.size() != static_cast<size_t>(f.n))
+                        return out;
+                    const size_t n = scored ? scored->size() : static_cast<size_t>(f.n);
+                    for (size_t j = 0; j < n; ++j) {
+                        const double pf = r.fluxBaseline.probability(f.diskFlux[scored ? static_cast<size_t>((*scored)[j]) : j]);
+                        out.push_back(std::isfinite(pf) ? pf : r.climatology);
+                    }
+                    return out;
+                };
                 if (strategy == QLatin1String("frozen") || strategy == QLatin1String("untrained")) {
                     auto a = frozenInputs(strategy == QLatin1String("untrained"));
                     if (!usageError.isEmpty())
@@ -415,6 +437,7 @@ int runLabelEfficiency(const QStringList &args)
                             report = evaluateFlareRun(*run, (*a)->load.features, (*a)->next4, (*a)->past4, {}, *rows, 300);
                             if (auto pr = run->predict((*a)->load.features.subset(*rows)))
                                 testP = pr->primary;
+                            fluxTestP = fluxOf(*run, (*a)->load.features, &*rows);
                         } else {
                             auto b = frozenTestInputs(strategy == QLatin1String("untrained"));
                             if (!b)
@@ -426,6 +449,7 @@ int runLabelEfficiency(const QStringList &args)
                                                       QStringLiteral("the test archive"));
                             if (auto pr = run->predict((*b)->load.features))
                                 testP = pr->primary;
+                            fluxTestP = fluxOf(*run, (*b)->load.features, nullptr);
                         }
                     }
                 } else {
@@ -457,7 +481,7 @@ int runLabelEfficiency(const QStringList &args)
                             auto bRows = testArchiveRows((*b)->times, (*b)->next4);
                             if (!bRows)
                                 return fail(kName, bRows.error());
-                            auto fb = encodeFlareImages(*ft->encoder, (*b)->images, fo.head == FlareHeadKind::Attention);
+                            auto fb = encodeFlareImages(*ft->encoder, (*b)->images, flareHeadReadsPatches(fo.head));
                             if (!fb)
                                 return fail(kName, fb.error());
                             report = evaluateFlareRun(ft->run, *fb, (*b)->next4, (*b)->past4, {}, *bRows, 300,
@@ -476,6 +500,7 @@ int runLabelEfficiency(const QStringList &args)
                     e.insert(QStringLiteral("test_archive"), testArchive);
                 if (components != QLatin1String("0"))
                     e.insert(QStringLiteral("components"), components);
+                e.insert(QStringLiteral("head"), headOf(strategy));
                 const QString problem = !run ? run.error().message : (!report ? report.error().message : QString());
                 if (!problem.isEmpty()) {
                     // Deterministic refusals (too few positives, a one-sided block): recorded, not retried.
@@ -496,11 +521,23 @@ int runLabelEfficiency(const QStringList &args)
                     for (double v : testP)
                         tp.append(v);
                     e.insert(QStringLiteral("test_p"), tp);
+                    const QJsonValue fluxScores = report->value(QStringLiteral("baselines")).toObject().value(QStringLiteral("unsigned_flux"));
+                    if (strategy == QLatin1String("frozen") && fluxScores.isObject() && !fluxTestP.empty()) {
+                        // The non-learned baseline fitted on this point's labels (same rows as the frozen head).
+                        QJsonArray fp;
+                        for (double v : fluxTestP)
+                            fp.append(v);
+                        e.insert(QStringLiteral("flux_test_p"), fp);
+                        e.insert(QStringLiteral("flux_threshold"), run->fluxBaseline.threshold);
+                        for (const char *m : {"tss", "auc", "bss"})
+                            e.insert(QStringLiteral("flux_") + QLatin1String(m), fluxScores.toObject().value(QLatin1String(m)));
+                    }
                 }
                 if (Status s = appendPoint(pointsPath, e); !s)
                     return fail(kName, s.error());
                 done[key] = e;
                 e.remove(QStringLiteral("test_p"));
+                e.remove(QStringLiteral("flux_test_p"));
                 e.insert(QStringLiteral("done"), finished);
                 e.insert(QStringLiteral("total"), total);
                 if (json)
@@ -607,6 +644,48 @@ int runLabelEfficiency(const QStringList &args)
         }
         curves.insert(strategy, points);
         plot << pc;
+    }
+    // The non-learned baseline beside the curves: the unsigned-flux logistic fitted on each frozen point's labels.
+    if (strategies.contains(QStringLiteral("frozen"))) {
+        QJsonArray points;
+        EfficiencyCurve pc{QStringLiteral("unsigned flux (non-learned)"), {}};
+        for (double budget : budgets) {
+            Curve c;
+            double sumTss = 0, sumAuc = 0, sumBss = 0;
+            for (int k = 0; k < seeds; ++k) {
+                const QJsonObject e = done[pointKey(QStringLiteral("frozen"), budget, k)];
+                const QJsonArray fp = e.value(QStringLiteral("flux_test_p")).toArray();
+                if (e.value(QStringLiteral("event")).toString() != QLatin1String("point") || fp.size() != static_cast<qsizetype>(testY.size()))
+                    continue;
+                std::vector<double> p;
+                for (const QJsonValue &v : fp)
+                    p.push_back(v.toDouble());
+                c.probs.push_back(p);
+                c.thresholds.push_back(e.value(QStringLiteral("flux_threshold")).toDouble());
+                sumTss += e.value(QStringLiteral("flux_tss")).toDouble();
+                sumAuc += e.value(QStringLiteral("flux_auc")).toDouble();
+                sumBss += e.value(QStringLiteral("flux_bss")).toDouble();
+            }
+            const int ok = static_cast<int>(c.probs.size());
+            QJsonObject point{{QStringLiteral("budget"), budget}, {QStringLiteral("seeds_ok"), ok}};
+            if (ok > 0) {
+                const auto ci = meanTssInterval(c.probs, c.thresholds, testY, 500);
+                point.insert(QStringLiteral("tss"), sumTss / ok);
+                point.insert(QStringLiteral("tss_ci95"), QJsonArray{ci.first, ci.second});
+                point.insert(QStringLiteral("auc"), sumAuc / ok);
+                point.insert(QStringLiteral("bss"), sumBss / ok);
+                pc.points << EfficiencyPoint{budget, sumTss / ok, ci.first, ci.second};
+                perCurve[QStringLiteral("unsigned_flux")][budget] = c;
+            } else {
+                point.insert(QStringLiteral("tss"), QJsonValue());
+                point.insert(QStringLiteral("error"), QStringLiteral("no frozen point of this budget has the flux baseline (no HMI "
+                                                                     "channel, or points from before it existed)"));
+            }
+            points.append(point);
+        }
+        curves.insert(QStringLiteral("unsigned_flux"), points);
+        if (!pc.points.isEmpty())
+            plot << pc;
     }
 
     // The closing note: pretrained (frozen or fine-tuned) against scratch at budgets <= 5%, paired bootstrap.

@@ -126,7 +126,8 @@ Expected<FlareImageArchive> loadFlareImageArchive(const CommandLine &p, const Tr
 void addFinetuneOptions(CommandLine &p)
 {
     p.addOption({QStringLiteral("finetune-head"),
-                 QStringLiteral("Head on the trained encoder: linear (CLS) or attn (attention pool over on-disk patch tokens); default linear."),
+                 QStringLiteral("Head on the trained encoder: linear (CLS), mean (linear on the mean of the on-disk patch tokens) or attn "
+                                "(attention pool over on-disk patch tokens); default linear."),
                  QStringLiteral("KIND"), QStringLiteral("linear")});
     p.addOption({QStringLiteral("finetune-blocks"),
                  QStringLiteral("Fine-tuning: train only the encoder's last N blocks (default 0: all of them; scratch always trains all)."),
@@ -149,10 +150,8 @@ void addFinetuneOptions(CommandLine &p)
 
 QString readFinetuneOptions(const CommandLine &p, FlareFinetuneOptions *o, int *resolution)
 {
-    const QString head = p.value(QStringLiteral("finetune-head"));
-    if (head != QLatin1String("linear") && head != QLatin1String("attn"))
-        return QStringLiteral("--finetune-head must be linear or attn");
-    o->head = head == QLatin1String("attn") ? FlareHeadKind::Attention : FlareHeadKind::Linear;
+    if (!flareHeadKindFromName(p.value(QStringLiteral("finetune-head")), &o->head))
+        return QStringLiteral("--finetune-head must be linear, mean or attn");
     bool ok1 = false, ok2 = false, ok3 = false, ok4 = false, ok5 = false, ok6 = false, ok7 = false;
     o->blocks = p.value(QStringLiteral("finetune-blocks")).toInt(&ok1);
     o->epochs = p.value(QStringLiteral("finetune-epochs")).toInt(&ok2);

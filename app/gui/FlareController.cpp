@@ -9,6 +9,8 @@
 #include "app/gui/StoreTimeline.h"
 #include "app/gui/StudioSettings.h"
 #include "core/archive/FlareList.h"
+#include "core/map/DiskFlux.h"
+#include "core/map/SdoMap.h"
 #include "core/base/ThreadBudget.h"
 #include "core/base/ThreadPriority.h"
 #include "models/embeddings/EmbeddingStore.h"
@@ -93,8 +95,7 @@ FlareController::Result scoreSet(const FlareRun &run, const SetEmbeddings &e, co
     if (e.frame)
         r.frame = std::make_shared<const ModelFrame>(*e.frame);
     r.cellCentreHpc = e.cellCentreHpc;
-    const bool attention = run.head.kind() == FlareHeadKind::Attention;
-    auto x = flareFeaturesOfSet(e, channels, attention, cells);
+    auto x = flareFeaturesOfSet(e, channels, flareHeadReadsPatches(run.head.kind()), cells);
     if (!x) {
         r.error = x.errorString();
         return r;
@@ -105,7 +106,26 @@ FlareController::Result scoreSet(const FlareRun &run, const SetEmbeddings &e, co
         return r;
     }
     probabilitiesOf(*p, 0, &r.pGeC, &r.pGeM, &r.primary);
-    auto pool = flareAttribution(run, *x, FlareAttributionMethod::PoolWeight);
+    // The non-learned reference beside the forecast: the set's magnetogram's unsigned flux through the run's
+    // flux baseline (read here, off the UI thread, like the rest of the scoring).
+    const int hmi = e.channelIndex(QStringLiteral("hmi"));
+    if (!run.fluxBaseline.valid()) {
+        r.fluxError = QObject::tr("the head has no flux baseline (trained before it existed, or without HMI)");
+    } else if (hmi < 0 || hmi >= e.files.size()) {
+        r.fluxError = QObject::tr("the set has no HMI magnetogram");
+    } else {
+        r.fluxFile = e.files[hmi];
+        auto map = SdoMap::load(r.fluxFile);
+        auto flux = map ? diskUnsignedFlux(*map) : Expected<DiskFlux>(map.error());
+        if (!flux) {
+            r.fluxError = flux.errorString();
+        } else {
+            r.fluxMx = flux->unsignedMx;
+            r.fluxP = run.fluxBaseline.probability(r.fluxMx);
+        }
+    }
+    // The head's own map (attention: pool weights; mean pool: the cells' logit terms), then occlusion.
+    auto pool = flareAttribution(run, *x, flareNativeAttribution(run.head.kind()));
     auto occlusion = pool ? flareAttribution(run, *x, FlareAttributionMethod::Occlusion) : pool;
     if (!pool)
         r.attributionError = pool.errorString();
@@ -282,6 +302,7 @@ void FlareController::resolveHead()
         m_run = std::make_shared<const FlareRun>(std::move(*run));
         m_headHash = headHashOf(dir);
     }
+    m_panel->setMeanPoolHead(m_run && m_run->head.kind() == FlareHeadKind::MeanPool);
     if (m_run) {
         const FlareRun &r = *m_run;
         QString trainedOn = r.archiveDir.isEmpty() ? QString() : tr(", trained on %1").arg(QDir::toNativeSeparators(r.archiveDir));
@@ -509,7 +530,7 @@ void FlareController::onEncoded(std::shared_ptr<const SetEmbeddings> embeddings)
                                     [run, embeddings, channels, cells, archiveDir, hash] {
         std::vector<int> use = cells;
         QString cellError;
-        if (run->head.kind() == FlareHeadKind::Attention && use.empty()) {
+        if (flareHeadReadsPatches(run->head.kind()) && use.empty()) {
             // The cells the head was trained on: the archive's first set's (flare-train's rule), from the store.
             const QString storeDir = findModelStore(archiveDir, hash);
             if (!storeDir.isEmpty()) {
@@ -601,13 +622,24 @@ void FlareController::showResult()
     else
         note += tr(" · the climatology is the training base rate of ≥M (the head's calibrated event)");
     note += tr(" · threshold %1").arg(run.threshold, 0, 'f', 2);
+    if (std::isfinite(r.fluxP))
+        note += tr(" · non-learned reference: P(%1) %2 from the disk's unsigned HMI flux %3 Mx (threshold %4)")
+                    .arg(primaryC ? QStringLiteral("≥C") : QStringLiteral("≥M"))
+                    .arg(r.fluxP, 0, 'f', 2)
+                    .arg(r.fluxMx, 0, 'e', 2)
+                    .arg(run.fluxBaseline.threshold, 0, 'f', 2);
     m_panel->setForecast(r.pGeC, r.pGeM, climC, climM, note);
     if (!r.attributionError.isEmpty())
         m_panel->setAttributionNote(tr("No attribution: %1").arg(r.attributionError));
     else if (m_panel->attributionMethod() == 1)
-        m_panel->setAttributionNote(tr("Cells coloured by how much P(%1) falls when the cell is left out of the attention "
-                                       "pool (exact for this head; red raises the forecast, blue lowers it).")
-                                        .arg(run.spec.target == FlareTarget::GeC ? QStringLiteral("≥C") : QStringLiteral("≥M")));
+        m_panel->setAttributionNote(tr("Cells coloured by how much P(%1) falls when the cell is left out of the %2 "
+                                       "(exact for this head; red raises the forecast, blue lowers it).")
+                                        .arg(run.spec.target == FlareTarget::GeC ? QStringLiteral("≥C") : QStringLiteral("≥M"),
+                                             run.head.kind() == FlareHeadKind::MeanPool ? tr("mean") : tr("attention pool")));
+    else if (run.head.kind() == FlareHeadKind::MeanPool)
+        m_panel->setAttributionNote(tr("Cells coloured by their term of the head's logit (the head is linear in the cells' "
+                                       "mean token, so the terms and the bias sum to the logit exactly; red raises the "
+                                       "forecast, blue lowers it)."));
     else
         m_panel->setAttributionNote(tr("Cells coloured by the attention head's pool weight (the share of the full-disk "
                                        "vector taken from the cell; the weights sum to 1)."));
@@ -646,8 +678,8 @@ void FlareController::reloadTimeline()
         updateTimelineMessage();
         return;
     }
-    // Attention heads read the on-disk cells: the first set scored gives them.
-    if (m_run->head.kind() == FlareHeadKind::Attention && m_cellIndex.empty()) {
+    // Mean-pool and attention heads read the on-disk cells: the first set scored gives them.
+    if (flareHeadReadsPatches(m_run->head.kind()) && m_cellIndex.empty()) {
         m_timelineWanted = true;
         updateTimelineMessage();
         return;
@@ -676,7 +708,7 @@ void FlareController::reloadTimeline()
         }
         const bool read = readModelStore(archiveDir, hash, r, [&](EmbeddingStore &store) -> Status {
             const EmbeddingStoreInfo info = store.info();
-            const bool attention = run->head.kind() == FlareHeadKind::Attention;
+            const bool attention = flareHeadReadsPatches(run->head.kind());
             std::vector<EmbeddingRecord> batch;
             auto flush = [&]() -> Status {
                 auto x = flareFeaturesOfRecords(batch, static_cast<int>(info.channels.size()), info.dim, info.grid, cells, attention);
@@ -799,9 +831,11 @@ void FlareController::applyOverlay(MapView *view)
         }
     layer->setFrame(m_current->frame);
     layer->setValues(std::move(values));
-    if (occlusion) {
+    if (occlusion || m_run->head.kind() == FlareHeadKind::MeanPool) {
         const double m = std::max({std::abs(lo), std::abs(hi), 1e-6});
-        layer->setScale(-m, m, QStringLiteral("RdBu_r"), false, tr("flare forecast: P drop without the cell (occlusion)"));
+        layer->setScale(-m, m, QStringLiteral("RdBu_r"), false,
+                        occlusion ? tr("flare forecast: P drop without the cell (occlusion)")
+                                  : tr("flare forecast: the cell's term of the logit"));
     } else {
         layer->setScale(0, std::max(hi, 1e-6), QStringLiteral("inferno"), false, tr("flare forecast: attention pool weight"));
     }
@@ -834,13 +868,18 @@ QJsonObject FlareController::state() const
     o[QStringLiteral("time")] = r ? QJsonValue(isoUtc(r->timeMs)) : QJsonValue();
     o[QStringLiteral("p_ge_c")] = r ? number(r->pGeC) : QJsonValue();
     o[QStringLiteral("p_ge_m")] = r ? number(r->pGeM) : QJsonValue();
+    o[QStringLiteral("flux_baseline")] =
+        r ? QJsonValue(QJsonObject{{QStringLiteral("p"), number(r->fluxP)}, {QStringLiteral("flux_mx"), number(r->fluxMx)},
+                                   {QStringLiteral("file"), r->fluxFile}, {QStringLiteral("error"), r->fluxError}})
+          : QJsonValue();
     o[QStringLiteral("error")] = m_current && !m_current->error.isEmpty() ? m_current->error : m_encodeError;
     o[QStringLiteral("status")] = m_panel->statusText();
     // The attribution: the method shown and its top cell (grid row/col, helioprojective arcsec of its centre).
     QJsonObject attribution;
     const bool occlusion = m_panel->attributionMethod() == 1;
-    attribution[QStringLiteral("method")] = flareAttributionMethodName(occlusion ? FlareAttributionMethod::Occlusion
-                                                                                 : FlareAttributionMethod::PoolWeight);
+    attribution[QStringLiteral("method")] = flareAttributionMethodName(
+        occlusion ? FlareAttributionMethod::Occlusion
+                  : flareNativeAttribution(m_run ? m_run->head.kind() : FlareHeadKind::Attention));
     attribution[QStringLiteral("enabled")] = m_panel->attributionShown();
     attribution[QStringLiteral("error")] = r ? r->attributionError : QString();
     int shownViews = 0;

@@ -65,6 +65,10 @@ public:
         std::vector<QPointF> cellCentreHpc;
         int grid = 0;
         std::vector<int> cellIndex;  ///< the cells the attention head read (the archive's first set's on-disk cells)
+        /// The run's non-learned baseline on this set (core/archive/FlareFluxBaseline): the HMI file read, its
+        /// total unsigned flux and the baseline's P(event); NaN with `fluxError` when it has none.
+        QString fluxFile, fluxError;
+        double fluxMx = qQNaN(), fluxP = qQNaN();
     };
 
     FlareController(QMainWindow *window, ArchiveDocument *archive, ObservationDocument *observation, MapGrid *grid,

@@ -93,6 +93,7 @@ FlarePanel::FlarePanel(QWidget *parent) : QWidget(parent)
     m_method->addItem(tr("attention pool weight"));
     m_method->addItem(tr("occlusion (P drop without the cell)"));
     m_method->setToolTip(tr("Pool weight: the share of the full-disk vector the attention head takes from the cell. "
+                            "Logit term (mean-pool heads): the cell's exact share of the head's logit. "
                             "Occlusion: how much P(event) falls when the cell is left out of the pool (negative: "
                             "the cell lowers it)"));
     connect(m_method, &QComboBox::currentIndexChanged, this, &FlarePanel::attributionChanged);
@@ -150,11 +151,17 @@ QString FlarePanel::statusText() const { return m_status->text(); }
 QString FlarePanel::headText() const { return m_head->text(); }
 QString FlarePanel::trainingText() const { return m_training->text(); }
 QString FlarePanel::forecastText() const { return m_pc->text() + QLatin1Char('\n') + m_pm->text(); }
+QString FlarePanel::forecastNote() const { return m_note->text(); }
 
 bool FlarePanel::attributionShown() const { return m_attribution->isChecked(); }
 void FlarePanel::setAttributionShown(bool shown) { m_attribution->setChecked(shown); }
 int FlarePanel::attributionMethod() const { return m_method->currentIndex(); }
 void FlarePanel::setAttributionMethod(int method) { m_method->setCurrentIndex(method == 1 ? 1 : 0); }
+
+void FlarePanel::setMeanPoolHead(bool meanPool)
+{
+    m_method->setItemText(0, meanPool ? tr("logit term of the cell") : tr("attention pool weight"));
+}
 
 void FlarePanel::setAttributionNote(const QString &text)
 {

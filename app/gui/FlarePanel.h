@@ -30,13 +30,16 @@ public:
     QString statusText() const;
     QString headText() const;
     QString forecastText() const;
+    QString forecastNote() const;  ///< the line under the probabilities (set time, threshold, the flux reference)
     QString trainingText() const;  ///< the line about the "Train a head" run  ///< the two probability lines as shown (tests, state)
 
     bool attributionShown() const;
     void setAttributionShown(bool shown);
-    /// 0 pool weight, 1 occlusion.
+    /// 0 the head's own map (attention pool weight; a mean-pool head's logit terms), 1 occlusion.
     int attributionMethod() const;
     void setAttributionMethod(int method);
+    /// Names the first method after the head: true for a mean-pool head ("logit term of the cell").
+    void setMeanPoolHead(bool meanPool);
     void setAttributionNote(const QString &text);
 
     FlareTimeline *timeline() const { return m_timeline; }

@@ -1,5 +1,7 @@
 #include "models/flare/FlareFinetune.h"
 
+#include "core/archive/FlareFluxBaseline.h"
+
 #include "models/detail/Guarded.h"
 #include "models/embeddings/EmbedSets.h"
 #include "models/networks/detail/SolarChipNet.h"
@@ -116,6 +118,7 @@ Expected<FlareImages> loadFlareImages(const TrainedModel &model, const DatasetOp
         if (progress && (i % 50 == 49 || i + 1 == sets.size()))
             progress(i + 1, sets.size());
     }
+    img->diskFlux = diskFluxOfSets(sets);
     return img;
 }
 
@@ -205,16 +208,22 @@ FlareFeatures featuresOfRows(detail::SolarChipNetImpl &net, const FlareImages &i
             tok = tok.to(torch::kCPU, torch::kFloat32).contiguous();
             f.patches.insert(f.patches.end(), tok.data_ptr<float>(), tok.data_ptr<float>() + tok.numel());
         }
-        for (int i : part)
+        for (int i : part) {
             f.timesMs.push_back(images.timesMs[static_cast<size_t>(i)]);
+            if (!images.diskFlux.empty())
+                f.diskFlux.push_back(images.diskFlux[static_cast<size_t>(i)]);
+        }
         f.n += static_cast<int>(part.size());
     }
     return f;
 }
 
-// The FlareHead forward (models/flare/FlareHead.cpp): standardise, linear, or gated attention pool then linear.
+// The FlareHead forward (models/flare/FlareHead.cpp): standardise, linear; the cells' mean, standardise, linear;
+// or standardise, gated attention pool, linear. `xRaw`: the CLS rows [n, F] (linear) or the tokens [n, cells, F].
 torch::Tensor headForward(FlareHeadKind kind, const torch::Tensor &xRaw, const TensorMap &p)
 {
+    if (kind == FlareHeadKind::MeanPool)
+        return torch::matmul((xRaw.mean(1) - p.at("mean")) / p.at("std"), p.at("w").t()) + p.at("b");
     const torch::Tensor x = (xRaw - p.at("mean")) / p.at("std");
     if (kind == FlareHeadKind::Linear)
         return torch::matmul(x, p.at("w").t()) + p.at("b");
@@ -303,9 +312,9 @@ Expected<FlareFinetuneResult> finetuneFlare(const TrainedModel &base, const Flar
     if (o.classes == 2 && (counts[0] == 0 || counts[1] == 0))
         return Error{{}, QStringLiteral("the training samples hold %1 positives and %2 negatives: a binary head needs both")
                              .arg(counts[1]).arg(counts[0])};
-    const bool attn = o.head == FlareHeadKind::Attention;
-    if (attn && images.cellIndex.empty())
-        return Error{{}, QStringLiteral("the attention head needs on-disk cells, and the images have none")};
+    const bool tokens = flareHeadReadsPatches(o.head);
+    if (tokens && images.cellIndex.empty())
+        return Error{{}, QStringLiteral("the %1 head needs on-disk cells, and the images have none").arg(flareHeadKindName(o.head))};
     const QString what = QStringLiteral("%1 a %2 encoder with a %3 flare head on %4 px images")
                              .arg(o.scratch ? QStringLiteral("training from scratch") : QStringLiteral("fine-tuning"),
                                   base.model.config().describe(), flareHeadKindName(o.head))
@@ -371,7 +380,7 @@ Expected<FlareFinetuneResult> finetuneFlare(const TrainedModel &base, const Flar
             for (int i : unlabeled)
                 if (!labelled.count(i))
                     rowsTv.push_back(i);
-            const FlareFeatures f = featuresOfRows(*net, images, rowsTv, cells, attn, 32, dev);
+            const FlareFeatures f = featuresOfRows(*net, images, rowsTv, cells, tokens, 32, dev);
             std::vector<int> probeLabels, probeTrain, probeVal, probeUnlabeled;
             const std::set<int> unlabeledSet(unlabeled.begin(), unlabeled.end());
             for (size_t i = 0; i < rowsTv.size(); ++i) {
@@ -388,13 +397,13 @@ Expected<FlareFinetuneResult> finetuneFlare(const TrainedModel &base, const Flar
             ho.classes = o.classes;
             ho.hidden = o.hidden;
             ho.seed = o.seed;
-            ho.epochs = attn ? 150 : 300;
+            ho.epochs = o.head == FlareHeadKind::Attention ? 150 : 300;
             ho.components = o.components;
             auto probe = FlareHead::train(f, probeLabels, probeTrain, probeVal, ho, {}, probeUnlabeled);
             if (!probe)
                 return Error{base.path, QStringLiteral("the starting probe: %1").arg(probe.error().message)};
             probeFit = probe->fitReport();
-            headL2 = o.head == FlareHeadKind::Linear ? probeFit.value(QStringLiteral("weight_decay")).toDouble() : 0.0;
+            headL2 = o.head != FlareHeadKind::Attention ? probeFit.value(QStringLiteral("weight_decay")).toDouble() : 0.0;
             for (const char *name : {"mean", "std", "w", "b", "att_w", "att_b", "att_v"}) {
                 std::vector<int64_t> shape;
                 std::vector<float> v = probe->parameter(QLatin1String(name), &shape);
@@ -429,8 +438,8 @@ Expected<FlareFinetuneResult> finetuneFlare(const TrainedModel &base, const Flar
         const double posWeight = o.classes == 2 ? static_cast<double>(counts[0]) / static_cast<double>(counts[1]) : 1.0;
         auto lossOf = [&](const std::vector<int> &rows) {
             torch::Tensor cls, tok;
-            encodeRows(*net, images, imagesOf(images, rows).to(dev), cells, attn, &cls, &tok);
-            const torch::Tensor logits = headForward(o.head, attn ? tok : cls, p);
+            encodeRows(*net, images, imagesOf(images, rows).to(dev), cells, tokens, &cls, &tok);
+            const torch::Tensor logits = headForward(o.head, tokens ? tok : cls, p);
             std::vector<int64_t> y;
             for (int r : rows)
                 y.push_back(labels[static_cast<size_t>(r)]);
@@ -539,8 +548,8 @@ Expected<FlareFinetuneResult> finetuneFlare(const TrainedModel &base, const Flar
         auto head = FlareHead::fromJson(QJsonObject{{QStringLiteral("kind"), flareHeadKindName(o.head)},
                                                     {QStringLiteral("classes"), o.classes},
                                                     {QStringLiteral("width"), static_cast<int>(width)},
-                                                    {QStringLiteral("cells"), attn ? static_cast<int>(images.cellIndex.size()) : 0},
-                                                    {QStringLiteral("hidden"), attn ? o.hidden : 0},
+                                                    {QStringLiteral("cells"), tokens ? static_cast<int>(images.cellIndex.size()) : 0},
+                                                    {QStringLiteral("hidden"), o.head == FlareHeadKind::Attention ? o.hidden : 0},
                                                     {QStringLiteral("best_epoch"), bestStep},
                                                     {QStringLiteral("params"), params}});
         if (!head)
@@ -582,8 +591,7 @@ Expected<FlareFinetuneRun> trainFinetuneFlareRun(const TrainedModel &base, const
     auto ft = finetuneFlare(base, images, rows->headLabels, rows->train, rows->val, options, progress, rows->trainBlock);
     if (!ft)
         return ft.error();
-    const bool attn = options.head == FlareHeadKind::Attention;
-    auto features = encodeFlareImages(*ft->encoder, images, attn);
+    auto features = encodeFlareImages(*ft->encoder, images, flareHeadReadsPatches(options.head));
     if (!features)
         return features.error();
     FlareFinetuneRun out;

@@ -38,6 +38,7 @@ struct FlareImages {
     std::vector<float> data;      ///< [n, channels, side, side]
     std::vector<int> cellIndex;   ///< on-disk cells of the encoder's grid at `side` (row-major)
     int grid = 0;
+    std::vector<double> diskFlux; ///< [n] as FlareFeatures::diskFlux (archives; empty for sets opened alone)
 
     const float *set(int i) const { return data.data() + static_cast<size_t>(i) * channels * side * side; }
 };

@@ -29,19 +29,47 @@ FlareFeatures FlareFeatures::subset(const std::vector<int> &idx) const
         if (!patches.empty())
             s.patches.insert(s.patches.end(), patches.begin() + static_cast<std::ptrdiff_t>(i * pc),
                              patches.begin() + static_cast<std::ptrdiff_t>((i + 1) * pc));
+        if (!diskFlux.empty())
+            s.diskFlux.push_back(diskFlux[static_cast<size_t>(i)]);
     }
     return s;
 }
 
-QString flareHeadKindName(FlareHeadKind kind) { return kind == FlareHeadKind::Linear ? QStringLiteral("linear") : QStringLiteral("attn"); }
+QString flareHeadKindName(FlareHeadKind kind)
+{
+    switch (kind) {
+    case FlareHeadKind::Linear:
+        return QStringLiteral("linear");
+    case FlareHeadKind::Attention:
+        return QStringLiteral("attn");
+    case FlareHeadKind::MeanPool:
+        return QStringLiteral("mean");
+    }
+    return {};
+}
+
+bool flareHeadKindFromName(const QString &name, FlareHeadKind *kind)
+{
+    for (FlareHeadKind k : {FlareHeadKind::Linear, FlareHeadKind::Attention, FlareHeadKind::MeanPool})
+        if (name == flareHeadKindName(k)) {
+            *kind = k;
+            return true;
+        }
+    return false;
+}
 
 // The torch side of FlareHead: tensors from the features, the forward pass, parameters in and out.
 struct FlareHeadTorch {
+    // What the head's linear map reads: [n, F] (the CLS rows, or the mean over cells of the tokens), or the
+    // tokens [n, cells, F] for the attention pool.
     static torch::Tensor input(const FlareFeatures &x, FlareHeadKind kind)
     {
         if (kind == FlareHeadKind::Linear)
             return torch::from_blob(const_cast<float *>(x.cls.data()), {x.n, x.width}, torch::kFloat32);
-        return torch::from_blob(const_cast<float *>(x.patches.data()), {x.n, x.cells, x.width}, torch::kFloat32);
+        const torch::Tensor tokens = torch::from_blob(const_cast<float *>(x.patches.data()), {x.n, x.cells, x.width}, torch::kFloat32);
+        if (kind == FlareHeadKind::MeanPool)
+            return tokens.to(torch::kFloat64).mean(1).to(torch::kFloat32);
+        return tokens;
     }
 
     static torch::Tensor fromParam(const FlareHead::Param &p)
@@ -63,7 +91,7 @@ struct FlareHeadTorch {
                                  torch::Tensor *attention)
     {
         const torch::Tensor x = (xRaw - p.at("mean")) / p.at("std");
-        if (kind == FlareHeadKind::Linear)
+        if (kind != FlareHeadKind::Attention)  // linear, or linear on the cells' mean (pooled by input())
             return torch::matmul(x, p.at("w").t()) + p.at("b");
         const torch::Tensor h = torch::tanh(torch::matmul(x, p.at("att_w").t()) + p.at("att_b"));  // [n, c, H]
         const torch::Tensor a = torch::softmax(torch::matmul(h, p.at("att_v")), 1);               // [n, c]
@@ -79,8 +107,8 @@ Expected<FlareHead> FlareHead::train(const FlareFeatures &x, const std::vector<i
                                      const std::function<void(const Progress &)> &progress,
                                      const std::vector<int> &unlabeled)
 {
-    if (o.kind == FlareHeadKind::Attention && (x.patches.empty() || x.cells < 1))
-        return Error{{}, QStringLiteral("the attention head needs patch tokens, and the features hold none")};
+    if (flareHeadReadsPatches(o.kind) && (x.patches.empty() || x.cells < 1))
+        return Error{{}, QStringLiteral("the %1 head needs patch tokens, and the features hold none").arg(flareHeadKindName(o.kind))};
     if (train.empty())
         return Error{{}, QStringLiteral("no training samples")};
     const int k = o.classes == 2 ? 1 : o.classes;
@@ -143,7 +171,7 @@ Expected<FlareHead> FlareHead::train(const FlareFeatures &x, const std::vector<i
         head.m_kind = o.kind;
         head.m_classes = o.classes;
         head.m_width = x.width;
-        head.m_cells = o.kind == FlareHeadKind::Attention ? x.cells : 0;
+        head.m_cells = flareHeadReadsPatches(o.kind) ? x.cells : 0;
         head.m_hidden = o.kind == FlareHeadKind::Attention ? o.hidden : 0;
 
         // Both kinds are fitted the same way: for each L2 coefficient of `weightDecayGrid` (or the one given), a
@@ -154,7 +182,7 @@ Expected<FlareHead> FlareHead::train(const FlareFeatures &x, const std::vector<i
         // the eigenvectors of the unlabelled rows' covariance, by decreasing variance), K picked on validation
         // jointly with the L2 coefficient. The basis is orthonormal, so the L2 on the K weights equals the L2 on
         // the folded full-width weights w = u P_K^T that are kept: the saved head has the usual form.
-        const bool linear = o.kind == FlareHeadKind::Linear;
+        const bool linear = o.kind != FlareHeadKind::Attention;  // a linear map of its input() (CLS or mean token)
         std::vector<double> grid = o.weightDecay >= 0 ? std::vector<double>{o.weightDecay} : o.weightDecayGrid;
         if (grid.empty())
             grid = {linear ? 1e-3 : 1.0};
@@ -275,7 +303,7 @@ Expected<std::vector<double>> FlareHead::scores(const FlareFeatures &x, std::vec
 {
     if (x.width != m_width)
         return Error{{}, QStringLiteral("the features are %1 wide, the head was trained on %2").arg(x.width).arg(m_width)};
-    if (m_kind == FlareHeadKind::Attention && x.cells != m_cells)
+    if (flareHeadReadsPatches(m_kind) && (x.cells != m_cells || x.patches.empty()))
         return Error{{}, QStringLiteral("the features keep %1 on-disk cells, the head was trained on %2").arg(x.cells).arg(m_cells)};
     return detail::guarded(detail::Doing{{}, QStringLiteral("scoring with a %1 flare head").arg(flareHeadKindName(m_kind))},
                            [&]() -> Expected<std::vector<double>> {
@@ -327,11 +355,7 @@ Expected<FlareHead> FlareHead::fromJson(const QJsonObject &j)
 {
     FlareHead h;
     const QString kind = j.value(QStringLiteral("kind")).toString();
-    if (kind == QLatin1String("linear"))
-        h.m_kind = FlareHeadKind::Linear;
-    else if (kind == QLatin1String("attn"))
-        h.m_kind = FlareHeadKind::Attention;
-    else
+    if (!flareHeadKindFromName(kind, &h.m_kind))
         return Error{{}, QStringLiteral("unknown flare head kind '%1'").arg(kind)};
     h.m_classes = j.value(QStringLiteral("classes")).toInt();
     h.m_width = j.value(QStringLiteral("width")).toInt();

@@ -1,7 +1,10 @@
 #pragma once
-// Flare-forecast heads on frozen SolarCHIP embeddings (issue 12). Two architectures, both small enough to train
+// Flare-forecast heads on frozen SolarCHIP embeddings (issue 12). Three architectures, all small enough to train
 // in seconds on the embeddings of a few years of daily sets:
 //   Linear     logistic (or softmax) regression on the CLS vectors of every channel, concatenated;
+//   MeanPool   the same regression on the mean of the on-disk patch tokens (channels concatenated per cell): the
+//              logit is a sum of one term per cell, w . (x_i - mean) / (C std), so every cell's share of the
+//              forecast is exact without re-encoding (the synthetic flare rate is likewise a sum over regions);
 //   Attention  a gated attention pool over the on-disk patch tokens (channels concatenated per cell):
 //              a_i = softmax_i(v . tanh(W x_i + b)), pooled = sum_i a_i x_i, logits = U pooled + c, so a single
 //              flaring region can carry the full-disk probability; its weights a_i are the attribution map.
@@ -9,7 +12,7 @@
 // handled in the loss (positive weight N-/N+, inverse-frequency class weights for 4-class), never by resampling
 // the evaluation. The validation block also calibrates and picks the threshold; the test block is never seen.
 //
-// Linear heads are an L2-penalised logistic (softmax) regression, a convex problem: each is solved to convergence
+// Linear and mean-pool heads are an L2-penalised logistic (softmax) regression, a convex problem: each is solved to convergence
 // by full-batch L-BFGS from zero weights (deterministic), once per L2 coefficient of `weightDecayGrid`, and the
 // coefficient with the lowest validation loss is kept (or the one given). Full-batch Adam at 1e-2 with
 // "best validation epoch" selection, the earlier scheme, oscillated (validation loss up and down by 0.2-0.3
@@ -42,13 +45,20 @@ struct FlareFeatures {
     std::vector<float> patches;  ///< [n, cells, width]; empty when only CLS was loaded
     std::vector<int> cellIndex;  ///< [cells] row-major grid index of each kept cell
     int grid = 0;
+    /// [n] total unsigned HMI flux of each set (Mx, core/map/DiskFlux; NaN where unknown), for the non-learned
+    /// baseline beside the head (core/archive/FlareFluxBaseline); empty when not computed. Heads never read it.
+    std::vector<double> diskFlux;
 
     /// The rows `idx` only (same cells).
     FlareFeatures subset(const std::vector<int> &idx) const;
 };
 
-enum class FlareHeadKind { Linear, Attention };
-QString flareHeadKindName(FlareHeadKind kind);  ///< "linear", "attn"
+enum class FlareHeadKind { Linear, Attention, MeanPool };
+QString flareHeadKindName(FlareHeadKind kind);  ///< "linear", "attn", "mean"
+/// The kind named "linear", "attn" or "mean"; false for anything else.
+bool flareHeadKindFromName(const QString &name, FlareHeadKind *kind);
+/// Whether heads of this kind read the on-disk patch tokens (attn, mean) rather than the CLS rows (linear).
+inline bool flareHeadReadsPatches(FlareHeadKind kind) { return kind != FlareHeadKind::Linear; }
 
 struct FlareHeadOptions {
     FlareHeadKind kind = FlareHeadKind::Linear;
@@ -56,7 +66,7 @@ struct FlareHeadOptions {
     int epochs = 300;       ///< L-BFGS iterations at most, per L2 coefficient
     double weightDecay = -1;  ///< L2 coefficient; < 0: picked on validation from weightDecayGrid
     std::vector<double> weightDecayGrid{1e-3, 1e-2, 1e-1, 1, 10, 100};
-    /// Linear heads: fit on the first K principal components of the standardised inputs (the basis from the
+    /// Linear and mean-pool heads: fit on the first K principal components of the standardised inputs (the basis from the
     /// unlabelled rows, see FlareHead::train), the weights folded back to the full width afterwards, so the
     /// saved head has the same form. 0: no projection (all inputs); < 0: K picked on validation, jointly with
     /// the L2 coefficient, from componentsGrid (0 there meaning all inputs).

@@ -117,7 +117,20 @@ Expected<std::vector<int>> flareHeadCells(const EmbeddingStore &store)
 
 QString flareAttributionMethodName(FlareAttributionMethod method)
 {
-    return method == FlareAttributionMethod::Occlusion ? QStringLiteral("occlusion") : QStringLiteral("pool_weight");
+    switch (method) {
+    case FlareAttributionMethod::PoolWeight:
+        return QStringLiteral("pool_weight");
+    case FlareAttributionMethod::Occlusion:
+        return QStringLiteral("occlusion");
+    case FlareAttributionMethod::LogitContribution:
+        return QStringLiteral("logit_contribution");
+    }
+    return {};
+}
+
+FlareAttributionMethod flareNativeAttribution(FlareHeadKind kind)
+{
+    return kind == FlareHeadKind::MeanPool ? FlareAttributionMethod::LogitContribution : FlareAttributionMethod::PoolWeight;
 }
 
 namespace {
@@ -153,10 +166,14 @@ double primaryProbability(const FlareRun &run, const std::vector<double> &logits
 
 Expected<FlareAttribution> flareAttribution(const FlareRun &run, const FlareFeatures &x, FlareAttributionMethod method)
 {
-    if (run.head.kind() != FlareHeadKind::Attention)
+    if (run.head.kind() == FlareHeadKind::Linear)
         return Error{{}, QStringLiteral("a linear head reads only the full-disk CLS vector: no per-cell attribution without "
-                                        "re-encoding the set with each cell occluded (train an attention head, --head attn, "
-                                        "for a map of what drives the forecast)")};
+                                        "re-encoding the set with each cell occluded (train a mean-pool or attention head, "
+                                        "--head mean or attn, for a map of what drives the forecast)")};
+    const bool attention = run.head.kind() == FlareHeadKind::Attention;
+    if (!attention && method == FlareAttributionMethod::PoolWeight)
+        return Error{{}, QStringLiteral("a mean-pool head weighs every cell alike: it has no pool weights (its logit terms "
+                                        "or occlusion show what drives it)")};
     if (x.n < 1 || x.cells != run.head.cells() || x.width != run.head.width() || x.patches.empty())
         return Error{{}, QStringLiteral("the set's inputs (%1 on-disk cells, %2 wide) do not fit the head (%3 cells, %4 wide)")
                              .arg(x.cells).arg(x.width).arg(run.head.cells()).arg(run.head.width())};
@@ -166,8 +183,13 @@ Expected<FlareAttribution> flareAttribution(const FlareRun &run, const FlareFeat
                               aw = param(params, QStringLiteral("att_w")), ab = param(params, QStringLiteral("att_b")),
                               av = param(params, QStringLiteral("att_v"));
     const size_t F = static_cast<size_t>(x.width), C = static_cast<size_t>(x.cells), H = ab.size(), K = b.size();
-    if (mean.size() != F || sd.size() != F || w.size() != K * F || aw.size() != H * F || av.size() != H || (K != 1 && K != 4))
-        return Error{{}, QStringLiteral("the attention head's parameters have unexpected shapes")};
+    if (mean.size() != F || sd.size() != F || w.size() != K * F || aw.size() != H * F || av.size() != H || (K != 1 && K != 4)
+        || (attention && H == 0))
+        return Error{{}, QStringLiteral("the %1 head's parameters have unexpected shapes").arg(flareHeadKindName(run.head.kind()))};
+    if (method == FlareAttributionMethod::LogitContribution && K != 1)
+        return Error{{}, QStringLiteral("a 4-class head has four logits: its cells' logit terms are not one map (use occlusion)")};
+    // A mean-pool head is the attention formula with every pool score equal (H = 0: s_i = 0, a_i = 1 / C), since
+    // mean_i z_i = sum_i z_i / C. The logit terms a_i w . z_i are exact for both kinds.
     // Standardised tokens, each cell's pool score s_i = v . tanh(W x_i + b) and its logit contribution w_k . x_i.
     std::vector<double> score(C), contrib(C * K);
     std::vector<double> xi(F);
@@ -222,7 +244,9 @@ Expected<FlareAttribution> flareAttribution(const FlareRun &run, const FlareFeat
     double best = -std::numeric_limits<double>::infinity();
     for (size_t i = 0; i < C; ++i) {
         double v = e[i] / total;
-        if (method == FlareAttributionMethod::Occlusion)
+        if (method == FlareAttributionMethod::LogitContribution)
+            v = e[i] * contrib[i] / total;
+        else if (method == FlareAttributionMethod::Occlusion)
             v = C > 1 ? out.probability - primaryProbability(run, logitsWithout(static_cast<long>(i))) : out.probability;
         const int cell = x.cellIndex[i];
         out.values[static_cast<size_t>(cell)] = static_cast<float>(v);

@@ -16,10 +16,14 @@
 //     softmax renormalised over the other cells, nothing else changed), in probability units after the head's
 //     calibration: > 0 where the cell raises the forecast. Exact for this head (no re-encoding is involved, since
 //     the head reads only the cells' tokens), so it shows which regions drive the probability and in which sign.
+//   mean-pool head, "logit contribution": the head's logit is b + sum_i w . z_i / C (z_i the cell's standardised
+//     token, C the cells): each cell's term w . z_i / C, in logit units (before calibration), sums with b to the
+//     logit exactly. Binary heads (a 4-class head has four logits: use occlusion).
+//   mean-pool head, "occlusion": as for the attention head, with the mean taken over the other cells.
 //   linear head: it reads only the full-disk CLS vectors, which the encoder computes from every cell at once;
 //     a faithful per-cell attribution would occlude each cell in the input and re-encode the set (grid^2 encoder
 //     runs), which the panel does not do: it says so and how to get a map (an attention head, --head attn).
-// Both attention methods recompute the forward pass here in double precision from the head's saved parameters
+// Every method recomputes the forward pass here in double precision from the head's saved parameters
 // and check that P(event) with every cell matches FlareRun::predict (else an Error: the formula drifted).
 
 #include "core/base/Expected.h"
@@ -51,8 +55,10 @@ Expected<std::vector<int>> flareHeadCells(const EmbeddingStore &store);
 Expected<FlareFeatures> flareFeaturesOfRecords(const std::vector<EmbeddingRecord> &records, int channels, int dim, int grid,
                                                const std::vector<int> &cellIndex, bool patches);
 
-enum class FlareAttributionMethod { PoolWeight, Occlusion };
-QString flareAttributionMethodName(FlareAttributionMethod method);  ///< "pool_weight", "occlusion"
+enum class FlareAttributionMethod { PoolWeight, Occlusion, LogitContribution };
+QString flareAttributionMethodName(FlareAttributionMethod method);  ///< "pool_weight", "occlusion", "logit_contribution"
+/// The panel's first attribution of a head: the attention pool's weights, or a mean-pool head's logit terms.
+FlareAttributionMethod flareNativeAttribution(FlareHeadKind kind);
 
 struct FlareAttribution {
     FlareAttributionMethod method = FlareAttributionMethod::PoolWeight;
@@ -61,8 +67,8 @@ struct FlareAttribution {
     double probability = 0;     ///< calibrated P(event) with every cell (equals FlareRun::predict's primary)
 };
 
-/// The attribution of row 0 of `x` (one set) under `run`'s head. Errors for linear heads (see above) and
-/// inputs the head does not take.
+/// The attribution of row 0 of `x` (one set) under `run`'s head. Errors for linear heads (see above), a method
+/// the head has not (pool weights of a mean-pool head, logit terms of a 4-class head) and inputs it does not take.
 Expected<FlareAttribution> flareAttribution(const FlareRun &run, const FlareFeatures &x, FlareAttributionMethod method);
 
 }  // namespace solarchip

@@ -14,6 +14,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <map>
 #include <numeric>
 
 namespace solarchip {
@@ -124,6 +125,16 @@ Expected<FlareFeatureLoad> loadFlareFeatures(const TrainedModel &model, const Da
     }
     if (f.n == 0)
         return Error{base.archiveDir, QStringLiteral("no embedded sets")};
+    // The non-learned baseline's input: each record's set's total unsigned HMI flux (NaN for a record whose set
+    // the catalogue no longer has).
+    const std::vector<double> setFlux = diskFluxOfSets(sets);
+    std::map<qint64, double> fluxAt;
+    for (int i = 0; i < sets.size(); ++i)
+        fluxAt[sets[i].referenceTimeMs] = setFlux[static_cast<size_t>(i)];
+    for (qint64 t : f.timesMs) {
+        const auto it = fluxAt.find(t);
+        f.diskFlux.push_back(it == fluxAt.end() ? std::nan("") : it->second);
+    }
     return out;
 }
 
@@ -212,6 +223,7 @@ Status FlareRun::save(const QString &dir) const
                         {QStringLiteral("platt"), QJsonObject{{QStringLiteral("a"), platt.a}, {QStringLiteral("b"), platt.b}}},
                         {QStringLiteral("threshold"), threshold},
                         {QStringLiteral("climatology"), climatology},
+                        {QStringLiteral("flux_baseline"), fluxBaseline.valid() ? QJsonValue(fluxBaseline.toJson()) : QJsonValue()},
                         {QStringLiteral("split"), split},
                         {QStringLiteral("training"), training},
                         {QStringLiteral("head"), head.toJson()}};
@@ -279,6 +291,7 @@ Expected<FlareRun> FlareRun::load(const QString &dir)
     r.platt.b = o.value(QStringLiteral("platt")).toObject().value(QStringLiteral("b")).toDouble(0);
     r.threshold = o.value(QStringLiteral("threshold")).toDouble(0.5);
     r.climatology = o.value(QStringLiteral("climatology")).toDouble();
+    r.fluxBaseline = FluxBaseline::fromJson(o.value(QStringLiteral("flux_baseline")).toObject());
     r.modelHash = o.value(QStringLiteral("model_hash")).toString();
     r.modelPath = o.value(QStringLiteral("model")).toString();
     r.archiveDir = o.value(QStringLiteral("archive")).toString();
@@ -355,6 +368,17 @@ Status calibrateFlareRun(FlareRun &run, const FlareFeatures &x, const FlareRunRo
                    {QStringLiteral("seed"), QString::number(seed)}};
     if (vs)
         tr.insert(QStringLiteral("validation"), vs->toJson());
+    // The non-learned reference on the same labelled rows (the labels of the fraction drawn, nothing else).
+    run.fluxBaseline = {};
+    if (x.diskFlux.size() == static_cast<size_t>(x.n)) {
+        auto fb = FluxBaseline::fit(x.diskFlux, rows.y, rows.train, rows.val);
+        if (fb)
+            run.fluxBaseline = *fb;
+        else
+            tr.insert(QStringLiteral("flux_baseline_problem"), fb.error().message);
+    } else {
+        tr.insert(QStringLiteral("flux_baseline_problem"), QStringLiteral("no HMI flux with the features"));
+    }
     run.training = tr;
     return Status::success();
 }
@@ -411,14 +435,23 @@ Expected<QJsonObject> evaluateFlareRun(const FlareRun &run, const FlareFeatures 
     if (!probs)
         return probs.error();
     std::vector<int> y;
-    std::vector<double> clim, persist, orc;
+    std::vector<double> clim, persist, orc, flux;
+    const bool withFlux = run.fluxBaseline.valid() && x.diskFlux.size() == static_cast<size_t>(x.n);
+    int missingFlux = 0;
     for (int i : rows) {
         y.push_back(labels4[i] >= level ? 1 : 0);
         clim.push_back(run.climatology);
         persist.push_back(past4[i] >= level ? 1.0 : 0.0);
         if (!oracle.empty())
             orc.push_back(oracle[static_cast<size_t>(i)]);
+        if (withFlux) {
+            const double p = run.fluxBaseline.probability(x.diskFlux[static_cast<size_t>(i)]);
+            missingFlux += std::isfinite(p) ? 0 : 1;
+            flux.push_back(std::isfinite(p) ? p : run.climatology);
+        }
     }
+    const QString fluxNote = QStringLiteral("logistic regression on log10 total unsigned HMI flux within 0.95 R_sun, fitted on the "
+                                            "head's labelled training rows; threshold max TSS on validation (non-learned feature)");
     const QString what = QStringLiteral("%1 %2 samples").arg(rows.size()).arg(eventName(run.spec.target));
     const int nPos = static_cast<int>(std::count(y.begin(), y.end(), 1));
     if (nPos == 0 || nPos == static_cast<int>(y.size())) {
@@ -440,7 +473,9 @@ Expected<QJsonObject> evaluateFlareRun(const FlareRun &run, const FlareFeatures 
         QJsonObject out = undefinedScores(probs->primary, run.threshold);
         QJsonObject baselines{{QStringLiteral("climatology"), undefinedScores(clim, run.climatology)},
                               {QStringLiteral("persistence"), undefinedScores(persist, 0.5)},
-                              {QStringLiteral("oracle"), orc.empty() ? QJsonValue() : QJsonValue(undefinedScores(orc, 0.5))}};
+                              {QStringLiteral("oracle"), orc.empty() ? QJsonValue() : QJsonValue(undefinedScores(orc, 0.5))},
+                              {QStringLiteral("unsigned_flux"),
+                               flux.empty() ? QJsonValue() : QJsonValue(undefinedScores(flux, run.fluxBaseline.threshold))}};
         out.insert(QStringLiteral("baselines"), baselines);
         out.insert(QStringLiteral("event"), eventName(run.spec.target));
         return out;
@@ -465,6 +500,14 @@ Expected<QJsonObject> evaluateFlareRun(const FlareRun &run, const FlareFeatures 
     } else {
         baselines.insert(QStringLiteral("oracle"), QJsonValue());
     }
+    baselines.insert(QStringLiteral("unsigned_flux"), QJsonValue());
+    if (!flux.empty())
+        if (auto f = scoreForecast(flux, y, run.fluxBaseline.threshold, run.climatology, what, bootstrap)) {
+            QJsonObject fj = f->toJson();
+            fj.insert(QStringLiteral("note"), fluxNote);
+            fj.insert(QStringLiteral("missing_flux"), missingFlux);
+            baselines.insert(QStringLiteral("unsigned_flux"), fj);
+        }
     out.insert(QStringLiteral("baselines"), baselines);
     out.insert(QStringLiteral("event"), eventName(run.spec.target));
     return out;

@@ -10,6 +10,7 @@
 // The primary event of a run is >= C for target C, >= M for targets M and 4class (the 4-class head's P(>=M) =
 // P(M) + P(X) is what is calibrated and scored).
 
+#include "core/archive/FlareFluxBaseline.h"
 #include "core/archive/FlareLabels.h"
 #include "core/archive/FlareMetrics.h"
 #include "models/data/Dataset.h"
@@ -69,6 +70,9 @@ public:
     PlattScaling platt;
     double threshold = 0.5;
     double climatology = 0;   ///< training base rate of the primary event
+    /// The non-learned reference fitted on the same labelled rows (core/archive/FlareFluxBaseline): invalid when
+    /// the features had no HMI flux, or for heads saved before it existed. Scored by evaluateFlareRun.
+    FluxBaseline fluxBaseline;
     QString modelHash, modelPath, archiveDir;
     QJsonObject split;        ///< FlareSplit::toJson() with counts
     QJsonObject training;     ///< seconds, best epoch, train/val sizes, validation scores
@@ -105,10 +109,13 @@ struct FlareRunRows {
 };
 Expected<FlareRunRows> flareRunRows(const QVector<QDateTime> &times, const QVector<int> &labels4, const FlareRunSpec &spec,
                                     quint64 seed);
-/// Platt calibration and the max-TSS threshold on the validation rows, the climatology and the training record.
+/// Platt calibration and the max-TSS threshold on the validation rows, the climatology and the training record;
+/// the flux baseline on the same rows when `x` has flux values (else the record says why not).
 Status calibrateFlareRun(FlareRun &run, const FlareFeatures &x, const FlareRunRows &rows, quint64 seed);
 
-/// The test-time report: the run's scores and the baselines', all on rows `rows` of `x`. `past4` are the
+/// The test-time report: the run's scores and the baselines', all on rows `rows` of `x` (baselines: climatology,
+/// persistence, oracle, and unsigned_flux when the run has a flux baseline and `x` flux values — sets without a
+/// flux get the climatology there, counted as "missing_flux"; else null). `past4` are the
 /// 4-class classes of the previous window (persistence), `oracle` the oracle's P (empty: no oracle).
 /// When the rows hold no event (or only events), TSS, HSS and AUC are undefined: the report then has them
 /// null (model and baselines) and a "message" such as "no >=M flares in the test block 2013-01-01..2013-06-30

@@ -2,7 +2,8 @@
 // (WindowState.h) and checked against independent sources, on a small synthetic archive (solarchip synth) whose
 // embedding store `solarchip embed` writes and whose heads `solarchip flare-train` trains in the test:
 //  - the panel's P(>=M) / P(>=C) and hashes equal `solarchip flare-predict --json` for the same set (attention
-//    and linear heads), and the attention head's top cell equals flare-predict's attention_top;
+//    linear and mean-pool heads), the attention head's top cell equals flare-predict's attention_top, the
+//    mean-pool head's top cell and logit term flare-predict's logit_terms_top and this test's own sum;
 //  - the timeline's C/M/X markers equal the counts of the archive's flare list read with Python's csv module
 //    (tests/reference/flare_marker_counts.py), its points are the store's sets, a click moves the app there;
 //  - the attribution's top cell for a constructed head (attention parameters set so one chosen cell dominates
@@ -21,6 +22,7 @@
 #include "models/inference/SetEncoding.h"
 #include "widgets/FlareTimeline.h"
 
+#include <QComboBox>
 #include <QImage>
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -136,6 +138,13 @@ private:
                 QVERIFY2(std::abs(s[key].toDouble() - cliOut[key].toDouble()) < 1e-4,
                          qPrintable(QStringLiteral("%1: panel %2, flare-predict %3").arg(key).arg(s[key].toDouble()).arg(cliOut[key].toDouble())));
         }
+        if (cliOut.contains(QStringLiteral("logit_terms_top"))) {
+            const QJsonObject top = cliOut[QStringLiteral("logit_terms_top")].toArray().first().toObject();
+            const QJsonObject mine = s[QStringLiteral("attribution")][QStringLiteral("top_cell")].toObject();
+            QCOMPARE(mine[QStringLiteral("row")].toInt(), top[QStringLiteral("row")].toInt());
+            QCOMPARE(mine[QStringLiteral("col")].toInt(), top[QStringLiteral("col")].toInt());
+            QVERIFY(std::abs(mine[QStringLiteral("value")].toDouble() - top[QStringLiteral("logit_term")].toDouble()) < 1e-4);
+        }
         if (cliOut.contains(QStringLiteral("attention_top"))) {
             const QJsonObject top = cliOut[QStringLiteral("attention_top")].toArray().first().toObject();
             const QJsonObject mine = s[QStringLiteral("attribution")][QStringLiteral("top_cell")].toObject();
@@ -150,7 +159,7 @@ private Q_SLOTS:
     {
         QVERIFY(m_dir.isValid());
         qputenv("SOLARCHIP_SAMPLE_DIR", m_dir.filePath(QStringLiteral("no-sample")).toUtf8());
-        // A small synthetic archive with flares (its list in the top folder), its store, and three heads.
+        // A small synthetic archive with flares (its list in the top folder), its store, and four heads.
         auto synth = cli(QStringList{QStringLiteral("synth"), archive(), QStringLiteral("--start"), kStart, QStringLiteral("--days"),
                                      QString::number(kDays), QStringLiteral("--cadence"), QStringLiteral("24"), QStringLiteral("--size"),
                                      QStringLiteral("128"), QStringLiteral("--channels"), QStringLiteral("hmi,171"),
@@ -164,6 +173,7 @@ private Q_SLOTS:
         m_store = test::parseJson(embed.out.mid(summary + 1)).object()[QStringLiteral("store")].toString();
         train(QStringLiteral("attn-m"), QStringLiteral("attn"), QStringLiteral("M"));
         train(QStringLiteral("linear-m"), QStringLiteral("linear"), QStringLiteral("M"));
+        train(QStringLiteral("mean-m"), QStringLiteral("mean"), QStringLiteral("M"));
 
         m_settings = std::make_unique<StudioSettings>(m_dir.filePath(QStringLiteral("settings.ini")));
         m_window = std::make_unique<MainWindow>(m_settings.get());
@@ -242,6 +252,80 @@ private Q_SLOTS:
         QVERIFY2(s[QStringLiteral("attribution")][QStringLiteral("error")].toString().contains(QLatin1String("linear head")),
                  qPrintable(s[QStringLiteral("attribution")][QStringLiteral("error")].toString()));
         QCOMPARE(s[QStringLiteral("attribution")][QStringLiteral("views_shown")].toInt(), 0);
+        // The non-learned reference beside it: the set's magnetogram's unsigned flux (sunpy's frames in
+        // tests/reference/disk_flux.py) through the logistic head.json keeps.
+        const QJsonObject fb = s[QStringLiteral("flux_baseline")].toObject();
+        QVERIFY2(fb[QStringLiteral("error")].toString().isEmpty(), qPrintable(fb[QStringLiteral("error")].toString()));
+        const auto py = test::runPython(QStringLiteral("disk_flux.py"), {fb[QStringLiteral("file")].toString(), QStringLiteral("0.95")});
+        QVERIFY2(py.exitCode == 0, py.err.constData());
+        const double ref = test::parseJson(py.out).object()[QStringLiteral("flux_mx")].toDouble();
+        QVERIFY2(std::abs(fb[QStringLiteral("flux_mx")].toDouble() / ref - 1) < 2e-3,
+                 qPrintable(QStringLiteral("%1 vs sunpy %2").arg(fb[QStringLiteral("flux_mx")].toDouble()).arg(ref)));
+        QFile in(runDir(QStringLiteral("linear-m")) + QStringLiteral("/head.json"));
+        QVERIFY(in.open(QIODevice::ReadOnly));
+        const QJsonObject law = QJsonDocument::fromJson(in.readAll()).object()[QStringLiteral("flux_baseline")].toObject();
+        const double z = law[QStringLiteral("w")].toDouble() * (std::log10(ref) - law[QStringLiteral("mean")].toDouble())
+                             / law[QStringLiteral("spread")].toDouble()
+                         + law[QStringLiteral("b")].toDouble();
+        QVERIFY2(std::abs(fb[QStringLiteral("p")].toDouble() - 1 / (1 + std::exp(-z))) < 1e-3,
+                 qPrintable(QStringLiteral("%1 vs %2").arg(fb[QStringLiteral("p")].toDouble()).arg(1 / (1 + std::exp(-z)))));
+        QVERIFY2(flare()->panel()->forecastNote().contains(QLatin1String("unsigned HMI flux")), qPrintable(flare()->panel()->forecastNote()));
+    }
+
+    // A mean-pool head: the panel's P equals flare-predict's (and its top logit term flare-predict's
+    // logit_terms_top); each cell's term is recomputed here from head.json and the set's tokens (the worker's
+    // embeddings of the set on screen): w . (x_i - mean) / (std C), the panel's map value and top cell.
+    void meanHeadMapsItsLogitTerms()
+    {
+        flare()->setHeadRun(runDir(QStringLiteral("mean-m")));
+        compareWithCli(runDir(QStringLiteral("mean-m")));
+        QCOMPARE(flare()->panel()->findChild<QComboBox *>(QStringLiteral("flareAttributionMethod"))->itemText(0),
+                 QStringLiteral("logit term of the cell"));
+        const QJsonObject s = state();
+        QCOMPARE(s[QStringLiteral("head_kind")].toString(), QStringLiteral("mean"));
+        const QJsonObject a = s[QStringLiteral("attribution")].toObject();
+        QCOMPARE(a[QStringLiteral("method")].toString(), QStringLiteral("logit_contribution"));
+        QVERIFY(a[QStringLiteral("views_shown")].toInt() >= 1);
+        auto e = m_window->inference()->cached(m_window->observation()->set());
+        QVERIFY(e);
+        QFile in(runDir(QStringLiteral("mean-m")) + QStringLiteral("/head.json"));
+        QVERIFY(in.open(QIODevice::ReadOnly));
+        const QJsonObject params = QJsonDocument::fromJson(in.readAll()).object()[QStringLiteral("head")][QStringLiteral("params")].toObject();
+        auto floats = [&](const char *name) {
+            const QByteArray raw = QByteArray::fromBase64(params[QLatin1String(name)][QStringLiteral("f32le_base64")].toString().toLatin1());
+            std::vector<float> v(static_cast<size_t>(raw.size()) / sizeof(float));
+            std::memcpy(v.data(), raw.constData(), v.size() * sizeof(float));
+            return v;
+        };
+        const std::vector<float> mean = floats("mean"), sd = floats("std"), w = floats("w");
+        const std::vector<int> cells = flare()->current()->cellIndex;
+        QVERIFY(cells.size() > 20);
+        const QStringList channels = m_window->inference()->modelChannels();
+        int best = -1;
+        double bestTerm = -1e300;
+        for (int cell : cells) {
+            double t = 0;
+            size_t j = 0;
+            for (const QString &ch : channels) {
+                const float *x = e->patch(e->channelIndex(ch), cell);
+                for (int d = 0; d < e->dim; ++d, ++j)
+                    t += w.at(j) * (x[d] - mean.at(j)) / sd.at(j);
+            }
+            t /= static_cast<double>(cells.size());
+            if (t > bestTerm) {
+                bestTerm = t;
+                best = cell;
+            }
+        }
+        const QJsonObject top = a[QStringLiteral("top_cell")].toObject();
+        QCOMPARE(top[QStringLiteral("row")].toInt(), best / e->grid);
+        QCOMPARE(top[QStringLiteral("col")].toInt(), best % e->grid);
+        QVERIFY2(std::abs(top[QStringLiteral("value")].toDouble() - bestTerm) < 1e-4,
+                 qPrintable(QStringLiteral("%1 vs %2").arg(top[QStringLiteral("value")].toDouble()).arg(bestTerm)));
+        flare()->setAttributionMethod(1);
+        QCOMPARE(state()[QStringLiteral("attribution")][QStringLiteral("method")].toString(), QStringLiteral("occlusion"));
+        QVERIFY(state()[QStringLiteral("attribution")][QStringLiteral("top_cell")].isObject());
+        flare()->setAttributionMethod(0);
     }
 
     void constructedHeadPointsAtTheChosenCell()

@@ -14,7 +14,8 @@
 //     so the kept weights never have a higher validation loss than that probe; when step 0 is kept, the
 //     encoder is the base one unchanged;
 //   - label-efficiency --test-archive B scores every point on every set of B: the same TSS as flare-eval of the
-//     point's run on B (a second path), n = B's sets.
+//     point's run on B (a second path), n = B's sets; likewise its unsigned-flux baseline curve and flare-eval's
+//     baselines.unsigned_flux of the frozen run.
 #include "TestSupport.h"
 
 #include "models/networks/TrainedModel.h"
@@ -415,6 +416,26 @@ private Q_SLOTS:
                                     .arg(eo.value(QStringLiteral("tss")).toDouble()).arg(e.value(QStringLiteral("tss")).toDouble())));
         }
         QCOMPARE(points, 2);
+        // The non-learned baseline beside the curves: the frozen point's flux logistic, scored on every set of B;
+        // flare-eval of that run reports the same TSS under baselines.unsigned_flux, with every set's flux read.
+        const QJsonArray flux = o.summary.value(QStringLiteral("curves")).toObject().value(QStringLiteral("unsigned_flux")).toArray();
+        QCOMPARE(flux.size(), 1);
+        QCOMPARE(flux.at(0).toObject().value(QStringLiteral("seeds_ok")).toInt(), 1);
+        for (const QJsonObject &e : o.events) {
+            if (e.value(QStringLiteral("strategy")).toString() != QLatin1String("frozen"))
+                continue;
+            const auto ev = cli({QStringLiteral("flare-eval"), QStringLiteral("--run"), e.value(QStringLiteral("run")).toString(),
+                                 QStringLiteral("--archive"), other, QStringLiteral("--model"), m_model, QStringLiteral("--json"),
+                                 QStringLiteral("--bootstrap"), QStringLiteral("50")});
+            QVERIFY2(ev.exitCode == 0, ev.err.constData());
+            const QJsonObject fb = test::parseJson(ev.out).object().value(QStringLiteral("baselines")).toObject()
+                                       .value(QStringLiteral("unsigned_flux")).toObject();
+            QCOMPARE(fb.value(QStringLiteral("missing_flux")).toInt(-1), 0);
+            QCOMPARE(fb.value(QStringLiteral("n_pos")).toInt() + fb.value(QStringLiteral("n_neg")).toInt(), 30);
+            QVERIFY2(std::abs(fb.value(QStringLiteral("tss")).toDouble(-9) - flux.at(0).toObject().value(QStringLiteral("tss")).toDouble()) < 1e-9,
+                     qPrintable(QStringLiteral("flare-eval %1, label-efficiency %2").arg(fb.value(QStringLiteral("tss")).toDouble())
+                                    .arg(flux.at(0).toObject().value(QStringLiteral("tss")).toDouble())));
+        }
         QCOMPARE(cli({QStringLiteral("label-efficiency"), QStringLiteral("--archive"), m_archive, QStringLiteral("--model"), m_model,
                       QStringLiteral("--test-archive"), m_archive, QStringLiteral("--out"), m_dir.filePath(QStringLiteral("le-same"))})
                      .exitCode,

@@ -6,9 +6,12 @@
 // The linear head is checked against the optimality condition of its convex objective (the gradient of the
 // pos-weighted logistic loss + L2, written out here in double precision, vanishes at the returned weights) and
 // its validation loss recomputed here; the attention head's L2 choice, determinism and convergence likewise.
+// The mean-pool head is the linear optimum on the cells' mean token (computed here), and its per-cell attribution
+// (logit terms, occlusion) is recomputed here from its saved parameters and the cells' tokens.
 #include "TestSupport.h"
 
 #include "core/archive/FlareMetrics.h"
+#include "models/flare/FlareInputs.h"
 #include "models/flare/FlareRun.h"
 
 #include <QJsonArray>
@@ -435,6 +438,118 @@ private Q_SLOTS:
         QVERIFY(weak && strong);
         const double weakTrain = bce(*weak, train), strongTrain = bce(*strong, train);
         QVERIFY2(weakTrain < strongTrain - 0.1, qPrintable(QStringLiteral("%1 vs %2").arg(weakTrain).arg(strongTrain)));
+    }
+
+    // A mean-pool head is a linear head on the mean of the cells' tokens: the same optimality condition holds on the
+    // per-row cell means computed here (double precision), its standardisation is theirs, and its scores are the
+    // linear map of them. Features without tokens are refused; the head survives its JSON.
+    void meanPoolHeadIsTheLinearOptimumOnTheCellMean()
+    {
+        const Toy t = makeToy(400, 0.3, 5);
+        Toy pooled = t;
+        pooled.x.cls.assign(static_cast<size_t>(t.x.n) * 8, 0.f);
+        for (int i = 0; i < t.x.n; ++i)
+            for (int d = 0; d < 8; ++d) {
+                double sum = 0;
+                for (int c = 0; c < 12; ++c)
+                    sum += t.x.patches[static_cast<size_t>((i * 12 + c) * 8 + d)];
+                pooled.x.cls[static_cast<size_t>(i * 8 + d)] = static_cast<float>(sum / 12);
+            }
+        FlareHeadOptions o;
+        o.kind = FlareHeadKind::MeanPool;
+        o.weightDecay = 0.05;
+        const std::vector<int> train = range(0, 300), val = range(300, 400);
+        auto head = FlareHead::train(t.x, t.label, train, val, o);
+        QVERIFY2(head, qPrintable(head ? QString() : head.error().message));
+        QCOMPARE(head->kind(), FlareHeadKind::MeanPool);
+        QCOMPARE(head->cells(), 12);
+        const std::vector<float> mean = head->parameter(QStringLiteral("mean")), w = head->parameter(QStringLiteral("w"));
+        for (int d = 0; d < 8; ++d) {
+            double m = 0;
+            for (int i : train)
+                m += pooled.x.cls[static_cast<size_t>(i * 8 + d)];
+            QVERIFY2(std::abs(m / 300 - mean.at(static_cast<size_t>(d))) < 1e-4, qPrintable(QString::number(d)));
+        }
+        const Terms r = linearTerms(pooled, *head, train, positiveWeight(t, train));
+        for (int d = 0; d < 8; ++d)
+            QVERIFY2(std::abs(r.gw[static_cast<size_t>(d)] + 0.05 * w.at(static_cast<size_t>(d))) < 1e-4,
+                     qPrintable(QStringLiteral("dim %1: %2").arg(d).arg(r.gw[static_cast<size_t>(d)] + 0.05 * w.at(static_cast<size_t>(d)))));
+        QVERIFY2(std::abs(r.gb) < 1e-4, qPrintable(QString::number(r.gb)));
+        // The signal sits on dims 1 and 2 of one cell: the head weighs them most.
+        QVERIFY(w.at(1) > 0 && w.at(2) > 0 && std::min(w.at(1), w.at(2)) > std::abs(w.at(0)));
+        auto s = head->scores(t.x);
+        QVERIFY(s);
+        const std::vector<float> sd = head->parameter(QStringLiteral("std")), b = head->parameter(QStringLiteral("b"));
+        for (int i = 0; i < t.x.n; i += 37) {
+            double z = b.at(0);
+            for (int d = 0; d < 8; ++d)
+                z += w.at(static_cast<size_t>(d)) * (pooled.x.cls[static_cast<size_t>(i * 8 + d)] - mean.at(static_cast<size_t>(d))) / sd.at(static_cast<size_t>(d));
+            QVERIFY2(std::abs((*s)[static_cast<size_t>(i)] - z) < 1e-4, qPrintable(QString::number(i)));
+        }
+        FlareFeatures noTokens = t.x;
+        noTokens.patches.clear();
+        QVERIFY(!head->scores(noTokens));
+        QVERIFY(!FlareHead::train(noTokens, t.label, train, val, o));
+        auto back = FlareHead::fromJson(head->toJson());
+        QVERIFY(back);
+        QCOMPARE(back->kind(), FlareHeadKind::MeanPool);
+        auto s2 = back->scores(t.x);
+        QVERIFY(s2 && *s2 == *s);
+    }
+
+    // The app's attribution of a mean-pool head, recomputed from its parameters: the cells' logit terms and the
+    // bias sum to the head's logit; occlusion is P(all cells) - P(the mean over the other cells), through the run's
+    // Platt map; the hot cell of a positive set has the largest term; pool weights are refused (it has none).
+    void meanPoolAttributionIsExact()
+    {
+        const Toy t = makeToy(400, 0.3, 6);
+        FlareHeadOptions o;
+        o.kind = FlareHeadKind::MeanPool;
+        auto head = FlareHead::train(t.x, t.label, range(0, 300), range(300, 400), o);
+        QVERIFY(head);
+        FlareRun run;
+        run.head = *head;
+        run.platt.a = 0.8;
+        run.platt.b = -0.3;
+        const std::vector<float> mean = head->parameter(QStringLiteral("mean")), sd = head->parameter(QStringLiteral("std")),
+                                 w = head->parameter(QStringLiteral("w")), b = head->parameter(QStringLiteral("b"));
+        auto term = [&](int row, int cell) {
+            double v = 0;
+            for (int d = 0; d < 8; ++d)
+                v += w.at(static_cast<size_t>(d)) * (t.x.patches[static_cast<size_t>((row * 12 + cell) * 8 + d)] - mean.at(static_cast<size_t>(d)))
+                     / sd.at(static_cast<size_t>(d));
+            return v;
+        };
+        int pos = 0, pointed = 0;
+        for (int row = 300; row < 400; ++row) {
+            const FlareFeatures one = t.x.subset({row});
+            auto terms = flareAttribution(run, one, FlareAttributionMethod::LogitContribution);
+            auto occ = flareAttribution(run, one, FlareAttributionMethod::Occlusion);
+            QVERIFY2(terms && occ, qPrintable(terms ? occ.errorString() : terms.errorString()));
+            QCOMPARE(terms->values.size(), size_t(16));
+            QVERIFY(std::isnan(terms->values[0]) && std::isnan(terms->values[1]) && std::isnan(terms->values[14]));
+            double all = b.at(0);
+            for (int c = 0; c < 12; ++c) {
+                all += term(row, c) / 12;
+                QVERIFY(std::abs(terms->values[static_cast<size_t>(c + 2)] - term(row, c) / 12) < 1e-5);
+            }
+            const double pAll = 1 / (1 + std::exp(-(0.8 * all - 0.3)));
+            QVERIFY2(std::abs(terms->probability - pAll) < 1e-5, qPrintable(QStringLiteral("%1 vs %2").arg(terms->probability).arg(pAll)));
+            for (int c = 0; c < 12; c += 5) {
+                const double without = b.at(0) + (all - b.at(0) - term(row, c) / 12) * 12 / 11;
+                const double pWithout = 1 / (1 + std::exp(-(0.8 * without - 0.3)));
+                QVERIFY(std::abs(occ->values[static_cast<size_t>(c + 2)] - (pAll - pWithout)) < 1e-5);
+            }
+            if (t.label[static_cast<size_t>(row)]) {
+                ++pos;
+                pointed += terms->topCell == t.hot[static_cast<size_t>(row)] + 2 ? 1 : 0;
+            }
+        }
+        QVERIFY(pos > 15);
+        QVERIFY2(pointed >= pos * 8 / 10, qPrintable(QStringLiteral("%1 of %2").arg(pointed).arg(pos)));
+        auto pool = flareAttribution(run, t.x.subset({0}), FlareAttributionMethod::PoolWeight);
+        QVERIFY(!pool);
+        QVERIFY2(pool.errorString().contains(QStringLiteral("no pool weights")), qPrintable(pool.errorString()));
     }
 
     void runSavesLoadsAndRefusesAnotherEncoder()
