@@ -68,6 +68,8 @@ QString LabelEfficiencyChart::strategyLabel(const QString &s)
         return tr("from scratch (baseline)");
     if (s == QLatin1String("untrained"))
         return tr("frozen probe, untrained encoder");
+    if (s == QLatin1String("unsigned_flux"))
+        return tr("unsigned flux (non-learned)");
     return s;
 }
 
@@ -79,6 +81,8 @@ QColor LabelEfficiencyChart::strategyColour(const QString &s)
         return QColor(44, 160, 44);
     if (s == QLatin1String("scratch"))
         return QColor(214, 39, 40);
+    if (s == QLatin1String("unsigned_flux"))
+        return QColor(140, 86, 75);
     return QColor(127, 127, 127);
 }
 

@@ -529,7 +529,7 @@ int runLabelEfficiency(const QStringList &args)
                             fp.append(v);
                         e.insert(QStringLiteral("flux_test_p"), fp);
                         e.insert(QStringLiteral("flux_threshold"), run->fluxBaseline.threshold);
-                        for (const char *m : {"tss", "auc", "bss"})
+                        for (const char *m : {"tss", "tss_ci95", "auc", "bss"})
                             e.insert(QStringLiteral("flux_") + QLatin1String(m), fluxScores.toObject().value(QLatin1String(m)));
                     }
                 }

@@ -152,6 +152,26 @@ std::optional<EfficiencyPoint> parseEfficiencyEvent(const QJsonObject &e)
     return std::nullopt;
 }
 
+std::optional<EfficiencyPoint> fluxBaselineOfEvent(const QJsonObject &e)
+{
+    if (e.value(QStringLiteral("event")).toString() != QLatin1String("point")
+        || e.value(QStringLiteral("strategy")).toString() != QLatin1String("frozen") || !e.value(QStringLiteral("flux_tss")).isDouble())
+        return std::nullopt;
+    EfficiencyPoint p;
+    p.strategy = QStringLiteral("unsigned_flux");
+    p.budget = e.value(QStringLiteral("budget")).toDouble();
+    p.seed = e.value(QStringLiteral("seed")).toInt(-1);
+    p.tss = e.value(QStringLiteral("flux_tss")).toDouble();
+    const QJsonArray ci = e.value(QStringLiteral("flux_tss_ci95")).toArray();
+    p.tssLo = ci.size() == 2 ? ci.at(0).toDouble() : p.tss;
+    p.tssHi = ci.size() == 2 ? ci.at(1).toDouble() : p.tss;
+    p.auc = e.value(QStringLiteral("flux_auc")).toDouble(std::nan(""));
+    p.bss = e.value(QStringLiteral("flux_bss")).toDouble(std::nan(""));
+    p.trainPositives = e.value(QStringLiteral("n_train_pos")).toInt(-1);
+    p.trainNegatives = e.value(QStringLiteral("n_train_neg")).toInt(-1);
+    return p;
+}
+
 int efficiencyTotal(const QJsonObject &event)
 {
     if (event.value(QStringLiteral("event")).toString() != QLatin1String("start"))
@@ -185,6 +205,8 @@ QVector<EfficiencyPoint> readEfficiencyPoints(const QString &outDir)
                                                       : QStringLiteral("point"));
             if (auto p = parseEfficiencyEvent(o))
                 add(*p);
+            if (auto f = fluxBaselineOfEvent(o))
+                add(*f);
         }
         if (!points.isEmpty())
             return points;

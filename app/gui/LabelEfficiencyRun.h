@@ -62,7 +62,7 @@ std::optional<SplitDays> splitForSpan(double spanDays, double windowHours);
 QStringList labelEfficiencyArguments(const LowLabelChoices &choices, bool withStrategies = true);
 
 struct EfficiencyPoint {
-    QString strategy;     // frozen, finetune, scratch (or "untrained" from older builds)
+    QString strategy;     // frozen, finetune, scratch, unsigned_flux (or "untrained" from older builds)
     double budget = 0;    // percent
     int seed = -1;        // -1: a mean over seeds
     bool skipped = false; // no result for this budget: `reason` says why (e.g. too few positives)
@@ -78,6 +78,10 @@ struct EfficiencyPoint {
 
 /// A point from one event object; nullopt for other events (start, embed, progress...).
 std::optional<EfficiencyPoint> parseEfficiencyEvent(const QJsonObject &event);
+/// The non-learned baseline a frozen point event carries (`flux_tss`, `flux_tss_ci95`, `flux_auc`, `flux_bss`:
+/// the unsigned-flux logistic fitted on that point's labels) as a point of strategy "unsigned_flux" with no head;
+/// nullopt for other events.
+std::optional<EfficiencyPoint> fluxBaselineOfEvent(const QJsonObject &event);
 /// The points `outDir` holds: points.jsonl when there is one, else label_efficiency.json's curves.
 QVector<EfficiencyPoint> readEfficiencyPoints(const QString &outDir);
 /// The `total` of a start event (-1 otherwise).

@@ -548,6 +548,8 @@ void LowLabelWizard::onEvent(qint64 id, const QJsonObject &event)
         m_progress->setValue(0);
         return;
     }
+    if (auto f = fluxBaselineOfEvent(event))
+        addPoint(*f);  // the non-learned reference of the same labels, drawn beside the curves
     if (auto p = parseEfficiencyEvent(event)) {
         addPoint(*p);
         if (p->total > 0) {
@@ -624,6 +626,8 @@ void LowLabelWizard::rebuildTable()
     for (int r = 0; r < m_points.size(); ++r) {
         const EfficiencyPoint &p = m_points[r];
         const QString note = p.skipped ? tr("skipped: %1").arg(p.reason)
+                             : p.strategy == QLatin1String("unsigned_flux")
+                                 ? tr("non-learned reference: the disk's unsigned HMI flux, fitted on these labels (no head)")
                              : p.runDir.isEmpty() ? tr("(no head saved by this command build)")
                                                   : QDir::toNativeSeparators(p.runDir);
         const QStringList cells{

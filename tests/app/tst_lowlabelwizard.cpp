@@ -201,6 +201,22 @@ private Q_SLOTS:
         QVERIFY(legacy && legacy->skipped);
         QCOMPARE(legacy->seed, -1);
         QVERIFY(!parseEfficiencyEvent(QJsonObject{{"event", "embed"}, {"done", 1}, {"total", 2}}));
+        // A frozen point's non-learned baseline (fitted on the same labels) is a point of its own, without a head.
+        const QJsonObject frozen{{"event", "point"}, {"strategy", "frozen"}, {"budget", 25}, {"seed", 1}, {"tss", 0.3},
+                                 {"flux_tss", 0.28}, {"flux_tss_ci95", QJsonArray{0.2, 0.35}}, {"flux_auc", 0.7},
+                                 {"n_train_pos", 9}, {"n_train_neg", 30}, {"run", "/r/frozen-b25-s1"}};
+        const auto flux = fluxBaselineOfEvent(frozen);
+        QVERIFY(flux);
+        QCOMPARE(flux->strategy, QStringLiteral("unsigned_flux"));
+        QCOMPARE(flux->budget, 25.0);
+        QCOMPARE(flux->seed, 1);
+        QCOMPARE(flux->tss, 0.28);
+        QCOMPARE(flux->tssLo, 0.2);
+        QCOMPARE(flux->tssHi, 0.35);
+        QCOMPARE(flux->trainPositives, 9);
+        QVERIFY(flux->runDir.isEmpty());
+        QVERIFY(!fluxBaselineOfEvent(QJsonObject{{"event", "point"}, {"strategy", "finetune"}, {"flux_tss", 0.2}}));
+        QVERIFY(!fluxBaselineOfEvent(QJsonObject{{"event", "point"}, {"strategy", "frozen"}, {"tss", 0.2}}));
         QCOMPARE(efficiencyTotal(QJsonObject{{"event", "start"}, {"points", 15}}), 15);
 
         // points.jsonl: a recomputed point (the later line wins) and a torn last line (a killed run).
@@ -280,7 +296,7 @@ private Q_SLOTS:
                     return &d;
             return nullptr;
         };
-        int compared = 0;
+        int compared = 0, fluxMarkers = 0;
         QFile lines(QDir(out).filePath(QStringLiteral("points.jsonl")));
         if (lines.open(QIODevice::ReadOnly)) {  // one seed: each line is one drawn marker
             for (const QByteArray &line : lines.readAll().split('\n')) {
@@ -297,7 +313,17 @@ private Q_SLOTS:
                     QVERIFY(near(d->hi, o.value("tss_ci95").toArray().at(1).toDouble()));
                 }
                 ++compared;
+                if (o.value("flux_tss").isDouble()) {  // a frozen point's non-learned baseline: a marker of its own
+                    const auto *f = drawnAt(QStringLiteral("unsigned_flux"), o.value("budget").toDouble());
+                    QVERIFY2(f, line.constData());
+                    QVERIFY(near(f->tss, o.value("flux_tss").toDouble()));
+                    QVERIFY(near(f->lo, o.value("flux_tss_ci95").toArray().at(0).toDouble()));
+                    ++compared;
+                    ++fluxMarkers;
+                }
             }
+            // The archive (hmi,171) has magnetograms: the frozen points that were scored carry the baseline.
+            QVERIFY(fluxMarkers >= 1);
         } else {  // a command build without points.jsonl: its summary's curves (means over the one seed)
             QFile summary(QDir(out).filePath(QStringLiteral("label_efficiency.json")));
             QVERIFY(summary.open(QIODevice::ReadOnly));
