@@ -300,7 +300,7 @@ int runEval(const QStringList &args)
         "of a test block). TSS, HSS, ROC AUC and Brier skill score with bootstrap 95% intervals, and the same for "
         "climatology (the training archive's base rate), persistence (the scored archive's previous window; the first "
         "sets of an archive, whose previous window precedes it, count as 'no flare') and, on synthetic archives, the "
-        "generator's oracle of the scored archive."));
+        "generator's oracle of the scored archive, and the non-learned unsigned-flux baseline fitted with the head."));
     addFlareArchiveOptions(p);
     p.addOption({QStringLiteral("run"), QStringLiteral("Run folder (flare-train --out)."), QStringLiteral("RUN")});
     p.addOption({QStringLiteral("bootstrap"), QStringLiteral("Bootstrap resamples (default 1000)."), QStringLiteral("N"), QStringLiteral("1000")});
@@ -382,10 +382,24 @@ int runEval(const QStringList &args)
     } else if (out.value(QStringLiteral("tss")).isNull()) {
         QTextStream(stdout) << archiveDir << ": " << out.value(QStringLiteral("message")).toString() << "\n";
     } else {
-        const QJsonArray ci = out.value(QStringLiteral("tss_ci95")).toArray();
-        QTextStream(stdout) << "TSS " << out.value(QStringLiteral("tss")).toDouble() << " [" << ci.at(0).toDouble() << ", "
-                            << ci.at(1).toDouble() << "], AUC " << out.value(QStringLiteral("auc")).toDouble() << ", BSS "
-                            << out.value(QStringLiteral("bss")).toDouble() << " on " << rows.size() << " samples\n";
+        // The head's scores, then each reference's, one line each.
+        QTextStream text(stdout);
+        auto line = [&](const QString &what, const QJsonObject &o) {
+            const QJsonArray ci = o.value(QStringLiteral("tss_ci95")).toArray();
+            text << qSetFieldWidth(15) << Qt::left << what << qSetFieldWidth(0) << "TSS "
+                 << QString::number(o.value(QStringLiteral("tss")).toDouble(), 'f', 3) << " ["
+                 << QString::number(ci.at(0).toDouble(), 'f', 2) << ", " << QString::number(ci.at(1).toDouble(), 'f', 2) << "]  AUC "
+                 << QString::number(o.value(QStringLiteral("auc")).toDouble(), 'f', 3) << "  BSS "
+                 << QString::number(o.value(QStringLiteral("bss")).toDouble(), 'f', 3) << "\n";
+        };
+        text << out.value(QStringLiteral("event")).toString() << " in " << run->spec.windowHours << " h on " << rows.size()
+             << " sets of " << archiveDir << " (" << out.value(QStringLiteral("n_pos")).toInt() << " positive)\n";
+        line(run->headName() + QStringLiteral(" head"), out);
+        const QJsonObject baselines = out.value(QStringLiteral("baselines")).toObject();
+        for (const QString &b : {QStringLiteral("unsigned_flux"), QStringLiteral("persistence"), QStringLiteral("climatology"),
+                                 QStringLiteral("oracle")})
+            if (baselines.value(b).isObject())
+                line(b, baselines.value(b).toObject());
     }
     return kOk;
 }
