@@ -455,7 +455,7 @@ int runPredict(const QStringList &args)
     const int side = trained ? run->encoderResolution() : model->prep.resolution;
 
     FlareFeatures one;
-    QString setTime;
+    QString setTime, fluxProblem;
     QStringList setFiles;
     int observed = -1;
     QString usageError;
@@ -497,6 +497,7 @@ int runPredict(const QStringList &args)
         if (!f)
             return fail(name, f.error());
         one = std::move(*f);
+        one.diskFlux = diskFluxOfSets({set}, &fluxProblem);
         setTime = SdoTime::toIso(QDateTime::fromMSecsSinceEpoch(images->timesMs.front(), QTimeZone::utc())) + QStringLiteral("Z");
         for (const auto &m : set.members)
             setFiles << m.path;
@@ -543,6 +544,16 @@ int runPredict(const QStringList &args)
     }
     if (observed >= 0)
         out.insert(QStringLiteral("observed_class_index"), observed);
+    if (run->fluxBaseline.valid()) {
+        // The non-learned reference fitted with the head, on this set's magnetogram.
+        const double flux = one.diskFlux.empty() ? std::nan("") : one.diskFlux.front();
+        const double pf = run->fluxBaseline.probability(flux);
+        QJsonObject fb{{QStringLiteral("p"), std::isfinite(pf) ? QJsonValue(pf) : QJsonValue()},
+                       {QStringLiteral("flux_mx"), std::isfinite(flux) ? QJsonValue(flux) : QJsonValue()}};
+        if (!std::isfinite(pf))
+            fb.insert(QStringLiteral("error"), fluxProblem.isEmpty() ? QStringLiteral("no magnetogram flux for this set") : fluxProblem);
+        out.insert(QStringLiteral("flux_baseline"), fb);
+    }
     if (!probs->attention.empty()) {
         // The five cells with the largest pool weight (grid row/column of the model's input frame).
         std::vector<int> order(probs->attention.size());

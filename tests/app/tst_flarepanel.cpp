@@ -138,6 +138,11 @@ private:
                 QVERIFY2(std::abs(s[key].toDouble() - cliOut[key].toDouble()) < 1e-4,
                          qPrintable(QStringLiteral("%1: panel %2, flare-predict %3").arg(key).arg(s[key].toDouble()).arg(cliOut[key].toDouble())));
         }
+        if (cliOut.contains(QStringLiteral("flux_baseline"))) {  // the same set's magnetogram, read twice
+            const double cliP = cliOut[QStringLiteral("flux_baseline")][QStringLiteral("p")].toDouble(-1);
+            const double mine = s[QStringLiteral("flux_baseline")][QStringLiteral("p")].toDouble(-2);
+            QVERIFY2(std::abs(cliP - mine) < 1e-9, qPrintable(QStringLiteral("flux baseline: panel %1, flare-predict %2").arg(mine).arg(cliP)));
+        }
         if (cliOut.contains(QStringLiteral("logit_terms_top"))) {
             const QJsonObject top = cliOut[QStringLiteral("logit_terms_top")].toArray().first().toObject();
             const QJsonObject mine = s[QStringLiteral("attribution")][QStringLiteral("top_cell")].toObject();

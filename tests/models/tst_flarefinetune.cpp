@@ -286,6 +286,11 @@ private Q_SLOTS:
             const double pt = t.value(QStringLiteral("p_ge_c")).toDouble(-1), pf = f.value(QStringLiteral("p_ge_c")).toDouble(-2);
             QVERIFY2(std::abs(pt - pf) < 1e-5, qPrintable(QStringLiteral("%1: --time %2, FILE %3").arg(run).arg(pt).arg(pf)));
             QCOMPARE(f.value(QStringLiteral("head_hash")).toString(), t.value(QStringLiteral("head_hash")).toString());
+            // The non-learned reference: the set's magnetogram read through the archive and as a file.
+            const QJsonObject ft = t.value(QStringLiteral("flux_baseline")).toObject(), ff = f.value(QStringLiteral("flux_baseline")).toObject();
+            QVERIFY2(ft.value(QStringLiteral("p")).isDouble() && ff.value(QStringLiteral("p")).isDouble(), byFiles.out.constData());
+            QCOMPARE(ff.value(QStringLiteral("flux_mx")).toDouble(), ft.value(QStringLiteral("flux_mx")).toDouble());
+            QCOMPARE(ff.value(QStringLiteral("p")).toDouble(), ft.value(QStringLiteral("p")).toDouble());
         }
         // FILE and --time together is a usage error.
         const auto both = cli(QStringList{QStringLiteral("flare-predict"), QStringLiteral("--run"), lin, QStringLiteral("--time"), when} + files);
