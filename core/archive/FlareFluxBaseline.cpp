@@ -1,8 +1,16 @@
 #include "core/archive/FlareFluxBaseline.h"
 
 #include "core/archive/FlareMetrics.h"
+#include "core/base/AtomicFile.h"
 #include "core/map/DiskFlux.h"
 #include "core/map/SdoMap.h"
+
+#include <QDateTime>
+#include <QDir>
+#include <QFile>
+#include <QFileInfo>
+#include <QJsonArray>
+#include <QJsonDocument>
 
 #include <cmath>
 
@@ -114,8 +122,32 @@ Expected<FluxBaseline> FluxBaseline::fit(const std::vector<double> &flux, const 
     return out;
 }
 
-std::vector<double> diskFluxOfSets(const QVector<ObservationSet> &sets, QString *problem, int *missing)
+QString diskFluxCacheFile(const QString &archiveDir)
 {
+    return QDir(archiveDir).filePath(QStringLiteral(".solarchip/disk_flux.json"));
+}
+
+namespace {
+
+constexpr double kFluxRadius = 0.95;
+const QString kCacheFormat = QStringLiteral("solarchip-disk-flux/1");
+
+}  // namespace
+
+std::vector<double> diskFluxOfSets(const QVector<ObservationSet> &sets, QString *problem, int *missing, const QString &cacheFile)
+{
+    // The cache: {"format", "radius_factor", "files": {absolute path: [size, mtime ms, flux Mx]}}.
+    QJsonObject cached;
+    if (!cacheFile.isEmpty()) {
+        QFile f(cacheFile);
+        if (f.open(QIODevice::ReadOnly)) {
+            const QJsonObject root = QJsonDocument::fromJson(f.readAll()).object();
+            if (root.value(QStringLiteral("format")).toString() == kCacheFormat
+                && root.value(QStringLiteral("radius_factor")).toDouble() == kFluxRadius)
+                cached = root.value(QStringLiteral("files")).toObject();
+        }
+    }
+    bool added = false;
     std::vector<double> out(static_cast<size_t>(sets.size()), std::nan(""));
     int nan = 0;
     for (int i = 0; i < sets.size(); ++i) {
@@ -123,18 +155,37 @@ std::vector<double> diskFluxOfSets(const QVector<ObservationSet> &sets, QString 
         QString why;
         if (!hmi) {
             why = QStringLiteral("the set at %1 has no HMI magnetogram").arg(sets[i].referenceTime().toString(Qt::ISODate));
-        } else if (auto map = SdoMap::load(hmi->path); !map) {
-            why = map.errorString();
-        } else if (auto f = diskUnsignedFlux(*map); !f) {
-            why = f.errorString();
         } else {
-            out[static_cast<size_t>(i)] = f->unsignedMx;
+            const QFileInfo info(hmi->path);
+            const double size = static_cast<double>(info.size());
+            const double mtime = static_cast<double>(info.lastModified().toMSecsSinceEpoch());
+            const QJsonArray entry = cached.value(hmi->path).toArray();
+            if (entry.size() == 3 && entry.at(0).toDouble() == size && entry.at(1).toDouble() == mtime && entry.at(2).toDouble() > 0) {
+                out[static_cast<size_t>(i)] = entry.at(2).toDouble();
+            } else if (auto map = SdoMap::load(hmi->path); !map) {
+                why = map.errorString();
+            } else if (auto f = diskUnsignedFlux(*map, kFluxRadius); !f) {
+                why = f.errorString();
+            } else {
+                out[static_cast<size_t>(i)] = f->unsignedMx;
+                cached.insert(hmi->path, QJsonArray{size, mtime, f->unsignedMx});
+                added = true;
+            }
         }
         if (!why.isEmpty()) {
             ++nan;
             if (problem && problem->isEmpty())
                 *problem = why;
         }
+    }
+    if (added && !cacheFile.isEmpty()) {
+        AtomicWriteOptions ao;
+        ao.createFolder = true;
+        const QJsonObject root{{QStringLiteral("format"), kCacheFormat}, {QStringLiteral("radius_factor"), kFluxRadius},
+                               {QStringLiteral("files"), cached}};
+        if (Status st = writeFileAtomically(cacheFile, QJsonDocument(root).toJson(QJsonDocument::Compact), ao); !st && problem
+            && problem->isEmpty())
+            *problem = st.errorString();
     }
     if (missing)
         *missing = nan;

@@ -37,6 +37,13 @@ struct FluxBaseline {
 
 /// The total unsigned flux (Mx, within 0.95 R_sun) of each set's HMI magnetogram, NaN where a set has none or it
 /// cannot be read; `problem` gets the first reason (file and message) and `missing` the count of NaN.
-std::vector<double> diskFluxOfSets(const QVector<ObservationSet> &sets, QString *problem = nullptr, int *missing = nullptr);
+/// `cacheFile` (an archive's .solarchip/disk_flux.json; empty: none): the flux of a file whose size and
+/// modification time are those recorded there is read from it, not recomputed (a full-resolution magnetogram
+/// takes most of a second to decompress); new values are added and the file rewritten atomically. A cache that
+/// cannot be read is rebuilt; one that cannot be written is only reported in `problem` when nothing else is.
+std::vector<double> diskFluxOfSets(const QVector<ObservationSet> &sets, QString *problem = nullptr, int *missing = nullptr,
+                                   const QString &cacheFile = {});
+/// The cache file diskFluxOfSets uses for an archive folder.
+QString diskFluxCacheFile(const QString &archiveDir);
 
 }  // namespace solarchip

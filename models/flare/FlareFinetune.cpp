@@ -118,7 +118,7 @@ Expected<FlareImages> loadFlareImages(const TrainedModel &model, const DatasetOp
         if (progress && (i % 50 == 49 || i + 1 == sets.size()))
             progress(i + 1, sets.size());
     }
-    img->diskFlux = diskFluxOfSets(sets);
+    img->diskFlux = diskFluxOfSets(sets, nullptr, nullptr, diskFluxCacheFile(ds->options().archiveDir));
     return img;
 }
 

@@ -127,7 +127,7 @@ Expected<FlareFeatureLoad> loadFlareFeatures(const TrainedModel &model, const Da
         return Error{base.archiveDir, QStringLiteral("no embedded sets")};
     // The non-learned baseline's input: each record's set's total unsigned HMI flux (NaN for a record whose set
     // the catalogue no longer has).
-    const std::vector<double> setFlux = diskFluxOfSets(sets);
+    const std::vector<double> setFlux = diskFluxOfSets(sets, nullptr, nullptr, diskFluxCacheFile(ds->options().archiveDir));
     std::map<qint64, double> fluxAt;
     for (int i = 0; i < sets.size(); ++i)
         fluxAt[sets[i].referenceTimeMs] = setFlux[static_cast<size_t>(i)];

@@ -8,6 +8,11 @@
 #include "core/archive/FlareFluxBaseline.h"
 #include "core/archive/FlareMetrics.h"
 
+#include <QFile>
+#include <QFileInfo>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QTemporaryDir>
 #include <QtTest>
 
 #include <cmath>
@@ -99,6 +104,66 @@ private Q_SLOTS:
         auto g = FluxBaseline::fit(flux, {0, 1, 0, 0, 0, 0}, {0, 1, 2}, {3, 4, 5});
         QVERIFY(!g);
         QVERIFY2(g.errorString().contains(QStringLiteral("validation")), qPrintable(g.errorString()));
+    }
+
+    // The cache: a second pass reads it (the magnetogram replaced by a file of the same size and time would not be
+    // read again, so the cached value is returned), a changed file is read again, a broken cache is rebuilt.
+    void cacheSkipsUnchangedFiles()
+    {
+        SOLARCHIP_REQUIRE_SDO();
+        QTemporaryDir dir = test::scratchDir();
+        const QString hmi = dir.filePath(QStringLiteral("hmi.fits"));
+        QVERIFY(QFile::copy(test::sdoFile(QStringLiteral("fits/sdo-hmi_2011-02-14_20-34-12.fits")), hmi));
+        ObservationSet s;
+        s.referenceTimeMs = 1297715709000;
+        s.channels = {QStringLiteral("hmi")};
+        Observation o;
+        o.id = 1;
+        o.path = hmi;
+        o.channel = QStringLiteral("hmi");
+        s.members << o;
+        const QString cache = dir.filePath(QStringLiteral(".solarchip/disk_flux.json"));
+        QString problem;
+        const double first = diskFluxOfSets({s}, &problem, nullptr, cache).at(0);
+        QVERIFY2(first > 2e22 && first < 3.5e22, qPrintable(problem));
+        QVERIFY(QFileInfo::exists(cache));
+        // Same size and time, other content (a file of zeros): the cache answers.
+        const QDateTime mtime = QFileInfo(hmi).lastModified();
+        const qint64 size = QFileInfo(hmi).size();
+        {
+            QFile f(hmi);
+            QVERIFY(f.open(QIODevice::WriteOnly));
+            f.write(QByteArray(size, '\0'));
+        }
+        {
+            QFile f(hmi);
+            QVERIFY(f.open(QIODevice::ReadWrite));
+            QVERIFY(f.setFileTime(mtime, QFileDevice::FileModificationTime));
+        }
+        QCOMPARE(diskFluxOfSets({s}, nullptr, nullptr, cache).at(0), first);
+        // Without the cache the zeros are read: not a FITS file, NaN and the reason.
+        problem.clear();
+        QVERIFY(std::isnan(diskFluxOfSets({s}, &problem, nullptr, {}).at(0)));
+        QVERIFY2(problem.contains(QStringLiteral("hmi.fits")), qPrintable(problem));
+        // A changed time: read again (the zeros fail), and nothing wrong is cached for it.
+        {
+            QFile f(hmi);
+            QVERIFY(f.open(QIODevice::ReadWrite));
+            QVERIFY(f.setFileTime(mtime.addSecs(60), QFileDevice::FileModificationTime));
+        }
+        QVERIFY(std::isnan(diskFluxOfSets({s}, nullptr, nullptr, cache).at(0)));
+        // The real file back, a broken cache: recomputed, the same value, the cache rewritten.
+        QVERIFY(QFile::remove(hmi));
+        QVERIFY(QFile::copy(test::sdoFile(QStringLiteral("fits/sdo-hmi_2011-02-14_20-34-12.fits")), hmi));
+        {
+            QFile f(cache);
+            QVERIFY(f.open(QIODevice::WriteOnly));
+            f.write("{\"format\": \"solarchip-disk-flux/1\", \"files\": [tor");
+        }
+        QCOMPARE(diskFluxOfSets({s}, nullptr, nullptr, cache).at(0), first);
+        QFile f(cache);
+        QVERIFY(f.open(QIODevice::ReadOnly));
+        QVERIFY(QJsonDocument::fromJson(f.readAll()).object().value(QStringLiteral("files")).toObject().contains(hmi));
     }
 
     void setsWithoutAMagnetogramGetNaN()
