@@ -8,8 +8,8 @@ namespace solarchip {
 
 namespace {
 
-// Graph order: 0 P(>=C), 1 P(>=M), 2..4 the C, M, X flare markers.
-constexpr int kGraphC = 0, kGraphM = 1, kGraphFlares = 2;
+// Graph order: 0 P(>=C), 1 P(>=M), 2..4 the C, M, X flare markers, 5 the non-learned reference.
+constexpr int kGraphC = 0, kGraphM = 1, kGraphFlares = 2, kGraphFlux = 5;
 // The marker rows above the probability scale [0, 1].
 constexpr double kFlareRow[3] = {1.06, 1.13, 1.20};
 
@@ -42,12 +42,16 @@ FlareTimeline::FlareTimeline(QWidget *parent)
         g->setLineStyle(QCPGraph::lsNone);
         g->setScatterStyle(QCPScatterStyle(shapes[k], flareColours[k], flareColours[k], k == 2 ? 10 : 7));
     }
+    QCPGraph *flux = m_plot->addGraph();
+    flux->setName(tr("unsigned-flux reference"));
+    flux->setPen(QPen(QColor(140, 86, 75), 1.2, Qt::DashLine));
+    flux->removeFromLegend();  // listed once it has points
     m_plot->legend->setVisible(true);
     m_plot->legend->setFont(font());
     m_plot->legend->setBrush(QColor(255, 255, 255, 200));
-    // The legend in a row of its own below the plot: it never hides points or markers.
-    m_plot->legend->setFillOrder(QCPLegend::foColumnsFirst);
+    // The legend in rows of three below the plot: it never hides points or markers.
     m_plot->legend->setWrap(3);
+    m_plot->legend->setFillOrder(QCPLegend::foColumnsFirst, true);
     m_plot->axisRect()->insetLayout()->take(m_plot->legend);
     m_plot->plotLayout()->addElement(1, 0, m_plot->legend);
     m_plot->plotLayout()->setRowStretchFactor(1, 0.001);
@@ -107,14 +111,27 @@ void FlareTimeline::clear()
 
 void FlareTimeline::updateGraphs()
 {
-    QVector<double> keys, pc, pm;
+    QVector<double> keys, pc, pm, pf;
+    bool anyFlux = false;
     for (const Point &p : m_points) {
         keys << keyOf(p.timeMs);
         pc << p.pGeC;  // NaN points are gaps for QCustomPlot
         pm << p.pGeM;
+        pf << p.pFlux;
+        anyFlux = anyFlux || std::isfinite(p.pFlux);
     }
     m_plot->graph(kGraphC)->setData(keys, pc, true);
     m_plot->graph(kGraphM)->setData(keys, pm, true);
+    QCPGraph *flux = m_plot->graph(kGraphFlux);
+    flux->setData(keys, pf, true);
+    const bool listed = m_plot->legend->hasItemWithPlottable(flux);
+    if (anyFlux != listed) {
+        if (anyFlux)
+            flux->addToLegend();
+        else
+            flux->removeFromLegend();
+        m_plot->legend->setFillOrder(QCPLegend::foColumnsFirst, true);  // back into rows of three
+    }
 }
 
 }  // namespace solarchip

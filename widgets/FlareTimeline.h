@@ -27,6 +27,7 @@ public:
         qint64 timeMs = 0;
         double pGeC = qQNaN();  ///< NaN: the head gives no P(>=C)
         double pGeM = qQNaN();
+        double pFlux = qQNaN();  ///< the head's non-learned reference (its unsigned-flux baseline); NaN: none
     };
     struct Flare {
         qint64 timeMs = 0;  ///< peak (or start when the list has no peak)

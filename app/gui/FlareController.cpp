@@ -8,6 +8,7 @@
 #include "app/gui/ObservationDocument.h"
 #include "app/gui/StoreTimeline.h"
 #include "app/gui/StudioSettings.h"
+#include "core/archive/FlareFluxBaseline.h"
 #include "core/archive/FlareList.h"
 #include "core/map/DiskFlux.h"
 #include "core/map/SdoMap.h"
@@ -141,6 +142,7 @@ FlareController::Result scoreSet(const FlareRun &run, const SetEmbeddings &e, co
 struct TimelineResult : StoreRead {
     QString flareList, flareError;
     QVector<FlareTimeline::Point> points;
+    QStringList hmiFiles;  ///< each point's magnetogram (empty: none), for the non-learned reference's pass
     QVector<FlareTimeline::Flare> flares;
 };
 
@@ -457,7 +459,7 @@ bool FlareController::isSettled() const
     const bool reloadPending = m_timelineWanted && !m_cellIndex.empty();
     // A head is chosen and the model it needs is still loading: the head cannot be checked yet.
     const bool modelPending = m_modelHash.isEmpty() && !m_runDir.isEmpty() && !m_modelFailed;
-    return !m_active || (!m_waitingEncode && !m_scoring && !m_store.loading && !reloadPending && !modelPending);
+    return !m_active || (!m_waitingEncode && !m_scoring && !m_store.loading && !reloadPending && !modelPending && !m_fluxLoading);
 }
 
 void FlareController::onSetChanged()
@@ -709,9 +711,12 @@ void FlareController::reloadTimeline()
         const bool read = readModelStore(archiveDir, hash, r, [&](EmbeddingStore &store) -> Status {
             const EmbeddingStoreInfo info = store.info();
             const bool attention = flareHeadReadsPatches(run->head.kind());
+            const int hmi = static_cast<int>(info.channels.indexOf(QStringLiteral("hmi")));
             std::vector<EmbeddingRecord> batch;
             auto flush = [&]() -> Status {
                 auto x = flareFeaturesOfRecords(batch, static_cast<int>(info.channels.size()), info.dim, info.grid, cells, attention);
+                for (const EmbeddingRecord &rec : batch)
+                    r.hmiFiles << (hmi >= 0 ? rec.files.value(hmi) : QString());
                 batch.clear();
                 if (!x)
                     return x.error();
@@ -754,9 +759,52 @@ void FlareController::reloadTimeline()
         addCurrentPoint();
         timeline->setCurrentTime(m_observation->hasTime() ? m_observation->time() : QDateTime());
         updateTimelineMessage();
+        if (r.error.isEmpty())
+            startFluxPass(r.points, r.hmiFiles);
         Q_EMIT settledMaybe();
     });
     updateTimelineMessage();
+}
+
+void FlareController::startFluxPass(const QVector<FlareTimeline::Point> &points, const QStringList &files)
+{
+    // The head's non-learned reference along the timeline: each stored set's magnetogram's unsigned flux (the
+    // archive's flux cache answers for files measured before; others are read once, off the UI thread, after the
+    // head's own curve is shown), through the head's flux baseline.
+    const quint64 ticket = ++m_fluxTicket;
+    m_fluxPoints = 0;
+    if (!m_run || !m_run->fluxBaseline.valid() || files.size() != points.size())
+        return;
+    const FluxBaseline baseline = m_run->fluxBaseline;
+    const QString cache = diskFluxCacheFile(m_archive->archiveDir());
+    m_fluxLoading = true;
+    auto future = QtConcurrent::run(ThreadBudget::instance().pool(ThreadBudget::Pool::Background), [points, files, baseline, cache] {
+        QVector<FlareTimeline::Point> out = points;
+        const std::vector<double> flux = diskFluxOfFiles(files, nullptr, nullptr, cache);
+        for (int i = 0; i < out.size(); ++i)
+            out[i].pFlux = baseline.probability(flux[static_cast<size_t>(i)]);
+        return out;
+    });
+    auto *watcher = new QFutureWatcher<QVector<FlareTimeline::Point>>(this);
+    connect(watcher, &QFutureWatcherBase::finished, this, [this, watcher, ticket] {
+        watcher->deleteLater();
+        if (ticket != m_fluxTicket)
+            return;
+        m_fluxLoading = false;
+        // Onto the timeline's points as they are now (the set on screen may have been added meanwhile).
+        QHash<qint64, double> byTime;
+        for (const FlareTimeline::Point &p : watcher->result())
+            byTime.insert(p.timeMs, p.pFlux);
+        QVector<FlareTimeline::Point> now = m_panel->timeline()->points();
+        m_fluxPoints = 0;
+        for (FlareTimeline::Point &p : now) {
+            p.pFlux = byTime.value(p.timeMs, p.pFlux);
+            m_fluxPoints += std::isfinite(p.pFlux) ? 1 : 0;
+        }
+        m_panel->timeline()->setPoints(now);
+        Q_EMIT settledMaybe();
+    });
+    watcher->setFuture(future);
 }
 
 void FlareController::updateTimelineMessage()
@@ -907,6 +955,7 @@ QJsonObject FlareController::state() const
     o[QStringLiteral("attribution")] = attribution;
     const FlareTimeline *timeline = m_panel->timeline();
     o[QStringLiteral("timeline_points")] = static_cast<int>(timeline->points().size());
+    o[QStringLiteral("timeline_flux_points")] = m_fluxPoints;
     o[QStringLiteral("timeline_source")] = m_store.storeDir.isEmpty() ? QStringLiteral("browsing") : QStringLiteral("store");
     o[QStringLiteral("store")] = m_store.storeDir.isEmpty() ? QJsonValue() : QJsonValue(m_store.storeDir);
     o[QStringLiteral("timeline_seconds")] = m_store.seconds;

@@ -22,6 +22,7 @@
 
 #include "app/gui/StoreTimeline.h"
 #include "models/flare/FlareInputs.h"
+#include "widgets/FlareTimeline.h"
 
 #include <QDateTime>
 #include <QHash>
@@ -124,6 +125,8 @@ private:
     void showResult();
     void reloadTimeline();
     void updateTimelineMessage();
+    /// The non-learned reference along the timeline (`files`: each point's magnetogram), in the background.
+    void startFluxPass(const QVector<FlareTimeline::Point> &points, const QStringList &files);
     void addCurrentPoint();
     void applyOverlays();
     void applyOverlay(MapView *view);
@@ -152,6 +155,9 @@ private:
     bool m_waitingEncode = false;
     bool m_scoring = false;
     quint64 m_ticket = 0;
+    quint64 m_fluxTicket = 0;  ///< the timeline's non-learned reference pass (startFluxPass)
+    bool m_fluxLoading = false;
+    int m_fluxPoints = 0;      ///< timeline points with a reference probability
     QString m_encodeError;
     QHash<QString, std::shared_ptr<const Result>> m_cache;
     QStringList m_cacheOrder;

@@ -136,6 +136,27 @@ const QString kCacheFormat = QStringLiteral("solarchip-disk-flux/1");
 
 std::vector<double> diskFluxOfSets(const QVector<ObservationSet> &sets, QString *problem, int *missing, const QString &cacheFile)
 {
+    QStringList paths;
+    for (const ObservationSet &set : sets) {
+        const Observation *hmi = set.member(QStringLiteral("hmi"));
+        paths << (hmi ? hmi->path : QString());
+    }
+    QString first;
+    std::vector<double> out = diskFluxOfFiles(paths, &first, missing, cacheFile);
+    if (problem && problem->isEmpty() && !first.isEmpty()) {
+        // Name the set when it had no magnetogram at all.
+        for (int i = 0; i < sets.size(); ++i)
+            if (paths[i].isEmpty() && first.startsWith(QLatin1String("no HMI"))) {
+                first = QStringLiteral("the set at %1 has no HMI magnetogram").arg(sets[i].referenceTime().toString(Qt::ISODate));
+                break;
+            }
+        *problem = first;
+    }
+    return out;
+}
+
+std::vector<double> diskFluxOfFiles(const QStringList &paths, QString *problem, int *missing, const QString &cacheFile)
+{
     // The cache: {"format", "radius_factor", "files": {absolute path: [size, mtime ms, flux Mx]}}.
     QJsonObject cached;
     if (!cacheFile.isEmpty()) {
@@ -148,27 +169,27 @@ std::vector<double> diskFluxOfSets(const QVector<ObservationSet> &sets, QString 
         }
     }
     bool added = false;
-    std::vector<double> out(static_cast<size_t>(sets.size()), std::nan(""));
+    std::vector<double> out(static_cast<size_t>(paths.size()), std::nan(""));
     int nan = 0;
-    for (int i = 0; i < sets.size(); ++i) {
-        const Observation *hmi = sets[i].member(QStringLiteral("hmi"));
+    for (int i = 0; i < paths.size(); ++i) {
+        const QString &path = paths[i];
         QString why;
-        if (!hmi) {
-            why = QStringLiteral("the set at %1 has no HMI magnetogram").arg(sets[i].referenceTime().toString(Qt::ISODate));
+        if (path.isEmpty()) {
+            why = QStringLiteral("no HMI magnetogram");
         } else {
-            const QFileInfo info(hmi->path);
+            const QFileInfo info(path);
             const double size = static_cast<double>(info.size());
             const double mtime = static_cast<double>(info.lastModified().toMSecsSinceEpoch());
-            const QJsonArray entry = cached.value(hmi->path).toArray();
+            const QJsonArray entry = cached.value(path).toArray();
             if (entry.size() == 3 && entry.at(0).toDouble() == size && entry.at(1).toDouble() == mtime && entry.at(2).toDouble() > 0) {
                 out[static_cast<size_t>(i)] = entry.at(2).toDouble();
-            } else if (auto map = SdoMap::load(hmi->path); !map) {
+            } else if (auto map = SdoMap::load(path); !map) {
                 why = map.errorString();
             } else if (auto f = diskUnsignedFlux(*map, kFluxRadius); !f) {
                 why = f.errorString();
             } else {
                 out[static_cast<size_t>(i)] = f->unsignedMx;
-                cached.insert(hmi->path, QJsonArray{size, mtime, f->unsignedMx});
+                cached.insert(path, QJsonArray{size, mtime, f->unsignedMx});
                 added = true;
             }
         }

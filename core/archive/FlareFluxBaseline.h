@@ -43,6 +43,9 @@ struct FluxBaseline {
 /// cannot be read is rebuilt; one that cannot be written is only reported in `problem` when nothing else is.
 std::vector<double> diskFluxOfSets(const QVector<ObservationSet> &sets, QString *problem = nullptr, int *missing = nullptr,
                                    const QString &cacheFile = {});
+/// The same for magnetogram files (an empty path: NaN, "no HMI magnetogram").
+std::vector<double> diskFluxOfFiles(const QStringList &paths, QString *problem = nullptr, int *missing = nullptr,
+                                    const QString &cacheFile = {});
 /// The cache file diskFluxOfSets uses for an archive folder.
 QString diskFluxCacheFile(const QString &archiveDir);
 

@@ -234,6 +234,12 @@ private Q_SLOTS:
         const int i = t->nearestPoint(now);
         QVERIFY(i >= 0);
         QVERIFY(std::abs(t->points()[i].pGeM - s[QStringLiteral("p_ge_m")].toDouble()) < 1e-4);
+        // The head's non-learned reference along the timeline: every stored set's, and at the current set the
+        // panel's own (the same magnetogram).
+        QTRY_COMPARE_WITH_TIMEOUT(state()[QStringLiteral("timeline_flux_points")].toInt(), kDays, 60000);
+        QVERIFY2(std::abs(t->points()[t->nearestPoint(now)].pFlux - s[QStringLiteral("flux_baseline")][QStringLiteral("p")].toDouble()) < 1e-9,
+                 qPrintable(QStringLiteral("%1 vs %2").arg(t->points()[t->nearestPoint(now)].pFlux)
+                                .arg(s[QStringLiteral("flux_baseline")][QStringLiteral("p")].toDouble())));
         // The cursor follows; a click on another point goes there.
         QVERIFY(std::abs(t->cursorX() - t->xAtTime(now)) < 1.0);
         const FlareTimeline::Point target = t->points()[(i + 5) % t->points().size()];
