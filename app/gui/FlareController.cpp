@@ -10,8 +10,6 @@
 #include "app/gui/StudioSettings.h"
 #include "core/archive/FlareFluxBaseline.h"
 #include "core/archive/FlareList.h"
-#include "core/map/DiskFlux.h"
-#include "core/map/SdoMap.h"
 #include "core/base/ThreadBudget.h"
 #include "core/base/ThreadPriority.h"
 #include "models/embeddings/EmbeddingStore.h"
@@ -88,7 +86,7 @@ void probabilitiesOf(const FlareProbabilities &p, size_t row, double *c, double 
 
 // Scores the set on screen: the head's inputs from the worker's embeddings, the probabilities, the attribution.
 FlareController::Result scoreSet(const FlareRun &run, const SetEmbeddings &e, const QStringList &channels,
-                                 const std::vector<int> *cells)
+                                 const std::vector<int> *cells, const QString &archiveDir)
 {
     FlareController::Result r;
     r.timeMs = e.timeMs;
@@ -116,12 +114,12 @@ FlareController::Result scoreSet(const FlareRun &run, const SetEmbeddings &e, co
         r.fluxError = QObject::tr("the set has no HMI magnetogram");
     } else {
         r.fluxFile = e.files[hmi];
-        auto map = SdoMap::load(r.fluxFile);
-        auto flux = map ? diskUnsignedFlux(*map) : Expected<DiskFlux>(map.error());
-        if (!flux) {
-            r.fluxError = flux.errorString();
-        } else {
-            r.fluxMx = flux->unsignedMx;
+        // Through the archive's flux cache (a full-resolution magnetogram takes most of a second to read).
+        const std::vector<double> flux =
+            diskFluxOfFiles({r.fluxFile}, &r.fluxError, nullptr, archiveDir.isEmpty() ? QString() : diskFluxCacheFile(archiveDir));
+        if (std::isfinite(flux.front())) {
+            r.fluxError.clear();
+            r.fluxMx = flux.front();
             r.fluxP = run.fluxBaseline.probability(r.fluxMx);
         }
     }
@@ -544,7 +542,7 @@ void FlareController::onEncoded(std::shared_ptr<const SetEmbeddings> embeddings)
                     cellError = found.errorString();
             }
         }
-        Result r = scoreSet(*run, *embeddings, channels, use.empty() ? nullptr : &use);
+        Result r = scoreSet(*run, *embeddings, channels, use.empty() ? nullptr : &use, archiveDir);
         r.cellIndex = use;
         if (!r.error.isEmpty() && !cellError.isEmpty())
             r.error += QStringLiteral(" (the archive's first set's cells: %1)").arg(cellError);
