@@ -65,6 +65,8 @@ Expected<FluxBaseline> FluxBaseline::fit(const std::vector<double> &flux, const 
     out.trainRows = static_cast<int>(u.size());
     for (int v : t)
         out.trainPositives += v;
+    if (out.trainRows == 0)
+        return Error{{}, QStringLiteral("none of the %1 training rows has a readable HMI magnetogram: no flux baseline").arg(train.size())};
     if (out.trainPositives == 0 || out.trainPositives == out.trainRows)
         return Error{{}, QStringLiteral("the %1 training rows with an HMI flux hold %2 positives: the flux baseline needs both outcomes")
                              .arg(out.trainRows).arg(out.trainPositives)};

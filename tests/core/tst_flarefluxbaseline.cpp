@@ -101,6 +101,10 @@ private Q_SLOTS:
         auto f = FluxBaseline::fit(flux, {0, 0, 0, 1, 0, 1}, {0, 1, 2}, {3, 4, 5});
         QVERIFY(!f);
         QVERIFY2(f.errorString().contains(QStringLiteral("0 positives")), qPrintable(f.errorString()));
+        const std::vector<double> none(6, std::nan(""));
+        auto h = FluxBaseline::fit(none, {0, 1, 0, 1, 0, 1}, {0, 1, 2}, {3, 4, 5});
+        QVERIFY(!h);
+        QVERIFY2(h.errorString().contains(QStringLiteral("none of the 3 training rows")), qPrintable(h.errorString()));
         auto g = FluxBaseline::fit(flux, {0, 1, 0, 0, 0, 0}, {0, 1, 2}, {3, 4, 5});
         QVERIFY(!g);
         QVERIFY2(g.errorString().contains(QStringLiteral("validation")), qPrintable(g.errorString()));
