@@ -303,6 +303,7 @@ void FlareController::resolveHead()
         m_headHash = headHashOf(dir);
     }
     m_panel->setMeanPoolHead(m_run && m_run->head.kind() == FlareHeadKind::MeanPool);
+    m_panel->setAttributionAvailable(m_run && m_run->head.kind() != FlareHeadKind::Linear);
     if (m_run) {
         const FlareRun &r = *m_run;
         QString trainedOn = r.archiveDir.isEmpty() ? QString() : tr(", trained on %1").arg(QDir::toNativeSeparators(r.archiveDir));

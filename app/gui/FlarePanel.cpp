@@ -163,6 +163,12 @@ void FlarePanel::setMeanPoolHead(bool meanPool)
     m_method->setItemText(0, meanPool ? tr("logit term of the cell") : tr("attention pool weight"));
 }
 
+void FlarePanel::setAttributionAvailable(bool available)
+{
+    m_attribution->setEnabled(available);
+    m_method->setEnabled(available);
+}
+
 void FlarePanel::setAttributionNote(const QString &text)
 {
     m_attrNote->setText(text);

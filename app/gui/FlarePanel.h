@@ -40,6 +40,8 @@ public:
     void setAttributionMethod(int method);
     /// Names the first method after the head: true for a mean-pool head ("logit term of the cell").
     void setMeanPoolHead(bool meanPool);
+    /// Greys the attribution controls out for heads without a map (linear heads, none).
+    void setAttributionAvailable(bool available);
     void setAttributionNote(const QString &text);
 
     FlareTimeline *timeline() const { return m_timeline; }

@@ -263,6 +263,7 @@ private Q_SLOTS:
         QVERIFY2(s[QStringLiteral("attribution")][QStringLiteral("error")].toString().contains(QLatin1String("linear head")),
                  qPrintable(s[QStringLiteral("attribution")][QStringLiteral("error")].toString()));
         QCOMPARE(s[QStringLiteral("attribution")][QStringLiteral("views_shown")].toInt(), 0);
+        QVERIFY(!flare()->panel()->findChild<QComboBox *>(QStringLiteral("flareAttributionMethod"))->isEnabled());
         // The non-learned reference beside it: the set's magnetogram's unsigned flux (sunpy's frames in
         // tests/reference/disk_flux.py) through the logistic head.json keeps.
         const QJsonObject fb = s[QStringLiteral("flux_baseline")].toObject();
@@ -292,6 +293,7 @@ private Q_SLOTS:
         compareWithCli(runDir(QStringLiteral("mean-m")));
         QCOMPARE(flare()->panel()->findChild<QComboBox *>(QStringLiteral("flareAttributionMethod"))->itemText(0),
                  QStringLiteral("logit term of the cell"));
+        QVERIFY(flare()->panel()->findChild<QComboBox *>(QStringLiteral("flareAttributionMethod"))->isEnabled());
         const QJsonObject s = state();
         QCOMPARE(s[QStringLiteral("head_kind")].toString(), QStringLiteral("mean"));
         const QJsonObject a = s[QStringLiteral("attribution")].toObject();
