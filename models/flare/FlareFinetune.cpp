@@ -4,6 +4,7 @@
 
 #include "models/detail/Guarded.h"
 #include "models/embeddings/EmbedSets.h"
+#include "models/flare/detail/FlareHeadForward.h"
 #include "models/networks/detail/SolarChipNet.h"
 #include "models/networks/detail/TensorIo.h"
 #include "models/networks/detail/TorchDevice.h"
@@ -218,20 +219,6 @@ FlareFeatures featuresOfRows(detail::SolarChipNetImpl &net, const FlareImages &i
     return f;
 }
 
-// The FlareHead forward (models/flare/FlareHead.cpp): standardise, linear; the cells' mean, standardise, linear;
-// or standardise, gated attention pool, linear. `xRaw`: the CLS rows [n, F] (linear) or the tokens [n, cells, F].
-torch::Tensor headForward(FlareHeadKind kind, const torch::Tensor &xRaw, const TensorMap &p)
-{
-    if (kind == FlareHeadKind::MeanPool)
-        return torch::matmul((xRaw.mean(1) - p.at("mean")) / p.at("std"), p.at("w").t()) + p.at("b");
-    const torch::Tensor x = (xRaw - p.at("mean")) / p.at("std");
-    if (kind == FlareHeadKind::Linear)
-        return torch::matmul(x, p.at("w").t()) + p.at("b");
-    const torch::Tensor h = torch::tanh(torch::matmul(x, p.at("att_w").t()) + p.at("att_b"));
-    const torch::Tensor a = torch::softmax(torch::matmul(h, p.at("att_v")), 1);
-    return torch::matmul((a.unsqueeze(2) * x).sum(1), p.at("w").t()) + p.at("b");
-}
-
 QJsonObject paramJson(const torch::Tensor &t)
 {
     const torch::Tensor c = t.detach().to(torch::kCPU, torch::kFloat32).contiguous();
@@ -439,7 +426,9 @@ Expected<FlareFinetuneResult> finetuneFlare(const TrainedModel &base, const Flar
         auto lossOf = [&](const std::vector<int> &rows) {
             torch::Tensor cls, tok;
             encodeRows(*net, images, imagesOf(images, rows).to(dev), cells, tokens, &cls, &tok);
-            const torch::Tensor logits = headForward(o.head, tokens ? tok : cls, p);
+            // The head's input: the CLS rows, the cells' mean token (mean pool) or the tokens (attention).
+            const torch::Tensor input = o.head == FlareHeadKind::MeanPool ? tok.mean(1) : (tokens ? tok : cls);
+            const torch::Tensor logits = detail::flareHeadLogits(o.head, input, p);
             std::vector<int64_t> y;
             for (int r : rows)
                 y.push_back(labels[static_cast<size_t>(r)]);

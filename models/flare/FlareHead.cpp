@@ -1,6 +1,7 @@
 #include "models/flare/FlareHead.h"
 
 #include "models/detail/Guarded.h"
+#include "models/flare/detail/FlareHeadForward.h"
 
 #include <torch/torch.h>
 
@@ -58,7 +59,8 @@ bool flareHeadKindFromName(const QString &name, FlareHeadKind *kind)
     return false;
 }
 
-// The torch side of FlareHead: tensors from the features, the forward pass, parameters in and out.
+// The torch side of FlareHead: tensors from the features, parameters in and out (the forward pass is
+// detail::flareHeadLogits, shared with the fine-tuned heads).
 struct FlareHeadTorch {
     // What the head's linear map reads: [n, F] (the CLS rows, or the mean over cells of the tokens), or the
     // tokens [n, cells, F] for the attention pool.
@@ -84,21 +86,6 @@ struct FlareHeadTorch {
         p.shape = c.sizes().vec();
         p.values.assign(c.data_ptr<float>(), c.data_ptr<float>() + c.numel());
         return p;
-    }
-
-    // Logits [n, k] (k = 1 binary) and the pool weights [n, cells] (Attention).
-    static torch::Tensor forward(FlareHeadKind kind, const torch::Tensor &xRaw, const std::map<std::string, torch::Tensor> &p,
-                                 torch::Tensor *attention)
-    {
-        const torch::Tensor x = (xRaw - p.at("mean")) / p.at("std");
-        if (kind != FlareHeadKind::Attention)  // linear, or linear on the cells' mean (pooled by input())
-            return torch::matmul(x, p.at("w").t()) + p.at("b");
-        const torch::Tensor h = torch::tanh(torch::matmul(x, p.at("att_w").t()) + p.at("att_b"));  // [n, c, H]
-        const torch::Tensor a = torch::softmax(torch::matmul(h, p.at("att_v")), 1);               // [n, c]
-        if (attention)
-            *attention = a;
-        const torch::Tensor pooled = (a.unsqueeze(2) * x).sum(1);                                 // [n, F]
-        return torch::matmul(pooled, p.at("w").t()) + p.at("b");
     }
 };
 
@@ -232,7 +219,7 @@ Expected<FlareHead> FlareHead::train(const FlareFeatures &x, const std::vector<i
             auto logits = [&](bool training) {
                 if (linear)
                     return torch::matmul(training ? ft : fv, p["w"].t()) + p["b"];
-                return FlareHeadTorch::forward(o.kind, training ? xt : xv, p, nullptr);
+                return detail::flareHeadLogits(o.kind, training ? xt : xv, p);
             };
             double bestHere = std::numeric_limits<double>::infinity();
             QJsonArray byDecayHere;
@@ -313,7 +300,7 @@ Expected<std::vector<double>> FlareHead::scores(const FlareFeatures &x, std::vec
             p[it.key().toStdString()] = FlareHeadTorch::fromParam(it.value());
         torch::Tensor a;
         const torch::Tensor logits =
-            FlareHeadTorch::forward(m_kind, FlareHeadTorch::input(x, m_kind), p, attention ? &a : nullptr).contiguous().to(torch::kFloat64);
+            detail::flareHeadLogits(m_kind, FlareHeadTorch::input(x, m_kind), p, attention ? &a : nullptr).contiguous().to(torch::kFloat64);
         std::vector<double> out(logits.data_ptr<double>(), logits.data_ptr<double>() + logits.numel());
         if (attention && a.defined()) {
             const torch::Tensor ac = a.contiguous();
