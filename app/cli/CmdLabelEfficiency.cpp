@@ -401,19 +401,8 @@ int runLabelEfficiency(const QStringList &args)
                 const QString runDir = QDir(out).filePath(QStringLiteral("runs/") + key);
                 Expected<FlareRun> run = Error{{}, {}};
                 Expected<QJsonObject> report = Error{{}, {}};
+                // testP: the run's P(event) on the scored rows; fluxTestP: its flux baseline's (the same labelled rows).
                 std::vector<double> testP, fluxTestP;
-                // The flux baseline of a frozen run (the same labelled rows) on the scored rows, as testP.
-                auto fluxOf = [&](const FlareRun &r, const FlareFeatures &f, const std::vector<int> *scored) {
-                    std::vector<double> out;
-                    if (!r.fluxBaseline.valid() || f.diskFlux.size() != static_cast<size_t>(f.n))
-                        return out;
-                    const size_t n = scored ? scored->size() : static_cast<size_t>(f.n);
-                    for (size_t j = 0; j < n; ++j) {
-                        const double pf = r.fluxBaseline.probability(f.diskFlux[scored ? static_cast<size_t>((*scored)[j]) : j]);
-                        out.push_back(std::isfinite(pf) ? pf : r.climatology);
-                    }
-                    return out;
-                };
                 if (strategy == QLatin1String("frozen") || strategy == QLatin1String("untrained")) {
                     auto a = frozenInputs(strategy == QLatin1String("untrained"));
                     if (!usageError.isEmpty())
@@ -437,7 +426,7 @@ int runLabelEfficiency(const QStringList &args)
                             report = evaluateFlareRun(*run, (*a)->load.features, (*a)->next4, (*a)->past4, {}, *rows, 300);
                             if (auto pr = run->predict((*a)->load.features.subset(*rows)))
                                 testP = pr->primary;
-                            fluxTestP = fluxOf(*run, (*a)->load.features, &*rows);
+                            fluxTestP = run->fluxProbabilities((*a)->load.features, &*rows);
                         } else {
                             auto b = frozenTestInputs(strategy == QLatin1String("untrained"));
                             if (!b)
@@ -449,7 +438,7 @@ int runLabelEfficiency(const QStringList &args)
                                                       QStringLiteral("the test archive"));
                             if (auto pr = run->predict((*b)->load.features))
                                 testP = pr->primary;
-                            fluxTestP = fluxOf(*run, (*b)->load.features, nullptr);
+                            fluxTestP = run->fluxProbabilities((*b)->load.features);
                         }
                     }
                 } else {

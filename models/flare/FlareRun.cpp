@@ -235,6 +235,23 @@ Status FlareRun::save(const QString &dir) const
     return writeFileAtomically(QDir(dir).filePath(QStringLiteral("head.json")), QJsonDocument(full).toJson(QJsonDocument::Compact), ao);
 }
 
+std::vector<double> FlareRun::fluxProbabilities(const FlareFeatures &x, const std::vector<int> *rows, int *missing) const
+{
+    std::vector<double> out;
+    int none = 0;
+    if (fluxBaseline.valid() && x.diskFlux.size() == static_cast<size_t>(x.n)) {
+        const size_t n = rows ? rows->size() : static_cast<size_t>(x.n);
+        for (size_t j = 0; j < n; ++j) {
+            const double p = fluxBaseline.probability(x.diskFlux[rows ? static_cast<size_t>((*rows)[j]) : j]);
+            none += std::isfinite(p) ? 0 : 1;
+            out.push_back(std::isfinite(p) ? p : climatology);
+        }
+    }
+    if (missing)
+        *missing = none;
+    return out;
+}
+
 QString FlareRun::headName() const
 {
     return trainsEncoder() ? encoder.value(QStringLiteral("mode")).toString() : flareHeadKindName(head.kind());
@@ -435,21 +452,16 @@ Expected<QJsonObject> evaluateFlareRun(const FlareRun &run, const FlareFeatures 
     if (!probs)
         return probs.error();
     std::vector<int> y;
-    std::vector<double> clim, persist, orc, flux;
-    const bool withFlux = run.fluxBaseline.valid() && x.diskFlux.size() == static_cast<size_t>(x.n);
-    int missingFlux = 0;
+    std::vector<double> clim, persist, orc;
     for (int i : rows) {
         y.push_back(labels4[i] >= level ? 1 : 0);
         clim.push_back(run.climatology);
         persist.push_back(past4[i] >= level ? 1.0 : 0.0);
         if (!oracle.empty())
             orc.push_back(oracle[static_cast<size_t>(i)]);
-        if (withFlux) {
-            const double p = run.fluxBaseline.probability(x.diskFlux[static_cast<size_t>(i)]);
-            missingFlux += std::isfinite(p) ? 0 : 1;
-            flux.push_back(std::isfinite(p) ? p : run.climatology);
-        }
     }
+    int missingFlux = 0;
+    const std::vector<double> flux = run.fluxProbabilities(x, &rows, &missingFlux);
     const QString fluxNote = QStringLiteral("logistic regression on log10 total unsigned HMI flux within 0.95 R_sun, fitted on the "
                                             "head's labelled training rows; threshold max TSS on validation (non-learned feature)");
     const QString what = QStringLiteral("%1 %2 samples").arg(rows.size()).arg(eventName(run.spec.target));

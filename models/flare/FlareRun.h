@@ -83,6 +83,9 @@ public:
     int encoderResolution() const { return encoder.value(QStringLiteral("resolution")).toInt(); }
     double primaryMinFlux() const { return spec.target == FlareTarget::GeC ? kGoesC : kGoesM; }
     Expected<FlareProbabilities> predict(const FlareFeatures &x) const;
+    /// The flux baseline's P(event) for rows `rows` of `x` (null: every row), the climatology for a set without a
+    /// flux (`missing` counts them); empty when the run has no baseline or `x` carries no flux.
+    std::vector<double> fluxProbabilities(const FlareFeatures &x, const std::vector<int> *rows = nullptr, int *missing = nullptr) const;
 
     /// Refuses features of another encoder.
     Status checkEncoder(const QString &hash) const;
