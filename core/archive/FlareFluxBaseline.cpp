@@ -134,30 +134,9 @@ namespace {
 constexpr double kFluxRadius = 0.95;
 const QString kCacheFormat = QStringLiteral("solarchip-disk-flux/1");
 
-}  // namespace
-
-std::vector<double> diskFluxOfSets(const QVector<ObservationSet> &sets, QString *problem, int *missing, const QString &cacheFile)
-{
-    QStringList paths;
-    for (const ObservationSet &set : sets) {
-        const Observation *hmi = set.member(QStringLiteral("hmi"));
-        paths << (hmi ? hmi->path : QString());
-    }
-    QString first;
-    std::vector<double> out = diskFluxOfFiles(paths, &first, missing, cacheFile);
-    if (problem && problem->isEmpty() && !first.isEmpty()) {
-        // Name the set when it had no magnetogram at all.
-        for (int i = 0; i < sets.size(); ++i)
-            if (paths[i].isEmpty() && first.startsWith(QLatin1String("no HMI"))) {
-                first = QStringLiteral("the set at %1 has no HMI magnetogram").arg(sets[i].referenceTime().toString(Qt::ISODate));
-                break;
-            }
-        *problem = first;
-    }
-    return out;
-}
-
-std::vector<double> diskFluxOfFiles(const QStringList &paths, QString *problem, int *missing, const QString &cacheFile)
+// diskFluxOfFiles, with `noFile[i]` the reason given for an empty path i (default "no HMI magnetogram").
+std::vector<double> fluxOfFiles(const QStringList &paths, const QStringList &noFile, QString *problem, int *missing,
+                                const QString &cacheFile)
 {
     // The cache: {"format", "radius_factor", "files": {absolute path: [size, mtime ms, flux Mx]}}.
     QJsonObject cached;
@@ -177,7 +156,7 @@ std::vector<double> diskFluxOfFiles(const QStringList &paths, QString *problem, 
         const QString &path = paths[i];
         QString why;
         if (path.isEmpty()) {
-            why = QStringLiteral("no HMI magnetogram");
+            why = noFile.value(i, QStringLiteral("no HMI magnetogram"));
         } else {
             const QFileInfo info(path);
             const double size = static_cast<double>(info.size());
@@ -213,6 +192,24 @@ std::vector<double> diskFluxOfFiles(const QStringList &paths, QString *problem, 
     if (missing)
         *missing = nan;
     return out;
+}
+
+}  // namespace
+
+std::vector<double> diskFluxOfSets(const QVector<ObservationSet> &sets, QString *problem, int *missing, const QString &cacheFile)
+{
+    QStringList paths, noFile;
+    for (const ObservationSet &set : sets) {
+        const Observation *hmi = set.member(QStringLiteral("hmi"));
+        paths << (hmi ? hmi->path : QString());
+        noFile << QStringLiteral("the set at %1 has no HMI magnetogram").arg(set.referenceTime().toString(Qt::ISODate));
+    }
+    return fluxOfFiles(paths, noFile, problem, missing, cacheFile);
+}
+
+std::vector<double> diskFluxOfFiles(const QStringList &paths, QString *problem, int *missing, const QString &cacheFile)
+{
+    return fluxOfFiles(paths, {}, problem, missing, cacheFile);
 }
 
 }  // namespace solarchip
