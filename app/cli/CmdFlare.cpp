@@ -21,7 +21,10 @@
 #include <QTextStream>
 #include <QTimeZone>
 
+#include <algorithm>
+#include <functional>
 #include <memory>
+#include <numeric>
 #include <optional>
 
 namespace solarchip::cli {
@@ -406,6 +409,22 @@ int runEval(const QStringList &args)
 
 // ------------------------------------------------------------------------------------------------ flare-predict
 
+// The five cells of `one` (one set) with the largest value, `valueAt(i)` that of its i-th kept cell: grid row,
+// column and the value under `key`, largest first.
+QJsonArray topCells(const FlareFeatures &one, const QString &key, const std::function<double(size_t)> &valueAt)
+{
+    std::vector<size_t> order(one.cellIndex.size());
+    std::iota(order.begin(), order.end(), size_t{0});
+    std::sort(order.begin(), order.end(), [&](size_t a, size_t b) { return valueAt(a) > valueAt(b); });
+    QJsonArray top;
+    for (size_t i = 0; i < std::min<size_t>(5, order.size()); ++i) {
+        const int cell = one.cellIndex[order[i]];
+        top.append(QJsonObject{{QStringLiteral("row"), cell / one.grid}, {QStringLiteral("col"), cell % one.grid},
+                               {key, valueAt(order[i])}});
+    }
+    return top;
+}
+
 int runPredict(const QStringList &args)
 {
     const QString name = QStringLiteral("flare-predict");
@@ -556,17 +575,8 @@ int runPredict(const QStringList &args)
     }
     if (!probs->attention.empty()) {
         // The five cells with the largest pool weight (grid row/column of the model's input frame).
-        std::vector<int> order(probs->attention.size());
-        for (size_t i = 0; i < order.size(); ++i)
-            order[i] = static_cast<int>(i);
-        std::sort(order.begin(), order.end(), [&](int a, int b) { return probs->attention[a] > probs->attention[b]; });
-        QJsonArray top;
-        for (int i = 0; i < std::min<int>(5, static_cast<int>(order.size())); ++i) {
-            const int cell = one.cellIndex[static_cast<size_t>(order[i])];
-            top.append(QJsonObject{{QStringLiteral("row"), cell / one.grid}, {QStringLiteral("col"), cell % one.grid},
-                                   {QStringLiteral("weight"), probs->attention[static_cast<size_t>(order[i])]}});
-        }
-        out.insert(QStringLiteral("attention_top"), top);
+        out.insert(QStringLiteral("attention_top"),
+                   topCells(one, QStringLiteral("weight"), [&](size_t at) { return probs->attention[at]; }));
         out.insert(QStringLiteral("grid"), one.grid);
     }
     if (run->head.kind() == FlareHeadKind::MeanPool && run->head.classes() == 2) {
@@ -574,14 +584,9 @@ int runPredict(const QStringList &args)
         auto terms = flareAttribution(*run, one, FlareAttributionMethod::LogitContribution);
         if (!terms)
             return fail(name, Error{runDir, terms.error().message});
-        std::vector<int> cells = one.cellIndex;
-        std::sort(cells.begin(), cells.end(), [&](int a, int b) { return terms->values[static_cast<size_t>(a)] > terms->values[static_cast<size_t>(b)]; });
-        QJsonArray top;
-        for (int i = 0; i < std::min<int>(5, static_cast<int>(cells.size())); ++i)
-            top.append(QJsonObject{{QStringLiteral("row"), cells[static_cast<size_t>(i)] / one.grid},
-                                   {QStringLiteral("col"), cells[static_cast<size_t>(i)] % one.grid},
-                                   {QStringLiteral("logit_term"), terms->values[static_cast<size_t>(cells[static_cast<size_t>(i)])]}});
-        out.insert(QStringLiteral("logit_terms_top"), top);
+        out.insert(QStringLiteral("logit_terms_top"), topCells(one, QStringLiteral("logit_term"), [&](size_t at) {
+                       return terms->values[static_cast<size_t>(one.cellIndex[at])];
+                   }));
         out.insert(QStringLiteral("grid"), one.grid);
     }
     if (p.json())
