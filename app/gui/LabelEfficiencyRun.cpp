@@ -104,6 +104,26 @@ QJsonObject EfficiencyPoint::toJson() const
     return o;
 }
 
+namespace {
+
+// tss, tss_ci95, auc and bss of an event into `p` (keys with `prefix`: "" for the point's, "flux_" for its flux
+// baseline's); false when it has no TSS.
+bool readMetrics(const QJsonObject &e, const QString &prefix, EfficiencyPoint &p)
+{
+    const QJsonValue tss = e.value(prefix + QStringLiteral("tss"));
+    if (!tss.isDouble())
+        return false;
+    p.tss = tss.toDouble();
+    const QJsonArray ci = e.value(prefix + QStringLiteral("tss_ci95")).toArray();
+    p.tssLo = ci.size() == 2 ? ci.at(0).toDouble() : p.tss;
+    p.tssHi = ci.size() == 2 ? ci.at(1).toDouble() : p.tss;
+    p.auc = e.value(prefix + QStringLiteral("auc")).toDouble(std::nan(""));
+    p.bss = e.value(prefix + QStringLiteral("bss")).toDouble(std::nan(""));
+    return true;
+}
+
+}  // namespace
+
 std::optional<EfficiencyPoint> parseEfficiencyEvent(const QJsonObject &e)
 {
     const QString event = e.value(QStringLiteral("event")).toString();
@@ -111,25 +131,13 @@ std::optional<EfficiencyPoint> parseEfficiencyEvent(const QJsonObject &e)
     p.budget = e.value(QStringLiteral("budget")).toDouble();
     p.done = e.value(QStringLiteral("done")).toInt(-1);
     p.total = e.value(QStringLiteral("total")).toInt(-1);
-    auto readMetrics = [&] {
-        const QJsonValue tss = e.value(QStringLiteral("tss"));
-        if (!tss.isDouble())
-            return false;
-        p.tss = tss.toDouble();
-        const QJsonArray ci = e.value(QStringLiteral("tss_ci95")).toArray();
-        p.tssLo = ci.size() == 2 ? ci.at(0).toDouble() : p.tss;
-        p.tssHi = ci.size() == 2 ? ci.at(1).toDouble() : p.tss;
-        p.auc = e.value(QStringLiteral("auc")).toDouble(std::nan(""));
-        p.bss = e.value(QStringLiteral("bss")).toDouble(std::nan(""));
-        return true;
-    };
     if (event == QLatin1String("point") || event == QLatin1String("skipped")) {
         p.strategy = e.value(QStringLiteral("strategy")).toString();
         p.seed = e.value(QStringLiteral("seed")).toInt(-1);
         p.trainPositives = e.value(QStringLiteral("n_train_pos")).toInt(-1);
         p.trainNegatives = e.value(QStringLiteral("n_train_neg")).toInt(-1);
         p.runDir = e.value(QStringLiteral("run")).toString();
-        if (event == QLatin1String("skipped") || !readMetrics()) {
+        if (event == QLatin1String("skipped") || !readMetrics(e, {}, p)) {
             p.skipped = true;
             p.reason = e.value(QStringLiteral("reason")).toString();
             if (p.reason.isEmpty())
@@ -143,7 +151,7 @@ std::optional<EfficiencyPoint> parseEfficiencyEvent(const QJsonObject &e)
         p.strategy = e.value(QStringLiteral("curve")).toString();
         if (p.strategy.isEmpty())
             return std::nullopt;
-        if (!readMetrics()) {
+        if (!readMetrics(e, {}, p)) {
             p.skipped = true;
             p.reason = QStringLiteral("no seed could be trained at this budget");
         }
@@ -161,12 +169,7 @@ std::optional<EfficiencyPoint> fluxBaselineOfEvent(const QJsonObject &e)
     p.strategy = QStringLiteral("unsigned_flux");
     p.budget = e.value(QStringLiteral("budget")).toDouble();
     p.seed = e.value(QStringLiteral("seed")).toInt(-1);
-    p.tss = e.value(QStringLiteral("flux_tss")).toDouble();
-    const QJsonArray ci = e.value(QStringLiteral("flux_tss_ci95")).toArray();
-    p.tssLo = ci.size() == 2 ? ci.at(0).toDouble() : p.tss;
-    p.tssHi = ci.size() == 2 ? ci.at(1).toDouble() : p.tss;
-    p.auc = e.value(QStringLiteral("flux_auc")).toDouble(std::nan(""));
-    p.bss = e.value(QStringLiteral("flux_bss")).toDouble(std::nan(""));
+    readMetrics(e, QStringLiteral("flux_"), p);
     p.trainPositives = e.value(QStringLiteral("n_train_pos")).toInt(-1);
     p.trainNegatives = e.value(QStringLiteral("n_train_neg")).toInt(-1);
     return p;
