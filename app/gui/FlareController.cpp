@@ -38,6 +38,7 @@
 #include <QTimeZone>
 #include <QtConcurrent/QtConcurrentRun>
 
+#include <algorithm>
 #include <cmath>
 #include <limits>
 
@@ -771,7 +772,6 @@ void FlareController::startFluxPass(const QVector<FlareTimeline::Point> &points,
     // archive's flux cache answers for files measured before; others are read once, off the UI thread, after the
     // head's own curve is shown), through the head's flux baseline.
     const quint64 ticket = ++m_fluxTicket;
-    m_fluxPoints = 0;
     if (!m_run || !m_run->fluxBaseline.valid() || files.size() != points.size())
         return;
     const FluxBaseline baseline = m_run->fluxBaseline;
@@ -795,11 +795,8 @@ void FlareController::startFluxPass(const QVector<FlareTimeline::Point> &points,
         for (const FlareTimeline::Point &p : watcher->result())
             byTime.insert(p.timeMs, p.pFlux);
         QVector<FlareTimeline::Point> now = m_panel->timeline()->points();
-        m_fluxPoints = 0;
-        for (FlareTimeline::Point &p : now) {
+        for (FlareTimeline::Point &p : now)
             p.pFlux = byTime.value(p.timeMs, p.pFlux);
-            m_fluxPoints += std::isfinite(p.pFlux) ? 1 : 0;
-        }
         m_panel->timeline()->setPoints(now);
         Q_EMIT settledMaybe();
     });
@@ -954,7 +951,8 @@ QJsonObject FlareController::state() const
     o[QStringLiteral("attribution")] = attribution;
     const FlareTimeline *timeline = m_panel->timeline();
     o[QStringLiteral("timeline_points")] = static_cast<int>(timeline->points().size());
-    o[QStringLiteral("timeline_flux_points")] = m_fluxPoints;
+    o[QStringLiteral("timeline_flux_points")] = static_cast<int>(
+        std::count_if(timeline->points().begin(), timeline->points().end(), [](const FlareTimeline::Point &p) { return std::isfinite(p.pFlux); }));
     o[QStringLiteral("timeline_source")] = m_store.storeDir.isEmpty() ? QStringLiteral("browsing") : QStringLiteral("store");
     o[QStringLiteral("store")] = m_store.storeDir.isEmpty() ? QJsonValue() : QJsonValue(m_store.storeDir);
     o[QStringLiteral("timeline_seconds")] = m_store.seconds;

@@ -157,7 +157,6 @@ private:
     quint64 m_ticket = 0;
     quint64 m_fluxTicket = 0;  ///< the timeline's non-learned reference pass (startFluxPass)
     bool m_fluxLoading = false;
-    int m_fluxPoints = 0;      ///< timeline points with a reference probability
     QString m_encodeError;
     QHash<QString, std::shared_ptr<const Result>> m_cache;
     QStringList m_cacheOrder;
