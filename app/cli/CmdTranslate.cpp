@@ -140,6 +140,7 @@ int runTrain(const QStringList &args)
     auto model = loadModelFromOptions(p);
     if (!model)
         return fail(p.command(), model.error());
+    o.device = model->model.device();  // --device: the translator's networks train where the encoder runs
     for (const QString &c : o.channels)
         if (!model->channels.contains(c))
             return fail(p.command(), Error{model->path, QStringLiteral("the encoder has channels %1; '%2' is not one of them "
@@ -193,6 +194,7 @@ int runTranslate(const QStringList &args)
     p.addOption({QStringLiteral("seed"), QStringLiteral("Noise seed (default 0)."), QStringLiteral("S"), QStringLiteral("0")});
     p.addOption({QStringLiteral("ddim-steps"), QStringLiteral("DDIM steps (default: the run's)."), QStringLiteral("N"), QStringLiteral("0")});
     p.addOption({QStringLiteral("threads"), QStringLiteral("Torch threads (default: all cores)."), QStringLiteral("N"), QStringLiteral("0")});
+    addDeviceOption(p);
     p.addJsonOption(QStringLiteral("Print a JSON summary."));
     if (auto exit = p.parseOrExit(args, Positionals::exactly(1, QStringLiteral("give one HMI magnetogram file"))))
         return *exit;
@@ -215,7 +217,10 @@ int runTranslate(const QStringList &args)
     if (!ok || req.ddimSteps < 0)
         return p.usage(QStringLiteral("--ddim-steps needs a non-negative integer"));
     configureTorchThreads(p.value(QStringLiteral("threads")).toInt());
-    auto run = TranslatorRun::load(p.value(QStringLiteral("run")), p.value(QStringLiteral("model")));
+    auto device = deviceFromOptions(p);
+    if (!device)
+        return fail(p.command(), device.error());
+    auto run = TranslatorRun::load(p.value(QStringLiteral("run")), p.value(QStringLiteral("model")), *device);
     if (!run)
         return fail(p.command(), run.error());
     auto r = run->translate(req);
@@ -237,6 +242,7 @@ int runTranslate(const QStringList &args)
                   {QStringLiteral("weights_sha256"), r->modelHash}, {QStringLiteral("side"), r->mean.width},
                   {QStringLiteral("samples"), r->samples}, {QStringLiteral("seed"), QString::number(r->seed)},
                   {QStringLiteral("ddim_steps"), r->ddimSteps}, {QStringLiteral("seconds"), r->seconds},
+                  {QStringLiteral("device"), r->device}, {QStringLiteral("torch"), torchBuildDescription()},
                   {QStringLiteral("mean_dn_s"), ms.mean}, {QStringLiteral("max_dn_s"), ms.max},
                   {QStringLiteral("mean_spread_dn_s"), ss.mean}, {QStringLiteral("note"), r->note}};
     if (p.json())
@@ -266,6 +272,7 @@ int runEval(const QStringList &args)
     p.addOption({QStringLiteral("cache"), QStringLiteral("Cache the prepared sets in this folder."), QStringLiteral("DIR")});
     p.addOption({QStringLiteral("bootstrap"), QStringLiteral("Bootstrap resamples (default 1000)."), QStringLiteral("N"), QStringLiteral("1000")});
     p.addOption({QStringLiteral("threads"), QStringLiteral("Torch threads (default: all cores)."), QStringLiteral("N"), QStringLiteral("0")});
+    addDeviceOption(p);
     p.addJsonOption(QStringLiteral("Progress as JSON lines, then the scores as JSON."));
     if (auto exit = p.parseOrExit(args))
         return *exit;
@@ -287,6 +294,10 @@ int runEval(const QStringList &args)
     if (!ok1 || !ok2 || !ok3 || !ok4 || !ok5 || o.samples < 1)
         return p.usage(QStringLiteral("--samples, --seed, --ddim-steps, --max-sets and --bootstrap need integers"));
     configureTorchThreads(p.value(QStringLiteral("threads")).toInt());
+    auto device = deviceFromOptions(p);
+    if (!device)
+        return fail(p.command(), device.error());
+    o.device = *device;
     const bool json = p.json();
     auto r = evaluateTranslators(runs, o, [&](const QJsonObject &e) {
         if (json)

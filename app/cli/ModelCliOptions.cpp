@@ -9,10 +9,24 @@ void addModelOptions(QCommandLineParser &p)
     p.addOption({QStringLiteral("model"),
                  QStringLiteral("Model file (safetensors from pretrain/import-checkpoint; default: the shipped default model)."),
                  QStringLiteral("FILE")});
-    p.addOption({QStringLiteral("device"), QStringLiteral("auto, cpu, cuda or cuda:N (default auto)."), QStringLiteral("DEV"),
-                 QStringLiteral("auto")});
+    addDeviceOption(p);
     p.addOption({QStringLiteral("threads"), QStringLiteral("Torch threads (default: all cores)."), QStringLiteral("N"),
                  QStringLiteral("0")});
+}
+
+void addDeviceOption(QCommandLineParser &p)
+{
+    p.addOption({QStringLiteral("device"), QStringLiteral("auto, cpu, cuda or cuda:N (default auto)."), QStringLiteral("DEV"),
+                 QStringLiteral("auto")});
+}
+
+Expected<DeviceChoice> deviceFromOptions(const QCommandLineParser &p)
+{
+    DeviceChoice dev;
+    QString error;
+    if (!parseDevice(p.value(QStringLiteral("device")), &dev, &error))
+        return Error{{}, error};
+    return dev;
 }
 
 Expected<TrainedModel> loadModelFromOptions(const QCommandLineParser &p)
@@ -22,11 +36,10 @@ Expected<TrainedModel> loadModelFromOptions(const QCommandLineParser &p)
                                                   : TrainedModel::loadDefault();
     if (!model)
         return model;
-    DeviceChoice dev;
-    QString error;
-    if (!parseDevice(p.value(QStringLiteral("device")), &dev, &error))
-        return Error{{}, error};
-    Status s = model->model.to(dev);
+    auto dev = deviceFromOptions(p);
+    if (!dev)
+        return dev.error();
+    Status s = model->model.to(*dev);
     if (!s)
         return s.error();
     return model;

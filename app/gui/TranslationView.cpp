@@ -497,11 +497,12 @@ void TranslationView::updateBanner()
     const TranslatorInfo &info = m_worker->translator();
     QString text = tr("<b>Translated panels are model output, not an observation.</b> ");
     if (m_current) {
-        text += tr("Translator: %1, model %2, seed %3, %4 sample%5.")
+        text += tr("Translator: %1, model %2, seed %3, %4 sample%5, on %6.")
                     .arg(m_current->runName.toHtmlEscaped(), m_current->modelHash.left(12))
                     .arg(m_current->job.seed)
                     .arg(m_current->job.samples)
-                    .arg(m_current->job.samples == 1 ? QString() : QStringLiteral("s"));
+                    .arg(m_current->job.samples == 1 ? QString() : QStringLiteral("s"))
+                    .arg(info.device.toHtmlEscaped());
     } else if (!info.modelHash.isEmpty()) {
         text += tr("Translator: %1, model %2 (%3).")
                     .arg(info.runName.toHtmlEscaped(), info.modelHash.left(12), info.channels.join(QStringLiteral(", ")));
@@ -570,6 +571,7 @@ QJsonObject TranslationView::stateJson() const
     const TranslationOutcome *o = m_current.get();
     s[QStringLiteral("model_hash")] = o ? o->modelHash : m_worker->translator().modelHash;
     s[QStringLiteral("run_name")] = o ? o->runName : m_worker->translator().runName;
+    s[QStringLiteral("device")] = m_worker->translator().device;  // "cpu (N threads)" or "cuda:N"
     s[QStringLiteral("hmi_file")] = o ? o->job.hmiFile : QString();
     s[QStringLiteral("aia_file")] = o ? o->job.aiaFile : QString();
     s[QStringLiteral("real_present")] = o && o->real != nullptr;

@@ -107,7 +107,10 @@ public:
             runDir = dir;
             loadError.clear();
             run.reset();
-            auto r = TranslatorRun::load(dir);
+            // The GPU when this LibTorch has one; CUDA refused (out of memory, busy): the CPU always works.
+            auto r = TranslatorRun::load(dir, {}, defaultDevice());
+            if (!r && defaultDevice().kind == DeviceKind::Cuda)
+                r = TranslatorRun::load(dir, {}, DeviceChoice{});
             if (r)
                 run.emplace(std::move(*r));
             else
@@ -121,7 +124,8 @@ public:
         info.channels = run->channels();
         info.runName = dir.isEmpty() ? QStringLiteral("shipped default translator")
                                      : QFileInfo(dir).fileName() + QStringLiteral(" (%1)").arg(run->kind());
-        info.device = QStringLiteral("cpu (%1 threads)").arg(torchThreads());
+        info.device = run->device() == QLatin1String("cpu") ? QStringLiteral("cpu (%1 threads)").arg(torchThreads())
+                                                            : run->device();
         return {};
     }
 

@@ -118,7 +118,7 @@ Status checkLosMagnetogram(const SdoMap &map, const QString &file)
     return Status::success();
 }
 
-Expected<TranslatorRun> TranslatorRun::load(const QString &dir, const QString &encoderPath)
+Expected<TranslatorRun> TranslatorRun::load(const QString &dir, const QString &encoderPath, const DeviceChoice &device)
 {
     QString d = dir;
     if (d.isEmpty()) {
@@ -127,7 +127,7 @@ Expected<TranslatorRun> TranslatorRun::load(const QString &dir, const QString &e
             return Error{{}, QStringLiteral("no default translator is installed: pass a run folder made by "
                                             "`solarchip translate-train` (or set SOLARCHIP_DEFAULT_TRANSLATOR)")};
     }
-    auto core = detail::TranslatorCore::load(d, encoderPath);
+    auto core = detail::TranslatorCore::load(d, encoderPath, device);
     if (!core)
         return core.error();
     auto impl = std::make_unique<Impl>();
@@ -142,6 +142,7 @@ QString TranslatorRun::modelHash() const { return d->core->weightsHash; }
 QString TranslatorRun::encoderHash() const { return d->core->encoderHash; }
 int TranslatorRun::side() const { return d->core->side; }
 int TranslatorRun::defaultDdimSteps() const { return d->core->ddimSteps; }
+QString TranslatorRun::device() const { return detail::fromTorchDevice(d->core->device).toString(); }
 const QJsonObject &TranslatorRun::info() const { return d->core->info; }
 
 Expected<TranslationResult> TranslatorRun::translate(const TranslationRequest &request,
@@ -241,6 +242,7 @@ Expected<TranslationResult> TranslatorRun::translate(const TranslationRequest &r
         r.seed = request.seed;
         r.ddimSteps = core.diffusion() ? (request.ddimSteps > 0 ? request.ddimSteps : core.ddimSteps) : 0;
         r.seconds = timer.nsecsElapsed() * 1e-9;
+        r.device = device();
         return r;
     });
 }

@@ -30,6 +30,7 @@
 #include "core/base/Image.h"
 #include "core/map/PixelFrame.h"
 #include "core/map/SdoMap.h"
+#include "models/networks/Device.h"
 
 #include <QDateTime>
 #include <QJsonObject>
@@ -68,6 +69,7 @@ struct TranslationResult {
     int samples = 1, ddimSteps = 0;
     quint64 seed = 0;
     double seconds = 0;             ///< wall time of translate()
+    QString device;                 ///< where it ran: "cpu" or "cuda:N"
     QString note;                   ///< what the user should know (partial disk, frame without AIA reference)
 };
 
@@ -77,8 +79,11 @@ public:
     /// <exe>/../share/solarchip/models/translator, else the one compiled in from models/translator/), failing
     /// with a clear message when there is none. The
     /// encoder is the model file recorded in the run (`encoderPath` overrides it); a model whose hash differs
-    /// from the run's is refused ("a run for another encoder").
-    static Expected<TranslatorRun> load(const QString &dir, const QString &encoderPath = {});
+    /// from the run's is refused ("a run for another encoder"). The networks and the encoder run on `device`
+    /// (default: CUDA when this LibTorch has it and a GPU is visible, the CPU otherwise); a fixed seed gives the
+    /// same noise on every device.
+    static Expected<TranslatorRun> load(const QString &dir, const QString &encoderPath = {},
+                                        const DeviceChoice &device = defaultDevice());
 
     TranslatorRun(TranslatorRun &&) noexcept;
     TranslatorRun &operator=(TranslatorRun &&) noexcept;
@@ -91,6 +96,7 @@ public:
     QString encoderHash() const;
     int side() const;
     int defaultDdimSteps() const;
+    QString device() const;         ///< "cpu" or "cuda:N"
     const QJsonObject &info() const;  ///< translator.json
 
     /// Translates one HMI map. `progress` (may be empty) is called with (done, total) sampling steps; returning

@@ -311,6 +311,8 @@ Expected<QJsonObject> trainTranslator(const TrainedModel &encoder, const Transla
         if (!enc)
             return enc.error();
         core->encoder = *enc;
+        if (Status moved = core->to(opt.device); !moved)
+            return moved.error();
 
         event(jsonOf({{QStringLiteral("event"), QStringLiteral("loading")}, {QStringLiteral("archive"), opt.archiveDir}}));
         auto train = loadData(encoder, opt.archiveDir, channels, opt.side, Split::Train, opt.minSpacingMs, 0, {}, opt.cacheDir);
@@ -318,6 +320,13 @@ Expected<QJsonObject> trainTranslator(const TrainedModel &encoder, const Transla
             return train.error();
         auto val = loadData(encoder, opt.archiveDir, channels, opt.side, Split::Validation, opt.minSpacingMs, 0, {}, opt.cacheDir);
         core->fovRsun = train->fovRsun;
+        // What the steps read lives on the training device (a few hundred MB at most for the default's archive).
+        train->hmiNorm = train->hmiNorm.to(core->device);
+        train->aia = train->aia.to(core->device);
+        if (val) {
+            val->hmiNorm = val->hmiNorm.to(core->device);
+            val->aia = val->aia.to(core->device);
+        }
 
         // Target normalisation from the training sets (on-disk and off-disk pixels alike).
         if (!resuming || core->info[QStringLiteral("target_norm")].toObject().isEmpty()) {
@@ -355,7 +364,9 @@ Expected<QJsonObject> trainTranslator(const TrainedModel &encoder, const Transla
                     tokVal = *t;
             }
         }
-        core->createNets(tokenDim, opt.seed);
+        core->createNets(tokenDim, opt.seed);  // on the CPU, so the initial weights are the same on every device
+        if (Status moved = core->to(opt.device); !moved)
+            return moved.error();
         QJsonObject extra{
             {QStringLiteral("token_dim"), tokenDim},
             {QStringLiteral("encoder"), QJsonObject{{QStringLiteral("hash"), encoder.hash},
@@ -474,13 +485,13 @@ Expected<QJsonObject> trainTranslator(const TrainedModel &encoder, const Transla
                 yAeVal = yVal;
                 return;
             }
-            yAe = y - core->regressionMean(train->hmiNorm);
+            yAe = y - core->regressionMean(train->hmiNorm).to(core->device);
             if (yVal.defined())
-                yAeVal = yVal - core->regressionMean(val->hmiNorm);
+                yAeVal = yVal - core->regressionMean(val->hmiNorm).to(core->device);
         };
         auto latents = [&](const torch::Tensor &x) {
             torch::NoGradGuard ng;
-            auto scale = torch::tensor(core->latentScale).view({1, core->latentChannels, 1, 1});
+            auto scale = torch::tensor(core->latentScale).view({1, core->latentChannels, 1, 1}).to(core->device);
             return core->ae->encode(x) / scale;
         };
         for (const StageRun &stage : plan) {
@@ -497,7 +508,7 @@ Expected<QJsonObject> trainTranslator(const TrainedModel &encoder, const Transla
                 torch::NoGradGuard ng;
                 auto z = core->ae->encode(yAe);
                 auto zz = z.transpose(0, 1).reshape({core->latentChannels, -1});
-                auto s = (zz - zz.mean(1, true)).pow(2).mean(1).sqrt().contiguous();
+                auto s = (zz - zz.mean(1, true)).pow(2).mean(1).sqrt().to(torch::kCPU).contiguous();
                 core->latentScale.assign(s.data_ptr<float>(), s.data_ptr<float>() + s.numel());
                 for (float &v : core->latentScale)
                     v = std::max(v, 1e-3f);
@@ -523,8 +534,9 @@ Expected<QJsonObject> trainTranslator(const TrainedModel &encoder, const Transla
                     p.set_requires_grad(name == QLatin1String("ae"));
             }
             torch::optim::Adam adam(trained->parameters(), torch::optim::AdamOptions(name == QLatin1String("control") ? opt.lr * 0.5 : opt.lr));
-            auto stepLoss = [&](const torch::Tensor &idx, quint64 noiseSeed, bool validation) -> torch::Tensor {
+            auto stepLoss = [&](const torch::Tensor &cpuIdx, quint64 noiseSeed, bool validation) -> torch::Tensor {
                 auto gen = at::detail::createCPUGenerator(noiseSeed);
+                const torch::Tensor idx = cpuIdx.to(core->device);
                 const torch::Tensor &Y = validation ? yVal : y;
                 if (name == QLatin1String("ae")) {
                     auto x = (validation ? yAeVal : yAe).index_select(0, idx);
@@ -538,8 +550,8 @@ Expected<QJsonObject> trainTranslator(const TrainedModel &encoder, const Transla
                     return (core->unet->forward(x) - Y.index_select(0, idx)).abs().mean();
                 }
                 auto z = (validation ? z0Val : z0).index_select(0, idx);
-                auto t = torch::randint(0, detail::kDiffusionSteps, {z.size(0)}, gen, torch::kLong);
-                auto noise = torch::randn(z.sizes(), gen, torch::kFloat32);
+                auto t = torch::randint(0, detail::kDiffusionSteps, {z.size(0)}, gen, torch::kLong).to(core->device);
+                auto noise = torch::randn(z.sizes(), gen, torch::kFloat32).to(core->device);
                 auto ab = core->alphaBar.index_select(0, t).view({-1, 1, 1, 1});
                 auto zt = torch::sqrt(ab) * z + torch::sqrt(1 - ab) * noise;
                 torch::Tensor pred;
@@ -663,7 +675,7 @@ Expected<QJsonObject> evaluateTranslators(const QStringList &runDirs, const Tran
             if (dir.isEmpty())
                 return Error{{}, QStringLiteral("no default translator is installed: pass --run RUN (a folder made by "
                                                 "`solarchip translate-train`)")};
-            auto core = TranslatorCore::load(dir, opt.encoderPath);
+            auto core = TranslatorCore::load(dir, opt.encoderPath, opt.device);
             if (!core)
                 return core.error();
             TranslatorCore &c = **core;
@@ -726,6 +738,7 @@ Expected<QJsonObject> evaluateTranslators(const QStringList &runDirs, const Tran
                            {QStringLiteral("sets"), sets}, {QStringLiteral("samples"), opt.samples},
                            {QStringLiteral("seed"), QString::number(opt.seed)},
                            {QStringLiteral("active_threshold_gauss"), kActiveGauss},
+                           {QStringLiteral("device"), opt.device.toString()},
                            {QStringLiteral("runs"), runs}};
     });
 }

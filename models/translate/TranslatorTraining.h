@@ -18,6 +18,7 @@
 // PSNR (log1p(DN/s), on-disk, same range) and the relative error of the on-disk total flux; the mean over
 // images with 95% bootstrap intervals over images. (models/translate/TranslationMetrics.h has the formulas.)
 #include "core/base/Expected.h"
+#include "models/networks/Device.h"
 #include "models/networks/TrainedModel.h"
 
 #include <QJsonObject>
@@ -53,6 +54,10 @@ struct TranslatorTrainOptions {
     int logEvery = 25;
     qint64 minSpacingMs = 0;
     QString cacheDir;            ///< prepared sets are cached here (empty: none); see loadData in the .cpp
+    /// Where the networks, the encoder and the training tensors live (CUDA when this LibTorch has it and a GPU is
+    /// visible). Batches, diffusion times and noise are drawn on the CPU from the seed and step and then moved, so
+    /// a run draws the same batches and noise on every device and resumes on another one.
+    DeviceChoice device = defaultDevice();
 };
 
 /// Trains (or resumes) a run. `event` receives one JSON object per progress line (also appended to
@@ -74,6 +79,7 @@ struct TranslatorEvalOptions {
     int maxSets = 0;        ///< 0: all
     QString encoderPath;    ///< override of the runs' recorded encoder
     QString cacheDir;       ///< prepared sets are cached here (empty: none)
+    DeviceChoice device = defaultDevice();  ///< where the runs generate (the prepared sets stay on the CPU)
 };
 
 /// Evaluates each run on the archive's complete sets: {"archive", "sets", "runs": [{"run", "kind", "channels":

@@ -22,6 +22,7 @@
 #include "app/gui/WindowState.h"
 #include "core/map/FitsReader.h"
 #include "core/map/SdoMap.h"
+#include "models/networks/Device.h"
 #include "widgets/MapGrid.h"
 #include "widgets/MapView.h"
 
@@ -132,6 +133,9 @@ private Q_SLOTS:
         QCOMPARE(s[QStringLiteral("channel")].toString(), QStringLiteral("171"));
         QCOMPARE(s[QStringLiteral("run")].toString(), m_run);
         QVERIFY(!s[QStringLiteral("model_hash")].toString().isEmpty());
+        // Where it ran: the build's default device (the CPU with its threads, or CUDA).
+        QVERIFY2(s[QStringLiteral("device")].toString().startsWith(defaultDevice().toString()),
+                 qPrintable(s[QStringLiteral("device")].toString()));
         QCOMPARE(s[QStringLiteral("hmi_file")].toString(), memberFile(QStringLiteral("hmi")));
         QCOMPARE(s[QStringLiteral("aia_file")].toString(), memberFile(QStringLiteral("171")));
         QVERIFY(s[QStringLiteral("real_present")].toBool());

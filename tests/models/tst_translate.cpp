@@ -13,6 +13,7 @@
 #include "models/translate/detail/TranslatorCore.h"
 
 #include <QFile>
+#include <QFileInfo>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QTest>
@@ -489,6 +490,31 @@ void TestTranslate::trainTranslateWriteAndRefuse()
     QVERIFY(!wrong.ok());
     QVERIFY2(wrong.errorString().contains(QStringLiteral("another encoder")), qPrintable(wrong.errorString()));
 
+    // Where it runs: the build's default device (CUDA when this LibTorch has it), said in each result. CUDA asked of
+    // a build or machine without it is refused naming the run, before anything is loaded or written: a finished
+    // run asked to resume on CUDA keeps its weights byte for byte.
+    QCOMPARE(r1->device, defaultDevice().toString());
+    QCOMPARE(runA->device(), defaultDevice().toString());
+    if (!cudaAvailable()) {
+        const DeviceChoice cuda{DeviceKind::Cuda, 0};
+        auto onCuda = TranslatorRun::load(o.outDir, {}, cuda);
+        QVERIFY(!onCuda.ok());
+        QVERIFY2(onCuda.errorString().contains(QStringLiteral("cuda:0 asked for"))
+                     && onCuda.errorString().contains(QFileInfo(o.outDir).absoluteFilePath()),
+                 qPrintable(onCuda.errorString()));
+        auto bytesOf = [](const QString &file) {
+            QFile f(file);
+            return f.open(QIODevice::ReadOnly) ? f.readAll() : QByteArray();
+        };
+        const QByteArray before = bytesOf(o.outDir + QStringLiteral("/weights.safetensors"));
+        TranslatorTrainOptions g = o;
+        g.device = cuda;
+        auto trainedOnCuda = trainTranslator(*encoder, g);
+        QVERIFY(!trainedOnCuda.ok());
+        QVERIFY2(trainedOnCuda.errorString().contains(QStringLiteral("no CUDA")), qPrintable(trainedOnCuda.errorString()));
+        QCOMPARE(bytesOf(o.outDir + QStringLiteral("/weights.safetensors")), before);
+    }
+
     // The U-Net baseline trains and translates through the same interface, and evaluation scores both runs.
     TranslatorTrainOptions u = o;
     u.kind = QStringLiteral("unet");
@@ -505,6 +531,7 @@ void TestTranslate::trainTranslateWriteAndRefuse()
     const QJsonArray runs = (*ev)[QStringLiteral("runs")].toArray();
     QCOMPARE(runs.size(), 2);
     QCOMPARE(runs.at(1).toObject()[QStringLiteral("kind")].toString(), QStringLiteral("unet"));
+    QCOMPARE((*ev)[QStringLiteral("device")].toString(), defaultDevice().toString());
     const QJsonObject cc = runs.at(0).toObject()[QStringLiteral("channels")].toObject()[QStringLiteral("171")]
                                .toObject()[QStringLiteral("cc")].toObject();
     QCOMPARE(cc[QStringLiteral("n")].toInt(), 3);

@@ -41,6 +41,32 @@ void TranslatorCore::createNets(int tokenDim, quint64 seed)
     alphaBar = cosineAlphaBar();
 }
 
+Status TranslatorCore::to(const DeviceChoice &d)
+{
+    if (d.kind == DeviceKind::Cuda && !cudaAvailable())
+        return Error{dir, QStringLiteral("%1 asked for, but this LibTorch has no CUDA or no GPU is visible (%2): "
+                                         "translate on the CPU (--device cpu)").arg(d.toString(), torchBuildDescription())};
+    if (encoder && encoder->model.device().toString() != d.toString()) {
+        auto st = encoder->model.to(d);
+        if (!st)
+            return st;
+    }
+    return guarded(Doing{dir, QStringLiteral("moving the translator to %1").arg(d.toString())}, [&]() -> Status {
+        device = toTorchDevice(d);
+        if (ae)
+            ae->to(device);
+        if (base)
+            base->to(device);
+        if (control)
+            control->to(device);
+        if (unet)
+            unet->to(device);
+        if (alphaBar.defined())
+            alphaBar = alphaBar.to(device);
+        return Status::success();
+    });
+}
+
 TensorMap TranslatorCore::state() const
 {
     TensorMap out;
@@ -114,7 +140,7 @@ Expected<torch::Tensor> TranslatorCore::tokens(const torch::Tensor &hmiNorm) con
     if (!e)
         return e.error();
     auto t = torch::from_blob(e->patches.data(), {b, e->grid, e->grid, e->dim}, torch::kFloat32).clone();
-    return t.permute({0, 3, 1, 2}).contiguous();
+    return t.permute({0, 3, 1, 2}).contiguous().to(device);
 }
 
 Expected<torch::Tensor> TranslatorCore::generate(const torch::Tensor &hmiNorm, int samples, quint64 seed, int steps,
@@ -123,20 +149,20 @@ Expected<torch::Tensor> TranslatorCore::generate(const torch::Tensor &hmiNorm, i
     torch::NoGradGuard ng;
     const auto b = hmiNorm.size(0);
     const int c = static_cast<int>(channels.size());
+    const torch::Tensor x = hmiNorm.to(device);
     if (!diffusion()) {
-        auto x = areaDown(hmiNorm, side);
-        auto y = unet->forward(x);
+        auto y = unet->forward(areaDown(x, side)).to(torch::kCPU);
         if (progress && !progress(1, 1))
             return torch::Tensor();
         return y.unsqueeze(0).expand({samples, b, c, side, side}).contiguous();
     }
-    auto tok = tokens(hmiNorm);
+    auto tok = tokens(x);
     if (!tok)
         return tok.error();
     const int l = side / 4;
     if (steps <= 0)
         steps = ddimSteps;
-    auto scale = torch::tensor(latentScale).view({1, latentChannels, 1, 1});
+    auto scale = torch::tensor(latentScale).view({1, latentChannels, 1, 1}).to(device);
     // One generator per sample: sample s of seed S is sample 0 of seed S + s, whatever N is. The N samples run
     // as one batch (one network call per DDIM step).
     std::vector<torch::Tensor> noises;
@@ -144,9 +170,9 @@ Expected<torch::Tensor> TranslatorCore::generate(const torch::Tensor &hmiNorm, i
         auto gen = at::detail::createCPUGenerator(seed + static_cast<quint64>(s));
         noises.push_back(torch::randn({b, latentChannels, l, l}, gen, torch::TensorOptions().dtype(torch::kFloat32)));
     }
-    auto noise = torch::cat(noises, 0);  // [samples * b, ...], sample-major
+    auto noise = torch::cat(noises, 0).to(device);  // [samples * b, ...], sample-major; drawn on the CPU
     auto tokAll = tok->repeat({samples, 1, 1, 1});
-    const torch::Tensor pixAll = pixelHint || hmiDecoder ? areaDown(hmiNorm, side).repeat({samples, 1, 1, 1}) : torch::Tensor();
+    const torch::Tensor pixAll = pixelHint || hmiDecoder ? areaDown(x, side).repeat({samples, 1, 1, 1}) : torch::Tensor();
     auto eps = [&](const torch::Tensor &z, const torch::Tensor &t) {
         auto res = control->forward(z, t, tokAll, pixAll);
         return base->forward(z, t, &res);
@@ -156,7 +182,7 @@ Expected<torch::Tensor> TranslatorCore::generate(const torch::Tensor &hmiNorm, i
     }, ddimMinAlphaBar);
     if (!z.defined())
         return torch::Tensor();
-    auto decoded = ae->decode(z * scale, pixAll);
+    auto decoded = ae->decode(z * scale, pixAll).to(torch::kCPU);
     std::vector<torch::Tensor> outs;
     for (int s = 0; s < samples; ++s)
         outs.push_back(decoded.slice(0, s * b, (s + 1) * b));
@@ -174,7 +200,7 @@ torch::Tensor TranslatorCore::regressionMean(const torch::Tensor &hmiNorm) const
         return torch::zeros({n, static_cast<int64_t>(channels.size()), side, side});
     std::vector<torch::Tensor> parts;
     for (int64_t i = 0; i < n; i += 32)
-        parts.push_back(unet->forward(areaDown(hmiNorm.slice(0, i, std::min(n, i + 32)), side)));
+        parts.push_back(unet->forward(areaDown(hmiNorm.slice(0, i, std::min(n, i + 32)).to(device), side)).to(torch::kCPU));
     return torch::cat(parts, 0);
 }
 
@@ -182,15 +208,17 @@ torch::Tensor TranslatorCore::autoencode(const torch::Tensor &y, const torch::Te
 {
     torch::NoGradGuard ng;
     auto mu = regressionMean(hmiNorm);
-    return mu + ae->decode(ae->encode(y - mu), hmiDecoder ? areaDown(hmiNorm, side) : torch::Tensor());
+    auto decoded = ae->decode(ae->encode((y.to(torch::kCPU) - mu).to(device)),
+                              hmiDecoder ? areaDown(hmiNorm.to(device), side) : torch::Tensor());
+    return mu + decoded.to(torch::kCPU);
 }
 
 torch::Tensor TranslatorCore::normalizeTarget(const torch::Tensor &dns) const
 {
     const auto c = static_cast<int64_t>(channels.size());
     std::vector<float> m(normMean.begin(), normMean.end()), s(normStd.begin(), normStd.end());
-    auto mean = torch::tensor(m).view({c, 1, 1});
-    auto sd = torch::tensor(s).view({c, 1, 1});
+    auto mean = torch::tensor(m).view({c, 1, 1}).to(dns.device());
+    auto sd = torch::tensor(s).view({c, 1, 1}).to(dns.device());
     return (torch::log1p(dns.clamp_min(0)) - mean) / sd;
 }
 
@@ -198,8 +226,8 @@ torch::Tensor TranslatorCore::denormalizeTarget(const torch::Tensor &y) const
 {
     const auto c = static_cast<int64_t>(channels.size());
     std::vector<float> m(normMean.begin(), normMean.end()), s(normStd.begin(), normStd.end());
-    auto mean = torch::tensor(m).view({c, 1, 1});
-    auto sd = torch::tensor(s).view({c, 1, 1});
+    auto mean = torch::tensor(m).view({c, 1, 1}).to(y.device());
+    auto sd = torch::tensor(s).view({c, 1, 1}).to(y.device());
     return torch::expm1(y * sd + mean).clamp_min(0);
 }
 
@@ -257,7 +285,8 @@ Status TranslatorCore::saveWeights(const QMap<QString, QString> &metadata, bool 
     return Status::success();
 }
 
-Expected<std::unique_ptr<TranslatorCore>> TranslatorCore::load(const QString &dirIn, const QString &encoderPath)
+Expected<std::unique_ptr<TranslatorCore>> TranslatorCore::load(const QString &dirIn, const QString &encoderPath,
+                                                               const DeviceChoice &device)
 {
     const QString dir = QFileInfo(dirIn).absoluteFilePath();
     return guarded(Doing{dir, QStringLiteral("loading the translator run")}, [&]() -> Expected<std::unique_ptr<TranslatorCore>> {
@@ -357,6 +386,9 @@ Expected<std::unique_ptr<TranslatorCore>> TranslatorCore::load(const QString &di
             core->ae->eval();
         if (core->unet)
             core->unet->eval();
+        auto moved = core->to(device);
+        if (!moved)
+            return moved.error();
         return core;
     });
 }

@@ -5,6 +5,7 @@
 // and generation (DDIM for the diffusion kinds, one forward for the U-Net).
 #include "core/base/Expected.h"
 #include "models/networks/TrainedModel.h"
+#include "models/networks/detail/TorchDevice.h"
 #include "models/networks/detail/TensorIo.h"
 #include "models/translate/detail/TranslatorNets.h"
 
@@ -59,6 +60,10 @@ struct TranslatorCore {
     mutable ControlBranch control{nullptr};
     mutable RegressionUNet unet{nullptr};
     torch::Tensor alphaBar;
+    /// Where the networks and the encoder run (to()). Every tensor a caller gets back is on the CPU, whatever the
+    /// device; the DDIM noise is always drawn on the CPU from the seed and then moved, so a seed gives the same
+    /// noise on every device (the outputs then differ by floating-point rounding only).
+    torch::Device device{torch::kCPU};
     mutable std::mutex mutex;
 
     bool diffusion() const { return kind != QLatin1String("unet"); }
@@ -70,15 +75,18 @@ struct TranslatorCore {
     /// The autoencoder's round trip of normalised AIA y (the ceiling of any latent translator): mu + D(E(y - mu)).
     torch::Tensor autoencode(const torch::Tensor &y, const torch::Tensor &hmiNorm) const;
 
-    /// Builds fresh networks for `kind` (weights drawn from `seed`); `tokenDim` is the encoder's Dc.
+    /// Builds fresh networks for `kind` (weights drawn from `seed`, on the CPU); `tokenDim` is the encoder's Dc.
     void createNets(int tokenDim, quint64 seed);
+    /// Moves the networks that exist, the schedule and the encoder to `d` (again after createNets()). CUDA asked of
+    /// a build or machine without it fails, naming the run folder and the device.
+    Status to(const DeviceChoice &d);
     TensorMap state() const;                          ///< "ae.*", "base.*", "control.*", "unet.*"
     Status loadState(const TensorMap &state, const QString &file);
 
     /// The encoder for a kind: the pretrained model itself, or a random one of its architecture.
     static Expected<std::shared_ptr<TrainedModel>> encoderFor(const QString &kind, TrainedModel pretrained, quint64 seed);
 
-    /// HMI encoder tokens [B, D, g, g] of normalised HMI images [B, 1, R, R] (unit vectors).
+    /// HMI encoder tokens [B, D, g, g] of normalised HMI images [B, 1, R, R] (unit vectors), on `device`.
     Expected<torch::Tensor> tokens(const torch::Tensor &hmiNorm) const;
 
     /// Normalised AIA [B, C, S, S] from normalised HMI [B, 1, R, R]: `samples` draws (seeds seed..seed+n-1) ->
@@ -95,8 +103,9 @@ struct TranslatorCore {
     Status saveWeights(const QMap<QString, QString> &metadata = {}, bool half = false);
 
     /// Reads translator.json + weights.safetensors and the encoder (recorded path, `encoderPath`, or the
-    /// default when its hash matches). Errors name the folder.
-    static Expected<std::unique_ptr<TranslatorCore>> load(const QString &dir, const QString &encoderPath);
+    /// default when its hash matches), and moves them to `device`. Errors name the folder.
+    static Expected<std::unique_ptr<TranslatorCore>> load(const QString &dir, const QString &encoderPath,
+                                                          const DeviceChoice &device = {});
 };
 
 }  // namespace solarchip::detail
