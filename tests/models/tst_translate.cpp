@@ -2,9 +2,8 @@
 // denoiser's output unchanged, and can still learn), DDIM determinism for a fixed seed, the written FITS read back
 // by astropy (WCS, synthetic keywords), bad input, a run for another encoder, and the metrics against closed forms
 // and skimage's SSIM. Networks and archives are tiny (32 px); training runs a handful of steps, never to convergence.
-#include "EmbeddingFixtures.h"
-#include "EngineFixtures.h"
 #include "TestSupport.h"
+#include "TranslatorFixtures.h"
 
 #include "core/map/SdoMap.h"
 #include "models/translate/TranslationMetrics.h"
@@ -302,24 +301,13 @@ void TestTranslate::ssimMatchesSkimage()
 void TestTranslate::trainTranslateWriteAndRefuse()
 {
     QTemporaryDir dir = scratchDir();
-    const QString archive = dir.path() + QStringLiteral("/archive");
-    QDir().mkpath(archive);
-    QVERIFY(writeFakeArchive(archive, 8, 6.0));
-    const QString modelPath = dir.path() + QStringLiteral("/enc.safetensors");
-    QVERIFY(writeUntrainedTinyModel(modelPath).ok());
-    auto encoder = TrainedModel::load(modelPath);
+    const TranslatorFixture fixture = TranslatorFixture::write(dir.path());
+    QVERIFY(!fixture.archive.isEmpty());
+    const QString archive = fixture.archive;
+    auto encoder = TrainedModel::load(fixture.encoder);
     QVERIFY2(encoder.ok(), qPrintable(encoder.errorString()));
 
-    TranslatorTrainOptions o;
-    o.archiveDir = archive;
-    o.outDir = dir.path() + QStringLiteral("/run");
-    o.side = 32;
-    o.meanSteps = 3;
-    o.aeSteps = 3;
-    o.baseSteps = 3;
-    o.controlSteps = 3;
-    o.batch = 4;
-    o.ddimSteps = 4;
+    TranslatorTrainOptions o = fixture.options(dir.path() + QStringLiteral("/run"), 3);
     o.saveEvery = 2;
     o.logEvery = 1;
     // The wider latent, the pixel hint and the HMI decoder (the residual run below keeps the first default's shape:
@@ -618,10 +606,10 @@ void TestTranslate::trainTranslateWriteAndRefuse()
 
     // The shipped form: float16 weights, the encoder found by hash, the same translation up to float16 rounding.
     const QString half = dir.path() + QStringLiteral("/half");
-    auto wh = writeHalfTranslator(o.outDir, half, modelPath);
+    auto wh = writeHalfTranslator(o.outDir, half, fixture.encoder);
     QVERIFY2(wh.ok(), qPrintable(wh.errorString()));
     QVERIFY((*wh)[QStringLiteral("encoder")].toObject()[QStringLiteral("path")].toString().isEmpty());
-    auto runH = TranslatorRun::load(half, modelPath);
+    auto runH = TranslatorRun::load(half, fixture.encoder);
     QVERIFY2(runH.ok(), qPrintable(runH.errorString()));
     TranslationRequest hq;
     hq.hmiFile = hmi;

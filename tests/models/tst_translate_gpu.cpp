@@ -2,9 +2,8 @@
 // same code on the CPU: the noise of a seed and the batches of a step are drawn on the CPU and moved, and the
 // initial weights are made on the CPU, so a CUDA run must reproduce the CPU one up to floating-point rounding
 // (cuDNN's algorithms and TF32 convolutions give ~1e-3 relative; the tolerances leave room for that, not more).
-#include "EmbeddingFixtures.h"
-#include "EngineFixtures.h"
 #include "TestSupport.h"
+#include "TranslatorFixtures.h"
 
 #include "models/networks/Device.h"
 #include "models/translate/Translator.h"
@@ -55,27 +54,17 @@ double lastValLoss(const QJsonObject &info, const char *stage)
 void TestTranslateGpu::cudaRunMatchesTheCpuRun()
 {
     QTemporaryDir dir = scratchDir();
-    const QString archive = dir.path() + QStringLiteral("/archive");
-    QDir().mkpath(archive);
-    QVERIFY(writeFakeArchive(archive, 8, 6.0));
-    const QString modelPath = dir.path() + QStringLiteral("/enc.safetensors");
-    QVERIFY(writeUntrainedTinyModel(modelPath).ok());
-    auto encoder = TrainedModel::load(modelPath);
+    const TranslatorFixture fixture = TranslatorFixture::write(dir.path());
+    QVERIFY(!fixture.archive.isEmpty());
+    const QString archive = fixture.archive;
+    auto encoder = TrainedModel::load(fixture.encoder);
     QVERIFY2(encoder.ok(), qPrintable(encoder.errorString()));
     const DeviceChoice cpu{}, cuda{DeviceKind::Cuda, 0};
 
     // The same run trained on each device: the validation losses of every stage agree.
-    TranslatorTrainOptions o;
-    o.archiveDir = archive;
-    o.side = 32;
-    o.aeSteps = 4;
-    o.baseSteps = 4;
-    o.controlSteps = 4;
-    o.batch = 4;
-    o.ddimSteps = 4;
+    TranslatorTrainOptions o = fixture.options(dir.path() + QStringLiteral("/cpu"), 4);
     o.hmiDecoder = true;
     o.device = cpu;
-    o.outDir = dir.path() + QStringLiteral("/cpu");
     auto onCpu = trainTranslator(*encoder, o);
     QVERIFY2(onCpu.ok(), qPrintable(onCpu.errorString()));
     o.device = cuda;
