@@ -93,12 +93,19 @@ Expected<SetEmbeddings> encodeObservationSet(const TrainedModel &model, const Ob
     for (const QString &c : wanted)
         if (!model.channels.contains(c))
             return Error{model.path, QStringLiteral("the model has no channel '%1' (it has %2)").arg(c, model.channels.join(u','))};
-    QStringList present, missing;
+    // Missing: asked of the archive with the set, no file near its time. Not loaded: the set was opened with
+    // other channels only (the studio showing one channel, files opened on their own): the archive may have them.
+    QStringList present, missing, notLoaded;
     for (const QString &c : model.channels) {
         if (!wanted.contains(c))
             continue;
         const Observation *m = set.member(c);
-        (m && m->isValid() ? present : missing) << c;
+        if (m && m->isValid())
+            present << c;
+        else if (!set.channels.isEmpty() && !set.channels.contains(c))
+            notLoaded << c;
+        else
+            missing << c;
     }
     QStringList setFiles;
     for (const Observation &m : set.members)
@@ -107,9 +114,9 @@ Expected<SetEmbeddings> encodeObservationSet(const TrainedModel &model, const Ob
     if (present.isEmpty())
         return Error{setFiles.value(0), QStringLiteral("the set at %1 (%2) has none of the model's channels (%3)")
                                             .arg(when, set.channels.join(u','), wanted.join(u','))};
-    if (options.requireAll && !missing.isEmpty())
+    if (options.requireAll && !(missing + notLoaded).isEmpty())
         return Error{setFiles.value(0), QStringLiteral("the set at %1 lacks the model's channel(s) %2 (it has %3)")
-                                            .arg(when, missing.join(u','), present.join(u','))};
+                                            .arg(when, (missing + notLoaded).join(u','), present.join(u','))};
 
     ObservationSet sub;
     sub.referenceTimeMs = set.referenceTimeMs;
@@ -241,11 +248,17 @@ Expected<SetEmbeddings> encodeObservationSet(const TrainedModel &model, const Ob
     }
 
     QStringList notes;
-    if (!missing.isEmpty())
-        notes << QStringLiteral("encoded %1 only: the set has no %2 (%3)")
-                     .arg(present.join(u','), missing.join(u','),
+    if (!missing.isEmpty() || !notLoaded.isEmpty()) {
+        QStringList why;
+        if (!missing.isEmpty())
+            why << QStringLiteral("the set has no %1").arg(missing.join(u','));
+        if (!notLoaded.isEmpty())
+            why << QStringLiteral("%1 not loaded, the set was opened with %2 only").arg(notLoaded.join(u','), set.channels.join(u','));
+        notes << QStringLiteral("encoded %1 only: %2 (%3)")
+                     .arg(present.join(u','), why.join(QStringLiteral("; ")),
                           present.size() == 1 ? QStringLiteral("self-similarity in its channel only")
-                                              : QStringLiteral("no cross-modal similarity to the missing channels"));
+                                              : QStringLiteral("no cross-modal similarity to the other channels"));
+    }
     if (e.rsunArcsec <= 0)
         notes << QStringLiteral("the reference header gives no solar radius: on-disk flags and disk coverage unknown");
     else if (e.diskCoverage < 0.98)
