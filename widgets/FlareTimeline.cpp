@@ -20,8 +20,13 @@ FlareTimeline::FlareTimeline(QWidget *parent)
 {
     m_plot->yAxis->setLabel(tr("P (next window)"));
     m_plot->yAxis->setRange(0, 1.26);
-    auto yTicks = QSharedPointer<QCPAxisTickerFixed>::create();
-    yTicks->setTickStep(0.2);
+    // Probabilities 0..1, then the rows of flare markers labelled by class (not probabilities above 1).
+    auto yTicks = QSharedPointer<QCPAxisTickerText>::create();
+    for (int k = 0; k <= 5; ++k)
+        yTicks->addTick(0.2 * k, QString::number(0.2 * k, 'f', 1));
+    const char *const rowNames[3] = {"C", "M", "X"};
+    for (int k = 0; k < 3; ++k)
+        yTicks->addTick(kFlareRow[k], QLatin1String(rowNames[k]));
     m_plot->yAxis->setTicker(yTicks);
 
     QCPGraph *c = m_plot->addGraph();

@@ -667,29 +667,31 @@ void FlareController::reloadTimeline()
 {
     m_store.reset();
     m_flareError.clear();
+    m_flareList.clear();
     m_timelineWanted = false;
     FlareTimeline *timeline = m_panel->timeline();
     timeline->clear();
+    timeline->setFlares({});  // the markers come back with the list read below (another archive: another list)
     const TimelineModel *span = m_archive->timeline();
     const qint64 from = span && span->last() > span->first() ? span->first() : 0;
     const qint64 to = span && span->last() > span->first() ? span->last() : 0;
     timeline->setSpan(from, to);
     const QString archiveDir = m_archive->archiveDir();
-    if (archiveDir.isEmpty() || !m_run) {
-        timeline->setFlares({});
+    if (archiveDir.isEmpty()) {
         updateTimelineMessage();
         return;
     }
     // Mean-pool and attention heads read the on-disk cells: the first set scored gives them.
-    if (flareHeadReadsPatches(m_run->head.kind()) && m_cellIndex.empty()) {
+    if (m_run && flareHeadReadsPatches(m_run->head.kind()) && m_cellIndex.empty()) {
         m_timelineWanted = true;
         updateTimelineMessage();
         return;
     }
+    // Without a head the timeline still shows the archive's flare list (markers over the default 24 h window).
     auto run = m_run;
     const QString hash = m_modelHash;
     const std::vector<int> cells = m_cellIndex;
-    const double windowMs = run->spec.windowHours * 3600e3;
+    const double windowMs = (run ? run->spec.windowHours : 24.0) * 3600e3;
     m_flareFromMs = from - static_cast<qint64>(windowMs);
     m_flareToMs = to + static_cast<qint64>(windowMs);
     m_store.start<TimelineResult>(this, [archiveDir, hash, run, cells, from, to, windowMs] {
@@ -708,6 +710,8 @@ void FlareController::reloadTimeline()
             for (const FlareEvent &e : flares->between(a, b, kGoesC))
                 r.flares << FlareTimeline::Flare{e.labelTime().toMSecsSinceEpoch(), flareClassIndex(e.peakFlux)};
         }
+        if (!run)
+            return r;  // no head: the flare list alone
         const bool read = readModelStore(archiveDir, hash, r, [&](EmbeddingStore &store) -> Status {
             const EmbeddingStoreInfo info = store.info();
             const bool attention = flareHeadReadsPatches(run->head.kind());
@@ -828,12 +832,15 @@ void FlareController::updateTimelineMessage()
         if (m_store.browsedPoints > 0)
             text += tr(", %n more scored while browsing", nullptr, m_store.browsedPoints);
     }
-    if (m_run && !m_flareError.isEmpty())
-        text += tr(" · No flare markers: %1").arg(m_flareError);
-    else if (m_run && !m_flareList.isEmpty()) {
+    QString flares;
+    if (!m_flareError.isEmpty())
+        flares = tr("No flare markers: %1").arg(m_flareError);
+    else if (!m_flareList.isEmpty()) {
         const auto n = timeline->flareCounts();
-        text += tr(" · Flares of %1: %2 C, %3 M, %4 X").arg(QFileInfo(m_flareList).fileName()).arg(n[0]).arg(n[1]).arg(n[2]);
+        flares = tr("Flares of %1: %2 C, %3 M, %4 X").arg(QFileInfo(m_flareList).fileName()).arg(n[0]).arg(n[1]).arg(n[2]);
     }
+    if (!flares.isEmpty())
+        text += text.isEmpty() ? flares : tr(" · ") + flares;
     timeline->setMessage(text);
 }
 
