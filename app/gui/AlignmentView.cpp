@@ -273,7 +273,7 @@ void AlignmentView::requestCurrentSet()
 {
     if (!m_active || !m_observation->hasTime())
         return;
-    const ObservationSet &set = m_observation->set();
+    const ObservationSet &set = m_observation->wholeSet();
     if (!hasMemberFiles(set)) {
         m_waitingEncode = false;
         Q_EMIT settledMaybe();
@@ -294,13 +294,13 @@ void AlignmentView::askWorker()
 {
     if (!m_active || !m_waitingEncode || !m_observation->hasTime())
         return;
-    if (auto hit = cachedOrAsk(*m_worker, m_observation->set(), m_archive->archiveDir(), /*onlyWhenIdle=*/false))
+    if (auto hit = cachedOrAsk(*m_worker, m_observation->wholeSet(), m_archive->archiveDir(), /*onlyWhenIdle=*/false))
         onEncoded(hit);
 }
 
 void AlignmentView::onEncoded(std::shared_ptr<const SetEmbeddings> embeddings)
 {
-    if (!m_active || !embeddings || !InferenceWorker::isEncodingOf(*embeddings, m_observation->set()) || m_current || m_aligning)
+    if (!m_active || !embeddings || !InferenceWorker::isEncodingOf(*embeddings, m_observation->wholeSet()) || m_current || m_aligning)
         return;  // another view's request, a set already left, or one already aligned
     m_waitingEncode = false;
     const quint64 ticket = ++m_alignTicket;
@@ -363,7 +363,7 @@ void AlignmentView::onAligned(quint64 ticket, const QString &error, std::shared_
         parts << tr("few cells on the disk: read the summary with care");
     if (!m_note.isEmpty())
         parts << m_note;
-    if (const qint64 spread = m_observation->set().spreadMs(); spread > 60000)
+    if (const qint64 spread = m_observation->wholeSet().spreadMs(); spread > 60000)
         parts << tr("the members are %1 min apart: the Sun rotated meanwhile").arg(spread / 60000.0, 0, 'f', 0);
     // A partial field of view (a cut-out, a submap): disk cells without data in some channel are not drawn nor
     // counted. (HMI has no data off the limb: that is no news.)

@@ -476,7 +476,7 @@ void FlareController::requestCurrentSet()
 {
     if (!m_active || !m_run || !m_observation->hasTime())
         return;
-    const ObservationSet &set = m_observation->set();
+    const ObservationSet &set = m_observation->wholeSet();
     if (!hasMemberFiles(set)) {
         m_waitingEncode = false;
         Q_EMIT settledMaybe();
@@ -498,7 +498,7 @@ void FlareController::askWorker()
 {
     if (!m_active || !m_waitingEncode || !m_observation->hasTime())
         return;
-    if (auto hit = cachedOrAsk(*m_worker, m_observation->set(), m_archive->archiveDir(), /*onlyWhenIdle=*/false))
+    if (auto hit = cachedOrAsk(*m_worker, m_observation->wholeSet(), m_archive->archiveDir(), /*onlyWhenIdle=*/false))
         onEncoded(hit);
 }
 
@@ -509,7 +509,7 @@ QString FlareController::resultKey(const SetEmbeddings &e) const
 
 void FlareController::onEncoded(std::shared_ptr<const SetEmbeddings> embeddings)
 {
-    if (!m_active || !m_run || !embeddings || !InferenceWorker::isEncodingOf(*embeddings, m_observation->set()) || m_current || m_scoring)
+    if (!m_active || !m_run || !embeddings || !InferenceWorker::isEncodingOf(*embeddings, m_observation->wholeSet()) || m_current || m_scoring)
         return;
     m_waitingEncode = false;
     const QString key = resultKey(*embeddings);

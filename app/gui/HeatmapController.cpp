@@ -127,7 +127,7 @@ void HeatmapController::onSetLoaded()
     if (!m_enabled)
         return;
     installFilters();
-    const ObservationSet &set = m_document->set();
+    const ObservationSet &set = m_document->wholeSet();
     if (set.members.isEmpty())
         return;
     m_error.clear();
@@ -146,7 +146,7 @@ void HeatmapController::onEncoded(std::shared_ptr<const SetEmbeddings> embedding
 {
     m_encoding = false;
     // Only the set on screen (the worker answers only the last request; a set already left is ignored).
-    const ObservationSet &set = m_document->set();
+    const ObservationSet &set = m_document->wholeSet();
     if (!embeddings || InferenceWorker::cacheKey(set, embeddings->modelHash) != InferenceWorker::cacheKey(set, m_worker->modelHash()))
         return;
     QStringList files;

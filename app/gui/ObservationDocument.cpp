@@ -182,6 +182,7 @@ void ObservationDocument::clear()
     m_watchers.clear();
     m_members.clear();
     m_set = {};
+    m_wholeSet = {};
     m_pendingCount = 0;
     m_hasTime = false;
     updateLoading();
@@ -195,6 +196,7 @@ void ObservationDocument::clear()
 struct ObservationDocument::Inputs {
     ArchiveQuery query;
     QStringList channels;
+    QStringList allChannels;  // the archive's (channels is a part of them when one channel is in focus)
     QString anchor;
     qint64 toleranceMs = 0;
     qint64 stepMs = 0;  // 0: the anchor channel's cadence
@@ -209,6 +211,7 @@ struct ObservationDocument::Resolution {
     qint64 timeMs = 0;
     Step direction = Step::NextObservation;
     ObservationSet set;
+    ObservationSet wholeSet;          // the same time over every archive channel (set itself when not narrowed)
     QVector<Observation> references;  // per set member (invalid: none)
     QVector<MapKey> prefetch;
     QString error;
@@ -361,6 +364,13 @@ ObservationDocument::Resolution ObservationDocument::resolve(const Inputs &in, b
     if (!set)
         return fail(set.error());
     r.set = *set;
+    r.wholeSet = r.set;
+    if (!in.allChannels.isEmpty() && in.allChannels != in.channels) {
+        auto whole = q.nearestSet(r.timeMs, in.allChannels, in.toleranceMs);
+        if (!whole)
+            return fail(whole.error());
+        r.wholeSet = *whole;
+    }
     for (const Observation &o : std::as_const(r.set.members)) {
         auto ref = referenceFor(q, in.differenceMode, o);
         if (!ref)
@@ -421,6 +431,7 @@ void ObservationDocument::launch()
     Inputs in;
     in.query = m_archive->query();
     in.channels = channels();
+    in.allChannels = m_archive->channels();
     in.anchor = anchorChannel();
     in.toleranceMs = m_toleranceMs;
     in.stepMs = m_stepMs;
@@ -483,6 +494,7 @@ void ObservationDocument::apply(const Resolution &r)
     m_hasTime = true;
     m_timeMs = r.timeMs;
     m_set = r.set;
+    m_wholeSet = r.wholeSet;
 
     // Results for the set we leave are of no interest any more (the cache keeps them if they finish).
     m_watchers.clear();

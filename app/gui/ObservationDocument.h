@@ -87,6 +87,10 @@ public:
     qint64 timeMs() const { return m_timeMs; }
     QDateTime time() const;
     const ObservationSet &set() const { return m_set; }
+    /// The set at the same time over every channel of the archive: set() itself unless setChannels() narrowed
+    /// what is loaded (one channel in focus). What the model's views encode (similarity, alignment, flare,
+    /// translation): they read the files themselves, so a channel need not be on screen to be encoded.
+    const ObservationSet &wholeSet() const { return m_wholeSet; }
     const QVector<Member> &members() const { return m_members; }
     /// Some member of the current set is still loading, or the time asked for is still being looked up.
     bool isLoading() const { return m_pendingCount > 0 || m_resolving; }
@@ -157,6 +161,7 @@ private:
     bool m_hasTime = false;
     qint64 m_timeMs = 0;
     ObservationSet m_set;
+    ObservationSet m_wholeSet;
     QVector<Member> m_members;
     std::vector<std::unique_ptr<QFutureWatcher<MapLoadResult>>> m_watchers;
     int m_pendingCount = 0;

@@ -256,7 +256,7 @@ void TranslationView::onTranslatorLoaded(const TranslatorInfo &info)
         int index = m_channelBox->findData(before);
         if (index < 0)
             for (int i = 0; i < m_channelBox->count() && index < 0; ++i)
-                if (m_observation->set().member(m_channelBox->itemData(i).toString()))
+                if (m_observation->wholeSet().member(m_channelBox->itemData(i).toString()))
                     index = i;
         m_channelBox->setCurrentIndex(std::max(0, index));
     }
@@ -320,11 +320,10 @@ bool TranslationView::makeJob(TranslationJob &job, QString &why) const
         why = tr("Nothing shown yet.");
         return false;
     }
-    const ObservationSet &set = m_observation->set();
+    const ObservationSet &set = m_observation->wholeSet();
     const Observation *hmi = set.member(QStringLiteral("hmi"));
     if (!hmi || hmi->path.isEmpty()) {
-        why = tr("The set shown has no HMI line-of-sight magnetogram: nothing to translate (View > Channels > All "
-                 "channels shows the whole set).");
+        why = tr("The archive has no HMI line-of-sight magnetogram near this time: nothing to translate.");
         return false;
     }
     job.runDir = m_runDir;

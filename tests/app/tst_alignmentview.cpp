@@ -178,6 +178,23 @@ private Q_SLOTS:
         compareWithReference();
     }
 
+    void showingOneChannelStillAligns()
+    {
+        // AIA 171 alone in focus: the grid loads 171 only, the alignment still encodes the HMI map of the same time
+        // (the archive has it) and gives the store's figures on the one view shown.
+        m_window->setFocusChannel(QStringLiteral("171"));
+        QTRY_VERIFY_WITH_TIMEOUT(m_window->isSettled() && !m_window->observation()->set().member(QStringLiteral("hmi"))
+                                     && m_window->grid()->count() == 1,
+                                 30000);
+        waitAligned();
+        compareWithReference();
+        auto *layer = dynamic_cast<CellValueLayer *>(m_window->grid()->view(0)->overlay(QStringLiteral("alignment")));
+        QVERIFY(layer && layer->isVisible() && layer->hasValues());
+        m_window->setFocusChannel(QString());
+        QTRY_VERIFY_WITH_TIMEOUT(m_window->isSettled() && m_window->observation()->set().member(QStringLiteral("hmi")), 30000);
+        waitAligned();
+    }
+
     void rankMeasureColoursByRank()
     {
         alignment()->setMeasure(AlignmentView::Measure::Rank);

@@ -211,6 +211,23 @@ private Q_SLOTS:
         QVERIFY(std::abs(h.number(QStringLiteral("CRVAL2"), -1e9) - m.crval2) < 1e-6);
     }
 
+    void showingOneChannelStillTranslates()
+    {
+        // One channel in focus (View > Channels > AIA 171): the grid loads 171 alone, but the translation reads the
+        // HMI file of the same time all the same (the archive has it), not "no HMI magnetogram".
+        const QString hmi = memberFile(QStringLiteral("hmi"));
+        QVERIFY(!hmi.isEmpty());
+        m_window->setFocusChannel(QStringLiteral("171"));
+        QTRY_VERIFY_WITH_TIMEOUT(m_window->isSettled() && !m_window->observation()->set().member(QStringLiteral("hmi")), 30000);
+        QCOMPARE(m_window->observation()->wholeSet().member(QStringLiteral("hmi"))->path, hmi);
+        waitDone();
+        QCOMPARE(state()[QStringLiteral("hmi_file")].toString(), hmi);
+        QVERIFY(state()[QStringLiteral("real_present")].toBool());
+        m_window->setFocusChannel(QString());
+        QTRY_VERIFY_WITH_TIMEOUT(m_window->isSettled() && m_window->observation()->set().member(QStringLiteral("hmi")), 30000);
+        waitDone();
+    }
+
     void panelsAreLinked()
     {
         // The panels with a map share a frame (HMI co-registered to AIA, the rest on the translation's grid); the
