@@ -40,7 +40,7 @@ TrainingCurves::TrainingCurves(QWidget *parent) : QWidget(parent)
     m_plot->setObjectName(QStringLiteral("trainingPlot"));
     m_plot->setMinimumHeight(160);
     m_plot->xAxis->setLabel(tr("step"));
-    m_plot->legend->setVisible(true);
+    m_plot->legend->setVisible(false);  // shown once there are curves (replot)
     m_plot->legend->setFont(font());
     m_plot->legend->setBrush(QColor(255, 255, 255, 200));
     m_plot->setInteractions(QCP::iRangeDrag | QCP::iRangeZoom);
@@ -189,6 +189,7 @@ void TrainingCurves::replot()
             g->setData(run.keys[s], run.values[s], true);
         }
     }
+    m_plot->legend->setVisible(m_plot->graphCount() > 0);  // an empty legend is a stray box over the plot
     m_plot->rescaleAxes();
     m_plot->replot(QCustomPlot::rpQueuedReplot);
 }
