@@ -8,10 +8,11 @@
 namespace solarchip {
 
 AlignmentTimeline::AlignmentTimeline(QWidget *parent)
-    : TimePlot(QStringLiteral("alignmentTimelineMessage"), QStringLiteral("alignmentPlot"), 120, parent)
+    : TimePlot(QStringLiteral("alignmentTimelineMessage"), QStringLiteral("alignmentPlot"), 140, parent)
 {
     m_plot->yAxis->setLabel(tr("AIA ↔ HMI"));
     m_plot->yAxis->setRange(0, 1.05);
+    m_plot->yAxis->ticker()->setTickCount(3);  // 0, 0.5, 1: legible in a short dock
 
     QCPGraph *cosine = m_plot->addGraph();
     cosine->setName(tr("mean same-place cosine"));
@@ -23,8 +24,12 @@ AlignmentTimeline::AlignmentTimeline(QWidget *parent)
     rank1->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssDisc, 4));
     m_plot->legend->setVisible(true);
     m_plot->legend->setFont(font());
-    m_plot->legend->setBrush(QColor(255, 255, 255, 200));
-    m_plot->axisRect()->insetLayout()->setInsetAlignment(0, Qt::AlignBottom | Qt::AlignLeft);
+    // The legend beside the plot, right (the dock is wide and short): it never hides the points nor takes the
+    // plot's height.
+    m_plot->legend->setBorderPen(Qt::NoPen);
+    m_plot->axisRect()->insetLayout()->take(m_plot->legend);
+    m_plot->plotLayout()->addElement(0, 1, m_plot->legend);
+    m_plot->plotLayout()->setColumnStretchFactor(1, 0.001);
 
     addCursor(QColor(200, 30, 30));
     fitTime();

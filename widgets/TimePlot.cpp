@@ -37,6 +37,11 @@ TimePlot::TimePlot(const QString &messageName, const QString &plotName, int mini
     ticker->setTimeZone(QTimeZone::utc());
     m_plot->xAxis->setTicker(ticker);
     m_plot->xAxis->setLabel(tr("UTC"));
+    // Days apart, every tick says 00:00: the hours only when the range shown is a few days or less (one text
+    // line less under a plot that is often short).
+    connect(m_plot->xAxis, qOverload<const QCPRange &>(&QCPAxis::rangeChanged), this, [ticker](const QCPRange &r) {
+        ticker->setDateTimeFormat(r.size() > 4 * 86400.0 ? QStringLiteral("yyyy-MM-dd") : QStringLiteral("yyyy-MM-dd\nHH:mm"));
+    });
 
     // Only the time axis pans and zooms; the values keep their fixed scale.
     m_plot->setInteractions(QCP::iRangeDrag | QCP::iRangeZoom);
