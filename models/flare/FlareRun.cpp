@@ -348,7 +348,12 @@ Expected<FlareRunRows> flareRunRows(const QVector<QDateTime> &times, const QVect
                              .arg(spec.labelsFraction * 100).arg(r.train.size()).arg(r.trainPos).arg(eventName(spec.target))};
     if (r.valPos == 0 || r.valPos == static_cast<int>(r.val.size()))
         return Error{{}, QStringLiteral("the validation block (%1 samples) has %2 %3 flare windows: calibration and the "
-                                        "threshold need both outcomes").arg(r.val.size()).arg(r.valPos).arg(eventName(spec.target))};
+                                        "threshold need both outcomes (%4)")
+                             .arg(r.val.size()).arg(r.valPos).arg(eventName(spec.target))
+                             .arg(r.valPos == 0 ? QStringLiteral("the event is too rare for this archive: a longer archive, "
+                                                                 "longer --block-days, or a lower class")
+                                                : QStringLiteral("every window has the event: a higher class, or a shorter "
+                                                                 "--window-hours"))};
     r.split = split->toJson(yq);
     return r;
 }

@@ -623,6 +623,21 @@ private Q_SLOTS:
         QVERIFY(!none);
         QVERIFY2(none.error().message.contains(QLatin1String("too few positives")), qPrintable(none.error().message));
 
+        // The validation block without any >=M window, then with one in every row: refused, saying which way out.
+        QVector<int> rare = t.classes, every = t.classes;
+        for (int i = 120; i < 160; ++i) {
+            rare[i] = 0;
+            every[i] = 2;
+        }
+        auto noneInVal = trainFlareRun(t.x, rare, spec, 1);
+        QVERIFY(!noneInVal);
+        QVERIFY2(noneInVal.error().message.contains(QLatin1String("has 0 >=M flare windows"))
+                     && noneInVal.error().message.contains(QLatin1String("too rare for this archive")),
+                 qPrintable(noneInVal.error().message));
+        auto allInVal = trainFlareRun(t.x, every, spec, 1);
+        QVERIFY(!allInVal);
+        QVERIFY2(allInVal.error().message.contains(QLatin1String("every window has the event")), qPrintable(allInVal.error().message));
+
         // A label budget of 1% (a 3-day block of the ~240 training days) cannot hold 2 positive windows here.
         FlareRunSpec tiny;
         tiny.labelsFraction = 0.01;
