@@ -179,7 +179,9 @@ int runTrain(const QStringList &args)
                                 "from 1e-3..100 by the validation loss, attn 1e-3)."),
                  QStringLiteral("W")});
     addComponentsOption(p);
-    p.addOption({QStringLiteral("block-days"), QStringLiteral("Split block length in days (default 60)."), QStringLiteral("D"), QStringLiteral("60")});
+    p.addOption({QStringLiteral("block-days"), QStringLiteral("Split block length in days (default 60), or auto: the span cut "
+                                "into 5..20 blocks, the first whose validation block holds both outcomes (archives of weeks "
+                                "or months; the buffers follow)."), QStringLiteral("D"), QStringLiteral("60")});
     p.addOption({QStringLiteral("buffer-days"), QStringLiteral("Buffer between blocks of different splits (default 27)."),
                  QStringLiteral("D"), QStringLiteral("27")});
     p.addOption({QStringLiteral("out"), QStringLiteral("Run folder."), QStringLiteral("RUN")});
@@ -228,10 +230,16 @@ int runTrain(const QStringList &args)
         return p.usage(QStringLiteral("--epochs needs a positive integer"));
     if (const QString bad = readComponentsOption(p, &spec.head); !bad.isEmpty())
         return p.usage(bad);
-    spec.split.blockDays = p.value(QStringLiteral("block-days")).toDouble();
-    spec.split.bufferDays = p.value(QStringLiteral("buffer-days")).toDouble();
-    if (!(spec.split.blockDays > 0) || spec.split.bufferDays < 0 || spec.split.bufferDays >= spec.split.blockDays)
-        return p.usage(QStringLiteral("--block-days must be positive and --buffer-days in [0, block days)"));
+    if (p.value(QStringLiteral("block-days")) == QLatin1String("auto")) {
+        if (p.isSet(QStringLiteral("buffer-days")))
+            return p.usage(QStringLiteral("--block-days auto chooses the buffers too: leave out --buffer-days"));
+        spec.split.blockDays = 0;  // flareRunRows chooses
+    } else {
+        spec.split.blockDays = p.value(QStringLiteral("block-days")).toDouble();
+        spec.split.bufferDays = p.value(QStringLiteral("buffer-days")).toDouble();
+        if (!(spec.split.blockDays > 0) || spec.split.bufferDays < 0 || spec.split.bufferDays >= spec.split.blockDays)
+            return p.usage(QStringLiteral("--block-days must be positive (or auto) and --buffer-days in [0, block days)"));
+    }
 
     auto model = loadModelFromOptions(p);
     if (!model)

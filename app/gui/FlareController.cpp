@@ -353,14 +353,13 @@ QString FlareController::trainCommand() const
     const QString model = m_worker->modelPath();
     if (!model.isEmpty() && !model.startsWith(QLatin1String(":/")))
         args << QStringLiteral("--model") << QStringLiteral("'%1'").arg(QDir::toNativeSeparators(model));
-    // The default split wants 60-day blocks (five of them, 27-day buffers): a shorter archive gets shorter blocks.
+    // The default split wants 60-day blocks (five of them, 27-day buffers): a shorter archive lets flare-train cut
+    // its span into blocks whose validation block holds both outcomes (any fixed length left some archives, the
+    // 30-day sample among them, with a validation block without an M window, and no head could be calibrated).
     const TimelineModel *span = m_archive->timeline();
     const double days = span && span->last() > span->first() ? (span->last() - span->first()) / 86400000.0 : 0;
-    if (days > 0 && days < 400) {
-        const int block = std::max(2, static_cast<int>(days / 8));
-        args << QStringLiteral("--block-days") << QString::number(block) << QStringLiteral("--buffer-days")
-             << QString::number(std::max(1, block / 4));
-    }
+    if (days > 0 && days < 5 * 60)
+        args << QStringLiteral("--block-days") << QStringLiteral("auto");
     args << QStringLiteral("--out") << QStringLiteral("'%1'").arg(QDir::toNativeSeparators(flareFolder(archiveDir) + QStringLiteral("/attn-4class")))
          << QStringLiteral("--threads") << QStringLiteral("1");
     return args.join(QLatin1Char(' '));

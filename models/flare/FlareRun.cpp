@@ -318,8 +318,10 @@ Expected<FlareRun> FlareRun::load(const QString &dir)
     return r;
 }
 
-Expected<FlareRunRows> flareRunRows(const QVector<QDateTime> &times, const QVector<int> &labels4, const FlareRunSpec &spec,
-                                    quint64 seed)
+namespace {
+
+Expected<FlareRunRows> flareRunRowsOfSplit(const QVector<QDateTime> &times, const QVector<int> &labels4,
+                                           const FlareRunSpec &spec, quint64 seed)
 {
     FlareSplitOptions so = spec.split;
     so.windowSeconds = static_cast<qint64>(spec.windowHours * 3600);
@@ -356,6 +358,45 @@ Expected<FlareRunRows> flareRunRows(const QVector<QDateTime> &times, const QVect
                                                                  "--window-hours"))};
     r.split = split->toJson(yq);
     return r;
+}
+
+}  // namespace
+
+Expected<FlareRunRows> flareRunRows(const QVector<QDateTime> &times, const QVector<int> &labels4, const FlareRunSpec &spec,
+                                    quint64 seed)
+{
+    if (spec.split.blockDays > 0)
+        return flareRunRowsOfSplit(times, labels4, spec, seed);
+    qint64 first = 0, last = 0;
+    for (int i = 0; i < times.size(); ++i) {
+        const qint64 t = times[i].toMSecsSinceEpoch();
+        first = i == 0 ? t : std::min(first, t);
+        last = i == 0 ? t : std::max(last, t);
+    }
+    const double spanDays = (last - first) / 86400000.0;
+    QJsonArray tried;
+    QString lastError = QStringLiteral("no sets");
+    for (int blocks : {5, 6, 7, 8, 10, 12, 15, 20}) {
+        FlareRunSpec s = spec;
+        // A hair over span / blocks: the last sample still falls in the last block.
+        s.split.blockDays = spanDays / blocks * 1.0001;
+        s.split.bufferDays = std::max(spec.windowHours / 24.0, std::min(27.0, 0.25 * s.split.blockDays));
+        if (!(s.split.blockDays > 0) || s.split.bufferDays >= s.split.blockDays)
+            continue;
+        tried.append(QJsonObject{{QStringLiteral("blocks"), blocks}, {QStringLiteral("block_days"), s.split.blockDays},
+                                 {QStringLiteral("buffer_days"), s.split.bufferDays}});
+        auto rows = flareRunRowsOfSplit(times, labels4, s, seed);
+        if (rows) {
+            rows->split[QStringLiteral("auto")] = QJsonObject{
+                {QStringLiteral("rule"), QStringLiteral("the first of 5..20 blocks over the span whose validation block holds both "
+                                                        "outcomes and whose training labels 2 positives")},
+                {QStringLiteral("tried"), tried}};
+            return rows;
+        }
+        lastError = rows.error().message;
+    }
+    return Error{{}, QStringLiteral("--block-days auto: no split of the %1-day span into 5 to 20 blocks works (%2 tried); the "
+                                    "last: %3").arg(spanDays, 0, 'f', 1).arg(tried.size()).arg(lastError)};
 }
 
 Status calibrateFlareRun(FlareRun &run, const FlareFeatures &x, const FlareRunRows &rows, quint64 seed)

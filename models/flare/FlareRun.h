@@ -104,6 +104,11 @@ Expected<FlareRun> trainFlareRun(const FlareFeatures &x, const QVector<int> &lab
 
 /// The rows of a run: the time-block split of `times`, the label fraction drawn from its training block (seed),
 /// the primary event per row, with the refusals of trainFlareRun (too few positives, a one-sided validation block).
+/// spec.split.blockDays <= 0 asks for the split to be chosen (`--block-days auto`, for archives of weeks or months):
+/// the span cut into 5, 6, 7, 8, 10, 12, 15 or 20 blocks (buffers as long as the window, a quarter block at most
+/// unless the window needs more), the first whose validation block holds both outcomes and whose training labels
+/// two positives; the split's JSON records the candidates tried ("auto"). Only the labels' presence is looked at,
+/// never a score.
 struct FlareRunRows {
     std::vector<int> train, val, y, headLabels;
     std::vector<int> trainBlock;  ///< the whole training block (its features, not its labels, may shape a head's inputs)

@@ -601,6 +601,46 @@ private Q_SLOTS:
         QCOMPARE(report->value(QStringLiteral("tss_ci95")).toArray().size(), 2);
     }
 
+    void autoSplitFindsAValidationBlockWithBothOutcomes()
+    {
+        // 400 daily rows; no event in days 150..249, which holds the validation block of the five-block split
+        // (blocks of 80 days: train, train, validation 160..240, train, test): that split is refused, the next
+        // candidate (six blocks of 66.7 days, validation 133..200) has events in its first days and is taken.
+        Toy t = makeToy(400, 0.25, 7);
+        for (int i = 150; i < 250; ++i)
+            t.classes[i] = 0;
+        QVector<QDateTime> times;
+        for (qint64 ms : t.x.timesMs)
+            times << QDateTime::fromMSecsSinceEpoch(ms, QTimeZone::utc());
+        FlareRunSpec spec;
+        spec.target = FlareTarget::GeM;
+        FlareRunSpec five = spec;
+        five.split.blockDays = 399.0 / 5 * 1.0001;
+        five.split.bufferDays = 20;
+        auto refused = flareRunRows(times, t.classes, five, 1);
+        QVERIFY(!refused);
+        QVERIFY2(refused.error().message.contains(QLatin1String("has 0 >=M")), qPrintable(refused.error().message));
+        spec.split.blockDays = 0;  // auto
+        auto rows = flareRunRows(times, t.classes, spec, 1);
+        QVERIFY2(rows, qPrintable(rows ? QString() : rows.error().message));
+        const QJsonArray tried = rows->split.value(QStringLiteral("auto")).toObject().value(QStringLiteral("tried")).toArray();
+        QCOMPARE(tried.size(), 2);
+        QCOMPARE(tried.at(0).toObject().value(QStringLiteral("blocks")).toInt(), 5);
+        QCOMPARE(tried.at(1).toObject().value(QStringLiteral("blocks")).toInt(), 6);
+        QVERIFY(std::abs(rows->split.value(QStringLiteral("block_days")).toDouble() - 399.0 / 6) < 0.1);
+        // The validation rows hold both outcomes, counted here from the labels.
+        int pos = 0;
+        for (int i : rows->val)
+            pos += t.classes[i] >= 2 ? 1 : 0;
+        QVERIFY2(pos > 0 && pos < static_cast<int>(rows->val.size()), qPrintable(QStringLiteral("%1 of %2").arg(pos).arg(rows->val.size())));
+        // Nothing at all to find: refused, saying what was tried.
+        QVector<int> none(t.classes.size(), 0);
+        auto nothing = flareRunRows(times, none, spec, 1);
+        QVERIFY(!nothing);
+        QVERIFY2(nothing.error().message.startsWith(QLatin1String("--block-days auto: no split of the 399.0-day span")),
+                 qPrintable(nothing.error().message));
+    }
+
     void fourClassAndTooFewPositives()
     {
         const Toy t = makeToy(400, 0.25, 4);
