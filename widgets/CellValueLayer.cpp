@@ -14,9 +14,14 @@ namespace solarchip {
 
 namespace {
 
-QString tickText(double v)
+// Enough decimals to tell the bar's ticks apart: two, more for a narrow range (attention weights of a few
+// thousandths), e.g. 0 / 0.004 / 0.008 rather than 0 / 0.00 / 0.01.
+QString tickText(double v, double span)
 {
-    return std::abs(v) >= 100 || v == std::round(v) ? QString::number(v, 'g', 4) : QString::number(v, 'f', 2);
+    if (std::abs(v) >= 100 || v == std::round(v))
+        return QString::number(v, 'g', 4);
+    const int decimals = span > 0 && std::isfinite(span) ? std::clamp(static_cast<int>(std::ceil(-std::log10(span))) + 1, 2, 8) : 2;
+    return QString::number(v, 'f', decimals);
 }
 
 }  // namespace
@@ -176,16 +181,17 @@ void CellValueLayer::paint(QPainter &painter, const OverlayContext &context)
     painter.drawRect(bar);
     painter.drawText(labelRect, Qt::AlignHCenter | Qt::AlignVCenter, m_label);
     const double ty = bar.bottom() + 1;
-    const QString lo = tickText(m_min), hi = tickText(m_max);
+    const double span = m_max - m_min;
+    const QString lo = tickText(m_min, span), hi = tickText(m_max, span);
     painter.drawText(QRectF(bar.left() - 40, ty, 80, fm.height()), Qt::AlignHCenter | Qt::AlignTop, lo);
     painter.drawText(QRectF(bar.right() - 40, ty, 80, fm.height()), Qt::AlignHCenter | Qt::AlignTop, hi);
     if (m_log) {  // a middle tick near the geometric mean, where the log scale puts it
         const double mid = std::max(m_min, std::round(std::sqrt(m_min * m_max)));
         const double x = bar.left() + bar.width() * normalised(mid);
-        painter.drawText(QRectF(x - 40, ty, 80, fm.height()), Qt::AlignHCenter | Qt::AlignTop, tickText(mid));
+        painter.drawText(QRectF(x - 40, ty, 80, fm.height()), Qt::AlignHCenter | Qt::AlignTop, tickText(mid, span));
     } else {
         painter.drawText(QRectF(bar.center().x() - 40, ty, 80, fm.height()), Qt::AlignHCenter | Qt::AlignTop,
-                         tickText((m_min + m_max) / 2));
+                         tickText((m_min + m_max) / 2, span));
     }
     painter.restore();
     m_lastBar = bar;
