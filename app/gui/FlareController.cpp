@@ -641,9 +641,22 @@ void FlareController::showResult()
         m_panel->setAttributionNote(tr("Cells coloured by their term of the head's logit (the head is linear in the cells' "
                                        "mean token, so the terms and the bias sum to the logit exactly; red raises the "
                                        "forecast, blue lowers it)."));
-    else
+    else {
+        // A pool that weighs every cell alike (a head trained on too little, or on nothing regional) points at no
+        // region: say so rather than leave an evenly coloured disk to be read as a map.
+        float lo = std::numeric_limits<float>::infinity(), hi = -lo;
+        for (float w : r.pool)
+            if (std::isfinite(w)) {
+                lo = std::min(lo, w);
+                hi = std::max(hi, w);
+            }
+        const bool uniform = hi >= lo && hi - lo <= 0.01f * hi;
         m_panel->setAttributionNote(tr("Cells coloured by the attention head's pool weight (the share of the full-disk "
-                                       "vector taken from the cell; the weights sum to 1)."));
+                                       "vector taken from the cell; the weights sum to 1).")
+                                    + (uniform ? tr(" Here every cell gets the same weight (within 1%): the head "
+                                                    "singles out no region, and the map says nothing about where.")
+                                               : QString()));
+    }
 }
 
 void FlareController::addCurrentPoint()
@@ -932,6 +945,7 @@ QJsonObject FlareController::state() const
                   : flareNativeAttribution(m_run ? m_run->head.kind() : FlareHeadKind::Attention));
     attribution[QStringLiteral("enabled")] = m_panel->attributionShown();
     attribution[QStringLiteral("error")] = r ? r->attributionError : QString();
+    attribution[QStringLiteral("note")] = m_panel->attributionNote();
     int shownViews = 0;
     if (m_grid)
         for (int i = 0; i < m_grid->count(); ++i) {

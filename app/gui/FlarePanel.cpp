@@ -175,4 +175,6 @@ void FlarePanel::setAttributionNote(const QString &text)
     m_attrNote->setVisible(!text.isEmpty());
 }
 
+QString FlarePanel::attributionNote() const { return m_attrNote->text(); }
+
 }  // namespace solarchip

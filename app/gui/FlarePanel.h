@@ -43,6 +43,7 @@ public:
     /// Greys the attribution controls out for heads without a map (linear heads, none).
     void setAttributionAvailable(bool available);
     void setAttributionNote(const QString &text);
+    QString attributionNote() const;  ///< what the panel says under the attribution controls (tests, state)
 
     FlareTimeline *timeline() const { return m_timeline; }
     QPushButton *trainButton() const { return m_train; }

@@ -429,8 +429,28 @@ private Q_SLOTS:
                 QVERIFY(top[QStringLiteral("value")].toDouble() > 0.9);  // the pool is (almost) that one cell
         }
         flare()->setAttributionMethod(0);
+        QVERIFY2(!state()[QStringLiteral("attribution")][QStringLiteral("note")].toString().contains(QStringLiteral("singles out no region")),
+                 qPrintable(state()[QStringLiteral("attribution")][QStringLiteral("note")].toString()));
         // And flare-predict agrees on the constructed head's probability and top cell.
         compareWithCli(dir);
+
+        // The same head with a constant attention score (v = 0): every on-disk cell gets 1/n of the pool, and the
+        // panel says the map points nowhere.
+        params[QStringLiteral("att_v")] = paramJson({0.0f}, {1});
+        h[QStringLiteral("params")] = params;
+        head[QStringLiteral("head")] = h;
+        const QString flat = runDir(QStringLiteral("constructed-flat"));
+        QVERIFY(QDir().mkpath(flat));
+        QFile outFlat(flat + QStringLiteral("/head.json"));
+        QVERIFY(outFlat.open(QIODevice::WriteOnly));
+        outFlat.write(QJsonDocument(head).toJson());
+        outFlat.close();
+        flare()->setHeadRun(flat);
+        waitScored();
+        const QJsonObject a = state()[QStringLiteral("attribution")].toObject();
+        QVERIFY2(std::abs(a[QStringLiteral("top_cell")][QStringLiteral("value")].toDouble() - 1.0 / onDisk.size()) < 1e-6,
+                 qPrintable(QStringLiteral("%1 vs 1/%2").arg(a[QStringLiteral("top_cell")][QStringLiteral("value")].toDouble()).arg(onDisk.size())));
+        QVERIFY2(a[QStringLiteral("note")].toString().contains(QStringLiteral("singles out no region")), qPrintable(a[QStringLiteral("note")].toString()));
     }
 
     void otherEncodersHeadIsRefused()
