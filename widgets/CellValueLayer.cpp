@@ -96,12 +96,8 @@ void CellValueLayer::ensurePolygons() const
     m_polygons.clear();
     if (!m_frame || !m_map)
         return;
-    const int n = m_frame->gridSize() * m_frame->gridSize();
-    m_polygons.resize(static_cast<std::size_t>(n));
-    for (int i = 0; i < n; ++i) {
-        const QVector<QPointF> poly = m_frame->cellPolygonInMap(m_frame->cellOfIndex(i), m_map->wcs, 4);
-        m_polygons[static_cast<std::size_t>(i)] = QPolygonF(poly);
-    }
+    for (QVector<QPointF> &poly : m_frame->cellPolygonsInMap(m_map->wcs, 4))
+        m_polygons.emplace_back(std::move(poly));
 }
 
 QPolygonF CellValueLayer::cellPolygon(int index) const
@@ -142,13 +138,19 @@ void CellValueLayer::paint(QPainter &painter, const OverlayContext &context)
         return;
     ensurePolygons();
     painter.save();
-    // Cells only over the map's own pixels: a cell larger than a cut-out does not spill onto the background.
-    QPainterPath image;
-    image.addPolygon(context.pixelToWidget.map(
-        QPolygonF(QRectF(-0.5, -0.5, context.map->image.width, context.map->image.height))));
-    QPainterPath area;
-    area.addRect(context.mapRect);
-    painter.setClipPath(image.intersected(area));
+    // Cells only over the map's own pixels: a cell larger than a cut-out does not spill onto the background. A
+    // view without rotation (flips and 180 degrees included) clips to a rectangle, which the raster engine does
+    // per scanline; only a rotated one needs the (much slower) path clip.
+    const QRectF pixels(-0.5, -0.5, context.map->image.width, context.map->image.height);
+    if (context.pixelToWidget.type() <= QTransform::TxScale) {
+        painter.setClipRect(context.pixelToWidget.mapRect(pixels).intersected(context.mapRect));
+    } else {
+        QPainterPath image;
+        image.addPolygon(context.pixelToWidget.map(QPolygonF(pixels)));
+        QPainterPath area;
+        area.addRect(context.mapRect);
+        painter.setClipPath(image.intersected(area));
+    }
     painter.setRenderHint(QPainter::Antialiasing, false);
     painter.setPen(Qt::NoPen);
     for (std::size_t i = 0; i < m_polygons.size() && i < m_values.size(); ++i) {

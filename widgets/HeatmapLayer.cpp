@@ -51,13 +51,8 @@ void HeatmapLayer::ensureGeometry() const
     m_polygons.clear();
     if (!m_map || !m_data.frame || !m_map->wcs.isValid())
         return;
-    const ModelFrame &f = *m_data.frame;
-    const int g = f.gridSize();
-    m_polygons.resize(static_cast<std::size_t>(g) * g);
-    for (int i = 0; i < g * g; ++i) {
-        const QVector<QPointF> pts = f.cellPolygonInMap(f.cellOfIndex(i), m_map->wcs, 4);
-        m_polygons[static_cast<std::size_t>(i)] = QPolygonF(pts);
-    }
+    for (QVector<QPointF> &poly : m_data.frame->cellPolygonsInMap(m_map->wcs, 4))
+        m_polygons.emplace_back(std::move(poly));
 }
 
 QPolygonF HeatmapLayer::cellPolygon(int cell) const

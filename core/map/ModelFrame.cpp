@@ -205,4 +205,55 @@ QVector<QPointF> ModelFrame::cellPolygonInMap(ModelCell cell, const Wcs &map, in
     return out;
 }
 
+std::vector<QVector<QPointF>> ModelFrame::cellPolygonsInMap(const Wcs &map, int pointsPerEdge) const
+{
+    const int g = gridSize();
+    const int n = std::max(1, pointsPerEdge);
+    const double c = cellSide();
+    const int m = g * n + 1;  // points along a lattice line
+    // Position k along a line, as cellPolygonInMap places it: the cell's edge a + (b - a) * i / n.
+    auto along = [&](int k) {
+        const int cell = std::min(k / n, g - 1);
+        const int i = k - cell * n;
+        const double a = cell * c - 0.5, b = (cell + 1) * c - 0.5;
+        return a + (b - a) * (double(i) / n);
+    };
+    const auto edge = [&](int j) { return j * c - 0.5; };
+    // Horizontal lines y = edge(j) (row edges), every point; vertical lines x = edge(j), the points between corners
+    // (the corners are the horizontal lines').
+    std::vector<std::optional<QPointF>> h(static_cast<std::size_t>(g + 1) * m), v(static_cast<std::size_t>(g + 1) * m);
+    for (int j = 0; j <= g; ++j)
+        for (int k = 0; k < m; ++k) {
+            h[static_cast<std::size_t>(j) * m + k] = inputPixelToMapPixel(QPointF(along(k), edge(j)), map);
+            if (k % n != 0)
+                v[static_cast<std::size_t>(j) * m + k] = inputPixelToMapPixel(QPointF(edge(j), along(k)), map);
+        }
+    auto H = [&](int row, int k) { return h[static_cast<std::size_t>(row) * m + k]; };
+    auto V = [&](int col, int k) { return k % n == 0 ? H(k / n, col * n) : v[static_cast<std::size_t>(col) * m + k]; };
+    std::vector<QVector<QPointF>> out(static_cast<std::size_t>(g) * g);
+    for (int row = 0; row < g; ++row)
+        for (int col = 0; col < g; ++col) {
+            QVector<QPointF> poly;
+            poly.reserve(4 * n);
+            bool ok = true;
+            auto add = [&](const std::optional<QPointF> &p) {
+                ok = ok && p.has_value();
+                if (p)
+                    poly << *p;
+            };
+            // Counter-clockwise in input pixels from the south-east corner, as cellPolygonInMap.
+            for (int i = 0; i < n; ++i)
+                add(H(row, col * n + i));
+            for (int i = 0; i < n; ++i)
+                add(V(col + 1, row * n + i));
+            for (int i = 0; i < n; ++i)
+                add(H(row + 1, (col + 1) * n - i));
+            for (int i = 0; i < n; ++i)
+                add(V(col, (row + 1) * n - i));
+            if (ok)
+                out[static_cast<std::size_t>(row) * g + col] = std::move(poly);
+        }
+    return out;
+}
+
 }  // namespace solarchip

@@ -26,6 +26,9 @@
 #include "core/map/SdoMap.h"
 
 #include <QPointF>
+
+#include <optional>
+#include <vector>
 #include <QRectF>
 #include <QVector>
 
@@ -110,6 +113,9 @@ public:
     /// `pointsPerEdge` points per edge (the edges are curves in a map of another projection or roll). Empty
     /// when a point has no counterpart in the map.
     QVector<QPointF> cellPolygonInMap(ModelCell cell, const Wcs &map, int pointsPerEdge = 4) const;
+    /// cellPolygonInMap() of every cell (index row * gridSize + col), each boundary point mapped once for the cells
+    /// that share it: about half the WCS work of calling it per cell, which the map views pay on every new set.
+    std::vector<QVector<QPointF>> cellPolygonsInMap(const Wcs &map, int pointsPerEdge = 4) const;
 
 private:
     ModelFrameSpec m_spec;

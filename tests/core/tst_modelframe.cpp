@@ -229,6 +229,20 @@ void TestModelFrame::rotatedMapFindsTheCellPrepareUses()
     // The cell's outline in the rolled map: its centroid is (close to) the map pixel of the cell centre.
     const QVector<QPointF> poly = f->cellPolygonInMap(target, wcs, 4);
     QCOMPARE(poly.size(), 16);
+    // Every cell at once (each shared boundary point mapped once) gives the same outlines, point for point.
+    for (int pointsPerEdge : {1, 4}) {
+        const std::vector<QVector<QPointF>> all = f->cellPolygonsInMap(wcs, pointsPerEdge);
+        QCOMPARE(static_cast<int>(all.size()), f->gridSize() * f->gridSize());
+        for (int i = 0; i < f->gridSize() * f->gridSize(); ++i) {
+            const QVector<QPointF> one = f->cellPolygonInMap(f->cellOfIndex(i), wcs, pointsPerEdge);
+            QCOMPARE(all[static_cast<std::size_t>(i)].size(), one.size());
+            for (int k = 0; k < one.size(); ++k) {
+                const QPointF d = all[static_cast<std::size_t>(i)][k] - one[k];
+                QVERIFY2(std::abs(d.x()) < 1e-9 && std::abs(d.y()) < 1e-9,
+                         qPrintable(QStringLiteral("cell %1 point %2: %3, %4").arg(i).arg(k).arg(d.x()).arg(d.y())));
+            }
+        }
+    }
     QPointF mean;
     for (const QPointF &p : poly)
         mean += p / poly.size();
