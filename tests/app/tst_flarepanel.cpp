@@ -223,6 +223,16 @@ private Q_SLOTS:
         QVERIFY(std::isfinite(top[QStringLiteral("hpc_x")].toDouble()) && std::isfinite(top[QStringLiteral("hpc_y")].toDouble()));
     }
 
+    /// A head.json written into the run folder `name`; the folder, or empty when it could not be written.
+    QString writeHead(const QString &name, const QJsonObject &head) const
+    {
+        const QString dir = runDir(name);
+        QFile out(dir + QStringLiteral("/head.json"));
+        if (!QDir().mkpath(dir) || !out.open(QIODevice::WriteOnly) || out.write(QJsonDocument(head).toJson()) < 0)
+            return {};
+        return dir;
+    }
+
     // The list's flares over the archive's span (and a window either side), counted by Python's csv module.
     void compareMarkersWithTheList(const QJsonObject &s)
     {
@@ -407,12 +417,8 @@ private Q_SLOTS:
         h[QStringLiteral("params")] = params;
         head[QStringLiteral("head")] = h;
         head[QStringLiteral("platt")] = QJsonObject{{QStringLiteral("a"), 1.0}, {QStringLiteral("b"), 0.0}};
-        const QString dir = runDir(QStringLiteral("constructed"));
-        QVERIFY(QDir().mkpath(dir));
-        QFile out(dir + QStringLiteral("/head.json"));
-        QVERIFY(out.open(QIODevice::WriteOnly));
-        out.write(QJsonDocument(head).toJson());
-        out.close();
+        const QString dir = writeHead(QStringLiteral("constructed"), head);
+        QVERIFY(!dir.isEmpty());
 
         flare()->setHeadRun(dir);
         waitScored();
@@ -439,12 +445,8 @@ private Q_SLOTS:
         params[QStringLiteral("att_v")] = paramJson({0.0f}, {1});
         h[QStringLiteral("params")] = params;
         head[QStringLiteral("head")] = h;
-        const QString flat = runDir(QStringLiteral("constructed-flat"));
-        QVERIFY(QDir().mkpath(flat));
-        QFile outFlat(flat + QStringLiteral("/head.json"));
-        QVERIFY(outFlat.open(QIODevice::WriteOnly));
-        outFlat.write(QJsonDocument(head).toJson());
-        outFlat.close();
+        const QString flat = writeHead(QStringLiteral("constructed-flat"), head);
+        QVERIFY(!flat.isEmpty());
         flare()->setHeadRun(flat);
         waitScored();
         const QJsonObject a = state()[QStringLiteral("attribution")].toObject();
