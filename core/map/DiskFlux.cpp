@@ -10,10 +10,7 @@ namespace solarchip {
 Expected<DiskFlux> diskUnsignedFlux(const SdoMap &map, double radiusFactor)
 {
     const MapMeta &m = map.meta;
-    const QString unit = m.unit.trimmed().toLower();
-    if (m.instrument != Instrument::HMI || m.channel != QLatin1String("hmi")
-        || !(unit == QLatin1String("gauss") || unit == QLatin1String("g") || unit == QLatin1String("mx/cm^2")
-             || unit == QLatin1String("mx/cm2")))
+    if (m.instrument != Instrument::HMI || m.channel != QLatin1String("hmi") || !isMagneticFieldUnit(m.unit))
         return Error{m.file, QStringLiteral("not an HMI line-of-sight magnetogram in gauss (%1, unit '%2'): no magnetic flux")
                                  .arg(m.displayName(), m.unit)};
     auto frame = PixelFrame::fromMap(map);

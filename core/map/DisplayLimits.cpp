@@ -21,13 +21,6 @@ bool isAiaChannel(const QString &c)
     return aia.contains(c);
 }
 
-bool isFieldUnit(const QString &unit)
-{
-    const QString u = unit.trimmed().toLower();
-    return u == QLatin1String("gauss") || u == QLatin1String("g") || u == QLatin1String("mx/cm^2")
-           || u == QLatin1String("mx/cm2") || u == QLatin1String("mx cm^-2");
-}
-
 }  // namespace
 
 // ---- settings ---------------------------------------------------------------------------------------
@@ -412,7 +405,7 @@ DisplaySettings defaultDisplaySettings(const QString &channel, const QString &un
         s.percentileHigh = 99.9;
         return s;
     }
-    if (channel == QLatin1String("hmi") || channel == QLatin1String("hmi_br") || isFieldUnit(unit)) {
+    if (channel == QLatin1String("hmi") || channel == QLatin1String("hmi_br") || isMagneticFieldUnit(unit)) {
         s.colormap = QStringLiteral("grey");
         s.stretch = DisplayStretch::Linear;
         s.limits = DisplayLimitsMode::Manual;

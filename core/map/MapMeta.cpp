@@ -165,6 +165,13 @@ QString valueLabel(const MapMeta &meta)
     return meta.displayScaled ? QStringLiteral("Helioviewer byte value") : meta.unit;
 }
 
+bool isMagneticFieldUnit(const QString &unit)
+{
+    const QString u = unit.trimmed().toLower();
+    return u == QLatin1String("gauss") || u == QLatin1String("g") || u == QLatin1String("mx/cm^2")
+           || u == QLatin1String("mx/cm2") || u == QLatin1String("mx cm^-2");
+}
+
 double MapMeta::plateScale() const { return std::sqrt(std::fabs(cdelt1 * cdelt2)); }
 
 bool MapMeta::isHelioprojective() const

@@ -78,5 +78,7 @@ QString channelLabel(const QString &channel);
 /// What a map's values are, for colour bars and readouts: the unit ("DN", "Gauss"), or "Helioviewer byte value"
 /// for display-scaled maps (never a physical unit for them).
 QString valueLabel(const MapMeta &meta);
+/// A BUNIT of magnetic field: Gauss or its flux-density spellings (Mx/cm^2, Mx cm^-2), any case.
+bool isMagneticFieldUnit(const QString &unit);
 
 }  // namespace solarchip
