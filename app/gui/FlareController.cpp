@@ -5,6 +5,7 @@
 #include "app/gui/DockFront.h"
 #include "app/gui/FlarePanel.h"
 #include "app/gui/InferenceWorker.h"
+#include "app/gui/LabelEfficiencyRun.h"
 #include "app/gui/ObservationDocument.h"
 #include "app/gui/StoreTimeline.h"
 #include "app/gui/StudioSettings.h"
@@ -358,7 +359,7 @@ QString FlareController::trainCommand() const
     // 30-day sample among them, with a validation block without an M window, and no head could be calibrated).
     const TimelineModel *span = m_archive->timeline();
     const double days = span && span->last() > span->first() ? (span->last() - span->first()) / 86400000.0 : 0;
-    if (days > 0 && days < 5 * 60)
+    if (splitForSpan(days, 24.0))  // shorter than the default split's five 60-day blocks
         args << QStringLiteral("--block-days") << QStringLiteral("auto");
     args << QStringLiteral("--out") << QStringLiteral("'%1'").arg(QDir::toNativeSeparators(flareFolder(archiveDir) + QStringLiteral("/attn-4class")))
          << QStringLiteral("--threads") << QStringLiteral("1");

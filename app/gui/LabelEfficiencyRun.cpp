@@ -1,5 +1,7 @@
 #include "app/gui/LabelEfficiencyRun.h"
 
+#include "core/archive/FlareLabels.h"
+
 #include <QDir>
 #include <QFile>
 #include <QHash>
@@ -12,10 +14,6 @@
 namespace solarchip {
 
 namespace {
-
-// The command's default split (FlareSplitOptions): 60-day blocks, 27-day buffers.
-constexpr double kDefaultBlockDays = 60;
-constexpr double kDefaultBufferDays = 27;
 
 QString number(double v)
 {
@@ -48,14 +46,13 @@ int LowLabelChoices::encoderTrainings() const
 std::optional<SplitDays> splitForSpan(double spanDays, double windowHours)
 {
     // Five full blocks (train, train, validation, train, test) need 5 x 60 days with the defaults.
-    if (!(spanDays > 0) || spanDays >= 5 * kDefaultBlockDays)
+    if (!(spanDays > 0) || spanDays >= 5 * FlareSplitOptions().blockDays)
         return std::nullopt;
+    // A fifth of the span per block; buffers as long as the label window at least (no flare seen on both sides).
+    const FlareSplitOptions o = flareSplitOfSpan(spanDays, 5, windowHours);
     SplitDays d;
-    // A hair over a fifth of the span: the last sample still falls in the fifth (test) block.
-    d.blockDays = spanDays / 5.0 * 1.0001;
-    // Buffers as long as the label window at least (no flare seen on both sides), a quarter block at most
-    // unless the window needs more.
-    d.bufferDays = std::max(windowHours / 24.0, std::min(kDefaultBufferDays, 0.25 * d.blockDays));
+    d.blockDays = o.blockDays;
+    d.bufferDays = o.bufferDays;
     if (d.bufferDays >= d.blockDays)
         d.bufferDays = 0.5 * d.blockDays;  // the command refuses buffer >= block; it then says the span is too short
     return d;

@@ -130,6 +130,15 @@ QJsonObject FlareSplit::toJson(const QVector<int> &labels) const
                        {QStringLiteral("counts"), counts}};
 }
 
+FlareSplitOptions flareSplitOfSpan(double spanDays, int blocks, double windowHours)
+{
+    FlareSplitOptions o;
+    o.blockDays = spanDays / blocks * 1.0001;
+    o.bufferDays = std::max(windowHours / 24.0, std::min(FlareSplitOptions().bufferDays, 0.25 * o.blockDays));
+    o.windowSeconds = static_cast<qint64>(windowHours * 3600);
+    return o;
+}
+
 Expected<FlareSplit> makeFlareSplit(const QVector<QDateTime> &times, const FlareSplitOptions &options)
 {
     if (times.isEmpty())

@@ -66,6 +66,12 @@ struct FlareSplit {
     QJsonObject toJson(const QVector<int> &labels = {}) const;
 };
 
+/// The options that cut a span of `spanDays` into `blocks` blocks, for archives shorter than the default split's
+/// five 60-day blocks: blocks a hair over span / blocks (the last sample still falls in the last block), buffers
+/// as long as the label window at least and a quarter block at most (capped at the default 27 days) unless the
+/// window needs more. The buffer may then reach the block: the caller decides what to do with such a span.
+FlareSplitOptions flareSplitOfSpan(double spanDays, int blocks, double windowHours);
+
 /// The time-block split of `times` (any order). Errors when the span is too short for three blocks.
 Expected<FlareSplit> makeFlareSplit(const QVector<QDateTime> &times, const FlareSplitOptions &options);
 

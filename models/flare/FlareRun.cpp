@@ -378,9 +378,7 @@ Expected<FlareRunRows> flareRunRows(const QVector<QDateTime> &times, const QVect
     QString lastError = QStringLiteral("no sets");
     for (int blocks : {5, 6, 7, 8, 10, 12, 15, 20}) {
         FlareRunSpec s = spec;
-        // A hair over span / blocks: the last sample still falls in the last block.
-        s.split.blockDays = spanDays / blocks * 1.0001;
-        s.split.bufferDays = std::max(spec.windowHours / 24.0, std::min(27.0, 0.25 * s.split.blockDays));
+        s.split = flareSplitOfSpan(spanDays, blocks, spec.windowHours);
         if (!(s.split.blockDays > 0) || s.split.bufferDays >= s.split.blockDays)
             continue;
         tried.append(QJsonObject{{QStringLiteral("blocks"), blocks}, {QStringLiteral("block_days"), s.split.blockDays},
