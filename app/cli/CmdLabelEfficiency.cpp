@@ -573,6 +573,20 @@ int runLabelEfficiency(const QStringList &args)
     QJsonObject curves;
     QVector<EfficiencyCurve> plot;
     std::map<QString, std::map<double, Curve>> perCurve;
+    // A budget's point over the `ok` seeds that finished (score sums given): the mean scores and the paired-bootstrap
+    // interval of the mean TSS over the seeds' test-set probabilities `c`; false when no seed finished.
+    auto meanOverSeeds = [&](QJsonObject &point, EfficiencyCurve &pc, double budget, const Curve &c, double sumTss,
+                             double sumAuc, double sumBss, int ok) {
+        if (ok == 0)
+            return false;
+        const auto ci = c.probs.empty() ? std::pair<double, double>{NAN, NAN} : meanTssInterval(c.probs, c.thresholds, testY, 500);
+        point.insert(QStringLiteral("tss"), sumTss / ok);
+        point.insert(QStringLiteral("tss_ci95"), QJsonArray{ci.first, ci.second});
+        point.insert(QStringLiteral("auc"), sumAuc / ok);
+        point.insert(QStringLiteral("bss"), sumBss / ok);
+        pc.points << EfficiencyPoint{budget, sumTss / ok, ci.first, ci.second};
+        return true;
+    };
     for (const QString &strategy : strategies) {
         QJsonArray points;
         EfficiencyCurve pc{strategy == QLatin1String("frozen") ? QStringLiteral("frozen (pretrained)") : strategy, {}};
@@ -618,14 +632,7 @@ int runLabelEfficiency(const QStringList &args)
                            .arg(tss).arg(ci.at(0).toDouble()).arg(ci.at(1).toDouble()).arg(auc).arg(bss);
             }
             QJsonObject point{{QStringLiteral("budget"), budget}, {QStringLiteral("seeds_ok"), okSeeds}, {QStringLiteral("per_seed"), perSeed}};
-            if (okSeeds > 0) {
-                const auto ci = c.probs.empty() ? std::pair<double, double>{NAN, NAN} : meanTssInterval(c.probs, c.thresholds, testY, 500);
-                point.insert(QStringLiteral("tss"), sumTss / okSeeds);
-                point.insert(QStringLiteral("tss_ci95"), QJsonArray{ci.first, ci.second});
-                point.insert(QStringLiteral("auc"), sumAuc / okSeeds);
-                point.insert(QStringLiteral("bss"), sumBss / okSeeds);
-                pc.points << EfficiencyPoint{budget, sumTss / okSeeds, ci.first, ci.second};
-            } else {
+            if (!meanOverSeeds(point, pc, budget, c, sumTss, sumAuc, sumBss, okSeeds)) {
                 point.insert(QStringLiteral("tss"), QJsonValue());
                 point.insert(QStringLiteral("error"), firstReason);
             }
@@ -657,13 +664,7 @@ int runLabelEfficiency(const QStringList &args)
             }
             const int ok = static_cast<int>(c.probs.size());
             QJsonObject point{{QStringLiteral("budget"), budget}, {QStringLiteral("seeds_ok"), ok}};
-            if (ok > 0) {
-                const auto ci = meanTssInterval(c.probs, c.thresholds, testY, 500);
-                point.insert(QStringLiteral("tss"), sumTss / ok);
-                point.insert(QStringLiteral("tss_ci95"), QJsonArray{ci.first, ci.second});
-                point.insert(QStringLiteral("auc"), sumAuc / ok);
-                point.insert(QStringLiteral("bss"), sumBss / ok);
-                pc.points << EfficiencyPoint{budget, sumTss / ok, ci.first, ci.second};
+            if (meanOverSeeds(point, pc, budget, c, sumTss, sumAuc, sumBss, ok)) {
                 perCurve[QStringLiteral("unsigned_flux")][budget] = c;
             } else {
                 point.insert(QStringLiteral("tss"), QJsonValue());
