@@ -788,7 +788,8 @@ void FlareController::startFluxPass(const QVector<FlareTimeline::Point> &points,
     // The head's non-learned reference along the timeline: each stored set's magnetogram's unsigned flux (the
     // archive's flux cache answers for files measured before; others are read once, off the UI thread, after the
     // head's own curve is shown), through the head's flux baseline.
-    const quint64 ticket = ++m_fluxTicket;
+    const quint64 ticket = ++m_fluxTicket;  // a pass still running is for points no longer shown
+    m_fluxLoading = false;
     if (!m_run || !m_run->fluxBaseline.valid() || files.size() != points.size())
         return;
     const FluxBaseline baseline = m_run->fluxBaseline;
