@@ -1,5 +1,6 @@
 #include "widgets/MapRenderer.h"
 
+#include "core/base/RecentCache.h"
 #include "core/base/ThreadBudget.h"
 
 #include <QElapsedTimer>
@@ -16,6 +17,34 @@
 namespace solarchip {
 
 namespace {
+
+// The bins of StretchTable in which the colour table's index changes, for a stretch and its parameter: the
+// indices below and above, and the normalised value t where the index changes (through the inverse stretch).
+// They do not depend on the data range, so they are found once per stretch (131072 stretch evaluations) and
+// reused by every render with it.
+struct ColourCrossing {
+    int bin = 0;
+    int below = 0, above = 0;
+    double t = 0;
+};
+
+std::shared_ptr<const std::vector<ColourCrossing>> colourCrossings(DisplayStretch stretch, double a)
+{
+    static RecentCache<std::pair<DisplayStretch, double>, std::vector<ColourCrossing>> cache(16);
+    return cache.get({stretch, a}, [&] {
+        const double top = StretchTable::kBins - 1;
+        auto indexAt = [&](double t) { return Colormap::indexOf(applyStretch(stretch, a, std::clamp(t, 0.0, 1.0))); };
+        std::vector<ColourCrossing> out;
+        int i0 = indexAt(-0.5 / top);
+        for (int b = 0; b < StretchTable::kBins; ++b) {
+            const int i1 = indexAt((b + 0.5) / top);  // the next bin's lower edge is this one's upper edge
+            if (i0 != i1)
+                out.push_back({b, i0, i1, inverseStretch(stretch, a, double(i1) / Colormap::kSize)});
+            i0 = i1;
+        }
+        return out;
+    });
+}
 
 // Splits [0, n) into contiguous chunks and runs them on the calling thread, helped by idle threads of the
 // render pool: no thread is created per render. render() itself usually runs on a render-pool thread, so the
@@ -171,17 +200,10 @@ RenderedMap MapRenderer::render(const Image &image, const DisplaySettings &setti
     // A split bin's LUT entry holds the split's number with alpha 0 (colormap entries are opaque).
     std::vector<Split> splits;
     if (settings.stretch != DisplayStretch::HistEq) {
-        const double a = settings.effectiveStretchParameter();
         const double span = out.range.max - out.range.min;
-        auto indexAt = [&](double t) { return Colormap::indexOf(applyStretch(settings.stretch, a, std::clamp(t, 0.0, 1.0))); };
-        for (int b = 0; b < StretchTable::kBins; ++b) {
-            const double t0 = (b - 0.5) / top, t1 = (b + 0.5) / top;
-            const int i0 = indexAt(t0), i1 = indexAt(t1);
-            if (i0 == i1)
-                continue;
-            const double tStar = inverseStretch(settings.stretch, a, double(i1) / Colormap::kSize);
-            lut[static_cast<size_t>(b)] = QRgb(splits.size());
-            splits.push_back({float(out.range.min + tStar * span), out.colormap.rgb(i0), out.colormap.rgb(i1)});
+        for (const ColourCrossing &c : *colourCrossings(settings.stretch, settings.effectiveStretchParameter())) {
+            lut[static_cast<size_t>(c.bin)] = QRgb(splits.size());
+            splits.push_back({float(out.range.min + c.t * span), out.colormap.rgb(c.below), out.colormap.rgb(c.above)});
         }
     }
     const int w = image.width, h = image.height;

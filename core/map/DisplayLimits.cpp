@@ -1,5 +1,7 @@
 #include "core/map/DisplayLimits.h"
 
+#include "core/base/RecentCache.h"
+
 #include <QStringList>
 
 #include <algorithm>
@@ -345,8 +347,8 @@ StretchTable StretchTable::build(const DisplaySettings &settings, const DisplayR
     StretchTable t;
     t.m_range = range.isValid() ? range : DisplayRange{0.0, 1.0};
     t.m_scale = double(kBins - 1) / (t.m_range.max - t.m_range.min);
-    t.m_values.resize(kBins);
     if (settings.stretch == DisplayStretch::HistEq && image) {
+        std::vector<float> values(kBins);
         std::vector<long long> counts(kBins, 0);
         long long n = 0;
         for (float p : image->pixels) {
@@ -360,17 +362,28 @@ StretchTable StretchTable::build(const DisplaySettings &settings, const DisplayR
         // number of pixels strictly below it: here, the pixels in lower bins.
         long long below = 0;
         for (int b = 0; b < kBins; ++b) {
-            t.m_values[static_cast<size_t>(b)] =
-                n > 1 ? float(double(below) / double(n - 1)) : float(b) / float(kBins - 1);
+            values[static_cast<size_t>(b)] = n > 1 ? float(double(below) / double(n - 1)) : float(b) / float(kBins - 1);
             below += counts[static_cast<size_t>(b)];
         }
+        t.m_values = std::make_shared<const std::vector<float>>(std::move(values));
         return t;
     }
     const DisplayStretch stretch = settings.stretch == DisplayStretch::HistEq ? DisplayStretch::Linear : settings.stretch;
     const double a = settings.effectiveStretchParameter();
-    for (int b = 0; b < kBins; ++b)
-        t.m_values[static_cast<size_t>(b)] = float(applyStretch(stretch, a, double(b) / double(kBins - 1)));
+    static RecentCache<std::pair<DisplayStretch, double>, std::vector<float>> curves(16);
+    t.m_values = curves.get({stretch, a}, [&] {
+        std::vector<float> values(kBins);
+        for (int b = 0; b < kBins; ++b)
+            values[static_cast<size_t>(b)] = float(applyStretch(stretch, a, double(b) / double(kBins - 1)));
+        return values;
+    });
     return t;
+}
+
+const std::vector<float> &StretchTable::values() const
+{
+    static const std::vector<float> none;
+    return m_values ? *m_values : none;
 }
 
 int StretchTable::binOf(double value) const
@@ -388,7 +401,7 @@ int StretchTable::binOf(double value) const
 double StretchTable::map(double value) const
 {
     const int b = binOf(value);
-    return b < 0 || m_values.empty() ? kNaN : double(m_values[static_cast<size_t>(b)]);
+    return b < 0 || isEmpty() ? kNaN : double((*m_values)[static_cast<size_t>(b)]);
 }
 
 // ---- defaults ---------------------------------------------------------------------------------------

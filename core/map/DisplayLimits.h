@@ -11,6 +11,7 @@
 
 #include <QString>
 
+#include <memory>
 #include <vector>
 
 namespace solarchip {
@@ -106,20 +107,22 @@ public:
     /// `image` is needed for HistEq only (may be null otherwise).
     static StretchTable build(const DisplaySettings &settings, const DisplayRange &range, const Image *image);
 
-    bool isEmpty() const { return m_values.empty(); }
+    bool isEmpty() const { return !m_values || m_values->empty(); }
     /// The bin of a data value (clipped to the range); NaN has no bin (-1).
     int binOf(double value) const;
     /// Stretched value for a bin, in [0, 1].
-    float valueAt(int bin) const { return m_values[static_cast<size_t>(bin)]; }
+    float valueAt(int bin) const { return (*m_values)[static_cast<size_t>(bin)]; }
     /// Stretched value for a data value (NaN for NaN).
     double map(double value) const;
-    const std::vector<float> &values() const { return m_values; }
+    const std::vector<float> &values() const;
     const DisplayRange &range() const { return m_range; }
     /// Bins per data unit: bin = (value - range.min) * scale, rounded.
     double scale() const { return m_scale; }
 
 private:
-    std::vector<float> m_values;
+    // A stretch other than HistEq samples the same curve whatever the range: shared by every table with the same
+    // stretch and parameter (65536 logarithms or asinhs were most of a 256 px map's rendering time).
+    std::shared_ptr<const std::vector<float>> m_values;
     DisplayRange m_range;
     double m_scale = 0.0;
 };

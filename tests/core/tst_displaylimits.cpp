@@ -155,6 +155,34 @@ private Q_SLOTS:
         }
     }
 
+    // The sampled curve depends on the stretch and its parameter, not on the range: tables for other ranges share
+    // it (one computation per stretch, not one per map rendered), and it is still the stretch at every bin.
+    void stretchCurveSharedAcrossRanges()
+    {
+        DisplaySettings s;
+        s.stretch = DisplayStretch::Asinh;
+        s.stretchParameter = 0.01;
+        const StretchTable a = StretchTable::build(s, {0.0, 1.0}, nullptr);
+        const StretchTable b = StretchTable::build(s, {-3.0, 250.0}, nullptr);
+        QCOMPARE(a.values().size(), std::size_t(StretchTable::kBins));
+        QCOMPARE(b.values().data(), a.values().data());
+        QCOMPARE(b.scale(), double(StretchTable::kBins - 1) / 253.0);
+        for (int bin : {0, 1, 7, 1000, 32768, StretchTable::kBins - 1}) {
+            const double t = double(bin) / (StretchTable::kBins - 1);
+            QCOMPARE(b.valueAt(bin), float(std::asinh(t / 0.01) / std::asinh(1.0 / 0.01)));
+        }
+        DisplaySettings other = s;
+        other.stretchParameter = 0.05;
+        const StretchTable c = StretchTable::build(other, {0.0, 1.0}, nullptr);
+        QVERIFY(c.values().data() != a.values().data());
+        QCOMPARE(c.valueAt(1000), float(std::asinh((1000.0 / 65535.0) / 0.05) / std::asinh(1.0 / 0.05)));
+        DisplaySettings log = s;
+        log.stretch = DisplayStretch::Log;
+        log.stretchParameter = 1000;
+        const StretchTable d = StretchTable::build(log, {0.0, 1.0}, nullptr);
+        QCOMPARE(d.valueAt(1000), float(std::log(1000.0 * (1000.0 / 65535.0) + 1.0) / std::log(1001.0)));
+    }
+
     void histogramEqualisation_data() { minMaxAndPercentiles_data(); }
     void histogramEqualisation()
     {
