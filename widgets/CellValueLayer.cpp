@@ -1,11 +1,13 @@
 #include "widgets/CellValueLayer.h"
 
+#include "core/base/ThreadBudget.h"
 #include "core/map/SdoMap.h"
 
 #include <QCoreApplication>
 #include <QFontMetricsF>
 #include <QLinearGradient>
 #include <QPainterPath>
+#include <QThreadPool>
 
 #include <algorithm>
 #include <cmath>
@@ -36,18 +38,66 @@ QString CellValueLayer::name() const
 void CellValueLayer::mapChanged(const SdoMap *map)
 {
     m_map = map;
-    m_dirty = true;
+    ++m_generation;
+    requestPolygons();
 }
 
 void CellValueLayer::setFrame(std::shared_ptr<const ModelFrame> frame)
 {
+    if (frame == m_frame)
+        return;
     m_frame = std::move(frame);
-    m_dirty = true;
+    ++m_generation;
+    requestPolygons();
 }
 
 void CellValueLayer::setValues(std::vector<float> values)
 {
     m_values = std::move(values);
+    requestPolygons();
+}
+
+bool CellValueLayer::isGeometryPending() const
+{
+    return m_map && m_frame && m_polygonsGeneration != m_generation && hasValues();
+}
+
+void CellValueLayer::requestPolygons()
+{
+    m_latest->store(m_generation);
+    if (!isGeometryPending() || m_requested == m_generation || !m_geometryArrived || !QCoreApplication::instance())
+        return;
+    m_requested = m_generation;
+    const QSize size(m_map->image.width, m_map->image.height);
+    ThreadBudget::instance().pool(ThreadBudget::Pool::Render)->start(
+        [frame = m_frame, wcs = m_map->wcs, generation = m_generation, size, latest = m_latest,
+         alive = std::weak_ptr<int>(m_alive), self = this] {
+            if (latest->load() != generation)
+                return;  // the map or frame changed again before this started: a newer request is queued
+            std::vector<QPolygonF> polygons;
+            for (QVector<QPointF> &poly : frame->cellPolygonsInMap(wcs, 4))
+                polygons.emplace_back(std::move(poly));
+            QMetaObject::invokeMethod(
+                QCoreApplication::instance(),
+                [alive, self, generation, polygons = std::move(polygons), size, grid = frame->gridSize()]() mutable {
+                    if (alive.lock())  // the layer lives on the UI thread, where this runs
+                        self->polygonsArrived(generation, std::move(polygons), size, grid);
+                },
+                Qt::QueuedConnection);
+        });
+}
+
+void CellValueLayer::polygonsArrived(quint64 generation, std::vector<QPolygonF> polygons, QSize mapSize, int gridSize)
+{
+    if (m_requested == generation)
+        m_requested = 0;
+    if (generation != m_generation)
+        return;  // made for a map or frame no longer shown
+    m_polygons = std::move(polygons);
+    m_polygonsGeneration = generation;
+    m_polygonsMapSize = mapSize;
+    m_polygonsGrid = gridSize;
+    geometryArrived();
 }
 
 bool CellValueLayer::hasValues() const
@@ -90,14 +140,18 @@ QColor CellValueLayer::colourOf(double value) const
 
 void CellValueLayer::ensurePolygons() const
 {
-    if (!m_dirty)
+    if (m_polygonsGeneration == m_generation)
         return;
-    m_dirty = false;
+    m_polygonsGeneration = m_generation;
     m_polygons.clear();
+    m_polygonsMapSize = QSize();
+    m_polygonsGrid = 0;
     if (!m_frame || !m_map)
         return;
     for (QVector<QPointF> &poly : m_frame->cellPolygonsInMap(m_map->wcs, 4))
         m_polygons.emplace_back(std::move(poly));
+    m_polygonsMapSize = QSize(m_map->image.width, m_map->image.height);
+    m_polygonsGrid = m_frame->gridSize();
 }
 
 QPolygonF CellValueLayer::cellPolygon(int index) const
@@ -136,7 +190,13 @@ void CellValueLayer::paint(QPainter &painter, const OverlayContext &context)
     m_lastBar = QRectF();
     if (!hasValues() || !context.map)
         return;
-    ensurePolygons();
+    // Computed off the UI thread when a view will be told (requestPolygons); meanwhile the previous outlines are
+    // drawn where they fit the map (stepping through time changes a map's pointing by a fraction of a pixel). An
+    // image of the view (export) computes them here.
+    if (!context.interactive || m_requested != m_generation)
+        ensurePolygons();
+    const bool fits = m_polygonsMapSize == QSize(context.map->image.width, context.map->image.height)
+                      && m_frame && m_polygonsGrid == m_frame->gridSize();
     painter.save();
     // Cells only over the map's own pixels: a cell larger than a cut-out does not spill onto the background. A
     // view without rotation (flips and 180 degrees included) clips to a rectangle, which the raster engine does
@@ -153,7 +213,7 @@ void CellValueLayer::paint(QPainter &painter, const OverlayContext &context)
     }
     painter.setRenderHint(QPainter::Antialiasing, false);
     painter.setPen(Qt::NoPen);
-    for (std::size_t i = 0; i < m_polygons.size() && i < m_values.size(); ++i) {
+    for (std::size_t i = 0; fits && i < m_polygons.size() && i < m_values.size(); ++i) {
         if (m_polygons[i].size() < 3 || !std::isfinite(m_values[i]))
             continue;
         QColor c = colourOf(m_values[i]);

@@ -10,13 +10,20 @@
 //
 // The frame, values and scale are set by the owner (the app's alignment controller); the layer does no model
 // work. Drawn without antialiasing so neighbouring cells meet without seams.
+//
+// The outlines cost a few thousand WCS transforms per map (milliseconds per view, every view of the grid on every
+// step), so a layer shown in a MapView computes them on the render pool when the map or the frame changes and
+// keeps drawing the previous outlines until they arrive (the view counts them as a render in flight meanwhile:
+// isGeometryPending). Outside a view (no application or no view to tell) they are computed where first needed.
 
 #include "core/map/ModelFrame.h"
 #include "widgets/Colormap.h"
 #include "widgets/OverlayLayer.h"
 
 #include <QPolygonF>
+#include <QSize>
 
+#include <atomic>
 #include <memory>
 #include <vector>
 
@@ -62,8 +69,14 @@ public:
     QPolygonF cellPolygon(int index) const;
     /// Where the bar was drawn last, in the coordinates of that paint (tests).
     QRectF lastBarRect() const { return m_lastBar; }
+    bool isGeometryPending() const override;
 
 private:
+    /// Starts computing the outlines for the current map and frame off the UI thread when cells are to be drawn
+    /// and no computation for them is running.
+    void requestPolygons();
+    void polygonsArrived(quint64 generation, std::vector<QPolygonF> polygons, QSize mapSize, int gridSize);
+    /// The outlines for the current map and frame, computed here if they are not (tests, a layer outside a view).
     void ensurePolygons() const;
     double normalised(double value) const;
 
@@ -77,7 +90,13 @@ private:
     QString m_label;
     double m_opacity = 0.6;
     mutable std::vector<QPolygonF> m_polygons;  // per cell, map pixels (empty: not placeable)
-    mutable bool m_dirty = true;
+    quint64 m_generation = 1;                    // bumped by every new map or frame
+    mutable quint64 m_polygonsGeneration = 0;    // what m_polygons were made for
+    mutable QSize m_polygonsMapSize;             // the image size of the map they were made for
+    mutable int m_polygonsGrid = 0;              // and the frame's grid size
+    quint64 m_requested = 0;                     // the generation being computed off the UI thread (0: none)
+    std::shared_ptr<std::atomic<quint64>> m_latest = std::make_shared<std::atomic<quint64>>(0);  // workers skip superseded work
+    std::shared_ptr<int> m_alive = std::make_shared<int>(0);  // results arriving after the layer is gone are dropped
     QRectF m_lastBar;
 };
 

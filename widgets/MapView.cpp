@@ -213,7 +213,17 @@ void MapView::onRenderDone(Layer &layer, quint64 generation, QFutureWatcher<Rend
 
 bool MapView::isRenderPending() const
 {
-    return m_base.generation != m_base.shownGeneration || m_compare.generation != m_compare.shownGeneration;
+    if (m_base.generation != m_base.shownGeneration || m_compare.generation != m_compare.shownGeneration)
+        return true;
+    return std::any_of(m_overlays.begin(), m_overlays.end(),
+                       [](const std::shared_ptr<OverlayLayer> &l) { return l->isVisible() && l->isGeometryPending(); });
+}
+
+void MapView::overlayGeometryArrived()
+{
+    update();
+    if (!isRenderPending())
+        Q_EMIT renderFinished();
 }
 
 bool MapView::waitForRender(int timeoutMs)
@@ -577,6 +587,10 @@ void MapView::addOverlay(std::shared_ptr<OverlayLayer> layer)
     if (!layer)
         return;
     removeOverlay(layer->id());
+    layer->setGeometryArrived([view = QPointer<MapView>(this)] {
+        if (view)
+            view->overlayGeometryArrived();
+    });
     layer->mapChanged(m_map.get());
     const bool takesRoom = layer->isVisible() && !layer->margins(QSizeF(size()), font()).isNull();
     m_overlays.push_back(std::move(layer));
@@ -756,7 +770,6 @@ QString MapView::shownValueLabel() const
 void MapView::paintScene(QPainter &painter, const QRectF &target, const QRectF &mapRect, const QTransform &toTarget,
                          double zoom, bool withOverlays, bool interactive) const
 {
-    (void)interactive;
     painter.fillRect(target, kBackground);
     if (!m_map)
         return;
@@ -787,6 +800,7 @@ void MapView::paintScene(QPainter &painter, const QRectF &target, const QRectF &
     ctx.zoom = zoom;
     ctx.title = blinkOnComparison ? defaultTitleOf(*m_compare.map) : title();
     ctx.valueLabel = shownValueLabel();
+    ctx.interactive = interactive;
     for (const auto &layer : m_overlays) {
         if (!layer->isVisible())
             continue;

@@ -65,6 +65,8 @@ public:
     void setDisplaySettings(const DisplaySettings &settings);
     /// The rendering on screen (null before the first render finishes).
     const RenderedMap &rendered() const { return m_base.rendered; }
+    /// A render of the map (or the comparison map) is in flight, or a visible overlay's geometry computed off the UI
+    /// thread (OverlayLayer::isGeometryPending) has not arrived yet.
     bool isRenderPending() const;
     /// Processes events until the pending render(s) are on screen; false on timeout. For tests and the
     /// --screenshot hook (never call it from a slot that a render result must pass through).
@@ -233,6 +235,9 @@ private:
                     double zoom, bool withOverlays, bool interactive) const;
     QRectF mapAreaFor(const QSizeF &size, bool withOverlays) const;
     void overlayMarginsChanged();
+    /// An overlay's geometry computed off the UI thread arrived: repaint, and report the render finished when
+    /// nothing else is pending.
+    void overlayGeometryArrived();
     void paintLayer(QPainter &painter, const RenderedMap &rendered, const QTransform &pixelToTarget,
                     double zoom, double opacity, int mapHeight) const;
     void updateOrientation();

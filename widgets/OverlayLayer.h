@@ -10,6 +10,8 @@
 #include <QString>
 #include <QTransform>
 
+#include <functional>
+
 namespace solarchip {
 
 struct SdoMap;
@@ -27,6 +29,9 @@ struct OverlayContext {
     /// What the values on screen are ("DN", "Gauss", "Helioviewer byte value"; core/map valueLabel): of the
     /// image shown, which while blinking may be the comparison map rather than `map`.
     QString valueLabel;
+    /// Painting the widget on screen (true), or an image of the view (export, renderView: false), which must show
+    /// everything for the current map at once: a layer computing its geometry off the UI thread computes it here.
+    bool interactive = true;
 };
 
 class OverlayLayer {
@@ -55,13 +60,28 @@ public:
     /// view (labels, and the layers drawn in their margins).
     virtual bool clipsToMap() const { return true; }
 
+    /// Whether geometry this layer computes off the UI thread for the current map is still on its way (the view
+    /// counts the layer's drawing as a render in flight: MapView::isRenderPending). Layers that compute their
+    /// geometry in paint() are never pending.
+    virtual bool isGeometryPending() const { return false; }
+    /// Set by the view that shows the layer: what the layer calls, on the UI thread, when geometry it computed off
+    /// that thread has arrived (the view repaints and, once nothing else is pending, reports the render finished).
+    void setGeometryArrived(std::function<void()> callback) { m_geometryArrived = std::move(callback); }
+
     bool isVisible() const { return m_visible; }
     void setVisible(bool visible) { m_visible = visible; }
     QColor color() const { return m_color; }
     void setColor(const QColor &color) { m_color = color; }
 
 protected:
+    void geometryArrived() const
+    {
+        if (m_geometryArrived)
+            m_geometryArrived();
+    }
+
     bool m_visible = true;
+    std::function<void()> m_geometryArrived;
     QColor m_color = QColor(255, 255, 255, 200);
 };
 

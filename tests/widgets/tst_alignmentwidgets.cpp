@@ -114,6 +114,7 @@ private Q_SLOTS:
     void layerScaleColours();
     void cellLandsOnItsPixelsOnTheReferenceMap();
     void cellLandsOnItsPixelsOnARolledSubmap();
+    void outlinesComeOffTheUiThreadWithoutBlanking();
 };
 
 void TestAlignmentWidgets::timelineKeepsPointsSortedByTime()
@@ -313,6 +314,81 @@ void TestAlignmentWidgets::cellLandsOnItsPixelsOnARolledSubmap()
         QCOMPARE(o.changedInCell, o.changed);
         QCOMPARE(o.cellChanged, o.cellPixels);
     }
+}
+
+// The outlines of a layer shown in a view are computed on the render pool: the view counts them as a render in
+// flight until they arrive, the screen then shows what an image of the view (computed at once) shows, and a new
+// map keeps the previous outlines on screen until its own arrive, so stepping does not blank the cells.
+void TestAlignmentWidgets::outlinesComeOffTheUiThreadWithoutBlanking()
+{
+    SOLARCHIP_REQUIRE_SDO();
+    const auto map = loadMap(QStringLiteral("fits/aia_171_level1.fits"));
+    QVERIFY(map);
+    ModelFrameSpec spec;
+    spec.resolution = 64;
+    spec.gridSize = 8;
+    auto frame = ModelFrame::forReference(*map, spec);
+    QVERIFY2(frame.ok(), qPrintable(frame.errorString()));
+    MapView view;
+    view.setAnimatedZoom(false);
+    view.resize(420, 460);
+    view.setMap(map);
+    view.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&view));
+    QVERIFY(view.waitForRender());
+    auto layer = std::make_shared<CellValueLayer>(QStringLiteral("alignment"));
+    layer->setFrame(std::make_shared<const ModelFrame>(*frame));
+    layer->setScale(0.0, 1.0, QStringLiteral("viridis"), false, QStringLiteral("cosine"));
+    layer->setOpacity(1.0);
+    view.addOverlay(layer);
+    view.fitToWindow();
+    QVERIFY(view.waitForRender());
+    QVERIFY(!layer->isGeometryPending());  // no values, nothing to outline
+
+    std::vector<float> values(64);
+    for (std::size_t i = 0; i < values.size(); ++i)
+        values[i] = float(i) / 63.0f;
+    QSignalSpy finished(&view, &MapView::renderFinished);
+    layer->setValues(values);
+    QVERIFY(layer->isGeometryPending());  // handed to the render pool, not computed here
+    QVERIFY(view.isRenderPending());
+    QVERIFY(view.waitForRender());
+    QVERIFY(!layer->isGeometryPending());
+    QVERIFY(finished.count() >= 1);
+    const QImage exported = view.renderView(true).convertToFormat(QImage::Format_RGB32);
+    const QImage screen = view.grab().toImage().convertToFormat(QImage::Format_RGB32);
+    QCOMPARE(screen.size(), exported.size());
+    auto differing = [](const QImage &a, const QImage &b) {
+        int n = 0;
+        for (int y = 0; y < a.height(); ++y)
+            for (int x = 0; x < a.width(); ++x)
+                n += a.pixel(x, y) != b.pixel(x, y) ? 1 : 0;
+        return n;
+    };
+    QCOMPARE(differing(screen, exported), 0);
+    const QImage plain = [&] {
+        layer->setValues({});
+        QImage i = view.grab().toImage().convertToFormat(QImage::Format_RGB32);
+        layer->setValues(values);
+        return i;
+    }();
+    QVERIFY2(differing(plain, screen) > 5000, "the cells were drawn");
+
+    // The next map (here the same pixels and pointing as a new map object, as a step to the next set of a still
+    // pointing gives): its outlines are being made, and the screen still shows the cells meanwhile.
+    view.setMap(std::make_shared<const SdoMap>(*map));
+    QVERIFY(layer->isGeometryPending());
+    QCOMPARE(differing(view.grab().toImage().convertToFormat(QImage::Format_RGB32), screen), 0);
+    QVERIFY(view.waitForRender());
+    QCOMPARE(differing(view.grab().toImage().convertToFormat(QImage::Format_RGB32), screen), 0);
+
+    // A layer taken off its view while its outlines are being made: the result is dropped, nothing breaks.
+    view.setMap(std::make_shared<const SdoMap>(*map));
+    QVERIFY(layer->isGeometryPending());
+    view.removeOverlay(layer->id());
+    layer.reset();
+    QTest::qWait(200);
+    QVERIFY(view.waitForRender());
 }
 
 QTEST_MAIN(TestAlignmentWidgets)
