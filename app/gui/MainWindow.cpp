@@ -458,12 +458,20 @@ void MainWindow::connectDocuments()
     connect(m_timelineView, &TimelineView::timeRequested, m_observation, &ObservationDocument::goToTime);
     // The display panel edits the grid's selected view (framed; it moves to a view on screen when the selected
     // one goes away), the one the globe takes its colours from while the globe is shown.
-    connect(m_grid, &MapGrid::currentViewChanged, this, [this](int index) { m_displayPanel->setView(m_grid->view(index)); });
+    // In the translation view it edits that view's selected panel (what is on screen) instead.
+    connect(m_grid, &MapGrid::currentViewChanged, this, [this](int index) {
+        if (m_viewMode != QLatin1String("translation"))
+            m_displayPanel->setView(m_grid->view(index));
+    });
+    connect(m_translation->grid(), &MapGrid::currentViewChanged, this, [this](int index) {
+        if (m_viewMode == QLatin1String("translation"))
+            m_displayPanel->setView(m_translation->grid()->view(index));
+    });
     connect(m_observation, &ObservationDocument::memberChanged, this, [this] {
         if (m_viewMode == QLatin1String("globe"))
             selectGlobeView();
         if (!m_displayPanel->view() || !m_displayPanel->view()->map())
-            m_displayPanel->setView(m_grid->currentView());
+            m_displayPanel->setView(displayTarget());
     });
     connect(m_grid, &MapGrid::readoutChanged, this,
             [this](int index, const MapReadout &r) {
@@ -723,6 +731,11 @@ QString MainWindow::focusChannel() const
     return m_presenter->focusChannel();
 }
 
+MapView *MainWindow::displayTarget() const
+{
+    return m_viewMode == QLatin1String("translation") ? m_translation->grid()->currentView() : m_grid->currentView();
+}
+
 void MainWindow::setViewMode(const QString &mode)
 {
     const QString m = mode == QLatin1String("globe") || mode == QLatin1String("search")
@@ -748,6 +761,10 @@ void MainWindow::setViewMode(const QString &mode)
     m_presenter->setGlobeActive(m == QLatin1String("globe"));
     m_alignment->setActive(m == QLatin1String("alignment"));  // the map grid, with its overlays and dock
     m_translation->setActive(m == QLatin1String("translation"));
+    if (previous == QLatin1String("translation"))
+        m_presenter->applySavedDisplays();  // a channel's display chosen on the translation page
+    if (m == QLatin1String("translation") || previous == QLatin1String("translation"))
+        m_displayPanel->setView(displayTarget());
     m_flare->setActive(m == QLatin1String("flare"));  // the map grid, the attribution overlays and the flare dock
     if (m == QLatin1String("flare") || m == QLatin1String("search") || m == QLatin1String("alignment"))
         fitTimelineHeight();  // their docks' resizes would leave the timeline at an empty archive's height

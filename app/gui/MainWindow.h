@@ -38,6 +38,7 @@ class LowLabelWizard;
 class JobRunner;
 class MapCache;
 class MapGrid;
+class MapView;
 class ObservationDocument;
 class PlaybackController;
 class StepCombo;
@@ -155,6 +156,8 @@ private:
     void createReactions();
     void connectDocuments();
     void restoreLayout();
+    /// The view the Display dock edits: the translation view's selected panel in that view, the grid's otherwise.
+    MapView *displayTarget() const;
     /// Hides the training dock that the training view mode showed, and gives the maps their height back.
     void hideTrainingDock();
     /// The timeline dock (bottom) back to its own height, now and after the next layout.

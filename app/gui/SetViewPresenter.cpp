@@ -241,6 +241,19 @@ void SetViewPresenter::onMemberChanged(int index)
     checkSettled();
 }
 
+void SetViewPresenter::applySavedDisplays()
+{
+    const auto &members = m_document->members();
+    for (int i = 0; i < members.size(); ++i) {
+        MapView *view = viewForMember(i);
+        const int slot = i < m_slotOfMember.size() ? m_slotOfMember[i] : -1;
+        if (!view || !view->map() || slot < 0 || slot >= m_showsDifference.size() || m_showsDifference[slot])
+            continue;
+        if (const auto saved = m_settings->displaySettings(displaySettingsKey(view->map()->meta)))
+            view->setDisplaySettings(*saved);  // no-op when it has it already
+    }
+}
+
 void SetViewPresenter::showMap(int index, MapView *view)
 {
     const auto &member = m_document->members()[index];

@@ -80,6 +80,10 @@ public:
     void setBlinkInterval(int milliseconds);
     int blinkInterval() const { return m_blinkMs; }
 
+    /// Gives every view that shows a channel's map (not a difference image) the display remembered for that
+    /// channel, when another page (the translation view's panels) changed it since the map was placed.
+    void applySavedDisplays();
+
     /// Every map of the current set is loaded (or failed), rendered and on screen, and the globe (when
     /// active) shows the current map.
     bool isSettled() const;

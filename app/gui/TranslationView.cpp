@@ -22,6 +22,7 @@
 #include <QSettings>
 #include <QSpinBox>
 #include <QTimer>
+#include <QScopedValueRollback>
 #include <QVBoxLayout>
 
 #include <cmath>
@@ -101,6 +102,34 @@ TranslationView::TranslationView(ObservationDocument *observation, StudioSetting
     connect(m_observation, &ObservationDocument::memberChanged, this, &TranslationView::onMemberChanged);
     for (int i = 0; i < PanelCount; ++i)
         connect(panel(Panel(i)), &MapView::renderFinished, this, &TranslationView::onRendered);
+    // The Display dock edits the selected panel here too: the magnetogram's and the AIA channel's choices are the
+    // channel's (remembered, as in the map grid); the translated and the real panel keep one display between
+    // them so the comparison stays fair. The difference and the spread are this view's own.
+    for (Panel p : {HmiPanel, TranslatedPanel, RealPanel})
+        connect(panel(p), &MapView::displaySettingsChanged, this,
+                [this, p](const DisplaySettings &s) { onDisplayEdited(p, s); });
+}
+
+DisplaySettings TranslationView::channelDisplay(const SdoMap &map) const
+{
+    const auto saved = m_settings ? m_settings->displaySettings(displaySettingsKey(map.meta)) : std::nullopt;
+    return saved ? *saved : defaultDisplaySettings(map.meta);
+}
+
+void TranslationView::onDisplayEdited(Panel which, const DisplaySettings &settings)
+{
+    MapView *view = panel(which);
+    if (m_applyingDisplay || !view->map())
+        return;
+    if (m_settings)
+        m_settings->setDisplaySettings(displaySettingsKey(view->map()->meta), settings);
+    if (which == TranslatedPanel || which == RealPanel) {
+        MapView *other = panel(which == TranslatedPanel ? RealPanel : TranslatedPanel);
+        if (other->hasMap()) {
+            const QScopedValueRollback<bool> guard(m_applyingDisplay, true);
+            other->setDisplaySettings(settings);
+        }
+    }
 }
 
 TranslationView::~TranslationView() = default;
@@ -298,7 +327,8 @@ void TranslationView::showHmi()
     for (const ObservationDocument::Member &m : m_observation->members())
         if (m.channel == QLatin1String("hmi")) {
             if (m.map) {
-                view->setMap(m.map);  // the magnetogram as the map grid shows it (co-registered to the AIA frame)
+                // The magnetogram as the map grid shows it (co-registered to the AIA frame, the channel's display).
+                view->setMap(m.map, channelDisplay(*m.map));
             } else if (!m.error.isEmpty()) {
                 view->clear();
                 view->setTitle(m.error);
@@ -425,8 +455,9 @@ void TranslationView::onFinished(std::shared_ptr<const TranslationOutcome> outco
     const QString samplesText = o.job.samples == 1
                                     ? tr("seed %1").arg(o.job.seed)
                                     : tr("mean of %1 samples, seeds %2–%3").arg(o.job.samples).arg(o.job.seed).arg(o.job.seed + o.job.samples - 1);
-    // The real AIA maps' colour table and stretch, for the translated and the real panel alike.
-    const DisplaySettings aiaSettings = defaultDisplaySettings(ch, QStringLiteral("DN/s"));
+    // The real AIA maps' colour table and stretch (the channel's as chosen in the Display dock, sunpy's by
+    // default), for the translated and the real panel alike.
+    const DisplaySettings aiaSettings = channelDisplay(*o.translated);
     MapView *translated = panel(TranslatedPanel);
     translated->setMap(o.translated, aiaSettings);
     translated->setTitle(tr("SYNTHETIC %1 — model output, not an observation (%2)").arg(channelLabel(ch), samplesText));

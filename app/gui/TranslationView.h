@@ -19,6 +19,8 @@
 //
 // The translator: the run folder in the settings key `translation/run` (setRunDir; empty: the shipped default).
 
+#include "core/map/DisplayLimits.h"
+
 #include <QJsonObject>
 #include <QPointer>
 #include <QString>
@@ -43,6 +45,7 @@ class TranslationWorker;
 struct TranslationJob;
 struct TranslationOutcome;
 struct TranslatorInfo;
+struct SdoMap;
 
 class TranslationView : public QWidget {
     Q_OBJECT
@@ -113,11 +116,17 @@ private:
     void setState(State state, const QString &message);
     void updateBanner();
     void onRendered();
+    /// The display a panel shows `map` with: the channel's remembered choice, or its default.
+    DisplaySettings channelDisplay(const SdoMap &map) const;
+    /// The Display dock changed a panel's display: remembered for its channel; the translated and real panels
+    /// take it together.
+    void onDisplayEdited(Panel which, const DisplaySettings &settings);
 
     ObservationDocument *m_observation;
     StudioSettings *m_settings;
     TranslationWorker *m_worker = nullptr;
     MapGrid *m_grid = nullptr;
+    bool m_applyingDisplay = false;  // mirroring the translated/real panels' display onto each other
     QComboBox *m_channelBox = nullptr;
     QSpinBox *m_samplesBox = nullptr;
     QSpinBox *m_seedBox = nullptr;

@@ -14,6 +14,7 @@
 #include "TestSupport.h"
 
 #include "app/gui/ArchiveDocument.h"
+#include "app/gui/DisplayPanel.h"
 #include "app/gui/MainWindow.h"
 #include "app/gui/ObservationDocument.h"
 #include "app/gui/StudioSettings.h"
@@ -316,6 +317,60 @@ private Q_SLOTS:
         QVERIFY(views[3][QStringLiteral("title")].toString().contains(QStringLiteral("no real AIA 171")));
         m_window->openArchive(archive());
         waitDone();
+    }
+
+    void displayDockEditsThePanelShown()
+    {
+        // In the translation view the Display dock edits the panel selected there, not a map of the hidden grid; a
+        // choice for the translated panel is the channel's (remembered, the grid's 171 view takes it) and the real
+        // panel takes it too, so the two stay comparable; back in the map view the dock edits the grid again.
+        MapView *translated = view()->panel(TranslationView::TranslatedPanel);
+        MapView *real = view()->panel(TranslationView::RealPanel);
+        view()->grid()->setCurrentIndex(TranslationView::TranslatedPanel);
+        QCOMPARE(m_window->displayPanel()->view(), translated);
+        QCOMPARE(translated->displaySettings(), defaultDisplaySettings(QStringLiteral("171"), QStringLiteral("DN/s")));
+        DisplaySettings log = translated->displaySettings();
+        log.stretch = DisplayStretch::Log;
+        log.stretchParameter = 300;
+        translated->setDisplaySettings(log);  // what the dock's stretch box does
+        QCOMPARE(real->displaySettings(), log);
+        QVERIFY(m_settings->displaySettings(QStringLiteral("171")).has_value());
+        QCOMPARE(*m_settings->displaySettings(QStringLiteral("171")), log);
+        QCOMPARE(view()->panel(TranslationView::DifferencePanel)->displaySettings().colormap, QStringLiteral("RdBu_r"));
+        view()->grid()->setCurrentIndex(TranslationView::HmiPanel);
+        QCOMPARE(m_window->displayPanel()->view(), view()->panel(TranslationView::HmiPanel));
+
+        // Another set: the translation shows it with the channel's choice.
+        const qint64 before = m_window->observation()->timeMs();
+        m_window->observation()->step(ObservationDocument::Step::BackByCadence);
+        QTRY_VERIFY_WITH_TIMEOUT(m_window->observation()->timeMs() != before, 30000);
+        waitDone();
+        QCOMPARE(translated->displaySettings(), log);
+        QCOMPARE(real->displaySettings(), log);
+        // A choice made on the real panel: the translated one follows, and so does the grid's 171 view (placed
+        // before it), at once when the map view comes back.
+        log.stretchParameter = 500;
+        real->setDisplaySettings(log);
+        QCOMPARE(translated->displaySettings(), log);
+
+        m_window->setViewMode(QStringLiteral("map"));
+        QCOMPARE(m_window->displayPanel()->view(), m_window->grid()->currentView());
+        MapView *grid171 = nullptr;
+        for (int i = 0; i < m_window->grid()->count(); ++i)
+            if (m_window->grid()->view(i)->map() && m_window->grid()->view(i)->map()->meta.channel == QLatin1String("171"))
+                grid171 = m_window->grid()->view(i);
+        QVERIFY(grid171);
+        QCOMPARE(grid171->displaySettings(), log);  // at once, not at the next step
+
+        // Back: the channel default again (as the dock's "Channel default" does), for the tests after this one.
+        m_window->setViewMode(QStringLiteral("translation"));
+        QCOMPARE(m_window->displayPanel()->view(), view()->panel(TranslationView::HmiPanel));
+        m_window->observation()->step(ObservationDocument::Step::ForwardByCadence);
+        QTRY_VERIFY_WITH_TIMEOUT(m_window->observation()->timeMs() == before, 30000);
+        waitDone();
+        translated->setDisplaySettings(defaultDisplaySettings(QStringLiteral("171"), QStringLiteral("DN/s")));
+        m_settings->clearDisplaySettings(QStringLiteral("171"));
+        QCOMPARE(real->displaySettings(), defaultDisplaySettings(QStringLiteral("171"), QStringLiteral("DN/s")));
     }
 
     void scriptedScreenshotWaitsForTheTranslation()
