@@ -1,13 +1,11 @@
 #include "widgets/CellValueLayer.h"
 
-#include "core/base/ThreadBudget.h"
 #include "core/map/SdoMap.h"
 
 #include <QCoreApplication>
 #include <QFontMetricsF>
 #include <QLinearGradient>
 #include <QPainterPath>
-#include <QThreadPool>
 
 #include <algorithm>
 #include <cmath>
@@ -37,18 +35,14 @@ QString CellValueLayer::name() const
 
 void CellValueLayer::mapChanged(const SdoMap *map)
 {
-    m_map = map;
-    ++m_generation;
+    m_outlines.setMap(map);
     requestPolygons();
 }
 
 void CellValueLayer::setFrame(std::shared_ptr<const ModelFrame> frame)
 {
-    if (frame == m_frame)
-        return;
-    m_frame = std::move(frame);
-    ++m_generation;
-    requestPolygons();
+    if (m_outlines.setFrame(std::move(frame)))
+        requestPolygons();
 }
 
 void CellValueLayer::setValues(std::vector<float> values)
@@ -59,50 +53,20 @@ void CellValueLayer::setValues(std::vector<float> values)
 
 bool CellValueLayer::isGeometryPending() const
 {
-    return m_map && m_frame && m_polygonsGeneration != m_generation && hasValues();
+    return m_outlines.map() && m_outlines.frame() && !m_outlines.isCurrent() && hasValues();
 }
 
 void CellValueLayer::requestPolygons()
 {
-    m_latest->store(m_generation);
-    if (!isGeometryPending() || m_requested == m_generation || !m_geometryArrived || !QCoreApplication::instance())
-        return;
-    m_requested = m_generation;
-    const QSize size(m_map->image.width, m_map->image.height);
-    ThreadBudget::instance().pool(ThreadBudget::Pool::Render)->start(
-        [frame = m_frame, wcs = m_map->wcs, generation = m_generation, size, latest = m_latest,
-         alive = std::weak_ptr<int>(m_alive), self = this] {
-            if (latest->load() != generation)
-                return;  // the map or frame changed again before this started: a newer request is queued
-            std::vector<QPolygonF> polygons;
-            for (QVector<QPointF> &poly : frame->cellPolygonsInMap(wcs, 4))
-                polygons.emplace_back(std::move(poly));
-            QMetaObject::invokeMethod(
-                QCoreApplication::instance(),
-                [alive, self, generation, polygons = std::move(polygons), size, grid = frame->gridSize()]() mutable {
-                    if (alive.lock())  // the layer lives on the UI thread, where this runs
-                        self->polygonsArrived(generation, std::move(polygons), size, grid);
-                },
-                Qt::QueuedConnection);
-        });
-}
-
-void CellValueLayer::polygonsArrived(quint64 generation, std::vector<QPolygonF> polygons, QSize mapSize, int gridSize)
-{
-    if (m_requested == generation)
-        m_requested = 0;
-    if (generation != m_generation)
-        return;  // made for a map or frame no longer shown
-    m_polygons = std::move(polygons);
-    m_polygonsGeneration = generation;
-    m_polygonsMapSize = mapSize;
-    m_polygonsGrid = gridSize;
-    geometryArrived();
+    // Only for a layer in a view (told when they arrive); elsewhere they are made where first needed.
+    if (isGeometryPending() && m_geometryArrived)
+        m_outlines.prefetch([this] { geometryArrived(); });
 }
 
 bool CellValueLayer::hasValues() const
 {
-    if (!m_frame || m_values.size() != static_cast<std::size_t>(m_frame->gridSize()) * m_frame->gridSize())
+    const ModelFrame *frame = m_outlines.frame().get();
+    if (!frame || m_values.size() != static_cast<std::size_t>(frame->gridSize()) * frame->gridSize())
         return false;
     return std::any_of(m_values.begin(), m_values.end(), [](float v) { return std::isfinite(v); });
 }
@@ -138,35 +102,20 @@ QColor CellValueLayer::colourOf(double value) const
     return QColor::fromRgba(m_colormap.map(std::clamp(t, 0.0, 1.0)));
 }
 
-void CellValueLayer::ensurePolygons() const
-{
-    if (m_polygonsGeneration == m_generation)
-        return;
-    m_polygonsGeneration = m_generation;
-    m_polygons.clear();
-    m_polygonsMapSize = QSize();
-    m_polygonsGrid = 0;
-    if (!m_frame || !m_map)
-        return;
-    for (QVector<QPointF> &poly : m_frame->cellPolygonsInMap(m_map->wcs, 4))
-        m_polygons.emplace_back(std::move(poly));
-    m_polygonsMapSize = QSize(m_map->image.width, m_map->image.height);
-    m_polygonsGrid = m_frame->gridSize();
-}
-
 QPolygonF CellValueLayer::cellPolygon(int index) const
 {
-    ensurePolygons();
-    if (index < 0 || static_cast<std::size_t>(index) >= m_polygons.size())
+    const std::vector<QPolygonF> &polygons = m_outlines.current();
+    if (index < 0 || static_cast<std::size_t>(index) >= polygons.size())
         return {};
-    return m_polygons[static_cast<std::size_t>(index)];
+    return polygons[static_cast<std::size_t>(index)];
 }
 
 int CellValueLayer::cellAtMapPixel(const QPointF &pixel) const
 {
-    if (!m_frame || !m_map)
+    const ModelFrame *frame = m_outlines.frame().get();
+    if (!frame || !m_outlines.map())
         return -1;
-    return m_frame->cellIndex(m_frame->cellAtMapPixel(pixel, m_map->wcs));
+    return frame->cellIndex(frame->cellAtMapPixel(pixel, m_outlines.map()->wcs));
 }
 
 double CellValueLayer::valueAtMapPixel(const QPointF &pixel) const
@@ -190,13 +139,9 @@ void CellValueLayer::paint(QPainter &painter, const OverlayContext &context)
     m_lastBar = QRectF();
     if (!hasValues() || !context.map)
         return;
-    // Computed off the UI thread when a view will be told (requestPolygons); meanwhile the previous outlines are
-    // drawn where they fit the map (stepping through time changes a map's pointing by a fraction of a pixel). An
-    // image of the view (export) computes them here.
-    if (!context.interactive || m_requested != m_generation)
-        ensurePolygons();
-    const bool fits = m_polygonsMapSize == QSize(context.map->image.width, context.map->image.height)
-                      && m_frame && m_polygonsGrid == m_frame->gridSize();
+    // On screen: the previous outlines while the new ones are made off the UI thread; an image of the view
+    // (export) makes them now.
+    const std::vector<QPolygonF> &polygons = context.interactive ? m_outlines.forScreen() : m_outlines.current();
     painter.save();
     // Cells only over the map's own pixels: a cell larger than a cut-out does not spill onto the background. A
     // view without rotation (flips and 180 degrees included) clips to a rectangle, which the raster engine does
@@ -213,13 +158,13 @@ void CellValueLayer::paint(QPainter &painter, const OverlayContext &context)
     }
     painter.setRenderHint(QPainter::Antialiasing, false);
     painter.setPen(Qt::NoPen);
-    for (std::size_t i = 0; fits && i < m_polygons.size() && i < m_values.size(); ++i) {
-        if (m_polygons[i].size() < 3 || !std::isfinite(m_values[i]))
+    for (std::size_t i = 0; i < polygons.size() && i < m_values.size(); ++i) {
+        if (polygons[i].size() < 3 || !std::isfinite(m_values[i]))
             continue;
         QColor c = colourOf(m_values[i]);
         c.setAlphaF(static_cast<float>(m_opacity));
         painter.setBrush(c);
-        painter.drawPolygon(context.pixelToWidget.map(m_polygons[i]));
+        painter.drawPolygon(context.pixelToWidget.map(polygons[i]));
     }
     painter.restore();
 

@@ -11,19 +11,16 @@
 // The frame, values and scale are set by the owner (the app's alignment controller); the layer does no model
 // work. Drawn without antialiasing so neighbouring cells meet without seams.
 //
-// The outlines cost a few thousand WCS transforms per map (milliseconds per view, every view of the grid on every
-// step), so a layer shown in a MapView computes them on the render pool when the map or the frame changes and
-// keeps drawing the previous outlines until they arrive (the view counts them as a render in flight meanwhile:
-// isGeometryPending). Outside a view (no application or no view to tell) they are computed where first needed.
+// The outlines are made on the render pool when the map or the frame changes (widgets/CellOutlines), the previous
+// ones drawn until they arrive; the view counts them as a render in flight meanwhile (isGeometryPending).
 
 #include "core/map/ModelFrame.h"
+#include "widgets/CellOutlines.h"
 #include "widgets/Colormap.h"
 #include "widgets/OverlayLayer.h"
 
 #include <QPolygonF>
-#include <QSize>
 
-#include <atomic>
 #include <memory>
 #include <vector>
 
@@ -43,7 +40,7 @@ public:
 
     /// The model frame the values belong to (that of the set the map is part of); null hides the cells.
     void setFrame(std::shared_ptr<const ModelFrame> frame);
-    const ModelFrame *frame() const { return m_frame.get(); }
+    const ModelFrame *frame() const { return m_outlines.frame().get(); }
     /// gridSize^2 values, index row*g + col (row 0 = south, as the model grid); NaN: not drawn. An empty vector
     /// clears them. The size must match the frame's grid.
     void setValues(std::vector<float> values);
@@ -72,31 +69,18 @@ public:
     bool isGeometryPending() const override;
 
 private:
-    /// Starts computing the outlines for the current map and frame off the UI thread when cells are to be drawn
-    /// and no computation for them is running.
+    /// Asks for the outlines of the current map and frame off the UI thread when there are cells to draw.
     void requestPolygons();
-    void polygonsArrived(quint64 generation, std::vector<QPolygonF> polygons, QSize mapSize, int gridSize);
-    /// The outlines for the current map and frame, computed here if they are not (tests, a layer outside a view).
-    void ensurePolygons() const;
     double normalised(double value) const;
 
     QString m_id;
-    std::shared_ptr<const ModelFrame> m_frame;
+    CellOutlines m_outlines;  // the frame, the map and the cells' outlines in its pixels
     std::vector<float> m_values;
-    const SdoMap *m_map = nullptr;
     double m_min = 0, m_max = 1;
     bool m_log = false;
     Colormap m_colormap = Colormap::byName(QStringLiteral("viridis"));
     QString m_label;
     double m_opacity = 0.6;
-    mutable std::vector<QPolygonF> m_polygons;  // per cell, map pixels (empty: not placeable)
-    quint64 m_generation = 1;                    // bumped by every new map or frame
-    mutable quint64 m_polygonsGeneration = 0;    // what m_polygons were made for
-    mutable QSize m_polygonsMapSize;             // the image size of the map they were made for
-    mutable int m_polygonsGrid = 0;              // and the frame's grid size
-    quint64 m_requested = 0;                     // the generation being computed off the UI thread (0: none)
-    std::shared_ptr<std::atomic<quint64>> m_latest = std::make_shared<std::atomic<quint64>>(0);  // workers skip superseded work
-    std::shared_ptr<int> m_alive = std::make_shared<int>(0);  // results arriving after the layer is gone are dropped
     QRectF m_lastBar;
 };
 

@@ -25,40 +25,38 @@ QString HeatmapLayer::name() const
 
 void HeatmapLayer::mapChanged(const SdoMap *map)
 {
-    m_map = map;
-    m_dirty = true;
+    m_outlines.setMap(map);
+    requestPolygons();
 }
 
 void HeatmapLayer::setData(HeatmapData data)
 {
-    if (data.frame.get() != m_geometryFrame)
-        m_dirty = true;
     m_data = std::move(data);
+    m_outlines.setFrame(m_data.frame);
+    requestPolygons();
 }
 
 void HeatmapLayer::clearData()
 {
     m_data = HeatmapData{};
-    m_dirty = true;
+    m_outlines.setFrame(nullptr);
 }
 
-void HeatmapLayer::ensureGeometry() const
+bool HeatmapLayer::isGeometryPending() const
 {
-    if (!m_dirty && m_geometryFrame == m_data.frame.get())
-        return;
-    m_dirty = false;
-    m_geometryFrame = m_data.frame.get();
-    m_polygons.clear();
-    if (!m_map || !m_data.frame || !m_map->wcs.isValid())
-        return;
-    for (QVector<QPointF> &poly : m_data.frame->cellPolygonsInMap(m_map->wcs, 4))
-        m_polygons.emplace_back(std::move(poly));
+    return hasData() && m_outlines.map() && !m_outlines.isCurrent();
+}
+
+void HeatmapLayer::requestPolygons()
+{
+    if (isGeometryPending() && m_geometryArrived)
+        m_outlines.prefetch([this] { geometryArrived(); });
 }
 
 QPolygonF HeatmapLayer::cellPolygon(int cell) const
 {
-    ensureGeometry();
-    return cell >= 0 && cell < static_cast<int>(m_polygons.size()) ? m_polygons[static_cast<std::size_t>(cell)] : QPolygonF();
+    const std::vector<QPolygonF> &polygons = m_outlines.current();
+    return cell >= 0 && cell < static_cast<int>(polygons.size()) ? polygons[static_cast<std::size_t>(cell)] : QPolygonF();
 }
 
 std::pair<double, double> HeatmapLayer::range() const
@@ -79,9 +77,9 @@ std::pair<double, double> HeatmapLayer::range() const
 
 int HeatmapLayer::cellAtMapPixel(QPointF pixel) const
 {
-    if (!m_map || !m_data.frame)
+    if (!m_outlines.map() || !m_data.frame)
         return -1;
-    return m_data.frame->cellIndex(m_data.frame->cellAtMapPixel(pixel, m_map->wcs));
+    return m_data.frame->cellIndex(m_data.frame->cellAtMapPixel(pixel, m_outlines.map()->wcs));
 }
 
 double HeatmapLayer::valueAtMapPixel(QPointF pixel) const
@@ -104,27 +102,31 @@ QImage HeatmapLayer::colorBarImage(const Colormap &map, int width, int height)
     return img;
 }
 
-void HeatmapLayer::paintCells(QPainter &painter, const QTransform &pixelToTarget, double markScale) const
+void HeatmapLayer::paintCells(QPainter &painter, const std::vector<QPolygonF> &polygons, const QTransform &pixelToTarget,
+                              double markScale) const
 {
+    auto outline = [&](int cell) {
+        return cell >= 0 && cell < static_cast<int>(polygons.size()) ? polygons[static_cast<std::size_t>(cell)] : QPolygonF();
+    };
     const auto [lo, hi] = range();
     painter.save();
     painter.setRenderHint(QPainter::Antialiasing, false);
     painter.setPen(Qt::NoPen);
     const int alpha = std::clamp(static_cast<int>(std::lround(m_opacity * 255)), 0, 255);
-    for (std::size_t i = 0; i < m_polygons.size() && i < m_data.values.size(); ++i) {
+    for (std::size_t i = 0; i < polygons.size() && i < m_data.values.size(); ++i) {
         const double v = m_data.values[i];
-        if (!std::isfinite(v) || v < m_threshold || m_polygons[i].size() < 3)
+        if (!std::isfinite(v) || v < m_threshold || polygons[i].size() < 3)
             continue;
         QColor c = QColor::fromRgb(m_colormap.map((v - lo) / (hi - lo)));
         c.setAlpha(alpha);
         painter.setBrush(c);
-        painter.drawPolygon(pixelToTarget.map(m_polygons[i]));
+        painter.drawPolygon(pixelToTarget.map(polygons[i]));
     }
     painter.setRenderHint(QPainter::Antialiasing, true);
     painter.setBrush(Qt::NoBrush);
     // The query: outlined with a dark casing so it reads on any colour.
     for (int cell : m_data.queryCells) {
-        const QPolygonF poly = cellPolygon(cell);
+        const QPolygonF poly = outline(cell);
         if (poly.size() < 3)
             continue;
         const QPolygonF s = pixelToTarget.map(poly);
@@ -138,7 +140,7 @@ void HeatmapLayer::paintCells(QPainter &painter, const QTransform &pixelToTarget
     f.setPointSizeF(std::max(6.0, f.pointSizeF() * 0.8 * markScale));
     painter.setFont(f);
     for (std::size_t r = 0; r < m_data.topCells.size(); ++r) {
-        const QPolygonF poly = cellPolygon(m_data.topCells[r]);
+        const QPolygonF poly = outline(m_data.topCells[r]);
         if (poly.size() < 3)
             continue;
         const QPointF centre = pixelToTarget.map(poly.boundingRect().center());
@@ -158,36 +160,38 @@ void HeatmapLayer::paintCells(QPainter &painter, const QTransform &pixelToTarget
 
 QImage HeatmapLayer::composeOnto(const QImage &texture) const
 {
-    if (!hasData() || !m_map || texture.isNull())
+    const SdoMap *map = m_outlines.map();
+    if (!hasData() || !map || texture.isNull())
         return texture;
-    ensureGeometry();
     QImage out = texture.convertToFormat(QImage::Format_ARGB32_Premultiplied);
     // The texture covers the map's pixel grid north-up, row 0 = FITS row NAXIS2 (GlobeView::setMap's contract).
-    const double sx = static_cast<double>(out.width()) / m_map->image.width;
-    const double sy = static_cast<double>(out.height()) / m_map->image.height;
+    const double sx = static_cast<double>(out.width()) / map->image.width;
+    const double sy = static_cast<double>(out.height()) / map->image.height;
     // Map pixel x covers [x - 0.5, x + 0.5): texture X = (x + 0.5) sx, Y = height - (y + 0.5) sy.
     QTransform t;
     t.translate(0, out.height());
     t.scale(sx, -sy);
     t.translate(0.5, 0.5);
     QPainter painter(&out);
-    paintCells(painter, t, std::max(1.0, out.width() / 600.0));
+    paintCells(painter, m_outlines.current(), t, std::max(1.0, out.width() / 600.0));
     return out;
 }
 
 void HeatmapLayer::paint(QPainter &painter, const OverlayContext &context)
 {
-    if (!hasData() || !m_map)
+    if (!hasData() || !m_outlines.map())
         return;
     QElapsedTimer clock;
     clock.start();
-    ensureGeometry();
-    if (m_polygons.empty())
+    // On screen: the previous outlines while the new ones are made off the UI thread; an image of the view
+    // (export) makes them now.
+    const std::vector<QPolygonF> &polygons = context.interactive ? m_outlines.forScreen() : m_outlines.current();
+    if (polygons.empty())
         return;
     const auto [lo, hi] = range();
     painter.save();
     painter.setClipRect(context.mapRect);
-    paintCells(painter, context.pixelToWidget, 1.0);
+    paintCells(painter, polygons, context.pixelToWidget, 1.0);
     // The colour bar on a translucent plate.
     const QFontMetricsF fm(painter.font());
     const double barW = 10, barH = std::clamp(context.mapRect.height() * 0.3, 50.0, 160.0);

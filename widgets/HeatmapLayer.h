@@ -12,6 +12,7 @@
 // cells marked with their rank, and a small colour bar (range and label) in the map's upper-left corner.
 
 #include "core/map/ModelFrame.h"
+#include "widgets/CellOutlines.h"
 #include "widgets/Colormap.h"
 #include "widgets/OverlayLayer.h"
 
@@ -65,10 +66,12 @@ public:
     /// The cell under a map pixel of the current map (-1 outside the frame) and its value (NaN when none).
     int cellAtMapPixel(QPointF pixel) const;
     double valueAtMapPixel(QPointF pixel) const;
-    /// How long the last paint() took (ms; the first paint after a new map includes the cells' geometry).
+    /// How long the last paint() took (ms; the cells' outlines are made off the UI thread in a view, at the first
+    /// paint after a new map or frame elsewhere).
     double lastPaintMs() const { return m_lastPaintMs; }
     /// A cell's outline in the current map's pixels (empty when it has no counterpart there). For tests.
     QPolygonF cellPolygon(int cell) const;
+    bool isGeometryPending() const override;
 
     /// `texture` (the map as displayed, covering its pixel grid north-up with row 0 = FITS row NAXIS2: the
     /// globe's texture) with the cells, the query and the top-k drawn on it: the heatmap on the sphere.
@@ -77,19 +80,17 @@ public:
     static QImage colorBarImage(const Colormap &map, int width, int height);
 
 private:
-    void ensureGeometry() const;
+    /// Asks for the outlines of the current map and frame off the UI thread when there is a heatmap to draw.
+    void requestPolygons();
     /// Cells, query outline and top-k marks through `pixelToTarget` (map pixel -> target); marks scaled.
-    void paintCells(QPainter &painter, const QTransform &pixelToTarget, double markScale) const;
+    void paintCells(QPainter &painter, const std::vector<QPolygonF> &polygons, const QTransform &pixelToTarget,
+                    double markScale) const;
 
-    const SdoMap *m_map = nullptr;
+    CellOutlines m_outlines;  // the map, the data's frame and the cells' outlines in the map's pixels
     HeatmapData m_data;
     double m_opacity = 0.6;
     double m_threshold = -1.0;
     Colormap m_colormap;
-    // Per (map, frame): each cell's polygon in map pixels (empty: not on the map).
-    mutable std::vector<QPolygonF> m_polygons;
-    mutable const void *m_geometryFrame = nullptr;
-    mutable bool m_dirty = true;
     double m_lastPaintMs = -1;
 };
 

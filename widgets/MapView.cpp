@@ -211,11 +211,15 @@ void MapView::onRenderDone(Layer &layer, quint64 generation, QFutureWatcher<Rend
     Q_EMIT renderFinished();
 }
 
+bool MapView::isMapRenderPending() const
+{
+    return m_base.generation != m_base.shownGeneration || m_compare.generation != m_compare.shownGeneration;
+}
+
 bool MapView::isRenderPending() const
 {
-    if (m_base.generation != m_base.shownGeneration || m_compare.generation != m_compare.shownGeneration)
-        return true;
-    return std::any_of(m_overlays.begin(), m_overlays.end(),
+    return isMapRenderPending()
+           || std::any_of(m_overlays.begin(), m_overlays.end(),
                        [](const std::shared_ptr<OverlayLayer> &l) { return l->isVisible() && l->isGeometryPending(); });
 }
 

@@ -68,6 +68,8 @@ public:
     /// A render of the map (or the comparison map) is in flight, or a visible overlay's geometry computed off the UI
     /// thread (OverlayLayer::isGeometryPending) has not arrived yet.
     bool isRenderPending() const;
+    /// A render of the map or the comparison map is in flight (overlays aside: rendered() is not the current one).
+    bool isMapRenderPending() const;
     /// Processes events until the pending render(s) are on screen; false on timeout. For tests and the
     /// --screenshot hook (never call it from a slot that a render result must pass through).
     bool waitForRender(int timeoutMs = 10000);

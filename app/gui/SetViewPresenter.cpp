@@ -403,7 +403,7 @@ void SetViewPresenter::updateGlobe()
             return;
         }
         // The globe wears the 2D view's colours (map or difference): wait until that rendering is on screen.
-        if (!view || view->map() != shown || view->isRenderPending() || view->rendered().isNull())
+        if (!view || view->map() != shown || view->isMapRenderPending() || view->rendered().isNull())
             return;
         // A new map, or new colours for it (the Display dock edits the view the globe takes them from).
         const qint64 imageKey = view->rendered().image().cacheKey();
@@ -511,7 +511,7 @@ void SetViewPresenter::noteContent(int slot)
     m_pendingTime[slot] = m_setTimeMs;
     MapView *view = m_grid->view(slot);
     // A map already rendered (the same file as before) or a message is what the view paints from now on.
-    if (view && !view->isRenderPending()) {
+    if (view && !view->isMapRenderPending()) {
         m_viewTime[slot] = m_setTimeMs;
         if (!m_holding)
             countFrame();
@@ -525,7 +525,7 @@ void SetViewPresenter::onViewRendered(MapView *view)
     for (int slot = 0; slot < m_viewTime.size(); ++slot) {
         if (m_grid->view(slot) != view)
             continue;
-        if (!view->isRenderPending())
+        if (!view->isMapRenderPending())
             m_viewTime[slot] = m_pendingTime[slot];
         break;
     }

@@ -115,6 +115,24 @@ private Q_SLOTS:
         const QPoint far = view.mapToWidget(hpcToFakePixel(hmi, cellCentreHpc(2, 2))).toPoint();
         if (QRect(QPoint(), thresholded.size()).contains(far))
             QVERIFY(near(thresholded.pixel(far), bare.pixel(far), 2));
+
+        // On screen the outlines are made on the render pool: new data in the view leave them pending (a render in
+        // flight for the view) until they arrive, then the screen shows the hot cell as the image of the view does.
+        layer->setThreshold(-1);
+        d.frame = std::make_shared<const ModelFrame>(*frame);  // a new frame object: new outlines
+        layer->setData(d);
+        QVERIFY(layer->isGeometryPending());
+        QVERIFY(view.isRenderPending());
+        QVERIFY(view.waitForRender(30000));
+        QVERIFY(!layer->isGeometryPending());
+        const QPoint centre = view.mapToWidget(hpcToFakePixel(hmi, c)).toPoint();
+        QVERIFY(near(view.grab().toImage().pixel(centre), hot));
+        // The next map (the same one again as a new object): the last outlines stay on screen meanwhile.
+        view.setMap(std::make_shared<const SdoMap>(*view.map()));
+        QVERIFY(layer->isGeometryPending());
+        QVERIFY(near(view.grab().toImage().pixel(centre), hot));
+        QVERIFY(view.waitForRender(30000));
+        QVERIFY(near(view.grab().toImage().pixel(centre), hot));
     }
 };
 
