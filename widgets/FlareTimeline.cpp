@@ -2,6 +2,7 @@
 
 #include <qcustomplot.h>
 
+#include <algorithm>
 #include <cmath>
 
 namespace solarchip {
@@ -50,7 +51,6 @@ FlareTimeline::FlareTimeline(QWidget *parent)
     QCPGraph *flux = m_plot->addGraph();
     flux->setName(tr("unsigned-flux reference"));
     flux->setPen(QPen(QColor(140, 86, 75), 1.2, Qt::DashLine));
-    flux->removeFromLegend();  // listed once it has points
     m_plot->legend->setVisible(true);
     m_plot->legend->setFont(font());
     m_plot->legend->setBrush(QColor(255, 255, 255, 200));
@@ -67,6 +67,21 @@ FlareTimeline::FlareTimeline(QWidget *parent)
     m_climatology->setVisible(false);
     addCursor(QColor(30, 30, 200));
     fitTime();
+    updateLegend();
+}
+
+void FlareTimeline::updateLegend()
+{
+    // Only what the plot shows: no probability lines before a head has scored a set, no "X flares" in a month
+    // without one, the flux reference once it has points. Rebuilt in the graphs' order, in rows of three.
+    m_plot->legend->clearItems();
+    for (int i = 0; i < m_plot->graphCount(); ++i) {
+        QCPGraph *g = m_plot->graph(i);
+        const auto data = g->data();
+        if (std::any_of(data->constBegin(), data->constEnd(), [](const QCPGraphData &d) { return std::isfinite(d.value); }))
+            g->addToLegend();
+    }
+    m_plot->legend->setFillOrder(QCPLegend::foColumnsFirst, true);
 }
 
 void FlareTimeline::setPoints(QVector<Point> points)
@@ -96,6 +111,7 @@ void FlareTimeline::setFlares(const QVector<Flare> &flares)
     }
     for (int k = 0; k < 3; ++k)
         m_plot->graph(kGraphFlares + k)->setData(keys[k], rows[k], false);
+    updateLegend();
     m_plot->replot();
 }
 
@@ -117,26 +133,16 @@ void FlareTimeline::clear()
 void FlareTimeline::updateGraphs()
 {
     QVector<double> keys, pc, pm, pf;
-    bool anyFlux = false;
     for (const Point &p : m_points) {
         keys << keyOf(p.timeMs);
         pc << p.pGeC;  // NaN points are gaps for QCustomPlot
         pm << p.pGeM;
         pf << p.pFlux;
-        anyFlux = anyFlux || std::isfinite(p.pFlux);
     }
     m_plot->graph(kGraphC)->setData(keys, pc, true);
     m_plot->graph(kGraphM)->setData(keys, pm, true);
-    QCPGraph *flux = m_plot->graph(kGraphFlux);
-    flux->setData(keys, pf, true);
-    const bool listed = m_plot->legend->hasItemWithPlottable(flux);
-    if (anyFlux != listed) {
-        if (anyFlux)
-            flux->addToLegend();
-        else
-            flux->removeFromLegend();
-        m_plot->legend->setFillOrder(QCPLegend::foColumnsFirst, true);  // back into rows of three
-    }
+    m_plot->graph(kGraphFlux)->setData(keys, pf, true);
+    updateLegend();
 }
 
 }  // namespace solarchip

@@ -53,6 +53,8 @@ protected:
     int pointCount() const override { return static_cast<int>(m_points.size()); }
     qint64 pointTimeMs(int index) const override { return m_points[index].timeMs; }
     void updateGraphs() override;
+    /// Lists in the legend the graphs that have points.
+    void updateLegend();
 
 private:
     QCPItemStraightLine *m_climatology = nullptr;

@@ -493,6 +493,20 @@ private Q_SLOTS:
         compareMarkersWithTheList(state());
         if (QTest::currentTestFailed())
             return;
+        // Its legend lists what it shows: the flare classes the list has there, no probability lines yet.
+        {
+            const QJsonObject markers = state()[QStringLiteral("flare_markers")].toObject();
+            QStringList expected;
+            for (const QString c : {QStringLiteral("C"), QStringLiteral("M"), QStringLiteral("X")})
+                if (markers[c].toInt() > 0)
+                    expected << c + QStringLiteral(" flares");
+            QCustomPlot *plot = flare()->panel()->timeline()->plot();
+            QStringList listed;
+            for (int i = 0; i < plot->legend->itemCount(); ++i)
+                if (auto *item = qobject_cast<QCPPlottableLegendItem *>(plot->legend->item(i)))
+                    listed << item->plottable()->name();
+            QCOMPARE(listed, expected);
+        }
         const QJsonArray range = state()[QStringLiteral("flare_range_ms")].toArray();
         const TimelineModel *span = m_window->archive()->timeline();
         QCOMPARE(static_cast<qint64>(range.at(0).toDouble()), span->first() - 86400000LL);
