@@ -101,6 +101,37 @@ Landing land(MapView &view, CellValueLayer &layer, const ModelFrame &frame, int 
     return l;
 }
 
+// The model frame's shape used here: a 64 px input in `grid` x `grid` cells.
+ModelFrameSpec inputOf64(int grid)
+{
+    ModelFrameSpec spec;
+    spec.resolution = 64;
+    spec.gridSize = grid;
+    return spec;
+}
+
+// A view of `map` at `size`, on screen and rendered.
+bool showMap(MapView &view, std::shared_ptr<const SdoMap> map, QSize size)
+{
+    view.setAnimatedZoom(false);
+    view.resize(size);
+    view.setMap(std::move(map));
+    view.show();
+    return QTest::qWaitForWindowExposed(&view) && view.waitForRender();
+}
+
+// A cell layer over the view for `frame` (cosines 0..1 on viridis, opaque), the map fitted to the view.
+std::shared_ptr<CellValueLayer> addCellLayer(MapView &view, const ModelFrame &frame)
+{
+    auto layer = std::make_shared<CellValueLayer>(QStringLiteral("alignment"));
+    layer->setFrame(std::make_shared<const ModelFrame>(frame));
+    layer->setScale(0.0, 1.0, QStringLiteral("viridis"), false, QStringLiteral("cosine"));
+    layer->setOpacity(1.0);
+    view.addOverlay(layer);
+    view.fitToWindow();
+    return layer;
+}
+
 }  // namespace
 
 class TestAlignmentWidgets : public QObject {
@@ -235,24 +266,11 @@ void TestAlignmentWidgets::cellLandsOnItsPixelsOnTheReferenceMap()
     SOLARCHIP_REQUIRE_SDO();
     const auto map = loadMap(QStringLiteral("fits/aia_171_level1.fits"));  // 128 x 128 full disk
     QVERIFY(map);
-    ModelFrameSpec spec;
-    spec.resolution = 64;
-    spec.gridSize = 8;
-    auto frame = ModelFrame::forReference(*map, spec);
+    auto frame = ModelFrame::forReference(*map, inputOf64(8));
     QVERIFY2(frame.ok(), qPrintable(frame.errorString()));
     MapView view;
-    view.setAnimatedZoom(false);
-    view.resize(520, 560);  // rescaled: ~3.5 screen pixels per map pixel
-    view.setMap(map);
-    view.show();
-    QVERIFY(QTest::qWaitForWindowExposed(&view));
-    QVERIFY(view.waitForRender());
-    auto layer = std::make_shared<CellValueLayer>(QStringLiteral("alignment"));
-    layer->setFrame(std::make_shared<const ModelFrame>(*frame));
-    layer->setScale(0.0, 1.0, QStringLiteral("viridis"), false, QStringLiteral("cosine"));
-    layer->setOpacity(1.0);
-    view.addOverlay(layer);
-    view.fitToWindow();
+    QVERIFY(showMap(view, map, QSize(520, 560)));  // rescaled: ~3.5 screen pixels per map pixel
+    const auto layer = addCellLayer(view, *frame);
     for (int cell : {8 * 3 + 5, 8 * 6 + 1}) {
         std::vector<float> values(64, std::nanf(""));
         values[static_cast<std::size_t>(cell)] = 0.5f;
@@ -273,28 +291,15 @@ void TestAlignmentWidgets::cellLandsOnItsPixelsOnARolledSubmap()
     // 179.93 deg at 0.504"/px: the cell under the submap's centre, drawn through the submap's own WCS.
     auto reference = PixelFrame::fromFile(test::sdoFile(QStringLiteral("fits/aia_171_level1.fits")));
     QVERIFY2(reference.ok(), qPrintable(reference.errorString()));
-    ModelFrameSpec spec;
-    spec.resolution = 64;
-    spec.gridSize = 16;
-    auto frame = ModelFrame::forReference(*reference, spec);
+    auto frame = ModelFrame::forReference(*reference, inputOf64(16));
     QVERIFY2(frame.ok(), qPrintable(frame.errorString()));
     const auto hmi = loadMap(QStringLiteral("fits/sdo-hmi_2011-02-14_20-34-12.fits"));
     QVERIFY(hmi);
     QVERIFY(std::abs(hmi->meta.crota2 - 179.93) < 0.01);
     MapView view;
-    view.setAnimatedZoom(false);
-    view.resize(500, 540);
-    view.setMap(hmi);
-    view.show();
-    QVERIFY(QTest::qWaitForWindowExposed(&view));
-    QVERIFY(view.waitForRender());
+    QVERIFY(showMap(view, hmi, QSize(500, 540)));
     QVERIFY(std::abs(view.displayRotation()) > 170);  // shown north up: turned by the roll
-    auto layer = std::make_shared<CellValueLayer>(QStringLiteral("alignment"));
-    layer->setFrame(std::make_shared<const ModelFrame>(*frame));
-    layer->setScale(0.0, 1.0, QStringLiteral("viridis"), false, QStringLiteral("cosine"));
-    layer->setOpacity(1.0);
-    view.addOverlay(layer);
-    view.fitToWindow();
+    const auto layer = addCellLayer(view, *frame);
     const int cell = frame->cellIndex(frame->cellAtMapPixel(QPointF(247, 248), hmi->wcs));
     QVERIFY(cell >= 0);
     std::vector<float> values(256, std::nanf(""));
@@ -324,24 +329,11 @@ void TestAlignmentWidgets::outlinesComeOffTheUiThreadWithoutBlanking()
     SOLARCHIP_REQUIRE_SDO();
     const auto map = loadMap(QStringLiteral("fits/aia_171_level1.fits"));
     QVERIFY(map);
-    ModelFrameSpec spec;
-    spec.resolution = 64;
-    spec.gridSize = 8;
-    auto frame = ModelFrame::forReference(*map, spec);
+    auto frame = ModelFrame::forReference(*map, inputOf64(8));
     QVERIFY2(frame.ok(), qPrintable(frame.errorString()));
     MapView view;
-    view.setAnimatedZoom(false);
-    view.resize(420, 460);
-    view.setMap(map);
-    view.show();
-    QVERIFY(QTest::qWaitForWindowExposed(&view));
-    QVERIFY(view.waitForRender());
-    auto layer = std::make_shared<CellValueLayer>(QStringLiteral("alignment"));
-    layer->setFrame(std::make_shared<const ModelFrame>(*frame));
-    layer->setScale(0.0, 1.0, QStringLiteral("viridis"), false, QStringLiteral("cosine"));
-    layer->setOpacity(1.0);
-    view.addOverlay(layer);
-    view.fitToWindow();
+    QVERIFY(showMap(view, map, QSize(420, 460)));
+    auto layer = addCellLayer(view, *frame);
     QVERIFY(view.waitForRender());
     QVERIFY(!layer->isGeometryPending());  // no values, nothing to outline
 
