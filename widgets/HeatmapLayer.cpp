@@ -179,6 +179,7 @@ QImage HeatmapLayer::composeOnto(const QImage &texture) const
 
 void HeatmapLayer::paint(QPainter &painter, const OverlayContext &context)
 {
+    m_lastPlate = QRectF();
     if (!hasData() || !m_outlines.map())
         return;
     QElapsedTimer clock;
@@ -192,24 +193,48 @@ void HeatmapLayer::paint(QPainter &painter, const OverlayContext &context)
     painter.save();
     painter.setClipRect(context.mapRect);
     paintCells(painter, polygons, context.pixelToWidget, 1.0);
-    // The colour bar on a translucent plate.
+    // The colour bar on a translucent plate, beside the map's image where the view has room for it (the band left
+    // or right of a map fitted to a wider view), so it hides no data; over the map's lower-left corner otherwise.
     const QFontMetricsF fm(painter.font());
-    const double barW = 10, barH = std::clamp(context.mapRect.height() * 0.3, 50.0, 160.0);
+    const double barW = 10;
     const QString hiText = QString::number(hi, 'f', 3), loText = QString::number(lo, 'f', 3);
     const double textW = std::max({fm.horizontalAdvance(hiText), fm.horizontalAdvance(loText)});
-    const double titleW = fm.horizontalAdvance(m_data.label);
-    // Bottom-left: the view's label sits top-left and the zoom bottom-right.
-    const QSizeF plateSize(std::max(barW + 10 + textW, titleW) + 12, barH + fm.height() + 16);
-    const QRectF plate(QPointF(context.mapRect.left() + 6, context.mapRect.bottom() - 6 - plateSize.height()), plateSize);
+    const double barBlockW = barW + 10 + textW;  // the bar and its numbers
+    const QRectF image = context.pixelToWidget.mapRect(QRectF(-0.5, -0.5, m_outlines.map()->image.width,
+                                                              m_outlines.map()->image.height));
+    const double leftBand = image.left() - context.mapRect.left(), rightBand = context.mapRect.right() - image.right();
+    // A plate beside the image needs the bar and its numbers; the label wraps at its spaces, a word wider than the
+    // band elided ("magnetog…"; the Similarity dock has it whole).
+    const double needed = barBlockW + 12 + 12;  // the plate's padding and 6 px either side
+    const bool left = leftBand >= needed, right = !left && rightBand >= needed;
+    const double room = left ? leftBand - 12 : right ? rightBand - 12 : context.mapRect.width() - 12;
+    QString label = m_data.label;
+    if (left || right) {
+        QStringList words = label.split(QLatin1Char(' '), Qt::SkipEmptyParts);
+        for (QString &word : words)
+            word = fm.elidedText(word, Qt::ElideRight, room - 12);
+        label = words.join(QLatin1Char(' '));
+    }
+    const double plateW = std::min(std::max(barBlockW, fm.horizontalAdvance(label)) + 12, room);
+    const QRectF titleBox = fm.boundingRect(QRectF(0, 0, plateW - 12, 1000), Qt::TextWordWrap, label);
+    // The bar: a fifth to 30% of the height, never pushing the plate over the view's label at the top.
+    const double fitH = context.mapRect.height() - titleBox.height() - 28 - 2 * fm.height();
+    const double barH = std::max(20.0, std::min(std::clamp(context.mapRect.height() * (left || right ? 0.3 : 0.2), 40.0, 160.0), fitH));
+    const QSizeF plateSize(plateW, titleBox.height() + barH + 16);
+    const double x = right ? image.right() + 6 : context.mapRect.left() + 6;
+    // Bottom: the view's label sits top-left (and the zoom bottom-right: a plate in the right band goes on top).
+    const double y = right ? context.mapRect.top() + 6 : context.mapRect.bottom() - 6 - plateSize.height();
+    const QRectF plate(QPointF(x, y), plateSize);
     painter.setPen(Qt::NoPen);
     painter.setBrush(QColor(0, 0, 0, 150));
     painter.drawRoundedRect(plate, 4, 4);
     painter.setPen(QColor(235, 235, 235));
-    painter.drawText(QPointF(plate.left() + 6, plate.top() + 4 + fm.ascent()), m_data.label);
-    const QRectF bar(plate.left() + 6, plate.top() + fm.height() + 8, barW, barH);
+    painter.drawText(QRectF(plate.left() + 6, plate.top() + 4, plateW - 12, titleBox.height()), Qt::TextWordWrap, label);
+    const QRectF bar(plate.left() + 6, plate.top() + titleBox.height() + 8, barW, barH);
     painter.drawImage(bar, colorBarImage(m_colormap, 1, 128));
     painter.drawText(QPointF(bar.right() + 5, bar.top() + fm.ascent() * 0.8), hiText);
     painter.drawText(QPointF(bar.right() + 5, bar.bottom()), loText);
+    m_lastPlate = plate;
     painter.restore();
     m_lastPaintMs = clock.nsecsElapsed() / 1e6;
 }

@@ -69,6 +69,8 @@ public:
     /// How long the last paint() took (ms; the cells' outlines are made off the UI thread in a view, at the first
     /// paint after a new map or frame elsewhere).
     double lastPaintMs() const { return m_lastPaintMs; }
+    /// Where the colour bar's plate was drawn last, in that paint's coordinates (tests).
+    QRectF lastPlateRect() const { return m_lastPlate; }
     /// A cell's outline in the current map's pixels (empty when it has no counterpart there). For tests.
     QPolygonF cellPolygon(int cell) const;
     bool isGeometryPending() const override;
@@ -92,6 +94,7 @@ private:
     double m_threshold = -1.0;
     Colormap m_colormap;
     double m_lastPaintMs = -1;
+    QRectF m_lastPlate;
 };
 
 }  // namespace solarchip

@@ -133,6 +133,34 @@ private Q_SLOTS:
         QVERIFY(near(view.grab().toImage().pixel(centre), hot));
         QVERIFY(view.waitForRender(30000));
         QVERIFY(near(view.grab().toImage().pixel(centre), hot));
+
+        // The colour bar's plate: in a view wider than the fitted map it sits in the band beside the image and
+        // hides no data; zoomed in (no band) it goes over the map's lower-left corner.
+        d.label = QStringLiteral("HMI magnetogram vs AIA 171 Å [9, 5]");  // the app's longest kind of label
+        layer->setData(d);
+        view.resize(600, 360);  // a band of ~120 px either side of the fitted map
+        view.fitToWindow();
+        QVERIFY(view.waitForRender(30000));
+        (void)view.renderView(true);
+        const int side = view.map()->image.width;
+        QPolygonF corners;
+        for (QPointF p : {QPointF(-0.5, -0.5), QPointF(side - 0.5, -0.5), QPointF(side - 0.5, side - 0.5), QPointF(-0.5, side - 0.5)})
+            corners << view.mapToWidget(p);
+        const QRectF imageOnScreen = corners.boundingRect();
+        QVERIFY(!layer->lastPlateRect().isEmpty());
+        QVERIFY2(!layer->lastPlateRect().intersects(imageOnScreen),
+                 qPrintable(QStringLiteral("plate (%1, %2) %3 x %4, image from x %5 to %6")
+                                .arg(layer->lastPlateRect().x()).arg(layer->lastPlateRect().y())
+                                .arg(layer->lastPlateRect().width()).arg(layer->lastPlateRect().height())
+                                .arg(imageOnScreen.left()).arg(imageOnScreen.right())));
+        view.setZoom(view.zoom() * 3);
+        (void)view.renderView(true);
+        QPolygonF zoomed;
+        for (QPointF p : {QPointF(-0.5, -0.5), QPointF(side - 0.5, -0.5), QPointF(side - 0.5, side - 0.5), QPointF(-0.5, side - 0.5)})
+            zoomed << view.mapToWidget(p);
+        QVERIFY(zoomed.boundingRect().contains(QRectF(view.rect())));  // the image fills the view: no band
+        QVERIFY(QRectF(view.rect()).contains(layer->lastPlateRect()));
+        QVERIFY(layer->lastPlateRect().left() < view.width() / 4.0);  // its lower-left corner
     }
 };
 
