@@ -58,14 +58,16 @@ void CellOutlines::prefetch(std::function<void()> arrived)
     m_arrived = std::move(arrived);
     const QSize size(m_map->image.width, m_map->image.height);
     ThreadBudget::instance().pool(ThreadBudget::Pool::Render)->start(
-        [frame = m_frame, wcs = m_map->wcs, generation = m_generation, size, latest = m_latest,
+        // Copies of the frame and the map's WCS (WCSLIB structs are copied under its lock): the worker shares no
+        // WCSLIB state with the UI thread.
+        [frame = ModelFrame(*m_frame), wcs = m_map->wcs, generation = m_generation, size, latest = m_latest,
          alive = std::weak_ptr<int>(m_alive), self = this] {
             if (latest->load() != generation)
                 return;  // the map or frame changed before this started: a newer request is queued
-            std::vector<QPolygonF> polygons = outlinesOf(*frame, wcs);
+            std::vector<QPolygonF> polygons = outlinesOf(frame, wcs);
             QMetaObject::invokeMethod(
                 QCoreApplication::instance(),
-                [alive, self, generation, polygons = std::move(polygons), size, grid = frame->gridSize()]() mutable {
+                [alive, self, generation, polygons = std::move(polygons), size, grid = frame.gridSize()]() mutable {
                     if (alive.lock())  // its owner lives on the UI thread, where this runs
                         self->arrive(generation, std::move(polygons), size, grid);
                 },
