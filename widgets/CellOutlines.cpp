@@ -65,8 +65,11 @@ void CellOutlines::prefetch(std::function<void()> arrived)
             if (latest->load() != generation)
                 return;  // the map or frame changed before this started: a newer request is queued
             std::vector<QPolygonF> polygons = outlinesOf(frame, wcs);
+            QCoreApplication *app = QCoreApplication::instance();
+            if (!app)
+                return;  // the application is going away
             QMetaObject::invokeMethod(
-                QCoreApplication::instance(),
+                app,
                 [alive, self, generation, polygons = std::move(polygons), size, grid = frame.gridSize()]() mutable {
                     if (alive.lock())  // its owner lives on the UI thread, where this runs
                         self->arrive(generation, std::move(polygons), size, grid);
