@@ -122,8 +122,7 @@ void SetViewPresenter::applyComparison()
         if (other.map) {
             if (view->comparisonMap() != other.map) {
                 // The comparison wears the colours its own channel has in the grid.
-                const auto saved = m_settings->displaySettings(displaySettingsKey(other.map->meta));
-                view->setComparisonMap(other.map, saved ? *saved : defaultDisplaySettings(other.map->meta));
+                view->setComparisonMap(other.map, m_settings->displayFor(other.map->meta));
             }
         } else if (!other.pending && view->comparisonMap()) {
             view->setComparisonMap(nullptr);  // no file of that channel at this time: nothing stale stays

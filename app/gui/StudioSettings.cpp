@@ -85,6 +85,11 @@ void StudioSettings::setDisplaySettings(const QString &channel, const DisplaySet
     m_settings->setValue(displayKey(channel), settings.toString());
 }
 void StudioSettings::clearDisplaySettings(const QString &channel) { m_settings->remove(displayKey(channel)); }
+DisplaySettings StudioSettings::displayFor(const MapMeta &meta) const
+{
+    const auto saved = displaySettings(displaySettingsKey(meta));
+    return saved ? *saved : defaultDisplaySettings(meta);
+}
 
 std::optional<bool> StudioSettings::overlayVisible(const QString &id) const
 {

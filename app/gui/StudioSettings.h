@@ -51,6 +51,8 @@ public:
     std::optional<DisplaySettings> displaySettings(const QString &channel) const;
     void setDisplaySettings(const QString &channel, const DisplaySettings &settings);
     void clearDisplaySettings(const QString &channel);
+    /// The display a map is shown with: its channel's remembered choice (displaySettingsKey), else its default.
+    DisplaySettings displayFor(const MapMeta &meta) const;
 
     /// Whether a map overlay ("limb", "grid", "label", "colorbar") is shown; nullopt: never changed.
     std::optional<bool> overlayVisible(const QString &id) const;

@@ -19,10 +19,10 @@
 #include <QLabel>
 #include <QProgressBar>
 #include <QPushButton>
+#include <QScopedValueRollback>
 #include <QSettings>
 #include <QSpinBox>
 #include <QTimer>
-#include <QScopedValueRollback>
 #include <QVBoxLayout>
 
 #include <cmath>
@@ -110,19 +110,12 @@ TranslationView::TranslationView(ObservationDocument *observation, StudioSetting
                 [this, p](const DisplaySettings &s) { onDisplayEdited(p, s); });
 }
 
-DisplaySettings TranslationView::channelDisplay(const SdoMap &map) const
-{
-    const auto saved = m_settings ? m_settings->displaySettings(displaySettingsKey(map.meta)) : std::nullopt;
-    return saved ? *saved : defaultDisplaySettings(map.meta);
-}
-
 void TranslationView::onDisplayEdited(Panel which, const DisplaySettings &settings)
 {
     MapView *view = panel(which);
     if (m_applyingDisplay || !view->map())
         return;
-    if (m_settings)
-        m_settings->setDisplaySettings(displaySettingsKey(view->map()->meta), settings);
+    m_settings->setDisplaySettings(displaySettingsKey(view->map()->meta), settings);
     if (which == TranslatedPanel || which == RealPanel) {
         MapView *other = panel(which == TranslatedPanel ? RealPanel : TranslatedPanel);
         if (other->hasMap()) {
@@ -328,7 +321,7 @@ void TranslationView::showHmi()
         if (m.channel == QLatin1String("hmi")) {
             if (m.map) {
                 // The magnetogram as the map grid shows it (co-registered to the AIA frame, the channel's display).
-                view->setMap(m.map, channelDisplay(*m.map));
+                view->setMap(m.map, m_settings->displayFor(m.map->meta));
             } else if (!m.error.isEmpty()) {
                 view->clear();
                 view->setTitle(m.error);
@@ -457,7 +450,7 @@ void TranslationView::onFinished(std::shared_ptr<const TranslationOutcome> outco
                                     : tr("mean of %1 samples, seeds %2–%3").arg(o.job.samples).arg(o.job.seed).arg(o.job.seed + o.job.samples - 1);
     // The real AIA maps' colour table and stretch (the channel's as chosen in the Display dock, sunpy's by
     // default), for the translated and the real panel alike.
-    const DisplaySettings aiaSettings = channelDisplay(*o.translated);
+    const DisplaySettings aiaSettings = m_settings->displayFor(o.translated->meta);
     MapView *translated = panel(TranslatedPanel);
     translated->setMap(o.translated, aiaSettings);
     translated->setTitle(tr("SYNTHETIC %1 — model output, not an observation (%2)").arg(channelLabel(ch), samplesText));

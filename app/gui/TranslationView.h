@@ -45,7 +45,6 @@ class TranslationWorker;
 struct TranslationJob;
 struct TranslationOutcome;
 struct TranslatorInfo;
-struct SdoMap;
 
 class TranslationView : public QWidget {
     Q_OBJECT
@@ -116,8 +115,6 @@ private:
     void setState(State state, const QString &message);
     void updateBanner();
     void onRendered();
-    /// The display a panel shows `map` with: the channel's remembered choice, or its default.
-    DisplaySettings channelDisplay(const SdoMap &map) const;
     /// The Display dock changed a panel's display: remembered for its channel; the translated and real panels
     /// take it together.
     void onDisplayEdited(Panel which, const DisplaySettings &settings);
