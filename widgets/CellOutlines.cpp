@@ -70,15 +70,15 @@ void CellOutlines::prefetch(std::function<void()> arrived)
                 return;  // the application is going away
             QMetaObject::invokeMethod(
                 app,
-                [alive, self, generation, polygons = std::move(polygons), size, grid = frame.gridSize()]() mutable {
+                [alive, self, generation, polygons = std::move(polygons), size]() mutable {
                     if (alive.lock())  // its owner lives on the UI thread, where this runs
-                        self->arrive(generation, std::move(polygons), size, grid);
+                        self->arrive(generation, std::move(polygons), size);
                 },
                 Qt::QueuedConnection);
         });
 }
 
-void CellOutlines::arrive(quint64 generation, std::vector<QPolygonF> polygons, QSize mapSize, int gridSize)
+void CellOutlines::arrive(quint64 generation, std::vector<QPolygonF> polygons, QSize mapSize)
 {
     if (m_requested == generation)
         m_requested = 0;
@@ -87,7 +87,6 @@ void CellOutlines::arrive(quint64 generation, std::vector<QPolygonF> polygons, Q
     m_polygons = std::move(polygons);
     m_madeFor = generation;
     m_mapSize = mapSize;
-    m_grid = gridSize;
     if (auto arrived = std::exchange(m_arrived, {}))
         arrived();
 }
@@ -99,12 +98,10 @@ void CellOutlines::makeHere() const
     m_madeFor = m_generation;
     m_polygons.clear();
     m_mapSize = QSize();
-    m_grid = 0;
     if (!m_frame || !m_map)
         return;
     m_polygons = outlinesOf(*m_frame, m_map->wcs);
     m_mapSize = QSize(m_map->image.width, m_map->image.height);
-    m_grid = m_frame->gridSize();
 }
 
 const std::vector<QPolygonF> &CellOutlines::current() const
@@ -113,13 +110,19 @@ const std::vector<QPolygonF> &CellOutlines::current() const
     return m_polygons;
 }
 
-const std::vector<QPolygonF> &CellOutlines::forScreen() const
+const std::vector<QPolygonF> &CellOutlines::forPaint(bool onScreen) const
 {
-    if (m_requested != m_generation)
+    if (!onScreen || m_requested != m_generation)
         makeHere();
-    const bool fits = m_map && m_frame && m_mapSize == QSize(m_map->image.width, m_map->image.height)
-                      && m_grid == m_frame->gridSize();
+    const int g = m_frame ? m_frame->gridSize() : 0;
+    const bool fits = m_map && m_mapSize == QSize(m_map->image.width, m_map->image.height)
+                      && m_polygons.size() == static_cast<std::size_t>(g) * g;
     return fits ? m_polygons : none();
+}
+
+QPolygonF CellOutlines::at(const std::vector<QPolygonF> &polygons, int cell)
+{
+    return cell >= 0 && static_cast<std::size_t>(cell) < polygons.size() ? polygons[static_cast<std::size_t>(cell)] : QPolygonF();
 }
 
 }  // namespace solarchip

@@ -5,7 +5,7 @@
 // They cost a few thousand WCS transforms per map (milliseconds per view, for every view of the grid on every
 // step), so a layer shown in a view asks for them on the render pool as soon as the map or the frame changes
 // (prefetch) and, on screen, keeps drawing the last outlines made while the new ones are on their way
-// (forScreen: stepping through time moves a map's pointing by a fraction of a pixel); images of the view and
+// (forPaint: stepping through time moves a map's pointing by a fraction of a pixel); images of the view and
 // callers that need the exact outlines now make them on the spot (current). Everything but the computation itself
 // runs on the UI thread.
 
@@ -43,13 +43,15 @@ public:
     /// The outlines for the current map and frame (index row * gridSize + col; an empty polygon for a cell with
     /// no place in the map), made here if they are not yet.
     const std::vector<QPolygonF> &current() const;
-    /// What a paint on screen draws: the current outlines (made here unless they are being made off the UI
+    /// What a paint draws. On screen: the current outlines (made here unless they are being made off the UI
     /// thread); while they are, the last ones made when they fit the map shown (its image size, the frame's
-    /// grid), none otherwise.
-    const std::vector<QPolygonF> &forScreen() const;
+    /// grid), none otherwise. An image of the view (`onScreen` false: export, a texture): current().
+    const std::vector<QPolygonF> &forPaint(bool onScreen) const;
+    /// One cell's outline from `polygons` (index row * gridSize + col); empty for an index outside them.
+    static QPolygonF at(const std::vector<QPolygonF> &polygons, int cell);
 
 private:
-    void arrive(quint64 generation, std::vector<QPolygonF> polygons, QSize mapSize, int gridSize);
+    void arrive(quint64 generation, std::vector<QPolygonF> polygons, QSize mapSize);
     void makeHere() const;
 
     const SdoMap *m_map = nullptr;
@@ -60,7 +62,6 @@ private:
     mutable quint64 m_madeFor = 0;      // the generation m_polygons were made for
     mutable std::vector<QPolygonF> m_polygons;
     mutable QSize m_mapSize;            // the image size of the map they were made for
-    mutable int m_grid = 0;             // and the frame's grid size
     std::shared_ptr<std::atomic<quint64>> m_latest;  // shared with the workers: superseded requests are skipped
     std::shared_ptr<int> m_alive;                    // results arriving after this is gone are dropped
 };

@@ -104,10 +104,7 @@ QColor CellValueLayer::colourOf(double value) const
 
 QPolygonF CellValueLayer::cellPolygon(int index) const
 {
-    const std::vector<QPolygonF> &polygons = m_outlines.current();
-    if (index < 0 || static_cast<std::size_t>(index) >= polygons.size())
-        return {};
-    return polygons[static_cast<std::size_t>(index)];
+    return CellOutlines::at(m_outlines.current(), index);
 }
 
 int CellValueLayer::cellAtMapPixel(const QPointF &pixel) const
@@ -139,9 +136,7 @@ void CellValueLayer::paint(QPainter &painter, const OverlayContext &context)
     m_lastBar = QRectF();
     if (!hasValues() || !context.map)
         return;
-    // On screen: the previous outlines while the new ones are made off the UI thread; an image of the view
-    // (export) makes them now.
-    const std::vector<QPolygonF> &polygons = context.interactive ? m_outlines.forScreen() : m_outlines.current();
+    const std::vector<QPolygonF> &polygons = m_outlines.forPaint(context.interactive);
     painter.save();
     // Cells only over the map's own pixels: a cell larger than a cut-out does not spill onto the background. A
     // view without rotation (flips and 180 degrees included) clips to a rectangle, which the raster engine does

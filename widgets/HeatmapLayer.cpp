@@ -55,8 +55,7 @@ void HeatmapLayer::requestPolygons()
 
 QPolygonF HeatmapLayer::cellPolygon(int cell) const
 {
-    const std::vector<QPolygonF> &polygons = m_outlines.current();
-    return cell >= 0 && cell < static_cast<int>(polygons.size()) ? polygons[static_cast<std::size_t>(cell)] : QPolygonF();
+    return CellOutlines::at(m_outlines.current(), cell);
 }
 
 std::pair<double, double> HeatmapLayer::range() const
@@ -105,9 +104,6 @@ QImage HeatmapLayer::colorBarImage(const Colormap &map, int width, int height)
 void HeatmapLayer::paintCells(QPainter &painter, const std::vector<QPolygonF> &polygons, const QTransform &pixelToTarget,
                               double markScale) const
 {
-    auto outline = [&](int cell) {
-        return cell >= 0 && cell < static_cast<int>(polygons.size()) ? polygons[static_cast<std::size_t>(cell)] : QPolygonF();
-    };
     const auto [lo, hi] = range();
     painter.save();
     painter.setRenderHint(QPainter::Antialiasing, false);
@@ -126,7 +122,7 @@ void HeatmapLayer::paintCells(QPainter &painter, const std::vector<QPolygonF> &p
     painter.setBrush(Qt::NoBrush);
     // The query: outlined with a dark casing so it reads on any colour.
     for (int cell : m_data.queryCells) {
-        const QPolygonF poly = outline(cell);
+        const QPolygonF poly = CellOutlines::at(polygons, cell);
         if (poly.size() < 3)
             continue;
         const QPolygonF s = pixelToTarget.map(poly);
@@ -140,7 +136,7 @@ void HeatmapLayer::paintCells(QPainter &painter, const std::vector<QPolygonF> &p
     f.setPointSizeF(std::max(6.0, f.pointSizeF() * 0.8 * markScale));
     painter.setFont(f);
     for (std::size_t r = 0; r < m_data.topCells.size(); ++r) {
-        const QPolygonF poly = outline(m_data.topCells[r]);
+        const QPolygonF poly = CellOutlines::at(polygons, m_data.topCells[r]);
         if (poly.size() < 3)
             continue;
         const QPointF centre = pixelToTarget.map(poly.boundingRect().center());
@@ -184,9 +180,7 @@ void HeatmapLayer::paint(QPainter &painter, const OverlayContext &context)
         return;
     QElapsedTimer clock;
     clock.start();
-    // On screen: the previous outlines while the new ones are made off the UI thread; an image of the view
-    // (export) makes them now.
-    const std::vector<QPolygonF> &polygons = context.interactive ? m_outlines.forScreen() : m_outlines.current();
+    const std::vector<QPolygonF> &polygons = m_outlines.forPaint(context.interactive);
     if (polygons.empty())
         return;
     const auto [lo, hi] = range();
