@@ -73,14 +73,24 @@ FlareTimeline::FlareTimeline(QWidget *parent)
 void FlareTimeline::updateLegend()
 {
     // Only what the plot shows: no probability lines before a head has scored a set, no "X flares" in a month
-    // without one, the flux reference once it has points. Rebuilt in the graphs' order, in rows of three.
-    m_plot->legend->clearItems();
+    // without one, the flux reference once it has points. Rebuilt in the graphs' order, in rows of three, when
+    // that list changes (not on every point added while stepping).
+    QVector<QCPGraph *> shown;
     for (int i = 0; i < m_plot->graphCount(); ++i) {
         QCPGraph *g = m_plot->graph(i);
         const auto data = g->data();
         if (std::any_of(data->constBegin(), data->constEnd(), [](const QCPGraphData &d) { return std::isfinite(d.value); }))
-            g->addToLegend();
+            shown << g;
     }
+    QVector<QCPGraph *> listed;
+    for (int i = 0; i < m_plot->legend->itemCount(); ++i)
+        if (auto *item = qobject_cast<QCPPlottableLegendItem *>(m_plot->legend->item(i)))
+            listed << qobject_cast<QCPGraph *>(item->plottable());
+    if (listed == shown)
+        return;
+    m_plot->legend->clearItems();
+    for (QCPGraph *g : shown)
+        g->addToLegend();
     m_plot->legend->setFillOrder(QCPLegend::foColumnsFirst, true);
 }
 
