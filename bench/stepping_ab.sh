@@ -28,24 +28,19 @@ for b in "$BASE" "$NEW"; do
 done
 
 source "$ROOT/scripts/xvfb.sh"
+source "$ROOT/bench/cpu_load.sh"
 start_xvfb_if_needed >/dev/null
 export QT_QPA_PLATFORM=xcb
 
 WORK="$(mktemp -d)"
-PIDS=()
 cleanup() {
-  local p
-  for p in "${PIDS[@]}"; do kill -- "-$p" 2>/dev/null || kill "$p" 2>/dev/null || true; done
+  stop_cpu_load
   rm -rf "$WORK"
   [ -n "${SOLARCHIP_XVFB_PID:-}" ] && kill "$SOLARCHIP_XVFB_PID" 2>/dev/null || true
 }
 trap cleanup EXIT
 
-for ((i = 0; i < N; i++)); do
-  setsid nice -n 10 bash -c 'while :; do :; done' >/dev/null 2>&1 &
-  PIDS+=($!)
-done
-[ "$N" -gt 0 ] && sleep 1
+start_cpu_load "$N"
 
 for ((r = 0; r < R; r++)); do
   for which in baseline new; do

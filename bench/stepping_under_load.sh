@@ -17,32 +17,25 @@ STUDIO="${STUDIO:-$ROOT/build/bin/solarchip-studio}"
 LOAD="${LOAD:-while :; do :; done}"
 
 source "$ROOT/scripts/xvfb.sh"
+source "$ROOT/bench/cpu_load.sh"
 start_xvfb_if_needed
 export QT_QPA_PLATFORM=xcb
 
 SETTINGS="$(mktemp --suffix=.ini)"
 OUT="$(mktemp)"
-PIDS=()
 cleanup() {
-  local p
-  for p in "${PIDS[@]}"; do kill -- "-$p" 2>/dev/null || kill "$p" 2>/dev/null || true; done
+  stop_cpu_load
   rm -f "$SETTINGS" "$OUT"
   [ -n "${SOLARCHIP_XVFB_PID:-}" ] && kill "$SOLARCHIP_XVFB_PID" 2>/dev/null || true
 }
 trap cleanup EXIT
 
-# Each load in its own process group (setsid), so stopping it stops whatever it started.
-for ((i = 0; i < N; i++)); do
-  setsid nice -n 10 bash -c "$LOAD" >/dev/null 2>&1 &
-  PIDS+=($!)
-done
-[ "$N" -gt 0 ] && sleep 1  # let the load reach full speed
+start_cpu_load "$N" "$LOAD"
 
 rc=0
 "$STUDIO" --sample --bench-stepping --json --settings "$SETTINGS" "$@" >"$OUT" || rc=$?
 
-for p in "${PIDS[@]}"; do kill -- "-$p" 2>/dev/null || kill "$p" 2>/dev/null || true; done
-PIDS=()
+stop_cpu_load
 python3 - "$OUT" "$N" <<'PY'
 import json, sys
 out = open(sys.argv[1]).read()
