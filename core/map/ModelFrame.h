@@ -26,13 +26,11 @@
 #include "core/map/SdoMap.h"
 
 #include <QPointF>
-
-#include <optional>
-#include <vector>
 #include <QRectF>
 #include <QVector>
 
 #include <optional>
+#include <vector>
 
 namespace solarchip {
 
