@@ -9,6 +9,9 @@
 #        --view flare --flare-head RUN)
 #   NEW=PATH   the binary measured against the baseline (default: build/bin/solarchip-studio of this checkout)
 #   STEPS=K    steps per run (default 20)
+#   LOAD_GROUP_NICE_BASELINE=K, LOAD_GROUP_NICE_NEW=K   the load's autogroup nice (bench/cpu_load.sh) beside each
+#              binary's runs, the load restarted before every run; e.g. one binary as both, to compare a foreign
+#              load with one that yields as the app's jobs do
 # Build the baseline with e.g. `git worktree add /tmp/base REV && cmake -S /tmp/base -B /tmp/base/build -G Ninja
 # && cmake --build /tmp/base/build --target solarchip-studio`, or copy build/bin/solarchip-studio aside before the
 # change. Targets (issue 8): paced p95 <= 150 ms and longest UI stall <= 50 ms.
@@ -40,11 +43,18 @@ cleanup() {
 }
 trap cleanup EXIT
 
-start_cpu_load "$N"
+PER_RUN_LOAD=0
+[ -n "${LOAD_GROUP_NICE_BASELINE:-}${LOAD_GROUP_NICE_NEW:-}" ] && PER_RUN_LOAD=1
+[ "$PER_RUN_LOAD" = 0 ] && start_cpu_load "$N"
 
 for ((r = 0; r < R; r++)); do
   for which in baseline new; do
     bin="$BASE"; [ "$which" = new ] && bin="$NEW"
+    if [ "$PER_RUN_LOAD" = 1 ]; then
+      stop_cpu_load
+      if [ "$which" = new ]; then group_nice="${LOAD_GROUP_NICE_NEW:-}"; else group_nice="${LOAD_GROUP_NICE_BASELINE:-}"; fi
+      LOAD_GROUP_NICE="$group_nice" start_cpu_load "$N"
+    fi
     if ! "$bin" --settings "$WORK/$which-$r.ini" "$@" --bench-stepping --steps "$STEPS" --json \
         >"$WORK/$which-$r.json" 2>"$WORK/$which-$r.err"; then
       echo "stepping_ab.sh: the $which run $r failed: $(tail -3 "$WORK/$which-$r.err")" >&2
@@ -53,9 +63,11 @@ for ((r = 0; r < R; r++)); do
   done
 done
 
-python3 - "$WORK" "$R" "$N" "$BASE" "$NEW" "$*" <<'PY'
-import json, statistics, sys
+python3 - "$WORK" "$R" "$N" "$BASE" "$NEW" "$*" "${LOAD_GROUP_NICE_BASELINE:-}" "${LOAD_GROUP_NICE_NEW:-}" <<'PY'
+import json, os, statistics, sys
 work, runs, load, base, new, args = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), sys.argv[4], sys.argv[5], sys.argv[6]
+AUTOGROUP = "/proc/sys/kernel/sched_autogroup_enabled"
+group_nice = {"baseline": sys.argv[7] or None, "new": sys.argv[8] or None}
 keys = {
     "paced_p95_ms": lambda d: d["paced"]["p95_ms"],
     "back_to_back_p50_ms": lambda d: d["back_to_back"]["p50_ms"],
@@ -64,7 +76,8 @@ keys = {
     "playback_fps": lambda d: d["playback"]["achieved_fps"],
     "mixed_time_frames": lambda d: d["mixed_time_frames"],
 }
-out = {"benchmark": "stepping_ab", "studio_options": args, "load": {"cpu_bound_processes": load, "nice": 10},
+out = {"benchmark": "stepping_ab", "studio_options": args, "load": {"cpu_bound_processes": load, "nice": 10, "autogroup_nice": group_nice,
+                "sched_autogroup_enabled": open(AUTOGROUP).read().strip() if os.path.exists(AUTOGROUP) else None},
        "runs_each": runs, "binaries": {"baseline": base, "new": new}, "runs": {}, "median": {}, "ratio_new_over_baseline": {}}
 for which in ("baseline", "new"):
     rows = []

@@ -12,6 +12,7 @@
 #include <QProcess>
 #include <QTimer>
 
+#include <algorithm>
 #include <cerrno>
 #include <csignal>
 #include <sys/resource.h>
@@ -22,10 +23,17 @@ namespace solarchip {
 
 namespace {
 
-// The supervisor: $1 control folder, $2 log, $3 nice, then the command. It records the command's pid, waits for
-// it and records its exit status (128 + N after signal N), each file written whole (temporary + rename).
+// The supervisor: $1 control folder, $2 log, $3 nice, $4 the app's scheduler autogroup ("-": none), $5 the nice
+// for the job's autogroup, then the command. startDetached puts it in a session of its own, which Linux (autogroups
+// on, its default) schedules as one group, an equal of the app's whatever the job's nice: so it lowers its group's
+// nice too, unless it is still in the app's group (writing a higher nice needs no privilege; the kernel refuses
+// unprivileged changes closer than 0.1 s apart system-wide, hence one retry). It records the command's pid, waits
+// for it and records its exit status (128 + N after signal N), each file written whole (temporary + rename).
 const char *const kSupervisor =
-    "ctl=$1; log=$2; n=$3; shift 3\n"
+    "ctl=$1; log=$2; n=$3; ag=$4; agn=$5; shift 5\n"
+    "if [ \"$ag\" != - ] && read g rest </proc/self/autogroup 2>/dev/null && [ \"$g\" != \"$ag\" ]; then\n"
+    "  echo \"$agn\" 2>/dev/null >/proc/self/autogroup || { sleep 0.2; echo \"$agn\" 2>/dev/null >/proc/self/autogroup; } || :\n"
+    "fi\n"
     "nice -n \"$n\" \"$@\" </dev/null >>\"$log\" 2>&1 &\n"
     "p=$!\n"
     "echo $p >\"$ctl/pid.tmp\" && mv -f \"$ctl/pid.tmp\" \"$ctl/pid\"\n"
@@ -179,8 +187,12 @@ void JobRunner::launch(const JobRecord &job)
     errno = 0;
     const int appNice = ::getpriority(PRIO_PROCESS, 0);
     const int increment = std::max(0, m_nice - (errno == 0 ? appNice : 0));
+    // The job's autogroup gets the app's group's nice raised by as much as the job's own nice is raised.
+    const auto appGroup = ThreadPriority::autogroupOf();
+    const QString groupName = appGroup ? QString::fromLatin1(appGroup->name) : QStringLiteral("-");
+    const int groupNice = std::min(19, (appGroup ? appGroup->nice : 0) + m_nice);
     QStringList shArgs{QStringLiteral("-c"), QString::fromLatin1(kSupervisor), QStringLiteral("solarchip-job"), ctl, log,
-                       QString::number(increment), job.program};
+                       QString::number(increment), groupName, QString::number(groupNice), job.program};
     shArgs += args;
     qint64 supervisor = 0;
     QProcess detached;

@@ -52,7 +52,8 @@ public:
     /// How many jobs may run at once (default 1).
     void setMaxConcurrent(int n);
     int maxConcurrent() const { return m_maxConcurrent; }
-    /// Nice value of the jobs (default ThreadPriority::kIdleNice = 10).
+    /// Nice value of the jobs (default ThreadPriority::kIdleNice = 10). On Linux with scheduler autogroups, a
+    /// job's session (its own autogroup) also gets its group nice raised by this much above the app's group.
     void setNice(int nice) { m_nice = nice; }
 
     /// Queues `solarchip <solarchipArguments>` (starting with the command, e.g. "pretrain"); runDir holds its

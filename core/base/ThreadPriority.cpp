@@ -1,5 +1,6 @@
 #include "core/base/ThreadPriority.h"
 
+#include <QFile>
 #include <QProcess>
 #include <QSemaphore>
 #include <QThread>
@@ -89,6 +90,20 @@ int ThreadPriority::currentNice()
 #else
     return 0;
 #endif
+}
+
+std::optional<ThreadPriority::Autogroup> ThreadPriority::autogroupOf(qint64 pid)
+{
+    QFile f(pid > 0 ? QStringLiteral("/proc/%1/autogroup").arg(pid) : QStringLiteral("/proc/self/autogroup"));
+    if (!f.open(QIODevice::ReadOnly))
+        return std::nullopt;
+    // "/autogroup-108 nice 0"
+    const QList<QByteArray> fields = f.readLine().simplified().split(' ');
+    bool ok = false;
+    const int nice = fields.size() == 3 && fields[1] == "nice" ? fields[2].toInt(&ok) : 0;
+    if (!ok || !fields[0].startsWith("/autogroup-"))
+        return std::nullopt;
+    return Autogroup{fields[0], nice};
 }
 
 }  // namespace solarchip

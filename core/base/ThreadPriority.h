@@ -5,6 +5,10 @@
 // created afterwards by that thread inherit it); child processes get theirs raised before they run.
 // Elsewhere: no effect.
 
+#include <QByteArray>
+
+#include <optional>
+
 class QProcess;
 class QThreadPool;
 
@@ -32,6 +36,17 @@ public:
     static void lowerChildProcess(QProcess *process, int nice = kIdleNice);
     /// The calling thread's nice value (0 where unsupported).
     static int currentNice();
+
+    /// Linux's scheduler autogroup of a process (`/proc/PID/autogroup`, e.g. "/autogroup-108 nice 0"). With
+    /// autogroups on (the kernel's default, `/proc/sys/kernel/sched_autogroup_enabled`), every session (setsid)
+    /// is one group that shares the CPU equally with every other group whatever its tasks' nice values: a
+    /// detached job must lower its group's nice, not only its own, to yield to the app.
+    struct Autogroup {
+        QByteArray name;  ///< "/autogroup-108"
+        int nice = 0;
+    };
+    /// The autogroup of process `pid` (0: this process); nullopt where there is none (not Linux, no such file).
+    static std::optional<Autogroup> autogroupOf(qint64 pid = 0);
 };
 
 }  // namespace solarchip

@@ -3,13 +3,15 @@
 // file it names); pause stops it with a checkpoint, resume continues the step count from it (--resume), cancel
 // ends it; a runner deleted while its job runs (the app quitting) leaves the job running, and a new runner on the
 // same table re-attaches it (its events keep coming, cancel works); a job killed while no app ran is reported
-// failed with the signal on the next start.
+// failed with the signal on the next start; a job yields the CPU to the app also where Linux schedules sessions as
+// groups (its autogroup's nice is raised, as read back from the kernel).
 #include "app/gui/JobRunner.h"
 #include "core/jobs/JobOutcome.h"
 
 #include "TestSupport.h"
 #include "tests/models/EngineFixtures.h"
 
+#include <QCoreApplication>
 #include <QDir>
 #include <QElapsedTimer>
 #include <QJsonDocument>
@@ -18,6 +20,7 @@
 #include <QTemporaryDir>
 #include <QTest>
 
+#include <algorithm>
 #include <memory>
 #include <signal.h>
 
@@ -32,6 +35,7 @@ private Q_SLOTS:
     void pauseResumeCancel();
     void reattachAfterTheAppQuits();
     void killedWhileTheAppWasClosed();
+    void jobYieldsToTheAppsAutogroup();
     void cleanup();
 
 private:
@@ -249,6 +253,54 @@ void TestJobRunner::killedWhileTheAppWasClosed()
     QVERIFY(!waitForEvent(*second, id, QStringLiteral("train"), 1, 15000).isEmpty());
     second->cancel(id);
     QVERIFY(waitForState(*second, id, JobState::Cancelled, 15000));
+}
+
+namespace {
+
+// The kernel's own words: "/autogroup-108 nice 0" in /proc/PID/autogroup; the nice value is field 19 of
+// /proc/PID/stat (after the command name in parentheses, which may hold spaces).
+QStringList readAutogroup(const QString &pid)
+{
+    QFile f(QStringLiteral("/proc/%1/autogroup").arg(pid));
+    if (!f.open(QIODevice::ReadOnly))
+        return {};
+    return QString::fromLatin1(f.readAll()).simplified().split(QLatin1Char(' '));
+}
+
+int readProcessNice(qint64 pid)
+{
+    QFile f(QStringLiteral("/proc/%1/stat").arg(pid));
+    if (!f.open(QIODevice::ReadOnly))
+        return -100;
+    const QByteArray stat = f.readAll();
+    const QList<QByteArray> fields = stat.mid(stat.lastIndexOf(')') + 2).split(' ');  // fields 3, 4, ...
+    return fields.size() > 16 ? fields[16].toInt() : -100;
+}
+
+}  // namespace
+
+void TestJobRunner::jobYieldsToTheAppsAutogroup()
+{
+    const QStringList app = readAutogroup(QStringLiteral("self"));
+    if (app.size() != 3)
+        QSKIP("no /proc/self/autogroup (a kernel without scheduler autogroups)");
+    auto runner = makeRunner();
+    const QString run = m_dir.filePath(QStringLiteral("autogroup"));
+    const qint64 id = runner->enqueue(QStringLiteral("pretrain"), pretrainArgs(run), run, QStringLiteral("autogroup"));
+    QVERIFY(!waitForEvent(*runner, id, QStringLiteral("train"), 1, 15000).isEmpty());
+    const qint64 pid = runner->database().job(id)->pid;
+    QVERIFY(pid > 0);
+    const QStringList job = readAutogroup(QString::number(pid));
+    const int jobNice = readProcessNice(pid);
+    runner->cancel(id);
+    QVERIFY(waitForState(*runner, id, JobState::Cancelled, 15000));
+    QCOMPARE(job.size(), 3);
+    // The detached job is a session of its own, hence a scheduling group of its own...
+    QVERIFY2(job[0] != app[0], qPrintable(job.join(QLatin1Char(' '))));
+    // ... whose nice is the app's group's + 10, as the job's own nice is 10 (or the app's, if higher).
+    QCOMPARE(job[1], QStringLiteral("nice"));
+    QCOMPARE(job[2].toInt(), std::min(19, app[2].toInt() + 10));
+    QCOMPARE(jobNice, std::max(10, readProcessNice(QCoreApplication::applicationPid())));
 }
 
 // Jobs outlive their runner by design: a failed test must not leave one training.
