@@ -193,7 +193,7 @@ void SetViewPresenter::onSetChanged()
             connect(view, &MapView::displaySettingsChanged, this, [this, view](const DisplaySettings &s) {
                 // Choices for difference images are not the channel's choices.
                 if (view->map() && m_document->differenceMode() == ObservationDocument::DifferenceMode::None)
-                    m_settings->setDisplaySettings(displaySettingsKey(view->map()->meta), s);
+                    m_settings->rememberDisplayFor(view->map()->meta, s);
             });
             for (auto it = m_overlays.begin(); it != m_overlays.end(); ++it)
                 view->setOverlayVisible(it.key(), it.value());
@@ -248,7 +248,7 @@ void SetViewPresenter::applySavedDisplays()
         const int slot = i < m_slotOfMember.size() ? m_slotOfMember[i] : -1;
         if (!view || !view->map() || slot < 0 || slot >= m_showsDifference.size() || m_showsDifference[slot])
             continue;
-        if (const auto saved = m_settings->displaySettings(displaySettingsKey(view->map()->meta)))
+        if (const auto saved = m_settings->savedDisplayFor(view->map()->meta))
             view->setDisplaySettings(*saved);  // no-op when it has it already
     }
 }
@@ -257,7 +257,7 @@ void SetViewPresenter::showMap(int index, MapView *view)
 {
     const auto &member = m_document->members()[index];
     // The user's choice for this channel, else what the view already uses for it, else the default.
-    const auto saved = m_settings->displaySettings(displaySettingsKey(member.map->meta));
+    const auto saved = m_settings->savedDisplayFor(member.map->meta);
     const int slot = m_slotOfMember[index];
     const bool sameChannel = view->map() && !m_showsDifference[slot]
                              && displaySettingsKey(view->map()->meta) == displaySettingsKey(member.map->meta);

@@ -85,10 +85,21 @@ void StudioSettings::setDisplaySettings(const QString &channel, const DisplaySet
     m_settings->setValue(displayKey(channel), settings.toString());
 }
 void StudioSettings::clearDisplaySettings(const QString &channel) { m_settings->remove(displayKey(channel)); }
-DisplaySettings StudioSettings::displayFor(const MapMeta &meta) const
+std::optional<DisplaySettings> StudioSettings::savedDisplayFor(const MapMeta &meta) const
 {
     const auto saved = displaySettings(displaySettingsKey(meta));
+    if (!saved)
+        return std::nullopt;
+    return displaySettingsForMap(*saved, meta);
+}
+DisplaySettings StudioSettings::displayFor(const MapMeta &meta) const
+{
+    const auto saved = savedDisplayFor(meta);
     return saved ? *saved : defaultDisplaySettings(meta);
+}
+void StudioSettings::rememberDisplayFor(const MapMeta &meta, const DisplaySettings &settings)
+{
+    setDisplaySettings(displaySettingsKey(meta), displaySettingsToRemember(settings, meta));
 }
 
 std::optional<bool> StudioSettings::overlayVisible(const QString &id) const

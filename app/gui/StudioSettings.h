@@ -51,8 +51,13 @@ public:
     std::optional<DisplaySettings> displaySettings(const QString &channel) const;
     void setDisplaySettings(const QString &channel, const DisplaySettings &settings);
     void clearDisplaySettings(const QString &channel);
-    /// The display a map is shown with: its channel's remembered choice (displaySettingsKey), else its default.
+    /// The display a map is shown with: its channel's remembered choice (displaySettingsKey; manual limits
+    /// only where the map's unit is the one they were chosen in, displaySettingsForMap), else its default.
     DisplaySettings displayFor(const MapMeta &meta) const;
+    /// The remembered choice for a map's channel as it applies to this map (nullopt: never changed).
+    std::optional<DisplaySettings> savedDisplayFor(const MapMeta &meta) const;
+    /// Remembers `settings` chosen on a map for its channel (manual limits with the map's unit).
+    void rememberDisplayFor(const MapMeta &meta, const DisplaySettings &settings);
 
     /// Whether a map overlay ("limb", "grid", "label", "colorbar") is shown; nullopt: never changed.
     std::optional<bool> overlayVisible(const QString &id) const;

@@ -115,7 +115,7 @@ void TranslationView::onDisplayEdited(Panel which, const DisplaySettings &settin
     MapView *view = panel(which);
     if (m_applyingDisplay || !view->map())
         return;
-    m_settings->setDisplaySettings(displaySettingsKey(view->map()->meta), settings);
+    m_settings->rememberDisplayFor(view->map()->meta, settings);
     if (which == TranslatedPanel || which == RealPanel) {
         MapView *other = panel(which == TranslatedPanel ? RealPanel : TranslatedPanel);
         if (other->hasMap()) {

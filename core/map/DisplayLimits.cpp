@@ -48,7 +48,7 @@ bool DisplaySettings::operator==(const DisplaySettings &o) const
     return stretch == o.stretch && effectiveStretchParameter() == o.effectiveStretchParameter()
            && limits == o.limits && percentileLow == o.percentileLow && percentileHigh == o.percentileHigh
            && manualMin == o.manualMin && manualMax == o.manualMax && symmetric == o.symmetric
-           && colormap == o.colormap && reverseColormap == o.reverseColormap;
+           && colormap == o.colormap && reverseColormap == o.reverseColormap;  // manualUnit: not how it is drawn
 }
 
 QString DisplaySettings::toString() const
@@ -64,6 +64,8 @@ QString DisplaySettings::toString() const
       << QStringLiteral("symmetric=") + QString::number(symmetric ? 1 : 0)
       << QStringLiteral("cmap=") + colormap
       << QStringLiteral("reverse=") + QString::number(reverseColormap ? 1 : 0);
+    if (!manualUnit.isEmpty())
+        f << QStringLiteral("unit=") + manualUnit;
     return f.join(QLatin1Char(';'));
 }
 
@@ -84,6 +86,8 @@ DisplaySettings DisplaySettings::fromString(const QString &text, const DisplaySe
             limitsModeFromName(value, s.limits);
         else if (key == QLatin1String("cmap") && !value.isEmpty())
             s.colormap = value;
+        else if (key == QLatin1String("unit"))
+            s.manualUnit = value;
         else if (!ok)
             continue;
         else if (key == QLatin1String("a"))
@@ -453,6 +457,41 @@ DisplaySettings defaultDisplaySettings(const MapMeta &meta)
 QString displaySettingsKey(const MapMeta &meta)
 {
     return meta.displayScaled ? meta.channel + QStringLiteral("-helioviewer") : meta.channel;
+}
+
+namespace {
+
+// "DN/s", "DN s-1", "dn / S" are one unit; "Gauss" and "G" are not merged (a file says one or the other).
+QString comparableUnit(const QString &unit)
+{
+    QString u = unit.simplified().toLower();
+    u.replace(QStringLiteral(" s-1"), QStringLiteral("/s")).replace(QStringLiteral(".s-1"), QStringLiteral("/s"));
+    u.remove(QLatin1Char(' '));
+    return u;
+}
+
+}  // namespace
+
+DisplaySettings displaySettingsForMap(const DisplaySettings &saved, const MapMeta &meta)
+{
+    if (saved.limits != DisplayLimitsMode::Manual || saved.manualUnit.isEmpty() || meta.unit.isEmpty()
+        || comparableUnit(saved.manualUnit) == comparableUnit(meta.unit))
+        return saved;
+    const DisplaySettings fallback = defaultDisplaySettings(meta);
+    DisplaySettings s = saved;
+    s.limits = fallback.limits;
+    s.percentileLow = fallback.percentileLow;
+    s.percentileHigh = fallback.percentileHigh;
+    s.manualMin = fallback.manualMin;
+    s.manualMax = fallback.manualMax;
+    s.manualUnit.clear();
+    return s;
+}
+
+DisplaySettings displaySettingsToRemember(DisplaySettings settings, const MapMeta &meta)
+{
+    settings.manualUnit = settings.limits == DisplayLimitsMode::Manual ? meta.unit : QString();
+    return settings;
 }
 
 DisplaySettings defaultDifferenceDisplaySettings()

@@ -40,6 +40,9 @@ struct DisplaySettings {
     double percentileHigh = 100.0; // percent, Percentile mode (100 = the maximum)
     double manualMin = 0.0;        // Manual mode
     double manualMax = 1.0;
+    /// The unit the manual limits were chosen in (the map's BUNIT: "DN", "DN/s", "Gauss"); empty: not known
+    /// (settings saved before it was recorded). See displaySettingsForMap.
+    QString manualUnit;
     /// Make the limits symmetric about zero: [-m, m] with m = max(|min|, |max|) of the chosen limits
     /// (magnetograms, difference images).
     bool symmetric = false;
@@ -50,6 +53,7 @@ struct DisplaySettings {
     /// The stretch parameter actually used (resolves <= 0 to the stretch's default).
     double effectiveStretchParameter() const;
 
+    /// Whether both draw a map alike (manualUnit, a note on where the limits came from, is not compared).
     bool operator==(const DisplaySettings &o) const;
     bool operator!=(const DisplaySettings &o) const { return !(*this == o); }
 
@@ -139,6 +143,12 @@ DisplaySettings defaultDisplaySettings(const QString &channel, const QString &un
 /// The key under which the user's display choices for a map are remembered (per channel): the channel, with
 /// "-helioviewer" appended for display-scaled maps, whose bytes need other limits than the channel's data.
 QString displaySettingsKey(const MapMeta &meta);
+/// A remembered choice applied to a map. Manual limits chosen in another unit do not carry (0..5000 DN is not
+/// 0..5000 DN/s: the map grid shows AIA level 1 in DN, the translation view in DN/s): the map's default limits
+/// replace them, the stretch and the colours are kept. Same unit, unknown unit, or limits not manual: as saved.
+DisplaySettings displaySettingsForMap(const DisplaySettings &saved, const MapMeta &meta);
+/// `settings` as they are remembered for a map: manual limits stamped with the map's unit.
+DisplaySettings displaySettingsToRemember(DisplaySettings settings, const MapMeta &meta);
 /// Default for difference images: diverging "RdBu_r", linear, symmetric at the 99.5th percentile of |diff|.
 DisplaySettings defaultDifferenceDisplaySettings();
 

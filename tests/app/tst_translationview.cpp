@@ -362,12 +362,35 @@ private Q_SLOTS:
         QVERIFY(grid171);
         QCOMPARE(grid171->displaySettings(), log);  // at once, not at the next step
 
-        // Back: the channel default again (as the dock's "Channel default" does), for the tests after this one.
+        // Manual limits chosen on the grid's 171 map, in DN (level 1, no BUNIT: DN): remembered with their unit,
+        // and not applied to the translation's DN/s panels, which keep the stretch and colours with their default
+        // limits (a range in DN means nothing in DN/s).
+        QCOMPARE(grid171->map()->meta.unit, QStringLiteral("DN"));
+        DisplaySettings manual = log;
+        manual.limits = DisplayLimitsMode::Manual;
+        manual.manualMin = 0;
+        manual.manualMax = 5000;
+        grid171->setDisplaySettings(manual);  // what the dock's limit boxes do
+        QCOMPARE(m_settings->displaySettings(QStringLiteral("171"))->manualUnit, QStringLiteral("DN"));
+        QCOMPARE(m_settings->displaySettings(QStringLiteral("171"))->manualMax, 5000.0);
+
+        // Back: the translation shows the next set with the channel's stretch but its own limits.
         m_window->setViewMode(QStringLiteral("translation"));
         QCOMPARE(m_window->displayPanel()->view(), view()->panel(TranslationView::HmiPanel));
         m_window->observation()->step(ObservationDocument::Step::ForwardByCadence);
         QTRY_VERIFY_WITH_TIMEOUT(m_window->observation()->timeMs() == before, 30000);
         waitDone();
+        const DisplaySettings dnPerS = defaultDisplaySettings(QStringLiteral("171"), QStringLiteral("DN/s"));
+        for (MapView *v : {translated, real}) {
+            QCOMPARE(v->map()->meta.unit, QStringLiteral("DN/s"));
+            QCOMPARE(v->displaySettings().stretch, DisplayStretch::Log);
+            QCOMPARE(v->displaySettings().stretchParameter, 500.0);
+            QCOMPARE(v->displaySettings().limits, DisplayLimitsMode::Percentile);  // sunpy-like 0..99.9 %
+            QCOMPARE(v->displaySettings().percentileHigh, 99.9);
+            QCOMPARE(v->displaySettings().limits, dnPerS.limits);
+        }
+
+        // The channel default again (as the dock's "Channel default" does), for the tests after this one.
         translated->setDisplaySettings(defaultDisplaySettings(QStringLiteral("171"), QStringLiteral("DN/s")));
         m_settings->clearDisplaySettings(QStringLiteral("171"));
         QCOMPARE(real->displaySettings(), defaultDisplaySettings(QStringLiteral("171"), QStringLiteral("DN/s")));

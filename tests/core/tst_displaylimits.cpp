@@ -282,6 +282,48 @@ private Q_SLOTS:
         QCOMPARE(partial.colormap, base.colormap);
     }
 
+    // Manual limits remember their unit and carry only to maps in that unit; the rest of the choice carries.
+    void manualLimitsCarryOnlyInTheirUnit()
+    {
+        MapMeta dn;
+        dn.channel = QStringLiteral("171");
+        dn.unit = QStringLiteral("DN");
+        MapMeta dnPerS = dn;
+        dnPerS.unit = QStringLiteral("DN/s");
+        DisplaySettings chosen = defaultDisplaySettings(dn);
+        chosen.stretch = DisplayStretch::Sqrt;
+        chosen.limits = DisplayLimitsMode::Manual;
+        chosen.manualMin = 10;
+        chosen.manualMax = 5000;
+        const DisplaySettings kept = displaySettingsToRemember(chosen, dn);
+        QCOMPARE(kept.manualUnit, QStringLiteral("DN"));
+        QVERIFY(kept.toString().endsWith(QStringLiteral(";unit=DN")));
+        QCOMPARE(DisplaySettings::fromString(kept.toString()).manualUnit, QStringLiteral("DN"));
+        // Same unit (also spelled otherwise): as chosen.
+        QCOMPARE(displaySettingsForMap(kept, dn).manualMax, 5000.0);
+        MapMeta spelled = dn;
+        spelled.unit = QStringLiteral(" dn ");
+        QCOMPARE(displaySettingsForMap(kept, spelled).limits, DisplayLimitsMode::Manual);
+        // DN/s: the stretch and colours carry; the limits are the channel's 0..99.9 percentiles.
+        const DisplaySettings there = displaySettingsForMap(kept, dnPerS);
+        QCOMPARE(there.stretch, DisplayStretch::Sqrt);
+        QCOMPARE(there.colormap, QStringLiteral("sdoaia171"));
+        QCOMPARE(there.limits, DisplayLimitsMode::Percentile);
+        QCOMPARE(there.percentileLow, 0.0);
+        QCOMPARE(there.percentileHigh, 99.9);
+        // "DN s-1" is DN/s: limits chosen there carry to a DN/s map.
+        MapMeta written = dn;
+        written.unit = QStringLiteral("DN s-1");
+        QCOMPARE(displaySettingsForMap(displaySettingsToRemember(chosen, written), dnPerS).manualMin, 10.0);
+        // Settings saved before the unit was recorded (no "unit=") carry as before; percentile limits need none.
+        QCOMPARE(displaySettingsForMap(chosen, dnPerS).manualMax, 5000.0);
+        DisplaySettings percent = chosen;
+        percent.limits = DisplayLimitsMode::Percentile;
+        percent.percentileHigh = 99.0;
+        QVERIFY(displaySettingsToRemember(percent, dn).manualUnit.isEmpty());
+        QCOMPARE(displaySettingsForMap(displaySettingsToRemember(percent, dn), dnPerS).percentileHigh, 99.0);
+    }
+
     void defaultsFollowSunpy()
     {
         // sunpy AIAMap: ImageNormalize(stretch=AsinhStretch(0.01)) with cmap sdoaia<wavelength>.
