@@ -122,7 +122,7 @@ void FlareTimeline::setFlares(const QVector<Flare> &flares)
     for (int k = 0; k < 3; ++k)
         m_plot->graph(kGraphFlares + k)->setData(keys[k], rows[k], false);
     updateLegend();
-    m_plot->replot();
+    replotSoon();
 }
 
 void FlareTimeline::setClimatology(double rate)
@@ -132,7 +132,7 @@ void FlareTimeline::setClimatology(double rate)
         m_climatology->point1->setCoords(0, rate);
         m_climatology->point2->setCoords(1, rate);
     }
-    m_plot->replot();
+    replotSoon();
 }
 
 void FlareTimeline::clear()

@@ -47,6 +47,7 @@ TimePlot::TimePlot(const QString &messageName, const QString &plotName, int mini
     m_plot->setInteractions(QCP::iRangeDrag | QCP::iRangeZoom);
     m_plot->axisRect()->setRangeDrag(Qt::Horizontal);
     m_plot->axisRect()->setRangeZoom(Qt::Horizontal);
+    connect(m_plot, &QCustomPlot::afterReplot, this, [this] { m_replotted = true; });
     connect(m_plot, &QCustomPlot::mousePress, this, &TimePlot::onPress);
     connect(m_plot, &QCustomPlot::mouseRelease, this, &TimePlot::onRelease);
 }
@@ -56,6 +57,13 @@ void TimePlot::addCursor(const QColor &colour)
     m_cursor = new QCPItemStraightLine(m_plot);
     m_cursor->setPen(QPen(colour, 1.5));
     m_cursor->setVisible(false);
+    m_cursor->setLayer(QStringLiteral("overlay"));  // QCustomPlot's topmost layer, buffered by default
+    m_cursor->layer()->setMode(QCPLayer::lmBuffered);
+}
+
+void TimePlot::replotSoon()
+{
+    m_plot->replot(QCustomPlot::rpQueuedReplot);
 }
 
 void TimePlot::pointsReplaced()
@@ -70,7 +78,7 @@ void TimePlot::pointAdded()
     updateGraphs();
     if (pointCount() == 1)
         fitTime();
-    m_plot->replot();
+    replotSoon();
 }
 
 void TimePlot::setSpan(qint64 fromMs, qint64 toMs)
@@ -99,20 +107,28 @@ void TimePlot::fitTime()
         const double margin = std::max((b - a) * 0.03, 3600.0);
         m_plot->xAxis->setRange(a - margin, b + margin);
     }
-    m_plot->replot();
+    replotSoon();
 }
 
 void TimePlot::setCurrentTime(const QDateTime &utc)
 {
     m_hasCurrent = utc.isValid();
     m_currentMs = utc.isValid() ? utc.toMSecsSinceEpoch() : 0;
+    bool scrolled = false;
     if (m_hasCurrent) {
         const QCPRange r = m_plot->xAxis->range();
         const double k = keyOf(m_currentMs);
-        if (k < r.lower || k > r.upper)
+        if (k < r.lower || k > r.upper) {
             m_plot->xAxis->setRange(k - r.size() / 2, k + r.size() / 2);
+            scrolled = true;
+        }
     }
     updateCursor();
+    // The axis moved: everything is drawn again; else only the cursor's layer (once the plot has paint buffers).
+    if (scrolled || !m_cursor || !m_replotted)
+        replotSoon();
+    else
+        m_cursor->layer()->replot();
 }
 
 QDateTime TimePlot::currentTime() const
@@ -130,7 +146,6 @@ void TimePlot::updateCursor()
             m_cursor->point2->setCoords(k, 1);
         }
     }
-    m_plot->replot();
 }
 
 void TimePlot::setMessage(const QString &text)

@@ -64,10 +64,14 @@ protected:
     /// Gives the graphs the points (no replot).
     virtual void updateGraphs() = 0;
 
-    /// The cursor line, drawn in `colour` above the items made before.
+    /// The cursor line, drawn in `colour` on the plot's buffered "overlay" layer, above everything else: moving
+    /// it redraws that layer alone (the graphs, axes and labels are not drawn again at every time step).
     void addCursor(const QColor &colour);
     void fitTime();
+    /// Places the cursor at the current time (no replot).
     void updateCursor();
+    /// One replot at the next turn of the event loop, however many changes ask for it before.
+    void replotSoon();
     /// After the points were replaced: graphs, a fitted axis, the cursor.
     void pointsReplaced();
     /// After one point was added or replaced: graphs; the axis keeps its range (fitted for the first point).
@@ -106,6 +110,7 @@ private:
     qint64 m_spanFrom = 0, m_spanTo = 0;
     qint64 m_currentMs = 0;
     bool m_hasCurrent = false;
+    bool m_replotted = false;  // the layers have paint buffers (QCustomPlot makes them in the first replot)
     QPointF m_pressPos;
     bool m_pressed = false;
 };

@@ -13,6 +13,7 @@
 #include "widgets/CellValueLayer.h"
 #include "widgets/MapView.h"
 
+#include <QCoreApplication>
 #include <QSignalSpy>
 #include <QTimeZone>
 #include <QtTest>
@@ -185,8 +186,26 @@ void TestAlignmentWidgets::cursorFollowsTheCurrentTime()
     QCOMPARE(t.currentTime(), at);
     QVERIFY(std::abs(t.cursorX() - t.xAtTime(kT0 + 4 * kDay)) < 1e-6);
     const double x4 = t.cursorX();
+    QCoreApplication::processEvents();  // the plot drawn whole with the cursor at day 4
     t.setCurrentTime(at.addDays(2));
     QVERIFY2(t.cursorX() > x4 + 10, qPrintable(QStringLiteral("%1 vs %2").arg(t.cursorX()).arg(x4)));
+    // On screen (a step redraws the cursor's layer alone): the red line is drawn at its new place down the whole
+    // plot area, and nothing of it is left at the old one.
+    QCoreApplication::processEvents();
+    const QImage shown = t.plot()->grab().toImage();
+    const QRect area = t.plot()->axisRect()->rect();
+    auto cursorRows = [&](double x) {
+        int n = 0;
+        const int col = int(std::lround(x - t.plot()->x()));
+        for (int y = area.top() + 2; y < area.bottom() - 2; ++y) {
+            const QColor c = shown.pixelColor(col, y);
+            n += c.red() > 150 && c.green() < 90 && c.blue() < 90;
+        }
+        return n;
+    };
+    QVERIFY2(cursorRows(t.cursorX()) > (area.height() - 4) * 9 / 10,
+             qPrintable(QStringLiteral("%1 of %2 rows").arg(cursorRows(t.cursorX())).arg(area.height() - 4)));
+    QCOMPARE(cursorRows(x4), 0);
     // The line item sits at the time in plot coordinates.
     // A time outside the visible range pans the plot to it, keeping the zoom.
     const qint64 span = t.viewTo() - t.viewFrom();
