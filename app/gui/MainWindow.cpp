@@ -228,8 +228,21 @@ void MainWindow::createTrainingDock()
     addDockWidget(Qt::BottomDockWidgetArea, m_trainingDock);
     m_trainingDock->hide();
     connect(m_trainingPanel, &TrainingPanel::settledMaybe, this, &MainWindow::settledMaybe);
-    connect(m_archive, &ArchiveDocument::dataChanged, m_trainingPanel,
-            [this] { m_trainingPanel->setArchive(m_archive->archiveDir(), {}, {}); });
+    connect(m_archive, &ArchiveDocument::dataChanged, m_trainingPanel, [this] {
+        // The archive's span over all channels and its channels (for the form's range and channel proposal).
+        QDateTime first, last;
+        const QStringList channels = m_archive->channels();
+        for (const QString &c : channels) {
+            const Observation a = m_archive->first(c), b = m_archive->last(c);
+            const QDateTime fa = QDateTime::fromMSecsSinceEpoch(a.timeMs, QTimeZone::utc());
+            const QDateTime lb = QDateTime::fromMSecsSinceEpoch(b.timeMs, QTimeZone::utc());
+            if (a.isValid() && (!first.isValid() || fa < first))
+                first = fa;
+            if (b.isValid() && (!last.isValid() || lb > last))
+                last = lb;
+        }
+        m_trainingPanel->setArchive(m_archive->archiveDir(), first, last, channels);
+    });
     if (QMenu *view = menuBar()->findChild<QMenu *>(QStringLiteral("menu.view")))
         view->addAction(m_trainingDock->toggleViewAction());
 }

@@ -11,6 +11,8 @@
 #include <QFile>
 #include <QFileInfo>
 
+#include <algorithm>
+
 namespace solarchip {
 
 namespace {
@@ -89,6 +91,28 @@ QString MemoryEstimate::parts() const
     if (overheadBytes > 0)
         p << QStringLiteral("CUDA context %1").arg(mib(overheadBytes));
     return p.join(QStringLiteral(", "));
+}
+
+QStringList suggestTrainingChannels(const QStringList &archiveChannels, const QStringList &modelChannels)
+{
+    // AIA channels the model knows ("aia" is a research-code alias, not a channel of an archive).
+    const auto known = [](const QString &c) { return c.toDouble() > 0 && !modalityName(c).isEmpty(); };
+    if (!archiveChannels.contains(QStringLiteral("hmi")))
+        return {};
+    QStringList out{QStringLiteral("hmi")};
+    for (const QString &c : modelChannels)
+        if (known(c) && archiveChannels.contains(c) && !out.contains(c))
+            out << c;
+    if (out.size() > 1)
+        return out;
+    QStringList aia;
+    for (const QString &c : archiveChannels)
+        if (known(c))
+            aia << c;
+    std::sort(aia.begin(), aia.end(), [](const QString &a, const QString &b) { return a.toDouble() < b.toDouble(); });
+    if (aia.isEmpty())
+        return {};
+    return out + aia.mid(0, 3);
 }
 
 std::optional<MemoryEstimate> estimateMemory(const QString &preset, int modalities, int batch, bool cuda)

@@ -48,6 +48,13 @@ struct TrainingRequest {
     QStringList arguments() const;
 };
 
+/// The channels the form proposes for an archive: hmi, then the AIA channels of `modelChannels` (the current
+/// model's: a run made on them can be compared with it and stand in for it) that the archive holds, in that
+/// order; when it holds none of them, hmi and the archive's AIA channels the model knows, shortest wavelength
+/// first, at most three (a first pretraining on two cores). Empty when the archive has no HMI magnetogram or no
+/// AIA channel (the form keeps what it had).
+QStringList suggestTrainingChannels(const QStringList &archiveChannels, const QStringList &modelChannels);
+
 /// The memory a training run needs, by part (bytes).
 struct MemoryEstimate {
     qint64 parametersPerBackbone = 0;

@@ -119,6 +119,8 @@ TrainingPanel::TrainingPanel(JobRunner *runner, InferenceWorker *inference, Stud
     });
     connect(m_runner, &JobRunner::jobEvent, this, &TrainingPanel::onJobEvent);
     connect(m_runner, &JobRunner::jobOutput, this, &TrainingPanel::onJobOutput);
+    if (m_inference)  // the proposed channels follow the model in use (loaded in the background)
+        connect(m_inference, &InferenceWorker::currentModelChanged, this, &TrainingPanel::suggestChannels);
     refreshJobs();
     const auto jobs = m_runner->database().jobs();
     if (!jobs.isEmpty())
@@ -182,6 +184,7 @@ void TrainingPanel::buildForm(QWidget *host)
     m_channels = new QLineEdit(QStringLiteral("hmi,171"), formWidget);
     m_channels->setToolTip(tr("SDO channels, HMI first (e.g. hmi,171,193,304)"));
     form->addRow(tr("Channels"), m_channels);
+    connect(m_channels, &QLineEdit::textEdited, this, [this] { m_channelsChosen = true; });
     m_preset = new QComboBox(formWidget);
     m_preset->addItems(presetNames());
     m_preset->setCurrentText(QStringLiteral("tiny"));
@@ -355,15 +358,33 @@ void TrainingPanel::buildJobs(QWidget *host)
     split->setStretchFactor(1, 2);
 }
 
-void TrainingPanel::setArchive(const QString &dir, const QDateTime &first, const QDateTime &last)
+void TrainingPanel::setArchive(const QString &dir, const QDateTime &first, const QDateTime &last,
+                               const QStringList &channels)
 {
-    if (!m_archive->text().isEmpty())
-        return;
-    m_archive->setText(dir);
+    if (dir.isEmpty())
+        return;  // loose files: training needs an archive folder
+    const bool fill = m_archive->text().isEmpty();
+    if (fill)
+        m_archive->setText(dir);
+    if (m_archive->text() != dir)
+        return;  // the form is about another archive
+    m_archiveChannels = channels;
+    suggestChannels();
+    if (!fill && m_useRange->isChecked())
+        return;  // a range the user set for this archive stays
     if (first.isValid())
         m_from->setDateTime(first);
     if (last.isValid())
         m_to->setDateTime(last.addSecs(60));
+}
+
+void TrainingPanel::suggestChannels()
+{
+    if (m_channelsChosen)
+        return;
+    const QStringList s = suggestTrainingChannels(m_archiveChannels, m_inference ? m_inference->modelChannels() : QStringList());
+    if (!s.isEmpty())
+        m_channels->setText(s.join(QLatin1Char(',')));
 }
 
 TrainingRequest TrainingPanel::request() const
@@ -406,6 +427,7 @@ void TrainingPanel::setRequest(const TrainingRequest &r)
     if (r.to.isValid())
         m_to->setDateTime(r.to);
     m_channels->setText(r.channels.join(QLatin1Char(',')));
+    m_channelsChosen = true;
     m_preset->setCurrentText(r.preset);
     m_mode->setCurrentIndex(r.initModel.isEmpty() ? 0 : 1);
     m_initModel->setText(r.initModel);
@@ -825,7 +847,10 @@ QJsonObject TrainingPanel::state() const
                                                             {QStringLiteral("channels"), r.channels.join(QLatin1Char(','))},
                                                             {QStringLiteral("preset"), r.preset},
                                                             {QStringLiteral("batch"), r.batch},
-                                                            {QStringLiteral("run_dir"), r.runDir}}},
+                                                            {QStringLiteral("run_dir"), r.runDir},
+                                                            {QStringLiteral("range_used"), m_useRange->isChecked()},
+                                                            {QStringLiteral("range_from"), m_from->dateTime().toUTC().toString(Qt::ISODate)},
+                                                            {QStringLiteral("range_to"), m_to->dateTime().toUTC().toString(Qt::ISODate)}}},
                        {QStringLiteral("export"), m_lastExport},
                        {QStringLiteral("width"), width()},
                        {QStringLiteral("content_min_width"), m_content->minimumSizeHint().width()},

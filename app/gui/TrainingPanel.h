@@ -46,8 +46,11 @@ public:
     TrainingPanel(JobRunner *runner, InferenceWorker *inference, StudioSettings *settings, QWidget *parent = nullptr);
     ~TrainingPanel() override;
 
-    /// Pre-fills the form with the archive open in the app (folder and its time range) when the form has none.
-    void setArchive(const QString &dir, const QDateTime &first, const QDateTime &last);
+    /// Pre-fills the form with the archive open in the app (folder and its time range) when the form has none;
+    /// while the form shows that archive and its channels were not typed or set, they follow
+    /// suggestTrainingChannels (the archive's channels against the current model's).
+    void setArchive(const QString &dir, const QDateTime &first, const QDateTime &last,
+                    const QStringList &channels = {});
     TrainingRequest request() const;
     void setRequest(const TrainingRequest &request);
 
@@ -97,6 +100,7 @@ private:
     QString progressText(qint64 id, const JobRecord &job) const;
     void runExportDialog();
     void finishBusy();
+    void suggestChannels();
 
     JobRunner *m_runner;
     InferenceWorker *m_inference;
@@ -107,6 +111,8 @@ private:
     QString m_checkText;
     bool m_checkOk = false;
     QString m_lastExport;
+    QStringList m_archiveChannels;                // of the archive the form shows, when the app opened it
+    bool m_channelsChosen = false;                // typed by the user or set by setRequest: not suggested
     QWidget *m_content = nullptr;                 // the scrolled content: form and job list
     QScrollArea *m_scroll = nullptr;               // around the content (a dock narrower than it)
     QScrollArea *m_formScroll = nullptr;           // around the form

@@ -11,6 +11,7 @@
 #include "app/gui/StudioSettings.h"
 #include "app/gui/TrainingCheck.h"
 #include "app/gui/TrainingPanel.h"
+#include "core/archive/Catalog.h"
 #include "models/networks/Device.h"
 #include "models/networks/DeviceMemory.h"
 #include "models/networks/ModelConfig.h"
@@ -66,6 +67,7 @@ private Q_SLOTS:
     void gpuCheck();
     void curvesFromMetrics();
     void panelActions();
+    void proposedChannels();
     void viewTrainingStateJson();
 
 private:
@@ -319,6 +321,23 @@ void TestTrainingPanel::panelActions()
     }
 }
 
+void TestTrainingPanel::proposedChannels()
+{
+    const QStringList model{QStringLiteral("hmi"), QStringLiteral("171"), QStringLiteral("193"), QStringLiteral("304")};
+    const auto split = [](const char *text) { return QString::fromLatin1(text).split(QLatin1Char(','), Qt::SkipEmptyParts); };
+    // The model's AIA channels the archive has, in the model's order, after hmi.
+    QCOMPARE(suggestTrainingChannels(split("94,131,171,193,211,304,hmi"), model), split("hmi,171,193,304"));
+    QCOMPARE(suggestTrainingChannels(split("171,hmi"), model), split("hmi,171"));
+    QCOMPARE(suggestTrainingChannels(split("hmi,304,1600"), model), split("hmi,304"));
+    // None of them: the archive's AIA channels, shortest wavelength first, at most three.
+    QCOMPARE(suggestTrainingChannels(split("hmi,211,1600,94,335"), model), split("hmi,94,211,335"));
+    QCOMPARE(suggestTrainingChannels(split("hmi,1700"), {}), split("hmi,1700"));
+    // No magnetogram, no AIA channel, or only what the model does not know: nothing to propose.
+    QVERIFY(suggestTrainingChannels(split("171,193"), model).isEmpty());
+    QVERIFY(suggestTrainingChannels(split("hmi"), model).isEmpty());
+    QVERIFY(suggestTrainingChannels(split("hmi,hmi_ic"), model).isEmpty());
+}
+
 void TestTrainingPanel::viewTrainingStateJson()
 {
     const QString dbPath = m_dir.filePath(QStringLiteral("view/jobs.sqlite"));
@@ -351,7 +370,20 @@ void TestTrainingPanel::viewTrainingStateJson()
     QCOMPARE(t.value(QStringLiteral("jobs")).toArray().first().toObject().value(QStringLiteral("state")).toString(),
              QStringLiteral("finished"));
     QCOMPARE(t.value(QStringLiteral("curve_points")).toInt(), 30);
-    QCOMPARE(t.value(QStringLiteral("form")).toObject().value(QStringLiteral("archive")).toString(), m_archive);
+    const QJsonObject form = t.value(QStringLiteral("form")).toObject();
+    QCOMPARE(form.value(QStringLiteral("archive")).toString(), m_archive);
+    // The form proposes the archive's span (its first and last observation over all channels, as the catalog's
+    // own min/max query gives them: 12 sets 6 h apart from 2012-03-04 00:00; the end a minute after the last)
+    // and its channels the model knows, HMI first.
+    auto catalog = Catalog::open(m_archive);
+    QVERIFY2(catalog.ok(), qPrintable(catalog.errorString()));
+    const QDateTime first = *catalog->firstTime(), last = *catalog->lastTime();
+    QCOMPARE(first.date(), QDate(2012, 3, 4));
+    QVERIFY(std::llabs(last.secsTo(QDateTime(QDate(2012, 3, 6), QTime(18, 0), QTimeZone::utc()))) < 60);
+    QCOMPARE(form.value(QStringLiteral("range_from")).toString(), first.toUTC().toString(Qt::ISODate));
+    QCOMPARE(form.value(QStringLiteral("range_to")).toString(), last.addSecs(60).toUTC().toString(Qt::ISODate));
+    QCOMPARE(form.value(QStringLiteral("range_used")).toBool(), false);
+    QCOMPARE(form.value(QStringLiteral("channels")).toString(), QStringLiteral("hmi,171"));
     // The dock keeps the window at the asked size (its form and job list scroll inside it): the window and
     // the picture are 1400 x 900, not widened to the panel's content.
     QCOMPARE(state.value(QStringLiteral("window_size")).toArray(), (QJsonArray{1400, 900}));
