@@ -140,7 +140,8 @@ std::vector<double> param(const QJsonObject &params, const QString &name)
 {
     const QByteArray raw = QByteArray::fromBase64(params.value(name).toObject().value(QStringLiteral("f32le_base64")).toString().toLatin1());
     std::vector<float> f(static_cast<size_t>(raw.size()) / sizeof(float));
-    std::memcpy(f.data(), raw.constData(), f.size() * sizeof(float));
+    if (!f.empty())  // memcpy with an empty vector's null data() is undefined (and GCC warns of it)
+        std::memcpy(f.data(), raw.constData(), f.size() * sizeof(float));
     return std::vector<double>(f.begin(), f.end());
 }
 
