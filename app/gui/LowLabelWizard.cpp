@@ -1,6 +1,9 @@
 #include "app/gui/LowLabelWizard.h"
 
 #include "app/gui/WizardJobs.h"
+#include "core/archive/Catalog.h"
+#include "core/archive/FlareLabels.h"
+#include "core/base/ThreadBudget.h"
 #include "widgets/LabelEfficiencyChart.h"
 
 #include <QButtonGroup>
@@ -10,6 +13,7 @@
 #include <QFileDialog>
 #include <QFileInfo>
 #include <QFormLayout>
+#include <QFutureWatcher>
 #include <QHBoxLayout>
 #include <QHeaderView>
 #include <QJsonArray>
@@ -24,8 +28,11 @@
 #include <QSpinBox>
 #include <QStandardPaths>
 #include <QTableWidget>
+#include <QTimeZone>
+#include <QtConcurrent>
 #include <QVBoxLayout>
 
+#include <algorithm>
 #include <cmath>
 #include <memory>
 
@@ -142,7 +149,98 @@ void LowLabelWizard::updateTaskMessage()
                                   "writes): put the archive's flare list there to train flare heads.")
                                    .arg(QDir::toNativeSeparators(m_archive)));
     else
-        m_taskMessage->setText(tr("Flare list: %1").arg(QDir::toNativeSeparators(list)));
+        m_taskMessage->setText(tr("Flare list: %1").arg(QDir::toNativeSeparators(list))
+                               + (m_balanceText.isEmpty() ? tr("\nCounting the flares over the archive's times…")
+                                                          : QStringLiteral("\n") + m_balanceText));
+    if (!list.isEmpty() && list != m_flareListPath) {
+        m_flareListPath = list;
+        countTargets(list);
+    }
+}
+
+void LowLabelWizard::countTargets(const QString &flareList)
+{
+    // A catalog query over every magnetogram time and the list's file: milliseconds to a second on a large
+    // archive, so off the UI thread. The times are the magnetograms' (every set a head sees has one).
+    struct Result {
+        FlareTargetBalance balance;
+        QDateTime first, last;
+        QString error;
+    };
+    const QString archive = m_archive;
+    auto *watcher = new QFutureWatcher<Result>(this);
+    connect(watcher, &QFutureWatcher<Result>::finished, this, [this, watcher, flareList] {
+        const Result r = watcher->result();
+        watcher->deleteLater();
+        if (flareList != m_flareListPath)
+            return;  // another list meanwhile
+        const FlareTargetBalance &b = r.balance;
+        const auto percent = [&b](int n) { return b.samples > 0 ? 100.0 * n / b.samples : 0.0; };
+        if (!r.error.isEmpty()) {
+            m_balanceText = r.error;
+            m_balance = QJsonObject{{QStringLiteral("error"), r.error}};
+        } else {
+            m_balanceText = tr("Over the archive's %1 magnetogram times (%2 to %3) a flare of class C or above follows "
+                               "within 24 h after %4 (%5%) and one of class M or above after %6 (%7%); the list has "
+                               "%8 C, %9 M and %10 X flares in that span.")
+                                .arg(b.samples)
+                                .arg(r.first.toString(QStringLiteral("yyyy-MM-dd")), r.last.toString(QStringLiteral("yyyy-MM-dd")))
+                                .arg(b.positiveC)
+                                .arg(percent(b.positiveC), 0, 'f', 0)
+                                .arg(b.positiveM)
+                                .arg(percent(b.positiveM), 0, 'f', 0)
+                                .arg(b.flaresC)
+                                .arg(b.flaresM)
+                                .arg(b.flaresX);
+            for (const auto &[name, n] : {std::pair{QStringLiteral("C"), b.positiveC}, std::pair{QStringLiteral("M"), b.positiveM}}) {
+                if (n == 0 || n == b.samples)
+                    m_balanceText += tr(" ≥%1: every window is %2, there is nothing to tell apart.")
+                                         .arg(name, n == 0 ? tr("quiet") : tr("positive"));
+                else if (std::min(n, b.samples - n) < 20)
+                    m_balanceText += tr(" ≥%1: only %2 windows of the rarer outcome; small budgets will hold too few "
+                                        "to train on and are skipped.")
+                                         .arg(name)
+                                         .arg(std::min(n, b.samples - n));
+            }
+            m_balance = QJsonObject{{QStringLiteral("samples"), b.samples},
+                                    {QStringLiteral("positive_c"), b.positiveC},
+                                    {QStringLiteral("positive_m"), b.positiveM},
+                                    {QStringLiteral("flares_c"), b.flaresC},
+                                    {QStringLiteral("flares_m"), b.flaresM},
+                                    {QStringLiteral("flares_x"), b.flaresX}};
+        }
+        updateTaskMessage();
+        Q_EMIT settledMaybe();
+    });
+    watcher->setFuture(QtConcurrent::run(ThreadBudget::instance().pool(ThreadBudget::Pool::Io), [archive, flareList] {
+        Result r;
+        auto list = FlareList::load(flareList);
+        if (!list) {
+            r.error = list.errorString();
+            return r;
+        }
+        auto catalog = Catalog::open(archive, {}, Catalog::OpenMode::ReadOnly);
+        if (!catalog) {
+            r.error = catalog.errorString();
+            return r;
+        }
+        auto times = catalog->timesByChannel({QStringLiteral("hmi")});
+        if (!times) {
+            r.error = times.errorString();
+            return r;
+        }
+        QVector<QDateTime> t;
+        for (qint64 ms : times->value(QStringLiteral("hmi")))
+            t << QDateTime::fromMSecsSinceEpoch(ms, QTimeZone::utc());
+        if (t.isEmpty()) {
+            r.error = tr("%1 has no HMI magnetogram: the heads read sets that hold one.").arg(QDir::toNativeSeparators(archive));
+            return r;
+        }
+        r.balance = flareTargetBalance(*list, t, 86400);
+        r.first = *std::min_element(t.begin(), t.end());
+        r.last = *std::max_element(t.begin(), t.end());
+        return r;
+    }));
 }
 
 void LowLabelWizard::updateCost()
@@ -459,6 +557,7 @@ QJsonObject LowLabelWizard::state() const
         {QStringLiteral("command"), QJsonArray::fromStringList(labelEfficiencyArguments(c))},
         {QStringLiteral("out_dir"), m_outDir->text()},
         {QStringLiteral("flare_list_found"), m_flareListFound},
+        {QStringLiteral("task_balance"), m_balance},
         {QStringLiteral("task_message"), m_taskMessage->text()},
         {QStringLiteral("status"), m_status->text()},
         {QStringLiteral("error"), errorText()},

@@ -20,6 +20,7 @@
 
 #include "app/gui/LabelEfficiencyRun.h"
 
+#include <QJsonObject>
 #include <QWizard>
 
 #include <functional>
@@ -66,6 +67,8 @@ public:
     QString errorText() const;
     QString taskMessage() const;
     bool isJobRunning() const { return m_jobId > 0 && !m_jobEnded; }
+    /// Nothing is being counted for the task page (scripted screenshots wait for it).
+    bool isSettled() const { return !m_flareListFound || !m_balance.isEmpty(); }
     bool isJobEnded() const { return m_jobEnded; }
     bool jobSucceeded() const { return m_jobEnded && m_jobOk; }
     /// The arguments the job was queued with (empty before the run page).
@@ -81,6 +84,8 @@ Q_SIGNALS:
     /// The job ended: ok, or the message shown.
     void jobEnded(bool ok, const QString &message);
     void headInstalled(const QString &runDir);
+    /// The task page's counts arrived (isSettled may have changed).
+    void settledMaybe();
 
 private:
     class Page;
@@ -100,6 +105,8 @@ private:
     void selectPoint(const QString &strategy, double budget);
     std::optional<QVector<double>> parsedBudgets(QString *error) const;
     void updateTaskMessage();
+    /// Counts, off the UI thread, how the targets fall on the archive's magnetogram times (taskBalance()).
+    void countTargets(const QString &flareList);
     void updateCost();
 
     WizardJobs *m_jobs;
@@ -111,6 +118,9 @@ private:
     QButtonGroup *m_target = nullptr;
     QLabel *m_taskMessage = nullptr;
     bool m_flareListFound = false;
+    QString m_flareListPath;
+    QString m_balanceText;        // the counted balance (or why it could not be counted); empty while counting
+    QJsonObject m_balance;        // the same as numbers, for state()
     QRadioButton *m_shipped = nullptr;
     QLineEdit *m_modelFile = nullptr;
     QLabel *m_encoderMessage = nullptr;

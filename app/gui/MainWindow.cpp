@@ -684,6 +684,7 @@ LowLabelWizard *MainWindow::showLowLabelWizard()
                                 : 0;
     m_wizard = new LowLabelWizard(m_wizardJobs, m_archive->archiveDir(), spanDays, this);
     m_wizard->setAttribute(Qt::WA_DeleteOnClose);
+    connect(m_wizard, &LowLabelWizard::settledMaybe, this, &MainWindow::settledMaybe, Qt::QueuedConnection);
     // The flare panel's head: FlareController::setHeadRun saves the settings key flare/headRun and rescores.
     m_wizard->setHeadInstaller([this](const QString &runDir) {
         m_flare->setHeadRun(runDir);
@@ -903,7 +904,7 @@ bool MainWindow::isSettled() const
            && m_heatmaps->isSettled() && m_search->isSettled() && m_alignment->isSettled()
            && m_trainingPanel->isSettled()
            && m_translation->isSettled()
-           && m_flare->isSettled();
+           && m_flare->isSettled() && (!m_wizard || m_wizard->isSettled());
 }
 
 void MainWindow::report(const QString &message, bool modal)

@@ -78,6 +78,30 @@ QVector<int> flarePastClasses(const FlareList &list, const QVector<QDateTime> &t
     return flareWindowClasses(list, before, windowSeconds);
 }
 
+FlareTargetBalance flareTargetBalance(const FlareList &list, const QVector<QDateTime> &times, qint64 windowSeconds)
+{
+    FlareTargetBalance b;
+    b.samples = static_cast<int>(times.size());
+    if (times.isEmpty())
+        return b;
+    QDateTime first = times.front(), last = times.front();
+    for (const QDateTime &t : times) {
+        first = std::min(first, t);
+        last = std::max(last, t);
+    }
+    for (int c : flareWindowClasses(list, times, windowSeconds)) {
+        b.positiveC += c >= 1;
+        b.positiveM += c >= 2;
+    }
+    for (const FlareEvent &e : list.between(first, last.addSecs(windowSeconds))) {
+        const int c = flareClassIndex(e.peakFlux);
+        b.flaresC += c == 1;
+        b.flaresM += c == 2;
+        b.flaresX += c == 3;
+    }
+    return b;
+}
+
 QString flareSplitPartName(FlareSplitPart part)
 {
     switch (part) {

@@ -42,6 +42,16 @@ QVector<int> flareWindowClasses(const FlareList &list, const QVector<QDateTime> 
 /// Classes of the strongest flare in [t - window, t) (persistence).
 QVector<int> flarePastClasses(const FlareList &list, const QVector<QDateTime> &times, qint64 windowSeconds);
 
+/// How the targets fall on an archive's sample times, before anything is trained: how many times have a >=C
+/// and a >=M flare within the window after them (the base rates a forecaster is scored against), and how many
+/// flares of each class peak in [first time, last time + window), the span those labels look at.
+struct FlareTargetBalance {
+    int samples = 0;
+    int positiveC = 0, positiveM = 0;  ///< times with a >=C / >=M flare in [t, t + window)
+    int flaresC = 0, flaresM = 0, flaresX = 0;
+};
+FlareTargetBalance flareTargetBalance(const FlareList &list, const QVector<QDateTime> &times, qint64 windowSeconds);
+
 enum class FlareSplitPart { Train = 0, Validation = 1, Test = 2, Buffer = 3 };
 QString flareSplitPartName(FlareSplitPart part);
 

@@ -24,6 +24,7 @@
 #include <QAbstractButton>
 #include <QApplication>
 #include <QCheckBox>
+#include <QDir>
 #include <QFile>
 #include <QImage>
 #include <QLabel>
@@ -418,6 +419,23 @@ private Q_SLOTS:
         QCOMPARE(wizard.value("page").toString(), QStringLiteral("task"));
         QCOMPARE(wizard.value("archive").toString(), m_archive);
         QVERIFY(wizard.value("flare_list_found").toBool());
+        // The task page's balance (counted off the UI thread; the screenshot waits for it) against Python's count
+        // from the CSV and the magnetograms' T_OBS (astropy, TAI to UTC): the same times, windows and flares.
+        const QStringList lists = QDir(m_archive).entryList({QStringLiteral("swpc_flarelist_*.csv")}, QDir::Files);
+        QCOMPARE(lists.size(), 1);
+        const auto ref = test::runPython(QStringLiteral("flare_marker_counts.py"),
+                                         {QDir(m_archive).filePath(lists.first()), QStringLiteral("--windows"),
+                                          QDir(m_archive).filePath(QStringLiteral("hmi")), QStringLiteral("24")},
+                                         120000);
+        QVERIFY2(ref.exitCode == 0, ref.err.constData());
+        const QJsonObject expected = test::parseJson(ref.out).object();
+        const QJsonObject balance = wizard.value("task_balance").toObject();
+        QCOMPARE(balance.value("samples").toInt(), 40);
+        for (const char *key : {"samples", "positive_c", "positive_m", "flares_c", "flares_m", "flares_x"})
+            QVERIFY2(balance.value(QLatin1String(key)).toInt() == expected.value(QLatin1String(key)).toInt(),
+                     qPrintable(QStringLiteral("%1: %2 vs Python's %3").arg(QLatin1String(key))
+                                    .arg(balance.value(QLatin1String(key)).toInt())
+                                    .arg(expected.value(QLatin1String(key)).toInt())));
         QCOMPARE(wizard.value("budgets").toArray(), (QJsonArray{1, 5, 10, 25, 100}));
         QCOMPARE(wizard.value("strategies").toArray(), (QJsonArray{"frozen", "finetune", "scratch"}));
         // The command Run would queue, for scripts that time the defaults (README: the wizard's cost).

@@ -210,6 +210,21 @@ private slots:
         QCOMPARE(flareClassIndex(9.96e-6), 2);  // rounds to M1.0 as the list writes it
         QVERIFY(!flareTargetFromString(QStringLiteral("Q")));
         QCOMPARE(*flareTargetFromString(QStringLiteral("4CLASS")), FlareTarget::FourClass);
+
+        // The balance the wizard shows: by hand from the list above, windows of 24 h after days 1..5 (any order):
+        // >=C on days 1 and 3, >=M on the same two; flares in [day 1, day 5 + 24 h): C3, M1.2, X2 (B9 is below C).
+        const FlareTargetBalance b = flareTargetBalance(list, {t[4], t[0], t[2], t[1], t[3]}, 86400);
+        QCOMPARE(b.samples, 5);
+        QCOMPARE(b.positiveC, 2);
+        QCOMPARE(b.positiveM, 2);
+        QCOMPARE(b.flaresC, 1);
+        QCOMPARE(b.flaresM, 1);
+        QCOMPARE(b.flaresX, 1);
+        // Only days 2..4: the span [day 2, day 5) holds the X alone; day 2's 48 h window reaches it.
+        const FlareTargetBalance mid = flareTargetBalance(list, {t[1], t[2], t[3]}, 2 * 86400);
+        QCOMPARE(mid.positiveM, 2);  // days 2 and 3
+        QCOMPARE(mid.flaresC + mid.flaresM + mid.flaresX, 1);
+        QCOMPARE(flareTargetBalance(list, {}, 86400).samples, 0);
     }
 
     void syntheticOptionsRoundTrip()
