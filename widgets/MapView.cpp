@@ -597,7 +597,10 @@ void MapView::addOverlay(std::shared_ptr<OverlayLayer> layer)
     });
     layer->mapChanged(m_map.get());
     const bool takesRoom = layer->isVisible() && !layer->margins(QSizeF(size()), font()).isNull();
-    m_overlays.push_back(std::move(layer));
+    // Layers added to the view hold data (heatmaps, cell values, search hits): under the view's own annotations
+    // (limb, grid, title, colour bar, axes), which stay readable over them; among themselves in the order added.
+    m_overlays.insert(m_overlays.begin() + static_cast<std::ptrdiff_t>(m_addedOverlays), std::move(layer));
+    ++m_addedOverlays;
     if (takesRoom)
         overlayMarginsChanged();
     update();
@@ -607,6 +610,9 @@ void MapView::removeOverlay(const QString &id)
 {
     const OverlayLayer *old = overlay(id);
     const bool tookRoom = old && old->isVisible() && !old->margins(QSizeF(size()), font()).isNull();
+    m_addedOverlays -= static_cast<std::size_t>(std::count_if(
+        m_overlays.begin(), m_overlays.begin() + static_cast<std::ptrdiff_t>(m_addedOverlays),
+        [&](const std::shared_ptr<OverlayLayer> &l) { return l->id() == id; }));
     m_overlays.erase(std::remove_if(m_overlays.begin(), m_overlays.end(),
                                     [&](const std::shared_ptr<OverlayLayer> &l) { return l->id() == id; }),
                      m_overlays.end());

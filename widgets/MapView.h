@@ -159,7 +159,8 @@ public:
     // ---- overlays -----------------------------------------------------------------------------------
     /// Built in: "limb" (solar limb from the WCS), "grid" (Stonyhurst grid, 15 deg), "label" (channel and
     /// time, zoom level), "colorbar" (a strip at the right), "axes" (WCS ticks at the left and bottom).
-    /// Layers are drawn in the order added.
+    /// Added layers are drawn in the order added, all under the built-in ones (a heatmap never covers the
+    /// title, the limb or the colour bar); adding a layer with the id of one already there replaces it.
     void addOverlay(std::shared_ptr<OverlayLayer> layer);
     void removeOverlay(const QString &id);
     OverlayLayer *overlay(const QString &id) const;
@@ -274,7 +275,8 @@ private:
     double m_orient[2][2] = {{1, 0}, {0, 1}};  // unit-determinant display orientation (world-aligned)
     double m_plateScale = 1.0;                 // arcsec per map pixel (sqrt |det J|)
 
-    std::vector<std::shared_ptr<OverlayLayer>> m_overlays;
+    std::vector<std::shared_ptr<OverlayLayer>> m_overlays;  // painted in this order: added layers, then built-ins
+    std::size_t m_addedOverlays = 0;                        // how many of the first are added ones (addOverlay)
 
     bool m_animatedZoom = true;
     QVariantAnimation m_zoomAnimation;

@@ -115,6 +115,8 @@ ModelFrameSpec inputOf64(int grid)
 bool showMap(MapView &view, std::shared_ptr<const SdoMap> map, QSize size)
 {
     view.setAnimatedZoom(false);
+    // The cells' pixels alone: the title and zoom labels are drawn over added layers and would hide some.
+    view.setOverlayVisible(QStringLiteral("label"), false);
     view.resize(size);
     view.setMap(std::move(map));
     view.show();

@@ -12,11 +12,13 @@
 #include "widgets/ColorBar.h"
 #include "widgets/MapGrid.h"
 #include "widgets/MapView.h"
+#include "widgets/OverlayLayer.h"
 #include "widgets/ViewLink.h"
 
 #include "TestSupport.h"
 
 #include <QElapsedTimer>
+#include <QPainter>
 #include <QJsonArray>
 #include <QJsonObject>
 #include <QSignalSpy>
@@ -319,6 +321,52 @@ private Q_SLOTS:
         view.setZoom(1.0);
         const QImage small = view.grab().toImage();
         QCOMPARE(small.pixel(2, 2) & 0xffffff, 0u);
+    }
+
+    // A layer added to the view (a heatmap, cell values) is drawn under the view's own title and limb: a layer
+    // filling the whole view with opaque green leaves the title's white text and the limb's line on top of it.
+    void addedLayersStayUnderTheTitleAndLimb()
+    {
+        SOLARCHIP_REQUIRE_SDO();
+        auto map = loadMap(kFullDisk);
+        QVERIFY(map);
+        struct Flood : OverlayLayer {
+            QString id() const override { return QStringLiteral("flood"); }
+            QString name() const override { return QStringLiteral("flood"); }
+            bool clipsToMap() const override { return false; }
+            void paint(QPainter &p, const OverlayContext &c) override { p.fillRect(c.widgetRect, QColor(0, 255, 0)); }
+        };
+        MapView view;
+        view.resize(512, 512);
+        view.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&view));
+        view.setMap(map);
+        view.setTitle(QStringLiteral("TITLE OVER DATA"));
+        view.setOverlayVisible(QStringLiteral("limb"), true);
+        QVERIFY(view.waitForRender());
+        view.addOverlay(std::make_shared<Flood>());
+        const QImage shot = view.grab().toImage();
+        auto count = [&](QRect r, auto pred) {
+            int n = 0;
+            for (int y = r.top(); y <= r.bottom(); ++y)
+                for (int x = r.left(); x <= r.right(); ++x)
+                    n += pred(QColor(shot.pixel(x, y)));
+            return n;
+        };
+        // The title's text (white, top left) shows through; the green is under its dark box, not over it.
+        const int white = count(QRect(0, 0, 300, 40), [](QColor c) { return c.red() > 200 && c.blue() > 200; });
+        QVERIFY2(white > 20, qPrintable(QStringLiteral("%1 white pixels in the title's corner").arg(white)));
+        // The limb's line is drawn over the green somewhere on the disk's edge (any colour but pure green there).
+        const int notGreen = count(QRect(0, 100, 512, 312), [](QColor c) { return c != QColor(0, 255, 0); });
+        QVERIFY2(notGreen > 50, qPrintable(QStringLiteral("%1 pixels of the limb over the layer").arg(notGreen)));
+        // The bottom-right corner (no annotation) is the layer's green.
+        QCOMPARE(QColor(shot.pixel(505, 505)), QColor(0, 255, 0));
+        // Replacing and removing the layer keeps the order (the built-in ones last).
+        view.addOverlay(std::make_shared<Flood>());
+        QCOMPARE(view.overlayIds().first(), QStringLiteral("flood"));
+        view.removeOverlay(QStringLiteral("flood"));
+        QVERIFY(!view.overlayIds().contains(QStringLiteral("flood")));
+        QCOMPARE(view.overlayIds().first(), QStringLiteral("limb"));
     }
 
     void panZoomKeyboardWheelDrag()
