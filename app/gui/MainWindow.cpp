@@ -780,8 +780,11 @@ void MainWindow::setViewMode(const QString &mode)
     if (m == QLatin1String("translation") || previous == QLatin1String("translation"))
         m_displayPanel->setView(displayTarget());
     m_flare->setActive(m == QLatin1String("flare"));  // the map grid, the attribution overlays and the flare dock
-    if (m == QLatin1String("flare") || m == QLatin1String("search") || m == QLatin1String("alignment"))
-        fitTimelineHeight();  // their docks' resizes would leave the timeline at an empty archive's height
+    // The timeline at its rows' height in every mode but training's: the flare, search and alignment docks'
+    // resizes would leave it at an empty archive's height, and a bottom dock hidden on leaving a mode (the
+    // alignment panel's), or kept tall in a restored layout, would leave it filling the space that dock had.
+    if (m != QLatin1String("training"))
+        fitTimelineHeight();
     // One cell overlay per map at a time.
     m_heatmaps->setLayersVisible(m != QLatin1String("alignment") && m != QLatin1String("flare"));
     if (m == QLatin1String("search")) {

@@ -235,6 +235,8 @@ private Q_SLOTS:
         QVERIFY(!alignment()->isActive());
         QVERIFY(!alignment()->dock()->isVisible());
         QVERIFY(!m_window->grid()->viewForChannel(QStringLiteral("171"))->isOverlayVisible(QStringLiteral("alignment")));
+        // ... and the timeline, which shared the bottom area with that dock, goes back to its rows' height.
+        QTRY_VERIFY_WITH_TIMEOUT(test::timelineRowsProblem(windowState(m_window.get())).isEmpty(), 5000);
         m_window->setViewMode(QStringLiteral("alignment"));
         waitAligned();
     }
@@ -297,6 +299,22 @@ private Q_SLOTS:
         const QJsonObject ref = referenceNear(QDateTime(QDate(2012, 3, 4), QTime(6, 0), QTimeZone::utc()).toMSecsSinceEpoch());
         QVERIFY(std::abs(a[QStringLiteral("views")].toArray().first()[QStringLiteral("mean_cosine")].toDouble()
                          - ref[QStringLiteral("channels")][QStringLiteral("171")][QStringLiteral("mean_cosine")].toDouble()) < 1e-4);
+
+        // The layout saved by that run (its bottom area as tall as the timeline and the alignment dock) restored in
+        // the map view: the alignment dock is hidden, and the timeline is at its rows' height, not blank below them.
+        const QString mapJson = m_dir.filePath(QStringLiteral("after-alignment.json"));
+        const auto again = test::run(test::binPath(QStringLiteral("solarchip-studio")),
+                                     {QStringLiteral("--archive"), archive(), QStringLiteral("--view"), QStringLiteral("map"),
+                                      QStringLiteral("--model"), test::fixtureModelPath(), QStringLiteral("--screenshot"),
+                                      m_dir.filePath(QStringLiteral("after-alignment.png")), QStringLiteral("--state-json"),
+                                      mapJson, QStringLiteral("--settings"), m_dir.filePath(QStringLiteral("scripted.ini")),
+                                      QStringLiteral("--window-size"), QStringLiteral("1200x800")},
+                                     180000);
+        QVERIFY2(again.exitCode == 0, again.err.constData());
+        QFile g(mapJson);
+        QVERIFY(g.open(QIODevice::ReadOnly));
+        const QString restored = test::timelineRowsProblem(QJsonDocument::fromJson(g.readAll()).object());
+        QVERIFY2(restored.isEmpty(), qPrintable(restored));
     }
 };
 

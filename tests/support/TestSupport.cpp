@@ -74,6 +74,9 @@ QString timelineRowsProblem(const QJsonObject &state)
     const int height = t.value(QStringLiteral("height")).toInt(), rows = t.value(QStringLiteral("rows_height")).toInt();
     if (height < rows)
         return QStringLiteral("timeline %1 px tall, its rows need %2 px").arg(height).arg(rows);
+    // Nor much taller: filling the space a hidden dock left (blank below its rows).
+    if (height > rows + 48)
+        return QStringLiteral("timeline %1 px tall, blank below its rows' %2 px").arg(height).arg(rows);
     return {};
 }
 

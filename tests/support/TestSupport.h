@@ -42,7 +42,8 @@ ProcessResult runPython(const QString &script, const QStringList &args, int time
 /// Parses JSON or fails the current test (returns a null document).
 QJsonDocument parseJson(const QByteArray &bytes);
 /// From the app's --state-json: empty when the timeline dock below the maps is shown tall enough for every channel
-/// row (`timeline.height` >= `timeline.rows_height`), else what is wrong.
+/// row (`timeline.height` >= `timeline.rows_height`) and not much taller (48 px at most: not filling the space a
+/// hidden dock left), else what is wrong.
 QString timelineRowsProblem(const QJsonObject &state);
 
 /// A scratch directory under the build tree, removed at the end of scope.
