@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Builds (scripts/build.sh) and launches solarchip-studio on the bundled sample archive, which is generated on
 # first use (about a minute) into the per-user data folder. Without a display, runs the app under Xvfb, renders
-# its main views (the map grid of the co-temporal set, the 3D globe) to PNG files with --screenshot and prints
+# its main views (the map grid of the co-temporal set, the similarity heatmaps of a click, the 3D globe, the
+# cross-modal alignment, the HMI->AIA translation and the flare panel) to PNG files with --screenshot and prints
 # where they are, and scores the shipped default model (models/default/MODEL_CARD.md) on the sample archive with
 # `solarchip eval-align` (HMI vs AIA 171 alignment, JSON next to the PNGs).
 # Usage: scripts/run.sh [solarchip-studio options, e.g. --date 2011-06-15 or --channel 193]
@@ -35,13 +36,23 @@ rm -f "$SETTINGS"
 echo "run.sh: no display; rendering the main views under Xvfb ($DISPLAY) into $OUT_DIR" >&2
 "$STUDIO" --sample --view map --window-size 1600x1000 --settings "$SETTINGS" \
   --screenshot "$OUT_DIR/map-grid.png" "$@"
+"$STUDIO" --sample --view map --query-hpc=-250,300 --window-size 1600x1000 --settings "$SETTINGS" \
+  --screenshot "$OUT_DIR/similarity.png" "$@"
 "$STUDIO" --sample --view globe --channel 171 --window-size 1600x1000 --settings "$SETTINGS" \
   --screenshot "$OUT_DIR/globe-171.png" "$@"
+for view in alignment translation flare; do
+  "$STUDIO" --sample --view "$view" --window-size 1600x1000 --settings "$SETTINGS" \
+    --screenshot "$OUT_DIR/$view.png" "$@"
+done
 SAMPLE_DIR="${SOLARCHIP_SAMPLE_DIR:-${XDG_DATA_HOME:-$HOME/.local/share}/SolarCHIP/SolarCHIP Studio/sample-archive}"
 "$BUILD_DIR/bin/solarchip" eval-align --archive "$SAMPLE_DIR" --channels hmi,171 --json \
   > "$OUT_DIR/default-model-alignment.json"
 echo "map grid:    $OUT_DIR/map-grid.png"
+echo "similarity:  $OUT_DIR/similarity.png (a click at (-250\", 300\"): cosine to that model cell in every channel)"
 echo "3D globe:    $OUT_DIR/globe-171.png"
+echo "alignment:   $OUT_DIR/alignment.png"
+echo "translation: $OUT_DIR/translation.png (HMI -> AIA 171 with the shipped translator)"
+echo "flare panel: $OUT_DIR/flare.png (no head yet: the panel gives the command that trains one)"
 /usr/bin/python3 - "$OUT_DIR/default-model-alignment.json" <<'PY'
 import json, sys
 d = json.load(open(sys.argv[1]))
