@@ -229,19 +229,15 @@ void MainWindow::createTrainingDock()
     m_trainingDock->hide();
     connect(m_trainingPanel, &TrainingPanel::settledMaybe, this, &MainWindow::settledMaybe);
     connect(m_archive, &ArchiveDocument::dataChanged, m_trainingPanel, [this] {
-        // The archive's span over all channels and its channels (for the form's range and channel proposal).
+        // The archive's span over all channels (the timeline's, in memory) and its channels, for the form's range
+        // and channel proposal.
+        const TimelineModel *timeline = m_archive->timeline();
         QDateTime first, last;
-        const QStringList channels = m_archive->channels();
-        for (const QString &c : channels) {
-            const Observation a = m_archive->first(c), b = m_archive->last(c);
-            const QDateTime fa = QDateTime::fromMSecsSinceEpoch(a.timeMs, QTimeZone::utc());
-            const QDateTime lb = QDateTime::fromMSecsSinceEpoch(b.timeMs, QTimeZone::utc());
-            if (a.isValid() && (!first.isValid() || fa < first))
-                first = fa;
-            if (b.isValid() && (!last.isValid() || lb > last))
-                last = lb;
+        if (m_archive->hasData() && timeline->last() >= timeline->first()) {
+            first = QDateTime::fromMSecsSinceEpoch(timeline->first(), QTimeZone::utc());
+            last = QDateTime::fromMSecsSinceEpoch(timeline->last(), QTimeZone::utc());
         }
-        m_trainingPanel->setArchive(m_archive->archiveDir(), first, last, channels);
+        m_trainingPanel->setArchive(m_archive->archiveDir(), first, last, m_archive->channels());
     });
     if (QMenu *view = menuBar()->findChild<QMenu *>(QStringLiteral("menu.view")))
         view->addAction(m_trainingDock->toggleViewAction());
