@@ -644,20 +644,26 @@ void FlareController::showResult()
                                        "forecast, blue lowers it)."));
     else {
         // A pool that weighs every cell alike (a head trained on too little, or on nothing regional) points at no
-        // region: say so rather than leave an evenly coloured disk to be read as a map.
-        float lo = std::numeric_limits<float>::infinity(), hi = -lo;
-        for (float w : r.pool)
-            if (std::isfinite(w)) {
-                lo = std::min(lo, w);
-                hi = std::max(hi, w);
-            }
-        const bool uniform = hi >= lo && hi - lo <= 0.01f * hi;
+        // region: say so, and draw nothing rather than an evenly coloured disk to be read as a map (applyOverlay).
         m_panel->setAttributionNote(tr("Cells coloured by the attention head's pool weight (the share of the full-disk "
                                        "vector taken from the cell; the weights sum to 1).")
-                                    + (uniform ? tr(" Here every cell gets the same weight (within 1%): the head "
-                                                    "singles out no region, and the map says nothing about where.")
-                                               : QString()));
+                                    + (poolSinglesOutNoRegion(r.pool)
+                                           ? tr(" Here every cell gets the same weight (within 1%): the head singles out "
+                                                "no region, so the maps are left uncoloured (occlusion shows how much "
+                                                "each cell moves the forecast).")
+                                           : QString()));
     }
+}
+
+bool FlareController::poolSinglesOutNoRegion(const std::vector<float> &pool)
+{
+    float lo = std::numeric_limits<float>::infinity(), hi = -lo;
+    for (float w : pool)
+        if (std::isfinite(w)) {
+            lo = std::min(lo, w);
+            hi = std::max(hi, w);
+        }
+    return hi >= lo && hi - lo <= 0.01f * hi;
 }
 
 void FlareController::addCurrentPoint()
@@ -879,14 +885,16 @@ void FlareController::applyOverlay(MapView *view)
         layer = made.get();
         view->addOverlay(std::move(made));
     }
+    const bool occlusion = m_panel->attributionMethod() == 1;
+    const bool flatPool = m_run && m_current && !occlusion && m_run->head.kind() != FlareHeadKind::MeanPool
+                          && poolSinglesOutNoRegion(m_current->pool);
     const bool shown = m_active && m_panel->attributionShown() && m_run && m_current && m_current->frame
-                       && !m_current->pool.empty();
+                       && !m_current->pool.empty() && !flatPool;
     if (!shown) {
         layer->setValues({});
         view->setOverlayVisible(kLayerId, false);
         return;
     }
-    const bool occlusion = m_panel->attributionMethod() == 1;
     std::vector<float> values = occlusion ? m_current->occlusion : m_current->pool;
     double lo = 0, hi = 0;
     for (float v : values)

@@ -130,6 +130,8 @@ private:
     void addCurrentPoint();
     void applyOverlays();
     void applyOverlay(MapView *view);
+    /// An attention pool whose weights are all equal within 1% of the largest: it points at no region.
+    static bool poolSinglesOutNoRegion(const std::vector<float> &pool);
     void chooseHead();
     QString resultKey(const SetEmbeddings &e) const;
 

@@ -453,6 +453,12 @@ private Q_SLOTS:
         QVERIFY2(std::abs(a[QStringLiteral("top_cell")][QStringLiteral("value")].toDouble() - 1.0 / onDisk.size()) < 1e-6,
                  qPrintable(QStringLiteral("%1 vs 1/%2").arg(a[QStringLiteral("top_cell")][QStringLiteral("value")].toDouble()).arg(onDisk.size())));
         QVERIFY2(a[QStringLiteral("note")].toString().contains(QStringLiteral("singles out no region")), qPrintable(a[QStringLiteral("note")].toString()));
+        // ... and leaves the maps uncoloured rather than paint an even colour over the disk; occlusion (exact for
+        // this head: every cell moves P alike, but by a measured amount) is still drawn.
+        QCOMPARE(a[QStringLiteral("views_shown")].toInt(), 0);
+        flare()->setAttributionMethod(1);
+        QVERIFY(state()[QStringLiteral("attribution")][QStringLiteral("views_shown")].toInt() >= 1);
+        flare()->setAttributionMethod(0);
     }
 
     void otherEncodersHeadIsRefused()
