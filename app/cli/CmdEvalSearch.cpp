@@ -319,7 +319,7 @@ int runEvalSearch(const QStringList &args)
     return kOk;
 }
 
-const Registration reg(kName, QStringLiteral("Ground-truth retrieval metrics of archive search on a synthetic archive"), runEvalSearch);
+const Registration reg(kName, QStringLiteral("ground-truth retrieval metrics of archive search on a synthetic archive"), runEvalSearch);
 
 }  // namespace
 

@@ -605,9 +605,9 @@ int runPredict(const QStringList &args)
     return kOk;
 }
 
-const Registration regTrain(QStringLiteral("flare-train"), QStringLiteral("Train a flare-forecast head on an archive's embeddings"), runTrain);
-const Registration regEval(QStringLiteral("flare-eval"), QStringLiteral("Score a flare head (TSS, HSS, AUC, BSS with intervals) against baselines"), runEval);
-const Registration regPredict(QStringLiteral("flare-predict"), QStringLiteral("Flare probabilities at one time from a trained head"), runPredict);
+const Registration regTrain(QStringLiteral("flare-train"), QStringLiteral("train a flare-forecast head on an archive's embeddings"), runTrain);
+const Registration regEval(QStringLiteral("flare-eval"), QStringLiteral("score a flare head (TSS, HSS, AUC, BSS with intervals) against baselines"), runEval);
+const Registration regPredict(QStringLiteral("flare-predict"), QStringLiteral("flare probabilities at one time from a trained head"), runPredict);
 
 }  // namespace
 

@@ -195,7 +195,7 @@ int runSearch(const QStringList &args)
     return kOk;
 }
 
-const Registration reg(kName, QStringLiteral("Top-k cells of the archive most similar to a clicked cell (embedding store + FAISS index)"),
+const Registration reg(kName, QStringLiteral("top-k cells of the archive most similar to a clicked cell (embedding store + FAISS index)"),
                        runSearch);
 
 }  // namespace

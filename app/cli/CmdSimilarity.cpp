@@ -260,7 +260,7 @@ int runSimilarity(const QStringList &args)
     return kOk;
 }
 
-const Registration reg(kName, QStringLiteral("Cosine similarity maps of a model cell against every cell of each channel of a set"),
+const Registration reg(kName, QStringLiteral("cosine similarity maps of a model cell against every cell of each channel of a set"),
                        runSimilarity);
 
 }  // namespace

@@ -329,12 +329,12 @@ int runEval(const QStringList &args)
 }
 
 const Registration regTrain(QStringLiteral("translate-train"),
-                            QStringLiteral("Train an HMI -> AIA translator (ControlNet on the SolarCHIP HMI encoder) or a baseline."),
+                            QStringLiteral("train an HMI -> AIA translator (ControlNet on the SolarCHIP HMI encoder) or a baseline"),
                             runTrain);
 const Registration regTranslate(QStringLiteral("translate"),
-                                QStringLiteral("Translate an HMI magnetogram into a synthetic AIA map (FITS, DN/s)."), runTranslate);
+                                QStringLiteral("translate an HMI magnetogram into a synthetic AIA map (FITS, DN/s)"), runTranslate);
 const Registration regEval(QStringLiteral("translate-eval"),
-                           QStringLiteral("Per-channel CC/SSIM/PSNR/flux scores of translator runs on an archive."), runEval);
+                           QStringLiteral("per-channel CC/SSIM/PSNR/flux scores of translator runs on an archive"), runEval);
 
 }  // namespace
 
