@@ -5,9 +5,13 @@
 #include <QCoreApplication>
 #include <QFontMetricsF>
 #include <QPainter>
+#include <QPainterPath>
 #include <QStringList>
+#include <QTextLayout>
 
 #include <algorithm>
+#include <memory>
+#include <vector>
 
 namespace solarchip {
 
@@ -18,34 +22,43 @@ QString OverlayLabel::name() const { return QCoreApplication::translate("solarch
 namespace {
 
 constexpr double kMargin = 6, kPad = 4;
-constexpr int kFlags = Qt::AlignLeft | Qt::AlignTop | Qt::TextWordWrap;
 
-// The title's lines with their fonts (the first bold) and wrapped heights, within maxWidth.
+// The title laid out within the view: its lines (the first bold), each word-wrapped within maxWidth into rows;
+// every row has its own width, so the dark box behind the text follows the rows (a short second row of a title
+// wrapped in a narrow view covers little of the map) rather than their bounding rectangle.
 struct LabelLayout {
-    QStringList lines;
-    QFont bold, plain;
-    QList<double> heights;
-    QRectF text;  // where the text goes
+    std::vector<std::unique_ptr<QTextLayout>> lines;
+    std::vector<QRectF> rows;  // each wrapped row's text rectangle, in widget coordinates
+    QRectF text;               // their union
 };
 
 LabelLayout layoutLabel(const QString &title, const QFont &base, const QRectF &widgetRect)
 {
     LabelLayout l;
-    l.bold = base;
-    l.bold.setBold(true);
-    l.plain = base;
-    l.plain.setBold(false);
+    QFont bold = base, plain = base;
+    bold.setBold(true);
+    plain.setBold(false);
     const double maxWidth = std::max(40.0, widgetRect.width() - 2 * (kMargin + kPad));
-    l.lines = title.split(QLatin1Char('\n'));
-    double width = 0, height = 0;
-    for (int i = 0; i < l.lines.size(); ++i) {
-        const QFontMetricsF m(i == 0 ? l.bold : l.plain);
-        const QRectF b = m.boundingRect(QRectF(0, 0, maxWidth, 1e6), kFlags, l.lines[i]);
-        l.heights << b.height();
-        width = std::max(width, std::min(maxWidth, b.width()));
-        height += b.height();
+    const QPointF origin(widgetRect.left() + kMargin + kPad, widgetRect.top() + kMargin + kPad);
+    QTextOption option;
+    option.setWrapMode(QTextOption::WrapAtWordBoundaryOrAnywhere);
+    double y = 0;
+    const QStringList lines = title.split(QLatin1Char('\n'));
+    for (int i = 0; i < lines.size(); ++i) {
+        auto layout = std::make_unique<QTextLayout>(lines[i], i == 0 ? bold : plain);
+        layout->setTextOption(option);
+        layout->beginLayout();
+        for (QTextLine row = layout->createLine(); row.isValid(); row = layout->createLine()) {
+            row.setLineWidth(maxWidth);
+            row.setPosition(QPointF(0, y));
+            l.rows.emplace_back(origin.x(), origin.y() + y, std::min(maxWidth, row.naturalTextWidth()), row.height());
+            y += row.height();
+        }
+        layout->endLayout();
+        l.lines.push_back(std::move(layout));
     }
-    l.text = QRectF(widgetRect.left() + kMargin + kPad, widgetRect.top() + kMargin + kPad, width, height);
+    for (const QRectF &r : l.rows)
+        l.text = l.text.isNull() ? r : l.text.united(r);
     return l;
 }
 
@@ -80,16 +93,16 @@ void OverlayLabel::paint(QPainter &painter, const OverlayContext &context)
     // pixels, in a narrow grid cell) wrap within the view instead of running off its edge; the first line
     // (channel and time) is bold, further lines plain.
     const LabelLayout l = layoutLabel(context.title, painter.font(), area);
+    // One path of the rows' padded boxes, filled once: where they overlap the map is not darkened twice.
+    QPainterPath box;
+    box.setFillRule(Qt::WindingFill);
+    for (const QRectF &r : l.rows)
+        box.addRoundedRect(r.adjusted(-kPad, -kPad, kPad, kPad), 3, 3);
     painter.setPen(Qt::NoPen);
-    painter.setBrush(QColor(0, 0, 0, 150));
-    painter.drawRoundedRect(l.text.adjusted(-kPad, -kPad, kPad, kPad), 3, 3);
+    painter.fillPath(box, QColor(0, 0, 0, 150));
     painter.setPen(m_color);
-    double y = l.text.top();
-    for (int i = 0; i < l.lines.size(); ++i) {
-        painter.setFont(i == 0 ? l.bold : l.plain);
-        painter.drawText(QRectF(l.text.left(), y, l.text.width(), l.heights[i]), kFlags, l.lines[i]);
-        y += l.heights[i];
-    }
+    for (const auto &layout : l.lines)
+        layout->draw(&painter, l.text.topLeft());
 }
 
 }  // namespace solarchip

@@ -31,6 +31,16 @@ using namespace solarchip;
 
 namespace {
 
+// An added layer filling the whole view with one colour.
+struct Flood : OverlayLayer {
+    explicit Flood(QColor c) : colour(c) {}
+    QColor colour;
+    QString id() const override { return QStringLiteral("flood"); }
+    QString name() const override { return QStringLiteral("flood"); }
+    bool clipsToMap() const override { return false; }
+    void paint(QPainter &p, const OverlayContext &c) override { p.fillRect(c.widgetRect, colour); }
+};
+
 std::shared_ptr<const SdoMap> loadMap(const QString &relative)
 {
     auto m = SdoMap::load(solarchip::test::sdoFile(relative));
@@ -330,12 +340,6 @@ private Q_SLOTS:
         SOLARCHIP_REQUIRE_SDO();
         auto map = loadMap(kFullDisk);
         QVERIFY(map);
-        struct Flood : OverlayLayer {
-            QString id() const override { return QStringLiteral("flood"); }
-            QString name() const override { return QStringLiteral("flood"); }
-            bool clipsToMap() const override { return false; }
-            void paint(QPainter &p, const OverlayContext &c) override { p.fillRect(c.widgetRect, QColor(0, 255, 0)); }
-        };
         MapView view;
         view.resize(512, 512);
         view.show();
@@ -344,7 +348,7 @@ private Q_SLOTS:
         view.setTitle(QStringLiteral("TITLE OVER DATA"));
         view.setOverlayVisible(QStringLiteral("limb"), true);
         QVERIFY(view.waitForRender());
-        view.addOverlay(std::make_shared<Flood>());
+        view.addOverlay(std::make_shared<Flood>(QColor(0, 255, 0)));
         const QImage shot = view.grab().toImage();
         auto count = [&](QRect r, auto pred) {
             int n = 0;
@@ -362,11 +366,43 @@ private Q_SLOTS:
         // The bottom-right corner (no annotation) is the layer's green.
         QCOMPARE(QColor(shot.pixel(505, 505)), QColor(0, 255, 0));
         // Replacing and removing the layer keeps the order (the built-in ones last).
-        view.addOverlay(std::make_shared<Flood>());
+        view.addOverlay(std::make_shared<Flood>(QColor(0, 255, 0)));
         QCOMPARE(view.overlayIds().first(), QStringLiteral("flood"));
         view.removeOverlay(QStringLiteral("flood"));
         QVERIFY(!view.overlayIds().contains(QStringLiteral("flood")));
         QCOMPARE(view.overlayIds().first(), QStringLiteral("limb"));
+    }
+
+    // A title wrapped in a narrow view: the dark box follows its rows, so the short second row darkens only
+    // itself, not the width of the first row beneath it.
+    void wrappedTitleBoxFollowsItsRows()
+    {
+        SOLARCHIP_REQUIRE_SDO();
+        auto map = loadMap(kFullDisk);
+        QVERIFY(map);
+        MapView view;
+        view.resize(230, 300);
+        view.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&view));
+        view.setMap(map);
+        view.setTitle(QStringLiteral("HMI magnetogram 2011-06-30 11:59:18"));
+        QVERIFY(view.waitForRender());
+        view.addOverlay(std::make_shared<Flood>(QColor(255, 255, 255)));
+        const QImage shot = view.grab().toImage();
+        // Rows of the title box: any pixel darker than the white flood, per image row, and how far right it goes.
+        QList<int> rightmost;
+        for (int y = 0; y < 80; ++y) {
+            int right = -1;
+            for (int x = 0; x < shot.width(); ++x)
+                if (qGray(shot.pixel(x, y)) < 200)
+                    right = x;
+            if (right >= 0)
+                rightmost << right;
+        }
+        QVERIFY2(rightmost.size() > 20, qPrintable(QString::number(rightmost.size())));  // two rows of text
+        const int first = rightmost.first(), last = rightmost.last();
+        QVERIFY2(first > 150, qPrintable(QString::number(first)));  // the first row spans most of the view
+        QVERIFY2(last < first - 40, qPrintable(QStringLiteral("second row's box ends at %1, the first's at %2").arg(last).arg(first)));
     }
 
     void panZoomKeyboardWheelDrag()
