@@ -7,6 +7,7 @@
 #include "app/gui/HeatmapPanel.h"
 #include "app/gui/InferenceWorker.h"
 #include "app/gui/JobRunner.h"
+#include "app/gui/HeaderDialog.h"
 #include "app/gui/LowLabelWizard.h"
 #include "app/gui/WizardJobs.h"
 
@@ -144,6 +145,16 @@ MainWindow::MainWindow(StudioSettings *settings, QWidget *parent) : QMainWindow(
     m_wizardJobs = new WizardJobs(m_jobRunner, this);  // the wizard's job goes through the app's job runner
     connect(m_actions->action(QStringLiteral("tools.lowLabelWizard")), &QAction::triggered, this,
             &MainWindow::showLowLabelWizard);
+    connect(m_actions->action(QStringLiteral("file.header")), &QAction::triggered, this, &MainWindow::showHeaderDialog);
+    // An open header dialog follows the selected view's map (another time, another view selected).
+    connect(this, &MainWindow::settledMaybe, this, [this] {
+        if (m_headerDialog && m_headerDialog->isVisible()) {
+            const MapView *view = displayTarget();
+            const SdoMap *shown = view ? view->map().get() : nullptr;
+            if (shown && shown != m_headerDialog->map())
+                m_headerDialog->setMap(view->map());
+        }
+    });
     createReactions();
     m_actions->loadShortcuts(*settings);
     connectDocuments();
@@ -659,6 +670,25 @@ void MainWindow::onArchiveData()
     }
 }
 
+HeaderDialog *MainWindow::headerDialog() const
+{
+    return m_headerDialog.data();
+}
+
+HeaderDialog *MainWindow::showHeaderDialog()
+{
+    if (!m_headerDialog) {
+        m_headerDialog = new HeaderDialog(this);
+        connect(m_headerDialog, &HeaderDialog::settled, this, &MainWindow::settledMaybe, Qt::QueuedConnection);
+    }
+    const MapView *view = displayTarget();
+    m_headerDialog->setMap(view ? view->map() : nullptr);
+    m_headerDialog->show();
+    m_headerDialog->raise();
+    m_headerDialog->activateWindow();
+    return m_headerDialog;
+}
+
 LowLabelWizard *MainWindow::lowLabelWizard() const
 {
     return m_wizard.data();
@@ -903,7 +933,8 @@ bool MainWindow::isSettled() const
            && m_heatmaps->isSettled() && m_search->isSettled() && m_alignment->isSettled()
            && m_trainingPanel->isSettled()
            && m_translation->isSettled()
-           && m_flare->isSettled() && (!m_wizard || m_wizard->isSettled());
+           && m_flare->isSettled() && (!m_wizard || m_wizard->isSettled())
+           && (!m_headerDialog || m_headerDialog->isSettled());
 }
 
 void MainWindow::report(const QString &message, bool modal)

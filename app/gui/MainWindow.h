@@ -34,6 +34,7 @@ class DisplayPanel;
 class GlobeView;
 class HeatmapController;
 class InferenceWorker;
+class HeaderDialog;
 class LowLabelWizard;
 class JobRunner;
 class MapCache;
@@ -113,6 +114,10 @@ public:
     AlignmentView *alignment() const { return m_alignment; }
     /// Tools > Low-label wizard: shows it (a new one over the archive open now unless one is running a job).
     LowLabelWizard *showLowLabelWizard();
+    /// File > FITS header: the dialog for the selected view's map (made on first use; it follows the selected
+    /// view's map while open). Null before the first.
+    HeaderDialog *showHeaderDialog();
+    HeaderDialog *headerDialog() const;
     /// The wizard shown last (null: none, or it was closed).
     LowLabelWizard *lowLabelWizard() const;
     /// Shows the wizard once the archive being opened has data (--view wizard).
@@ -191,6 +196,7 @@ private:
     FlareController *m_flare = nullptr;
     WizardJobs *m_wizardJobs = nullptr;
     QPointer<LowLabelWizard> m_wizard;
+    QPointer<HeaderDialog> m_headerDialog;
     bool m_wizardPending = false;
     QDockWidget *m_similarityDock = nullptr;
     JobRunner *m_jobRunner = nullptr;

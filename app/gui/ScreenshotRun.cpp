@@ -1,6 +1,7 @@
 #include "app/gui/ScreenshotRun.h"
 
 #include "app/gui/ArchiveDocument.h"
+#include "app/gui/HeaderDialog.h"
 #include "app/gui/LowLabelWizard.h"
 #include "app/gui/MainWindow.h"
 #include "app/gui/ObservationDocument.h"
@@ -94,6 +95,13 @@ void ScreenshotRun::check()
         QCoreApplication::processEvents();
         return;
     }
+    // --view header: the selected view's header dialog, opened once the maps are in; the window counts as
+    // settled again once the file's header is read.
+    if (m_options.view == QLatin1String("header") && !m_window->headerDialog()) {
+        m_window->showHeaderDialog();
+        m_settledChecks = 0;
+        return;
+    }
     capture();
 }
 
@@ -118,10 +126,13 @@ void ScreenshotRun::capture()
         finish(0);
         return;
     }
-    // --view wizard: the wizard's window (its first page) is the picture.
+    // --view wizard: the wizard's window (its first page) is the picture; --view header: the header dialog.
     QWidget *shown = m_window;
     if (m_options.view == QLatin1String("wizard")) {
         shown = m_window->lowLabelWizard() ? m_window->lowLabelWizard() : m_window->showLowLabelWizard();
+        QCoreApplication::processEvents();
+    } else if (m_options.view == QLatin1String("header") && m_window->headerDialog()) {
+        shown = m_window->headerDialog();
         QCoreApplication::processEvents();
     }
     const Status written = WindowCapture::save(shown, m_options.screenshot);

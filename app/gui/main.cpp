@@ -68,10 +68,19 @@ int main(int argc, char **argv)
         window.translation()->setSamples(options.translateSamples);
     if (options.translateSeed)
         window.translation()->setSeed(*options.translateSeed);
-    if (options.view == QLatin1String("wizard"))
+    if (options.view == QLatin1String("wizard")) {
         window.showLowLabelWizardWhenReady();  // over the map grid, once the archive has data
-    else if (!options.view.isEmpty())
+    } else if (options.view == QLatin1String("header")) {
+        // The dialog opens over the map grid once the maps are in (for a scripted capture, ScreenshotRun does).
+        window.setViewMode(QStringLiteral("map"));
+        if (!options.isCaptureRun())
+            QObject::connect(&window, &solarchip::MainWindow::settledMaybe, &window, [&window] {
+                if (!window.headerDialog() && window.isSettled())
+                    window.showHeaderDialog();
+            });
+    } else if (!options.view.isEmpty()) {
         window.setViewMode(options.view);
+    }
     if (options.date)
         window.setInitialTime(options.date);
     if (!options.channel.isEmpty())
