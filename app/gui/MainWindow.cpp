@@ -147,14 +147,7 @@ MainWindow::MainWindow(StudioSettings *settings, QWidget *parent) : QMainWindow(
             &MainWindow::showLowLabelWizard);
     connect(m_actions->action(QStringLiteral("file.header")), &QAction::triggered, this, &MainWindow::showHeaderDialog);
     // An open header dialog follows the selected view's map (another time, another view selected).
-    connect(this, &MainWindow::settledMaybe, this, [this] {
-        if (m_headerDialog && m_headerDialog->isVisible()) {
-            const MapView *view = displayTarget();
-            const SdoMap *shown = view ? view->map().get() : nullptr;
-            if (shown && shown != m_headerDialog->map())
-                m_headerDialog->setMap(view->map());
-        }
-    });
+    connect(this, &MainWindow::settledMaybe, this, &MainWindow::headerFollowsSelection);
     createReactions();
     m_actions->loadShortcuts(*settings);
     connectDocuments();
@@ -482,10 +475,12 @@ void MainWindow::connectDocuments()
     connect(m_grid, &MapGrid::currentViewChanged, this, [this](int index) {
         if (m_viewMode != QLatin1String("translation"))
             m_displayPanel->setView(m_grid->view(index));
+        headerFollowsSelection();
     });
     connect(m_translation->grid(), &MapGrid::currentViewChanged, this, [this](int index) {
         if (m_viewMode == QLatin1String("translation"))
             m_displayPanel->setView(m_translation->grid()->view(index));
+        headerFollowsSelection();
     });
     connect(m_observation, &ObservationDocument::memberChanged, this, [this] {
         if (m_viewMode == QLatin1String("globe"))
@@ -668,6 +663,15 @@ void MainWindow::onArchiveData()
         m_wizardPending = false;
         showLowLabelWizard();
     }
+}
+
+void MainWindow::headerFollowsSelection()
+{
+    if (!m_headerDialog || !m_headerDialog->isVisible())
+        return;
+    const MapView *view = displayTarget();
+    if (view && view->map() && view->map().get() != m_headerDialog->map())
+        m_headerDialog->setMap(view->map());
 }
 
 HeaderDialog *MainWindow::headerDialog() const

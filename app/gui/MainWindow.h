@@ -118,6 +118,8 @@ public:
     /// view's map while open). Null before the first.
     HeaderDialog *showHeaderDialog();
     HeaderDialog *headerDialog() const;
+    /// An open header dialog shows the selected view's map (called when the selection or the maps change).
+    void headerFollowsSelection();
     /// The wizard shown last (null: none, or it was closed).
     LowLabelWizard *lowLabelWizard() const;
     /// Shows the wizard once the archive being opened has data (--view wizard).

@@ -5,6 +5,7 @@
 // reports the same (selected_view, shown). View > Axes toggles the WCS axes on every view.
 #include "app/gui/ActionRegistry.h"
 #include "app/gui/DisplayPanel.h"
+#include "app/gui/HeaderDialog.h"
 #include "app/gui/MainWindow.h"
 #include "app/gui/ObservationDocument.h"
 #include "app/gui/SetViewPresenter.h"
@@ -90,6 +91,37 @@ private Q_SLOTS:
         QCOMPARE(m_window->displayPanel()->view(), grid()->view(v304));
         QVERIFY(grid()->view(v304)->isSelected() && !grid()->view(0)->isSelected());
         QCOMPARE(state().value(QStringLiteral("selected_view")).toInt(), v304);
+    }
+
+    // File > FITS header shows the selected view's map and follows the selection and the time while open.
+    void headerDialogFollowsTheSelection()
+    {
+        const int v304 = indexOf("304"), v193 = indexOf("193");
+        QTest::mouseClick(grid()->view(v304), Qt::LeftButton, {}, QPoint(20, 20));
+        HeaderDialog *dialog = m_window->showHeaderDialog();
+        QVERIFY(dialog && dialog->isVisible());
+        QCOMPARE(dialog->map(), grid()->view(v304)->map().get());
+        QTRY_VERIFY_WITH_TIMEOUT(dialog->isSettled(), 10000);
+        QCOMPARE(dialog->state().value(QStringLiteral("file")).toString(), grid()->view(v304)->map()->meta.file);
+        QTest::mouseClick(grid()->view(v193), Qt::LeftButton, {}, QPoint(20, 20));
+        QCOMPARE(dialog->map(), grid()->view(v193)->map().get());
+        // Another time: the 193 map of that time.
+        const QString before = grid()->view(v193)->map()->meta.file;
+        // (the archive's two times: go to the one not shown, and come back at the end)
+        const bool atFirst = m_window->observation()->timeMs() < kT0 + 6 * kHour;
+        m_window->observation()->step(atFirst ? ObservationDocument::Step::NextObservation
+                                              : ObservationDocument::Step::PreviousObservation);
+        QTRY_VERIFY_WITH_TIMEOUT(m_window->isSettled() && grid()->view(v193)->map()
+                                     && grid()->view(v193)->map()->meta.file != before,
+                                 30000);
+        QTRY_COMPARE_WITH_TIMEOUT(dialog->map(), grid()->view(v193)->map().get(), 5000);
+        QCOMPARE(state().value(QStringLiteral("header")).toObject().value(QStringLiteral("file")).toString(),
+                 grid()->view(v193)->map()->meta.file);
+        dialog->close();
+        m_window->observation()->step(atFirst ? ObservationDocument::Step::PreviousObservation
+                                              : ObservationDocument::Step::NextObservation);
+        QTRY_VERIFY_WITH_TIMEOUT(m_window->isSettled(), 30000);
+        QTest::mouseClick(grid()->view(v304), Qt::LeftButton, {}, QPoint(20, 20));
     }
 
     void focusMovesTheSelectionToTheViewOnScreen()
