@@ -51,6 +51,24 @@ std::shared_ptr<const SdoMap> loadMap(const QString &relative)
     return std::make_shared<const SdoMap>(std::move(m.value()));
 }
 
+// `view` at `size` showing the full-disk AIA map with `title`, rendered, under a Flood layer of `colour`.
+bool showFlooded(MapView &view, QSize size, const QString &title, QColor colour)
+{
+    auto map = loadMap(QStringLiteral("fits/aia_171_level1.fits"));
+    if (!map)
+        return false;
+    view.resize(size);
+    view.show();
+    if (!QTest::qWaitForWindowExposed(&view))
+        return false;
+    view.setMap(map);
+    view.setTitle(title);
+    if (!view.waitForRender())
+        return false;
+    view.addOverlay(std::make_shared<Flood>(colour));
+    return true;
+}
+
 void moveMouse(QWidget *w, const QPointF &pos)
 {
     QMouseEvent ev(QEvent::MouseMove, pos, w->mapToGlobal(pos), Qt::NoButton, Qt::NoButton, Qt::NoModifier);
@@ -338,17 +356,9 @@ private Q_SLOTS:
     void addedLayersStayUnderTheTitleAndLimb()
     {
         SOLARCHIP_REQUIRE_SDO();
-        auto map = loadMap(kFullDisk);
-        QVERIFY(map);
         MapView view;
-        view.resize(512, 512);
-        view.show();
-        QVERIFY(QTest::qWaitForWindowExposed(&view));
-        view.setMap(map);
-        view.setTitle(QStringLiteral("TITLE OVER DATA"));
         view.setOverlayVisible(QStringLiteral("limb"), true);
-        QVERIFY(view.waitForRender());
-        view.addOverlay(std::make_shared<Flood>(QColor(0, 255, 0)));
+        QVERIFY(showFlooded(view, QSize(512, 512), QStringLiteral("TITLE OVER DATA"), QColor(0, 255, 0)));
         const QImage shot = view.grab().toImage();
         auto count = [&](QRect r, auto pred) {
             int n = 0;
@@ -378,16 +388,9 @@ private Q_SLOTS:
     void wrappedTitleBoxFollowsItsRows()
     {
         SOLARCHIP_REQUIRE_SDO();
-        auto map = loadMap(kFullDisk);
-        QVERIFY(map);
         MapView view;
-        view.resize(230, 300);
-        view.show();
-        QVERIFY(QTest::qWaitForWindowExposed(&view));
-        view.setMap(map);
-        view.setTitle(QStringLiteral("HMI magnetogram 2011-06-30 11:59:18"));
-        QVERIFY(view.waitForRender());
-        view.addOverlay(std::make_shared<Flood>(QColor(255, 255, 255)));
+        QVERIFY(showFlooded(view, QSize(230, 300), QStringLiteral("HMI magnetogram 2011-06-30 11:59:18"),
+                            QColor(255, 255, 255)));
         const QImage shot = view.grab().toImage();
         // Rows of the title box: any pixel darker than the white flood, per image row, and how far right it goes.
         QList<int> rightmost;
