@@ -7,6 +7,7 @@
 #include "app/gui/HeatmapPanel.h"
 #include "app/gui/InferenceWorker.h"
 #include "app/gui/JobRunner.h"
+#include "app/gui/ContourController.h"
 #include "app/gui/HeaderDialog.h"
 #include "app/gui/LowLabelWizard.h"
 #include "app/gui/WizardJobs.h"
@@ -148,6 +149,10 @@ MainWindow::MainWindow(StudioSettings *settings, QWidget *parent) : QMainWindow(
     connect(m_actions->action(QStringLiteral("file.header")), &QAction::triggered, this, &MainWindow::showHeaderDialog);
     // An open header dialog follows the selected view's map (another time, another view selected).
     connect(this, &MainWindow::settledMaybe, this, &MainWindow::headerFollowsSelection);
+    // View > HMI contours: follows the magnetogram on screen.
+    m_contours = new ContourController(m_grid, this);
+    connect(m_contours, &ContourController::changed, this, &MainWindow::settledMaybe, Qt::QueuedConnection);
+    connect(this, &MainWindow::settledMaybe, m_contours, &ContourController::update);
     createReactions();
     m_actions->loadShortcuts(*settings);
     connectDocuments();
@@ -399,6 +404,16 @@ void MainWindow::createReactions()
     new OverlayToggleReaction(a("view.overlay.colorbar"), m_presenter, m_settings, QStringLiteral("colorbar"),
                               false);
     new OverlayToggleReaction(a("view.overlay.axes"), m_presenter, m_settings, QStringLiteral("axes"), false);
+    {
+        QAction *contours = a("view.overlay.contours");
+        contours->setCheckable(true);
+        contours->setChecked(m_settings->overlayVisible(QStringLiteral("contours")).value_or(false));
+        m_contours->setEnabled(contours->isChecked());
+        connect(contours, &QAction::toggled, this, [this](bool on) {
+            m_contours->setEnabled(on);
+            m_settings->setOverlayVisible(QStringLiteral("contours"), on);
+        });
+    }
 
     new TimeStepReaction(a("time.first"), m_observation, Step::First);
     new TimeStepReaction(a("time.previousDay"), m_observation, Step::PreviousDay);
@@ -674,6 +689,11 @@ void MainWindow::headerFollowsSelection()
         m_headerDialog->setMap(view->map());
 }
 
+ContourController *MainWindow::contours() const
+{
+    return m_contours;
+}
+
 HeaderDialog *MainWindow::headerDialog() const
 {
     return m_headerDialog.data();
@@ -938,7 +958,7 @@ bool MainWindow::isSettled() const
            && m_trainingPanel->isSettled()
            && m_translation->isSettled()
            && m_flare->isSettled() && (!m_wizard || m_wizard->isSettled())
-           && (!m_headerDialog || m_headerDialog->isSettled());
+           && (!m_headerDialog || m_headerDialog->isSettled()) && m_contours->isSettled();
 }
 
 void MainWindow::report(const QString &message, bool modal)

@@ -34,6 +34,7 @@ class DisplayPanel;
 class GlobeView;
 class HeatmapController;
 class InferenceWorker;
+class ContourController;
 class HeaderDialog;
 class LowLabelWizard;
 class JobRunner;
@@ -118,6 +119,8 @@ public:
     /// view's map while open). Null before the first.
     HeaderDialog *showHeaderDialog();
     HeaderDialog *headerDialog() const;
+    /// View > HMI contours.
+    ContourController *contours() const;
     /// An open header dialog shows the selected view's map (called when the selection or the maps change).
     void headerFollowsSelection();
     /// The wizard shown last (null: none, or it was closed).
@@ -199,6 +202,7 @@ private:
     WizardJobs *m_wizardJobs = nullptr;
     QPointer<LowLabelWizard> m_wizard;
     QPointer<HeaderDialog> m_headerDialog;
+    ContourController *m_contours = nullptr;
     bool m_wizardPending = false;
     QDockWidget *m_similarityDock = nullptr;
     JobRunner *m_jobRunner = nullptr;

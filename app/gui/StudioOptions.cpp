@@ -66,6 +66,9 @@ StudioOptionsResult parseStudioOptions(const QStringList &arguments)
                                      tr("Open this archive folder."), tr("DIR"));
     const QCommandLineOption sample(QStringLiteral("sample"),
                                     tr("Open the bundled sample archive (generated on first use)."));
+    const QCommandLineOption contours(QStringLiteral("contours"),
+                                      tr("Draw the HMI magnetogram's contours (-500, -100, +100, +500 G) over the maps "
+                                         "on its grid (View > HMI contours)."));
     const QCommandLineOption date({QStringLiteral("d"), QStringLiteral("date")},
                                   tr("Go to the observation nearest this UTC time (ISO 8601)."), tr("ISO"));
     const QCommandLineOption channel({QStringLiteral("c"), QStringLiteral("channel")},
@@ -128,7 +131,7 @@ StudioOptionsResult parseStudioOptions(const QStringList &arguments)
                                  tr("F"));
     const QCommandLineOption json(QStringLiteral("json"), tr("Benchmark results as JSON."));
     parser.addOptions({translator, translateChannel, translateSamples, translateSeed});
-    parser.addOptions({archive, sample, date, channel, view, flareHead, model, queryHpc, queryBox, difference, screenshot, stateJson, windowSize, settings, timeout, bench, steps,
+    parser.addOptions({archive, sample, contours, date, channel, view, flareHead, model, queryHpc, queryBox, difference, screenshot, stateJson, windowSize, settings, timeout, bench, steps,
                        interval, fps, json});
     parser.addPositionalArgument(tr("files"), tr("FITS or Helioviewer .jp2 maps to open."), tr("[FILE...]"));
 
@@ -172,6 +175,7 @@ StudioOptionsResult parseStudioOptions(const QStringList &arguments)
             return failWith(2, tr("--channel: '%1' names no SDO channel (known: %2)")
                                    .arg(parser.value(channel), knownChannels().join(QStringLiteral(", "))));
     }
+    o.contours = parser.isSet(contours);
     if (parser.isSet(view)) {
         o.view = parser.value(view).toLower();
         static const QStringList views{QStringLiteral("map"), QStringLiteral("globe"), QStringLiteral("alignment"),

@@ -25,6 +25,7 @@ namespace solarchip {
 struct StudioOptions {
     QString archive;             // --archive DIR (absolute)
     bool sample = false;         // --sample: the bundled sample archive
+    bool contours = false;       // --contours: View > HMI contours on (also remembered)
     QStringList files;           // positional: map files to open
     std::optional<QDateTime> date;  // --date (UTC)
     QString channel;             // --channel, canonical key

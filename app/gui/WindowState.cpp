@@ -5,6 +5,7 @@
 #include "app/gui/FlareController.h"
 #include "app/gui/ArchiveDocument.h"
 #include "app/gui/HeatmapController.h"
+#include "app/gui/ContourController.h"
 #include "app/gui/HeaderDialog.h"
 #include "app/gui/LowLabelWizard.h"
 #include "app/gui/MainWindow.h"
@@ -114,6 +115,7 @@ QJsonObject windowState(const MainWindow *window)
                                                         {QStringLiteral("rows_height"), t->sizeHint().height()}};
     }
     state[QStringLiteral("wizard")] = window->lowLabelWizard() ? QJsonValue(window->lowLabelWizard()->state()) : QJsonValue();
+    state[QStringLiteral("contours")] = window->contours()->state();
     state[QStringLiteral("header")] = window->headerDialog() ? QJsonValue(window->headerDialog()->state()) : QJsonValue();
     return state;
 }

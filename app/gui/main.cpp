@@ -2,6 +2,7 @@
 #include "app/gui/HeatmapController.h"
 #include "app/gui/InferenceWorker.h"
 #include "app/gui/FlareController.h"
+#include "app/gui/ActionRegistry.h"
 #include "app/gui/MainWindow.h"
 #include "app/gui/TranslationView.h"
 #include "app/gui/ObservationDocument.h"
@@ -81,6 +82,8 @@ int main(int argc, char **argv)
     } else if (!options.view.isEmpty()) {
         window.setViewMode(options.view);
     }
+    if (options.contours)
+        window.actions()->action(QStringLiteral("view.overlay.contours"))->setChecked(true);
     if (options.date)
         window.setInitialTime(options.date);
     if (!options.channel.isEmpty())

@@ -1,0 +1,147 @@
+// View > HMI contours (app/gui/ContourController, widgets/ContourLayer) in the app, on a small archive of HMI +
+// AIA 171 pairs (tests/models/EngineFixtures.h: magnetograms with +-900 G and +-500 G blobs): switched on, the
+// magnetogram on screen is contoured in the background at -500, -100, +100 and +500 G (the segments are those of
+// core/map/Contours on that map, itself checked against scikit-image in core_tst_contours), drawn in red and blue
+// over the views whose map lies on the magnetogram's grid (the HMI view here) and over no other; a new time gets
+// the new magnetogram's lines; switched off, none are drawn and the choice is remembered.
+#include "app/gui/ActionRegistry.h"
+#include "app/gui/ArchiveDocument.h"
+#include "app/gui/ContourController.h"
+#include "app/gui/MainWindow.h"
+#include "app/gui/ObservationDocument.h"
+#include "app/gui/StudioSettings.h"
+#include "app/gui/WindowState.h"
+#include "core/map/Contours.h"
+#include "widgets/ContourLayer.h"
+#include "widgets/MapGrid.h"
+#include "widgets/MapView.h"
+#include "widgets/TimelineModel.h"
+
+#include "TestSupport.h"
+#include "tests/models/EngineFixtures.h"
+
+#include <QAction>
+#include <QTemporaryDir>
+#include <QTest>
+
+using namespace solarchip;
+
+class TestContours : public QObject {
+    Q_OBJECT
+private:
+    QTemporaryDir m_dir = test::scratchDir();
+    std::unique_ptr<StudioSettings> m_settings;
+    std::unique_ptr<MainWindow> m_window;
+
+    MapView *viewOf(const char *channel) const
+    {
+        for (int i = 0; i < m_window->grid()->count(); ++i) {
+            MapView *v = m_window->grid()->view(i);
+            if (v->map() && v->map()->meta.channel == QLatin1String(channel))
+                return v;
+        }
+        return nullptr;
+    }
+    QJsonObject state() const { return windowState(m_window.get()).value(QStringLiteral("contours")).toObject(); }
+    // Strongly red or blue pixels of a view as it is on screen.
+    static int colouredPixels(MapView *view)
+    {
+        const QImage shot = view->grab().toImage();
+        int n = 0;
+        for (int y = 0; y < shot.height(); ++y)
+            for (int x = 0; x < shot.width(); ++x) {
+                const QColor c(shot.pixel(x, y));
+                n += (c.red() > 200 && c.green() < 110 && c.blue() < 110) || (c.blue() > 200 && c.red() < 110);
+            }
+        return n;
+    }
+    static qint64 expectedSegments(const SdoMap &hmi)
+    {
+        qint64 n = 0;
+        for (double level : ContourController::kLevels)
+            n += static_cast<qint64>(contourSegments(hmi.image, level).size());
+        return n;
+    }
+
+private Q_SLOTS:
+    void initTestCase()
+    {
+        qputenv("SOLARCHIP_SAMPLE_DIR", m_dir.filePath(QStringLiteral("no-sample")).toUtf8());
+        const QString archive = m_dir.filePath(QStringLiteral("archive"));
+        QVERIFY(QDir().mkpath(archive));
+        QVERIFY(test::writeFakeArchive(archive, 2, 6.0));
+        m_settings = std::make_unique<StudioSettings>(m_dir.filePath(QStringLiteral("settings.ini")));
+        m_window = std::make_unique<MainWindow>(m_settings.get());
+        m_window->setInteractive(false);
+        m_window->resize(1000, 700);
+        m_window->show();
+        QVERIFY(QTest::qWaitForWindowExposed(m_window.get()));
+        m_window->openArchive(archive);
+        QTRY_VERIFY_WITH_TIMEOUT(m_window->isSettled() && viewOf("hmi") && viewOf("171"), 60000);
+    }
+
+    void cleanupTestCase() { m_window.reset(); }
+
+    void offByDefault()
+    {
+        QCOMPARE(state().value(QStringLiteral("enabled")).toBool(), false);
+        QCOMPARE(state().value(QStringLiteral("views_drawn")).toInt(), 0);
+        QCOMPARE(colouredPixels(viewOf("hmi")), 0);  // a grey magnetogram
+    }
+
+    void onDrawsTheMagnetogramsLines()
+    {
+        QAction *toggle = m_window->actions()->action(QStringLiteral("view.overlay.contours"));
+        QVERIFY(toggle->isCheckable());
+        toggle->setChecked(true);
+        QTRY_VERIFY_WITH_TIMEOUT(m_window->isSettled() && !state().value(QStringLiteral("pending")).toBool(), 30000);
+        const QJsonObject s = state();
+        QVERIFY(s.value(QStringLiteral("enabled")).toBool());
+        MapView *hmi = viewOf("hmi");
+        const qint64 expected = expectedSegments(*hmi->map());
+        QVERIFY2(expected > 50, qPrintable(QString::number(expected)));
+        QCOMPARE(s.value(QStringLiteral("segments")).toInteger(), expected);
+        // Drawn where the grid is the magnetogram's; the AIA view of this archive is on its own grid.
+        auto *onHmi = dynamic_cast<ContourLayer *>(hmi->overlay(QStringLiteral("contours")));
+        QVERIFY(onHmi && onHmi->isVisible() && onHmi->drawsOnCurrentMap());
+        auto *on171 = dynamic_cast<ContourLayer *>(viewOf("171")->overlay(QStringLiteral("contours")));
+        QVERIFY(on171);
+        const bool sameGrid = ContourSet::gridOf(*hmi->map()).sharesGridWith(*viewOf("171")->map());
+        QCOMPARE(on171->drawsOnCurrentMap(), sameGrid);
+        QCOMPARE(s.value(QStringLiteral("views_drawn")).toInt(), sameGrid ? 2 : 1);
+        QVERIFY2(colouredPixels(hmi) > 50, qPrintable(QString::number(colouredPixels(hmi))));
+        QCOMPARE(m_settings->overlayVisible(QStringLiteral("contours")), std::optional<bool>(true));
+    }
+
+    void followsTheTime()
+    {
+        const SdoMap *before = viewOf("hmi")->map().get();
+        const QString beforeSource = state().value(QStringLiteral("source")).toString();
+        // (two times 6 h apart: go to the other one)
+        const bool atFirst = m_window->observation()->timeMs() < m_window->archive()->timeline()->first() + 3 * 3600 * 1000;
+        m_window->observation()->step(atFirst ? ObservationDocument::Step::NextObservation
+                                              : ObservationDocument::Step::PreviousObservation);
+        QTRY_VERIFY_WITH_TIMEOUT(m_window->isSettled() && viewOf("hmi") && viewOf("hmi")->map().get() != before
+                                     && !state().value(QStringLiteral("pending")).toBool(),
+                                 30000);
+        const qint64 expected = expectedSegments(*viewOf("hmi")->map());
+        QCOMPARE(state().value(QStringLiteral("segments")).toInteger(), expected);
+        // The lines are the new magnetogram's (its time in the source).
+        QVERIFY(state().value(QStringLiteral("source")).toString() != beforeSource);
+        QVERIFY(state().value(QStringLiteral("source")).toString().contains(
+            viewOf("hmi")->map()->meta.tObs.toUTC().toString(QStringLiteral("yyyy-MM-ddTHH:mm"))));
+    }
+
+    void offDrawsNothing()
+    {
+        m_window->actions()->action(QStringLiteral("view.overlay.contours"))->setChecked(false);
+        QTRY_VERIFY_WITH_TIMEOUT(m_window->isSettled(), 30000);
+        QCOMPARE(state().value(QStringLiteral("enabled")).toBool(), false);
+        QCOMPARE(state().value(QStringLiteral("views_drawn")).toInt(), 0);
+        QCOMPARE(colouredPixels(viewOf("hmi")), 0);
+        QCOMPARE(m_settings->overlayVisible(QStringLiteral("contours")), std::optional<bool>(false));
+    }
+};
+
+QTEST_MAIN(TestContours)
+#include "tst_contours.moc"
