@@ -22,6 +22,7 @@ ContourSet ContourSet::gridOf(const SdoMap &map)
     g.cdelt1 = map.meta.cdelt1;
     g.cdelt2 = map.meta.cdelt2;
     g.crota2 = map.meta.crota2;
+    g.wcs = map.wcs;
     return g;
 }
 
@@ -34,6 +35,38 @@ bool ContourSet::sharesGridWith(const SdoMap &map) const
            && close(o.crval1, crval1, arcsecTol) && close(o.crval2, crval2, arcsecTol)
            && close(o.cdelt1, cdelt1, 1e-9 * std::abs(cdelt1)) && close(o.cdelt2, cdelt2, 1e-9 * std::abs(cdelt2))
            && close(o.crota2, crota2, 1e-6);
+}
+
+std::optional<QTransform> ContourSet::toPixelsOf(const SdoMap &map) const
+{
+    if (sharesGridWith(map))
+        return QTransform();
+    if (!wcs.isValid() || !map.wcs.isValid() || wcs.kind() != Wcs::Kind::Helioprojective
+        || map.wcs.kind() != Wcs::Kind::Helioprojective)
+        return std::nullopt;
+    // Three source pixels across the grid and where the two WCS carry them, then a fourth to check the fit.
+    const QPointF from[4] = {QPointF(0.25 * width, 0.25 * height), QPointF(0.75 * width, 0.25 * height),
+                             QPointF(0.25 * width, 0.75 * height), QPointF(0.75 * width, 0.75 * height)};
+    QPointF to[4];
+    for (int i = 0; i < 4; ++i) {
+        double tx = 0, ty = 0, x = 0, y = 0;
+        if (!wcs.pixelToWorld(from[i].x(), from[i].y(), tx, ty) || !map.wcs.worldToPixel(tx, ty, x, y)
+            || !std::isfinite(x) || !std::isfinite(y))
+            return std::nullopt;
+        to[i] = QPointF(x, y);
+    }
+    // x' = m11 x + m21 y + dx, y' = m12 x + m22 y + dy through points 0, 1, 2 (1 differs from 0 in x only, 2 in y).
+    const double sx = from[1].x() - from[0].x(), sy = from[2].y() - from[0].y();
+    if (sx == 0 || sy == 0)
+        return std::nullopt;
+    const double m11 = (to[1].x() - to[0].x()) / sx, m12 = (to[1].y() - to[0].y()) / sx;
+    const double m21 = (to[2].x() - to[0].x()) / sy, m22 = (to[2].y() - to[0].y()) / sy;
+    const double dx = to[0].x() - m11 * from[0].x() - m21 * from[0].y();
+    const double dy = to[0].y() - m12 * from[0].x() - m22 * from[0].y();
+    const QTransform t(m11, m12, m21, m22, dx, dy);
+    if (QLineF(t.map(from[3]), to[3]).length() > 0.05)
+        return std::nullopt;
+    return t;
 }
 
 std::size_t ContourSet::segmentCount() const
@@ -51,17 +84,30 @@ QString ContourLayer::name() const
     return QCoreApplication::translate("solarchip::ContourLayer", "HMI contours");
 }
 
+const std::optional<QTransform> &ContourLayer::placementOn(const SdoMap *map) const
+{
+    if (map != m_placedMap || m_contours.get() != m_placedContours) {
+        m_placedMap = map;
+        m_placedContours = m_contours.get();
+        m_placement = map && m_contours ? m_contours->toPixelsOf(*map) : std::nullopt;
+    }
+    return m_placement;
+}
+
 bool ContourLayer::drawsOnCurrentMap() const
 {
-    return m_contours && m_map && m_contours->sharesGridWith(*m_map);
+    return placementOn(m_map).has_value();
 }
 
 void ContourLayer::paint(QPainter &painter, const OverlayContext &context)
 {
-    if (!m_contours || !context.map || !m_contours->sharesGridWith(*context.map))
+    const auto &placement = placementOn(context.map);
+    if (!placement)
         return;
     painter.setRenderHint(QPainter::Antialiasing, true);
+    // Source pixel -> this map's pixel -> the widget (the transform set last applies first).
     painter.setTransform(context.pixelToWidget, true);
+    painter.setTransform(*placement, true);
     for (const ContourSet::Level &level : m_contours->levels) {
         QPen pen(level.colour, 1.2);
         pen.setCosmetic(true);  // the width in screen pixels, whatever the zoom

@@ -1,17 +1,22 @@
 #pragma once
-// Contours of one map drawn over others on the same pixel grid: the co-registered HMI magnetogram's +-100 and
-// +-500 G lines over the AIA views of its set (View > HMI contours). The lines (core/map/Contours, computed off
-// the UI thread by the app) are in the source map's pixel coordinates; a view draws them only when its own map
-// lies on that grid (same size and WCS reference pixel, value, scale and roll), else nothing: contours in the
-// wrong place would be worse than none.
+// Contours of one map drawn over others: the co-registered HMI magnetogram's +-100 and +-500 G lines over the
+// views of its set (View > HMI contours). The lines (core/map/Contours, computed off the UI thread by the app)
+// are in the source map's pixel coordinates. A view whose map lies on that grid draws them as they are; another
+// helioprojective map gets them carried through both WCS (source pixel -> Tx, Ty -> its pixel) as one affine
+// transform fitted through three points, kept only when a fourth lands within 0.05 px of where the WCS puts it
+// (a solar map's TAN projection is affine to far better than that over the disk); else nothing is drawn:
+// contours in the wrong place would be worse than none.
 
+#include "core/map/Wcs.h"
 #include "widgets/OverlayLayer.h"
 
 #include <QColor>
 #include <QLineF>
 #include <QString>
+#include <QTransform>
 
 #include <memory>
+#include <optional>
 #include <vector>
 
 namespace solarchip {
@@ -24,9 +29,10 @@ struct ContourSet {
         QColor colour;
         std::vector<QLineF> segments;
     };
-    /// The grid the segments are on: the source map's size and WCS keywords.
+    /// The grid the segments are on: the source map's size and WCS keywords, and its WCS.
     int width = 0, height = 0;
     double crpix1 = 0, crpix2 = 0, crval1 = 0, crval2 = 0, cdelt1 = 0, cdelt2 = 0, crota2 = 0;
+    Wcs wcs;
     QString source;  ///< what the lines are of, for the state ("HMI magnetogram 2011-06-30T11:59:18")
     std::vector<Level> levels;
 
@@ -35,6 +41,9 @@ struct ContourSet {
     /// Whether `map` lies on this grid (sizes equal, WCS within 1e-6 of a pixel / of the values).
     bool sharesGridWith(const SdoMap &map) const;
     std::size_t segmentCount() const;
+    /// Source pixel -> `map`'s pixel: identity on the same grid, else the affine fit through both WCS described
+    /// above; nullopt when there is none (another kind of map, points the WCS cannot place, a poor fit).
+    std::optional<QTransform> toPixelsOf(const SdoMap &map) const;
 };
 
 class ContourLayer : public OverlayLayer {
@@ -42,18 +51,29 @@ public:
     ContourLayer();
     QString id() const override { return QStringLiteral("contours"); }
     QString name() const override;
-    void mapChanged(const SdoMap *map) override { m_map = map; }
+    void mapChanged(const SdoMap *map) override
+    {
+        m_map = map;
+        m_placedMap = nullptr;  // a new map may sit where a freed one was: place again
+        m_placedContours = nullptr;
+    }
     void paint(QPainter &painter, const OverlayContext &context) override;
 
     void setContours(std::shared_ptr<const ContourSet> contours) { m_contours = std::move(contours); }
     const ContourSet *contours() const { return m_contours.get(); }
     const std::shared_ptr<const ContourSet> &contoursShared() const { return m_contours; }
-    /// The view's current map is on the contours' grid (they are drawn).
+    /// The contours can be placed on the view's current map (they are drawn).
     bool drawsOnCurrentMap() const;
 
 private:
+    /// toPixelsOf for `map`, worked out once per (map, contours).
+    const std::optional<QTransform> &placementOn(const SdoMap *map) const;
+
     std::shared_ptr<const ContourSet> m_contours;
     const SdoMap *m_map = nullptr;
+    mutable const SdoMap *m_placedMap = nullptr;
+    mutable const ContourSet *m_placedContours = nullptr;
+    mutable std::optional<QTransform> m_placement;
 };
 
 }  // namespace solarchip
