@@ -35,6 +35,7 @@ struct ContourSet {
     Wcs wcs;
     QString source;  ///< what the lines are of, for the state ("HMI magnetogram 2011-06-30T11:59:18")
     std::vector<Level> levels;
+    double computeMs = 0;  ///< how long contouring took (for the state JSON)
 
     /// The grid of `map`.
     static ContourSet gridOf(const SdoMap &map);

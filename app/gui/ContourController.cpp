@@ -8,6 +8,7 @@
 #include "widgets/MapView.h"
 
 #include <QDateTime>
+#include <QElapsedTimer>
 #include <QFutureWatcher>
 #include <QJsonArray>
 #include <QTimeZone>
@@ -75,6 +76,8 @@ void ContourController::update()
         Q_EMIT changed();
     });
     watcher->setFuture(QtConcurrent::run(ThreadBudget::instance().pool(ThreadBudget::Pool::Render), [hmi] {
+        QElapsedTimer clock;
+        clock.start();
         auto set = std::make_shared<ContourSet>(ContourSet::gridOf(*hmi));
         set->source = QStringLiteral("HMI magnetogram %1")
                           .arg(QDateTime::fromMSecsSinceEpoch(hmi->meta.tObs.toMSecsSinceEpoch(), QTimeZone::utc())
@@ -87,6 +90,7 @@ void ContourController::update()
             l.segments = contourSegments(hmi->image, level);
             set->levels.push_back(std::move(l));
         }
+        set->computeMs = clock.nsecsElapsed() / 1e6;
         return std::shared_ptr<const ContourSet>(std::move(set));
     }));
 }
@@ -129,6 +133,7 @@ QJsonObject ContourController::state() const
                        {QStringLiteral("source"), m_contours ? m_contours->source : QString()},
                        {QStringLiteral("levels_gauss"), levels},
                        {QStringLiteral("segments"), m_contours ? static_cast<qint64>(m_contours->segmentCount()) : 0},
+                       {QStringLiteral("compute_ms"), m_contours ? m_contours->computeMs : 0.0},
                        {QStringLiteral("views_drawn"), drawn}};
 }
 
