@@ -153,6 +153,10 @@ MainWindow::MainWindow(StudioSettings *settings, QWidget *parent) : QMainWindow(
     m_contours = new ContourController(m_grid, this);
     connect(m_contours, &ContourController::changed, this, &MainWindow::settledMaybe, Qt::QueuedConnection);
     connect(this, &MainWindow::settledMaybe, m_contours, &ContourController::update);
+    // ... and starts contouring as soon as the new magnetogram is in its view, beside the other maps' renders
+    // (queued: after the presenter has put the member's map in its view).
+    connect(m_observation, &ObservationDocument::memberChanged, m_contours, &ContourController::update,
+            Qt::QueuedConnection);
     createReactions();
     m_actions->loadShortcuts(*settings);
     connectDocuments();
