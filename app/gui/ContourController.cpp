@@ -11,8 +11,12 @@
 #include <QElapsedTimer>
 #include <QFutureWatcher>
 #include <QJsonArray>
+#include <QRegularExpression>
 #include <QTimeZone>
 #include <QtConcurrent>
+
+#include <algorithm>
+#include <cmath>
 
 namespace solarchip {
 
@@ -42,6 +46,50 @@ void ContourController::setEnabled(bool enabled)
     update();
     apply();
     Q_EMIT changed();
+}
+
+void ContourController::setLevels(const QVector<double> &levels)
+{
+    if (levels.isEmpty() || levels == m_levels)
+        return;
+    m_levels = levels;
+    m_source.reset();  // recontour what is on screen
+    ++m_ticket;        // and drop a result of the old levels still on its way
+    m_pending = false;
+    update();
+    Q_EMIT changed();
+}
+
+std::optional<QVector<double>> ContourController::parseLevels(const QString &text, QString *error)
+{
+    auto fail = [error](const QString &why) -> std::optional<QVector<double>> {
+        if (error)
+            *error = why;
+        return std::nullopt;
+    };
+    QVector<double> out;
+    for (const QString &part : text.split(QRegularExpression(QStringLiteral("[,\\s]+")), Qt::SkipEmptyParts)) {
+        bool ok = false;
+        const double v = part.toDouble(&ok);
+        if (!ok || !std::isfinite(v))
+            return fail(tr("'%1' is not a number of Gauss").arg(part));
+        out << v;
+    }
+    std::sort(out.begin(), out.end());
+    out.erase(std::unique(out.begin(), out.end()), out.end());
+    if (out.isEmpty())
+        return fail(tr("no level given (e.g. -500, -100, 100, 500)"));
+    if (out.size() > 16)
+        return fail(tr("%1 levels: 16 at most").arg(out.size()));
+    return out;
+}
+
+QString ContourController::levelsText(const QVector<double> &levels)
+{
+    QStringList parts;
+    for (double v : levels)
+        parts << QString::number(v, 'g', 10);
+    return parts.join(QStringLiteral(", "));
 }
 
 void ContourController::update()
@@ -75,17 +123,20 @@ void ContourController::update()
         apply();
         Q_EMIT changed();
     });
-    watcher->setFuture(QtConcurrent::run(ThreadBudget::instance().pool(ThreadBudget::Pool::Render), [hmi] {
+    watcher->setFuture(QtConcurrent::run(ThreadBudget::instance().pool(ThreadBudget::Pool::Render), [hmi, levels = m_levels] {
         QElapsedTimer clock;
         clock.start();
         auto set = std::make_shared<ContourSet>(ContourSet::gridOf(*hmi));
         set->source = QStringLiteral("HMI magnetogram %1")
                           .arg(QDateTime::fromMSecsSinceEpoch(hmi->meta.tObs.toMSecsSinceEpoch(), QTimeZone::utc())
                                    .toString(Qt::ISODate));
-        for (double level : kLevels) {
+        double strongest = 0;
+        for (double level : levels)
+            strongest = std::max(strongest, std::abs(level));
+        for (double level : levels) {
             ContourSet::Level l;
             l.value = level;
-            const bool strong = std::abs(level) >= 500;
+            const bool strong = std::abs(level) >= strongest;
             l.colour = level > 0 ? QColor(255, 60, 60, strong ? 255 : 170) : QColor(70, 130, 255, strong ? 255 : 170);
             l.segments = contourSegments(hmi->image, level);
             set->levels.push_back(std::move(l));
@@ -126,7 +177,7 @@ QJsonObject ContourController::state() const
         drawn += layer && layer->isVisible() && layer->drawsOnCurrentMap();
     }
     QJsonArray levels;
-    for (double l : kLevels)
+    for (double l : m_levels)
         levels.append(l);
     return QJsonObject{{QStringLiteral("enabled"), m_enabled},
                        {QStringLiteral("pending"), m_pending},

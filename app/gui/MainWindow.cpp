@@ -79,6 +79,8 @@
 #include <QSettings>
 #include <QStackedWidget>
 #include <QStatusBar>
+#include <QInputDialog>
+#include <QLineEdit>
 #include <QTimeZone>
 #include <QTimer>
 #include <QToolBar>
@@ -409,6 +411,18 @@ void MainWindow::createReactions()
                               false);
     new OverlayToggleReaction(a("view.overlay.axes"), m_presenter, m_settings, QStringLiteral("axes"), false);
     {
+        // The levels first (remembered as text, e.g. "-500, -100, 100, 500"), then the switch.
+        const QString savedLevels = m_settings->raw().value(QStringLiteral("contours/levels")).toString();
+        if (const auto levels = ContourController::parseLevels(savedLevels); levels && !savedLevels.isEmpty())
+            m_contours->setLevels(*levels);
+        connect(a("view.overlay.contourLevels"), &QAction::triggered, this, [this] {
+            bool ok = false;
+            const QString text = QInputDialog::getText(
+                this, tr("HMI contour levels"), tr("Levels in Gauss (commas or spaces, up to 16):"), QLineEdit::Normal,
+                ContourController::levelsText(m_contours->levels()), &ok);
+            if (ok)
+                setContourLevels(text);
+        });
         QAction *contours = a("view.overlay.contours");
         contours->setCheckable(true);
         contours->setChecked(m_settings->overlayVisible(QStringLiteral("contours")).value_or(false));
@@ -696,6 +710,19 @@ void MainWindow::headerFollowsSelection()
 ContourController *MainWindow::contours() const
 {
     return m_contours;
+}
+
+bool MainWindow::setContourLevels(const QString &text)
+{
+    QString error;
+    const auto levels = ContourController::parseLevels(text, &error);
+    if (!levels) {
+        report(tr("HMI contour levels: %1").arg(error), true);
+        return false;
+    }
+    m_contours->setLevels(*levels);
+    m_settings->raw().setValue(QStringLiteral("contours/levels"), ContourController::levelsText(*levels));
+    return true;
 }
 
 HeaderDialog *MainWindow::headerDialog() const

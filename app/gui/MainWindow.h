@@ -121,6 +121,9 @@ public:
     HeaderDialog *headerDialog() const;
     /// View > HMI contours.
     ContourController *contours() const;
+    /// View > HMI contour levels: parses `text` (ContourController::parseLevels), applies and remembers it; a
+    /// bad list is reported (status bar, and a dialog when interactive) and changes nothing.
+    bool setContourLevels(const QString &text);
     /// An open header dialog shows the selected view's map (called when the selection or the maps change).
     void headerFollowsSelection();
     /// The wizard shown last (null: none, or it was closed).

@@ -108,7 +108,8 @@ void MenuBuilder::registerActions(ActionRegistry &r)
     r.add(QStringLiteral("view.overlay.label"), tr("La&bel"));
     r.add(QStringLiteral("view.overlay.colorbar"), tr("&Colour bar"));
     r.add(QStringLiteral("view.overlay.axes"), tr("&Axes (arcsec)"), QKeySequence(QStringLiteral("A")));
-    r.add(QStringLiteral("view.overlay.contours"), tr("HMI c&ontours (±100, ±500 G) over the maps on its grid"));
+    r.add(QStringLiteral("view.overlay.contours"), tr("HMI c&ontours over the maps"));
+    r.add(QStringLiteral("view.overlay.contourLevels"), tr("HMI contour le&vels…"));
 
     r.add(QStringLiteral("time.first"), tr("&First observation"), QKeySequence(Qt::Key_Home),
           icon(QStyle::SP_MediaSkipBackward));
@@ -190,6 +191,7 @@ QMenu *MenuBuilder::buildMenus(QMainWindow *window, const ActionRegistry &r)
     add(view, "view.overlay.colorbar");
     add(view, "view.overlay.axes");
     add(view, "view.overlay.contours");
+    add(view, "view.overlay.contourLevels");
     view->addSeparator();
     for (const char *id : {"view.timeline", "view.displayPanel"})
         if (QAction *dock = r.action(QString::fromLatin1(id)))

@@ -1,5 +1,7 @@
 #include "app/gui/StudioOptions.h"
 
+#include "app/gui/ContourController.h"
+
 #include "core/map/MapMeta.h"
 #include "core/map/SdoTime.h"
 
@@ -69,6 +71,10 @@ StudioOptionsResult parseStudioOptions(const QStringList &arguments)
     const QCommandLineOption contours(QStringLiteral("contours"),
                                       tr("Draw the HMI magnetogram's contours (-500, -100, +100, +500 G) over the maps "
                                          "on its grid (View > HMI contours)."));
+    const QCommandLineOption contourLevels(QStringLiteral("contour-levels"),
+                                           tr("The HMI contours' levels in Gauss, e.g. -1000,-200,200,1000 (View > HMI "
+                                              "contour levels; default -500,-100,100,500)."),
+                                           tr("LIST"));
     const QCommandLineOption date({QStringLiteral("d"), QStringLiteral("date")},
                                   tr("Go to the observation nearest this UTC time (ISO 8601)."), tr("ISO"));
     const QCommandLineOption channel({QStringLiteral("c"), QStringLiteral("channel")},
@@ -131,7 +137,7 @@ StudioOptionsResult parseStudioOptions(const QStringList &arguments)
                                  tr("F"));
     const QCommandLineOption json(QStringLiteral("json"), tr("Benchmark results as JSON."));
     parser.addOptions({translator, translateChannel, translateSamples, translateSeed});
-    parser.addOptions({archive, sample, contours, date, channel, view, flareHead, model, queryHpc, queryBox, difference, screenshot, stateJson, windowSize, settings, timeout, bench, steps,
+    parser.addOptions({archive, sample, contours, contourLevels, date, channel, view, flareHead, model, queryHpc, queryBox, difference, screenshot, stateJson, windowSize, settings, timeout, bench, steps,
                        interval, fps, json});
     parser.addPositionalArgument(tr("files"), tr("FITS or Helioviewer .jp2 maps to open."), tr("[FILE...]"));
 
@@ -176,6 +182,12 @@ StudioOptionsResult parseStudioOptions(const QStringList &arguments)
                                    .arg(parser.value(channel), knownChannels().join(QStringLiteral(", "))));
     }
     o.contours = parser.isSet(contours);
+    if (parser.isSet(contourLevels)) {
+        o.contourLevels = parser.value(contourLevels);
+        QString error;
+        if (!ContourController::parseLevels(o.contourLevels, &error))
+            return failWith(2, tr("--contour-levels: %1").arg(error));
+    }
     if (parser.isSet(view)) {
         o.view = parser.value(view).toLower();
         static const QStringList views{QStringLiteral("map"), QStringLiteral("globe"), QStringLiteral("alignment"),

@@ -82,6 +82,8 @@ int main(int argc, char **argv)
     } else if (!options.view.isEmpty()) {
         window.setViewMode(options.view);
     }
+    if (!options.contourLevels.isEmpty())
+        window.setContourLevels(options.contourLevels);
     if (options.contours)
         window.actions()->action(QStringLiteral("view.overlay.contours"))->setChecked(true);
     if (options.date)

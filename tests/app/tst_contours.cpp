@@ -20,6 +20,8 @@
 #include "tests/models/EngineFixtures.h"
 
 #include <QAction>
+#include <QJsonArray>
+#include <QSettings>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -76,10 +78,10 @@ private:
         view->map()->wcs.pixelToHelioprojective(pixel.x(), pixel.y(), tx, ty);
         return {tx, ty};
     }
-    static qint64 expectedSegments(const SdoMap &hmi)
+    qint64 expectedSegments(const SdoMap &hmi) const
     {
         qint64 n = 0;
-        for (double level : ContourController::kLevels)
+        for (double level : m_window->contours()->levels())
             n += static_cast<qint64>(contourSegments(hmi.image, level).size());
         return n;
     }
@@ -158,6 +160,30 @@ private Q_SLOTS:
         QVERIFY(state().value(QStringLiteral("source")).toString() != beforeSource);
         QVERIFY(state().value(QStringLiteral("source")).toString().contains(
             viewOf("hmi")->map()->meta.tObs.toUTC().toString(QStringLiteral("yyyy-MM-ddTHH:mm"))));
+    }
+
+    void levelsAreChosenAndRemembered()
+    {
+        // The text a user types: commas or spaces, any order, duplicates dropped.
+        QCOMPARE(*ContourController::parseLevels(QStringLiteral("100, -100 500,-500  100")),
+                 (QVector<double>{-500, -100, 100, 500}));
+        QString error;
+        QVERIFY(!ContourController::parseLevels(QStringLiteral("-500, abc"), &error));
+        QVERIFY2(error.contains(QStringLiteral("'abc'")), qPrintable(error));
+        QVERIFY(!ContourController::parseLevels(QStringLiteral(" , "), &error));
+        QVERIFY(!ContourController::parseLevels(QStringLiteral("inf"), &error));
+        QCOMPARE(ContourController::levelsText({-1000, 250.5}), QStringLiteral("-1000, 250.5"));
+
+        QVERIFY(m_window->setContourLevels(QStringLiteral("-800 800")));
+        QTRY_VERIFY_WITH_TIMEOUT(m_window->isSettled() && !state().value(QStringLiteral("pending")).toBool(), 30000);
+        QCOMPARE(state().value(QStringLiteral("levels_gauss")).toArray(), (QJsonArray{-800, 800}));
+        QCOMPARE(state().value(QStringLiteral("segments")).toInteger(), expectedSegments(*viewOf("hmi")->map()));
+        QCOMPARE(m_settings->raw().value(QStringLiteral("contours/levels")).toString(), QStringLiteral("-800, 800"));
+        // A bad list changes nothing.
+        QVERIFY(!m_window->setContourLevels(QStringLiteral("-800, x")));
+        QCOMPARE(m_window->contours()->levels(), (QVector<double>{-800, 800}));
+        QVERIFY(m_window->setContourLevels(QStringLiteral("-500, -100, 100, 500")));
+        QTRY_VERIFY_WITH_TIMEOUT(m_window->isSettled() && !state().value(QStringLiteral("pending")).toBool(), 30000);
     }
 
     void offDrawsNothing()
