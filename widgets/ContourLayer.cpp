@@ -13,37 +13,30 @@ namespace solarchip {
 ContourSet ContourSet::gridOf(const SdoMap &map)
 {
     ContourSet g;
-    g.width = map.image.width;
-    g.height = map.image.height;
-    g.crpix1 = map.meta.crpix1;
-    g.crpix2 = map.meta.crpix2;
-    g.crval1 = map.meta.crval1;
-    g.crval2 = map.meta.crval2;
-    g.cdelt1 = map.meta.cdelt1;
-    g.cdelt2 = map.meta.cdelt2;
-    g.crota2 = map.meta.crota2;
-    g.wcs = map.wcs;
+    g.grid = PixelFrame{map.image.width, map.image.height, map.meta, map.wcs};
     return g;
 }
 
 bool ContourSet::sharesGridWith(const SdoMap &map) const
 {
-    const ContourSet o = gridOf(map);
-    const auto close = [](double a, double b, double tol) { return std::abs(a - b) <= tol; };
-    const double arcsecTol = 1e-6 * std::max(std::abs(cdelt1), std::abs(cdelt2));
-    return o.width == width && o.height == height && close(o.crpix1, crpix1, 1e-6) && close(o.crpix2, crpix2, 1e-6)
-           && close(o.crval1, crval1, arcsecTol) && close(o.crval2, crval2, arcsecTol)
-           && close(o.cdelt1, cdelt1, 1e-9 * std::abs(cdelt1)) && close(o.cdelt2, cdelt2, 1e-9 * std::abs(cdelt2))
-           && close(o.crota2, crota2, 1e-6);
+    const MapMeta &a = grid.meta, &b = map.meta;
+    const auto close = [](double x, double y, double tol) { return std::abs(x - y) <= tol; };
+    const double arcsecTol = 1e-6 * std::max(std::abs(a.cdelt1), std::abs(a.cdelt2));
+    return map.image.width == grid.width && map.image.height == grid.height && close(b.crpix1, a.crpix1, 1e-6)
+           && close(b.crpix2, a.crpix2, 1e-6) && close(b.crval1, a.crval1, arcsecTol) && close(b.crval2, a.crval2, arcsecTol)
+           && close(b.cdelt1, a.cdelt1, 1e-9 * std::abs(a.cdelt1)) && close(b.cdelt2, a.cdelt2, 1e-9 * std::abs(a.cdelt2))
+           && close(b.crota2, a.crota2, 1e-6);
 }
 
 std::optional<QTransform> ContourSet::toPixelsOf(const SdoMap &map) const
 {
     if (sharesGridWith(map))
         return QTransform();
+    const Wcs &wcs = grid.wcs;
     if (!wcs.isValid() || !map.wcs.isValid() || wcs.kind() != Wcs::Kind::Helioprojective
         || map.wcs.kind() != Wcs::Kind::Helioprojective)
         return std::nullopt;
+    const int width = grid.width, height = grid.height;
     // Three source pixels across the grid and where the two WCS carry them, then a fourth to check the fit.
     const QPointF from[4] = {QPointF(0.25 * width, 0.25 * height), QPointF(0.75 * width, 0.25 * height),
                              QPointF(0.25 * width, 0.75 * height), QPointF(0.75 * width, 0.75 * height)};

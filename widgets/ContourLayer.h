@@ -7,7 +7,7 @@
 // (a solar map's TAN projection is affine to far better than that over the disk); else nothing is drawn:
 // contours in the wrong place would be worse than none.
 
-#include "core/map/Wcs.h"
+#include "core/map/PixelFrame.h"
 #include "widgets/OverlayLayer.h"
 
 #include <QColor>
@@ -29,10 +29,8 @@ struct ContourSet {
         QColor colour;
         std::vector<QLineF> segments;
     };
-    /// The grid the segments are on: the source map's size and WCS keywords, and its WCS.
-    int width = 0, height = 0;
-    double crpix1 = 0, crpix2 = 0, crval1 = 0, crval2 = 0, cdelt1 = 0, cdelt2 = 0, crota2 = 0;
-    Wcs wcs;
+    /// The grid the segments are on: the source map's size, WCS keywords and WCS.
+    PixelFrame grid;
     QString source;  ///< what the lines are of, for the state ("HMI magnetogram 2011-06-30T11:59:18")
     std::vector<Level> levels;
     double computeMs = 0;  ///< how long contouring took (for the state JSON)

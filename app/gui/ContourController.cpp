@@ -7,7 +7,6 @@
 #include "widgets/MapGrid.h"
 #include "widgets/MapView.h"
 
-#include <QDateTime>
 #include <QElapsedTimer>
 #include <QFutureWatcher>
 #include <QJsonArray>
@@ -127,9 +126,7 @@ void ContourController::update()
         QElapsedTimer clock;
         clock.start();
         auto set = std::make_shared<ContourSet>(ContourSet::gridOf(*hmi));
-        set->source = QStringLiteral("HMI magnetogram %1")
-                          .arg(QDateTime::fromMSecsSinceEpoch(hmi->meta.tObs.toMSecsSinceEpoch(), QTimeZone::utc())
-                                   .toString(Qt::ISODate));
+        set->source = QStringLiteral("HMI magnetogram %1").arg(hmi->meta.tObs.toTimeZone(QTimeZone::utc()).toString(Qt::ISODate));
         double strongest = 0;
         for (double level : levels)
             strongest = std::max(strongest, std::abs(level));

@@ -237,8 +237,8 @@ void LowLabelWizard::countTargets(const QString &flareList)
             return r;
         }
         r.balance = flareTargetBalance(*list, t, 86400);
-        r.first = *std::min_element(t.begin(), t.end());
-        r.last = *std::max_element(t.begin(), t.end());
+        r.first = t.front();  // timesByChannel gives them ascending
+        r.last = t.back();
         return r;
     }));
 }
