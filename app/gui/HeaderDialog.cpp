@@ -16,7 +16,6 @@
 #include <QLabel>
 #include <QLineEdit>
 #include <QPlainTextEdit>
-#include <QPointer>
 #include <QPushButton>
 #include <QVBoxLayout>
 #include <QtConcurrent>
@@ -34,13 +33,6 @@ QString cardText(const FitsCard &card)
     return card.comment.isEmpty() ? QStringLiteral("%1 = %2").arg(card.key, card.value)
                                   : QStringLiteral("%1 = %2 / %3").arg(card.key, card.value, card.comment);
 }
-
-struct FileHeader {
-    FitsHeader header;
-    int hdu = 0;
-    QString compression;
-    QString error;
-};
 
 }  // namespace
 
@@ -90,32 +82,23 @@ HeaderDialog::~HeaderDialog() = default;
 void HeaderDialog::setMap(std::shared_ptr<const SdoMap> map)
 {
     m_map = std::move(map);
-    m_fileHeader.reset();
-    m_error.clear();
-    m_hdu = 0;
-    m_compression.clear();
+    m_read.reset();
     const quint64 ticket = ++m_ticket;
     const QString file = m_map ? m_map->meta.file : QString();
-    m_pending = !file.isEmpty();
-    if (m_pending) {
+    if (!file.isEmpty()) {
         // A header is read in milliseconds from a local disk, but not from every disk: off the UI thread.
-        auto *watcher = new QFutureWatcher<FileHeader>(this);
-        connect(watcher, &QFutureWatcher<FileHeader>::finished, this, [this, watcher, ticket] {
-            const FileHeader r = watcher->result();
+        auto *watcher = new QFutureWatcher<FileRead>(this);
+        connect(watcher, &QFutureWatcher<FileRead>::finished, this, [this, watcher, ticket] {
+            FileRead r = watcher->result();
             watcher->deleteLater();
             if (ticket != m_ticket)
                 return;  // another map meanwhile
-            if (r.error.isEmpty())
-                m_fileHeader = r.header;
-            m_error = r.error;
-            m_hdu = r.hdu;
-            m_compression = r.compression;
-            m_pending = false;
+            m_read = std::move(r);
             refresh();
             Q_EMIT settled();
         });
         watcher->setFuture(QtConcurrent::run(ThreadBudget::instance().pool(ThreadBudget::Pool::Io), [file] {
-            FileHeader r;
+            FileRead r;
             auto info = MapFile::readInfo(file);
             if (!info) {
                 r.error = info.errorString();
@@ -137,10 +120,15 @@ HeaderDialog::Source HeaderDialog::source() const { return m_source->currentInde
 
 void HeaderDialog::setFilter(const QString &text) { m_filter->setText(text); }
 
+bool HeaderDialog::isReading() const
+{
+    return m_map && !m_map->meta.file.isEmpty() && !m_read;
+}
+
 const FitsHeader *HeaderDialog::currentHeader() const
 {
     if (source() == Source::File)
-        return m_fileHeader ? &*m_fileHeader : nullptr;
+        return m_read && m_read->error.isEmpty() ? &m_read->header : nullptr;
     return m_map ? &m_map->header : nullptr;
 }
 
@@ -166,17 +154,20 @@ void HeaderDialog::refresh()
     if (!m_map)
         about = tr("No map in the selected view.");
     else if (source() == Source::File) {
-        if (m_pending)
+        if (file.isEmpty())
+            about = tr("This map was made in the app and has no file: its header is the one as shown.");
+        else if (!m_read)
             about = tr("Reading the header of %1…").arg(file);
-        else if (!m_error.isEmpty())
-            about = m_error;
+        else if (!m_read->error.isEmpty())
+            about = m_read->error;
         else
-            about = m_hdu > 0 ? tr("%1, HDU %2%3: %4 cards as stored.")
-                                    .arg(file)
-                                    .arg(m_hdu)
-                                    .arg(m_compression.isEmpty() ? QString() : tr(" (%1 tile-compressed: the image's header)").arg(m_compression))
-                                    .arg(m_fileHeader->cards().size())
-                              : tr("%1 (JPEG2000): the FITS header of its XML box, %2 cards.").arg(file).arg(m_fileHeader->cards().size());
+            about = m_read->hdu > 0
+                        ? tr("%1, HDU %2%3: %4 cards as stored.")
+                              .arg(file)
+                              .arg(m_read->hdu)
+                              .arg(m_read->compression.isEmpty() ? QString() : tr(" (%1 tile-compressed: the image's header)").arg(m_read->compression))
+                              .arg(m_read->header.cards().size())
+                        : tr("%1 (JPEG2000): the FITS header of its XML box, %2 cards.").arg(file).arg(m_read->header.cards().size());
     } else {
         about = tr("The map as this view shows it (%1 cards): the file's header with what prep, co-registration or a "
                    "reduced read changed (see HISTORY).")
@@ -194,13 +185,13 @@ QJsonObject HeaderDialog::state() const
     const FitsHeader *header = currentHeader();
     return QJsonObject{{QStringLiteral("file"), m_map ? m_map->meta.file : QString()},
                        {QStringLiteral("source"), source() == Source::File ? QStringLiteral("file") : QStringLiteral("shown")},
-                       {QStringLiteral("hdu"), m_hdu},
-                       {QStringLiteral("compression"), m_compression},
+                       {QStringLiteral("hdu"), m_read ? m_read->hdu : 0},
+                       {QStringLiteral("compression"), m_read ? m_read->compression : QString()},
                        {QStringLiteral("cards"), header ? static_cast<int>(header->cards().size()) : 0},
                        {QStringLiteral("shown"), static_cast<int>(shownCards().size())},
                        {QStringLiteral("filter"), m_filter->text()},
-                       {QStringLiteral("pending"), m_pending},
-                       {QStringLiteral("error"), m_error}};
+                       {QStringLiteral("pending"), isReading()},
+                       {QStringLiteral("error"), m_read ? m_read->error : QString()}};
 }
 
 }  // namespace solarchip

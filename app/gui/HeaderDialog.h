@@ -41,7 +41,7 @@ public:
     /// The cards on screen, one 80-column record each (without END).
     QStringList shownCards() const;
     /// The file's header has been read, or could not be (nothing is pending).
-    bool isSettled() const { return !m_pending; }
+    bool isSettled() const { return !isReading(); }
     /// file, source ("file" | "shown"), hdu, compression, cards (of the source), shown (after the filter),
     /// filter, error (the file could not be read: its message, naming it).
     QJsonObject state() const;
@@ -53,13 +53,20 @@ private:
     void refresh();
     /// The header of the chosen source (null: not read yet, unreadable, or no map).
     const FitsHeader *currentHeader() const;
+    /// The map's file is being read.
+    bool isReading() const;
+
+    /// What reading the file gave: its image HDU's header, where the image sits and how it is stored, or why it
+    /// could not be read.
+    struct FileRead {
+        FitsHeader header;
+        int hdu = 0;  ///< 1-based FITS HDU; 0 for JPEG2000
+        QString compression;
+        QString error;
+    };
 
     std::shared_ptr<const SdoMap> m_map;
-    std::optional<FitsHeader> m_fileHeader;
-    int m_hdu = 0;
-    QString m_compression;
-    QString m_error;
-    bool m_pending = false;
+    std::optional<FileRead> m_read;  // the map's file, once read
     quint64 m_ticket = 0;
     QComboBox *m_source = nullptr;
     QLineEdit *m_filter = nullptr;

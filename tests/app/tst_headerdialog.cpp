@@ -13,6 +13,7 @@
 #include <QFile>
 #include <QImage>
 #include <QJsonArray>
+#include <QLabel>
 #include <QJsonObject>
 #include <QSet>
 #include <QTemporaryDir>
@@ -171,6 +172,25 @@ private Q_SLOTS:
         // What the app still has: the map as shown.
         dialog.setSource(HeaderDialog::Source::Shown);
         QCOMPARE(dialog.shownCards().size(), static_cast<int>(map->header.cards().size()));
+    }
+
+    // A map made in the app (a translation, a difference) has no file: nothing to read, no header "as stored",
+    // its own header as shown.
+    void mapWithoutAFile()
+    {
+        SOLARCHIP_REQUIRE_SDO();
+        const auto loaded = load(test::sdoFile(QStringLiteral("fits/aia_171_level1.fits")));
+        QVERIFY(loaded);
+        SdoMap made = *loaded;
+        made.meta.file.clear();
+        HeaderDialog dialog;
+        dialog.setMap(std::make_shared<const SdoMap>(made));
+        QVERIFY(dialog.isSettled());
+        QCOMPARE(dialog.state().value(QStringLiteral("cards")).toInt(), 0);
+        QVERIFY(dialog.shownCards().isEmpty());
+        QVERIFY(dialog.findChild<QLabel *>(QStringLiteral("headerAbout"))->text().contains(QStringLiteral("no file")));
+        dialog.setSource(HeaderDialog::Source::Shown);
+        QCOMPARE(dialog.shownCards().size(), static_cast<int>(made.header.cards().size()));
     }
 
     void scriptedViewHeader()
