@@ -342,4 +342,36 @@ Expected<double> FitsReader::readPixel(const QString &path, int x, int y)
     return std::isinf(value) ? nanValue : value;
 }
 
+Expected<FitsImage> FitsReader::readSection(const QString &path, int x0, int y0, int width, int height)
+{
+    FitsPtr f;
+    auto info = openImage(path, f);
+    if (!info)
+        return info.error();
+    if (width <= 0 || height <= 0 || x0 < 0 || y0 < 0 || x0 + width > info->naxis1 || y0 + height > info->naxis2)
+        return Error{path, QStringLiteral("pixels %1..%2 x %3..%4 are not inside the %5x%6 image")
+                               .arg(x0).arg(x0 + width - 1).arg(y0).arg(y0 + height - 1)
+                               .arg(info->naxis1).arg(info->naxis2)};
+    FitsImage out;
+    out.info = std::move(info.value());
+    try {
+        out.image = Image(width, height);
+    } catch (const std::bad_alloc &) {
+        return Error{path, QStringLiteral("not enough memory for a %1x%2 section").arg(width).arg(height)};
+    }
+    int status = 0, anynul = 0;
+    float nanValue = std::numeric_limits<float>::quiet_NaN();
+    long first[2] = {x0 + 1L, y0 + 1L};
+    long last[2] = {static_cast<long>(x0) + width, static_cast<long>(y0) + height};
+    long step[2] = {1, 1};
+    fits_read_subset(f.get(), TFLOAT, first, last, step, &nanValue, out.image.data(), &anynul, &status);
+    if (status)
+        return fitsError(path, status, QStringLiteral("reading pixels %1..%2 x %3..%4 of HDU %5")
+                                           .arg(x0).arg(x0 + width - 1).arg(y0).arg(y0 + height - 1).arg(out.info.hdu));
+    for (float &v : out.image.pixels)
+        if (std::isinf(v))
+            v = nanValue;
+    return out;
+}
+
 }  // namespace solarchip

@@ -38,6 +38,10 @@ public:
     /// One pixel of the image (0-based x along NAXIS1, y along NAXIS2) as the file holds it: BSCALE/BZERO
     /// applied, NaN for BLANK. Reads only the tile or bytes that hold it (the readout's raw file value).
     static Expected<double> readPixel(const QString &path, int x, int y);
+    /// The image's pixels x0 <= x < x0 + width, y0 <= y < y0 + height (0-based; the rectangle must lie inside the
+    /// image) with the header, as read() gives them. A tile-compressed HDU decompresses only the tiles that
+    /// hold the rectangle.
+    static Expected<FitsImage> readSection(const QString &path, int x0, int y0, int width, int height);
 };
 
 }  // namespace solarchip

@@ -1,5 +1,7 @@
 #include "core/synthetic/SyntheticHistory.h"
 
+#include "core/map/DifferentialRotation.h"
+
 #include "core/map/SunEphemeris.h"
 #include "core/synthetic/SyntheticFrameGeometry.h"
 #include "core/synthetic/SyntheticRandom.h"
@@ -182,10 +184,7 @@ QDateTime SyntheticHistory::fromDays(double days)
 
 double SyntheticHistory::siderealRate(double latDeg)
 {
-    // Snodgrass (1983) magnetic-feature rates in microrad/s, as sunpy.physics.differential_rotation.diff_rot.
-    const double s2 = std::pow(std::sin(latDeg * kDeg), 2);
-    const double microradPerS = 2.851 - 0.343 * s2 - 0.474 * s2 * s2;
-    return microradPerS * 1e-6 * 86400.0 / kDeg;
+    return siderealRateDegPerDay(latDeg);
 }
 
 double SyntheticHistory::powerLaw(double u, double fMin, double fMax, double alpha)

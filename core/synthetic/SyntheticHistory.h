@@ -30,6 +30,7 @@
 //   an earlier one; nests sit at one of two active longitudes 180 deg apart per hemisphere and cycle (60 %),
 //   so activity persists at the same Carrington longitudes over many rotations.
 
+#include "core/map/DifferentialRotation.h"
 #include "core/synthetic/SyntheticRegionModel.h"
 #include "core/synthetic/SyntheticSun.h"
 
@@ -99,7 +100,7 @@ public:
     const QVector<SyntheticFlareModel> &flares() const { return m_flares; }
 
     static double siderealRate(double latDeg);  // deg/day
-    static constexpr double kCarringtonRate = 14.1844;  // deg/day, sidereal
+    static constexpr double kCarringtonRate = kCarringtonRateDegPerDay;  // deg/day, sidereal
     /// Truncated power law draw: F = fMin (1 - u (1 - (fMin/fMax)^(a-1)))^(-1/(a-1)).
     static double powerLaw(double u, double fMin, double fMax, double alpha);
     static constexpr double kFlareAlpha = 2.0;

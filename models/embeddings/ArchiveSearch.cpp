@@ -1,7 +1,5 @@
 #include "models/embeddings/ArchiveSearch.h"
 
-#include "core/map/SunEphemeris.h"
-#include "core/synthetic/SyntheticHistory.h"
 #include "models/data/DatasetSpec.h"
 #include "models/detail/Guarded.h"
 #include "models/embeddings/CellGeometry.h"
@@ -23,27 +21,7 @@ namespace {
 constexpr double kDeg = M_PI / 180.0;
 constexpr double kDayMs = 86400000.0;
 
-double wrap180(double a)
-{
-    a = std::fmod(a + 180.0, 360.0);
-    if (a < 0)
-        a += 360.0;
-    return a - 180.0;
-}
-
 }  // namespace
-
-QPointF rotateStonyhurst(QPointF lonlat, qint64 fromMs, qint64 toMs)
-{
-    const QDateTime t0 = QDateTime::fromMSecsSinceEpoch(fromMs, QTimeZone::utc());
-    const QDateTime t1 = QDateTime::fromMSecsSinceEpoch(toMs, QTimeZone::utc());
-    const double lat = lonlat.y();
-    const double days = static_cast<double>(toMs - fromMs) / kDayMs;
-    // Carrington longitude at t0, moved at the feature's rate relative to the Carrington frame, seen at t1.
-    const double car0 = lonlat.x() + SunEphemeris::at(t0).l0Deg;
-    const double car1 = car0 + (SyntheticHistory::siderealRate(lat) - SyntheticHistory::kCarringtonRate) * days;
-    return QPointF(wrap180(car1 - SunEphemeris::at(t1).l0Deg), lat);
-}
 
 double heliographicDistanceDeg(QPointF a, QPointF b)
 {

@@ -8,13 +8,14 @@
 //
 // Filters: channel, time range, on-disk only and distance from the limb, and the exclusion of the query's own
 // region: a hit within `excludeRadiusDeg` (great circle) of where the query's heliographic position has
-// rotated to at the hit's time (differential rotation, rotateStonyhurst()) within +-excludeDays of the query
+// rotated to at the hit's time (differential rotation, core/map/DifferentialRotation) within +-excludeDays of the query
 // time is dropped, so "similar regions" are other regions, not the same one a day later.
 //
 // Used by `solarchip search` and the app's gallery (app/gui). Opening builds or updates the index when needed
 // (seconds to minutes for a large store: call it off the UI thread); searches are milliseconds.
 
 #include "core/base/Expected.h"
+#include "core/map/DifferentialRotation.h"
 #include "models/embeddings/SimilarityIndex.h"
 
 #include <QPointF>
@@ -64,12 +65,6 @@ struct QueryCell {
     qint64 recordTimeMs = 0;        ///< the set the vector comes from
     QString file;
 };
-
-/// Stonyhurst longitude/latitude (deg) of a feature at `fromMs` moved to `toMs` by differential rotation:
-/// the Snodgrass (1983) magnetic-feature rate core uses (SyntheticSun::siderealRateDegPerDay) in the
-/// Carrington frame, and the Earth's view through the Carrington longitude of the disk centre
-/// (SunEphemeris L0) at both times, as the synthetic Sun moves its regions. Latitude is unchanged.
-QPointF rotateStonyhurst(QPointF lonlat, qint64 fromMs, qint64 toMs);
 
 /// Great-circle distance (deg) between two heliographic positions.
 double heliographicDistanceDeg(QPointF a, QPointF b);

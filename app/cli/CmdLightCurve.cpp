@@ -1,0 +1,215 @@
+// solarchip lightcurve (--archive DIR | FILE...) --center TX,TY [--size W,H] [--channels LIST] [--from ISO --to ISO]
+// [--follow-rotation [--reference ISO]] [--csv FILE] [--json]: the light curve of a box on the Sun, from the files'
+// own pixels (core/archive/LightCurve).
+#include "app/cli/Command.h"
+#include "app/cli/CommandLine.h"
+
+#include "core/archive/Catalog.h"
+#include "core/archive/LightCurve.h"
+#include "core/base/AtomicFile.h"
+#include "core/map/MapFile.h"
+#include "core/map/SdoTime.h"
+
+#include <QFileInfo>
+#include <QJsonArray>
+#include <QTextStream>
+#include <QTimeZone>
+
+#include <cmath>
+#include <optional>
+
+namespace solarchip::cli {
+
+namespace {
+
+const QString kName = QStringLiteral("lightcurve");
+
+// "A,B" (or one number for both, when `square`) as two finite numbers.
+std::optional<QPointF> pairOption(const QString &text, bool square)
+{
+    const QStringList parts = text.split(QLatin1Char(','));
+    if (parts.size() != 2 && !(square && parts.size() == 1))
+        return std::nullopt;
+    bool ok1 = false, ok2 = false;
+    const double a = parts[0].trimmed().toDouble(&ok1);
+    const double b = parts.size() == 2 ? parts[1].trimmed().toDouble(&ok2) : (ok2 = ok1, a);
+    if (!ok1 || !ok2 || !std::isfinite(a) || !std::isfinite(b))
+        return std::nullopt;
+    return QPointF(a, b);
+}
+
+QJsonValue numberOrNull(double v)
+{
+    return std::isfinite(v) ? QJsonValue(v) : QJsonValue();
+}
+
+QJsonObject pointJson(const LightCurvePoint &p)
+{
+    QJsonObject o{{QStringLiteral("time"), SdoTime::toIso(QDateTime::fromMSecsSinceEpoch(p.timeMs, QTimeZone::utc()))},
+                  {QStringLiteral("file"), p.file}};
+    if (!p.measure) {
+        o.insert(QStringLiteral("error"), p.error);
+        return o;
+    }
+    const RegionMeasure &m = *p.measure;
+    o.insert(QStringLiteral("tx"), m.box.tx);
+    o.insert(QStringLiteral("ty"), m.box.ty);
+    o.insert(QStringLiteral("mean"), numberOrNull(m.mean));
+    o.insert(QStringLiteral("mean_abs"), numberOrNull(m.meanAbs));
+    o.insert(QStringLiteral("min"), numberOrNull(m.min));
+    o.insert(QStringLiteral("max"), numberOrNull(m.max));
+    o.insert(QStringLiteral("std"), numberOrNull(m.std));
+    o.insert(QStringLiteral("sum"), numberOrNull(m.sum));
+    o.insert(QStringLiteral("pixels"), static_cast<double>(m.pixels));
+    o.insert(QStringLiteral("nan_pixels"), static_cast<double>(m.nanPixels));
+    o.insert(QStringLiteral("exptime"), m.exptime);
+    o.insert(QStringLiteral("per_second"), m.perSecond);
+    o.insert(QStringLiteral("quality"), static_cast<double>(m.quality));
+    o.insert(QStringLiteral("pixel_box"), QJsonArray{m.x0, m.y0, m.x1, m.y1});
+    return o;
+}
+
+int runLightCurve(const QStringList &args)
+{
+    CommandLine p(kName, QStringLiteral(
+        "The light curve of a box on the Sun: for every observation of each channel, the statistics of the file's own "
+        "pixels whose centres lie inside a helioprojective box (mean, mean |value|, min, max, std, sum, pixel count). "
+        "AIA files in DN are divided by EXPTIME (DN/s). The box is fixed on the sky, or follows the Sun's "
+        "differential rotation (Snodgrass rates) from --reference. Files that cannot be measured are listed with "
+        "their reason; the curve goes on."));
+    p.addPositionalArgument(QStringLiteral("FILE"), QStringLiteral("Map files (FITS) instead of --archive."),
+                            QStringLiteral("[FILE...]"));
+    p.addOptions({
+        {QStringLiteral("archive"), QStringLiteral("Archive folder (catalogued first, as the app does)."), QStringLiteral("DIR")},
+        {QStringLiteral("center"), QStringLiteral("Box centre, helioprojective arcsec."), QStringLiteral("TX,TY")},
+        {QStringLiteral("size"), QStringLiteral("Box width and height in arcsec (one number: a square; default 120)."),
+         QStringLiteral("W,H"), QStringLiteral("120")},
+        {QStringLiteral("channels"), QStringLiteral("Channels to measure, e.g. 171,hmi (default: all)."), QStringLiteral("LIST")},
+        {QStringLiteral("from"), QStringLiteral("First time (ISO, UTC; inclusive)."), QStringLiteral("ISO")},
+        {QStringLiteral("to"), QStringLiteral("Last time (ISO, UTC; exclusive)."), QStringLiteral("ISO")},
+        {QStringLiteral("follow-rotation"), QStringLiteral("Carry the box centre with the Sun's differential rotation.")},
+        {QStringLiteral("reference"), QStringLiteral("Time the box centre refers to (default: the first observation)."),
+         QStringLiteral("ISO")},
+        {QStringLiteral("csv"), QStringLiteral("Also write the points as CSV (atomically)."), QStringLiteral("FILE")},
+    });
+    p.addJsonOption(QStringLiteral("Print the curves as JSON: region, curves{channel: {unit, measured, failed, points}}."));
+    if (auto exit = p.parseOrExit(args))
+        return *exit;
+    const QStringList files = p.positionalArguments();
+    if (files.isEmpty() == !p.isSet(QStringLiteral("archive")))
+        return p.usage(QStringLiteral("give either --archive DIR or map files"));
+    if (!p.isSet(QStringLiteral("center")))
+        return p.usage(QStringLiteral("--center TX,TY is required (helioprojective arcsec)"));
+    const auto centre = pairOption(p.value(QStringLiteral("center")), false);
+    if (!centre)
+        return p.usage(QStringLiteral("--center: '%1' is not two numbers TX,TY").arg(p.value(QStringLiteral("center"))));
+    const auto size = pairOption(p.value(QStringLiteral("size")), true);
+    if (!size || size->x() <= 0 || size->y() <= 0)
+        return p.usage(QStringLiteral("--size: '%1' is not a positive W,H in arcsec").arg(p.value(QStringLiteral("size"))));
+    QDateTime from, to, reference;
+    for (auto [name, target] : {std::pair{QStringLiteral("from"), &from}, std::pair{QStringLiteral("to"), &to},
+                                std::pair{QStringLiteral("reference"), &reference}}) {
+        if (!p.isSet(name))
+            continue;
+        const auto t = SdoTime::parseUserTime(p.value(name));
+        if (!t)
+            return p.usage(QStringLiteral("--%1: '%2' is not a date/time (use ISO, e.g. 2011-06-07T06:00)")
+                               .arg(name, p.value(name)));
+        *target = *t;
+    }
+    if (p.isSet(QStringLiteral("reference")) && !p.isSet(QStringLiteral("follow-rotation")))
+        return p.usage(QStringLiteral("--reference only applies with --follow-rotation"));
+    QStringList channels;
+    for (const QString &c : p.value(QStringLiteral("channels")).split(QLatin1Char(','), Qt::SkipEmptyParts))
+        channels << c.trimmed().toLower();
+
+    QVector<Observation> observations;
+    if (p.isSet(QStringLiteral("archive"))) {
+        auto catalog = Catalog::open(p.value(QStringLiteral("archive")));
+        if (!catalog)
+            return fail(kName, catalog.error());
+        auto scan = catalog->update();
+        if (!scan)
+            return fail(kName, scan.error());
+        auto obs = catalog->observations(channels, from, to);
+        if (!obs)
+            return fail(kName, obs.error());
+        observations = std::move(obs.value());
+    } else {
+        for (const QString &f : files) {
+            auto info = MapFile::readInfo(f);
+            if (!info)
+                return fail(kName, info.error());
+            Observation o;
+            o.setFromFile(*info);
+            o.path = QFileInfo(f).absoluteFilePath();
+            if ((channels.isEmpty() || channels.contains(o.channel)) && (!from.isValid() || o.time() >= from)
+                && (!to.isValid() || o.time() < to))
+                observations.append(o);
+        }
+    }
+    if (observations.isEmpty())
+        return fail(kName, QStringLiteral("no observations%1%2").arg(channels.isEmpty() ? QString() : QStringLiteral(" of %1").arg(channels.join(QLatin1Char(','))),
+                                                               from.isValid() || to.isValid() ? QStringLiteral(" in the time span") : QString()));
+
+    LightCurveRegion region;
+    region.box = SkyBox{centre->x(), centre->y(), size->x(), size->y()};
+    region.followRotation = p.isSet(QStringLiteral("follow-rotation"));
+    qint64 first = observations.first().timeMs;
+    for (const Observation &o : observations)
+        first = std::min(first, o.timeMs);
+    region.referenceMs = reference.isValid() ? reference.toMSecsSinceEpoch() : first;
+    const QVector<LightCurve> curves = measureLightCurves(observations, region);
+
+    if (p.isSet(QStringLiteral("csv"))) {
+        const Status written = writeFileAtomically(p.value(QStringLiteral("csv")), lightCurvesCsv(curves));
+        if (!written)
+            return fail(kName, written.error());
+    }
+    int measured = 0;
+    for (const LightCurve &c : curves)
+        measured += c.measured();
+    if (p.json()) {
+        QJsonObject out;
+        out.insert(QStringLiteral("region"),
+                   QJsonObject{{QStringLiteral("tx"), region.box.tx},
+                               {QStringLiteral("ty"), region.box.ty},
+                               {QStringLiteral("width"), region.box.width},
+                               {QStringLiteral("height"), region.box.height},
+                               {QStringLiteral("follow_rotation"), region.followRotation},
+                               {QStringLiteral("reference"),
+                                SdoTime::toIso(QDateTime::fromMSecsSinceEpoch(region.referenceMs, QTimeZone::utc()))}});
+        QJsonObject byChannel;
+        for (const LightCurve &c : curves) {
+            QJsonArray points;
+            for (const LightCurvePoint &pt : c.points)
+                points.append(pointJson(pt));
+            byChannel.insert(c.channel, QJsonObject{{QStringLiteral("unit"), c.unit},
+                                                    {QStringLiteral("measured"), c.measured()},
+                                                    {QStringLiteral("failed"), static_cast<int>(c.points.size()) - c.measured()},
+                                                    {QStringLiteral("points"), points}});
+        }
+        out.insert(QStringLiteral("curves"), byChannel);
+        printJson(out);
+    } else {
+        QTextStream text(stdout);
+        for (const LightCurve &c : curves) {
+            text << c.channel << " (" << (c.unit.isEmpty() ? QStringLiteral("no unit") : c.unit) << "): " << c.measured()
+                 << " of " << c.points.size() << " observations measured\n";
+            for (const LightCurvePoint &pt : c.points) {
+                text << "  " << SdoTime::toIso(QDateTime::fromMSecsSinceEpoch(pt.timeMs, QTimeZone::utc())) << "  ";
+                if (pt.measure)
+                    text << QString::number(pt.measure->mean, 'g', 6) << "  (" << pt.measure->pixels << " px)\n";
+                else
+                    text << pt.error << "\n";
+            }
+        }
+    }
+    return measured > 0 ? kOk : fail(kName, QStringLiteral("no observation could be measured (see the errors above)"));
+}
+
+const Registration reg(kName, QStringLiteral("the light curve of a box on the Sun, per channel, from the files' own pixels"),
+                       runLightCurve);
+
+}  // namespace
+}  // namespace solarchip::cli
