@@ -88,7 +88,8 @@ int runLightCurve(const QStringList &args)
         {QStringLiteral("from"), QStringLiteral("First time (ISO, UTC; inclusive)."), QStringLiteral("ISO")},
         {QStringLiteral("to"), QStringLiteral("Last time (ISO, UTC; exclusive)."), QStringLiteral("ISO")},
         {QStringLiteral("follow-rotation"), QStringLiteral("Carry the box centre with the Sun's differential rotation.")},
-        {QStringLiteral("reference"), QStringLiteral("Time the box centre refers to (default: the first observation)."),
+        {QStringLiteral("reference"), QStringLiteral("With --follow-rotation: the time at which the box is at --center "
+                                                     "(the map it was drawn on)."),
          QStringLiteral("ISO")},
         {QStringLiteral("csv"), QStringLiteral("Also write the points as CSV (atomically)."), QStringLiteral("FILE")},
     });
@@ -117,8 +118,11 @@ int runLightCurve(const QStringList &args)
                                .arg(name, p.value(name)));
         *target = *t;
     }
-    if (p.isSet(QStringLiteral("reference")) && !p.isSet(QStringLiteral("follow-rotation")))
-        return p.usage(QStringLiteral("--reference only applies with --follow-rotation"));
+    if (p.isSet(QStringLiteral("reference")) != p.isSet(QStringLiteral("follow-rotation")))
+        return p.usage(p.isSet(QStringLiteral("reference"))
+                           ? QStringLiteral("--reference only applies with --follow-rotation")
+                           : QStringLiteral("--follow-rotation needs --reference ISO: the time at which the box is at "
+                                            "--center"));
     QStringList channels;
     for (const QString &c : p.value(QStringLiteral("channels")).split(QLatin1Char(','), Qt::SkipEmptyParts))
         channels << c.trimmed().toLower();
@@ -155,10 +159,7 @@ int runLightCurve(const QStringList &args)
     LightCurveRegion region;
     region.box = SkyBox{centre->x(), centre->y(), size->x(), size->y()};
     region.followRotation = p.isSet(QStringLiteral("follow-rotation"));
-    qint64 first = observations.first().timeMs;
-    for (const Observation &o : observations)
-        first = std::min(first, o.timeMs);
-    region.referenceMs = reference.isValid() ? reference.toMSecsSinceEpoch() : first;
+    region.referenceMs = reference.isValid() ? reference.toMSecsSinceEpoch() : observations.first().timeMs;
     const QVector<LightCurve> curves = measureLightCurves(observations, region);
 
     if (p.isSet(QStringLiteral("csv"))) {
@@ -199,7 +200,10 @@ int runLightCurve(const QStringList &args)
             for (const LightCurvePoint &pt : c.points) {
                 text << "  " << SdoTime::toIso(QDateTime::fromMSecsSinceEpoch(pt.timeMs, QTimeZone::utc())) << "  ";
                 if (pt.measure)
-                    text << QString::number(pt.measure->mean, 'g', 6) << "  (" << pt.measure->pixels << " px)\n";
+                    text << "mean " << QString::number(pt.measure->mean, 'g', 6) << "  mean|.| "
+                         << QString::number(pt.measure->meanAbs, 'g', 6) << "  max " << QString::number(pt.measure->max, 'g', 6)
+                         << "  (" << pt.measure->pixels << " px at " << QString::number(pt.measure->box.tx, 'f', 1) << ", "
+                         << QString::number(pt.measure->box.ty, 'f', 1) << ")\n";
                 else
                     text << pt.error << "\n";
             }

@@ -213,7 +213,8 @@ private Q_SLOTS:
         const auto r = test::run(test::binPath(QStringLiteral("solarchip")),
                                  {QStringLiteral("lightcurve"), QStringLiteral("--archive"), archive, QStringLiteral("--center"),
                                   QStringLiteral("-400,150"), QStringLiteral("--size"), QStringLiteral("150,100"),
-                                  QStringLiteral("--follow-rotation"), QStringLiteral("--csv"), csv, QStringLiteral("--json")});
+                                  QStringLiteral("--follow-rotation"), QStringLiteral("--reference"),
+                                  QStringLiteral("2013-06-02T00:00"), QStringLiteral("--csv"), csv, QStringLiteral("--json")});
         QVERIFY2(r.exitCode == 0, r.err.constData());
         const QJsonObject out = test::parseJson(r.out).object();
         const QJsonObject curves = out.value(QStringLiteral("curves")).toObject();
