@@ -2,7 +2,7 @@
 # Builds (scripts/build.sh) and launches solarchip-studio on the bundled sample archive, which is generated on
 # first use (about a minute) into the per-user data folder. Without a display, runs the app under Xvfb, renders
 # its main views (the map grid of the co-temporal set, the similarity heatmaps of a click, the 3D globe, the
-# cross-modal alignment, the HMI->AIA translation and the flare panel) to PNG files with --screenshot and prints
+# cross-modal alignment, the HMI->AIA translation, the flare panel and the light curve of a clicked region) to PNG files with --screenshot and prints
 # where they are, and scores the shipped default model (models/default/MODEL_CARD.md) on the sample archive with
 # `solarchip eval-align` (HMI vs AIA 171 alignment, JSON next to the PNGs).
 # Usage: scripts/run.sh [solarchip-studio options, e.g. --date 2011-06-15 or --channel 193]
@@ -44,6 +44,8 @@ for view in alignment translation flare; do
   "$STUDIO" --sample --view "$view" --window-size 1600x1000 --settings "$SETTINGS" \
     --screenshot "$OUT_DIR/$view.png" "$@"
 done
+"$STUDIO" --sample --view lightcurve --query-hpc=-250,300 --window-size 1600x1000 --settings "$SETTINGS" \
+  --screenshot "$OUT_DIR/lightcurve.png" "$@"
 SAMPLE_DIR="${SOLARCHIP_SAMPLE_DIR:-${XDG_DATA_HOME:-$HOME/.local/share}/SolarCHIP/SolarCHIP Studio/sample-archive}"
 "$BUILD_DIR/bin/solarchip" eval-align --archive "$SAMPLE_DIR" --channels hmi,171 --json \
   > "$OUT_DIR/default-model-alignment.json"
@@ -53,6 +55,7 @@ echo "3D globe:    $OUT_DIR/globe-171.png"
 echo "alignment:   $OUT_DIR/alignment.png"
 echo "translation: $OUT_DIR/translation.png (HMI -> AIA 171 with the shipped translator)"
 echo "flare panel: $OUT_DIR/flare.png (no head yet: the panel gives the command that trains one)"
+echo "light curve: $OUT_DIR/lightcurve.png (the 120\" box at (-250\", 300\") over the sample's 30 days, following the rotation)"
 /usr/bin/python3 - "$OUT_DIR/default-model-alignment.json" <<'PY'
 import json, sys
 d = json.load(open(sys.argv[1]))

@@ -30,6 +30,16 @@ Expected<ObservationSet> ArchiveQuery::nearestSet(qint64 timeMs, const QStringLi
     return set;
 }
 
+Expected<QVector<Observation>> ArchiveQuery::observationsIn(const QString &channel, qint64 fromMs, qint64 toMs) const
+{
+    if (!m_source)
+        return QVector<Observation>{};
+    auto list = m_source->observationsIn(channel, fromMs, toMs);
+    if (!list)
+        return failure("observations", list.error());
+    return list;
+}
+
 Expected<Observation> ArchiveQuery::next(qint64 timeMs, const QString &channel) const
 {
     if (!m_source)

@@ -39,6 +39,8 @@ public:
     Expected<Observation> previous(qint64 timeMs, const QString &channel) const;
     Expected<Observation> first(const QString &channel) const;
     Expected<Observation> last(const QString &channel) const;
+    /// Every observation of `channel` with fromMs <= time <= toMs, by time.
+    Expected<QVector<Observation>> observationsIn(const QString &channel, qint64 fromMs, qint64 toMs) const;
     /// Median spacing of a channel's observations (0 if fewer than two).
     qint64 cadenceMs(const QString &channel) const { return m_index.medianCadence(channel); }
 

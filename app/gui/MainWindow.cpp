@@ -47,6 +47,7 @@
 #include "app/gui/TrainingPanel.h"
 #include "app/gui/TimeStepReaction.h"
 #include "app/gui/ViewModeReaction.h"
+#include "app/gui/LightCurveController.h"
 #include "core/archive/MapCache.h"
 #include "core/archive/TimeIndex.h"
 #include "core/base/ThreadBudget.h"
@@ -153,6 +154,9 @@ MainWindow::MainWindow(StudioSettings *settings, QWidget *parent) : QMainWindow(
     connect(this, &MainWindow::settledMaybe, this, &MainWindow::headerFollowsSelection);
     // View > HMI contours: follows the magnetogram on screen.
     m_contours = new ContourController(m_grid, this);
+    m_lightCurve = new LightCurveController(this, m_archive, m_observation, m_grid, m_settings, this);
+    connect(m_lightCurve, &LightCurveController::settledMaybe, this, &MainWindow::settledMaybe, Qt::QueuedConnection);
+    connect(m_heatmaps, &HeatmapController::queryChanged, m_lightCurve, &LightCurveController::setQuery);
     connect(m_contours, &ContourController::changed, this, &MainWindow::settledMaybe, Qt::QueuedConnection);
     connect(this, &MainWindow::settledMaybe, m_contours, &ContourController::update);
     // ... and starts contouring as soon as the new magnetogram is in its view, beside the other maps' renders
@@ -387,12 +391,14 @@ void MainWindow::createReactions()
     modes->addAction(a("view.alignment"));
     modes->addAction(a("view.translation"));
     modes->addAction(a("view.flare"));
+    modes->addAction(a("view.lightcurve"));
     new ViewModeReaction(a("view.maps"), this, QStringLiteral("map"));
     new ViewModeReaction(a("view.globe"), this, QStringLiteral("globe"));
     new ViewModeReaction(a("view.search"), this, QStringLiteral("search"));
     new ViewModeReaction(a("view.alignment"), this, QStringLiteral("alignment"));
     new ViewModeReaction(a("view.translation"), this, QStringLiteral("translation"));
     new ViewModeReaction(a("view.flare"), this, QStringLiteral("flare"));
+    new ViewModeReaction(a("view.lightcurve"), this, QStringLiteral("lightcurve"));
     using Diff = ObservationDocument::DifferenceMode;
     auto *differences = new QActionGroup(this);
     for (const char *id : {"view.diff.none", "view.diff.running", "view.diff.base"})
@@ -836,7 +842,7 @@ void MainWindow::setViewMode(const QString &mode)
     const QString m = mode == QLatin1String("globe") || mode == QLatin1String("search")
                               || mode == QLatin1String("alignment") || mode == QLatin1String("training")
                               || mode == QLatin1String("translation")
-                              || mode == QLatin1String("flare")
+                              || mode == QLatin1String("flare") || mode == QLatin1String("lightcurve")
                           ? mode
                           : QStringLiteral("map");
     if (m == m_viewMode)
@@ -861,13 +867,17 @@ void MainWindow::setViewMode(const QString &mode)
     if (m == QLatin1String("translation") || previous == QLatin1String("translation"))
         m_displayPanel->setView(displayTarget());
     m_flare->setActive(m == QLatin1String("flare"));  // the map grid, the attribution overlays and the flare dock
+    m_lightCurve->setActive(m == QLatin1String("lightcurve"));  // the map grid, the region's box and the plot below
     // The timeline at its rows' height in every mode but training's: the flare, search and alignment docks'
     // resizes would leave it at an empty archive's height, and a bottom dock hidden on leaving a mode (the
     // alignment panel's), or kept tall in a restored layout, would leave it filling the space that dock had.
     if (m != QLatin1String("training"))
         fitTimelineHeight();
     // One cell overlay per map at a time.
-    m_heatmaps->setLayersVisible(m != QLatin1String("alignment") && m != QLatin1String("flare"));
+    // (The light curve's box, not a heatmap, shows what its plot measures.)
+    m_heatmaps->setLayersVisible(m != QLatin1String("alignment") && m != QLatin1String("flare")
+                                 && m != QLatin1String("lightcurve"));
+    m_search->setFrameVisible(m != QLatin1String("lightcurve"));
     if (m == QLatin1String("search")) {
         // The gallery prominently: its dock shown in the right column (in front of the Display dock, a tab away),
         // raised and given half the window beside the maps.
@@ -989,7 +999,8 @@ bool MainWindow::isSettled() const
            && m_trainingPanel->isSettled()
            && m_translation->isSettled()
            && m_flare->isSettled() && (!m_wizard || m_wizard->isSettled())
-           && (!m_headerDialog || m_headerDialog->isSettled()) && m_contours->isSettled();
+           && (!m_headerDialog || m_headerDialog->isSettled()) && m_contours->isSettled()
+           && m_lightCurve->isSettled();
 }
 
 void MainWindow::report(const QString &message, bool modal)

@@ -27,6 +27,7 @@ namespace solarchip {
 
 class ActionRegistry;
 class AlignmentView;
+class LightCurveController;
 class TranslationView;
 class FlareController;
 class ArchiveDocument;
@@ -113,6 +114,7 @@ public:
     HeatmapController *heatmaps() const { return m_heatmaps; }
     /// The cross-modal alignment view (view mode "alignment"): overlays on the AIA views and the timeline dock.
     AlignmentView *alignment() const { return m_alignment; }
+    LightCurveController *lightCurve() const { return m_lightCurve; }
     /// Tools > Low-label wizard: shows it (a new one over the archive open now unless one is running a job).
     LowLabelWizard *showLowLabelWizard();
     /// File > FITS header: the dialog for the selected view's map (made on first use; it follows the selected
@@ -200,6 +202,7 @@ private:
     InferenceWorker *m_inference = nullptr;
     HeatmapController *m_heatmaps = nullptr;
     AlignmentView *m_alignment = nullptr;
+    LightCurveController *m_lightCurve = nullptr;
     TranslationView *m_translation = nullptr;
     FlareController *m_flare = nullptr;
     WizardJobs *m_wizardJobs = nullptr;

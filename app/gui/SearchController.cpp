@@ -422,6 +422,16 @@ void SearchController::activateHit(int row)
     Q_EMIT hitsChanged();
 }
 
+void SearchController::setFrameVisible(bool visible)
+{
+    if (m_overlay->isVisible() == visible)
+        return;
+    m_overlay->setVisible(visible);
+    MapGrid *grid = m_window->grid();
+    for (int i = 0; i < grid->count(); ++i)
+        grid->view(i)->update();
+}
+
 void SearchController::frame(const QRectF &hpcBox, qint64 timeMs, const QString &label)
 {
     m_overlay->setTarget(hpcBox, timeMs, label);

@@ -57,6 +57,9 @@ public:
     QDockWidget *dock() const { return m_dock; }
     /// Brings the gallery's tab to the front.
     void raiseDock();
+    /// Shows or hides the box framing the chosen hit on the maps (hidden where another view marks the query:
+    /// the light curve's box).
+    void setFrameVisible(bool visible);
 
     /// Nothing pending: the model hash is known, no search runs and every thumbnail is cut (or failed).
     bool isSettled() const;

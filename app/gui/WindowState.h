@@ -4,7 +4,7 @@
 //   time          the current time (ISO 8601 UTC with milliseconds), null before one is shown
 //   times_count   how many times the timeline holds: the observations of the anchor channel, the ones
 //                 previous/next walk through (0 with nothing open)
-//   view_mode     "map", "globe", "search", "alignment", "training", "translation" or "flare"
+//   view_mode     "map", "globe", "search", "alignment", "training", "translation", "flare" or "lightcurve"
 //   window_size   [width, height] of the main window (docks with large minimum widths can make it wider than asked)
 //   globe_hits    archive-search hits outlined on the globe's texture (those of the time shown; 0 without a globe)
 //   views         one object per grid cell, in grid order: channel, time, file, colormap, stretch,
@@ -87,6 +87,14 @@
 //                 command (the label-efficiency arguments Run would queue now), out_dir, flare_list_found, task_message, status, error, job {queued, running, ended, ok,
 //                 arguments}, points [{strategy, budget, seed, skipped, reason, tss, tss_ci95, auc, bss, run}],
 //                 installed_head
+//   contours      View > HMI contours (ContourController::state)
+//   header        File > FITS header (HeaderDialog::state), null when it is not open
+//   lightcurve    the light curve of a region (LightCurveController::state): state ("no-region", "measuring",
+//                 "done", "cancelled", "error"), message (the plot's line), status (counts, notes, first failure),
+//                 region {tx, ty, width, height (arcsec), reference (ISO), follow_rotation} or null, span_days (0: the
+//                 whole archive), channel (shown; "aia-normalised": every AIA channel divided by its median),
+//                 statistic ("auto", "mean", "mean_abs", "max", "min", "sum"), value_label, curves {channel: {unit,
+//                 measured, failed, first_error}}, series [{name, points, min, max}] as plotted, dock_in_front
 
 #include <QJsonObject>
 #include <QString>

@@ -27,4 +27,10 @@ Expected<Observation> CatalogSource::previous(qint64 timeMs, const QString &chan
     return m_catalog->previous(utc(timeMs), channel);
 }
 
+Expected<QVector<Observation>> CatalogSource::observationsIn(const QString &channel, qint64 fromMs, qint64 toMs) const
+{
+    // The catalogue's span is [from, to): one millisecond past `toMs` includes it.
+    return m_catalog->observations({channel}, utc(fromMs), utc(toMs + 1));
+}
+
 }  // namespace solarchip

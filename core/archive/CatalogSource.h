@@ -22,6 +22,7 @@ public:
     Expected<ObservationSet> nearestSet(qint64 timeMs, const QStringList &channels, qint64 toleranceMs) const override;
     Expected<Observation> next(qint64 timeMs, const QString &channel) const override;
     Expected<Observation> previous(qint64 timeMs, const QString &channel) const override;
+    Expected<QVector<Observation>> observationsIn(const QString &channel, qint64 fromMs, qint64 toMs) const override;
 
 private:
     std::shared_ptr<Catalog> m_catalog;

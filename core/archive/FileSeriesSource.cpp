@@ -119,4 +119,13 @@ Expected<Observation> FileSeriesSource::previous(qint64 timeMs, const QString &c
     return lastBefore(channel.isEmpty() ? m_all : m_byChannel.value(channel), timeMs);
 }
 
+Expected<QVector<Observation>> FileSeriesSource::observationsIn(const QString &channel, qint64 fromMs, qint64 toMs) const
+{
+    QVector<Observation> out;
+    for (const Observation &o : m_byChannel.value(channel))
+        if (o.timeMs >= fromMs && o.timeMs <= toMs)
+            out.append(o);
+    return out;
+}
+
 }  // namespace solarchip

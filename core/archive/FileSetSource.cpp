@@ -20,4 +20,13 @@ Expected<ObservationSet> FileSetSource::nearestSet(qint64, const QStringList &, 
     return m_set;
 }
 
+Expected<QVector<Observation>> FileSetSource::observationsIn(const QString &channel, qint64 fromMs, qint64 toMs) const
+{
+    QVector<Observation> out;
+    for (const Observation &o : m_set.members)
+        if (o.channel == channel && o.timeMs >= fromMs && o.timeMs <= toMs)
+            out.append(o);
+    return out;
+}
+
 }  // namespace solarchip

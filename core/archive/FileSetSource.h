@@ -22,6 +22,7 @@ public:
     Expected<ObservationSet> nearestSet(qint64 timeMs, const QStringList &channels, qint64 toleranceMs) const override;
     Expected<Observation> next(qint64, const QString &) const override { return Observation{}; }
     Expected<Observation> previous(qint64, const QString &) const override { return Observation{}; }
+    Expected<QVector<Observation>> observationsIn(const QString &channel, qint64 fromMs, qint64 toMs) const override;
 
 private:
     ObservationSet m_set;

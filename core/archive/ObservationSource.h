@@ -11,6 +11,7 @@
 
 #include <QString>
 #include <QStringList>
+#include <QVector>
 
 #include <optional>
 
@@ -35,6 +36,8 @@ public:
     /// an invalid Observation when there is none.
     virtual Expected<Observation> next(qint64 timeMs, const QString &channel) const = 0;
     virtual Expected<Observation> previous(qint64 timeMs, const QString &channel) const = 0;
+    /// Every observation of one channel with fromMs <= time <= toMs, by time (a light curve's files).
+    virtual Expected<QVector<Observation>> observationsIn(const QString &channel, qint64 fromMs, qint64 toMs) const = 0;
 };
 
 }  // namespace solarchip
