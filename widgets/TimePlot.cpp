@@ -40,7 +40,10 @@ TimePlot::TimePlot(const QString &messageName, const QString &plotName, int mini
     // Days apart, every tick says 00:00: the hours only when the range shown is a few days or less (one text
     // line less under a plot that is often short).
     connect(m_plot->xAxis, qOverload<const QCPRange &>(&QCPAxis::rangeChanged), this, [ticker](const QCPRange &r) {
-        ticker->setDateTimeFormat(r.size() > 4 * 86400.0 ? QStringLiteral("yyyy-MM-dd") : QStringLiteral("yyyy-MM-dd\nHH:mm"));
+        // Seconds once a few minutes fill the axis (12 s AIA frames), else two ticks read alike.
+        ticker->setDateTimeFormat(r.size() > 4 * 86400.0 ? QStringLiteral("yyyy-MM-dd")
+                                  : r.size() > 1800.0    ? QStringLiteral("yyyy-MM-dd\nHH:mm")
+                                                         : QStringLiteral("yyyy-MM-dd\nHH:mm:ss"));
     });
 
     // Only the time axis pans and zooms; the values keep their fixed scale.
@@ -88,6 +91,15 @@ void TimePlot::setSpan(qint64 fromMs, qint64 toMs)
     fitTime();
 }
 
+double TimePlot::marginFor(double spanSeconds)
+{
+    // 3% either side, at least an hour; but a span of minutes (12 s AIA frames) keeps a tenth of itself instead of
+    // drowning in the hour.
+    if (spanSeconds <= 0)
+        return 3600.0;
+    return std::max(spanSeconds * 0.03, std::min(3600.0, spanSeconds * 0.1));
+}
+
 void TimePlot::fitTime()
 {
     const int n = pointCount();
@@ -97,14 +109,14 @@ void TimePlot::fitTime()
             a = std::min(a, pointTimeMs(0));
             b = std::max(b, pointTimeMs(n - 1));
         }
-        const double margin = std::max((keyOf(b) - keyOf(a)) * 0.03, 3600.0);
+        const double margin = marginFor(keyOf(b) - keyOf(a));
         m_plot->xAxis->setRange(keyOf(a) - margin, keyOf(b) + margin);
     } else if (n == 0) {
         const qint64 t = m_hasCurrent ? m_currentMs : QDateTime::currentMSecsSinceEpoch();
         m_plot->xAxis->setRange(keyOf(t) - 86400, keyOf(t) + 86400);
     } else {
         const double a = keyOf(pointTimeMs(0)), b = keyOf(pointTimeMs(n - 1));
-        const double margin = std::max((b - a) * 0.03, 3600.0);
+        const double margin = marginFor(b - a);
         m_plot->xAxis->setRange(a - margin, b + margin);
     }
     replotSoon();

@@ -68,6 +68,8 @@ protected:
     /// it redraws that layer alone (the graphs, axes and labels are not drawn again at every time step).
     void addCursor(const QColor &colour);
     void fitTime();
+    /// The margin either side of a fitted span of `spanSeconds` (seconds).
+    static double marginFor(double spanSeconds);
     /// Places the cursor at the current time (no replot).
     void updateCursor();
     /// One replot at the next turn of the event loop, however many changes ask for it before.
