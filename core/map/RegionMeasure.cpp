@@ -11,7 +11,7 @@
 
 namespace solarchip {
 
-Expected<RegionMeasure> measureRegion(const QString &path, const PixelFrame &frame, const SkyBox &box)
+Expected<QRect> regionPixelRect(const QString &path, const PixelFrame &frame, const SkyBox &box)
 {
     const MapMeta &meta = frame.meta;
     if (meta.displayScaled)
@@ -45,14 +45,17 @@ Expected<RegionMeasure> measureRegion(const QString &path, const PixelFrame &fra
     if (x0 > x1 || y0 > y1)
         return Error{path, QStringLiteral("the box at (%1, %2) arcsec lies outside the file's field of view")
                                .arg(box.tx, 0, 'f', 1).arg(box.ty, 0, 'f', 1)};
+    return QRect(QPoint(x0, y0), QPoint(x1, y1));
+}
 
-    auto section = FitsReader::readSection(path, x0, y0, x1 - x0 + 1, y1 - y0 + 1);
-    if (!section)
-        return section.error();
-    const Image &img = section->image;
-
-    // World coordinates of every pixel centre of the section, one row at a time.
-    std::vector<double> xy(static_cast<std::size_t>(img.width) * 2), world(xy.size());
+Expected<RegionMeasure> measureRegionPixels(const QString &path, const PixelFrame &frame, const SkyBox &box,
+                                            const Image &pixels, int imageX0, int imageY0, const QRect &rect)
+{
+    const MapMeta &meta = frame.meta;
+    const double hw = box.width / 2, hh = box.height / 2;
+    const int w = rect.width();
+    // World coordinates of every pixel centre of the rectangle, one row at a time.
+    std::vector<double> xy(static_cast<std::size_t>(w) * 2), world(xy.size());
     RegionMeasure m;
     m.file = path;
     m.channel = meta.channel;
@@ -70,14 +73,14 @@ Expected<RegionMeasure> measureRegion(const QString &path, const PixelFrame &fra
     }
     double sum = 0, sumAbs = 0, sumSq = 0;
     double lo = std::numeric_limits<double>::infinity(), hi = -lo;
-    for (int r = 0; r < img.height; ++r) {
-        for (int c = 0; c < img.width; ++c) {
-            xy[2 * c] = x0 + c;
-            xy[2 * c + 1] = y0 + r;
+    for (int y = rect.top(); y <= rect.bottom(); ++y) {
+        for (int c = 0; c < w; ++c) {
+            xy[2 * c] = rect.left() + c;
+            xy[2 * c + 1] = y;
         }
-        frame.wcs.pixelToWorld(xy.data(), world.data(), img.width);
-        const float *row = img.row(r);
-        for (int c = 0; c < img.width; ++c) {
+        frame.wcs.pixelToWorld(xy.data(), world.data(), w);
+        const float *row = pixels.row(y - imageY0) + (rect.left() - imageX0);
+        for (int c = 0; c < w; ++c) {
             const double tx = world[2 * c], ty = world[2 * c + 1];
             if (!(std::fabs(tx - box.tx) <= hw && std::fabs(ty - box.ty) <= hh))
                 continue;  // (NaN coordinates fail the test too)
@@ -95,7 +98,7 @@ Expected<RegionMeasure> measureRegion(const QString &path, const PixelFrame &fra
             hi = std::max(hi, s);
         }
     }
-    m.x0 = x0, m.y0 = y0, m.x1 = x1, m.y1 = y1;
+    m.x0 = rect.left(), m.y0 = rect.top(), m.x1 = rect.right(), m.y1 = rect.bottom();
     if (m.pixels == 0)
         return Error{path, m.nanPixels ? QStringLiteral("no data inside the box at (%1, %2) arcsec (%3 pixels, all blank)")
                                              .arg(box.tx, 0, 'f', 1).arg(box.ty, 0, 'f', 1).arg(m.nanPixels)
@@ -110,6 +113,17 @@ Expected<RegionMeasure> measureRegion(const QString &path, const PixelFrame &fra
     m.min = lo;
     m.max = hi;
     return m;
+}
+
+Expected<RegionMeasure> measureRegion(const QString &path, const PixelFrame &frame, const SkyBox &box)
+{
+    auto rect = regionPixelRect(path, frame, box);
+    if (!rect)
+        return rect.error();
+    auto section = FitsReader::readSection(path, rect->left(), rect->top(), rect->width(), rect->height());
+    if (!section)
+        return section.error();
+    return measureRegionPixels(path, frame, box, section->image, rect->left(), rect->top(), *rect);
 }
 
 Expected<RegionMeasure> measureRegion(const QString &path, const SkyBox &box)

@@ -14,10 +14,12 @@
 #include "core/base/Expected.h"
 
 #include <QDateTime>
+#include <QRect>
 #include <QString>
 
 namespace solarchip {
 
+struct Image;
 struct PixelFrame;
 
 /// A box on the sky in helioprojective arcsec: its centre and full width and height.
@@ -41,6 +43,13 @@ struct RegionMeasure {
     int x0 = 0, y0 = 0, x1 = 0, y1 = 0;  // the file pixels read (0-based, inclusive)
 };
 
+/// The rectangle of file pixels that can hold the box (its corners through the WCS, a pixel of margin, clipped to
+/// the image); an error naming the file when the box cannot be measured there (see above) or misses the image.
+Expected<QRect> regionPixelRect(const QString &path, const PixelFrame &frame, const SkyBox &box);
+/// The statistics over `rect` of `pixels`, an image whose pixel (0, 0) is file pixel (imageX0, imageY0): what
+/// measureRegion computes once it has read the rectangle (bench lightcurve gives it the whole image instead).
+Expected<RegionMeasure> measureRegionPixels(const QString &path, const PixelFrame &frame, const SkyBox &box,
+                                            const Image &pixels, int imageX0, int imageY0, const QRect &rect);
 /// Measures `box` on the file whose header gave `frame` (MapFile::readFrame).
 Expected<RegionMeasure> measureRegion(const QString &path, const PixelFrame &frame, const SkyBox &box);
 /// Reads the file's frame, then measures.

@@ -4,7 +4,8 @@ it holds, as CompImageHDU presents it), independent of CFITSIO and core/FitsHead
 dialog shows "as stored in the file".
 
 usage: fits_header_cards.py FILE
-Prints JSON {"hdu": 1-based HDU number, "cards": n (without END), "values": {KEY: value}} for the keyword cards
+Prints JSON {"hdu": 1-based HDU number, "cards": n (without END), "nonblank_cards": n without the blank cards,
+"values": {KEY: value}} for the keyword cards
 (not COMMENT, HISTORY or blank ones; numbers as numbers, strings stripped, booleans as booleans, null for a
 keyword without a value).
 """
@@ -35,7 +36,8 @@ def main():
             elif not isinstance(value, (bool, int, float)):
                 value = str(value)
             values[key] = value
-        print(json.dumps({"hdu": i + 1, "cards": len(header.cards), "values": values}))
+        nonblank = sum(1 for card in header.cards if card.keyword != "")
+        print(json.dumps({"hdu": i + 1, "cards": len(header.cards), "nonblank_cards": nonblank, "values": values}))
 
 
 if __name__ == "__main__":
