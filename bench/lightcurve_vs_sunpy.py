@@ -5,7 +5,7 @@ the whole image) and as a sunpy user does (sunpy.map.Map, then Map.submap(bottom
 the mean of the submap's data divided by the exposure time for AIA). sunpy's submap keeps the pixels of the
 box's bounding rectangle, so its mean differs a little from ours (pixel centres inside the box); both are printed.
 
-Usage: bench/lightcurve_vs_sunpy.py BUILD/bin/solarchip --center TX,TY [--size W,H] [--repeat 3] FILE...
+Usage: bench/lightcurve_vs_sunpy.py BUILD/bin/solarchip --center=TX,TY [--size W,H] [--repeat 3] FILE...
 Prints one JSON object: ours (bench lightcurve's), sunpy {median_s, means}, ratio_sunpy_over_ours.
 """
 import argparse
