@@ -22,6 +22,62 @@ LightCurvePlot::LightCurvePlot(QWidget *parent)
     fitTime();
 }
 
+LightCurvePlot::~LightCurvePlot() = default;
+
+void LightCurvePlot::removeFlareItems()
+{
+    for (QCPAbstractItem *item : m_flareItems)
+        m_plot->removeItem(item);
+    m_flareItems.clear();
+    m_flareCounts = {0, 0, 0};
+}
+
+void LightCurvePlot::setFlares(const QVector<Flare> &flares)
+{
+    removeFlareItems();
+    static const QColor colours[3] = {QColor(150, 150, 150, 150), QColor(230, 120, 0, 220), QColor(200, 0, 0, 230)};
+    // Labels of flares close in time go one line lower each (three lines, then over again), so they stay legible.
+    constexpr double kLineRatio = 0.11;
+    double lastLabelPx = -1e9;
+    int labelRow = 0;
+    for (const Flare &f : flares) {
+        if (f.classIndex < 1 || f.classIndex > 3)
+            continue;
+        const QColor colour = colours[f.classIndex - 1];
+        auto *line = new QCPItemLine(m_plot);
+        line->setLayer(QStringLiteral("grid"));  // under the curves
+        QPen pen(colour, f.classIndex == 1 ? 1.0 : 1.5);
+        pen.setDashPattern({4, 3});
+        line->setPen(pen);
+        for (QCPItemPosition *p : {line->start, line->end}) {
+            p->setTypeX(QCPItemPosition::ptPlotCoords);
+            p->setTypeY(QCPItemPosition::ptAxisRectRatio);
+        }
+        line->start->setCoords(keyOf(f.timeMs), 1.0);
+        line->end->setCoords(keyOf(f.timeMs), 0.0);
+        m_flareItems << line;
+        if (f.classIndex >= 2) {
+            auto *label = new QCPItemText(m_plot);
+            label->setLayer(QStringLiteral("grid"));
+            label->position->setTypeX(QCPItemPosition::ptPlotCoords);
+            label->position->setTypeY(QCPItemPosition::ptAxisRectRatio);
+            const double px = m_plot->xAxis->coordToPixel(keyOf(f.timeMs));
+            labelRow = px - lastLabelPx < 48 ? (labelRow + 1) % 3 : 0;
+            lastLabelPx = px;
+            label->position->setCoords(keyOf(f.timeMs), labelRow * kLineRatio);
+            label->setPositionAlignment(Qt::AlignLeft | Qt::AlignTop);
+            label->setText(f.goesClass);
+            label->setColor(colour.darker(110));
+            QFont small = font();
+            small.setPointSizeF(small.pointSizeF() * 0.85);
+            label->setFont(small);
+            m_flareItems << label;
+        }
+        ++m_flareCounts[static_cast<std::size_t>(f.classIndex - 1)];
+    }
+    replotSoon();
+}
+
 void LightCurvePlot::setSeries(QVector<Series> series, const QString &valueLabel)
 {
     m_series = std::move(series);
@@ -41,6 +97,7 @@ QString LightCurvePlot::valueLabel() const
 
 void LightCurvePlot::clear()
 {
+    removeFlareItems();
     setSeries({}, QString());
 }
 

@@ -6,9 +6,12 @@
 #include "app/gui/ObservationDocument.h"
 #include "app/gui/StudioSettings.h"
 #include "core/base/AtomicFile.h"
+#include "core/archive/FlareLabels.h"
+#include "core/archive/FlareList.h"
 #include "core/base/ThreadBudget.h"
 #include "core/map/MapMeta.h"
 #include "core/map/SdoTime.h"
+#include "models/flare/FlareRun.h"
 #include "widgets/LightCurvePlot.h"
 #include "widgets/MapGrid.h"
 #include "widgets/MapView.h"
@@ -48,6 +51,7 @@ constexpr int kDefaultSpan = 2;
 
 struct Result {
     QVector<LightCurve> curves;
+    QVector<LightCurvePlot::Flare> flares;  // the archive's list's C, M and X flares in the span
     QString error;
     bool cancelled = false;
     QStringList thinned;  // channels with more observations in the span than kMaxPerChannel
@@ -339,16 +343,17 @@ void LightCurveController::measure()
     m_region = region;
     m_stale = false;
     m_curves.clear();
+    m_flares.clear();
     m_error.clear();
     m_cancelled = false;
 
     const double days = spanDays();
-    const qint64 from = days > 0 ? region.referenceMs - static_cast<qint64>(days * 86400000.0)
-                                 : std::numeric_limits<qint64>::min() / 2;
-    const qint64 to = days > 0 ? region.referenceMs + static_cast<qint64>(days * 86400000.0)
-                               : std::numeric_limits<qint64>::max() / 2;
+    // The whole archive: 1970 to 2100 (SDO's lifetime with room to spare; valid UTC dates both).
+    const qint64 from = days > 0 ? region.referenceMs - static_cast<qint64>(days * 86400000.0) : 0;
+    const qint64 to = days > 0 ? region.referenceMs + static_cast<qint64>(days * 86400000.0) : 4102444800000LL;
     const QStringList channels = m_archive->channels();
     const ArchiveQuery query = m_archive->query();
+    const QString archiveDir = m_archive->archiveDir();
     auto state = std::make_shared<Progress>();
     m_progressState = state;
     m_running = true;
@@ -363,8 +368,16 @@ void LightCurveController::measure()
     showCurves();
 
     auto future = QtConcurrent::run(ThreadBudget::instance().pool(ThreadBudget::Pool::Background),
-                                    [query, channels, region, from, to, state]() {
+                                    [query, channels, region, from, to, state, archiveDir]() {
         Result r;
+        // The archive's flare list (the generator's SWPC CSV, or a list put beside the files), C and above.
+        if (!archiveDir.isEmpty())
+            if (auto list = findFlareList(archiveDir))
+                if (auto flares = FlareList::load(*list))
+                    for (const FlareEvent &e : flares->between(QDateTime::fromMSecsSinceEpoch(from, QTimeZone::utc()),
+                                                               QDateTime::fromMSecsSinceEpoch(to, QTimeZone::utc()), kGoesC))
+                        r.flares << LightCurvePlot::Flare{e.labelTime().toMSecsSinceEpoch(), e.goesClass,
+                                                          flareClassIndex(e.peakFlux)};
         QVector<Observation> all;
         for (const QString &channel : channels) {
             auto list = query.observationsIn(channel, from, to);
@@ -403,6 +416,7 @@ void LightCurveController::measure()
         m_progress->hide();
         m_cancelButton->hide();
         m_curves = r.curves;
+        m_flares = r.flares;
         m_error = r.error;
         m_cancelled = r.cancelled;
         QStringList notes;
@@ -483,6 +497,7 @@ void LightCurveController::showCurves(bool refillChannels)
         series << s;
     }
     m_plot->setSeries(series, valueLabel);
+    m_plot->setFlares(m_flares);
     m_plot->setSpan(0, 0);
     m_exportButton->setEnabled(!m_curves.isEmpty());
 
@@ -608,6 +623,8 @@ QJsonObject LightCurveController::state() const
                                  {QStringLiteral("max"), finite ? QJsonValue(hi) : QJsonValue()}});
     }
     o.insert(QStringLiteral("series"), shown);
+    const auto counts = m_plot->flareCounts();
+    o.insert(QStringLiteral("flare_markers"), QJsonArray{counts[0], counts[1], counts[2]});
     o.insert(QStringLiteral("dock_in_front"), m_dock->isVisible() && dockIsInFront(m_dock));
     return o;
 }

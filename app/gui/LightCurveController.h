@@ -8,9 +8,11 @@
 // (dashed) on every map where it is at that map's time. One channel in its unit, or every AIA channel divided by its
 // own median on one scale. The files are read on the thread budget's background pool with progress and Cancel
 // (what was measured stays); Export CSV writes the points (atomically). The current time follows on the plot, a
-// click on it jumps. Choices (follow rotation, span, box size) are remembered.
+// click on it jumps; the archive's flare list marks its C, M and X flares there. Choices (follow rotation, span, box
+// size) are remembered.
 
 #include "core/archive/LightCurve.h"
+#include "widgets/LightCurvePlot.h"
 #include "app/gui/QueryPoint.h"
 
 #include <QJsonObject>
@@ -35,7 +37,6 @@ class QTimer;
 namespace solarchip {
 
 class ArchiveDocument;
-class LightCurvePlot;
 class MapGrid;
 class ObservationDocument;
 class OverlayRegionBox;
@@ -112,6 +113,7 @@ private:
     std::optional<LightCurveRegion> m_region;  // what m_curves measure (or are being measured)
     bool m_stale = false;                      // the region or span changed since the last measurement
     QVector<LightCurve> m_curves;
+    QVector<LightCurvePlot::Flare> m_flares;
     QString m_error;      // the catalogue's answer when it failed
     bool m_cancelled = false;
 

@@ -94,7 +94,8 @@
 //                 region {tx, ty, width, height (arcsec), reference (ISO), follow_rotation} or null, span_days (0: the
 //                 whole archive), channel (shown; "aia-normalised": every AIA channel divided by its median),
 //                 statistic ("auto", "mean", "mean_abs", "max", "min", "sum"), value_label, curves {channel: {unit,
-//                 measured, failed, first_error}}, series [{name, points, min, max}] as plotted, dock_in_front
+//                 measured, failed, first_error}}, series [{name, points, min, max}] as plotted, flare_markers [C, M, X]
+//                 (the archive's list's flares drawn), dock_in_front
 
 #include <QJsonObject>
 #include <QString>

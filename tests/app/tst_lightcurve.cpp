@@ -6,14 +6,16 @@
 //   regions with the same Snodgrass law; within 15"), and the magnetogram's mean |B| in it jumps when the region
 //   emerges (after June 4 it is more than 5 times the most it was before: the quiet Sun's noise);
 // - fixed on the sky, the box loses the region as it rotates away (at the last time, well below the tracked box);
-// - the box is drawn on the maps where the curve puts it; the plot's channel, statistic and CSV export; the choices
-//   are remembered; no region: the dock says what to do.
+// - the box is drawn on the maps where the curve puts it; the archive's flare list's C, M and X flares are marked on
+//   the plot (a B is not); the plot's channel, statistic and CSV export; the choices are remembered; no region: the
+//   dock says what to do.
 #include "app/gui/HeatmapController.h"
 #include "app/gui/LightCurveController.h"
 #include "app/gui/MainWindow.h"
 #include "app/gui/ObservationDocument.h"
 #include "app/gui/StudioSettings.h"
 #include "app/gui/WindowState.h"
+#include "core/archive/FlareList.h"
 #include "core/map/MapFile.h"
 #include "core/map/PixelFrame.h"
 #include "core/map/SdoTime.h"
@@ -129,6 +131,23 @@ private Q_SLOTS:
             QVERIFY(frame->wcs.pixelToHelioprojective(px.value(QStringLiteral("x")).toDouble(), px.value(QStringLiteral("y")).toDouble(), tx, ty));
             m_truth.insert(time.toMSecsSinceEpoch(), QPointF(tx, ty));
         }
+        // The archive's flare list (the generator wrote an empty one: --no-flares), replaced by four flares: a B
+        // (not drawn), a C, an M and an X.
+        const QStringList lists = QDir(m_archive).entryList({QStringLiteral("swpc_flarelist_*.csv")});
+        QCOMPARE(lists.size(), 1);
+        QVector<FlareEvent> events;
+        const std::pair<const char *, const char *> flares[] = {{"2013-06-02T06:00", "B5.0"}, {"2013-06-03T06:00", "C2.0"},
+                                                                {"2013-06-05T06:00", "M1.5"}, {"2013-06-07T06:00", "X1.1"}};
+        for (const auto &[time, cls] : flares) {
+            FlareEvent e;
+            e.start = *SdoTime::parseUserTime(QString::fromLatin1(time));
+            e.peak = e.start.addSecs(600);
+            e.end = e.start.addSecs(1800);
+            e.goesClass = QString::fromLatin1(cls);
+            e.peakFlux = *goesClassToFlux(e.goesClass);
+            events << e;
+        }
+        QVERIFY(FlareList::writeSwpcCsv(QDir(m_archive).filePath(lists.first()), events));
         QVERIFY2(m_truth.size() >= 7, qPrintable(QString::number(m_truth.size())));  // June 4 to 8, 12 h apart
 
         m_settings = std::make_unique<StudioSettings>(m_dir.filePath(QStringLiteral("settings.ini")));
@@ -196,6 +215,8 @@ private Q_SLOTS:
         QCOMPARE(s.value(QStringLiteral("value_label")).toString(), QStringLiteral("mean |B| (Gauss)"));
         QCOMPARE(s.value(QStringLiteral("series")).toArray().first().toObject().value(QStringLiteral("points")).toInt(), 16);
         QVERIFY(s.value(QStringLiteral("region")).toObject().value(QStringLiteral("follow_rotation")).toBool());
+        // The list's C, M and X flares are marked (the B is not).
+        QCOMPARE(s.value(QStringLiteral("flare_markers")).toArray(), (QJsonArray{1, 1, 1}));
         QCOMPARE(s.value(QStringLiteral("curves")).toObject().value(QStringLiteral("171")).toObject().value(QStringLiteral("unit")).toString(),
                  QStringLiteral("DN/s"));
     }
