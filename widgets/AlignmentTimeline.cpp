@@ -22,14 +22,7 @@ AlignmentTimeline::AlignmentTimeline(QWidget *parent)
     rank1->setName(tr("fraction of cells whose HMI match ranks 1"));
     rank1->setPen(QPen(QColor(255, 127, 14), 1.5));
     rank1->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssDisc, 4));
-    m_plot->legend->setVisible(true);
-    m_plot->legend->setFont(font());
-    // The legend beside the plot, right (the dock is wide and short): it never hides the points nor takes the
-    // plot's height.
-    m_plot->legend->setBorderPen(Qt::NoPen);
-    m_plot->axisRect()->insetLayout()->take(m_plot->legend);
-    m_plot->plotLayout()->addElement(0, 1, m_plot->legend);
-    m_plot->plotLayout()->setColumnStretchFactor(1, 0.001);
+    placeLegendAtRight();
 
     addCursor(QColor(200, 30, 30));
     fitTime();

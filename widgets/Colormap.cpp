@@ -241,6 +241,18 @@ Colormap Colormap::byName(const QString &name)
     return cm;
 }
 
+QColor Colormap::channelColour(const QString &channel)
+{
+    static const QHash<QString, QColor> colors = {
+        {QStringLiteral("94"), QColor(0x62, 0xa6, 0x9e)},   {QStringLiteral("131"), QColor(0x47, 0xe4, 0xe4)},
+        {QStringLiteral("171"), QColor(0xe4, 0x9e, 0x00)},  {QStringLiteral("193"), QColor(0xc9, 0x9e, 0x62)},
+        {QStringLiteral("211"), QColor(0xc9, 0x9e, 0xa6)},  {QStringLiteral("304"), QColor(0xe4, 0x47, 0x00)},
+        {QStringLiteral("335"), QColor(0x62, 0x9e, 0xc9)},  {QStringLiteral("1600"), QColor(0xa6, 0xa6, 0x62)},
+        {QStringLiteral("1700"), QColor(0xc9, 0x9e, 0x9e)}, {QStringLiteral("4500"), QColor(0x9e, 0x9e, 0x00)},
+    };
+    return colors.value(channel, QColor(0x8c, 0x8c, 0x8c));
+}
+
 Colormap Colormap::forChannel(const QString &channel)
 {
     if (aiaWavelengths().contains(channel))

@@ -32,6 +32,9 @@ public:
     static Colormap byName(const QString &name);
     /// sunpy's colormap for an SDO channel key ("171" -> sdoaia171, "hmi" -> hmimag); grey otherwise.
     static Colormap forChannel(const QString &channel);
+    /// A channel's colour where a line or a row stands for it (timeline rows, light curves): the mid-tone of sunpy's
+    /// table for an AIA channel (sdoaia<wl>(0.62)), grey for HMI and anything else.
+    static QColor channelColour(const QString &channel);
     /// Human label: "SDO AIA 171 Å", "HMI magnetogram", "viridis".
     static QString label(const QString &name);
 

@@ -11,13 +11,7 @@ LightCurvePlot::LightCurvePlot(QWidget *parent)
     : TimePlot(QStringLiteral("lightCurveMessage"), QStringLiteral("lightCurvePlot"), 160, parent)
 {
     m_plot->yAxis->ticker()->setTickCount(4);
-    m_plot->legend->setVisible(true);
-    m_plot->legend->setFont(font());
-    // The legend beside the plot, right (the dock is wide and short): it never hides the points.
-    m_plot->legend->setBorderPen(Qt::NoPen);
-    m_plot->axisRect()->insetLayout()->take(m_plot->legend);
-    m_plot->plotLayout()->addElement(0, 1, m_plot->legend);
-    m_plot->plotLayout()->setColumnStretchFactor(1, 0.001);
+    placeLegendAtRight();
     addCursor(QColor(200, 30, 30));
     fitTime();
 }

@@ -97,6 +97,19 @@ QImage OverlayHitBox::composeOnto(const QImage &texture, const SdoMap &map, cons
     return out.isNull() ? texture : out;
 }
 
+void OverlayHitBox::drawOutline(QPainter &painter, const QPolygonF &onScreen, const QColor &colour, bool dashed)
+{
+    painter.setRenderHint(QPainter::Antialiasing);
+    painter.setBrush(Qt::NoBrush);
+    painter.setPen(QPen(QColor(0, 0, 0, dashed ? 200 : 160), 4));
+    painter.drawPolygon(onScreen);
+    QPen line(colour, 2);
+    if (dashed)
+        line.setDashPattern({4, 3});
+    painter.setPen(line);
+    painter.drawPolygon(onScreen);
+}
+
 void OverlayHitBox::paint(QPainter &painter, const OverlayContext &context)
 {
     if (m_box.isEmpty() || !context.map || !context.map->meta.tObs.isValid())
@@ -107,13 +120,7 @@ void OverlayHitBox::paint(QPainter &painter, const OverlayContext &context)
     if (poly.size() < 3)
         return;
     const QPolygonF onScreen = context.pixelToWidget.map(poly);
-    painter.setRenderHint(QPainter::Antialiasing);
-    painter.setBrush(Qt::NoBrush);
-    // A dark rim under the bright line keeps the box visible on a bright active region and on dark quiet Sun.
-    painter.setPen(QPen(QColor(0, 0, 0, 160), 4));
-    painter.drawPolygon(onScreen);
-    painter.setPen(QPen(m_color, 2));
-    painter.drawPolygon(onScreen);
+    drawOutline(painter, onScreen, m_color, false);
     if (!m_label.isEmpty()) {
         const QRectF b = onScreen.boundingRect();
         painter.setPen(m_color);

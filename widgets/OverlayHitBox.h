@@ -38,6 +38,9 @@ public:
     QRectF box() const { return m_box; }
     /// The box's outline in a map's pixels (empty when a corner has no pixel there).
     static QPolygonF boxPixels(const SdoMap &map, const QRectF &hpcBox);
+    /// Draws an outline on screen: a dark rim under a line of `colour` (dashed or not), so it shows on a bright
+    /// active region and on the dark quiet Sun alike.
+    static void drawOutline(QPainter &painter, const QPolygonF &onScreen, const QColor &colour, bool dashed);
     /// `texture` (the map's pixel grid north-up, row 0 = FITS row NAXIS2: GlobeView::setMap's contract) with
     /// the boxes of the hits observed within `toleranceMs` of the map's time outlined and labelled, as the 2D
     /// views frame a hit; `texture` itself when none is. `drawn` (optional) counts the boxes drawn.

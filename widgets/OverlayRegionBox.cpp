@@ -36,15 +36,7 @@ void OverlayRegionBox::paint(QPainter &painter, const OverlayContext &context)
     const QPolygonF poly = OverlayHitBox::boxPixels(*context.map, box);
     if (poly.size() < 3)
         return;
-    const QPolygonF onScreen = context.pixelToWidget.map(poly);
-    painter.setRenderHint(QPainter::Antialiasing);
-    painter.setBrush(Qt::NoBrush);
-    painter.setPen(QPen(QColor(0, 0, 0, 200), 4));
-    painter.drawPolygon(onScreen);
-    QPen dashed(m_color, 2);
-    dashed.setDashPattern({4, 3});
-    painter.setPen(dashed);
-    painter.drawPolygon(onScreen);
+    OverlayHitBox::drawOutline(painter, context.pixelToWidget.map(poly), m_color, true);
 }
 
 }  // namespace solarchip

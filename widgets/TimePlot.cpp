@@ -64,6 +64,16 @@ void TimePlot::addCursor(const QColor &colour)
     m_cursor->layer()->setMode(QCPLayer::lmBuffered);
 }
 
+void TimePlot::placeLegendAtRight()
+{
+    m_plot->legend->setVisible(true);
+    m_plot->legend->setFont(font());
+    m_plot->legend->setBorderPen(Qt::NoPen);
+    m_plot->axisRect()->insetLayout()->take(m_plot->legend);
+    m_plot->plotLayout()->addElement(0, 1, m_plot->legend);
+    m_plot->plotLayout()->setColumnStretchFactor(1, 0.001);
+}
+
 void TimePlot::replotSoon()
 {
     m_plot->replot(QCustomPlot::rpQueuedReplot);

@@ -67,6 +67,9 @@ protected:
     /// The cursor line, drawn in `colour` on the plot's buffered "overlay" layer, above everything else: moving
     /// it redraws that layer alone (the graphs, axes and labels are not drawn again at every time step).
     void addCursor(const QColor &colour);
+    /// The legend shown beside the plot, at its right, without a frame (a wide, short dock): it never hides the
+    /// points nor takes the plot's height.
+    void placeLegendAtRight();
     void fitTime();
     /// The margin either side of a fitted span of `spanSeconds` (seconds).
     static double marginFor(double spanSeconds);

@@ -1,5 +1,7 @@
 #include "widgets/TimelineView.h"
 
+#include "widgets/Colormap.h"
+
 #include "core/map/MapMeta.h"
 #include "widgets/TimelineModel.h"
 
@@ -30,19 +32,6 @@ constexpr int kBinPixels = 2;  // one availability bin per this many pixels
 constexpr qint64 kMinute = 60 * 1000;
 constexpr qint64 kHour = 60 * kMinute;
 constexpr qint64 kDay = 24 * kHour;
-
-// Mid-tones of sunpy's channel colour tables (sdoaia<wl>(0.62)), so a row reads as the channel it stands for.
-QColor defaultColor(const QString &channel)
-{
-    static const QHash<QString, QColor> colors = {
-        {QStringLiteral("94"), QColor(0x62, 0xa6, 0x9e)},   {QStringLiteral("131"), QColor(0x47, 0xe4, 0xe4)},
-        {QStringLiteral("171"), QColor(0xe4, 0x9e, 0x00)},  {QStringLiteral("193"), QColor(0xc9, 0x9e, 0x62)},
-        {QStringLiteral("211"), QColor(0xc9, 0x9e, 0xa6)},  {QStringLiteral("304"), QColor(0xe4, 0x47, 0x00)},
-        {QStringLiteral("335"), QColor(0x62, 0x9e, 0xc9)},  {QStringLiteral("1600"), QColor(0xa6, 0xa6, 0x62)},
-        {QStringLiteral("1700"), QColor(0xc9, 0x9e, 0x9e)}, {QStringLiteral("4500"), QColor(0x9e, 0x9e, 0x00)},
-    };
-    return colors.value(channel, QColor(0x8c, 0x8c, 0x8c));
-}
 
 QDateTime utcFromMs(qint64 ms)
 {
@@ -169,7 +158,7 @@ void TimelineView::setChannelColor(const QString &channel, const QColor &color)
 
 QColor TimelineView::channelColor(const QString &channel) const
 {
-    return m_colors.value(channel, defaultColor(channel));
+    return m_colors.value(channel, Colormap::channelColour(channel));
 }
 
 int TimelineView::labelWidth() const

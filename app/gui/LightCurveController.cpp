@@ -12,6 +12,7 @@
 #include "core/map/MapMeta.h"
 #include "core/map/SdoTime.h"
 #include "models/flare/FlareRun.h"
+#include "widgets/Colormap.h"
 #include "widgets/LightCurvePlot.h"
 #include "widgets/MapGrid.h"
 #include "widgets/MapView.h"
@@ -56,18 +57,6 @@ struct Result {
     bool cancelled = false;
     QStringList thinned;  // channels with more observations in the span than kMaxPerChannel
 };
-
-QColor channelColour(const QString &channel)
-{
-    static const QHash<QString, QColor> colours{
-        {QStringLiteral("94"), QColor(0, 158, 115)},     {QStringLiteral("131"), QColor(0, 114, 178)},
-        {QStringLiteral("171"), QColor(230, 159, 0)},    {QStringLiteral("193"), QColor(166, 86, 40)},
-        {QStringLiteral("211"), QColor(204, 121, 167)},  {QStringLiteral("304"), QColor(213, 94, 0)},
-        {QStringLiteral("335"), QColor(86, 180, 233)},   {QStringLiteral("1600"), QColor(120, 120, 0)},
-        {QStringLiteral("1700"), QColor(200, 60, 120)},  {QStringLiteral("hmi"), QColor(40, 40, 40)},
-    };
-    return colours.value(channel, QColor(31, 119, 180));
-}
 
 bool isMagnetogramUnit(const QString &unit)
 {
@@ -465,7 +454,7 @@ void LightCurveController::showCurves(bool refillChannels)
         if (c.channel != selected && !normalised)
             continue;
         LightCurvePlot::Series s;
-        s.colour = channelColour(c.channel);
+        s.colour = Colormap::channelColour(c.channel);
         for (const LightCurvePoint &p : c.points) {
             s.timesMs << p.timeMs;
             s.values << (p.measure ? valueOf(*p.measure, statistic, c.unit) : std::numeric_limits<double>::quiet_NaN());

@@ -44,24 +44,6 @@ FitsHeader parseShown(const QStringList &cards)
     return FitsHeader::fromCardString(block);
 }
 
-bool sameValue(const FitsCard &card, const QJsonValue &ref)
-{
-    const QString raw = card.value.trimmed();
-    if (ref.isNull())
-        return raw.isEmpty();
-    if (ref.isBool())
-        return raw == (ref.toBool() ? QStringLiteral("T") : QStringLiteral("F"));
-    if (ref.isDouble()) {
-        bool ok = false;
-        const double v = QString(raw).replace(QLatin1Char('D'), QLatin1Char('E')).toDouble(&ok);
-        const double r = ref.toDouble();
-        return ok && std::abs(v - r) <= 1e-12 * std::max(1.0, std::abs(r));
-    }
-    QString s = raw;
-    if (s.startsWith(QLatin1Char('\'')) && s.endsWith(QLatin1Char('\'')))
-        s = s.mid(1, s.size() - 2).replace(QStringLiteral("''"), QStringLiteral("'"));
-    return s.trimmed() == ref.toString();
-}
 
 }  // namespace
 
@@ -105,7 +87,7 @@ private Q_SLOTS:
                 continue;
             keys << card.key;
             QVERIFY2(values.contains(card.key), qPrintable(card.key + QStringLiteral(" is not in astropy's header")));
-            QVERIFY2(sameValue(card, values.value(card.key)),
+            QVERIFY2(test::sameFitsValue(card.value, values.value(card.key)),
                      qPrintable(QStringLiteral("%1: %2 vs astropy's %3")
                                     .arg(card.key, card.value, values.value(card.key).toVariant().toString())));
             ++checked;

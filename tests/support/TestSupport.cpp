@@ -6,6 +6,9 @@
 #include <QProcessEnvironment>
 #include <QtTest>
 
+#include <algorithm>
+#include <cmath>
+
 namespace solarchip::test {
 
 QString sourceDir() { return QStringLiteral(SOLARCHIP_SOURCE_DIR); }
@@ -96,6 +99,25 @@ QTemporaryDir scratchDir()
         base = QDir::tempPath();
     QDir().mkpath(base);
     return QTemporaryDir(base + QStringLiteral("/solarchip-XXXXXX"));
+}
+
+bool sameFitsValue(const QString &rawValue, const QJsonValue &ref)
+{
+    const QString raw = rawValue.trimmed();
+    if (ref.isNull())
+        return raw.isEmpty();
+    if (ref.isBool())
+        return raw == (ref.toBool() ? QStringLiteral("T") : QStringLiteral("F"));
+    if (ref.isDouble()) {
+        bool ok = false;
+        const double v = QString(raw).replace(QLatin1Char('D'), QLatin1Char('E')).toDouble(&ok);
+        const double r = ref.toDouble();
+        return ok && std::abs(v - r) <= 1e-12 * std::max(1.0, std::abs(r));
+    }
+    QString s = raw;
+    if (s.startsWith(QLatin1Char('\'')) && s.endsWith(QLatin1Char('\'')))
+        s = s.mid(1, s.size() - 2).replace(QStringLiteral("''"), QStringLiteral("'"));
+    return s.trimmed() == ref.toString();
 }
 
 }  // namespace solarchip::test

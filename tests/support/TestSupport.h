@@ -39,6 +39,10 @@ ProcessResult run(const QString &program, const QStringList &args, int timeoutMs
                   const QString &workDir = {});
 /// Runs tests/reference/<script> with /usr/bin/python3.
 ProcessResult runPython(const QString &script, const QStringList &args, int timeoutMs = 600000);
+/// Whether a FITS card's raw value text (`'SDO/AIA '`, `1.5E+00`, `T`, empty) holds the value astropy gave for it as
+/// JSON (tests/reference/fits_header_cards.py: strings stripped, numbers, booleans, null for no value); numbers
+/// to 1e-12 relative.
+bool sameFitsValue(const QString &rawValue, const QJsonValue &ref);
 /// Parses JSON or fails the current test (returns a null document).
 QJsonDocument parseJson(const QByteArray &bytes);
 /// From the app's --state-json: empty when the timeline dock below the maps is shown tall enough for every channel
