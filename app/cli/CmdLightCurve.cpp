@@ -30,9 +30,11 @@ std::optional<QPointF> pairOption(const QString &text, bool square)
     const QStringList parts = text.split(QLatin1Char(','));
     if (parts.size() != 2 && !(square && parts.size() == 1))
         return std::nullopt;
-    bool ok1 = false, ok2 = false;
+    bool ok1 = false, ok2 = true;
     const double a = parts[0].trimmed().toDouble(&ok1);
-    const double b = parts.size() == 2 ? parts[1].trimmed().toDouble(&ok2) : (ok2 = ok1, a);
+    double b = a;  // one number: a square
+    if (parts.size() == 2)
+        b = parts[1].trimmed().toDouble(&ok2);
     if (!ok1 || !ok2 || !std::isfinite(a) || !std::isfinite(b))
         return std::nullopt;
     return QPointF(a, b);

@@ -333,6 +333,7 @@ void LightCurveController::measure()
     m_stale = false;
     m_curves.clear();
     m_flares.clear();
+    m_notes.clear();
     m_error.clear();
     m_cancelled = false;
 
@@ -408,12 +409,11 @@ void LightCurveController::measure()
         m_flares = r.flares;
         m_error = r.error;
         m_cancelled = r.cancelled;
-        QStringList notes;
+        m_notes.clear();
         if (!r.thinned.isEmpty())
-            notes << tr("%1: more than %2 observations in the span, every n-th shown")
-                         .arg(r.thinned.join(QStringLiteral(", ")))
-                         .arg(kMaxPerChannel);
-        m_statusLabel->setProperty("notes", notes);
+            m_notes << tr("%1: more than %2 observations in the span, every n-th shown")
+                           .arg(r.thinned.join(QStringLiteral(", ")))
+                           .arg(kMaxPerChannel);
         showCurves();
         Q_EMIT settledMaybe();
     });
@@ -508,7 +508,7 @@ void LightCurveController::showCurves(bool refillChannels)
         parts << tr("%1 of %2 observations measured").arg(measured).arg(points);
         if (m_cancelled)
             parts << tr("cancelled");
-        parts += m_statusLabel->property("notes").toStringList();
+        parts += m_notes;
         if (!failures.isEmpty())
             parts << tr("first failure: %1").arg(failures.first());
         m_statusLabel->setText(parts.join(QStringLiteral("; ")));

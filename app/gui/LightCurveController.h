@@ -18,6 +18,7 @@
 #include <QJsonObject>
 #include <QObject>
 #include <QString>
+#include <QStringList>
 #include <QVector>
 
 #include <atomic>
@@ -115,6 +116,7 @@ private:
     QVector<LightCurve> m_curves;
     QVector<LightCurvePlot::Flare> m_flares;
     QString m_error;      // the catalogue's answer when it failed
+    QStringList m_notes;  // what the status line adds about the measurement (channels thinned)
     bool m_cancelled = false;
 
     // The measurement in flight: files done and total (the worker's counters), and its cancel flag.

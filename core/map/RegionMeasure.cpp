@@ -71,7 +71,8 @@ Expected<RegionMeasure> measureRegionPixels(const QString &path, const PixelFram
         m.perSecond = true;
         m.unit = QStringLiteral("DN/s");
     }
-    double sum = 0, sumAbs = 0, sumSq = 0;
+    // Welford's running mean and sum of squared deviations: no cancellation for a bright, flat box.
+    double sum = 0, sumAbs = 0, runMean = 0, m2 = 0;
     double lo = std::numeric_limits<double>::infinity(), hi = -lo;
     for (int y = rect.top(); y <= rect.bottom(); ++y) {
         for (int c = 0; c < w; ++c) {
@@ -93,7 +94,9 @@ Expected<RegionMeasure> measureRegionPixels(const QString &path, const PixelFram
             ++m.pixels;
             sum += s;
             sumAbs += std::fabs(s);
-            sumSq += s * s;
+            const double delta = s - runMean;
+            runMean += delta / static_cast<double>(m.pixels);
+            m2 += delta * (s - runMean);
             lo = std::min(lo, s);
             hi = std::max(hi, s);
         }
@@ -109,7 +112,7 @@ Expected<RegionMeasure> measureRegionPixels(const QString &path, const PixelFram
     m.sum = sum;
     m.mean = sum / n;
     m.meanAbs = sumAbs / n;
-    m.std = std::sqrt(std::max(0.0, sumSq / n - m.mean * m.mean));
+    m.std = std::sqrt(std::max(0.0, m2 / n));
     m.min = lo;
     m.max = hi;
     return m;

@@ -37,7 +37,8 @@ struct RegionMeasure {
     double exptime = 0;     // seconds (0: absent)
     long long quality = 0;  // QUALITY bit field (0: nominal)
     SkyBox box;             // the box measured (centre carried by rotation when the caller did)
-    double mean = 0, meanAbs = 0, min = 0, max = 0, sum = 0, std = 0;
+    double mean = 0, meanAbs = 0, min = 0, max = 0, sum = 0;
+    double std = 0;           // population standard deviation (numpy's std, ddof = 0)
     long long pixels = 0;     // finite pixels inside the box
     long long nanPixels = 0;  // pixels inside the box without data
     int x0 = 0, y0 = 0, x1 = 0, y1 = 0;  // the file pixels read (0-based, inclusive)
