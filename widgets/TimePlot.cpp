@@ -1,9 +1,13 @@
 #include "widgets/TimePlot.h"
 
+#include "core/base/AtomicFile.h"
+
 #include <QLabel>
 #include <QMouseEvent>
 #include <QTimeZone>
 #include <QVBoxLayout>
+
+#include <QFileInfo>
 
 #include <qcustomplot.h>
 
@@ -62,6 +66,24 @@ void TimePlot::addCursor(const QColor &colour)
     m_cursor->setVisible(false);
     m_cursor->setLayer(QStringLiteral("overlay"));  // QCustomPlot's topmost layer, buffered by default
     m_cursor->layer()->setMode(QCPLayer::lmBuffered);
+}
+
+Status TimePlot::savePlot(const QString &path, int width, int height) const
+{
+    const QString suffix = QFileInfo(path).suffix().toLower();
+    if (suffix != QLatin1String("png") && suffix != QLatin1String("pdf") && suffix != QLatin1String("jpg")
+        && suffix != QLatin1String("jpeg"))
+        return Error{path, tr("unknown image format '.%1' (use .png, .pdf or .jpg)").arg(suffix)};
+    AtomicFile file(path);
+    auto tmp = file.reserveName();
+    if (!tmp)
+        return tmp.error();
+    const bool ok = suffix == QLatin1String("pdf")   ? m_plot->savePdf(*tmp, width, height)
+                    : suffix == QLatin1String("png") ? m_plot->savePng(*tmp, width, height)
+                                                     : m_plot->saveJpg(*tmp, width, height);
+    if (!ok)
+        return Error{path, tr("the plot could not be written (%1)").arg(suffix.toUpper())};
+    return file.commit();
 }
 
 void TimePlot::placeLegendAtRight()

@@ -10,6 +10,8 @@
 // (addCursor: items are drawn in the order made, the cursor on top) and fits the axis (fitTime) at the end of
 // its constructor.
 
+#include "core/base/Expected.h"
+
 #include <QDateTime>
 #include <QVector>
 #include <QWidget>
@@ -34,6 +36,11 @@ public:
     /// Moves the cursor line; pans (keeping the zoom) when the time lies outside the visible range.
     void setCurrentTime(const QDateTime &utc);
     QDateTime currentTime() const;
+
+    /// Writes the plot as it is on screen (its axes, graphs, markers and legend; not the message line) to `path`:
+    /// PNG, JPEG or PDF by the suffix, `width` x `height` pixels (0: the widget's size), atomically. An error
+    /// names the file.
+    Status savePlot(const QString &path, int width = 0, int height = 0) const;
 
     /// The line above the plot (where the points come from; how to get more). Empty hides it.
     void setMessage(const QString &text);

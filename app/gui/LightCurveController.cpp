@@ -207,6 +207,10 @@ void LightCurveController::createDock(QMainWindow *window)
     m_exportButton = new QPushButton(tr("Export CSV…"), panel);
     m_exportButton->setObjectName(QStringLiteral("lightCurveExport"));
     controls->addWidget(m_exportButton);
+    m_savePlotButton = new QPushButton(tr("Save plot…"), panel);
+    m_savePlotButton->setObjectName(QStringLiteral("lightCurveSavePlot"));
+    m_savePlotButton->setToolTip(tr("The plot as PNG or PDF (for a paper or a talk)"));
+    controls->addWidget(m_savePlotButton);
     layout->addLayout(controls);
 
     auto *status = new QHBoxLayout;
@@ -257,6 +261,20 @@ void LightCurveController::createDock(QMainWindow *window)
         remeasure();
     });
     connect(m_cancelButton, &QPushButton::clicked, this, &LightCurveController::cancel);
+    connect(m_savePlotButton, &QPushButton::clicked, this, [this] {
+        const QString dir = m_settings->raw()
+                                .value(QStringLiteral("lightcurve/exportDir"),
+                                       QStandardPaths::writableLocation(QStandardPaths::DocumentsLocation))
+                                .toString();
+        const QString path = QFileDialog::getSaveFileName(m_window, tr("Save the light-curve plot"),
+                                                          QDir(dir).filePath(QStringLiteral("lightcurve.png")),
+                                                          tr("PNG image (*.png);;PDF (*.pdf)"));
+        if (path.isEmpty())
+            return;
+        m_settings->raw().setValue(QStringLiteral("lightcurve/exportDir"), QFileInfo(path).absolutePath());
+        const Status saved = m_plot->savePlot(path);
+        m_statusLabel->setText(saved ? tr("Saved %1").arg(QDir::toNativeSeparators(path)) : saved.errorString());
+    });
     connect(m_exportButton, &QPushButton::clicked, this, [this] {
         if (m_curves.isEmpty())
             return;
@@ -489,6 +507,7 @@ void LightCurveController::showCurves(bool refillChannels)
     m_plot->setFlares(m_flares);
     m_plot->setSpan(0, 0);
     m_exportButton->setEnabled(!m_curves.isEmpty());
+    m_savePlotButton->setEnabled(!m_curves.isEmpty());
 
     if (!m_query) {
         m_plot->setMessage(tr("Click a map (Shift+drag for a box) to plot what the archive's files hold there over time."));

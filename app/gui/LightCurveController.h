@@ -7,7 +7,7 @@
 // channel, evenly spaced). The box stays fixed on the sky or follows the Sun's differential rotation, and is drawn
 // (dashed) on every map where it is at that map's time. One channel in its unit, or every AIA channel divided by its
 // own median on one scale. The files are read on the thread budget's background pool with progress and Cancel
-// (what was measured stays); Export CSV writes the points (atomically). The current time follows on the plot, a
+// (what was measured stays); Export CSV writes the points and Save plot the plot as PNG or PDF (atomically). The current time follows on the plot, a
 // click on it jumps; the archive's flare list marks its C, M and X flares there. Choices (follow rotation, span, box
 // size) are remembered.
 
@@ -103,6 +103,7 @@ private:
     QCheckBox *m_followBox = nullptr;
     QSpinBox *m_sizeBox = nullptr;
     QPushButton *m_exportButton = nullptr;
+    QPushButton *m_savePlotButton = nullptr;
     QPushButton *m_cancelButton = nullptr;
     QProgressBar *m_progress = nullptr;
     QLabel *m_statusLabel = nullptr;

@@ -19,6 +19,7 @@
 #include "core/map/MapFile.h"
 #include "core/map/PixelFrame.h"
 #include "core/map/SdoTime.h"
+#include "widgets/Colormap.h"
 #include "widgets/LightCurvePlot.h"
 #include "widgets/MapGrid.h"
 #include "widgets/MapView.h"
@@ -287,6 +288,30 @@ private Q_SLOTS:
         // A missing folder: the message names the file.
         const QString bad = m_dir.filePath(QStringLiteral("no/such/dir/curve.csv"));
         QVERIFY(lc()->exportCsv(bad).contains(QStringLiteral("curve.csv")));
+
+        // The plot as an image for a paper: PNG at the size asked, with the curve's colour in it; PDF; not BMP.
+        const QString png = m_dir.filePath(QStringLiteral("curve.png"));
+        const Status savedPng = lc()->plot()->savePlot(png, 800, 300);
+        QVERIFY2(savedPng, qPrintable(savedPng.errorString()));
+        const QImage image(png);
+        QCOMPARE(image.size(), QSize(800, 300));
+        const QColor colour = Colormap::channelColour(QStringLiteral("171"));
+        int curvePixels = 0;
+        for (int y = 0; y < image.height(); ++y)
+            for (int x = 0; x < image.width(); ++x) {
+                const QColor c = image.pixelColor(x, y);
+                curvePixels += std::abs(c.red() - colour.red()) + std::abs(c.green() - colour.green())
+                                   + std::abs(c.blue() - colour.blue()) < 30;
+            }
+        QVERIFY2(curvePixels > 100, qPrintable(QString::number(curvePixels)));
+        const QString pdf = m_dir.filePath(QStringLiteral("curve.pdf"));
+        QVERIFY(lc()->plot()->savePlot(pdf));
+        QFile pdfFile(pdf);
+        QVERIFY(pdfFile.open(QIODevice::ReadOnly));
+        QVERIFY(pdfFile.read(5) == "%PDF-");
+        const Status bmp = lc()->plot()->savePlot(m_dir.filePath(QStringLiteral("curve.bmp")));
+        QVERIFY(!bmp);
+        QVERIFY(bmp.errorString().contains(QStringLiteral("curve.bmp")));
     }
 
     void plotFollowsAndMovesTheTime()
