@@ -134,7 +134,16 @@ LightCurveController::LightCurveController(QMainWindow *window, ArchiveDocument 
     connect(m_observation, &ObservationDocument::setChanged, this, &LightCurveController::updateOverlay);
     connect(m_observation, &ObservationDocument::memberChanged, this, [this] { updateOverlay(); });
     connect(m_archive, &ArchiveDocument::opened, this, [this] {
+        // Another archive: a measurement in flight is stopped and its answer dropped (the ticket moves on).
         cancel();
+        ++m_ticket;
+        if (m_running) {
+            m_running = false;
+            m_progressTimer->stop();
+            m_progress->hide();
+            m_cancelButton->hide();
+            Q_EMIT settledMaybe();
+        }
         m_query.reset();
         m_region.reset();
         m_curves.clear();
