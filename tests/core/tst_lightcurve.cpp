@@ -1,4 +1,6 @@
 // Light curves of a box on the Sun (core/map/RegionMeasure, core/archive/LightCurve, `solarchip lightcurve`):
+// - the affine shortcut RegionMeasure takes for pixels far from the box's edges picks exactly WCSLIB's pixels (600
+//   random boxes on real files, half with an edge through a pixel centre);
 // - the statistics of a box on real files against astropy alone (tests/reference/region_stats.py: astropy.io.fits
 //   reads the RICE or plain HDU, astropy.wcs gives every pixel centre's helioprojective coordinates; not the code
 //   under test's WCS path): the eight real AIA 304 level-0.5 frames of 2022-04-02 (DN divided by EXPTIME), the real
@@ -11,6 +13,7 @@
 #include "TestSupport.h"
 
 #include "core/archive/LightCurve.h"
+#include "core/map/FitsReader.h"
 #include "core/map/MapFile.h"
 #include "core/map/PixelFrame.h"
 #include "core/map/RegionMeasure.h"
@@ -25,6 +28,7 @@
 #include <QtTest>
 
 #include <cmath>
+#include <random>
 
 using namespace solarchip;
 
@@ -127,6 +131,49 @@ private Q_SLOTS:
         // The half outside the cut-out: about half a 100" box's (100/0.504)^2 = 39 368 pixels.
         auto half = measureRegion(f, SkyBox{300, -225, 100, 100});
         QVERIFY(half->pixels > 17000 && half->pixels < 22000);
+    }
+
+    void affineShortcutPicksWcslibsPixels()
+    {
+        SOLARCHIP_REQUIRE_SDO();
+        // RegionMeasure decides most pixels through an affine fit of the WCS and only those near the box's edges
+        // through WCSLIB; it must pick exactly WCSLIB's pixels. 300 boxes per file, half of them with an edge
+        // through a pixel centre (the hardest case), on a rolled HMI cutout and an AIA frame.
+        std::mt19937 rng(7);
+        for (const char *name : {"fits/sdo-hmi_2011-02-14_20-34-12.fits", "fits/AIA20220402_131341_0304.fits"}) {
+            const QString file = test::sdoFile(QLatin1String(name));
+            auto frame = MapFile::readFrame(file);
+            QVERIFY(frame);
+            auto image = FitsReader::read(file);
+            QVERIFY(image);
+            const QRect all(0, 0, frame->width, frame->height);
+            std::uniform_real_distribution<double> px(0, frame->width - 1), py(0, frame->height - 1), side(2, 150);
+            for (int k = 0; k < 300; ++k) {
+                double cx = 0, cy = 0;
+                QVERIFY(frame->wcs.pixelToHelioprojective(px(rng), py(rng), cx, cy));
+                SkyBox box{cx, cy, side(rng), side(rng)};
+                if (k % 2) {  // the left edge through the centre of an integer pixel
+                    double ex = 0, ey = 0;
+                    QVERIFY(frame->wcs.pixelToHelioprojective(std::round(px(rng)), std::round(py(rng)), ex, ey));
+                    box.tx = ex + box.width / 2;
+                    box.ty = ey;
+                }
+                auto rect = regionPixelRect(file, *frame, box);
+                if (!rect)
+                    continue;  // outside the cut-out
+                long long want = 0;
+                std::vector<double> xy(2), world(2);
+                for (int y = rect->top(); y <= rect->bottom(); ++y)
+                    for (int x = rect->left(); x <= rect->right(); ++x) {
+                        xy = {double(x), double(y)};
+                        frame->wcs.pixelToWorld(xy.data(), world.data(), 1);
+                        want += std::fabs(world[0] - box.tx) <= box.width / 2 && std::fabs(world[1] - box.ty) <= box.height / 2
+                                && std::isfinite(image->image.at(x, y));
+                    }
+                auto got = measureRegionPixels(file, *frame, box, image->image, 0, 0, *rect);
+                QCOMPARE(got ? got->pixels : 0LL, want);
+            }
+        }
     }
 
     void syntheticLimbCountsBlankPixelsApart()
