@@ -55,7 +55,7 @@ echo "3D globe:    $OUT_DIR/globe-171.png"
 echo "alignment:   $OUT_DIR/alignment.png"
 echo "translation: $OUT_DIR/translation.png (HMI -> AIA 171 with the shipped translator)"
 echo "flare panel: $OUT_DIR/flare.png (no head yet: the panel gives the command that trains one)"
-echo "light curve: $OUT_DIR/lightcurve.png (the 120\" box at (-250\", 300\") over the sample's 30 days, following the rotation)"
+echo "light curve: $OUT_DIR/lightcurve.png (the 120\" box at (-250\", 300\") on the last day, the 7 days before it, following the rotation)"
 /usr/bin/python3 - "$OUT_DIR/default-model-alignment.json" <<'PY'
 import json, sys
 d = json.load(open(sys.argv[1]))
