@@ -161,6 +161,17 @@ QColor TimelineView::channelColor(const QString &channel) const
     return m_colors.value(channel, Colormap::channelColour(channel));
 }
 
+QFont TimelineView::labelFont(const QFont &font, int rowHeight)
+{
+    // Smaller for rows lower than a line of the font, down to 6 pt; never larger than the widget's font, which
+    // labelWidth() measures (a label grown by a few per cent overflowed its column, "HMI magnetogram" cut at the left).
+    QFont small = font;
+    const int lineHeight = QFontMetrics(font).height();
+    if (rowHeight < lineHeight && small.pointSizeF() > 0)
+        small.setPointSizeF(std::max(6.0, small.pointSizeF() * std::min(1.0, double(rowHeight + 2) / lineHeight)));
+    return small;
+}
+
 int TimelineView::labelWidth() const
 {
     // Wide enough for the longest channel label ("HMI magnetogram") in the widget's font.
@@ -283,10 +294,7 @@ void TimelineView::paintEvent(QPaintEvent *)
         // Scrolled rows (and their names) end at the edges of the rows' area, never over the axis.
         p.save();
         p.setClipRect(QRect(0, plot.top(), width(), plot.height()));
-        QFont small = font();
-        if (rowPitch() - kRowGap < fontMetrics().height() && small.pointSizeF() > 0)
-            small.setPointSizeF(std::max(6.0, small.pointSizeF() * (rowPitch() - kRowGap + 2) / fontMetrics().height()));
-        p.setFont(small);
+        p.setFont(labelFont(font(), rowPitch() - kRowGap));
         for (const QString &channel : m_model->channels()) {
             const QRect row = rowRect(channel);
             if (!row.intersects(plot))

@@ -55,6 +55,8 @@ public:
     QRect axisRect() const;
     /// Height of a row and the gap under it at the current size (15 + 2 px down to 9 + 2 px).
     int rowPitch() const;
+    /// The channel names' font for rows `rowHeight` pixels high: `font`, or smaller when a line of it is taller.
+    static QFont labelFont(const QFont &font, int rowHeight);
     /// The rows' scrollbar: visible only when the rows do not fit at the smallest row height.
     QScrollBar *rowScrollBar() const { return m_scroll; }
     /// Scrolls the rows so the channel's row is inside plotRect().

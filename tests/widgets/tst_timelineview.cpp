@@ -194,6 +194,41 @@ private Q_SLOTS:
     // the date axis is always inside the widget under the rows; the rows shrink to fit, and where even the
     // smallest rows do not fit they scroll, and every row can be brought into view (scrollbar range, row
     // heights, and the row's colour painted there).
+    void channelNamesNeverOutgrowTheirColumn()
+    {
+        // Rows a pixel or two lower than a line of text once made the names' font a few per cent larger than the
+        // one their column is measured in: "HMI magnetogram" was cut at the window's left edge.
+        TimelineView probe;
+        const QFont base = probe.font();
+        const int line = QFontMetrics(base).height();
+        for (int h = 1; h <= line + 5; ++h)
+            QVERIFY2(QFontMetrics(TimelineView::labelFont(base, h)).horizontalAdvance(QStringLiteral("HMI magnetogram"))
+                         <= QFontMetrics(base).horizontalAdvance(QStringLiteral("HMI magnetogram")),
+                     qPrintable(QString::number(h)));
+        // On screen, at every widget height from roomy to scrolling: the names' column is clear at its left edge.
+        const QStringList channels{QStringLiteral("94"), QStringLiteral("171"), QStringLiteral("304"), QStringLiteral("hmi")};
+        QHash<QString, QVector<qint64>> observations;
+        for (const QString &c : channels)
+            observations[c] << kT0 + kHour;
+        TimelineModel model;
+        model.setObservations(observations);
+        TimelineView view;
+        view.setModel(&model);
+        view.setViewRange(kT0, kT0 + kDay);
+        view.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&view));
+        for (int height = view.sizeHint().height(); height >= view.minimumSizeHint().height(); height -= 3) {
+            view.resize(600, height);
+            QCoreApplication::processEvents();
+            const QImage img = view.grab().toImage();
+            const QColor window = view.palette().color(QPalette::Window);
+            for (int y = 0; y < img.height(); ++y)
+                for (int x = 0; x < 2; ++x)
+                    QVERIFY2(img.pixelColor(x, y).rgb() == window.rgb(),
+                             qPrintable(QStringLiteral("text at (%1, %2) of a %3 px timeline").arg(x).arg(y).arg(height)));
+        }
+    }
+
     void tenChannelsFitOrScroll_data()
     {
         QTest::addColumn<int>("height");
