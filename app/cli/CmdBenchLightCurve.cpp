@@ -6,6 +6,7 @@
 #include "app/cli/Command.h"
 #include "app/cli/CommandLine.h"
 
+#include "core/base/NumberPair.h"
 #include "core/map/FitsReader.h"
 #include "core/map/MapFile.h"
 #include "core/map/PixelFrame.h"
@@ -61,16 +62,13 @@ int runBenchLightCurve(const QStringList &args)
     p.addJsonOption();
     if (auto exit = p.parseOrExit(args, Positionals::atLeast(1, QStringLiteral("at least one FILE"))))
         return *exit;
-    const QStringList c = p.value(QStringLiteral("center")).split(QLatin1Char(','));
-    const QStringList s = p.value(QStringLiteral("size")).split(QLatin1Char(','));
-    bool ok[5] = {false, false, false, false, false};
-    SkyBox box;
-    if (c.size() == 2 && s.size() == 2) {
-        box = SkyBox{c[0].toDouble(&ok[0]), c[1].toDouble(&ok[1]), s[0].toDouble(&ok[2]), s[1].toDouble(&ok[3])};
-    }
-    const int repeat = p.value(QStringLiteral("repeat")).toInt(&ok[4]);
-    if (!std::all_of(std::begin(ok), std::end(ok), [](bool b) { return b; }) || repeat < 1 || box.width <= 0 || box.height <= 0)
+    const auto centre = parseNumberPair(p.value(QStringLiteral("center")));
+    const auto size = parseNumberPair(p.value(QStringLiteral("size")));
+    bool okRepeat = false;
+    const int repeat = p.value(QStringLiteral("repeat")).toInt(&okRepeat);
+    if (!centre || !size || !okRepeat || repeat < 1 || size->x() <= 0 || size->y() <= 0)
         return p.usage(QStringLiteral("need --center TX,TY, a positive --size W,H and --repeat >= 1"));
+    const SkyBox box{centre->x(), centre->y(), size->x(), size->y()};
 
     QJsonArray files;
     std::vector<double> sectionAll, wholeAll;

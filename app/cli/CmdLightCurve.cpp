@@ -7,6 +7,7 @@
 #include "core/archive/Catalog.h"
 #include "core/archive/LightCurve.h"
 #include "core/base/AtomicFile.h"
+#include "core/base/NumberPair.h"
 #include "core/map/MapFile.h"
 #include "core/map/SdoTime.h"
 
@@ -23,22 +24,6 @@ namespace solarchip::cli {
 namespace {
 
 const QString kName = QStringLiteral("lightcurve");
-
-// "A,B" (or one number for both, when `square`) as two finite numbers.
-std::optional<QPointF> pairOption(const QString &text, bool square)
-{
-    const QStringList parts = text.split(QLatin1Char(','));
-    if (parts.size() != 2 && !(square && parts.size() == 1))
-        return std::nullopt;
-    bool ok1 = false, ok2 = true;
-    const double a = parts[0].trimmed().toDouble(&ok1);
-    double b = a;  // one number: a square
-    if (parts.size() == 2)
-        b = parts[1].trimmed().toDouble(&ok2);
-    if (!ok1 || !ok2 || !std::isfinite(a) || !std::isfinite(b))
-        return std::nullopt;
-    return QPointF(a, b);
-}
 
 QJsonValue numberOrNull(double v)
 {
@@ -103,10 +88,10 @@ int runLightCurve(const QStringList &args)
         return p.usage(QStringLiteral("give either --archive DIR or map files"));
     if (!p.isSet(QStringLiteral("center")))
         return p.usage(QStringLiteral("--center TX,TY is required (helioprojective arcsec)"));
-    const auto centre = pairOption(p.value(QStringLiteral("center")), false);
+    const auto centre = parseNumberPair(p.value(QStringLiteral("center")));
     if (!centre)
         return p.usage(QStringLiteral("--center: '%1' is not two numbers TX,TY").arg(p.value(QStringLiteral("center"))));
-    const auto size = pairOption(p.value(QStringLiteral("size")), true);
+    const auto size = parseNumberPair(p.value(QStringLiteral("size")), true);
     if (!size || size->x() <= 0 || size->y() <= 0)
         return p.usage(QStringLiteral("--size: '%1' is not a positive W,H in arcsec").arg(p.value(QStringLiteral("size"))));
     QDateTime from, to, reference;

@@ -7,9 +7,11 @@
 // up to date or rebuilt next to it as needed.
 #include "app/cli/Command.h"
 #include "app/cli/CommandLine.h"
+
 #include "app/cli/DataCliOptions.h"
 #include "app/cli/ModelCliOptions.h"
 
+#include "core/base/NumberPair.h"
 #include "core/map/SdoTime.h"
 #include "models/embeddings/ArchiveSearch.h"
 #include "models/embeddings/EmbeddingStore.h"
@@ -29,18 +31,6 @@ namespace solarchip::cli {
 namespace {
 
 const QString kName = QStringLiteral("search");
-
-std::optional<QPointF> parsePair(const QString &text)
-{
-    const QStringList parts = text.split(QLatin1Char(','));
-    if (parts.size() != 2)
-        return std::nullopt;
-    bool okX = false, okY = false;
-    const double x = parts[0].trimmed().toDouble(&okX), y = parts[1].trimmed().toDouble(&okY);
-    if (!okX || !okY || !std::isfinite(x) || !std::isfinite(y))
-        return std::nullopt;
-    return QPointF(x, y);
-}
 
 QJsonValue num(double v) { return std::isfinite(v) ? QJsonValue(v) : QJsonValue(QJsonValue::Null); }
 QJsonArray pair(QPointF p) { return QJsonArray{num(p.x()), num(p.y())}; }
@@ -86,12 +76,12 @@ int runSearch(const QStringList &args)
     const auto time = SdoTime::parseUserTime(p.value(QStringLiteral("time")));
     if (!time)
         return p.usage(QStringLiteral("--time: '%1' is not a time").arg(p.value(QStringLiteral("time"))));
-    const auto at = parsePair(p.value(QStringLiteral("at-hpc")));
+    const auto at = parseNumberPair(p.value(QStringLiteral("at-hpc")));
     if (!at)
         return p.usage(QStringLiteral("--at-hpc needs X,Y in arcsec (negative: --at-hpc=-300,200), not '%1'").arg(p.value(QStringLiteral("at-hpc"))));
     QSizeF box;
     if (p.isSet(QStringLiteral("box"))) {
-        const auto b = parsePair(p.value(QStringLiteral("box")));
+        const auto b = parseNumberPair(p.value(QStringLiteral("box")));
         if (!b || b->x() <= 0 || b->y() <= 0)
             return p.usage(QStringLiteral("--box needs W,H > 0 in arcsec"));
         box = QSizeF(b->x(), b->y());

@@ -2,6 +2,7 @@
 
 #include "app/gui/ContourController.h"
 
+#include "core/base/NumberPair.h"
 #include "core/map/MapMeta.h"
 #include "core/map/SdoTime.h"
 
@@ -234,16 +235,7 @@ StudioOptionsResult parseStudioOptions(const QStringList &arguments)
             return failWith(1, tr("%1: no such model file").arg(parser.value(model)));
         o.model = fi.absoluteFilePath();
     }
-    auto pair = [&](const QCommandLineOption &opt) -> std::optional<QPointF> {
-        const QStringList parts = parser.value(opt).split(QLatin1Char(','));
-        if (parts.size() != 2)
-            return std::nullopt;
-        bool okX = false, okY = false;
-        const double x = parts[0].trimmed().toDouble(&okX), y = parts[1].trimmed().toDouble(&okY);
-        if (!okX || !okY || !std::isfinite(x) || !std::isfinite(y))
-            return std::nullopt;
-        return QPointF(x, y);
-    };
+    auto pair = [&](const QCommandLineOption &opt) { return parseNumberPair(parser.value(opt)); };
     if (parser.isSet(queryHpc)) {
         o.queryHpc = pair(queryHpc);
         if (!o.queryHpc)
