@@ -61,8 +61,7 @@ Status ExportViewReaction::exportTo(const QString &path, bool withOverlays, bool
 
 QString ExportViewReaction::exportFolder() const
 {
-    const QString remembered = m_settings ? m_settings->exportDir() : QString();
-    return !remembered.isEmpty() && QFileInfo(remembered).isDir() ? remembered : QDir::homePath();
+    return m_settings ? m_settings->exportFolder() : QDir::homePath();
 }
 
 void ExportViewReaction::onTriggered()

@@ -21,6 +21,7 @@
 #include <QCheckBox>
 #include <QComboBox>
 #include <QDir>
+#include <QFileInfo>
 #include <QDockWidget>
 #include <QFileDialog>
 #include <QFutureWatcher>
@@ -32,7 +33,6 @@
 #include <QPushButton>
 #include <QSettings>
 #include <QSpinBox>
-#include <QStandardPaths>
 #include <QTimeZone>
 #include <QTimer>
 #include <QVBoxLayout>
@@ -271,39 +271,36 @@ void LightCurveController::createDock(QMainWindow *window)
     });
     connect(m_cancelButton, &QPushButton::clicked, this, &LightCurveController::cancel);
     connect(m_savePlotButton, &QPushButton::clicked, this, [this] {
-        const QString dir = m_settings->raw()
-                                .value(QStringLiteral("lightcurve/exportDir"),
-                                       QStandardPaths::writableLocation(QStandardPaths::DocumentsLocation))
-                                .toString();
-        const QString path = QFileDialog::getSaveFileName(m_window, tr("Save the light-curve plot"),
-                                                          QDir(dir).filePath(QStringLiteral("lightcurve.png")),
-                                                          tr("PNG image (*.png);;PDF (*.pdf)"));
+        const QString path = askSavePath(tr("Save the light-curve plot"), QStringLiteral("lightcurve.png"),
+                                         tr("PNG image (*.png);;PDF (*.pdf)"));
         if (path.isEmpty())
             return;
-        m_settings->raw().setValue(QStringLiteral("lightcurve/exportDir"), QFileInfo(path).absolutePath());
         const Status saved = m_plot->savePlot(path);
         m_statusLabel->setText(saved ? tr("Saved %1").arg(QDir::toNativeSeparators(path)) : saved.errorString());
     });
     connect(m_exportButton, &QPushButton::clicked, this, [this] {
         if (m_curves.isEmpty())
             return;
-        const QString dir = m_settings->raw()
-                                .value(QStringLiteral("lightcurve/exportDir"),
-                                       QStandardPaths::writableLocation(QStandardPaths::DocumentsLocation))
-                                .toString();
         const QString name = QStringLiteral("lightcurve_%1.csv")
                                  .arg(m_region ? QDateTime::fromMSecsSinceEpoch(m_region->referenceMs, QTimeZone::utc())
                                                      .toString(QStringLiteral("yyyyMMdd_HHmm"))
                                                : QStringLiteral("region"));
-        const QString path = QFileDialog::getSaveFileName(m_window, tr("Export the light curve as CSV"),
-                                                          QDir(dir).filePath(name), tr("CSV files (*.csv)"));
+        const QString path = askSavePath(tr("Export the light curve as CSV"), name, tr("CSV files (*.csv)"));
         if (path.isEmpty())
             return;
-        m_settings->raw().setValue(QStringLiteral("lightcurve/exportDir"), QFileInfo(path).absolutePath());
         const QString error = exportCsv(path);
         m_statusLabel->setText(error.isEmpty() ? tr("Saved %1").arg(QDir::toNativeSeparators(path)) : error);
     });
     updateRegionText();
+}
+
+QString LightCurveController::askSavePath(const QString &title, const QString &name, const QString &filter)
+{
+    // In the folder of the last export (the maps' exports share it), remembered for the next.
+    const QString path = QFileDialog::getSaveFileName(m_window, title, QDir(m_settings->exportFolder()).filePath(name), filter);
+    if (!path.isEmpty())
+        m_settings->setExportDir(QFileInfo(path).absolutePath());
+    return path;
 }
 
 void LightCurveController::setActive(bool active)

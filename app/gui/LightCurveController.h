@@ -86,6 +86,8 @@ private:
     void updateOverlay();
     void updateRegionText();
     void fillChannelBox();
+    /// A save dialog in the folder of the last export; the folder chosen is remembered. Empty: cancelled.
+    QString askSavePath(const QString &title, const QString &name, const QString &filter);
     double spanDays() const;
 
     QMainWindow *m_window;

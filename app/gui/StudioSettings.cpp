@@ -1,5 +1,7 @@
 #include "app/gui/StudioSettings.h"
 
+#include <QDir>
+#include <QFileInfo>
 #include <QSettings>
 
 #include <algorithm>
@@ -172,6 +174,12 @@ double StudioSettings::playbackFps() const
 void StudioSettings::setPlaybackFps(double fps) { m_settings->setValue(kFps, fps); }
 
 QString StudioSettings::exportDir() const { return m_settings->value(kExportDir).toString(); }
+
+QString StudioSettings::exportFolder() const
+{
+    const QString remembered = exportDir();
+    return !remembered.isEmpty() && QFileInfo(remembered).isDir() ? remembered : QDir::homePath();
+}
 void StudioSettings::setExportDir(const QString &dir) { m_settings->setValue(kExportDir, dir); }
 bool StudioSettings::exportDataResolution() const { return m_settings->value(kExportDataResolution, false).toBool(); }
 void StudioSettings::setExportDataResolution(bool on) { m_settings->setValue(kExportDataResolution, on); }

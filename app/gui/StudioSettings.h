@@ -99,6 +99,8 @@ public:
 
     /// The folder exports were last saved in (empty: none yet).
     QString exportDir() const;
+    /// Where a save dialog starts: exportDir() while it is a folder, else the home folder.
+    QString exportFolder() const;
     void setExportDir(const QString &dir);
     /// PNG export at data resolution (one image pixel per map pixel) rather than the view's size.
     bool exportDataResolution() const;

@@ -34,15 +34,7 @@ private:
     std::unique_ptr<StudioSettings> m_settings;
     std::unique_ptr<MainWindow> m_window;
 
-    MapView *viewOf(const char *channel) const
-    {
-        for (int i = 0; i < m_window->grid()->count(); ++i) {
-            MapView *v = m_window->grid()->view(i);
-            if (v->map() && v->map()->meta.channel == QLatin1String(channel))
-                return v;
-        }
-        return nullptr;
-    }
+    MapView *viewOf(const char *channel) const { return m_window->grid()->viewForChannel(QLatin1String(channel)); }
     QJsonObject state() const { return windowState(m_window.get()).value(QStringLiteral("contours")).toObject(); }
     // Strongly red or blue pixels of a view as it is on screen.
     static int colouredPixels(MapView *view)

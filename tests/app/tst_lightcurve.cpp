@@ -78,15 +78,7 @@ private:
         auto it = m_truth.lowerBound(timeMs - kHour);
         return it == m_truth.end() || it.key() > timeMs + kHour ? QPointF(qQNaN(), qQNaN()) : it.value();
     }
-    MapView *viewOf(const char *channel) const
-    {
-        for (int i = 0; i < m_window->grid()->count(); ++i) {
-            MapView *v = m_window->grid()->view(i);
-            if (v->map() && v->map()->meta.channel == QLatin1String(channel))
-                return v;
-        }
-        return nullptr;
-    }
+    MapView *viewOf(const char *channel) const { return m_window->grid()->viewForChannel(QLatin1String(channel)); }
     void query(const QPointF &hpc, qint64 timeMs)
     {
         QueryPoint q;
