@@ -1,8 +1,9 @@
 // solarchip synth OUT --start ISO --days N --cadence HOURS --size PX --channels LIST --seed S [--json]:
-// write a synthetic SDO archive (real file names and header conventions, ground truth, flare list).
+// write a synthetic SDO archive (real file names and header conventions, ground truth, flare list, NOAA Solar
+// Region Summaries).
 // Layout (see core/synthetic/SyntheticSun.h):
 //   OUT/synth.json, OUT/<channel>/YYYY/MM/DD/<JSOC name>.fits, OUT/truth/YYYY/MM/DD/truth_*.json,
-//   OUT/swpc_flarelist_YYYYMMDD-YYYYMMDD.csv
+//   OUT/swpc_flarelist_YYYYMMDD-YYYYMMDD.csv, OUT/srs/YYYY/YYYYMMDDSRS.txt (one per day)
 // Re-running with the same arguments skips the files that exist (resume after a kill).
 #include "app/cli/Command.h"
 #include "app/cli/CommandLine.h"
@@ -189,6 +190,7 @@ int runSynth(const QStringList &args)
         {QStringLiteral("regions"), s.regions},
         {QStringLiteral("flares_listed"), s.flaresListed},
         {QStringLiteral("flare_list"), s.flareListPath},
+        {QStringLiteral("region_summaries"), s.regionSummaries},
         {QStringLiteral("cancelled"), s.cancelled},
         {QStringLiteral("elapsed_s"), s.elapsedS},
         {QStringLiteral("seconds_per_step"), s.steps > 0 ? s.elapsedS / s.steps : 0.0},
@@ -199,7 +201,8 @@ int runSynth(const QStringList &args)
         QTextStream out(stdout);
         out << o.outDir << ": " << s.steps << " steps x " << o.channels.size() << " channels, " << s.written
             << " files written, " << s.skipped << " already there; " << s.regions << " active regions, "
-            << s.flaresListed << " flares listed (" << QFileInfo(s.flareListPath).fileName() << "); "
+            << s.flaresListed << " flares listed (" << QFileInfo(s.flareListPath).fileName() << "), "
+            << s.regionSummaries << " region summaries (srs/); "
             << QString::number(s.elapsedS, 'f', 1) << " s" << Qt::endl;
     }
     return s.cancelled ? kFailed : kOk;

@@ -3,6 +3,7 @@
 #include "core/map/FitsWriter.h"
 #include "core/synthetic/SyntheticChannel.h"
 #include "core/synthetic/SyntheticFrameSpec.h"
+#include "core/synthetic/SyntheticRegionSummary.h"
 #include "core/synthetic/SyntheticRenderer.h"
 #include "core/base/AtomicFile.h"
 
@@ -129,6 +130,20 @@ Expected<SyntheticSummary> SyntheticArchiveWriter::run(const SyntheticOptions &o
         if (!QFileInfo::exists(summary.flareListPath))
             if (Status s = FlareList::writeSwpcCsv(summary.flareListPath, events); !s)
                 return s.error();
+        // A Solar Region Summary for every day of the run and the day after its last step (a step late in a day is
+        // nearer the next day's report).
+        if (!steps.isEmpty()) {
+            for (QDate day = steps.front().date(); day <= steps.back().date().addDays(1); day = day.addDays(1)) {
+                const QString path = root + QLatin1Char('/') + syntheticRegionSummaryPath(day);
+                if (QFileInfo::exists(path))
+                    continue;
+                if (Status s = ensureDir(QFileInfo(path).absolutePath()); !s)
+                    return s.error();
+                if (Status s = writeFileAtomically(path, syntheticRegionSummary(sun, day).format()); !s)
+                    return s.error();
+                ++summary.regionSummaries;
+            }
+        }
     }
 
     QThreadPool pool;

@@ -27,6 +27,8 @@
 //       Schrijver's `r_value` (Mx, SyntheticRValue's recipe) and `r_value_peak`, and the expected flares per
 //       day of its rate law: `flare_rate_per_day` (>= A1.0), `flare_rate_c_per_day`, `flare_rate_m_per_day`
 //   OUT/swpc_flarelist_YYYYMMDD-YYYYMMDD.csv      flares of the run in the SWPC CSV layout (FlareList reads it)
+//   OUT/srs/YYYY/YYYYMMDDSRS.txt                  a NOAA Solar Region Summary per day, with the flare list
+//       (core/synthetic/SyntheticRegionSummary: the numbered regions at 00:00 UTC in SWPC's text layout)
 // The folder of a file is the date in its name: DATE-OBS (UTC) for AIA, T_REC (TAI) for HMI.
 // Every file is written atomically (temporary + fsync + rename); re-running with the same options skips the
 // files that exist, so a killed run resumes where it stopped.
@@ -165,6 +167,7 @@ struct SyntheticSummary {
     int steps = 0;
     int regions = 0;             // regions alive during the run
     int flaresListed = 0;        // rows of the flare list
+    int regionSummaries = 0;     // NOAA Solar Region Summaries written (srs/YYYY/YYYYMMDDSRS.txt; existing ones skipped)
     bool cancelled = false;
     double elapsedS = 0;
     QString flareListPath;
