@@ -2,7 +2,8 @@
 # Builds (scripts/build.sh) and launches solarchip-studio on the bundled sample archive, which is generated on
 # first use (about a minute) into the per-user data folder. Without a display, runs the app under Xvfb, renders
 # its main views (the map grid of the co-temporal set, the similarity heatmaps of a click, the 3D globe, the
-# cross-modal alignment, the HMI->AIA translation, the flare panel and the light curve of a clicked region) to PNG files with --screenshot and prints
+# cross-modal alignment, the HMI->AIA translation, the flare panel, the light curve of a clicked region and the maps
+# labelled with the NOAA active regions of the daily Solar Region Summaries) to PNG files with --screenshot and prints
 # where they are, and scores the shipped default model (models/default/MODEL_CARD.md) on the sample archive with
 # `solarchip eval-align` (HMI vs AIA 171 alignment, JSON next to the PNGs).
 # Usage: scripts/run.sh [solarchip-studio options, e.g. --date 2011-06-15 or --channel 193]
@@ -46,6 +47,8 @@ for view in alignment translation flare; do
 done
 "$STUDIO" --sample --view lightcurve --query-hpc=-250,300 --window-size 1600x1000 --settings "$SETTINGS" \
   --screenshot "$OUT_DIR/lightcurve.png" "$@"
+"$STUDIO" --sample --view map --noaa-regions --window-size 1600x1000 --settings "$SETTINGS" \
+  --screenshot "$OUT_DIR/noaa-regions.png" "$@"
 SAMPLE_DIR="${SOLARCHIP_SAMPLE_DIR:-${XDG_DATA_HOME:-$HOME/.local/share}/SolarCHIP/SolarCHIP Studio/sample-archive}"
 "$BUILD_DIR/bin/solarchip" eval-align --archive "$SAMPLE_DIR" --channels hmi,171 --json \
   > "$OUT_DIR/default-model-alignment.json"
@@ -56,6 +59,7 @@ echo "alignment:   $OUT_DIR/alignment.png"
 echo "translation: $OUT_DIR/translation.png (HMI -> AIA 171 with the shipped translator)"
 echo "flare panel: $OUT_DIR/flare.png (no head yet: the panel gives the command that trains one)"
 echo "light curve: $OUT_DIR/lightcurve.png (the 120\" box at (-250\", 300\") on the last day, the 7 days before it, following the rotation)"
+echo "NOAA ARs:    $OUT_DIR/noaa-regions.png (the sample's daily Solar Region Summaries, carried to the maps' time)"
 /usr/bin/python3 - "$OUT_DIR/default-model-alignment.json" <<'PY'
 import json, sys
 d = json.load(open(sys.argv[1]))

@@ -8,6 +8,7 @@
 #include "app/gui/InferenceWorker.h"
 #include "app/gui/JobRunner.h"
 #include "app/gui/ContourController.h"
+#include "app/gui/NoaaRegionController.h"
 #include "app/gui/HeaderDialog.h"
 #include "app/gui/LowLabelWizard.h"
 #include "app/gui/WizardJobs.h"
@@ -163,6 +164,14 @@ MainWindow::MainWindow(StudioSettings *settings, QWidget *parent) : QMainWindow(
     // (queued: after the presenter has put the member's map in its view).
     connect(m_observation, &ObservationDocument::memberChanged, m_contours, &ContourController::update,
             Qt::QueuedConnection);
+    // View > NOAA active regions: the archive's Solar Region Summaries, labelled on every view (new views too).
+    m_noaa = new NoaaRegionController(m_archive, m_grid, this);
+    connect(m_noaa, &NoaaRegionController::changed, this, &MainWindow::settledMaybe, Qt::QueuedConnection);
+    connect(m_noaa, &NoaaRegionController::changed, this, [this] {
+        if (const QString text = m_noaa->statusText(); !text.isEmpty())
+            statusBar()->showMessage(text, 10000);
+    });
+    connect(m_observation, &ObservationDocument::setChanged, m_noaa, &NoaaRegionController::update, Qt::QueuedConnection);
     createReactions();
     m_actions->loadShortcuts(*settings);
     connectDocuments();
@@ -436,6 +445,14 @@ void MainWindow::createReactions()
         connect(contours, &QAction::toggled, this, [this](bool on) {
             m_contours->setEnabled(on);
             m_settings->setOverlayVisible(QStringLiteral("contours"), on);
+        });
+        QAction *noaa = a("view.overlay.noaaRegions");
+        noaa->setCheckable(true);
+        noaa->setChecked(m_settings->overlayVisible(QStringLiteral("noaaRegions")).value_or(false));
+        m_noaa->setEnabled(noaa->isChecked());
+        connect(noaa, &QAction::toggled, this, [this](bool on) {
+            m_noaa->setEnabled(on);
+            m_settings->setOverlayVisible(QStringLiteral("noaaRegions"), on);
         });
     }
 
@@ -999,7 +1016,7 @@ bool MainWindow::isSettled() const
            && m_trainingPanel->isSettled()
            && m_translation->isSettled()
            && m_flare->isSettled() && (!m_wizard || m_wizard->isSettled())
-           && (!m_headerDialog || m_headerDialog->isSettled()) && m_contours->isSettled()
+           && (!m_headerDialog || m_headerDialog->isSettled()) && m_contours->isSettled() && m_noaa->isSettled()
            && m_lightCurve->isSettled();
 }
 

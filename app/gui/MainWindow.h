@@ -36,6 +36,7 @@ class GlobeView;
 class HeatmapController;
 class InferenceWorker;
 class ContourController;
+class NoaaRegionController;
 class HeaderDialog;
 class LowLabelWizard;
 class JobRunner;
@@ -123,6 +124,7 @@ public:
     HeaderDialog *headerDialog() const;
     /// View > HMI contours.
     ContourController *contours() const;
+    NoaaRegionController *noaaRegions() const { return m_noaa; }
     /// View > HMI contour levels: parses `text` (ContourController::parseLevels), applies and remembers it; a
     /// bad list is reported (status bar, and a dialog when interactive) and changes nothing.
     bool setContourLevels(const QString &text);
@@ -209,6 +211,7 @@ private:
     QPointer<LowLabelWizard> m_wizard;
     QPointer<HeaderDialog> m_headerDialog;
     ContourController *m_contours = nullptr;
+    NoaaRegionController *m_noaa = nullptr;
     bool m_wizardPending = false;
     QDockWidget *m_similarityDock = nullptr;
     JobRunner *m_jobRunner = nullptr;

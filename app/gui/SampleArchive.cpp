@@ -9,6 +9,7 @@
 #include <QCoreApplication>
 #include <QDir>
 #include <QFile>
+#include <QFileInfo>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -79,10 +80,20 @@ Expected<SyntheticOptions> SampleArchive::manifestOptions(const QString &dir)
     return options;
 }
 
-bool SampleArchive::isComplete(const QString &dir)
+namespace {
+
+bool stampMatches(const QString &dir)
 {
     QFile stamp(stampPath(dir));
     return stamp.open(QIODevice::ReadOnly) && stamp.readAll() == stampBytes();
+}
+
+}  // namespace
+
+bool SampleArchive::isComplete(const QString &dir)
+{
+    // (a sample made before the generator wrote Solar Region Summaries lacks srs/: ensureBlocking completes it)
+    return stampMatches(dir) && QFileInfo::exists(QDir(dir).filePath(QStringLiteral("srs")));
 }
 
 Expected<SyntheticSummary> SampleArchive::ensureBlocking(const QString &dir,
@@ -91,8 +102,10 @@ Expected<SyntheticSummary> SampleArchive::ensureBlocking(const QString &dir,
     if (isComplete(dir))
         return SyntheticSummary{};
     // A sample made from another manifest is ours to replace (it carries our stamp); anything else in the
-    // folder is left alone and the generator refuses to mix runs.
-    if (QFile::exists(stampPath(dir)))
+    // folder is left alone and the generator refuses to mix runs. One of this manifest made before the generator
+    // wrote Solar Region Summaries (srs/) is completed by running the generator again: it skips every file that
+    // exists and writes only the reports.
+    if (!stampMatches(dir) && QFile::exists(stampPath(dir)))
         QDir(dir).removeRecursively();
     auto options = manifestOptions(dir);
     if (!options)

@@ -76,6 +76,9 @@ StudioOptionsResult parseStudioOptions(const QStringList &arguments)
                                            tr("The HMI contours' levels in Gauss, e.g. -1000,-200,200,1000 (View > HMI "
                                               "contour levels; default -500,-100,100,500)."),
                                            tr("LIST"));
+    const QCommandLineOption noaaRegions(QStringLiteral("noaa-regions"),
+                                         tr("Label the maps with the NOAA active regions of the Solar Region Summaries "
+                                            "(*SRS.txt) found with the data (View > NOAA active regions)."));
     const QCommandLineOption date({QStringLiteral("d"), QStringLiteral("date")},
                                   tr("Go to the observation nearest this UTC time (ISO 8601)."), tr("ISO"));
     const QCommandLineOption channel({QStringLiteral("c"), QStringLiteral("channel")},
@@ -138,7 +141,7 @@ StudioOptionsResult parseStudioOptions(const QStringList &arguments)
                                  tr("F"));
     const QCommandLineOption json(QStringLiteral("json"), tr("Benchmark results as JSON."));
     parser.addOptions({translator, translateChannel, translateSamples, translateSeed});
-    parser.addOptions({archive, sample, contours, contourLevels, date, channel, view, flareHead, model, queryHpc, queryBox, difference, screenshot, stateJson, windowSize, settings, timeout, bench, steps,
+    parser.addOptions({archive, sample, contours, contourLevels, noaaRegions, date, channel, view, flareHead, model, queryHpc, queryBox, difference, screenshot, stateJson, windowSize, settings, timeout, bench, steps,
                        interval, fps, json});
     parser.addPositionalArgument(tr("files"), tr("FITS or Helioviewer .jp2 maps to open."), tr("[FILE...]"));
 
@@ -183,6 +186,7 @@ StudioOptionsResult parseStudioOptions(const QStringList &arguments)
                                    .arg(parser.value(channel), knownChannels().join(QStringLiteral(", "))));
     }
     o.contours = parser.isSet(contours);
+    o.noaaRegions = parser.isSet(noaaRegions);
     if (parser.isSet(contourLevels)) {
         o.contourLevels = parser.value(contourLevels);
         QString error;

@@ -26,6 +26,7 @@ struct StudioOptions {
     QString archive;             // --archive DIR (absolute)
     bool sample = false;         // --sample: the bundled sample archive
     bool contours = false;       // --contours: View > HMI contours on (also remembered)
+    bool noaaRegions = false;    // --noaa-regions: View > NOAA active regions on (also remembered)
     QString contourLevels;       // --contour-levels LIST: their levels in Gauss (also remembered)
     QStringList files;           // positional: map files to open
     std::optional<QDateTime> date;  // --date (UTC)

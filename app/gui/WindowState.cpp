@@ -8,6 +8,7 @@
 #include "app/gui/ContourController.h"
 #include "app/gui/HeaderDialog.h"
 #include "app/gui/LightCurveController.h"
+#include "app/gui/NoaaRegionController.h"
 #include "app/gui/LowLabelWizard.h"
 #include "app/gui/MainWindow.h"
 #include "app/gui/ObservationDocument.h"
@@ -117,6 +118,7 @@ QJsonObject windowState(const MainWindow *window)
     }
     state[QStringLiteral("wizard")] = window->lowLabelWizard() ? QJsonValue(window->lowLabelWizard()->state()) : QJsonValue();
     state[QStringLiteral("contours")] = window->contours()->state();
+    state[QStringLiteral("noaa_regions")] = window->noaaRegions()->state();
     state[QStringLiteral("lightcurve")] = window->lightCurve()->state();
     state[QStringLiteral("header")] = window->headerDialog() ? QJsonValue(window->headerDialog()->state()) : QJsonValue();
     return state;

@@ -88,6 +88,9 @@
 //                 arguments}, points [{strategy, budget, seed, skipped, reason, tss, tss_ci95, auc, bss, run}],
 //                 installed_head
 //   contours      View > HMI contours (ContourController::state)
+//   noaa_regions  View > NOAA active regions (NoaaRegionController::state): enabled, scanning, folder, status,
+//                 reports, first_valid_at, last_valid_at, failures, first_failure, views [{channel, time, report,
+//                 valid_at, labels [{number, section, location, mag_type, lon, lat, tx, ty, x, y}]}]
 //   header        File > FITS header (HeaderDialog::state), null when it is not open
 //   lightcurve    the light curve of a region (LightCurveController::state): state ("no-region", "measuring",
 //                 "done", "cancelled", "error"), message (the plot's line), status (counts, notes, first failure),

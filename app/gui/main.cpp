@@ -86,6 +86,8 @@ int main(int argc, char **argv)
         window.setContourLevels(options.contourLevels);
     if (options.contours)
         window.actions()->action(QStringLiteral("view.overlay.contours"))->setChecked(true);
+    if (options.noaaRegions)
+        window.actions()->action(QStringLiteral("view.overlay.noaaRegions"))->setChecked(true);
     if (options.date)
         window.setInitialTime(options.date);
     if (!options.channel.isEmpty())

@@ -13,7 +13,7 @@ namespace solarchip {
 namespace {
 
 constexpr double kSpotAreaMsh = 5;       // below: no spots left (section IA)
-constexpr double kPlageFluxMx = 2e21;    // below: faded into the network (not listed)
+constexpr double kPlageFluxMx = 4e21;    // below: faded into the network (not listed)
 constexpr double kReturnDays = 3;        // section II: onto the disk within this many days
 
 QString mountWilson(const QString &complexity)

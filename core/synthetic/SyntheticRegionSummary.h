@@ -6,7 +6,7 @@
 //   Location, Lo   its flux-weighted centre (Stonyhurst latitude/longitude, Carrington longitude), whole degrees;
 //   Area           its spot area (areaMsh, not foreshortened, as NOAA's corrected areas);
 //   section        I (sunspots) while the area is at least 5 millionths, IA (plage without spots) after that while
-//                  the unsigned flux is at least 2e21 Mx; a region with no NOAA number yet is not listed, nor one
+//                  the unsigned flux is at least 4e21 Mx (about as many plages as regions with spots, as in real reports); a region with no NOAA number yet is not listed, nor one
 //                  whose centre is beyond a limb (|lon| > 90 deg);
 //   section II     numbered regions behind the east limb that rotate onto the disk within the three days from the
 //                  issue date (Snodgrass rates);

@@ -1,0 +1,170 @@
+#include "app/gui/NoaaRegionController.h"
+
+#include "app/gui/ArchiveDocument.h"
+#include "core/archive/RegionSummary.h"
+#include "core/base/ThreadBudget.h"
+#include "core/map/SdoMap.h"
+#include "core/map/SdoTime.h"
+#include "widgets/MapGrid.h"
+#include "widgets/MapView.h"
+#include "widgets/OverlayNoaaRegions.h"
+
+#include <QDir>
+#include <QFileInfo>
+#include <QFutureWatcher>
+#include <QJsonArray>
+#include <QtConcurrent>
+
+namespace solarchip {
+
+namespace {
+
+QString sectionKey(NoaaRegion::Section s)
+{
+    switch (s) {
+    case NoaaRegion::Section::Spots: return QStringLiteral("spots");
+    case NoaaRegion::Section::Plage: return QStringLiteral("plage");
+    case NoaaRegion::Section::DueToReturn: return QStringLiteral("due_to_return");
+    }
+    return {};
+}
+
+}  // namespace
+
+NoaaRegionController::NoaaRegionController(ArchiveDocument *archive, MapGrid *grid, QObject *parent)
+    : QObject(parent), m_archive(archive), m_grid(grid), m_layer(std::make_shared<OverlayNoaaRegions>())
+{
+    m_layer->setVisible(false);
+    connect(m_archive, &ArchiveDocument::opened, this, &NoaaRegionController::rescan);
+    connect(m_archive, &ArchiveDocument::indexingFinished, this, &NoaaRegionController::rescan);
+}
+
+NoaaRegionController::~NoaaRegionController() = default;
+
+void NoaaRegionController::setEnabled(bool enabled)
+{
+    if (enabled == m_enabled)
+        return;
+    m_enabled = enabled;
+    m_layer->setVisible(enabled);
+    update();
+    Q_EMIT changed();
+}
+
+void NoaaRegionController::update()
+{
+    for (int i = 0; i < m_grid->count(); ++i) {
+        MapView *view = m_grid->view(i);
+        if (!view->overlay(m_layer->id()))
+            view->addOverlay(m_layer);
+        view->update();
+    }
+}
+
+void NoaaRegionController::rescan()
+{
+    // An archive: its folder tree. Loose files: the folder of the first one only (it may be a home folder).
+    QString folder = m_archive->archiveDir();
+    bool recursive = true;
+    if (folder.isEmpty()) {
+        const QStringList loose = m_archive->looseFiles();
+        if (!loose.isEmpty()) {
+            folder = QFileInfo(loose.front()).absolutePath();
+            recursive = false;
+        }
+    }
+    const quint64 ticket = ++m_ticket;
+    m_folder = folder;
+    if (folder.isEmpty()) {
+        m_reports.reset();
+        m_layer->setReports(nullptr);
+        m_scanning = false;
+        update();
+        Q_EMIT changed();
+        return;
+    }
+    m_scanning = true;
+    auto future = QtConcurrent::run(ThreadBudget::instance().pool(ThreadBudget::Pool::Background), [folder, recursive] {
+        return std::make_shared<const RegionSummaryArchive>(RegionSummaryArchive::scan(folder, recursive));
+    });
+    auto *watcher = new QFutureWatcher<std::shared_ptr<const RegionSummaryArchive>>(this);
+    connect(watcher, &QFutureWatcherBase::finished, this, [this, watcher, ticket] {
+        watcher->deleteLater();
+        if (ticket != m_ticket)
+            return;  // another source opened meanwhile
+        m_reports = watcher->result();
+        m_layer->setReports(m_reports);
+        m_scanning = false;
+        update();
+        Q_EMIT changed();
+    });
+    watcher->setFuture(future);
+}
+
+QString NoaaRegionController::statusText() const
+{
+    if (!m_enabled || m_scanning || m_folder.isEmpty())
+        return {};
+    const int n = m_reports ? static_cast<int>(m_reports->reports().size()) : 0;
+    QString text = n > 0 ? tr("NOAA active regions: %1 Solar Region %2 in %3")
+                               .arg(n)
+                               .arg(n == 1 ? tr("Summary") : tr("Summaries"), QDir::toNativeSeparators(m_folder))
+                         : tr("NOAA active regions: no Solar Region Summary (*SRS.txt) in %1")
+                               .arg(QDir::toNativeSeparators(m_folder));
+    if (m_reports && !m_reports->failures().isEmpty()) {
+        const auto &f = m_reports->failures().front();
+        text += tr("; %1 unreadable, first %2: %3")
+                    .arg(m_reports->failures().size())
+                    .arg(QFileInfo(f.path).fileName(), f.reason);
+    }
+    return text;
+}
+
+QJsonObject NoaaRegionController::state() const
+{
+    QJsonObject o{{QStringLiteral("enabled"), m_enabled},
+                  {QStringLiteral("scanning"), m_scanning},
+                  {QStringLiteral("folder"), m_folder},
+                  {QStringLiteral("status"), statusText()}};
+    const int n = m_reports ? static_cast<int>(m_reports->reports().size()) : 0;
+    o.insert(QStringLiteral("reports"), n);
+    o.insert(QStringLiteral("first_valid_at"), n > 0 ? SdoTime::toIso(m_reports->reports().front().validAt) : QJsonValue());
+    o.insert(QStringLiteral("last_valid_at"), n > 0 ? SdoTime::toIso(m_reports->reports().back().validAt) : QJsonValue());
+    const int failures = m_reports ? static_cast<int>(m_reports->failures().size()) : 0;
+    o.insert(QStringLiteral("failures"), failures);
+    o.insert(QStringLiteral("first_failure"),
+             failures > 0 ? QJsonValue(m_reports->failures().front().path + QStringLiteral(": ") +
+                                       m_reports->failures().front().reason)
+                          : QJsonValue());
+    QJsonArray views;
+    for (int i = 0; i < m_grid->count(); ++i) {
+        const MapView *view = m_grid->view(i);
+        const auto map = view->map();
+        if (!map || !view->isVisible())
+            continue;
+        QJsonObject v{{QStringLiteral("channel"), map->meta.channel},
+                      {QStringLiteral("time"), map->meta.tObs.isValid() ? SdoTime::toIso(map->meta.tObs) : QString()}};
+        const RegionSummary *report = m_layer->reportFor(*map);
+        v.insert(QStringLiteral("report"), report ? report->path : QString());
+        v.insert(QStringLiteral("valid_at"), report ? QJsonValue(SdoTime::toIso(report->validAt)) : QJsonValue());
+        QJsonArray labels;
+        if (m_enabled)
+            for (const OverlayNoaaRegions::Label &l : m_layer->labelsOn(*map))
+                labels.append(QJsonObject{{QStringLiteral("number"), l.seen.region.number},
+                                          {QStringLiteral("section"), sectionKey(l.seen.region.section)},
+                                          {QStringLiteral("location"), l.seen.region.location},
+                                          {QStringLiteral("mag_type"), l.seen.region.magType},
+                                          {QStringLiteral("lon"), l.seen.lonDeg},
+                                          {QStringLiteral("lat"), l.seen.latDeg},
+                                          {QStringLiteral("tx"), l.seen.tx},
+                                          {QStringLiteral("ty"), l.seen.ty},
+                                          {QStringLiteral("x"), l.pixel.x()},
+                                          {QStringLiteral("y"), l.pixel.y()}});
+        v.insert(QStringLiteral("labels"), labels);
+        views.append(v);
+    }
+    o.insert(QStringLiteral("views"), views);
+    return o;
+}
+
+}  // namespace solarchip

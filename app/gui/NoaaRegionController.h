@@ -1,0 +1,57 @@
+#pragma once
+// View > NOAA active regions (`--noaa-regions`, remembered as overlay "noaaRegions"): labels every map with the
+// numbered active regions of the NOAA Solar Region Summaries found with the data (widgets/OverlayNoaaRegions).
+// The reports are the *SRS.txt files of the open archive folder and its subfolders (the synthetic archive writes
+// srs/YYYY/YYYYMMDDSRS.txt; SWPC's own files can be dropped anywhere in the folder) or, for loose files, of the
+// folder of the first file; read on the background pool when a source opens and after every rescan. Reports that
+// cannot be read are counted and the first is named in the status line and the state JSON.
+
+#include <QJsonObject>
+#include <QObject>
+#include <QString>
+
+#include <memory>
+
+namespace solarchip {
+
+class ArchiveDocument;
+class MapGrid;
+class OverlayNoaaRegions;
+class RegionSummaryArchive;
+
+class NoaaRegionController : public QObject {
+    Q_OBJECT
+public:
+    NoaaRegionController(ArchiveDocument *archive, MapGrid *grid, QObject *parent = nullptr);
+    ~NoaaRegionController() override;
+
+    void setEnabled(bool enabled);
+    bool isEnabled() const { return m_enabled; }
+    /// The grid's views carry the layer (new views after a layout change too) and repaint.
+    void update();
+    /// No scan for reports is running.
+    bool isSettled() const { return !m_scanning; }
+    /// A sentence for the status bar: how many reports were found where, or why none (empty while off).
+    QString statusText() const;
+    /// enabled, scanning, folder, reports, first/last valid_at, failures, first_failure, and per view of the grid:
+    /// channel, time, report file, valid_at and the labels drawn (number, section, mag_type, lon/lat, tx/ty, x/y).
+    QJsonObject state() const;
+
+Q_SIGNALS:
+    /// Reports arrived or the switch changed (the views repaint; scripted screenshots re-check).
+    void changed();
+
+private:
+    void rescan();
+
+    ArchiveDocument *m_archive;
+    MapGrid *m_grid;
+    std::shared_ptr<OverlayNoaaRegions> m_layer;
+    std::shared_ptr<const RegionSummaryArchive> m_reports;
+    QString m_folder;
+    bool m_enabled = false;
+    bool m_scanning = false;
+    quint64 m_ticket = 0;
+};
+
+}  // namespace solarchip

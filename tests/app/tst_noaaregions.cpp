@@ -1,0 +1,220 @@
+// View > NOAA active regions (app/gui/NoaaRegionController, widgets/OverlayNoaaRegions) on a synthetic archive whose
+// regions are known: `solarchip synth` writes a Solar Region Summary per day (locations at 00:00 UTC, whole degrees)
+// and, for every frame, where each numbered region's centre is on each channel's pixels (the truth JSON). At a
+// mid-day step:
+// - each label with spots sits on the truth's pixel of the region with that NOAA number (within 2 px = 19": the
+//   report's rounding to whole degrees, carried 12 h by the same Snodgrass rates the generator moves regions with);
+// - every numbered region with spots on the disk has its label, on both views of the set (HMI co-registered onto the
+//   AIA grid: the same numbers at the same places);
+// - the label is drawn there: switched off, the view around each label changes and the state lists no labels; on
+//   again, the same pixels come back; the switch is remembered;
+// - an unreadable report in the archive is counted and named, the others still used.
+#include "app/gui/ActionRegistry.h"
+#include "app/gui/MainWindow.h"
+#include "app/gui/NoaaRegionController.h"
+#include "app/gui/ObservationDocument.h"
+#include "app/gui/StudioSettings.h"
+#include "app/gui/WindowState.h"
+#include "core/map/SdoTime.h"
+#include "widgets/MapGrid.h"
+#include "widgets/MapView.h"
+
+#include "TestSupport.h"
+
+#include <QAction>
+#include <QDirIterator>
+#include <QFile>
+#include <QJsonArray>
+#include <QSettings>
+#include <QTemporaryDir>
+#include <QTest>
+#include <QTimeZone>
+
+#include <cmath>
+
+using namespace solarchip;
+
+namespace {
+
+constexpr qint64 kHour = 3600 * 1000;
+
+qint64 msOf(const char *iso) { return SdoTime::parseUserTime(QString::fromLatin1(iso))->toMSecsSinceEpoch(); }
+
+}  // namespace
+
+class TestNoaaRegions : public QObject {
+    Q_OBJECT
+private:
+    QTemporaryDir m_dir = test::scratchDir();
+    QString m_archive;
+    std::unique_ptr<StudioSettings> m_settings;
+    std::unique_ptr<MainWindow> m_window;
+
+    QJsonObject state() const { return windowState(m_window.get()).value(QStringLiteral("noaa_regions")).toObject(); }
+    QJsonObject viewState(const QString &channel) const
+    {
+        for (const QJsonValue &v : state().value(QStringLiteral("views")).toArray())
+            if (v.toObject().value(QStringLiteral("channel")).toString() == channel)
+                return v.toObject();
+        return {};
+    }
+    MapView *viewOf(const char *channel) const { return m_window->grid()->viewForChannel(QLatin1String(channel)); }
+    QAction *toggle() const { return m_window->actions()->action(QStringLiteral("view.overlay.noaaRegions")); }
+    // The truth of the step at `iso`: NOAA number -> the region centre's 0-based 171 pixel, and its spot area.
+    struct Truth {
+        QPointF pixel;
+        double areaMsh = 0;
+        double lonDeg = 0;
+    };
+    QHash<int, Truth> truthAt(const char *iso) const
+    {
+        QHash<int, Truth> out;
+        const QDateTime t = *SdoTime::parseUserTime(QString::fromLatin1(iso));
+        QFile f(m_archive + t.toString(QStringLiteral("'/truth/'yyyy/MM/dd'/truth_'yyyyMMdd_HHmmss'.json'")));
+        if (!f.open(QIODevice::ReadOnly))
+            return out;
+        for (const QJsonValue &v : test::parseJson(f.readAll()).object().value(QStringLiteral("regions")).toArray()) {
+            const QJsonObject r = v.toObject();
+            const QJsonObject px = r.value(QStringLiteral("pixels")).toObject().value(QStringLiteral("171")).toObject();
+            if (r.value(QStringLiteral("noaa")).toInt() > 0 && px.value(QStringLiteral("visible")).toBool())
+                out.insert(r.value(QStringLiteral("noaa")).toInt(),
+                           Truth{QPointF(px.value(QStringLiteral("x")).toDouble(), px.value(QStringLiteral("y")).toDouble()),
+                                 r.value(QStringLiteral("area_msh")).toDouble(), r.value(QStringLiteral("lon")).toDouble()});
+        }
+        return out;
+    }
+    // The view's pixels within `radius` widget px of a map pixel.
+    QImage around(MapView *view, const QPointF &pixel, int radius) const
+    {
+        const QImage img = view->grab().toImage();
+        const QPointF c = view->mapToWidget(pixel) * img.devicePixelRatio();
+        return img.copy(int(c.x()) - radius, int(c.y()) - radius, 2 * radius + 1, 2 * radius + 1);
+    }
+    static int differing(const QImage &a, const QImage &b)
+    {
+        int n = 0;
+        for (int y = 0; y < std::min(a.height(), b.height()); ++y)
+            for (int x = 0; x < std::min(a.width(), b.width()); ++x)
+                n += a.pixel(x, y) != b.pixel(x, y);
+        return n;
+    }
+
+private Q_SLOTS:
+    void initTestCase()
+    {
+        qputenv("SOLARCHIP_SAMPLE_DIR", m_dir.filePath(QStringLiteral("no-sample")).toUtf8());
+        m_archive = m_dir.filePath(QStringLiteral("archive"));
+        const auto made = test::run(test::binPath(QStringLiteral("solarchip")),
+                                    {QStringLiteral("synth"), m_archive, QStringLiteral("--start"), QStringLiteral("2014-02-01T00:00"),
+                                     QStringLiteral("--days"), QStringLiteral("4"), QStringLiteral("--cadence"), QStringLiteral("12"),
+                                     QStringLiteral("--size"), QStringLiteral("256"), QStringLiteral("--channels"), QStringLiteral("hmi,171"),
+                                     QStringLiteral("--seed"), QStringLiteral("23"), QStringLiteral("--quiet")});
+        QVERIFY2(made.exitCode == 0, made.err.constData());
+        // A report that cannot be read, put beside the generator's.
+        QFile bad(m_archive + QStringLiteral("/srs/2014/20140210SRS.txt"));
+        QVERIFY(bad.open(QIODevice::WriteOnly));
+        bad.write(":Issued: 2014 Feb 10 0030 UTC\nI.  Regions with Sunspots.  Locations Valid at 09/2400Z\n1234 N99\n");
+        bad.close();
+
+        m_settings = std::make_unique<StudioSettings>(m_dir.filePath(QStringLiteral("settings.ini")));
+        m_window = std::make_unique<MainWindow>(m_settings.get());
+        m_window->setInteractive(false);
+        m_window->resize(1200, 800);
+        m_window->show();
+        QVERIFY(QTest::qWaitForWindowExposed(m_window.get()));
+        m_window->openArchive(m_archive);
+        QTRY_VERIFY_WITH_TIMEOUT(m_window->isSettled() && viewOf("171") && viewOf("hmi"), 60000);
+        m_window->observation()->goToTime(QDateTime::fromMSecsSinceEpoch(msOf("2014-02-03T12:00"), QTimeZone::utc()));
+        QTRY_VERIFY_WITH_TIMEOUT(m_window->isSettled() && viewOf("171")->map()
+                                     && std::llabs(viewOf("171")->map()->meta.tObs.toMSecsSinceEpoch() - msOf("2014-02-03T12:00")) < kHour,
+                                 60000);
+    }
+
+    void cleanupTestCase() { m_window.reset(); }
+
+    void offByDefault()
+    {
+        QVERIFY(!toggle()->isChecked());
+        const QJsonObject s = state();
+        QCOMPARE(s.value(QStringLiteral("enabled")).toBool(), false);
+        QCOMPARE(viewState(QStringLiteral("171")).value(QStringLiteral("labels")).toArray().size(), 0);
+    }
+
+    void labelsSitOnTheTruthsRegions()
+    {
+        toggle()->setChecked(true);
+        QTRY_VERIFY_WITH_TIMEOUT(m_window->isSettled() && state().value(QStringLiteral("enabled")).toBool(), 30000);
+        const QJsonObject s = state();
+        QCOMPARE(s.value(QStringLiteral("reports")).toInt(), 5);  // four days and the day after
+        QCOMPARE(s.value(QStringLiteral("failures")).toInt(), 1);
+        QVERIFY2(s.value(QStringLiteral("first_failure")).toString().contains(QStringLiteral("20140210SRS.txt: line 3")),
+                 qPrintable(s.value(QStringLiteral("first_failure")).toString()));
+        QVERIFY2(s.value(QStringLiteral("status")).toString().contains(QStringLiteral("1 unreadable")),
+                 qPrintable(s.value(QStringLiteral("status")).toString()));
+
+        const QJsonObject aia = viewState(QStringLiteral("171"));
+        QCOMPARE(aia.value(QStringLiteral("valid_at")).toString(), QStringLiteral("2014-02-03T00:00:00.000"));
+        const QHash<int, Truth> truth = truthAt("2014-02-03T12:00");
+        QVERIFY(!truth.isEmpty());
+        QSet<int> labelled;
+        int checked = 0;
+        for (const QJsonValue &v : aia.value(QStringLiteral("labels")).toArray()) {
+            const QJsonObject l = v.toObject();
+            const int number = l.value(QStringLiteral("number")).toInt();
+            labelled.insert(number);
+            if (l.value(QStringLiteral("section")).toString() != QLatin1String("spots"))
+                continue;
+            QVERIFY2(truth.contains(number), qPrintable(QString::number(number)));
+            const QPointF at(l.value(QStringLiteral("x")).toDouble(), l.value(QStringLiteral("y")).toDouble());
+            const double off = std::hypot(at.x() - truth[number].pixel.x(), at.y() - truth[number].pixel.y());
+            QVERIFY2(off < 2.0, qPrintable(QStringLiteral("%1 at (%2, %3), truth (%4, %5)").arg(number).arg(at.x()).arg(at.y())
+                                               .arg(truth[number].pixel.x()).arg(truth[number].pixel.y())));
+            ++checked;
+        }
+        QVERIFY2(checked >= 2, qPrintable(QString::number(checked)));
+        // Every numbered region with spots well inside the disk at the report's time has its label.
+        for (auto it = truth.begin(); it != truth.end(); ++it)
+            if (it.value().areaMsh >= 5 && std::abs(it.value().lonDeg) < 80)
+                QVERIFY2(labelled.contains(it.key()), qPrintable(QString::number(it.key())));
+        // The HMI view (co-registered onto the same grid) carries the same numbers at the same places.
+        const QJsonArray hmi = viewState(QStringLiteral("hmi")).value(QStringLiteral("labels")).toArray();
+        QCOMPARE(hmi.size(), aia.value(QStringLiteral("labels")).toArray().size());
+        for (int i = 0; i < hmi.size(); ++i) {
+            const QJsonObject a = aia.value(QStringLiteral("labels")).toArray()[i].toObject(), h = hmi[i].toObject();
+            QCOMPARE(h.value(QStringLiteral("number")).toInt(), a.value(QStringLiteral("number")).toInt());
+            QVERIFY(std::hypot(h.value(QStringLiteral("x")).toDouble() - a.value(QStringLiteral("x")).toDouble(),
+                               h.value(QStringLiteral("y")).toDouble() - a.value(QStringLiteral("y")).toDouble()) < 0.5);
+        }
+    }
+
+    void switchedOffNothingIsDrawnAndTheChoiceIsRemembered()
+    {
+        // What the view shows around each label with the layer on, then off: the ring and number were drawn there,
+        // and nothing is left of them.
+        const QJsonArray labels = viewState(QStringLiteral("171")).value(QStringLiteral("labels")).toArray();
+        QVERIFY(!labels.isEmpty());
+        QVector<QPointF> places;
+        QVector<QImage> on;
+        for (const QJsonValue &v : labels) {
+            places << QPointF(v.toObject().value(QStringLiteral("x")).toDouble(), v.toObject().value(QStringLiteral("y")).toDouble());
+            on << around(viewOf("171"), places.back(), 10);
+        }
+        toggle()->setChecked(false);
+        QTRY_VERIFY_WITH_TIMEOUT(m_window->isSettled(), 30000);
+        QCOMPARE(viewState(QStringLiteral("171")).value(QStringLiteral("labels")).toArray().size(), 0);
+        for (int i = 0; i < places.size(); ++i) {
+            const int changed = differing(on[i], around(viewOf("171"), places[i], 10));
+            QVERIFY2(changed > 20, qPrintable(QStringLiteral("label %1: %2 pixels differ").arg(i).arg(changed)));
+        }
+        // Off again equals off: what differed was the layer.
+        QCOMPARE(differing(around(viewOf("171"), places[0], 10), around(viewOf("171"), places[0], 10)), 0);
+        QCOMPARE(m_settings->overlayVisible(QStringLiteral("noaaRegions")), std::optional<bool>(false));
+        toggle()->setChecked(true);
+        QCOMPARE(m_settings->overlayVisible(QStringLiteral("noaaRegions")), std::optional<bool>(true));
+        QTRY_VERIFY_WITH_TIMEOUT(m_window->isSettled(), 30000);
+        QCOMPARE(differing(on[0], around(viewOf("171"), places[0], 10)), 0);
+    }
+};
+
+QTEST_MAIN(TestNoaaRegions)
+#include "tst_noaaregions.moc"
