@@ -1,5 +1,6 @@
 #include "widgets/OverlayNoaaRegions.h"
 
+#include "core/archive/FlareLabels.h"
 #include "core/map/SdoMap.h"
 
 #include <QCoreApplication>
@@ -16,6 +17,16 @@ OverlayNoaaRegions::OverlayNoaaRegions() { m_color = QColor(255, 236, 120, 245);
 QString OverlayNoaaRegions::name() const
 {
     return QCoreApplication::translate("solarchip::OverlayNoaaRegions", "NOAA active regions");
+}
+
+void OverlayNoaaRegions::setFlares(const QVector<FlareEvent> &flares)
+{
+    m_flares.clear();
+    for (const FlareEvent &f : flares)
+        if (f.noaaAr > 0 && f.peakFlux >= kGoesC && f.labelTime().isValid())
+            m_flares.push_back(f);
+    std::stable_sort(m_flares.begin(), m_flares.end(),
+                     [](const FlareEvent &a, const FlareEvent &b) { return a.labelTime() < b.labelTime(); });
 }
 
 const RegionSummary *OverlayNoaaRegions::reportFor(const SdoMap &map) const
@@ -36,8 +47,19 @@ QVector<OverlayNoaaRegions::Label> OverlayNoaaRegions::labelsOn(const SdoMap &ma
         double x = 0, y = 0;
         if (!map.wcs.helioprojectiveToPixel(s.tx, s.ty, x, y) || x < -0.5 || y < -0.5 || x > w - 0.5 || y > h - 0.5)
             continue;
-        out.push_back({s, QPointF(x, y)});
+        out.push_back({s, QPointF(x, y), std::nullopt});
     }
+    if (m_flares.isEmpty() || out.isEmpty())
+        return out;
+    // The flares of the window, each given to its region's label: the largest (the earlier of equal classes).
+    const QDateTime t = map.meta.tObs;
+    const qint64 half = static_cast<qint64>(kFlareWindowHours * 3600);
+    const auto first = std::lower_bound(m_flares.begin(), m_flares.end(), t.addSecs(-half),
+                                        [](const FlareEvent &f, const QDateTime &v) { return f.labelTime() < v; });
+    for (auto it = first; it != m_flares.end() && it->labelTime() <= t.addSecs(half); ++it)
+        for (Label &l : out)
+            if (l.seen.region.number == it->noaaAr && (!l.flare || it->peakFlux > l.flare->peakFlux))
+                l.flare = *it;
     return out;
 }
 
@@ -76,6 +98,18 @@ void OverlayNoaaRegions::paint(QPainter &painter, const OverlayContext &context)
         painter.setPen(QPen(QColor(0, 0, 0, 210), 3, Qt::SolidLine, Qt::RoundCap, Qt::RoundJoin));
         painter.drawPath(path);
         painter.fillPath(path, colour);
+        if (l.flare) {
+            // The flare after the number, in its class's colour (C white, M orange, X red), with its peak time.
+            static const QColor classColours[3] = {QColor(245, 245, 245), QColor(255, 150, 40), QColor(255, 70, 60)};
+            const int k = std::clamp(flareClassIndex(l.flare->peakFlux), 1, 3) - 1;
+            QFont bold = font;
+            bold.setBold(true);
+            QPainterPath flare;
+            flare.addText(QPointF(path.boundingRect().right() + font.pixelSize() * 0.5, baseline.y()), bold,
+                          QStringLiteral("%1 %2").arg(l.flare->goesClass, l.flare->labelTime().toUTC().toString(QStringLiteral("HH:mm"))));
+            painter.drawPath(flare);
+            painter.fillPath(flare, classColours[k]);
+        }
     }
 }
 

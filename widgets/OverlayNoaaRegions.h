@@ -3,9 +3,13 @@
 // (core/archive/RegionSummary), each carried from the time the report's locations are valid at to the map's time
 // by differential rotation and placed through the map's WCS for its own observer, as JHelioviewer's and
 // Helioviewer's "NOAA AR" layer: a ring at the region's position and its number (with its Mount Wilson class in
-// Greek letters for a region with spots); plages without spots (section IA) in a dimmer colour. Nothing is drawn on
-// maps in a heliographic projection, on a map without a time, or where no report lies within 36 h of it.
+// Greek letters for a region with spots); plages without spots (section IA) in a dimmer colour. With the archive's
+// flare list, a region's largest flare (C and above) peaking within 12 h either side of the map's time is named
+// after its number ("11226 β  M2.5 06:41", in the flare's class colour): the list's NOAA region numbers attribute the
+// flares (SWPC's list and the synthetic one both give them). Nothing is drawn on maps in a heliographic projection,
+// on a map without a time, or where no report lies within 36 h of it.
 
+#include "core/archive/FlareList.h"
 #include "core/archive/RegionSummary.h"
 #include "widgets/OverlayLayer.h"
 
@@ -13,6 +17,7 @@
 #include <QVector>
 
 #include <memory>
+#include <optional>
 
 namespace solarchip {
 
@@ -26,11 +31,16 @@ public:
     void paint(QPainter &painter, const OverlayContext &context) override;
 
     void setReports(std::shared_ptr<const RegionSummaryArchive> reports) { m_reports = std::move(reports); }
+    /// The archive's flares (any order; those without a NOAA number or below C are not used); empty: none.
+    void setFlares(const QVector<FlareEvent> &flares);
+    /// Flares peaking within this many hours either side of a map's time are named at their region.
+    static constexpr double kFlareWindowHours = 12;
     const std::shared_ptr<const RegionSummaryArchive> &reports() const { return m_reports; }
 
     struct Label {
         NoaaRegionSeen seen;
         QPointF pixel;  ///< 0-based map pixel (FITS order, y up)
+        std::optional<FlareEvent> flare;  ///< the region's largest flare >= C within kFlareWindowHours of the map
     };
     /// The report used for `map` (null when none is within reach or the map cannot carry labels).
     const RegionSummary *reportFor(const SdoMap &map) const;
@@ -39,6 +49,7 @@ public:
 
 private:
     std::shared_ptr<const RegionSummaryArchive> m_reports;
+    QVector<FlareEvent> m_flares;  // >= C with a NOAA number, by peak time
 };
 
 }  // namespace solarchip

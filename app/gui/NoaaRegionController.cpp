@@ -1,10 +1,12 @@
 #include "app/gui/NoaaRegionController.h"
 
 #include "app/gui/ArchiveDocument.h"
+#include "core/archive/FlareList.h"
 #include "core/archive/RegionSummary.h"
 #include "core/base/ThreadBudget.h"
 #include "core/map/SdoMap.h"
 #include "core/map/SdoTime.h"
+#include "models/flare/FlareRun.h"
 #include "widgets/MapGrid.h"
 #include "widgets/MapView.h"
 #include "widgets/OverlayNoaaRegions.h"
@@ -78,22 +80,47 @@ void NoaaRegionController::rescan()
     if (folder.isEmpty()) {
         m_reports.reset();
         m_layer->setReports(nullptr);
+        m_layer->setFlares({});
+        m_flareList.clear();
+        m_flareError.clear();
+        m_flareCount = 0;
         m_scanning = false;
         update();
         Q_EMIT changed();
         return;
     }
     m_scanning = true;
+    struct Found {
+        std::shared_ptr<const RegionSummaryArchive> reports;
+        QVector<FlareEvent> flares;
+        QString flareList, flareError;
+    };
     auto future = QtConcurrent::run(ThreadBudget::instance().pool(ThreadBudget::Pool::Background), [folder, recursive] {
-        return std::make_shared<const RegionSummaryArchive>(RegionSummaryArchive::scan(folder, recursive));
+        Found f;
+        f.reports = std::make_shared<const RegionSummaryArchive>(RegionSummaryArchive::scan(folder, recursive));
+        // The folder's flare list (SWPC layout, as the flare panel and the light curve read it), for the flares named
+        // at their regions.
+        if (auto path = findFlareList(folder)) {
+            f.flareList = *path;
+            if (auto list = FlareList::load(*path))
+                f.flares = list->events();
+            else
+                f.flareError = list.error().toString();
+        }
+        return f;
     });
-    auto *watcher = new QFutureWatcher<std::shared_ptr<const RegionSummaryArchive>>(this);
+    auto *watcher = new QFutureWatcher<Found>(this);
     connect(watcher, &QFutureWatcherBase::finished, this, [this, watcher, ticket] {
         watcher->deleteLater();
         if (ticket != m_ticket)
             return;  // another source opened meanwhile
-        m_reports = watcher->result();
+        const Found f = watcher->result();
+        m_reports = f.reports;
         m_layer->setReports(m_reports);
+        m_layer->setFlares(f.flares);
+        m_flareList = f.flareList;
+        m_flareError = f.flareError;
+        m_flareCount = static_cast<int>(f.flares.size());
         m_scanning = false;
         update();
         Q_EMIT changed();
@@ -111,6 +138,8 @@ QString NoaaRegionController::statusText() const
                                .arg(n == 1 ? tr("Summary") : tr("Summaries"), QDir::toNativeSeparators(m_folder))
                          : tr("NOAA active regions: no Solar Region Summary (*SRS.txt) in %1")
                                .arg(QDir::toNativeSeparators(m_folder));
+    if (!m_flareError.isEmpty())
+        text += tr("; flare list not read: %1").arg(m_flareError);
     if (m_reports && !m_reports->failures().isEmpty()) {
         const auto &f = m_reports->failures().front();
         text += tr("; %1 unreadable, first %2: %3")
@@ -136,6 +165,9 @@ QJsonObject NoaaRegionController::state() const
              failures > 0 ? QJsonValue(m_reports->failures().front().path + QStringLiteral(": ") +
                                        m_reports->failures().front().reason)
                           : QJsonValue());
+    o.insert(QStringLiteral("flare_list"), m_flareList.isEmpty() ? QJsonValue() : QJsonValue(m_flareList));
+    o.insert(QStringLiteral("flare_list_error"), m_flareError.isEmpty() ? QJsonValue() : QJsonValue(m_flareError));
+    o.insert(QStringLiteral("flares"), m_flareCount);
     QJsonArray views;
     for (int i = 0; i < m_grid->count(); ++i) {
         const MapView *view = m_grid->view(i);
@@ -159,7 +191,11 @@ QJsonObject NoaaRegionController::state() const
                                           {QStringLiteral("tx"), l.seen.tx},
                                           {QStringLiteral("ty"), l.seen.ty},
                                           {QStringLiteral("x"), l.pixel.x()},
-                                          {QStringLiteral("y"), l.pixel.y()}});
+                                          {QStringLiteral("y"), l.pixel.y()},
+                                          {QStringLiteral("flare"),
+                                           l.flare ? QJsonValue(QJsonObject{{QStringLiteral("class"), l.flare->goesClass},
+                                                                            {QStringLiteral("peak"), SdoTime::toIso(l.flare->labelTime())}})
+                                                   : QJsonValue()}});
         v.insert(QStringLiteral("labels"), labels);
         views.append(v);
     }

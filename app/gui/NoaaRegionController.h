@@ -3,8 +3,9 @@
 // numbered active regions of the NOAA Solar Region Summaries found with the data (widgets/OverlayNoaaRegions).
 // The reports are the *SRS.txt files of the open archive folder and its subfolders (the synthetic archive writes
 // srs/YYYY/YYYYMMDDSRS.txt; SWPC's own files can be dropped anywhere in the folder) or, for loose files, of the
-// folder of the first file; read on the background pool when a source opens and after every rescan. Reports that
-// cannot be read are counted and the first is named in the status line and the state JSON.
+// folder of the first file; read on the background pool when a source opens and after every rescan, with the folder's
+// flare list (swpc_flarelist_*.csv: each region's largest flare near the map's time is named at its label). Reports
+// that cannot be read are counted and the first is named in the status line and the state JSON.
 
 #include <QJsonObject>
 #include <QObject>
@@ -33,8 +34,9 @@ public:
     bool isSettled() const { return !m_scanning; }
     /// A sentence for the status bar: how many reports were found where, or why none (empty while off).
     QString statusText() const;
-    /// enabled, scanning, folder, reports, first/last valid_at, failures, first_failure, and per view of the grid:
-    /// channel, time, report file, valid_at and the labels drawn (number, section, mag_type, lon/lat, tx/ty, x/y).
+    /// enabled, scanning, folder, reports, first/last valid_at, failures, first_failure, flare_list, flare_list_error,
+    /// flares, and per view of the grid: channel, time, report file, valid_at and the labels drawn (number, section,
+    /// mag_type, lon/lat, tx/ty, x/y, flare {class, peak} or null).
     QJsonObject state() const;
 
 Q_SIGNALS:
@@ -49,6 +51,8 @@ private:
     std::shared_ptr<OverlayNoaaRegions> m_layer;
     std::shared_ptr<const RegionSummaryArchive> m_reports;
     QString m_folder;
+    QString m_flareList, m_flareError;  // the folder's flare list, and why it could not be read
+    int m_flareCount = 0;
     bool m_enabled = false;
     bool m_scanning = false;
     quint64 m_ticket = 0;

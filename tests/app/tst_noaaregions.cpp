@@ -8,16 +8,21 @@
 //   AIA grid: the same numbers at the same places);
 // - the label is drawn there: switched off, the view around each label changes and the state lists no labels; on
 //   again, the same pixels come back; the switch is remembered;
-// - an unreadable report in the archive is counted and named, the others still used.
+// - an unreadable report in the archive is counted and named, the others still used;
+// - each label names its region's largest flare (>= C) of the archive's list peaking within 12 h of the map, at every
+//   171 frame of the archive (a brute-force search of the list: the same flare, or none), and the window's state does.
 #include "app/gui/ActionRegistry.h"
 #include "app/gui/MainWindow.h"
 #include "app/gui/NoaaRegionController.h"
 #include "app/gui/ObservationDocument.h"
 #include "app/gui/StudioSettings.h"
 #include "app/gui/WindowState.h"
+#include "core/archive/FlareList.h"
+#include "core/map/MapFile.h"
 #include "core/map/SdoTime.h"
 #include "widgets/MapGrid.h"
 #include "widgets/MapView.h"
+#include "widgets/OverlayNoaaRegions.h"
 
 #include "TestSupport.h"
 
@@ -184,6 +189,55 @@ private Q_SLOTS:
             QCOMPARE(h.value(QStringLiteral("number")).toInt(), a.value(QStringLiteral("number")).toInt());
             QVERIFY(std::hypot(h.value(QStringLiteral("x")).toDouble() - a.value(QStringLiteral("x")).toDouble(),
                                h.value(QStringLiteral("y")).toDouble() - a.value(QStringLiteral("y")).toDouble()) < 0.5);
+        }
+    }
+
+    void flaresAreNamedAtTheirRegions()
+    {
+        const QStringList lists = QDir(m_archive).entryList({QStringLiteral("swpc_flarelist_*.csv")});
+        QCOMPARE(lists.size(), 1);
+        auto list = FlareList::load(QDir(m_archive).filePath(lists.first()));
+        QVERIFY2(list, qPrintable(list.errorString()));
+        QCOMPARE(state().value(QStringLiteral("flares")).toInt(), list->events().size());
+        // The largest flare >= C of a region peaking within 12 h of t (the earlier of equal classes), by brute force.
+        auto expected = [&](int number, const QDateTime &t) -> const FlareEvent * {
+            const FlareEvent *best = nullptr;
+            for (const FlareEvent &f : list->events())
+                if (f.noaaAr == number && f.peakFlux >= 1e-6 && std::llabs(f.labelTime().secsTo(t)) <= 12 * 3600
+                    && (!best || f.peakFlux > best->peakFlux))
+                    best = &f;
+            return best;
+        };
+        // Every 171 frame through the layer the window uses.
+        OverlayNoaaRegions layer;
+        layer.setReports(std::make_shared<const RegionSummaryArchive>(RegionSummaryArchive::scan(m_archive)));
+        layer.setFlares(list->events());
+        int named = 0, frames = 0;
+        QDirIterator it(m_archive + QStringLiteral("/171"), {QStringLiteral("*.fits")}, QDir::Files, QDirIterator::Subdirectories);
+        while (it.hasNext()) {
+            auto map = MapFile::load(it.next());
+            QVERIFY2(map, qPrintable(map.errorString()));
+            ++frames;
+            for (const OverlayNoaaRegions::Label &l : layer.labelsOn(*map)) {
+                const FlareEvent *want = expected(l.seen.region.number, map->meta.tObs);
+                QCOMPARE(bool(l.flare), want != nullptr);
+                if (want) {
+                    QCOMPARE(l.flare->goesClass, want->goesClass);
+                    QCOMPARE(l.flare->labelTime(), want->labelTime());
+                    ++named;
+                }
+            }
+        }
+        QCOMPARE(frames, 8);
+        QVERIFY2(named >= 2, qPrintable(QString::number(named)));  // Feb 2014: some numbered region flares
+        // The window's own labels at its time agree.
+        const QDateTime t = viewOf("171")->map()->meta.tObs;
+        for (const QJsonValue &v : viewState(QStringLiteral("171")).value(QStringLiteral("labels")).toArray()) {
+            const QJsonObject l = v.toObject();
+            const FlareEvent *want = expected(l.value(QStringLiteral("number")).toInt(), t);
+            QCOMPARE(l.value(QStringLiteral("flare")).isNull(), want == nullptr);
+            if (want)
+                QCOMPARE(l.value(QStringLiteral("flare")).toObject().value(QStringLiteral("class")).toString(), want->goesClass);
         }
     }
 

@@ -287,6 +287,47 @@ private Q_SLOTS:
         QVERIFY(numbers.contains(11232));
     }
 
+    void commandLine()
+    {
+        SOLARCHIP_REQUIRE_SDO();
+        const QString bin = test::binPath(QStringLiteral("solarchip"));
+        if (!QFile::exists(bin))
+            QSKIP("build/bin/solarchip not built");
+        // At the M2.5 flare's peak, from the Earth: 11226 where sunpy's RotatedSunFrame puts it (0.6": the Earth
+        // observer's sphere is the 696 000 km of the SDO headers, sunpy's 695 700 km).
+        auto r = test::run(bin, {QStringLiteral("regions"), m_real, QStringLiteral("--date"), QStringLiteral("2011-06-07T06:41"),
+                                 QStringLiteral("--json")});
+        QVERIFY2(r.exitCode == 0, r.err.constData());
+        const QJsonObject out = test::parseJson(r.out).object();
+        QCOMPARE(out.value(QStringLiteral("valid_at")).toString(), QStringLiteral("2011-06-07T00:00:00.000"));
+        const QJsonArray regions = out.value(QStringLiteral("regions")).toArray();
+        QCOMPARE(regions.size(), 9);
+        const QJsonObject ar = regions.first().toObject();
+        QCOMPARE(ar.value(QStringLiteral("number")).toInt(), 11226);
+        QCOMPARE(ar.value(QStringLiteral("mag_type")).toString(), QStringLiteral("Beta"));
+        const auto ref = test::runPython(QStringLiteral("srs_reference.py"),
+                                         {QStringLiteral("seen"), QStringLiteral("52"), QStringLiteral("-22"),
+                                          QStringLiteral("2011-06-07T00:00:00"), QStringLiteral("2011-06-07T06:41:00")});
+        QVERIFY2(ref.exitCode == 0, ref.err.constData());
+        const QJsonObject want = test::parseJson(ref.out).object();
+        QVERIFY(std::hypot(ar.value(QStringLiteral("tx")).toDouble() - want.value(QStringLiteral("tx")).toDouble(),
+                           ar.value(QStringLiteral("ty")).toDouble() - want.value(QStringLiteral("ty")).toDouble()) < 1.0);
+        // Without a time: the report as written.
+        r = test::run(bin, {QStringLiteral("regions"), m_real, QStringLiteral("--json")});
+        QVERIFY2(r.exitCode == 0, r.err.constData());
+        const QJsonArray reports = test::parseJson(r.out).object().value(QStringLiteral("reports")).toArray();
+        QCOMPARE(reports.size(), 1);
+        QCOMPARE(reports[0].toObject().value(QStringLiteral("regions")).toArray().size(), 10);
+        // Too far from any report, a folder without one: refused with the reason.
+        r = test::run(bin, {QStringLiteral("regions"), m_real, QStringLiteral("--date"), QStringLiteral("2011-06-12")});
+        QVERIFY(r.exitCode != 0);
+        QVERIFY2(r.err.contains("within 36 h"), r.err.constData());
+        QTemporaryDir empty = test::scratchDir();
+        r = test::run(bin, {QStringLiteral("regions"), QStringLiteral("--archive"), empty.path()});
+        QVERIFY(r.exitCode != 0);
+        QVERIFY2(r.err.contains(empty.path().toUtf8()) && r.err.contains("no readable Solar Region Summary"), r.err.constData());
+    }
+
     void whichReportATimeUses()
     {
         QVector<RegionSummary> reports(3);

@@ -264,7 +264,9 @@ private slots:
         o.seed = 8;
         QVERIFY(SyntheticArchiveWriter::run(o).ok());
         const auto da = digest(a.path()), db = digest(b.path()), dc = digest(c.path());
-        QCOMPARE(da.size(), 3 * 2 + 2 + 1 + 1);  // FITS, truth per step, manifest, flare list
+        // FITS, truth per step, manifest, flare list, a region summary for June 7 and one for June 8
+        QCOMPARE(da.size(), 3 * 2 + 2 + 1 + 1 + 2);
+        QVERIFY(da.contains(QStringLiteral("srs/2011/20110608SRS.txt")));
         QCOMPARE(da, db);
         int differ = 0;
         for (auto it = da.begin(); it != da.end(); ++it)
