@@ -53,6 +53,7 @@
 #include "core/archive/TimeIndex.h"
 #include "core/base/ThreadBudget.h"
 #include "core/map/MapMeta.h"
+#include "core/map/SdoTime.h"
 #include "widgets/GlobeView.h"
 #include "widgets/MapGrid.h"
 #include "widgets/MapView.h"
@@ -172,6 +173,16 @@ MainWindow::MainWindow(StudioSettings *settings, QWidget *parent) : QMainWindow(
             statusBar()->showMessage(text, 10000);
     });
     connect(m_observation, &ObservationDocument::setChanged, m_noaa, &NoaaRegionController::update, Qt::QueuedConnection);
+    // --query-noaa: once the reports are read and the set's maps are on screen.
+    connect(this, &MainWindow::settledMaybe, this, [this] {
+        if (m_pendingNoaaQuery && m_archive->hasData() && !m_archive->isBusy() && m_presenter->isSettled()
+            && m_noaa->isSettled()) {
+            const int number = *m_pendingNoaaQuery;
+            m_pendingNoaaQuery.reset();
+            queryNoaaRegion(number);
+            Q_EMIT settledMaybe();
+        }
+    });
     createReactions();
     m_actions->loadShortcuts(*settings);
     connectDocuments();
@@ -453,6 +464,27 @@ void MainWindow::createReactions()
         connect(noaa, &QAction::toggled, this, [this](bool on) {
             m_noaa->setEnabled(on);
             m_settings->setOverlayVisible(QStringLiteral("noaaRegions"), on);
+        });
+        connect(a("view.queryNoaaRegion"), &QAction::triggered, this, [this] {
+            const auto onScreen = m_noaa->regionsOnScreen();
+            if (onScreen.labels.isEmpty()) {
+                statusBar()->showMessage(m_noaa->isSettled() ? tr("No NOAA region on the map at this time: no Solar Region "
+                                                                  "Summary within 36 h, or none on the disk")
+                                                             : tr("The Solar Region Summaries are still being read"),
+                                         8000);
+                return;
+            }
+            QStringList items;
+            for (const auto &l : onScreen.labels)
+                items << NoaaRegionController::describe(l);
+            bool ok = false;
+            const QString chosen = QInputDialog::getItem(this, tr("Query a NOAA region"),
+                                                         tr("Active regions at %1 (the similarity, search and light "
+                                                            "curve views ask about the one chosen):")
+                                                             .arg(SdoTime::toIso(onScreen.map->meta.tObs).left(16)),
+                                                         items, 0, false, &ok);
+            if (ok)
+                queryNoaaRegion(chosen.section(QLatin1Char(' '), 0, 0).toInt());
         });
     }
 
@@ -1009,6 +1041,41 @@ void MainWindow::updateMessagePage()
         m_stack->setCurrentWidget(m_grid);
 }
 
+bool MainWindow::queryNoaaRegion(int number)
+{
+    const auto onScreen = m_noaa->regionsOnScreen();
+    QJsonObject record{{QStringLiteral("number"), number}};
+    for (const auto &l : onScreen.labels) {
+        if (l.seen.region.number != number)
+            continue;
+        QueryPoint q;
+        q.timeMs = onScreen.map->meta.tObs.toMSecsSinceEpoch();
+        q.channel = onScreen.map->meta.channel;
+        q.hpc = QPointF(l.seen.tx, l.seen.ty);
+        record.insert(QStringLiteral("channel"), q.channel);
+        record.insert(QStringLiteral("tx"), q.hpc.x());
+        record.insert(QStringLiteral("ty"), q.hpc.y());
+        m_noaa->setLastQuery(record);
+        m_heatmaps->setQuery(q);
+        statusBar()->showMessage(tr("Query: NOAA %1 at (%2″, %3″)").arg(number).arg(q.hpc.x(), 0, 'f', 0).arg(q.hpc.y(), 0, 'f', 0), 8000);
+        return true;
+    }
+    const QString why = onScreen.labels.isEmpty()
+                            ? tr("NOAA %1: no Solar Region Summary within 36 h of the maps, or none read").arg(number)
+                            : tr("NOAA %1 is not on the map at this time (regions there: %2)")
+                                  .arg(number)
+                                  .arg([&] {
+                                      QStringList n;
+                                      for (const auto &l : onScreen.labels)
+                                          n << QString::number(l.seen.region.number);
+                                      return n.join(QStringLiteral(", "));
+                                  }());
+    record.insert(QStringLiteral("error"), why);
+    m_noaa->setLastQuery(record);
+    statusBar()->showMessage(why, 10000);
+    return false;
+}
+
 bool MainWindow::isSettled() const
 {
     return !m_sample->isGenerating() && !m_archive->isBusy() && m_archive->hasData() && m_presenter->isSettled()
@@ -1016,7 +1083,7 @@ bool MainWindow::isSettled() const
            && m_trainingPanel->isSettled()
            && m_translation->isSettled()
            && m_flare->isSettled() && (!m_wizard || m_wizard->isSettled())
-           && (!m_headerDialog || m_headerDialog->isSettled()) && m_contours->isSettled() && m_noaa->isSettled()
+           && (!m_headerDialog || m_headerDialog->isSettled()) && m_contours->isSettled() && m_noaa->isSettled() && !m_pendingNoaaQuery
            && m_lightCurve->isSettled();
 }
 

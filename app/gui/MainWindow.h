@@ -125,6 +125,12 @@ public:
     /// View > HMI contours.
     ContourController *contours() const;
     NoaaRegionController *noaaRegions() const { return m_noaa; }
+    /// View > Query a NOAA region: makes the region `number`, where the reports put it on the selected view's map, the
+    /// query of the similarity views, the archive search and the light curve (as a click there would). False, with
+    /// the reason in the status bar, when it is not on the map at this time.
+    bool queryNoaaRegion(int number);
+    /// --query-noaa: queries the region once the reports and the first maps are in (isSettled waits for it).
+    void queryNoaaRegionWhenReady(int number) { m_pendingNoaaQuery = number; }
     /// View > HMI contour levels: parses `text` (ContourController::parseLevels), applies and remembers it; a
     /// bad list is reported (status bar, and a dialog when interactive) and changes nothing.
     bool setContourLevels(const QString &text);
@@ -212,6 +218,7 @@ private:
     QPointer<HeaderDialog> m_headerDialog;
     ContourController *m_contours = nullptr;
     NoaaRegionController *m_noaa = nullptr;
+    std::optional<int> m_pendingNoaaQuery;
     bool m_wizardPending = false;
     QDockWidget *m_similarityDock = nullptr;
     JobRunner *m_jobRunner = nullptr;

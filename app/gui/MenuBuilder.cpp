@@ -112,6 +112,7 @@ void MenuBuilder::registerActions(ActionRegistry &r)
     r.add(QStringLiteral("view.overlay.contours"), tr("HMI c&ontours over the maps"));
     r.add(QStringLiteral("view.overlay.contourLevels"), tr("HMI contour le&vels…"));
     r.add(QStringLiteral("view.overlay.noaaRegions"), tr("&NOAA active regions"));
+    r.add(QStringLiteral("view.queryNoaaRegion"), tr("&Query a NOAA region…"), QKeySequence(QStringLiteral("Ctrl+Shift+N")));
 
     r.add(QStringLiteral("time.first"), tr("&First observation"), QKeySequence(Qt::Key_Home),
           icon(QStyle::SP_MediaSkipBackward));
@@ -196,6 +197,7 @@ QMenu *MenuBuilder::buildMenus(QMainWindow *window, const ActionRegistry &r)
     add(view, "view.overlay.contours");
     add(view, "view.overlay.contourLevels");
     add(view, "view.overlay.noaaRegions");
+    add(view, "view.queryNoaaRegion");
     view->addSeparator();
     for (const char *id : {"view.timeline", "view.displayPanel"})
         if (QAction *dock = r.action(QString::fromLatin1(id)))

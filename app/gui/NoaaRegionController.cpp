@@ -128,6 +128,41 @@ void NoaaRegionController::rescan()
     watcher->setFuture(future);
 }
 
+NoaaRegionController::OnMap NoaaRegionController::regionsOnScreen() const
+{
+    OnMap out;
+    if (m_scanning)
+        return out;
+    auto usable = [this](const MapView *v) {
+        return v && v->isVisible() && v->map() && m_layer->reportFor(*v->map());
+    };
+    const MapView *view = usable(m_grid->currentView()) ? m_grid->currentView() : nullptr;
+    for (int i = 0; !view && i < m_grid->count(); ++i)
+        if (usable(m_grid->view(i)))
+            view = m_grid->view(i);
+    if (!view)
+        return out;
+    out.map = view->map();
+    out.labels = m_layer->labelsOn(*out.map);
+    return out;
+}
+
+QString NoaaRegionController::describe(const OverlayNoaaRegions::Label &l)
+{
+    QString text = QString::number(l.seen.region.number);
+    if (!l.seen.region.magType.isEmpty())
+        text += QLatin1Char(' ') + l.seen.region.magTypeSymbols();
+    else if (l.seen.region.section == NoaaRegion::Section::Plage)
+        text += tr(" (plage)");
+    text += QStringLiteral("  %1  (%2″, %3″)")
+                .arg(l.seen.region.location)
+                .arg(l.seen.tx, 0, 'f', 0)
+                .arg(l.seen.ty, 0, 'f', 0);
+    if (l.flare)
+        text += QStringLiteral("  %1 %2").arg(l.flare->goesClass, l.flare->labelTime().toUTC().toString(QStringLiteral("HH:mm")));
+    return text;
+}
+
 QString NoaaRegionController::statusText() const
 {
     if (!m_enabled || m_scanning || m_folder.isEmpty())
@@ -168,6 +203,7 @@ QJsonObject NoaaRegionController::state() const
     o.insert(QStringLiteral("flare_list"), m_flareList.isEmpty() ? QJsonValue() : QJsonValue(m_flareList));
     o.insert(QStringLiteral("flare_list_error"), m_flareError.isEmpty() ? QJsonValue() : QJsonValue(m_flareError));
     o.insert(QStringLiteral("flares"), m_flareCount);
+    o.insert(QStringLiteral("query"), m_lastQuery.isEmpty() ? QJsonValue() : QJsonValue(m_lastQuery));
     QJsonArray views;
     for (int i = 0; i < m_grid->count(); ++i) {
         const MapView *view = m_grid->view(i);

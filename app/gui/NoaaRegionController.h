@@ -11,14 +11,16 @@
 #include <QObject>
 #include <QString>
 
+#include "widgets/OverlayNoaaRegions.h"
+
 #include <memory>
 
 namespace solarchip {
 
 class ArchiveDocument;
 class MapGrid;
-class OverlayNoaaRegions;
 class RegionSummaryArchive;
+struct SdoMap;
 
 class NoaaRegionController : public QObject {
     Q_OBJECT
@@ -32,6 +34,17 @@ public:
     void update();
     /// No scan for reports is running.
     bool isSettled() const { return !m_scanning; }
+    /// The regions labelled on the grid's selected view (else its first view with a helioprojective map), with that
+    /// view's map; empty while the reports are read or when none is within reach of the map's time.
+    struct OnMap {
+        std::shared_ptr<const SdoMap> map;
+        QVector<OverlayNoaaRegions::Label> labels;
+    };
+    OnMap regionsOnScreen() const;
+    /// One line for a region in lists: "11175 βγδ  S17E21  (-330″, -285″)  X1.2 04:55".
+    static QString describe(const OverlayNoaaRegions::Label &label);
+    /// What the last region query (MainWindow::queryNoaaRegion) did: its number, and an error or the query's place.
+    void setLastQuery(const QJsonObject &query) { m_lastQuery = query; }
     /// A sentence for the status bar: how many reports were found where, or why none (empty while off).
     QString statusText() const;
     /// enabled, scanning, folder, reports, first/last valid_at, failures, first_failure, flare_list, flare_list_error,
@@ -53,6 +66,7 @@ private:
     QString m_folder;
     QString m_flareList, m_flareError;  // the folder's flare list, and why it could not be read
     int m_flareCount = 0;
+    QJsonObject m_lastQuery;
     bool m_enabled = false;
     bool m_scanning = false;
     quint64 m_ticket = 0;

@@ -79,6 +79,10 @@ StudioOptionsResult parseStudioOptions(const QStringList &arguments)
     const QCommandLineOption noaaRegions(QStringLiteral("noaa-regions"),
                                          tr("Label the maps with the NOAA active regions of the Solar Region Summaries "
                                             "(*SRS.txt) found with the data (View > NOAA active regions)."));
+    const QCommandLineOption queryNoaa(QStringLiteral("query-noaa"),
+                                       tr("Query NOAA active region N where the Solar Region Summaries put it on the "
+                                          "map (as a click there; View > Query a NOAA region)."),
+                                       tr("N"));
     const QCommandLineOption date({QStringLiteral("d"), QStringLiteral("date")},
                                   tr("Go to the observation nearest this UTC time (ISO 8601)."), tr("ISO"));
     const QCommandLineOption channel({QStringLiteral("c"), QStringLiteral("channel")},
@@ -141,7 +145,7 @@ StudioOptionsResult parseStudioOptions(const QStringList &arguments)
                                  tr("F"));
     const QCommandLineOption json(QStringLiteral("json"), tr("Benchmark results as JSON."));
     parser.addOptions({translator, translateChannel, translateSamples, translateSeed});
-    parser.addOptions({archive, sample, contours, contourLevels, noaaRegions, date, channel, view, flareHead, model, queryHpc, queryBox, difference, screenshot, stateJson, windowSize, settings, timeout, bench, steps,
+    parser.addOptions({archive, sample, contours, contourLevels, noaaRegions, queryNoaa, date, channel, view, flareHead, model, queryHpc, queryBox, difference, screenshot, stateJson, windowSize, settings, timeout, bench, steps,
                        interval, fps, json});
     parser.addPositionalArgument(tr("files"), tr("FITS or Helioviewer .jp2 maps to open."), tr("[FILE...]"));
 
@@ -187,6 +191,15 @@ StudioOptionsResult parseStudioOptions(const QStringList &arguments)
     }
     o.contours = parser.isSet(contours);
     o.noaaRegions = parser.isSet(noaaRegions);
+    if (parser.isSet(queryNoaa)) {
+        bool ok = false;
+        const int n = parser.value(queryNoaa).toInt(&ok);
+        if (!ok || n <= 0)
+            return failWith(2, tr("--query-noaa: '%1' is not a NOAA region number (e.g. 11158)").arg(parser.value(queryNoaa)));
+        if (parser.isSet(queryHpc))
+            return failWith(2, tr("--query-noaa and --query-hpc both place the query: give one"));
+        o.queryNoaa = n;
+    }
     if (parser.isSet(contourLevels)) {
         o.contourLevels = parser.value(contourLevels);
         QString error;

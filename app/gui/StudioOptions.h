@@ -27,6 +27,7 @@ struct StudioOptions {
     bool sample = false;         // --sample: the bundled sample archive
     bool contours = false;       // --contours: View > HMI contours on (also remembered)
     bool noaaRegions = false;    // --noaa-regions: View > NOAA active regions on (also remembered)
+    std::optional<int> queryNoaa; // --query-noaa=N: View > Query a NOAA region N once the maps are in
     QString contourLevels;       // --contour-levels LIST: their levels in Gauss (also remembered)
     QStringList files;           // positional: map files to open
     std::optional<QDateTime> date;  // --date (UTC)

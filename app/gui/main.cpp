@@ -88,6 +88,8 @@ int main(int argc, char **argv)
         window.actions()->action(QStringLiteral("view.overlay.contours"))->setChecked(true);
     if (options.noaaRegions)
         window.actions()->action(QStringLiteral("view.overlay.noaaRegions"))->setChecked(true);
+    if (options.queryNoaa)
+        window.queryNoaaRegionWhenReady(*options.queryNoaa);
     if (options.date)
         window.setInitialTime(options.date);
     if (!options.channel.isEmpty())

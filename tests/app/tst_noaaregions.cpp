@@ -10,8 +10,11 @@
 //   again, the same pixels come back; the switch is remembered;
 // - an unreadable report in the archive is counted and named, the others still used;
 // - each label names its region's largest flare (>= C) of the archive's list peaking within 12 h of the map, at every
-//   171 frame of the archive (a brute-force search of the list: the same flare, or none), and the window's state does.
+//   171 frame of the archive (a brute-force search of the list: the same flare, or none), and the window's state does;
+// - View > Query a NOAA region makes the region's labelled place the query of the similarity, search and light-curve
+//   views; a region not on the map is refused with the regions that are; --query-noaa takes a region number only.
 #include "app/gui/ActionRegistry.h"
+#include "app/gui/HeatmapController.h"
 #include "app/gui/MainWindow.h"
 #include "app/gui/NoaaRegionController.h"
 #include "app/gui/ObservationDocument.h"
@@ -267,6 +270,36 @@ private Q_SLOTS:
         QCOMPARE(m_settings->overlayVisible(QStringLiteral("noaaRegions")), std::optional<bool>(true));
         QTRY_VERIFY_WITH_TIMEOUT(m_window->isSettled(), 30000);
         QCOMPARE(differing(on[0], around(viewOf("171"), places[0], 10)), 0);
+    }
+
+    void queryingARegionPutsTheQueryOnIt()
+    {
+        const QJsonArray labels = viewState(QStringLiteral("171")).value(QStringLiteral("labels")).toArray();
+        QVERIFY(!labels.isEmpty());
+        for (int i = 0; i < m_window->grid()->count(); ++i)
+            if (m_window->grid()->view(i) == viewOf("171"))
+                m_window->grid()->setCurrentIndex(i);
+        const QJsonObject first = labels[0].toObject();
+        const int number = first.value(QStringLiteral("number")).toInt();
+        QVERIFY(m_window->queryNoaaRegion(number));
+        const auto q = m_window->heatmaps()->query();
+        QVERIFY(q);
+        QCOMPARE(q->channel, QStringLiteral("171"));
+        QCOMPARE(q->hpc, QPointF(first.value(QStringLiteral("tx")).toDouble(), first.value(QStringLiteral("ty")).toDouble()));
+        QCOMPARE(q->timeMs, viewOf("171")->map()->meta.tObs.toMSecsSinceEpoch());
+        QVERIFY(!q->box);  // as a click: one cell (the light curve measures its click box there)
+        QCOMPARE(state().value(QStringLiteral("query")).toObject().value(QStringLiteral("number")).toInt(), number);
+        // Not on the map: refused, and the regions that are there are named.
+        QVERIFY(!m_window->queryNoaaRegion(19999));
+        const QString error = state().value(QStringLiteral("query")).toObject().value(QStringLiteral("error")).toString();
+        QVERIFY2(error.contains(QStringLiteral("not on the map")) && error.contains(QString::number(number)), qPrintable(error));
+        QCOMPARE(m_window->heatmaps()->query()->hpc, q->hpc);  // the previous query stays
+        // The option takes a region number and nothing else.
+        for (const char *bad : {"--query-noaa=abc", "--query-noaa=0"}) {
+            const auto r = test::run(test::binPath(QStringLiteral("solarchip-studio")), {QString::fromLatin1(bad)}, 60000);
+            QCOMPARE(r.exitCode, 2);
+            QVERIFY2(r.err.contains("--query-noaa"), r.err.constData());
+        }
     }
 };
 
