@@ -90,8 +90,9 @@
 //   contours      View > HMI contours (ContourController::state)
 //   noaa_regions  View > NOAA active regions (NoaaRegionController::state): enabled, scanning, folder, status,
 //                 reports, first_valid_at, last_valid_at, failures, first_failure, flare_list, flare_list_error,
-//                 flares, query (the last View > Query a NOAA region: number, channel, tx, ty, or error), views [{channel, time, report, valid_at, labels [{number, section, location, mag_type, lon,
-//                 lat, tx, ty, x, y, flare {class, peak} | null}]}]
+//                 flares, query (the last View > Query a NOAA region: number, channel, tx, ty, or error),
+//                 views [{channel, time, report, valid_at, labels [{number, section, location, mag_type, lon, lat,
+//                 tx, ty, x, y, flare {class, peak} | null}]}]
 //   header        File > FITS header (HeaderDialog::state), null when it is not open
 //   lightcurve    the light curve of a region (LightCurveController::state): state ("no-region", "measuring",
 //                 "done", "cancelled", "error"), message (the plot's line), status (counts, notes, first failure),
