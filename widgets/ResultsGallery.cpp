@@ -83,9 +83,12 @@ int GalleryHitModel::thumbnailsDrawn() const
 QString GalleryHitModel::caption(const GalleryHit &hit)
 {
     const QDateTime t = QDateTime::fromMSecsSinceEpoch(hit.timeMs, QTimeZone::utc());
-    return QStringLiteral("%1\n%2  %3")
-        .arg(t.toString(QStringLiteral("yyyy-MM-dd HH:mm")), formatLonLat(hit.lonlat))
-        .arg(hit.score, 0, 'f', 3);
+    QString text = QStringLiteral("%1\n%2  %3")
+                       .arg(t.toString(QStringLiteral("yyyy-MM-dd HH:mm")), formatLonLat(hit.lonlat))
+                       .arg(hit.score, 0, 'f', 3);
+    if (hit.noaaAr > 0)
+        text += QStringLiteral("\nAR %1").arg(hit.noaaAr);
+    return text;
 }
 
 int GalleryHitModel::rowCount(const QModelIndex &parent) const
@@ -158,7 +161,7 @@ void ResultsGallery::setThumbnailSide(int side)
     m_side = side;
     m_model->setPlaceholderSide(side);
     m_list->setIconSize(QSize(side, side));
-    const int textHeight = 2 * fontMetrics().height() + 6;
+    const int textHeight = 3 * fontMetrics().height() + 6;  // date; position and score; the NOAA region
     m_list->setGridSize(QSize(side + 16, side + textHeight + 10));
 }
 

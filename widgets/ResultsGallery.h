@@ -29,6 +29,7 @@ struct GalleryHit {
     QRectF hpcBox;         ///< the cell's helioprojective bounding box (arcsec), what a map frames
     double score = 0;      ///< cosine similarity to the query
     QString file;          ///< the hit channel's map file (the thumbnail's source)
+    int noaaAr = 0;        ///< the numbered NOAA region the hit lies in (0: none, or no Solar Region Summary)
 
     int row() const { return grid > 0 ? cell / grid : -1; }
     int col() const { return grid > 0 ? cell % grid : -1; }
@@ -52,7 +53,7 @@ public:
     int thumbnailsDrawn() const;
     /// Side of the placeholder shown until a thumbnail arrives (tiles keep their size when it does).
     void setPlaceholderSide(int side);
-    /// The text under a tile: "2026-01-03 12:00  N12.3 E45.6  0.873".
+    /// The text under a tile: "2026-01-03 12:00\nN12.3 E45.6  0.873\nAR 11226" (the last line only in a numbered region).
     static QString caption(const GalleryHit &hit);
 
     int rowCount(const QModelIndex &parent = {}) const override;

@@ -1,5 +1,6 @@
 #include "app/gui/GallerySearch.h"
 
+#include "core/archive/RegionSummary.h"
 #include "core/map/DisplayLimits.h"
 #include "core/map/ModelFrame.h"
 #include "core/map/PixelFrame.h"
@@ -249,6 +250,9 @@ Expected<GallerySearchResult> runGallerySearch(const GallerySearchRequest &reque
         hit.file = h.file;
         if (const SetGeometry *g = geometry(h.timeMs))
             hit.hpcBox = cellBoxHpc(*g->frame, h.cell);
+        if (request.regions)
+            if (auto r = request.regions->regionNear(h.timeMs, h.lonlat.x(), h.lonlat.y(), kHitRegionMaxDeg))
+                hit.noaaAr = r->number;
         result.hits.push_back(std::move(hit));
     }
     result.seconds = clock.elapsed() / 1000.0;
@@ -317,6 +321,7 @@ QJsonObject hitToJson(const GalleryHit &hit)
                        {QStringLiteral("hpc"), QJsonArray{hit.hpc.x(), hit.hpc.y()}},
                        {QStringLiteral("lonlat"), QJsonArray{num(hit.lonlat.x()), num(hit.lonlat.y())}},
                        {QStringLiteral("score"), hit.score},
+                       {QStringLiteral("noaa_ar"), hit.noaaAr > 0 ? QJsonValue(hit.noaaAr) : QJsonValue()},
                        {QStringLiteral("file"), hit.file}};
 }
 
@@ -333,7 +338,7 @@ QJsonObject hitsToJson(const std::vector<GalleryHit> &hits, const QJsonObject &q
 
 QByteArray hitsToCsv(const std::vector<GalleryHit> &hits)
 {
-    QByteArray out("rank,time,channel,cell,row,col,hpc_x_arcsec,hpc_y_arcsec,lon_deg,lat_deg,score,file\n");
+    QByteArray out("rank,time,channel,cell,row,col,hpc_x_arcsec,hpc_y_arcsec,lon_deg,lat_deg,score,noaa_ar,file\n");
     auto num = [](double v, int prec) { return std::isfinite(v) ? QByteArray::number(v, 'f', prec) : QByteArray(); };
     int rank = 0;
     for (const GalleryHit &h : hits) {
@@ -343,7 +348,8 @@ QByteArray hitsToCsv(const std::vector<GalleryHit> &hits)
         out += QByteArray::number(++rank) + ',' + isoMs(h.timeMs).toUtf8() + ',' + h.channel.toUtf8() + ','
                + QByteArray::number(h.cell) + ',' + QByteArray::number(h.row()) + ',' + QByteArray::number(h.col()) + ','
                + num(h.hpc.x(), 2) + ',' + num(h.hpc.y(), 2) + ',' + num(h.lonlat.x(), 3) + ',' + num(h.lonlat.y(), 3)
-               + ',' + QByteArray::number(h.score, 'g', 9) + ',' + file.toUtf8() + '\n';
+               + ',' + QByteArray::number(h.score, 'g', 9) + ',' + (h.noaaAr > 0 ? QByteArray::number(h.noaaAr) : QByteArray())
+               + ',' + file.toUtf8() + '\n';
     }
     return out;
 }

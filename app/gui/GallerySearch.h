@@ -18,12 +18,17 @@
 #include "core/base/Expected.h"
 #include "widgets/ResultsGallery.h"
 
+namespace solarchip {
+class RegionSummaryArchive;
+}
+
 #include <QImage>
 #include <QJsonObject>
 #include <QString>
 #include <QStringList>
 
 #include <atomic>
+#include <memory>
 #include <optional>
 #include <vector>
 
@@ -46,7 +51,14 @@ struct GallerySearchRequest {
     QueryPoint query;
     GalleryFilters filters;
     qint64 toleranceMs = 30 * 60 * 1000;  ///< how far the query time may be from a stored set
+    /// The archive's NOAA Solar Region Summaries (NoaaRegionController): each hit is given the numbered region it lies
+    /// in (GalleryHit::noaaAr). Null: none.
+    std::shared_ptr<const RegionSummaryArchive> regions;
 };
+
+/// A hit is in a NOAA region when the region's centre, carried to the hit's time, lies within this many degrees of
+/// the hit's cell centre (about one model cell of the default model: 120" at disk centre is 7 deg).
+inline constexpr double kHitRegionMaxDeg = 8.0;
 
 struct GallerySearchResult {
     std::vector<GalleryHit> hits;

@@ -32,6 +32,8 @@ public:
     bool isEnabled() const { return m_enabled; }
     /// The grid's views carry the layer (new views after a layout change too) and repaint.
     void update();
+    /// The reports read (null before the first scan ends or without a source).
+    const std::shared_ptr<const RegionSummaryArchive> &reports() const { return m_reports; }
     /// No scan for reports is running.
     bool isSettled() const { return !m_scanning; }
     /// The regions labelled on the grid's selected view (else its first view with a helioprojective map), with that

@@ -5,6 +5,7 @@
 #include "app/gui/EmbedJob.h"
 #include "app/gui/InferenceWorker.h"
 #include "app/gui/MainWindow.h"
+#include "app/gui/NoaaRegionController.h"
 #include "app/gui/ObservationDocument.h"
 #include "app/gui/SearchPanel.h"
 #include "core/base/AtomicFile.h"
@@ -346,6 +347,7 @@ void SearchController::query(const QueryPoint &q)
     request.expectedModelHash = m_modelHash;
     request.query = q;
     request.filters = m_filters;
+    request.regions = m_window->noaaRegions()->reports();
     const quint64 ticket = ++m_ticket;
     ++m_searching;
     setState(QStringLiteral("searching"), tr("Searching %1…").arg(QDir::toNativeSeparators(request.storeDir)));

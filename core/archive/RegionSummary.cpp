@@ -356,6 +356,35 @@ RegionSummaryArchive RegionSummaryArchive::scan(const QString &root, bool recurs
     return a;
 }
 
+std::optional<NoaaRegion> RegionSummaryArchive::regionNear(qint64 utcMs, double lonDeg, double latDeg, double maxDeg,
+                                                          double *distanceDeg) const
+{
+    const RegionSummary *report = nearest(utcMs);
+    if (!report || !std::isfinite(lonDeg) || !std::isfinite(latDeg))
+        return std::nullopt;
+    constexpr double kDeg = M_PI / 180.0;
+    std::optional<NoaaRegion> best;
+    double bestDistance = maxDeg;
+    const qint64 from = report->validAt.toMSecsSinceEpoch();
+    for (const NoaaRegion &r : report->regions) {
+        if (r.section == NoaaRegion::Section::DueToReturn || !std::isfinite(r.lonDeg))
+            continue;
+        const QPointF at = rotateStonyhurst(QPointF(r.lonDeg, r.latDeg), from, utcMs);
+        // Great-circle distance (haversine: exact for the small angles asked about).
+        const double dLat = (at.y() - latDeg) * kDeg, dLon = (at.x() - lonDeg) * kDeg;
+        const double a = std::sin(dLat / 2) * std::sin(dLat / 2)
+                         + std::cos(at.y() * kDeg) * std::cos(latDeg * kDeg) * std::sin(dLon / 2) * std::sin(dLon / 2);
+        const double d = 2 * std::asin(std::min(1.0, std::sqrt(a))) / kDeg;
+        if (d <= bestDistance) {
+            bestDistance = d;
+            best = r;
+        }
+    }
+    if (best && distanceDeg)
+        *distanceDeg = bestDistance;
+    return best;
+}
+
 const RegionSummary *RegionSummaryArchive::nearest(qint64 utcMs, double maxHours) const
 {
     const qint64 reach = static_cast<qint64>(maxHours * 3.6e6);

@@ -110,6 +110,11 @@ public:
     /// The report whose validAt is nearest to `utcMs`, if within `maxHours` of it (default 36 h: a daily series
     /// with a missing day still labels every time; farther, positions carried by rotation would drift).
     const RegionSummary *nearest(qint64 utcMs, double maxHours = 36) const;
+    /// The region (sections I and IA of the report nearest `utcMs`, carried to `utcMs` by differential rotation)
+    /// whose centre lies nearest the Stonyhurst point (lon, lat) on the sphere, if within `maxDeg` (great circle):
+    /// which numbered region a search hit or a flare position is in. `distanceDeg` gets its distance.
+    std::optional<NoaaRegion> regionNear(qint64 utcMs, double lonDeg, double latDeg, double maxDeg,
+                                         double *distanceDeg = nullptr) const;
 
 private:
     QVector<RegionSummary> m_reports;  // sorted by validAt

@@ -8,6 +8,9 @@
 //   query's own time with cosine 1; a click off the disk, a store of another model and a time not embedded are
 //   refused with messages that say so;
 // - the CSV and JSON exports hold exactly the hits (times, cells, scores);
+// - with the archive's Solar Region Summaries, each hit names the numbered region it lies in: against the generator's
+//   truth (the centres of the regions its reports list, at the set's time), a hit within 6 deg of a numbered region's centre names that
+//   region, one 10 deg or more from every one names none (the reports round to whole degrees; the rule is 8 deg);
 // - in the window: the gallery fills (thumbnails drawn), clicking a hit of another day moves the app to that
 //   day (state JSON time) with the hit framed;
 // - `solarchip-studio --query-hpc=X,Y --view search --screenshot --state-json` renders the gallery and reports
@@ -20,6 +23,9 @@
 #include "app/gui/SearchController.h"
 #include "app/gui/StudioSettings.h"
 #include "app/gui/WindowState.h"
+#include "core/archive/RegionSummary.h"
+#include "core/map/SunEphemeris.h"
+#include "core/map/Wcs.h"
 #include "models/embeddings/EmbeddingStore.h"
 #include "widgets/ResultsGallery.h"
 
@@ -200,6 +206,91 @@ private Q_SLOTS:
         request.filters = {};
     }
 
+    void hitsNameTheirNoaaRegion()
+    {
+        QVERIFY(!m_store.isEmpty());
+        auto regions = std::make_shared<const RegionSummaryArchive>(RegionSummaryArchive::scan(m_archive));
+        QCOMPARE(regions->reports().size(), kSets + 1);
+        // The truth of each set: numbered regions' Stonyhurst centres.
+        struct Region {
+            int noaa;
+            double lon, lat;
+        };
+        QHash<qint64, QVector<Region>> truth;
+        QPointF queryAt(qQNaN(), qQNaN());
+        for (int k = 0; k < kSets; ++k) {
+            const QDateTime day = QDateTime::fromMSecsSinceEpoch(dayMs(k), QTimeZone::utc());
+            QFile f(m_archive + day.toString(QStringLiteral("'/truth/'yyyy/MM/dd'/truth_'yyyyMMdd_HHmmss'.json'")));
+            QVERIFY2(f.open(QIODevice::ReadOnly), qPrintable(f.fileName()));
+            for (const QJsonValue &v : test::parseJson(f.readAll()).object().value(QStringLiteral("regions")).toArray()) {
+                const QJsonObject r = v.toObject();
+                // Numbered regions the reports list (core/synthetic/SyntheticRegionSummary: with spots, or a plage of
+                // at least 4e21 Mx), on the disk.
+                if (r.value(QStringLiteral("noaa")).toInt() <= 0 || std::abs(r.value(QStringLiteral("lon")).toDouble()) > 80
+                    || (r.value(QStringLiteral("area_msh")).toDouble() < 5 && r.value(QStringLiteral("flux_mx")).toDouble() < 4e21))
+                    continue;
+                truth[m_times[k]].push_back({r.value(QStringLiteral("noaa")).toInt(), r.value(QStringLiteral("lon")).toDouble(),
+                                             r.value(QStringLiteral("lat")).toDouble()});
+                // The query: the first numbered region of day 1, at its centre (seen from the Earth: the synthetic
+                // observer's longitude is 0).
+                if (k == 1 && !std::isfinite(queryAt.x())) {
+                    const SunEphemeris eph = SunEphemeris::at(day);
+                    Observer earth;
+                    earth.hglt = eph.b0Deg;
+                    earth.dsun = eph.distanceM;
+                    double tx = 0, ty = 0;
+                    QVERIFY(Wcs::stonyhurstToHelioprojective(LonLat{r.value(QStringLiteral("lon")).toDouble(),
+                                                                    r.value(QStringLiteral("lat")).toDouble()},
+                                                             earth, tx, ty));
+                    queryAt = QPointF(tx, ty);
+                }
+            }
+        }
+        QVERIFY2(std::isfinite(queryAt.x()), "no numbered region on day 1");
+        GallerySearchRequest request;
+        request.storeDir = m_store;
+        request.query = QueryPoint{m_times[1], QStringLiteral("171"), queryAt, std::nullopt};
+        request.filters.k = 40;
+        request.regions = regions;
+        auto result = runGallerySearch(request);
+        QVERIFY2(result, qPrintable(result.errorString()));
+        auto great = [](double lon1, double lat1, double lon2, double lat2) {
+            const double d = M_PI / 180;
+            const double c = std::sin(lat1 * d) * std::sin(lat2 * d) + std::cos(lat1 * d) * std::cos(lat2 * d) * std::cos((lon1 - lon2) * d);
+            return std::acos(std::clamp(c, -1.0, 1.0)) / d;
+        };
+        int named = 0, none = 0;
+        for (const GalleryHit &h : result->hits) {
+            if (!std::isfinite(h.lonlat.x()))
+                continue;
+            const Region *nearest = nullptr;
+            double best = 1e9;
+            for (const Region &r : truth.value(h.timeMs)) {
+                const double d = great(h.lonlat.x(), h.lonlat.y(), r.lon, r.lat);
+                if (d < best)
+                    best = d, nearest = &r;
+            }
+            const QString what = QStringLiteral("hit %1 cell %2 at (%3, %4): AR %5, truth nearest %6 at %7 deg")
+                                     .arg(iso(h.timeMs)).arg(h.cell).arg(h.lonlat.x()).arg(h.lonlat.y()).arg(h.noaaAr)
+                                     .arg(nearest ? nearest->noaa : 0).arg(best);
+            if (best < 6) {
+                QVERIFY2(h.noaaAr == nearest->noaa, qPrintable(what));
+                ++named;
+            } else if (best >= 10) {
+                QVERIFY2(h.noaaAr == 0, qPrintable(what));
+                ++none;
+            }
+        }
+        QVERIFY2(named >= 1 && none >= 1, qPrintable(QStringLiteral("%1 named, %2 none").arg(named).arg(none)));
+        // The tile's caption and the exports say it.
+        for (const GalleryHit &h : result->hits)
+            if (h.noaaAr > 0) {
+                QVERIFY(GalleryHitModel::caption(h).contains(QStringLiteral("AR %1").arg(h.noaaAr)));
+                QCOMPARE(hitToJson(h).value(QStringLiteral("noaa_ar")).toInt(), h.noaaAr);
+                break;
+            }
+    }
+
     void badQueriesSaySo()
     {
         GallerySearchRequest request;
@@ -241,14 +332,15 @@ private Q_SLOTS:
         QVERIFY(lines[0].startsWith("rank,time,channel,cell"));
         for (int i = 0; i < 7; ++i) {
             const QList<QByteArray> f = lines[i + 1].split(',');
-            QCOMPARE(f.size(), 12);
+            QCOMPARE(f.size(), 13);
             QCOMPARE(f[0].toInt(), i + 1);
             QCOMPARE(QString::fromUtf8(f[1]), iso(hits[i].timeMs));
             QCOMPARE(QString::fromUtf8(f[2]), QStringLiteral("171"));
             QCOMPARE(f[3].toInt(), hits[i].cell);
             QCOMPARE(f[4].toInt() * hits[i].grid + f[5].toInt(), hits[i].cell);
             QVERIFY(std::abs(f[10].toDouble() - hits[i].score) < 1e-6);
-            QCOMPARE(QString::fromUtf8(f[11]), hits[i].file);
+            QCOMPARE(f[11].isEmpty() ? 0 : f[11].toInt(), hits[i].noaaAr);
+            QCOMPARE(QString::fromUtf8(f[12]), hits[i].file);
         }
         const QJsonArray json = hitsToJson(hits).value(QStringLiteral("hits")).toArray();
         QCOMPARE(json.size(), 7);

@@ -278,6 +278,19 @@ private Q_SLOTS:
                      && std::abs(ar.latDeg - flares.front().hgsLat) <= 1,
                  qPrintable(QStringLiteral("region at (%1, %2), flare at (%3, %4)").arg(ar.lonDeg).arg(ar.latDeg)
                                 .arg(flares.front().hgsLon).arg(flares.front().hgsLat)));
+        // The flare's listed position is in 11226 (2.6 deg from its centre, carried to the peak); the disk centre is
+        // in no region (11232, the nearest, is 8.5 deg away); 11232's own place is 11232.
+        const RegionSummaryArchive one({*report});
+        double distance = -1;
+        const auto in = one.regionNear(peak.toMSecsSinceEpoch(), flares.front().hgsLon, flares.front().hgsLat, 8, &distance);
+        QVERIFY(in);
+        QCOMPARE(in->number, 11226);
+        QVERIFY2(std::abs(distance - std::abs(ar.lonDeg - 53) * std::cos(22 * M_PI / 180)) < 0.05, qPrintable(QString::number(distance)));
+        QVERIFY(!one.regionNear(peak.toMSecsSinceEpoch(), 0, 0, 8));
+        const auto centreOf11232 = std::find_if(seen.begin(), seen.end(), [](const NoaaRegionSeen &s) { return s.region.number == 11232; });
+        QVERIFY(centreOf11232 != seen.end());
+        QVERIFY(std::hypot(centreOf11232->lonDeg, centreOf11232->latDeg) > 8);
+        QCOMPARE(one.regionNear(peak.toMSecsSinceEpoch(), centreOf11232->lonDeg + 1, centreOf11232->latDeg - 1, 8)->number, 11232);
         // Two days on, 1225 (N17W77) has rotated behind the west limb and is left out; 11232 (N08E07) is still seen.
         const QDateTime later = utc(2011, 6, 9);
         QSet<int> numbers;
