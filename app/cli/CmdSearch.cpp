@@ -11,6 +11,7 @@
 #include "app/cli/DataCliOptions.h"
 #include "app/cli/ModelCliOptions.h"
 
+#include "core/archive/RegionSummary.h"
 #include "core/base/NumberPair.h"
 #include "core/map/SdoTime.h"
 #include "models/embeddings/ArchiveSearch.h"
@@ -145,15 +146,26 @@ int runSearch(const QStringList &args)
         return fail(kName, hits.error());
     const double searchSeconds = searchClock.nsecsElapsed() / 1e9;
 
+    // The NOAA region of each hit, from the archive's Solar Region Summaries (when it has any).
+    const RegionSummaryArchive regions = p.isSet(QStringLiteral("archive"))
+                                             ? RegionSummaryArchive::scan(p.value(QStringLiteral("archive")))
+                                             : RegionSummaryArchive();
+    auto noaaOf = [&regions](qint64 timeMs, const QPointF &lonlat) {
+        const auto r = regions.regionNear(timeMs, lonlat.x(), lonlat.y(), kHitRegionMaxDeg);
+        return r ? r->number : 0;
+    };
     QJsonArray list;
-    for (const SearchHit &h : *hits)
+    for (const SearchHit &h : *hits) {
+        const int noaa = noaaOf(h.timeMs, h.lonlat);
         list.append(QJsonObject{{QStringLiteral("time"), iso(h.timeMs)},
                                 {QStringLiteral("channel"), h.channel},
                                 {QStringLiteral("cell"), h.cell},
                                 {QStringLiteral("hpc"), pair(h.hpc)},
                                 {QStringLiteral("lonlat"), pair(h.lonlat)},
                                 {QStringLiteral("score"), static_cast<double>(h.score)},
+                                {QStringLiteral("noaa_ar"), noaa > 0 ? QJsonValue(noaa) : QJsonValue()},
                                 {QStringLiteral("file"), h.file}});
+    }
     const int grid = search->store().info().grid;
     const QJsonObject out{
         {QStringLiteral("store"), search->store().dir()},
@@ -178,9 +190,10 @@ int runSearch(const QStringList &args)
     QTextStream s(stdout);
     s << "query " << iso(query->recordTimeMs) << ' ' << channels.first() << " cell " << query->cell << " (" << note << ")\n";
     for (const SearchHit &h : *hits)
-        s << QStringLiteral("%1  %2  cell %3  hpc (%4, %5)  lon/lat (%6, %7)  score %8\n")
+        s << QStringLiteral("%1  %2  cell %3  hpc (%4, %5)  lon/lat (%6, %7)  score %8%9\n")
                  .arg(iso(h.timeMs), h.channel).arg(h.cell).arg(h.hpc.x(), 0, 'f', 0).arg(h.hpc.y(), 0, 'f', 0)
-                 .arg(h.lonlat.x(), 0, 'f', 1).arg(h.lonlat.y(), 0, 'f', 1).arg(h.score, 0, 'f', 4);
+                 .arg(h.lonlat.x(), 0, 'f', 1).arg(h.lonlat.y(), 0, 'f', 1).arg(h.score, 0, 'f', 4)
+                 .arg(noaaOf(h.timeMs, h.lonlat) > 0 ? QStringLiteral("  AR %1").arg(noaaOf(h.timeMs, h.lonlat)) : QString());
     s << QStringLiteral("%1 hits in %2 s (search %3 ms)\n").arg(hits->size()).arg(clock.elapsed() / 1000.0).arg(searchSeconds * 1000, 0, 'f', 2);
     return kOk;
 }

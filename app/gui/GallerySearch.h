@@ -52,13 +52,9 @@ struct GallerySearchRequest {
     GalleryFilters filters;
     qint64 toleranceMs = 30 * 60 * 1000;  ///< how far the query time may be from a stored set
     /// The archive's NOAA Solar Region Summaries (NoaaRegionController): each hit is given the numbered region it lies
-    /// in (GalleryHit::noaaAr). Null: none.
+    /// in (GalleryHit::noaaAr; RegionSummaryArchive::regionNear within kHitRegionMaxDeg). Null: none.
     std::shared_ptr<const RegionSummaryArchive> regions;
 };
-
-/// A hit is in a NOAA region when the region's centre, carried to the hit's time, lies within this many degrees of
-/// the hit's cell centre (about one model cell of the default model: 120" at disk centre is 7 deg).
-inline constexpr double kHitRegionMaxDeg = 8.0;
 
 struct GallerySearchResult {
     std::vector<GalleryHit> hits;

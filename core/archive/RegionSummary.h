@@ -89,6 +89,10 @@ struct NoaaRegionSeen {
 /// that have rotated beyond the limb are left out. Section II has no longitude and is never drawn.
 QVector<NoaaRegionSeen> regionsSeenAt(const RegionSummary &report, qint64 utcMs, const Observer &observer);
 
+/// A search hit (or a flare position) is in a NOAA region when the region's centre, carried to the hit's time, lies
+/// within this many degrees of it: about one model cell of the default model (120" at disk centre is 7 deg).
+inline constexpr double kHitRegionMaxDeg = 8.0;
+
 /// The reports of a folder tree, by the time their locations are valid at: every file named *SRS.txt (any case)
 /// under `root`, the `.solarchip` folder left out. Files that cannot be read are listed with their reason.
 class RegionSummaryArchive {
