@@ -63,9 +63,39 @@ QVector<OverlayNoaaRegions::Label> OverlayNoaaRegions::labelsOn(const SdoMap &ma
     return out;
 }
 
+QImage OverlayNoaaRegions::composeOnto(const QImage &texture, const SdoMap &map, int *drawn) const
+{
+    if (drawn)
+        *drawn = 0;
+    if (texture.isNull() || map.image.isEmpty())
+        return texture;
+    const int n = static_cast<int>(labelsOn(map).size());
+    if (n == 0)
+        return texture;
+    QImage out = texture.convertToFormat(QImage::Format_ARGB32_Premultiplied);
+    // Map pixel x covers [x - 0.5, x + 0.5): texture X = (x + 0.5) sx, Y = height - (y + 0.5) sy (row 0 at the top).
+    QTransform toTexture;
+    toTexture.translate(0, out.height());
+    toTexture.scale(static_cast<double>(out.width()) / map.image.width, -static_cast<double>(out.height()) / map.image.height);
+    toTexture.translate(0.5, 0.5);
+    QPainter painter(&out);
+    // Text about 1/42 of the sphere's diameter: legible on a globe filling a few hundred screen pixels.
+    paintLabels(painter, map, toTexture, std::max(9, out.height() / 42));
+    painter.end();
+    if (drawn)
+        *drawn = n;
+    return out;
+}
+
 void OverlayNoaaRegions::paint(QPainter &painter, const OverlayContext &context)
 {
-    QVector<Label> labels = labelsOn(*context.map);
+    paintLabels(painter, *context.map, context.pixelToWidget,
+                std::clamp(static_cast<int>(context.mapRect.height() / 32), 9, 14));
+}
+
+void OverlayNoaaRegions::paintLabels(QPainter &painter, const SdoMap &map, const QTransform &pixelToTarget, int spotPx) const
+{
+    QVector<Label> labels = labelsOn(map);
     if (labels.isEmpty())
         return;
     // Plages first, regions with spots over them: where labels crowd (near a limb, on a small view) the regions
@@ -73,7 +103,6 @@ void OverlayNoaaRegions::paint(QPainter &painter, const OverlayContext &context)
     std::stable_partition(labels.begin(), labels.end(),
                           [](const Label &l) { return l.seen.region.section != NoaaRegion::Section::Spots; });
     painter.setRenderHint(QPainter::Antialiasing);
-    const int spotPx = std::clamp(static_cast<int>(context.mapRect.height() / 32), 9, 14);
     const QColor plage(205, 205, 205, 215);
     for (const Label &l : labels) {
         const bool spots = l.seen.region.section == NoaaRegion::Section::Spots;
@@ -82,7 +111,7 @@ void OverlayNoaaRegions::paint(QPainter &painter, const OverlayContext &context)
         font.setPixelSize(spots ? spotPx : std::max(8, spotPx * 4 / 5));
         font.setBold(spots);
         const double ring = std::max(spots ? 3.0 : 2.0, font.pixelSize() * (spots ? 0.45 : 0.3));
-        const QPointF at = context.pixelToWidget.map(l.pixel);
+        const QPointF at = pixelToTarget.map(l.pixel);
         // A ring on a dark rim, then the number beside it on a dark halo: legible on every colour table.
         painter.setBrush(Qt::NoBrush);
         painter.setPen(QPen(QColor(0, 0, 0, 200), 3.5));

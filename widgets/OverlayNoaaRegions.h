@@ -13,6 +13,7 @@
 #include "core/archive/RegionSummary.h"
 #include "widgets/OverlayLayer.h"
 
+#include <QImage>
 #include <QPointF>
 #include <QVector>
 
@@ -46,8 +47,14 @@ public:
     const RegionSummary *reportFor(const SdoMap &map) const;
     /// What paint() draws on `map`: the regions of reportFor(map) inside the map's pixels.
     QVector<Label> labelsOn(const SdoMap &map) const;
+    /// The labels drawn onto a texture of `map` (its rendered image, any size: what the 3D globe wears), sized for
+    /// the sphere it is wrapped on; `drawn` gets their number. The texture itself when there are none.
+    QImage composeOnto(const QImage &texture, const SdoMap &map, int *drawn = nullptr) const;
 
 private:
+    /// Draws the labels of `map` through `pixelToTarget` (map pixel -> target pixel), region numbers `spotPx` high.
+    void paintLabels(QPainter &painter, const SdoMap &map, const QTransform &pixelToTarget, int spotPx) const;
+
     std::shared_ptr<const RegionSummaryArchive> m_reports;
     QVector<FlareEvent> m_flares;  // >= C with a NOAA number, by peak time
 };

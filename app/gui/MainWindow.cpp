@@ -168,6 +168,7 @@ MainWindow::MainWindow(StudioSettings *settings, QWidget *parent) : QMainWindow(
     // View > NOAA active regions: the archive's Solar Region Summaries, labelled on every view (new views too).
     m_noaa = new NoaaRegionController(m_archive, m_grid, this);
     connect(m_noaa, &NoaaRegionController::changed, this, &MainWindow::settledMaybe, Qt::QueuedConnection);
+    connect(m_noaa, &NoaaRegionController::changed, m_presenter, &SetViewPresenter::refreshGlobe);  // the globe's labels
     connect(m_noaa, &NoaaRegionController::changed, this, [this] {
         if (const QString text = m_noaa->statusText(); !text.isEmpty())
             statusBar()->showMessage(text, 10000);

@@ -5,6 +5,7 @@
 #include "core/map/MapDifference.h"
 #include "core/base/ThreadBudget.h"
 #include "core/map/MapMeta.h"
+#include "widgets/OverlayNoaaRegions.h"
 #include "widgets/GlobeView.h"
 #include "widgets/HeatmapLayer.h"
 #include "widgets/MapGrid.h"
@@ -416,8 +417,13 @@ void SetViewPresenter::updateGlobe()
         const QImage texture = heatmap && heatmap->hasData() && heatmap->isVisible()
                                    ? heatmap->composeOnto(view->rendered().image())
                                    : view->rendered().image();
-        m_globe->setMap(*m_globeMap, OverlayHitBox::composeOnto(texture, *m_globeMap, m_globeHits, 30 * 60 * 1000,
-                                                                &m_globeHitsDrawn));
+        QImage composed = OverlayHitBox::composeOnto(texture, *m_globeMap, m_globeHits, 30 * 60 * 1000, &m_globeHitsDrawn);
+        // And the NOAA region labels, when they are shown on the maps.
+        m_globeNoaaDrawn = 0;
+        if (const auto *noaa = dynamic_cast<const OverlayNoaaRegions *>(view->overlay(QStringLiteral("noaaRegions")));
+            noaa && noaa->isVisible())
+            composed = noaa->composeOnto(composed, *m_globeMap, &m_globeNoaaDrawn);
+        m_globe->setMap(*m_globeMap, composed);
         m_globe->setCaption(view->title());
         m_globe->setColorBar(view->rendered(), valueLabel(m_globeMap->meta));  // the 2D bar's label
         return;

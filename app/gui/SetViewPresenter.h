@@ -63,6 +63,8 @@ public:
     void setGlobeHits(std::vector<GlobeHitMark> hits);
     /// How many of them the globe's current texture shows (for --state-json and tests).
     int globeHitsDrawn() const { return m_globeHitsDrawn; }
+    /// NOAA region labels drawn on the globe's texture (View > NOAA active regions).
+    int globeNoaaLabelsDrawn() const { return m_globeNoaaDrawn; }
 
     /// Overlay toggles ("limb", "grid", "label", "colorbar") for every view, kept across layout changes.
     void setOverlayVisible(const QString &id, bool visible);
@@ -157,6 +159,7 @@ private:
     QThread *m_lastDifferenceThread = nullptr;
     std::vector<GlobeHitMark> m_globeHits;
     int m_globeHitsDrawn = 0;
+    int m_globeNoaaDrawn = 0;
     std::shared_ptr<const SdoMap> m_globeMap;  // what the globe shows
     qint64 m_globeImageKey = 0;                // and the rendering its texture came from
     bool m_wasSettled = false;

@@ -83,6 +83,7 @@ QJsonObject windowState(const MainWindow *window)
     state[QStringLiteral("view_mode")] = window->viewMode();
     state[QStringLiteral("window_size")] = QJsonArray{window->width(), window->height()};
     state[QStringLiteral("globe_hits")] = window->globe() ? window->presenter()->globeHitsDrawn() : 0;
+    state[QStringLiteral("globe_noaa_labels")] = window->globe() ? window->presenter()->globeNoaaLabelsDrawn() : 0;
 
     const MapGrid *grid = window->grid();
     QJsonArray views;

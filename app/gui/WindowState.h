@@ -7,6 +7,8 @@
 //   view_mode     "map", "globe", "search", "alignment", "training", "translation", "flare" or "lightcurve"
 //   window_size   [width, height] of the main window (docks with large minimum widths can make it wider than asked)
 //   globe_hits    archive-search hits outlined on the globe's texture (those of the time shown; 0 without a globe)
+//   globe_noaa_labels  NOAA region labels drawn on the globe's texture (View > NOAA active regions on; 0 without
+//                 a globe)
 //   views         one object per grid cell, in grid order: channel, time, file, colormap, stretch,
 //                 limits [lo, hi] (the limits the rendering on screen used; null before it is rendered), unit,
 //                 shown (the cell is on screen and holds a map), title (the cell's label), size [w, h] (map

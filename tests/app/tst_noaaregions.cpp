@@ -12,7 +12,8 @@
 // - each label names its region's largest flare (>= C) of the archive's list peaking within 12 h of the map, at every
 //   171 frame of the archive (a brute-force search of the list: the same flare, or none), and the window's state does;
 // - View > Query a NOAA region makes the region's labelled place the query of the similarity, search and light-curve
-//   views; a region not on the map is refused with the regions that are; --query-noaa takes a region number only.
+//   views; a region not on the map is refused with the regions that are; --query-noaa takes a region number only;
+// - the 3D globe wears the labels (its texture is the map's rendering with them drawn at the regions' pixels).
 #include "app/gui/ActionRegistry.h"
 #include "app/gui/HeatmapController.h"
 #include "app/gui/MainWindow.h"
@@ -300,6 +301,44 @@ private Q_SLOTS:
             QCOMPARE(r.exitCode, 2);
             QVERIFY2(r.err.contains("--query-noaa"), r.err.constData());
         }
+    }
+
+    void theGlobeWearsTheLabels()
+    {
+        const int onMap = viewState(QStringLiteral("171")).value(QStringLiteral("labels")).toArray().size();
+        QVERIFY(onMap > 0);
+        m_window->setFocusChannel(QStringLiteral("171"));
+        m_window->setViewMode(QStringLiteral("globe"));
+        QTRY_VERIFY_WITH_TIMEOUT(m_window->isSettled()
+                                     && windowState(m_window.get()).value(QStringLiteral("globe_noaa_labels")).toInt() == onMap,
+                                 60000);
+        // Off: the texture is the plain map again.
+        toggle()->setChecked(false);
+        QTRY_VERIFY_WITH_TIMEOUT(m_window->isSettled()
+                                     && windowState(m_window.get()).value(QStringLiteral("globe_noaa_labels")).toInt() == 0,
+                                 30000);
+        toggle()->setChecked(true);
+        // The texture itself: the labels change it around each region and nowhere near the corners.
+        MapView *view = viewOf("171");
+        QVERIFY(view && view->map());
+        const auto *layer = dynamic_cast<const OverlayNoaaRegions *>(view->overlay(QStringLiteral("noaaRegions")));
+        QVERIFY(layer);
+        const QImage plain = view->rendered().image().convertToFormat(QImage::Format_ARGB32_Premultiplied);
+        int drawn = 0;
+        const QImage labelled = layer->composeOnto(plain, *view->map(), &drawn);
+        QCOMPARE(drawn, onMap);
+        const double sx = double(plain.width()) / view->map()->image.width;
+        for (const auto &l : layer->labelsOn(*view->map())) {
+            const QPoint c(int((l.pixel.x() + 0.5) * sx), int(plain.height() - (l.pixel.y() + 0.5) * sx));
+            int changed = 0;
+            for (int dy = -6; dy <= 6; ++dy)
+                for (int dx = -6; dx <= 6; ++dx)
+                    if (plain.rect().contains(c + QPoint(dx, dy)))
+                        changed += plain.pixel(c + QPoint(dx, dy)) != labelled.pixel(c + QPoint(dx, dy));
+            QVERIFY2(changed > 10, qPrintable(QString::number(l.seen.region.number)));
+        }
+        QCOMPARE(labelled.pixel(2, 2), plain.pixel(2, 2));
+        m_window->setViewMode(QStringLiteral("map"));
     }
 };
 
