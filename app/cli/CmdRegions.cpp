@@ -23,22 +23,12 @@ namespace {
 
 const QString kName = QStringLiteral("regions");
 
-QString sectionName(NoaaRegion::Section s)
-{
-    switch (s) {
-    case NoaaRegion::Section::Spots: return QStringLiteral("spots");
-    case NoaaRegion::Section::Plage: return QStringLiteral("plage");
-    case NoaaRegion::Section::DueToReturn: return QStringLiteral("due_to_return");
-    }
-    return {};
-}
-
 QJsonValue numberOrNull(double v) { return std::isfinite(v) ? QJsonValue(v) : QJsonValue(); }
 
 QJsonObject regionJson(const NoaaRegion &r)
 {
     return QJsonObject{{QStringLiteral("number"), r.number},
-                       {QStringLiteral("section"), sectionName(r.section)},
+                       {QStringLiteral("section"), NoaaRegion::sectionKey(r.section)},
                        {QStringLiteral("location"), r.location.isEmpty() ? QJsonValue() : QJsonValue(r.location)},
                        {QStringLiteral("lat"), numberOrNull(r.latDeg)},
                        {QStringLiteral("lon"), numberOrNull(r.lonDeg)},
@@ -113,7 +103,7 @@ int runRegions(const QStringList &args)
             if (!p.json()) {
                 text << SdoTime::toIso(r.validAt) << "  " << QFileInfo(r.path).fileName() << "\n";
                 for (const NoaaRegion &n : r.regions)
-                    text << "  " << n.number << "  " << sectionName(n.section).leftJustified(13) << " "
+                    text << "  " << n.number << "  " << NoaaRegion::sectionKey(n.section).leftJustified(13) << " "
                          << (n.location.isEmpty() ? QStringLiteral("-") : n.location).leftJustified(7) << " " << n.magType << "\n";
             }
         }
@@ -167,7 +157,7 @@ int runRegions(const QStringList &args)
         }
         regions.append(o);
         if (!p.json())
-            text << "  " << s.region.number << "  " << sectionName(s.region.section).leftJustified(6) << " lon "
+            text << "  " << s.region.number << "  " << NoaaRegion::sectionKey(s.region.section).leftJustified(6) << " lon "
                  << QString::number(s.lonDeg, 'f', 1) << " lat " << QString::number(s.latDeg, 'f', 1) << "  ("
                  << QString::number(s.tx, 'f', 1) << "\", " << QString::number(s.ty, 'f', 1) << "\")"
                  << (std::isfinite(x) ? QStringLiteral("  pixel %1, %2").arg(x, 0, 'f', 1).arg(y, 0, 'f', 1) : QString())

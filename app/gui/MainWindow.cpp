@@ -450,22 +450,19 @@ void MainWindow::createReactions()
             if (ok)
                 setContourLevels(text);
         });
-        QAction *contours = a("view.overlay.contours");
-        contours->setCheckable(true);
-        contours->setChecked(m_settings->overlayVisible(QStringLiteral("contours")).value_or(false));
-        m_contours->setEnabled(contours->isChecked());
-        connect(contours, &QAction::toggled, this, [this](bool on) {
-            m_contours->setEnabled(on);
-            m_settings->setOverlayVisible(QStringLiteral("contours"), on);
-        });
-        QAction *noaa = a("view.overlay.noaaRegions");
-        noaa->setCheckable(true);
-        noaa->setChecked(m_settings->overlayVisible(QStringLiteral("noaaRegions")).value_or(false));
-        m_noaa->setEnabled(noaa->isChecked());
-        connect(noaa, &QAction::toggled, this, [this](bool on) {
-            m_noaa->setEnabled(on);
-            m_settings->setOverlayVisible(QStringLiteral("noaaRegions"), on);
-        });
+        // Overlays drawn by a controller of their own: the switch (off by default) is remembered under the overlay's id.
+        auto controllerToggle = [this, &a](const char *action, const QString &overlay, auto *controller) {
+            QAction *toggle = a(action);
+            toggle->setCheckable(true);
+            toggle->setChecked(m_settings->overlayVisible(overlay).value_or(false));
+            controller->setEnabled(toggle->isChecked());
+            connect(toggle, &QAction::toggled, this, [this, overlay, controller](bool on) {
+                controller->setEnabled(on);
+                m_settings->setOverlayVisible(overlay, on);
+            });
+        };
+        controllerToggle("view.overlay.contours", QStringLiteral("contours"), m_contours);
+        controllerToggle("view.overlay.noaaRegions", QStringLiteral("noaaRegions"), m_noaa);
         connect(a("view.queryNoaaRegion"), &QAction::triggered, this, [this] {
             const auto onScreen = m_noaa->regionsOnScreen();
             if (onScreen.labels.isEmpty()) {

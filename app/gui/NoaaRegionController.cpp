@@ -19,20 +19,6 @@
 
 namespace solarchip {
 
-namespace {
-
-QString sectionKey(NoaaRegion::Section s)
-{
-    switch (s) {
-    case NoaaRegion::Section::Spots: return QStringLiteral("spots");
-    case NoaaRegion::Section::Plage: return QStringLiteral("plage");
-    case NoaaRegion::Section::DueToReturn: return QStringLiteral("due_to_return");
-    }
-    return {};
-}
-
-}  // namespace
-
 NoaaRegionController::NoaaRegionController(ArchiveDocument *archive, MapGrid *grid, QObject *parent)
     : QObject(parent), m_archive(archive), m_grid(grid), m_layer(std::make_shared<OverlayNoaaRegions>())
 {
@@ -219,7 +205,7 @@ QJsonObject NoaaRegionController::state() const
         if (m_enabled)
             for (const OverlayNoaaRegions::Label &l : m_layer->labelsOn(*map))
                 labels.append(QJsonObject{{QStringLiteral("number"), l.seen.region.number},
-                                          {QStringLiteral("section"), sectionKey(l.seen.region.section)},
+                                          {QStringLiteral("section"), NoaaRegion::sectionKey(l.seen.region.section)},
                                           {QStringLiteral("location"), l.seen.region.location},
                                           {QStringLiteral("mag_type"), l.seen.region.magType},
                                           {QStringLiteral("lon"), l.seen.lonDeg},

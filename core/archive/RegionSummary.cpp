@@ -101,6 +101,16 @@ QString NoaaRegion::magTypeSymbols() const
     return out;
 }
 
+QString NoaaRegion::sectionKey(Section section)
+{
+    switch (section) {
+    case Section::Spots: return QStringLiteral("spots");
+    case Section::Plage: return QStringLiteral("plage");
+    case Section::DueToReturn: return QStringLiteral("due_to_return");
+    }
+    return {};
+}
+
 Expected<RegionSummary> RegionSummary::load(const QString &path)
 {
     QFile f(path);

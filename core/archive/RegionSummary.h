@@ -54,6 +54,8 @@ struct NoaaRegion {
 
     /// The Mount Wilson class in Greek letters ("Beta-Gamma-Delta" -> "βγδ"); empty when none is given.
     QString magTypeSymbols() const;
+    /// "spots", "plage" or "due_to_return" (JSON and CSV keys).
+    static QString sectionKey(Section section);
 };
 
 struct RegionSummary {
