@@ -66,12 +66,6 @@ bool parseInt(const QString &text, int &out, int lo, int hi)
 
 QString twoDigits(double v) { return QStringLiteral("%1").arg(static_cast<int>(std::lround(std::abs(v))), 2, 10, QLatin1Char('0')); }
 
-QString locationText(double lat, double lon)
-{
-    return QString(lat < 0 ? QLatin1Char('S') : QLatin1Char('N')) + twoDigits(lat) +
-           QString(lon < 0 ? QLatin1Char('E') : QLatin1Char('W')) + twoDigits(lon);
-}
-
 QString carringtonText(double lo)
 {
     int v = static_cast<int>(std::lround(lo)) % 360;
@@ -99,6 +93,12 @@ QString NoaaRegion::magTypeSymbols() const
             return magType;  // a class spelled otherwise: shown as written
     }
     return out;
+}
+
+QString NoaaRegion::locationText(double lat, double lon)
+{
+    return QString(lat < 0 ? QLatin1Char('S') : QLatin1Char('N')) + twoDigits(lat) +
+           QString(lon < 0 ? QLatin1Char('E') : QLatin1Char('W')) + twoDigits(lon);
 }
 
 QString NoaaRegion::sectionKey(Section section)
@@ -272,7 +272,7 @@ QByteArray RegionSummary::format() const
         o << QStringLiteral("None");
     for (const NoaaRegion &r : spots)
         o << QStringLiteral("%1 %2   %3  %4 %5  %6   %7 %8")
-                 .arg(number(r), locationText(r.latDeg, r.lonDeg), carringtonText(r.carringtonLonDeg))
+                 .arg(number(r), NoaaRegion::locationText(r.latDeg, r.lonDeg), carringtonText(r.carringtonLonDeg))
                  .arg(std::max(r.areaMsh, 0), 4, 10, QLatin1Char('0'))
                  .arg(r.mcIntosh.leftJustified(3, QLatin1Char(' '), true))
                  .arg(std::max(r.extentDeg, 0), 2, 10, QLatin1Char('0'))
@@ -284,7 +284,7 @@ QByteArray RegionSummary::format() const
     if (plages.isEmpty())
         o << QStringLiteral("None");
     for (const NoaaRegion &r : plages)
-        o << QStringLiteral("%1  %2   %3").arg(number(r), locationText(r.latDeg, r.lonDeg), carringtonText(r.carringtonLonDeg));
+        o << QStringLiteral("%1  %2   %3").arg(number(r), NoaaRegion::locationText(r.latDeg, r.lonDeg), carringtonText(r.carringtonLonDeg));
     const QDate last = issue.addDays(2);
     o << QStringLiteral("II. Regions Due to Return %1 %2 to %3 %4")
              .arg(issue.day(), 2, 10, QLatin1Char('0'))

@@ -54,6 +54,8 @@ struct NoaaRegion {
 
     /// The Mount Wilson class in Greek letters ("Beta-Gamma-Delta" -> "βγδ"); empty when none is given.
     QString magTypeSymbols() const;
+    /// "S22W52" for latitude -22, longitude +52 (whole degrees, as the report writes a location).
+    static QString locationText(double latDeg, double lonDeg);
     /// "spots", "plage" or "due_to_return" (JSON and CSV keys).
     static QString sectionKey(Section section);
 };

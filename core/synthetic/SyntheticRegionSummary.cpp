@@ -67,11 +67,7 @@ RegionSummary syntheticRegionSummary(const SyntheticSun &sun, const QDate &day)
         n.carringtonLonDeg = std::round(r.carringtonLonDeg);
         if (std::abs(r.lonDeg) <= 90) {
             n.lonDeg = std::round(r.lonDeg);
-            n.location = QStringLiteral("%1%2%3%4")
-                             .arg(n.latDeg < 0 ? QLatin1Char('S') : QLatin1Char('N'))
-                             .arg(static_cast<int>(std::abs(n.latDeg)), 2, 10, QLatin1Char('0'))
-                             .arg(n.lonDeg < 0 ? QLatin1Char('E') : QLatin1Char('W'))
-                             .arg(static_cast<int>(std::abs(n.lonDeg)), 2, 10, QLatin1Char('0'));
+            n.location = NoaaRegion::locationText(n.latDeg, n.lonDeg);
             if (r.areaMsh >= kSpotAreaMsh) {
                 n.section = NoaaRegion::Section::Spots;
                 n.areaMsh = static_cast<int>(std::lround(r.areaMsh));
