@@ -210,8 +210,9 @@ bool Colormap::exists(const QString &name)
 
 Colormap Colormap::byName(const QString &name)
 {
-    static QMutex mutex;
-    static QHash<QString, Colormap> cache;
+    // Never destroyed: renders on pool threads may still ask for a table at exit (MapRenderer's colourCrossings).
+    static auto &mutex = *new QMutex;
+    static auto &cache = *new QHash<QString, Colormap>;
     QString lower = name.trimmed().toLower();
     bool reverse = false;
     if (lower.endsWith(QLatin1String("_r"))) {

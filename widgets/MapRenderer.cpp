@@ -30,7 +30,9 @@ struct ColourCrossing {
 
 std::shared_ptr<const std::vector<ColourCrossing>> colourCrossings(DisplayStretch stretch, double a)
 {
-    static RecentCache<std::pair<DisplayStretch, double>, std::vector<ColourCrossing>> cache(16);
+    // Made once and never destroyed: a render still running on a pool thread at exit uses it after function statics
+    // made later than the ThreadBudget are destroyed, and the ThreadBudget waits for its pools only after that.
+    static auto &cache = *new RecentCache<std::pair<DisplayStretch, double>, std::vector<ColourCrossing>>(16);
     return cache.get({stretch, a}, [&] {
         const double top = StretchTable::kBins - 1;
         auto indexAt = [&](double t) { return Colormap::indexOf(applyStretch(stretch, a, std::clamp(t, 0.0, 1.0))); };

@@ -38,7 +38,7 @@ QDateTime utc(const QDate &d, int hhmm)
 // "S22W52" -> lat -22, lon +52.
 bool parseLocation(const QString &text, double &lat, double &lon)
 {
-    static const QRegularExpression re(QStringLiteral("^([NS])(\\d{1,2})([EW])(\\d{1,3})$"));
+    static const auto &re = *new QRegularExpression(QStringLiteral("^([NS])(\\d{1,2})([EW])(\\d{1,3})$"));
     const auto m = re.match(text);
     if (!m.hasMatch())
         return false;
@@ -49,7 +49,7 @@ bool parseLocation(const QString &text, double &lat, double &lon)
 
 bool parseLatitude(const QString &text, double &lat)
 {
-    static const QRegularExpression re(QStringLiteral("^([NS])(\\d{1,2})$"));
+    static const auto &re = *new QRegularExpression(QStringLiteral("^([NS])(\\d{1,2})$"));
     const auto m = re.match(text);
     if (!m.hasMatch())
         return false;
@@ -131,10 +131,13 @@ Expected<RegionSummary> RegionSummary::parse(const QByteArray &text, const QStri
 {
     RegionSummary out;
     const QStringList lines = QString::fromLatin1(text).split(QLatin1Char('\n'));
-    static const QRegularExpression issuedRe(QStringLiteral("^:Issued:\\s*(\\d{4})\\s+([A-Za-z]{3})\\s+(\\d{1,2})\\s+(\\d{4})\\s*UTC"));
-    static const QRegularExpression numberRe(QStringLiteral("^SRS Number\\s+(\\d+)"));
-    static const QRegularExpression validRe(QStringLiteral("Valid at\\s+(\\d{1,2})/(\\d{4})Z"), QRegularExpression::CaseInsensitiveOption);
-    static const QRegularExpression space(QStringLiteral("\\s+"));
+    // (the expressions are never destroyed: reports are read on the background pool, which may still run at exit)
+    static const auto &issuedRe =
+        *new QRegularExpression(QStringLiteral("^:Issued:\\s*(\\d{4})\\s+([A-Za-z]{3})\\s+(\\d{1,2})\\s+(\\d{4})\\s*UTC"));
+    static const auto &numberRe = *new QRegularExpression(QStringLiteral("^SRS Number\\s+(\\d+)"));
+    static const auto &validRe =
+        *new QRegularExpression(QStringLiteral("Valid at\\s+(\\d{1,2})/(\\d{4})Z"), QRegularExpression::CaseInsensitiveOption);
+    static const auto &space = *new QRegularExpression(QStringLiteral("\\s+"));
     enum class At { Header, Spots, Plage, Return } at = At::Header;
     int validDay = -1, validHhmm = 0;
     auto bad = [&](int line, const QString &what) {

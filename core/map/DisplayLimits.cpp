@@ -374,7 +374,8 @@ StretchTable StretchTable::build(const DisplaySettings &settings, const DisplayR
     }
     const DisplayStretch stretch = settings.stretch == DisplayStretch::HistEq ? DisplayStretch::Linear : settings.stretch;
     const double a = settings.effectiveStretchParameter();
-    static RecentCache<std::pair<DisplayStretch, double>, std::vector<float>> curves(16);
+    // Never destroyed: renders on pool threads may still use it at exit (widgets/MapRenderer's colourCrossings says why).
+    static auto &curves = *new RecentCache<std::pair<DisplayStretch, double>, std::vector<float>>(16);
     t.m_values = curves.get({stretch, a}, [&] {
         std::vector<float> values(kBins);
         for (int b = 0; b < kBins; ++b)
@@ -386,7 +387,7 @@ StretchTable StretchTable::build(const DisplaySettings &settings, const DisplayR
 
 const std::vector<float> &StretchTable::values() const
 {
-    static const std::vector<float> none;
+    static const auto &none = *new std::vector<float>();  // never destroyed (pool threads at exit)
     return m_values ? *m_values : none;
 }
 

@@ -62,7 +62,9 @@ struct Jp2Cache {
 
 Jp2Cache &cache()
 {
-    static Jp2Cache c;
+    // Never destroyed: a read-out on an io-pool thread may still use it at exit, after function statics made later than
+    // the ThreadBudget are destroyed and before the ThreadBudget waits for its pools.
+    static auto &c = *new Jp2Cache;
     return c;
 }
 
