@@ -169,6 +169,16 @@ MainWindow::MainWindow(StudioSettings *settings, QWidget *parent) : QMainWindow(
     m_noaa = new NoaaRegionController(m_archive, m_grid, this);
     connect(m_noaa, &NoaaRegionController::changed, this, &MainWindow::settledMaybe, Qt::QueuedConnection);
     connect(m_noaa, &NoaaRegionController::changed, m_presenter, &SetViewPresenter::refreshGlobe);  // the globe's labels
+    // View > NOAA region table: tabbed with the Display dock; a row queries its region; it follows the maps on screen.
+    m_noaa->dock()->setParent(this);
+    addDockWidget(Qt::RightDockWidgetArea, m_noaa->dock());
+    tabifyDockWidget(m_displayDock, m_noaa->dock());
+    m_noaa->dock()->hide();
+    m_actions->adopt(QStringLiteral("view.noaaRegionTable"), m_noaa->dock()->toggleViewAction());
+    if (QMenu *view = menuBar()->findChild<QMenu *>(QStringLiteral("menu.view")))
+        view->addAction(m_noaa->dock()->toggleViewAction());
+    connect(m_noaa, &NoaaRegionController::regionActivated, this, [this](int number) { queryNoaaRegion(number); });
+    connect(this, &MainWindow::settledMaybe, m_noaa, &NoaaRegionController::refreshTable);
     connect(m_noaa, &NoaaRegionController::changed, this, [this] {
         if (const QString text = m_noaa->statusText(); !text.isEmpty())
             statusBar()->showMessage(text, 10000);
@@ -413,6 +423,7 @@ void MainWindow::createReactions()
     modes->addAction(a("view.translation"));
     modes->addAction(a("view.flare"));
     modes->addAction(a("view.lightcurve"));
+    modes->addAction(a("view.regions"));
     new ViewModeReaction(a("view.maps"), this, QStringLiteral("map"));
     new ViewModeReaction(a("view.globe"), this, QStringLiteral("globe"));
     new ViewModeReaction(a("view.search"), this, QStringLiteral("search"));
@@ -420,6 +431,7 @@ void MainWindow::createReactions()
     new ViewModeReaction(a("view.translation"), this, QStringLiteral("translation"));
     new ViewModeReaction(a("view.flare"), this, QStringLiteral("flare"));
     new ViewModeReaction(a("view.lightcurve"), this, QStringLiteral("lightcurve"));
+    new ViewModeReaction(a("view.regions"), this, QStringLiteral("regions"));
     using Diff = ObservationDocument::DifferenceMode;
     auto *differences = new QActionGroup(this);
     for (const char *id : {"view.diff.none", "view.diff.running", "view.diff.base"})
@@ -890,6 +902,7 @@ void MainWindow::setViewMode(const QString &mode)
                               || mode == QLatin1String("alignment") || mode == QLatin1String("training")
                               || mode == QLatin1String("translation")
                               || mode == QLatin1String("flare") || mode == QLatin1String("lightcurve")
+                              || mode == QLatin1String("regions")
                           ? mode
                           : QStringLiteral("map");
     if (m == m_viewMode)
@@ -915,6 +928,23 @@ void MainWindow::setViewMode(const QString &mode)
         m_displayPanel->setView(displayTarget());
     m_flare->setActive(m == QLatin1String("flare"));  // the map grid, the attribution overlays and the flare dock
     m_lightCurve->setActive(m == QLatin1String("lightcurve"));  // the map grid, the region's box and the plot below
+    // The map grid with the NOAA labels (whatever View > NOAA active regions says) and the region table in front; the
+    // table hidden again on leaving when this mode showed it.
+    m_noaa->setModeActive(m == QLatin1String("regions"));
+    if (previous == QLatin1String("regions") && m_noaaDockShownByView && !m_noaa->dock()->isFloating())
+        m_noaa->dock()->hide();
+    if (m == QLatin1String("regions")) {
+        m_noaaDockShownByView = m_noaa->dock()->isHidden();
+        m_noaa->dock()->show();
+        bringDockToFront(m_noaa->dock());
+        // Wide enough for every column beside the maps (again after the first layout, as for the search gallery).
+        auto give = [this] {
+            if (m_viewMode == QLatin1String("regions") && !m_noaa->dock()->isFloating())
+                resizeDocks({m_noaa->dock()}, {std::max(width() * 2 / 5, 560)}, Qt::Horizontal);
+        };
+        give();
+        QTimer::singleShot(0, this, give);
+    }
     // The timeline at its rows' height in every mode but training's: the flare, search and alignment docks'
     // resizes would leave it at an empty archive's height, and a bottom dock hidden on leaving a mode (the
     // alignment panel's), or kept tall in a restored layout, would leave it filling the space that dock had.

@@ -219,6 +219,7 @@ private:
     ContourController *m_contours = nullptr;
     NoaaRegionController *m_noaa = nullptr;
     std::optional<int> m_pendingNoaaQuery;
+    bool m_noaaDockShownByView = false;  // the "regions" view mode showed the region table (hidden on leaving it)
     bool m_wizardPending = false;
     QDockWidget *m_similarityDock = nullptr;
     JobRunner *m_jobRunner = nullptr;

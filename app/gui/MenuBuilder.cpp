@@ -95,6 +95,7 @@ void MenuBuilder::registerActions(ActionRegistry &r)
     r.add(QStringLiteral("view.translation"), tr("HMI → AIA &translation (synthetic)"), QKeySequence(QStringLiteral("Ctrl+5")));
     r.add(QStringLiteral("view.flare"), tr("&Flare forecast (maps, probabilities, attribution)"), QKeySequence(QStringLiteral("Ctrl+6")));
     r.add(QStringLiteral("view.lightcurve"), tr("Light &curve of a region (maps and plot)"), QKeySequence(QStringLiteral("Ctrl+7")));
+    r.add(QStringLiteral("view.regions"), tr("NOAA active &regions (maps and table)"), QKeySequence(QStringLiteral("Ctrl+8")));
     r.add(QStringLiteral("view.diff.none"), tr("&No difference"));
     r.add(QStringLiteral("view.diff.running"), tr("&Running difference (minus the previous observation)"),
           QKeySequence(QStringLiteral("Ctrl+Shift+R")));
@@ -172,6 +173,7 @@ QMenu *MenuBuilder::buildMenus(QMainWindow *window, const ActionRegistry &r)
     add(view, "view.translation");
     add(view, "view.flare");
     add(view, "view.lightcurve");
+    add(view, "view.regions");
     view->addSeparator();
     QMenu *channels = view->addMenu(tr("&Channels"));
     QMenu *difference = view->addMenu(tr("&Difference"));

@@ -4,6 +4,7 @@
 #include "core/archive/FlareList.h"
 #include "core/archive/RegionSummary.h"
 #include "core/base/ThreadBudget.h"
+#include "core/map/MapMeta.h"
 #include "core/map/SdoMap.h"
 #include "core/map/SdoTime.h"
 #include "models/flare/FlareRun.h"
@@ -12,9 +13,14 @@
 #include "widgets/OverlayNoaaRegions.h"
 
 #include <QDir>
+#include <QDockWidget>
 #include <QFileInfo>
 #include <QFutureWatcher>
+#include <QHeaderView>
 #include <QJsonArray>
+#include <QLabel>
+#include <QTableWidget>
+#include <QVBoxLayout>
 #include <QtConcurrent>
 
 namespace solarchip {
@@ -23,6 +29,35 @@ NoaaRegionController::NoaaRegionController(ArchiveDocument *archive, MapGrid *gr
     : QObject(parent), m_archive(archive), m_grid(grid), m_layer(std::make_shared<OverlayNoaaRegions>())
 {
     m_layer->setVisible(false);
+    // The table's dock (hidden until asked for: View > NOAA region table).
+    m_dock = new QDockWidget(tr("NOAA regions"));
+    m_dock->setObjectName(QStringLiteral("dock.noaaRegions"));
+    auto *panel = new QWidget(m_dock);
+    auto *layout = new QVBoxLayout(panel);
+    layout->setContentsMargins(4, 4, 4, 4);
+    m_caption = new QLabel(panel);
+    m_caption->setWordWrap(true);
+    layout->addWidget(m_caption);
+    m_table = new QTableWidget(0, 8, panel);
+    m_table->setObjectName(QStringLiteral("noaaRegionTable"));
+    m_table->setHorizontalHeaderLabels({tr("Region"), tr("Class"), tr("McIntosh"), tr("Area (MSH)"), tr("Spots"),
+                                        tr("Location"), tr("Tx, Ty (″)"), tr("Flare ±12 h")});
+    m_table->setEditTriggers(QAbstractItemView::NoEditTriggers);
+    m_table->setSelectionBehavior(QAbstractItemView::SelectRows);
+    m_table->setSelectionMode(QAbstractItemView::SingleSelection);
+    m_table->verticalHeader()->hide();
+    m_table->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
+    m_table->setToolTip(tr("Double-click a region to query it: the similarity maps, the archive search and the light "
+                           "curve ask about it"));
+    layout->addWidget(m_table, 1);
+    m_dock->setWidget(panel);
+    m_dock->hide();
+    connect(m_table, &QTableWidget::cellActivated, this, [this](int row, int) { activateRow(row); });
+    connect(m_dock, &QDockWidget::visibilityChanged, this, [this](bool visible) {
+        if (visible)
+            refreshTable();
+    });
+    connect(m_grid, &MapGrid::currentViewChanged, this, &NoaaRegionController::refreshTable);
     connect(m_archive, &ArchiveDocument::opened, this, &NoaaRegionController::rescan);
     connect(m_archive, &ArchiveDocument::indexingFinished, this, &NoaaRegionController::rescan);
 }
@@ -34,7 +69,17 @@ void NoaaRegionController::setEnabled(bool enabled)
     if (enabled == m_enabled)
         return;
     m_enabled = enabled;
-    m_layer->setVisible(enabled);
+    m_layer->setVisible(m_enabled || m_modeActive);
+    update();
+    Q_EMIT changed();
+}
+
+void NoaaRegionController::setModeActive(bool active)
+{
+    if (active == m_modeActive)
+        return;
+    m_modeActive = active;
+    m_layer->setVisible(m_enabled || m_modeActive);
     update();
     Q_EMIT changed();
 }
@@ -109,6 +154,8 @@ void NoaaRegionController::rescan()
         m_flareCount = static_cast<int>(f.flares.size());
         m_scanning = false;
         update();
+        m_tableKey.clear();
+        refreshTable();
         Q_EMIT changed();
     });
     watcher->setFuture(future);
@@ -133,6 +180,61 @@ NoaaRegionController::OnMap NoaaRegionController::regionsOnScreen() const
     return out;
 }
 
+void NoaaRegionController::refreshTable()
+{
+    if (!m_dock->isVisible())
+        return;
+    const OnMap onScreen = regionsOnScreen();
+    const RegionSummary *report = onScreen.map ? m_layer->reportFor(*onScreen.map) : nullptr;
+    const QString key = report ? QStringLiteral("%1|%2|%3").arg(report->path, onScreen.map->meta.channel)
+                                     .arg(onScreen.map->meta.tObs.toMSecsSinceEpoch())
+                               : QString();
+    if (key == m_tableKey && !key.isEmpty())
+        return;
+    m_tableKey = key;
+    m_table->setRowCount(0);
+    if (!report) {
+        m_caption->setText(m_scanning ? tr("Reading the Solar Region Summaries…")
+                           : !m_reports || m_reports->isEmpty()
+                               ? tr("No Solar Region Summary (*SRS.txt) with the data: SWPC's daily reports put anywhere in "
+                                    "the archive folder are read")
+                               : tr("No Solar Region Summary within 36 h of the map on screen"));
+        return;
+    }
+    m_caption->setText(tr("%1 (locations at %2 UTC), carried to the %3 map of %4 UTC")
+                           .arg(QFileInfo(report->path).fileName(), SdoTime::toIso(report->validAt).left(16).replace(u'T', u' '),
+                                channelLabel(onScreen.map->meta.channel),
+                                SdoTime::toIso(onScreen.map->meta.tObs).left(16).replace(u'T', u' ')));
+    m_table->setRowCount(static_cast<int>(onScreen.labels.size()));
+    for (int i = 0; i < onScreen.labels.size(); ++i) {
+        const auto &l = onScreen.labels[i];
+        const NoaaRegion &r = l.seen.region;
+        const bool spots = r.section == NoaaRegion::Section::Spots;
+        const QStringList cells{QString::number(r.number),
+                                spots ? r.magTypeSymbols() : tr("plage"),
+                                r.mcIntosh,
+                                spots ? QString::number(r.areaMsh) : QString(),
+                                spots ? QString::number(r.spotCount) : QString(),
+                                NoaaRegion::locationText(l.seen.latDeg, l.seen.lonDeg),
+                                QStringLiteral("%1, %2").arg(l.seen.tx, 0, 'f', 0).arg(l.seen.ty, 0, 'f', 0),
+                                l.flare ? QStringLiteral("%1 %2").arg(l.flare->goesClass,
+                                                                      l.flare->labelTime().toUTC().toString(QStringLiteral("MM-dd HH:mm")))
+                                        : QString()};
+        for (int c = 0; c < cells.size(); ++c) {
+            auto *item = new QTableWidgetItem(cells[c]);
+            if (c == 0 || (c >= 3 && c <= 4))
+                item->setTextAlignment(Qt::AlignRight | Qt::AlignVCenter);
+            m_table->setItem(i, c, item);
+        }
+    }
+}
+
+void NoaaRegionController::activateRow(int row)
+{
+    if (QTableWidgetItem *item = m_table->item(row, 0))
+        Q_EMIT regionActivated(item->text().toInt());
+}
+
 QString NoaaRegionController::describe(const OverlayNoaaRegions::Label &l)
 {
     QString text = QString::number(l.seen.region.number);
@@ -151,7 +253,7 @@ QString NoaaRegionController::describe(const OverlayNoaaRegions::Label &l)
 
 QString NoaaRegionController::statusText() const
 {
-    if (!m_enabled || m_scanning || m_folder.isEmpty())
+    if (!m_layer->isVisible() || m_scanning || m_folder.isEmpty())
         return {};
     const int n = m_reports ? static_cast<int>(m_reports->reports().size()) : 0;
     QString text = n > 0 ? tr("NOAA active regions: %1 Solar Region %2 in %3")
@@ -173,6 +275,7 @@ QString NoaaRegionController::statusText() const
 QJsonObject NoaaRegionController::state() const
 {
     QJsonObject o{{QStringLiteral("enabled"), m_enabled},
+                  {QStringLiteral("drawn"), m_layer->isVisible()},
                   {QStringLiteral("scanning"), m_scanning},
                   {QStringLiteral("folder"), m_folder},
                   {QStringLiteral("status"), statusText()}};
@@ -190,6 +293,12 @@ QJsonObject NoaaRegionController::state() const
     o.insert(QStringLiteral("flare_list_error"), m_flareError.isEmpty() ? QJsonValue() : QJsonValue(m_flareError));
     o.insert(QStringLiteral("flares"), m_flareCount);
     o.insert(QStringLiteral("query"), m_lastQuery.isEmpty() ? QJsonValue() : QJsonValue(m_lastQuery));
+    QJsonArray rows;
+    for (int i = 0; i < m_table->rowCount(); ++i)
+        rows.append(m_table->item(i, 0) ? m_table->item(i, 0)->text().toInt() : 0);
+    o.insert(QStringLiteral("table"), QJsonObject{{QStringLiteral("visible"), m_dock->isVisible()},
+                                                  {QStringLiteral("caption"), m_caption->text()},
+                                                  {QStringLiteral("rows"), rows}});
     QJsonArray views;
     for (int i = 0; i < m_grid->count(); ++i) {
         const MapView *view = m_grid->view(i);
@@ -202,7 +311,7 @@ QJsonObject NoaaRegionController::state() const
         v.insert(QStringLiteral("report"), report ? report->path : QString());
         v.insert(QStringLiteral("valid_at"), report ? QJsonValue(SdoTime::toIso(report->validAt)) : QJsonValue());
         QJsonArray labels;
-        if (m_enabled)
+        if (m_layer->isVisible())
             for (const OverlayNoaaRegions::Label &l : m_layer->labelsOn(*map))
                 labels.append(QJsonObject{{QStringLiteral("number"), l.seen.region.number},
                                           {QStringLiteral("section"), NoaaRegion::sectionKey(l.seen.region.section)},

@@ -89,8 +89,8 @@ StudioOptionsResult parseStudioOptions(const QStringList &arguments)
                                      tr("Show this channel (171, 193, hmi, ...)."), tr("NAME"));
     const QCommandLineOption view(QStringLiteral("view"),
                                   tr("Start in the map grid, the 3D globe, the cross-modal alignment view, the "
-                                     "archive search gallery, the training panel, the HMI → AIA translation view, the flare forecast panel or the light curve of the region clicked (--query-hpc); wizard: the low-label wizard over the maps; header: the FITS header of the selected map (File > FITS header)."),
-                                  tr("map|globe|alignment|search|training|translation|flare|lightcurve|wizard|header"));
+                                     "archive search gallery, the training panel, the HMI → AIA translation view, the flare forecast panel, the light curve of the region clicked (--query-hpc) or the maps labelled with the NOAA active regions beside their table (regions); wizard: the low-label wizard over the maps; header: the FITS header of the selected map (File > FITS header)."),
+                                  tr("map|globe|alignment|search|training|translation|flare|lightcurve|regions|wizard|header"));
     const QCommandLineOption translator(QStringLiteral("translator"),
                                         tr("The translation view uses this translator run folder (`solarchip "
                                            "translate-train --out RUN`) instead of the saved one or the shipped "
@@ -210,7 +210,8 @@ StudioOptionsResult parseStudioOptions(const QStringList &arguments)
         o.view = parser.value(view).toLower();
         static const QStringList views{QStringLiteral("map"), QStringLiteral("globe"), QStringLiteral("alignment"),
                                        QStringLiteral("search"), QStringLiteral("training"), QStringLiteral("translation"), QStringLiteral("flare"),
-                                       QStringLiteral("lightcurve"), QStringLiteral("wizard"), QStringLiteral("header")};
+                                       QStringLiteral("lightcurve"), QStringLiteral("regions"), QStringLiteral("wizard"),
+                                       QStringLiteral("header")};
         if (!views.contains(o.view))
             return failWith(2, tr("--view: '%1' is not one of %2").arg(parser.value(view), views.join(QLatin1Char('|'))));
     }

@@ -4,7 +4,7 @@
 //   time          the current time (ISO 8601 UTC with milliseconds), null before one is shown
 //   times_count   how many times the timeline holds: the observations of the anchor channel, the ones
 //                 previous/next walk through (0 with nothing open)
-//   view_mode     "map", "globe", "search", "alignment", "training", "translation", "flare" or "lightcurve"
+//   view_mode     "map", "globe", "search", "alignment", "training", "translation", "flare", "lightcurve" or "regions"
 //   window_size   [width, height] of the main window (docks with large minimum widths can make it wider than asked)
 //   globe_hits    archive-search hits outlined on the globe's texture (those of the time shown; 0 without a globe)
 //   globe_noaa_labels  NOAA region labels drawn on the globe's texture (View > NOAA active regions on; 0 without
@@ -90,9 +90,10 @@
 //                 arguments}, points [{strategy, budget, seed, skipped, reason, tss, tss_ci95, auc, bss, run}],
 //                 installed_head
 //   contours      View > HMI contours (ContourController::state)
-//   noaa_regions  View > NOAA active regions (NoaaRegionController::state): enabled, scanning, folder, status,
+//   noaa_regions  View > NOAA active regions (NoaaRegionController::state): enabled, drawn, scanning, folder, status,
 //                 reports, first_valid_at, last_valid_at, failures, first_failure, flare_list, flare_list_error,
-//                 flares, query (the last View > Query a NOAA region: number, channel, tx, ty, or error),
+//                 flares, query (the last View > Query a NOAA region: number, channel, tx, ty, or error), table
+//                 (the region table: visible, caption, rows [number]),
 //                 views [{channel, time, report, valid_at, labels [{number, section, location, mag_type, lon, lat,
 //                 tx, ty, x, y, flare {class, peak} | null}]}]
 //   header        File > FITS header (HeaderDialog::state), null when it is not open

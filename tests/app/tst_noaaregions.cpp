@@ -13,7 +13,9 @@
 //   171 frame of the archive (a brute-force search of the list: the same flare, or none), and the window's state does;
 // - View > Query a NOAA region makes the region's labelled place the query of the similarity, search and light-curve
 //   views; a region not on the map is refused with the regions that are; --query-noaa takes a region number only;
-// - the 3D globe wears the labels (its texture is the map's rendering with them drawn at the regions' pixels).
+// - the 3D globe wears the labels (its texture is the map's rendering with them drawn at the regions' pixels);
+// - the region table lists the selected map's regions in the labels' order, says which report, and a row queries;
+// - the "regions" view mode draws the labels and shows the table whatever the switch says, and leaving it undoes both.
 #include "app/gui/ActionRegistry.h"
 #include "app/gui/HeatmapController.h"
 #include "app/gui/MainWindow.h"
@@ -32,6 +34,7 @@
 
 #include <QAction>
 #include <QDirIterator>
+#include <QDockWidget>
 #include <QFile>
 #include <QJsonArray>
 #include <QSettings>
@@ -339,6 +342,54 @@ private Q_SLOTS:
         }
         QCOMPARE(labelled.pixel(2, 2), plain.pixel(2, 2));
         m_window->setViewMode(QStringLiteral("map"));
+    }
+
+    void theTableListsTheSelectedMapsRegions()
+    {
+        for (int i = 0; i < m_window->grid()->count(); ++i)
+            if (m_window->grid()->view(i) == viewOf("171"))
+                m_window->grid()->setCurrentIndex(i);
+        QDockWidget *dock = m_window->noaaRegions()->dock();
+        dock->show();
+        dock->raise();
+        QTRY_VERIFY_WITH_TIMEOUT(state().value(QStringLiteral("table")).toObject().value(QStringLiteral("visible")).toBool(), 10000);
+        const QJsonObject table = state().value(QStringLiteral("table")).toObject();
+        const QJsonArray labels = viewState(QStringLiteral("171")).value(QStringLiteral("labels")).toArray();
+        const QJsonArray rows = table.value(QStringLiteral("rows")).toArray();
+        QCOMPARE(rows.size(), labels.size());
+        for (int i = 0; i < rows.size(); ++i)
+            QCOMPARE(rows[i].toInt(), labels[i].toObject().value(QStringLiteral("number")).toInt());
+        QVERIFY2(table.value(QStringLiteral("caption")).toString().contains(QStringLiteral("20140203SRS.txt"))
+                     && table.value(QStringLiteral("caption")).toString().contains(QStringLiteral("AIA 171")),
+                 qPrintable(table.value(QStringLiteral("caption")).toString()));
+        // A row activated queries its region.
+        const int last = rows.size() - 1;
+        m_window->noaaRegions()->activateRow(last);
+        QCOMPARE(state().value(QStringLiteral("query")).toObject().value(QStringLiteral("number")).toInt(), rows[last].toInt());
+        QCOMPARE(m_window->heatmaps()->query()->hpc,
+                 QPointF(labels[last].toObject().value(QStringLiteral("tx")).toDouble(),
+                         labels[last].toObject().value(QStringLiteral("ty")).toDouble()));
+        dock->hide();
+    }
+
+    void theRegionsViewShowsLabelsAndTable()
+    {
+        toggle()->setChecked(false);
+        m_window->setViewMode(QStringLiteral("regions"));
+        QTRY_VERIFY_WITH_TIMEOUT(m_window->isSettled() && state().value(QStringLiteral("table")).toObject().value(QStringLiteral("visible")).toBool(),
+                                 30000);
+        // Labels drawn though the switch is off; the switch's remembered value is left alone.
+        QCOMPARE(state().value(QStringLiteral("drawn")).toBool(), true);
+        QVERIFY(!viewState(QStringLiteral("171")).value(QStringLiteral("labels")).toArray().isEmpty());
+        QCOMPARE(m_settings->overlayVisible(QStringLiteral("noaaRegions")), std::optional<bool>(false));
+        QVERIFY(!state().value(QStringLiteral("table")).toObject().value(QStringLiteral("rows")).toArray().isEmpty());
+        // Leaving the mode: the table it showed goes, and so do the labels.
+        m_window->setViewMode(QStringLiteral("map"));
+        QTRY_VERIFY_WITH_TIMEOUT(m_window->isSettled(), 30000);
+        QVERIFY(!m_window->noaaRegions()->dock()->isVisible());
+        QCOMPARE(state().value(QStringLiteral("drawn")).toBool(), false);
+        QCOMPARE(viewState(QStringLiteral("171")).value(QStringLiteral("labels")).toArray().size(), 0);
+        toggle()->setChecked(true);
     }
 };
 
