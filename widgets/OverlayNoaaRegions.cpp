@@ -9,6 +9,7 @@
 #include <QPen>
 
 #include <algorithm>
+#include <cmath>
 
 namespace solarchip {
 
@@ -21,6 +22,7 @@ QString OverlayNoaaRegions::name() const
 
 void OverlayNoaaRegions::setFlares(const QVector<FlareEvent> &flares)
 {
+    ++m_version;
     m_flares.clear();
     for (const FlareEvent &f : flares)
         if (f.noaaAr > 0 && f.peakFlux >= kGoesC && f.labelTime().isValid())
@@ -37,6 +39,23 @@ const RegionSummary *OverlayNoaaRegions::reportFor(const SdoMap &map) const
 }
 
 QVector<OverlayNoaaRegions::Label> OverlayNoaaRegions::labelsOn(const SdoMap &map) const
+{
+    const qint64 t0 = map.meta.tObs.isValid() ? map.meta.tObs.toMSecsSinceEpoch() : 0;
+    if (m_cachedVersion != m_version) {
+        m_cached.clear();
+        m_cachedVersion = m_version;
+    }
+    for (const CachedLabels &c : m_cached)
+        if (c.map == &map && c.timeMs == t0 && c.width == map.image.width)
+            return c.labels;
+    const QVector<Label> out = computeLabels(map);
+    if (m_cached.size() >= 32)
+        m_cached.removeFirst();
+    m_cached.push_back({&map, t0, map.image.width, out});
+    return out;
+}
+
+QVector<OverlayNoaaRegions::Label> OverlayNoaaRegions::computeLabels(const SdoMap &map) const
 {
     QVector<Label> out;
     const RegionSummary *report = reportFor(map);
@@ -93,6 +112,36 @@ void OverlayNoaaRegions::paint(QPainter &painter, const OverlayContext &context)
                 std::clamp(static_cast<int>(context.mapRect.height() / 32), 9, 14));
 }
 
+OverlayNoaaRegions::Sprite OverlayNoaaRegions::sprite(const QString &text, const QFont &font, const QColor &colour,
+                                                             double dpr) const
+{
+    const QString key = QStringLiteral("%1|%2|%3|%4|%5").arg(text).arg(font.pixelSize()).arg(font.bold()).arg(colour.rgba()).arg(dpr);
+    if (auto it = m_sprites.constFind(key); it != m_sprites.constEnd())
+        return *it;
+    if (m_sprites.size() > 512)
+        m_sprites.clear();  // (numbers and flares of many times: start again rather than grow)
+    QPainterPath path;
+    path.addText(QPointF(0, 0), font, text);
+    constexpr double kMargin = 2.5;  // the halo's half width and a little
+    const QRectF box = path.boundingRect().adjusted(-kMargin, -kMargin, kMargin, kMargin);
+    Sprite s;
+    s.image = QImage(QSize(int(std::ceil(box.width() * dpr)), int(std::ceil(box.height() * dpr))),
+                     QImage::Format_ARGB32_Premultiplied);
+    s.image.setDevicePixelRatio(dpr);
+    s.image.fill(Qt::transparent);
+    s.origin = -box.topLeft();
+    s.right = path.boundingRect().right();
+    QPainter p(&s.image);
+    p.setRenderHint(QPainter::Antialiasing);
+    p.translate(s.origin);
+    p.setPen(QPen(QColor(0, 0, 0, 210), 3, Qt::SolidLine, Qt::RoundCap, Qt::RoundJoin));
+    p.drawPath(path);
+    p.fillPath(path, colour);
+    p.end();
+    m_sprites.insert(key, s);
+    return s;
+}
+
 void OverlayNoaaRegions::paintLabels(QPainter &painter, const SdoMap &map, const QTransform &pixelToTarget, int spotPx) const
 {
     QVector<Label> labels = labelsOn(map);
@@ -103,6 +152,7 @@ void OverlayNoaaRegions::paintLabels(QPainter &painter, const SdoMap &map, const
     std::stable_partition(labels.begin(), labels.end(),
                           [](const Label &l) { return l.seen.region.section != NoaaRegion::Section::Spots; });
     painter.setRenderHint(QPainter::Antialiasing);
+    const double dpr = painter.device() ? painter.device()->devicePixelRatioF() : 1.0;
     const QColor plage(205, 205, 205, 215);
     for (const Label &l : labels) {
         const bool spots = l.seen.region.section == NoaaRegion::Section::Spots;
@@ -122,22 +172,19 @@ void OverlayNoaaRegions::paintLabels(QPainter &painter, const SdoMap &map, const
         if (spots && !l.seen.region.magType.isEmpty())
             text += QLatin1Char(' ') + l.seen.region.magTypeSymbols();
         const QPointF baseline(at.x() + ring + 3, at.y() - ring - 2);
-        QPainterPath path;
-        path.addText(baseline, font, text);
-        painter.setPen(QPen(QColor(0, 0, 0, 210), 3, Qt::SolidLine, Qt::RoundCap, Qt::RoundJoin));
-        painter.drawPath(path);
-        painter.fillPath(path, colour);
+        const Sprite number = sprite(text, font, colour, dpr);
+        painter.drawImage(baseline - number.origin, number.image);
         if (l.flare) {
             // The flare after the number, in its class's colour (C white, M orange, X red), with its peak time.
-            static const QColor classColours[3] = {QColor(245, 245, 245), QColor(255, 150, 40), QColor(255, 70, 60)};
+            const QColor classColours[3] = {QColor(245, 245, 245), QColor(255, 150, 40), QColor(255, 70, 60)};
             const int k = std::clamp(flareClassIndex(l.flare->peakFlux), 1, 3) - 1;
             QFont bold = font;
             bold.setBold(true);
-            QPainterPath flare;
-            flare.addText(QPointF(path.boundingRect().right() + font.pixelSize() * 0.5, baseline.y()), bold,
-                          QStringLiteral("%1 %2").arg(l.flare->goesClass, l.flare->labelTime().toUTC().toString(QStringLiteral("HH:mm"))));
-            painter.drawPath(flare);
-            painter.fillPath(flare, classColours[k]);
+            const Sprite flare = sprite(QStringLiteral("%1 %2").arg(l.flare->goesClass,
+                                                                     l.flare->labelTime().toUTC().toString(QStringLiteral("HH:mm"))),
+                                         bold, classColours[k], dpr);
+            painter.drawImage(QPointF(baseline.x() + number.right + font.pixelSize() * 0.5, baseline.y()) - flare.origin,
+                              flare.image);
         }
     }
 }

@@ -13,6 +13,7 @@
 #include "core/archive/RegionSummary.h"
 #include "widgets/OverlayLayer.h"
 
+#include <QHash>
 #include <QImage>
 #include <QPointF>
 #include <QVector>
@@ -31,7 +32,11 @@ public:
     QString name() const override;
     void paint(QPainter &painter, const OverlayContext &context) override;
 
-    void setReports(std::shared_ptr<const RegionSummaryArchive> reports) { m_reports = std::move(reports); }
+    void setReports(std::shared_ptr<const RegionSummaryArchive> reports)
+    {
+        m_reports = std::move(reports);
+        ++m_version;
+    }
     /// The archive's flares (any order; those without a NOAA number or below C are not used); empty: none.
     void setFlares(const QVector<FlareEvent> &flares);
     /// Flares peaking within this many hours either side of a map's time are named at their region.
@@ -54,9 +59,30 @@ public:
 private:
     /// Draws the labels of `map` through `pixelToTarget` (map pixel -> target pixel), region numbers `spotPx` high.
     void paintLabels(QPainter &painter, const SdoMap &map, const QTransform &pixelToTarget, int spotPx) const;
+    /// A text on its dark halo, drawn once into an image and then reused: outlining glyphs into a path and stroking
+    /// its halo costs about a millisecond a label, and the views repaint several times a step.
+    struct Sprite {
+        QImage image;     ///< device pixels (its devicePixelRatio set)
+        QPointF origin;   ///< where the text's baseline starts, in the image's logical pixels
+        double right = 0; ///< the text's right edge from the baseline start
+    };
+    QVector<Label> computeLabels(const SdoMap &map) const;
+    Sprite sprite(const QString &text, const QFont &font, const QColor &colour, double dpr) const;
 
     std::shared_ptr<const RegionSummaryArchive> m_reports;
     QVector<FlareEvent> m_flares;  // >= C with a NOAA number, by peak time
+    // The labels of the maps asked about lately (paint runs several times a step for each view's map; the views share
+    // the layer), by map, its time and width; emptied when the reports or the flares change (m_version).
+    struct CachedLabels {
+        const SdoMap *map = nullptr;
+        qint64 timeMs = 0;
+        int width = 0;
+        QVector<Label> labels;
+    };
+    int m_version = 0;
+    mutable int m_cachedVersion = -1;
+    mutable QVector<CachedLabels> m_cached;  // most recent last, at most 32
+    mutable QHash<QString, Sprite> m_sprites;
 };
 
 }  // namespace solarchip
