@@ -1,11 +1,13 @@
-// solarchip lightcurve (--archive DIR | FILE...) --center TX,TY [--size W,H] [--channels LIST] [--from ISO --to ISO]
-// [--follow-rotation [--reference ISO]] [--csv FILE] [--json]: the light curve of a box on the Sun, from the files'
-// own pixels (core/archive/LightCurve).
+// solarchip lightcurve (--archive DIR | FILE...) (--center TX,TY [--follow-rotation --reference ISO] | --noaa N)
+// [--size W,H] [--channels LIST] [--from ISO --to ISO] [--csv FILE] [--json]: the light curve of a box on the Sun,
+// from the files' own pixels (core/archive/LightCurve); with --noaa the box follows a NOAA region where the Solar
+// Region Summaries (*SRS.txt of the archive, or of the files' folder) put it.
 #include "app/cli/Command.h"
 #include "app/cli/CommandLine.h"
 
 #include "core/archive/Catalog.h"
 #include "core/archive/LightCurve.h"
+#include "core/archive/RegionSummary.h"
 #include "core/base/AtomicFile.h"
 #include "core/base/NumberPair.h"
 #include "core/map/MapFile.h"
@@ -78,6 +80,10 @@ int runLightCurve(const QStringList &args)
         {QStringLiteral("reference"), QStringLiteral("With --follow-rotation: the time at which the box is at --center "
                                                      "(the map it was drawn on)."),
          QStringLiteral("ISO")},
+        {QStringLiteral("noaa"), QStringLiteral("Instead of --center: follow NOAA region N where the Solar Region "
+                                                "Summaries (*SRS.txt of the archive, or of the files' folder) put it "
+                                                "at each time."),
+         QStringLiteral("N")},
         {QStringLiteral("csv"), QStringLiteral("Also write the points as CSV (atomically)."), QStringLiteral("FILE")},
     });
     p.addJsonOption(QStringLiteral("Print the curves as JSON: region, curves{channel: {unit, measured, failed, points}}."));
@@ -86,9 +92,18 @@ int runLightCurve(const QStringList &args)
     const QStringList files = p.positionalArguments();
     if (files.isEmpty() == !p.isSet(QStringLiteral("archive")))
         return p.usage(QStringLiteral("give either --archive DIR or map files"));
-    if (!p.isSet(QStringLiteral("center")))
-        return p.usage(QStringLiteral("--center TX,TY is required (helioprojective arcsec)"));
-    const auto centre = parseNumberPair(p.value(QStringLiteral("center")));
+    int noaa = 0;
+    if (p.isSet(QStringLiteral("noaa"))) {
+        bool ok = false;
+        noaa = p.value(QStringLiteral("noaa")).toInt(&ok);
+        if (!ok || noaa <= 0)
+            return p.usage(QStringLiteral("--noaa: '%1' is not a NOAA region number (e.g. 11158)").arg(p.value(QStringLiteral("noaa"))));
+        if (p.isSet(QStringLiteral("center")) || p.isSet(QStringLiteral("follow-rotation")))
+            return p.usage(QStringLiteral("--noaa places the box itself: give it without --center and --follow-rotation"));
+    } else if (!p.isSet(QStringLiteral("center"))) {
+        return p.usage(QStringLiteral("--center TX,TY (helioprojective arcsec) or --noaa N is required"));
+    }
+    const auto centre = noaa > 0 ? std::optional<QPointF>(QPointF()) : parseNumberPair(p.value(QStringLiteral("center")));
     if (!centre)
         return p.usage(QStringLiteral("--center: '%1' is not two numbers TX,TY").arg(p.value(QStringLiteral("center"))));
     const auto size = parseNumberPair(p.value(QStringLiteral("size")), true);
@@ -146,6 +161,16 @@ int runLightCurve(const QStringList &args)
     LightCurveRegion region;
     region.box = SkyBox{centre->x(), centre->y(), size->x(), size->y()};
     region.followRotation = p.isSet(QStringLiteral("follow-rotation"));
+    if (noaa > 0) {
+        // The reports: the archive's whole tree, or the folder of the files given (not its subfolders).
+        const bool archive = p.isSet(QStringLiteral("archive"));
+        const QString folder = archive ? p.value(QStringLiteral("archive")) : QFileInfo(files.first()).absolutePath();
+        auto reports = std::make_shared<const RegionSummaryArchive>(RegionSummaryArchive::scan(folder, archive));
+        if (reports->isEmpty())
+            return fail(kName, Error{folder, QStringLiteral("no readable Solar Region Summary (*SRS.txt) to place NOAA %1").arg(noaa)});
+        region.noaa = noaa;
+        region.reports = std::move(reports);
+    }
     region.referenceMs = reference.isValid() ? reference.toMSecsSinceEpoch() : observations.first().timeMs;
     const QVector<LightCurve> curves = measureLightCurves(observations, region);
 
@@ -165,6 +190,7 @@ int runLightCurve(const QStringList &args)
                                {QStringLiteral("width"), region.box.width},
                                {QStringLiteral("height"), region.box.height},
                                {QStringLiteral("follow_rotation"), region.followRotation},
+                               {QStringLiteral("noaa"), region.noaa > 0 ? QJsonValue(region.noaa) : QJsonValue()},
                                {QStringLiteral("reference"),
                                 SdoTime::toIso(QDateTime::fromMSecsSinceEpoch(region.referenceMs, QTimeZone::utc()))}});
         QJsonObject byChannel;

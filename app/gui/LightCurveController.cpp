@@ -353,6 +353,10 @@ void LightCurveController::measure()
                         m_query->box ? m_query->box->height() : side};
     region.referenceMs = m_query->timeMs;
     region.followRotation = m_followBox->isChecked();
+    if (m_query->noaa > 0 && m_regionReports) {
+        region.noaa = m_query->noaa;
+        region.reports = m_regionReports;
+    }
     m_region = region;
     m_stale = false;
     m_curves.clear();
@@ -545,12 +549,24 @@ void LightCurveController::showCurves(bool refillChannels)
 void LightCurveController::updateRegionText()
 {
     if (!m_query) {
+        m_followBox->setEnabled(true);
         m_regionLabel->setText(tr("No region yet: click a map, or Shift+drag a box, in any view."));
         return;
     }
     const double side = m_sizeBox->value();
     const double w = m_query->box ? m_query->box->width() : side, h = m_query->box ? m_query->box->height() : side;
     const double days = spanDays();
+    // (a NOAA region is placed by the reports: the rotation switch does not apply to it)
+    m_followBox->setEnabled(!(m_query->noaa > 0 && m_regionReports));
+    if (m_query->noaa > 0 && m_regionReports)
+        return m_regionLabel->setText(
+            tr("Box %1″ × %2″ on NOAA %3, where the daily Solar Region Summaries place it at each time; %4.")
+                .arg(w, 0, 'f', 0)
+                .arg(h, 0, 'f', 0)
+                .arg(m_query->noaa)
+                .arg(days > 0 ? tr("observations within ±%1 day%2 of %3 UTC").arg(days).arg(days == 1 ? QString() : QStringLiteral("s"))
+                                    .arg(iso(m_query->timeMs))
+                              : tr("every observation of the archive")));
     m_regionLabel->setText(
         tr("Box %1″ × %2″ centred at (%3″, %4″) on %5 UTC, %6; %7.")
             .arg(w, 0, 'f', 0)
@@ -598,7 +614,8 @@ QJsonObject LightCurveController::state() const
                              {QStringLiteral("height"), m_region->box.height},
                              {QStringLiteral("reference"), SdoTime::toIso(QDateTime::fromMSecsSinceEpoch(
                                                                m_region->referenceMs, QTimeZone::utc()))},
-                             {QStringLiteral("follow_rotation"), m_region->followRotation}});
+                             {QStringLiteral("follow_rotation"), m_region->followRotation},
+                             {QStringLiteral("noaa"), m_region->noaa > 0 ? QJsonValue(m_region->noaa) : QJsonValue()}});
     } else {
         o.insert(QStringLiteral("region"), QJsonValue());
     }

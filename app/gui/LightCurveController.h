@@ -41,6 +41,7 @@ class ArchiveDocument;
 class MapGrid;
 class ObservationDocument;
 class OverlayRegionBox;
+class RegionSummaryArchive;
 class StudioSettings;
 
 class LightCurveController : public QObject {
@@ -57,6 +58,9 @@ public:
     bool isActive() const { return m_active; }
     /// A click or box on a map: the region to measure (measured now when active, else when the view opens).
     void setQuery(const QueryPoint &query);
+    /// The archive's NOAA Solar Region Summaries: a query of a NOAA region (QueryPoint::noaa) is measured in a box that
+    /// follows the region where they place it at each time (LightCurveRegion::noaa).
+    void setRegionReports(std::shared_ptr<const RegionSummaryArchive> reports) { m_regionReports = std::move(reports); }
     /// Nothing is being measured.
     bool isSettled() const { return !m_running; }
     QDockWidget *dock() const { return m_dock; }
@@ -115,6 +119,7 @@ private:
     bool m_active = false;
     std::optional<QueryPoint> m_query;
     std::optional<LightCurveRegion> m_region;  // what m_curves measure (or are being measured)
+    std::shared_ptr<const RegionSummaryArchive> m_regionReports;  // NOAA's reports, for a query of a NOAA region
     bool m_stale = false;                      // the region or span changed since the last measurement
     QVector<LightCurve> m_curves;
     QVector<LightCurvePlot::Flare> m_flares;

@@ -178,6 +178,8 @@ MainWindow::MainWindow(StudioSettings *settings, QWidget *parent) : QMainWindow(
     if (QMenu *view = menuBar()->findChild<QMenu *>(QStringLiteral("menu.view")))
         view->addAction(m_noaa->dock()->toggleViewAction());
     connect(m_noaa, &NoaaRegionController::regionActivated, this, [this](int number) { queryNoaaRegion(number); });
+    // The light curve of a queried region follows it by the reports.
+    connect(m_noaa, &NoaaRegionController::changed, this, [this] { m_lightCurve->setRegionReports(m_noaa->reports()); });
     connect(this, &MainWindow::settledMaybe, m_noaa, &NoaaRegionController::refreshTable);
     connect(m_noaa, &NoaaRegionController::changed, this, [this] {
         if (const QString text = m_noaa->statusText(); !text.isEmpty())
@@ -1080,6 +1082,7 @@ bool MainWindow::queryNoaaRegion(int number)
         q.timeMs = onScreen.map->meta.tObs.toMSecsSinceEpoch();
         q.channel = onScreen.map->meta.channel;
         q.hpc = QPointF(l.seen.tx, l.seen.ty);
+        q.noaa = number;
         record.insert(QStringLiteral("channel"), q.channel);
         record.insert(QStringLiteral("tx"), q.hpc.x());
         record.insert(QStringLiteral("ty"), q.hpc.y());

@@ -19,10 +19,12 @@ struct QueryPoint {
     QString channel;             ///< catalog key of the map clicked ("171", "hmi")
     QPointF hpc;                 ///< helioprojective arcsec of the click (the box centre)
     std::optional<QSizeF> box;   ///< width x height arcsec of a dragged box (the mean of its cells); none: one cell
+    int noaa = 0;                ///< the NOAA region asked about (View > Query a NOAA region): the light curve follows
+                                 ///< it by the Solar Region Summaries; 0: a click
 
     bool operator==(const QueryPoint &o) const
     {
-        return timeMs == o.timeMs && channel == o.channel && hpc == o.hpc && box == o.box;
+        return timeMs == o.timeMs && channel == o.channel && hpc == o.hpc && box == o.box && noaa == o.noaa;
     }
 };
 

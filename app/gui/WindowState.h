@@ -99,8 +99,9 @@
 //   header        File > FITS header (HeaderDialog::state), null when it is not open
 //   lightcurve    the light curve of a region (LightCurveController::state): state ("no-region", "measuring",
 //                 "done", "cancelled", "error"), message (the plot's line), status (counts, notes, first failure),
-//                 region {tx, ty, width, height (arcsec), reference (ISO), follow_rotation} or null, span_days (0: the
-//                 whole archive), channel (shown; "aia-normalised": every AIA channel divided by its median),
+//                 region {tx, ty, width, height (arcsec), reference (ISO), follow_rotation, noaa (the NOAA region
+//                 followed by the reports, or null)} or null, span_days (0: the whole archive), channel (shown;
+//                 "aia-normalised": every AIA channel divided by its median),
 //                 statistic ("auto", "mean", "mean_abs", "max", "min", "sum"), value_label, curves {channel: {unit,
 //                 measured, failed, first_error}}, series [{name, points, min, max}] as plotted, flare_markers [C, M, X]
 //                 (the archive's list's flares drawn), dock_in_front

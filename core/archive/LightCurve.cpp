@@ -1,5 +1,6 @@
 #include "core/archive/LightCurve.h"
 
+#include "core/archive/RegionSummary.h"
 #include "core/map/DifferentialRotation.h"
 #include "core/map/MapFile.h"
 #include "core/map/PixelFrame.h"
@@ -7,6 +8,7 @@
 #include "core/map/Wcs.h"
 
 #include <QDateTime>
+#include <QFileInfo>
 #include <QHash>
 #include <QTimeZone>
 
@@ -22,6 +24,22 @@ int LightCurve::measured() const
 
 Expected<QPointF> regionCentreAt(const LightCurveRegion &region, qint64 timeMs, const Observer &observer)
 {
+    if (region.noaa > 0) {
+        const RegionSummary *report = region.reports ? region.reports->nearest(timeMs) : nullptr;
+        if (!report)
+            return Error{QString(), QStringLiteral("no Solar Region Summary within 36 h to place NOAA %1").arg(region.noaa)};
+        for (const NoaaRegionSeen &s : regionsSeenAt(*report, timeMs, observer))
+            if (s.region.number == region.noaa)
+                return QPointF(s.tx, s.ty);
+        const bool listed = std::any_of(report->regions.begin(), report->regions.end(),
+                                        [&](const NoaaRegion &r) { return r.number == region.noaa; });
+        return Error{QString(), listed ? QStringLiteral("NOAA %1 is past the limb at this time (%2)")
+                                             .arg(region.noaa)
+                                             .arg(QFileInfo(report->path).fileName())
+                                       : QStringLiteral("NOAA %1 is not in the Solar Region Summary of this time (%2)")
+                                             .arg(region.noaa)
+                                             .arg(QFileInfo(report->path).fileName())};
+    }
     const QPointF centre(region.box.tx, region.box.ty);
     if (!region.followRotation || timeMs == region.referenceMs)
         return centre;

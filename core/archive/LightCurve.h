@@ -18,16 +18,25 @@
 #include <QVector>
 
 #include <functional>
+#include <memory>
 #include <optional>
 
 namespace solarchip {
 
 struct Observer;
+class RegionSummaryArchive;
 
 struct LightCurveRegion {
     SkyBox box;                    ///< where the region is at the reference time
     qint64 referenceMs = 0;        ///< UTC ms of the box's position (the map it was drawn on)
     bool followRotation = false;   ///< carry the centre with the Sun's differential rotation
+    /// Track NOAA region `noaa` instead: at each time the box is centred where the Solar Region Summary valid nearest
+    /// it puts the region (carried from the report's time by differential rotation, seen by the file's observer), so
+    /// a curve over a whole disk passage follows the region as NOAA located it day by day, not one click carried for
+    /// weeks. A time whose report does not list the region (not numbered yet, faded, past the limb, no report within
+    /// 36 h) is a point with that reason. `box.tx/ty` are then unused.
+    int noaa = 0;
+    std::shared_ptr<const RegionSummaryArchive> reports;
 };
 
 struct LightCurvePoint {
@@ -45,7 +54,8 @@ struct LightCurve {
 };
 
 /// The box centre at `timeMs` for an observer: the box's own centre, or (followRotation) its centre carried by
-/// differential rotation; an error when the centre is off the disk at the reference time or behind the limb then.
+/// differential rotation, or (noaa) the region's place by the reports; an error when the centre is off the disk at
+/// the reference time or behind the limb then, or the reports do not place the region then.
 Expected<QPointF> regionCentreAt(const LightCurveRegion &region, qint64 timeMs, const Observer &observer);
 
 /// Measures every observation (any channels, any order); one curve per channel, in the order channels first

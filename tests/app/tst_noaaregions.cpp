@@ -15,16 +15,21 @@
 //   views; a region not on the map is refused with the regions that are; --query-noaa takes a region number only;
 // - the 3D globe wears the labels (its texture is the map's rendering with them drawn at the regions' pixels);
 // - the region table lists the selected map's regions in the labels' order, says which report, and a row queries;
-// - the "regions" view mode draws the labels and shows the table whatever the switch says, and leaving it undoes both.
+// - the "regions" view mode draws the labels and shows the table whatever the switch says, and leaving it undoes both;
+// - the light curve of a queried region follows it by the reports: its box on the truth's centre in every 171 frame
+//   where a report places it (within 20"), the other points saying why.
 #include "app/gui/ActionRegistry.h"
 #include "app/gui/HeatmapController.h"
+#include "app/gui/LightCurveController.h"
 #include "app/gui/MainWindow.h"
 #include "app/gui/NoaaRegionController.h"
 #include "app/gui/ObservationDocument.h"
 #include "app/gui/StudioSettings.h"
 #include "app/gui/WindowState.h"
 #include "core/archive/FlareList.h"
+#include "core/archive/LightCurve.h"
 #include "core/map/MapFile.h"
+#include "core/map/PixelFrame.h"
 #include "core/map/SdoTime.h"
 #include "widgets/MapGrid.h"
 #include "widgets/MapView.h"
@@ -390,6 +395,58 @@ private Q_SLOTS:
         QCOMPARE(state().value(QStringLiteral("drawn")).toBool(), false);
         QCOMPARE(viewState(QStringLiteral("171")).value(QStringLiteral("labels")).toArray().size(), 0);
         toggle()->setChecked(true);
+    }
+
+    void theLightCurveOfAQueriedRegionFollowsIt()
+    {
+        // A region with spots on the map, and where the truth puts it in each 171 frame (through that file's WCS).
+        const QJsonArray labels = viewState(QStringLiteral("171")).value(QStringLiteral("labels")).toArray();
+        int number = 0;
+        for (const QJsonValue &v : labels)
+            if (v.toObject().value(QStringLiteral("section")).toString() == QLatin1String("spots"))
+                number = v.toObject().value(QStringLiteral("number")).toInt();
+        QVERIFY(number > 0);
+        for (int i = 0; i < m_window->grid()->count(); ++i)
+            if (m_window->grid()->view(i) == viewOf("171"))
+                m_window->grid()->setCurrentIndex(i);
+        QVERIFY(m_window->queryNoaaRegion(number));
+        QCOMPARE(m_window->heatmaps()->query()->noaa, number);
+        m_window->setViewMode(QStringLiteral("lightcurve"));
+        auto lcState = [this] { return windowState(m_window.get()).value(QStringLiteral("lightcurve")).toObject(); };
+        QTRY_VERIFY_WITH_TIMEOUT(m_window->isSettled() && lcState().value(QStringLiteral("state")).toString() == QLatin1String("done"),
+                                 60000);
+        QCOMPARE(lcState().value(QStringLiteral("region")).toObject().value(QStringLiteral("noaa")).toInt(), number);
+        const LightCurve *curve = nullptr;
+        for (const LightCurve &c : m_window->lightCurve()->curves())
+            if (c.channel == QLatin1String("171"))
+                curve = &c;
+        QVERIFY(curve);
+        int compared = 0;
+        for (const LightCurvePoint &p : curve->points) {
+            if (!p.measure) {
+                QVERIFY2(p.error.contains(QStringLiteral("NOAA %1").arg(number)), qPrintable(p.error));
+                continue;
+            }
+            const QDateTime t = QDateTime::fromMSecsSinceEpoch(p.timeMs, QTimeZone::utc());
+            const QDateTime step(t.addSecs(3600).date(), QTime(t.addSecs(3600).time().hour() < 12 ? 0 : 12, 0), QTimeZone::utc());
+            QFile f(m_archive + step.toString(QStringLiteral("'/truth/'yyyy/MM/dd'/truth_'yyyyMMdd_HHmmss'.json'")));
+            QVERIFY2(f.open(QIODevice::ReadOnly), qPrintable(f.fileName()));
+            QJsonObject px;
+            for (const QJsonValue &v : test::parseJson(f.readAll()).object().value(QStringLiteral("regions")).toArray())
+                if (v.toObject().value(QStringLiteral("noaa")).toInt() == number)
+                    px = v.toObject().value(QStringLiteral("pixels")).toObject().value(QStringLiteral("171")).toObject();
+            QVERIFY(!px.isEmpty());
+            auto frame = MapFile::readFrame(p.file);
+            QVERIFY(frame);
+            double tx = 0, ty = 0;
+            QVERIFY(frame->wcs.pixelToHelioprojective(px.value(QStringLiteral("x")).toDouble(), px.value(QStringLiteral("y")).toDouble(), tx, ty));
+            QVERIFY2(std::hypot(p.measure->box.tx - tx, p.measure->box.ty - ty) < 20,
+                     qPrintable(QStringLiteral("%1: box (%2, %3), truth (%4, %5)").arg(t.toString(Qt::ISODate))
+                                    .arg(p.measure->box.tx).arg(p.measure->box.ty).arg(tx).arg(ty)));
+            ++compared;
+        }
+        QVERIFY2(compared >= 4, qPrintable(QString::number(compared)));
+        m_window->setViewMode(QStringLiteral("map"));
     }
 };
 

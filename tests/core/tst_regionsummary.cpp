@@ -8,10 +8,15 @@
 // - a region carried to another time and seen from the Earth as sunpy's RotatedSunFrame (Snodgrass) carries it;
 //   NOAA 11226 carried to the peak of its M2.5 flare lies within half its longitudinal extent of the flare's position
 //   in the cycle-24 list (a fact about the real data);
+// - a light curve that follows a region by its number: the box at every frame on the truth's centre of that region
+//   (within 15": the reports' whole degrees), and where a report does not place it, the point says so;
 // - which report a time uses; the month boundary of "Valid at"; "None" sections; bad input named with file and line.
 #include "TestSupport.h"
 
 #include "core/archive/RegionSummary.h"
+#include "core/archive/LightCurve.h"
+#include "core/map/MapFile.h"
+#include "core/map/PixelFrame.h"
 #include "core/archive/FlareList.h"
 #include "core/map/SunEphemeris.h"
 #include "core/synthetic/SyntheticArchiveWriter.h"
@@ -246,6 +251,81 @@ private Q_SLOTS:
         }
         QVERIFY2(spots >= 6, qPrintable(QString::number(spots)));  // Feb 2014: several regions with spots each day
         QVERIFY(listed > spots);
+    }
+
+    void lightCurveFollowsARegionByItsReports()
+    {
+        QTemporaryDir dir = test::scratchDir();
+        SyntheticOptions o;
+        o.outDir = dir.filePath(QStringLiteral("archive"));
+        o.start = utc(2014, 2, 1);
+        o.days = 6;
+        o.cadenceHours = 12;
+        o.size = 128;
+        o.channels = {QStringLiteral("hmi")};
+        o.seed = 23;
+        o.noise = false;
+        QVERIFY(SyntheticArchiveWriter::run(o));
+        auto reports = std::make_shared<const RegionSummaryArchive>(RegionSummaryArchive::scan(o.outDir));
+        // The region with spots listed on most days.
+        QHash<int, int> days;
+        for (const RegionSummary &r : reports->reports())
+            for (const NoaaRegion &n : r.regions)
+                if (n.section == NoaaRegion::Section::Spots)
+                    ++days[n.number];
+        int number = 0;
+        for (auto it = days.begin(); it != days.end(); ++it)
+            if (!number || it.value() > days[number])
+                number = it.key();
+        QVERIFY2(number > 0 && days[number] >= 4, qPrintable(QString::number(number)));
+        QVector<Observation> observations;
+        QDirIterator files(o.outDir + QStringLiteral("/hmi"), {QStringLiteral("*.fits")}, QDir::Files, QDirIterator::Subdirectories);
+        while (files.hasNext()) {
+            const QString path = files.next();
+            auto info = MapFile::readInfo(path);
+            QVERIFY(info);
+            Observation obs;
+            obs.setFromFile(*info);
+            obs.path = path;
+            observations << obs;
+        }
+        QCOMPARE(observations.size(), 12);
+        LightCurveRegion region;
+        region.box = SkyBox{0, 0, 60, 60};
+        region.noaa = number;
+        region.reports = reports;
+        const QVector<LightCurve> curves = measureLightCurves(observations, region);
+        QCOMPARE(curves.size(), 1);
+        int onTruth = 0;
+        for (const LightCurvePoint &p : curves.front().points) {
+            const QDateTime t = QDateTime::fromMSecsSinceEpoch(p.timeMs, QTimeZone::utc());
+            // The truth of the nearest step: the region's centre, seen by this file's observer.
+            const QDateTime step = QDateTime(t.addSecs(3600).date(), QTime(t.addSecs(3600).time().hour() < 12 ? 0 : 12, 0), QTimeZone::utc());
+            QFile f(dir.filePath(QStringLiteral("archive/") + SyntheticArchiveWriter::truthRelativePath(step)));
+            QVERIFY2(f.open(QIODevice::ReadOnly), qPrintable(f.fileName()));
+            QJsonObject truth;
+            for (const QJsonValue &v : test::parseJson(f.readAll()).object().value(QStringLiteral("regions")).toArray())
+                if (v.toObject().value(QStringLiteral("noaa")).toInt() == number)
+                    truth = v.toObject();
+            if (!p.measure) {
+                // Only where the report of that time does not place it.
+                QVERIFY2(p.error.contains(QStringLiteral("NOAA %1").arg(number)), qPrintable(p.error));
+                continue;
+            }
+            QVERIFY(!truth.isEmpty());
+            auto frame = MapFile::readFrame(p.file);
+            QVERIFY(frame);
+            double tx = 0, ty = 0;
+            QVERIFY(Wcs::stonyhurstToHelioprojective(LonLat{truth.value(QStringLiteral("lon")).toDouble(),
+                                                            truth.value(QStringLiteral("lat")).toDouble()},
+                                                     frame->wcs.observer(), tx, ty));
+            const double off = std::hypot(p.measure->box.tx - tx, p.measure->box.ty - ty);
+            // The reports' whole degrees: at most ~0.7 deg, 12" at disk centre.
+            QVERIFY2(off < 15, qPrintable(QStringLiteral("%1: box (%2, %3), truth (%4, %5)").arg(t.toString(Qt::ISODate))
+                                              .arg(p.measure->box.tx).arg(p.measure->box.ty).arg(tx).arg(ty)));
+            ++onTruth;
+        }
+        QVERIFY2(onTruth >= 7, qPrintable(QString::number(onTruth)));
     }
 
     void carriedAndSeenAsSunpy()
