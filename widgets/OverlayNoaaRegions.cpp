@@ -46,13 +46,19 @@ QVector<OverlayNoaaRegions::Label> OverlayNoaaRegions::labelsOn(const SdoMap &ma
         m_cachedVersion = m_version;
     }
     for (const CachedLabels &c : m_cached)
-        if (c.map == &map && c.timeMs == t0 && c.width == map.image.width)
+        if (c.matches(map, t0))
             return c.labels;
     const QVector<Label> out = computeLabels(map);
     if (m_cached.size() >= 32)
         m_cached.removeFirst();
-    m_cached.push_back({&map, t0, map.image.width, out});
+    m_cached.push_back({&map, t0, map.image.width, map.meta.crpix1, map.meta.crpix2, map.meta.cdelt1, map.meta.crota2, out});
     return out;
+}
+
+bool OverlayNoaaRegions::CachedLabels::matches(const SdoMap &m, qint64 t) const
+{
+    return map == &m && timeMs == t && width == m.image.width && crpix1 == m.meta.crpix1 && crpix2 == m.meta.crpix2
+           && cdelt1 == m.meta.cdelt1 && crota2 == m.meta.crota2;
 }
 
 QVector<OverlayNoaaRegions::Label> OverlayNoaaRegions::computeLabels(const SdoMap &map) const

@@ -72,12 +72,15 @@ private:
     std::shared_ptr<const RegionSummaryArchive> m_reports;
     QVector<FlareEvent> m_flares;  // >= C with a NOAA number, by peak time
     // The labels of the maps asked about lately (paint runs several times a step for each view's map; the views share
-    // the layer), by map, its time and width; emptied when the reports or the flares change (m_version).
+    // the layer), by map, its time and pixel grid (a freed map's address may come back for another one); emptied when
+    // the reports or the flares change (m_version).
     struct CachedLabels {
         const SdoMap *map = nullptr;
         qint64 timeMs = 0;
         int width = 0;
+        double crpix1 = 0, crpix2 = 0, cdelt1 = 0, crota2 = 0;
         QVector<Label> labels;
+        bool matches(const SdoMap &m, qint64 t) const;
     };
     int m_version = 0;
     mutable int m_cachedVersion = -1;
