@@ -47,7 +47,7 @@ for view in alignment translation flare; do
 done
 "$STUDIO" --sample --view lightcurve --query-hpc=-250,300 --window-size 1600x1000 --settings "$SETTINGS" \
   --screenshot "$OUT_DIR/lightcurve.png" "$@"
-"$STUDIO" --sample --view regions --window-size 1600x1000 --settings "$SETTINGS" \
+"$STUDIO" --sample --view regions --date 2011-06-11T00:00 --window-size 1600x1000 --settings "$SETTINGS" \
   --screenshot "$OUT_DIR/noaa-regions.png" "$@"
 SAMPLE_DIR="${SOLARCHIP_SAMPLE_DIR:-${XDG_DATA_HOME:-$HOME/.local/share}/SolarCHIP/SolarCHIP Studio/sample-archive}"
 "$BUILD_DIR/bin/solarchip" eval-align --archive "$SAMPLE_DIR" --channels hmi,171 --json \
@@ -59,7 +59,7 @@ echo "alignment:   $OUT_DIR/alignment.png"
 echo "translation: $OUT_DIR/translation.png (HMI -> AIA 171 with the shipped translator)"
 echo "flare panel: $OUT_DIR/flare.png (no head yet: the panel gives the command that trains one)"
 echo "light curve: $OUT_DIR/lightcurve.png (the 120\" box at (-250\", 300\") on the last day, the 7 days before it, following the rotation)"
-echo "NOAA ARs:    $OUT_DIR/noaa-regions.png (the sample's daily Solar Region Summaries carried to the maps' time, and their table)"
+echo "NOAA ARs:    $OUT_DIR/noaa-regions.png (June 11: the sample's Solar Region Summary carried to the maps' time, its table, the X1.2 of 11175)"
 /usr/bin/python3 - "$OUT_DIR/default-model-alignment.json" <<'PY'
 import json, sys
 d = json.load(open(sys.argv[1]))
