@@ -69,9 +69,7 @@ void NoaaRegionController::setEnabled(bool enabled)
     if (enabled == m_enabled)
         return;
     m_enabled = enabled;
-    m_layer->setVisible(m_enabled || m_modeActive);
-    update();
-    Q_EMIT changed();
+    applyDrawn();
 }
 
 void NoaaRegionController::setModeActive(bool active)
@@ -79,6 +77,11 @@ void NoaaRegionController::setModeActive(bool active)
     if (active == m_modeActive)
         return;
     m_modeActive = active;
+    applyDrawn();
+}
+
+void NoaaRegionController::applyDrawn()
+{
     m_layer->setVisible(m_enabled || m_modeActive);
     update();
     Q_EMIT changed();

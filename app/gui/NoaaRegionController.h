@@ -78,6 +78,8 @@ Q_SIGNALS:
 
 private:
     void rescan();
+    /// The labels drawn while the switch is on or the "regions" view mode is active.
+    void applyDrawn();
 
     ArchiveDocument *m_archive;
     MapGrid *m_grid;

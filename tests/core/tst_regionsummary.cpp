@@ -103,6 +103,21 @@ Observer earthAt(const QDateTime &t)
     return earth;
 }
 
+// Six days of magnetograms from 2014-02-01 (the cycle's most active year: several numbered regions each day), seed 23.
+SyntheticOptions februaryArchive(const QString &out, double cadenceHours)
+{
+    SyntheticOptions o;
+    o.outDir = out;
+    o.start = utc(2014, 2, 1);
+    o.days = 6;
+    o.cadenceHours = cadenceHours;
+    o.size = 128;
+    o.channels = {QStringLiteral("hmi")};
+    o.seed = 23;
+    o.noise = false;
+    return o;
+}
+
 const QByteArray kJulyFirst =
     ":Product: 0701SRS.txt\n:Issued: 2011 Jul 01 0030 UTC\n# a test report\n#\n"
     "Joint USAF/NOAA Solar Region Summary\nSRS Number 182 Issued at 0030Z on 01 Jul 2011\n"
@@ -185,15 +200,8 @@ private Q_SLOTS:
     void syntheticReportsAsSunpyAndTheTruth()
     {
         QTemporaryDir dir = test::scratchDir();
-        SyntheticOptions o;
-        o.outDir = dir.filePath(QStringLiteral("archive"));
-        o.start = utc(2014, 2, 1);
-        o.days = 6;
-        o.cadenceHours = 24;  // a step (and its truth) at 00:00 UTC, when each report's locations are valid
-        o.size = 128;
-        o.channels = {QStringLiteral("hmi")};
-        o.seed = 23;
-        o.noise = false;
+        // A step (and its truth) at 00:00 UTC, when each report's locations are valid.
+        const SyntheticOptions o = februaryArchive(dir.filePath(QStringLiteral("archive")), 24);
         auto made = SyntheticArchiveWriter::run(o);
         QVERIFY2(made, qPrintable(made.errorString()));
         QCOMPARE(made->regionSummaries, 7);  // six days and the day after the last step
@@ -256,15 +264,7 @@ private Q_SLOTS:
     void lightCurveFollowsARegionByItsReports()
     {
         QTemporaryDir dir = test::scratchDir();
-        SyntheticOptions o;
-        o.outDir = dir.filePath(QStringLiteral("archive"));
-        o.start = utc(2014, 2, 1);
-        o.days = 6;
-        o.cadenceHours = 12;
-        o.size = 128;
-        o.channels = {QStringLiteral("hmi")};
-        o.seed = 23;
-        o.noise = false;
+        const SyntheticOptions o = februaryArchive(dir.filePath(QStringLiteral("archive")), 12);
         QVERIFY(SyntheticArchiveWriter::run(o));
         auto reports = std::make_shared<const RegionSummaryArchive>(RegionSummaryArchive::scan(o.outDir));
         // The region with spots listed on most days.
