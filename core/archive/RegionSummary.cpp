@@ -375,19 +375,14 @@ std::optional<NoaaRegion> RegionSummaryArchive::regionNear(qint64 utcMs, double 
     const RegionSummary *report = nearest(utcMs);
     if (!report || !std::isfinite(lonDeg) || !std::isfinite(latDeg))
         return std::nullopt;
-    constexpr double kDeg = M_PI / 180.0;
     std::optional<NoaaRegion> best;
     double bestDistance = maxDeg;
     const qint64 from = report->validAt.toMSecsSinceEpoch();
     for (const NoaaRegion &r : report->regions) {
         if (r.section == NoaaRegion::Section::DueToReturn || !std::isfinite(r.lonDeg))
             continue;
-        const QPointF at = rotateStonyhurst(QPointF(r.lonDeg, r.latDeg), from, utcMs);
-        // Great-circle distance (haversine: exact for the small angles asked about).
-        const double dLat = (at.y() - latDeg) * kDeg, dLon = (at.x() - lonDeg) * kDeg;
-        const double a = std::sin(dLat / 2) * std::sin(dLat / 2)
-                         + std::cos(at.y() * kDeg) * std::cos(latDeg * kDeg) * std::sin(dLon / 2) * std::sin(dLon / 2);
-        const double d = 2 * std::asin(std::min(1.0, std::sqrt(a))) / kDeg;
+        const double d = heliographicDistanceDeg(rotateStonyhurst(QPointF(r.lonDeg, r.latDeg), from, utcMs),
+                                                 QPointF(lonDeg, latDeg));
         if (d <= bestDistance) {
             bestDistance = d;
             best = r;

@@ -5,6 +5,7 @@
 #include <QDateTime>
 #include <QTimeZone>
 
+#include <algorithm>
 #include <cmath>
 
 namespace solarchip {
@@ -23,6 +24,13 @@ double wrap180(double a)
 }
 
 }  // namespace
+
+double heliographicDistanceDeg(QPointF a, QPointF b)
+{
+    const double la = a.y() * kDeg, lb = b.y() * kDeg, dl = (a.x() - b.x()) * kDeg;
+    const double c = std::sin(la) * std::sin(lb) + std::cos(la) * std::cos(lb) * std::cos(dl);
+    return std::acos(std::clamp(c, -1.0, 1.0)) / kDeg;
+}
 
 double siderealRateDegPerDay(double latDeg)
 {

@@ -18,4 +18,8 @@ inline constexpr double kCarringtonRateDegPerDay = 14.1844;
 /// rotation; latitude is unchanged, longitude wrapped to [-180, 180).
 QPointF rotateStonyhurst(QPointF lonlat, qint64 fromMs, qint64 toMs);
 
+/// Great-circle distance (deg) between two heliographic positions (lon, lat in degrees): the archive search's
+/// own-region exclusion, the NOAA region a point lies in.
+double heliographicDistanceDeg(QPointF a, QPointF b);
+
 }  // namespace solarchip

@@ -18,17 +18,9 @@ namespace solarchip {
 
 namespace {
 
-constexpr double kDeg = M_PI / 180.0;
 constexpr double kDayMs = 86400000.0;
 
 }  // namespace
-
-double heliographicDistanceDeg(QPointF a, QPointF b)
-{
-    const double la = a.y() * kDeg, lb = b.y() * kDeg, dl = (a.x() - b.x()) * kDeg;
-    const double c = std::sin(la) * std::sin(lb) + std::cos(la) * std::cos(lb) * std::cos(dl);
-    return std::acos(std::clamp(c, -1.0, 1.0)) / kDeg;
-}
 
 QString defaultStoreDir(const QString &archiveDir, const QString &modelHash)
 {

@@ -66,9 +66,6 @@ struct QueryCell {
     QString file;
 };
 
-/// Great-circle distance (deg) between two heliographic positions.
-double heliographicDistanceDeg(QPointF a, QPointF b);
-
 /// The default store folder of an archive for a model: ARCHIVE/.solarchip/embeddings/<first 16 hex of hash>.
 QString defaultStoreDir(const QString &archiveDir, const QString &modelHash);
 
