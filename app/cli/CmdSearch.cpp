@@ -150,13 +150,15 @@ int runSearch(const QStringList &args)
     const RegionSummaryArchive regions = p.isSet(QStringLiteral("archive"))
                                              ? RegionSummaryArchive::scan(p.value(QStringLiteral("archive")))
                                              : RegionSummaryArchive();
-    auto noaaOf = [&regions](qint64 timeMs, const QPointF &lonlat) {
-        const auto r = regions.regionNear(timeMs, lonlat.x(), lonlat.y(), kHitRegionMaxDeg);
-        return r ? r->number : 0;
-    };
-    QJsonArray list;
+    std::vector<int> noaaOf;  // per hit; 0: in no numbered region
     for (const SearchHit &h : *hits) {
-        const int noaa = noaaOf(h.timeMs, h.lonlat);
+        const auto r = regions.regionNear(h.timeMs, h.lonlat.x(), h.lonlat.y(), kHitRegionMaxDeg);
+        noaaOf.push_back(r ? r->number : 0);
+    }
+    QJsonArray list;
+    for (std::size_t i = 0; i < hits->size(); ++i) {
+        const SearchHit &h = (*hits)[i];
+        const int noaa = noaaOf[i];
         list.append(QJsonObject{{QStringLiteral("time"), iso(h.timeMs)},
                                 {QStringLiteral("channel"), h.channel},
                                 {QStringLiteral("cell"), h.cell},
@@ -189,11 +191,13 @@ int runSearch(const QStringList &args)
     }
     QTextStream s(stdout);
     s << "query " << iso(query->recordTimeMs) << ' ' << channels.first() << " cell " << query->cell << " (" << note << ")\n";
-    for (const SearchHit &h : *hits)
+    for (std::size_t i = 0; i < hits->size(); ++i) {
+        const SearchHit &h = (*hits)[i];
         s << QStringLiteral("%1  %2  cell %3  hpc (%4, %5)  lon/lat (%6, %7)  score %8%9\n")
                  .arg(iso(h.timeMs), h.channel).arg(h.cell).arg(h.hpc.x(), 0, 'f', 0).arg(h.hpc.y(), 0, 'f', 0)
                  .arg(h.lonlat.x(), 0, 'f', 1).arg(h.lonlat.y(), 0, 'f', 1).arg(h.score, 0, 'f', 4)
-                 .arg(noaaOf(h.timeMs, h.lonlat) > 0 ? QStringLiteral("  AR %1").arg(noaaOf(h.timeMs, h.lonlat)) : QString());
+                 .arg(noaaOf[i] > 0 ? QStringLiteral("  AR %1").arg(noaaOf[i]) : QString());
+    }
     s << QStringLiteral("%1 hits in %2 s (search %3 ms)\n").arg(hits->size()).arg(clock.elapsed() / 1000.0).arg(searchSeconds * 1000, 0, 'f', 2);
     return kOk;
 }
