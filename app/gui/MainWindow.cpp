@@ -495,8 +495,8 @@ void MainWindow::createReactions()
                                                             "curve views ask about the one chosen):")
                                                              .arg(SdoTime::toIso(onScreen.map->meta.tObs).left(16)),
                                                          items, 0, false, &ok);
-            if (ok)
-                queryNoaaRegion(chosen.section(QLatin1Char(' '), 0, 0).toInt());
+            if (const qsizetype i = items.indexOf(chosen); ok && i >= 0)
+                queryNoaaRegion(onScreen.labels[i].seen.region.number);
         });
     }
 
