@@ -97,7 +97,13 @@ QImage OverlayNoaaRegions::composeOnto(const QImage &texture, const SdoMap &map,
     const int n = static_cast<int>(labelsOn(map).size());
     if (n == 0)
         return texture;
+    // A small map's texture (a 256 px archive) is magnified on the sphere: the labels go onto it enlarged first, so
+    // their text is drawn at a size that stays sharp instead of a few blurred texels (the globe places the texture by
+    // the map's pixels, whatever its size).
+    constexpr int kMinSide = 1024;
     QImage out = texture.convertToFormat(QImage::Format_ARGB32_Premultiplied);
+    if (out.height() < kMinSide)
+        out = out.scaled(out.width() * kMinSide / out.height(), kMinSide, Qt::IgnoreAspectRatio, Qt::SmoothTransformation);
     // Map pixel x covers [x - 0.5, x + 0.5): texture X = (x + 0.5) sx, Y = height - (y + 0.5) sy (row 0 at the top).
     QTransform toTexture;
     toTexture.translate(0, out.height());
@@ -105,7 +111,7 @@ QImage OverlayNoaaRegions::composeOnto(const QImage &texture, const SdoMap &map,
     toTexture.translate(0.5, 0.5);
     QPainter painter(&out);
     // Text about 1/42 of the sphere's diameter: legible on a globe filling a few hundred screen pixels.
-    paintLabels(painter, map, toTexture, std::max(9, out.height() / 42));
+    paintLabels(painter, map, toTexture, out.height() / 42);
     painter.end();
     if (drawn)
         *drawn = n;
@@ -159,6 +165,8 @@ void OverlayNoaaRegions::paintLabels(QPainter &painter, const SdoMap &map, const
                           [](const Label &l) { return l.seen.region.section != NoaaRegion::Section::Spots; });
     painter.setRenderHint(QPainter::Antialiasing);
     const double dpr = painter.device() ? painter.device()->devicePixelRatioF() : 1.0;
+    // Lines as thick as the text is large beyond a view's largest (14 px): the globe's enlarged texture.
+    const double line = std::max(1.0, spotPx / 14.0);
     const QColor plage(205, 205, 205, 215);
     for (const Label &l : labels) {
         const bool spots = l.seen.region.section == NoaaRegion::Section::Spots;
@@ -170,9 +178,9 @@ void OverlayNoaaRegions::paintLabels(QPainter &painter, const SdoMap &map, const
         const QPointF at = pixelToTarget.map(l.pixel);
         // A ring on a dark rim, then the number beside it on a dark halo: legible on every colour table.
         painter.setBrush(Qt::NoBrush);
-        painter.setPen(QPen(QColor(0, 0, 0, 200), 3.5));
+        painter.setPen(QPen(QColor(0, 0, 0, 200), 3.5 * line));
         painter.drawEllipse(at, ring, ring);
-        painter.setPen(QPen(colour, spots ? 1.6 : 1.2));
+        painter.setPen(QPen(colour, (spots ? 1.6 : 1.2) * line));
         painter.drawEllipse(at, ring, ring);
         QString text = QString::number(l.seen.region.number);
         if (spots && !l.seen.region.magType.isEmpty())

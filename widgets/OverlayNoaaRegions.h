@@ -53,7 +53,8 @@ public:
     /// What paint() draws on `map`: the regions of reportFor(map) inside the map's pixels.
     QVector<Label> labelsOn(const SdoMap &map) const;
     /// The labels drawn onto a texture of `map` (its rendered image, any size: what the 3D globe wears), sized for
-    /// the sphere it is wrapped on; `drawn` gets their number. The texture itself when there are none.
+    /// the sphere it is wrapped on; a texture under 1024 px high is enlarged first so the text stays sharp. `drawn`
+    /// gets their number. The texture itself when there are none.
     QImage composeOnto(const QImage &texture, const SdoMap &map, int *drawn = nullptr) const;
 
 private:

@@ -331,16 +331,25 @@ private Q_SLOTS:
         QVERIFY(view && view->map());
         const auto *layer = dynamic_cast<const OverlayNoaaRegions *>(view->overlay(QStringLiteral("noaaRegions")));
         QVERIFY(layer);
-        const QImage plain = view->rendered().image().convertToFormat(QImage::Format_ARGB32_Premultiplied);
+        const QImage rendered = view->rendered().image().convertToFormat(QImage::Format_ARGB32_Premultiplied);
         int drawn = 0;
-        const QImage labelled = layer->composeOnto(plain, *view->map(), &drawn);
+        const QImage labelled = layer->composeOnto(rendered, *view->map(), &drawn);
         QCOMPARE(drawn, onMap);
+        // (a texture under 1024 px comes back enlarged to 1024, the labels drawn on it at that size)
+        QCOMPARE(labelled.height(), std::max(rendered.height(), 1024));
+        const QImage plain = rendered.height() < 1024
+                                 ? rendered.scaled(rendered.width() * 1024 / rendered.height(), 1024, Qt::IgnoreAspectRatio,
+                                                   Qt::SmoothTransformation)
+                                 : rendered;
         const double sx = double(plain.width()) / view->map()->image.width;
+        // Around each region: as far as its ring reaches (the ring's radius is under half the text's height, which is
+        // 1/42 of the texture's).
+        const int reach = labelled.height() / 42;
         for (const auto &l : layer->labelsOn(*view->map())) {
             const QPoint c(int((l.pixel.x() + 0.5) * sx), int(plain.height() - (l.pixel.y() + 0.5) * sx));
             int changed = 0;
-            for (int dy = -6; dy <= 6; ++dy)
-                for (int dx = -6; dx <= 6; ++dx)
+            for (int dy = -reach; dy <= reach; ++dy)
+                for (int dx = -reach; dx <= reach; ++dx)
                     if (plain.rect().contains(c + QPoint(dx, dy)))
                         changed += plain.pixel(c + QPoint(dx, dy)) != labelled.pixel(c + QPoint(dx, dy));
             QVERIFY2(changed > 10, qPrintable(QString::number(l.seen.region.number)));
