@@ -8,7 +8,7 @@
 #include "core/archive/RegionSummary.h"
 #include "core/map/MapFile.h"
 #include "core/map/SdoTime.h"
-#include "core/map/SunEphemeris.h"
+#include "core/map/EarthObserver.h"
 
 #include <QFileInfo>
 #include <QJsonArray>
@@ -131,9 +131,7 @@ int runRegions(const QStringList &args)
         if (!t)
             return p.usage(QStringLiteral("--date: '%1' is not a date/time (use ISO, e.g. 2011-06-07T06:41)").arg(p.value(QStringLiteral("date"))));
         time = *t;
-        const SunEphemeris eph = SunEphemeris::at(time);
-        observer.hglt = eph.b0Deg;
-        observer.dsun = eph.distanceM;
+        observer = earthObserverAt(time);
     }
     const RegionSummary *report = archive.nearest(time.toMSecsSinceEpoch());
     if (!report)

@@ -4,7 +4,7 @@
 #include "core/map/DifferentialRotation.h"
 #include "core/map/MapFile.h"
 #include "core/map/PixelFrame.h"
-#include "core/map/SunEphemeris.h"
+#include "core/map/EarthObserver.h"
 #include "core/map/Wcs.h"
 
 #include <QDateTime>
@@ -44,11 +44,7 @@ Expected<QPointF> regionCentreAt(const LightCurveRegion &region, qint64 timeMs, 
     if (!region.followRotation || timeMs == region.referenceMs)
         return centre;
     // The reference position as seen from Earth at the reference time (SDO is within a few arcsec of it).
-    const SunEphemeris eph = SunEphemeris::at(QDateTime::fromMSecsSinceEpoch(region.referenceMs, QTimeZone::utc()));
-    Observer earth;
-    earth.hglt = eph.b0Deg;
-    earth.dsun = eph.distanceM;
-    earth.rsun = observer.rsun;
+    const Observer earth = earthObserverAt(QDateTime::fromMSecsSinceEpoch(region.referenceMs, QTimeZone::utc()), observer.rsun);
     LonLat start;
     if (!Wcs::helioprojectiveToStonyhurst(centre.x(), centre.y(), earth, start))
         return Error{QString(), QStringLiteral("the box centre (%1, %2) arcsec is off the disk, so it cannot follow the "

@@ -18,7 +18,7 @@
 #include "core/map/MapFile.h"
 #include "core/map/PixelFrame.h"
 #include "core/archive/FlareList.h"
-#include "core/map/SunEphemeris.h"
+#include "core/map/EarthObserver.h"
 #include "core/synthetic/SyntheticArchiveWriter.h"
 #include "core/synthetic/SyntheticRegionSummary.h"
 
@@ -95,12 +95,7 @@ QJsonObject sunpyRead(const QStringList &paths)
 
 Observer earthAt(const QDateTime &t)
 {
-    const SunEphemeris eph = SunEphemeris::at(t);
-    Observer earth;
-    earth.hglt = eph.b0Deg;
-    earth.dsun = eph.distanceM;
-    earth.rsun = 695700000.0;  // sunpy's default radius
-    return earth;
+    return earthObserverAt(t, 695700000.0);  // sunpy's default radius
 }
 
 // Six days of magnetograms from 2014-02-01 (the cycle's most active year: several numbered regions each day), seed 23.
