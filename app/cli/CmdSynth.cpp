@@ -190,6 +190,7 @@ int runSynth(const QStringList &args)
         {QStringLiteral("regions"), s.regions},
         {QStringLiteral("flares_listed"), s.flaresListed},
         {QStringLiteral("flare_list"), s.flareListPath},
+        {QStringLiteral("flare_sites_list"), s.flareSitesPath},
         {QStringLiteral("region_summaries"), s.regionSummaries},
         {QStringLiteral("cancelled"), s.cancelled},
         {QStringLiteral("elapsed_s"), s.elapsedS},

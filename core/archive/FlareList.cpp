@@ -4,6 +4,7 @@
 
 #include <QFile>
 #include <QFileInfo>
+#include <QLocale>
 #include <QTimeZone>
 
 #include <algorithm>
@@ -381,6 +382,50 @@ Expected<FlareList> parseHek(const Rows &r, const QString &file, QVector<FlareLi
 
 QString hhmmText(const QDateTime &t) { return t.isValid() ? t.toString(QStringLiteral("HHmm")) : QStringLiteral("////"); }
 
+// A float as Python's repr() (and so pandas' to_csv) writes it: the shortest digits that read back to the same
+// double, positional for decimal exponents -4..15 with at least one decimal ("-20.0", "577.1446396445463"),
+// scientific otherwise with a two-digit exponent ("1e-06", "7.099999999999999e-06"); empty for NaN.
+QString pythonFloatText(double v)
+{
+    if (!std::isfinite(v))
+        return {};
+    // Shortest round-trip digits in scientific form: "-7.099999999999999e-06".
+    const QString sci = QString::number(v, 'e', QLocale::FloatingPointShortest);
+    const qsizetype e = sci.indexOf(QLatin1Char('e'));
+    QString mantissa = sci.left(e);
+    const int exponent = sci.mid(e + 1).toInt();
+    const bool negative = mantissa.startsWith(QLatin1Char('-'));
+    if (negative)
+        mantissa.remove(0, 1);
+    const QString digits = QString(mantissa).remove(QLatin1Char('.'));
+    QString body;
+    if (exponent >= -4 && exponent < 16) {
+        if (exponent < 0) {
+            body = QStringLiteral("0.") + QString(-exponent - 1, QLatin1Char('0')) + digits;
+        } else {
+            const QString whole = digits.left(exponent + 1).leftJustified(exponent + 1, QLatin1Char('0'));
+            const QString frac = digits.mid(exponent + 1);
+            body = whole + QLatin1Char('.') + (frac.isEmpty() ? QStringLiteral("0") : frac);
+        }
+    } else {
+        body = digits.left(1) + (digits.size() > 1 ? QLatin1Char('.') + digits.mid(1) : QString()) + QLatin1Char('e')
+               + (exponent < 0 ? QLatin1Char('-') : QLatin1Char('+')) + QStringLiteral("%1").arg(std::abs(exponent), 2, 10, QLatin1Char('0'));
+    }
+    return negative ? QLatin1Char('-') + body : body;
+}
+
+// Integrated flux as SWPC prints it: one decimal, a two-digit exponent signed only when negative, in 7 characters
+// ("1.2E-03", and the X8.2 of 2017-09-10 "1.4E00 "); 7 blanks if unknown.
+QString swpcIntegratedText(double v)
+{
+    if (!std::isfinite(v) || v <= 0)
+        return QStringLiteral("       ");
+    const QString e = QString::asprintf("%.1E", v);  // "1.4E+00", "1.2E-03"
+    return e.contains(QLatin1String("E+")) ? QString(e).remove(QLatin1Char('+')).leftJustified(7) : e;
+}
+
+QString noaaText(int ar) { return ar > 0 ? QString::number(ar) : QStringLiteral("     "); }
+
 }  // namespace
 
 std::optional<double> goesClassToFlux(const QString &goesClass)
@@ -527,11 +572,6 @@ QByteArray FlareList::toSwpcCsv(const QVector<FlareEvent> &events)
     int index = 0;
     for (const FlareEvent &e : events) {
         const QString cls = e.goesClass.isEmpty() ? goesFluxToClass(e.peakFlux) : e.goesClass;
-        // Integrated flux as SWPC prints it: one decimal, two-digit exponent ("1.2E-03"); 7 blanks if unknown.
-        QString integrated = QStringLiteral("       ");
-        if (std::isfinite(e.integratedFlux) && e.integratedFlux > 0)
-            integrated = QString::asprintf("%.1E", e.integratedFlux);
-        const QString ar = e.noaaAr > 0 ? QString::number(e.noaaAr) : QStringLiteral("     ");
         const QStringList row{
             QString::number(index++),
             e.start.toString(QStringLiteral("yyyyMMdd")),
@@ -543,8 +583,8 @@ QByteArray FlareList::toSwpcCsv(const QVector<FlareEvent> &events)
             QStringLiteral("1-8A"),
             cls.left(1),
             cls,
-            integrated,
-            ar,
+            swpcIntegratedText(e.integratedFlux),
+            noaaText(e.noaaAr),
             e.start.toString(QStringLiteral("yyyyMMddHHmm")),
         };
         out += row.join(QLatin1Char(',')).toLatin1();
@@ -556,6 +596,41 @@ QByteArray FlareList::toSwpcCsv(const QVector<FlareEvent> &events)
 Status FlareList::writeSwpcCsv(const QString &path, const QVector<FlareEvent> &events)
 {
     return writeFileAtomically(path, toSwpcCsv(events));
+}
+
+QByteArray FlareList::toSc24Csv(const QVector<FlareEvent> &events)
+{
+    QByteArray out(kSc24Header);
+    out += '\n';
+    const QString timeFormat = QStringLiteral("yyyy-MM-dd HH:mm:ss");
+    int index = 0;
+    for (const FlareEvent &e : events) {
+        const QString cls = e.goesClass.isEmpty() ? goesFluxToClass(e.peakFlux) : e.goesClass;
+        const QStringList row{
+            QString::number(index++),
+            e.start.toUTC().toString(timeFormat),
+            e.peak.isValid() ? e.peak.toUTC().toString(timeFormat) : QString(),
+            e.end.isValid() ? e.end.toUTC().toString(timeFormat) : QString(),
+            cls.left(1),
+            cls,
+            pythonFloatText(e.peakFlux),
+            swpcIntegratedText(e.integratedFlux),
+            noaaText(e.noaaAr),
+            e.location,
+            pythonFloatText(e.hgsLat),
+            pythonFloatText(e.hgsLon),
+            pythonFloatText(e.hpcX),
+            pythonFloatText(e.hpcY),
+        };
+        out += row.join(QLatin1Char(',')).toLatin1();
+        out += '\n';
+    }
+    return out;
+}
+
+Status FlareList::writeSc24Csv(const QString &path, const QVector<FlareEvent> &events)
+{
+    return writeFileAtomically(path, toSc24Csv(events));
 }
 
 }  // namespace solarchip

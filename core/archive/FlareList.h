@@ -59,6 +59,11 @@ struct FlareEvent {
 
     /// The time labels use: the peak, or the start when the peak is missing.
     QDateTime labelTime() const { return peak.isValid() ? peak : start; }
+    /// The time a list's position refers to: the start (the cycle-24 list's hpc columns are the Earth's view of its
+    /// site at event_starttime, as sunpy takes a HEK event's coordinates at its start). A start dated after the peak
+    /// (69 rows of the cycle-24 list: a flare that began before midnight given its peak's date) is not trusted: the
+    /// peak then.
+    QDateTime siteTime() const { return start.isValid() && (!peak.isValid() || start <= peak) ? start : labelTime(); }
 };
 
 class FlareList {
@@ -100,6 +105,14 @@ public:
     static QByteArray toSwpcCsv(const QVector<FlareEvent> &events);
     /// Writes toSwpcCsv() atomically (temporary + fsync + rename).
     static Status writeSwpcCsv(const QString &path, const QVector<FlareEvent> &events);
+
+    /// The cycle-24 list's layout (final_flare_list_sc24.csv): its header, rows with the leading index column, times
+    /// "YYYY-MM-DD HH:MM:SS", goes_class_val and the positions as Python writes floats (pandas' to_csv), the integrated
+    /// flux and the NOAA number as SWPC writes them, position columns empty where a flare has none. A row of the real
+    /// file read and written again comes out the same (tests/core/tst_flaresites).
+    static QByteArray toSc24Csv(const QVector<FlareEvent> &events);
+    /// Writes toSc24Csv() atomically (temporary + fsync + rename).
+    static Status writeSc24Csv(const QString &path, const QVector<FlareEvent> &events);
 
 private:
     QVector<FlareEvent> m_events;

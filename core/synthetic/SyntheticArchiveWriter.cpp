@@ -80,13 +80,23 @@ Status checkManifest(const QString &path, const QJsonObject &options)
     return Status::success();
 }
 
+// "YYYYMMDD-YYYYMMDD": the first day and the last day a run's flare lists cover (the run plus the 24 h after it).
+QString flareListDays(const SyntheticOptions &o)
+{
+    const QDateTime last = o.start.addMSecs(static_cast<qint64>((o.days + 1.0) * 86400000.0) - 1);
+    return o.start.toString(QStringLiteral("yyyyMMdd")) + QLatin1Char('-') + last.toString(QStringLiteral("yyyyMMdd"));
+}
+
 }  // namespace
 
 QString SyntheticArchiveWriter::flareListName(const SyntheticOptions &o)
 {
-    const QDateTime last = o.start.addMSecs(static_cast<qint64>((o.days + 1.0) * 86400000.0) - 1);
-    return QStringLiteral("swpc_flarelist_%1-%2.csv")
-        .arg(o.start.toString(QStringLiteral("yyyyMMdd")), last.toString(QStringLiteral("yyyyMMdd")));
+    return QStringLiteral("swpc_flarelist_%1.csv").arg(flareListDays(o));
+}
+
+QString SyntheticArchiveWriter::flareSitesName(const SyntheticOptions &o)
+{
+    return QStringLiteral("flarelist_sites_%1.csv").arg(flareListDays(o));
 }
 
 QString SyntheticArchiveWriter::truthRelativePath(const QDateTime &step)
@@ -129,6 +139,11 @@ Expected<SyntheticSummary> SyntheticArchiveWriter::run(const SyntheticOptions &o
         summary.flaresListed = static_cast<int>(events.size());
         if (!QFileInfo::exists(summary.flareListPath))
             if (Status s = FlareList::writeSwpcCsv(summary.flareListPath, events); !s)
+                return s.error();
+        // The same flares with their sites (an archive made before this list existed gets it when resumed).
+        summary.flareSitesPath = root + QLatin1Char('/') + flareSitesName(options);
+        if (!QFileInfo::exists(summary.flareSitesPath))
+            if (Status s = FlareList::writeSc24Csv(summary.flareSitesPath, events); !s)
                 return s.error();
         // A Solar Region Summary for every day of the run and the day after its last step (a step late in a day is
         // nearer the next day's report).

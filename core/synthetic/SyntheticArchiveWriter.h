@@ -19,6 +19,8 @@ public:
     /// OUT/swpc_flarelist_YYYYMMDD-YYYYMMDD.csv for a run (dates of the first day and of the last day the
     /// list covers: the run plus the 24 h after it, for labels of the last steps).
     static QString flareListName(const SyntheticOptions &options);
+    /// OUT/flarelist_sites_YYYYMMDD-YYYYMMDD.csv: the same flares in the cycle-24 list's layout, with their sites.
+    static QString flareSitesName(const SyntheticOptions &options);
     static QString truthRelativePath(const QDateTime &step);
 };
 

@@ -1,5 +1,8 @@
 #include "core/synthetic/SyntheticSun.h"
 
+#include "core/archive/RegionSummary.h"
+#include "core/map/DifferentialRotation.h"
+#include "core/map/EarthObserver.h"
 #include "core/map/MapMeta.h"
 #include "core/map/SdoTime.h"
 #include "core/map/SunEphemeris.h"
@@ -372,8 +375,14 @@ QVector<FlareEvent> SyntheticSun::flareListEvents() const
         e.noaaAr = f.noaa;
         e.satellite = goesSatellite(f.peak);
         e.eventNo = QStringLiteral("%1").arg((++index * 10) % 10000, 4, 10, QLatin1Char('0'));
-        e.hgsLat = f.latDeg;
-        e.hgsLon = f.lonDeg;
+        // The cycle-24 list's columns: the site at the listed start (the truth's at the peak carried back by the same
+        // differential rotation), in whole degrees as the location text, and the Earth's view of it then (on sunpy's
+        // sphere, as that list's).
+        const QPointF site = rotateStonyhurst(QPointF(f.lonDeg, f.latDeg), f.peak.toMSecsSinceEpoch(), e.siteTime().toMSecsSinceEpoch());
+        e.hgsLon = site.x();
+        e.hgsLat = site.y();
+        e.location = NoaaRegion::locationText(e.hgsLat, e.hgsLon);
+        Wcs::stonyhurstToHelioprojective(LonLat{e.hgsLon, e.hgsLat}, earthObserverAt(e.siteTime(), kSunpyRsunM), e.hpcX, e.hpcY);
         out.push_back(e);
     }
     return out;

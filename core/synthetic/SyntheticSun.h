@@ -27,6 +27,8 @@
 //       Schrijver's `r_value` (Mx, SyntheticRValue's recipe) and `r_value_peak`, and the expected flares per
 //       day of its rate law: `flare_rate_per_day` (>= A1.0), `flare_rate_c_per_day`, `flare_rate_m_per_day`
 //   OUT/swpc_flarelist_YYYYMMDD-YYYYMMDD.csv      flares of the run in the SWPC CSV layout (FlareList reads it)
+//   OUT/flarelist_sites_YYYYMMDD-YYYYMMDD.csv     the same flares in the cycle-24 list's layout, with their sites
+//                                                 (Stonyhurst at the peak, and the Earth's helioprojective view)
 //   OUT/srs/YYYY/YYYYMMDDSRS.txt                  a NOAA Solar Region Summary per day, with the flare list
 //       (core/synthetic/SyntheticRegionSummary: the numbered regions at 00:00 UTC in SWPC's text layout)
 // The folder of a file is the date in its name: DATE-OBS (UTC) for AIA, T_REC (TAI) for HMI.
@@ -171,6 +173,7 @@ struct SyntheticSummary {
     bool cancelled = false;
     double elapsedS = 0;
     QString flareListPath;
+    QString flareSitesPath;      // the cycle-24 layout's list with the flares' sites
 };
 
 class SyntheticSun {

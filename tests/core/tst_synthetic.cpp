@@ -8,6 +8,7 @@
 #include "core/map/SunEphemeris.h"
 #include "core/synthetic/SyntheticChannel.h"
 #include "core/synthetic/SyntheticFrameSpec.h"
+#include "core/map/DifferentialRotation.h"
 #include "core/synthetic/SyntheticArchiveWriter.h"
 #include "core/synthetic/SyntheticSun.h"
 #include "core/map/Wcs.h"
@@ -264,9 +265,11 @@ private slots:
         o.seed = 8;
         QVERIFY(SyntheticArchiveWriter::run(o).ok());
         const auto da = digest(a.path()), db = digest(b.path()), dc = digest(c.path());
-        // FITS, truth per step, manifest, flare list, a region summary for June 7 and one for June 8
-        QCOMPARE(da.size(), 3 * 2 + 2 + 1 + 1 + 2);
+        // FITS, truth per step, manifest, the flare list and the list with sites, a region summary for June 7 and one
+        // for June 8
+        QCOMPARE(da.size(), 3 * 2 + 2 + 1 + 2 + 2);
         QVERIFY(da.contains(QStringLiteral("srs/2011/20110608SRS.txt")));
+        QVERIFY(da.contains(SyntheticArchiveWriter::flareSitesName(o)));
         QCOMPARE(da, db);
         int differ = 0;
         for (auto it = da.begin(); it != da.end(); ++it)
@@ -400,7 +403,9 @@ private slots:
         for (int i = 0; i < list.size(); ++i) {
             const FlareEvent &e = list[i];
             QVERIFY(e.start <= e.peak && e.peak <= e.end);
-            QVERIFY(std::fabs(e.hgsLon) <= 90);
+            // On the visible side at the peak (the site is given at the start: carried to the peak).
+            QVERIFY(std::fabs(rotateStonyhurst(QPointF(e.hgsLon, e.hgsLat), e.siteTime().toMSecsSinceEpoch(),
+                                               e.peak.toMSecsSinceEpoch()).x()) <= 90);
             if (i > 0)
                 QVERIFY(list[i - 1].peak <= e.peak);
             QVERIFY(e.integratedFlux > 0);

@@ -5,10 +5,11 @@ usage:
   srs_reference.py read FILE...
       sunpy.io.special.srs.read_srs on each file. Prints JSON {FILE: {issued, rows: [{section, number, carrington,
       area, z, ll, nn, mag, lat, lon}]}} (NaN/masked values as null).
-  srs_reference.py seen LON LAT FROM_ISO TO_ISO
+  srs_reference.py seen LON LAT FROM_ISO TO_ISO [FITS]
       A Stonyhurst point (deg) at FROM_ISO carried to TO_ISO by sunpy's RotatedSunFrame (Snodgrass rates, with the
-      Sun's centre held fixed as solar_rotate_coordinate does) and seen from the Earth at TO_ISO. Prints JSON
-      {tx, ty, lon, lat}.
+      Sun's centre held fixed as solar_rotate_coordinate does) and seen from the Earth at TO_ISO, or with FITS from
+      that map's observer on a sphere of its RSUN_REF, and placed on its pixels by sunpy's Map.world_to_pixel.
+      Prints JSON {tx, ty, lon, lat[, x, y]} (x, y 0-based).
 """
 import json
 import math
@@ -54,26 +55,39 @@ def read(paths):
     print(json.dumps(out))
 
 
-def seen(lon, lat, ref, target):
+def seen(lon, lat, ref, target, fits=None):
     import astropy.units as u
     from astropy.coordinates import SkyCoord
     from sunpy.coordinates import HeliographicStonyhurst, Helioprojective, RotatedSunFrame, get_earth
     from sunpy.coordinates import transform_with_sun_center
 
-    start = SkyCoord(lon * u.deg, lat * u.deg, frame=HeliographicStonyhurst(obstime=ref))
+    smap = None
+    rsun = None
+    observer = get_earth(target)
+    if fits:
+        import sunpy.map
+        smap = sunpy.map.Map(fits)
+        observer = smap.observer_coordinate
+        rsun = smap.rsun_meters
+    kw = {"rsun": rsun} if rsun is not None else {}
+    start = SkyCoord(lon * u.deg, lat * u.deg, frame=HeliographicStonyhurst(obstime=ref, **kw))
     rotated = RotatedSunFrame(base=start, rotated_time=target, rotation_model="snodgrass")
     with transform_with_sun_center():
-        hgs = rotated.transform_to(HeliographicStonyhurst(obstime=target))
-        hpc = rotated.transform_to(Helioprojective(observer=get_earth(target), obstime=target))
-    print(json.dumps({"tx": float(hpc.Tx.to_value(u.arcsec)), "ty": float(hpc.Ty.to_value(u.arcsec)),
-                      "lon": float(hgs.lon.wrap_at(180 * u.deg).to_value(u.deg)), "lat": float(hgs.lat.to_value(u.deg))}))
+        hgs = rotated.transform_to(HeliographicStonyhurst(obstime=target, **kw))
+        hpc = rotated.transform_to(Helioprojective(observer=observer, obstime=target, **kw))
+    out = {"tx": float(hpc.Tx.to_value(u.arcsec)), "ty": float(hpc.Ty.to_value(u.arcsec)),
+           "lon": float(hgs.lon.wrap_at(180 * u.deg).to_value(u.deg)), "lat": float(hgs.lat.to_value(u.deg))}
+    if smap is not None:
+        x, y = smap.world_to_pixel(SkyCoord(hpc.Tx, hpc.Ty, frame=smap.coordinate_frame))
+        out["x"], out["y"] = float(x.value), float(y.value)
+    print(json.dumps(out))
 
 
 def main():
     if sys.argv[1] == "read":
         read(sys.argv[2:])
     elif sys.argv[1] == "seen":
-        seen(float(sys.argv[2]), float(sys.argv[3]), sys.argv[4], sys.argv[5])
+        seen(float(sys.argv[2]), float(sys.argv[3]), sys.argv[4], sys.argv[5], sys.argv[6] if len(sys.argv) > 6 else None)
     else:
         sys.exit(__doc__)
 

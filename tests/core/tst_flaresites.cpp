@@ -1,0 +1,324 @@
+// Flares at their sites (core/archive/FlareSites) and flare lists with sites (FlareList::toSc24Csv, the synthetic
+// archive's flarelist_sites_*.csv):
+// - the real cycle-24 list (../shared/sdo/labels/final_flare_list_sc24.csv) read and written again in its layout: every
+//   data row comes out character for character (the floats as Python writes them);
+// - its hpc_x/hpc_y columns are the Earth's view of its hgs_lat/hgs_lon at each event_starttime: our view of every
+//   row's site then agrees with them (a fact about the real file, computed by its authors with sunpy, which also
+//   shows the time its sites refer to); a row's hpc columns alone give back its site;
+// - the flares near the time of the real AIA 171 map of 2011-02-15 00:00 (NOAA 11158, whose X2.2 flare peaked at
+//   01:56) carried to the map's time and placed on its pixels as sunpy's RotatedSunFrame and Map.world_to_pixel place
+//   them (tests/reference/srs_reference.py);
+// - the window, the class threshold, the limb and the order of flaresSeenAt by closed forms (Snodgrass rates);
+// - which file of a folder is its list with sites; bad input named;
+// - the synthetic archive's list with sites: the same flares as its SWPC list, each at the truth's site, its hpc
+//   columns the Earth's view of it as sunpy computes it.
+#include "TestSupport.h"
+
+#include "core/archive/FlareSites.h"
+#include "core/map/DifferentialRotation.h"
+#include "core/map/EarthObserver.h"
+#include "core/map/MapFile.h"
+#include "core/map/SunEphemeris.h"
+#include "core/synthetic/SyntheticArchiveWriter.h"
+
+#include <QDirIterator>
+#include <QFile>
+#include <QJsonArray>
+#include <QTimeZone>
+#include <QtTest>
+
+#include <algorithm>
+#include <cmath>
+
+using namespace solarchip;
+
+namespace {
+
+QDateTime utc(int y, int mo, int d, int h = 0, int mi = 0)
+{
+    return QDateTime(QDate(y, mo, d), QTime(h, mi), QTimeZone::utc());
+}
+
+// The data rows of a list file without their leading index column, sorted.
+QStringList rowsWithoutIndex(const QByteArray &text)
+{
+    QStringList rows = QString::fromLatin1(text).split(QLatin1Char('\n'), Qt::SkipEmptyParts);
+    rows.removeFirst();
+    for (QString &r : rows)
+        r = r.mid(r.indexOf(QLatin1Char(',')) + 1);
+    rows.sort();
+    return rows;
+}
+
+// A UTC time as astropy's Time reads it (no zone suffix).
+QString isoForPython(const QDateTime &t) { return t.toUTC().toString(QStringLiteral("yyyy-MM-ddTHH:mm:ss.zzz")); }
+
+FlareEvent flareAt(const QDateTime &peak, const char *cls, double lon, double lat)
+{
+    FlareEvent e;
+    e.start = peak.addSecs(-600);
+    e.peak = peak;
+    e.end = peak.addSecs(1200);
+    e.goesClass = QString::fromLatin1(cls);
+    e.peakFlux = *goesClassToFlux(e.goesClass);
+    e.hgsLon = lon;
+    e.hgsLat = lat;
+    return e;
+}
+
+}  // namespace
+
+class TestFlareSites : public QObject {
+    Q_OBJECT
+private Q_SLOTS:
+    void sc24ListWrittenAsRead()
+    {
+        SOLARCHIP_REQUIRE_SDO();
+        const QString path = test::sdoFile(QStringLiteral("labels/final_flare_list_sc24.csv"));
+        QFile f(path);
+        QVERIFY(f.open(QIODevice::ReadOnly));
+        const QByteArray text = f.readAll();
+        auto list = FlareList::load(path);
+        QVERIFY2(list, qPrintable(list.errorString()));
+        const QByteArray written = FlareList::toSc24Csv(list->events());
+        QCOMPARE(written.left(written.indexOf('\n')), text.left(text.indexOf('\n')));
+        const QStringList ours = rowsWithoutIndex(written), theirs = rowsWithoutIndex(text);
+        QCOMPARE(ours.size(), 8606);
+        QCOMPARE(theirs.size(), 8606);
+        int differ = 0;
+        QString first;
+        for (int i = 0; i < ours.size(); ++i)
+            if (ours[i] != theirs[i] && differ++ == 0)
+                first = ours[i] + QStringLiteral("  vs  ") + theirs[i];
+        QVERIFY2(differ == 0, qPrintable(QStringLiteral("%1 rows differ, first: %2").arg(differ).arg(first)));
+        // And it reads back as the same list (the writer is atomic: no temporary left).
+        QTemporaryDir dir = test::scratchDir();
+        QVERIFY(FlareList::writeSc24Csv(dir.filePath(QStringLiteral("l.csv")), list->events()));
+        auto again = FlareList::load(dir.filePath(QStringLiteral("l.csv")));
+        QVERIFY2(again, qPrintable(again.errorString()));
+        QCOMPARE(again->size(), list->size());
+        QCOMPARE(QDir(dir.path()).entryList(QDir::Files | QDir::Hidden).size(), 1);
+    }
+
+    void listColumnsAreTheEarthsViewOfTheSite()
+    {
+        SOLARCHIP_REQUIRE_SDO();
+        auto list = FlareList::load(test::sdoFile(QStringLiteral("labels/final_flare_list_sc24.csv")));
+        QVERIFY2(list, qPrintable(list.errorString()));
+        QCOMPARE(flaresWithSite(*list), 8302);  // 304 rows give no position
+        int n = 0;
+        double worst = 0, worstInverse = 0;
+        int worstLine = 0, n95 = 0, startAfterPeak = 0;
+        for (const FlareEvent &e : list->events()) {
+            if (!std::isfinite(e.hgsLon) || !std::isfinite(e.hpcX))
+                continue;
+            double tx = 0, ty = 0;
+            bool visible = false;
+            // At event_starttime as written, even where it is dated after the peak (the list's authors did so).
+            QVERIFY(Wcs::stonyhurstToHelioprojective(LonLat{e.hgsLon, e.hgsLat}, earthObserverAt(e.start, kSunpyRsunM),
+                                                     tx, ty, &visible));
+            const double d = std::hypot(tx - e.hpcX, ty - e.hpcY);
+            if (d > worst) {
+                worst = d;
+                worstLine = e.line;
+            }
+            n95 += d < 0.1;
+            startAfterPeak += e.start > e.peak;
+            ++n;
+            // The hpc columns alone (a HEK export may give only those) give the site back, off the limb's last few
+            // degrees (where a whole-degree site is a steep function of its hpc, and may even lie just off the disk).
+            if (std::hypot(e.hpcX, e.hpcY) < 900 && e.start <= e.peak) {
+                FlareEvent onlyHpc = e;
+                onlyHpc.hgsLon = onlyHpc.hgsLat = qQNaN();
+                const auto site = flareSite(onlyHpc);
+                QVERIFY2(site, qPrintable(QStringLiteral("line %1: (%2\", %3\")").arg(e.line).arg(e.hpcX).arg(e.hpcY)));
+                worstInverse = std::max(worstInverse, heliographicDistanceDeg(QPointF(site->lon, site->lat), QPointF(e.hgsLon, e.hgsLat)));
+            }
+        }
+        QCOMPARE(n, 8302);
+        QCOMPARE(startAfterPeak, 69);  // FlareEvent::siteTime() does not trust those starts
+        qInfo("%d rows: the Earth's view of the site within %.3f\" of the list's hpc columns (worst line %d; %d within 0.1\"); "
+              "the site from hpc within %.4f deg", n, worst, worstLine, n95, worstInverse);
+        QVERIFY2(worst < 0.1, qPrintable(QString::number(worst)));
+        QVERIFY2(worstInverse < 0.02, qPrintable(QString::number(worstInverse)));
+    }
+
+    void carriedOntoTheRealMapAsSunpyCarriesThem()
+    {
+        SOLARCHIP_REQUIRE_SDO();
+        auto list = FlareList::load(test::sdoFile(QStringLiteral("labels/final_flare_list_sc24.csv")));
+        QVERIFY2(list, qPrintable(list.errorString()));
+        const QString fits = test::sdoFile(QStringLiteral("fits/aia_171_level1.fits"));
+        auto map = MapFile::load(fits);
+        QVERIFY2(map, qPrintable(map.errorString()));
+        const qint64 t = map->meta.tObs.toMSecsSinceEpoch();
+        const QVector<FlareSeen> seen = flaresSeenAt(*list, t, map->wcs.observer(), 3);
+        // 23:19 C1.2, 23:46 C2.7, 00:38 C2.7, 01:56 X2.2: the X2.2 first (strongest first).
+        QCOMPARE(seen.size(), 4);
+        QCOMPARE(seen.front().event.goesClass, QStringLiteral("X2.2"));
+        QCOMPARE(seen.front().event.noaaAr, 11158);
+        QVERIFY(!seen.front().inProgress);
+        QVERIFY(std::abs(seen.front().hoursFromPeak - (t - utc(2011, 2, 15, 1, 56).toMSecsSinceEpoch()) / 3.6e6) < 1e-9);
+        for (const FlareSeen &s : seen) {
+            const auto ref = test::runPython(QStringLiteral("srs_reference.py"),
+                                             {QStringLiteral("seen"), QString::number(s.event.hgsLon, 'g', 17),
+                                              QString::number(s.event.hgsLat, 'g', 17),
+                                              isoForPython(s.event.siteTime()), isoForPython(map->meta.tObs), fits});
+            QVERIFY2(ref.exitCode == 0, ref.err.constData());
+            const QJsonObject r = test::parseJson(ref.out).object();
+            double x = 0, y = 0;
+            QVERIFY(map->wcs.helioprojectiveToPixel(s.tx, s.ty, x, y));
+            const double dArcsec = std::hypot(s.tx - r.value(QStringLiteral("tx")).toDouble(), s.ty - r.value(QStringLiteral("ty")).toDouble());
+            const double dPixel = std::hypot(x - r.value(QStringLiteral("x")).toDouble(), y - r.value(QStringLiteral("y")).toDouble());
+            qInfo("%s %s: (%.2f\", %.2f\") pixel (%.3f, %.3f); sunpy (%.2f\", %.2f\") (%.3f, %.3f)",
+                  qPrintable(s.event.goesClass), qPrintable(s.event.labelTime().toString(QStringLiteral("HH:mm"))), s.tx, s.ty, x, y,
+                  r.value(QStringLiteral("tx")).toDouble(), r.value(QStringLiteral("ty")).toDouble(),
+                  r.value(QStringLiteral("x")).toDouble(), r.value(QStringLiteral("y")).toDouble());
+            QVERIFY2(dArcsec < 0.5, qPrintable(QString::number(dArcsec)));
+            QVERIFY2(dPixel < 0.03, qPrintable(QString::number(dPixel)));  // 19"/px
+            QVERIFY(std::abs(s.lonDeg - r.value(QStringLiteral("lon")).toDouble()) < 0.01);
+        }
+    }
+
+    void windowThresholdLimbAndOrder()
+    {
+        const QDateTime t0 = utc(2012, 3, 7, 0, 24);
+        const FlareList list({flareAt(t0, "X5.4", 80, 18), flareAt(t0.addSecs(-5 * 3600), "M1.0", -10, -20),
+                              flareAt(t0.addSecs(6 * 3600), "C3.0", 0, 0), flareAt(t0.addSecs(6 * 3600 + 60), "X1.0", 0, 10),
+                              flareAt(t0.addSecs(3600), "B5.0", 20, 5)});
+        const Observer earth = earthObserverAt(t0);
+        // All five within 6 h 1 min; the X5.4 in progress at its own peak.
+        QVector<FlareSeen> s = flaresSeenAt(list, t0.toMSecsSinceEpoch(), earth, 6 + 1.0 / 60);
+        QCOMPARE(s.size(), 5);
+        QStringList order;
+        for (const FlareSeen &f : s)
+            order << f.event.goesClass;
+        QCOMPARE(order, QStringList({"X5.4", "X1.0", "M1.0", "C3.0", "B5.0"}));
+        QVERIFY(s[0].inProgress);
+        QVERIFY(!s[2].inProgress);
+        // The window's edge is inside it; a minute past it is not. The class threshold.
+        QCOMPARE(flaresSeenAt(list, t0.toMSecsSinceEpoch(), earth, 6).size(), 4);
+        QCOMPARE(flaresSeenAt(list, t0.toMSecsSinceEpoch(), earth, 6, kGoesM).size(), 2);
+        // Carried 5 h: the M1.0 at -10 deg longitude, latitude -20, moves by the Snodgrass rate less the Earth's
+        // (the Carrington frame's) rate times 5 h; seen as core's own transform sees that point.
+        // Carried from its start (the time the site refers to) 5 h 10 min before: the M1.0 at -10 deg longitude,
+        // latitude -20, moves in Carrington longitude by the Snodgrass rate less the Carrington frame's, and the Earth's
+        // view (Stonyhurst) moves with the disk centre's L0. The X5.4 at its peak has moved 10 min from W80.
+        const QVector<FlareSeen> m = flaresSeenAt(list, t0.toMSecsSinceEpoch(), earth, 5.5, kGoesM);
+        auto carried = [&](double lon, double lat, const QDateTime &from) {
+            const double dL0 = std::remainder(SunEphemeris::at(t0).l0Deg - SunEphemeris::at(from).l0Deg, 360.0);
+            return lon + (siderealRateDegPerDay(lat) - kCarringtonRateDegPerDay) * from.msecsTo(t0) / 86400e3 - dL0;
+        };
+        const FlareSeen &m1 = m[1];
+        QCOMPARE(m1.event.goesClass, QStringLiteral("M1.0"));
+        const double expected = carried(-10, -20, t0.addSecs(-5 * 3600 - 600));
+        QVERIFY2(std::abs(m1.lonDeg - expected) < 1e-9, qPrintable(QStringLiteral("%1 vs %2").arg(m1.lonDeg).arg(expected)));
+        QCOMPARE(m1.latDeg, -20.0);
+        QCOMPARE(m1.hoursFromPeak, 5.0);
+        QVERIFY(std::abs(m[0].lonDeg - carried(80, 18, t0.addSecs(-600))) < 1e-9);
+        QVERIFY(m[0].lonDeg > 80.05 && m[0].lonDeg < 80.1);  // about 13 deg a day
+        // A day later the X5.4 at W80 has rotated past the limb (about 13 deg a day): left out; the others stay.
+        const QVector<FlareSeen> later = flaresSeenAt(list, t0.addSecs(18 * 3600).toMSecsSinceEpoch(),
+                                                      earthObserverAt(t0.addSecs(18 * 3600)), 24);
+        QVERIFY(std::none_of(later.begin(), later.end(), [](const FlareSeen &f) { return f.event.goesClass == QLatin1String("X5.4"); }));
+        QCOMPARE(later.size(), 4);
+        // A flare without a site (SWPC's list) is never placed.
+        FlareEvent swpc = flareAt(t0, "M2.0", 0, 0);
+        swpc.hgsLon = swpc.hgsLat = qQNaN();
+        QVERIFY(!flareSite(swpc));
+        QCOMPARE(flaresSeenAt(FlareList({swpc}), t0.toMSecsSinceEpoch(), earth, 1).size(), 0);
+    }
+
+    void findsTheFoldersListWithSites()
+    {
+        QTemporaryDir dir = test::scratchDir();
+        auto none = findFlareSitesList(dir.path());
+        QVERIFY(!none);
+        QVERIFY2(none.errorString().contains(dir.path()) && none.errorString().contains(QStringLiteral("no flare list with sites")),
+                 qPrintable(none.errorString()));
+        auto write = [&](const QString &name, const QByteArray &text) {
+            QFile f(dir.filePath(name));
+            QVERIFY(f.open(QIODevice::WriteOnly));
+            f.write(text);
+        };
+        const QVector<FlareEvent> events{flareAt(utc(2011, 6, 7, 6, 41), "M2.5", 53, -22)};
+        write(QStringLiteral("swpc_flarelist_20110601-20110630.csv"), FlareList::toSwpcCsv(events));
+        QVERIFY(!findFlareSitesList(dir.path()));  // SWPC's layout has no sites
+        write(QStringLiteral("flarelist_sites_20110601-20110630.csv"), FlareList::toSc24Csv(events));
+        auto found = findFlareSitesList(dir.path());
+        QVERIFY2(found, qPrintable(found.errorString()));
+        QCOMPARE(QFileInfo(*found).fileName(), QStringLiteral("flarelist_sites_20110601-20110630.csv"));
+        write(QStringLiteral("hek.csv"), "event_starttime,event_peaktime,event_endtime,fl_goescls,hpc_x,hpc_y\n");
+        auto several = findFlareSitesList(dir.path());
+        QVERIFY(!several);
+        QVERIFY2(several.errorString().contains(QStringLiteral("hek.csv")), qPrintable(several.errorString()));
+        QVERIFY(!findFlareSitesList(dir.filePath(QStringLiteral("missing"))));
+    }
+
+    void syntheticListWithSites()
+    {
+        QTemporaryDir dir = test::scratchDir();
+        SyntheticOptions o;
+        o.outDir = dir.path();
+        o.start = utc(2014, 2, 1);
+        o.days = 2;
+        o.cadenceHours = 6;
+        o.size = 64;
+        o.channels = {QStringLiteral("hmi")};
+        o.seed = 23;
+        o.noise = false;
+        auto summary = SyntheticArchiveWriter::run(o);
+        QVERIFY2(summary, qPrintable(summary.errorString()));
+        QCOMPARE(QFileInfo(summary->flareSitesPath).fileName(), SyntheticArchiveWriter::flareSitesName(o));
+        auto swpc = FlareList::load(summary->flareListPath);
+        auto sites = FlareList::load(summary->flareSitesPath);
+        QVERIFY2(swpc && sites, qPrintable(swpc ? sites.errorString() : swpc.errorString()));
+        QVERIFY(sites->size() >= 5);
+        QCOMPARE(sites->size(), swpc->size());
+        QCOMPARE(flaresWithSite(*sites), sites->size());
+        QCOMPARE(flaresWithSite(*swpc), 0);
+        for (int i = 0; i < sites->size(); ++i) {
+            const FlareEvent &a = sites->events()[i], &b = swpc->events()[i];
+            QCOMPARE(a.peak, b.peak);
+            QCOMPARE(a.goesClass, b.goesClass);
+            QCOMPARE(a.noaaAr, b.noaaAr);
+        }
+        // Each flare the truth shows in progress at a step is in the list (peak time to the minute), its site carried
+        // from the listed start to the truth's peak the truth's site.
+        int matched = 0;
+        QDirIterator it(dir.filePath(QStringLiteral("truth")), {QStringLiteral("*.json")}, QDir::Files, QDirIterator::Subdirectories);
+        while (it.hasNext()) {
+            QFile f(it.next());
+            QVERIFY(f.open(QIODevice::ReadOnly));
+            for (const QJsonValue &v : test::parseJson(f.readAll()).object().value(QStringLiteral("flares_in_progress")).toArray()) {
+                const QJsonObject t = v.toObject();
+                if (!t.value(QStringLiteral("listed")).toBool())
+                    continue;
+                const QDateTime peak = QDateTime::fromString(t.value(QStringLiteral("peak")).toString(), Qt::ISODateWithMs);
+                const auto e = std::find_if(sites->events().begin(), sites->events().end(), [&](const FlareEvent &x) {
+                    return std::llabs(x.peak.secsTo(peak)) < 60 && x.goesClass == t.value(QStringLiteral("class")).toString();
+                });
+                QVERIFY2(e != sites->events().end(), qPrintable(t.value(QStringLiteral("peak")).toString()));
+                const QPointF atPeak = rotateStonyhurst(QPointF(e->hgsLon, e->hgsLat), e->start.toMSecsSinceEpoch(), peak.toMSecsSinceEpoch());
+                QVERIFY2(std::abs(atPeak.x() - t.value(QStringLiteral("lon")).toDouble()) < 1e-5, qPrintable(QString::number(atPeak.x())));
+                QVERIFY(std::abs(atPeak.y() - t.value(QStringLiteral("lat")).toDouble()) < 1e-5);
+                ++matched;
+            }
+        }
+        QVERIFY2(matched >= 1, "no listed flare in progress at a step: make the run longer");
+        // The hpc columns: the Earth's view of the site at the listed start, as sunpy computes it, for the first three.
+        for (int i = 0; i < 3; ++i) {
+            const FlareEvent &e = sites->events()[i];
+            const auto ref = test::runPython(QStringLiteral("srs_reference.py"),
+                                             {QStringLiteral("seen"), QString::number(e.hgsLon, 'g', 17), QString::number(e.hgsLat, 'g', 17),
+                                              isoForPython(e.start), isoForPython(e.start)});
+            QVERIFY2(ref.exitCode == 0, ref.err.constData());
+            const QJsonObject r = test::parseJson(ref.out).object();
+            const double d = std::hypot(e.hpcX - r.value(QStringLiteral("tx")).toDouble(), e.hpcY - r.value(QStringLiteral("ty")).toDouble());
+            QVERIFY2(d < 0.5, qPrintable(QStringLiteral("%1: %2\"").arg(e.goesClass).arg(d)));
+        }
+    }
+};
+
+QTEST_GUILESS_MAIN(TestFlareSites)
+#include "tst_flaresites.moc"
