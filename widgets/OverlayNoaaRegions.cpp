@@ -1,11 +1,10 @@
 #include "widgets/OverlayNoaaRegions.h"
 
-#include "core/archive/FlareLabels.h"
 #include "core/map/SdoMap.h"
+#include "widgets/OverlayFlareEvents.h"
 
 #include <QCoreApplication>
 #include <QPainter>
-#include <QPainterPath>
 #include <QPen>
 
 #include <algorithm>
@@ -40,25 +39,13 @@ const RegionSummary *OverlayNoaaRegions::reportFor(const SdoMap &map) const
 
 QVector<OverlayNoaaRegions::Label> OverlayNoaaRegions::labelsOn(const SdoMap &map) const
 {
-    const qint64 t0 = map.meta.tObs.isValid() ? map.meta.tObs.toMSecsSinceEpoch() : 0;
     if (m_cachedVersion != m_version) {
         m_cached.clear();
         m_cachedVersion = m_version;
     }
-    for (const CachedLabels &c : m_cached)
-        if (c.matches(map, t0))
-            return c.labels;
-    const QVector<Label> out = computeLabels(map);
-    if (m_cached.size() >= 32)
-        m_cached.removeFirst();
-    m_cached.push_back({&map, t0, map.image.width, map.meta.crpix1, map.meta.crpix2, map.meta.cdelt1, map.meta.crota2, out});
-    return out;
-}
-
-bool OverlayNoaaRegions::CachedLabels::matches(const SdoMap &m, qint64 t) const
-{
-    return map == &m && timeMs == t && width == m.image.width && crpix1 == m.meta.crpix1 && crpix2 == m.meta.crpix2
-           && cdelt1 == m.meta.cdelt1 && crota2 == m.meta.crota2;
+    if (const QVector<Label> *labels = m_cached.find(map))
+        return *labels;
+    return m_cached.insert(map, computeLabels(map));
 }
 
 QVector<OverlayNoaaRegions::Label> OverlayNoaaRegions::computeLabels(const SdoMap &map) const
@@ -97,109 +84,98 @@ QImage OverlayNoaaRegions::composeOnto(const QImage &texture, const SdoMap &map,
     const int n = static_cast<int>(labelsOn(map).size());
     if (n == 0)
         return texture;
-    // A small map's texture (a 256 px archive) is magnified on the sphere: the labels go onto it enlarged first, so
-    // their text is drawn at a size that stays sharp instead of a few blurred texels (the globe places the texture by
-    // the map's pixels, whatever its size).
-    constexpr int kMinSide = 1024;
-    QImage out = texture.convertToFormat(QImage::Format_ARGB32_Premultiplied);
-    if (out.height() < kMinSide)
-        out = out.scaled(out.width() * kMinSide / out.height(), kMinSide, Qt::IgnoreAspectRatio, Qt::SmoothTransformation);
-    // Map pixel x covers [x - 0.5, x + 0.5): texture X = (x + 0.5) sx, Y = height - (y + 0.5) sy (row 0 at the top).
-    QTransform toTexture;
-    toTexture.translate(0, out.height());
-    toTexture.scale(static_cast<double>(out.width()) / map.image.width, -static_cast<double>(out.height()) / map.image.height);
-    toTexture.translate(0.5, 0.5);
-    QPainter painter(&out);
+    LabelTexture out = labelTexture(texture, map.image.width, map.image.height);
+    QPainter painter(&out.image);
     // Text about 1/42 of the sphere's diameter: legible on a globe filling a few hundred screen pixels.
-    paintLabels(painter, map, toTexture, out.height() / 42);
+    paintLabels(painter, map, out.fromMapPixels, out.image.height() / 42);
     painter.end();
     if (drawn)
         *drawn = n;
-    return out;
+    return out.image;
+}
+
+int OverlayNoaaRegions::spotPxFor(const OverlayContext &context)
+{
+    return std::clamp(static_cast<int>(context.mapRect.height() / 32), 9, 14);
 }
 
 void OverlayNoaaRegions::paint(QPainter &painter, const OverlayContext &context)
 {
-    paintLabels(painter, *context.map, context.pixelToWidget,
-                std::clamp(static_cast<int>(context.mapRect.height() / 32), 9, 14));
+    paintLabels(painter, *context.map, context.pixelToWidget, spotPxFor(context));
 }
 
-OverlayNoaaRegions::Sprite OverlayNoaaRegions::sprite(const QString &text, const QFont &font, const QColor &colour,
-                                                             double dpr) const
-{
-    const QString key = QStringLiteral("%1|%2|%3|%4|%5").arg(text).arg(font.pixelSize()).arg(font.bold()).arg(colour.rgba()).arg(dpr);
-    if (auto it = m_sprites.constFind(key); it != m_sprites.constEnd())
-        return *it;
-    if (m_sprites.size() > 512)
-        m_sprites.clear();  // (numbers and flares of many times: start again rather than grow)
-    QPainterPath path;
-    path.addText(QPointF(0, 0), font, text);
-    constexpr double kMargin = 2.5;  // the halo's half width and a little
-    const QRectF box = path.boundingRect().adjusted(-kMargin, -kMargin, kMargin, kMargin);
-    Sprite s;
-    s.image = QImage(QSize(int(std::ceil(box.width() * dpr)), int(std::ceil(box.height() * dpr))),
-                     QImage::Format_ARGB32_Premultiplied);
-    s.image.setDevicePixelRatio(dpr);
-    s.image.fill(Qt::transparent);
-    s.origin = -box.topLeft();
-    s.right = path.boundingRect().right();
-    QPainter p(&s.image);
-    p.setRenderHint(QPainter::Antialiasing);
-    p.translate(s.origin);
-    p.setPen(QPen(QColor(0, 0, 0, 210), 3, Qt::SolidLine, Qt::RoundCap, Qt::RoundJoin));
-    p.drawPath(path);
-    p.fillPath(path, colour);
-    p.end();
-    m_sprites.insert(key, s);
-    return s;
-}
-
-void OverlayNoaaRegions::paintLabels(QPainter &painter, const SdoMap &map, const QTransform &pixelToTarget, int spotPx) const
+QVector<OverlayNoaaRegions::Placed> OverlayNoaaRegions::place(const SdoMap &map, const QTransform &pixelToTarget, int spotPx,
+                                                              const QFont &base, double dpr) const
 {
     QVector<Label> labels = labelsOn(map);
-    if (labels.isEmpty())
-        return;
     // Plages first, regions with spots over them: where labels crowd (near a limb, on a small view) the regions
     // that flare stay legible.
     std::stable_partition(labels.begin(), labels.end(),
                           [](const Label &l) { return l.seen.region.section != NoaaRegion::Section::Spots; });
-    painter.setRenderHint(QPainter::Antialiasing);
+    const QColor plage(205, 205, 205, 215);
+    QVector<Placed> out;
+    out.reserve(labels.size());
+    for (const Label &l : labels) {
+        Placed p;
+        p.spots = l.seen.region.section == NoaaRegion::Section::Spots;
+        p.colour = p.spots ? m_color : plage;
+        p.font = base;
+        p.font.setPixelSize(p.spots ? spotPx : std::max(8, spotPx * 4 / 5));
+        p.font.setBold(p.spots);
+        p.ring = std::max(p.spots ? 3.0 : 2.0, p.font.pixelSize() * (p.spots ? 0.45 : 0.3));
+        p.at = pixelToTarget.map(l.pixel);
+        p.number = QString::number(l.seen.region.number);
+        if (p.spots && !l.seen.region.magType.isEmpty())
+            p.number += QLatin1Char(' ') + l.seen.region.magTypeSymbols();
+        // The number beside the ring, up and to the right.
+        p.baseline = QPointF(p.at.x() + p.ring + 3, p.at.y() - p.ring - 2);
+        const HaloTextCache::Sprite number = m_text.sprite(p.number, p.font, p.colour, dpr);
+        p.box = QRectF(p.baseline - number.origin, QSizeF(number.image.size()) / dpr);
+        if (l.flare) {
+            // The flare after the number, in its class's colour, with its peak time.
+            p.flareText = QStringLiteral("%1 %2").arg(l.flare->goesClass, l.flare->labelTime().toUTC().toString(QStringLiteral("HH:mm")));
+            p.flareColour = flareClassColourOnMap(l.flare->peakFlux);
+            p.flareFont = p.font;
+            p.flareFont.setBold(true);
+            p.flareBaseline = QPointF(p.baseline.x() + number.right + p.font.pixelSize() * 0.5, p.baseline.y());
+            const HaloTextCache::Sprite flare = m_text.sprite(p.flareText, p.flareFont, p.flareColour, dpr);
+            p.box |= QRectF(p.flareBaseline - flare.origin, QSizeF(flare.image.size()) / dpr);
+        }
+        out.push_back(p);
+    }
+    return out;
+}
+
+QVector<QRectF> OverlayNoaaRegions::labelBoxes(const SdoMap &map, const QTransform &pixelToTarget, int spotPx,
+                                               const QFont &font, double dpr) const
+{
+    QVector<QRectF> out;
+    if (!isVisible())
+        return out;
+    for (const Placed &p : place(map, pixelToTarget, spotPx, font, dpr))
+        out << p.box << QRectF(p.at - QPointF(p.ring, p.ring), QSizeF(2 * p.ring, 2 * p.ring));
+    return out;
+}
+
+void OverlayNoaaRegions::paintLabels(QPainter &painter, const SdoMap &map, const QTransform &pixelToTarget, int spotPx) const
+{
     const double dpr = painter.device() ? painter.device()->devicePixelRatioF() : 1.0;
+    const QVector<Placed> placed = place(map, pixelToTarget, spotPx, painter.font(), dpr);
+    if (placed.isEmpty())
+        return;
+    painter.setRenderHint(QPainter::Antialiasing);
     // Lines as thick as the text is large beyond a view's largest (14 px): the globe's enlarged texture.
     const double line = std::max(1.0, spotPx / 14.0);
-    const QColor plage(205, 205, 205, 215);
-    for (const Label &l : labels) {
-        const bool spots = l.seen.region.section == NoaaRegion::Section::Spots;
-        const QColor colour = spots ? m_color : plage;
-        QFont font = painter.font();
-        font.setPixelSize(spots ? spotPx : std::max(8, spotPx * 4 / 5));
-        font.setBold(spots);
-        const double ring = std::max(spots ? 3.0 : 2.0, font.pixelSize() * (spots ? 0.45 : 0.3));
-        const QPointF at = pixelToTarget.map(l.pixel);
+    for (const Placed &p : placed) {
         // A ring on a dark rim, then the number beside it on a dark halo: legible on every colour table.
         painter.setBrush(Qt::NoBrush);
         painter.setPen(QPen(QColor(0, 0, 0, 200), 3.5 * line));
-        painter.drawEllipse(at, ring, ring);
-        painter.setPen(QPen(colour, (spots ? 1.6 : 1.2) * line));
-        painter.drawEllipse(at, ring, ring);
-        QString text = QString::number(l.seen.region.number);
-        if (spots && !l.seen.region.magType.isEmpty())
-            text += QLatin1Char(' ') + l.seen.region.magTypeSymbols();
-        const QPointF baseline(at.x() + ring + 3, at.y() - ring - 2);
-        const Sprite number = sprite(text, font, colour, dpr);
-        painter.drawImage(baseline - number.origin, number.image);
-        if (l.flare) {
-            // The flare after the number, in its class's colour (C white, M orange, X red), with its peak time.
-            const QColor classColours[3] = {QColor(245, 245, 245), QColor(255, 150, 40), QColor(255, 70, 60)};
-            const int k = std::clamp(flareClassIndex(l.flare->peakFlux), 1, 3) - 1;
-            QFont bold = font;
-            bold.setBold(true);
-            const Sprite flare = sprite(QStringLiteral("%1 %2").arg(l.flare->goesClass,
-                                                                     l.flare->labelTime().toUTC().toString(QStringLiteral("HH:mm"))),
-                                         bold, classColours[k], dpr);
-            painter.drawImage(QPointF(baseline.x() + number.right + font.pixelSize() * 0.5, baseline.y()) - flare.origin,
-                              flare.image);
-        }
+        painter.drawEllipse(p.at, p.ring, p.ring);
+        painter.setPen(QPen(p.colour, (p.spots ? 1.6 : 1.2) * line));
+        painter.drawEllipse(p.at, p.ring, p.ring);
+        m_text.draw(painter, p.baseline, p.number, p.font, p.colour);
+        if (!p.flareText.isEmpty())
+            m_text.draw(painter, p.flareBaseline, p.flareText, p.flareFont, p.flareColour);
     }
 }
 

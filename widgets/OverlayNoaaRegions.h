@@ -11,10 +11,13 @@
 
 #include "core/archive/FlareList.h"
 #include "core/archive/RegionSummary.h"
+#include "widgets/HaloText.h"
 #include "widgets/OverlayLayer.h"
+#include "widgets/PerMapCache.h"
 
-#include <QHash>
+#include <QFont>
 #include <QImage>
+#include <QRectF>
 #include <QPointF>
 #include <QVector>
 
@@ -57,36 +60,37 @@ public:
     /// gets their number. The texture itself when there are none.
     QImage composeOnto(const QImage &texture, const SdoMap &map, int *drawn = nullptr) const;
 
+    /// Where the labels of `map` go (rings and text) when drawn through `pixelToTarget` with region numbers `spotPx`
+    /// high (spotPxFor() in a view) in `font`: other labelling layers keep their text off them. Empty while hidden.
+    QVector<QRectF> labelBoxes(const SdoMap &map, const QTransform &pixelToTarget, int spotPx, const QFont &font,
+                               double dpr) const;
+    /// The region numbers' text height in a view.
+    static int spotPxFor(const OverlayContext &context);
+
 private:
+    /// One label laid out on the target: its ring, its number and the flare named after it, and what it covers.
+    struct Placed {
+        QPointF at;
+        double ring = 0;
+        bool spots = false;
+        QFont font, flareFont;
+        QColor colour, flareColour;
+        QString number, flareText;
+        QPointF baseline, flareBaseline;
+        QRectF box;  // the text's extent
+    };
+    QVector<Placed> place(const SdoMap &map, const QTransform &pixelToTarget, int spotPx, const QFont &base, double dpr) const;
     /// Draws the labels of `map` through `pixelToTarget` (map pixel -> target pixel), region numbers `spotPx` high.
     void paintLabels(QPainter &painter, const SdoMap &map, const QTransform &pixelToTarget, int spotPx) const;
-    /// A text on its dark halo, drawn once into an image and then reused: outlining glyphs into a path and stroking
-    /// its halo costs about a millisecond a label, and the views repaint several times a step.
-    struct Sprite {
-        QImage image;     ///< device pixels (its devicePixelRatio set)
-        QPointF origin;   ///< where the text's baseline starts, in the image's logical pixels
-        double right = 0; ///< the text's right edge from the baseline start
-    };
     QVector<Label> computeLabels(const SdoMap &map) const;
-    Sprite sprite(const QString &text, const QFont &font, const QColor &colour, double dpr) const;
 
     std::shared_ptr<const RegionSummaryArchive> m_reports;
     QVector<FlareEvent> m_flares;  // >= C with a NOAA number, by peak time
-    // The labels of the maps asked about lately (paint runs several times a step for each view's map; the views share
-    // the layer), by map, its time and pixel grid (a freed map's address may come back for another one); emptied when
-    // the reports or the flares change (m_version).
-    struct CachedLabels {
-        const SdoMap *map = nullptr;
-        qint64 timeMs = 0;
-        int width = 0;
-        double crpix1 = 0, crpix2 = 0, cdelt1 = 0, crota2 = 0;
-        QVector<Label> labels;
-        bool matches(const SdoMap &m, qint64 t) const;
-    };
+    // The labels of the maps asked about lately, emptied when the reports or the flares change (m_version).
     int m_version = 0;
     mutable int m_cachedVersion = -1;
-    mutable QVector<CachedLabels> m_cached;  // most recent last, at most 32
-    mutable QHash<QString, Sprite> m_sprites;
+    mutable PerMapCache<QVector<Label>> m_cached;
+    HaloTextCache m_text;
 };
 
 }  // namespace solarchip

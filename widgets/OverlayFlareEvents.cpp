@@ -1,0 +1,234 @@
+#include "widgets/OverlayFlareEvents.h"
+
+#include "core/archive/FlareLabels.h"
+#include "core/map/SdoMap.h"
+#include "widgets/OverlayNoaaRegions.h"
+
+#include <QCoreApplication>
+#include <QPainter>
+#include <QPainterPath>
+#include <QPen>
+
+#include <algorithm>
+#include <cmath>
+
+namespace solarchip {
+
+QColor flareClassColourOnMap(double peakFlux)
+{
+    switch (flareClassIndex(peakFlux)) {
+    case 0: return QColor(170, 170, 170);
+    case 1: return QColor(245, 245, 245);
+    case 2: return QColor(255, 150, 40);
+    default: return QColor(255, 70, 60);
+    }
+}
+
+OverlayFlareEvents::OverlayFlareEvents() { m_color = QColor(255, 150, 40); }
+
+QString OverlayFlareEvents::name() const
+{
+    return QCoreApplication::translate("solarchip::OverlayFlareEvents", "Flare events");
+}
+
+void OverlayFlareEvents::setList(std::shared_ptr<const FlareList> list)
+{
+    m_list = std::move(list);
+    ++m_version;
+}
+
+void OverlayFlareEvents::setWindowHours(double hours)
+{
+    if (!std::isfinite(hours) || hours < 0 || hours == m_windowHours)
+        return;
+    m_windowHours = hours;
+    ++m_version;
+}
+
+QVector<OverlayFlareEvents::Marker> OverlayFlareEvents::markersOn(const SdoMap &map) const
+{
+    if (m_cachedVersion != m_version) {
+        m_cached.clear();
+        m_cachedVersion = m_version;
+    }
+    if (const QVector<Marker> *markers = m_cached.find(map))
+        return *markers;
+    return m_cached.insert(map, computeMarkers(map));
+}
+
+QVector<OverlayFlareEvents::Marker> OverlayFlareEvents::computeMarkers(const SdoMap &map) const
+{
+    QVector<Marker> out;
+    if (!m_list || m_list->isEmpty() || !map.wcs.isValid() || map.wcs.kind() != Wcs::Kind::Helioprojective
+        || !map.meta.tObs.isValid())
+        return out;
+    const double w = map.image.width, h = map.image.height;
+    for (const FlareSeen &s : flaresSeenAt(*m_list, map.meta.tObs.toMSecsSinceEpoch(), map.wcs.observer(), m_windowHours)) {
+        double x = 0, y = 0;
+        if (!map.wcs.helioprojectiveToPixel(s.tx, s.ty, x, y) || x < -0.5 || y < -0.5 || x > w - 0.5 || y > h - 0.5)
+            continue;
+        out.push_back({s, QPointF(x, y)});
+    }
+    return out;
+}
+
+QImage OverlayFlareEvents::composeOnto(const QImage &texture, const SdoMap &map, int *drawn) const
+{
+    if (drawn)
+        *drawn = 0;
+    if (texture.isNull() || map.image.isEmpty())
+        return texture;
+    const int n = static_cast<int>(markersOn(map).size());
+    if (n == 0)
+        return texture;
+    LabelTexture out = labelTexture(texture, map.image.width, map.image.height);
+    QPainter painter(&out.image);
+    // The NOAA labels the globe wears are drawn at 1/42 of the texture's height too (OverlayNoaaRegions::composeOnto).
+    const QVector<QRectF> avoid = m_avoid ? m_avoid->labelBoxes(map, out.fromMapPixels, out.image.height() / 42, painter.font(), 1.0)
+                                          : QVector<QRectF>();
+    paintMarkers(painter, map, out.fromMapPixels, out.image.height() / 42, avoid);
+    painter.end();
+    if (drawn)
+        *drawn = n;
+    return out.image;
+}
+
+void OverlayFlareEvents::paint(QPainter &painter, const OverlayContext &context)
+{
+    const double dpr = painter.device() ? painter.device()->devicePixelRatioF() : 1.0;
+    const QVector<QRectF> avoid = m_avoid ? m_avoid->labelBoxes(*context.map, context.pixelToWidget,
+                                                                OverlayNoaaRegions::spotPxFor(context), painter.font(), dpr)
+                                          : QVector<QRectF>();
+    paintMarkers(painter, *context.map, context.pixelToWidget, std::clamp(static_cast<int>(context.mapRect.height() / 34), 9, 13),
+                 avoid);
+}
+
+void OverlayFlareEvents::paintMarkers(QPainter &painter, const SdoMap &map, const QTransform &pixelToTarget, int textPx,
+                                      const QVector<QRectF> &avoid) const
+{
+    const QVector<Marker> markers = markersOn(map);
+    if (markers.isEmpty())
+        return;
+    // Sizes from the text: a C flare's burst about half the text high, M and X larger.
+    const double line = std::max(1.0, textPx / 13.0);
+    auto radiusOf = [&](const FlareEvent &e) {
+        const int k = flareClassIndex(e.peakFlux);
+        return textPx * (k == 0 ? 0.32 : 0.40 + 0.14 * (k - 1));
+    };
+    QFont font = painter.font();
+    font.setPixelSize(textPx);
+    font.setBold(true);
+    const double dpr = painter.device() ? painter.device()->devicePixelRatioF() : 1.0;
+    auto labelText = [](const FlareEvent &e) {
+        return QStringLiteral("%1 %2").arg(e.goesClass, e.labelTime().toUTC().toString(QStringLiteral("HH:mm")));
+    };
+    // The label's box for a burst at `p` of radius `r` in one of four places: below right (first choice: NOAA region
+    // labels sit above and to the right of their rings), below left, above left, above right.
+    auto boxAt = [&](QPointF p, double r, const HaloTextCache::Sprite &sp, int where) {
+        const QSizeF size = QSizeF(sp.image.size()) / dpr;
+        const double dx = r * 1.3, dy = r * 1.3;
+        const QPointF corner = where == 0   ? QPointF(p.x() + dx, p.y() + dy)
+                               : where == 1 ? QPointF(p.x() - dx - size.width(), p.y() + dy)
+                               : where == 2 ? QPointF(p.x() - dx - size.width(), p.y() - dy - size.height())
+                                            : QPointF(p.x() + dx, p.y() - dy - size.height());
+        return QRectF(corner, size);
+    };
+    // Group the markers that crowd one spot at this scale (the list is strongest first): a marker within reach of a
+    // group's strongest joins it. Each group's strongest is labelled where its text covers neither another label nor
+    // a NOAA region's (`avoid`), with the others counted; one that finds no free place joins the group whose label
+    // it would cover, if any.
+    struct Group {
+        int leader = 0;
+        int members = 0;
+        QRectF label;  // where its label goes (with room for the count)
+    };
+    QVector<QPointF> at(markers.size());
+    QVector<Group> groups;
+    auto covers = [&](const QRectF &box, const QVector<QRectF> &boxes) {
+        return std::any_of(boxes.begin(), boxes.end(), [&](const QRectF &b) { return b.intersects(box); });
+    };
+    for (int i = 0; i < markers.size(); ++i) {
+        at[i] = pixelToTarget.map(markers[i].pixel);
+        const double r = radiusOf(markers[i].seen.event);
+        const double reach = 2.2 * r + textPx * 0.6;
+        Group *joined = nullptr;
+        for (Group &g : groups) {
+            const QPointF d = at[i] - at[g.leader];
+            if (std::hypot(d.x(), d.y()) < reach) {
+                joined = &g;
+                break;
+            }
+        }
+        if (joined) {
+            ++joined->members;
+            continue;
+        }
+        const HaloTextCache::Sprite sp = m_text.sprite(labelText(markers[i].seen.event) + QStringLiteral(" +9"), font,
+                                                       Qt::white, dpr);
+        QVector<QRectF> taken = avoid;
+        for (const Group &g : groups)
+            taken << g.label;
+        QRectF label;
+        for (int where = 0; where < 4 && label.isNull(); ++where)
+            if (const QRectF box = boxAt(at[i], r, sp, where); !covers(box, taken))
+                label = box;
+        if (label.isNull()) {
+            const QRectF first = boxAt(at[i], r, sp, 0);
+            for (Group &g : groups)
+                if (g.label.intersects(first)) {
+                    joined = &g;
+                    break;
+                }
+            if (joined) {
+                ++joined->members;
+                continue;
+            }
+            label = first;
+        }
+        groups.push_back({i, 0, label});
+    }
+
+    painter.setRenderHint(QPainter::Antialiasing);
+    // Weakest first, so the strongest burst of a spot is on top.
+    for (int i = static_cast<int>(markers.size()) - 1; i >= 0; --i) {
+        const FlareSeen &s = markers[i].seen;
+        const double r = radiusOf(s.event);
+        // A flare in progress at full strength; one before or after fades with the time to its peak.
+        const double fade = s.inProgress || m_windowHours <= 0
+                                ? 1.0
+                                : 1.0 - 0.55 * std::clamp(std::abs(s.hoursFromPeak) / m_windowHours, 0.0, 1.0);
+        QColor colour = flareClassColourOnMap(s.event.peakFlux);
+        colour.setAlphaF(fade);
+        QPainterPath rays;
+        for (int k = 0; k < 8; ++k) {
+            const double a = k * M_PI / 4 + M_PI / 8;
+            const QPointF u(std::cos(a), std::sin(a));
+            rays.moveTo(at[i] + u * (r * (s.inProgress ? 0.75 : 1.05)));
+            rays.lineTo(at[i] + u * (r * (k % 2 ? 1.45 : 1.75)));
+        }
+        // Dark rims first: legible on every colour table.
+        painter.setBrush(Qt::NoBrush);
+        painter.setPen(QPen(QColor(0, 0, 0, static_cast<int>(200 * fade)), 3.2 * line, Qt::SolidLine, Qt::RoundCap));
+        painter.drawPath(rays);
+        painter.drawEllipse(at[i], r * 0.75, r * 0.75);
+        painter.setPen(QPen(colour, 1.4 * line, Qt::SolidLine, Qt::RoundCap));
+        painter.drawPath(rays);
+        painter.setBrush(s.inProgress ? QBrush(colour) : QBrush(Qt::NoBrush));
+        painter.drawEllipse(at[i], r * 0.75, r * 0.75);
+    }
+    painter.setBrush(Qt::NoBrush);
+    for (const Group &g : groups) {
+        const Marker &m = markers[g.leader];
+        QString text = labelText(m.seen.event);
+        if (g.members > 0)
+            text += QStringLiteral(" +%1").arg(g.members);
+        const HaloTextCache::Sprite sp = m_text.sprite(text, font, flareClassColourOnMap(m.seen.event.peakFlux), dpr);
+        // At the box's left edge (the right edge for a label left of its burst), on the box's baseline.
+        const HaloTextCache::Sprite full = m_text.sprite(labelText(m.seen.event) + QStringLiteral(" +9"), font, Qt::white, dpr);
+        const bool left = g.label.right() < at[g.leader].x();
+        const double x = left ? g.label.right() - sp.image.width() / dpr : g.label.left();
+        painter.drawImage(QPointF(x, g.label.top() + full.origin.y() - sp.origin.y()), sp.image);
+    }
+}
+
+}  // namespace solarchip
