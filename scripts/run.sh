@@ -49,6 +49,14 @@ done
   --screenshot "$OUT_DIR/lightcurve.png" "$@"
 "$STUDIO" --sample --view regions --date 2011-06-11T00:00 --window-size 1600x1000 --settings "$SETTINGS" \
   --screenshot "$OUT_DIR/noaa-regions.png" "$@"
+"$STUDIO" --sample --view map --flare-events --noaa-regions --date 2011-06-11T00:00 --window-size 1600x1000 \
+  --settings "$SETTINGS" --screenshot "$OUT_DIR/flare-events.png" "$@"
+# The real AIA 171 map of 2011-02-15 00:00 (NOAA 11158) with the real cycle-24 flare list, where ../shared is beside us.
+SDO_DIR="${SOLARCHIP_SDO_DIR:-$ROOT/../shared/sdo}"
+if [[ -f "$SDO_DIR/fits/aia_171_level1.fits" && -f "$SDO_DIR/labels/final_flare_list_sc24.csv" ]]; then
+  "$STUDIO" "$SDO_DIR/fits/aia_171_level1.fits" --flare-list "$SDO_DIR/labels/final_flare_list_sc24.csv" --view map \
+    --window-size 1400x900 --settings "$SETTINGS" --screenshot "$OUT_DIR/flare-events-real.png" "$@"
+fi
 SAMPLE_DIR="${SOLARCHIP_SAMPLE_DIR:-${XDG_DATA_HOME:-$HOME/.local/share}/SolarCHIP/SolarCHIP Studio/sample-archive}"
 "$BUILD_DIR/bin/solarchip" eval-align --archive "$SAMPLE_DIR" --channels hmi,171 --json \
   > "$OUT_DIR/default-model-alignment.json"
@@ -60,6 +68,8 @@ echo "translation: $OUT_DIR/translation.png (HMI -> AIA 171 with the shipped tra
 echo "flare panel: $OUT_DIR/flare.png (no head yet: the panel gives the command that trains one)"
 echo "light curve: $OUT_DIR/lightcurve.png (the 120\" box at (-250\", 300\") on the last day, the 7 days before it, following the rotation)"
 echo "NOAA ARs:    $OUT_DIR/noaa-regions.png (June 11: the sample's Solar Region Summary carried to the maps' time, its table, the X1.2 of 11175)"
+echo "flares:      $OUT_DIR/flare-events.png (June 11: the sample's flares within 6 h at their sites, beside the NOAA labels)"
+[[ -f "$OUT_DIR/flare-events-real.png" ]] && echo "real flares: $OUT_DIR/flare-events-real.png (AIA 171 2011-02-15 00:00 and the cycle-24 list: NOAA 11158's X2.2 of 01:56)"
 /usr/bin/python3 - "$OUT_DIR/default-model-alignment.json" <<'PY'
 import json, sys
 d = json.load(open(sys.argv[1]))

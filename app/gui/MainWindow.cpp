@@ -8,6 +8,7 @@
 #include "app/gui/InferenceWorker.h"
 #include "app/gui/JobRunner.h"
 #include "app/gui/ContourController.h"
+#include "app/gui/FlareEventController.h"
 #include "app/gui/NoaaRegionController.h"
 #include "app/gui/HeaderDialog.h"
 #include "app/gui/LowLabelWizard.h"
@@ -65,6 +66,7 @@
 #include <QActionGroup>
 #include <QCloseEvent>
 #include <QComboBox>
+#include <QFileDialog>
 #include <QCoreApplication>
 #include <QDir>
 #include <QDockWidget>
@@ -196,6 +198,28 @@ MainWindow::MainWindow(StudioSettings *settings, QWidget *parent) : QMainWindow(
             Q_EMIT settledMaybe();
         }
     });
+    // View > Flare events: the flares of a list with sites marked on every view, and their table (tabbed likewise);
+    // a row goes to the observation nearest the flare's peak.
+    m_flareEvents = new FlareEventController(m_archive, m_grid, this);
+    m_flareEvents->avoidLabelsOf(m_noaa->layer());
+    m_flareEvents->setWindowHours(m_settings->raw().value(QStringLiteral("flareEvents/windowHours"),
+                                                          OverlayFlareEvents::kDefaultWindowHours).toDouble());
+    connect(m_flareEvents, &FlareEventController::changed, this, &MainWindow::settledMaybe, Qt::QueuedConnection);
+    connect(m_flareEvents, &FlareEventController::changed, m_presenter, &SetViewPresenter::refreshGlobe);
+    m_flareEvents->dock()->setParent(this);
+    addDockWidget(Qt::RightDockWidgetArea, m_flareEvents->dock());
+    tabifyDockWidget(m_displayDock, m_flareEvents->dock());
+    m_flareEvents->dock()->hide();
+    m_actions->adopt(QStringLiteral("view.flareEventTable"), m_flareEvents->dock()->toggleViewAction());
+    if (QMenu *view = menuBar()->findChild<QMenu *>(QStringLiteral("menu.view")))
+        view->addAction(m_flareEvents->dock()->toggleViewAction());
+    connect(m_flareEvents, &FlareEventController::peakActivated, m_observation, &ObservationDocument::goToTime);
+    connect(this, &MainWindow::settledMaybe, m_flareEvents, &FlareEventController::refreshTable);
+    connect(m_flareEvents, &FlareEventController::changed, this, [this] {
+        if (const QString text = m_flareEvents->statusText(); !text.isEmpty())
+            statusBar()->showMessage(text, 10000);
+    });
+    connect(m_observation, &ObservationDocument::setChanged, m_flareEvents, &FlareEventController::update, Qt::QueuedConnection);
     createReactions();
     m_actions->loadShortcuts(*settings);
     connectDocuments();
@@ -477,6 +501,27 @@ void MainWindow::createReactions()
         };
         controllerToggle("view.overlay.contours", QStringLiteral("contours"), m_contours);
         controllerToggle("view.overlay.noaaRegions", QStringLiteral("noaaRegions"), m_noaa);
+        controllerToggle("view.overlay.flareEvents", QStringLiteral("flareEvents"), m_flareEvents);
+        connect(a("view.flareEventWindow"), &QAction::triggered, this, [this] {
+            bool ok = false;
+            const double hours = QInputDialog::getDouble(this, tr("Flare event window"),
+                                                         tr("Mark the flares peaking within this many hours either side "
+                                                            "of each map's time:"),
+                                                         m_flareEvents->windowHours(), 0, 240, 1, &ok);
+            if (ok)
+                setFlareEventWindow(hours);
+        });
+        connect(a("file.openFlareList"), &QAction::triggered, this, [this] {
+            const QString path = QFileDialog::getOpenFileName(this, tr("Open a flare list with sites"),
+                                                              m_flareEvents->listPath().isEmpty()
+                                                                  ? m_archive->archiveDir()
+                                                                  : QFileInfo(m_flareEvents->listPath()).absolutePath(),
+                                                              tr("Flare lists (*.csv *.CSV);;All files (*)"));
+            if (path.isEmpty())
+                return;
+            m_flareEvents->setListPath(path);
+            m_actions->action(QStringLiteral("view.overlay.flareEvents"))->setChecked(true);
+        });
         connect(a("view.queryNoaaRegion"), &QAction::triggered, this, [this] {
             const auto onScreen = m_noaa->regionsOnScreen();
             if (onScreen.labels.isEmpty()) {
@@ -777,6 +822,12 @@ void MainWindow::headerFollowsSelection()
 ContourController *MainWindow::contours() const
 {
     return m_contours;
+}
+
+void MainWindow::setFlareEventWindow(double hours)
+{
+    m_flareEvents->setWindowHours(hours);
+    m_settings->raw().setValue(QStringLiteral("flareEvents/windowHours"), m_flareEvents->windowHours());
 }
 
 bool MainWindow::setContourLevels(const QString &text)
@@ -1114,7 +1165,8 @@ bool MainWindow::isSettled() const
            && m_trainingPanel->isSettled()
            && m_translation->isSettled()
            && m_flare->isSettled() && (!m_wizard || m_wizard->isSettled())
-           && (!m_headerDialog || m_headerDialog->isSettled()) && m_contours->isSettled() && m_noaa->isSettled() && !m_pendingNoaaQuery
+           && (!m_headerDialog || m_headerDialog->isSettled()) && m_contours->isSettled() && m_noaa->isSettled()
+           && m_flareEvents->isSettled() && !m_pendingNoaaQuery
            && m_lightCurve->isSettled();
 }
 

@@ -37,6 +37,7 @@ class HeatmapController;
 class InferenceWorker;
 class ContourController;
 class NoaaRegionController;
+class FlareEventController;
 class HeaderDialog;
 class LowLabelWizard;
 class JobRunner;
@@ -125,6 +126,9 @@ public:
     /// View > HMI contours.
     ContourController *contours() const;
     NoaaRegionController *noaaRegions() const { return m_noaa; }
+    FlareEventController *flareEvents() const { return m_flareEvents; }
+    /// View > Flare event window: flares peaking within `hours` either side of a map's time are marked (remembered).
+    void setFlareEventWindow(double hours);
     /// View > Query a NOAA region: makes the region `number`, where the reports put it on the selected view's map, the
     /// query of the similarity views, the archive search and the light curve (as a click there would). False, with
     /// the reason in the status bar, when it is not on the map at this time.
@@ -218,6 +222,7 @@ private:
     QPointer<HeaderDialog> m_headerDialog;
     ContourController *m_contours = nullptr;
     NoaaRegionController *m_noaa = nullptr;
+    FlareEventController *m_flareEvents = nullptr;
     std::optional<int> m_pendingNoaaQuery;
     bool m_noaaDockShownByView = false;  // the "regions" view mode showed the region table (hidden on leaving it)
     bool m_wizardPending = false;

@@ -73,6 +73,7 @@ void MenuBuilder::registerActions(ActionRegistry &r)
     r.add(QStringLiteral("file.openFiles"), tr("Open &files…"), QKeySequence(QStringLiteral("Ctrl+Shift+O")),
           icon(QStyle::SP_FileIcon));
     r.add(QStringLiteral("file.openSample"), tr("Open &sample archive"));
+    r.add(QStringLiteral("file.openFlareList"), tr("Open f&lare list (with sites)…"));
     r.add(QStringLiteral("file.rescan"), tr("&Rescan archive"), QKeySequence(QStringLiteral("F5")),
           icon(QStyle::SP_BrowserReload));
     r.add(QStringLiteral("file.cancelIndexing"), tr("&Cancel indexing"), {}, icon(QStyle::SP_BrowserStop));
@@ -114,6 +115,8 @@ void MenuBuilder::registerActions(ActionRegistry &r)
     r.add(QStringLiteral("view.overlay.contourLevels"), tr("HMI contour le&vels…"));
     r.add(QStringLiteral("view.overlay.noaaRegions"), tr("&NOAA active regions"));
     r.add(QStringLiteral("view.queryNoaaRegion"), tr("&Query a NOAA region…"), QKeySequence(QStringLiteral("Ctrl+Shift+N")));
+    r.add(QStringLiteral("view.overlay.flareEvents"), tr("Flare &events (from a list with sites)"), QKeySequence(QStringLiteral("Ctrl+Shift+L")));
+    r.add(QStringLiteral("view.flareEventWindow"), tr("Flare event &window…"));
 
     r.add(QStringLiteral("time.first"), tr("&First observation"), QKeySequence(Qt::Key_Home),
           icon(QStyle::SP_MediaSkipBackward));
@@ -148,6 +151,7 @@ QMenu *MenuBuilder::buildMenus(QMainWindow *window, const ActionRegistry &r)
     add(file, "file.openArchive");
     add(file, "file.openFiles");
     add(file, "file.openSample");
+    add(file, "file.openFlareList");
     file->addSeparator();
     add(file, "file.rescan");
     add(file, "file.cancelIndexing");
@@ -200,6 +204,8 @@ QMenu *MenuBuilder::buildMenus(QMainWindow *window, const ActionRegistry &r)
     add(view, "view.overlay.contourLevels");
     add(view, "view.overlay.noaaRegions");
     add(view, "view.queryNoaaRegion");
+    add(view, "view.overlay.flareEvents");
+    add(view, "view.flareEventWindow");
     view->addSeparator();
     for (const char *id : {"view.timeline", "view.displayPanel"})
         if (QAction *dock = r.action(QString::fromLatin1(id)))

@@ -42,6 +42,8 @@ public:
     void setModeActive(bool active);
     /// The grid's views carry the layer (new views after a layout change too) and repaint.
     void update();
+    /// The layer drawing the labels (shared by the grid's views).
+    std::shared_ptr<const OverlayNoaaRegions> layer() const { return m_layer; }
     /// The reports read (null before the first scan ends or without a source).
     const std::shared_ptr<const RegionSummaryArchive> &reports() const { return m_reports; }
     /// No scan for reports is running.

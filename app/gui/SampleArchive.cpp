@@ -92,8 +92,10 @@ bool stampMatches(const QString &dir)
 
 bool SampleArchive::isComplete(const QString &dir)
 {
-    // (a sample made before the generator wrote Solar Region Summaries lacks srs/: ensureBlocking completes it)
-    return stampMatches(dir) && QFileInfo::exists(QDir(dir).filePath(QStringLiteral("srs")));
+    // (a sample made before the generator wrote Solar Region Summaries lacks srs/, one made before it wrote the
+    // flares' sites lacks flarelist_sites_*.csv: ensureBlocking completes it)
+    return stampMatches(dir) && QFileInfo::exists(QDir(dir).filePath(QStringLiteral("srs")))
+           && !QDir(dir).entryList({QStringLiteral("flarelist_sites_*.csv")}, QDir::Files).isEmpty();
 }
 
 Expected<SyntheticSummary> SampleArchive::ensureBlocking(const QString &dir,
@@ -103,8 +105,8 @@ Expected<SyntheticSummary> SampleArchive::ensureBlocking(const QString &dir,
         return SyntheticSummary{};
     // A sample made from another manifest is ours to replace (it carries our stamp); anything else in the
     // folder is left alone and the generator refuses to mix runs. One of this manifest made before the generator
-    // wrote Solar Region Summaries (srs/) is completed by running the generator again: it skips every file that
-    // exists and writes only the reports.
+    // wrote Solar Region Summaries (srs/) or the flares' sites is completed by running the generator again: it skips
+    // every file that exists and writes only what is missing.
     if (!stampMatches(dir) && QFile::exists(stampPath(dir)))
         QDir(dir).removeRecursively();
     auto options = manifestOptions(dir);

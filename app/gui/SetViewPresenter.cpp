@@ -5,6 +5,7 @@
 #include "core/map/MapDifference.h"
 #include "core/base/ThreadBudget.h"
 #include "core/map/MapMeta.h"
+#include "widgets/OverlayFlareEvents.h"
 #include "widgets/OverlayNoaaRegions.h"
 #include "widgets/GlobeView.h"
 #include "widgets/HeatmapLayer.h"
@@ -423,6 +424,11 @@ void SetViewPresenter::updateGlobe()
         if (const auto *noaa = dynamic_cast<const OverlayNoaaRegions *>(view->overlay(QStringLiteral("noaaRegions")));
             noaa && noaa->isVisible())
             composed = noaa->composeOnto(composed, *m_globeMap, &m_globeNoaaDrawn);
+        // And the flare events.
+        m_globeFlaresDrawn = 0;
+        if (const auto *flares = dynamic_cast<const OverlayFlareEvents *>(view->overlay(QStringLiteral("flareEvents")));
+            flares && flares->isVisible())
+            composed = flares->composeOnto(composed, *m_globeMap, &m_globeFlaresDrawn);
         m_globe->setMap(*m_globeMap, composed);
         m_globe->setCaption(view->title());
         m_globe->setColorBar(view->rendered(), valueLabel(m_globeMap->meta));  // the 2D bar's label

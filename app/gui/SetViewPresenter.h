@@ -65,6 +65,8 @@ public:
     int globeHitsDrawn() const { return m_globeHitsDrawn; }
     /// NOAA region labels drawn on the globe's texture (View > NOAA active regions).
     int globeNoaaLabelsDrawn() const { return m_globeNoaaDrawn; }
+    /// Flare events drawn onto the globe's texture (View > Flare events).
+    int globeFlareEventsDrawn() const { return m_globeFlaresDrawn; }
 
     /// Overlay toggles ("limb", "grid", "label", "colorbar") for every view, kept across layout changes.
     void setOverlayVisible(const QString &id, bool visible);
@@ -160,6 +162,7 @@ private:
     std::vector<GlobeHitMark> m_globeHits;
     int m_globeHitsDrawn = 0;
     int m_globeNoaaDrawn = 0;
+    int m_globeFlaresDrawn = 0;
     std::shared_ptr<const SdoMap> m_globeMap;  // what the globe shows
     qint64 m_globeImageKey = 0;                // and the rendering its texture came from
     bool m_wasSettled = false;

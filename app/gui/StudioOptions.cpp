@@ -83,6 +83,18 @@ StudioOptionsResult parseStudioOptions(const QStringList &arguments)
                                        tr("Query NOAA active region N where the Solar Region Summaries put it on the "
                                           "map (as a click there; View > Query a NOAA region)."),
                                        tr("N"));
+    const QCommandLineOption flareEvents(QStringLiteral("flare-events"),
+                                         tr("Mark the flares of a flare list with sites (the cycle-24 list, a HEK export, "
+                                            "the synthetic archive's flarelist_sites_*.csv) at their sites on the maps "
+                                            "(View > Flare events)."));
+    const QCommandLineOption flareList(QStringLiteral("flare-list"),
+                                       tr("The flare list with sites View > Flare events marks (File > Open flare list; "
+                                          "default: the one at the top of the archive folder). Implies --flare-events."),
+                                       tr("FILE"));
+    const QCommandLineOption flareWindow(QStringLiteral("flare-window-hours"),
+                                         tr("Mark the flares peaking within this many hours either side of each map's "
+                                            "time (View > Flare event window; default 6)."),
+                                         tr("H"));
     const QCommandLineOption date({QStringLiteral("d"), QStringLiteral("date")},
                                   tr("Go to the observation nearest this UTC time (ISO 8601)."), tr("ISO"));
     const QCommandLineOption channel({QStringLiteral("c"), QStringLiteral("channel")},
@@ -145,6 +157,7 @@ StudioOptionsResult parseStudioOptions(const QStringList &arguments)
                                  tr("F"));
     const QCommandLineOption json(QStringLiteral("json"), tr("Benchmark results as JSON."));
     parser.addOptions({translator, translateChannel, translateSamples, translateSeed});
+    parser.addOptions({flareEvents, flareList, flareWindow});
     parser.addOptions({archive, sample, contours, contourLevels, noaaRegions, queryNoaa, date, channel, view, flareHead, model, queryHpc, queryBox, difference, screenshot, stateJson, windowSize, settings, timeout, bench, steps,
                        interval, fps, json});
     parser.addPositionalArgument(tr("files"), tr("FITS or Helioviewer .jp2 maps to open."), tr("[FILE...]"));
@@ -191,6 +204,20 @@ StudioOptionsResult parseStudioOptions(const QStringList &arguments)
     }
     o.contours = parser.isSet(contours);
     o.noaaRegions = parser.isSet(noaaRegions);
+    o.flareEvents = parser.isSet(flareEvents) || parser.isSet(flareList);
+    if (parser.isSet(flareList)) {
+        const QFileInfo fi(parser.value(flareList));
+        if (!fi.isFile())
+            return failWith(2, tr("--flare-list: '%1': no such file").arg(parser.value(flareList)));
+        o.flareList = fi.absoluteFilePath();
+    }
+    if (parser.isSet(flareWindow)) {
+        bool ok = false;
+        const double h = parser.value(flareWindow).toDouble(&ok);
+        if (!ok || !std::isfinite(h) || h < 0 || h > 240)
+            return failWith(2, tr("--flare-window-hours: '%1' is not a number of hours from 0 to 240").arg(parser.value(flareWindow)));
+        o.flareWindowHours = h;
+    }
     if (parser.isSet(queryNoaa)) {
         bool ok = false;
         const int n = parser.value(queryNoaa).toInt(&ok);

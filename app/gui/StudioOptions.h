@@ -28,6 +28,9 @@ struct StudioOptions {
     bool contours = false;       // --contours: View > HMI contours on (also remembered)
     bool noaaRegions = false;    // --noaa-regions: View > NOAA active regions on (also remembered)
     std::optional<int> queryNoaa; // --query-noaa=N: View > Query a NOAA region N once the maps are in
+    bool flareEvents = false;    // --flare-events: View > Flare events on (also remembered)
+    QString flareList;           // --flare-list FILE (absolute): File > Open flare list (with sites)
+    std::optional<double> flareWindowHours;  // --flare-window-hours H: View > Flare event window (also remembered)
     QString contourLevels;       // --contour-levels LIST: their levels in Gauss (also remembered)
     QStringList files;           // positional: map files to open
     std::optional<QDateTime> date;  // --date (UTC)

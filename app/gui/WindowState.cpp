@@ -9,6 +9,7 @@
 #include "app/gui/HeaderDialog.h"
 #include "app/gui/LightCurveController.h"
 #include "app/gui/NoaaRegionController.h"
+#include "app/gui/FlareEventController.h"
 #include "app/gui/LowLabelWizard.h"
 #include "app/gui/MainWindow.h"
 #include "app/gui/ObservationDocument.h"
@@ -84,6 +85,7 @@ QJsonObject windowState(const MainWindow *window)
     state[QStringLiteral("window_size")] = QJsonArray{window->width(), window->height()};
     state[QStringLiteral("globe_hits")] = window->globe() ? window->presenter()->globeHitsDrawn() : 0;
     state[QStringLiteral("globe_noaa_labels")] = window->globe() ? window->presenter()->globeNoaaLabelsDrawn() : 0;
+    state[QStringLiteral("globe_flare_events")] = window->globe() ? window->presenter()->globeFlareEventsDrawn() : 0;
 
     const MapGrid *grid = window->grid();
     QJsonArray views;
@@ -120,6 +122,7 @@ QJsonObject windowState(const MainWindow *window)
     state[QStringLiteral("wizard")] = window->lowLabelWizard() ? QJsonValue(window->lowLabelWizard()->state()) : QJsonValue();
     state[QStringLiteral("contours")] = window->contours()->state();
     state[QStringLiteral("noaa_regions")] = window->noaaRegions()->state();
+    state[QStringLiteral("flare_events")] = window->flareEvents()->state();
     state[QStringLiteral("lightcurve")] = window->lightCurve()->state();
     state[QStringLiteral("header")] = window->headerDialog() ? QJsonValue(window->headerDialog()->state()) : QJsonValue();
     return state;

@@ -9,6 +9,7 @@
 //   globe_hits    archive-search hits outlined on the globe's texture (those of the time shown; 0 without a globe)
 //   globe_noaa_labels  NOAA region labels drawn on the globe's texture (View > NOAA active regions on; 0 without
 //                 a globe)
+//   globe_flare_events  flare events drawn on the globe's texture (View > Flare events on; 0 without a globe)
 //   views         one object per grid cell, in grid order: channel, time, file, colormap, stretch,
 //                 limits [lo, hi] (the limits the rendering on screen used; null before it is rendered), unit,
 //                 shown (the cell is on screen and holds a map), title (the cell's label), size [w, h] (map
@@ -96,6 +97,10 @@
 //                 (the region table: visible, caption, rows [number]),
 //                 views [{channel, time, report, valid_at, labels [{number, section, location, mag_type, lon, lat,
 //                 tx, ty, x, y, flare {class, peak} | null}]}]
+//   flare_events  View > Flare events (FlareEventController::state): enabled, drawn, loading, list, chosen (File >
+//                 Open flare list… / --flare-list), list_error, flares, with_site, window_hours, status, table (the
+//                 flare event table: visible, caption, rows [class]), views [{channel, time, markers [{class, peak,
+//                 start, end, noaa, location, lon, lat, tx, ty, x, y, hours_from_peak, in_progress}]}]
 //   header        File > FITS header (HeaderDialog::state), null when it is not open
 //   lightcurve    the light curve of a region (LightCurveController::state): state ("no-region", "measuring",
 //                 "done", "cancelled", "error"), message (the plot's line), status (counts, notes, first failure),

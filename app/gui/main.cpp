@@ -3,6 +3,7 @@
 #include "app/gui/InferenceWorker.h"
 #include "app/gui/FlareController.h"
 #include "app/gui/ActionRegistry.h"
+#include "app/gui/FlareEventController.h"
 #include "app/gui/MainWindow.h"
 #include "app/gui/TranslationView.h"
 #include "app/gui/ObservationDocument.h"
@@ -90,6 +91,12 @@ int main(int argc, char **argv)
         window.actions()->action(QStringLiteral("view.overlay.noaaRegions"))->setChecked(true);
     if (options.queryNoaa)
         window.queryNoaaRegionWhenReady(*options.queryNoaa);
+    if (options.flareWindowHours)
+        window.setFlareEventWindow(*options.flareWindowHours);
+    if (!options.flareList.isEmpty())
+        window.flareEvents()->setListPath(options.flareList);
+    if (options.flareEvents)
+        window.actions()->action(QStringLiteral("view.overlay.flareEvents"))->setChecked(true);
     if (options.date)
         window.setInitialTime(options.date);
     if (!options.channel.isEmpty())

@@ -1,0 +1,321 @@
+// View > Flare events (app/gui/FlareEventController, widgets/OverlayFlareEvents):
+// - on a synthetic archive whose flares are known (`solarchip synth` writes flarelist_sites_*.csv, and for every step
+//   the flares in progress with their pixels in each channel, the truth JSON): the list is found in the archive folder;
+//   at each step with a listed flare in progress, its marker is drawn in progress on the truth's pixel of that flare
+//   (171 and the HMI view, co-registered onto the same grid); the markers of a map are exactly the list's flares peaking
+//   within the window (the SWPC list of the same archive, counted independently); they are drawn (switched off the
+//   view around them changes back); the window is honoured and remembered; the table lists them in time order and a
+//   row goes to the observation nearest the flare's peak; the globe wears them;
+// - on the real AIA 171 map of 2011-02-15 with the cycle-24 list chosen (File > Open flare list): NOAA 11158's X2.2 of
+//   01:56 is marked where sunpy carries its listed site to the map (tests/reference/srs_reference.py); a list without
+//   sites (SWPC's) is refused, naming the file and why.
+#include "app/gui/ActionRegistry.h"
+#include "app/gui/FlareEventController.h"
+#include "app/gui/MainWindow.h"
+#include "app/gui/ObservationDocument.h"
+#include "app/gui/StudioSettings.h"
+#include "app/gui/WindowState.h"
+#include "core/archive/FlareList.h"
+#include "core/map/SdoTime.h"
+#include "widgets/MapGrid.h"
+#include "widgets/MapView.h"
+
+#include "TestSupport.h"
+
+#include <QAction>
+#include <QDirIterator>
+#include <QDockWidget>
+#include <QFile>
+#include <QJsonArray>
+#include <QSettings>
+#include <QTableWidget>
+#include <QTemporaryDir>
+#include <QTest>
+#include <QTimeZone>
+
+#include <cmath>
+
+using namespace solarchip;
+
+namespace {
+
+QDateTime at(const char *iso) { return *SdoTime::parseUserTime(QString::fromLatin1(iso)); }
+
+}  // namespace
+
+class TestFlareEvents : public QObject {
+    Q_OBJECT
+private:
+    QTemporaryDir m_dir = test::scratchDir();
+    QString m_archive;
+    std::unique_ptr<StudioSettings> m_settings;
+    std::unique_ptr<MainWindow> m_window;
+
+    QJsonObject state() const { return windowState(m_window.get()).value(QStringLiteral("flare_events")).toObject(); }
+    QJsonArray markers(const QString &channel) const
+    {
+        for (const QJsonValue &v : state().value(QStringLiteral("views")).toArray())
+            if (v.toObject().value(QStringLiteral("channel")).toString() == channel)
+                return v.toObject().value(QStringLiteral("markers")).toArray();
+        return {};
+    }
+    MapView *viewOf(const char *channel) const { return m_window->grid()->viewForChannel(QLatin1String(channel)); }
+    QAction *toggle() const { return m_window->actions()->action(QStringLiteral("view.overlay.flareEvents")); }
+    bool showsTime(const QDateTime &t) const
+    {
+        MapView *v = viewOf("171");
+        return m_window->isSettled() && v && v->map()
+               && std::llabs(v->map()->meta.tObs.toMSecsSinceEpoch() - t.toMSecsSinceEpoch()) < 15 * 60 * 1000;
+    }
+    bool goTo(const QDateTime &t)
+    {
+        m_window->observation()->goToTime(t);
+        return QTest::qWaitFor([&] { return showsTime(t); }, 60000);
+    }
+    // The truth's listed flares in progress at a step: class, peak and the 0-based pixel in `channel`.
+    struct InProgress {
+        QString cls;
+        QDateTime peak;
+        QPointF pixel;
+    };
+    QVector<InProgress> truthAt(const QDateTime &step, const char *channel) const
+    {
+        QVector<InProgress> out;
+        QFile f(m_archive + step.toString(QStringLiteral("'/truth/'yyyy/MM/dd'/truth_'yyyyMMdd_HHmmss'.json'")));
+        if (!f.open(QIODevice::ReadOnly))
+            return out;
+        for (const QJsonValue &v : test::parseJson(f.readAll()).object().value(QStringLiteral("flares_in_progress")).toArray()) {
+            const QJsonObject o = v.toObject();
+            const QJsonObject px = o.value(QStringLiteral("pixels")).toObject().value(QLatin1String(channel)).toObject();
+            if (o.value(QStringLiteral("listed")).toBool())
+                out.push_back({o.value(QStringLiteral("class")).toString(),
+                               QDateTime::fromString(o.value(QStringLiteral("peak")).toString(), Qt::ISODateWithMs),
+                               QPointF(px.value(QStringLiteral("x")).toDouble(), px.value(QStringLiteral("y")).toDouble())});
+        }
+        return out;
+    }
+    QImage around(MapView *view, const QPointF &pixel, int radius) const
+    {
+        const QImage img = view->grab().toImage();
+        const QPointF c = view->mapToWidget(pixel) * img.devicePixelRatio();
+        return img.copy(int(c.x()) - radius, int(c.y()) - radius, 2 * radius + 1, 2 * radius + 1);
+    }
+    static int differing(const QImage &a, const QImage &b)
+    {
+        int n = 0;
+        for (int y = 0; y < std::min(a.height(), b.height()); ++y)
+            for (int x = 0; x < std::min(a.width(), b.width()); ++x)
+                n += a.pixel(x, y) != b.pixel(x, y);
+        return n;
+    }
+
+private Q_SLOTS:
+    void initTestCase()
+    {
+        qputenv("SOLARCHIP_SAMPLE_DIR", m_dir.filePath(QStringLiteral("no-sample")).toUtf8());
+        m_archive = m_dir.filePath(QStringLiteral("archive"));
+        const auto made = test::run(test::binPath(QStringLiteral("solarchip")),
+                                    {QStringLiteral("synth"), m_archive, QStringLiteral("--start"), QStringLiteral("2014-02-01T00:00"),
+                                     QStringLiteral("--days"), QStringLiteral("2"), QStringLiteral("--cadence"), QStringLiteral("3"),
+                                     QStringLiteral("--size"), QStringLiteral("128"), QStringLiteral("--channels"), QStringLiteral("hmi,171"),
+                                     QStringLiteral("--seed"), QStringLiteral("23"), QStringLiteral("--quiet")});
+        QVERIFY2(made.exitCode == 0, made.err.constData());
+        m_settings = std::make_unique<StudioSettings>(m_dir.filePath(QStringLiteral("settings.ini")));
+        m_window = std::make_unique<MainWindow>(m_settings.get());
+        m_window->setInteractive(false);
+        m_window->resize(1200, 800);
+        m_window->show();
+        QVERIFY(QTest::qWaitForWindowExposed(m_window.get()));
+        m_window->openArchive(m_archive);
+        QTRY_VERIFY_WITH_TIMEOUT(m_window->isSettled() && viewOf("171") && viewOf("hmi"), 60000);
+        QVERIFY(goTo(at("2014-02-01T15:00")));
+    }
+
+    void cleanupTestCase() { m_window.reset(); }
+
+    void offByDefault()
+    {
+        QVERIFY(!toggle()->isChecked());
+        QCOMPARE(state().value(QStringLiteral("enabled")).toBool(), false);
+        QCOMPARE(markers(QStringLiteral("171")).size(), 0);
+    }
+
+    void inProgressFlaresOnTheTruthsPixels()
+    {
+        toggle()->setChecked(true);
+        QTRY_VERIFY_WITH_TIMEOUT(m_window->isSettled() && state().value(QStringLiteral("enabled")).toBool(), 30000);
+        const QJsonObject s = state();
+        QVERIFY2(s.value(QStringLiteral("list")).toString().endsWith(QStringLiteral("/flarelist_sites_20140201-20140203.csv")),
+                 qPrintable(s.value(QStringLiteral("list")).toString()));
+        QCOMPARE(s.value(QStringLiteral("chosen")).toBool(), false);
+        QVERIFY(s.value(QStringLiteral("flares")).toInt() > 10);
+        QCOMPARE(s.value(QStringLiteral("with_site")).toInt(), s.value(QStringLiteral("flares")).toInt());
+        QCOMPARE(s.value(QStringLiteral("window_hours")).toDouble(), 6.0);
+        int checked = 0;
+        for (const char *iso : {"2014-02-01T15:00", "2014-02-01T18:00", "2014-02-01T21:00", "2014-02-02T12:00"}) {
+            QVERIFY(goTo(at(iso)));
+            const QVector<InProgress> truth = truthAt(at(iso), "171");
+            QVERIFY2(!truth.isEmpty(), iso);
+            for (const InProgress &t : truth) {
+                bool found = false;
+                for (const char *channel : {"171", "hmi"})
+                    for (const QJsonValue &v : markers(QString::fromLatin1(channel))) {
+                        const QJsonObject m = v.toObject();
+                        if (m.value(QStringLiteral("class")).toString() != t.cls
+                            || std::llabs(SdoTime::parseUserTime(m.value(QStringLiteral("peak")).toString())->secsTo(t.peak)) >= 60)
+                            continue;
+                        QVERIFY(m.value(QStringLiteral("in_progress")).toBool());
+                        const double off = std::hypot(m.value(QStringLiteral("x")).toDouble() - t.pixel.x(),
+                                                      m.value(QStringLiteral("y")).toDouble() - t.pixel.y());
+                        // The truth's pixel is the site at the frame's time; the list's, carried from the start.
+                        QVERIFY2(off < 0.05, qPrintable(QStringLiteral("%1 %2 %3: %4 px from the truth").arg(QLatin1String(iso), QLatin1String(channel), t.cls).arg(off)));
+                        found = true;
+                        ++checked;
+                    }
+                QVERIFY2(found, qPrintable(QStringLiteral("%1: %2 not marked").arg(QLatin1String(iso), t.cls)));
+            }
+        }
+        QVERIFY(checked >= 8);  // four flares on two views
+    }
+
+    void theMarkersAreTheWindowsFlares()
+    {
+        // The archive's SWPC list (the same flares, another file) peaking within 6 h of the map's time.
+        const QStringList lists = QDir(m_archive).entryList({QStringLiteral("swpc_flarelist_*.csv")});
+        QCOMPARE(lists.size(), 1);
+        auto list = FlareList::load(QDir(m_archive).filePath(lists.front()));
+        QVERIFY2(list, qPrintable(list.errorString()));
+        for (const char *iso : {"2014-02-01T15:00", "2014-02-02T12:00"}) {
+            QVERIFY(goTo(at(iso)));
+            const QDateTime t = viewOf("171")->map()->meta.tObs;
+            QStringList expected, drawn;
+            for (const FlareEvent &e : list->events())
+                if (std::llabs(e.labelTime().secsTo(t)) <= 6 * 3600)
+                    expected << e.goesClass + QLatin1Char('@') + SdoTime::toIso(e.labelTime());
+            for (const QJsonValue &v : markers(QStringLiteral("171"))) {
+                drawn << v.toObject().value(QStringLiteral("class")).toString() + QLatin1Char('@') + v.toObject().value(QStringLiteral("peak")).toString();
+                QVERIFY(std::abs(v.toObject().value(QStringLiteral("hours_from_peak")).toDouble()) <= 6);
+            }
+            expected.sort();
+            drawn.sort();
+            QVERIFY(expected.size() >= 3);
+            QCOMPARE(drawn, expected);
+        }
+    }
+
+    void theyAreDrawn()
+    {
+        QVERIFY(goTo(at("2014-02-01T15:00")));
+        const QVector<InProgress> truth = truthAt(at("2014-02-01T15:00"), "171");
+        QVERIFY(!truth.isEmpty());
+        MapView *view = viewOf("171");
+        const QImage on = around(view, truth.front().pixel, 8);
+        toggle()->setChecked(false);
+        QTRY_VERIFY_WITH_TIMEOUT(m_window->isSettled() && markers(QStringLiteral("171")).isEmpty(), 30000);
+        const QImage off = around(view, truth.front().pixel, 8);
+        QVERIFY2(differing(on, off) > 20, qPrintable(QString::number(differing(on, off))));
+        toggle()->setChecked(true);
+        QTRY_VERIFY_WITH_TIMEOUT(m_window->isSettled() && !markers(QStringLiteral("171")).isEmpty(), 30000);
+        QCOMPARE(differing(on, around(view, truth.front().pixel, 8)), 0);
+        QCOMPARE(QSettings(m_dir.filePath(QStringLiteral("settings.ini")), QSettings::IniFormat)
+                     .value(QStringLiteral("overlays/flareEvents")).toBool(), true);
+    }
+
+    void theWindowIsHonouredAndRemembered()
+    {
+        const int six = markers(QStringLiteral("171")).size();
+        m_window->setFlareEventWindow(1);
+        QTRY_VERIFY_WITH_TIMEOUT(m_window->isSettled() && state().value(QStringLiteral("window_hours")).toDouble() == 1.0, 30000);
+        const QJsonArray one = markers(QStringLiteral("171"));
+        QVERIFY(one.size() < six);
+        for (const QJsonValue &v : one)
+            QVERIFY(std::abs(v.toObject().value(QStringLiteral("hours_from_peak")).toDouble()) <= 1);
+        QCOMPARE(QSettings(m_dir.filePath(QStringLiteral("settings.ini")), QSettings::IniFormat)
+                     .value(QStringLiteral("flareEvents/windowHours")).toDouble(), 1.0);
+        m_window->setFlareEventWindow(6);
+        QTRY_COMPARE_WITH_TIMEOUT(markers(QStringLiteral("171")).size(), six, 30000);
+    }
+
+    void theTableListsThemAndARowGoesToThePeak()
+    {
+        m_window->flareEvents()->dock()->show();
+        QTRY_VERIFY_WITH_TIMEOUT(m_window->isSettled() && state().value(QStringLiteral("table")).toObject()
+                                                              .value(QStringLiteral("rows")).toArray().size() == markers(QStringLiteral("171")).size(),
+                                 30000);
+        const auto *table = m_window->flareEvents()->dock()->findChild<QTableWidget *>(QStringLiteral("flareEventTable"));
+        QVERIFY(table);
+        QStringList peaks;
+        for (int r = 0; r < table->rowCount(); ++r)
+            peaks << table->item(r, 0)->text();
+        QStringList sorted = peaks;
+        sorted.sort();
+        QCOMPARE(peaks, sorted);
+        QVERIFY2(state().value(QStringLiteral("table")).toObject().value(QStringLiteral("caption")).toString().contains(QStringLiteral("flarelist_sites_")),
+                 qPrintable(state().value(QStringLiteral("table")).toObject().value(QStringLiteral("caption")).toString()));
+        // The last row: a flare peaking after 15:00; the observation nearest its peak (3 h cadence) follows.
+        const int last = table->rowCount() - 1;
+        const QDateTime peak = QDateTime::fromString(table->item(last, 0)->text(), QStringLiteral("yyyy-MM-dd HH:mm"));
+        const QDateTime peakUtc(peak.date(), peak.time(), QTimeZone::utc());
+        const qint64 step = 3 * 3600 * 1000;
+        const QDateTime nearest = QDateTime::fromMSecsSinceEpoch((peakUtc.toMSecsSinceEpoch() + step / 2) / step * step, QTimeZone::utc());
+        m_window->flareEvents()->activateRow(last);
+        QTRY_VERIFY_WITH_TIMEOUT(showsTime(nearest), 60000);
+        m_window->flareEvents()->dock()->hide();
+        QVERIFY(goTo(at("2014-02-01T15:00")));
+    }
+
+    void theGlobeWearsThem()
+    {
+        const int onMap = markers(QStringLiteral("171")).size();
+        QVERIFY(onMap > 0);
+        m_window->setFocusChannel(QStringLiteral("171"));
+        m_window->setViewMode(QStringLiteral("globe"));
+        QTRY_VERIFY_WITH_TIMEOUT(m_window->isSettled()
+                                     && windowState(m_window.get()).value(QStringLiteral("globe_flare_events")).toInt() == onMap,
+                                 60000);
+        m_window->setViewMode(QStringLiteral("map"));
+        QTRY_VERIFY_WITH_TIMEOUT(m_window->isSettled(), 30000);
+    }
+
+    void theRealMapWithTheCycle24List()
+    {
+        SOLARCHIP_REQUIRE_SDO();
+        const QString fits = test::sdoFile(QStringLiteral("fits/aia_171_level1.fits"));
+        // A list without sites is refused, naming it and why.
+        const QString swpc = test::sdoFile(QStringLiteral("labels/swpc_flarelist_20100101-20210810.csv"));
+        m_window->openFiles({fits});
+        m_window->flareEvents()->setListPath(swpc);
+        QTRY_VERIFY_WITH_TIMEOUT(m_window->isSettled() && viewOf("171") && viewOf("171")->map()
+                                     && !state().value(QStringLiteral("list_error")).toString().isEmpty(),
+                                 60000);
+        QVERIFY2(state().value(QStringLiteral("list_error")).toString().contains(QStringLiteral("swpc_flarelist_20100101-20210810.csv"))
+                     && state().value(QStringLiteral("list_error")).toString().contains(QStringLiteral("no flare of this list has a site")),
+                 qPrintable(state().value(QStringLiteral("list_error")).toString()));
+        QVERIFY(markers(QStringLiteral("171")).isEmpty());
+
+        m_window->flareEvents()->setListPath(test::sdoFile(QStringLiteral("labels/final_flare_list_sc24.csv")));
+        QTRY_VERIFY_WITH_TIMEOUT(m_window->isSettled() && state().value(QStringLiteral("with_site")).toInt() == 8302, 60000);
+        QCOMPARE(state().value(QStringLiteral("chosen")).toBool(), true);
+        QJsonObject x22;
+        for (const QJsonValue &v : markers(QStringLiteral("171")))
+            if (v.toObject().value(QStringLiteral("class")).toString() == QLatin1String("X2.2"))
+                x22 = v.toObject();
+        QVERIFY(!x22.isEmpty());
+        QCOMPARE(x22.value(QStringLiteral("noaa")).toInt(), 11158);
+        QCOMPARE(x22.value(QStringLiteral("location")).toString(), QStringLiteral("S20W12"));
+        // Its listed site (S20W12 at the 01:44 start) carried by sunpy to the map's time and placed on its pixels.
+        const auto ref = test::runPython(QStringLiteral("srs_reference.py"),
+                                         {QStringLiteral("seen"), QStringLiteral("12"), QStringLiteral("-20"),
+                                          QStringLiteral("2011-02-15T01:44:00"),
+                                          viewOf("171")->map()->meta.tObs.toUTC().toString(QStringLiteral("yyyy-MM-ddTHH:mm:ss.zzz")), fits});
+        QVERIFY2(ref.exitCode == 0, ref.err.constData());
+        const QJsonObject r = test::parseJson(ref.out).object();
+        const double off = std::hypot(x22.value(QStringLiteral("x")).toDouble() - r.value(QStringLiteral("x")).toDouble(),
+                                      x22.value(QStringLiteral("y")).toDouble() - r.value(QStringLiteral("y")).toDouble());
+        QVERIFY2(off < 0.05, qPrintable(QString::number(off)));
+        QVERIFY(!x22.value(QStringLiteral("in_progress")).toBool());
+    }
+};
+
+QTEST_MAIN(TestFlareEvents)
+#include "tst_flareevents.moc"
