@@ -4,10 +4,9 @@
 // observer (with its pixel): where View > Flare events draws them.
 #include "app/cli/Command.h"
 #include "app/cli/CommandLine.h"
+#include "app/cli/TimeObserverOptions.h"
 
 #include "core/archive/FlareSites.h"
-#include "core/map/EarthObserver.h"
-#include "core/map/MapFile.h"
 #include "core/map/SdoTime.h"
 
 #include <QFileInfo>
@@ -83,26 +82,10 @@ int runFlares(const QStringList &args)
     if (!list)
         return fail(kName, list.error());
 
-    QDateTime time;
-    Observer observer;
-    std::optional<SdoMap> map;
-    if (p.isSet(QStringLiteral("map"))) {
-        auto m = MapFile::load(p.value(QStringLiteral("map")));
-        if (!m)
-            return fail(kName, m.error());
-        if (m->wcs.kind() != Wcs::Kind::Helioprojective || !m->meta.tObs.isValid())
-            return fail(kName, Error{p.value(QStringLiteral("map")), QStringLiteral("not a helioprojective map with a time: "
-                                                                                    "flares cannot be placed on it")});
-        time = m->meta.tObs;
-        observer = m->wcs.observer();
-        map = std::move(*m);
-    } else {
-        const auto t = SdoTime::parseUserTime(p.value(QStringLiteral("date")));
-        if (!t)
-            return p.usage(QStringLiteral("--date: '%1' is not a date/time (use ISO, e.g. 2011-02-15T01:56)").arg(p.value(QStringLiteral("date"))));
-        time = *t;
-        observer = earthObserverAt(time);
-    }
+    auto placed = readTimeAndObserver(p, QStringLiteral("flares"));
+    if (const int *exit = std::get_if<int>(&placed))
+        return *exit;
+    const auto &[time, observer, map] = std::get<TimeAndObserver>(placed);
 
     const qint64 half = static_cast<qint64>(std::llround(window * 3600.0));
     const int inWindow = static_cast<int>(list->between(time.addSecs(-half), time.addSecs(half + 1), minFlux).size());

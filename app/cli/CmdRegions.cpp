@@ -4,11 +4,10 @@
 // Without --date or --map, every report's regions as written.
 #include "app/cli/Command.h"
 #include "app/cli/CommandLine.h"
+#include "app/cli/TimeObserverOptions.h"
 
 #include "core/archive/RegionSummary.h"
-#include "core/map/MapFile.h"
 #include "core/map/SdoTime.h"
-#include "core/map/EarthObserver.h"
 
 #include <QFileInfo>
 #include <QJsonArray>
@@ -113,26 +112,10 @@ int runRegions(const QStringList &args)
     }
 
     // A time, and the observer: the Earth's, or the map's.
-    QDateTime time;
-    Observer observer;
-    std::optional<SdoMap> map;
-    if (p.isSet(QStringLiteral("map"))) {
-        auto m = MapFile::load(p.value(QStringLiteral("map")));
-        if (!m)
-            return fail(kName, m.error());
-        if (m->wcs.kind() != Wcs::Kind::Helioprojective || !m->meta.tObs.isValid())
-            return fail(kName, Error{p.value(QStringLiteral("map")), QStringLiteral("not a helioprojective map with a time: "
-                                                                                    "regions cannot be placed on it")});
-        time = m->meta.tObs;
-        observer = m->wcs.observer();
-        map = std::move(*m);
-    } else {
-        const auto t = SdoTime::parseUserTime(p.value(QStringLiteral("date")));
-        if (!t)
-            return p.usage(QStringLiteral("--date: '%1' is not a date/time (use ISO, e.g. 2011-06-07T06:41)").arg(p.value(QStringLiteral("date"))));
-        time = *t;
-        observer = earthObserverAt(time);
-    }
+    auto placed = readTimeAndObserver(p, QStringLiteral("regions"));
+    if (const int *exit = std::get_if<int>(&placed))
+        return *exit;
+    const auto &[time, observer, map] = std::get<TimeAndObserver>(placed);
     const RegionSummary *report = archive.nearest(time.toMSecsSinceEpoch());
     if (!report)
         return fail(kName, QStringLiteral("no Solar Region Summary valid within 36 h of %1").arg(SdoTime::toIso(time)));

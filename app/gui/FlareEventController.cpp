@@ -1,6 +1,7 @@
 #include "app/gui/FlareEventController.h"
 
 #include "app/gui/ArchiveDocument.h"
+#include "app/gui/LayerTableDock.h"
 #include "core/archive/FlareSites.h"
 #include "core/archive/RegionSummary.h"
 #include "core/base/ThreadBudget.h"
@@ -14,11 +15,9 @@
 #include <QDockWidget>
 #include <QFileInfo>
 #include <QFutureWatcher>
-#include <QHeaderView>
 #include <QJsonArray>
 #include <QLabel>
 #include <QTableWidget>
-#include <QVBoxLayout>
 #include <QtConcurrent>
 
 #include <cmath>
@@ -29,27 +28,13 @@ FlareEventController::FlareEventController(ArchiveDocument *archive, MapGrid *gr
     : QObject(parent), m_archive(archive), m_grid(grid), m_layer(std::make_shared<OverlayFlareEvents>())
 {
     m_layer->setVisible(false);
-    m_dock = new QDockWidget(tr("Flare events"));
-    m_dock->setObjectName(QStringLiteral("dock.flareEvents"));
-    auto *panel = new QWidget(m_dock);
-    auto *layout = new QVBoxLayout(panel);
-    layout->setContentsMargins(4, 4, 4, 4);
-    m_caption = new QLabel(panel);
-    m_caption->setWordWrap(true);
-    layout->addWidget(m_caption);
-    m_table = new QTableWidget(0, 6, panel);
-    m_table->setObjectName(QStringLiteral("flareEventTable"));
-    m_table->setHorizontalHeaderLabels({tr("Peak (UTC)"), tr("Class"), tr("NOAA"), tr("Site at peak"),
-                                        tr("Tx, Ty now (″)"), tr("From peak (h)")});
-    m_table->setEditTriggers(QAbstractItemView::NoEditTriggers);
-    m_table->setSelectionBehavior(QAbstractItemView::SelectRows);
-    m_table->setSelectionMode(QAbstractItemView::SingleSelection);
-    m_table->verticalHeader()->hide();
-    m_table->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
-    m_table->setToolTip(tr("Double-click a flare to go to the observation nearest its peak"));
-    layout->addWidget(m_table, 1);
-    m_dock->setWidget(panel);
-    m_dock->hide();
+    const LayerTableDock dock = makeLayerTableDock(
+        tr("Flare events"), QStringLiteral("dock.flareEvents"), QStringLiteral("flareEventTable"),
+        {tr("Peak (UTC)"), tr("Class"), tr("NOAA"), tr("Listed site"), tr("Tx, Ty now (″)"), tr("From peak (h)")},
+        tr("Double-click a flare to go to the observation nearest its peak"));
+    m_dock = dock.dock;
+    m_caption = dock.caption;
+    m_table = dock.table;
     connect(m_table, &QTableWidget::cellActivated, this, [this](int row, int) { activateRow(row); });
     connect(m_dock, &QDockWidget::visibilityChanged, this, [this](bool visible) {
         if (visible)
@@ -92,15 +77,7 @@ void FlareEventController::setWindowHours(double hours)
     Q_EMIT changed();
 }
 
-void FlareEventController::update()
-{
-    for (int i = 0; i < m_grid->count(); ++i) {
-        MapView *view = m_grid->view(i);
-        if (!view->overlay(m_layer->id()))
-            view->addOverlay(m_layer);
-        view->update();
-    }
-}
+void FlareEventController::update() { attachLayerToViews(m_grid, m_layer); }
 
 void FlareEventController::reload()
 {
@@ -177,14 +154,9 @@ FlareEventController::OnMap FlareEventController::flaresOnScreen() const
     OnMap out;
     if (m_loading || !m_layer->list())
         return out;
-    auto usable = [](const MapView *v) {
-        return v && v->isVisible() && v->map() && v->map()->wcs.kind() == Wcs::Kind::Helioprojective
-               && v->map()->meta.tObs.isValid();
-    };
-    const MapView *view = usable(m_grid->currentView()) ? m_grid->currentView() : nullptr;
-    for (int i = 0; !view && i < m_grid->count(); ++i)
-        if (usable(m_grid->view(i)))
-            view = m_grid->view(i);
+    const MapView *view = selectedOrFirstView(m_grid, [](const MapView &v) {
+        return v.map()->wcs.kind() == Wcs::Kind::Helioprojective && v.map()->meta.tObs.isValid();
+    });
     if (!view)
         return out;
     out.map = view->map();

@@ -1,6 +1,7 @@
 #include "app/gui/NoaaRegionController.h"
 
 #include "app/gui/ArchiveDocument.h"
+#include "app/gui/LayerTableDock.h"
 #include "core/archive/FlareList.h"
 #include "core/archive/RegionSummary.h"
 #include "core/base/ThreadBudget.h"
@@ -16,11 +17,9 @@
 #include <QDockWidget>
 #include <QFileInfo>
 #include <QFutureWatcher>
-#include <QHeaderView>
 #include <QJsonArray>
 #include <QLabel>
 #include <QTableWidget>
-#include <QVBoxLayout>
 #include <QtConcurrent>
 
 namespace solarchip {
@@ -30,28 +29,14 @@ NoaaRegionController::NoaaRegionController(ArchiveDocument *archive, MapGrid *gr
 {
     m_layer->setVisible(false);
     // The table's dock (hidden until asked for: View > NOAA region table).
-    m_dock = new QDockWidget(tr("NOAA regions"));
-    m_dock->setObjectName(QStringLiteral("dock.noaaRegions"));
-    auto *panel = new QWidget(m_dock);
-    auto *layout = new QVBoxLayout(panel);
-    layout->setContentsMargins(4, 4, 4, 4);
-    m_caption = new QLabel(panel);
-    m_caption->setWordWrap(true);
-    layout->addWidget(m_caption);
-    m_table = new QTableWidget(0, 8, panel);
-    m_table->setObjectName(QStringLiteral("noaaRegionTable"));
-    m_table->setHorizontalHeaderLabels({tr("Region"), tr("Class"), tr("McIntosh"), tr("Area (MSH)"), tr("Spots"),
-                                        tr("Location"), tr("Tx, Ty (″)"), tr("Flare ±12 h")});
-    m_table->setEditTriggers(QAbstractItemView::NoEditTriggers);
-    m_table->setSelectionBehavior(QAbstractItemView::SelectRows);
-    m_table->setSelectionMode(QAbstractItemView::SingleSelection);
-    m_table->verticalHeader()->hide();
-    m_table->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
-    m_table->setToolTip(tr("Double-click a region to query it: the similarity maps, the archive search and the light "
-                           "curve ask about it"));
-    layout->addWidget(m_table, 1);
-    m_dock->setWidget(panel);
-    m_dock->hide();
+    const LayerTableDock dock = makeLayerTableDock(
+        tr("NOAA regions"), QStringLiteral("dock.noaaRegions"), QStringLiteral("noaaRegionTable"),
+        {tr("Region"), tr("Class"), tr("McIntosh"), tr("Area (MSH)"), tr("Spots"), tr("Location"), tr("Tx, Ty (″)"),
+         tr("Flare ±12 h")},
+        tr("Double-click a region to query it: the similarity maps, the archive search and the light curve ask about it"));
+    m_dock = dock.dock;
+    m_caption = dock.caption;
+    m_table = dock.table;
     connect(m_table, &QTableWidget::cellActivated, this, [this](int row, int) { activateRow(row); });
     connect(m_dock, &QDockWidget::visibilityChanged, this, [this](bool visible) {
         if (visible)
@@ -87,15 +72,7 @@ void NoaaRegionController::applyDrawn()
     Q_EMIT changed();
 }
 
-void NoaaRegionController::update()
-{
-    for (int i = 0; i < m_grid->count(); ++i) {
-        MapView *view = m_grid->view(i);
-        if (!view->overlay(m_layer->id()))
-            view->addOverlay(m_layer);
-        view->update();
-    }
-}
+void NoaaRegionController::update() { attachLayerToViews(m_grid, m_layer); }
 
 void NoaaRegionController::rescan()
 {
@@ -169,13 +146,7 @@ NoaaRegionController::OnMap NoaaRegionController::regionsOnScreen() const
     OnMap out;
     if (m_scanning)
         return out;
-    auto usable = [this](const MapView *v) {
-        return v && v->isVisible() && v->map() && m_layer->reportFor(*v->map());
-    };
-    const MapView *view = usable(m_grid->currentView()) ? m_grid->currentView() : nullptr;
-    for (int i = 0; !view && i < m_grid->count(); ++i)
-        if (usable(m_grid->view(i)))
-            view = m_grid->view(i);
+    const MapView *view = selectedOrFirstView(m_grid, [this](const MapView &v) { return m_layer->reportFor(*v.map()) != nullptr; });
     if (!view)
         return out;
     out.map = view->map();

@@ -35,6 +35,7 @@
 #include "widgets/MapView.h"
 #include "widgets/OverlayNoaaRegions.h"
 
+#include "GuiTestSupport.h"
 #include "TestSupport.h"
 
 #include <QAction>
@@ -101,20 +102,8 @@ private:
         return out;
     }
     // The view's pixels within `radius` widget px of a map pixel.
-    QImage around(MapView *view, const QPointF &pixel, int radius) const
-    {
-        const QImage img = view->grab().toImage();
-        const QPointF c = view->mapToWidget(pixel) * img.devicePixelRatio();
-        return img.copy(int(c.x()) - radius, int(c.y()) - radius, 2 * radius + 1, 2 * radius + 1);
-    }
-    static int differing(const QImage &a, const QImage &b)
-    {
-        int n = 0;
-        for (int y = 0; y < std::min(a.height(), b.height()); ++y)
-            for (int x = 0; x < std::min(a.width(), b.width()); ++x)
-                n += a.pixel(x, y) != b.pixel(x, y);
-        return n;
-    }
+    QImage around(MapView *view, const QPointF &pixel, int radius) const { return test::viewPixelsAround(view, pixel, radius); }
+    static int differing(const QImage &a, const QImage &b) { return test::differingPixels(a, b); }
 
 private Q_SLOTS:
     void initTestCase()

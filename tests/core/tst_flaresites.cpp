@@ -255,6 +255,68 @@ private Q_SLOTS:
         QVERIFY(!findFlareSitesList(dir.filePath(QStringLiteral("missing"))));
     }
 
+    void commandLine()
+    {
+        SOLARCHIP_REQUIRE_SDO();
+        const QString cli = test::binPath(QStringLiteral("solarchip"));
+        if (!QFileInfo::exists(cli))
+            QSKIP("build/bin/solarchip not built");
+        const QString sc24 = test::sdoFile(QStringLiteral("labels/final_flare_list_sc24.csv"));
+        const QString fits = test::sdoFile(QStringLiteral("fits/aia_171_level1.fits"));
+        auto r = test::run(cli, {QStringLiteral("flares"), sc24, QStringLiteral("--map"), fits, QStringLiteral("--window-hours"),
+                                 QStringLiteral("3"), QStringLiteral("--json")});
+        QVERIFY2(r.exitCode == 0, r.err.constData());
+        const QJsonObject o = test::parseJson(r.out).object();
+        QCOMPARE(o.value(QStringLiteral("in_window")).toInt(), 4);
+        QCOMPARE(o.value(QStringLiteral("without_site")).toInt(), 0);
+        const QJsonArray flares = o.value(QStringLiteral("flares")).toArray();
+        QCOMPARE(flares.size(), 4);
+        // The same places the library gives (checked against sunpy above), with the map's pixels.
+        auto list = FlareList::load(sc24);
+        auto map = MapFile::load(fits);
+        QVERIFY(list && map);
+        const QVector<FlareSeen> seen = flaresSeenAt(*list, map->meta.tObs.toMSecsSinceEpoch(), map->wcs.observer(), 3);
+        for (int i = 0; i < 4; ++i) {
+            const QJsonObject f = flares[i].toObject();
+            QCOMPARE(f.value(QStringLiteral("class")).toString(), seen[i].event.goesClass);
+            double x = 0, y = 0;
+            QVERIFY(map->wcs.helioprojectiveToPixel(seen[i].tx, seen[i].ty, x, y));
+            QVERIFY(std::abs(f.value(QStringLiteral("x")).toDouble() - x) < 1e-9 && std::abs(f.value(QStringLiteral("y")).toDouble() - y) < 1e-9);
+        }
+        QCOMPARE(flares[0].toObject().value(QStringLiteral("location")).toString(), QStringLiteral("S20W12"));
+        // --min-class, and the Earth's view at a date.
+        r = test::run(cli, {QStringLiteral("flares"), sc24, QStringLiteral("--date"), QStringLiteral("2011-02-15T01:56"),
+                            QStringLiteral("--window-hours"), QStringLiteral("12"), QStringLiteral("--min-class"), QStringLiteral("M"),
+                            QStringLiteral("--json")});
+        QVERIFY2(r.exitCode == 0, r.err.constData());
+        const QJsonArray strong = test::parseJson(r.out).object().value(QStringLiteral("flares")).toArray();
+        // The X2.2 and the M2.2 of 2011-02-14 17:26 (8.5 h before), strongest first.
+        QCOMPARE(strong.size(), 2);
+        QCOMPARE(strong[0].toObject().value(QStringLiteral("class")).toString(), QStringLiteral("X2.2"));
+        QCOMPARE(strong[1].toObject().value(QStringLiteral("class")).toString(), QStringLiteral("M2.2"));
+        // SWPC's list: every flare of the window lacks a site.
+        r = test::run(cli, {QStringLiteral("flares"), test::sdoFile(QStringLiteral("labels/swpc_flarelist_20100101-20210810.csv")),
+                            QStringLiteral("--date"), QStringLiteral("2011-02-15T01:56"), QStringLiteral("--json")});
+        QVERIFY2(r.exitCode == 0, r.err.constData());
+        const QJsonObject none = test::parseJson(r.out).object();
+        QVERIFY(none.value(QStringLiteral("in_window")).toInt() >= 5);
+        QCOMPARE(none.value(QStringLiteral("without_site")).toInt(), none.value(QStringLiteral("in_window")).toInt());
+        QCOMPARE(none.value(QStringLiteral("flares")).toArray().size(), 0);
+        // Bad input: a date that is not one (usage), a folder without a list with sites, a map without a time.
+        r = test::run(cli, {QStringLiteral("flares"), sc24, QStringLiteral("--date"), QStringLiteral("yesterday")});
+        QCOMPARE(r.exitCode, 2);
+        QVERIFY2(r.err.contains("--date: 'yesterday'"), r.err.constData());
+        QTemporaryDir empty = test::scratchDir();
+        r = test::run(cli, {QStringLiteral("flares"), QStringLiteral("--archive"), empty.path(), QStringLiteral("--date"),
+                            QStringLiteral("2011-02-15")});
+        QCOMPARE(r.exitCode, 1);
+        QVERIFY2(r.err.contains(empty.path().toUtf8()) && r.err.contains("no flare list with sites"), r.err.constData());
+        r = test::run(cli, {QStringLiteral("flares"), sc24, QStringLiteral("--map"),
+                            test::sdoFile(QStringLiteral("fits/hmi.sharp_cea_720s.377.20110215_020000_TAI.Br.fits"))});
+        QCOMPARE(r.exitCode, 1);
+        QVERIFY2(r.err.contains("not a helioprojective map"), r.err.constData());
+    }
+
     void syntheticListWithSites()
     {
         QTemporaryDir dir = test::scratchDir();
