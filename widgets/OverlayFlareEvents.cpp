@@ -5,6 +5,7 @@
 #include "widgets/OverlayNoaaRegions.h"
 
 #include <QCoreApplication>
+#include <QFontMetricsF>
 #include <QPainter>
 #include <QPainterPath>
 #include <QPen>
@@ -118,14 +119,17 @@ void OverlayFlareEvents::paintMarkers(QPainter &painter, const SdoMap &map, cons
     QFont font = painter.font();
     font.setPixelSize(textPx);
     font.setBold(true);
-    const double dpr = painter.device() ? painter.device()->devicePixelRatioF() : 1.0;
     auto labelText = [](const FlareEvent &e) {
         return QStringLiteral("%1 %2").arg(e.goesClass, e.labelTime().toUTC().toString(QStringLiteral("HH:mm")));
     };
     // The label's box for a burst at `p` of radius `r` in one of four places: below right (first choice: NOAA region
     // labels sit above and to the right of their rings), below left, above left, above right.
-    auto boxAt = [&](QPointF p, double r, const HaloTextCache::Sprite &sp, int where) {
-        const QSizeF size = QSizeF(sp.image.size()) / dpr;
+    // Boxes are measured with the font's metrics (room for a count, the halo around): a sprite is drawn only for the
+    // labels placed, as drawing one costs about a millisecond.
+    const QFontMetricsF metrics(font);
+    constexpr double kHalo = 2.5;
+    auto boxAt = [&](QPointF p, double r, const QString &text, int where) {
+        const QSizeF size(metrics.horizontalAdvance(text + QStringLiteral(" +9")) + 2 * kHalo, metrics.height() + 2 * kHalo);
         const double dx = r * 1.3, dy = r * 1.3;
         const QPointF corner = where == 0   ? QPointF(p.x() + dx, p.y() + dy)
                                : where == 1 ? QPointF(p.x() - dx - size.width(), p.y() + dy)
@@ -163,17 +167,16 @@ void OverlayFlareEvents::paintMarkers(QPainter &painter, const SdoMap &map, cons
             ++joined->members;
             continue;
         }
-        const HaloTextCache::Sprite sp = m_text.sprite(labelText(markers[i].seen.event) + QStringLiteral(" +9"), font,
-                                                       Qt::white, dpr);
+        const QString text = labelText(markers[i].seen.event);
         QVector<QRectF> taken = avoid;
         for (const Group &g : groups)
             taken << g.label;
         QRectF label;
         for (int where = 0; where < 4 && label.isNull(); ++where)
-            if (const QRectF box = boxAt(at[i], r, sp, where); !covers(box, taken))
+            if (const QRectF box = boxAt(at[i], r, text, where); !covers(box, taken))
                 label = box;
         if (label.isNull()) {
-            const QRectF first = boxAt(at[i], r, sp, 0);
+            const QRectF first = boxAt(at[i], r, text, 0);
             for (Group &g : groups)
                 if (g.label.intersects(first)) {
                     joined = &g;
@@ -188,7 +191,7 @@ void OverlayFlareEvents::paintMarkers(QPainter &painter, const SdoMap &map, cons
         groups.push_back({i, 0, label});
     }
 
-    painter.setRenderHint(QPainter::Antialiasing);
+    const double dpr = painter.device() ? painter.device()->devicePixelRatioF() : 1.0;
     // Weakest first, so the strongest burst of a spot is on top.
     for (int i = static_cast<int>(markers.size()) - 1; i >= 0; --i) {
         const FlareSeen &s = markers[i].seen;
@@ -197,38 +200,60 @@ void OverlayFlareEvents::paintMarkers(QPainter &painter, const SdoMap &map, cons
         const double fade = s.inProgress || m_windowHours <= 0
                                 ? 1.0
                                 : 1.0 - 0.55 * std::clamp(std::abs(s.hoursFromPeak) / m_windowHours, 0.0, 1.0);
-        QColor colour = flareClassColourOnMap(s.event.peakFlux);
-        colour.setAlphaF(fade);
-        QPainterPath rays;
-        for (int k = 0; k < 8; ++k) {
-            const double a = k * M_PI / 4 + M_PI / 8;
-            const QPointF u(std::cos(a), std::sin(a));
-            rays.moveTo(at[i] + u * (r * (s.inProgress ? 0.75 : 1.05)));
-            rays.lineTo(at[i] + u * (r * (k % 2 ? 1.45 : 1.75)));
-        }
-        // Dark rims first: legible on every colour table.
-        painter.setBrush(Qt::NoBrush);
-        painter.setPen(QPen(QColor(0, 0, 0, static_cast<int>(200 * fade)), 3.2 * line, Qt::SolidLine, Qt::RoundCap));
-        painter.drawPath(rays);
-        painter.drawEllipse(at[i], r * 0.75, r * 0.75);
-        painter.setPen(QPen(colour, 1.4 * line, Qt::SolidLine, Qt::RoundCap));
-        painter.drawPath(rays);
-        painter.setBrush(s.inProgress ? QBrush(colour) : QBrush(Qt::NoBrush));
-        painter.drawEllipse(at[i], r * 0.75, r * 0.75);
+        const QImage image = burst(r, flareClassColourOnMap(s.event.peakFlux), s.inProgress, line, dpr);
+        painter.setOpacity(fade);
+        painter.drawImage(at[i] - QPointF(image.deviceIndependentSize().width(), image.deviceIndependentSize().height()) / 2, image);
     }
+    painter.setOpacity(1.0);
     painter.setBrush(Qt::NoBrush);
     for (const Group &g : groups) {
         const Marker &m = markers[g.leader];
         QString text = labelText(m.seen.event);
         if (g.members > 0)
             text += QStringLiteral(" +%1").arg(g.members);
-        const HaloTextCache::Sprite sp = m_text.sprite(text, font, flareClassColourOnMap(m.seen.event.peakFlux), dpr);
-        // At the box's left edge (the right edge for a label left of its burst), on the box's baseline.
-        const HaloTextCache::Sprite full = m_text.sprite(labelText(m.seen.event) + QStringLiteral(" +9"), font, Qt::white, dpr);
+        // From the box's left edge (to its right edge for a label left of its burst), on its baseline.
         const bool left = g.label.right() < at[g.leader].x();
-        const double x = left ? g.label.right() - sp.image.width() / dpr : g.label.left();
-        painter.drawImage(QPointF(x, g.label.top() + full.origin.y() - sp.origin.y()), sp.image);
+        const double x = left ? g.label.right() - kHalo - metrics.horizontalAdvance(text) : g.label.left() + kHalo;
+        m_text.draw(painter, QPointF(x, g.label.top() + kHalo + metrics.ascent()), text, font,
+                    flareClassColourOnMap(m.seen.event.peakFlux));
     }
+}
+
+QImage OverlayFlareEvents::burst(double r, const QColor &colour, bool filled, double line, double dpr) const
+{
+    const QString key = QStringLiteral("%1|%2|%3|%4|%5").arg(r, 0, 'f', 2).arg(colour.rgba()).arg(filled).arg(line).arg(dpr);
+    if (auto it = m_bursts.constFind(key); it != m_bursts.constEnd())
+        return *it;
+    if (m_bursts.size() > 256)
+        m_bursts.clear();
+    // Rays out to 1.75 r and the rims' half width around them.
+    const double half = r * 1.75 + 2.0 * line + 1;
+    const int side = static_cast<int>(std::ceil(2 * half * dpr));
+    QImage image(side, side, QImage::Format_ARGB32_Premultiplied);
+    image.fill(Qt::transparent);
+    QPainter p(&image);
+    p.setRenderHint(QPainter::Antialiasing);
+    p.scale(dpr, dpr);
+    const QPointF c(side / (2 * dpr), side / (2 * dpr));
+    QPainterPath rays;
+    for (int k = 0; k < 8; ++k) {
+        const double a = k * M_PI / 4 + M_PI / 8;
+        const QPointF u(std::cos(a), std::sin(a));
+        rays.moveTo(c + u * (r * (filled ? 0.75 : 1.05)));
+        rays.lineTo(c + u * (r * (k % 2 ? 1.45 : 1.75)));
+    }
+    // Dark rims first: legible on every colour table.
+    p.setBrush(Qt::NoBrush);
+    p.setPen(QPen(QColor(0, 0, 0, 200), 3.2 * line, Qt::SolidLine, Qt::RoundCap));
+    p.drawPath(rays);
+    p.drawEllipse(c, r * 0.75, r * 0.75);
+    p.setPen(QPen(colour, 1.4 * line, Qt::SolidLine, Qt::RoundCap));
+    p.drawPath(rays);
+    p.setBrush(filled ? QBrush(colour) : QBrush(Qt::NoBrush));
+    p.drawEllipse(c, r * 0.75, r * 0.75);
+    p.end();
+    image.setDevicePixelRatio(dpr);
+    return *m_bursts.insert(key, image);
 }
 
 }  // namespace solarchip
