@@ -718,7 +718,14 @@ void MainWindow::fitTimelineHeight()
 void MainWindow::saveLayout()
 {
     m_settings->setWindowGeometry(saveGeometry());
+    // The region table the "regions" view mode put up belongs to the mode, not to the layout: saved hidden (the mode
+    // shows it again when it is restored), so a later start in another view does not open with it.
+    const bool modesTable = m_viewMode == QLatin1String("regions") && m_noaaDockShownByView && !m_noaa->dock()->isFloating();
+    if (modesTable)
+        m_noaa->dock()->hide();
     m_settings->setWindowState(saveState());
+    if (modesTable)
+        m_noaa->dock()->show();
     m_settings->setViewMode(m_viewMode);
     if (m_archive->hasTimeAxis() && !m_archive->archiveDir().isEmpty() && m_observation->hasTime())
         m_settings->setLastTime(m_archive->archiveDir(), m_observation->timeMs());
