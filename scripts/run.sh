@@ -54,8 +54,9 @@ done
 # The real AIA 171 map of 2011-02-15 00:00 (NOAA 11158) with the real cycle-24 flare list, where ../shared is beside us.
 SDO_DIR="${SOLARCHIP_SDO_DIR:-$ROOT/../shared/sdo}"
 if [[ -f "$SDO_DIR/fits/aia_171_level1.fits" && -f "$SDO_DIR/labels/final_flare_list_sc24.csv" ]]; then
+  rm -f "$OUT_DIR/run-settings-real.ini"  # (its own settings: the sample's docks stay out of it)
   "$STUDIO" "$SDO_DIR/fits/aia_171_level1.fits" --flare-list "$SDO_DIR/labels/final_flare_list_sc24.csv" --view map \
-    --window-size 1400x900 --settings "$SETTINGS" --screenshot "$OUT_DIR/flare-events-real.png" "$@"
+    --window-size 1400x900 --settings "$OUT_DIR/run-settings-real.ini" --screenshot "$OUT_DIR/flare-events-real.png" "$@"
 fi
 SAMPLE_DIR="${SOLARCHIP_SAMPLE_DIR:-${XDG_DATA_HOME:-$HOME/.local/share}/SolarCHIP/SolarCHIP Studio/sample-archive}"
 "$BUILD_DIR/bin/solarchip" eval-align --archive "$SAMPLE_DIR" --channels hmi,171 --json \
