@@ -138,6 +138,9 @@ public:
     QTransform pixelToWidget() const;
     QPointF mapToWidget(const QPointF &pixel) const;
     QPointF widgetToMap(const QPointF &widgetPoint) const;
+    /// The tooltip at a widget point: what the topmost visible layer that shows something there says (NOAA regions,
+    /// flare events); empty when none does.
+    QString toolTipAt(const QPointF &widgetPoint) const;
 
     WorldView worldView() const;
     /// Centres the view on the world point at the world zoom (ignored without a usable WCS).
@@ -215,6 +218,7 @@ protected:
     void mouseReleaseEvent(QMouseEvent *event) override;
     void mouseDoubleClickEvent(QMouseEvent *event) override;
     void leaveEvent(QEvent *event) override;
+    bool event(QEvent *event) override;
     void keyPressEvent(QKeyEvent *event) override;
 
 private:

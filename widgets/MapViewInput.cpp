@@ -1,7 +1,9 @@
 // MapView's mouse, wheel and keyboard handling (split from MapView.cpp).
 #include "widgets/MapView.h"
 
+#include <QHelpEvent>
 #include <QKeyEvent>
+#include <QToolTip>
 #include <QMouseEvent>
 #include <QWheelEvent>
 
@@ -60,6 +62,32 @@ void MapView::mouseMoveEvent(QMouseEvent *event)
     double tx = 0, ty = 0;
     const bool inside = m_lastReadout.valid && m_map->wcs.isValid() && m_map->wcs.pixelToHelioprojective(p.x(), p.y(), tx, ty);
     Q_EMIT cursorWorldMoved(inside, tx, ty);
+}
+
+QString MapView::toolTipAt(const QPointF &widgetPoint) const
+{
+    if (!m_map)
+        return {};
+    const QPointF p = widgetToMap(widgetPoint);
+    // Topmost first: the layers are painted in list order.
+    for (auto it = m_overlays.rbegin(); it != m_overlays.rend(); ++it)
+        if ((*it)->isVisible())
+            if (QString text = (*it)->toolTipAt(*m_map, p, m_zoom); !text.isEmpty())
+                return text;
+    return {};
+}
+
+bool MapView::event(QEvent *event)
+{
+    if (event->type() == QEvent::ToolTip) {
+        auto *help = static_cast<QHelpEvent *>(event);
+        if (const QString text = toolTipAt(help->pos()); !text.isEmpty())
+            QToolTip::showText(help->globalPos(), text, this);
+        else
+            QToolTip::hideText();
+        return true;
+    }
+    return QWidget::event(event);
 }
 
 void MapView::mouseReleaseEvent(QMouseEvent *event)

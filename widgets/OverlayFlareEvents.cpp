@@ -219,6 +219,36 @@ void OverlayFlareEvents::paintMarkers(QPainter &painter, const SdoMap &map, cons
     }
 }
 
+QString OverlayFlareEvents::toolTipAt(const SdoMap &map, const QPointF &mapPixel, double zoom) const
+{
+    constexpr double kReachPx = 10;
+    QStringList lines;
+    for (const Marker &m : markersOn(map)) {
+        const QPointF d = (m.pixel - mapPixel) * zoom;
+        if (std::hypot(d.x(), d.y()) > kReachPx)
+            continue;
+        if (lines.size() == 6) {
+            lines << QCoreApplication::translate("solarchip::OverlayFlareEvents", "(more flares here)");
+            break;
+        }
+        const FlareEvent &e = m.seen.event;
+        auto hhmm = [](const QDateTime &t) { return t.isValid() ? t.toUTC().toString(QStringLiteral("HH:mm")) : QStringLiteral("–"); };
+        QString head = e.goesClass;
+        if (e.noaaAr > 0)
+            head += QStringLiteral("  NOAA %1").arg(e.noaaAr);
+        if (!e.location.isEmpty())
+            head += QStringLiteral("  %1").arg(e.location);
+        const double h = m.seen.hoursFromPeak;
+        lines << head
+              << QCoreApplication::translate("solarchip::OverlayFlareEvents", "  %1: start %2, peak %3, end %4 UTC; %5")
+                     .arg(e.labelTime().toUTC().toString(QStringLiteral("yyyy-MM-dd")), hhmm(e.start), hhmm(e.peak), hhmm(e.end),
+                          m.seen.inProgress ? QCoreApplication::translate("solarchip::OverlayFlareEvents", "in progress at this map")
+                          : h >= 0 ? QCoreApplication::translate("solarchip::OverlayFlareEvents", "peaked %1 h before this map").arg(h, 0, 'f', 1)
+                                   : QCoreApplication::translate("solarchip::OverlayFlareEvents", "peaks %1 h after this map").arg(-h, 0, 'f', 1));
+    }
+    return lines.join(QLatin1Char('\n'));
+}
+
 QImage OverlayFlareEvents::burst(double r, const QColor &colour, bool filled, double line, double dpr) const
 {
     const QString key = QStringLiteral("%1|%2|%3|%4|%5").arg(r, 0, 'f', 2).arg(colour.rgba()).arg(filled).arg(line).arg(dpr);

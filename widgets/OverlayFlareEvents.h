@@ -37,6 +37,9 @@ public:
     QString name() const override;
     bool clipsToMap() const override { return false; }
     void paint(QPainter &painter, const OverlayContext &context) override;
+    /// The flares whose bursts lie under the point (within 10 screen px), strongest first: class, NOAA region, listed
+    /// site, start, peak and end, and the hours from the map.
+    QString toolTipAt(const SdoMap &map, const QPointF &mapPixel, double zoom) const override;
 
     /// The list (null: none).
     void setList(std::shared_ptr<const FlareList> list);

@@ -56,6 +56,15 @@ public:
         (void)font;
         return {};
     }
+    /// What the layer shows at a point, for the view's tooltip: `mapPixel` is the 0-based map pixel under the cursor,
+    /// `zoom` screen pixels per map pixel. Empty when it shows nothing there (the default).
+    virtual QString toolTipAt(const SdoMap &map, const QPointF &mapPixel, double zoom) const
+    {
+        (void)map;
+        (void)mapPixel;
+        (void)zoom;
+        return {};
+    }
     /// Whether MapView clips the layer to the map's area (lines on the map: limb, grid) or lets it use the whole
     /// view (labels, and the layers drawn in their margins).
     virtual bool clipsToMap() const { return true; }

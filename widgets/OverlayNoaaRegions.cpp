@@ -94,6 +94,47 @@ QImage OverlayNoaaRegions::composeOnto(const QImage &texture, const SdoMap &map,
     return out.image;
 }
 
+QString OverlayNoaaRegions::toolTipAt(const SdoMap &map, const QPointF &mapPixel, double zoom) const
+{
+    constexpr double kReachPx = 12;
+    const Label *best = nullptr;
+    double nearest = kReachPx;
+    const QVector<Label> labels = labelsOn(map);
+    for (const Label &l : labels) {
+        const QPointF d = (l.pixel - mapPixel) * zoom;
+        if (const double r = std::hypot(d.x(), d.y()); r <= nearest) {
+            nearest = r;
+            best = &l;
+        }
+    }
+    if (!best)
+        return {};
+    const NoaaRegion &r = best->seen.region;
+    auto tr = [](const char *text) { return QCoreApplication::translate("solarchip::OverlayNoaaRegions", text); };
+    QString text = QStringLiteral("NOAA %1").arg(r.number);
+    if (r.section == NoaaRegion::Section::Spots) {
+        text += QStringLiteral("  %1").arg(r.magTypeSymbols());
+        if (!r.mcIntosh.isEmpty())
+            text += QStringLiteral("  %1").arg(r.mcIntosh);
+        if (r.areaMsh >= 0)
+            text += tr("  %1 MSH").arg(r.areaMsh);
+        if (r.spotCount >= 0)
+            text += tr(", %1 spots").arg(r.spotCount);
+    } else {
+        text += tr("  plage without spots");
+    }
+    text += QLatin1Char('\n') + tr("%1 in the report; %2 at this map (%3″, %4″)")
+                                     .arg(r.location, NoaaRegion::locationText(best->seen.latDeg, best->seen.lonDeg))
+                                     .arg(best->seen.tx, 0, 'f', 0)
+                                     .arg(best->seen.ty, 0, 'f', 0);
+    if (best->flare)
+        text += QLatin1Char('\n') + tr("largest flare within %1 h: %2 peaking %3 UTC")
+                                         .arg(kFlareWindowHours)
+                                         .arg(best->flare->goesClass,
+                                              best->flare->labelTime().toUTC().toString(QStringLiteral("yyyy-MM-dd HH:mm")));
+    return text;
+}
+
 int OverlayNoaaRegions::spotPxFor(const OverlayContext &context)
 {
     return std::clamp(static_cast<int>(context.mapRect.height() / 32), 9, 14);

@@ -34,6 +34,9 @@ public:
     QString id() const override { return QStringLiteral("noaaRegions"); }
     QString name() const override;
     void paint(QPainter &painter, const OverlayContext &context) override;
+    /// The region whose ring lies under the point (within its ring and 6 screen px): number, classes, area, spots,
+    /// location, and its largest flare near the map.
+    QString toolTipAt(const SdoMap &map, const QPointF &mapPixel, double zoom) const override;
 
     void setReports(std::shared_ptr<const RegionSummaryArchive> reports)
     {

@@ -1,4 +1,5 @@
 // View > Flare events (app/gui/FlareEventController, widgets/OverlayFlareEvents):
+// - (the tooltip over a burst names the flare: class, times, in progress or hours from the peak)
 // - on a synthetic archive whose flares are known (`solarchip synth` writes flarelist_sites_*.csv, and for every step
 //   the flares in progress with their pixels in each channel, the truth JSON): the list is found in the archive folder;
 //   at each step with a listed flare in progress, its marker is drawn in progress on the truth's pixel of that flare
@@ -208,6 +209,19 @@ private Q_SLOTS:
         QCOMPARE(differing(on, around(view, truth.front().pixel, 8)), 0);
         QCOMPARE(QSettings(m_dir.filePath(QStringLiteral("settings.ini")), QSettings::IniFormat)
                      .value(QStringLiteral("overlays/flareEvents")).toBool(), true);
+    }
+
+    void theTooltipNamesTheFlare()
+    {
+        const QVector<InProgress> truth = truthAt(at("2014-02-01T15:00"), "171");
+        QVERIFY(!truth.isEmpty());
+        MapView *view = viewOf("171");
+        const QString tip = view->toolTipAt(view->mapToWidget(truth.front().pixel));
+        QVERIFY2(tip.startsWith(truth.front().cls) && tip.contains(QStringLiteral("in progress at this map"))
+                     && tip.contains(QStringLiteral("peak ") + truth.front().peak.toString(QStringLiteral("HH:mm"))),
+                 qPrintable(tip));
+        // Far from every burst (a corner of the map): nothing.
+        QVERIFY2(view->toolTipAt(view->mapToWidget(QPointF(2, 2))).isEmpty(), qPrintable(view->toolTipAt(view->mapToWidget(QPointF(2, 2)))));
     }
 
     void theWindowIsHonouredAndRemembered()

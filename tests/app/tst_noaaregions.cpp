@@ -178,6 +178,16 @@ private Q_SLOTS:
             ++checked;
         }
         QVERIFY2(checked >= 2, qPrintable(QString::number(checked)));
+        // The tooltip over a label's ring names that region.
+        {
+            const QJsonObject first = aia.value(QStringLiteral("labels")).toArray().first().toObject();
+            MapView *view = viewOf("171");
+            const QString tip = view->toolTipAt(view->mapToWidget(QPointF(first.value(QStringLiteral("x")).toDouble(),
+                                                                          first.value(QStringLiteral("y")).toDouble())));
+            QVERIFY2(tip.startsWith(QStringLiteral("NOAA %1").arg(first.value(QStringLiteral("number")).toInt()))
+                         && tip.contains(first.value(QStringLiteral("location")).toString()),
+                     qPrintable(tip));
+        }
         // Every numbered region with spots well inside the disk at the report's time has its label.
         for (auto it = truth.begin(); it != truth.end(); ++it)
             if (it.value().areaMsh >= 5 && std::abs(it.value().lonDeg) < 80)
