@@ -296,6 +296,20 @@ private Q_SLOTS:
                  qPrintable(state().value(QStringLiteral("list_error")).toString()));
         QVERIFY(markers(QStringLiteral("171")).isEmpty());
 
+        // A file that is no flare list: named, with what was found on its first line.
+        const QString junk = m_dir.filePath(QStringLiteral("notes.csv"));
+        {
+            QFile f(junk);
+            QVERIFY(f.open(QIODevice::WriteOnly));
+            f.write("observer,seeing\nme,good\n");
+        }
+        m_window->flareEvents()->setListPath(junk);
+        QTRY_VERIFY_WITH_TIMEOUT(m_window->isSettled() && state().value(QStringLiteral("list_error")).toString().contains(QStringLiteral("notes.csv")),
+                                 30000);
+        QVERIFY2(state().value(QStringLiteral("list_error")).toString().contains(QStringLiteral("not a known flare list layout")),
+                 qPrintable(state().value(QStringLiteral("list_error")).toString()));
+        QVERIFY(markers(QStringLiteral("171")).isEmpty());
+
         m_window->flareEvents()->setListPath(test::sdoFile(QStringLiteral("labels/final_flare_list_sc24.csv")));
         QTRY_VERIFY_WITH_TIMEOUT(m_window->isSettled() && state().value(QStringLiteral("with_site")).toInt() == 8302, 60000);
         QCOMPARE(state().value(QStringLiteral("chosen")).toBool(), true);
