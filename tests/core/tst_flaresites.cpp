@@ -222,7 +222,18 @@ private Q_SLOTS:
                                                       earthObserverAt(t0.addSecs(18 * 3600)), 24);
         QVERIFY(std::none_of(later.begin(), later.end(), [](const FlareSeen &f) { return f.event.goesClass == QLatin1String("X5.4"); }));
         QCOMPARE(later.size(), 4);
-        // A flare without a site (SWPC's list) is never placed.
+        // A start dated after the peak (the real list's midnight slip: start 23:55 on the peak's date, peak 00:01, end
+        // 00:08) is not trusted: the site is carried from the peak, and the flare is in progress between peak and end.
+        FlareEvent slip = flareAt(utc(2014, 11, 10, 0, 1), "C5.4", 7, 13);
+        slip.start = utc(2014, 11, 10, 23, 55);
+        slip.end = utc(2014, 11, 10, 0, 8);
+        QCOMPARE(slip.siteTime(), slip.peak);
+        const QVector<FlareSeen> slipped = flaresSeenAt(FlareList({slip}), utc(2014, 11, 10, 0, 5).toMSecsSinceEpoch(),
+                                                        earthObserverAt(utc(2014, 11, 10, 0, 5)), 1);
+        QCOMPARE(slipped.size(), 1);
+        QVERIFY(slipped[0].inProgress);
+        QVERIFY(slipped[0].lonDeg > 7 && slipped[0].lonDeg < 7.05);  // 4 min of rotation from the peak, not -24 h
+                // A flare without a site (SWPC's list) is never placed.
         FlareEvent swpc = flareAt(t0, "M2.0", 0, 0);
         swpc.hgsLon = swpc.hgsLat = qQNaN();
         QVERIFY(!flareSite(swpc));
