@@ -172,13 +172,7 @@ MainWindow::MainWindow(StudioSettings *settings, QWidget *parent) : QMainWindow(
     connect(m_noaa, &NoaaRegionController::changed, this, &MainWindow::settledMaybe, Qt::QueuedConnection);
     connect(m_noaa, &NoaaRegionController::changed, m_presenter, &SetViewPresenter::refreshGlobe);  // the globe's labels
     // View > NOAA region table: tabbed with the Display dock; a row queries its region; it follows the maps on screen.
-    m_noaa->dock()->setParent(this);
-    addDockWidget(Qt::RightDockWidgetArea, m_noaa->dock());
-    tabifyDockWidget(m_displayDock, m_noaa->dock());
-    m_noaa->dock()->hide();
-    m_actions->adopt(QStringLiteral("view.noaaRegionTable"), m_noaa->dock()->toggleViewAction());
-    if (QMenu *view = menuBar()->findChild<QMenu *>(QStringLiteral("menu.view")))
-        view->addAction(m_noaa->dock()->toggleViewAction());
+    addTableDock(m_noaa->dock(), QStringLiteral("view.noaaRegionTable"));
     connect(m_noaa, &NoaaRegionController::regionActivated, this, [this](int number) { queryNoaaRegion(number); });
     // The light curve of a queried region follows it by the reports.
     connect(m_noaa, &NoaaRegionController::changed, this, [this] { m_lightCurve->setRegionReports(m_noaa->reports()); });
@@ -206,13 +200,7 @@ MainWindow::MainWindow(StudioSettings *settings, QWidget *parent) : QMainWindow(
                                                           OverlayFlareEvents::kDefaultWindowHours).toDouble());
     connect(m_flareEvents, &FlareEventController::changed, this, &MainWindow::settledMaybe, Qt::QueuedConnection);
     connect(m_flareEvents, &FlareEventController::changed, m_presenter, &SetViewPresenter::refreshGlobe);
-    m_flareEvents->dock()->setParent(this);
-    addDockWidget(Qt::RightDockWidgetArea, m_flareEvents->dock());
-    tabifyDockWidget(m_displayDock, m_flareEvents->dock());
-    m_flareEvents->dock()->hide();
-    m_actions->adopt(QStringLiteral("view.flareEventTable"), m_flareEvents->dock()->toggleViewAction());
-    if (QMenu *view = menuBar()->findChild<QMenu *>(QStringLiteral("menu.view")))
-        view->addAction(m_flareEvents->dock()->toggleViewAction());
+    addTableDock(m_flareEvents->dock(), QStringLiteral("view.flareEventTable"));
     connect(m_flareEvents, &FlareEventController::peakActivated, m_observation, &ObservationDocument::goToTime);
     connect(this, &MainWindow::settledMaybe, m_flareEvents, &FlareEventController::refreshTable);
     connect(m_flareEvents, &FlareEventController::changed, this, [this] {
@@ -829,6 +817,17 @@ void MainWindow::headerFollowsSelection()
 ContourController *MainWindow::contours() const
 {
     return m_contours;
+}
+
+void MainWindow::addTableDock(QDockWidget *dock, const QString &actionId)
+{
+    dock->setParent(this);
+    addDockWidget(Qt::RightDockWidgetArea, dock);
+    tabifyDockWidget(m_displayDock, dock);
+    dock->hide();
+    m_actions->adopt(actionId, dock->toggleViewAction());
+    if (QMenu *view = menuBar()->findChild<QMenu *>(QStringLiteral("menu.view")))
+        view->addAction(dock->toggleViewAction());
 }
 
 void MainWindow::setFlareEventWindow(double hours)

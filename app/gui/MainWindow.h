@@ -178,6 +178,9 @@ private:
     void createDisplayDock();
     void createSimilarityDock();
     void createTrainingDock();
+    /// A labelling layer's table dock (NOAA regions, flare events): tabbed with the Display dock, hidden, its toggle
+    /// adopted as `actionId` and listed in the View menu.
+    void addTableDock(QDockWidget *dock, const QString &actionId);
     void createStatusBar();
     void createTimeWidgets(QToolBar *toolbar);
     void createReactions();
