@@ -13,6 +13,7 @@
 #include <QJsonArray>
 #include <QTextStream>
 
+#include <algorithm>
 #include <cmath>
 #include <optional>
 
@@ -87,11 +88,10 @@ int runFlares(const QStringList &args)
         return *exit;
     const auto &[time, observer, map] = std::get<TimeAndObserver>(placed);
 
-    const qint64 half = static_cast<qint64>(std::llround(window * 3600.0));
-    const int inWindow = static_cast<int>(list->between(time.addSecs(-half), time.addSecs(half + 1), minFlux).size());
-    int withoutSite = 0;
-    for (const FlareEvent &e : list->between(time.addSecs(-half), time.addSecs(half + 1), minFlux))
-        withoutSite += flareSite(e) ? 0 : 1;
+    const QVector<FlareEvent> peaking = flaresPeakingWithin(*list, time.toMSecsSinceEpoch(), window, minFlux);
+    const int inWindow = static_cast<int>(peaking.size());
+    const int withoutSite = static_cast<int>(std::count_if(peaking.begin(), peaking.end(),
+                                                           [](const FlareEvent &e) { return !flareSite(e); }));
     const QVector<FlareSeen> seen = flaresSeenAt(*list, time.toMSecsSinceEpoch(), observer, window, minFlux);
 
     QJsonArray flares;
@@ -100,7 +100,6 @@ int runFlares(const QStringList &args)
         text << SdoTime::toIso(time) << ": " << seen.size() << " of the " << inWindow << " flares peaking within " << window
              << " h on the disk (" << QFileInfo(path).fileName() << ")\n";
     for (const FlareSeen &s : seen) {
-        const auto site = flareSite(s.event);
         QJsonObject o{{QStringLiteral("class"), s.event.goesClass},
                       {QStringLiteral("peak_flux"), s.event.peakFlux},
                       {QStringLiteral("start"), timeOrNull(s.event.start)},
@@ -108,8 +107,8 @@ int runFlares(const QStringList &args)
                       {QStringLiteral("end"), timeOrNull(s.event.end)},
                       {QStringLiteral("noaa"), s.event.noaaAr > 0 ? QJsonValue(s.event.noaaAr) : QJsonValue()},
                       {QStringLiteral("location"), s.event.location.isEmpty() ? QJsonValue() : QJsonValue(s.event.location)},
-                      {QStringLiteral("site_lon"), site ? QJsonValue(site->lon) : QJsonValue()},
-                      {QStringLiteral("site_lat"), site ? QJsonValue(site->lat) : QJsonValue()},
+                      {QStringLiteral("site_lon"), s.site.lon},
+                      {QStringLiteral("site_lat"), s.site.lat},
                       {QStringLiteral("lon"), s.lonDeg},
                       {QStringLiteral("lat"), s.latDeg},
                       {QStringLiteral("tx"), s.tx},

@@ -49,9 +49,16 @@ Expected<QString> findFlareSitesList(const QString &folder)
 
 int flaresWithSite(const FlareList &list)
 {
-    return static_cast<int>(std::count_if(list.events().begin(), list.events().end(), [](const FlareEvent &e) {
-        return (std::isfinite(e.hgsLon) && std::isfinite(e.hgsLat)) || (std::isfinite(e.hpcX) && std::isfinite(e.hpcY));
-    }));
+    return static_cast<int>(std::count_if(list.events().begin(), list.events().end(),
+                                          [](const FlareEvent &e) { return flareSite(e).has_value(); }));
+}
+
+QVector<FlareEvent> flaresPeakingWithin(const FlareList &list, qint64 utcMs, double windowHours, double minFlux)
+{
+    const QDateTime t = QDateTime::fromMSecsSinceEpoch(utcMs, QTimeZone::utc());
+    const qint64 half = static_cast<qint64>(std::llround(windowHours * 3600.0));
+    // between() is half-open: one second past the window's end keeps a flare peaking exactly at it.
+    return list.between(t.addSecs(-half), t.addSecs(half + 1), minFlux);
 }
 
 QVector<FlareSeen> flaresSeenAt(const FlareList &list, qint64 utcMs, const Observer &observer, double windowHours,
@@ -59,9 +66,7 @@ QVector<FlareSeen> flaresSeenAt(const FlareList &list, qint64 utcMs, const Obser
 {
     QVector<FlareSeen> out;
     const QDateTime t = QDateTime::fromMSecsSinceEpoch(utcMs, QTimeZone::utc());
-    const qint64 half = static_cast<qint64>(std::llround(windowHours * 3600.0));
-    // between() is half-open: one second past the window's end keeps a flare peaking exactly at it.
-    for (const FlareEvent &e : list.between(t.addSecs(-half), t.addSecs(half + 1), minFlux)) {
+    for (const FlareEvent &e : flaresPeakingWithin(list, utcMs, windowHours, minFlux)) {
         const auto site = flareSite(e);
         if (!site)
             continue;
@@ -69,6 +74,7 @@ QVector<FlareSeen> flaresSeenAt(const FlareList &list, qint64 utcMs, const Obser
         const QPointF moved = rotateStonyhurst(QPointF(site->lon, site->lat), e.siteTime().toMSecsSinceEpoch(), utcMs);
         FlareSeen s;
         s.event = e;
+        s.site = *site;
         s.lonDeg = moved.x();
         s.latDeg = moved.y();
         bool visible = false;

@@ -26,6 +26,7 @@ std::optional<LonLat> flareSite(const FlareEvent &event);
 /// A flare where it is at another time, seen by an observer.
 struct FlareSeen {
     FlareEvent event;
+    LonLat site;                    ///< flareSite(event): Stonyhurst at siteTime()
     double lonDeg = 0, latDeg = 0;  ///< Stonyhurst, carried by differential rotation from siteTime() to the time asked
     double tx = 0, ty = 0;          ///< helioprojective arcsec for the observer
     double hoursFromPeak = 0;       ///< the time asked minus the flare's label time (negative: before the peak)
@@ -33,7 +34,11 @@ struct FlareSeen {
     bool inProgress = false;
 };
 
-/// The flares of `list` peaking within `windowHours` either side of `utcMs` with peak flux >= `minFlux` and a site,
+/// The flares of `list` peaking within `windowHours` either side of `utcMs` (both ends included) with peak flux >=
+/// `minFlux`, with a site or not.
+QVector<FlareEvent> flaresPeakingWithin(const FlareList &list, qint64 utcMs, double windowHours, double minFlux = 0);
+
+/// The flares of flaresPeakingWithin() that have a site,
 /// carried to `utcMs` and seen by `observer`; those beyond the limb are left out. Strongest first (the earlier of
 /// equal fluxes first).
 QVector<FlareSeen> flaresSeenAt(const FlareList &list, qint64 utcMs, const Observer &observer, double windowHours,
