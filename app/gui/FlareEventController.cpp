@@ -56,6 +56,8 @@ void FlareEventController::setEnabled(bool enabled)
         return;
     m_enabled = enabled;
     m_layer->setVisible(enabled);
+    if (enabled && m_stale)
+        reload();  // (emits changed() itself)
     update();
     Q_EMIT changed();
 }
@@ -87,7 +89,10 @@ void FlareEventController::reload()
     if (folder.isEmpty() && !m_archive->looseFiles().isEmpty())
         folder = QFileInfo(m_archive->looseFiles().front()).absolutePath();
     const QString chosen = m_chosenPath;
-    if (chosen.isEmpty() && folder.isEmpty()) {
+    // Nothing else uses the list: while the layer is off it is read only once it is switched on (the previous
+    // source's list is dropped now).
+    m_stale = !m_enabled;
+    if (m_stale || (chosen.isEmpty() && folder.isEmpty())) {
         m_layer->setList(nullptr);
         m_path.clear();
         m_error.clear();
@@ -203,14 +208,12 @@ void FlareEventController::refreshTable()
     m_table->setRowCount(static_cast<int>(rows.size()));
     for (int i = 0; i < rows.size(); ++i) {
         const FlareSeen &s = rows[i].seen;
-        const auto site = flareSite(s.event);
         m_rowPeaks << s.event.labelTime();
         const QStringList cells{s.event.labelTime().toUTC().toString(QStringLiteral("yyyy-MM-dd HH:mm")),
                                 s.event.goesClass,
                                 s.event.noaaAr > 0 ? QString::number(s.event.noaaAr) : QString(),
                                 !s.event.location.isEmpty() ? s.event.location
-                                : site                      ? NoaaRegion::locationText(site->lat, site->lon)
-                                                            : QString(),
+                                                            : NoaaRegion::locationText(s.site.lat, s.site.lon),
                                 QStringLiteral("%1, %2").arg(s.tx, 0, 'f', 0).arg(s.ty, 0, 'f', 0),
                                 QString::number(s.hoursFromPeak, 'f', 1)};
         for (int c = 0; c < cells.size(); ++c) {

@@ -4,7 +4,7 @@
 // `--flare-window-hours`, default ±6 h). The list is the one chosen with File > Open flare list… (`--flare-list`),
 // else the one list with sites at the top of the open archive folder (the synthetic archive writes
 // flarelist_sites_*.csv; the cycle-24 list or a HEK export can be dropped there) or, for loose files, in their folder;
-// read on the background pool. A list without sites (SWPC's layout) is refused with the reason.
+// read on the background pool once the layer is on (nothing else uses it). A list without sites (SWPC's layout) is refused with the reason.
 // Its dock (View > Flare event table) lists the flares drawn on the selected map: peak, class, NOAA region, site,
 // Tx/Ty at the map's time and the hours from the peak; activating a row goes to the observation nearest the peak.
 
@@ -86,6 +86,7 @@ private:
     QVector<QDateTime> m_rowPeaks;
     bool m_enabled = false;
     bool m_loading = false;
+    bool m_stale = true;  // the source or the list changed while the layer was off: read it when switched on
     quint64 m_ticket = 0;
 };
 

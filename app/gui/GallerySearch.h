@@ -18,10 +18,6 @@
 #include "core/base/Expected.h"
 #include "widgets/ResultsGallery.h"
 
-namespace solarchip {
-class RegionSummaryArchive;
-}
-
 #include <QImage>
 #include <QJsonObject>
 #include <QString>
@@ -33,6 +29,8 @@ class RegionSummaryArchive;
 #include <vector>
 
 namespace solarchip {
+
+class RegionSummaryArchive;
 
 struct GalleryFilters {
     QString channel;              ///< channel searched (empty: the query's channel)
