@@ -11,6 +11,7 @@
 #include "app/gui/StudioSettings.h"
 #include "core/archive/FlareFluxBaseline.h"
 #include "core/archive/FlareList.h"
+#include "core/archive/FlareListCache.h"
 #include "core/base/ThreadBudget.h"
 #include "core/base/ThreadPriority.h"
 #include "models/embeddings/EmbeddingStore.h"
@@ -720,13 +721,13 @@ void FlareController::reloadTimeline()
         // The flares of the archive's list, C and above, over the archive's span and a window either side.
         if (auto list = findFlareList(archiveDir); !list) {
             r.flareError = list.errorString();
-        } else if (auto flares = FlareList::load(*list); !flares) {
+        } else if (auto flares = loadFlareListShared(*list); !flares) {
             r.flareError = flares.errorString();
         } else {
             r.flareList = *list;
             const QDateTime a = QDateTime::fromMSecsSinceEpoch(from - static_cast<qint64>(windowMs), QTimeZone::utc());
             const QDateTime b = QDateTime::fromMSecsSinceEpoch(to + static_cast<qint64>(windowMs), QTimeZone::utc());
-            for (const FlareEvent &e : flares->between(a, b, kGoesC))
+            for (const FlareEvent &e : (*flares)->between(a, b, kGoesC))
                 r.flares << FlareTimeline::Flare{e.labelTime().toMSecsSinceEpoch(), flareClassIndex(e.peakFlux)};
         }
         if (!run)

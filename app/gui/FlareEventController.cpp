@@ -2,6 +2,7 @@
 
 #include "app/gui/ArchiveDocument.h"
 #include "app/gui/LayerTableDock.h"
+#include "core/archive/FlareListCache.h"
 #include "core/archive/FlareSites.h"
 #include "core/archive/RegionSummary.h"
 #include "core/base/ThreadBudget.h"
@@ -120,19 +121,19 @@ void FlareEventController::reload()
         } else {
             f.path = chosen;
         }
-        auto list = FlareList::load(f.path);
+        auto list = loadFlareListShared(f.path);
         if (!list) {
             f.error = list.error().toString();
             return f;
         }
-        f.withSite = flaresWithSite(*list);
+        f.withSite = flaresWithSite(**list);
         if (f.withSite == 0) {
             f.error = Error{f.path, QStringLiteral("no flare of this list has a site (SWPC's event list gives only NOAA "
                                                    "region numbers; use the cycle-24 list or a HEK export)")}
                           .toString();
             return f;
         }
-        f.list = std::make_shared<const FlareList>(std::move(*list));
+        f.list = *list;
         return f;
     });
     auto *watcher = new QFutureWatcher<Found>(this);

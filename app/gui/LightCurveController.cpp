@@ -5,9 +5,10 @@
 #include "app/gui/DockFront.h"
 #include "app/gui/ObservationDocument.h"
 #include "app/gui/StudioSettings.h"
-#include "core/base/AtomicFile.h"
 #include "core/archive/FlareLabels.h"
 #include "core/archive/FlareList.h"
+#include "core/archive/FlareListCache.h"
+#include "core/base/AtomicFile.h"
 #include "core/base/ThreadBudget.h"
 #include "core/map/MapMeta.h"
 #include "core/map/SdoTime.h"
@@ -391,8 +392,8 @@ void LightCurveController::measure()
         // The archive's flare list (the generator's SWPC CSV, or a list put beside the files), C and above.
         if (!archiveDir.isEmpty())
             if (auto list = findFlareList(archiveDir))
-                if (auto flares = FlareList::load(*list))
-                    for (const FlareEvent &e : flares->between(QDateTime::fromMSecsSinceEpoch(from, QTimeZone::utc()),
+                if (auto flares = loadFlareListShared(*list))
+                    for (const FlareEvent &e : (*flares)->between(QDateTime::fromMSecsSinceEpoch(from, QTimeZone::utc()),
                                                                QDateTime::fromMSecsSinceEpoch(to, QTimeZone::utc()), kGoesC))
                         r.flares << LightCurvePlot::Flare{e.labelTime().toMSecsSinceEpoch(), e.goesClass,
                                                           flareClassIndex(e.peakFlux)};

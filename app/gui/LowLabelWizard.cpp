@@ -3,6 +3,7 @@
 #include "app/gui/WizardJobs.h"
 #include "core/archive/Catalog.h"
 #include "core/archive/FlareLabels.h"
+#include "core/archive/FlareListCache.h"
 #include "core/base/ThreadBudget.h"
 #include "widgets/LabelEfficiencyChart.h"
 
@@ -214,7 +215,7 @@ void LowLabelWizard::countTargets(const QString &flareList)
     });
     watcher->setFuture(QtConcurrent::run(ThreadBudget::instance().pool(ThreadBudget::Pool::Io), [archive, flareList] {
         Result r;
-        auto list = FlareList::load(flareList);
+        auto list = loadFlareListShared(flareList);
         if (!list) {
             r.error = list.errorString();
             return r;
@@ -236,7 +237,7 @@ void LowLabelWizard::countTargets(const QString &flareList)
             r.error = tr("%1 has no HMI magnetogram: the heads read sets that hold one.").arg(QDir::toNativeSeparators(archive));
             return r;
         }
-        r.balance = flareTargetBalance(*list, t, 86400);
+        r.balance = flareTargetBalance(**list, t, 86400);
         r.first = t.front();  // timesByChannel gives them ascending
         r.last = t.back();
         return r;

@@ -3,6 +3,7 @@
 #include "app/gui/ArchiveDocument.h"
 #include "app/gui/LayerTableDock.h"
 #include "core/archive/FlareList.h"
+#include "core/archive/FlareListCache.h"
 #include "core/archive/RegionSummary.h"
 #include "core/base/ThreadBudget.h"
 #include "core/map/MapMeta.h"
@@ -113,8 +114,8 @@ void NoaaRegionController::rescan()
         // at their regions.
         if (auto path = findFlareList(folder)) {
             f.flareList = *path;
-            if (auto list = FlareList::load(*path))
-                f.flares = list->events();
+            if (auto list = loadFlareListShared(*path))
+                f.flares = (*list)->events();
             else
                 f.flareError = list.error().toString();
         }

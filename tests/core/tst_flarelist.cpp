@@ -4,9 +4,12 @@
 #include "TestSupport.h"
 
 #include "core/archive/FlareList.h"
+#include "core/archive/FlareListCache.h"
 
 #include <QJsonArray>
 #include <QJsonObject>
+#include <QThreadPool>
+#include <QtConcurrent>
 #include <QTimeZone>
 #include <QtTest>
 
@@ -394,6 +397,72 @@ private slots:
         QVERIFY2(dm.contains(QStringLiteral("found the header \"flrID,beginTime,peakTime,classType\"")), qPrintable(dm));
         QVERIFY2(dm.contains(QStringLiteral("SWPC event list")) && dm.contains(QStringLiteral("cycle-24 list"))
                      && dm.contains(QStringLiteral("HEK flare export")), qPrintable(dm));
+    }
+
+    // core/archive/FlareListCache: one parse per unchanged file whoever asks; a rewritten, fixed or newly placed file is
+    // read again; a list handed out outlives the cache's eviction.
+    void sharedListsReadOnceAndFollowTheFile()
+    {
+        auto dir = test::scratchDir();
+        const QString path = dir.filePath(QStringLiteral("swpc_flarelist_test.csv"));
+        const QByteArray rowA = "0,20110411,0001,2340,2358,0003,G15,1-8A,C,C2.5,1.7E-03,11190,201104112340\n";
+        const QByteArray rowB = "1,20110607,0002,0616,0641,0659,G15,1-8A,M,M2.5,2.6E-02,11226,201106070616\n";
+        const QByteArray rowBad = "2,20110608,0003,0700,07xx,0730,G15,1-8A,C,C1.0,1.0E-03,11226,201106080700\n";
+        auto write = [&](const QByteArray &text) {
+            QFile f(path);
+            QVERIFY(f.open(QIODevice::WriteOnly | QIODevice::Truncate));
+            f.write(text);
+        };
+        // Missing: the reader's own message, naming the file.
+        auto missing = loadFlareListShared(path);
+        QVERIFY(!missing.ok());
+        QCOMPARE(missing.errorString(), FlareList::load(path).errorString());
+        // Put in place: parsed, then shared (the same object, no second parse), also through another spelling of the path.
+        write(kSwpcHeader + rowA);
+        const int reads = flareListParses();
+        auto first = loadFlareListShared(path);
+        QVERIFY2(first.ok(), qPrintable(first.errorString()));
+        QCOMPARE((*first)->size(), 1);
+        QCOMPARE((*first)->events()[0].goesClass, QStringLiteral("C2.5"));
+        auto again = loadFlareListShared(dir.filePath(QStringLiteral("./swpc_flarelist_test.csv")));
+        QVERIFY(again.ok());
+        QCOMPARE(again->get(), first->get());
+        QCOMPARE(flareListParses(), reads + 1);
+        // From the background pool at once: all the same object.
+        QList<const FlareList *> seen = QtConcurrent::blockingMapped(QList<int>(8, 0), [&path](int) {
+            auto l = loadFlareListShared(path);
+            return l.ok() ? l->get() : static_cast<const FlareList *>(nullptr);
+        });
+        for (const FlareList *l : seen)
+            QCOMPARE(l, first->get());
+        // Rewritten (another row): parsed again; the list handed out before is unchanged.
+        write(kSwpcHeader + rowA + rowB);
+        auto grown = loadFlareListShared(path);
+        QVERIFY(grown.ok());
+        QCOMPARE((*grown)->size(), 2);
+        QCOMPARE((*grown)->events()[1].noaaAr, 11226);
+        QCOMPARE((*first)->size(), 1);
+        QCOMPARE(flareListParses(), reads + 2);
+        // A bad row: the reader's error (the file and the line); fixed on disk, the same size: parsed again.
+        write(kSwpcHeader + rowA + rowB + rowBad);
+        auto bad = loadFlareListShared(path);
+        QVERIFY(!bad.ok());
+        QCOMPARE(bad.errorString(), FlareList::load(path).errorString());
+        QVERIFY2(bad.errorString().contains(QStringLiteral("line 4")), qPrintable(bad.errorString()));
+        write(kSwpcHeader + rowA + rowB + QByteArray(rowBad).replace("07xx", "0710"));
+        auto fixed = loadFlareListShared(path);
+        QVERIFY2(fixed.ok(), qPrintable(fixed.errorString()));
+        QCOMPARE((*fixed)->size(), 3);
+        // Evicted by other lists (the cache keeps a few): the old object stays valid for whoever holds it.
+        for (int i = 0; i < 6; ++i) {
+            const QString other = dir.filePath(QStringLiteral("other%1.csv").arg(i));
+            QFile f(other);
+            QVERIFY(f.open(QIODevice::WriteOnly));
+            f.write(kSwpcHeader + rowB);
+            f.close();
+            QVERIFY(loadFlareListShared(other).ok());
+        }
+        QCOMPARE((*fixed)->events()[2].goesClass, QStringLiteral("C1.0"));
     }
 
     void missingFile()
