@@ -1,5 +1,7 @@
 #include "widgets/FlareTimeline.h"
 
+#include "widgets/FlareClassColours.h"
+
 #include <qcustomplot.h>
 
 #include <algorithm>
@@ -38,7 +40,6 @@ FlareTimeline::FlareTimeline(QWidget *parent)
     m->setName(tr("P(≥M)"));
     m->setPen(QPen(QColor(214, 39, 40), 1.5));
     m->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssDisc, 4));
-    const QColor flareColours[3] = {QColor(188, 160, 0), QColor(230, 110, 0), QColor(150, 0, 150)};
     const QCPScatterStyle::ScatterShape shapes[3] = {QCPScatterStyle::ssTriangleInverted, QCPScatterStyle::ssTriangleInverted,
                                                      QCPScatterStyle::ssStar};
     const QString names[3] = {tr("C flares"), tr("M flares"), tr("X flares")};
@@ -46,7 +47,7 @@ FlareTimeline::FlareTimeline(QWidget *parent)
         QCPGraph *g = m_plot->addGraph();
         g->setName(names[k]);
         g->setLineStyle(QCPGraph::lsNone);
-        g->setScatterStyle(QCPScatterStyle(shapes[k], flareColours[k], flareColours[k], k == 2 ? 10 : 7));
+        g->setScatterStyle(QCPScatterStyle(shapes[k], flareClassColourOnPlot(k + 1), flareClassColourOnPlot(k + 1), k == 2 ? 10 : 7));
     }
     QCPGraph *flux = m_plot->addGraph();
     flux->setName(tr("unsigned-flux reference"));

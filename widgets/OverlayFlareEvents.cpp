@@ -15,16 +15,6 @@
 
 namespace solarchip {
 
-QColor flareClassColourOnMap(double peakFlux)
-{
-    switch (flareClassIndex(peakFlux)) {
-    case 0: return QColor(170, 170, 170);
-    case 1: return QColor(245, 245, 245);
-    case 2: return QColor(255, 150, 40);
-    default: return QColor(255, 70, 60);
-    }
-}
-
 OverlayFlareEvents::OverlayFlareEvents() { m_color = QColor(255, 150, 40); }
 
 QString OverlayFlareEvents::name() const

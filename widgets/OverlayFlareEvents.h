@@ -9,6 +9,7 @@
 // there are ("X2.2 01:56 +3"). Nothing is drawn on maps in a heliographic projection or without a time.
 
 #include "core/archive/FlareSites.h"
+#include "widgets/FlareClassColours.h"
 #include "widgets/HaloText.h"
 #include "widgets/OverlayLayer.h"
 #include "widgets/PerMapCache.h"
@@ -26,9 +27,6 @@ namespace solarchip {
 
 class OverlayNoaaRegions;
 struct SdoMap;
-
-/// A flare class's colour on a map (dark backgrounds): C white, M orange, X red, below C grey.
-QColor flareClassColourOnMap(double peakFlux);
 
 class OverlayFlareEvents : public OverlayLayer {
 public:

@@ -2,6 +2,9 @@
 
 #include "widgets/Colormap.h"
 
+#include "core/archive/FlareLabels.h"
+#include "widgets/FlareClassColours.h"
+
 #include "core/map/MapMeta.h"
 #include "widgets/TimelineModel.h"
 
@@ -27,6 +30,8 @@ constexpr int kRowHeight = 15;
 constexpr int kMinRowHeight = 9;  // still one line of a small font beside it, and a readable strip
 constexpr int kRowGap = 2;
 constexpr int kAxisHeight = 20;
+constexpr int kFlareRowHeight = 18;
+constexpr int kFlareSpanPixels = 3;  // a flare's start-to-end span is shaded from this width on
 constexpr int kMargin = 4;
 constexpr int kBinPixels = 2;  // one availability bin per this many pixels
 constexpr qint64 kMinute = 60 * 1000;
@@ -176,6 +181,8 @@ int TimelineView::labelWidth() const
 {
     // Wide enough for the longest channel label ("HMI magnetogram") in the widget's font.
     int widest = fontMetrics().horizontalAdvance(tr("UTC"));
+    if (m_flareRow)
+        widest = std::max(widest, fontMetrics().horizontalAdvance(tr("GOES flares")));
     if (m_model)
         for (const QString &channel : m_model->channels())
             widest = std::max(widest, fontMetrics().horizontalAdvance(channelLabel(channel)));
@@ -189,8 +196,13 @@ int TimelineView::rowCount() const
 
 int TimelineView::rowsAvailableHeight() const
 {
-    // What is left for the rows once the axis has its place at the bottom.
-    return std::max(kMinRowHeight + kRowGap, height() - 2 * kMargin - kAxisHeight);
+    // What is left for the rows once the axis (and the flares row) have their place at the bottom.
+    return std::max(kMinRowHeight + kRowGap, height() - 2 * kMargin - kAxisHeight - flareRowHeight());
+}
+
+int TimelineView::flareRowHeight() const
+{
+    return m_flareRow ? kFlareRowHeight + kRowGap : 0;
 }
 
 int TimelineView::rowPitch() const
@@ -205,10 +217,18 @@ QRect TimelineView::plotRect() const
     return QRect(labelWidth(), kMargin, std::max(10, width() - labelWidth() - right), h);
 }
 
+QRect TimelineView::flareRowRect() const
+{
+    if (!m_flareRow)
+        return {};
+    const QRect plot = plotRect();
+    return QRect(plot.left(), plot.bottom() + 1 + kRowGap, plot.width(), kFlareRowHeight);
+}
+
 QRect TimelineView::axisRect() const
 {
-    const QRect plot = plotRect();
-    return QRect(plot.left(), plot.bottom() + 2, plot.width(), kAxisHeight);
+    const QRect above = m_flareRow ? flareRowRect() : plotRect();
+    return QRect(above.left(), above.bottom() + 2, above.width(), kAxisHeight);
 }
 
 void TimelineView::updateScrollBar()
@@ -272,13 +292,13 @@ QRect TimelineView::rowRect(const QString &channel) const
 QSize TimelineView::sizeHint() const
 {
     // Every row at full height when the window has room; smaller sizes shrink the rows, then scroll them.
-    return QSize(800, rowCount() * (kRowHeight + kRowGap) + kAxisHeight + 2 * kMargin);
+    return QSize(800, rowCount() * (kRowHeight + kRowGap) + flareRowHeight() + kAxisHeight + 2 * kMargin);
 }
 
 QSize TimelineView::minimumSizeHint() const
 {
     // One row at the smallest height and the axis: the rest scrolls.
-    return QSize(200, kMinRowHeight + kRowGap + kAxisHeight + 2 * kMargin);
+    return QSize(200, kMinRowHeight + kRowGap + flareRowHeight() + kAxisHeight + 2 * kMargin);
 }
 
 void TimelineView::paintEvent(QPaintEvent *)
@@ -316,6 +336,8 @@ void TimelineView::paintEvent(QPaintEvent *)
         }
         p.restore();
     }
+    if (m_flareRow)
+        paintFlareRow(p);
     paintAxis(p, plot);
 
     if (m_hoverX >= plot.left() && m_hoverX <= plot.right()) {
@@ -326,7 +348,7 @@ void TimelineView::paintEvent(QPaintEvent *)
         const double x = xAtTime(m_current);
         p.setRenderHint(QPainter::Antialiasing);
         p.setPen(QPen(QColor(220, 30, 30), 2));
-        p.drawLine(QPointF(x, plot.top()), QPointF(x, plot.bottom() + 4));
+        p.drawLine(QPointF(x, plot.top()), QPointF(x, (m_flareRow ? flareRowRect() : plot).bottom() + 4));
         QPolygonF tri;
         tri << QPointF(x - 5, plot.top() - kMargin) << QPointF(x + 5, plot.top() - kMargin)
             << QPointF(x, plot.top() + 4);
@@ -429,7 +451,11 @@ void TimelineView::mouseReleaseEvent(QMouseEvent *event)
     if (event->button() != Qt::LeftButton || !m_pressed)
         return QWidget::mouseReleaseEvent(event);
     m_pressed = false;
-    if (!m_dragging && plotRect().united(axisRect()).contains(event->position().toPoint()))
+    const QPoint pos = event->position().toPoint();
+    const int flare = flareRowRect().contains(pos) ? flareAt(event->position().x()) : -1;
+    if (!m_dragging && flare >= 0)
+        Q_EMIT timeRequested(utcFromMs(m_flares[flare].peakMs));  // a flare clicked: its peak
+    else if (!m_dragging && plotRect().united(axisRect()).contains(pos))
         Q_EMIT timeRequested(utcFromMs(timeAtX(event->position().x())));
     m_dragging = false;
 }
@@ -488,6 +514,8 @@ bool TimelineView::event(QEvent *event)
 QString TimelineView::tooltipAt(const QPoint &pos) const
 {
     const QRect plot = plotRect();
+    if (flareRowRect().contains(pos))
+        return flareTooltipAt(pos.x());
     if (!m_model || pos.x() < plot.left() || pos.x() > plot.right())
         return {};
     // Counts in the bin under the cursor, so the tooltip says what the strip shows there.
@@ -501,6 +529,156 @@ QString TimelineView::tooltipAt(const QPoint &pos) const
         if (n)
             lines << tr("%1: %n observation(s)", nullptr, n).arg(channelLabel(channel));
     }
+    return lines.join(QLatin1Char('\n'));
+}
+
+void TimelineView::setFlares(QVector<TimelineFlare> flares, const QString &source)
+{
+    std::sort(flares.begin(), flares.end(),
+              [](const TimelineFlare &a, const TimelineFlare &b) { return a.peakMs < b.peakMs; });
+    m_longestFlareMs = 0;
+    for (const TimelineFlare &f : flares)
+        if (f.startMs && f.endMs)
+            m_longestFlareMs = std::max(m_longestFlareMs, f.endMs - f.startMs);
+    m_flares = std::move(flares);
+    m_flareSource = source;
+    m_flareRow = true;
+    updateGeometry();
+    updateScrollBar();
+}
+
+void TimelineView::clearFlares()
+{
+    if (!m_flareRow)
+        return;
+    m_flareRow = false;
+    m_flares.clear();
+    m_flareSource.clear();
+    m_longestFlareMs = 0;
+    updateGeometry();
+    updateScrollBar();
+}
+
+double TimelineView::flareBarFraction(double peakFlux)
+{
+    if (!(peakFlux > 0))
+        return 0.15;
+    return std::clamp((std::log10(peakFlux) + 7.0) / 3.0, 0.15, 1.0);
+}
+
+int TimelineView::flareAt(double x, double tolerancePx) const
+{
+    if (!m_flareRow || m_flares.isEmpty())
+        return -1;
+    const double msPerPx = double(m_to - m_from) / std::max(1, plotRect().width());
+    const qint64 t0 = timeAtX(x - tolerancePx) - qint64(msPerPx), t1 = timeAtX(x + tolerancePx) + qint64(msPerPx);
+    auto it = std::lower_bound(m_flares.begin(), m_flares.end(), t0,
+                               [](const TimelineFlare &f, qint64 t) { return f.peakMs < t; });
+    int best = -1;
+    double bestDistance = 0;
+    for (; it != m_flares.end() && it->peakMs <= t1; ++it) {
+        const double d = std::abs(xAtTime(it->peakMs) - x);
+        if (d > tolerancePx)
+            continue;
+        const int i = int(it - m_flares.begin());
+        if (best < 0 || it->peakFlux > m_flares[best].peakFlux
+            || (it->peakFlux == m_flares[best].peakFlux && d < bestDistance)) {
+            best = i;
+            bestDistance = d;
+        }
+    }
+    return best;
+}
+
+void TimelineView::paintFlareRow(QPainter &p)
+{
+    const QRect row = flareRowRect();
+    p.save();
+    p.fillRect(row, palette().base());
+    p.setFont(labelFont(font(), row.height()));
+    p.setPen(palette().color(QPalette::WindowText));
+    p.drawText(QRect(2, row.top(), labelWidth() - 6, row.height()), Qt::AlignRight | Qt::AlignVCenter, tr("GOES flares"));
+    p.setClipRect(row);
+    // Faint guides at the heights of C1, M1 and X1.
+    QColor guide = palette().color(QPalette::Mid);
+    guide.setAlpha(70);
+    p.setPen(QPen(guide, 1, Qt::DotLine));
+    for (double flux : {kGoesC, kGoesM, kGoesX}) {
+        const double y = row.bottom() + 1 - flareBarFraction(flux) * row.height();
+        p.drawLine(QPointF(row.left(), y), QPointF(row.right(), y));
+    }
+    // The flares reaching into the view: spans where they are wide enough, then one bar per pixel column (the
+    // strongest peaking there), weakest first so the strongest stay on top.
+    const auto first = std::lower_bound(m_flares.begin(), m_flares.end(), m_from - m_longestFlareMs,
+                                        [](const TimelineFlare &f, qint64 t) { return f.peakMs < t; });
+    const int columns = row.width();
+    std::vector<int> strongest(static_cast<size_t>(std::max(0, columns)), -1);
+    for (auto it = first; it != m_flares.end() && it->peakMs < m_to + m_longestFlareMs; ++it) {
+        const int i = int(it - m_flares.begin());
+        const double h = flareBarFraction(it->peakFlux) * row.height();
+        if (it->startMs && it->endMs && it->endMs > it->startMs) {
+            const double x0 = xAtTime(it->startMs), x1 = xAtTime(it->endMs);
+            if (x1 - x0 >= kFlareSpanPixels && x1 >= row.left() && x0 <= row.right() + 1) {
+                QColor span = flareClassColourOnPlot(flareClassIndex(it->peakFlux));
+                span.setAlpha(60);
+                p.fillRect(QRectF(x0, row.bottom() + 1 - h, x1 - x0, h), span);
+            }
+        }
+        const int column = int(std::floor(xAtTime(it->peakMs))) - row.left();
+        if (column < 0 || column >= columns)
+            continue;
+        int &c = strongest[static_cast<size_t>(column)];
+        if (c < 0 || it->peakFlux > m_flares[c].peakFlux)
+            c = i;
+    }
+    std::vector<int> order;
+    for (int c = 0; c < columns; ++c)
+        if (strongest[static_cast<size_t>(c)] >= 0)
+            order.push_back(c);
+    std::stable_sort(order.begin(), order.end(), [&](int a, int b) {
+        return m_flares[strongest[static_cast<size_t>(a)]].peakFlux < m_flares[strongest[static_cast<size_t>(b)]].peakFlux;
+    });
+    for (int c : order) {
+        const TimelineFlare &f = m_flares[strongest[static_cast<size_t>(c)]];
+        const double h = flareBarFraction(f.peakFlux) * row.height();
+        // Two pixels wide, centred on the peak's column, so a lone C flare is seen at any zoom.
+        p.fillRect(QRectF(row.left() + c - 0.5, row.bottom() + 1 - h, 2.0, h), flareClassColourOnPlot(flareClassIndex(f.peakFlux)));
+    }
+    p.restore();
+}
+
+QString TimelineView::flareTooltipAt(double x) const
+{
+    constexpr double kTolerancePx = 4;
+    constexpr int kMaxLines = 8;
+    QStringList lines{m_flareSource.isEmpty() ? tr("GOES flares") : tr("GOES flares (%1)").arg(m_flareSource)};
+    if (m_flares.isEmpty())
+        return lines.front() + QLatin1Char('\n') + tr("none in the list");
+    // The flares peaking under the cursor, strongest first.
+    const double msPerPx = double(m_to - m_from) / std::max(1, plotRect().width());
+    const qint64 t0 = timeAtX(x - kTolerancePx) - qint64(msPerPx), t1 = timeAtX(x + kTolerancePx) + qint64(msPerPx);
+    QVector<const TimelineFlare *> near;
+    for (auto it = std::lower_bound(m_flares.begin(), m_flares.end(), t0,
+                                    [](const TimelineFlare &f, qint64 t) { return f.peakMs < t; });
+         it != m_flares.end() && it->peakMs <= t1; ++it)
+        if (std::abs(xAtTime(it->peakMs) - x) <= kTolerancePx)
+            near << &*it;
+    if (near.isEmpty())
+        return lines.front() + QLatin1Char('\n') + tr("no flare here");
+    std::stable_sort(near.begin(), near.end(), [](const TimelineFlare *a, const TimelineFlare *b) { return a->peakFlux > b->peakFlux; });
+    for (int i = 0; i < std::min<int>(kMaxLines, int(near.size())); ++i) {
+        const TimelineFlare &f = *near[i];
+        QString line = tr("%1 peak %2").arg(f.goesClass, utcFromMs(f.peakMs).toString(QStringLiteral("yyyy-MM-dd HH:mm")));
+        if (f.startMs && f.endMs)
+            line += tr(" (%1–%2)").arg(utcFromMs(f.startMs).toString(QStringLiteral("HH:mm")),
+                                      utcFromMs(f.endMs).toString(QStringLiteral("HH:mm")));
+        if (f.noaa > 0)
+            line += tr(", NOAA %1").arg(f.noaa);
+        lines << line;
+    }
+    if (near.size() > kMaxLines)
+        lines << tr("and %n more (zoom in)", nullptr, int(near.size()) - kMaxLines);
+    lines << tr("Click: go to the %1 flare's peak").arg(near.front()->goesClass);
     return lines.join(QLatin1Char('\n'));
 }
 

@@ -8,17 +8,34 @@
 // Any number of channels: rows shrink from 15 px down to 9 px to fit the height the strip is given, and past
 // that the rows scroll (a scrollbar at the right, Shift+wheel or the wheel over the channel names) while the
 // time axis stays pinned under them, so the date axis and every row can always be reached.
+//
+// With setFlares() a "GOES flares" row is pinned between the channel rows and the axis (it never scrolls away): each
+// flare a bar at its peak, as high as its class on a log scale (C1 a third of the row, M1 two thirds, X1 and above
+// all of it) in its class's colour, its start-to-end span shaded once it is three pixels wide or more. Hovering lists
+// the flares under the cursor; a click on a flare asks for its peak time (the strongest within 4 px).
 
 #include "widgets/TimelineModel.h"
 
 #include <QDateTime>
 #include <QHash>
 #include <QPointer>
+#include <QString>
+#include <QVector>
 #include <QWidget>
 
 class QScrollBar;
 
 namespace solarchip {
+
+/// A flare of the timeline's GOES row. Times in ms since the epoch (UTC); start and end 0 when the list gives none.
+struct TimelineFlare {
+    qint64 startMs = 0;
+    qint64 peakMs = 0;
+    qint64 endMs = 0;
+    double peakFlux = 0;  ///< W/m^2 (1-8 A)
+    QString goesClass;    ///< as the list writes it, "M2.5"
+    int noaa = 0;         ///< NOAA active region, 0 when none
+};
 
 class TimelineView : public QWidget {
     Q_OBJECT
@@ -62,6 +79,21 @@ public:
     /// Scrolls the rows so the channel's row is inside plotRect().
     void ensureRowVisible(const QString &channel);
 
+    /// Shows the GOES flares row with these flares (any order; kept sorted by peak). `source` names where they come
+    /// from in the row's tooltip (a list's file name). An empty vector still shows the row: the list has none here.
+    void setFlares(QVector<TimelineFlare> flares, const QString &source = {});
+    /// Hides the flares row.
+    void clearFlares();
+    bool hasFlareRow() const { return m_flareRow; }
+    const QVector<TimelineFlare> &flares() const { return m_flares; }
+    /// The flares row (widget coordinates), empty when hidden.
+    QRect flareRowRect() const;
+    /// Height of a flare's bar as a fraction of the row: (log10 flux + 7) / 3 within [0.15, 1].
+    static double flareBarFraction(double peakFlux);
+    /// Index in flares() of the strongest flare whose peak lies within `tolerancePx` of x (the nearest of equals);
+    /// -1 when none.
+    int flareAt(double x, double tolerancePx = 4) const;
+
     static constexpr qint64 kMinSpanMs = 10LL * 60 * 1000;                  // ten minutes
     static constexpr qint64 kMaxSpanMs = 40LL * 366 * 24 * 3600 * 1000;     // forty years
 
@@ -92,6 +124,9 @@ private:
     int rowsAvailableHeight() const;
     void updateScrollBar();
     QString tooltipAt(const QPoint &pos) const;
+    QString flareTooltipAt(double x) const;
+    void paintFlareRow(class QPainter &p);
+    int flareRowHeight() const;
 
     QPointer<TimelineModel> m_model;
     qint64 m_from = 0;
@@ -107,6 +142,10 @@ private:
     qint64 m_pressTo = 0;
     int m_hoverX = -1;
     QScrollBar *m_scroll = nullptr;
+    bool m_flareRow = false;
+    QVector<TimelineFlare> m_flares;  // sorted by peakMs
+    qint64 m_longestFlareMs = 0;      // the longest start-to-end span, to find flares reaching into the view
+    QString m_flareSource;
 };
 
 }  // namespace solarchip

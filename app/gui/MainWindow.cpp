@@ -9,6 +9,7 @@
 #include "app/gui/JobRunner.h"
 #include "app/gui/ContourController.h"
 #include "app/gui/FlareEventController.h"
+#include "app/gui/TimelineFlareController.h"
 #include "app/gui/NoaaRegionController.h"
 #include "app/gui/HeaderDialog.h"
 #include "app/gui/LowLabelWizard.h"
@@ -208,6 +209,14 @@ MainWindow::MainWindow(StudioSettings *settings, QWidget *parent) : QMainWindow(
             statusBar()->showMessage(text, 10000);
     });
     connect(m_observation, &ObservationDocument::setChanged, m_flareEvents, &FlareEventController::update, Qt::QueuedConnection);
+    // The timeline's GOES flares row: the archive's flare list at its peaks, under the channel rows.
+    m_timelineFlares = new TimelineFlareController(m_archive, m_timelineView, this);
+    connect(m_timelineFlares, &TimelineFlareController::changed, this, &MainWindow::settledMaybe, Qt::QueuedConnection);
+    connect(m_timelineFlares, &TimelineFlareController::rowShownChanged, this, &MainWindow::fitTimelineHeight);
+    connect(m_timelineFlares, &TimelineFlareController::changed, this, [this] {
+        if (!m_timelineFlares->error().isEmpty())
+            statusBar()->showMessage(tr("Timeline flares: %1").arg(m_timelineFlares->error()), 10000);
+    });
     createReactions();
     m_actions->loadShortcuts(*settings);
     connectDocuments();
@@ -490,6 +499,17 @@ void MainWindow::createReactions()
         controllerToggle("view.overlay.contours", QStringLiteral("contours"), m_contours);
         controllerToggle("view.overlay.noaaRegions", QStringLiteral("noaaRegions"), m_noaa);
         controllerToggle("view.overlay.flareEvents", QStringLiteral("flareEvents"), m_flareEvents);
+        {
+            // On by default: the row shows only when the archive has a flare list.
+            QAction *toggle = a("view.timelineFlares");
+            toggle->setCheckable(true);
+            toggle->setChecked(m_settings->raw().value(QStringLiteral("timeline/flares"), true).toBool());
+            m_timelineFlares->setEnabled(toggle->isChecked());
+            connect(toggle, &QAction::toggled, this, [this](bool on) {
+                m_timelineFlares->setEnabled(on);
+                m_settings->raw().setValue(QStringLiteral("timeline/flares"), on);
+            });
+        }
         connect(a("view.flareEventWindow"), &QAction::triggered, this, [this] {
             bool ok = false;
             const double hours = QInputDialog::getDouble(this, tr("Flare event window"),
@@ -1172,7 +1192,7 @@ bool MainWindow::isSettled() const
            && m_translation->isSettled()
            && m_flare->isSettled() && (!m_wizard || m_wizard->isSettled())
            && (!m_headerDialog || m_headerDialog->isSettled()) && m_contours->isSettled() && m_noaa->isSettled()
-           && m_flareEvents->isSettled() && !m_pendingNoaaQuery
+           && m_flareEvents->isSettled() && m_timelineFlares->isSettled() && !m_pendingNoaaQuery
            && m_lightCurve->isSettled();
 }
 

@@ -38,6 +38,7 @@ class InferenceWorker;
 class ContourController;
 class NoaaRegionController;
 class FlareEventController;
+class TimelineFlareController;
 class HeaderDialog;
 class LowLabelWizard;
 class JobRunner;
@@ -127,6 +128,7 @@ public:
     ContourController *contours() const;
     NoaaRegionController *noaaRegions() const { return m_noaa; }
     FlareEventController *flareEvents() const { return m_flareEvents; }
+    TimelineFlareController *timelineFlares() const { return m_timelineFlares; }
     /// View > Flare event window: flares peaking within `hours` either side of a map's time are marked (remembered).
     void setFlareEventWindow(double hours);
     /// View > Query a NOAA region: makes the region `number`, where the reports put it on the selected view's map, the
@@ -226,6 +228,7 @@ private:
     ContourController *m_contours = nullptr;
     NoaaRegionController *m_noaa = nullptr;
     FlareEventController *m_flareEvents = nullptr;
+    TimelineFlareController *m_timelineFlares = nullptr;
     std::optional<int> m_pendingNoaaQuery;
     bool m_noaaDockShownByView = false;  // the "regions" view mode showed the region table (hidden on leaving it)
     bool m_wizardPending = false;

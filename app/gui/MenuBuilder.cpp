@@ -117,6 +117,7 @@ void MenuBuilder::registerActions(ActionRegistry &r)
     r.add(QStringLiteral("view.queryNoaaRegion"), tr("&Query a NOAA region…"), QKeySequence(QStringLiteral("Ctrl+Shift+N")));
     r.add(QStringLiteral("view.overlay.flareEvents"), tr("Flare &events (from a list with sites)"), QKeySequence(QStringLiteral("Ctrl+Shift+L")));
     r.add(QStringLiteral("view.flareEventWindow"), tr("Flare event &window…"));
+    r.add(QStringLiteral("view.timelineFlares"), tr("&GOES flares in the timeline"));
 
     r.add(QStringLiteral("time.first"), tr("&First observation"), QKeySequence(Qt::Key_Home),
           icon(QStyle::SP_MediaSkipBackward));
@@ -210,6 +211,7 @@ QMenu *MenuBuilder::buildMenus(QMainWindow *window, const ActionRegistry &r)
     for (const char *id : {"view.timeline", "view.displayPanel"})
         if (QAction *dock = r.action(QString::fromLatin1(id)))
             view->addAction(dock);
+    add(view, "view.timelineFlares");
 
     QMenu *time = bar->addMenu(tr("&Time"));
     for (const char *id : {"time.first", "time.previousDay", "time.back", "time.previous", "time.next",

@@ -3,6 +3,7 @@
 #include "app/gui/AlignmentView.h"
 #include "app/gui/TranslationView.h"
 #include "app/gui/FlareController.h"
+#include "app/gui/TimelineFlareController.h"
 #include "app/gui/ArchiveDocument.h"
 #include "app/gui/HeatmapController.h"
 #include "app/gui/ContourController.h"
@@ -117,7 +118,8 @@ QJsonObject windowState(const MainWindow *window)
         const TimelineView *t = window->timelineView();
         state[QStringLiteral("timeline")] = QJsonObject{{QStringLiteral("visible"), t->isVisible()},
                                                         {QStringLiteral("height"), t->height()},
-                                                        {QStringLiteral("rows_height"), t->sizeHint().height()}};
+                                                        {QStringLiteral("rows_height"), t->sizeHint().height()},
+                                                        {QStringLiteral("flares"), window->timelineFlares()->state()}};
     }
     state[QStringLiteral("wizard")] = window->lowLabelWizard() ? QJsonValue(window->lowLabelWizard()->state()) : QJsonValue();
     state[QStringLiteral("contours")] = window->contours()->state();

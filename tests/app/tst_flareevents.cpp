@@ -10,21 +10,27 @@
 // - on the real AIA 171 map of 2011-02-15 with the cycle-24 list chosen (File > Open flare list): NOAA 11158's X2.2 of
 //   01:56 is marked where sunpy carries its listed site to the map (tests/reference/srs_reference.py); a list without
 //   sites (SWPC's) is refused, naming the file and why.
+// - the timeline's GOES flares row (app/gui/TimelineFlareController): the archive's SWPC list's C, M and X flares
+//   (counted here with a plain split of the file), the strongest at its peak; a click on it goes to the observation
+//   nearest the peak; View > GOES flares in the timeline hides and shows the row; loose files have none.
 #include "app/gui/ActionRegistry.h"
 #include "app/gui/FlareEventController.h"
 #include "app/gui/MainWindow.h"
 #include "app/gui/ObservationDocument.h"
 #include "app/gui/StudioSettings.h"
+#include "app/gui/TimelineFlareController.h"
 #include "app/gui/WindowState.h"
 #include "core/archive/FlareList.h"
 #include "core/map/SdoTime.h"
 #include "widgets/MapGrid.h"
 #include "widgets/MapView.h"
+#include "widgets/TimelineView.h"
 
 #include "GuiTestSupport.h"
 #include "TestSupport.h"
 
 #include <QAction>
+#include <QDir>
 #include <QDirIterator>
 #include <QDockWidget>
 #include <QFile>
@@ -54,6 +60,14 @@ private:
     std::unique_ptr<MainWindow> m_window;
 
     QJsonObject state() const { return windowState(m_window.get()).value(QStringLiteral("flare_events")).toObject(); }
+    QJsonObject timelineFlares() const
+    {
+        return windowState(m_window.get()).value(QStringLiteral("timeline")).toObject().value(QStringLiteral("flares")).toObject();
+    }
+    bool flareRowShown() const
+    {
+        return timelineFlares().value(QStringLiteral("row")).toObject().value(QStringLiteral("visible")).toBool();
+    }
     QJsonArray markers(const QString &channel) const
     {
         for (const QJsonValue &v : state().value(QStringLiteral("views")).toArray())
@@ -280,6 +294,80 @@ private Q_SLOTS:
         QTRY_VERIFY_WITH_TIMEOUT(m_window->isSettled(), 30000);
     }
 
+    void theTimelineMarksTheArchiveListsFlares()
+    {
+        // The archive's SWPC list read with a plain split (not FlareList): its C, M and X rows and the strongest's peak
+        // (date, then HHMM start and peak columns; a peak before its start is on the next day).
+        const QStringList lists = QDir(m_archive).entryList({QStringLiteral("swpc_flarelist_*.csv")}, QDir::Files);
+        QCOMPARE(lists.size(), 1);
+        QFile f(QDir(m_archive).filePath(lists.front()));
+        QVERIFY(f.open(QIODevice::ReadOnly));
+        int counts[3] = {0, 0, 0};
+        double best = 0;
+        QString bestClass;
+        QDateTime bestPeak;
+        const QList<QByteArray> lines = f.readAll().split('\n');
+        for (qsizetype i = 1; i < lines.size(); ++i) {
+            const QList<QByteArray> cols = lines[i].split(',');
+            if (cols.size() < 13)
+                continue;
+            const QString cls = QString::fromLatin1(cols[9]).trimmed();
+            const int k = QStringLiteral("CMX").indexOf(cls.left(1));
+            if (k < 0)
+                continue;
+            ++counts[k];
+            const double flux = std::pow(10.0, k - 6) * cls.mid(1).toDouble();
+            if (flux > best) {
+                best = flux;
+                bestClass = cls;
+                const QDate day = QDate::fromString(QString::fromLatin1(cols[1]), QStringLiteral("yyyyMMdd"));
+                const QTime start = QTime::fromString(QString::fromLatin1(cols[3]), QStringLiteral("HHmm"));
+                const QTime peak = QTime::fromString(QString::fromLatin1(cols[4]), QStringLiteral("HHmm"));
+                bestPeak = QDateTime(peak < start ? day.addDays(1) : day, peak, QTimeZone::utc());
+            }
+        }
+        QVERIFY(counts[0] + counts[1] + counts[2] > 0);
+        QTRY_VERIFY_WITH_TIMEOUT(m_window->isSettled() && flareRowShown(), 30000);
+        QJsonObject t = timelineFlares();
+        QVERIFY2(t.value(QStringLiteral("list")).toString().endsWith(lists.front()), qPrintable(t.value(QStringLiteral("list")).toString()));
+        QCOMPARE(t.value(QStringLiteral("c")).toInt(), counts[0]);
+        QCOMPARE(t.value(QStringLiteral("m")).toInt(), counts[1]);
+        QCOMPARE(t.value(QStringLiteral("x")).toInt(), counts[2]);
+        QCOMPARE(t.value(QStringLiteral("flares")).toInt(), counts[0] + counts[1] + counts[2]);
+        // The strip grew to show the row under its channel rows.
+        QVERIFY2(test::timelineRowsProblem(windowState(m_window.get())).isEmpty(),
+                 qPrintable(test::timelineRowsProblem(windowState(m_window.get()))));
+        // The strongest flare at its peak; a click on its bar goes to the observation nearest the peak (3 h cadence).
+        double x = -1;
+        for (const QJsonValue &v : t.value(QStringLiteral("listed")).toArray())
+            if (v.toObject().value(QStringLiteral("class")).toString() == bestClass
+                && v.toObject().value(QStringLiteral("peak")).toString() == bestPeak.toString(Qt::ISODate))
+                x = v.toObject().value(QStringLiteral("x")).toDouble();
+        QVERIFY2(x >= 0, qPrintable(bestClass + QLatin1Char(' ') + bestPeak.toString(Qt::ISODate)));
+        TimelineView *view = m_window->timelineView();
+        const QRect row = view->flareRowRect();
+        QVERIFY(row.left() <= x && x <= row.right());
+        const qint64 step = 3 * 3600 * 1000;
+        const QDateTime nearest = QDateTime::fromMSecsSinceEpoch((bestPeak.toMSecsSinceEpoch() + step / 2) / step * step, QTimeZone::utc());
+        QVERIFY(goTo(nearest.addSecs(nearest.time().hour() >= 12 ? -12 * 3600 : 12 * 3600)));  // elsewhere first
+        QTest::mouseClick(view, Qt::LeftButton, {}, QPoint(int(std::lround(x)) + 1, row.center().y()));
+        QTRY_VERIFY_WITH_TIMEOUT(showsTime(nearest), 60000);
+        // View > GOES flares in the timeline: off hides the row and the strip shrinks to its channel rows; on again.
+        QAction *toggle = m_window->actions()->action(QStringLiteral("view.timelineFlares"));
+        QVERIFY(toggle && toggle->isCheckable() && toggle->isChecked());
+        const int withRow = windowState(m_window.get()).value(QStringLiteral("timeline")).toObject().value(QStringLiteral("rows_height")).toInt();
+        toggle->setChecked(false);
+        QTRY_VERIFY_WITH_TIMEOUT(m_window->isSettled() && !flareRowShown(), 30000);
+        QVERIFY(windowState(m_window.get()).value(QStringLiteral("timeline")).toObject().value(QStringLiteral("rows_height")).toInt() < withRow);
+        QTRY_VERIFY_WITH_TIMEOUT(test::timelineRowsProblem(windowState(m_window.get())).isEmpty(), 10000);
+        QCOMPARE(m_settings->raw().value(QStringLiteral("timeline/flares")).toBool(), false);
+        toggle->setChecked(true);
+        QTRY_VERIFY_WITH_TIMEOUT(m_window->isSettled() && flareRowShown()
+                                     && timelineFlares().value(QStringLiteral("flares")).toInt() == counts[0] + counts[1] + counts[2],
+                                 30000);
+        QVERIFY(goTo(at("2014-02-01T15:00")));
+    }
+
     void theRealMapWithTheCycle24List()
     {
         SOLARCHIP_REQUIRE_SDO();
@@ -287,6 +375,7 @@ private Q_SLOTS:
         // A list without sites is refused, naming it and why.
         const QString swpc = test::sdoFile(QStringLiteral("labels/swpc_flarelist_20100101-20210810.csv"));
         m_window->openFiles({fits});
+        QTRY_VERIFY_WITH_TIMEOUT(m_window->isSettled() && !flareRowShown(), 60000);  // loose files: no archive list
         m_window->flareEvents()->setListPath(swpc);
         QTRY_VERIFY_WITH_TIMEOUT(m_window->isSettled() && viewOf("171") && viewOf("171")->map()
                                      && !state().value(QStringLiteral("list_error")).toString().isEmpty(),

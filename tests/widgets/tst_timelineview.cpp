@@ -1,16 +1,21 @@
 // widgets/TimelineModel + TimelineView: availability bins against a brute-force count (each time put in bin
 // floor((t - from) * n / (to - from)) directly), and the strip's interaction: a click asks for the time under
 // the cursor, the wheel zooms about the cursor, a drag pans, the marker follows the current time, and the
-// rows are painted in the channel's colour exactly where the data are.
+// rows are painted in the channel's colour exactly where the data are. The GOES flares row: pinned between the rows
+// and the axis, a bar per flare at its peak as high as its class on the log scale (closed form below), the strongest
+// under the cursor clicked goes to its peak, the tooltip names the flares.
+#include "widgets/FlareClassColours.h"
 #include "widgets/TimelineModel.h"
 #include "widgets/TimelineView.h"
 
 #include <QApplication>
+#include <QHelpEvent>
 #include <QRandomGenerator>
 #include <QScrollBar>
 #include <QSignalSpy>
 #include <QTest>
 #include <QTimeZone>
+#include <QToolTip>
 #include <QWheelEvent>
 
 using namespace solarchip;
@@ -46,6 +51,27 @@ bool showTenDays(TimelineView &view, TimelineModel &model)
 QDateTime utc(qint64 ms)
 {
     return QDateTime::fromMSecsSinceEpoch(ms, QTimeZone::utc());
+}
+
+TimelineFlare goesFlare(qint64 peak, const char *cls, double flux, int noaa = 0)
+{
+    TimelineFlare f;
+    f.startMs = peak - 20 * 60 * 1000;
+    f.peakMs = peak;
+    f.endMs = peak + 40 * 60 * 1000;
+    f.goesClass = QString::fromLatin1(cls);
+    f.peakFlux = flux;
+    f.noaa = noaa;
+    return f;
+}
+
+// Pixels of the column at x inside `row` painted exactly `colour`.
+int paintedInColumn(const QImage &img, int x, const QRect &row, const QColor &colour)
+{
+    int n = 0;
+    for (int y = row.top(); y <= row.bottom(); ++y)
+        n += img.pixelColor(x, y).rgb() == colour.rgb();
+    return n;
 }
 
 }  // namespace
@@ -227,6 +253,131 @@ private Q_SLOTS:
                     QVERIFY2(img.pixelColor(x, y).rgb() == window.rgb(),
                              qPrintable(QStringLiteral("text at (%1, %2) of a %3 px timeline").arg(x).arg(y).arg(height)));
         }
+    }
+
+    void flareRowPinnedAboveTheAxis()
+    {
+        TimelineModel model;
+        model.setObservations({{QStringLiteral("171"), {kT0, kT0 + 10 * kDay}}, {QStringLiteral("hmi"), {kT0}}});
+        TimelineView view;
+        QVERIFY(showTenDays(view, model));
+        const int hintWithout = view.sizeHint().height();
+        QVERIFY(!view.hasFlareRow());
+        QVERIFY(view.flareRowRect().isEmpty());
+        view.setFlares({goesFlare(kT0 + 5 * kDay, "M5.0", 5e-5)}, QStringLiteral("list.csv"));
+        QVERIFY(view.hasFlareRow());
+        const QRect row = view.flareRowRect(), plot = view.plotRect(), axis = view.axisRect();
+        // Under the channel rows, over the axis, as wide as the rows, and the strip asks for its height more.
+        QVERIFY2(row.top() > plot.bottom() && row.bottom() < axis.top(), qPrintable(QStringLiteral("%1..%2 between %3 and %4")
+                     .arg(row.top()).arg(row.bottom()).arg(plot.bottom()).arg(axis.top())));
+        QCOMPARE(row.left(), plot.left());
+        QCOMPARE(row.width(), plot.width());
+        QVERIFY(row.height() >= 12);
+        QVERIFY(view.sizeHint().height() >= hintWithout + row.height());
+        QVERIFY(view.rect().contains(axis));
+        view.clearFlares();
+        QVERIFY(!view.hasFlareRow());
+        QCOMPARE(view.sizeHint().height(), hintWithout);
+        // With the rows scrolled (ten channels in the smallest strip) the flares row stays in the widget.
+        QHash<QString, QVector<qint64>> ten;
+        for (const char *c : {"94", "131", "171", "193", "211", "304", "335", "1600", "1700", "hmi"})
+            ten[QString::fromLatin1(c)] << kT0;
+        TimelineModel tenModel;
+        tenModel.setObservations(ten);
+        TimelineView small;
+        small.setModel(&tenModel);
+        small.setFlares({goesFlare(kT0 + 5 * kDay, "M5.0", 5e-5)});
+        small.resize(800, small.minimumSizeHint().height());
+        small.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&small));
+        QVERIFY(small.rowScrollBar()->isVisible());
+        small.rowScrollBar()->setValue(small.rowScrollBar()->maximum());
+        QVERIFY(small.rect().contains(small.flareRowRect()));
+        QVERIFY(small.rect().contains(small.axisRect()));
+        QVERIFY(small.flareRowRect().top() > small.plotRect().bottom());
+    }
+
+    void flareBarsByClassAtTheirPeaks()
+    {
+        TimelineModel model;
+        model.setObservations({{QStringLiteral("171"), {kT0, kT0 + 10 * kDay}}});
+        TimelineView view;
+        QVERIFY(showTenDays(view, model));
+        const qint64 tc = kT0 + 2 * kDay, tm = kT0 + 5 * kDay, tx = kT0 + 7 * kDay;
+        view.setFlares({goesFlare(tx, "X2.2", 2.2e-4, 11158), goesFlare(tc, "C1.0", 1e-6), goesFlare(tm, "M5.0", 5e-5, 11158)});
+        QCOMPARE(view.flares().size(), 3);
+        QCOMPARE(view.flares().front().peakMs, tc);  // kept in peak order
+        const QImage img = view.grab().toImage();
+        const QRect row = view.flareRowRect();
+        // Height on the log scale: (log10 flux + 7) / 3 of the row, so C1 a third, M1 two thirds, X1 and above all.
+        const struct { qint64 t; double flux; int classIndex; double fraction; } bars[] = {
+            {tc, 1e-6, 1, 1.0 / 3.0}, {tm, 5e-5, 2, (std::log10(5e-5) + 7.0) / 3.0}, {tx, 2.2e-4, 3, 1.0}};
+        for (const auto &b : bars) {
+            QCOMPARE(TimelineView::flareBarFraction(b.flux), b.fraction);
+            const int x = int(std::floor(view.xAtTime(b.t)));
+            const int n = paintedInColumn(img, x, row, flareClassColourOnPlot(b.classIndex));
+            QVERIFY2(std::abs(n - b.fraction * row.height()) <= 1.0,
+                     qPrintable(QStringLiteral("class %1: %2 px of %3").arg(b.classIndex).arg(n).arg(b.fraction * row.height())));
+            // The bar stands on the row's bottom.
+            QCOMPARE(img.pixelColor(x, row.bottom()).rgb(), flareClassColourOnPlot(b.classIndex).rgb());
+        }
+        // No flare, no colour: a column halfway between two flares holds only the row's background and guides.
+        const int empty = int(view.xAtTime(kT0 + 3 * kDay + kDay / 2));
+        for (int k = 1; k <= 3; ++k)
+            QCOMPARE(paintedInColumn(img, empty, row, flareClassColourOnPlot(k)), 0);
+        // Zoomed in to a day, the M flare's start-to-end span (60 min: 33 px) is shaded, tinted with its class colour.
+        view.setViewRange(tm - kDay / 2, tm + kDay / 2);
+        const QImage zoomed = view.grab().toImage();
+        const QColor inSpan = zoomed.pixelColor(int(view.xAtTime(tm - 10 * 60 * 1000)), row.bottom() - 1);
+        const QColor outside = zoomed.pixelColor(int(view.xAtTime(tm - 2 * kHour)), row.bottom() - 1);
+        QCOMPARE(outside.rgb(), view.palette().color(QPalette::Base).rgb());
+        QVERIFY2(inSpan.rgb() != outside.rgb() && inSpan.red() > inSpan.blue(), qPrintable(inSpan.name()));
+    }
+
+    void clickingAFlareGoesToItsPeak()
+    {
+        TimelineModel model;
+        model.setObservations({{QStringLiteral("171"), {kT0, kT0 + 10 * kDay}}});
+        TimelineView view;
+        QVERIFY(showTenDays(view, model));
+        // 800 px over ten days: 3.3 px an hour. A C5 and an M1 an hour apart share the cursor's 4 px: the M1 wins.
+        const qint64 tm = kT0 + 5 * kDay;
+        view.setFlares({goesFlare(tm - kHour, "C5.0", 5e-6), goesFlare(tm, "M1.0", 1e-5, 11158),
+                        goesFlare(kT0 + 8 * kDay, "C2.0", 2e-6)});
+        const double xm = view.xAtTime(tm);
+        QCOMPARE(view.flareAt(xm - 3), 1);
+        QCOMPARE(view.flareAt(view.xAtTime(kT0 + 8 * kDay) + 2), 2);
+        QCOMPARE(view.flareAt(view.xAtTime(kT0 + 6 * kDay)), -1);
+        QSignalSpy spy(&view, &TimelineView::timeRequested);
+        const int y = view.flareRowRect().center().y();
+        QTest::mouseClick(&view, Qt::LeftButton, {}, QPoint(int(xm) - 2, y));
+        QCOMPARE(spy.count(), 1);
+        QCOMPARE(spy.at(0).at(0).toDateTime().toMSecsSinceEpoch(), tm);  // the peak, not the time under the cursor
+        // Away from any flare the row asks for the time under the cursor, as the channel rows do.
+        const int xEmpty = int(view.xAtTime(kT0 + 6 * kDay));
+        QTest::mouseClick(&view, Qt::LeftButton, {}, QPoint(xEmpty, y));
+        QCOMPARE(spy.count(), 2);
+        QVERIFY(std::llabs(spy.at(1).at(0).toDateTime().toMSecsSinceEpoch() - view.timeAtX(xEmpty)) <= 1000);
+    }
+
+    void flareTooltipNamesThem()
+    {
+        TimelineModel model;
+        model.setObservations({{QStringLiteral("171"), {kT0, kT0 + 10 * kDay}}});
+        TimelineView view;
+        QVERIFY(showTenDays(view, model));
+        const qint64 tm = kT0 + 5 * kDay + 13 * kHour + 56 * 60 * 1000;
+        view.setFlares({goesFlare(tm, "M5.0", 5e-5, 11158), goesFlare(tm - kHour, "C5.0", 5e-6)}, QStringLiteral("swpc.csv"));
+        const int y = view.flareRowRect().center().y();
+        QHelpEvent help(QEvent::ToolTip, QPoint(int(view.xAtTime(tm)), y), view.mapToGlobal(QPoint(int(view.xAtTime(tm)), y)));
+        QApplication::sendEvent(&view, &help);
+        QTRY_VERIFY(QToolTip::isVisible());
+        const QString text = QToolTip::text();
+        // Strongest first, with its peak (UTC), start and end, region, and the list it came from.
+        QVERIFY2(text.contains(QStringLiteral("swpc.csv")), qPrintable(text));
+        QVERIFY2(text.indexOf(QStringLiteral("M5.0 peak 2011-06-06 13:56 (13:36–14:36), NOAA 11158")) >= 0, qPrintable(text));
+        QVERIFY2(text.indexOf(QStringLiteral("C5.0")) > text.indexOf(QStringLiteral("M5.0")), qPrintable(text));
+        QToolTip::hideText();
     }
 
     void tenChannelsFitOrScroll_data()

@@ -1,0 +1,54 @@
+#pragma once
+// The timeline strip's GOES flares row (View > GOES flares in the timeline, on by default, remembered as
+// "timeline/flares"): the flares of C1 and above of the open archive's flare list — the one swpc_flarelist_*.csv at
+// its top (what the generator writes; the real SWPC list can be put there), the same list the flare panel and the
+// light curve mark — drawn at their peaks on the strip below the channel rows. Read on the background pool at every
+// archive open and after each scan (a list dropped into the folder since), through the process's shared list cache.
+// Without a list the row is hidden; a list that cannot be read hides it too and says why (error(), state; the window
+// puts it in the status bar).
+
+#include <QJsonObject>
+#include <QObject>
+#include <QString>
+
+namespace solarchip {
+
+class ArchiveDocument;
+class TimelineView;
+
+class TimelineFlareController : public QObject {
+    Q_OBJECT
+public:
+    TimelineFlareController(ArchiveDocument *archive, TimelineView *view, QObject *parent = nullptr);
+
+    void setEnabled(bool enabled);
+    bool isEnabled() const { return m_enabled; }
+    /// No list is being read.
+    bool isSettled() const { return !m_loading; }
+    /// The list's file, empty when none was found.
+    const QString &listPath() const { return m_path; }
+    /// Why no row is shown (no list, an unreadable one), empty otherwise.
+    const QString &error() const { return m_error; }
+    /// enabled, loading, list, error, row {visible, x, y, width, height}, flares (in the row), c, m, x (by class), and
+    /// `listed`: per flare (up to 2000) {class, peak, x} with x the bar's centre in the strip's coordinates.
+    QJsonObject state() const;
+
+Q_SIGNALS:
+    /// A list was read (or none found), or the switch moved.
+    void changed();
+    /// The row appeared or went: the owner refits the timeline's height.
+    void rowShownChanged();
+
+private:
+    void reload();
+
+    ArchiveDocument *m_archive;
+    TimelineView *m_view;
+    QString m_path;
+    QString m_error;
+    bool m_enabled = true;
+    bool m_loading = false;
+    quint64 m_ticket = 0;
+};
+
+}  // namespace solarchip
