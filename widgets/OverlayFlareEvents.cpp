@@ -2,6 +2,7 @@
 
 #include "core/archive/FlareLabels.h"
 #include "core/map/SdoMap.h"
+#include "widgets/LabelPlacement.h"
 #include "widgets/OverlayNoaaRegions.h"
 
 #include <QCoreApplication>
@@ -75,9 +76,10 @@ QImage OverlayFlareEvents::composeOnto(const QImage &texture, const SdoMap &map,
     LabelTexture out = labelTexture(texture, map.image.width, map.image.height);
     QPainter painter(&out.image);
     // The NOAA labels the globe wears are drawn at 1/42 of the texture's height too (OverlayNoaaRegions::composeOnto).
-    const QVector<QRectF> avoid = m_avoid ? m_avoid->labelBoxes(map, out.fromMapPixels, out.image.height() / 42, painter.font(), 1.0)
+    const QRectF bounds(out.image.rect());
+    const QVector<QRectF> avoid = m_avoid ? m_avoid->labelBoxes(map, out.fromMapPixels, out.image.height() / 42, painter.font(), 1.0, bounds)
                                           : QVector<QRectF>();
-    paintMarkers(painter, map, out.fromMapPixels, out.image.height() / 42, avoid);
+    paintMarkers(painter, map, out.fromMapPixels, out.image.height() / 42, avoid, bounds);
     painter.end();
     if (drawn)
         *drawn = n;
@@ -88,14 +90,15 @@ void OverlayFlareEvents::paint(QPainter &painter, const OverlayContext &context)
 {
     const double dpr = painter.device() ? painter.device()->devicePixelRatioF() : 1.0;
     const QVector<QRectF> avoid = m_avoid ? m_avoid->labelBoxes(*context.map, context.pixelToWidget,
-                                                                OverlayNoaaRegions::spotPxFor(context), painter.font(), dpr)
+                                                                OverlayNoaaRegions::spotPxFor(context.mapRect), painter.font(), dpr,
+                                                                context.mapRect)
                                           : QVector<QRectF>();
     paintMarkers(painter, *context.map, context.pixelToWidget, std::clamp(static_cast<int>(context.mapRect.height() / 34), 9, 13),
-                 avoid);
+                 avoid, context.widgetRect);
 }
 
 void OverlayFlareEvents::paintMarkers(QPainter &painter, const SdoMap &map, const QTransform &pixelToTarget, int textPx,
-                                      const QVector<QRectF> &avoid) const
+                                      const QVector<QRectF> &avoid, const QRectF &bounds) const
 {
     const QVector<Marker> markers = markersOn(map);
     if (markers.isEmpty())
@@ -129,8 +132,8 @@ void OverlayFlareEvents::paintMarkers(QPainter &painter, const SdoMap &map, cons
     };
     // Group the markers that crowd one spot at this scale (the list is strongest first): a marker within reach of a
     // group's strongest joins it. Each group's strongest is labelled where its text covers neither another label nor
-    // a NOAA region's (`avoid`), with the others counted; one that finds no free place joins the group whose label
-    // it would cover, if any.
+    // a NOAA region's (`avoid`) and stays inside the view (`bounds`), with the others counted; one that finds no free
+    // place joins the group whose label it would cover, if any, else takes the least covered place.
     struct Group {
         int leader = 0;
         int members = 0;
@@ -138,9 +141,6 @@ void OverlayFlareEvents::paintMarkers(QPainter &painter, const SdoMap &map, cons
     };
     QVector<QPointF> at(markers.size());
     QVector<Group> groups;
-    auto covers = [&](const QRectF &box, const QVector<QRectF> &boxes) {
-        return std::any_of(boxes.begin(), boxes.end(), [&](const QRectF &b) { return b.intersects(box); });
-    };
     for (int i = 0; i < markers.size(); ++i) {
         at[i] = pixelToTarget.map(markers[i].pixel);
         const double r = radiusOf(markers[i].seen.event);
@@ -161,14 +161,14 @@ void OverlayFlareEvents::paintMarkers(QPainter &painter, const SdoMap &map, cons
         QVector<QRectF> taken = avoid;
         for (const Group &g : groups)
             taken << g.label;
-        QRectF label;
-        for (int where = 0; where < 4 && label.isNull(); ++where)
-            if (const QRectF box = boxAt(at[i], r, text, where); !covers(box, taken))
-                label = box;
-        if (label.isNull()) {
-            const QRectF first = boxAt(at[i], r, text, 0);
+        QVector<QRectF> places;
+        for (int where = 0; where < 4; ++where)
+            places << boxAt(at[i], r, text, where);
+        const PlaceChoice choice = choosePlace(places, taken, bounds);
+        QRectF label = places[choice.index];
+        if (!choice.free) {
             for (Group &g : groups)
-                if (g.label.intersects(first)) {
+                if (g.label.intersects(places[0])) {
                     joined = &g;
                     break;
                 }
@@ -176,7 +176,6 @@ void OverlayFlareEvents::paintMarkers(QPainter &painter, const SdoMap &map, cons
                 ++joined->members;
                 continue;
             }
-            label = first;
         }
         groups.push_back({i, 0, label});
     }

@@ -61,9 +61,10 @@ public:
     QImage composeOnto(const QImage &texture, const SdoMap &map, int *drawn = nullptr) const;
 
 private:
-    /// Draws the markers of `map` through `pixelToTarget`, text `textPx` high, labels off the boxes `avoid`.
+    /// Draws the markers of `map` through `pixelToTarget`, text `textPx` high, labels off the boxes `avoid` and inside
+    /// `bounds` where there is room.
     void paintMarkers(QPainter &painter, const SdoMap &map, const QTransform &pixelToTarget, int textPx,
-                      const QVector<QRectF> &avoid) const;
+                      const QVector<QRectF> &avoid, const QRectF &bounds) const;
     QVector<Marker> computeMarkers(const SdoMap &map) const;
     /// A burst of radius `r` (device pixel ratio `dpr`) centred in its image, drawn once and then reused: stroking its
     /// antialiased rays costs about 0.15 ms, and every view repaints several times a step.

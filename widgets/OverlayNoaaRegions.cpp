@@ -1,6 +1,7 @@
 #include "widgets/OverlayNoaaRegions.h"
 
 #include "core/map/SdoMap.h"
+#include "widgets/LabelPlacement.h"
 #include "widgets/OverlayFlareEvents.h"
 
 #include <QCoreApplication>
@@ -87,7 +88,7 @@ QImage OverlayNoaaRegions::composeOnto(const QImage &texture, const SdoMap &map,
     LabelTexture out = labelTexture(texture, map.image.width, map.image.height);
     QPainter painter(&out.image);
     // Text about 1/42 of the sphere's diameter: legible on a globe filling a few hundred screen pixels.
-    paintLabels(painter, map, out.fromMapPixels, out.image.height() / 42);
+    paintLabels(painter, map, out.fromMapPixels, out.image.height() / 42, QRectF(out.image.rect()));
     painter.end();
     if (drawn)
         *drawn = n;
@@ -135,29 +136,31 @@ QString OverlayNoaaRegions::toolTipAt(const SdoMap &map, const QPointF &mapPixel
     return text;
 }
 
-int OverlayNoaaRegions::spotPxFor(const OverlayContext &context)
+int OverlayNoaaRegions::spotPxFor(const QRectF &mapRect)
 {
-    return std::clamp(static_cast<int>(context.mapRect.height() / 32), 9, 14);
+    return std::clamp(static_cast<int>(mapRect.height() / 32), 9, 14);
 }
 
 void OverlayNoaaRegions::paint(QPainter &painter, const OverlayContext &context)
 {
-    paintLabels(painter, *context.map, context.pixelToWidget, spotPxFor(context));
+    // The layer is clipped to the map's area: its labels stay inside it.
+    paintLabels(painter, *context.map, context.pixelToWidget, spotPxFor(context.mapRect), context.mapRect);
 }
 
 QVector<OverlayNoaaRegions::Placed> OverlayNoaaRegions::place(const SdoMap &map, const QTransform &pixelToTarget, int spotPx,
-                                                              const QFont &base, double dpr) const
+                                                              const QFont &base, double dpr, const QRectF &bounds) const
 {
     QVector<Label> labels = labelsOn(map);
-    // Plages first, regions with spots over them: where labels crowd (near a limb, on a small view) the regions
-    // that flare stay legible.
+    // Regions with spots placed first: where labels crowd (near a limb, on a small view) the regions that flare get
+    // the first choice of place.
     std::stable_partition(labels.begin(), labels.end(),
-                          [](const Label &l) { return l.seen.region.section != NoaaRegion::Section::Spots; });
+                          [](const Label &l) { return l.seen.region.section == NoaaRegion::Section::Spots; });
     const QColor plage(205, 205, 205, 215);
     QVector<Placed> out;
     out.reserve(labels.size());
     for (const Label &l : labels) {
         Placed p;
+        p.region = l.seen.region.number;
         p.spots = l.seen.region.section == NoaaRegion::Section::Spots;
         p.colour = p.spots ? m_color : plage;
         p.font = base;
@@ -168,7 +171,7 @@ QVector<OverlayNoaaRegions::Placed> OverlayNoaaRegions::place(const SdoMap &map,
         p.number = QString::number(l.seen.region.number);
         if (p.spots && !l.seen.region.magType.isEmpty())
             p.number += QLatin1Char(' ') + l.seen.region.magTypeSymbols();
-        // The number beside the ring, up and to the right.
+        // The number beside the ring, up and to the right (the first choice; the others below).
         p.baseline = QPointF(p.at.x() + p.ring + 3, p.at.y() - p.ring - 2);
         const HaloTextCache::Sprite number = m_text.sprite(p.number, p.font, p.colour, dpr);
         p.box = QRectF(p.baseline - number.origin, QSizeF(number.image.size()) / dpr);
@@ -184,24 +187,62 @@ QVector<OverlayNoaaRegions::Placed> OverlayNoaaRegions::place(const SdoMap &map,
         }
         out.push_back(p);
     }
+    // Each text at the first of four places around its ring (above right, below right, above left, below left) that
+    // covers no ring and no text placed before it and stays inside the view; else the least covered.
+    QVector<QRectF> rings;
+    for (const Placed &p : out)
+        rings << QRectF(p.at - QPointF(p.ring, p.ring), QSizeF(2 * p.ring, 2 * p.ring));
+    QVector<QRectF> texts;
+    for (int i = 0; i < out.size(); ++i) {
+        Placed &p = out[i];
+        const double right = 0, left = (p.at.x() - p.ring - 3 - p.box.width()) - p.box.left();
+        const double above = 0, below = (p.at.y() + p.ring + 2) - p.box.top();
+        const QPointF shifts[4] = {{right, above}, {right, below}, {left, above}, {left, below}};
+        QVector<QRectF> candidates;
+        for (const QPointF &d : shifts)
+            candidates << p.box.translated(d);
+        QVector<QRectF> taken = texts;
+        for (int j = 0; j < rings.size(); ++j)
+            if (j != i)
+                taken << rings[j];
+        p.where = choosePlace(candidates, taken, bounds).index;
+        const QPointF d = shifts[p.where];
+        p.box.translate(d);
+        p.baseline += d;
+        p.flareBaseline += d;
+        texts << p.box;
+    }
+    // Drawn plages first, regions with spots over them.
+    std::stable_partition(out.begin(), out.end(), [](const Placed &p) { return !p.spots; });
+    return out;
+}
+
+QVector<OverlayNoaaRegions::PlacedLabel> OverlayNoaaRegions::placedLabels(const SdoMap &map, const QTransform &pixelToTarget,
+                                                                          int spotPx, const QFont &font, double dpr,
+                                                                          const QRectF &bounds) const
+{
+    QVector<PlacedLabel> out;
+    if (!isVisible())
+        return out;
+    for (const Placed &p : place(map, pixelToTarget, spotPx, font, dpr, bounds))
+        out.push_back({p.region, QRectF(p.at - QPointF(p.ring, p.ring), QSizeF(2 * p.ring, 2 * p.ring)), p.box, p.where});
     return out;
 }
 
 QVector<QRectF> OverlayNoaaRegions::labelBoxes(const SdoMap &map, const QTransform &pixelToTarget, int spotPx,
-                                               const QFont &font, double dpr) const
+                                               const QFont &font, double dpr, const QRectF &bounds) const
 {
     QVector<QRectF> out;
-    if (!isVisible())
-        return out;
-    for (const Placed &p : place(map, pixelToTarget, spotPx, font, dpr))
-        out << p.box << QRectF(p.at - QPointF(p.ring, p.ring), QSizeF(2 * p.ring, 2 * p.ring));
+    for (const PlacedLabel &p : placedLabels(map, pixelToTarget, spotPx, font, dpr, bounds))
+        out << p.text << p.ring;
     return out;
 }
 
-void OverlayNoaaRegions::paintLabels(QPainter &painter, const SdoMap &map, const QTransform &pixelToTarget, int spotPx) const
+void OverlayNoaaRegions::paintLabels(QPainter &painter, const SdoMap &map, const QTransform &pixelToTarget, int spotPx,
+                                     const QRectF &bounds) const
 {
     const double dpr = painter.device() ? painter.device()->devicePixelRatioF() : 1.0;
-    const QVector<Placed> placed = place(map, pixelToTarget, spotPx, painter.font(), dpr);
+    const QVector<Placed> placed = place(map, pixelToTarget, spotPx, painter.font(), dpr, bounds);
     if (placed.isEmpty())
         return;
     painter.setRenderHint(QPainter::Antialiasing);

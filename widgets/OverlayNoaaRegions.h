@@ -63,12 +63,24 @@ public:
     /// gets their number. The texture itself when there are none.
     QImage composeOnto(const QImage &texture, const SdoMap &map, int *drawn = nullptr) const;
 
-    /// Where the labels of `map` go (rings and text) when drawn through `pixelToTarget` with region numbers `spotPx`
-    /// high (spotPxFor() in a view) in `font`: other labelling layers keep their text off them. Empty while hidden.
+    /// Where a label went: its region, the ring, the text (number and flare) and which place around the ring it took
+    /// (0 above right, the first choice; 1 below right, 2 above left, 3 below left).
+    struct PlacedLabel {
+        int number = 0;
+        QRectF ring, text;
+        int where = 0;
+    };
+    /// The labels of `map` as drawn through `pixelToTarget` with region numbers `spotPx` high (spotPxFor() in a view)
+    /// in `font` inside `bounds` (the view; null: no limit). Labels are placed regions with spots first, each text at
+    /// the first place around its ring that covers no other label's text or ring and stays inside `bounds`
+    /// (widgets/LabelPlacement), else the least covered one. Empty while hidden.
+    QVector<PlacedLabel> placedLabels(const SdoMap &map, const QTransform &pixelToTarget, int spotPx, const QFont &font,
+                                      double dpr, const QRectF &bounds) const;
+    /// placedLabels()' rings and texts: other labelling layers keep their text off them.
     QVector<QRectF> labelBoxes(const SdoMap &map, const QTransform &pixelToTarget, int spotPx, const QFont &font,
-                               double dpr) const;
-    /// The region numbers' text height in a view.
-    static int spotPxFor(const OverlayContext &context);
+                               double dpr, const QRectF &bounds) const;
+    /// The region numbers' text height in a view whose map area is `mapRect` (OverlayContext::mapRect).
+    static int spotPxFor(const QRectF &mapRect);
 
 private:
     /// One label laid out on the target: its ring, its number and the flare named after it, and what it covers.
@@ -81,10 +93,16 @@ private:
         QString number, flareText;
         QPointF baseline, flareBaseline;
         QRectF box;  // the text's extent
+        int where = 0;
+        int region = 0;
     };
-    QVector<Placed> place(const SdoMap &map, const QTransform &pixelToTarget, int spotPx, const QFont &base, double dpr) const;
-    /// Draws the labels of `map` through `pixelToTarget` (map pixel -> target pixel), region numbers `spotPx` high.
-    void paintLabels(QPainter &painter, const SdoMap &map, const QTransform &pixelToTarget, int spotPx) const;
+    /// The labels laid out, in drawing order (plages first, regions with spots over them).
+    QVector<Placed> place(const SdoMap &map, const QTransform &pixelToTarget, int spotPx, const QFont &base, double dpr,
+                          const QRectF &bounds) const;
+    /// Draws the labels of `map` through `pixelToTarget` (map pixel -> target pixel), region numbers `spotPx` high,
+    /// inside `bounds`.
+    void paintLabels(QPainter &painter, const SdoMap &map, const QTransform &pixelToTarget, int spotPx,
+                     const QRectF &bounds) const;
     QVector<Label> computeLabels(const SdoMap &map) const;
 
     std::shared_ptr<const RegionSummaryArchive> m_reports;

@@ -303,6 +303,20 @@ QJsonObject NoaaRegionController::state() const
                                                                             {QStringLiteral("peak"), SdoTime::toIso(l.flare->labelTime())}})
                                                    : QJsonValue()}});
         v.insert(QStringLiteral("labels"), labels);
+        // Where the labels went on screen (widget px): ring and text boxes, the place taken around the ring (0 above
+        // right ... 3 below left), and the map area they stay in.
+        QJsonArray placed;
+        const QRectF area = view->mapArea();
+        auto box = [](const QRectF &r) { return QJsonArray{r.x(), r.y(), r.width(), r.height()}; };
+        for (const OverlayNoaaRegions::PlacedLabel &p :
+             m_layer->placedLabels(*map, view->pixelToWidget(), OverlayNoaaRegions::spotPxFor(area), view->font(),
+                                   view->devicePixelRatioF(), area))
+            placed.append(QJsonObject{{QStringLiteral("number"), p.number},
+                                      {QStringLiteral("ring"), box(p.ring)},
+                                      {QStringLiteral("text"), box(p.text)},
+                                      {QStringLiteral("where"), p.where}});
+        v.insert(QStringLiteral("placed"), placed);
+        v.insert(QStringLiteral("map_area"), box(area));
         views.append(v);
     }
     o.insert(QStringLiteral("views"), views);

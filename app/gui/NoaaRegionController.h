@@ -69,7 +69,8 @@ public:
     void activateRow(int row);
     /// enabled, scanning, folder, reports, first/last valid_at, failures, first_failure, flare_list, flare_list_error,
     /// flares, query, table {visible, caption, rows [number]}, and per view of the grid: channel, time, report file,
-    /// valid_at and the labels drawn (number, section, mag_type, lon/lat, tx/ty, x/y, flare {class, peak} or null).
+    /// valid_at and the labels drawn (number, section, mag_type, lon/lat, tx/ty, x/y, flare {class, peak} or null);
+    /// `placed`: where they went on screen ({number, ring, text: [x, y, w, h] widget px, where: 0-3}), and `map_area`.
     QJsonObject state() const;
 
 Q_SIGNALS:

@@ -9,6 +9,8 @@
 // - the label is drawn there: switched off, the view around each label changes and the state lists no labels; on
 //   again, the same pixels come back; the switch is remembered;
 // - an unreadable report in the archive is counted and named, the others still used;
+// - the labels de-clutter: each text beside its own ring, over no other label's text or ring, inside the map's area,
+//   also in a small window where some have to move from their first place;
 // - each label names its region's largest flare (>= C) of the archive's list peaking within 12 h of the map, at every
 //   171 frame of the archive (a brute-force search of the list: the same flare, or none), and the window's state does;
 // - View > Query a NOAA region makes the region's labelled place the query of the similarity, search and light-curve
@@ -201,6 +203,57 @@ private Q_SLOTS:
             QVERIFY(std::hypot(h.value(QStringLiteral("x")).toDouble() - a.value(QStringLiteral("x")).toDouble(),
                                h.value(QStringLiteral("y")).toDouble() - a.value(QStringLiteral("y")).toDouble()) < 0.5);
         }
+    }
+
+    // The labels de-clutter: each text beside its own ring, covering no other label's text or ring, inside the map's
+    // area — at the window's size and in a small window where the views are two thirds as wide (labels crowd there).
+    void labelsKeepClearOfEachOther()
+    {
+        auto check = [&](const char *when, int *moved) {
+            for (const char *channel : {"171", "hmi"}) {
+                const QJsonObject v = viewState(QLatin1String(channel));
+                const QJsonArray placed = v.value(QStringLiteral("placed")).toArray();
+                QCOMPARE(placed.size(), v.value(QStringLiteral("labels")).toArray().size());
+                auto rect = [](const QJsonValue &b) {
+                    const QJsonArray a = b.toArray();
+                    return QRectF(a[0].toDouble(), a[1].toDouble(), a[2].toDouble(), a[3].toDouble());
+                };
+                const QRectF area = rect(v.value(QStringLiteral("map_area")));
+                for (int i = 0; i < placed.size(); ++i) {
+                    const QJsonObject a = placed[i].toObject();
+                    const QRectF text = rect(a.value(QStringLiteral("text"))), ring = rect(a.value(QStringLiteral("ring")));
+                    const QString who = QStringLiteral("%1 %2: %3").arg(QLatin1String(when), QLatin1String(channel))
+                                            .arg(a.value(QStringLiteral("number")).toInt());
+                    QVERIFY2(area.contains(text) || !area.contains(ring.center()), qPrintable(who + QStringLiteral(" leaves the map area")));
+                    // Beside its ring: the gap between the two boxes is a few pixels at most, and they do not overlap.
+                    const QRectF grown = ring.adjusted(-6, -6, 6, 6);
+                    QVERIFY2(grown.intersects(text) && !ring.intersects(text.adjusted(1, 1, -1, -1)), qPrintable(who + QStringLiteral(" away from its ring")));
+                    *moved += a.value(QStringLiteral("where")).toInt() != 0;
+                    for (int j = 0; j < placed.size(); ++j) {
+                        if (j == i)
+                            continue;
+                        const QJsonObject b = placed[j].toObject();
+                        QVERIFY2(!text.intersects(rect(b.value(QStringLiteral("text")))),
+                                 qPrintable(who + QStringLiteral(" covers the text of %1").arg(b.value(QStringLiteral("number")).toInt())));
+                        QVERIFY2(!text.intersects(rect(b.value(QStringLiteral("ring")))),
+                                 qPrintable(who + QStringLiteral(" covers the ring of %1").arg(b.value(QStringLiteral("number")).toInt())));
+                    }
+                }
+            }
+        };
+        toggle()->setChecked(true);
+        QTRY_VERIFY_WITH_TIMEOUT(m_window->isSettled() && !viewState(QStringLiteral("171")).value(QStringLiteral("placed")).toArray().isEmpty(), 30000);
+        int moved = 0;
+        check("1200x800", &moved);
+        const QSize size = m_window->size();
+        const int wide = viewOf("171")->width();
+        m_window->resize(700, 520);  // the window's minimum width is more: views about two thirds as wide
+        QTRY_VERIFY_WITH_TIMEOUT(m_window->isSettled() && viewOf("171")->width() < wide * 3 / 4, 30000);
+        int movedSmall = 0;
+        check("small window", &movedSmall);
+        QVERIFY2(movedSmall > 0, "no label had to move in the small window: the test does not exercise the placement");
+        m_window->resize(size);
+        QTRY_VERIFY_WITH_TIMEOUT(m_window->isSettled(), 30000);
     }
 
     void flaresAreNamedAtTheirRegions()
