@@ -227,6 +227,9 @@ QString OverlayFlareEvents::toolTipAt(const SdoMap &map, const QPointF &mapPixel
             head += QStringLiteral("  NOAA %1").arg(e.noaaAr);
         if (!e.location.isEmpty())
             head += QStringLiteral("  %1").arg(e.location);
+        if (e.siteFromRegion)
+            head += QCoreApplication::translate("solarchip::OverlayFlareEvents", "  (at its region's centre, from the Solar "
+                                                                                 "Region Summary)");
         const double h = m.seen.hoursFromPeak;
         lines << head
               << QCoreApplication::translate("solarchip::OverlayFlareEvents", "  %1: start %2, peak %3, end %4 UTC; %5")

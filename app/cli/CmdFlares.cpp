@@ -1,7 +1,8 @@
 // solarchip flares (--archive DIR | LIST) (--date ISO | --map FILE) [--window-hours H] [--min-class C] [--json]: the
 // flares of a list with sites (the cycle-24 list, a HEK export, the synthetic archive's flarelist_sites_*.csv) near a
 // time, each carried from its start (where the lists give the site) to the time by differential rotation and seen from the Earth or from a map's
-// observer (with its pixel): where View > Flare events draws them.
+// observer (with its pixel): where View > Flare events draws them. SWPC's list, which gives region numbers only, is
+// placed at its regions' centres by the Solar Region Summaries beside it (core/archive/FlareSites flaresWithSitesFrom).
 #include "app/cli/Command.h"
 #include "app/cli/CommandLine.h"
 #include "app/cli/TimeObserverOptions.h"
@@ -32,12 +33,14 @@ int runFlares(const QStringList &args)
         "or a map's T_OBS with --map) at the site the list gives (Stonyhurst at the flare's start, or the Earth's "
         "helioprojective view of it then), carried from the start to the time by differential rotation (Snodgrass rates) and seen from the "
         "Earth, or from the map's observer with its pixel; flares beyond the limb are left out. Lists: the cycle-24 list "
-        "(final_flare_list_sc24.csv), a HEK flare export, the synthetic archive's flarelist_sites_*.csv. SWPC's event "
-        "list gives no sites."));
+        "(final_flare_list_sc24.csv), a HEK flare export, the synthetic archive's flarelist_sites_*.csv; SWPC's event "
+        "list (swpc_flarelist_*.csv), which gives only NOAA region numbers, is placed at its regions' centres by the "
+        "Solar Region Summaries (*SRS.txt) of the archive's folder tree or of the list's folder."));
     p.addPositionalArgument(QStringLiteral("LIST"), QStringLiteral("A flare list file instead of --archive."),
                             QStringLiteral("[LIST]"));
     p.addOptions({
-        {QStringLiteral("archive"), QStringLiteral("Folder whose flare list with sites (the one such *.csv at its top) is read."),
+        {QStringLiteral("archive"), QStringLiteral("Folder whose flare list with sites (the one such *.csv at its top) is read; "
+                                                   "without one, its swpc_flarelist_*.csv placed by its reports."),
          QStringLiteral("DIR")},
         {QStringLiteral("date"), QStringLiteral("The time (ISO, UTC) the flares are carried to, seen from the Earth."),
          QStringLiteral("ISO")},
@@ -49,8 +52,9 @@ int runFlares(const QStringList &args)
          QStringLiteral("CLASS")},
     });
     p.addJsonOption(QStringLiteral("Print JSON: time, map, list, window_hours, in_window (flares peaking in the window), "
-                                   "without_site, flares [{class, peak_flux, start, peak, end, noaa, location, site_lon, "
-                                   "site_lat, lon, lat, tx, ty[, x, y], hours_from_peak, in_progress}] strongest first."));
+                                   "without_site, sites_from_regions, region_reports, flares [{class, peak_flux, start, "
+                                   "peak, end, noaa, location, site_from_region, site_lon, site_lat, lon, lat, tx, ty[, x, "
+                                   "y], hours_from_peak, in_progress}] strongest first."));
     if (auto exit = p.parseOrExit(args, Positionals::atMost(1, QStringLiteral("give one flare list"))))
         return *exit;
     const QStringList files = p.positionalArguments();
@@ -71,34 +75,41 @@ int runFlares(const QStringList &args)
     }
 
     QString path;
+    QString reportFolder;
     if (p.isSet(QStringLiteral("archive"))) {
-        auto found = findFlareSitesList(p.value(QStringLiteral("archive")));
+        reportFolder = p.value(QStringLiteral("archive"));
+        auto found = findFlareListForMaps(reportFolder);
         if (!found)
             return fail(kName, found.error());
         path = *found;
     } else {
         path = files.front();
     }
-    auto list = FlareList::load(path);
-    if (!list)
-        return fail(kName, list.error());
+    auto placedList = flaresWithSitesFrom(path, reportFolder, true);
+    if (!placedList)
+        return fail(kName, placedList.error());
+    const FlareList &list = *placedList->list;
 
     auto placed = readTimeAndObserver(p, QStringLiteral("flares"));
     if (const int *exit = std::get_if<int>(&placed))
         return *exit;
     const auto &[time, observer, map] = std::get<TimeAndObserver>(placed);
 
-    const QVector<FlareEvent> peaking = flaresPeakingWithin(*list, time.toMSecsSinceEpoch(), window, minFlux);
+    const QVector<FlareEvent> peaking = flaresPeakingWithin(list, time.toMSecsSinceEpoch(), window, minFlux);
     const int inWindow = static_cast<int>(peaking.size());
     const int withoutSite = static_cast<int>(std::count_if(peaking.begin(), peaking.end(),
                                                            [](const FlareEvent &e) { return !flareSite(e); }));
-    const QVector<FlareSeen> seen = flaresSeenAt(*list, time.toMSecsSinceEpoch(), observer, window, minFlux);
+    const QVector<FlareSeen> seen = flaresSeenAt(list, time.toMSecsSinceEpoch(), observer, window, minFlux);
 
     QJsonArray flares;
     QTextStream text(stdout);
     if (!p.json())
         text << SdoTime::toIso(time) << ": " << seen.size() << " of the " << inWindow << " flares peaking within " << window
-             << " h on the disk (" << QFileInfo(path).fileName() << ")\n";
+             << " h on the disk (" << QFileInfo(path).fileName()
+             << (placedList->fromRegions > 0 ? QStringLiteral(", placed at their NOAA regions' centres by %1 Solar Region "
+                                                              "Summaries").arg(placedList->reports)
+                                             : QString())
+             << ")\n";
     for (const FlareSeen &s : seen) {
         QJsonObject o{{QStringLiteral("class"), s.event.goesClass},
                       {QStringLiteral("peak_flux"), s.event.peakFlux},
@@ -107,6 +118,7 @@ int runFlares(const QStringList &args)
                       {QStringLiteral("end"), timeOrNull(s.event.end)},
                       {QStringLiteral("noaa"), s.event.noaaAr > 0 ? QJsonValue(s.event.noaaAr) : QJsonValue()},
                       {QStringLiteral("location"), s.event.location.isEmpty() ? QJsonValue() : QJsonValue(s.event.location)},
+                      {QStringLiteral("site_from_region"), s.event.siteFromRegion},
                       {QStringLiteral("site_lon"), s.site.lon},
                       {QStringLiteral("site_lat"), s.site.lat},
                       {QStringLiteral("lon"), s.lonDeg},
@@ -138,6 +150,8 @@ int runFlares(const QStringList &args)
                               {QStringLiteral("min_flux"), minFlux},
                               {QStringLiteral("in_window"), inWindow},
                               {QStringLiteral("without_site"), withoutSite},
+                              {QStringLiteral("sites_from_regions"), placedList->fromRegions},
+                              {QStringLiteral("region_reports"), placedList->reports},
                               {QStringLiteral("flares"), flares}});
     return kOk;
 }

@@ -2,7 +2,6 @@
 
 #include "app/gui/ArchiveDocument.h"
 #include "app/gui/LayerTableDock.h"
-#include "core/archive/FlareListCache.h"
 #include "core/archive/FlareSites.h"
 #include "core/archive/RegionSummary.h"
 #include "core/base/ThreadBudget.h"
@@ -97,7 +96,7 @@ void FlareEventController::reload()
         m_layer->setList(nullptr);
         m_path.clear();
         m_error.clear();
-        m_withSite = 0;
+        m_withSite = m_fromRegions = m_reports = 0;
         m_loading = false;
         update();
         Q_EMIT changed();
@@ -108,32 +107,29 @@ void FlareEventController::reload()
         std::shared_ptr<const FlareList> list;
         QString path, error;
         int withSite = 0;
+        int fromRegions = 0;  // of withSite: placed at their NOAA regions' centres
+        int reports = 0;      // Solar Region Summaries used for that
     };
-    auto future = QtConcurrent::run(ThreadBudget::instance().pool(ThreadBudget::Pool::Background), [chosen, folder] {
+    const bool recursive = !m_archive->archiveDir().isEmpty();
+    auto future = QtConcurrent::run(ThreadBudget::instance().pool(ThreadBudget::Pool::Background), [chosen, folder, recursive] {
         Found f;
-        if (chosen.isEmpty()) {
-            auto path = findFlareSitesList(folder);
-            if (!path) {
-                f.error = path.error().toString();
-                return f;
-            }
-            f.path = *path;
-        } else {
-            f.path = chosen;
-        }
-        auto list = loadFlareListShared(f.path);
-        if (!list) {
-            f.error = list.error().toString();
+        // A list with sites; else the archive's SWPC list, its flares placed at their NOAA regions by the Solar Region
+        // Summaries of the folder tree and of the list's own folder, as SolarMonitor places SWPC's events.
+        auto path = chosen.isEmpty() ? findFlareListForMaps(folder) : Expected<QString>(chosen);
+        if (!path) {
+            f.error = path.error().toString();
             return f;
         }
-        f.withSite = flaresWithSite(**list);
-        if (f.withSite == 0) {
-            f.error = Error{f.path, QStringLiteral("no flare of this list has a site (SWPC's event list gives only NOAA "
-                                                   "region numbers; use the cycle-24 list or a HEK export)")}
-                          .toString();
+        f.path = *path;
+        auto placed = flaresWithSitesFrom(f.path, folder, recursive);
+        if (!placed) {
+            f.error = placed.error().toString();
             return f;
         }
-        f.list = *list;
+        f.list = placed->list;
+        f.withSite = placed->withSite;
+        f.fromRegions = placed->fromRegions;
+        f.reports = placed->reports;
         return f;
     });
     auto *watcher = new QFutureWatcher<Found>(this);
@@ -146,6 +142,8 @@ void FlareEventController::reload()
         m_path = f.path;
         m_error = f.error;
         m_withSite = f.withSite;
+        m_fromRegions = f.fromRegions;
+        m_reports = f.reports;
         m_loading = false;
         update();
         m_tableKey.clear();
@@ -214,6 +212,7 @@ void FlareEventController::refreshTable()
                                 s.event.goesClass,
                                 s.event.noaaAr > 0 ? QString::number(s.event.noaaAr) : QString(),
                                 !s.event.location.isEmpty() ? s.event.location
+                                : s.event.siteFromRegion    ? tr("%1 (region centre)").arg(NoaaRegion::locationText(s.site.lat, s.site.lon))
                                                             : NoaaRegion::locationText(s.site.lat, s.site.lon),
                                 QStringLiteral("%1, %2").arg(s.tx, 0, 'f', 0).arg(s.ty, 0, 'f', 0),
                                 QString::number(s.hoursFromPeak, 'f', 1)};
@@ -242,6 +241,14 @@ QString FlareEventController::statusText() const
         return tr("Flare events: %1").arg(m_error);
     if (!m_layer->list())
         return {};
+    if (m_fromRegions > 0)
+        return tr("Flare events: %1 of the %2 flares of %3 placed at their NOAA regions' centres (%4 Solar Region "
+                  "Summaries); those peaking within ±%5 h of each map are marked")
+            .arg(m_fromRegions)
+            .arg(m_layer->list()->size())
+            .arg(QDir::toNativeSeparators(m_path))
+            .arg(m_reports)
+            .arg(m_layer->windowHours());
     return tr("Flare events: %1 of the %2 flares of %3 have sites; those peaking within ±%4 h of each map are marked")
         .arg(m_withSite)
         .arg(m_layer->list()->size())
@@ -260,6 +267,8 @@ QJsonObject FlareEventController::state() const
                   {QStringLiteral("list_error"), m_error.isEmpty() ? QJsonValue() : QJsonValue(m_error)},
                   {QStringLiteral("flares"), list ? list->size() : 0},
                   {QStringLiteral("with_site"), m_withSite},
+                  {QStringLiteral("sites_from_regions"), m_fromRegions},
+                  {QStringLiteral("region_reports"), m_reports},
                   {QStringLiteral("window_hours"), m_layer->windowHours()},
                   {QStringLiteral("status"), statusText()}};
     QJsonArray rows;
@@ -285,6 +294,7 @@ QJsonObject FlareEventController::state() const
                     {QStringLiteral("end"), e.end.isValid() ? QJsonValue(SdoTime::toIso(e.end)) : QJsonValue()},
                     {QStringLiteral("noaa"), e.noaaAr > 0 ? QJsonValue(e.noaaAr) : QJsonValue()},
                     {QStringLiteral("location"), e.location.isEmpty() ? QJsonValue() : QJsonValue(e.location)},
+                    {QStringLiteral("site_from_region"), e.siteFromRegion},
                     {QStringLiteral("lon"), m.seen.lonDeg},
                     {QStringLiteral("lat"), m.seen.latDeg},
                     {QStringLiteral("tx"), m.seen.tx},

@@ -4,7 +4,11 @@
 // `--flare-window-hours`, default ±6 h). The list is the one chosen with File > Open flare list… (`--flare-list`),
 // else the one list with sites at the top of the open archive folder (the synthetic archive writes
 // flarelist_sites_*.csv; the cycle-24 list or a HEK export can be dropped there) or, for loose files, in their folder;
-// read on the background pool once the layer is on (nothing else uses it). A list without sites (SWPC's layout) is refused with the reason.
+// read on the background pool once the layer is on (nothing else uses it). Without a list with sites, the archive's
+// SWPC list (swpc_flarelist_*.csv) is used, its flares placed at their NOAA regions' centres by the Solar Region
+// Summaries (*SRS.txt) of the folder tree and of the list's own folder (core/archive/FlareSites placeFlaresAtRegions),
+// as SolarMonitor places SWPC's events; a list without sites and no report placing any of its flares is refused with
+// the reason.
 // Its dock (View > Flare event table) lists the flares drawn on the selected map: peak, class, NOAA region, site,
 // Tx/Ty at the map's time and the hours from the peak; activating a row goes to the observation nearest the peak.
 
@@ -58,9 +62,9 @@ public:
     void refreshTable();
     /// Activates row `row` of the table as a double-click does (peakActivated).
     void activateRow(int row);
-    /// enabled, drawn, loading, list, chosen, list_error, flares, with_site, window_hours, table {visible, caption,
-    /// rows [class]}, and per view of the grid: channel, time, markers [{class, peak, start, end, noaa, location, lon,
-    /// lat, tx, ty, x, y, hours_from_peak, in_progress}].
+    /// enabled, drawn, loading, list, chosen, list_error, flares, with_site, sites_from_regions, region_reports,
+    /// window_hours, table {visible, caption, rows [class]}, and per view of the grid: channel, time, markers [{class,
+    /// peak, start, end, noaa, location, site_from_region, lon, lat, tx, ty, x, y, hours_from_peak, in_progress}].
     QJsonObject state() const;
 
 Q_SIGNALS:
@@ -79,6 +83,8 @@ private:
     QString m_path;        // the list read (or being read)
     QString m_error;       // why no list is shown
     int m_withSite = 0;
+    int m_fromRegions = 0;  // of m_withSite: placed at their NOAA regions' centres (an SWPC list)
+    int m_reports = 0;      // the Solar Region Summaries that placed them
     QDockWidget *m_dock = nullptr;
     QTableWidget *m_table = nullptr;
     QLabel *m_caption = nullptr;

@@ -12,7 +12,6 @@
 #include "core/base/ThreadBudget.h"
 #include "core/map/MapMeta.h"
 #include "core/map/SdoTime.h"
-#include "models/flare/FlareRun.h"
 #include "widgets/Colormap.h"
 #include "widgets/LightCurvePlot.h"
 #include "widgets/MapGrid.h"

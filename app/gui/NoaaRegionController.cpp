@@ -9,7 +9,6 @@
 #include "core/map/MapMeta.h"
 #include "core/map/SdoMap.h"
 #include "core/map/SdoTime.h"
-#include "models/flare/FlareRun.h"
 #include "widgets/MapGrid.h"
 #include "widgets/MapView.h"
 #include "widgets/OverlayNoaaRegions.h"

@@ -5,7 +5,6 @@
 #include "core/archive/FlareList.h"
 #include "core/archive/FlareListCache.h"
 #include "core/base/ThreadBudget.h"
-#include "models/flare/FlareRun.h"
 #include "widgets/TimelineView.h"
 
 #include <QFileInfo>

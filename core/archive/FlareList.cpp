@@ -2,6 +2,7 @@
 
 #include "core/base/AtomicFile.h"
 
+#include <QDir>
 #include <QFile>
 #include <QFileInfo>
 #include <QLocale>
@@ -631,6 +632,16 @@ QByteArray FlareList::toSc24Csv(const QVector<FlareEvent> &events)
 Status FlareList::writeSc24Csv(const QString &path, const QVector<FlareEvent> &events)
 {
     return writeFileAtomically(path, toSc24Csv(events));
+}
+
+Expected<QString> findFlareList(const QString &archiveDir)
+{
+    const QStringList found = QDir(archiveDir).entryList({QStringLiteral("swpc_flarelist_*.csv")}, QDir::Files, QDir::Name);
+    if (found.isEmpty())
+        return Error{archiveDir, QStringLiteral("no flare list (swpc_flarelist_*.csv) in the archive's top folder")};
+    if (found.size() > 1)
+        return Error{archiveDir, QStringLiteral("several flare lists (%1): keep one").arg(found.join(QStringLiteral(", ")))};
+    return QDir(archiveDir).filePath(found.front());
 }
 
 }  // namespace solarchip

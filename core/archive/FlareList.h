@@ -56,6 +56,9 @@ struct FlareEvent {
     double hpcX = std::numeric_limits<double>::quiet_NaN();    // arcsec (sc24 list)
     double hpcY = std::numeric_limits<double>::quiet_NaN();
     int line = 0;           // 1-based line in the source file
+    /// The site is the centre of the flare's NOAA region from a Solar Region Summary (placeFlaresAtRegions), not a
+    /// position the list gave.
+    bool siteFromRegion = false;
 
     /// The time labels use: the peak, or the start when the peak is missing.
     QDateTime labelTime() const { return peak.isValid() ? peak : start; }
@@ -118,5 +121,9 @@ private:
     QVector<FlareEvent> m_events;
     QVector<SkippedRow> m_skipped;
 };
+
+/// The archive's flare list: the one swpc_flarelist_*.csv in its top folder (what the synthetic archive writes; SWPC's
+/// list can be put there). Errors name the folder.
+Expected<QString> findFlareList(const QString &archiveDir);
 
 }  // namespace solarchip

@@ -138,16 +138,6 @@ Expected<FlareFeatureLoad> loadFlareFeatures(const TrainedModel &model, const Da
     return out;
 }
 
-Expected<QString> findFlareList(const QString &archiveDir)
-{
-    const QStringList found = QDir(archiveDir).entryList({QStringLiteral("swpc_flarelist_*.csv")}, QDir::Files, QDir::Name);
-    if (found.isEmpty())
-        return Error{archiveDir, QStringLiteral("no flare list (swpc_flarelist_*.csv) in the archive's top folder")};
-    if (found.size() > 1)
-        return Error{archiveDir, QStringLiteral("several flare lists (%1): keep one").arg(found.join(QStringLiteral(", ")))};
-    return QDir(archiveDir).filePath(found.front());
-}
-
 Expected<std::vector<double>> oracleProbabilities(const QString &archiveDir, const QVector<QDateTime> &times,
                                                   double windowHours, double minFlux)
 {

@@ -34,9 +34,6 @@ struct FlareFeatureLoad {
 Expected<FlareFeatureLoad> loadFlareFeatures(const TrainedModel &model, const DatasetOptions &base, const QString &storeDir,
                                              bool patches, const std::function<void(qint64 done, qint64 total)> &progress = {});
 
-/// The archive's flare list: the one swpc_flarelist_*.csv in its top folder. Errors name the folder.
-Expected<QString> findFlareList(const QString &archiveDir);
-
 /// The generator oracle's probability of the event (>= minFlux) in [t, t + window) for each time, from the
 /// archive's synth.json. Errors when the archive is not synthetic.
 Expected<std::vector<double>> oracleProbabilities(const QString &archiveDir, const QVector<QDateTime> &times,

@@ -8,12 +8,16 @@
 //   view around them changes back); the window is honoured and remembered; the table lists them in time order and a
 //   row goes to the observation nearest the flare's peak; the globe wears them;
 // - on the real AIA 171 map of 2011-02-15 with the cycle-24 list chosen (File > Open flare list): NOAA 11158's X2.2 of
-//   01:56 is marked where sunpy carries its listed site to the map (tests/reference/srs_reference.py); a list without
-//   sites (SWPC's) is refused, naming the file and why.
+//   01:56 is marked where sunpy carries its listed site to the map (tests/reference/srs_reference.py); SWPC's list is
+//   placed by the one report beside it (nothing near the map), and refused, naming the file and why, without it.
+// - without a list with sites, the archive's SWPC list is used, its flares placed at their NOAA regions' centres by the
+//   archive's Solar Region Summaries: the same flares marked as with the list with sites, each within a region's size
+//   of where that list puts it, said so in the table and the tooltip;
 // - the timeline's GOES flares row (app/gui/TimelineFlareController): the archive's SWPC list's C, M and X flares
 //   (counted here with a plain split of the file), the strongest at its peak; a click on it goes to the observation
 //   nearest the peak; View > GOES flares in the timeline hides and shows the row; loose files have none.
 #include "app/gui/ActionRegistry.h"
+#include "app/gui/ArchiveDocument.h"
 #include "app/gui/FlareEventController.h"
 #include "app/gui/MainWindow.h"
 #include "app/gui/ObservationDocument.h"
@@ -294,6 +298,64 @@ private Q_SLOTS:
         QTRY_VERIFY_WITH_TIMEOUT(m_window->isSettled(), 30000);
     }
 
+    void withoutASitesListTheSwpcListIsPlacedByRegion()
+    {
+        QVERIFY(goTo(at("2014-02-01T15:00")));
+        QTRY_VERIFY_WITH_TIMEOUT(m_window->isSettled() && state().value(QStringLiteral("enabled")).toBool()
+                                     && !markers(QStringLiteral("171")).isEmpty(), 30000);
+        const QJsonArray withSites = markers(QStringLiteral("171"));
+        const double windowHours = state().value(QStringLiteral("window_hours")).toDouble();
+        const QStringList sitesLists = QDir(m_archive).entryList({QStringLiteral("flarelist_sites_*.csv")}, QDir::Files);
+        QCOMPARE(sitesLists.size(), 1);
+        const QString sitesList = QDir(m_archive).filePath(sitesLists.front());
+        QVERIFY(QFile::rename(sitesList, sitesList + QStringLiteral(".off")));
+        m_window->archive()->refresh();
+        QTRY_VERIFY_WITH_TIMEOUT(m_window->isSettled() && state().value(QStringLiteral("sites_from_regions")).toInt() > 0, 60000);
+        QVERIFY(goTo(at("2014-02-01T15:00")));  // the rescan may have moved the current time
+        const QJsonObject s = state();
+        QVERIFY2(s.value(QStringLiteral("list")).toString().contains(QStringLiteral("swpc_flarelist_")), qPrintable(s.value(QStringLiteral("list")).toString()));
+        QVERIFY(s.value(QStringLiteral("region_reports")).toInt() >= 2);
+        QVERIFY2(m_window->flareEvents()->statusText().contains(QStringLiteral("NOAA regions' centres")), qPrintable(m_window->flareEvents()->statusText()));
+        // The same flares, each within a region's size of where the list with sites put it (128 px: 5 deg is about 4 px
+        // at disk centre).
+        const QJsonArray byRegion = markers(QStringLiteral("171"));
+        QCOMPARE(byRegion.size(), withSites.size());
+        QCOMPARE(state().value(QStringLiteral("window_hours")).toDouble(), windowHours);
+        for (const QJsonValue &v : byRegion) {
+            const QJsonObject m = v.toObject();
+            QVERIFY(m.value(QStringLiteral("site_from_region")).toBool());
+            const auto same = std::find_if(withSites.begin(), withSites.end(), [&](const QJsonValue &w) {
+                return w.toObject().value(QStringLiteral("peak")) == m.value(QStringLiteral("peak"))
+                       && w.toObject().value(QStringLiteral("class")) == m.value(QStringLiteral("class"));
+            });
+            QVERIFY(same != withSites.end());
+            const double d = std::hypot(m.value(QStringLiteral("x")).toDouble() - same->toObject().value(QStringLiteral("x")).toDouble(),
+                                        m.value(QStringLiteral("y")).toDouble() - same->toObject().value(QStringLiteral("y")).toDouble());
+            QVERIFY2(d < 8.0, qPrintable(QStringLiteral("%1 %2: %3 px").arg(m.value(QStringLiteral("class")).toString(),
+                                                                            m.value(QStringLiteral("peak")).toString()).arg(d)));
+        }
+        // The table and the tooltip say where the site comes from.
+        m_window->setFocusChannel(QStringLiteral("171"));
+        m_window->flareEvents()->dock()->show();
+        m_window->flareEvents()->dock()->raise();  // tabbed with the display dock: brought to the front, as the View menu does
+        auto tableRows = [&] { return state().value(QStringLiteral("table")).toObject().value(QStringLiteral("rows")).toArray().size(); };
+        QTRY_VERIFY_WITH_TIMEOUT(m_window->isSettled() && tableRows() == byRegion.size(), 30000);
+        const auto *table = m_window->flareEvents()->dock()->findChild<QTableWidget *>(QStringLiteral("flareEventTable"));
+        QVERIFY(table && table->rowCount() > 0);
+        QVERIFY2(table->item(0, 3)->text().endsWith(QStringLiteral("(region centre)")), qPrintable(table->item(0, 3)->text()));
+        m_window->flareEvents()->dock()->hide();
+        const QJsonObject first = byRegion.first().toObject();
+        MapView *view = viewOf("171");
+        const QString tip = view->toolTipAt(view->mapToWidget(QPointF(first.value(QStringLiteral("x")).toDouble(),
+                                                                      first.value(QStringLiteral("y")).toDouble())));
+        QVERIFY2(tip.contains(QStringLiteral("region's centre")), qPrintable(tip));
+        // The list with sites back: used again.
+        QVERIFY(QFile::rename(sitesList + QStringLiteral(".off"), sitesList));
+        m_window->archive()->refresh();
+        QTRY_VERIFY_WITH_TIMEOUT(m_window->isSettled() && state().value(QStringLiteral("list")).toString() == sitesList
+                                     && state().value(QStringLiteral("sites_from_regions")).toInt() == 0, 60000);
+    }
+
     void theTimelineMarksTheArchiveListsFlares()
     {
         // The archive's SWPC list read with a plain split (not FlareList): its C, M and X rows and the strongest's peak
@@ -372,16 +434,27 @@ private Q_SLOTS:
     {
         SOLARCHIP_REQUIRE_SDO();
         const QString fits = test::sdoFile(QStringLiteral("fits/aia_171_level1.fits"));
-        // A list without sites is refused, naming it and why.
+        // SWPC's real list: its folder holds one Solar Region Summary (2011-06-07), which places the flares of its
+        // regions within 36 h of it, none near the map's 2011-02-15: nothing is marked.
         const QString swpc = test::sdoFile(QStringLiteral("labels/swpc_flarelist_20100101-20210810.csv"));
         m_window->openFiles({fits});
         QTRY_VERIFY_WITH_TIMEOUT(m_window->isSettled() && !flareRowShown(), 60000);  // loose files: no archive list
         m_window->flareEvents()->setListPath(swpc);
         QTRY_VERIFY_WITH_TIMEOUT(m_window->isSettled() && viewOf("171") && viewOf("171")->map()
-                                     && !state().value(QStringLiteral("list_error")).toString().isEmpty(),
+                                     && state().value(QStringLiteral("list")).toString() == swpc,
                                  60000);
-        QVERIFY2(state().value(QStringLiteral("list_error")).toString().contains(QStringLiteral("swpc_flarelist_20100101-20210810.csv"))
-                     && state().value(QStringLiteral("list_error")).toString().contains(QStringLiteral("no flare of this list has a site")),
+        QCOMPARE(state().value(QStringLiteral("region_reports")).toInt(), 1);
+        QVERIFY(state().value(QStringLiteral("sites_from_regions")).toInt() >= 2);
+        QVERIFY(markers(QStringLiteral("171")).isEmpty());
+        // A list without sites and no report beside it is refused, naming it and why.
+        const QString bare = m_dir.filePath(QStringLiteral("bare/swpc_flarelist_2011.csv"));
+        QVERIFY(QDir().mkpath(QFileInfo(bare).absolutePath()));
+        QVERIFY(QFile::copy(swpc, bare));
+        m_window->flareEvents()->setListPath(bare);
+        QTRY_VERIFY_WITH_TIMEOUT(m_window->isSettled() && !state().value(QStringLiteral("list_error")).toString().isEmpty(), 60000);
+        QVERIFY2(state().value(QStringLiteral("list_error")).toString().contains(QStringLiteral("swpc_flarelist_2011.csv"))
+                     && state().value(QStringLiteral("list_error")).toString().contains(QStringLiteral("no flare of this list has a site"))
+                     && state().value(QStringLiteral("list_error")).toString().contains(QStringLiteral("SRS")),
                  qPrintable(state().value(QStringLiteral("list_error")).toString()));
         QVERIFY(markers(QStringLiteral("171")).isEmpty());
 

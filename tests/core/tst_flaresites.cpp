@@ -11,7 +11,11 @@
 // - the window, the class threshold, the limb and the order of flaresSeenAt by closed forms (Snodgrass rates);
 // - which file of a folder is its list with sites; bad input named;
 // - the synthetic archive's list with sites: the same flares as its SWPC list, each at the truth's site, its hpc
-//   columns the Earth's view of it as sunpy computes it.
+//   columns the Earth's view of it as sunpy computes it;
+// - SWPC's flares placed at their NOAA regions (placeFlaresAtRegions): the centre sunpy reads in the report that lists
+//   the region, carried by sunpy's RotatedSunFrame to the flare's start; on the real 2011-06-07 report the M2.5 of
+//   NOAA 11226 lands within 4 degrees of the cycle-24 list's site; on the synthetic archive every flare with a region
+//   near its listed (truth) site; a flare without a region, with a site of its own, or out of reach is left as it is.
 #include "TestSupport.h"
 
 #include "core/archive/FlareSites.h"
@@ -24,6 +28,7 @@
 #include <QDirIterator>
 #include <QFile>
 #include <QJsonArray>
+#include <QSet>
 #include <QTimeZone>
 #include <QtTest>
 
@@ -305,14 +310,29 @@ private Q_SLOTS:
         QCOMPARE(strong.size(), 2);
         QCOMPARE(strong[0].toObject().value(QStringLiteral("class")).toString(), QStringLiteral("X2.2"));
         QCOMPARE(strong[1].toObject().value(QStringLiteral("class")).toString(), QStringLiteral("M2.2"));
-        // SWPC's list: every flare of the window lacks a site.
-        r = test::run(cli, {QStringLiteral("flares"), test::sdoFile(QStringLiteral("labels/swpc_flarelist_20100101-20210810.csv")),
-                            QStringLiteral("--date"), QStringLiteral("2011-02-15T01:56"), QStringLiteral("--json")});
+        // SWPC's list, placed by the one report beside it (2011-06-07): every flare of 2011-02-15 lacks a site...
+        const QString swpc = test::sdoFile(QStringLiteral("labels/swpc_flarelist_20100101-20210810.csv"));
+        r = test::run(cli, {QStringLiteral("flares"), swpc, QStringLiteral("--date"), QStringLiteral("2011-02-15T01:56"), QStringLiteral("--json")});
         QVERIFY2(r.exitCode == 0, r.err.constData());
         const QJsonObject none = test::parseJson(r.out).object();
         QVERIFY(none.value(QStringLiteral("in_window")).toInt() >= 5);
         QCOMPARE(none.value(QStringLiteral("without_site")).toInt(), none.value(QStringLiteral("in_window")).toInt());
         QCOMPARE(none.value(QStringLiteral("flares")).toArray().size(), 0);
+        QCOMPARE(none.value(QStringLiteral("region_reports")).toInt(), 1);
+        // ...and the M2.5 of NOAA 11226 on 2011-06-07 is at its region's centre (2.2 degrees from the cycle-24 site).
+        r = test::run(cli, {QStringLiteral("flares"), swpc, QStringLiteral("--date"), QStringLiteral("2011-06-07T06:41"),
+                            QStringLiteral("--window-hours"), QStringLiteral("1"), QStringLiteral("--json")});
+        QVERIFY2(r.exitCode == 0, r.err.constData());
+        const QJsonObject june = test::parseJson(r.out).object();
+        QVERIFY(june.value(QStringLiteral("sites_from_regions")).toInt() >= 2);
+        const QJsonArray juneFlares = june.value(QStringLiteral("flares")).toArray();
+        QCOMPARE(juneFlares.size(), 1);
+        const QJsonObject m25 = juneFlares.first().toObject();
+        QCOMPARE(m25.value(QStringLiteral("class")).toString(), QStringLiteral("M2.5"));
+        QCOMPARE(m25.value(QStringLiteral("noaa")).toInt(), 11226);
+        QVERIFY(m25.value(QStringLiteral("site_from_region")).toBool());
+        QVERIFY(heliographicDistanceDeg(QPointF(m25.value(QStringLiteral("site_lon")).toDouble(), m25.value(QStringLiteral("site_lat")).toDouble()),
+                                        QPointF(53.0, -22.0)) < 4.0);
         // Bad input: a date that is not one (usage), a folder without a list with sites, a map without a time.
         r = test::run(cli, {QStringLiteral("flares"), sc24, QStringLiteral("--date"), QStringLiteral("yesterday")});
         QCOMPARE(r.exitCode, 2);
@@ -321,11 +341,128 @@ private Q_SLOTS:
         r = test::run(cli, {QStringLiteral("flares"), QStringLiteral("--archive"), empty.path(), QStringLiteral("--date"),
                             QStringLiteral("2011-02-15")});
         QCOMPARE(r.exitCode, 1);
-        QVERIFY2(r.err.contains(empty.path().toUtf8()) && r.err.contains("no flare list with sites"), r.err.constData());
+        QVERIFY2(r.err.contains(empty.path().toUtf8()) && r.err.contains("no flare list to place on maps"), r.err.constData());
         r = test::run(cli, {QStringLiteral("flares"), sc24, QStringLiteral("--map"),
                             test::sdoFile(QStringLiteral("fits/hmi.sharp_cea_720s.377.20110215_020000_TAI.Br.fits"))});
         QCOMPARE(r.exitCode, 1);
         QVERIFY2(r.err.contains("not a helioprojective map"), r.err.constData());
+    }
+
+    void swpcFlaresPlacedAtTheirRegions()
+    {
+        SOLARCHIP_REQUIRE_SDO();
+        const QString srs = test::sdoFile(QStringLiteral("labels/20110607SRS.txt"));
+        auto report = RegionSummary::load(srs);
+        QVERIFY2(report, qPrintable(report.errorString()));
+        const RegionSummaryArchive reports(QVector<RegionSummary>{*report});
+        auto swpc = FlareList::load(test::sdoFile(QStringLiteral("labels/swpc_flarelist_20100101-20210810.csv")));
+        auto sc24 = FlareList::load(test::sdoFile(QStringLiteral("labels/final_flare_list_sc24.csv")));
+        QVERIFY2(swpc && sc24, qPrintable(swpc ? sc24.errorString() : swpc.errorString()));
+        // The list's flares within 36 h of the report's time (06/2400Z) around the 2011-06-07 M2.5 of NOAA 11226.
+        const QVector<FlareEvent> day = swpc->between(utc(2011, 6, 6), utc(2011, 6, 9));
+        int placed = -1;
+        const FlareList out = placeFlaresAtRegions(FlareList(day), reports, &placed);
+        QCOMPARE(out.size(), int(day.size()));
+        const auto m25 = std::find_if(out.events().begin(), out.events().end(), [](const FlareEvent &e) {
+            return e.goesClass == QLatin1String("M2.5") && e.noaaAr == 11226;
+        });
+        QVERIFY(m25 != out.events().end());
+        QVERIFY(m25->siteFromRegion);
+        QCOMPARE(m25->start, utc(2011, 6, 7, 6, 16));
+        // Where sunpy puts the report's S22W52 (as sunpy reads it) at the flare's start.
+        const auto read = test::runPython(QStringLiteral("srs_reference.py"), {QStringLiteral("read"), srs});
+        QVERIFY2(read.exitCode == 0, read.err.constData());
+        double lat = qQNaN(), lon = qQNaN();
+        for (const QJsonValue &v : test::parseJson(read.out).object().value(srs).toObject().value(QStringLiteral("rows")).toArray())
+            if (v.toObject().value(QStringLiteral("number")).toInt() % 10000 == 1226) {
+                lat = v.toObject().value(QStringLiteral("lat")).toDouble();
+                lon = v.toObject().value(QStringLiteral("lon")).toDouble();
+            }
+        QVERIFY(std::isfinite(lat) && std::isfinite(lon));
+        const auto ref = test::runPython(QStringLiteral("srs_reference.py"),
+                                         {QStringLiteral("seen"), QString::number(lon, 'g', 17), QString::number(lat, 'g', 17),
+                                          isoForPython(report->validAt), isoForPython(m25->start)});
+        QVERIFY2(ref.exitCode == 0, ref.err.constData());
+        const QJsonObject r = test::parseJson(ref.out).object();
+        qInfo("M2.5 of 11226 placed at (%.3f, %.3f) deg; sunpy (%.3f, %.3f)", m25->hgsLon, m25->hgsLat,
+              r.value(QStringLiteral("lon")).toDouble(), r.value(QStringLiteral("lat")).toDouble());
+        QVERIFY(std::abs(m25->hgsLon - r.value(QStringLiteral("lon")).toDouble()) < 0.01);
+        QVERIFY(std::abs(m25->hgsLat - r.value(QStringLiteral("lat")).toDouble()) < 0.01);
+        // The cycle-24 list, which gives the flare's own site (S22W53 at its start), agrees to a region's size.
+        const auto listed = std::find_if(sc24->events().begin(), sc24->events().end(), [&](const FlareEvent &e) {
+            return e.peak == m25->peak && e.goesClass == m25->goesClass;
+        });
+        QVERIFY(listed != sc24->events().end());
+        const double d = heliographicDistanceDeg(QPointF(m25->hgsLon, m25->hgsLat), QPointF(listed->hgsLon, listed->hgsLat));
+        qInfo("%.2f deg from the cycle-24 list's site", d);
+        QVERIFY2(d < 4.0, qPrintable(QString::number(d)));
+        // Every flare placed is one whose region the report lists; the others keep no site.
+        QSet<int> listedRegions;
+        for (const NoaaRegion &g : report->regions)
+            if (g.section != NoaaRegion::Section::DueToReturn)
+                listedRegions.insert(g.number);
+        int expected = 0;
+        for (const FlareEvent &e : out.events()) {
+            const bool inReach = std::llabs(e.siteTime().toMSecsSinceEpoch() - report->validAt.toMSecsSinceEpoch()) <= 36 * 3600000LL;
+            const bool should = e.noaaAr > 0 && listedRegions.contains(e.noaaAr) && inReach;
+            expected += should;
+            QCOMPARE(e.siteFromRegion, should);
+            QCOMPARE(flareSite(e).has_value(), should);
+        }
+        QCOMPARE(placed, expected);
+        QVERIFY(placed >= 2);
+        // A flare with a site of its own is left as it is.
+        FlareEvent own = flareAt(utc(2011, 6, 7, 6, 41), "M2.5", 10.0, -5.0);
+        own.noaaAr = 11226;
+        const FlareList kept = placeFlaresAtRegions(FlareList(QVector<FlareEvent>{own}), reports, &placed);
+        QCOMPARE(placed, 0);
+        QCOMPARE(kept.events().front().hgsLon, 10.0);
+        QVERIFY(!kept.events().front().siteFromRegion);
+    }
+
+    void syntheticSwpcFlaresNearTheirSites()
+    {
+        QTemporaryDir dir = test::scratchDir();
+        SyntheticOptions o;
+        o.outDir = dir.path();
+        o.start = utc(2014, 2, 1);
+        o.days = 4;
+        o.cadenceHours = 12;
+        o.size = 64;
+        o.channels = {QStringLiteral("hmi")};
+        o.seed = 23;
+        o.noise = false;
+        auto summary = SyntheticArchiveWriter::run(o);
+        QVERIFY2(summary, qPrintable(summary.errorString()));
+        auto swpc = FlareList::load(summary->flareListPath);
+        auto sites = FlareList::load(summary->flareSitesPath);
+        QVERIFY2(swpc && sites, qPrintable(swpc ? sites.errorString() : swpc.errorString()));
+        const RegionSummaryArchive reports = RegionSummaryArchive::scan(dir.filePath(QStringLiteral("srs")));
+        QVERIFY(reports.reports().size() >= 4);
+        int placed = 0;
+        const FlareList out = placeFlaresAtRegions(*swpc, reports, &placed);
+        int withRegion = 0;
+        std::vector<double> distances;
+        for (int i = 0; i < out.size(); ++i) {
+            const FlareEvent &e = out.events()[i], &truth = sites->events()[i];
+            QCOMPARE(e.peak, truth.peak);
+            withRegion += e.noaaAr > 0;
+            if (!e.siteFromRegion)
+                continue;
+            // The list with sites gives the truth's site at the same start.
+            QCOMPARE(e.siteTime(), truth.siteTime());
+            distances.push_back(heliographicDistanceDeg(QPointF(e.hgsLon, e.hgsLat), QPointF(truth.hgsLon, truth.hgsLat)));
+        }
+        QCOMPARE(int(distances.size()), placed);
+        std::sort(distances.begin(), distances.end());
+        const double median = distances.empty() ? qQNaN() : distances[distances.size() / 2];
+        qInfo("%d of %d flares (%d with a NOAA number) placed at their regions; distance to the truth's site: median %.2f, "
+              "max %.2f deg", placed, out.size(), withRegion, median, distances.empty() ? qQNaN() : distances.back());
+        // Numbered regions are in the daily reports (a region numbered after the last report, or rotated off, is not).
+        QVERIFY2(placed >= withRegion * 8 / 10, qPrintable(QStringLiteral("%1 of %2").arg(placed).arg(withRegion)));
+        // A flare happens in its region: within a region's extent of its centre.
+        QVERIFY2(median < 5.0, qPrintable(QString::number(median)));
+        QVERIFY2(distances.back() < 15.0, qPrintable(QString::number(distances.back())));
     }
 
     void syntheticListWithSites()
