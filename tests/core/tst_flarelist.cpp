@@ -7,6 +7,7 @@
 #include "core/archive/FlareListCache.h"
 
 #include <QJsonArray>
+#include <QElapsedTimer>
 #include <QJsonObject>
 #include <QThreadPool>
 #include <QtConcurrent>
@@ -463,6 +464,20 @@ private slots:
             QVERIFY(loadFlareListShared(other).ok());
         }
         QCOMPARE((*fixed)->events()[2].goesClass, QStringLiteral("C1.0"));
+        // The real SWPC list: what a second reader costs (reading and hashing the bytes) against the first (parsing).
+        if (!m_swpc.isEmpty()) {
+            QElapsedTimer clock;
+            clock.start();
+            auto parsed = loadFlareListShared(m_swpc);
+            const double firstMs = clock.nsecsElapsed() / 1e6;
+            clock.restart();
+            auto shared = loadFlareListShared(m_swpc);
+            const double againMs = clock.nsecsElapsed() / 1e6;
+            QVERIFY(parsed.ok() && shared.ok());
+            QCOMPARE(shared->get(), parsed->get());
+            QCOMPARE((*shared)->size(), m_ref.value(QStringLiteral("swpc")).toObject().value(QStringLiteral("rows")).toInt());
+            qInfo("real SWPC list (%d rows): parsed in %.1f ms, shared again in %.2f ms", (*shared)->size(), firstMs, againMs);
+        }
     }
 
     void missingFile()

@@ -71,6 +71,21 @@ FlareEvent flareAt(const QDateTime &peak, const char *cls, double lon, double la
     return e;
 }
 
+// A small HMI-only synthetic archive of seed 23 from 2014-02-01 (its SWPC list, list with sites and reports).
+SyntheticOptions smallArchive(const QString &outDir, int days, double cadenceHours)
+{
+    SyntheticOptions o;
+    o.outDir = outDir;
+    o.start = utc(2014, 2, 1);
+    o.days = days;
+    o.cadenceHours = cadenceHours;
+    o.size = 64;
+    o.channels = {QStringLiteral("hmi")};
+    o.seed = 23;
+    o.noise = false;
+    return o;
+}
+
 }  // namespace
 
 class TestFlareSites : public QObject {
@@ -423,16 +438,7 @@ private Q_SLOTS:
     void syntheticSwpcFlaresNearTheirSites()
     {
         QTemporaryDir dir = test::scratchDir();
-        SyntheticOptions o;
-        o.outDir = dir.path();
-        o.start = utc(2014, 2, 1);
-        o.days = 4;
-        o.cadenceHours = 12;
-        o.size = 64;
-        o.channels = {QStringLiteral("hmi")};
-        o.seed = 23;
-        o.noise = false;
-        auto summary = SyntheticArchiveWriter::run(o);
+        auto summary = SyntheticArchiveWriter::run(smallArchive(dir.path(), 4, 12));
         QVERIFY2(summary, qPrintable(summary.errorString()));
         auto swpc = FlareList::load(summary->flareListPath);
         auto sites = FlareList::load(summary->flareSitesPath);
@@ -468,15 +474,7 @@ private Q_SLOTS:
     void syntheticListWithSites()
     {
         QTemporaryDir dir = test::scratchDir();
-        SyntheticOptions o;
-        o.outDir = dir.path();
-        o.start = utc(2014, 2, 1);
-        o.days = 2;
-        o.cadenceHours = 6;
-        o.size = 64;
-        o.channels = {QStringLiteral("hmi")};
-        o.seed = 23;
-        o.noise = false;
+        const SyntheticOptions o = smallArchive(dir.path(), 2, 6);
         auto summary = SyntheticArchiveWriter::run(o);
         QVERIFY2(summary, qPrintable(summary.errorString()));
         QCOMPARE(QFileInfo(summary->flareSitesPath).fileName(), SyntheticArchiveWriter::flareSitesName(o));
