@@ -79,8 +79,10 @@ void TimelineView::setModel(TimelineModel *model)
     if (m_model)
         disconnect(m_model, nullptr, this, nullptr);
     m_model = model;
+    m_labelWidth = -1;
     if (m_model)
         connect(m_model, &TimelineModel::changed, this, [this] {
+            m_labelWidth = -1;
             fitAll();
             updateGeometry();
             updateScrollBar();
@@ -179,14 +181,26 @@ QFont TimelineView::labelFont(const QFont &font, int rowHeight)
 
 int TimelineView::labelWidth() const
 {
-    // Wide enough for the longest channel label ("HMI magnetogram") in the widget's font.
+    // Wide enough for the longest channel label ("HMI magnetogram") in the widget's font. Kept until the channels, the
+    // flares row or the font change: every time-to-x mapping goes through plotRect(), and measuring the labels for each
+    // (text shaping) cost 20 ms a repaint with a month of flares on the strip.
+    if (m_labelWidth >= 0)
+        return m_labelWidth;
     int widest = fontMetrics().horizontalAdvance(tr("UTC"));
     if (m_flareRow)
         widest = std::max(widest, fontMetrics().horizontalAdvance(tr("GOES flares")));
     if (m_model)
         for (const QString &channel : m_model->channels())
             widest = std::max(widest, fontMetrics().horizontalAdvance(channelLabel(channel)));
-    return widest + 12;
+    m_labelWidth = widest + 12;
+    return m_labelWidth;
+}
+
+void TimelineView::changeEvent(QEvent *event)
+{
+    if (event->type() == QEvent::FontChange || event->type() == QEvent::StyleChange)
+        m_labelWidth = -1;
+    QWidget::changeEvent(event);
 }
 
 int TimelineView::rowCount() const
@@ -543,6 +557,7 @@ void TimelineView::setFlares(QVector<TimelineFlare> flares, const QString &sourc
     m_flares = std::move(flares);
     m_flareSource = source;
     m_flareRow = true;
+    m_labelWidth = -1;
     updateGeometry();
     updateScrollBar();
 }
@@ -552,6 +567,7 @@ void TimelineView::clearFlares()
     if (!m_flareRow)
         return;
     m_flareRow = false;
+    m_labelWidth = -1;
     m_flares.clear();
     m_flareSource.clear();
     m_longestFlareMs = 0;

@@ -114,6 +114,7 @@ protected:
     void leaveEvent(QEvent *event) override;
     void keyPressEvent(QKeyEvent *event) override;
     void resizeEvent(QResizeEvent *event) override;
+    void changeEvent(QEvent *event) override;
     void contextMenuEvent(QContextMenuEvent *event) override;
     bool event(QEvent *event) override;
 
@@ -146,6 +147,7 @@ private:
     QVector<TimelineFlare> m_flares;  // sorted by peakMs
     qint64 m_longestFlareMs = 0;      // the longest start-to-end span, to find flares reaching into the view
     QString m_flareSource;
+    mutable int m_labelWidth = -1;  // labelWidth(), measured once per channels/row/font
 };
 
 }  // namespace solarchip
