@@ -560,6 +560,7 @@ void TimelineView::setFlares(QVector<TimelineFlare> flares, const QString &sourc
     m_labelWidth = -1;
     updateGeometry();
     updateScrollBar();
+    Q_EMIT flaresChanged();
 }
 
 void TimelineView::clearFlares()
@@ -573,6 +574,7 @@ void TimelineView::clearFlares()
     m_longestFlareMs = 0;
     updateGeometry();
     updateScrollBar();
+    Q_EMIT flaresChanged();
 }
 
 double TimelineView::flareBarFraction(double peakFlux)

@@ -104,6 +104,8 @@ Q_SIGNALS:
     /// The user clicked at a time (UTC).
     void timeRequested(const QDateTime &utc);
     void viewRangeChanged(qint64 from, qint64 to);
+    /// The flares row was shown, hidden or given other flares.
+    void flaresChanged();
 
 protected:
     void paintEvent(QPaintEvent *event) override;

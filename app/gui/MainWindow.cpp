@@ -9,6 +9,7 @@
 #include "app/gui/JobRunner.h"
 #include "app/gui/ContourController.h"
 #include "app/gui/FlareEventController.h"
+#include "app/gui/FlareJumpReaction.h"
 #include "app/gui/TimelineFlareController.h"
 #include "app/gui/NoaaRegionController.h"
 #include "app/gui/HeaderDialog.h"
@@ -24,6 +25,7 @@
 #include "app/gui/DisplayPanel.h"
 #include "app/gui/ElidedLabel.h"
 #include "core/archive/DisplayPrep.h"
+#include "core/archive/FlareList.h"
 #include "app/gui/ExportViewReaction.h"
 #include "app/gui/FitViewReaction.h"
 #include "app/gui/JumpToDateReaction.h"
@@ -570,6 +572,17 @@ void MainWindow::createReactions()
     new PlaybackSpeedReaction(a("time.faster"), m_playback, 1.5);
     new PlaybackSpeedReaction(a("time.slower"), m_playback, 1.0 / 1.5);
     new JumpToDateReaction(a("time.goToDate"), m_archive, m_observation, this);
+    // Flare to flare through the archive's list (the timeline's GOES row).
+    const struct {
+        const char *id;
+        bool forward;
+        double minFlux;
+    } jumps[] = {{"time.nextFlare", true, kGoesC}, {"time.previousFlare", false, kGoesC},
+                 {"time.nextMajorFlare", true, kGoesM}, {"time.previousMajorFlare", false, kGoesM}};
+    for (const auto &j : jumps) {
+        auto *jump = new FlareJumpReaction(a(j.id), m_timelineView, m_archive, m_observation, j.forward, j.minFlux);
+        connect(jump, &FlareJumpReaction::reported, this, [this](const QString &text) { statusBar()->showMessage(text, 8000); });
+    }
 }
 
 void MainWindow::connectDocuments()

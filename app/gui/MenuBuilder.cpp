@@ -139,6 +139,10 @@ void MenuBuilder::registerActions(ActionRegistry &r)
     r.add(QStringLiteral("time.faster"), tr("Play &faster"), QKeySequence(QStringLiteral("]")));
     r.add(QStringLiteral("time.slower"), tr("Play &slower"), QKeySequence(QStringLiteral("[")));
     r.add(QStringLiteral("time.goToDate"), tr("&Go to date…"), QKeySequence(QStringLiteral("Ctrl+D")));
+    r.add(QStringLiteral("time.nextFlare"), tr("Next fl&are"), QKeySequence(QStringLiteral("Alt+Right")));
+    r.add(QStringLiteral("time.previousFlare"), tr("Previous flar&e"), QKeySequence(QStringLiteral("Alt+Left")));
+    r.add(QStringLiteral("time.nextMajorFlare"), tr("Next &M or X flare"), QKeySequence(QStringLiteral("Alt+Shift+Right")));
+    r.add(QStringLiteral("time.previousMajorFlare"), tr("Previous M or X fla&re"), QKeySequence(QStringLiteral("Alt+Shift+Left")));
 
     r.add(QStringLiteral("tools.lowLabelWizard"), tr("&Low-label wizard (flare heads, label-efficiency curve)…"));
 }
@@ -222,6 +226,9 @@ QMenu *MenuBuilder::buildMenus(QMainWindow *window, const ActionRegistry &r)
         add(time, id);
     time->addSeparator();
     add(time, "time.goToDate");
+    time->addSeparator();
+    for (const char *id : {"time.previousFlare", "time.nextFlare", "time.previousMajorFlare", "time.nextMajorFlare"})
+        add(time, id);
 
     QMenu *tools = bar->addMenu(tr("T&ools"));
     tools->setObjectName(QStringLiteral("menu.tools"));

@@ -15,7 +15,8 @@
 //   of where that list puts it, said so in the table and the tooltip;
 // - the timeline's GOES flares row (app/gui/TimelineFlareController): the archive's SWPC list's C, M and X flares
 //   (counted here with a plain split of the file), the strongest at its peak; a click on it goes to the observation
-//   nearest the peak; View > GOES flares in the timeline hides and shows the row; loose files have none.
+//   nearest the peak; View > GOES flares in the timeline hides and shows the row; loose files have none; Time > Next /
+//   Previous flare walk the list as a brute-force search over the observation times expects.
 #include "app/gui/ActionRegistry.h"
 #include "app/gui/ArchiveDocument.h"
 #include "app/gui/FlareEventController.h"
@@ -28,6 +29,7 @@
 #include "core/map/SdoTime.h"
 #include "widgets/MapGrid.h"
 #include "widgets/MapView.h"
+#include "widgets/TimelineModel.h"
 #include "widgets/TimelineView.h"
 
 #include "GuiTestSupport.h"
@@ -40,12 +42,14 @@
 #include <QFile>
 #include <QJsonArray>
 #include <QSettings>
+#include <QStatusBar>
 #include <QTableWidget>
 #include <QTemporaryDir>
 #include <QTest>
 #include <QTimeZone>
 
 #include <cmath>
+#include <optional>
 
 using namespace solarchip;
 
@@ -427,6 +431,70 @@ private Q_SLOTS:
         QTRY_VERIFY_WITH_TIMEOUT(m_window->isSettled() && flareRowShown()
                                      && timelineFlares().value(QStringLiteral("flares")).toInt() == counts[0] + counts[1] + counts[2],
                                  30000);
+        // Time > Next / Previous flare walk the list: each goes to the observation nearest the next (previous) flare's
+        // peak that is not the one shown. Expected by brute force over the anchor channel's observation times and the
+        // list's peaks read above.
+        QVector<qint64> peaks, majorPeaks;
+        for (qsizetype i = 1; i < lines.size(); ++i) {
+            const QList<QByteArray> cols = lines[i].split(',');
+            if (cols.size() < 13 || QStringLiteral("CMX").indexOf(QString::fromLatin1(cols[9]).trimmed().left(1)) < 0)
+                continue;
+            const QDate day = QDate::fromString(QString::fromLatin1(cols[1]), QStringLiteral("yyyyMMdd"));
+            const QTime start = QTime::fromString(QString::fromLatin1(cols[3]), QStringLiteral("HHmm"));
+            const QTime peak = QTime::fromString(QString::fromLatin1(cols[4]), QStringLiteral("HHmm"));
+            peaks << QDateTime(peak < start ? day.addDays(1) : day, peak, QTimeZone::utc()).toMSecsSinceEpoch();
+            if (!QString::fromLatin1(cols[9]).trimmed().startsWith(QLatin1Char('C')))
+                majorPeaks << peaks.back();
+        }
+        std::sort(peaks.begin(), peaks.end());
+        const QVector<qint64> obs = m_window->archive()->timeline()->times(m_window->observation()->anchorChannel());
+        QVERIFY(!obs.isEmpty());
+        auto nearestObs = [&](qint64 t) {
+            qint64 best = obs.front();
+            for (qint64 o : obs)
+                if (std::llabs(o - t) < std::llabs(best - t))
+                    best = o;
+            return best;
+        };
+        auto expectedJump = [&](qint64 now, bool forward) -> std::optional<qint64> {
+            if (forward) {
+                for (qint64 p : peaks)
+                    if (p > now && nearestObs(p) != now)
+                        return nearestObs(p);
+            } else {
+                for (auto it = peaks.rbegin(); it != peaks.rend(); ++it)
+                    if (*it < now && nearestObs(*it) != now)
+                        return nearestObs(*it);
+            }
+            return std::nullopt;
+        };
+        QVERIFY(goTo(QDateTime::fromMSecsSinceEpoch(obs.front(), QTimeZone::utc())));
+        QAction *next = m_window->actions()->action(QStringLiteral("time.nextFlare"));
+        QAction *previous = m_window->actions()->action(QStringLiteral("time.previousFlare"));
+        QVERIFY(next && previous && next->isEnabled());
+        int jumps = 0;
+        for (bool forward : {true, true, true, false}) {
+            const qint64 now = m_window->observation()->timeMs();
+            const auto expected = expectedJump(now, forward);
+            if (!expected)
+                break;
+            (forward ? next : previous)->trigger();
+            QTRY_VERIFY_WITH_TIMEOUT(m_window->isSettled() && m_window->observation()->timeMs() == *expected, 30000);
+            ++jumps;
+        }
+        QVERIFY(jumps >= 2);
+        // M and X only: the list's first one, or, with none, a message and no move.
+        QVERIFY(goTo(QDateTime::fromMSecsSinceEpoch(obs.front(), QTimeZone::utc())));
+        m_window->actions()->action(QStringLiteral("time.nextMajorFlare"))->trigger();
+        if (majorPeaks.isEmpty()) {
+            QTest::qWait(200);
+            QCOMPARE(m_window->observation()->timeMs(), obs.front());
+            QVERIFY2(m_window->statusBar()->currentMessage().contains(QStringLiteral("No later M or X flare")),
+                     qPrintable(m_window->statusBar()->currentMessage()));
+        } else {
+            std::sort(majorPeaks.begin(), majorPeaks.end());
+            QTRY_VERIFY_WITH_TIMEOUT(m_window->isSettled() && m_window->observation()->timeMs() == nearestObs(majorPeaks.front()), 30000);
+        }
         QVERIFY(goTo(at("2014-02-01T15:00")));
     }
 
