@@ -6,7 +6,8 @@
 //   (171 and the HMI view, co-registered onto the same grid); the markers of a map are exactly the list's flares peaking
 //   within the window (the SWPC list of the same archive, counted independently); they are drawn (switched off the
 //   view around them changes back); the window is honoured and remembered; the table lists them in time order and a
-//   row goes to the observation nearest the flare's peak; the globe wears them;
+//   row goes to the observation nearest the flare's peak; the table exports as CSV (read back by Python's csv module
+//   and astropy) and copies a row as tab-separated text; the globe wears them;
 // - on the real AIA 171 map of 2011-02-15 with the cycle-24 list chosen (File > Open flare list): NOAA 11158's X2.2 of
 //   01:56 is marked where sunpy carries its listed site to the map (tests/reference/srs_reference.py); SWPC's list is
 //   placed by the one report beside it (nothing near the map), and refused, naming the file and why, without it.
@@ -20,12 +21,14 @@
 #include "app/gui/ActionRegistry.h"
 #include "app/gui/ArchiveDocument.h"
 #include "app/gui/FlareEventController.h"
+#include "app/gui/LayerTableDock.h"
 #include "app/gui/MainWindow.h"
 #include "app/gui/ObservationDocument.h"
 #include "app/gui/StudioSettings.h"
 #include "app/gui/TimelineFlareController.h"
 #include "app/gui/WindowState.h"
 #include "core/archive/FlareList.h"
+#include "core/base/AtomicFile.h"
 #include "core/map/SdoTime.h"
 #include "widgets/MapGrid.h"
 #include "widgets/MapView.h"
@@ -36,6 +39,8 @@
 #include "TestSupport.h"
 
 #include <QAction>
+#include <QApplication>
+#include <QClipboard>
 #include <QDir>
 #include <QDirIterator>
 #include <QDockWidget>
@@ -267,7 +272,7 @@ private Q_SLOTS:
         QTRY_VERIFY_WITH_TIMEOUT(m_window->isSettled() && state().value(QStringLiteral("table")).toObject()
                                                               .value(QStringLiteral("rows")).toArray().size() == markers(QStringLiteral("171")).size(),
                                  30000);
-        const auto *table = m_window->flareEvents()->dock()->findChild<QTableWidget *>(QStringLiteral("flareEventTable"));
+        auto *table = m_window->flareEvents()->dock()->findChild<QTableWidget *>(QStringLiteral("flareEventTable"));
         QVERIFY(table);
         QStringList peaks;
         for (int r = 0; r < table->rowCount(); ++r)
@@ -277,6 +282,43 @@ private Q_SLOTS:
         QCOMPARE(peaks, sorted);
         QVERIFY2(state().value(QStringLiteral("table")).toObject().value(QStringLiteral("caption")).toString().contains(QStringLiteral("flarelist_sites_")),
                  qPrintable(state().value(QStringLiteral("table")).toObject().value(QStringLiteral("caption")).toString()));
+        // Exported as CSV (the context menu's Export): read back by Python's csv module cell for cell, and by astropy's
+        // ascii reader with the caption as a comment; a row copied (Ctrl+C) as tab-separated text under the header.
+        {
+            const QString caption = state().value(QStringLiteral("table")).toObject().value(QStringLiteral("caption")).toString();
+            const QString csvPath = m_dir.filePath(QStringLiteral("flare-table.csv"));
+            QVERIFY(writeFileAtomically(csvPath, tableToCsv(table, caption)).ok());
+            const auto ref = test::runPython(QStringLiteral("table_csv.py"), {csvPath});
+            QVERIFY2(ref.exitCode == 0, ref.err.constData());
+            const QJsonObject r = test::parseJson(ref.out).object();
+            QCOMPARE(r.value(QStringLiteral("comments")).toArray().first().toString(), caption);
+            QStringList headers;
+            for (int c = 0; c < table->columnCount(); ++c)
+                headers << table->horizontalHeaderItem(c)->text();
+            QStringList astropyColumns, csvHeader;
+            for (const QJsonValue &v : r.value(QStringLiteral("columns")).toArray())
+                astropyColumns << v.toString();
+            for (const QJsonValue &v : r.value(QStringLiteral("csv_header")).toArray())
+                csvHeader << v.toString();
+            QCOMPARE(astropyColumns, headers);  // "Tx, Ty now (″)" among them: quoted
+            QCOMPARE(csvHeader, headers);
+            QCOMPARE(r.value(QStringLiteral("rows")).toArray().size(), table->rowCount());
+            const QJsonArray rows = r.value(QStringLiteral("csv_rows")).toArray();
+            QCOMPARE(rows.size(), table->rowCount());
+            for (int row = 0; row < table->rowCount(); ++row)
+                for (int c = 0; c < table->columnCount(); ++c)
+                    QCOMPARE(rows[row].toArray()[c].toString(), table->item(row, c)->text());
+            table->selectRow(0);
+            QAction *copy = table->actions().value(0);
+            QVERIFY(copy && copy->shortcut() == QKeySequence(QKeySequence::Copy));
+            copy->trigger();
+            QStringList expected{headers.join(QLatin1Char('\t'))};
+            QStringList first;
+            for (int c = 0; c < table->columnCount(); ++c)
+                first << table->item(0, c)->text();
+            expected << first.join(QLatin1Char('\t'));
+            QTRY_COMPARE(QApplication::clipboard()->text(), expected.join(QLatin1Char('\n')) + QLatin1Char('\n'));
+        }
         // The last row: a flare peaking after 15:00; the observation nearest its peak (3 h cadence) follows.
         const int last = table->rowCount() - 1;
         const QDateTime peak = QDateTime::fromString(table->item(last, 0)->text(), QStringLiteral("yyyy-MM-dd HH:mm"));
