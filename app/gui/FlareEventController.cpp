@@ -186,8 +186,9 @@ void FlareEventController::refreshTable()
         m_caption->setText(m_loading ? tr("Reading the flare list…")
                            : !m_error.isEmpty() ? m_error
                            : m_layer->list() ? tr("No helioprojective map with a time on screen")
-                                             : tr("No flare list with sites: File > Open flare list… (the cycle-24 list, a "
-                                                  "HEK export), or one put at the top of the archive folder"));
+                                             : tr("No flare list to place: File > Open flare list… (the cycle-24 list, a "
+                                                  "HEK export, or SWPC's list with Solar Region Summaries beside it), or "
+                                                  "one put at the top of the archive folder"));
         return;
     }
     const double window = m_layer->windowHours();

@@ -522,7 +522,7 @@ void MainWindow::createReactions()
                 setFlareEventWindow(hours);
         });
         connect(a("file.openFlareList"), &QAction::triggered, this, [this] {
-            const QString path = QFileDialog::getOpenFileName(this, tr("Open a flare list with sites"),
+            const QString path = QFileDialog::getOpenFileName(this, tr("Open a flare list (with sites, or SWPC's with Solar Region Summaries beside it)"),
                                                               m_flareEvents->listPath().isEmpty()
                                                                   ? m_archive->archiveDir()
                                                                   : QFileInfo(m_flareEvents->listPath()).absolutePath(),
