@@ -21,6 +21,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <utility>
 
 namespace solarchip {
 
@@ -508,6 +509,18 @@ void TimelineView::contextMenuEvent(QContextMenuEvent *event)
     menu.addAction(tr("Show one month"), this, [this, centre] { setViewRange(centre - 15 * kDay, centre + 15 * kDay); });
     menu.addAction(tr("Show one day"), this, [this, centre] { setViewRange(centre - kDay / 2, centre + kDay / 2); });
     menu.addAction(tr("Show one hour"), this, [this, centre] { setViewRange(centre - kHour / 2, centre + kHour / 2); });
+    if (m_flareRow) {
+        // The flares row's smallest class (the owner reads the list again with it).
+        menu.addSeparator();
+        QMenu *classes = menu.addMenu(tr("GOES flares from class"));
+        for (const auto &[letter, flux] : {std::pair{"B", kGoesB}, std::pair{"C", kGoesC}, std::pair{"M", kGoesM}, std::pair{"X", kGoesX}}) {
+            QAction *a = classes->addAction(tr("%1 and above").arg(QLatin1String(letter)));
+            a->setCheckable(true);
+            a->setChecked(std::abs(flux - m_flareMinFlux) < 1e-12);
+            const double f = flux;
+            connect(a, &QAction::triggered, this, [this, f] { Q_EMIT flareMinFluxRequested(f); });
+        }
+    }
     menu.exec(event->globalPos());
 }
 
@@ -561,6 +574,11 @@ void TimelineView::setFlares(QVector<TimelineFlare> flares, const QString &sourc
     updateGeometry();
     updateScrollBar();
     Q_EMIT flaresChanged();
+}
+
+void TimelineView::setFlareMinFlux(double flux)
+{
+    m_flareMinFlux = flux;
 }
 
 void TimelineView::clearFlares()

@@ -84,6 +84,10 @@ public:
     void setFlares(QVector<TimelineFlare> flares, const QString &source = {});
     /// Hides the flares row.
     void clearFlares();
+    /// The smallest peak flux the owner gives the row (W/m^2), checked in the row's context menu ("GOES flares from
+    /// class"); choosing another there emits flareMinFluxRequested.
+    void setFlareMinFlux(double flux);
+    double flareMinFlux() const { return m_flareMinFlux; }
     bool hasFlareRow() const { return m_flareRow; }
     const QVector<TimelineFlare> &flares() const { return m_flares; }
     /// The flares row (widget coordinates), empty when hidden.
@@ -106,6 +110,8 @@ Q_SIGNALS:
     void viewRangeChanged(qint64 from, qint64 to);
     /// The flares row was shown, hidden or given other flares.
     void flaresChanged();
+    /// The user chose the flares row's smallest class in its context menu.
+    void flareMinFluxRequested(double flux);
 
 protected:
     void paintEvent(QPaintEvent *event) override;
@@ -149,6 +155,7 @@ private:
     QVector<TimelineFlare> m_flares;  // sorted by peakMs
     qint64 m_longestFlareMs = 0;      // the longest start-to-end span, to find flares reaching into the view
     QString m_flareSource;
+    double m_flareMinFlux = 1e-6;  // C1
     mutable int m_labelWidth = -1;  // labelWidth(), measured once per channels/row/font
 };
 

@@ -511,6 +511,11 @@ void MainWindow::createReactions()
                 m_timelineFlares->setEnabled(on);
                 m_settings->raw().setValue(QStringLiteral("timeline/flares"), on);
             });
+            m_timelineFlares->setMinFlux(m_settings->raw().value(QStringLiteral("timeline/flareMinFlux"), kGoesC).toDouble());
+            connect(m_timelineView, &TimelineView::flareMinFluxRequested, this, [this](double flux) {
+                m_timelineFlares->setMinFlux(flux);
+                m_settings->raw().setValue(QStringLiteral("timeline/flareMinFlux"), flux);
+            });
         }
         connect(a("view.flareEventWindow"), &QAction::triggered, this, [this] {
             bool ok = false;

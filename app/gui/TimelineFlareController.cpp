@@ -14,6 +14,7 @@
 #include <QtConcurrent>
 
 #include <algorithm>
+#include <cmath>
 
 namespace solarchip {
 
@@ -40,6 +41,17 @@ void TimelineFlareController::setEnabled(bool enabled)
     if (enabled == m_enabled)
         return;
     m_enabled = enabled;
+    reload();
+}
+
+void TimelineFlareController::setMinFlux(double flux)
+{
+    if (!std::isfinite(flux) || flux <= 0)
+        flux = kGoesC;  // an unreadable setting
+    if (flux == m_minFlux)
+        return;
+    m_minFlux = flux;
+    m_view->setFlareMinFlux(flux);
     reload();
 }
 
@@ -82,7 +94,8 @@ void TimelineFlareController::reload()
             Q_EMIT rowShownChanged();
         Q_EMIT changed();
     });
-    watcher->setFuture(QtConcurrent::run(ThreadBudget::instance().pool(ThreadBudget::Pool::Background), [folder] {
+    const double minFlux = m_minFlux;
+    watcher->setFuture(QtConcurrent::run(ThreadBudget::instance().pool(ThreadBudget::Pool::Background), [folder, minFlux] {
         Found f;
         auto path = findFlareList(folder);
         if (!path) {
@@ -99,7 +112,7 @@ void TimelineFlareController::reload()
             return f;
         }
         for (const FlareEvent &e : (*list)->events()) {
-            if (e.peakFlux < kGoesC)
+            if (e.peakFlux < minFlux)
                 continue;
             TimelineFlare t;
             t.startMs = msOrZero(e.start);
@@ -132,6 +145,7 @@ QJsonObject TimelineFlareController::state() const
         {QStringLiteral("loading"), m_loading},
         {QStringLiteral("list"), m_path.isEmpty() ? QJsonValue() : QJsonValue(m_path)},
         {QStringLiteral("error"), m_error.isEmpty() ? QJsonValue() : QJsonValue(m_error)},
+        {QStringLiteral("min_flux"), m_minFlux},
         {QStringLiteral("row"), QJsonObject{{QStringLiteral("visible"), m_view->hasFlareRow() && m_view->isVisible()},
                                             {QStringLiteral("x"), row.x()},
                                             {QStringLiteral("y"), row.y()},

@@ -1,6 +1,7 @@
 #pragma once
 // The timeline strip's GOES flares row (View > GOES flares in the timeline, on by default, remembered as
-// "timeline/flares"): the flares of C1 and above of the open archive's flare list — the one swpc_flarelist_*.csv at
+// "timeline/flares"): the flares of C1 and above (the row's context menu: from B, C, M or X; remembered as
+// "timeline/flareMinFlux") of the open archive's flare list — the one swpc_flarelist_*.csv at
 // its top (what the generator writes; the real SWPC list can be put there), the same list the flare panel and the
 // light curve mark — drawn at their peaks on the strip below the channel rows. Read on the background pool at every
 // archive open and after each scan (a list dropped into the folder since), through the process's shared list cache.
@@ -23,13 +24,16 @@ public:
 
     void setEnabled(bool enabled);
     bool isEnabled() const { return m_enabled; }
+    /// The smallest peak flux shown (W/m^2; default C1, the row's context menu offers B to X); reads the list again.
+    void setMinFlux(double flux);
+    double minFlux() const { return m_minFlux; }
     /// No list is being read.
     bool isSettled() const { return !m_loading; }
     /// The list's file, empty when none was found.
     const QString &listPath() const { return m_path; }
     /// Why no row is shown (no list, an unreadable one), empty otherwise.
     const QString &error() const { return m_error; }
-    /// enabled, loading, list, error, row {visible, x, y, width, height}, flares (in the row), c, m, x (by class), and
+    /// enabled, loading, list, error, min_flux, row {visible, x, y, width, height}, flares (in the row), c, m, x (by class), and
     /// `listed`: per flare (up to 2000) {class, peak, x} with x the bar's centre in the strip's coordinates.
     QJsonObject state() const;
 
@@ -47,6 +51,7 @@ private:
     QString m_path;
     QString m_error;
     bool m_enabled = true;
+    double m_minFlux = 1e-6;  // C1
     bool m_loading = false;
     quint64 m_ticket = 0;
 };

@@ -411,6 +411,7 @@ private Q_SLOTS:
         QFile f(QDir(m_archive).filePath(lists.front()));
         QVERIFY(f.open(QIODevice::ReadOnly));
         int counts[3] = {0, 0, 0};
+        int bFlares = 0;
         double best = 0;
         QString bestClass;
         QDateTime bestPeak;
@@ -420,6 +421,7 @@ private Q_SLOTS:
             if (cols.size() < 13)
                 continue;
             const QString cls = QString::fromLatin1(cols[9]).trimmed();
+            bFlares += cls.startsWith(QLatin1Char('B'));
             const int k = QStringLiteral("CMX").indexOf(cls.left(1));
             if (k < 0)
                 continue;
@@ -473,6 +475,18 @@ private Q_SLOTS:
         QTRY_VERIFY_WITH_TIMEOUT(m_window->isSettled() && flareRowShown()
                                      && timelineFlares().value(QStringLiteral("flares")).toInt() == counts[0] + counts[1] + counts[2],
                                  30000);
+        // The row's context menu "GOES flares from class": B adds the list's B flares, M keeps M and X; remembered.
+        Q_EMIT view->flareMinFluxRequested(1e-7);
+        QTRY_VERIFY_WITH_TIMEOUT(m_window->isSettled() && timelineFlares().value(QStringLiteral("flares")).toInt()
+                                                              == bFlares + counts[0] + counts[1] + counts[2], 30000);
+        QVERIFY(bFlares > 0);
+        Q_EMIT view->flareMinFluxRequested(1e-5);
+        QTRY_VERIFY_WITH_TIMEOUT(m_window->isSettled() && timelineFlares().value(QStringLiteral("flares")).toInt() == counts[1] + counts[2]
+                                     && timelineFlares().value(QStringLiteral("c")).toInt() == 0, 30000);
+        QCOMPARE(m_settings->raw().value(QStringLiteral("timeline/flareMinFlux")).toDouble(), 1e-5);
+        Q_EMIT view->flareMinFluxRequested(1e-6);
+        QTRY_VERIFY_WITH_TIMEOUT(m_window->isSettled() && timelineFlares().value(QStringLiteral("flares")).toInt()
+                                                              == counts[0] + counts[1] + counts[2], 30000);
         // Time > Next / Previous flare walk the list: each goes to the observation nearest the next (previous) flare's
         // peak that is not the one shown. Expected by brute force over the anchor channel's observation times and the
         // list's peaks read above.
