@@ -12,7 +12,8 @@
 // With setFlares() a "GOES flares" row is pinned between the channel rows and the axis (it never scrolls away): each
 // flare a bar at its peak, as high as its class on a log scale (C1 a third of the row, M1 two thirds, X1 and above
 // all of it) in its class's colour, its start-to-end span shaded once it is three pixels wide or more. Hovering lists
-// the flares under the cursor; a click on a flare asks for its peak time (the strongest within 4 px).
+// the flares under the cursor; a click on a flare asks for its peak time (the strongest within 4 px). The strip's
+// context menu offers the row's smallest class (flareMinFluxRequested: the owner gives the flares).
 
 #include "widgets/TimelineModel.h"
 
