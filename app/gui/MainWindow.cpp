@@ -25,7 +25,9 @@
 #include "app/gui/DisplayPanel.h"
 #include "app/gui/ElidedLabel.h"
 #include "core/archive/DisplayPrep.h"
+#include "core/archive/FlareLabels.h"
 #include "core/archive/FlareList.h"
+#include "widgets/FlareClassColours.h"
 #include "app/gui/ExportViewReaction.h"
 #include "app/gui/FitViewReaction.h"
 #include "app/gui/JumpToDateReaction.h"
@@ -215,6 +217,7 @@ MainWindow::MainWindow(StudioSettings *settings, QWidget *parent) : QMainWindow(
     m_timelineFlares = new TimelineFlareController(m_archive, m_timelineView, this);
     connect(m_timelineFlares, &TimelineFlareController::changed, this, &MainWindow::settledMaybe, Qt::QueuedConnection);
     connect(m_timelineFlares, &TimelineFlareController::rowShownChanged, this, &MainWindow::fitTimelineHeight);
+    connect(m_timelineFlares, &TimelineFlareController::changed, this, &MainWindow::updateFlareNow);
     connect(m_timelineFlares, &TimelineFlareController::changed, this, [this] {
         if (!m_timelineFlares->error().isEmpty())
             statusBar()->showMessage(tr("Timeline flares: %1").arg(m_timelineFlares->error()), 10000);
@@ -413,6 +416,11 @@ void MainWindow::createStatusBar()
     m_cancelButton->setAutoRaise(true);
     m_cancelButton->hide();
     statusBar()->addPermanentWidget(m_cancelButton);
+    // A flare of the archive's list in progress at the current time (the timeline's GOES row), in its class's colour.
+    m_flareNowLabel = new QLabel(this);
+    m_flareNowLabel->setObjectName(QStringLiteral("flareNowLabel"));
+    m_flareNowLabel->setToolTip(tr("A flare of the archive's list in progress at this time (Time > Next flare: Alt+Right)"));
+    statusBar()->addPermanentWidget(m_flareNowLabel);
     m_cacheLabel = new QLabel(this);
     m_cacheLabel->setObjectName(QStringLiteral("cacheLabel"));
     m_cacheLabel->setToolTip(tr("Prepared maps held in memory for stepping (budget in Edit > Preferences)"));
@@ -939,9 +947,23 @@ LowLabelWizard *MainWindow::showLowLabelWizard()
     return m_wizard;
 }
 
+void MainWindow::updateFlareNow()
+{
+    const QDateTime t = m_timelineView->currentTime();
+    const QString text = t.isValid() ? m_timelineFlares->inProgressText(t.toMSecsSinceEpoch()) : QString();
+    m_flareNowLabel->setText(text);
+    m_flareNowLabel->setVisible(!text.isEmpty());
+    if (!text.isEmpty()) {
+        const QVector<TimelineFlare> now = m_timelineFlares->inProgressAt(t.toMSecsSinceEpoch());
+        m_flareNowLabel->setStyleSheet(QStringLiteral("QLabel { color: %1; font-weight: bold; }")
+                                           .arg(flareClassColourOnPlot(flareClassIndex(now.front().peakFlux)).darker(120).name()));
+    }
+}
+
 void MainWindow::onTimeChanged(const QDateTime &utc)
 {
     m_timelineView->setCurrentTime(utc);
+    updateFlareNow();
     m_timeButton->setText(utc.isValid() ? utc.toString(QStringLiteral("yyyy-MM-dd HH:mm:ss 'UTC'"))
                                         : tr("Go to date…"));
 }

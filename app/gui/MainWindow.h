@@ -197,6 +197,8 @@ private:
     void onArchiveOpened();
     void onArchiveData();
     void onTimeChanged(const QDateTime &utc);
+    /// The status bar's flare-in-progress line (the timeline's GOES row at the current time).
+    void updateFlareNow();
     void updateChannelMenu();
     void selectGlobeView();
     void updateCompareMenu();
@@ -257,6 +259,7 @@ private:
     ElidedLabel *m_progressLabel = nullptr;
     ElidedLabel *m_readout = nullptr;
     QLabel *m_cacheLabel = nullptr;
+    QLabel *m_flareNowLabel = nullptr;
 
     QString m_viewMode = QStringLiteral("map");
     /// Whether the training dock was hidden before the training view mode showed it (leaving that mode hides it

@@ -127,6 +127,41 @@ void TimelineFlareController::reload()
     }));
 }
 
+QVector<TimelineFlare> TimelineFlareController::inProgressAt(qint64 utcMs) const
+{
+    QVector<TimelineFlare> out;
+    // Sorted by peak; a flare lasts well under a day, so only those peaking within a day either side can be on.
+    constexpr qint64 kDay = 86400 * 1000LL;
+    const QVector<TimelineFlare> &flares = m_view->flares();
+    auto it = std::lower_bound(flares.begin(), flares.end(), utcMs - kDay,
+                               [](const TimelineFlare &f, qint64 t) { return f.peakMs < t; });
+    for (; it != flares.end() && it->peakMs <= utcMs + kDay; ++it) {
+        const TimelineFlare &f = *it;
+        if (!f.startMs)
+            continue;
+        const qint64 end = f.endMs ? f.endMs + 60 * 1000 : f.startMs + 3600 * 1000;
+        if (f.startMs <= utcMs && utcMs < end)
+            out << f;
+    }
+    std::stable_sort(out.begin(), out.end(), [](const TimelineFlare &a, const TimelineFlare &b) { return a.peakFlux > b.peakFlux; });
+    return out;
+}
+
+QString TimelineFlareController::inProgressText(qint64 utcMs) const
+{
+    const QVector<TimelineFlare> now = inProgressAt(utcMs);
+    if (now.isEmpty())
+        return {};
+    const TimelineFlare &f = now.front();
+    QString text = tr("GOES %1 in progress, peak %2 UTC")
+                       .arg(f.goesClass, QDateTime::fromMSecsSinceEpoch(f.peakMs, QTimeZone::utc()).toString(QStringLiteral("HH:mm")));
+    if (f.noaa > 0)
+        text += tr(", NOAA %1").arg(f.noaa);
+    if (now.size() > 1)
+        text += tr(" (+%n more)", nullptr, int(now.size()) - 1);
+    return text;
+}
+
 QJsonObject TimelineFlareController::state() const
 {
     const QRect row = m_view->flareRowRect();
@@ -146,6 +181,13 @@ QJsonObject TimelineFlareController::state() const
         {QStringLiteral("list"), m_path.isEmpty() ? QJsonValue() : QJsonValue(m_path)},
         {QStringLiteral("error"), m_error.isEmpty() ? QJsonValue() : QJsonValue(m_error)},
         {QStringLiteral("min_flux"), m_minFlux},
+        {QStringLiteral("in_progress"), [this] {
+             QJsonArray classes;
+             if (m_view->currentTime().isValid())
+                 for (const TimelineFlare &f : inProgressAt(m_view->currentTime().toMSecsSinceEpoch()))
+                     classes.append(f.goesClass);
+             return classes;
+         }()},
         {QStringLiteral("row"), QJsonObject{{QStringLiteral("visible"), m_view->hasFlareRow() && m_view->isVisible()},
                                             {QStringLiteral("x"), row.x()},
                                             {QStringLiteral("y"), row.y()},

@@ -11,11 +11,13 @@
 #include <QJsonObject>
 #include <QObject>
 #include <QString>
+#include <QVector>
 
 namespace solarchip {
 
 class ArchiveDocument;
 class TimelineView;
+struct TimelineFlare;
 
 class TimelineFlareController : public QObject {
     Q_OBJECT
@@ -33,7 +35,13 @@ public:
     const QString &listPath() const { return m_path; }
     /// Why no row is shown (no list, an unreadable one), empty otherwise.
     const QString &error() const { return m_error; }
-    /// enabled, loading, list, error, min_flux, row {visible, x, y, width, height}, flares (in the row), c, m, x (by class), and
+    /// The row's flares in progress at `utcMs` (start <= t < end + 1 min, the lists giving whole minutes; without an
+    /// end, within an hour of the start), strongest first.
+    QVector<TimelineFlare> inProgressAt(qint64 utcMs) const;
+    /// A line for the status bar about them ("GOES M2.5 in progress, peak 06:41 UTC, NOAA 11226 (+1 more)"); empty
+    /// when none.
+    QString inProgressText(qint64 utcMs) const;
+    /// enabled, loading, list, error, min_flux, in_progress [class] (at the timeline's current time), row {visible, x, y, width, height}, flares (in the row), c, m, x (by class), and
     /// `listed`: per flare (up to 2000) {class, peak, x} with x the bar's centre in the strip's coordinates.
     QJsonObject state() const;
 

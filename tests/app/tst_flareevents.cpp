@@ -17,7 +17,8 @@
 // - the timeline's GOES flares row (app/gui/TimelineFlareController): the archive's SWPC list's C, M and X flares
 //   (counted here with a plain split of the file), the strongest at its peak; a click on it goes to the observation
 //   nearest the peak; View > GOES flares in the timeline hides and shows the row; loose files have none; Time > Next /
-//   Previous flare walk the list as a brute-force search over the observation times expects.
+//   Previous flare walk the list as a brute-force search over the observation times expects; the status bar names
+//   the strongest flare in progress at the time shown (a brute-force search of the file's start/end columns).
 #include "app/gui/ActionRegistry.h"
 #include "app/gui/ArchiveDocument.h"
 #include "app/gui/FlareEventController.h"
@@ -46,6 +47,7 @@
 #include <QDockWidget>
 #include <QFile>
 #include <QJsonArray>
+#include <QLabel>
 #include <QSettings>
 #include <QStatusBar>
 #include <QTableWidget>
@@ -539,6 +541,55 @@ private Q_SLOTS:
             ++jumps;
         }
         QVERIFY(jumps >= 2);
+        // The status bar says which flare of the list is in progress at the time shown: at each observation, the
+        // flares whose start <= t < end + 1 min (brute force over the file's rows), the strongest named, or nothing.
+        struct Span {
+            qint64 start, end;
+            double flux;
+            QString cls;
+        };
+        QVector<Span> spans;
+        for (qsizetype i = 1; i < lines.size(); ++i) {
+            const QList<QByteArray> cols = lines[i].split(',');
+            if (cols.size() < 13)
+                continue;
+            const QString cls = QString::fromLatin1(cols[9]).trimmed();
+            const int k = cls.isEmpty() ? -1 : int(QStringLiteral("CMX").indexOf(cls.at(0)));
+            if (k < 0)
+                continue;
+            const QDate day = QDate::fromString(QString::fromLatin1(cols[1]), QStringLiteral("yyyyMMdd"));
+            const QTime start = QTime::fromString(QString::fromLatin1(cols[3]), QStringLiteral("HHmm"));
+            const QTime end = QTime::fromString(QString::fromLatin1(cols[5]), QStringLiteral("HHmm"));
+            const qint64 s0 = QDateTime(day, start, QTimeZone::utc()).toMSecsSinceEpoch();
+            const qint64 s1 = QDateTime(end < start ? day.addDays(1) : day, end, QTimeZone::utc()).toMSecsSinceEpoch() + 60000;
+            spans.push_back({s0, s1, std::pow(10.0, k - 6) * cls.mid(1).toDouble(), cls});
+        }
+        const auto *flareNow = m_window->findChild<QLabel *>(QStringLiteral("flareNowLabel"));
+        QVERIFY(flareNow);
+        int withFlare = 0, without = 0;
+        for (qint64 t : obs) {
+            if (withFlare >= 2 && without >= 1)
+                break;
+            const Span *strongest = nullptr;
+            for (const Span &sp : spans)
+                if (sp.start <= t && t < sp.end && (!strongest || sp.flux > strongest->flux))
+                    strongest = &sp;
+            if (strongest ? withFlare >= 2 : without >= 1)
+                continue;
+            QVERIFY(goTo(QDateTime::fromMSecsSinceEpoch(t, QTimeZone::utc())));
+            QTRY_VERIFY_WITH_TIMEOUT(m_window->isSettled(), 30000);
+            if (strongest) {
+                ++withFlare;
+                QVERIFY2(flareNow->isVisible() && flareNow->text().startsWith(QStringLiteral("GOES %1 in progress").arg(strongest->cls)),
+                         qPrintable(flareNow->text()));
+                QCOMPARE(timelineFlares().value(QStringLiteral("in_progress")).toArray().first().toString(), strongest->cls);
+            } else {
+                ++without;
+                QVERIFY2(flareNow->text().isEmpty() && !flareNow->isVisible(), qPrintable(flareNow->text()));
+                QVERIFY(timelineFlares().value(QStringLiteral("in_progress")).toArray().isEmpty());
+            }
+        }
+        QVERIFY2(withFlare >= 1 && without >= 1, qPrintable(QStringLiteral("%1 with, %2 without").arg(withFlare).arg(without)));
         // M and X only: the list's first one, or, with none, a message and no move.
         QVERIFY(goTo(QDateTime::fromMSecsSinceEpoch(obs.front(), QTimeZone::utc())));
         m_window->actions()->action(QStringLiteral("time.nextMajorFlare"))->trigger();
