@@ -64,6 +64,45 @@ namespace {
 
 QDateTime at(const char *iso) { return *SdoTime::parseUserTime(QString::fromLatin1(iso)); }
 
+// A row of an SWPC list read with a plain split (not FlareList): its class, class index (0 C, 1 M, 2 X, -1 below C),
+// the flux the class gives, and start, peak and end (the date column, then HHMM; one before the start is on the next
+// day).
+struct SwpcRow {
+    QString cls;
+    int k = -1;
+    double flux = 0;
+    qint64 start = 0, peak = 0, end = 0;
+};
+QVector<SwpcRow> swpcRows(const QString &path)
+{
+    QVector<SwpcRow> out;
+    QFile f(path);
+    if (!f.open(QIODevice::ReadOnly))
+        return out;
+    const QList<QByteArray> lines = f.readAll().split('\n');
+    for (qsizetype i = 1; i < lines.size(); ++i) {
+        const QList<QByteArray> cols = lines[i].split(',');
+        if (cols.size() < 13)
+            continue;
+        SwpcRow r;
+        r.cls = QString::fromLatin1(cols[9]).trimmed();
+        r.k = r.cls.isEmpty() ? -1 : int(QStringLiteral("CMX").indexOf(r.cls.at(0)));
+        const int decade = r.cls.isEmpty() ? -1 : int(QStringLiteral("ABCMX").indexOf(r.cls.at(0)));
+        r.flux = decade < 0 ? 0 : std::pow(10.0, decade - 8) * r.cls.mid(1).toDouble();
+        const QDate day = QDate::fromString(QString::fromLatin1(cols[1]), QStringLiteral("yyyyMMdd"));
+        const QTime start = QTime::fromString(QString::fromLatin1(cols[3]), QStringLiteral("HHmm"));
+        auto after = [&](const QByteArray &hhmm) {
+            const QTime t = QTime::fromString(QString::fromLatin1(hhmm), QStringLiteral("HHmm"));
+            return QDateTime(t < start ? day.addDays(1) : day, t, QTimeZone::utc()).toMSecsSinceEpoch();
+        };
+        r.start = QDateTime(day, start, QTimeZone::utc()).toMSecsSinceEpoch();
+        r.peak = after(cols[4]);
+        r.end = after(cols[5]);
+        out << r;
+    }
+    return out;
+}
+
 }  // namespace
 
 class TestFlareEvents : public QObject {
@@ -406,36 +445,24 @@ private Q_SLOTS:
 
     void theTimelineMarksTheArchiveListsFlares()
     {
-        // The archive's SWPC list read with a plain split (not FlareList): its C, M and X rows and the strongest's peak
-        // (date, then HHMM start and peak columns; a peak before its start is on the next day).
+        // The archive's SWPC list read with a plain split (not FlareList): its C, M and X rows and the strongest's peak.
         const QStringList lists = QDir(m_archive).entryList({QStringLiteral("swpc_flarelist_*.csv")}, QDir::Files);
         QCOMPARE(lists.size(), 1);
-        QFile f(QDir(m_archive).filePath(lists.front()));
-        QVERIFY(f.open(QIODevice::ReadOnly));
+        const QVector<SwpcRow> rows = swpcRows(QDir(m_archive).filePath(lists.front()));
         int counts[3] = {0, 0, 0};
         int bFlares = 0;
         double best = 0;
         QString bestClass;
         QDateTime bestPeak;
-        const QList<QByteArray> lines = f.readAll().split('\n');
-        for (qsizetype i = 1; i < lines.size(); ++i) {
-            const QList<QByteArray> cols = lines[i].split(',');
-            if (cols.size() < 13)
+        for (const SwpcRow &r : rows) {
+            bFlares += r.cls.startsWith(QLatin1Char('B'));
+            if (r.k < 0)
                 continue;
-            const QString cls = QString::fromLatin1(cols[9]).trimmed();
-            bFlares += cls.startsWith(QLatin1Char('B'));
-            const int k = QStringLiteral("CMX").indexOf(cls.left(1));
-            if (k < 0)
-                continue;
-            ++counts[k];
-            const double flux = std::pow(10.0, k - 6) * cls.mid(1).toDouble();
-            if (flux > best) {
-                best = flux;
-                bestClass = cls;
-                const QDate day = QDate::fromString(QString::fromLatin1(cols[1]), QStringLiteral("yyyyMMdd"));
-                const QTime start = QTime::fromString(QString::fromLatin1(cols[3]), QStringLiteral("HHmm"));
-                const QTime peak = QTime::fromString(QString::fromLatin1(cols[4]), QStringLiteral("HHmm"));
-                bestPeak = QDateTime(peak < start ? day.addDays(1) : day, peak, QTimeZone::utc());
+            ++counts[r.k];
+            if (r.flux > best) {
+                best = r.flux;
+                bestClass = r.cls;
+                bestPeak = QDateTime::fromMSecsSinceEpoch(r.peak, QTimeZone::utc());
             }
         }
         QVERIFY(counts[0] + counts[1] + counts[2] > 0);
@@ -493,16 +520,12 @@ private Q_SLOTS:
         // peak that is not the one shown. Expected by brute force over the anchor channel's observation times and the
         // list's peaks read above.
         QVector<qint64> peaks, majorPeaks;
-        for (qsizetype i = 1; i < lines.size(); ++i) {
-            const QList<QByteArray> cols = lines[i].split(',');
-            if (cols.size() < 13 || QStringLiteral("CMX").indexOf(QString::fromLatin1(cols[9]).trimmed().left(1)) < 0)
+        for (const SwpcRow &r : rows) {
+            if (r.k < 0)
                 continue;
-            const QDate day = QDate::fromString(QString::fromLatin1(cols[1]), QStringLiteral("yyyyMMdd"));
-            const QTime start = QTime::fromString(QString::fromLatin1(cols[3]), QStringLiteral("HHmm"));
-            const QTime peak = QTime::fromString(QString::fromLatin1(cols[4]), QStringLiteral("HHmm"));
-            peaks << QDateTime(peak < start ? day.addDays(1) : day, peak, QTimeZone::utc()).toMSecsSinceEpoch();
-            if (!QString::fromLatin1(cols[9]).trimmed().startsWith(QLatin1Char('C')))
-                majorPeaks << peaks.back();
+            peaks << r.peak;
+            if (r.k > 0)
+                majorPeaks << r.peak;
         }
         std::sort(peaks.begin(), peaks.end());
         const QVector<qint64> obs = m_window->archive()->timeline()->times(m_window->observation()->anchorChannel());
@@ -543,37 +566,16 @@ private Q_SLOTS:
         QVERIFY(jumps >= 2);
         // The status bar says which flare of the list is in progress at the time shown: at each observation, the
         // flares whose start <= t < end + 1 min (brute force over the file's rows), the strongest named, or nothing.
-        struct Span {
-            qint64 start, end;
-            double flux;
-            QString cls;
-        };
-        QVector<Span> spans;
-        for (qsizetype i = 1; i < lines.size(); ++i) {
-            const QList<QByteArray> cols = lines[i].split(',');
-            if (cols.size() < 13)
-                continue;
-            const QString cls = QString::fromLatin1(cols[9]).trimmed();
-            const int k = cls.isEmpty() ? -1 : int(QStringLiteral("CMX").indexOf(cls.at(0)));
-            if (k < 0)
-                continue;
-            const QDate day = QDate::fromString(QString::fromLatin1(cols[1]), QStringLiteral("yyyyMMdd"));
-            const QTime start = QTime::fromString(QString::fromLatin1(cols[3]), QStringLiteral("HHmm"));
-            const QTime end = QTime::fromString(QString::fromLatin1(cols[5]), QStringLiteral("HHmm"));
-            const qint64 s0 = QDateTime(day, start, QTimeZone::utc()).toMSecsSinceEpoch();
-            const qint64 s1 = QDateTime(end < start ? day.addDays(1) : day, end, QTimeZone::utc()).toMSecsSinceEpoch() + 60000;
-            spans.push_back({s0, s1, std::pow(10.0, k - 6) * cls.mid(1).toDouble(), cls});
-        }
         const auto *flareNow = m_window->findChild<QLabel *>(QStringLiteral("flareNowLabel"));
         QVERIFY(flareNow);
         int withFlare = 0, without = 0;
         for (qint64 t : obs) {
             if (withFlare >= 2 && without >= 1)
                 break;
-            const Span *strongest = nullptr;
-            for (const Span &sp : spans)
-                if (sp.start <= t && t < sp.end && (!strongest || sp.flux > strongest->flux))
-                    strongest = &sp;
+            const SwpcRow *strongest = nullptr;
+            for (const SwpcRow &r : rows)
+                if (r.k >= 0 && r.start <= t && t < r.end + 60000 && (!strongest || r.flux > strongest->flux))
+                    strongest = &r;
             if (strongest ? withFlare >= 2 : without >= 1)
                 continue;
             QVERIFY(goTo(QDateTime::fromMSecsSinceEpoch(t, QTimeZone::utc())));
