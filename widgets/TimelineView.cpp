@@ -602,28 +602,32 @@ double TimelineView::flareBarFraction(double peakFlux)
     return std::clamp((std::log10(peakFlux) + 7.0) / 3.0, 0.15, 1.0);
 }
 
-int TimelineView::flareAt(double x, double tolerancePx) const
+QVector<int> TimelineView::flaresNear(double x, double tolerancePx) const
 {
+    QVector<int> near;
     if (!m_flareRow || m_flares.isEmpty())
-        return -1;
+        return near;
     const double msPerPx = double(m_to - m_from) / std::max(1, plotRect().width());
     const qint64 t0 = timeAtX(x - tolerancePx) - qint64(msPerPx), t1 = timeAtX(x + tolerancePx) + qint64(msPerPx);
-    auto it = std::lower_bound(m_flares.begin(), m_flares.end(), t0,
-                               [](const TimelineFlare &f, qint64 t) { return f.peakMs < t; });
-    int best = -1;
-    double bestDistance = 0;
-    for (; it != m_flares.end() && it->peakMs <= t1; ++it) {
-        const double d = std::abs(xAtTime(it->peakMs) - x);
-        if (d > tolerancePx)
-            continue;
-        const int i = int(it - m_flares.begin());
-        if (best < 0 || it->peakFlux > m_flares[best].peakFlux
-            || (it->peakFlux == m_flares[best].peakFlux && d < bestDistance)) {
-            best = i;
-            bestDistance = d;
-        }
-    }
-    return best;
+    for (auto it = std::lower_bound(m_flares.begin(), m_flares.end(), t0,
+                                    [](const TimelineFlare &f, qint64 t) { return f.peakMs < t; });
+         it != m_flares.end() && it->peakMs <= t1; ++it)
+        if (std::abs(xAtTime(it->peakMs) - x) <= tolerancePx)
+            near << int(it - m_flares.begin());
+    // Strongest first; of equal flux, the nearest.
+    std::stable_sort(near.begin(), near.end(), [&](int a, int b) {
+        const TimelineFlare &fa = m_flares[a], &fb = m_flares[b];
+        if (fa.peakFlux != fb.peakFlux)
+            return fa.peakFlux > fb.peakFlux;
+        return std::abs(xAtTime(fa.peakMs) - x) < std::abs(xAtTime(fb.peakMs) - x);
+    });
+    return near;
+}
+
+int TimelineView::flareAt(double x, double tolerancePx) const
+{
+    const QVector<int> near = flaresNear(x, tolerancePx);
+    return near.isEmpty() ? -1 : near.front();
 }
 
 void TimelineView::paintFlareRow(QPainter &p)
@@ -685,25 +689,16 @@ void TimelineView::paintFlareRow(QPainter &p)
 
 QString TimelineView::flareTooltipAt(double x) const
 {
-    constexpr double kTolerancePx = 4;
     constexpr int kMaxLines = 8;
     QStringList lines{m_flareSource.isEmpty() ? tr("GOES flares") : tr("GOES flares (%1)").arg(m_flareSource)};
     if (m_flares.isEmpty())
         return lines.front() + QLatin1Char('\n') + tr("none in the list");
-    // The flares peaking under the cursor, strongest first.
-    const double msPerPx = double(m_to - m_from) / std::max(1, plotRect().width());
-    const qint64 t0 = timeAtX(x - kTolerancePx) - qint64(msPerPx), t1 = timeAtX(x + kTolerancePx) + qint64(msPerPx);
-    QVector<const TimelineFlare *> near;
-    for (auto it = std::lower_bound(m_flares.begin(), m_flares.end(), t0,
-                                    [](const TimelineFlare &f, qint64 t) { return f.peakMs < t; });
-         it != m_flares.end() && it->peakMs <= t1; ++it)
-        if (std::abs(xAtTime(it->peakMs) - x) <= kTolerancePx)
-            near << &*it;
+    // The flares peaking under the cursor, strongest first: the first is the one a click goes to.
+    const QVector<int> near = flaresNear(x, kFlarePickPx);
     if (near.isEmpty())
         return lines.front() + QLatin1Char('\n') + tr("no flare here");
-    std::stable_sort(near.begin(), near.end(), [](const TimelineFlare *a, const TimelineFlare *b) { return a->peakFlux > b->peakFlux; });
     for (int i = 0; i < std::min<int>(kMaxLines, int(near.size())); ++i) {
-        const TimelineFlare &f = *near[i];
+        const TimelineFlare &f = m_flares[near[i]];
         QString line = tr("%1 peak %2").arg(f.goesClass, utcFromMs(f.peakMs).toString(QStringLiteral("yyyy-MM-dd HH:mm")));
         if (f.startMs && f.endMs)
             line += tr(" (%1–%2)").arg(utcFromMs(f.startMs).toString(QStringLiteral("HH:mm")),
@@ -714,7 +709,7 @@ QString TimelineView::flareTooltipAt(double x) const
     }
     if (near.size() > kMaxLines)
         lines << tr("and %n more (zoom in)", nullptr, int(near.size()) - kMaxLines);
-    lines << tr("Click: go to the %1 flare's peak").arg(near.front()->goesClass);
+    lines << tr("Click: go to the %1 flare's peak").arg(m_flares[near.front()].goesClass);
     return lines.join(QLatin1Char('\n'));
 }
 

@@ -95,9 +95,11 @@ public:
     QRect flareRowRect() const;
     /// Height of a flare's bar as a fraction of the row: (log10 flux + 7) / 3 within [0.15, 1].
     static double flareBarFraction(double peakFlux);
+    /// How far from a flare's bar (px) the cursor still picks it: clicks and the row's tooltip.
+    static constexpr double kFlarePickPx = 4;
     /// Index in flares() of the strongest flare whose peak lies within `tolerancePx` of x (the nearest of equals);
     /// -1 when none.
-    int flareAt(double x, double tolerancePx = 4) const;
+    int flareAt(double x, double tolerancePx = kFlarePickPx) const;
 
     static constexpr qint64 kMinSpanMs = 10LL * 60 * 1000;                  // ten minutes
     static constexpr qint64 kMaxSpanMs = 40LL * 366 * 24 * 3600 * 1000;     // forty years
@@ -135,6 +137,8 @@ private:
     void updateScrollBar();
     QString tooltipAt(const QPoint &pos) const;
     QString flareTooltipAt(double x) const;
+    /// Indices in flares() of those peaking within `tolerancePx` of x, strongest first (of equal flux, the nearest).
+    QVector<int> flaresNear(double x, double tolerancePx) const;
     void paintFlareRow(class QPainter &p);
     int flareRowHeight() const;
 

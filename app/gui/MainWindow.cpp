@@ -950,14 +950,12 @@ LowLabelWizard *MainWindow::showLowLabelWizard()
 void MainWindow::updateFlareNow()
 {
     const QDateTime t = m_timelineView->currentTime();
-    const QString text = t.isValid() ? m_timelineFlares->inProgressText(t.toMSecsSinceEpoch()) : QString();
-    m_flareNowLabel->setText(text);
-    m_flareNowLabel->setVisible(!text.isEmpty());
-    if (!text.isEmpty()) {
-        const QVector<TimelineFlare> now = m_timelineFlares->inProgressAt(t.toMSecsSinceEpoch());
+    const QVector<FlareEvent> now = t.isValid() ? m_timelineFlares->inProgressAt(t.toMSecsSinceEpoch()) : QVector<FlareEvent>();
+    m_flareNowLabel->setText(TimelineFlareController::inProgressText(now));
+    m_flareNowLabel->setVisible(!now.isEmpty());
+    if (!now.isEmpty())
         m_flareNowLabel->setStyleSheet(QStringLiteral("QLabel { color: %1; font-weight: bold; }")
                                            .arg(flareClassColourOnPlot(flareClassIndex(now.front().peakFlux)).darker(120).name()));
-    }
 }
 
 void MainWindow::onTimeChanged(const QDateTime &utc)

@@ -65,6 +65,7 @@ void TimelineFlareController::reload()
         m_view->clearFlares();
         if (shown)
             Q_EMIT rowShownChanged();
+        m_list.reset();
         m_path.clear();
         m_error.clear();
         m_loading = false;
@@ -74,6 +75,7 @@ void TimelineFlareController::reload()
     m_loading = true;
     struct Found {
         QString path, error;
+        std::shared_ptr<const FlareList> list;
         QVector<TimelineFlare> flares;
     };
     auto *watcher = new QFutureWatcher<Found>(this);
@@ -85,6 +87,7 @@ void TimelineFlareController::reload()
         m_loading = false;
         m_path = f.path;
         m_error = f.error;
+        m_list = f.error.isEmpty() ? f.list : nullptr;
         const bool shown = m_view->hasFlareRow();
         if (f.path.isEmpty() || !f.error.isEmpty())
             m_view->clearFlares();
@@ -111,6 +114,7 @@ void TimelineFlareController::reload()
             f.error = list.error().toString();
             return f;
         }
+        f.list = *list;
         for (const FlareEvent &e : (*list)->events()) {
             if (e.peakFlux < minFlux)
                 continue;
@@ -127,38 +131,30 @@ void TimelineFlareController::reload()
     }));
 }
 
-QVector<TimelineFlare> TimelineFlareController::inProgressAt(qint64 utcMs) const
+QVector<FlareEvent> TimelineFlareController::inProgressAt(qint64 utcMs) const
 {
-    QVector<TimelineFlare> out;
-    // Sorted by peak; a flare lasts well under a day, so only those peaking within a day either side can be on.
-    constexpr qint64 kDay = 86400 * 1000LL;
-    const QVector<TimelineFlare> &flares = m_view->flares();
-    auto it = std::lower_bound(flares.begin(), flares.end(), utcMs - kDay,
-                               [](const TimelineFlare &f, qint64 t) { return f.peakMs < t; });
-    for (; it != flares.end() && it->peakMs <= utcMs + kDay; ++it) {
-        const TimelineFlare &f = *it;
-        if (!f.startMs)
-            continue;
-        const qint64 end = f.endMs ? f.endMs + 60 * 1000 : f.startMs + 3600 * 1000;
-        if (f.startMs <= utcMs && utcMs < end)
-            out << f;
-    }
-    std::stable_sort(out.begin(), out.end(), [](const TimelineFlare &a, const TimelineFlare &b) { return a.peakFlux > b.peakFlux; });
+    QVector<FlareEvent> out;
+    if (!m_list)
+        return out;
+    // A flare lasts well under a day: only those peaking within a day either side can be on.
+    const QDateTime t = QDateTime::fromMSecsSinceEpoch(utcMs, QTimeZone::utc());
+    for (const FlareEvent &e : m_list->between(t.addDays(-1), t.addDays(1), m_minFlux))
+        if (e.inProgressAt(t))
+            out << e;
+    std::stable_sort(out.begin(), out.end(), [](const FlareEvent &a, const FlareEvent &b) { return a.peakFlux > b.peakFlux; });
     return out;
 }
 
-QString TimelineFlareController::inProgressText(qint64 utcMs) const
+QString TimelineFlareController::inProgressText(const QVector<FlareEvent> &inProgress)
 {
-    const QVector<TimelineFlare> now = inProgressAt(utcMs);
-    if (now.isEmpty())
+    if (inProgress.isEmpty())
         return {};
-    const TimelineFlare &f = now.front();
-    QString text = tr("GOES %1 in progress, peak %2 UTC")
-                       .arg(f.goesClass, QDateTime::fromMSecsSinceEpoch(f.peakMs, QTimeZone::utc()).toString(QStringLiteral("HH:mm")));
-    if (f.noaa > 0)
-        text += tr(", NOAA %1").arg(f.noaa);
-    if (now.size() > 1)
-        text += tr(" (+%n more)", nullptr, int(now.size()) - 1);
+    const FlareEvent &f = inProgress.front();
+    QString text = tr("GOES %1 in progress, peak %2 UTC").arg(f.goesClass, f.labelTime().toUTC().toString(QStringLiteral("HH:mm")));
+    if (f.noaaAr > 0)
+        text += tr(", NOAA %1").arg(f.noaaAr);
+    if (inProgress.size() > 1)
+        text += tr(" (+%n more)", nullptr, int(inProgress.size()) - 1);
     return text;
 }
 
@@ -184,7 +180,7 @@ QJsonObject TimelineFlareController::state() const
         {QStringLiteral("in_progress"), [this] {
              QJsonArray classes;
              if (m_view->currentTime().isValid())
-                 for (const TimelineFlare &f : inProgressAt(m_view->currentTime().toMSecsSinceEpoch()))
+                 for (const FlareEvent &f : inProgressAt(m_view->currentTime().toMSecsSinceEpoch()))
                      classes.append(f.goesClass);
              return classes;
          }()},

@@ -13,11 +13,14 @@
 #include <QString>
 #include <QVector>
 
+#include <memory>
+
 namespace solarchip {
 
 class ArchiveDocument;
 class TimelineView;
-struct TimelineFlare;
+struct FlareEvent;
+class FlareList;
 
 class TimelineFlareController : public QObject {
     Q_OBJECT
@@ -35,12 +38,12 @@ public:
     const QString &listPath() const { return m_path; }
     /// Why no row is shown (no list, an unreadable one), empty otherwise.
     const QString &error() const { return m_error; }
-    /// The row's flares in progress at `utcMs` (start <= t < end + 1 min, the lists giving whole minutes; without an
-    /// end, within an hour of the start), strongest first.
-    QVector<TimelineFlare> inProgressAt(qint64 utcMs) const;
+    /// The row's flares (the list read, from the row's smallest class) in progress at `utcMs`
+    /// (FlareEvent::inProgressAt), strongest first.
+    QVector<FlareEvent> inProgressAt(qint64 utcMs) const;
     /// A line for the status bar about them ("GOES M2.5 in progress, peak 06:41 UTC, NOAA 11226 (+1 more)"); empty
     /// when none.
-    QString inProgressText(qint64 utcMs) const;
+    static QString inProgressText(const QVector<FlareEvent> &inProgress);
     /// enabled, loading, list, error, min_flux, in_progress [class] (at the timeline's current time), row {visible, x, y, width, height}, flares (in the row), c, m, x (by class), and
     /// `listed`: per flare (up to 2000) {class, peak, x} with x the bar's centre in the strip's coordinates.
     QJsonObject state() const;
@@ -58,6 +61,7 @@ private:
     TimelineView *m_view;
     QString m_path;
     QString m_error;
+    std::shared_ptr<const FlareList> m_list;  // what the row shows, while it is shown
     bool m_enabled = true;
     double m_minFlux = 1e-6;  // C1
     bool m_loading = false;

@@ -67,6 +67,14 @@ struct FlareEvent {
     /// (69 rows of the cycle-24 list: a flare that began before midnight given its peak's date) is not trusted: the
     /// peak then.
     QDateTime siteTime() const { return start.isValid() && (!peak.isValid() || start <= peak) ? start : labelTime(); }
+    /// In progress at `t`: siteTime() <= t < end + 1 min (the lists give whole minutes: the end's minute is still the
+    /// flare's); without an end, within an hour of the start.
+    bool inProgressAt(const QDateTime &t) const
+    {
+        const QDateTime from = siteTime();
+        const QDateTime until = end.isValid() ? end.addSecs(60) : from.addSecs(3600);
+        return from.isValid() && from <= t && t < until;
+    }
 };
 
 class FlareList {

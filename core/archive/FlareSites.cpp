@@ -84,11 +84,7 @@ QVector<FlareSeen> flaresSeenAt(const FlareList &list, qint64 utcMs, const Obser
         if (!Wcs::stonyhurstToHelioprojective(LonLat{s.lonDeg, s.latDeg}, observer, s.tx, s.ty, &visible) || !visible)
             continue;
         s.hoursFromPeak = (utcMs - peakMs) / 3.6e6;
-        // The lists give whole minutes: the end's minute is still the flare's. A start dated after the peak is not
-        // trusted (siteTime: the peak then).
-        const QDateTime start = e.siteTime();
-        const QDateTime end = e.end.isValid() ? e.end.addSecs(60) : start.addSecs(3600);
-        s.inProgress = start.isValid() && start <= t && t < end;
+        s.inProgress = e.inProgressAt(t);
         out.push_back(s);
     }
     std::stable_sort(out.begin(), out.end(), [](const FlareSeen &a, const FlareSeen &b) {

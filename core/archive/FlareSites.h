@@ -33,7 +33,7 @@ struct FlareSeen {
     double lonDeg = 0, latDeg = 0;  ///< Stonyhurst, carried by differential rotation from siteTime() to the time asked
     double tx = 0, ty = 0;          ///< helioprojective arcsec for the observer
     double hoursFromPeak = 0;       ///< the time asked minus the flare's label time (negative: before the peak)
-    /// siteTime() <= time asked < end + 1 min (the lists' times are whole minutes; end missing: within an hour of the start)
+    /// FlareEvent::inProgressAt the time asked
     bool inProgress = false;
 };
 
