@@ -65,7 +65,9 @@ int runEvalAlign(const QStringList &args)
     p.addOption({QStringLiteral("suite"), QStringLiteral("Also run the evaluation suite (both query directions, 95% intervals, "
                                                          "on-disk cells, baselines, rotation probe). With --suite, "
                                                          "--min-spacing-hours is the spacing of the cls_*_spaced sets (default "
-                                                         "648) and does not thin the other questions' sets.")});
+                                                         "648) and does not thin the other questions' sets; keep the archive's "
+                                                         "spacing away from multiples of the solar rotation (~27.3 d, e.g. 660 h: "
+                                                         "the same longitudes return), reported as suite.spaced_longitude_shift.")});
     p.addOption({QStringLiteral("daily-sets"), QStringLiteral("--suite: the per-day questions use N consecutive daily sets from the "
                                                               "start (default 0: the evaluated sets)."), QStringLiteral("N"),
                  QStringLiteral("0")});

@@ -146,6 +146,19 @@ Expected<QJsonObject> runEvalSuite(const TrainedModel &model, const Dataset &dat
         in.spacedReason = QStringLiteral("the held-out sets span %1 days: fewer than 2 sets lie at least %2 h apart")
                               .arg(spanDays, 0, 'f', 1).arg(options.minSpacingHours);
     }
+    // How far the Sun turned between consecutive spaced sets: a spacing near a multiple of the synodic rotation
+    // shows every set the longitudes of the previous one (said on stderr; the figures are in `suite`).
+    std::vector<qint64> spacedTimes;
+    for (int i : spaced)
+        spacedTimes.push_back(sets[i].referenceTimeMs);
+    const EvalSuite::LongitudeShifts turn = EvalSuite::longitudeShifts(spacedTimes);
+    if (turn.pairs > 0 && turn.medianAbsDeg < turn.withinDeg)
+        QTextStream(stderr) << "solarchip eval-align: the spaced sets are close to a multiple of the solar rotation apart: "
+                            << "at " << turn.latitudeDeg << " deg latitude the Sun turned by a median of "
+                            << QString::number(turn.medianAbsDeg, 'f', 1) << " deg (modulo whole turns) from one set to the next ("
+                            << turn.pairsWithin << " of " << turn.pairs << " pairs within " << turn.withinDeg
+                            << " deg), so long-lived regions return to the same place and cls_*_spaced asks to tell near-duplicates "
+                            << "apart; choose a spacing away from multiples of ~27.3 days (e.g. 730 h)" << Qt::endl;
     const SuiteOptions so;
     auto suiteOf = [&](const std::vector<EmbeddingRecord> &recs) {
         const ChannelEmbeddings h = channelFromRecords(recs, 0, 2, patches, dim);
@@ -238,6 +251,21 @@ Expected<QJsonObject> runEvalSuite(const TrainedModel &model, const Dataset &dat
                            {QStringLiteral("sets_spaced"), static_cast<int>(in.spaced.size())},
                            {QStringLiteral("sets_with_on_disk_cells"), onDiskKnown},
                            {QStringLiteral("min_spacing_hours"), options.minSpacingHours},
+                           {QStringLiteral("spaced_longitude_shift"),
+                            turn.pairs == 0
+                                ? QJsonValue()
+                                : QJsonValue(QJsonObject{
+                                      {QStringLiteral("latitude_deg"), turn.latitudeDeg},
+                                      {QStringLiteral("median_abs_deg"), turn.medianAbsDeg},
+                                      {QStringLiteral("min_abs_deg"), turn.minAbsDeg},
+                                      {QStringLiteral("pairs"), turn.pairs},
+                                      {QStringLiteral("pairs_within_deg"), turn.withinDeg},
+                                      {QStringLiteral("pairs_within"), turn.pairsWithin},
+                                      {QStringLiteral("meaning"),
+                                       QStringLiteral("Stonyhurst longitude shift (Snodgrass rate, modulo whole turns) of a feature "
+                                                      "from each spaced set to the next; near 0: the spacing is close to a "
+                                                      "multiple of the synodic rotation and returning regions sit in the same "
+                                                      "place")}})},
                            {QStringLiteral("batches"), so.batches},
                            {QStringLiteral("batch_size"), so.batchSize},
                            {QStringLiteral("within_days"), so.withinDays},

@@ -1,5 +1,6 @@
 #include "models/embeddings/EvalSuite.h"
 
+#include "core/map/DifferentialRotation.h"
 #include "models/embeddings/UnitRows.h"
 
 #include <QJsonArray>
@@ -430,6 +431,32 @@ std::vector<int> EvalSuite::spacedSubset(const std::vector<qint64> &timesMs, qin
     for (int i : order)
         if (out.empty() || timesMs[i] - timesMs[out.back()] >= minSpacingMs)
             out.push_back(i);
+    return out;
+}
+
+EvalSuite::LongitudeShifts EvalSuite::longitudeShifts(std::vector<qint64> timesMs, double latitudeDeg, double withinDeg)
+{
+    LongitudeShifts out;
+    out.latitudeDeg = latitudeDeg;
+    out.withinDeg = withinDeg;
+    std::sort(timesMs.begin(), timesMs.end());
+    for (std::size_t i = 1; i < timesMs.size(); ++i) {
+        // rotateStonyhurst wraps to [-180, 180): the shift modulo whole turns, as a returning feature is seen.
+        const double d = rotateStonyhurst(QPointF(0.0, latitudeDeg), timesMs[i - 1], timesMs[i]).x();
+        out.shiftsDeg.push_back(d);
+    }
+    out.pairs = static_cast<int>(out.shiftsDeg.size());
+    if (out.pairs == 0)
+        return out;
+    std::vector<double> a;
+    for (double d : out.shiftsDeg) {
+        a.push_back(std::fabs(d));
+        out.pairsWithin += std::fabs(d) < withinDeg ? 1 : 0;
+    }
+    std::sort(a.begin(), a.end());
+    const std::size_t n = a.size();
+    out.medianAbsDeg = n % 2 ? a[n / 2] : 0.5 * (a[n / 2 - 1] + a[n / 2]);
+    out.minAbsDeg = a.front();
     return out;
 }
 

@@ -25,6 +25,7 @@
 #include <QString>
 
 #include <cstdint>
+#include <limits>
 #include <utility>
 #include <vector>
 
@@ -110,6 +111,21 @@ public:
     // Set selection (on set times, before encoding).
     /// Greedy in time order: the first set, then every next set at least `minSpacingMs` after the last kept.
     static std::vector<int> spacedSubset(const std::vector<qint64> &timesMs, qint64 minSpacingMs);
+    /// How far the Sun turned between consecutive sets, as seen from Earth: the Stonyhurst longitude shift of a
+    /// feature at `latitudeDeg` (Snodgrass rates, core/map/DifferentialRotation) from each set to the next, folded
+    /// to [-180, 180). A spacing near a multiple of the synodic rotation (27-28 d at active latitudes: 660 h is
+    /// one) shows consecutive sets the same longitudes, so long-lived regions and active longitudes sit in the
+    /// same place and the spaced CLS question asks the model to tell apart near-duplicates.
+    struct LongitudeShifts {
+        int pairs = 0;
+        double latitudeDeg = 15.0;
+        double withinDeg = 20.0;
+        double medianAbsDeg = std::numeric_limits<double>::quiet_NaN();
+        double minAbsDeg = std::numeric_limits<double>::quiet_NaN();
+        int pairsWithin = 0;  ///< consecutive pairs whose |shift| < withinDeg
+        std::vector<double> shiftsDeg;
+    };
+    static LongitudeShifts longitudeShifts(std::vector<qint64> timesMs, double latitudeDeg = 15.0, double withinDeg = 20.0);
     /// For each query time, the candidate whose time is nearest to query + offset (or, when none lies within
     /// the tolerance there, query - offset); -1 when neither lies within `toleranceMs`.
     static std::vector<int> partnerByTime(const std::vector<qint64> &queryTimesMs, const std::vector<qint64> &candidateTimesMs,

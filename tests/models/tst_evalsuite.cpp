@@ -1,7 +1,8 @@
 // The evaluation suite (models/embeddings/EvalSuite.h, `solarchip eval-align --suite`): every metric on
 // constructed embeddings whose answers are known in closed form (identical -> 1, independent -> chance, a fixed
 // rank -> its reciprocal as MRR), the Wilson interval against Newcombe (1998)'s published table, the on-disk
-// cells of a known geometry, the set selection by time, the reference baselines, and the CLI on a small
+// cells of a known geometry, the set selection by time, the longitude the Sun turns between spaced sets (against
+// sunpy's L0 and diff_rot), the reference baselines, and the CLI on a small
 // synthetic archive (keys, types, null with a reason where the archive cannot support a question).
 #include "EmbeddingFixtures.h"
 #include "TestSupport.h"
@@ -15,6 +16,7 @@
 #include <QJsonObject>
 #include <QtTest>
 
+#include <algorithm>
 #include <cmath>
 #include <numbers>
 #include <numeric>
@@ -61,6 +63,7 @@ private Q_SLOTS:
     void otherTimeSeparatesContentFromPosition();
     void wilsonMatchesNewcombe();
     void setSelectionByTime();
+    void spacedLongitudeShiftMatchesSunpy();
     void unsupportedQuestionsAreNullWithReason();
     void referenceBaselines();
     void cliSuiteOnSyntheticArchive();
@@ -264,6 +267,47 @@ void TestEvalSuite::setSelectionByTime()
     QCOMPARE(p, (std::vector<int>{1, -1, 3, 2, -1}));
 }
 
+void TestEvalSuite::spacedLongitudeShiftMatchesSunpy()
+{
+    // Sets 660 h apart (27.5 d: about one synodic rotation at active latitudes, the spacing the suite first used)
+    // and 730 h apart (48 sets over 4 years): the shift of a feature at 15 deg from each set to the next, against
+    // sunpy (diff_rot's Snodgrass rates in the Carrington frame, seen from Earth through sunpy's L0 at both times).
+    const qint64 t0 = QDateTime(QDate(2011, 1, 1), QTime(0, 0), Qt::UTC).toMSecsSinceEpoch();
+    for (const int hours : {660, 730}) {
+        std::vector<qint64> t;
+        QStringList iso{QStringLiteral("15")};
+        for (int i = 0; i < 8; ++i) {
+            t.push_back(t0 + static_cast<qint64>(i) * hours * 3600000LL);
+            iso << QDateTime::fromMSecsSinceEpoch(t.back(), Qt::UTC).toString(Qt::ISODate);
+        }
+        std::vector<qint64> shuffled(t.rbegin(), t.rend());  // order does not matter
+        const EvalSuite::LongitudeShifts s = EvalSuite::longitudeShifts(shuffled);
+        const ProcessResult ref = runPython(QStringLiteral("longitude_shift.py"), iso);
+        QVERIFY2(ref.exitCode == 0, ref.err.constData());
+        const QJsonArray want = parseJson(ref.out).object().value(QStringLiteral("shifts_deg")).toArray();
+        QCOMPARE(s.pairs, 7);
+        QCOMPARE(want.size(), 7);
+        std::vector<double> absRef;
+        for (int i = 0; i < 7; ++i) {
+            QVERIFY2(std::fabs(s.shiftsDeg[static_cast<std::size_t>(i)] - want.at(i).toDouble()) < 0.5,
+                     qPrintable(QStringLiteral("%1 h, pair %2: %3 vs sunpy %4").arg(hours).arg(i)
+                                    .arg(s.shiftsDeg[static_cast<std::size_t>(i)]).arg(want.at(i).toDouble())));
+            absRef.push_back(std::fabs(want.at(i).toDouble()));
+        }
+        std::sort(absRef.begin(), absRef.end());
+        QVERIFY(std::fabs(s.medianAbsDeg - absRef[3]) < 0.5);
+        QVERIFY(std::fabs(s.minAbsDeg - absRef[0]) < 0.5);
+        const int within = static_cast<int>(std::count_if(absRef.begin(), absRef.end(), [](double a) { return a < 20.0; }));
+        QCOMPARE(s.pairsWithin, within);
+        if (hours == 660)
+            QVERIFY2(s.medianAbsDeg < 10.0, qPrintable(QString::number(s.medianAbsDeg)));  // the same face again
+        else
+            QVERIFY2(s.medianAbsDeg > 25.0, qPrintable(QString::number(s.medianAbsDeg)));
+    }
+    QCOMPARE(EvalSuite::longitudeShifts({t0}).pairs, 0);
+    QVERIFY(std::isnan(EvalSuite::longitudeShifts({}).medianAbsDeg));
+}
+
 void TestEvalSuite::unsupportedQuestionsAreNullWithReason()
 {
     std::mt19937 rng(2);
@@ -375,6 +419,13 @@ void TestEvalSuite::cliSuiteOnSyntheticArchive()
     QCOMPARE(s.value(QStringLiteral("suite")).toObject().value(QStringLiteral("sets_evaluated")).toInt(), 10);
     QCOMPARE(s.value(QStringLiteral("day_top1_by_patches_n")).toInt(), 2 * 10);
     QCOMPARE(s.value(QStringLiteral("suite")).toObject().value(QStringLiteral("sets_spaced")).toInt(), 4);
+    // Sets 5 days (120 h) apart: the Sun turns ~65 deg between them (Snodgrass at 15 deg: 13.0 deg/day synodic).
+    const QJsonObject turn = s.value(QStringLiteral("suite")).toObject().value(QStringLiteral("spaced_longitude_shift")).toObject();
+    QCOMPARE(turn.value(QStringLiteral("pairs")).toInt(), 3);
+    QVERIFY2(std::fabs(turn.value(QStringLiteral("median_abs_deg")).toDouble() - 65.0) < 2.0,
+             qPrintable(QString::number(turn.value(QStringLiteral("median_abs_deg")).toDouble())));
+    QCOMPARE(turn.value(QStringLiteral("pairs_within")).toInt(), 0);
+    QVERIFY(o.value(QStringLiteral("suite")).toObject().value(QStringLiteral("spaced_longitude_shift")).isNull());
     QVERIFY(s.value(QStringLiteral("cls_top1_spaced")).isDouble());
     QCOMPARE(s.value(QStringLiteral("cls_top1_spaced_n")).toInt(), 8);
     QVERIFY(s.value(QStringLiteral("cls_mrr_spaced")).isDouble());
