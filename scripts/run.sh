@@ -47,6 +47,8 @@ for view in alignment translation flare; do
 done
 "$STUDIO" --sample --view lightcurve --query-hpc=-250,300 --window-size 1600x1000 --settings "$SETTINGS" \
   --screenshot "$OUT_DIR/lightcurve.png" "$@"
+"$STUDIO" --sample --view timedistance --slit=-600,-300,-200,-100 --window-size 1600x1000 --settings "$SETTINGS" \
+  --screenshot "$OUT_DIR/timedistance.png" "$@"
 "$STUDIO" --sample --view regions --date 2011-06-11T00:00 --window-size 1600x1000 --settings "$SETTINGS" \
   --screenshot "$OUT_DIR/noaa-regions.png" "$@"
 "$STUDIO" --sample --view map --flare-events --noaa-regions --date 2011-06-11T00:00 --window-size 1600x1000 \
@@ -58,6 +60,12 @@ if [[ -f "$SDO_DIR/fits/aia_171_level1.fits" && -f "$SDO_DIR/labels/final_flare_
   "$STUDIO" "$SDO_DIR/fits/aia_171_level1.fits" --flare-list "$SDO_DIR/labels/final_flare_list_sc24.csv" --view map \
     --window-size 1400x900 --settings "$OUT_DIR/run-settings-real.ini" --screenshot "$OUT_DIR/flare-events-real.png" "$@"
 fi
+# The real AIA 304 west-limb eruption of 2022-04-02 (8 frames, 12 s apart): a slit out through the erupting loops.
+if compgen -G "$SDO_DIR/fits/AIA20220402_*_0304.fits" > /dev/null; then
+  rm -f "$OUT_DIR/run-settings-erupt.ini"
+  "$STUDIO" "$SDO_DIR"/fits/AIA20220402_*_0304.fits --view timedistance --slit=900,180,1050,330 \
+    --window-size 1600x1000 --settings "$OUT_DIR/run-settings-erupt.ini" --screenshot "$OUT_DIR/timedistance-real.png" "$@"
+fi
 SAMPLE_DIR="${SOLARCHIP_SAMPLE_DIR:-${XDG_DATA_HOME:-$HOME/.local/share}/SolarCHIP/SolarCHIP Studio/sample-archive}"
 "$BUILD_DIR/bin/solarchip" eval-align --archive "$SAMPLE_DIR" --channels hmi,171 --json \
   > "$OUT_DIR/default-model-alignment.json"
@@ -68,6 +76,8 @@ echo "alignment:   $OUT_DIR/alignment.png"
 echo "translation: $OUT_DIR/translation.png (HMI -> AIA 171 with the shipped translator)"
 echo "flare panel: $OUT_DIR/flare.png (no head yet: the panel gives the command that trains one)"
 echo "light curve: $OUT_DIR/lightcurve.png (the 120\" box at (-250\", 300\") on the last day, the 7 days before it, following the rotation)"
+echo "time-dist.:  $OUT_DIR/timedistance.png (AIA 171 along a slit from (-600\", -300\") to (-200\", -100\"), about 100 observations around the last time)"
+[[ -f "$OUT_DIR/timedistance-real.png" ]] && echo "time-dist. real: $OUT_DIR/timedistance-real.png (AIA 304, the 2022-04-02 west-limb eruption, 12 s frames)"
 echo "NOAA ARs:    $OUT_DIR/noaa-regions.png (June 11: the sample's Solar Region Summary carried to the maps' time, its table, the X1.2 of 11175)"
 echo "flares:      $OUT_DIR/flare-events.png (June 11: the sample's flares within 6 h at their sites, beside the NOAA labels)"
 [[ -f "$OUT_DIR/flare-events-real.png" ]] && echo "real flares: $OUT_DIR/flare-events-real.png (AIA 171 2011-02-15 00:00 and the cycle-24 list: NOAA 11158's X2.2 of 01:56)"

@@ -178,12 +178,14 @@ void HeatmapController::onFailed(const QString &message)
     Q_EMIT heatmapsChanged();
 }
 
-void HeatmapController::setScriptedQuery(QPointF hpc, std::optional<QSizeF> box, const QString &channel)
+void HeatmapController::setScriptedQuery(QPointF hpc, std::optional<QSizeF> box, const QString &channel,
+                                         std::optional<QLineF> drag)
 {
     m_queryFromScript = true;
     QueryPoint q;
     q.hpc = hpc;
     q.box = box;
+    q.drag = drag;
     q.channel = channel;
     q.timeMs = m_document->hasTime() ? m_document->timeMs() : 0;
     setQuery(q);
@@ -421,8 +423,10 @@ bool HeatmapController::eventFilter(QObject *watched, QEvent *event)
                 q.channel = map->meta.channel;
                 q.hpc = (*a + *b) / 2;
                 const QSizeF size(std::abs(a->x() - b->x()), std::abs(a->y() - b->y()));
-                if (size.width() > 0 || size.height() > 0)
+                if (size.width() > 0 || size.height() > 0) {
                     q.box = size;
+                    q.drag = QLineF(*a, *b);
+                }
                 setQuery(q);
             }
             return true;

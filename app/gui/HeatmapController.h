@@ -53,7 +53,8 @@ public:
     void setQuery(const QueryPoint &query);
     /// The click of --query-hpc: at `hpc` (box `box`) on `channel` (empty: the model's first AIA channel the
     /// set has, else the first view's), at whatever set is shown first.
-    void setScriptedQuery(QPointF hpc, std::optional<QSizeF> box, const QString &channel);
+    void setScriptedQuery(QPointF hpc, std::optional<QSizeF> box, const QString &channel,
+                          std::optional<QLineF> drag = std::nullopt);
     void clearQuery();
     const std::optional<QueryPoint> &query() const { return m_query; }
 

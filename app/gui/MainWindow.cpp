@@ -55,6 +55,7 @@
 #include "app/gui/TimeStepReaction.h"
 #include "app/gui/ViewModeReaction.h"
 #include "app/gui/LightCurveController.h"
+#include "app/gui/TimeDistanceController.h"
 #include "core/archive/MapCache.h"
 #include "core/archive/TimeIndex.h"
 #include "core/base/ThreadBudget.h"
@@ -166,6 +167,9 @@ MainWindow::MainWindow(StudioSettings *settings, QWidget *parent) : QMainWindow(
     m_lightCurve = new LightCurveController(this, m_archive, m_observation, m_grid, m_settings, this);
     connect(m_lightCurve, &LightCurveController::settledMaybe, this, &MainWindow::settledMaybe, Qt::QueuedConnection);
     connect(m_heatmaps, &HeatmapController::queryChanged, m_lightCurve, &LightCurveController::setQuery);
+    m_timeDistance = new TimeDistanceController(this, m_archive, m_observation, m_grid, m_settings, this);
+    connect(m_timeDistance, &TimeDistanceController::settledMaybe, this, &MainWindow::settledMaybe, Qt::QueuedConnection);
+    connect(m_heatmaps, &HeatmapController::queryChanged, m_timeDistance, &TimeDistanceController::setQuery);
     connect(m_contours, &ContourController::changed, this, &MainWindow::settledMaybe, Qt::QueuedConnection);
     connect(this, &MainWindow::settledMaybe, m_contours, &ContourController::update);
     // ... and starts contouring as soon as the new magnetogram is in its view, beside the other maps' renders
@@ -456,6 +460,7 @@ void MainWindow::createReactions()
     modes->addAction(a("view.translation"));
     modes->addAction(a("view.flare"));
     modes->addAction(a("view.lightcurve"));
+    modes->addAction(a("view.timedistance"));
     modes->addAction(a("view.regions"));
     new ViewModeReaction(a("view.maps"), this, QStringLiteral("map"));
     new ViewModeReaction(a("view.globe"), this, QStringLiteral("globe"));
@@ -464,6 +469,7 @@ void MainWindow::createReactions()
     new ViewModeReaction(a("view.translation"), this, QStringLiteral("translation"));
     new ViewModeReaction(a("view.flare"), this, QStringLiteral("flare"));
     new ViewModeReaction(a("view.lightcurve"), this, QStringLiteral("lightcurve"));
+    new ViewModeReaction(a("view.timedistance"), this, QStringLiteral("timedistance"));
     new ViewModeReaction(a("view.regions"), this, QStringLiteral("regions"));
     using Diff = ObservationDocument::DifferenceMode;
     auto *differences = new QActionGroup(this);
@@ -1019,7 +1025,7 @@ void MainWindow::setViewMode(const QString &mode)
                               || mode == QLatin1String("alignment") || mode == QLatin1String("training")
                               || mode == QLatin1String("translation")
                               || mode == QLatin1String("flare") || mode == QLatin1String("lightcurve")
-                              || mode == QLatin1String("regions")
+                              || mode == QLatin1String("timedistance") || mode == QLatin1String("regions")
                           ? mode
                           : QStringLiteral("map");
     if (m == m_viewMode)
@@ -1045,6 +1051,7 @@ void MainWindow::setViewMode(const QString &mode)
         m_displayPanel->setView(displayTarget());
     m_flare->setActive(m == QLatin1String("flare"));  // the map grid, the attribution overlays and the flare dock
     m_lightCurve->setActive(m == QLatin1String("lightcurve"));  // the map grid, the region's box and the plot below
+    m_timeDistance->setActive(m == QLatin1String("timedistance"));  // the map grid, the slit and the diagram below
     // The map grid with the NOAA labels (whatever View > NOAA active regions says) and the region table in front; the
     // table hidden again on leaving when this mode showed it.
     m_noaa->setModeActive(m == QLatin1String("regions"));
@@ -1070,8 +1077,8 @@ void MainWindow::setViewMode(const QString &mode)
     // One cell overlay per map at a time.
     // (The light curve's box, not a heatmap, shows what its plot measures.)
     m_heatmaps->setLayersVisible(m != QLatin1String("alignment") && m != QLatin1String("flare")
-                                 && m != QLatin1String("lightcurve"));
-    m_search->setFrameVisible(m != QLatin1String("lightcurve"));
+                                 && m != QLatin1String("lightcurve") && m != QLatin1String("timedistance"));
+    m_search->setFrameVisible(m != QLatin1String("lightcurve") && m != QLatin1String("timedistance"));
     if (m == QLatin1String("search")) {
         // The gallery prominently: its dock shown in the right column (in front of the Display dock, a tab away),
         // raised and given half the window beside the maps.
@@ -1231,7 +1238,7 @@ bool MainWindow::isSettled() const
            && m_flare->isSettled() && (!m_wizard || m_wizard->isSettled())
            && (!m_headerDialog || m_headerDialog->isSettled()) && m_contours->isSettled() && m_noaa->isSettled()
            && m_flareEvents->isSettled() && m_timelineFlares->isSettled() && !m_pendingNoaaQuery
-           && m_lightCurve->isSettled();
+           && m_lightCurve->isSettled() && m_timeDistance->isSettled();
 }
 
 void MainWindow::report(const QString &message, bool modal)

@@ -28,6 +28,7 @@ namespace solarchip {
 class ActionRegistry;
 class AlignmentView;
 class LightCurveController;
+class TimeDistanceController;
 class TranslationView;
 class FlareController;
 class ArchiveDocument;
@@ -118,6 +119,7 @@ public:
     /// The cross-modal alignment view (view mode "alignment"): overlays on the AIA views and the timeline dock.
     AlignmentView *alignment() const { return m_alignment; }
     LightCurveController *lightCurve() const { return m_lightCurve; }
+    TimeDistanceController *timeDistance() const { return m_timeDistance; }
     /// Tools > Low-label wizard: shows it (a new one over the archive open now unless one is running a job).
     LowLabelWizard *showLowLabelWizard();
     /// File > FITS header: the dialog for the selected view's map (made on first use; it follows the selected
@@ -222,6 +224,7 @@ private:
     HeatmapController *m_heatmaps = nullptr;
     AlignmentView *m_alignment = nullptr;
     LightCurveController *m_lightCurve = nullptr;
+    TimeDistanceController *m_timeDistance = nullptr;
     TranslationView *m_translation = nullptr;
     FlareController *m_flare = nullptr;
     WizardJobs *m_wizardJobs = nullptr;

@@ -97,6 +97,8 @@ void MenuBuilder::registerActions(ActionRegistry &r)
     r.add(QStringLiteral("view.flare"), tr("&Flare forecast (maps, probabilities, attribution)"), QKeySequence(QStringLiteral("Ctrl+6")));
     r.add(QStringLiteral("view.lightcurve"), tr("Light &curve of a region (maps and plot)"), QKeySequence(QStringLiteral("Ctrl+7")));
     r.add(QStringLiteral("view.regions"), tr("NOAA active &regions (maps and table)"), QKeySequence(QStringLiteral("Ctrl+8")));
+    r.add(QStringLiteral("view.timedistance"), tr("Time–&distance along a slit (maps and plot)"),
+          QKeySequence(QStringLiteral("Ctrl+9")));
     r.add(QStringLiteral("view.diff.none"), tr("&No difference"));
     r.add(QStringLiteral("view.diff.running"), tr("&Running difference (minus the previous observation)"),
           QKeySequence(QStringLiteral("Ctrl+Shift+R")));
@@ -182,6 +184,7 @@ QMenu *MenuBuilder::buildMenus(QMainWindow *window, const ActionRegistry &r)
     add(view, "view.translation");
     add(view, "view.flare");
     add(view, "view.lightcurve");
+    add(view, "view.timedistance");
     add(view, "view.regions");
     view->addSeparator();
     QMenu *channels = view->addMenu(tr("&Channels"));

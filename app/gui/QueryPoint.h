@@ -5,6 +5,7 @@
 // HeatmapController::queryChanged (and forwarded by MainWindow::queryChanged) on a click, a box drag and for
 // --query-hpc; the similarity heatmaps, the cross-modal alignment view and the archive search follow it.
 
+#include <QLineF>
 #include <QMetaType>
 #include <QPointF>
 #include <QSizeF>
@@ -21,10 +22,13 @@ struct QueryPoint {
     std::optional<QSizeF> box;   ///< width x height arcsec of a dragged box (the mean of its cells); none: one cell
     int noaa = 0;                ///< the NOAA region asked about (View > Query a NOAA region): the light curve follows
                                  ///< it by the Solar Region Summaries; 0: a click
+    std::optional<QLineF> drag;  ///< a Shift+drag from its press to its release, helioprojective arcsec (the box's
+                                 ///< diagonal; the time-distance view's slit)
 
     bool operator==(const QueryPoint &o) const
     {
-        return timeMs == o.timeMs && channel == o.channel && hpc == o.hpc && box == o.box && noaa == o.noaa;
+        return timeMs == o.timeMs && channel == o.channel && hpc == o.hpc && box == o.box && noaa == o.noaa
+               && drag == o.drag;
     }
 };
 

@@ -101,8 +101,8 @@ StudioOptionsResult parseStudioOptions(const QStringList &arguments)
                                      tr("Show this channel (171, 193, hmi, ...)."), tr("NAME"));
     const QCommandLineOption view(QStringLiteral("view"),
                                   tr("Start in the map grid, the 3D globe, the cross-modal alignment view, the "
-                                     "archive search gallery, the training panel, the HMI → AIA translation view, the flare forecast panel, the light curve of the region clicked (--query-hpc) or the maps labelled with the NOAA active regions beside their table (regions); wizard: the low-label wizard over the maps; header: the FITS header of the selected map (File > FITS header)."),
-                                  tr("map|globe|alignment|search|training|translation|flare|lightcurve|regions|wizard|header"));
+                                     "archive search gallery, the training panel, the HMI → AIA translation view, the flare forecast panel, the light curve of the region clicked (--query-hpc), the time-distance plot along a slit (--slit), or the maps labelled with the NOAA active regions beside their table (regions); wizard: the low-label wizard over the maps; header: the FITS header of the selected map (File > FITS header)."),
+                                  tr("map|globe|alignment|search|training|translation|flare|lightcurve|timedistance|regions|wizard|header"));
     const QCommandLineOption translator(QStringLiteral("translator"),
                                         tr("The translation view uses this translator run folder (`solarchip "
                                            "translate-train --out RUN`) instead of the saved one or the shipped "
@@ -131,6 +131,11 @@ StudioOptionsResult parseStudioOptions(const QStringList &arguments)
                                       tr("With --query-hpc: query the mean of the cells in a box of this size in "
                                          "arcsec, as a box drag would."),
                                       tr("W,H"));
+    const QCommandLineOption slit(QStringLiteral("slit"),
+                                  tr("A Shift+drag on the first map from (X0, Y0) to (X1, Y1) helioprojective arcsec: the "
+                                     "time-distance view's slit, the box it spans for the other views (write "
+                                     "--slit=X0,Y0,X1,Y1 when X0 is negative)."),
+                                  tr("X0,Y0,X1,Y1"));
     const QCommandLineOption difference(QStringLiteral("difference"),
                                         tr("Show running or base difference images."), tr("none|running|base"));
     const QCommandLineOption screenshot(QStringLiteral("screenshot"),
@@ -158,7 +163,7 @@ StudioOptionsResult parseStudioOptions(const QStringList &arguments)
     const QCommandLineOption json(QStringLiteral("json"), tr("Benchmark results as JSON."));
     parser.addOptions({translator, translateChannel, translateSamples, translateSeed});
     parser.addOptions({flareEvents, flareList, flareWindow});
-    parser.addOptions({archive, sample, contours, contourLevels, noaaRegions, queryNoaa, date, channel, view, flareHead, model, queryHpc, queryBox, difference, screenshot, stateJson, windowSize, settings, timeout, bench, steps,
+    parser.addOptions({archive, sample, contours, contourLevels, noaaRegions, queryNoaa, date, channel, view, flareHead, model, queryHpc, queryBox, slit, difference, screenshot, stateJson, windowSize, settings, timeout, bench, steps,
                        interval, fps, json});
     parser.addPositionalArgument(tr("files"), tr("FITS or Helioviewer .jp2 maps to open."), tr("[FILE...]"));
 
@@ -237,7 +242,7 @@ StudioOptionsResult parseStudioOptions(const QStringList &arguments)
         o.view = parser.value(view).toLower();
         static const QStringList views{QStringLiteral("map"), QStringLiteral("globe"), QStringLiteral("alignment"),
                                        QStringLiteral("search"), QStringLiteral("training"), QStringLiteral("translation"), QStringLiteral("flare"),
-                                       QStringLiteral("lightcurve"), QStringLiteral("regions"), QStringLiteral("wizard"),
+                                       QStringLiteral("lightcurve"), QStringLiteral("timedistance"), QStringLiteral("regions"), QStringLiteral("wizard"),
                                        QStringLiteral("header")};
         if (!views.contains(o.view))
             return failWith(2, tr("--view: '%1' is not one of %2").arg(parser.value(view), views.join(QLatin1Char('|'))));
@@ -294,6 +299,23 @@ StudioOptionsResult parseStudioOptions(const QStringList &arguments)
         if (!o.queryHpc)
             return failWith(2, tr("--query-box needs --query-hpc (the box's centre)"));
         o.queryBox = QSizeF(wh->x(), wh->y());
+    }
+    if (parser.isSet(slit)) {
+        const QStringList parts = parser.value(slit).split(QLatin1Char(','));
+        double v[4] = {0, 0, 0, 0};
+        bool ok = parts.size() == 4;
+        for (int i = 0; ok && i < 4; ++i) {
+            v[i] = parts[i].trimmed().toDouble(&ok);
+            ok = ok && std::isfinite(v[i]);
+        }
+        if (!ok)
+            return failWith(2, tr("--slit: '%1' is not X0,Y0,X1,Y1 in arcsec (e.g. --slit=-300,100,-100,250)")
+                                   .arg(parser.value(slit)));
+        if (v[0] == v[2] && v[1] == v[3])
+            return failWith(2, tr("--slit: its two ends are the same point"));
+        if (o.queryHpc)
+            return failWith(2, tr("--slit and --query-hpc both place the query: give one"));
+        o.slit = QLineF(v[0], v[1], v[2], v[3]);
     }
     if (parser.isSet(difference)) {
         o.difference = parser.value(difference).toLower();

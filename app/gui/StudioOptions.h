@@ -12,6 +12,7 @@
 // existence of the archive folder) so a typo fails at once with a message and exit code 2 (usage) or 1.
 
 #include <QDateTime>
+#include <QLineF>
 #include <QPointF>
 #include <QSizeF>
 #include <QSize>
@@ -40,6 +41,8 @@ struct StudioOptions {
     QString model;               // --model FILE (absolute; empty: the app's current model, else the embedded default)
     std::optional<QPointF> queryHpc;  // --query-hpc=X,Y: a click at these helioprojective arcsec (Tx, Ty)
     std::optional<QSizeF> queryBox;   // --query-box=W,H: a box of this size in arcsec centred there (mean of its cells)
+    std::optional<QLineF> slit;       // --slit=X0,Y0,X1,Y1: a Shift+drag from (X0, Y0) to (X1, Y1) arcsec (the
+                                      // time-distance view's slit; the box it spans for the other views)
     std::optional<QString> translator;  // --translator RUN (absolute folder; "" never: the default is the saved choice)
     QString translateChannel;    // --translate-channel: the translation view's AIA channel (canonical key)
     int translateSamples = 0;    // --translate-samples N (0: the saved choice)

@@ -9,6 +9,7 @@
 #include "app/gui/ContourController.h"
 #include "app/gui/HeaderDialog.h"
 #include "app/gui/LightCurveController.h"
+#include "app/gui/TimeDistanceController.h"
 #include "app/gui/NoaaRegionController.h"
 #include "app/gui/FlareEventController.h"
 #include "app/gui/LowLabelWizard.h"
@@ -126,6 +127,7 @@ QJsonObject windowState(const MainWindow *window)
     state[QStringLiteral("noaa_regions")] = window->noaaRegions()->state();
     state[QStringLiteral("flare_events")] = window->flareEvents()->state();
     state[QStringLiteral("lightcurve")] = window->lightCurve()->state();
+    state[QStringLiteral("timedistance")] = window->timeDistance()->state();
     state[QStringLiteral("header")] = window->headerDialog() ? QJsonValue(window->headerDialog()->state()) : QJsonValue();
     return state;
 }

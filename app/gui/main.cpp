@@ -20,6 +20,7 @@
 #include <QApplication>
 #include <QIcon>
 
+#include <cmath>
 #include <memory>
 
 int main(int argc, char **argv)
@@ -108,6 +109,10 @@ int main(int argc, char **argv)
         window.flareController()->setHeadOverride(options.flareHead);
     if (options.queryHpc)
         window.heatmaps()->setScriptedQuery(*options.queryHpc, options.queryBox, options.channel);
+    if (options.slit)  // a scripted Shift+drag: the slit, and the box it spans
+        window.heatmaps()->setScriptedQuery(options.slit->center(),
+                                            QSizeF(std::abs(options.slit->dx()), std::abs(options.slit->dy())),
+                                            options.channel, *options.slit);
     // --query-hpc: the archive search runs at the time first shown, once the model and its store are known.
     if (options.queryHpc)
         window.search()->setPendingQuery(*options.queryHpc, options.queryBox, options.channel);

@@ -1,0 +1,183 @@
+// View > Time-distance (app/gui/TimeDistanceController, widgets/TimeDistancePlot, widgets/OverlaySlit) on FITS files
+// whose content is known in closed form: a ridge across x moving at 500 km/s on the plane of the sky, 10 frames 12 s
+// apart (tests/reference/time_distance.py fixture, written by astropy):
+// - no slit: the dock says what to do;
+// - a Shift+drag on the map (real mouse events) gives the slit: its ends where the drag pressed and released (through
+//   the map's WCS), every file measured, one diagram column per frame, the slit drawn on the map;
+// - Shift+drag on the plot from the ridge's place in the first frame to its place in the last (the closed form)
+//   reads 500 km/s within 4% (a pixel of the plot is about 1 Mm);
+// - the current time follows on the plot and a click on it goes to the frame under it; Export CSV;
+// - a click gives a radial slit of 200" centred on it (closed form).
+#include "app/gui/HeatmapController.h"
+#include "app/gui/MainWindow.h"
+#include "app/gui/ObservationDocument.h"
+#include "app/gui/StudioSettings.h"
+#include "app/gui/TimeDistanceController.h"
+#include "app/gui/WindowState.h"
+#include "core/map/SdoTime.h"
+#include "widgets/MapGrid.h"
+#include "widgets/MapView.h"
+#include "widgets/TimeDistancePlot.h"
+
+#include "TestSupport.h"
+
+#include <QDockWidget>
+#include <QFile>
+#include <QJsonArray>
+#include <QTemporaryDir>
+#include <QTest>
+#include <QTimeZone>
+#include <qcustomplot.h>
+
+#include <cmath>
+
+using namespace solarchip;
+
+class TestTimeDistanceView : public QObject {
+    Q_OBJECT
+private:
+    QTemporaryDir m_dir = test::scratchDir();
+    QString m_archive;
+    double m_arcsecPerS = 0;
+    std::unique_ptr<StudioSettings> m_settings;
+    std::unique_ptr<MainWindow> m_window;
+
+    TimeDistanceController *td() const { return m_window->timeDistance(); }
+    QJsonObject state() const { return windowState(m_window.get()).value(QStringLiteral("timedistance")).toObject(); }
+    MapView *view() const { return m_window->grid()->viewForChannel(QStringLiteral("171")); }
+    QPoint widgetOf(QPointF hpc) const
+    {
+        double x = 0, y = 0;
+        if (!view()->map()->wcs.helioprojectiveToPixel(hpc.x(), hpc.y(), x, y))
+            return {};
+        return view()->pixelToWidget().map(QPointF(x, y)).toPoint();
+    }
+    static qint64 t0() { return SdoTime::parseUserTime(QStringLiteral("2012-03-07T00:00"))->toMSecsSinceEpoch(); }
+
+private Q_SLOTS:
+    void initTestCase()
+    {
+        qputenv("SOLARCHIP_SAMPLE_DIR", m_dir.filePath(QStringLiteral("no-sample")).toUtf8());
+        m_archive = m_dir.filePath(QStringLiteral("archive"));
+        const auto made = test::runPython(QStringLiteral("time_distance.py"),
+                                          {QStringLiteral("fixture"), m_archive, QStringLiteral("10"), QStringLiteral("500")});
+        QVERIFY2(made.exitCode == 0, made.err.constData());
+        m_arcsecPerS = test::parseJson(made.out).object().value(QStringLiteral("arcsec_per_s")).toDouble();
+        QVERIFY(m_arcsecPerS > 0.6 && m_arcsecPerS < 0.8);
+        m_settings = std::make_unique<StudioSettings>(m_dir.filePath(QStringLiteral("settings.ini")));
+        m_window = std::make_unique<MainWindow>(m_settings.get());
+        m_window->setInteractive(false);
+        m_window->resize(1300, 1000);
+        m_window->show();
+        QVERIFY(QTest::qWaitForWindowExposed(m_window.get()));
+        m_window->openArchive(m_archive);
+        QTRY_VERIFY_WITH_TIMEOUT(m_window->isSettled() && view() && view()->map(), 60000);
+        m_window->observation()->goToTime(QDateTime::fromMSecsSinceEpoch(t0(), QTimeZone::utc()));
+        QTRY_VERIFY_WITH_TIMEOUT(m_window->isSettled() && view()->map()->meta.tObs.toMSecsSinceEpoch() == t0(), 60000);
+    }
+
+    void cleanupTestCase() { m_window.reset(); }
+
+    void withoutASlitTheDockSaysWhatToDo()
+    {
+        m_window->setViewMode(QStringLiteral("timedistance"));
+        QTRY_VERIFY_WITH_TIMEOUT(m_window->isSettled(), 30000);
+        const QJsonObject s = state();
+        QCOMPARE(s.value(QStringLiteral("state")).toString(), QStringLiteral("no-slit"));
+        QVERIFY(s.value(QStringLiteral("dock_in_front")).toBool());
+        QVERIFY2(s.value(QStringLiteral("plot")).toObject().value(QStringLiteral("message")).toString().contains(QStringLiteral("Shift+drag")),
+                 qPrintable(s.value(QStringLiteral("plot")).toObject().value(QStringLiteral("message")).toString()));
+        QCOMPARE(windowState(m_window.get()).value(QStringLiteral("view_mode")).toString(), QStringLiteral("timedistance"));
+    }
+
+    void shiftDragOnTheMapGivesTheSlit()
+    {
+        const QPoint a = widgetOf(QPointF(-80, 0)), b = widgetOf(QPointF(40, 0));
+        QVERIFY(view()->rect().contains(a) && view()->rect().contains(b));
+        QTest::mousePress(view(), Qt::LeftButton, Qt::ShiftModifier, a);
+        QMouseEvent move(QEvent::MouseMove, b, view()->mapToGlobal(b), Qt::NoButton, Qt::LeftButton, Qt::ShiftModifier);
+        QApplication::sendEvent(view(), &move);
+        QTest::mouseRelease(view(), Qt::LeftButton, Qt::ShiftModifier, b);
+        QTRY_VERIFY_WITH_TIMEOUT(m_window->isSettled() && state().value(QStringLiteral("state")).toString() == QLatin1String("done"), 60000);
+        const QJsonObject s = state();
+        const QJsonObject slit = s.value(QStringLiteral("slit")).toObject();
+        const QJsonArray start = slit.value(QStringLiteral("start")).toArray(), end = slit.value(QStringLiteral("end")).toArray();
+        // A widget pixel is at most a map pixel (0.6") at this zoom.
+        QVERIFY2(std::hypot(start.at(0).toDouble() + 80, start.at(1).toDouble()) < 1.0, qPrintable(QString::number(start.at(0).toDouble())));
+        QVERIFY2(std::hypot(end.at(0).toDouble() - 40, end.at(1).toDouble()) < 1.0, qPrintable(QString::number(end.at(0).toDouble())));
+        QCOMPARE(s.value(QStringLiteral("channel")).toString(), QStringLiteral("171"));
+        QCOMPARE(s.value(QStringLiteral("unit")).toString(), QStringLiteral("DN/s"));
+        QCOMPARE(s.value(QStringLiteral("measured")).toInt(), 10);
+        QCOMPARE(s.value(QStringLiteral("plot")).toObject().value(QStringLiteral("columns")).toInt(), 10);  // 12 s apart
+        QVERIFY(s.value(QStringLiteral("plot")).toObject().value(QStringLiteral("log")).toBool());
+        const QJsonArray drawn = s.value(QStringLiteral("drawn_on")).toArray();
+        QCOMPARE(drawn.size(), 1);
+        QCOMPARE(drawn.at(0).toObject().value(QStringLiteral("start")).toArray(), start);
+        QVERIFY(view()->overlay(QStringLiteral("timeDistanceSlit")));
+    }
+
+    void shiftDragOnThePlotReadsTheSpeed()
+    {
+        TimeDistancePlot *plot = td()->plot();
+        const double mmPerArcsec = state().value(QStringLiteral("mm_per_arcsec")).toDouble();
+        const double startTx = state().value(QStringLiteral("slit")).toObject().value(QStringLiteral("start")).toArray().at(0).toDouble();
+        // The ridge (Tx = -60" + v t) at the first and the last frame, as distances along the slit.
+        const qint64 tA = t0(), tB = t0() + 9 * 12000;
+        const double dA = (-60 - startTx) * mmPerArcsec, dB = (-60 + m_arcsecPerS * 108 - startTx) * mmPerArcsec;
+        QCustomPlot *area = plot->plot();
+        const QPoint a = area->mapFrom(plot, plot->widgetPoint(tA, dA).toPoint());
+        const QPoint b = area->mapFrom(plot, plot->widgetPoint(tB, dB).toPoint());
+        QVERIFY(area->axisRect()->rect().contains(a) && area->axisRect()->rect().contains(b));
+        QTest::mousePress(area, Qt::LeftButton, Qt::ShiftModifier, a);
+        QMouseEvent move(QEvent::MouseMove, b, area->mapToGlobal(b), Qt::NoButton, Qt::LeftButton, Qt::ShiftModifier);
+        QApplication::sendEvent(area, &move);
+        QTest::mouseRelease(area, Qt::LeftButton, Qt::ShiftModifier, b);
+        const double speed = state().value(QStringLiteral("speed_km_s")).toDouble();
+        qInfo("speed read off the plot: %.1f km/s (the ridge moves at 500)", speed);
+        QVERIFY2(std::fabs(speed - 500) < 20, qPrintable(QString::number(speed)));
+        QVERIFY2(state().value(QStringLiteral("status")).toString().contains(QStringLiteral("km/s")),
+                 qPrintable(state().value(QStringLiteral("status")).toString()));
+        // The drag drew a line, it did not pan: the time axis still spans the frames.
+        QVERIFY(plot->viewFrom() <= tA && plot->viewTo() >= tB);
+    }
+
+    void currentTimeFollowsAndAClickJumps()
+    {
+        TimeDistancePlot *plot = td()->plot();
+        const qint64 target = t0() + 5 * 12000;
+        QTRY_VERIFY(std::llabs(plot->currentTime().toMSecsSinceEpoch() - m_window->observation()->timeMs()) < 1000);
+        QCustomPlot *area = plot->plot();
+        const QPoint p = area->mapFrom(plot, plot->widgetPoint(target, 10).toPoint());
+        QTest::mouseClick(area, Qt::LeftButton, Qt::NoModifier, p);
+        QTRY_VERIFY_WITH_TIMEOUT(m_window->isSettled() && std::llabs(m_window->observation()->timeMs() - target) < 1000, 30000);
+        QTRY_VERIFY(std::llabs(plot->currentTime().toMSecsSinceEpoch() - target) < 1000);
+    }
+
+    void exportCsv()
+    {
+        const QString path = m_dir.filePath(QStringLiteral("td.csv"));
+        QCOMPARE(td()->exportCsv(path), QString());
+        QFile f(path);
+        QVERIFY(f.open(QIODevice::ReadOnly));
+        const QList<QByteArray> lines = f.readAll().trimmed().split('\n');
+        QCOMPARE(lines.size(), 2 + 10);
+        QCOMPARE(lines[1].split(',').size(), 2 + state().value(QStringLiteral("samples")).toInt());
+    }
+
+    void aClickGivesARadialSlit()
+    {
+        QueryPoint q;
+        q.hpc = QPointF(-30, 40);  // 50" from the centre, direction (-0.6, 0.8)
+        const QLineF l = TimeDistanceController::slitFor(q);
+        QVERIFY(std::fabs(l.x1() - 30) < 1e-9 && std::fabs(l.y1() + 40) < 1e-9);
+        QVERIFY(std::fabs(l.x2() + 90) < 1e-9 && std::fabs(l.y2() - 120) < 1e-9);
+        q.hpc = QPointF(5, 5);  // near the centre: east to west
+        const QLineF c = TimeDistanceController::slitFor(q);
+        QVERIFY(std::fabs(c.x1() + 95) < 1e-9 && std::fabs(c.y1() - 5) < 1e-9 && std::fabs(c.x2() - 105) < 1e-9);
+        q.drag = QLineF(1, 2, 3, 4);
+        QCOMPARE(TimeDistanceController::slitFor(q), QLineF(1, 2, 3, 4));
+    }
+};
+
+QTEST_MAIN(TestTimeDistanceView)
+#include "tst_timedistance.moc"

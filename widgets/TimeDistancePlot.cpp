@@ -1,0 +1,254 @@
+#include "widgets/TimeDistancePlot.h"
+
+#include "widgets/Colormap.h"
+
+#include <QMouseEvent>
+#include <qcustomplot.h>
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+
+namespace solarchip {
+
+namespace {
+
+constexpr int kMaxColumns = 2000;
+constexpr int kMaxRows = 1000;
+const double kNaN = std::numeric_limits<double>::quiet_NaN();
+
+double percentile(std::vector<double> &v, double q)
+{
+    if (v.empty())
+        return kNaN;
+    const std::size_t k = std::min(v.size() - 1, static_cast<std::size_t>(q * static_cast<double>(v.size() - 1) + 0.5));
+    std::nth_element(v.begin(), v.begin() + static_cast<std::ptrdiff_t>(k), v.end());
+    return v[k];
+}
+
+}  // namespace
+
+TimeDistancePlot::TimeDistancePlot(QWidget *parent)
+    : TimePlot(QStringLiteral("timeDistanceMessage"), QStringLiteral("timeDistancePlotArea"), 160, parent)
+{
+    m_map = new QCPColorMap(m_plot->xAxis, m_plot->yAxis);
+    m_map->setInterpolate(false);
+    m_map->setTightBoundary(false);
+    m_scale = new QCPColorScale(m_plot);
+    m_scale->setType(QCPAxis::atRight);
+    m_scale->setBarWidth(10);
+    m_plot->plotLayout()->addElement(0, 1, m_scale);
+    m_map->setColorScale(m_scale);
+    auto *margins = new QCPMarginGroup(m_plot);
+    m_plot->axisRect()->setMarginGroup(QCP::msBottom | QCP::msTop, margins);
+    m_scale->setMarginGroup(QCP::msBottom | QCP::msTop, margins);
+    m_plot->yAxis->setLabel(tr("distance (Mm)"));
+    m_plot->yAxis2->setVisible(true);
+    m_plot->yAxis2->setTickLabels(true);
+    m_plot->yAxis2->setLabel(tr("arcsec"));
+    connect(m_plot->yAxis, qOverload<const QCPRange &>(&QCPAxis::rangeChanged), this, [this](const QCPRange &r) {
+        if (m_mmPerArcsec > 0)
+            m_plot->yAxis2->setRange(r.lower / m_mmPerArcsec, r.upper / m_mmPerArcsec);
+    });
+
+    m_speedLine = new QCPItemLine(m_plot);
+    m_speedLine->setPen(QPen(QColor(0, 255, 255), 2.0, Qt::DashLine));
+    m_speedLine->setVisible(false);
+    m_speedText = new QCPItemText(m_plot);
+    m_speedText->setColor(QColor(0, 255, 255));
+    m_speedText->setBrush(QBrush(QColor(0, 0, 0, 170)));
+    m_speedText->setPadding(QMargins(4, 2, 4, 2));
+    m_speedText->setPositionAlignment(Qt::AlignLeft | Qt::AlignBottom);
+    m_speedText->setVisible(false);
+    addCursor(QColor(255, 255, 255));
+    m_plot->installEventFilter(this);
+    setToolTip(tr("Click: go to that observation · drag: pan · wheel: zoom the time axis · Shift+drag along a ridge: "
+                  "its speed"));
+    clear();
+    fitTime();
+}
+
+TimeDistancePlot::~TimeDistancePlot() = default;
+
+void TimeDistancePlot::clear()
+{
+    m_times.clear();
+    m_map->data()->clear();
+    m_columns = m_rows = 0;
+    m_low = m_high = 0;
+    setSpeedLine(std::nullopt);
+    pointsReplaced();
+    m_plot->replot();
+}
+
+void TimeDistancePlot::setProfiles(const QVector<qint64> &timesMs, const QVector<QVector<double>> &profiles,
+                                   const QVector<double> &distanceArcsec, double mmPerArcsec, const QString &channel,
+                                   const QString &valueLabel)
+{
+    m_times = timesMs;
+    m_mmPerArcsec = mmPerArcsec;
+    const int n = static_cast<int>(timesMs.size());
+    const int samples = static_cast<int>(distanceArcsec.size());
+    if (n == 0 || samples < 2 || profiles.size() != n || !(mmPerArcsec > 0)) {
+        m_map->data()->clear();
+        m_columns = m_rows = 0;
+        pointsReplaced();
+        m_plot->replot();
+        return;
+    }
+    // The time grid: the median cadence, at most kMaxColumns columns.
+    std::vector<qint64> steps;
+    for (int i = 1; i < n; ++i)
+        if (timesMs[i] > timesMs[i - 1])
+            steps.push_back(timesMs[i] - timesMs[i - 1]);
+    qint64 dt = 60000;
+    if (!steps.empty()) {
+        std::nth_element(steps.begin(), steps.begin() + static_cast<std::ptrdiff_t>(steps.size() / 2), steps.end());
+        dt = std::max<qint64>(1, steps[steps.size() / 2]);
+    }
+    const qint64 t0 = timesMs.first(), span = timesMs.last() - t0;
+    if (span / dt + 1 > kMaxColumns)
+        dt = span / (kMaxColumns - 1) + 1;
+    const int cols = std::max(2, static_cast<int>(std::llround(static_cast<double>(span) / static_cast<double>(dt))) + 1);
+    const int rows = std::min(samples, kMaxRows);
+    const double lengthMm = distanceArcsec.last() * mmPerArcsec;
+    // Colours: the channel's table; AIA on a log scale (log10 of the values) from the 1st to the 99.5th percentile,
+    // HMI linear and symmetric about 0.
+    // (From at most ~200 000 of the values, evenly strided: the UI thread draws this.)
+    std::vector<double> finite;
+    const long long total = static_cast<long long>(n) * samples;
+    const long long stride = std::max(1LL, total / 200000);
+    long long k = 0;
+    for (const QVector<double> &p : profiles)
+        for (double v : p)
+            if (k++ % stride == 0 && std::isfinite(v))
+                finite.push_back(v);
+    const bool magnetogram = channel.startsWith(QLatin1String("hmi"));
+    double lo = percentile(finite, 0.01), hi = percentile(finite, 0.995);
+    m_log = false;
+    if (magnetogram) {
+        const double a = std::max(std::fabs(lo), std::fabs(hi));
+        lo = -a, hi = a;
+    } else if (hi > 0) {
+        lo = std::max(lo, hi * 1e-3);
+        m_log = true;
+    }
+    if (!std::isfinite(lo) || !std::isfinite(hi) || !(hi > lo)) {
+        lo = std::isfinite(lo) ? lo - 1 : 0;
+        hi = lo + 2;
+        m_log = false;
+    }
+    auto *data = new QCPColorMapData(cols, rows, QCPRange(keyOf(t0), keyOf(t0 + (cols - 1) * dt)), QCPRange(0, lengthMm));
+    for (int c = 0; c < cols; ++c) {
+        const qint64 t = t0 + c * dt;
+        const auto it = std::lower_bound(timesMs.begin(), timesMs.end(), t);
+        int j = static_cast<int>(it - timesMs.begin());
+        if (j > 0 && (j == n || t - timesMs[j - 1] <= timesMs[j] - t))
+            --j;
+        const bool near = std::llabs(timesMs[j] - t) * 2 <= dt || n == 1;
+        const QVector<double> &p = profiles[j];
+        for (int r = 0; r < rows; ++r) {
+            const int s = rows == samples ? r : static_cast<int>(std::lround(static_cast<double>(r) * (samples - 1) / (rows - 1)));
+            double v = near && p.size() == samples ? p[s] : kNaN;
+            if (m_log)
+                v = v > 0 ? std::log10(v) : (std::isfinite(v) ? std::log10(lo) : kNaN);
+            data->setCell(c, r, v);
+        }
+    }
+    const Colormap cm = Colormap::forChannel(channel);
+    QCPColorGradient gradient;
+    gradient.clearColorStops();
+    for (int i = 0; i <= 32; ++i)
+        gradient.setColorStopAt(i / 32.0, QColor(cm.rgb(std::min(255, i * 8))));
+    gradient.setNanHandling(QCPColorGradient::nhTransparent);
+    gradient.setLevelCount(256);
+    m_low = lo, m_high = hi;
+    m_map->setData(data, false);
+    m_map->setGradient(gradient);
+    m_map->setDataRange(m_log ? QCPRange(std::log10(lo), std::log10(hi)) : QCPRange(lo, hi));
+    m_scale->axis()->setLabel(m_log ? tr("log₁₀ %1").arg(valueLabel) : valueLabel);
+    m_columns = cols, m_rows = rows;
+    m_plot->yAxis->setRange(0, lengthMm);
+    setSpan(t0 - dt / 2, t0 + (cols - 1) * dt + dt / 2);
+    setSpeedLine(std::nullopt);
+    pointsReplaced();
+    m_plot->replot();
+}
+
+void TimeDistancePlot::updateGraphs() {}
+
+void TimeDistancePlot::setSpeedLine(const std::optional<Speed> &line)
+{
+    m_speed = line;
+    if (m_speed) {
+        const double dt = static_cast<double>(m_speed->t1Ms - m_speed->t0Ms) / 1000.0;
+        m_speed->kmPerS = dt != 0 ? (m_speed->d1Mm - m_speed->d0Mm) * 1000.0 / dt : kNaN;
+    }
+    placeSpeedLine();
+}
+
+void TimeDistancePlot::placeSpeedLine()
+{
+    m_speedLine->setVisible(m_speed.has_value());
+    m_speedText->setVisible(m_speed.has_value());
+    if (m_speed) {
+        m_speedLine->start->setCoords(keyOf(m_speed->t0Ms), m_speed->d0Mm);
+        m_speedLine->end->setCoords(keyOf(m_speed->t1Ms), m_speed->d1Mm);
+        m_speedText->position->setCoords(keyOf(m_speed->t1Ms), m_speed->d1Mm);
+        m_speedText->setText(std::isfinite(m_speed->kmPerS) ? tr("%1 km/s").arg(std::fabs(m_speed->kmPerS), 0, 'f', 0)
+                                                             : tr("no time elapsed"));
+    }
+    m_plot->replot(QCustomPlot::rpQueuedReplot);
+}
+
+QPointF TimeDistancePlot::widgetPoint(qint64 timeMs, double distanceMm) const
+{
+    const QPointF p(m_plot->xAxis->coordToPixel(keyOf(timeMs)), m_plot->yAxis->coordToPixel(distanceMm));
+    return m_plot->mapTo(this, p.toPoint());
+}
+
+bool TimeDistancePlot::eventFilter(QObject *watched, QEvent *event)
+{
+    if (watched != m_plot)
+        return TimePlot::eventFilter(watched, event);
+    auto speedTo = [this](QPointF to) {
+        Speed s;
+        s.t0Ms = msOf(m_plot->xAxis->pixelToCoord(m_dragFrom.x()));
+        s.d0Mm = m_plot->yAxis->pixelToCoord(m_dragFrom.y());
+        s.t1Ms = msOf(m_plot->xAxis->pixelToCoord(to.x()));
+        s.d1Mm = m_plot->yAxis->pixelToCoord(to.y());
+        setSpeedLine(s);
+    };
+    switch (event->type()) {
+    case QEvent::MouseButtonPress: {
+        auto *me = static_cast<QMouseEvent *>(event);
+        if (me->button() == Qt::LeftButton && (me->modifiers() & Qt::ShiftModifier) && m_columns > 0
+            && m_plot->axisRect()->rect().contains(me->position().toPoint())) {
+            m_dragging = true;
+            m_dragFrom = me->position();
+            return true;
+        }
+        break;
+    }
+    case QEvent::MouseMove:
+        if (m_dragging) {
+            speedTo(static_cast<QMouseEvent *>(event)->position());
+            return true;
+        }
+        break;
+    case QEvent::MouseButtonRelease:
+        if (m_dragging) {
+            m_dragging = false;
+            speedTo(static_cast<QMouseEvent *>(event)->position());
+            if (m_speed)
+                Q_EMIT speedMeasured(m_speed->kmPerS);
+            return true;
+        }
+        break;
+    default:
+        break;
+    }
+    return TimePlot::eventFilter(watched, event);
+}
+
+}  // namespace solarchip

@@ -1,0 +1,88 @@
+#pragma once
+// A time-distance diagram (the time-distance dock's plot): profiles along a slit stacked in time, time on the x axis
+// (UTC), distance along the slit on the y axis (Mm on the left, arcsec on the right), the values in the channel's
+// colour table (sunpy's; AIA on a log scale, HMI linear and symmetric about 0) between the 1st and 99.5th
+// percentiles, with a colour bar. Observations are drawn as columns on a regular time grid at their median cadence,
+// so a gap in the data is a blank band, not a stretched column. The current time follows as a vertical line, a click
+// asks to go to the nearest observation, a drag pans and the wheel zooms the time axis (widgets/TimePlot).
+// Shift+drag draws a line along a ridge and reads its plane-of-sky speed (km/s; the slope in Mm per second), the
+// number a physicist measures on such a plot.
+//
+// The widget knows nothing of files: the owner gives it profiles.
+
+#include "widgets/TimePlot.h"
+
+#include <QString>
+#include <QVector>
+
+#include <optional>
+
+class QCPColorMap;
+class QCPColorScale;
+class QCPItemLine;
+class QCPItemText;
+
+namespace solarchip {
+
+class TimeDistancePlot : public TimePlot {
+    Q_OBJECT
+public:
+    struct Speed {
+        qint64 t0Ms = 0, t1Ms = 0;
+        double d0Mm = 0, d1Mm = 0;
+        double kmPerS = 0;
+    };
+
+    explicit TimeDistancePlot(QWidget *parent = nullptr);
+    ~TimeDistancePlot() override;
+
+    /// Replaces the diagram: one profile per time (ascending; an empty profile is an observation without values),
+    /// `distanceArcsec` the samples' distances along the slit, `mmPerArcsec` the plane-of-sky scale, `channel` the
+    /// colour table's channel key, `valueLabel` the colour bar's label. Fits the time axis.
+    void setProfiles(const QVector<qint64> &timesMs, const QVector<QVector<double>> &profiles,
+                     const QVector<double> &distanceArcsec, double mmPerArcsec, const QString &channel,
+                     const QString &valueLabel);
+    void clear();
+
+    /// The speed line (Shift+drag, or given here in plot coordinates); none clears it.
+    void setSpeedLine(const std::optional<Speed> &line);
+    const std::optional<Speed> &speed() const { return m_speed; }
+
+    /// What is drawn: grid columns (time cells) and rows (distance samples), the colour range (in the values' unit),
+    /// whether the colours are of log10 of the values.
+    int columns() const { return m_columns; }
+    int rows() const { return m_rows; }
+    double colourLow() const { return m_low; }
+    double colourHigh() const { return m_high; }
+    bool logScale() const { return m_log; }
+    /// Widget position of a time and a distance (Mm), for tests.
+    QPointF widgetPoint(qint64 timeMs, double distanceMm) const;
+
+Q_SIGNALS:
+    /// A Shift+drag ended: the speed along the line drawn.
+    void speedMeasured(double kmPerS);
+
+protected:
+    int pointCount() const override { return static_cast<int>(m_times.size()); }
+    qint64 pointTimeMs(int index) const override { return m_times[index]; }
+    void updateGraphs() override;
+    bool eventFilter(QObject *watched, QEvent *event) override;
+
+private:
+    void placeSpeedLine();
+
+    QCPColorMap *m_map = nullptr;
+    QCPColorScale *m_scale = nullptr;
+    QCPItemLine *m_speedLine = nullptr;
+    QCPItemText *m_speedText = nullptr;
+    QVector<qint64> m_times;
+    double m_mmPerArcsec = 0;
+    int m_columns = 0, m_rows = 0;
+    double m_low = 0, m_high = 0;
+    bool m_log = false;
+    std::optional<Speed> m_speed;
+    bool m_dragging = false;
+    QPointF m_dragFrom;
+};
+
+}  // namespace solarchip
