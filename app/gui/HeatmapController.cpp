@@ -12,12 +12,46 @@
 #include <QElapsedTimer>
 #include <QJsonArray>
 #include <QMouseEvent>
+#include <QPainter>
 #include <QRubberBand>
 #include <QTimeZone>
 
 #include <cmath>
 
 namespace solarchip {
+
+namespace {
+
+// A Shift+drag drawn as a line from its press to the pointer, over the view (the time-distance slit): white dashes on
+// a dark rim and a ring at the start, as widgets/OverlaySlit draws the slit once made.
+class LineBand : public QWidget {
+public:
+    explicit LineBand(QWidget *parent) : QWidget(parent) { setAttribute(Qt::WA_TransparentForMouseEvents); }
+    void setLine(const QLineF &line)
+    {
+        m_line = line;
+        update();
+    }
+
+protected:
+    void paintEvent(QPaintEvent *) override
+    {
+        QPainter p(this);
+        p.setRenderHint(QPainter::Antialiasing);
+        p.setPen(QPen(QColor(0, 0, 0, 200), 3.5));
+        p.drawLine(m_line);
+        p.drawEllipse(m_line.p1(), 5.0, 5.0);
+        p.setPen(QPen(QColor(255, 255, 255, 240), 1.6, Qt::DashLine));
+        p.drawLine(m_line);
+        p.setPen(QPen(QColor(255, 255, 255, 240), 1.6));
+        p.drawEllipse(m_line.p1(), 5.0, 5.0);
+    }
+
+private:
+    QLineF m_line;
+};
+
+}  // namespace
 
 namespace {
 
@@ -386,6 +420,17 @@ bool HeatmapController::eventFilter(QObject *watched, QEvent *event)
         m_pressPos = me->position();
         m_boxDrag = me->modifiers() & Qt::ShiftModifier;
         if (m_boxDrag) {
+            if (m_dragDrawsLine) {
+                if (!m_lineBand || m_lineBand->parentWidget() != view) {
+                    delete m_lineBand;
+                    m_lineBand = new LineBand(view);
+                }
+                m_lineBand->setGeometry(view->rect());
+                static_cast<LineBand *>(m_lineBand)->setLine(QLineF(m_pressPos, m_pressPos));
+                m_lineBand->show();
+                m_lineBand->raise();
+                return true;
+            }
             if (!m_band || m_band->parentWidget() != view) {
                 delete m_band;
                 m_band = new QRubberBand(QRubberBand::Rectangle, view);
@@ -398,6 +443,10 @@ bool HeatmapController::eventFilter(QObject *watched, QEvent *event)
     }
     case QEvent::MouseMove: {
         auto *me = static_cast<QMouseEvent *>(event);
+        if (m_pressed && m_boxDrag && view == m_dragView && m_dragDrawsLine && m_lineBand) {
+            static_cast<LineBand *>(m_lineBand)->setLine(QLineF(m_pressPos, me->position()));
+            return true;
+        }
         if (m_pressed && m_boxDrag && view == m_dragView && m_band) {
             m_band->setGeometry(QRect(m_pressPos.toPoint(), me->position().toPoint()).normalized());
             return true;
@@ -416,6 +465,8 @@ bool HeatmapController::eventFilter(QObject *watched, QEvent *event)
         if (m_boxDrag) {
             if (m_band)
                 m_band->hide();
+            if (m_lineBand)
+                m_lineBand->hide();
             const auto a = hpcAt(view, m_pressPos), b = hpcAt(view, release);
             if (a && b) {
                 QueryPoint q;

@@ -26,6 +26,7 @@
 #include <vector>
 
 class QRubberBand;
+class QWidget;
 
 namespace solarchip {
 
@@ -56,6 +57,8 @@ public:
     void setScriptedQuery(QPointF hpc, std::optional<QSizeF> box, const QString &channel,
                           std::optional<QLineF> drag = std::nullopt);
     void clearQuery();
+    /// A Shift+drag shows the line from its press to the pointer (the time-distance view's slit) instead of a box.
+    void setDragDrawsLine(bool line) { m_dragDrawsLine = line; }
     const std::optional<QueryPoint> &query() const { return m_query; }
 
     /// Nothing waits: no query, or the heatmaps of the query are drawn for the current set, or the set could
@@ -144,6 +147,8 @@ private:
     bool m_pressed = false;
     bool m_boxDrag = false;
     QRubberBand *m_band = nullptr;
+    QWidget *m_lineBand = nullptr;  // the drag drawn as a line (the time-distance slit)
+    bool m_dragDrawsLine = false;
 };
 
 }  // namespace solarchip

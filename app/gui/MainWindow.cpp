@@ -1052,6 +1052,7 @@ void MainWindow::setViewMode(const QString &mode)
     m_flare->setActive(m == QLatin1String("flare"));  // the map grid, the attribution overlays and the flare dock
     m_lightCurve->setActive(m == QLatin1String("lightcurve"));  // the map grid, the region's box and the plot below
     m_timeDistance->setActive(m == QLatin1String("timedistance"));  // the map grid, the slit and the diagram below
+    m_heatmaps->setDragDrawsLine(m == QLatin1String("timedistance"));
     // The map grid with the NOAA labels (whatever View > NOAA active regions says) and the region table in front; the
     // table hidden again on leaving when this mode showed it.
     m_noaa->setModeActive(m == QLatin1String("regions"));

@@ -24,6 +24,7 @@
 #include <QDockWidget>
 #include <QFile>
 #include <QJsonArray>
+#include <QRubberBand>
 #include <QTemporaryDir>
 #include <QTest>
 #include <QTimeZone>
@@ -97,6 +98,9 @@ private Q_SLOTS:
         QTest::mousePress(view(), Qt::LeftButton, Qt::ShiftModifier, a);
         QMouseEvent move(QEvent::MouseMove, b, view()->mapToGlobal(b), Qt::NoButton, Qt::LeftButton, Qt::ShiftModifier);
         QApplication::sendEvent(view(), &move);
+        // While dragging, a line (not the box's rubber band) follows the pointer.
+        for (const QRubberBand *band : view()->findChildren<QRubberBand *>())
+            QVERIFY(!band->isVisible());
         QTest::mouseRelease(view(), Qt::LeftButton, Qt::ShiftModifier, b);
         QTRY_VERIFY_WITH_TIMEOUT(m_window->isSettled() && state().value(QStringLiteral("state")).toString() == QLatin1String("done"), 60000);
         const QJsonObject s = state();
