@@ -2,6 +2,7 @@
 
 #include "app/gui/ArchiveDocument.h"
 #include "app/gui/ArchiveQuery.h"
+#include "app/gui/BackgroundRun.h"
 #include "app/gui/DockFront.h"
 #include "app/gui/ObservationDocument.h"
 #include "app/gui/StudioSettings.h"
@@ -23,18 +24,15 @@
 #include <QDir>
 #include <QFileInfo>
 #include <QDockWidget>
-#include <QFileDialog>
 #include <QFutureWatcher>
 #include <QHBoxLayout>
 #include <QJsonArray>
 #include <QLabel>
 #include <QMainWindow>
-#include <QProgressBar>
 #include <QPushButton>
 #include <QSettings>
 #include <QSpinBox>
 #include <QTimeZone>
-#include <QTimer>
 #include <QVBoxLayout>
 #include <QtConcurrent>
 
@@ -120,14 +118,6 @@ LightCurveController::LightCurveController(QMainWindow *window, ArchiveDocument 
       m_settings(settings), m_overlay(std::make_shared<OverlayRegionBox>())
 {
     createDock(window);
-    m_progressTimer = new QTimer(this);
-    m_progressTimer->setInterval(100);
-    connect(m_progressTimer, &QTimer::timeout, this, [this] {
-        if (m_progressState) {
-            m_progress->setMaximum(std::max(1, m_progressState->total.load()));
-            m_progress->setValue(m_progressState->done.load());
-        }
-    });
     connect(m_observation, &ObservationDocument::timeChanged, m_plot, &LightCurvePlot::setCurrentTime);
     connect(m_plot, &LightCurvePlot::timeRequested, m_observation, &ObservationDocument::goToTime);
     // New views (another set, another layout) get the box too.
@@ -135,15 +125,8 @@ LightCurveController::LightCurveController(QMainWindow *window, ArchiveDocument 
     connect(m_observation, &ObservationDocument::memberChanged, this, [this] { updateOverlay(); });
     connect(m_archive, &ArchiveDocument::opened, this, [this] {
         // Another archive: a measurement in flight is stopped and its answer dropped (the ticket moves on).
-        cancel();
-        ++m_ticket;
-        if (m_running) {
-            m_running = false;
-            m_progressTimer->stop();
-            m_progress->hide();
-            m_cancelButton->hide();
+        if (m_run->drop())
             Q_EMIT settledMaybe();
-        }
         m_query.reset();
         m_region.reset();
         m_curves.clear();
@@ -154,10 +137,11 @@ LightCurveController::LightCurveController(QMainWindow *window, ArchiveDocument 
     });
 }
 
-LightCurveController::~LightCurveController()
+LightCurveController::~LightCurveController() = default;
+
+bool LightCurveController::isSettled() const
 {
-    if (m_progressState)
-        m_progressState->cancel = true;
+    return !m_run->isRunning();
 }
 
 void LightCurveController::createDock(QMainWindow *window)
@@ -223,15 +207,7 @@ void LightCurveController::createDock(QMainWindow *window)
     layout->addLayout(controls);
 
     auto *status = new QHBoxLayout;
-    m_progress = new QProgressBar(panel);
-    m_progress->setObjectName(QStringLiteral("lightCurveProgress"));
-    m_progress->setMaximumWidth(220);
-    m_progress->hide();
-    status->addWidget(m_progress);
-    m_cancelButton = new QPushButton(tr("Cancel"), panel);
-    m_cancelButton->setObjectName(QStringLiteral("lightCurveCancel"));
-    m_cancelButton->hide();
-    status->addWidget(m_cancelButton);
+    m_run = new BackgroundRun(panel, status, QStringLiteral("lightCurve"), this);
     m_statusLabel = new QLabel(panel);
     m_statusLabel->setObjectName(QStringLiteral("lightCurveStatus"));
     m_statusLabel->setWordWrap(true);
@@ -269,9 +245,8 @@ void LightCurveController::createDock(QMainWindow *window)
         }
         remeasure();
     });
-    connect(m_cancelButton, &QPushButton::clicked, this, &LightCurveController::cancel);
     connect(m_savePlotButton, &QPushButton::clicked, this, [this] {
-        const QString path = askSavePath(tr("Save the light-curve plot"), QStringLiteral("lightcurve.png"),
+        const QString path = askExportPath(m_window, m_settings, tr("Save the light-curve plot"), QStringLiteral("lightcurve.png"),
                                          tr("PNG image (*.png);;PDF (*.pdf)"));
         if (path.isEmpty())
             return;
@@ -285,22 +260,14 @@ void LightCurveController::createDock(QMainWindow *window)
                                  .arg(m_region ? QDateTime::fromMSecsSinceEpoch(m_region->referenceMs, QTimeZone::utc())
                                                      .toString(QStringLiteral("yyyyMMdd_HHmm"))
                                                : QStringLiteral("region"));
-        const QString path = askSavePath(tr("Export the light curve as CSV"), name, tr("CSV files (*.csv)"));
+        const QString path = askExportPath(m_window, m_settings, tr("Export the light curve as CSV"), name,
+                                           tr("CSV files (*.csv)"));
         if (path.isEmpty())
             return;
         const QString error = exportCsv(path);
         m_statusLabel->setText(error.isEmpty() ? tr("Saved %1").arg(QDir::toNativeSeparators(path)) : error);
     });
     updateRegionText();
-}
-
-QString LightCurveController::askSavePath(const QString &title, const QString &name, const QString &filter)
-{
-    // In the folder of the last export (the maps' exports share it), remembered for the next.
-    const QString path = QFileDialog::getSaveFileName(m_window, title, QDir(m_settings->exportFolder()).filePath(name), filter);
-    if (!path.isEmpty())
-        m_settings->setExportDir(QFileInfo(path).absolutePath());
-    return path;
 }
 
 void LightCurveController::setActive(bool active)
@@ -338,15 +305,13 @@ double LightCurveController::spanDays() const
 
 void LightCurveController::cancel()
 {
-    if (m_progressState)
-        m_progressState->cancel = true;
+    m_run->cancel();
 }
 
 void LightCurveController::measure()
 {
     if (!m_query)
         return;
-    cancel();  // the one in flight (its answer is dropped by the ticket)
     LightCurveRegion region;
     const double side = m_sizeBox->value();
     region.box = SkyBox{m_query->hpc.x(), m_query->hpc.y(), m_query->box ? m_query->box->width() : side,
@@ -372,14 +337,9 @@ void LightCurveController::measure()
     const QStringList channels = m_archive->channels();
     const ArchiveQuery query = m_archive->query();
     const QString archiveDir = m_archive->archiveDir();
-    auto state = std::make_shared<Progress>();
-    m_progressState = state;
-    m_running = true;
-    const quint64 ticket = ++m_ticket;
-    m_progress->setValue(0);
-    m_progress->show();
-    m_cancelButton->show();
-    m_progressTimer->start();
+    const auto started = m_run->start();
+    const std::shared_ptr<BackgroundRun::State> state = started.first;
+    const quint64 ticket = started.second;
     m_statusLabel->setText(tr("Reading the files…"));
     updateRegionText();
     updateOverlay();
@@ -426,13 +386,9 @@ void LightCurveController::measure()
     auto *watcher = new QFutureWatcher<Result>(this);
     connect(watcher, &QFutureWatcherBase::finished, this, [this, watcher, ticket] {
         watcher->deleteLater();
-        if (ticket != m_ticket)
+        if (!m_run->finish(ticket))
             return;
         const Result r = watcher->result();
-        m_running = false;
-        m_progressTimer->stop();
-        m_progress->hide();
-        m_cancelButton->hide();
         m_curves = r.curves;
         m_flares = r.flares;
         m_error = r.error;
@@ -521,7 +477,7 @@ void LightCurveController::showCurves(bool refillChannels)
 
     if (!m_query) {
         m_plot->setMessage(tr("Click a map (Shift+drag for a box) to plot what the archive's files hold there over time."));
-    } else if (m_running) {
+    } else if (m_run->isRunning()) {
         m_plot->setMessage(QString());
     } else if (!m_error.isEmpty()) {
         m_plot->setMessage(m_error);
@@ -532,7 +488,7 @@ void LightCurveController::showCurves(bool refillChannels)
     } else {
         m_plot->setMessage(QString());
     }
-    if (!m_running && m_query && m_region) {
+    if (!m_run->isRunning() && m_query && m_region) {
         QStringList parts;
         parts << tr("%1 of %2 observations measured").arg(measured).arg(points);
         if (m_cancelled)
@@ -600,7 +556,7 @@ QJsonObject LightCurveController::state() const
 {
     QJsonObject o;
     o.insert(QStringLiteral("state"), !m_query    ? QStringLiteral("no-region")
-                                      : m_running ? QStringLiteral("measuring")
+                                      : m_run->isRunning() ? QStringLiteral("measuring")
                                       : !m_error.isEmpty() ? QStringLiteral("error")
                                       : m_cancelled ? QStringLiteral("cancelled")
                                                     : QStringLiteral("done"));

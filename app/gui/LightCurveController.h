@@ -21,7 +21,6 @@
 #include <QStringList>
 #include <QVector>
 
-#include <atomic>
 #include <memory>
 #include <optional>
 
@@ -30,14 +29,13 @@ class QComboBox;
 class QDockWidget;
 class QLabel;
 class QMainWindow;
-class QProgressBar;
 class QPushButton;
 class QSpinBox;
-class QTimer;
 
 namespace solarchip {
 
 class ArchiveDocument;
+class BackgroundRun;
 class MapGrid;
 class ObservationDocument;
 class OverlayRegionBox;
@@ -62,7 +60,7 @@ public:
     /// follows the region where they place it at each time (LightCurveRegion::noaa).
     void setRegionReports(std::shared_ptr<const RegionSummaryArchive> reports) { m_regionReports = std::move(reports); }
     /// Nothing is being measured.
-    bool isSettled() const { return !m_running; }
+    bool isSettled() const;
     QDockWidget *dock() const { return m_dock; }
     LightCurvePlot *plot() const { return m_plot; }
     const QVector<LightCurve> &curves() const { return m_curves; }
@@ -90,8 +88,6 @@ private:
     void updateOverlay();
     void updateRegionText();
     void fillChannelBox();
-    /// A save dialog in the folder of the last export; the folder chosen is remembered. Empty: cancelled.
-    QString askSavePath(const QString &title, const QString &name, const QString &filter);
     double spanDays() const;
 
     QMainWindow *m_window;
@@ -110,11 +106,9 @@ private:
     QSpinBox *m_sizeBox = nullptr;
     QPushButton *m_exportButton = nullptr;
     QPushButton *m_savePlotButton = nullptr;
-    QPushButton *m_cancelButton = nullptr;
-    QProgressBar *m_progress = nullptr;
     QLabel *m_statusLabel = nullptr;
     LightCurvePlot *m_plot = nullptr;
-    QTimer *m_progressTimer = nullptr;
+    BackgroundRun *m_run = nullptr;  // the measurement in flight: progress, Cancel, ticket
 
     bool m_active = false;
     std::optional<QueryPoint> m_query;
@@ -126,16 +120,6 @@ private:
     QString m_error;      // the catalogue's answer when it failed
     QStringList m_notes;  // what the status line adds about the measurement (channels thinned)
     bool m_cancelled = false;
-
-    // The measurement in flight: files done and total (the worker's counters), and its cancel flag.
-    struct Progress {
-        std::atomic<int> done{0};
-        std::atomic<int> total{0};
-        std::atomic<bool> cancel{false};
-    };
-    std::shared_ptr<Progress> m_progressState;
-    bool m_running = false;
-    quint64 m_ticket = 0;
 };
 
 }  // namespace solarchip

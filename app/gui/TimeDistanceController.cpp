@@ -2,6 +2,7 @@
 
 #include "app/gui/ArchiveDocument.h"
 #include "app/gui/ArchiveQuery.h"
+#include "app/gui/BackgroundRun.h"
 #include "app/gui/DockFront.h"
 #include "app/gui/ObservationDocument.h"
 #include "app/gui/StudioSettings.h"
@@ -18,19 +19,16 @@
 #include <QComboBox>
 #include <QDir>
 #include <QDockWidget>
-#include <QFileDialog>
 #include <QFileInfo>
 #include <QFutureWatcher>
 #include <QHBoxLayout>
 #include <QJsonArray>
 #include <QLabel>
 #include <QMainWindow>
-#include <QProgressBar>
 #include <QPushButton>
 #include <QSettings>
 #include <QSpinBox>
 #include <QTimeZone>
-#include <QTimer>
 #include <QVBoxLayout>
 #include <QtConcurrent>
 
@@ -90,14 +88,6 @@ TimeDistanceController::TimeDistanceController(QMainWindow *window, ArchiveDocum
       m_overlay(std::make_shared<OverlaySlit>())
 {
     createDock(window);
-    m_progressTimer = new QTimer(this);
-    m_progressTimer->setInterval(100);
-    connect(m_progressTimer, &QTimer::timeout, this, [this] {
-        if (m_progressState) {
-            m_progress->setMaximum(std::max(1, m_progressState->total.load()));
-            m_progress->setValue(m_progressState->done.load());
-        }
-    });
     connect(m_observation, &ObservationDocument::timeChanged, m_plot, &TimeDistancePlot::setCurrentTime);
     connect(m_plot, &TimeDistancePlot::timeRequested, m_observation, &ObservationDocument::goToTime);
     connect(m_observation, &ObservationDocument::setChanged, this, &TimeDistanceController::updateOverlay);
@@ -108,15 +98,8 @@ TimeDistanceController::TimeDistanceController(QMainWindow *window, ArchiveDocum
                                                      : tr("The line drawn spans no time: draw it along a ridge"));
     });
     connect(m_archive, &ArchiveDocument::opened, this, [this] {
-        cancel();
-        ++m_ticket;
-        if (m_running) {
-            m_running = false;
-            m_progressTimer->stop();
-            m_progress->hide();
-            m_cancelButton->hide();
+        if (m_run->drop())  // another archive: the measurement in flight stopped, its answer dropped
             Q_EMIT settledMaybe();
-        }
         m_query.reset();
         m_slit.reset();
         m_result.reset();
@@ -129,10 +112,11 @@ TimeDistanceController::TimeDistanceController(QMainWindow *window, ArchiveDocum
     });
 }
 
-TimeDistanceController::~TimeDistanceController()
+TimeDistanceController::~TimeDistanceController() = default;
+
+bool TimeDistanceController::isSettled() const
 {
-    if (m_progressState)
-        m_progressState->cancel = true;
+    return !m_run->isRunning();
 }
 
 void TimeDistanceController::createDock(QMainWindow *window)
@@ -186,15 +170,7 @@ void TimeDistanceController::createDock(QMainWindow *window)
     layout->addLayout(controls);
 
     auto *status = new QHBoxLayout;
-    m_progress = new QProgressBar(panel);
-    m_progress->setObjectName(QStringLiteral("timeDistanceProgress"));
-    m_progress->setMaximumWidth(220);
-    m_progress->hide();
-    status->addWidget(m_progress);
-    m_cancelButton = new QPushButton(tr("Cancel"), panel);
-    m_cancelButton->setObjectName(QStringLiteral("timeDistanceCancel"));
-    m_cancelButton->hide();
-    status->addWidget(m_cancelButton);
+    m_run = new BackgroundRun(panel, status, QStringLiteral("timeDistance"), this);
     m_statusLabel = new QLabel(panel);
     m_statusLabel->setObjectName(QStringLiteral("timeDistanceStatus"));
     m_statusLabel->setWordWrap(true);
@@ -227,9 +203,8 @@ void TimeDistanceController::createDock(QMainWindow *window)
         if (!m_slit || m_slit->width != m_widthBox->value())
             remeasure();
     });
-    connect(m_cancelButton, &QPushButton::clicked, this, &TimeDistanceController::cancel);
     connect(m_savePlotButton, &QPushButton::clicked, this, [this] {
-        const QString path = askSavePath(tr("Save the time-distance plot"), QStringLiteral("timedistance.png"),
+        const QString path = askExportPath(m_window, m_settings, tr("Save the time-distance plot"), QStringLiteral("timedistance.png"),
                                          tr("PNG image (*.png);;PDF (*.pdf)"));
         if (path.isEmpty())
             return;
@@ -243,7 +218,8 @@ void TimeDistanceController::createDock(QMainWindow *window)
                                  .arg(m_result->channel,
                                       QDateTime::fromMSecsSinceEpoch(m_result->slit.referenceMs, QTimeZone::utc())
                                           .toString(QStringLiteral("yyyyMMdd_HHmmss")));
-        const QString path = askSavePath(tr("Export the time-distance plot as CSV"), name, tr("CSV files (*.csv)"));
+        const QString path = askExportPath(m_window, m_settings, tr("Export the time-distance plot as CSV"), name,
+                                           tr("CSV files (*.csv)"));
         if (path.isEmpty())
             return;
         const QString error = exportCsv(path);
@@ -252,14 +228,6 @@ void TimeDistanceController::createDock(QMainWindow *window)
     fillChannels();
     updateSlitText();
     showResult();
-}
-
-QString TimeDistanceController::askSavePath(const QString &title, const QString &name, const QString &filter)
-{
-    const QString path = QFileDialog::getSaveFileName(m_window, title, QDir(m_settings->exportFolder()).filePath(name), filter);
-    if (!path.isEmpty())
-        m_settings->setExportDir(QFileInfo(path).absolutePath());
-    return path;
 }
 
 void TimeDistanceController::fillChannels()
@@ -310,15 +278,13 @@ void TimeDistanceController::setQuery(const QueryPoint &query)
 
 void TimeDistanceController::cancel()
 {
-    if (m_progressState)
-        m_progressState->cancel = true;
+    m_run->cancel();
 }
 
 void TimeDistanceController::measure()
 {
     if (!m_query)
         return;
-    cancel();
     const QLineF line = slitFor(*m_query);
     Slit slit;
     slit.start = line.p1();
@@ -335,14 +301,9 @@ void TimeDistanceController::measure()
     const QString channel = m_channelBox->currentData().toString();
     const double minutes = m_spanBox->currentData().toDouble();
     const ArchiveQuery query = m_archive->query();
-    auto state = std::make_shared<Progress>();
-    m_progressState = state;
-    m_running = true;
-    const quint64 ticket = ++m_ticket;
-    m_progress->setValue(0);
-    m_progress->show();
-    m_cancelButton->show();
-    m_progressTimer->start();
+    const auto started = m_run->start();
+    const std::shared_ptr<BackgroundRun::State> state = started.first;
+    const quint64 ticket = started.second;
     m_statusLabel->setText(tr("Reading the files…"));
     updateSlitText();
     updateOverlay();
@@ -400,13 +361,9 @@ void TimeDistanceController::measure()
     auto *watcher = new QFutureWatcher<Result>(this);
     connect(watcher, &QFutureWatcherBase::finished, this, [this, watcher, ticket] {
         watcher->deleteLater();
-        if (ticket != m_ticket)
+        if (!m_run->finish(ticket))
             return;
         const Result r = watcher->result();
-        m_running = false;
-        m_progressTimer->stop();
-        m_progress->hide();
-        m_cancelButton->hide();
         m_result = r.td;
         m_error = r.error;
         m_note = r.note;
@@ -428,7 +385,7 @@ void TimeDistanceController::showResult()
         m_statusLabel->clear();
         return;
     }
-    if (m_running)
+    if (m_run->isRunning())
         return;
     if (!m_error.isEmpty()) {
         m_plot->clear();
@@ -504,7 +461,7 @@ QJsonObject TimeDistanceController::state() const
 {
     QJsonObject o;
     o.insert(QStringLiteral("state"), !m_query              ? QStringLiteral("no-slit")
-                                      : m_running           ? QStringLiteral("measuring")
+                                      : m_run->isRunning()  ? QStringLiteral("measuring")
                                       : !m_error.isEmpty()  ? QStringLiteral("error")
                                       : m_cancelled         ? QStringLiteral("cancelled")
                                                             : QStringLiteral("done"));

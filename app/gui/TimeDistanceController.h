@@ -17,7 +17,6 @@
 #include <QObject>
 #include <QString>
 
-#include <atomic>
 #include <memory>
 #include <optional>
 
@@ -26,16 +25,15 @@ class QComboBox;
 class QDockWidget;
 class QLabel;
 class QMainWindow;
-class QProgressBar;
 class QPushButton;
 class QSpinBox;
-class QTimer;
 
 namespace solarchip {
 
 class ArchiveDocument;
 class MapGrid;
 class ObservationDocument;
+class BackgroundRun;
 class OverlaySlit;
 class StudioSettings;
 class TimeDistancePlot;
@@ -54,7 +52,7 @@ public:
     bool isActive() const { return m_active; }
     /// A Shift+drag (its line is the slit) or a click (a radial slit through it) on a map.
     void setQuery(const QueryPoint &query);
-    bool isSettled() const { return !m_running; }
+    bool isSettled() const;
     QDockWidget *dock() const { return m_dock; }
     TimeDistancePlot *plot() const { return m_plot; }
     const std::optional<TimeDistance> &result() const { return m_result; }
@@ -79,7 +77,6 @@ private:
     void updateOverlay();
     void updateSlitText();
     void fillChannels();
-    QString askSavePath(const QString &title, const QString &name, const QString &filter);
 
     QMainWindow *m_window;
     ArchiveDocument *m_archive;
@@ -96,11 +93,9 @@ private:
     QCheckBox *m_followBox = nullptr;
     QPushButton *m_exportButton = nullptr;
     QPushButton *m_savePlotButton = nullptr;
-    QPushButton *m_cancelButton = nullptr;
-    QProgressBar *m_progress = nullptr;
     QLabel *m_statusLabel = nullptr;
     TimeDistancePlot *m_plot = nullptr;
-    QTimer *m_progressTimer = nullptr;
+    BackgroundRun *m_run = nullptr;         // the measurement in flight: progress, Cancel, ticket
 
     bool m_active = false;
     std::optional<QueryPoint> m_query;
@@ -110,15 +105,6 @@ private:
     QString m_error;
     QString m_note;                         // thinned, or the span chosen automatically
     bool m_cancelled = false;
-
-    struct Progress {
-        std::atomic<int> done{0};
-        std::atomic<int> total{0};
-        std::atomic<bool> cancel{false};
-    };
-    std::shared_ptr<Progress> m_progressState;
-    bool m_running = false;
-    quint64 m_ticket = 0;
 };
 
 }  // namespace solarchip
