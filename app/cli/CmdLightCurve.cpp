@@ -110,16 +110,10 @@ int runLightCurve(const QStringList &args)
     if (!size || size->x() <= 0 || size->y() <= 0)
         return p.usage(QStringLiteral("--size: '%1' is not a positive W,H in arcsec").arg(p.value(QStringLiteral("size"))));
     QDateTime from, to, reference;
-    for (auto [name, target] : {std::pair{QStringLiteral("from"), &from}, std::pair{QStringLiteral("to"), &to},
-                                std::pair{QStringLiteral("reference"), &reference}}) {
-        if (!p.isSet(name))
-            continue;
-        const auto t = SdoTime::parseUserTime(p.value(name));
-        if (!t)
-            return p.usage(QStringLiteral("--%1: '%2' is not a date/time (use ISO, e.g. 2011-06-07T06:00)")
-                               .arg(name, p.value(name)));
-        *target = *t;
-    }
+    QString timeError;
+    if (!p.timeOption(QStringLiteral("from"), from, timeError) || !p.timeOption(QStringLiteral("to"), to, timeError)
+        || !p.timeOption(QStringLiteral("reference"), reference, timeError))
+        return p.usage(timeError);
     if (p.isSet(QStringLiteral("reference")) != p.isSet(QStringLiteral("follow-rotation")))
         return p.usage(p.isSet(QStringLiteral("reference"))
                            ? QStringLiteral("--reference only applies with --follow-rotation")

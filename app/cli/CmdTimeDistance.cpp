@@ -87,15 +87,10 @@ int runTimeDistance(const QStringList &args)
     if (!ok || points < 0 || points == 1)
         return p.usage(QStringLiteral("--points: '%1' is not a sample count (2 or more; 0: one per pixel)").arg(p.value(QStringLiteral("points"))));
     QDateTime from, to, reference;
-    for (auto [name, target] : {std::pair{QStringLiteral("from"), &from}, std::pair{QStringLiteral("to"), &to},
-                                std::pair{QStringLiteral("reference"), &reference}}) {
-        if (!p.isSet(name))
-            continue;
-        const auto t = SdoTime::parseUserTime(p.value(name));
-        if (!t)
-            return p.usage(QStringLiteral("--%1: '%2' is not a date/time (use ISO, e.g. 2011-06-07T06:00)").arg(name, p.value(name)));
-        *target = *t;
-    }
+    QString timeError;
+    if (!p.timeOption(QStringLiteral("from"), from, timeError) || !p.timeOption(QStringLiteral("to"), to, timeError)
+        || !p.timeOption(QStringLiteral("reference"), reference, timeError))
+        return p.usage(timeError);
     if (p.isSet(QStringLiteral("reference")) != p.isSet(QStringLiteral("follow-rotation")))
         return p.usage(p.isSet(QStringLiteral("reference"))
                            ? QStringLiteral("--reference only applies with --follow-rotation")

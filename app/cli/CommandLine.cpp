@@ -1,6 +1,7 @@
 #include "app/cli/CommandLine.h"
 
 #include "app/cli/Command.h"
+#include "core/map/SdoTime.h"
 
 #include <QTextStream>
 
@@ -33,5 +34,18 @@ std::optional<int> CommandLine::parseOrExit(const QStringList &args, const Posit
 }
 
 int CommandLine::usage(const QString &message) const { return cli::usage(m_command, message, helpText()); }
+
+bool CommandLine::timeOption(const QString &name, QDateTime &out, QString &error) const
+{
+    if (!isSet(name))
+        return true;
+    const auto t = SdoTime::parseUserTime(value(name));
+    if (!t) {
+        error = QStringLiteral("--%1: '%2' is not a date/time (use ISO, e.g. 2011-06-07T06:00)").arg(name, value(name));
+        return false;
+    }
+    out = *t;
+    return true;
+}
 
 }  // namespace solarchip::cli

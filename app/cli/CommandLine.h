@@ -6,6 +6,7 @@
 // and reports a bad value found later with usage().
 
 #include <QCommandLineParser>
+#include <QDateTime>
 #include <QString>
 #include <QStringList>
 
@@ -47,6 +48,10 @@ public:
 
     /// Prints "solarchip <command>: <message>" and the help to stderr; returns kUsage.
     int usage(const QString &message) const;
+
+    /// --`name` as a UTC time (ISO, as SdoTime::parseUserTime reads it) into `out`, left as it was when the option
+    /// is not given; false, with the message for usage() in `error`, when it is given but is not a time.
+    bool timeOption(const QString &name, QDateTime &out, QString &error) const;
 
 private:
     QString m_command;
