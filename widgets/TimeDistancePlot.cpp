@@ -1,5 +1,6 @@
 #include "widgets/TimeDistancePlot.h"
 
+#include "core/map/MapMeta.h"
 #include "widgets/Colormap.h"
 
 #include <QMouseEvent>
@@ -73,6 +74,7 @@ TimeDistancePlot::~TimeDistancePlot() = default;
 void TimeDistancePlot::clear()
 {
     m_times.clear();
+    m_profiles.clear();
     m_map->data()->clear();
     m_columns = m_rows = 0;
     m_low = m_high = 0;
@@ -83,18 +85,60 @@ void TimeDistancePlot::clear()
 
 void TimeDistancePlot::setProfiles(const QVector<qint64> &timesMs, const QVector<QVector<double>> &profiles,
                                    const QVector<double> &distanceArcsec, double mmPerArcsec, const QString &channel,
-                                   const QString &valueLabel)
+                                   const QString &unit)
 {
     m_times = timesMs;
+    m_profiles = profiles;
+    m_distanceArcsec = distanceArcsec;
     m_mmPerArcsec = mmPerArcsec;
+    m_channel = channel;
+    m_unit = unit.isEmpty() ? tr("no unit") : unit;
+    setSpeedLine(std::nullopt);
+    redraw();
+    pointsReplaced();
+    m_plot->replot();
+}
+
+void TimeDistancePlot::setShow(Show show)
+{
+    if (show == m_show)
+        return;
+    m_show = show;
+    redraw();
+    m_plot->replot();
+}
+
+void TimeDistancePlot::redraw()
+{
+    const QVector<qint64> &timesMs = m_times;
     const int n = static_cast<int>(timesMs.size());
-    const int samples = static_cast<int>(distanceArcsec.size());
-    if (n == 0 || samples < 2 || profiles.size() != n || !(mmPerArcsec > 0)) {
+    const int samples = static_cast<int>(m_distanceArcsec.size());
+    if (n == 0 || samples < 2 || m_profiles.size() != n || !(m_mmPerArcsec > 0)) {
         m_map->data()->clear();
         m_columns = m_rows = 0;
-        pointsReplaced();
-        m_plot->replot();
         return;
+    }
+    // The profiles shown: the values, or their departures from the previous (running) or the first (base) measured
+    // profile.
+    QVector<QVector<double>> profiles = m_profiles;
+    if (m_show != Show::Values) {
+        const QVector<double> *reference = nullptr;
+        for (int i = 0; i < n; ++i) {
+            const QVector<double> &p = m_profiles[i];
+            if (p.size() != samples)
+                continue;
+            QVector<double> &out = profiles[i];
+            if (!reference) {
+                out.fill(m_show == Show::BaseRatio ? 1.0 : 0.0);  // no earlier profile: no departure
+            } else {
+                for (int k = 0; k < samples; ++k) {
+                    const double r = (*reference)[k];
+                    out[k] = m_show == Show::BaseRatio ? (r > 0 ? p[k] / r : kNaN) : p[k] - r;
+                }
+            }
+            if (!reference || m_show == Show::RunningDifference)
+                reference = &p;
+        }
     }
     // The time grid: the median cadence, at most kMaxColumns columns.
     std::vector<qint64> steps;
@@ -111,27 +155,34 @@ void TimeDistancePlot::setProfiles(const QVector<qint64> &timesMs, const QVector
         dt = span / (kMaxColumns - 1) + 1;
     const int cols = std::max(2, static_cast<int>(std::llround(static_cast<double>(span) / static_cast<double>(dt))) + 1);
     const int rows = std::min(samples, kMaxRows);
-    const double lengthMm = distanceArcsec.last() * mmPerArcsec;
-    // Colours: the channel's table; AIA on a log scale (log10 of the values) from the 1st to the 99.5th percentile,
-    // HMI linear and symmetric about 0.
+    const double lengthMm = m_distanceArcsec.last() * m_mmPerArcsec;
+    // Colours: the channel's table for the values (AIA as log10 of the values from the 1st to the 99.5th percentile,
+    // HMI linear and symmetric about 0); grey about 0 (1 for the ratio) for the differences.
     // (From at most ~200 000 of the values, evenly strided: the UI thread draws this.)
     std::vector<double> finite;
     const long long total = static_cast<long long>(n) * samples;
     const long long stride = std::max(1LL, total / 200000);
     long long k = 0;
+    const double centre = m_show == Show::BaseRatio ? 1.0 : 0.0;
     for (const QVector<double> &p : profiles)
         for (double v : p)
             if (k++ % stride == 0 && std::isfinite(v))
-                finite.push_back(v);
-    const bool magnetogram = channel.startsWith(QLatin1String("hmi"));
-    double lo = percentile(finite, 0.01), hi = percentile(finite, 0.995);
+                finite.push_back(m_show == Show::Values ? v : std::fabs(v - centre));
+    const bool magnetogram = m_channel.startsWith(QLatin1String("hmi"));
+    double lo = 0, hi = 0;
     m_log = false;
-    if (magnetogram) {
-        const double a = std::max(std::fabs(lo), std::fabs(hi));
-        lo = -a, hi = a;
-    } else if (hi > 0) {
-        lo = std::max(lo, hi * 1e-3);
-        m_log = true;
+    if (m_show != Show::Values) {
+        const double a = percentile(finite, 0.99);
+        lo = centre - a, hi = centre + a;
+    } else {
+        lo = percentile(finite, 0.01), hi = percentile(finite, 0.995);
+        if (magnetogram) {
+            const double a = std::max(std::fabs(lo), std::fabs(hi));
+            lo = -a, hi = a;
+        } else if (hi > 0) {
+            lo = std::max(lo, hi * 1e-3);
+            m_log = true;
+        }
     }
     if (!std::isfinite(lo) || !std::isfinite(hi) || !(hi > lo)) {
         lo = std::isfinite(lo) ? lo - 1 : 0;
@@ -155,7 +206,7 @@ void TimeDistancePlot::setProfiles(const QVector<qint64> &timesMs, const QVector
             data->setCell(c, r, v);
         }
     }
-    const Colormap cm = Colormap::forChannel(channel);
+    const Colormap cm = m_show == Show::Values ? Colormap::forChannel(m_channel) : Colormap::byName(QStringLiteral("grey"));
     QCPColorGradient gradient;
     gradient.clearColorStops();
     for (int i = 0; i <= 32; ++i)
@@ -163,16 +214,51 @@ void TimeDistancePlot::setProfiles(const QVector<qint64> &timesMs, const QVector
     gradient.setNanHandling(QCPColorGradient::nhTransparent);
     gradient.setLevelCount(256);
     m_low = lo, m_high = hi;
+    m_t0 = t0, m_dt = dt;
     m_map->setData(data, false);
     m_map->setGradient(gradient);
     m_map->setDataRange(m_log ? QCPRange(std::log10(lo), std::log10(hi)) : QCPRange(lo, hi));
-    m_scale->axis()->setLabel(m_log ? tr("log₁₀ %1").arg(valueLabel) : valueLabel);
+    m_scale->axis()->setLabel(colourLabel());
     m_columns = cols, m_rows = rows;
     m_plot->yAxis->setRange(0, lengthMm);
     setSpan(t0 - dt / 2, t0 + (cols - 1) * dt + dt / 2);
-    setSpeedLine(std::nullopt);
-    pointsReplaced();
-    m_plot->replot();
+}
+
+QString TimeDistancePlot::colourLabel() const
+{
+    const QString channel = channelLabel(m_channel);
+    switch (m_show) {
+    case Show::Values: return m_log ? tr("log₁₀ %1 (%2)").arg(channel, m_unit) : tr("%1 (%2)").arg(channel, m_unit);
+    case Show::RunningDifference: return tr("− previous (%1)").arg(m_unit);
+    case Show::BaseDifference: return tr("− first (%1)").arg(m_unit);
+    case Show::BaseRatio: return tr("÷ first");
+    }
+    return {};
+}
+
+double TimeDistancePlot::cellValue(int column, int row) const
+{
+    if (column < 0 || row < 0 || column >= m_columns || row >= m_rows)
+        return kNaN;
+    const double v = m_map->data()->cell(column, row);
+    return m_log && std::isfinite(v) ? std::pow(10.0, v) : v;
+}
+
+int TimeDistancePlot::columnAt(qint64 timeMs) const
+{
+    if (m_columns == 0)
+        return -1;
+    const qint64 c = (timeMs - m_t0 + m_dt / 2) / m_dt;
+    return timeMs < m_t0 - m_dt / 2 || c >= m_columns ? -1 : static_cast<int>(c);
+}
+
+int TimeDistancePlot::rowAt(double distanceMm) const
+{
+    if (m_rows < 2 || m_distanceArcsec.isEmpty())
+        return -1;
+    const double length = m_distanceArcsec.last() * m_mmPerArcsec;
+    const int r = static_cast<int>(std::lround(distanceMm / length * (m_rows - 1)));
+    return r < 0 || r >= m_rows ? -1 : r;
 }
 
 void TimeDistancePlot::updateGraphs() {}

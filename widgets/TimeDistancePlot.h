@@ -6,7 +6,9 @@
 // so a gap in the data is a blank band, not a stretched column. The current time follows as a vertical line, a click
 // asks to go to the nearest observation, a drag pans and the wheel zooms the time axis (widgets/TimePlot).
 // Shift+drag draws a line along a ridge and reads its plane-of-sky speed (km/s; the slope in Mm per second), the
-// number a physicist measures on such a plot.
+// number a physicist measures on such a plot. Faint moving fronts (EUV waves) show best as differences: each profile
+// minus the previous one (running difference), minus the first (base difference), or divided by the first (base
+// ratio), drawn in grey about 0 (or 1 for the ratio) between the 99th percentile of the departures either way.
 //
 // The widget knows nothing of files: the owner gives it profiles.
 
@@ -33,16 +35,28 @@ public:
         double kmPerS = 0;
     };
 
+    enum class Show { Values, RunningDifference, BaseDifference, BaseRatio };
+
     explicit TimeDistancePlot(QWidget *parent = nullptr);
     ~TimeDistancePlot() override;
 
     /// Replaces the diagram: one profile per time (ascending; an empty profile is an observation without values),
     /// `distanceArcsec` the samples' distances along the slit, `mmPerArcsec` the plane-of-sky scale, `channel` the
-    /// colour table's channel key, `valueLabel` the colour bar's label. Fits the time axis.
+    /// colour table's channel key, `unit` the values' unit (the colour bar's label). Fits the time axis.
     void setProfiles(const QVector<qint64> &timesMs, const QVector<QVector<double>> &profiles,
                      const QVector<double> &distanceArcsec, double mmPerArcsec, const QString &channel,
-                     const QString &valueLabel);
+                     const QString &unit);
+    /// The colour bar's label.
+    QString colourLabel() const;
     void clear();
+    /// What the colours show (the diagram is drawn again from the profiles given).
+    void setShow(Show show);
+    Show show() const { return m_show; }
+    /// The value drawn in a cell (after the Show transform); NaN outside the grid or where there is no data.
+    double cellValue(int column, int row) const;
+    /// The column of the cell holding `timeMs` and the row nearest `distanceMm` (-1 outside).
+    int columnAt(qint64 timeMs) const;
+    int rowAt(double distanceMm) const;
 
     /// The speed line (Shift+drag, or given here in plot coordinates); none clears it.
     void setSpeedLine(const std::optional<Speed> &line);
@@ -70,12 +84,18 @@ protected:
 
 private:
     void placeSpeedLine();
+    void redraw();
 
     QCPColorMap *m_map = nullptr;
     QCPColorScale *m_scale = nullptr;
     QCPItemLine *m_speedLine = nullptr;
     QCPItemText *m_speedText = nullptr;
     QVector<qint64> m_times;
+    QVector<QVector<double>> m_profiles;
+    QVector<double> m_distanceArcsec;
+    QString m_channel, m_unit;
+    Show m_show = Show::Values;
+    qint64 m_t0 = 0, m_dt = 1;
     double m_mmPerArcsec = 0;
     int m_columns = 0, m_rows = 0;
     double m_low = 0, m_high = 0;

@@ -146,6 +146,18 @@ void TimeDistanceController::createDock(QMainWindow *window)
     const int span = m_settings->raw().value(QStringLiteral("timedistance/span"), 0).toInt();
     m_spanBox->setCurrentIndex(span >= 0 && span < m_spanBox->count() ? span : 0);
     controls->addWidget(m_spanBox);
+    controls->addWidget(new QLabel(tr("Show:"), panel));
+    m_showBox = new QComboBox(panel);
+    m_showBox->setObjectName(QStringLiteral("timeDistanceShow"));
+    m_showBox->addItem(tr("Values"), static_cast<int>(TimeDistancePlot::Show::Values));
+    m_showBox->addItem(tr("Running difference"), static_cast<int>(TimeDistancePlot::Show::RunningDifference));
+    m_showBox->addItem(tr("Base difference"), static_cast<int>(TimeDistancePlot::Show::BaseDifference));
+    m_showBox->addItem(tr("Base ratio"), static_cast<int>(TimeDistancePlot::Show::BaseRatio));
+    m_showBox->setToolTip(tr("Faint moving fronts (EUV waves) show best as differences: each profile minus the previous "
+                             "one, minus the first, or divided by the first"));
+    const int show = m_settings->raw().value(QStringLiteral("timedistance/show"), 0).toInt();
+    m_showBox->setCurrentIndex(show >= 0 && show < m_showBox->count() ? show : 0);
+    controls->addWidget(m_showBox);
     controls->addWidget(new QLabel(tr("Width:"), panel));
     m_widthBox = new QSpinBox(panel);
     m_widthBox->setObjectName(QStringLiteral("timeDistanceWidth"));
@@ -180,6 +192,7 @@ void TimeDistanceController::createDock(QMainWindow *window)
 
     m_plot = new TimeDistancePlot(panel);
     m_plot->setObjectName(QStringLiteral("timeDistancePlotWidget"));
+    m_plot->setShow(static_cast<TimeDistancePlot::Show>(m_showBox->currentData().toInt()));
     layout->addWidget(m_plot, 1);
     m_dock->setWidget(panel);
     window->addDockWidget(Qt::BottomDockWidgetArea, m_dock, Qt::Vertical);
@@ -197,6 +210,10 @@ void TimeDistanceController::createDock(QMainWindow *window)
             m_stale = true;
     };
     connect(m_channelBox, &QComboBox::activated, this, remeasure);
+    connect(m_showBox, &QComboBox::currentIndexChanged, this, [this] {
+        m_settings->raw().setValue(QStringLiteral("timedistance/show"), m_showBox->currentIndex());
+        m_plot->setShow(static_cast<TimeDistancePlot::Show>(m_showBox->currentData().toInt()));
+    });
     connect(m_spanBox, &QComboBox::currentIndexChanged, this, remeasure);
     connect(m_followBox, &QCheckBox::toggled, this, remeasure);
     connect(m_widthBox, &QSpinBox::editingFinished, this, [this, remeasure] {
@@ -405,8 +422,7 @@ void TimeDistanceController::showResult()
         if (!p.measured() && firstError.isEmpty())
             firstError = QStringLiteral("%1: %2").arg(QFileInfo(p.file).fileName(), p.error);
     }
-    m_plot->setProfiles(times, profiles, td.distanceArcsec, td.mmPerArcsec, td.channel,
-                        QStringLiteral("%1 (%2)").arg(channelLabel(td.channel), td.unit.isEmpty() ? tr("no unit") : td.unit));
+    m_plot->setProfiles(times, profiles, td.distanceArcsec, td.mmPerArcsec, td.channel, td.unit);
     m_plot->setMessage(QString());
     updateSlitText();  // its length in Mm at the files' distance
     const int measured = td.measured(), total = static_cast<int>(td.profiles.size());
@@ -469,6 +485,8 @@ QJsonObject TimeDistanceController::state() const
     o.insert(QStringLiteral("slit_text"), m_slitLabel->text());
     o.insert(QStringLiteral("channel"), m_channelBox->currentData().toString());
     o.insert(QStringLiteral("span"), m_spanBox->currentText());
+    static const char *const kShow[] = {"values", "running_difference", "base_difference", "base_ratio"};
+    o.insert(QStringLiteral("show"), QLatin1String(kShow[static_cast<int>(m_plot->show())]));
     if (m_slit) {
         const double mm = m_result ? m_result->mmPerArcsec : 0;
         o.insert(QStringLiteral("slit"),
@@ -507,6 +525,7 @@ QJsonObject TimeDistanceController::state() const
                                                  {QStringLiteral("colour_low"), m_plot->colourLow()},
                                                  {QStringLiteral("colour_high"), m_plot->colourHigh()},
                                                  {QStringLiteral("log"), m_plot->logScale()},
+                                                 {QStringLiteral("colour_label"), m_plot->colourLabel()},
                                                  {QStringLiteral("message"), m_plot->message()}});
     o.insert(QStringLiteral("speed_km_s"), m_plot->speed() && std::isfinite(m_plot->speed()->kmPerS)
                                                ? QJsonValue(m_plot->speed()->kmPerS)

@@ -60,7 +60,7 @@ public:
     /// Writes the diagram as CSV (atomically); an error message, or empty.
     QString exportCsv(const QString &path) const;
     /// state, status, slit {start, end, width, length_arcsec, length_mm, follow_rotation, reference}, channel, unit,
-    /// span, profiles, measured, failed, first_error, samples, mm_per_arcsec, plot {columns, rows, colour_low,
+    /// span, show, profiles, measured, failed, first_error, samples, mm_per_arcsec, plot {columns, rows, colour_low,
     /// colour_high, log}, speed_km_s, dock_in_front.
     QJsonObject state() const;
 
@@ -89,6 +89,7 @@ private:
     QLabel *m_slitLabel = nullptr;
     QComboBox *m_channelBox = nullptr;
     QComboBox *m_spanBox = nullptr;
+    QComboBox *m_showBox = nullptr;
     QSpinBox *m_widthBox = nullptr;
     QCheckBox *m_followBox = nullptr;
     QPushButton *m_exportButton = nullptr;

@@ -7,6 +7,7 @@
 // - Shift+drag on the plot from the ridge's place in the first frame to its place in the last (the closed form)
 //   reads 500 km/s within 4% (a pixel of the plot is about 1 Mm);
 // - the current time follows on the plot and a click on it goes to the frame under it; Export CSV;
+// - running difference and base ratio against the closed form of the ridge (its height, its step between frames);
 // - a click gives a radial slit of 200" centred on it (closed form).
 #include "app/gui/HeatmapController.h"
 #include "app/gui/MainWindow.h"
@@ -21,6 +22,7 @@
 
 #include "TestSupport.h"
 
+#include <QComboBox>
 #include <QDockWidget>
 #include <QFile>
 #include <QJsonArray>
@@ -155,6 +157,37 @@ private Q_SLOTS:
         QTest::mouseClick(area, Qt::LeftButton, Qt::NoModifier, p);
         QTRY_VERIFY_WITH_TIMEOUT(m_window->isSettled() && std::llabs(m_window->observation()->timeMs() - target) < 1000, 30000);
         QTRY_VERIFY(std::llabs(plot->currentTime().toMSecsSinceEpoch() - target) < 1000);
+    }
+
+    void differencesShowTheFront()
+    {
+        TimeDistancePlot *plot = td()->plot();
+        auto *show = td()->dock()->findChild<QComboBox *>(QStringLiteral("timeDistanceShow"));
+        QVERIFY(show);
+        const double mmPerArcsec = state().value(QStringLiteral("mm_per_arcsec")).toDouble();
+        const double startTx = state().value(QStringLiteral("slit")).toObject().value(QStringLiteral("start")).toArray().at(0).toDouble();
+        auto ridgeMm = [&](int frame) { return (-60 + m_arcsecPerS * 12 * frame - startTx) * mmPerArcsec; };
+        // The ridge (100 + 2000 exp(-x^2 / 2 sigma^2)) DN over 2 s, sigma 3", moved by v 12 s between frames: at its new
+        // place the running difference is 1000 (1 - exp(-(v 12 s)^2 / (2 sigma^2))) DN/s, at its old place minus that.
+        const double step = m_arcsecPerS * 12;
+        const double jump = 1000 * (1 - std::exp(-0.5 * (step / 3) * (step / 3)));
+        show->setCurrentIndex(show->findData(static_cast<int>(TimeDistancePlot::Show::RunningDifference)));
+        QCOMPARE(state().value(QStringLiteral("show")).toString(), QStringLiteral("running_difference"));
+        const int c5 = plot->columnAt(t0() + 5 * 12000);
+        QCOMPARE(c5, 5);
+        const double up = plot->cellValue(c5, plot->rowAt(ridgeMm(5))), down = plot->cellValue(c5, plot->rowAt(ridgeMm(4)));
+        QVERIFY2(std::fabs(up - jump) < 0.03 * jump, qPrintable(QStringLiteral("%1 vs %2").arg(up).arg(jump)));
+        QVERIFY2(std::fabs(down + jump) < 0.03 * jump, qPrintable(QStringLiteral("%1 vs %2").arg(down).arg(-jump)));
+        QVERIFY(std::fabs(plot->colourLow() + plot->colourHigh()) < 1e-9);  // grey about 0
+        // Base ratio: 1 at the first frame; at frame 5 the ridge over the quiet level of frame 0 there: 1050 / 50.
+        show->setCurrentIndex(show->findData(static_cast<int>(TimeDistancePlot::Show::BaseRatio)));
+        QCOMPARE(plot->cellValue(0, 10), 1.0);
+        const double ratio = plot->cellValue(c5, plot->rowAt(ridgeMm(5)));
+        QVERIFY2(std::fabs(ratio - 21.0) < 0.03 * 21.0, qPrintable(QString::number(ratio)));
+        show->setCurrentIndex(show->findData(static_cast<int>(TimeDistancePlot::Show::Values)));
+        QVERIFY(plot->logScale());
+        QVERIFY2(std::fabs(plot->cellValue(c5, plot->rowAt(ridgeMm(5))) - 1050) < 0.03 * 1050,
+                 qPrintable(QString::number(plot->cellValue(c5, plot->rowAt(ridgeMm(5))))));
     }
 
     void exportCsv()
