@@ -4,6 +4,7 @@
 #include "widgets/Colormap.h"
 
 #include <QMouseEvent>
+#include <QTimeZone>
 #include <qcustomplot.h>
 
 #include <algorithm>
@@ -63,6 +64,11 @@ TimeDistancePlot::TimeDistancePlot(QWidget *parent)
     m_speedText->setVisible(false);
     addCursor(QColor(255, 255, 255));
     m_plot->installEventFilter(this);
+    m_plot->setMouseTracking(true);
+    connect(m_plot, &QCustomPlot::mouseMove, this, [this](QMouseEvent *event) {
+        if (!m_dragging)
+            Q_EMIT readoutChanged(readoutAt(m_plot->mapTo(this, event->position().toPoint())));
+    });
     setToolTip(tr("Click: go to that observation · drag: pan · wheel: zoom the time axis · Shift+drag along a ridge: "
                   "its speed"));
     clear();
@@ -222,6 +228,30 @@ void TimeDistancePlot::redraw()
     m_columns = cols, m_rows = rows;
     m_plot->yAxis->setRange(0, lengthMm);
     setSpan(t0 - dt / 2, t0 + (cols - 1) * dt + dt / 2);
+}
+
+QString TimeDistancePlot::readoutAt(QPointF widgetPoint) const
+{
+    const QPointF p = m_plot->mapFrom(this, widgetPoint.toPoint());
+    if (m_columns == 0 || !m_plot->axisRect()->rect().contains(p.toPoint()))
+        return {};
+    const qint64 t = msOf(m_plot->xAxis->pixelToCoord(p.x()));
+    const double mm = m_plot->yAxis->pixelToCoord(p.y());
+    const int column = columnAt(t), row = rowAt(mm);
+    if (column < 0 || row < 0)
+        return {};
+    const int i = nearestPoint(t);
+    const QString time = QDateTime::fromMSecsSinceEpoch(i >= 0 ? m_times[i] : t, QTimeZone::utc())
+                             .toString(QStringLiteral("yyyy-MM-dd HH:mm:ss"));
+    const double v = cellValue(column, row);
+    QString value;
+    if (!std::isfinite(v))
+        value = tr("no data");
+    else if (m_show == Show::BaseRatio)
+        value = tr("× %1 the first").arg(v, 0, 'g', 4);
+    else
+        value = QStringLiteral("%1 %2").arg(v, 0, 'g', 4).arg(m_unit);
+    return tr("%1 UTC · %2 Mm (%3″) · %4").arg(time).arg(mm, 0, 'f', 1).arg(mm / m_mmPerArcsec, 0, 'f', 1).arg(value);
 }
 
 QString TimeDistancePlot::colourLabel() const

@@ -71,10 +71,15 @@ public:
     bool logScale() const { return m_log; }
     /// Widget position of a time and a distance (Mm), for tests.
     QPointF widgetPoint(qint64 timeMs, double distanceMm) const;
+    /// What lies under a point of this widget: "2022-04-02 13:14:06 UTC · 53.2 Mm (73.3″) · 8.41 DN/s" (the nearest
+    /// observation's time, the distance, the value shown there); empty outside the diagram.
+    QString readoutAt(QPointF widgetPoint) const;
 
 Q_SIGNALS:
     /// A Shift+drag ended: the speed along the line drawn.
     void speedMeasured(double kmPerS);
+    /// The pointer moved over the plot: readoutAt() there (empty when it left the diagram).
+    void readoutChanged(const QString &text);
 
 protected:
     int pointCount() const override { return static_cast<int>(m_times.size()); }

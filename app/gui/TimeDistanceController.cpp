@@ -92,6 +92,7 @@ TimeDistanceController::TimeDistanceController(QMainWindow *window, ArchiveDocum
     connect(m_plot, &TimeDistancePlot::timeRequested, m_observation, &ObservationDocument::goToTime);
     connect(m_observation, &ObservationDocument::setChanged, this, &TimeDistanceController::updateOverlay);
     connect(m_observation, &ObservationDocument::memberChanged, this, [this] { updateOverlay(); });
+    connect(m_plot, &TimeDistancePlot::readoutChanged, m_readoutLabel, &QLabel::setText);
     connect(m_plot, &TimeDistancePlot::speedMeasured, this, [this](double kmPerS) {
         m_statusLabel->setText(std::isfinite(kmPerS) ? tr("Speed along the line drawn: %1 km/s on the plane of the sky")
                                                            .arg(std::fabs(kmPerS), 0, 'f', 0)
@@ -188,6 +189,10 @@ void TimeDistanceController::createDock(QMainWindow *window)
     m_statusLabel->setWordWrap(true);
     m_statusLabel->setTextInteractionFlags(Qt::TextSelectableByMouse);
     status->addWidget(m_statusLabel, 1);
+    m_readoutLabel = new QLabel(panel);
+    m_readoutLabel->setObjectName(QStringLiteral("timeDistanceReadout"));
+    m_readoutLabel->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    status->addWidget(m_readoutLabel);
     layout->addLayout(status);
 
     m_plot = new TimeDistancePlot(panel);

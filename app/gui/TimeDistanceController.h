@@ -95,6 +95,7 @@ private:
     QPushButton *m_exportButton = nullptr;
     QPushButton *m_savePlotButton = nullptr;
     QLabel *m_statusLabel = nullptr;
+    QLabel *m_readoutLabel = nullptr;       // what lies under the pointer on the plot
     TimeDistancePlot *m_plot = nullptr;
     BackgroundRun *m_run = nullptr;         // the measurement in flight: progress, Cancel, ticket
 

@@ -8,6 +8,7 @@
 //   reads 500 km/s within 4% (a pixel of the plot is about 1 Mm);
 // - the current time follows on the plot and a click on it goes to the frame under it; Export CSV;
 // - running difference and base ratio against the closed form of the ridge (its height, its step between frames);
+//   the readout under the pointer (time, distance, the ridge's height);
 // - a click gives a radial slit of 200" centred on it (closed form).
 #include "app/gui/HeatmapController.h"
 #include "app/gui/MainWindow.h"
@@ -188,6 +189,23 @@ private Q_SLOTS:
         QVERIFY(plot->logScale());
         QVERIFY2(std::fabs(plot->cellValue(c5, plot->rowAt(ridgeMm(5))) - 1050) < 0.03 * 1050,
                  qPrintable(QString::number(plot->cellValue(c5, plot->rowAt(ridgeMm(5))))));
+    }
+
+    void readoutUnderThePointer()
+    {
+        // Over the ridge at frame 5 (values shown): its time, distance and height (1050 DN/s within 3%).
+        TimeDistancePlot *plot = td()->plot();
+        const double mmPerArcsec = state().value(QStringLiteral("mm_per_arcsec")).toDouble();
+        const double startTx = state().value(QStringLiteral("slit")).toObject().value(QStringLiteral("start")).toArray().at(0).toDouble();
+        const double mm = (-60 + m_arcsecPerS * 60 - startTx) * mmPerArcsec;
+        const QString text = plot->readoutAt(plot->widgetPoint(t0() + 5 * 12000, mm));
+        QVERIFY2(text.startsWith(QStringLiteral("2012-03-07 00:01:00 UTC · ")), qPrintable(text));
+        const QStringList parts = text.split(QStringLiteral(" · "));
+        QCOMPARE(parts.size(), 3);
+        QVERIFY2(std::fabs(parts[1].section(QLatin1Char(' '), 0, 0).toDouble() - mm) < 1.0, qPrintable(parts[1]));
+        const double value = parts[2].section(QLatin1Char(' '), 0, 0).toDouble();
+        QVERIFY2(std::fabs(value - 1050) < 0.03 * 1050 && parts[2].endsWith(QStringLiteral("DN/s")), qPrintable(parts[2]));
+        QVERIFY(plot->readoutAt(QPointF(-5, -5)).isEmpty());
     }
 
     void exportCsv()
