@@ -81,6 +81,7 @@ void TimeDistancePlot::clear()
 {
     m_times.clear();
     m_profiles.clear();
+    m_shownProfiles.clear();
     m_map->data()->clear();
     m_columns = m_rows = 0;
     m_low = m_high = 0;
@@ -146,6 +147,7 @@ void TimeDistancePlot::redraw()
                 reference = &p;
         }
     }
+    m_shownProfiles = profiles;
     // The time grid: the median cadence, at most kMaxColumns columns.
     std::vector<qint64> steps;
     for (int i = 1; i < n; ++i)
@@ -296,9 +298,10 @@ void TimeDistancePlot::updateGraphs() {}
 void TimeDistancePlot::setSpeedLine(const std::optional<Speed> &line)
 {
     m_speed = line;
-    if (m_speed) {
+    if (m_speed && !m_speed->fitted) {
         const double dt = static_cast<double>(m_speed->t1Ms - m_speed->t0Ms) / 1000.0;
         m_speed->kmPerS = dt != 0 ? (m_speed->d1Mm - m_speed->d0Mm) * 1000.0 / dt : kNaN;
+        m_speed->drawnKmPerS = m_speed->kmPerS;
     }
     placeSpeedLine();
 }
@@ -311,10 +314,80 @@ void TimeDistancePlot::placeSpeedLine()
         m_speedLine->start->setCoords(keyOf(m_speed->t0Ms), m_speed->d0Mm);
         m_speedLine->end->setCoords(keyOf(m_speed->t1Ms), m_speed->d1Mm);
         m_speedText->position->setCoords(keyOf(m_speed->t1Ms), m_speed->d1Mm);
-        m_speedText->setText(std::isfinite(m_speed->kmPerS) ? tr("%1 km/s").arg(std::fabs(m_speed->kmPerS), 0, 'f', 0)
-                                                             : tr("no time elapsed"));
+        m_speedText->setText(!std::isfinite(m_speed->kmPerS) ? tr("no time elapsed")
+                             : m_speed->fitted ? tr("%1 ± %2 km/s (fit to %3 peaks)")
+                                                     .arg(std::fabs(m_speed->kmPerS), 0, 'f', 0)
+                                                     .arg(m_speed->errorKmPerS, 0, 'f', 0)
+                                                     .arg(m_speed->points)
+                                               : tr("%1 km/s").arg(std::fabs(m_speed->kmPerS), 0, 'f', 0));
     }
     m_plot->replot(QCustomPlot::rpQueuedReplot);
+}
+
+std::optional<TimeDistancePlot::Speed> TimeDistancePlot::fitRidge(const Speed &drawn) const
+{
+    const int samples = static_cast<int>(m_distanceArcsec.size());
+    if (samples < 3 || m_shownProfiles.size() != m_times.size() || !(m_mmPerArcsec > 0) || drawn.t0Ms == drawn.t1Ms)
+        return std::nullopt;
+    const double spacing = m_distanceArcsec[1] - m_distanceArcsec[0];  // arcsec per sample
+    const int window = std::max(5, samples / 20);
+    // The observations between the line's ends, each end widened by half a column (a line drawn from one column's
+    // centre to another's includes both, wherever in them the pointer was).
+    const qint64 ta = std::min(drawn.t0Ms, drawn.t1Ms) - m_dt / 2, tb = std::max(drawn.t0Ms, drawn.t1Ms) + m_dt / 2;
+    std::vector<double> ts, ds;  // seconds from ta, arcsec along the slit
+    for (int i = 0; i < m_times.size(); ++i) {
+        const qint64 t = m_times[i];
+        const QVector<double> &p = m_shownProfiles[i];
+        if (t < ta || t > tb || p.size() != samples)
+            continue;
+        const double f = static_cast<double>(t - drawn.t0Ms) / static_cast<double>(drawn.t1Ms - drawn.t0Ms);
+        const double expected = (drawn.d0Mm + f * (drawn.d1Mm - drawn.d0Mm)) / m_mmPerArcsec;
+        const int k0 = static_cast<int>(std::lround(expected / spacing));
+        int best = -1;
+        for (int k = std::max(0, k0 - window); k <= std::min(samples - 1, k0 + window); ++k)
+            if (std::isfinite(p[k]) && (best < 0 || p[k] > p[best]))
+                best = k;
+        if (best < 0)
+            continue;
+        double d = m_distanceArcsec[best];
+        if (best > 0 && best + 1 < samples && std::isfinite(p[best - 1]) && std::isfinite(p[best + 1])) {
+            const double a = p[best - 1], b = p[best], c = p[best + 1], den = a - 2 * b + c;
+            if (den < 0)
+                d += 0.5 * (a - c) / den * spacing;
+        }
+        ts.push_back(static_cast<double>(t - ta) / 1000.0);
+        ds.push_back(d);
+    }
+    const int n = static_cast<int>(ts.size());
+    if (n < 3)
+        return std::nullopt;
+    double mt = 0, md = 0;
+    for (int i = 0; i < n; ++i)
+        mt += ts[i], md += ds[i];
+    mt /= n, md /= n;
+    double stt = 0, std_ = 0;
+    for (int i = 0; i < n; ++i)
+        stt += (ts[i] - mt) * (ts[i] - mt), std_ += (ts[i] - mt) * (ds[i] - md);
+    if (!(stt > 0))
+        return std::nullopt;
+    const double slope = std_ / stt, intercept = md - slope * mt;  // arcsec per s, arcsec at ta
+    double ssr = 0;
+    for (int i = 0; i < n; ++i) {
+        const double r = ds[i] - (intercept + slope * ts[i]);
+        ssr += r * r;
+    }
+    const double se = n > 2 ? std::sqrt(ssr / (n - 2) / stt) : 0.0;
+    Speed s;
+    s.fitted = true;
+    s.points = n;
+    s.drawnKmPerS = drawn.kmPerS;
+    s.t0Ms = ta + static_cast<qint64>(std::llround(ts.front() * 1000));
+    s.t1Ms = ta + static_cast<qint64>(std::llround(ts.back() * 1000));
+    s.d0Mm = (intercept + slope * ts.front()) * m_mmPerArcsec;
+    s.d1Mm = (intercept + slope * ts.back()) * m_mmPerArcsec;
+    s.kmPerS = slope * m_mmPerArcsec * 1000.0;
+    s.errorKmPerS = se * m_mmPerArcsec * 1000.0;
+    return s;
 }
 
 QPointF TimeDistancePlot::widgetPoint(qint64 timeMs, double distanceMm) const
@@ -356,8 +429,11 @@ bool TimeDistancePlot::eventFilter(QObject *watched, QEvent *event)
         if (m_dragging) {
             m_dragging = false;
             speedTo(static_cast<QMouseEvent *>(event)->position());
-            if (m_speed)
+            if (m_speed) {
+                if (const auto fit = fitRidge(*m_speed))
+                    setSpeedLine(fit);
                 Q_EMIT speedMeasured(m_speed->kmPerS);
+            }
             return true;
         }
         break;

@@ -6,7 +6,8 @@
 // so a gap in the data is a blank band, not a stretched column. The current time follows as a vertical line, a click
 // asks to go to the nearest observation, a drag pans and the wheel zooms the time axis (widgets/TimePlot).
 // Shift+drag draws a line along a ridge and reads its plane-of-sky speed (km/s; the slope in Mm per second), the
-// number a physicist measures on such a plot. Faint moving fronts (EUV waves) show best as differences: each profile
+// number a physicist measures on such a plot: the line drawn is refined by a least-squares fit through the ridge's
+// peak in each observation near it (fitRidge), which gives the speed with its standard error. Faint moving fronts (EUV waves) show best as differences: each profile
 // minus the previous one (running difference), minus the first (base difference), or divided by the first (base
 // ratio), drawn in grey about 0 (or 1 for the ratio) between the 99th percentile of the departures either way.
 //
@@ -33,6 +34,10 @@ public:
         qint64 t0Ms = 0, t1Ms = 0;
         double d0Mm = 0, d1Mm = 0;
         double kmPerS = 0;
+        bool fitted = false;        ///< a fit through the ridge's peaks (else the line as drawn)
+        double errorKmPerS = 0;     ///< the fit's standard error of the slope
+        int points = 0;             ///< peaks fitted
+        double drawnKmPerS = 0;     ///< the slope of the line drawn
     };
 
     enum class Show { Values, RunningDifference, BaseDifference, BaseRatio };
@@ -60,6 +65,11 @@ public:
 
     /// The speed line (Shift+drag, or given here in plot coordinates); none clears it.
     void setSpeedLine(const std::optional<Speed> &line);
+    /// The ridge near a line drawn: in each observation between its ends (± half a column), the brightest sample (of what is shown)
+    /// within a window about the line (5 samples or 5% of the slit, whichever is more), refined by a parabola through
+    /// its neighbours; a least-squares line through those peaks (at least 3), its slope's standard error. None when
+    /// fewer than 3 peaks are found.
+    std::optional<Speed> fitRidge(const Speed &drawn) const;
     const std::optional<Speed> &speed() const { return m_speed; }
 
     /// What is drawn: grid columns (time cells) and rows (distance samples), the colour range (in the values' unit),
@@ -97,6 +107,7 @@ private:
     QCPItemText *m_speedText = nullptr;
     QVector<qint64> m_times;
     QVector<QVector<double>> m_profiles;
+    QVector<QVector<double>> m_shownProfiles;  // after the Show transform
     QVector<double> m_distanceArcsec;
     QString m_channel, m_unit;
     Show m_show = Show::Values;

@@ -94,9 +94,17 @@ TimeDistanceController::TimeDistanceController(QMainWindow *window, ArchiveDocum
     connect(m_observation, &ObservationDocument::memberChanged, this, [this] { updateOverlay(); });
     connect(m_plot, &TimeDistancePlot::readoutChanged, m_readoutLabel, &QLabel::setText);
     connect(m_plot, &TimeDistancePlot::speedMeasured, this, [this](double kmPerS) {
-        m_statusLabel->setText(std::isfinite(kmPerS) ? tr("Speed along the line drawn: %1 km/s on the plane of the sky")
-                                                           .arg(std::fabs(kmPerS), 0, 'f', 0)
-                                                     : tr("The line drawn spans no time: draw it along a ridge"));
+        const auto &s = m_plot->speed();
+        if (!std::isfinite(kmPerS) || !s)
+            m_statusLabel->setText(tr("The line drawn spans no time: draw it along a ridge"));
+        else if (s->fitted)
+            m_statusLabel->setText(tr("Speed on the plane of the sky: %1 ± %2 km/s, a least-squares fit through the "
+                                      "ridge's peak in %3 observations near the line drawn (%4 km/s as drawn)")
+                                       .arg(std::fabs(kmPerS), 0, 'f', 0).arg(s->errorKmPerS, 0, 'f', 0).arg(s->points)
+                                       .arg(std::fabs(s->drawnKmPerS), 0, 'f', 0));
+        else
+            m_statusLabel->setText(tr("Speed along the line drawn: %1 km/s on the plane of the sky (too few observations "
+                                      "near it for a fit)").arg(std::fabs(kmPerS), 0, 'f', 0));
     });
     connect(m_archive, &ArchiveDocument::opened, this, [this] {
         if (m_run->drop())  // another archive: the measurement in flight stopped, its answer dropped
@@ -532,9 +540,12 @@ QJsonObject TimeDistanceController::state() const
                                                  {QStringLiteral("log"), m_plot->logScale()},
                                                  {QStringLiteral("colour_label"), m_plot->colourLabel()},
                                                  {QStringLiteral("message"), m_plot->message()}});
-    o.insert(QStringLiteral("speed_km_s"), m_plot->speed() && std::isfinite(m_plot->speed()->kmPerS)
-                                               ? QJsonValue(m_plot->speed()->kmPerS)
-                                               : QJsonValue());
+    const auto &speed = m_plot->speed();
+    o.insert(QStringLiteral("speed_km_s"), speed && std::isfinite(speed->kmPerS) ? QJsonValue(speed->kmPerS) : QJsonValue());
+    o.insert(QStringLiteral("speed_error_km_s"), speed && speed->fitted ? QJsonValue(speed->errorKmPerS) : QJsonValue());
+    o.insert(QStringLiteral("speed_fit_points"), speed && speed->fitted ? QJsonValue(speed->points) : QJsonValue());
+    o.insert(QStringLiteral("speed_drawn_km_s"),
+             speed && std::isfinite(speed->drawnKmPerS) ? QJsonValue(speed->drawnKmPerS) : QJsonValue());
     QJsonArray drawn;
     for (int i = 0; i < m_grid->count(); ++i) {
         const MapView *view = m_grid->view(i);
