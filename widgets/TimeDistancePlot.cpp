@@ -170,12 +170,15 @@ void TimeDistancePlot::redraw()
     std::vector<double> finite;
     const long long total = static_cast<long long>(n) * samples;
     const long long stride = std::max(1LL, total / 200000);
-    long long k = 0;
     const double centre = m_show == Show::BaseRatio ? 1.0 : 0.0;
-    for (const QVector<double> &p : profiles)
-        for (double v : p)
-            if (k++ % stride == 0 && std::isfinite(v))
-                finite.push_back(m_show == Show::Values ? v : std::fabs(v - centre));
+    for (long long g = 0; g < total; g += stride) {
+        const QVector<double> &p = profiles[static_cast<int>(g / samples)];
+        if (p.size() != samples)
+            continue;
+        const double v = p[static_cast<int>(g % samples)];
+        if (std::isfinite(v))
+            finite.push_back(m_show == Show::Values ? v : std::fabs(v - centre));
+    }
     const bool magnetogram = m_channel.startsWith(QLatin1String("hmi"));
     double lo = 0, hi = 0;
     m_log = false;
