@@ -4,6 +4,7 @@
 #include "app/gui/ArchiveQuery.h"
 #include "app/gui/BackgroundRun.h"
 #include "app/gui/DockFront.h"
+#include "app/gui/LayerTableDock.h"
 #include "app/gui/ObservationDocument.h"
 #include "app/gui/StudioSettings.h"
 #include "core/archive/FlareLabels.h"
@@ -538,12 +539,12 @@ void LightCurveController::updateRegionText()
 void LightCurveController::updateOverlay()
 {
     m_overlay->setRegion(m_active ? m_region : std::nullopt);
-    for (int i = 0; i < m_grid->count(); ++i) {
-        MapView *view = m_grid->view(i);
-        if (m_active && m_region && !view->overlay(m_overlay->id()))
-            view->addOverlay(m_overlay);
-        view->update();
+    if (m_active && m_region) {
+        attachLayerToViews(m_grid, m_overlay);  // (and repaints every view)
+        return;
     }
+    for (int i = 0; i < m_grid->count(); ++i)
+        m_grid->view(i)->update();
 }
 
 QString LightCurveController::exportCsv(const QString &path) const

@@ -4,6 +4,7 @@
 #include "app/gui/DockFront.h"
 #include "app/gui/EmbedJob.h"
 #include "app/gui/InferenceWorker.h"
+#include "app/gui/LayerTableDock.h"
 #include "app/gui/MainWindow.h"
 #include "app/gui/NoaaRegionController.h"
 #include "app/gui/ObservationDocument.h"
@@ -437,13 +438,7 @@ void SearchController::setFrameVisible(bool visible)
 void SearchController::frame(const QRectF &hpcBox, qint64 timeMs, const QString &label)
 {
     m_overlay->setTarget(hpcBox, timeMs, label);
-    MapGrid *grid = m_window->grid();
-    for (int i = 0; i < grid->count(); ++i) {
-        MapView *view = grid->view(i);
-        if (!view->overlay(m_overlay->id()))
-            view->addOverlay(m_overlay);
-        view->update();
-    }
+    attachLayerToViews(m_window->grid(), m_overlay);
 }
 
 void SearchController::embedArchive()

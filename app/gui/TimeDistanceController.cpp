@@ -4,6 +4,7 @@
 #include "app/gui/ArchiveQuery.h"
 #include "app/gui/BackgroundRun.h"
 #include "app/gui/DockFront.h"
+#include "app/gui/LayerTableDock.h"
 #include "app/gui/ObservationDocument.h"
 #include "app/gui/StudioSettings.h"
 #include "core/base/AtomicFile.h"
@@ -470,12 +471,12 @@ void TimeDistanceController::updateSlitText()
 void TimeDistanceController::updateOverlay()
 {
     m_overlay->setSlit(m_active ? m_slit : std::nullopt);
-    for (int i = 0; i < m_grid->count(); ++i) {
-        MapView *view = m_grid->view(i);
-        if (m_active && m_slit && !view->overlay(m_overlay->id()))
-            view->addOverlay(m_overlay);
-        view->update();
+    if (m_active && m_slit) {
+        attachLayerToViews(m_grid, m_overlay);  // (and repaints every view)
+        return;
     }
+    for (int i = 0; i < m_grid->count(); ++i)
+        m_grid->view(i)->update();
 }
 
 QString TimeDistanceController::exportCsv(const QString &path) const
