@@ -165,8 +165,9 @@ int runTrain(const QStringList &args)
     p.addOption({QStringLiteral("target"), QStringLiteral("C, M or 4class (default M)."), QStringLiteral("T"), QStringLiteral("M")});
     p.addOption({QStringLiteral("window-hours"), QStringLiteral("Label window (default 24)."), QStringLiteral("H"), QStringLiteral("24")});
     p.addOption({QStringLiteral("head"),
-                 QStringLiteral("linear (CLS), mean (linear on the mean of the on-disk patch tokens) or attn (attention pool over "
-                                "on-disk patch tokens) on the stored embeddings; finetune "
+                 QStringLiteral("linear (CLS), mean (linear on the mean of the on-disk patch tokens), quad (linear on the "
+                                "cells' mean of each token's per-channel principal-component scores and their squares) or attn "
+                                "(attention pool over on-disk patch tokens) on the stored embeddings; finetune "
                                 "(the encoder trained with the head on the archive's images) or scratch (the same architecture from "
                                 "random weights, trained the same way)."),
                  QStringLiteral("KIND"), QStringLiteral("linear")});
@@ -198,7 +199,7 @@ int runTrain(const QStringList &args)
     const bool trainsEncoder = kind == QLatin1String("finetune") || kind == QLatin1String("scratch");
     FlareHeadKind frozenKind = FlareHeadKind::Linear;
     if (!trainsEncoder && !flareHeadKindFromName(kind, &frozenKind))
-        return p.usage(QStringLiteral("--head must be linear, mean, attn, finetune or scratch"));
+        return p.usage(QStringLiteral("--head must be linear, mean, quad, attn, finetune or scratch"));
     FlareFinetuneOptions ftOptions;
     int ftResolution = 0;
     if (const QString bad = readFinetuneOptions(p, &ftOptions, &ftResolution); !bad.isEmpty())
@@ -587,8 +588,8 @@ int runPredict(const QStringList &args)
                    topCells(one, QStringLiteral("weight"), [&](size_t at) { return probs->attention[at]; }));
         out.insert(QStringLiteral("grid"), one.grid);
     }
-    if (run->head.kind() == FlareHeadKind::MeanPool && run->head.classes() == 2) {
-        // The five cells with the largest term of the mean-pool head's logit (models/flare/FlareInputs.h).
+    if ((run->head.kind() == FlareHeadKind::MeanPool || run->head.kind() == FlareHeadKind::Quad) && run->head.classes() == 2) {
+        // The five cells with the largest term of the mean-pool or quad head's logit (models/flare/FlareInputs.h).
         auto terms = flareAttribution(*run, one, FlareAttributionMethod::LogitContribution);
         if (!terms)
             return fail(name, Error{runDir, terms.error().message});

@@ -140,7 +140,7 @@ int runLabelEfficiency(const QStringList &args)
     p.addOption({QStringLiteral("strategies"),
                  QStringLiteral("Comma list of frozen, finetune, scratch, untrained (default frozen,finetune,scratch)."),
                  QStringLiteral("LIST"), QStringLiteral("frozen,finetune,scratch")});
-    p.addOption({QStringLiteral("frozen-head"), QStringLiteral("linear (CLS), mean (linear on the mean of the on-disk patch tokens) or attn (default linear)."), QStringLiteral("KIND"), QStringLiteral("linear")});
+    p.addOption({QStringLiteral("frozen-head"), QStringLiteral("linear (CLS), mean (linear on the mean of the on-disk patch tokens), quad (linear on the cells' mean of the tokens' per-channel principal-component scores and their squares) or attn (default linear)."), QStringLiteral("KIND"), QStringLiteral("linear")});
     p.addOption({QStringLiteral("epochs"), QStringLiteral("Frozen head L-BFGS iterations at most per L2 candidate (default 300 linear, 50 attn)."), QStringLiteral("N")});
     addComponentsOption(p);
     p.addOption({QStringLiteral("block-days"), QStringLiteral("Split block length in days (default 60)."), QStringLiteral("D"), QStringLiteral("60")});
@@ -188,7 +188,7 @@ int runLabelEfficiency(const QStringList &args)
     const QString kind = p.value(QStringLiteral("frozen-head"));
     FlareHeadKind frozenKind = FlareHeadKind::Linear;
     if (!flareHeadKindFromName(kind, &frozenKind))
-        return p.usage(QStringLiteral("--frozen-head must be linear, mean or attn"));
+        return p.usage(QStringLiteral("--frozen-head must be linear, mean, quad or attn"));
     FlareFinetuneOptions ftOptions;
     int ftResolution = 0;
     if (const QString bad = readFinetuneOptions(p, &ftOptions, &ftResolution); !bad.isEmpty())

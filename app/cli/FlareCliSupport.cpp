@@ -126,7 +126,8 @@ Expected<FlareImageArchive> loadFlareImageArchive(const CommandLine &p, const Tr
 void addFinetuneOptions(CommandLine &p)
 {
     p.addOption({QStringLiteral("finetune-head"),
-                 QStringLiteral("Head on the trained encoder: linear (CLS), mean (linear on the mean of the on-disk patch tokens) or attn "
+                 QStringLiteral("Head on the trained encoder: linear (CLS), mean (linear on the mean of the on-disk patch tokens), quad "
+                                "(the quad pool of --head quad, its projection fixed from the starting encoder) or attn "
                                 "(attention pool over on-disk patch tokens); default linear."),
                  QStringLiteral("KIND"), QStringLiteral("linear")});
     p.addOption({QStringLiteral("finetune-blocks"),
@@ -151,7 +152,7 @@ void addFinetuneOptions(CommandLine &p)
 QString readFinetuneOptions(const CommandLine &p, FlareFinetuneOptions *o, int *resolution)
 {
     if (!flareHeadKindFromName(p.value(QStringLiteral("finetune-head")), &o->head))
-        return QStringLiteral("--finetune-head must be linear, mean or attn");
+        return QStringLiteral("--finetune-head must be linear, mean, quad or attn");
     bool ok1 = false, ok2 = false, ok3 = false, ok4 = false, ok5 = false, ok6 = false, ok7 = false;
     o->blocks = p.value(QStringLiteral("finetune-blocks")).toInt(&ok1);
     o->epochs = p.value(QStringLiteral("finetune-epochs")).toInt(&ok2);

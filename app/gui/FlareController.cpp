@@ -305,7 +305,7 @@ void FlareController::resolveHead()
         m_run = std::make_shared<const FlareRun>(std::move(*run));
         m_headHash = headHashOf(dir);
     }
-    m_panel->setMeanPoolHead(m_run && m_run->head.kind() == FlareHeadKind::MeanPool);
+    m_panel->setMeanPoolHead(m_run && flareNativeAttribution(m_run->head.kind()) == FlareAttributionMethod::LogitContribution);
     m_panel->setAttributionAvailable(m_run && m_run->head.kind() != FlareHeadKind::Linear);
     if (m_run) {
         const FlareRun &r = *m_run;
@@ -638,11 +638,18 @@ void FlareController::showResult()
         m_panel->setAttributionNote(tr("Cells coloured by how much P(%1) falls when the cell is left out of the %2 "
                                        "(exact for this head; red raises the forecast, blue lowers it).")
                                         .arg(run.spec.target == FlareTarget::GeC ? QStringLiteral("≥C") : QStringLiteral("≥M"),
-                                             run.head.kind() == FlareHeadKind::MeanPool ? tr("mean") : tr("attention pool")));
+                                             run.head.kind() == FlareHeadKind::MeanPool ? tr("mean")
+                                             : run.head.kind() == FlareHeadKind::Quad  ? tr("quad pool")
+                                                                                       : tr("attention pool")));
     else if (run.head.kind() == FlareHeadKind::MeanPool)
         m_panel->setAttributionNote(tr("Cells coloured by their term of the head's logit (the head is linear in the cells' "
                                        "mean token, so the terms and the bias sum to the logit exactly; red raises the "
                                        "forecast, blue lowers it)."));
+    else if (run.head.kind() == FlareHeadKind::Quad)
+        m_panel->setAttributionNote(tr("Cells coloured by their term of the head's logit (the head is linear in the cells' "
+                                       "mean of their tokens' principal-component scores and squared scores, so the terms "
+                                       "and the bias sum to the logit exactly; a cell whose token strays from the disk's "
+                                       "usual ones weighs more; red raises the forecast, blue lowers it)."));
     else {
         // A pool that weighs every cell alike (a head trained on too little, or on nothing regional) points at no
         // region: say so, and draw nothing rather than an evenly coloured disk to be read as a map (applyOverlay).
@@ -887,7 +894,8 @@ void FlareController::applyOverlay(MapView *view)
         view->addOverlay(std::move(made));
     }
     const bool occlusion = m_panel->attributionMethod() == 1;
-    const bool flatPool = m_run && m_current && !occlusion && m_run->head.kind() != FlareHeadKind::MeanPool
+    const bool termHead = m_run && flareNativeAttribution(m_run->head.kind()) == FlareAttributionMethod::LogitContribution;
+    const bool flatPool = m_run && m_current && !occlusion && !termHead
                           && poolSinglesOutNoRegion(m_current->pool);
     const bool shown = m_active && m_panel->attributionShown() && m_run && m_current && m_current->frame
                        && !m_current->pool.empty() && !flatPool;
@@ -905,7 +913,7 @@ void FlareController::applyOverlay(MapView *view)
         }
     layer->setFrame(m_current->frame);
     layer->setValues(std::move(values));
-    if (occlusion || m_run->head.kind() == FlareHeadKind::MeanPool) {
+    if (occlusion || termHead) {
         const double m = std::max({std::abs(lo), std::abs(hi), 1e-6});
         layer->setScale(-m, m, QStringLiteral("RdBu_r"), false,
                         occlusion ? tr("flare forecast: P drop without the cell (occlusion)")

@@ -38,7 +38,7 @@ public:
     /// 0 the head's own map (attention pool weight; a mean-pool head's logit terms), 1 occlusion.
     int attributionMethod() const;
     void setAttributionMethod(int method);
-    /// Names the first method after the head: true for a mean-pool head ("logit term of the cell").
+    /// Names the first method after the head: true for a head with exact cell terms (mean-pool, quad: "logit term of the cell").
     void setMeanPoolHead(bool meanPool);
     /// Greys the attribution controls out for heads without a map (linear heads, none).
     void setAttributionAvailable(bool available);

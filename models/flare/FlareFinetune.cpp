@@ -195,6 +195,7 @@ FlareFeatures featuresOfRows(detail::SolarChipNetImpl &net, const FlareImages &i
     torch::NoGradGuard ng;
     FlareFeatures f;
     f.grid = images.grid;
+    f.channels = std::max(1, images.channels);
     f.cellIndex = patches ? images.cellIndex : std::vector<int>{};
     f.cells = patches ? static_cast<int>(images.cellIndex.size()) : 0;
     for (size_t at = 0; at < rows.size(); at += static_cast<size_t>(batch)) {
@@ -391,7 +392,7 @@ Expected<FlareFinetuneResult> finetuneFlare(const TrainedModel &base, const Flar
                 return Error{base.path, QStringLiteral("the starting probe: %1").arg(probe.error().message)};
             probeFit = probe->fitReport();
             headL2 = o.head != FlareHeadKind::Attention ? probeFit.value(QStringLiteral("weight_decay")).toDouble() : 0.0;
-            for (const char *name : {"mean", "std", "w", "b", "att_w", "att_b", "att_v"}) {
+            for (const char *name : {"mean", "std", "w", "b", "att_w", "att_b", "att_v", "tok_mean", "tok_proj", "tok_scale"}) {
                 std::vector<int64_t> shape;
                 std::vector<float> v = probe->parameter(QLatin1String(name), &shape);
                 if (v.empty())
@@ -399,10 +400,11 @@ Expected<FlareFinetuneResult> finetuneFlare(const TrainedModel &base, const Flar
                 p[name] = torch::from_blob(v.data(), shape, torch::kFloat32).clone().to(dev);
             }
         }
-        const int64_t width = p["mean"].size(0);
+        // The head's input width: the tokens' (the quad pool's "mean" is over its pooled values).
+        const int64_t width = p.count("tok_mean") ? p["tok_mean"].size(0) : p["mean"].size(0);
         std::vector<torch::Tensor> headParams;
         for (auto &[name, t] : p)
-            if (name != "mean" && name != "std") {
+            if (name != "mean" && name != "std" && name.rfind("tok_", 0) != 0) {  // fixed maps stay fixed
                 t.set_requires_grad(true);
                 headParams.push_back(t);
             }
@@ -426,7 +428,7 @@ Expected<FlareFinetuneResult> finetuneFlare(const TrainedModel &base, const Flar
         auto lossOf = [&](const std::vector<int> &rows) {
             torch::Tensor cls, tok;
             encodeRows(*net, images, imagesOf(images, rows).to(dev), cells, tokens, &cls, &tok);
-            // The head's input: the CLS rows, the cells' mean token (mean pool) or the tokens (attention).
+            // The head's input: the CLS rows, the cells' mean token (mean pool) or the tokens (attention, quad).
             const torch::Tensor input = o.head == FlareHeadKind::MeanPool ? tok.mean(1) : (tokens ? tok : cls);
             const torch::Tensor logits = detail::flareHeadLogits(o.head, input, p);
             std::vector<int64_t> y;

@@ -22,6 +22,7 @@ FlareFeatures FlareFeatures::subset(const std::vector<int> &idx) const
     s.cells = cells;
     s.cellIndex = cellIndex;
     s.grid = grid;
+    s.channels = channels;
     const size_t w = static_cast<size_t>(width), pc = static_cast<size_t>(cells) * w;
     for (int i : idx) {
         s.timesMs.push_back(timesMs[static_cast<size_t>(i)]);
@@ -45,13 +46,15 @@ QString flareHeadKindName(FlareHeadKind kind)
         return QStringLiteral("attn");
     case FlareHeadKind::MeanPool:
         return QStringLiteral("mean");
+    case FlareHeadKind::Quad:
+        return QStringLiteral("quad");
     }
     return {};
 }
 
 bool flareHeadKindFromName(const QString &name, FlareHeadKind *kind)
 {
-    for (FlareHeadKind k : {FlareHeadKind::Linear, FlareHeadKind::Attention, FlareHeadKind::MeanPool})
+    for (FlareHeadKind k : {FlareHeadKind::Linear, FlareHeadKind::Attention, FlareHeadKind::MeanPool, FlareHeadKind::Quad})
         if (name == flareHeadKindName(k)) {
             *kind = k;
             return true;
@@ -63,7 +66,7 @@ bool flareHeadKindFromName(const QString &name, FlareHeadKind *kind)
 // detail::flareHeadLogits, shared with the fine-tuned heads).
 struct FlareHeadTorch {
     // What the head's linear map reads: [n, F] (the CLS rows, or the mean over cells of the tokens), or the
-    // tokens [n, cells, F] for the attention pool.
+    // tokens [n, cells, F] for the attention and quad pools.
     static torch::Tensor input(const FlareFeatures &x, FlareHeadKind kind)
     {
         if (kind == FlareHeadKind::Linear)
@@ -77,6 +80,32 @@ struct FlareHeadTorch {
     static torch::Tensor fromParam(const FlareHead::Param &p)
     {
         return torch::from_blob(const_cast<float *>(p.values.data()), p.shape, torch::kFloat32).clone();
+    }
+
+    // The quad pool's fixed projection from the tokens [n, cells, F] of the unlabelled rows: per channel block of
+    // F / channels values, the centred tokens' covariance over every row and cell, its first `components`
+    // eigenvectors (by decreasing variance) as the block's columns of "tok_proj" and the square roots of their
+    // eigenvalues as "tok_scale". A direction whose variance is below 1e-6 of the block's largest (a dead unit of an
+    // encoder, a block narrower than `components` with fewer varying directions) carries only rounding noise, which
+    // its division by a near-zero spread would blow up: its column is zero and its scale 1, so it pools to 0.
+    static std::map<std::string, torch::Tensor> quadProjection(const torch::Tensor &tokens, int channels, int components)
+    {
+        const int64_t F = tokens.size(2), D = F / channels, P = std::min<int64_t>(components, D);
+        const torch::Tensor flat = tokens.reshape({-1, F}).to(torch::kFloat64);
+        const torch::Tensor mean = flat.mean(0);
+        torch::Tensor proj = torch::zeros({F, channels * P}, torch::kFloat64);
+        torch::Tensor scale = torch::zeros({channels * P}, torch::kFloat64);
+        for (int c = 0; c < channels; ++c) {
+            const torch::Tensor b = flat.narrow(1, c * D, D) - mean.narrow(0, c * D, D);
+            const torch::Tensor cov = torch::matmul(b.t(), b) / static_cast<double>(std::max<int64_t>(1, b.size(0) - 1));
+            auto [values, vectors] = torch::linalg::eigh(cov, "L");  // ascending
+            const torch::Tensor top = values.flip({0}).narrow(0, 0, P);
+            const torch::Tensor kept = top > 1e-6 * std::max(values.max().item<double>(), 0.0);
+            proj.narrow(0, c * D, D).narrow(1, c * P, P).copy_(vectors.flip({1}).narrow(1, 0, P) * kept.to(torch::kFloat64));
+            scale.narrow(0, c * P, P).copy_(torch::where(kept, top.clamp_min(0).sqrt(), torch::ones_like(top)));
+        }
+        return {{"tok_mean", mean.to(torch::kFloat32)}, {"tok_proj", proj.to(torch::kFloat32)},
+                {"tok_scale", scale.to(torch::kFloat32)}};
     }
 
     static FlareHead::Param toParam(const torch::Tensor &t)
@@ -98,6 +127,9 @@ Expected<FlareHead> FlareHead::train(const FlareFeatures &x, const std::vector<i
         return Error{{}, QStringLiteral("the %1 head needs patch tokens, and the features hold none").arg(flareHeadKindName(o.kind))};
     if (train.empty())
         return Error{{}, QStringLiteral("no training samples")};
+    if (o.kind == FlareHeadKind::Quad && (x.channels < 1 || x.width % x.channels != 0 || o.quadComponents < 1))
+        return Error{{}, QStringLiteral("the quad head needs %1 values per cell in equal channel blocks (%2 channels given) and "
+                                        "at least one component (%3 asked)").arg(x.width).arg(x.channels).arg(o.quadComponents)};
     const int k = o.classes == 2 ? 1 : o.classes;
     std::vector<long long> counts(static_cast<size_t>(std::max(2, o.classes)), 0);
     for (int i : train)
@@ -108,11 +140,22 @@ Expected<FlareHead> FlareHead::train(const FlareFeatures &x, const std::vector<i
     return detail::guarded(detail::Doing{{}, QStringLiteral("training a %1 flare head").arg(flareHeadKindName(o.kind))},
                            [&]() -> Expected<FlareHead> {
         torch::manual_seed(o.seed);
-        const torch::Tensor all = FlareHeadTorch::input(x, o.kind);
         auto rows = [](const std::vector<int> &idx) {
             return torch::from_blob(const_cast<int *>(idx.data()), {static_cast<int64_t>(idx.size())}, torch::kInt32)
                 .to(torch::kInt64);
         };
+        const bool fromUnlabeled = !unlabeled.empty();
+        std::map<std::string, torch::Tensor> p;
+        torch::Tensor all = FlareHeadTorch::input(x, o.kind);
+        if (o.kind == FlareHeadKind::Quad) {
+            // The quad pool's projection from the unlabelled rows' tokens (else the training rows'), then every
+            // row's pooled values: the rest of the fit is the linear head's on those.
+            p = FlareHeadTorch::quadProjection(all.index_select(0, rows(fromUnlabeled ? unlabeled : train)), x.channels,
+                                               o.quadComponents);
+            torch::NoGradGuard ng;
+            all = detail::quadPooled(all, p);
+        }
+        const int64_t fw = all.size(-1);  // the width the linear map reads (tokens' for attention)
         const torch::Tensor ti = rows(train);
         const torch::Tensor xt = all.index_select(0, ti);
         const torch::Tensor xv = val.empty() ? xt : all.index_select(0, rows(val));
@@ -123,13 +166,11 @@ Expected<FlareHead> FlareHead::train(const FlareFeatures &x, const std::vector<i
 
         // Standardisation from the training rows, or from the unlabelled rows when given (over cells too for
         // tokens).
-        const bool fromUnlabeled = !unlabeled.empty();
         const torch::Tensor xu = fromUnlabeled ? all.index_select(0, rows(unlabeled)) : xt;
-        const torch::Tensor flat = xu.reshape({-1, x.width});
-        std::map<std::string, torch::Tensor> p;
+        const torch::Tensor flat = xu.reshape({-1, fw});
         p["mean"] = flat.mean(0);
         p["std"] = flat.std(0).clamp_min(1e-6);
-        p["w"] = torch::zeros({k, x.width}).normal_(0, 0.01);
+        p["w"] = torch::zeros({k, fw}).normal_(0, 0.01);
         p["b"] = torch::zeros({k});
         if (o.kind == FlareHeadKind::Attention) {
             p["att_w"] = torch::randn({o.hidden, x.width}) / std::sqrt(static_cast<double>(x.width));
@@ -169,7 +210,7 @@ Expected<FlareHead> FlareHead::train(const FlareFeatures &x, const std::vector<i
         // the eigenvectors of the unlabelled rows' covariance, by decreasing variance), K picked on validation
         // jointly with the L2 coefficient. The basis is orthonormal, so the L2 on the K weights equals the L2 on
         // the folded full-width weights w = u P_K^T that are kept: the saved head has the usual form.
-        const bool linear = o.kind != FlareHeadKind::Attention;  // a linear map of its input() (CLS or mean token)
+        const bool linear = o.kind != FlareHeadKind::Attention;  // a linear map of its input() (CLS, mean token, quad pool)
         std::vector<double> grid = o.weightDecay >= 0 ? std::vector<double>{o.weightDecay} : o.weightDecayGrid;
         if (grid.empty())
             grid = {linear ? 1e-3 : 1.0};
@@ -178,16 +219,21 @@ Expected<FlareHead> FlareHead::train(const FlareFeatures &x, const std::vector<i
             kGrid = {o.components};
         else if (linear && o.components < 0 && !o.componentsGrid.empty())
             kGrid = o.componentsGrid;
+        // A quad head may also keep its pooled values' first component alone: the direction along which the
+        // disks' pooled values vary most over the unlabelled rows (for a pretrained encoder, how far the disk's tokens
+        // stray from the usual ones: an activity index), the head then fitting a sign, a scale and a bias.
+        if (o.kind == FlareHeadKind::Quad && o.components < 0 && std::find(kGrid.begin(), kGrid.end(), 1) == kGrid.end())
+            kGrid.insert(kGrid.begin(), 1);
         const bool project = kGrid != std::vector<int>{0};
         torch::Tensor basis;  // [F, F], columns by decreasing variance
-        int maxK = x.width;
+        int maxK = static_cast<int>(fw);
         if (project) {
             const torch::Tensor zu = ((flat - p["mean"]) / p["std"]).to(torch::kFloat64);
             const torch::Tensor cov = torch::matmul(zu.t(), zu) / static_cast<double>(std::max<int64_t>(1, zu.size(0) - 1));
             auto [values, vectors] = torch::linalg::eigh(cov, "L");
             (void)values;
             basis = vectors.flip({1}).to(torch::kFloat32).contiguous();
-            maxK = static_cast<int>(std::min<int64_t>(x.width, std::max<int64_t>(1, zu.size(0) - 1)));
+            maxK = static_cast<int>(std::min<int64_t>(fw, std::max<int64_t>(1, zu.size(0) - 1)));
         }
         // The linear head's fit works on standardised (projected) rows directly.
         const torch::Tensor zt = linear ? (xt - p["mean"]) / p["std"] : torch::Tensor();
@@ -198,7 +244,7 @@ Expected<FlareHead> FlareHead::train(const FlareFeatures &x, const std::vector<i
             trainableNames = {"w", "b"};
         else
             for (const auto &[name, t] : init)
-                if (name != "mean" && name != "std")
+                if (name != "mean" && name != "std" && name.rfind("tok_", 0) != 0)
                     trainableNames.push_back(name);
         const std::vector<std::string> penalised =
             linear ? std::vector<std::string>{"w"} : std::vector<std::string>{"w", "att_w", "att_v"};
@@ -228,7 +274,7 @@ Expected<FlareHead> FlareHead::train(const FlareFeatures &x, const std::vector<i
                 for (const std::string &name : trainableNames) {
                     torch::Tensor start = init.at(name).clone();
                     if (linear && name == "w")
-                        start = torch::zeros({k, kUsed > 0 ? kUsed : x.width});
+                        start = torch::zeros({k, kUsed > 0 ? kUsed : fw});
                     p[name] = start.set_requires_grad(true);
                     trainable.push_back(p[name]);
                 }
@@ -266,17 +312,25 @@ Expected<FlareHead> FlareHead::train(const FlareFeatures &x, const std::vector<i
             }
             if (bestK == kUsed)
                 byDecay = byDecayHere;
-            byComponents.append(QJsonArray{kUsed > 0 ? kUsed : x.width, std::isfinite(bestHere) ? QJsonValue(bestHere) : QJsonValue()});
+            byComponents.append(QJsonArray{kUsed > 0 ? kUsed : static_cast<int>(fw), std::isfinite(bestHere) ? QJsonValue(bestHere) : QJsonValue()});
         }
         head.m_fit = QJsonObject{{QStringLiteral("solver"), QStringLiteral("lbfgs")},
                                  {QStringLiteral("weight_decay"), bestDecay},
                                  {QStringLiteral("weight_decay_chosen_on"), grid.size() > 1 ? QStringLiteral("validation loss")
                                                                                             : QStringLiteral("given")},
                                  {QStringLiteral("validation_loss_by_weight_decay"), byDecay},
-                                 {QStringLiteral("components"), bestK > 0 ? bestK : x.width},
+                                 {QStringLiteral("components"), bestK > 0 ? bestK : static_cast<int>(fw)},
                                  {QStringLiteral("standardised_on"),
                                   fromUnlabeled ? QStringLiteral("%1 unlabelled rows").arg(unlabeled.size())
                                                 : QStringLiteral("%1 training rows").arg(train.size())}};
+        if (o.kind == FlareHeadKind::Quad)
+            head.m_fit.insert(QStringLiteral("quad_pool"),
+                              QJsonObject{{QStringLiteral("channels"), x.channels},
+                                          {QStringLiteral("components_per_channel"), static_cast<int>(p["tok_scale"].size(0) / x.channels)},
+                                          {QStringLiteral("pooled_values"), static_cast<int>(fw)},
+                                          {QStringLiteral("projection_from"),
+                                           QStringLiteral("%1 %2 rows' tokens").arg(fromUnlabeled ? unlabeled.size() : train.size())
+                                               .arg(fromUnlabeled ? QStringLiteral("unlabelled") : QStringLiteral("training"))}});
         if (project) {
             head.m_fit.insert(QStringLiteral("components_chosen_on"),
                               tried.size() > 1 ? QStringLiteral("validation loss") : QStringLiteral("given"));
@@ -354,6 +408,8 @@ Expected<FlareHead> FlareHead::fromJson(const QJsonObject &j)
     QStringList need{QStringLiteral("mean"), QStringLiteral("std"), QStringLiteral("w"), QStringLiteral("b")};
     if (h.m_kind == FlareHeadKind::Attention)
         need << QStringLiteral("att_w") << QStringLiteral("att_b") << QStringLiteral("att_v");
+    if (h.m_kind == FlareHeadKind::Quad)
+        need << QStringLiteral("tok_mean") << QStringLiteral("tok_proj") << QStringLiteral("tok_scale");
     for (const QString &name : need) {
         const QJsonObject o = params.value(name).toObject();
         Param p;

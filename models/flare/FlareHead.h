@@ -1,10 +1,17 @@
 #pragma once
-// Flare-forecast heads on frozen SolarCHIP embeddings (issue 12). Three architectures, all small enough to train
+// Flare-forecast heads on frozen SolarCHIP embeddings (issue 12). Four architectures, all small enough to train
 // in seconds on the embeddings of a few years of daily sets:
 //   Linear     logistic (or softmax) regression on the CLS vectors of every channel, concatenated;
 //   MeanPool   the same regression on the mean of the on-disk patch tokens (channels concatenated per cell): the
 //              logit is a sum of one term per cell, w . (x_i - mean) / (C std), so every cell's share of the
 //              forecast is exact without re-encoding (the synthetic flare rate is likewise a sum over regions);
+//   Quad       a quadratic pool: each on-disk token is projected, per channel, on the first `quadComponents`
+//              principal directions of the tokens of the unlabelled rows (centred, divided by each direction's
+//              spread: z_i), and the head is the linear one above on the cells' mean of [z_i, z_i^2]. Its logit is
+//              still one exact term per cell (b + sum_i w . ([z_i, z_i^2] - mean) / (C std)), but each term grows
+//              with how far a cell's token strays from the disk's usual tokens, in either direction: a quiet Sun's
+//              cells add little, an active region's much. Projection and spreads come from features only, never
+//              labels, and stay fixed when the encoder is fine-tuned.
 //   Attention  a gated attention pool over the on-disk patch tokens (channels concatenated per cell):
 //              a_i = softmax_i(v . tanh(W x_i + b)), pooled = sum_i a_i x_i, logits = U pooled + c, so a single
 //              flaring region can carry the full-disk probability; its weights a_i are the attribution map.
@@ -45,6 +52,7 @@ struct FlareFeatures {
     std::vector<float> patches;  ///< [n, cells, width]; empty when only CLS was loaded
     std::vector<int> cellIndex;  ///< [cells] row-major grid index of each kept cell
     int grid = 0;
+    int channels = 1;            ///< channel blocks in `width` (width / channels values each); the quad head projects per block
     /// [n] total unsigned HMI flux of each set (Mx, core/map/DiskFlux; NaN where unknown), for the non-learned
     /// baseline beside the head (core/archive/FlareFluxBaseline); empty when not computed. Heads never read it.
     std::vector<double> diskFlux;
@@ -53,11 +61,11 @@ struct FlareFeatures {
     FlareFeatures subset(const std::vector<int> &idx) const;
 };
 
-enum class FlareHeadKind { Linear, Attention, MeanPool };
-QString flareHeadKindName(FlareHeadKind kind);  ///< "linear", "attn", "mean"
-/// The kind named "linear", "attn" or "mean"; false for anything else.
+enum class FlareHeadKind { Linear, Attention, MeanPool, Quad };
+QString flareHeadKindName(FlareHeadKind kind);  ///< "linear", "attn", "mean", "quad"
+/// The kind named "linear", "attn", "mean" or "quad"; false for anything else.
 bool flareHeadKindFromName(const QString &name, FlareHeadKind *kind);
-/// Whether heads of this kind read the on-disk patch tokens (attn, mean) rather than the CLS rows (linear).
+/// Whether heads of this kind read the on-disk patch tokens (attn, mean, quad) rather than the CLS rows (linear).
 inline bool flareHeadReadsPatches(FlareHeadKind kind) { return kind != FlareHeadKind::Linear; }
 
 struct FlareHeadOptions {
@@ -71,7 +79,9 @@ struct FlareHeadOptions {
     /// saved head has the same form. 0: no projection (all inputs); < 0: K picked on validation, jointly with
     /// the L2 coefficient, from componentsGrid (0 there meaning all inputs).
     int components = 0;
-    std::vector<int> componentsGrid{2, 4, 8, 16, 32, 64, 0};
+    std::vector<int> componentsGrid{2, 4, 8, 16, 32, 64, 0};  ///< quad heads try 1 first as well (FlareHead::train)
+    /// Quad heads: principal directions kept per channel block (at most the block's width).
+    int quadComponents = 16;
     int hidden = 32;        ///< attention width
     quint64 seed = 1;
 };
@@ -105,7 +115,9 @@ public:
     /// "validation_loss_by_weight_decay": [[l2, loss], ...] at the chosen components, and with a components grid
     /// "validation_loss_by_components": [[components, best loss], ...]}.
     QJsonObject fitReport() const { return m_fit; }
-    /// One parameter ("mean", "std", "w", "b", "att_w", "att_b", "att_v") and its shape; empty when absent.
+    /// One parameter ("mean", "std", "w", "b", "att_w", "att_b", "att_v"; quad: "tok_mean" [width], "tok_proj"
+    /// [width, P] block-diagonal per channel, "tok_scale" [P], with "mean"/"std"/"w" then over the 2P pooled values)
+    /// and its shape; empty when absent.
     std::vector<float> parameter(const QString &name, std::vector<int64_t> *shape = nullptr) const;
 
     QJsonObject toJson() const;
@@ -118,7 +130,7 @@ private:
     };
     FlareHeadKind m_kind = FlareHeadKind::Linear;
     int m_classes = 2, m_width = 0, m_cells = 0, m_hidden = 0, m_bestEpoch = 0;
-    QMap<QString, Param> m_params;  // "mean", "std", "w", "b" (+ "att_w", "att_b", "att_v" for Attention)
+    QMap<QString, Param> m_params;  // "mean", "std", "w", "b" (+ "att_w", "att_b", "att_v" for Attention, "tok_*" for Quad)
     QJsonObject m_fit;
     friend struct FlareHeadTorch;
 };

@@ -23,6 +23,7 @@ Expected<FlareFeatures> flareFeaturesOfSet(const SetEmbeddings &e, const QString
     f.n = 1;
     f.grid = e.grid;
     f.width = static_cast<int>(channels.size()) * e.dim;
+    f.channels = static_cast<int>(channels.size());
     f.timesMs.push_back(e.timeMs);
     std::vector<int> index;
     for (const QString &c : channels) {
@@ -62,6 +63,7 @@ Expected<FlareFeatures> flareFeaturesOfRecords(const std::vector<EmbeddingRecord
 {
     FlareFeatures f;
     f.width = channels * dim;
+    f.channels = channels;
     f.grid = grid;
     if (patches) {
         f.cellIndex = cellIndex;
@@ -130,7 +132,8 @@ QString flareAttributionMethodName(FlareAttributionMethod method)
 
 FlareAttributionMethod flareNativeAttribution(FlareHeadKind kind)
 {
-    return kind == FlareHeadKind::MeanPool ? FlareAttributionMethod::LogitContribution : FlareAttributionMethod::PoolWeight;
+    return kind == FlareHeadKind::MeanPool || kind == FlareHeadKind::Quad ? FlareAttributionMethod::LogitContribution
+                                                                           : FlareAttributionMethod::PoolWeight;
 }
 
 namespace {
@@ -173,8 +176,9 @@ Expected<FlareAttribution> flareAttribution(const FlareRun &run, const FlareFeat
                                         "--head mean or attn, for a map of what drives the forecast)")};
     const bool attention = run.head.kind() == FlareHeadKind::Attention;
     if (!attention && method == FlareAttributionMethod::PoolWeight)
-        return Error{{}, QStringLiteral("a mean-pool head weighs every cell alike: it has no pool weights (its logit terms "
-                                        "or occlusion show what drives it)")};
+        return Error{{}, QStringLiteral("a %1 head weighs every cell alike: it has no pool weights (its logit terms "
+                                        "or occlusion show what drives it)").arg(run.head.kind() == FlareHeadKind::Quad
+                                                                                     ? QStringLiteral("quad-pool") : QStringLiteral("mean-pool"))};
     if (x.n < 1 || x.cells != run.head.cells() || x.width != run.head.width() || x.patches.empty())
         return Error{{}, QStringLiteral("the set's inputs (%1 on-disk cells, %2 wide) do not fit the head (%3 cells, %4 wide)")
                              .arg(x.cells).arg(x.width).arg(run.head.cells()).arg(run.head.width())};
@@ -183,21 +187,41 @@ Expected<FlareAttribution> flareAttribution(const FlareRun &run, const FlareFeat
                               w = param(params, QStringLiteral("w")), b = param(params, QStringLiteral("b")),
                               aw = param(params, QStringLiteral("att_w")), ab = param(params, QStringLiteral("att_b")),
                               av = param(params, QStringLiteral("att_v"));
-    const size_t F = static_cast<size_t>(x.width), C = static_cast<size_t>(x.cells), H = ab.size(), K = b.size();
+    // Quad heads: each cell's token becomes its pooled values [z, z^2] first (z = (t - tok_mean) tok_proj / tok_scale).
+    const bool quad = run.head.kind() == FlareHeadKind::Quad;
+    const std::vector<double> tm = param(params, QStringLiteral("tok_mean")), tp = param(params, QStringLiteral("tok_proj")),
+                              ts = param(params, QStringLiteral("tok_scale"));
+    const size_t T = static_cast<size_t>(x.width), P = ts.size();
+    const size_t F = quad ? 2 * P : T, C = static_cast<size_t>(x.cells), H = ab.size(), K = b.size();
     if (mean.size() != F || sd.size() != F || w.size() != K * F || aw.size() != H * F || av.size() != H || (K != 1 && K != 4)
-        || (attention && H == 0))
+        || (attention && H == 0) || (quad && (P == 0 || tm.size() != T || tp.size() != T * P)))
         return Error{{}, QStringLiteral("the %1 head's parameters have unexpected shapes").arg(flareHeadKindName(run.head.kind()))};
     if (method == FlareAttributionMethod::LogitContribution && K != 1)
         return Error{{}, QStringLiteral("a 4-class head has four logits: its cells' logit terms are not one map (use occlusion)")};
     // A mean-pool head is the attention formula with every pool score equal (H = 0: s_i = 0, a_i = 1 / C), since
-    // mean_i z_i = sum_i z_i / C. The logit terms a_i w . z_i are exact for both kinds.
+    // mean_i z_i = sum_i z_i / C; so is a quad head, on each cell's [z_i, z_i^2]. The logit terms a_i w . z_i are
+    // exact for all three kinds.
     // Standardised tokens, each cell's pool score s_i = v . tanh(W x_i + b) and its logit contribution w_k . x_i.
     std::vector<double> score(C), contrib(C * K);
-    std::vector<double> xi(F);
+    std::vector<double> xi(F), zi(P);
     for (size_t i = 0; i < C; ++i) {
-        const float *t = x.patches.data() + i * F;
-        for (size_t j = 0; j < F; ++j)
-            xi[j] = (static_cast<double>(t[j]) - mean[j]) / sd[j];
+        const float *t = x.patches.data() + i * T;
+        if (quad) {
+            std::fill(zi.begin(), zi.end(), 0.0);
+            for (size_t r = 0; r < T; ++r) {
+                const double d = static_cast<double>(t[r]) - tm[r];
+                for (size_t q = 0; q < P; ++q)
+                    zi[q] += d * tp[r * P + q];
+            }
+            for (size_t q = 0; q < P; ++q) {
+                const double z = zi[q] / ts[q];
+                xi[q] = (z - mean[q]) / sd[q];
+                xi[P + q] = (z * z - mean[P + q]) / sd[P + q];
+            }
+        } else {
+            for (size_t j = 0; j < F; ++j)
+                xi[j] = (static_cast<double>(t[j]) - mean[j]) / sd[j];
+        }
         double s = 0;
         for (size_t h = 0; h < H; ++h) {
             double z = ab[h];

@@ -20,6 +20,8 @@
 //     token, C the cells): each cell's term w . z_i / C, in logit units (before calibration), sums with b to the
 //     logit exactly. Binary heads (a 4-class head has four logits: use occlusion).
 //   mean-pool head, "occlusion": as for the attention head, with the mean taken over the other cells.
+//   quad head, "logit contribution" and "occlusion": as for the mean-pool head, each cell's term computed from its
+//     pooled values [z_i, z_i^2] (FlareHead.h): a cell whose token strays from the disk's usual tokens weighs more.
 //   linear head: it reads only the full-disk CLS vectors, which the encoder computes from every cell at once;
 //     a faithful per-cell attribution would occlude each cell in the input and re-encode the set (grid^2 encoder
 //     runs), which the panel does not do: it says so and how to get a map (an attention head, --head attn).

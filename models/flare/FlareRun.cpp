@@ -99,6 +99,7 @@ Expected<FlareFeatureLoad> loadFlareFeatures(const TrainedModel &model, const Da
     const int channels = static_cast<int>(info.channels.size()), dim = info.dim, grid = info.grid;
     FlareFeatures &f = out.features;
     f.width = channels * dim;
+    f.channels = channels;
     f.grid = grid;
     if (patches) {
         std::vector<uint8_t> disk = sets.isEmpty() ? std::vector<uint8_t>{} : onDiskCells(sets.front(), model.prep, grid);

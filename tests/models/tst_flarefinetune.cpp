@@ -233,6 +233,59 @@ private Q_SLOTS:
         QVERIFY(bad.err.contains(base->hash.left(16).toLatin1()));
     }
 
+    // The quad head (models/flare/FlareHead.h) end to end: on the stored embeddings and fine-tuned with its encoder
+    // (its token projection fixed from the starting encoder). For each run, flare-predict at a test-block time gives
+    // what flare-eval scored for that set; the frozen head's logit terms (flare-predict's five largest) and the
+    // fine-tuned run's start at the probe (step 0) are there.
+    void quadHeadFrozenAndFineTuned()
+    {
+        for (const QString &kind : {QStringLiteral("quad"), QStringLiteral("finetune")}) {
+            const QString run = m_dir.filePath(QStringLiteral("quad-") + kind);
+            QStringList args{QStringLiteral("flare-train")};
+            args << common() << QStringLiteral("--head") << kind << QStringLiteral("--out") << run << QStringLiteral("--json");
+            if (kind == QLatin1String("finetune"))
+                args << ftOptions() << QStringLiteral("--finetune-head") << QStringLiteral("quad");
+            const auto tr = cli(args);
+            QVERIFY2(tr.exitCode == 0, tr.err.constData());
+            QFile f(run + QStringLiteral("/head.json"));
+            QVERIFY(f.open(QIODevice::ReadOnly));
+            const QJsonObject saved = QJsonDocument::fromJson(f.readAll()).object();
+            const QJsonObject head = saved.value(QStringLiteral("head")).toObject();
+            QCOMPARE(head.value(QStringLiteral("kind")).toString(), QStringLiteral("quad"));
+            const QJsonObject params = head.value(QStringLiteral("params")).toObject();
+            for (const char *name : {"tok_mean", "tok_proj", "tok_scale", "mean", "std", "w", "b"})
+                QVERIFY2(params.contains(QLatin1String(name)), name);
+            // 2 channels of the tiny model, 16 components each at most: the pooled values are twice the projection's columns.
+            const QJsonArray projShape = params.value(QStringLiteral("tok_proj")).toObject().value(QStringLiteral("shape")).toArray();
+            const QJsonArray wShape = params.value(QStringLiteral("w")).toObject().value(QStringLiteral("shape")).toArray();
+            QCOMPARE(wShape.at(1).toInt(), 2 * projShape.at(1).toInt());
+            QCOMPARE(projShape.at(0).toInt(), head.value(QStringLiteral("width")).toInt());
+            if (kind == QLatin1String("finetune")) {
+                const QJsonObject report = saved.value(QStringLiteral("encoder")).toObject().value(QStringLiteral("training")).toObject();
+                QVERIFY(report.value(QStringLiteral("start_probe")).toObject().contains(QStringLiteral("quad_pool")));
+                QCOMPARE(report.value(QStringLiteral("history_step_train_val")).toArray().at(0).toArray().at(0).toInt(), 0);
+            }
+            const auto ev = cli({QStringLiteral("flare-eval"), QStringLiteral("--run"), run, QStringLiteral("--archive"), m_archive,
+                                 QStringLiteral("--model"), m_model, QStringLiteral("--json"), QStringLiteral("--per-sample"),
+                                 QStringLiteral("--bootstrap"), QStringLiteral("50")});
+            QVERIFY2(ev.exitCode == 0, ev.err.constData());
+            const QJsonArray samples = test::parseJson(ev.out).object().value(QStringLiteral("per_sample")).toArray();
+            QVERIFY(samples.size() >= 3);
+            const QJsonObject s = samples.at(samples.size() / 2).toObject();
+            const auto pr = cli({QStringLiteral("flare-predict"), QStringLiteral("--run"), run, QStringLiteral("--archive"), m_archive,
+                                 QStringLiteral("--model"), m_model, QStringLiteral("--time"), s.value(QStringLiteral("time")).toString(),
+                                 QStringLiteral("--json")});
+            QVERIFY2(pr.exitCode == 0, pr.err.constData());
+            const QJsonObject po = test::parseJson(pr.out).object();
+            QVERIFY2(std::abs(po.value(QStringLiteral("p_ge_c")).toDouble(-1) - s.value(QStringLiteral("p")).toDouble()) < 1e-5,
+                     qPrintable(QStringLiteral("%1: predict %2 vs eval %3").arg(kind).arg(po.value(QStringLiteral("p_ge_c")).toDouble())
+                                    .arg(s.value(QStringLiteral("p")).toDouble())));
+            QCOMPARE(po.value(QStringLiteral("head")).toString(), kind == QLatin1String("quad") ? QStringLiteral("quad") : QStringLiteral("finetune"));
+            if (kind == QLatin1String("quad"))
+                QCOMPARE(po.value(QStringLiteral("logit_terms_top")).toArray().size(), 5);
+        }
+    }
+
     void scratchStartsFromRandomWeights()
     {
         const QString ft = m_dir.filePath(QStringLiteral("ft"));

@@ -552,6 +552,179 @@ private Q_SLOTS:
         QVERIFY2(pool.errorString().contains(QStringLiteral("no pool weights")), qPrintable(pool.errorString()));
     }
 
+    // The quad pool (FlareHead.h), on tokens whose answer is known by construction: 2 channels of 4 values per
+    // cell; a positive set has one cell pushed by +-3 (random sign) along a direction of channel 1, so the cells'
+    // mean moves by +-0.25 either way and a mean-pool head cannot see it, while the squared scores can. Checked
+    // against what the test computes itself in double precision: the projection's columns are unit
+    // eigenvectors of each channel block's covariance over the unlabelled rows' cells (C v = s^2 v), by
+    // decreasing variance, zero outside their block; the head's scores are w . ([mean z, mean z^2] - mean) / std
+    // + b; its attribution's cell terms sum with b to the logit.
+    void quadHeadPoolsSquaredScores()
+    {
+        const int n = 500, cells = 12, width = 8;
+        std::mt19937_64 rng(21);
+        std::normal_distribution<float> g(0, 1);
+        std::uniform_real_distribution<double> u(0, 1);
+        FlareFeatures x;
+        x.n = n;
+        x.width = width;
+        x.channels = 2;
+        x.cells = cells;
+        x.grid = 4;
+        for (int c = 0; c < cells; ++c)
+            x.cellIndex.push_back(c + 2);
+        std::vector<int> label;
+        const qint64 t0 = QDateTime(QDate(2011, 1, 1), QTime(0, 0), QTimeZone::utc()).toMSecsSinceEpoch();
+        const float dir[4] = {0.6f, 0.8f, 0.f, 0.f};  // in channel 1 (values 4..7), unit length
+        for (int i = 0; i < n; ++i) {
+            const int y = u(rng) < 0.3 ? 1 : 0;
+            label.push_back(y);
+            x.timesMs.push_back(t0 + static_cast<qint64>(i) * 86400000);
+            x.cls.insert(x.cls.end(), static_cast<size_t>(width), 0.f);
+            const int hot = static_cast<int>(u(rng) * cells) % cells;
+            const float sign = u(rng) < 0.5 ? -3.f : 3.f;
+            for (int c = 0; c < cells; ++c)
+                for (int d = 0; d < width; ++d)
+                    x.patches.push_back(g(rng) * (d < 4 ? 1.f : 0.5f) + (y && c == hot && d >= 4 ? sign * dir[d - 4] : 0.f));
+        }
+        const std::vector<int> train = range(0, 300), val = range(300, 400), test = range(400, 500), block = range(0, 400);
+        FlareHeadOptions o;
+        o.kind = FlareHeadKind::Quad;
+        o.quadComponents = 3;
+        o.components = -1;
+        auto head = FlareHead::train(x, label, train, val, o, {}, block);
+        QVERIFY2(head, qPrintable(head ? QString() : head.error().message));
+        FlareHeadOptions m = o;
+        m.kind = FlareHeadKind::MeanPool;
+        auto mean = FlareHead::train(x, label, train, val, m, {}, block);
+        QVERIFY(mean);
+        const FlareFeatures held = x.subset(test);
+        std::vector<int> y;
+        for (int i : test)
+            y.push_back(label[static_cast<size_t>(i)]);
+        auto sq = head->scores(held), sm = mean->scores(held);
+        QVERIFY(sq && sm);
+        const double aucQuad = rocAuc(*sq, y), aucMean = rocAuc(*sm, y);
+        QVERIFY2(aucQuad > 0.9 && aucMean < 0.7, qPrintable(QStringLiteral("quad %1, mean %2").arg(aucQuad).arg(aucMean)));
+        QCOMPARE(head->fitReport().value(QStringLiteral("quad_pool")).toObject().value(QStringLiteral("pooled_values")).toInt(), 12);
+
+        // The projection, against the covariance of each channel block over the unlabelled rows' cells.
+        std::vector<int64_t> shape;
+        const std::vector<float> tm = head->parameter(QStringLiteral("tok_mean")), tp = head->parameter(QStringLiteral("tok_proj"), &shape),
+                                 ts = head->parameter(QStringLiteral("tok_scale"));
+        QCOMPARE(shape, (std::vector<int64_t>{8, 6}));
+        for (int ch = 0; ch < 2; ++ch) {
+            double mu[4] = {0, 0, 0, 0}, cov[4][4] = {};
+            const double count = 400.0 * cells;
+            for (int i : block)
+                for (int c = 0; c < cells; ++c)
+                    for (int a = 0; a < 4; ++a)
+                        mu[a] += x.patches[static_cast<size_t>((i * cells + c) * width + ch * 4 + a)] / count;
+            for (int i : block)
+                for (int c = 0; c < cells; ++c)
+                    for (int a = 0; a < 4; ++a)
+                        for (int b = 0; b < 4; ++b)
+                            cov[a][b] += (x.patches[static_cast<size_t>((i * cells + c) * width + ch * 4 + a)] - mu[a])
+                                         * (x.patches[static_cast<size_t>((i * cells + c) * width + ch * 4 + b)] - mu[b]) / (count - 1);
+            for (int a = 0; a < 4; ++a)
+                QVERIFY(std::abs(tm.at(static_cast<size_t>(ch * 4 + a)) - mu[a]) < 1e-4);
+            double previous = 1e300;
+            for (int q = 0; q < 3; ++q) {
+                const int col = ch * 3 + q;
+                const double lambda = static_cast<double>(ts.at(static_cast<size_t>(col))) * ts.at(static_cast<size_t>(col));
+                QVERIFY(lambda <= previous + 1e-6);
+                previous = lambda;
+                double norm = 0, residual = 0;
+                for (int r = 0; r < 8; ++r) {
+                    const double v = tp.at(static_cast<size_t>(r * 6 + col));
+                    if (r / 4 != ch)
+                        QCOMPARE(v, 0.0);
+                    norm += v * v;
+                }
+                for (int a = 0; a < 4; ++a) {
+                    double cv = 0;
+                    for (int b = 0; b < 4; ++b)
+                        cv += cov[a][b] * tp.at(static_cast<size_t>((ch * 4 + b) * 6 + col));
+                    residual = std::max(residual, std::abs(cv - lambda * tp.at(static_cast<size_t>((ch * 4 + a) * 6 + col))));
+                }
+                QVERIFY2(std::abs(norm - 1) < 1e-4 && residual < 1e-4,
+                         qPrintable(QStringLiteral("channel %1, column %2: |v|^2 %3, |Cv - s^2 v| %4").arg(ch).arg(q).arg(norm).arg(residual)));
+            }
+        }
+        // The channel-1 direction that carries the signal has the largest spread there.
+        QVERIFY(std::abs(0.6 * tp.at(static_cast<size_t>(4 * 6 + 3)) + 0.8 * tp.at(static_cast<size_t>(5 * 6 + 3))) > 0.95);
+
+        // Scores and the attribution's cell terms, recomputed.
+        const std::vector<float> pm = head->parameter(QStringLiteral("mean")), psd = head->parameter(QStringLiteral("std")),
+                                 w = head->parameter(QStringLiteral("w")), b = head->parameter(QStringLiteral("b"));
+        QCOMPARE(w.size(), size_t(12));
+        auto cellTerm = [&](int row, int c) {
+            double t = 0;
+            for (int q = 0; q < 6; ++q) {
+                double z = 0;
+                for (int r = 0; r < 8; ++r)
+                    z += (x.patches[static_cast<size_t>((row * cells + c) * width + r)] - tm.at(static_cast<size_t>(r))) * tp.at(static_cast<size_t>(r * 6 + q));
+                z /= ts.at(static_cast<size_t>(q));
+                t += w.at(static_cast<size_t>(q)) * (z - pm.at(static_cast<size_t>(q))) / psd.at(static_cast<size_t>(q))
+                     + w.at(static_cast<size_t>(6 + q)) * (z * z - pm.at(static_cast<size_t>(6 + q))) / psd.at(static_cast<size_t>(6 + q));
+            }
+            return t / cells;
+        };
+        FlareRun run;
+        run.head = *head;
+        for (int k = 0; k < 100; ++k) {
+            const int row = test[static_cast<size_t>(k)];
+            double logit = b.at(0);
+            for (int c = 0; c < cells; ++c)
+                logit += cellTerm(row, c);
+            QVERIFY2(std::abs((*sq)[static_cast<size_t>(k)] - logit) < 1e-3 * std::max(1.0, std::abs(logit)),
+                     qPrintable(QStringLiteral("row %1: %2 vs %3").arg(row).arg((*sq)[static_cast<size_t>(k)]).arg(logit)));
+            if (k % 10 == 0) {
+                auto terms = flareAttribution(run, x.subset({row}), FlareAttributionMethod::LogitContribution);
+                QVERIFY2(terms, qPrintable(terms ? QString() : terms.errorString()));
+                for (int c = 0; c < cells; ++c)
+                    QVERIFY(std::abs(terms->values[static_cast<size_t>(c + 2)] - cellTerm(row, c)) < 1e-3);
+            }
+        }
+        // Saved and read back, the same scores; a feature set with another channel layout is refused at training.
+        auto back = FlareHead::fromJson(head->toJson());
+        QVERIFY(back);
+        auto s2 = back->scores(held);
+        QVERIFY(s2 && *s2 == *sq);
+        // A value that never varies (a dead unit) gives a direction without spread: kept as a zero column with scale 1
+        // (it pools to 0) rather than rounding noise divided by ~0; the attribution still sums to the logit.
+        FlareFeatures dead = x;
+        for (size_t i = 3; i < dead.patches.size(); i += width)
+            dead.patches[i] = 0.25f;
+        FlareHeadOptions all = o;
+        all.quadComponents = 4;
+        auto deadHead = FlareHead::train(dead, label, train, val, all, {}, block);
+        QVERIFY(deadHead);
+        std::vector<int64_t> deadShape;
+        const std::vector<float> dp = deadHead->parameter(QStringLiteral("tok_proj"), &deadShape), ds = deadHead->parameter(QStringLiteral("tok_scale"));
+        QCOMPARE(deadShape, (std::vector<int64_t>{8, 8}));
+        QCOMPARE(ds.at(3), 1.f);
+        for (int r = 0; r < 8; ++r)
+            QCOMPARE(dp.at(static_cast<size_t>(r * 8 + 3)), 0.f);
+        FlareRun deadRun;
+        deadRun.head = *deadHead;
+        for (int row : {400, 450, 499}) {
+            auto sc = deadHead->scores(dead.subset({row}));
+            auto terms = flareAttribution(deadRun, dead.subset({row}), FlareAttributionMethod::LogitContribution);
+            QVERIFY(sc && terms);
+            double logit = deadHead->parameter(QStringLiteral("b")).at(0);
+            for (int c = 0; c < cells; ++c)
+                logit += terms->values[static_cast<size_t>(c + 2)];
+            QVERIFY2(std::isfinite(sc->front()) && std::abs(sc->front() - logit) < 1e-3 * std::max(1.0, std::abs(logit)),
+                     qPrintable(QStringLiteral("row %1: %2 vs %3").arg(row).arg(sc->front()).arg(logit)));
+        }
+        FlareFeatures odd = x;
+        odd.channels = 3;
+        auto refused = FlareHead::train(odd, label, train, val, o, {}, block);
+        QVERIFY(!refused);
+        QVERIFY2(refused.error().message.contains(QLatin1String("equal channel blocks")), qPrintable(refused.error().message));
+    }
+
     void runSavesLoadsAndRefusesAnotherEncoder()
     {
         // 400 days: 60-day blocks -> 7 blocks (train, train, val, train, test, train, train).
