@@ -14,6 +14,7 @@ PACKAGES=(
   python3-glymur python3-pil
   sqlite3 libsqlite3-dev
   desktop-file-utils appstream groff-base
+  ffmpeg
 )
 
 missing=()

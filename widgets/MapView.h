@@ -187,6 +187,9 @@ public:
     /// The current view at widget size (or `size` when given, same world framing), with or without overlays.
     QImage renderView(bool withOverlays, QSize size = {}) const;
     Status exportPng(const QString &path, bool withOverlays, QSize size = {}) const;
+    /// Encodes `image` as PNG in memory and writes it atomically (what exportPng does after rendering): a failed
+    /// encoding never touches the disk. Thread-safe (no widget state).
+    static Status writePng(const QImage &image, const QString &path);
     /// Writes the displayed map (its data, e.g. a difference image) as float32 FITS with its header and
     /// WCS; VisibleRegion writes the part on screen with CRPIX shifted accordingly.
     Status exportFits(const QString &path, ExportRegion region = ExportRegion::WholeMap) const;

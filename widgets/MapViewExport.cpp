@@ -50,13 +50,17 @@ Status MapView::exportPng(const QString &path, bool withOverlays, QSize size) co
 {
     if (!m_map)
         return Error{path, tr("no map to export")};
-    const QImage img = renderView(withOverlays, size);
+    return writePng(renderView(withOverlays, size), path);
+}
+
+Status MapView::writePng(const QImage &image, const QString &path)
+{
     // Encoded in memory first: a failed encoding never touches the disk, and the file is replaced in one step.
     QByteArray png;
     QBuffer buffer(&png);
     buffer.open(QIODevice::WriteOnly);
     QImageWriter writer(&buffer, "png");
-    if (!writer.write(img))
+    if (!writer.write(image))
         return Error{path, tr("could not encode the PNG: %1").arg(writer.errorString())};
     return writeFileAtomically(path, png);
 }

@@ -39,6 +39,7 @@
 #include "app/gui/OpenSampleArchiveReaction.h"
 #include "app/gui/OverlayToggleReaction.h"
 #include "app/gui/PlayReaction.h"
+#include "app/gui/MovieExportReaction.h"
 #include "app/gui/PlaybackController.h"
 #include "app/gui/PlaybackSpeedReaction.h"
 #include "app/gui/PreferencesReaction.h"
@@ -447,6 +448,7 @@ void MainWindow::createReactions()
                            m_settings);
     new ExportViewReaction(a("file.exportFits"), m_grid, this, ExportViewReaction::Kind::Fits,
                            m_settings);
+    m_movieExport = new MovieExportReaction(a("file.exportMovie"), this, m_settings);
     new QuitReaction(a("file.quit"), this);
     new ShortcutsReaction(a("edit.shortcuts"), m_actions, m_settings, this);
     auto *prefs = new PreferencesReaction(a("edit.preferences"), m_settings, this);

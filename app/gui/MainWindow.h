@@ -47,6 +47,7 @@ class MapCache;
 class MapGrid;
 class MapView;
 class ObservationDocument;
+class MovieExportReaction;
 class PlaybackController;
 class StepCombo;
 class ElidedLabel;
@@ -108,6 +109,8 @@ public:
     DisplayPanel *displayPanel() const { return m_displayPanel; }
     SetViewPresenter *presenter() const { return m_presenter; }
     PlaybackController *playback() const { return m_playback; }
+    /// File > Export movie (its exporter's report is the state JSON's movie_export).
+    MovieExportReaction *movieExport() const { return m_movieExport; }
     SampleArchive *sample() const { return m_sample; }
     /// Archive search: the embedding job, the query and the gallery dock (SearchController).
     SearchController *search() const { return m_search; }
@@ -217,6 +220,7 @@ private:
     MapCache *m_cache = nullptr;
     ObservationDocument *m_observation = nullptr;
     PlaybackController *m_playback = nullptr;
+    MovieExportReaction *m_movieExport = nullptr;
     SampleArchive *m_sample = nullptr;
     SetViewPresenter *m_presenter = nullptr;
     SearchController *m_search = nullptr;

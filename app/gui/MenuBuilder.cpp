@@ -83,6 +83,7 @@ void MenuBuilder::registerActions(ActionRegistry &r)
     r.add(QStringLiteral("file.exportPngPlain"), tr("Export view as PNG &without overlays…"));
     r.add(QStringLiteral("file.exportFits"), tr("Export map as &FITS…"),
           QKeySequence(QStringLiteral("Ctrl+Shift+E")));
+    r.add(QStringLiteral("file.exportMovie"), tr("Export &movie (PNG frames, MP4)…"), QKeySequence(QStringLiteral("Ctrl+Shift+M")));
     r.add(QStringLiteral("file.header"), tr("FITS &header of the selected view…"), QKeySequence(QStringLiteral("Ctrl+H")));
     r.add(QStringLiteral("file.quit"), tr("&Quit"), QKeySequence(QStringLiteral("Ctrl+Q")));
 
@@ -167,6 +168,7 @@ QMenu *MenuBuilder::buildMenus(QMainWindow *window, const ActionRegistry &r)
     add(file, "file.exportPng");
     add(file, "file.exportPngPlain");
     add(file, "file.exportFits");
+    add(file, "file.exportMovie");
     add(file, "file.header");
     file->addSeparator();
     add(file, "file.quit");

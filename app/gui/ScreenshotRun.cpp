@@ -4,6 +4,7 @@
 #include "app/gui/HeaderDialog.h"
 #include "app/gui/LowLabelWizard.h"
 #include "app/gui/MainWindow.h"
+#include "app/gui/MovieExportReaction.h"
 #include "app/gui/ObservationDocument.h"
 #include "app/gui/SampleArchive.h"
 #include "app/gui/SetViewPresenter.h"
@@ -71,7 +72,7 @@ QString ScreenshotRun::waitingFor() const
 
 void ScreenshotRun::check()
 {
-    if (m_done)
+    if (m_done || m_movieRunning)
         return;
     ArchiveDocument *archive = m_window->archive();
     const bool opening = m_window->sample()->isGenerating() || archive->isBusy();
@@ -107,6 +108,40 @@ void ScreenshotRun::check()
 
 void ScreenshotRun::capture()
 {
+    // --export-movie: the movie first (from the time shown), then the state (with its report) and the screenshot.
+    if (!m_options.exportMovie.isEmpty() && !m_movieStarted) {
+        m_movieStarted = m_movieRunning = true;
+        MovieExportOptions o;
+        o.folder = m_options.exportMovie;
+        o.stem = m_options.movieName;
+        o.from = m_window->observation()->time().toUTC();
+        o.to = m_options.movieTo ? m_options.movieTo->toUTC() : o.from.addDays(1);
+        o.step = m_options.movieStep == QLatin1String("cadence") ? ObservationDocument::Step::ForwardByCadence
+                                                                 : ObservationDocument::Step::NextObservation;
+        o.fps = m_options.movieFps;
+        const auto content = m_options.movieFrames == QLatin1String("all")          ? MovieExportReaction::Content::AllViews
+                             : m_options.movieFrames == QLatin1String("view-plain") ? MovieExportReaction::Content::SelectedViewWithoutOverlays
+                                                                                     : MovieExportReaction::Content::SelectedViewWithOverlays;
+        connect(m_window->movieExport(), &MovieExportReaction::finished, this, [this](bool ok, const QString &message) {
+            m_movieRunning = false;
+            std::fprintf(ok ? stdout : stderr, "solarchip-studio: %s\n", qPrintable(message));
+            std::fflush(ok ? stdout : stderr);
+            if (!ok && !m_options.stateJson.isEmpty())
+                writeWindowState(m_window, m_options.stateJson);  // what was written, and why it stopped
+            if (!ok) {
+                fail(message);
+                return;
+            }
+            // The app went back to the first time: capture once it is settled there again.
+            m_settledChecks = 0;
+        });
+        const Status started = m_window->movieExport()->exportMovie(o, content, m_options.movieDataResolution, false);
+        if (!started) {
+            m_movieRunning = false;
+            fail(started.errorString());
+        }
+        return;
+    }
     // The state goes out first, errors included, so a check can read what failed as well as the exit code.
     if (!m_options.stateJson.isEmpty()) {
         const QString error = writeWindowState(m_window, m_options.stateJson);

@@ -36,6 +36,7 @@ private:
     QElapsedTimer m_elapsed;
     int m_settledChecks = 0;
     bool m_done = false;
+    bool m_movieStarted = false, m_movieRunning = false;  // --export-movie
 };
 
 }  // namespace solarchip

@@ -161,6 +161,24 @@ StudioOptionsResult parseStudioOptions(const QStringList &arguments)
     const QCommandLineOption fps(QStringLiteral("fps"), tr("Benchmark playback rate in frames per second (default 10)."),
                                  tr("F"));
     const QCommandLineOption json(QStringLiteral("json"), tr("Benchmark results as JSON."));
+    const QCommandLineOption exportMovie(QStringLiteral("export-movie"),
+                                         tr("Once everything is loaded, export a movie (File > Export movie) from the time "
+                                            "shown (--date) to --movie-to into this folder as NAME_0001.png... with "
+                                            "NAME_frames.csv (and NAME.mp4 when ffmpeg is installed), then exit."),
+                                         tr("DIR"));
+    const QCommandLineOption movieTo(QStringLiteral("movie-to"), tr("--export-movie: the last time (ISO, UTC; default: a day on)."), tr("ISO"));
+    const QCommandLineOption movieFrames(QStringLiteral("movie-frames"),
+                                         tr("--export-movie: each frame is the selected view with or without overlays, or "
+                                            "every view as on screen (default view)."),
+                                         tr("view|view-plain|all"));
+    const QCommandLineOption movieDataResolution(QStringLiteral("movie-data-resolution"),
+                                                 tr("--export-movie: one image pixel per map pixel (default: the view's size)."));
+    const QCommandLineOption movieStep(QStringLiteral("movie-step"),
+                                       tr("--export-movie: a frame per observation or per playback step (default observation)."),
+                                       tr("observation|cadence"));
+    const QCommandLineOption movieName(QStringLiteral("movie-name"), tr("--export-movie: the file name stem (default movie)."), tr("NAME"));
+    const QCommandLineOption movieFps(QStringLiteral("movie-fps"), tr("--export-movie: the MP4's frame rate (default 10)."), tr("F"));
+    parser.addOptions({exportMovie, movieTo, movieFrames, movieDataResolution, movieStep, movieName, movieFps});
     parser.addOptions({translator, translateChannel, translateSamples, translateSeed});
     parser.addOptions({flareEvents, flareList, flareWindow});
     parser.addOptions({archive, sample, contours, contourLevels, noaaRegions, queryNoaa, date, channel, view, flareHead, model, queryHpc, queryBox, slit, difference, screenshot, stateJson, windowSize, settings, timeout, bench, steps,
@@ -367,6 +385,34 @@ StudioOptionsResult parseStudioOptions(const QStringList &arguments)
             return failWith(2, tr("--fps: '%1' is not a rate between 0.1 and 60").arg(parser.value(fps)));
     }
     o.json = parser.isSet(json);
+    if (parser.isSet(exportMovie)) {
+        o.exportMovie = QFileInfo(parser.value(exportMovie)).absoluteFilePath();
+        if (parser.isSet(movieTo)) {
+            o.movieTo = SdoTime::parseUserTime(parser.value(movieTo));
+            if (!o.movieTo)
+                return failWith(2, tr("--movie-to: '%1' is not a date/time (use ISO 8601, e.g. 2011-06-07T18:00)").arg(parser.value(movieTo)));
+        }
+        o.movieFrames = parser.isSet(movieFrames) ? parser.value(movieFrames) : QStringLiteral("view");
+        if (!QStringList{QStringLiteral("view"), QStringLiteral("view-plain"), QStringLiteral("all")}.contains(o.movieFrames))
+            return failWith(2, tr("--movie-frames must be view, view-plain or all"));
+        o.movieStep = parser.isSet(movieStep) ? parser.value(movieStep) : QStringLiteral("observation");
+        if (o.movieStep != QLatin1String("observation") && o.movieStep != QLatin1String("cadence"))
+            return failWith(2, tr("--movie-step must be observation or cadence"));
+        o.movieDataResolution = parser.isSet(movieDataResolution);
+        if (parser.isSet(movieName))
+            o.movieName = parser.value(movieName);
+        if (parser.isSet(movieFps)) {
+            bool ok = false;
+            o.movieFps = parser.value(movieFps).toDouble(&ok);
+            if (!ok || o.movieFps < 0.5 || o.movieFps > 60)
+                return failWith(2, tr("--movie-fps: '%1' is not a rate between 0.5 and 60").arg(parser.value(movieFps)));
+        }
+        if (o.benchStepping)
+            return failWith(2, tr("--export-movie and --bench-stepping: give one"));
+    } else if (parser.isSet(movieTo) || parser.isSet(movieFrames) || parser.isSet(movieStep) || parser.isSet(movieDataResolution)
+               || parser.isSet(movieName) || parser.isSet(movieFps)) {
+        return failWith(2, tr("the --movie-* options go with --export-movie DIR"));
+    }
     if (o.benchStepping && !o.files.isEmpty())
         return failWith(2, tr("--bench-stepping needs an archive (--archive or --sample), not files"));
     return {o, 0};

@@ -8,6 +8,8 @@
 //                    [--window-size WxH] [--settings INI]
 //                    [--timeout S]
 //                    [--bench-stepping [--steps N] [--interval MS] [--fps F] [--json]]
+//                    [--export-movie DIR [--movie-to ISO] [--movie-frames view|view-plain|all] [--movie-step observation|cadence]
+//                     [--movie-data-resolution] [--movie-name NAME] [--movie-fps F]]
 // Parsing checks everything that can be checked without the archive (date syntax, channel and view names,
 // existence of the archive folder) so a typo fails at once with a message and exit code 2 (usage) or 1.
 
@@ -58,10 +60,17 @@ struct StudioOptions {
     int benchIntervalMs = 250;   // --interval: pause between steps (a user pressing an arrow key)
     double benchFps = 10;        // --fps: the playback rate the benchmark asks for
     bool json = false;           // --json
+    QString exportMovie;         // --export-movie DIR (absolute): a movie from the time shown, then exit
+    std::optional<QDateTime> movieTo;  // --movie-to (default: a day after the time shown)
+    QString movieFrames;         // --movie-frames view|view-plain|all
+    QString movieStep;           // --movie-step observation|cadence
+    bool movieDataResolution = false;  // --movie-data-resolution
+    QString movieName = QStringLiteral("movie");  // --movie-name
+    double movieFps = 10;        // --movie-fps
 
-    bool isScripted() const { return !screenshot.isEmpty() || !stateJson.isEmpty() || benchStepping; }
-    /// A run that waits until everything is loaded, writes the screenshot and/or the state, and exits.
-    bool isCaptureRun() const { return !screenshot.isEmpty() || !stateJson.isEmpty(); }
+    bool isScripted() const { return !screenshot.isEmpty() || !stateJson.isEmpty() || benchStepping || !exportMovie.isEmpty(); }
+    /// A run that waits until everything is loaded, exports the movie, writes the screenshot and/or the state, and exits.
+    bool isCaptureRun() const { return !screenshot.isEmpty() || !stateJson.isEmpty() || !exportMovie.isEmpty(); }
 };
 
 /// Parsed options, or the exit code to return right away (after the message was printed; 0 for --help).

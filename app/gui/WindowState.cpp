@@ -14,6 +14,7 @@
 #include "app/gui/FlareEventController.h"
 #include "app/gui/LowLabelWizard.h"
 #include "app/gui/MainWindow.h"
+#include "app/gui/MovieExportReaction.h"
 #include "app/gui/ObservationDocument.h"
 #include "app/gui/SearchController.h"
 #include "app/gui/SetViewPresenter.h"
@@ -128,6 +129,7 @@ QJsonObject windowState(const MainWindow *window)
     state[QStringLiteral("flare_events")] = window->flareEvents()->state();
     state[QStringLiteral("lightcurve")] = window->lightCurve()->state();
     state[QStringLiteral("timedistance")] = window->timeDistance()->state();
+    state[QStringLiteral("movie_export")] = window->movieExport()->exporter()->report();
     state[QStringLiteral("header")] = window->headerDialog() ? QJsonValue(window->headerDialog()->state()) : QJsonValue();
     return state;
 }
