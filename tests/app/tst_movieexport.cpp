@@ -19,6 +19,7 @@
 #include "widgets/MapGrid.h"
 #include "widgets/MapView.h"
 
+#include "AppTestSupport.h"
 #include "TestSupport.h"
 
 #include <QAction>
@@ -124,19 +125,11 @@ private Q_SLOTS:
     {
         qputenv("SOLARCHIP_SAMPLE_DIR", m_dir.filePath(QStringLiteral("no-sample")).toUtf8());
         m_archive = m_dir.filePath(QStringLiteral("archive"));
-        const auto made = test::runPython(QStringLiteral("time_distance.py"),
-                                          {QStringLiteral("fixture"), m_archive, QStringLiteral("10"), QStringLiteral("500")});
-        QVERIFY2(made.exitCode == 0, made.err.constData());
-        m_arcsecPerS = test::parseJson(made.out).object().value(QStringLiteral("arcsec_per_s")).toDouble();
-        QVERIFY(m_arcsecPerS > 0.6 && m_arcsecPerS < 0.8);
+        QString error;
+        m_arcsecPerS = test::writeRidgeFixture(m_archive, 10, 500, &error);
+        QVERIFY2(m_arcsecPerS > 0.6 && m_arcsecPerS < 0.8, qPrintable(error));
         m_settings = std::make_unique<StudioSettings>(m_dir.filePath(QStringLiteral("settings.ini")));
-        m_window = std::make_unique<MainWindow>(m_settings.get());
-        m_window->setInteractive(false);
-        m_window->resize(1200, 900);
-        m_window->show();
-        QVERIFY(QTest::qWaitForWindowExposed(m_window.get()));
-        m_window->openArchive(m_archive);
-        QTRY_VERIFY_WITH_TIMEOUT(m_window->isSettled() && m_window->grid()->view(0) && m_window->grid()->view(0)->map(), 60000);
+        QVERIFY(test::openTestWindow(m_window, m_settings.get(), m_archive, QSize(1200, 900)));
         m_window->observation()->goToTime(at(48));
         QTRY_VERIFY_WITH_TIMEOUT(m_window->isSettled() && m_window->observation()->timeMs() == at(48).toMSecsSinceEpoch(), 60000);
     }

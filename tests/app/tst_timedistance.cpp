@@ -21,6 +21,7 @@
 #include "widgets/MapView.h"
 #include "widgets/TimeDistancePlot.h"
 
+#include "AppTestSupport.h"
 #include "TestSupport.h"
 
 #include <QComboBox>
@@ -63,19 +64,12 @@ private Q_SLOTS:
     {
         qputenv("SOLARCHIP_SAMPLE_DIR", m_dir.filePath(QStringLiteral("no-sample")).toUtf8());
         m_archive = m_dir.filePath(QStringLiteral("archive"));
-        const auto made = test::runPython(QStringLiteral("time_distance.py"),
-                                          {QStringLiteral("fixture"), m_archive, QStringLiteral("10"), QStringLiteral("500")});
-        QVERIFY2(made.exitCode == 0, made.err.constData());
-        m_arcsecPerS = test::parseJson(made.out).object().value(QStringLiteral("arcsec_per_s")).toDouble();
-        QVERIFY(m_arcsecPerS > 0.6 && m_arcsecPerS < 0.8);
+        QString error;
+        m_arcsecPerS = test::writeRidgeFixture(m_archive, 10, 500, &error);
+        QVERIFY2(m_arcsecPerS > 0.6 && m_arcsecPerS < 0.8, qPrintable(error));
         m_settings = std::make_unique<StudioSettings>(m_dir.filePath(QStringLiteral("settings.ini")));
-        m_window = std::make_unique<MainWindow>(m_settings.get());
-        m_window->setInteractive(false);
-        m_window->resize(1300, 1000);
-        m_window->show();
-        QVERIFY(QTest::qWaitForWindowExposed(m_window.get()));
-        m_window->openArchive(m_archive);
-        QTRY_VERIFY_WITH_TIMEOUT(m_window->isSettled() && view() && view()->map(), 60000);
+        QVERIFY(test::openTestWindow(m_window, m_settings.get(), m_archive, QSize(1300, 1000)));
+        QVERIFY(view() && view()->map());
         m_window->observation()->goToTime(QDateTime::fromMSecsSinceEpoch(t0(), QTimeZone::utc()));
         QTRY_VERIFY_WITH_TIMEOUT(m_window->isSettled() && view()->map()->meta.tObs.toMSecsSinceEpoch() == t0(), 60000);
     }
