@@ -51,8 +51,18 @@ MovieExportReaction::MovieExportReaction(QAction *action, MainWindow *window, St
         window->observation(), [window] { return window->isSettled(); },
         [this]() -> QImage {
             MapGrid *grid = m_window->grid();
-            if (m_content == Content::AllViews)
-                return grid ? grid->grab().toImage() : QImage();
+            if (m_content == Content::AllViews) {
+                if (!grid)
+                    return {};
+                // The views as on screen, without the frame that marks the selected one (an editing aid).
+                MapView *selected = grid->count() > 1 ? grid->currentView() : nullptr;
+                if (selected)
+                    selected->setSelected(false);
+                const QImage image = grid->grab().toImage();
+                if (selected)
+                    selected->setSelected(true);
+                return image;
+            }
             MapView *view = selectedView(grid);
             if (!view || !view->hasMap())
                 return {};

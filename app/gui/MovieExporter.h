@@ -3,7 +3,7 @@
 // papers. The exporter drives the observation document through the range (each observation of the anchor channel,
 // or the playback step) and, each time the window is settled on a new time (every map of the set loaded, rendered
 // and on screen, overlays computed: the same condition the --screenshot hook waits for), captures one image (the
-// selected view as File > Export view as PNG renders it, or every view as on screen) on the UI thread and hands it to a
+// selected view as File > Export view as PNG renders it, or every view as on screen, without the selection frame) on the UI thread and hands it to a
 // writer thread, which encodes it and writes it atomically (core/base/AtomicFile). At most three frames wait to be
 // written; the next step waits for the writer beyond that, so memory stays bounded at any speed.
 //
