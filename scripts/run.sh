@@ -65,6 +65,11 @@ if compgen -G "$SDO_DIR/fits/AIA20220402_*_0304.fits" > /dev/null; then
   rm -f "$OUT_DIR/run-settings-erupt.ini"
   "$STUDIO" "$SDO_DIR"/fits/AIA20220402_*_0304.fits --view timedistance --slit=900,180,1050,330 \
     --window-size 1600x1000 --settings "$OUT_DIR/run-settings-erupt.ini" --screenshot "$OUT_DIR/timedistance-real.png" "$@"
+  # The same frames as a movie (File > Export movie): PNG frames at data resolution, their index, and an MP4.
+  rm -rf "$OUT_DIR/movie-eruption"
+  "$STUDIO" "$SDO_DIR"/fits/AIA20220402_*_0304.fits --date 2022-04-02T13:13:00 --export-movie "$OUT_DIR/movie-eruption" \
+    --movie-to 2022-04-02T13:20:00 --movie-name aia304_eruption --movie-data-resolution --movie-fps 4 \
+    --settings "$OUT_DIR/run-settings-erupt.ini" "$@"
 fi
 SAMPLE_DIR="${SOLARCHIP_SAMPLE_DIR:-${XDG_DATA_HOME:-$HOME/.local/share}/SolarCHIP/SolarCHIP Studio/sample-archive}"
 "$BUILD_DIR/bin/solarchip" eval-align --archive "$SAMPLE_DIR" --channels hmi,171 --json \
@@ -77,6 +82,7 @@ echo "translation: $OUT_DIR/translation.png (HMI -> AIA 171 with the shipped tra
 echo "flare panel: $OUT_DIR/flare.png (no head yet: the panel gives the command that trains one)"
 echo "light curve: $OUT_DIR/lightcurve.png (the 120\" box at (-250\", 300\") on the last day, the 7 days before it, following the rotation)"
 echo "time-dist.:  $OUT_DIR/timedistance.png (AIA 171 along a slit from (-600\", -300\") to (-200\", -100\"), about 100 observations around the last time)"
+[[ -d "$OUT_DIR/movie-eruption" ]] && echo "movie:       $OUT_DIR/movie-eruption/ (the 8 eruption frames as aia304_eruption_000N.png, their times in aia304_eruption_frames.csv, aia304_eruption.mp4 with ffmpeg)"
 [[ -f "$OUT_DIR/timedistance-real.png" ]] && echo "time-dist. real: $OUT_DIR/timedistance-real.png (AIA 304, the 2022-04-02 west-limb eruption, 12 s frames)"
 echo "NOAA ARs:    $OUT_DIR/noaa-regions.png (June 11: the sample's Solar Region Summary carried to the maps' time, its table, the X1.2 of 11175)"
 echo "flares:      $OUT_DIR/flare-events.png (June 11: the sample's flares within 6 h at their sites, beside the NOAA labels)"

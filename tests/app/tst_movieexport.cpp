@@ -26,6 +26,7 @@
 #include <QApplication>
 #include <QDateTimeEdit>
 #include <QDialog>
+#include <QDir>
 #include <QElapsedTimer>
 #include <QFile>
 #include <QLineEdit>
@@ -258,6 +259,45 @@ private Q_SLOTS:
         QCOMPARE(range, (QVector<qint64>{at(48).toMSecsSinceEpoch(), at(108).toMSecsSinceEpoch()}));
         QVERIFY2(texts.contains(QStringLiteral("aia171_20120307T0000")), qPrintable(texts.join(QLatin1Char('|'))));
         QVERIFY(!movie()->exporter()->isRunning());
+    }
+
+    // Real files: the eight AIA 304 frames of the 2022-04-02 west-limb eruption (level 0.5 cutouts, 12 s apart) opened
+    // together: one frame each, in order, at each file's T_OBS as astropy reads it.
+    void realEruptionFrames()
+    {
+        SOLARCHIP_REQUIRE_SDO();
+        QStringList files = QDir(test::sdoFile(QStringLiteral("fits"))).entryList({QStringLiteral("AIA20220402_*_0304.fits")}, QDir::Files, QDir::Name);
+        QCOMPARE(files.size(), 8);
+        QStringList expected;
+        for (QString &f : files) {
+            f = test::sdoFile(QStringLiteral("fits/") + f);
+            const auto cards = test::runPython(QStringLiteral("fits_header_cards.py"), {f});
+            QVERIFY2(cards.exitCode == 0, cards.err.constData());
+            expected << test::parseJson(cards.out).object().value(QStringLiteral("values")).toObject().value(QStringLiteral("T_OBS")).toString();
+        }
+        StudioSettings settings(m_dir.filePath(QStringLiteral("settings-real.ini")));
+        MainWindow window(&settings);
+        window.setInteractive(false);
+        window.resize(1000, 800);
+        window.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&window));
+        window.openFiles(files);
+        QTRY_VERIFY_WITH_TIMEOUT(window.isSettled() && window.grid()->view(0) && window.grid()->view(0)->map(), 60000);
+        MovieExportOptions o;
+        o.folder = m_dir.filePath(QStringLiteral("eruption"));
+        o.stem = QStringLiteral("aia304");
+        o.from = QDateTime::fromString(expected.first() + QLatin1Char('Z'), Qt::ISODateWithMs);
+        o.to = QDateTime::fromString(expected.last() + QLatin1Char('Z'), Qt::ISODateWithMs);
+        o.mp4 = false;
+        QSignalSpy done(window.movieExport(), &MovieExportReaction::finished);
+        QVERIFY(window.movieExport()->exportMovie(o, MovieExportReaction::Content::SelectedViewWithOverlays, false, false));
+        QVERIFY(done.wait(120000));
+        QVERIFY2(done.first().at(0).toBool(), qPrintable(done.first().at(1).toString()));
+        const QStringList rows = csvRows(o.folder + QStringLiteral("/aia304_frames.csv"));
+        QCOMPARE(rows.size(), 9);
+        for (int k = 0; k < 8; ++k)
+            QCOMPARE(QDateTime::fromString(rows.at(k + 1).split(QLatin1Char(',')).at(1), Qt::ISODateWithMs).toMSecsSinceEpoch(),
+                     QDateTime::fromString(expected.at(k) + QLatin1Char('Z'), Qt::ISODateWithMs).toMSecsSinceEpoch());
     }
 
     void refusalsAndCancel()
