@@ -404,7 +404,7 @@ Expected<FlareFinetuneResult> finetuneFlare(const TrainedModel &base, const Flar
         const int64_t width = p.count("tok_mean") ? p["tok_mean"].size(0) : p["mean"].size(0);
         std::vector<torch::Tensor> headParams;
         for (auto &[name, t] : p)
-            if (name != "mean" && name != "std" && name.rfind("tok_", 0) != 0) {  // fixed maps stay fixed
+            if (!detail::isFixedHeadParameter(name)) {
                 t.set_requires_grad(true);
                 headParams.push_back(t);
             }

@@ -91,12 +91,16 @@ struct FlareHeadTorch {
     static std::map<std::string, torch::Tensor> quadProjection(const torch::Tensor &tokens, int channels, int components)
     {
         const int64_t F = tokens.size(2), D = F / channels, P = std::min<int64_t>(components, D);
-        const torch::Tensor flat = tokens.reshape({-1, F}).to(torch::kFloat64);
-        const torch::Tensor mean = flat.mean(0);
+        // In double one channel block at a time (the unlabelled tokens are ~10^5 rows: a double copy of all of them at
+        // once would double the peak memory for nothing).
+        const torch::Tensor flat = tokens.reshape({-1, F});
+        torch::Tensor mean = torch::zeros({F}, torch::kFloat64);
         torch::Tensor proj = torch::zeros({F, channels * P}, torch::kFloat64);
         torch::Tensor scale = torch::zeros({channels * P}, torch::kFloat64);
         for (int c = 0; c < channels; ++c) {
-            const torch::Tensor b = flat.narrow(1, c * D, D) - mean.narrow(0, c * D, D);
+            const torch::Tensor block = flat.narrow(1, c * D, D).to(torch::kFloat64);
+            mean.narrow(0, c * D, D).copy_(block.mean(0));
+            const torch::Tensor b = block - mean.narrow(0, c * D, D);
             const torch::Tensor cov = torch::matmul(b.t(), b) / static_cast<double>(std::max<int64_t>(1, b.size(0) - 1));
             auto [values, vectors] = torch::linalg::eigh(cov, "L");  // ascending
             const torch::Tensor top = values.flip({0}).narrow(0, 0, P);
@@ -244,7 +248,7 @@ Expected<FlareHead> FlareHead::train(const FlareFeatures &x, const std::vector<i
             trainableNames = {"w", "b"};
         else
             for (const auto &[name, t] : init)
-                if (name != "mean" && name != "std" && name.rfind("tok_", 0) != 0)
+                if (!detail::isFixedHeadParameter(name))
                     trainableNames.push_back(name);
         const std::vector<std::string> penalised =
             linear ? std::vector<std::string>{"w"} : std::vector<std::string>{"w", "att_w", "att_v"};

@@ -11,6 +11,13 @@
 
 namespace solarchip::detail {
 
+/// Whether a head parameter is a fixed map of its inputs (the standardisation "mean"/"std" and the quad pool's
+/// "tok_*" projection), never trained: neither by FlareHead::train's solver nor when the encoder is fine-tuned.
+inline bool isFixedHeadParameter(const std::string &name)
+{
+    return name == "mean" || name == "std" || name.rfind("tok_", 0) == 0;
+}
+
 /// The quad head's pooled values [n, 2P] from tokens [n, cells, F]: z = (x - tok_mean) tok_proj / tok_scale per
 /// cell, then the cells' mean of z and of z^2 (FlareHead.h).
 inline torch::Tensor quadPooled(const torch::Tensor &tokens, const std::map<std::string, torch::Tensor> &p)
