@@ -21,16 +21,20 @@ ExportViewReaction::ExportViewReaction(QAction *action, MapGrid *grid, QWidget *
                                        StudioSettings *settings)
     : Reaction(action), m_grid(grid), m_window(window), m_kind(kind), m_settings(settings)
 {
-    connect(grid, &MapGrid::currentViewChanged, this, [this](int index) { m_current = index; });
+}
+
+MapView *ExportViewReaction::targetViewOf(const MapGrid *grid)
+{
+    if (!grid || grid->count() == 0)
+        return nullptr;
+    // The selected view (the grid moves the selection when the layout shrinks); one without a map: the first one.
+    MapView *view = grid->currentView();
+    return view && view->hasMap() ? view : grid->view(0);
 }
 
 MapView *ExportViewReaction::targetView() const
 {
-    if (!m_grid || m_grid->count() == 0)
-        return nullptr;
-    // The grid removes views when the layout shrinks: fall back to the first one.
-    MapView *view = m_current >= 0 && m_current < m_grid->count() ? m_grid->view(m_current) : nullptr;
-    return view && view->hasMap() ? view : m_grid->view(0);
+    return targetViewOf(m_grid);
 }
 
 QSize ExportViewReaction::dataResolutionSize(const MapView *view)

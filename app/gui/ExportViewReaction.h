@@ -30,6 +30,8 @@ public:
 
     /// The view an export writes now (null when the grid has none).
     MapView *targetView() const;
+    /// The view exports of `grid` act on: the selected one, else the first (File > Export movie uses it too).
+    static MapView *targetViewOf(const MapGrid *grid);
     /// Writes the target view to `path` (PNG at the view's size, or the displayed map as float32 FITS).
     Status exportTo(const QString &path) const;
     /// PNG with or without overlays, at the view's size or at data resolution (FITS ignores both).
@@ -51,7 +53,6 @@ private:
     QWidget *m_window;
     Kind m_kind;
     StudioSettings *m_settings;
-    int m_current = 0;  // grid index of the view last clicked
 };
 
 }  // namespace solarchip

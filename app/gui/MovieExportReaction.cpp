@@ -32,18 +32,6 @@
 
 namespace solarchip {
 
-namespace {
-
-MapView *selectedView(MapGrid *grid)
-{
-    if (!grid || grid->count() == 0)
-        return nullptr;
-    MapView *view = grid->currentView();
-    return view && view->hasMap() ? view : grid->view(0);
-}
-
-}  // namespace
-
 MovieExportReaction::MovieExportReaction(QAction *action, MainWindow *window, StudioSettings *settings)
     : Reaction(action), m_window(window), m_settings(settings)
 {
@@ -63,7 +51,7 @@ MovieExportReaction::MovieExportReaction(QAction *action, MainWindow *window, St
                     selected->setSelected(true);
                 return image;
             }
-            MapView *view = selectedView(grid);
+            MapView *view = ExportViewReaction::targetViewOf(grid);
             if (!view || !view->hasMap())
                 return {};
             return view->renderView(m_content == Content::SelectedViewWithOverlays,
@@ -89,7 +77,7 @@ Status MovieExportReaction::exportMovie(const MovieExportOptions &options, Conte
 {
     if (m_exporter->isRunning())
         return Error{options.folder, tr("a movie export is already running")};
-    if (content != Content::AllViews && !selectedView(m_window->grid()))
+    if (content != Content::AllViews && !ExportViewReaction::targetViewOf(m_window->grid()))
         return Error{options.folder, tr("no map on screen to export")};
     m_content = content;
     m_dataResolution = dataResolution;
@@ -110,7 +98,7 @@ Status MovieExportReaction::exportMovie(const MovieExportOptions &options, Conte
 void MovieExportReaction::onTriggered()
 {
     ObservationDocument *doc = m_window->observation();
-    MapView *view = selectedView(m_window->grid());
+    MapView *view = ExportViewReaction::targetViewOf(m_window->grid());
     if (!doc || !doc->hasTime() || !view || !view->hasMap()) {
         QMessageBox::information(m_window, tr("Export movie"), tr("Open an archive with several times first: there is no map on screen."));
         return;
