@@ -6,6 +6,7 @@
 #include <QFileDialog>
 #include <QFileInfo>
 #include <QHBoxLayout>
+#include <QLabel>
 #include <QProgressBar>
 #include <QPushButton>
 #include <QTimer>
@@ -92,6 +93,16 @@ QString askExportPath(QWidget *parent, StudioSettings *settings, const QString &
     if (!path.isEmpty())
         settings->setExportDir(QFileInfo(path).absolutePath());
     return path;
+}
+
+void exportThroughDialog(QWidget *parent, StudioSettings *settings, QLabel *status, const QString &title, const QString &name,
+                         const QString &filter, const std::function<QString(const QString &path)> &write)
+{
+    const QString path = askExportPath(parent, settings, title, name, filter);
+    if (path.isEmpty())
+        return;
+    const QString error = write(path);
+    status->setText(error.isEmpty() ? QObject::tr("Saved %1").arg(QDir::toNativeSeparators(path)) : error);
 }
 
 }  // namespace solarchip

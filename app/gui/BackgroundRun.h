@@ -8,10 +8,12 @@
 #include <QString>
 
 #include <atomic>
+#include <functional>
 #include <memory>
 #include <utility>
 
 class QHBoxLayout;
+class QLabel;
 class QProgressBar;
 class QPushButton;
 class QTimer;
@@ -63,5 +65,9 @@ private:
 /// folder chosen is remembered. Empty: cancelled.
 QString askExportPath(QWidget *parent, StudioSettings *settings, const QString &title, const QString &name,
                       const QString &filter);
+/// askExportPath, then `write(path)` (the error's text; empty: written); `status` then says "Saved PATH" or the
+/// error. Nothing happens when the dialog is cancelled.
+void exportThroughDialog(QWidget *parent, StudioSettings *settings, QLabel *status, const QString &title, const QString &name,
+                         const QString &filter, const std::function<QString(const QString &path)> &write);
 
 }  // namespace solarchip

@@ -247,12 +247,11 @@ void LightCurveController::createDock(QMainWindow *window)
         remeasure();
     });
     connect(m_savePlotButton, &QPushButton::clicked, this, [this] {
-        const QString path = askExportPath(m_window, m_settings, tr("Save the light-curve plot"), QStringLiteral("lightcurve.png"),
-                                         tr("PNG image (*.png);;PDF (*.pdf)"));
-        if (path.isEmpty())
-            return;
-        const Status saved = m_plot->savePlot(path);
-        m_statusLabel->setText(saved ? tr("Saved %1").arg(QDir::toNativeSeparators(path)) : saved.errorString());
+        exportThroughDialog(m_window, m_settings, m_statusLabel, tr("Save the light-curve plot"), QStringLiteral("lightcurve.png"),
+                            tr("PNG image (*.png);;PDF (*.pdf)"), [this](const QString &path) {
+                                const Status saved = m_plot->savePlot(path);
+                                return saved ? QString() : saved.errorString();
+                            });
     });
     connect(m_exportButton, &QPushButton::clicked, this, [this] {
         if (m_curves.isEmpty())
@@ -261,12 +260,8 @@ void LightCurveController::createDock(QMainWindow *window)
                                  .arg(m_region ? QDateTime::fromMSecsSinceEpoch(m_region->referenceMs, QTimeZone::utc())
                                                      .toString(QStringLiteral("yyyyMMdd_HHmm"))
                                                : QStringLiteral("region"));
-        const QString path = askExportPath(m_window, m_settings, tr("Export the light curve as CSV"), name,
-                                           tr("CSV files (*.csv)"));
-        if (path.isEmpty())
-            return;
-        const QString error = exportCsv(path);
-        m_statusLabel->setText(error.isEmpty() ? tr("Saved %1").arg(QDir::toNativeSeparators(path)) : error);
+        exportThroughDialog(m_window, m_settings, m_statusLabel, tr("Export the light curve as CSV"), name,
+                            tr("CSV files (*.csv)"), [this](const QString &path) { return exportCsv(path); });
     });
     updateRegionText();
 }

@@ -235,12 +235,11 @@ void TimeDistanceController::createDock(QMainWindow *window)
             remeasure();
     });
     connect(m_savePlotButton, &QPushButton::clicked, this, [this] {
-        const QString path = askExportPath(m_window, m_settings, tr("Save the time-distance plot"), QStringLiteral("timedistance.png"),
-                                         tr("PNG image (*.png);;PDF (*.pdf)"));
-        if (path.isEmpty())
-            return;
-        const Status saved = m_plot->savePlot(path);
-        m_statusLabel->setText(saved ? tr("Saved %1").arg(QDir::toNativeSeparators(path)) : saved.errorString());
+        exportThroughDialog(m_window, m_settings, m_statusLabel, tr("Save the time-distance plot"), QStringLiteral("timedistance.png"),
+                            tr("PNG image (*.png);;PDF (*.pdf)"), [this](const QString &path) {
+                                const Status saved = m_plot->savePlot(path);
+                                return saved ? QString() : saved.errorString();
+                            });
     });
     connect(m_exportButton, &QPushButton::clicked, this, [this] {
         if (!m_result)
@@ -249,12 +248,8 @@ void TimeDistanceController::createDock(QMainWindow *window)
                                  .arg(m_result->channel,
                                       QDateTime::fromMSecsSinceEpoch(m_result->slit.referenceMs, QTimeZone::utc())
                                           .toString(QStringLiteral("yyyyMMdd_HHmmss")));
-        const QString path = askExportPath(m_window, m_settings, tr("Export the time-distance plot as CSV"), name,
-                                           tr("CSV files (*.csv)"));
-        if (path.isEmpty())
-            return;
-        const QString error = exportCsv(path);
-        m_statusLabel->setText(error.isEmpty() ? tr("Saved %1").arg(QDir::toNativeSeparators(path)) : error);
+        exportThroughDialog(m_window, m_settings, m_statusLabel, tr("Export the time-distance plot as CSV"), name,
+                            tr("CSV files (*.csv)"), [this](const QString &path) { return exportCsv(path); });
     });
     fillChannels();
     updateSlitText();
