@@ -111,14 +111,8 @@ int runLightCurve(const QStringList &args)
         return p.usage(QStringLiteral("--size: '%1' is not a positive W,H in arcsec").arg(p.value(QStringLiteral("size"))));
     QDateTime from, to, reference;
     QString timeError;
-    if (!p.timeOption(QStringLiteral("from"), from, timeError) || !p.timeOption(QStringLiteral("to"), to, timeError)
-        || !p.timeOption(QStringLiteral("reference"), reference, timeError))
+    if (!p.rotationTimeOptions(from, to, reference, QStringLiteral("the box is at --center"), timeError))
         return p.usage(timeError);
-    if (p.isSet(QStringLiteral("reference")) != p.isSet(QStringLiteral("follow-rotation")))
-        return p.usage(p.isSet(QStringLiteral("reference"))
-                           ? QStringLiteral("--reference only applies with --follow-rotation")
-                           : QStringLiteral("--follow-rotation needs --reference ISO: the time at which the box is at "
-                                            "--center"));
     QStringList channels;
     for (const QString &c : p.value(QStringLiteral("channels")).split(QLatin1Char(','), Qt::SkipEmptyParts))
         channels << c.trimmed().toLower();

@@ -88,13 +88,8 @@ int runTimeDistance(const QStringList &args)
         return p.usage(QStringLiteral("--points: '%1' is not a sample count (2 or more; 0: one per pixel)").arg(p.value(QStringLiteral("points"))));
     QDateTime from, to, reference;
     QString timeError;
-    if (!p.timeOption(QStringLiteral("from"), from, timeError) || !p.timeOption(QStringLiteral("to"), to, timeError)
-        || !p.timeOption(QStringLiteral("reference"), reference, timeError))
+    if (!p.rotationTimeOptions(from, to, reference, QStringLiteral("the slit is where given"), timeError))
         return p.usage(timeError);
-    if (p.isSet(QStringLiteral("reference")) != p.isSet(QStringLiteral("follow-rotation")))
-        return p.usage(p.isSet(QStringLiteral("reference"))
-                           ? QStringLiteral("--reference only applies with --follow-rotation")
-                           : QStringLiteral("--follow-rotation needs --reference ISO: the time at which the slit is where given"));
     QString channel = p.value(QStringLiteral("channel")).trimmed().toLower();
 
     QVector<Observation> observations;

@@ -48,4 +48,19 @@ bool CommandLine::timeOption(const QString &name, QDateTime &out, QString &error
     return true;
 }
 
+bool CommandLine::rotationTimeOptions(QDateTime &from, QDateTime &to, QDateTime &reference, const QString &anchored,
+                                      QString &error) const
+{
+    if (!timeOption(QStringLiteral("from"), from, error) || !timeOption(QStringLiteral("to"), to, error)
+        || !timeOption(QStringLiteral("reference"), reference, error))
+        return false;
+    if (isSet(QStringLiteral("reference")) != isSet(QStringLiteral("follow-rotation"))) {
+        error = isSet(QStringLiteral("reference"))
+                    ? QStringLiteral("--reference only applies with --follow-rotation")
+                    : QStringLiteral("--follow-rotation needs --reference ISO: the time at which %1").arg(anchored);
+        return false;
+    }
+    return true;
+}
+
 }  // namespace solarchip::cli

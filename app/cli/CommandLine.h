@@ -52,6 +52,10 @@ public:
     /// --`name` as a UTC time (ISO, as SdoTime::parseUserTime reads it) into `out`, left as it was when the option
     /// is not given; false, with the message for usage() in `error`, when it is given but is not a time.
     bool timeOption(const QString &name, QDateTime &out, QString &error) const;
+    /// --from, --to and --reference (timeOption each), and --reference given exactly when --follow-rotation is; false
+    /// with the message for usage() in `error` otherwise. `anchored` completes "the time at which ..." (what
+    /// --reference places: "the box is at --center").
+    bool rotationTimeOptions(QDateTime &from, QDateTime &to, QDateTime &reference, const QString &anchored, QString &error) const;
 
 private:
     QString m_command;
